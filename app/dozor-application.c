@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "dozor-application.h"
+#include "dozor-basemap.h"
+#include "dozor-geo.h"
+#include "dozor-window.h"
+
+/* Exit status for a command line that cannot be obeyed, as sysexits' EX_USAGE
+ * would be too clever: service units only need "not 0, not 1". */
+#define EXIT_BAD_USAGE 2
+
+struct _DozorApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+
+  gboolean have_center;
+  double center_lat;
+  double center_lon;
+  gboolean have_zoom;
+  double zoom;
+  gboolean fullscreen;
+};
+
+G_DEFINE_FINAL_TYPE (DozorApplication, dozor_application, ADW_TYPE_APPLICATION)
+
+/**
+ * dozor_application_find_data:
+ * @relative_path: a path below the data directory, such as `basemap/x.mbtiles`
+ *
+ * `DOZOR_DATA_DIR` points at the source tree's data/ when the board runs from
+ * the build directory (`meson devenv`) and in tests; otherwise the installed
+ * data directory is used.
+ *
+ * Returns: (transfer full): an absolute path (the file may not exist)
+ */
+char *
+dozor_application_find_data (const char *relative_path)
+{
+  const char *dir = g_getenv ("DOZOR_DATA_DIR");
+
+  if (dir == NULL || *dir == '\0')
+    dir = DOZOR_PKGDATADIR;
+
+  return g_build_filename (dir, relative_path, NULL);
+}
+
+static gboolean
+parse_double (const char *text,
+              double     *value)
+{
+  char *end = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  *value = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*value);
+}
+
+static gboolean
+parse_center (const char *text,
+              double     *lat,
+              double     *lon)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  return g_strv_length (parts) == 2 &&
+         parse_double (g_strstrip (parts[0]), lat) &&
+         parse_double (g_strstrip (parts[1]), lon) &&
+         dozor_geo_is_valid_lat_lon (*lat, *lon);
+}
+
+static int
+dozor_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  DozorApplication *self = DOZOR_APPLICATION (app);
+  const char *center = NULL;
+  const char *zoom = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("dozor %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (g_variant_dict_lookup (options, "center", "&s", &center))
+    {
+      if (!parse_center (center, &self->center_lat, &self->center_lon))
+        {
+          g_printerr (_("dozor: --center takes LAT,LON in degrees, latitude -90…90 and longitude -180…180, not “%s”\n"),
+                      center);
+          return EXIT_BAD_USAGE;
+        }
+      self->have_center = TRUE;
+    }
+
+  if (g_variant_dict_lookup (options, "zoom", "&s", &zoom))
+    {
+      if (!parse_double (zoom, &self->zoom) || self->zoom < 0 || self->zoom > DOZOR_BASEMAP_MAX_ZOOM)
+        {
+          g_printerr (_("dozor: --zoom takes a number from 0 to %d, not “%s”\n"),
+                      DOZOR_BASEMAP_MAX_ZOOM, zoom);
+          return EXIT_BAD_USAGE;
+        }
+      self->have_zoom = TRUE;
+    }
+
+  self->fullscreen = g_variant_dict_contains (options, "fullscreen");
+
+  return -1;
+}
+
+static void
+dozor_application_activate (GApplication *app)
+{
+  DozorApplication *self = DOZOR_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    {
+      DozorWindow *board = dozor_window_new (self);
+
+      if (self->have_center || self->have_zoom)
+        dozor_window_show_place (board,
+                                 self->have_center ? self->center_lat : NAN,
+                                 self->have_center ? self->center_lon : NAN,
+                                 self->have_zoom ? self->zoom : NAN);
+      if (self->fullscreen)
+        gtk_window_fullscreen (GTK_WINDOW (board));
+
+      window = GTK_WINDOW (board);
+    }
+
+  gtk_window_present (window);
+}
+
+static gboolean
+color_scheme_from_setting (GValue   *value,
+                           GVariant *variant,
+                           gpointer  user_data)
+{
+  const char *nick = g_variant_get_string (variant, NULL);
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_PREFER_DARK;
+
+  if (g_str_equal (nick, "follow-system"))
+    scheme = ADW_COLOR_SCHEME_DEFAULT;
+  else if (g_str_equal (nick, "dark"))
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  else if (g_str_equal (nick, "light"))
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+
+  g_value_set_enum (value, scheme);
+  return TRUE;
+}
+
+static void
+dozor_application_startup (GApplication *app)
+{
+  DozorApplication *self = DOZOR_APPLICATION (app);
+  AdwStyleManager *style_manager;
+
+  static const struct {
+    const char *action;
+    const char *accels[4];
+  } shortcuts[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+    { "win.home", { "<Alt>Home", NULL } },
+    { "win.fullscreen", { "F11", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
+
+  G_APPLICATION_CLASS (dozor_application_parent_class)->startup (app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), shortcuts[i].action,
+                                           shortcuts[i].accels);
+
+  self->settings = g_settings_new (APP_ID);
+  style_manager = adw_style_manager_get_default ();
+  g_settings_bind_with_mapping (self->settings, "color-scheme",
+                                style_manager, "color-scheme",
+                                G_SETTINGS_BIND_GET,
+                                color_scheme_from_setting, NULL, NULL, NULL);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+dozor_application_dispose (GObject *object)
+{
+  DozorApplication *self = (DozorApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dozor_application_parent_class)->dispose (object);
+}
+
+static void
+dozor_application_class_init (DozorApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = dozor_application_dispose;
+
+  app_class->activate = dozor_application_activate;
+  app_class->startup = dozor_application_startup;
+  app_class->handle_local_options = dozor_application_handle_local_options;
+}
+
+static void
+show_about (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  const char *developers[] = { "Dozor developers", NULL };
+  AdwAboutWindow *about;
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, _("Dozor"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("Dozor developers"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_comments (about,
+    _("Situation board for police control rooms: patrol units, incidents and dispatch on a live map."));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+
+  adw_about_window_add_legal_section (about, _("Street map of Almaty"),
+    "© OpenStreetMap contributors",
+    GTK_LICENSE_CUSTOM,
+    _("Road geometry from <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>, "
+      "available under the Open Database License 1.0. The road registry was compiled by "
+      "<a href=\"https://github.com/Dex719/almaty-traffic-data\">Almaty traffic data</a> "
+      "under CC BY 4.0."));
+  adw_about_window_add_legal_section (about, _("World map"),
+    NULL,
+    GTK_LICENSE_CUSTOM,
+    _("Made with <a href=\"https://www.naturalearthdata.com/\">Natural Earth</a>: "
+      "free vector and raster map data, in the public domain."));
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+show_preferences (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+
+  if (DOZOR_IS_WINDOW (parent))
+    dozor_window_show_preferences (DOZOR_WINDOW (parent));
+}
+
+static void
+quit (GSimpleAction *action,
+      GVariant      *parameter,
+      gpointer       user_data)
+{
+  GApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Close the windows rather than quit outright, so each saves its view. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_close (windows->data);
+      windows = next;
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", show_about, NULL, NULL, NULL, { 0 } },
+  { "preferences", show_preferences, NULL, NULL, NULL, { 0 } },
+  { "quit", quit, NULL, NULL, NULL, { 0 } },
+};
+
+static const GOptionEntry option_entries[] = {
+  { "center", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Open the map centred on this place"), N_("LAT,LON") },
+  { "zoom", 'z', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Open the map at this zoom level (0–19)"), N_("ZOOM") },
+  { "fullscreen", 'f', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start in full screen, as on a video wall"), NULL },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static void
+dozor_application_init (DozorApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    _("Situation board: patrol units, incidents and dispatch on a live map."));
+}
+
+DozorApplication *
+dozor_application_new (void)
+{
+  /* Non-unique: a workstation and a wall board may run side by side on one
+   * machine, each with its own command line. */
+  return g_object_new (DOZOR_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define DOZOR_TYPE_MAP_VIEW (dozor_map_view_get_type ())
+G_DECLARE_FINAL_TYPE (DozorMapView, dozor_map_view, DOZOR, MAP_VIEW, GtkWidget)
+
+void dozor_map_view_go_to      (DozorMapView *self,
+                                double        lat,
+                                double        lon,
+                                double        zoom,
+                                gboolean      animate);
+void dozor_map_view_zoom_by    (DozorMapView *self,
+                                double        delta);
+void dozor_map_view_go_home    (DozorMapView *self);
+void dozor_map_view_save_state (DozorMapView *self);
+
+G_END_DECLS

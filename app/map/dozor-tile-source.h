@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "dozor-basemap.h"
+
+G_BEGIN_DECLS
+
+#define DOZOR_TYPE_TILE_SOURCE (dozor_tile_source_get_type ())
+G_DECLARE_FINAL_TYPE (DozorTileSource, dozor_tile_source, DOZOR, TILE_SOURCE, ShumateDataSource)
+
+DozorTileSource *dozor_tile_source_new         (DozorBasemap    *basemap,
+                                                DozorMapStyle    style);
+DozorBasemap    *dozor_tile_source_get_basemap (DozorTileSource *self);
+DozorMapStyle    dozor_tile_source_get_style   (DozorTileSource *self);
+
+G_END_DECLS

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dozor-map-view.h"
+#include "dozor-preferences-window.h"
+#include "dozor-window.h"
+
+struct _DozorWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwHeaderBar *header_bar;
+  AdwToastOverlay *toast_overlay;
+  DozorMapView *map_view;
+
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (DozorWindow, dozor_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+map_problem_cb (DozorMapView *map_view,
+                const char   *message,
+                DozorWindow  *self)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  /* A problem with the map is not a passing event: leave it until read. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+zoom_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  dozor_map_view_zoom_by (DOZOR_WINDOW (widget)->map_view, 1.0);
+}
+
+static void
+zoom_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  dozor_map_view_zoom_by (DOZOR_WINDOW (widget)->map_view, -1.0);
+}
+
+static void
+home_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  dozor_map_view_go_home (DOZOR_WINDOW (widget)->map_view);
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkWindow *window = GTK_WINDOW (widget);
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
+}
+
+static void
+fullscreened_cb (DozorWindow *self,
+                 GParamSpec  *pspec,
+                 gpointer     user_data)
+{
+  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  /* On a wall every pixel is map; the header bar comes back with F11. */
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
+}
+
+static gboolean
+dozor_window_close_request (GtkWindow *window)
+{
+  DozorWindow *self = DOZOR_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window) && !gtk_window_is_fullscreen (window))
+    {
+      g_settings_set_int (self->settings, "window-width", MAX (width, 360));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 300));
+    }
+  dozor_map_view_save_state (self->map_view);
+
+  return GTK_WINDOW_CLASS (dozor_window_parent_class)->close_request (window);
+}
+
+static void
+dozor_window_dispose (GObject *object)
+{
+  DozorWindow *self = (DozorWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dozor_window_parent_class)->dispose (object);
+}
+
+static void
+dozor_window_class_init (DozorWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = dozor_window_dispose;
+  window_class->close_request = dozor_window_close_request;
+
+  g_type_ensure (DOZOR_TYPE_MAP_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_view);
+  gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "win.home", NULL, home_action);
+  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+}
+
+static void
+dozor_window_init (DozorWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
+}
+
+DozorWindow *
+dozor_window_new (DozorApplication *application)
+{
+  return g_object_new (DOZOR_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * dozor_window_show_place:
+ * @self: a #DozorWindow
+ * @lat: latitude, or NAN to keep the current one
+ * @lon: longitude, or NAN to keep the current one
+ * @zoom: zoom level, or NAN to keep the current one
+ *
+ * Moves the map there at once, as asked on the command line.
+ */
+void
+dozor_window_show_place (DozorWindow *self,
+                         double       lat,
+                         double       lon,
+                         double       zoom)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  dozor_map_view_go_to (self->map_view, lat, lon, zoom, FALSE);
+}
+
+void
+dozor_window_show_preferences (DozorWindow *self)
+{
+  DozorPreferencesWindow *preferences;
+
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  preferences = dozor_preferences_window_new ();
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}

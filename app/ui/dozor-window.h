@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dozor-application.h"
+
+G_BEGIN_DECLS
+
+#define DOZOR_TYPE_WINDOW (dozor_window_get_type ())
+G_DECLARE_FINAL_TYPE (DozorWindow, dozor_window, DOZOR, WINDOW, AdwApplicationWindow)
+
+DozorWindow *dozor_window_new              (DozorApplication *application);
+void         dozor_window_show_place       (DozorWindow      *self,
+                                            double            lat,
+                                            double            lon,
+                                            double            zoom);
+void         dozor_window_show_preferences (DozorWindow      *self);
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# One entry point for a fresh Debian 12 machine:
+#   build-aux/setup.sh run    install what is missing, build, start the board
+#   build-aux/setup.sh test   install what is missing, build, run every test
+# Packages come from Debian's archive only; nothing else is downloaded.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+build=${DOZOR_BUILD_DIR:-$root/build}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_packages() {
+  local missing=() pkg sudo=
+  while read -r pkg; do
+    case "$pkg" in ''|'#'*) continue ;; esac
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done <"$here/debian-packages.txt"
+
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "All Debian packages are installed"
+    return
+  fi
+
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  say "Installing ${#missing[@]} Debian packages: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  if [ ! -f "$build/build.ninja" ]; then
+    say "Configuring in $build"
+    meson setup "$build" "$root"
+  fi
+  say "Building"
+  meson compile -C "$build"
+}
+
+run_board() {
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "No display: start this from a desktop session (or under xvfb-run)." >&2
+    exit 1
+  fi
+  say "Starting the board"
+  exec meson devenv -C "$build" "$build/app/dozor" "$@"
+}
+
+run_tests() {
+  say "Running the test suite (UI tests on a virtual X display)"
+  # A fixed screen size: the screenshot checks measure the middle of the map.
+  xvfb-run -a -s "-screen 0 1600x1000x24 -nolisten tcp" \
+    dbus-run-session -- meson test -C "$build" --print-errorlogs "$@"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  run) install_packages; build; run_board "$@" ;;
+  test) install_packages; build; run_tests "$@" ;;
+  *) echo "usage: $0 run|test [arguments for dozor or meson test]" >&2; exit 2 ;;
+esac

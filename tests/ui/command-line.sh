@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A board started by a service unit must refuse a bad command line with a
+# message and exit code 2, before it opens any window.
+set -uo pipefail
+
+dozor=${1:?usage: command-line.sh PATH-TO-DOZOR}
+failures=0
+count=0
+
+expect() {
+  local want=$1 pattern=$2 out status
+  shift 2
+  count=$((count + 1))
+  out=$("$dozor" "$@" 2>&1 </dev/null)
+  status=$?
+  if [ "$status" -ne "$want" ] || ! grep -q -- "$pattern" <<<"$out"; then
+    echo "not ok $count - dozor $* gave exit $status (wanted $want) and said: $out"
+    failures=$((failures + 1))
+  else
+    echo "ok $count - dozor $* → exit $status"
+  fi
+}
+
+expect 2 "--zoom" --zoom 40
+expect 2 "--zoom" --zoom -1
+expect 2 "--zoom" --zoom nan
+expect 2 "--zoom" --zoom 12abc
+expect 2 "--center" --center 100,0
+expect 2 "--center" --center 43.2
+expect 2 "--center" --center 43.2,76.9,1
+expect 2 "--center" --center north,east
+expect 2 "--center" --center 43.2,inf
+expect 0 "dozor 0" --version
+
+# The refusal is in the operator's language.
+LC_ALL=C.UTF-8 LANGUAGE=ru expect 2 "принимает число от 0 до 19" --zoom 40
+LC_ALL=C.UTF-8 LANGUAGE=kk expect 2 "0-ден 19-ге дейінгі санды" --zoom 40
+
+echo "1..$count"
+[ "$failures" -eq 0 ]
