@@ -54,8 +54,16 @@ run_board() {
 run_tests() {
   say "Running the test suite (UI tests on a virtual X display)"
   # A fixed screen size: the screenshot checks measure the middle of the map.
+  local status=0 log="$build/meson-logs/testlog.json" passed failed skipped
   xvfb-run -a -s "-screen 0 1600x1000x24 -nolisten tcp" \
-    dbus-run-session -- meson test -C "$build" --print-errorlogs "$@"
+    dbus-run-session -- meson test -C "$build" --print-errorlogs "$@" || status=$?
+
+  # One plain closing line that any CI can read.
+  passed=$(grep -c '"result": "OK"' "$log" || true)
+  skipped=$(grep -c '"result": "SKIP"' "$log" || true)
+  failed=$(( $(grep -c '"result"' "$log" || true) - passed - skipped ))
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+  return "$status"
 }
 
 cmd=${1:-}
