@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define DOZOR_JSON_ERROR (dozor_json_error_quark ())
+
+typedef enum
+{
+  DOZOR_JSON_ERROR_TOO_LARGE,
+  DOZOR_JSON_ERROR_TOO_DEEP,
+  DOZOR_JSON_ERROR_INVALID,
+} DozorJsonError;
+
+/* json-glib 1.6 has no nesting limit and recurses: a few hundred thousand
+ * brackets overflow the stack. Every message on the wire stays far below. */
+#define DOZOR_JSON_MAX_DEPTH 32
+
+GQuark    dozor_json_error_quark (void);
+JsonNode *dozor_json_parse       (const char  *data,
+                                  gsize        length,
+                                  gsize        max_bytes,
+                                  GError     **error);
+char     *dozor_json_to_string   (JsonNode    *node);
+
+G_END_DECLS

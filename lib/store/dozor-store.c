@@ -1,0 +1,1457 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The dispatch backend's state in one SQLite file. Every change runs in a
+ * transaction that also appends its events with the next gapless seq, so a
+ * crash leaves either the change and its events or neither. Entities leave
+ * the store as JSON built by SQLite itself (json_object), the same text for
+ * REST answers, snapshots and events.
+ *
+ * This is the narrow interface a PostgreSQL store could later implement.
+ * Not thread-safe: dozord runs it on its main loop.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "dozor-credentials.h"
+#include "dozor-geo.h"
+#include "dozor-store.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+#define MAX_TEXT 2000
+#define MAX_NAME 64
+
+struct _DozorStore
+{
+  GObject parent_instance;
+
+  sqlite3 *db;
+  gint64 seq;
+  gboolean in_transaction;
+  gint64 seq_at_begin;
+  GPtrArray *pending_events; /* char * */
+};
+
+G_DEFINE_FINAL_TYPE (DozorStore, dozor_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (dozor-store-error-quark, dozor_store_error)
+
+static const char *const roles[] = { "wall", "operator", "supervisor", "admin", "tracker", NULL };
+static const char *const unit_kinds[] = { "car", "foot", "moto", NULL };
+static const char *const unit_statuses[] = {
+  "available", "dispatched", "en_route", "on_scene", "busy", "off_duty", NULL
+};
+static const char *const incident_statuses[] = { "new", "dispatched", "on_scene", "closed", NULL };
+static const char *const incident_types[] = {
+  "theft", "robbery", "assault", "domestic", "traffic_accident", "public_disorder",
+  "missing_person", "fraud", "vandalism", "suspicious", "other", NULL
+};
+static const char *const readiness_levels[] = { "normal", "raised", "high", "full", NULL };
+
+static const char schema[] =
+  "CREATE TABLE IF NOT EXISTS users ("
+  "  name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS sessions ("
+  "  token_digest TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,"
+  "  expires_at INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS units ("
+  "  id TEXT PRIMARY KEY, call_sign TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,"
+  "  crew TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL,"
+  "  lat REAL, lon REAL, fix_time TEXT, speed REAL, heading REAL, accuracy REAL,"
+  "  version INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS incidents ("
+  "  id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+  "  priority INTEGER NOT NULL, status TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,"
+  "  address TEXT NOT NULL DEFAULT '', caller_name TEXT NOT NULL DEFAULT '',"
+  "  caller_phone TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+  "  created_at TEXT NOT NULL, dispatched_at TEXT, on_scene_at TEXT, closed_at TEXT,"
+  "  version INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS dispatches ("
+  "  id TEXT PRIMARY KEY, unit_id TEXT NOT NULL REFERENCES units (id),"
+  "  incident_id TEXT NOT NULL REFERENCES incidents (id),"
+  "  status TEXT NOT NULL CHECK (status IN ('active', 'cancelled', 'completed')),"
+  "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT);"
+  /* The rule that two supervisors can never break: one active dispatch per unit. */
+  "CREATE UNIQUE INDEX IF NOT EXISTS one_active_dispatch_per_unit"
+  "  ON dispatches (unit_id) WHERE status = 'active';"
+  "CREATE TABLE IF NOT EXISTS events ("
+  "  seq INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS answers ("
+  "  username TEXT NOT NULL, key TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, PRIMARY KEY (username, key));"
+  "CREATE TABLE IF NOT EXISTS positions ("
+  "  unit_id TEXT NOT NULL, time TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,"
+  "  speed REAL, heading REAL, accuracy REAL);"
+  "CREATE INDEX IF NOT EXISTS positions_by_unit ON positions (unit_id, time);"
+  "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "INSERT OR IGNORE INTO state VALUES ('readiness', 'normal');";
+
+/* Entities as the wire contract spells them (docs/api.md). */
+#define UNIT_JSON \
+  "json_object('id', id, 'call_sign', call_sign, 'kind', kind, 'crew', json(crew)," \
+  " 'status', status, 'position', CASE WHEN lat IS NULL THEN NULL ELSE json_object(" \
+  "   'lat', round(lat, 7), 'lon', round(lon, 7), 'time', fix_time, 'speed', round(speed, 2)," \
+  "   'heading', round(heading, 1), 'accuracy', round(accuracy, 1)) END," \
+  " 'version', version)"
+
+#define INCIDENT_JSON \
+  "json_object('id', id, 'number', number, 'type', type, 'priority', priority," \
+  " 'status', status, 'location', json_object('lat', round(lat, 7), 'lon', round(lon, 7))," \
+  " 'address', address," \
+  " 'caller_name', caller_name, 'caller_phone', caller_phone, 'description', description," \
+  " 'created_at', created_at, 'dispatched_at', dispatched_at, 'on_scene_at', on_scene_at," \
+  " 'closed_at', closed_at, 'version', version)"
+
+#define DISPATCH_JSON \
+  "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'status', status," \
+  " 'created_by', created_by, 'created_at', created_at, 'ended_by', ended_by, 'ended_at', ended_at)"
+
+static void
+dozor_store_finalize (GObject *object)
+{
+  DozorStore *self = (DozorStore *)object;
+
+  if (self->in_transaction)
+    dozor_store_rollback (self);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->pending_events, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (dozor_store_parent_class)->finalize (object);
+}
+
+static void
+dozor_store_class_init (DozorStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dozor_store_finalize;
+}
+
+static void
+dozor_store_init (DozorStore *self)
+{
+  self->pending_events = g_ptr_array_new_with_free_func (g_free);
+}
+
+static gboolean
+in_list (const char        *value,
+         const char *const *list)
+{
+  return value != NULL && g_strv_contains (list, value);
+}
+
+gboolean
+dozor_store_role_is_valid (const char *role)
+{
+  return in_list (role, roles);
+}
+
+static gboolean
+set_db_error (DozorStore  *self,
+              GError     **error)
+{
+  g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO,
+               _("Database error: %s"), sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+prepare (DozorStore  *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+static gboolean
+exec (DozorStore  *self,
+      const char  *sql,
+      GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_db_error (self, error);
+
+  return TRUE;
+}
+
+static char *
+now_rfc3339 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+static gint64
+query_int (DozorStore *self,
+           const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+
+  return 0;
+}
+
+/**
+ * dozor_store_open:
+ * @path: the database file; created with its schema if missing
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+DozorStore *
+dozor_store_open (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(DozorStore) self = g_object_new (DOZOR_TYPE_STORE, NULL);
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("Cannot open “%s”: %s"),
+                   path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* FULL: an event the server has announced is on disk, even after a power cut. */
+  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+             error) ||
+      !exec (self, schema, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+
+  self->seq = query_int (self, "SELECT COALESCE(MAX(seq), 0) FROM events");
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * dozor_store_get_seq:
+ * @self: a #DozorStore
+ *
+ * Returns: the seq of the last committed event, 0 if none
+ */
+gint64
+dozor_store_get_seq (DozorStore *self)
+{
+  return self->in_transaction ? self->seq_at_begin : self->seq;
+}
+
+/**
+ * dozor_store_get_oldest_seq:
+ * @self: a #DozorStore
+ *
+ * Returns: the oldest event still kept; a client that has seen less must
+ *   take a new snapshot
+ */
+gint64
+dozor_store_get_oldest_seq (DozorStore *self)
+{
+  gint64 oldest = query_int (self, "SELECT COALESCE(MIN(seq), 0) FROM events");
+
+  return oldest > 0 ? oldest : dozor_store_get_seq (self) + 1;
+}
+
+gboolean
+dozor_store_begin (DozorStore  *self,
+                   GError     **error)
+{
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  self->in_transaction = TRUE;
+  self->seq_at_begin = self->seq;
+  g_ptr_array_set_size (self->pending_events, 0);
+  return TRUE;
+}
+
+/**
+ * dozor_store_commit:
+ * @self: a #DozorStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type utf8): the events the transaction
+ *   wrote, as JSON text in seq order, or %NULL with @error set (then
+ *   everything was rolled back)
+ */
+GPtrArray *
+dozor_store_commit (DozorStore  *self,
+                    GError     **error)
+{
+  GPtrArray *events;
+
+  g_return_val_if_fail (self->in_transaction, NULL);
+
+  if (!exec (self, "COMMIT", error))
+    {
+      dozor_store_rollback (self);
+      return NULL;
+    }
+
+  self->in_transaction = FALSE;
+  events = g_steal_pointer (&self->pending_events);
+  self->pending_events = g_ptr_array_new_with_free_func (g_free);
+  return events;
+}
+
+void
+dozor_store_rollback (DozorStore *self)
+{
+  if (!self->in_transaction)
+    return;
+
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->in_transaction = FALSE;
+  self->seq = self->seq_at_begin;
+  g_ptr_array_set_size (self->pending_events, 0);
+}
+
+/* Appends an event whose body is the JSON entity @json under @member. */
+static gboolean
+append_event (DozorStore  *self,
+              const char  *type,
+              const char  *member,
+              const char  *json,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *time = now_rfc3339 ();
+  gint64 seq = self->seq + 1;
+
+  g_return_val_if_fail (self->in_transaction, FALSE);
+
+  stmt = prepare (self,
+                  "INSERT INTO events (seq, type, data) VALUES (?1, ?2,"
+                  " json_object('seq', ?1, 'type', ?2, 'time', ?3, ?4, json(?5))) RETURNING data",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, time, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, member, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return set_db_error (self, error);
+
+  g_ptr_array_add (self->pending_events, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  self->seq = seq;
+  return TRUE;
+}
+
+/* One row of JSON text from a query with a single bound id. */
+static char *
+entity_json (DozorStore *self,
+             const char *sql,
+             const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, NULL);
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static char *
+unit_json (DozorStore *self,
+           const char *id)
+{
+  return entity_json (self, "SELECT " UNIT_JSON " FROM units WHERE id = ?1", id);
+}
+
+static char *
+incident_json (DozorStore *self,
+               const char *id)
+{
+  return entity_json (self, "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1", id);
+}
+
+static char *
+dispatch_json (DozorStore *self,
+               const char *id)
+{
+  return entity_json (self, "SELECT " DISPATCH_JSON " FROM dispatches WHERE id = ?1", id);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  return text != NULL ? json_from_string (text, NULL) : NULL;
+}
+
+/* --- Validation of what clients send ----------------------------------- */
+
+static gboolean
+invalid (GError     **error,
+         const char  *field,
+         const char  *why)
+{
+  g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s", field, why);
+  return FALSE;
+}
+
+/* A string member: absent is fine unless @required; anything else must be
+ * a string of at most @max_chars characters of valid text. */
+static gboolean
+get_text (JsonObject  *object,
+          const char  *field,
+          gboolean     required,
+          guint        max_chars,
+          const char **value,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+  const char *text;
+
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return required ? invalid (error, field, _("is required")) : TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid (error, field, _("must be a string"));
+
+  text = json_node_get_string (node);
+  if (g_utf8_strlen (text, -1) > (glong) max_chars)
+    return invalid (error, field, _("is too long"));
+  if (required)
+    {
+      const char *p = text;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        return invalid (error, field, _("must not be empty"));
+    }
+
+  *value = text;
+  return TRUE;
+}
+
+static gboolean
+get_choice (JsonObject        *object,
+            const char        *field,
+            gboolean           required,
+            const char *const *choices,
+            const char       **value,
+            GError           **error)
+{
+  if (!get_text (object, field, required, MAX_NAME, value, error))
+    return FALSE;
+
+  if (*value != NULL && !in_list (*value, choices))
+    {
+      g_autofree char *allowed = g_strjoinv (", ", (char **) choices);
+      g_autofree char *why = g_strdup_printf (_("must be one of %s"), allowed);
+
+      return invalid (error, field, why);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_number (JsonObject *object,
+            const char *field,
+            gboolean    required,
+            double      min,
+            double      max,
+            gboolean   *present,
+            double     *value,
+            GError    **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+  GType type;
+
+  *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return required ? invalid (error, field, _("is required")) : TRUE;
+
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return invalid (error, field, _("must be a number"));
+
+  *value = json_node_get_double (node);
+  if (!isfinite (*value) || *value < min || *value > max)
+    {
+      g_autofree char *why = g_strdup_printf (_("must be between %g and %g"), min, max);
+
+      return invalid (error, field, why);
+    }
+
+  *present = TRUE;
+  return TRUE;
+}
+
+static gboolean
+get_location (JsonObject *object,
+              const char *field,
+              double     *lat,
+              double     *lon,
+              GError    **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+  JsonObject *location;
+  gboolean present;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, field, _("must be an object with lat and lon"));
+
+  location = json_node_get_object (node);
+  return get_number (location, "lat", TRUE, -90, 90, &present, lat, error) &&
+         get_number (location, "lon", TRUE, -180, 180, &present, lon, error);
+}
+
+/* Crew: an array of at most 8 names. */
+static gboolean
+get_crew (JsonObject  *object,
+          char       **crew_json,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "crew");
+  JsonArray *crew;
+
+  *crew_json = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, "crew", _("must be an array of names"));
+
+  crew = json_node_get_array (node);
+  if (json_array_get_length (crew) > 8)
+    return invalid (error, "crew", _("has more than 8 members"));
+
+  for (guint i = 0; i < json_array_get_length (crew); i++)
+    {
+      JsonNode *member = json_array_get_element (crew, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
+          g_utf8_strlen (json_node_get_string (member), -1) > MAX_NAME)
+        return invalid (error, "crew", _("must hold names of at most 64 characters"));
+    }
+
+  *crew_json = json_to_string (node, FALSE);
+  return TRUE;
+}
+
+/* --- Users and sessions -------------------------------------------------- */
+
+gboolean
+dozor_store_add_user (DozorStore  *self,
+                      const char  *name,
+                      const char  *role,
+                      const char  *password,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *now = now_rfc3339 ();
+
+  if (name == NULL || *name == '\0' || strlen (name) > MAX_NAME || !g_utf8_validate (name, -1, NULL))
+    return invalid (error, "name", _("must be 1 to 64 characters of text"));
+  if (!dozor_store_role_is_valid (role))
+    return invalid (error, "role", _("must be wall, operator, supervisor, admin or tracker"));
+
+  hash = dozor_password_hash (password, error);
+  if (hash == NULL)
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)"
+                  " ON CONFLICT (name) DO UPDATE SET role = ?2, password_hash = ?3",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_db_error (self, error);
+
+  return TRUE;
+}
+
+/**
+ * dozor_store_login:
+ * @self: a #DozorStore
+ * @name: user name
+ * @password: password
+ * @role: (out): the user's role
+ * @expires_at: (out): when the token expires, Unix seconds
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): a new bearer token
+ */
+char *
+dozor_store_login (DozorStore  *self,
+                   const char  *name,
+                   const char  *password,
+                   char       **role,
+                   gint64      *expires_at,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *digest = NULL;
+  gboolean known;
+
+  lookup = prepare (self, "SELECT role, password_hash FROM users WHERE name = ?1", error);
+  if (lookup == NULL)
+    return NULL;
+  sqlite3_bind_text (lookup, 1, name, -1, SQLITE_STATIC);
+  known = sqlite3_step (lookup) == SQLITE_ROW;
+
+  /* The same answer for an unknown user and a wrong password. */
+  if (!known || !dozor_password_verify (password, (const char *) sqlite3_column_text (lookup, 1)))
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_UNAUTHORIZED,
+                           _("Wrong user name or password"));
+      return NULL;
+    }
+
+  token = dozor_token_new ();
+  digest = dozor_token_digest (token);
+  *expires_at = g_get_real_time () / G_USEC_PER_SEC + DOZOR_SESSION_SECONDS;
+  *role = g_strdup ((const char *) sqlite3_column_text (lookup, 0));
+
+  insert = prepare (self, "INSERT INTO sessions (token_digest, username, expires_at) VALUES (?1, ?2, ?3)",
+                    error);
+  if (insert == NULL)
+    return NULL;
+  sqlite3_bind_text (insert, 1, digest, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 3, *expires_at);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  exec (self, "DELETE FROM sessions WHERE expires_at < strftime('%s', 'now')", NULL);
+
+  return g_steal_pointer (&token);
+}
+
+/**
+ * dozor_store_authenticate:
+ * @self: a #DozorStore
+ * @token: a bearer token
+ * @name: (out) (optional): the user
+ * @role: (out) (optional): the user's role
+ *
+ * Returns: %TRUE if the token is valid and not expired
+ */
+gboolean
+dozor_store_authenticate (DozorStore  *self,
+                          const char  *token,
+                          char       **name,
+                          char       **role)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *digest = NULL;
+
+  if (token == NULL || strlen (token) != 64)
+    return FALSE;
+
+  digest = dozor_token_digest (token);
+  stmt = prepare (self,
+                  "SELECT users.name, users.role FROM sessions JOIN users ON users.name = sessions.username"
+                  " WHERE token_digest = ?1 AND expires_at >= strftime('%s', 'now')",
+                  NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+
+  if (name != NULL)
+    *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (role != NULL)
+    *role = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return TRUE;
+}
+
+/* --- Idempotent answers -------------------------------------------------- */
+
+gboolean
+dozor_store_find_answer (DozorStore  *self,
+                         const char  *user,
+                         const char  *key,
+                         guint       *status,
+                         char       **body)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT status, body FROM answers WHERE username = ?1 AND key = ?2", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+
+  *status = (guint) sqlite3_column_int (stmt, 0);
+  *body = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return TRUE;
+}
+
+gboolean
+dozor_store_keep_answer (DozorStore  *self,
+                         const char  *user,
+                         const char  *key,
+                         guint        status,
+                         const char  *body,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "INSERT OR IGNORE INTO answers VALUES (?1, ?2, ?3, ?4, strftime('%s', 'now'))", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, (int) status);
+  sqlite3_bind_text (stmt, 4, body, -1, SQLITE_STATIC);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_db_error (self, error);
+
+  return TRUE;
+}
+
+/* --- Reading --------------------------------------------------------------- */
+
+/**
+ * dozor_store_snapshot:
+ * @self: a #DozorStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the whole situation with `as_of_seq`
+ */
+JsonNode *
+dozor_store_snapshot (DozorStore  *self,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  /* One statement, so the lists agree with each other and with as_of_seq. */
+  stmt = prepare (self,
+                  "SELECT json_object("
+                  " 'as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
+                  " 'readiness', json_object('level', (SELECT value FROM state WHERE key = 'readiness')),"
+                  " 'units', (SELECT json_group_array(json(u)) FROM (SELECT " UNIT_JSON " AS u FROM units ORDER BY call_sign)),"
+                  " 'incidents', (SELECT json_group_array(json(i)) FROM (SELECT " INCIDENT_JSON " AS i FROM incidents"
+                  "   WHERE status <> 'closed' ORDER BY created_at)),"
+                  " 'dispatches', (SELECT json_group_array(json(d)) FROM (SELECT " DISPATCH_JSON " AS d FROM dispatches"
+                  "   WHERE status = 'active' ORDER BY created_at)))",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  return parse_json ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/**
+ * dozor_store_events_since:
+ * @self: a #DozorStore
+ * @since: the last seq the client has
+ * @limit: the most to return
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type utf8): events after @since, in order
+ */
+GPtrArray *
+dozor_store_events_since (DozorStore  *self,
+                          gint64       since,
+                          guint        limit,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&events);
+}
+
+/**
+ * dozor_store_prune_events:
+ * @self: a #DozorStore
+ * @keep: how many of the newest events to keep
+ * @error: return location for a #GError
+ *
+ * Returns: how many were deleted
+ */
+guint
+dozor_store_prune_events (DozorStore  *self,
+                          gint64       keep,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM events WHERE seq <= ?1", error);
+
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, dozor_store_get_seq (self) - keep);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return 0;
+    }
+
+  return (guint) sqlite3_changes (self->db);
+}
+
+/* --- Commands ---------------------------------------------------------- */
+
+static gboolean
+step_done (DozorStore    *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, "%s", sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+
+  return set_db_error (self, error);
+}
+
+static JsonNode *
+finish_unit_change (DozorStore  *self,
+                    const char  *id,
+                    const char  *type,
+                    GError     **error)
+{
+  g_autofree char *json = unit_json (self, id);
+
+  if (json == NULL || !append_event (self, type, "unit", json, error))
+    return NULL;
+
+  return parse_json (json);
+}
+
+JsonNode *
+dozor_store_create_unit (DozorStore  *self,
+                         JsonObject  *input,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *crew = NULL;
+  const char *call_sign, *kind, *status;
+
+  if (!get_text (input, "call_sign", TRUE, MAX_NAME, &call_sign, error) ||
+      !get_choice (input, "kind", TRUE, unit_kinds, &kind, error) ||
+      !get_choice (input, "status", FALSE, unit_statuses, &status, error) ||
+      !get_crew (input, &crew, error))
+    return NULL;
+
+  stmt = prepare (self, "INSERT INTO units (id, call_sign, kind, crew, status, version)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, 1)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, call_sign, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, crew != NULL ? crew : "[]", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, status != NULL ? status : "available", -1, SQLITE_STATIC);
+
+  if (!step_done (self, stmt, error))
+    {
+      if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
+        {
+          g_clear_error (error);
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                       _("A unit with the call sign “%s” exists already"), call_sign);
+        }
+      return NULL;
+    }
+
+  return finish_unit_change (self, id, "unit.created", error);
+}
+
+/* Checks the version the client saw; NOT_FOUND or STALE otherwise. */
+static gboolean
+check_version (DozorStore  *self,
+               const char  *table,
+               const char  *id,
+               gint64       expected,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT version FROM %s WHERE id = ?1", table);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  gboolean is_unit = g_str_equal (table, "units");
+  gint64 version;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND,
+                   is_unit ? _("No unit “%s”") : _("No incident “%s”"), id);
+      return FALSE;
+    }
+
+  version = sqlite3_column_int64 (stmt, 0);
+  if (expected >= 0 && version != expected)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_STALE,
+                   is_unit ? _("The unit has changed meanwhile: it is at version %lld, not %lld")
+                           : _("The incident has changed meanwhile: it is at version %lld, not %lld"),
+                   (long long) version, (long long) expected);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+dozor_store_update_unit (DozorStore  *self,
+                         const char  *id,
+                         gint64       expected_version,
+                         JsonObject  *changes,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *crew = NULL;
+  const char *status, *call_sign;
+
+  if (!get_choice (changes, "status", FALSE, unit_statuses, &status, error) ||
+      !get_text (changes, "call_sign", FALSE, MAX_NAME, &call_sign, error) ||
+      !get_crew (changes, &crew, error) ||
+      !check_version (self, "units", id, expected_version, error))
+    return NULL;
+
+  stmt = prepare (self, "UPDATE units SET status = COALESCE(?2, status), crew = COALESCE(?3, crew),"
+                        " call_sign = COALESCE(?4, call_sign), version = version + 1 WHERE id = ?1",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, crew, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, call_sign, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  return finish_unit_change (self, id, "unit.updated", error);
+}
+
+static JsonNode *
+finish_incident_change (DozorStore  *self,
+                        const char  *id,
+                        const char  *type,
+                        GError     **error)
+{
+  g_autofree char *json = incident_json (self, id);
+
+  if (json == NULL || !append_event (self, type, "incident", json, error))
+    return NULL;
+
+  return parse_json (json);
+}
+
+JsonNode *
+dozor_store_create_incident (DozorStore  *self,
+                             JsonObject  *input,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *day = g_date_time_format (now, "%Y%m%d");
+  g_autofree char *created = now_rfc3339 ();
+  g_autofree char *number = NULL;
+  const char *type, *address, *caller_name, *caller_phone, *description;
+  double lat, lon, priority = 3;
+  gboolean present;
+
+  if (!get_choice (input, "type", TRUE, incident_types, &type, error) ||
+      !get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
+      !get_location (input, "location", &lat, &lon, error) ||
+      !get_text (input, "address", FALSE, 256, &address, error) ||
+      !get_text (input, "caller_name", FALSE, 128, &caller_name, error) ||
+      !get_text (input, "caller_phone", FALSE, 32, &caller_phone, error) ||
+      !get_text (input, "description", FALSE, MAX_TEXT, &description, error))
+    return NULL;
+
+  if (priority != floor (priority))
+    {
+      invalid (error, "priority", _("must be a whole number from 1 (most urgent) to 4"));
+      return NULL;
+    }
+
+  /* Numbers as a duty log writes them: the day, then the count that day. */
+  {
+    g_autoptr(sqlite3_stmt) count = prepare (self, "SELECT COUNT(*) FROM incidents WHERE number LIKE ?1 || '-%'",
+                                             error);
+
+    if (count == NULL)
+      return NULL;
+    sqlite3_bind_text (count, 1, day, -1, SQLITE_STATIC);
+    sqlite3_step (count);
+    number = g_strdup_printf ("%s-%04" G_GINT64_FORMAT, day, (gint64) sqlite3_column_int64 (count, 0) + 1);
+  }
+
+  stmt = prepare (self,
+                  "INSERT INTO incidents (id, number, type, priority, status, lat, lon, address,"
+                  " caller_name, caller_phone, description, created_at, version)"
+                  " VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, type, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, (int) priority);
+  sqlite3_bind_double (stmt, 5, lat);
+  sqlite3_bind_double (stmt, 6, lon);
+  sqlite3_bind_text (stmt, 7, address != NULL ? address : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, caller_name != NULL ? caller_name : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, caller_phone != NULL ? caller_phone : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, description != NULL ? description : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, created, -1, SQLITE_STATIC);
+
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  return finish_incident_change (self, id, "incident.created", error);
+}
+
+/* Ends every active dispatch of an incident (or of one dispatch id) and
+ * frees their units, with events. */
+static gboolean
+end_dispatches (DozorStore  *self,
+                const char  *where,
+                const char  *id,
+                const char  *new_status,
+                const char  *by,
+                GError     **error)
+{
+  g_autofree char *select_sql = g_strdup_printf ("SELECT id, unit_id FROM dispatches WHERE status = 'active' AND %s = ?1",
+                                                 where);
+  g_autoptr(sqlite3_stmt) select = prepare (self, select_sql, error);
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *now = now_rfc3339 ();
+
+  if (select == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (select, 1, id, -1, SQLITE_STATIC);
+  while (sqlite3_step (select) == SQLITE_ROW)
+    {
+      g_ptr_array_add (ended, g_strdup ((const char *) sqlite3_column_text (select, 0)));
+      g_ptr_array_add (units, g_strdup ((const char *) sqlite3_column_text (select, 1)));
+    }
+
+  for (guint i = 0; i < ended->len; i++)
+    {
+      g_autoptr(sqlite3_stmt) end = prepare (self, "UPDATE dispatches SET status = ?2, ended_by = ?3, ended_at = ?4"
+                                                   " WHERE id = ?1", error);
+      g_autoptr(sqlite3_stmt) free_unit = prepare (self, "UPDATE units SET status = 'available', version = version + 1"
+                                                         " WHERE id = ?1", error);
+      g_autofree char *dispatch = NULL;
+      g_autofree char *unit = NULL;
+
+      if (end == NULL || free_unit == NULL)
+        return FALSE;
+
+      sqlite3_bind_text (end, 1, ended->pdata[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text (end, 2, new_status, -1, SQLITE_STATIC);
+      sqlite3_bind_text (end, 3, by, -1, SQLITE_STATIC);
+      sqlite3_bind_text (end, 4, now, -1, SQLITE_STATIC);
+      sqlite3_bind_text (free_unit, 1, units->pdata[i], -1, SQLITE_STATIC);
+      if (!step_done (self, end, error) || !step_done (self, free_unit, error))
+        return FALSE;
+
+      dispatch = dispatch_json (self, ended->pdata[i]);
+      unit = unit_json (self, units->pdata[i]);
+      if (!append_event (self, "dispatch.ended", "dispatch", dispatch, error) ||
+          !append_event (self, "unit.updated", "unit", unit, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+dozor_store_update_incident (DozorStore  *self,
+                             const char  *id,
+                             gint64       expected_version,
+                             JsonObject  *changes,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *now = now_rfc3339 ();
+  const char *status, *address, *description;
+  double priority = 0;
+  gboolean has_priority;
+
+  if (!get_choice (changes, "status", FALSE, incident_statuses, &status, error) ||
+      !get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
+      !get_text (changes, "address", FALSE, 256, &address, error) ||
+      !get_text (changes, "description", FALSE, MAX_TEXT, &description, error) ||
+      !check_version (self, "incidents", id, expected_version, error))
+    return NULL;
+
+  stmt = prepare (self,
+                  "UPDATE incidents SET status = COALESCE(?2, status), priority = COALESCE(?3, priority),"
+                  " address = COALESCE(?4, address), description = COALESCE(?5, description),"
+                  " on_scene_at = CASE WHEN ?2 = 'on_scene' AND on_scene_at IS NULL THEN ?6 ELSE on_scene_at END,"
+                  " closed_at = CASE WHEN ?2 = 'closed' AND closed_at IS NULL THEN ?6 ELSE closed_at END,"
+                  " version = version + 1 WHERE id = ?1",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  if (has_priority)
+    sqlite3_bind_int (stmt, 3, (int) priority);
+  sqlite3_bind_text (stmt, 4, address, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, description, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  /* A closed incident releases the units still sent to it. */
+  if (g_strcmp0 (status, "closed") == 0 &&
+      !end_dispatches (self, "incident_id", id, "completed", "system", error))
+    return NULL;
+
+  return finish_incident_change (self, id, "incident.updated", error);
+}
+
+/**
+ * dozor_store_dispatch:
+ * @self: a #DozorStore
+ * @unit_id: the unit
+ * @incident_id: the incident
+ * @by: the supervisor
+ * @current: (out) (optional): on conflict, the unit's active dispatch
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the dispatch, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_dispatch (DozorStore  *self,
+                      const char  *unit_id,
+                      const char  *incident_id,
+                      const char  *by,
+                      JsonNode   **current,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) unit_update = NULL;
+  g_autoptr(sqlite3_stmt) incident_update = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *now = now_rfc3339 ();
+  g_autofree char *dispatch = NULL;
+  g_autofree char *unit = NULL;
+  g_autofree char *incident = NULL;
+  g_autofree char *incident_status = entity_json (self, "SELECT status FROM incidents WHERE id = ?1", incident_id);
+
+  if (!check_version (self, "units", unit_id, -1, error) ||
+      !check_version (self, "incidents", incident_id, -1, error))
+    return NULL;
+
+  if (g_strcmp0 (incident_status, "closed") == 0)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                           _("The incident is closed"));
+      return NULL;
+    }
+
+  insert = prepare (self, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by, created_at)"
+                          " VALUES (?1, ?2, ?3, 'active', ?4, ?5)", error);
+  if (insert == NULL)
+    return NULL;
+
+  sqlite3_bind_text (insert, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 2, unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, incident_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, by, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 5, now, -1, SQLITE_STATIC);
+
+  if (!step_done (self, insert, error))
+    {
+      /* The unique index said no: tell the loser who has the unit, where. */
+      if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
+        {
+          g_autofree char *active = entity_json (self, "SELECT " DISPATCH_JSON " FROM dispatches"
+                                                       " WHERE unit_id = ?1 AND status = 'active'", unit_id);
+
+          g_clear_error (error);
+          g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                               _("The unit is already dispatched"));
+          if (current != NULL)
+            *current = parse_json (active);
+        }
+      return NULL;
+    }
+
+  unit_update = prepare (self, "UPDATE units SET status = 'dispatched', version = version + 1 WHERE id = ?1", error);
+  incident_update = prepare (self, "UPDATE incidents SET status = CASE WHEN status = 'new' THEN 'dispatched' ELSE status END,"
+                                   " dispatched_at = COALESCE(dispatched_at, ?2), version = version + 1 WHERE id = ?1",
+                             error);
+  if (unit_update == NULL || incident_update == NULL)
+    return NULL;
+
+  sqlite3_bind_text (unit_update, 1, unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (incident_update, 1, incident_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (incident_update, 2, now, -1, SQLITE_STATIC);
+  if (!step_done (self, unit_update, error) || !step_done (self, incident_update, error))
+    return NULL;
+
+  dispatch = dispatch_json (self, id);
+  unit = unit_json (self, unit_id);
+  incident = incident_json (self, incident_id);
+  if (!append_event (self, "dispatch.created", "dispatch", dispatch, error) ||
+      !append_event (self, "unit.updated", "unit", unit, error) ||
+      !append_event (self, "incident.updated", "incident", incident, error))
+    return NULL;
+
+  return parse_json (dispatch);
+}
+
+JsonNode *
+dozor_store_end_dispatch (DozorStore  *self,
+                          const char  *dispatch_id,
+                          const char  *by,
+                          GError     **error)
+{
+  g_autofree char *before = dispatch_json (self, dispatch_id);
+  g_autofree char *after = NULL;
+
+  if (before == NULL)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No dispatch “%s”"), dispatch_id);
+      return NULL;
+    }
+
+  if (!end_dispatches (self, "id", dispatch_id, "cancelled", by, error))
+    return NULL;
+
+  after = dispatch_json (self, dispatch_id);
+  if (g_strcmp0 (before, after) == 0)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                           _("The dispatch has already ended"));
+      return NULL;
+    }
+
+  return parse_json (after);
+}
+
+/**
+ * dozor_store_add_positions:
+ * @self: a #DozorStore
+ * @positions: objects with unit_id, lat, lon, time and optional speed,
+ *   heading, accuracy
+ * @error: return location for a #GError
+ *
+ * Validates the whole batch first: one bad position refuses the batch, so
+ * a tracker never has to guess which half was taken.
+ *
+ * Returns: how many were stored
+ */
+guint
+dozor_store_add_positions (DozorStore  *self,
+                           JsonArray   *positions,
+                           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(sqlite3_stmt) track = NULL;
+  guint n = json_array_get_length (positions);
+
+  update = prepare (self, "UPDATE units SET lat = ?2, lon = ?3, fix_time = ?4, speed = ?5, heading = ?6,"
+                          " accuracy = ?7 WHERE id = ?1 AND (fix_time IS NULL OR fix_time <= ?4)"
+                          " RETURNING " UNIT_JSON, error);
+  track = prepare (self, "INSERT INTO positions VALUES (?1, ?4, ?2, ?3, ?5, ?6, ?7)", error);
+  if (update == NULL || track == NULL)
+    return 0;
+
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        JsonNode *node = json_array_get_element (positions, i);
+        JsonObject *position;
+        const char *unit_id, *time;
+        double lat, lon, speed = 0, heading = 0, accuracy = 0;
+        gboolean has_speed, has_heading, has_accuracy, present;
+        g_autoptr(GDateTime) parsed = NULL;
+
+        if (!JSON_NODE_HOLDS_OBJECT (node))
+          {
+            invalid (error, "positions", _("must hold objects"));
+            return 0;
+          }
+        position = json_node_get_object (node);
+
+        if (!get_text (position, "unit_id", TRUE, MAX_NAME, &unit_id, error) ||
+            !get_text (position, "time", TRUE, 64, &time, error) ||
+            !get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
+            !get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
+            !get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
+            !get_number (position, "heading", FALSE, 0, 360, &has_heading, &heading, error) ||
+            !get_number (position, "accuracy", FALSE, 0, 100000, &has_accuracy, &accuracy, error))
+          return 0;
+
+        parsed = g_date_time_new_from_iso8601 (time, NULL);
+        if (parsed == NULL)
+          {
+            invalid (error, "time", _("must be an RFC 3339 time"));
+            return 0;
+          }
+
+        if (pass == 0)
+          continue;
+
+        {
+          g_autoptr(GDateTime) utc = g_date_time_to_utc (parsed);
+          g_autofree char *normal = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+          sqlite3_bind_text (update, 1, unit_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_double (update, 2, lat);
+          sqlite3_bind_double (update, 3, lon);
+          sqlite3_bind_text (update, 4, normal, -1, SQLITE_TRANSIENT);
+          if (has_speed) sqlite3_bind_double (update, 5, speed); else sqlite3_bind_null (update, 5);
+          if (has_heading) sqlite3_bind_double (update, 6, heading); else sqlite3_bind_null (update, 6);
+          if (has_accuracy) sqlite3_bind_double (update, 7, accuracy); else sqlite3_bind_null (update, 7);
+
+          /* A fix older than the one the unit has is history, not news. */
+          if (sqlite3_step (update) == SQLITE_ROW)
+            {
+              g_autofree char *unit = g_strdup ((const char *) sqlite3_column_text (update, 0));
+
+              sqlite3_reset (update);
+              if (!append_event (self, "unit.position", "unit", unit, error))
+                return 0;
+            }
+          else
+            {
+              sqlite3_reset (update);
+            }
+
+          sqlite3_bind_text (track, 1, unit_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_double (track, 2, lat);
+          sqlite3_bind_double (track, 3, lon);
+          sqlite3_bind_text (track, 4, normal, -1, SQLITE_TRANSIENT);
+          if (has_speed) sqlite3_bind_double (track, 5, speed); else sqlite3_bind_null (track, 5);
+          if (has_heading) sqlite3_bind_double (track, 6, heading); else sqlite3_bind_null (track, 6);
+          if (has_accuracy) sqlite3_bind_double (track, 7, accuracy); else sqlite3_bind_null (track, 7);
+          if (!step_done (self, track, error))
+            return 0;
+          sqlite3_reset (track);
+        }
+      }
+
+  return n;
+}
+
+JsonNode *
+dozor_store_set_readiness (DozorStore  *self,
+                           const char  *level,
+                           const char  *by,
+                           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *now = now_rfc3339 ();
+
+  if (!in_list (level, readiness_levels))
+    {
+      invalid (error, "level", _("must be normal, raised, high or full"));
+      return NULL;
+    }
+
+  stmt = prepare (self, "UPDATE state SET value = ?1 WHERE key = 'readiness'", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, level, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "level");
+  json_builder_add_string_value (builder, level);
+  json_builder_set_member_name (builder, "set_by");
+  json_builder_add_string_value (builder, by);
+  json_builder_set_member_name (builder, "set_at");
+  json_builder_add_string_value (builder, now);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  json = json_to_string (node, FALSE);
+
+  if (!append_event (self, "readiness.changed", "readiness", json, error))
+    return NULL;
+
+  return g_steal_pointer (&node);
+}

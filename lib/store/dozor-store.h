@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define DOZOR_STORE_ERROR (dozor_store_error_quark ())
+
+/**
+ * DozorStoreError:
+ * @DOZOR_STORE_ERROR_IO: the database could not be read or written
+ * @DOZOR_STORE_ERROR_INVALID: a field is missing, of the wrong type or out of range
+ * @DOZOR_STORE_ERROR_NOT_FOUND: no such entity
+ * @DOZOR_STORE_ERROR_CONFLICT: the change contradicts the current state
+ * @DOZOR_STORE_ERROR_STALE: the entity changed since the version the client saw
+ * @DOZOR_STORE_ERROR_UNAUTHORIZED: unknown user, wrong password or expired token
+ *
+ * Each maps to one HTTP status in docs/api.md.
+ */
+typedef enum
+{
+  DOZOR_STORE_ERROR_IO,
+  DOZOR_STORE_ERROR_INVALID,
+  DOZOR_STORE_ERROR_NOT_FOUND,
+  DOZOR_STORE_ERROR_CONFLICT,
+  DOZOR_STORE_ERROR_STALE,
+  DOZOR_STORE_ERROR_UNAUTHORIZED,
+} DozorStoreError;
+
+/* How long a bearer token lives: one duty shift and some. */
+#define DOZOR_SESSION_SECONDS (14 * 3600)
+
+#define DOZOR_TYPE_STORE (dozor_store_get_type ())
+G_DECLARE_FINAL_TYPE (DozorStore, dozor_store, DOZOR, STORE, GObject)
+
+GQuark      dozor_store_error_quark        (void);
+gboolean    dozor_store_role_is_valid      (const char   *role);
+
+DozorStore *dozor_store_open               (const char   *path,
+                                            GError      **error);
+gint64      dozor_store_get_seq            (DozorStore   *self);
+gint64      dozor_store_get_oldest_seq     (DozorStore   *self);
+
+/* Transactions: every command runs inside one; its events get their seq
+ * there and are handed out by commit, to be broadcast. */
+gboolean    dozor_store_begin              (DozorStore   *self,
+                                            GError      **error);
+GPtrArray  *dozor_store_commit             (DozorStore   *self,
+                                            GError      **error);
+void        dozor_store_rollback           (DozorStore   *self);
+
+gboolean    dozor_store_add_user           (DozorStore   *self,
+                                            const char   *name,
+                                            const char   *role,
+                                            const char   *password,
+                                            GError      **error);
+char       *dozor_store_login              (DozorStore   *self,
+                                            const char   *name,
+                                            const char   *password,
+                                            char        **role,
+                                            gint64       *expires_at,
+                                            GError      **error);
+gboolean    dozor_store_authenticate       (DozorStore   *self,
+                                            const char   *token,
+                                            char        **name,
+                                            char        **role);
+
+gboolean    dozor_store_find_answer        (DozorStore   *self,
+                                            const char   *user,
+                                            const char   *key,
+                                            guint        *status,
+                                            char        **body);
+gboolean    dozor_store_keep_answer        (DozorStore   *self,
+                                            const char   *user,
+                                            const char   *key,
+                                            guint         status,
+                                            const char   *body,
+                                            GError      **error);
+
+JsonNode   *dozor_store_snapshot           (DozorStore   *self,
+                                            GError      **error);
+GPtrArray  *dozor_store_events_since       (DozorStore   *self,
+                                            gint64        since,
+                                            guint         limit,
+                                            GError      **error);
+guint       dozor_store_prune_events       (DozorStore   *self,
+                                            gint64        keep,
+                                            GError      **error);
+
+JsonNode   *dozor_store_create_unit        (DozorStore   *self,
+                                            JsonObject   *input,
+                                            GError      **error);
+JsonNode   *dozor_store_update_unit        (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            JsonObject   *changes,
+                                            GError      **error);
+JsonNode   *dozor_store_create_incident    (DozorStore   *self,
+                                            JsonObject   *input,
+                                            GError      **error);
+JsonNode   *dozor_store_update_incident    (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            JsonObject   *changes,
+                                            GError      **error);
+JsonNode   *dozor_store_dispatch           (DozorStore   *self,
+                                            const char   *unit_id,
+                                            const char   *incident_id,
+                                            const char   *by,
+                                            JsonNode    **current,
+                                            GError      **error);
+JsonNode   *dozor_store_end_dispatch       (DozorStore   *self,
+                                            const char   *dispatch_id,
+                                            const char   *by,
+                                            GError      **error);
+guint       dozor_store_add_positions      (DozorStore   *self,
+                                            JsonArray    *positions,
+                                            GError      **error);
+JsonNode   *dozor_store_set_readiness      (DozorStore   *self,
+                                            const char   *level,
+                                            const char   *by,
+                                            GError      **error);
+
+G_END_DECLS

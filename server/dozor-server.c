@@ -1,0 +1,856 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * dozord's HTTP and WebSocket front: routes of docs/api.md over DozorStore.
+ * Everything runs on one main loop, so a client that connects to the stream
+ * gets the stored events and then the live ones with nothing in between
+ * lost or repeated.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "dozor-json.h"
+#include "dozor-server.h"
+
+/* Events sent to a resuming client per store query. */
+#define REPLAY_PAGE 1000
+
+struct _DozorServer
+{
+  GObject parent_instance;
+
+  SoupServer *soup;
+  DozorStore *store;
+  gint64 retain_events;
+  GPtrArray *clients; /* SoupWebsocketConnection */
+  guint heartbeat_id;
+  guint prune_id;
+};
+
+G_DEFINE_FINAL_TYPE (DozorServer, dozor_server, G_TYPE_OBJECT)
+
+typedef struct
+{
+  char *user;
+  char *role;
+} Caller;
+
+static void
+caller_clear (Caller *caller)
+{
+  g_clear_pointer (&caller->user, g_free);
+  g_clear_pointer (&caller->role, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
+
+static void
+reply_text (SoupServerMessage *msg,
+            guint              status,
+            const char        *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+reply_node (SoupServerMessage *msg,
+            guint              status,
+            JsonNode          *node)
+{
+  g_autofree char *json = json_to_string (node, FALSE);
+
+  reply_text (msg, status, json);
+}
+
+static char *
+error_json (const char *code,
+            const char *message,
+            JsonNode   *current)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  if (current != NULL)
+    {
+      json_builder_set_member_name (builder, "current");
+      json_builder_add_value (builder, json_node_copy (current));
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *code,
+             const char        *message)
+{
+  g_autofree char *json = error_json (code, message, NULL);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer realm=\"dozord\"");
+  reply_text (msg, status, json);
+}
+
+/* The HTTP status and stable code for an error from the store. */
+static guint
+status_for_error (const GError  *error,
+                  const char   **code)
+{
+  if (error->domain == DOZOR_STORE_ERROR)
+    switch (error->code)
+      {
+      case DOZOR_STORE_ERROR_INVALID: *code = "invalid_field"; return 422;
+      case DOZOR_STORE_ERROR_NOT_FOUND: *code = "not_found"; return 404;
+      case DOZOR_STORE_ERROR_CONFLICT: *code = "conflict"; return 409;
+      case DOZOR_STORE_ERROR_STALE: *code = "stale_version"; return 412;
+      case DOZOR_STORE_ERROR_UNAUTHORIZED: *code = "unauthorized"; return 401;
+      default: break;
+      }
+
+  if (error->domain == DOZOR_JSON_ERROR)
+    switch (error->code)
+      {
+      case DOZOR_JSON_ERROR_TOO_LARGE: *code = "too_large"; return 413;
+      case DOZOR_JSON_ERROR_TOO_DEEP: *code = "too_deep"; return 400;
+      default: *code = "invalid_json"; return 400;
+      }
+
+  *code = "unavailable";
+  return 503;
+}
+
+static void
+broadcast (DozorServer *self,
+           GPtrArray   *events)
+{
+  for (guint c = 0; c < self->clients->len; c++)
+    {
+      SoupWebsocketConnection *conn = self->clients->pdata[c];
+
+      if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+        continue;
+      for (guint i = 0; i < events->len; i++)
+        soup_websocket_connection_send_text (conn, events->pdata[i]);
+    }
+}
+
+static gboolean
+authenticate (DozorServer       *self,
+              SoupServerMessage *msg,
+              const char        *query_token,
+              Caller            *caller)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  const char *token = query_token;
+
+  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    token = header + 7;
+
+  return dozor_store_authenticate (self->store, token, &caller->user, &caller->role);
+}
+
+/* Roles as a space-separated list: the server decides, whatever a client hides. */
+static gboolean
+role_may (const Caller *caller,
+          const char   *roles)
+{
+  g_auto(GStrv) allowed = g_strsplit (roles, " ", -1);
+
+  return g_strv_contains ((const char *const *) allowed, caller->role);
+}
+
+static JsonObject *
+body_object (SoupServerMessage  *msg,
+             JsonNode          **root,
+             GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  *root = dozor_json_parse (data, length, DOZOR_SERVER_MAX_BODY, error);
+  if (*root == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (*root))
+    {
+      g_set_error_literal (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
+                           _("The body must be a JSON object"));
+      g_clear_pointer (root, json_node_unref);
+      return NULL;
+    }
+
+  return json_node_get_object (*root);
+}
+
+/* --- Commands: one transaction, one answer, remembered under its key ---- */
+
+typedef JsonNode *(*CommandFunc) (DozorServer  *self,
+                                  const Caller *caller,
+                                  JsonObject   *body,
+                                  const char   *id,
+                                  gint64        version,
+                                  JsonNode    **current,
+                                  GError      **error);
+
+typedef struct
+{
+  CommandFunc func;
+  guint success_status;
+  gboolean needs_key;     /* creating and dispatching commands */
+  gboolean needs_version; /* updates carry If-Match */
+  gboolean needs_body;
+} Command;
+
+static gboolean
+parse_if_match (const char *header,
+                gint64     *version)
+{
+  g_autofree char *text = NULL;
+  guint64 value;
+
+  if (header == NULL)
+    return FALSE;
+
+  text = g_strstrip (g_strdup (header));
+  if (text[0] == 'W' && text[1] == '/')
+    memmove (text, text + 2, strlen (text + 2) + 1);
+  if (text[0] == '"' && strlen (text) >= 2 && text[strlen (text) - 1] == '"')
+    {
+      text[strlen (text) - 1] = '\0';
+      memmove (text, text + 1, strlen (text));
+    }
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+
+  *version = (gint64) value;
+  return TRUE;
+}
+
+static void
+run_command (DozorServer       *self,
+             SoupServerMessage *msg,
+             const Caller      *caller,
+             const Command     *command,
+             const char        *id)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *answer = NULL;
+  JsonObject *body = NULL;
+  gint64 version = -1;
+  guint status;
+  char *stored = NULL;
+
+  if (command->needs_key && (key == NULL || *key == '\0'))
+    {
+      reply_error (msg, 428, "idempotency_key_required",
+                   _("This command needs an Idempotency-Key header"));
+      return;
+    }
+  if (key != NULL && (strlen (key) > 128 || !g_utf8_validate (key, -1, NULL)))
+    {
+      reply_error (msg, 400, "invalid_idempotency_key", _("The Idempotency-Key is longer than 128 characters"));
+      return;
+    }
+
+  if (command->needs_version &&
+      !parse_if_match (soup_message_headers_get_one (headers, "If-Match"), &version))
+    {
+      reply_error (msg, 428, "if_match_required",
+                   _("This change needs an If-Match header with the version it was based on"));
+      return;
+    }
+
+  if (command->needs_body)
+    {
+      body = body_object (msg, &root, &error);
+      if (body == NULL)
+        {
+          const char *code;
+
+          status = status_for_error (error, &code);
+          reply_error (msg, status, code, error->message);
+          return;
+        }
+    }
+
+  if (!dozor_store_begin (self->store, &error))
+    {
+      reply_error (msg, 503, "unavailable", error->message);
+      return;
+    }
+
+  /* A retry gets the first answer, whatever it was. */
+  if (key != NULL && dozor_store_find_answer (self->store, caller->user, key, &status, &stored))
+    {
+      dozor_store_rollback (self->store);
+      reply_text (msg, status, stored);
+      g_free (stored);
+      return;
+    }
+
+  result = command->func (self, caller, body, id, version, &current, &error);
+  if (result != NULL)
+    {
+      status = command->success_status;
+      answer = json_to_string (result, FALSE);
+      if (key != NULL && !dozor_store_keep_answer (self->store, caller->user, key, status, answer, &error))
+        g_clear_pointer (&result, json_node_unref);
+    }
+
+  if (result == NULL)
+    {
+      const char *code;
+
+      dozor_store_rollback (self->store);
+      status = status_for_error (error, &code);
+      if (current != NULL)
+        code = "unit_busy";
+      answer = error_json (code, error->message, current);
+
+      /* Refusals are answers too; a failing disk is not. */
+      if (key != NULL && status < 500 && dozor_store_begin (self->store, NULL))
+        {
+          if (dozor_store_keep_answer (self->store, caller->user, key, status, answer, NULL))
+            events = dozor_store_commit (self->store, NULL);
+          else
+            dozor_store_rollback (self->store);
+        }
+
+      reply_text (msg, status, answer);
+      return;
+    }
+
+  events = dozor_store_commit (self->store, &error);
+  if (events == NULL)
+    {
+      reply_error (msg, 503, "unavailable", error->message);
+      return;
+    }
+
+  reply_text (msg, status, answer);
+  broadcast (self, events);
+}
+
+static JsonNode *
+create_unit (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+             gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_create_unit (self->store, body, error);
+}
+
+static JsonNode *
+update_unit (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+             gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_update_unit (self->store, id, version, body, error);
+}
+
+static JsonNode *
+create_incident (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+                 gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_create_incident (self->store, body, error);
+}
+
+static JsonNode *
+update_incident (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+                 gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_update_incident (self->store, id, version, body, error);
+}
+
+static JsonNode *
+create_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+                 gint64 version, JsonNode **current, GError **error)
+{
+  const char *unit_id = json_object_get_string_member_with_default (body, "unit_id", NULL);
+  const char *incident_id = json_object_get_string_member_with_default (body, "incident_id", NULL);
+
+  if (unit_id == NULL || incident_id == NULL)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID,
+                           _("unit_id and incident_id are required strings"));
+      return NULL;
+    }
+
+  return dozor_store_dispatch (self->store, unit_id, incident_id, caller->user, current, error);
+}
+
+static JsonNode *
+end_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_end_dispatch (self->store, id, caller->user, error);
+}
+
+static JsonNode *
+add_positions (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+               gint64 version, JsonNode **current, GError **error)
+{
+  JsonNode *positions = json_object_get_member (body, "positions");
+  JsonObject *answer;
+  JsonNode *node;
+  guint n;
+
+  if (positions == NULL || !JSON_NODE_HOLDS_ARRAY (positions))
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID,
+                           _("positions: must be an array"));
+      return NULL;
+    }
+
+  n = dozor_store_add_positions (self->store, json_node_get_array (positions), error);
+  if (n == 0 && *error != NULL)
+    return NULL;
+
+  answer = json_object_new ();
+  json_object_set_int_member (answer, "accepted", n);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, answer);
+  return node;
+}
+
+static JsonNode *
+set_readiness (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+               gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_set_readiness (self->store,
+                                    json_object_get_string_member_with_default (body, "level", NULL),
+                                    caller->user, error);
+}
+
+static const Command create_unit_command = { create_unit, 201, TRUE, FALSE, TRUE };
+static const Command update_unit_command = { update_unit, 200, FALSE, TRUE, TRUE };
+static const Command create_incident_command = { create_incident, 201, TRUE, FALSE, TRUE };
+static const Command update_incident_command = { update_incident, 200, FALSE, TRUE, TRUE };
+static const Command create_dispatch_command = { create_dispatch, 201, TRUE, FALSE, TRUE };
+static const Command end_dispatch_command = { end_dispatch, 200, FALSE, FALSE, FALSE };
+static const Command positions_command = { add_positions, 202, FALSE, FALSE, TRUE };
+static const Command readiness_command = { set_readiness, 200, FALSE, FALSE, TRUE };
+
+/* --- Routes -------------------------------------------------------------- */
+
+static void
+login (DozorServer       *self,
+       SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GDateTime) expires = NULL;
+  g_autofree char *expires_text = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *body = body_object (msg, &root, &error);
+  gint64 expires_at;
+
+  if (body == NULL)
+    {
+      const char *code;
+      guint status = status_for_error (error, &code);
+
+      reply_error (msg, status, code, error->message);
+      return;
+    }
+
+  token = dozor_store_login (self->store,
+                             json_object_get_string_member_with_default (body, "username", ""),
+                             json_object_get_string_member_with_default (body, "password", ""),
+                             &role, &expires_at, &error);
+  if (token == NULL)
+    {
+      reply_error (msg, 401, "unauthorized", error->message);
+      return;
+    }
+
+  expires = g_date_time_new_from_unix_utc (expires_at);
+  expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_text);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  reply_node (msg, 200, answer);
+}
+
+static void
+health (DozorServer       *self,
+        SoupServerMessage *msg)
+{
+  g_autofree char *json = g_strdup_printf ("{\"status\":\"ok\",\"seq\":%" G_GINT64_FORMAT "}",
+                                           dozor_store_get_seq (self->store));
+
+  reply_text (msg, 200, json);
+}
+
+static void
+snapshot (DozorServer       *self,
+          SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = dozor_store_snapshot (self->store, &error);
+
+  if (node == NULL)
+    reply_error (msg, 503, "unavailable", error->message);
+  else
+    reply_node (msg, 200, node);
+}
+
+static const char *readers = "wall operator supervisor admin";
+static const char *editors = "supervisor admin";
+static const char *intake = "operator supervisor admin";
+
+static void
+handle_api (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  DozorServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  g_auto(Caller) caller = { NULL, NULL };
+  g_auto(GStrv) parts = NULL;
+  guint n_parts;
+  const char *id;
+
+  if (!g_str_has_prefix (path, "/api/v1/"))
+    {
+      reply_error (msg, 404, "not_found", _("No such endpoint"));
+      return;
+    }
+
+  parts = g_strsplit (path + strlen ("/api/v1/"), "/", 0);
+  n_parts = g_strv_length (parts);
+  id = n_parts == 2 ? parts[1] : NULL;
+
+  if (n_parts == 1 && g_str_equal (parts[0], "session"))
+    {
+      if (g_str_equal (method, "POST"))
+        login (self, msg);
+      else
+        reply_error (msg, 405, "method_not_allowed", _("Use POST"));
+      return;
+    }
+
+  if (n_parts == 1 && g_str_equal (parts[0], "health"))
+    {
+      health (self, msg);
+      return;
+    }
+
+  if (!authenticate (self, msg, NULL, &caller))
+    {
+      reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
+      return;
+    }
+
+#define ROUTE(name, verb, has_id) \
+  (n_parts == ((has_id) ? 2 : 1) && g_str_equal (parts[0], name) && g_str_equal (method, verb))
+#define ALLOW(roles) \
+  G_STMT_START { \
+    if (!role_may (&caller, roles)) \
+      { \
+        reply_error (msg, 403, "forbidden", _("Your role may not do this")); \
+        return; \
+      } \
+  } G_STMT_END
+
+  if (ROUTE ("snapshot", "GET", FALSE))
+    {
+      ALLOW (readers);
+      snapshot (self, msg);
+    }
+  else if (ROUTE ("units", "POST", FALSE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller, &create_unit_command, NULL);
+    }
+  else if (ROUTE ("units", "PATCH", TRUE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller, &update_unit_command, id);
+    }
+  else if (ROUTE ("incidents", "POST", FALSE))
+    {
+      ALLOW (intake);
+      run_command (self, msg, &caller, &create_incident_command, NULL);
+    }
+  else if (ROUTE ("incidents", "PATCH", TRUE))
+    {
+      ALLOW (intake);
+      run_command (self, msg, &caller, &update_incident_command, id);
+    }
+  else if (ROUTE ("dispatches", "POST", FALSE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller, &create_dispatch_command, NULL);
+    }
+  else if (ROUTE ("dispatches", "DELETE", TRUE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller, &end_dispatch_command, id);
+    }
+  else if (ROUTE ("positions", "POST", FALSE))
+    {
+      ALLOW ("tracker admin");
+      run_command (self, msg, &caller, &positions_command, NULL);
+    }
+  else if (ROUTE ("readiness", "PUT", FALSE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller, &readiness_command, NULL);
+    }
+  else
+    {
+      reply_error (msg, 404, "not_found", _("No such endpoint or method"));
+    }
+
+#undef ROUTE
+#undef ALLOW
+}
+
+/* --- Stream ---------------------------------------------------------------- */
+
+static void
+send_json (SoupWebsocketConnection *conn,
+           const char              *type,
+           gint64                   seq)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autofree char *json = g_strdup_printf ("{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}",
+                                           type, seq, time);
+
+  soup_websocket_connection_send_text (conn, json);
+}
+
+static void
+client_closed_cb (SoupWebsocketConnection *conn,
+                  DozorServer             *self)
+{
+  g_ptr_array_remove (self->clients, conn);
+}
+
+static void
+stream_cb (SoupServer              *server,
+           SoupServerMessage       *msg,
+           const char              *path,
+           SoupWebsocketConnection *conn,
+           gpointer                 user_data)
+{
+  DozorServer *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = NULL;
+  g_auto(Caller) caller = { NULL, NULL };
+  const char *since_text = NULL;
+  const char *token = NULL;
+  guint64 since = 0;
+  gint64 seq = dozor_store_get_seq (self->store);
+
+  if (g_uri_get_query (uri) != NULL)
+    query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  if (query != NULL)
+    {
+      since_text = g_hash_table_lookup (query, "since");
+      token = g_hash_table_lookup (query, "token");
+    }
+
+  /* Clients only listen; anything they say is small. */
+  soup_websocket_connection_set_max_incoming_payload_size (conn, 4096);
+
+  if (!authenticate (self, msg, token, &caller) || !role_may (&caller, readers))
+    {
+      soup_websocket_connection_close (conn, 4401, "unauthorized");
+      return;
+    }
+
+  if (since_text != NULL && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
+    {
+      soup_websocket_connection_close (conn, 4400, "since must be a seq");
+      return;
+    }
+
+  /* Older than what is kept, or from another database: start again. */
+  if ((gint64) since > seq || (gint64) since + 1 < dozor_store_get_oldest_seq (self->store))
+    {
+      send_json (conn, "reset", seq);
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, "reset");
+      return;
+    }
+
+  while ((gint64) since < seq)
+    {
+      g_autoptr(GPtrArray) events = dozor_store_events_since (self->store, since, REPLAY_PAGE, NULL);
+
+      if (events == NULL || events->len == 0)
+        break;
+      for (guint i = 0; i < events->len; i++)
+        soup_websocket_connection_send_text (conn, events->pdata[i]);
+      since += events->len;
+    }
+
+  send_json (conn, "heartbeat", seq);
+  g_ptr_array_add (self->clients, g_object_ref (conn));
+  g_signal_connect_object (conn, "closed", G_CALLBACK (client_closed_cb), self, 0);
+}
+
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  DozorServer *self = user_data;
+  gint64 seq = dozor_store_get_seq (self->store);
+
+  for (guint c = 0; c < self->clients->len; c++)
+    if (soup_websocket_connection_get_state (self->clients->pdata[c]) == SOUP_WEBSOCKET_STATE_OPEN)
+      send_json (self->clients->pdata[c], "heartbeat", seq);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+prune_cb (gpointer user_data)
+{
+  DozorServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  dozor_store_prune_events (self->store, self->retain_events, &error);
+  if (error != NULL)
+    g_warning ("Pruning old events: %s", error->message);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Refuses an oversized body from its headers, before it is read. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+
+  /* The rest of the body is never read, so the connection cannot be reused. */
+  if (length > DOZOR_SERVER_MAX_BODY)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      reply_error (msg, 413, "too_large", _("The request body is larger than 1 MiB"));
+    }
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+}
+
+static void
+dozor_server_dispose (GObject *object)
+{
+  DozorServer *self = (DozorServer *)object;
+
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_clear_handle_id (&self->prune_id, g_source_remove);
+
+  if (self->clients != NULL)
+    {
+      for (guint c = 0; c < self->clients->len; c++)
+        {
+          SoupWebsocketConnection *conn = self->clients->pdata[c];
+
+          g_signal_handlers_disconnect_by_data (conn, self);
+          if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+            soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server stopping");
+        }
+      g_clear_pointer (&self->clients, g_ptr_array_unref);
+    }
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (dozor_server_parent_class)->dispose (object);
+}
+
+static void
+dozor_server_class_init (DozorServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dozor_server_dispose;
+}
+
+static void
+dozor_server_init (DozorServer *self)
+{
+  self->clients = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * dozor_server_new:
+ * @store: the store
+ * @retain_events: how many of the newest events to keep for resuming clients
+ *
+ * Returns: (transfer full): a server with its routes; call
+ *   soup_server_listen_*() on dozor_server_get_soup()
+ */
+DozorServer *
+dozor_server_new (DozorStore *store,
+                  gint64      retain_events)
+{
+  DozorServer *self = g_object_new (DOZOR_TYPE_SERVER, NULL);
+
+  self->store = g_object_ref (store);
+  self->retain_events = MAX (retain_events, 1000);
+  self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
+
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  soup_server_add_websocket_handler (self->soup, "/api/v1/stream", NULL, NULL, stream_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/api/v1", handle_api, self, NULL);
+
+  self->heartbeat_id = g_timeout_add_seconds (DOZOR_SERVER_HEARTBEAT_SECONDS, heartbeat_cb, self);
+  self->prune_id = g_timeout_add_seconds (60, prune_cb, self);
+  prune_cb (self);
+
+  return self;
+}
+
+SoupServer *
+dozor_server_get_soup (DozorServer *self)
+{
+  return self->soup;
+}
+
+guint
+dozor_server_get_n_clients (DozorServer *self)
+{
+  return self->clients->len;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dozor-store.h"
+
+G_BEGIN_DECLS
+
+/* Largest request body: a batch of a few thousand positions. */
+#define DOZOR_SERVER_MAX_BODY (1024 * 1024)
+
+/* Heartbeats on the stream; a client that hears nothing for three of them
+ * treats the link as dead. */
+#define DOZOR_SERVER_HEARTBEAT_SECONDS 5
+
+#define DOZOR_TYPE_SERVER (dozor_server_get_type ())
+G_DECLARE_FINAL_TYPE (DozorServer, dozor_server, DOZOR, SERVER, GObject)
+
+DozorServer *dozor_server_new          (DozorStore   *store,
+                                        gint64        retain_events);
+SoupServer  *dozor_server_get_soup     (DozorServer  *self);
+guint        dozor_server_get_n_clients (DozorServer *self);
+
+G_END_DECLS

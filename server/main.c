@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
+ *        [--retain-events N]
+ *
+ * Prints "listening on http://ADDR:PORT" once it accepts connections; tests
+ * and service units wait for that line. SIGTERM and SIGINT stop it between
+ * requests: every transaction is either committed or never started.
+ */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dozor-server.h"
+#include "dozor-store.h"
+
+#define EXIT_BAD_USAGE 2
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_listen (const char  *text,
+              GInetAddress **address,
+              guint        *port)
+{
+  const char *colon = text != NULL ? strrchr (text, ':') : NULL;
+  g_autofree char *host = NULL;
+  guint64 value;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &value, NULL))
+    return FALSE;
+
+  host = g_strndup (text, colon - text);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      host[strlen (host) - 1] = '\0';
+      memmove (host, host + 1, strlen (host));
+    }
+
+  *address = g_inet_address_new_from_string (host);
+  *port = (guint) value;
+  return *address != NULL;
+}
+
+static char *
+default_db_path (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "dozord", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, "dozord.sqlite", NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  gint64 retain = 100000;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate: serve HTTPS and WSS"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
+    { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorStore) store = NULL;
+  g_autoptr(DozorServer) server = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  GSList *uris;
+  guint port = 0;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_option_context_set_summary (context, _("The Dozor dispatch backend."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("dozord: %s\n", error->message);
+      return EXIT_BAD_USAGE;
+    }
+
+  if (!parse_listen (listen != NULL ? listen : "127.0.0.1:8470", &address, &port))
+    {
+      g_printerr (_("dozord: --listen takes ADDRESS:PORT, such as 127.0.0.1:8470, not “%s”\n"), listen);
+      return EXIT_BAD_USAGE;
+    }
+
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
+      return EXIT_BAD_USAGE;
+    }
+
+  if (tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("dozord: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+    }
+
+  if (db_path == NULL)
+    db_path = default_db_path ();
+
+  store = dozor_store_open (db_path, &error);
+  if (store == NULL)
+    {
+      g_printerr ("dozord: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  server = dozor_server_new (store, retain);
+  if (certificate != NULL)
+    soup_server_set_tls_certificate (dozor_server_get_soup (server), certificate);
+
+  socket_address = g_inet_socket_address_new (address, port);
+  if (!soup_server_listen (dozor_server_get_soup (server), socket_address,
+                           certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error))
+    {
+      g_printerr ("dozord: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  uris = soup_server_get_uris (dozor_server_get_soup (server));
+  if (uris != NULL)
+    {
+      g_autofree char *uri = g_uri_to_string_partial (uris->data, G_URI_HIDE_PASSWORD);
+
+      if (g_str_has_suffix (uri, "/"))
+        uri[strlen (uri) - 1] = '\0';
+      printf ("listening on %s\n", uri);
+      fflush (stdout);
+    }
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  g_clear_object (&server);
+  g_clear_object (&store);
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * dozord as a client sees it: the real binary on an ephemeral loopback
+ * port, a fresh database per test, requests through libsoup.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+
+static const char *dozord_path;
+static const char *dozorctl_path;
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  GSubprocess *process;
+  char *url;
+  SoupSession *session;
+} Server;
+
+typedef struct
+{
+  guint status;
+  JsonNode *body;
+} Answer;
+
+static void
+answer_clear (Answer *answer)
+{
+  g_clear_pointer (&answer->body, json_node_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)
+
+static void
+add_user (Server     *server,
+          const char *name,
+          const char *role)
+{
+  g_autofree char *password_file = g_build_filename (server->dir, "password", NULL);
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (password_file, "correct horse battery\n", -1, NULL));
+  ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl_path, "--db", server->db,
+                          "user", "add", name, "--role", role, "--password-file", password_file, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (ctl, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+server_start (Server     *server,
+              const char *retain)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, dozord_path,
+                                      "--db", server->db, "--listen", "127.0.0.1:0",
+                                      "--retain-events", retain != NULL ? retain : "100000", NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_free (server->url);
+  server->url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+server_stop (Server  *server,
+             int      signal_number)
+{
+  g_subprocess_send_signal (server->process, signal_number);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+}
+
+static void
+server_setup (Server        *server,
+              gconstpointer  data)
+{
+  server->dir = g_dir_make_tmp ("dozord-test-XXXXXX", NULL);
+  server->db = g_build_filename (server->dir, "dozord.sqlite", NULL);
+  add_user (server, "sup", "supervisor");
+  add_user (server, "sup2", "supervisor");
+  add_user (server, "op", "operator");
+  add_user (server, "wall", "wall");
+  add_user (server, "tracker", "tracker");
+  server_start (server, data);
+  {
+    /* Loopback only: no proxy lookup through the desktop's settings. */
+    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+    server->session = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32,
+                                                     "proxy-resolver", direct, NULL);
+  }
+}
+
+static void
+server_teardown (Server        *server,
+                 gconstpointer  data)
+{
+  if (server->process != NULL)
+    server_stop (server, SIGTERM);
+  g_clear_object (&server->session);
+  g_free (server->url);
+  g_free (server->db);
+  g_free (server->dir);
+}
+
+static SoupMessage *
+new_request (Server     *server,
+             const char *method,
+             const char *path,
+             const char *token,
+             const char *body)
+{
+  g_autofree char *uri = g_strconcat (server->url, path, NULL);
+  SoupMessage *msg = soup_message_new (method, uri);
+
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  return msg;
+}
+
+static Answer
+finish (SoupMessage *msg,
+        GBytes      *bytes)
+{
+  Answer answer = { soup_message_get_status (msg), NULL };
+  gsize length = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &length) : NULL;
+
+  /* GBytes are not NUL-terminated; the parser wants a string. */
+  if (length > 0)
+    {
+      g_autofree char *text = g_strndup (data, length);
+
+      answer.body = json_from_string (text, NULL);
+    }
+  return answer;
+}
+
+static Answer
+request (Server     *server,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *key,
+         const char *if_match,
+         const char *body)
+{
+  g_autoptr(SoupMessage) msg = new_request (server, method, path, token, body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  if (if_match != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", if_match);
+
+  bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return finish (msg, bytes);
+}
+
+static const char *
+member (Answer     *answer,
+        const char *name)
+{
+  g_assert_nonnull (answer->body);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (answer->body));
+  return json_object_get_string_member_with_default (json_node_get_object (answer->body), name, NULL);
+}
+
+static char *
+login (Server     *server,
+       const char *user)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"correct horse battery\"}", user);
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/session", NULL, NULL, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  return g_strdup (member (&answer, "token"));
+}
+
+static char *
+create_unit (Server     *server,
+             const char *token,
+             const char *call_sign)
+{
+  g_autofree char *body = g_strdup_printf ("{\"call_sign\":\"%s\",\"kind\":\"car\"}", call_sign);
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/units", token, key, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 201);
+  return g_strdup (member (&answer, "id"));
+}
+
+static char *
+create_incident (Server     *server,
+                 const char *token)
+{
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/incidents", token, key, NULL,
+                                   "{\"type\":\"robbery\",\"priority\":1,"
+                                   "\"location\":{\"lat\":43.2389,\"lon\":76.9453},\"address\":\"Republic Square\"}");
+
+  g_assert_cmpuint (answer.status, ==, 201);
+  return g_strdup (member (&answer, "id"));
+}
+
+static gint64
+snapshot_seq (Server     *server,
+              const char *token)
+{
+  g_auto(Answer) answer = request (server, "GET", "/api/v1/snapshot", token, NULL, NULL, NULL);
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  return json_object_get_int_member (json_node_get_object (answer.body), "as_of_seq");
+}
+
+/* --- Auth and roles -------------------------------------------------------- */
+
+static void
+test_auth (Server        *server,
+           gconstpointer  data)
+{
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *op = login (server, "op");
+  g_auto(Answer) no_token = request (server, "GET", "/api/v1/snapshot", NULL, NULL, NULL, NULL);
+  g_auto(Answer) bad_token = request (server, "GET", "/api/v1/snapshot", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                                      NULL, NULL, NULL);
+  g_auto(Answer) wrong_password = request (server, "POST", "/api/v1/session", NULL, NULL, NULL,
+                                           "{\"username\":\"sup\",\"password\":\"guess\"}");
+  g_auto(Answer) wall_reads = request (server, "GET", "/api/v1/snapshot", wall, NULL, NULL, NULL);
+  static const char *writes[][2] = {
+    { "POST", "/api/v1/units" }, { "PATCH", "/api/v1/units/x" }, { "POST", "/api/v1/incidents" },
+    { "PATCH", "/api/v1/incidents/x" }, { "POST", "/api/v1/dispatches" },
+    { "DELETE", "/api/v1/dispatches/x" }, { "POST", "/api/v1/positions" }, { "PUT", "/api/v1/readiness" },
+  };
+
+  g_assert_cmpuint (no_token.status, ==, 401);
+  g_assert_cmpstr (member (&no_token, "code"), ==, "unauthorized");
+  g_assert_cmpuint (bad_token.status, ==, 401);
+  g_assert_cmpuint (wrong_password.status, ==, 401);
+  g_assert_cmpuint (wall_reads.status, ==, 200);
+
+  /* The wall may read only: every write is refused before it is looked at. */
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      g_auto(Answer) answer = request (server, writes[i][0], writes[i][1], wall, "k", "1", "{}");
+
+      g_assert_cmpuint (answer.status, ==, 403);
+      g_assert_cmpstr (member (&answer, "code"), ==, "forbidden");
+    }
+
+  /* An operator registers incidents but does not dispatch. */
+  {
+    g_autofree char *incident = create_incident (server, op);
+    g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", op, "k2", NULL,
+                                       "{\"unit_id\":\"x\",\"incident_id\":\"y\"}");
+
+    g_assert_nonnull (incident);
+    g_assert_cmpuint (dispatch.status, ==, 403);
+  }
+}
+
+/* --- Dispatch races and retries -------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint pending;
+  guint created;
+  guint conflicts;
+  guint other;
+} Race;
+
+static void
+race_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Race *race = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_auto(Answer) answer = finish (msg, bytes);
+
+  if (answer.status == 201)
+    race->created++;
+  else if (answer.status == 409 && g_strcmp0 (member (&answer, "code"), "unit_busy") == 0 &&
+           json_object_has_member (json_node_get_object (answer.body), "current"))
+    race->conflicts++;
+  else
+    race->other++;
+
+  if (--race->pending == 0)
+    g_main_loop_quit (race->loop);
+}
+
+static void
+test_dispatch_race (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *sup2 = login (server, "sup2");
+  g_autofree char *unit = create_unit (server, sup, "Беркут-1");
+  g_autoptr(GPtrArray) incidents = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Race race = { loop, 8, 0, 0, 0 };
+  g_auto(Answer) snapshot = { 0 };
+  JsonArray *dispatches;
+
+  for (guint i = 0; i < 8; i++)
+    g_ptr_array_add (incidents, create_incident (server, sup));
+
+  /* Eight supervisors' commands in flight at once, to eight incidents. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}",
+                                               unit, (char *) incidents->pdata[i]);
+      g_autofree char *key = g_uuid_string_random ();
+      g_autoptr(SoupMessage) msg = new_request (server, "POST", "/api/v1/dispatches",
+                                                i % 2 ? sup : sup2, body);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+      soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL, race_done_cb, &race);
+    }
+  g_main_loop_run (loop);
+
+  g_assert_cmpuint (race.created, ==, 1);
+  g_assert_cmpuint (race.conflicts, ==, 7);
+  g_assert_cmpuint (race.other, ==, 0);
+
+  snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+  dispatches = json_object_get_array_member (json_node_get_object (snapshot.body), "dispatches");
+  g_assert_cmpuint (json_array_get_length (dispatches), ==, 1);
+}
+
+static void
+test_idempotent_retry (Server        *server,
+                       gconstpointer  data)
+{
+  g_autofree char *op = login (server, "op");
+  const char *body = "{\"type\":\"assault\",\"location\":{\"lat\":43.25,\"lon\":76.93}}";
+  g_auto(Answer) first = request (server, "POST", "/api/v1/incidents", op, "retry-1", NULL, body);
+  g_auto(Answer) again = request (server, "POST", "/api/v1/incidents", op, "retry-1", NULL, body);
+  g_auto(Answer) no_key = request (server, "POST", "/api/v1/incidents", op, NULL, NULL, body);
+  g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", op, NULL, NULL, NULL);
+  g_autofree char *first_text = json_to_string (first.body, FALSE);
+  g_autofree char *again_text = json_to_string (again.body, FALSE);
+
+  g_assert_cmpuint (first.status, ==, 201);
+  g_assert_cmpuint (again.status, ==, 201);
+  g_assert_cmpstr (first_text, ==, again_text);
+  g_assert_cmpuint (no_key.status, ==, 428);
+
+  /* The retry made nothing new. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (snapshot.body),
+                                                                          "incidents")), ==, 1);
+}
+
+static void
+test_stale_version (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *unit = create_unit (server, sup, "Сункар-7");
+  g_autofree char *path = g_strconcat ("/api/v1/units/", unit, NULL);
+  g_auto(Answer) first = request (server, "PATCH", path, sup, NULL, "\"1\"", "{\"status\":\"busy\"}");
+  g_auto(Answer) stale = request (server, "PATCH", path, sup, NULL, "1", "{\"status\":\"available\"}");
+  g_auto(Answer) missing = request (server, "PATCH", path, sup, NULL, NULL, "{\"status\":\"available\"}");
+  g_auto(Answer) unknown = request (server, "PATCH", "/api/v1/units/nope", sup, NULL, "1", "{}");
+
+  g_assert_cmpuint (first.status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (first.body), "version"), ==, 2);
+  g_assert_cmpuint (stale.status, ==, 412);
+  g_assert_cmpstr (member (&stale, "code"), ==, "stale_version");
+  g_assert_cmpuint (missing.status, ==, 428);
+  g_assert_cmpuint (unknown.status, ==, 404);
+}
+
+/* --- Hostile input ------------------------------------------------------------ */
+
+static void
+test_hostile_input (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  GString *deep = g_string_new (NULL);
+  g_autofree char *deep_text = NULL;
+  g_autofree char *huge = NULL;
+  static const struct {
+    const char *body;
+    guint status;
+    const char *code;
+  } cases[] = {
+    { "{\"call_sign\": ", 400, "invalid_json" },
+    { "[1, 2, 3]", 400, "invalid_json" },
+    { "", 400, "invalid_json" },
+    { "{\"call_sign\": 12, \"kind\": \"car\"}", 422, "invalid_field" },
+    { "{\"call_sign\": \"A-1\", \"kind\": \"tank\"}", 422, "invalid_field" },
+    { "{\"call_sign\": \"   \", \"kind\": \"car\"}", 422, "invalid_field" },
+    { "{\"kind\": \"car\"}", 422, "invalid_field" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("hostile-%u", i);
+      g_auto(Answer) answer = request (server, "POST", "/api/v1/units", sup, key, NULL, cases[i].body);
+
+      g_assert_cmpuint (answer.status, ==, cases[i].status);
+      g_assert_cmpstr (member (&answer, "code"), ==, cases[i].code);
+      g_assert_nonnull (member (&answer, "message"));
+    }
+
+  /* Out-of-range coordinates for an incident. */
+  {
+    g_auto(Answer) answer = request (server, "POST", "/api/v1/incidents", sup, "bad-lat", NULL,
+                                     "{\"type\":\"theft\",\"location\":{\"lat\":91,\"lon\":76}}");
+    g_assert_cmpuint (answer.status, ==, 422);
+  }
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  deep_text = g_string_free (deep, FALSE);
+  {
+    g_auto(Answer) answer = request (server, "POST", "/api/v1/units", sup, "deep", NULL, deep_text);
+    g_assert_cmpuint (answer.status, ==, 400);
+    g_assert_cmpstr (member (&answer, "code"), ==, "too_deep");
+  }
+
+  /* The server answers 413 from the headers and closes: the client either
+   * reads that answer or sees the connection end while still sending. */
+  huge = g_malloc (2 * 1024 * 1024 + 1);
+  memset (huge, ' ', 2 * 1024 * 1024);
+  huge[2 * 1024 * 1024] = '\0';
+  {
+    g_autoptr(SoupMessage) msg = new_request (server, "POST", "/api/v1/units", sup, huge);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", "huge");
+    bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+    if (error == NULL)
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+    else
+      g_test_message ("huge body: %s", error->message);
+  }
+
+  /* Still healthy, and nothing was created. */
+  {
+    g_auto(Answer) health = request (server, "GET", "/api/v1/health", NULL, NULL, NULL, NULL);
+    g_assert_cmpuint (health.status, ==, 200);
+    g_assert_cmpint (snapshot_seq (server, sup), ==, 0);
+  }
+}
+
+/* --- The stream ------------------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  SoupWebsocketConnection *conn;
+  GPtrArray *events; /* JsonNode, not heartbeats */
+  gboolean reset;
+  gboolean heartbeat;
+  gboolean closed;
+} Stream;
+
+static void
+stream_message_cb (SoupWebsocketConnection *conn,
+                   int                      type,
+                   GBytes                  *message,
+                   Stream                  *stream)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autofree char *text = g_strndup (data, length);
+  JsonNode *node = json_from_string (text, NULL);
+  const char *kind;
+
+  g_assert_nonnull (node);
+  kind = json_object_get_string_member (json_node_get_object (node), "type");
+  if (g_str_equal (kind, "heartbeat"))
+    {
+      stream->heartbeat = TRUE;
+      json_node_unref (node);
+      g_main_loop_quit (stream->loop);
+      return;
+    }
+  if (g_str_equal (kind, "reset"))
+    stream->reset = TRUE;
+
+  g_ptr_array_add (stream->events, node);
+}
+
+static void
+stream_closed_cb (SoupWebsocketConnection *conn,
+                  Stream                  *stream)
+{
+  stream->closed = TRUE;
+  g_main_loop_quit (stream->loop);
+}
+
+static void
+stream_connected_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Stream *stream = user_data;
+  g_autoptr(GError) error = NULL;
+
+  stream->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (stream->conn, "message", G_CALLBACK (stream_message_cb), stream);
+  g_signal_connect (stream->conn, "closed", G_CALLBACK (stream_closed_cb), stream);
+}
+
+/* Connects with ?since= and collects events until the first heartbeat, which
+ * the server sends once the backlog is out. */
+static void
+stream_open (Server     *server,
+             Stream     *stream,
+             const char *token,
+             gint64      since)
+{
+  g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&token=%s",
+                                          g_str_has_prefix (server->url, "http") ? server->url : "", since, token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+
+  memset (stream, 0, sizeof *stream);
+  stream->loop = g_main_loop_new (NULL, FALSE);
+  stream->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        stream_connected_cb, stream);
+  g_main_loop_run (stream->loop);
+}
+
+static void
+stream_close (Stream *stream)
+{
+  /* The Stream lives on the test's stack: nothing may call back into it. */
+  if (stream->conn != NULL)
+    g_signal_handlers_disconnect_by_data (stream->conn, stream);
+  if (stream->conn != NULL && soup_websocket_connection_get_state (stream->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (stream->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&stream->conn);
+  g_clear_pointer (&stream->events, g_ptr_array_unref);
+  g_clear_pointer (&stream->loop, g_main_loop_unref);
+}
+
+static gint64
+event_seq (Stream *stream,
+           guint   i)
+{
+  return json_object_get_int_member (json_node_get_object (stream->events->pdata[i]), "seq");
+}
+
+static void
+assert_gapless (Stream *stream,
+                gint64  after)
+{
+  for (guint i = 0; i < stream->events->len; i++)
+    g_assert_cmpint (event_seq (stream, i), ==, after + 1 + i);
+}
+
+static void
+test_stream_resume (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *unit = create_unit (server, sup, "Кобра-3");
+  g_autofree char *incident = create_incident (server, sup);
+  Stream stream;
+  gint64 seen;
+
+  stream_open (server, &stream, wall, 0);
+  g_assert_true (stream.heartbeat);
+  g_assert_cmpuint (stream.events->len, ==, 2);
+  assert_gapless (&stream, 0);
+  seen = event_seq (&stream, stream.events->len - 1);
+  stream_close (&stream);
+
+  /* Missed while away: a dispatch (three events) and a readiness change. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", unit, incident);
+    g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, "d1", NULL, body);
+    g_auto(Answer) readiness = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL, "{\"level\":\"raised\"}");
+
+    g_assert_cmpuint (dispatch.status, ==, 201);
+    g_assert_cmpuint (readiness.status, ==, 200);
+  }
+
+  stream_open (server, &stream, wall, seen);
+  g_assert_cmpuint (stream.events->len, ==, 4);
+  assert_gapless (&stream, seen);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stream.events->pdata[0]), "type"), ==,
+                   "dispatch.created");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stream.events->pdata[3]), "type"), ==,
+                   "readiness.changed");
+  stream_close (&stream);
+
+  /* A seq from the future (another database): reset. */
+  stream_open (server, &stream, wall, 999999);
+  g_assert_true (stream.reset);
+  stream_close (&stream);
+}
+
+static void
+test_stream_needs_token (Server        *server,
+                         gconstpointer  data)
+{
+  Stream stream;
+
+  stream_open (server, &stream, "nonsense", 0);
+  g_assert_true (stream.closed);
+  g_assert_false (stream.heartbeat);
+  g_assert_cmpint (soup_websocket_connection_get_close_code (stream.conn), ==, 4401);
+  stream_close (&stream);
+}
+
+static void
+test_reset_when_too_old (Server        *server,
+                         gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *tracker = login (server, "tracker");
+  g_autofree char *unit = create_unit (server, sup, "Сокол-9");
+  g_autofree char *wall = NULL;
+  GString *batch = g_string_new ("{\"positions\":[");
+  g_autofree char *text = NULL;
+  Stream stream;
+
+  /* 1,500 fixes, one second apart: 1,500 events. */
+  for (guint i = 0; i < 1500; i++)
+    g_string_append_printf (batch, "%s{\"unit_id\":\"%s\",\"lat\":43.2%04u,\"lon\":76.9,"
+                            "\"time\":\"2026-11-22T08:%02u:%02uZ\",\"speed\":12.5,\"heading\":90}",
+                            i ? "," : "", unit, i, i / 60 % 60, i % 60);
+  g_string_append (batch, "]}");
+  text = g_string_free (batch, FALSE);
+  {
+    g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL, text);
+    g_assert_cmpuint (answer.status, ==, 202);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer.body), "accepted"), ==, 1500);
+  }
+
+  /* Restarted keeping only the last 1,000 events: seq 0 is too old now. */
+  server_stop (server, SIGTERM);
+  server_start (server, "1000");
+  wall = login (server, "wall");
+
+  stream_open (server, &stream, wall, 0);
+  g_assert_true (stream.reset);
+  stream_close (&stream);
+
+  stream_open (server, &stream, wall, 1000);
+  g_assert_false (stream.reset);
+  g_assert_cmpuint (stream.events->len, ==, 501);
+  assert_gapless (&stream, 1000);
+  stream_close (&stream);
+}
+
+static void
+test_killed_and_restarted (Server        *server,
+                           gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = NULL;
+  g_autofree char *second_unit = NULL;
+  gint64 before;
+  Stream stream;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *call_sign = g_strdup_printf ("Патруль-%u", i);
+      g_autofree char *unit = create_unit (server, sup, call_sign);
+
+      g_assert_nonnull (unit);
+    }
+  before = snapshot_seq (server, sup);
+  g_assert_cmpint (before, ==, 20);
+
+  /* No warning, no shutdown: every answered command must survive. */
+  server_stop (server, SIGKILL);
+  server_start (server, NULL);
+
+  g_free (sup);
+  sup = login (server, "sup");
+  wall = login (server, "wall");
+  g_assert_cmpint (snapshot_seq (server, sup), ==, before);
+
+  second_unit = create_unit (server, sup, "После-рестарта");
+  g_assert_cmpint (snapshot_seq (server, sup), ==, before + 1);
+
+  stream_open (server, &stream, wall, 0);
+  g_assert_cmpuint (stream.events->len, ==, before + 1);
+  assert_gapless (&stream, 0);
+  stream_close (&stream);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  dozord_path = g_getenv ("DOZORD");
+  dozorctl_path = g_getenv ("DOZORCTL");
+  g_assert_nonnull (dozord_path);
+  g_assert_nonnull (dozorctl_path);
+
+#define ADD(path, func) g_test_add (path, Server, NULL, server_setup, func, server_teardown)
+  ADD ("/server/auth", test_auth);
+  ADD ("/server/dispatch-race", test_dispatch_race);
+  ADD ("/server/idempotent-retry", test_idempotent_retry);
+  ADD ("/server/stale-version", test_stale_version);
+  ADD ("/server/hostile-input", test_hostile_input);
+  ADD ("/server/stream-resume", test_stream_resume);
+  ADD ("/server/stream-needs-token", test_stream_needs_token);
+  ADD ("/server/reset-when-too-old", test_reset_when_too_old);
+  ADD ("/server/killed-and-restarted", test_killed_and_restarted);
+#undef ADD
+
+  return g_test_run ();
+}
