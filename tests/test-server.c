@@ -435,6 +435,15 @@ test_hostile_input (Server        *server,
       g_assert_nonnull (member (&answer, "message"));
     }
 
+  /* A batch with one position of an unknown unit is refused whole. */
+  {
+    g_autofree char *tracker = login (server, "tracker");
+    g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL,
+                                     "{\"positions\":[{\"unit_id\":\"ghost\",\"lat\":43.2,\"lon\":76.9,"
+                                     "\"time\":\"2026-11-22T08:00:00Z\"}]}");
+    g_assert_cmpuint (answer.status, ==, 422);
+  }
+
   /* Out-of-range coordinates for an incident. */
   {
     g_auto(Answer) answer = request (server, "POST", "/api/v1/incidents", sup, "bad-lat", NULL,

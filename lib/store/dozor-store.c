@@ -1370,7 +1370,16 @@ dozor_store_add_positions (DozorStore  *self,
           }
 
         if (pass == 0)
-          continue;
+          {
+            g_autofree char *known = entity_json (self, "SELECT id FROM units WHERE id = ?1", unit_id);
+
+            if (known == NULL)
+              {
+                invalid (error, "unit_id", _("names no known unit"));
+                return 0;
+              }
+            continue;
+          }
 
         {
           g_autoptr(GDateTime) utc = g_date_time_to_utc (parsed);
