@@ -523,6 +523,30 @@ dozor_street_map_get_n_vertices (DozorStreetMap *self)
 }
 
 /**
+ * dozor_street_map_get_way:
+ * @self: a #DozorStreetMap
+ * @index: which way, below dozor_street_map_get_n_ways()
+ * @n_points: (out): how many points it has (at least 2)
+ *
+ * Returns: (array) (transfer none): the way's points as x, y pairs in world
+ *   coordinates (see dozor-geo.h); consecutive points are distinct
+ */
+const double *
+dozor_street_map_get_way (DozorStreetMap *self,
+                          guint           index,
+                          guint          *n_points)
+{
+  const Way *way;
+
+  g_return_val_if_fail (DOZOR_IS_STREET_MAP (self), NULL);
+  g_return_val_if_fail (index < self->ways->len, NULL);
+
+  way = &g_array_index (self->ways, Way, index);
+  *n_points = way->n_vertices;
+  return &g_array_index (self->vertices, Vertex, way->first).x;
+}
+
+/**
  * dozor_street_map_get_extent:
  * @self: a #DozorStreetMap
  * @west: (out): western longitude

@@ -40,6 +40,9 @@ gboolean        dozor_street_map_get_extent     (DozorStreetMap  *self,
                                                  double          *south,
                                                  double          *east,
                                                  double          *north);
+const double   *dozor_street_map_get_way        (DozorStreetMap  *self,
+                                                 guint            index,
+                                                 guint           *n_points);
 guint           dozor_street_map_draw_tile      (DozorStreetMap  *self,
                                                  cairo_t         *cr,
                                                  guint            zoom,

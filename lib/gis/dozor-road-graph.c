@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The street map as a graph a car can drive: a node wherever ways share a
+ * point (OpenStreetMap ways meet at shared nodes, so identical coordinates
+ * are junctions), an edge between consecutive points, both directions (the
+ * registry has no oneway tags). Only the largest connected part counts:
+ * a fragment cut off at the edge of the extract leads nowhere.
+ *
+ * Immutable once built; queries may run from several threads.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dozor-geo.h"
+#include "dozor-road-graph.h"
+
+typedef struct
+{
+  double wx, wy;
+  double lat, lon;
+  guint component;
+} Node;
+
+typedef struct
+{
+  guint to;
+  double length_m;
+} Edge;
+
+struct _DozorRoadGraph
+{
+  GObject parent_instance;
+
+  GArray *nodes;      /* Node */
+  guint *edge_start;  /* n_nodes + 1 offsets into edges */
+  Edge *edges;
+  guint n_edges;
+  guint main_component;
+  guint n_connected;
+};
+
+G_DEFINE_FINAL_TYPE (DozorRoadGraph, dozor_road_graph, G_TYPE_OBJECT)
+
+static void
+dozor_road_graph_finalize (GObject *object)
+{
+  DozorRoadGraph *self = (DozorRoadGraph *)object;
+
+  g_clear_pointer (&self->nodes, g_array_unref);
+  g_clear_pointer (&self->edge_start, g_free);
+  g_clear_pointer (&self->edges, g_free);
+
+  G_OBJECT_CLASS (dozor_road_graph_parent_class)->finalize (object);
+}
+
+static void
+dozor_road_graph_class_init (DozorRoadGraphClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dozor_road_graph_finalize;
+}
+
+static void
+dozor_road_graph_init (DozorRoadGraph *self)
+{
+  self->nodes = g_array_new (FALSE, FALSE, sizeof (Node));
+}
+
+/* Nodes are found by exact coordinates, through buckets of node ids per hash. */
+static guint
+point_hash (double wx,
+            double wy)
+{
+  guint64 a, b;
+
+  memcpy (&a, &wx, sizeof a);
+  memcpy (&b, &wy, sizeof b);
+  a ^= b * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  return (guint) (a ^ (a >> 32));
+}
+
+static guint
+intern_node (GArray     *nodes,
+             GHashTable *by_hash,
+             double      wx,
+             double      wy)
+{
+  guint hash = point_hash (wx, wy);
+  GArray *bucket = g_hash_table_lookup (by_hash, GUINT_TO_POINTER (hash));
+  Node node = { wx, wy, 0, 0, 0 };
+  guint id;
+
+  if (bucket != NULL)
+    for (guint i = 0; i < bucket->len; i++)
+      {
+        guint candidate = g_array_index (bucket, guint, i);
+        const Node *known = &g_array_index (nodes, Node, candidate);
+
+        if (known->wx == wx && known->wy == wy)
+          return candidate;
+      }
+  else
+    {
+      bucket = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (by_hash, GUINT_TO_POINTER (hash), bucket);
+    }
+
+  dozor_geo_world_to_lon_lat (wx, wy, &node.lon, &node.lat);
+  g_array_append_val (nodes, node);
+  id = nodes->len - 1;
+  g_array_append_val (bucket, id);
+  return id;
+}
+
+typedef struct
+{
+  guint a, b;
+  double length_m;
+} RawEdge;
+
+static void
+label_components (DozorRoadGraph *self)
+{
+  g_autofree guint *stack = g_new (guint, self->n_edges + self->nodes->len + 1);
+  g_autofree guint *sizes = g_new0 (guint, self->nodes->len + 1);
+  guint component = 0;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    g_array_index (self->nodes, Node, i).component = 0;
+
+  for (guint start = 0; start < self->nodes->len; start++)
+    {
+      guint top = 0;
+
+      if (g_array_index (self->nodes, Node, start).component != 0)
+        continue;
+
+      component++;
+      stack[top++] = start;
+      g_array_index (self->nodes, Node, start).component = component;
+
+      while (top > 0)
+        {
+          guint node = stack[--top];
+
+          sizes[component]++;
+          for (guint e = self->edge_start[node]; e < self->edge_start[node + 1]; e++)
+            {
+              Node *next = &g_array_index (self->nodes, Node, self->edges[e].to);
+
+              if (next->component == 0)
+                {
+                  next->component = component;
+                  stack[top++] = self->edges[e].to;
+                }
+            }
+        }
+    }
+
+  for (guint c = 1; c <= component; c++)
+    if (sizes[c] > self->n_connected)
+      {
+        self->n_connected = sizes[c];
+        self->main_component = c;
+      }
+}
+
+/**
+ * dozor_road_graph_new:
+ * @streets: a loaded street map
+ *
+ * Returns: (transfer full): the graph of its roads
+ */
+DozorRoadGraph *
+dozor_road_graph_new (DozorStreetMap *streets)
+{
+  DozorRoadGraph *self = g_object_new (DOZOR_TYPE_ROAD_GRAPH, NULL);
+  g_autoptr(GHashTable) by_hash = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (RawEdge));
+  g_autofree guint *fill = NULL;
+
+  for (guint w = 0; w < dozor_street_map_get_n_ways (streets); w++)
+    {
+      guint n;
+      const double *xy = dozor_street_map_get_way (streets, w, &n);
+      guint previous = intern_node (self->nodes, by_hash, xy[0], xy[1]);
+
+      for (guint i = 1; i < n; i++)
+        {
+          guint current = intern_node (self->nodes, by_hash, xy[2 * i], xy[2 * i + 1]);
+          const Node *a = &g_array_index (self->nodes, Node, previous);
+          const Node *b = &g_array_index (self->nodes, Node, current);
+          RawEdge edge = { previous, current, dozor_geo_distance_m (a->lat, a->lon, b->lat, b->lon) };
+
+          if (previous != current)
+            g_array_append_val (raw, edge);
+          previous = current;
+        }
+    }
+
+  /* Compressed adjacency: both directions of every edge. */
+  self->n_edges = raw->len * 2;
+  self->edge_start = g_new0 (guint, self->nodes->len + 1);
+  self->edges = g_new (Edge, MAX (self->n_edges, 1));
+  for (guint i = 0; i < raw->len; i++)
+    {
+      const RawEdge *edge = &g_array_index (raw, RawEdge, i);
+
+      self->edge_start[edge->a + 1]++;
+      self->edge_start[edge->b + 1]++;
+    }
+  for (guint i = 0; i < self->nodes->len; i++)
+    self->edge_start[i + 1] += self->edge_start[i];
+
+  fill = g_memdup2 (self->edge_start, sizeof (guint) * (self->nodes->len + 1));
+  for (guint i = 0; i < raw->len; i++)
+    {
+      const RawEdge *edge = &g_array_index (raw, RawEdge, i);
+
+      self->edges[fill[edge->a]++] = (Edge) { edge->b, edge->length_m };
+      self->edges[fill[edge->b]++] = (Edge) { edge->a, edge->length_m };
+    }
+
+  label_components (self);
+
+  return self;
+}
+
+guint
+dozor_road_graph_get_n_nodes (DozorRoadGraph *self)
+{
+  return self->nodes->len;
+}
+
+guint
+dozor_road_graph_get_n_edges (DozorRoadGraph *self)
+{
+  return self->n_edges / 2;
+}
+
+/**
+ * dozor_road_graph_get_n_connected:
+ * @self: a #DozorRoadGraph
+ *
+ * Returns: how many nodes the largest connected part has; routes exist
+ *   between any two of them
+ */
+guint
+dozor_road_graph_get_n_connected (DozorRoadGraph *self)
+{
+  return self->n_connected;
+}
+
+void
+dozor_road_graph_get_node (DozorRoadGraph *self,
+                           guint           node,
+                           double         *lat,
+                           double         *lon)
+{
+  const Node *n;
+
+  g_return_if_fail (node < self->nodes->len);
+
+  n = &g_array_index (self->nodes, Node, node);
+  *lat = n->lat;
+  *lon = n->lon;
+}
+
+/**
+ * dozor_road_graph_nearest_node:
+ * @self: a #DozorRoadGraph
+ * @lat: latitude
+ * @lon: longitude
+ *
+ * Returns: the node of the connected network closest to the place, where a
+ *   car would join the roads; G_MAXUINT if the graph is empty
+ */
+guint
+dozor_road_graph_nearest_node (DozorRoadGraph *self,
+                               double          lat,
+                               double          lon)
+{
+  double wx, wy, best = G_MAXDOUBLE;
+  guint nearest = G_MAXUINT;
+
+  dozor_geo_lon_lat_to_world (lon, lat, &wx, &wy);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      const Node *node = &g_array_index (self->nodes, Node, i);
+      double d = (node->wx - wx) * (node->wx - wx) + (node->wy - wy) * (node->wy - wy);
+
+      if (node->component == self->main_component && d < best)
+        {
+          best = d;
+          nearest = i;
+        }
+    }
+
+  return nearest;
+}
+
+typedef struct
+{
+  double cost;
+  guint node;
+} HeapItem;
+
+static void
+heap_push (GArray   *heap,
+           HeapItem  item)
+{
+  guint i;
+
+  g_array_append_val (heap, item);
+  for (i = heap->len - 1; i > 0; )
+    {
+      guint parent = (i - 1) / 2;
+      HeapItem *items = (HeapItem *) heap->data;
+
+      if (items[parent].cost <= items[i].cost)
+        break;
+      item = items[parent];
+      items[parent] = items[i];
+      items[i] = item;
+      i = parent;
+    }
+}
+
+static HeapItem
+heap_pop (GArray *heap)
+{
+  HeapItem *items = (HeapItem *) heap->data;
+  HeapItem top = items[0];
+  guint i = 0;
+
+  items[0] = items[heap->len - 1];
+  g_array_set_size (heap, heap->len - 1);
+  items = (HeapItem *) heap->data;
+
+  for (;;)
+    {
+      guint left = 2 * i + 1, right = left + 1, smallest = i;
+      HeapItem swap;
+
+      if (left < heap->len && items[left].cost < items[smallest].cost)
+        smallest = left;
+      if (right < heap->len && items[right].cost < items[smallest].cost)
+        smallest = right;
+      if (smallest == i)
+        break;
+      swap = items[i];
+      items[i] = items[smallest];
+      items[smallest] = swap;
+      i = smallest;
+    }
+
+  return top;
+}
+
+/**
+ * dozor_road_graph_shortest_path:
+ * @self: a #DozorRoadGraph
+ * @from: start node
+ * @to: end node
+ * @length_m: (out) (optional): the route's length in metres
+ *
+ * Dijkstra over road lengths.
+ *
+ * Returns: (transfer full) (element-type guint) (nullable): the nodes from
+ *   @from to @to inclusive, or %NULL if no road joins them
+ */
+GArray *
+dozor_road_graph_shortest_path (DozorRoadGraph *self,
+                                guint           from,
+                                guint           to,
+                                double         *length_m)
+{
+  guint n = self->nodes->len;
+  g_autofree double *cost = NULL;
+  g_autofree guint *previous = NULL;
+  g_autoptr(GArray) heap = NULL;
+  GArray *path;
+
+  g_return_val_if_fail (from < n && to < n, NULL);
+
+  cost = g_new (double, n);
+  previous = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      cost[i] = INFINITY;
+      previous[i] = G_MAXUINT;
+    }
+
+  heap = g_array_new (FALSE, FALSE, sizeof (HeapItem));
+  cost[from] = 0;
+  heap_push (heap, (HeapItem) { 0, from });
+
+  while (heap->len > 0)
+    {
+      HeapItem item = heap_pop (heap);
+
+      if (item.node == to)
+        break;
+      if (item.cost > cost[item.node])
+        continue;
+
+      for (guint e = self->edge_start[item.node]; e < self->edge_start[item.node + 1]; e++)
+        {
+          const Edge *edge = &self->edges[e];
+          double next = item.cost + edge->length_m;
+
+          if (next < cost[edge->to])
+            {
+              cost[edge->to] = next;
+              previous[edge->to] = item.node;
+              heap_push (heap, (HeapItem) { next, edge->to });
+            }
+        }
+    }
+
+  if (isinf (cost[to]))
+    return NULL;
+
+  path = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint node = to; node != G_MAXUINT; node = previous[node])
+    g_array_prepend_val (path, node);
+
+  if (length_m != NULL)
+    *length_m = cost[to];
+  return path;
+}
