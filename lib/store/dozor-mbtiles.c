@@ -1,33 +1,69 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * A read-only MBTiles reader. The file is untrusted: it may be truncated, a
- * different database, vector tiles, or rows outside the tile pyramid, and
- * every one of those must end in a message, never a crash.
+ * A read-only MBTiles reader. The file is untrusted: it may be empty, text,
+ * truncated, another application's database, vector tiles, or hold rows
+ * outside the tile pyramid, and every one of those must end in a message the
+ * board can show, never in a crash.
+ *
+ * Translatable messages here are matched by po/kk.po and po/ru.po, which a
+ * test keeps complete: a new message needs its translations in the same
+ * change.
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-#include <sqlite3.h>
-#include <math.h>
-#include <string.h>
-
 #include "dozor-mbtiles.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Long enough to ride out another process's write to the same file, short
+ * enough that a locked file does not freeze the tile workers for good. */
+#define BUSY_TIMEOUT_MS 3000
+
+/* The first 16 bytes of every SQLite database, terminating NUL included. */
+#define SQLITE_HEADER "SQLite format 3"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/**
+ * DozorMbtiles:
+ *
+ * A raster tileset in an [MBTiles](https://github.com/mapbox/mbtiles-spec)
+ * file, opened read-only.
+ *
+ * Tiles are asked for in XYZ numbering, the one libshumate and web maps use;
+ * the file's TMS rows are turned around here. One object is meant to be
+ * shared by all the tile workers: [method@Dozor.Mbtiles.get_tile] may be
+ * called from several threads at once, and everything else is fixed once
+ * [func@Dozor.Mbtiles.open] returns.
+ */
 struct _DozorMbtiles
 {
   GObject parent_instance;
 
   char *path;
+  /* The path for messages: file names need not be UTF-8. */
+  char *display_name;
+
   char *name;
   char *attribution;
   char *format;
   guint min_zoom;
   guint max_zoom;
   gboolean have_bounds;
-  double west, south, east, north;
+  double west;
+  double south;
+  double east;
+  double north;
 
+  /* One connection for every thread: the mutex keeps the shared prepared
+   * statement in a single thread's hands from bind to reset. */
   GMutex lock;
   sqlite3 *db;
   sqlite3_stmt *tile_stmt;
@@ -50,9 +86,11 @@ dozor_mbtiles_finalize (GObject *object)
 {
   DozorMbtiles *self = (DozorMbtiles *)object;
 
+  /* sqlite3_close() refuses to close while a statement is alive. */
   g_clear_pointer (&self->tile_stmt, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->attribution, g_free);
   g_clear_pointer (&self->format, g_free);
@@ -88,8 +126,15 @@ dozor_mbtiles_class_init (DozorMbtilesClass *klass)
   object_class->finalize = dozor_mbtiles_finalize;
   object_class->get_property = dozor_mbtiles_get_property;
 
+  /**
+   * DozorMbtiles:path:
+   *
+   * The file the tiles are read from, as given to [func@Dozor.Mbtiles.open].
+   */
   properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("path", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -100,28 +145,151 @@ dozor_mbtiles_init (DozorMbtiles *self)
   g_mutex_init (&self->lock);
 }
 
-/* SQLite's answer, as the error a user can act on. */
+static gboolean
+is_corruption (int rc)
+{
+  int primary = rc & 0xff;
+
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR;
+}
+
+/* SQLite's answer as an error the board can show: damage is named as such,
+ * anything else (locked, out of memory) is a file that cannot be read now. */
 static void
 set_sqlite_error (DozorMbtiles  *self,
                   int            rc,
                   GError       **error)
 {
-  int primary = rc & 0xff;
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
 
-  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR ||
-      primary == SQLITE_FORMAT)
+  if (is_corruption (rc))
     g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_CORRUPT,
-                 _("“%s” is damaged: %s"), self->path,
-                 self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                 _("“%s” is damaged: %s"), self->display_name, detail);
   else
     g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                 _("Cannot read “%s”: %s"), self->path,
-                 self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                 _("Cannot read “%s”: %s"), self->display_name, detail);
+}
+
+/* Checked before SQLite sees the file: SQLite takes an empty file for an
+ * empty database, and opening a FIFO would block the caller for good. */
+static gboolean
+check_is_database_file (DozorMbtiles  *self,
+                        GError       **error)
+{
+  char header[sizeof SQLITE_HEADER];
+  GStatBuf st;
+  gsize got = 0;
+  int fd;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                     _("Cannot read “%s”: no such file"), self->display_name);
+      else
+        g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                     _("Cannot read “%s”: %s"), self->display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                   _("Cannot read “%s”: %s"), self->display_name,
+                   S_ISDIR (st.st_mode) ? g_strerror (EISDIR) : sqlite3_errstr (SQLITE_CANTOPEN));
+      return FALSE;
+    }
+
+  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                   _("Cannot read “%s”: %s"), self->display_name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  while (got < sizeof header)
+    {
+      ssize_t n = read (fd, header + got, sizeof header - got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += (gsize) n;
+    }
+  g_close (fd, NULL);
+
+  if (got < sizeof header || memcmp (header, SQLITE_HEADER, sizeof header) != 0)
+    {
+      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                   _("Cannot read “%s”: %s"), self->display_name, sqlite3_errstr (SQLITE_NOTADB));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* As a URI, so that SQLite (Debian builds it with SQLITE_USE_URI) cannot
+ * read a file name beginning with "file:" or holding "?" as parameters. */
+static char *
+path_to_sqlite_uri (const char *path)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+
+  if (g_path_is_absolute (path))
+    return g_strconcat ("file://", escaped, "?mode=ro", NULL);
+
+  /* Relative URIs are resolved by SQLite against the working directory,
+   * exactly as a plain path would be. */
+  return g_strconcat ("file:", escaped, "?mode=ro", NULL);
 }
 
 static gboolean
-has_tiles_columns (DozorMbtiles  *self,
-                   GError       **error)
+open_database (DozorMbtiles  *self,
+               GError       **error)
+{
+  g_autofree char *uri = path_to_sqlite_uri (self->path);
+  int rc;
+
+  /* Read-only and never created: a typo in a path must not leave an empty
+   * database behind that opens "successfully" next time. */
+  rc = sqlite3_open_v2 (uri, &self->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  /* SQLite's advice for files from elsewhere: a view in the file may not
+   * call functions with side effects, and damaged pages are caught before
+   * they are walked rather than after. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  rc = sqlite3_exec (self->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A table in the flat layout, a view over map and images in the
+ * deduplicated one: PRAGMA table_info answers for both. */
+static gboolean
+check_tiles_columns (DozorMbtiles  *self,
+                     GError       **error)
 {
   static const char *const required[] = { "zoom_level", "tile_column", "tile_row", "tile_data" };
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -129,34 +297,34 @@ has_tiles_columns (DozorMbtiles  *self,
   gboolean any = FALSE;
   int rc;
 
-  /* A table or, in the deduplicated layout, a view: both answer this. */
-  rc = sqlite3_prepare_v2 (self->db, "PRAGMA table_info(tiles)", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA table_info (tiles)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *column = (const char *) sqlite3_column_text (stmt, 1);
+
+          any = TRUE;
+          for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+            if (column != NULL && g_ascii_strcasecmp (column, required[i]) == 0)
+              found |= 1u << i;
+        }
+    }
+
+  if (rc != SQLITE_DONE && is_corruption (rc))
     {
       set_sqlite_error (self, rc, error);
       return FALSE;
     }
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* Otherwise an error here is a view that cannot be compiled, one over a
+   * table that is not there: as good as no tiles table at all. */
+  if (rc != SQLITE_DONE || !any)
     {
-      const char *column = (const char *) sqlite3_column_text (stmt, 1);
-
-      any = TRUE;
-      for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-        if (g_strcmp0 (column, required[i]) == 0)
-          found |= 1u << i;
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return FALSE;
-    }
-
-  if (!any)
-    {
+      if (rc != SQLITE_DONE)
+        g_debug ("%s: tiles: %s", self->display_name, sqlite3_errmsg (self->db));
       g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_SCHEMA,
-                   _("“%s” is not an MBTiles file: it has no tiles table"), self->path);
+                   _("“%s” is not an MBTiles file: it has no tiles table"), self->display_name);
       return FALSE;
     }
 
@@ -164,62 +332,15 @@ has_tiles_columns (DozorMbtiles  *self,
     {
       g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_SCHEMA,
                    _("“%s” is not an MBTiles file: its tiles table lacks the standard columns"),
-                   self->path);
+                   self->display_name);
       return FALSE;
     }
 
   return TRUE;
 }
 
-static gboolean
-parse_zoom (const char *text,
-            guint      *zoom)
-{
-  guint64 value;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, DOZOR_MBTILES_MAX_ZOOM, &value, NULL))
-    return FALSE;
-
-  *zoom = (guint) value;
-  return TRUE;
-}
-
-static void
-parse_bounds (DozorMbtiles *self,
-              const char   *text)
-{
-  g_auto(GStrv) parts = NULL;
-  double values[4];
-
-  if (text == NULL)
-    return;
-
-  parts = g_strsplit (text, ",", -1);
-  if (g_strv_length (parts) != 4)
-    return;
-
-  for (guint i = 0; i < 4; i++)
-    {
-      char *end = NULL;
-
-      values[i] = g_ascii_strtod (g_strstrip (parts[i]), &end);
-      if (end == parts[i] || *end != '\0' || !isfinite (values[i]))
-        return;
-    }
-
-  if (values[0] < -180 || values[2] > 180 || values[1] < -90 || values[3] > 90 ||
-      values[0] > values[2] || values[1] > values[3])
-    return;
-
-  self->west = values[0];
-  self->south = values[1];
-  self->east = values[2];
-  self->north = values[3];
-  self->have_bounds = TRUE;
-}
-
-/* Metadata is advisory: real files miss keys (format, zooms), so every key
- * has a fallback worked out from the tiles themselves. */
+/* Only the keys used here are read: vector tilesets keep megabytes of JSON
+ * in the same table. */
 static gboolean
 read_metadata (DozorMbtiles  *self,
                GHashTable    *metadata,
@@ -228,12 +349,21 @@ read_metadata (DozorMbtiles  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db, "SELECT name, value FROM metadata", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT name, value FROM metadata "
+                           "WHERE name IN ('name', 'format', 'minzoom', 'maxzoom', 'bounds', "
+                           "'attribution')",
+                           -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      /* No metadata table at all is survivable. */
-      if ((rc & 0xff) == SQLITE_ERROR)
-        return TRUE;
+      /* No metadata table, or one of another shape: everything in it has a
+       * fallback, so the tiles can still be shown. */
+      if (!is_corruption (rc))
+        {
+          g_debug ("%s: no usable metadata: %s", self->display_name, sqlite3_errmsg (self->db));
+          return TRUE;
+        }
+
       set_sqlite_error (self, rc, error);
       return FALSE;
     }
@@ -243,9 +373,8 @@ read_metadata (DozorMbtiles  *self,
       const char *key = (const char *) sqlite3_column_text (stmt, 0);
       const char *value = (const char *) sqlite3_column_text (stmt, 1);
 
-      if (key != NULL && value != NULL && g_utf8_validate (value, -1, NULL) &&
-          strlen (value) < 64 * 1024)
-        g_hash_table_replace (metadata, g_strdup (key), g_strdup (value));
+      if (key != NULL && value != NULL)
+        g_hash_table_replace (metadata, g_strdup (key), g_utf8_make_valid (value, -1));
     }
 
   if (rc != SQLITE_DONE)
@@ -267,17 +396,34 @@ format_from_magic (const guchar *data,
     return "jpg";
   if (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
     return "webp";
-  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-    return "pbf";
 
   return NULL;
 }
 
-/* Reads one tile: proves the tiles can be read at all (a truncated file often
- * opens fine) and gives the format when the metadata does not. */
+/* What the first bytes are, for a message: vector tiles are gzipped, and
+ * anything else is shown as hex, which reads the same in every language. */
+static char *
+describe_magic (const guchar *data,
+                gsize         size)
+{
+  GString *hex;
+
+  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    return g_strdup ("pbf");
+
+  hex = g_string_new ("0x");
+  for (gsize i = 0; i < MIN (size, 4); i++)
+    g_string_append_printf (hex, "%02x", data[i]);
+
+  return g_string_free (hex, FALSE);
+}
+
+/* Reads one whole tile. A truncated file often opens and lists its tables
+ * fine and fails only here, and when the metadata has no format the tile's
+ * first bytes tell it. */
 static gboolean
 probe_first_tile (DozorMbtiles  *self,
-                  const char   **format,
+                  char         **format,
                   GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -285,13 +431,36 @@ probe_first_tile (DozorMbtiles  *self,
 
   *format = NULL;
 
-  rc = sqlite3_prepare_v2 (self->db, "SELECT tile_data FROM tiles LIMIT 1", -1, &stmt, NULL);
+  /* length() of a blob is read from the record header; the CASE keeps an
+   * oversized blob from being loaded into memory at all. */
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT CASE WHEN length (tile_data) <= ?1 THEN tile_data END "
+                           "FROM tiles LIMIT 1",
+                           -1, &stmt, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
+    {
+      sqlite3_bind_int (stmt, 1, DOZOR_MBTILES_MAX_TILE_BYTES);
+      rc = sqlite3_step (stmt);
+    }
 
   if (rc == SQLITE_ROW)
     {
-      *format = format_from_magic (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+      const guchar *data = sqlite3_column_blob (stmt, 0);
+      int size = sqlite3_column_bytes (stmt, 0);
+
+      if (data == NULL && size > 0)
+        {
+          set_sqlite_error (self, sqlite3_errcode (self->db), error);
+          return FALSE;
+        }
+
+      if (size > 0)
+        {
+          const char *known = format_from_magic (data, (gsize) size);
+
+          *format = known != NULL ? g_strdup (known) : describe_magic (data, (gsize) size);
+        }
+
       return TRUE;
     }
 
@@ -303,16 +472,95 @@ probe_first_tile (DozorMbtiles  *self,
 }
 
 static gboolean
+pick_format (DozorMbtiles  *self,
+             const char    *declared,
+             const char    *probed,
+             GError       **error)
+{
+  g_autofree char *format = NULL;
+
+  if (declared != NULL)
+    format = g_strstrip (g_ascii_strdown (declared, -1));
+
+  /* The metadata is authoritative when it is there; MBTiles 1.0 had no
+   * format key at all and meant PNG, which also covers a tileset with no
+   * tiles to look at. */
+  if (format == NULL || *format == '\0')
+    {
+      g_free (format);
+      format = g_strdup (probed != NULL ? probed : "png");
+    }
+
+  if (strcmp (format, "png") == 0 || strcmp (format, "webp") == 0)
+    {
+      self->format = g_steal_pointer (&format);
+      return TRUE;
+    }
+
+  if (strcmp (format, "jpg") == 0 || strcmp (format, "jpeg") == 0)
+    {
+      self->format = g_strdup ("jpg");
+      return TRUE;
+    }
+
+  /* The format is the file's text: keep a garbage value from flooding the
+   * message. */
+  if (g_utf8_strlen (format, -1) > 32)
+    {
+      g_autofree char *shortened = g_utf8_substring (format, 0, 32);
+
+      g_free (format);
+      format = g_strconcat (shortened, "…", NULL);
+    }
+
+  g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_FORMAT,
+               _("“%s” holds tiles in the format “%s”; only raster PNG, JPEG and WebP tiles can be shown"),
+               self->display_name, format);
+  return FALSE;
+}
+
+static gboolean
+parse_zoom (const char *text,
+            guint      *zoom)
+{
+  g_autofree char *stripped = NULL;
+  guint64 value;
+
+  if (text == NULL)
+    return FALSE;
+
+  stripped = g_strstrip (g_strdup (text));
+  if (!g_ascii_string_to_unsigned (stripped, 10, 0, DOZOR_MBTILES_MAX_ZOOM, &value, NULL))
+    return FALSE;
+
+  *zoom = (guint) value;
+  return TRUE;
+}
+
+/* The zoom range from the tiles themselves, when the metadata does not give
+ * it. One MIN or MAX per query, each limited to real zoom levels: that way
+ * SQLite seeks in the (zoom_level, …) index instead of scanning every tile,
+ * and a stray row at zoom 40 does not widen the range. A tileset without
+ * tiles gets 0..0. */
+static gboolean
 compute_zoom_range (DozorMbtiles  *self,
+                    guint         *min_zoom,
+                    guint         *max_zoom,
                     GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (self->db, "SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles", -1,
-                           &stmt, NULL);
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT "
+                           "(SELECT MIN (zoom_level) FROM tiles WHERE zoom_level BETWEEN 0 AND ?1), "
+                           "(SELECT MAX (zoom_level) FROM tiles WHERE zoom_level BETWEEN 0 AND ?1)",
+                           -1, &stmt, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
+    {
+      sqlite3_bind_int (stmt, 1, DOZOR_MBTILES_MAX_ZOOM);
+      rc = sqlite3_step (stmt);
+    }
 
   if (rc != SQLITE_ROW)
     {
@@ -320,17 +568,85 @@ compute_zoom_range (DozorMbtiles  *self,
       return FALSE;
     }
 
-  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  *min_zoom = 0;
+  *max_zoom = 0;
+  if (sqlite3_column_type (stmt, 0) == SQLITE_INTEGER &&
+      sqlite3_column_type (stmt, 1) == SQLITE_INTEGER)
     {
-      self->min_zoom = 0;
-      self->max_zoom = 0;
-      return TRUE;
+      *min_zoom = (guint) CLAMP (sqlite3_column_int64 (stmt, 0), 0, DOZOR_MBTILES_MAX_ZOOM);
+      *max_zoom = (guint) CLAMP (sqlite3_column_int64 (stmt, 1), *min_zoom, DOZOR_MBTILES_MAX_ZOOM);
     }
 
-  self->min_zoom = (guint) CLAMP (sqlite3_column_int64 (stmt, 0), 0, DOZOR_MBTILES_MAX_ZOOM);
-  self->max_zoom = (guint) CLAMP (sqlite3_column_int64 (stmt, 1), self->min_zoom,
-                                  DOZOR_MBTILES_MAX_ZOOM);
   return TRUE;
+}
+
+static gboolean
+pick_zoom_range (DozorMbtiles  *self,
+                 GHashTable    *metadata,
+                 GError       **error)
+{
+  gboolean have_min = parse_zoom (g_hash_table_lookup (metadata, "minzoom"), &self->min_zoom);
+  gboolean have_max = parse_zoom (g_hash_table_lookup (metadata, "maxzoom"), &self->max_zoom);
+  guint computed_min, computed_max;
+
+  if (have_min && have_max && self->min_zoom <= self->max_zoom)
+    return TRUE;
+
+  if (!compute_zoom_range (self, &computed_min, &computed_max, error))
+    return FALSE;
+
+  if (!have_min)
+    self->min_zoom = computed_min;
+  if (!have_max)
+    self->max_zoom = computed_max;
+
+  /* The one key that is there contradicts the tiles, or both keys each
+   * other: the tiles are the better witness. */
+  if (self->min_zoom > self->max_zoom)
+    {
+      self->min_zoom = computed_min;
+      self->max_zoom = computed_max;
+    }
+
+  return TRUE;
+}
+
+/* "west,south,east,north" in degrees. Bounds across the antimeridian
+ * (west > east) are refused too: the callers take west < east for granted,
+ * and a tileset without bounds is drawn wherever it has tiles. */
+static void
+parse_bounds (DozorMbtiles *self,
+              const char   *text)
+{
+  g_auto(GStrv) parts = NULL;
+  double values[4];
+
+  if (text == NULL)
+    return;
+
+  parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) != 4)
+    return;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *start = g_strstrip (parts[i]);
+      char *end = NULL;
+
+      values[i] = g_ascii_strtod (start, &end);
+      if (end == start || *end != '\0' || !isfinite (values[i]))
+        return;
+    }
+
+  if (values[0] < -180 || values[2] > 180 || values[1] < -90 || values[3] > 90 ||
+      values[0] >= values[2] || values[1] >= values[3])
+    return;
+
+  self->west = values[0];
+  self->south = values[1];
+  self->east = values[2];
+  self->north = values[3];
+  self->have_bounds = TRUE;
 }
 
 static gboolean
@@ -338,74 +654,31 @@ load (DozorMbtiles  *self,
       GError       **error)
 {
   g_autoptr(GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  const char *format;
-  const char *probed_format = NULL;
-  guint min_zoom, max_zoom;
+  g_autofree char *probed_format = NULL;
   int rc;
 
-  if (!g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                   _("Cannot read “%s”: no such file"), self->path);
-      return FALSE;
-    }
-
-  /* Read-only and never created: a typo in a path must not leave an empty
-   * database behind that opens "successfully" next time. */
-  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self, rc, error);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (self->db, 2000);
-  sqlite3_extended_result_codes (self->db, TRUE);
-
-  if (!has_tiles_columns (self, error) ||
+  if (!check_is_database_file (self, error) ||
+      !open_database (self, error) ||
+      !check_tiles_columns (self, error) ||
       !read_metadata (self, metadata, error) ||
-      !probe_first_tile (self, &probed_format, error))
+      !probe_first_tile (self, &probed_format, error) ||
+      !pick_format (self, g_hash_table_lookup (metadata, "format"), probed_format, error) ||
+      !pick_zoom_range (self, metadata, error))
     return FALSE;
-
-  format = g_hash_table_lookup (metadata, "format");
-  if (format == NULL || *format == '\0')
-    format = probed_format != NULL ? probed_format : "png";
-
-  if (g_ascii_strcasecmp (format, "png") == 0)
-    self->format = g_strdup ("png");
-  else if (g_ascii_strcasecmp (format, "jpg") == 0 || g_ascii_strcasecmp (format, "jpeg") == 0)
-    self->format = g_strdup ("jpg");
-  else if (g_ascii_strcasecmp (format, "webp") == 0)
-    self->format = g_strdup ("webp");
-  else
-    {
-      g_autofree char *shown = g_utf8_make_valid (format, MIN (strlen (format), 40));
-
-      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_FORMAT,
-                   _("“%s” holds tiles in the format “%s”; only raster PNG, JPEG and WebP tiles can be shown"),
-                   self->path, shown);
-      return FALSE;
-    }
-
-  if (parse_zoom (g_hash_table_lookup (metadata, "minzoom"), &min_zoom) &&
-      parse_zoom (g_hash_table_lookup (metadata, "maxzoom"), &max_zoom) &&
-      min_zoom <= max_zoom)
-    {
-      self->min_zoom = min_zoom;
-      self->max_zoom = max_zoom;
-    }
-  else if (!compute_zoom_range (self, error))
-    {
-      return FALSE;
-    }
 
   self->name = g_strdup (g_hash_table_lookup (metadata, "name"));
   self->attribution = g_strdup (g_hash_table_lookup (metadata, "attribution"));
   parse_bounds (self, g_hash_table_lookup (metadata, "bounds"));
 
-  rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT tile_data FROM tiles "
-                           "WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3",
-                           -1, &self->tile_stmt, NULL);
+  /* As in the probe, the blob is only loaded when it is small enough; its
+   * length still comes back, for the message. */
+  rc = sqlite3_prepare_v3 (self->db,
+                           "SELECT length (tile_data), "
+                           "CASE WHEN length (tile_data) <= ?4 THEN tile_data END "
+                           "FROM tiles "
+                           "WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3 "
+                           "LIMIT 1",
+                           -1, SQLITE_PREPARE_PERSISTENT, &self->tile_stmt, NULL);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, rc, error);
@@ -417,13 +690,25 @@ load (DozorMbtiles  *self,
 
 /**
  * dozor_mbtiles_open:
- * @path: an MBTiles file
+ * @path: (type filename): the MBTiles file
  * @error: return location for a #GError
  *
- * Opens the file read-only and checks that it is a raster MBTiles whose
- * tiles can be read.
+ * Opens @path read-only and checks that it is a raster MBTiles whose tiles
+ * can be read. Nothing is ever created or written: a missing file is an
+ * error, not a new empty database.
  *
- * Returns: (transfer full): the reader, or %NULL with @error set
+ * The `tiles` table may also be a view, as in the deduplicated layout. Keys
+ * missing from the `metadata` table are worked out: the format from the
+ * first tile's bytes, the zoom range from the tiles.
+ *
+ * The error is in the %DOZOR_MBTILES_ERROR domain: %DOZOR_MBTILES_ERROR_OPEN
+ * for a file that is missing, unreadable or not a database at all,
+ * %DOZOR_MBTILES_ERROR_SCHEMA for a database without usable tiles,
+ * %DOZOR_MBTILES_ERROR_FORMAT for tiles other than PNG, JPEG or WebP, and
+ * %DOZOR_MBTILES_ERROR_CORRUPT for a damaged file. The message names the
+ * file.
+ *
+ * Returns: (transfer full) (nullable): the tileset, or %NULL with @error set
  */
 DozorMbtiles *
 dozor_mbtiles_open (const char  *path,
@@ -432,9 +717,11 @@ dozor_mbtiles_open (const char  *path,
   g_autoptr(DozorMbtiles) self = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (DOZOR_TYPE_MBTILES, NULL);
   self->path = g_strdup (path);
+  self->display_name = g_filename_display_name (path);
 
   if (!load (self, error))
     return NULL;
@@ -442,6 +729,12 @@ dozor_mbtiles_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/**
+ * dozor_mbtiles_get_path:
+ * @self: a #DozorMbtiles
+ *
+ * Returns: (type filename): the path the tileset was opened from
+ */
 const char *
 dozor_mbtiles_get_path (DozorMbtiles *self)
 {
@@ -468,6 +761,9 @@ dozor_mbtiles_get_name (DozorMbtiles *self)
  * dozor_mbtiles_get_attribution:
  * @self: a #DozorMbtiles
  *
+ * The attribution as the file gives it. The MBTiles specification allows
+ * HTML here, so escape or sanitise it before showing it as markup.
+ *
  * Returns: (nullable): the attribution from the metadata
  */
 const char *
@@ -482,6 +778,10 @@ dozor_mbtiles_get_attribution (DozorMbtiles *self)
  * dozor_mbtiles_get_format:
  * @self: a #DozorMbtiles
  *
+ * The tiles' image format: from the metadata, or from the first tile's
+ * bytes when the metadata has none, or "png" for a tileset with neither.
+ * "jpeg" in the file is given as "jpg".
+ *
  * Returns: "png", "jpg" or "webp"
  */
 const char *
@@ -492,6 +792,15 @@ dozor_mbtiles_get_format (DozorMbtiles *self)
   return self->format;
 }
 
+/**
+ * dozor_mbtiles_get_min_zoom:
+ * @self: a #DozorMbtiles
+ *
+ * The lowest zoom level: from the metadata when it is valid there, else the
+ * lowest zoom level that has tiles (0 for a tileset without tiles).
+ *
+ * Returns: the minimum zoom level, at most %DOZOR_MBTILES_MAX_ZOOM
+ */
 guint
 dozor_mbtiles_get_min_zoom (DozorMbtiles *self)
 {
@@ -500,6 +809,16 @@ dozor_mbtiles_get_min_zoom (DozorMbtiles *self)
   return self->min_zoom;
 }
 
+/**
+ * dozor_mbtiles_get_max_zoom:
+ * @self: a #DozorMbtiles
+ *
+ * The highest zoom level: from the metadata when it is valid there, else
+ * the highest zoom level that has tiles (0 for a tileset without tiles).
+ *
+ * Returns: the maximum zoom level, at most %DOZOR_MBTILES_MAX_ZOOM and never
+ *   below the minimum
+ */
 guint
 dozor_mbtiles_get_max_zoom (DozorMbtiles *self)
 {
@@ -511,10 +830,15 @@ dozor_mbtiles_get_max_zoom (DozorMbtiles *self)
 /**
  * dozor_mbtiles_get_bounds:
  * @self: a #DozorMbtiles
- * @west: (out): western longitude
- * @south: (out): southern latitude
- * @east: (out): eastern longitude
- * @north: (out): northern latitude
+ * @west: (out) (optional): western longitude, in degrees
+ * @south: (out) (optional): southern latitude, in degrees
+ * @east: (out) (optional): eastern longitude, in degrees
+ * @north: (out) (optional): northern latitude, in degrees
+ *
+ * The area the tileset covers, from the `bounds` metadata. Missing or
+ * malformed bounds, values outside the globe and bounds that cross the
+ * antimeridian all count as no bounds; the out arguments are then left
+ * untouched.
  *
  * Returns: %TRUE if the metadata has valid bounds
  */
@@ -530,26 +854,38 @@ dozor_mbtiles_get_bounds (DozorMbtiles *self,
   if (!self->have_bounds)
     return FALSE;
 
-  *west = self->west;
-  *south = self->south;
-  *east = self->east;
-  *north = self->north;
+  if (west != NULL)
+    *west = self->west;
+  if (south != NULL)
+    *south = self->south;
+  if (east != NULL)
+    *east = self->east;
+  if (north != NULL)
+    *north = self->north;
+
   return TRUE;
 }
 
 /**
  * dozor_mbtiles_get_tile:
  * @self: a #DozorMbtiles
- * @zoom: zoom level
- * @x: column from the west
- * @y: row from the north (XYZ, as libshumate counts; the file's TMS rows
- *   count from the south)
+ * @zoom: the zoom level
+ * @x: the column, counted from the west
+ * @y: the row, counted from the north (XYZ, as libshumate counts; the file
+ *   counts its TMS rows from the south)
  * @error: return location for a #GError
  *
- * Safe to call from several threads at once.
+ * Reads one tile's encoded image. Safe to call from several threads at once.
  *
- * Returns: (transfer full) (nullable): the tile's bytes; %NULL without an
- *   error when the file has no such tile
+ * A tile the file does not have, or has as an empty blob, is not an error:
+ * %NULL comes back with @error untouched and the caller draws nothing.
+ * Errors are %DOZOR_MBTILES_ERROR_OUT_OF_RANGE for a @zoom above
+ * %DOZOR_MBTILES_MAX_ZOOM or an @x or @y of 2^@zoom or more,
+ * %DOZOR_MBTILES_ERROR_TOO_LARGE for a blob over
+ * %DOZOR_MBTILES_MAX_TILE_BYTES, %DOZOR_MBTILES_ERROR_CORRUPT for a damaged
+ * file and %DOZOR_MBTILES_ERROR_OPEN when SQLite cannot read it now.
+ *
+ * Returns: (transfer full) (nullable): the tile's bytes, or %NULL
  */
 GBytes *
 dozor_mbtiles_get_tile (DozorMbtiles  *self,
@@ -560,10 +896,11 @@ dozor_mbtiles_get_tile (DozorMbtiles  *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   GBytes *bytes = NULL;
-  guint64 n;
+  sqlite3_int64 tms_row;
   int rc;
 
   g_return_val_if_fail (DOZOR_IS_MBTILES (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (zoom > DOZOR_MBTILES_MAX_ZOOM || x >= (1u << zoom) || y >= (1u << zoom))
     {
@@ -572,24 +909,32 @@ dozor_mbtiles_get_tile (DozorMbtiles  *self,
       return NULL;
     }
 
-  n = (guint64) 1 << zoom;
+  tms_row = ((sqlite3_int64) 1 << zoom) - 1 - y;
+
   locker = g_mutex_locker_new (&self->lock);
 
   sqlite3_bind_int (self->tile_stmt, 1, (int) zoom);
   sqlite3_bind_int64 (self->tile_stmt, 2, x);
-  sqlite3_bind_int64 (self->tile_stmt, 3, (sqlite3_int64) (n - 1 - y));
+  sqlite3_bind_int64 (self->tile_stmt, 3, tms_row);
+  sqlite3_bind_int (self->tile_stmt, 4, DOZOR_MBTILES_MAX_TILE_BYTES);
 
   rc = sqlite3_step (self->tile_stmt);
   if (rc == SQLITE_ROW)
     {
-      int size = sqlite3_column_bytes (self->tile_stmt, 0);
+      sqlite3_int64 length = sqlite3_column_int64 (self->tile_stmt, 0);
+      const void *data = sqlite3_column_blob (self->tile_stmt, 1);
+      /* length() counts characters if the file stored text: the byte count
+       * of what was loaded is checked as well. */
+      int size = sqlite3_column_bytes (self->tile_stmt, 1);
 
-      if (size > DOZOR_MBTILES_MAX_TILE_BYTES)
+      if (length > DOZOR_MBTILES_MAX_TILE_BYTES || size > DOZOR_MBTILES_MAX_TILE_BYTES)
         g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_TOO_LARGE,
                      _("Tile %u/%u/%u in “%s” is %d bytes, more than a map tile can be"),
-                     zoom, x, y, self->path, size);
+                     zoom, x, y, self->display_name, (int) MIN (MAX (length, size), G_MAXINT));
+      else if (data == NULL && size > 0)
+        set_sqlite_error (self, sqlite3_errcode (self->db), error);
       else if (size > 0)
-        bytes = g_bytes_new (sqlite3_column_blob (self->tile_stmt, 0), size);
+        bytes = g_bytes_new (data, (gsize) size);
     }
   else if (rc != SQLITE_DONE)
     {
@@ -597,7 +942,6 @@ dozor_mbtiles_get_tile (DozorMbtiles  *self,
     }
 
   sqlite3_reset (self->tile_stmt);
-  sqlite3_clear_bindings (self->tile_stmt);
 
   return bytes;
 }
