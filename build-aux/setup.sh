@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # One entry point for a fresh Debian 12 machine:
-#   build-aux/setup.sh run    install what is missing, build, start the board
+#   build-aux/setup.sh run    install what is missing, build, start the demo
+#                             backend (Almaty scenario) and the board
 #   build-aux/setup.sh test   install what is missing, build, run every test
 # Packages come from Debian's archive only; nothing else is downloaded.
 set -euo pipefail
@@ -42,13 +43,31 @@ build() {
   meson compile -C "$build"
 }
 
-run_board() {
+# The demo: dozord with the Almaty scenario on 127.0.0.1:8470, its users made
+# with the password in data/demo/password, then the board.
+run_demo() {
+  local demo="$build/demo" user pid status=0
   if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "No display: start this from a desktop session (or under xvfb-run)." >&2
     exit 1
   fi
+
+  mkdir -p "$demo"
+  for user in supervisor:supervisor operator:operator wall:wall tracker:tracker admin:admin; do
+    "$build/tools/dozorctl" --db "$demo/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
+      --password-file "$root/data/demo/password" >/dev/null
+  done
+
+  say "Starting dozord with the Almaty scenario on http://127.0.0.1:8470"
+  DOZOR_DATA_DIR="$root/data" "$build/server/dozord" --db "$demo/dozord.sqlite" \
+    --listen 127.0.0.1:8470 --scenario almaty --seed 1 &
+  pid=$!
+  # Expanded now: $pid is local and gone by the time the shell exits.
+  trap "kill $pid 2>/dev/null" EXIT
+
   say "Starting the board"
-  exec meson devenv -C "$build" "$build/app/dozor" "$@"
+  meson devenv -C "$build" "$build/app/dozor" "$@" || status=$?
+  return "$status"
 }
 
 run_tests() {
@@ -69,7 +88,7 @@ run_tests() {
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  run) install_packages; build; run_board "$@" ;;
+  run) install_packages; build; run_demo "$@" ;;
   test) install_packages; build; run_tests "$@" ;;
   *) echo "usage: $0 run|test [arguments for dozor or meson test]" >&2; exit 2 ;;
 esac

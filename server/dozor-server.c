@@ -849,6 +849,21 @@ dozor_server_get_soup (DozorServer *self)
   return self->soup;
 }
 
+/**
+ * dozor_server_publish:
+ * @self: a #DozorServer
+ * @events: (element-type utf8): committed events, in seq order
+ *
+ * Sends events that something other than a request wrote (the scenario)
+ * to every stream client.
+ */
+void
+dozor_server_publish (DozorServer *self,
+                      GPtrArray   *events)
+{
+  broadcast (self, events);
+}
+
 guint
 dozor_server_get_n_clients (DozorServer *self)
 {

@@ -21,5 +21,7 @@ DozorServer *dozor_server_new          (DozorStore   *store,
                                         gint64        retain_events);
 SoupServer  *dozor_server_get_soup     (DozorServer  *self);
 guint        dozor_server_get_n_clients (DozorServer *self);
+void         dozor_server_publish       (DozorServer  *self,
+                                         GPtrArray    *events);
 
 G_END_DECLS

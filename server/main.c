@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dozor-scenario.h"
 #include "dozor-server.h"
 #include "dozor-store.h"
 
@@ -69,13 +70,19 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *scenario_name = NULL;
   gint64 retain = 100000;
+  gint seed = 1;
+  gint n_units = 200;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate: serve HTTPS and WSS"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
     { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
+    { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
+    { "units", 0, 0, G_OPTION_ARG_INT, &n_units, N_("Patrol cars in the scenario (default 200)"), N_("N") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -86,6 +93,7 @@ main (int   argc,
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(DozorScenario) scenario = NULL;
   GSList *uris;
   guint port = 0;
 
@@ -105,6 +113,18 @@ main (int   argc,
   if (!parse_listen (listen != NULL ? listen : "127.0.0.1:8470", &address, &port))
     {
       g_printerr (_("dozord: --listen takes ADDRESS:PORT, such as 127.0.0.1:8470, not “%s”\n"), listen);
+      return EXIT_BAD_USAGE;
+    }
+
+  if (scenario_name != NULL && !g_str_equal (scenario_name, "almaty"))
+    {
+      g_printerr (_("dozord: the only scenario is “almaty”, not “%s”\n"), scenario_name);
+      return EXIT_BAD_USAGE;
+    }
+
+  if (n_units < 1 || n_units > 5000 || seed < 0)
+    {
+      g_printerr (_("dozord: --units takes 1 to 5000 and --seed a number from 0\n"));
       return EXIT_BAD_USAGE;
     }
 
@@ -138,6 +158,22 @@ main (int   argc,
   if (certificate != NULL)
     soup_server_set_tls_certificate (dozor_server_get_soup (server), certificate);
 
+  if (scenario_name != NULL)
+    {
+      g_autofree char *streets = NULL;
+      const char *dir = g_getenv ("DOZOR_DATA_DIR");
+
+      streets = g_build_filename (dir != NULL && *dir != '\0' ? dir : DOZOR_PKGDATADIR,
+                                  "almaty", "roads.geojson", NULL);
+      scenario = dozor_scenario_new (store, server, streets, (guint32) seed, (guint) n_units, &error);
+      if (scenario == NULL)
+        {
+          g_printerr ("dozord: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      dozor_scenario_start (scenario);
+    }
+
   socket_address = g_inet_socket_address_new (address, port);
   if (!soup_server_listen (dozor_server_get_soup (server), socket_address,
                            certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error))
@@ -163,6 +199,7 @@ main (int   argc,
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
 
+  g_clear_object (&scenario);
   g_clear_object (&server);
   g_clear_object (&store);
   return EXIT_SUCCESS;

@@ -54,16 +54,32 @@ add_user (Server     *server,
 }
 
 static void
-server_start (Server     *server,
-              const char *retain)
+server_start_full (Server     *server,
+                   const char *retain,
+                   const char *scenario_units)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, dozord_path,
-                                      "--db", server->db, "--listen", "127.0.0.1:0",
-                                      "--retain-events", retain != NULL ? retain : "100000", NULL);
+  g_ptr_array_add (args, (gpointer) dozord_path);
+  g_ptr_array_add (args, (gpointer) "--db");
+  g_ptr_array_add (args, server->db);
+  g_ptr_array_add (args, (gpointer) "--listen");
+  g_ptr_array_add (args, (gpointer) "127.0.0.1:0");
+  g_ptr_array_add (args, (gpointer) "--retain-events");
+  g_ptr_array_add (args, (gpointer) (retain != NULL ? retain : "100000"));
+  if (scenario_units != NULL)
+    {
+      g_ptr_array_add (args, (gpointer) "--scenario=almaty");
+      g_ptr_array_add (args, (gpointer) "--seed=3");
+      g_ptr_array_add (args, (gpointer) "--units");
+      g_ptr_array_add (args, (gpointer) scenario_units);
+    }
+  g_ptr_array_add (args, NULL);
+
+  server->process = g_subprocess_newv ((const char *const *) args->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
@@ -73,6 +89,13 @@ server_start (Server     *server,
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
   g_free (server->url);
   server->url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+server_start (Server     *server,
+              const char *retain)
+{
+  server_start_full (server, retain, NULL);
 }
 
 static void
@@ -476,6 +499,9 @@ test_hostile_input (Server        *server,
       g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
     else
       g_test_message ("huge body: %s", error->message);
+
+    /* The server closed that connection; do not let the pool offer it again. */
+    soup_session_abort (server->session);
   }
 
   /* Still healthy, and nothing was created. */
@@ -730,6 +756,53 @@ test_killed_and_restarted (Server        *server,
   stream_close (&stream);
 }
 
+/* The demo scenario: its cars exist, and drive, for every board. */
+static void
+test_almaty_scenario (Server        *server,
+                      gconstpointer  data)
+{
+  g_autofree char *wall = NULL;
+  g_autoptr(GHashTable) moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(Answer) snapshot = { 0 };
+  JsonArray *units;
+  Stream stream;
+  gint64 seq;
+
+  server_stop (server, SIGTERM);
+  server_start_full (server, NULL, "25");
+  wall = login (server, "wall");
+
+  snapshot = request (server, "GET", "/api/v1/snapshot", wall, NULL, NULL, NULL);
+  units = json_object_get_array_member (json_node_get_object (snapshot.body), "units");
+  g_assert_cmpuint (json_array_get_length (units), ==, 25);
+  seq = json_object_get_int_member (json_node_get_object (snapshot.body), "as_of_seq");
+
+  /* Within two report periods every car has reported from Almaty. */
+  stream_open (server, &stream, wall, seq);
+  for (guint round = 0; round < 4 && g_hash_table_size (moved) < 25; round++)
+    {
+      for (guint i = 0; i < stream.events->len; i++)
+        {
+          JsonObject *event = json_node_get_object (stream.events->pdata[i]);
+          JsonObject *unit, *position;
+
+          if (!g_str_equal (json_object_get_string_member (event, "type"), "unit.position"))
+            continue;
+          unit = json_object_get_object_member (event, "unit");
+          position = json_object_get_object_member (unit, "position");
+          g_assert_cmpfloat (json_object_get_double_member (position, "lat"), >, 43.1);
+          g_assert_cmpfloat (json_object_get_double_member (position, "lat"), <, 43.6);
+          g_hash_table_add (moved, g_strdup (json_object_get_string_member (unit, "id")));
+        }
+      g_ptr_array_set_size (stream.events, 0);
+      if (g_hash_table_size (moved) < 25)
+        g_main_loop_run (stream.loop);
+    }
+  stream_close (&stream);
+
+  g_assert_cmpuint (g_hash_table_size (moved), ==, 25);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +824,7 @@ main (int   argc,
   ADD ("/server/stream-needs-token", test_stream_needs_token);
   ADD ("/server/reset-when-too-old", test_reset_when_too_old);
   ADD ("/server/killed-and-restarted", test_killed_and_restarted);
+  ADD ("/server/almaty-scenario", test_almaty_scenario);
 #undef ADD
 
   return g_test_run ();

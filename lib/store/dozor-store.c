@@ -93,16 +93,21 @@ static const char schema[] =
   "INSERT OR IGNORE INTO state VALUES ('readiness', 'normal');";
 
 /* Entities as the wire contract spells them (docs/api.md). */
+/* SQLite prints a REAL with 17 digits; a fix needs 7 decimals (1 cm). */
+#define NUMBER(column, format) \
+  "CASE WHEN " column " IS NULL THEN NULL ELSE json(printf('" format "', " column ")) END"
+
 #define UNIT_JSON \
   "json_object('id', id, 'call_sign', call_sign, 'kind', kind, 'crew', json(crew)," \
   " 'status', status, 'position', CASE WHEN lat IS NULL THEN NULL ELSE json_object(" \
-  "   'lat', round(lat, 7), 'lon', round(lon, 7), 'time', fix_time, 'speed', round(speed, 2)," \
-  "   'heading', round(heading, 1), 'accuracy', round(accuracy, 1)) END," \
+  "   'lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ", 'time', fix_time," \
+  "   'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") "," \
+  "   'accuracy', " NUMBER ("accuracy", "%.1f") ") END," \
   " 'version', version)"
 
 #define INCIDENT_JSON \
   "json_object('id', id, 'number', number, 'type', type, 'priority', priority," \
-  " 'status', status, 'location', json_object('lat', round(lat, 7), 'lon', round(lon, 7))," \
+  " 'status', status, 'location', json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ")," \
   " 'address', address," \
   " 'caller_name', caller_name, 'caller_phone', caller_phone, 'description', description," \
   " 'created_at', created_at, 'dispatched_at', dispatched_at, 'on_scene_at', on_scene_at," \
@@ -887,6 +892,20 @@ finish_unit_change (DozorStore  *self,
     return NULL;
 
   return parse_json (json);
+}
+
+/**
+ * dozor_store_find_unit:
+ * @self: a #DozorStore
+ * @call_sign: a call sign
+ *
+ * Returns: (transfer full) (nullable): the id of the unit with that call sign
+ */
+char *
+dozor_store_find_unit (DozorStore *self,
+                       const char *call_sign)
+{
+  return entity_json (self, "SELECT id FROM units WHERE call_sign = ?1", call_sign);
 }
 
 JsonNode *

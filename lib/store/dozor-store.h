@@ -88,6 +88,8 @@ guint       dozor_store_prune_events       (DozorStore   *self,
                                             gint64        keep,
                                             GError      **error);
 
+char       *dozor_store_find_unit          (DozorStore   *self,
+                                            const char   *call_sign);
 JsonNode   *dozor_store_create_unit        (DozorStore   *self,
                                             JsonObject   *input,
                                             GError      **error);

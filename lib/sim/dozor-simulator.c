@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Patrol cars driving the city's real roads, for the demo scenario and for
+ * tests that need moving units. Each unit drives the shortest route to a
+ * random junction of the connected road network, then picks another. Fixes
+ * carry GPS noise. Everything random comes from one GRand seeded by the
+ * caller, so a seed replays the same city.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-geo.h"
+#include "dozor-simulator.h"
+
+/* Standard deviation of a consumer GPS fix in a city, metres. */
+#define GPS_NOISE_M 4.0
+
+/* Metres per degree of latitude on the mean sphere. */
+#define METRES_PER_DEGREE (DOZOR_GEO_EARTH_RADIUS_M * G_PI / 180.0)
+
+typedef struct
+{
+  char *call_sign;
+  GArray *route;   /* node ids */
+  guint leg;       /* the route's edge being driven: route[leg] → route[leg + 1] */
+  double along_m;  /* metres driven along that edge */
+  double cruise;   /* this crew's usual speed, m/s */
+  double lat, lon, speed, heading; /* the last fix */
+} SimUnit;
+
+struct _DozorSimulator
+{
+  GObject parent_instance;
+
+  DozorRoadGraph *graph;
+  GRand *rand;
+  GArray *units; /* SimUnit */
+};
+
+G_DEFINE_FINAL_TYPE (DozorSimulator, dozor_simulator, G_TYPE_OBJECT)
+
+static const char *const call_sign_names[] = {
+  "Беркут", "Сұңқар", "Барыс", "Қыран", "Тұлпар", "Арлан", "Самұрық", "Бүркіт",
+};
+
+static void
+sim_unit_clear (SimUnit *unit)
+{
+  g_clear_pointer (&unit->call_sign, g_free);
+  g_clear_pointer (&unit->route, g_array_unref);
+}
+
+static void
+dozor_simulator_finalize (GObject *object)
+{
+  DozorSimulator *self = (DozorSimulator *)object;
+
+  g_clear_pointer (&self->units, g_array_unref);
+  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (dozor_simulator_parent_class)->finalize (object);
+}
+
+static void
+dozor_simulator_class_init (DozorSimulatorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dozor_simulator_finalize;
+}
+
+static void
+dozor_simulator_init (DozorSimulator *self)
+{
+  self->units = g_array_new (FALSE, TRUE, sizeof (SimUnit));
+  g_array_set_clear_func (self->units, (GDestroyNotify) sim_unit_clear);
+}
+
+static guint
+random_junction (DozorSimulator *self)
+{
+  guint n = dozor_road_graph_get_n_nodes (self->graph);
+  double lat, lon;
+
+  /* Any node, moved onto the connected network. */
+  dozor_road_graph_get_node (self->graph, g_rand_int_range (self->rand, 0, (gint32) n), &lat, &lon);
+  return dozor_road_graph_nearest_node (self->graph, lat, lon);
+}
+
+static void
+plan_route (DozorSimulator *self,
+            SimUnit        *unit,
+            guint           from)
+{
+  g_clear_pointer (&unit->route, g_array_unref);
+
+  for (guint attempt = 0; attempt < 10 && unit->route == NULL; attempt++)
+    {
+      GArray *route = dozor_road_graph_shortest_path (self->graph, from, random_junction (self), NULL);
+
+      if (route != NULL && route->len >= 2)
+        unit->route = route;
+      else if (route != NULL)
+        g_array_unref (route);
+    }
+
+  /* A junction with nowhere to go: stand still there. */
+  if (unit->route == NULL)
+    {
+      unit->route = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (unit->route, from);
+    }
+
+  unit->leg = 0;
+  unit->along_m = 0;
+}
+
+static double
+gaussian (GRand *rand)
+{
+  double u = g_rand_double_range (rand, 1e-12, 1.0);
+  double v = g_rand_double (rand);
+
+  return sqrt (-2.0 * log (u)) * cos (2.0 * G_PI * v);
+}
+
+static double
+bearing (double lat0,
+         double lon0,
+         double lat1,
+         double lon1)
+{
+  double phi0 = lat0 * G_PI / 180, phi1 = lat1 * G_PI / 180;
+  double dlambda = (lon1 - lon0) * G_PI / 180;
+  double theta = atan2 (sin (dlambda) * cos (phi1),
+                        cos (phi0) * sin (phi1) - sin (phi0) * cos (phi1) * cos (dlambda));
+
+  return fmod (theta * 180 / G_PI + 360.0, 360.0);
+}
+
+/* Where the unit truly is, then a fix with noise as a tracker reports it. */
+static void
+take_fix (DozorSimulator *self,
+          SimUnit        *unit,
+          double          speed)
+{
+  guint a = g_array_index (unit->route, guint, unit->leg);
+  guint b = g_array_index (unit->route, guint, MIN (unit->leg + 1, unit->route->len - 1));
+  double lat0, lon0, lat1, lon1, length, t, lat, lon;
+
+  dozor_road_graph_get_node (self->graph, a, &lat0, &lon0);
+  dozor_road_graph_get_node (self->graph, b, &lat1, &lon1);
+  length = dozor_geo_distance_m (lat0, lon0, lat1, lon1);
+  t = length > 0 ? CLAMP (unit->along_m / length, 0, 1) : 0;
+  lat = lat0 + (lat1 - lat0) * t;
+  lon = lon0 + (lon1 - lon0) * t;
+
+  unit->lat = lat + gaussian (self->rand) * GPS_NOISE_M / METRES_PER_DEGREE;
+  unit->lon = lon + gaussian (self->rand) * GPS_NOISE_M / (METRES_PER_DEGREE * cos (lat * G_PI / 180));
+  unit->speed = speed;
+  if (a != b)
+    unit->heading = bearing (lat0, lon0, lat1, lon1);
+}
+
+/**
+ * dozor_simulator_new:
+ * @graph: the roads to drive
+ * @seed: the seed; the same seed gives the same run
+ * @n_units: how many patrol cars
+ *
+ * Returns: (transfer full): a simulator with its units placed at random
+ *   junctions
+ */
+DozorSimulator *
+dozor_simulator_new (DozorRoadGraph *graph,
+                     guint32         seed,
+                     guint           n_units)
+{
+  DozorSimulator *self = g_object_new (DOZOR_TYPE_SIMULATOR, NULL);
+
+  self->graph = g_object_ref (graph);
+  self->rand = g_rand_new_with_seed (seed);
+
+  g_array_set_size (self->units, n_units);
+  for (guint i = 0; i < n_units; i++)
+    {
+      SimUnit *unit = &g_array_index (self->units, SimUnit, i);
+
+      unit->call_sign = g_strdup_printf ("%s-%02u", call_sign_names[i % G_N_ELEMENTS (call_sign_names)],
+                                         (guint) (i / G_N_ELEMENTS (call_sign_names) + 1));
+      /* 25 to 55 km/h: city patrol, not a chase. */
+      unit->cruise = g_rand_double_range (self->rand, 7.0, 15.0);
+      plan_route (self, unit, random_junction (self));
+      take_fix (self, unit, 0);
+    }
+
+  return self;
+}
+
+guint
+dozor_simulator_get_n_units (DozorSimulator *self)
+{
+  return self->units->len;
+}
+
+const char *
+dozor_simulator_get_call_sign (DozorSimulator *self,
+                               guint           unit)
+{
+  g_return_val_if_fail (unit < self->units->len, NULL);
+
+  return g_array_index (self->units, SimUnit, unit).call_sign;
+}
+
+/**
+ * dozor_simulator_step:
+ * @self: a #DozorSimulator
+ * @seconds: how much time passes
+ *
+ * Drives every unit on and takes a new fix of each.
+ */
+void
+dozor_simulator_step (DozorSimulator *self,
+                      double          seconds)
+{
+  for (guint i = 0; i < self->units->len; i++)
+    {
+      SimUnit *unit = &g_array_index (self->units, SimUnit, i);
+      double speed = unit->cruise * g_rand_double_range (self->rand, 0.8, 1.1);
+      double left = speed * seconds;
+
+      while (left > 0 && unit->route->len >= 2)
+        {
+          double lat0, lon0, lat1, lon1, length;
+
+          dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg), &lat0, &lon0);
+          dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg + 1), &lat1, &lon1);
+          length = dozor_geo_distance_m (lat0, lon0, lat1, lon1);
+
+          if (unit->along_m + left < length)
+            {
+              unit->along_m += left;
+              left = 0;
+            }
+          else
+            {
+              left -= length - unit->along_m;
+              unit->along_m = 0;
+              unit->leg++;
+              if (unit->leg + 1 >= unit->route->len)
+                plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
+            }
+        }
+
+      take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
+    }
+}
+
+/**
+ * dozor_simulator_get_fix:
+ * @self: a #DozorSimulator
+ * @unit: which unit
+ * @lat: (out): latitude
+ * @lon: (out): longitude
+ * @speed: (out): speed, m/s
+ * @heading: (out): degrees from north
+ */
+void
+dozor_simulator_get_fix (DozorSimulator *self,
+                         guint           unit,
+                         double         *lat,
+                         double         *lon,
+                         double         *speed,
+                         double         *heading)
+{
+  const SimUnit *u;
+
+  g_return_if_fail (unit < self->units->len);
+
+  u = &g_array_index (self->units, SimUnit, unit);
+  *lat = u->lat;
+  *lon = u->lon;
+  *speed = u->speed;
+  *heading = u->heading;
+}

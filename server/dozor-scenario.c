@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The Almaty demo scenario inside dozord: patrol cars from DozorSimulator
+ * drive the city's roads and report through the same store path as a real
+ * tracker, every 5 s, so boards see exactly what they would see live.
+ *
+ * Still to come: incidents arriving and units answering them, districts and
+ * patrol sectors, routes.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dozor-road-graph.h"
+#include "dozor-scenario.h"
+#include "dozor-simulator.h"
+
+struct _DozorScenario
+{
+  GObject parent_instance;
+
+  DozorStore *store;
+  DozorServer *server;
+  DozorSimulator *simulator;
+  GPtrArray *unit_ids; /* char *, by simulator unit */
+  guint tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (DozorScenario, dozor_scenario, G_TYPE_OBJECT)
+
+static void
+dozor_scenario_dispose (GObject *object)
+{
+  DozorScenario *self = (DozorScenario *)object;
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_object (&self->simulator);
+  g_clear_object (&self->store);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->unit_ids, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (dozor_scenario_parent_class)->dispose (object);
+}
+
+static void
+dozor_scenario_class_init (DozorScenarioClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dozor_scenario_dispose;
+}
+
+static void
+dozor_scenario_init (DozorScenario *self)
+{
+  self->unit_ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* The scenario's units, made once: a restart with the same database finds
+ * them by call sign and drives them on. */
+static gboolean
+ensure_units (DozorScenario  *self,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (!dozor_store_begin (self->store, error))
+    return FALSE;
+
+  for (guint i = 0; i < dozor_simulator_get_n_units (self->simulator); i++)
+    {
+      const char *call_sign = dozor_simulator_get_call_sign (self->simulator, i);
+      char *id = dozor_store_find_unit (self->store, call_sign);
+
+      if (id == NULL)
+        {
+          g_autoptr(JsonObject) input = json_object_new ();
+          g_autoptr(JsonNode) unit = NULL;
+
+          json_object_set_string_member (input, "call_sign", call_sign);
+          json_object_set_string_member (input, "kind", "car");
+          unit = dozor_store_create_unit (self->store, input, error);
+          if (unit == NULL)
+            {
+              dozor_store_rollback (self->store);
+              return FALSE;
+            }
+          id = g_strdup (json_object_get_string_member (json_node_get_object (unit), "id"));
+        }
+
+      g_ptr_array_add (self->unit_ids, id);
+    }
+
+  events = dozor_store_commit (self->store, error);
+  if (events == NULL)
+    return FALSE;
+
+  dozor_server_publish (self->server, events);
+  return TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  DozorScenario *self = user_data;
+  g_autoptr(JsonArray) positions = json_array_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dozor_simulator_step (self->simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
+
+  for (guint i = 0; i < self->unit_ids->len; i++)
+    {
+      JsonObject *position = json_object_new ();
+      double lat, lon, speed, heading;
+
+      dozor_simulator_get_fix (self->simulator, i, &lat, &lon, &speed, &heading);
+      json_object_set_string_member (position, "unit_id", self->unit_ids->pdata[i]);
+      json_object_set_double_member (position, "lat", lat);
+      json_object_set_double_member (position, "lon", lon);
+      json_object_set_string_member (position, "time", time);
+      json_object_set_double_member (position, "speed", speed);
+      json_object_set_double_member (position, "heading", heading);
+      json_object_set_double_member (position, "accuracy", 5.0);
+      json_array_add_object_element (positions, position);
+    }
+
+  if (!dozor_store_begin (self->store, &error) ||
+      (dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL))
+    {
+      dozor_store_rollback (self->store);
+      g_warning ("Scenario positions not stored: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
+  events = dozor_store_commit (self->store, &error);
+  if (events == NULL)
+    g_warning ("Scenario positions not stored: %s", error->message);
+  else
+    dozor_server_publish (self->server, events);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * dozor_scenario_new:
+ * @store: the store
+ * @server: the server whose stream clients see the scenario
+ * @streets_path: the city's roads (GeoJSON)
+ * @seed: the same seed drives the same city
+ * @n_units: how many patrol cars
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the scenario, its units in the store
+ */
+DozorScenario *
+dozor_scenario_new (DozorStore   *store,
+                    DozorServer  *server,
+                    const char   *streets_path,
+                    guint32       seed,
+                    guint         n_units,
+                    GError      **error)
+{
+  g_autoptr(DozorScenario) self = g_object_new (DOZOR_TYPE_SCENARIO, NULL);
+  g_autoptr(DozorStreetMap) streets = dozor_street_map_new_from_file (streets_path, NULL, error);
+  g_autoptr(DozorRoadGraph) graph = NULL;
+
+  if (streets == NULL)
+    return NULL;
+
+  graph = dozor_road_graph_new (streets);
+  self->store = g_object_ref (store);
+  self->server = g_object_ref (server);
+  self->simulator = dozor_simulator_new (graph, seed, n_units);
+
+  if (!ensure_units (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+void
+dozor_scenario_start (DozorScenario *self)
+{
+  g_return_if_fail (self->tick_id == 0);
+
+  self->tick_id = g_timeout_add ((guint) (DOZOR_SIMULATOR_REPORT_SECONDS * 1000), tick_cb, self);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-geo.h"
+#include "dozor-simulator.h"
+
+static DozorRoadGraph *graph;
+
+static void
+test_same_seed_same_city (void)
+{
+  g_autoptr(DozorSimulator) a = dozor_simulator_new (graph, 42, 30);
+  g_autoptr(DozorSimulator) b = dozor_simulator_new (graph, 42, 30);
+  g_autoptr(DozorSimulator) other = dozor_simulator_new (graph, 43, 30);
+  guint differ = 0;
+
+  for (guint step = 0; step < 20; step++)
+    {
+      dozor_simulator_step (a, DOZOR_SIMULATOR_REPORT_SECONDS);
+      dozor_simulator_step (b, DOZOR_SIMULATOR_REPORT_SECONDS);
+      dozor_simulator_step (other, DOZOR_SIMULATOR_REPORT_SECONDS);
+    }
+
+  for (guint i = 0; i < 30; i++)
+    {
+      double lat_a, lon_a, lat_b, lon_b, lat_o, lon_o, s, h;
+
+      dozor_simulator_get_fix (a, i, &lat_a, &lon_a, &s, &h);
+      dozor_simulator_get_fix (b, i, &lat_b, &lon_b, &s, &h);
+      dozor_simulator_get_fix (other, i, &lat_o, &lon_o, &s, &h);
+      g_assert_cmpfloat (lat_a, ==, lat_b);
+      g_assert_cmpfloat (lon_a, ==, lon_b);
+      g_assert_cmpstr (dozor_simulator_get_call_sign (a, i), ==, dozor_simulator_get_call_sign (b, i));
+      if (lat_a != lat_o || lon_a != lon_o)
+        differ++;
+    }
+
+  g_assert_cmpuint (differ, ==, 30);
+}
+
+static void
+test_units_drive_plausibly (void)
+{
+  g_autoptr(DozorSimulator) sim = dozor_simulator_new (graph, 7, 50);
+  g_autofree double *lat = g_new (double, 50);
+  g_autofree double *lon = g_new (double, 50);
+  double total_m = 0;
+
+  for (guint i = 0; i < 50; i++)
+    {
+      double s, h;
+      dozor_simulator_get_fix (sim, i, &lat[i], &lon[i], &s, &h);
+    }
+
+  for (guint step = 0; step < 60; step++)
+    {
+      dozor_simulator_step (sim, DOZOR_SIMULATOR_REPORT_SECONDS);
+
+      for (guint i = 0; i < 50; i++)
+        {
+          double la, lo, speed, heading, moved;
+
+          dozor_simulator_get_fix (sim, i, &la, &lo, &speed, &heading);
+
+          /* In Almaty, at city speeds, with a heading a compass can show. */
+          g_assert_cmpfloat (la, >, 43.10);
+          g_assert_cmpfloat (la, <, 43.53);
+          g_assert_cmpfloat (lo, >, 76.65);
+          g_assert_cmpfloat (lo, <, 77.18);
+          g_assert_cmpfloat (speed, >=, 0);
+          g_assert_cmpfloat (speed, <=, 17);
+          g_assert_cmpfloat (heading, >=, 0);
+          g_assert_cmpfloat (heading, <, 360);
+
+          /* Never faster than the speed allows, give or take the GPS noise. */
+          moved = dozor_geo_distance_m (lat[i], lon[i], la, lo);
+          g_assert_cmpfloat (moved, <=, 17 * DOZOR_SIMULATOR_REPORT_SECONDS + 40);
+          total_m += moved;
+          lat[i] = la;
+          lon[i] = lo;
+        }
+    }
+
+  /* Five minutes of patrol: they do drive. */
+  g_test_message ("50 units drove %.0f km in 5 minutes", total_m / 1000);
+  g_assert_cmpfloat (total_m / 50, >, 1000);
+}
+
+static void
+test_call_signs_unique (void)
+{
+  g_autoptr(DozorSimulator) sim = dozor_simulator_new (graph, 1, 200);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_cmpuint (dozor_simulator_get_n_units (sim), ==, 200);
+  for (guint i = 0; i < 200; i++)
+    g_assert_true (g_hash_table_add (seen, (gpointer) dozor_simulator_get_call_sign (sim, i)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorStreetMap) streets = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  path = g_build_filename (g_getenv ("DOZOR_DATA_DIR"), "almaty", "roads.geojson", NULL);
+  streets = dozor_street_map_new_from_file (path, NULL, &error);
+  g_assert_no_error (error);
+  graph = dozor_road_graph_new (streets);
+
+  g_test_add_func ("/simulator/same-seed-same-city", test_same_seed_same_city);
+  g_test_add_func ("/simulator/units-drive-plausibly", test_units_drive_plausibly);
+  g_test_add_func ("/simulator/call-signs-unique", test_call_signs_unique);
+
+  status = g_test_run ();
+  g_clear_object (&graph);
+  return status;
+}
