@@ -517,12 +517,12 @@ snapshot (DozorServer       *self,
           SoupServerMessage *msg)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = dozor_store_snapshot (self->store, &error);
+  g_autofree char *json = dozor_store_snapshot (self->store, &error);
 
-  if (node == NULL)
+  if (json == NULL)
     reply_error (msg, 503, "unavailable", error->message);
   else
-    reply_node (msg, 200, node);
+    reply_text (msg, 200, json);
 }
 
 static const char *readers = "wall operator supervisor admin";

@@ -758,40 +758,88 @@ dozor_store_keep_answer (DozorStore  *self,
 
 /* --- Reading --------------------------------------------------------------- */
 
+static gboolean
+append_rows (DozorStore  *self,
+             GString     *out,
+             const char  *sql,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  gboolean first = TRUE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  g_string_append_c (out, '[');
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      first = FALSE;
+    }
+  g_string_append_c (out, ']');
+
+  return rc == SQLITE_DONE || set_db_error (self, error);
+}
+
 /**
  * dozor_store_snapshot:
  * @self: a #DozorStore
  * @error: return location for a #GError
  *
- * Returns: (transfer full): the whole situation with `as_of_seq`
+ * The rows are joined as text, not through json(): SQLite's JSON functions
+ * would print every coordinate again with 17 digits.
+ *
+ * Returns: (transfer full): the whole situation with `as_of_seq`, as JSON text
  */
-JsonNode *
+char *
 dozor_store_snapshot (DozorStore  *self,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) head = NULL;
+  gboolean ok;
 
-  /* One statement, so the lists agree with each other and with as_of_seq. */
-  stmt = prepare (self,
-                  "SELECT json_object("
-                  " 'as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
-                  " 'readiness', json_object('level', (SELECT value FROM state WHERE key = 'readiness')),"
-                  " 'units', (SELECT json_group_array(json(u)) FROM (SELECT " UNIT_JSON " AS u FROM units ORDER BY call_sign)),"
-                  " 'incidents', (SELECT json_group_array(json(i)) FROM (SELECT " INCIDENT_JSON " AS i FROM incidents"
-                  "   WHERE status <> 'closed' ORDER BY created_at)),"
-                  " 'dispatches', (SELECT json_group_array(json(d)) FROM (SELECT " DISPATCH_JSON " AS d FROM dispatches"
-                  "   WHERE status = 'active' ORDER BY created_at)))",
-                  error);
-  if (stmt == NULL)
+  /* One read transaction, so the lists agree with each other and with as_of_seq. */
+  if (!exec (self, "BEGIN", error))
     return NULL;
 
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  head = prepare (self, "SELECT json_object('as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
+                        " 'readiness', json_object('level', (SELECT value FROM state WHERE key = 'readiness')))",
+                  error);
+  ok = head != NULL && sqlite3_step (head) == SQLITE_ROW;
+  if (ok)
     {
-      set_db_error (self, error);
-      return NULL;
-    }
+      const char *text = (const char *) sqlite3_column_text (head, 0);
 
-  return parse_json ((const char *) sqlite3_column_text (stmt, 0));
+      /* {"as_of_seq":…,"readiness":{…}} without its closing brace. */
+      g_string_append_len (out, text, strlen (text) - 1);
+      g_string_append (out, ",\"units\":");
+      ok = append_rows (self, out, "SELECT " UNIT_JSON " FROM units ORDER BY call_sign", error);
+    }
+  if (ok)
+    {
+      g_string_append (out, ",\"incidents\":");
+      ok = append_rows (self, out, "SELECT " INCIDENT_JSON " FROM incidents WHERE status <> 'closed'"
+                                   " ORDER BY created_at", error);
+    }
+  if (ok)
+    {
+      g_string_append (out, ",\"dispatches\":");
+      ok = append_rows (self, out, "SELECT " DISPATCH_JSON " FROM dispatches WHERE status = 'active'"
+                                   " ORDER BY created_at", error);
+    }
+  if (!ok && head != NULL && error != NULL && *error == NULL)
+    set_db_error (self, error);
+
+  exec (self, "COMMIT", NULL);
+  if (!ok)
+    return NULL;
+
+  g_string_append_c (out, '}');
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /**

@@ -78,7 +78,7 @@ gboolean    dozor_store_keep_answer        (DozorStore   *self,
                                             const char   *body,
                                             GError      **error);
 
-JsonNode   *dozor_store_snapshot           (DozorStore   *self,
+char       *dozor_store_snapshot           (DozorStore   *self,
                                             GError      **error);
 GPtrArray  *dozor_store_events_since       (DozorStore   *self,
                                             gint64        since,
