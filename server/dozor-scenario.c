@@ -4,8 +4,11 @@
  * drive the city's roads and report through the same store path as a real
  * tracker, every 5 s, so boards see exactly what they would see live.
  *
- * Still to come: incidents arriving and units answering them, districts and
- * patrol sectors, routes.
+ * Citizens' reports arrive as incidents at about 30 an hour, with a
+ * realistic mix of types, at places on the city's roads.
+ *
+ * Still to come: units answering dispatches (driving to the scene, working,
+ * clearing), districts and patrol sectors, routes.
  */
 #include "config.h"
 
@@ -97,6 +100,35 @@ ensure_units (DozorScenario  *self,
   return TRUE;
 }
 
+/* Citizens' reports that came in during the step, registered as an operator
+ * would register them. */
+static gboolean
+add_incidents (DozorScenario  *self,
+               GError        **error)
+{
+  const char *type;
+  int priority;
+  double lat, lon;
+
+  while (dozor_simulator_next_incident (self->simulator, &type, &priority, &lat, &lon))
+    {
+      g_autoptr(JsonObject) input = json_object_new ();
+      JsonObject *location = json_object_new ();
+      g_autoptr(JsonNode) incident = NULL;
+
+      json_object_set_double_member (location, "lat", lat);
+      json_object_set_double_member (location, "lon", lon);
+      json_object_set_string_member (input, "type", type);
+      json_object_set_int_member (input, "priority", priority);
+      json_object_set_object_member (input, "location", location);
+      incident = dozor_store_create_incident (self->store, input, error);
+      if (incident == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -126,10 +158,11 @@ tick_cb (gpointer user_data)
     }
 
   if (!dozor_store_begin (self->store, &error) ||
-      (dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL))
+      (dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL) ||
+      !add_incidents (self, &error))
     {
       dozor_store_rollback (self->store);
-      g_warning ("Scenario positions not stored: %s", error->message);
+      g_warning ("Scenario step not stored: %s", error->message);
       return G_SOURCE_CONTINUE;
     }
 
@@ -149,6 +182,7 @@ tick_cb (gpointer user_data)
  * @streets_path: the city's roads (GeoJSON)
  * @seed: the same seed drives the same city
  * @n_units: how many patrol cars
+ * @incidents_per_hour: how many citizens' reports arrive per hour
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the scenario, its units in the store
@@ -159,6 +193,7 @@ dozor_scenario_new (DozorStore   *store,
                     const char   *streets_path,
                     guint32       seed,
                     guint         n_units,
+                    double        incidents_per_hour,
                     GError      **error)
 {
   g_autoptr(DozorScenario) self = g_object_new (DOZOR_TYPE_SCENARIO, NULL);
@@ -172,6 +207,7 @@ dozor_scenario_new (DozorStore   *store,
   self->store = g_object_ref (store);
   self->server = g_object_ref (server);
   self->simulator = dozor_simulator_new (graph, seed, n_units);
+  dozor_simulator_set_incident_rate (self->simulator, incidents_per_hour);
 
   if (!ensure_units (self, error))
     return NULL;

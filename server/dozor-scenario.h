@@ -14,6 +14,7 @@ DozorScenario *dozor_scenario_new   (DozorStore   *store,
                                      const char   *streets_path,
                                      guint32       seed,
                                      guint         n_units,
+                                     double        incidents_per_hour,
                                      GError      **error);
 void           dozor_scenario_start (DozorScenario *self);
 

@@ -74,6 +74,7 @@ main (int   argc,
   gint64 retain = 100000;
   gint seed = 1;
   gint n_units = 200;
+  double incidents_per_hour = 30;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
@@ -83,6 +84,7 @@ main (int   argc,
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
     { "units", 0, 0, G_OPTION_ARG_INT, &n_units, N_("Patrol cars in the scenario (default 200)"), N_("N") },
+    { "incidents-per-hour", 0, 0, G_OPTION_ARG_DOUBLE, &incidents_per_hour, N_("Citizens' reports per hour in the scenario (default 30)"), N_("N") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -122,9 +124,9 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
-  if (n_units < 1 || n_units > 5000 || seed < 0)
+  if (n_units < 1 || n_units > 5000 || seed < 0 || !(incidents_per_hour > 0 && incidents_per_hour <= 100000))
     {
-      g_printerr (_("dozord: --units takes 1 to 5000 and --seed a number from 0\n"));
+      g_printerr (_("dozord: --units takes 1 to 5000, --seed a number from 0 and --incidents-per-hour more than 0\n"));
       return EXIT_BAD_USAGE;
     }
 
@@ -165,7 +167,8 @@ main (int   argc,
 
       streets = g_build_filename (dir != NULL && *dir != '\0' ? dir : DOZOR_PKGDATADIR,
                                   "almaty", "roads.geojson", NULL);
-      scenario = dozor_scenario_new (store, server, streets, (guint32) seed, (guint) n_units, &error);
+      scenario = dozor_scenario_new (store, server, streets, (guint32) seed, (guint) n_units,
+                                     incidents_per_hour, &error);
       if (scenario == NULL)
         {
           g_printerr ("dozord: %s\n", error->message);

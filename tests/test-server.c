@@ -76,6 +76,8 @@ server_start_full (Server     *server,
       g_ptr_array_add (args, (gpointer) "--seed=3");
       g_ptr_array_add (args, (gpointer) "--units");
       g_ptr_array_add (args, (gpointer) scenario_units);
+      /* One report a second, so that the test sees several. */
+      g_ptr_array_add (args, (gpointer) "--incidents-per-hour=3600");
     }
   g_ptr_array_add (args, NULL);
 
@@ -763,6 +765,7 @@ test_almaty_scenario (Server        *server,
 {
   g_autofree char *wall = NULL;
   g_autoptr(GHashTable) moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint reported = 0;
   g_auto(Answer) snapshot = { 0 };
   JsonArray *units;
   Stream stream;
@@ -786,6 +789,8 @@ test_almaty_scenario (Server        *server,
           JsonObject *event = json_node_get_object (stream.events->pdata[i]);
           JsonObject *unit, *position;
 
+          if (g_str_equal (json_object_get_string_member (event, "type"), "incident.created"))
+            reported++;
           if (!g_str_equal (json_object_get_string_member (event, "type"), "unit.position"))
             continue;
           unit = json_object_get_object_member (event, "unit");
@@ -801,6 +806,10 @@ test_almaty_scenario (Server        *server,
   stream_close (&stream);
 
   g_assert_cmpuint (g_hash_table_size (moved), ==, 25);
+
+  /* And citizens' reports came in as incidents, at one a second. */
+  g_test_message ("%u incidents reported", reported);
+  g_assert_cmpuint (reported, >, 0);
 }
 
 int

@@ -89,6 +89,45 @@ test_units_drive_plausibly (void)
 }
 
 static void
+test_incidents_arrive (void)
+{
+  g_autoptr(DozorSimulator) a = dozor_simulator_new (graph, 11, 5);
+  g_autoptr(DozorSimulator) b = dozor_simulator_new (graph, 11, 5);
+  g_autoptr(GHashTable) types = g_hash_table_new (g_str_hash, g_str_equal);
+  guint count = 0;
+  const char *type, *type_b;
+  int priority, priority_b;
+  double lat, lon, lat_b, lon_b;
+
+  /* Ten simulated hours at 30 an hour: close to 300 reports. */
+  for (guint step = 0; step < 10 * 720; step++)
+    {
+      dozor_simulator_step (a, DOZOR_SIMULATOR_REPORT_SECONDS);
+      dozor_simulator_step (b, DOZOR_SIMULATOR_REPORT_SECONDS);
+
+      while (dozor_simulator_next_incident (a, &type, &priority, &lat, &lon))
+        {
+          g_assert_true (dozor_simulator_next_incident (b, &type_b, &priority_b, &lat_b, &lon_b));
+          g_assert_cmpstr (type, ==, type_b);
+          g_assert_cmpfloat (lat, ==, lat_b);
+          g_assert_cmpfloat (lat, >, 43.10);
+          g_assert_cmpfloat (lat, <, 43.53);
+          g_assert_cmpint (priority, >=, 1);
+          g_assert_cmpint (priority, <=, 4);
+          g_hash_table_add (types, (gpointer) type);
+          count++;
+        }
+      g_assert_false (dozor_simulator_next_incident (b, &type_b, &priority_b, &lat_b, &lon_b));
+    }
+
+  g_test_message ("%u reports of %u kinds in 10 hours", count, g_hash_table_size (types));
+  /* Poisson with mean 300: ±3 standard deviations is about ±52. */
+  g_assert_cmpuint (count, >, 240);
+  g_assert_cmpuint (count, <, 360);
+  g_assert_cmpuint (g_hash_table_size (types), >=, 8);
+}
+
+static void
 test_call_signs_unique (void)
 {
   g_autoptr(DozorSimulator) sim = dozor_simulator_new (graph, 1, 200);
@@ -117,6 +156,7 @@ main (int   argc,
 
   g_test_add_func ("/simulator/same-seed-same-city", test_same_seed_same_city);
   g_test_add_func ("/simulator/units-drive-plausibly", test_units_drive_plausibly);
+  g_test_add_func ("/simulator/incidents-arrive", test_incidents_arrive);
   g_test_add_func ("/simulator/call-signs-unique", test_call_signs_unique);
 
   status = g_test_run ();

@@ -36,9 +36,35 @@ struct _DozorSimulator
   DozorRoadGraph *graph;
   GRand *rand;
   GArray *units; /* SimUnit */
+
+  /* Reports come from their own stream of chance, so that adding them did
+   * not change where a seed's cars drive. */
+  GRand *incident_rand;
+  double incidents_per_hour;
+  double until_next_incident; /* seconds */
+  guint incidents_due;
 };
 
 G_DEFINE_FINAL_TYPE (DozorSimulator, dozor_simulator, G_TYPE_OBJECT)
+
+/* What a city's duty unit hears about, roughly as often as it hears it,
+ * with the priority a dispatcher would give it (1 is most urgent). */
+static const struct {
+  const char *type;
+  int priority;
+  double weight;
+} incident_mix[] = {
+  { "traffic_accident", 2, 20 },
+  { "theft", 3, 18 },
+  { "public_disorder", 3, 15 },
+  { "domestic", 2, 12 },
+  { "suspicious", 3, 10 },
+  { "assault", 1, 8 },
+  { "fraud", 4, 6 },
+  { "vandalism", 4, 5 },
+  { "missing_person", 2, 3 },
+  { "robbery", 1, 3 },
+};
 
 static const char *const call_sign_names[] = {
   "Беркут", "Сұңқар", "Барыс", "Қыран", "Тұлпар", "Арлан", "Самұрық", "Бүркіт",
@@ -58,6 +84,7 @@ dozor_simulator_finalize (GObject *object)
 
   g_clear_pointer (&self->units, g_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->incident_rand, g_rand_free);
   g_clear_object (&self->graph);
 
   G_OBJECT_CLASS (dozor_simulator_parent_class)->finalize (object);
@@ -162,6 +189,27 @@ take_fix (DozorSimulator *self,
     unit->heading = bearing (lat0, lon0, lat1, lon1);
 }
 
+static double
+next_gap (DozorSimulator *self)
+{
+  return -log (g_rand_double_range (self->incident_rand, 1e-12, 1.0)) * 3600.0 / self->incidents_per_hour;
+}
+
+/**
+ * dozor_simulator_set_incident_rate:
+ * @self: a #DozorSimulator
+ * @per_hour: reports per hour on average, more than 0
+ */
+void
+dozor_simulator_set_incident_rate (DozorSimulator *self,
+                                   double          per_hour)
+{
+  g_return_if_fail (per_hour > 0);
+
+  self->incidents_per_hour = per_hour;
+  self->until_next_incident = next_gap (self);
+}
+
 /**
  * dozor_simulator_new:
  * @graph: the roads to drive
@@ -180,6 +228,8 @@ dozor_simulator_new (DozorRoadGraph *graph,
 
   self->graph = g_object_ref (graph);
   self->rand = g_rand_new_with_seed (seed);
+  self->incident_rand = g_rand_new_with_seed (seed ^ 0x5a5a5a5a);
+  dozor_simulator_set_incident_rate (self, DOZOR_SIMULATOR_INCIDENTS_PER_HOUR);
 
   g_array_set_size (self->units, n_units);
   for (guint i = 0; i < n_units; i++)
@@ -223,6 +273,14 @@ void
 dozor_simulator_step (DozorSimulator *self,
                       double          seconds)
 {
+  /* Reports arrive as a Poisson process: exponential gaps between them. */
+  self->until_next_incident -= seconds;
+  while (self->until_next_incident <= 0)
+    {
+      self->incidents_due++;
+      self->until_next_incident += next_gap (self);
+    }
+
   for (guint i = 0; i < self->units->len; i++)
     {
       SimUnit *unit = &g_array_index (self->units, SimUnit, i);
@@ -254,6 +312,53 @@ dozor_simulator_step (DozorSimulator *self,
 
       take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
     }
+}
+
+/**
+ * dozor_simulator_next_incident:
+ * @self: a #DozorSimulator
+ * @type: (out): the incident type, as the wire contract names it
+ * @priority: (out): 1 (most urgent) to 4
+ * @lat: (out): the scene, on a road of the city
+ * @lon: (out): the scene
+ *
+ * Takes the next citizen's report that came in during the steps so far.
+ *
+ * Returns: %FALSE when none is waiting
+ */
+gboolean
+dozor_simulator_next_incident (DozorSimulator  *self,
+                               const char     **type,
+                               int             *priority,
+                               double          *lat,
+                               double          *lon)
+{
+  double total = 0, pick;
+  guint node;
+
+  if (self->incidents_due == 0)
+    return FALSE;
+  self->incidents_due--;
+
+  for (guint i = 0; i < G_N_ELEMENTS (incident_mix); i++)
+    total += incident_mix[i].weight;
+  pick = g_rand_double_range (self->incident_rand, 0, total);
+  for (guint i = 0; i < G_N_ELEMENTS (incident_mix); i++)
+    {
+      *type = incident_mix[i].type;
+      *priority = incident_mix[i].priority;
+      if (pick < incident_mix[i].weight)
+        break;
+      pick -= incident_mix[i].weight;
+    }
+
+  dozor_road_graph_get_node (self->graph,
+                             g_rand_int_range (self->incident_rand, 0,
+                                               (gint32) dozor_road_graph_get_n_nodes (self->graph)),
+                             lat, lon);
+  node = dozor_road_graph_nearest_node (self->graph, *lat, *lon);
+  dozor_road_graph_get_node (self->graph, node, lat, lon);
+  return TRUE;
 }
 
 /**

@@ -8,6 +8,8 @@
 G_BEGIN_DECLS
 
 /* Trackers report every 5 s, as the AVL units do. */
+/* Citizens' reports the demo city makes, on average, per hour. */
+#define DOZOR_SIMULATOR_INCIDENTS_PER_HOUR 30.0
 #define DOZOR_SIMULATOR_REPORT_SECONDS 5.0
 
 #define DOZOR_TYPE_SIMULATOR (dozor_simulator_get_type ())
@@ -16,11 +18,18 @@ G_DECLARE_FINAL_TYPE (DozorSimulator, dozor_simulator, DOZOR, SIMULATOR, GObject
 DozorSimulator *dozor_simulator_new           (DozorRoadGraph *graph,
                                                guint32         seed,
                                                guint           n_units);
+void            dozor_simulator_set_incident_rate (DozorSimulator *self,
+                                                   double          per_hour);
 guint           dozor_simulator_get_n_units   (DozorSimulator *self);
 const char     *dozor_simulator_get_call_sign (DozorSimulator *self,
                                                guint           unit);
 void            dozor_simulator_step          (DozorSimulator *self,
                                                double          seconds);
+gboolean        dozor_simulator_next_incident (DozorSimulator *self,
+                                               const char    **type,
+                                               int            *priority,
+                                               double         *lat,
+                                               double         *lon);
 void            dozor_simulator_get_fix       (DozorSimulator *self,
                                                guint           unit,
                                                double         *lat,
