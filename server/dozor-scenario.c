@@ -7,8 +7,12 @@
  * Citizens' reports arrive as incidents at about 30 an hour, with a
  * realistic mix of types, at places on the city's roads.
  *
- * Still to come: units answering dispatches (driving to the scene, working,
- * clearing), districts and patrol sectors, routes.
+ * A car a supervisor dispatches acknowledges (en route), drives the shortest
+ * way to the scene, reports on scene, works 10 to 30 minutes and clears: the
+ * incident is closed and the car patrols again. A cancelled dispatch sends
+ * it back to patrol at once.
+ *
+ * Still to come: districts and patrol sectors, routes.
  */
 #include "config.h"
 
@@ -26,6 +30,9 @@ struct _DozorScenario
   DozorServer *server;
   DozorSimulator *simulator;
   GPtrArray *unit_ids; /* char *, by simulator unit */
+  GPtrArray *dispatch_ids; /* char * or NULL: the dispatch a unit answers */
+  GPtrArray *incident_ids; /* char * or NULL: where to */
+  GArray *states; /* DozorSimState before the step */
   guint tick_id;
 };
 
@@ -41,6 +48,9 @@ dozor_scenario_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->server);
   g_clear_pointer (&self->unit_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->dispatch_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->incident_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->states, g_array_unref);
 
   G_OBJECT_CLASS (dozor_scenario_parent_class)->dispose (object);
 }
@@ -55,6 +65,9 @@ static void
 dozor_scenario_init (DozorScenario *self)
 {
   self->unit_ids = g_ptr_array_new_with_free_func (g_free);
+  self->dispatch_ids = g_ptr_array_new_with_free_func (g_free);
+  self->incident_ids = g_ptr_array_new_with_free_func (g_free);
+  self->states = g_array_new (FALSE, TRUE, sizeof (DozorSimState));
 }
 
 /* The scenario's units, made once: a restart with the same database finds
@@ -90,13 +103,114 @@ ensure_units (DozorScenario  *self,
         }
 
       g_ptr_array_add (self->unit_ids, id);
+      g_ptr_array_add (self->dispatch_ids, NULL);
+      g_ptr_array_add (self->incident_ids, NULL);
     }
+  g_array_set_size (self->states, self->unit_ids->len);
 
   events = dozor_store_commit (self->store, error);
   if (events == NULL)
     return FALSE;
 
   dozor_server_publish (self->server, events);
+  return TRUE;
+}
+
+static gboolean
+set_status (DozorScenario  *self,
+            gboolean        is_unit,
+            const char     *id,
+            const char     *status,
+            GError        **error)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonNode) changed = NULL;
+
+  json_object_set_string_member (changes, "status", status);
+  changed = is_unit ? dozor_store_update_unit (self->store, id, -1, changes, error)
+                    : dozor_store_update_incident (self->store, id, -1, changes, error);
+  return changed != NULL;
+}
+
+/* A supervisor sent one of the scenario's cars somewhere (or called it
+ * back): the crew acknowledges, as a real one would on the radio. */
+static gboolean
+follow_dispatches (DozorScenario  *self,
+                   GError        **error)
+{
+  g_autoptr(GPtrArray) active = dozor_store_list_active_dispatches (self->store, error);
+  g_autoptr(GHashTable) by_unit = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (active == NULL)
+    return FALSE;
+  for (guint i = 0; i < active->len; i++)
+    {
+      DozorActiveDispatch *dispatch = active->pdata[i];
+
+      g_hash_table_insert (by_unit, dispatch->unit_id, dispatch);
+    }
+
+  for (guint i = 0; i < self->unit_ids->len; i++)
+    {
+      DozorActiveDispatch *dispatch = g_hash_table_lookup (by_unit, self->unit_ids->pdata[i]);
+      const char *answering = self->dispatch_ids->pdata[i];
+
+      g_array_index (self->states, DozorSimState, i) = dozor_simulator_get_state (self->simulator, i);
+
+      if (dispatch != NULL && g_strcmp0 (answering, dispatch->dispatch_id) != 0)
+        {
+          /* En route from here, even if the scene is where it stands. */
+          g_array_index (self->states, DozorSimState, i) = DOZOR_SIM_EN_ROUTE;
+          dozor_simulator_send_to (self->simulator, i, dispatch->lat, dispatch->lon);
+          g_free (self->dispatch_ids->pdata[i]);
+          g_free (self->incident_ids->pdata[i]);
+          self->dispatch_ids->pdata[i] = g_strdup (dispatch->dispatch_id);
+          self->incident_ids->pdata[i] = g_strdup (dispatch->incident_id);
+          if (!set_status (self, TRUE, self->unit_ids->pdata[i], "en_route", error))
+            return FALSE;
+        }
+      else if (dispatch == NULL && answering != NULL)
+        {
+          dozor_simulator_release (self->simulator, i);
+          g_clear_pointer (&self->dispatch_ids->pdata[i], g_free);
+          g_clear_pointer (&self->incident_ids->pdata[i], g_free);
+          g_array_index (self->states, DozorSimState, i) = DOZOR_SIM_PATROL;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Arrivals and clearances during the step become the statuses the board
+ * shows; a cleared incident is closed, which frees the unit. */
+static gboolean
+report_progress (DozorScenario  *self,
+                 GError        **error)
+{
+  for (guint i = 0; i < self->unit_ids->len; i++)
+    {
+      DozorSimState before = g_array_index (self->states, DozorSimState, i);
+      DozorSimState now = dozor_simulator_get_state (self->simulator, i);
+      const char *incident = self->incident_ids->pdata[i];
+
+      if (incident == NULL || before == now)
+        continue;
+
+      if (now == DOZOR_SIM_ON_SCENE)
+        {
+          if (!set_status (self, TRUE, self->unit_ids->pdata[i], "on_scene", error) ||
+              !set_status (self, FALSE, incident, "on_scene", error))
+            return FALSE;
+        }
+      else if (now == DOZOR_SIM_PATROL)
+        {
+          if (!set_status (self, FALSE, incident, "closed", error))
+            return FALSE;
+          g_clear_pointer (&self->dispatch_ids->pdata[i], g_free);
+          g_clear_pointer (&self->incident_ids->pdata[i], g_free);
+        }
+    }
+
   return TRUE;
 }
 
@@ -139,6 +253,13 @@ tick_cb (gpointer user_data)
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (!dozor_store_begin (self->store, &error) || !follow_dispatches (self, &error))
+    {
+      dozor_store_rollback (self->store);
+      g_warning ("Scenario step not stored: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
   dozor_simulator_step (self->simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
 
   for (guint i = 0; i < self->unit_ids->len; i++)
@@ -157,8 +278,8 @@ tick_cb (gpointer user_data)
       json_array_add_object_element (positions, position);
     }
 
-  if (!dozor_store_begin (self->store, &error) ||
-      (dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL) ||
+  if ((dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL) ||
+      !report_progress (self, &error) ||
       !add_incidents (self, &error))
     {
       dozor_store_rollback (self->store);

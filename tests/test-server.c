@@ -812,6 +812,83 @@ test_almaty_scenario (Server        *server,
   g_assert_cmpuint (reported, >, 0);
 }
 
+/* A supervisor sends a scenario car to a scene where it stands: the crew
+ * acknowledges, arrives and says so, as a real one would. */
+static void
+test_scenario_answers_dispatch (Server        *server,
+                                gconstpointer  data)
+{
+  g_autofree char *sup = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *incident = NULL;
+  g_auto(Answer) snapshot = { 0 };
+  JsonObject *unit, *position;
+  const char *unit_id;
+  gboolean en_route = FALSE, on_scene = FALSE;
+  Stream stream;
+
+  server_stop (server, SIGTERM);
+  server_start_full (server, NULL, "5");
+  sup = login (server, "sup");
+
+  /* Wait for the first fixes. */
+  stream_open (server, &stream, sup, 0);
+  while (snapshot.body == NULL)
+    {
+      g_auto(Answer) attempt = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+      unit = json_array_get_object_element (json_object_get_array_member (json_node_get_object (attempt.body), "units"), 0);
+      if (json_object_get_member (unit, "position") != NULL && !json_object_get_null_member (unit, "position"))
+        {
+          snapshot.body = g_steal_pointer (&attempt.body);
+          break;
+        }
+      g_main_loop_run (stream.loop);
+    }
+
+  unit = json_array_get_object_element (json_object_get_array_member (json_node_get_object (snapshot.body), "units"), 0);
+  unit_id = json_object_get_string_member (unit, "id");
+  position = json_object_get_object_member (unit, "position");
+  body = g_strdup_printf ("{\"type\":\"theft\",\"location\":{\"lat\":%.7f,\"lon\":%.7f}}",
+                          json_object_get_double_member (position, "lat"),
+                          json_object_get_double_member (position, "lon"));
+  {
+    g_auto(Answer) created = request (server, "POST", "/api/v1/incidents", sup, "scene", NULL, body);
+    g_autofree char *dispatch_body = NULL;
+
+    g_assert_cmpuint (created.status, ==, 201);
+    incident = g_strdup (member (&created, "id"));
+    dispatch_body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", unit_id, incident);
+    {
+      g_auto(Answer) dispatched = request (server, "POST", "/api/v1/dispatches", sup, "send", NULL, dispatch_body);
+      g_assert_cmpuint (dispatched.status, ==, 201);
+    }
+  }
+
+  /* Up to a minute of reports for the car to get there. */
+  for (guint round = 0; round < 12 && !on_scene; round++)
+    {
+      g_ptr_array_set_size (stream.events, 0);
+      g_main_loop_run (stream.loop);
+      for (guint i = 0; i < stream.events->len; i++)
+        {
+          JsonObject *event = json_node_get_object (stream.events->pdata[i]);
+          JsonObject *changed;
+
+          if (!g_str_equal (json_object_get_string_member (event, "type"), "unit.updated"))
+            continue;
+          changed = json_object_get_object_member (event, "unit");
+          if (!g_str_equal (json_object_get_string_member (changed, "id"), unit_id))
+            continue;
+          en_route |= g_str_equal (json_object_get_string_member (changed, "status"), "en_route");
+          on_scene |= g_str_equal (json_object_get_string_member (changed, "status"), "on_scene");
+        }
+    }
+  stream_close (&stream);
+
+  g_assert_true (en_route);
+  g_assert_true (on_scene);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -834,6 +911,7 @@ main (int   argc,
   ADD ("/server/reset-when-too-old", test_reset_when_too_old);
   ADD ("/server/killed-and-restarted", test_killed_and_restarted);
   ADD ("/server/almaty-scenario", test_almaty_scenario);
+  ADD ("/server/scenario-answers-dispatch", test_scenario_answers_dispatch);
 #undef ADD
 
   return g_test_run ();

@@ -128,6 +128,48 @@ test_incidents_arrive (void)
 }
 
 static void
+test_answers_a_dispatch (void)
+{
+  g_autoptr(DozorSimulator) sim = dozor_simulator_new (graph, 5, 3);
+  double lat, lon, speed, heading, scene_lat, scene_lon, walked_to_lat, walked_to_lon;
+  guint steps = 0, node;
+
+  /* A scene about two kilometres away, on a road. */
+  dozor_simulator_get_fix (sim, 0, &lat, &lon, &speed, &heading);
+  node = dozor_road_graph_nearest_node (graph, lat + 0.015, lon + 0.01);
+  dozor_road_graph_get_node (graph, node, &scene_lat, &scene_lon);
+
+  dozor_simulator_send_to (sim, 0, scene_lat, scene_lon);
+  g_assert_cmpint (dozor_simulator_get_state (sim, 0), ==, DOZOR_SIM_EN_ROUTE);
+
+  while (dozor_simulator_get_state (sim, 0) == DOZOR_SIM_EN_ROUTE && steps < 1000)
+    {
+      dozor_simulator_step (sim, DOZOR_SIMULATOR_REPORT_SECONDS);
+      steps++;
+    }
+  g_test_message ("arrived after %u reports", steps);
+  g_assert_cmpint (dozor_simulator_get_state (sim, 0), ==, DOZOR_SIM_ON_SCENE);
+
+  /* At the scene, standing still, for the time the work takes. */
+  dozor_simulator_step (sim, DOZOR_SIMULATOR_REPORT_SECONDS);
+  dozor_simulator_get_fix (sim, 0, &walked_to_lat, &walked_to_lon, &speed, &heading);
+  g_assert_cmpfloat (dozor_geo_distance_m (walked_to_lat, walked_to_lon, scene_lat, scene_lon), <, 30);
+  g_assert_cmpfloat (speed, ==, 0);
+
+  for (steps = 0; dozor_simulator_get_state (sim, 0) == DOZOR_SIM_ON_SCENE && steps < 1000; steps++)
+    dozor_simulator_step (sim, DOZOR_SIMULATOR_REPORT_SECONDS);
+  g_test_message ("cleared after %u reports on scene", steps);
+  g_assert_cmpint (dozor_simulator_get_state (sim, 0), ==, DOZOR_SIM_PATROL);
+  g_assert_cmpuint (steps, >=, 600 / 5 - 1);
+  g_assert_cmpuint (steps, <=, 1800 / 5 + 1);
+
+  /* A cancelled dispatch sends the crew back to patrol at once. */
+  dozor_simulator_send_to (sim, 1, scene_lat, scene_lon);
+  dozor_simulator_release (sim, 1);
+  g_assert_cmpint (dozor_simulator_get_state (sim, 1), ==, DOZOR_SIM_PATROL);
+}
+
+static void
 test_call_signs_unique (void)
 {
   g_autoptr(DozorSimulator) sim = dozor_simulator_new (graph, 1, 200);
@@ -157,6 +199,7 @@ main (int   argc,
   g_test_add_func ("/simulator/same-seed-same-city", test_same_seed_same_city);
   g_test_add_func ("/simulator/units-drive-plausibly", test_units_drive_plausibly);
   g_test_add_func ("/simulator/incidents-arrive", test_incidents_arrive);
+  g_test_add_func ("/simulator/answers-a-dispatch", test_answers_a_dispatch);
   g_test_add_func ("/simulator/call-signs-unique", test_call_signs_unique);
 
   status = g_test_run ();

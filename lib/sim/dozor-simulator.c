@@ -27,6 +27,8 @@ typedef struct
   double along_m;  /* metres driven along that edge */
   double cruise;   /* this crew's usual speed, m/s */
   double lat, lon, speed, heading; /* the last fix */
+  DozorSimState state;
+  double work_left; /* seconds at the scene */
 } SimUnit;
 
 struct _DozorSimulator
@@ -287,6 +289,19 @@ dozor_simulator_step (DozorSimulator *self,
       double speed = unit->cruise * g_rand_double_range (self->rand, 0.8, 1.1);
       double left = speed * seconds;
 
+      if (unit->state == DOZOR_SIM_ON_SCENE)
+        {
+          unit->work_left -= seconds;
+          if (unit->work_left > 0)
+            {
+              take_fix (self, unit, 0);
+              continue;
+            }
+          /* Cleared: back on patrol from the scene. */
+          unit->state = DOZOR_SIM_PATROL;
+          plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
+        }
+
       while (left > 0 && unit->route->len >= 2)
         {
           double lat0, lon0, lat1, lon1, length;
@@ -305,13 +320,112 @@ dozor_simulator_step (DozorSimulator *self,
               left -= length - unit->along_m;
               unit->along_m = 0;
               unit->leg++;
-              if (unit->leg + 1 >= unit->route->len)
+              if (unit->leg + 1 >= unit->route->len && unit->state == DOZOR_SIM_EN_ROUTE)
+                {
+                  /* Arrived: the crew works the incident for 10 to 30 minutes. */
+                  unit->state = DOZOR_SIM_ON_SCENE;
+                  unit->work_left = g_rand_double_range (self->rand, 600, 1800);
+                  left = 0;
+                  speed = 0;
+                }
+              else if (unit->leg + 1 >= unit->route->len)
                 plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
             }
         }
 
+      if (unit->state == DOZOR_SIM_ON_SCENE)
+        {
+          /* Stand at the scene itself, the route's last node. */
+          unit->leg = unit->route->len - 1;
+          unit->along_m = 0;
+          take_fix (self, unit, 0);
+          continue;
+        }
+
       take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
     }
+}
+
+/**
+ * dozor_simulator_send_to:
+ * @self: a #DozorSimulator
+ * @unit: which unit
+ * @lat: the scene
+ * @lon: the scene
+ *
+ * The crew leaves its patrol and drives the shortest way to the scene,
+ * from where it is on its current road.
+ */
+void
+dozor_simulator_send_to (DozorSimulator *self,
+                         guint           unit_index,
+                         double          lat,
+                         double          lon)
+{
+  SimUnit *unit;
+  guint here, ahead, scene;
+  GArray *path;
+
+  g_return_if_fail (unit_index < self->units->len);
+
+  unit = &g_array_index (self->units, SimUnit, unit_index);
+  here = g_array_index (unit->route, guint, unit->leg);
+  ahead = g_array_index (unit->route, guint, MIN (unit->leg + 1, unit->route->len - 1));
+  scene = dozor_road_graph_nearest_node (self->graph, lat, lon);
+
+  path = dozor_road_graph_shortest_path (self->graph, ahead, scene, NULL);
+  if (path == NULL)
+    return;
+
+  /* Keep the road it is on: the route starts at the edge being driven. */
+  if (here != ahead)
+    g_array_prepend_val (path, here);
+  else
+    unit->along_m = 0;
+
+  g_clear_pointer (&unit->route, g_array_unref);
+  unit->route = path;
+  unit->leg = 0;
+  unit->state = DOZOR_SIM_EN_ROUTE;
+
+  if (unit->route->len < 2)
+    {
+      unit->state = DOZOR_SIM_ON_SCENE;
+      unit->work_left = g_rand_double_range (self->rand, 600, 1800);
+    }
+}
+
+/**
+ * dozor_simulator_release:
+ * @self: a #DozorSimulator
+ * @unit: which unit
+ *
+ * The dispatch was cancelled: the crew goes back to patrolling.
+ */
+void
+dozor_simulator_release (DozorSimulator *self,
+                         guint           unit_index)
+{
+  SimUnit *unit;
+
+  g_return_if_fail (unit_index < self->units->len);
+
+  unit = &g_array_index (self->units, SimUnit, unit_index);
+  if (unit->state == DOZOR_SIM_PATROL)
+    return;
+
+  unit->state = DOZOR_SIM_PATROL;
+  unit->along_m = 0;
+  plan_route (self, unit, g_array_index (unit->route, guint, unit->leg));
+}
+
+DozorSimState
+dozor_simulator_get_state (DozorSimulator *self,
+                           guint           unit)
+{
+  g_return_val_if_fail (unit < self->units->len, DOZOR_SIM_PATROL);
+
+  return g_array_index (self->units, SimUnit, unit).state;
 }
 
 /**

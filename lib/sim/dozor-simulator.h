@@ -12,6 +12,19 @@ G_BEGIN_DECLS
 #define DOZOR_SIMULATOR_INCIDENTS_PER_HOUR 30.0
 #define DOZOR_SIMULATOR_REPORT_SECONDS 5.0
 
+/**
+ * DozorSimState:
+ * @DOZOR_SIM_PATROL: driving a patrol route
+ * @DOZOR_SIM_EN_ROUTE: driving to a scene it was sent to
+ * @DOZOR_SIM_ON_SCENE: working at the scene
+ */
+typedef enum
+{
+  DOZOR_SIM_PATROL,
+  DOZOR_SIM_EN_ROUTE,
+  DOZOR_SIM_ON_SCENE,
+} DozorSimState;
+
 #define DOZOR_TYPE_SIMULATOR (dozor_simulator_get_type ())
 G_DECLARE_FINAL_TYPE (DozorSimulator, dozor_simulator, DOZOR, SIMULATOR, GObject)
 
@@ -22,6 +35,14 @@ void            dozor_simulator_set_incident_rate (DozorSimulator *self,
                                                    double          per_hour);
 guint           dozor_simulator_get_n_units   (DozorSimulator *self);
 const char     *dozor_simulator_get_call_sign (DozorSimulator *self,
+                                               guint           unit);
+void            dozor_simulator_send_to       (DozorSimulator *self,
+                                               guint           unit,
+                                               double          lat,
+                                               double          lon);
+void            dozor_simulator_release       (DozorSimulator *self,
+                                               guint           unit);
+DozorSimState   dozor_simulator_get_state     (DozorSimulator *self,
                                                guint           unit);
 void            dozor_simulator_step          (DozorSimulator *self,
                                                double          seconds);

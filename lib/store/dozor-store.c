@@ -942,6 +942,57 @@ finish_unit_change (DozorStore  *self,
   return parse_json (json);
 }
 
+void
+dozor_active_dispatch_free (DozorActiveDispatch *dispatch)
+{
+  g_free (dispatch->dispatch_id);
+  g_free (dispatch->unit_id);
+  g_free (dispatch->incident_id);
+  g_free (dispatch);
+}
+
+/**
+ * dozor_store_list_active_dispatches:
+ * @self: a #DozorStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type DozorActiveDispatch): every unit
+ *   sent somewhere now, with the scene
+ */
+GPtrArray *
+dozor_store_list_active_dispatches (DozorStore  *self,
+                                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT d.id, d.unit_id, d.incident_id, i.lat, i.lon FROM dispatches d"
+                   " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'", error);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dozor_active_dispatch_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DozorActiveDispatch *dispatch = g_new0 (DozorActiveDispatch, 1);
+
+      dispatch->dispatch_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      dispatch->unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      dispatch->incident_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      dispatch->lat = sqlite3_column_double (stmt, 3);
+      dispatch->lon = sqlite3_column_double (stmt, 4);
+      g_ptr_array_add (list, dispatch);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&list);
+}
+
 /**
  * dozor_store_find_unit:
  * @self: a #DozorStore

@@ -31,6 +31,25 @@ typedef enum
 /* How long a bearer token lives: one duty shift and some. */
 #define DOZOR_SESSION_SECONDS (14 * 3600)
 
+/**
+ * DozorActiveDispatch:
+ * @dispatch_id: the dispatch
+ * @unit_id: the unit sent
+ * @incident_id: where to
+ * @lat: the scene
+ * @lon: the scene
+ */
+typedef struct
+{
+  char *dispatch_id;
+  char *unit_id;
+  char *incident_id;
+  double lat;
+  double lon;
+} DozorActiveDispatch;
+
+void dozor_active_dispatch_free (DozorActiveDispatch *dispatch);
+
 #define DOZOR_TYPE_STORE (dozor_store_get_type ())
 G_DECLARE_FINAL_TYPE (DozorStore, dozor_store, DOZOR, STORE, GObject)
 
@@ -88,6 +107,8 @@ guint       dozor_store_prune_events       (DozorStore   *self,
                                             gint64        keep,
                                             GError      **error);
 
+GPtrArray  *dozor_store_list_active_dispatches (DozorStore *self,
+                                                GError    **error);
 char       *dozor_store_find_unit          (DozorStore   *self,
                                             const char   *call_sign);
 JsonNode   *dozor_store_create_unit        (DozorStore   *self,
