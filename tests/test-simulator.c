@@ -5,6 +5,7 @@
 
 #include "dozor-geo.h"
 #include "dozor-simulator.h"
+#include "test-almaty.h"
 
 static DozorRoadGraph *graph;
 
@@ -184,16 +185,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(DozorStreetMap) streets = NULL;
   int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  path = g_build_filename (g_getenv ("DOZOR_DATA_DIR"), "almaty", "roads.geojson", NULL);
-  streets = dozor_street_map_new_from_file (path, NULL, &error);
-  g_assert_no_error (error);
+  streets = test_load_almaty_streets ();
   graph = dozor_road_graph_new (streets);
 
   g_test_add_func ("/simulator/same-seed-same-city", test_same_seed_same_city);

@@ -8,14 +8,9 @@
 
 #include "dozor-geo.h"
 #include "dozor-street-map.h"
+#include "test-almaty.h"
 
 static DozorStreetMap *almaty;
-
-static char *
-roads_path (void)
-{
-  return g_build_filename (g_getenv ("DOZOR_DATA_DIR"), "almaty", "roads.geojson", NULL);
-}
 
 static char *
 write_temp (const char *name,
@@ -200,7 +195,7 @@ assert_load_fails (const char *path,
 static void
 test_broken_files (void)
 {
-  g_autofree char *roads = roads_path ();
+  g_autofree char *roads = test_almaty_roads_path ();
   g_autofree char *contents = NULL;
   g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "missing.geojson", NULL);
   g_autofree char *empty = write_temp ("empty.geojson", "", 0);
@@ -274,7 +269,7 @@ test_reprojected (void)
 static void
 test_cancelled (void)
 {
-  g_autofree char *path = roads_path ();
+  g_autofree char *path = test_almaty_roads_path ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(DozorStreetMap) map = NULL;
@@ -328,15 +323,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  path = roads_path ();
-  almaty = dozor_street_map_new_from_file (path, NULL, &error);
-  g_assert_no_error (error);
+  almaty = test_load_almaty_streets ();
 
   g_test_add_func ("/street-map/loads-almaty", test_loads_almaty);
   g_test_add_func ("/street-map/draws-city-centre", test_draws_city_centre);
