@@ -1,26 +1,49 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A city's street network, read once through GDAL/OGR and kept in memory as
- * Web Mercator "world" coordinates, with a uniform grid to find the streets
- * that cross a tile. Immutable after loading, so any number of worker
- * threads may draw tiles from it at once.
+ * Web Mercator "world" coordinates (see dozor-geo.c), with a uniform grid to
+ * find the streets near a tile. Nothing changes after loading, so any number
+ * of worker threads may draw tiles from one map at once.
+ *
+ * The file may come from anywhere (a USB stick, a mail attachment), so the
+ * loader treats it as hostile: local files only, a short list of drivers, no
+ * network access from inside GDAL, limits on size, and coordinates that make
+ * no sense are dropped rather than trusted.
  */
 #include "config.h"
 
-#include <gdal.h>
-#include <glib/gi18n-lib.h>
-#include <math.h>
-#include <string.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_http.h>
+#include <errno.h>
+#include <gdal.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <string.h>
 
 #include "dozor-geo.h"
 #include "dozor-street-map.h"
 
-/* The grid has at most GRID_SIDE × GRID_SIDE cells over the extent. */
-#define GRID_SIDE 256
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (GDALDatasetH, GDALClose, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRFeatureH, OGR_F_Destroy, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRSpatialReferenceH, OSRRelease, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRCoordinateTransformationH, OCTDestroyCoordinateTransformation, NULL)
+
+/* Cells no smaller than a zoom-16 tile: finer cells would only repeat the
+ * same way ids, since tiles below zoom 16 cover several cells anyway. */
+#define GRID_MIN_CELL (1.0 / 65536.0)
+#define GRID_MAX_SIDE 256
+
+/* A multi-line nested in a collection is still a street; deeper nesting is
+ * not something a street file has, and recursion on it has no end. */
+#define MAX_COLLECTION_DEPTH 2
+
+/* Tile widths are given up to this zoom; beyond it streets keep growing. */
+#define WIDTH_MAX_ZOOM 18
+#define MAX_ZOOM 30
 
 typedef enum
 {
@@ -35,16 +58,16 @@ typedef enum
 
 typedef struct
 {
-  guint first;       /* index of the first vertex */
-  guint n_vertices;
-  RoadClass road_class;
-  double x0, y0, x1, y1; /* bounding box in world coordinates */
-} Way;
+  double x, y;
+} Vertex;
 
 typedef struct
 {
-  double x, y;
-} Vertex;
+  guint first;          /* index of the first vertex */
+  guint n_vertices;     /* at least 2, consecutive ones distinct */
+  RoadClass road_class;
+  double x0, y0, x1, y1; /* bounding box in world coordinates */
+} Way;
 
 struct _DozorStreetMap
 {
@@ -53,11 +76,12 @@ struct _DozorStreetMap
   GArray *vertices; /* Vertex */
   GArray *ways;     /* Way */
 
-  /* World-coordinate extent and grid over it. */
+  /* World-coordinate extent, and the grid over it: cell c lists the ways
+   * whose bounding box touches it, cell_ways[cell_start[c] … cell_start[c+1]). */
   double x0, y0, x1, y1;
   guint grid_cols, grid_rows;
   double cell_w, cell_h;
-  guint *cell_start; /* grid_cols * grid_rows + 1 offsets into cell_ways */
+  guint *cell_start;
   guint *cell_ways;
 };
 
@@ -78,23 +102,32 @@ typedef struct
 
 #define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0 }
 
+/* The colours people know from OpenStreetMap's own map, so the board reads
+ * like any street map; casings are darker, muted tints of each fill. */
 static const Palette light_palette = {
   .fill = { RGB (0xffffff), RGB (0xffffff), RGB (0xf7fabf), RGB (0xfcd6a4), RGB (0xf9b29c), RGB (0xe892a2) },
   .casing = { RGB (0xb8b4ab), RGB (0xa9a59c), RGB (0xa3a77a), RGB (0xb3935e), RGB (0xc07a66), RGB (0xb05a6c) },
 };
 
+/* A control room is dark for hours: streets in greys that step up with the
+ * road class, the main roads in a dim amber, nothing that glows. */
 static const Palette dark_palette = {
-  .fill = { RGB (0x4d525a), RGB (0x585d66), RGB (0x6e737b), RGB (0x8a8170), RGB (0x9a8459), RGB (0xa8874a) },
+  .fill = { RGB (0x4a4e55), RGB (0x575b63), RGB (0x6b6f76), RGB (0x857d6c), RGB (0x94805a), RGB (0xa2834c) },
   .casing = { RGB (0x17191c), RGB (0x17191c), RGB (0x141618), RGB (0x121315), RGB (0x121315), RGB (0x101112) },
 };
 
-/* Zoom from which each class is drawn: major roads first, then the rest, the
- * way a printed city map thins out as it shrinks. */
-static const guint class_min_zoom[N_ROAD_CLASSES] = { 12, 12, 11, 9, 9, 9 };
-
-/* Fill width in pixels at zoom 16; halves with every zoom level out, with a
- * floor so that a road never vanishes into a hairline. */
-static const double class_width_z16[N_ROAD_CLASSES] = { 5.0, 6.0, 8.0, 10.0, 11.0, 12.0 };
+/* Fill width in pixels (256-pixel tiles) by zoom, from DOZOR_STREET_MAP_MIN_ZOOM
+ * to WIDTH_MAX_ZOOM; 0 means the class is not drawn yet. Main roads first,
+ * the rest as the city grows on screen, the way a printed map thins out. */
+static const double class_width[N_ROAD_CLASSES][WIDTH_MAX_ZOOM - DOZOR_STREET_MAP_MIN_ZOOM + 1] = {
+  /*                 9    10   11   12   13   14   15   16   17    18 */
+  [ROAD_MINOR]     = { 0,   0,   0,   0.6, 1.2, 2.2, 3.4, 5.0, 6.5,  8.0 },
+  [ROAD_TERTIARY]  = { 0,   0,   0,   1.2, 2.0, 3.2, 4.6, 6.4, 8.5,  10.5 },
+  [ROAD_SECONDARY] = { 0,   0,   1.4, 2.2, 3.2, 4.4, 5.8, 7.8, 10.0, 12.0 },
+  [ROAD_PRIMARY]   = { 1.1, 1.6, 2.2, 3.0, 4.0, 5.2, 6.6, 8.5, 11.0, 13.0 },
+  [ROAD_TRUNK]     = { 1.3, 1.9, 2.5, 3.2, 4.2, 5.4, 6.8, 8.8, 11.2, 13.5 },
+  [ROAD_MOTORWAY]  = { 1.4, 2.0, 2.6, 3.4, 4.4, 5.6, 7.0, 9.0, 11.5, 14.0 },
+};
 
 static void
 dozor_street_map_finalize (GObject *object)
@@ -126,7 +159,7 @@ static RoadClass
 road_class_from_highway (const char *highway)
 {
   static const struct {
-    const char *prefix;
+    const char *name;
     RoadClass road_class;
   } classes[] = {
     { "motorway", ROAD_MOTORWAY },
@@ -135,56 +168,136 @@ road_class_from_highway (const char *highway)
     { "secondary", ROAD_SECONDARY },
     { "tertiary", ROAD_TERTIARY },
   };
+  gsize length;
 
   if (highway == NULL)
     return ROAD_MINOR;
 
-  /* "primary_link" draws as its road: it is part of the same junction. */
+  /* A "primary_link" draws as its road: it is part of the same junction. */
+  length = strlen (highway);
+  if (g_str_has_suffix (highway, "_link"))
+    length -= strlen ("_link");
+
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    if (g_str_has_prefix (highway, classes[i].prefix))
+    if (strlen (classes[i].name) == length && strncmp (highway, classes[i].name, length) == 0)
       return classes[i].road_class;
 
   return ROAD_MINOR;
 }
 
+/* GDAL's first complaint is usually the cause ("object too large"), the
+ * last one its consequence ("failed to read"): keep the first. */
+typedef struct
+{
+  char *first_failure;
+} GdalErrors;
+
+static void CPL_STDCALL
+collect_error (CPLErr       error_class,
+               CPLErrorNum  number,
+               const char  *message)
+{
+  GdalErrors *errors = CPLGetErrorHandlerUserData ();
+
+  if (error_class >= CE_Failure && errors->first_failure == NULL && message != NULL)
+    errors->first_failure = g_strdup (message);
+}
+
+static void
+gdal_errors_reset (GdalErrors *errors)
+{
+  g_clear_pointer (&errors->first_failure, g_free);
+  CPLErrorReset ();
+}
+
+static const char *
+gdal_errors_message (GdalErrors *errors,
+                     const char *fallback)
+{
+  const char *last = CPLGetLastErrorMsg ();
+
+  if (errors->first_failure != NULL && *errors->first_failure != '\0')
+    return errors->first_failure;
+  if (last != NULL && *last != '\0')
+    return last;
+  return fallback;
+}
+
 typedef struct
 {
   DozorStreetMap *self;
-  OGRCoordinateTransformationH transform;
+  GdalErrors *errors;
+  OGRCoordinateTransformationH transform; /* NULL when already lon/lat */
   RoadClass road_class;
+
+  /* One line's coordinates, reused from line to line. */
+  double *xs, *ys;
+  int *converted;
+  int capacity;
+
+  /* What was left out, for the log: none of it stops the map loading. */
   guint skipped_points;
+  guint skipped_lines;
+  guint skipped_geometries;
 } Loader;
 
+static void
+loader_clear (Loader *loader)
+{
+  g_clear_pointer (&loader->xs, g_free);
+  g_clear_pointer (&loader->ys, g_free);
+  g_clear_pointer (&loader->converted, g_free);
+  loader->capacity = 0;
+}
+
 static gboolean
-add_line (Loader       *loader,
-          OGRGeometryH  line,
-          GError      **error)
+add_line (Loader        *loader,
+          OGRGeometryH   line,
+          GError       **error)
 {
   DozorStreetMap *self = loader->self;
   int n = OGR_G_GetPointCount (line);
   Way way = { .first = self->vertices->len, .road_class = loader->road_class,
               .x0 = G_MAXDOUBLE, .y0 = G_MAXDOUBLE, .x1 = -G_MAXDOUBLE, .y1 = -G_MAXDOUBLE };
 
-  if (self->vertices->len + (guint) MAX (n, 0) > DOZOR_STREET_MAP_MAX_VERTICES)
+  if (n < 2)
+    {
+      loader->skipped_lines++;
+      return TRUE;
+    }
+
+  /* Checked before anything is allocated for the line. */
+  if ((guint) n > DOZOR_STREET_MAP_MAX_VERTICES - self->vertices->len)
     {
       g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_TOO_LARGE,
                    _("more than %d points"), DOZOR_STREET_MAP_MAX_VERTICES);
       return FALSE;
     }
 
+  if (n > loader->capacity)
+    {
+      loader->capacity = MAX (n, 2 * loader->capacity);
+      loader->xs = g_renew (double, loader->xs, loader->capacity);
+      loader->ys = g_renew (double, loader->ys, loader->capacity);
+      loader->converted = g_renew (int, loader->converted, loader->capacity);
+    }
+
+  OGR_G_GetPoints (line, loader->xs, sizeof (double), loader->ys, sizeof (double), NULL, 0);
+  for (int i = 0; i < n; i++)
+    loader->converted[i] = TRUE;
+  if (loader->transform != NULL)
+    OCTTransformEx (loader->transform, n, loader->xs, loader->ys, NULL, loader->converted);
+
   for (int i = 0; i < n; i++)
     {
-      double lon = OGR_G_GetX (line, i);
-      double lat = OGR_G_GetY (line, i);
+      double lon = loader->xs[i];
+      double lat = loader->ys[i];
       Vertex v;
 
-      if (loader->transform != NULL && !OCTTransform (loader->transform, 1, &lon, &lat, NULL))
-        {
-          loader->skipped_points++;
-          continue;
-        }
-
-      if (!dozor_geo_is_valid_lat_lon (lat, lon))
+      /* Web Mercator has no room for the poles; nor has a street. */
+      if (!loader->converted[i] ||
+          !dozor_geo_is_valid_lat_lon (lat, lon) ||
+          fabs (lat) > DOZOR_GEO_MAX_LATITUDE)
         {
           loader->skipped_points++;
           continue;
@@ -192,7 +305,8 @@ add_line (Loader       *loader,
 
       dozor_geo_lon_lat_to_world (lon, lat, &v.x, &v.y);
 
-      /* Consecutive duplicates add nothing but work. */
+      /* Consecutive duplicates add nothing but work, and the road graph
+       * relies on every segment having a length. */
       if (way.n_vertices > 0)
         {
           const Vertex *last = &g_array_index (self->vertices, Vertex, self->vertices->len - 1);
@@ -213,6 +327,7 @@ add_line (Loader       *loader,
   if (way.n_vertices < 2)
     {
       g_array_set_size (self->vertices, way.first);
+      loader->skipped_lines++;
       return TRUE;
     }
 
@@ -228,9 +343,10 @@ add_line (Loader       *loader,
 }
 
 static gboolean
-add_geometry (Loader       *loader,
-              OGRGeometryH  geometry,
-              GError      **error)
+add_geometry (Loader        *loader,
+              OGRGeometryH   geometry,
+              guint          depth,
+              GError       **error)
 {
   OGRwkbGeometryType type;
 
@@ -241,114 +357,214 @@ add_geometry (Loader       *loader,
   if (type == wkbLineString)
     return add_line (loader, geometry, error);
 
-  if (type == wkbMultiLineString || type == wkbGeometryCollection)
+  if ((type == wkbMultiLineString || type == wkbGeometryCollection) && depth < MAX_COLLECTION_DEPTH)
     {
       int n = OGR_G_GetGeometryCount (geometry);
 
       for (int i = 0; i < n; i++)
-        if (!add_geometry (loader, OGR_G_GetGeometryRef (geometry, i), error))
+        if (!add_geometry (loader, OGR_G_GetGeometryRef (geometry, i), depth + 1, error))
           return FALSE;
+
+      return TRUE;
     }
 
-  /* Points and polygons are not streets; they are left out. */
+  /* Points and areas are not streets. */
+  loader->skipped_geometries++;
   return TRUE;
 }
 
-static OGRCoordinateTransformationH
-transform_to_wgs84 (OGRLayerH layer)
+/* GDAL would fetch a GeoJSON "crs" given as a URL, for one; a map file
+ * must never make the board reach out to the network. */
+static CPLHTTPResult *
+refuse_http (const char             *url,
+             CSLConstList            options,
+             GDALProgressFunc        progress,
+             void                   *progress_data,
+             CPLHTTPFetchWriteFunc   write,
+             void                   *write_data,
+             void                   *user_data)
 {
-  OGRSpatialReferenceH source = OGR_L_GetSpatialRef (layer);
-  OGRSpatialReferenceH wgs84;
-  OGRSpatialReferenceH source_copy;
-  OGRCoordinateTransformationH transform;
+  CPLHTTPResult *result = CPLCalloc (1, sizeof (CPLHTTPResult));
 
-  if (source == NULL)
-    return NULL;
+  result->nStatus = 1;
+  result->pszErrBuf = CPLStrdup ("network access is disabled while reading a street map");
+  CPLError (CE_Failure, CPLE_AppDefined, "%s", result->pszErrBuf);
 
-  wgs84 = OSRNewSpatialReference (NULL);
-  OSRSetWellKnownGeogCS (wgs84, "WGS84");
-  OSRSetAxisMappingStrategy (wgs84, OAMS_TRADITIONAL_GIS_ORDER);
-
-  if (OSRIsSame (source, wgs84))
-    {
-      OSRDestroySpatialReference (wgs84);
-      return NULL;
-    }
-
-  source_copy = OSRClone (source);
-  OSRSetAxisMappingStrategy (source_copy, OAMS_TRADITIONAL_GIS_ORDER);
-  transform = OCTNewCoordinateTransformation (source_copy, wgs84);
-  OSRDestroySpatialReference (source_copy);
-  OSRDestroySpatialReference (wgs84);
-
-  return transform;
+  return result;
 }
 
 static gboolean
-read_layers (DozorStreetMap  *self,
-             GDALDatasetH     dataset,
-             GCancellable    *cancellable,
-             GError         **error)
+make_transform (OGRLayerH                      layer,
+                GdalErrors                    *errors,
+                OGRCoordinateTransformationH  *transform,
+                GError                       **error)
 {
-  int n_layers = GDALDatasetGetLayerCount (dataset);
+  OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef (layer);
+  g_auto(OGRSpatialReferenceH) source = NULL;
+  g_auto(OGRSpatialReferenceH) wgs84 = NULL;
 
-  for (int l = 0; l < n_layers; l++)
+  *transform = NULL;
+
+  /* Without a CRS the numbers are taken as lon/lat, as GeoJSON says. */
+  if (layer_srs == NULL)
+    return TRUE;
+
+  wgs84 = OSRNewSpatialReference (NULL);
+  if (OSRImportFromEPSG (wgs84, 4326) != OGRERR_NONE)
     {
-      OGRLayerH layer = GDALDatasetGetLayer (dataset, l);
-      OGRFeatureDefnH definition = OGR_L_GetLayerDefn (layer);
-      int highway_field = OGR_FD_GetFieldIndex (definition, "highway");
-      Loader loader = { .self = self, .transform = transform_to_wgs84 (layer) };
-      OGRFeatureH feature;
-      guint count = 0;
-      gboolean ok = TRUE;
-
-      OGR_L_ResetReading (layer);
-      while (ok && (feature = OGR_L_GetNextFeature (layer)) != NULL)
-        {
-          loader.road_class = road_class_from_highway (
-            highway_field >= 0 && OGR_F_IsFieldSetAndNotNull (feature, highway_field)
-              ? OGR_F_GetFieldAsString (feature, highway_field) : NULL);
-
-          ok = add_geometry (&loader, OGR_F_GetGeometryRef (feature), error);
-          OGR_F_Destroy (feature);
-
-          if (ok && ++count % 1000 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-            ok = FALSE;
-        }
-
-      if (loader.transform != NULL)
-        OCTDestroyCoordinateTransformation (loader.transform);
-      if (loader.skipped_points > 0)
-        g_debug ("Street map: %u points outside the world or not convertible were left out",
-                 loader.skipped_points);
-      if (!ok)
-        return FALSE;
+      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                   _("WGS 84 is unknown to GDAL: %s"),
+                   gdal_errors_message (errors, _("no PROJ database")));
+      return FALSE;
     }
 
-  return g_cancellable_set_error_if_cancelled (cancellable, error) == FALSE;
+  /* Longitude first on both sides, whatever the EPSG axis order says:
+   * that is how OGR hands out the coordinates of every vector driver. */
+  OSRSetAxisMappingStrategy (wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  source = OSRClone (layer_srs);
+  OSRSetAxisMappingStrategy (source, OAMS_TRADITIONAL_GIS_ORDER);
+
+  if (OSRIsSame (source, wgs84))
+    return TRUE;
+
+  gdal_errors_reset (errors);
+  *transform = OCTNewCoordinateTransformation (source, wgs84);
+  if (*transform == NULL)
+    {
+      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_CONTENT,
+                   _("its coordinates cannot be converted to longitude and latitude: %s"),
+                   gdal_errors_message (errors, _("unknown coordinate system")));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_layer (Loader        *loader,
+            OGRLayerH      layer,
+            guint         *n_features,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  OGRFeatureDefnH definition = OGR_L_GetLayerDefn (layer);
+  int highway_field = OGR_FD_GetFieldIndex (definition, "highway");
+
+  OGR_L_ResetReading (layer);
+  for (;;)
+    {
+      g_auto(OGRFeatureH) feature = NULL;
+      const char *highway = NULL;
+
+      gdal_errors_reset (loader->errors);
+      feature = OGR_L_GetNextFeature (layer);
+
+      /* A file that breaks off half way is broken, not short. */
+      if (feature == NULL)
+        {
+          if (CPLGetLastErrorType () >= CE_Failure)
+            {
+              g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                                   gdal_errors_message (loader->errors, _("read error")));
+              return FALSE;
+            }
+          return TRUE;
+        }
+
+      if (highway_field >= 0 && OGR_F_IsFieldSetAndNotNull (feature, highway_field))
+        highway = OGR_F_GetFieldAsString (feature, highway_field);
+      loader->road_class = road_class_from_highway (highway);
+
+      if (!add_geometry (loader, OGR_F_GetGeometryRef (feature), 0, error))
+        return FALSE;
+
+      if (++*n_features % 1000 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+}
+
+static gboolean
+read_dataset (DozorStreetMap  *self,
+              GDALDatasetH     dataset,
+              GdalErrors      *errors,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  int n_layers = GDALDatasetGetLayerCount (dataset);
+  Loader loader = { .self = self, .errors = errors };
+  guint n_features = 0;
+  gboolean ok = TRUE;
+
+  for (int l = 0; ok && l < n_layers; l++)
+    {
+      OGRLayerH layer = GDALDatasetGetLayer (dataset, l);
+
+      ok = make_transform (layer, errors, &loader.transform, error) &&
+           read_layer (&loader, layer, &n_features, cancellable, error);
+      g_clear_pointer (&loader.transform, OCTDestroyCoordinateTransformation);
+    }
+
+  loader_clear (&loader);
+
+  if (loader.skipped_points + loader.skipped_lines + loader.skipped_geometries > 0)
+    g_debug ("Street map: left out %u points off the map or not convertible, "
+             "%u lines without two distinct points, %u geometries that are not lines",
+             loader.skipped_points, loader.skipped_lines, loader.skipped_geometries);
+
+  return ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 static guint
 cell_col (DozorStreetMap *self,
           double          x)
 {
-  return (guint) CLAMP ((x - self->x0) / self->cell_w, 0, self->grid_cols - 1);
+  return (guint) CLAMP ((x - self->x0) / self->cell_w, 0.0, self->grid_cols - 1.0);
 }
 
 static guint
 cell_row (DozorStreetMap *self,
           double          y)
 {
-  return (guint) CLAMP ((y - self->y0) / self->cell_h, 0, self->grid_rows - 1);
+  return (guint) CLAMP ((y - self->y0) / self->cell_h, 0.0, self->grid_rows - 1.0);
 }
 
-/* Counting sort of way ids into grid cells by bounding box: two passes,
- * one array, no per-cell allocations. */
+static void
+set_grid_size (DozorStreetMap *self,
+               guint           cols,
+               guint           rows)
+{
+  self->grid_cols = cols;
+  self->grid_rows = rows;
+  self->cell_w = MAX (self->x1 - self->x0, 1e-12) / cols;
+  self->cell_h = MAX (self->y1 - self->y0, 1e-12) / rows;
+}
+
+static guint64
+grid_entries (DozorStreetMap *self,
+              guint64         budget)
+{
+  guint64 total = 0;
+
+  for (guint i = 0; i < self->ways->len && total <= budget; i++)
+    {
+      const Way *way = &g_array_index (self->ways, Way, i);
+
+      total += (guint64) (cell_col (self, way->x1) - cell_col (self, way->x0) + 1) *
+               (cell_row (self, way->y1) - cell_row (self, way->y0) + 1);
+    }
+
+  return total;
+}
+
+/* Ways go into every cell their bounding box touches. Long diagonal ways
+ * touch many, and a hostile file could hold nothing else: the grid gets
+ * coarser until the index fits a budget proportional to the ways. */
 static void
 build_grid (DozorStreetMap *self)
 {
+  guint64 budget = 8 * (guint64) self->ways->len + 65536;
   guint n_cells;
-  guint *fill;
+  g_autofree guint *fill = NULL;
 
   self->x0 = self->y0 = G_MAXDOUBLE;
   self->x1 = self->y1 = -G_MAXDOUBLE;
@@ -362,47 +578,40 @@ build_grid (DozorStreetMap *self)
       self->y1 = MAX (self->y1, way->y1);
     }
 
-  self->grid_cols = GRID_SIDE;
-  self->grid_rows = GRID_SIDE;
-  self->cell_w = MAX (self->x1 - self->x0, 1e-12) / self->grid_cols;
-  self->cell_h = MAX (self->y1 - self->y0, 1e-12) / self->grid_rows;
+  set_grid_size (self,
+                 CLAMP ((guint) ceil ((self->x1 - self->x0) / GRID_MIN_CELL), 1, GRID_MAX_SIDE),
+                 CLAMP ((guint) ceil ((self->y1 - self->y0) / GRID_MIN_CELL), 1, GRID_MAX_SIDE));
+  while (self->grid_cols * self->grid_rows > 1 && grid_entries (self, budget) > budget)
+    set_grid_size (self, (self->grid_cols + 1) / 2, (self->grid_rows + 1) / 2);
+
+  /* Counting sort of way ids into cells: one array, no per-cell lists. */
   n_cells = self->grid_cols * self->grid_rows;
-
   self->cell_start = g_new0 (guint, n_cells + 1);
-  for (guint pass = 0; pass < 2; pass++)
+  for (guint i = 0; i < self->ways->len; i++)
     {
-      if (pass == 1)
-        {
-          for (guint c = 0, total = 0; c <= n_cells; c++)
-            {
-              guint count = self->cell_start[c];
+      const Way *way = &g_array_index (self->ways, Way, i);
 
-              self->cell_start[c] = total;
-              total += count;
-            }
-          self->cell_ways = g_new (guint, self->cell_start[n_cells]);
-        }
-
-      fill = pass == 1 ? g_memdup2 (self->cell_start, sizeof (guint) * (n_cells + 1)) : NULL;
-
-      for (guint i = 0; i < self->ways->len; i++)
-        {
-          const Way *way = &g_array_index (self->ways, Way, i);
-
-          for (guint row = cell_row (self, way->y0); row <= cell_row (self, way->y1); row++)
-            for (guint col = cell_col (self, way->x0); col <= cell_col (self, way->x1); col++)
-              {
-                guint cell = row * self->grid_cols + col;
-
-                if (pass == 0)
-                  self->cell_start[cell]++;
-                else
-                  self->cell_ways[fill[cell]++] = i;
-              }
-        }
-
-      g_free (fill);
+      for (guint row = cell_row (self, way->y0); row <= cell_row (self, way->y1); row++)
+        for (guint col = cell_col (self, way->x0); col <= cell_col (self, way->x1); col++)
+          self->cell_start[row * self->grid_cols + col + 1]++;
     }
+
+  for (guint c = 0; c < n_cells; c++)
+    self->cell_start[c + 1] += self->cell_start[c];
+
+  self->cell_ways = g_new (guint, self->cell_start[n_cells]);
+  fill = g_memdup2 (self->cell_start, sizeof (guint) * n_cells);
+  for (guint i = 0; i < self->ways->len; i++)
+    {
+      const Way *way = &g_array_index (self->ways, Way, i);
+
+      for (guint row = cell_row (self, way->y0); row <= cell_row (self, way->y1); row++)
+        for (guint col = cell_col (self, way->x0); col <= cell_col (self, way->x1); col++)
+          self->cell_ways[fill[row * self->grid_cols + col]++] = i;
+    }
+
+  g_debug ("Street map: %u ways in a %u × %u grid, %u entries",
+           self->ways->len, self->grid_cols, self->grid_rows, self->cell_start[n_cells]);
 }
 
 static gpointer
@@ -410,6 +619,74 @@ register_drivers (gpointer data)
 {
   GDALAllRegister ();
   return NULL;
+}
+
+/* Refuses what GDAL could open but a street map file is not: URLs, GDAL's
+ * virtual file systems (/vsicurl/, /vsizip/ …), directories, devices. */
+static gboolean
+check_local_file (const char  *path,
+                  GError     **error)
+{
+  GStatBuf buf;
+
+  if (g_str_has_prefix (path, "/vs") || strstr (path, "://") != NULL)
+    {
+      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                   _("Cannot read street map “%s”: only local files are read"), path);
+      return FALSE;
+    }
+
+  if (g_stat (path, &buf) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                   _("Cannot read street map “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!S_ISREG (buf.st_mode))
+    {
+      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                   _("Cannot read street map “%s”: not a regular file"), path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static DozorStreetMap *
+load (const char    *path,
+      GdalErrors    *errors,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  static const char *const allowed_drivers[] = { "GeoJSON", "GPKG", "ESRI Shapefile", NULL };
+  g_autoptr(DozorStreetMap) self = NULL;
+  g_auto(GDALDatasetH) dataset = NULL;
+
+  dataset = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
+  if (dataset == NULL)
+    {
+      g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                           gdal_errors_message (errors, _("not a GeoJSON, GeoPackage or Shapefile")));
+      return NULL;
+    }
+
+  self = g_object_new (DOZOR_TYPE_STREET_MAP, NULL);
+  if (!read_dataset (self, dataset, errors, cancellable, error))
+    return NULL;
+
+  if (self->ways->len == 0)
+    {
+      g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_CONTENT,
+                           _("it contains no streets"));
+      return NULL;
+    }
+
+  build_grid (self);
+
+  return g_steal_pointer (&self);
 }
 
 /**
@@ -420,7 +697,8 @@ register_drivers (gpointer data)
  *
  * Reads every line of every layer, reprojected to WGS 84 when the file says
  * it is in another CRS, with the OSM `highway` attribute as the road class
- * when there is one. Blocks: call it in a worker thread.
+ * when there is one. Points off the map and lines without two distinct
+ * points are left out. Blocks: call it in a worker thread.
  *
  * Returns: (transfer full): the street map, or %NULL with @error set
  */
@@ -430,82 +708,55 @@ dozor_street_map_new_from_file (const char    *path,
                                 GError       **error)
 {
   static GOnce drivers_once = G_ONCE_INIT;
-  static const char *const allowed_drivers[] = { "GeoJSON", "GPKG", "ESRI Shapefile", NULL };
-  g_autoptr(DozorStreetMap) self = NULL;
   g_autoptr(GError) local_error = NULL;
-  GDALDatasetH dataset;
+  g_autofree char *saved_curl_extensions = NULL;
+  GdalErrors errors = { NULL, };
+  DozorStreetMap *self;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !check_local_file (path, error))
     return NULL;
-
-  /* GDAL's virtual file systems would read from URLs or archives; a street
-   * map is a plain local file. */
-  if (g_str_has_prefix (path, "/vsi") || strstr (path, "://") != NULL)
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("Cannot read street map “%s”: only local files are read"), path);
-      return NULL;
-    }
-
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("Cannot read street map “%s”: no such file"), path);
-      return NULL;
-    }
 
   g_once (&drivers_once, register_drivers, NULL);
 
-  CPLPushErrorHandler (CPLQuietErrorHandler);
-  CPLErrorReset ();
-  CPLSetThreadLocalConfigOption ("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");
-  dataset = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
+  /* Everything GDAL says goes into the GError, not to stderr; the HTTP
+   * callback and the config option are for this thread and this call only,
+   * other threads' GDAL work is untouched. */
+  CPLPushErrorHandlerEx (collect_error, &errors);
+  CPLHTTPPushFetchCallback (refuse_http, NULL);
+  saved_curl_extensions = g_strdup (CPLGetThreadLocalConfigOption ("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", NULL));
+  CPLSetThreadLocalConfigOption ("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", "none");
+  gdal_errors_reset (&errors);
 
-  if (dataset == NULL)
+  self = load (path, &errors, cancellable, &local_error);
+
+  CPLSetThreadLocalConfigOption ("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", saved_curl_extensions);
+  CPLHTTPPopFetchCallback ();
+  CPLPopErrorHandler ();
+  g_free (errors.first_failure);
+
+  if (self == NULL)
     {
-      const char *reason = CPLGetLastErrorMsg ();
-
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("Cannot read street map “%s”: %s"), path,
-                   reason != NULL && *reason != '\0' ? reason : _("not a vector file GDAL can read"));
-      CPLSetThreadLocalConfigOption ("GDAL_DISABLE_READDIR_ON_OPEN", NULL);
-      CPLPopErrorHandler ();
-      return NULL;
-    }
-
-  self = g_object_new (DOZOR_TYPE_STREET_MAP, NULL);
-  if (!read_layers (self, dataset, cancellable, &local_error))
-    {
-      GDALClose (dataset);
-      CPLSetThreadLocalConfigOption ("GDAL_DISABLE_READDIR_ON_OPEN", NULL);
-      CPLPopErrorHandler ();
-
       if (local_error->domain == DOZOR_STREET_MAP_ERROR)
-        g_set_error (error, local_error->domain, local_error->code,
+        g_set_error (error, DOZOR_STREET_MAP_ERROR, local_error->code,
                      _("Cannot read street map “%s”: %s"), path, local_error->message);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
     }
 
-  GDALClose (dataset);
-  CPLSetThreadLocalConfigOption ("GDAL_DISABLE_READDIR_ON_OPEN", NULL);
-  CPLPopErrorHandler ();
-
-  if (self->ways->len == 0)
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_CONTENT,
-                   _("Street map “%s” contains no streets"), path);
-      return NULL;
-    }
-
-  build_grid (self);
-
-  return g_steal_pointer (&self);
+  return self;
 }
 
+/**
+ * dozor_street_map_get_n_ways:
+ * @self: a #DozorStreetMap
+ *
+ * Returns: how many ways (lines with at least two distinct points) the map has
+ */
 guint
 dozor_street_map_get_n_ways (DozorStreetMap *self)
 {
@@ -514,6 +765,12 @@ dozor_street_map_get_n_ways (DozorStreetMap *self)
   return self->ways->len;
 }
 
+/**
+ * dozor_street_map_get_n_vertices:
+ * @self: a #DozorStreetMap
+ *
+ * Returns: how many points all ways have together
+ */
 guint
 dozor_street_map_get_n_vertices (DozorStreetMap *self)
 {
@@ -540,6 +797,7 @@ dozor_street_map_get_way (DozorStreetMap *self,
 
   g_return_val_if_fail (DOZOR_IS_STREET_MAP (self), NULL);
   g_return_val_if_fail (index < self->ways->len, NULL);
+  g_return_val_if_fail (n_points != NULL, NULL);
 
   way = &g_array_index (self->ways, Way, index);
   *n_points = way->n_vertices;
@@ -553,6 +811,8 @@ dozor_street_map_get_way (DozorStreetMap *self,
  * @south: (out): southern latitude
  * @east: (out): eastern longitude
  * @north: (out): northern latitude
+ *
+ * The bounding box of all streets, in degrees.
  *
  * Returns: %TRUE if the map has streets
  */
@@ -574,25 +834,184 @@ dozor_street_map_get_extent (DozorStreetMap *self,
 }
 
 static double
-line_width (RoadClass road_class,
+fill_width (RoadClass road_class,
             guint     zoom)
 {
-  return MAX (class_width_z16[road_class] * pow (2.0, ((double) zoom - 16.0) * 0.75), 1.0);
+  double width = class_width[road_class][MIN (zoom, WIDTH_MAX_ZOOM) - DOZOR_STREET_MAP_MIN_ZOOM];
+
+  if (zoom > WIDTH_MAX_ZOOM)
+    width *= pow (1.5, MIN (zoom, WIDTH_MAX_ZOOM + 3) - WIDTH_MAX_ZOOM);
+
+  return width;
 }
 
-static void
+/* The dark edge on either side of the fill: a hairline on thin roads, so
+ * that they stay lines and not outlines, up to 2 px on wide ones. */
+static double
+casing_width (double fill)
+{
+  return fill + 2.0 * CLAMP (fill * 0.15, 0.5, 2.0);
+}
+
+/* Liang–Barsky: the part t0…t1 of the segment (x, y) + t (dx, dy) inside the
+ * square lo…hi, if any. */
+static gboolean
+clip_segment (double  x,
+              double  y,
+              double  dx,
+              double  dy,
+              double  lo,
+              double  hi,
+              double *t0,
+              double *t1)
+{
+  const double p[4] = { -dx, dx, -dy, dy };
+  const double q[4] = { x - lo, hi - x, y - lo, hi - y };
+
+  *t0 = 0.0;
+  *t1 = 1.0;
+  for (guint k = 0; k < 4; k++)
+    {
+      double r;
+
+      if (p[k] == 0.0)
+        {
+          if (q[k] < 0.0)
+            return FALSE;
+          continue;
+        }
+
+      r = q[k] / p[k];
+      if (p[k] < 0.0)
+        {
+          if (r > *t1)
+            return FALSE;
+          *t0 = MAX (*t0, r);
+        }
+      else
+        {
+          if (r < *t0)
+            return FALSE;
+          *t1 = MIN (*t1, r);
+        }
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  double ox, oy;  /* the tile's top-left corner, world coordinates */
+  double scale;   /* pixels per world unit */
+  double lo, hi;  /* the square, in pixels, that segments are cut to */
+} View;
+
+/* Adds the parts of the way near the tile to the current path. Cutting
+ * segments at a square well outside the tile keeps cairo's 24.8 fixed-point
+ * coordinates from overflowing at high zoom and skips off-tile work; the cut
+ * ends, and their round caps, are never on screen. */
+static gboolean
 trace_way (DozorStreetMap *self,
            cairo_t        *cr,
            const Way      *way,
-           double          ox,
-           double          oy,
-           double          scale)
+           const View     *view)
 {
   const Vertex *v = &g_array_index (self->vertices, Vertex, way->first);
+  double px = (v[0].x - view->ox) * view->scale;
+  double py = (v[0].y - view->oy) * view->scale;
+  gboolean pen_down = FALSE;
+  gboolean traced = FALSE;
 
-  cairo_move_to (cr, (v[0].x - ox) * scale, (v[0].y - oy) * scale);
   for (guint i = 1; i < way->n_vertices; i++)
-    cairo_line_to (cr, (v[i].x - ox) * scale, (v[i].y - oy) * scale);
+    {
+      double qx = (v[i].x - view->ox) * view->scale;
+      double qy = (v[i].y - view->oy) * view->scale;
+      double t0, t1;
+
+      if (clip_segment (px, py, qx - px, qy - py, view->lo, view->hi, &t0, &t1))
+        {
+          if (!pen_down || t0 > 0.0)
+            cairo_move_to (cr, px + t0 * (qx - px), py + t0 * (qy - py));
+          cairo_line_to (cr, px + t1 * (qx - px), py + t1 * (qy - py));
+          pen_down = t1 >= 1.0;
+          traced = TRUE;
+        }
+      else
+        {
+          pen_down = FALSE;
+        }
+
+      px = qx;
+      py = qy;
+    }
+
+  return traced;
+}
+
+/* The ways whose bounding box meets the rectangle, each once, in id order
+ * for the same picture every time. The "seen" bits belong to this call
+ * alone, which is what lets threads share the map. */
+static GArray *
+find_ways (DozorStreetMap *self,
+           guint           zoom,
+           double          x0,
+           double          y0,
+           double          x1,
+           double          y1)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint col0 = cell_col (self, x0), col1 = cell_col (self, x1);
+  guint row0 = cell_row (self, y0), row1 = cell_row (self, y1);
+  g_autofree guint8 *seen = NULL;
+
+  /* A tile over the whole city: reading every way once beats visiting
+   * every cell and its repeats. */
+  if ((guint64) (col1 - col0 + 1) * (row1 - row0 + 1) >= self->ways->len)
+    {
+      for (guint id = 0; id < self->ways->len; id++)
+        {
+          const Way *way = &g_array_index (self->ways, Way, id);
+
+          if (fill_width (way->road_class, zoom) > 0.0 &&
+              way->x1 >= x0 && way->x0 <= x1 && way->y1 >= y0 && way->y0 <= y1)
+            g_array_append_val (found, id);
+        }
+
+      return found;
+    }
+
+  seen = g_new0 (guint8, self->ways->len / 8 + 1);
+  for (guint row = row0; row <= row1; row++)
+    for (guint col = col0; col <= col1; col++)
+      {
+        guint cell = row * self->grid_cols + col;
+
+        for (guint k = self->cell_start[cell]; k < self->cell_start[cell + 1]; k++)
+          {
+            guint id = self->cell_ways[k];
+            const Way *way = &g_array_index (self->ways, Way, id);
+
+            if (seen[id / 8] & (1u << (id % 8)))
+              continue;
+            seen[id / 8] |= 1u << (id % 8);
+
+            if (fill_width (way->road_class, zoom) > 0.0 &&
+                way->x1 >= x0 && way->x0 <= x1 && way->y1 >= y0 && way->y0 <= y1)
+              g_array_append_val (found, id);
+          }
+      }
+
+  return found;
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  guint ia = *(const guint *) a;
+  guint ib = *(const guint *) b;
+
+  return ia < ib ? -1 : ia > ib;
 }
 
 /**
@@ -605,8 +1024,11 @@ trace_way (DozorStreetMap *self,
  * @tile_size: the tile's size in pixels
  * @style: the palette
  *
- * Draws the streets that cross the tile, casings under fills and minor roads
- * under major ones. Paints no background. Safe from several threads at once.
+ * Draws the streets that cross the tile: the main roads from
+ * %DOZOR_STREET_MAP_MIN_ZOOM, secondary roads from zoom 11, the rest from
+ * zoom 12, wider as the zoom grows. Casings go under fills and minor roads
+ * under major ones. Paints no background. Safe from several threads at once,
+ * each with its own @cr.
  *
  * Returns: how many streets were drawn
  */
@@ -620,84 +1042,77 @@ dozor_street_map_draw_tile (DozorStreetMap *self,
                             DozorMapStyle   style)
 {
   const Palette *palette = style == DOZOR_MAP_STYLE_DARK ? &dark_palette : &light_palette;
-  GArray *by_class[N_ROAD_CLASSES];
-  g_autoptr(GHashTable) seen = NULL;
-  double tx0, ty0, tx1, ty1, scale, margin;
+  cairo_path_t *paths[N_ROAD_CLASSES] = { NULL, };
+  g_autoptr(GArray) found = NULL;
+  double tx0, ty0, tx1, ty1, margin;
+  double pixel_scale;
+  View view;
   guint drawn = 0;
 
   g_return_val_if_fail (DOZOR_IS_STREET_MAP (self), 0);
+  g_return_val_if_fail (cr != NULL, 0);
 
-  if (zoom < DOZOR_STREET_MAP_MIN_ZOOM || self->ways->len == 0)
+  if (zoom < DOZOR_STREET_MAP_MIN_ZOOM || zoom > MAX_ZOOM || tile_size == 0 ||
+      x >= 1u << zoom || y >= 1u << zoom)
     return 0;
 
+  /* Widths are for 256-pixel tiles; a bigger tile shows the same map finer. */
+  pixel_scale = tile_size / 256.0;
+
   dozor_geo_tile_bounds_world (zoom, x, y, &tx0, &ty0, &tx1, &ty1);
-  scale = tile_size / (tx1 - tx0);
+  view.ox = tx0;
+  view.oy = ty0;
+  view.scale = tile_size / (tx1 - tx0);
+  view.lo = -(double) tile_size;
+  view.hi = 2.0 * tile_size;
+
   /* Lines are wider than their centre line: take in streets just outside. */
-  margin = (line_width (ROAD_MOTORWAY, zoom) + 4.0) / scale;
-  tx0 -= margin;
-  ty0 -= margin;
-  tx1 += margin;
-  ty1 += margin;
-
-  if (tx1 < self->x0 || tx0 > self->x1 || ty1 < self->y0 || ty0 > self->y1)
+  margin = (casing_width (fill_width (ROAD_MOTORWAY, zoom)) * pixel_scale / 2.0 + 1.0) / view.scale;
+  found = find_ways (self, zoom, tx0 - margin, ty0 - margin, tx1 + margin, ty1 + margin);
+  if (found->len == 0)
     return 0;
-
-  seen = g_hash_table_new (NULL, NULL);
-  for (guint c = 0; c < N_ROAD_CLASSES; c++)
-    by_class[c] = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint row = cell_row (self, ty0); row <= cell_row (self, ty1); row++)
-    for (guint col = cell_col (self, tx0); col <= cell_col (self, tx1); col++)
-      {
-        guint cell = row * self->grid_cols + col;
-
-        for (guint k = self->cell_start[cell]; k < self->cell_start[cell + 1]; k++)
-          {
-            guint id = self->cell_ways[k];
-            const Way *way = &g_array_index (self->ways, Way, id);
-
-            if (zoom < class_min_zoom[way->road_class] ||
-                way->x1 < tx0 || way->x0 > tx1 || way->y1 < ty0 || way->y0 > ty1 ||
-                !g_hash_table_add (seen, GUINT_TO_POINTER (id + 1)))
-              continue;
-
-            g_array_append_val (by_class[way->road_class], id);
-          }
-      }
-
-  dozor_geo_tile_bounds_world (zoom, x, y, &tx0, &ty0, &tx1, &ty1);
+  g_array_sort (found, compare_ids);
 
   cairo_save (cr);
+  cairo_new_path (cr);
+  for (guint c = 0; c < N_ROAD_CLASSES; c++)
+    {
+      for (guint i = 0; i < found->len; i++)
+        {
+          const Way *way = &g_array_index (self->ways, Way, g_array_index (found, guint, i));
+
+          if (way->road_class == c && trace_way (self, cr, way, &view))
+            drawn++;
+        }
+
+      paths[c] = cairo_copy_path (cr);
+      cairo_new_path (cr);
+    }
+
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
   /* All casings first, so that crossing streets join instead of cutting
-   * each other; then fills from minor to major. */
-  for (int pass = 0; pass < 2; pass++)
+   * each other; then fills from minor to major, main roads on top. */
+  for (guint pass = 0; pass < 2; pass++)
     for (guint c = 0; c < N_ROAD_CLASSES; c++)
       {
         const Rgb *colour = pass == 0 ? &palette->casing[c] : &palette->fill[c];
-        double width = line_width (c, zoom);
+        double width = fill_width (c, zoom);
 
-        if (by_class[c]->len == 0)
+        if (paths[c]->num_data == 0)
           continue;
 
-        for (guint i = 0; i < by_class[c]->len; i++)
-          trace_way (self, cr, &g_array_index (self->ways, Way, g_array_index (by_class[c], guint, i)),
-                     tx0, ty0, scale);
-
+        cairo_append_path (cr, paths[c]);
         cairo_set_source_rgb (cr, colour->r, colour->g, colour->b);
-        cairo_set_line_width (cr, pass == 0 ? width + MAX (1.5, width * 0.35) : width);
+        cairo_set_line_width (cr, (pass == 0 ? casing_width (width) : width) * pixel_scale);
         cairo_stroke (cr);
-
-        if (pass == 1)
-          drawn += by_class[c]->len;
       }
 
   cairo_restore (cr);
 
   for (guint c = 0; c < N_ROAD_CLASSES; c++)
-    g_array_unref (by_class[c]);
+    cairo_path_destroy (paths[c]);
 
   return drawn;
 }
