@@ -12,12 +12,17 @@
  * incident is closed and the car patrols again. A cancelled dispatch sends
  * it back to patrol at once.
  *
- * Still to come: districts and patrol sectors, routes.
+ * The city's eight districts, cut into patrol sectors, are the scenario's
+ * zones (see dozor-patrol-plan.c); each sector with roads has a patrol
+ * route for the current 12-hour shift, driven by one car. The cars beyond
+ * the routes are the reserve, roaming the city. The shift rolls over at
+ * 08:00 and 20:00 Almaty time.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "dozor-patrol-plan.h"
 #include "dozor-road-graph.h"
 #include "dozor-scenario.h"
 #include "dozor-simulator.h"
@@ -34,6 +39,10 @@ struct _DozorScenario
   GPtrArray *incident_ids; /* char * or NULL: where to */
   GArray *states; /* DozorSimState before the step */
   guint tick_id;
+  GDateTime *clock; /* the scenario's time: real time unless sped up */
+  DozorPatrolPlan *plan;
+  GPtrArray *route_ids; /* char *: the patrol routes the scenario keeps */
+  GDateTime *shift_end;
 };
 
 G_DEFINE_FINAL_TYPE (DozorScenario, dozor_scenario, G_TYPE_OBJECT)
@@ -51,6 +60,10 @@ dozor_scenario_dispose (GObject *object)
   g_clear_pointer (&self->dispatch_ids, g_ptr_array_unref);
   g_clear_pointer (&self->incident_ids, g_ptr_array_unref);
   g_clear_pointer (&self->states, g_array_unref);
+  g_clear_pointer (&self->clock, g_date_time_unref);
+  g_clear_pointer (&self->shift_end, g_date_time_unref);
+  g_clear_pointer (&self->route_ids, g_ptr_array_unref);
+  g_clear_object (&self->plan);
 
   G_OBJECT_CLASS (dozor_scenario_parent_class)->dispose (object);
 }
@@ -68,6 +81,7 @@ dozor_scenario_init (DozorScenario *self)
   self->dispatch_ids = g_ptr_array_new_with_free_func (g_free);
   self->incident_ids = g_ptr_array_new_with_free_func (g_free);
   self->states = g_array_new (FALSE, TRUE, sizeof (DozorSimState));
+  self->route_ids = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* The scenario's units, made once: a restart with the same database finds
@@ -113,6 +127,176 @@ ensure_units (DozorScenario  *self,
     return FALSE;
 
   dozor_server_publish (self->server, events);
+  return TRUE;
+}
+
+/* The 12-hour shift that @now falls in, 08:00–20:00 or 20:00–08:00 in
+ * Almaty (UTC+5 all year). */
+static void
+current_shift (GDateTime  *now,
+               GDateTime **start,
+               GDateTime **end)
+{
+  g_autoptr(GTimeZone) almaty = g_time_zone_new_offset (5 * 3600);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, almaty);
+  g_autoptr(GDateTime) morning = g_date_time_new (almaty, g_date_time_get_year (local),
+                                                  g_date_time_get_month (local),
+                                                  g_date_time_get_day_of_month (local), 8, 0, 0);
+  int hour = g_date_time_get_hour (local);
+
+  if (hour >= 8 && hour < 20)
+    *start = g_date_time_ref (morning);
+  else if (hour >= 20)
+    *start = g_date_time_add_hours (morning, 12);
+  else
+    *start = g_date_time_add_hours (morning, -12);
+  *end = g_date_time_add_hours (*start, 12);
+}
+
+static void
+set_shift_members (JsonObject *object,
+                   GDateTime  *start,
+                   GDateTime  *end)
+{
+  g_autofree char *start_text = g_date_time_format_iso8601 (start);
+  g_autofree char *end_text = g_date_time_format_iso8601 (end);
+
+  json_object_set_string_member (object, "shift_start", start_text);
+  json_object_set_string_member (object, "shift_end", end_text);
+}
+
+/* Finds a zone by name under its district, or makes it from the plan. */
+static char *
+ensure_zone (DozorScenario  *self,
+             const char     *kind,
+             const char     *parent_id,
+             const char     *name,
+             const char     *geometry,
+             GError        **error)
+{
+  char *id = dozor_store_find_zone (self->store, parent_id, name);
+  g_autoptr(JsonObject) input = NULL;
+  g_autoptr(JsonNode) zone = NULL;
+
+  if (id != NULL)
+    return id;
+
+  input = json_object_new ();
+  json_object_set_string_member (input, "kind", kind);
+  json_object_set_string_member (input, "name", name);
+  if (parent_id != NULL)
+    json_object_set_string_member (input, "parent_id", parent_id);
+  json_object_set_member (input, "geometry", json_from_string (geometry, NULL));
+  zone = dozor_store_create_zone (self->store, input, error);
+  if (zone == NULL)
+    return NULL;
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (zone), "id"));
+}
+
+/* Districts, sectors and their patrol routes, made once like the units;
+ * every route gets the current shift, and its car drives it. */
+static gboolean
+ensure_zones_and_routes (DozorScenario  *self,
+                         GError        **error)
+{
+  GPtrArray *districts = dozor_patrol_plan_get_districts (self->plan);
+  GPtrArray *sectors = dozor_patrol_plan_get_sectors (self->plan);
+  g_autoptr(GPtrArray) district_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GDateTime) shift_start = NULL;
+
+  current_shift (self->clock, &shift_start, &self->shift_end);
+
+  if (!dozor_store_begin (self->store, error))
+    return FALSE;
+
+  for (guint d = 0; d < districts->len; d++)
+    {
+      const DozorPlanDistrict *district = districts->pdata[d];
+      char *id = ensure_zone (self, "district", NULL, district->name, district->geometry, error);
+
+      if (id == NULL)
+        goto failed;
+      g_ptr_array_add (district_ids, id);
+    }
+
+  for (guint s = 0; s < sectors->len; s++)
+    {
+      const DozorPlanSector *sector = sectors->pdata[s];
+      g_autofree char *sector_id = ensure_zone (self, "sector", district_ids->pdata[sector->district],
+                                                sector->name, sector->geometry, error);
+      g_autofree char *route_id = NULL;
+      g_autoptr(JsonObject) input = json_object_new ();
+      g_autoptr(JsonNode) route = NULL;
+      guint unit = self->route_ids->len;
+
+      if (sector_id == NULL)
+        goto failed;
+      if (sector->route == NULL)
+        continue;
+
+      set_shift_members (input, shift_start, self->shift_end);
+      route_id = dozor_store_find_route (self->store, sector->name);
+      if (route_id != NULL)
+        {
+          route = dozor_store_update_route (self->store, route_id, -1, input, error);
+        }
+      else
+        {
+          json_object_set_string_member (input, "name", sector->name);
+          json_object_set_string_member (input, "zone_id", sector_id);
+          if (unit < self->unit_ids->len)
+            json_object_set_string_member (input, "unit_id", self->unit_ids->pdata[unit]);
+          json_object_set_member (input, "geometry", json_from_string (sector->route, NULL));
+          route = dozor_store_create_route (self->store, input, error);
+        }
+      if (route == NULL)
+        goto failed;
+
+      g_ptr_array_add (self->route_ids,
+                       g_strdup (json_object_get_string_member (json_node_get_object (route), "id")));
+      if (unit < self->unit_ids->len)
+        dozor_simulator_set_patrol (self->simulator, unit, sector->waypoints);
+    }
+
+  events = dozor_store_commit (self->store, error);
+  if (events == NULL)
+    return FALSE;
+
+  dozor_server_publish (self->server, events);
+  return TRUE;
+
+failed:
+  dozor_store_rollback (self->store);
+  return FALSE;
+}
+
+/* At 08:00 and 20:00 the next shift takes over the same routes. */
+static gboolean
+roll_shift (DozorScenario  *self,
+            GError        **error)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+
+  if (g_date_time_compare (self->clock, self->shift_end) < 0)
+    return TRUE;
+
+  current_shift (self->clock, &start, &end);
+  for (guint r = 0; r < self->route_ids->len; r++)
+    {
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autoptr(JsonNode) route = NULL;
+
+      set_shift_members (changes, start, end);
+      route = dozor_store_update_route (self->store, self->route_ids->pdata[r], -1, changes, error);
+      if (route == NULL)
+        return FALSE;
+    }
+
+  g_date_time_unref (self->shift_end);
+  self->shift_end = g_steal_pointer (&end);
   return TRUE;
 }
 
@@ -243,13 +427,29 @@ add_incidents (DozorScenario  *self,
   return TRUE;
 }
 
+/* In real time the fixes carry the wall clock; sped up, each step is 5 s
+ * of the scenario's own time, which then runs ahead of the wall clock. */
+static void
+advance_clock (DozorScenario *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GDateTime *next = g_date_time_add_seconds (self->clock, DOZOR_SIMULATOR_REPORT_SECONDS);
+
+  if (g_date_time_compare (now, next) > 0)
+    {
+      g_date_time_unref (next);
+      next = g_date_time_ref (now);
+    }
+  g_date_time_unref (self->clock);
+  self->clock = next;
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
   DozorScenario *self = user_data;
   g_autoptr(JsonArray) positions = json_array_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autofree char *time = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -261,6 +461,8 @@ tick_cb (gpointer user_data)
     }
 
   dozor_simulator_step (self->simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
+  advance_clock (self);
+  time = g_date_time_format (self->clock, "%Y-%m-%dT%H:%M:%S.%fZ");
 
   for (guint i = 0; i < self->unit_ids->len; i++)
     {
@@ -280,7 +482,8 @@ tick_cb (gpointer user_data)
 
   if ((dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL) ||
       !report_progress (self, &error) ||
-      !add_incidents (self, &error))
+      !add_incidents (self, &error) ||
+      !roll_shift (self, &error))
     {
       dozor_store_rollback (self->store);
       g_warning ("Scenario step not stored: %s", error->message);
@@ -300,7 +503,7 @@ tick_cb (gpointer user_data)
  * dozor_scenario_new:
  * @store: the store
  * @server: the server whose stream clients see the scenario
- * @streets_path: the city's roads (GeoJSON)
+ * @city_dir: the city's roads.geojson and districts.geojson
  * @seed: the same seed drives the same city
  * @n_units: how many patrol cars
  * @incidents_per_hour: how many citizens' reports arrive per hour
@@ -311,13 +514,15 @@ tick_cb (gpointer user_data)
 DozorScenario *
 dozor_scenario_new (DozorStore   *store,
                     DozorServer  *server,
-                    const char   *streets_path,
+                    const char   *city_dir,
                     guint32       seed,
                     guint         n_units,
                     double        incidents_per_hour,
                     GError      **error)
 {
   g_autoptr(DozorScenario) self = g_object_new (DOZOR_TYPE_SCENARIO, NULL);
+  g_autofree char *streets_path = g_build_filename (city_dir, "roads.geojson", NULL);
+  g_autofree char *districts_path = g_build_filename (city_dir, "districts.geojson", NULL);
   g_autoptr(DozorStreetMap) streets = dozor_street_map_new_from_file (streets_path, NULL, error);
   g_autoptr(DozorRoadGraph) graph = NULL;
 
@@ -325,21 +530,33 @@ dozor_scenario_new (DozorStore   *store,
     return NULL;
 
   graph = dozor_road_graph_new (streets);
+  self->plan = dozor_patrol_plan_new (districts_path, graph, seed, error);
+  if (self->plan == NULL)
+    return NULL;
+
   self->store = g_object_ref (store);
   self->server = g_object_ref (server);
+  self->clock = g_date_time_new_now_utc ();
   self->simulator = dozor_simulator_new (graph, seed, n_units);
   dozor_simulator_set_incident_rate (self->simulator, incidents_per_hour);
 
-  if (!ensure_units (self, error))
+  if (!ensure_units (self, error) || !ensure_zones_and_routes (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
 }
 
+/**
+ * dozor_scenario_start:
+ * @self: a #DozorScenario
+ * @speed: 1 for real time; more runs the city that many times faster
+ */
 void
-dozor_scenario_start (DozorScenario *self)
+dozor_scenario_start (DozorScenario *self,
+                      double         speed)
 {
   g_return_if_fail (self->tick_id == 0);
+  g_return_if_fail (speed >= 1);
 
-  self->tick_id = g_timeout_add ((guint) (DOZOR_SIMULATOR_REPORT_SECONDS * 1000), tick_cb, self);
+  self->tick_id = g_timeout_add ((guint) MAX (1, DOZOR_SIMULATOR_REPORT_SECONDS * 1000 / speed), tick_cb, self);
 }

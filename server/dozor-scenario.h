@@ -11,11 +11,12 @@ G_DECLARE_FINAL_TYPE (DozorScenario, dozor_scenario, DOZOR, SCENARIO, GObject)
 
 DozorScenario *dozor_scenario_new   (DozorStore   *store,
                                      DozorServer  *server,
-                                     const char   *streets_path,
+                                     const char   *city_dir,
                                      guint32       seed,
                                      guint         n_units,
                                      double        incidents_per_hour,
                                      GError      **error);
-void           dozor_scenario_start (DozorScenario *self);
+void           dozor_scenario_start (DozorScenario *self,
+                                      double         speed);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ struct _DozorServer
   SoupServer *soup;
   DozorStore *store;
   gint64 retain_events;
+  guint retain_track_hours;
   GPtrArray *clients; /* SoupWebsocketConnection */
   guint heartbeat_id;
   guint prune_id;
@@ -132,19 +133,23 @@ status_for_error (const GError  *error,
   return 503;
 }
 
+/* A socket can start closing in the middle of a burst (a failed write
+ * closes it); what follows is dropped, and the client resumes by seq. */
+static void
+send_text (SoupWebsocketConnection *conn,
+           const char              *text)
+{
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (conn, text);
+}
+
 static void
 broadcast (DozorServer *self,
            GPtrArray   *events)
 {
   for (guint c = 0; c < self->clients->len; c++)
-    {
-      SoupWebsocketConnection *conn = self->clients->pdata[c];
-
-      if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
-        continue;
-      for (guint i = 0; i < events->len; i++)
-        soup_websocket_connection_send_text (conn, events->pdata[i]);
-    }
+    for (guint i = 0; i < events->len; i++)
+      send_text (self->clients->pdata[c], events->pdata[i]);
 }
 
 static gboolean
@@ -280,6 +285,13 @@ run_command (DozorServer       *self,
     {
       reply_error (msg, 428, "if_match_required",
                    _("This change needs an If-Match header with the version it was based on"));
+      return;
+    }
+  /* Deleting takes If-Match when the client has it, and guards with it. */
+  if (!command->needs_version && soup_message_headers_get_one (headers, "If-Match") != NULL &&
+      !parse_if_match (soup_message_headers_get_one (headers, "If-Match"), &version))
+    {
+      reply_error (msg, 400, "invalid_if_match", _("If-Match must hold a version number"));
       return;
     }
 
@@ -442,6 +454,48 @@ set_readiness (DozorServer *self, const Caller *caller, JsonObject *body, const 
                                     caller->user, error);
 }
 
+static JsonNode *
+create_zone (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+             gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_create_zone (self->store, body, error);
+}
+
+static JsonNode *
+update_zone (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+             gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_update_zone (self->store, id, version, body, error);
+}
+
+static JsonNode *
+delete_zone (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+             gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_delete_zone (self->store, id, version, error);
+}
+
+static JsonNode *
+create_route (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_create_route (self->store, body, error);
+}
+
+static JsonNode *
+update_route (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_update_route (self->store, id, version, body, error);
+}
+
+static JsonNode *
+delete_route (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_delete_route (self->store, id, version, error);
+}
+
 static const Command create_unit_command = { create_unit, 201, TRUE, FALSE, TRUE };
 static const Command update_unit_command = { update_unit, 200, FALSE, TRUE, TRUE };
 static const Command create_incident_command = { create_incident, 201, TRUE, FALSE, TRUE };
@@ -450,6 +504,12 @@ static const Command create_dispatch_command = { create_dispatch, 201, TRUE, FAL
 static const Command end_dispatch_command = { end_dispatch, 200, FALSE, FALSE, FALSE };
 static const Command positions_command = { add_positions, 202, FALSE, FALSE, TRUE };
 static const Command readiness_command = { set_readiness, 200, FALSE, FALSE, TRUE };
+static const Command create_zone_command = { create_zone, 201, TRUE, FALSE, TRUE };
+static const Command update_zone_command = { update_zone, 200, FALSE, TRUE, TRUE };
+static const Command delete_zone_command = { delete_zone, 200, FALSE, FALSE, FALSE };
+static const Command create_route_command = { create_route, 201, TRUE, FALSE, TRUE };
+static const Command update_route_command = { update_route, 200, FALSE, TRUE, TRUE };
+static const Command delete_route_command = { delete_route, 200, FALSE, FALSE, FALSE };
 
 /* --- Routes -------------------------------------------------------------- */
 
@@ -525,6 +585,33 @@ snapshot (DozorServer       *self,
     reply_text (msg, 200, json);
 }
 
+/* Trails and replay: at most a day of 5-second fixes per request. */
+#define TRACK_LIMIT 17280
+
+static void
+track (DozorServer       *self,
+       SoupServerMessage *msg,
+       const char        *unit_id,
+       GHashTable        *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = dozor_store_get_track (self->store, unit_id,
+                                                 query != NULL ? g_hash_table_lookup (query, "from") : NULL,
+                                                 query != NULL ? g_hash_table_lookup (query, "to") : NULL,
+                                                 TRACK_LIMIT, &error);
+
+  if (json == NULL)
+    {
+      const char *code;
+      guint status = status_for_error (error, &code);
+
+      reply_error (msg, status, code, error->message);
+      return;
+    }
+
+  reply_text (msg, 200, json);
+}
+
 static const char *readers = "wall operator supervisor admin";
 static const char *editors = "supervisor admin";
 static const char *intake = "operator supervisor admin";
@@ -590,6 +677,12 @@ handle_api (SoupServer        *server,
       ALLOW (readers);
       snapshot (self, msg);
     }
+  else if (n_parts == 3 && g_str_equal (parts[0], "units") && g_str_equal (parts[2], "track") &&
+           g_str_equal (method, "GET"))
+    {
+      ALLOW (readers);
+      track (self, msg, parts[1], query);
+    }
   else if (ROUTE ("units", "POST", FALSE))
     {
       ALLOW (editors);
@@ -630,6 +723,21 @@ handle_api (SoupServer        *server,
       ALLOW (editors);
       run_command (self, msg, &caller, &readiness_command, NULL);
     }
+  else if (ROUTE ("zones", "POST", FALSE) || ROUTE ("zones", "PATCH", TRUE) || ROUTE ("zones", "DELETE", TRUE) ||
+           ROUTE ("routes", "POST", FALSE) || ROUTE ("routes", "PATCH", TRUE) || ROUTE ("routes", "DELETE", TRUE))
+    {
+      gboolean zones = g_str_equal (parts[0], "zones");
+      const Command *command;
+
+      ALLOW (editors);
+      if (g_str_equal (method, "POST"))
+        command = zones ? &create_zone_command : &create_route_command;
+      else if (g_str_equal (method, "PATCH"))
+        command = zones ? &update_zone_command : &update_route_command;
+      else
+        command = zones ? &delete_zone_command : &delete_route_command;
+      run_command (self, msg, &caller, command, id);
+    }
   else
     {
       reply_error (msg, 404, "not_found", _("No such endpoint or method"));
@@ -651,7 +759,7 @@ send_json (SoupWebsocketConnection *conn,
   g_autofree char *json = g_strdup_printf ("{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}",
                                            type, seq, time);
 
-  soup_websocket_connection_send_text (conn, json);
+  send_text (conn, json);
 }
 
 static void
@@ -715,7 +823,7 @@ stream_cb (SoupServer              *server,
       if (events == NULL || events->len == 0)
         break;
       for (guint i = 0; i < events->len; i++)
-        soup_websocket_connection_send_text (conn, events->pdata[i]);
+        send_text (conn, events->pdata[i]);
       since += events->len;
     }
 
@@ -731,8 +839,7 @@ heartbeat_cb (gpointer user_data)
   gint64 seq = dozor_store_get_seq (self->store);
 
   for (guint c = 0; c < self->clients->len; c++)
-    if (soup_websocket_connection_get_state (self->clients->pdata[c]) == SOUP_WEBSOCKET_STATE_OPEN)
-      send_json (self->clients->pdata[c], "heartbeat", seq);
+    send_json (self->clients->pdata[c], "heartbeat", seq);
 
   return G_SOURCE_CONTINUE;
 }
@@ -746,6 +853,18 @@ prune_cb (gpointer user_data)
   dozor_store_prune_events (self->store, self->retain_events, &error);
   if (error != NULL)
     g_warning ("Pruning old events: %s", error->message);
+  g_clear_error (&error);
+
+  if (self->retain_track_hours > 0)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) cutoff = g_date_time_add_hours (now, -(gint) self->retain_track_hours);
+      g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+      dozor_store_prune_track (self->store, before, &error);
+      if (error != NULL)
+        g_warning ("Pruning old track history: %s", error->message);
+    }
 
   return G_SOURCE_CONTINUE;
 }
@@ -765,12 +884,42 @@ got_headers_cb (SoupServerMessage *msg,
     }
 }
 
+/* A chunked body announces no length: count it as it comes, and past the
+ * limit answer 413 on the raw connection and hang up, so a client cannot
+ * make dozord buffer without end. */
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  gsize *received = user_data;
+  g_autofree char *json = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+
+  *received += g_bytes_get_size (chunk);
+  if (*received <= DOZOR_SERVER_MAX_BODY)
+    return;
+
+  g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, user_data);
+  json = error_json ("too_large", _("The request body is larger than 1 MiB"), NULL);
+  answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+                            "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (json), json);
+  stream = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  gsize *received = g_new0 (gsize, 1);
+
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
+  g_signal_connect_data (msg, "got-chunk", G_CALLBACK (got_chunk_cb), received,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
 }
 
 static void
@@ -841,6 +990,19 @@ dozor_server_new (DozorStore *store,
   prune_cb (self);
 
   return self;
+}
+
+/**
+ * dozor_server_set_track_retention:
+ * @self: a #DozorServer
+ * @hours: how long fixes are kept as track history; 0 keeps them for ever
+ */
+void
+dozor_server_set_track_retention (DozorServer *self,
+                                  guint        hours)
+{
+  self->retain_track_hours = hours;
+  prune_cb (self);
 }
 
 SoupServer *

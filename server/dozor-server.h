@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (DozorServer, dozor_server, DOZOR, SERVER, GObject)
 
 DozorServer *dozor_server_new          (DozorStore   *store,
                                         gint64        retain_events);
+void         dozor_server_set_track_retention (DozorServer *self,
+                                               guint        hours);
 SoupServer  *dozor_server_get_soup     (DozorServer  *self);
 guint        dozor_server_get_n_clients (DozorServer *self);
 void         dozor_server_publish       (DozorServer  *self,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
- *        [--retain-events N]
+ *        [--retain-events N] [--retain-track HOURS]
+ *        [--scenario almaty [--seed N] [--units N] [--incidents-per-hour N] [--speed N]]
  *
  * Prints "listening on http://ADDR:PORT" once it accepts connections; tests
  * and service units wait for that line. SIGTERM and SIGINT stop it between
@@ -72,6 +73,8 @@ main (int   argc,
   g_autofree char *tls_key = NULL;
   g_autofree char *scenario_name = NULL;
   gint64 retain = 100000;
+  gint retain_track_hours = 24;
+  double speed = 1;
   gint seed = 1;
   gint n_units = 200;
   double incidents_per_hour = 30;
@@ -81,10 +84,12 @@ main (int   argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate: serve HTTPS and WSS"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
     { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
+    { "retain-track", 0, 0, G_OPTION_ARG_INT, &retain_track_hours, N_("Hours of track history kept; 0 keeps all (default 24)"), N_("HOURS") },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
     { "units", 0, 0, G_OPTION_ARG_INT, &n_units, N_("Patrol cars in the scenario (default 200)"), N_("N") },
     { "incidents-per-hour", 0, 0, G_OPTION_ARG_DOUBLE, &incidents_per_hour, N_("Citizens' reports per hour in the scenario (default 30)"), N_("N") },
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed, N_("Run the scenario N times faster than real time, for load and sizing measurements (default 1)"), N_("N") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -130,6 +135,12 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (retain_track_hours < 0 || !(speed >= 1 && speed <= 1000))
+    {
+      g_printerr (_("dozord: --retain-track takes hours from 0 and --speed 1 to 1000\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
@@ -157,24 +168,24 @@ main (int   argc,
     }
 
   server = dozor_server_new (store, retain);
+  dozor_server_set_track_retention (server, (guint) retain_track_hours);
   if (certificate != NULL)
     soup_server_set_tls_certificate (dozor_server_get_soup (server), certificate);
 
   if (scenario_name != NULL)
     {
-      g_autofree char *streets = NULL;
+      g_autofree char *city = NULL;
       const char *dir = g_getenv ("DOZOR_DATA_DIR");
 
-      streets = g_build_filename (dir != NULL && *dir != '\0' ? dir : DOZOR_PKGDATADIR,
-                                  "almaty", "roads.geojson", NULL);
-      scenario = dozor_scenario_new (store, server, streets, (guint32) seed, (guint) n_units,
+      city = g_build_filename (dir != NULL && *dir != '\0' ? dir : DOZOR_PKGDATADIR, "almaty", NULL);
+      scenario = dozor_scenario_new (store, server, city, (guint32) seed, (guint) n_units,
                                      incidents_per_hour, &error);
       if (scenario == NULL)
         {
           g_printerr ("dozord: %s\n", error->message);
           return EXIT_FAILURE;
         }
-      dozor_scenario_start (scenario);
+      dozor_scenario_start (scenario, speed);
     }
 
   socket_address = g_inet_socket_address_new (address, port);

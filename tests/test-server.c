@@ -283,6 +283,8 @@ test_auth (Server        *server,
     { "POST", "/api/v1/units" }, { "PATCH", "/api/v1/units/x" }, { "POST", "/api/v1/incidents" },
     { "PATCH", "/api/v1/incidents/x" }, { "POST", "/api/v1/dispatches" },
     { "DELETE", "/api/v1/dispatches/x" }, { "POST", "/api/v1/positions" }, { "PUT", "/api/v1/readiness" },
+    { "POST", "/api/v1/zones" }, { "PATCH", "/api/v1/zones/x" }, { "DELETE", "/api/v1/zones/x" },
+    { "POST", "/api/v1/routes" }, { "PATCH", "/api/v1/routes/x" }, { "DELETE", "/api/v1/routes/x" },
   };
 
   g_assert_cmpuint (no_token.status, ==, 401);
@@ -512,6 +514,297 @@ test_hostile_input (Server        *server,
     g_assert_cmpuint (health.status, ==, 200);
     g_assert_cmpint (snapshot_seq (server, sup), ==, 0);
   }
+}
+
+/* A chunked body has no Content-Length to refuse it by: the server counts
+ * it as it arrives and answers 413 once it passes 1 MiB. */
+static void
+test_chunked_body_capped (Server        *server,
+                          gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autoptr(GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *chunk = g_malloc (64 * 1024);
+  g_autofree char *chunk_head = g_strdup_printf ("%x\r\n", 64 * 1024);
+  GOutputStream *out;
+  char answer[256] = { 0 };
+  gsize got = 0;
+
+  conn = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  head = g_strdup_printf ("POST /api/v1/units HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\n"
+                          "Idempotency-Key: chunked\r\nContent-Type: application/json\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n", sup);
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  memset (chunk, ' ', 64 * 1024);
+
+  /* 4 MiB offered; the server stops listening after the first one. */
+  for (guint i = 0; i < 64 && error == NULL; i++)
+    if (g_output_stream_write_all (out, chunk_head, strlen (chunk_head), NULL, NULL, &error))
+      if (g_output_stream_write_all (out, chunk, 64 * 1024, NULL, NULL, &error))
+        g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error);
+  g_test_message ("sending stopped with: %s", error != NULL ? error->message : "nothing");
+  g_clear_error (&error);
+
+  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)), answer, sizeof answer - 1,
+                           &got, NULL, &error);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+  g_assert_nonnull (strstr (answer, "\"too_large\""));
+
+  {
+    g_auto(Answer) health = request (server, "GET", "/api/v1/health", NULL, NULL, NULL, NULL);
+    g_assert_cmpuint (health.status, ==, 200);
+    g_assert_cmpint (snapshot_seq (server, sup), ==, 0);
+  }
+}
+
+/* --- Zones and patrol routes ------------------------------------------------ */
+
+static JsonObject *
+find_by_id (JsonNode   *snapshot,
+            const char *list,
+            const char *id)
+{
+  JsonArray *items = json_object_get_array_member (json_node_get_object (snapshot), list);
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "id"), id))
+        return item;
+    }
+  return NULL;
+}
+
+static void
+test_zones_and_routes (Server        *server,
+                       gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *unit = create_unit (server, sup, "Беркут-7");
+  g_autofree char *district = NULL;
+  g_autofree char *sector = NULL;
+  g_autofree char *route = NULL;
+  g_autofree char *sector_body = NULL;
+  g_autofree char *route_body = NULL;
+  g_autofree char *raw_snapshot = NULL;
+  static const char district_body[] =
+    "{\"kind\":\"district\",\"name\":\"Almaly\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[76.90,43.24],[76.96,43.24],[76.96,43.27],[76.90,43.27],[76.90,43.24]]]}}";
+  static const struct {
+    const char *path;
+    const char *body;
+  } refused[] = {
+    /* A ring that does not close. */
+    { "/api/v1/zones", "{\"kind\":\"district\",\"name\":\"A\",\"geometry\":{\"type\":\"Polygon\","
+                       "\"coordinates\":[[[76.9,43.2],[77,43.2],[77,43.3],[76.9,43.3]]]}}" },
+    /* A line is no area, and an area no route. */
+    { "/api/v1/zones", "{\"kind\":\"district\",\"name\":\"B\",\"geometry\":{\"type\":\"LineString\","
+                       "\"coordinates\":[[76.9,43.2],[77,43.2]]}}" },
+    { "/api/v1/routes", "{\"name\":\"R\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                        "[[[76.9,43.2],[77,43.2],[77,43.3],[76.9,43.2]]]}}" },
+    /* Latitude out of range, a single point, a string for a number. */
+    { "/api/v1/routes", "{\"name\":\"R\",\"geometry\":{\"type\":\"LineString\","
+                        "\"coordinates\":[[76.9,93.2],[77,43.2]]}}" },
+    { "/api/v1/routes", "{\"name\":\"R\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[76.9,43.2]]}}" },
+    { "/api/v1/routes", "{\"name\":\"R\",\"geometry\":{\"type\":\"LineString\","
+                        "\"coordinates\":[[\"76.9\",43.2],[77,43.2]]}}" },
+    /* A sector without its district; a route for a unit that does not exist. */
+    { "/api/v1/zones", "{\"kind\":\"sector\",\"name\":\"S\",\"geometry\":{\"type\":\"Polygon\","
+                       "\"coordinates\":[[[76.9,43.2],[77,43.2],[77,43.3],[76.9,43.2]]]}}" },
+    { "/api/v1/routes", "{\"name\":\"R\",\"unit_id\":\"ghost\",\"geometry\":{\"type\":\"LineString\","
+                        "\"coordinates\":[[76.9,43.2],[77,43.2]]}}" },
+    /* A shift that ends before it starts. */
+    { "/api/v1/routes", "{\"name\":\"R\",\"shift_start\":\"2026-11-22T20:00:00+05:00\","
+                        "\"shift_end\":\"2026-11-22T08:00:00+05:00\",\"geometry\":{\"type\":\"LineString\","
+                        "\"coordinates\":[[76.9,43.2],[77,43.2]]}}" },
+  };
+
+  {
+    g_auto(Answer) created = request (server, "POST", "/api/v1/zones", sup, "district", NULL, district_body);
+    g_auto(Answer) twice = request (server, "POST", "/api/v1/zones", sup, "district-again", NULL, district_body);
+
+    g_assert_cmpuint (created.status, ==, 201);
+    district = g_strdup (member (&created, "id"));
+    g_assert_cmpuint (twice.status, ==, 409);
+  }
+
+  sector_body = g_strdup_printf ("{\"kind\":\"sector\",\"name\":\"Almaly-1\",\"parent_id\":\"%s\","
+                                 "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":"
+                                 "[[[[76.90,43.24],[76.93,43.24],[76.93,43.27],[76.90,43.24]]]]}}", district);
+  {
+    g_auto(Answer) created = request (server, "POST", "/api/v1/zones", sup, "sector", NULL, sector_body);
+
+    g_assert_cmpuint (created.status, ==, 201);
+    sector = g_strdup (member (&created, "id"));
+  }
+
+  route_body = g_strdup_printf ("{\"name\":\"Almaly-1 day\",\"zone_id\":\"%s\",\"unit_id\":\"%s\","
+                                "\"shift_start\":\"2026-11-22T08:00:00+05:00\",\"shift_end\":\"2026-11-22T20:00:00+05:00\","
+                                "\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+                                "[[76.9123456789,43.25],[76.92,43.255],[76.925,43.26]]}}", sector, unit);
+  {
+    g_auto(Answer) created = request (server, "POST", "/api/v1/routes", sup, "route", NULL, route_body);
+
+    g_assert_cmpuint (created.status, ==, 201);
+    route = g_strdup (member (&created, "id"));
+    g_assert_cmpstr (member (&created, "shift_start"), ==, "2026-11-22T03:00:00Z");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("refused-%u", i);
+      g_auto(Answer) answer = request (server, "POST", refused[i].path, sup, key, NULL, refused[i].body);
+
+      g_test_message ("%s %s → %u %s", refused[i].path, refused[i].body, answer.status,
+                      answer.body != NULL ? member (&answer, "message") : "");
+      g_assert_cmpuint (answer.status, ==, 422);
+      g_assert_cmpstr (member (&answer, "code"), ==, "invalid_field");
+    }
+
+  /* The wall sees both, coordinates kept to 7 decimals. */
+  {
+    g_autoptr(SoupMessage) msg = new_request (server, "GET", "/api/v1/snapshot", wall, NULL);
+    g_autoptr(GBytes) bytes = soup_session_send_and_read (server->session, msg, NULL, NULL);
+    g_auto(Answer) snapshot = finish (msg, bytes);
+    JsonObject *zone, *patrol;
+
+    raw_snapshot = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_assert_nonnull (strstr (raw_snapshot, "[76.9123457,43.2500000]"));
+    zone = find_by_id (snapshot.body, "zones", sector);
+    g_assert_nonnull (zone);
+    g_assert_cmpstr (json_object_get_string_member (zone, "parent_id"), ==, district);
+    patrol = find_by_id (snapshot.body, "routes", route);
+    g_assert_nonnull (patrol);
+    g_assert_cmpstr (json_object_get_string_member (patrol, "unit_id"), ==, unit);
+  }
+
+  /* Taking the unit off the route, on the version seen; an old version loses. */
+  {
+    g_autofree char *path = g_strconcat ("/api/v1/routes/", route, NULL);
+    g_auto(Answer) unassigned = request (server, "PATCH", path, sup, NULL, "1", "{\"unit_id\":null}");
+    g_auto(Answer) stale = request (server, "PATCH", path, sup, NULL, "1", "{\"name\":\"late\"}");
+
+    g_assert_cmpuint (unassigned.status, ==, 200);
+    g_assert_true (json_object_get_null_member (json_node_get_object (unassigned.body), "unit_id"));
+    g_assert_cmpstr (member (&unassigned, "name"), ==, "Almaly-1 day");
+    g_assert_cmpuint (stale.status, ==, 412);
+  }
+
+  /* A district with a sector in it stays; emptied, it goes. */
+  {
+    g_autofree char *district_path = g_strconcat ("/api/v1/zones/", district, NULL);
+    g_autofree char *sector_path = g_strconcat ("/api/v1/zones/", sector, NULL);
+    g_autofree char *route_path = g_strconcat ("/api/v1/routes/", route, NULL);
+    g_auto(Answer) in_use = request (server, "DELETE", district_path, sup, NULL, NULL, NULL);
+    g_auto(Answer) sector_in_use = request (server, "DELETE", sector_path, sup, NULL, NULL, NULL);
+    g_auto(Answer) route_gone = request (server, "DELETE", route_path, sup, NULL, NULL, NULL);
+    g_auto(Answer) sector_gone = request (server, "DELETE", sector_path, sup, NULL, NULL, NULL);
+    g_auto(Answer) district_stale = request (server, "DELETE", district_path, sup, NULL, "7", NULL);
+    g_auto(Answer) district_gone = request (server, "DELETE", district_path, sup, NULL, "1", NULL);
+    g_auto(Answer) again = request (server, "DELETE", district_path, sup, NULL, NULL, NULL);
+
+    g_assert_cmpuint (in_use.status, ==, 409);
+    g_assert_cmpuint (sector_in_use.status, ==, 409);
+    g_assert_cmpuint (route_gone.status, ==, 200);
+    g_assert_cmpuint (sector_gone.status, ==, 200);
+    g_assert_cmpuint (district_stale.status, ==, 412);
+    g_assert_cmpuint (district_gone.status, ==, 200);
+    g_assert_cmpuint (again.status, ==, 404);
+  }
+
+  {
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", wall, NULL, NULL, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (snapshot.body),
+                                                                           "zones")), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (snapshot.body),
+                                                                           "routes")), ==, 0);
+  }
+}
+
+/* --- Track history ----------------------------------------------------------- */
+
+static char *
+hours_ago (int hours)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_hours (now, -hours);
+
+  return g_date_time_format (then, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static guint
+track_length (Server     *server,
+              const char *token,
+              const char *unit,
+              const char *query)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/units/%s/track%s", unit, query);
+  g_auto(Answer) answer = request (server, "GET", path, token, NULL, NULL, NULL);
+  JsonArray *positions;
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  g_assert_cmpstr (member (&answer, "unit_id"), ==, unit);
+  positions = json_object_get_array_member (json_node_get_object (answer.body), "positions");
+
+  /* Oldest first, for drawing a trail and for replay. */
+  for (guint i = 1; i < json_array_get_length (positions); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (positions, i - 1), "time"), <,
+                     json_object_get_string_member (json_array_get_object_element (positions, i), "time"));
+  return json_array_get_length (positions);
+}
+
+/* Fixes are kept as a unit's track for trails and replay, and dropped after
+ * the retention period (24 hours by default). */
+static void
+test_track_history (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *tracker = login (server, "tracker");
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *unit = create_unit (server, sup, "Барыс-3");
+  g_autofree char *old = hours_ago (30);
+  g_autofree char *recent = hours_ago (2);
+  g_autofree char *latest = hours_ago (1);
+  g_autofree char *since = hours_ago (3);
+  g_autofree char *body = g_strdup_printf ("{\"positions\":["
+                                           "{\"unit_id\":\"%s\",\"lat\":43.20,\"lon\":76.90,\"time\":\"%s\"},"
+                                           "{\"unit_id\":\"%s\",\"lat\":43.21,\"lon\":76.91,\"time\":\"%s\"},"
+                                           "{\"unit_id\":\"%s\",\"lat\":43.22,\"lon\":76.92,\"time\":\"%s\"}]}",
+                                           unit, latest, unit, old, unit, recent);
+  g_autofree char *query = g_strdup_printf ("?from=%s", since);
+
+  {
+    g_auto(Answer) posted = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL, body);
+    g_assert_cmpuint (posted.status, ==, 202);
+  }
+
+  g_assert_cmpuint (track_length (server, wall, unit, ""), ==, 3);
+  g_assert_cmpuint (track_length (server, wall, unit, query), ==, 2);
+
+  {
+    g_auto(Answer) ghost = request (server, "GET", "/api/v1/units/ghost/track", wall, NULL, NULL, NULL);
+    g_auto(Answer) bad_time = request (server, "GET", "/api/v1/units/x/track?from=yesterday", wall, NULL, NULL, NULL);
+    g_auto(Answer) no_token = request (server, "GET", "/api/v1/units/ghost/track", NULL, NULL, NULL, NULL);
+
+    g_assert_cmpuint (ghost.status, ==, 404);
+    g_assert_cmpuint (bad_time.status, ==, 422);
+    g_assert_cmpuint (no_token.status, ==, 401);
+  }
+
+  /* The server prunes on start and every minute: the 30-hour-old fix goes. */
+  server_stop (server, SIGTERM);
+  server_start (server, NULL);
+  g_assert_cmpuint (track_length (server, wall, unit, ""), ==, 2);
 }
 
 /* --- The stream ------------------------------------------------------------- */
@@ -780,6 +1073,42 @@ test_almaty_scenario (Server        *server,
   g_assert_cmpuint (json_array_get_length (units), ==, 25);
   seq = json_object_get_int_member (json_node_get_object (snapshot.body), "as_of_seq");
 
+  /* The eight districts, their sectors, and a patrol route with a car for
+   * each sector with roads, as long as there are cars. */
+  {
+    JsonArray *zones = json_object_get_array_member (json_node_get_object (snapshot.body), "zones");
+    JsonArray *routes = json_object_get_array_member (json_node_get_object (snapshot.body), "routes");
+    g_autoptr(GHashTable) unit_ids = g_hash_table_new (g_str_hash, g_str_equal);
+    guint districts = 0, sectors = 0, assigned = 0;
+
+    for (guint i = 0; i < json_array_get_length (units); i++)
+      g_hash_table_add (unit_ids, (gpointer) json_object_get_string_member (json_array_get_object_element (units, i), "id"));
+    for (guint i = 0; i < json_array_get_length (zones); i++)
+      {
+        const char *kind = json_object_get_string_member (json_array_get_object_element (zones, i), "kind");
+
+        districts += g_str_equal (kind, "district");
+        sectors += g_str_equal (kind, "sector");
+      }
+    for (guint i = 0; i < json_array_get_length (routes); i++)
+      {
+        JsonObject *route = json_array_get_object_element (routes, i);
+
+        g_assert_nonnull (json_object_get_string_member (route, "zone_id"));
+        g_assert_nonnull (json_object_get_string_member (route, "shift_end"));
+        if (!json_object_get_null_member (route, "unit_id"))
+          {
+            g_assert_true (g_hash_table_contains (unit_ids, json_object_get_string_member (route, "unit_id")));
+            assigned++;
+          }
+      }
+    g_test_message ("%u districts, %u sectors, %u routes", districts, sectors, json_array_get_length (routes));
+    g_assert_cmpuint (districts, ==, 8);
+    g_assert_cmpuint (sectors, >=, 16);
+    g_assert_cmpuint (json_array_get_length (routes), >=, 25);
+    g_assert_cmpuint (assigned, ==, 25);
+  }
+
   /* Within two report periods every car has reported from Almaty. */
   stream_open (server, &stream, wall, seq);
   for (guint round = 0; round < 4 && g_hash_table_size (moved) < 25; round++)
@@ -906,6 +1235,9 @@ main (int   argc,
   ADD ("/server/idempotent-retry", test_idempotent_retry);
   ADD ("/server/stale-version", test_stale_version);
   ADD ("/server/hostile-input", test_hostile_input);
+  ADD ("/server/chunked-body-capped", test_chunked_body_capped);
+  ADD ("/server/zones-and-routes", test_zones_and_routes);
+  ADD ("/server/track-history", test_track_history);
   ADD ("/server/stream-resume", test_stream_resume);
   ADD ("/server/stream-needs-token", test_stream_needs_token);
   ADD ("/server/reset-when-too-old", test_reset_when_too_old);

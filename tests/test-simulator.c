@@ -181,6 +181,62 @@ test_call_signs_unique (void)
     g_assert_true (g_hash_table_add (seen, (gpointer) dozor_simulator_get_call_sign (sim, i)));
 }
 
+/* A crew given a patrol loop passes each of its junctions again and again,
+ * in order, and stays in the area. */
+static void
+test_patrols_its_loop (void)
+{
+  g_autoptr(DozorSimulator) simulator = dozor_simulator_new (graph, 3, 1);
+  g_autoptr(GArray) waypoints = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* Around Republic Square and the Kok-Tobe foot: some 2 km apart. */
+  static const double corners[][2] = { { 43.2380, 76.9450 }, { 43.2380, 76.9650 }, { 43.2250, 76.9550 } };
+  guint visits[3] = { 0 };
+  gboolean near_before[3] = { FALSE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (corners); i++)
+    {
+      guint node = dozor_road_graph_nearest_node (graph, corners[i][0], corners[i][1]);
+
+      g_array_append_val (waypoints, node);
+    }
+  dozor_simulator_set_patrol (simulator, 0, waypoints);
+
+  /* Half an hour to reach the loop from wherever it starts, then three hours. */
+  for (guint step = 0; step < 360; step++)
+    dozor_simulator_step (simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
+
+  for (guint step = 0; step < 3 * 720; step++)
+    {
+      double lat, lon, speed, heading;
+
+      dozor_simulator_step (simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
+      dozor_simulator_get_fix (simulator, 0, &lat, &lon, &speed, &heading);
+      g_assert_cmpfloat (lat, >, 43.18);
+      g_assert_cmpfloat (lat, <, 43.30);
+      g_assert_cmpfloat (lon, >, 76.88);
+      g_assert_cmpfloat (lon, <, 77.03);
+
+      for (guint w = 0; w < waypoints->len; w++)
+        {
+          double wlat, wlon;
+          gboolean near;
+
+          dozor_road_graph_get_node (graph, g_array_index (waypoints, guint, w), &wlat, &wlon);
+          /* A 5-second fix at up to 15 m/s falls within 100 m of a junction passed. */
+          near = dozor_geo_distance_m (lat, lon, wlat, wlon) < 100;
+          if (near && !near_before[w])
+            visits[w]++;
+          near_before[w] = near;
+        }
+    }
+
+  for (guint w = 0; w < waypoints->len; w++)
+    {
+      g_test_message ("waypoint %u passed %u times", w, visits[w]);
+      g_assert_cmpuint (visits[w], >=, 3);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,6 +254,7 @@ main (int   argc,
   g_test_add_func ("/simulator/incidents-arrive", test_incidents_arrive);
   g_test_add_func ("/simulator/answers-a-dispatch", test_answers_a_dispatch);
   g_test_add_func ("/simulator/call-signs-unique", test_call_signs_unique);
+  g_test_add_func ("/simulator/patrols-its-loop", test_patrols_its_loop);
 
   status = g_test_run ();
   g_clear_object (&graph);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Patrol cars driving the city's real roads, for the demo scenario and for
- * tests that need moving units. Each unit drives the shortest route to a
- * random junction of the connected road network, then picks another. Fixes
+ * tests that need moving units. A unit with a patrol route drives its loop
+ * of waypoints by the shortest ways; one without drives to a random
+ * junction of the connected road network, then picks another. Fixes
  * carry GPS noise. Everything random comes from one GRand seeded by the
  * caller, so a seed replays the same city.
  */
@@ -29,6 +30,8 @@ typedef struct
   double lat, lon, speed, heading; /* the last fix */
   DozorSimState state;
   double work_left; /* seconds at the scene */
+  GArray *patrol;   /* (nullable) waypoints of the unit's patrol loop */
+  guint next_waypoint;
 } SimUnit;
 
 struct _DozorSimulator
@@ -77,6 +80,7 @@ sim_unit_clear (SimUnit *unit)
 {
   g_clear_pointer (&unit->call_sign, g_free);
   g_clear_pointer (&unit->route, g_array_unref);
+  g_clear_pointer (&unit->patrol, g_array_unref);
 }
 
 static void
@@ -125,7 +129,21 @@ plan_route (DozorSimulator *self,
 
   for (guint attempt = 0; attempt < 10 && unit->route == NULL; attempt++)
     {
-      GArray *route = dozor_road_graph_shortest_path (self->graph, from, random_junction (self), NULL);
+      guint to;
+      GArray *route;
+
+      /* A crew with a patrol route drives its loop; one without roams. */
+      if (unit->patrol != NULL)
+        {
+          to = g_array_index (unit->patrol, guint, unit->next_waypoint);
+          unit->next_waypoint = (unit->next_waypoint + 1) % unit->patrol->len;
+        }
+      else
+        {
+          to = random_junction (self);
+        }
+
+      route = dozor_road_graph_shortest_path (self->graph, from, to, NULL);
 
       if (route != NULL && route->len >= 2)
         unit->route = route;
@@ -417,6 +435,31 @@ dozor_simulator_release (DozorSimulator *self,
   unit->state = DOZOR_SIM_PATROL;
   unit->along_m = 0;
   plan_route (self, unit, g_array_index (unit->route, guint, unit->leg));
+}
+
+/**
+ * dozor_simulator_set_patrol:
+ * @self: a #DozorSimulator
+ * @unit: which unit
+ * @waypoints: (element-type guint) (nullable): road-graph nodes to visit in a
+ *   loop, or %NULL to roam
+ *
+ * The crew finishes the way it is driving, then patrols the loop.
+ */
+void
+dozor_simulator_set_patrol (DozorSimulator *self,
+                            guint           unit_index,
+                            GArray         *waypoints)
+{
+  SimUnit *unit;
+
+  g_return_if_fail (unit_index < self->units->len);
+
+  unit = &g_array_index (self->units, SimUnit, unit_index);
+  g_clear_pointer (&unit->patrol, g_array_unref);
+  if (waypoints != NULL && waypoints->len > 0)
+    unit->patrol = g_array_ref (waypoints);
+  unit->next_waypoint = 0;
 }
 
 DozorSimState

@@ -40,6 +40,9 @@ void            dozor_simulator_send_to       (DozorSimulator *self,
                                                guint           unit,
                                                double          lat,
                                                double          lon);
+void            dozor_simulator_set_patrol    (DozorSimulator *self,
+                                               guint           unit,
+                                               GArray         *waypoints);
 void            dozor_simulator_release       (DozorSimulator *self,
                                                guint           unit);
 DozorSimState   dozor_simulator_get_state     (DozorSimulator *self,

@@ -19,6 +19,7 @@
 
 #include "dozor-credentials.h"
 #include "dozor-geo.h"
+#include "dozor-geojson.h"
 #include "dozor-store.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -52,6 +53,7 @@ static const char *const incident_types[] = {
   "missing_person", "fraud", "vandalism", "suspicious", "other", NULL
 };
 static const char *const readiness_levels[] = { "normal", "raised", "high", "full", NULL };
+static const char *const zone_kinds[] = { "district", "sector", NULL };
 
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS users ("
@@ -89,6 +91,17 @@ static const char schema[] =
   "  unit_id TEXT NOT NULL, time TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,"
   "  speed REAL, heading REAL, accuracy REAL);"
   "CREATE INDEX IF NOT EXISTS positions_by_unit ON positions (unit_id, time);"
+  /* Retention deletes by age alone. */
+  "CREATE INDEX IF NOT EXISTS positions_by_time ON positions (time);"
+  "CREATE TABLE IF NOT EXISTS zones ("
+  "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+  "  parent_id TEXT REFERENCES zones (id), geometry TEXT NOT NULL, version INTEGER NOT NULL,"
+  "  UNIQUE (parent_id, name));"
+  "CREATE UNIQUE INDEX IF NOT EXISTS one_district_per_name ON zones (name) WHERE parent_id IS NULL;"
+  "CREATE TABLE IF NOT EXISTS routes ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL, zone_id TEXT REFERENCES zones (id),"
+  "  unit_id TEXT REFERENCES units (id), shift_start TEXT, shift_end TEXT,"
+  "  geometry TEXT NOT NULL, version INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "INSERT OR IGNORE INTO state VALUES ('readiness', 'normal');";
 
@@ -116,6 +129,15 @@ static const char schema[] =
 #define DISPATCH_JSON \
   "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'status', status," \
   " 'created_by', created_by, 'created_at', created_at, 'ended_by', ended_by, 'ended_at', ended_at)"
+
+/* Geometry is kept as normalized GeoJSON text (dozor-geojson.c). */
+#define ZONE_JSON \
+  "json_object('id', id, 'kind', kind, 'name', name, 'parent_id', parent_id," \
+  " 'geometry', json(geometry), 'version', version)"
+
+#define ROUTE_JSON \
+  "json_object('id', id, 'name', name, 'zone_id', zone_id, 'unit_id', unit_id," \
+  " 'shift_start', shift_start, 'shift_end', shift_end, 'geometry', json(geometry), 'version', version)"
 
 static void
 dozor_store_finalize (GObject *object)
@@ -831,6 +853,16 @@ dozor_store_snapshot (DozorStore  *self,
       ok = append_rows (self, out, "SELECT " DISPATCH_JSON " FROM dispatches WHERE status = 'active'"
                                    " ORDER BY created_at", error);
     }
+  if (ok)
+    {
+      g_string_append (out, ",\"zones\":");
+      ok = append_rows (self, out, "SELECT " ZONE_JSON " FROM zones ORDER BY kind, name", error);
+    }
+  if (ok)
+    {
+      g_string_append (out, ",\"routes\":");
+      ok = append_rows (self, out, "SELECT " ROUTE_JSON " FROM routes ORDER BY name", error);
+    }
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 
@@ -905,6 +937,122 @@ dozor_store_prune_events (DozorStore  *self,
     }
 
   return (guint) sqlite3_changes (self->db);
+}
+
+static gboolean check_version (DozorStore *self, const char *table, const char *id,
+                               gint64 expected, GError **error);
+
+/**
+ * dozor_store_prune_track:
+ * @self: a #DozorStore
+ * @before: an RFC 3339 UTC time: fixes older than it are deleted
+ * @error: return location for a #GError
+ *
+ * Returns: how many fixes were deleted
+ */
+guint
+dozor_store_prune_track (DozorStore  *self,
+                         const char  *before,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM positions WHERE time < ?1", error);
+
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_text (stmt, 1, before, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return 0;
+    }
+
+  return (guint) sqlite3_changes (self->db);
+}
+
+/**
+ * dozor_store_get_track:
+ * @self: a #DozorStore
+ * @unit_id: the unit
+ * @from: (nullable): RFC 3339 time of the first fix wanted
+ * @to: (nullable): RFC 3339 time of the last fix wanted
+ * @limit: the most fixes to return, the newest ones
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): `{"unit_id": …, "positions": [{lat, lon, time,
+ *   speed, heading, accuracy}, …]}` oldest first, or %NULL with @error set
+ */
+char *
+dozor_store_get_track (DozorStore  *self,
+                       const char  *unit_id,
+                       const char  *from,
+                       const char  *to,
+                       guint        limit,
+                       GError     **error)
+{
+  g_autoptr(GString) out = g_string_new ("{\"unit_id\":");
+  g_autoptr(sqlite3_stmt) quoted = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *from_utc = NULL;
+  g_autofree char *to_utc = NULL;
+  gboolean first = TRUE;
+  int rc;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *text = i == 0 ? from : to;
+      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+      g_autoptr(GDateTime) utc = NULL;
+
+      if (text == NULL)
+        continue;
+      if (time == NULL)
+        {
+          invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
+          return NULL;
+        }
+      utc = g_date_time_to_utc (time);
+      *(i == 0 ? &from_utc : &to_utc) = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+    }
+
+  if (!check_version (self, "units", unit_id, -1, error))
+    return NULL;
+
+  quoted = prepare (self, "SELECT json_quote(?1)", error);
+  stmt = prepare (self,
+                  "SELECT * FROM (SELECT json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ","
+                  " 'time', time, 'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") ","
+                  " 'accuracy', " NUMBER ("accuracy", "%.1f") "), time FROM positions"
+                  " WHERE unit_id = ?1 AND time >= COALESCE(?2, '') AND time <= COALESCE(?3, '9999')"
+                  " ORDER BY time DESC LIMIT ?4) ORDER BY time",
+                  error);
+  if (quoted == NULL || stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (quoted, 1, unit_id, -1, SQLITE_STATIC);
+  sqlite3_step (quoted);
+  g_string_append (out, (const char *) sqlite3_column_text (quoted, 0));
+  g_string_append (out, ",\"positions\":[");
+
+  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, from_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, to_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      first = FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  g_string_append (out, "]}");
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /* --- Commands ---------------------------------------------------------- */
@@ -1048,6 +1196,47 @@ dozor_store_create_unit (DozorStore  *self,
   return finish_unit_change (self, id, "unit.created", error);
 }
 
+static void
+set_not_found (const char  *table,
+               const char  *id,
+               GError     **error)
+{
+  GQuark domain = DOZOR_STORE_ERROR;
+  int code = DOZOR_STORE_ERROR_NOT_FOUND;
+
+  if (g_str_equal (table, "units"))
+    g_set_error (error, domain, code, _("No unit “%s”"), id);
+  else if (g_str_equal (table, "incidents"))
+    g_set_error (error, domain, code, _("No incident “%s”"), id);
+  else if (g_str_equal (table, "zones"))
+    g_set_error (error, domain, code, _("No zone “%s”"), id);
+  else
+    g_set_error (error, domain, code, _("No patrol route “%s”"), id);
+}
+
+static void
+set_stale (const char  *table,
+           long long    version,
+           long long    expected,
+           GError     **error)
+{
+  GQuark domain = DOZOR_STORE_ERROR;
+  int code = DOZOR_STORE_ERROR_STALE;
+
+  if (g_str_equal (table, "units"))
+    g_set_error (error, domain, code, _("The unit has changed meanwhile: it is at version %lld, not %lld"),
+                 version, expected);
+  else if (g_str_equal (table, "incidents"))
+    g_set_error (error, domain, code, _("The incident has changed meanwhile: it is at version %lld, not %lld"),
+                 version, expected);
+  else if (g_str_equal (table, "zones"))
+    g_set_error (error, domain, code, _("The zone has changed meanwhile: it is at version %lld, not %lld"),
+                 version, expected);
+  else
+    g_set_error (error, domain, code, _("The patrol route has changed meanwhile: it is at version %lld, not %lld"),
+                 version, expected);
+}
+
 /* Checks the version the client saw; NOT_FOUND or STALE otherwise. */
 static gboolean
 check_version (DozorStore  *self,
@@ -1058,7 +1247,6 @@ check_version (DozorStore  *self,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT version FROM %s WHERE id = ?1", table);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
-  gboolean is_unit = g_str_equal (table, "units");
   gint64 version;
 
   if (stmt == NULL)
@@ -1067,18 +1255,14 @@ check_version (DozorStore  *self,
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND,
-                   is_unit ? _("No unit “%s”") : _("No incident “%s”"), id);
+      set_not_found (table, id, error);
       return FALSE;
     }
 
   version = sqlite3_column_int64 (stmt, 0);
   if (expected >= 0 && version != expected)
     {
-      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_STALE,
-                   is_unit ? _("The unit has changed meanwhile: it is at version %lld, not %lld")
-                           : _("The incident has changed meanwhile: it is at version %lld, not %lld"),
-                   (long long) version, (long long) expected);
+      set_stale (table, version, expected, error);
       return FALSE;
     }
 
@@ -1581,4 +1765,429 @@ dozor_store_set_readiness (DozorStore  *self,
     return NULL;
 
   return g_steal_pointer (&node);
+}
+
+/* --- Zones and patrol routes ---------------------------------------------- */
+
+static char *
+zone_json (DozorStore *self,
+           const char *id)
+{
+  return entity_json (self, "SELECT " ZONE_JSON " FROM zones WHERE id = ?1", id);
+}
+
+static char *
+route_json (DozorStore *self,
+            const char *id)
+{
+  return entity_json (self, "SELECT " ROUTE_JSON " FROM routes WHERE id = ?1", id);
+}
+
+static JsonNode *
+finish_change (DozorStore  *self,
+               char        *json,
+               const char  *type,
+               const char  *member,
+               GError     **error)
+{
+  g_autofree char *owned = json;
+
+  if (owned == NULL)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
+      return NULL;
+    }
+  if (!append_event (self, type, member, owned, error))
+    return NULL;
+
+  return parse_json (owned);
+}
+
+/* An optional geometry member; @required or not, a present one must be valid. */
+static gboolean
+get_geometry (JsonObject         *object,
+              DozorGeometryKind   kind,
+              gboolean            required,
+              char              **geometry,
+              GError            **error)
+{
+  JsonNode *node = json_object_get_member (object, "geometry");
+  g_autoptr(GError) local_error = NULL;
+
+  *geometry = NULL;
+  if (node == NULL)
+    return required ? invalid (error, "geometry", _("is required")) : TRUE;
+
+  *geometry = dozor_geojson_normalize (node, kind, &local_error);
+  if (*geometry == NULL)
+    return invalid (error, "geometry", local_error->message);
+
+  return TRUE;
+}
+
+/* An optional reference to another entity; JSON null clears it. */
+static gboolean
+get_reference (DozorStore  *self,
+               JsonObject  *object,
+               const char  *field,
+               const char  *table,
+               gboolean    *present,
+               const char **id,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+
+  *present = node != NULL;
+  *id = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!get_text (object, field, TRUE, MAX_NAME, id, error))
+    return FALSE;
+
+  if (!check_version (self, table, *id, -1, error))
+    {
+      g_prefix_error (error, "%s: ", field);
+      if (*error != NULL)
+        (*error)->code = DOZOR_STORE_ERROR_INVALID;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+bind_optional (sqlite3_stmt *stmt,
+               int           index,
+               gboolean      present,
+               const char   *text)
+{
+  /* Absent: ?N stays unbound (NULL) and the flag ?N+1 keeps the old value. */
+  sqlite3_bind_int (stmt, index + 1, present);
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+static void
+name_taken (GError **error)
+{
+  if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                           _("Another zone in the same district has this name"));
+    }
+}
+
+/**
+ * dozor_store_create_zone:
+ * @self: a #DozorStore
+ * @input: kind (district or sector), name, parent_id (a sector's district)
+ *   and geometry (GeoJSON Polygon or MultiPolygon)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the zone, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_create_zone (DozorStore  *self,
+                         JsonObject  *input,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *geometry = NULL;
+  const char *kind, *name, *parent_id;
+  gboolean has_parent;
+
+  if (!get_choice (input, "kind", TRUE, zone_kinds, &kind, error) ||
+      !get_text (input, "name", TRUE, 128, &name, error) ||
+      !get_reference (self, input, "parent_id", "zones", &has_parent, &parent_id, error) ||
+      !get_geometry (input, DOZOR_GEOMETRY_AREA, TRUE, &geometry, error))
+    return NULL;
+
+  if (g_str_equal (kind, "sector") != (parent_id != NULL))
+    {
+      invalid (error, "parent_id", _("a sector needs its district, a district has none"));
+      return NULL;
+    }
+
+  stmt = prepare (self, "INSERT INTO zones (id, kind, name, parent_id, geometry, version)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, 1)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, parent_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, geometry, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    {
+      name_taken (error);
+      return NULL;
+    }
+
+  return finish_change (self, zone_json (self, id), "zone.created", "zone", error);
+}
+
+JsonNode *
+dozor_store_update_zone (DozorStore  *self,
+                         const char  *id,
+                         gint64       expected_version,
+                         JsonObject  *changes,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *geometry = NULL;
+  const char *name;
+
+  if (!get_text (changes, "name", FALSE, 128, &name, error) ||
+      !get_geometry (changes, DOZOR_GEOMETRY_AREA, FALSE, &geometry, error) ||
+      !check_version (self, "zones", id, expected_version, error))
+    return NULL;
+
+  stmt = prepare (self, "UPDATE zones SET name = COALESCE(?2, name), geometry = COALESCE(?3, geometry),"
+                        " version = version + 1 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, geometry, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    {
+      name_taken (error);
+      return NULL;
+    }
+
+  return finish_change (self, zone_json (self, id), "zone.updated", "zone", error);
+}
+
+/* Deletes a zone or route row; the event carries it as it was. */
+static JsonNode *
+delete_entity (DozorStore  *self,
+               const char  *table,
+               const char  *id,
+               gint64       expected_version,
+               char        *before,
+               const char  *event_type,
+               const char  *member,
+               const char  *in_use,
+               GError     **error)
+{
+  g_autofree char *owned = before;
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!check_version (self, table, id, expected_version, error))
+    return NULL;
+
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    {
+      if (in_use != NULL && g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, in_use);
+        }
+      return NULL;
+    }
+
+  return finish_change (self, g_steal_pointer (&owned), event_type, member, error);
+}
+
+JsonNode *
+dozor_store_delete_zone (DozorStore  *self,
+                         const char  *id,
+                         gint64       expected_version,
+                         GError     **error)
+{
+  return delete_entity (self, "zones", id, expected_version, zone_json (self, id), "zone.deleted", "zone",
+                        _("Sectors or patrol routes still lie in this zone"), error);
+}
+
+/* A shift window is both ends or neither, the end after the start. */
+static gboolean
+get_shift (JsonObject  *object,
+           gboolean    *present,
+           char       **start,
+           char       **end,
+           GError     **error)
+{
+  const char *start_text, *end_text;
+  g_autoptr(GDateTime) start_time = NULL;
+  g_autoptr(GDateTime) end_time = NULL;
+
+  *present = json_object_has_member (object, "shift_start") || json_object_has_member (object, "shift_end");
+  *start = *end = NULL;
+  if (!get_text (object, "shift_start", FALSE, 64, &start_text, error) ||
+      !get_text (object, "shift_end", FALSE, 64, &end_text, error))
+    return FALSE;
+
+  if ((start_text == NULL) != (end_text == NULL))
+    return invalid (error, "shift_end", _("a shift needs both its start and its end"));
+  if (start_text == NULL)
+    return TRUE;
+
+  start_time = g_date_time_new_from_iso8601 (start_text, NULL);
+  end_time = g_date_time_new_from_iso8601 (end_text, NULL);
+  if (start_time == NULL || end_time == NULL)
+    return invalid (error, start_time == NULL ? "shift_start" : "shift_end", _("must be an RFC 3339 time"));
+  if (g_date_time_compare (end_time, start_time) <= 0)
+    return invalid (error, "shift_end", _("must come after the shift's start"));
+
+  {
+    g_autoptr(GDateTime) start_utc = g_date_time_to_utc (start_time);
+    g_autoptr(GDateTime) end_utc = g_date_time_to_utc (end_time);
+
+    *start = g_date_time_format (start_utc, "%Y-%m-%dT%H:%M:%SZ");
+    *end = g_date_time_format (end_utc, "%Y-%m-%dT%H:%M:%SZ");
+  }
+  return TRUE;
+}
+
+/**
+ * dozor_store_create_route:
+ * @self: a #DozorStore
+ * @input: name, geometry (GeoJSON LineString), and optional zone_id,
+ *   unit_id, shift_start and shift_end
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the patrol route, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_create_route (DozorStore  *self,
+                          JsonObject  *input,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *geometry = NULL;
+  g_autofree char *shift_start = NULL;
+  g_autofree char *shift_end = NULL;
+  const char *name, *zone_id, *unit_id;
+  gboolean present;
+
+  if (!get_text (input, "name", TRUE, 128, &name, error) ||
+      !get_reference (self, input, "zone_id", "zones", &present, &zone_id, error) ||
+      !get_reference (self, input, "unit_id", "units", &present, &unit_id, error) ||
+      !get_shift (input, &present, &shift_start, &shift_end, error) ||
+      !get_geometry (input, DOZOR_GEOMETRY_LINE, TRUE, &geometry, error))
+    return NULL;
+
+  stmt = prepare (self, "INSERT INTO routes (id, name, zone_id, unit_id, shift_start, shift_end, geometry, version)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, zone_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, shift_start, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, shift_end, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, geometry, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  return finish_change (self, route_json (self, id), "route.created", "route", error);
+}
+
+JsonNode *
+dozor_store_update_route (DozorStore  *self,
+                          const char  *id,
+                          gint64       expected_version,
+                          JsonObject  *changes,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *geometry = NULL;
+  g_autofree char *shift_start = NULL;
+  g_autofree char *shift_end = NULL;
+  const char *name, *zone_id, *unit_id;
+  gboolean has_zone, has_unit, has_shift;
+
+  if (!get_text (changes, "name", FALSE, 128, &name, error) ||
+      !get_reference (self, changes, "zone_id", "zones", &has_zone, &zone_id, error) ||
+      !get_reference (self, changes, "unit_id", "units", &has_unit, &unit_id, error) ||
+      !get_shift (changes, &has_shift, &shift_start, &shift_end, error) ||
+      !get_geometry (changes, DOZOR_GEOMETRY_LINE, FALSE, &geometry, error) ||
+      !check_version (self, "routes", id, expected_version, error))
+    return NULL;
+
+  stmt = prepare (self, "UPDATE routes SET name = COALESCE(?2, name), geometry = COALESCE(?3, geometry),"
+                        " zone_id = CASE WHEN ?5 THEN ?4 ELSE zone_id END,"
+                        " unit_id = CASE WHEN ?7 THEN ?6 ELSE unit_id END,"
+                        " shift_start = CASE WHEN ?9 THEN ?8 ELSE shift_start END,"
+                        " shift_end = CASE WHEN ?9 THEN ?10 ELSE shift_end END,"
+                        " version = version + 1 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, geometry, -1, SQLITE_STATIC);
+  bind_optional (stmt, 4, has_zone, zone_id);
+  bind_optional (stmt, 6, has_unit, unit_id);
+  bind_optional (stmt, 8, has_shift, shift_start);
+  sqlite3_bind_text (stmt, 10, shift_end, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  return finish_change (self, route_json (self, id), "route.updated", "route", error);
+}
+
+JsonNode *
+dozor_store_delete_route (DozorStore  *self,
+                          const char  *id,
+                          gint64       expected_version,
+                          GError     **error)
+{
+  return delete_entity (self, "routes", id, expected_version, route_json (self, id), "route.deleted", "route",
+                        NULL, error);
+}
+
+/**
+ * dozor_store_find_zone:
+ * @self: a #DozorStore
+ * @parent_id: (nullable): the district, or %NULL for a district itself
+ * @name: the zone's name
+ *
+ * Returns: (transfer full) (nullable): the zone's id
+ */
+char *
+dozor_store_find_zone (DozorStore *self,
+                       const char *parent_id,
+                       const char *name)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT id FROM zones WHERE parent_id IS ?1 AND name = ?2", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, parent_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/**
+ * dozor_store_find_route:
+ * @self: a #DozorStore
+ * @name: the patrol route's name
+ *
+ * Returns: (transfer full) (nullable): the id of a route of that name
+ */
+char *
+dozor_store_find_route (DozorStore *self,
+                        const char *name)
+{
+  return entity_json (self, "SELECT id FROM routes WHERE name = ?1 ORDER BY id LIMIT 1", name);
 }

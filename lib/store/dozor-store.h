@@ -106,6 +106,15 @@ GPtrArray  *dozor_store_events_since       (DozorStore   *self,
 guint       dozor_store_prune_events       (DozorStore   *self,
                                             gint64        keep,
                                             GError      **error);
+guint       dozor_store_prune_track        (DozorStore   *self,
+                                            const char   *before,
+                                            GError      **error);
+char       *dozor_store_get_track          (DozorStore   *self,
+                                            const char   *unit_id,
+                                            const char   *from,
+                                            const char   *to,
+                                            guint         limit,
+                                            GError      **error);
 
 GPtrArray  *dozor_store_list_active_dispatches (DozorStore *self,
                                                 GError    **error);
@@ -143,6 +152,35 @@ guint       dozor_store_add_positions      (DozorStore   *self,
 JsonNode   *dozor_store_set_readiness      (DozorStore   *self,
                                             const char   *level,
                                             const char   *by,
+                                            GError      **error);
+JsonNode   *dozor_store_create_zone        (DozorStore   *self,
+                                            JsonObject   *input,
+                                            GError      **error);
+JsonNode   *dozor_store_update_zone        (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            JsonObject   *changes,
+                                            GError      **error);
+JsonNode   *dozor_store_delete_zone        (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            GError      **error);
+char       *dozor_store_find_zone          (DozorStore   *self,
+                                            const char   *parent_id,
+                                            const char   *name);
+char       *dozor_store_find_route         (DozorStore   *self,
+                                            const char   *name);
+JsonNode   *dozor_store_create_route       (DozorStore   *self,
+                                            JsonObject   *input,
+                                            GError      **error);
+JsonNode   *dozor_store_update_route       (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            JsonObject   *changes,
+                                            GError      **error);
+JsonNode   *dozor_store_delete_route       (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
                                             GError      **error);
 
 G_END_DECLS
