@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The board's copy of the situation: a snapshot with its as_of_seq, brought
+ * up to date by applying the stream's events strictly in seq order. An event
+ * seen before is ignored and one that skips a seq is refused, so that a
+ * reconnect that replays or loses events can never apply one twice or build
+ * on a hole: the caller resumes from dozor_situation_get_seq().
+ *
+ * Units are kept flat (DozorUnit) for the map's renderer; everything else
+ * as the JSON the server sent, by kind and id.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "dozor-json.h"
+#include "dozor-situation.h"
+
+struct _DozorSituation
+{
+  GObject parent_instance;
+
+  gint64 seq;
+  char *readiness;
+  GPtrArray *units;        /* DozorUnit, in arrival order */
+  GHashTable *unit_by_id;  /* id → DozorUnit (owned by units) */
+  GHashTable *entities;    /* kind → (id → JsonNode) */
+};
+
+G_DEFINE_FINAL_TYPE (DozorSituation, dozor_situation, G_TYPE_OBJECT)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The snapshot's lists and the event member that carries each kind. */
+static const struct {
+  const char *list;
+  const char *kind;
+} entity_lists[] = {
+  { "incidents", "incident" },
+  { "dispatches", "dispatch" },
+  { "zones", "zone" },
+  { "routes", "route" },
+};
+
+static void
+unit_free (DozorUnit *unit)
+{
+  g_free (unit->id);
+  g_free (unit->call_sign);
+  g_free (unit->status);
+  g_free (unit);
+}
+
+static void
+dozor_situation_finalize (GObject *object)
+{
+  DozorSituation *self = (DozorSituation *)object;
+
+  g_clear_pointer (&self->readiness, g_free);
+  g_clear_pointer (&self->unit_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->units, g_ptr_array_unref);
+  g_clear_pointer (&self->entities, g_hash_table_unref);
+
+  G_OBJECT_CLASS (dozor_situation_parent_class)->finalize (object);
+}
+
+static void
+dozor_situation_class_init (DozorSituationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dozor_situation_finalize;
+
+  /**
+   * DozorSituation::changed:
+   * @situation: the situation
+   * @what: #DozorSituationChange flags
+   *
+   * After a snapshot is loaded or an event applied.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+clear (DozorSituation *self)
+{
+  g_hash_table_remove_all (self->unit_by_id);
+  g_ptr_array_set_size (self->units, 0);
+  g_hash_table_remove_all (self->entities);
+  for (guint i = 0; i < G_N_ELEMENTS (entity_lists); i++)
+    g_hash_table_insert (self->entities, (gpointer) entity_lists[i].kind,
+                         g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) json_node_unref));
+}
+
+static void
+dozor_situation_init (DozorSituation *self)
+{
+  self->readiness = g_strdup ("normal");
+  self->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
+  self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->entities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+  clear (self);
+}
+
+DozorSituation *
+dozor_situation_new (void)
+{
+  return g_object_new (DOZOR_TYPE_SITUATION, NULL);
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static double
+number_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  GType type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return NAN;
+  return json_node_get_double (node);
+}
+
+/* Creates or updates the flat copy of a unit; FALSE if it is not one. */
+static gboolean
+put_unit (DozorSituation *self,
+          JsonObject     *object)
+{
+  const char *id = string_member (object, "id");
+  const char *call_sign = string_member (object, "call_sign");
+  const char *status = string_member (object, "status");
+  JsonNode *position = json_object_get_member (object, "position");
+  DozorUnit *unit;
+
+  if (id == NULL || call_sign == NULL || status == NULL)
+    return FALSE;
+
+  unit = g_hash_table_lookup (self->unit_by_id, id);
+  if (unit == NULL)
+    {
+      unit = g_new0 (DozorUnit, 1);
+      unit->id = g_strdup (id);
+      g_ptr_array_add (self->units, unit);
+      g_hash_table_insert (self->unit_by_id, unit->id, unit);
+    }
+
+  g_free (unit->call_sign);
+  unit->call_sign = g_strdup (call_sign);
+  g_free (unit->status);
+  unit->status = g_strdup (status);
+  unit->version = (gint64) number_member (object, "version");
+
+  unit->has_fix = FALSE;
+  if (position != NULL && JSON_NODE_HOLDS_OBJECT (position))
+    {
+      JsonObject *fix = json_node_get_object (position);
+      const char *time = string_member (fix, "time");
+      g_autoptr(GDateTime) parsed = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
+      double lat = number_member (fix, "lat"), lon = number_member (fix, "lon");
+
+      if (parsed != NULL && isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
+        {
+          unit->has_fix = TRUE;
+          unit->lat = lat;
+          unit->lon = lon;
+          unit->heading = number_member (fix, "heading");
+          unit->speed = number_member (fix, "speed");
+          unit->fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+put_entity (DozorSituation *self,
+            const char     *kind,
+            JsonNode       *node,
+            gboolean        keep)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, kind);
+  const char *id;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node) || (id = string_member (json_node_get_object (node), "id")) == NULL)
+    return FALSE;
+
+  if (keep)
+    g_hash_table_insert (table, g_strdup (id), json_node_copy (node));
+  else
+    g_hash_table_remove (table, id);
+  return TRUE;
+}
+
+/**
+ * dozor_situation_load_snapshot:
+ * @self: a #DozorSituation
+ * @snapshot: the answer of GET /snapshot
+ * @error: return location for a #GError
+ *
+ * Replaces everything with the snapshot, as of its `as_of_seq`.
+ *
+ * Returns: %FALSE if it is not a snapshot (then nothing changed)
+ */
+gboolean
+dozor_situation_load_snapshot (DozorSituation  *self,
+                               JsonNode        *snapshot,
+                               GError         **error)
+{
+  JsonObject *object;
+  JsonNode *readiness;
+  double seq;
+
+  if (snapshot == NULL || !JSON_NODE_HOLDS_OBJECT (snapshot) ||
+      !isfinite (seq = number_member (json_node_get_object (snapshot), "as_of_seq")) || seq < 0 ||
+      !json_object_has_member (json_node_get_object (snapshot), "units"))
+    {
+      g_set_error_literal (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
+                           _("The server's snapshot is not one this board understands"));
+      return FALSE;
+    }
+
+  object = json_node_get_object (snapshot);
+  clear (self);
+  self->seq = (gint64) seq;
+
+  readiness = json_object_get_member (object, "readiness");
+  if (readiness != NULL && JSON_NODE_HOLDS_OBJECT (readiness) &&
+      string_member (json_node_get_object (readiness), "level") != NULL)
+    {
+      g_free (self->readiness);
+      self->readiness = g_strdup (string_member (json_node_get_object (readiness), "level"));
+    }
+
+  {
+    JsonNode *units = json_object_get_member (object, "units");
+
+    if (units != NULL && JSON_NODE_HOLDS_ARRAY (units))
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (units)); i++)
+        {
+          JsonNode *unit = json_array_get_element (json_node_get_array (units), i);
+
+          if (JSON_NODE_HOLDS_OBJECT (unit))
+            put_unit (self, json_node_get_object (unit));
+        }
+  }
+
+  for (guint l = 0; l < G_N_ELEMENTS (entity_lists); l++)
+    {
+      JsonNode *list = json_object_get_member (object, entity_lists[l].list);
+
+      if (list != NULL && JSON_NODE_HOLDS_ARRAY (list))
+        for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+          put_entity (self, entity_lists[l].kind, json_array_get_element (json_node_get_array (list), i), TRUE);
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, (guint) DOZOR_SITUATION_ALL);
+  return TRUE;
+}
+
+/* Applies one event's change; returns what changed, or 0 if not understood. */
+static guint
+apply (DozorSituation *self,
+       JsonObject     *event,
+       const char     *type)
+{
+  g_auto(GStrv) parts = g_strsplit (type, ".", 2);
+  JsonNode *body;
+
+  if (g_strv_length (parts) != 2)
+    return 0;
+
+  body = json_object_get_member (event, parts[0]);
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return 0;
+
+  if (g_str_equal (parts[0], "unit"))
+    return put_unit (self, json_node_get_object (body)) ? DOZOR_SITUATION_UNITS : 0;
+
+  if (g_str_equal (parts[0], "readiness"))
+    {
+      const char *level = string_member (json_node_get_object (body), "level");
+
+      if (level == NULL)
+        return 0;
+      g_free (self->readiness);
+      self->readiness = g_strdup (level);
+      return DOZOR_SITUATION_READINESS;
+    }
+
+  if (g_str_equal (parts[0], "incident"))
+    {
+      /* The board shows open incidents, as the snapshot has them. */
+      gboolean open = g_strcmp0 (string_member (json_node_get_object (body), "status"), "closed") != 0;
+
+      return put_entity (self, "incident", body, open) ? DOZOR_SITUATION_INCIDENTS : 0;
+    }
+
+  if (g_str_equal (parts[0], "dispatch"))
+    {
+      gboolean active = g_strcmp0 (string_member (json_node_get_object (body), "status"), "active") == 0;
+
+      return put_entity (self, "dispatch", body, active) ? DOZOR_SITUATION_INCIDENTS : 0;
+    }
+
+  if (g_str_equal (parts[0], "zone") || g_str_equal (parts[0], "route"))
+    return put_entity (self, parts[0], body, !g_str_equal (parts[1], "deleted")) ? DOZOR_SITUATION_AREAS : 0;
+
+  return 0;
+}
+
+/**
+ * dozor_situation_apply_event:
+ * @self: a #DozorSituation
+ * @event: one event from the stream
+ *
+ * Returns: whether it was applied, and if not, why
+ */
+DozorApplyResult
+dozor_situation_apply_event (DozorSituation *self,
+                             JsonNode       *event)
+{
+  JsonObject *object;
+  const char *type;
+  double seq;
+  guint changed;
+
+  if (event == NULL || !JSON_NODE_HOLDS_OBJECT (event))
+    return DOZOR_APPLY_INVALID;
+
+  object = json_node_get_object (event);
+  type = string_member (object, "type");
+  seq = number_member (object, "seq");
+  if (type == NULL || !isfinite (seq) || seq != floor (seq))
+    return DOZOR_APPLY_INVALID;
+
+  if ((gint64) seq <= self->seq)
+    return DOZOR_APPLY_DUPLICATE;
+  if ((gint64) seq > self->seq + 1)
+    return DOZOR_APPLY_GAP;
+
+  /* An event of a kind this board does not know still takes its seq, so
+   * that a newer server does not stall an older board. */
+  self->seq = (gint64) seq;
+  changed = apply (self, object, type);
+  if (changed == 0)
+    {
+      g_debug ("Event %" G_GINT64_FORMAT " (%s) has nothing this board shows", self->seq, type);
+      return DOZOR_APPLY_INVALID;
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, changed);
+  return DOZOR_APPLY_APPLIED;
+}
+
+gint64
+dozor_situation_get_seq (DozorSituation *self)
+{
+  return self->seq;
+}
+
+const char *
+dozor_situation_get_readiness (DozorSituation *self)
+{
+  return self->readiness;
+}
+
+/**
+ * dozor_situation_get_units:
+ * @self: a #DozorSituation
+ *
+ * Returns: (transfer none) (element-type DozorUnit): every unit
+ */
+GPtrArray *
+dozor_situation_get_units (DozorSituation *self)
+{
+  return self->units;
+}
+
+/**
+ * dozor_situation_get_unit:
+ * @self: a #DozorSituation
+ * @id: a unit's id
+ *
+ * Returns: (transfer none) (nullable): the unit
+ */
+DozorUnit *
+dozor_situation_get_unit (DozorSituation *self,
+                          const char     *id)
+{
+  return g_hash_table_lookup (self->unit_by_id, id);
+}
+
+/**
+ * dozor_situation_get_entities:
+ * @self: a #DozorSituation
+ * @kind: incident, dispatch, zone or route
+ *
+ * Returns: (transfer container) (element-type JsonNode): the open
+ *   incidents, active dispatches, zones or routes, in no order
+ */
+GList *
+dozor_situation_get_entities (DozorSituation *self,
+                              const char     *kind)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, kind);
+
+  return table != NULL ? g_hash_table_get_values (table) : NULL;
+}
+
+/**
+ * dozor_situation_get_entity:
+ * @self: a #DozorSituation
+ * @kind: incident, dispatch, zone or route
+ * @id: its id
+ *
+ * Returns: (transfer none) (nullable): the entity
+ */
+JsonObject *
+dozor_situation_get_entity (DozorSituation *self,
+                            const char     *kind,
+                            const char     *id)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, kind);
+  JsonNode *node = table != NULL ? g_hash_table_lookup (table, id) : NULL;
+
+  return node != NULL ? json_node_get_object (node) : NULL;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * DozorUnit:
+ * @id: the unit's id
+ * @call_sign: its call sign
+ * @status: available, dispatched, en_route, on_scene, busy, off_duty
+ * @has_fix: whether it has reported a position yet
+ * @lat: last fix
+ * @lon: last fix
+ * @heading: degrees from north, or NAN
+ * @speed: m/s, or NAN
+ * @fix_time: when the fix was taken, Unix microseconds
+ * @version: the entity's version
+ *
+ * What the board keeps of a unit, flat, for drawing thousands per frame.
+ */
+typedef struct
+{
+  char *id;
+  char *call_sign;
+  char *status;
+  gboolean has_fix;
+  double lat;
+  double lon;
+  double heading;
+  double speed;
+  gint64 fix_time;
+  gint64 version;
+} DozorUnit;
+
+/**
+ * DozorApplyResult:
+ * @DOZOR_APPLY_APPLIED: the event was the next one and is applied
+ * @DOZOR_APPLY_DUPLICATE: seen already (seq not above the situation's); ignored
+ * @DOZOR_APPLY_GAP: events are missing before it; not applied, resume
+ * @DOZOR_APPLY_INVALID: not an event this board understands; skipped
+ */
+typedef enum
+{
+  DOZOR_APPLY_APPLIED,
+  DOZOR_APPLY_DUPLICATE,
+  DOZOR_APPLY_GAP,
+  DOZOR_APPLY_INVALID,
+} DozorApplyResult;
+
+/**
+ * DozorSituationChange:
+ * @DOZOR_SITUATION_UNITS: units moved or changed
+ * @DOZOR_SITUATION_INCIDENTS: incidents or dispatches changed
+ * @DOZOR_SITUATION_AREAS: zones or patrol routes changed
+ * @DOZOR_SITUATION_READINESS: the degree of readiness changed
+ */
+typedef enum
+{
+  DOZOR_SITUATION_UNITS = 1 << 0,
+  DOZOR_SITUATION_INCIDENTS = 1 << 1,
+  DOZOR_SITUATION_AREAS = 1 << 2,
+  DOZOR_SITUATION_READINESS = 1 << 3,
+} DozorSituationChange;
+
+#define DOZOR_SITUATION_ALL (DOZOR_SITUATION_UNITS | DOZOR_SITUATION_INCIDENTS | \
+                             DOZOR_SITUATION_AREAS | DOZOR_SITUATION_READINESS)
+
+#define DOZOR_TYPE_SITUATION (dozor_situation_get_type ())
+G_DECLARE_FINAL_TYPE (DozorSituation, dozor_situation, DOZOR, SITUATION, GObject)
+
+DozorSituation  *dozor_situation_new             (void);
+gboolean         dozor_situation_load_snapshot   (DozorSituation *self,
+                                                  JsonNode       *snapshot,
+                                                  GError        **error);
+DozorApplyResult dozor_situation_apply_event     (DozorSituation *self,
+                                                  JsonNode       *event);
+gint64           dozor_situation_get_seq         (DozorSituation *self);
+const char      *dozor_situation_get_readiness   (DozorSituation *self);
+GPtrArray       *dozor_situation_get_units       (DozorSituation *self);
+DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
+                                                  const char     *id);
+GList           *dozor_situation_get_entities    (DozorSituation *self,
+                                                  const char     *kind);
+JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
+                                                  const char     *kind,
+                                                  const char     *id);
+
+G_END_DECLS

@@ -1,0 +1,706 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The board's link to dozord (docs/api.md): log in, load the snapshot, then
+ * follow the stream from the snapshot's as_of_seq, applying events to a
+ * DozorSituation strictly in order. Whatever goes wrong — a dropped socket,
+ * a silent one (no heartbeat for 15 s), a gap in the seqs, a restarted
+ * server — ends in the same place: drop the link and resume from the last
+ * applied seq after a capped, jittered backoff; a reset (the server no
+ * longer has our seq) loads a new snapshot first. So no event is lost or
+ * applied twice, whatever the network does.
+ *
+ * The snapshot can be megabytes: it is parsed in a worker thread.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "dozor-json.h"
+#include "dozor-sync-client.h"
+
+/* A snapshot of 5,000 units and the city's zones is a few MiB. */
+#define MAX_SNAPSHOT_BYTES (64 * 1024 * 1024)
+/* Events are small; a zone's geometry is the largest, under the 1 MiB
+ * request cap. libsoup's default (128 KiB) would close the socket on one;
+ * 0 would mean no limit at all. */
+#define MAX_EVENT_BYTES (2 * 1024 * 1024)
+
+struct _DozorSyncClient
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  char *base_url;
+  DozorSituation *situation;
+  char *username;
+  char *password;
+  char *token;
+  char *role;
+  char *last_error;
+  DozorSyncState state;
+  gboolean running;
+  gboolean have_snapshot;
+
+  GCancellable *cancellable;
+  SoupWebsocketConnection *conn;
+  guint retry_id;
+  guint watchdog_id;
+  guint attempts;
+  gint64 last_heard; /* monotonic µs */
+  GRand *rand;
+};
+
+G_DEFINE_FINAL_TYPE (DozorSyncClient, dozor_sync_client, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void connect_step (DozorSyncClient *self);
+
+static void
+drop_stream (DozorSyncClient *self)
+{
+  if (self->conn == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&self->conn);
+}
+
+static void
+dozor_sync_client_dispose (GObject *object)
+{
+  DozorSyncClient *self = (DozorSyncClient *)object;
+
+  dozor_sync_client_stop (self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->situation);
+
+  G_OBJECT_CLASS (dozor_sync_client_parent_class)->dispose (object);
+}
+
+static void
+dozor_sync_client_finalize (GObject *object)
+{
+  DozorSyncClient *self = (DozorSyncClient *)object;
+
+  g_free (self->base_url);
+  g_free (self->username);
+  g_free (self->password);
+  g_free (self->token);
+  g_free (self->role);
+  g_free (self->last_error);
+  g_rand_free (self->rand);
+
+  G_OBJECT_CLASS (dozor_sync_client_parent_class)->finalize (object);
+}
+
+static void
+dozor_sync_client_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  DozorSyncClient *self = DOZOR_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_uint (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_sync_client_class_init (DozorSyncClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dozor_sync_client_dispose;
+  object_class->finalize = dozor_sync_client_finalize;
+  object_class->get_property = dozor_sync_client_get_property;
+
+  /* A #DozorSyncState. */
+  properties[PROP_STATE] = g_param_spec_uint ("state", NULL, NULL, DOZOR_SYNC_OFFLINE, DOZOR_SYNC_RECONNECTING,
+                                              DOZOR_SYNC_OFFLINE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dozor_sync_client_init (DozorSyncClient *self)
+{
+  self->rand = g_rand_new ();
+}
+
+/**
+ * dozor_sync_client_new:
+ * @backend_url: where dozord answers, such as http://127.0.0.1:8470
+ * @situation: the situation to keep up to date
+ *
+ * Returns: (transfer full): a client; set credentials, then start it
+ */
+DozorSyncClient *
+dozor_sync_client_new (const char     *backend_url,
+                       DozorSituation *situation)
+{
+  DozorSyncClient *self = g_object_new (DOZOR_TYPE_SYNC_CLIENT, NULL);
+
+  self->base_url = g_strdup (backend_url);
+  if (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+  self->situation = g_object_ref (situation);
+  self->session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60,
+                                                 "user-agent", "dozor/" PACKAGE_VERSION " ", NULL);
+  return self;
+}
+
+void
+dozor_sync_client_set_credentials (DozorSyncClient *self,
+                                   const char      *username,
+                                   const char      *password)
+{
+  g_free (self->username);
+  self->username = g_strdup (username);
+  g_free (self->password);
+  self->password = g_strdup (password);
+  g_clear_pointer (&self->token, g_free);
+}
+
+static void
+set_state (DozorSyncClient *self,
+           DozorSyncState   state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_error (DozorSyncClient *self,
+           const char      *message)
+{
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_debug ("Sync: %s", message);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  DozorSyncClient *self = user_data;
+
+  self->retry_id = 0;
+  connect_step (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tries again after 0.5 s, 1 s, 2 s … up to 30 s, each delay shortened by
+ * up to half at random, so that twenty boards do not knock at once after a
+ * server restart. */
+static void
+schedule_retry (DozorSyncClient *self,
+                gboolean         at_once)
+{
+  guint delay;
+
+  drop_stream (self);
+  if (!self->running || self->retry_id != 0)
+    return;
+
+  delay = at_once ? 0 : MIN (DOZOR_SYNC_MAX_RETRY_MS, DOZOR_SYNC_FIRST_RETRY_MS << MIN (self->attempts, 16));
+  delay -= (guint) g_rand_int_range (self->rand, 0, (gint32) delay / 2 + 1);
+  self->attempts++;
+  set_state (self, DOZOR_SYNC_RECONNECTING);
+  self->retry_id = g_timeout_add (delay, retry_cb, self);
+}
+
+static SoupMessage *
+api_message (DozorSyncClient *self,
+             const char      *method,
+             const char      *path)
+{
+  g_autofree char *url = g_strconcat (self->base_url, "/api/v1/", path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg != NULL && self->token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+    }
+  return msg;
+}
+
+/* --- Stream ---------------------------------------------------------------- */
+
+static void
+message_cb (SoupWebsocketConnection *conn,
+            gint                     data_type,
+            GBytes                  *message,
+            DozorSyncClient         *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *type;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  self->last_heard = g_get_monotonic_time ();
+  node = dozor_json_parse (data, length, MAX_EVENT_BYTES, &error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_error (self, error != NULL ? error->message : _("The server sent something that is not an event"));
+      return;
+    }
+
+  object = json_node_get_object (node);
+  type = json_object_get_string_member_with_default (object, "type", "");
+
+  if (g_str_equal (type, "heartbeat"))
+    {
+      set_state (self, DOZOR_SYNC_LIVE);
+      self->attempts = 0;
+      /* Events come before the heartbeat that counts them: a higher seq
+       * here means some never arrived. */
+      if (json_object_get_int_member_with_default (object, "seq", 0) > dozor_situation_get_seq (self->situation))
+        {
+          set_error (self, _("Events went missing; catching up"));
+          schedule_retry (self, TRUE);
+        }
+      return;
+    }
+
+  if (g_str_equal (type, "reset"))
+    {
+      self->have_snapshot = FALSE;
+      schedule_retry (self, TRUE);
+      return;
+    }
+
+  if (dozor_situation_apply_event (self->situation, node) == DOZOR_APPLY_GAP)
+    {
+      set_error (self, _("Events went missing; catching up"));
+      schedule_retry (self, TRUE);
+    }
+}
+
+static void
+closed_cb (SoupWebsocketConnection *conn,
+           DozorSyncClient         *self)
+{
+  /* 4401: the token expired or the server forgot it; log in again. */
+  if (soup_websocket_connection_get_close_code (conn) == 4401)
+    g_clear_pointer (&self->token, g_free);
+
+  set_error (self, _("The connection to the server was closed"));
+  schedule_retry (self, FALSE);
+}
+
+static void
+stream_connected_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  DozorSyncClient *self = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+
+  if (conn == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_error (self, error->message);
+          schedule_retry (self, FALSE);
+        }
+      return;
+    }
+
+  self->conn = conn;
+  self->last_heard = g_get_monotonic_time ();
+  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_EVENT_BYTES);
+  g_signal_connect (conn, "message", G_CALLBACK (message_cb), self);
+  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), self);
+}
+
+static void
+open_stream (DozorSyncClient *self)
+{
+  g_autofree char *path = g_strdup_printf ("stream?since=%" G_GINT64_FORMAT,
+                                           dozor_situation_get_seq (self->situation));
+  g_autoptr(SoupMessage) msg = api_message (self, "GET", path);
+
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->cancellable, stream_connected_cb, self);
+}
+
+/* A silent socket may be dead without closing: after three missed
+ * heartbeats, drop it and resume. */
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  DozorSyncClient *self = user_data;
+
+  if (self->conn != NULL &&
+      g_get_monotonic_time () - self->last_heard > DOZOR_SYNC_DEAD_AFTER_SECONDS * G_USEC_PER_SEC)
+    {
+      set_error (self, _("No word from the server for 15 seconds"));
+      schedule_retry (self, FALSE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- Snapshot -------------------------------------------------------------- */
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  GError *error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  JsonNode *node = dozor_json_parse (data, length, MAX_SNAPSHOT_BYTES, &error);
+
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+snapshot_parsed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  DozorSyncClient *self = DOZOR_SYNC_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) snapshot = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (snapshot == NULL || !dozor_situation_load_snapshot (self->situation, snapshot, &error))
+    {
+      set_error (self, error->message);
+      schedule_retry (self, FALSE);
+      return;
+    }
+
+  self->have_snapshot = TRUE;
+  open_stream (self);
+}
+
+/* Common ending of a REST call: the body, or NULL after arranging what to
+ * do about the failure. */
+static GBytes *
+finish_call (DozorSyncClient *self,
+             SoupSession     *session,
+             GAsyncResult    *result,
+             SoupMessage     *msg)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = soup_session_send_and_read_finish (session, result, &error);
+  guint status;
+
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_error (self, error->message);
+          schedule_retry (self, FALSE);
+        }
+      return NULL;
+    }
+
+  status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_OK)
+    return bytes;
+
+  g_bytes_unref (bytes);
+  if (status == SOUP_STATUS_UNAUTHORIZED && self->token != NULL)
+    {
+      /* The token expired: log in again at once. */
+      g_clear_pointer (&self->token, g_free);
+      schedule_retry (self, TRUE);
+    }
+  else if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      /* Trying again will not make a wrong password right. */
+      set_error (self, _("The server refused the user name or password"));
+      drop_stream (self);
+      set_state (self, DOZOR_SYNC_OFFLINE);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("The server answered %u %s"), status,
+                                                  soup_message_get_reason_phrase (msg));
+
+      set_error (self, message);
+      schedule_retry (self, FALSE);
+    }
+  return NULL;
+}
+
+static void
+snapshot_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DozorSyncClient *self = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = finish_call (self, SOUP_SESSION (source), result, msg);
+  g_autoptr(GTask) task = NULL;
+
+  if (bytes == NULL)
+    return;
+
+  task = g_task_new (self, self->cancellable, snapshot_parsed_cb, NULL);
+  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, parse_in_thread);
+}
+
+/* --- Login ----------------------------------------------------------------- */
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  DozorSyncClient *self = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = finish_call (self, SOUP_SESSION (source), result, msg);
+  g_autoptr(JsonNode) answer = NULL;
+  const char *token, *role;
+  gsize length;
+  const char *data;
+
+  if (bytes == NULL)
+    return;
+
+  data = g_bytes_get_data (bytes, &length);
+  answer = dozor_json_parse (data, length, 64 * 1024, NULL);
+  token = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+            ? json_object_get_string_member_with_default (json_node_get_object (answer), "token", NULL) : NULL;
+  role = token != NULL ? json_object_get_string_member_with_default (json_node_get_object (answer), "role", "")
+                       : NULL;
+  if (token == NULL)
+    {
+      set_error (self, _("The server's answer to the login is not one this board understands"));
+      schedule_retry (self, FALSE);
+      return;
+    }
+
+  self->token = g_strdup (token);
+  g_free (self->role);
+  self->role = g_strdup (role);
+  connect_step (self);
+}
+
+static void
+login (DozorSyncClient *self)
+{
+  g_autoptr(SoupMessage) msg = api_message (self, "POST", "session");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, self->username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, self->password);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+  bytes = g_bytes_new (text, strlen (text));
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable, login_cb, self);
+}
+
+/* The next thing the link needs: a token, a snapshot, or the stream. */
+static void
+connect_step (DozorSyncClient *self)
+{
+  if (!self->running)
+    return;
+
+  if (self->state != DOZOR_SYNC_RECONNECTING)
+    set_state (self, DOZOR_SYNC_CONNECTING);
+
+  if (self->token == NULL)
+    {
+      g_autoptr(SoupMessage) probe = api_message (self, "GET", "health");
+
+      if (probe == NULL)
+        {
+          set_error (self, _("The backend address is not a valid URL"));
+          set_state (self, DOZOR_SYNC_OFFLINE);
+          return;
+        }
+      login (self);
+    }
+  else if (!self->have_snapshot)
+    {
+      g_autoptr(SoupMessage) msg = api_message (self, "GET", "snapshot");
+
+      soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                        snapshot_cb, self);
+    }
+  else
+    {
+      open_stream (self);
+    }
+}
+
+/**
+ * dozor_sync_client_start:
+ * @self: a #DozorSyncClient
+ *
+ * Logs in and keeps the situation live until stopped.
+ */
+void
+dozor_sync_client_start (DozorSyncClient *self)
+{
+  g_return_if_fail (self->username != NULL && self->password != NULL);
+
+  if (self->running)
+    return;
+
+  self->running = TRUE;
+  self->attempts = 0;
+  self->cancellable = g_cancellable_new ();
+  self->watchdog_id = g_timeout_add_seconds (1, watchdog_cb, self);
+  connect_step (self);
+}
+
+void
+dozor_sync_client_stop (DozorSyncClient *self)
+{
+  self->running = FALSE;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  drop_stream (self);
+  set_state (self, DOZOR_SYNC_OFFLINE);
+}
+
+DozorSyncState
+dozor_sync_client_get_state (DozorSyncClient *self)
+{
+  return self->state;
+}
+
+/**
+ * dozor_sync_client_get_last_error:
+ * @self: a #DozorSyncClient
+ *
+ * Returns: (nullable): why the link last failed, for the user
+ */
+const char *
+dozor_sync_client_get_last_error (DozorSyncClient *self)
+{
+  return self->last_error;
+}
+
+/**
+ * dozor_sync_client_get_role:
+ * @self: a #DozorSyncClient
+ *
+ * Returns: (nullable): the role the server gave at login
+ */
+const char *
+dozor_sync_client_get_role (DozorSyncClient *self)
+{
+  return self->role;
+}
+
+/**
+ * dozor_sync_client_get_last_heard:
+ * @self: a #DozorSyncClient
+ *
+ * Returns: the monotonic time (µs) of the last message from the stream, 0
+ *   if none yet
+ */
+gint64
+dozor_sync_client_get_last_heard (DozorSyncClient *self)
+{
+  return self->last_heard;
+}
+
+/**
+ * dozor_read_credentials:
+ * @path: a file: the user name on the first line, the password on the second
+ * @username: (out): the user name
+ * @password: (out): the password
+ * @error: return location for a #GError
+ *
+ * The file must be readable by its owner only, as ssh insists for keys.
+ *
+ * Returns: %TRUE if both were read
+ */
+gboolean
+dozor_read_credentials (const char  *path,
+                        char       **username,
+                        char       **password,
+                        GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GStatBuf buf;
+  gsize length;
+
+  if (g_stat (path, &buf) == 0 && (buf.st_mode & 077) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   _("The credentials file “%s” can be read by others; make it private (chmod 600)"), path);
+      return FALSE;
+    }
+
+  if (!g_file_get_contents (path, &text, &length, error))
+    return FALSE;
+
+  lines = g_strsplit (text, "\n", 3);
+  if (length > 4096 || g_strv_length (lines) < 2 || !g_utf8_validate (text, (gssize) length, NULL))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("The credentials file “%s” must hold the user name on its first line and the password on its second"),
+                   path);
+      return FALSE;
+    }
+
+  g_strchomp (lines[0]);
+  g_strchomp (lines[1]);
+  if (*lines[0] == '\0' || *lines[1] == '\0')
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("The credentials file “%s” must hold the user name on its first line and the password on its second"),
+                   path);
+      return FALSE;
+    }
+
+  *username = g_strdup (lines[0]);
+  *password = g_strdup (lines[1]);
+  return TRUE;
+}
