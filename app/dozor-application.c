@@ -8,6 +8,7 @@
 #include "dozor-application.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
+#include "dozor-sync-client.h"
 #include "dozor-window.h"
 
 /* Exit status for a command line that cannot be obeyed, as sysexits' EX_USAGE
@@ -26,6 +27,12 @@ struct _DozorApplication
   gboolean have_zoom;
   double zoom;
   gboolean fullscreen;
+
+  char *backend_url;
+  char *username;
+  char *password;
+  DozorSituation *situation;
+  DozorSyncClient *sync;
 };
 
 G_DEFINE_FINAL_TYPE (DozorApplication, dozor_application, ADW_TYPE_APPLICATION)
@@ -77,6 +84,48 @@ parse_center (const char *text,
          dozor_geo_is_valid_lat_lon (*lat, *lon);
 }
 
+/* --backend URL --credentials FILE: a wall or workstation started by a
+ * service unit logs in with no clicks. */
+static gboolean
+parse_backend (DozorApplication *self,
+               GVariantDict     *options)
+{
+  const char *backend = NULL;
+  const char *credentials = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_lookup (options, "backend", "&s", &backend);
+  g_variant_dict_lookup (options, "credentials", "^&ay", &credentials);
+  if (backend == NULL && credentials == NULL)
+    return TRUE;
+
+  if (backend != NULL)
+    uri = g_uri_parse (backend, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    {
+      g_printerr (_("dozor: --backend takes the server's http:// or https:// address, such as http://127.0.0.1:8470, not “%s”\n"),
+                  backend != NULL ? backend : "");
+      return FALSE;
+    }
+
+  if (credentials == NULL)
+    {
+      g_printerr (_("dozor: --backend needs --credentials FILE with the user name and password\n"));
+      return FALSE;
+    }
+
+  if (!dozor_read_credentials (credentials, &self->username, &self->password, &error))
+    {
+      g_printerr ("dozor: %s\n", error->message);
+      return FALSE;
+    }
+
+  self->backend_url = g_strdup (backend);
+  return TRUE;
+}
+
 static int
 dozor_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
@@ -115,6 +164,9 @@ dozor_application_handle_local_options (GApplication *app,
 
   self->fullscreen = g_variant_dict_contains (options, "fullscreen");
 
+  if (!parse_backend (self, options))
+    return EXIT_BAD_USAGE;
+
   return -1;
 }
 
@@ -135,6 +187,15 @@ dozor_application_activate (GApplication *app)
                                  self->have_zoom ? self->zoom : NAN);
       if (self->fullscreen)
         gtk_window_fullscreen (GTK_WINDOW (board));
+
+      if (self->backend_url != NULL && self->sync == NULL)
+        {
+          self->situation = dozor_situation_new ();
+          self->sync = dozor_sync_client_new (self->backend_url, self->situation);
+          dozor_sync_client_set_credentials (self->sync, self->username, self->password);
+          dozor_window_follow (board, self->sync, self->situation);
+          dozor_sync_client_start (self->sync);
+        }
 
       window = GTK_WINDOW (board);
     }
@@ -202,6 +263,11 @@ dozor_application_dispose (GObject *object)
   DozorApplication *self = (DozorApplication *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->situation);
+  g_clear_pointer (&self->backend_url, g_free);
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->password, g_free);
 
   G_OBJECT_CLASS (dozor_application_parent_class)->dispose (object);
 }
@@ -298,6 +364,10 @@ static const GOptionEntry option_entries[] = {
     N_("Open the map centred on this place"), N_("LAT,LON") },
   { "zoom", 'z', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Open the map at this zoom level (0–19)"), N_("ZOOM") },
+  { "backend", 'b', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Follow the situation on this dozord server"), N_("URL") },
+  { "credentials", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Log in with the user name and password in this file (two lines, readable by its owner only)"), N_("FILE") },
   { "fullscreen", 'f', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Start in full screen, as on a video wall"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,

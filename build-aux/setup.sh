@@ -44,7 +44,7 @@ build() {
 }
 
 # The demo: dozord with the Almaty scenario on 127.0.0.1:8470, its users made
-# with the password in data/demo/password, then the board.
+# with the password in data/demo/password, then the board following it.
 run_demo() {
   local demo="$build/demo" user pid status=0
   if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
@@ -65,8 +65,12 @@ run_demo() {
   # Expanded now: $pid is local and gone by the time the shell exits.
   trap "kill $pid 2>/dev/null" EXIT
 
-  say "Starting the board"
-  meson devenv -C "$build" "$build/app/dozor" "$@" || status=$?
+  # The board logs in as the demo supervisor; the file stays private.
+  (umask 077 && printf 'supervisor\n%s\n' "$(head -n 1 "$root/data/demo/password")" >"$demo/credentials")
+
+  say "Starting the board, following http://127.0.0.1:8470 as supervisor"
+  meson devenv -C "$build" "$build/app/dozor" --backend http://127.0.0.1:8470 \
+    --credentials "$demo/credentials" "$@" || status=$?
   return "$status"
 }
 

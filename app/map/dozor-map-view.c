@@ -17,6 +17,7 @@
 #include "dozor-map-view.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
+#include "dozor-unit-layer.h"
 
 /* Must match the TileSource enum in the GSettings schema. */
 enum {
@@ -37,6 +38,7 @@ struct _DozorMapView
   GtkWidget parent_instance;
 
   ShumateSimpleMap *simple_map;
+  DozorUnitLayer *unit_layer; /* owned by the map */
 
   GSettings *settings;
   DozorBasemap *basemap;
@@ -442,4 +444,21 @@ dozor_map_view_save_state (DozorMapView *self)
                   shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
                   shumate_location_get_longitude (SHUMATE_LOCATION (viewport)));
   g_settings_set_double (self->settings, "map-zoom", shumate_viewport_get_zoom_level (viewport));
+}
+
+/**
+ * dozor_map_view_show_situation:
+ * @self: a #DozorMapView
+ * @situation: the units (and later incidents, routes and zones) to draw
+ */
+void
+dozor_map_view_show_situation (DozorMapView   *self,
+                               DozorSituation *situation)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+
+  g_return_if_fail (self->unit_layer == NULL);
+
+  self->unit_layer = dozor_unit_layer_new (viewport, situation);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
 }

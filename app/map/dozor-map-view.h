@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "dozor-situation.h"
+
 G_BEGIN_DECLS
 
 #define DOZOR_TYPE_MAP_VIEW (dozor_map_view_get_type ())
@@ -17,5 +19,7 @@ void dozor_map_view_zoom_by    (DozorMapView *self,
                                 double        delta);
 void dozor_map_view_go_home    (DozorMapView *self);
 void dozor_map_view_save_state (DozorMapView *self);
+void dozor_map_view_show_situation (DozorMapView   *self,
+                                    DozorSituation *situation);
 
 G_END_DECLS

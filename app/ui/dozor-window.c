@@ -14,8 +14,11 @@ struct _DozorWindow
   AdwHeaderBar *header_bar;
   AdwToastOverlay *toast_overlay;
   DozorMapView *map_view;
+  GtkLabel *link_label;
 
   GSettings *settings;
+  DozorSyncClient *sync;
+  guint link_timer_id;
 };
 
 G_DEFINE_FINAL_TYPE (DozorWindow, dozor_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -103,8 +106,10 @@ dozor_window_dispose (GObject *object)
 {
   DozorWindow *self = (DozorWindow *)object;
 
+  g_clear_handle_id (&self->link_timer_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (dozor_window_parent_class)->dispose (object);
 }
@@ -125,6 +130,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_view);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, link_label);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
 
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
@@ -184,4 +190,89 @@ dozor_window_show_preferences (DozorWindow *self)
   preferences = dozor_preferences_window_new ();
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+/* "12 s", "3 min", "2 h": how long the board has heard nothing. */
+static char *
+format_age (gint64 microseconds)
+{
+  gint64 seconds = MAX (microseconds / G_USEC_PER_SEC, 0);
+
+  if (seconds < 120)
+    return g_strdup_printf (_("%d s"), (int) seconds);
+  if (seconds < 2 * 3600)
+    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
+  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
+}
+
+/* Always on screen: whether what the board shows is live, and if not,
+ * for how long it has not been. */
+static void
+update_link_label (DozorWindow *self)
+{
+  GtkWidget *label = GTK_WIDGET (self->link_label);
+  gint64 heard = dozor_sync_client_get_last_heard (self->sync);
+  g_autofree char *age = heard > 0 ? format_age (g_get_monotonic_time () - heard) : NULL;
+  g_autofree char *text = NULL;
+  const char *css;
+
+  switch (dozor_sync_client_get_state (self->sync))
+    {
+    case DOZOR_SYNC_LIVE:
+      text = g_strdup (_("● Live"));
+      css = "live";
+      break;
+    case DOZOR_SYNC_CONNECTING:
+      text = g_strdup (_("Connecting…"));
+      css = "connecting";
+      break;
+    case DOZOR_SYNC_RECONNECTING:
+      text = age != NULL ? g_strdup_printf (_("Not live: reconnecting, last news %s ago"), age)
+                         : g_strdup (_("Not live: reconnecting…"));
+      css = "not-live";
+      break;
+    case DOZOR_SYNC_OFFLINE:
+    default:
+      text = age != NULL ? g_strdup_printf (_("Not live: offline, last news %s ago"), age)
+                         : g_strdup (_("Not live: offline"));
+      css = "not-live";
+      break;
+    }
+
+  gtk_label_set_text (self->link_label, text);
+  gtk_widget_set_tooltip_text (label, dozor_sync_client_get_last_error (self->sync));
+  gtk_widget_remove_css_class (label, "live");
+  gtk_widget_remove_css_class (label, "connecting");
+  gtk_widget_remove_css_class (label, "not-live");
+  gtk_widget_add_css_class (label, css);
+}
+
+static gboolean
+link_timer_cb (gpointer user_data)
+{
+  update_link_label (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * dozor_window_follow:
+ * @self: a #DozorWindow
+ * @sync: the link to the backend
+ * @situation: what it keeps up to date
+ *
+ * Shows the situation on the map and the state of the link in the header.
+ */
+void
+dozor_window_follow (DozorWindow     *self,
+                     DozorSyncClient *sync,
+                     DozorSituation  *situation)
+{
+  g_return_if_fail (self->sync == NULL);
+
+  self->sync = g_object_ref (sync);
+  dozor_map_view_show_situation (self->map_view, situation);
+  g_signal_connect_object (sync, "notify::state", G_CALLBACK (update_link_label), self, G_CONNECT_SWAPPED);
+  self->link_timer_id = g_timeout_add_seconds (1, link_timer_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->link_label), TRUE);
+  update_link_label (self);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "dozor-application.h"
+#include "dozor-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,8 @@ void         dozor_window_show_place       (DozorWindow      *self,
                                             double            lon,
                                             double            zoom);
 void         dozor_window_show_preferences (DozorWindow      *self);
+void         dozor_window_follow           (DozorWindow      *self,
+                                            DozorSyncClient  *sync,
+                                            DozorSituation   *situation);
 
 G_END_DECLS

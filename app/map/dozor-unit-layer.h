@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "dozor-situation.h"
+
+G_BEGIN_DECLS
+
+/* A fix older than this looks stale: twelve missed 5-second reports. */
+#define DOZOR_UNIT_STALE_SECONDS 60
+
+#define DOZOR_TYPE_UNIT_LAYER (dozor_unit_layer_get_type ())
+G_DECLARE_FINAL_TYPE (DozorUnitLayer, dozor_unit_layer, DOZOR, UNIT_LAYER, ShumateLayer)
+
+DozorUnitLayer *dozor_unit_layer_new            (ShumateViewport *viewport,
+                                                 DozorSituation  *situation);
+guint           dozor_unit_layer_get_n_drawn    (DozorUnitLayer  *self);
+
+G_END_DECLS
