@@ -187,6 +187,7 @@ set_state (DozorSyncClient *self,
     return;
 
   self->state = state;
+  g_debug ("Link state: %s", (const char *[]) { "offline", "connecting", "live", "reconnecting" }[state]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 

@@ -34,6 +34,23 @@ expect 2 "--center" --center north,east
 expect 2 "--center" --center 43.2,inf
 expect 0 "dozor 0" --version
 
+# The backend and its credentials: a wrong address, a missing or shared
+# credentials file, a file without a password.
+creds=$(mktemp -d)
+trap 'rm -rf "$creds"' EXIT
+printf 'supervisor\nsecret\n' >"$creds/shared"
+chmod 644 "$creds/shared"
+printf 'supervisor\n' >"$creds/half"
+chmod 600 "$creds/half"
+printf 'supervisor\nsecret\n' >"$creds/good"
+chmod 600 "$creds/good"
+expect 2 "--backend" --backend ftp://example.org --credentials "$creds/good"
+expect 2 "--backend" --backend not-a-url --credentials "$creds/good"
+expect 2 "--credentials" --backend http://127.0.0.1:8470
+expect 2 "chmod 600" --backend http://127.0.0.1:8470 --credentials "$creds/shared"
+expect 2 "second" --backend http://127.0.0.1:8470 --credentials "$creds/half"
+expect 2 "No such file" --backend http://127.0.0.1:8470 --credentials "$creds/missing"
+
 # The refusal is in the operator's language.
 LC_ALL=C.UTF-8 LANGUAGE=ru expect 2 "принимает число от 0 до 19" --zoom 40
 LC_ALL=C.UTF-8 LANGUAGE=kk expect 2 "0-ден 19-ге дейінгі санды" --zoom 40

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The board against a real dozord running the Almaty scenario: it logs in,
+# draws every car, says it is live; when the server dies it says it is not,
+# and when the server comes back on the same database it is live again with
+# the cars still on the map.
+set -euo pipefail
+
+dozor=${1:?usage: board-live.sh PATH-TO-DOZOR}
+: "${DOZORD:?}" "${DOZORCTL:?}"
+
+if [ -z "${DISPLAY:-}" ]; then
+  echo "board-live: no X display; run the UI tests under xvfb-run -a" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+server= board=
+cleanup() {
+  [ -n "$board" ] && kill "$board" 2>/dev/null || true
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data
+export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
+
+fail() {
+  echo "board-live: $*" >&2
+  [ -f "$work/board.log" ] && grep -v 'Tile\|tile' "$work/board.log" | sed 's/^/  | /' | tail -n 30 >&2
+  exit 1
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+  for _ in $(seq 1 $(($3 * 10))); do
+    grep -q -- "$2" "$1" && return 0
+    sleep 0.1
+  done
+  fail "no “$2” within $3 s"
+}
+
+start_server() {
+  "$DOZORD" --db "$work/dozord.sqlite" --listen "$1" --scenario almaty --seed 5 --units 25 \
+    >"$work/server.out" 2>"$work/server.err" &
+  server=$!
+  wait_for "$work/server.out" "listening on" 30
+}
+
+printf 'correct horse battery\n' >"$work/password"
+"$DOZORCTL" --db "$work/dozord.sqlite" user add sup --role supervisor --password-file "$work/password" >/dev/null
+(umask 077 && printf 'sup\ncorrect horse battery\n' >"$work/credentials")
+
+start_server 127.0.0.1:0
+url=$(sed -n 's/^listening on //p' "$work/server.out")
+
+"$dozor" --backend "$url" --credentials "$work/credentials" --center 43.25,76.92 --zoom 11 >"$work/board.log" 2>&1 &
+board=$!
+
+wait_for "$work/board.log" "Link state: live" 30
+wait_for "$work/board.log" "Units drawn: 25" 30
+echo "ok 1 - the board went live and drew all 25 cars"
+
+# The cars are on screen in their status colour (available: green).
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
+import -window "$wid" "$work/live.png"
+green=$(convert "$work/live.png" -fill black +opaque 'rgb(51,209,122)' -fill white -opaque 'rgb(51,209,122)' \
+          -format '%[fx:round(mean*w*h)]' info:)
+[ "$green" -gt 100 ] || fail "only $green pixels of the available colour on screen"
+echo "ok 2 - $green pixels of available cars on screen"
+
+kill "$server"
+wait "$server" 2>/dev/null || true
+server=
+wait_for "$work/board.log" "Link state: reconnecting" 20
+echo "ok 3 - with the server gone the board says it is not live"
+
+: >"$work/server.out"
+start_server "${url#http://}"
+lines=$(grep -c "Link state: live" "$work/board.log")
+for _ in $(seq 1 400); do
+  [ "$(grep -c "Link state: live" "$work/board.log")" -gt "$lines" ] && break
+  sleep 0.1
+done
+[ "$(grep -c "Link state: live" "$work/board.log")" -gt "$lines" ] || fail "not live again within 40 s of the restart"
+echo "ok 4 - live again after the server came back"
+echo "1..4"
