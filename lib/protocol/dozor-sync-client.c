@@ -683,17 +683,13 @@ dozor_read_credentials (const char  *path,
     return FALSE;
 
   lines = g_strsplit (text, "\n", 3);
-  if (length > 4096 || g_strv_length (lines) < 2 || !g_utf8_validate (text, (gssize) length, NULL))
+  if (g_strv_length (lines) >= 2)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("The credentials file “%s” must hold the user name on its first line and the password on its second"),
-                   path);
-      return FALSE;
+      g_strchomp (lines[0]);
+      g_strchomp (lines[1]);
     }
-
-  g_strchomp (lines[0]);
-  g_strchomp (lines[1]);
-  if (*lines[0] == '\0' || *lines[1] == '\0')
+  if (length > 4096 || g_strv_length (lines) < 2 || !g_utf8_validate (text, (gssize) length, NULL) ||
+      *lines[0] == '\0' || *lines[1] == '\0')
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                    _("The credentials file “%s” must hold the user name on its first line and the password on its second"),
