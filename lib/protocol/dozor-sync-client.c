@@ -524,6 +524,13 @@ login (DozorSyncClient *self)
   g_autofree char *text = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
+  if (msg == NULL)
+    {
+      set_error (self, _("The backend address is not a valid URL"));
+      set_state (self, DOZOR_SYNC_OFFLINE);
+      return;
+    }
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
   json_builder_add_string_value (builder, self->username);
@@ -549,17 +556,7 @@ connect_step (DozorSyncClient *self)
     set_state (self, DOZOR_SYNC_CONNECTING);
 
   if (self->token == NULL)
-    {
-      g_autoptr(SoupMessage) probe = api_message (self, "GET", "health");
-
-      if (probe == NULL)
-        {
-          set_error (self, _("The backend address is not a valid URL"));
-          set_state (self, DOZOR_SYNC_OFFLINE);
-          return;
-        }
-      login (self);
-    }
+    login (self);
   else if (!self->have_snapshot)
     {
       g_autoptr(SoupMessage) msg = api_message (self, "GET", "snapshot");

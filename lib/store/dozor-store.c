@@ -1076,18 +1076,26 @@ step_done (DozorStore    *self,
   return set_db_error (self, error);
 }
 
-static JsonNode *
-finish_unit_change (DozorStore  *self,
-                    const char  *id,
-                    const char  *type,
-                    GError     **error)
-{
-  g_autofree char *json = unit_json (self, id);
 
-  if (json == NULL || !append_event (self, type, "unit", json, error))
+/* Appends the event for a changed entity, given as its JSON (taken). */
+static JsonNode *
+finish_change (DozorStore  *self,
+               char        *json,
+               const char  *type,
+               const char  *member,
+               GError     **error)
+{
+  g_autofree char *owned = json;
+
+  if (owned == NULL)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
+      return NULL;
+    }
+  if (!append_event (self, type, member, owned, error))
     return NULL;
 
-  return parse_json (json);
+  return parse_json (owned);
 }
 
 void
@@ -1193,7 +1201,7 @@ dozor_store_create_unit (DozorStore  *self,
       return NULL;
     }
 
-  return finish_unit_change (self, id, "unit.created", error);
+  return finish_change (self, unit_json (self, id), "unit.created", "unit", error);
 }
 
 static void
@@ -1299,22 +1307,9 @@ dozor_store_update_unit (DozorStore  *self,
   if (!step_done (self, stmt, error))
     return NULL;
 
-  return finish_unit_change (self, id, "unit.updated", error);
+  return finish_change (self, unit_json (self, id), "unit.updated", "unit", error);
 }
 
-static JsonNode *
-finish_incident_change (DozorStore  *self,
-                        const char  *id,
-                        const char  *type,
-                        GError     **error)
-{
-  g_autofree char *json = incident_json (self, id);
-
-  if (json == NULL || !append_event (self, type, "incident", json, error))
-    return NULL;
-
-  return parse_json (json);
-}
 
 JsonNode *
 dozor_store_create_incident (DozorStore  *self,
@@ -1381,7 +1376,7 @@ dozor_store_create_incident (DozorStore  *self,
   if (!step_done (self, stmt, error))
     return NULL;
 
-  return finish_incident_change (self, id, "incident.created", error);
+  return finish_change (self, incident_json (self, id), "incident.created", "incident", error);
 }
 
 /* Ends every active dispatch of an incident (or of one dispatch id) and
@@ -1486,7 +1481,7 @@ dozor_store_update_incident (DozorStore  *self,
       !end_dispatches (self, "incident_id", id, "completed", "system", error))
     return NULL;
 
-  return finish_incident_change (self, id, "incident.updated", error);
+  return finish_change (self, incident_json (self, id), "incident.updated", "incident", error);
 }
 
 /**
@@ -1783,25 +1778,6 @@ route_json (DozorStore *self,
   return entity_json (self, "SELECT " ROUTE_JSON " FROM routes WHERE id = ?1", id);
 }
 
-static JsonNode *
-finish_change (DozorStore  *self,
-               char        *json,
-               const char  *type,
-               const char  *member,
-               GError     **error)
-{
-  g_autofree char *owned = json;
-
-  if (owned == NULL)
-    {
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
-      return NULL;
-    }
-  if (!append_event (self, type, member, owned, error))
-    return NULL;
-
-  return parse_json (owned);
-}
 
 /* An optional geometry member; @required or not, a present one must be valid. */
 static gboolean
