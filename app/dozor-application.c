@@ -170,6 +170,50 @@ dozor_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The board's own file for this backend and user, in the XDG data dir: the
+ * outbox of commands not yet answered (and, next, the last situation).
+ * Per user, because the server keeps idempotency keys per user: a command
+ * made by one supervisor must never go out under another's name. */
+static char *
+board_file_path (const char *backend_url,
+                 const char *username)
+{
+  g_autoptr(GUri) uri = g_uri_parse (backend_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%d-%s", uri != NULL ? g_uri_get_host (uri) : "backend",
+                                           uri != NULL ? g_uri_get_port (uri) : 0, username);
+
+  /* Anything but letters, digits, dots and dashes becomes "_". */
+  for (char *c = name; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '.' && *c != '-')
+      *c = '_';
+  return g_strdup_printf ("%s/dozor/board-%s.sqlite", g_get_user_data_dir (), name);
+}
+
+static void
+start_sync (DozorApplication *self,
+            DozorWindow      *board)
+{
+  g_autofree char *path = board_file_path (self->backend_url, self->username);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorOutbox) outbox = dozor_outbox_open (path, &error);
+
+  self->situation = dozor_situation_new ();
+  self->sync = dozor_sync_client_new (self->backend_url, self->situation);
+  dozor_sync_client_set_credentials (self->sync, self->username, self->password);
+  if (outbox != NULL)
+    dozor_sync_client_set_outbox (self->sync, outbox);
+  dozor_window_follow (board, self->sync, self->situation);
+  if (outbox == NULL)
+    {
+      /* The board still shows the situation; it cannot make commands. */
+      g_autofree char *message = g_strdup_printf (_("Commands cannot be made on this board: %s"), error->message);
+
+      g_warning ("%s", message);
+      dozor_window_show_message (board, message, 0);
+    }
+  dozor_sync_client_start (self->sync);
+}
+
 static void
 dozor_application_activate (GApplication *app)
 {
@@ -189,13 +233,7 @@ dozor_application_activate (GApplication *app)
         gtk_window_fullscreen (GTK_WINDOW (board));
 
       if (self->backend_url != NULL && self->sync == NULL)
-        {
-          self->situation = dozor_situation_new ();
-          self->sync = dozor_sync_client_new (self->backend_url, self->situation);
-          dozor_sync_client_set_credentials (self->sync, self->username, self->password);
-          dozor_window_follow (board, self->sync, self->situation);
-          dozor_sync_client_start (self->sync);
-        }
+        start_sync (self, board);
 
       window = GTK_WINDOW (board);
     }
@@ -238,6 +276,8 @@ dozor_application_startup (GApplication *app)
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
     { "win.home", { "<Alt>Home", NULL } },
     { "win.fullscreen", { "F11", NULL } },
+    { "win.dispatch", { "<Control>d", NULL } },
+    { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 

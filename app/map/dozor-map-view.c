@@ -13,10 +13,14 @@
 #include <shumate/shumate.h>
 
 #include "dozor-application.h"
+#include "dozor-area-layer.h"
 #include "dozor-basemap.h"
+#include "dozor-incident-layer.h"
+#include "dozor-labels.h"
 #include "dozor-map-view.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
+#include "dozor-unit-drag.h"
 #include "dozor-unit-layer.h"
 
 /* Must match the TileSource enum in the GSettings schema. */
@@ -38,7 +42,15 @@ struct _DozorMapView
   GtkWidget parent_instance;
 
   ShumateSimpleMap *simple_map;
-  DozorUnitLayer *unit_layer; /* owned by the map */
+  /* Owned by the map, bottom to top. */
+  DozorAreaLayer *area_layer;
+  DozorIncidentLayer *incident_layer;
+  DozorUnitLayer *unit_layer;
+  DozorSituation *situation;
+
+  char *selected_unit;
+  char *selected_incident;
+  gboolean read_only;
 
   GSettings *settings;
   DozorBasemap *basemap;
@@ -58,10 +70,21 @@ G_DEFINE_FINAL_TYPE (DozorMapView, dozor_map_view, GTK_TYPE_WIDGET)
 
 enum {
   PROBLEM,
+  DISPATCH_REQUESTED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_SELECTED_UNIT,
+  PROP_SELECTED_INCIDENT,
+  PROP_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 report_problem (DozorMapView *self,
@@ -288,8 +311,60 @@ dozor_map_view_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->basemap);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->situation);
+  g_clear_pointer (&self->selected_unit, g_free);
+  g_clear_pointer (&self->selected_incident, g_free);
 
   G_OBJECT_CLASS (dozor_map_view_parent_class)->dispose (object);
+}
+
+static void
+dozor_map_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  DozorMapView *self = DOZOR_MAP_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_UNIT:
+      g_value_set_string (value, self->selected_unit);
+      break;
+    case PROP_SELECTED_INCIDENT:
+      g_value_set_string (value, self->selected_incident);
+      break;
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_map_view_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  DozorMapView *self = DOZOR_MAP_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_UNIT:
+      dozor_map_view_select_unit (self, g_value_get_string (value));
+      break;
+    case PROP_SELECTED_INCIDENT:
+      dozor_map_view_select_incident (self, g_value_get_string (value));
+      break;
+    case PROP_READ_ONLY:
+      self->read_only = g_value_get_boolean (value);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -299,6 +374,8 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dozor_map_view_dispose;
+  object_class->get_property = dozor_map_view_get_property;
+  object_class->set_property = dozor_map_view_set_property;
 
   /**
    * DozorMapView::problem:
@@ -312,6 +389,32 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                    G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * DozorMapView::dispatch-requested:
+   * @unit_id: the unit dropped
+   * @incident_id: the incident it was dropped on
+   *
+   * A supervisor dragged a unit onto an incident. Nothing is sent yet: the
+   * window confirms and sends the command.
+   */
+  signals[DISPATCH_REQUESTED] = g_signal_new ("dispatch-requested",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+
+  properties[PROP_SELECTED_UNIT] =
+    g_param_spec_string ("selected-unit", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_INCIDENT] =
+    g_param_spec_string ("selected-incident", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A wall: it shows, nobody drags. */
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
 
@@ -446,10 +549,216 @@ dozor_map_view_save_state (DozorMapView *self)
   g_settings_set_double (self->settings, "map-zoom", shumate_viewport_get_zoom_level (viewport));
 }
 
+/* "12 s", "3 min", "2 h" */
+static char *
+format_age (gint64 microseconds)
+{
+  gint64 seconds = MAX (microseconds / G_USEC_PER_SEC, 0);
+
+  if (seconds < 120)
+    return g_strdup_printf (_("%d s"), (int) seconds);
+  if (seconds < 2 * 3600)
+    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
+  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
+}
+
+static char *
+unit_tooltip (DozorMapView *self,
+              const char   *unit_id)
+{
+  DozorUnit *unit = dozor_situation_get_unit (self->situation, unit_id);
+  g_autofree char *age = NULL;
+
+  if (unit == NULL)
+    return NULL;
+  age = format_age (g_get_real_time () - unit->fix_time);
+  if (g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC)
+    /* Translators: a unit's tooltip: call sign, status, how old its position is */
+    return g_strdup_printf (_("%s\n%s · position %s old, not current"), unit->call_sign,
+                            dozor_unit_status_label (unit->status), age);
+  return g_strdup_printf (_("%s\n%s · position %s old"), unit->call_sign,
+                          dozor_unit_status_label (unit->status), age);
+}
+
+static char *
+incident_tooltip (DozorMapView *self,
+                  const char   *incident_id)
+{
+  JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
+  const char *created;
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *age = NULL;
+
+  if (incident == NULL)
+    return NULL;
+  created = json_object_get_string_member_with_default (incident, "created_at", NULL);
+  time = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
+  age = time != NULL ? format_age (g_get_real_time () - g_date_time_to_unix (time) * G_USEC_PER_SEC)
+                     : g_strdup ("?");
+  /* Translators: an incident's tooltip: number, type, priority, address, status, age */
+  return g_strdup_printf (_("%s · %s · %s\n%s\n%s, registered %s ago"),
+                          json_object_get_string_member_with_default (incident, "number", ""),
+                          dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
+                          dozor_priority_label (json_object_get_int_member_with_default (incident, "priority", 0)),
+                          json_object_get_string_member_with_default (incident, "address", ""),
+                          dozor_incident_status_label (json_object_get_string_member_with_default (incident, "status", NULL)),
+                          age);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget    *layer,
+                  int           x,
+                  int           y,
+                  gboolean      keyboard,
+                  GtkTooltip   *tooltip,
+                  DozorMapView *self)
+{
+  g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
+  g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  g_autofree char *text = unit_id != NULL ? unit_tooltip (self, unit_id)
+                          : incident_id != NULL ? incident_tooltip (self, incident_id) : NULL;
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* A press on a unit or an incident is ours: claim it, or the map's own
+ * drag gesture pans the map instead of dragging the unit (PLATFORM-NOTES).
+ * A press on empty map is left to the map. */
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            DozorMapView    *self)
+{
+  g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
+  g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+
+  if (unit_id != NULL || incident_id != NULL)
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+released_cb (GtkGestureClick *gesture,
+             int              n_press,
+             double           x,
+             double           y,
+             DozorMapView    *self)
+{
+  g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
+  g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+
+  if (unit_id != NULL)
+    dozor_map_view_select_unit (self, unit_id);
+  else if (incident_id != NULL)
+    dozor_map_view_select_incident (self, incident_id);
+  else
+    {
+      /* A click on empty map lets go of both. */
+      dozor_map_view_select_unit (self, NULL);
+      dozor_map_view_select_incident (self, NULL);
+    }
+}
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 DozorMapView  *self)
+{
+  g_autofree char *unit_id = self->read_only ? NULL : dozor_unit_layer_pick (self->unit_layer, x, y);
+  DozorUnit *unit = unit_id != NULL ? dozor_situation_get_unit (self->situation, unit_id) : NULL;
+  g_autoptr(GdkPaintable) icon = NULL;
+
+  if (unit == NULL)
+    return NULL;
+
+  icon = dozor_unit_drag_make_icon (unit->call_sign, unit->status,
+                                    g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC);
+  gtk_drag_source_set_icon (source, icon, -8, gdk_paintable_get_intrinsic_height (icon) / 2);
+  dozor_map_view_select_unit (self, unit_id);
+  g_debug ("Dragging unit %s", unit->call_sign);
+  return dozor_unit_drag_new_content (unit_id);
+}
+
+static GdkDragAction
+drop_motion_cb (GtkDropTarget *target,
+                double         x,
+                double         y,
+                DozorMapView  *self)
+{
+  g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
+
+  dozor_incident_layer_set_target (self->incident_layer, incident_id);
+  return incident_id != NULL ? GDK_ACTION_COPY : 0;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               DozorMapView  *self)
+{
+  dozor_incident_layer_set_target (self->incident_layer, NULL);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         DozorMapView  *self)
+{
+  const DozorUnitDrag *drag = g_value_get_boxed (value);
+  g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
+
+  dozor_incident_layer_set_target (self->incident_layer, NULL);
+  if (drag == NULL || incident_id == NULL || self->read_only)
+    return FALSE;
+
+  g_debug ("Unit dropped on incident %s", incident_id);
+  dozor_map_view_select_incident (self, incident_id);
+  g_signal_emit (self, signals[DISPATCH_REQUESTED], 0, dozor_unit_drag_get_unit_id (drag), incident_id);
+  return TRUE;
+}
+
+/* The top layer takes the pointer for all three: clicks, drags and drops
+ * are hit-tested against what each layer drew. */
+static void
+add_pointer_controllers (DozorMapView *self)
+{
+  GtkWidget *layer = GTK_WIDGET (self->unit_layer);
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkDragSource *source = gtk_drag_source_new ();
+  GtkDropTarget *target = gtk_drop_target_new (DOZOR_TYPE_UNIT_DRAG, GDK_ACTION_COPY);
+
+  gtk_widget_set_can_target (layer, TRUE);
+  gtk_widget_set_has_tooltip (layer, TRUE);
+  g_signal_connect_object (layer, "query-tooltip", G_CALLBACK (query_tooltip_cb), self, 0);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, 0);
+  g_signal_connect_object (click, "released", G_CALLBACK (released_cb), self, 0);
+  gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (click));
+
+  gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+  gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (source));
+  /* One claim for both: a press on a unit is a click or a drag, never a pan. */
+  gtk_gesture_group (click, GTK_GESTURE (source));
+
+  g_signal_connect_object (target, "motion", G_CALLBACK (drop_motion_cb), self, 0);
+  g_signal_connect_object (target, "enter", G_CALLBACK (drop_motion_cb), self, 0);
+  g_signal_connect_object (target, "leave", G_CALLBACK (drop_leave_cb), self, 0);
+  g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
+  gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (target));
+}
+
 /**
  * dozor_map_view_show_situation:
  * @self: a #DozorMapView
- * @situation: the units (and later incidents, routes and zones) to draw
+ * @situation: the zones, routes, incidents and units to draw
  */
 void
 dozor_map_view_show_situation (DozorMapView   *self,
@@ -459,6 +768,73 @@ dozor_map_view_show_situation (DozorMapView   *self,
 
   g_return_if_fail (self->unit_layer == NULL);
 
+  self->situation = g_object_ref (situation);
+  self->area_layer = dozor_area_layer_new (viewport, situation);
+  self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
+  add_pointer_controllers (self);
+}
+
+/**
+ * dozor_map_view_select_unit:
+ * @self: a #DozorMapView
+ * @unit_id: (nullable): the unit to select
+ */
+void
+dozor_map_view_select_unit (DozorMapView *self,
+                            const char   *unit_id)
+{
+  if (g_strcmp0 (self->selected_unit, unit_id) == 0)
+    return;
+  g_free (self->selected_unit);
+  self->selected_unit = g_strdup (unit_id);
+  if (self->unit_layer != NULL)
+    dozor_unit_layer_set_selected (self->unit_layer, unit_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_UNIT]);
+}
+
+/**
+ * dozor_map_view_select_incident:
+ * @self: a #DozorMapView
+ * @incident_id: (nullable): the incident to select
+ */
+void
+dozor_map_view_select_incident (DozorMapView *self,
+                                const char   *incident_id)
+{
+  if (g_strcmp0 (self->selected_incident, incident_id) == 0)
+    return;
+  g_free (self->selected_incident);
+  self->selected_incident = g_strdup (incident_id);
+  if (self->incident_layer != NULL)
+    dozor_incident_layer_set_selected (self->incident_layer, incident_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_INCIDENT]);
+}
+
+const char *
+dozor_map_view_get_selected_unit (DozorMapView *self)
+{
+  return self->selected_unit;
+}
+
+const char *
+dozor_map_view_get_selected_incident (DozorMapView *self)
+{
+  return self->selected_incident;
+}
+
+/**
+ * dozor_map_view_set_pending:
+ * @self: a #DozorMapView
+ * @unit_to_incident: (nullable): dispatches sent and not yet confirmed
+ */
+void
+dozor_map_view_set_pending (DozorMapView *self,
+                            GHashTable   *unit_to_incident)
+{
+  if (self->incident_layer != NULL)
+    dozor_incident_layer_set_pending (self->incident_layer, unit_to_incident);
 }

@@ -21,5 +21,13 @@ void dozor_map_view_go_home    (DozorMapView *self);
 void dozor_map_view_save_state (DozorMapView *self);
 void dozor_map_view_show_situation (DozorMapView   *self,
                                     DozorSituation *situation);
+void        dozor_map_view_select_unit           (DozorMapView *self,
+                                                  const char   *unit_id);
+void        dozor_map_view_select_incident       (DozorMapView *self,
+                                                  const char   *incident_id);
+const char *dozor_map_view_get_selected_unit     (DozorMapView *self);
+const char *dozor_map_view_get_selected_incident (DozorMapView *self);
+void        dozor_map_view_set_pending           (DozorMapView *self,
+                                                  GHashTable   *unit_to_incident);
 
 G_END_DECLS

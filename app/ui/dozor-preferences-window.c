@@ -20,6 +20,7 @@ struct _DozorPreferencesWindow
   AdwEntryRow *url_row;
   AdwEntryRow *attribution_row;
   AdwComboRow *style_row;
+  GtkSwitch *confirm_switch;
 
   GSettings *settings;
 
@@ -142,6 +143,7 @@ dozor_preferences_window_class_init (DozorPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorPreferencesWindow, url_row);
   gtk_widget_class_bind_template_child (widget_class, DozorPreferencesWindow, attribution_row);
   gtk_widget_class_bind_template_child (widget_class, DozorPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorPreferencesWindow, confirm_switch);
   gtk_widget_class_bind_template_callback (widget_class, source_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, url_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
@@ -168,6 +170,7 @@ dozor_preferences_window_init (DozorPreferencesWindow *self)
   adw_combo_row_set_selected (self->source_row, g_settings_get_enum (self->settings, "tile-source"));
   adw_combo_row_set_selected (self->style_row, g_settings_get_enum (self->settings, "color-scheme"));
   source_selected_cb (self);
+  g_settings_bind (self->settings, "confirm-dispatch", self->confirm_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   self->loading = FALSE;
 }

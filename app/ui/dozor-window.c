@@ -3,36 +3,37 @@
 
 #include <glib/gi18n.h>
 
-#include "dozor-map-view.h"
 #include "dozor-preferences-window.h"
-#include "dozor-window.h"
+#include "dozor-window-private.h"
 
-struct _DozorWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwHeaderBar *header_bar;
-  AdwToastOverlay *toast_overlay;
-  DozorMapView *map_view;
-  GtkLabel *link_label;
-
-  GSettings *settings;
-  DozorSyncClient *sync;
-  guint link_timer_id;
-};
 
 G_DEFINE_FINAL_TYPE (DozorWindow, dozor_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/**
+ * dozor_window_show_message:
+ * @self: a #DozorWindow
+ * @message: what to tell the user
+ * @timeout: seconds to show it, 0 until dismissed
+ */
+void
+dozor_window_show_message (DozorWindow *self,
+                           const char  *message,
+                           guint        timeout)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  g_debug ("Message: %s", message);
+  adw_toast_set_timeout (toast, timeout);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
 
 static void
 map_problem_cb (DozorMapView *map_view,
                 const char   *message,
                 DozorWindow  *self)
 {
-  AdwToast *toast = adw_toast_new (message);
-
   /* A problem with the map is not a passing event: leave it until read. */
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  dozor_window_show_message (self, message, 0);
 }
 
 static void
@@ -110,6 +111,7 @@ dozor_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->sync);
+  g_clear_object (&self->situation);
 
   G_OBJECT_CLASS (dozor_window_parent_class)->dispose (object);
 }
@@ -131,12 +133,14 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, link_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, outbox_label);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
 
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+  dozor_window_class_add_dispatch_actions (widget_class);
 }
 
 static void
@@ -270,7 +274,9 @@ dozor_window_follow (DozorWindow     *self,
   g_return_if_fail (self->sync == NULL);
 
   self->sync = g_object_ref (sync);
+  self->situation = g_object_ref (situation);
   dozor_map_view_show_situation (self->map_view, situation);
+  dozor_window_follow_dispatches (self);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (update_link_label), self, G_CONNECT_SWAPPED);
   self->link_timer_id = g_timeout_add_seconds (1, link_timer_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->link_label), TRUE);

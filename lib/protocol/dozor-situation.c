@@ -13,9 +13,13 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "dozor-json.h"
 #include "dozor-situation.h"
+
+/* Fixes further apart than this are not joined into a trail. */
+#define TRAIL_MAX_GAP_SECONDS 30
 
 struct _DozorSituation
 {
@@ -148,6 +152,7 @@ put_unit (DozorSituation *self,
   const char *status = string_member (object, "status");
   JsonNode *position = json_object_get_member (object, "position");
   DozorUnit *unit;
+  gboolean had_fix;
 
   if (id == NULL || call_sign == NULL || status == NULL)
     return FALSE;
@@ -167,6 +172,7 @@ put_unit (DozorSituation *self,
   unit->status = g_strdup (status);
   unit->version = (gint64) number_member (object, "version");
 
+  had_fix = unit->has_fix;
   unit->has_fix = FALSE;
   if (position != NULL && JSON_NODE_HOLDS_OBJECT (position))
     {
@@ -177,14 +183,31 @@ put_unit (DozorSituation *self,
 
       if (parsed != NULL && isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
         {
+          gint64 fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
+
+          /* A newer fix somewhere else: the old one joins the trail. After a
+           * silence the unit may have gone anywhere: a straight line from
+           * where it was would be a route it never drove. */
+          if (had_fix && fix_time - unit->fix_time > TRAIL_MAX_GAP_SECONDS * G_USEC_PER_SEC)
+            unit->trail_length = 0;
+          else if (had_fix && fix_time > unit->fix_time && (lat != unit->lat || lon != unit->lon))
+            {
+              memmove (unit->trail[1], unit->trail[0], sizeof unit->trail[0] * (DOZOR_UNIT_TRAIL_LENGTH - 1));
+              unit->trail[0][0] = unit->lat;
+              unit->trail[0][1] = unit->lon;
+              unit->trail_length = MIN (unit->trail_length + 1, DOZOR_UNIT_TRAIL_LENGTH);
+            }
+
           unit->has_fix = TRUE;
           unit->lat = lat;
           unit->lon = lon;
           unit->heading = number_member (fix, "heading");
           unit->speed = number_member (fix, "speed");
-          unit->fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
+          unit->fix_time = fix_time;
         }
     }
+  if (!unit->has_fix)
+    unit->trail_length = 0;
 
   return TRUE;
 }
@@ -422,6 +445,22 @@ dozor_situation_get_entities (DozorSituation *self,
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
 
   return table != NULL ? g_hash_table_get_values (table) : NULL;
+}
+
+/**
+ * dozor_situation_get_n_entities:
+ * @self: a #DozorSituation
+ * @kind: incident, dispatch, zone or route
+ *
+ * Returns: how many open incidents, active dispatches, zones or routes
+ */
+guint
+dozor_situation_get_n_entities (DozorSituation *self,
+                                const char     *kind)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, kind);
+
+  return table != NULL ? g_hash_table_size (table) : 0;
 }
 
 /**

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* Earlier fixes kept per unit for its trail: 40 s of 5-second reports. */
+#define DOZOR_UNIT_TRAIL_LENGTH 8
+
 /**
  * DozorUnit:
  * @id: the unit's id
@@ -17,6 +20,8 @@ G_BEGIN_DECLS
  * @speed: m/s, or NAN
  * @fix_time: when the fix was taken, Unix microseconds
  * @version: the entity's version
+ * @trail: earlier fixes, latitude then longitude, newest first
+ * @trail_length: how many of @trail hold a fix
  *
  * What the board keeps of a unit, flat, for drawing thousands per frame.
  */
@@ -32,6 +37,8 @@ typedef struct
   double speed;
   gint64 fix_time;
   gint64 version;
+  double trail[DOZOR_UNIT_TRAIL_LENGTH][2];
+  guint trail_length;
 } DozorUnit;
 
 /**
@@ -82,6 +89,8 @@ GPtrArray       *dozor_situation_get_units       (DozorSituation *self);
 DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
                                                   const char     *id);
 GList           *dozor_situation_get_entities    (DozorSituation *self,
+                                                  const char     *kind);
+guint            dozor_situation_get_n_entities  (DozorSituation *self,
                                                   const char     *kind);
 JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
                                                   const char     *kind,

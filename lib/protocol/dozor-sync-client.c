@@ -51,6 +51,10 @@ struct _DozorSyncClient
   guint attempts;
   gint64 last_heard; /* monotonic µs */
   GRand *rand;
+
+  DozorOutbox *outbox;
+  gboolean sending;
+  guint command_retry_id;
 };
 
 G_DEFINE_FINAL_TYPE (DozorSyncClient, dozor_sync_client, G_TYPE_OBJECT)
@@ -64,7 +68,21 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  COMMAND_ANSWERED,
+  OUTBOX_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* A command the server could not take now (down, overloaded) is tried
+ * again this much later while the link is up. */
+#define COMMAND_RETRY_SECONDS 2
+
 static void connect_step (DozorSyncClient *self);
+static void flush_outbox (DozorSyncClient *self);
 
 static void
 drop_stream (DozorSyncClient *self)
@@ -86,6 +104,7 @@ dozor_sync_client_dispose (GObject *object)
   dozor_sync_client_stop (self);
   g_clear_object (&self->session);
   g_clear_object (&self->situation);
+  g_clear_object (&self->outbox);
 
   G_OBJECT_CLASS (dozor_sync_client_parent_class)->dispose (object);
 }
@@ -137,6 +156,31 @@ dozor_sync_client_class_init (DozorSyncClientClass *klass)
   properties[PROP_STATE] = g_param_spec_uint ("state", NULL, NULL, DOZOR_SYNC_OFFLINE, DOZOR_SYNC_RECONNECTING,
                                               DOZOR_SYNC_OFFLINE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DozorSyncClient::command-answered:
+   * @client: the client
+   * @key: the command's idempotency key, as dozor_sync_client_send() gave it
+   * @status: the HTTP status of the answer
+   * @summary: what the user asked for, in words
+   * @answer: (nullable): the answer's JSON
+   *
+   * The server took or refused a command. Emitted before the command leaves
+   * the outbox: if the board dies in between, the command is sent again
+   * and the server answers the same, so it still happens once.
+   */
+  signals[COMMAND_ANSWERED] = g_signal_new ("command-answered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                                            G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING, JSON_TYPE_NODE);
+
+  /**
+   * DozorSyncClient::outbox-changed:
+   * @client: the client
+   *
+   * A command joined or left the outbox.
+   */
+  signals[OUTBOX_CHANGED] = g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -189,6 +233,10 @@ set_state (DozorSyncClient *self,
   self->state = state;
   g_debug ("Link state: %s", (const char *[]) { "offline", "connecting", "live", "reconnecting" }[state]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+
+  /* What was made while the link was down goes out now, in order. */
+  if (state == DOZOR_SYNC_LIVE)
+    flush_outbox (self);
 }
 
 static void
@@ -364,6 +412,235 @@ watchdog_cb (gpointer user_data)
       schedule_retry (self, FALSE);
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* --- Commands -------------------------------------------------------------- */
+
+static gboolean
+command_retry_cb (gpointer user_data)
+{
+  DozorSyncClient *self = user_data;
+
+  self->command_retry_id = 0;
+  flush_outbox (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retry_commands_later (DozorSyncClient *self)
+{
+  if (self->command_retry_id == 0)
+    self->command_retry_id = g_timeout_add_seconds (COMMAND_RETRY_SECONDS, command_retry_cb, self);
+}
+
+typedef struct
+{
+  DozorSyncClient *self;
+  DozorOutboxEntry *entry;
+} Sending;
+
+static void
+sending_free (Sending *sending)
+{
+  g_object_unref (sending->self);
+  dozor_outbox_entry_free (sending->entry);
+  g_free (sending);
+}
+
+static void
+command_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Sending *sending = user_data;
+  DozorSyncClient *self = sending->self;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = msg != NULL ? soup_message_get_status (msg) : 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      sending_free (sending);
+      return;
+    }
+  self->sending = FALSE;
+
+  /* Not answered, or not by the application: the command stays and goes
+   * again with the same key. */
+  if (bytes == NULL || status >= 500 || status == 429 || status == SOUP_STATUS_REQUEST_TIMEOUT)
+    {
+      g_debug ("Command “%s” not taken yet: %s", sending->entry->summary,
+               error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+      retry_commands_later (self);
+      sending_free (sending);
+      return;
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      /* The token expired: log in again; the command waits. */
+      g_clear_pointer (&self->token, g_free);
+      schedule_retry (self, TRUE);
+      sending_free (sending);
+      return;
+    }
+
+  {
+    gsize length;
+    const char *data = g_bytes_get_data (bytes, &length);
+
+    answer = dozor_json_parse (data, length, MAX_EVENT_BYTES, NULL);
+  }
+
+  g_debug ("Command “%s” answered %u", sending->entry->summary, status);
+  g_signal_emit (self, signals[COMMAND_ANSWERED], 0, sending->entry->key, status, sending->entry->summary, answer);
+
+  if (!dozor_outbox_remove (self->outbox, sending->entry->id, &error))
+    {
+      /* It would be sent again, and answered the same: harmless, but say so. */
+      set_error (self, error->message);
+    }
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
+  sending_free (sending);
+  flush_outbox (self);
+}
+
+/* One command at a time, oldest first: a dispatch made offline must not
+ * overtake the incident it was made for. */
+static void
+flush_outbox (DozorSyncClient *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  DozorOutboxEntry *entry;
+  Sending *sending;
+
+  if (self->outbox == NULL || self->sending || !self->running || self->token == NULL ||
+      self->state != DOZOR_SYNC_LIVE || self->command_retry_id != 0)
+    return;
+
+  entry = dozor_outbox_peek (self->outbox, &error);
+  if (entry == NULL)
+    {
+      if (error != NULL)
+        set_error (self, error->message);
+      return;
+    }
+
+  msg = api_message (self, entry->method, entry->path);
+  if (msg == NULL || !dozor_outbox_mark_attempt (self->outbox, entry->id, &error))
+    {
+      /* Another board on this file sent it already. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          dozor_outbox_entry_free (entry);
+          g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
+          flush_outbox (self);
+          return;
+        }
+      if (error != NULL)
+        set_error (self, error->message);
+      dozor_outbox_entry_free (entry);
+      retry_commands_later (self);
+      return;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", entry->key);
+  if (entry->if_match >= 0)
+    {
+      g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, entry->if_match);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", version);
+    }
+  if (entry->body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (entry->body, strlen (entry->body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+
+  self->sending = TRUE;
+  sending = g_new0 (Sending, 1);
+  sending->self = g_object_ref (self);
+  sending->entry = entry;
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                    command_sent_cb, sending);
+}
+
+/**
+ * dozor_sync_client_set_outbox:
+ * @self: a #DozorSyncClient
+ * @outbox: where commands wait until the server has answered them
+ *
+ * Commands already in it (made before the board was closed or killed) go
+ * out as soon as the link is live.
+ */
+void
+dozor_sync_client_set_outbox (DozorSyncClient *self,
+                              DozorOutbox     *outbox)
+{
+  g_set_object (&self->outbox, outbox);
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
+  flush_outbox (self);
+}
+
+/**
+ * dozor_sync_client_get_outbox:
+ * @self: a #DozorSyncClient
+ *
+ * Returns: (transfer none) (nullable): the outbox
+ */
+DozorOutbox *
+dozor_sync_client_get_outbox (DozorSyncClient *self)
+{
+  return self->outbox;
+}
+
+/**
+ * dozor_sync_client_send:
+ * @self: a #DozorSyncClient
+ * @method: POST, PATCH, PUT or DELETE
+ * @path: below /api/v1/, such as `dispatches`
+ * @body: (nullable): the JSON body
+ * @if_match: the version the change is based on, or -1
+ * @summary: what the user asked for, in words, for messages
+ * @error: return location for a #GError
+ *
+ * Writes the command to the outbox and sends it when the link allows,
+ * with an idempotency key so that sending it again after a lost answer or
+ * a crash never applies it twice. The answer comes as
+ * #DozorSyncClient::command-answered.
+ *
+ * Returns: (transfer full) (nullable): the command's key, or %NULL if it
+ *   could not be saved (then it was not made)
+ */
+char *
+dozor_sync_client_send (DozorSyncClient *self,
+                        const char      *method,
+                        const char      *path,
+                        JsonNode        *body,
+                        gint64           if_match,
+                        const char      *summary,
+                        GError         **error)
+{
+  g_autofree char *text = body != NULL ? json_to_string (body, FALSE) : NULL;
+  g_autoptr(DozorOutboxEntry) entry = NULL;
+
+  if (self->outbox == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("This board has nowhere to keep commands, so it cannot make any"));
+      return NULL;
+    }
+
+  entry = dozor_outbox_add (self->outbox, method, path, text, if_match, summary, error);
+  if (entry == NULL)
+    return NULL;
+
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
+  flush_outbox (self);
+  return g_strdup (entry->key);
 }
 
 /* --- Snapshot -------------------------------------------------------------- */
@@ -600,6 +877,8 @@ dozor_sync_client_stop (DozorSyncClient *self)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  g_clear_handle_id (&self->command_retry_id, g_source_remove);
+  self->sending = FALSE;
   drop_stream (self);
   set_state (self, DOZOR_SYNC_OFFLINE);
 }

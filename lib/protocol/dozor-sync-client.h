@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dozor-outbox.h"
 #include "dozor-situation.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,17 @@ DozorSyncState   dozor_sync_client_get_state        (DozorSyncClient *self);
 const char      *dozor_sync_client_get_last_error   (DozorSyncClient *self);
 const char      *dozor_sync_client_get_role         (DozorSyncClient *self);
 gint64           dozor_sync_client_get_last_heard   (DozorSyncClient *self);
+
+void             dozor_sync_client_set_outbox       (DozorSyncClient *self,
+                                                     DozorOutbox     *outbox);
+DozorOutbox     *dozor_sync_client_get_outbox       (DozorSyncClient *self);
+char            *dozor_sync_client_send             (DozorSyncClient *self,
+                                                     const char      *method,
+                                                     const char      *path,
+                                                     JsonNode        *body,
+                                                     gint64           if_match,
+                                                     const char      *summary,
+                                                     GError         **error);
 
 gboolean         dozor_read_credentials             (const char      *path,
                                                      char           **username,

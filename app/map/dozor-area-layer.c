@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Districts, patrol sectors and patrol routes from the backend, under the
+ * units and incidents, rasterised into one image (DozorRasterLayer).
+ * Districts are a firm outline at every zoom; sectors a thin one with a
+ * faint fill from zoom 11, their names from zoom 13; routes a dashed teal
+ * line from zoom 11, so the city view stays about units and incidents.
+ *
+ * GeoJSON coordinates are turned into world coordinates once per change of
+ * zones or routes, not per image: a district boundary has thousands of
+ * points and images are drawn every few seconds.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-area-layer.h"
+#include "dozor-geo.h"
+
+#define DETAIL_MIN_ZOOM 11
+#define NAME_MIN_ZOOM 13
+
+typedef enum
+{
+  SHAPE_DISTRICT,
+  SHAPE_SECTOR,
+  SHAPE_ROUTE,
+} ShapeKind;
+
+typedef struct
+{
+  ShapeKind kind;
+  char *name;
+  GPtrArray *parts;  /* GArray of double pairs (world x, y): rings or a line */
+  double min_x, min_y, max_x, max_y;
+} Shape;
+
+typedef struct
+{
+  GPtrArray *shapes; /* Shape, shared and never changed once built */
+  gboolean detail;
+  gboolean names;
+} Scene;
+
+struct _DozorAreaLayer
+{
+  DozorRasterLayer parent_instance;
+
+  DozorSituation *situation;
+  GPtrArray *shapes;
+};
+
+G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
+
+enum
+{
+  PROP_0,
+  PROP_SITUATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+shape_free (Shape *shape)
+{
+  g_free (shape->name);
+  g_ptr_array_unref (shape->parts);
+  g_free (shape);
+}
+
+static void
+scene_free (Scene *scene)
+{
+  g_ptr_array_unref (scene->shapes);
+  g_free (scene);
+}
+
+/* One ring or line: [[lon, lat], …]. */
+static void
+add_part (Shape     *shape,
+          JsonArray *positions)
+{
+  GArray *part = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, json_array_get_length (positions));
+
+  for (guint i = 0; i < json_array_get_length (positions); i++)
+    {
+      JsonNode *node = json_array_get_element (positions, i);
+      JsonArray *position;
+      double lon, lat, xy[2];
+
+      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (position = json_node_get_array (node)) < 2)
+        continue;
+      lon = json_array_get_double_element (position, 0);
+      lat = json_array_get_double_element (position, 1);
+      if (!dozor_geo_is_valid_lat_lon (lat, lon))
+        continue;
+      dozor_geo_lon_lat_to_world (lon, lat, &xy[0], &xy[1]);
+      shape->min_x = MIN (shape->min_x, xy[0]);
+      shape->min_y = MIN (shape->min_y, xy[1]);
+      shape->max_x = MAX (shape->max_x, xy[0]);
+      shape->max_y = MAX (shape->max_y, xy[1]);
+      g_array_append_val (part, xy);
+    }
+
+  if (part->len >= 2)
+    g_ptr_array_add (shape->parts, part);
+  else
+    g_array_unref (part);
+}
+
+/* Positions nest one level for a LineString, two for a Polygon, three for
+ * a MultiPolygon; the server has checked the shape (docs/api.md). */
+static void
+add_parts (Shape    *shape,
+           JsonNode *coordinates,
+           guint     depth)
+{
+  JsonArray *array;
+
+  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
+    return;
+  array = json_node_get_array (coordinates);
+  if (depth == 1)
+    {
+      add_part (shape, array);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    add_parts (shape, json_array_get_element (array, i), depth - 1);
+}
+
+static Shape *
+shape_new (JsonObject *entity,
+           ShapeKind   kind)
+{
+  JsonNode *geometry = json_object_get_member (entity, "geometry");
+  Shape *shape;
+  const char *type;
+  guint depth;
+
+  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
+    return NULL;
+  type = json_object_get_string_member_with_default (json_node_get_object (geometry), "type", "");
+  if (g_str_equal (type, "LineString"))
+    depth = 1;
+  else if (g_str_equal (type, "Polygon"))
+    depth = 2;
+  else if (g_str_equal (type, "MultiPolygon"))
+    depth = 3;
+  else
+    return NULL;
+
+  shape = g_new0 (Shape, 1);
+  shape->kind = kind;
+  shape->name = g_strdup (json_object_get_string_member_with_default (entity, "name", ""));
+  shape->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  shape->min_x = shape->min_y = G_MAXDOUBLE;
+  shape->max_x = shape->max_y = -G_MAXDOUBLE;
+  add_parts (shape, json_object_get_member (json_node_get_object (geometry), "coordinates"), depth);
+  if (shape->parts->len == 0)
+    {
+      shape_free (shape);
+      return NULL;
+    }
+  return shape;
+}
+
+static void
+rebuild_shapes (DozorAreaLayer *self)
+{
+  g_autoptr(GList) zones = dozor_situation_get_entities (self->situation, "zone");
+  g_autoptr(GList) routes = dozor_situation_get_entities (self->situation, "route");
+  GPtrArray *shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) shape_free);
+
+  /* Districts first, so the sectors' thin lines lie on their fill. */
+  for (int pass = 0; pass < 2; pass++)
+    for (GList *l = zones; l != NULL; l = l->next)
+      {
+        JsonObject *zone = json_node_get_object (l->data);
+        gboolean district = g_strcmp0 (json_object_get_string_member_with_default (zone, "kind", ""),
+                                       "district") == 0;
+        Shape *shape;
+
+        if (district != (pass == 0))
+          continue;
+        if ((shape = shape_new (zone, district ? SHAPE_DISTRICT : SHAPE_SECTOR)) != NULL)
+          g_ptr_array_add (shapes, shape);
+      }
+
+  for (GList *l = routes; l != NULL; l = l->next)
+    {
+      Shape *shape = shape_new (json_node_get_object (l->data), SHAPE_ROUTE);
+
+      if (shape != NULL)
+        g_ptr_array_add (shapes, shape);
+    }
+
+  g_clear_pointer (&self->shapes, g_ptr_array_unref);
+  self->shapes = shapes;
+}
+
+static void
+trace (cairo_t               *cr,
+       const DozorRasterView *view,
+       GArray                *part)
+{
+  for (guint i = 0; i < part->len; i++)
+    {
+      const double *xy = &g_array_index (part, double, i * 2);
+      double x, y;
+
+      dozor_raster_view_project (view, xy[0], xy[1], &x, &y);
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+}
+
+static void
+draw_name (cairo_t    *cr,
+           const char *name,
+           double      x,
+           double      y)
+{
+  cairo_text_extents_t extents;
+
+  cairo_text_extents (cr, name, &extents);
+  cairo_move_to (cr, x - extents.width / 2, y);
+  cairo_text_path (cr, name);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.7);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgba (cr, 0.85, 0.90, 1.0, 0.85);
+  cairo_fill (cr);
+}
+
+static void
+draw_scene (gpointer               data,
+            cairo_t               *cr,
+            const DozorRasterView *view,
+            DozorPointIndex       *index)
+{
+  Scene *scene = data;
+  double world = 256.0 * exp2 (view->zoom);
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 12);
+
+  for (guint s = 0; s < scene->shapes->len; s++)
+    {
+      const Shape *shape = scene->shapes->pdata[s];
+      double x0, y0, x1, y1;
+
+      if (shape->kind != SHAPE_DISTRICT && !scene->detail)
+        continue;
+
+      /* Only what crosses the image. */
+      dozor_raster_view_project (view, shape->min_x, shape->min_y, &x0, &y0);
+      dozor_raster_view_project (view, shape->max_x, shape->max_y, &x1, &y1);
+      if (x1 < 0 || y1 < 0 || x0 > view->width || y0 > view->height)
+        continue;
+
+      cairo_new_path (cr);
+      for (guint p = 0; p < shape->parts->len; p++)
+        trace (cr, view, shape->parts->pdata[p]);
+
+      switch (shape->kind)
+        {
+        case SHAPE_DISTRICT:
+          cairo_set_source_rgba (cr, 0.05, 0.05, 0.10, 0.55);
+          cairo_set_line_width (cr, 4.5);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgba (cr, 0.70, 0.78, 1.0, 0.85);
+          cairo_set_line_width (cr, 2.0);
+          cairo_stroke (cr);
+          break;
+        case SHAPE_SECTOR:
+          cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+          cairo_set_source_rgba (cr, 0.55, 0.65, 1.0, 0.05);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, 0.70, 0.78, 1.0, 0.45);
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+          break;
+        case SHAPE_ROUTE:
+          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.45);
+          cairo_set_line_width (cr, 4.0);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgba (cr, 0.20, 0.85, 0.85, 0.75);
+          cairo_set_line_width (cr, 2.0);
+          cairo_set_dash (cr, (double[]) { 10, 5 }, 2, 0);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (scene->names && shape->kind == SHAPE_SECTOR && *shape->name != '\0')
+        draw_name (cr, shape->name, (shape->min_x + shape->max_x) / 2 * world - view->origin_x,
+                   (shape->min_y + shape->max_y) / 2 * world - view->origin_y);
+    }
+}
+
+static gpointer
+prepare_scene (DozorRasterLayer      *layer,
+               const DozorRasterView *view)
+{
+  DozorAreaLayer *self = DOZOR_AREA_LAYER (layer);
+  Scene *scene;
+
+  if (self->shapes == NULL)
+    rebuild_shapes (self);
+  if (self->shapes->len == 0)
+    return NULL;
+
+  scene = g_new0 (Scene, 1);
+  scene->shapes = g_ptr_array_ref (self->shapes);
+  scene->detail = view->zoom >= DETAIL_MIN_ZOOM;
+  scene->names = view->zoom >= NAME_MIN_ZOOM;
+  return scene;
+}
+
+static void
+situation_changed_cb (DozorSituation *situation,
+                      guint           what,
+                      DozorAreaLayer *self)
+{
+  if (!(what & DOZOR_SITUATION_AREAS))
+    return;
+  /* Built anew at the next image; the worker keeps its own reference. */
+  g_clear_pointer (&self->shapes, g_ptr_array_unref);
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+static void
+dozor_area_layer_constructed (GObject *object)
+{
+  DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
+
+  G_OBJECT_CLASS (dozor_area_layer_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
+}
+
+static void
+dozor_area_layer_dispose (GObject *object)
+{
+  DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
+
+  g_clear_object (&self->situation);
+  g_clear_pointer (&self->shapes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (dozor_area_layer_parent_class)->dispose (object);
+}
+
+static void
+dozor_area_layer_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_SITUATION:
+      self->situation = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_area_layer_class_init (DozorAreaLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  DozorRasterLayerClass *raster_class = DOZOR_RASTER_LAYER_CLASS (klass);
+
+  object_class->constructed = dozor_area_layer_constructed;
+  object_class->dispose = dozor_area_layer_dispose;
+  object_class->set_property = dozor_area_layer_set_property;
+  raster_class->prepare = prepare_scene;
+  raster_class->draw = draw_scene;
+  raster_class->free_scene = (GDestroyNotify) scene_free;
+
+  properties[PROP_SITUATION] = g_param_spec_object ("situation", NULL, NULL, DOZOR_TYPE_SITUATION,
+                                                    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
+                                                    G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dozor_area_layer_init (DozorAreaLayer *self)
+{
+}
+
+DozorAreaLayer *
+dozor_area_layer_new (ShumateViewport *viewport,
+                      DozorSituation  *situation)
+{
+  return g_object_new (DOZOR_TYPE_AREA_LAYER, "viewport", viewport, "situation", situation, NULL);
+}

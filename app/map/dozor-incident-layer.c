@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Open incidents and the lines from each dispatched unit to its incident,
+ * rasterised into one image (DozorRasterLayer). An incident is a diamond in
+ * its priority's colour with the priority in it; one nobody has been sent
+ * to yet (status "new") wears a white halo, so it stands out from those
+ * being handled. From zoom 14 the duty log number and the type are written
+ * beside it.
+ *
+ * Drawn over the image, as a few small nodes: the selected incident, the
+ * one a dragged unit would be dropped on, and dispatches the supervisor has
+ * asked for that the backend has not confirmed yet (dashed, "pending").
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "dozor-geo.h"
+#include "dozor-incident-layer.h"
+#include "dozor-labels.h"
+
+#define LABEL_MIN_ZOOM 14
+#define SIZE 8.0
+#define PICK_SLOP 5.0
+
+typedef struct
+{
+  double wx, wy;
+  gint64 priority;
+  gboolean fresh;     /* nobody dispatched yet */
+  char *label;        /* number and type, at close zoom */
+} Mark;
+
+typedef struct
+{
+  double ux, uy;      /* unit, world */
+  double ix, iy;      /* incident, world */
+  gboolean on_scene;
+} Line;
+
+typedef struct
+{
+  GArray *marks;
+  GArray *lines;
+  GPtrArray *ids;
+  guint n_drawn;
+} Scene;
+
+struct _DozorIncidentLayer
+{
+  DozorRasterLayer parent_instance;
+
+  DozorSituation *situation;
+  char *selected;
+  char *target;
+  GHashTable *pending; /* unit id → incident id */
+  guint n_drawn;
+  guint n_lines;
+};
+
+G_DEFINE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR_TYPE_RASTER_LAYER)
+
+enum
+{
+  PROP_0,
+  PROP_SITUATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Priority 1 (immediate) to 4 (low). */
+static const double priority_fill[5][3] = {
+  { 0.60, 0.60, 0.60 },
+  { 0.93, 0.16, 0.22 },
+  { 1.00, 0.55, 0.10 },
+  { 0.98, 0.85, 0.25 },
+  { 0.55, 0.70, 0.85 },
+};
+
+static void
+mark_clear (Mark *mark)
+{
+  g_clear_pointer (&mark->label, g_free);
+}
+
+static void
+scene_free (Scene *scene)
+{
+  g_array_unref (scene->marks);
+  g_array_unref (scene->lines);
+  g_ptr_array_unref (scene->ids);
+  g_free (scene);
+}
+
+static gboolean
+incident_location (JsonObject *incident,
+                   double     *lat,
+                   double     *lon)
+{
+  JsonNode *node = json_object_get_member (incident, "location");
+  JsonObject *location;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  location = json_node_get_object (node);
+  *lat = json_object_get_double_member_with_default (location, "lat", NAN);
+  *lon = json_object_get_double_member_with_default (location, "lon", NAN);
+  return dozor_geo_is_valid_lat_lon (*lat, *lon);
+}
+
+static void
+diamond (cairo_t *cr,
+         double   x,
+         double   y,
+         double   r)
+{
+  cairo_move_to (cr, x, y - r);
+  cairo_line_to (cr, x + r, y);
+  cairo_line_to (cr, x, y + r);
+  cairo_line_to (cr, x - r, y);
+  cairo_close_path (cr);
+}
+
+static void
+draw_mark (cairo_t    *cr,
+           const Mark *mark,
+           double      x,
+           double      y)
+{
+  const double *fill = priority_fill[CLAMP (mark->priority, 0, 4)];
+  g_autofree char *digit = g_strdup_printf ("%d", (int) CLAMP (mark->priority, 0, 9));
+  cairo_text_extents_t extents;
+
+  if (mark->fresh)
+    {
+      diamond (cr, x, y, SIZE + 5);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
+    }
+
+  diamond (cr, x, y, SIZE);
+  cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.95);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+
+  cairo_set_font_size (cr, 10);
+  cairo_text_extents (cr, digit, &extents);
+  cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
+  cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
+  cairo_show_text (cr, digit);
+
+  if (mark->label != NULL)
+    {
+      cairo_set_font_size (cr, 11);
+      cairo_move_to (cr, x + SIZE + 5, y + 4);
+      cairo_text_path (cr, mark->label);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+      cairo_set_line_width (cr, 3);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, 1.0, 0.93, 0.80);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_scene (gpointer               data,
+            cairo_t               *cr,
+            const DozorRasterView *view,
+            DozorPointIndex       *index)
+{
+  Scene *scene = data;
+
+  /* Dispatch lines under the symbols: unit to scene, in the en-route
+   * orange, solid once the unit is there. */
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < scene->lines->len; i++)
+    {
+      const Line *line = &g_array_index (scene->lines, Line, i);
+      double x0, y0, x1, y1;
+
+      dozor_raster_view_project (view, line->ux, line->uy, &x0, &y0);
+      dozor_raster_view_project (view, line->ix, line->iy, &x1, &y1);
+      cairo_move_to (cr, x0, y0);
+      cairo_line_to (cr, x1, y1);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
+      cairo_set_line_width (cr, 4.5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgba (cr, 1.0, 0.60, 0.15, 0.95);
+      cairo_set_line_width (cr, 2.0);
+      if (!line->on_scene)
+        cairo_set_dash (cr, (double[]) { 7, 4 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  /* Most urgent last, on top. */
+  for (gint64 priority = 4; priority >= 0; priority--)
+    for (guint i = 0; i < scene->marks->len; i++)
+      {
+        const Mark *mark = &g_array_index (scene->marks, Mark, i);
+        double x, y;
+
+        if (CLAMP (mark->priority, 0, 4) != priority)
+          continue;
+        dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
+        if (x < -SIZE * 2 || y < -SIZE * 2 || x > view->width + SIZE * 2 || y > view->height + SIZE * 2)
+          continue;
+        draw_mark (cr, mark, x, y);
+        dozor_point_index_add (index, x, y, SIZE + 2, i);
+        scene->n_drawn++;
+      }
+}
+
+static gpointer
+prepare_scene (DozorRasterLayer      *layer,
+               const DozorRasterView *view)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (layer);
+  g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
+  g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
+  Scene *scene;
+
+  if (incidents == NULL)
+    return NULL;
+
+  scene = g_new0 (Scene, 1);
+  scene->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
+  g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
+  scene->lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  scene->ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (GList *l = incidents; l != NULL; l = l->next)
+    {
+      JsonObject *incident = json_node_get_object (l->data);
+      const char *status = json_object_get_string_member_with_default (incident, "status", "");
+      Mark mark = { 0, };
+      double lat, lon;
+
+      if (!incident_location (incident, &lat, &lon))
+        continue;
+      dozor_geo_lon_lat_to_world (lon, lat, &mark.wx, &mark.wy);
+      mark.priority = json_object_get_int_member_with_default (incident, "priority", 0);
+      mark.fresh = g_str_equal (status, "new");
+      if (view->zoom >= LABEL_MIN_ZOOM)
+        mark.label = g_strdup_printf ("%s %s",
+                                      json_object_get_string_member_with_default (incident, "number", ""),
+                                      dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)));
+      g_array_append_val (scene->marks, mark);
+      g_ptr_array_add (scene->ids, g_strdup (json_object_get_string_member_with_default (incident, "id", "")));
+    }
+
+  for (GList *l = dispatches; l != NULL; l = l->next)
+    {
+      JsonObject *dispatch = json_node_get_object (l->data);
+      const char *unit_id = json_object_get_string_member_with_default (dispatch, "unit_id", "");
+      const char *incident_id = json_object_get_string_member_with_default (dispatch, "incident_id", "");
+      DozorUnit *unit = dozor_situation_get_unit (self->situation, unit_id);
+      JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
+      Line line = { 0, };
+      double lat, lon;
+
+      if (unit == NULL || !unit->has_fix || incident == NULL || !incident_location (incident, &lat, &lon))
+        continue;
+      dozor_geo_lon_lat_to_world (unit->lon, unit->lat, &line.ux, &line.uy);
+      dozor_geo_lon_lat_to_world (lon, lat, &line.ix, &line.iy);
+      line.on_scene = g_strcmp0 (unit->status, "on_scene") == 0;
+      g_array_append_val (scene->lines, line);
+    }
+
+  return scene;
+}
+
+static void
+scene_shown (DozorRasterLayer *layer,
+             gpointer          data)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (layer);
+  Scene *scene = data;
+  guint n_drawn = scene != NULL ? scene->n_drawn : 0;
+  guint n_lines = scene != NULL ? scene->lines->len : 0;
+
+  /* Tests wait for these lines; keep their wording stable. */
+  if (self->n_drawn != n_drawn)
+    g_debug ("Incidents drawn: %u", n_drawn);
+  if (self->n_lines != n_lines)
+    g_debug ("Dispatch lines drawn: %u", n_lines);
+  self->n_drawn = n_drawn;
+  self->n_lines = n_lines;
+}
+
+static void
+situation_changed_cb (DozorSituation     *situation,
+                      guint               what,
+                      DozorIncidentLayer *self)
+{
+  /* Dispatch lines follow their units. */
+  if (what & DOZOR_SITUATION_INCIDENTS ||
+      (what & DOZOR_SITUATION_UNITS && dozor_situation_get_n_entities (situation, "dispatch") > 0))
+    dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+  if (self->pending != NULL && g_hash_table_size (self->pending) > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+incident_on_widget (DozorIncidentLayer *self,
+                    const char         *id,
+                    double             *x,
+                    double             *y)
+{
+  JsonObject *incident = id != NULL ? dozor_situation_get_entity (self->situation, "incident", id) : NULL;
+  double lat, lon;
+
+  if (incident == NULL || !incident_location (incident, &lat, &lon))
+    return FALSE;
+  dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), lat, lon, x, y);
+  return TRUE;
+}
+
+static void
+ring (GtkSnapshot  *snapshot,
+      double        x,
+      double        y,
+      double        radius,
+      const double  rgb[3])
+{
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - radius - 4, y - radius - 4,
+                                                                          2 * radius + 8, 2 * radius + 8));
+
+  diamond (cr, x, y, radius);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+  cairo_set_line_width (cr, 5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+}
+
+static void
+pending_line (DozorIncidentLayer *self,
+              GtkSnapshot        *snapshot,
+              const char         *unit_id,
+              const char         *incident_id)
+{
+  DozorUnit *unit = dozor_situation_get_unit (self->situation, unit_id);
+  double x0, y0, x1, y1;
+  cairo_t *cr;
+
+  if (unit == NULL || !unit->has_fix || !incident_on_widget (self, incident_id, &x1, &y1))
+    return;
+  dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), unit->lat, unit->lon, &x0, &y0);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (MIN (x0, x1) - 60, MIN (y0, y1) - 20,
+                                                                 fabs (x1 - x0) + 120, fabs (y1 - y0) + 40));
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1, y1);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.7);
+  cairo_set_line_width (cr, 5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.35, 0.75, 1.0);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_dash (cr, (double[]) { 3, 5 }, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 11);
+  cairo_move_to (cr, (x0 + x1) / 2 + 6, (y0 + y1) / 2 - 6);
+  cairo_text_path (cr, _("pending"));
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.35, 0.75, 1.0);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+static void
+dozor_incident_layer_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (widget);
+  static const double selected_rgb[3] = { 0.35, 0.75, 1.0 };
+  static const double target_rgb[3] = { 1.0, 1.0, 1.0 };
+  double x, y;
+
+  GTK_WIDGET_CLASS (dozor_incident_layer_parent_class)->snapshot (widget, snapshot);
+
+  if (self->pending != NULL)
+    {
+      GHashTableIter iter;
+      gpointer unit_id, incident_id;
+
+      g_hash_table_iter_init (&iter, self->pending);
+      while (g_hash_table_iter_next (&iter, &unit_id, &incident_id))
+        pending_line (self, snapshot, unit_id, incident_id);
+    }
+
+  if (incident_on_widget (self, self->selected, &x, &y))
+    ring (snapshot, x, y, SIZE + 7, selected_rgb);
+  if (incident_on_widget (self, self->target, &x, &y))
+    ring (snapshot, x, y, SIZE + 11, target_rgb);
+}
+
+static void
+dozor_incident_layer_constructed (GObject *object)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (object);
+
+  G_OBJECT_CLASS (dozor_incident_layer_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
+}
+
+static void
+dozor_incident_layer_dispose (GObject *object)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (object);
+
+  g_clear_object (&self->situation);
+  g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->target, g_free);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+
+  G_OBJECT_CLASS (dozor_incident_layer_parent_class)->dispose (object);
+}
+
+static void
+dozor_incident_layer_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_SITUATION:
+      self->situation = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DozorRasterLayerClass *raster_class = DOZOR_RASTER_LAYER_CLASS (klass);
+
+  object_class->constructed = dozor_incident_layer_constructed;
+  object_class->dispose = dozor_incident_layer_dispose;
+  object_class->set_property = dozor_incident_layer_set_property;
+  widget_class->snapshot = dozor_incident_layer_snapshot;
+  raster_class->prepare = prepare_scene;
+  raster_class->draw = draw_scene;
+  raster_class->free_scene = (GDestroyNotify) scene_free;
+  raster_class->shown = scene_shown;
+
+  properties[PROP_SITUATION] = g_param_spec_object ("situation", NULL, NULL, DOZOR_TYPE_SITUATION,
+                                                    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
+                                                    G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dozor_incident_layer_init (DozorIncidentLayer *self)
+{
+}
+
+DozorIncidentLayer *
+dozor_incident_layer_new (ShumateViewport *viewport,
+                          DozorSituation  *situation)
+{
+  return g_object_new (DOZOR_TYPE_INCIDENT_LAYER, "viewport", viewport, "situation", situation, NULL);
+}
+
+/**
+ * dozor_incident_layer_pick:
+ * @self: a #DozorIncidentLayer
+ * @x: a point in the layer
+ * @y: a point in the layer
+ *
+ * Returns: (transfer full) (nullable): the id of the incident drawn there
+ */
+char *
+dozor_incident_layer_pick (DozorIncidentLayer *self,
+                           double              x,
+                           double              y)
+{
+  Scene *scene;
+  guint item;
+
+  if (!dozor_raster_layer_pick (DOZOR_RASTER_LAYER (self), x, y, PICK_SLOP, (gpointer *) &scene, &item) ||
+      item >= scene->ids->len)
+    return NULL;
+  return g_strdup (scene->ids->pdata[item]);
+}
+
+static void
+set_id (DozorIncidentLayer *self,
+        char              **field,
+        const char         *id)
+{
+  if (g_strcmp0 (*field, id) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (id);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+dozor_incident_layer_set_selected (DozorIncidentLayer *self,
+                                   const char         *incident_id)
+{
+  set_id (self, &self->selected, incident_id);
+}
+
+/**
+ * dozor_incident_layer_set_target:
+ * @self: a #DozorIncidentLayer
+ * @incident_id: (nullable): the incident a dragged unit is over
+ */
+void
+dozor_incident_layer_set_target (DozorIncidentLayer *self,
+                                 const char         *incident_id)
+{
+  set_id (self, &self->target, incident_id);
+}
+
+/**
+ * dozor_incident_layer_set_pending:
+ * @self: a #DozorIncidentLayer
+ * @unit_to_incident: (nullable): dispatches asked for and not yet confirmed
+ */
+void
+dozor_incident_layer_set_pending (DozorIncidentLayer *self,
+                                  GHashTable         *unit_to_incident)
+{
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  if (unit_to_incident != NULL)
+    self->pending = g_hash_table_ref (unit_to_incident);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+dozor_incident_layer_get_n_drawn (DozorIncidentLayer *self)
+{
+  return self->n_drawn;
+}

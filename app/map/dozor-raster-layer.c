@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * A map layer drawn as one image. A worker thread rasterises what the
+ * subclass prepared into an image a margin larger than the view; snapshot()
+ * only places that one texture, offset (and scaled, during a zoom) to where
+ * the view is now. So a frame costs the same with ten items or ten
+ * thousand, and no frame ever holds more than one node for them: GTK 4.8's
+ * GL renderer aborts on frames of ~100k small nodes (PLATFORM-NOTES).
+ *
+ * A new image is drawn when the subclass says its items changed (at most
+ * one render in flight; changes meanwhile fold into the next), when the view
+ * leaves the image or the zoom changes, and on a timer for layers whose look
+ * changes with time alone (a fix turning stale). The worker also builds the
+ * point index of what it drew, so the pointer finds exactly what is seen.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-geo.h"
+#include "dozor-raster-layer.h"
+
+/* Extra image around the view, logical pixels: room to pan before redrawing. */
+#define MARGIN 256
+#define TILE_SIZE 256.0
+#define INDEX_CELL 32.0
+
+typedef struct
+{
+  DozorRasterLayerClass *klass;
+  DozorRasterView view;
+  int scale;
+  gpointer scene;
+  DozorPointIndex *index;
+} Render;
+
+typedef struct
+{
+  GdkTexture *texture;
+  DozorRasterView view;
+  int scale;
+  gpointer scene;            /* the scene the texture shows */
+  DozorPointIndex *index;
+  GDestroyNotify free_scene;
+
+  gboolean render_in_flight;
+  gboolean render_wanted;
+  guint render_idle_id;
+  guint refresh_id;
+  GCancellable *cancellable;
+} DozorRasterLayerPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DozorRasterLayer, dozor_raster_layer, SHUMATE_TYPE_LAYER)
+
+/**
+ * dozor_raster_view_project:
+ * @view: the image's view
+ * @wx: world x, 0…1
+ * @wy: world y, 0…1
+ * @x: (out): logical pixels from the image's left edge
+ * @y: (out): logical pixels from the image's top edge
+ */
+void
+dozor_raster_view_project (const DozorRasterView *view,
+                           double                 wx,
+                           double                 wy,
+                           double                *x,
+                           double                *y)
+{
+  double world = TILE_SIZE * exp2 (view->zoom);
+
+  *x = wx * world - view->origin_x;
+  *y = wy * world - view->origin_y;
+}
+
+static void
+render_free (Render *render)
+{
+  if (render->scene != NULL)
+    render->klass->free_scene (render->scene);
+  g_clear_pointer (&render->index, dozor_point_index_unref);
+  g_free (render);
+}
+
+static void
+render_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Render *render = task_data;
+  int width = (int) ceil (render->view.width) * render->scale;
+  int height = (int) ceil (render->view.height) * render->scale;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_scale (cr, render->scale, render->scale);
+  if (render->scene != NULL)
+    render->klass->draw (render->scene, cr, &render->view, render->index);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  g_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
+}
+
+static void start_render (DozorRasterLayer *self);
+
+static void
+render_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (source);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  Render *render = g_task_get_task_data (G_TASK (result));
+  cairo_surface_t *surface = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  priv->render_in_flight = FALSE;
+  if (surface == NULL)
+    return;
+
+  /* The texture takes the pixels as they are: no copy. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) *
+                                        cairo_image_surface_get_height (surface),
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  g_clear_object (&priv->texture);
+  priv->texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                          cairo_image_surface_get_height (surface),
+                                          GDK_MEMORY_DEFAULT, bytes,
+                                          cairo_image_surface_get_stride (surface));
+  priv->view = render->view;
+  priv->scale = render->scale;
+  if (priv->scene != NULL)
+    priv->free_scene (priv->scene);
+  priv->scene = g_steal_pointer (&render->scene);
+  priv->free_scene = render->klass->free_scene;
+  g_clear_pointer (&priv->index, dozor_point_index_unref);
+  priv->index = g_steal_pointer (&render->index);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  if (render->klass->shown != NULL)
+    render->klass->shown (self, priv->scene);
+
+  if (priv->render_wanted)
+    start_render (self);
+}
+
+/* Where the view is: centre in world pixels at the current zoom. */
+static void
+view_centre (DozorRasterLayer *self,
+             double           *zoom,
+             double           *cx,
+             double           *cy)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double wx, wy;
+
+  *zoom = shumate_viewport_get_zoom_level (viewport);
+  dozor_geo_lon_lat_to_world (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                              shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &wx, &wy);
+  *cx = wx * TILE_SIZE * exp2 (*zoom);
+  *cy = wy * TILE_SIZE * exp2 (*zoom);
+}
+
+static void
+start_render (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterLayerClass *klass = DOZOR_RASTER_LAYER_GET_CLASS (self);
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GTask) task = NULL;
+  Render *render;
+  double cx, cy;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  priv->render_wanted = FALSE;
+  priv->render_in_flight = TRUE;
+
+  render = g_new0 (Render, 1);
+  render->klass = klass;
+  view_centre (self, &render->view.zoom, &cx, &cy);
+  render->scale = gtk_widget_get_scale_factor (widget);
+  render->view.origin_x = cx - width / 2.0 - MARGIN;
+  render->view.origin_y = cy - height / 2.0 - MARGIN;
+  render->view.width = width + 2 * MARGIN;
+  render->view.height = height + 2 * MARGIN;
+  render->view.now = g_get_real_time ();
+  render->index = dozor_point_index_new (INDEX_CELL);
+  render->scene = klass->prepare (self, &render->view);
+
+  task = g_task_new (self, priv->cancellable, render_done_cb, NULL);
+  g_task_set_source_tag (task, start_render);
+  g_task_set_task_data (task, render, (GDestroyNotify) render_free);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
+static gboolean
+render_idle_cb (gpointer user_data)
+{
+  DozorRasterLayer *self = user_data;
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->render_idle_id = 0;
+  if (!priv->render_in_flight)
+    start_render (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * dozor_raster_layer_queue_render:
+ * @self: a #DozorRasterLayer
+ *
+ * What the layer shows has changed: draw a new image soon.
+ */
+void
+dozor_raster_layer_queue_render (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->render_wanted = TRUE;
+  if (!priv->render_in_flight && priv->render_idle_id == 0)
+    priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, render_idle_cb, self, NULL);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  dozor_raster_layer_queue_render (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * dozor_raster_layer_set_refresh_seconds:
+ * @self: a #DozorRasterLayer
+ * @seconds: how often to draw anew with nothing changed, 0 for never
+ */
+void
+dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
+                                        guint             seconds)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  g_clear_handle_id (&priv->refresh_id, g_source_remove);
+  if (seconds > 0)
+    priv->refresh_id = g_timeout_add_seconds (seconds, refresh_cb, self);
+}
+
+/* Where the shown image's top-left corner is in this widget now, and how
+ * much it is scaled: the view may have moved since it was drawn. */
+static void
+image_placement (DozorRasterLayer *self,
+                 double           *left,
+                 double           *top,
+                 double           *s)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  GtkWidget *widget = GTK_WIDGET (self);
+  double zoom, cx, cy;
+
+  view_centre (self, &zoom, &cx, &cy);
+  *s = exp2 (zoom - priv->view.zoom);
+  *left = priv->view.origin_x * *s - (cx - gtk_widget_get_width (widget) / 2.0);
+  *top = priv->view.origin_y * *s - (cy - gtk_widget_get_height (widget) / 2.0);
+}
+
+static void
+dozor_raster_layer_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (widget);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  double zoom, cx, cy, s, left, top;
+
+  if (priv->texture == NULL)
+    {
+      dozor_raster_layer_queue_render (self);
+      return;
+    }
+
+  view_centre (self, &zoom, &cx, &cy);
+  image_placement (self, &left, &top, &s);
+
+  if (fabs (zoom - priv->view.zoom) > 1e-6 || left > 0 || top > 0 ||
+      left + priv->view.width * s < width || top + priv->view.height * s < height ||
+      priv->scale != gtk_widget_get_scale_factor (widget))
+    dozor_raster_layer_queue_render (self);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (left, top));
+  gtk_snapshot_scale (snapshot, s / priv->scale, s / priv->scale);
+  gtk_snapshot_append_texture (snapshot, priv->texture,
+                               &GRAPHENE_RECT_INIT (0, 0, gdk_texture_get_width (priv->texture),
+                                                    gdk_texture_get_height (priv->texture)));
+  gtk_snapshot_restore (snapshot);
+}
+
+/**
+ * dozor_raster_layer_pick:
+ * @self: a #DozorRasterLayer
+ * @x: a point in the widget
+ * @y: a point in the widget
+ * @slop: extra reach, logical pixels
+ * @scene: (out) (optional) (transfer none): the scene the item belongs to
+ * @item: (out): the item's number, as the subclass's draw() added it
+ *
+ * Returns: whether something shown on screen is there
+ */
+gboolean
+dozor_raster_layer_pick (DozorRasterLayer *self,
+                         double            x,
+                         double            y,
+                         double            slop,
+                         gpointer         *scene,
+                         guint            *item)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  double left, top, s;
+
+  if (priv->index == NULL)
+    return FALSE;
+
+  image_placement (self, &left, &top, &s);
+  if (!dozor_point_index_find (priv->index, (x - left) / s, (y - top) / s, slop / s, item))
+    return FALSE;
+  if (scene != NULL)
+    *scene = priv->scene;
+  return TRUE;
+}
+
+/**
+ * dozor_raster_layer_get_shown_scene:
+ * @self: a #DozorRasterLayer
+ *
+ * Returns: (transfer none) (nullable): the scene of the image on screen
+ */
+gpointer
+dozor_raster_layer_get_shown_scene (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  return priv->scene;
+}
+
+/**
+ * dozor_raster_layer_to_widget:
+ * @self: a #DozorRasterLayer
+ * @lat: latitude
+ * @lon: longitude
+ * @x: (out): where that is in the widget now
+ * @y: (out): where that is in the widget now
+ *
+ * Returns: whether the point is within the widget
+ */
+gboolean
+dozor_raster_layer_to_widget (DozorRasterLayer *self,
+                              double            lat,
+                              double            lon,
+                              double           *x,
+                              double           *y)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double zoom, cx, cy, wx, wy, world;
+
+  view_centre (self, &zoom, &cx, &cy);
+  world = TILE_SIZE * exp2 (zoom);
+  dozor_geo_lon_lat_to_world (lon, lat, &wx, &wy);
+  *x = wx * world - (cx - gtk_widget_get_width (widget) / 2.0);
+  *y = wy * world - (cy - gtk_widget_get_height (widget) / 2.0);
+  return *x >= 0 && *y >= 0 && *x < gtk_widget_get_width (widget) && *y < gtk_widget_get_height (widget);
+}
+
+/* ShumateLayer lets every event fall through to the layers below. A
+ * raster layer that takes the pointer (see can-target) takes it all over
+ * its area, hit-testing its own image; what it does not claim bubbles up to
+ * the map, which then pans and zooms as usual. */
+static gboolean
+dozor_raster_layer_contains (GtkWidget *widget,
+                             double     x,
+                             double     y)
+{
+  return x >= 0 && y >= 0 && x < gtk_widget_get_width (widget) && y < gtk_widget_get_height (widget);
+}
+
+static void
+dozor_raster_layer_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (dozor_raster_layer_parent_class)->constructed (object);
+
+  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (object)), "notify",
+                           G_CALLBACK (gtk_widget_queue_draw), object, G_CONNECT_SWAPPED);
+}
+
+static void
+dozor_raster_layer_dispose (GObject *object)
+{
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (object);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+  g_clear_handle_id (&priv->refresh_id, g_source_remove);
+  g_clear_object (&priv->texture);
+  if (priv->scene != NULL)
+    g_clear_pointer (&priv->scene, priv->free_scene);
+  g_clear_pointer (&priv->index, dozor_point_index_unref);
+
+  G_OBJECT_CLASS (dozor_raster_layer_parent_class)->dispose (object);
+}
+
+static void
+dozor_raster_layer_finalize (GObject *object)
+{
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (object);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  g_clear_object (&priv->cancellable);
+
+  G_OBJECT_CLASS (dozor_raster_layer_parent_class)->finalize (object);
+}
+
+static void
+dozor_raster_layer_class_init (DozorRasterLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = dozor_raster_layer_constructed;
+  object_class->dispose = dozor_raster_layer_dispose;
+  object_class->finalize = dozor_raster_layer_finalize;
+  widget_class->snapshot = dozor_raster_layer_snapshot;
+  widget_class->contains = dozor_raster_layer_contains;
+}
+
+static void
+dozor_raster_layer_init (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->cancellable = g_cancellable_new ();
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "dozor-point-index.h"
+
+G_BEGIN_DECLS
+
+/**
+ * DozorRasterView:
+ * @zoom: the zoom level the image is drawn at
+ * @origin_x: the image's top-left corner, world pixels at @zoom
+ * @origin_y: the image's top-left corner, world pixels at @zoom
+ * @width: the image's size, logical pixels
+ * @height: the image's size, logical pixels
+ * @now: wall-clock time of the render, Unix microseconds
+ *
+ * The part of the world one image covers. Drawing happens in logical
+ * pixels from the image's top-left corner; the device scale is applied.
+ */
+typedef struct
+{
+  double zoom;
+  double origin_x;
+  double origin_y;
+  double width;
+  double height;
+  gint64 now;
+} DozorRasterView;
+
+void dozor_raster_view_project (const DozorRasterView *view,
+                                double                 wx,
+                                double                 wy,
+                                double                *x,
+                                double                *y);
+
+#define DOZOR_TYPE_RASTER_LAYER (dozor_raster_layer_get_type ())
+G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LAYER, ShumateLayer)
+
+/**
+ * DozorRasterLayerClass:
+ * @prepare: on the main thread, copy what the image will show into a scene
+ *   the worker may read alone; %NULL for an empty image
+ * @draw: in a worker thread, draw @scene into @cr and add what can be
+ *   pointed at to @index, numbered as the subclass likes
+ * @free_scene: frees a scene
+ * @shown: on the main thread, once the image of @scene is on screen
+ */
+struct _DozorRasterLayerClass
+{
+  ShumateLayerClass parent_class;
+
+  gpointer (*prepare)    (DozorRasterLayer      *self,
+                          const DozorRasterView *view);
+  void     (*draw)       (gpointer               scene,
+                          cairo_t               *cr,
+                          const DozorRasterView *view,
+                          DozorPointIndex       *index);
+  GDestroyNotify free_scene;
+  void     (*shown)      (DozorRasterLayer      *self,
+                          gpointer               scene);
+};
+
+void      dozor_raster_layer_queue_render        (DozorRasterLayer *self);
+void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
+                                                  guint             seconds);
+gboolean  dozor_raster_layer_pick                (DozorRasterLayer *self,
+                                                  double            x,
+                                                  double            y,
+                                                  double            slop,
+                                                  gpointer         *scene,
+                                                  guint            *item);
+gpointer  dozor_raster_layer_get_shown_scene     (DozorRasterLayer *self);
+gboolean  dozor_raster_layer_to_widget           (DozorRasterLayer *self,
+                                                  double            lat,
+                                                  double            lon,
+                                                  double           *x,
+                                                  double           *y);
+
+G_END_DECLS

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The words the board shows for the wire contract's codes (docs/api.md),
+ * in one place, so that the map, the lists and the dialogs say the same.
+ * A code this board does not know is shown as it came: a newer server must
+ * not make an older board hide something.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dozor-labels.h"
+
+typedef struct
+{
+  const char *code;
+  const char *label;
+} Label;
+
+static const Label incident_types[] = {
+  { "theft", N_("Theft") },
+  { "robbery", N_("Robbery") },
+  { "assault", N_("Assault") },
+  { "domestic", N_("Domestic") },
+  { "traffic_accident", N_("Traffic accident") },
+  { "public_disorder", N_("Public disorder") },
+  { "missing_person", N_("Missing person") },
+  { "fraud", N_("Fraud") },
+  { "vandalism", N_("Vandalism") },
+  { "suspicious", N_("Suspicious activity") },
+  { "other", N_("Other") },
+};
+
+static const Label incident_statuses[] = {
+  { "new", N_("New") },
+  { "dispatched", N_("Dispatched") },
+  { "on_scene", N_("On scene") },
+  { "closed", N_("Closed") },
+};
+
+static const Label unit_statuses[] = {
+  { "available", N_("Available") },
+  { "dispatched", N_("Dispatched") },
+  { "en_route", N_("En route") },
+  { "on_scene", N_("On scene") },
+  { "busy", N_("Busy") },
+  { "off_duty", N_("Off duty") },
+};
+
+static const char *
+lookup (const Label *labels,
+        gsize        n_labels,
+        const char  *code)
+{
+  for (gsize i = 0; i < n_labels; i++)
+    if (g_strcmp0 (labels[i].code, code) == 0)
+      return g_dgettext (GETTEXT_PACKAGE, labels[i].label);
+  return code != NULL ? code : "";
+}
+
+/**
+ * dozor_incident_types:
+ *
+ * Returns: (transfer none): the incident types of the wire contract, in the
+ *   order an operator picks from
+ */
+const char *const *
+dozor_incident_types (void)
+{
+  static const char *const types[] = {
+    "theft", "robbery", "assault", "domestic", "traffic_accident", "public_disorder",
+    "missing_person", "fraud", "vandalism", "suspicious", "other", NULL,
+  };
+
+  return types;
+}
+
+const char *
+dozor_incident_type_label (const char *type)
+{
+  return lookup (incident_types, G_N_ELEMENTS (incident_types), type);
+}
+
+const char *
+dozor_incident_status_label (const char *status)
+{
+  return lookup (incident_statuses, G_N_ELEMENTS (incident_statuses), status);
+}
+
+const char *
+dozor_unit_status_label (const char *status)
+{
+  return lookup (unit_statuses, G_N_ELEMENTS (unit_statuses), status);
+}
+
+/**
+ * dozor_priority_label:
+ * @priority: 1 (most urgent) to 4
+ *
+ * Returns: (transfer none): the priority in words
+ */
+const char *
+dozor_priority_label (gint64 priority)
+{
+  static const char *const labels[] = {
+    N_("Priority 1 — immediate"),
+    N_("Priority 2 — urgent"),
+    N_("Priority 3 — normal"),
+    N_("Priority 4 — low"),
+  };
+
+  if (priority < 1 || priority > 4)
+    return _("Priority unknown");
+  return g_dgettext (GETTEXT_PACKAGE, labels[priority - 1]);
+}

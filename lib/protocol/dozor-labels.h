@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+const char *const *dozor_incident_types         (void);
+const char        *dozor_incident_type_label    (const char *type);
+const char        *dozor_incident_status_label  (const char *status);
+const char        *dozor_unit_status_label      (const char *status);
+const char        *dozor_priority_label         (gint64      priority);
+
+G_END_DECLS
