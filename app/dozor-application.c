@@ -276,6 +276,7 @@ dozor_application_startup (GApplication *app)
     { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
     { "win.home", { "<Alt>Home", NULL } },
     { "win.fullscreen", { "F11", NULL } },
+    { "win.toggle-sidebar", { "F9", NULL } },
     { "win.dispatch", { "<Control>d", NULL } },
     { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },

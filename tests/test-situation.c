@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "dozor-incident-item.h"
 #include "dozor-situation.h"
+#include "dozor-unit-item.h"
 
 static JsonNode *
 parse (const char *text)
@@ -166,6 +168,123 @@ test_hostile_events (void)
   g_assert_cmpint (dozor_situation_get_seq (situation), ==, 13);
 }
 
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* The lists a supervisor reads follow the events: a status change
+ * notifies its row, a mere position does not, and a closed incident leaves
+ * the queue. */
+static void
+test_list_models (void)
+{
+  g_autoptr(DozorSituation) situation = situation_at_10 ();
+  GListModel *units = dozor_situation_get_unit_model (situation);
+  GListModel *incidents = dozor_situation_get_incident_model (situation);
+  g_autoptr(DozorUnitItem) u1 = NULL;
+  g_autoptr(DozorIncidentItem) i1 = NULL;
+  guint status_notifies = 0;
+  double lat;
+
+  g_assert_cmpuint (g_list_model_get_n_items (units), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (incidents), ==, 1);
+  u1 = g_list_model_get_item (units, 0);
+  g_assert_cmpstr (dozor_unit_item_get_call_sign (u1), ==, "Барыс-01");
+  g_signal_connect (u1, "notify::status", G_CALLBACK (count_notify), &status_notifies);
+
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":11,\"type\":\"unit.position\",\"unit\":{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"status\":\"available\","
+    "\"position\":{\"lat\":43.3,\"lon\":76.95,\"time\":\"2026-11-22T08:00:05Z\"},\"version\":3}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (status_notifies, ==, 0);
+  g_assert_true (dozor_unit_item_get_position (u1, &lat, NULL, NULL));
+  g_assert_cmpfloat (lat, ==, 43.3);
+
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":12,\"type\":\"unit.updated\",\"unit\":{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"status\":\"dispatched\","
+    "\"position\":{\"lat\":43.3,\"lon\":76.95,\"time\":\"2026-11-22T08:00:05Z\"},\"version\":4}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (status_notifies, ==, 1);
+  g_assert_cmpstr (dozor_unit_item_get_status (u1), ==, "dispatched");
+
+  i1 = g_list_model_get_item (incidents, 0);
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":13,\"type\":\"incident.created\",\"incident\":{\"id\":\"i2\",\"number\":\"20261122-0002\",\"status\":\"new\",\"priority\":1,\"version\":1}}"),
+    ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (g_list_model_get_n_items (incidents), ==, 2);
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":14,\"type\":\"incident.updated\",\"incident\":{\"id\":\"i1\",\"status\":\"closed\",\"version\":2}}"),
+    ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (g_list_model_get_n_items (incidents), ==, 1);
+  {
+    g_autoptr(DozorIncidentItem) left = g_list_model_get_item (incidents, 0);
+
+    g_assert_cmpstr (dozor_incident_item_get_number (left), ==, "20261122-0002");
+    g_assert_cmpint (dozor_incident_item_get_priority (left), ==, 1);
+  }
+
+  /* A new snapshot rebuilds both lists, in one change each. */
+  {
+    g_autoptr(DozorSituation) fresh = situation_at_10 ();
+    g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":20,\"units\":[{\"id\":\"u9\",\"call_sign\":\"Сұңқар-9\",\"status\":\"busy\"}],"
+                                          "\"incidents\":[]}");
+
+    g_assert_true (dozor_situation_load_snapshot (fresh, snapshot, NULL));
+    g_assert_cmpuint (g_list_model_get_n_items (dozor_situation_get_unit_model (fresh)), ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (dozor_situation_get_incident_model (fresh)), ==, 0);
+  }
+}
+
+/* Suggestions for an incident: available units with a current position,
+ * nearest first; the busy, the off-duty and the stale are never offered. */
+static void
+test_nearest (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  g_autoptr(GString) units = g_string_new (NULL);
+  g_autoptr(JsonNode) snapshot = NULL;
+  const char *ids[DOZOR_SITUATION_NEAREST];
+  double distances[DOZOR_SITUATION_NEAREST];
+  /* 2026-11-22T08:00:00Z and a minute and a half later. */
+  gint64 now = (gint64) 1795334400 * G_USEC_PER_SEC + 30 * G_USEC_PER_SEC;
+  static const struct { const char *id; const char *status; double north_km; const char *time; } fleet[] = {
+    { "far", "available", 9.0, "2026-11-22T08:00:00Z" },
+    { "near", "available", 0.5, "2026-11-22T08:00:00Z" },
+    { "busy", "on_scene", 0.1, "2026-11-22T08:00:00Z" },
+    { "stale", "available", 0.2, "2026-11-22T07:50:00Z" },
+    { "mid", "available", 2.0, "2026-11-22T08:00:00Z" },
+    { "a3", "available", 3.0, "2026-11-22T08:00:00Z" },
+    { "a4", "available", 4.0, "2026-11-22T08:00:00Z" },
+    { "a5", "available", 5.0, "2026-11-22T08:00:00Z" },
+  };
+  guint n;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fleet); i++)
+    g_string_append_printf (units, "%s{\"id\":\"%s\",\"call_sign\":\"%s\",\"status\":\"%s\","
+                            "\"position\":{\"lat\":%.6f,\"lon\":76.9,\"time\":\"%s\"}}",
+                            i > 0 ? "," : "", fleet[i].id, fleet[i].id, fleet[i].status,
+                            43.2 + fleet[i].north_km / 111.2, fleet[i].time);
+  {
+    g_autofree char *text = g_strdup_printf ("{\"as_of_seq\":1,\"units\":[%s]}", units->str);
+
+    snapshot = parse (text);
+  }
+  g_assert_true (dozor_situation_load_snapshot (situation, snapshot, NULL));
+
+  n = dozor_situation_find_nearest (situation, 43.2, 76.9, now, ids, distances);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpstr (ids[0], ==, "near");
+  g_assert_cmpstr (ids[1], ==, "mid");
+  g_assert_cmpstr (ids[2], ==, "a3");
+  g_assert_cmpstr (ids[3], ==, "a4");
+  g_assert_cmpstr (ids[4], ==, "a5");
+  g_assert_cmpfloat_with_epsilon (distances[0], 500, 5);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpfloat (distances[i - 1], <=, distances[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +296,8 @@ main (int   argc,
   g_test_add_func ("/situation/lifecycle", test_lifecycle);
   g_test_add_func ("/situation/new-snapshot-replaces", test_new_snapshot_replaces);
   g_test_add_func ("/situation/hostile-events", test_hostile_events);
+  g_test_add_func ("/situation/list-models", test_list_models);
+  g_test_add_func ("/situation/nearest", test_nearest);
 
   return g_test_run ();
 }

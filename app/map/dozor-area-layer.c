@@ -288,11 +288,13 @@ draw_scene (gpointer               data,
           cairo_set_dash (cr, NULL, 0, 0);
           break;
         case SHAPE_ROUTE:
-          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.45);
-          cairo_set_line_width (cr, 4.0);
+          /* Thin until the streets are wide: at city zoom thirty-odd loops
+           * would otherwise hide the roads they follow. */
+          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.35);
+          cairo_set_line_width (cr, view->zoom >= 15 ? 4.0 : 3.0);
           cairo_stroke_preserve (cr);
-          cairo_set_source_rgba (cr, 0.20, 0.85, 0.85, 0.75);
-          cairo_set_line_width (cr, 2.0);
+          cairo_set_source_rgba (cr, 0.20, 0.85, 0.85, view->zoom >= 15 ? 0.75 : 0.5);
+          cairo_set_line_width (cr, view->zoom >= 15 ? 2.0 : 1.3);
           cairo_set_dash (cr, (double[]) { 10, 5 }, 2, 0);
           cairo_stroke (cr);
           cairo_set_dash (cr, NULL, 0, 0);

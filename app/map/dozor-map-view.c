@@ -549,19 +549,6 @@ dozor_map_view_save_state (DozorMapView *self)
   g_settings_set_double (self->settings, "map-zoom", shumate_viewport_get_zoom_level (viewport));
 }
 
-/* "12 s", "3 min", "2 h" */
-static char *
-format_age (gint64 microseconds)
-{
-  gint64 seconds = MAX (microseconds / G_USEC_PER_SEC, 0);
-
-  if (seconds < 120)
-    return g_strdup_printf (_("%d s"), (int) seconds);
-  if (seconds < 2 * 3600)
-    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
-  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
-}
-
 static char *
 unit_tooltip (DozorMapView *self,
               const char   *unit_id)
@@ -571,7 +558,7 @@ unit_tooltip (DozorMapView *self,
 
   if (unit == NULL)
     return NULL;
-  age = format_age (g_get_real_time () - unit->fix_time);
+  age = dozor_format_age (g_get_real_time () - unit->fix_time);
   if (g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC)
     /* Translators: a unit's tooltip: call sign, status, how old its position is */
     return g_strdup_printf (_("%s\n%s · position %s old, not current"), unit->call_sign,
@@ -593,7 +580,7 @@ incident_tooltip (DozorMapView *self,
     return NULL;
   created = json_object_get_string_member_with_default (incident, "created_at", NULL);
   time = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
-  age = time != NULL ? format_age (g_get_real_time () - g_date_time_to_unix (time) * G_USEC_PER_SEC)
+  age = time != NULL ? dozor_format_age (g_get_real_time () - g_date_time_to_unix (time) * G_USEC_PER_SEC)
                      : g_strdup ("?");
   /* Translators: an incident's tooltip: number, type, priority, address, status, age */
   return g_strdup_printf (_("%s · %s · %s\n%s\n%s, registered %s ago"),
@@ -679,9 +666,25 @@ drag_prepare_cb (GtkDragSource *source,
   icon = dozor_unit_drag_make_icon (unit->call_sign, unit->status,
                                     g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC);
   gtk_drag_source_set_icon (source, icon, -8, gdk_paintable_get_intrinsic_height (icon) / 2);
-  dozor_map_view_select_unit (self, unit_id);
   g_debug ("Dragging unit %s", unit->call_sign);
   return dozor_unit_drag_new_content (unit_id);
+}
+
+/* The dragged unit becomes the selected one once the drag is over:
+ * changing the selection while the drag starts (the lists follow it)
+ * loses the drop under X11. */
+static void
+drag_end_cb (GtkDragSource *source,
+             GdkDrag       *drag,
+             gboolean       delete_data,
+             DozorMapView  *self)
+{
+  GdkContentProvider *content = gdk_drag_get_content (drag);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, DOZOR_TYPE_UNIT_DRAG);
+  if (gdk_content_provider_get_value (content, &value, NULL) && g_value_get_boxed (&value) != NULL)
+    dozor_map_view_select_unit (self, dozor_unit_drag_get_unit_id (g_value_get_boxed (&value)));
 }
 
 static GdkDragAction
@@ -744,6 +747,7 @@ add_pointer_controllers (DozorMapView *self)
 
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+  g_signal_connect_object (source, "drag-end", G_CALLBACK (drag_end_cb), self, 0);
   gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (source));
   /* One claim for both: a press on a unit is a click or a drag, never a pan. */
   gtk_gesture_group (click, GTK_GESTURE (source));

@@ -6,9 +6,6 @@
 
 G_BEGIN_DECLS
 
-/* A fix older than this looks stale: twelve missed 5-second reports. */
-#define DOZOR_UNIT_STALE_SECONDS 60
-
 #define DOZOR_TYPE_UNIT_LAYER (dozor_unit_layer_get_type ())
 G_DECLARE_FINAL_TYPE (DozorUnitLayer, dozor_unit_layer, DOZOR, UNIT_LAYER, DozorRasterLayer)
 

@@ -146,7 +146,7 @@ confirm_response_cb (AdwMessageDialog *dialog,
  * Asks (unless the settings say not to and the unit's position is fresh),
  * then sends.
  */
-static void
+void
 dozor_window_request_dispatch (DozorWindow *self,
                                const char  *unit_id,
                                const char  *incident_id)
@@ -238,6 +238,30 @@ dispatch_requested_cb (DozorMapView *map_view,
                        DozorWindow  *self)
 {
   dozor_window_request_dispatch (self, unit_id, incident_id);
+}
+
+/* A unit dropped on a row of the incident queue. */
+void
+list_dispatch_requested_cb (DozorIncidentList *list,
+                            const char        *unit_id,
+                            const char        *incident_id,
+                            DozorWindow       *self)
+{
+  dozor_window_request_dispatch (self, unit_id, incident_id);
+}
+
+/* "Dispatch" next to a suggested unit: to the selected incident. */
+static void
+dispatch_unit_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DozorWindow *self = DOZOR_WINDOW (widget);
+  const char *incident_id = dozor_map_view_get_selected_incident (self->map_view);
+
+  if (self->situation == NULL || incident_id == NULL)
+    return;
+  dozor_window_request_dispatch (self, g_variant_get_string (parameter, NULL), incident_id);
 }
 
 static void
@@ -395,5 +419,6 @@ void
 dozor_window_class_add_dispatch_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.dispatch", NULL, dispatch_action);
+  gtk_widget_class_install_action (widget_class, "win.dispatch-unit", "s", dispatch_unit_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-dispatch", NULL, cancel_dispatch_action);
 }

@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "dozor-labels.h"
 #include "dozor-preferences-window.h"
 #include "dozor-window-private.h"
 
@@ -74,6 +76,17 @@ fullscreen_action (GtkWidget  *widget,
 }
 
 static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DozorWindow *self = DOZOR_WINDOW (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->sidebar_button)))
+    adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
 fullscreened_cb (DozorWindow *self,
                  GParamSpec  *pspec,
                  gpointer     user_data)
@@ -127,6 +140,9 @@ dozor_window_class_init (DozorWindowClass *klass)
   window_class->close_request = dozor_window_close_request;
 
   g_type_ensure (DOZOR_TYPE_MAP_VIEW);
+  g_type_ensure (DOZOR_TYPE_INCIDENT_LIST);
+  g_type_ensure (DOZOR_TYPE_UNIT_LIST);
+  g_type_ensure (DOZOR_TYPE_DETAILS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, header_bar);
@@ -134,12 +150,19 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, link_label);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, outbox_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, incident_list);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, unit_list);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, details_pane);
+  gtk_widget_class_bind_template_callback (widget_class, list_dispatch_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
 
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   dozor_window_class_add_dispatch_actions (widget_class);
 }
 
@@ -196,19 +219,6 @@ dozor_window_show_preferences (DozorWindow *self)
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
-/* "12 s", "3 min", "2 h": how long the board has heard nothing. */
-static char *
-format_age (gint64 microseconds)
-{
-  gint64 seconds = MAX (microseconds / G_USEC_PER_SEC, 0);
-
-  if (seconds < 120)
-    return g_strdup_printf (_("%d s"), (int) seconds);
-  if (seconds < 2 * 3600)
-    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
-  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
-}
-
 /* Always on screen: whether what the board shows is live, and if not,
  * for how long it has not been. */
 static void
@@ -216,7 +226,7 @@ update_link_label (DozorWindow *self)
 {
   GtkWidget *label = GTK_WIDGET (self->link_label);
   gint64 heard = dozor_sync_client_get_last_heard (self->sync);
-  g_autofree char *age = heard > 0 ? format_age (g_get_monotonic_time () - heard) : NULL;
+  g_autofree char *age = heard > 0 ? dozor_format_age (g_get_monotonic_time () - heard) : NULL;
   g_autofree char *text = NULL;
   const char *css;
 
@@ -258,6 +268,64 @@ link_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* One selection, wherever it is made: the map, the unit list and the
+ * incident queue show the same unit and incident, and picking one in a
+ * list brings the map to it. */
+static void
+map_selection_cb (DozorWindow *self)
+{
+  const char *unit_id = dozor_map_view_get_selected_unit (self->map_view);
+  const char *incident_id = dozor_map_view_get_selected_incident (self->map_view);
+
+  dozor_situation_list_set_selected (DOZOR_SITUATION_LIST (self->unit_list), unit_id);
+  dozor_situation_list_set_selected (DOZOR_SITUATION_LIST (self->incident_list), incident_id);
+  dozor_details_pane_show (self->details_pane, unit_id, incident_id);
+}
+
+static void
+unit_list_selection_cb (DozorWindow *self)
+{
+  const char *unit_id = dozor_situation_list_get_selected (DOZOR_SITUATION_LIST (self->unit_list));
+  DozorUnit *unit = unit_id != NULL ? dozor_situation_get_unit (self->situation, unit_id) : NULL;
+
+  /* Already the map's: the selection came from the map, which stays put. */
+  if (unit_id == NULL || g_strcmp0 (unit_id, dozor_map_view_get_selected_unit (self->map_view)) == 0)
+    return;
+  dozor_map_view_select_unit (self->map_view, unit_id);
+  if (unit != NULL && unit->has_fix)
+    dozor_map_view_go_to (self->map_view, unit->lat, unit->lon, NAN, TRUE);
+}
+
+static void
+incident_list_selection_cb (DozorWindow *self)
+{
+  const char *incident_id = dozor_situation_list_get_selected (DOZOR_SITUATION_LIST (self->incident_list));
+  JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (self->situation, "incident", incident_id) : NULL;
+  JsonNode *location = incident != NULL ? json_object_get_member (incident, "location") : NULL;
+
+  if (incident_id == NULL || g_strcmp0 (incident_id, dozor_map_view_get_selected_incident (self->map_view)) == 0)
+    return;
+  dozor_map_view_select_incident (self->map_view, incident_id);
+  if (location != NULL && JSON_NODE_HOLDS_OBJECT (location))
+    dozor_map_view_go_to (self->map_view,
+                          json_object_get_double_member_with_default (json_node_get_object (location), "lat", NAN),
+                          json_object_get_double_member_with_default (json_node_get_object (location), "lon", NAN),
+                          NAN, TRUE);
+}
+
+static void
+follow_selection (DozorWindow *self)
+{
+  g_signal_connect_object (self->map_view, "notify::selected-unit", G_CALLBACK (map_selection_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->map_view, "notify::selected-incident", G_CALLBACK (map_selection_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->unit_list, "notify::selected", G_CALLBACK (unit_list_selection_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->incident_list, "notify::selected", G_CALLBACK (incident_list_selection_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 /**
  * dozor_window_follow:
  * @self: a #DozorWindow
@@ -276,7 +344,13 @@ dozor_window_follow (DozorWindow     *self,
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
   dozor_map_view_show_situation (self->map_view, situation);
+  dozor_incident_list_set_situation (self->incident_list, situation);
+  dozor_unit_list_set_situation (self->unit_list, situation);
+  dozor_details_pane_set_situation (self->details_pane, situation);
+  follow_selection (self);
   dozor_window_follow_dispatches (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (update_link_label), self, G_CONNECT_SWAPPED);
   self->link_timer_id = g_timeout_add_seconds (1, link_timer_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->link_label), TRUE);

@@ -113,3 +113,22 @@ dozor_priority_label (gint64 priority)
     return _("Priority unknown");
   return g_dgettext (GETTEXT_PACKAGE, labels[priority - 1]);
 }
+
+/**
+ * dozor_format_age:
+ * @microseconds: how long ago
+ *
+ * Returns: (transfer full): "12 s", "3 min", "2 h": short enough for a
+ *   list row and the header
+ */
+char *
+dozor_format_age (gint64 microseconds)
+{
+  gint64 seconds = MAX (microseconds / G_USEC_PER_SEC, 0);
+
+  if (seconds < 120)
+    return g_strdup_printf (_("%d s"), (int) seconds);
+  if (seconds < 2 * 3600)
+    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
+  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
+}

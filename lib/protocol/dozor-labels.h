@@ -10,5 +10,6 @@ const char        *dozor_incident_type_label    (const char *type);
 const char        *dozor_incident_status_label  (const char *status);
 const char        *dozor_unit_status_label      (const char *status);
 const char        *dozor_priority_label         (gint64      priority);
+char              *dozor_format_age             (gint64      microseconds);
 
 G_END_DECLS

@@ -15,8 +15,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "dozor-geo.h"
+#include "dozor-incident-item.h"
 #include "dozor-json.h"
 #include "dozor-situation.h"
+#include "dozor-unit-item.h"
 
 /* Fixes further apart than this are not joined into a trail. */
 #define TRAIL_MAX_GAP_SECONDS 30
@@ -30,6 +33,16 @@ struct _DozorSituation
   GPtrArray *units;        /* DozorUnit, in arrival order */
   GHashTable *unit_by_id;  /* id → DozorUnit (owned by units) */
   GHashTable *entities;    /* kind → (id → JsonNode) */
+
+  /* The same units and open incidents as GObjects, for lists. */
+  GListStore *unit_items;
+  GHashTable *unit_item_by_id;
+  GListStore *incident_items;
+  GHashTable *incident_item_by_id;
+  /* While a snapshot loads, new items wait here and join their list in one
+   * change: ten thousand single appends would re-sort a list each time. */
+  GPtrArray *new_unit_items;
+  GPtrArray *new_incident_items;
 };
 
 G_DEFINE_FINAL_TYPE (DozorSituation, dozor_situation, G_TYPE_OBJECT)
@@ -71,6 +84,10 @@ dozor_situation_finalize (GObject *object)
   g_clear_pointer (&self->unit_by_id, g_hash_table_unref);
   g_clear_pointer (&self->units, g_ptr_array_unref);
   g_clear_pointer (&self->entities, g_hash_table_unref);
+  g_clear_pointer (&self->unit_item_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->incident_item_by_id, g_hash_table_unref);
+  g_clear_object (&self->unit_items);
+  g_clear_object (&self->incident_items);
 
   G_OBJECT_CLASS (dozor_situation_parent_class)->finalize (object);
 }
@@ -97,6 +114,10 @@ clear (DozorSituation *self)
   g_hash_table_remove_all (self->unit_by_id);
   g_ptr_array_set_size (self->units, 0);
   g_hash_table_remove_all (self->entities);
+  g_hash_table_remove_all (self->unit_item_by_id);
+  g_hash_table_remove_all (self->incident_item_by_id);
+  g_list_store_remove_all (self->unit_items);
+  g_list_store_remove_all (self->incident_items);
   for (guint i = 0; i < G_N_ELEMENTS (entity_lists); i++)
     g_hash_table_insert (self->entities, (gpointer) entity_lists[i].kind,
                          g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -110,6 +131,10 @@ dozor_situation_init (DozorSituation *self)
   self->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->entities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+  self->unit_items = g_list_store_new (DOZOR_TYPE_UNIT_ITEM);
+  self->unit_item_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->incident_items = g_list_store_new (DOZOR_TYPE_INCIDENT_ITEM);
+  self->incident_item_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   clear (self);
 }
 
@@ -209,7 +234,50 @@ put_unit (DozorSituation *self,
   if (!unit->has_fix)
     unit->trail_length = 0;
 
+  {
+    DozorUnitItem *item = g_hash_table_lookup (self->unit_item_by_id, id);
+
+    if (item == NULL)
+      {
+        item = dozor_unit_item_new (id);
+        g_hash_table_insert (self->unit_item_by_id, g_strdup (id), item);
+        if (self->new_unit_items != NULL)
+          g_ptr_array_add (self->new_unit_items, item);
+        else
+          g_list_store_append (self->unit_items, item);
+      }
+    dozor_unit_item_update (item, unit->call_sign, unit->status, unit->has_fix, unit->lat, unit->lon,
+                            unit->fix_time);
+  }
+
   return TRUE;
+}
+
+static void
+put_incident_item (DozorSituation *self,
+                   const char     *id,
+                   JsonObject     *incident)
+{
+  DozorIncidentItem *item = g_hash_table_lookup (self->incident_item_by_id, id);
+  guint position;
+
+  if (incident != NULL && item != NULL)
+    dozor_incident_item_update (item, incident);
+  else if (incident != NULL)
+    {
+      item = dozor_incident_item_new (incident);
+      g_hash_table_insert (self->incident_item_by_id, g_strdup (id), item);
+      if (self->new_incident_items != NULL)
+        g_ptr_array_add (self->new_incident_items, item);
+      else
+        g_list_store_append (self->incident_items, item);
+    }
+  else if (item != NULL)
+    {
+      if (g_list_store_find (self->incident_items, item, &position))
+        g_list_store_remove (self->incident_items, position);
+      g_hash_table_remove (self->incident_item_by_id, id);
+    }
 }
 
 static gboolean
@@ -228,6 +296,9 @@ put_entity (DozorSituation *self,
     g_hash_table_insert (table, g_strdup (id), json_node_copy (node));
   else
     g_hash_table_remove (table, id);
+
+  if (g_str_equal (kind, "incident"))
+    put_incident_item (self, id, keep ? json_node_get_object (g_hash_table_lookup (table, id)) : NULL);
   return TRUE;
 }
 
@@ -262,6 +333,8 @@ dozor_situation_load_snapshot (DozorSituation  *self,
   object = json_node_get_object (snapshot);
   clear (self);
   self->seq = (gint64) seq;
+  self->new_unit_items = g_ptr_array_new ();
+  self->new_incident_items = g_ptr_array_new ();
 
   readiness = json_object_get_member (object, "readiness");
   if (readiness != NULL && JSON_NODE_HOLDS_OBJECT (readiness) &&
@@ -292,6 +365,12 @@ dozor_situation_load_snapshot (DozorSituation  *self,
         for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
           put_entity (self, entity_lists[l].kind, json_array_get_element (json_node_get_array (list), i), TRUE);
     }
+
+  g_list_store_splice (self->unit_items, 0, 0, self->new_unit_items->pdata, self->new_unit_items->len);
+  g_list_store_splice (self->incident_items, 0, 0, self->new_incident_items->pdata,
+                       self->new_incident_items->len);
+  g_clear_pointer (&self->new_unit_items, g_ptr_array_unref);
+  g_clear_pointer (&self->new_incident_items, g_ptr_array_unref);
 
   g_signal_emit (self, signals[CHANGED], 0, (guint) DOZOR_SITUATION_ALL);
   return TRUE;
@@ -461,6 +540,84 @@ dozor_situation_get_n_entities (DozorSituation *self,
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
 
   return table != NULL ? g_hash_table_size (table) : 0;
+}
+
+/**
+ * dozor_situation_find_nearest:
+ * @self: a #DozorSituation
+ * @lat: the scene
+ * @lon: the scene
+ * @now: the time to judge positions by, Unix microseconds
+ * @unit_ids: (out caller-allocates) (array fixed-size=5): the nearest units' ids
+ * @distances_m: (out caller-allocates) (array fixed-size=5): their distances
+ *
+ * The nearest available units with a current position, by straight-line
+ * distance (road distance is a later step): a unit whose position is old
+ * may be anywhere and is not suggested.
+ *
+ * Returns: how many were found, at most %DOZOR_SITUATION_NEAREST
+ */
+guint
+dozor_situation_find_nearest (DozorSituation  *self,
+                              double           lat,
+                              double           lon,
+                              gint64           now,
+                              const char     **unit_ids,
+                              double          *distances_m)
+{
+  GPtrArray *units = self->units;
+  guint n = 0;
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      DozorUnit *unit = units->pdata[i];
+      double distance;
+      guint at;
+
+      if (!unit->has_fix || g_strcmp0 (unit->status, "available") != 0 ||
+          now - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC)
+        continue;
+
+      distance = dozor_geo_distance_m (lat, lon, unit->lat, unit->lon);
+      for (at = n; at > 0 && distances_m[at - 1] > distance; at--)
+        if (at < DOZOR_SITUATION_NEAREST)
+          {
+            distances_m[at] = distances_m[at - 1];
+            unit_ids[at] = unit_ids[at - 1];
+          }
+      if (at < DOZOR_SITUATION_NEAREST)
+        {
+          distances_m[at] = distance;
+          unit_ids[at] = unit->id;
+          n = MIN (n + 1, DOZOR_SITUATION_NEAREST);
+        }
+    }
+  return n;
+}
+
+/**
+ * dozor_situation_get_unit_model:
+ * @self: a #DozorSituation
+ *
+ * Returns: (transfer none): a #GListModel of #DozorUnitItem, every unit
+ */
+GListModel *
+dozor_situation_get_unit_model (DozorSituation *self)
+{
+  return G_LIST_MODEL (self->unit_items);
+}
+
+/**
+ * dozor_situation_get_incident_model:
+ * @self: a #DozorSituation
+ *
+ * Returns: (transfer none): a #GListModel of #DozorIncidentItem, the open
+ *   incidents
+ */
+GListModel *
+dozor_situation_get_incident_model (DozorSituation *self)
+{
+  return G_LIST_MODEL (self->incident_items);
 }
 
 /**

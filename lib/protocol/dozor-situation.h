@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
+
+/* A fix older than this is not current: twelve missed 5-second reports.
+ * The map greys it, the lists say so, and it is never suggested. */
+#define DOZOR_UNIT_STALE_SECONDS 60
+
+/* How many available units a selected incident suggests. */
+#define DOZOR_SITUATION_NEAREST 5
 
 /* Earlier fixes kept per unit for its trail: 40 s of 5-second reports. */
 #define DOZOR_UNIT_TRAIL_LENGTH 8
@@ -92,6 +100,14 @@ GList           *dozor_situation_get_entities    (DozorSituation *self,
                                                   const char     *kind);
 guint            dozor_situation_get_n_entities  (DozorSituation *self,
                                                   const char     *kind);
+guint            dozor_situation_find_nearest    (DozorSituation *self,
+                                                  double          lat,
+                                                  double          lon,
+                                                  gint64          now,
+                                                  const char    **unit_ids,
+                                                  double         *distances_m);
+GListModel      *dozor_situation_get_unit_model  (DozorSituation *self);
+GListModel      *dozor_situation_get_incident_model (DozorSituation *self);
 JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
                                                   const char     *kind,
                                                   const char     *id);

@@ -121,6 +121,8 @@ wait_for "$work/board-a.log" "Incidents drawn: 3" 30
 wait_for "$work/board-a.log" "Units drawn: 2" 30
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+# The pointer off the window: a tooltip would cover what is looked for.
+xdotool mousemove 1590 990
 sleep 1.5
 ok "the board shows both units and all three incidents"
 
@@ -130,17 +132,26 @@ blobs() {
   import -window root "$work/screen.png"
   convert "$work/screen.png" -fuzz 4% -fill black +opaque "$1" -fill white -opaque "$1" \
     -define connected-components:verbose=true -connected-components 8 null: |
-    awk '/gray\(255\)|#FFFFFF|white|srgb\(255,255,255\)/ && $4 >= 20 { split($3, c, ","); printf "%d %d\n", c[1], c[2] }' |
-    sort -n -k2
+    awk -v left="$map_left" '/gray\(255\)|#FFFFFF|white|srgb\(255,255,255\)/ && $4 >= 20 {
+        split($3, c, ","); if (c[1] > left) printf "%d %d\n", c[1], c[2] }' |
+    sort -n -k2 |
+    # A symbol's digit can split its colour in two: patches closer than
+    # 12 px are one symbol.
+    awk '{ for (i = 0; i < n; i++) if (($1 - x[i]) ^ 2 + ($2 - y[i]) ^ 2 < 144) next; x[n] = $1; y[n] = $2; n++; print }'
 }
+# The lists on the left use the same colours: only the map counts.
+map_left=400
 
 # drag X0 Y0 X1 Y1, the way a hand does it: press, move in steps, release.
 drag() {
-  xdotool mousemove "$1" "$2" sleep 0.3 mousedown 1 sleep 0.2
+  # From outside the window first, so that no tooltip covers the start.
+  xdotool mousemove 1590 990 sleep 0.6 mousemove "$1" "$2" sleep 0.3 mousedown 1 sleep 0.2
   for step in 1 2 3 4 5 6 7 8; do
     xdotool mousemove $(($1 + ($3 - $1) * step / 8)) $(($2 + ($4 - $2) * step / 8)) sleep 0.08
   done
-  xdotool sleep 0.4 mouseup 1
+  xdotool sleep 0.4
+  [ -n "${DOZOR_TEST_SHOTS:-}" ] && import -window root "$work/during-drag.png"
+  xdotool mouseup 1
 }
 
 # Available units are green, priority-1 incidents red. Unit 1 and incident

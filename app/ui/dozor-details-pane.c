@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the board knows of the selected unit or incident. For a unit: its
+ * status, how old its position is, speed and heading, and the incident it
+ * is sent to. For an incident: what the caller said, its timeline from
+ * registration on, the units sent, and the nearest available units by
+ * straight-line distance, each with a button to dispatch it.
+ *
+ * Redrawn every two seconds so ages stay true, but not while the pointer
+ * is over it: a button must not move away under a supervisor's click.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "dozor-details-pane.h"
+#include "dozor-labels.h"
+#include "dozor-unit-layer.h"
+
+#define REFRESH_SECONDS 2
+
+struct _DozorDetailsPane
+{
+  GtkWidget parent_instance;
+
+  GtkBox *content;
+
+  DozorSituation *situation;
+  char *unit_id;
+  char *incident_id;
+  GtkEventController *motion;
+  guint refresh_id;
+};
+
+G_DEFINE_FINAL_TYPE (DozorDetailsPane, dozor_details_pane, GTK_TYPE_WIDGET)
+
+static GtkWidget *
+add_label (DozorDetailsPane *self,
+           const char       *text,
+           const char       *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (self->content, label);
+  return label;
+}
+
+/* "Status: Available", the name dim, the value plain. */
+static void
+add_field (DozorDetailsPane *self,
+           const char       *name,
+           const char       *value)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *key = gtk_label_new (name);
+  GtkWidget *text = gtk_label_new (value);
+
+  if (value == NULL || *value == '\0')
+    return;
+  gtk_label_set_xalign (GTK_LABEL (key), 0);
+  gtk_label_set_width_chars (GTK_LABEL (key), 12);
+  gtk_widget_add_css_class (key, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (row), key);
+  gtk_box_append (GTK_BOX (row), text);
+  gtk_box_append (self->content, row);
+}
+
+static char *
+clock_time (const char *iso8601)
+{
+  g_autoptr(GDateTime) utc = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *age = NULL;
+  g_autofree char *clock = NULL;
+
+  if (local == NULL)
+    return NULL;
+  clock = g_date_time_format (local, "%H:%M:%S");
+  age = dozor_format_age (g_get_real_time () - g_date_time_to_unix (utc) * G_USEC_PER_SEC);
+  /* Translators: a time of day and how long ago it was, "14:02:10 (3 min ago)" */
+  return g_strdup_printf (_("%s (%s ago)"), clock, age);
+}
+
+static JsonObject *
+dispatch_of_unit (DozorSituation *situation,
+                  const char     *unit_id)
+{
+  g_autoptr(GList) dispatches = dozor_situation_get_entities (situation, "dispatch");
+
+  for (GList *l = dispatches; l != NULL; l = l->next)
+    if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (l->data), "unit_id", NULL),
+                   unit_id) == 0)
+      return json_node_get_object (l->data);
+  return NULL;
+}
+
+static void
+show_unit (DozorDetailsPane *self,
+           DozorUnit        *unit)
+{
+  JsonObject *dispatch = dispatch_of_unit (self->situation, unit->id);
+  JsonObject *incident = dispatch != NULL
+    ? dozor_situation_get_entity (self->situation, "incident",
+                                  json_object_get_string_member_with_default (dispatch, "incident_id", ""))
+    : NULL;
+
+  add_label (self, unit->call_sign, "title-3");
+  add_field (self, _("Status"), dozor_unit_status_label (unit->status));
+
+  if (unit->has_fix)
+    {
+      gint64 age = g_get_real_time () - unit->fix_time;
+      g_autofree char *ago = dozor_format_age (age);
+      g_autofree char *position = age > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC
+        ? g_strdup_printf (_("%s old — not current"), ago)
+        : g_strdup_printf (_("%s old"), ago);
+      g_autofree char *speed = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
+      g_autofree char *heading = isfinite (unit->heading) ? g_strdup_printf (_("%.0f°"), unit->heading) : NULL;
+      g_autofree char *where = g_strdup_printf ("%.5f, %.5f", unit->lat, unit->lon);
+
+      add_field (self, _("Position"), position);
+      add_field (self, _("Coordinates"), where);
+      add_field (self, _("Speed"), speed);
+      add_field (self, _("Heading"), heading);
+    }
+  else
+    add_field (self, _("Position"), _("no fix yet"));
+
+  if (incident != NULL)
+    {
+      g_autofree char *to = g_strdup_printf ("%s · %s · %s",
+                                             json_object_get_string_member_with_default (incident, "number", ""),
+                                             dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
+                                             json_object_get_string_member_with_default (incident, "address", ""));
+      g_autofree char *since = clock_time (json_object_get_string_member_with_default (dispatch, "created_at", NULL));
+      g_autofree char *by = g_strdup_printf ("%s, %s", json_object_get_string_member_with_default (dispatch, "created_by", ""),
+                                             since != NULL ? since : "");
+
+      add_field (self, _("Sent to"), to);
+      add_field (self, _("Sent by"), by);
+    }
+}
+
+static void
+add_nearest (DozorDetailsPane *self,
+             double            lat,
+             double            lon)
+{
+  const char *ids[DOZOR_SITUATION_NEAREST];
+  double distances[DOZOR_SITUATION_NEAREST];
+  guint n = dozor_situation_find_nearest (self->situation, lat, lon, g_get_real_time (), ids, distances);
+
+  add_label (self, _("Nearest available units"), "heading");
+  if (n == 0)
+    add_label (self, _("No available unit has a current position"), "dim-label");
+
+  for (guint i = 0; i < n; i++)
+    {
+      DozorUnit *unit = dozor_situation_get_unit (self->situation, ids[i]);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *name = gtk_label_new (unit->call_sign);
+      g_autofree char *km = g_strdup_printf (_("%.1f km"), distances[i] / 1000.0);
+      GtkWidget *distance = gtk_label_new (km);
+      GtkWidget *button = gtk_button_new_with_label (_("Dispatch"));
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_add_css_class (distance, "numeric");
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.dispatch-unit");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", unit->id);
+      gtk_box_append (GTK_BOX (row), name);
+      gtk_box_append (GTK_BOX (row), distance);
+      gtk_box_append (GTK_BOX (row), button);
+      gtk_box_append (self->content, row);
+    }
+}
+
+static void
+show_incident (DozorDetailsPane *self,
+               JsonObject       *incident)
+{
+  g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
+  const char *id = json_object_get_string_member_with_default (incident, "id", "");
+  JsonNode *location = json_object_get_member (incident, "location");
+  g_autofree char *title = g_strdup_printf ("%s · %s", json_object_get_string_member_with_default (incident, "number", ""),
+                                            dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)));
+  static const struct { const char *member; const char *label; } timeline[] = {
+    { "created_at", N_("Registered") },
+    { "dispatched_at", N_("Dispatched") },
+    { "on_scene_at", N_("On scene") },
+  };
+  g_autoptr(GString) sent = g_string_new (NULL);
+
+  add_label (self, title, "title-3");
+  add_label (self, dozor_priority_label (json_object_get_int_member_with_default (incident, "priority", 0)), NULL);
+  add_field (self, _("Status"), dozor_incident_status_label (json_object_get_string_member_with_default (incident, "status", NULL)));
+  add_field (self, _("Address"), json_object_get_string_member_with_default (incident, "address", ""));
+  add_field (self, _("Caller"), json_object_get_string_member_with_default (incident, "caller_name", ""));
+  add_field (self, _("Phone"), json_object_get_string_member_with_default (incident, "caller_phone", ""));
+  add_field (self, _("Description"), json_object_get_string_member_with_default (incident, "description", ""));
+
+  for (guint i = 0; i < G_N_ELEMENTS (timeline); i++)
+    {
+      g_autofree char *when = clock_time (json_object_get_string_member_with_default (incident, timeline[i].member, NULL));
+
+      add_field (self, _(timeline[i].label), when);
+    }
+
+  for (GList *l = dispatches; l != NULL; l = l->next)
+    {
+      JsonObject *dispatch = json_node_get_object (l->data);
+      DozorUnit *unit;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (dispatch, "incident_id", NULL), id) != 0 ||
+          (unit = dozor_situation_get_unit (self->situation,
+                                            json_object_get_string_member_with_default (dispatch, "unit_id", ""))) == NULL)
+        continue;
+      if (sent->len > 0)
+        g_string_append (sent, ", ");
+      g_string_append_printf (sent, "%s (%s)", unit->call_sign, dozor_unit_status_label (unit->status));
+    }
+  add_field (self, _("Units sent"), sent->str);
+
+  if (location != NULL && JSON_NODE_HOLDS_OBJECT (location))
+    add_nearest (self, json_object_get_double_member_with_default (json_node_get_object (location), "lat", 0),
+                 json_object_get_double_member_with_default (json_node_get_object (location), "lon", 0));
+}
+
+static void
+rebuild (DozorDetailsPane *self)
+{
+  GtkWidget *child;
+  DozorUnit *unit;
+  JsonObject *incident;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
+    gtk_box_remove (self->content, child);
+
+  if (self->situation == NULL)
+    return;
+
+  incident = self->incident_id != NULL ? dozor_situation_get_entity (self->situation, "incident", self->incident_id) : NULL;
+  unit = self->unit_id != NULL ? dozor_situation_get_unit (self->situation, self->unit_id) : NULL;
+  if (unit != NULL)
+    show_unit (self, unit);
+  if (unit != NULL && incident != NULL)
+    gtk_box_append (self->content, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  if (incident != NULL)
+    show_incident (self, incident);
+  if (unit == NULL && incident == NULL)
+    add_label (self, _("Select a unit or an incident on the map or in the lists"), "dim-label");
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  DozorDetailsPane *self = user_data;
+
+  if (!gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (self->motion)))
+    rebuild (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+dozor_details_pane_dispose (GObject *object)
+{
+  DozorDetailsPane *self = (DozorDetailsPane *)object;
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_object (&self->situation);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_DETAILS_PANE);
+
+  G_OBJECT_CLASS (dozor_details_pane_parent_class)->dispose (object);
+}
+
+static void
+dozor_details_pane_finalize (GObject *object)
+{
+  DozorDetailsPane *self = (DozorDetailsPane *)object;
+
+  g_free (self->unit_id);
+  g_free (self->incident_id);
+
+  G_OBJECT_CLASS (dozor_details_pane_parent_class)->finalize (object);
+}
+
+static void
+dozor_details_pane_class_init (DozorDetailsPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dozor_details_pane_dispose;
+  object_class->finalize = dozor_details_pane_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-details-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorDetailsPane, content);
+}
+
+static void
+dozor_details_pane_init (DozorDetailsPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->motion = gtk_event_controller_motion_new ();
+  gtk_widget_add_controller (GTK_WIDGET (self), self->motion);
+  self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
+  rebuild (self);
+}
+
+void
+dozor_details_pane_set_situation (DozorDetailsPane *self,
+                                  DozorSituation   *situation)
+{
+  g_set_object (&self->situation, situation);
+  rebuild (self);
+}
+
+/**
+ * dozor_details_pane_show:
+ * @self: a #DozorDetailsPane
+ * @unit_id: (nullable): the selected unit
+ * @incident_id: (nullable): the selected incident
+ */
+void
+dozor_details_pane_show (DozorDetailsPane *self,
+                         const char       *unit_id,
+                         const char       *incident_id)
+{
+  g_free (self->unit_id);
+  self->unit_id = g_strdup (unit_id);
+  g_free (self->incident_id);
+  self->incident_id = g_strdup (incident_id);
+  rebuild (self);
+}

@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * A searchable, filterable, sorted list of what the situation holds (units
+ * or incidents): a search entry, a drop-down of choices, a count, and a
+ * list view. Subclasses say what matches, in which order, and how a row
+ * looks.
+ *
+ * The situation changes thousands of times a second; the list re-filters
+ * and re-sorts at most once a second, after an item's watched signal, and
+ * keeps its selection across it. Rows on screen are refreshed once a
+ * second so that ages ("position 40 s old") grow by themselves.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dozor-situation-list.h"
+
+#define REFILTER_MS 1000
+
+typedef struct
+{
+  GtkSearchEntry *search_entry;
+  GtkDropDown *choice;
+  GtkLabel *count_label;
+  GtkListView *list_view;
+
+  GListModel *model;
+  GtkCustomFilter *filter;
+  GtkCustomSorter *sorter;
+  GtkFilterListModel *filtered;
+  GtkSingleSelection *selection;
+  GHashTable *bound;          /* GtkListItem → itself, rows on screen */
+  guint refilter_id;
+  guint clock_id;
+  gboolean selecting;
+} DozorSituationListPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DozorSituationList, dozor_situation_list, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  DozorSituationList *self = user_data;
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  g_autofree char *text = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (priv->search_entry)), -1);
+
+  return DOZOR_SITUATION_LIST_GET_CLASS (self)->match (self, item, gtk_drop_down_get_selected (priv->choice), text);
+}
+
+static int
+sort_func (gconstpointer a,
+           gconstpointer b,
+           gpointer      user_data)
+{
+  return DOZOR_SITUATION_LIST_GET_CLASS (user_data)->compare ((gpointer) a, (gpointer) b);
+}
+
+/* Selects the item with that id in the list as it is now; none if it is
+ * filtered out. */
+static void
+select_id (DozorSituationList *self,
+           const char         *id)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  DozorSituationListClass *klass = DOZOR_SITUATION_LIST_GET_CLASS (self);
+  GListModel *model = G_LIST_MODEL (priv->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  priv->selecting = TRUE;
+  for (guint i = 0; id != NULL && i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (klass->get_id (item), id) == 0)
+        {
+          if (gtk_single_selection_get_selected (priv->selection) != i)
+            gtk_single_selection_set_selected (priv->selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (priv->list_view), "list.scroll-to-item", "u", i);
+          priv->selecting = FALSE;
+          return;
+        }
+    }
+  gtk_single_selection_set_selected (priv->selection, GTK_INVALID_LIST_POSITION);
+  priv->selecting = FALSE;
+}
+
+static gboolean
+refilter_cb (gpointer user_data)
+{
+  DozorSituationList *self = user_data;
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  g_autofree char *selected = g_strdup (dozor_situation_list_get_selected (self));
+  g_autofree char *count = NULL;
+
+  priv->refilter_id = 0;
+  priv->selecting = TRUE;
+  gtk_filter_changed (GTK_FILTER (priv->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (GTK_SORTER (priv->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  priv->selecting = FALSE;
+  if (selected != NULL)
+    select_id (self, selected);
+
+  count = DOZOR_SITUATION_LIST_GET_CLASS (self)->count_text (g_list_model_get_n_items (G_LIST_MODEL (priv->filtered)),
+                                                             g_list_model_get_n_items (priv->model));
+  gtk_label_set_text (priv->count_label, count);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_refilter (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  if (priv->refilter_id == 0)
+    priv->refilter_id = g_timeout_add (REFILTER_MS, refilter_cb, self);
+}
+
+/* The user changed the search or the choice: at once. */
+static void
+filter_changed_cb (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  if (priv->model == NULL)
+    return;
+  g_clear_handle_id (&priv->refilter_id, g_source_remove);
+  refilter_cb (self);
+}
+
+static void
+items_changed_cb (GListModel         *model,
+                  guint               position,
+                  guint               removed,
+                  guint               added,
+                  DozorSituationList *self)
+{
+  const char *watch = DOZOR_SITUATION_LIST_GET_CLASS (self)->watch;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      g_signal_connect_object (item, watch, G_CALLBACK (queue_refilter), self, G_CONNECT_SWAPPED);
+    }
+  queue_refilter (self);
+}
+
+static void
+setup_row_cb (GtkListItemFactory *factory,
+              GtkListItem        *list_item,
+              DozorSituationList *self)
+{
+  DOZOR_SITUATION_LIST_GET_CLASS (self)->setup_row (self, list_item);
+}
+
+static void
+bind_row_cb (GtkListItemFactory *factory,
+             GtkListItem        *list_item,
+             DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  g_hash_table_add (priv->bound, list_item);
+  DOZOR_SITUATION_LIST_GET_CLASS (self)->fill_row (self, list_item);
+}
+
+static void
+unbind_row_cb (GtkListItemFactory *factory,
+               GtkListItem        *list_item,
+               DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  g_hash_table_remove (priv->bound, list_item);
+}
+
+static gboolean
+clock_cb (gpointer user_data)
+{
+  DozorSituationList *self = user_data;
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_hash_table_iter_init (&iter, priv->bound);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    DOZOR_SITUATION_LIST_GET_CLASS (self)->fill_row (self, list_item);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+selection_changed_cb (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  if (!priv->selecting)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+dozor_situation_list_dispose (GObject *object)
+{
+  DozorSituationList *self = (DozorSituationList *)object;
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  g_clear_handle_id (&priv->refilter_id, g_source_remove);
+  g_clear_handle_id (&priv->clock_id, g_source_remove);
+  if (priv->list_view != NULL)
+    gtk_list_view_set_model (priv->list_view, NULL);
+  g_clear_object (&priv->selection);
+  g_clear_object (&priv->model);
+  g_clear_pointer (&priv->bound, g_hash_table_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_SITUATION_LIST);
+
+  G_OBJECT_CLASS (dozor_situation_list_parent_class)->dispose (object);
+}
+
+static void
+dozor_situation_list_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  DozorSituationList *self = DOZOR_SITUATION_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      g_value_set_string (value, dozor_situation_list_get_selected (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_situation_list_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  DozorSituationList *self = DOZOR_SITUATION_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      dozor_situation_list_set_selected (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_situation_list_class_init (DozorSituationListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dozor_situation_list_dispose;
+  object_class->get_property = dozor_situation_list_get_property;
+  object_class->set_property = dozor_situation_list_set_property;
+
+  /* The id of the item selected in the list. */
+  properties[PROP_SELECTED] = g_param_spec_string ("selected", NULL, NULL, NULL,
+                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                   G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-situation-list.ui");
+  gtk_widget_class_bind_template_child_private (widget_class, DozorSituationList, search_entry);
+  gtk_widget_class_bind_template_child_private (widget_class, DozorSituationList, choice);
+  gtk_widget_class_bind_template_child_private (widget_class, DozorSituationList, count_label);
+  gtk_widget_class_bind_template_child_private (widget_class, DozorSituationList, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+}
+
+static void
+dozor_situation_list_init (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  priv->bound = g_hash_table_new (NULL, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (priv->list_view, factory);
+  g_object_unref (factory);
+  priv->clock_id = g_timeout_add_seconds (1, clock_cb, self);
+}
+
+/**
+ * dozor_situation_list_set_choices:
+ * @self: a #DozorSituationList
+ * @search_hint: what the search entry looks in
+ * @choice_hint: the drop-down's tooltip
+ * @choices: the drop-down's entries; the subclass's match() gets the index
+ */
+void
+dozor_situation_list_set_choices (DozorSituationList *self,
+                                  const char         *search_hint,
+                                  const char         *choice_hint,
+                                  const char *const  *choices)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  g_autoptr(GtkStringList) list = gtk_string_list_new (choices);
+
+  g_object_set (priv->search_entry, "placeholder-text", search_hint, NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (priv->choice), choice_hint);
+  gtk_drop_down_set_model (priv->choice, G_LIST_MODEL (list));
+}
+
+/**
+ * dozor_situation_list_set_model:
+ * @self: a #DozorSituationList
+ * @model: the items to list, from the situation
+ */
+void
+dozor_situation_list_set_model (DozorSituationList *self,
+                                GListModel         *model)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  GtkSortListModel *sorted;
+
+  g_return_if_fail (priv->model == NULL);
+
+  priv->model = g_object_ref (model);
+  priv->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  priv->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
+  priv->filtered = gtk_filter_list_model_new (g_object_ref (model), GTK_FILTER (priv->filter));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (priv->filtered), GTK_SORTER (priv->sorter));
+  priv->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (priv->selection, FALSE);
+  gtk_single_selection_set_can_unselect (priv->selection, TRUE);
+  gtk_single_selection_set_selected (priv->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (priv->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (priv->list_view, GTK_SELECTION_MODEL (priv->selection));
+
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
+  items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), self);
+}
+
+/**
+ * dozor_situation_list_get_selected:
+ * @self: a #DozorSituationList
+ *
+ * Returns: (nullable): the id of the selected item
+ */
+const char *
+dozor_situation_list_get_selected (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  gpointer item = priv->selection != NULL ? gtk_single_selection_get_selected_item (priv->selection) : NULL;
+
+  return item != NULL ? DOZOR_SITUATION_LIST_GET_CLASS (self)->get_id (item) : NULL;
+}
+
+/**
+ * dozor_situation_list_set_selected:
+ * @self: a #DozorSituationList
+ * @id: (nullable): the item to select and scroll to
+ */
+void
+dozor_situation_list_set_selected (DozorSituationList *self,
+                                   const char         *id)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  if (priv->selection == NULL || g_strcmp0 (id, dozor_situation_list_get_selected (self)) == 0)
+    return;
+  select_id (self, id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
