@@ -27,6 +27,7 @@ struct _DozorApplication
   gboolean have_zoom;
   double zoom;
   gboolean fullscreen;
+  gboolean wall;
 
   char *backend_url;
   char *username;
@@ -163,6 +164,12 @@ dozor_application_handle_local_options (GApplication *app,
     }
 
   self->fullscreen = g_variant_dict_contains (options, "fullscreen");
+  self->wall = g_variant_dict_contains (options, "wall");
+  if (self->wall && !g_variant_dict_contains (options, "backend"))
+    {
+      g_printerr (_("dozor: --wall shows a backend's situation: give --backend URL and --credentials FILE of a wall user\n"));
+      return EXIT_BAD_USAGE;
+    }
 
   if (!parse_backend (self, options))
     return EXIT_BAD_USAGE;
@@ -229,8 +236,10 @@ dozor_application_activate (GApplication *app)
                                  self->have_center ? self->center_lat : NAN,
                                  self->have_center ? self->center_lon : NAN,
                                  self->have_zoom ? self->zoom : NAN);
-      if (self->fullscreen)
+      /* Nobody at a wall presses F11. */
+      if (self->fullscreen || self->wall)
         gtk_window_fullscreen (GTK_WINDOW (board));
+      dozor_window_set_wall (board, self->wall);
 
       if (self->backend_url != NULL && self->sync == NULL)
         start_sync (self, board);
@@ -277,6 +286,7 @@ dozor_application_startup (GApplication *app)
     { "win.home", { "<Alt>Home", NULL } },
     { "win.fullscreen", { "F11", NULL } },
     { "win.toggle-sidebar", { "F9", NULL } },
+    { "win.new-incident", { "<Control>n", NULL } },
     { "win.dispatch", { "<Control>d", NULL } },
     { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
@@ -411,6 +421,8 @@ static const GOptionEntry option_entries[] = {
     N_("Log in with the user name and password in this file (two lines, readable by its owner only)"), N_("FILE") },
   { "fullscreen", 'f', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Start in full screen, as on a video wall"), NULL },
+  { "wall", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Be a wall board: full screen, showing only, no dispatching or registering"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }

@@ -46,20 +46,11 @@ struct _DozorAreaLayer
 {
   DozorRasterLayer parent_instance;
 
-  DozorSituation *situation;
+  DozorSituation *situation;  /* the base class's */
   GPtrArray *shapes;
 };
 
 G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
-
-enum
-{
-  PROP_0,
-  PROP_SITUATION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 shape_free (Shape *shape)
@@ -329,10 +320,11 @@ prepare_scene (DozorRasterLayer      *layer,
 }
 
 static void
-situation_changed_cb (DozorSituation *situation,
-                      guint           what,
-                      DozorAreaLayer *self)
+situation_changed (DozorRasterLayer *layer,
+                   guint             what)
 {
+  DozorAreaLayer *self = DOZOR_AREA_LAYER (layer);
+
   if (!(what & DOZOR_SITUATION_AREAS))
     return;
   /* Built anew at the next image; the worker keeps its own reference. */
@@ -347,7 +339,7 @@ dozor_area_layer_constructed (GObject *object)
 
   G_OBJECT_CLASS (dozor_area_layer_parent_class)->constructed (object);
 
-  g_signal_connect_object (self->situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
+  self->situation = dozor_raster_layer_get_situation (DOZOR_RASTER_LAYER (self));
 }
 
 static void
@@ -355,28 +347,9 @@ dozor_area_layer_dispose (GObject *object)
 {
   DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
 
-  g_clear_object (&self->situation);
   g_clear_pointer (&self->shapes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dozor_area_layer_parent_class)->dispose (object);
-}
-
-static void
-dozor_area_layer_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
-
-  switch (prop_id)
-    {
-    case PROP_SITUATION:
-      self->situation = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -387,15 +360,10 @@ dozor_area_layer_class_init (DozorAreaLayerClass *klass)
 
   object_class->constructed = dozor_area_layer_constructed;
   object_class->dispose = dozor_area_layer_dispose;
-  object_class->set_property = dozor_area_layer_set_property;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
-
-  properties[PROP_SITUATION] = g_param_spec_object ("situation", NULL, NULL, DOZOR_TYPE_SITUATION,
-                                                    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                    G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  raster_class->situation_changed = situation_changed;
 }
 
 static void

@@ -51,24 +51,17 @@ struct _DozorIncidentLayer
 {
   DozorRasterLayer parent_instance;
 
-  DozorSituation *situation;
+  DozorSituation *situation;  /* the base class's */
   char *selected;
   char *target;
   GHashTable *pending; /* unit id → incident id */
+  double draft_lat;    /* a scene being registered, NAN if none */
+  double draft_lon;
   guint n_drawn;
   guint n_lines;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR_TYPE_RASTER_LAYER)
-
-enum
-{
-  PROP_0,
-  PROP_SITUATION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* Priority 1 (immediate) to 4 (low). */
 static const double priority_fill[5][3] = {
@@ -295,13 +288,14 @@ scene_shown (DozorRasterLayer *layer,
 }
 
 static void
-situation_changed_cb (DozorSituation     *situation,
-                      guint               what,
-                      DozorIncidentLayer *self)
+situation_changed (DozorRasterLayer *layer,
+                   guint             what)
 {
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (layer);
+
   /* Dispatch lines follow their units. */
   if (what & DOZOR_SITUATION_INCIDENTS ||
-      (what & DOZOR_SITUATION_UNITS && dozor_situation_get_n_entities (situation, "dispatch") > 0))
+      (what & DOZOR_SITUATION_UNITS && dozor_situation_get_n_entities (self->situation, "dispatch") > 0))
     dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
   if (self->pending != NULL && g_hash_table_size (self->pending) > 0)
     gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -405,6 +399,35 @@ dozor_incident_layer_snapshot (GtkWidget   *widget,
 
   if (incident_on_widget (self, self->selected, &x, &y))
     ring (snapshot, x, y, SIZE + 7, selected_rgb);
+
+  /* The scene of a report being registered: cross hairs. */
+  if (!isnan (self->draft_lat))
+    {
+      cairo_t *cr;
+
+      dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), self->draft_lat, self->draft_lon, &x, &y);
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 20, y - 20, 40, 40));
+      for (int pass = 0; pass < 2; pass++)
+        {
+          cairo_move_to (cr, x - 16, y);
+          cairo_line_to (cr, x - 5, y);
+          cairo_move_to (cr, x + 5, y);
+          cairo_line_to (cr, x + 16, y);
+          cairo_move_to (cr, x, y - 16);
+          cairo_line_to (cr, x, y - 5);
+          cairo_move_to (cr, x, y + 5);
+          cairo_line_to (cr, x, y + 16);
+          cairo_arc (cr, x, y, 10, 0, 2 * G_PI);
+          cairo_new_sub_path (cr);
+          if (pass == 0)
+            cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+          else
+            cairo_set_source_rgb (cr, 1.0, 0.93, 0.3);
+          cairo_set_line_width (cr, pass == 0 ? 5 : 2.5);
+          cairo_stroke (cr);
+        }
+      cairo_destroy (cr);
+    }
   if (incident_on_widget (self, self->target, &x, &y))
     ring (snapshot, x, y, SIZE + 11, target_rgb);
 }
@@ -416,7 +439,7 @@ dozor_incident_layer_constructed (GObject *object)
 
   G_OBJECT_CLASS (dozor_incident_layer_parent_class)->constructed (object);
 
-  g_signal_connect_object (self->situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
+  self->situation = dozor_raster_layer_get_situation (DOZOR_RASTER_LAYER (self));
 }
 
 static void
@@ -424,30 +447,11 @@ dozor_incident_layer_dispose (GObject *object)
 {
   DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (object);
 
-  g_clear_object (&self->situation);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->pending, g_hash_table_unref);
 
   G_OBJECT_CLASS (dozor_incident_layer_parent_class)->dispose (object);
-}
-
-static void
-dozor_incident_layer_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (object);
-
-  switch (prop_id)
-    {
-    case PROP_SITUATION:
-      self->situation = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -459,22 +463,19 @@ dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
 
   object_class->constructed = dozor_incident_layer_constructed;
   object_class->dispose = dozor_incident_layer_dispose;
-  object_class->set_property = dozor_incident_layer_set_property;
   widget_class->snapshot = dozor_incident_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
+  raster_class->situation_changed = situation_changed;
   raster_class->shown = scene_shown;
 
-  properties[PROP_SITUATION] = g_param_spec_object ("situation", NULL, NULL, DOZOR_TYPE_SITUATION,
-                                                    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                    G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 dozor_incident_layer_init (DozorIncidentLayer *self)
 {
+  self->draft_lat = self->draft_lon = NAN;
 }
 
 DozorIncidentLayer *
@@ -556,4 +557,20 @@ guint
 dozor_incident_layer_get_n_drawn (DozorIncidentLayer *self)
 {
   return self->n_drawn;
+}
+
+/**
+ * dozor_incident_layer_set_draft:
+ * @self: a #DozorIncidentLayer
+ * @lat: the scene of a report being registered, or NAN for none
+ * @lon: its longitude
+ */
+void
+dozor_incident_layer_set_draft (DozorIncidentLayer *self,
+                                double              lat,
+                                double              lon)
+{
+  self->draft_lat = lat;
+  self->draft_lon = lon;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

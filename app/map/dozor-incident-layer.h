@@ -21,5 +21,8 @@ void                dozor_incident_layer_set_target   (DozorIncidentLayer *self,
 void                dozor_incident_layer_set_pending  (DozorIncidentLayer *self,
                                                        GHashTable         *unit_to_incident);
 guint               dozor_incident_layer_get_n_drawn  (DozorIncidentLayer *self);
+void                dozor_incident_layer_set_draft    (DozorIncidentLayer *self,
+                                                       double              lat,
+                                                       double              lon);
 
 G_END_DECLS

@@ -50,7 +50,8 @@ struct _DozorMapView
 
   char *selected_unit;
   char *selected_incident;
-  gboolean read_only;
+  gboolean can_dispatch;
+  gboolean can_register;
 
   GSettings *settings;
   DozorBasemap *basemap;
@@ -71,6 +72,7 @@ G_DEFINE_FINAL_TYPE (DozorMapView, dozor_map_view, GTK_TYPE_WIDGET)
 enum {
   PROBLEM,
   DISPATCH_REQUESTED,
+  PLACE_CLICKED,
   N_SIGNALS
 };
 
@@ -80,7 +82,8 @@ enum {
   PROP_0,
   PROP_SELECTED_UNIT,
   PROP_SELECTED_INCIDENT,
-  PROP_READ_ONLY,
+  PROP_CAN_DISPATCH,
+  PROP_CAN_REGISTER,
   N_PROPS
 };
 
@@ -334,8 +337,11 @@ dozor_map_view_get_property (GObject    *object,
     case PROP_SELECTED_INCIDENT:
       g_value_set_string (value, self->selected_incident);
       break;
-    case PROP_READ_ONLY:
-      g_value_set_boolean (value, self->read_only);
+    case PROP_CAN_DISPATCH:
+      g_value_set_boolean (value, self->can_dispatch);
+      break;
+    case PROP_CAN_REGISTER:
+      g_value_set_boolean (value, self->can_register);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -358,8 +364,12 @@ dozor_map_view_set_property (GObject      *object,
     case PROP_SELECTED_INCIDENT:
       dozor_map_view_select_incident (self, g_value_get_string (value));
       break;
-    case PROP_READ_ONLY:
-      self->read_only = g_value_get_boolean (value);
+    case PROP_CAN_DISPATCH:
+      self->can_dispatch = g_value_get_boolean (value);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_CAN_REGISTER:
+      self->can_register = g_value_get_boolean (value);
       g_object_notify_by_pspec (object, pspec);
       break;
     default:
@@ -404,15 +414,33 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                               0, NULL, NULL, NULL,
                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
+  /**
+   * DozorMapView::place-clicked:
+   * @lat: where, on empty map
+   * @lon: where
+   *
+   * A click on the map where no unit or incident is: a scene, if an
+   * incident is being registered.
+   */
+  signals[PLACE_CLICKED] = g_signal_new ("place-clicked",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_INCIDENT] =
     g_param_spec_string ("selected-incident", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* A wall: it shows, nobody drags. */
-  properties[PROP_READ_ONLY] =
-    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+  /* Whether units may be dragged onto incidents (a supervisor's board). */
+  properties[PROP_CAN_DISPATCH] =
+    g_param_spec_boolean ("can-dispatch", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Whether a right click offers to register an incident (an operator's). */
+  properties[PROP_CAN_REGISTER] =
+    g_param_spec_boolean ("can-register", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -433,6 +461,7 @@ dozor_map_view_init (DozorMapView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->can_dispatch = self->can_register = TRUE;
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   self->basemap = dozor_basemap_new (world_path, streets_path);
@@ -644,10 +673,65 @@ released_cb (GtkGestureClick *gesture,
     dozor_map_view_select_incident (self, incident_id);
   else
     {
-      /* A click on empty map lets go of both. */
+      ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+      double lat, lon;
+
+      /* A click on empty map lets go of both, and may be a scene. */
       dozor_map_view_select_unit (self, NULL);
       dozor_map_view_select_incident (self, NULL);
+      shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer), x, y, &lat, &lon);
+      g_signal_emit (self, signals[PLACE_CLICKED], 0, lat, lon);
     }
+}
+
+static gboolean
+unparent_idle_cb (gpointer widget)
+{
+  gtk_widget_unparent (widget);
+  g_object_unref (widget);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+popover_closed_cb (GtkPopover *popover)
+{
+  g_idle_add (unparent_idle_cb, g_object_ref (popover));
+}
+
+/* A right click anywhere offers to register an incident there. */
+static void
+context_pressed_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    DozorMapView    *self)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) item = NULL;
+  GtkWidget *popover;
+  double lat, lon;
+  graphene_point_t point;
+
+  if (!self->can_register)
+    return;
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer), x, y, &lat, &lon);
+  item = g_menu_item_new (_("Register an Incident Here"), NULL);
+  g_menu_item_set_action_and_target_value (item, "win.new-incident-at", g_variant_new ("(dd)", lat, lon));
+  g_menu_append_item (menu, item);
+
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->unit_layer), GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
+    return;
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  /* Unparented once closed, so each right click makes a fresh one; not
+   * at once, as the chosen item's action is looked up from the popover. */
+  g_signal_connect (popover, "closed", G_CALLBACK (popover_closed_cb), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 static GdkContentProvider *
@@ -656,7 +740,7 @@ drag_prepare_cb (GtkDragSource *source,
                  double         y,
                  DozorMapView  *self)
 {
-  g_autofree char *unit_id = self->read_only ? NULL : dozor_unit_layer_pick (self->unit_layer, x, y);
+  g_autofree char *unit_id = !self->can_dispatch ? NULL : dozor_unit_layer_pick (self->unit_layer, x, y);
   DozorUnit *unit = unit_id != NULL ? dozor_situation_get_unit (self->situation, unit_id) : NULL;
   g_autoptr(GdkPaintable) icon = NULL;
 
@@ -717,7 +801,7 @@ drop_cb (GtkDropTarget *target,
   g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
 
   dozor_incident_layer_set_target (self->incident_layer, NULL);
-  if (drag == NULL || incident_id == NULL || self->read_only)
+  if (drag == NULL || incident_id == NULL || !self->can_dispatch)
     return FALSE;
 
   g_debug ("Unit dropped on incident %s", incident_id);
@@ -744,6 +828,14 @@ add_pointer_controllers (DozorMapView *self)
   g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, 0);
   g_signal_connect_object (click, "released", G_CALLBACK (released_cb), self, 0);
   gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (click));
+
+  {
+    GtkGesture *context = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);
+    g_signal_connect_object (context, "pressed", G_CALLBACK (context_pressed_cb), self, 0);
+    gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (context));
+  }
 
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
@@ -841,4 +933,19 @@ dozor_map_view_set_pending (DozorMapView *self,
 {
   if (self->incident_layer != NULL)
     dozor_incident_layer_set_pending (self->incident_layer, unit_to_incident);
+}
+
+/**
+ * dozor_map_view_set_draft:
+ * @self: a #DozorMapView
+ * @lat: the scene of a report being registered, or NAN for none
+ * @lon: its longitude
+ */
+void
+dozor_map_view_set_draft (DozorMapView *self,
+                          double        lat,
+                          double        lon)
+{
+  if (self->incident_layer != NULL)
+    dozor_incident_layer_set_draft (self->incident_layer, lat, lon);
 }

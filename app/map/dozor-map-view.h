@@ -29,5 +29,8 @@ const char *dozor_map_view_get_selected_unit     (DozorMapView *self);
 const char *dozor_map_view_get_selected_incident (DozorMapView *self);
 void        dozor_map_view_set_pending           (DozorMapView *self,
                                                   GHashTable   *unit_to_incident);
+void        dozor_map_view_set_draft             (DozorMapView *self,
+                                                  double        lat,
+                                                  double        lon);
 
 G_END_DECLS

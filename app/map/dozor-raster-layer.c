@@ -36,6 +36,7 @@ typedef struct
 
 typedef struct
 {
+  DozorSituation *situation;
   GdkTexture *texture;
   DozorRasterView view;
   int scale;
@@ -51,6 +52,15 @@ typedef struct
 } DozorRasterLayerPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DozorRasterLayer, dozor_raster_layer, SHUMATE_TYPE_LAYER)
+
+enum
+{
+  PROP_0,
+  PROP_SITUATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * dozor_raster_view_project:
@@ -387,10 +397,25 @@ dozor_raster_layer_contains (GtkWidget *widget,
 }
 
 static void
+situation_changed_cb (DozorSituation   *situation,
+                      guint             what,
+                      DozorRasterLayer *self)
+{
+  DozorRasterLayerClass *klass = DOZOR_RASTER_LAYER_GET_CLASS (self);
+
+  if (klass->situation_changed != NULL)
+    klass->situation_changed (self, what);
+}
+
+static void
 dozor_raster_layer_constructed (GObject *object)
 {
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (object);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->constructed (object);
 
+  g_signal_connect_object (priv->situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
   g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (object)), "notify",
                            G_CALLBACK (gtk_widget_queue_draw), object, G_CONNECT_SWAPPED);
 }
@@ -408,8 +433,28 @@ dozor_raster_layer_dispose (GObject *object)
   if (priv->scene != NULL)
     g_clear_pointer (&priv->scene, priv->free_scene);
   g_clear_pointer (&priv->index, dozor_point_index_unref);
+  g_clear_object (&priv->situation);
 
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->dispose (object);
+}
+
+static void
+dozor_raster_layer_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (object);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_SITUATION:
+      priv->situation = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -432,8 +477,29 @@ dozor_raster_layer_class_init (DozorRasterLayerClass *klass)
   object_class->constructed = dozor_raster_layer_constructed;
   object_class->dispose = dozor_raster_layer_dispose;
   object_class->finalize = dozor_raster_layer_finalize;
+  object_class->set_property = dozor_raster_layer_set_property;
   widget_class->snapshot = dozor_raster_layer_snapshot;
   widget_class->contains = dozor_raster_layer_contains;
+
+  /* What the layer draws. */
+  properties[PROP_SITUATION] = g_param_spec_object ("situation", NULL, NULL, DOZOR_TYPE_SITUATION,
+                                                    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
+                                                    G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+/**
+ * dozor_raster_layer_get_situation:
+ * @self: a #DozorRasterLayer
+ *
+ * Returns: (transfer none): the situation the layer draws
+ */
+DozorSituation *
+dozor_raster_layer_get_situation (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  return priv->situation;
 }
 
 static void

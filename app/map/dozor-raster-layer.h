@@ -4,6 +4,7 @@
 #include <shumate/shumate.h>
 
 #include "dozor-point-index.h"
+#include "dozor-situation.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,7 @@ G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LA
  *   pointed at to @index, numbered as the subclass likes
  * @free_scene: frees a scene
  * @shown: on the main thread, once the image of @scene is on screen
+ * @situation_changed: the situation changed (#DozorSituationChange flags)
  */
 struct _DozorRasterLayerClass
 {
@@ -60,8 +62,11 @@ struct _DozorRasterLayerClass
   GDestroyNotify free_scene;
   void     (*shown)      (DozorRasterLayer      *self,
                           gpointer               scene);
+  void     (*situation_changed) (DozorRasterLayer *self,
+                                 guint             what);
 };
 
+DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);
 void      dozor_raster_layer_queue_render        (DozorRasterLayer *self);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
                                                   guint             seconds);

@@ -62,27 +62,24 @@ typedef struct
   gboolean trails;
   gboolean clusters;
   guint n_drawn;     /* written by the worker */
+  gint64 newest_fix; /* the newest fix drawn, Unix µs */
+  gint64 oldest_new; /* the oldest fix newer than the last image's newest */
 } Scene;
 
 struct _DozorUnitLayer
 {
   DozorRasterLayer parent_instance;
 
-  DozorSituation *situation;
+  DozorSituation *situation;  /* the base class's */
   char *selected;
   guint n_drawn;
+  gint64 newest_fix;   /* of the image on screen */
+  gint64 shown_newest; /* waiting for the frame that shows it */
+  gint64 shown_oldest_new;
+  gulong after_paint_id;
 };
 
 G_DEFINE_FINAL_TYPE (DozorUnitLayer, dozor_unit_layer, DOZOR_TYPE_RASTER_LAYER)
-
-enum
-{
-  PROP_0,
-  PROP_SITUATION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* Status colours, chosen to stay apart for the common forms of colour
  * blindness together with the stale ring and the wedge. */
@@ -483,6 +480,9 @@ prepare_scene (DozorRasterLayer      *layer,
       mark.speed = (float) unit->speed;
       mark.status = mark_status (unit->status);
       mark.stale = view->now - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+      scene->newest_fix = MAX (scene->newest_fix, unit->fix_time);
+      if (unit->fix_time > self->newest_fix && (scene->oldest_new == 0 || unit->fix_time < scene->oldest_new))
+        scene->oldest_new = unit->fix_time;
       mark.label = scene->labels ? g_strdup (unit->call_sign) : NULL;
       if (scene->trails)
         {
@@ -497,6 +497,21 @@ prepare_scene (DozorRasterLayer      *layer,
   return scene;
 }
 
+/* How old the fixes are when a person can see them: from the fix (the
+ * tracker's clock, the same machine's in the benchmark) to the end of the
+ * frame that first shows them. bench/board-latency.sh reads these lines. */
+static void
+after_paint_cb (GdkFrameClock  *clock,
+                DozorUnitLayer *self)
+{
+  gint64 now = g_get_real_time ();
+
+  if (self->shown_oldest_new > 0)
+    g_debug ("Fix latency: newest %.1f ms, oldest new %.1f ms", (now - self->shown_newest) / 1000.0,
+             (now - self->shown_oldest_new) / 1000.0);
+  g_clear_signal_handler (&self->after_paint_id, clock);
+}
+
 static void
 scene_shown (DozorRasterLayer *layer,
              gpointer          data)
@@ -504,18 +519,28 @@ scene_shown (DozorRasterLayer *layer,
   DozorUnitLayer *self = DOZOR_UNIT_LAYER (layer);
   Scene *scene = data;
   guint n_drawn = scene != NULL ? scene->n_drawn : 0;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
   /* Tests wait for this line; keep its wording stable. */
   if (self->n_drawn != n_drawn)
     g_debug ("Units drawn: %u", n_drawn);
   self->n_drawn = n_drawn;
+
+  if (scene == NULL)
+    return;
+  self->newest_fix = MAX (self->newest_fix, scene->newest_fix);
+  self->shown_newest = scene->newest_fix;
+  self->shown_oldest_new = scene->oldest_new;
+  if (clock != NULL && self->after_paint_id == 0)
+    self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
 }
 
 static void
-situation_changed_cb (DozorSituation *situation,
-                      guint           what,
-                      DozorUnitLayer *self)
+situation_changed (DozorRasterLayer *layer,
+                   guint             what)
 {
+  DozorUnitLayer *self = DOZOR_UNIT_LAYER (layer);
+
   if (what & DOZOR_SITUATION_UNITS)
     dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
   if (self->selected != NULL)
@@ -559,7 +584,7 @@ dozor_unit_layer_constructed (GObject *object)
 
   G_OBJECT_CLASS (dozor_unit_layer_parent_class)->constructed (object);
 
-  g_signal_connect_object (self->situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
+  self->situation = dozor_raster_layer_get_situation (DOZOR_RASTER_LAYER (self));
   dozor_raster_layer_set_refresh_seconds (DOZOR_RASTER_LAYER (self), REFRESH_SECONDS);
 }
 
@@ -568,28 +593,17 @@ dozor_unit_layer_dispose (GObject *object)
 {
   DozorUnitLayer *self = DOZOR_UNIT_LAYER (object);
 
-  g_clear_object (&self->situation);
+  if (self->after_paint_id != 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        g_clear_signal_handler (&self->after_paint_id, clock);
+      self->after_paint_id = 0;
+    }
   g_clear_pointer (&self->selected, g_free);
 
   G_OBJECT_CLASS (dozor_unit_layer_parent_class)->dispose (object);
-}
-
-static void
-dozor_unit_layer_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  DozorUnitLayer *self = DOZOR_UNIT_LAYER (object);
-
-  switch (prop_id)
-    {
-    case PROP_SITUATION:
-      self->situation = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -601,17 +615,13 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
 
   object_class->constructed = dozor_unit_layer_constructed;
   object_class->dispose = dozor_unit_layer_dispose;
-  object_class->set_property = dozor_unit_layer_set_property;
   widget_class->snapshot = dozor_unit_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
+  raster_class->situation_changed = situation_changed;
   raster_class->shown = scene_shown;
 
-  properties[PROP_SITUATION] = g_param_spec_object ("situation", NULL, NULL, DOZOR_TYPE_SITUATION,
-                                                    G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                    G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

@@ -41,16 +41,8 @@ incident_number (DozorWindow *self,
                           : incident_id;
 }
 
-static gboolean
-may_dispatch (DozorWindow *self)
-{
-  const char *role = self->sync != NULL ? dozor_sync_client_get_role (self->sync) : NULL;
-
-  return g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "admin") == 0;
-}
-
-static gboolean
-send_command (DozorWindow *self,
+gboolean
+dozor_window_send_command (DozorWindow *self,
               const char  *method,
               const char  *path,
               JsonNode    *body,
@@ -108,7 +100,7 @@ send_dispatch (DozorWindow *self,
       g_autofree char *cancel = g_strdup_printf (_("Take %s off %s"), unit->call_sign,
                                                  incident_number (self, json_object_get_string_member_with_default (current, "incident_id", "")));
 
-      if (!send_command (self, "DELETE", path, NULL, cancel))
+      if (!dozor_window_send_command (self, "DELETE", path, NULL, cancel))
         return;
     }
 
@@ -121,7 +113,7 @@ send_dispatch (DozorWindow *self,
   body = json_builder_get_root (builder);
 
   summary = g_strdup_printf (_("Dispatch %s to %s"), unit->call_sign, incident_number (self, incident_id));
-  send_command (self, "POST", "dispatches", body, summary);
+  dozor_window_send_command (self, "POST", "dispatches", body, summary);
 }
 
 static void
@@ -161,7 +153,7 @@ dozor_window_request_dispatch (DozorWindow *self,
   g_autofree char *warning = NULL;
   gboolean stale;
 
-  if (!may_dispatch (self))
+  if (!dozor_window_may_dispatch (self))
     {
       dozor_window_show_message (self, _("Only a supervisor may dispatch units"), 5);
       return;
@@ -295,7 +287,7 @@ cancel_dispatch_action (GtkWidget  *widget,
   g_autofree char *path = NULL;
   g_autofree char *summary = NULL;
 
-  if (!may_dispatch (self))
+  if (!dozor_window_may_dispatch (self))
     {
       dozor_window_show_message (self, _("Only a supervisor may dispatch units"), 5);
       return;
@@ -309,7 +301,7 @@ cancel_dispatch_action (GtkWidget  *widget,
   path = g_strconcat ("dispatches/", json_object_get_string_member_with_default (current, "id", ""), NULL);
   summary = g_strdup_printf (_("Take %s off %s"), unit->call_sign,
                              incident_number (self, json_object_get_string_member_with_default (current, "incident_id", "")));
-  send_command (self, "DELETE", path, NULL, summary);
+  dozor_window_send_command (self, "DELETE", path, NULL, summary);
 }
 
 /* Why the server said no, in the words of the control room: for a unit
@@ -353,7 +345,20 @@ command_answered_cb (DozorSyncClient *sync,
   g_autofree char *text = NULL;
 
   if (status >= 200 && status < 300)
-    return;
+    {
+      JsonObject *object = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+
+      /* A registered incident: its number, for the caller on the line. */
+      if (object != NULL && json_object_has_member (object, "number") && json_object_has_member (object, "location"))
+        {
+          g_autofree char *message = g_strdup_printf (_("Registered as %s"),
+                                                      json_object_get_string_member_with_default (object, "number", ""));
+
+          dozor_window_show_message (self, message, 10);
+          dozor_map_view_select_incident (self->map_view, json_object_get_string_member_with_default (object, "id", NULL));
+        }
+      return;
+    }
 
   heading = g_strdup_printf (_("Not done: %s"), summary);
   text = refusal_text (self, status, answer);

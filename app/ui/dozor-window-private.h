@@ -19,6 +19,7 @@ struct _DozorWindow
   GtkLabel *link_label;
   GtkLabel *outbox_label;
   GtkToggleButton *sidebar_button;
+  GtkButton *new_incident_button;
   AdwFlap *flap;
   DozorIncidentList *incident_list;
   DozorUnitList *unit_list;
@@ -28,10 +29,23 @@ struct _DozorWindow
   DozorSyncClient *sync;
   DozorSituation *situation;
   guint link_timer_id;
+  GtkWindow *intake;          /* the open intake dialog, if any */
+  gboolean wall;              /* read-only, whatever the role */
 };
 
 void dozor_window_class_add_dispatch_actions (GtkWidgetClass *widget_class);
 void dozor_window_follow_dispatches          (DozorWindow    *self);
+gboolean dozor_window_may_dispatch           (DozorWindow    *self);
+gboolean dozor_window_may_register           (DozorWindow    *self);
+gboolean dozor_window_send_command           (DozorWindow    *self,
+                                              const char     *method,
+                                              const char     *path,
+                                              JsonNode       *body,
+                                              const char     *summary);
+void dozor_window_class_add_intake_actions   (GtkWidgetClass *widget_class);
+void dozor_window_follow_intake              (DozorWindow    *self);
+void dozor_window_intake_destroyed           (DozorWindow    *self,
+                                              GObject        *was_dialog);
 void dozor_window_request_dispatch           (DozorWindow    *self,
                                               const char     *unit_id,
                                               const char     *incident_id);

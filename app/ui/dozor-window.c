@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdarg.h>
 
 #include "dozor-labels.h"
 #include "dozor-preferences-window.h"
@@ -121,6 +122,11 @@ dozor_window_dispose (GObject *object)
   DozorWindow *self = (DozorWindow *)object;
 
   g_clear_handle_id (&self->link_timer_id, g_source_remove);
+  if (self->intake != NULL)
+    {
+      g_object_weak_unref (G_OBJECT (self->intake), (GWeakNotify) dozor_window_intake_destroyed, self);
+      gtk_window_destroy (g_steal_pointer (&self->intake));
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->sync);
@@ -151,6 +157,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, link_label);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, outbox_label);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, new_incident_button);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, incident_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, unit_list);
@@ -164,6 +171,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   dozor_window_class_add_dispatch_actions (widget_class);
+  dozor_window_class_add_intake_actions (widget_class);
 }
 
 static void
@@ -268,6 +276,50 @@ link_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+role_is (DozorWindow *self,
+         const char  *first,
+         ...)
+{
+  const char *role = self->sync != NULL ? dozor_sync_client_get_role (self->sync) : NULL;
+  va_list args;
+  gboolean found = FALSE;
+
+  va_start (args, first);
+  for (const char *name = first; name != NULL && !found; name = va_arg (args, const char *))
+    found = g_strcmp0 (role, name) == 0;
+  va_end (args);
+  return found;
+}
+
+/* The server enforces roles; the board only hides what a role cannot do,
+ * and a wall board does nothing but show. */
+gboolean
+dozor_window_may_dispatch (DozorWindow *self)
+{
+  return !self->wall && role_is (self, "supervisor", "admin", NULL);
+}
+
+gboolean
+dozor_window_may_register (DozorWindow *self)
+{
+  return !self->wall && role_is (self, "operator", "supervisor", "admin", NULL);
+}
+
+static void
+apply_role (DozorWindow *self)
+{
+  gboolean dispatch = dozor_window_may_dispatch (self), regist = dozor_window_may_register (self);
+
+  g_object_set (self->map_view, "can-dispatch", dispatch, "can-register", regist, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->new_incident_button), regist);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dispatch", dispatch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dispatch-unit", dispatch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-dispatch", dispatch);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", regist);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident-at", regist);
+}
+
 /* One selection, wherever it is made: the map, the unit list and the
  * incident queue show the same unit and incident, and picking one in a
  * list brings the map to it. */
@@ -327,6 +379,20 @@ follow_selection (DozorWindow *self)
 }
 
 /**
+ * dozor_window_set_wall:
+ * @self: a #DozorWindow
+ * @wall: whether this is a wall board: it shows, and nobody acts on it
+ */
+void
+dozor_window_set_wall (DozorWindow *self,
+                       gboolean     wall)
+{
+  self->wall = wall;
+  if (self->sync != NULL)
+    apply_role (self);
+}
+
+/**
  * dozor_window_follow:
  * @self: a #DozorWindow
  * @sync: the link to the backend
@@ -349,9 +415,14 @@ dozor_window_follow (DozorWindow     *self,
   dozor_details_pane_set_situation (self->details_pane, situation);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
+  dozor_window_follow_intake (self);
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  /* The wall is all map; a desk opens with the queue beside it. */
+  adw_flap_set_reveal_flap (self->flap, !self->wall);
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (update_link_label), self, G_CONNECT_SWAPPED);
+  /* The role is known once logged in. */
+  g_signal_connect_object (sync, "notify::state", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  apply_role (self);
   self->link_timer_id = g_timeout_add_seconds (1, link_timer_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->link_label), TRUE);
   update_link_label (self);

@@ -638,3 +638,218 @@ dozor_situation_get_entity (DozorSituation *self,
 
   return node != NULL ? json_node_get_object (node) : NULL;
 }
+
+/* A copy that shares no JsonObject, JsonArray or JsonValue with @node.
+ * json-glib counts references to those without atomics: a snapshot that
+ * is written out, or dropped, in a worker thread must not hold the
+ * situation's own, which the main thread releases as events replace
+ * them. Entities passed the parser's depth limit, so recursion is shallow. */
+static JsonNode *
+snapshot_copy_node (JsonNode *node)
+{
+  JsonNode *copy = json_node_alloc ();
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (object, name, snapshot_copy_node (member));
+        json_node_init_object (copy, object);
+        json_object_unref (object);
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *source = json_node_get_array (node);
+        guint length = json_array_get_length (source);
+        JsonArray *array = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (array, snapshot_copy_node (json_array_get_element (source, i)));
+        json_node_init_array (copy, array);
+        json_array_unref (array);
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          json_node_init_int (copy, json_node_get_int (node));
+          break;
+
+        case G_TYPE_DOUBLE:
+          json_node_init_double (copy, json_node_get_double (node));
+          break;
+
+        case G_TYPE_BOOLEAN:
+          json_node_init_boolean (copy, json_node_get_boolean (node));
+          break;
+
+        case G_TYPE_STRING:
+          json_node_init_string (copy, json_node_get_string (node));
+          break;
+
+        default:
+          json_node_init_null (copy);
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      json_node_init_null (copy);
+      break;
+    }
+
+  return copy;
+}
+
+/* JSON has no NaN: a speed or heading the unit did not report is null. */
+static void
+snapshot_set_number (JsonObject *object,
+                     const char *name,
+                     double      value)
+{
+  if (isfinite (value))
+    json_object_set_double_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
+/* RFC 3339 in UTC with all six digits, which load_snapshot parses back to
+ * the same microsecond. Written by hand: g_date_time_format() costs more
+ * than the rest of a unit. */
+static gboolean
+snapshot_format_time (gint64 fix_time,
+                      char   text[32])
+{
+  gint64 seconds = fix_time / G_USEC_PER_SEC;
+  gint64 usec = fix_time % G_USEC_PER_SEC;
+  g_autoptr(GDateTime) time = NULL;
+  int year, month, day;
+
+  if (usec < 0)
+    {
+      usec += G_USEC_PER_SEC;
+      seconds--;
+    }
+
+  time = g_date_time_new_from_unix_utc (seconds);
+  if (time == NULL)
+    return FALSE;
+
+  g_date_time_get_ymd (time, &year, &month, &day);
+  g_snprintf (text, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", year, month, day,
+              g_date_time_get_hour (time), g_date_time_get_minute (time),
+              g_date_time_get_second (time), (int) usec);
+  return TRUE;
+}
+
+static JsonNode *
+snapshot_unit (DozorUnit *unit)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_alloc ();
+  char time[32];
+
+  json_object_set_string_member (object, "id", unit->id);
+  json_object_set_string_member (object, "call_sign", unit->call_sign);
+  json_object_set_string_member (object, "status", unit->status);
+  if (unit->has_fix && snapshot_format_time (unit->fix_time, time))
+    {
+      JsonObject *position = json_object_new ();
+
+      json_object_set_double_member (position, "lat", unit->lat);
+      json_object_set_double_member (position, "lon", unit->lon);
+      json_object_set_string_member (position, "time", time);
+      snapshot_set_number (position, "speed", unit->speed);
+      snapshot_set_number (position, "heading", unit->heading);
+      json_object_set_object_member (object, "position", position);
+    }
+  else
+    json_object_set_null_member (object, "position");
+  json_object_set_int_member (object, "version", unit->version);
+
+  json_node_init_object (node, object);
+  json_object_unref (object);
+  return node;
+}
+
+static int
+snapshot_compare_ids (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/**
+ * dozor_situation_to_snapshot:
+ * @self: a #DozorSituation
+ *
+ * The situation as a snapshot in the wire format of GET /snapshot, as of
+ * dozor_situation_get_seq(), for the board's local cache:
+ * dozor_situation_load_snapshot() on it gives back the same seq,
+ * readiness, units and entities.
+ *
+ * Only what the situation keeps is in it: a unit has its id, call sign,
+ * status, version and last fix (time, latitude, longitude, speed and
+ * heading); its kind, crew, fix accuracy and trail are not, nor who set
+ * the readiness and when. Incidents, dispatches, zones and routes are the
+ * JSON the server sent, sorted by id; units keep their order.
+ *
+ * The result shares nothing with @self, so it may be handed to another
+ * thread (to be written out) while the situation goes on changing.
+ *
+ * Returns: (transfer full): a new snapshot object
+ */
+JsonNode *
+dozor_situation_to_snapshot (DozorSituation *self)
+{
+  JsonObject *root;
+  JsonObject *readiness;
+  JsonArray *units;
+  JsonNode *snapshot;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), NULL);
+
+  root = json_object_new ();
+  json_object_set_int_member (root, "as_of_seq", self->seq);
+
+  readiness = json_object_new ();
+  json_object_set_string_member (readiness, "level", self->readiness);
+  json_object_set_object_member (root, "readiness", readiness);
+
+  units = json_array_sized_new (self->units->len);
+  for (guint i = 0; i < self->units->len; i++)
+    json_array_add_element (units, snapshot_unit (self->units->pdata[i]));
+  json_object_set_array_member (root, "units", units);
+
+  for (guint l = 0; l < G_N_ELEMENTS (entity_lists); l++)
+    {
+      GHashTable *table = g_hash_table_lookup (self->entities, entity_lists[l].kind);
+      guint n = 0;
+      g_autofree gpointer *ids = g_hash_table_get_keys_as_array (table, &n);
+      JsonArray *list = json_array_sized_new (n);
+
+      /* A hash table's order changes from run to run; the cache should not. */
+      g_qsort_with_data (ids, (gint) n, sizeof *ids, snapshot_compare_ids, NULL);
+      for (guint i = 0; i < n; i++)
+        json_array_add_element (list, snapshot_copy_node (g_hash_table_lookup (table, ids[i])));
+      json_object_set_array_member (root, entity_lists[l].list, list);
+    }
+
+  snapshot = json_node_alloc ();
+  json_node_init_object (snapshot, root);
+  json_object_unref (root);
+  return snapshot;
+}

@@ -111,5 +111,6 @@ GListModel      *dozor_situation_get_incident_model (DozorSituation *self);
 JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
                                                   const char     *kind,
                                                   const char     *id);
+JsonNode        *dozor_situation_to_snapshot     (DozorSituation *self);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 
 fail() {
   echo "board-dispatch: $*" >&2
+  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/board-*.log "$DOZOR_TEST_SHOTS"/ 2>/dev/null
   for log in "$work"/board-*.log; do
     [ -f "$log" ] || continue
     echo "  ${log##*/}:" >&2

@@ -32,6 +32,7 @@ expect 2 "--center" --center 43.2
 expect 2 "--center" --center 43.2,76.9,1
 expect 2 "--center" --center north,east
 expect 2 "--center" --center 43.2,inf
+expect 2 "--wall" --wall
 expect 0 "dozor 0" --version
 
 # The backend and its credentials: a wrong address, a missing or shared

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Registering a citizen's report. The window stays beside the map, not in
+ * front of it: a click on the map puts the scene into the form, where it
+ * can also be typed. "Register" checks every field at once
+ * (dozor_incident_form_check) and marks each wrong one with what is wrong;
+ * only a good form becomes a command, through the window, which answers
+ * whether it was saved.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dozor-incident-form.h"
+#include "dozor-intake-dialog.h"
+#include "dozor-labels.h"
+
+struct _DozorIntakeDialog
+{
+  AdwWindow parent_instance;
+
+  AdwEntryRow *location_row;
+  AdwEntryRow *address_row;
+  AdwComboRow *type_row;
+  AdwComboRow *priority_row;
+  AdwEntryRow *caller_name_row;
+  AdwEntryRow *caller_phone_row;
+  GtkTextView *description_view;
+  GtkLabel *problems_label;
+};
+
+G_DEFINE_FINAL_TYPE (DozorIntakeDialog, dozor_intake_dialog, ADW_TYPE_WINDOW)
+
+enum
+{
+  SUBMIT,
+  LOCATION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GtkWidget *
+field_widget (DozorIntakeDialog      *self,
+              DozorIncidentFormError  field)
+{
+  switch (field)
+    {
+    case DOZOR_INCIDENT_FORM_ERROR_LOCATION:
+      return GTK_WIDGET (self->location_row);
+    case DOZOR_INCIDENT_FORM_ERROR_TYPE:
+      return GTK_WIDGET (self->type_row);
+    case DOZOR_INCIDENT_FORM_ERROR_PRIORITY:
+      return GTK_WIDGET (self->priority_row);
+    case DOZOR_INCIDENT_FORM_ERROR_ADDRESS:
+      return GTK_WIDGET (self->address_row);
+    case DOZOR_INCIDENT_FORM_ERROR_CALLER_NAME:
+      return GTK_WIDGET (self->caller_name_row);
+    case DOZOR_INCIDENT_FORM_ERROR_CALLER_PHONE:
+      return GTK_WIDGET (self->caller_phone_row);
+    case DOZOR_INCIDENT_FORM_ERROR_DESCRIPTION:
+    default:
+      return GTK_WIDGET (self->description_view);
+    }
+}
+
+static void
+register_cb (DozorIntakeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  GtkTextIter start, end;
+  g_autofree char *description = NULL;
+  guint type = adw_combo_row_get_selected (self->type_row);
+  DozorIncidentForm form = { 0, };
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *address = NULL;
+  gboolean saved = FALSE;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  description = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  /* Row 0 of the type list is "choose"; types follow in wire order. */
+  form.type = type > 0 && type <= g_strv_length ((char **) dozor_incident_types ())
+                ? dozor_incident_types ()[type - 1] : NULL;
+  form.priority = adw_combo_row_get_selected (self->priority_row) + 1;
+  form.location = gtk_editable_get_text (GTK_EDITABLE (self->location_row));
+  form.address = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+  form.caller_name = gtk_editable_get_text (GTK_EDITABLE (self->caller_name_row));
+  form.caller_phone = gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row));
+  form.description = description;
+
+  for (int field = DOZOR_INCIDENT_FORM_ERROR_LOCATION; field <= DOZOR_INCIDENT_FORM_ERROR_DESCRIPTION; field++)
+    gtk_widget_remove_css_class (field_widget (self, field), "error");
+
+  problems = dozor_incident_form_check (&form);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GError *problem = problems->pdata[i];
+
+      gtk_widget_add_css_class (field_widget (self, problem->code), "error");
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", problem->message);
+    }
+  gtk_label_set_text (self->problems_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->problems_label), problems->len > 0);
+  if (problems->len > 0)
+    {
+      g_debug ("Intake refused: %s", text->str);
+      return;
+    }
+
+  body = dozor_incident_form_to_json (&form, NULL);
+  address = g_strstrip (g_strdup (form.address));
+  summary = g_strdup_printf (_("Register %s at %s"), dozor_incident_type_label (form.type),
+                             *address != '\0' ? address : form.location);
+
+  g_signal_emit (self, signals[SUBMIT], 0, body, summary, &saved);
+  if (saved)
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+location_changed_cb (DozorIntakeDialog *self)
+{
+  g_signal_emit (self, signals[LOCATION_CHANGED], 0);
+}
+
+static void
+dozor_intake_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), DOZOR_TYPE_INTAKE_DIALOG);
+
+  G_OBJECT_CLASS (dozor_intake_dialog_parent_class)->dispose (object);
+}
+
+static void
+dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dozor_intake_dialog_dispose;
+
+  /**
+   * DozorIntakeDialog::submit:
+   * @body: the checked `POST /incidents` body
+   * @summary: what is registered, in words
+   *
+   * Returns: %TRUE if the command was saved; the dialog then closes
+   */
+  signals[SUBMIT] = g_signal_new ("submit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  g_signal_accumulator_true_handled, NULL, NULL,
+                                  G_TYPE_BOOLEAN, 2, JSON_TYPE_NODE, G_TYPE_STRING);
+
+  /**
+   * DozorIntakeDialog::location-changed:
+   *
+   * The scene was typed or picked anew.
+   */
+  signals[LOCATION_CHANGED] = g_signal_new ("location-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-intake-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, location_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, type_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, priority_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_name_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, description_view);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, problems_label);
+  gtk_widget_class_bind_template_callback (widget_class, register_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+dozor_intake_dialog_init (DozorIntakeDialog *self)
+{
+  g_autoptr(GtkStringList) types = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) priorities = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_string_list_append (types, _("Choose…"));
+  for (const char *const *type = dozor_incident_types (); *type != NULL; type++)
+    gtk_string_list_append (types, dozor_incident_type_label (*type));
+  adw_combo_row_set_model (self->type_row, G_LIST_MODEL (types));
+
+  for (int priority = 1; priority <= 4; priority++)
+    gtk_string_list_append (priorities, dozor_priority_label (priority));
+  adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
+  /* Most reports are "normal" until the operator hears otherwise. */
+  adw_combo_row_set_selected (self->priority_row, 2);
+
+  g_signal_connect_object (self->location_row, "changed", G_CALLBACK (location_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * dozor_intake_dialog_new:
+ * @parent: the board's window
+ *
+ * Returns: (transfer full): the dialog, not yet shown
+ */
+DozorIntakeDialog *
+dozor_intake_dialog_new (GtkWindow *parent)
+{
+  return g_object_new (DOZOR_TYPE_INTAKE_DIALOG, "transient-for", parent, NULL);
+}
+
+/**
+ * dozor_intake_dialog_set_location:
+ * @self: a #DozorIntakeDialog
+ * @lat: the scene
+ * @lon: the scene
+ */
+void
+dozor_intake_dialog_set_location (DozorIntakeDialog *self,
+                                  double             lat,
+                                  double             lon)
+{
+  char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *text = g_strdup_printf ("%s, %s", g_ascii_formatd (lat_text, sizeof lat_text, "%.6f", lat),
+                                           g_ascii_formatd (lon_text, sizeof lon_text, "%.6f", lon));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+}
+
+/**
+ * dozor_intake_dialog_get_location:
+ * @self: a #DozorIntakeDialog
+ * @lat: (out): the scene as typed or picked
+ * @lon: (out): the scene as typed or picked
+ *
+ * Returns: whether the location field holds a valid place
+ */
+gboolean
+dozor_intake_dialog_get_location (DozorIntakeDialog *self,
+                                  double            *lat,
+                                  double            *lon)
+{
+  return dozor_parse_lat_lon (gtk_editable_get_text (GTK_EDITABLE (self->location_row)), lat, lon);
+}
