@@ -8,6 +8,7 @@
 #include "dozor-application.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
+#include "dozor-local-copy.h"
 #include "dozor-sync-client.h"
 #include "dozor-window.h"
 
@@ -34,6 +35,7 @@ struct _DozorApplication
   char *password;
   DozorSituation *situation;
   DozorSyncClient *sync;
+  DozorLocalCopy *local_copy;
 };
 
 G_DEFINE_FINAL_TYPE (DozorApplication, dozor_application, ADW_TYPE_APPLICATION)
@@ -177,13 +179,14 @@ dozor_application_handle_local_options (GApplication *app,
   return -1;
 }
 
-/* The board's own file for this backend and user, in the XDG data dir: the
- * outbox of commands not yet answered (and, next, the last situation).
- * Per user, because the server keeps idempotency keys per user: a command
- * made by one supervisor must never go out under another's name. */
+/* The board's own files for this backend and user, in the XDG data dir:
+ * the outbox of commands not yet answered, and the last situation. Per
+ * user, because the server keeps idempotency keys per user: a command made
+ * by one supervisor must never go out under another's name. */
 static char *
 board_file_path (const char *backend_url,
-                 const char *username)
+                 const char *username,
+                 const char *what)
 {
   g_autoptr(GUri) uri = g_uri_parse (backend_url, G_URI_FLAGS_NONE, NULL);
   g_autofree char *name = g_strdup_printf ("%s-%d-%s", uri != NULL ? g_uri_get_host (uri) : "backend",
@@ -193,16 +196,27 @@ board_file_path (const char *backend_url,
   for (char *c = name; *c != '\0'; c++)
     if (!g_ascii_isalnum (*c) && *c != '.' && *c != '-')
       *c = '_';
-  return g_strdup_printf ("%s/dozor/board-%s.sqlite", g_get_user_data_dir (), name);
+  return g_strdup_printf ("%s/dozor/board-%s-%s.sqlite", g_get_user_data_dir (), name, what);
+}
+
+static void
+restored_cb (DozorLocalCopy *copy,
+             GParamSpec     *pspec,
+             DozorWindow    *board)
+{
+  dozor_window_set_restored (board, dozor_local_copy_get_restored (copy));
 }
 
 static void
 start_sync (DozorApplication *self,
             DozorWindow      *board)
 {
-  g_autofree char *path = board_file_path (self->backend_url, self->username);
+  g_autofree char *path = board_file_path (self->backend_url, self->username, "outbox");
+  g_autofree char *copy_path = board_file_path (self->backend_url, self->username, "situation");
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) copy_error = NULL;
   g_autoptr(DozorOutbox) outbox = dozor_outbox_open (path, &error);
+  g_autoptr(DozorCache) cache = dozor_cache_open (copy_path, &copy_error);
 
   self->situation = dozor_situation_new ();
   self->sync = dozor_sync_client_new (self->backend_url, self->situation);
@@ -218,6 +232,18 @@ start_sync (DozorApplication *self,
       g_warning ("%s", message);
       dozor_window_show_message (board, message, 0);
     }
+
+  /* The last situation, until the network's arrives. Without the file the
+   * board still works; it only starts empty. */
+  if (cache != NULL)
+    {
+      self->local_copy = dozor_local_copy_new (cache, self->situation, self->sync);
+      g_signal_connect_object (self->local_copy, "notify::restored", G_CALLBACK (restored_cb), board, 0);
+      dozor_local_copy_restore (self->local_copy);
+    }
+  else
+    g_warning ("No local copy of the situation: %s", copy_error->message);
+
   dozor_sync_client_start (self->sync);
 }
 
@@ -309,11 +335,25 @@ dozor_application_startup (GApplication *app)
 }
 
 static void
+dozor_application_shutdown (GApplication *app)
+{
+  DozorApplication *self = DOZOR_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  /* The newest situation, for the next start. */
+  if (self->local_copy != NULL && !dozor_local_copy_save_now (self->local_copy, &error))
+    g_warning ("The local copy of the situation was not saved: %s", error->message);
+
+  G_APPLICATION_CLASS (dozor_application_parent_class)->shutdown (app);
+}
+
+static void
 dozor_application_dispose (GObject *object)
 {
   DozorApplication *self = (DozorApplication *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->local_copy);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_pointer (&self->backend_url, g_free);
@@ -333,6 +373,7 @@ dozor_application_class_init (DozorApplicationClass *klass)
 
   app_class->activate = dozor_application_activate;
   app_class->startup = dozor_application_startup;
+  app_class->shutdown = dozor_application_shutdown;
   app_class->handle_local_options = dozor_application_handle_local_options;
 }
 

@@ -364,6 +364,7 @@ dozor_area_layer_class_init (DozorAreaLayerClass *klass)
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
+  raster_class->render_priority = G_PRIORITY_HIGH + 20;
 }
 
 static void

@@ -468,6 +468,7 @@ dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
+  raster_class->render_priority = G_PRIORITY_HIGH + 10;
   raster_class->shown = scene_shown;
 
 }

@@ -204,6 +204,9 @@ start_render (DozorRasterLayer *self)
 
   task = g_task_new (self, priv->cancellable, render_done_cb, NULL);
   g_task_set_source_tag (task, start_render);
+  /* GTask's workers take higher priorities first: a screenful of tiles
+   * queued before must not keep the units off the map. */
+  g_task_set_priority (task, klass->render_priority);
   g_task_set_task_data (task, render, (GDestroyNotify) render_free);
   g_task_run_in_thread (task, render_in_thread);
 }

@@ -48,6 +48,8 @@ G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LA
  * @free_scene: frees a scene
  * @shown: on the main thread, once the image of @scene is on screen
  * @situation_changed: the situation changed (#DozorSituationChange flags)
+ * @render_priority: the worker's priority against other work (tiles):
+ *   units before incidents before areas before tiles
  */
 struct _DozorRasterLayerClass
 {
@@ -64,6 +66,7 @@ struct _DozorRasterLayerClass
                           gpointer               scene);
   void     (*situation_changed) (DozorRasterLayer *self,
                                  guint             what);
+  int render_priority;
 };
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);

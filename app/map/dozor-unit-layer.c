@@ -239,6 +239,90 @@ draw_trail (cairo_t               *cr,
     }
 }
 
+/* Thousands of symbols drawn as paths cost tens of microseconds each; as
+ * copies of a few small pre-drawn images, a few. One image per status,
+ * stale or not, and heading in 32 steps (a wedge only shows direction, not
+ * the exact degree), made on demand for each render. */
+#define HEADING_STEPS 32
+#define SPRITE_HALF 16
+
+typedef struct
+{
+  double radius;
+  double scale;
+  /* [status][stale][heading step + 1], 0 = no wedge */
+  cairo_surface_t *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
+} Sprites;
+
+static void
+sprites_free (Sprites *sprites)
+{
+  for (guint s = 0; s < N_MARK_STATUSES; s++)
+    for (guint t = 0; t < 2; t++)
+      for (guint h = 0; h <= HEADING_STEPS; h++)
+        g_clear_pointer (&sprites->images[s][t][h], cairo_surface_destroy);
+  g_free (sprites);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sprites, sprites_free)
+
+static Sprites *
+sprites_new (cairo_t *target,
+             double   radius)
+{
+  Sprites *sprites = g_new0 (Sprites, 1);
+  double scale_x, scale_y;
+
+  cairo_surface_get_device_scale (cairo_get_target (target), &scale_x, &scale_y);
+  /* The target is scaled by cairo_scale, not a device scale. */
+  cairo_user_to_device_distance (target, &scale_x, &scale_y);
+  sprites->radius = radius;
+  sprites->scale = MAX (scale_x, 1.0);
+  return sprites;
+}
+
+static cairo_surface_t *
+sprite_for (Sprites    *sprites,
+            const Mark *mark,
+            gboolean    arrow)
+{
+  gboolean wedge = arrow && isfinite (mark->heading) && isfinite (mark->speed) && mark->speed > 0.5;
+  guint step = wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
+  cairo_surface_t **slot = &sprites->images[mark->status][mark->stale ? 1 : 0][step];
+
+  if (*slot == NULL)
+    {
+      int size = (int) ceil (2 * SPRITE_HALF * sprites->scale);
+      cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+      cairo_t *cr = cairo_create (image);
+      Mark shape = *mark;
+
+      shape.heading = wedge ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
+      cairo_scale (cr, sprites->scale, sprites->scale);
+      draw_mark (cr, &shape, SPRITE_HALF, SPRITE_HALF, sprites->radius, wedge);
+      cairo_destroy (cr);
+      cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
+      *slot = image;
+    }
+  return *slot;
+}
+
+static void
+sprites_paint (Sprites    *sprites,
+               cairo_t    *cr,
+               const Mark *mark,
+               double      x,
+               double      y,
+               gboolean    arrow)
+{
+  /* Whole device pixels: a copy at a fraction of a pixel would blur. */
+  double px = round ((x - SPRITE_HALF) * sprites->scale) / sprites->scale;
+  double py = round ((y - SPRITE_HALF) * sprites->scale) / sprites->scale;
+
+  cairo_set_source_surface (cr, sprite_for (sprites, mark, arrow), px, py);
+  cairo_paint (cr);
+}
+
 /* Call signs only where they do not cover one another: a crowd of labels
  * is no label at all. */
 static gboolean
@@ -414,19 +498,23 @@ draw_scene (gpointer               data,
           draw_trail (cr, mark, view, x, y);
       }
 
-  for (guint i = 0; i < scene->marks->len; i++)
-    {
-      const Mark *mark = &g_array_index (scene->marks, Mark, i);
-      double x, y;
+  {
+    g_autoptr(Sprites) sprites = sprites_new (cr, radius);
 
-      dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-      if (x < -radius * 3 || y < -radius * 3 || x > view->width + radius * 3 || y > view->height + radius * 3)
-        continue;
+    for (guint i = 0; i < scene->marks->len; i++)
+      {
+        const Mark *mark = &g_array_index (scene->marks, Mark, i);
+        double x, y;
 
-      draw_mark (cr, mark, x, y, radius, scene->arrows);
-      dozor_point_index_add (index, x, y, radius + 1, i);
-      scene->n_drawn++;
-    }
+        dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
+        if (x < -radius * 3 || y < -radius * 3 || x > view->width + radius * 3 || y > view->height + radius * 3)
+          continue;
+
+        sprites_paint (sprites, cr, mark, x, y, scene->arrows);
+        dozor_point_index_add (index, x, y, radius + 1, i);
+        scene->n_drawn++;
+      }
+  }
 
   /* Labels last, over every symbol, the ones drawn last winning space
    * first as their symbols are on top. */
@@ -620,6 +708,7 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
+  raster_class->render_priority = G_PRIORITY_HIGH;
   raster_class->shown = scene_shown;
 
 }

@@ -112,7 +112,7 @@ compare (gpointer a,
 
   if (by_status != 0)
     return by_status;
-  return g_utf8_collate (dozor_unit_item_get_call_sign (x), dozor_unit_item_get_call_sign (y));
+  return strcmp (dozor_unit_item_get_call_sign_key (x), dozor_unit_item_get_call_sign_key (y));
 }
 
 static char *

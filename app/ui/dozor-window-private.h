@@ -31,6 +31,7 @@ struct _DozorWindow
   guint link_timer_id;
   GtkWindow *intake;          /* the open intake dialog, if any */
   gboolean wall;              /* read-only, whatever the role */
+  gint64 restored;            /* the situation on screen is a copy saved then */
 };
 
 void dozor_window_class_add_dispatch_actions (GtkWidgetClass *widget_class);

@@ -238,7 +238,15 @@ update_link_label (DozorWindow *self)
   g_autofree char *text = NULL;
   const char *css;
 
-  switch (dozor_sync_client_get_state (self->sync))
+  /* A copy from the disk is never live, however the link is doing. */
+  if (self->restored != 0 && dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
+    {
+      g_autofree char *saved = dozor_format_age (g_get_real_time () - self->restored);
+
+      text = g_strdup_printf (_("Not live: the situation as saved %s ago"), saved);
+      css = "not-live";
+    }
+  else switch (dozor_sync_client_get_state (self->sync))
     {
     case DOZOR_SYNC_LIVE:
       text = g_strdup (_("● Live"));
@@ -376,6 +384,21 @@ follow_selection (DozorWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->incident_list, "notify::selected", G_CALLBACK (incident_list_selection_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+/**
+ * dozor_window_set_restored:
+ * @self: a #DozorWindow
+ * @saved_at: when the situation on screen was saved to the disk (Unix µs),
+ *   or 0 when it is the network's
+ */
+void
+dozor_window_set_restored (DozorWindow *self,
+                           gint64       saved_at)
+{
+  self->restored = saved_at;
+  if (self->sync != NULL)
+    update_link_label (self);
 }
 
 /**

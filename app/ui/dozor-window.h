@@ -20,6 +20,8 @@ void         dozor_window_show_preferences (DozorWindow      *self);
 void         dozor_window_follow           (DozorWindow      *self,
                                             DozorSyncClient  *sync,
                                             DozorSituation   *situation);
+void         dozor_window_set_restored     (DozorWindow      *self,
+                                            gint64            saved_at);
 void         dozor_window_set_wall         (DozorWindow      *self,
                                             gboolean          wall);
 void         dozor_window_show_message     (DozorWindow      *self,

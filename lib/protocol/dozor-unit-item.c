@@ -15,6 +15,7 @@ struct _DozorUnitItem
 
   char *id;
   char *call_sign;
+  char *call_sign_key; /* g_utf8_collate_key: a list sorts thousands */
   char *status;
   gboolean has_fix;
   double lat;
@@ -42,6 +43,7 @@ dozor_unit_item_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->call_sign);
+  g_free (self->call_sign_key);
   g_free (self->status);
 
   G_OBJECT_CLASS (dozor_unit_item_parent_class)->finalize (object);
@@ -114,6 +116,18 @@ dozor_unit_item_get_call_sign (DozorUnitItem *self)
   return self->call_sign;
 }
 
+/**
+ * dozor_unit_item_get_call_sign_key:
+ * @self: a #DozorUnitItem
+ *
+ * Returns: the call sign's collation key, to sort with strcmp()
+ */
+const char *
+dozor_unit_item_get_call_sign_key (DozorUnitItem *self)
+{
+  return self->call_sign_key != NULL ? self->call_sign_key : "";
+}
+
 const char *
 dozor_unit_item_get_status (DozorUnitItem *self)
 {
@@ -171,6 +185,11 @@ dozor_unit_item_update (DozorUnitItem *self,
   self->lat = lat;
   self->lon = lon;
   self->fix_time = fix_time;
+  if (g_strcmp0 (self->call_sign, call_sign) != 0)
+    {
+      g_free (self->call_sign_key);
+      self->call_sign_key = g_utf8_collate_key (call_sign != NULL ? call_sign : "", -1);
+    }
   set_string (self, &self->call_sign, call_sign, properties[PROP_CALL_SIGN]);
   set_string (self, &self->status, status, properties[PROP_STATUS]);
 }

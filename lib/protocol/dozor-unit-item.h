@@ -11,6 +11,7 @@ G_DECLARE_FINAL_TYPE (DozorUnitItem, dozor_unit_item, DOZOR, UNIT_ITEM, GObject)
 DozorUnitItem *dozor_unit_item_new           (const char    *id);
 const char    *dozor_unit_item_get_id        (DozorUnitItem *self);
 const char    *dozor_unit_item_get_call_sign (DozorUnitItem *self);
+const char    *dozor_unit_item_get_call_sign_key (DozorUnitItem *self);
 const char    *dozor_unit_item_get_status    (DozorUnitItem *self);
 gboolean       dozor_unit_item_get_position  (DozorUnitItem *self,
                                               double        *lat,

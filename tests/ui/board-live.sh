@@ -92,4 +92,18 @@ for _ in $(seq 1 400); do
 done
 [ "$(grep -c "Link state: live" "$work/board.log")" -gt "$lines" ] || fail "not live again within 40 s of the restart"
 echo "ok 4 - live again after the server came back"
-echo "1..4"
+
+# A board started with the backend down opens with the last situation it
+# saved, and says it is not live.
+wait_for "$work/board.log" "Local copy saved" 30
+kill "$board" "$server"
+wait "$board" "$server" 2>/dev/null || true
+board= server=
+"$dozor" --backend "$url" --credentials "$work/credentials" --center 43.25,76.92 --zoom 11 >"$work/board.log" 2>&1 &
+board=$!
+wait_for "$work/board.log" "Local copy restored" 20
+wait_for "$work/board.log" "Units drawn: 25" 20
+wait_for "$work/board.log" "Link state: reconnecting" 20
+grep -q "Link state: live" "$work/board.log" && fail "live with no backend"
+echo "ok 5 - with the backend down the board shows its last saved situation, not live"
+echo "1..5"

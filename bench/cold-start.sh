@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Cold start from the local copy: a board follows dozord's Almaty scenario
+# with N cars until it has saved its copy of the situation; then, with the
+# backend gone, the board is started ROUNDS times and the time from launch
+# to the first image of the units (those in view) is printed (the log's
+# "Units drawn" line comes when that image is handed to the frame). Prints
+# figures; never fails on time.
+#
+#   meson devenv -C build ../bench/cold-start.sh [CARS] [ROUNDS]
+set -euo pipefail
+
+cars=${1:-5000} rounds=${2:-5}
+: "${DOZORD:?run through meson devenv}" "${DOZORCTL:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(dirname "$DOZORD")/..
+work=$(mktemp -d)
+server= board= display_pid=
+cleanup() {
+  for pid in "$board" "$server" "$display_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One display for every round, as on a workstation where X already runs.
+for n in $(seq 90 120); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
+Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+display_pid=$!
+export DISPLAY=":$n" XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache GSETTINGS_BACKEND=memory \
+  G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
+sleep 1
+
+printf 'bench bench bench\n' >"$work/password"
+"$DOZORCTL" --db "$work/db.sqlite" user add wall --role wall --password-file "$work/password" >/dev/null
+(umask 077 && printf 'wall\nbench bench bench\n' >"$work/credentials")
+DOZOR_DATA_DIR=${DOZOR_DATA_DIR:-$here/../data} "$DOZORD" --db "$work/db.sqlite" --listen 127.0.0.1:0 \
+  --scenario almaty --seed 3 --units "$cars" >"$work/server.out" 2>"$work/server.err" &
+server=$!
+for _ in $(seq 1 600); do grep -q "listening on" "$work/server.out" && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/server.out")
+
+board_args=(--backend "$url" --credentials "$work/credentials" --center 43.2389,76.9453 --zoom 12)
+"$build/app/dozor" "${board_args[@]}" >"$work/live.log" 2>&1 &
+board=$!
+for _ in $(seq 1 600); do grep -q "Local copy saved" "$work/live.log" && break; sleep 0.1; done
+grep -q "Local copy saved" "$work/live.log" || { echo "the board saved no copy" >&2; exit 1; }
+kill "$board" "$server"; wait "$board" "$server" 2>/dev/null || true
+board= server=
+echo "copy of $cars cars: $(du -k "$work"/data/dozor/*situation.sqlite* | awk '{ s += $1 } END { print s }') KiB"
+
+for round in $(seq 1 "$rounds"); do
+  start=$(date +%s.%N)
+  "$build/app/dozor" "${board_args[@]}" >"$work/cold.log" 2>&1 &
+  board=$!
+  for _ in $(seq 1 300); do grep -q "Units drawn: " "$work/cold.log" && break; sleep 0.02; done
+  stamp() { { grep -m1 "$1" "$work/cold.log" || true; } | grep -o '[0-9]*:[0-9]*:[0-9.]*' | head -n 1; }
+  drawn=$(stamp "Units drawn: ") restored=$(stamp "Local copy restored") first=$(stamp "Link state")
+  count=$({ grep -m1 -o "Units drawn: [0-9]*" "$work/cold.log" || true; } | grep -o '[0-9]*$')
+  kill "$board"; wait "$board" 2>/dev/null || true; board=
+  [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$work/cold.log" "$BENCH_KEEP_LOG"
+  [ -n "$drawn" ] && [ -n "$restored" ] || { echo "round $round: the copy was not drawn"; continue; }
+  echo "$start $first $restored $drawn" | awk -v r="$round" -v c="$count" '
+    function s(t,  a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+    { day = $1 - ($1 % 86400); tz = 0
+      printf "round %d: launch → first log %.0f ms, → copy restored %.0f ms, → %d units drawn %.0f ms\n", r,
+        (s($2) - ($1 - day)) * 1000, (s($3) - ($1 - day)) * 1000, c, (s($4) - ($1 - day)) * 1000 }'
+done
