@@ -1,0 +1,1299 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What thousands of moving units cost a frame of the map. Each
+ * configuration opens a window with a ShumateSimpleMap over the offline
+ * basemap of Almaty at zoom 13, waits for the tiles, then pans in a slow
+ * circle inside the city, one step per frame from a tick callback. Units
+ * move while it pans: every 200 ms a tenth of them report a new position,
+ * applied as unit.position events to a DozorSituation, as from a live city.
+ *
+ * A frame is the wall time between two frame-clock "after-paint"s; "busy"
+ * is the main thread's part of it (before-paint to after-paint). The basemap
+ * alone at the same size and renderer is the floor. The machine may be
+ * shared, and other processes slow frames by more than what is measured
+ * here; so in each window the overlay is shown (units moving) and hidden
+ * (nothing moving: the basemap alone) in alternating blocks of frames, and
+ * its cost is the difference of the two medians. ShumateMarkerLayer with a
+ * GtkImage per unit is the naive reference. Prints figures; never fails on
+ * time.
+ *
+ *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…]
+ *               [--no-force-redraw] [--no-repeat]
+ *
+ * libshumate 1.0.3 redraws its tile layer only after an idle callback, which
+ * does not run between frames when every frame takes longer than the
+ * display's interval (PLATFORM-NOTES), so each tick also queues a draw of
+ * the tile layer; --no-force-redraw leaves that out to see how often the
+ * basemap would lag. To know what was really drawn, the bench counts the
+ * snapshot() calls of the tile layer and of the overlay, and times the unit
+ * layer's prepare/draw/shown steps, by wrapping those class functions here:
+ * the layers themselves are unchanged.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dozor-basemap.h"
+#include "dozor-geo.h"
+#include "dozor-raster-layer.h"
+#include "dozor-situation.h"
+#include "dozor-tile-source.h"
+#include "dozor-unit-layer.h"
+
+#define CENTRE_LAT 43.2389
+#define CENTRE_LON 76.9453
+#define ZOOM 13
+#define TILE_SIZE 256.0
+/* The circle the view's centre follows, pixels at ZOOM (2.8 km, inside the
+ * city), around where it starts: never further than the tiles and the unit
+ * image drawn beyond the window's edges (256 px at least each), so a frame
+ * never waits for content. */
+#define PAN_RADIUS 200.0
+/* Frames per lap of the circle: 4.2 px per frame. */
+#define LAP_FRAMES 300
+#define WARMUP_FRAMES 100
+/* Frames just after a switch between shown and hidden are not counted:
+ * showing 5000 marker widgets again costs a frame of its own. */
+#define SWITCH_FRAMES 3
+/* After the lap, units keep moving with the map still, to time the images. */
+#define STILL_MAX_SECONDS 12
+#define STILL_IMAGES 2
+/* Other processes may share the machine: wait up to this long for them to
+ * use less than QUIET_SHARE of it before measuring, and say how busy it was. */
+#define QUIET_WAIT_SECONDS 5
+#define QUIET_SHARE 0.15
+#define MOVE_INTERVAL_MS 200
+#define MOVE_SHARE 10           /* one unit in MOVE_SHARE moves each interval */
+#define TILES_QUIET_US (1 * G_USEC_PER_SEC)
+#define SYMBOL_SIZE 14
+
+/* Where units are scattered: the city. */
+#define CITY_SOUTH 43.15
+#define CITY_NORTH 43.33
+#define CITY_WEST 76.80
+#define CITY_EAST 77.05
+
+typedef enum
+{
+  CONFIG_BASEMAP,
+  CONFIG_UNITS,
+  CONFIG_MARKERS,
+} ConfigKind;
+
+/* Frames are measured in two conditions, in alternating blocks in the same
+ * window: with the overlay shown and units moving, and with the overlay
+ * hidden and nothing moving, i.e. the basemap alone. Other processes on a
+ * shared machine then slow both alike. */
+enum
+{
+  SHOWN,
+  HIDDEN,
+};
+
+typedef struct
+{
+  GArray *intervals;           /* ms between after-paints */
+  GArray *busy;                /* ms from before-paint to after-paint */
+  guint idle_frames;           /* frames after which a default-idle source ran */
+  double median, p95, busy_median, busy_p95;
+} Sample;
+
+typedef struct
+{
+  ConfigKind kind;
+  guint n;
+  char *name;
+
+  gboolean measured;
+  Sample sample[2];
+  guint basemap_frames;        /* measured frames in which the tile layer was snapshotted */
+  guint overlay_frames;        /* shown frames in which the overlay was */
+  guint tiles;                 /* tiles received during the measurement */
+  double build_ms, apply_ms;   /* mean per batch of events */
+  guint batches;
+  guint lap_images;            /* unit layer images shown while panning */
+  guint still_images;
+  double prepare_ms, draw_ms, draw_max_ms, latency_ms;
+  guint n_drawn;
+  double setup_s;
+  double self_share, others_share;
+} Config;
+
+typedef enum
+{
+  PHASE_IDLE,
+  PHASE_WARMUP,
+  PHASE_MEASURE,
+  PHASE_DONE,
+  PHASE_STILL,
+} Phase;
+
+static const char *const status_names[] = {
+  "available", "dispatched", "en_route", "on_scene", "busy", "off_duty",
+};
+
+/* CPU time from /proc: the whole machine's and this process's, in ticks. */
+typedef struct
+{
+  guint64 total;
+  guint64 idle;
+  guint64 self;
+} CpuSample;
+
+typedef struct
+{
+  double lat, lon;
+  double heading, speed;
+  guint status;
+  gint64 version;
+} SimUnit;
+
+typedef struct
+{
+  DozorSituation *situation;
+  SimUnit *units;
+  guint n;
+  guint next;
+  gint64 seq;
+  GRand *rand;
+  ShumateMarker **markers;     /* only for the marker layer */
+} Fleet;
+
+typedef struct
+{
+  int width, height;
+  guint frames;
+  guint block;                 /* frames per block of one condition */
+  gboolean force_redraw;
+
+  DozorBasemap *basemap;
+  DozorTileSource *tiles;
+  ShumateMapSource *renderer;
+  guint tiles_received;
+  gint64 last_tile_time;
+  GdkTexture *symbols[G_N_ELEMENTS (status_names)];
+
+  char *renderer_name;
+  int map_width, map_height;
+
+  /* The configuration running now. */
+  Config *config;
+  GtkWidget *window;
+  ShumateSimpleMap *map;
+  GtkWidget *tile_layer;
+  GtkWidget *overlay;
+  Fleet *fleet;
+  GdkFrameClock *clock;
+  gulong before_paint_id, after_paint_id;
+  guint tick_id, move_id, probe_id;
+  guint ticks;
+  double centre_x, centre_y;   /* world pixels at ZOOM */
+  Phase phase;
+  guint painted;
+  gboolean hidden;             /* the block being measured */
+  guint block_frame;
+  gint64 before_paint, last_paint;
+  guint tiles_at_start;
+  GArray *build_ms, *apply_ms;
+  CpuSample cpu_at_start;
+  CpuSample quiet_start;
+  gint64 quiet_since;
+} Bench;
+
+/* A city at work: most available, many on the move or on scene. */
+static const guint status_weights[] = { 40, 10, 15, 15, 10, 10 };
+
+/* What the wrapped class functions saw. */
+static guint tile_layer_snapshots;
+static guint overlay_snapshots;
+static void (*tile_layer_snapshot_orig) (GtkWidget *, GtkSnapshot *);
+static void (*unit_layer_snapshot_orig) (GtkWidget *, GtkSnapshot *);
+static void (*marker_layer_snapshot_orig) (GtkWidget *, GtkSnapshot *);
+
+static struct
+{
+  GMutex lock;
+  int recording;               /* atomic */
+  int in_draw;                 /* atomic */
+  guint shown;
+  gint64 prepare_start;
+  GArray *prepare_ms, *draw_ms, *latency_ms;
+  gpointer (*prepare) (DozorRasterLayer *, const DozorRasterView *);
+  void (*draw) (gpointer, cairo_t *, const DozorRasterView *, DozorPointIndex *);
+  void (*shown_func) (DozorRasterLayer *, gpointer);
+} render_stats;
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  if (values->len == 0)
+    return NAN;
+  qsort (values->data, values->len, sizeof (double), compare_doubles);
+  return g_array_index (values, double, MIN (values->len - 1, (guint) ceil (values->len * p) - 1));
+}
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static gboolean
+cpu_sample (CpuSample *sample)
+{
+  g_autofree char *stat = NULL;
+  g_autofree char *self = NULL;
+  guint64 fields[8] = { 0, };
+  const char *after_name;
+  unsigned long long utime = 0, stime = 0;
+
+  memset (sample, 0, sizeof *sample);
+  if (!g_file_get_contents ("/proc/stat", &stat, NULL, NULL) ||
+      sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+              &fields[0], &fields[1], &fields[2], &fields[3], &fields[4], &fields[5], &fields[6],
+              &fields[7]) != 8)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    sample->total += fields[i];
+  sample->idle = fields[3] + fields[4];
+
+  /* utime and stime are the 14th and 15th fields, counted after the
+   * command name, which may hold spaces. */
+  if (!g_file_get_contents ("/proc/self/stat", &self, NULL, NULL) ||
+      (after_name = strrchr (self, ')')) == NULL ||
+      sscanf (after_name + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+    return FALSE;
+  sample->self = utime + stime;
+  return TRUE;
+}
+
+/* Shares of the machine used since @start: by this process, by all others. */
+static void
+cpu_shares (const CpuSample *start,
+            double          *self,
+            double          *others)
+{
+  CpuSample now;
+  double total;
+
+  *self = *others = NAN;
+  if (start->total == 0 || !cpu_sample (&now) || now.total <= start->total)
+    return;
+  total = now.total - start->total;
+  *self = (now.self - start->self) / total;
+  *others = MAX (0.0, ((now.total - now.idle) - (start->total - start->idle) -
+                       (double) (now.self - start->self)) / total);
+}
+
+/* ---- Wrapped class functions: count and time, then do what they did. */
+
+static void
+counting_tile_layer_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  tile_layer_snapshots++;
+  tile_layer_snapshot_orig (widget, snapshot);
+}
+
+static void
+counting_unit_layer_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  overlay_snapshots++;
+  unit_layer_snapshot_orig (widget, snapshot);
+}
+
+static void
+counting_marker_layer_snapshot (GtkWidget   *widget,
+                                GtkSnapshot *snapshot)
+{
+  overlay_snapshots++;
+  marker_layer_snapshot_orig (widget, snapshot);
+}
+
+static gpointer
+timed_prepare (DozorRasterLayer      *layer,
+               const DozorRasterView *view)
+{
+  gint64 start = g_get_monotonic_time ();
+  gpointer scene = render_stats.prepare (layer, view);
+  double ms = ms_since (start);
+
+  if (g_atomic_int_get (&render_stats.recording))
+    g_array_append_val (render_stats.prepare_ms, ms);
+  render_stats.prepare_start = start;
+  return scene;
+}
+
+/* In the layer's worker thread. */
+static void
+timed_draw (gpointer               scene,
+            cairo_t               *cr,
+            const DozorRasterView *view,
+            DozorPointIndex       *index)
+{
+  gint64 start;
+  double ms;
+
+  g_atomic_int_inc (&render_stats.in_draw);
+  start = g_get_monotonic_time ();
+  render_stats.draw (scene, cr, view, index);
+  ms = ms_since (start);
+  if (g_atomic_int_get (&render_stats.recording))
+    {
+      g_mutex_lock (&render_stats.lock);
+      g_array_append_val (render_stats.draw_ms, ms);
+      g_mutex_unlock (&render_stats.lock);
+    }
+  g_atomic_int_add (&render_stats.in_draw, -1);
+}
+
+static void
+timed_shown (DozorRasterLayer *layer,
+             gpointer          scene)
+{
+  render_stats.shown_func (layer, scene);
+  render_stats.shown++;
+  if (g_atomic_int_get (&render_stats.recording) && render_stats.prepare_start != 0)
+    {
+      double ms = ms_since (render_stats.prepare_start);
+
+      g_array_append_val (render_stats.latency_ms, ms);
+    }
+}
+
+static void
+install_hooks (void)
+{
+  GtkWidgetClass *tile_class = g_type_class_ref (SHUMATE_TYPE_MAP_LAYER);
+  GtkWidgetClass *unit_class = g_type_class_ref (DOZOR_TYPE_UNIT_LAYER);
+  GtkWidgetClass *marker_class = g_type_class_ref (SHUMATE_TYPE_MARKER_LAYER);
+  DozorRasterLayerClass *raster_class = (DozorRasterLayerClass *) unit_class;
+
+  tile_layer_snapshot_orig = tile_class->snapshot;
+  tile_class->snapshot = counting_tile_layer_snapshot;
+  unit_layer_snapshot_orig = unit_class->snapshot;
+  unit_class->snapshot = counting_unit_layer_snapshot;
+  marker_layer_snapshot_orig = marker_class->snapshot;
+  marker_class->snapshot = counting_marker_layer_snapshot;
+
+  render_stats.prepare = raster_class->prepare;
+  raster_class->prepare = timed_prepare;
+  render_stats.draw = raster_class->draw;
+  raster_class->draw = timed_draw;
+  render_stats.shown_func = raster_class->shown;
+  raster_class->shown = timed_shown;
+
+  g_mutex_init (&render_stats.lock);
+  render_stats.prepare_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  render_stats.draw_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  render_stats.latency_ms = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+/* ---- The fleet: units scattered over the city, reporting as they drive. */
+
+static JsonObject *
+unit_object (const SimUnit *unit,
+             guint          index,
+             const char    *time)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *position = json_object_new ();
+  char text[32];
+
+  g_snprintf (text, sizeof text, "u%06u", index);
+  json_object_set_string_member (object, "id", text);
+  g_snprintf (text, sizeof text, "A-%05u", index);
+  json_object_set_string_member (object, "call_sign", text);
+  json_object_set_string_member (object, "status", status_names[unit->status]);
+  json_object_set_double_member (position, "lat", unit->lat);
+  json_object_set_double_member (position, "lon", unit->lon);
+  json_object_set_string_member (position, "time", time);
+  json_object_set_double_member (position, "speed", unit->speed);
+  json_object_set_double_member (position, "heading", unit->heading);
+  json_object_set_object_member (object, "position", position);
+  json_object_set_int_member (object, "version", unit->version);
+  return object;
+}
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format_iso8601 (now);
+}
+
+static Fleet *
+fleet_new (guint n)
+{
+  Fleet *fleet = g_new0 (Fleet, 1);
+  g_autoptr(JsonNode) snapshot = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *time = now_iso8601 ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *units = json_array_sized_new (n);
+  guint total_weight = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (status_weights); s++)
+    total_weight += status_weights[s];
+
+  fleet->situation = dozor_situation_new ();
+  fleet->units = g_new0 (SimUnit, n);
+  fleet->n = n;
+  /* The same city for every configuration of the same size. */
+  fleet->rand = g_rand_new_with_seed (20240 + n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      SimUnit *unit = &fleet->units[i];
+      guint pick = g_rand_int_range (fleet->rand, 0, total_weight);
+
+      unit->lat = g_rand_double_range (fleet->rand, CITY_SOUTH, CITY_NORTH);
+      unit->lon = g_rand_double_range (fleet->rand, CITY_WEST, CITY_EAST);
+      unit->heading = g_rand_double_range (fleet->rand, 0, 360);
+      /* Two in five parked; the rest between walking and city traffic. */
+      unit->speed = g_rand_int_range (fleet->rand, 0, 5) < 2 ? 0 : g_rand_double_range (fleet->rand, 3, 20);
+      while (pick >= status_weights[unit->status])
+        pick -= status_weights[unit->status++];
+      unit->version = 1;
+      json_array_add_object_element (units, unit_object (unit, i, time));
+    }
+
+  json_object_set_int_member (object, "as_of_seq", 0);
+  json_object_set_array_member (object, "units", units);
+  json_node_set_object (snapshot, object);
+  if (!dozor_situation_load_snapshot (fleet->situation, snapshot, &error))
+    g_error ("bench-units: %s", error->message);
+  return fleet;
+}
+
+static void
+fleet_free (Fleet *fleet)
+{
+  g_object_unref (fleet->situation);
+  g_rand_free (fleet->rand);
+  g_free (fleet->markers);
+  g_free (fleet->units);
+  g_free (fleet);
+}
+
+/* One unit drives on for the report interval, turning a little, and turns
+ * back at the city's edge. */
+static void
+drive (Fleet   *fleet,
+       SimUnit *unit,
+       double   seconds)
+{
+  double metres = unit->speed * seconds;
+  double rad;
+
+  if (unit->speed <= 0)
+    return;
+
+  unit->heading = fmod (unit->heading + g_rand_double_range (fleet->rand, -15, 15) + 360, 360);
+  rad = unit->heading * G_PI / 180;
+  unit->lat += metres * cos (rad) / 111320.0;
+  unit->lon += metres * sin (rad) / (111320.0 * cos (unit->lat * G_PI / 180));
+  if (unit->lat < CITY_SOUTH || unit->lat > CITY_NORTH || unit->lon < CITY_WEST || unit->lon > CITY_EAST)
+    {
+      unit->heading = fmod (unit->heading + 180, 360);
+      unit->lat = CLAMP (unit->lat, CITY_SOUTH, CITY_NORTH);
+      unit->lon = CLAMP (unit->lon, CITY_WEST, CITY_EAST);
+    }
+}
+
+static gboolean
+move_cb (gpointer user_data)
+{
+  Bench *bench = user_data;
+  Fleet *fleet = bench->fleet;
+  guint count = MAX (1, fleet->n / MOVE_SHARE);
+  g_autofree char *time = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  gint64 start;
+  double build_ms, apply_ms;
+
+  /* While the overlay is hidden the map shows the basemap alone: nothing
+   * moves, as in the basemap-only window. */
+  if (bench->hidden)
+    return G_SOURCE_CONTINUE;
+
+  /* The events, as the stream's parser would hand them over. */
+  start = g_get_monotonic_time ();
+  time = now_iso8601 ();
+  events = g_ptr_array_new_full (count, (GDestroyNotify) json_node_unref);
+  for (guint k = 0; k < count; k++)
+    {
+      guint i = (fleet->next + k) % fleet->n;
+      SimUnit *unit = &fleet->units[i];
+      JsonNode *event = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      /* Round robin: each unit reports every MOVE_SHARE intervals. */
+      drive (fleet, unit, MOVE_SHARE * MOVE_INTERVAL_MS / 1000.0);
+      unit->version++;
+      json_object_set_int_member (object, "seq", fleet->seq + 1 + k);
+      json_object_set_string_member (object, "type", "unit.position");
+      json_object_set_object_member (object, "unit", unit_object (unit, i, time));
+      json_node_set_object (event, object);
+      g_ptr_array_add (events, event);
+    }
+  build_ms = ms_since (start);
+
+  /* What the board does with them. */
+  start = g_get_monotonic_time ();
+  for (guint k = 0; k < count; k++)
+    {
+      guint i = (fleet->next + k) % fleet->n;
+
+      if (dozor_situation_apply_event (fleet->situation, events->pdata[k]) != DOZOR_APPLY_APPLIED)
+        g_error ("bench-units: event %" G_GINT64_FORMAT " not applied", fleet->seq + 1 + k);
+      /* The naive board moves each unit's widget. */
+      if (fleet->markers != NULL)
+        shumate_location_set_location (SHUMATE_LOCATION (fleet->markers[i]), fleet->units[i].lat,
+                                       fleet->units[i].lon);
+    }
+  apply_ms = ms_since (start);
+  fleet->seq += count;
+  fleet->next = (fleet->next + count) % fleet->n;
+
+  if (bench->phase == PHASE_MEASURE)
+    {
+      g_array_append_val (bench->build_ms, build_ms);
+      g_array_append_val (bench->apply_ms, apply_ms);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- The map. */
+
+static void
+tile_received_cb (ShumateDataSource *source,
+                  int                x,
+                  int                y,
+                  int                zoom,
+                  GBytes            *bytes,
+                  Bench             *bench)
+{
+  bench->tiles_received++;
+  bench->last_tile_time = g_get_monotonic_time ();
+}
+
+static GdkTexture *
+symbol_texture (const char *status)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, SYMBOL_SIZE, SYMBOL_SIZE);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) bytes = NULL;
+
+  dozor_unit_layer_draw_symbol (cr, status, FALSE, SYMBOL_SIZE / 2.0, SYMBOL_SIZE / 2.0);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * SYMBOL_SIZE,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  return gdk_memory_texture_new (SYMBOL_SIZE, SYMBOL_SIZE, GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
+
+static void
+add_markers (Bench *bench)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (bench->map);
+  ShumateMarkerLayer *layer = shumate_marker_layer_new (viewport);
+  Fleet *fleet = bench->fleet;
+
+  fleet->markers = g_new0 (ShumateMarker *, fleet->n);
+  for (guint i = 0; i < fleet->n; i++)
+    {
+      ShumateMarker *marker = shumate_marker_new ();
+      GdkPaintable *symbol = GDK_PAINTABLE (bench->symbols[fleet->units[i].status]);
+      GtkWidget *image = gtk_image_new_from_paintable (symbol);
+
+      gtk_image_set_pixel_size (GTK_IMAGE (image), SYMBOL_SIZE);
+      shumate_marker_set_child (marker, image);
+      shumate_location_set_location (SHUMATE_LOCATION (marker), fleet->units[i].lat, fleet->units[i].lon);
+      shumate_marker_layer_add_marker (layer, marker);
+      fleet->markers[i] = marker;
+    }
+  shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (layer));
+  bench->overlay = GTK_WIDGET (layer);
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Bench *bench = user_data;
+  double angle = 2 * G_PI * bench->ticks++ / LAP_FRAMES;
+  double world = TILE_SIZE * exp2 (ZOOM);
+  double x = bench->centre_x + PAN_RADIUS * cos (angle);
+  double y = bench->centre_y + PAN_RADIUS * sin (angle);
+  double lat, lon;
+
+  dozor_geo_world_to_lon_lat (x / world, y / world, &lon, &lat);
+  shumate_location_set_location (SHUMATE_LOCATION (shumate_simple_map_get_viewport (bench->map)), lat, lon);
+  if (bench->force_redraw && bench->tile_layer != NULL)
+    gtk_widget_queue_draw (bench->tile_layer);
+  if (bench->overlay != NULL && gtk_widget_get_visible (bench->overlay) == bench->hidden)
+    gtk_widget_set_visible (bench->overlay, !bench->hidden);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs only if the main loop has a moment with nothing of higher priority
+ * to do, as libshumate's grid update and the raster layer's render need. */
+static gboolean
+idle_probe_cb (gpointer user_data)
+{
+  Bench *bench = user_data;
+
+  bench->probe_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Bench         *bench)
+{
+  bench->before_paint = g_get_monotonic_time ();
+}
+
+static gboolean
+measured_enough (Bench *bench)
+{
+  Config *config = bench->config;
+
+  return config->sample[SHOWN].intervals->len >= bench->frames &&
+         (bench->overlay == NULL || config->sample[HIDDEN].intervals->len >= bench->frames);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Bench         *bench)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint tile_snapshots = tile_layer_snapshots, overlays = overlay_snapshots;
+  gboolean idle_ran = bench->probe_id == 0;
+  Config *config = bench->config;
+
+  tile_layer_snapshots = overlay_snapshots = 0;
+  bench->painted++;
+
+  if (bench->phase == PHASE_WARMUP && bench->painted >= WARMUP_FRAMES)
+    {
+      bench->phase = PHASE_MEASURE;
+      bench->block_frame = 0;
+      bench->tiles_at_start = bench->tiles_received;
+      render_stats.shown = 0;
+      cpu_sample (&bench->cpu_at_start);
+    }
+  else if (bench->phase == PHASE_MEASURE)
+    {
+      Sample *sample = &config->sample[bench->hidden ? HIDDEN : SHOWN];
+
+      if (bench->block_frame >= SWITCH_FRAMES && sample->intervals->len < bench->frames)
+        {
+          double interval = (now - bench->last_paint) / 1000.0;
+          double busy = (now - bench->before_paint) / 1000.0;
+
+          g_array_append_val (sample->intervals, interval);
+          g_array_append_val (sample->busy, busy);
+          sample->idle_frames += idle_ran;
+          config->basemap_frames += tile_snapshots > 0;
+          if (!bench->hidden)
+            config->overlay_frames += overlays > 0;
+        }
+
+      if (measured_enough (bench))
+        {
+          bench->phase = PHASE_DONE;
+          bench->hidden = FALSE;
+          config->lap_images = render_stats.shown;
+          cpu_shares (&bench->cpu_at_start, &config->self_share, &config->others_share);
+        }
+      else if (++bench->block_frame >= bench->block && bench->overlay != NULL)
+        {
+          /* The tick callback of the next frame applies it. */
+          bench->hidden = !bench->hidden;
+          bench->block_frame = 0;
+        }
+    }
+  bench->last_paint = now;
+
+  if (bench->probe_id == 0)
+    bench->probe_id = g_idle_add (idle_probe_cb, bench);
+}
+
+static void
+find_tile_layer (Bench *bench)
+{
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (bench->map));
+
+  bench->tile_layer = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (map); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (SHUMATE_IS_MAP_LAYER (child))
+      bench->tile_layer = child;
+}
+
+static GtkWidget *
+open_window (Bench *bench)
+{
+  GtkWidget *window = gtk_window_new ();
+  ShumateViewport *viewport;
+
+  gtk_window_set_title (GTK_WINDOW (window), "bench-units");
+  gtk_window_set_default_size (GTK_WINDOW (window), bench->width, bench->height);
+  bench->map = shumate_simple_map_new ();
+  shumate_simple_map_set_map_source (bench->map, bench->renderer);
+  viewport = shumate_simple_map_get_viewport (bench->map);
+  shumate_viewport_set_zoom_level (viewport, ZOOM);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), CENTRE_LAT, CENTRE_LON);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (bench->map));
+  find_tile_layer (bench);
+  return window;
+}
+
+/* ---- Running a configuration. */
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (Bench *bench);
+
+static gboolean
+wait_until (Bench     *bench,
+            Condition  condition,
+            double     timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_seconds * G_USEC_PER_SEC);
+  guint wake = g_timeout_add (100, wake_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (bench)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return met;
+}
+
+static gboolean
+tiles_settled (Bench *bench)
+{
+  return bench->tiles_received > bench->tiles_at_start &&
+         g_get_monotonic_time () - bench->last_tile_time > TILES_QUIET_US;
+}
+
+static gboolean
+units_shown (Bench *bench)
+{
+  return render_stats.shown > 0;
+}
+
+static gboolean
+lap_done (Bench *bench)
+{
+  return bench->phase == PHASE_DONE;
+}
+
+/* Whether other processes used little of the machine over the last half
+ * second; the main loop runs meanwhile. */
+static gboolean
+machine_quiet (Bench *bench)
+{
+  double self, others;
+
+  if (bench->quiet_since == 0)
+    {
+      cpu_sample (&bench->quiet_start);
+      bench->quiet_since = g_get_monotonic_time ();
+      return FALSE;
+    }
+  if (g_get_monotonic_time () - bench->quiet_since < G_USEC_PER_SEC / 2)
+    return FALSE;
+
+  cpu_shares (&bench->quiet_start, &self, &others);
+  bench->quiet_since = 0;
+  return !(others > QUIET_SHARE);
+}
+
+static gboolean
+still_done (Bench *bench)
+{
+  return render_stats.shown >= STILL_IMAGES;
+}
+
+static gboolean
+workers_idle (Bench *bench)
+{
+  return g_atomic_int_get (&render_stats.in_draw) == 0 &&
+         g_get_monotonic_time () - bench->last_tile_time > TILES_QUIET_US / 2;
+}
+
+static double
+mean (GArray *values)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < values->len; i++)
+    sum += g_array_index (values, double, i);
+  return values->len > 0 ? sum / values->len : NAN;
+}
+
+static void
+run_config (Bench  *bench,
+            Config *config)
+{
+  gint64 setup_start = g_get_monotonic_time ();
+  double wx, wy;
+
+  bench->config = config;
+  for (guint c = SHOWN; c <= HIDDEN; c++)
+    {
+      config->sample[c].intervals = g_array_new (FALSE, FALSE, sizeof (double));
+      config->sample[c].busy = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+  bench->build_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench->apply_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_set_size (render_stats.prepare_ms, 0);
+  g_array_set_size (render_stats.draw_ms, 0);
+  g_array_set_size (render_stats.latency_ms, 0);
+  render_stats.shown = 0;
+  render_stats.prepare_start = 0;
+
+  if (config->kind != CONFIG_BASEMAP)
+    bench->fleet = fleet_new (config->n);
+
+  bench->window = open_window (bench);
+  if (config->kind == CONFIG_UNITS)
+    {
+      DozorUnitLayer *layer = dozor_unit_layer_new (shumate_simple_map_get_viewport (bench->map),
+                                                    bench->fleet->situation);
+
+      shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (layer));
+      bench->overlay = GTK_WIDGET (layer);
+    }
+  else if (config->kind == CONFIG_MARKERS)
+    add_markers (bench);
+
+  bench->tiles_at_start = bench->tiles_received;
+  gtk_window_present (GTK_WINDOW (bench->window));
+  if (!wait_until (bench, tiles_settled, 60))
+    g_printerr ("bench-units: %s: tiles still arriving after 60 s\n", config->name);
+  if (config->kind == CONFIG_UNITS && !wait_until (bench, units_shown, 60))
+    g_printerr ("bench-units: %s: the unit layer showed nothing in 60 s\n", config->name);
+
+  if (bench->renderer_name == NULL)
+    {
+      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (bench->window));
+
+      bench->renderer_name = g_strdup (G_OBJECT_TYPE_NAME (renderer));
+      bench->map_width = gtk_widget_get_width (GTK_WIDGET (bench->map));
+      bench->map_height = gtk_widget_get_height (GTK_WIDGET (bench->map));
+    }
+  config->setup_s = ms_since (setup_start) / 1000.0;
+
+  bench->quiet_since = 0;
+  if (!wait_until (bench, machine_quiet, QUIET_WAIT_SECONDS))
+    g_printerr ("bench-units: %s: other processes keep using more than %.0f%% of the machine\n",
+                config->name, QUIET_SHARE * 100);
+
+  dozor_geo_lon_lat_to_world (CENTRE_LON, CENTRE_LAT, &wx, &wy);
+  bench->centre_x = wx * TILE_SIZE * exp2 (ZOOM);
+  bench->centre_y = wy * TILE_SIZE * exp2 (ZOOM);
+  bench->ticks = 0;
+  bench->painted = 0;
+  bench->hidden = FALSE;
+  bench->phase = PHASE_WARMUP;
+  bench->clock = gtk_widget_get_frame_clock (bench->window);
+  bench->before_paint_id = g_signal_connect (bench->clock, "before-paint",
+                                             G_CALLBACK (before_paint_cb), bench);
+  bench->after_paint_id = g_signal_connect (bench->clock, "after-paint",
+                                            G_CALLBACK (after_paint_cb), bench);
+  bench->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (bench->map), tick_cb, bench, NULL);
+  if (bench->fleet != NULL)
+    bench->move_id = g_timeout_add (MOVE_INTERVAL_MS, move_cb, bench);
+
+  if (!wait_until (bench, lap_done, 900))
+    g_printerr ("bench-units: %s: gave up after 900 s\n", config->name);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (bench->map), bench->tick_id);
+  g_clear_handle_id (&bench->probe_id, g_source_remove);
+  g_clear_signal_handler (&bench->before_paint_id, bench->clock);
+  g_clear_signal_handler (&bench->after_paint_id, bench->clock);
+  if (bench->overlay != NULL)
+    gtk_widget_set_visible (bench->overlay, TRUE);
+
+  /* The map stops; the units do not. Now the layer gets to draw images. */
+  if (config->kind == CONFIG_UNITS)
+    {
+      bench->phase = PHASE_STILL;
+      render_stats.shown = 0;
+      g_atomic_int_set (&render_stats.recording, TRUE);
+      wait_until (bench, still_done, STILL_MAX_SECONDS);
+      g_atomic_int_set (&render_stats.recording, FALSE);
+      config->still_images = render_stats.shown;
+    }
+  g_clear_handle_id (&bench->move_id, g_source_remove);
+
+  for (guint c = SHOWN; c <= HIDDEN; c++)
+    {
+      Sample *sample = &config->sample[c];
+
+      sample->median = percentile (sample->intervals, 0.5);
+      sample->p95 = percentile (sample->intervals, 0.95);
+      sample->busy_median = percentile (sample->busy, 0.5);
+      sample->busy_p95 = percentile (sample->busy, 0.95);
+    }
+  config->measured = config->sample[SHOWN].intervals->len > 0;
+  config->tiles = bench->tiles_received - bench->tiles_at_start;
+  config->batches = bench->apply_ms->len;
+  config->build_ms = mean (bench->build_ms);
+  config->apply_ms = mean (bench->apply_ms);
+  if (config->kind == CONFIG_UNITS)
+    {
+      g_mutex_lock (&render_stats.lock);
+      config->prepare_ms = percentile (render_stats.prepare_ms, 0.5);
+      config->draw_ms = percentile (render_stats.draw_ms, 0.5);
+      config->draw_max_ms = percentile (render_stats.draw_ms, 1.0);
+      config->latency_ms = percentile (render_stats.latency_ms, 0.5);
+      g_mutex_unlock (&render_stats.lock);
+      config->n_drawn = dozor_unit_layer_get_n_drawn (DOZOR_UNIT_LAYER (bench->overlay));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (bench->window));
+  bench->window = NULL;
+  bench->map = NULL;
+  bench->tile_layer = NULL;
+  bench->overlay = NULL;
+  bench->clock = NULL;
+  /* Let a render still in a worker and the last tiles finish before the
+   * next configuration is timed. */
+  wait_until (bench, workers_idle, 60);
+  g_clear_pointer (&bench->fleet, fleet_free);
+  g_clear_pointer (&bench->build_ms, g_array_unref);
+  g_clear_pointer (&bench->apply_ms, g_array_unref);
+  bench->phase = PHASE_IDLE;
+}
+
+/* ---- Output. */
+
+/* What the overlay adds: shown minus hidden, the same window, interleaved. */
+static double
+overhead (const Config *config)
+{
+  return config->sample[SHOWN].median - config->sample[HIDDEN].median;
+}
+
+static void
+print_row (const Config *config)
+{
+  const Sample *shown = &config->sample[SHOWN];
+
+  if (!config->measured)
+    printf ("%-24s %9s %8s %13s\n", config->name, "–", "–", "–");
+  else if (config->kind == CONFIG_BASEMAP)
+    printf ("%-24s %9.1f %8.1f %13s\n", config->name, shown->median, shown->p95, "–");
+  else
+    printf ("%-24s %9.1f %8.1f %+13.1f\n", config->name, shown->median, shown->p95, overhead (config));
+  fflush (stdout);
+}
+
+static void
+print_details (GPtrArray    *configs,
+               const Config *base)
+{
+  printf ("\noverlay shown vs hidden, interleaved in blocks in the same window (ms; busy = main thread\n"
+          "from before-paint to after-paint; \"vs window\" = shown median minus the basemap-only\n"
+          "window's, for comparison)\n");
+  printf ("%-24s %13s %13s %13s %13s %9s\n", "config", "shown med/p95", "hidden m/p95", "busy shown",
+          "busy hidden", "vs window");
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+      const Sample *shown = &config->sample[SHOWN], *hidden = &config->sample[HIDDEN];
+      g_autofree char *a = g_strdup_printf ("%.1f/%.1f", shown->median, shown->p95);
+      g_autofree char *b = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
+                             g_strdup_printf ("%.1f/%.1f", hidden->median, hidden->p95);
+      g_autofree char *c = g_strdup_printf ("%.1f/%.1f", shown->busy_median, shown->busy_p95);
+      g_autofree char *d = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
+                             g_strdup_printf ("%.1f/%.1f", hidden->busy_median, hidden->busy_p95);
+      g_autofree char *e = config == base || !base->measured ? g_strdup ("–") :
+                             g_strdup_printf ("%+.1f", shown->median - base->sample[SHOWN].median);
+
+      if (config->measured)
+        printf ("%-24s %13s %13s %13s %13s %9s\n", config->name, a, b, c, d, e);
+    }
+
+  printf ("\nwhat was drawn and what else ran (basemap: measured frames in which the tile layer's\n"
+          "snapshot() ran; overlay: shown frames in which the overlay's did; idle: frames after\n"
+          "which a default-priority idle source got to run, shown/hidden; tiles: tiles that\n"
+          "arrived while measuring; events: mean ms per batch of %u%% of the units every %d ms,\n"
+          "building the JSON + applying it; self/others: share of the 2-core machine used by this\n"
+          "process / all other processes, X server included)\n", 100 / MOVE_SHARE, MOVE_INTERVAL_MS);
+  printf ("%-24s %9s %9s %9s %5s %16s %6s %5s %6s\n", "config", "basemap", "overlay", "idle", "tiles",
+          "events ms", "setup", "self", "others");
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+      const Sample *shown = &config->sample[SHOWN], *hidden = &config->sample[HIDDEN];
+      guint frames = shown->intervals->len + hidden->intervals->len;
+      g_autofree char *basemap = g_strdup_printf ("%u/%u", config->basemap_frames, frames);
+      g_autofree char *overlay = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
+                                   g_strdup_printf ("%u/%u", config->overlay_frames, shown->intervals->len);
+      g_autofree char *idle = config->kind == CONFIG_BASEMAP ? g_strdup_printf ("%u", shown->idle_frames) :
+                                g_strdup_printf ("%u/%u", shown->idle_frames, hidden->idle_frames);
+      g_autofree char *events = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
+                                  g_strdup_printf ("%.1f+%.1f ×%u", config->build_ms, config->apply_ms,
+                                                   config->batches);
+
+      if (config->measured)
+        printf ("%-24s %9s %9s %9s %5u %16s %5.1fs %4.0f%% %5.0f%%\n", config->name, basemap, overlay, idle,
+                config->tiles, events, config->setup_s, config->self_share * 100,
+                config->others_share * 100);
+    }
+
+  printf ("\nunit layer images (DozorRasterLayer: prepare() on the main thread, draw() in a worker;\n"
+          "lap: images shown while panning; the rest timed over up to %d images after the pan,\n"
+          "map still, units moving; drawn: units in the last image)\n", STILL_IMAGES);
+  printf ("%-24s %7s %5s %6s %11s %9s %12s %17s\n", "config", "drawn", "lap", "still", "prepare ms",
+          "draw ms", "draw max ms", "prepare→shown ms");
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+
+      if (config->kind == CONFIG_UNITS && config->measured)
+        printf ("%-24s %7u %5u %6u %11.1f %9.1f %12.1f %17.1f\n", config->name, config->n_drawn,
+                config->lap_images, config->still_images, config->prepare_ms, config->draw_ms,
+                config->draw_max_ms, config->latency_ms);
+    }
+}
+
+static const Config *
+find_config (GPtrArray  *configs,
+             ConfigKind  kind,
+             guint       n)
+{
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+
+      if (config->kind == kind && config->n == n && config->measured)
+        return config;
+    }
+  return NULL;
+}
+
+static void
+print_ratios (GPtrArray *configs,
+              guint     *counts)
+{
+  printf ("\nmarker-layer overhead / unit-layer overhead (shown minus hidden, frame medians)\n");
+  for (guint i = 0; counts[i] != 0; i++)
+    {
+      const Config *units = find_config (configs, CONFIG_UNITS, counts[i]);
+      const Config *markers = find_config (configs, CONFIG_MARKERS, counts[i]);
+
+      if (units == NULL || markers == NULL)
+        continue;
+      /* Below a tenth of a millisecond the unit layer's cost is lost in the
+       * frame-to-frame noise: say so instead of dividing by it. */
+      if (overhead (units) < 0.1)
+        printf ("%7u: markers %+.1f ms, unit layer %+.1f ms (within noise): ratio ≥ %.0f×\n", counts[i],
+                overhead (markers), overhead (units), overhead (markers) / 0.1);
+      else
+        printf ("%7u: markers %+.1f ms, unit layer %+.1f ms: ratio %.1f×\n", counts[i], overhead (markers),
+                overhead (units), overhead (markers) / overhead (units));
+    }
+}
+
+static guint *
+parse_counts (const char *text,
+              const char *defaults)
+{
+  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : defaults, ",", -1);
+  guint *counts = g_new0 (guint, g_strv_length (parts) + 1);
+  guint n = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 value;
+
+      if (g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, 10000000, &value, NULL))
+        counts[n++] = (guint) value;
+    }
+  return counts;
+}
+
+static Config *
+config_new (ConfigKind  kind,
+            guint       n,
+            const char *name)
+{
+  Config *config = g_new0 (Config, 1);
+
+  config->kind = kind;
+  config->n = n;
+  config->name = g_strdup (name);
+  return config;
+}
+
+static void
+config_free (Config *config)
+{
+  for (guint c = SHOWN; c <= HIDDEN; c++)
+    {
+      g_clear_pointer (&config->sample[c].intervals, g_array_unref);
+      g_clear_pointer (&config->sample[c].busy, g_array_unref);
+    }
+  g_free (config->name);
+  g_free (config);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *data_dir = g_getenv ("DOZOR_DATA_DIR");
+  g_autofree char *world = NULL;
+  g_autofree char *streets = NULL;
+  g_autofree char *units_option = NULL;
+  g_autofree char *markers_option = NULL;
+  g_autofree guint *unit_counts = NULL;
+  g_autofree guint *marker_counts = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) config_free);
+  g_autoptr(GError) error = NULL;
+  gboolean no_force_redraw = FALSE, no_repeat = FALSE;
+  int frames = 150;
+  Bench bench = { 0, };
+  const Config *base;
+  gint64 start = g_get_monotonic_time ();
+  const GOptionEntry entries[] = {
+    { "frames", 0, 0, G_OPTION_ARG_INT, &frames,
+      "Frames measured per condition: basemap alone / overlay shown / hidden (default 150)", "N" },
+    { "units", 0, 0, G_OPTION_ARG_STRING, &units_option,
+      "Unit layer sizes (default 1000,5000,10000,50000,100000)", "N,…" },
+    { "markers", 0, 0, G_OPTION_ARG_STRING, &markers_option,
+      "Marker layer sizes (default 1000,5000; 0 for none)", "N,…" },
+    { "no-force-redraw", 0, 0, G_OPTION_ARG_NONE, &no_force_redraw,
+      "Do not queue a draw of the tile layer each frame", NULL },
+    { "no-repeat", 0, 0, G_OPTION_ARG_NONE, &no_repeat, "Do not measure the basemap again at the end", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("[WIDTHxHEIGHT] — frame time of the map with moving units");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-units: %s\n", error->message);
+      return 2;
+    }
+  bench.width = 1920;
+  bench.height = 1080;
+  if (argc > 1 && (sscanf (argv[1], "%dx%d", &bench.width, &bench.height) != 2 || bench.width < 64 ||
+                   bench.height < 64))
+    {
+      g_printerr ("bench-units: size must be WIDTHxHEIGHT, like 1920x1080\n");
+      return 2;
+    }
+  bench.frames = (guint) MAX (frames, 10);
+  /* An odd number of blocks per lap: on the next lap, shown and hidden
+   * swap arcs of the circle. */
+  bench.block = LAP_FRAMES / 15;
+  bench.force_redraw = !no_force_redraw;
+  unit_counts = parse_counts (units_option, "1000,5000,10000,50000,100000");
+  marker_counts = parse_counts (markers_option, "1000,5000");
+
+  adw_init ();
+  install_hooks ();
+
+  if (data_dir == NULL || *data_dir == '\0')
+    data_dir = DOZOR_PKGDATADIR;
+  world = g_build_filename (data_dir, "basemap", "natural-earth-z0-3.mbtiles", NULL);
+  streets = g_build_filename (data_dir, "almaty", "roads.geojson", NULL);
+  bench.basemap = dozor_basemap_new (world, streets);
+  if (!dozor_basemap_load (bench.basemap, NULL, &error))
+    {
+      g_printerr ("bench-units: %s (set DOZOR_DATA_DIR to the source tree's data/)\n", error->message);
+      return 1;
+    }
+  bench.tiles = dozor_tile_source_new (bench.basemap, DOZOR_MAP_STYLE_LIGHT);
+  g_signal_connect (bench.tiles, "received-data", G_CALLBACK (tile_received_cb), &bench);
+  bench.renderer = SHUMATE_MAP_SOURCE (
+    shumate_raster_renderer_new_full ("bench-offline", "Offline map",
+                                      dozor_basemap_get_license (bench.basemap), NULL,
+                                      0, DOZOR_BASEMAP_MAX_ZOOM, DOZOR_BASEMAP_TILE_SIZE,
+                                      SHUMATE_MAP_PROJECTION_MERCATOR, SHUMATE_DATA_SOURCE (bench.tiles)));
+  for (guint s = 0; s < G_N_ELEMENTS (status_names); s++)
+    bench.symbols[s] = symbol_texture (status_names[s]);
+
+  g_ptr_array_add (configs, config_new (CONFIG_BASEMAP, 0, "basemap only"));
+  for (guint i = 0; unit_counts[i] != 0; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("unit layer %u", unit_counts[i]);
+
+      g_ptr_array_add (configs, config_new (CONFIG_UNITS, unit_counts[i], name));
+    }
+  for (guint i = 0; marker_counts[i] != 0; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("marker layer %u", marker_counts[i]);
+
+      g_ptr_array_add (configs, config_new (CONFIG_MARKERS, marker_counts[i], name));
+    }
+  if (!no_repeat)
+    g_ptr_array_add (configs, config_new (CONFIG_BASEMAP, 0, "basemap only (again)"));
+
+  base = configs->pdata[0];
+  for (guint i = 0; i < configs->len; i++)
+    {
+      Config *config = configs->pdata[i];
+
+      g_printerr ("bench-units: %s…\n", config->name);
+      run_config (&bench, config);
+      if (i == 0)
+        {
+          printf ("size %dx%d (map allocated %dx%d), renderer %s (GSK_RENDERER=%s), zoom %d\n",
+                  bench.width, bench.height, bench.map_width, bench.map_height, bench.renderer_name,
+                  g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset", ZOOM);
+          printf ("pan: a circle of %.0f px radius per %d frames; tile layer %s every frame\n"
+                  "units: a tenth report a new position every %d ms\n"
+                  "each overlay: %u frames shown (units moving) and %u hidden (basemap alone), in\n"
+                  "alternating blocks of %u in one window; overhead = shown median - hidden median\n",
+                  PAN_RADIUS, LAP_FRAMES, bench.force_redraw ? "forced to redraw" : "NOT forced to redraw",
+                  MOVE_INTERVAL_MS, bench.frames, bench.frames, bench.block);
+          printf ("%-24s %9s %8s %13s\n", "config", "median ms", "p95 ms", "overhead ms");
+        }
+      print_row (config);
+    }
+
+  print_ratios (configs, unit_counts);
+  print_details (configs, base);
+  printf ("\ntotal %.0f s\n", ms_since (start) / 1000.0);
+
+  for (guint s = 0; s < G_N_ELEMENTS (bench.symbols); s++)
+    g_clear_object (&bench.symbols[s]);
+  g_clear_object (&bench.renderer);
+  g_clear_object (&bench.tiles);
+  g_clear_object (&bench.basemap);
+  g_free (bench.renderer_name);
+  return 0;
+}
