@@ -35,8 +35,39 @@ typedef struct
   double min_x, min_y, max_x, max_y;
 } Shape;
 
+/* The areas' own image, kept across renders: they share an image with the
+ * units (DozorRasterLayer), which change every second, while the areas
+ * change only with the view or the zones. Used by one render at a time. */
 typedef struct
 {
+  gatomicrefcount ref_count;
+  cairo_surface_t *surface;
+  DozorRasterView view;     /* .now unused */
+  GPtrArray *shapes;        /* which shapes it shows */
+  gboolean detail;
+} Drawn;
+
+static Drawn *
+drawn_ref (Drawn *drawn)
+{
+  g_atomic_ref_count_inc (&drawn->ref_count);
+  return drawn;
+}
+
+static void
+drawn_unref (Drawn *drawn)
+{
+  if (g_atomic_ref_count_dec (&drawn->ref_count))
+    {
+      g_clear_pointer (&drawn->surface, cairo_surface_destroy);
+      g_clear_pointer (&drawn->shapes, g_ptr_array_unref);
+      g_free (drawn);
+    }
+}
+
+typedef struct
+{
+  Drawn *drawn;
   GPtrArray *shapes; /* Shape, shared and never changed once built */
   gboolean detail;
   gboolean names;
@@ -48,6 +79,7 @@ struct _DozorAreaLayer
 
   DozorSituation *situation;  /* the base class's */
   GPtrArray *shapes;
+  Drawn *drawn;
 };
 
 G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -63,6 +95,7 @@ shape_free (Shape *shape)
 static void
 scene_free (Scene *scene)
 {
+  drawn_unref (scene->drawn);
   g_ptr_array_unref (scene->shapes);
   g_free (scene);
 }
@@ -227,6 +260,10 @@ draw_name (cairo_t    *cr,
   cairo_fill (cr);
 }
 
+static void draw_shapes (Scene                 *scene,
+                         cairo_t               *cr,
+                         const DozorRasterView *view);
+
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
@@ -234,6 +271,44 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
+  Drawn *drawn = scene->drawn;
+  cairo_surface_t *target = cairo_get_target (cr);
+
+  if (drawn->surface == NULL || drawn->shapes != scene->shapes || drawn->detail != scene->detail ||
+      drawn->view.zoom != view->zoom || drawn->view.origin_x != view->origin_x ||
+      drawn->view.origin_y != view->origin_y || drawn->view.width != view->width ||
+      drawn->view.height != view->height ||
+      cairo_image_surface_get_width (drawn->surface) != cairo_image_surface_get_width (target))
+    {
+      cairo_t *own;
+      double sx = 1, sy = 1;
+
+      g_clear_pointer (&drawn->surface, cairo_surface_destroy);
+      drawn->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, cairo_image_surface_get_width (target),
+                                                   cairo_image_surface_get_height (target));
+      own = cairo_create (drawn->surface);
+      cairo_user_to_device_distance (cr, &sx, &sy);
+      cairo_scale (own, sx, sy);
+      draw_shapes (scene, own, view);
+      cairo_destroy (own);
+      drawn->view = *view;
+      g_clear_pointer (&drawn->shapes, g_ptr_array_unref);
+      drawn->shapes = g_ptr_array_ref (scene->shapes);
+      drawn->detail = scene->detail;
+    }
+
+  cairo_save (cr);
+  cairo_identity_matrix (cr);
+  cairo_set_source_surface (cr, drawn->surface, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_shapes (Scene                 *scene,
+             cairo_t               *cr,
+             const DozorRasterView *view)
+{
   double world = 256.0 * exp2 (view->zoom);
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -313,6 +388,7 @@ prepare_scene (DozorRasterLayer      *layer,
     return NULL;
 
   scene = g_new0 (Scene, 1);
+  scene->drawn = drawn_ref (self->drawn);
   scene->shapes = g_ptr_array_ref (self->shapes);
   scene->detail = view->zoom >= DETAIL_MIN_ZOOM;
   scene->names = view->zoom >= NAME_MIN_ZOOM;
@@ -348,6 +424,7 @@ dozor_area_layer_dispose (GObject *object)
   DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
 
   g_clear_pointer (&self->shapes, g_ptr_array_unref);
+  g_clear_pointer (&self->drawn, drawn_unref);
 
   G_OBJECT_CLASS (dozor_area_layer_parent_class)->dispose (object);
 }
@@ -370,6 +447,8 @@ dozor_area_layer_class_init (DozorAreaLayerClass *klass)
 static void
 dozor_area_layer_init (DozorAreaLayer *self)
 {
+  self->drawn = g_new0 (Drawn, 1);
+  g_atomic_ref_count_init (&self->drawn->ref_count);
 }
 
 DozorAreaLayer *

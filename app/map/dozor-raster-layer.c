@@ -25,18 +25,30 @@
 #define TILE_SIZE 256.0
 #define INDEX_CELL 32.0
 
+/* One layer's share of an image: what it prepared, and its point index. */
 typedef struct
 {
+  DozorRasterLayer *layer;
   DozorRasterLayerClass *klass;
-  DozorRasterView view;
-  int scale;
   gpointer scene;
   DozorPointIndex *index;
+} Part;
+
+typedef struct
+{
+  DozorRasterView view;
+  int scale;
+  GArray *parts;     /* Part, bottom to top; the host last */
 } Render;
 
 typedef struct
 {
   DozorSituation *situation;
+  /* Every full-window texture costs a full-window blend per frame with a
+   * software renderer, so layers can share one image: the host draws its
+   * parts' items beneath its own and holds the only texture. */
+  DozorRasterLayer *host;
+  GPtrArray *parts;
   GdkTexture *texture;
   DozorRasterView view;
   int scale;
@@ -84,11 +96,18 @@ dozor_raster_view_project (const DozorRasterView *view,
 }
 
 static void
+part_clear (Part *part)
+{
+  if (part->scene != NULL)
+    part->klass->free_scene (part->scene);
+  g_clear_pointer (&part->index, dozor_point_index_unref);
+  g_clear_object (&part->layer);
+}
+
+static void
 render_free (Render *render)
 {
-  if (render->scene != NULL)
-    render->klass->free_scene (render->scene);
-  g_clear_pointer (&render->index, dozor_point_index_unref);
+  g_array_unref (render->parts);
   g_free (render);
 }
 
@@ -105,11 +124,42 @@ render_in_thread (GTask        *task,
   cairo_t *cr = cairo_create (surface);
 
   cairo_scale (cr, render->scale, render->scale);
-  if (render->scene != NULL)
-    render->klass->draw (render->scene, cr, &render->view, render->index);
+  for (guint i = 0; i < render->parts->len; i++)
+    {
+      Part *part = &g_array_index (render->parts, Part, i);
+
+      if (part->scene != NULL)
+        {
+          cairo_save (cr);
+          part->klass->draw (part->scene, cr, &render->view, part->index);
+          cairo_restore (cr);
+        }
+    }
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   g_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
+}
+
+/* The image is on screen: each part now answers for what it drew there. */
+static void
+take_part (Part                  *part,
+           const DozorRasterView *view,
+           int                    scale)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (part->layer);
+
+  priv->view = *view;
+  priv->scale = scale;
+  if (priv->scene != NULL)
+    priv->free_scene (priv->scene);
+  priv->scene = g_steal_pointer (&part->scene);
+  priv->free_scene = part->klass->free_scene;
+  g_clear_pointer (&priv->index, dozor_point_index_unref);
+  priv->index = g_steal_pointer (&part->index);
+  gtk_widget_queue_draw (GTK_WIDGET (part->layer));
+
+  if (part->klass->shown != NULL)
+    part->klass->shown (part->layer, priv->scene);
 }
 
 static void start_render (DozorRasterLayer *self);
@@ -139,18 +189,8 @@ render_done_cb (GObject      *source,
                                           cairo_image_surface_get_height (surface),
                                           GDK_MEMORY_DEFAULT, bytes,
                                           cairo_image_surface_get_stride (surface));
-  priv->view = render->view;
-  priv->scale = render->scale;
-  if (priv->scene != NULL)
-    priv->free_scene (priv->scene);
-  priv->scene = g_steal_pointer (&render->scene);
-  priv->free_scene = render->klass->free_scene;
-  g_clear_pointer (&priv->index, dozor_point_index_unref);
-  priv->index = g_steal_pointer (&render->index);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-
-  if (render->klass->shown != NULL)
-    render->klass->shown (self, priv->scene);
+  for (guint i = 0; i < render->parts->len; i++)
+    take_part (&g_array_index (render->parts, Part, i), &render->view, render->scale);
 
   if (priv->render_wanted)
     start_render (self);
@@ -191,7 +231,8 @@ start_render (DozorRasterLayer *self)
   priv->render_in_flight = TRUE;
 
   render = g_new0 (Render, 1);
-  render->klass = klass;
+  render->parts = g_array_new (FALSE, TRUE, sizeof (Part));
+  g_array_set_clear_func (render->parts, (GDestroyNotify) part_clear);
   view_centre (self, &render->view.zoom, &cx, &cy);
   render->scale = gtk_widget_get_scale_factor (widget);
   render->view.origin_x = cx - width / 2.0 - MARGIN;
@@ -199,8 +240,14 @@ start_render (DozorRasterLayer *self)
   render->view.width = width + 2 * MARGIN;
   render->view.height = height + 2 * MARGIN;
   render->view.now = g_get_real_time ();
-  render->index = dozor_point_index_new (INDEX_CELL);
-  render->scene = klass->prepare (self, &render->view);
+  for (guint i = 0; i <= priv->parts->len; i++)
+    {
+      DozorRasterLayer *layer = i < priv->parts->len ? priv->parts->pdata[i] : self;
+      Part part = { g_object_ref (layer), DOZOR_RASTER_LAYER_GET_CLASS (layer), NULL, dozor_point_index_new (INDEX_CELL) };
+
+      part.scene = part.klass->prepare (layer, &render->view);
+      g_array_append_val (render->parts, part);
+    }
 
   task = g_task_new (self, priv->cancellable, render_done_cb, NULL);
   g_task_set_source_tag (task, start_render);
@@ -234,9 +281,17 @@ dozor_raster_layer_queue_render (DozorRasterLayer *self)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
+  if (priv->host != NULL)
+    {
+      dozor_raster_layer_queue_render (priv->host);
+      return;
+    }
+
+  /* Not an idle priority: while a pan keeps every frame busy, idles never
+   * run, and units would stand still on screen until the pan ends. */
   priv->render_wanted = TRUE;
   if (!priv->render_in_flight && priv->render_idle_id == 0)
-    priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, render_idle_cb, self, NULL);
+    priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, render_idle_cb, self, NULL);
 }
 
 static gboolean
@@ -288,6 +343,10 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   double zoom, cx, cy, s, left, top;
+
+  /* A part's items are in its host's image. */
+  if (priv->host != NULL)
+    return;
 
   if (priv->texture == NULL)
     {
@@ -437,6 +496,13 @@ dozor_raster_layer_dispose (GObject *object)
     g_clear_pointer (&priv->scene, priv->free_scene);
   g_clear_pointer (&priv->index, dozor_point_index_unref);
   g_clear_object (&priv->situation);
+  for (guint i = 0; i < priv->parts->len; i++)
+    {
+      DozorRasterLayerPrivate *part = dozor_raster_layer_get_instance_private (priv->parts->pdata[i]);
+
+      part->host = NULL;
+    }
+  g_ptr_array_set_size (priv->parts, 0);
 
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->dispose (object);
 }
@@ -467,6 +533,7 @@ dozor_raster_layer_finalize (GObject *object)
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   g_clear_object (&priv->cancellable);
+  g_ptr_array_unref (priv->parts);
 
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->finalize (object);
 }
@@ -511,5 +578,30 @@ dozor_raster_layer_init (DozorRasterLayer *self)
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   priv->cancellable = g_cancellable_new ();
+  priv->parts = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+}
+
+/**
+ * dozor_raster_layer_draw_into:
+ * @self: the layer whose image holds @part's items too
+ * @part: a layer below @self, added before any part above it
+ *
+ * @part's items are drawn in @self's image, beneath @self's own and those
+ * of parts added later, and @part draws no texture of its own. It still
+ * picks what it drew and draws its own small overlays.
+ */
+void
+dozor_raster_layer_draw_into (DozorRasterLayer *self,
+                              DozorRasterLayer *part)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterLayerPrivate *part_priv = dozor_raster_layer_get_instance_private (part);
+
+  g_return_if_fail (part_priv->host == NULL && part != self);
+
+  part_priv->host = self;
+  g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
+  g_ptr_array_add (priv->parts, g_object_ref (part));
+  dozor_raster_layer_queue_render (self);
 }

@@ -71,6 +71,8 @@ struct _DozorRasterLayerClass
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);
 void      dozor_raster_layer_queue_render        (DozorRasterLayer *self);
+void      dozor_raster_layer_draw_into           (DozorRasterLayer *self,
+                                                  DozorRasterLayer *part);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
                                                   guint             seconds);
 gboolean  dozor_raster_layer_pick                (DozorRasterLayer *self,
