@@ -13,23 +13,15 @@
 
 #include "dozor-mbtiles.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "dozor-sqlite.h"
 
 /* Long enough to ride out another process's write to the same file, short
  * enough that a locked file does not freeze the tile workers for good. */
 #define BUSY_TIMEOUT_MS 3000
-
-/* The first 16 bytes of every SQLite database, terminating NUL included. */
-#define SQLITE_HEADER "SQLite format 3"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /**
  * DozorMbtiles:
@@ -154,14 +146,14 @@ is_corruption (int rc)
 }
 
 /* SQLite's answer as an error the board can show: damage is named as such,
- * anything else (locked, out of memory) is a file that cannot be read now. */
+ * anything else (locked, out of memory) is a file that cannot be read now.
+ * @detail is SQLite's own words for @rc. */
 static void
-set_sqlite_error (DozorMbtiles  *self,
-                  int            rc,
-                  GError       **error)
+set_sqlite_error_full (DozorMbtiles  *self,
+                       int            rc,
+                       const char    *detail,
+                       GError       **error)
 {
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
-
   if (is_corruption (rc))
     g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_CORRUPT,
                  _("“%s” is damaged: %s"), self->display_name, detail);
@@ -170,111 +162,52 @@ set_sqlite_error (DozorMbtiles  *self,
                  _("Cannot read “%s”: %s"), self->display_name, detail);
 }
 
+static void
+set_sqlite_error (DozorMbtiles  *self,
+                  int            rc,
+                  GError       **error)
+{
+  set_sqlite_error_full (self, rc,
+                         self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc),
+                         error);
+}
+
 /* Checked before SQLite sees the file: SQLite takes an empty file for an
  * empty database, and opening a FIFO would block the caller for good. */
 static gboolean
 check_is_database_file (DozorMbtiles  *self,
                         GError       **error)
 {
-  char header[sizeof SQLITE_HEADER];
-  GStatBuf st;
-  gsize got = 0;
-  int fd;
+  g_autoptr(GError) local_error = NULL;
 
-  if (g_stat (self->path, &st) != 0)
-    {
-      int saved_errno = errno;
+  if (dozor_sqlite_check_file (self->path, FALSE, &local_error))
+    return TRUE;
 
-      if (saved_errno == ENOENT)
-        g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                     _("Cannot read “%s”: no such file"), self->display_name);
-      else
-        g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                     _("Cannot read “%s”: %s"), self->display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                   _("Cannot read “%s”: %s"), self->display_name,
-                   S_ISDIR (st.st_mode) ? g_strerror (EISDIR) : sqlite3_errstr (SQLITE_CANTOPEN));
-      return FALSE;
-    }
-
-  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                   _("Cannot read “%s”: %s"), self->display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  while (got < sizeof header)
-    {
-      ssize_t n = read (fd, header + got, sizeof header - got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      got += (gsize) n;
-    }
-  g_close (fd, NULL);
-
-  if (got < sizeof header || memcmp (header, SQLITE_HEADER, sizeof header) != 0)
-    {
-      g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
-                   _("Cannot read “%s”: %s"), self->display_name, sqlite3_errstr (SQLITE_NOTADB));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* As a URI, so that SQLite (Debian builds it with SQLITE_USE_URI) cannot
- * read a file name beginning with "file:" or holding "?" as parameters. */
-static char *
-path_to_sqlite_uri (const char *path)
-{
-  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
-
-  if (g_path_is_absolute (path))
-    return g_strconcat ("file://", escaped, "?mode=ro", NULL);
-
-  /* Relative URIs are resolved by SQLite against the working directory,
-   * exactly as a plain path would be. */
-  return g_strconcat ("file:", escaped, "?mode=ro", NULL);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                 _("Cannot read “%s”: no such file"), self->display_name);
+  else
+    g_set_error (error, DOZOR_MBTILES_ERROR, DOZOR_MBTILES_ERROR_OPEN,
+                 _("Cannot read “%s”: %s"), self->display_name, local_error->message);
+  return FALSE;
 }
 
 static gboolean
 open_database (DozorMbtiles  *self,
                GError       **error)
 {
-  g_autofree char *uri = path_to_sqlite_uri (self->path);
+  g_autoptr(GError) local_error = NULL;
   int rc;
 
-  /* Read-only and never created: a typo in a path must not leave an empty
-   * database behind that opens "successfully" next time. */
-  rc = sqlite3_open_v2 (uri, &self->db,
-                        SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI,
-                        NULL);
-  if (rc != SQLITE_OK)
+  if (!dozor_sqlite_open (self->path, DOZOR_SQLITE_OPEN_READ_ONLY, BUSY_TIMEOUT_MS, &self->db,
+                          &local_error))
     {
-      set_sqlite_error (self, rc, error);
+      set_sqlite_error_full (self, local_error->code, local_error->message, error);
       return FALSE;
     }
 
-  sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-
-  /* SQLite's advice for files from elsewhere: a view in the file may not
-   * call functions with side effects, and damaged pages are caught before
-   * they are walked rather than after. */
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  /* SQLite's advice for files from elsewhere, beside defensive mode:
+   * damaged pages are caught before they are walked rather than after. */
   rc = sqlite3_exec (self->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {

@@ -19,13 +19,10 @@
 
 #include "dozor-outbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "dozor-sqlite.h"
 
 /* Two boards may share the file; a write takes milliseconds, so this only
  * runs out when the other process is stuck. */
@@ -34,13 +31,8 @@
 /* The layout this code writes in PRAGMA user_version; 0 is a new file. */
 #define SCHEMA_VERSION 1
 
-/* The first 16 bytes of every SQLite database, terminating NUL included. */
-#define SQLITE_HEADER "SQLite format 3"
-
 /* Longer than any path in docs/api.md by far. */
 #define MAX_PATH_BYTES 2048
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /* AUTOINCREMENT: an id is never given twice, so one a sender still holds
  * cannot name a newer command after the last one has been removed. */
@@ -58,11 +50,7 @@ static const char schema[] =
   ") STRICT;"
   "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION) ";";
 
-static const struct {
-  const char *name;
-  const char *type;
-  gboolean not_null;
-} schema_columns[] = {
+static const DozorSqliteColumn schema_columns[] = {
   { "id", "INTEGER", FALSE },
   { "key", "TEXT", TRUE },
   { "method", "TEXT", TRUE },
@@ -72,6 +60,14 @@ static const struct {
   { "summary", "TEXT", TRUE },
   { "created_at", "INTEGER", TRUE },
   { "attempts", "INTEGER", TRUE },
+};
+
+static const DozorSqliteSchema outbox_schema = {
+  .create = schema,
+  .version = SCHEMA_VERSION,
+  .table = "outbox",
+  .columns = schema_columns,
+  .n_columns = G_N_ELEMENTS (schema_columns),
 };
 
 #define ENTRY_COLUMNS "id, key, method, path, body, if_match, summary, created_at, attempts"
@@ -122,7 +118,6 @@ static GParamSpec *properties[N_PROPS];
 /* What was being done when SQLite failed: the message says it in words. */
 typedef enum
 {
-  OPERATION_OPEN,
   OPERATION_ADD,
   OPERATION_READ,
   OPERATION_MARK,
@@ -210,30 +205,6 @@ dozor_outbox_init (DozorOutbox *self)
   g_mutex_init (&self->lock);
 }
 
-static GIOErrorEnum
-io_error_from_sqlite (int rc)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_FULL:
-      return G_IO_ERROR_NO_SPACE;
-
-    case SQLITE_READONLY:
-      return G_IO_ERROR_READ_ONLY;
-
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return G_IO_ERROR_BUSY;
-
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return G_IO_ERROR_INVALID_DATA;
-
-    default:
-      return G_IO_ERROR_FAILED;
-    }
-}
-
 static void
 set_not_an_outbox_error (DozorOutbox  *self,
                          GError      **error)
@@ -251,21 +222,11 @@ set_sqlite_error (DozorOutbox  *self,
                   int           rc,
                   GError      **error)
 {
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
-  GIOErrorEnum code = io_error_from_sqlite (rc);
+  const char *detail = sqlite3_errmsg (self->db);
+  GIOErrorEnum code = dozor_sqlite_io_error (rc);
 
   switch (operation)
     {
-    case OPERATION_OPEN:
-      if ((rc & 0xff) == SQLITE_NOTADB)
-        {
-          set_not_an_outbox_error (self, error);
-          break;
-        }
-      g_set_error (error, G_IO_ERROR, code, _("The command outbox “%s” could not be opened: %s"),
-                   self->display_name, detail);
-      break;
-
     case OPERATION_ADD:
       g_set_error (error, G_IO_ERROR, code, _("The command could not be saved in “%s”: %s"),
                    self->display_name, detail);
@@ -294,349 +255,73 @@ set_sqlite_error (DozorOutbox  *self,
     }
 }
 
+/* dozor-sqlite.c gives only the file system's or SQLite's words; the
+ * message around them names the outbox. */
 static void
-set_open_errno_error (DozorOutbox  *self,
-                      int           saved_errno,
-                      GError      **error)
+set_open_error (DozorOutbox   *self,
+                const GError  *local_error,
+                GError       **error)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               _("The command outbox “%s” could not be opened: %s"),
-               self->display_name, g_strerror (saved_errno));
+  if (g_error_matches (local_error, DOZOR_SQLITE_ERROR, SQLITE_NOTADB))
+    set_not_an_outbox_error (self, error);
+  else
+    g_set_error (error, G_IO_ERROR, dozor_sqlite_error_io_code (local_error),
+                 _("The command outbox “%s” could not be opened: %s"),
+                 self->display_name, local_error->message);
 }
 
-static gboolean
-exec (DozorOutbox  *self,
-      const char   *sql,
-      Operation     operation,
-      GError      **error)
-{
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self, operation, rc, error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-query_int (DozorOutbox  *self,
-           const char   *sql,
-           gint64       *value,
-           GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, OPERATION_OPEN, rc, error);
-      return FALSE;
-    }
-
-  *value = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-/* An existing file is looked at before SQLite sees it. SQLite would take a
- * file of another kind for a database until its first read, and a leftover
- * hot journal beside it could be played back into the user's file; a FIFO
- * would block the caller for good. An empty file is a new outbox, as it is
- * to SQLite. */
-static gboolean
-check_existing_file (DozorOutbox  *self,
-                     GError      **error)
-{
-  char header[sizeof SQLITE_HEADER];
-  GStatBuf st;
-  gsize got = 0;
-  int fd;
-
-  if (g_stat (self->path, &st) != 0)
-    {
-      set_open_errno_error (self, errno, error);
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR,
-                   S_ISDIR (st.st_mode) ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
-                   _("The command outbox “%s” could not be opened: %s"), self->display_name,
-                   S_ISDIR (st.st_mode) ? g_strerror (EISDIR) : sqlite3_errstr (SQLITE_CANTOPEN));
-      return FALSE;
-    }
-
-  if (st.st_size == 0)
-    return TRUE;
-
-  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      set_open_errno_error (self, errno, error);
-      return FALSE;
-    }
-
-  while (got < sizeof header)
-    {
-      ssize_t n = read (fd, header + got, sizeof header - got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      got += (gsize) n;
-    }
-  g_close (fd, NULL);
-
-  if (got < sizeof header || memcmp (header, SQLITE_HEADER, sizeof header) != 0)
-    {
-      set_not_an_outbox_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* A new file is made here rather than by SQLite, which would make it
- * readable by every user (0644 less the umask). SQLite gives the -wal and
- * -shm files beside it the database's own mode, so they stay private too. */
-static gboolean
-prepare_file (DozorOutbox  *self,
-              GError      **error)
-{
-  g_autofree char *dir = g_path_get_dirname (self->path);
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      set_open_errno_error (self, errno, error);
-      return FALSE;
-    }
-
-  fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    {
-      g_close (fd, NULL);
-      return TRUE;
-    }
-
-  if (errno != EEXIST)
-    {
-      set_open_errno_error (self, errno, error);
-      return FALSE;
-    }
-
-  return check_existing_file (self, error);
-}
-
-/* As a URI, so that SQLite (Debian builds it with SQLITE_USE_URI) cannot
- * read a file name beginning with "file:" or holding "?" as parameters. */
-static char *
-path_to_sqlite_uri (const char *path)
-{
-  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
-
-  if (g_path_is_absolute (path))
-    return g_strconcat ("file://", escaped, NULL);
-
-  /* SQLite resolves a relative URI against the working directory, exactly
-   * as it would a plain path. */
-  return g_strconcat ("file:", escaped, NULL);
-}
-
-static gboolean
-open_database (DozorOutbox  *self,
-               GError      **error)
-{
-  g_autofree char *uri = path_to_sqlite_uri (self->path);
-  int rc;
-
-  rc = sqlite3_open_v2 (uri, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX |
-                        SQLITE_OPEN_URI,
-                        NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self, OPERATION_OPEN, rc, error);
-      return FALSE;
-    }
-
-  sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-
-  /* The file lives where other programs can write too: a view or trigger
-   * put into it may not call functions with side effects. */
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-
-  /* SQLite falls back to reading a file it may not write, which would
-   * only show up at the first command. */
-  if (sqlite3_db_readonly (self->db, "main") == 1)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
-                   _("The command outbox “%s” could not be opened: %s"),
-                   self->display_name, sqlite3_errstr (SQLITE_READONLY));
-      return FALSE;
-    }
-
-  /* FULL: a commit is synced to disk before add() returns, so the command
-   * survives a power cut, not only a crash. Not kept in the file. */
-  return exec (self, "PRAGMA synchronous = FULL", OPERATION_OPEN, error);
-}
-
-/* Exactly the columns this version made, by name, type and NOT NULL: an
- * insert into any other table would fail at the first command, or worse,
- * succeed and be read back wrong. */
-static gboolean
-check_columns (DozorOutbox  *self,
-               GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  guint found = 0;
-  guint seen = 0;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT c.name, c.type, c.\"notnull\", c.pk FROM sqlite_schema s,"
-                           " pragma_table_info (s.name) c"
-                           " WHERE s.type = 'table' AND s.name = 'outbox'",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const char *name = (const char *) sqlite3_column_text (stmt, 0);
-          const char *type = (const char *) sqlite3_column_text (stmt, 1);
-          gboolean not_null = sqlite3_column_int (stmt, 2) != 0;
-          gboolean primary_key = sqlite3_column_int (stmt, 3) != 0;
-
-          seen++;
-          for (guint i = 0; i < G_N_ELEMENTS (schema_columns); i++)
-            if (name != NULL && type != NULL &&
-                g_ascii_strcasecmp (name, schema_columns[i].name) == 0 &&
-                g_ascii_strcasecmp (type, schema_columns[i].type) == 0 &&
-                not_null == schema_columns[i].not_null &&
-                primary_key == (i == 0))
-              found |= 1u << i;
-        }
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, OPERATION_OPEN, rc, error);
-      return FALSE;
-    }
-
-  if (seen != G_N_ELEMENTS (schema_columns) ||
-      found != (1u << G_N_ELEMENTS (schema_columns)) - 1)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("“%s” is not a command outbox: its outbox table has other columns"),
-                   self->display_name);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_schema_locked (DozorOutbox  *self,
-                     GError      **error)
-{
-  gint64 version;
-  gint64 objects;
-
-  if (!query_int (self, "PRAGMA user_version", &version, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_schema", &objects, error))
-    return FALSE;
-
-  if (version == 0 && objects == 0)
-    return exec (self, schema, OPERATION_OPEN, error);
-
-  /* Some other program's database: it is not ours to add tables to. */
-  if (version <= 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("“%s” is not a command outbox: it holds another program's data"),
-                   self->display_name);
-      return FALSE;
-    }
-
-  /* A later version may have changed what a row means; the commands in it
-   * are still to be sent, by that version, so the file is left alone. */
-  if (version > SCHEMA_VERSION)
-    {
-      g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT, version);
-      g_autofree char *known = g_strdup_printf ("%d", SCHEMA_VERSION);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("The command outbox “%s” was written by a newer version of Dozor "
-                     "(format %s; this version reads up to %s). Update Dozor to send the "
-                     "commands waiting in it."),
-                   self->display_name, found, known);
-      return FALSE;
-    }
-
-  return check_columns (self, error);
-}
-
-/* One transaction with the write lock: two boards opening a new file at
- * once must not both create the table. */
 static gboolean
 check_schema (DozorOutbox  *self,
               GError      **error)
 {
-  if (!exec (self, "BEGIN IMMEDIATE", OPERATION_OPEN, error))
-    return FALSE;
+  g_autoptr(GError) local_error = NULL;
+  DozorSqliteSchemaCheck result;
+  gint64 version;
 
-  if (!check_schema_locked (self, error))
+  if (!dozor_sqlite_check_schema (self->db, &outbox_schema, &result, &version, &local_error))
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      set_open_error (self, local_error, error);
       return FALSE;
     }
 
-  if (!exec (self, "COMMIT", OPERATION_OPEN, error))
+  switch (result)
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    case DOZOR_SQLITE_SCHEMA_OURS:
+      return TRUE;
+
+    case DOZOR_SQLITE_SCHEMA_FOREIGN:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("“%s” is not a command outbox: it holds another program's data"),
+                   self->display_name);
       return FALSE;
+
+    /* The commands in it are still to be sent, by that version, so the
+     * file is left alone. */
+    case DOZOR_SQLITE_SCHEMA_NEWER:
+      {
+        g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+        g_autofree char *known = g_strdup_printf ("%d", SCHEMA_VERSION);
+
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                     _("The command outbox “%s” was written by a newer version of Dozor "
+                       "(format %s; this version reads up to %s). Update Dozor to send the "
+                       "commands waiting in it."),
+                     self->display_name, found, known);
+        return FALSE;
+      }
+
+    case DOZOR_SQLITE_SCHEMA_NO_TABLE:
+    case DOZOR_SQLITE_SCHEMA_OTHER_COLUMNS:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("“%s” is not a command outbox: its outbox table has other columns"),
+                   self->display_name);
+      return FALSE;
+
+    default:
+      g_assert_not_reached ();
     }
 
-  return TRUE;
-}
-
-/* Only once the file is known to be an outbox: switching to WAL rewrites
- * the header. WAL lets a reader on one thread or board go on while another
- * writes; a file system without it (some network mounts) keeps the old
- * journal, which is as durable, only slower. */
-static gboolean
-set_journal_mode (DozorOutbox  *self,
-                  GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, OPERATION_OPEN, rc, error);
-      return FALSE;
-    }
-
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "wal") != 0)
-    g_debug ("%s: journal mode stays %s", self->display_name,
-             (const char *) sqlite3_column_text (stmt, 0));
-
-  return TRUE;
+  return FALSE;
 }
 
 /**
@@ -662,6 +347,7 @@ dozor_outbox_open (const char  *path,
                    GError     **error)
 {
   g_autoptr(DozorOutbox) self = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -670,11 +356,27 @@ dozor_outbox_open (const char  *path,
   self->path = g_strdup (path);
   self->display_name = g_filename_display_name (path);
 
-  if (!prepare_file (self, error) ||
-      !open_database (self, error) ||
-      !check_schema (self, error) ||
-      !set_journal_mode (self, error))
+  /* FULL: a commit is synced to disk before add() returns, so the command
+   * survives a power cut, not only a crash. Not kept in the file. */
+  if (!dozor_sqlite_prepare_private_file (self->path, &local_error) ||
+      !dozor_sqlite_open (self->path, DOZOR_SQLITE_OPEN_READ_WRITE, BUSY_TIMEOUT_MS, &self->db,
+                          &local_error) ||
+      !dozor_sqlite_exec (self->db, "PRAGMA synchronous = FULL", &local_error))
+    {
+      set_open_error (self, local_error, error);
+      return NULL;
+    }
+
+  if (!check_schema (self, error))
     return NULL;
+
+  /* Only now that the file is known to be an outbox: WAL lets a reader
+   * on one thread or board go on while another writes. */
+  if (!dozor_sqlite_use_wal (self->db, self->display_name, &local_error))
+    {
+      set_open_error (self, local_error, error);
+      return NULL;
+    }
 
   return g_steal_pointer (&self);
 }
