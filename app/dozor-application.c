@@ -29,6 +29,7 @@ struct _DozorApplication
   double zoom;
   gboolean fullscreen;
   gboolean wall;
+  gboolean asked_login;
 
   char *backend_url;
   char *username;
@@ -113,10 +114,16 @@ parse_backend (DozorApplication *self,
       return FALSE;
     }
 
+  /* At a desk the board asks; nobody types at a wall. */
+  if (credentials == NULL && self->wall)
+    {
+      g_printerr (_("dozor: --wall needs --credentials FILE with the wall user's name and password\n"));
+      return FALSE;
+    }
   if (credentials == NULL)
     {
-      g_printerr (_("dozor: --backend needs --credentials FILE with the user name and password\n"));
-      return FALSE;
+      self->backend_url = g_strdup (backend);
+      return TRUE;
     }
 
   if (!dozor_read_credentials (credentials, &self->username, &self->password, &error))
@@ -247,6 +254,102 @@ start_sync (DozorApplication *self,
   dozor_sync_client_start (self->sync);
 }
 
+static void ask_login (DozorApplication *self,
+                       DozorWindow      *board,
+                       const char       *problem);
+
+/* A wrong password ends the link (the client does not retry it): ask
+ * again, for the same user, as the outbox and the copy are that user's. */
+static void
+link_state_cb (DozorApplication *self,
+               GParamSpec       *pspec,
+               DozorSyncClient  *sync)
+{
+  GtkWindow *board = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->asked_login && dozor_sync_client_get_state (sync) == DOZOR_SYNC_OFFLINE &&
+      dozor_sync_client_get_last_error (sync) != NULL && DOZOR_IS_WINDOW (board))
+    ask_login (self, DOZOR_WINDOW (board), dozor_sync_client_get_last_error (sync));
+}
+
+static void
+login_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   DozorApplication *self)
+{
+  GtkEditable *user = g_object_get_data (G_OBJECT (dialog), "user");
+  GtkEditable *password = g_object_get_data (G_OBJECT (dialog), "password");
+  DozorWindow *board = DOZOR_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (user)));
+
+  if (!g_str_equal (response, "login"))
+    {
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+  if (*name == '\0' || *gtk_editable_get_text (password) == '\0')
+    {
+      ask_login (self, board, _("Type the user name and the password"));
+      return;
+    }
+
+  g_free (self->password);
+  self->password = g_strdup (gtk_editable_get_text (password));
+  g_debug ("Logging in as %s", name);
+  if (self->sync == NULL)
+    {
+      self->username = g_steal_pointer (&name);
+      start_sync (self, board);
+      g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (link_state_cb), self, G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      dozor_sync_client_stop (self->sync);
+      dozor_sync_client_set_credentials (self->sync, self->username, self->password);
+      dozor_sync_client_start (self->sync);
+    }
+}
+
+/* Without --credentials, a desk board asks who is on duty. */
+static void
+ask_login (DozorApplication *self,
+           DozorWindow      *board,
+           const char       *problem)
+{
+  g_autofree char *heading = g_strdup_printf (_("Log in to %s"), self->backend_url);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (board), heading, problem));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *user = gtk_entry_new ();
+  GtkWidget *password = gtk_password_entry_new ();
+
+  self->asked_login = TRUE;
+  /* Plain GTK entries: libadwaita 1.2's password row crashes when a
+   * message dialog that holds it is destroyed. */
+  gtk_entry_set_placeholder_text (GTK_ENTRY (user), _("User name"));
+  g_object_set (password, "placeholder-text", _("Password"), "activates-default", TRUE,
+                "show-peek-icon", TRUE, NULL);
+  gtk_entry_set_activates_default (GTK_ENTRY (user), TRUE);
+  /* The outbox and the local copy belong to the user who logged in first. */
+  if (self->username != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (user), self->username);
+      gtk_widget_set_sensitive (user, FALSE);
+    }
+  gtk_box_append (GTK_BOX (box), user);
+  gtk_box_append (GTK_BOX (box), password);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_responses (dialog, "quit", _("_Quit"), "login", _("_Log In"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "login", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "login");
+  adw_message_dialog_set_close_response (dialog, "quit");
+  g_object_set_data (G_OBJECT (dialog), "user", user);
+  g_object_set_data (G_OBJECT (dialog), "password", password);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (login_response_cb), self, 0);
+  g_debug ("Asking to log in%s%s", problem != NULL ? ": " : "", problem != NULL ? problem : "");
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (self->username != NULL ? password : user);
+}
+
 static void
 dozor_application_activate (GApplication *app)
 {
@@ -267,8 +370,10 @@ dozor_application_activate (GApplication *app)
         gtk_window_fullscreen (GTK_WINDOW (board));
       dozor_window_set_wall (board, self->wall);
 
-      if (self->backend_url != NULL && self->sync == NULL)
+      if (self->backend_url != NULL && self->sync == NULL && self->username != NULL)
         start_sync (self, board);
+      else if (self->backend_url != NULL && self->sync == NULL)
+        ask_login (self, board, NULL);
 
       window = GTK_WINDOW (board);
     }

@@ -210,12 +210,16 @@ xdotool key Return
 wait_for "$work/board-a.log" "Command queued: Dispatch Беркут-2" 10
 ok "offline, the dispatch of Беркут-2 waits in the outbox"
 
-# Meanwhile the other supervisor, whose backend is back first, takes Беркут-2.
+# Meanwhile the other supervisor takes Беркут-2. The first board is held
+# (as a suspended laptop would be) so that the backend, once back, hears
+# the other supervisor first.
+kill -STOP "$board_a"
 : >"$work/server.out"
 start_server "${url#http://}"
 sup2=$(token sup2)
 api "$sup2" POST dispatches "{\"unit_id\":\"$unit2\",\"incident_id\":\"$incident3\"}" | jq -e .id >/dev/null ||
-  fail "sup2 could not dispatch Беркут-2"
+  { kill -CONT "$board_a"; fail "sup2 could not dispatch Беркут-2"; }
+kill -CONT "$board_a"
 wait_for "$work/board-a.log" "Command refused (409): Dispatch Беркут-2 to .*: Беркут-2 was already dispatched by sup2 to " 40
 import -window root "$work/conflict.png"
 count=$(api "$sup" GET snapshot | jq "[.dispatches[] | select(.unit_id == \"$unit2\")] | length")

@@ -16,8 +16,9 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 
 work=$(mktemp -d)
-server= board=
+server= board= desk=
 cleanup() {
+  [ -n "$desk" ] && kill "$desk" 2>/dev/null || true
   [ -n "$board" ] && kill "$board" 2>/dev/null || true
   [ -n "$server" ] && kill "$server" 2>/dev/null || true
   rm -rf "$work"
@@ -93,6 +94,37 @@ done
 [ "$(grep -c "Link state: live" "$work/board.log")" -gt "$lines" ] || fail "not live again within 40 s of the restart"
 echo "ok 4 - live again after the server came back"
 
+# A desk board started without a credentials file asks who is on duty; a
+# wrong password is refused and asked again, the right one goes live.
+XDG_DATA_HOME=$work/desk "$dozor" --backend "$url" --center 43.25,76.92 --zoom 11 >"$work/desk.log" 2>&1 &
+desk=$!
+wait_for "$work/desk.log" "Asking to log in" 30
+# focus_login: the (newest) login dialog gets the keyboard.
+focus_login() {
+  local dialog
+  dialog=$(timeout 10 xdotool search --sync --onlyvisible --name '^Log in to ' | tail -n 1) || fail "no login dialog on screen"
+  xdotool windowfocus "$dialog" || true
+  sleep 0.5
+}
+focus_login
+xdotool type --delay 40 "sup"
+sleep 0.3
+xdotool key Tab
+sleep 0.2
+xdotool type --delay 40 "wrong horse"
+sleep 0.3
+xdotool key Return
+wait_for "$work/desk.log" "Asking to log in: The server refused" 20
+# Asked again for the same user: only the password.
+sleep 1
+focus_login
+xdotool type --delay 40 "correct horse battery"
+sleep 0.3
+xdotool key Return
+wait_for "$work/desk.log" "Link state: live" 30
+kill "$desk"; wait "$desk" 2>/dev/null || true
+echo "ok 5 - without a credentials file the board asks; a wrong password is asked again"
+
 # A board started with the backend down opens with the last situation it
 # saved, and says it is not live.
 wait_for "$work/board.log" "Local copy saved" 30
@@ -105,5 +137,5 @@ wait_for "$work/board.log" "Local copy restored" 20
 wait_for "$work/board.log" "Units drawn: 25" 20
 wait_for "$work/board.log" "Link state: reconnecting" 20
 grep -q "Link state: live" "$work/board.log" && fail "live with no backend"
-echo "ok 5 - with the backend down the board shows its last saved situation, not live"
-echo "1..5"
+echo "ok 6 - with the backend down the board shows its last saved situation, not live"
+echo "1..6"

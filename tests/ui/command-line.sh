@@ -47,7 +47,7 @@ printf 'supervisor\nsecret\n' >"$creds/good"
 chmod 600 "$creds/good"
 expect 2 "--backend" --backend ftp://example.org --credentials "$creds/good"
 expect 2 "--backend" --backend not-a-url --credentials "$creds/good"
-expect 2 "--credentials" --backend http://127.0.0.1:8470
+expect 2 "--credentials" --wall --backend http://127.0.0.1:8470
 expect 2 "chmod 600" --backend http://127.0.0.1:8470 --credentials "$creds/shared"
 expect 2 "second" --backend http://127.0.0.1:8470 --credentials "$creds/half"
 expect 2 "No such file" --backend http://127.0.0.1:8470 --credentials "$creds/missing"
