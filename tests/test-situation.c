@@ -285,6 +285,39 @@ test_nearest (void)
     g_assert_cmpfloat (distances[i - 1], <=, distances[i]);
 }
 
+/* What the board asks of the situation when a unit is dragged: where it
+ * is sent now, and where an incident is. */
+static void
+test_unit_dispatch_and_location (void)
+{
+  g_autoptr(DozorSituation) situation = situation_at_10 ();
+  JsonObject *incident;
+  double lat, lon;
+
+  g_assert_null (dozor_situation_get_unit_dispatch (situation, "u1"));
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":11,\"type\":\"incident.created\",\"incident\":{\"id\":\"i2\",\"status\":\"new\","
+    "\"location\":{\"lat\":43.25,\"lon\":76.95},\"version\":1}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":12,\"type\":\"dispatch.created\",\"dispatch\":{\"id\":\"d1\",\"unit_id\":\"u1\","
+    "\"incident_id\":\"i2\",\"status\":\"active\"}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpstr (json_object_get_string_member (dozor_situation_get_unit_dispatch (situation, "u1"), "incident_id"),
+                   ==, "i2");
+  g_assert_null (dozor_situation_get_unit_dispatch (situation, "u2"));
+
+  incident = dozor_situation_get_entity (situation, "incident", "i2");
+  g_assert_true (dozor_incident_get_location (incident, &lat, &lon));
+  g_assert_cmpfloat (lat, ==, 43.25);
+  g_assert_cmpfloat (lon, ==, 76.95);
+  /* The snapshot's i1 has no scene. */
+  g_assert_false (dozor_incident_get_location (dozor_situation_get_entity (situation, "incident", "i1"), &lat, &lon));
+
+  g_assert_cmpint (apply (situation,
+    "{\"seq\":13,\"type\":\"dispatch.ended\",\"dispatch\":{\"id\":\"d1\",\"unit_id\":\"u1\","
+    "\"incident_id\":\"i2\",\"status\":\"cancelled\"}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_null (dozor_situation_get_unit_dispatch (situation, "u1"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -298,6 +331,7 @@ main (int   argc,
   g_test_add_func ("/situation/hostile-events", test_hostile_events);
   g_test_add_func ("/situation/list-models", test_list_models);
   g_test_add_func ("/situation/nearest", test_nearest);
+  g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
 
   return g_test_run ();
 }

@@ -87,22 +87,6 @@ scene_free (Scene *scene)
   g_free (scene);
 }
 
-static gboolean
-incident_location (JsonObject *incident,
-                   double     *lat,
-                   double     *lon)
-{
-  JsonNode *node = json_object_get_member (incident, "location");
-  JsonObject *location;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return FALSE;
-  location = json_node_get_object (node);
-  *lat = json_object_get_double_member_with_default (location, "lat", NAN);
-  *lon = json_object_get_double_member_with_default (location, "lon", NAN);
-  return dozor_geo_is_valid_lat_lon (*lat, *lon);
-}
-
 static void
 diamond (cairo_t *cr,
          double   x,
@@ -235,7 +219,7 @@ prepare_scene (DozorRasterLayer      *layer,
       Mark mark = { 0, };
       double lat, lon;
 
-      if (!incident_location (incident, &lat, &lon))
+      if (!dozor_incident_get_location (incident, &lat, &lon))
         continue;
       dozor_geo_lon_lat_to_world (lon, lat, &mark.wx, &mark.wy);
       mark.priority = json_object_get_int_member_with_default (incident, "priority", 0);
@@ -258,7 +242,7 @@ prepare_scene (DozorRasterLayer      *layer,
       Line line = { 0, };
       double lat, lon;
 
-      if (unit == NULL || !unit->has_fix || incident == NULL || !incident_location (incident, &lat, &lon))
+      if (unit == NULL || !unit->has_fix || incident == NULL || !dozor_incident_get_location (incident, &lat, &lon))
         continue;
       dozor_geo_lon_lat_to_world (unit->lon, unit->lat, &line.ux, &line.uy);
       dozor_geo_lon_lat_to_world (lon, lat, &line.ix, &line.iy);
@@ -310,7 +294,7 @@ incident_on_widget (DozorIncidentLayer *self,
   JsonObject *incident = id != NULL ? dozor_situation_get_entity (self->situation, "incident", id) : NULL;
   double lat, lon;
 
-  if (incident == NULL || !incident_location (incident, &lat, &lon))
+  if (incident == NULL || !dozor_incident_get_location (incident, &lat, &lon))
     return FALSE;
   dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), lat, lon, x, y);
   return TRUE;

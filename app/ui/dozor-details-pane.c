@@ -92,24 +92,11 @@ clock_time (const char *iso8601)
   return g_strdup_printf (_("%s (%s ago)"), clock, age);
 }
 
-static JsonObject *
-dispatch_of_unit (DozorSituation *situation,
-                  const char     *unit_id)
-{
-  g_autoptr(GList) dispatches = dozor_situation_get_entities (situation, "dispatch");
-
-  for (GList *l = dispatches; l != NULL; l = l->next)
-    if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (l->data), "unit_id", NULL),
-                   unit_id) == 0)
-      return json_node_get_object (l->data);
-  return NULL;
-}
-
 static void
 show_unit (DozorDetailsPane *self,
            DozorUnit        *unit)
 {
-  JsonObject *dispatch = dispatch_of_unit (self->situation, unit->id);
+  JsonObject *dispatch = dozor_situation_get_unit_dispatch (self->situation, unit->id);
   JsonObject *incident = dispatch != NULL
     ? dozor_situation_get_entity (self->situation, "incident",
                                   json_object_get_string_member_with_default (dispatch, "incident_id", ""))
@@ -193,7 +180,7 @@ show_incident (DozorDetailsPane *self,
 {
   g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
   const char *id = json_object_get_string_member_with_default (incident, "id", "");
-  JsonNode *location = json_object_get_member (incident, "location");
+  double lat, lon;
   g_autofree char *title = g_strdup_printf ("%s · %s", json_object_get_string_member_with_default (incident, "number", ""),
                                             dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)));
   static const struct { const char *member; const char *label; } timeline[] = {
@@ -233,9 +220,8 @@ show_incident (DozorDetailsPane *self,
     }
   add_field (self, _("Units sent"), sent->str);
 
-  if (location != NULL && JSON_NODE_HOLDS_OBJECT (location))
-    add_nearest (self, json_object_get_double_member_with_default (json_node_get_object (location), "lat", 0),
-                 json_object_get_double_member_with_default (json_node_get_object (location), "lon", 0));
+  if (dozor_incident_get_location (incident, &lat, &lon))
+    add_nearest (self, lat, lon);
 }
 
 static void

@@ -15,22 +15,6 @@
 #include "dozor-unit-layer.h"
 #include "dozor-window-private.h"
 
-static JsonObject *
-active_dispatch_of (DozorWindow *self,
-                    const char  *unit_id)
-{
-  g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
-
-  for (GList *l = dispatches; l != NULL; l = l->next)
-    {
-      JsonObject *dispatch = json_node_get_object (l->data);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (dispatch, "unit_id", NULL), unit_id) == 0)
-        return dispatch;
-    }
-  return NULL;
-}
-
 static const char *
 incident_number (DozorWindow *self,
                  const char  *incident_id)
@@ -83,7 +67,7 @@ send_dispatch (DozorWindow *self,
                const char  *incident_id)
 {
   DozorUnit *unit = dozor_situation_get_unit (self->situation, unit_id);
-  JsonObject *current = active_dispatch_of (self, unit_id);
+  JsonObject *current = dozor_situation_get_unit_dispatch (self->situation, unit_id);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *summary = NULL;
@@ -164,7 +148,7 @@ dozor_window_request_dispatch (DozorWindow *self,
       return;
     }
 
-  current = active_dispatch_of (self, unit_id);
+  current = dozor_situation_get_unit_dispatch (self->situation, unit_id);
   if (current != NULL &&
       g_strcmp0 (json_object_get_string_member_with_default (current, "incident_id", NULL), incident_id) == 0)
     {
@@ -283,7 +267,7 @@ cancel_dispatch_action (GtkWidget  *widget,
   DozorWindow *self = DOZOR_WINDOW (widget);
   const char *unit_id = dozor_map_view_get_selected_unit (self->map_view);
   DozorUnit *unit = unit_id != NULL && self->situation != NULL ? dozor_situation_get_unit (self->situation, unit_id) : NULL;
-  JsonObject *current = unit != NULL ? active_dispatch_of (self, unit_id) : NULL;
+  JsonObject *current = unit != NULL ? dozor_situation_get_unit_dispatch (self->situation, unit_id) : NULL;
   g_autofree char *path = NULL;
   g_autofree char *summary = NULL;
 

@@ -361,16 +361,13 @@ incident_list_selection_cb (DozorWindow *self)
 {
   const char *incident_id = dozor_situation_list_get_selected (DOZOR_SITUATION_LIST (self->incident_list));
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (self->situation, "incident", incident_id) : NULL;
-  JsonNode *location = incident != NULL ? json_object_get_member (incident, "location") : NULL;
+  double lat, lon;
 
   if (incident_id == NULL || g_strcmp0 (incident_id, dozor_map_view_get_selected_incident (self->map_view)) == 0)
     return;
   dozor_map_view_select_incident (self->map_view, incident_id);
-  if (location != NULL && JSON_NODE_HOLDS_OBJECT (location))
-    dozor_map_view_go_to (self->map_view,
-                          json_object_get_double_member_with_default (json_node_get_object (location), "lat", NAN),
-                          json_object_get_double_member_with_default (json_node_get_object (location), "lon", NAN),
-                          NAN, TRUE);
+  if (incident != NULL && dozor_incident_get_location (incident, &lat, &lon))
+    dozor_map_view_go_to (self->map_view, lat, lon, NAN, TRUE);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "dozor-incident-item.h"
+#include "dozor-situation.h"
 
 struct _DozorIncidentItem
 {
@@ -171,13 +172,7 @@ dozor_incident_item_get_location (DozorIncidentItem *self,
                                   double            *lat,
                                   double            *lon)
 {
-  JsonNode *node = json_object_get_member (self->json, "location");
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return FALSE;
-  *lat = json_object_get_double_member_with_default (json_node_get_object (node), "lat", NAN);
-  *lon = json_object_get_double_member_with_default (json_node_get_object (node), "lon", NAN);
-  return isfinite (*lat) && isfinite (*lon);
+  return dozor_incident_get_location (self->json, lat, lon);
 }
 
 /**

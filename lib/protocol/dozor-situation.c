@@ -527,6 +527,51 @@ dozor_situation_get_entities (DozorSituation *self,
 }
 
 /**
+ * dozor_situation_get_unit_dispatch:
+ * @self: a #DozorSituation
+ * @unit_id: a unit's id
+ *
+ * Returns: (transfer none) (nullable): the unit's active dispatch
+ */
+JsonObject *
+dozor_situation_get_unit_dispatch (DozorSituation *self,
+                                   const char     *unit_id)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, "dispatch");
+  GHashTableIter iter;
+  gpointer node;
+
+  /* A unit has at most one active dispatch (docs/api.md). */
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &node))
+    if (g_strcmp0 (string_member (json_node_get_object (node), "unit_id"), unit_id) == 0)
+      return json_node_get_object (node);
+  return NULL;
+}
+
+/**
+ * dozor_incident_get_location:
+ * @incident: an incident as the server sent it
+ * @lat: (out): the scene's latitude
+ * @lon: (out): the scene's longitude
+ *
+ * Returns: whether the incident has a scene in range
+ */
+gboolean
+dozor_incident_get_location (JsonObject *incident,
+                             double     *lat,
+                             double     *lon)
+{
+  JsonNode *node = json_object_get_member (incident, "location");
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  *lat = number_member (json_node_get_object (node), "lat");
+  *lon = number_member (json_node_get_object (node), "lon");
+  return dozor_geo_is_valid_lat_lon (*lat, *lon);
+}
+
+/**
  * dozor_situation_get_n_entities:
  * @self: a #DozorSituation
  * @kind: incident, dispatch, zone or route

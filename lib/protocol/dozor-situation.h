@@ -98,6 +98,11 @@ DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
                                                   const char     *id);
 GList           *dozor_situation_get_entities    (DozorSituation *self,
                                                   const char     *kind);
+JsonObject      *dozor_situation_get_unit_dispatch (DozorSituation *self,
+                                                    const char     *unit_id);
+gboolean         dozor_incident_get_location     (JsonObject     *incident,
+                                                  double         *lat,
+                                                  double         *lon);
 guint            dozor_situation_get_n_entities  (DozorSituation *self,
                                                   const char     *kind);
 guint            dozor_situation_find_nearest    (DozorSituation *self,
