@@ -12,25 +12,14 @@
  */
 #include "config.h"
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_http.h>
-#include <errno.h>
-#include <gdal.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <math.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <string.h>
 
+#include "dozor-gdal.h"
 #include "dozor-geo.h"
 #include "dozor-street-map.h"
 
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (GDALDatasetH, GDALClose, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRFeatureH, OGR_F_Destroy, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRSpatialReferenceH, OSRRelease, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRCoordinateTransformationH, OCTDestroyCoordinateTransformation, NULL)
 
 /* Cells no smaller than a zoom-16 tile: finer cells would only repeat the
  * same way ids, since tiles below zoom 16 cover several cells anyway. */
@@ -185,48 +174,10 @@ road_class_from_highway (const char *highway)
   return ROAD_MINOR;
 }
 
-/* GDAL's first complaint is usually the cause ("object too large"), the
- * last one its consequence ("failed to read"): keep the first. */
-typedef struct
-{
-  char *first_failure;
-} GdalErrors;
-
-static void CPL_STDCALL
-collect_error (CPLErr       error_class,
-               CPLErrorNum  number,
-               const char  *message)
-{
-  GdalErrors *errors = CPLGetErrorHandlerUserData ();
-
-  if (error_class >= CE_Failure && errors->first_failure == NULL && message != NULL)
-    errors->first_failure = g_strdup (message);
-}
-
-static void
-gdal_errors_reset (GdalErrors *errors)
-{
-  g_clear_pointer (&errors->first_failure, g_free);
-  CPLErrorReset ();
-}
-
-static const char *
-gdal_errors_message (GdalErrors *errors,
-                     const char *fallback)
-{
-  const char *last = CPLGetLastErrorMsg ();
-
-  if (errors->first_failure != NULL && *errors->first_failure != '\0')
-    return errors->first_failure;
-  if (last != NULL && *last != '\0')
-    return last;
-  return fallback;
-}
-
 typedef struct
 {
   DozorStreetMap *self;
-  GdalErrors *errors;
+  DozorGdalGuard *errors;
   OGRCoordinateTransformationH transform; /* NULL when already lon/lat */
   RoadClass road_class;
 
@@ -373,71 +324,20 @@ add_geometry (Loader        *loader,
   return TRUE;
 }
 
-/* GDAL would fetch a GeoJSON "crs" given as a URL, for one; a map file
- * must never make the board reach out to the network. */
-static CPLHTTPResult *
-refuse_http (const char             *url,
-             CSLConstList            options,
-             GDALProgressFunc        progress,
-             void                   *progress_data,
-             CPLHTTPFetchWriteFunc   write,
-             void                   *write_data,
-             void                   *user_data)
-{
-  CPLHTTPResult *result = CPLCalloc (1, sizeof (CPLHTTPResult));
-
-  result->nStatus = 1;
-  result->pszErrBuf = CPLStrdup ("network access is disabled while reading a street map");
-  CPLError (CE_Failure, CPLE_AppDefined, "%s", result->pszErrBuf);
-
-  return result;
-}
-
 static gboolean
 make_transform (OGRLayerH                      layer,
-                GdalErrors                    *errors,
+                DozorGdalGuard                *guard,
                 OGRCoordinateTransformationH  *transform,
                 GError                       **error)
 {
-  OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef (layer);
-  g_auto(OGRSpatialReferenceH) source = NULL;
-  g_auto(OGRSpatialReferenceH) wgs84 = NULL;
-
-  *transform = NULL;
+  g_autofree char *problem = NULL;
 
   /* Without a CRS the numbers are taken as lon/lat, as GeoJSON says. */
-  if (layer_srs == NULL)
+  if (dozor_gdal_transform_to_wgs84 (OGR_L_GetSpatialRef (layer), transform, guard, &problem))
     return TRUE;
 
-  wgs84 = OSRNewSpatialReference (NULL);
-  if (OSRImportFromEPSG (wgs84, 4326) != OGRERR_NONE)
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("WGS 84 is unknown to GDAL: %s"),
-                   gdal_errors_message (errors, _("no PROJ database")));
-      return FALSE;
-    }
-
-  /* Longitude first on both sides, whatever the EPSG axis order says:
-   * that is how OGR hands out the coordinates of every vector driver. */
-  OSRSetAxisMappingStrategy (wgs84, OAMS_TRADITIONAL_GIS_ORDER);
-  source = OSRClone (layer_srs);
-  OSRSetAxisMappingStrategy (source, OAMS_TRADITIONAL_GIS_ORDER);
-
-  if (OSRIsSame (source, wgs84))
-    return TRUE;
-
-  gdal_errors_reset (errors);
-  *transform = OCTNewCoordinateTransformation (source, wgs84);
-  if (*transform == NULL)
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_CONTENT,
-                   _("its coordinates cannot be converted to longitude and latitude: %s"),
-                   gdal_errors_message (errors, _("unknown coordinate system")));
-      return FALSE;
-    }
-
-  return TRUE;
+  g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_CONTENT, problem);
+  return FALSE;
 }
 
 static gboolean
@@ -456,7 +356,7 @@ read_layer (Loader        *loader,
       g_auto(OGRFeatureH) feature = NULL;
       const char *highway = NULL;
 
-      gdal_errors_reset (loader->errors);
+      dozor_gdal_guard_reset (loader->errors);
       feature = OGR_L_GetNextFeature (layer);
 
       /* A file that breaks off half way is broken, not short. */
@@ -465,7 +365,7 @@ read_layer (Loader        *loader,
           if (CPLGetLastErrorType () >= CE_Failure)
             {
               g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                                   gdal_errors_message (loader->errors, _("read error")));
+                                   dozor_gdal_guard_message (loader->errors, _("read error")));
               return FALSE;
             }
           return TRUE;
@@ -486,7 +386,7 @@ read_layer (Loader        *loader,
 static gboolean
 read_dataset (DozorStreetMap  *self,
               GDALDatasetH     dataset,
-              GdalErrors      *errors,
+              DozorGdalGuard *errors,
               GCancellable    *cancellable,
               GError         **error)
 {
@@ -614,50 +514,9 @@ build_grid (DozorStreetMap *self)
            self->ways->len, self->grid_cols, self->grid_rows, self->cell_start[n_cells]);
 }
 
-static gpointer
-register_drivers (gpointer data)
-{
-  GDALAllRegister ();
-  return NULL;
-}
-
-/* Refuses what GDAL could open but a street map file is not: URLs, GDAL's
- * virtual file systems (/vsicurl/, /vsizip/ …), directories, devices. */
-static gboolean
-check_local_file (const char  *path,
-                  GError     **error)
-{
-  GStatBuf buf;
-
-  if (g_str_has_prefix (path, "/vs") || strstr (path, "://") != NULL)
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("Cannot read street map “%s”: only local files are read"), path);
-      return FALSE;
-    }
-
-  if (g_stat (path, &buf) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("Cannot read street map “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!S_ISREG (buf.st_mode))
-    {
-      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                   _("Cannot read street map “%s”: not a regular file"), path);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static DozorStreetMap *
 load (const char    *path,
-      GdalErrors    *errors,
+      DozorGdalGuard *errors,
       GCancellable  *cancellable,
       GError       **error)
 {
@@ -669,7 +528,7 @@ load (const char    *path,
   if (dataset == NULL)
     {
       g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                           gdal_errors_message (errors, _("not a GeoJSON, GeoPackage or Shapefile")));
+                           dozor_gdal_guard_message (errors, _("not a GeoJSON, GeoPackage or Shapefile")));
       return NULL;
     }
 
@@ -707,37 +566,32 @@ dozor_street_map_new_from_file (const char    *path,
                                 GCancellable  *cancellable,
                                 GError       **error)
 {
-  static GOnce drivers_once = G_ONCE_INIT;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *saved_curl_extensions = NULL;
-  GdalErrors errors = { NULL, };
+  g_autofree char *problem = NULL;
+  g_autofree char *absolute = NULL;
+  DozorGdalGuard guard = { NULL, };
   DozorStreetMap *self;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !check_local_file (path, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  g_once (&drivers_once, register_drivers, NULL);
+  problem = dozor_gdal_check_local_file (path, NULL);
+  if (problem != NULL)
+    {
+      g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
+                   _("Cannot read street map “%s”: %s"), path, problem);
+      return NULL;
+    }
 
-  /* Everything GDAL says goes into the GError, not to stderr; the HTTP
-   * callback and the config option are for this thread and this call only,
-   * other threads' GDAL work is untouched. */
-  CPLPushErrorHandlerEx (collect_error, &errors);
-  CPLHTTPPushFetchCallback (refuse_http, NULL);
-  saved_curl_extensions = g_strdup (CPLGetThreadLocalConfigOption ("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", NULL));
-  CPLSetThreadLocalConfigOption ("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", "none");
-  gdal_errors_reset (&errors);
-
-  self = load (path, &errors, cancellable, &local_error);
-
-  CPLSetThreadLocalConfigOption ("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", saved_curl_extensions);
-  CPLHTTPPopFetchCallback ();
-  CPLPopErrorHandler ();
-  g_free (errors.first_failure);
+  /* Everything GDAL says goes into the GError, not to stderr. */
+  absolute = g_canonicalize_filename (path, NULL);
+  dozor_gdal_guard_begin (&guard);
+  self = load (absolute, &guard, cancellable, &local_error);
+  dozor_gdal_guard_end (&guard);
 
   if (self == NULL)
     {
