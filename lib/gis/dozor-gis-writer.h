@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "dozor-gis-reader.h"
+
+G_BEGIN_DECLS
+
+gboolean dozor_gis_write_file (const char            *path,
+                               GPtrArray             *layers,
+                               DozorGisProgressFunc   progress,
+                               gpointer               progress_data,
+                               GCancellable          *cancellable,
+                               GError               **error);
+
+G_END_DECLS
