@@ -178,6 +178,14 @@ role_may (const Caller *caller,
   return g_strv_contains ((const char *const *) allowed, caller->role);
 }
 
+static gsize
+body_limit_for (SoupServerMessage *msg)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  return g_strcmp0 (path, "/api/v1/imports") == 0 ? DOZOR_SERVER_MAX_IMPORT_BODY : DOZOR_SERVER_MAX_BODY;
+}
+
 static JsonObject *
 body_object (SoupServerMessage  *msg,
              JsonNode          **root,
@@ -188,7 +196,7 @@ body_object (SoupServerMessage  *msg,
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  *root = dozor_json_parse (data, length, DOZOR_SERVER_MAX_BODY, error);
+  *root = dozor_json_parse (data, length, body_limit_for (msg), error);
   if (*root == NULL)
     return NULL;
 
@@ -496,6 +504,13 @@ delete_route (DozorServer *self, const Caller *caller, JsonObject *body, const c
   return dozor_store_delete_route (self->store, id, version, error);
 }
 
+static JsonNode *
+import_layers (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+               gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_import (self->store, body, error);
+}
+
 static const Command create_unit_command = { create_unit, 201, TRUE, FALSE, TRUE };
 static const Command update_unit_command = { update_unit, 200, FALSE, TRUE, TRUE };
 static const Command create_incident_command = { create_incident, 201, TRUE, FALSE, TRUE };
@@ -510,6 +525,7 @@ static const Command delete_zone_command = { delete_zone, 200, FALSE, FALSE, FAL
 static const Command create_route_command = { create_route, 201, TRUE, FALSE, TRUE };
 static const Command update_route_command = { update_route, 200, FALSE, TRUE, TRUE };
 static const Command delete_route_command = { delete_route, 200, FALSE, FALSE, FALSE };
+static const Command import_command = { import_layers, 201, TRUE, FALSE, TRUE };
 
 /* --- Routes -------------------------------------------------------------- */
 
@@ -589,6 +605,24 @@ snapshot (DozorServer       *self,
 #define TRACK_LIMIT 17280
 
 static void
+reply_query (SoupServerMessage *msg,
+             const char        *json,
+             const GError      *error)
+{
+  const char *code;
+  guint status;
+
+  if (json != NULL)
+    {
+      reply_text (msg, 200, json);
+      return;
+    }
+
+  status = status_for_error (error, &code);
+  reply_error (msg, status, code, error->message);
+}
+
+static void
 track (DozorServer       *self,
        SoupServerMessage *msg,
        const char        *unit_id,
@@ -600,16 +634,21 @@ track (DozorServer       *self,
                                                  query != NULL ? g_hash_table_lookup (query, "to") : NULL,
                                                  TRACK_LIMIT, &error);
 
-  if (json == NULL)
-    {
-      const char *code;
-      guint status = status_for_error (error, &code);
+  reply_query (msg, json, error);
+}
 
-      reply_error (msg, status, code, error->message);
-      return;
-    }
+static void
+incidents (DozorServer       *self,
+           SoupServerMessage *msg,
+           GHashTable        *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = dozor_store_list_incidents (self->store,
+                                                      query != NULL ? g_hash_table_lookup (query, "from") : NULL,
+                                                      query != NULL ? g_hash_table_lookup (query, "to") : NULL,
+                                                      DOZOR_STORE_MAX_LISTED_INCIDENTS, &error);
 
-  reply_text (msg, 200, json);
+  reply_query (msg, json, error);
 }
 
 static const char *readers = "wall operator supervisor admin";
@@ -683,6 +722,11 @@ handle_api (SoupServer        *server,
       ALLOW (readers);
       track (self, msg, parts[1], query);
     }
+  else if (ROUTE ("incidents", "GET", FALSE))
+    {
+      ALLOW (readers);
+      incidents (self, msg, query);
+    }
   else if (ROUTE ("units", "POST", FALSE))
     {
       ALLOW (editors);
@@ -737,6 +781,11 @@ handle_api (SoupServer        *server,
       else
         command = zones ? &delete_zone_command : &delete_route_command;
       run_command (self, msg, &caller, command, id);
+    }
+  else if (ROUTE ("imports", "POST", FALSE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller, &import_command, NULL);
     }
   else
     {
@@ -870,17 +919,28 @@ prune_cb (gpointer user_data)
 }
 
 /* Refuses an oversized body from its headers, before it is read. */
+static char *
+too_large_message (gsize limit)
+{
+  g_autofree char *size = g_format_size_full (limit, G_FORMAT_SIZE_IEC_UNITS);
+
+  return g_strdup_printf (_("The request body is larger than %s"), size);
+}
+
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
   goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+  gsize limit = body_limit_for (msg);
 
   /* The rest of the body is never read, so the connection cannot be reused. */
-  if (length > DOZOR_SERVER_MAX_BODY)
+  if (length > 0 && (guint64) length > limit)
     {
+      g_autofree char *message = too_large_message (limit);
+
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      reply_error (msg, 413, "too_large", _("The request body is larger than 1 MiB"));
+      reply_error (msg, 413, "too_large", message);
     }
 }
 
@@ -893,16 +953,19 @@ got_chunk_cb (SoupServerMessage *msg,
               gpointer           user_data)
 {
   gsize *received = user_data;
+  gsize limit = body_limit_for (msg);
   g_autofree char *json = NULL;
   g_autofree char *answer = NULL;
+  g_autofree char *message = NULL;
   g_autoptr(GIOStream) stream = NULL;
 
   *received += g_bytes_get_size (chunk);
-  if (*received <= DOZOR_SERVER_MAX_BODY)
+  if (*received <= limit)
     return;
 
   g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, user_data);
-  json = error_json ("too_large", _("The request body is larger than 1 MiB"), NULL);
+  message = too_large_message (limit);
+  json = error_json ("too_large", message, NULL);
   answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
                             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (json), json);
   stream = soup_server_message_steal_connection (msg);

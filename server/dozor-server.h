@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 /* Largest request body: a batch of a few thousand positions. */
 #define DOZOR_SERVER_MAX_BODY (1024 * 1024)
 
+/* Largest GIS import (POST /imports): a city's districts, sectors and
+ * routes at full detail fit in a few MiB. */
+#define DOZOR_SERVER_MAX_IMPORT_BODY (32 * 1024 * 1024)
+
 /* Heartbeats on the stream; a client that hears nothing for three of them
  * treats the link as dead. */
 #define DOZOR_SERVER_HEARTBEAT_SECONDS 5

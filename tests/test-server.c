@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 
@@ -1218,6 +1219,198 @@ test_scenario_answers_dispatch (Server        *server,
   g_assert_true (on_scene);
 }
 
+/* --- GIS import: many zones and routes, all or nothing ----------------- */
+
+static const char *
+square (double lon,
+        double lat,
+        double side)
+{
+  static char text[512];
+
+  g_snprintf (text, sizeof text,
+              "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}",
+              lon, lat, lon + side, lat, lon + side, lat + side, lon, lat + side, lon, lat);
+  return text;
+}
+
+static JsonObject *
+zone_named (JsonNode   *snapshot,
+            const char *list,
+            const char *name)
+{
+  JsonArray *items = json_object_get_array_member (json_node_get_object (snapshot), list);
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "name"), name))
+        return item;
+    }
+  return NULL;
+}
+
+static void
+test_imports (Server        *server,
+              gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *op = login (server, "op");
+  g_autofree char *unit = create_unit (server, sup, "Беркут-9");
+  g_autofree char *batch = NULL;
+  g_autofree char *broken = NULL;
+  g_autofree char *update = NULL;
+  g_autofree char *district_square = g_strdup (square (76.90, 43.24, 0.06));
+  g_autofree char *sector_square = g_strdup (square (76.91, 43.25, 0.01));
+  gint64 seq_before;
+
+  /* The sector comes first in the file and names its district. */
+  batch = g_strdup_printf ("{\"zones\":["
+                           "{\"kind\":\"sector\",\"name\":\"Алмалы-1\",\"parent_name\":\"Алмалинский\",\"geometry\":%s},"
+                           "{\"kind\":\"district\",\"name\":\"Алмалинский\",\"geometry\":%s}],"
+                           "\"routes\":[{\"name\":\"Маршрут 1\",\"zone_name\":\"Алмалы-1\",\"unit_call_sign\":\"Беркут-9\","
+                           "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[76.91,43.25],[76.92,43.26]]}}]}",
+                           sector_square, district_square);
+  {
+    g_auto(Answer) refused = request (server, "POST", "/api/v1/imports", op, "op-import", NULL, batch);
+    g_auto(Answer) created = request (server, "POST", "/api/v1/imports", sup, "import-1", NULL, batch);
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+    JsonObject *answer;
+    JsonObject *district, *sector, *route;
+
+    g_assert_cmpuint (refused.status, ==, 403);
+    g_assert_cmpuint (created.status, ==, 201);
+    answer = json_node_get_object (created.body);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "zones")), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                       json_object_get_array_member (answer, "routes"), 0), "action"), ==, "created");
+
+    district = zone_named (snapshot.body, "zones", "Алмалинский");
+    sector = zone_named (snapshot.body, "zones", "Алмалы-1");
+    route = zone_named (snapshot.body, "routes", "Маршрут 1");
+    g_assert_nonnull (district);
+    g_assert_nonnull (sector);
+    g_assert_nonnull (route);
+    g_assert_cmpstr (json_object_get_string_member (sector, "parent_id"), ==,
+                     json_object_get_string_member (district, "id"));
+    g_assert_cmpstr (json_object_get_string_member (route, "zone_id"), ==, json_object_get_string_member (sector, "id"));
+    g_assert_cmpstr (json_object_get_string_member (route, "unit_id"), ==, unit);
+  }
+
+  /* One bad item among good ones: nothing at all changes. */
+  seq_before = snapshot_seq (server, sup);
+  broken = g_strdup_printf ("{\"zones\":["
+                            "{\"kind\":\"district\",\"name\":\"Медеуский\",\"geometry\":%s},"
+                            "{\"kind\":\"sector\",\"name\":\"Медеу-1\",\"parent_name\":\"Медеуский\",\"geometry\":%s},"
+                            "{\"kind\":\"sector\",\"name\":\"Медеу-2\",\"parent_name\":\"Нет такого\",\"geometry\":%s}]}",
+                            district_square, sector_square, sector_square);
+  {
+    g_auto(Answer) answer = request (server, "POST", "/api/v1/imports", sup, "import-2", NULL, broken);
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+    const char *message = member (&answer, "message");
+
+    g_assert_cmpuint (answer.status, ==, 422);
+    g_assert_nonnull (strstr (message, "zones[2]"));
+    g_assert_nonnull (strstr (message, "Нет такого"));
+    g_assert_null (zone_named (snapshot.body, "zones", "Медеуский"));
+    g_assert_cmpint (snapshot_seq (server, sup), ==, seq_before);
+  }
+
+  /* The same district again: refused, unless asked to update it. */
+  update = g_strdup_printf ("{\"zones\":[{\"kind\":\"district\",\"name\":\"Алмалинский\",\"geometry\":%s}]%s}",
+                            square (76.90, 43.24, 0.07), "");
+  {
+    g_auto(Answer) twice = request (server, "POST", "/api/v1/imports", sup, "import-3", NULL, update);
+
+    g_assert_cmpuint (twice.status, ==, 409);
+  }
+  update[strlen (update) - 1] = '\0';
+  {
+    g_autofree char *body = g_strconcat (update, ",\"on_existing\":\"update\"}", NULL);
+    g_auto(Answer) updated = request (server, "POST", "/api/v1/imports", sup, "import-4", NULL, body);
+    JsonObject *item;
+
+    g_assert_cmpuint (updated.status, ==, 201);
+    item = json_array_get_object_element (json_object_get_array_member (json_node_get_object (updated.body), "zones"), 0);
+    g_assert_cmpstr (json_object_get_string_member (item, "action"), ==, "updated");
+    g_assert_cmpint (json_object_get_int_member (item, "version"), ==, 2);
+  }
+}
+
+/* A district at full detail is larger than the 1 MiB other commands take. */
+static void
+test_import_takes_large_bodies (Server        *server,
+                                gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autoptr(GString) ring = g_string_new (NULL);
+  g_autofree char *zone = NULL;
+  g_autofree char *batch = NULL;
+  const guint n = 45000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double angle = 2 * G_PI * i / n;
+
+      g_string_append_printf (ring, "[%.7f,%.7f],", 76.95 + 0.05 * cos (angle), 43.25 + 0.03 * sin (angle));
+    }
+  g_string_append_printf (ring, "[%.7f,%.7f]", 76.95 + 0.05, 43.25);
+
+  zone = g_strdup_printf ("{\"kind\":\"district\",\"name\":\"Большой\",\"geometry\":{\"type\":\"Polygon\","
+                          "\"coordinates\":[[%s]]}}", ring->str);
+  batch = g_strdup_printf ("{\"zones\":[%s]}", zone);
+  /* Other commands stop at 1 MiB (DOZOR_SERVER_MAX_BODY). */
+  g_assert_cmpuint (strlen (batch), >, 1024 * 1024);
+  {
+    g_auto(Answer) one = request (server, "POST", "/api/v1/zones", sup, "big-zone", NULL, zone);
+    g_auto(Answer) imported = request (server, "POST", "/api/v1/imports", sup, "big-import", NULL, batch);
+
+    g_assert_cmpuint (one.status, ==, 413);
+    g_assert_cmpuint (imported.status, ==, 201);
+  }
+}
+
+/* Closed incidents too, with every unit that was sent, for reports. */
+static void
+test_incident_history (Server        *server,
+                       gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *unit = create_unit (server, sup, "Беркут-4");
+  g_autofree char *incident = create_incident (server, sup);
+  g_autofree char *dispatch_body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", unit, incident);
+  g_autofree char *incident_path = g_strconcat ("/api/v1/incidents/", incident, NULL);
+  g_auto(Answer) sent = request (server, "POST", "/api/v1/dispatches", sup, "send-4", NULL, dispatch_body);
+  g_auto(Answer) closed = request (server, "PATCH", incident_path, sup, NULL, "2", "{\"status\":\"closed\"}");
+  g_auto(Answer) history = request (server, "GET", "/api/v1/incidents?from=2000-01-01T00:00:00Z", wall, NULL, NULL, NULL);
+  g_auto(Answer) future = request (server, "GET", "/api/v1/incidents?from=2999-01-01T00:00:00Z", wall, NULL, NULL, NULL);
+  g_auto(Answer) bad = request (server, "GET", "/api/v1/incidents?to=yesterday", wall, NULL, NULL, NULL);
+  JsonArray *incidents;
+  JsonObject *first;
+  JsonArray *dispatches;
+
+  g_assert_cmpuint (sent.status, ==, 201);
+  g_assert_cmpuint (closed.status, ==, 200);
+  g_assert_cmpuint (history.status, ==, 200);
+  incidents = json_object_get_array_member (json_node_get_object (history.body), "incidents");
+  g_assert_cmpuint (json_array_get_length (incidents), ==, 1);
+  first = json_array_get_object_element (incidents, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "closed");
+  g_assert_nonnull (json_object_get_string_member (first, "closed_at"));
+  dispatches = json_object_get_array_member (first, "dispatches");
+  g_assert_cmpuint (json_array_get_length (dispatches), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (dispatches, 0), "call_sign"), ==,
+                   "Беркут-4");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (dispatches, 0), "status"), ==,
+                   "completed");
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (future.body),
+                                                                          "incidents")), ==, 0);
+  g_assert_cmpuint (bad.status, ==, 422);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1238,6 +1431,9 @@ main (int   argc,
   ADD ("/server/chunked-body-capped", test_chunked_body_capped);
   ADD ("/server/zones-and-routes", test_zones_and_routes);
   ADD ("/server/track-history", test_track_history);
+  ADD ("/server/imports", test_imports);
+  ADD ("/server/import-takes-large-bodies", test_import_takes_large_bodies);
+  ADD ("/server/incident-history", test_incident_history);
   ADD ("/server/stream-resume", test_stream_resume);
   ADD ("/server/stream-needs-token", test_stream_needs_token);
   ADD ("/server/reset-when-too-old", test_reset_when_too_old);

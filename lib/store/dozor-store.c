@@ -970,6 +970,30 @@ dozor_store_prune_track (DozorStore  *self,
   return (guint) sqlite3_changes (self->db);
 }
 
+/* Both ends optional; stored times are UTC text, compared as text. */
+static gboolean
+parse_window (const char  *from,
+              const char  *to,
+              char       **from_utc,
+              char       **to_utc,
+              GError     **error)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *text = i == 0 ? from : to;
+      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+      g_autoptr(GDateTime) utc = NULL;
+
+      if (text == NULL)
+        continue;
+      if (time == NULL)
+        return invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
+      utc = g_date_time_to_utc (time);
+      *(i == 0 ? from_utc : to_utc) = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+    }
+  return TRUE;
+}
+
 /**
  * dozor_store_get_track:
  * @self: a #DozorStore
@@ -998,22 +1022,8 @@ dozor_store_get_track (DozorStore  *self,
   gboolean first = TRUE;
   int rc;
 
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *text = i == 0 ? from : to;
-      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-      g_autoptr(GDateTime) utc = NULL;
-
-      if (text == NULL)
-        continue;
-      if (time == NULL)
-        {
-          invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
-          return NULL;
-        }
-      utc = g_date_time_to_utc (time);
-      *(i == 0 ? &from_utc : &to_utc) = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
-    }
+  if (!parse_window (from, to, &from_utc, &to_utc, error))
+    return NULL;
 
   if (!check_version (self, "units", unit_id, -1, error))
     return NULL;
@@ -1053,6 +1063,59 @@ dozor_store_get_track (DozorStore  *self,
 
   g_string_append (out, "]}");
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * dozor_store_list_incidents:
+ * @self: a #DozorStore
+ * @from: (nullable): RFC 3339: incidents registered at or after it
+ * @to: (nullable): RFC 3339: incidents registered at or before it
+ * @limit: the most incidents to return, the newest ones
+ * @error: return location for a #GError
+ *
+ * Every incident of the window whatever its status, for reports and GIS
+ * export, each with `dispatches`: every unit sent to it, with its call sign.
+ *
+ * Returns: (transfer full): `{"incidents": [...]}` oldest first, or %NULL
+ *   with @error set
+ */
+char *
+dozor_store_list_incidents (DozorStore  *self,
+                            const char  *from,
+                            const char  *to,
+                            guint        limit,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *from_utc = NULL;
+  g_autofree char *to_utc = NULL;
+
+  if (!parse_window (from, to, &from_utc, &to_utc, error))
+    return NULL;
+
+  stmt = prepare (self,
+                  "SELECT json_object('incidents', json(COALESCE(json_group_array(json(incident)), '[]')))"
+                  " FROM (SELECT * FROM (SELECT json_insert(" INCIDENT_JSON ", '$.dispatches', json(("
+                  "   SELECT json_group_array(json_object('unit_id', d.unit_id, 'call_sign', u.call_sign,"
+                  "     'status', d.status, 'created_by', d.created_by, 'created_at', d.created_at,"
+                  "     'ended_by', d.ended_by, 'ended_at', d.ended_at))"
+                  "   FROM dispatches d JOIN units u ON u.id = d.unit_id WHERE d.incident_id = incidents.id"
+                  "   ORDER BY d.created_at))) AS incident, created_at FROM incidents"
+                  "  WHERE created_at >= COALESCE(?1, '') AND created_at <= COALESCE(?2, '9999')"
+                  "  ORDER BY created_at DESC LIMIT ?3) ORDER BY created_at)",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, from_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, to_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, limit);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 /* --- Commands ---------------------------------------------------------- */
@@ -2152,6 +2215,67 @@ dozor_store_find_zone (DozorStore *self,
     return NULL;
 
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/**
+ * dozor_store_find_zone_by_name:
+ * @self: a #DozorStore
+ * @name: a zone's name, district or sector
+ * @ambiguous: (out): set when more than one zone has that name
+ *
+ * Returns: (transfer full) (nullable): the id of the one zone of that name
+ */
+char *
+dozor_store_find_zone_by_name (DozorStore *self,
+                               const char *name,
+                               gboolean   *ambiguous)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM zones WHERE name = ?1 LIMIT 2", NULL);
+  g_autofree char *id = NULL;
+
+  *ambiguous = FALSE;
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *ambiguous = TRUE;
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}
+
+/**
+ * dozor_store_get_version:
+ * @self: a #DozorStore
+ * @table: "units", "incidents", "zones" or "routes"
+ * @id: the entity
+ *
+ * Returns: its version, or -1 when there is no such entity
+ */
+gint64
+dozor_store_get_version (DozorStore *self,
+                         const char *table,
+                         const char *id)
+{
+  static const char *const tables[] = { "units", "incidents", "zones", "routes", NULL };
+  g_autofree char *sql = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (g_strv_contains (tables, table), -1);
+
+  sql = g_strdup_printf ("SELECT version FROM %s WHERE id = ?1", table);
+  stmt = prepare (self, sql, NULL);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 /**

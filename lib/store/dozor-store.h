@@ -116,6 +116,14 @@ char       *dozor_store_get_track          (DozorStore   *self,
                                             guint         limit,
                                             GError      **error);
 
+/* The most incidents GET /incidents answers with at once. */
+#define DOZOR_STORE_MAX_LISTED_INCIDENTS 20000
+char       *dozor_store_list_incidents     (DozorStore   *self,
+                                            const char   *from,
+                                            const char   *to,
+                                            guint         limit,
+                                            GError      **error);
+
 GPtrArray  *dozor_store_list_active_dispatches (DozorStore *self,
                                                 GError    **error);
 char       *dozor_store_find_unit          (DozorStore   *self,
@@ -170,6 +178,12 @@ char       *dozor_store_find_zone          (DozorStore   *self,
                                             const char   *name);
 char       *dozor_store_find_route         (DozorStore   *self,
                                             const char   *name);
+char       *dozor_store_find_zone_by_name  (DozorStore   *self,
+                                            const char   *name,
+                                            gboolean     *ambiguous);
+gint64      dozor_store_get_version        (DozorStore   *self,
+                                            const char   *table,
+                                            const char   *id);
 JsonNode   *dozor_store_create_route       (DozorStore   *self,
                                             JsonObject   *input,
                                             GError      **error);
@@ -181,6 +195,12 @@ JsonNode   *dozor_store_update_route       (DozorStore   *self,
 JsonNode   *dozor_store_delete_route       (DozorStore   *self,
                                             const char   *id,
                                             gint64        expected_version,
+                                            GError      **error);
+
+/* dozor-store-import.c */
+#define DOZOR_STORE_MAX_IMPORT_ITEMS 10000
+JsonNode   *dozor_store_import             (DozorStore   *self,
+                                            JsonObject   *input,
                                             GError      **error);
 
 G_END_DECLS

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Many zones and routes in one command, for GIS import: all of them are
+ * applied in the caller's transaction or none are, so a file with one bad
+ * feature changes nothing. Items may name their district, zone and unit
+ * instead of giving ids, because a GIS file knows names, not Dozor's ids;
+ * districts are applied before sectors so that one file can hold both.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dozor-store.h"
+
+typedef enum
+{
+  ON_EXISTING_FAIL,
+  ON_EXISTING_UPDATE,
+} OnExisting;
+
+static gboolean G_GNUC_PRINTF (2, 3)
+invalid (GError    **error,
+         const char *format,
+         ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* A copy of @item without @name_member, with @id_member set from it. */
+static gboolean
+resolve_name (JsonObject  *item,
+              const char  *name_member,
+              const char  *id_member,
+              char      *(*find) (DozorStore *, const char *, GError **),
+              DozorStore  *store,
+              GError     **error)
+{
+  const char *name;
+  g_autofree char *id = NULL;
+
+  if (!json_object_has_member (item, name_member))
+    return TRUE;
+
+  if (json_object_has_member (item, id_member))
+    return invalid (error, _("give %s or %s, not both"), id_member, name_member);
+
+  name = json_object_get_string_member_with_default (item, name_member, NULL);
+  if (name == NULL || *name == '\0')
+    return invalid (error, _("%s must be a name"), name_member);
+
+  id = find (store, name, error);
+  if (id == NULL)
+    return FALSE;
+
+  json_object_remove_member (item, name_member);
+  json_object_set_string_member (item, id_member, id);
+  return TRUE;
+}
+
+static char *
+find_district (DozorStore  *store,
+               const char  *name,
+               GError     **error)
+{
+  char *id = dozor_store_find_zone (store, NULL, name);
+
+  if (id == NULL)
+    invalid (error, _("parent_name: there is no district “%s”"), name);
+  return id;
+}
+
+static char *
+find_any_zone (DozorStore  *store,
+               const char  *name,
+               GError     **error)
+{
+  gboolean ambiguous;
+  char *id = dozor_store_find_zone_by_name (store, name, &ambiguous);
+
+  if (ambiguous)
+    invalid (error, _("zone_name: more than one zone is called “%s”; give zone_id"), name);
+  else if (id == NULL)
+    invalid (error, _("zone_name: there is no zone “%s”"), name);
+  return id;
+}
+
+static char *
+find_unit (DozorStore  *store,
+           const char  *call_sign,
+           GError     **error)
+{
+  char *id = dozor_store_find_unit (store, call_sign);
+
+  if (id == NULL)
+    invalid (error, _("unit_call_sign: there is no unit “%s”"), call_sign);
+  return id;
+}
+
+static JsonObject *
+copy_object (JsonObject *source)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, source);
+  while (json_object_iter_next (&iter, &member, &value))
+    json_object_set_member (copy, member, json_node_copy (value));
+  return copy;
+}
+
+static void
+add_result (JsonArray  *results,
+            guint       index,
+            JsonNode   *entity,
+            const char *action)
+{
+  JsonObject *source = json_node_get_object (entity);
+  JsonObject *result = json_object_new ();
+
+  json_object_set_int_member (result, "index", index);
+  json_object_set_string_member (result, "id", json_object_get_string_member (source, "id"));
+  json_object_set_string_member (result, "name", json_object_get_string_member (source, "name"));
+  json_object_set_int_member (result, "version", json_object_get_int_member (source, "version"));
+  json_object_set_string_member (result, "action", action);
+  json_array_add_object_element (results, result);
+}
+
+/* Only geometry changes on an update: a file's name is how the zone or
+ * route was found, and the rest belongs to the duty roster. */
+static JsonObject *
+geometry_only (JsonObject *item)
+{
+  JsonObject *changes = json_object_new ();
+
+  if (json_object_has_member (item, "geometry"))
+    json_object_set_member (changes, "geometry", json_node_copy (json_object_get_member (item, "geometry")));
+  return changes;
+}
+
+static gboolean
+import_zone (DozorStore  *self,
+             JsonObject  *item,
+             guint        index,
+             OnExisting   on_existing,
+             JsonArray   *results,
+             GError     **error)
+{
+  g_autoptr(JsonObject) input = copy_object (item);
+  g_autoptr(JsonNode) zone = NULL;
+  g_autofree char *existing = NULL;
+  const char *name;
+
+  if (!resolve_name (input, "parent_name", "parent_id", find_district, self, error))
+    return FALSE;
+
+  name = json_object_get_string_member_with_default (input, "name", NULL);
+  if (name != NULL)
+    existing = dozor_store_find_zone (self, json_object_get_string_member_with_default (input, "parent_id", NULL),
+                                      name);
+
+  if (existing != NULL && on_existing == ON_EXISTING_UPDATE)
+    {
+      g_autoptr(JsonObject) changes = geometry_only (input);
+
+      zone = dozor_store_update_zone (self, existing, dozor_store_get_version (self, "zones", existing),
+                                      changes, error);
+      if (zone != NULL)
+        add_result (results, index, zone, "updated");
+    }
+  else
+    {
+      zone = dozor_store_create_zone (self, input, error);
+      if (zone != NULL)
+        add_result (results, index, zone, "created");
+    }
+
+  return zone != NULL;
+}
+
+static gboolean
+import_route (DozorStore  *self,
+              JsonObject  *item,
+              guint        index,
+              OnExisting   on_existing,
+              JsonArray   *results,
+              GError     **error)
+{
+  g_autoptr(JsonObject) input = copy_object (item);
+  g_autoptr(JsonNode) route = NULL;
+  g_autofree char *existing = NULL;
+  const char *name;
+
+  if (!resolve_name (input, "zone_name", "zone_id", find_any_zone, self, error) ||
+      !resolve_name (input, "unit_call_sign", "unit_id", find_unit, self, error))
+    return FALSE;
+
+  name = json_object_get_string_member_with_default (input, "name", NULL);
+  if (name != NULL && on_existing == ON_EXISTING_UPDATE)
+    existing = dozor_store_find_route (self, name);
+
+  if (existing != NULL)
+    {
+      g_autoptr(JsonObject) changes = geometry_only (input);
+
+      route = dozor_store_update_route (self, existing, dozor_store_get_version (self, "routes", existing),
+                                        changes, error);
+      if (route != NULL)
+        add_result (results, index, route, "updated");
+    }
+  else
+    {
+      route = dozor_store_create_route (self, input, error);
+      if (route != NULL)
+        add_result (results, index, route, "created");
+    }
+
+  return route != NULL;
+}
+
+typedef enum
+{
+  PASS_ALL,
+  PASS_DISTRICTS,
+  PASS_OTHER_ZONES,
+} Pass;
+
+typedef gboolean (*ImportFunc) (DozorStore *, JsonObject *, guint, OnExisting, JsonArray *, GError **);
+
+/* Districts before sectors: a sector names its district. */
+static gboolean
+import_list (DozorStore  *self,
+             JsonArray   *items,
+             const char  *list_name,
+             Pass         pass,
+             ImportFunc   func,
+             OnExisting   on_existing,
+             JsonArray   *results,
+             GError     **error)
+{
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *item;
+      const char *name;
+      gboolean is_district;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error, _("%s[%u] must be an object"), list_name, i);
+
+      item = json_node_get_object (node);
+      is_district = g_strcmp0 (json_object_get_string_member_with_default (item, "kind", NULL), "district") == 0;
+      if ((pass == PASS_DISTRICTS && !is_district) || (pass == PASS_OTHER_ZONES && is_district))
+        continue;
+
+      if (!func (self, item, i, on_existing, results, error))
+        {
+          name = json_object_get_string_member_with_default (item, "name", NULL);
+          if (name != NULL)
+            g_prefix_error (error, "%s[%u] “%s”: ", list_name, i, name);
+          else
+            g_prefix_error (error, "%s[%u]: ", list_name, i);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+get_list (JsonObject  *input,
+          const char  *member,
+          JsonArray  **list,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (input, member);
+
+  *list = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, _("%s must be a list"), member);
+  *list = json_node_get_array (node);
+  return TRUE;
+}
+
+/**
+ * dozor_store_import:
+ * @self: a #DozorStore, inside a transaction
+ * @input: `zones` and `routes`, lists of what `POST /zones` and `POST
+ *   /routes` take, where `parent_name`, `zone_name` and `unit_call_sign` may
+ *   stand for the ids; and `on_existing`: `fail` (the default) or `update`,
+ *   which replaces the geometry of a zone or route of the same name
+ * @error: return location for a #GError naming the item at fault
+ *
+ * Applies every item or, on the first error, stops: the caller rolls the
+ * transaction back and nothing is changed.
+ *
+ * Returns: (transfer full): `{"zones": [...], "routes": [...]}`, each item's
+ *   index in the input, id, name, version and `created` or `updated`
+ */
+JsonNode *
+dozor_store_import (DozorStore  *self,
+                    JsonObject  *input,
+                    GError     **error)
+{
+  g_autoptr(JsonArray) zone_results = json_array_new ();
+  g_autoptr(JsonArray) route_results = json_array_new ();
+  const char *on_existing_text = json_object_get_string_member_with_default (input, "on_existing", "fail");
+  JsonArray *zones, *routes;
+  OnExisting on_existing;
+  JsonObject *answer;
+  JsonNode *node;
+  guint n_items;
+
+  if (g_str_equal (on_existing_text, "fail"))
+    on_existing = ON_EXISTING_FAIL;
+  else if (g_str_equal (on_existing_text, "update"))
+    on_existing = ON_EXISTING_UPDATE;
+  else
+    return invalid (error, _("on_existing must be “fail” or “update”")), NULL;
+
+  if (!get_list (input, "zones", &zones, error) || !get_list (input, "routes", &routes, error))
+    return NULL;
+
+  n_items = (zones != NULL ? json_array_get_length (zones) : 0) + (routes != NULL ? json_array_get_length (routes) : 0);
+  if (n_items == 0)
+    return invalid (error, _("the import holds no zones and no routes")), NULL;
+  if (n_items > DOZOR_STORE_MAX_IMPORT_ITEMS)
+    return invalid (error, _("an import holds at most %u zones and routes"), DOZOR_STORE_MAX_IMPORT_ITEMS), NULL;
+
+  if (!import_list (self, zones, "zones", PASS_DISTRICTS, import_zone, on_existing, zone_results, error) ||
+      !import_list (self, zones, "zones", PASS_OTHER_ZONES, import_zone, on_existing, zone_results, error) ||
+      !import_list (self, routes, "routes", PASS_ALL, import_route, on_existing, route_results, error))
+    return NULL;
+
+  answer = json_object_new ();
+  json_object_set_array_member (answer, "zones", g_steal_pointer (&zone_results));
+  json_object_set_array_member (answer, "routes", g_steal_pointer (&route_results));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, answer);
+  return node;
+}
