@@ -19,6 +19,7 @@
 
 #include "dozor-scenario.h"
 #include "dozor-server.h"
+#include "dozor-sqlite.h"
 #include "dozor-store.h"
 
 #define EXIT_BAD_USAGE 2
@@ -162,6 +163,15 @@ main (int   argc,
 
   store = dozor_store_open (db_path, &error);
   if (store == NULL)
+    {
+      g_printerr ("dozord: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  /* Two servers on one database would hand out the same seq twice; a
+   * restore must not replace the file under a running server. Held until
+   * the process ends. */
+  if (dozor_sqlite_lock_owner (db_path, &error) < 0)
     {
       g_printerr ("dozord: %s\n", error->message);
       return EXIT_FAILURE;

@@ -52,8 +52,10 @@ holds_one_layer (DozorGisFormat format)
          format == DOZOR_GIS_FORMAT_CSV;
 }
 
-/* The declared type: one shape throughout, multi when any feature is;
- * otherwise the generic type, which GeoPackage and KML allow. */
+/* The declared type: one shape throughout, multi when any feature is (the
+ * single ones are written as one-part multis, so that QGIS and the
+ * GeoPackage rules see one type); mixed shapes get the generic type, which
+ * GeoPackage and KML allow. */
 static OGRwkbGeometryType
 layer_geometry_type (DozorGisLayer *layer,
                      gboolean      *one_shape)
@@ -62,7 +64,7 @@ layer_geometry_type (DozorGisLayer *layer,
   static const OGRwkbGeometryType multi[] = { wkbMultiPoint, wkbMultiLineString, wkbMultiPolygon };
   guint n = dozor_gis_layer_get_n_features (layer);
   DozorGisShape shape = dozor_gis_layer_get_shape (layer, 0);
-  gboolean any_multi = FALSE, any_single = FALSE;
+  gboolean any_multi = FALSE;
 
   *one_shape = TRUE;
   for (guint i = 0; i < n; i++)
@@ -76,12 +78,8 @@ layer_geometry_type (DozorGisLayer *layer,
         }
       if (type == multi[shape])
         any_multi = TRUE;
-      else
-        any_single = TRUE;
     }
 
-  if (any_multi && any_single)
-    return wkbUnknown;
   return any_multi ? multi[shape] : single[shape];
 }
 
@@ -170,9 +168,6 @@ write_layer (Writer         *writer,
       name = gpx_layer_name (layer);
       type = dozor_gis_layer_get_shape (layer, 0) == DOZOR_GIS_SHAPE_POINT ? wkbPoint : wkbMultiLineString;
     }
-  if (writer->format == DOZOR_GIS_FORMAT_SHAPEFILE && type == wkbUnknown)
-    type = dozor_gis_layer_get_shape (layer, 0) == DOZOR_GIS_SHAPE_POINT ? wkbMultiPoint
-         : dozor_gis_layer_get_shape (layer, 0) == DOZOR_GIS_SHAPE_LINE ? wkbLineString : wkbPolygon;
 
   if (writer->format == DOZOR_GIS_FORMAT_CSV)
     options = g_strdupv ((char *[]) { (char *) "GEOMETRY=AS_WKT", (char *) "CREATE_CSVT=YES", NULL });
@@ -221,11 +216,22 @@ write_layer (Writer         *writer,
   for (guint i = 0; i < dozor_gis_layer_get_n_features (layer); i++)
     {
       g_auto(OGRFeatureH) feature = OGR_F_Create (OGR_L_GetLayerDefn (target));
+      OGRGeometryH geometry;
 
       if (g_cancellable_set_error_if_cancelled (writer->cancellable, error))
         return FALSE;
 
-      OGR_F_SetGeometry (feature, dozor_gis_layer_peek_geometry (layer, i));
+      geometry = dozor_gis_layer_peek_geometry (layer, i);
+      if (type != wkbUnknown && wkbFlatten (OGR_G_GetGeometryType (geometry)) != type)
+        {
+          g_auto(OGRGeometryH) promoted = OGR_G_ForceTo (OGR_G_Clone (geometry), type, NULL);
+
+          OGR_F_SetGeometry (feature, promoted);
+        }
+      else
+        {
+          OGR_F_SetGeometry (feature, geometry);
+        }
       for (guint f = 0; f < n_fields; f++)
         {
           const char *value = dozor_gis_layer_get_value (layer, i, f);

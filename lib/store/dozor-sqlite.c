@@ -15,8 +15,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 /* The first 16 bytes of every SQLite database, terminating NUL included. */
@@ -548,4 +550,132 @@ dozor_sqlite_use_wal (sqlite3     *db,
              (const char *) sqlite3_column_text (stmt, 0));
 
   return TRUE;
+}
+
+/**
+ * dozor_sqlite_copy:
+ * @source: a database, possibly in use by another process
+ * @target: the database to overwrite; made if missing
+ * @error: return location for a #GError
+ *
+ * Copies @source page by page with SQLite's online backup API: a consistent
+ * snapshot even while a server writes to @source (WAL readers do not block
+ * writers), and @target replaced in one transaction, so a connection to it
+ * sees either the old database or the new one, and its WAL stays coherent.
+ * The copy is then checked with PRAGMA integrity_check.
+ *
+ * Returns: whether @target now holds a sound copy of @source
+ */
+gboolean
+dozor_sqlite_copy (const char  *source,
+                   const char  *target,
+                   GError     **error)
+{
+  sqlite3 *from = NULL;
+  sqlite3 *to = NULL;
+  sqlite3_backup *backup;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!dozor_sqlite_open (source, DOZOR_SQLITE_OPEN_READ_ONLY, 5000, &from, error) ||
+      !dozor_sqlite_open (target, DOZOR_SQLITE_OPEN_READ_WRITE, 5000, &to, error))
+    goto out;
+
+  backup = sqlite3_backup_init (to, "main", from, "main");
+  if (backup == NULL)
+    {
+      dozor_sqlite_set_error (error, to, sqlite3_errcode (to));
+      goto out;
+    }
+
+  /* One step takes one read transaction on @source: a snapshot that a
+   * writer cannot make restart. A busy @target is waited for. */
+  while ((rc = sqlite3_backup_step (backup, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    sqlite3_sleep (50);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    {
+      dozor_sqlite_set_error (error, NULL, rc);
+      goto out;
+    }
+
+  ok = dozor_sqlite_check_integrity (to, error);
+
+out:
+  sqlite3_close (from);
+  sqlite3_close (to);
+  return ok;
+}
+
+/**
+ * dozor_sqlite_check_integrity:
+ * @db: a connection
+ * @error: return location for a #GError
+ *
+ * Returns: whether PRAGMA integrity_check finds the file sound
+ */
+gboolean
+dozor_sqlite_check_integrity (sqlite3  *db,
+                              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check(1)", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK || (rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    {
+      dozor_sqlite_set_error (error, db, rc);
+      return FALSE;
+    }
+
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      g_set_error (error, DOZOR_SQLITE_ERROR, SQLITE_CORRUPT, _("the database is damaged: %s"),
+                   (const char *) sqlite3_column_text (stmt, 0));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * dozor_sqlite_lock_owner:
+ * @path: a database file
+ * @error: return location for a #GError
+ *
+ * Takes the lock that says one process owns @path (dozord while it
+ * serves; a restore while it replaces the file), on `PATH.lock` beside it.
+ * The lock goes with the process, also when it is killed.
+ *
+ * Returns: a file descriptor to keep open while owning @path, or -1 with
+ *   %G_IO_ERROR_BUSY when another process owns it
+ */
+int
+dozor_sqlite_lock_owner (const char  *path,
+                         GError     **error)
+{
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", lock_path,
+                   g_strerror (saved_errno));
+      return -1;
+    }
+
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      if (saved_errno == EWOULDBLOCK)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("another process (dozord?) is using %s"), path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", lock_path,
+                     g_strerror (saved_errno));
+      return -1;
+    }
+
+  return fd;
 }

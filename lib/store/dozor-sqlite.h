@@ -114,4 +114,12 @@ gboolean     dozor_sqlite_use_wal              (sqlite3                  *db,
                                                 const char               *display_name,
                                                 GError                  **error);
 
+gboolean     dozor_sqlite_copy                 (const char               *source,
+                                                const char               *target,
+                                                GError                  **error);
+gboolean     dozor_sqlite_check_integrity      (sqlite3                  *db,
+                                                GError                  **error);
+int          dozor_sqlite_lock_owner           (const char               *path,
+                                                GError                  **error);
+
 G_END_DECLS

@@ -728,6 +728,114 @@ dozor_store_authenticate (DozorStore  *self,
   return TRUE;
 }
 
+/**
+ * dozor_store_list_users:
+ * @self: a #DozorStore
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): `[{"name", "role", "created_at", "sessions"}]`
+ *   as JSON text, sessions counting the tokens not yet expired
+ */
+char *
+dozor_store_list_users (DozorStore  *self,
+                        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self,
+             "SELECT json_group_array(json_object('name', name, 'role', role, 'created_at', created_at,"
+             " 'sessions', (SELECT count(*) FROM sessions WHERE username = users.name"
+             "   AND expires_at >= strftime('%s', 'now'))))"
+             " FROM (SELECT * FROM users ORDER BY name) AS users",
+             error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static gboolean
+user_exists (DozorStore  *self,
+             const char  *name,
+             GError     **error)
+{
+  g_autofree char *found = entity_json (self, "SELECT name FROM users WHERE name = ?1", name);
+
+  if (found == NULL)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("There is no user “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * dozor_store_revoke_sessions:
+ * @self: a #DozorStore
+ * @name: a user
+ * @error: return location for a #GError
+ *
+ * Ends every session of @name at once: a board logged in as that user gets
+ * 401 on its next request and must log in again.
+ *
+ * Returns: how many tokens were revoked, or -1 with @error set
+ */
+int
+dozor_store_revoke_sessions (DozorStore  *self,
+                             const char  *name,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!user_exists (self, name, error))
+    return -1;
+
+  stmt = prepare (self, "DELETE FROM sessions WHERE username = ?1", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return -1;
+    }
+  return sqlite3_changes (self->db);
+}
+
+/**
+ * dozor_store_remove_user:
+ * @self: a #DozorStore
+ * @name: a user
+ * @error: return location for a #GError
+ *
+ * Removes @name and its sessions. What the user did stays in the record
+ * (dispatches name who made them).
+ *
+ * Returns: whether the user was removed
+ */
+gboolean
+dozor_store_remove_user (DozorStore  *self,
+                         const char  *name,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (dozor_store_revoke_sessions (self, name, error) < 0)
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM users WHERE name = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_db_error (self, error);
+  return TRUE;
+}
+
 /* --- Idempotent answers -------------------------------------------------- */
 
 gboolean

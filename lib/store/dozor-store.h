@@ -80,6 +80,14 @@ char       *dozor_store_login              (DozorStore   *self,
                                             char        **role,
                                             gint64       *expires_at,
                                             GError      **error);
+char       *dozor_store_list_users         (DozorStore   *self,
+                                            GError      **error);
+int         dozor_store_revoke_sessions    (DozorStore   *self,
+                                            const char   *name,
+                                            GError      **error);
+gboolean    dozor_store_remove_user        (DozorStore   *self,
+                                            const char   *name,
+                                            GError      **error);
 gboolean    dozor_store_authenticate       (DozorStore   *self,
                                             const char   *token,
                                             char        **name,

@@ -1,0 +1,914 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * dozorctl import and export: GIS files in and out of the backend.
+ *
+ * Import reads the whole file first (every check of dozor-gis-reader.c),
+ * shows what it found, maps the file's attributes to what Dozor needs (a
+ * name; a sector's district; a route's zone and unit), and sends it all in
+ * one POST /imports, which the backend applies whole or not at all.
+ * Export asks the backend, never the database file, so it works from any
+ * admin's desk and sees what the boards see.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dozor-geo.h"
+#include "dozor-gis-reader.h"
+#include "dozor-gis-writer.h"
+#include "dozorctl.h"
+
+/* What the backend keeps per zone or route (docs/api.md). */
+#define BACKEND_MAX_POSITIONS 50000
+#define BACKEND_MAX_NAME 128
+#define PREVIEW_ROWS 20
+
+static const char *const name_candidates[] = { "name", "title", "label", "osm_name", NULL };
+
+static void
+print_progress (double   fraction,
+                gpointer user_data)
+{
+  if (fraction >= 0)
+    g_printerr ("\r%s %3.0f%%", (const char *) user_data, fraction * 100);
+}
+
+static const char *
+shape_name (DozorGisShape shape)
+{
+  switch (shape)
+    {
+    case DOZOR_GIS_SHAPE_POINT: return _("point");
+    case DOZOR_GIS_SHAPE_LINE: return _("line");
+    case DOZOR_GIS_SHAPE_POLYGON: return _("area");
+    default: return "?";
+    }
+}
+
+static const char *
+field_type_name (DozorGisFieldType type)
+{
+  switch (type)
+    {
+    case DOZOR_GIS_FIELD_INTEGER: return _("integer");
+    case DOZOR_GIS_FIELD_REAL: return _("number");
+    case DOZOR_GIS_FIELD_DATETIME: return _("time");
+    case DOZOR_GIS_FIELD_STRING:
+    default: return _("text");
+    }
+}
+
+static char *
+field_list (DozorGisLayer *layer)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint f = 0; f < dozor_gis_layer_get_n_fields (layer); f++)
+    g_string_append_printf (list, "%s%s (%s)", f > 0 ? ", " : "", dozor_gis_layer_get_field_name (layer, f),
+                            field_type_name (dozor_gis_layer_get_field_type (layer, f)));
+  if (list->len == 0)
+    g_string_append (list, _("none"));
+  return g_string_free (list, FALSE);
+}
+
+/* The field a user named, or for the name the usual suspects. */
+static int
+pick_field (DozorGisLayer       *layer,
+            const char          *display_name,
+            const char          *given,
+            const char          *option,
+            const char *const   *candidates,
+            GError             **error)
+{
+  g_autofree char *fields = NULL;
+  int field;
+
+  if (given != NULL)
+    {
+      field = dozor_gis_layer_find_field (layer, given);
+      if (field >= 0)
+        return field;
+    }
+  else
+    {
+      for (guint i = 0; candidates != NULL && candidates[i] != NULL; i++)
+        if ((field = dozor_gis_layer_find_field (layer, candidates[i])) >= 0)
+          return field;
+    }
+
+  fields = field_list (layer);
+  if (given != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 _("“%s” has no field “%s”; its fields: %s"), display_name, given, fields);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 _("which field of “%s” holds the name? Give %s; its fields: %s"), display_name, option, fields);
+  return -1;
+}
+
+static DozorGisLayer *
+pick_layer (GPtrArray   *layers,
+            const char  *display_name,
+            const char  *given,
+            GError     **error)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      DozorGisLayer *layer = g_ptr_array_index (layers, i);
+
+      if (given != NULL && g_str_equal (dozor_gis_layer_get_name (layer), given))
+        return layer;
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", dozor_gis_layer_get_name (layer));
+    }
+
+  if (given == NULL && layers->len == 1)
+    return g_ptr_array_index (layers, 0);
+
+  if (given != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” has no layer “%s”; its layers: %s"),
+                 display_name, given, names->str);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” has several layers; give --layer, one of: %s"),
+                 display_name, names->str);
+  return NULL;
+}
+
+typedef struct
+{
+  const char *kind;           /* district, sector or route */
+  int name_field;
+  int district_field;         /* sectors */
+  const char *district;       /* sectors, all in one district */
+  int zone_field;             /* routes */
+  int unit_field;             /* routes */
+  int only_field;             /* --only FIELD=VALUE */
+  const char *only_value;
+} Mapping;
+
+static const char *
+value_or_null (DozorGisLayer *layer,
+               guint          feature,
+               int            field)
+{
+  const char *value;
+
+  if (field < 0)
+    return NULL;
+  value = dozor_gis_layer_get_value (layer, feature, field);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* A patrol route is one line to drive; a multi-line of one part is one. */
+static JsonNode *
+geometry_for (DozorGisLayer  *layer,
+              guint           feature,
+              const Mapping  *mapping,
+              GError        **error)
+{
+  g_autofree char *json = dozor_gis_layer_get_geometry_json (layer, feature);
+  g_autoptr(JsonNode) node = json_from_string (json, error);
+  JsonObject *geometry;
+  JsonArray *parts;
+
+  if (node == NULL)
+    return NULL;
+  if (!g_str_equal (mapping->kind, "route"))
+    return g_steal_pointer (&node);
+
+  geometry = json_node_get_object (node);
+  if (g_str_equal (json_object_get_string_member (geometry, "type"), "LineString"))
+    return g_steal_pointer (&node);
+
+  parts = json_object_get_array_member (geometry, "coordinates");
+  if (json_array_get_length (parts) != 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("a patrol route is one line, and this one has %u parts"), json_array_get_length (parts));
+      return NULL;
+    }
+
+  json_object_set_string_member (geometry, "type", "LineString");
+  json_object_set_array_member (geometry, "coordinates", json_array_ref (json_array_get_array_element (parts, 0)));
+  return g_steal_pointer (&node);
+}
+
+static gboolean
+is_selected (DozorGisLayer *layer,
+             guint          feature,
+             const Mapping *mapping)
+{
+  return mapping->only_field < 0 ||
+         g_strcmp0 (dozor_gis_layer_get_value (layer, feature, mapping->only_field), mapping->only_value) == 0;
+}
+
+static gboolean
+check_feature (DozorGisLayer  *layer,
+               guint           feature,
+               const Mapping  *mapping,
+               GError        **error)
+{
+  DozorGisShape wanted = g_str_equal (mapping->kind, "route") ? DOZOR_GIS_SHAPE_LINE : DOZOR_GIS_SHAPE_POLYGON;
+  const char *name = value_or_null (layer, feature, mapping->name_field);
+
+  if (dozor_gis_layer_get_shape (layer, feature) != wanted)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("it is a %s, and a %s must be a %s"),
+                   shape_name (dozor_gis_layer_get_shape (layer, feature)), mapping->kind, shape_name (wanted));
+      return FALSE;
+    }
+  if (name == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its name (field “%s”) is empty"),
+                   dozor_gis_layer_get_field_name (layer, mapping->name_field));
+      return FALSE;
+    }
+  if (g_utf8_strlen (name, -1) > BACKEND_MAX_NAME)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its name is longer than %d characters"),
+                   BACKEND_MAX_NAME);
+      return FALSE;
+    }
+  if (g_str_equal (mapping->kind, "sector") && mapping->district == NULL &&
+      value_or_null (layer, feature, mapping->district_field) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its district (field “%s”) is empty"),
+                   dozor_gis_layer_get_field_name (layer, mapping->district_field));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+import_body (DozorGisLayer  *layer,
+             const char     *display_name,
+             const Mapping  *mapping,
+             gboolean        update,
+             GError        **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean route = g_str_equal (mapping->kind, "route");
+  guint n_selected = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "on_existing");
+  json_builder_add_string_value (builder, update ? "update" : "fail");
+  json_builder_set_member_name (builder, route ? "routes" : "zones");
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < dozor_gis_layer_get_n_features (layer); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *geometry;
+      const char *value;
+
+      if (!is_selected (layer, i, mapping))
+        continue;
+      n_selected++;
+      if (!check_feature (layer, i, mapping, &local_error) ||
+          (geometry = geometry_for (layer, i, mapping, &local_error)) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s”: layer “%s”, feature %u: %s"),
+                       display_name, dozor_gis_layer_get_name (layer), i + 1, local_error->message);
+          return NULL;
+        }
+
+      json_builder_begin_object (builder);
+      if (!route)
+        {
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, mapping->kind);
+        }
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, value_or_null (layer, i, mapping->name_field));
+      if (g_str_equal (mapping->kind, "sector"))
+        {
+          json_builder_set_member_name (builder, "parent_name");
+          json_builder_add_string_value (builder, mapping->district != NULL ? mapping->district
+                                                  : value_or_null (layer, i, mapping->district_field));
+        }
+      if (route && (value = value_or_null (layer, i, mapping->zone_field)) != NULL)
+        {
+          json_builder_set_member_name (builder, "zone_name");
+          json_builder_add_string_value (builder, value);
+        }
+      if (route && (value = value_or_null (layer, i, mapping->unit_field)) != NULL)
+        {
+          json_builder_set_member_name (builder, "unit_call_sign");
+          json_builder_add_string_value (builder, value);
+        }
+      json_builder_set_member_name (builder, "geometry");
+      json_builder_add_value (builder, geometry);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  if (n_selected == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s”: no feature has %s = “%s”"), display_name,
+                   dozor_gis_layer_get_field_name (layer, mapping->only_field), mapping->only_value);
+      return NULL;
+    }
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* What the admin checks before anything is sent. */
+static void
+print_preview (DozorGisLayer  *layer,
+               const char     *display_name,
+               const Mapping  *mapping)
+{
+  guint n = dozor_gis_layer_get_n_features (layer);
+  g_autofree char *fields = field_list (layer);
+  double west, south, east, north;
+  guint64 positions = 0;
+  g_autofree char *count = NULL;
+  guint shown = 0;
+
+  for (guint i = 0; i < n; i++)
+    positions += dozor_gis_layer_get_n_vertices (layer, i);
+  dozor_gis_layer_get_extent (layer, &west, &south, &east, &north);
+
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, positions);
+  g_print (_("“%s”, layer “%s”: %u features, %s positions, longitude %.5f…%.5f, latitude %.5f…%.5f\n"),
+           display_name, dozor_gis_layer_get_name (layer), n, count, west, east, south, north);
+  g_print (_("Fields: %s\n"), fields);
+  g_print (_("Name from “%s”"), dozor_gis_layer_get_field_name (layer, mapping->name_field));
+  if (mapping->district != NULL)
+    g_print (_(", all in the district “%s”"), mapping->district);
+  else if (mapping->district_field >= 0)
+    g_print (_(", district from “%s”"), dozor_gis_layer_get_field_name (layer, mapping->district_field));
+  if (mapping->zone_field >= 0)
+    g_print (_(", zone from “%s”"), dozor_gis_layer_get_field_name (layer, mapping->zone_field));
+  if (mapping->unit_field >= 0)
+    g_print (_(", unit from “%s”"), dozor_gis_layer_get_field_name (layer, mapping->unit_field));
+  g_print ("\n");
+
+  if (mapping->only_field >= 0)
+    g_print (_("Only the features whose “%s” is “%s”\n"), dozor_gis_layer_get_field_name (layer, mapping->only_field),
+             mapping->only_value);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = value_or_null (layer, i, mapping->name_field);
+      const char *parent = mapping->district != NULL ? mapping->district
+                         : value_or_null (layer, i, mapping->district_field >= 0 ? mapping->district_field
+                                                                                  : mapping->zone_field);
+
+      if (!is_selected (layer, i, mapping) || ++shown > PREVIEW_ROWS)
+        continue;
+      g_print ("  %4u  %-32s %-6s %7u  %s\n", i + 1, name != NULL ? name : "—",
+               shape_name (dozor_gis_layer_get_shape (layer, i)), dozor_gis_layer_get_n_vertices (layer, i),
+               parent != NULL ? parent : "");
+    }
+  if (shown > PREVIEW_ROWS)
+    g_print (_("  … and %u more\n"), shown - PREVIEW_ROWS);
+}
+
+static void
+print_import_answer (JsonNode   *answer,
+                     const char *kind)
+{
+  JsonObject *object = json_node_get_object (answer);
+  JsonArray *items = json_object_get_array_member (object, g_str_equal (kind, "route") ? "routes" : "zones");
+  guint created = 0, updated = 0;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      const char *action = json_object_get_string_member (json_array_get_object_element (items, i), "action");
+
+      if (g_strcmp0 (action, "updated") == 0)
+        updated++;
+      else
+        created++;
+    }
+
+  g_print (_("Imported %u (%s): %u created, %u updated\n"), created + updated, kind, created, updated);
+}
+
+int
+dozorctl_import (int    argc,
+                 char **argv)
+{
+  g_autofree char *backend_url = NULL, *credentials = NULL, *kind = NULL, *layer_name = NULL;
+  g_autofree char *name_field = NULL, *district = NULL, *district_field = NULL, *zone_field = NULL;
+  g_autofree char *unit_field = NULL, *source_crs = NULL, *only = NULL;
+  gboolean update = FALSE, dry_run = FALSE;
+  GOptionEntry entries[] = {
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_url, N_("The backend, such as http://127.0.0.1:8470"), N_("URL") },
+    { "credentials", 0, 0, G_OPTION_ARG_FILENAME, &credentials, N_("Private file: a supervisor's or admin's name, then password"), N_("FILE") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("What the features are: district, sector or route"), N_("KIND") },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name, N_("The layer to import, when the file has several"), N_("NAME") },
+    { "name-field", 0, 0, G_OPTION_ARG_STRING, &name_field, N_("The field that holds the name (default: name, title, label or osm_name)"), N_("FIELD") },
+    { "district", 0, 0, G_OPTION_ARG_STRING, &district, N_("Sectors: the district all of them belong to"), N_("NAME") },
+    { "district-field", 0, 0, G_OPTION_ARG_STRING, &district_field, N_("Sectors: the field that holds each one's district"), N_("FIELD") },
+    { "zone-field", 0, 0, G_OPTION_ARG_STRING, &zone_field, N_("Routes: the field that holds each one's zone"), N_("FIELD") },
+    { "unit-field", 0, 0, G_OPTION_ARG_STRING, &unit_field, N_("Routes: the field that holds the call sign of its unit"), N_("FIELD") },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Import only the features whose FIELD has this VALUE"), N_("FIELD=VALUE") },
+    { "source-crs", 0, 0, G_OPTION_ARG_STRING, &source_crs, N_("Coordinate system of a file that names none"), N_("EPSG:CODE") },
+    { "update", 0, 0, G_OPTION_ARG_NONE, &update, N_("Replace the geometry of zones and routes that already have a name from the file"), NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Read, check and show the file; send nothing"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — import districts, sectors or patrol routes"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(DozorctlBackend) backend = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *body = NULL;
+  DozorGisReadOptions options;
+  DozorGisLayer *layer;
+  Mapping mapping = { NULL, -1, -1, NULL, -1, -1, -1, NULL };
+  gboolean show_progress = isatty (STDERR_FILENO);
+  const char *only_field = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Reads the whole file and checks every feature first; then the backend applies all of it in one "
+      "transaction, or nothing. Formats: GeoJSON, Shapefile, GeoPackage, KML, KMZ, GPX, CSV."));
+  if (!dozorctl_parse_options (context, "import", &argc, &argv))
+    return DOZORCTL_EXIT_BAD_USAGE;
+
+  if (argc != 2 || kind == NULL || (!dry_run && (backend_url == NULL || credentials == NULL)))
+    {
+      g_printerr (_("Usage: dozorctl import FILE --kind KIND --backend URL --credentials FILE [OPTION…]\n"
+                    "       dozorctl import FILE --kind KIND --dry-run\n"));
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+  if (!g_str_equal (kind, "district") && !g_str_equal (kind, "sector") && !g_str_equal (kind, "route"))
+    {
+      g_printerr (_("dozorctl import: --kind is district, sector or route, not “%s”\n"), kind);
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+  if (g_str_equal (kind, "sector") && (district == NULL) == (district_field == NULL))
+    {
+      g_printerr (_("dozorctl import: sectors need their district: give --district NAME or --district-field FIELD\n"));
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+
+  if (only != NULL)
+    {
+      char *equals = strchr (only, '=');
+
+      if (equals == NULL || equals == only)
+        {
+          g_printerr (_("dozorctl import: --only takes FIELD=VALUE, not “%s”\n"), only);
+          return DOZORCTL_EXIT_BAD_USAGE;
+        }
+      *equals = '\0';
+      only_field = only;
+      mapping.only_value = equals + 1;
+    }
+
+  display_name = g_path_get_basename (argv[1]);
+  dozor_gis_read_options_init (&options);
+  options.max_feature_vertices = BACKEND_MAX_POSITIONS;
+  options.source_crs = source_crs;
+  layers = dozor_gis_read_file (argv[1], &options, show_progress ? print_progress : NULL, (gpointer) _("Reading"),
+                                NULL, &error);
+  if (show_progress)
+    g_printerr ("\n");
+  if (layers == NULL || (layer = pick_layer (layers, display_name, layer_name, &error)) == NULL)
+    {
+      g_printerr ("dozorctl import: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  mapping.kind = kind;
+  mapping.district = district;
+  if ((mapping.name_field = pick_field (layer, display_name, name_field, "--name-field", name_candidates, &error)) < 0 ||
+      (district_field != NULL &&
+       (mapping.district_field = pick_field (layer, display_name, district_field, NULL, NULL, &error)) < 0) ||
+      (zone_field != NULL && (mapping.zone_field = pick_field (layer, display_name, zone_field, NULL, NULL, &error)) < 0) ||
+      (unit_field != NULL && (mapping.unit_field = pick_field (layer, display_name, unit_field, NULL, NULL, &error)) < 0) ||
+      (only_field != NULL && (mapping.only_field = pick_field (layer, display_name, only_field, NULL, NULL, &error)) < 0))
+    {
+      g_printerr ("dozorctl import: %s\n", error->message);
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+
+  print_preview (layer, display_name, &mapping);
+  body = import_body (layer, display_name, &mapping, update, &error);
+  if (body == NULL)
+    {
+      g_printerr ("dozorctl import: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (dry_run)
+    {
+      g_print (_("Checked; nothing was sent (--dry-run).\n"));
+      return EXIT_SUCCESS;
+    }
+
+  backend = dozorctl_backend_connect (backend_url, credentials, &error);
+  if (backend != NULL)
+    answer = dozorctl_backend_post (backend, "/api/v1/imports", body, &error);
+  if (answer == NULL)
+    {
+      g_printerr (_("dozorctl import: nothing was imported: %s\n"), error->message);
+      return EXIT_FAILURE;
+    }
+
+  print_import_answer (answer, kind);
+  return EXIT_SUCCESS;
+}
+
+/* --- Export ---------------------------------------------------------------- */
+
+static const char *
+string_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+static void
+add_geometry_feature (DozorGisLayer *layer,
+                      JsonNode      *geometry,
+                      guint         *index)
+{
+  g_autofree char *json = json_to_string (geometry, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  *index = dozor_gis_layer_add_feature_json (layer, json, &error);
+  if (*index == G_MAXUINT)
+    g_warning ("A geometry from the backend was left out: %s", error->message);
+}
+
+static GHashTable *
+names_by_id (JsonObject *snapshot,
+             const char *list,
+             const char *member)
+{
+  GHashTable *names = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *items = json_object_get_array_member (snapshot, list);
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      g_hash_table_insert (names, (gpointer) string_member (item, "id"), (gpointer) string_member (item, member));
+    }
+  return names;
+}
+
+static DozorGisLayer *
+export_zones (JsonObject *snapshot)
+{
+  DozorGisLayer *layer = dozor_gis_layer_new ("zones");
+  g_autoptr(GHashTable) zone_names = names_by_id (snapshot, "zones", "name");
+  guint name = dozor_gis_layer_add_field (layer, "name", DOZOR_GIS_FIELD_STRING);
+  guint kind = dozor_gis_layer_add_field (layer, "kind", DOZOR_GIS_FIELD_STRING);
+  guint district = dozor_gis_layer_add_field (layer, "district", DOZOR_GIS_FIELD_STRING);
+  guint version = dozor_gis_layer_add_field (layer, "version", DOZOR_GIS_FIELD_INTEGER);
+  JsonArray *zones = json_object_get_array_member (snapshot, "zones");
+
+  for (guint i = 0; zones != NULL && i < json_array_get_length (zones); i++)
+    {
+      JsonObject *zone = json_array_get_object_element (zones, i);
+      const char *parent = string_member (zone, "parent_id");
+      g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (zone, "version"));
+      guint f;
+
+      add_geometry_feature (layer, json_object_get_member (zone, "geometry"), &f);
+      if (f == G_MAXUINT)
+        continue;
+      dozor_gis_layer_set_value (layer, f, name, string_member (zone, "name"));
+      dozor_gis_layer_set_value (layer, f, kind, string_member (zone, "kind"));
+      dozor_gis_layer_set_value (layer, f, district, parent != NULL ? g_hash_table_lookup (zone_names, parent) : NULL);
+      dozor_gis_layer_set_value (layer, f, version, version_text);
+    }
+  return layer;
+}
+
+static DozorGisLayer *
+export_routes (JsonObject *snapshot)
+{
+  DozorGisLayer *layer = dozor_gis_layer_new ("routes");
+  g_autoptr(GHashTable) zone_names = names_by_id (snapshot, "zones", "name");
+  g_autoptr(GHashTable) call_signs = names_by_id (snapshot, "units", "call_sign");
+  guint name = dozor_gis_layer_add_field (layer, "name", DOZOR_GIS_FIELD_STRING);
+  guint zone = dozor_gis_layer_add_field (layer, "zone", DOZOR_GIS_FIELD_STRING);
+  guint unit = dozor_gis_layer_add_field (layer, "unit", DOZOR_GIS_FIELD_STRING);
+  guint start = dozor_gis_layer_add_field (layer, "shift_start", DOZOR_GIS_FIELD_DATETIME);
+  guint end = dozor_gis_layer_add_field (layer, "shift_end", DOZOR_GIS_FIELD_DATETIME);
+  JsonArray *routes = json_object_get_array_member (snapshot, "routes");
+
+  for (guint i = 0; routes != NULL && i < json_array_get_length (routes); i++)
+    {
+      JsonObject *route = json_array_get_object_element (routes, i);
+      const char *zone_id = string_member (route, "zone_id");
+      const char *unit_id = string_member (route, "unit_id");
+      guint f;
+
+      add_geometry_feature (layer, json_object_get_member (route, "geometry"), &f);
+      if (f == G_MAXUINT)
+        continue;
+      dozor_gis_layer_set_value (layer, f, name, string_member (route, "name"));
+      dozor_gis_layer_set_value (layer, f, zone, zone_id != NULL ? g_hash_table_lookup (zone_names, zone_id) : NULL);
+      dozor_gis_layer_set_value (layer, f, unit, unit_id != NULL ? g_hash_table_lookup (call_signs, unit_id) : NULL);
+      dozor_gis_layer_set_value (layer, f, start, string_member (route, "shift_start"));
+      dozor_gis_layer_set_value (layer, f, end, string_member (route, "shift_end"));
+    }
+  return layer;
+}
+
+static double
+minutes_between (const char *from,
+                 const char *to)
+{
+  g_autoptr(GDateTime) a = from != NULL ? g_date_time_new_from_iso8601 (from, NULL) : NULL;
+  g_autoptr(GDateTime) b = to != NULL ? g_date_time_new_from_iso8601 (to, NULL) : NULL;
+
+  if (a == NULL || b == NULL)
+    return NAN;
+  return g_date_time_difference (b, a) / (60.0 * G_USEC_PER_SEC);
+}
+
+/* Callers' names and phones are personal data: out only when asked. */
+static DozorGisLayer *
+export_incidents (JsonObject *history,
+                  gboolean    with_callers)
+{
+  static const char *const text_members[] = { "number", "type", "status", "address", "description" };
+  static const char *const time_members[] = { "created_at", "dispatched_at", "on_scene_at", "closed_at" };
+  DozorGisLayer *layer = dozor_gis_layer_new ("incidents");
+  JsonArray *incidents = json_object_get_array_member (history, "incidents");
+  guint text_fields[G_N_ELEMENTS (text_members)], time_fields[G_N_ELEMENTS (time_members)];
+  guint priority, units, to_scene, caller_name = 0, caller_phone = 0;
+
+  for (guint m = 0; m < G_N_ELEMENTS (text_members); m++)
+    text_fields[m] = dozor_gis_layer_add_field (layer, text_members[m], DOZOR_GIS_FIELD_STRING);
+  priority = dozor_gis_layer_add_field (layer, "priority", DOZOR_GIS_FIELD_INTEGER);
+  for (guint m = 0; m < G_N_ELEMENTS (time_members); m++)
+    time_fields[m] = dozor_gis_layer_add_field (layer, time_members[m], DOZOR_GIS_FIELD_DATETIME);
+  to_scene = dozor_gis_layer_add_field (layer, "minutes_to_scene", DOZOR_GIS_FIELD_REAL);
+  units = dozor_gis_layer_add_field (layer, "units", DOZOR_GIS_FIELD_STRING);
+  if (with_callers)
+    {
+      caller_name = dozor_gis_layer_add_field (layer, "caller_name", DOZOR_GIS_FIELD_STRING);
+      caller_phone = dozor_gis_layer_add_field (layer, "caller_phone", DOZOR_GIS_FIELD_STRING);
+    }
+
+  for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
+    {
+      JsonObject *incident = json_array_get_object_element (incidents, i);
+      JsonObject *location = json_object_get_object_member (incident, "location");
+      JsonArray *dispatches = json_object_get_array_member (incident, "dispatches");
+      g_autoptr(GString) sent = g_string_new (NULL);
+      g_autofree char *point = NULL;
+      g_autofree char *priority_text = NULL;
+      char minutes[G_ASCII_DTOSTR_BUF_SIZE];
+      double to_scene_minutes;
+      g_autoptr(GError) error = NULL;
+      guint f;
+
+      point = g_strdup_printf ("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}",
+                               json_object_get_double_member (location, "lon"),
+                               json_object_get_double_member (location, "lat"));
+      f = dozor_gis_layer_add_feature_json (layer, point, &error);
+      if (f == G_MAXUINT)
+        continue;
+
+      for (guint m = 0; m < G_N_ELEMENTS (text_members); m++)
+        dozor_gis_layer_set_value (layer, f, text_fields[m], string_member (incident, text_members[m]));
+      for (guint m = 0; m < G_N_ELEMENTS (time_members); m++)
+        dozor_gis_layer_set_value (layer, f, time_fields[m], string_member (incident, time_members[m]));
+      priority_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (incident, "priority"));
+      dozor_gis_layer_set_value (layer, f, priority, priority_text);
+
+      to_scene_minutes = minutes_between (string_member (incident, "created_at"), string_member (incident, "on_scene_at"));
+      if (!isnan (to_scene_minutes))
+        dozor_gis_layer_set_value (layer, f, to_scene, g_ascii_formatd (minutes, sizeof minutes, "%.1f", to_scene_minutes));
+
+      for (guint d = 0; dispatches != NULL && d < json_array_get_length (dispatches); d++)
+        g_string_append_printf (sent, "%s%s", d > 0 ? ", " : "",
+                                string_member (json_array_get_object_element (dispatches, d), "call_sign"));
+      if (sent->len > 0)
+        dozor_gis_layer_set_value (layer, f, units, sent->str);
+
+      if (with_callers)
+        {
+          dozor_gis_layer_set_value (layer, f, caller_name, string_member (incident, "caller_name"));
+          dozor_gis_layer_set_value (layer, f, caller_phone, string_member (incident, "caller_phone"));
+        }
+    }
+  return layer;
+}
+
+static char *
+window_query (const char *from,
+              const char *to)
+{
+  g_autofree char *from_escaped = g_uri_escape_string (from, NULL, FALSE);
+  g_autofree char *to_escaped = g_uri_escape_string (to, NULL, FALSE);
+
+  return g_strdup_printf ("from=%s&to=%s", from_escaped, to_escaped);
+}
+
+/* One line per unit, its fixes in order; a unit that did not move in the
+ * window has no track. */
+static DozorGisLayer *
+export_tracks (DozorctlBackend  *backend,
+               JsonObject       *snapshot,
+               const char       *from,
+               const char       *to,
+               GError          **error)
+{
+  g_autoptr(DozorGisLayer) layer = dozor_gis_layer_new ("tracks");
+  g_autofree char *query = window_query (from, to);
+  guint call_sign = dozor_gis_layer_add_field (layer, "call_sign", DOZOR_GIS_FIELD_STRING);
+  guint first = dozor_gis_layer_add_field (layer, "first_fix", DOZOR_GIS_FIELD_DATETIME);
+  guint last = dozor_gis_layer_add_field (layer, "last_fix", DOZOR_GIS_FIELD_DATETIME);
+  guint fixes = dozor_gis_layer_add_field (layer, "fixes", DOZOR_GIS_FIELD_INTEGER);
+  guint km = dozor_gis_layer_add_field (layer, "km", DOZOR_GIS_FIELD_REAL);
+  JsonArray *units = json_object_get_array_member (snapshot, "units");
+
+  for (guint u = 0; units != NULL && u < json_array_get_length (units); u++)
+    {
+      JsonObject *unit = json_array_get_object_element (units, u);
+      g_autofree char *path = g_strdup_printf ("/api/v1/units/%s/track?%s", string_member (unit, "id"), query);
+      g_autoptr(JsonNode) track = dozorctl_backend_get (backend, path, error);
+      g_autoptr(GString) line = g_string_new ("{\"type\":\"LineString\",\"coordinates\":[");
+      g_autofree char *count = NULL;
+      char length[G_ASCII_DTOSTR_BUF_SIZE];
+      JsonArray *positions;
+      guint n, f;
+      double metres = 0;
+
+      if (track == NULL)
+        return NULL;
+      positions = json_object_get_array_member (json_node_get_object (track), "positions");
+      n = positions != NULL ? json_array_get_length (positions) : 0;
+      if (n < 2)
+        continue;
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *fix = json_array_get_object_element (positions, i);
+
+          g_string_append_printf (line, "%s[%.7f,%.7f]", i > 0 ? "," : "",
+                                  json_object_get_double_member (fix, "lon"), json_object_get_double_member (fix, "lat"));
+          if (i > 0)
+            {
+              JsonObject *previous = json_array_get_object_element (positions, i - 1);
+
+              metres += dozor_geo_distance_m (json_object_get_double_member (previous, "lat"),
+                                              json_object_get_double_member (previous, "lon"),
+                                              json_object_get_double_member (fix, "lat"),
+                                              json_object_get_double_member (fix, "lon"));
+            }
+        }
+      g_string_append (line, "]}");
+
+      f = dozor_gis_layer_add_feature_json (layer, line->str, NULL);
+      if (f == G_MAXUINT)
+        continue;
+      count = g_strdup_printf ("%u", n);
+      dozor_gis_layer_set_value (layer, f, call_sign, string_member (unit, "call_sign"));
+      dozor_gis_layer_set_value (layer, f, first, string_member (json_array_get_object_element (positions, 0), "time"));
+      dozor_gis_layer_set_value (layer, f, last, string_member (json_array_get_object_element (positions, n - 1), "time"));
+      dozor_gis_layer_set_value (layer, f, fixes, count);
+      dozor_gis_layer_set_value (layer, f, km, g_ascii_formatd (length, sizeof length, "%.3f", metres / 1000));
+    }
+  return g_steal_pointer (&layer);
+}
+
+static char *
+rfc3339_hours_ago (int hours)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_hours (now, -hours);
+
+  return g_date_time_format (then, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+int
+dozorctl_export (int    argc,
+                 char **argv)
+{
+  g_autofree char *backend_url = NULL, *credentials = NULL, *from = NULL, *to = NULL;
+  gboolean with_callers = FALSE;
+  GOptionEntry entries[] = {
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_url, N_("The backend, such as http://127.0.0.1:8470"), N_("URL") },
+    { "credentials", 0, 0, G_OPTION_ARG_FILENAME, &credentials, N_("Private file: a user's name, then password"), N_("FILE") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Incidents and tracks from this RFC 3339 time (default: 24 hours ago)"), N_("TIME") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("… up to this time (default: now)"), N_("TIME") },
+    { "with-callers", 0, 0, G_OPTION_ARG_NONE, &with_callers, N_("Include callers' names and phone numbers (personal data)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("WHAT OUTPUT — export zones, routes, incidents, tracks or all"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorctlBackend) backend = NULL;
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) written = g_ptr_array_new ();
+  const char *what;
+  gboolean all;
+  guint n_features = 0;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("OUTPUT's extension chooses the format: .gpkg, .geojson, .kml, .kmz, .csv, .shp or .gpx. GeoJSON, CSV and "
+      "shapefiles hold one layer; “all” needs a GeoPackage or KML. Every file is in WGS 84 (EPSG:4326)."));
+  if (!dozorctl_parse_options (context, "export", &argc, &argv))
+    return DOZORCTL_EXIT_BAD_USAGE;
+
+  if (argc != 3 || backend_url == NULL || credentials == NULL)
+    {
+      g_printerr (_("Usage: dozorctl export zones|routes|incidents|tracks|all OUTPUT --backend URL --credentials FILE\n"));
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+  what = argv[1];
+  all = g_str_equal (what, "all");
+  if (!all && !g_str_equal (what, "zones") && !g_str_equal (what, "routes") && !g_str_equal (what, "incidents") &&
+      !g_str_equal (what, "tracks"))
+    {
+      g_printerr (_("dozorctl export: export zones, routes, incidents, tracks or all, not “%s”\n"), what);
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+  if (from == NULL)
+    from = rfc3339_hours_ago (24);
+  if (to == NULL)
+    to = rfc3339_hours_ago (0);
+
+  backend = dozorctl_backend_connect (backend_url, credentials, &error);
+  if (backend != NULL)
+    snapshot = dozorctl_backend_get (backend, "/api/v1/snapshot", &error);
+  if (snapshot == NULL)
+    {
+      g_printerr ("dozorctl export: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (all || g_str_equal (what, "zones"))
+    g_ptr_array_add (layers, export_zones (json_node_get_object (snapshot)));
+  if (all || g_str_equal (what, "routes"))
+    g_ptr_array_add (layers, export_routes (json_node_get_object (snapshot)));
+  if (all || g_str_equal (what, "incidents"))
+    {
+      g_autofree char *query = window_query (from, to);
+      g_autofree char *path = g_strconcat ("/api/v1/incidents?", query, NULL);
+      g_autoptr(JsonNode) history = dozorctl_backend_get (backend, path, &error);
+
+      if (history == NULL)
+        {
+          g_printerr ("dozorctl export: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      g_ptr_array_add (layers, export_incidents (json_node_get_object (history), with_callers));
+    }
+  if (all || g_str_equal (what, "tracks"))
+    {
+      DozorGisLayer *tracks = export_tracks (backend, json_node_get_object (snapshot), from, to, &error);
+
+      if (tracks == NULL)
+        {
+          g_printerr ("dozorctl export: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      g_ptr_array_add (layers, tracks);
+    }
+
+  for (guint l = 0; l < layers->len; l++)
+    {
+      DozorGisLayer *layer = g_ptr_array_index (layers, l);
+
+      if (dozor_gis_layer_get_n_features (layer) == 0)
+        continue;
+      g_ptr_array_add (written, layer);
+      n_features += dozor_gis_layer_get_n_features (layer);
+    }
+  if (written->len == 0)
+    {
+      g_printerr (_("dozorctl export: there is nothing to export (%s from %s to %s)\n"), what, from, to);
+      return EXIT_FAILURE;
+    }
+
+  if (!dozor_gis_write_file (argv[2], written, NULL, NULL, NULL, &error))
+    {
+      g_printerr ("dozorctl export: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  for (guint l = 0; l < written->len; l++)
+    g_print (_("%s: %u features\n"), dozor_gis_layer_get_name (g_ptr_array_index (written, l)),
+             dozor_gis_layer_get_n_features (g_ptr_array_index (written, l)));
+  g_print (_("Wrote %u features to %s\n"), n_features, argv[2]);
+  return EXIT_SUCCESS;
+}

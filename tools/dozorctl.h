@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes: 1 when the work failed, 2 when the command line was wrong. */
+#define DOZORCTL_EXIT_BAD_USAGE 2
+
+/* The backend as an admin's command sees it: logged in, one request at a
+ * time, every failure a sentence that says which server and what. */
+typedef struct
+{
+  SoupSession *session;
+  char *base_url;
+  char *token;
+} DozorctlBackend;
+
+DozorctlBackend *dozorctl_backend_connect (const char       *url,
+                                           const char       *credentials,
+                                           GError          **error);
+void             dozorctl_backend_free    (DozorctlBackend  *backend);
+JsonNode        *dozorctl_backend_get     (DozorctlBackend  *backend,
+                                           const char       *path,
+                                           GError          **error);
+JsonNode        *dozorctl_backend_post    (DozorctlBackend  *backend,
+                                           const char       *path,
+                                           const char       *body,
+                                           GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorctlBackend, dozorctl_backend_free)
+
+gboolean         dozorctl_parse_options   (GOptionContext   *context,
+                                           const char       *command,
+                                           int              *argc,
+                                           char           ***argv);
+
+int              dozorctl_import          (int               argc,
+                                           char            **argv);
+int              dozorctl_export          (int               argc,
+                                           char            **argv);
+
+G_END_DECLS
