@@ -86,7 +86,24 @@ run_tests() {
   skipped=$(grep -c '"result": "SKIP"' "$log" || true)
   failed=$(( $(grep -c '"result"' "$log" || true) - passed - skipped ))
   echo "tests: $passed passed, $failed failed, $skipped skipped"
+
+  # When the whole suite was asked for, libFuzzer too: a build of its own
+  # with clang and the sanitizers, of the fuzz target only.
+  if [ $# -eq 0 ]; then
+    fuzz_tests || status=$?
+  fi
   return "$status"
+}
+
+fuzz_tests() {
+  local fuzz_build=${DOZOR_FUZZ_BUILD_DIR:-$root/build-fuzz}
+  say "Fuzzing GIS import with libFuzzer for ${DOZOR_FUZZ_SECONDS:-60} s (clang, ASan, UBSan)"
+  if [ ! -f "$fuzz_build/build.ninja" ]; then
+    CC=clang meson setup "$fuzz_build" "$root" -Dfuzz=true -Dui_tests=false \
+      -Dfuzz_seconds="${DOZOR_FUZZ_SECONDS:-60}" >/dev/null
+  fi
+  meson compile -C "$fuzz_build" fuzz-import >/dev/null &&
+    meson test -C "$fuzz_build" --no-rebuild --print-errorlogs --suite fuzz fuzz-import-libfuzzer
 }
 
 cmd=${1:-}

@@ -481,6 +481,65 @@ check_gpkg (const char  *path,
   return ok;
 }
 
+#define MAX_CSV_HEADER (64 * 1024)
+
+/* GDAL 3.6's CSV driver reads out of bounds when a coordinate column's name
+ * appears twice in the header; no real file needs a name twice. The
+ * separator is the one the header has most of, as GDAL guesses it. */
+static gboolean
+check_csv_header (const char  *path,
+                  GError     **error)
+{
+  static const char separators[] = { ',', ';', '\t', '|' };
+  g_autofree char *header = g_malloc (MAX_CSV_HEADER + 1);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) name = g_string_new (NULL);
+  VSILFILE *file = VSIFOpenL (path, "rb");
+  gsize length;
+  guint best = 0, best_count = 0;
+  gboolean quoted = FALSE;
+
+  if (file == NULL)
+    return fail (error, DOZOR_GIS_ERROR_OPEN, _("it cannot be read"));
+  length = VSIFReadL (header, 1, MAX_CSV_HEADER, file);
+  VSIFCloseL (file);
+  header[length] = '\0';
+  header[strcspn (header, "\r\n")] = '\0';
+
+  for (guint s = 0; s < G_N_ELEMENTS (separators); s++)
+    {
+      guint count = 0;
+
+      for (const char *c = header; *c != '\0'; c++)
+        count += *c == separators[s];
+      if (count > best_count)
+        {
+          best = s;
+          best_count = count;
+        }
+    }
+
+  for (const char *c = header;; c++)
+    {
+      if (*c == '"')
+        quoted = !quoted;
+      else if ((*c == separators[best] && !quoted) || *c == '\0')
+        {
+          g_autofree char *key = g_utf8_casefold (g_strstrip (name->str), -1);
+
+          if (*key != '\0' && !g_hash_table_add (names, g_steal_pointer (&key)))
+            return fail (error, DOZOR_GIS_ERROR_FORMAT, _("its header names the column “%s” twice"), name->str);
+          g_string_truncate (name, 0);
+          if (*c == '\0')
+            break;
+        }
+      else
+        g_string_append_c (name, *c);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 check_before_open (Reader      *reader,
                    const char  *path,
@@ -512,7 +571,7 @@ check_before_open (Reader      *reader,
     case DOZOR_GIS_FORMAT_GPKG:
       return check_gpkg (path, error);
     case DOZOR_GIS_FORMAT_CSV:
-      return TRUE;
+      return check_csv_header (path, error);
     default:
       g_return_val_if_reached (FALSE);
     }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# run-libfuzzer.sh FUZZER CORPUS SECONDS: a bounded libFuzzer run that
+# starts from a copy of the corpus (libFuzzer adds what it finds to its
+# first directory, and the source tree stays as it is). TAP: one test,
+# failed by any crash, leak, timeout or sanitizer report.
+set -uo pipefail
+
+fuzzer=${1:?usage: run-libfuzzer.sh FUZZER CORPUS SECONDS}
+corpus=${2:?}
+seconds=${3:?}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/corpus" "$work/artifacts"
+cp "$corpus"/* "$work/corpus/"
+
+# Full stacks on every allocation: GDAL is built without frame pointers,
+# and the suppressions must see the library a leak comes from.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-fast_unwind_on_malloc=0:malloc_context_size=30}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(dirname "$0")/lsan-suppressions.txt}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+"$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=131072 \
+  -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
+status=$?
+
+sed 's/^/# /' "$work/log" | tail -n 25
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
+echo "1..1"
+if [ "$status" -eq 0 ]; then
+  echo "ok 1 - ${runs:-?} executions in ${seconds} s, no crash"
+else
+  echo "not ok 1 - libFuzzer stopped with status $status; the input is in the log above"
+  for artifact in "$work"/artifacts/*; do
+    [ -f "$artifact" ] && echo "# $(basename "$artifact"): $(base64 -w0 "$artifact")"
+  done
+  exit 1
+fi
