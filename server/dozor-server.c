@@ -505,6 +505,27 @@ delete_route (DozorServer *self, const Caller *caller, JsonObject *body, const c
 }
 
 static JsonNode *
+create_place (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_create_place (self->store, body, error);
+}
+
+static JsonNode *
+update_place (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_update_place (self->store, id, version, body, error);
+}
+
+static JsonNode *
+delete_place (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+              gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_delete_place (self->store, id, version, error);
+}
+
+static JsonNode *
 import_layers (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                gint64 version, JsonNode **current, GError **error)
 {
@@ -525,6 +546,9 @@ static const Command delete_zone_command = { delete_zone, 200, FALSE, FALSE, FAL
 static const Command create_route_command = { create_route, 201, TRUE, FALSE, TRUE };
 static const Command update_route_command = { update_route, 200, FALSE, TRUE, TRUE };
 static const Command delete_route_command = { delete_route, 200, FALSE, FALSE, FALSE };
+static const Command create_place_command = { create_place, 201, TRUE, FALSE, TRUE };
+static const Command update_place_command = { update_place, 200, FALSE, TRUE, TRUE };
+static const Command delete_place_command = { delete_place, 200, FALSE, FALSE, FALSE };
 static const Command import_command = { import_layers, 201, TRUE, FALSE, TRUE };
 
 /* --- Routes -------------------------------------------------------------- */
@@ -781,6 +805,14 @@ handle_api (SoupServer        *server,
       else
         command = zones ? &delete_zone_command : &delete_route_command;
       run_command (self, msg, &caller, command, id);
+    }
+  else if (ROUTE ("places", "POST", FALSE) || ROUTE ("places", "PATCH", TRUE) || ROUTE ("places", "DELETE", TRUE))
+    {
+      ALLOW (editors);
+      run_command (self, msg, &caller,
+                   g_str_equal (method, "POST") ? &create_place_command
+                   : g_str_equal (method, "PATCH") ? &update_place_command : &delete_place_command,
+                   id);
     }
   else if (ROUTE ("imports", "POST", FALSE))
     {

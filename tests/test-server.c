@@ -1411,6 +1411,85 @@ test_incident_history (Server        *server,
   g_assert_cmpuint (bad.status, ==, 422);
 }
 
+/* Points of interest and cameras: validated, on every board through the
+ * snapshot and the stream, and importable with the rest. */
+static void
+test_places (Server        *server,
+             gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *op = login (server, "op");
+  g_autofree char *camera = NULL;
+  g_autofree char *camera_path = NULL;
+  static const char *const refused[] = {
+    "{\"kind\":\"camera\",\"name\":\"К-1\",\"location\":{\"lat\":43.2,\"lon\":76.9},\"stream_url\":\"rtsp://admin:12345@10.0.0.5/cam\"}",
+    "{\"kind\":\"camera\",\"name\":\"К-1\",\"location\":{\"lat\":43.2,\"lon\":76.9},\"stream_url\":\"javascript:alert(1)\"}",
+    "{\"kind\":\"poi\",\"name\":\"Аптека\",\"location\":{\"lat\":43.2,\"lon\":76.9},\"stream_url\":\"rtsp://10.0.0.5/cam\"}",
+    "{\"kind\":\"statue\",\"name\":\"Х\",\"location\":{\"lat\":43.2,\"lon\":76.9}}",
+    "{\"kind\":\"poi\",\"name\":\"Х\",\"location\":{\"lat\":93.2,\"lon\":76.9}}",
+    "{\"kind\":\"poi\",\"name\":\"\",\"location\":{\"lat\":43.2,\"lon\":76.9}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("refused-place-%u", i);
+      g_auto(Answer) answer = request (server, "POST", "/api/v1/places", sup, key, NULL, refused[i]);
+
+      g_assert_cmpuint (answer.status, ==, 422);
+    }
+
+  {
+    g_auto(Answer) forbidden = request (server, "POST", "/api/v1/places", op, "op-place", NULL,
+                                        "{\"kind\":\"poi\",\"name\":\"Школа\",\"location\":{\"lat\":43.2,\"lon\":76.9}}");
+    g_auto(Answer) created = request (server, "POST", "/api/v1/places", sup, "camera-1", NULL,
+                                      "{\"kind\":\"camera\",\"name\":\"Камера, пл. Республики\","
+                                      "\"location\":{\"lat\":43.2389,\"lon\":76.9453},\"stream_url\":\"rtsp://10.0.0.5/cam1\"}");
+
+    g_assert_cmpuint (forbidden.status, ==, 403);
+    g_assert_cmpuint (created.status, ==, 201);
+    camera = g_strdup (member (&created, "id"));
+  }
+
+  camera_path = g_strconcat ("/api/v1/places/", camera, NULL);
+  {
+    g_auto(Answer) moved = request (server, "PATCH", camera_path, sup, NULL, "1",
+                                    "{\"location\":{\"lat\":43.24,\"lon\":76.95},\"stream_url\":null}");
+    g_auto(Answer) stale = request (server, "PATCH", camera_path, sup, NULL, "1", "{\"name\":\"К\"}");
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+    JsonObject *place = zone_named (snapshot.body, "places", "Камера, пл. Республики");
+
+    g_assert_cmpuint (moved.status, ==, 200);
+    g_assert_cmpuint (stale.status, ==, 412);
+    g_assert_nonnull (place);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (place, "location"),
+                                                                   "lat"), 43.24, 1e-9);
+    g_assert_true (json_object_get_null_member (place, "stream_url"));
+  }
+
+  /* Two pharmacies of one name are two places; an update by that name is
+   * then refused rather than guessed. */
+  {
+    static const char batch[] =
+      "{\"places\":[{\"kind\":\"poi\",\"name\":\"Аптека\",\"category\":\"pharmacy\",\"location\":{\"lat\":43.21,\"lon\":76.91}},"
+      "{\"kind\":\"poi\",\"name\":\"Аптека\",\"category\":\"pharmacy\",\"location\":{\"lat\":43.22,\"lon\":76.92}}]}";
+    static const char update[] =
+      "{\"on_existing\":\"update\",\"places\":[{\"kind\":\"poi\",\"name\":\"Аптека\",\"location\":{\"lat\":43.23,\"lon\":76.93}}]}";
+    g_auto(Answer) imported = request (server, "POST", "/api/v1/imports", sup, "places-1", NULL, batch);
+    g_auto(Answer) unclear = request (server, "POST", "/api/v1/imports", sup, "places-2", NULL, update);
+    g_auto(Answer) removed = request (server, "DELETE", camera_path, sup, NULL, NULL, NULL);
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+
+    g_assert_cmpuint (imported.status, ==, 201);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (imported.body),
+                                                                            "places")), ==, 2);
+    g_assert_cmpuint (unclear.status, ==, 422);
+    g_assert_nonnull (strstr (member (&unclear, "message"), "Аптека"));
+    g_assert_cmpuint (removed.status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (snapshot.body),
+                                                                            "places")), ==, 2);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1434,6 +1513,7 @@ main (int   argc,
   ADD ("/server/imports", test_imports);
   ADD ("/server/import-takes-large-bodies", test_import_takes_large_bodies);
   ADD ("/server/incident-history", test_incident_history);
+  ADD ("/server/places", test_places);
   ADD ("/server/stream-resume", test_stream_resume);
   ADD ("/server/stream-needs-token", test_stream_needs_token);
   ADD ("/server/reset-when-too-old", test_reset_when_too_old);

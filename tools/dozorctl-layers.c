@@ -18,16 +18,14 @@
 #include <unistd.h>
 
 #include "dozor-geo.h"
+#include "dozor-gis-import.h"
 #include "dozor-gis-reader.h"
 #include "dozor-gis-writer.h"
 #include "dozorctl.h"
 
 /* What the backend keeps per zone or route (docs/api.md). */
 #define BACKEND_MAX_POSITIONS 50000
-#define BACKEND_MAX_NAME 128
 #define PREVIEW_ROWS 20
-
-static const char *const name_candidates[] = { "name", "title", "label", "osm_name", NULL };
 
 static void
 print_progress (double   fraction,
@@ -35,18 +33,6 @@ print_progress (double   fraction,
 {
   if (fraction >= 0)
     g_printerr ("\r%s %3.0f%%", (const char *) user_data, fraction * 100);
-}
-
-static const char *
-shape_name (DozorGisShape shape)
-{
-  switch (shape)
-    {
-    case DOZOR_GIS_SHAPE_POINT: return _("point");
-    case DOZOR_GIS_SHAPE_LINE: return _("line");
-    case DOZOR_GIS_SHAPE_POLYGON: return _("area");
-    default: return "?";
-    }
 }
 
 static const char *
@@ -77,28 +63,18 @@ field_list (DozorGisLayer *layer)
 
 /* The field a user named, or for the name the usual suspects. */
 static int
-pick_field (DozorGisLayer       *layer,
-            const char          *display_name,
-            const char          *given,
-            const char          *option,
-            const char *const   *candidates,
-            GError             **error)
+pick_field (DozorGisLayer  *layer,
+            const char     *display_name,
+            const char     *given,
+            const char     *option,
+            GError        **error)
 {
   g_autofree char *fields = NULL;
   int field;
 
-  if (given != NULL)
-    {
-      field = dozor_gis_layer_find_field (layer, given);
-      if (field >= 0)
-        return field;
-    }
-  else
-    {
-      for (guint i = 0; candidates != NULL && candidates[i] != NULL; i++)
-        if ((field = dozor_gis_layer_find_field (layer, candidates[i])) >= 0)
-          return field;
-    }
+  field = given != NULL ? dozor_gis_layer_find_field (layer, given) : dozor_gis_guess_name_field (layer);
+  if (field >= 0)
+    return field;
 
   fields = field_list (layer);
   if (given != NULL)
@@ -139,194 +115,11 @@ pick_layer (GPtrArray   *layers,
   return NULL;
 }
 
-typedef struct
-{
-  const char *kind;           /* district, sector or route */
-  int name_field;
-  int district_field;         /* sectors */
-  const char *district;       /* sectors, all in one district */
-  int zone_field;             /* routes */
-  int unit_field;             /* routes */
-  int only_field;             /* --only FIELD=VALUE */
-  const char *only_value;
-} Mapping;
-
-static const char *
-value_or_null (DozorGisLayer *layer,
-               guint          feature,
-               int            field)
-{
-  const char *value;
-
-  if (field < 0)
-    return NULL;
-  value = dozor_gis_layer_get_value (layer, feature, field);
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-/* A patrol route is one line to drive; a multi-line of one part is one. */
-static JsonNode *
-geometry_for (DozorGisLayer  *layer,
-              guint           feature,
-              const Mapping  *mapping,
-              GError        **error)
-{
-  g_autofree char *json = dozor_gis_layer_get_geometry_json (layer, feature);
-  g_autoptr(JsonNode) node = json_from_string (json, error);
-  JsonObject *geometry;
-  JsonArray *parts;
-
-  if (node == NULL)
-    return NULL;
-  if (!g_str_equal (mapping->kind, "route"))
-    return g_steal_pointer (&node);
-
-  geometry = json_node_get_object (node);
-  if (g_str_equal (json_object_get_string_member (geometry, "type"), "LineString"))
-    return g_steal_pointer (&node);
-
-  parts = json_object_get_array_member (geometry, "coordinates");
-  if (json_array_get_length (parts) != 1)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("a patrol route is one line, and this one has %u parts"), json_array_get_length (parts));
-      return NULL;
-    }
-
-  json_object_set_string_member (geometry, "type", "LineString");
-  json_object_set_array_member (geometry, "coordinates", json_array_ref (json_array_get_array_element (parts, 0)));
-  return g_steal_pointer (&node);
-}
-
-static gboolean
-is_selected (DozorGisLayer *layer,
-             guint          feature,
-             const Mapping *mapping)
-{
-  return mapping->only_field < 0 ||
-         g_strcmp0 (dozor_gis_layer_get_value (layer, feature, mapping->only_field), mapping->only_value) == 0;
-}
-
-static gboolean
-check_feature (DozorGisLayer  *layer,
-               guint           feature,
-               const Mapping  *mapping,
-               GError        **error)
-{
-  DozorGisShape wanted = g_str_equal (mapping->kind, "route") ? DOZOR_GIS_SHAPE_LINE : DOZOR_GIS_SHAPE_POLYGON;
-  const char *name = value_or_null (layer, feature, mapping->name_field);
-
-  if (dozor_gis_layer_get_shape (layer, feature) != wanted)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("it is a %s, and a %s must be a %s"),
-                   shape_name (dozor_gis_layer_get_shape (layer, feature)), mapping->kind, shape_name (wanted));
-      return FALSE;
-    }
-  if (name == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its name (field “%s”) is empty"),
-                   dozor_gis_layer_get_field_name (layer, mapping->name_field));
-      return FALSE;
-    }
-  if (g_utf8_strlen (name, -1) > BACKEND_MAX_NAME)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its name is longer than %d characters"),
-                   BACKEND_MAX_NAME);
-      return FALSE;
-    }
-  if (g_str_equal (mapping->kind, "sector") && mapping->district == NULL &&
-      value_or_null (layer, feature, mapping->district_field) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its district (field “%s”) is empty"),
-                   dozor_gis_layer_get_field_name (layer, mapping->district_field));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-import_body (DozorGisLayer  *layer,
-             const char     *display_name,
-             const Mapping  *mapping,
-             gboolean        update,
-             GError        **error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gboolean route = g_str_equal (mapping->kind, "route");
-  guint n_selected = 0;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "on_existing");
-  json_builder_add_string_value (builder, update ? "update" : "fail");
-  json_builder_set_member_name (builder, route ? "routes" : "zones");
-  json_builder_begin_array (builder);
-
-  for (guint i = 0; i < dozor_gis_layer_get_n_features (layer); i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      JsonNode *geometry;
-      const char *value;
-
-      if (!is_selected (layer, i, mapping))
-        continue;
-      n_selected++;
-      if (!check_feature (layer, i, mapping, &local_error) ||
-          (geometry = geometry_for (layer, i, mapping, &local_error)) == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s”: layer “%s”, feature %u: %s"),
-                       display_name, dozor_gis_layer_get_name (layer), i + 1, local_error->message);
-          return NULL;
-        }
-
-      json_builder_begin_object (builder);
-      if (!route)
-        {
-          json_builder_set_member_name (builder, "kind");
-          json_builder_add_string_value (builder, mapping->kind);
-        }
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, value_or_null (layer, i, mapping->name_field));
-      if (g_str_equal (mapping->kind, "sector"))
-        {
-          json_builder_set_member_name (builder, "parent_name");
-          json_builder_add_string_value (builder, mapping->district != NULL ? mapping->district
-                                                  : value_or_null (layer, i, mapping->district_field));
-        }
-      if (route && (value = value_or_null (layer, i, mapping->zone_field)) != NULL)
-        {
-          json_builder_set_member_name (builder, "zone_name");
-          json_builder_add_string_value (builder, value);
-        }
-      if (route && (value = value_or_null (layer, i, mapping->unit_field)) != NULL)
-        {
-          json_builder_set_member_name (builder, "unit_call_sign");
-          json_builder_add_string_value (builder, value);
-        }
-      json_builder_set_member_name (builder, "geometry");
-      json_builder_add_value (builder, geometry);
-      json_builder_end_object (builder);
-    }
-
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  if (n_selected == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s”: no feature has %s = “%s”"), display_name,
-                   dozor_gis_layer_get_field_name (layer, mapping->only_field), mapping->only_value);
-      return NULL;
-    }
-
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
 /* What the admin checks before anything is sent. */
 static void
 print_preview (DozorGisLayer  *layer,
                const char     *display_name,
-               const Mapping  *mapping)
+               const DozorGisMapping *mapping)
 {
   guint n = dozor_gis_layer_get_n_features (layer);
   g_autofree char *fields = field_list (layer);
@@ -360,15 +153,15 @@ print_preview (DozorGisLayer  *layer,
 
   for (guint i = 0; i < n; i++)
     {
-      const char *name = value_or_null (layer, i, mapping->name_field);
+      const char *name = dozor_gis_layer_get_text (layer, i, mapping->name_field);
       const char *parent = mapping->district != NULL ? mapping->district
-                         : value_or_null (layer, i, mapping->district_field >= 0 ? mapping->district_field
+                         : dozor_gis_layer_get_text (layer, i, mapping->district_field >= 0 ? mapping->district_field
                                                                                   : mapping->zone_field);
 
-      if (!is_selected (layer, i, mapping) || ++shown > PREVIEW_ROWS)
+      if (!dozor_gis_mapping_selects (mapping, layer, i) || ++shown > PREVIEW_ROWS)
         continue;
       g_print ("  %4u  %-32s %-6s %7u  %s\n", i + 1, name != NULL ? name : "—",
-               shape_name (dozor_gis_layer_get_shape (layer, i)), dozor_gis_layer_get_n_vertices (layer, i),
+               dozor_gis_shape_get_label (dozor_gis_layer_get_shape (layer, i)), dozor_gis_layer_get_n_vertices (layer, i),
                parent != NULL ? parent : "");
     }
   if (shown > PREVIEW_ROWS)
@@ -379,18 +172,24 @@ static void
 print_import_answer (JsonNode   *answer,
                      const char *kind)
 {
+  static const char *const lists[] = { "zones", "routes", "places" };
   JsonObject *object = json_node_get_object (answer);
-  JsonArray *items = json_object_get_array_member (object, g_str_equal (kind, "route") ? "routes" : "zones");
   guint created = 0, updated = 0;
 
-  for (guint i = 0; i < json_array_get_length (items); i++)
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     {
-      const char *action = json_object_get_string_member (json_array_get_object_element (items, i), "action");
+      JsonArray *items = json_object_has_member (object, lists[l]) ? json_object_get_array_member (object, lists[l])
+                                                                    : NULL;
 
-      if (g_strcmp0 (action, "updated") == 0)
-        updated++;
-      else
-        created++;
+      for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+        {
+          const char *action = json_object_get_string_member (json_array_get_object_element (items, i), "action");
+
+          if (g_strcmp0 (action, "updated") == 0)
+            updated++;
+          else
+            created++;
+        }
     }
 
   g_print (_("Imported %u (%s): %u created, %u updated\n"), created + updated, kind, created, updated);
@@ -402,25 +201,28 @@ dozorctl_import (int    argc,
 {
   g_autofree char *backend_url = NULL, *credentials = NULL, *kind = NULL, *layer_name = NULL;
   g_autofree char *name_field = NULL, *district = NULL, *district_field = NULL, *zone_field = NULL;
-  g_autofree char *unit_field = NULL, *source_crs = NULL, *only = NULL;
-  gboolean update = FALSE, dry_run = FALSE;
+  g_autofree char *unit_field = NULL, *stream_field = NULL, *category_field = NULL, *source_crs = NULL, *only = NULL;
+  gboolean update = FALSE, dry_run = FALSE, skip_unnamed = FALSE;
   GOptionEntry entries[] = {
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_url, N_("The backend, such as http://127.0.0.1:8470"), N_("URL") },
     { "credentials", 0, 0, G_OPTION_ARG_FILENAME, &credentials, N_("Private file: a supervisor's or admin's name, then password"), N_("FILE") },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("What the features are: district, sector or route"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("What the features are: district, sector, route, poi (points of interest) or camera"), N_("KIND") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name, N_("The layer to import, when the file has several"), N_("NAME") },
     { "name-field", 0, 0, G_OPTION_ARG_STRING, &name_field, N_("The field that holds the name (default: name, title, label or osm_name)"), N_("FIELD") },
     { "district", 0, 0, G_OPTION_ARG_STRING, &district, N_("Sectors: the district all of them belong to"), N_("NAME") },
     { "district-field", 0, 0, G_OPTION_ARG_STRING, &district_field, N_("Sectors: the field that holds each one's district"), N_("FIELD") },
     { "zone-field", 0, 0, G_OPTION_ARG_STRING, &zone_field, N_("Routes: the field that holds each one's zone"), N_("FIELD") },
     { "unit-field", 0, 0, G_OPTION_ARG_STRING, &unit_field, N_("Routes: the field that holds the call sign of its unit"), N_("FIELD") },
+    { "stream-field", 0, 0, G_OPTION_ARG_STRING, &stream_field, N_("Cameras: the field that holds the stream URL"), N_("FIELD") },
+    { "category-field", 0, 0, G_OPTION_ARG_STRING, &category_field, N_("Points of interest: the field that holds the category"), N_("FIELD") },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Import only the features whose FIELD has this VALUE"), N_("FIELD=VALUE") },
+    { "skip-unnamed", 0, 0, G_OPTION_ARG_NONE, &skip_unnamed, N_("Leave out features without a name instead of refusing the file"), NULL },
     { "source-crs", 0, 0, G_OPTION_ARG_STRING, &source_crs, N_("Coordinate system of a file that names none"), N_("EPSG:CODE") },
-    { "update", 0, 0, G_OPTION_ARG_NONE, &update, N_("Replace the geometry of zones and routes that already have a name from the file"), NULL },
+    { "update", 0, 0, G_OPTION_ARG_NONE, &update, N_("Replace the geometry of zones, routes and places that already have a name from the file"), NULL },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Read, check and show the file; send nothing"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — import districts, sectors or patrol routes"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE — import districts, sectors, patrol routes, points of interest or cameras"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) layers = NULL;
   g_autoptr(DozorctlBackend) backend = NULL;
@@ -429,7 +231,9 @@ dozorctl_import (int    argc,
   g_autofree char *body = NULL;
   DozorGisReadOptions options;
   DozorGisLayer *layer;
-  Mapping mapping = { NULL, -1, -1, NULL, -1, -1, -1, NULL };
+  DozorGisMapping mapping;
+  DozorGisKind gis_kind;
+  guint n_items, n_skipped;
   gboolean show_progress = isatty (STDERR_FILENO);
   const char *only_field = NULL;
 
@@ -446,12 +250,13 @@ dozorctl_import (int    argc,
                     "       dozorctl import FILE --kind KIND --dry-run\n"));
       return DOZORCTL_EXIT_BAD_USAGE;
     }
-  if (!g_str_equal (kind, "district") && !g_str_equal (kind, "sector") && !g_str_equal (kind, "route"))
+  if (!dozor_gis_kind_from_string (kind, &gis_kind))
     {
-      g_printerr (_("dozorctl import: --kind is district, sector or route, not “%s”\n"), kind);
+      g_printerr (_("dozorctl import: --kind is district, sector, route, poi or camera, not “%s”\n"), kind);
       return DOZORCTL_EXIT_BAD_USAGE;
     }
-  if (g_str_equal (kind, "sector") && (district == NULL) == (district_field == NULL))
+  dozor_gis_mapping_init (&mapping, gis_kind);
+  if (gis_kind == DOZOR_GIS_KIND_SECTOR && (district == NULL) == (district_field == NULL))
     {
       g_printerr (_("dozorctl import: sectors need their district: give --district NAME or --district-field FIELD\n"));
       return DOZORCTL_EXIT_BAD_USAGE;
@@ -485,30 +290,36 @@ dozorctl_import (int    argc,
       return EXIT_FAILURE;
     }
 
-  mapping.kind = kind;
   mapping.district = district;
-  if ((mapping.name_field = pick_field (layer, display_name, name_field, "--name-field", name_candidates, &error)) < 0 ||
+  mapping.skip_unnamed = skip_unnamed;
+  if ((mapping.name_field = pick_field (layer, display_name, name_field, "--name-field", &error)) < 0 ||
       (district_field != NULL &&
-       (mapping.district_field = pick_field (layer, display_name, district_field, NULL, NULL, &error)) < 0) ||
-      (zone_field != NULL && (mapping.zone_field = pick_field (layer, display_name, zone_field, NULL, NULL, &error)) < 0) ||
-      (unit_field != NULL && (mapping.unit_field = pick_field (layer, display_name, unit_field, NULL, NULL, &error)) < 0) ||
-      (only_field != NULL && (mapping.only_field = pick_field (layer, display_name, only_field, NULL, NULL, &error)) < 0))
+       (mapping.district_field = pick_field (layer, display_name, district_field, NULL, &error)) < 0) ||
+      (zone_field != NULL && (mapping.zone_field = pick_field (layer, display_name, zone_field, NULL, &error)) < 0) ||
+      (unit_field != NULL && (mapping.unit_field = pick_field (layer, display_name, unit_field, NULL, &error)) < 0) ||
+      (stream_field != NULL &&
+       (mapping.stream_field = pick_field (layer, display_name, stream_field, NULL, &error)) < 0) ||
+      (category_field != NULL &&
+       (mapping.category_field = pick_field (layer, display_name, category_field, NULL, &error)) < 0) ||
+      (only_field != NULL && (mapping.only_field = pick_field (layer, display_name, only_field, NULL, &error)) < 0))
     {
       g_printerr ("dozorctl import: %s\n", error->message);
       return DOZORCTL_EXIT_BAD_USAGE;
     }
 
   print_preview (layer, display_name, &mapping);
-  body = import_body (layer, display_name, &mapping, update, &error);
+  body = dozor_gis_import_body (layer, &mapping, update, &n_items, &n_skipped, &error);
   if (body == NULL)
     {
-      g_printerr ("dozorctl import: %s\n", error->message);
+      g_printerr ("dozorctl import: “%s”: %s\n", display_name, error->message);
       return EXIT_FAILURE;
     }
+  if (n_skipped > 0)
+    g_print (_("%u features without a name are left out (--skip-unnamed)\n"), n_skipped);
 
   if (dry_run)
     {
-      g_print (_("Checked; nothing was sent (--dry-run).\n"));
+      g_print (_("Checked %u features; nothing was sent (--dry-run).\n"), n_items);
       return EXIT_SUCCESS;
     }
 
@@ -638,6 +449,34 @@ minutes_between (const char *from,
   if (a == NULL || b == NULL)
     return NAN;
   return g_date_time_difference (b, a) / (60.0 * G_USEC_PER_SEC);
+}
+
+static DozorGisLayer *
+export_places (JsonObject *snapshot)
+{
+  static const char *const members[] = { "name", "kind", "category", "stream_url" };
+  DozorGisLayer *layer = dozor_gis_layer_new ("places");
+  JsonArray *places = json_object_get_array_member (snapshot, "places");
+  guint fields[G_N_ELEMENTS (members)];
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    fields[m] = dozor_gis_layer_add_field (layer, members[m], DOZOR_GIS_FIELD_STRING);
+
+  for (guint i = 0; places != NULL && i < json_array_get_length (places); i++)
+    {
+      JsonObject *place = json_array_get_object_element (places, i);
+      JsonObject *location = json_object_get_object_member (place, "location");
+      g_autofree char *point = g_strdup_printf ("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}",
+                                                json_object_get_double_member (location, "lon"),
+                                                json_object_get_double_member (location, "lat"));
+      guint f = dozor_gis_layer_add_feature_json (layer, point, NULL);
+
+      if (f == G_MAXUINT)
+        continue;
+      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+        dozor_gis_layer_set_value (layer, f, fields[m], string_member (place, members[m]));
+    }
+  return layer;
 }
 
 /* Callers' names and phones are personal data: out only when asked. */
@@ -812,7 +651,7 @@ dozorctl_export (int    argc,
     { "with-callers", 0, 0, G_OPTION_ARG_NONE, &with_callers, N_("Include callers' names and phone numbers (personal data)"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("WHAT OUTPUT — export zones, routes, incidents, tracks or all"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("WHAT OUTPUT — export zones, routes, places, incidents, tracks or all"));
   g_autoptr(GError) error = NULL;
   g_autoptr(DozorctlBackend) backend = NULL;
   g_autoptr(JsonNode) snapshot = NULL;
@@ -831,15 +670,15 @@ dozorctl_export (int    argc,
 
   if (argc != 3 || backend_url == NULL || credentials == NULL)
     {
-      g_printerr (_("Usage: dozorctl export zones|routes|incidents|tracks|all OUTPUT --backend URL --credentials FILE\n"));
+      g_printerr (_("Usage: dozorctl export zones|routes|places|incidents|tracks|all OUTPUT --backend URL --credentials FILE\n"));
       return DOZORCTL_EXIT_BAD_USAGE;
     }
   what = argv[1];
   all = g_str_equal (what, "all");
-  if (!all && !g_str_equal (what, "zones") && !g_str_equal (what, "routes") && !g_str_equal (what, "incidents") &&
-      !g_str_equal (what, "tracks"))
+  if (!all && !g_str_equal (what, "zones") && !g_str_equal (what, "routes") && !g_str_equal (what, "places") &&
+      !g_str_equal (what, "incidents") && !g_str_equal (what, "tracks"))
     {
-      g_printerr (_("dozorctl export: export zones, routes, incidents, tracks or all, not “%s”\n"), what);
+      g_printerr (_("dozorctl export: export zones, routes, places, incidents, tracks or all, not “%s”\n"), what);
       return DOZORCTL_EXIT_BAD_USAGE;
     }
   if (from == NULL)
@@ -860,6 +699,8 @@ dozorctl_export (int    argc,
     g_ptr_array_add (layers, export_zones (json_node_get_object (snapshot)));
   if (all || g_str_equal (what, "routes"))
     g_ptr_array_add (layers, export_routes (json_node_get_object (snapshot)));
+  if (all || g_str_equal (what, "places"))
+    g_ptr_array_add (layers, export_places (json_node_get_object (snapshot)));
   if (all || g_str_equal (what, "incidents"))
     {
       g_autofree char *query = window_query (from, to);

@@ -35,8 +35,8 @@ static const char usage[] = N_(
   "  restore FILE                                    replace the store with a backup (dozord stopped)\n"
   "\n"
   "On a running backend (--backend URL --credentials FILE):\n"
-  "  import FILE --kind district|sector|route …      GIS layers in\n"
-  "  export zones|routes|incidents|tracks|all FILE   GIS layers out\n"
+  "  import FILE --kind district|sector|route|poi|camera …   GIS layers in\n"
+  "  export zones|routes|places|incidents|tracks|all FILE   GIS layers out\n"
   "\n"
   "Roles: wall, operator, supervisor, admin, tracker.\n"
   "“dozorctl COMMAND --help” tells more about each command.\n");

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Districts, patrol sectors and patrol routes from the backend, under the
- * units and incidents, rasterised into one image (DozorRasterLayer).
+ * Districts, patrol sectors, patrol routes, points of interest and cameras
+ * from the backend, under the units and incidents, rasterised into one
+ * image (DozorRasterLayer).
  * Districts are a firm outline at every zoom; sectors a thin one with a
  * faint fill from zoom 11, their names from zoom 13; routes a dashed teal
- * line from zoom 11, so the city view stays about units and incidents.
+ * line from zoom 11; cameras and points of interest small glyphs from zoom
+ * 14, named from zoom 16; so the city view stays about units and incidents.
  *
  * GeoJSON coordinates are turned into world coordinates once per change of
  * zones or routes, not per image: a district boundary has thousands of
@@ -19,17 +21,24 @@
 
 #define DETAIL_MIN_ZOOM 11
 #define NAME_MIN_ZOOM 13
+#define PLACE_MIN_ZOOM 14
+#define PLACE_NAME_MIN_ZOOM 16
+#define PLACE_SIZE 5.0
+#define PICK_SLOP 4.0
 
 typedef enum
 {
   SHAPE_DISTRICT,
   SHAPE_SECTOR,
   SHAPE_ROUTE,
+  SHAPE_POI,
+  SHAPE_CAMERA,
 } ShapeKind;
 
 typedef struct
 {
   ShapeKind kind;
+  char *id;
   char *name;
   GPtrArray *parts;  /* GArray of double pairs (world x, y): rings or a line */
   double min_x, min_y, max_x, max_y;
@@ -71,6 +80,7 @@ typedef struct
   GPtrArray *shapes; /* Shape, shared and never changed once built */
   gboolean detail;
   gboolean names;
+  gboolean places;
 } Scene;
 
 struct _DozorAreaLayer
@@ -87,6 +97,7 @@ G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
 static void
 shape_free (Shape *shape)
 {
+  g_free (shape->id);
   g_free (shape->name);
   g_ptr_array_unref (shape->parts);
   g_free (shape);
@@ -190,9 +201,38 @@ shape_new (JsonObject *entity,
   return shape;
 }
 
+/* A place is one point, kept as a part of one position. */
+static Shape *
+place_new (JsonObject *entity)
+{
+  JsonObject *location = json_object_get_object_member (entity, "location");
+  Shape *shape;
+  double xy[2], lat, lon;
+
+  if (location == NULL)
+    return NULL;
+  lat = json_object_get_double_member_with_default (location, "lat", NAN);
+  lon = json_object_get_double_member_with_default (location, "lon", NAN);
+  if (!dozor_geo_is_valid_lat_lon (lat, lon))
+    return NULL;
+
+  shape = g_new0 (Shape, 1);
+  shape->kind = g_strcmp0 (json_object_get_string_member_with_default (entity, "kind", ""), "camera") == 0
+                ? SHAPE_CAMERA : SHAPE_POI;
+  shape->id = g_strdup (json_object_get_string_member_with_default (entity, "id", ""));
+  shape->name = g_strdup (json_object_get_string_member_with_default (entity, "name", ""));
+  shape->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  dozor_geo_lon_lat_to_world (lon, lat, &xy[0], &xy[1]);
+  shape->min_x = shape->max_x = xy[0];
+  shape->min_y = shape->max_y = xy[1];
+  g_ptr_array_add (shape->parts, g_array_append_vals (g_array_new (FALSE, FALSE, sizeof (double) * 2), xy, 1));
+  return shape;
+}
+
 static void
 rebuild_shapes (DozorAreaLayer *self)
 {
+  g_autoptr(GList) places = dozor_situation_get_entities (self->situation, "place");
   g_autoptr(GList) zones = dozor_situation_get_entities (self->situation, "zone");
   g_autoptr(GList) routes = dozor_situation_get_entities (self->situation, "route");
   GPtrArray *shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) shape_free);
@@ -220,8 +260,58 @@ rebuild_shapes (DozorAreaLayer *self)
         g_ptr_array_add (shapes, shape);
     }
 
+  /* Last, so they lie on top of the lines. */
+  for (GList *l = places; l != NULL; l = l->next)
+    {
+      Shape *shape = place_new (json_node_get_object (l->data));
+
+      if (shape != NULL)
+        g_ptr_array_add (shapes, shape);
+    }
+
   g_clear_pointer (&self->shapes, g_ptr_array_unref);
   self->shapes = shapes;
+}
+
+static void draw_name (cairo_t    *cr,
+                       const char *name,
+                       double      x,
+                       double      y);
+
+static void
+draw_place (cairo_t     *cr,
+            const Shape *shape,
+            double       x,
+            double       y,
+            gboolean     named)
+{
+  cairo_new_path (cr);
+  if (shape->kind == SHAPE_CAMERA)
+    {
+      /* A camera: a violet body with a lens, the way signs show one. */
+      cairo_rectangle (cr, x - PLACE_SIZE, y - PLACE_SIZE * 0.7, PLACE_SIZE * 2, PLACE_SIZE * 1.4);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.8);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, 0.62, 0.45, 0.95);
+      cairo_fill (cr);
+      cairo_arc (cr, x, y, PLACE_SIZE * 0.45, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 0.10, 0.08, 0.16);
+      cairo_fill (cr);
+    }
+  else
+    {
+      /* A point of interest: a small white dot, plain next to the units. */
+      cairo_arc (cr, x, y, PLACE_SIZE * 0.7, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.8);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, 0.92, 0.92, 0.88);
+      cairo_fill (cr);
+    }
+
+  if (named && *shape->name != '\0')
+    draw_name (cr, shape->name, x, y - PLACE_SIZE - 4);
 }
 
 static void
@@ -302,6 +392,19 @@ draw_scene (gpointer               data,
   cairo_set_source_surface (cr, drawn->surface, 0, 0);
   cairo_paint (cr);
   cairo_restore (cr);
+
+  /* Every image gets its own index, also when the areas' image is reused. */
+  for (guint s = 0; scene->places && index != NULL && s < scene->shapes->len; s++)
+    {
+      const Shape *shape = scene->shapes->pdata[s];
+      double x, y;
+
+      if (shape->kind != SHAPE_POI && shape->kind != SHAPE_CAMERA)
+        continue;
+      dozor_raster_view_project (view, shape->min_x, shape->min_y, &x, &y);
+      if (x >= 0 && y >= 0 && x <= view->width && y <= view->height)
+        dozor_point_index_add (index, x, y, PLACE_SIZE + 1, s);
+    }
 }
 
 static void
@@ -322,12 +425,20 @@ draw_shapes (Scene                 *scene,
 
       if (shape->kind != SHAPE_DISTRICT && !scene->detail)
         continue;
+      if ((shape->kind == SHAPE_POI || shape->kind == SHAPE_CAMERA) && !scene->places)
+        continue;
 
       /* Only what crosses the image. */
       dozor_raster_view_project (view, shape->min_x, shape->min_y, &x0, &y0);
       dozor_raster_view_project (view, shape->max_x, shape->max_y, &x1, &y1);
       if (x1 < 0 || y1 < 0 || x0 > view->width || y0 > view->height)
         continue;
+
+      if (shape->kind == SHAPE_POI || shape->kind == SHAPE_CAMERA)
+        {
+          draw_place (cr, shape, x0, y0, view->zoom >= PLACE_NAME_MIN_ZOOM);
+          continue;
+        }
 
       cairo_new_path (cr);
       for (guint p = 0; p < shape->parts->len; p++)
@@ -392,6 +503,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->shapes = g_ptr_array_ref (self->shapes);
   scene->detail = view->zoom >= DETAIL_MIN_ZOOM;
   scene->names = view->zoom >= NAME_MIN_ZOOM;
+  scene->places = view->zoom >= PLACE_MIN_ZOOM;
   return scene;
 }
 
@@ -449,6 +561,29 @@ dozor_area_layer_init (DozorAreaLayer *self)
 {
   self->drawn = g_new0 (Drawn, 1);
   g_atomic_ref_count_init (&self->drawn->ref_count);
+}
+
+/**
+ * dozor_area_layer_pick_place:
+ * @self: a #DozorAreaLayer
+ * @x: a point in the layer
+ * @y: a point in the layer
+ *
+ * Returns: (transfer full) (nullable): the id of the camera or point of
+ *   interest drawn there
+ */
+char *
+dozor_area_layer_pick_place (DozorAreaLayer *self,
+                             double          x,
+                             double          y)
+{
+  Scene *scene;
+  guint item;
+
+  if (!dozor_raster_layer_pick (DOZOR_RASTER_LAYER (self), x, y, PICK_SLOP, (gpointer *) &scene, &item) ||
+      item >= scene->shapes->len)
+    return NULL;
+  return g_strdup (((Shape *) scene->shapes->pdata[item])->id);
 }
 
 DozorAreaLayer *

@@ -11,5 +11,8 @@ G_DECLARE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR, AREA_LAYER, Dozor
 
 DozorAreaLayer *dozor_area_layer_new (ShumateViewport *viewport,
                                       DozorSituation  *situation);
+char           *dozor_area_layer_pick_place (DozorAreaLayer *self,
+                                             double          x,
+                                             double          y);
 
 G_END_DECLS

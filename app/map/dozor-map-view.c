@@ -621,6 +621,30 @@ incident_tooltip (DozorMapView *self,
                           age);
 }
 
+/* A camera's stream address is in its tooltip: the room opens it in the
+ * video system, which Dozor does not replace. */
+static char *
+place_tooltip (DozorMapView *self,
+               const char   *place_id)
+{
+  JsonObject *place = dozor_situation_get_entity (self->situation, "place", place_id);
+  const char *name, *detail;
+  gboolean camera;
+
+  if (place == NULL)
+    return NULL;
+  name = json_object_get_string_member_with_default (place, "name", "");
+  camera = g_strcmp0 (json_object_get_string_member_with_default (place, "kind", ""), "camera") == 0;
+  detail = json_object_get_string_member_with_default (place, camera ? "stream_url" : "category", NULL);
+  if (camera)
+    /* Translators: a camera's tooltip: its name, then its stream URL or nothing */
+    return g_strdup_printf (_("Camera: %s\n%s"), name, detail != NULL ? detail : _("no stream address"));
+  if (detail != NULL)
+    /* Translators: a point of interest's tooltip: its name and category */
+    return g_strdup_printf (_("%s\n%s"), name, detail);
+  return g_strdup (name);
+}
+
 static gboolean
 query_tooltip_cb (GtkWidget    *layer,
                   int           x,
@@ -631,8 +655,11 @@ query_tooltip_cb (GtkWidget    *layer,
 {
   g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
   g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  g_autofree char *place_id = unit_id == NULL && incident_id == NULL
+                              ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
   g_autofree char *text = unit_id != NULL ? unit_tooltip (self, unit_id)
-                          : incident_id != NULL ? incident_tooltip (self, incident_id) : NULL;
+                          : incident_id != NULL ? incident_tooltip (self, incident_id)
+                          : place_id != NULL ? place_tooltip (self, place_id) : NULL;
 
   if (text == NULL)
     return FALSE;

@@ -513,6 +513,28 @@ dozor_gis_layer_get_value (DozorGisLayer *self,
 }
 
 /**
+ * dozor_gis_layer_get_text:
+ * @self: a #DozorGisLayer
+ * @feature: the feature's index
+ * @field: the field's index, or -1
+ *
+ * Returns: (nullable): the value, or %NULL when @field is -1 or the value is
+ *   unset or empty: what a name or reference taken from a file needs
+ */
+const char *
+dozor_gis_layer_get_text (DozorGisLayer *self,
+                          guint          feature,
+                          int            field)
+{
+  const char *value;
+
+  if (field < 0)
+    return NULL;
+  value = dozor_gis_layer_get_value (self, feature, field);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/**
  * dozor_gis_layer_get_extent:
  * @self: a #DozorGisLayer
  * @west: (out): the smallest longitude

@@ -71,6 +71,9 @@ void               dozor_gis_layer_set_value         (DozorGisLayer      *self,
 const char        *dozor_gis_layer_get_value         (DozorGisLayer      *self,
                                                       guint               feature,
                                                       guint               field);
+const char        *dozor_gis_layer_get_text          (DozorGisLayer      *self,
+                                                      guint               feature,
+                                                      int                 field);
 gboolean           dozor_gis_layer_get_extent        (DozorGisLayer      *self,
                                                       double             *west,
                                                       double             *south,

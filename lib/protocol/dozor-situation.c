@@ -64,6 +64,7 @@ static const struct {
   { "dispatches", "dispatch" },
   { "zones", "zone" },
   { "routes", "route" },
+  { "places", "place" },
 };
 
 static void
@@ -421,7 +422,7 @@ apply (DozorSituation *self,
       return put_entity (self, "dispatch", body, active) ? DOZOR_SITUATION_INCIDENTS : 0;
     }
 
-  if (g_str_equal (parts[0], "zone") || g_str_equal (parts[0], "route"))
+  if (g_str_equal (parts[0], "zone") || g_str_equal (parts[0], "route") || g_str_equal (parts[0], "place"))
     return put_entity (self, parts[0], body, !g_str_equal (parts[1], "deleted")) ? DOZOR_SITUATION_AREAS : 0;
 
   return 0;
@@ -512,7 +513,7 @@ dozor_situation_get_unit (DozorSituation *self,
 /**
  * dozor_situation_get_entities:
  * @self: a #DozorSituation
- * @kind: incident, dispatch, zone or route
+ * @kind: incident, dispatch, zone, route or place
  *
  * Returns: (transfer container) (element-type JsonNode): the open
  *   incidents, active dispatches, zones or routes, in no order
@@ -574,7 +575,7 @@ dozor_incident_get_location (JsonObject *incident,
 /**
  * dozor_situation_get_n_entities:
  * @self: a #DozorSituation
- * @kind: incident, dispatch, zone or route
+ * @kind: incident, dispatch, zone, route or place
  *
  * Returns: how many open incidents, active dispatches, zones or routes
  */
@@ -668,7 +669,7 @@ dozor_situation_get_incident_model (DozorSituation *self)
 /**
  * dozor_situation_get_entity:
  * @self: a #DozorSituation
- * @kind: incident, dispatch, zone or route
+ * @kind: incident, dispatch, zone, route or place
  * @id: its id
  *
  * Returns: (transfer none) (nullable): the entity

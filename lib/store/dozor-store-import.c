@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Many zones and routes in one command, for GIS import: all of them are
+ * Many zones, routes and places in one command, for GIS import: all of them are
  * applied in the caller's transaction or none are, so a file with one bad
  * feature changes nothing. Items may name their district, zone and unit
  * instead of giving ids, because a GIS file knows names, not Dozor's ids;
@@ -226,6 +226,61 @@ import_route (DozorStore  *self,
   return route != NULL;
 }
 
+/* Only geometry changes on an update of a zone or route; a place's location
+ * and what the file says about it. */
+static JsonObject *
+place_changes (JsonObject *item)
+{
+  static const char *const members[] = { "location", "category", "stream_url" };
+  JsonObject *changes = json_object_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (json_object_has_member (item, members[i]))
+      json_object_set_member (changes, members[i], json_node_copy (json_object_get_member (item, members[i])));
+  return changes;
+}
+
+static gboolean
+import_place (DozorStore  *self,
+              JsonObject  *item,
+              guint        index,
+              OnExisting   on_existing,
+              JsonArray   *results,
+              GError     **error)
+{
+  g_autoptr(JsonNode) place = NULL;
+  g_autofree char *existing = NULL;
+  const char *kind = json_object_get_string_member_with_default (item, "kind", NULL);
+  const char *name = json_object_get_string_member_with_default (item, "name", NULL);
+
+  if (kind != NULL && name != NULL && on_existing == ON_EXISTING_UPDATE)
+    {
+      gboolean ambiguous;
+
+      existing = dozor_store_find_place (self, kind, name, &ambiguous);
+      if (ambiguous)
+        return invalid (error, _("more than one place of this kind has this name, so which to update is unclear"));
+    }
+
+  if (existing != NULL)
+    {
+      g_autoptr(JsonObject) changes = place_changes (item);
+
+      place = dozor_store_update_place (self, existing, dozor_store_get_version (self, "places", existing),
+                                        changes, error);
+      if (place != NULL)
+        add_result (results, index, place, "updated");
+    }
+  else
+    {
+      place = dozor_store_create_place (self, item, error);
+      if (place != NULL)
+        add_result (results, index, place, "created");
+    }
+
+  return place != NULL;
+}
+
 typedef enum
 {
   PASS_ALL,
@@ -295,8 +350,8 @@ get_list (JsonObject  *input,
 /**
  * dozor_store_import:
  * @self: a #DozorStore, inside a transaction
- * @input: `zones` and `routes`, lists of what `POST /zones` and `POST
- *   /routes` take, where `parent_name`, `zone_name` and `unit_call_sign` may
+ * @input: `zones`, `routes` and `places`, lists of what `POST /zones`,
+ *   `POST /routes` and `POST /places` take, where `parent_name`, `zone_name` and `unit_call_sign` may
  *   stand for the ids; and `on_existing`: `fail` (the default) or `update`,
  *   which replaces the geometry of a zone or route of the same name
  * @error: return location for a #GError naming the item at fault
@@ -304,7 +359,7 @@ get_list (JsonObject  *input,
  * Applies every item or, on the first error, stops: the caller rolls the
  * transaction back and nothing is changed.
  *
- * Returns: (transfer full): `{"zones": [...], "routes": [...]}`, each item's
+ * Returns: (transfer full): `{"zones": [...], "routes": [...], "places": [...]}`, each item's
  *   index in the input, id, name, version and `created` or `updated`
  */
 JsonNode *
@@ -314,8 +369,9 @@ dozor_store_import (DozorStore  *self,
 {
   g_autoptr(JsonArray) zone_results = json_array_new ();
   g_autoptr(JsonArray) route_results = json_array_new ();
+  g_autoptr(JsonArray) place_results = json_array_new ();
   const char *on_existing_text = json_object_get_string_member_with_default (input, "on_existing", "fail");
-  JsonArray *zones, *routes;
+  JsonArray *zones, *routes, *places;
   OnExisting on_existing;
   JsonObject *answer;
   JsonNode *node;
@@ -328,23 +384,27 @@ dozor_store_import (DozorStore  *self,
   else
     return invalid (error, _("on_existing must be “fail” or “update”")), NULL;
 
-  if (!get_list (input, "zones", &zones, error) || !get_list (input, "routes", &routes, error))
+  if (!get_list (input, "zones", &zones, error) || !get_list (input, "routes", &routes, error) ||
+      !get_list (input, "places", &places, error))
     return NULL;
 
-  n_items = (zones != NULL ? json_array_get_length (zones) : 0) + (routes != NULL ? json_array_get_length (routes) : 0);
+  n_items = (zones != NULL ? json_array_get_length (zones) : 0) + (routes != NULL ? json_array_get_length (routes) : 0) +
+            (places != NULL ? json_array_get_length (places) : 0);
   if (n_items == 0)
-    return invalid (error, _("the import holds no zones and no routes")), NULL;
+    return invalid (error, _("the import holds no zones, routes or places")), NULL;
   if (n_items > DOZOR_STORE_MAX_IMPORT_ITEMS)
-    return invalid (error, _("an import holds at most %u zones and routes"), DOZOR_STORE_MAX_IMPORT_ITEMS), NULL;
+    return invalid (error, _("an import holds at most %u zones, routes and places"), DOZOR_STORE_MAX_IMPORT_ITEMS), NULL;
 
   if (!import_list (self, zones, "zones", PASS_DISTRICTS, import_zone, on_existing, zone_results, error) ||
       !import_list (self, zones, "zones", PASS_OTHER_ZONES, import_zone, on_existing, zone_results, error) ||
-      !import_list (self, routes, "routes", PASS_ALL, import_route, on_existing, route_results, error))
+      !import_list (self, routes, "routes", PASS_ALL, import_route, on_existing, route_results, error) ||
+      !import_list (self, places, "places", PASS_ALL, import_place, on_existing, place_results, error))
     return NULL;
 
   answer = json_object_new ();
   json_object_set_array_member (answer, "zones", g_steal_pointer (&zone_results));
   json_object_set_array_member (answer, "routes", g_steal_pointer (&route_results));
+  json_object_set_array_member (answer, "places", g_steal_pointer (&place_results));
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, answer);
   return node;

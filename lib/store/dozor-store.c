@@ -54,6 +54,7 @@ static const char *const incident_types[] = {
 };
 static const char *const readiness_levels[] = { "normal", "raised", "high", "full", NULL };
 static const char *const zone_kinds[] = { "district", "sector", NULL };
+static const char *const place_kinds[] = { "poi", "camera", NULL };
 
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS users ("
@@ -102,6 +103,9 @@ static const char schema[] =
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL, zone_id TEXT REFERENCES zones (id),"
   "  unit_id TEXT REFERENCES units (id), shift_start TEXT, shift_end TEXT,"
   "  geometry TEXT NOT NULL, version INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS places ("
+  "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, category TEXT,"
+  "  lat REAL NOT NULL, lon REAL NOT NULL, stream_url TEXT, version INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "INSERT OR IGNORE INTO state VALUES ('readiness', 'normal');";
 
@@ -138,6 +142,11 @@ static const char schema[] =
 #define ROUTE_JSON \
   "json_object('id', id, 'name', name, 'zone_id', zone_id, 'unit_id', unit_id," \
   " 'shift_start', shift_start, 'shift_end', shift_end, 'geometry', json(geometry), 'version', version)"
+
+#define PLACE_JSON \
+  "json_object('id', id, 'kind', kind, 'name', name, 'category', category," \
+  " 'location', json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ")," \
+  " 'stream_url', stream_url, 'version', version)"
 
 static void
 dozor_store_finalize (GObject *object)
@@ -971,6 +980,11 @@ dozor_store_snapshot (DozorStore  *self,
       g_string_append (out, ",\"routes\":");
       ok = append_rows (self, out, "SELECT " ROUTE_JSON " FROM routes ORDER BY name", error);
     }
+  if (ok)
+    {
+      g_string_append (out, ",\"places\":");
+      ok = append_rows (self, out, "SELECT " PLACE_JSON " FROM places ORDER BY kind, name", error);
+    }
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 
@@ -1389,6 +1403,8 @@ set_not_found (const char  *table,
     g_set_error (error, domain, code, _("No incident “%s”"), id);
   else if (g_str_equal (table, "zones"))
     g_set_error (error, domain, code, _("No zone “%s”"), id);
+  else if (g_str_equal (table, "places"))
+    g_set_error (error, domain, code, _("No place “%s”"), id);
   else
     g_set_error (error, domain, code, _("No patrol route “%s”"), id);
 }
@@ -1410,6 +1426,9 @@ set_stale (const char  *table,
                  version, expected);
   else if (g_str_equal (table, "zones"))
     g_set_error (error, domain, code, _("The zone has changed meanwhile: it is at version %lld, not %lld"),
+                 version, expected);
+  else if (g_str_equal (table, "places"))
+    g_set_error (error, domain, code, _("The place has changed meanwhile: it is at version %lld, not %lld"),
                  version, expected);
   else
     g_set_error (error, domain, code, _("The patrol route has changed meanwhile: it is at version %lld, not %lld"),
@@ -2110,7 +2129,7 @@ dozor_store_update_zone (DozorStore  *self,
   return finish_change (self, zone_json (self, id), "zone.updated", "zone", error);
 }
 
-/* Deletes a zone or route row; the event carries it as it was. */
+/* Deletes a zone, route or place row; the event carries it as it was. */
 static JsonNode *
 delete_entity (DozorStore  *self,
                const char  *table,
@@ -2325,6 +2344,193 @@ dozor_store_find_zone (DozorStore *self,
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
+/* --- Places: points of interest and cameras ----------------------------- */
+
+#define MAX_STREAM_URL 2048
+#define MAX_CATEGORY 64
+
+static char *
+place_json (DozorStore *self,
+            const char *id)
+{
+  return entity_json (self, "SELECT " PLACE_JSON " FROM places WHERE id = ?1", id);
+}
+
+/* Every board, the wall included, sees a camera's URL: a password in it
+ * would be shown to all of them. Only the schemes video players take. */
+static gboolean
+get_stream_url (JsonObject  *object,
+                gboolean    *present,
+                const char **url,
+                GError     **error)
+{
+  static const char *const schemes[] = { "rtsp", "rtsps", "http", "https", NULL };
+  g_autoptr(GUri) uri = NULL;
+  JsonNode *node = json_object_get_member (object, "stream_url");
+
+  *present = node != NULL;
+  if (!get_text (object, "stream_url", FALSE, MAX_STREAM_URL, url, error))
+    return FALSE;
+  if (*url == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (*url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || !in_list (g_uri_get_scheme (uri), schemes) || g_uri_get_host (uri) == NULL ||
+      *g_uri_get_host (uri) == '\0')
+    return invalid (error, "stream_url", _("must be an rtsp, rtsps, http or https URL"));
+  if (g_uri_get_userinfo (uri) != NULL)
+    return invalid (error, "stream_url", _("must not hold a user or password: every board sees it"));
+  return TRUE;
+}
+
+/**
+ * dozor_store_create_place:
+ * @self: a #DozorStore
+ * @input: kind (poi or camera), name, location, category?, stream_url?
+ *   (cameras only)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the place, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_create_place (DozorStore  *self,
+                          JsonObject  *input,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  const char *kind, *name, *category, *stream_url;
+  gboolean has_stream;
+  double lat, lon;
+
+  if (!get_choice (input, "kind", TRUE, place_kinds, &kind, error) ||
+      !get_text (input, "name", TRUE, 128, &name, error) ||
+      !get_text (input, "category", FALSE, MAX_CATEGORY, &category, error) ||
+      !get_location (input, "location", &lat, &lon, error) ||
+      !get_stream_url (input, &has_stream, &stream_url, error))
+    return NULL;
+  if (stream_url != NULL && !g_str_equal (kind, "camera"))
+    return invalid (error, "stream_url", _("only cameras have one")), NULL;
+
+  stmt = prepare (self, "INSERT INTO places (id, kind, name, category, lat, lon, stream_url, version)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, category, -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 5, lat);
+  sqlite3_bind_double (stmt, 6, lon);
+  sqlite3_bind_text (stmt, 7, stream_url, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  return finish_change (self, place_json (self, id), "place.created", "place", error);
+}
+
+/**
+ * dozor_store_update_place:
+ * @self: a #DozorStore
+ * @id: the place
+ * @expected_version: the version the change is based on
+ * @changes: name?, category?, location?, stream_url? (null clears it)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the place, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_update_place (DozorStore  *self,
+                          const char  *id,
+                          gint64       expected_version,
+                          JsonObject  *changes,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *kind = entity_json (self, "SELECT kind FROM places WHERE id = ?1", id);
+  const char *name, *category, *stream_url;
+  gboolean has_category, has_stream, has_location = json_object_has_member (changes, "location");
+  double lat = 0, lon = 0;
+
+  has_category = json_object_has_member (changes, "category");
+  if (!get_text (changes, "name", FALSE, 128, &name, error) ||
+      !get_text (changes, "category", FALSE, MAX_CATEGORY, &category, error) ||
+      (has_location && !get_location (changes, "location", &lat, &lon, error)) ||
+      !get_stream_url (changes, &has_stream, &stream_url, error) ||
+      !check_version (self, "places", id, expected_version, error))
+    return NULL;
+  if (stream_url != NULL && g_strcmp0 (kind, "camera") != 0)
+    return invalid (error, "stream_url", _("only cameras have one")), NULL;
+
+  stmt = prepare (self, "UPDATE places SET name = COALESCE(?2, name),"
+                        " category = CASE WHEN ?4 THEN ?3 ELSE category END,"
+                        " stream_url = CASE WHEN ?6 THEN ?5 ELSE stream_url END,"
+                        " lat = CASE WHEN ?9 THEN ?7 ELSE lat END, lon = CASE WHEN ?9 THEN ?8 ELSE lon END,"
+                        " version = version + 1 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  bind_optional (stmt, 3, has_category, category);
+  bind_optional (stmt, 5, has_stream, stream_url);
+  sqlite3_bind_double (stmt, 7, lat);
+  sqlite3_bind_double (stmt, 8, lon);
+  sqlite3_bind_int (stmt, 9, has_location);
+  if (!step_done (self, stmt, error))
+    return NULL;
+
+  return finish_change (self, place_json (self, id), "place.updated", "place", error);
+}
+
+JsonNode *
+dozor_store_delete_place (DozorStore  *self,
+                          const char  *id,
+                          gint64       expected_version,
+                          GError     **error)
+{
+  return delete_entity (self, "places", id, expected_version, place_json (self, id), "place.deleted", "place",
+                        NULL, error);
+}
+
+/**
+ * dozor_store_find_place:
+ * @self: a #DozorStore
+ * @kind: poi or camera
+ * @name: the place's name
+ * @ambiguous: (out): set when more than one place of @kind has that name
+ *
+ * Names of places need not be unique (a city has many pharmacies).
+ *
+ * Returns: (transfer full) (nullable): the id of the one place of that kind
+ *   and name
+ */
+char *
+dozor_store_find_place (DozorStore *self,
+                        const char *kind,
+                        const char *name,
+                        gboolean   *ambiguous)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM places WHERE kind = ?1 AND name = ?2 LIMIT 2", NULL);
+  g_autofree char *id = NULL;
+
+  *ambiguous = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *ambiguous = TRUE;
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}
+
 /**
  * dozor_store_find_zone_by_name:
  * @self: a #DozorStore
@@ -2360,7 +2566,7 @@ dozor_store_find_zone_by_name (DozorStore *self,
 /**
  * dozor_store_get_version:
  * @self: a #DozorStore
- * @table: "units", "incidents", "zones" or "routes"
+ * @table: "units", "incidents", "zones", "routes" or "places"
  * @id: the entity
  *
  * Returns: its version, or -1 when there is no such entity
@@ -2370,7 +2576,7 @@ dozor_store_get_version (DozorStore *self,
                          const char *table,
                          const char *id)
 {
-  static const char *const tables[] = { "units", "incidents", "zones", "routes", NULL };
+  static const char *const tables[] = { "units", "incidents", "zones", "routes", "places", NULL };
   g_autofree char *sql = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
 

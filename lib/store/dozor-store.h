@@ -186,6 +186,22 @@ char       *dozor_store_find_zone          (DozorStore   *self,
                                             const char   *name);
 char       *dozor_store_find_route         (DozorStore   *self,
                                             const char   *name);
+JsonNode   *dozor_store_create_place       (DozorStore   *self,
+                                            JsonObject   *input,
+                                            GError      **error);
+JsonNode   *dozor_store_update_place       (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            JsonObject   *changes,
+                                            GError      **error);
+JsonNode   *dozor_store_delete_place       (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            GError      **error);
+char       *dozor_store_find_place         (DozorStore   *self,
+                                            const char   *kind,
+                                            const char   *name,
+                                            gboolean     *ambiguous);
 char       *dozor_store_find_zone_by_name  (DozorStore   *self,
                                             const char   *name,
                                             gboolean     *ambiguous);

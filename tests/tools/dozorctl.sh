@@ -82,7 +82,7 @@ for command in "user add" "user list" "user remove" "token revoke" backup restor
 done
 check "an unknown command is refused with the usage" 2 "no command" "$dozorctl" frobnicate
 check "import needs --kind" 2 "Usage" "$dozorctl" import "$districts" "${backend[@]}"
-check "a kind that does not exist" 2 "district, sector or route" "$dozorctl" import "$districts" --kind street "${backend[@]}"
+check "a kind that does not exist" 2 "district, sector, route, poi or camera" "$dozorctl" import "$districts" --kind street "${backend[@]}"
 check "sectors need their district" 2 "district" "$dozorctl" import "$districts" --kind sector "${backend[@]}"
 
 # --- Import -------------------------------------------------------------------
@@ -139,6 +139,31 @@ check "an operator may not import" 1 "403\|may not" \
   env HOME="$work" "$dozorctl" import "$districts" --kind district --backend "$url" \
   --credentials <(printf 'op\ncorrect horse battery\n')
 
+# Points of interest from OpenStreetMap (© OpenStreetMap contributors) and
+# cameras from a CSV.
+pois=$root/../shared/data/astana/pois-osm.geojson
+check "points of interest without a name are refused" 1 "name" \
+  "$dozorctl" import "$pois" --kind poi --only poi_category=healthcare --dry-run
+check "… or left out when asked" 0 "3 features without a name are left out" \
+  "$dozorctl" import "$pois" --kind poi --only poi_category=healthcare --skip-unnamed --category-field amenity --dry-run
+check "hospitals and pharmacies of Astana imported" 0 "101 created" \
+  "$dozorctl" import "$pois" --kind poi --only poi_category=healthcare --skip-unnamed --category-field amenity "${backend[@]}"
+check "an update needs unique names" 1 "more than once" \
+  "$dozorctl" import "$pois" --kind poi --only poi_category=healthcare --skip-unnamed --update "${backend[@]}"
+cat >"$work/cameras.csv" <<'CSV'
+id,name,lat,lon,url
+1,Камера пл. Республики,43.2389,76.9453,rtsp://10.0.0.5/cam1
+2,Камера Абая-Фурманова,43.2420,76.9500,
+CSV
+check "cameras with their stream addresses" 0 "2 created" \
+  "$dozorctl" import "$work/cameras.csv" --kind camera --stream-field url "${backend[@]}"
+same "every board sees the camera's stream" \
+  "$(api GET /api/v1/snapshot | jq -r '.places[] | select(.kind == "camera" and .stream_url != null) | .stream_url')" \
+  "rtsp://10.0.0.5/cam1"
+printf 'name,lat,lon,url\nК-3,43.25,76.96,rtsp://admin:secret@10.0.0.7/cam\n' >"$work/secret.csv"
+check "a camera URL with a password is refused" 1 "password" \
+  "$dozorctl" import "$work/secret.csv" --kind camera --stream-field url "${backend[@]}"
+
 # --- Export -------------------------------------------------------------------
 check "export all to a GeoPackage" 0 "Wrote" "$dozorctl" export all "$work/all.gpkg" "${backend[@]}"
 info=$(ogrinfo -so "$work/all.gpkg" zones 2>&1)
@@ -148,6 +173,7 @@ else
   not_ok "the GeoPackage's zones: $info"
 fi
 check "GeoJSON holds one layer: all is refused" 1 "one layer" "$dozorctl" export all "$work/all.geojson" "${backend[@]}"
+check "export places to GPX" 0 "103 features" "$dozorctl" export places "$work/places.gpx" "${backend[@]}"
 check "export zones to GeoJSON" 0 "10 features" "$dozorctl" export zones "$work/zones.geojson" "${backend[@]}"
 check "what was exported imports again, its districts only" 0 "8 (district): 0 created, 8 updated" \
   "$dozorctl" import "$work/zones.geojson" --kind district --only kind=district --update "${backend[@]}"
