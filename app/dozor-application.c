@@ -32,6 +32,7 @@ struct _DozorApplication
   gboolean asked_login;
 
   char *backend_url;
+  char *import_path;
   char *username;
   char *password;
   DozorSituation *situation;
@@ -174,6 +175,12 @@ dozor_application_handle_local_options (GApplication *app,
 
   self->fullscreen = g_variant_dict_contains (options, "fullscreen");
   self->wall = g_variant_dict_contains (options, "wall");
+  if (g_variant_dict_lookup (options, "import", "^ay", &self->import_path) &&
+      (self->wall || !g_variant_dict_contains (options, "backend")))
+    {
+      g_printerr (_("dozor: --import needs a desk board: give --backend URL, and not --wall\n"));
+      return EXIT_BAD_USAGE;
+    }
   if (self->wall && !g_variant_dict_contains (options, "backend"))
     {
       g_printerr (_("dozor: --wall shows a backend's situation: give --backend URL and --credentials FILE of a wall user\n"));
@@ -231,6 +238,8 @@ start_sync (DozorApplication *self,
   if (outbox != NULL)
     dozor_sync_client_set_outbox (self->sync, outbox);
   dozor_window_follow (board, self->sync, self->situation);
+  if (self->import_path != NULL)
+    dozor_window_open_import (board, self->import_path);
   if (outbox == NULL)
     {
       /* The board still shows the situation; it cannot make commands. */
@@ -462,6 +471,7 @@ dozor_application_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_pointer (&self->backend_url, g_free);
+  g_clear_pointer (&self->import_path, g_free);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->password, g_free);
 
@@ -569,6 +579,8 @@ static const GOptionEntry option_entries[] = {
     N_("Start in full screen, as on a video wall"), NULL },
   { "wall", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Be a wall board: full screen, showing only, no dispatching or registering"), NULL },
+  { "import", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open this GIS file in the import window once the board is up"), N_("FILE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }

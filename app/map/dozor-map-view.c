@@ -15,9 +15,11 @@
 #include "dozor-application.h"
 #include "dozor-area-layer.h"
 #include "dozor-basemap.h"
+#include "dozor-geo.h"
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
+#include "dozor-preview-layer.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
 #include "dozor-unit-drag.h"
@@ -44,6 +46,9 @@ struct _DozorMapView
   ShumateSimpleMap *simple_map;
   /* Owned by the map, bottom to top. */
   DozorAreaLayer *area_layer;
+  DozorPreviewLayer *preview_layer;
+  double pending_extent[4];   /* west, south, east, north, for when there is a size */
+  guint extent_tick_id;
   DozorIncidentLayer *incident_layer;
   DozorUnitLayer *unit_layer;
   DozorSituation *situation;
@@ -299,6 +304,11 @@ dozor_map_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  if (self->extent_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->extent_tick_id);
+      self->extent_tick_id = 0;
+    }
   if (self->after_paint_id != 0)
     {
       GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
@@ -521,6 +531,94 @@ dozor_map_view_go_to (DozorMapView *self,
       shumate_viewport_set_zoom_level (viewport, zoom);
       shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
     }
+}
+
+static gboolean
+show_pending_extent (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  DozorMapView *self = DOZOR_MAP_VIEW (widget);
+
+  if (gtk_widget_get_width (widget) <= 0)
+    return G_SOURCE_CONTINUE;
+  self->extent_tick_id = 0;
+  dozor_map_view_show_extent (self, self->pending_extent[0], self->pending_extent[1], self->pending_extent[2],
+                              self->pending_extent[3]);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * dozor_map_view_show_extent:
+ * @self: a #DozorMapView
+ * @west: the smallest longitude
+ * @south: the smallest latitude
+ * @east: the largest longitude
+ * @north: the largest latitude
+ *
+ * Flies to the zoom at which the whole box is in view, with a margin.
+ */
+void
+dozor_map_view_show_extent (DozorMapView *self,
+                            double        west,
+                            double        south,
+                            double        east,
+                            double        north)
+{
+  double wx0, wy0, wx1, wy1, span, zoom;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  /* Not laid out yet (a file opened from the command line): once it is. */
+  if (width <= 0 || height <= 0)
+    {
+      self->pending_extent[0] = west;
+      self->pending_extent[1] = south;
+      self->pending_extent[2] = east;
+      self->pending_extent[3] = north;
+      if (self->extent_tick_id == 0)
+        self->extent_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_pending_extent, NULL, NULL);
+      return;
+    }
+
+  dozor_geo_lon_lat_to_world (west, CLAMP (north, -DOZOR_GEO_MAX_LATITUDE, DOZOR_GEO_MAX_LATITUDE), &wx0, &wy0);
+  dozor_geo_lon_lat_to_world (east, CLAMP (south, -DOZOR_GEO_MAX_LATITUDE, DOZOR_GEO_MAX_LATITUDE), &wx1, &wy1);
+  /* World coordinates run 0…1 over 256 pixels at zoom 0. */
+  span = MAX ((wx1 - wx0) * 256 / width, (wy1 - wy0) * 256 / height) * 1.2;
+  zoom = span > 0 ? CLAMP (floor (-log2 (span)), 2, 17) : 15;
+  g_debug ("Showing %g…%g, %g…%g at zoom %g", west, east, south, north, zoom);
+  dozor_map_view_go_to (self, (south + north) / 2, (west + east) / 2, zoom, TRUE);
+}
+
+/**
+ * dozor_map_view_show_features:
+ * @self: a #DozorMapView
+ * @key: names the set, to replace or hide it later
+ * @gis_layers: (element-type DozorGisLayer): features not from the backend
+ * @highlight: bright (an import being prepared) or muted (a local overlay)
+ */
+void
+dozor_map_view_show_features (DozorMapView *self,
+                              const char   *key,
+                              GPtrArray    *gis_layers,
+                              gboolean      highlight)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+  g_return_if_fail (self->preview_layer != NULL);
+
+  dozor_preview_layer_show (self->preview_layer, key, gis_layers, highlight);
+}
+
+void
+dozor_map_view_hide_features (DozorMapView *self,
+                              const char   *key)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  if (self->preview_layer != NULL)
+    dozor_preview_layer_hide (self->preview_layer, key);
 }
 
 /**
@@ -893,14 +991,17 @@ dozor_map_view_show_situation (DozorMapView   *self,
 
   self->situation = g_object_ref (situation);
   self->area_layer = dozor_area_layer_new (viewport, situation);
+  self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
-  /* One image for all three: each full-window texture is a full-window
+  /* One image for all of them: each full-window texture is a full-window
    * blend per frame when the GPU is a CPU (bench/bench-units). */
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->preview_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   add_pointer_controllers (self);
 }

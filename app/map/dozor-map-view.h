@@ -18,6 +18,17 @@ void dozor_map_view_go_to      (DozorMapView *self,
 void dozor_map_view_zoom_by    (DozorMapView *self,
                                 double        delta);
 void dozor_map_view_go_home    (DozorMapView *self);
+void dozor_map_view_show_extent (DozorMapView *self,
+                                 double        west,
+                                 double        south,
+                                 double        east,
+                                 double        north);
+void dozor_map_view_show_features (DozorMapView *self,
+                                   const char   *key,
+                                   GPtrArray    *gis_layers,
+                                   gboolean      highlight);
+void dozor_map_view_hide_features (DozorMapView *self,
+                                   const char   *key);
 void dozor_map_view_save_state (DozorMapView *self);
 void dozor_map_view_show_situation (DozorMapView   *self,
                                     DozorSituation *situation);

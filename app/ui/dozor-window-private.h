@@ -30,6 +30,7 @@ struct _DozorWindow
   DozorSituation *situation;
   guint link_timer_id;
   GtkWindow *intake;          /* the open intake dialog, if any */
+  GtkWindow *import_window;   /* the open import window, if any */
   gboolean wall;              /* read-only, whatever the role */
   gint64 restored;            /* the situation on screen is a copy saved then */
 };
@@ -47,6 +48,9 @@ void dozor_window_class_add_intake_actions   (GtkWidgetClass *widget_class);
 void dozor_window_follow_intake              (DozorWindow    *self);
 void dozor_window_intake_destroyed           (DozorWindow    *self,
                                               GObject        *was_dialog);
+void dozor_window_class_add_import_actions   (GtkWidgetClass *widget_class);
+void dozor_window_follow_imports             (DozorWindow    *self);
+void dozor_window_import_destroy             (DozorWindow    *self);
 void dozor_window_request_dispatch           (DozorWindow    *self,
                                               const char     *unit_id,
                                               const char     *incident_id);

@@ -127,6 +127,7 @@ dozor_window_dispose (GObject *object)
       g_object_weak_unref (G_OBJECT (self->intake), (GWeakNotify) dozor_window_intake_destroyed, self);
       gtk_window_destroy (g_steal_pointer (&self->intake));
     }
+  dozor_window_import_destroy (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->sync);
@@ -172,6 +173,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   dozor_window_class_add_dispatch_actions (widget_class);
   dozor_window_class_add_intake_actions (widget_class);
+  dozor_window_class_add_import_actions (widget_class);
 }
 
 static void
@@ -326,6 +328,9 @@ apply_role (DozorWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-dispatch", dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", regist);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident-at", regist);
+  /* A local overlay is for any desk; the wall shows only what the room shares. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-layer", !self->wall);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-overlays", !self->wall);
 }
 
 /* One selection, wherever it is made: the map, the unit list and the
@@ -436,6 +441,7 @@ dozor_window_follow (DozorWindow     *self,
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);
+  dozor_window_follow_imports (self);
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), TRUE);
   /* The wall is all map; a desk opens with the queue beside it. */
   adw_flap_set_reveal_flap (self->flap, !self->wall);

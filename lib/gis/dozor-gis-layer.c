@@ -534,6 +534,55 @@ dozor_gis_layer_get_text (DozorGisLayer *self,
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+static void
+collect_parts (OGRGeometryH  geometry,
+               GPtrArray    *parts)
+{
+  OGRwkbGeometryType type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  int n = OGR_G_GetPointCount (geometry);
+
+  if (type == wkbPoint || type == wkbLineString || type == wkbLinearRing)
+    {
+      GArray *part = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, n);
+
+      for (int i = 0; i < n; i++)
+        {
+          double lon_lat[2] = { OGR_G_GetX (geometry, i), OGR_G_GetY (geometry, i) };
+
+          g_array_append_vals (part, lon_lat, 1);
+        }
+      g_ptr_array_add (parts, part);
+      return;
+    }
+
+  for (int i = 0; i < OGR_G_GetGeometryCount (geometry); i++)
+    collect_parts (OGR_G_GetGeometryRef (geometry, i), parts);
+}
+
+/**
+ * dozor_gis_layer_get_parts:
+ * @self: a #DozorGisLayer
+ * @feature: the feature's index
+ *
+ * The feature's positions for drawing: one part for a point or a line, one
+ * per ring of a polygon, all parts of a multi-part geometry in turn. Safe
+ * from any thread, as long as nothing is added to @self meanwhile.
+ *
+ * Returns: (transfer full) (element-type GArray): parts, each an array of
+ *   (longitude, latitude) pairs of doubles
+ */
+GPtrArray *
+dozor_gis_layer_get_parts (DozorGisLayer *self,
+                           guint          feature)
+{
+  Feature *f = get_feature (self, feature);
+  GPtrArray *parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  if (f != NULL)
+    collect_parts (f->geometry, parts);
+  return parts;
+}
+
 /**
  * dozor_gis_layer_get_extent:
  * @self: a #DozorGisLayer

@@ -74,6 +74,8 @@ const char        *dozor_gis_layer_get_value         (DozorGisLayer      *self,
 const char        *dozor_gis_layer_get_text          (DozorGisLayer      *self,
                                                       guint               feature,
                                                       int                 field);
+GPtrArray         *dozor_gis_layer_get_parts         (DozorGisLayer      *self,
+                                                      guint               feature);
 gboolean           dozor_gis_layer_get_extent        (DozorGisLayer      *self,
                                                       double             *west,
                                                       double             *south,

@@ -1047,3 +1047,138 @@ dozor_gis_read_file (const char                *path,
 
   return layers;
 }
+
+/* --- In a worker, for the board ------------------------------------------ */
+
+typedef struct
+{
+  char *path;
+  DozorGisReadOptions options;
+  char *source_crs;
+  DozorGisProgressFunc progress;
+  gpointer progress_data;
+  GMainContext *context;
+  gint64 last_report;
+} ReadTask;
+
+static void
+read_task_free (ReadTask *task)
+{
+  g_free (task->path);
+  g_free (task->source_crs);
+  g_main_context_unref (task->context);
+  g_free (task);
+}
+
+typedef struct
+{
+  DozorGisProgressFunc progress;
+  gpointer progress_data;
+  double fraction;
+} Report;
+
+static gboolean
+report_cb (gpointer data)
+{
+  Report *report = data;
+
+  report->progress (report->fraction, report->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker thread: handed to the caller's context, ten times a second
+ * at most, so a big file cannot flood the main loop. */
+static void
+forward_progress (double   fraction,
+                  gpointer user_data)
+{
+  ReadTask *task = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Report *report;
+
+  if (now - task->last_report < G_USEC_PER_SEC / 10 && fraction < 1.0)
+    return;
+  task->last_report = now;
+
+  report = g_new (Report, 1);
+  report->progress = task->progress;
+  report->progress_data = task->progress_data;
+  report->fraction = fraction;
+  g_main_context_invoke_full (task->context, G_PRIORITY_DEFAULT, report_cb, report, g_free);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ReadTask *read = task_data;
+  GError *error = NULL;
+  GPtrArray *layers = dozor_gis_read_file (read->path, &read->options,
+                                           read->progress != NULL ? forward_progress : NULL, read,
+                                           cancellable, &error);
+
+  if (layers == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, layers, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * dozor_gis_read_file_async:
+ * @path: the file
+ * @options: (nullable): limits, copied
+ * @progress: (nullable): told how far reading is, in the calling thread's
+ *   main context, at most ten times a second; it must outlive the read
+ * @progress_data: for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is read or refused
+ * @user_data: for @callback
+ *
+ * dozor_gis_read_file() in a worker thread.
+ */
+void
+dozor_gis_read_file_async (const char                *path,
+                           const DozorGisReadOptions *options,
+                           DozorGisProgressFunc       progress,
+                           gpointer                   progress_data,
+                           GCancellable              *cancellable,
+                           GAsyncReadyCallback        callback,
+                           gpointer                   user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ReadTask *read = g_new0 (ReadTask, 1);
+
+  read->path = g_strdup (path);
+  if (options != NULL)
+    read->options = *options;
+  else
+    dozor_gis_read_options_init (&read->options);
+  read->source_crs = g_strdup (read->options.source_crs);
+  read->options.source_crs = read->source_crs;
+  read->progress = progress;
+  read->progress_data = progress_data;
+  read->context = g_main_context_ref_thread_default ();
+
+  g_task_set_source_tag (task, dozor_gis_read_file_async);
+  g_task_set_task_data (task, read, (GDestroyNotify) read_task_free);
+  g_task_run_in_thread (task, read_thread);
+}
+
+/**
+ * dozor_gis_read_file_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type DozorGisLayer): the layers, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+dozor_gis_read_file_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

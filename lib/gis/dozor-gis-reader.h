@@ -103,4 +103,14 @@ GPtrArray  *dozor_gis_read_file             (const char                *path,
                                              GCancellable              *cancellable,
                                              GError                   **error);
 
+void        dozor_gis_read_file_async       (const char                *path,
+                                             const DozorGisReadOptions *options,
+                                             DozorGisProgressFunc       progress,
+                                             gpointer                   progress_data,
+                                             GCancellable              *cancellable,
+                                             GAsyncReadyCallback        callback,
+                                             gpointer                   user_data);
+GPtrArray  *dozor_gis_read_file_finish      (GAsyncResult              *result,
+                                             GError                   **error);
+
 G_END_DECLS

@@ -977,3 +977,100 @@ dozor_read_credentials (const char  *path,
   *password = g_strdup (lines[1]);
   return TRUE;
 }
+
+/* --- Commands that wait for their answer --------------------------------- */
+
+static void
+posted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = msg != NULL ? soup_message_get_status (msg) : 0;
+  const char *message = NULL;
+  gsize length = 0;
+  const char *data;
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &length);
+  answer = length > 0 ? dozor_json_parse (data, length, MAX_EVENT_BYTES, NULL) : NULL;
+  if (status >= 200 && status < 300 && answer != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
+    message = json_object_get_string_member_with_default (json_node_get_object (answer), "message", NULL);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server answered %u: %s"), status,
+                           message != NULL ? message : soup_message_get_reason_phrase (msg));
+}
+
+/**
+ * dozor_sync_client_post_async:
+ * @self: a #DozorSyncClient
+ * @path: under /api/v1/, such as "imports"
+ * @body: the JSON body
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: for @callback
+ *
+ * A command the user waits for (a GIS import): too large for the outbox,
+ * and not worth making while offline, so it is sent once, now, with an
+ * idempotency key of its own, and its answer or failure goes back to the
+ * user.
+ */
+void
+dozor_sync_client_post_async (DozorSyncClient     *self,
+                              const char          *path,
+                              GBytes              *body,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+
+  g_return_if_fail (DOZOR_IS_SYNC_CLIENT (self));
+
+  if (self->token == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The board is not logged in to the server"));
+      return;
+    }
+
+  msg = api_message (self, "POST", path);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, posted_cb,
+                                    g_steal_pointer (&task));
+}
+
+/**
+ * dozor_sync_client_post_finish:
+ * @self: a #DozorSyncClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError with the server's message
+ *
+ * Returns: (transfer full): the answer, or %NULL with @error set
+ */
+JsonNode *
+dozor_sync_client_post_finish (DozorSyncClient  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -53,6 +53,16 @@ char            *dozor_sync_client_send             (DozorSyncClient *self,
                                                      const char      *summary,
                                                      GError         **error);
 
+void             dozor_sync_client_post_async       (DozorSyncClient     *self,
+                                                     const char          *path,
+                                                     GBytes              *body,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+JsonNode        *dozor_sync_client_post_finish      (DozorSyncClient     *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
 gboolean         dozor_read_credentials             (const char      *path,
                                                      char           **username,
                                                      char           **password,

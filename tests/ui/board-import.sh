@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# GIS import from the board, against a real dozord: a supervisor opens the
+# Almaty districts (--import), the map shows them in amber before anything
+# is sent, and "Import for Everyone" (Alt+I) puts exactly those eight
+# districts on the backend; a file with an entity bomb is refused with a
+# message and nothing sent; an operator may keep a file as a local overlay
+# but not import it for everyone.
+set -euo pipefail
+
+dozor=${1:?usage: board-import.sh PATH-TO-DOZOR SOURCE-ROOT}
+root=${2:?}
+: "${DOZORD:?}" "${DOZORCTL:?}"
+
+if [ -z "${DISPLAY:-}" ]; then
+  echo "board-import: no X display; run the UI tests under xvfb-run -a" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+server= board=
+cleanup() {
+  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
+  for pid in "$board" "$server"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+
+fail() {
+  echo "board-import: $*" >&2
+  for log in "$work"/board-*.log; do
+    [ -f "$log" ] || continue
+    echo "  ${log##*/}:" >&2
+    grep -v 'Tile\|tile\|atspi' "$log" | sed 's/^/  | /' | tail -n 25 >&2
+  done
+  exit 1
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+  for _ in $(seq 1 $(($3 * 10))); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "no “$2” in ${1##*/} within $3 s"
+}
+
+printf 'correct horse battery\n' >"$work/password"
+for user in sup:supervisor op:operator; do
+  "$DOZORCTL" --db "$work/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
+    --password-file "$work/password" >/dev/null
+  (umask 077 && printf '%s\ncorrect horse battery\n' "${user%%:*}" >"$work/${user%%:*}.credentials")
+done
+"$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
+server=$!
+wait_for "$work/server.out" "listening on" 30
+url=$(sed -n 's/^listening on //p' "$work/server.out")
+token=$(curl -sf -X POST "$url/api/v1/session" -d '{"username":"sup","password":"correct horse battery"}' | jq -r .token)
+zones() { curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -r '[.zones[].name] | sort | join(",")'; }
+
+# start_board NAME USER FILE
+start_board() {
+  XDG_CONFIG_HOME=$work/$1/config XDG_CACHE_HOME=$work/$1/cache XDG_DATA_HOME=$work/$1/data \
+    "$dozor" --backend "$url" --credentials "$work/$2.credentials" --import "$3" \
+    >"$work/board-$1.log" 2>&1 &
+  board=$!
+  wait_for "$work/board-$1.log" "Link state: live" 30
+}
+
+stop_board() {
+  kill "$board" 2>/dev/null || true
+  wait "$board" 2>/dev/null || true
+  board=
+}
+
+# The import window, above the board (Xvfb has no window manager to keep
+# it there) and focused for its mnemonics.
+focus_import() {
+  local wid
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Import a GIS Layer$' | head -n 1) ||
+    fail "no import window"
+  xdotool windowmove "$wid" 900 0 windowraise "$wid" windowfocus --sync "$wid"
+  sleep 0.5
+}
+
+# amber: how many pixels of the preview's amber the map shows.
+amber() {
+  import -window root "$work/$1.png"
+  convert "$work/$1.png" -crop 880x800+0+0 -fuzz 8% -fill black +opaque '#ffcc1a' -fill white -opaque '#ffcc1a' \
+    -format '%[fx:int(mean*w*h)]' info:
+}
+
+# --- A supervisor imports the districts -------------------------------------
+start_board a sup "$root/data/almaty/districts.geojson"
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
+xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+wait_for "$work/board-a.log" "Import file read: 1 layers, 8 features" 30
+wait_for "$work/board-a.log" "Import check: Ready to import 8 districts" 30
+ok "the file is read and checked: 8 districts"
+
+sleep 3
+pixels=$(amber before)
+[ "$pixels" -gt 2000 ] || fail "the preview is not on the map ($pixels amber pixels)"
+[ -z "$(zones)" ] || fail "something reached the backend before the import: $(zones)"
+ok "the map shows the districts in amber ($pixels pixels) and nothing is sent yet"
+
+focus_import
+xdotool key alt+i
+wait_for "$work/board-a.log" "Import done: 8 districts" 20
+[ "$(zones)" = "Alatau,Almaly,Auezov,Bostandyk,Jetysu,Medeu,Nauryzbai,Turksib" ] ||
+  fail "the backend has “$(zones)”, not the eight districts"
+ok "Import for Everyone puts exactly the eight districts on the backend"
+
+wait_for "$work/board-a.log" "Message: Imported 8 districts for every board" 5
+ok "the board says what was imported"
+stop_board
+
+# --- A hostile file changes nothing --------------------------------------------
+start_board b sup "$root/tests/data/gis/entities.kml"
+wait_for "$work/board-b.log" "Import file refused: “entities.kml”: it declares a DTD or XML entities" 30
+focus_import
+xdotool key alt+i
+sleep 1
+[ "$(zones)" = "Alatau,Almaly,Auezov,Bostandyk,Jetysu,Medeu,Nauryzbai,Turksib" ] || fail "the backend changed: $(zones)"
+ok "an entity bomb is refused with a message naming the file, and nothing is sent"
+stop_board
+
+# --- An operator: a local overlay, never an import -----------------------------
+cat >"$work/sectors.geojson" <<'JSON'
+{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"name": "Алмалы-1", "district": "Almaly"},
+  "geometry": {"type": "Polygon", "coordinates": [[[76.90, 43.24], [76.92, 43.24], [76.92, 43.26], [76.90, 43.26], [76.90, 43.24]]]}}
+]}
+JSON
+start_board c op "$work/sectors.geojson"
+wait_for "$work/board-c.log" "Import check: Ready to import 1 district\." 30
+focus_import
+xdotool key alt+i
+sleep 1
+[ "$(zones)" = "Alatau,Almaly,Auezov,Bostandyk,Jetysu,Medeu,Nauryzbai,Turksib" ] || fail "an operator imported: $(zones)"
+xdotool key alt+t
+wait_for "$work/board-c.log" "is shown on this board only" 10
+ok "an operator cannot import for everyone, but can keep the file as a local overlay"
+
+echo "1..$n"
