@@ -7,11 +7,12 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
+#include <cpl_conv.h>
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
+#include <glib/gi18n-lib.h>
 
 #include "dozor-gis-import.h"
+#include "dozor-gis-layer-private.h"
 
 /* What the backend keeps per zone, route or place (docs/api.md). */
 #define BACKEND_MAX_NAME 128
@@ -138,44 +139,72 @@ dozor_gis_mapping_selects (const DozorGisMapping *mapping,
          g_strcmp0 (dozor_gis_layer_get_value (layer, feature, mapping->only_field), mapping->only_value) == 0;
 }
 
+/* JSON text of a string, as RFC 8259 wants it escaped. */
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      switch (*c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if ((guchar) *c < 0x20)
+            g_string_append_printf (out, "\\u%04x", (guchar) *c);
+          else
+            g_string_append_c (out, *c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* OGR's GeoJSON has a space after every bracket and comma; a city's
+ * districts are a few MiB lighter without them. Its only strings are
+ * geometry type names, which have no spaces. */
+static void
+append_geometry (GString      *out,
+                 OGRGeometryH  geometry)
+{
+  static char *options[] = { (char *) "COORDINATE_PRECISION=7", NULL };
+  char *json = OGR_G_ExportToJsonEx (geometry, options);
+
+  for (const char *c = json; *c != '\0'; c++)
+    if (*c != ' ')
+      g_string_append_c (out, *c);
+  CPLFree (json);
+}
+
 /* A route is one line to drive and a place one point; a multi-part of one
  * part is that one part. */
-static JsonNode *
-geometry_for (DozorGisLayer  *layer,
-              guint           feature,
-              DozorGisKind    kind,
-              GError        **error)
+static OGRGeometryH
+single_part (DozorGisLayer  *layer,
+             guint           feature,
+             DozorGisKind    kind,
+             GError        **error)
 {
-  g_autofree char *json = dozor_gis_layer_get_geometry_json (layer, feature);
-  g_autoptr(JsonNode) node = json_from_string (json, error);
-  const char *single = kind == DOZOR_GIS_KIND_ROUTE ? "LineString" : "Point";
-  JsonObject *geometry;
-  JsonArray *parts;
+  OGRGeometryH geometry = dozor_gis_layer_peek_geometry (layer, feature);
+  OGRwkbGeometryType type = wkbFlatten (OGR_G_GetGeometryType (geometry));
+  int n_parts;
 
-  if (node == NULL)
-    return NULL;
-  if (kind == DOZOR_GIS_KIND_DISTRICT || kind == DOZOR_GIS_KIND_SECTOR)
-    return g_steal_pointer (&node);
+  if (kind == DOZOR_GIS_KIND_DISTRICT || kind == DOZOR_GIS_KIND_SECTOR || type == wkbLineString || type == wkbPoint)
+    return geometry;
 
-  geometry = json_node_get_object (node);
-  if (g_str_equal (json_object_get_string_member (geometry, "type"), single))
-    return g_steal_pointer (&node);
+  n_parts = OGR_G_GetGeometryCount (geometry);
+  if (n_parts == 1)
+    return OGR_G_GetGeometryRef (geometry, 0);
 
-  parts = json_object_get_array_member (geometry, "coordinates");
-  if (json_array_get_length (parts) != 1)
-    {
-      if (kind == DOZOR_GIS_KIND_ROUTE)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     _("a patrol route is one line, and this one has %u parts"), json_array_get_length (parts));
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     _("a place is one point, and this one has %u"), json_array_get_length (parts));
-      return NULL;
-    }
-
-  json_object_set_string_member (geometry, "type", single);
-  json_object_set_array_member (geometry, "coordinates", json_array_ref (json_array_get_array_element (parts, 0)));
-  return g_steal_pointer (&node);
+  if (kind == DOZOR_GIS_KIND_ROUTE)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("a patrol route is one line, and this one has %d parts"), n_parts);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("a place is one point, and this one has %d"), n_parts);
+  return NULL;
 }
 
 static gboolean
@@ -217,70 +246,62 @@ check_feature (DozorGisLayer         *layer,
 }
 
 static void
-add_optional (JsonBuilder *builder,
-              const char  *member,
-              const char  *value)
+add_member (GString    *out,
+            const char *member,
+            const char *value)
 {
   if (value == NULL)
     return;
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
+  g_string_append_printf (out, ",\"%s\":", member);
+  append_string (out, value);
 }
 
 static void
-add_feature (JsonBuilder           *builder,
+add_feature (GString               *out,
              DozorGisLayer         *layer,
              guint                  i,
              const DozorGisMapping *mapping,
-             JsonNode              *geometry)
+             OGRGeometryH           geometry)
 {
-  gboolean place = mapping->kind == DOZOR_GIS_KIND_POI || mapping->kind == DOZOR_GIS_KIND_CAMERA;
-
-  json_builder_begin_object (builder);
+  g_string_append (out, "{\"name\":");
+  append_string (out, dozor_gis_layer_get_text (layer, i, mapping->name_field));
   if (mapping->kind != DOZOR_GIS_KIND_ROUTE)
-    add_optional (builder, "kind", dozor_gis_kind_to_string (mapping->kind));
-  add_optional (builder, "name", dozor_gis_layer_get_text (layer, i, mapping->name_field));
+    add_member (out, "kind", dozor_gis_kind_to_string (mapping->kind));
 
   switch (mapping->kind)
     {
     case DOZOR_GIS_KIND_SECTOR:
-      add_optional (builder, "parent_name",
-                    mapping->district != NULL ? mapping->district : dozor_gis_layer_get_text (layer, i, mapping->district_field));
+      add_member (out, "parent_name",
+                  mapping->district != NULL ? mapping->district
+                                            : dozor_gis_layer_get_text (layer, i, mapping->district_field));
       break;
     case DOZOR_GIS_KIND_ROUTE:
-      add_optional (builder, "zone_name", dozor_gis_layer_get_text (layer, i, mapping->zone_field));
-      add_optional (builder, "unit_call_sign", dozor_gis_layer_get_text (layer, i, mapping->unit_field));
+      add_member (out, "zone_name", dozor_gis_layer_get_text (layer, i, mapping->zone_field));
+      add_member (out, "unit_call_sign", dozor_gis_layer_get_text (layer, i, mapping->unit_field));
       break;
     case DOZOR_GIS_KIND_POI:
-      add_optional (builder, "category", dozor_gis_layer_get_text (layer, i, mapping->category_field));
+      add_member (out, "category", dozor_gis_layer_get_text (layer, i, mapping->category_field));
       break;
     case DOZOR_GIS_KIND_CAMERA:
-      add_optional (builder, "stream_url", dozor_gis_layer_get_text (layer, i, mapping->stream_field));
+      add_member (out, "stream_url", dozor_gis_layer_get_text (layer, i, mapping->stream_field));
       break;
     case DOZOR_GIS_KIND_DISTRICT:
     default:
       break;
     }
 
-  if (place)
+  if (mapping->kind == DOZOR_GIS_KIND_POI || mapping->kind == DOZOR_GIS_KIND_CAMERA)
     {
-      JsonArray *position = json_object_get_array_member (json_node_get_object (geometry), "coordinates");
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
 
-      json_builder_set_member_name (builder, "location");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "lat");
-      json_builder_add_double_value (builder, json_array_get_double_element (position, 1));
-      json_builder_set_member_name (builder, "lon");
-      json_builder_add_double_value (builder, json_array_get_double_element (position, 0));
-      json_builder_end_object (builder);
-      json_node_unref (geometry);
+      g_ascii_formatd (lat, sizeof lat, "%.7f", OGR_G_GetY (geometry, 0));
+      g_ascii_formatd (lon, sizeof lon, "%.7f", OGR_G_GetX (geometry, 0));
+      g_string_append_printf (out, ",\"location\":{\"lat\":%s,\"lon\":%s}}", lat, lon);
+      return;
     }
-  else
-    {
-      json_builder_set_member_name (builder, "geometry");
-      json_builder_add_value (builder, geometry);
-    }
-  json_builder_end_object (builder);
+  g_string_append (out, ",\"geometry\":");
+  append_geometry (out, geometry);
+  g_string_append_c (out, '}');
 }
 
 /**
@@ -309,25 +330,20 @@ dozor_gis_import_body (DozorGisLayer          *layer,
                        GError                **error)
 {
   static const char *const lists[DOZOR_GIS_N_KINDS] = { "zones", "zones", "routes", "places", "places" };
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) out = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_selected = 0, skipped = 0;
 
   g_return_val_if_fail (DOZOR_IS_GIS_LAYER (layer), NULL);
   g_return_val_if_fail (mapping->kind < DOZOR_GIS_N_KINDS, NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "on_existing");
-  json_builder_add_string_value (builder, update ? "update" : "fail");
-  json_builder_set_member_name (builder, lists[mapping->kind]);
-  json_builder_begin_array (builder);
+  out = g_string_sized_new (4096);
+  g_string_append_printf (out, "{\"on_existing\":\"%s\",\"%s\":[", update ? "update" : "fail", lists[mapping->kind]);
 
   for (guint i = 0; i < dozor_gis_layer_get_n_features (layer); i++)
     {
       g_autoptr(GError) local_error = NULL;
-      JsonNode *geometry;
-
+      OGRGeometryH geometry;
       const char *name;
 
       if (!dozor_gis_mapping_selects (mapping, layer, i))
@@ -338,7 +354,6 @@ dozor_gis_import_body (DozorGisLayer          *layer,
           skipped++;
           continue;
         }
-      n_selected++;
       if (update && name != NULL && !g_hash_table_add (names, (gpointer) name))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -347,17 +362,17 @@ dozor_gis_import_body (DozorGisLayer          *layer,
           return NULL;
         }
       if (!check_feature (layer, i, mapping, &local_error) ||
-          (geometry = geometry_for (layer, i, mapping->kind, &local_error)) == NULL)
+          (geometry = single_part (layer, i, mapping->kind, &local_error)) == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("layer “%s”, feature %u: %s"),
                        dozor_gis_layer_get_name (layer), i + 1, local_error->message);
           return NULL;
         }
-      add_feature (builder, layer, i, mapping, geometry);
+      if (n_selected++ > 0)
+        g_string_append_c (out, ',');
+      add_feature (out, layer, i, mapping, geometry);
     }
-
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  g_string_append (out, "]}");
 
   if (n_selected == 0)
     {
@@ -375,6 +390,5 @@ dozor_gis_import_body (DozorGisLayer          *layer,
     *n_items = n_selected;
   if (n_skipped != NULL)
     *n_skipped = skipped;
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
