@@ -117,3 +117,25 @@ dozor_json_to_string (JsonNode *node)
 {
   return json_to_string (node, FALSE);
 }
+
+/**
+ * dozor_json_get_string:
+ * @object: a JSON object
+ * @member: a member's name
+ *
+ * json-glib's own getters warn about a member of another type; a message
+ * from outside may have anything there.
+ *
+ * Returns: (nullable): the member's text, or %NULL when it is missing or
+ *   not a string
+ */
+const char *
+dozor_json_get_string (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}

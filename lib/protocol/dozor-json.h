@@ -24,5 +24,7 @@ JsonNode *dozor_json_parse       (const char  *data,
                                   gsize        max_bytes,
                                   GError     **error);
 char     *dozor_json_to_string   (JsonNode    *node);
+const char *dozor_json_get_string (JsonObject *object,
+                                   const char *member);
 
 G_END_DECLS

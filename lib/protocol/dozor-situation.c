@@ -145,17 +145,6 @@ dozor_situation_new (void)
   return g_object_new (DOZOR_TYPE_SITUATION, NULL);
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static double
 number_member (JsonObject *object,
                const char *name)
@@ -173,9 +162,9 @@ static gboolean
 put_unit (DozorSituation *self,
           JsonObject     *object)
 {
-  const char *id = string_member (object, "id");
-  const char *call_sign = string_member (object, "call_sign");
-  const char *status = string_member (object, "status");
+  const char *id = dozor_json_get_string (object, "id");
+  const char *call_sign = dozor_json_get_string (object, "call_sign");
+  const char *status = dozor_json_get_string (object, "status");
   JsonNode *position = json_object_get_member (object, "position");
   DozorUnit *unit;
   gboolean had_fix;
@@ -203,7 +192,7 @@ put_unit (DozorSituation *self,
   if (position != NULL && JSON_NODE_HOLDS_OBJECT (position))
     {
       JsonObject *fix = json_node_get_object (position);
-      const char *time = string_member (fix, "time");
+      const char *time = dozor_json_get_string (fix, "time");
       g_autoptr(GDateTime) parsed = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
       double lat = number_member (fix, "lat"), lon = number_member (fix, "lon");
 
@@ -290,7 +279,7 @@ put_entity (DozorSituation *self,
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
   const char *id;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node) || (id = string_member (json_node_get_object (node), "id")) == NULL)
+  if (!JSON_NODE_HOLDS_OBJECT (node) || (id = dozor_json_get_string (json_node_get_object (node), "id")) == NULL)
     return FALSE;
 
   if (keep)
@@ -339,10 +328,10 @@ dozor_situation_load_snapshot (DozorSituation  *self,
 
   readiness = json_object_get_member (object, "readiness");
   if (readiness != NULL && JSON_NODE_HOLDS_OBJECT (readiness) &&
-      string_member (json_node_get_object (readiness), "level") != NULL)
+      dozor_json_get_string (json_node_get_object (readiness), "level") != NULL)
     {
       g_free (self->readiness);
-      self->readiness = g_strdup (string_member (json_node_get_object (readiness), "level"));
+      self->readiness = g_strdup (dozor_json_get_string (json_node_get_object (readiness), "level"));
     }
 
   {
@@ -398,7 +387,7 @@ apply (DozorSituation *self,
 
   if (g_str_equal (parts[0], "readiness"))
     {
-      const char *level = string_member (json_node_get_object (body), "level");
+      const char *level = dozor_json_get_string (json_node_get_object (body), "level");
 
       if (level == NULL)
         return 0;
@@ -410,14 +399,14 @@ apply (DozorSituation *self,
   if (g_str_equal (parts[0], "incident"))
     {
       /* The board shows open incidents, as the snapshot has them. */
-      gboolean open = g_strcmp0 (string_member (json_node_get_object (body), "status"), "closed") != 0;
+      gboolean open = g_strcmp0 (dozor_json_get_string (json_node_get_object (body), "status"), "closed") != 0;
 
       return put_entity (self, "incident", body, open) ? DOZOR_SITUATION_INCIDENTS : 0;
     }
 
   if (g_str_equal (parts[0], "dispatch"))
     {
-      gboolean active = g_strcmp0 (string_member (json_node_get_object (body), "status"), "active") == 0;
+      gboolean active = g_strcmp0 (dozor_json_get_string (json_node_get_object (body), "status"), "active") == 0;
 
       return put_entity (self, "dispatch", body, active) ? DOZOR_SITUATION_INCIDENTS : 0;
     }
@@ -448,7 +437,7 @@ dozor_situation_apply_event (DozorSituation *self,
     return DOZOR_APPLY_INVALID;
 
   object = json_node_get_object (event);
-  type = string_member (object, "type");
+  type = dozor_json_get_string (object, "type");
   seq = number_member (object, "seq");
   if (type == NULL || !isfinite (seq) || seq != floor (seq))
     return DOZOR_APPLY_INVALID;
@@ -545,7 +534,7 @@ dozor_situation_get_unit_dispatch (DozorSituation *self,
   /* A unit has at most one active dispatch (docs/api.md). */
   g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, NULL, &node))
-    if (g_strcmp0 (string_member (json_node_get_object (node), "unit_id"), unit_id) == 0)
+    if (g_strcmp0 (dozor_json_get_string (json_node_get_object (node), "unit_id"), unit_id) == 0)
       return json_node_get_object (node);
   return NULL;
 }
