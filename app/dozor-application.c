@@ -33,6 +33,7 @@ struct _DozorApplication
 
   char *backend_url;
   char *import_path;
+  char *export_path;
   char *username;
   char *password;
   DozorSituation *situation;
@@ -175,6 +176,11 @@ dozor_application_handle_local_options (GApplication *app,
 
   self->fullscreen = g_variant_dict_contains (options, "fullscreen");
   self->wall = g_variant_dict_contains (options, "wall");
+  if (g_variant_dict_lookup (options, "export", "^ay", &self->export_path) && !g_variant_dict_contains (options, "backend"))
+    {
+      g_printerr (_("dozor: --export writes what the board shows: give --backend URL\n"));
+      return EXIT_BAD_USAGE;
+    }
   if (g_variant_dict_lookup (options, "import", "^ay", &self->import_path) &&
       (self->wall || !g_variant_dict_contains (options, "backend")))
     {
@@ -221,6 +227,20 @@ restored_cb (DozorLocalCopy *copy,
   dozor_window_set_restored (board, dozor_local_copy_get_restored (copy));
 }
 
+/* --export: once, when the first snapshot is in. */
+static void
+export_when_live_cb (DozorSyncClient *sync,
+                     GParamSpec      *pspec,
+                     DozorWindow     *board)
+{
+  DozorApplication *self = DOZOR_APPLICATION (gtk_window_get_application (GTK_WINDOW (board)));
+
+  if (dozor_sync_client_get_state (sync) != DOZOR_SYNC_LIVE || self->export_path == NULL)
+    return;
+  dozor_window_open_export (board, self->export_path);
+  g_clear_pointer (&self->export_path, g_free);
+}
+
 static void
 start_sync (DozorApplication *self,
             DozorWindow      *board)
@@ -240,6 +260,8 @@ start_sync (DozorApplication *self,
   dozor_window_follow (board, self->sync, self->situation);
   if (self->import_path != NULL)
     dozor_window_open_import (board, self->import_path);
+  if (self->export_path != NULL)
+    g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (export_when_live_cb), board, 0);
   if (outbox == NULL)
     {
       /* The board still shows the situation; it cannot make commands. */
@@ -472,6 +494,7 @@ dozor_application_dispose (GObject *object)
   g_clear_object (&self->situation);
   g_clear_pointer (&self->backend_url, g_free);
   g_clear_pointer (&self->import_path, g_free);
+  g_clear_pointer (&self->export_path, g_free);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->password, g_free);
 
@@ -581,6 +604,8 @@ static const GOptionEntry option_entries[] = {
     N_("Be a wall board: full screen, showing only, no dispatching or registering"), NULL },
   { "import", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Open this GIS file in the import window once the board is up"), N_("FILE") },
+  { "export", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write what the board shows to this GIS file once the board is live"), N_("FILE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }

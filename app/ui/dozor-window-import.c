@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-export-window.h"
 #include "dozor-gis-reader.h"
 #include "dozor-import-window.h"
 #include "dozor-window-private.h"
@@ -287,9 +288,41 @@ dozor_window_follow_imports (DozorWindow *self)
     g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (link_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
+/* --- Export ----------------------------------------------------------------- */
+
+/**
+ * dozor_window_open_export:
+ * @self: a #DozorWindow
+ * @path: (nullable): write there at once, without asking
+ *
+ * Opens a window that writes what the board shows to a GIS file.
+ */
+void
+dozor_window_open_export (DozorWindow *self,
+                          const char  *path)
+{
+  DozorExportWindow *dialog;
+
+  if (self->situation == NULL)
+    return;
+  dialog = dozor_export_window_new (GTK_WINDOW (self), self->situation);
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (path != NULL)
+    dozor_export_window_save_to (dialog, path);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  dozor_window_open_export (DOZOR_WINDOW (widget), NULL);
+}
+
 void
 dozor_window_class_add_import_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.export-situation", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.import-layer", NULL, import_layer_action);
   gtk_widget_class_install_action (widget_class, "win.remove-overlays", NULL, remove_overlays_action);
 }

@@ -26,6 +26,8 @@ void         dozor_window_set_wall         (DozorWindow      *self,
                                             gboolean          wall);
 void         dozor_window_open_import      (DozorWindow      *self,
                                             const char       *path);
+void         dozor_window_open_export      (DozorWindow      *self,
+                                            const char       *path);
 void         dozor_window_show_message     (DozorWindow      *self,
                                             const char       *message,
                                             guint             timeout);

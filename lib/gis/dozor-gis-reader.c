@@ -1050,24 +1050,33 @@ dozor_gis_read_file (const char                *path,
 
 /* --- In a worker, for the board ------------------------------------------ */
 
-typedef struct
+/* Progress from a worker to the caller's main context, ten times a second
+ * at most, so a big file cannot flood the main loop. */
+struct _DozorGisProgressRelay
 {
-  char *path;
-  DozorGisReadOptions options;
-  char *source_crs;
   DozorGisProgressFunc progress;
   gpointer progress_data;
   GMainContext *context;
   gint64 last_report;
-} ReadTask;
+};
 
-static void
-read_task_free (ReadTask *task)
+DozorGisProgressRelay *
+dozor_gis_progress_relay_new (DozorGisProgressFunc progress,
+                              gpointer             progress_data)
 {
-  g_free (task->path);
-  g_free (task->source_crs);
-  g_main_context_unref (task->context);
-  g_free (task);
+  DozorGisProgressRelay *relay = g_new0 (DozorGisProgressRelay, 1);
+
+  relay->progress = progress;
+  relay->progress_data = progress_data;
+  relay->context = g_main_context_ref_thread_default ();
+  return relay;
+}
+
+void
+dozor_gis_progress_relay_free (DozorGisProgressRelay *relay)
+{
+  g_main_context_unref (relay->context);
+  g_free (relay);
 }
 
 typedef struct
@@ -1086,25 +1095,47 @@ report_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* On the worker thread: handed to the caller's context, ten times a second
- * at most, so a big file cannot flood the main loop. */
-static void
-forward_progress (double   fraction,
-                  gpointer user_data)
+/**
+ * dozor_gis_progress_relay_forward: (skip)
+ * @fraction: as a #DozorGisProgressFunc has it
+ * @user_data: a #DozorGisProgressRelay
+ *
+ * A #DozorGisProgressFunc for the worker thread.
+ */
+void
+dozor_gis_progress_relay_forward (double   fraction,
+                                  gpointer user_data)
 {
-  ReadTask *task = user_data;
+  DozorGisProgressRelay *relay = user_data;
   gint64 now = g_get_monotonic_time ();
   Report *report;
 
-  if (now - task->last_report < G_USEC_PER_SEC / 10 && fraction < 1.0)
+  if (relay->progress == NULL || (now - relay->last_report < G_USEC_PER_SEC / 10 && fraction < 1.0))
     return;
-  task->last_report = now;
+  relay->last_report = now;
 
   report = g_new (Report, 1);
-  report->progress = task->progress;
-  report->progress_data = task->progress_data;
+  report->progress = relay->progress;
+  report->progress_data = relay->progress_data;
   report->fraction = fraction;
-  g_main_context_invoke_full (task->context, G_PRIORITY_DEFAULT, report_cb, report, g_free);
+  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, report_cb, report, g_free);
+}
+
+typedef struct
+{
+  char *path;
+  DozorGisReadOptions options;
+  char *source_crs;
+  DozorGisProgressRelay *relay;
+} ReadTask;
+
+static void
+read_task_free (ReadTask *task)
+{
+  g_free (task->path);
+  g_free (task->source_crs);
+  dozor_gis_progress_relay_free (task->relay);
+  g_free (task);
 }
 
 static void
@@ -1115,9 +1146,8 @@ read_thread (GTask        *task,
 {
   ReadTask *read = task_data;
   GError *error = NULL;
-  GPtrArray *layers = dozor_gis_read_file (read->path, &read->options,
-                                           read->progress != NULL ? forward_progress : NULL, read,
-                                           cancellable, &error);
+  GPtrArray *layers = dozor_gis_read_file (read->path, &read->options, dozor_gis_progress_relay_forward,
+                                           read->relay, cancellable, &error);
 
   if (layers == NULL)
     g_task_return_error (task, error);
@@ -1157,9 +1187,7 @@ dozor_gis_read_file_async (const char                *path,
     dozor_gis_read_options_init (&read->options);
   read->source_crs = g_strdup (read->options.source_crs);
   read->options.source_crs = read->source_crs;
-  read->progress = progress;
-  read->progress_data = progress_data;
-  read->context = g_main_context_ref_thread_default ();
+  read->relay = dozor_gis_progress_relay_new (progress, progress_data);
 
   g_task_set_source_tag (task, dozor_gis_read_file_async);
   g_task_set_task_data (task, read, (GDestroyNotify) read_task_free);

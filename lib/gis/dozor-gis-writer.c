@@ -457,3 +457,79 @@ dozor_gis_write_file (const char            *path,
     progress (1.0, progress_data);
   return TRUE;
 }
+
+/* --- In a worker, for the board ------------------------------------------ */
+
+typedef struct
+{
+  char *path;
+  GPtrArray *layers;
+  DozorGisProgressRelay *relay;
+} WriteTask;
+
+static void
+write_task_free (WriteTask *task)
+{
+  g_free (task->path);
+  g_ptr_array_unref (task->layers);
+  dozor_gis_progress_relay_free (task->relay);
+  g_free (task);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteTask *write = task_data;
+  GError *error = NULL;
+
+  if (dozor_gis_write_file (write->path, write->layers, dozor_gis_progress_relay_forward, write->relay,
+                            cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * dozor_gis_write_file_async:
+ * @path: the file to write
+ * @layers: (element-type DozorGisLayer): what to write; not changed until done
+ * @progress: (nullable): told how far writing is, in the calling thread's
+ *   main context, at most ten times a second; it must outlive the write
+ * @progress_data: for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is written or refused
+ * @user_data: for @callback
+ *
+ * dozor_gis_write_file() in a worker thread.
+ */
+void
+dozor_gis_write_file_async (const char            *path,
+                            GPtrArray             *layers,
+                            DozorGisProgressFunc   progress,
+                            gpointer               progress_data,
+                            GCancellable          *cancellable,
+                            GAsyncReadyCallback    callback,
+                            gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  WriteTask *write = g_new0 (WriteTask, 1);
+
+  write->path = g_strdup (path);
+  write->layers = g_ptr_array_ref (layers);
+  write->relay = dozor_gis_progress_relay_new (progress, progress_data);
+  g_task_set_source_tag (task, dozor_gis_write_file_async);
+  g_task_set_task_data (task, write, (GDestroyNotify) write_task_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+gboolean
+dozor_gis_write_file_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

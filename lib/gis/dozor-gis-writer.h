@@ -12,4 +12,14 @@ gboolean dozor_gis_write_file (const char            *path,
                                GCancellable          *cancellable,
                                GError               **error);
 
+void     dozor_gis_write_file_async  (const char            *path,
+                                      GPtrArray             *layers,
+                                      DozorGisProgressFunc   progress,
+                                      gpointer               progress_data,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data);
+gboolean dozor_gis_write_file_finish (GAsyncResult          *result,
+                                      GError               **error);
+
 G_END_DECLS

@@ -6,7 +6,8 @@
 # is sent, and "Import for Everyone" (Alt+I) puts exactly those eight
 # districts on the backend; a file with an entity bomb is refused with a
 # message and nothing sent; an operator may keep a file as a local overlay
-# but not import it for everyone.
+# but not import it for everyone; and what a board shows exports to a
+# GeoPackage that GDAL reads back.
 set -euo pipefail
 
 dozor=${1:?usage: board-import.sh PATH-TO-DOZOR SOURCE-ROOT}
@@ -149,5 +150,18 @@ sleep 1
 xdotool key alt+t
 wait_for "$work/board-c.log" "is shown on this board only" 10
 ok "an operator cannot import for everyone, but can keep the file as a local overlay"
+
+stop_board
+
+# --- Export what the board shows ---------------------------------------------
+XDG_CONFIG_HOME=$work/d/config XDG_CACHE_HOME=$work/d/cache XDG_DATA_HOME=$work/d/data \
+  "$dozor" --backend "$url" --credentials "$work/sup.credentials" --export "$work/board.gpkg" \
+  >"$work/board-d.log" 2>&1 &
+board=$!
+wait_for "$work/board-d.log" "Export done: 8 features to $work/board.gpkg" 30
+info=$(ogrinfo -so "$work/board.gpkg" zones 2>&1)
+grep -q "Feature Count: 8" <<<"$info" && grep -q 'ID\["EPSG",4326\]' <<<"$info" ||
+  fail "the exported GeoPackage is not the eight districts in EPSG:4326: $info"
+ok "the board exports what it shows: 8 districts in a GeoPackage, EPSG:4326"
 
 echo "1..$n"

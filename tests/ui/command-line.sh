@@ -34,6 +34,8 @@ expect 2 "--center" --center north,east
 expect 2 "--center" --center 43.2,inf
 expect 2 "--wall" --wall
 expect 0 "dozor 0" --version
+expect 2 "--import" --import /tmp/districts.geojson
+expect 2 "--export" --export /tmp/situation.gpkg
 
 # The backend and its credentials: a wrong address, a missing or shared
 # credentials file, a file without a password.

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the board shows, out to a GIS file: zones, routes, places and open
+ * incidents as the backend sent them, taken at the moment "Export" is
+ * pressed and written in a worker with a progress bar and a stop button.
+ * A stopped or failed export leaves no file (dozor_gis_write_file).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dozor-export-window.h"
+#include "dozor-gis-export.h"
+#include "dozor-gis-writer.h"
+
+struct _DozorExportWindow
+{
+  AdwWindow parent_instance;
+
+  GtkButton *export_button;
+  GtkCheckButton *zones_check;
+  GtkCheckButton *routes_check;
+  GtkCheckButton *places_check;
+  GtkCheckButton *incidents_check;
+  GtkBox *progress_box;
+  GtkProgressBar *progress_bar;
+  GtkLabel *status_label;
+
+  DozorSituation *situation;
+  GCancellable *writing;
+};
+
+G_DEFINE_FINAL_TYPE (DozorExportWindow, dozor_export_window, ADW_TYPE_WINDOW)
+
+static void
+set_status (DozorExportWindow *self,
+            const char        *text,
+            gboolean           problem)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL);
+  gtk_label_set_text (self->status_label, text != NULL ? text : "");
+  if (problem)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static void
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  DozorExportWindow *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, MAX (fraction, 0));
+}
+
+typedef struct
+{
+  DozorExportWindow *self;
+  char *path;
+  guint n_features;
+} Writing;
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Writing *writing = user_data;
+  DozorExportWindow *self = writing->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (dozor_gis_write_file_finish (result, &error))
+    {
+      g_autofree char *name = g_path_get_basename (writing->path);
+
+      /* Translators: after an export: how many features, to which file */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u feature to “%s”.",
+                                           "Exported %u features to “%s”.", writing->n_features),
+                              writing->n_features, name);
+      g_debug ("Export done: %u features to %s", writing->n_features, writing->path);
+      set_status (self, text, FALSE);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      set_status (self, _("Stopped: no file was written."), FALSE);
+    }
+  else
+    {
+      g_debug ("Export refused: %s", error->message);
+      set_status (self, error->message, TRUE);
+    }
+
+  g_clear_object (&self->writing);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
+  g_object_unref (self);
+  g_free (writing->path);
+  g_free (writing);
+}
+
+static void
+add_layer (GPtrArray     *layers,
+           DozorGisLayer *layer)
+{
+  if (dozor_gis_layer_get_n_features (layer) > 0)
+    g_ptr_array_add (layers, layer);
+  else
+    g_object_unref (layer);
+}
+
+/**
+ * dozor_export_window_save_to:
+ * @self: a #DozorExportWindow
+ * @path: the file, its format told by its extension
+ *
+ * Takes what the board shows now and writes it in a worker.
+ */
+void
+dozor_export_window_save_to (DozorExportWindow *self,
+                             const char        *path)
+{
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonObject *object;
+  Writing *writing;
+
+  g_return_if_fail (DOZOR_IS_EXPORT_WINDOW (self));
+  if (self->writing != NULL)
+    return;
+
+  snapshot = dozor_situation_to_snapshot (self->situation);
+  object = json_node_get_object (snapshot);
+  if (gtk_check_button_get_active (self->zones_check))
+    add_layer (layers, dozor_gis_export_zones (object));
+  if (gtk_check_button_get_active (self->routes_check))
+    add_layer (layers, dozor_gis_export_routes (object));
+  if (gtk_check_button_get_active (self->places_check))
+    add_layer (layers, dozor_gis_export_places (object));
+  if (gtk_check_button_get_active (self->incidents_check) && json_object_has_member (object, "incidents"))
+    add_layer (layers, dozor_gis_export_incidents (json_object_get_array_member (object, "incidents"), FALSE));
+
+  if (layers->len == 0)
+    {
+      set_status (self, _("There is nothing to export: the board shows none of what is chosen."), TRUE);
+      return;
+    }
+
+  writing = g_new0 (Writing, 1);
+  writing->self = g_object_ref (self);
+  writing->path = g_strdup (path);
+  for (guint l = 0; l < layers->len; l++)
+    writing->n_features += dozor_gis_layer_get_n_features (g_ptr_array_index (layers, l));
+
+  self->writing = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
+  set_status (self, NULL, FALSE);
+  dozor_gis_write_file_async (path, layers, progress_cb, self, self->writing, written_cb, writing);
+}
+
+static void
+chosen_cb (GtkNativeDialog   *chooser,
+           int                response,
+           DozorExportWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path != NULL)
+    dozor_export_window_save_to (self, path);
+  g_object_unref (chooser);
+}
+
+static void
+export_cb (DozorExportWindow *self)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export to a GIS File"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                                               _("_Cancel"));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = g_date_time_format (now, "situation-%Y%m%d-%H%M.gpkg");
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+stop_cb (DozorExportWindow *self)
+{
+  g_cancellable_cancel (self->writing);
+}
+
+static void
+dozor_export_window_dispose (GObject *object)
+{
+  DozorExportWindow *self = DOZOR_EXPORT_WINDOW (object);
+
+  g_cancellable_cancel (self->writing);
+  g_clear_object (&self->writing);
+  g_clear_object (&self->situation);
+
+  G_OBJECT_CLASS (dozor_export_window_parent_class)->dispose (object);
+}
+
+static void
+dozor_export_window_class_init (DozorExportWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dozor_export_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-export-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, zones_check);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, routes_check);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, places_check);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, incidents_check);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DozorExportWindow, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, export_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+dozor_export_window_init (DozorExportWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+DozorExportWindow *
+dozor_export_window_new (GtkWindow      *parent,
+                         DozorSituation *situation)
+{
+  DozorExportWindow *self = g_object_new (DOZOR_TYPE_EXPORT_WINDOW, "transient-for", parent, NULL);
+
+  self->situation = g_object_ref (situation);
+  return self;
+}
