@@ -13,6 +13,7 @@
 #include "dozor-gis-layer.h"
 #include "dozor-gis-reader.h"
 #include "dozor-gis-writer.h"
+#include "test-files.h"
 
 static char *tmp_dir;
 
@@ -731,24 +732,6 @@ test_bad_geometry_json (void)
   g_assert_cmpuint (dozor_gis_layer_get_n_features (layer), ==, 0);
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -779,7 +762,7 @@ main (int   argc,
   g_test_add_func ("/gis/layer/bad-geometry-json", test_bad_geometry_json);
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

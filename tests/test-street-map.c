@@ -13,6 +13,7 @@
 #include "dozor-geo.h"
 #include "dozor-street-map.h"
 #include "test-almaty.h"
+#include "test-files.h"
 
 /* Almaty's centre, the Republic Square area. */
 #define CENTRE_LAT 43.2389
@@ -30,25 +31,6 @@ write_temp (const char *name,
 
   g_assert_true (g_file_set_contents (path, contents, length, NULL));
   return path;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-
-  g_remove (path);
 }
 
 static void
@@ -815,7 +797,7 @@ main (int   argc,
   status = g_test_run ();
 
   g_clear_object (&almaty);
-  remove_tree (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
 
   return status;

@@ -315,24 +315,6 @@ draw_place (cairo_t     *cr,
 }
 
 static void
-trace (cairo_t               *cr,
-       const DozorRasterView *view,
-       GArray                *part)
-{
-  for (guint i = 0; i < part->len; i++)
-    {
-      const double *xy = &g_array_index (part, double, i * 2);
-      double x, y;
-
-      dozor_raster_view_project (view, xy[0], xy[1], &x, &y);
-      if (i == 0)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-    }
-}
-
-static void
 draw_name (cairo_t    *cr,
            const char *name,
            double      x,
@@ -442,7 +424,7 @@ draw_shapes (Scene                 *scene,
 
       cairo_new_path (cr);
       for (guint p = 0; p < shape->parts->len; p++)
-        trace (cr, view, shape->parts->pdata[p]);
+        dozor_raster_view_trace (cr, view, shape->parts->pdata[p]);
 
       switch (shape->kind)
         {

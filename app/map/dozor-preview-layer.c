@@ -155,24 +155,6 @@ prepare_scene (DozorRasterLayer      *layer,
 }
 
 static void
-trace (cairo_t               *cr,
-       const DozorRasterView *view,
-       GArray                *part)
-{
-  for (guint v = 0; v < part->len; v++)
-    {
-      const double *xy = &g_array_index (part, double, v * 2);
-      double x, y;
-
-      dozor_raster_view_project (view, xy[0], xy[1], &x, &y);
-      if (v == 0)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-    }
-}
-
-static void
 draw_shape (cairo_t               *cr,
             const DozorRasterView *view,
             const Shape           *shape,
@@ -206,7 +188,7 @@ draw_shape (cairo_t               *cr,
     }
 
   for (guint p = 0; p < shape->parts->len; p++)
-    trace (cr, view, shape->parts->pdata[p]);
+    dozor_raster_view_trace (cr, view, shape->parts->pdata[p]);
   if (shape->shape == DOZOR_GIS_SHAPE_POLYGON)
     {
       cairo_close_path (cr);

@@ -95,6 +95,32 @@ dozor_raster_view_project (const DozorRasterView *view,
   *y = wy * world - view->origin_y;
 }
 
+/**
+ * dozor_raster_view_trace:
+ * @cr: where to draw
+ * @view: the image's view
+ * @part: (element-type double): world (x, y) pairs of a line or ring
+ *
+ * Adds @part to @cr's path, in the image's pixels.
+ */
+void
+dozor_raster_view_trace (cairo_t               *cr,
+                         const DozorRasterView *view,
+                         GArray                *part)
+{
+  for (guint i = 0; i < part->len; i++)
+    {
+      const double *xy = &g_array_index (part, double, i * 2);
+      double x, y;
+
+      dozor_raster_view_project (view, xy[0], xy[1], &x, &y);
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+}
+
 static void
 part_clear (Part *part)
 {

@@ -35,6 +35,9 @@ void dozor_raster_view_project (const DozorRasterView *view,
                                 double                 wy,
                                 double                *x,
                                 double                *y);
+void dozor_raster_view_trace   (cairo_t               *cr,
+                                const DozorRasterView *view,
+                                GArray                *part);
 
 #define DOZOR_TYPE_RASTER_LAYER (dozor_raster_layer_get_type ())
 G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LAYER, ShumateLayer)

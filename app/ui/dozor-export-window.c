@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "dozor-export-window.h"
+#include "dozor-file-choice.h"
 #include "dozor-gis-export.h"
 #include "dozor-gis-writer.h"
 
@@ -162,34 +163,20 @@ dozor_export_window_save_to (DozorExportWindow *self,
 }
 
 static void
-chosen_cb (GtkNativeDialog   *chooser,
-           int                response,
-           DozorExportWindow *self)
+chosen_cb (GtkWindow  *window,
+           const char *path)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    path = g_file_get_path (file);
-  if (path != NULL)
-    dozor_export_window_save_to (self, path);
-  g_object_unref (chooser);
+  dozor_export_window_save_to (DOZOR_EXPORT_WINDOW (window), path);
 }
 
 static void
 export_cb (DozorExportWindow *self)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export to a GIS File"), GTK_WINDOW (self),
-                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-                                                               _("_Cancel"));
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *name = g_date_time_format (now, "situation-%Y%m%d-%H%M.gpkg");
 
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  dozor_choose_file (GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export to a GIS File"), _("_Export"), name,
+                     NULL, chosen_cb);
 }
 
 static void

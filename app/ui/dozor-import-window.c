@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-file-choice.h"
 #include "dozor-gis-import.h"
 #include "dozor-gis-reader.h"
 #include "dozor-import-window.h"
@@ -490,36 +491,23 @@ dozor_import_window_open_file (DozorImportWindow *self,
 }
 
 static void
-chosen_cb (GtkNativeDialog   *chooser,
-           int                response,
-           DozorImportWindow *self)
+chosen_cb (GtkWindow  *window,
+           const char *path)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    path = g_file_get_path (file);
-  if (path != NULL)
-    dozor_import_window_open_file (self, path);
-  g_object_unref (chooser);
+  dozor_import_window_open_file (DOZOR_IMPORT_WINDOW (window), path);
 }
 
 static void
 choose_cb (DozorImportWindow *self)
 {
   static const char *const patterns[] = { "*.geojson", "*.json", "*.shp", "*.gpkg", "*.kml", "*.kmz", "*.gpx", "*.csv" };
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Choose a GIS File"), GTK_WINDOW (self),
-                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, _("GIS files"));
   for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
     gtk_file_filter_add_pattern (filter, patterns[i]);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  dozor_choose_file (GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("Choose a GIS File"), _("_Open"), NULL, filter,
+                     chosen_cb);
 }
 
 static void

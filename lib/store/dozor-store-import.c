@@ -146,6 +146,36 @@ geometry_only (JsonObject *item)
   return changes;
 }
 
+typedef JsonNode *(*CreateFunc) (DozorStore *, JsonObject *, GError **);
+typedef JsonNode *(*UpdateFunc) (DozorStore *, const char *, gint64, JsonObject *, GError **);
+
+/* The entity @existing names, if any, gets @changes; otherwise @input
+ * makes a new one. Either way the result is listed under @index. */
+static gboolean
+update_or_create (DozorStore  *self,
+                  const char  *table,
+                  const char  *existing,
+                  JsonObject  *changes,
+                  UpdateFunc   update,
+                  JsonObject  *input,
+                  CreateFunc   create,
+                  guint        index,
+                  JsonArray   *results,
+                  GError     **error)
+{
+  g_autoptr(JsonNode) entity = NULL;
+
+  if (existing != NULL)
+    entity = update (self, existing, dozor_store_get_version (self, table, existing), changes, error);
+  else
+    entity = create (self, input, error);
+  if (entity == NULL)
+    return FALSE;
+
+  add_result (results, index, entity, existing != NULL ? "updated" : "created");
+  return TRUE;
+}
+
 static gboolean
 import_zone (DozorStore  *self,
              JsonObject  *item,
@@ -155,7 +185,7 @@ import_zone (DozorStore  *self,
              GError     **error)
 {
   g_autoptr(JsonObject) input = copy_object (item);
-  g_autoptr(JsonNode) zone = NULL;
+  g_autoptr(JsonObject) changes = NULL;
   g_autofree char *existing = NULL;
   const char *name;
 
@@ -167,23 +197,11 @@ import_zone (DozorStore  *self,
     existing = dozor_store_find_zone (self, json_object_get_string_member_with_default (input, "parent_id", NULL),
                                       name);
 
-  if (existing != NULL && on_existing == ON_EXISTING_UPDATE)
-    {
-      g_autoptr(JsonObject) changes = geometry_only (input);
-
-      zone = dozor_store_update_zone (self, existing, dozor_store_get_version (self, "zones", existing),
-                                      changes, error);
-      if (zone != NULL)
-        add_result (results, index, zone, "updated");
-    }
-  else
-    {
-      zone = dozor_store_create_zone (self, input, error);
-      if (zone != NULL)
-        add_result (results, index, zone, "created");
-    }
-
-  return zone != NULL;
+  if (on_existing != ON_EXISTING_UPDATE)
+    g_clear_pointer (&existing, g_free);
+  changes = geometry_only (input);
+  return update_or_create (self, "zones", existing, changes, dozor_store_update_zone, input, dozor_store_create_zone,
+                           index, results, error);
 }
 
 static gboolean
@@ -195,7 +213,7 @@ import_route (DozorStore  *self,
               GError     **error)
 {
   g_autoptr(JsonObject) input = copy_object (item);
-  g_autoptr(JsonNode) route = NULL;
+  g_autoptr(JsonObject) changes = NULL;
   g_autofree char *existing = NULL;
   const char *name;
 
@@ -207,23 +225,9 @@ import_route (DozorStore  *self,
   if (name != NULL && on_existing == ON_EXISTING_UPDATE)
     existing = dozor_store_find_route (self, name);
 
-  if (existing != NULL)
-    {
-      g_autoptr(JsonObject) changes = geometry_only (input);
-
-      route = dozor_store_update_route (self, existing, dozor_store_get_version (self, "routes", existing),
-                                        changes, error);
-      if (route != NULL)
-        add_result (results, index, route, "updated");
-    }
-  else
-    {
-      route = dozor_store_create_route (self, input, error);
-      if (route != NULL)
-        add_result (results, index, route, "created");
-    }
-
-  return route != NULL;
+  changes = geometry_only (input);
+  return update_or_create (self, "routes", existing, changes, dozor_store_update_route, input,
+                           dozor_store_create_route, index, results, error);
 }
 
 /* Only geometry changes on an update of a zone or route; a place's location
@@ -248,7 +252,7 @@ import_place (DozorStore  *self,
               JsonArray   *results,
               GError     **error)
 {
-  g_autoptr(JsonNode) place = NULL;
+  g_autoptr(JsonObject) changes = NULL;
   g_autofree char *existing = NULL;
   const char *kind = json_object_get_string_member_with_default (item, "kind", NULL);
   const char *name = json_object_get_string_member_with_default (item, "name", NULL);
@@ -262,23 +266,9 @@ import_place (DozorStore  *self,
         return invalid (error, _("more than one place of this kind has this name, so which to update is unclear"));
     }
 
-  if (existing != NULL)
-    {
-      g_autoptr(JsonObject) changes = place_changes (item);
-
-      place = dozor_store_update_place (self, existing, dozor_store_get_version (self, "places", existing),
-                                        changes, error);
-      if (place != NULL)
-        add_result (results, index, place, "updated");
-    }
-  else
-    {
-      place = dozor_store_create_place (self, item, error);
-      if (place != NULL)
-        add_result (results, index, place, "created");
-    }
-
-  return place != NULL;
+  changes = place_changes (item);
+  return update_or_create (self, "places", existing, changes, dozor_store_update_place, item,
+                           dozor_store_create_place, index, results, error);
 }
 
 typedef enum

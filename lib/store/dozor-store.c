@@ -2494,6 +2494,25 @@ dozor_store_delete_place (DozorStore  *self,
                         NULL, error);
 }
 
+/* The id in the first row of @stmt, if it is the only row. */
+static char *
+only_id (sqlite3_stmt *stmt,
+         gboolean     *ambiguous)
+{
+  g_autofree char *id = NULL;
+
+  *ambiguous = FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *ambiguous = TRUE;
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}
+
 /**
  * dozor_store_find_place:
  * @self: a #DozorStore
@@ -2513,22 +2532,13 @@ dozor_store_find_place (DozorStore *self,
                         gboolean   *ambiguous)
 {
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM places WHERE kind = ?1 AND name = ?2 LIMIT 2", NULL);
-  g_autofree char *id = NULL;
 
   *ambiguous = FALSE;
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *ambiguous = TRUE;
-      return NULL;
-    }
-  return g_steal_pointer (&id);
+  return only_id (stmt, ambiguous);
 }
 
 /**
@@ -2545,22 +2555,12 @@ dozor_store_find_zone_by_name (DozorStore *self,
                                gboolean   *ambiguous)
 {
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM zones WHERE name = ?1 LIMIT 2", NULL);
-  g_autofree char *id = NULL;
 
   *ambiguous = FALSE;
   if (stmt == NULL)
     return NULL;
-
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *ambiguous = TRUE;
-      return NULL;
-    }
-  return g_steal_pointer (&id);
+  return only_id (stmt, ambiguous);
 }
 
 /**
