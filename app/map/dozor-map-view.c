@@ -998,10 +998,11 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
-  /* One image for all of them: each full-window texture is a full-window
-   * blend per frame when the GPU is a CPU (bench/bench-units). */
+  /* One image for all but the preview: each full-window texture is a
+   * full-window blend per frame when the GPU is a CPU (bench/bench-units).
+   * The preview has its own, shown only while it holds something, so that
+   * a file of millions of positions being drawn never holds up the units. */
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
-  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->preview_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   add_pointer_controllers (self);
 }

@@ -58,6 +58,7 @@ typedef struct
 
   gboolean render_in_flight;
   gboolean render_wanted;
+  gboolean empty;            /* nothing to show: no texture, no blend */
   guint render_idle_id;
   guint refresh_id;
   GCancellable *cancellable;
@@ -266,13 +267,29 @@ start_render (DozorRasterLayer *self)
   render->view.width = width + 2 * MARGIN;
   render->view.height = height + 2 * MARGIN;
   render->view.now = g_get_real_time ();
+  priv->empty = TRUE;
   for (guint i = 0; i <= priv->parts->len; i++)
     {
       DozorRasterLayer *layer = i < priv->parts->len ? priv->parts->pdata[i] : self;
       Part part = { g_object_ref (layer), DOZOR_RASTER_LAYER_GET_CLASS (layer), NULL, dozor_point_index_new (INDEX_CELL) };
 
       part.scene = part.klass->prepare (layer, &render->view);
+      if (part.scene != NULL)
+        priv->empty = FALSE;
       g_array_append_val (render->parts, part);
+    }
+
+  /* A layer with nothing to draw (a preview not in use) shows no texture
+   * at all: an empty window-sized one would still cost a blend a frame. */
+  if (priv->empty)
+    {
+      for (guint i = 0; i < render->parts->len; i++)
+        take_part (&g_array_index (render->parts, Part, i), &render->view, render->scale);
+      g_clear_object (&priv->texture);
+      priv->render_in_flight = FALSE;
+      render_free (render);
+      gtk_widget_queue_draw (widget);
+      return;
     }
 
   task = g_task_new (self, priv->cancellable, render_done_cb, NULL);
@@ -371,7 +388,7 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   double zoom, cx, cy, s, left, top;
 
   /* A part's items are in its host's image. */
-  if (priv->host != NULL)
+  if (priv->host != NULL || (priv->empty && !priv->render_wanted))
     return;
 
   if (priv->texture == NULL)
