@@ -16,7 +16,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 work=$(mktemp -d)
 server= board=
-trap '[ -n "$board" ] && kill "$board" 2>/dev/null; [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+# xvfb-run does not pass its signal on: the board (its child) is stopped
+# first, or it outlives the benchmark and skews the next one.
+trap '[ -n "$board" ] && { pkill -P "$board" 2>/dev/null; kill "$board" 2>/dev/null; }; [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 printf 'bench bench bench\n' >"$work/password"
 "$DOZORCTL" --db "$work/db.sqlite" user add wall --role wall --password-file "$work/password" >/dev/null
