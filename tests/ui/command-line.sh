@@ -36,6 +36,7 @@ expect 2 "--wall" --wall
 expect 0 "dozor 0" --version
 expect 2 "--import" --import /tmp/districts.geojson
 expect 2 "--export" --export /tmp/situation.gpkg
+expect 2 "--import" --wall --backend http://127.0.0.1:8470 --import /tmp/districts.geojson
 
 # The backend and its credentials: a wrong address, a missing or shared
 # credentials file, a file without a password.
