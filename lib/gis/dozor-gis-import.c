@@ -316,7 +316,8 @@ add_feature (GString               *out,
  * @error: return location for a #GError naming the layer and feature
  *
  * With @update a feature is matched to what the backend has by its name,
- * so the names in the layer must then be unique.
+ * so the names in the layer must then be unique. A body larger than
+ * %DOZOR_GIS_MAX_IMPORT_BYTES is refused here.
  *
  * Returns: (transfer full): the body of POST /imports, or %NULL with @error
  *   set if any selected feature is not what its kind needs
@@ -383,6 +384,19 @@ dozor_gis_import_body (DozorGisLayer          *layer,
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("no feature of the layer has a name"));
       else
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the layer has no features"));
+      return NULL;
+    }
+
+  /* Said now, not by the server: it cannot answer a body it stops reading. */
+  if (out->len > DOZOR_GIS_MAX_IMPORT_BYTES)
+    {
+      g_autofree char *size = g_format_size_full (out->len, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *limit = g_format_size_full (DOZOR_GIS_MAX_IMPORT_BYTES, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   _("layer “%s” makes an import of %s, and the server takes at most %s at once: import it in "
+                     "parts (a layer at a time, or the features of one field value)"),
+                   dozor_gis_layer_get_name (layer), size, limit);
       return NULL;
     }
 

@@ -26,6 +26,10 @@ typedef enum
 
 #define DOZOR_GIS_N_KINDS 5
 
+/* The largest body POST /imports takes (docs/api.md); dozord's
+ * DOZOR_SERVER_MAX_IMPORT_BODY. */
+#define DOZOR_GIS_MAX_IMPORT_BYTES (32 * 1024 * 1024)
+
 /**
  * DozorGisMapping:
  * @kind: what the features become
