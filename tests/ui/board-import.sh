@@ -12,59 +12,13 @@ set -euo pipefail
 
 dozor=${1:?usage: board-import.sh PATH-TO-DOZOR SOURCE-ROOT}
 root=${2:?}
-: "${DOZORD:?}" "${DOZORCTL:?}"
+test=board-import
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
 
-if [ -z "${DISPLAY:-}" ]; then
-  echo "board-import: no X display; run the UI tests under xvfb-run -a" >&2
-  exit 1
-fi
+start_dozord sup:supervisor op:operator
+token=$(token sup)
 
-work=$(mktemp -d)
-server= board=
-cleanup() {
-  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
-  for pid in "$board" "$server"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-
-fail() {
-  echo "board-import: $*" >&2
-  for log in "$work"/board-*.log; do
-    [ -f "$log" ] || continue
-    echo "  ${log##*/}:" >&2
-    grep -v 'Tile\|tile\|atspi' "$log" | sed 's/^/  | /' | tail -n 25 >&2
-  done
-  exit 1
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-  for _ in $(seq 1 $(($3 * 10))); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "no “$2” in ${1##*/} within $3 s"
-}
-
-printf 'correct horse battery\n' >"$work/password"
-for user in sup:supervisor op:operator; do
-  "$DOZORCTL" --db "$work/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
-    --password-file "$work/password" >/dev/null
-  (umask 077 && printf '%s\ncorrect horse battery\n' "${user%%:*}" >"$work/${user%%:*}.credentials")
-done
-"$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
-server=$!
-wait_for "$work/server.out" "listening on" 30
-url=$(sed -n 's/^listening on //p' "$work/server.out")
-token=$(curl -sf -X POST "$url/api/v1/session" -d '{"username":"sup","password":"correct horse battery"}' | jq -r .token)
 zones() { curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -r '[.zones[].name] | sort | join(",")'; }
 
 # start_board NAME USER FILE
@@ -76,19 +30,10 @@ start_board() {
   wait_for "$work/board-$1.log" "Link state: live" 30
 }
 
-stop_board() {
-  kill "$board" 2>/dev/null || true
-  wait "$board" 2>/dev/null || true
-  board=
-}
-
 # The import window, above the board (Xvfb has no window manager to keep
 # it there) and focused for its mnemonics.
 focus_import() {
-  local wid
-  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Import a GIS Layer$' | head -n 1) ||
-    fail "no import window"
-  xdotool windowmove "$wid" 900 0 windowraise "$wid" windowfocus --sync "$wid"
+  xdotool windowmove "$(focus_window "Import a GIS Layer")" 900 0
   sleep 0.5
 }
 

@@ -9,52 +9,12 @@
 set -euo pipefail
 
 dozor=${1:?usage: board-intake.sh PATH-TO-DOZOR}
-: "${DOZORD:?}" "${DOZORCTL:?}"
+test=board-intake
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
 
-if [ -z "${DISPLAY:-}" ]; then
-  echo "board-intake: no X display; run the UI tests under xvfb-run -a" >&2
-  exit 1
-fi
-
-work=$(mktemp -d)
-server= board=
-cleanup() {
-  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
-  for pid in "$board" "$server"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-
-fail() {
-  echo "board-intake: $*" >&2
-  [ -f "$work/board.log" ] && grep -v 'Tile\|tile\|atspi' "$work/board.log" | sed 's/^/  | /' | tail -n 25 >&2
-  exit 1
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-  for _ in $(seq 1 $(($3 * 10))); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "no “$2” in ${1##*/} within $3 s"
-}
-
-printf 'correct horse battery\n' >"$work/password"
-"$DOZORCTL" --db "$work/dozord.sqlite" user add op --role operator --password-file "$work/password" >/dev/null
-(umask 077 && printf 'op\ncorrect horse battery\n' >"$work/op.credentials")
-"$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
-server=$!
-wait_for "$work/server.out" "listening on" 30
-url=$(sed -n 's/^listening on //p' "$work/server.out")
-token=$(curl -sf -X POST "$url/api/v1/session" -d '{"username":"op","password":"correct horse battery"}' | jq -r .token)
+start_dozord op:operator
+token=$(token op)
 incidents() { curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -c '.incidents'; }
 
 XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
@@ -68,9 +28,8 @@ sleep 1
 
 xdotool key ctrl+n
 wait_for "$work/board.log" "Intake open" 10
-intake=$(timeout 10 xdotool search --sync --onlyvisible --name '^New Incident$' | head -n 1) || fail "no intake window"
-# Xvfb has no window manager to keep it above the board.
-xdotool windowmove "$intake" 1110 0 windowraise "$intake" windowfocus --sync "$intake"
+intake=$(focus_window "New Incident")
+xdotool windowmove "$intake" 1110 0
 sleep 1
 ok "Ctrl+N opens the intake"
 

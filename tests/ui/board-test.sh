@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# What the board's UI tests share; sourced, after setting $test to the
+# test's name. A scratch directory $work, a real dozord on loopback, and
+# TAP lines. Needs DOZORD, DOZORCTL and an X display (xvfb-run -a).
+
+: "${DOZORD:?}" "${DOZORCTL:?}" "${test:?}"
+if [ -z "${DISPLAY:-}" ]; then
+  echo "$test: no X display; run the UI tests under xvfb-run -a" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+server= board=
+cleanup() {
+  # Keep what the board showed, for a person to look at.
+  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
+  for pid in "$board" "$server"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+
+fail() {
+  echo "$test: $*" >&2
+  for log in "$work"/board*.log; do
+    [ -f "$log" ] || continue
+    echo "  ${log##*/}:" >&2
+    grep -v 'Tile\|tile\|atspi' "$log" | sed 's/^/  | /' | tail -n 25 >&2
+  done
+  exit 1
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+  for _ in $(seq 1 $(($3 * 10))); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "no “$2” in ${1##*/} within $3 s"
+}
+
+# start_dozord USER:ROLE…: the users, each with $work/USER.credentials,
+# and dozord on a free port at $url.
+start_dozord() {
+  local user
+  printf 'correct horse battery\n' >"$work/password"
+  for user in "$@"; do
+    "$DOZORCTL" --db "$work/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
+      --password-file "$work/password" >/dev/null
+    (umask 077 && printf '%s\ncorrect horse battery\n' "${user%%:*}" >"$work/${user%%:*}.credentials")
+  done
+  "$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
+  server=$!
+  wait_for "$work/server.out" "listening on" 30
+  url=$(sed -n 's/^listening on //p' "$work/server.out")
+}
+
+# token USER
+token() {
+  curl -sf -X POST "$url/api/v1/session" -d "{\"username\":\"$1\",\"password\":\"correct horse battery\"}" | jq -r .token
+}
+
+stop_board() {
+  kill "$board" 2>/dev/null || true
+  wait "$board" 2>/dev/null || true
+  board=
+}
+
+# focus_window TITLE: raise it (Xvfb has no window manager to) and focus it.
+focus_window() {
+  local wid
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name "^$1\$" | head -n 1) || fail "no window “$1”"
+  xdotool windowraise "$wid" windowfocus --sync "$wid"
+  echo "$wid"
+}
