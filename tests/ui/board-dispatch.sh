@@ -12,48 +12,10 @@
 set -euo pipefail
 
 dozor=${1:?usage: board-dispatch.sh PATH-TO-DOZOR}
-: "${DOZORD:?}" "${DOZORCTL:?}"
-
-if [ -z "${DISPLAY:-}" ]; then
-  echo "board-dispatch: no X display; run the UI tests under xvfb-run -a" >&2
-  exit 1
-fi
-
-work=$(mktemp -d)
-server= board_a= board_b=
-cleanup() {
-  # Keep what the board showed, for a person to look at.
-  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
-  for pid in "$board_a" "$board_b" "$server"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-
-fail() {
-  echo "board-dispatch: $*" >&2
-  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/board-*.log "$DOZOR_TEST_SHOTS"/ 2>/dev/null
-  for log in "$work"/board-*.log; do
-    [ -f "$log" ] || continue
-    echo "  ${log##*/}:" >&2
-    grep -v 'Tile\|tile\|atspi' "$log" | sed 's/^/  | /' | tail -n 25 >&2
-  done
-  exit 1
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-  for _ in $(seq 1 $(($3 * 10))); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "no “$2” in ${1##*/} within $3 s"
-}
+test=board-dispatch
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+board_a= board_b=
 
 start_server() {
   "$DOZORD" --db "$work/dozord.sqlite" --listen "$1" >"$work/server.out" 2>"$work/server.err" &
@@ -106,8 +68,7 @@ incident2=$(new_incident 43.2370 76.9500 "ул. Толе би, 55")
 incident3=$(new_incident 43.2410 76.9550 "ул. Панфилова, 98")
 [ -n "$unit1" ] && [ -n "$incident1" ] || fail "could not make the unit and incidents"
 report_positions &
-reporter=$!
-trap 'kill $reporter 2>/dev/null; cleanup' EXIT
+pids+=("$!")
 
 # start_board NAME USER
 start_board() {
@@ -117,6 +78,7 @@ start_board() {
 }
 start_board a sup
 board_a=$!
+pids+=("$board_a")
 wait_for "$work/board-a.log" "Link state: live" 30
 wait_for "$work/board-a.log" "Incidents drawn: 3" 30
 wait_for "$work/board-a.log" "Units drawn: 2" 30
@@ -168,6 +130,7 @@ read -r ix iy < <(sed -n 2p "$work/incidents.txt")
 # A second board, as another supervisor's desk would have.
 start_board b sup2
 board_b=$!
+pids+=("$board_b")
 wait_for "$work/board-b.log" "Units drawn: 2" 30
 # No window manager: the second window opens over the first; move it aside.
 for _ in $(seq 1 50); do

@@ -8,40 +8,12 @@
 set -euo pipefail
 
 dozor=${1:?usage: board-live.sh PATH-TO-DOZOR}
-: "${DOZORD:?}" "${DOZORCTL:?}"
-
-if [ -z "${DISPLAY:-}" ]; then
-  echo "board-live: no X display; run the UI tests under xvfb-run -a" >&2
-  exit 1
-fi
-
-work=$(mktemp -d)
-server= board= desk=
-cleanup() {
-  [ -n "$desk" ] && kill "$desk" 2>/dev/null || true
-  [ -n "$board" ] && kill "$board" 2>/dev/null || true
-  [ -n "$server" ] && kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+test=board-live
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+desk=
 
 export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data
-export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
-
-fail() {
-  echo "board-live: $*" >&2
-  [ -f "$work/board.log" ] && grep -v 'Tile\|tile' "$work/board.log" | sed 's/^/  | /' | tail -n 30 >&2
-  exit 1
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-  for _ in $(seq 1 $(($3 * 10))); do
-    grep -q -- "$2" "$1" && return 0
-    sleep 0.1
-  done
-  fail "no “$2” within $3 s"
-}
 
 start_server() {
   "$DOZORD" --db "$work/dozord.sqlite" --listen "$1" --scenario almaty --seed 5 --units 25 \
@@ -98,6 +70,7 @@ echo "ok 4 - live again after the server came back"
 # wrong password is refused and asked again, the right one goes live.
 XDG_DATA_HOME=$work/desk "$dozor" --backend "$url" --center 43.25,76.92 --zoom 11 >"$work/desk.log" 2>&1 &
 desk=$!
+pids+=("$desk")
 wait_for "$work/desk.log" "Asking to log in" 30
 # focus_login: the (newest) login dialog gets the keyboard.
 focus_login() {

@@ -12,10 +12,12 @@ fi
 
 work=$(mktemp -d)
 server= board=
+# More processes of the test's own, stopped with the board and the server.
+pids=()
 cleanup() {
   # Keep what the board showed, for a person to look at.
   [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
-  for pid in "$board" "$server"; do
+  for pid in "${pids[@]}" "$board" "$server"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
@@ -29,6 +31,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 
 fail() {
   echo "$test: $*" >&2
+  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/board*.log "$DOZOR_TEST_SHOTS"/ 2>/dev/null
   for log in "$work"/board*.log; do
     [ -f "$log" ] || continue
     echo "  ${log##*/}:" >&2
