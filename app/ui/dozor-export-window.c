@@ -29,6 +29,7 @@ struct _DozorExportWindow
 
   DozorSituation *situation;
   GCancellable *writing;
+  gboolean disposed;          /* closed while the worker was still writing */
 };
 
 G_DEFINE_FINAL_TYPE (DozorExportWindow, dozor_export_window, ADW_TYPE_WINDOW)
@@ -63,16 +64,13 @@ typedef struct
 } Writing;
 
 static void
-written_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+show_result (DozorExportWindow *self,
+             Writing           *writing,
+             const GError      *error)
 {
-  Writing *writing = user_data;
-  DozorExportWindow *self = writing->self;
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (dozor_gis_write_file_finish (result, &error))
+  if (error == NULL)
     {
       g_autofree char *name = g_path_get_basename (writing->path);
 
@@ -92,10 +90,25 @@ written_cb (GObject      *source,
       g_debug ("Export refused: %s", error->message);
       set_status (self, error->message, TRUE);
     }
-
-  g_clear_object (&self->writing);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
+}
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Writing *writing = user_data;
+  DozorExportWindow *self = writing->self;
+  g_autoptr(GError) error = NULL;
+
+  dozor_gis_write_file_finish (result, &error);
+  g_clear_object (&self->writing);
+  /* Closed meanwhile: the file is written or not, and nobody looks. */
+  if (!self->disposed)
+    show_result (self, writing, error);
+
   g_object_unref (self);
   g_free (writing->path);
   g_free (writing);
@@ -190,6 +203,7 @@ dozor_export_window_dispose (GObject *object)
 {
   DozorExportWindow *self = DOZOR_EXPORT_WINDOW (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->writing);
   g_clear_object (&self->writing);
   g_clear_object (&self->situation);

@@ -59,6 +59,7 @@ struct _DozorImportWindow
   char *why_not;
   gboolean sending;
   gboolean updating_rows;
+  gboolean disposed;          /* closed while a worker was still at it */
 };
 
 G_DEFINE_FINAL_TYPE (DozorImportWindow, dozor_import_window, ADW_TYPE_WINDOW)
@@ -282,7 +283,7 @@ checked_cb (GObject      *source,
   g_autoptr(GBytes) body = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *text = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
     return;
   g_clear_object (&self->checking);
 
@@ -420,6 +421,8 @@ read_cb (GObject      *source,
   g_autofree char *description = NULL;
 
   g_clear_object (&self->reading);
+  if (self->disposed)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
 
   if (layers == NULL)
@@ -590,6 +593,7 @@ dozor_import_window_dispose (GObject *object)
 {
   DozorImportWindow *self = DOZOR_IMPORT_WINDOW (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->reading);
   g_cancellable_cancel (self->checking);
   g_clear_object (&self->reading);
