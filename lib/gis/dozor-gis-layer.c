@@ -35,6 +35,10 @@ struct _DozorGisLayer
   char *name;
   GArray *fields;      /* Field */
   GPtrArray *features; /* Feature */
+  /* Kept as features are added, in the reading worker: a preview asks for
+   * it on the main thread, and walking millions of positions there would
+   * stall the board. */
+  OGREnvelope extent;
 };
 
 G_DEFINE_FINAL_TYPE (DozorGisLayer, dozor_gis_layer, G_TYPE_OBJECT)
@@ -344,12 +348,24 @@ dozor_gis_layer_take_feature (DozorGisLayer *self,
                               guint          n_vertices)
 {
   Feature *feature = g_new0 (Feature, 1);
+  OGREnvelope envelope;
 
   feature->geometry = geometry;
   feature->shape = shape;
   feature->n_vertices = n_vertices;
   feature->values = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->features, feature);
+
+  OGR_G_GetEnvelope (geometry, &envelope);
+  if (self->features->len == 1)
+    self->extent = envelope;
+  else
+    {
+      self->extent.MinX = MIN (self->extent.MinX, envelope.MinX);
+      self->extent.MinY = MIN (self->extent.MinY, envelope.MinY);
+      self->extent.MaxX = MAX (self->extent.MaxX, envelope.MaxX);
+      self->extent.MaxY = MAX (self->extent.MaxY, envelope.MaxY);
+    }
   return self->features->len - 1;
 }
 
@@ -605,18 +621,9 @@ dozor_gis_layer_get_extent (DozorGisLayer *self,
   if (self->features->len == 0)
     return FALSE;
 
-  *west = *south = G_MAXDOUBLE;
-  *east = *north = -G_MAXDOUBLE;
-  for (guint i = 0; i < self->features->len; i++)
-    {
-      Feature *f = g_ptr_array_index (self->features, i);
-      OGREnvelope envelope;
-
-      OGR_G_GetEnvelope (f->geometry, &envelope);
-      *west = MIN (*west, envelope.MinX);
-      *south = MIN (*south, envelope.MinY);
-      *east = MAX (*east, envelope.MaxX);
-      *north = MAX (*north, envelope.MaxY);
-    }
+  *west = self->extent.MinX;
+  *south = self->extent.MinY;
+  *east = self->extent.MaxX;
+  *north = self->extent.MaxY;
   return TRUE;
 }
