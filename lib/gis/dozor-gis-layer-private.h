@@ -14,6 +14,7 @@ guint         dozor_gis_layer_take_feature (DozorGisLayer *self,
                                             guint          n_vertices);
 OGRGeometryH  dozor_gis_layer_peek_geometry (DozorGisLayer *self,
                                              guint          feature);
+void          dozor_gis_layer_drop_empty_fields (DozorGisLayer *self);
 
 
 /* Deeper collections than this are not something a GIS layer has, and

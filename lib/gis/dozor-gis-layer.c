@@ -600,6 +600,58 @@ dozor_gis_layer_get_parts (DozorGisLayer *self,
 }
 
 /**
+ * dozor_gis_layer_drop_empty_fields: (skip)
+ * @self: a #DozorGisLayer
+ *
+ * Leaves out the fields no feature has a value for (GPX's dozen optional
+ * ones, for a start), so the layer shows what its file actually says. In
+ * place: the geometries stay where they are.
+ */
+void
+dozor_gis_layer_drop_empty_fields (DozorGisLayer *self)
+{
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) fields = NULL;
+
+  for (guint f = 0; f < self->fields->len; f++)
+    for (guint i = 0; i < self->features->len; i++)
+      if (dozor_gis_layer_get_value (self, i, f) != NULL)
+        {
+          g_array_append_val (kept, f);
+          break;
+        }
+  if (kept->len == self->fields->len)
+    return;
+
+  for (guint i = 0; i < self->features->len; i++)
+    {
+      Feature *feature = g_ptr_array_index (self->features, i);
+      GPtrArray *values = g_ptr_array_new_full (kept->len, g_free);
+
+      for (guint k = 0; k < kept->len; k++)
+        {
+          guint f = g_array_index (kept, guint, k);
+
+          g_ptr_array_add (values, f < feature->values->len ? g_steal_pointer (&feature->values->pdata[f]) : NULL);
+        }
+      g_ptr_array_unref (feature->values);
+      feature->values = values;
+    }
+
+  fields = g_array_new (FALSE, TRUE, sizeof (Field));
+  g_array_set_clear_func (fields, (GDestroyNotify) field_clear);
+  for (guint k = 0; k < kept->len; k++)
+    {
+      Field *field = &g_array_index (self->fields, Field, g_array_index (kept, guint, k));
+
+      g_array_append_val (fields, *field);
+      field->name = NULL;
+    }
+  g_array_unref (self->fields);
+  self->fields = g_steal_pointer (&fields);
+}
+
+/**
  * dozor_gis_layer_get_extent:
  * @self: a #DozorGisLayer
  * @west: (out): the smallest longitude

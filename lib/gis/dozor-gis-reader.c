@@ -748,47 +748,6 @@ read_values (Reader        *reader,
     }
 }
 
-/* A field nobody filled in (GPX's dozen optional ones, for a start) is
- * left out, so that the layer shows what the file actually says. */
-static DozorGisLayer *
-without_empty_fields (DozorGisLayer *layer)
-{
-  g_autoptr(DozorGisLayer) trimmed = NULL;
-  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint n_features = dozor_gis_layer_get_n_features (layer);
-
-  for (guint f = 0; f < dozor_gis_layer_get_n_fields (layer); f++)
-    for (guint i = 0; i < n_features; i++)
-      if (dozor_gis_layer_get_value (layer, i, f) != NULL)
-        {
-          g_array_append_val (kept, f);
-          break;
-        }
-
-  if (kept->len == dozor_gis_layer_get_n_fields (layer))
-    return g_object_ref (layer);
-
-  trimmed = dozor_gis_layer_new (dozor_gis_layer_get_name (layer));
-  for (guint k = 0; k < kept->len; k++)
-    {
-      guint f = g_array_index (kept, guint, k);
-
-      dozor_gis_layer_add_field (trimmed, dozor_gis_layer_get_field_name (layer, f),
-                                 dozor_gis_layer_get_field_type (layer, f));
-    }
-  for (guint i = 0; i < n_features; i++)
-    {
-      dozor_gis_layer_take_feature (trimmed, OGR_G_Clone (dozor_gis_layer_peek_geometry (layer, i)),
-                                    dozor_gis_layer_get_shape (layer, i),
-                                    dozor_gis_layer_get_n_vertices (layer, i));
-      for (guint k = 0; k < kept->len; k++)
-        dozor_gis_layer_set_value (trimmed, i, k,
-                                   dozor_gis_layer_get_value (layer, i, g_array_index (kept, guint, k)));
-    }
-
-  return g_steal_pointer (&trimmed);
-}
-
 static DozorGisLayer *
 read_layer (Reader     *reader,
             OGRLayerH   source,
@@ -858,7 +817,8 @@ read_layer (Reader     *reader,
                           reader->progress_data);
     }
 
-  return without_empty_fields (layer);
+  dozor_gis_layer_drop_empty_fields (layer);
+  return g_steal_pointer (&layer);
 }
 
 /* GPX's point layers repeat, one point at a time, the routes and tracks
