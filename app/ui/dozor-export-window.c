@@ -124,55 +124,113 @@ add_layer (GPtrArray     *layers,
     g_object_unref (layer);
 }
 
+/* What to take from the snapshot, read from the check buttons on the main
+ * thread; the snapshot shares nothing with the situation. */
+typedef struct
+{
+  JsonNode *snapshot;
+  gboolean zones, routes, places, incidents;
+} Taking;
+
+static void
+taking_free (Taking *taking)
+{
+  json_node_unref (taking->snapshot);
+  g_free (taking);
+}
+
+/* In a worker: a city's zones are thousands of positions each, and every
+ * one is parsed into a geometry here. */
+static void
+take_layers_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Taking *taking = task_data;
+  JsonObject *object = json_node_get_object (taking->snapshot);
+  GPtrArray *layers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (taking->zones)
+    add_layer (layers, dozor_gis_export_zones (object));
+  if (taking->routes)
+    add_layer (layers, dozor_gis_export_routes (object));
+  if (taking->places)
+    add_layer (layers, dozor_gis_export_places (object));
+  if (taking->incidents && json_object_has_member (object, "incidents"))
+    add_layer (layers, dozor_gis_export_incidents (json_object_get_array_member (object, "incidents"), FALSE));
+  g_task_return_pointer (task, layers, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+taken_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Writing *writing = user_data;
+  DozorExportWindow *self = writing->self;
+  g_autoptr(GPtrArray) layers = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (self->writing, &error) || layers->len == 0)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("There is nothing to export: the board shows none of what is chosen."));
+      g_clear_object (&self->writing);
+      if (!self->disposed)
+        show_result (self, writing, error);
+      g_object_unref (self);
+      g_free (writing->path);
+      g_free (writing);
+      return;
+    }
+
+  for (guint l = 0; l < layers->len; l++)
+    writing->n_features += dozor_gis_layer_get_n_features (g_ptr_array_index (layers, l));
+  dozor_gis_write_file_async (writing->path, layers, progress_cb, self, self->writing, written_cb, writing);
+}
+
 /**
  * dozor_export_window_save_to:
  * @self: a #DozorExportWindow
  * @path: the file, its format told by its extension
  *
- * Takes what the board shows now and writes it in a worker.
+ * Takes what the board shows now, and turns it into layers and writes them
+ * in workers.
  */
 void
 dozor_export_window_save_to (DozorExportWindow *self,
                              const char        *path)
 {
-  g_autoptr(JsonNode) snapshot = NULL;
-  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonObject *object;
+  g_autoptr(GTask) task = NULL;
+  Taking *taking;
   Writing *writing;
 
   g_return_if_fail (DOZOR_IS_EXPORT_WINDOW (self));
   if (self->writing != NULL)
     return;
 
-  snapshot = dozor_situation_to_snapshot (self->situation);
-  object = json_node_get_object (snapshot);
-  if (gtk_check_button_get_active (self->zones_check))
-    add_layer (layers, dozor_gis_export_zones (object));
-  if (gtk_check_button_get_active (self->routes_check))
-    add_layer (layers, dozor_gis_export_routes (object));
-  if (gtk_check_button_get_active (self->places_check))
-    add_layer (layers, dozor_gis_export_places (object));
-  if (gtk_check_button_get_active (self->incidents_check) && json_object_has_member (object, "incidents"))
-    add_layer (layers, dozor_gis_export_incidents (json_object_get_array_member (object, "incidents"), FALSE));
-
-  if (layers->len == 0)
-    {
-      set_status (self, _("There is nothing to export: the board shows none of what is chosen."), TRUE);
-      return;
-    }
+  taking = g_new0 (Taking, 1);
+  taking->snapshot = dozor_situation_to_snapshot (self->situation);
+  taking->zones = gtk_check_button_get_active (self->zones_check);
+  taking->routes = gtk_check_button_get_active (self->routes_check);
+  taking->places = gtk_check_button_get_active (self->places_check);
+  taking->incidents = gtk_check_button_get_active (self->incidents_check);
 
   writing = g_new0 (Writing, 1);
   writing->self = g_object_ref (self);
   writing->path = g_strdup (path);
-  for (guint l = 0; l < layers->len; l++)
-    writing->n_features += dozor_gis_layer_get_n_features (g_ptr_array_index (layers, l));
 
   self->writing = g_cancellable_new ();
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
   set_status (self, NULL, FALSE);
-  dozor_gis_write_file_async (path, layers, progress_cb, self, self->writing, written_cb, writing);
+
+  task = g_task_new (NULL, NULL, taken_cb, writing);
+  g_task_set_task_data (task, taking, (GDestroyNotify) taking_free);
+  g_task_run_in_thread (task, take_layers_thread);
 }
 
 static void
