@@ -94,16 +94,14 @@ show_result (DozorExportWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
 }
 
+/* The end of an export, written or not: the window, if still open, says
+ * how it went. */
 static void
-written_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+finish (Writing      *writing,
+        const GError *error)
 {
-  Writing *writing = user_data;
   DozorExportWindow *self = writing->self;
-  g_autoptr(GError) error = NULL;
 
-  dozor_gis_write_file_finish (result, &error);
   g_clear_object (&self->writing);
   /* Closed meanwhile: the file is written or not, and nobody looks. */
   if (!self->disposed)
@@ -112,6 +110,17 @@ written_cb (GObject      *source,
   g_object_unref (self);
   g_free (writing->path);
   g_free (writing);
+}
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  dozor_gis_write_file_finish (result, &error);
+  finish (user_data, error);
 }
 
 static void
@@ -177,12 +186,7 @@ taken_cb (GObject      *source,
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                              _("There is nothing to export: the board shows none of what is chosen."));
-      g_clear_object (&self->writing);
-      if (!self->disposed)
-        show_result (self, writing, error);
-      g_object_unref (self);
-      g_free (writing->path);
-      g_free (writing);
+      finish (writing, error);
       return;
     }
 
