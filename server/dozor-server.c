@@ -35,6 +35,7 @@ typedef struct
 {
   char *user;
   char *role;
+  gint64 expires_at;
 } Caller;
 
 static void
@@ -165,7 +166,7 @@ authenticate (DozorServer       *self,
   if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
     token = header + 7;
 
-  return dozor_store_authenticate (self->store, token, &caller->user, &caller->role);
+  return dozor_store_authenticate (self->store, token, &caller->user, &caller->role, &caller->expires_at);
 }
 
 /* Roles as a space-separated list: the server decides, whatever a client hides. */
@@ -553,6 +554,36 @@ static const Command import_command = { import_layers, 201, TRUE, FALSE, TRUE };
 
 /* --- Routes -------------------------------------------------------------- */
 
+/* What POST and GET /session answer; the token only once, at login. */
+static void
+reply_session (SoupServerMessage *msg,
+               const char        *token,
+               const char        *user,
+               const char        *role,
+               gint64             expires_at)
+{
+  g_autoptr(GDateTime) expires = g_date_time_new_from_unix_utc (expires_at);
+  g_autofree char *expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_builder_begin_object (builder);
+  if (token != NULL)
+    {
+      json_builder_set_member_name (builder, "token");
+      json_builder_add_string_value (builder, token);
+    }
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, user);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_text);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  reply_node (msg, 200, answer);
+}
+
 static void
 login (DozorServer       *self,
        SoupServerMessage *msg)
@@ -561,11 +592,8 @@ login (DozorServer       *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *role = NULL;
   g_autofree char *token = NULL;
-  g_autoptr(GDateTime) expires = NULL;
-  g_autofree char *expires_text = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) answer = NULL;
   JsonObject *body = body_object (msg, &root, &error);
+  const char *user;
   gint64 expires_at;
 
   if (body == NULL)
@@ -577,8 +605,8 @@ login (DozorServer       *self,
       return;
     }
 
-  token = dozor_store_login (self->store,
-                             json_object_get_string_member_with_default (body, "username", ""),
+  user = json_object_get_string_member_with_default (body, "username", "");
+  token = dozor_store_login (self->store, user,
                              json_object_get_string_member_with_default (body, "password", ""),
                              &role, &expires_at, &error);
   if (token == NULL)
@@ -586,20 +614,39 @@ login (DozorServer       *self,
       reply_error (msg, 401, "unauthorized", error->message);
       return;
     }
+  reply_session (msg, token, user, role, expires_at);
+}
 
-  expires = g_date_time_new_from_unix_utc (expires_at);
-  expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
+/* GET /session: whose a token is, for a board that kept one; DELETE: log out. */
+static void
+session (DozorServer       *self,
+         SoupServerMessage *msg,
+         const char        *method)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  g_auto(Caller) caller = { NULL, NULL, 0 };
+  g_autoptr(GError) error = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_text);
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  reply_node (msg, 200, answer);
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "DELETE"))
+    {
+      reply_error (msg, 405, "method_not_allowed", _("Use POST to log in, GET to see the session, DELETE to log out"));
+      return;
+    }
+  if (!authenticate (self, msg, NULL, &caller))
+    {
+      reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
+      return;
+    }
+  if (g_str_equal (method, "DELETE") && !dozor_store_end_session (self->store, header + 7, &error))
+    {
+      if (error != NULL)
+        reply_error (msg, 503, "unavailable", error->message);
+      else
+        reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
+      return;
+    }
+  reply_session (msg, NULL, caller.user, caller.role, caller.expires_at);
 }
 
 static void
@@ -688,7 +735,7 @@ handle_api (SoupServer        *server,
 {
   DozorServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  g_auto(Caller) caller = { NULL, NULL };
+  g_auto(Caller) caller = { NULL, NULL, 0 };
   g_auto(GStrv) parts = NULL;
   guint n_parts;
   const char *id;
@@ -708,7 +755,7 @@ handle_api (SoupServer        *server,
       if (g_str_equal (method, "POST"))
         login (self, msg);
       else
-        reply_error (msg, 405, "method_not_allowed", _("Use POST"));
+        session (self, msg, method);
       return;
     }
 
@@ -860,7 +907,7 @@ stream_cb (SoupServer              *server,
   DozorServer *self = user_data;
   GUri *uri = soup_server_message_get_uri (msg);
   g_autoptr(GHashTable) query = NULL;
-  g_auto(Caller) caller = { NULL, NULL };
+  g_auto(Caller) caller = { NULL, NULL, 0 };
   const char *since_text = NULL;
   const char *token = NULL;
   guint64 since = 0;

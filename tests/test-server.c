@@ -314,6 +314,46 @@ test_auth (Server        *server,
   }
 }
 
+/* docs/api.md: a token lives 14 hours. */
+#define SESSION_SECONDS (14 * 3600)
+
+/* A board that kept its token asks whose it is; logging out ends that
+ * token alone, not the user's other boards. */
+static void
+test_session (Server        *server,
+              gconstpointer  data)
+{
+  g_autofree char *desk = login (server, "sup");
+  g_autofree char *other_desk = login (server, "sup");
+  g_auto(Answer) whose = request (server, "GET", "/api/v1/session", desk, NULL, NULL, NULL);
+  g_auto(Answer) anonymous = request (server, "GET", "/api/v1/session", NULL, NULL, NULL, NULL);
+  g_auto(Answer) put = request (server, "PUT", "/api/v1/session", desk, NULL, NULL, "{}");
+  g_auto(Answer) logout = request (server, "DELETE", "/api/v1/session", desk, NULL, NULL, NULL);
+  g_auto(Answer) after = request (server, "GET", "/api/v1/snapshot", desk, NULL, NULL, NULL);
+  g_auto(Answer) again = request (server, "DELETE", "/api/v1/session", desk, NULL, NULL, NULL);
+  g_auto(Answer) other = request (server, "GET", "/api/v1/snapshot", other_desk, NULL, NULL, NULL);
+  g_autoptr(GDateTime) expires = NULL;
+  gint64 left;
+
+  g_assert_cmpuint (whose.status, ==, 200);
+  g_assert_cmpstr (member (&whose, "username"), ==, "sup");
+  g_assert_cmpstr (member (&whose, "role"), ==, "supervisor");
+  g_assert_null (member (&whose, "token"));
+  expires = g_date_time_new_from_iso8601 (member (&whose, "expires_at"), NULL);
+  g_assert_nonnull (expires);
+  left = g_date_time_to_unix (expires) - g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (left, >, SESSION_SECONDS - 60);
+  g_assert_cmpint (left, <=, SESSION_SECONDS);
+
+  g_assert_cmpuint (anonymous.status, ==, 401);
+  g_assert_cmpuint (put.status, ==, 405);
+  g_assert_cmpuint (logout.status, ==, 200);
+  g_assert_cmpstr (member (&logout, "username"), ==, "sup");
+  g_assert_cmpuint (after.status, ==, 401);
+  g_assert_cmpuint (again.status, ==, 401);
+  g_assert_cmpuint (other.status, ==, 200);
+}
+
 /* --- Dispatch races and retries -------------------------------------------- */
 
 typedef struct
@@ -1503,6 +1543,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Server, NULL, server_setup, func, server_teardown)
   ADD ("/server/auth", test_auth);
+  ADD ("/server/session", test_session);
   ADD ("/server/dispatch-race", test_dispatch_race);
   ADD ("/server/idempotent-retry", test_idempotent_retry);
   ADD ("/server/stale-version", test_stale_version);

@@ -703,6 +703,7 @@ dozor_store_login (DozorStore  *self,
  * @token: a bearer token
  * @name: (out) (optional): the user
  * @role: (out) (optional): the user's role
+ * @expires_at: (out) (optional): when the token expires, Unix seconds
  *
  * Returns: %TRUE if the token is valid and not expired
  */
@@ -710,7 +711,8 @@ gboolean
 dozor_store_authenticate (DozorStore  *self,
                           const char  *token,
                           char       **name,
-                          char       **role)
+                          char       **role,
+                          gint64      *expires_at)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *digest = NULL;
@@ -720,7 +722,8 @@ dozor_store_authenticate (DozorStore  *self,
 
   digest = dozor_token_digest (token);
   stmt = prepare (self,
-                  "SELECT users.name, users.role FROM sessions JOIN users ON users.name = sessions.username"
+                  "SELECT users.name, users.role, sessions.expires_at"
+                  " FROM sessions JOIN users ON users.name = sessions.username"
                   " WHERE token_digest = ?1 AND expires_at >= strftime('%s', 'now')",
                   NULL);
   if (stmt == NULL)
@@ -734,7 +737,45 @@ dozor_store_authenticate (DozorStore  *self,
     *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   if (role != NULL)
     *role = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  if (expires_at != NULL)
+    *expires_at = sqlite3_column_int64 (stmt, 2);
   return TRUE;
+}
+
+/**
+ * dozor_store_end_session:
+ * @self: a #DozorStore
+ * @token: a bearer token
+ * @error: return location for a #GError
+ *
+ * Ends the session of @token alone (a board logging out), leaving the
+ * user's other sessions as they are.
+ *
+ * Returns: whether a session was ended; %FALSE with @error unset when the
+ *   token was not a live one
+ */
+gboolean
+dozor_store_end_session (DozorStore  *self,
+                         const char  *token,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *digest = NULL;
+
+  if (token == NULL || strlen (token) != 64)
+    return FALSE;
+
+  digest = dozor_token_digest (token);
+  stmt = prepare (self, "DELETE FROM sessions WHERE token_digest = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return FALSE;
+    }
+  return sqlite3_changes (self->db) > 0;
 }
 
 /**

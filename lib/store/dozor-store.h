@@ -91,7 +91,11 @@ gboolean    dozor_store_remove_user        (DozorStore   *self,
 gboolean    dozor_store_authenticate       (DozorStore   *self,
                                             const char   *token,
                                             char        **name,
-                                            char        **role);
+                                            char        **role,
+                                            gint64       *expires_at);
+gboolean    dozor_store_end_session        (DozorStore   *self,
+                                            const char   *token,
+                                            GError      **error);
 
 gboolean    dozor_store_find_answer        (DozorStore   *self,
                                             const char   *user,
