@@ -8,6 +8,7 @@
 #include "dozor-application.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
+#include "dozor-keyring.h"
 #include "dozor-local-copy.h"
 #include "dozor-sync-client.h"
 #include "dozor-window.h"
@@ -29,13 +30,16 @@ struct _DozorApplication
   double zoom;
   gboolean fullscreen;
   gboolean wall;
-  gboolean asked_login;
+  /* Logged in by a person (dialog or keyring), not from a file: a refused
+   * login asks again, and the token is kept in the keyring. */
+  gboolean desk_login;
 
   char *backend_url;
   char *import_path;
   char *export_path;
   char *username;
   char *password;
+  char *saved_token;   /* from the keyring, instead of the password */
   DozorSituation *situation;
   DozorSyncClient *sync;
   DozorLocalCopy *local_copy;
@@ -241,6 +245,25 @@ export_when_live_cb (DozorSyncClient *sync,
   g_clear_pointer (&self->export_path, g_free);
 }
 
+/* Only a person logs out: a board started from a credentials file would
+ * log in again at its next start. */
+static void
+set_log_out_enabled (DozorApplication *self,
+                     gboolean          enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "log-out");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void logged_in_cb  (DozorApplication *self,
+                           const char       *token,
+                           gint64            expires_at,
+                           DozorSyncClient  *sync);
+static void link_state_cb (DozorApplication *self,
+                           GParamSpec       *pspec,
+                           DozorSyncClient  *sync);
+
 static void
 start_sync (DozorApplication *self,
             DozorWindow      *board)
@@ -254,7 +277,16 @@ start_sync (DozorApplication *self,
 
   self->situation = dozor_situation_new ();
   self->sync = dozor_sync_client_new (self->backend_url, self->situation);
-  dozor_sync_client_set_credentials (self->sync, self->username, self->password);
+  if (self->password != NULL)
+    dozor_sync_client_set_credentials (self->sync, self->username, self->password);
+  else
+    dozor_sync_client_set_saved_login (self->sync, self->username, self->saved_token);
+  if (self->desk_login)
+    {
+      g_signal_connect_object (self->sync, "logged-in", G_CALLBACK (logged_in_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (link_state_cb), self, G_CONNECT_SWAPPED);
+    }
+  set_log_out_enabled (self, self->desk_login);
   if (outbox != NULL)
     dozor_sync_client_set_outbox (self->sync, outbox);
   dozor_window_follow (board, self->sync, self->situation);
@@ -298,9 +330,62 @@ link_state_cb (DozorApplication *self,
 {
   GtkWindow *board = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (self->asked_login && dozor_sync_client_get_state (sync) == DOZOR_SYNC_OFFLINE &&
+  if (self->desk_login && dozor_sync_client_get_state (sync) == DOZOR_SYNC_OFFLINE &&
       dozor_sync_client_get_last_error (sync) != NULL && DOZOR_IS_WINDOW (board))
     ask_login (self, DOZOR_WINDOW (board), dozor_sync_client_get_last_error (sync));
+}
+
+static void
+kept_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Without a keyring the board works as before; it only asks for the
+   * password at every start. */
+  if (!dozor_keyring_finish (result, &error))
+    g_message ("The login is not kept: %s", error->message);
+  else
+    g_debug ("Login kept in the keyring");
+}
+
+/* A person typed the password: keep the shift's token, so that a board
+ * restarted during the shift is live again at once. */
+static void
+logged_in_cb (DozorApplication *self,
+              const char       *token,
+              gint64            expires_at,
+              DozorSyncClient  *sync)
+{
+  dozor_keyring_keep_login_async (self->backend_url, self->username, token, expires_at, NULL, kept_cb, NULL);
+}
+
+static void
+found_login_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DozorApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorSavedLogin) login = dozor_keyring_find_login_finish (result, &error);
+  GtkWindow *board = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!DOZOR_IS_WINDOW (board) || self->sync != NULL)
+    return;
+  if (login == NULL)
+    {
+      if (error != NULL)
+        g_debug ("No login from the keyring: %s", error->message);
+      ask_login (self, DOZOR_WINDOW (board), NULL);
+      return;
+    }
+
+  g_debug ("Logging in as %s with the token kept in the keyring", login->username);
+  self->username = g_strdup (login->username);
+  self->saved_token = g_strdup (login->token);
+  self->desk_login = TRUE;
+  start_sync (self, DOZOR_WINDOW (board));
 }
 
 static void
@@ -331,7 +416,6 @@ login_response_cb (AdwMessageDialog *dialog,
     {
       self->username = g_steal_pointer (&name);
       start_sync (self, board);
-      g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (link_state_cb), self, G_CONNECT_SWAPPED);
     }
   else
     {
@@ -353,7 +437,7 @@ ask_login (DozorApplication *self,
   GtkWidget *user = gtk_entry_new ();
   GtkWidget *password = gtk_password_entry_new ();
 
-  self->asked_login = TRUE;
+  self->desk_login = TRUE;
   /* Plain GTK entries: libadwaita 1.2's password row crashes when a
    * message dialog that holds it is destroyed. */
   gtk_entry_set_placeholder_text (GTK_ENTRY (user), _("User name"));
@@ -404,7 +488,7 @@ dozor_application_activate (GApplication *app)
       if (self->backend_url != NULL && self->sync == NULL && self->username != NULL)
         start_sync (self, board);
       else if (self->backend_url != NULL && self->sync == NULL)
-        ask_login (self, board, NULL);
+        dozor_keyring_find_login_async (self->backend_url, NULL, found_login_cb, g_object_ref (self));
 
       window = GTK_WINDOW (board);
     }
@@ -497,6 +581,7 @@ dozor_application_dispose (GObject *object)
   g_clear_pointer (&self->export_path, g_free);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->saved_token, g_free);
 
   G_OBJECT_CLASS (dozor_application_parent_class)->dispose (object);
 }
@@ -583,9 +668,89 @@ quit (GSimpleAction *action,
     }
 }
 
+static void
+forgotten_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DozorApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dozor_keyring_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_warning ("The login could not be removed from the keyring: %s", error->message);
+  g_debug ("Logged out");
+  quit (NULL, NULL, self);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+logged_out_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  DozorApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The keyring forgets the token either way; unreachable, the server
+   * ends the session when the token expires. */
+  if (!dozor_sync_client_log_out_finish (DOZOR_SYNC_CLIENT (source), result, &error))
+    g_warning ("The server was not told of the logout: %s", error->message);
+  dozor_keyring_forget_async (self->backend_url, NULL, forgotten_cb, self);
+}
+
+static void
+log_out_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     DozorApplication *self)
+{
+  if (!g_str_equal (response, "log-out") || self->sync == NULL)
+    return;
+  /* Until the board has closed. */
+  g_application_hold (G_APPLICATION (self));
+  dozor_sync_client_log_out_async (self->sync, NULL, logged_out_cb, g_object_ref (self));
+}
+
+/* The end of a shift at a desk: the token ends on the server and leaves
+ * the keyring, and the board closes; the next person starts it and logs
+ * in as themselves. */
+static void
+log_out (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
+{
+  DozorApplication *self = user_data;
+  GtkWindow *board = gtk_application_get_active_window (GTK_APPLICATION (self));
+  DozorOutbox *outbox = self->sync != NULL ? dozor_sync_client_get_outbox (self->sync) : NULL;
+  guint waiting = outbox != NULL ? dozor_outbox_count (outbox) : 0;
+  g_autofree char *heading = g_strdup_printf (_("Log out %s?"), self->username);
+  g_autoptr(GString) body = g_string_new (_("The board closes. At the next start it asks who is on duty."));
+  AdwMessageDialog *dialog;
+
+  if (self->sync == NULL || board == NULL)
+    return;
+  if (waiting > 0)
+    {
+      g_string_append (body, " ");
+      g_string_append_printf (body,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u command not yet sent stays on this computer and goes out when %s logs in here again.",
+                                           "%u commands not yet sent stay on this computer and go out when %s logs in here again.",
+                                           waiting),
+                              waiting, self->username);
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (board, heading, body->str));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "log-out", _("_Log Out"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "log-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (log_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", show_about, NULL, NULL, NULL, { 0 } },
   { "preferences", show_preferences, NULL, NULL, NULL, { 0 } },
+  { "log-out", log_out, NULL, NULL, NULL, { 0 } },
   { "quit", quit, NULL, NULL, NULL, { 0 } },
 };
 
@@ -616,6 +781,8 @@ dozor_application_init (DozorApplication *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
+  /* Until a person has logged in. */
+  set_log_out_enabled (self, FALSE);
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),

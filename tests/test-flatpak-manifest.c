@@ -227,9 +227,12 @@ test_finish_args (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *manifest = load_manifest (parser);
   /* The board talks to the backend and draws on Wayland (or X11 where there
-   * is no Wayland) with the GPU; IPC keeps X11's shared memory working. */
+   * is no Wayland) with the GPU; IPC keeps X11's shared memory working. A
+   * desk board keeps its token in the desktop's keyring, which it looks for
+   * by name on the session bus. */
   static const char *required[] = {
     "--share=network", "--share=ipc", "--socket=wayland", "--socket=fallback-x11", "--device=dri",
+    "--talk-name=org.freedesktop.secrets",
   };
   /* Nothing of the user's files, and no plain X11 next to fallback-x11. */
   static const char *forbidden[] = {

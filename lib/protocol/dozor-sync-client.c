@@ -38,7 +38,7 @@ struct _DozorSyncClient
   char *username;
   char *password;
   char *token;
-  char *role;
+  char *role;       /* NULL until the server said, at login or for a kept token */
   char *last_error;
   DozorSyncState state;
   gboolean running;
@@ -72,6 +72,7 @@ enum
 {
   COMMAND_ANSWERED,
   OUTBOX_CHANGED,
+  LOGGED_IN,
   N_SIGNALS
 };
 
@@ -181,6 +182,18 @@ dozor_sync_client_class_init (DozorSyncClientClass *klass)
    */
   signals[OUTBOX_CHANGED] = g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * DozorSyncClient::logged-in:
+   * @client: the client
+   * @token: the new bearer token
+   * @expires_at: when it ends, Unix seconds
+   *
+   * The password was taken and the server gave a new token, which a desk
+   * board may keep (dozor_keyring_keep_login_async()).
+   */
+  signals[LOGGED_IN] = g_signal_new ("logged-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
 }
 
 static void
@@ -221,6 +234,29 @@ dozor_sync_client_set_credentials (DozorSyncClient *self,
   g_free (self->password);
   self->password = g_strdup (password);
   g_clear_pointer (&self->token, g_free);
+}
+
+/**
+ * dozor_sync_client_set_saved_login:
+ * @self: a #DozorSyncClient
+ * @username: whose token it is
+ * @token: a bearer token kept from an earlier login
+ *
+ * Starts with @token instead of a password. The client asks the server
+ * whose it is first; when the token has ended, the client goes offline with
+ * an error and needs dozor_sync_client_set_credentials().
+ */
+void
+dozor_sync_client_set_saved_login (DozorSyncClient *self,
+                                   const char      *username,
+                                   const char      *token)
+{
+  g_free (self->username);
+  self->username = g_strdup (username);
+  g_clear_pointer (&self->password, g_free);
+  g_free (self->token);
+  self->token = g_strdup (token);
+  g_clear_pointer (&self->role, g_free);
 }
 
 static void
@@ -789,6 +825,57 @@ login_cb (GObject      *source,
   self->token = g_strdup (token);
   g_free (self->role);
   self->role = g_strdup (role);
+  g_debug ("Role: %s", role);
+  {
+    const char *expires = json_object_get_string_member_with_default (json_node_get_object (answer),
+                                                                      "expires_at", "");
+    g_autoptr(GDateTime) expires_at = g_date_time_new_from_iso8601 (expires, NULL);
+
+    if (expires_at != NULL)
+      g_signal_emit (self, signals[LOGGED_IN], 0, token, g_date_time_to_unix (expires_at));
+  }
+  connect_step (self);
+}
+
+/* A kept token: the server says whose it is and with what role. */
+static void
+session_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DozorSyncClient *self = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = finish_call (self, SOUP_SESSION (source), result, msg);
+  g_autoptr(JsonNode) answer = NULL;
+  const char *user = NULL;
+  const char *role = NULL;
+  gsize length;
+  const char *data;
+
+  if (bytes == NULL)
+    return;
+
+  data = g_bytes_get_data (bytes, &length);
+  answer = dozor_json_parse (data, length, 64 * 1024, NULL);
+  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      user = json_object_get_string_member_with_default (json_node_get_object (answer), "username", NULL);
+      role = json_object_get_string_member_with_default (json_node_get_object (answer), "role", NULL);
+    }
+  if (role == NULL)
+    {
+      set_error (self, _("The server's answer to the login is not one this board understands"));
+      schedule_retry (self, FALSE);
+      return;
+    }
+  /* The outbox and the copy are this user's: another's token is no use. */
+  if (g_strcmp0 (user, self->username) != 0)
+    g_clear_pointer (&self->token, g_free);
+  else
+    {
+      self->role = g_strdup (role);
+      g_debug ("Role: %s", role);
+    }
   connect_step (self);
 }
 
@@ -832,8 +919,27 @@ connect_step (DozorSyncClient *self)
   if (self->state != DOZOR_SYNC_RECONNECTING)
     set_state (self, DOZOR_SYNC_CONNECTING);
 
-  if (self->token == NULL)
+  if (self->token == NULL && self->password == NULL)
+    {
+      set_error (self, _("The saved login has ended: log in again"));
+      drop_stream (self);
+      set_state (self, DOZOR_SYNC_OFFLINE);
+    }
+  else if (self->token == NULL)
     login (self);
+  else if (self->role == NULL)
+    {
+      g_autoptr(SoupMessage) msg = api_message (self, "GET", "session");
+
+      if (msg == NULL)
+        {
+          set_error (self, _("The backend address is not a valid URL"));
+          set_state (self, DOZOR_SYNC_OFFLINE);
+          return;
+        }
+      soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                        session_cb, self);
+    }
   else if (!self->have_snapshot)
     {
       g_autoptr(SoupMessage) msg = api_message (self, "GET", "snapshot");
@@ -856,7 +962,7 @@ connect_step (DozorSyncClient *self)
 void
 dozor_sync_client_start (DozorSyncClient *self)
 {
-  g_return_if_fail (self->username != NULL && self->password != NULL);
+  g_return_if_fail (self->username != NULL && (self->password != NULL || self->token != NULL));
 
   if (self->running)
     return;
@@ -881,6 +987,74 @@ dozor_sync_client_stop (DozorSyncClient *self)
   self->sending = FALSE;
   drop_stream (self);
   set_state (self, DOZOR_SYNC_OFFLINE);
+}
+
+static void
+logged_out_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  guint status = bytes != NULL ? soup_message_get_status (msg) : 0;
+
+  /* 401: the token had ended already, which is what was asked. */
+  if (bytes == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (status != SOUP_STATUS_OK && status != SOUP_STATUS_UNAUTHORIZED)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server answered %u %s"), status,
+                             soup_message_get_reason_phrase (msg));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dozor_sync_client_log_out_async:
+ * @self: a #DozorSyncClient
+ *
+ * Stops the link and ends the session on the server, so that the token is
+ * no use to anyone any more. The client needs new credentials to start
+ * again.
+ */
+void
+dozor_sync_client_log_out_async (DozorSyncClient     *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+
+  dozor_sync_client_stop (self);
+  g_clear_pointer (&self->password, g_free);
+  if (self->token == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  msg = api_message (self, "DELETE", "session");
+  g_clear_pointer (&self->token, g_free);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, logged_out_cb,
+                                    g_steal_pointer (&task));
+}
+
+/**
+ * dozor_sync_client_log_out_finish:
+ *
+ * Returns: whether the server ended the session; when not (it could not be
+ *   reached), the token still ends by itself when it expires
+ */
+gboolean
+dozor_sync_client_log_out_finish (DozorSyncClient  *self,
+                                  GAsyncResult     *result,
+                                  GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 DozorSyncState

@@ -35,8 +35,18 @@ DozorSyncClient *dozor_sync_client_new              (const char      *backend_ur
 void             dozor_sync_client_set_credentials  (DozorSyncClient *self,
                                                      const char      *username,
                                                      const char      *password);
+void             dozor_sync_client_set_saved_login  (DozorSyncClient *self,
+                                                     const char      *username,
+                                                     const char      *token);
 void             dozor_sync_client_start            (DozorSyncClient *self);
 void             dozor_sync_client_stop             (DozorSyncClient *self);
+void             dozor_sync_client_log_out_async    (DozorSyncClient     *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean         dozor_sync_client_log_out_finish   (DozorSyncClient  *self,
+                                                     GAsyncResult     *result,
+                                                     GError          **error);
 DozorSyncState   dozor_sync_client_get_state        (DozorSyncClient *self);
 const char      *dozor_sync_client_get_last_error   (DozorSyncClient *self);
 const char      *dozor_sync_client_get_role         (DozorSyncClient *self);
