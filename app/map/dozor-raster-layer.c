@@ -96,19 +96,27 @@ dozor_raster_view_project (const DozorRasterView *view,
   *y = wy * world - view->origin_y;
 }
 
+/* Pixels; under one, a stroke looks the same without the point. */
+#define TRACE_MIN_STEP 1.0
+
 /**
  * dozor_raster_view_trace:
  * @cr: where to draw
  * @view: the image's view
  * @part: (element-type double): world (x, y) pairs of a line or ring
  *
- * Adds @part to @cr's path, in the image's pixels.
+ * Adds @part to @cr's path, in the image's pixels. Points closer than
+ * TRACE_MIN_STEP to the last one kept are left out: at city zoom a
+ * district's thousand vertices are a few pixels apart, and an imported
+ * file's millions more so; the stroker would only pile them up.
  */
 void
 dozor_raster_view_trace (cairo_t               *cr,
                          const DozorRasterView *view,
                          GArray                *part)
 {
+  double last_x = 0, last_y = 0;
+
   for (guint i = 0; i < part->len; i++)
     {
       const double *xy = &g_array_index (part, double, i * 2);
@@ -117,8 +125,12 @@ dozor_raster_view_trace (cairo_t               *cr,
       dozor_raster_view_project (view, xy[0], xy[1], &x, &y);
       if (i == 0)
         cairo_move_to (cr, x, y);
-      else
+      else if (i == part->len - 1 || fabs (x - last_x) >= TRACE_MIN_STEP || fabs (y - last_y) >= TRACE_MIN_STEP)
         cairo_line_to (cr, x, y);
+      else
+        continue;
+      last_x = x;
+      last_y = y;
     }
 }
 

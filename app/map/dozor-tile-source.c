@@ -4,10 +4,24 @@
  * composed in worker threads; the answer goes back on the main thread, where
  * "received-data" must be emitted before the bytes are returned: libshumate
  * 1.0.3 only makes textures in that signal's handler.
+ *
+ * Tiles are composed in a pool of their own, one thread per core, at a
+ * lower scheduling priority than the rest of the board: a screenful of tiles
+ * is seconds of CPU on a small machine, and on two cores it would otherwise
+ * take turns with the overlays' renders, so units appeared late at a cold
+ * start and after every pan. The basemap fills in behind them instead.
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "dozor-tile-source.h"
+
+/* nice(1) steps: an overlay render then gets about ten times the CPU of a
+ * tile when both want a core. */
+#define TILE_NICENESS 10
 
 struct _DozorTileSource
 {
@@ -60,6 +74,46 @@ render_in_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+compose_in_pool (gpointer data,
+                 gpointer pool_data)
+{
+  g_autoptr(GTask) task = data;
+  static GPrivate niced;
+
+  /* Linux applies the priority to this thread alone; the pool keeps its
+   * threads (exclusive), so no other work ever runs on them. */
+  if (g_private_get (&niced) == NULL)
+    {
+      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), TILE_NICENESS) != 0)
+        g_debug ("Tile thread keeps its priority: %s", g_strerror (errno));
+      g_private_set (&niced, GINT_TO_POINTER (1));
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  render_in_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                    g_task_get_cancellable (task));
+}
+
+static GThreadPool *
+tile_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    {
+      g_autoptr(GError) error = NULL;
+      GThreadPool *created = g_thread_pool_new (compose_in_pool, NULL, (int) MAX (1, g_get_num_processors ()),
+                                                TRUE, &error);
+
+      /* Only failing to make a thread fails, which GLib aborts on anyway. */
+      g_assert_no_error (error);
+      g_once_init_leave (&pool, created);
+    }
+  return pool;
 }
 
 static void
@@ -119,7 +173,7 @@ dozor_tile_source_get_tile_data_async (ShumateDataSource   *source,
   worker = g_task_new (self, cancellable, render_done_cb, g_steal_pointer (&task));
   g_task_set_source_tag (worker, render_in_thread);
   g_task_set_task_data (worker, request, NULL);
-  g_task_run_in_thread (worker, render_in_thread);
+  g_thread_pool_push (tile_pool (), g_steal_pointer (&worker), NULL);
 }
 
 static GBytes *
