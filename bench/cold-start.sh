@@ -9,6 +9,9 @@
 # figures; never fails on time.
 #
 #   meson devenv -C build ../bench/cold-start.sh [CARS] [ROUNDS]
+#
+# DOZOR_BOARDS="A B" times each of those board executables in turn every
+# round (two builds compared on the same copy and the same machine load).
 set -euo pipefail
 
 cars=${1:-5000} rounds=${2:-5}
@@ -41,7 +44,8 @@ for _ in $(seq 1 600); do grep -q "listening on" "$work/server.out" && break; sl
 url=$(sed -n 's/^listening on //p' "$work/server.out")
 
 board_args=(--backend "$url" --credentials "$work/credentials" --center 43.2389,76.9453 --zoom 12)
-"$build/app/dozor" "${board_args[@]}" >"$work/live.log" 2>&1 &
+read -r -a boards <<<"${DOZOR_BOARDS:-$build/app/dozor}"
+"${boards[0]}" "${board_args[@]}" >"$work/live.log" 2>&1 &
 board=$!
 for _ in $(seq 1 600); do grep -q "Local copy saved" "$work/live.log" && break; sleep 0.1; done
 grep -q "Local copy saved" "$work/live.log" || { echo "the board saved no copy" >&2; exit 1; }
@@ -50,19 +54,23 @@ board= server=
 echo "copy of $cars cars: $(du -k "$work"/data/dozor/*situation.sqlite* | awk '{ s += $1 } END { print s }') KiB"
 
 for round in $(seq 1 "$rounds"); do
-  start=$(date +%s.%N)
-  "$build/app/dozor" "${board_args[@]}" >"$work/cold.log" 2>&1 &
-  board=$!
-  for _ in $(seq 1 300); do grep -q "Units drawn: " "$work/cold.log" && break; sleep 0.02; done
-  stamp() { { grep -m1 "$1" "$work/cold.log" || true; } | grep -o '[0-9]*:[0-9]*:[0-9.]*' | head -n 1; }
-  drawn=$(stamp "Units drawn: ") restored=$(stamp "Local copy restored") first=$(stamp "Link state")
-  count=$({ grep -m1 -o "Units drawn: [0-9]*" "$work/cold.log" || true; } | grep -o '[0-9]*$')
-  kill "$board"; wait "$board" 2>/dev/null || true; board=
-  [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$work/cold.log" "$BENCH_KEEP_LOG"
-  [ -n "$drawn" ] && [ -n "$restored" ] || { echo "round $round: the copy was not drawn"; continue; }
-  echo "$start $first $restored $drawn" | awk -v r="$round" -v c="$count" '
-    function s(t,  a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
-    { day = $1 - ($1 % 86400); tz = 0
-      printf "round %d: launch → first log %.0f ms, → copy restored %.0f ms, → %d units drawn %.0f ms\n", r,
-        (s($2) - ($1 - day)) * 1000, (s($3) - ($1 - day)) * 1000, c, (s($4) - ($1 - day)) * 1000 }'
+  for b in "${!boards[@]}"; do
+    label=
+    [ "${#boards[@]}" -gt 1 ] && label="board $((b + 1)), "
+    start=$(date +%s.%N)
+    "${boards[$b]}" "${board_args[@]}" >"$work/cold.log" 2>&1 &
+    board=$!
+    for _ in $(seq 1 300); do grep -q "Units drawn: " "$work/cold.log" && break; sleep 0.02; done
+    stamp() { { grep -m1 "$1" "$work/cold.log" || true; } | grep -o '[0-9]*:[0-9]*:[0-9.]*' | head -n 1; }
+    drawn=$(stamp "Units drawn: ") restored=$(stamp "Local copy restored") first=$(stamp "Link state")
+    count=$({ grep -m1 -o "Units drawn: [0-9]*" "$work/cold.log" || true; } | grep -o '[0-9]*$')
+    kill "$board"; wait "$board" 2>/dev/null || true; board=
+    [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$work/cold.log" "$BENCH_KEEP_LOG"
+    [ -n "$drawn" ] && [ -n "$restored" ] || { echo "${label}round $round: the copy was not drawn"; continue; }
+    echo "$start $first $restored $drawn" | awk -v r="$round" -v c="$count" -v l="$label" '
+      function s(t,  a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+      { day = $1 - ($1 % 86400)
+        printf "%sround %d: launch → first log %.0f ms, → copy restored %.0f ms, → %d units drawn %.0f ms\n", l, r,
+          (s($2) - ($1 - day)) * 1000, (s($3) - ($1 - day)) * 1000, c, (s($4) - ($1 - day)) * 1000 }'
+  done
 done
