@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "dozor-basemap.h"
+#include "dozor-basemap-layer.h"
 #include "dozor-geo.h"
 #include "dozor-raster-layer.h"
 #include "dozor-situation.h"
@@ -886,10 +887,15 @@ run_config (Bench  *bench,
   bench->window = open_window (bench);
   if (config->kind == CONFIG_UNITS)
     {
-      DozorUnitLayer *layer = dozor_unit_layer_new (shumate_simple_map_get_viewport (bench->map),
-                                                    bench->fleet->situation);
+      ShumateViewport *viewport = shumate_simple_map_get_viewport (bench->map);
+      DozorBasemapLayer *basemap = dozor_basemap_layer_new (viewport, bench->fleet->situation);
+      DozorUnitLayer *layer = dozor_unit_layer_new (viewport, bench->fleet->situation);
 
+      /* As the board has it: the basemap's tiles in the units' image. */
+      shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (basemap));
       shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (layer));
+      dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (basemap));
+      dozor_basemap_layer_set_tile_source (basemap, bench->tiles);
       bench->overlay = GTK_WIDGET (layer);
     }
   else if (config->kind == CONFIG_MARKERS)

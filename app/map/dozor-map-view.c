@@ -14,6 +14,7 @@
 
 #include "dozor-application.h"
 #include "dozor-area-layer.h"
+#include "dozor-basemap-layer.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
@@ -44,7 +45,8 @@ struct _DozorMapView
   GtkWidget parent_instance;
 
   ShumateSimpleMap *simple_map;
-  /* Owned by the map, bottom to top. */
+  /* Owned by the map; their order is dozor_map_view_show_situation()'s. */
+  DozorBasemapLayer *basemap_layer;
   DozorAreaLayer *area_layer;
   DozorPreviewLayer *preview_layer;
   double pending_extent[4];   /* west, south, east, north, for when there is a size */
@@ -151,6 +153,15 @@ clear_source (DozorMapView *self)
   g_clear_pointer (&self->source_key, g_free);
 }
 
+/* The offline tiles go into the overlays' image; online ones cannot. */
+static void
+basemap_layer_follow_source (DozorMapView *self)
+{
+  if (self->basemap_layer != NULL)
+    dozor_basemap_layer_set_tile_source (self->basemap_layer, DOZOR_IS_TILE_SOURCE (self->data_source)
+                                                                ? DOZOR_TILE_SOURCE (self->data_source) : NULL);
+}
+
 static void
 use_source (DozorMapView      *self,
             const char        *key,
@@ -166,6 +177,7 @@ use_source (DozorMapView      *self,
                                              G_CALLBACK (received_data_cb), self);
 
   shumate_simple_map_set_map_source (self->simple_map, map_source);
+  basemap_layer_follow_source (self);
 }
 
 static void
@@ -990,20 +1002,28 @@ dozor_map_view_show_situation (DozorMapView   *self,
   g_return_if_fail (self->unit_layer == NULL);
 
   self->situation = g_object_ref (situation);
+  self->basemap_layer = dozor_basemap_layer_new (viewport, situation);
   self->area_layer = dozor_area_layer_new (viewport, situation);
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
-  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
-  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
-  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
+  /* The unit layer's image holds the basemap, areas, incidents and units,
+   * bottom to top, and is opaque where the basemap is: it goes first, so
+   * that the other layers' own small overlays (selection, pending lines,
+   * drop targets) and the preview are drawn over it. */
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->basemap_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   /* One image for all but the preview: each full-window texture is a
    * full-window blend per frame when the GPU is a CPU (bench/bench-units).
    * The preview has its own, shown only while it holds something, so that
    * a file of millions of positions being drawn never holds up the units. */
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->basemap_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
+  basemap_layer_follow_source (self);
   add_pointer_controllers (self);
 }
 

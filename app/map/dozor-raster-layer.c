@@ -274,8 +274,10 @@ start_render (DozorRasterLayer *self)
   g_array_set_clear_func (render->parts, (GDestroyNotify) part_clear);
   view_centre (self, &render->view.zoom, &cx, &cy);
   render->scale = gtk_widget_get_scale_factor (widget);
-  render->view.origin_x = cx - width / 2.0 - MARGIN;
-  render->view.origin_y = cy - height / 2.0 - MARGIN;
+  /* Whole pixels, so that basemap tiles are copied into the image, not
+   * resampled (DozorBasemapLayer). */
+  render->view.origin_x = floor (cx - width / 2.0 - MARGIN);
+  render->view.origin_y = floor (cy - height / 2.0 - MARGIN);
   render->view.width = width + 2 * MARGIN;
   render->view.height = height + 2 * MARGIN;
   render->view.now = g_get_real_time ();
@@ -638,13 +640,29 @@ dozor_raster_layer_init (DozorRasterLayer *self)
 }
 
 /**
+ * dozor_raster_layer_get_host:
+ * @self: a #DozorRasterLayer
+ *
+ * Returns: (transfer none) (nullable): the layer whose image holds this
+ *   one's items, if not its own
+ */
+DozorRasterLayer *
+dozor_raster_layer_get_host (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  return priv->host;
+}
+
+/**
  * dozor_raster_layer_draw_into:
  * @self: the layer whose image holds @part's items too
- * @part: a layer below @self, added before any part above it
+ * @part: another layer of the same map
  *
  * @part's items are drawn in @self's image, beneath @self's own and those
  * of parts added later, and @part draws no texture of its own. It still
- * picks what it drew and draws its own small overlays.
+ * picks what it drew and draws its own small overlays, so it goes above
+ * @self among the map's layers.
  */
 void
 dozor_raster_layer_draw_into (DozorRasterLayer *self,

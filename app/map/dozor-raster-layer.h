@@ -74,6 +74,7 @@ struct _DozorRasterLayerClass
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);
 void      dozor_raster_layer_queue_render        (DozorRasterLayer *self);
+DozorRasterLayer *dozor_raster_layer_get_host    (DozorRasterLayer *self);
 void      dozor_raster_layer_draw_into           (DozorRasterLayer *self,
                                                   DozorRasterLayer *part);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,

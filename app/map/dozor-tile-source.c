@@ -10,6 +10,10 @@
  * is seconds of CPU on a small machine, and on two cores it would otherwise
  * take turns with the overlays' renders, so units appeared late at a cold
  * start and after every pan. The basemap fills in behind them instead.
+ *
+ * The tiles composed last are also kept as images (not only as the PNG
+ * libshumate wants), so that DozorBasemapLayer can paint them into the
+ * overlays' image: one full-window texture a frame instead of two.
  */
 #include "config.h"
 
@@ -23,13 +27,30 @@
  * tile when both want a core. */
 #define TILE_NICENESS 10
 
+/* Composed tiles kept: 256 KiB each; a 1920×1080 view with the overlay
+ * image's margin needs about 70, a 3840×2160 wall about 180. */
+#define CACHED_TILES 256
+
 struct _DozorTileSource
 {
   ShumateDataSource parent_instance;
 
   DozorBasemap *basemap;
   DozorMapStyle style;
+
+  /* Shared with the pool's threads. */
+  GMutex cache_lock;
+  GHashTable *cache;      /* tile key → CachedTile */
+  GQueue lru;             /* of CachedTile, newest first */
+  GHashTable *composing;  /* tile keys being composed, for either */
 };
+
+typedef struct
+{
+  guint64 key;
+  cairo_surface_t *surface;
+  GList link;
+} CachedTile;
 
 G_DEFINE_FINAL_TYPE (DozorTileSource, dozor_tile_source, SHUMATE_TYPE_DATA_SOURCE)
 
@@ -42,12 +63,72 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  TILE_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static guint64
+tile_key (int zoom,
+          int x,
+          int y)
+{
+  return ((guint64) zoom << 56) | ((guint64) (guint32) x << 28) | (guint64) (guint32) y;
+}
+
+static void
+cached_tile_free (CachedTile *tile)
+{
+  cairo_surface_destroy (tile->surface);
+  g_free (tile);
+}
+
+static void
+keep_tile (DozorTileSource *self,
+           int              zoom,
+           int              x,
+           int              y,
+           cairo_surface_t *surface)
+{
+  guint64 key = tile_key (zoom, x, y);
+  CachedTile *tile;
+
+  g_mutex_lock (&self->cache_lock);
+  tile = g_hash_table_lookup (self->cache, &key);
+  if (tile != NULL)
+    {
+      g_queue_unlink (&self->lru, &tile->link);
+      cairo_surface_destroy (tile->surface);
+    }
+  else
+    {
+      tile = g_new0 (CachedTile, 1);
+      tile->key = key;
+      tile->link.data = tile;
+      g_hash_table_insert (self->cache, &tile->key, tile);
+    }
+  tile->surface = cairo_surface_reference (surface);
+  g_queue_push_head_link (&self->lru, &tile->link);
+  while (self->lru.length > CACHED_TILES)
+    {
+      CachedTile *oldest = g_queue_peek_tail (&self->lru);
+
+      g_queue_unlink (&self->lru, &oldest->link);
+      g_hash_table_remove (self->cache, &oldest->key);
+    }
+  g_mutex_unlock (&self->cache_lock);
+}
+
 typedef struct
 {
   int x;
   int y;
   int zoom;
   DozorMapStyle style;
+  gboolean image_only;   /* for the overlays: no PNG, no libshumate */
   GBytes *bytes;
 } TileRequest;
 
@@ -67,10 +148,17 @@ render_in_thread (GTask        *task,
   DozorTileSource *self = source_object;
   TileRequest *request = task_data;
   g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface = dozor_basemap_compose_tile (self->basemap, request->zoom, request->x, request->y,
+                                                         request->style, cancellable, &error);
 
-  request->bytes = dozor_basemap_render_tile (self->basemap, request->zoom, request->x,
-                                              request->y, request->style, cancellable, &error);
-  if (request->bytes == NULL)
+  if (surface != NULL)
+    {
+      keep_tile (self, request->zoom, request->x, request->y, surface);
+      if (!request->image_only)
+        request->bytes = dozor_basemap_encode_tile (surface, request->zoom, request->x, request->y, &error);
+      cairo_surface_destroy (surface);
+    }
+  if (surface == NULL || (!request->image_only && request->bytes == NULL))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -124,7 +212,12 @@ render_done_cb (GObject      *object,
   DozorTileSource *self = DOZOR_TILE_SOURCE (object);
   g_autoptr(GTask) task = user_data;
   TileRequest *request = g_task_get_task_data (task);
+  guint64 key = tile_key (request->zoom, request->x, request->y);
   g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&self->cache_lock);
+  g_hash_table_remove (self->composing, &key);
+  g_mutex_unlock (&self->cache_lock);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -136,7 +229,105 @@ render_done_cb (GObject      *object,
 
   g_signal_emit_by_name (self, "received-data", request->x, request->y, request->zoom,
                          request->bytes);
+  g_signal_emit (self, signals[TILE_READY], 0, request->zoom, request->x, request->y);
   g_task_return_pointer (task, g_bytes_ref (request->bytes), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+prefetched_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  DozorTileSource *self = DOZOR_TILE_SOURCE (object);
+  TileRequest *request = g_task_get_task_data (G_TASK (result));
+  guint64 key = tile_key (request->zoom, request->x, request->y);
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&self->cache_lock);
+  g_hash_table_remove (self->composing, &key);
+  g_mutex_unlock (&self->cache_lock);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_signal_emit (self, signals[TILE_READY], 0, request->zoom, request->x, request->y);
+  else
+    g_debug ("Tile %d/%d/%d: %s", request->zoom, request->x, request->y, error->message);
+}
+
+/**
+ * dozor_tile_source_lookup:
+ * @self: a #DozorTileSource
+ * @zoom: zoom level
+ * @x: tile column
+ * @y: tile row
+ *
+ * A tile composed lately, for painting into another image. Safe from any
+ * thread.
+ *
+ * Returns: (transfer full) (nullable): the tile's image, opaque
+ */
+cairo_surface_t *
+dozor_tile_source_lookup (DozorTileSource *self,
+                          int              zoom,
+                          int              x,
+                          int              y)
+{
+  guint64 key = tile_key (zoom, x, y);
+  CachedTile *tile;
+  cairo_surface_t *surface = NULL;
+
+  g_mutex_lock (&self->cache_lock);
+  tile = g_hash_table_lookup (self->cache, &key);
+  if (tile != NULL)
+    {
+      surface = cairo_surface_reference (tile->surface);
+      g_queue_unlink (&self->lru, &tile->link);
+      g_queue_push_head_link (&self->lru, &tile->link);
+    }
+  g_mutex_unlock (&self->cache_lock);
+  return surface;
+}
+
+/**
+ * dozor_tile_source_prefetch:
+ * @self: a #DozorTileSource
+ * @zoom: zoom level
+ * @x: tile column
+ * @y: tile row
+ *
+ * Composes a tile libshumate did not ask for (or has in its own cache) for
+ * dozor_tile_source_lookup(); #DozorTileSource::tile-ready follows.
+ */
+void
+dozor_tile_source_prefetch (DozorTileSource *self,
+                            int              zoom,
+                            int              x,
+                            int              y)
+{
+  guint64 key = tile_key (zoom, x, y);
+  g_autoptr(GTask) task = NULL;
+  TileRequest *request;
+  gboolean busy;
+
+  if (x < 0 || y < 0 || zoom < 0 || zoom > DOZOR_BASEMAP_MAX_ZOOM || x >= (1 << zoom) || y >= (1 << zoom))
+    return;
+
+  g_mutex_lock (&self->cache_lock);
+  busy = g_hash_table_contains (self->composing, &key) || g_hash_table_contains (self->cache, &key);
+  if (!busy)
+    g_hash_table_add (self->composing, g_memdup2 (&key, sizeof key));
+  g_mutex_unlock (&self->cache_lock);
+  if (busy)
+    return;
+
+  request = g_new0 (TileRequest, 1);
+  request->x = x;
+  request->y = y;
+  request->zoom = zoom;
+  request->style = self->style;
+  request->image_only = TRUE;
+  task = g_task_new (self, NULL, prefetched_cb, NULL);
+  g_task_set_source_tag (task, dozor_tile_source_prefetch);
+  g_task_set_task_data (task, request, (GDestroyNotify) tile_request_free);
+  g_thread_pool_push (tile_pool (), g_steal_pointer (&task), NULL);
 }
 
 static void
@@ -169,6 +360,14 @@ dozor_tile_source_get_tile_data_async (ShumateDataSource   *source,
   request->style = self->style;
   g_task_set_task_data (task, request, (GDestroyNotify) tile_request_free);
 
+  g_mutex_lock (&self->cache_lock);
+  {
+    guint64 key = tile_key (zoom, x, y);
+
+    g_hash_table_add (self->composing, g_memdup2 (&key, sizeof key));
+  }
+  g_mutex_unlock (&self->cache_lock);
+
   /* The worker shares the request with the outer task, which owns it. */
   worker = g_task_new (self, cancellable, render_done_cb, g_steal_pointer (&task));
   g_task_set_source_tag (worker, render_in_thread);
@@ -194,6 +393,19 @@ dozor_tile_source_dispose (GObject *object)
   g_clear_object (&self->basemap);
 
   G_OBJECT_CLASS (dozor_tile_source_parent_class)->dispose (object);
+}
+
+static void
+dozor_tile_source_finalize (GObject *object)
+{
+  DozorTileSource *self = (DozorTileSource *)object;
+
+  /* Pool jobs hold a reference: nothing composes any more. */
+  g_hash_table_destroy (self->cache);
+  g_hash_table_destroy (self->composing);
+  g_mutex_clear (&self->cache_lock);
+
+  G_OBJECT_CLASS (dozor_tile_source_parent_class)->finalize (object);
 }
 
 static void
@@ -249,6 +461,7 @@ dozor_tile_source_class_init (DozorTileSourceClass *klass)
   ShumateDataSourceClass *source_class = SHUMATE_DATA_SOURCE_CLASS (klass);
 
   object_class->dispose = dozor_tile_source_dispose;
+  object_class->finalize = dozor_tile_source_finalize;
   object_class->get_property = dozor_tile_source_get_property;
   object_class->set_property = dozor_tile_source_set_property;
 
@@ -264,11 +477,27 @@ dozor_tile_source_class_init (DozorTileSourceClass *klass)
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DozorTileSource::tile-ready:
+   * @source: the source
+   * @zoom: zoom level
+   * @x: tile column
+   * @y: tile row
+   *
+   * A tile was composed and dozor_tile_source_lookup() now has it.
+   */
+  signals[TILE_READY] = g_signal_new ("tile-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                      NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);
 }
 
 static void
 dozor_tile_source_init (DozorTileSource *self)
 {
+  g_mutex_init (&self->cache_lock);
+  /* The tile owns its key; the LRU removes it from both. */
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cached_tile_free);
+  self->composing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 DozorTileSource *

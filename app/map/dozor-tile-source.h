@@ -14,5 +14,13 @@ DozorTileSource *dozor_tile_source_new         (DozorBasemap    *basemap,
                                                 DozorMapStyle    style);
 DozorBasemap    *dozor_tile_source_get_basemap (DozorTileSource *self);
 DozorMapStyle    dozor_tile_source_get_style   (DozorTileSource *self);
+cairo_surface_t *dozor_tile_source_lookup      (DozorTileSource *self,
+                                                int              zoom,
+                                                int              x,
+                                                int              y);
+void             dozor_tile_source_prefetch    (DozorTileSource *self,
+                                                int              zoom,
+                                                int              x,
+                                                int              y);
 
 G_END_DECLS

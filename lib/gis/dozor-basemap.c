@@ -431,7 +431,7 @@ write_bytes_cb (void                *closure,
 }
 
 /**
- * dozor_basemap_render_tile:
+ * dozor_basemap_compose_tile:
  * @self: a #DozorBasemap
  * @zoom: zoom level, at most %DOZOR_BASEMAP_MAX_ZOOM
  * @x: tile column from the west
@@ -444,22 +444,21 @@ write_bytes_cb (void                *closure,
  * A damaged world tile is reported as an error; missing data is not (the
  * tile is then drawn with what there is).
  *
- * Returns: (transfer full): PNG bytes, or %NULL with @error set
+ * Returns: (transfer full): an opaque (RGB24) image surface, or %NULL with
+ *   @error set
  */
-GBytes *
-dozor_basemap_render_tile (DozorBasemap  *self,
-                           guint          zoom,
-                           guint          x,
-                           guint          y,
-                           DozorMapStyle  style,
-                           GCancellable  *cancellable,
-                           GError       **error)
+cairo_surface_t *
+dozor_basemap_compose_tile (DozorBasemap  *self,
+                            guint          zoom,
+                            guint          x,
+                            guint          y,
+                            DozorMapStyle  style,
+                            GCancellable  *cancellable,
+                            GError       **error)
 {
   const Rgb *plain = style == DOZOR_MAP_STYLE_DARK ? &plain_dark : &plain_light;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GByteArray) png = NULL;
   cairo_surface_t *surface;
-  cairo_status_t status;
   cairo_t *cr;
   double wash;
 
@@ -511,16 +510,35 @@ dozor_basemap_render_tile (DozorBasemap  *self,
     dozor_street_map_draw_tile (self->streets, cr, zoom, x, y, DOZOR_BASEMAP_TILE_SIZE, style);
 
   cairo_destroy (cr);
+  cairo_surface_flush (surface);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       cairo_surface_destroy (surface);
       return NULL;
     }
+  return surface;
+}
 
-  png = g_byte_array_sized_new (64 * 1024);
-  status = cairo_surface_write_to_png_stream (surface, write_bytes_cb, png);
-  cairo_surface_destroy (surface);
+/**
+ * dozor_basemap_encode_tile:
+ * @surface: a tile from dozor_basemap_compose_tile()
+ * @zoom: its zoom level, for the message
+ * @x: its column
+ * @y: its row
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): PNG bytes, or %NULL with @error set
+ */
+GBytes *
+dozor_basemap_encode_tile (cairo_surface_t  *surface,
+                           guint             zoom,
+                           guint             x,
+                           guint             y,
+                           GError          **error)
+{
+  g_autoptr(GByteArray) png = g_byte_array_sized_new (64 * 1024);
+  cairo_status_t status = cairo_surface_write_to_png_stream (surface, write_bytes_cb, png);
 
   if (status != CAIRO_STATUS_SUCCESS)
     {
@@ -531,4 +549,37 @@ dozor_basemap_render_tile (DozorBasemap  *self,
     }
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+}
+
+/**
+ * dozor_basemap_render_tile:
+ * @self: a #DozorBasemap
+ * @zoom: zoom level, at most %DOZOR_BASEMAP_MAX_ZOOM
+ * @x: tile column from the west
+ * @y: tile row from the north
+ * @style: light or dark colours
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Composes one tile, as dozor_basemap_compose_tile() does, as PNG.
+ *
+ * Returns: (transfer full): PNG bytes, or %NULL with @error set
+ */
+GBytes *
+dozor_basemap_render_tile (DozorBasemap  *self,
+                           guint          zoom,
+                           guint          x,
+                           guint          y,
+                           DozorMapStyle  style,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  cairo_surface_t *surface = dozor_basemap_compose_tile (self, zoom, x, y, style, cancellable, error);
+  GBytes *bytes;
+
+  if (surface == NULL)
+    return NULL;
+  bytes = dozor_basemap_encode_tile (surface, zoom, x, y, error);
+  cairo_surface_destroy (surface);
+  return bytes;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <cairo.h>
 #include <gio/gio.h>
 
 #include "dozor-map-style.h"
@@ -22,6 +23,18 @@ gboolean      dozor_basemap_load         (DozorBasemap  *self,
                                           GCancellable  *cancellable,
                                           GError       **error);
 const char   *dozor_basemap_get_license  (DozorBasemap  *self);
+cairo_surface_t *dozor_basemap_compose_tile (DozorBasemap  *self,
+                                            guint          zoom,
+                                            guint          x,
+                                            guint          y,
+                                            DozorMapStyle  style,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+GBytes       *dozor_basemap_encode_tile  (cairo_surface_t *surface,
+                                          guint            zoom,
+                                          guint            x,
+                                          guint            y,
+                                          GError         **error);
 GBytes       *dozor_basemap_render_tile  (DozorBasemap  *self,
                                           guint          zoom,
                                           guint          x,

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The offline basemap, copied into the overlays' image. With a software
+ * renderer every full-window texture is a full-window blend per frame
+ * (bench/bench-units): libshumate's tile layer plus the overlays' image
+ * cost two. So as part of the unit layer's image (dozor_raster_layer_
+ * draw_into()), this layer paints the tiles DozorTileSource composed
+ * beneath the areas, incidents and units, and while that image covers the
+ * whole view it makes libshumate's tile layer transparent, which GTK then
+ * does not draw: the frame is one texture.
+ *
+ * Whenever the image does not cover the view (a pan ran past its margin, a
+ * zoom between levels, tiles not composed yet, an online tile server) the
+ * tile layer is drawn as before, under the image, so the map never shows a
+ * hole. Tiles the image lacks are composed for it (at the tiles' low
+ * priority) and the image is drawn again as they arrive.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-basemap-layer.h"
+#include "dozor-geo.h"
+
+#define TILE_SIZE DOZOR_BASEMAP_TILE_SIZE
+
+/* Tiles arrive in bursts; one new image for each burst, not each tile: an
+ * image of thousands of units costs more than a tile. */
+#define TILES_SETTLE_MS 150
+
+struct _DozorBasemapLayer
+{
+  DozorRasterLayer parent_instance;
+
+  DozorTileSource *source;
+  gulong tile_ready_id;
+  gboolean covering;
+  gboolean watching_host;
+  guint tiles_settle_id;
+};
+
+G_DEFINE_FINAL_TYPE (DozorBasemapLayer, dozor_basemap_layer, DOZOR_TYPE_RASTER_LAYER)
+
+enum
+{
+  PROP_0,
+  PROP_COVERING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The tiles under one image: a block of columns and rows at one zoom. */
+typedef struct
+{
+  DozorRasterView view;
+  DozorTileSource *source;   /* whose tiles: a style change brings another */
+  int zoom;
+  int x0, y0, columns, rows;
+  cairo_surface_t **tiles;   /* columns × rows, NULL where not composed */
+} Scene;
+
+static void
+scene_free (Scene *scene)
+{
+  for (int i = 0; i < scene->columns * scene->rows; i++)
+    if (scene->tiles[i] != NULL)
+      cairo_surface_destroy (scene->tiles[i]);
+  g_free (scene->tiles);
+  g_object_unref (scene->source);
+  g_free (scene);
+}
+
+static gboolean
+whole_zoom (double zoom)
+{
+  return fabs (zoom - round (zoom)) < 1e-9;
+}
+
+static gpointer
+prepare_scene (DozorRasterLayer      *layer,
+               const DozorRasterView *view)
+{
+  DozorBasemapLayer *self = DOZOR_BASEMAP_LAYER (layer);
+  int zoom = (int) round (view->zoom);
+  int last = (1 << MIN (zoom, 30)) - 1;
+  Scene *scene;
+  int x1, y1;
+
+  /* Between zoom levels libshumate scales its tiles; so does the map. */
+  if (self->source == NULL || !whole_zoom (view->zoom) || zoom > DOZOR_BASEMAP_MAX_ZOOM)
+    return NULL;
+
+  scene = g_new0 (Scene, 1);
+  scene->view = *view;
+  scene->source = g_object_ref (self->source);
+  scene->zoom = zoom;
+  scene->x0 = CLAMP ((int) floor (view->origin_x / TILE_SIZE), 0, last);
+  scene->y0 = CLAMP ((int) floor (view->origin_y / TILE_SIZE), 0, last);
+  x1 = CLAMP ((int) floor ((view->origin_x + view->width) / TILE_SIZE), 0, last);
+  y1 = CLAMP ((int) floor ((view->origin_y + view->height) / TILE_SIZE), 0, last);
+  scene->columns = x1 - scene->x0 + 1;
+  scene->rows = y1 - scene->y0 + 1;
+  scene->tiles = g_new0 (cairo_surface_t *, scene->columns * scene->rows);
+
+  for (int row = 0; row < scene->rows; row++)
+    for (int column = 0; column < scene->columns; column++)
+      {
+        int x = scene->x0 + column, y = scene->y0 + row;
+        cairo_surface_t *tile = dozor_tile_source_lookup (self->source, zoom, x, y);
+
+        if (tile == NULL)
+          dozor_tile_source_prefetch (self->source, zoom, x, y);
+        scene->tiles[row * scene->columns + column] = tile;
+      }
+  return scene;
+}
+
+static void
+draw_scene (gpointer               data,
+            cairo_t               *cr,
+            const DozorRasterView *view,
+            DozorPointIndex       *index)
+{
+  Scene *scene = data;
+
+  /* Tiles are opaque and do not overlap: copied, not blended. */
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  for (int row = 0; row < scene->rows; row++)
+    for (int column = 0; column < scene->columns; column++)
+      {
+        cairo_surface_t *tile = scene->tiles[row * scene->columns + column];
+
+        if (tile == NULL)
+          continue;
+        cairo_set_source_surface (cr, tile, (scene->x0 + column) * TILE_SIZE - view->origin_x,
+                                  (scene->y0 + row) * TILE_SIZE - view->origin_y);
+        cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+        cairo_rectangle (cr, (scene->x0 + column) * TILE_SIZE - view->origin_x,
+                         (scene->y0 + row) * TILE_SIZE - view->origin_y, TILE_SIZE, TILE_SIZE);
+        cairo_fill (cr);
+      }
+}
+
+/* Whether the image on screen has every tile of the view, at its zoom. */
+static gboolean
+image_covers_view (DozorBasemapLayer *self)
+{
+  DozorRasterLayer *host = dozor_raster_layer_get_host (DOZOR_RASTER_LAYER (self));
+  Scene *scene = dozor_raster_layer_get_shown_scene (DOZOR_RASTER_LAYER (self));
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+  int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+  double wx, wy, left, top, right, bottom, world;
+
+  if (scene == NULL || scene->source != self->source || host == NULL ||
+      !gtk_widget_get_visible (GTK_WIDGET (host)) || !gtk_widget_get_mapped (GTK_WIDGET (host)) ||
+      fabs (zoom - scene->view.zoom) > 1e-9 || width <= 0 || height <= 0)
+    return FALSE;
+
+  world = TILE_SIZE * exp2 (zoom);
+  dozor_geo_lon_lat_to_world (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                              shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &wx, &wy);
+  left = wx * world - width / 2.0;
+  top = wy * world - height / 2.0;
+  right = left + width;
+  bottom = top + height;
+  if (left < scene->view.origin_x || top < scene->view.origin_y ||
+      right > scene->view.origin_x + scene->view.width || bottom > scene->view.origin_y + scene->view.height)
+    return FALSE;
+
+  for (int y = (int) floor (top / TILE_SIZE); y <= (int) floor ((bottom - 1e-6) / TILE_SIZE); y++)
+    for (int x = (int) floor (left / TILE_SIZE); x <= (int) floor ((right - 1e-6) / TILE_SIZE); x++)
+      {
+        int column = x - scene->x0, row = y - scene->y0;
+
+        if (column < 0 || row < 0 || column >= scene->columns || row >= scene->rows ||
+            scene->tiles[row * scene->columns + column] == NULL)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/* libshumate's tile layers beside this one: transparent (not drawn at all
+ * by GTK) while the image covers the view. */
+static void
+update_covering (DozorBasemapLayer *self)
+{
+  GtkWidget *map = gtk_widget_get_parent (GTK_WIDGET (self));
+  DozorRasterLayer *host = dozor_raster_layer_get_host (DOZOR_RASTER_LAYER (self));
+  gboolean covering = image_covers_view (self);
+
+  /* A hidden host (the bench hides it) shows no image at all. */
+  if (host != NULL && !self->watching_host)
+    {
+      g_signal_connect_object (host, "notify::visible", G_CALLBACK (update_covering), self, G_CONNECT_SWAPPED);
+      self->watching_host = TRUE;
+    }
+
+  if (map != NULL)
+    for (GtkWidget *child = gtk_widget_get_first_child (map); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (SHUMATE_IS_MAP_LAYER (child))
+        gtk_widget_set_opacity (child, covering ? 0.0 : 1.0);
+
+  if (covering != self->covering)
+    {
+      g_debug ("Basemap drawn %s", covering ? "in the overlays' image" : "by the tile layer");
+      self->covering = covering;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COVERING]);
+    }
+}
+
+static void
+shown (DozorRasterLayer *layer,
+       gpointer          scene)
+{
+  update_covering (DOZOR_BASEMAP_LAYER (layer));
+}
+
+static gboolean
+tiles_settled_cb (gpointer user_data)
+{
+  DozorBasemapLayer *self = user_data;
+
+  self->tiles_settle_id = 0;
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_render_for_tiles (DozorBasemapLayer *self)
+{
+  if (self->tiles_settle_id == 0)
+    self->tiles_settle_id = g_timeout_add (TILES_SETTLE_MS, tiles_settled_cb, self);
+}
+
+/* A tile the image on screen lacks: draw the image again with it. */
+static void
+tile_ready_cb (DozorBasemapLayer *self,
+               int                zoom,
+               int                x,
+               int                y,
+               DozorTileSource   *source)
+{
+  Scene *scene = dozor_raster_layer_get_shown_scene (DOZOR_RASTER_LAYER (self));
+  int column, row;
+
+  if (scene == NULL || zoom != scene->zoom)
+    {
+      queue_render_for_tiles (self);
+      return;
+    }
+  column = x - scene->x0;
+  row = y - scene->y0;
+  if (column >= 0 && row >= 0 && column < scene->columns && row < scene->rows &&
+      scene->tiles[row * scene->columns + column] == NULL)
+    queue_render_for_tiles (self);
+}
+
+static void
+dozor_basemap_layer_constructed (GObject *object)
+{
+  DozorBasemapLayer *self = DOZOR_BASEMAP_LAYER (object);
+
+  G_OBJECT_CLASS (dozor_basemap_layer_parent_class)->constructed (object);
+
+  /* Before the frame that is drawn next: a pan must not show a hole. */
+  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (self)), "notify",
+                           G_CALLBACK (update_covering), self, G_CONNECT_SWAPPED);
+}
+
+/* A host hidden or shown (the bench does it) changes what covers the map. */
+static void
+dozor_basemap_layer_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (dozor_basemap_layer_parent_class)->map (widget);
+  update_covering (DOZOR_BASEMAP_LAYER (widget));
+}
+
+static void
+dozor_basemap_layer_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  GTK_WIDGET_CLASS (dozor_basemap_layer_parent_class)->size_allocate (widget, width, height, baseline);
+  update_covering (DOZOR_BASEMAP_LAYER (widget));
+}
+
+static void
+dozor_basemap_layer_dispose (GObject *object)
+{
+  DozorBasemapLayer *self = DOZOR_BASEMAP_LAYER (object);
+
+  g_clear_signal_handler (&self->tile_ready_id, self->source);
+  g_clear_object (&self->source);
+  g_clear_handle_id (&self->tiles_settle_id, g_source_remove);
+
+  G_OBJECT_CLASS (dozor_basemap_layer_parent_class)->dispose (object);
+}
+
+static void
+dozor_basemap_layer_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  DozorBasemapLayer *self = DOZOR_BASEMAP_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_COVERING:
+      g_value_set_boolean (value, self->covering);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dozor_basemap_layer_class_init (DozorBasemapLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DozorRasterLayerClass *raster_class = DOZOR_RASTER_LAYER_CLASS (klass);
+
+  object_class->constructed = dozor_basemap_layer_constructed;
+  object_class->dispose = dozor_basemap_layer_dispose;
+  object_class->get_property = dozor_basemap_layer_get_property;
+  widget_class->map = dozor_basemap_layer_map;
+  widget_class->size_allocate = dozor_basemap_layer_size_allocate;
+  raster_class->prepare = prepare_scene;
+  raster_class->draw = draw_scene;
+  raster_class->free_scene = (GDestroyNotify) scene_free;
+  raster_class->shown = shown;
+  raster_class->render_priority = G_PRIORITY_HIGH + 30;
+
+  /* Whether the image covers the view, so that the tile layer is not drawn. */
+  properties[PROP_COVERING] = g_param_spec_boolean ("covering", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dozor_basemap_layer_init (DozorBasemapLayer *self)
+{
+}
+
+DozorBasemapLayer *
+dozor_basemap_layer_new (ShumateViewport *viewport,
+                         DozorSituation  *situation)
+{
+  return g_object_new (DOZOR_TYPE_BASEMAP_LAYER, "viewport", viewport, "situation", situation, NULL);
+}
+
+/**
+ * dozor_basemap_layer_set_tile_source:
+ * @self: a #DozorBasemapLayer
+ * @source: (nullable): the offline basemap's tiles, or %NULL when the map
+ *   shows another source (online tiles)
+ */
+void
+dozor_basemap_layer_set_tile_source (DozorBasemapLayer *self,
+                                     DozorTileSource   *source)
+{
+  if (self->source == source)
+    return;
+
+  g_clear_signal_handler (&self->tile_ready_id, self->source);
+  g_set_object (&self->source, source);
+  if (source != NULL)
+    self->tile_ready_id = g_signal_connect_object (source, "tile-ready", G_CALLBACK (tile_ready_cb), self,
+                                                   G_CONNECT_SWAPPED);
+  /* The image on screen has the old source's tiles: no longer covering. */
+  update_covering (self);
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+gboolean
+dozor_basemap_layer_get_covering (DozorBasemapLayer *self)
+{
+  return self->covering;
+}
