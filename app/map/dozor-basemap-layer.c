@@ -123,6 +123,13 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
+  double device_x = 1, device_y = 1;
+  /* At a device scale of 1 the tiles are copied pixel for pixel; on a
+   * HiDPI screen they are scaled up smoothly, as libshumate does. */
+  cairo_filter_t filter;
+
+  cairo_user_to_device_distance (cr, &device_x, &device_y);
+  filter = device_x == 1.0 && device_y == 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR;
 
   /* Tiles are opaque and do not overlap: copied, not blended. */
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
@@ -135,7 +142,7 @@ draw_scene (gpointer               data,
           continue;
         cairo_set_source_surface (cr, tile, (scene->x0 + column) * TILE_SIZE - view->origin_x,
                                   (scene->y0 + row) * TILE_SIZE - view->origin_y);
-        cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+        cairo_pattern_set_filter (cairo_get_source (cr), filter);
         cairo_rectangle (cr, (scene->x0 + column) * TILE_SIZE - view->origin_x,
                          (scene->y0 + row) * TILE_SIZE - view->origin_y, TILE_SIZE, TILE_SIZE);
         cairo_fill (cr);
