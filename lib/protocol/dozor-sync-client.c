@@ -793,28 +793,49 @@ snapshot_cb (GObject      *source,
 
 /* --- Login ----------------------------------------------------------------- */
 
+/* The answer to POST or GET /session, or NULL when the call failed
+ * (finish_call() saw to it) or the answer is not one (tried again later). */
+static JsonObject *
+session_answer (DozorSyncClient  *self,
+                GObject          *source,
+                GAsyncResult     *result,
+                JsonNode        **root)
+{
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = finish_call (self, SOUP_SESSION (source), result, msg);
+  g_autoptr(JsonNode) answer = NULL;
+  gsize length;
+  const char *data;
+
+  if (bytes == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &length);
+  answer = dozor_json_parse (data, length, 64 * 1024, NULL);
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
+      json_object_get_string_member_with_default (json_node_get_object (answer), "role", NULL) == NULL)
+    {
+      set_error (self, _("The server's answer to the login is not one this board understands"));
+      schedule_retry (self, FALSE);
+      return NULL;
+    }
+  *root = g_steal_pointer (&answer);
+  return json_node_get_object (*root);
+}
+
 static void
 login_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
   DozorSyncClient *self = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) bytes = finish_call (self, SOUP_SESSION (source), result, msg);
-  g_autoptr(JsonNode) answer = NULL;
-  const char *token, *role;
-  gsize length;
-  const char *data;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *answer = session_answer (self, source, result, &root);
+  const char *token = answer != NULL ? json_object_get_string_member_with_default (answer, "token", NULL) : NULL;
+  g_autoptr(GDateTime) expires_at = NULL;
 
-  if (bytes == NULL)
+  if (answer == NULL)
     return;
-
-  data = g_bytes_get_data (bytes, &length);
-  answer = dozor_json_parse (data, length, 64 * 1024, NULL);
-  token = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-            ? json_object_get_string_member_with_default (json_node_get_object (answer), "token", NULL) : NULL;
-  role = token != NULL ? json_object_get_string_member_with_default (json_node_get_object (answer), "role", "")
-                       : NULL;
   if (token == NULL)
     {
       set_error (self, _("The server's answer to the login is not one this board understands"));
@@ -824,16 +845,12 @@ login_cb (GObject      *source,
 
   self->token = g_strdup (token);
   g_free (self->role);
-  self->role = g_strdup (role);
-  g_debug ("Role: %s", role);
-  {
-    const char *expires = json_object_get_string_member_with_default (json_node_get_object (answer),
-                                                                      "expires_at", "");
-    g_autoptr(GDateTime) expires_at = g_date_time_new_from_iso8601 (expires, NULL);
-
-    if (expires_at != NULL)
-      g_signal_emit (self, signals[LOGGED_IN], 0, token, g_date_time_to_unix (expires_at));
-  }
+  self->role = g_strdup (json_object_get_string_member (answer, "role"));
+  g_debug ("Role: %s", self->role);
+  expires_at = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (answer, "expires_at", ""),
+                                             NULL);
+  if (expires_at != NULL)
+    g_signal_emit (self, signals[LOGGED_IN], 0, token, g_date_time_to_unix (expires_at));
   connect_step (self);
 }
 
@@ -844,37 +861,18 @@ session_cb (GObject      *source,
             gpointer      user_data)
 {
   DozorSyncClient *self = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) bytes = finish_call (self, SOUP_SESSION (source), result, msg);
-  g_autoptr(JsonNode) answer = NULL;
-  const char *user = NULL;
-  const char *role = NULL;
-  gsize length;
-  const char *data;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *answer = session_answer (self, source, result, &root);
 
-  if (bytes == NULL)
+  if (answer == NULL)
     return;
-
-  data = g_bytes_get_data (bytes, &length);
-  answer = dozor_json_parse (data, length, 64 * 1024, NULL);
-  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
-    {
-      user = json_object_get_string_member_with_default (json_node_get_object (answer), "username", NULL);
-      role = json_object_get_string_member_with_default (json_node_get_object (answer), "role", NULL);
-    }
-  if (role == NULL)
-    {
-      set_error (self, _("The server's answer to the login is not one this board understands"));
-      schedule_retry (self, FALSE);
-      return;
-    }
   /* The outbox and the copy are this user's: another's token is no use. */
-  if (g_strcmp0 (user, self->username) != 0)
+  if (g_strcmp0 (json_object_get_string_member_with_default (answer, "username", NULL), self->username) != 0)
     g_clear_pointer (&self->token, g_free);
   else
     {
-      self->role = g_strdup (role);
-      g_debug ("Role: %s", role);
+      self->role = g_strdup (json_object_get_string_member (answer, "role"));
+      g_debug ("Role: %s", self->role);
     }
   connect_step (self);
 }
