@@ -148,12 +148,19 @@ render_in_thread (GTask        *task,
   DozorTileSource *self = source_object;
   TileRequest *request = task_data;
   g_autoptr(GError) error = NULL;
-  cairo_surface_t *surface = dozor_basemap_compose_tile (self->basemap, request->zoom, request->x, request->y,
-                                                         request->style, cancellable, &error);
+  /* Composed already for the overlays' image (its margin runs ahead of
+   * what libshumate asks for): only the PNG is left to make. */
+  cairo_surface_t *surface = dozor_tile_source_lookup (self, request->zoom, request->x, request->y);
 
+  if (surface == NULL)
+    {
+      surface = dozor_basemap_compose_tile (self->basemap, request->zoom, request->x, request->y, request->style,
+                                            cancellable, &error);
+      if (surface != NULL)
+        keep_tile (self, request->zoom, request->x, request->y, surface);
+    }
   if (surface != NULL)
     {
-      keep_tile (self, request->zoom, request->x, request->y, surface);
       if (!request->image_only)
         request->bytes = dozor_basemap_encode_tile (surface, request->zoom, request->x, request->y, &error);
       cairo_surface_destroy (surface);
