@@ -25,7 +25,18 @@ cleanup() {
 trap cleanup EXIT
 
 ok() { count=$((count + 1)); echo "ok $count - $*"; }
-not_ok() { count=$((count + 1)); failures=$((failures + 1)); echo "not ok $count - $*"; }
+# A failure's first line is the TAP line; whatever else it says (a command's
+# output runs to many lines) follows as "#" comments, never as stray text.
+not_ok() {
+  count=$((count + 1)); failures=$((failures + 1))
+  local first rest
+  first=${*%%$'\n'*}
+  echo "not ok $count - $first"
+  if [ "$first" != "$*" ]; then
+    rest=${*#*$'\n'}
+    printf '%s\n' "$rest" | sed 's/^/#   /'
+  fi
+}
 
 # check DESCRIPTION WANTED-STATUS PATTERN COMMAND…: the exit status and what it said.
 check() {
@@ -139,9 +150,10 @@ check "an operator may not import" 1 "403\|may not" \
   env HOME="$work" "$dozorctl" import "$districts" --kind district --backend "$url" \
   --credentials <(printf 'op\ncorrect horse battery\n')
 
-# Points of interest from OpenStreetMap (© OpenStreetMap contributors) and
-# cameras from a CSV.
-pois=$root/../shared/data/astana/pois-osm.geojson
+# Points of interest from OpenStreetMap (© OpenStreetMap contributors; the
+# extract and its source are in tests/data/osm/README.md) and cameras from a
+# CSV.
+pois=$root/tests/data/osm/astana-pois.geojson
 check "points of interest without a name are refused" 1 "name" \
   "$dozorctl" import "$pois" --kind poi --only poi_category=healthcare --dry-run
 check "… or left out when asked" 0 "3 features without a name are left out" \
