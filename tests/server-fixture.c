@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "server-fixture.h"
+
+const char *dozord_path;
+const char *dozorctl_path;
+
+
+
+void
+answer_clear (Answer *answer)
+{
+  g_clear_pointer (&answer->body, json_node_unref);
+}
+
+
+void
+add_user (Server     *server,
+          const char *name,
+          const char *role)
+{
+  g_autofree char *password_file = g_build_filename (server->dir, "password", NULL);
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (password_file, "correct horse battery\n", -1, NULL));
+  ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl_path, "--db", server->db,
+                          "user", "add", name, "--role", role, "--password-file", password_file, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (ctl, NULL, &error));
+  g_assert_no_error (error);
+}
+
+void
+server_start_full (Server     *server,
+                   const char *retain,
+                   const char *scenario_units)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (gpointer) dozord_path);
+  g_ptr_array_add (args, (gpointer) "--db");
+  g_ptr_array_add (args, server->db);
+  g_ptr_array_add (args, (gpointer) "--listen");
+  g_ptr_array_add (args, (gpointer) "127.0.0.1:0");
+  g_ptr_array_add (args, (gpointer) "--retain-events");
+  g_ptr_array_add (args, (gpointer) (retain != NULL ? retain : "100000"));
+  if (scenario_units != NULL)
+    {
+      g_ptr_array_add (args, (gpointer) "--scenario=almaty");
+      g_ptr_array_add (args, (gpointer) "--seed=3");
+      g_ptr_array_add (args, (gpointer) "--units");
+      g_ptr_array_add (args, (gpointer) scenario_units);
+      /* One report a second, so that the test sees several. */
+      g_ptr_array_add (args, (gpointer) "--incidents-per-hour=3600");
+    }
+  g_ptr_array_add (args, NULL);
+
+  server->process = g_subprocess_newv ((const char *const *) args->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_free (server->url);
+  server->url = g_strdup (line + strlen ("listening on "));
+}
+
+void
+server_start (Server     *server,
+              const char *retain)
+{
+  server_start_full (server, retain, NULL);
+}
+
+void
+server_stop (Server  *server,
+             int      signal_number)
+{
+  g_subprocess_send_signal (server->process, signal_number);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+}
+
+void
+server_setup (Server        *server,
+              gconstpointer  data)
+{
+  server->dir = g_dir_make_tmp ("dozord-test-XXXXXX", NULL);
+  server->db = g_build_filename (server->dir, "dozord.sqlite", NULL);
+  add_user (server, "sup", "supervisor");
+  add_user (server, "sup2", "supervisor");
+  add_user (server, "op", "operator");
+  add_user (server, "wall", "wall");
+  add_user (server, "tracker", "tracker");
+  server_start (server, data);
+  {
+    /* Loopback only: no proxy lookup through the desktop's settings. */
+    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+    server->session = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32,
+                                                     "proxy-resolver", direct, NULL);
+  }
+}
+
+void
+server_teardown (Server        *server,
+                 gconstpointer  data)
+{
+  if (server->process != NULL)
+    server_stop (server, SIGTERM);
+  g_clear_object (&server->session);
+  g_free (server->url);
+  g_free (server->db);
+  g_free (server->dir);
+}
+
+SoupMessage *
+new_request (Server     *server,
+             const char *method,
+             const char *path,
+             const char *token,
+             const char *body)
+{
+  g_autofree char *uri = g_strconcat (server->url, path, NULL);
+  SoupMessage *msg = soup_message_new (method, uri);
+
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  return msg;
+}
+
+Answer
+finish (SoupMessage *msg,
+        GBytes      *bytes)
+{
+  Answer answer = { soup_message_get_status (msg), NULL };
+  gsize length = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &length) : NULL;
+
+  /* GBytes are not NUL-terminated; the parser wants a string. */
+  if (length > 0)
+    {
+      g_autofree char *text = g_strndup (data, length);
+
+      answer.body = json_from_string (text, NULL);
+    }
+  return answer;
+}
+
+Answer
+request (Server     *server,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *key,
+         const char *if_match,
+         const char *body)
+{
+  g_autoptr(SoupMessage) msg = new_request (server, method, path, token, body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  if (if_match != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", if_match);
+
+  bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return finish (msg, bytes);
+}
+
+const char *
+member (Answer     *answer,
+        const char *name)
+{
+  g_assert_nonnull (answer->body);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (answer->body));
+  return json_object_get_string_member_with_default (json_node_get_object (answer->body), name, NULL);
+}
+
+char *
+login (Server     *server,
+       const char *user)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"correct horse battery\"}", user);
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/session", NULL, NULL, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  return g_strdup (member (&answer, "token"));
+}
+
+char *
+create_unit (Server     *server,
+             const char *token,
+             const char *call_sign)
+{
+  g_autofree char *body = g_strdup_printf ("{\"call_sign\":\"%s\",\"kind\":\"car\"}", call_sign);
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/units", token, key, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 201);
+  return g_strdup (member (&answer, "id"));
+}
+
+char *
+create_incident (Server     *server,
+                 const char *token)
+{
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/incidents", token, key, NULL,
+                                   "{\"type\":\"robbery\",\"priority\":1,"
+                                   "\"location\":{\"lat\":43.2389,\"lon\":76.9453},\"address\":\"Republic Square\"}");
+
+  g_assert_cmpuint (answer.status, ==, 201);
+  return g_strdup (member (&answer, "id"));
+}
+
+gint64
+snapshot_seq (Server     *server,
+              const char *token)
+{
+  g_auto(Answer) answer = request (server, "GET", "/api/v1/snapshot", token, NULL, NULL, NULL);
+
+  g_assert_cmpuint (answer.status, ==, 200);
+  return json_object_get_int_member (json_node_get_object (answer.body), "as_of_seq");
+}
+
+
+
+static void
+stream_message_cb (SoupWebsocketConnection *conn,
+                   int                      type,
+                   GBytes                  *message,
+                   Stream                  *stream)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autofree char *text = g_strndup (data, length);
+  JsonNode *node = json_from_string (text, NULL);
+  const char *kind;
+
+  g_assert_nonnull (node);
+  kind = json_object_get_string_member (json_node_get_object (node), "type");
+  if (g_str_equal (kind, "heartbeat"))
+    {
+      stream->heartbeat = TRUE;
+      json_node_unref (node);
+      g_main_loop_quit (stream->loop);
+      return;
+    }
+  if (g_str_equal (kind, "reset"))
+    stream->reset = TRUE;
+
+  g_ptr_array_add (stream->events, node);
+}
+
+static void
+stream_closed_cb (SoupWebsocketConnection *conn,
+                  Stream                  *stream)
+{
+  stream->closed = TRUE;
+  g_main_loop_quit (stream->loop);
+}
+
+static void
+stream_connected_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Stream *stream = user_data;
+  g_autoptr(GError) error = NULL;
+
+  stream->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (stream->conn, "message", G_CALLBACK (stream_message_cb), stream);
+  g_signal_connect (stream->conn, "closed", G_CALLBACK (stream_closed_cb), stream);
+}
+
+/* Connects with ?since= and collects events until the first heartbeat, which
+ * the server sends once the backlog is out. */
+void
+stream_open (Server     *server,
+             Stream     *stream,
+             const char *token,
+             gint64      since)
+{
+  g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&token=%s",
+                                          g_str_has_prefix (server->url, "http") ? server->url : "", since, token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+
+  memset (stream, 0, sizeof *stream);
+  stream->loop = g_main_loop_new (NULL, FALSE);
+  stream->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        stream_connected_cb, stream);
+  g_main_loop_run (stream->loop);
+}
+
+void
+stream_close (Stream *stream)
+{
+  /* The Stream lives on the test's stack: nothing may call back into it. */
+  if (stream->conn != NULL)
+    g_signal_handlers_disconnect_by_data (stream->conn, stream);
+  if (stream->conn != NULL && soup_websocket_connection_get_state (stream->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (stream->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&stream->conn);
+  g_clear_pointer (&stream->events, g_ptr_array_unref);
+  g_clear_pointer (&stream->loop, g_main_loop_unref);
+}
+
+gint64
+event_seq (Stream *stream,
+           guint   i)
+{
+  return json_object_get_int_member (json_node_get_object (stream->events->pdata[i]), "seq");
+}
+
+void
+assert_gapless (Stream *stream,
+                gint64  after)
+{
+  for (guint i = 0; i < stream->events->len; i++)
+    g_assert_cmpint (event_seq (stream, i), ==, after + 1 + i);
+}
+
+void
+server_fixture_init (void)
+{
+  dozord_path = g_getenv ("DOZORD");
+  dozorctl_path = g_getenv ("DOZORCTL");
+  g_assert_nonnull (dozord_path);
+  g_assert_nonnull (dozorctl_path);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the tests of dozord share: the real binary on an ephemeral loopback
+ * port with a fresh database, its users, requests through libsoup and the
+ * event stream.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+/* From $DOZORD and $DOZORCTL; set by server_fixture_init (). */
+extern const char *dozord_path;
+extern const char *dozorctl_path;
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  GSubprocess *process;
+  char *url;
+  SoupSession *session;
+} Server;
+
+typedef struct
+{
+  guint status;
+  JsonNode *body;
+} Answer;
+
+typedef struct
+{
+  GMainLoop *loop;
+  SoupWebsocketConnection *conn;
+  GPtrArray *events; /* JsonNode, not heartbeats */
+  gboolean reset;
+  gboolean heartbeat;
+  gboolean closed;
+} Stream;
+
+void server_fixture_init (void);
+
+void
+answer_clear (Answer *answer);
+
+void
+add_user (Server     *server,
+          const char *name,
+          const char *role);
+
+void
+server_start_full (Server     *server,
+                   const char *retain,
+                   const char *scenario_units);
+
+void
+server_start (Server     *server,
+              const char *retain);
+
+void
+server_stop (Server  *server,
+             int      signal_number);
+
+void
+server_setup (Server        *server,
+              gconstpointer  data);
+
+void
+server_teardown (Server        *server,
+                 gconstpointer  data);
+
+SoupMessage *
+new_request (Server     *server,
+             const char *method,
+             const char *path,
+             const char *token,
+             const char *body);
+
+Answer
+finish (SoupMessage *msg,
+        GBytes      *bytes);
+
+Answer
+request (Server     *server,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *key,
+         const char *if_match,
+         const char *body);
+
+const char *
+member (Answer     *answer,
+        const char *name);
+
+char *
+login (Server     *server,
+       const char *user);
+
+char *
+create_unit (Server     *server,
+             const char *token,
+             const char *call_sign);
+
+char *
+create_incident (Server     *server,
+                 const char *token);
+
+gint64
+snapshot_seq (Server     *server,
+              const char *token);
+
+void
+stream_open (Server     *server,
+             Stream     *stream,
+             const char *token,
+             gint64      since);
+
+void
+stream_close (Stream *stream);
+
+gint64
+event_seq (Stream *stream,
+           guint   i);
+
+void
+assert_gapless (Stream *stream,
+                gint64  after);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)
