@@ -10,7 +10,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dozor-field.h"
 #include "dozor-json.h"
+#include "dozor-route-table.h"
 #include "dozor-server.h"
 
 /* Events sent to a resuming client per store query. */
@@ -106,11 +108,19 @@ reply_error (SoupServerMessage *msg,
   reply_text (msg, status, json);
 }
 
-/* The HTTP status and stable code for an error from the store. */
+/* The HTTP status and stable code for an error from the store or the
+ * JSON boundary. A failure that set no error is a bug in dozord: it is
+ * logged and answered 500, never dereferenced. */
 static guint
 status_for_error (const GError  *error,
                   const char   **code)
 {
+  if (error == NULL)
+    {
+      *code = "internal";
+      return 500;
+    }
+
   if (error->domain == DOZOR_STORE_ERROR)
     switch (error->code)
       {
@@ -127,11 +137,43 @@ status_for_error (const GError  *error,
       {
       case DOZOR_JSON_ERROR_TOO_LARGE: *code = "too_large"; return 413;
       case DOZOR_JSON_ERROR_TOO_DEEP: *code = "too_deep"; return 400;
+      case DOZOR_JSON_ERROR_INVALID_FIELD: *code = "invalid_field"; return 422;
       default: *code = "invalid_json"; return 400;
       }
 
   *code = "unavailable";
   return 503;
+}
+
+/* What a client may read of a failure. Refusals (4xx) are written for it;
+ * a failure of dozord itself may hold SQLite's words, file paths or source
+ * locations, which go to the server's log only. */
+static const char *
+public_message (const GError *error,
+                guint         status)
+{
+  if (status < 500)
+    return error->message;
+
+  if (error == NULL)
+    {
+      g_warning ("A request failed without saying why: answered 500");
+      return _("dozord could not handle this request; its log says more");
+    }
+
+  g_warning ("A request failed: %s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
+  return _("The database could not be read or written; dozord's log says more");
+}
+
+static void
+reply_failure (SoupServerMessage *msg,
+               const GError      *error)
+{
+  const char *code;
+  guint status = status_for_error (error, &code);
+  g_autofree char *json = error_json (code, public_message (error, status), NULL);
+
+  reply_text (msg, status, json);
 }
 
 /* A socket can start closing in the middle of a burst (a failed write
@@ -309,17 +351,14 @@ run_command (DozorServer       *self,
       body = body_object (msg, &root, &error);
       if (body == NULL)
         {
-          const char *code;
-
-          status = status_for_error (error, &code);
-          reply_error (msg, status, code, error->message);
+          reply_failure (msg, error);
           return;
         }
     }
 
   if (!dozor_store_begin (self->store, &error))
     {
-      reply_error (msg, 503, "unavailable", error->message);
+      reply_failure (msg, error);
       return;
     }
 
@@ -349,7 +388,7 @@ run_command (DozorServer       *self,
       status = status_for_error (error, &code);
       if (current != NULL)
         code = "unit_busy";
-      answer = error_json (code, error->message, current);
+      answer = error_json (code, public_message (error, status), current);
 
       /* Refusals are answers too; a failing disk is not. */
       if (key != NULL && status < 500 && dozor_store_begin (self->store, NULL))
@@ -367,7 +406,7 @@ run_command (DozorServer       *self,
   events = dozor_store_commit (self->store, &error);
   if (events == NULL)
     {
-      reply_error (msg, 503, "unavailable", error->message);
+      reply_failure (msg, error);
       return;
     }
 
@@ -427,6 +466,35 @@ end_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const c
   return dozor_store_end_dispatch (self->store, id, caller->user, error);
 }
 
+/* A fix dated far ahead would pin its unit: every real fix after it would
+ * count as older. The bound is the server's clock, so it is checked here and
+ * not in the store, which the scenario also drives at --speed N with fix
+ * times ahead of the clock. Like any bad position, one refuses the batch. */
+static gboolean
+fixes_not_ahead (JsonArray  *positions,
+                 GError    **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < json_array_get_length (positions); i++)
+    {
+      JsonNode *node = json_array_get_element (positions, i);
+      const char *text = JSON_NODE_HOLDS_OBJECT (node) ? dozor_json_get_string (json_node_get_object (node), "time")
+                                                       : NULL;
+      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+      const char *refused = time != NULL ? dozor_field_check_fix_time (time, now) : NULL;
+
+      /* Other faults of a position are the store's to name. */
+      if (refused != NULL)
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "positions[%u].time: %s", i, refused);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static JsonNode *
 add_positions (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                gint64 version, JsonNode **current, GError **error)
@@ -442,6 +510,9 @@ add_positions (DozorServer *self, const Caller *caller, JsonObject *body, const 
                            _("positions: must be an array"));
       return NULL;
     }
+
+  if (!fixes_not_ahead (json_node_get_array (positions), error))
+    return NULL;
 
   n = dozor_store_add_positions (self->store, json_node_get_array (positions), error);
   if (n == 0 && *error != NULL)
@@ -667,7 +738,7 @@ snapshot (DozorServer       *self,
   g_autofree char *json = dozor_store_snapshot (self->store, &error);
 
   if (json == NULL)
-    reply_error (msg, 503, "unavailable", error->message);
+    reply_failure (msg, error);
   else
     reply_text (msg, 200, json);
 }
@@ -680,17 +751,10 @@ reply_query (SoupServerMessage *msg,
              const char        *json,
              const GError      *error)
 {
-  const char *code;
-  guint status;
-
   if (json != NULL)
-    {
-      reply_text (msg, 200, json);
-      return;
-    }
-
-  status = status_for_error (error, &code);
-  reply_error (msg, status, code, error->message);
+    reply_text (msg, 200, json);
+  else
+    reply_failure (msg, error);
 }
 
 static void
@@ -739,6 +803,7 @@ handle_api (SoupServer        *server,
   g_auto(GStrv) parts = NULL;
   guint n_parts;
   const char *id;
+  const char *allowed;
 
   if (!g_str_has_prefix (path, "/api/v1/"))
     {
@@ -749,6 +814,22 @@ handle_api (SoupServer        *server,
   parts = g_strsplit (path + strlen ("/api/v1/"), "/", 0);
   n_parts = g_strv_length (parts);
   id = n_parts == 2 ? parts[1] : NULL;
+
+  /* The path, then the method, before who asks: both are public (docs/api.md). */
+  allowed = dozor_route_table_allowed ((const char *const *) parts);
+  if (allowed == NULL)
+    {
+      reply_error (msg, 404, "not_found", _("No such endpoint"));
+      return;
+    }
+  if (!dozor_route_table_allows (allowed, method))
+    {
+      g_autofree char *message = g_strdup_printf (_("This endpoint takes only %s"), allowed);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+      reply_error (msg, 405, "method_not_allowed", message);
+      return;
+    }
 
   if (n_parts == 1 && g_str_equal (parts[0], "session"))
     {
