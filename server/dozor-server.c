@@ -455,6 +455,19 @@ create_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, cons
                            _("unit_id and incident_id are required strings"));
       return NULL;
     }
+  /* Ids are names too: a control character in one is a bad field, not an
+   * unknown entity. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *refused = dozor_field_check_text (DOZOR_FIELD_NAME, i == 0 ? unit_id : incident_id);
+
+      if (refused != NULL)
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s",
+                       i == 0 ? "unit_id" : "incident_id", refused);
+          return NULL;
+        }
+    }
 
   return dozor_store_dispatch (self->store, unit_id, incident_id, caller->user, current, error);
 }
