@@ -162,6 +162,9 @@ static const struct {
 } refused_everywhere[] = {
   { "\\ud800", "lone high surrogate" },
   { "\\udfff", "lone low surrogate" },
+  /* With text after it: what crashed dozord (json-glib hands it on). */
+  { "\\udfffabc", "lone low surrogate, then text" },
+  { "a\\ud800b", "lone high surrogate, then text" },
   { "A\\u0000B", "NUL" },
   { "\\u001b[31m", "ESC" },
   { "\\u0007", "BEL" },
