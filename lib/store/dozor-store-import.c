@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "dozor-field.h"
 #include "dozor-store.h"
 
 typedef enum
@@ -309,7 +310,8 @@ import_list (DozorStore  *self,
       if (!func (self, item, i, on_existing, results, error))
         {
           name = json_object_get_string_member_with_default (item, "name", NULL);
-          if (name != NULL)
+          /* A name that was refused for what it holds is not repeated. */
+          if (name != NULL && dozor_field_check_text (DOZOR_FIELD_NAME, name) == NULL)
             g_prefix_error (error, "%s[%u] “%s”: ", list_name, i, name);
           else
             g_prefix_error (error, "%s[%u]: ", list_name, i);

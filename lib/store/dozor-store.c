@@ -2073,7 +2073,8 @@ get_geometry (JsonObject         *object,
 
   *geometry = dozor_geojson_normalize (node, kind, &local_error);
   if (*geometry == NULL)
-    return invalid (error, "geometry", local_error->message);
+    return invalid (error, "geometry",
+                   local_error != NULL ? local_error->message : _("must be a GeoJSON geometry object"));
 
   return TRUE;
 }
@@ -2101,7 +2102,7 @@ get_reference (DozorStore  *self,
   if (!check_version (self, table, *id, -1, error))
     {
       g_prefix_error (error, "%s: ", field);
-      if (*error != NULL)
+      if (error != NULL && *error != NULL)
         (*error)->code = DOZOR_STORE_ERROR_INVALID;
       return FALSE;
     }
