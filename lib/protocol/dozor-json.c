@@ -274,8 +274,34 @@ enter (Scanner *scanner)
   return TRUE;
 }
 
+/* A member's name and its colon; the frame remembers the name for paths. */
 static gboolean
-scan_array (Scanner *scanner)
+scan_member_name (Scanner *scanner,
+                  Frame   *frame)
+{
+  gsize key_start = scanner->pos + 1;
+
+  if (!at (scanner, '"'))
+    return syntax_error (scanner);
+  /* A bad name is named by the object that holds it. */
+  scanner->depth--;
+  if (!scan_string (scanner))
+    return FALSE;
+  scanner->depth++;
+  frame->key = scanner->data + key_start;
+  frame->key_length = scanner->pos - 1 - key_start;
+
+  skip_space (scanner);
+  if (!at (scanner, ':'))
+    return syntax_error (scanner);
+  scanner->pos++;
+  return TRUE;
+}
+
+/* An array up to @close ']', or an object up to '}'. */
+static gboolean
+scan_container (Scanner *scanner,
+                char     close)
 {
   Frame *frame;
 
@@ -283,9 +309,11 @@ scan_array (Scanner *scanner)
     return FALSE;
   frame = &scanner->frames[scanner->depth - 1];
 
-  if (!at (scanner, ']'))
+  if (!at (scanner, close))
     for (;;)
       {
+        if (close == '}' && !scan_member_name (scanner, frame))
+          return FALSE;
         if (!scan_value (scanner))
           return FALSE;
         skip_space (scanner);
@@ -293,53 +321,10 @@ scan_array (Scanner *scanner)
           break;
         scanner->pos++;
         frame->index++;
-      }
-
-  if (!at (scanner, ']'))
-    return syntax_error (scanner);
-  scanner->pos++;
-  scanner->depth--;
-  return TRUE;
-}
-
-static gboolean
-scan_object (Scanner *scanner)
-{
-  Frame *frame;
-
-  if (!enter (scanner))
-    return FALSE;
-  frame = &scanner->frames[scanner->depth - 1];
-
-  if (!at (scanner, '}'))
-    for (;;)
-      {
-        gsize key_start = scanner->pos + 1;
-
-        if (!at (scanner, '"'))
-          return syntax_error (scanner);
-        /* A bad name is named by the object that holds it. */
-        scanner->depth--;
-        if (!scan_string (scanner))
-          return FALSE;
-        scanner->depth++;
-        frame->key = scanner->data + key_start;
-        frame->key_length = scanner->pos - 1 - key_start;
-
-        skip_space (scanner);
-        if (!at (scanner, ':'))
-          return syntax_error (scanner);
-        scanner->pos++;
-        if (!scan_value (scanner))
-          return FALSE;
-        skip_space (scanner);
-        if (!at (scanner, ','))
-          break;
-        scanner->pos++;
         skip_space (scanner);
       }
 
-  if (!at (scanner, '}'))
+  if (!at (scanner, close))
     return syntax_error (scanner);
   scanner->pos++;
   scanner->depth--;
@@ -355,8 +340,8 @@ scan_value (Scanner *scanner)
 
   switch (scanner->data[scanner->pos])
     {
-    case '{': return scan_object (scanner);
-    case '[': return scan_array (scanner);
+    case '{': return scan_container (scanner, '}');
+    case '[': return scan_container (scanner, ']');
     case '"': return scan_string (scanner);
     case 't': return scan_literal (scanner, "true");
     case 'f': return scan_literal (scanner, "false");
