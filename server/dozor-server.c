@@ -446,8 +446,9 @@ static JsonNode *
 create_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                  gint64 version, JsonNode **current, GError **error)
 {
-  const char *unit_id = json_object_get_string_member_with_default (body, "unit_id", NULL);
-  const char *incident_id = json_object_get_string_member_with_default (body, "incident_id", NULL);
+  /* Type-safe getters: a member of another type is a refusal, not a critical. */
+  const char *unit_id = dozor_json_get_string (body, "unit_id");
+  const char *incident_id = dozor_json_get_string (body, "incident_id");
 
   if (unit_id == NULL || incident_id == NULL)
     {
@@ -543,7 +544,7 @@ set_readiness (DozorServer *self, const Caller *caller, JsonObject *body, const 
                gint64 version, JsonNode **current, GError **error)
 {
   return dozor_store_set_readiness (self->store,
-                                    json_object_get_string_member_with_default (body, "level", NULL),
+                                    dozor_json_get_string (body, "level"),
                                     caller->user, error);
 }
 

@@ -252,6 +252,59 @@ test_bad_text_in_every_field (void)
   g_test_message ("%u refusals, each 422 naming its field", refusals);
 }
 
+/* Members of the wrong type: refused, never a critical (which the tests
+ * make fatal for dozord too) or a crash. */
+static void
+test_wrong_types (void)
+{
+  static const struct {
+    const char *method;
+    const char *path;
+    const char *body;
+  } bodies[] = {
+    { "POST", "/api/v1/units", "{\"call_sign\":{},\"kind\":\"car\"}" },
+    { "POST", "/api/v1/units", "{\"call_sign\":\"T#\",\"kind\":[\"car\"]}" },
+    { "POST", "/api/v1/units", "{\"call_sign\":\"T#\",\"kind\":\"car\",\"crew\":[{}]}" },
+    { "POST", "/api/v1/units", "{\"call_sign\":\"T#\",\"kind\":\"car\",\"crew\":\"Ким\"}" },
+    { "PATCH", "/api/v1/units/<unit>", "{\"status\":7}" },
+    { "POST", "/api/v1/incidents", "{\"type\":\"theft\",\"location\":{\"lat\":\"43\",\"lon\":76.9}}" },
+    { "POST", "/api/v1/incidents", "{\"type\":\"theft\",\"location\":[43,76.9]}" },
+    { "POST", "/api/v1/incidents", "{\"type\":\"theft\",\"location\":{\"lat\":43,\"lon\":76.9},\"address\":5}" },
+    { "POST", "/api/v1/incidents", "{\"type\":\"theft\",\"location\":{\"lat\":43,\"lon\":76.9},\"priority\":\"1\"}" },
+    { "POST", "/api/v1/dispatches", "{\"unit_id\":{},\"incident_id\":\"<incident>\"}" },
+    { "POST", "/api/v1/dispatches", "{\"unit_id\":\"<unit>\",\"incident_id\":[1]}" },
+    { "POST", "/api/v1/positions", "{\"positions\":{}}" },
+    { "POST", "/api/v1/positions", "{\"positions\":[1]}" },
+    { "POST", "/api/v1/positions", "{\"positions\":[{\"unit_id\":[],\"lat\":43,\"lon\":76,\"time\":\"2026-01-01T00:00:00Z\"}]}" },
+    { "POST", "/api/v1/positions", "{\"positions\":[{\"unit_id\":\"<unit>\",\"lat\":43,\"lon\":76,\"time\":1}]}" },
+    { "PUT", "/api/v1/readiness", "{\"level\":{}}" },
+    { "POST", "/api/v1/zones", "{\"kind\":\"district\",\"name\":\"T#\",\"geometry\":\"x\"}" },
+    { "PATCH", "/api/v1/zones/<zone>", "{\"name\":{}}" },
+    { "POST", "/api/v1/routes", "{\"name\":\"T#\",\"unit_id\":5,\"geometry\":" LINE "}" },
+    { "POST", "/api/v1/places", "{\"kind\":\"camera\",\"name\":\"T#\",\"location\":\"x\"}" },
+    { "POST", "/api/v1/places", "{\"kind\":\"camera\",\"name\":\"T#\",\"location\":{\"lat\":43,\"lon\":76},\"stream_url\":{}}" },
+    { "POST", "/api/v1/imports", "{\"on_existing\":[],\"places\":[{\"kind\":\"poi\",\"name\":\"T#\",\"location\":{\"lat\":43,\"lon\":76}}]}" },
+    { "POST", "/api/v1/imports", "{\"on_existing\":\"update\",\"places\":[{\"kind\":{},\"name\":[],\"location\":{\"lat\":43,\"lon\":76}}]}" },
+    { "POST", "/api/v1/imports", "{\"zones\":[{\"kind\":\"sector\",\"parent_name\":{},\"name\":\"T#\",\"geometry\":" AREA "}]}" },
+    { "POST", "/api/v1/imports", "{\"routes\":[{\"name\":\"T#\",\"zone_name\":7,\"geometry\":" LINE "}]}" },
+    { "POST", "/api/v1/imports", "{\"routes\":[{\"name\":\"T#\",\"unit_call_sign\":[],\"geometry\":" LINE "}]}" },
+    { "POST", "/api/v1/imports", "{\"zones\":{},\"places\":7}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *path = expand (bodies[i].path, "");
+      g_autofree char *body = expand (bodies[i].body, "");
+      g_auto(Answer) answer = send (bodies[i].method, path,
+                                    g_str_equal (bodies[i].path, "/api/v1/positions") ? tracker : sup, body);
+
+      if (answer.status != 422)
+        g_test_message ("%s %s answered %u", bodies[i].method, body, answer.status);
+      g_assert_cmpuint (answer.status, ==, 422);
+      g_assert_cmpstr (code_of (&answer), ==, "invalid_field");
+    }
+}
+
 /* Nothing refused above was stored: the fixture entities are unchanged and
  * no unit, zone, route or place but theirs exists. */
 static void
@@ -560,6 +613,7 @@ main (int   argc,
   /* In this order: the checks of what was stored run before anything
    * is created on purpose, and the last one stops dozord. */
   g_test_add_func ("/server-input/bad-text-in-every-field", test_bad_text_in_every_field);
+  g_test_add_func ("/server-input/wrong-types", test_wrong_types);
   g_test_add_func ("/server-input/nothing-stored", test_nothing_stored);
   g_test_add_func ("/server-input/lenient-json", test_lenient_json);
   g_test_add_func ("/server-input/stream-urls", test_stream_urls);

@@ -1919,6 +1919,7 @@ dozor_store_add_positions (DozorStore  *self,
         double lat, lon, speed = 0, heading = 0, accuracy = 0;
         gboolean has_speed, has_heading, has_accuracy, present;
         g_autoptr(GDateTime) parsed = NULL;
+        int rc;
 
         if (!JSON_NODE_HOLDS_OBJECT (node))
           {
@@ -1968,7 +1969,8 @@ dozor_store_add_positions (DozorStore  *self,
           if (has_accuracy) sqlite3_bind_double (update, 7, accuracy); else sqlite3_bind_null (update, 7);
 
           /* A fix older than the one the unit has is history, not news. */
-          if (sqlite3_step (update) == SQLITE_ROW)
+          rc = sqlite3_step (update);
+          if (rc == SQLITE_ROW)
             {
               g_autofree char *unit = g_strdup ((const char *) sqlite3_column_text (update, 0));
 
@@ -1976,9 +1978,15 @@ dozor_store_add_positions (DozorStore  *self,
               if (!append_event (self, "unit.position", "unit", unit, error))
                 return 0;
             }
-          else
+          else if (rc == SQLITE_DONE)
             {
               sqlite3_reset (update);
+            }
+          else
+            {
+              /* Not silently dropped: the batch fails with the reason. */
+              set_db_error (self, error);
+              return 0;
             }
 
           sqlite3_bind_text (track, 1, unit_id, -1, SQLITE_TRANSIENT);
