@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dozor-failure.h"
 #include "dozor-field.h"
 #include "dozor-json.h"
 #include "dozor-route-table.h"
@@ -108,61 +109,12 @@ reply_error (SoupServerMessage *msg,
   reply_text (msg, status, json);
 }
 
-/* The HTTP status and stable code for an error from the store or the
- * JSON boundary. A failure that set no error is a bug in dozord: it is
- * logged and answered 500, never dereferenced. */
+/* Kept under these names for the routes that call them. */
 static guint
 status_for_error (const GError  *error,
                   const char   **code)
 {
-  if (error == NULL)
-    {
-      *code = "internal";
-      return 500;
-    }
-
-  if (error->domain == DOZOR_STORE_ERROR)
-    switch (error->code)
-      {
-      case DOZOR_STORE_ERROR_INVALID: *code = "invalid_field"; return 422;
-      case DOZOR_STORE_ERROR_NOT_FOUND: *code = "not_found"; return 404;
-      case DOZOR_STORE_ERROR_CONFLICT: *code = "conflict"; return 409;
-      case DOZOR_STORE_ERROR_STALE: *code = "stale_version"; return 412;
-      case DOZOR_STORE_ERROR_UNAUTHORIZED: *code = "unauthorized"; return 401;
-      default: break;
-      }
-
-  if (error->domain == DOZOR_JSON_ERROR)
-    switch (error->code)
-      {
-      case DOZOR_JSON_ERROR_TOO_LARGE: *code = "too_large"; return 413;
-      case DOZOR_JSON_ERROR_TOO_DEEP: *code = "too_deep"; return 400;
-      case DOZOR_JSON_ERROR_INVALID_FIELD: *code = "invalid_field"; return 422;
-      default: *code = "invalid_json"; return 400;
-      }
-
-  *code = "unavailable";
-  return 503;
-}
-
-/* What a client may read of a failure. Refusals (4xx) are written for it;
- * a failure of dozord itself may hold SQLite's words, file paths or source
- * locations, which go to the server's log only. */
-static const char *
-public_message (const GError *error,
-                guint         status)
-{
-  if (status < 500)
-    return error->message;
-
-  if (error == NULL)
-    {
-      g_warning ("A request failed without saying why: answered 500");
-      return _("dozord could not handle this request; its log says more");
-    }
-
-  g_warning ("A request failed: %s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
-  return _("The database could not be read or written; dozord's log says more");
+  return dozor_failure_status (error, code);
 }
 
 static void
@@ -171,7 +123,7 @@ reply_failure (SoupServerMessage *msg,
 {
   const char *code;
   guint status = status_for_error (error, &code);
-  g_autofree char *json = error_json (code, public_message (error, status), NULL);
+  g_autofree char *json = error_json (code, dozor_failure_message (error, status), NULL);
 
   reply_text (msg, status, json);
 }
@@ -388,7 +340,7 @@ run_command (DozorServer       *self,
       status = status_for_error (error, &code);
       if (current != NULL)
         code = "unit_busy";
-      answer = error_json (code, public_message (error, status), current);
+      answer = error_json (code, dozor_failure_message (error, status), current);
 
       /* Refusals are answers too; a failing disk is not. */
       if (key != NULL && status < 500 && dozor_store_begin (self->store, NULL))
