@@ -139,9 +139,13 @@ static const struct {
   { "PUT", "/api/v1/readiness", "sup", "{\"level\":\"normal@\"}", "level", NAME },
   { "POST", "/api/v1/zones", "sup", "{\"kind\":\"district\",\"name\":\"Z#@\",\"geometry\":" AREA "}", "name", NAME },
   { "PATCH", "/api/v1/zones/<zone>", "sup", "{\"name\":\"Z#@\"}", "name", NAME },
+  { "POST", "/api/v1/zones", "sup", "{\"kind\":\"sector\",\"name\":\"Z#\",\"parent_id\":\"<zone>@\",\"geometry\":" AREA "}", "parent_id", NAME },
   { "POST", "/api/v1/routes", "sup", "{\"name\":\"R#@\",\"geometry\":" LINE "}", "name", NAME },
   { "POST", "/api/v1/routes", "sup", "{\"name\":\"R#\",\"shift_start\":\"2026-01-01T00:00:00Z@\",\"shift_end\":\"2026-01-01T12:00:00Z\",\"geometry\":" LINE "}", "shift_start", NAME },
   { "PATCH", "/api/v1/routes/<route>", "sup", "{\"name\":\"R#@\"}", "name", NAME },
+  { "POST", "/api/v1/routes", "sup", "{\"name\":\"R#\",\"zone_id\":\"<zone>@\",\"geometry\":" LINE "}", "zone_id", NAME },
+  { "POST", "/api/v1/routes", "sup", "{\"name\":\"R#\",\"unit_id\":\"<unit>@\",\"geometry\":" LINE "}", "unit_id", NAME },
+  { "PATCH", "/api/v1/routes/<route>", "sup", "{\"shift_start\":\"2026-01-01T00:00:00Z@\",\"shift_end\":\"2026-01-01T12:00:00Z\"}", "shift_start", NAME },
   { "POST", "/api/v1/places", "sup", "{\"kind\":\"poi\",\"name\":\"P#@\",\"location\":{\"lat\":43.2,\"lon\":76.9}}", "name", NAME },
   { "POST", "/api/v1/places", "sup", "{\"kind\":\"poi\",\"name\":\"P#\",\"category\":\"school@\",\"location\":{\"lat\":43.2,\"lon\":76.9}}", "category", NAME },
   { "POST", "/api/v1/places", "sup", "{\"kind\":\"camera\",\"name\":\"P#\",\"stream_url\":\"rtsp://10.0.0.5/c#@\",\"location\":{\"lat\":43.2,\"lon\":76.9}}", "stream_url", URL },
@@ -153,6 +157,9 @@ static const struct {
   { "POST", "/api/v1/imports", "sup", "{\"zones\":[{\"kind\":\"district\",\"name\":\"IZ#@\",\"geometry\":" AREA "}]}", "name", NAME },
   { "POST", "/api/v1/imports", "sup", "{\"routes\":[{\"name\":\"IR#@\",\"geometry\":" LINE "}]}", "name", NAME },
   { "POST", "/api/v1/imports", "sup", "{\"routes\":[{\"name\":\"IR#\",\"unit_call_sign\":\"Fixture-1@\",\"geometry\":" LINE "}]}", "unit_call_sign", NAME },
+  { "POST", "/api/v1/imports", "sup", "{\"routes\":[{\"name\":\"IR#\",\"zone_name\":\"Fixture@\",\"geometry\":" LINE "}]}", "zone_name", NAME },
+  { "POST", "/api/v1/imports", "sup", "{\"zones\":[{\"kind\":\"sector\",\"name\":\"IZ#\",\"parent_name\":\"Fixture@\",\"geometry\":" AREA "}]}", "parent_name", NAME },
+  { "POST", "/api/v1/imports", "sup", "{\"places\":[{\"kind\":\"camera\",\"name\":\"I#\",\"stream_url\":\"rtsp://10.0.0.5/i#@\",\"location\":{\"lat\":43.2,\"lon\":76.9}}]}", "stream_url", URL },
 };
 
 /* As JSON text, escaped the way a hostile client would send them. */
