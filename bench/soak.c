@@ -46,7 +46,7 @@
 #define N_UNITS 12
 /* A supervisor that has heard nothing for this long gives up on the answer
  * and sends the command again, with the same key. */
-#define GIVE_UP_SECONDS 3
+#define GIVE_UP_SECONDS 2
 /* A command unanswered after this many attempts fails the soak. */
 #define MAX_ATTEMPTS 400
 /* What a dead link is to the stream clients (docs/api.md). */
@@ -1294,12 +1294,6 @@ outbox_cycle (Soak *soak)
 static void inject_later (Soak *soak);
 
 static void
-fault_done (Soak *soak)
-{
-  inject_later (soak);
-}
-
-static void
 server_killed_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -1308,26 +1302,18 @@ server_killed_cb (GObject      *source,
 
   g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
   soak->restarts++;
-  server_start (soak, fault_done);
+  server_start (soak, inject_later);
 }
 
+/* The end of a fault that lasts: dozord runs again, the wire moves again. */
 static gboolean
-server_continue_cb (gpointer user_data)
+fault_over_cb (gpointer user_data)
 {
   Soak *soak = user_data;
 
   g_subprocess_send_signal (soak->server, SIGCONT);
-  fault_done (soak);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-proxy_thaw_cb (gpointer user_data)
-{
-  Soak *soak = user_data;
-
   soak_proxy_set_frozen (soak->proxy, FALSE);
-  fault_done (soak);
+  inject_later (soak);
   return G_SOURCE_REMOVE;
 }
 
@@ -1374,22 +1360,22 @@ inject_cb (gpointer user_data)
     case FAULT_STOP:
       soak->faults[FAULT_STOP]++;
       g_subprocess_send_signal (soak->server, SIGSTOP);
-      g_timeout_add (random_ms (soak, 200, 2500), server_continue_cb, soak);
+      g_timeout_add (random_ms (soak, 200, 2500), fault_over_cb, soak);
       break;
     case FAULT_RESET:
       soak->faults[FAULT_RESET]++;
       soak->reset_connections += soak_proxy_reset_all (soak->proxy);
-      fault_done (soak);
+      inject_later (soak);
       break;
     case FAULT_STALL:
       soak->faults[FAULT_STALL]++;
       soak_proxy_set_frozen (soak->proxy, TRUE);
-      g_timeout_add (random_ms (soak, 200, 2500), proxy_thaw_cb, soak);
+      g_timeout_add (random_ms (soak, 200, 2500), fault_over_cb, soak);
       break;
     case FAULT_DROP:
       /* Counted when an answer is really dropped. */
       soak_proxy_arm_drop (soak->proxy);
-      fault_done (soak);
+      inject_later (soak);
       break;
     case FAULT_OUTBOX:
     case N_FAULTS:
