@@ -171,6 +171,22 @@ return_locked (GTask  *task,
                            _("Too many failed logins: try again later, or ask an administrator to unlock"));
 }
 
+/* Returns @task as refused if the name or the address is locked now. */
+static gboolean
+refused_as_locked (DozorLogins *self,
+                   GTask       *task)
+{
+  Login *login = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 locked_until = dozor_store_login_locked_until (self->store, login->name, login->address, &error);
+
+  if (locked_until < 0)
+    g_task_return_error (task, error);
+  else if (locked_until > 0)
+    return_locked (task, locked_until);
+  return locked_until != 0;
+}
+
 static void
 check_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -194,7 +210,6 @@ checked_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   gboolean matched = g_task_propagate_boolean (G_TASK (result), &error);
-  gint64 locked_until;
 
   if (error != NULL)
     {
@@ -205,17 +220,8 @@ checked_cb (GObject      *source,
   /* Tries made at the same moment all passed the first look at the lock;
    * the one that comes back after others locked the name is refused too,
    * even with the right password. */
-  locked_until = dozor_store_login_locked_until (self->store, login->name, login->address, &error);
-  if (locked_until < 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (locked_until > 0)
-    {
-      return_locked (task, locked_until);
-      return;
-    }
+  if (refused_as_locked (self, task))
+    return;
 
   if (matched && login->hash != NULL)
     token = dozor_store_open_session (self->store, login->name, login->hash, &login->role,
@@ -265,9 +271,7 @@ dozor_logins_login_async (DozorLogins         *self,
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(GTask) check = NULL;
-  g_autoptr(GError) error = NULL;
   Login *login = g_new0 (Login, 1);
-  gint64 locked_until;
 
   g_task_set_source_tag (task, dozor_logins_login_async);
   g_task_set_task_data (task, login, login_free);
@@ -277,17 +281,8 @@ dozor_logins_login_async (DozorLogins         *self,
 
   /* A locked login is refused before any hashing: guessing then costs the
    * server nothing. */
-  locked_until = dozor_store_login_locked_until (self->store, name, login->address, &error);
-  if (locked_until < 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (locked_until > 0)
-    {
-      return_locked (task, locked_until);
-      return;
-    }
+  if (refused_as_locked (self, task))
+    return;
 
   login->hash = dozor_store_get_password_hash (self->store, name);
   login->check_hash = g_strdup (login->hash != NULL ? login->hash : self->dummy_hash);

@@ -27,15 +27,6 @@
 /* A reader gives way to dozord's writers for at most this long. */
 #define BUSY_TIMEOUT_MS 5000
 
-static gboolean
-invalid (GError     **error,
-         const char  *field,
-         const char  *why)
-{
-  g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s", field, why);
-  return FALSE;
-}
-
 /* What SQLite said stays in the log; a client learns only that reading
  * failed. */
 static gboolean
@@ -80,7 +71,7 @@ parse_window (const char  *from,
       if (text == NULL)
         continue;
       if (time == NULL)
-        return invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
+        return dozor_store_set_invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
       utc = g_date_time_to_utc (time);
       *(i == 0 ? from_utc : to_utc) = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
     }
@@ -100,7 +91,7 @@ parse_cursor (const char  *after,
     return TRUE;
   if (separator == NULL || separator == after || separator[1] == '\0' ||
       strchr (separator + 1, CURSOR_SEPARATOR) != NULL || !g_utf8_validate (after, -1, NULL))
-    return invalid (error, "after", _("must be the “next” of the page before"));
+    return dozor_store_set_invalid (error, "after", _("must be the “next” of the page before"));
 
   *time = g_strndup (after, separator - after);
   *key = g_strdup (separator + 1);
@@ -145,18 +136,19 @@ append_page (sqlite3       *db,
   return TRUE;
 }
 
-static void
-append_next (GString    *out,
-             const char *next)
+/* The answer, its page closed with `next`. */
+static char *
+finish_answer (GString    *out,
+               const char *next)
 {
   g_string_append (out, ",\"next\":");
-  if (next == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
   /* The cursor holds only time and id characters, nothing to escape. */
-  g_string_append_printf (out, "\"%s\"", next);
+  if (next == NULL)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "\"%s\"", next);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -237,9 +229,7 @@ dozor_store_history_incidents (const char  *db_path,
   if (!ok)
     return NULL;
 
-  append_next (out, next);
-  g_string_append_c (out, '}');
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return finish_answer (g_steal_pointer (&out), next);
 }
 
 /**
@@ -280,7 +270,7 @@ dozor_store_history_track (const char  *db_path,
     return NULL;
   if (after_row != NULL && !g_ascii_string_to_unsigned (after_row, 10, 1, G_MAXINT64, &row, NULL))
     {
-      invalid (error, "after", _("must be the “next” of the page before"));
+      dozor_store_set_invalid (error, "after", _("must be the “next” of the page before"));
       return NULL;
     }
 
@@ -327,7 +317,5 @@ out:
   if (!ok)
     return NULL;
 
-  append_next (out, next);
-  g_string_append_c (out, '}');
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return finish_answer (g_steal_pointer (&out), next);
 }

@@ -18,42 +18,9 @@
 #include "dozor-credentials.h"
 #include "dozor-store-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 /* Longer names cannot exist (dozor_store_add_user); an attacker's megabyte
  * of name is kept as its digest, so the table stays small. */
 #define MAX_KEY 128
-
-static gboolean
-db_error (DozorStore  *self,
-          GError     **error)
-{
-  g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO,
-               _("Database error: %s"), sqlite3_errmsg (dozor_store_get_db (self)));
-  return FALSE;
-}
-
-static sqlite3_stmt *
-prepare (DozorStore  *self,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (dozor_store_get_db (self), sql, -1, &stmt, NULL) != SQLITE_OK)
-    db_error (self, error);
-  return stmt;
-}
-
-static gboolean
-exec (DozorStore  *self,
-      const char  *sql,
-      GError     **error)
-{
-  if (sqlite3_exec (dozor_store_get_db (self), sql, NULL, NULL, NULL) != SQLITE_OK)
-    return db_error (self, error);
-  return TRUE;
-}
 
 static gint64
 now_seconds (void)
@@ -87,7 +54,7 @@ char *
 dozor_store_get_password_hash (DozorStore *self,
                                const char *name)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT password_hash FROM users WHERE name = ?1", NULL);
+  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT password_hash FROM users WHERE name = ?1", NULL);
 
   if (stmt == NULL || name == NULL)
     return NULL;
@@ -125,7 +92,7 @@ dozor_store_open_session (DozorStore  *self,
   g_autofree char *token = NULL;
   g_autofree char *digest = NULL;
 
-  lookup = prepare (self, "SELECT role FROM users WHERE name = ?1 AND password_hash = ?2", error);
+  lookup = dozor_store_prepare (self, "SELECT role FROM users WHERE name = ?1 AND password_hash = ?2", error);
   if (lookup == NULL)
     return NULL;
   sqlite3_bind_text (lookup, 1, name, -1, SQLITE_STATIC);
@@ -141,7 +108,7 @@ dozor_store_open_session (DozorStore  *self,
   digest = dozor_token_digest (token);
   *expires_at = now_seconds () + DOZOR_SESSION_SECONDS;
 
-  insert = prepare (self, "INSERT INTO sessions (token_digest, username, expires_at) VALUES (?1, ?2, ?3)",
+  insert = dozor_store_prepare (self, "INSERT INTO sessions (token_digest, username, expires_at) VALUES (?1, ?2, ?3)",
                     error);
   if (insert == NULL)
     return NULL;
@@ -150,12 +117,12 @@ dozor_store_open_session (DozorStore  *self,
   sqlite3_bind_int64 (insert, 3, *expires_at);
   if (sqlite3_step (insert) != SQLITE_DONE)
     {
-      db_error (self, error);
+      dozor_store_set_db_error (self, error);
       return NULL;
     }
   *role = g_strdup ((const char *) sqlite3_column_text (lookup, 0));
 
-  exec (self, "DELETE FROM sessions WHERE expires_at < strftime('%s', 'now')", NULL);
+  dozor_store_exec (self, "DELETE FROM sessions WHERE expires_at < strftime('%s', 'now')", NULL);
 
   return g_steal_pointer (&token);
 }
@@ -178,7 +145,7 @@ dozor_store_login_locked_until (DozorStore  *self,
 {
   g_autofree char *key = name_key (name);
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (self,
+    dozor_store_prepare (self,
              "SELECT COALESCE(MAX(locked_until), 0) FROM login_failures"
              " WHERE ((kind = 'user' AND key = ?1) OR (kind = 'address' AND key = ?2)) AND locked_until > ?3",
              error);
@@ -190,7 +157,7 @@ dozor_store_login_locked_until (DozorStore  *self,
   sqlite3_bind_int64 (stmt, 3, now_seconds ());
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      db_error (self, error);
+      dozor_store_set_db_error (self, error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -212,7 +179,7 @@ count_failure (DozorStore              *self,
   g_autoptr(sqlite3_stmt) upsert = NULL;
   gint64 failures = 0, first_at = now, locked_until = 0;
 
-  select = prepare (self, "SELECT failures, first_at, locked_until FROM login_failures WHERE kind = ?1 AND key = ?2",
+  select = dozor_store_prepare (self, "SELECT failures, first_at, locked_until FROM login_failures WHERE kind = ?1 AND key = ?2",
                     error);
   if (select == NULL)
     return FALSE;
@@ -240,7 +207,7 @@ count_failure (DozorStore              *self,
   if (failures >= attempts && locked_until <= now)
     locked_until = now + policy->lock_seconds;
 
-  upsert = prepare (self,
+  upsert = dozor_store_prepare (self,
                     "INSERT INTO login_failures (kind, key, failures, first_at, locked_until)"
                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (kind, key) DO UPDATE"
                     " SET failures = ?3, first_at = ?4, locked_until = ?5",
@@ -253,7 +220,7 @@ count_failure (DozorStore              *self,
   sqlite3_bind_int64 (upsert, 4, first_at);
   sqlite3_bind_int64 (upsert, 5, locked_until);
   if (sqlite3_step (upsert) != SQLITE_DONE)
-    return db_error (self, error);
+    return dozor_store_set_db_error (self, error);
   return TRUE;
 }
 
@@ -282,12 +249,12 @@ dozor_store_login_failed (DozorStore              *self,
   g_autoptr(sqlite3_stmt) prune = NULL;
   gint64 now = now_seconds ();
 
-  if (!exec (self, "SAVEPOINT login_failed", error))
+  if (!dozor_store_exec (self, "SAVEPOINT login_failed", error))
     return FALSE;
 
   /* Rows whose count and lock are both over: names tried once by a
    * scanner must not pile up. */
-  prune = prepare (self, "DELETE FROM login_failures WHERE locked_until <= ?1 AND first_at + ?2 <= ?1", error);
+  prune = dozor_store_prepare (self, "DELETE FROM login_failures WHERE locked_until <= ?1 AND first_at + ?2 <= ?1", error);
   if (prune != NULL)
     {
       sqlite3_bind_int64 (prune, 1, now);
@@ -298,11 +265,11 @@ dozor_store_login_failed (DozorStore              *self,
       !count_failure (self, policy, "address", address, policy->address_attempts, now, error))
     {
       if (prune != NULL && error != NULL && *error == NULL)
-        db_error (self, error);
-      exec (self, "ROLLBACK TO login_failed; RELEASE login_failed", NULL);
+        dozor_store_set_db_error (self, error);
+      dozor_store_exec (self, "ROLLBACK TO login_failed; RELEASE login_failed", NULL);
       return FALSE;
     }
-  return exec (self, "RELEASE login_failed", error);
+  return dozor_store_exec (self, "RELEASE login_failed", error);
 }
 
 /**
@@ -323,13 +290,13 @@ dozor_store_login_succeeded (DozorStore  *self,
                              GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (self, "DELETE FROM login_failures WHERE kind = 'user' AND key = ?1", error);
+    dozor_store_prepare (self, "DELETE FROM login_failures WHERE kind = 'user' AND key = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return db_error (self, error);
+    return dozor_store_set_db_error (self, error);
   return TRUE;
 }
 
@@ -347,7 +314,7 @@ dozor_store_list_login_locks (DozorStore  *self,
                               GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (self,
+    dozor_store_prepare (self,
              "SELECT json_group_array(json_object('kind', kind, 'key', key,"
              " 'known', json(CASE WHEN kind = 'address' OR EXISTS (SELECT 1 FROM users WHERE name = key)"
              "   THEN 'true' ELSE 'false' END),"
@@ -360,7 +327,7 @@ dozor_store_list_login_locks (DozorStore  *self,
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      db_error (self, error);
+      dozor_store_set_db_error (self, error);
       return NULL;
     }
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -385,8 +352,8 @@ dozor_store_unlock_login (DozorStore  *self,
 {
   g_autofree char *key = name_key (name_or_address);
   g_autoptr(sqlite3_stmt) count =
-    prepare (self, "SELECT count(*) FROM login_failures WHERE key = ?1 AND locked_until > ?2", error);
-  g_autoptr(sqlite3_stmt) forget = prepare (self, "DELETE FROM login_failures WHERE key = ?1", error);
+    dozor_store_prepare (self, "SELECT count(*) FROM login_failures WHERE key = ?1 AND locked_until > ?2", error);
+  g_autoptr(sqlite3_stmt) forget = dozor_store_prepare (self, "DELETE FROM login_failures WHERE key = ?1", error);
   int locked;
 
   if (count == NULL || forget == NULL)
@@ -396,13 +363,13 @@ dozor_store_unlock_login (DozorStore  *self,
   sqlite3_bind_text (forget, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (count) != SQLITE_ROW)
     {
-      db_error (self, error);
+      dozor_store_set_db_error (self, error);
       return -1;
     }
   locked = sqlite3_column_int (count, 0);
   if (sqlite3_step (forget) != SQLITE_DONE)
     {
-      db_error (self, error);
+      dozor_store_set_db_error (self, error);
       return -1;
     }
   return locked;

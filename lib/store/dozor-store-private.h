@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the store's own files (dozor-store-*.c) share beyond the public
- * interface: the connection, on the thread that owns the store.
+ * interface: the connection and its helpers, on the thread that owns the
+ * store, and the JSON of entities.
  */
 #pragma once
 
-#include <sqlite3.h>
-
+#include "dozor-sqlite.h"
 #include "dozor-store.h"
 
 G_BEGIN_DECLS
@@ -30,6 +30,18 @@ G_BEGIN_DECLS
   " 'accuracy', " NUMBER ("accuracy", "%.1f") ")"
 
 
-sqlite3 *dozor_store_get_db (DozorStore *self);
+sqlite3      *dozor_store_get_db       (DozorStore   *self);
+sqlite3_stmt *dozor_store_prepare      (DozorStore   *self,
+                                        const char   *sql,
+                                        GError      **error);
+gboolean      dozor_store_exec         (DozorStore   *self,
+                                        const char   *sql,
+                                        GError      **error);
+gboolean      dozor_store_set_db_error (DozorStore   *self,
+                                        GError      **error);
+/* "FIELD: WHY" as DOZOR_STORE_ERROR_INVALID (422 invalid_field); any thread. */
+gboolean      dozor_store_set_invalid  (GError      **error,
+                                        const char   *field,
+                                        const char   *why);
 
 G_END_DECLS

@@ -23,8 +23,6 @@
 #include "dozor-store.h"
 #include "dozor-store-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 #define MAX_TEXT 2000
 #define MAX_NAME 64
 
@@ -279,13 +277,6 @@ dozor_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
-/* For the store's other files (dozor-store-private.h). */
-sqlite3 *
-dozor_store_get_db (DozorStore *self)
-{
-  return self->db;
-}
-
 /**
  * dozor_store_get_path:
  * @self: a #DozorStore
@@ -470,6 +461,44 @@ invalid (GError     **error,
 {
   g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s", field, why);
   return FALSE;
+}
+
+/* For the store's other files (dozor-store-private.h). */
+sqlite3 *
+dozor_store_get_db (DozorStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+dozor_store_prepare (DozorStore  *self,
+                     const char  *sql,
+                     GError     **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+dozor_store_exec (DozorStore  *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  return exec (self, sql, error);
+}
+
+gboolean
+dozor_store_set_db_error (DozorStore  *self,
+                          GError     **error)
+{
+  return set_db_error (self, error);
+}
+
+gboolean
+dozor_store_set_invalid (GError     **error,
+                         const char  *field,
+                         const char  *why)
+{
+  return invalid (error, field, why);
 }
 
 /* A string member: absent is fine unless @required; anything else must be
