@@ -122,6 +122,18 @@ line_of (const char *text,
 }
 
 static void
+flood_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  guint *pending = user_data;
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+
+  /* Only the status and headers matter; the body is a short error. */
+  (*pending)--;
+}
+
+static void
 restart (Server            *server,
          const char *const *args)
 {
@@ -298,6 +310,82 @@ test_address_lockout (Server        *server,
     g_auto(Login) here = try_login (server, NULL, "op", PASSWORD);
 
     g_assert_cmpuint (here.status, ==, 200);
+  }
+}
+
+/* A flood of wrong logins: the hashing happens off the main loop, so
+ * /health answers within a second meanwhile (the issue's bound); every
+ * login is answered, 401 or, past the bounded queue, 503 with Retry-After,
+ * and none is locked (the limits are out of reach here). */
+static void
+test_login_flood (Server        *server,
+                  gconstpointer  data)
+{
+  static const char *const args[] = { "--login-attempts=1000", "--login-address-attempts=100000", NULL };
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr(SoupSession) flood = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64,
+                                                                "proxy-resolver", direct, NULL);
+  g_autoptr(GPtrArray) logins = g_ptr_array_new_with_free_func (g_object_unref);
+  guint pending = 0, refused = 0, busy = 0, pending_at_health = 0;
+  gint64 started, health_took = -1;
+
+  restart (server, args);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      SoupMessage *msg = new_request (server, "POST", "/api/v1/session", NULL,
+                                      "{\"username\":\"sup\",\"password\":\"not the password\"}");
+
+      g_ptr_array_add (logins, msg);
+      pending++;
+      soup_session_send_async (flood, msg, G_PRIORITY_DEFAULT, NULL, flood_sent_cb, &pending);
+    }
+  /* Let the flood reach the server (a few of its hashes' time), then ask. */
+  for (guint i = 0; i < 30; i++)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (G_USEC_PER_SEC / 100), TRUE);
+  {
+    g_auto(Answer) health = { 0, NULL };
+
+    started = g_get_monotonic_time ();
+    health = request (server, "GET", "/api/v1/health", NULL, NULL, NULL, NULL);
+    health_took = g_get_monotonic_time () - started;
+    g_assert_cmpuint (health.status, ==, 200);
+    /* It was answered while logins of the flood still waited. */
+    pending_at_health = pending;
+  }
+  /* Bounded: 40 answers, or a minute. */
+  for (guint i = 0; i < 600 && pending > 0; i++)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (G_USEC_PER_SEC / 10), TRUE);
+
+  g_test_message ("/health answered in %.3f s during a flood of 40 wrong logins, %u of them unanswered then",
+                  health_took / 1e6, pending_at_health);
+  g_assert_cmpuint (pending_at_health, >, 0);
+  g_assert_cmpint (health_took, <, G_USEC_PER_SEC);
+  g_assert_cmpuint (pending, ==, 0);
+  for (guint i = 0; i < logins->len; i++)
+    {
+      SoupMessage *msg = logins->pdata[i];
+      guint status = soup_message_get_status (msg);
+
+      if (status == 503)
+        {
+          busy++;
+          g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"));
+        }
+      else
+        {
+          g_assert_cmpuint (status, ==, 401);
+          refused++;
+        }
+    }
+  g_test_message ("%u answered 401, %u answered 503 (the queue was full)", refused, busy);
+  g_assert_cmpuint (refused, >, 0);
+
+  {
+    g_auto(Login) right = try_login (server, NULL, "sup", PASSWORD);
+
+    g_assert_cmpuint (right.status, ==, 200);
   }
 }
 
@@ -661,6 +749,7 @@ main (int   argc,
   ADD ("/logins/lockout-survives-restart", test_lockout_survives_restart);
   ADD ("/logins/unknown-user-looks-the-same", test_unknown_user_looks_the_same);
   ADD ("/logins/address-lockout", test_address_lockout);
+  ADD ("/logins/flood", test_login_flood);
   ADD ("/history/pages", test_history_pages);
   ADD ("/history/export-follows-pages", test_export_follows_pages);
   ADD ("/history/health-during-history", test_health_during_history);
