@@ -10,9 +10,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dozor-failure.h"
+#include "dozor-field.h"
 #include "dozor-history.h"
 #include "dozor-json.h"
 #include "dozor-logins.h"
+#include "dozor-route-table.h"
 #include "dozor-server.h"
 #include "dozor-work-queue.h"
 
@@ -111,44 +114,23 @@ reply_error (SoupServerMessage *msg,
   reply_text (msg, status, json);
 }
 
-/* The HTTP status and stable code for an error from the store. */
+/* Kept under these names for the routes that call them. */
 static guint
 status_for_error (const GError  *error,
                   const char   **code)
 {
-  if (error->domain == DOZOR_STORE_ERROR)
-    switch (error->code)
-      {
-      case DOZOR_STORE_ERROR_INVALID: *code = "invalid_field"; return 422;
-      case DOZOR_STORE_ERROR_NOT_FOUND: *code = "not_found"; return 404;
-      case DOZOR_STORE_ERROR_CONFLICT: *code = "conflict"; return 409;
-      case DOZOR_STORE_ERROR_STALE: *code = "stale_version"; return 412;
-      case DOZOR_STORE_ERROR_UNAUTHORIZED: *code = "unauthorized"; return 401;
-      default: break;
-      }
+  return dozor_failure_status (error, code);
+}
 
-  /* Logins and history reads wait for a worker; too many at once. */
-  if (g_error_matches (error, DOZOR_WORK_QUEUE_ERROR, DOZOR_WORK_QUEUE_ERROR_FULL))
-    {
-      *code = "unavailable";
-      return 503;
-    }
-  if (g_error_matches (error, DOZOR_LOGINS_ERROR, DOZOR_LOGINS_ERROR_LOCKED))
-    {
-      *code = "too_many_attempts";
-      return 429;
-    }
+static void
+reply_failure (SoupServerMessage *msg,
+               const GError      *error)
+{
+  const char *code;
+  guint status = status_for_error (error, &code);
+  g_autofree char *json = error_json (code, dozor_failure_message (error, status), NULL);
 
-  if (error->domain == DOZOR_JSON_ERROR)
-    switch (error->code)
-      {
-      case DOZOR_JSON_ERROR_TOO_LARGE: *code = "too_large"; return 413;
-      case DOZOR_JSON_ERROR_TOO_DEEP: *code = "too_deep"; return 400;
-      default: *code = "invalid_json"; return 400;
-      }
-
-  *code = "unavailable";
-  return 503;
+  reply_text (msg, status, json);
 }
 
 /* A socket can start closing in the middle of a burst (a failed write
@@ -326,17 +308,14 @@ run_command (DozorServer       *self,
       body = body_object (msg, &root, &error);
       if (body == NULL)
         {
-          const char *code;
-
-          status = status_for_error (error, &code);
-          reply_error (msg, status, code, error->message);
+          reply_failure (msg, error);
           return;
         }
     }
 
   if (!dozor_store_begin (self->store, &error))
     {
-      reply_error (msg, 503, "unavailable", error->message);
+      reply_failure (msg, error);
       return;
     }
 
@@ -366,7 +345,7 @@ run_command (DozorServer       *self,
       status = status_for_error (error, &code);
       if (current != NULL)
         code = "unit_busy";
-      answer = error_json (code, error->message, current);
+      answer = error_json (code, dozor_failure_message (error, status), current);
 
       /* Refusals are answers too; a failing disk is not. */
       if (key != NULL && status < 500 && dozor_store_begin (self->store, NULL))
@@ -384,7 +363,7 @@ run_command (DozorServer       *self,
   events = dozor_store_commit (self->store, &error);
   if (events == NULL)
     {
-      reply_error (msg, 503, "unavailable", error->message);
+      reply_failure (msg, error);
       return;
     }
 
@@ -424,14 +403,28 @@ static JsonNode *
 create_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                  gint64 version, JsonNode **current, GError **error)
 {
-  const char *unit_id = json_object_get_string_member_with_default (body, "unit_id", NULL);
-  const char *incident_id = json_object_get_string_member_with_default (body, "incident_id", NULL);
+  /* Type-safe getters: a member of another type is a refusal, not a critical. */
+  const char *unit_id = dozor_json_get_string (body, "unit_id");
+  const char *incident_id = dozor_json_get_string (body, "incident_id");
 
   if (unit_id == NULL || incident_id == NULL)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID,
                            _("unit_id and incident_id are required strings"));
       return NULL;
+    }
+  /* Ids are names too: a control character in one is a bad field, not an
+   * unknown entity. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *refused = dozor_field_check_text (DOZOR_FIELD_NAME, i == 0 ? unit_id : incident_id);
+
+      if (refused != NULL)
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s",
+                       i == 0 ? "unit_id" : "incident_id", refused);
+          return NULL;
+        }
     }
 
   return dozor_store_dispatch (self->store, unit_id, incident_id, caller->user, current, error);
@@ -442,6 +435,35 @@ end_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const c
               gint64 version, JsonNode **current, GError **error)
 {
   return dozor_store_end_dispatch (self->store, id, caller->user, error);
+}
+
+/* A fix dated far ahead would pin its unit: every real fix after it would
+ * count as older. The bound is the server's clock, so it is checked here and
+ * not in the store, which the scenario also drives at --speed N with fix
+ * times ahead of the clock. Like any bad position, one refuses the batch. */
+static gboolean
+fixes_not_ahead (JsonArray  *positions,
+                 GError    **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < json_array_get_length (positions); i++)
+    {
+      JsonNode *node = json_array_get_element (positions, i);
+      const char *text = JSON_NODE_HOLDS_OBJECT (node) ? dozor_json_get_string (json_node_get_object (node), "time")
+                                                       : NULL;
+      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+      const char *refused = time != NULL ? dozor_field_check_fix_time (time, now) : NULL;
+
+      /* Other faults of a position are the store's to name. */
+      if (refused != NULL)
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "positions[%u].time: %s", i, refused);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }
 
 static JsonNode *
@@ -460,6 +482,9 @@ add_positions (DozorServer *self, const Caller *caller, JsonObject *body, const 
       return NULL;
     }
 
+  if (!fixes_not_ahead (json_node_get_array (positions), error))
+    return NULL;
+
   n = dozor_store_add_positions (self->store, json_node_get_array (positions), error);
   if (n == 0 && *error != NULL)
     return NULL;
@@ -476,7 +501,7 @@ set_readiness (DozorServer *self, const Caller *caller, JsonObject *body, const 
                gint64 version, JsonNode **current, GError **error)
 {
   return dozor_store_set_readiness (self->store,
-                                    json_object_get_string_member_with_default (body, "level", NULL),
+                                    dozor_json_get_string (body, "level"),
                                     caller->user, error);
 }
 
@@ -616,25 +641,32 @@ reply_now (SoupServerMessage *msg)
   g_object_unref (msg);
 }
 
-/* The error of work done in a thread; a client told to wait learns how
- * long in Retry-After. */
+/* The error of work done in a thread. Busy workers and locked logins are
+ * dozord's own answers (docs/api.md), with Retry-After; the rest is what
+ * any failure is told. */
 static void
 reply_async_error (SoupServerMessage *msg,
                    const GError      *error,
                    gint64             retry_after)
 {
-  const char *code;
-  guint status = status_for_error (error, &code);
+  gboolean busy = g_error_matches (error, DOZOR_WORK_QUEUE_ERROR, DOZOR_WORK_QUEUE_ERROR_FULL);
+  gboolean locked = g_error_matches (error, DOZOR_LOGINS_ERROR, DOZOR_LOGINS_ERROR_LOCKED);
+  g_autofree char *seconds = NULL;
 
-  if (status == 503 && retry_after <= 0)
-    retry_after = 1;
-  if ((status == 429 || status == 503) && retry_after > 0)
+  if (!busy && !locked)
     {
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
+      const char *code;
+      guint status = status_for_error (error, &code);
 
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
+      /* reply_error, not reply_failure: a wrong password's 401 names the
+       * scheme in WWW-Authenticate. */
+      reply_error (msg, status, code, dozor_failure_message (error, status));
+      return;
     }
-  reply_error (msg, status, code, error->message);
+
+  seconds = g_strdup_printf ("%" G_GINT64_FORMAT, busy ? 1 : MAX (retry_after, 1));
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
+  reply_error (msg, busy ? 503 : 429, busy ? "unavailable" : "too_many_attempts", error->message);
 }
 
 static void
@@ -731,7 +763,7 @@ snapshot (DozorServer       *self,
   g_autofree char *json = dozor_store_snapshot (self->store, &error);
 
   if (json == NULL)
-    reply_error (msg, 503, "unavailable", error->message);
+    reply_failure (msg, error);
   else
     reply_text (msg, 200, json);
 }
@@ -780,6 +812,7 @@ handle_api (SoupServer        *server,
   g_auto(GStrv) parts = NULL;
   guint n_parts;
   const char *id;
+  const char *allowed;
 
   if (!g_str_has_prefix (path, "/api/v1/"))
     {
@@ -790,6 +823,22 @@ handle_api (SoupServer        *server,
   parts = g_strsplit (path + strlen ("/api/v1/"), "/", 0);
   n_parts = g_strv_length (parts);
   id = n_parts == 2 ? parts[1] : NULL;
+
+  /* The path, then the method, before who asks: both are public (docs/api.md). */
+  allowed = dozor_route_table_allowed ((const char *const *) parts);
+  if (allowed == NULL)
+    {
+      reply_error (msg, 404, "not_found", _("No such endpoint"));
+      return;
+    }
+  if (!dozor_route_table_allows (allowed, method))
+    {
+      g_autofree char *message = g_strdup_printf (_("This endpoint takes only %s"), allowed);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+      reply_error (msg, 405, "method_not_allowed", message);
+      return;
+    }
 
   if (n_parts == 1 && g_str_equal (parts[0], "session"))
     {

@@ -8,40 +8,361 @@
 
 G_DEFINE_QUARK (dozor-json-error-quark, dozor_json_error)
 
-/* Counts bracket nesting outside strings, without building anything, so that
- * hostile input is refused before json-glib recurses into it. */
-static gboolean
-nesting_within (const char *data,
-                gsize       length,
-                guint       max_depth)
+/* --- A strict RFC 8259 scanner ---------------------------------------------
+ *
+ * json-glib 1.6 is lenient (single quotes, comments, hexadecimal and
+ * leading-zero numbers, ".5") and turns an escaped lone UTF-16 surrogate
+ * into bytes that are not UTF-8, which then crash whatever trusts them. So
+ * every message is first walked once here, without building anything: it
+ * checks the grammar, bounds the nesting before json-glib recurses, and
+ * checks every string's text. It remembers the members it is inside, so a
+ * bad string is refused by name ("crew[1]"), which a server answers as a
+ * bad field rather than as bad JSON. */
+
+typedef struct
 {
-  gboolean in_string = FALSE;
-  guint depth = 0;
+  const char *key; /* NULL inside an array */
+  gsize key_length;
+  guint index;
+} Frame;
 
-  for (gsize i = 0; i < length; i++)
+typedef struct
+{
+  const char *data;
+  gsize length;
+  gsize pos;
+  guint depth;
+  Frame frames[DOZOR_JSON_MAX_DEPTH];
+  GError **error;
+} Scanner;
+
+static gboolean
+syntax_error (Scanner *scanner)
+{
+  g_autofree char *why = NULL;
+
+  if (scanner->pos >= scanner->length)
+    why = g_strdup (_("it ends too early"));
+  else
+    why = g_strdup_printf (_("unexpected character at byte %lu"), (unsigned long) scanner->pos);
+  g_set_error (scanner->error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
+               _("The message is not valid JSON: %s"), why);
+  return FALSE;
+}
+
+/* Where the scanner is, as a client names a field: "places[2].name". */
+static char *
+scanner_path (Scanner *scanner)
+{
+  GString *path = g_string_new (NULL);
+
+  for (guint i = 0; i < scanner->depth; i++)
     {
-      char c = data[i];
+      const Frame *frame = &scanner->frames[i];
 
-      if (in_string)
+      if (frame->key == NULL)
+        g_string_append_printf (path, "[%u]", frame->index);
+      else
         {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
+          if (path->len > 0)
+            g_string_append_c (path, '.');
+          g_string_append_len (path, frame->key, frame->key_length);
+        }
+    }
+
+  return g_string_free (path, FALSE);
+}
+
+/* A string that is valid JSON grammar but not text a field may hold. */
+static gboolean
+string_error (Scanner    *scanner,
+              const char *why)
+{
+  g_autofree char *path = scanner_path (scanner);
+
+  if (*path == '\0')
+    g_set_error (scanner->error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
+                 _("The message is not valid JSON: %s"), why);
+  else
+    g_set_error (scanner->error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID_FIELD, "%s: %s", path, why);
+  return FALSE;
+}
+
+static void
+skip_space (Scanner *scanner)
+{
+  while (scanner->pos < scanner->length && strchr (" \t\n\r", scanner->data[scanner->pos]) != NULL &&
+         scanner->data[scanner->pos] != '\0')
+    scanner->pos++;
+}
+
+static gboolean
+at (Scanner *scanner,
+    char     c)
+{
+  return scanner->pos < scanner->length && scanner->data[scanner->pos] == c;
+}
+
+static gboolean
+at_digit (Scanner *scanner)
+{
+  return scanner->pos < scanner->length && g_ascii_isdigit (scanner->data[scanner->pos]);
+}
+
+/* Four hex digits after "\u"; the scanner stands on the 'u'. */
+static gboolean
+scan_hex4 (Scanner  *scanner,
+           gunichar *value)
+{
+  *value = 0;
+  if (scanner->length - scanner->pos < 5)
+    {
+      scanner->pos = scanner->length;
+      return syntax_error (scanner);
+    }
+  for (guint i = 1; i <= 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (scanner->data[scanner->pos + i]);
+
+      if (digit < 0)
+        {
+          scanner->pos += i;
+          return syntax_error (scanner);
+        }
+      *value = *value * 16 + (gunichar) digit;
+    }
+  scanner->pos += 5;
+  return TRUE;
+}
+
+static gboolean
+scan_string (Scanner *scanner)
+{
+  scanner->pos++; /* the opening quote */
+
+  while (scanner->pos < scanner->length)
+    {
+      guchar c = (guchar) scanner->data[scanner->pos];
+
+      if (c == '"')
+        {
+          scanner->pos++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return string_error (scanner, _("holds a control character that JSON must escape"));
+
+      if (c >= 0x80)
+        {
+          const char *p = scanner->data + scanner->pos;
+          gunichar ch = g_utf8_get_char_validated (p, (gssize) (scanner->length - scanner->pos));
+
+          if (ch == (gunichar) -1 || ch == (gunichar) -2)
+            return string_error (scanner, _("is not UTF-8 text"));
+          scanner->pos = (gsize) (g_utf8_next_char (p) - scanner->data);
           continue;
         }
 
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
+      if (c != '\\')
         {
-          if (++depth > max_depth)
-            return FALSE;
+          scanner->pos++;
+          continue;
         }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+
+      scanner->pos++;
+      if (scanner->pos >= scanner->length)
+        return syntax_error (scanner);
+      if (strchr ("\"\\/bfnrt", scanner->data[scanner->pos]) != NULL && scanner->data[scanner->pos] != '\0')
+        {
+          scanner->pos++;
+          continue;
+        }
+      if (scanner->data[scanner->pos] != 'u')
+        return string_error (scanner, _("holds an escape that JSON does not have"));
+
+      {
+        gunichar value, low;
+
+        if (!scan_hex4 (scanner, &value))
+          return FALSE;
+        /* Text with NUL in it is cut short by everything written in C. */
+        if (value == 0)
+          return string_error (scanner, _("holds a NUL character"));
+        if (value >= 0xDC00 && value <= 0xDFFF)
+          return string_error (scanner, _("holds a lone UTF-16 surrogate"));
+        if (value >= 0xD800 && value <= 0xDBFF)
+          {
+            if (scanner->length - scanner->pos < 2 || scanner->data[scanner->pos] != '\\' ||
+                scanner->data[scanner->pos + 1] != 'u')
+              return string_error (scanner, _("holds a lone UTF-16 surrogate"));
+            scanner->pos++;
+            if (!scan_hex4 (scanner, &low))
+              return FALSE;
+            if (low < 0xDC00 || low > 0xDFFF)
+              return string_error (scanner, _("holds a lone UTF-16 surrogate"));
+          }
+      }
     }
 
+  return syntax_error (scanner);
+}
+
+/* -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+static gboolean
+scan_number (Scanner *scanner)
+{
+  if (at (scanner, '-'))
+    scanner->pos++;
+  if (at (scanner, '0'))
+    scanner->pos++;
+  else if (at_digit (scanner))
+    while (at_digit (scanner))
+      scanner->pos++;
+  else
+    return syntax_error (scanner);
+
+  if (at (scanner, '.'))
+    {
+      scanner->pos++;
+      if (!at_digit (scanner))
+        return syntax_error (scanner);
+      while (at_digit (scanner))
+        scanner->pos++;
+    }
+
+  if (at (scanner, 'e') || at (scanner, 'E'))
+    {
+      scanner->pos++;
+      if (at (scanner, '+') || at (scanner, '-'))
+        scanner->pos++;
+      if (!at_digit (scanner))
+        return syntax_error (scanner);
+      while (at_digit (scanner))
+        scanner->pos++;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+scan_literal (Scanner    *scanner,
+              const char *word)
+{
+  gsize n = strlen (word);
+
+  if (scanner->length - scanner->pos < n || memcmp (scanner->data + scanner->pos, word, n) != 0)
+    return syntax_error (scanner);
+  scanner->pos += n;
+  return TRUE;
+}
+
+static gboolean scan_value (Scanner *scanner);
+
+/* Opens an array or object: the nesting is bounded before anything recurses. */
+static gboolean
+enter (Scanner *scanner)
+{
+  if (scanner->depth >= DOZOR_JSON_MAX_DEPTH)
+    {
+      g_set_error (scanner->error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_TOO_DEEP,
+                   _("The message nests deeper than %d levels"), DOZOR_JSON_MAX_DEPTH);
+      return FALSE;
+    }
+  scanner->frames[scanner->depth++] = (Frame) { NULL, 0, 0 };
+  scanner->pos++;
+  skip_space (scanner);
+  return TRUE;
+}
+
+/* A member's name and its colon; the frame remembers the name for paths. */
+static gboolean
+scan_member_name (Scanner *scanner,
+                  Frame   *frame)
+{
+  gsize key_start = scanner->pos + 1;
+
+  if (!at (scanner, '"'))
+    return syntax_error (scanner);
+  /* A bad name is named by the object that holds it. */
+  scanner->depth--;
+  if (!scan_string (scanner))
+    return FALSE;
+  scanner->depth++;
+  frame->key = scanner->data + key_start;
+  frame->key_length = scanner->pos - 1 - key_start;
+
+  skip_space (scanner);
+  if (!at (scanner, ':'))
+    return syntax_error (scanner);
+  scanner->pos++;
+  return TRUE;
+}
+
+/* An array up to @close ']', or an object up to '}'. */
+static gboolean
+scan_container (Scanner *scanner,
+                char     close)
+{
+  Frame *frame;
+
+  if (!enter (scanner))
+    return FALSE;
+  frame = &scanner->frames[scanner->depth - 1];
+
+  if (!at (scanner, close))
+    for (;;)
+      {
+        if (close == '}' && !scan_member_name (scanner, frame))
+          return FALSE;
+        if (!scan_value (scanner))
+          return FALSE;
+        skip_space (scanner);
+        if (!at (scanner, ','))
+          break;
+        scanner->pos++;
+        frame->index++;
+        skip_space (scanner);
+      }
+
+  if (!at (scanner, close))
+    return syntax_error (scanner);
+  scanner->pos++;
+  scanner->depth--;
+  return TRUE;
+}
+
+static gboolean
+scan_value (Scanner *scanner)
+{
+  skip_space (scanner);
+  if (scanner->pos >= scanner->length)
+    return syntax_error (scanner);
+
+  switch (scanner->data[scanner->pos])
+    {
+    case '{': return scan_container (scanner, '}');
+    case '[': return scan_container (scanner, ']');
+    case '"': return scan_string (scanner);
+    case 't': return scan_literal (scanner, "true");
+    case 'f': return scan_literal (scanner, "false");
+    case 'n': return scan_literal (scanner, "null");
+    default: return scan_number (scanner);
+    }
+}
+
+/* One value with nothing but whitespace around it. */
+static gboolean
+scan_document (const char  *data,
+               gsize        length,
+               GError     **error)
+{
+  Scanner scanner = { .data = data, .length = length, .error = error };
+
+  if (!scan_value (&scanner))
+    return FALSE;
+  skip_space (&scanner);
+  if (scanner.pos != length)
+    return syntax_error (&scanner);
   return TRUE;
 }
 
@@ -52,9 +373,13 @@ nesting_within (const char *data,
  * @max_bytes: the most this message may have
  * @error: return location for a #GError
  *
- * Parses untrusted JSON after checking its size, encoding and nesting.
+ * Parses untrusted JSON after checking its size, and that it is strict
+ * RFC 8259 JSON nesting at most %DOZOR_JSON_MAX_DEPTH levels whose strings
+ * are all text: no lone UTF-16 surrogate, no NUL.
  *
- * Returns: (transfer full): the root node, or %NULL with @error set
+ * Returns: (transfer full): the root node, or %NULL with @error set; a bad
+ *   string inside a member gives %DOZOR_JSON_ERROR_INVALID_FIELD with a
+ *   message that starts with the member's path (`crew[1]: …`)
  */
 JsonNode *
 dozor_json_parse (const char  *data,
@@ -73,19 +398,15 @@ dozor_json_parse (const char  *data,
       return NULL;
     }
 
-  if (length == 0 || !g_utf8_validate (data, length, NULL) || memchr (data, '\0', length) != NULL)
+  if (length == 0)
     {
       g_set_error_literal (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
                            _("The message is empty or not UTF-8 text"));
       return NULL;
     }
 
-  if (!nesting_within (data, length, DOZOR_JSON_MAX_DEPTH))
-    {
-      g_set_error (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_TOO_DEEP,
-                   _("The message nests deeper than %d levels"), DOZOR_JSON_MAX_DEPTH);
-      return NULL;
-    }
+  if (!scan_document (data, length, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))

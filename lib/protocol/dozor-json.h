@@ -12,6 +12,7 @@ typedef enum
   DOZOR_JSON_ERROR_TOO_LARGE,
   DOZOR_JSON_ERROR_TOO_DEEP,
   DOZOR_JSON_ERROR_INVALID,
+  DOZOR_JSON_ERROR_INVALID_FIELD, /* valid grammar, but a member's string is not text */
 } DozorJsonError;
 
 /* json-glib 1.6 has no nesting limit and recurses: a few hundred thousand

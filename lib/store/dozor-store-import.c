@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "dozor-field.h"
+#include "dozor-json.h"
 #include "dozor-store.h"
 
 typedef enum
@@ -51,7 +53,7 @@ resolve_name (JsonObject  *item,
   if (json_object_has_member (item, id_member))
     return invalid (error, _("give %s or %s, not both"), id_member, name_member);
 
-  name = json_object_get_string_member_with_default (item, name_member, NULL);
+  name = dozor_json_get_string (item, name_member);
   if (name == NULL || *name == '\0')
     return invalid (error, _("%s must be a name"), name_member);
 
@@ -192,9 +194,9 @@ import_zone (DozorStore  *self,
   if (!resolve_name (input, "parent_name", "parent_id", find_district, self, error))
     return FALSE;
 
-  name = json_object_get_string_member_with_default (input, "name", NULL);
+  name = dozor_json_get_string (input, "name");
   if (name != NULL)
-    existing = dozor_store_find_zone (self, json_object_get_string_member_with_default (input, "parent_id", NULL),
+    existing = dozor_store_find_zone (self, dozor_json_get_string (input, "parent_id"),
                                       name);
 
   if (on_existing != ON_EXISTING_UPDATE)
@@ -221,7 +223,7 @@ import_route (DozorStore  *self,
       !resolve_name (input, "unit_call_sign", "unit_id", find_unit, self, error))
     return FALSE;
 
-  name = json_object_get_string_member_with_default (input, "name", NULL);
+  name = dozor_json_get_string (input, "name");
   if (name != NULL && on_existing == ON_EXISTING_UPDATE)
     existing = dozor_store_find_route (self, name);
 
@@ -254,8 +256,8 @@ import_place (DozorStore  *self,
 {
   g_autoptr(JsonObject) changes = NULL;
   g_autofree char *existing = NULL;
-  const char *kind = json_object_get_string_member_with_default (item, "kind", NULL);
-  const char *name = json_object_get_string_member_with_default (item, "name", NULL);
+  const char *kind = dozor_json_get_string (item, "kind");
+  const char *name = dozor_json_get_string (item, "name");
 
   if (kind != NULL && name != NULL && on_existing == ON_EXISTING_UPDATE)
     {
@@ -302,14 +304,15 @@ import_list (DozorStore  *self,
         return invalid (error, _("%s[%u] must be an object"), list_name, i);
 
       item = json_node_get_object (node);
-      is_district = g_strcmp0 (json_object_get_string_member_with_default (item, "kind", NULL), "district") == 0;
+      is_district = g_strcmp0 (dozor_json_get_string (item, "kind"), "district") == 0;
       if ((pass == PASS_DISTRICTS && !is_district) || (pass == PASS_OTHER_ZONES && is_district))
         continue;
 
       if (!func (self, item, i, on_existing, results, error))
         {
-          name = json_object_get_string_member_with_default (item, "name", NULL);
-          if (name != NULL)
+          name = dozor_json_get_string (item, "name");
+          /* A name that was refused for what it holds is not repeated. */
+          if (name != NULL && dozor_field_check_text (DOZOR_FIELD_NAME, name) == NULL)
             g_prefix_error (error, "%s[%u] “%s”: ", list_name, i, name);
           else
             g_prefix_error (error, "%s[%u]: ", list_name, i);
@@ -360,16 +363,18 @@ dozor_store_import (DozorStore  *self,
   g_autoptr(JsonArray) zone_results = json_array_new ();
   g_autoptr(JsonArray) route_results = json_array_new ();
   g_autoptr(JsonArray) place_results = json_array_new ();
-  const char *on_existing_text = json_object_get_string_member_with_default (input, "on_existing", "fail");
+  /* Absent is "fail"; anything but one of the two words is refused. */
+  const char *on_existing_text = json_object_has_member (input, "on_existing")
+                                 ? dozor_json_get_string (input, "on_existing") : "fail";
   JsonArray *zones, *routes, *places;
   OnExisting on_existing;
   JsonObject *answer;
   JsonNode *node;
   guint n_items;
 
-  if (g_str_equal (on_existing_text, "fail"))
+  if (g_strcmp0 (on_existing_text, "fail") == 0)
     on_existing = ON_EXISTING_FAIL;
-  else if (g_str_equal (on_existing_text, "update"))
+  else if (g_strcmp0 (on_existing_text, "update") == 0)
     on_existing = ON_EXISTING_UPDATE;
   else
     return invalid (error, _("on_existing must be “fail” or “update”")), NULL;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dozor-credentials.h"
+#include "dozor-field.h"
 #include "dozor-geo.h"
 #include "dozor-geojson.h"
 #include "dozor-store.h"
@@ -386,6 +387,14 @@ append_event (DozorStore  *self,
 
   g_return_val_if_fail (self->in_transaction, FALSE);
 
+  /* An entity that did not read back (see entity_json()) is no event. */
+  if (json == NULL)
+    {
+      g_warning ("A %s event has no %s", type, member);
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
+      return FALSE;
+    }
+
   stmt = prepare (self,
                   "INSERT INTO events (seq, type, data) VALUES (?1, ?2,"
                   " json_object('seq', ?1, 'type', ?2, 'time', ?3, ?4, json(?5))) RETURNING data",
@@ -447,9 +456,20 @@ dispatch_json (DozorStore *self,
 }
 
 static JsonNode *
-parse_json (const char *text)
+parse_json (const char  *text,
+            GError     **error)
 {
-  return text != NULL ? json_from_string (text, NULL) : NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *node = text != NULL ? json_from_string (text, &local_error) : NULL;
+
+  /* What the database made of stored text must read back: if not, say so
+   * rather than fail in silence. */
+  if (node == NULL)
+    {
+      g_warning ("Stored JSON does not read back: %s", local_error != NULL ? local_error->message : "no row");
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
+    }
+  return node;
 }
 
 /* --- Validation of what clients send ----------------------------------- */
@@ -504,15 +524,17 @@ dozor_store_set_invalid (GError     **error,
 /* A string member: absent is fine unless @required; anything else must be
  * a string of at most @max_chars characters of valid text. */
 static gboolean
-get_text (JsonObject  *object,
-          const char  *field,
-          gboolean     required,
-          guint        max_chars,
-          const char **value,
-          GError     **error)
+get_text (JsonObject      *object,
+          const char      *field,
+          DozorFieldKind   kind,
+          gboolean         required,
+          guint            max_chars,
+          const char     **value,
+          GError         **error)
 {
   JsonNode *node = json_object_get_member (object, field);
   const char *text;
+  const char *refused;
 
   *value = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -522,6 +544,9 @@ get_text (JsonObject  *object,
     return invalid (error, field, _("must be a string"));
 
   text = json_node_get_string (node);
+  refused = dozor_field_check_text (kind, text);
+  if (refused != NULL)
+    return invalid (error, field, refused);
   if (g_utf8_strlen (text, -1) > (glong) max_chars)
     return invalid (error, field, _("is too long"));
   if (required)
@@ -546,7 +571,7 @@ get_choice (JsonObject        *object,
             const char       **value,
             GError           **error)
 {
-  if (!get_text (object, field, required, MAX_NAME, value, error))
+  if (!get_text (object, field, DOZOR_FIELD_NAME, required, MAX_NAME, value, error))
     return FALSE;
 
   if (*value != NULL && !in_list (*value, choices))
@@ -634,10 +659,15 @@ get_crew (JsonObject  *object,
   for (guint i = 0; i < json_array_get_length (crew); i++)
     {
       JsonNode *member = json_array_get_element (crew, i);
+      g_autofree char *field = g_strdup_printf ("crew[%u]", i);
+      const char *refused;
 
       if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
           g_utf8_strlen (json_node_get_string (member), -1) > MAX_NAME)
         return invalid (error, "crew", _("must hold names of at most 64 characters"));
+      refused = dozor_field_check_text (DOZOR_FIELD_NAME, json_node_get_string (member));
+      if (refused != NULL)
+        return invalid (error, field, refused);
     }
 
   *crew_json = json_to_string (node, FALSE);
@@ -1132,9 +1162,13 @@ step_done (DozorStore    *self,
   if (rc == SQLITE_DONE)
     return TRUE;
 
+  /* SQLite names tables and columns: that is for the log. Callers that
+   * know which rule it was say so in their own words. */
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
-      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, "%s", sqlite3_errmsg (self->db));
+      g_message ("A change was refused by the database: %s", sqlite3_errmsg (self->db));
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                           _("The change contradicts the current state"));
       return FALSE;
     }
 
@@ -1160,7 +1194,7 @@ finish_change (DozorStore  *self,
   if (!append_event (self, type, member, owned, error))
     return NULL;
 
-  return parse_json (owned);
+  return parse_json (owned, error);
 }
 
 void
@@ -1228,6 +1262,19 @@ dozor_store_find_unit (DozorStore *self,
   return entity_json (self, "SELECT id FROM units WHERE call_sign = ?1", call_sign);
 }
 
+/* The only rule of the units table a change can break. */
+static void
+call_sign_taken (const char  *call_sign,
+                 GError     **error)
+{
+  if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
+    {
+      g_clear_error (error);
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                   _("A unit with the call sign “%s” exists already"), call_sign);
+    }
+}
+
 JsonNode *
 dozor_store_create_unit (DozorStore  *self,
                          JsonObject  *input,
@@ -1238,7 +1285,7 @@ dozor_store_create_unit (DozorStore  *self,
   g_autofree char *crew = NULL;
   const char *call_sign, *kind, *status;
 
-  if (!get_text (input, "call_sign", TRUE, MAX_NAME, &call_sign, error) ||
+  if (!get_text (input, "call_sign", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &call_sign, error) ||
       !get_choice (input, "kind", TRUE, unit_kinds, &kind, error) ||
       !get_choice (input, "status", FALSE, unit_statuses, &status, error) ||
       !get_crew (input, &crew, error))
@@ -1257,12 +1304,7 @@ dozor_store_create_unit (DozorStore  *self,
 
   if (!step_done (self, stmt, error))
     {
-      if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
-        {
-          g_clear_error (error);
-          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
-                       _("A unit with the call sign “%s” exists already"), call_sign);
-        }
+      call_sign_taken (call_sign, error);
       return NULL;
     }
 
@@ -1359,7 +1401,7 @@ dozor_store_update_unit (DozorStore  *self,
   const char *status, *call_sign;
 
   if (!get_choice (changes, "status", FALSE, unit_statuses, &status, error) ||
-      !get_text (changes, "call_sign", FALSE, MAX_NAME, &call_sign, error) ||
+      !get_text (changes, "call_sign", DOZOR_FIELD_NAME, FALSE, MAX_NAME, &call_sign, error) ||
       !get_crew (changes, &crew, error) ||
       !check_version (self, "units", id, expected_version, error))
     return NULL;
@@ -1375,7 +1417,11 @@ dozor_store_update_unit (DozorStore  *self,
   sqlite3_bind_text (stmt, 3, crew, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, call_sign, -1, SQLITE_STATIC);
   if (!step_done (self, stmt, error))
-    return NULL;
+    {
+      if (call_sign != NULL)
+        call_sign_taken (call_sign, error);
+      return NULL;
+    }
 
   return finish_change (self, unit_json (self, id), "unit.updated", "unit", error);
 }
@@ -1399,10 +1445,10 @@ dozor_store_create_incident (DozorStore  *self,
   if (!get_choice (input, "type", TRUE, incident_types, &type, error) ||
       !get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
       !get_location (input, "location", &lat, &lon, error) ||
-      !get_text (input, "address", FALSE, 256, &address, error) ||
-      !get_text (input, "caller_name", FALSE, 128, &caller_name, error) ||
-      !get_text (input, "caller_phone", FALSE, 32, &caller_phone, error) ||
-      !get_text (input, "description", FALSE, MAX_TEXT, &description, error))
+      !get_text (input, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
+      !get_text (input, "caller_name", DOZOR_FIELD_TEXT, FALSE, 128, &caller_name, error) ||
+      !get_text (input, "caller_phone", DOZOR_FIELD_TEXT, FALSE, 32, &caller_phone, error) ||
+      !get_text (input, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error))
     return NULL;
 
   if (priority != floor (priority))
@@ -1521,8 +1567,8 @@ dozor_store_update_incident (DozorStore  *self,
 
   if (!get_choice (changes, "status", FALSE, incident_statuses, &status, error) ||
       !get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
-      !get_text (changes, "address", FALSE, 256, &address, error) ||
-      !get_text (changes, "description", FALSE, MAX_TEXT, &description, error) ||
+      !get_text (changes, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
+      !get_text (changes, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error) ||
       !check_version (self, "incidents", id, expected_version, error))
     return NULL;
 
@@ -1617,7 +1663,7 @@ dozor_store_dispatch (DozorStore  *self,
           g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                                _("The unit is already dispatched"));
           if (current != NULL)
-            *current = parse_json (active);
+            *current = active != NULL ? json_from_string (active, NULL) : NULL;
         }
       return NULL;
     }
@@ -1643,7 +1689,7 @@ dozor_store_dispatch (DozorStore  *self,
       !append_event (self, "incident.updated", "incident", incident, error))
     return NULL;
 
-  return parse_json (dispatch);
+  return parse_json (dispatch, error);
 }
 
 JsonNode *
@@ -1672,7 +1718,7 @@ dozor_store_end_dispatch (DozorStore  *self,
       return NULL;
     }
 
-  return parse_json (after);
+  return parse_json (after, error);
 }
 
 /**
@@ -1712,6 +1758,7 @@ dozor_store_add_positions (DozorStore  *self,
         double lat, lon, speed = 0, heading = 0, accuracy = 0;
         gboolean has_speed, has_heading, has_accuracy, present;
         g_autoptr(GDateTime) parsed = NULL;
+        int rc;
 
         if (!JSON_NODE_HOLDS_OBJECT (node))
           {
@@ -1720,8 +1767,8 @@ dozor_store_add_positions (DozorStore  *self,
           }
         position = json_node_get_object (node);
 
-        if (!get_text (position, "unit_id", TRUE, MAX_NAME, &unit_id, error) ||
-            !get_text (position, "time", TRUE, 64, &time, error) ||
+        if (!get_text (position, "unit_id", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &unit_id, error) ||
+            !get_text (position, "time", DOZOR_FIELD_NAME, TRUE, 64, &time, error) ||
             !get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
             !get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
             !get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
@@ -1761,7 +1808,8 @@ dozor_store_add_positions (DozorStore  *self,
           if (has_accuracy) sqlite3_bind_double (update, 7, accuracy); else sqlite3_bind_null (update, 7);
 
           /* A fix older than the one the unit has is history, not news. */
-          if (sqlite3_step (update) == SQLITE_ROW)
+          rc = sqlite3_step (update);
+          if (rc == SQLITE_ROW)
             {
               g_autofree char *unit = g_strdup ((const char *) sqlite3_column_text (update, 0));
 
@@ -1769,9 +1817,15 @@ dozor_store_add_positions (DozorStore  *self,
               if (!append_event (self, "unit.position", "unit", unit, error))
                 return 0;
             }
-          else
+          else if (rc == SQLITE_DONE)
             {
               sqlite3_reset (update);
+            }
+          else
+            {
+              /* Not silently dropped: the batch fails with the reason. */
+              set_db_error (self, error);
+              return 0;
             }
 
           sqlite3_bind_text (track, 1, unit_id, -1, SQLITE_TRANSIENT);
@@ -1866,7 +1920,8 @@ get_geometry (JsonObject         *object,
 
   *geometry = dozor_geojson_normalize (node, kind, &local_error);
   if (*geometry == NULL)
-    return invalid (error, "geometry", local_error->message);
+    return invalid (error, "geometry",
+                   local_error != NULL ? local_error->message : _("must be a GeoJSON geometry object"));
 
   return TRUE;
 }
@@ -1888,13 +1943,13 @@ get_reference (DozorStore  *self,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
 
-  if (!get_text (object, field, TRUE, MAX_NAME, id, error))
+  if (!get_text (object, field, DOZOR_FIELD_NAME, TRUE, MAX_NAME, id, error))
     return FALSE;
 
   if (!check_version (self, table, *id, -1, error))
     {
       g_prefix_error (error, "%s: ", field);
-      if (*error != NULL)
+      if (error != NULL && *error != NULL)
         (*error)->code = DOZOR_STORE_ERROR_INVALID;
       return FALSE;
     }
@@ -1946,7 +2001,7 @@ dozor_store_create_zone (DozorStore  *self,
   gboolean has_parent;
 
   if (!get_choice (input, "kind", TRUE, zone_kinds, &kind, error) ||
-      !get_text (input, "name", TRUE, 128, &name, error) ||
+      !get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
       !get_reference (self, input, "parent_id", "zones", &has_parent, &parent_id, error) ||
       !get_geometry (input, DOZOR_GEOMETRY_AREA, TRUE, &geometry, error))
     return NULL;
@@ -1987,7 +2042,7 @@ dozor_store_update_zone (DozorStore  *self,
   g_autofree char *geometry = NULL;
   const char *name;
 
-  if (!get_text (changes, "name", FALSE, 128, &name, error) ||
+  if (!get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
       !get_geometry (changes, DOZOR_GEOMETRY_AREA, FALSE, &geometry, error) ||
       !check_version (self, "zones", id, expected_version, error))
     return NULL;
@@ -2070,8 +2125,8 @@ get_shift (JsonObject  *object,
 
   *present = json_object_has_member (object, "shift_start") || json_object_has_member (object, "shift_end");
   *start = *end = NULL;
-  if (!get_text (object, "shift_start", FALSE, 64, &start_text, error) ||
-      !get_text (object, "shift_end", FALSE, 64, &end_text, error))
+  if (!get_text (object, "shift_start", DOZOR_FIELD_NAME, FALSE, 64, &start_text, error) ||
+      !get_text (object, "shift_end", DOZOR_FIELD_NAME, FALSE, 64, &end_text, error))
     return FALSE;
 
   if ((start_text == NULL) != (end_text == NULL))
@@ -2118,7 +2173,7 @@ dozor_store_create_route (DozorStore  *self,
   const char *name, *zone_id, *unit_id;
   gboolean present;
 
-  if (!get_text (input, "name", TRUE, 128, &name, error) ||
+  if (!get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
       !get_reference (self, input, "zone_id", "zones", &present, &zone_id, error) ||
       !get_reference (self, input, "unit_id", "units", &present, &unit_id, error) ||
       !get_shift (input, &present, &shift_start, &shift_end, error) ||
@@ -2157,7 +2212,7 @@ dozor_store_update_route (DozorStore  *self,
   const char *name, *zone_id, *unit_id;
   gboolean has_zone, has_unit, has_shift;
 
-  if (!get_text (changes, "name", FALSE, 128, &name, error) ||
+  if (!get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
       !get_reference (self, changes, "zone_id", "zones", &has_zone, &zone_id, error) ||
       !get_reference (self, changes, "unit_id", "units", &has_unit, &unit_id, error) ||
       !get_shift (changes, &has_shift, &shift_start, &shift_end, error) ||
@@ -2236,31 +2291,23 @@ place_json (DozorStore *self,
   return entity_json (self, "SELECT " PLACE_JSON " FROM places WHERE id = ?1", id);
 }
 
-/* Every board, the wall included, sees a camera's URL: a password in it
- * would be shown to all of them. Only the schemes video players take. */
+/* What a camera's URL may be is dozor_field_check_stream_url()'s rule. */
 static gboolean
 get_stream_url (JsonObject  *object,
                 gboolean    *present,
                 const char **url,
                 GError     **error)
 {
-  static const char *const schemes[] = { "rtsp", "rtsps", "http", "https", NULL };
-  g_autoptr(GUri) uri = NULL;
-  JsonNode *node = json_object_get_member (object, "stream_url");
+  const char *refused;
 
-  *present = node != NULL;
-  if (!get_text (object, "stream_url", FALSE, MAX_STREAM_URL, url, error))
+  *present = json_object_get_member (object, "stream_url") != NULL;
+  if (!get_text (object, "stream_url", DOZOR_FIELD_NAME, FALSE, MAX_STREAM_URL, url, error))
     return FALSE;
   if (*url == NULL)
     return TRUE;
 
-  uri = g_uri_parse (*url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || !in_list (g_uri_get_scheme (uri), schemes) || g_uri_get_host (uri) == NULL ||
-      *g_uri_get_host (uri) == '\0')
-    return invalid (error, "stream_url", _("must be an rtsp, rtsps, http or https URL"));
-  if (g_uri_get_userinfo (uri) != NULL)
-    return invalid (error, "stream_url", _("must not hold a user or password: every board sees it"));
-  return TRUE;
+  refused = dozor_field_check_stream_url (*url);
+  return refused == NULL || invalid (error, "stream_url", refused);
 }
 
 /**
@@ -2284,8 +2331,8 @@ dozor_store_create_place (DozorStore  *self,
   double lat, lon;
 
   if (!get_choice (input, "kind", TRUE, place_kinds, &kind, error) ||
-      !get_text (input, "name", TRUE, 128, &name, error) ||
-      !get_text (input, "category", FALSE, MAX_CATEGORY, &category, error) ||
+      !get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
+      !get_text (input, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
       !get_location (input, "location", &lat, &lon, error) ||
       !get_stream_url (input, &has_stream, &stream_url, error))
     return NULL;
@@ -2334,8 +2381,8 @@ dozor_store_update_place (DozorStore  *self,
   double lat = 0, lon = 0;
 
   has_category = json_object_has_member (changes, "category");
-  if (!get_text (changes, "name", FALSE, 128, &name, error) ||
-      !get_text (changes, "category", FALSE, MAX_CATEGORY, &category, error) ||
+  if (!get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
+      !get_text (changes, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
       (has_location && !get_location (changes, "location", &lat, &lon, error)) ||
       !get_stream_url (changes, &has_stream, &stream_url, error) ||
       !check_version (self, "places", id, expected_version, error))
