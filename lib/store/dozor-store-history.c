@@ -8,8 +8,10 @@
  * and sees one committed state for the whole page.
  *
  * Pages follow a cursor of the last row's sort key (time, then a tie
- * breaker), not an offset: a page costs the same wherever it is, and
- * incidents registered meanwhile neither shift nor repeat what follows.
+ * breaker), not an offset: the index range of a page starts at the cursor
+ * (the max() of the window's start and the cursor's time), so a page costs
+ * the same wherever it is, and incidents registered meanwhile neither
+ * shift nor repeat what follows.
  */
 #include "config.h"
 
@@ -196,7 +198,8 @@ dozor_store_history_incidents (const char  *db_path,
    * a cost that grows with the whole history, not with the page. */
   if (sqlite3_prepare_v2 (db,
                           "WITH page AS (SELECT * FROM incidents"
-                          "  WHERE created_at >= COALESCE(?1, '') AND created_at <= COALESCE(?2, '9999')"
+                          "  WHERE created_at >= max(COALESCE(?1, ''), COALESCE(?3, ''))"
+                          "    AND created_at <= COALESCE(?2, '9999')"
                           "    AND (?3 IS NULL OR created_at > ?3 OR (created_at = ?3 AND id > ?4))"
                           "  ORDER BY created_at, id LIMIT ?5),"
                           " sent AS (SELECT incident_id, json_group_array(json(dispatch)) AS list FROM"
@@ -282,7 +285,8 @@ dozor_store_history_track (const char  *db_path,
   if (sqlite3_prepare_v2 (db, "SELECT json_quote(id) FROM units WHERE id = ?1", -1, &unit, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
                           "SELECT " POSITION_JSON ", time, rowid FROM positions"
-                          " WHERE unit_id = ?1 AND time >= COALESCE(?2, '') AND time <= COALESCE(?3, '9999')"
+                          " WHERE unit_id = ?1 AND time >= max(COALESCE(?2, ''), COALESCE(?4, ''))"
+                          "   AND time <= COALESCE(?3, '9999')"
                           "   AND (?4 IS NULL OR time > ?4 OR (time = ?4 AND rowid > ?5))"
                           " ORDER BY time, rowid LIMIT ?6",
                           -1, &stmt, NULL) != SQLITE_OK)
