@@ -12,9 +12,12 @@
 
 #include "dozor-failure.h"
 #include "dozor-field.h"
+#include "dozor-history.h"
 #include "dozor-json.h"
+#include "dozor-logins.h"
 #include "dozor-route-table.h"
 #include "dozor-server.h"
+#include "dozor-work-queue.h"
 
 /* Events sent to a resuming client per store query. */
 #define REPLAY_PAGE 1000
@@ -25,6 +28,8 @@ struct _DozorServer
 
   SoupServer *soup;
   DozorStore *store;
+  DozorLogins *logins;   /* POST /session, hashes in workers */
+  DozorHistory *history; /* history reads in workers */
   gint64 retain_events;
   guint retain_track_hours;
   GPtrArray *clients; /* SoupWebsocketConnection */
@@ -621,17 +626,76 @@ reply_session (SoupServerMessage *msg,
   reply_node (msg, 200, answer);
 }
 
+/* A request answered after work in a thread: libsoup holds it meanwhile. */
+static void
+reply_later (SoupServerMessage *msg)
+{
+  g_object_ref (msg);
+  soup_server_message_pause (msg);
+}
+
+static void
+reply_now (SoupServerMessage *msg)
+{
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+/* The error of work done in a thread. Busy workers and locked logins are
+ * dozord's own answers (docs/api.md), with Retry-After; the rest is what
+ * any failure is told. */
+static void
+reply_async_error (SoupServerMessage *msg,
+                   const GError      *error,
+                   gint64             retry_after)
+{
+  gboolean busy = g_error_matches (error, DOZOR_WORK_QUEUE_ERROR, DOZOR_WORK_QUEUE_ERROR_FULL);
+  gboolean locked = g_error_matches (error, DOZOR_LOGINS_ERROR, DOZOR_LOGINS_ERROR_LOCKED);
+  g_autofree char *seconds = NULL;
+
+  if (!busy && !locked)
+    {
+      const char *code;
+      guint status = status_for_error (error, &code);
+
+      /* reply_error, not reply_failure: a wrong password's 401 names the
+       * scheme in WWW-Authenticate. */
+      reply_error (msg, status, code, dozor_failure_message (error, status));
+      return;
+    }
+
+  seconds = g_strdup_printf ("%" G_GINT64_FORMAT, busy ? 1 : MAX (retry_after, 1));
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
+  reply_error (msg, busy ? 503 : 429, busy ? "unavailable" : "too_many_attempts", error->message);
+}
+
+static void
+login_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SoupServerMessage *msg = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *role = NULL;
+  gint64 expires_at = 0, retry_after = 0;
+  g_autofree char *token = dozor_logins_login_finish (DOZOR_LOGINS (source), result, &user, &role,
+                                                      &expires_at, &retry_after, &error);
+
+  if (token == NULL)
+    reply_async_error (msg, error, retry_after);
+  else
+    reply_session (msg, token, user, role, expires_at);
+  reply_now (msg);
+}
+
 static void
 login (DozorServer       *self,
        SoupServerMessage *msg)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *role = NULL;
-  g_autofree char *token = NULL;
   JsonObject *body = body_object (msg, &root, &error);
-  const char *user;
-  gint64 expires_at;
 
   if (body == NULL)
     {
@@ -642,16 +706,11 @@ login (DozorServer       *self,
       return;
     }
 
-  user = json_object_get_string_member_with_default (body, "username", "");
-  token = dozor_store_login (self->store, user,
-                             json_object_get_string_member_with_default (body, "password", ""),
-                             &role, &expires_at, &error);
-  if (token == NULL)
-    {
-      reply_error (msg, 401, "unauthorized", error->message);
-      return;
-    }
-  reply_session (msg, token, user, role, expires_at);
+  reply_later (msg);
+  dozor_logins_login_async (self->logins,
+                            json_object_get_string_member_with_default (body, "username", ""),
+                            json_object_get_string_member_with_default (body, "password", ""),
+                            soup_server_message_get_remote_address (msg), login_done_cb, msg);
 }
 
 /* GET /session: whose a token is, for a board that kept one; DELETE: log out. */
@@ -709,47 +768,31 @@ snapshot (DozorServer       *self,
     reply_text (msg, 200, json);
 }
 
-/* Trails and replay: at most a day of 5-second fixes per request. */
-#define TRACK_LIMIT 17280
-
 static void
-reply_query (SoupServerMessage *msg,
-             const char        *json,
-             const GError      *error)
+history_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
+  SoupServerMessage *msg = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = dozor_history_read_finish (DOZOR_HISTORY (source), result, &error);
+
   if (json != NULL)
     reply_text (msg, 200, json);
   else
-    reply_failure (msg, error);
+    reply_async_error (msg, error, 0);
+  reply_now (msg);
 }
 
+/* GET /incidents (@unit_id NULL) and GET /units/{id}/track, a page each. */
 static void
-track (DozorServer       *self,
-       SoupServerMessage *msg,
-       const char        *unit_id,
-       GHashTable        *query)
+history (DozorServer       *self,
+         SoupServerMessage *msg,
+         const char        *unit_id,
+         GHashTable        *query)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = dozor_store_get_track (self->store, unit_id,
-                                                 query != NULL ? g_hash_table_lookup (query, "from") : NULL,
-                                                 query != NULL ? g_hash_table_lookup (query, "to") : NULL,
-                                                 TRACK_LIMIT, &error);
-
-  reply_query (msg, json, error);
-}
-
-static void
-incidents (DozorServer       *self,
-           SoupServerMessage *msg,
-           GHashTable        *query)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = dozor_store_list_incidents (self->store,
-                                                      query != NULL ? g_hash_table_lookup (query, "from") : NULL,
-                                                      query != NULL ? g_hash_table_lookup (query, "to") : NULL,
-                                                      DOZOR_STORE_MAX_LISTED_INCIDENTS, &error);
-
-  reply_query (msg, json, error);
+  reply_later (msg);
+  dozor_history_read_async (self->history, unit_id, query, history_done_cb, msg);
 }
 
 static const char *readers = "wall operator supervisor admin";
@@ -838,12 +881,12 @@ handle_api (SoupServer        *server,
            g_str_equal (method, "GET"))
     {
       ALLOW (readers);
-      track (self, msg, parts[1], query);
+      history (self, msg, parts[1], query);
     }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);
-      incidents (self, msg, query);
+      history (self, msg, NULL, query);
     }
   else if (ROUTE ("units", "POST", FALSE))
     {
@@ -1135,6 +1178,8 @@ dozor_server_dispose (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->logins);
+  g_clear_object (&self->history);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dozor_server_parent_class)->dispose (object);
@@ -1168,6 +1213,8 @@ dozor_server_new (DozorStore *store,
 
   self->store = g_object_ref (store);
   self->retain_events = MAX (retain_events, 1000);
+  self->logins = dozor_logins_new (store);
+  self->history = dozor_history_new (dozor_store_get_path (store));
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
@@ -1192,6 +1239,18 @@ dozor_server_set_track_retention (DozorServer *self,
 {
   self->retain_track_hours = hours;
   prune_cb (self);
+}
+
+/**
+ * dozor_server_set_login_policy:
+ * @self: a #DozorServer
+ * @policy: when failed logins lock a user name or a client address
+ */
+void
+dozor_server_set_login_policy (DozorServer            *self,
+                               const DozorLoginPolicy *policy)
+{
+  dozor_logins_set_policy (self->logins, policy);
 }
 
 SoupServer *

@@ -25,6 +25,8 @@ DozorServer *dozor_server_new          (DozorStore   *store,
                                         gint64        retain_events);
 void         dozor_server_set_track_retention (DozorServer *self,
                                                guint        hours);
+void         dozor_server_set_login_policy (DozorServer            *self,
+                                            const DozorLoginPolicy *policy);
 SoupServer  *dozor_server_get_soup     (DozorServer  *self);
 guint        dozor_server_get_n_clients (DozorServer *self);
 void         dozor_server_publish       (DozorServer  *self,

@@ -2,6 +2,7 @@
 /*
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
  *        [--retain-events N] [--retain-track HOURS]
+ *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
  *        [--scenario almaty [--seed N] [--units N] [--incidents-per-hour N] [--speed N]]
  *
  * Prints "listening on http://ADDR:PORT" once it accepts connections; tests
@@ -75,6 +76,9 @@ main (int   argc,
   g_autofree char *scenario_name = NULL;
   gint64 retain = 100000;
   gint retain_track_hours = 24;
+  gint login_attempts = DOZOR_LOGIN_USER_ATTEMPTS;
+  gint login_address_attempts = DOZOR_LOGIN_ADDRESS_ATTEMPTS;
+  gint login_lock = DOZOR_LOGIN_LOCK_SECONDS;
   double speed = 1;
   gint seed = 1;
   gint n_units = 200;
@@ -86,6 +90,9 @@ main (int   argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
     { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
     { "retain-track", 0, 0, G_OPTION_ARG_INT, &retain_track_hours, N_("Hours of track history kept; 0 keeps all (default 24)"), N_("HOURS") },
+    { "login-attempts", 0, 0, G_OPTION_ARG_INT, &login_attempts, N_("Failed logins of one user name that lock it (default 5)"), N_("N") },
+    { "login-address-attempts", 0, 0, G_OPTION_ARG_INT, &login_address_attempts, N_("Failed logins from one client address that lock it (default 20)"), N_("N") },
+    { "login-lock", 0, 0, G_OPTION_ARG_INT, &login_lock, N_("Seconds a lock after failed logins lasts (default 1800)"), N_("SECONDS") },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
     { "units", 0, 0, G_OPTION_ARG_INT, &n_units, N_("Patrol cars in the scenario (default 200)"), N_("N") },
@@ -142,6 +149,13 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (login_attempts < 1 || login_attempts > 1000 || login_address_attempts < 1 ||
+      login_address_attempts > 100000 || login_lock < 1 || login_lock > 7 * 24 * 3600)
+    {
+      g_printerr (_("dozord: --login-attempts takes 1 to 1000, --login-address-attempts 1 to 100000 and --login-lock 1 to 604800 seconds\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
@@ -179,6 +193,11 @@ main (int   argc,
 
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
+  {
+    DozorLoginPolicy policy = { (guint) login_attempts, (guint) login_address_attempts, (guint) login_lock };
+
+    dozor_server_set_login_policy (server, &policy);
+  }
   if (certificate != NULL)
     soup_server_set_tls_certificate (dozor_server_get_soup (server), certificate);
 

@@ -35,10 +35,11 @@ add_user (Server     *server,
   g_assert_no_error (error);
 }
 
-void
-server_start_full (Server     *server,
-                   const char *retain,
-                   const char *scenario_units)
+static void
+start_with (Server            *server,
+            const char        *retain,
+            const char        *scenario_units,
+            const char *const *extra)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -61,6 +62,8 @@ server_start_full (Server     *server,
       /* One report a second, so that the test sees several. */
       g_ptr_array_add (args, (gpointer) "--incidents-per-hour=3600");
     }
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
   g_ptr_array_add (args, NULL);
 
   server->process = g_subprocess_newv ((const char *const *) args->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
@@ -73,6 +76,22 @@ server_start_full (Server     *server,
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
   g_free (server->url);
   server->url = g_strdup (line + strlen ("listening on "));
+}
+
+void
+server_start_full (Server     *server,
+                   const char *retain,
+                   const char *scenario_units)
+{
+  start_with (server, retain, scenario_units, NULL);
+}
+
+/* dozord with options of the test's own, such as --login-lock. */
+void
+server_start_args (Server            *server,
+                   const char *const *extra)
+{
+  start_with (server, NULL, NULL, extra);
 }
 
 void

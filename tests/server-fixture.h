@@ -58,6 +58,10 @@ server_start (Server     *server,
               const char *retain);
 
 void
+server_start_args (Server            *server,
+                   const char *const *extra);
+
+void
 server_stop (Server  *server,
              int      signal_number);
 

@@ -350,6 +350,53 @@ window_query (const char *from,
   return g_strdup_printf ("from=%s&to=%s", from_escaped, to_escaped);
 }
 
+/* Loose bound on the pages of one history read: a year of incidents in
+ * pages of 1,000, or weeks of one unit's fixes. */
+#define MAX_PAGES 10000
+
+/* GET @path (which has a query already) and every page after it, as one
+ * answer: the pages' @member arrays joined, in order. */
+static JsonNode *
+get_all_pages (DozorctlBackend  *backend,
+               const char       *path,
+               const char       *member,
+               GError          **error)
+{
+  g_autoptr(JsonNode) first = dozorctl_backend_get (backend, path, error);
+  g_autofree char *next = NULL;
+  JsonArray *all;
+
+  if (first == NULL)
+    return NULL;
+  all = json_object_get_array_member (json_node_get_object (first), member);
+  next = g_strdup (dozor_json_get_string (json_node_get_object (first), "next"));
+
+  for (guint page = 1; next != NULL && all != NULL; page++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (next, NULL, FALSE);
+      g_autofree char *page_path = g_strconcat (path, "&after=", escaped, NULL);
+      g_autoptr(JsonNode) answer = NULL;
+      JsonArray *items;
+
+      if (page == MAX_PAGES)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("The backend's history did not end after %u pages"), MAX_PAGES);
+          return NULL;
+        }
+      answer = dozorctl_backend_get (backend, page_path, error);
+      if (answer == NULL)
+        return NULL;
+      items = json_object_get_array_member (json_node_get_object (answer), member);
+      for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+        json_array_add_element (all, json_array_dup_element (items, i));
+
+      g_free (next);
+      next = g_strdup (dozor_json_get_string (json_node_get_object (answer), "next"));
+    }
+  return g_steal_pointer (&first);
+}
+
 /* One line per unit, its fixes in order; a unit that did not move in the
  * window has no track. */
 static DozorGisLayer *
@@ -372,7 +419,7 @@ export_tracks (DozorctlBackend  *backend,
     {
       JsonObject *unit = json_array_get_object_element (units, u);
       g_autofree char *path = g_strdup_printf ("/api/v1/units/%s/track?%s", dozor_json_get_string (unit, "id"), query);
-      g_autoptr(JsonNode) track = dozorctl_backend_get (backend, path, error);
+      g_autoptr(JsonNode) track = get_all_pages (backend, path, "positions", error);
       g_autoptr(GString) line = g_string_new ("{\"type\":\"LineString\",\"coordinates\":[");
       g_autofree char *count = NULL;
       char length[G_ASCII_DTOSTR_BUF_SIZE];
@@ -495,7 +542,7 @@ dozorctl_export (int    argc,
     {
       g_autofree char *query = window_query (from, to);
       g_autofree char *path = g_strconcat ("/api/v1/incidents?", query, NULL);
-      g_autoptr(JsonNode) history = dozorctl_backend_get (backend, path, &error);
+      g_autoptr(JsonNode) history = get_all_pages (backend, path, "incidents", &error);
 
       if (history == NULL)
         {

@@ -28,8 +28,9 @@ static const char usage[] = N_(
   "\n"
   "On the store file (--db, default: dozord's):\n"
   "  user add NAME --role ROLE --password-file FILE   add a user or change one\n"
-  "  user list                                       users, roles and open sessions\n"
+  "  user list                                       users, roles, open sessions and locks\n"
   "  user remove NAME                                remove a user and end its sessions\n"
+  "  user unlock NAME|ADDRESS                        lift a lock after failed logins\n"
   "  token revoke NAME                               end every session of a user now\n"
   "  backup FILE                                     copy the store, also while dozord runs\n"
   "  restore FILE                                    replace the store with a backup (dozord stopped)\n"
@@ -130,6 +131,33 @@ user_add (const char *db_path,
   return EXIT_SUCCESS;
 }
 
+/* The locks in force, by user name or address, as
+ * dozor_store_list_login_locks() gives them. */
+static JsonNode *
+list_locks (DozorStore  *store,
+            GError     **error)
+{
+  g_autofree char *json = dozor_store_list_login_locks (store, error);
+
+  return json != NULL ? json_from_string (json, error) : NULL;
+}
+
+static const char *
+locked_until (JsonArray  *locks,
+              const char *kind,
+              const char *key)
+{
+  for (guint i = 0; i < json_array_get_length (locks); i++)
+    {
+      JsonObject *lock = json_array_get_object_element (locks, i);
+
+      if (g_str_equal (json_object_get_string_member (lock, "kind"), kind) &&
+          g_str_equal (json_object_get_string_member (lock, "key"), key))
+        return json_object_get_string_member (lock, "locked_until");
+    }
+  return NULL;
+}
+
 static int
 user_list (const char *db_path,
            int         argc,
@@ -138,10 +166,12 @@ user_list (const char *db_path,
   g_autoptr(DozorStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) users = NULL;
+  g_autoptr(JsonNode) locks = NULL;
   g_autofree char *json = NULL;
-  JsonArray *list;
+  JsonArray *list, *locked;
 
-  if (!parse_plain ("user list", "", _("Users, their roles and how many sessions each has open"), &argc, &argv))
+  if (!parse_plain ("user list", "", _("Users, their roles, how many sessions each has open, and the locks after failed logins"),
+                    &argc, &argv))
     return DOZORCTL_EXIT_BAD_USAGE;
   if (argc != 1)
     {
@@ -153,21 +183,77 @@ user_list (const char *db_path,
   if (store == NULL)
     return EXIT_FAILURE;
   json = dozor_store_list_users (store, &error);
-  if (json == NULL || (users = json_from_string (json, &error)) == NULL)
+  if (json == NULL || (users = json_from_string (json, &error)) == NULL ||
+      (locks = list_locks (store, &error)) == NULL)
     {
       g_printerr ("dozorctl: %s\n", error->message);
       return EXIT_FAILURE;
     }
 
   list = json_node_get_array (users);
+  locked = json_node_get_array (locks);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *user = json_array_get_object_element (list, i);
+      const char *name = json_object_get_string_member (user, "name");
+      const char *until = locked_until (locked, "user", name);
 
-      g_print (_("%-24s %-12s since %s, %d sessions open\n"), json_object_get_string_member (user, "name"),
+      g_print (_("%-24s %-12s since %s, %d sessions open"), name,
                json_object_get_string_member (user, "role"), json_object_get_string_member (user, "created_at"),
                (int) json_object_get_int_member (user, "sessions"));
+      if (until != NULL)
+        g_print (_(", locked until %s"), until);
+      g_print ("\n");
     }
+
+  /* Names nobody has (a guesser's) and addresses, locked too. */
+  for (guint i = 0; i < json_array_get_length (locked); i++)
+    {
+      JsonObject *lock = json_array_get_object_element (locked, i);
+      const char *key = json_object_get_string_member (lock, "key");
+      const char *until = json_object_get_string_member (lock, "locked_until");
+
+      if (g_str_equal (json_object_get_string_member (lock, "kind"), "address"))
+        g_print (_("address %s locked until %s\n"), key, until);
+      else if (!json_object_get_boolean_member (lock, "known"))
+        g_print (_("unknown user name “%s” locked until %s\n"), key, until);
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+user_unlock (const char *db_path,
+             int         argc,
+             char      **argv)
+{
+  g_autoptr(DozorStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int lifted;
+
+  if (!parse_plain ("user unlock", _("NAME|ADDRESS"),
+                    _("Lift the lock of a user name or a client address after failed logins, and forget its failures"),
+                    &argc, &argv))
+    return DOZORCTL_EXIT_BAD_USAGE;
+  if (argc != 2)
+    {
+      g_printerr (_("Usage: dozorctl user unlock NAME|ADDRESS\n"));
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
+
+  store = open_store (db_path);
+  if (store == NULL)
+    return EXIT_FAILURE;
+  lifted = dozor_store_unlock_login (store, argv[1], &error);
+  if (lifted < 0)
+    {
+      g_printerr ("dozorctl: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (lifted > 0)
+    g_print (_("“%s” unlocked\n"), argv[1]);
+  else
+    g_print (_("“%s” was not locked\n"), argv[1]);
   return EXIT_SUCCESS;
 }
 
@@ -389,6 +475,8 @@ main (int   argc,
     status = user_add (db_path, argc - first, argv + first);
   else if (g_str_equal (command, "user list"))
     status = user_list (db_path, argc - first, argv + first);
+  else if (g_str_equal (command, "user unlock"))
+    status = user_unlock (db_path, argc - first, argv + first);
   else if (g_str_equal (command, "user remove"))
     status = end_user (db_path, command, TRUE, argc - first, argv + first);
   else if (g_str_equal (command, "token revoke"))

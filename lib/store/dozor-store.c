@@ -22,8 +22,7 @@
 #include "dozor-geo.h"
 #include "dozor-geojson.h"
 #include "dozor-store.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+#include "dozor-store-private.h"
 
 #define MAX_TEXT 2000
 #define MAX_NAME 64
@@ -108,13 +107,21 @@ static const char schema[] =
   "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, category TEXT,"
   "  lat REAL NOT NULL, lon REAL NOT NULL, stream_url TEXT, version INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  /* History reads (dozor-store-history.c) walk incidents by time and fetch
+   * each one's dispatches: without these, a scan of every dispatch for
+   * every incident. */
+  "CREATE INDEX IF NOT EXISTS incidents_by_created_at ON incidents (created_at, id);"
+  "CREATE INDEX IF NOT EXISTS dispatches_by_incident ON dispatches (incident_id, created_at);"
+  /* Failed logins per user name and per client address (dozor-store-logins.c):
+   * in the file, so that a restart does not lift a lock and dozorctl sees it. */
+  "CREATE TABLE IF NOT EXISTS login_failures ("
+  "  kind TEXT NOT NULL CHECK (kind IN ('user', 'address')), key TEXT NOT NULL,"
+  "  failures INTEGER NOT NULL, first_at INTEGER NOT NULL, locked_until INTEGER NOT NULL,"
+  "  PRIMARY KEY (kind, key));"
   "INSERT OR IGNORE INTO state VALUES ('readiness', 'normal');";
 
-/* Entities as the wire contract spells them (docs/api.md). */
-/* SQLite prints a REAL with 17 digits; a fix needs 7 decimals (1 cm). */
-#define NUMBER(column, format) \
-  "CASE WHEN " column " IS NULL THEN NULL ELSE json(printf('" format "', " column ")) END"
-
+/* Entities as the wire contract spells them (docs/api.md); NUMBER and
+ * INCIDENT_JSON are in dozor-store-private.h, history reads share them. */
 #define UNIT_JSON \
   "json_object('id', id, 'call_sign', call_sign, 'kind', kind, 'crew', json(crew)," \
   " 'status', status, 'position', CASE WHEN lat IS NULL THEN NULL ELSE json_object(" \
@@ -122,14 +129,6 @@ static const char schema[] =
   "   'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") "," \
   "   'accuracy', " NUMBER ("accuracy", "%.1f") ") END," \
   " 'version', version)"
-
-#define INCIDENT_JSON \
-  "json_object('id', id, 'number', number, 'type', type, 'priority', priority," \
-  " 'status', status, 'location', json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ")," \
-  " 'address', address," \
-  " 'caller_name', caller_name, 'caller_phone', caller_phone, 'description', description," \
-  " 'created_at', created_at, 'dispatched_at', dispatched_at, 'on_scene_at', on_scene_at," \
-  " 'closed_at', closed_at, 'version', version)"
 
 #define DISPATCH_JSON \
   "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'status', status," \
@@ -277,6 +276,18 @@ dozor_store_open (const char  *path,
   self->seq = query_int (self, "SELECT COALESCE(MAX(seq), 0) FROM events");
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * dozor_store_get_path:
+ * @self: a #DozorStore
+ *
+ * Returns: the database file, for readers with their own connection
+ */
+const char *
+dozor_store_get_path (DozorStore *self)
+{
+  return sqlite3_db_filename (self->db, "main");
 }
 
 /**
@@ -472,6 +483,44 @@ invalid (GError     **error,
   return FALSE;
 }
 
+/* For the store's other files (dozor-store-private.h). */
+sqlite3 *
+dozor_store_get_db (DozorStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+dozor_store_prepare (DozorStore  *self,
+                     const char  *sql,
+                     GError     **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+dozor_store_exec (DozorStore  *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  return exec (self, sql, error);
+}
+
+gboolean
+dozor_store_set_db_error (DozorStore  *self,
+                          GError     **error)
+{
+  return set_db_error (self, error);
+}
+
+gboolean
+dozor_store_set_invalid (GError     **error,
+                         const char  *field,
+                         const char  *why)
+{
+  return invalid (error, field, why);
+}
+
 /* A string member: absent is fine unless @required; anything else must be
  * a string of at most @max_chars characters of valid text. */
 static gboolean
@@ -663,68 +712,6 @@ dozor_store_add_user (DozorStore  *self,
     return set_db_error (self, error);
 
   return TRUE;
-}
-
-/**
- * dozor_store_login:
- * @self: a #DozorStore
- * @name: user name
- * @password: password
- * @role: (out): the user's role
- * @expires_at: (out): when the token expires, Unix seconds
- * @error: return location for a #GError
- *
- * Returns: (transfer full): a new bearer token
- */
-char *
-dozor_store_login (DozorStore  *self,
-                   const char  *name,
-                   const char  *password,
-                   char       **role,
-                   gint64      *expires_at,
-                   GError     **error)
-{
-  g_autoptr(sqlite3_stmt) lookup = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *digest = NULL;
-  gboolean known;
-
-  lookup = prepare (self, "SELECT role, password_hash FROM users WHERE name = ?1", error);
-  if (lookup == NULL)
-    return NULL;
-  sqlite3_bind_text (lookup, 1, name, -1, SQLITE_STATIC);
-  known = sqlite3_step (lookup) == SQLITE_ROW;
-
-  /* The same answer for an unknown user and a wrong password. */
-  if (!known || !dozor_password_verify (password, (const char *) sqlite3_column_text (lookup, 1)))
-    {
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_UNAUTHORIZED,
-                           _("Wrong user name or password"));
-      return NULL;
-    }
-
-  token = dozor_token_new ();
-  digest = dozor_token_digest (token);
-  *expires_at = g_get_real_time () / G_USEC_PER_SEC + DOZOR_SESSION_SECONDS;
-  *role = g_strdup ((const char *) sqlite3_column_text (lookup, 0));
-
-  insert = prepare (self, "INSERT INTO sessions (token_digest, username, expires_at) VALUES (?1, ?2, ?3)",
-                    error);
-  if (insert == NULL)
-    return NULL;
-  sqlite3_bind_text (insert, 1, digest, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 3, *expires_at);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    {
-      set_db_error (self, error);
-      return NULL;
-    }
-
-  exec (self, "DELETE FROM sessions WHERE expires_at < strftime('%s', 'now')", NULL);
-
-  return g_steal_pointer (&token);
 }
 
 /**
@@ -1161,154 +1148,6 @@ dozor_store_prune_track (DozorStore  *self,
     }
 
   return (guint) sqlite3_changes (self->db);
-}
-
-/* Both ends optional; stored times are UTC text, compared as text. */
-static gboolean
-parse_window (const char  *from,
-              const char  *to,
-              char       **from_utc,
-              char       **to_utc,
-              GError     **error)
-{
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *text = i == 0 ? from : to;
-      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-      g_autoptr(GDateTime) utc = NULL;
-
-      if (text == NULL)
-        continue;
-      if (time == NULL)
-        return invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
-      utc = g_date_time_to_utc (time);
-      *(i == 0 ? from_utc : to_utc) = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
-    }
-  return TRUE;
-}
-
-/**
- * dozor_store_get_track:
- * @self: a #DozorStore
- * @unit_id: the unit
- * @from: (nullable): RFC 3339 time of the first fix wanted
- * @to: (nullable): RFC 3339 time of the last fix wanted
- * @limit: the most fixes to return, the newest ones
- * @error: return location for a #GError
- *
- * Returns: (transfer full): `{"unit_id": …, "positions": [{lat, lon, time,
- *   speed, heading, accuracy}, …]}` oldest first, or %NULL with @error set
- */
-char *
-dozor_store_get_track (DozorStore  *self,
-                       const char  *unit_id,
-                       const char  *from,
-                       const char  *to,
-                       guint        limit,
-                       GError     **error)
-{
-  g_autoptr(GString) out = g_string_new ("{\"unit_id\":");
-  g_autoptr(sqlite3_stmt) quoted = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *from_utc = NULL;
-  g_autofree char *to_utc = NULL;
-  gboolean first = TRUE;
-  int rc;
-
-  if (!parse_window (from, to, &from_utc, &to_utc, error))
-    return NULL;
-
-  if (!check_version (self, "units", unit_id, -1, error))
-    return NULL;
-
-  quoted = prepare (self, "SELECT json_quote(?1)", error);
-  stmt = prepare (self,
-                  "SELECT * FROM (SELECT json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ","
-                  " 'time', time, 'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") ","
-                  " 'accuracy', " NUMBER ("accuracy", "%.1f") "), time FROM positions"
-                  " WHERE unit_id = ?1 AND time >= COALESCE(?2, '') AND time <= COALESCE(?3, '9999')"
-                  " ORDER BY time DESC LIMIT ?4) ORDER BY time",
-                  error);
-  if (quoted == NULL || stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (quoted, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_step (quoted);
-  g_string_append (out, (const char *) sqlite3_column_text (quoted, 0));
-  g_string_append (out, ",\"positions\":[");
-
-  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, from_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, to_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (!first)
-        g_string_append_c (out, ',');
-      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
-      first = FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error);
-      return NULL;
-    }
-
-  g_string_append (out, "]}");
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/**
- * dozor_store_list_incidents:
- * @self: a #DozorStore
- * @from: (nullable): RFC 3339: incidents registered at or after it
- * @to: (nullable): RFC 3339: incidents registered at or before it
- * @limit: the most incidents to return, the newest ones
- * @error: return location for a #GError
- *
- * Every incident of the window whatever its status, for reports and GIS
- * export, each with `dispatches`: every unit sent to it, with its call sign.
- *
- * Returns: (transfer full): `{"incidents": [...]}` oldest first, or %NULL
- *   with @error set
- */
-char *
-dozor_store_list_incidents (DozorStore  *self,
-                            const char  *from,
-                            const char  *to,
-                            guint        limit,
-                            GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *from_utc = NULL;
-  g_autofree char *to_utc = NULL;
-
-  if (!parse_window (from, to, &from_utc, &to_utc, error))
-    return NULL;
-
-  stmt = prepare (self,
-                  "SELECT json_object('incidents', json(COALESCE(json_group_array(json(incident)), '[]')))"
-                  " FROM (SELECT * FROM (SELECT json_insert(" INCIDENT_JSON ", '$.dispatches', json(("
-                  "   SELECT json_group_array(json_object('unit_id', d.unit_id, 'call_sign', u.call_sign,"
-                  "     'status', d.status, 'created_by', d.created_by, 'created_at', d.created_at,"
-                  "     'ended_by', d.ended_by, 'ended_at', d.ended_at))"
-                  "   FROM dispatches d JOIN units u ON u.id = d.unit_id WHERE d.incident_id = incidents.id"
-                  "   ORDER BY d.created_at))) AS incident, created_at FROM incidents"
-                  "  WHERE created_at >= COALESCE(?1, '') AND created_at <= COALESCE(?2, '9999')"
-                  "  ORDER BY created_at DESC LIMIT ?3) ORDER BY created_at)",
-                  error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, from_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, limit);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      set_db_error (self, error);
-      return NULL;
-    }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 /* --- Commands ---------------------------------------------------------- */

@@ -58,6 +58,7 @@ gboolean    dozor_store_role_is_valid      (const char   *role);
 
 DozorStore *dozor_store_open               (const char   *path,
                                             GError      **error);
+const char *dozor_store_get_path           (DozorStore   *self);
 gint64      dozor_store_get_seq            (DozorStore   *self);
 gint64      dozor_store_get_oldest_seq     (DozorStore   *self);
 
@@ -73,12 +74,6 @@ gboolean    dozor_store_add_user           (DozorStore   *self,
                                             const char   *name,
                                             const char   *role,
                                             const char   *password,
-                                            GError      **error);
-char       *dozor_store_login              (DozorStore   *self,
-                                            const char   *name,
-                                            const char   *password,
-                                            char        **role,
-                                            gint64       *expires_at,
                                             GError      **error);
 char       *dozor_store_list_users         (DozorStore   *self,
                                             GError      **error);
@@ -121,21 +116,6 @@ guint       dozor_store_prune_events       (DozorStore   *self,
 guint       dozor_store_prune_track        (DozorStore   *self,
                                             const char   *before,
                                             GError      **error);
-char       *dozor_store_get_track          (DozorStore   *self,
-                                            const char   *unit_id,
-                                            const char   *from,
-                                            const char   *to,
-                                            guint         limit,
-                                            GError      **error);
-
-/* The most incidents GET /incidents answers with at once. */
-#define DOZOR_STORE_MAX_LISTED_INCIDENTS 20000
-char       *dozor_store_list_incidents     (DozorStore   *self,
-                                            const char   *from,
-                                            const char   *to,
-                                            guint         limit,
-                                            GError      **error);
-
 GPtrArray  *dozor_store_list_active_dispatches (DozorStore *self,
                                                 GError    **error);
 char       *dozor_store_find_unit          (DozorStore   *self,
@@ -229,6 +209,53 @@ JsonNode   *dozor_store_delete_route       (DozorStore   *self,
 #define DOZOR_STORE_MAX_IMPORT_ITEMS 10000
 JsonNode   *dozor_store_import             (DozorStore   *self,
                                             JsonObject   *input,
+                                            GError      **error);
+
+/* dozor-store-logins.c */
+
+/**
+ * DozorLoginPolicy:
+ * @user_attempts: failed logins of one user name that lock it
+ * @address_attempts: failed logins from one client address that lock it
+ * @lock_seconds: how long a lock lasts; failures older than that are forgotten
+ *
+ * When failed logins lock a user name or a client address (docs/api.md).
+ */
+typedef struct
+{
+  guint user_attempts;
+  guint address_attempts;
+  guint lock_seconds;
+} DozorLoginPolicy;
+
+#define DOZOR_LOGIN_USER_ATTEMPTS 5
+#define DOZOR_LOGIN_ADDRESS_ATTEMPTS 20
+#define DOZOR_LOGIN_LOCK_SECONDS (30 * 60)
+
+char       *dozor_store_get_password_hash  (DozorStore   *self,
+                                            const char   *name);
+char       *dozor_store_open_session       (DozorStore   *self,
+                                            const char   *name,
+                                            const char   *password_hash,
+                                            char        **role,
+                                            gint64       *expires_at,
+                                            GError      **error);
+gint64      dozor_store_login_locked_until (DozorStore   *self,
+                                            const char   *name,
+                                            const char   *address,
+                                            GError      **error);
+gboolean    dozor_store_login_failed       (DozorStore   *self,
+                                            const DozorLoginPolicy *policy,
+                                            const char   *name,
+                                            const char   *address,
+                                            GError      **error);
+gboolean    dozor_store_login_succeeded    (DozorStore   *self,
+                                            const char   *name,
+                                            GError      **error);
+char       *dozor_store_list_login_locks   (DozorStore   *self,
+                                            GError      **error);
+int         dozor_store_unlock_login       (DozorStore   *self,
+                                            const char   *name_or_address,
                                             GError      **error);
 
 G_END_DECLS

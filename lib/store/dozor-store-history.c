@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * History reads for reports, GIS export and the wall: incidents with their
+ * dispatches, and units' tracks, a page at a time. They may be long, so
+ * dozord runs them in worker threads; each call opens its own read-only
+ * connection (the store's own is not thread-safe). The database is in WAL
+ * mode, so a reader neither waits for dozord's writes nor holds them up,
+ * and sees one committed state for the whole page.
+ *
+ * Pages follow a cursor of the last row's sort key (time, then a tie
+ * breaker), not an offset: the index range of a page starts at the cursor
+ * (the max() of the window's start and the cursor's time), so a page costs
+ * the same wherever it is, and incidents registered meanwhile neither
+ * shift nor repeat what follows.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "dozor-sqlite.h"
+#include "dozor-store-history.h"
+#include "dozor-store-private.h"
+
+/* Cursors are "TIME~KEY": both parts never hold a tilde. */
+#define CURSOR_SEPARATOR '~'
+
+/* A reader gives way to dozord's writers for at most this long. */
+#define BUSY_TIMEOUT_MS 5000
+
+/* What SQLite said stays in the log; a client learns only that reading
+ * failed. */
+static gboolean
+read_failed (sqlite3     *db,
+             GError     **error)
+{
+  g_warning ("Reading history: %s", db != NULL ? sqlite3_errmsg (db) : "no connection");
+  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The history could not be read"));
+  return FALSE;
+}
+
+static sqlite3 *
+open_reader (const char  *db_path,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3 *db = NULL;
+
+  if (!dozor_sqlite_open (db_path, DOZOR_SQLITE_OPEN_READ_ONLY, BUSY_TIMEOUT_MS, &db, &local_error))
+    {
+      g_warning ("Opening the store for history: %s", local_error->message);
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The history could not be read"));
+      return NULL;
+    }
+  return db;
+}
+
+/* Both ends optional; stored times are UTC text, compared as text. */
+static gboolean
+parse_window (const char  *from,
+              const char  *to,
+              char       **from_utc,
+              char       **to_utc,
+              GError     **error)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *text = i == 0 ? from : to;
+      g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+      g_autoptr(GDateTime) utc = NULL;
+
+      if (text == NULL)
+        continue;
+      if (time == NULL)
+        return dozor_store_set_invalid (error, i == 0 ? "from" : "to", _("must be an RFC 3339 time"));
+      utc = g_date_time_to_utc (time);
+      *(i == 0 ? from_utc : to_utc) = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+    }
+  return TRUE;
+}
+
+/* "TIME~KEY" as `next` gave it; NULL @after is the first page. */
+static gboolean
+parse_cursor (const char  *after,
+              char       **time,
+              char       **key,
+              GError     **error)
+{
+  const char *separator = after != NULL ? strchr (after, CURSOR_SEPARATOR) : NULL;
+
+  if (after == NULL)
+    return TRUE;
+  if (separator == NULL || separator == after || separator[1] == '\0' ||
+      strchr (separator + 1, CURSOR_SEPARATOR) != NULL || !g_utf8_validate (after, -1, NULL))
+    return dozor_store_set_invalid (error, "after", _("must be the “next” of the page before"));
+
+  *time = g_strndup (after, separator - after);
+  *key = g_strdup (separator + 1);
+  return TRUE;
+}
+
+/* Runs @stmt, whose rows are (json, time, key), into "[…]" and the cursor
+ * of the last row if there are more than @limit. */
+static gboolean
+append_page (sqlite3       *db,
+             sqlite3_stmt  *stmt,
+             guint          limit,
+             GString       *out,
+             char         **next,
+             GError       **error)
+{
+  guint n = 0;
+  int rc;
+
+  g_string_append_c (out, '[');
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (n == limit)
+        {
+          /* One row more than the page: there is a next one, which starts
+           * after the last row sent. */
+          break;
+        }
+      if (n > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      g_free (*next);
+      *next = g_strdup_printf ("%s%c%s", (const char *) sqlite3_column_text (stmt, 1), CURSOR_SEPARATOR,
+                               (const char *) sqlite3_column_text (stmt, 2));
+      n++;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return read_failed (db, error);
+  if (rc == SQLITE_DONE)
+    g_clear_pointer (next, g_free);
+  g_string_append_c (out, ']');
+  return TRUE;
+}
+
+/* The answer, its page closed with `next`. */
+static char *
+finish_answer (GString    *out,
+               const char *next)
+{
+  g_string_append (out, ",\"next\":");
+  /* The cursor holds only time and id characters, nothing to escape. */
+  if (next == NULL)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "\"%s\"", next);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * dozor_store_history_incidents:
+ * @db_path: the store's file
+ * @from: (nullable): RFC 3339: incidents registered at or after it
+ * @to: (nullable): RFC 3339: incidents registered at or before it
+ * @after: (nullable): the `next` of the page before
+ * @limit: the most incidents in this page
+ * @error: return location for a #GError
+ *
+ * Every incident of the window whatever its status, oldest first, each with
+ * `dispatches`: every unit sent to it, with its call sign. Safe in any
+ * thread.
+ *
+ * Returns: (transfer full): `{"incidents": [...], "next": CURSOR|null}`,
+ *   or %NULL with @error set
+ */
+char *
+dozor_store_history_incidents (const char  *db_path,
+                               const char  *from,
+                               const char  *to,
+                               const char  *after,
+                               guint        limit,
+                               GError     **error)
+{
+  g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *after_id = NULL, *next = NULL;
+  g_autoptr(GString) out = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  gboolean ok;
+
+  if (!parse_window (from, to, &from_utc, &to_utc, error) ||
+      !parse_cursor (after, &after_time, &after_id, error))
+    return NULL;
+
+  db = open_reader (db_path, error);
+  if (db == NULL)
+    return NULL;
+
+  /* One pass: the page of incidents by the (created_at, id) index, then
+   * their dispatches by the (incident_id, created_at) index, grouped.
+   * CROSS JOIN keeps that order: left to itself, SQLite scans every
+   * dispatch ever made and probes the page for each (EXPLAIN QUERY PLAN),
+   * a cost that grows with the whole history, not with the page. */
+  if (sqlite3_prepare_v2 (db,
+                          "WITH page AS (SELECT * FROM incidents"
+                          "  WHERE created_at >= max(COALESCE(?1, ''), COALESCE(?3, ''))"
+                          "    AND created_at <= COALESCE(?2, '9999')"
+                          "    AND (?3 IS NULL OR created_at > ?3 OR (created_at = ?3 AND id > ?4))"
+                          "  ORDER BY created_at, id LIMIT ?5),"
+                          " sent AS (SELECT incident_id, json_group_array(json(dispatch)) AS list FROM"
+                          "   (SELECT d.incident_id, json_object('unit_id', d.unit_id, 'call_sign', u.call_sign,"
+                          "      'status', d.status, 'created_by', d.created_by, 'created_at', d.created_at,"
+                          "      'ended_by', d.ended_by, 'ended_at', d.ended_at) AS dispatch"
+                          "    FROM page CROSS JOIN dispatches d ON d.incident_id = page.id"
+                          "    JOIN units u ON u.id = d.unit_id ORDER BY d.incident_id, d.created_at)"
+                          "   GROUP BY incident_id)"
+                          " SELECT json_insert(" INCIDENT_JSON ", '$.dispatches', json(COALESCE(sent.list, '[]'))),"
+                          "  created_at, id FROM page LEFT JOIN sent ON sent.incident_id = page.id"
+                          " ORDER BY created_at, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      read_failed (db, error);
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, from_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, to_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, after_time, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, after_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, (gint64) limit + 1);
+
+  out = g_string_new ("{\"incidents\":");
+  ok = append_page (db, stmt, limit, out, &next, error);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (!ok)
+    return NULL;
+
+  return finish_answer (g_steal_pointer (&out), next);
+}
+
+/**
+ * dozor_store_history_track:
+ * @db_path: the store's file
+ * @unit_id: the unit
+ * @from: (nullable): RFC 3339 time of the first fix wanted
+ * @to: (nullable): RFC 3339 time of the last fix wanted
+ * @after: (nullable): the `next` of the page before
+ * @limit: the most fixes in this page
+ * @error: return location for a #GError
+ *
+ * Every fix of the unit in the window, oldest first. Safe in any thread.
+ *
+ * Returns: (transfer full): `{"unit_id": …, "positions": [{lat, lon, time,
+ *   speed, heading, accuracy}, …], "next": CURSOR|null}`, or %NULL with
+ *   @error set
+ */
+char *
+dozor_store_history_track (const char  *db_path,
+                           const char  *unit_id,
+                           const char  *from,
+                           const char  *to,
+                           const char  *after,
+                           guint        limit,
+                           GError     **error)
+{
+  g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *after_row = NULL, *next = NULL;
+  g_autoptr(GString) out = NULL;
+  sqlite3_stmt *unit = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  gboolean ok = FALSE;
+  guint64 row = 0;
+
+  if (!parse_window (from, to, &from_utc, &to_utc, error) ||
+      !parse_cursor (after, &after_time, &after_row, error))
+    return NULL;
+  if (after_row != NULL && !g_ascii_string_to_unsigned (after_row, 10, 1, G_MAXINT64, &row, NULL))
+    {
+      dozor_store_set_invalid (error, "after", _("must be the “next” of the page before"));
+      return NULL;
+    }
+
+  db = open_reader (db_path, error);
+  if (db == NULL)
+    return NULL;
+
+  /* The unit's id as JSON text, and whether there is such a unit at all. */
+  if (sqlite3_prepare_v2 (db, "SELECT json_quote(id) FROM units WHERE id = ?1", -1, &unit, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db,
+                          "SELECT " POSITION_JSON ", time, rowid FROM positions"
+                          " WHERE unit_id = ?1 AND time >= max(COALESCE(?2, ''), COALESCE(?4, ''))"
+                          "   AND time <= COALESCE(?3, '9999')"
+                          "   AND (?4 IS NULL OR time > ?4 OR (time = ?4 AND rowid > ?5))"
+                          " ORDER BY time, rowid LIMIT ?6",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      read_failed (db, error);
+      goto out;
+    }
+
+  sqlite3_bind_text (unit, 1, unit_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (unit) != SQLITE_ROW)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("There is no such unit"));
+      goto out;
+    }
+
+  out = g_string_new ("{\"unit_id\":");
+  g_string_append (out, (const char *) sqlite3_column_text (unit, 0));
+  g_string_append (out, ",\"positions\":");
+
+  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, from_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, to_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, after_time, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, (gint64) row);
+  sqlite3_bind_int64 (stmt, 6, (gint64) limit + 1);
+  ok = append_page (db, stmt, limit, out, &next, error);
+
+out:
+  sqlite3_finalize (unit);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (!ok)
+    return NULL;
+
+  return finish_answer (g_steal_pointer (&out), next);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the store's own files (dozor-store-*.c) share beyond the public
+ * interface: the connection and its helpers, on the thread that owns the
+ * store, and the JSON of entities.
+ */
+#pragma once
+
+#include "dozor-sqlite.h"
+#include "dozor-store.h"
+
+G_BEGIN_DECLS
+
+/* SQLite prints a REAL with 17 digits; a fix needs 7 decimals (1 cm). */
+#define NUMBER(column, format) \
+  "CASE WHEN " column " IS NULL THEN NULL ELSE json(printf('" format "', " column ")) END"
+
+#define INCIDENT_JSON \
+  "json_object('id', id, 'number', number, 'type', type, 'priority', priority," \
+  " 'status', status, 'location', json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ")," \
+  " 'address', address," \
+  " 'caller_name', caller_name, 'caller_phone', caller_phone, 'description', description," \
+  " 'created_at', created_at, 'dispatched_at', dispatched_at, 'on_scene_at', on_scene_at," \
+  " 'closed_at', closed_at, 'version', version)"
+
+/* A fix of a unit's track. */
+#define POSITION_JSON \
+  "json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") "," \
+  " 'time', time, 'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") "," \
+  " 'accuracy', " NUMBER ("accuracy", "%.1f") ")"
+
+
+sqlite3      *dozor_store_get_db       (DozorStore   *self);
+sqlite3_stmt *dozor_store_prepare      (DozorStore   *self,
+                                        const char   *sql,
+                                        GError      **error);
+gboolean      dozor_store_exec         (DozorStore   *self,
+                                        const char   *sql,
+                                        GError      **error);
+gboolean      dozor_store_set_db_error (DozorStore   *self,
+                                        GError      **error);
+/* "FIELD: WHY" as DOZOR_STORE_ERROR_INVALID (422 invalid_field); any thread. */
+gboolean      dozor_store_set_invalid  (GError      **error,
+                                        const char   *field,
+                                        const char   *why);
+
+G_END_DECLS
