@@ -696,20 +696,23 @@ login (DozorServer       *self,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *body = body_object (msg, &root, &error);
+  const char *username, *password;
 
   if (body == NULL)
     {
       const char *code;
       guint status = status_for_error (error, &code);
 
-      reply_error (msg, status, code, error->message);
+      reply_error (msg, status, code, dozor_failure_message (error, status));
       return;
     }
 
+  /* A member of another type is a wrong login, not a critical. */
+  username = dozor_json_get_string (body, "username");
+  password = dozor_json_get_string (body, "password");
   reply_later (msg);
-  dozor_logins_login_async (self->logins,
-                            json_object_get_string_member_with_default (body, "username", ""),
-                            json_object_get_string_member_with_default (body, "password", ""),
+  dozor_logins_login_async (self->logins, username != NULL ? username : "",
+                            password != NULL ? password : "",
                             soup_server_message_get_remote_address (msg), login_done_cb, msg);
 }
 
@@ -737,7 +740,7 @@ session (DozorServer       *self,
   if (g_str_equal (method, "DELETE") && !dozor_store_end_session (self->store, header + 7, &error))
     {
       if (error != NULL)
-        reply_error (msg, 503, "unavailable", error->message);
+        reply_error (msg, 503, "unavailable", dozor_failure_message (error, 503));
       else
         reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
       return;

@@ -310,6 +310,17 @@ test_wrong_types (void)
       g_assert_cmpuint (answer.status, ==, 422);
       g_assert_cmpstr (code_of (&answer), ==, "invalid_field");
     }
+
+  /* A login of the wrong types is a wrong login, and dozord stays up. */
+  {
+    g_auto(Answer) answer = request (&server, "POST", "/api/v1/session", NULL, NULL, NULL,
+                                     "{\"username\":{},\"password\":[1]}");
+    g_auto(Answer) health = request (&server, "GET", "/api/v1/health", NULL, NULL, NULL, NULL);
+
+    g_assert_cmpuint (answer.status, ==, 401);
+    g_assert_cmpstr (code_of (&answer), ==, "unauthorized");
+    g_assert_cmpuint (health.status, ==, 200);
+  }
 }
 
 /* Nothing refused above was stored: the fixture entities are unchanged and
