@@ -842,6 +842,13 @@ handle_api (SoupServer        *server,
       reply_error (msg, 405, "method_not_allowed", message);
       return;
     }
+  /* An id that no entity can have (not UTF-8, controls) is not looked up,
+   * and never echoed: the store's "No unit “…”" would send it back raw. */
+  if (n_parts >= 2 && dozor_field_check_text (DOZOR_FIELD_NAME, parts[1]) != NULL)
+    {
+      reply_error (msg, 404, "not_found", _("No such entity"));
+      return;
+    }
 
   if (n_parts == 1 && g_str_equal (parts[0], "session"))
     {

@@ -163,7 +163,7 @@ dozor_geojson_normalize (JsonNode           *geometry,
     }
 
   object = json_node_get_object (geometry);
-  type = json_object_get_string_member_with_default (object, "type", "");
+  type = dozor_json_get_string (object, "type");
   coordinates = json_object_get_member (object, "coordinates");
 
   if (kind == DOZOR_GEOMETRY_LINE && g_strcmp0 (type, "LineString") == 0)

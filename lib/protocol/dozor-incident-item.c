@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "dozor-incident-item.h"
+#include "dozor-json.h"
 #include "dozor-situation.h"
 
 struct _DozorIncidentItem
@@ -51,7 +52,7 @@ dozor_incident_item_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_VERSION:
-      g_value_set_int64 (value, json_object_get_int_member_with_default (self->json, "version", 0));
+      g_value_set_int64 (value, dozor_json_get_int (self->json, "version", 0));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -80,7 +81,7 @@ static void
 take (DozorIncidentItem *self,
       JsonObject        *incident)
 {
-  const char *created = json_object_get_string_member_with_default (incident, "created_at", NULL);
+  const char *created = dozor_json_get_string (incident, "created_at");
   g_autoptr(GDateTime) time = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
 
   g_clear_pointer (&self->json, json_object_unref);
@@ -115,7 +116,9 @@ static const char *
 text (DozorIncidentItem *self,
       const char        *member)
 {
-  return json_object_get_string_member_with_default (self->json, member, "");
+  const char *value = dozor_json_get_string (self->json, member);
+
+  return value != NULL ? value : "";
 }
 
 const char *
@@ -152,7 +155,7 @@ dozor_incident_item_get_address (DozorIncidentItem *self)
 gint64
 dozor_incident_item_get_priority (DozorIncidentItem *self)
 {
-  return json_object_get_int_member_with_default (self->json, "priority", 0);
+  return dozor_json_get_int (self->json, "priority", 0);
 }
 
 /**

@@ -460,3 +460,26 @@ dozor_json_get_string (JsonObject *object,
     return NULL;
   return json_node_get_string (node);
 }
+
+/**
+ * dozor_json_get_int:
+ * @object: a JSON object
+ * @member: a member's name
+ * @fallback: what to return when the member is no integer
+ *
+ * Like dozor_json_get_string(): json-glib's own getter warns about an object
+ * or array, and would turn a string or a fraction into a number.
+ *
+ * Returns: the member's integer value, or @fallback
+ */
+gint64
+dozor_json_get_int (JsonObject *object,
+                    const char *member,
+                    gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}

@@ -25,6 +25,9 @@ JsonNode *dozor_json_parse       (const char  *data,
                                   gsize        max_bytes,
                                   GError     **error);
 char     *dozor_json_to_string   (JsonNode    *node);
+gint64    dozor_json_get_int     (JsonObject *object,
+                                  const char *member,
+                                  gint64      fallback);
 const char *dozor_json_get_string (JsonObject *object,
                                    const char *member);
 

@@ -165,12 +165,17 @@ put_unit (DozorSituation *self,
   const char *id = dozor_json_get_string (object, "id");
   const char *call_sign = dozor_json_get_string (object, "call_sign");
   const char *status = dozor_json_get_string (object, "status");
+  double version = number_member (object, "version");
   JsonNode *position = json_object_get_member (object, "position");
   DozorUnit *unit;
   gboolean had_fix;
 
   if (id == NULL || call_sign == NULL || status == NULL)
     return FALSE;
+  /* A version that is missing (NaN) or out of range would not convert to
+   * an integer: such a unit counts as version 0, as an incident does. */
+  if (!(version >= 0 && version <= (double) (G_GINT64_CONSTANT (1) << 53)))
+    version = 0;
 
   unit = g_hash_table_lookup (self->unit_by_id, id);
   if (unit == NULL)
@@ -185,7 +190,7 @@ put_unit (DozorSituation *self,
   unit->call_sign = g_strdup (call_sign);
   g_free (unit->status);
   unit->status = g_strdup (status);
-  unit->version = (gint64) number_member (object, "version");
+  unit->version = (gint64) version;
 
   had_fix = unit->has_fix;
   unit->has_fix = FALSE;
