@@ -1006,50 +1006,57 @@ too_large_message (gsize limit)
   return g_strdup_printf (_("The request body is larger than %s"), size);
 }
 
+/* Answers 413 on the raw connection and hangs up: libsoup 3.2 goes on
+ * reading a body whatever status a got-headers handler sets (only
+ * "Expect: 100-continue" stops it), so the answer must not wait for a body
+ * that is never going to be read. */
 static void
-got_headers_cb (SoupServerMessage *msg,
-                gpointer           user_data)
+refuse_too_large (SoupServerMessage *msg)
 {
-  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
   gsize limit = body_limit_for (msg);
+  g_autofree char *message = too_large_message (limit);
+  g_autofree char *json = error_json ("too_large", message, NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(GIOStream) stream = NULL;
 
-  /* The rest of the body is never read, so the connection cannot be reused. */
-  if (length > 0 && (guint64) length > limit)
-    {
-      g_autofree char *message = too_large_message (limit);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      reply_error (msg, 413, "too_large", message);
-    }
+  answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+                            "Cache-Control: no-store\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                            strlen (json), json);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
 }
 
 /* A chunked body announces no length: count it as it comes, and past the
- * limit answer 413 on the raw connection and hang up, so a client cannot
- * make dozord buffer without end. */
+ * limit refuse it, so a client cannot make dozord buffer without end. */
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
   gsize *received = user_data;
-  gsize limit = body_limit_for (msg);
-  g_autofree char *json = NULL;
-  g_autofree char *answer = NULL;
-  g_autofree char *message = NULL;
-  g_autoptr(GIOStream) stream = NULL;
 
   *received += g_bytes_get_size (chunk);
-  if (*received <= limit)
+  if (*received <= body_limit_for (msg))
     return;
 
   g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, user_data);
-  message = too_large_message (limit);
-  json = error_json ("too_large", message, NULL);
-  answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
-                            "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (json), json);
-  stream = soup_server_message_steal_connection (msg);
-  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL, NULL, NULL);
-  g_io_stream_close (stream, NULL, NULL);
+  refuse_too_large (msg);
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+
+  if (length > 0 && (guint64) length > body_limit_for (msg))
+    {
+      g_signal_handlers_disconnect_matched (msg, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, got_chunk_cb, NULL);
+      refuse_too_large (msg);
+    }
 }
 
 static void
