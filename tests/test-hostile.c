@@ -48,6 +48,94 @@ read_answer (GSocketConnection *conn,
   return answer;
 }
 
+static guint
+port_of (Server *server)
+{
+  g_autoptr(GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+
+  return (guint) g_uri_get_port (uri);
+}
+
+/* A TCP connection to dozord from @source, another loopback address than
+ * the honest clients' 127.0.0.1; NULL if it could not even connect. */
+static GSocket *
+connect_from (Server     *server,
+              const char *source)
+{
+  g_autoptr(GInetAddress) local_inet = g_inet_address_new_from_string (source);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (local_inet, 0);
+  g_autoptr(GSocketAddress) remote = g_inet_socket_address_new (loopback, port_of (server));
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+  g_assert_nonnull (socket);
+  g_socket_set_timeout (socket, 5);
+  if (!g_socket_bind (socket, local, FALSE, NULL) || !g_socket_connect (socket, remote, NULL, NULL))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+/* TRUE once the server has closed @socket (EOF or reset), waiting at most
+ * @seconds (0: only what has already happened); what it sent before is
+ * skipped. */
+static gboolean
+closed_by_server (GSocket *socket,
+                  guint    seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  char buffer[512];
+
+  g_socket_set_blocking (socket, FALSE);
+  for (guint i = 0; i < 64; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      g_socket_condition_timed_wait (socket, G_IO_IN, MAX (end - g_get_monotonic_time (), 0), NULL, NULL);
+      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
+        return TRUE;
+      if (n < 0 && g_get_monotonic_time () >= end)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+static guint
+count_fds (Server *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (server->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static guint
+wait_for_fds (Server *server,
+              guint   at_most,
+              guint   seconds)
+{
+  guint n = count_fds (server);
+
+  for (guint i = 0; i < seconds * 10 && n > at_most; i++)
+    {
+      g_usleep (G_USEC_PER_SEC / 10);
+      n = count_fds (server);
+    }
+  return n;
+}
+
+static void
+send_text_raw (GSocket    *socket,
+               const char *text)
+{
+  g_assert_cmpint (g_socket_send (socket, text, strlen (text), NULL, NULL), ==, (gssize) strlen (text));
+}
+
 static void
 assert_answers_within_a_second (Server *server)
 {
@@ -95,6 +183,152 @@ test_content_length_over_cap (Server        *server,
   assert_answers_within_a_second (server);
 }
 
+/* --- Connections ------------------------------------------------------------ */
+
+static const char *const small_caps[] = { "--header-timeout=2", "--max-connections-per-address=100", NULL };
+
+static void
+setup_small_caps (Server        *server,
+                  gconstpointer  data)
+{
+  server->extra_args = small_caps;
+  server_setup (server, data);
+}
+
+/* More idle connections from one address than it may hold: the rest are
+ * refused, and a board elsewhere is still answered. */
+static void
+test_descriptor_flood (Server        *server,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) flood = g_ptr_array_new_with_free_func (g_object_unref);
+  guint baseline;
+  guint refused = 0;
+
+  assert_answers_within_a_second (server);
+  baseline = count_fds (server);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      GSocket *socket = connect_from (server, "127.0.0.2");
+
+      if (socket != NULL)
+        g_ptr_array_add (flood, socket);
+    }
+  assert_answers_within_a_second (server);
+  for (guint i = 0; i < flood->len; i++)
+    if (closed_by_server (flood->pdata[i], 0))
+      refused++;
+  g_test_message ("%u of %u connections refused; dozord holds %u descriptors (%u before)",
+                  refused, flood->len, count_fds (server), baseline);
+  g_assert_cmpuint (refused, >=, 200);
+  g_assert_cmpuint (count_fds (server), <=, baseline + 100 + 2);
+
+  g_ptr_array_set_size (flood, 0);
+  g_assert_cmpuint (wait_for_fds (server, baseline, 10), <=, baseline);
+  assert_answers_within_a_second (server);
+}
+
+/* Slowloris: heads that never end are cut at the header timeout (2 s
+ * here), and the server answers others meanwhile. */
+static void
+test_header_timeout (Server        *server,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) slow = g_ptr_array_new_with_free_func (g_object_unref);
+  guint closed = 0;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      GSocket *socket = connect_from (server, i % 2 == 0 ? "127.0.0.2" : "127.0.0.3");
+
+      g_assert_nonnull (socket);
+      g_socket_send (socket, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n", 40, NULL, NULL);
+      g_ptr_array_add (slow, socket);
+    }
+  assert_answers_within_a_second (server);
+
+  /* One more header line a second, which does not buy more time. */
+  for (guint second = 0; second < 2; second++)
+    {
+      g_usleep (G_USEC_PER_SEC);
+      for (guint i = 0; i < slow->len; i++)
+        g_socket_send (slow->pdata[i], "X-a: b\r\n", 8, NULL, NULL);
+    }
+  for (guint i = 0; i < slow->len; i++)
+    if (closed_by_server (slow->pdata[i], closed == i ? 5 : 0))
+      closed++;
+  g_assert_cmpuint (closed, ==, slow->len);
+  assert_answers_within_a_second (server);
+}
+
+/* Ordinary clients that send a request with keep-alive, read the answer
+ * and close: none of them may stay open on the server. */
+static void
+test_closed_by_client (Server        *server,
+                       gconstpointer  data)
+{
+  guint baseline;
+
+  assert_answers_within_a_second (server);
+  baseline = count_fds (server);
+
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autoptr(GSocket) socket = connect_from (server, "127.0.0.1");
+      char buffer[512];
+
+      g_assert_nonnull (socket);
+      send_text_raw (socket, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+      g_assert_cmpint (g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL), >, 0);
+      g_socket_close (socket, NULL);
+    }
+
+  g_assert_cmpuint (wait_for_fds (server, baseline, 5), <=, baseline);
+  assert_answers_within_a_second (server);
+}
+
+/* Under a low descriptor limit (64, as in the report), a flood is held
+ * below it; once released, the server answers again. */
+static void
+setup_low_nofile (Server        *server,
+                  gconstpointer  data)
+{
+  server->nofile = 64;
+  server_setup (server, data);
+}
+
+static void
+test_descriptor_limit (Server        *server,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) flood = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < 60; i++)
+    {
+      GSocket *socket = connect_from (server, "127.0.0.2");
+
+      if (socket != NULL)
+        {
+          g_socket_send (socket, "GET /api/v1/health HTTP/1.1\r\n", 29, NULL, NULL);
+          g_ptr_array_add (flood, socket);
+        }
+    }
+  g_ptr_array_set_size (flood, 0);
+  assert_answers_within_a_second (server);
+
+  /* And again: the first flood left nothing behind. */
+  for (guint i = 0; i < 60; i++)
+    {
+      GSocket *socket = connect_from (server, "127.0.0.2");
+
+      if (socket != NULL)
+        g_ptr_array_add (flood, socket);
+    }
+  g_ptr_array_set_size (flood, 0);
+  assert_answers_within_a_second (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -105,6 +339,10 @@ main (int   argc,
 
 #define ADD(path, setup, func) g_test_add (path, Server, NULL, setup, func, server_teardown)
   ADD ("/hostile/content-length-over-cap", server_setup, test_content_length_over_cap);
+  ADD ("/hostile/descriptor-flood", setup_small_caps, test_descriptor_flood);
+  ADD ("/hostile/header-timeout", setup_small_caps, test_header_timeout);
+  ADD ("/hostile/closed-by-client", server_setup, test_closed_by_client);
+  ADD ("/hostile/descriptor-limit", setup_low_nofile, test_descriptor_limit);
 #undef ADD
 
   return g_test_run ();
