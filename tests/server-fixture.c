@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "server-fixture.h"
@@ -36,15 +37,21 @@ add_user (Server     *server,
   g_assert_no_error (error);
 }
 
-/* In the child between fork and exec: both limits, so that dozord cannot
- * raise itself past the test's choice. */
+/* In the child between fork and exec. dozord ends with the test, even
+ * one that aborts. With a descriptor limit, both limits are set, so that
+ * dozord cannot raise itself past the test's choice. */
 static void
-limit_nofile (gpointer user_data)
+child_setup (gpointer user_data)
 {
   const guint64 *nofile = user_data;
-  struct rlimit limit = { (rlim_t) *nofile, (rlim_t) *nofile };
 
-  setrlimit (RLIMIT_NOFILE, &limit);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (*nofile > 0)
+    {
+      struct rlimit limit = { (rlim_t) *nofile, (rlim_t) *nofile };
+
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 void
@@ -80,8 +87,7 @@ server_start_full (Server     *server,
   {
     g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 
-    if (server->nofile > 0)
-      g_subprocess_launcher_set_child_setup (launcher, limit_nofile, &server->nofile, NULL);
+    g_subprocess_launcher_set_child_setup (launcher, child_setup, &server->nofile, NULL);
     server->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
   }
   g_assert_no_error (error);

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -329,6 +330,122 @@ test_descriptor_limit (Server        *server,
   assert_answers_within_a_second (server);
 }
 
+/* --- TLS ----------------------------------------------------------------------- */
+
+static int
+run_quietly (const char *const *argv)
+{
+  g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                      G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+  g_assert_no_error (error);
+  /* Nothing on its input: s_client hangs up once the handshake is done. */
+  g_assert_true (g_subprocess_communicate (process, nothing, NULL, NULL, NULL, &error));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* A self-signed pair in @dir, as cert.pem and key.pem (or other.pem, a
+ * key of another pair). */
+static void
+make_pair (const char *dir,
+           const char *cert,
+           const char *key)
+{
+  g_autofree char *cert_path = g_build_filename (dir, cert, NULL);
+  g_autofree char *key_path = g_build_filename (dir, key, NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                         "-subj", "/CN=localhost", "-keyout", key_path, "-out", cert_path, NULL };
+
+  g_assert_cmpint (run_quietly (argv), ==, 0);
+}
+
+static char *tls_dir;
+static char *tls_args[5];
+
+static void
+setup_tls (Server        *server,
+           gconstpointer  data)
+{
+  tls_dir = g_dir_make_tmp ("dozord-tls-XXXXXX", NULL);
+  make_pair (tls_dir, "cert.pem", "key.pem");
+  tls_args[0] = g_strconcat ("--tls-cert=", tls_dir, "/cert.pem", NULL);
+  tls_args[1] = g_strconcat ("--tls-key=", tls_dir, "/key.pem", NULL);
+  server->extra_args = (const char *const *) tls_args;
+  server_setup (server, data);
+}
+
+static void
+teardown_tls (Server        *server,
+              gconstpointer  data)
+{
+  const char *names[] = { "cert.pem", "key.pem", "other-cert.pem", "other-key.pem" };
+
+  server_teardown (server, data);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (tls_dir, names[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (tls_dir);
+  g_clear_pointer (&tls_dir, g_free);
+  g_clear_pointer (&tls_args[0], g_free);
+  g_clear_pointer (&tls_args[1], g_free);
+}
+
+/* openssl s_client's own policy refuses TLS 1.1 on Debian: SECLEVEL=0
+ * lifts that, so only the server can refuse. */
+static int
+handshake (Server     *server,
+           const char *version,
+           const char *ciphers)
+{
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", port_of (server));
+  const char *argv[] = { "openssl", "s_client", "-connect", connect, version, "-cipher", ciphers, NULL };
+
+  return run_quietly (argv);
+}
+
+static void
+test_tls_versions (Server        *server,
+                   gconstpointer  data)
+{
+  g_assert_true (g_str_has_prefix (server->url, "https://"));
+  g_assert_cmpint (handshake (server, "-tls1_2", "DEFAULT"), ==, 0);
+  g_assert_cmpint (handshake (server, "-tls1_1", "DEFAULT@SECLEVEL=0"), !=, 0);
+  g_assert_cmpint (handshake (server, "-tls1", "DEFAULT@SECLEVEL=0"), !=, 0);
+  /* No static RSA key exchange, no CBC. */
+  g_assert_cmpint (handshake (server, "-tls1_2", "AES128-SHA"), !=, 0);
+}
+
+/* A key of another pair: dozord says so and stops, before it listens. */
+static void
+test_tls_mismatched_key (Server        *server,
+                         gconstpointer  data)
+{
+  g_autofree char *cert = g_strconcat ("--tls-cert=", tls_dir, "/cert.pem", NULL);
+  g_autofree char *key = g_strconcat ("--tls-key=", tls_dir, "/other-key.pem", NULL);
+  g_autofree char *db = g_build_filename (server->dir, "second.sqlite", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_pair (tls_dir, "other-cert.pem", "other-key.pem");
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              dozord_path, "--db", db, "--listen", "127.0.0.1:0", cert, key, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_null (strstr (out, "listening"));
+  g_assert_nonnull (strstr (err, "does not work with the certificate"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -343,6 +460,8 @@ main (int   argc,
   ADD ("/hostile/header-timeout", setup_small_caps, test_header_timeout);
   ADD ("/hostile/closed-by-client", server_setup, test_closed_by_client);
   ADD ("/hostile/descriptor-limit", setup_low_nofile, test_descriptor_limit);
+  g_test_add ("/hostile/tls-versions", Server, NULL, setup_tls, test_tls_versions, teardown_tls);
+  g_test_add ("/hostile/tls-mismatched-key", Server, NULL, setup_tls, test_tls_mismatched_key, teardown_tls);
 #undef ADD
 
   return g_test_run ();
