@@ -17,6 +17,10 @@
  */
 #include "config.h"
 
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "dozor-conn-stream.h"
 
 /* --- Input: frame heads of a WebSocket client ------------------------------ */
@@ -573,6 +577,21 @@ guint64
 dozor_conn_stream_get_written (DozorConnStream *self)
 {
   return self->output->written;
+}
+
+/* Bytes the peer's TCP has acknowledged: what reached its kernel, which
+ * stops growing when it does not read. Unlike what libsoup wrote, it does
+ * not move when our own kernel grows its send buffer. */
+guint64
+dozor_conn_stream_get_acked (DozorConnStream *self)
+{
+  struct tcp_info info = { 0 };
+  socklen_t length = sizeof info;
+
+  if (getsockopt (g_socket_get_fd (self->socket), IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
+      length < offsetof (struct tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked)
+    return self->output->written;
+  return info.tcpi_bytes_acked;
 }
 
 /* From the 101 on, the client's bytes are WebSocket frames. */

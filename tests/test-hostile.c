@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "server-fixture.h"
 
@@ -330,6 +331,334 @@ test_descriptor_limit (Server        *server,
   assert_answers_within_a_second (server);
 }
 
+/* --- The stream ------------------------------------------------------------ */
+
+/* A WebSocket to the stream by hand, up to the end of the 101. */
+static GSocket *
+ws_open_raw (Server     *server,
+             const char *token,
+             int         receive_buffer)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) remote = g_inet_socket_address_new (loopback, port_of (server));
+  g_autofree char *head = NULL;
+  GString *answer = g_string_new (NULL);
+
+  /* Set before connecting, so that the window stays small. */
+  if (receive_buffer > 0)
+    g_assert_true (g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, receive_buffer, NULL));
+  g_socket_set_timeout (socket, 5);
+  g_assert_true (g_socket_connect (socket, remote, NULL, NULL));
+  head = g_strdup_printf ("GET /api/v1/stream?since=0&token=%s HTTP/1.1\r\nHost: localhost\r\n"
+                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                          "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n", token);
+  send_text_raw (socket, head);
+  while (strstr (answer->str, "\r\n\r\n") == NULL && answer->len < 4096)
+    {
+      char c;
+
+      g_assert_cmpint (g_socket_receive (socket, &c, 1, NULL, NULL), ==, 1);
+      g_string_append_c (answer, c);
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 101 "));
+  /* No compression is offered: nothing a client sends may inflate. */
+  g_assert_null (strstr (answer->str, "permessage-deflate"));
+  g_string_free (answer, TRUE);
+  return g_steal_pointer (&socket);
+}
+
+/* A masked client frame (mask 0: the payload goes as it is). */
+static void
+ws_send_frame (GSocket    *socket,
+               guint8      first_byte,
+               const char *payload,
+               gsize       length)
+{
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  guint8 head[10];
+  guint8 mask[4] = { 0, 0, 0, 0 };
+  gsize head_length;
+
+  head[0] = first_byte;
+  if (length < 126)
+    {
+      head[1] = 0x80 | length;
+      head_length = 2;
+    }
+  else
+    {
+      g_assert_cmpuint (length, <=, G_MAXUINT16);
+      head[1] = 0x80 | 126;
+      head[2] = length >> 8;
+      head[3] = length & 0xff;
+      head_length = 4;
+    }
+  g_byte_array_append (frame, head, head_length);
+  g_byte_array_append (frame, mask, 4);
+  g_byte_array_append (frame, (const guint8 *) payload, length);
+  /* The server may hang up half-way: that is its answer. */
+  g_socket_send (socket, (const char *) frame->data, frame->len, NULL, NULL);
+}
+
+/* Reads the server's frames until its close frame: its code, or 0 if the
+ * socket ends first or nothing comes for @seconds. */
+static guint
+ws_close_code (GSocket *socket,
+               guint    seconds)
+{
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint8 buffer[65536];
+
+  g_socket_set_blocking (socket, TRUE);
+  g_socket_set_timeout (socket, seconds);
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, &error);
+
+      if (n <= 0)
+        {
+          g_test_message ("the stream ended without a close frame: %s", error != NULL ? error->message : "EOF");
+          return 0;
+        }
+      g_byte_array_append (in, buffer, n);
+
+      while (in->len >= 2)
+        {
+          guint64 length = in->data[1] & 0x7f;
+          guint at = 2;
+
+          if (length == 126)
+            {
+              if (in->len < 4)
+                break;
+              length = ((guint64) in->data[2] << 8) | in->data[3];
+              at = 4;
+            }
+          else if (length == 127)
+            {
+              if (in->len < 10)
+                break;
+              length = 0;
+              for (guint i = 2; i < 10; i++)
+                length = (length << 8) | in->data[i];
+              at = 10;
+            }
+          if (in->len < at + length)
+            break;
+          if ((in->data[0] & 0x0f) == 8)
+            return length >= 2 ? ((guint) in->data[at] << 8) | in->data[at + 1] : 1005;
+          g_byte_array_remove_range (in, 0, at + length);
+        }
+    }
+  return 0;
+}
+
+static void
+test_oversized_frames (Server        *server,
+                       gconstpointer  data)
+{
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *big = g_strnfill (5000, 'x');
+
+  /* One frame of 5,000 bytes. */
+  {
+    g_autoptr(GSocket) socket = ws_open_raw (server, wall, 0);
+
+    ws_send_frame (socket, 0x81, big, 5000);
+    g_assert_cmpuint (ws_close_code (socket, 10), ==, 1009);
+  }
+
+  /* 100 continuation frames of 100 bytes each. */
+  {
+    g_autoptr(GSocket) socket = ws_open_raw (server, wall, 0);
+
+    ws_send_frame (socket, 0x01, big, 100);
+    for (guint i = 0; i < 99; i++)
+      ws_send_frame (socket, i == 98 ? 0x80 : 0x00, big, 100);
+    g_assert_cmpuint (ws_close_code (socket, 10), ==, 1009);
+  }
+
+  /* A deflate bomb: fragments of a compressed message (RSV1), as a client
+   * that negotiated permessage-deflate anyway would send them. */
+  {
+    g_autoptr(GSocket) socket = ws_open_raw (server, wall, 0);
+    static const char deflated_zeros[] = { 0x62, 0x60, 0x18, 0x05, 0xa3, 0x60, 0x14, 0x0c };
+
+    ws_send_frame (socket, 0x41, deflated_zeros, sizeof deflated_zeros);
+    for (guint i = 0; i < 63; i++)
+      ws_send_frame (socket, i == 62 ? 0x80 : 0x00, deflated_zeros, sizeof deflated_zeros);
+    g_assert_cmpuint (ws_close_code (socket, 10), ==, 1009);
+  }
+
+  assert_answers_within_a_second (server);
+}
+
+static gboolean
+quit_loop_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The stream's close code once it closes, within @seconds (0: still open). */
+static guint
+stream_closed_with (Stream *stream,
+                    guint   seconds)
+{
+  guint timeout = g_timeout_add_seconds (seconds, quit_loop_cb, stream->loop);
+
+  while (!stream->closed)
+    {
+      gboolean timed_out = TRUE;
+
+      g_main_loop_run (stream->loop);
+      if (stream->closed)
+        timed_out = FALSE;
+      else if (g_main_context_find_source_by_id (NULL, timeout) != NULL)
+        continue;
+      if (timed_out)
+        return 0;
+    }
+  g_source_remove (timeout);
+  return soup_websocket_connection_get_close_code (stream->conn);
+}
+
+static void
+run_dozorctl (Server     *server,
+              const char *command,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) words = g_strsplit (command, " ", 2);
+  g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl_path,
+                                                 "--db", server->db, words[0], words[1], name, NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (ctl, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Logging out ends the stream at once; a revoke or a removal by dozorctl,
+ * another process on the same database, within the stream's check
+ * interval (a second) and well inside 5 s. */
+static void
+test_stream_ends_with_session (Server        *server,
+                               gconstpointer  data)
+{
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *op = login (server, "op");
+  g_autofree char *sup2 = login (server, "sup2");
+  g_autofree char *sup = login (server, "sup");
+  Stream stream;
+
+  stream_open (server, &stream, wall, 0);
+  {
+    g_auto(Answer) out = request (server, "DELETE", "/api/v1/session", wall, NULL, NULL, NULL);
+
+    g_assert_cmpuint (out.status, ==, 200);
+  }
+  g_assert_cmpuint (stream_closed_with (&stream, 5), ==, 4401);
+  stream_close (&stream);
+
+  stream_open (server, &stream, op, 0);
+  run_dozorctl (server, "token revoke", "op");
+  g_assert_cmpuint (stream_closed_with (&stream, 5), ==, 4401);
+  stream_close (&stream);
+
+  stream_open (server, &stream, sup2, 0);
+  run_dozorctl (server, "user remove", "sup2");
+  g_assert_cmpuint (stream_closed_with (&stream, 5), ==, 4401);
+  stream_close (&stream);
+
+  /* Another session's stream goes on. */
+  stream_open (server, &stream, sup, 0);
+  g_assert_cmpuint (stream_closed_with (&stream, 2), ==, 0);
+  stream_close (&stream);
+}
+
+static guint64
+rss_kib (Server *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server->process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+/* A client that never reads while positions pour in: dozord keeps at most
+ * its soft bound queued for it (RSS stays flat), and closes it with 4429
+ * once its socket has taken nothing for 15 s. */
+static void
+test_slow_reader (Server        *server,
+                  gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *tracker = login (server, "tracker");
+  g_autofree char *wall = login (server, "wall");
+  g_autoptr(GSocket) sleeper = NULL;
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+  guint64 rss_before;
+  guint64 rss_most = 0;
+  gint64 opened;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *call_sign = g_strdup_printf ("S-%u", i);
+
+      g_ptr_array_add (units, create_unit (server, sup, call_sign));
+    }
+
+  sleeper = ws_open_raw (server, wall, 4096);
+  opened = g_get_monotonic_time ();
+  rss_before = rss_kib (server);
+
+  /* About 40 MB of events in 8 s, as in the report. */
+  for (guint batch = 0; g_get_monotonic_time () - opened < 8 * G_USEC_PER_SEC && batch < 2000; batch++)
+    {
+      g_autoptr(GString) body = g_string_new ("{\"positions\":[");
+      g_autofree char *key = g_strdup_printf ("flood-%u", batch);
+
+      for (guint i = 0; i < 200; i++)
+        {
+          g_autoptr(GDateTime) at = g_date_time_add_seconds (start, -3600.0 + batch * 0.2 + i * 0.001);
+          g_autofree char *time = g_date_time_format (at, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+          g_string_append_printf (body, "%s{\"unit_id\":\"%s\",\"lat\":43.2%03u,\"lon\":76.9%03u,\"time\":\"%s\","
+                                  "\"speed\":12.5,\"heading\":90,\"accuracy\":5}",
+                                  i == 0 ? "" : ",", (char *) units->pdata[i % units->len], i, batch % 1000, time);
+        }
+      g_string_append (body, "]}");
+      {
+        g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", tracker, key, NULL, body->str);
+
+        g_assert_cmpuint (answer.status, ==, 202);
+      }
+      rss_most = MAX (rss_most, rss_kib (server));
+    }
+
+  g_test_message ("RSS %" G_GUINT64_FORMAT " KiB before the flood, at most %" G_GUINT64_FORMAT " KiB during it; "
+                  "seq %" G_GINT64_FORMAT, rss_before, rss_most, snapshot_seq (server, sup));
+  g_assert_cmpuint (rss_most, <, rss_before + 32 * 1024);
+
+  /* Other boards are served meanwhile. */
+  assert_answers_within_a_second (server);
+
+  /* The client wakes after 22 s: past the 15 s stall, within the grace
+   * that lets the close frame through. */
+  while (g_get_monotonic_time () - opened < 22 * G_USEC_PER_SEC)
+    g_usleep (G_USEC_PER_SEC / 4);
+  g_assert_cmpuint (ws_close_code (sleeper, 10), ==, 4429);
+}
+
 /* --- TLS ----------------------------------------------------------------------- */
 
 static int
@@ -460,6 +789,9 @@ main (int   argc,
   ADD ("/hostile/header-timeout", setup_small_caps, test_header_timeout);
   ADD ("/hostile/closed-by-client", server_setup, test_closed_by_client);
   ADD ("/hostile/descriptor-limit", setup_low_nofile, test_descriptor_limit);
+  ADD ("/hostile/oversized-frames", server_setup, test_oversized_frames);
+  ADD ("/hostile/stream-ends-with-session", server_setup, test_stream_ends_with_session);
+  ADD ("/hostile/slow-reader", server_setup, test_slow_reader);
   g_test_add ("/hostile/tls-versions", Server, NULL, setup_tls, test_tls_versions, teardown_tls);
   g_test_add ("/hostile/tls-mismatched-key", Server, NULL, setup_tls, test_tls_mismatched_key, teardown_tls);
 #undef ADD
