@@ -129,13 +129,22 @@ inspect (DozorConnInput *self,
   return TRUE;
 }
 
-/* What after_read() answers once the input has stopped. */
-#define STOPPED (-2)
+static gboolean
+refuse_if_blocked (DozorConnInput  *self,
+                   GError         **error)
+{
+  if (!self->blocked)
+    return FALSE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Input stopped");
+  return TRUE;
+}
 
+/* What was read, as the reader is to see it. */
 static gssize
-after_read (DozorConnInput *self,
-            void           *buffer,
-            gssize          n)
+after_read (DozorConnInput  *self,
+            void            *buffer,
+            gssize           n,
+            GError         **error)
 {
   if (n > 0 && self->websocket && !inspect (self, buffer, n))
     {
@@ -143,7 +152,8 @@ after_read (DozorConnInput *self,
        * input that never comes until the owner closes. */
       self->blocked = TRUE;
       conn_stream_violation (self->owner);
-      return STOPPED;
+      refuse_if_blocked (self, error);
+      return -1;
     }
   return n;
 }
@@ -156,22 +166,10 @@ dozor_conn_input_read (GInputStream  *stream,
                        GError       **error)
 {
   DozorConnInput *self = DOZOR_CONN_INPUT (stream);
-  gssize n;
 
-  if (self->blocked)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Input stopped");
-      return -1;
-    }
-
-  n = g_input_stream_read (self->base, buffer, count, cancellable, error);
-  n = after_read (self, buffer, n);
-  if (n == STOPPED)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Input stopped");
-      return -1;
-    }
-  return n;
+  if (refuse_if_blocked (self, error))
+    return -1;
+  return after_read (self, buffer, g_input_stream_read (self->base, buffer, count, cancellable, error), error);
 }
 
 static gboolean
@@ -220,22 +218,13 @@ dozor_conn_input_read_nonblocking (GPollableInputStream  *stream,
                                    GError               **error)
 {
   DozorConnInput *self = DOZOR_CONN_INPUT (stream);
-  gssize n;
 
-  if (self->blocked)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Input stopped");
-      return -1;
-    }
-
-  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base), buffer, count, NULL, error);
-  n = after_read (self, buffer, n);
-  if (n == STOPPED)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Input stopped");
-      return -1;
-    }
-  return n;
+  if (refuse_if_blocked (self, error))
+    return -1;
+  return after_read (self, buffer,
+                     g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base), buffer, count,
+                                                               NULL, error),
+                     error);
 }
 
 static void

@@ -175,6 +175,31 @@ request_started_cb (SoupServer        *soup,
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (wrote_informational_cb), self, 0);
 }
 
+/* At a cap, clients that have hung up but whose end libsoup has not read
+ * yet (their EOF waits behind this accept in the main loop) still count:
+ * a peek finds them, so that they are not counted against a new client. */
+static void
+reap_hung_up (DozorListener *self)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  Conn *conn;
+
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+    {
+      char byte;
+
+      if (recv (g_socket_get_fd (dozor_conn_stream_get_socket (conn->stream)), &byte, 1,
+                MSG_PEEK | MSG_DONTWAIT) == 0)
+        g_ptr_array_add (gone, g_object_ref (conn->stream));
+    }
+
+  /* Closing forgets them: not while walking the table. */
+  for (guint i = 0; i < gone->len; i++)
+    g_io_stream_close (gone->pdata[i], NULL, NULL);
+}
+
 /* Over a cap: a short answer if the socket takes it at once, then hang up. */
 static void
 refuse (GSocket *socket)
@@ -207,6 +232,11 @@ take (DozorListener *self,
 
   address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+  if (g_hash_table_size (self->conns) >= self->limits.max_connections || count >= self->limits.max_per_address)
+    {
+      reap_hung_up (self);
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+    }
   if (g_hash_table_size (self->conns) >= self->limits.max_connections || count >= self->limits.max_per_address)
     {
       g_debug ("Refused a connection from %s: %u from it, %u in all", address, count,

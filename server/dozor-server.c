@@ -899,18 +899,6 @@ handle_api (SoupServer        *server,
 /* --- Stream ---------------------------------------------------------------- */
 
 static void
-send_reset (SoupWebsocketConnection *conn,
-            gint64                   seq)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-  g_autofree char *json = g_strdup_printf ("{\"type\":\"reset\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}",
-                                           seq, time);
-
-  soup_websocket_connection_send_text (conn, json);
-}
-
-static void
 client_closed_cb (SoupWebsocketConnection *conn,
                   DozorStreamClient       *client)
 {
@@ -982,7 +970,9 @@ stream_cb (SoupServer              *server,
   /* Older than what is kept, or from another database: start again. */
   if ((gint64) since > seq || (gint64) since + 1 < dozor_store_get_oldest_seq (self->store))
     {
-      send_reset (conn, seq);
+      g_autofree char *reset = dozor_stream_message ("reset", seq);
+
+      soup_websocket_connection_send_text (conn, reset);
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, "reset");
       return;
     }

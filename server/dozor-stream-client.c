@@ -138,14 +138,28 @@ hand (DozorStreamClient *self,
   self->handed += frame_size (strlen (text));
 }
 
+/**
+ * dozor_stream_message:
+ * @type: `heartbeat` or `reset`
+ * @seq: the seq it carries
+ *
+ * Returns: (transfer full): the stream's own message of @type, as of now
+ */
+char *
+dozor_stream_message (const char *type,
+                      gint64      seq)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+  return g_strdup_printf ("{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}", type, seq, time);
+}
+
 static void
 send_heartbeat (DozorStreamClient *self,
                 gint64             seq)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-  g_autofree char *json = g_strdup_printf ("{\"type\":\"heartbeat\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}",
-                                           seq, time);
+  g_autofree char *json = dozor_stream_message ("heartbeat", seq);
 
   hand (self, json);
 }

@@ -27,6 +27,9 @@ G_BEGIN_DECLS
 #define DOZOR_TYPE_STREAM_CLIENT (dozor_stream_client_get_type ())
 G_DECLARE_FINAL_TYPE (DozorStreamClient, dozor_stream_client, DOZOR, STREAM_CLIENT, GObject)
 
+char                    *dozor_stream_message         (const char *type,
+                                                       gint64      seq);
+
 DozorStreamClient       *dozor_stream_client_new      (SoupWebsocketConnection *conn,
                                                        DozorConnStream         *stream,
                                                        const char              *token,

@@ -25,33 +25,22 @@ dozor_tls_set_policy (void)
   g_setenv ("G_TLS_GNUTLS_PRIORITY", DOZOR_TLS_PRIORITY, TRUE);
 }
 
+/* One end of the handshake; both count down the same pending. */
 typedef struct
 {
-  guint pending;
-  GError *server_error;
-  GError *client_error;
-} SelfTest;
+  guint *pending;
+  GError *error;
+} Side;
 
 static void
-server_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+handshake_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  SelfTest *test = user_data;
+  Side *side = user_data;
 
-  g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &test->server_error);
-  test->pending--;
-}
-
-static void
-client_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  SelfTest *test = user_data;
-
-  g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &test->client_error);
-  test->pending--;
+  g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &side->error);
+  (*side->pending)--;
 }
 
 /* The client only wants to see the server prove it holds the key; whom
@@ -86,7 +75,9 @@ shake_hands (GTlsCertificate  *certificate,
   g_autoptr(GIOStream) server = NULL;
   g_autoptr(GIOStream) client = NULL;
   g_autoptr(GSource) timeout = NULL;
-  SelfTest test = { 2, NULL, NULL };
+  guint pending = 2;
+  Side server_side = { &pending, NULL };
+  Side client_side = { &pending, NULL };
   gboolean timed_out = FALSE;
   int fds[2];
 
@@ -116,31 +107,33 @@ shake_hands (GTlsCertificate  *certificate,
   g_signal_connect (client, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
 
   g_main_context_push_thread_default (context);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (server), G_PRIORITY_DEFAULT, NULL, server_done_cb, &test);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (client), G_PRIORITY_DEFAULT, NULL, client_done_cb, &test);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (server), G_PRIORITY_DEFAULT, NULL, handshake_done_cb,
+                                    &server_side);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (client), G_PRIORITY_DEFAULT, NULL, handshake_done_cb,
+                                    &client_side);
   timeout = g_timeout_source_new_seconds (SELF_TEST_SECONDS);
   g_source_set_callback (timeout, timeout_cb, &timed_out, NULL);
   g_source_attach (timeout, context);
-  while (test.pending > 0 && !timed_out && test.client_error == NULL && test.server_error == NULL)
+  while (pending > 0 && !timed_out && client_side.error == NULL && server_side.error == NULL)
     g_main_context_iteration (context, TRUE);
 
   /* A side that failed leaves the other waiting for bytes that never
    * come: hanging up the sockets ends its handshake too. */
   g_socket_shutdown (a, TRUE, TRUE, NULL);
   g_socket_shutdown (b, TRUE, TRUE, NULL);
-  while (test.pending > 0 && !timed_out)
+  while (pending > 0 && !timed_out)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (timeout);
   g_main_context_pop_thread_default (context);
 
-  if (test.client_error != NULL || test.server_error != NULL || timed_out)
+  if (client_side.error != NULL || server_side.error != NULL || timed_out)
     {
-      GError *cause = test.client_error != NULL ? test.client_error : test.server_error;
+      GError *cause = client_side.error != NULL ? client_side.error : server_side.error;
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
                    cause != NULL ? cause->message : _("the handshake did not finish"));
-      g_clear_error (&test.client_error);
-      g_clear_error (&test.server_error);
+      g_clear_error (&client_side.error);
+      g_clear_error (&server_side.error);
       return FALSE;
     }
 

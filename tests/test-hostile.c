@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -152,6 +153,25 @@ assert_answers_within_a_second (Server *server)
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
 }
 
+/* The end of every attack: the server answers at once, and once stopped
+ * its database is sound. */
+static void
+assert_unharmed (Server *server)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  assert_answers_within_a_second (server);
+  server_stop (server, SIGTERM);
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
 /* --- Bodies over the cap -------------------------------------------------- */
 
 /* The head announces more than the cap and no body follows: the refusal
@@ -182,7 +202,7 @@ test_content_length_over_cap (Server        *server,
 {
   assert_refused_from_head (server, "/api/v1/units", 1024 * 1024 + 1);
   assert_refused_from_head (server, "/api/v1/imports", 32 * 1024 * 1024 + 1);
-  assert_answers_within_a_second (server);
+  assert_unharmed (server);
 }
 
 /* --- Connections ------------------------------------------------------------ */
@@ -228,7 +248,7 @@ test_descriptor_flood (Server        *server,
 
   g_ptr_array_set_size (flood, 0);
   g_assert_cmpuint (wait_for_fds (server, baseline, 10), <=, baseline);
-  assert_answers_within_a_second (server);
+  assert_unharmed (server);
 }
 
 /* Slowloris: heads that never end are cut at the header timeout (2 s
@@ -261,7 +281,7 @@ test_header_timeout (Server        *server,
     if (closed_by_server (slow->pdata[i], closed == i ? 5 : 0))
       closed++;
   g_assert_cmpuint (closed, ==, slow->len);
-  assert_answers_within_a_second (server);
+  assert_unharmed (server);
 }
 
 /* Ordinary clients that send a request with keep-alive, read the answer
@@ -287,7 +307,7 @@ test_closed_by_client (Server        *server,
     }
 
   g_assert_cmpuint (wait_for_fds (server, baseline, 5), <=, baseline);
-  assert_answers_within_a_second (server);
+  assert_unharmed (server);
 }
 
 /* Under a low descriptor limit (64, as in the report), a flood is held
@@ -328,7 +348,7 @@ test_descriptor_limit (Server        *server,
         g_ptr_array_add (flood, socket);
     }
   g_ptr_array_set_size (flood, 0);
-  assert_answers_within_a_second (server);
+  assert_unharmed (server);
 }
 
 /* --- The stream ------------------------------------------------------------ */
@@ -402,8 +422,12 @@ ws_send_frame (GSocket    *socket,
   g_socket_send (socket, (const char *) frame->data, frame->len, NULL, NULL);
 }
 
-/* Reads the server's frames until its close frame: its code, or 0 if the
- * socket ends first or nothing comes for @seconds. */
+/* The socket ended (EOF or reset) before any close frame came. */
+#define ENDED_WITHOUT_CLOSE_FRAME G_MAXUINT
+
+/* Reads the server's frames until its close frame: its code, or
+ * ENDED_WITHOUT_CLOSE_FRAME, or 0 if the socket is still open after
+ * @seconds. */
 static guint
 ws_close_code (GSocket *socket,
                guint    seconds)
@@ -422,7 +446,8 @@ ws_close_code (GSocket *socket,
       if (n <= 0)
         {
           g_test_message ("the stream ended without a close frame: %s", error != NULL ? error->message : "EOF");
-          return 0;
+          return error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? 0
+                                                                                          : ENDED_WITHOUT_CLOSE_FRAME;
         }
       g_byte_array_append (in, buffer, n);
 
@@ -494,7 +519,7 @@ test_oversized_frames (Server        *server,
     g_assert_cmpuint (ws_close_code (socket, 10), ==, 1009);
   }
 
-  assert_answers_within_a_second (server);
+  assert_unharmed (server);
 }
 
 static gboolean
@@ -578,6 +603,7 @@ test_stream_ends_with_session (Server        *server,
   stream_open (server, &stream, sup, 0);
   g_assert_cmpuint (stream_closed_with (&stream, 2), ==, 0);
   stream_close (&stream);
+  assert_unharmed (server);
 }
 
 static guint64
@@ -595,7 +621,9 @@ rss_kib (Server *server)
 
 /* A client that never reads while positions pour in: dozord keeps at most
  * its soft bound queued for it (RSS stays flat), and closes it with 4429
- * once its socket has taken nothing for 15 s. */
+ * once its socket has taken next to nothing for 15 s. Whether the close
+ * frame itself gets through a socket that takes nothing is up to the
+ * kernels: the client may see only the end of the connection. */
 static void
 test_slow_reader (Server        *server,
                   gconstpointer  data)
@@ -656,7 +684,12 @@ test_slow_reader (Server        *server,
    * that lets the close frame through. */
   while (g_get_monotonic_time () - opened < 22 * G_USEC_PER_SEC)
     g_usleep (G_USEC_PER_SEC / 4);
-  g_assert_cmpuint (ws_close_code (sleeper, 10), ==, 4429);
+  {
+    guint code = ws_close_code (sleeper, 10);
+
+    g_assert_true (code == 4429 || code == ENDED_WITHOUT_CLOSE_FRAME);
+  }
+  assert_unharmed (server);
 }
 
 /* --- TLS ----------------------------------------------------------------------- */
