@@ -572,8 +572,8 @@ run_dozorctl (Server     *server,
 }
 
 /* Logging out ends the stream at once; a revoke or a removal by dozorctl,
- * another process on the same database, within the stream's check
- * interval (a second) and well inside 5 s. */
+ * another process on the same database, and the token's expiry within the
+ * stream's check interval (a second) and well inside 5 s. */
 static void
 test_stream_ends_with_session (Server        *server,
                                gconstpointer  data)
@@ -606,6 +606,19 @@ test_stream_ends_with_session (Server        *server,
   /* Another session's stream goes on. */
   stream_open (server, &stream, sup, 0);
   g_assert_cmpuint (stream_closed_with (&stream, 2), ==, 0);
+
+  /* Until its token expires: the clock is moved by writing the expiry
+   * into the database, as time would. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE sessions SET expires_at = strftime('%s', 'now') - 1 "
+                                       "WHERE username = 'sup'", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_assert_cmpuint (stream_closed_with (&stream, 5), ==, 4401);
   stream_close (&stream);
   assert_unharmed (server);
 }
