@@ -14,13 +14,16 @@
 #include "dozor-field.h"
 #include "dozor-history.h"
 #include "dozor-json.h"
+#include "dozor-listener.h"
 #include "dozor-logins.h"
 #include "dozor-route-table.h"
 #include "dozor-server.h"
+#include "dozor-stream-client.h"
 #include "dozor-work-queue.h"
 
-/* Events sent to a resuming client per store query. */
-#define REPLAY_PAGE 1000
+/* How often stream clients are fed from the store when behind, and
+ * checked for ended sessions and stalled sockets. */
+#define STREAM_CHECK_MS 1000
 
 struct _DozorServer
 {
@@ -32,8 +35,9 @@ struct _DozorServer
   DozorHistory *history; /* history reads in workers */
   gint64 retain_events;
   guint retain_track_hours;
-  GPtrArray *clients; /* SoupWebsocketConnection */
+  GPtrArray *clients; /* DozorStreamClient */
   guint heartbeat_id;
+  guint check_id;
   guint prune_id;
 };
 
@@ -133,23 +137,43 @@ reply_failure (SoupServerMessage *msg,
   reply_text (msg, status, json);
 }
 
-/* A socket can start closing in the middle of a burst (a failed write
- * closes it); what follows is dropped, and the client resumes by seq. */
-static void
-send_text (SoupWebsocketConnection *conn,
-           const char              *text)
-{
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (conn, text);
-}
-
+/* Events from one commit have consecutive seqs ending at the store's. */
 static void
 broadcast (DozorServer *self,
            GPtrArray   *events)
 {
+  gint64 first = dozor_store_get_seq (self->store) - events->len + 1;
+
   for (guint c = 0; c < self->clients->len; c++)
     for (guint i = 0; i < events->len; i++)
-      send_text (self->clients->pdata[c], events->pdata[i]);
+      dozor_stream_client_offer (self->clients->pdata[c], events->pdata[i], first + i);
+}
+
+/* Closing may drop a client from the list: walk a copy. */
+static void
+check_clients (DozorServer *self)
+{
+  g_autoptr(GPtrArray) clients = g_ptr_array_copy (self->clients, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (clients, g_object_unref);
+  for (guint c = 0; c < clients->len; c++)
+    {
+      dozor_stream_client_check (clients->pdata[c], self->store);
+      dozor_stream_client_catch_up (clients->pdata[c], self->store);
+    }
+}
+
+/* The bearer token of a request; the stream may pass it in the query. */
+static const char *
+request_token (SoupServerMessage *msg,
+               const char        *query_token)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+
+  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    return header + 7;
+  return query_token;
 }
 
 static gboolean
@@ -158,14 +182,8 @@ authenticate (DozorServer       *self,
               const char        *query_token,
               Caller            *caller)
 {
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
-  const char *token = query_token;
-
-  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
-    token = header + 7;
-
-  return dozor_store_authenticate (self->store, token, &caller->user, &caller->role, &caller->expires_at);
+  return dozor_store_authenticate (self->store, request_token (msg, query_token),
+                                   &caller->user, &caller->role, &caller->expires_at);
 }
 
 /* Roles as a space-separated list: the server decides, whatever a client hides. */
@@ -746,6 +764,9 @@ session (DozorServer       *self,
       return;
     }
   reply_session (msg, NULL, caller.user, caller.role, caller.expires_at);
+  /* A stream opened with the token ends with it, now. */
+  if (g_str_equal (method, "DELETE"))
+    check_clients (self);
 }
 
 static void
@@ -978,23 +999,30 @@ handle_api (SoupServer        *server,
 /* --- Stream ---------------------------------------------------------------- */
 
 static void
-send_json (SoupWebsocketConnection *conn,
-           const char              *type,
-           gint64                   seq)
+client_closed_cb (SoupWebsocketConnection *conn,
+                  DozorStreamClient       *client)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-  g_autofree char *json = g_strdup_printf ("{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}",
-                                           type, seq, time);
+  DozorServer *self = g_object_get_data (G_OBJECT (client), "dozor-server");
 
-  send_text (conn, json);
+  g_signal_handlers_disconnect_by_data (conn, client);
+  g_ptr_array_remove (self->clients, client);
+}
+
+/* A client breaking the frame limit (see dozor-conn-stream.c). */
+static void
+client_violation_cb (gpointer user_data)
+{
+  g_autoptr(DozorStreamClient) client = g_weak_ref_get (user_data);
+
+  if (client != NULL)
+    dozor_stream_client_close (client, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "clients send nothing");
 }
 
 static void
-client_closed_cb (SoupWebsocketConnection *conn,
-                  DozorServer             *self)
+weak_ref_free (gpointer data)
 {
-  g_ptr_array_remove (self->clients, conn);
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 static void
@@ -1006,8 +1034,10 @@ stream_cb (SoupServer              *server,
 {
   DozorServer *self = user_data;
   GUri *uri = soup_server_message_get_uri (msg);
+  DozorConnStream *stream = dozor_listener_lookup (msg);
   g_autoptr(GHashTable) query = NULL;
   g_auto(Caller) caller = { NULL, NULL, 0 };
+  g_autoptr(DozorStreamClient) client = NULL;
   const char *since_text = NULL;
   const char *token = NULL;
   guint64 since = 0;
@@ -1021,8 +1051,9 @@ stream_cb (SoupServer              *server,
       token = g_hash_table_lookup (query, "token");
     }
 
-  /* Clients only listen; anything they say is small. */
-  soup_websocket_connection_set_max_incoming_payload_size (conn, 4096);
+  /* Clients only listen: a control frame's worth is all they may say
+   * (libsoup checks each frame; the connection checks whole messages). */
+  soup_websocket_connection_set_max_incoming_payload_size (conn, DOZOR_CONN_STREAM_MAX_CLIENT_MESSAGE);
 
   if (!authenticate (self, msg, token, &caller) || !role_may (&caller, readers))
     {
@@ -1039,25 +1070,27 @@ stream_cb (SoupServer              *server,
   /* Older than what is kept, or from another database: start again. */
   if ((gint64) since > seq || (gint64) since + 1 < dozor_store_get_oldest_seq (self->store))
     {
-      send_json (conn, "reset", seq);
+      g_autofree char *reset = dozor_stream_message ("reset", seq);
+
+      soup_websocket_connection_send_text (conn, reset);
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, "reset");
       return;
     }
 
-  while ((gint64) since < seq)
+  /* The backlog comes from the store as fast as the socket takes it, then
+   * the heartbeat, then live events. */
+  client = dozor_stream_client_new (conn, stream, request_token (msg, token), (gint64) since);
+  g_object_set_data (G_OBJECT (client), "dozor-server", self);
+  g_ptr_array_add (self->clients, g_object_ref (client));
+  g_signal_connect (conn, "closed", G_CALLBACK (client_closed_cb), client);
+  if (stream != NULL)
     {
-      g_autoptr(GPtrArray) events = dozor_store_events_since (self->store, since, REPLAY_PAGE, NULL);
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
 
-      if (events == NULL || events->len == 0)
-        break;
-      for (guint i = 0; i < events->len; i++)
-        send_text (conn, events->pdata[i]);
-      since += events->len;
+      g_weak_ref_init (ref, client);
+      dozor_conn_stream_set_violation_func (stream, client_violation_cb, ref, weak_ref_free);
     }
-
-  send_json (conn, "heartbeat", seq);
-  g_ptr_array_add (self->clients, g_object_ref (conn));
-  g_signal_connect_object (conn, "closed", G_CALLBACK (client_closed_cb), self, 0);
+  dozor_stream_client_catch_up (client, self->store);
 }
 
 static gboolean
@@ -1067,8 +1100,15 @@ heartbeat_cb (gpointer user_data)
   gint64 seq = dozor_store_get_seq (self->store);
 
   for (guint c = 0; c < self->clients->len; c++)
-    send_json (self->clients->pdata[c], "heartbeat", seq);
+    dozor_stream_client_heartbeat (self->clients->pdata[c], seq);
 
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+check_cb (gpointer user_data)
+{
+  check_clients (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1106,50 +1146,125 @@ too_large_message (gsize limit)
   return g_strdup_printf (_("The request body is larger than %s"), size);
 }
 
-static void
-got_headers_cb (SoupServerMessage *msg,
-                gpointer           user_data)
+/* After a 413 the client may still be sending the body it announced:
+ * closing now would reset the connection and lose the answer in the
+ * client's kernel. So what comes is read and dropped, up to a bound, for
+ * 10 s at most, and the connection is closed after 1 s of silence. */
+#define DRAIN_LIMIT (DOZOR_SERVER_MAX_IMPORT_BODY + 1024 * 1024)
+#define DRAIN_SECONDS 10
+#define DRAIN_SILENCE_MS 1000
+
+typedef struct
 {
-  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
-  gsize limit = body_limit_for (msg);
+  GIOStream *stream;
+  GCancellable *cancellable;
+  guint silence_id;
+  guint8 buffer[64 * 1024];
+  gsize left;
+  gint64 until;
+} Drain;
 
-  /* The rest of the body is never read, so the connection cannot be reused. */
-  if (length > 0 && (guint64) length > limit)
+static gboolean
+drain_silent_cb (gpointer user_data)
+{
+  Drain *drain = user_data;
+
+  drain->silence_id = 0;
+  g_cancellable_cancel (drain->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void drained_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+drain_more (Drain *drain)
+{
+  g_clear_handle_id (&drain->silence_id, g_source_remove);
+  drain->silence_id = g_timeout_add (DRAIN_SILENCE_MS, drain_silent_cb, drain);
+  g_input_stream_read_async (g_io_stream_get_input_stream (drain->stream), drain->buffer, sizeof drain->buffer,
+                             G_PRIORITY_LOW, drain->cancellable, drained_cb, drain);
+}
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Drain *drain = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0 && (gsize) n < drain->left && g_get_monotonic_time () < drain->until)
     {
-      g_autofree char *message = too_large_message (limit);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      reply_error (msg, 413, "too_large", message);
+      drain->left -= n;
+      drain_more (drain);
+      return;
     }
+
+  g_clear_handle_id (&drain->silence_id, g_source_remove);
+  g_io_stream_close (drain->stream, NULL, NULL);
+  g_object_unref (drain->stream);
+  g_object_unref (drain->cancellable);
+  g_free (drain);
+}
+
+/* Answers 413 on the raw connection: libsoup 3.2 goes on reading a body
+ * whatever status a got-headers handler sets (only "Expect: 100-continue"
+ * stops it), so the answer must not wait for a body that is never going
+ * to be used. */
+static void
+refuse_too_large (SoupServerMessage *msg)
+{
+  gsize limit = body_limit_for (msg);
+  g_autofree char *message = too_large_message (limit);
+  g_autofree char *json = error_json ("too_large", message, NULL);
+  g_autofree char *answer = NULL;
+  GIOStream *stream;
+  Drain *drain;
+
+  answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+                            "Cache-Control: no-store\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                            strlen (json), json);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL, NULL, NULL);
+
+  drain = g_new0 (Drain, 1);
+  drain->stream = stream;
+  drain->cancellable = g_cancellable_new ();
+  drain->left = DRAIN_LIMIT;
+  drain->until = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;
+  drain_more (drain);
 }
 
 /* A chunked body announces no length: count it as it comes, and past the
- * limit answer 413 on the raw connection and hang up, so a client cannot
- * make dozord buffer without end. */
+ * limit refuse it, so a client cannot make dozord buffer without end. */
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
               gpointer           user_data)
 {
   gsize *received = user_data;
-  gsize limit = body_limit_for (msg);
-  g_autofree char *json = NULL;
-  g_autofree char *answer = NULL;
-  g_autofree char *message = NULL;
-  g_autoptr(GIOStream) stream = NULL;
 
   *received += g_bytes_get_size (chunk);
-  if (*received <= limit)
+  if (*received <= body_limit_for (msg))
     return;
 
   g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, user_data);
-  message = too_large_message (limit);
-  json = error_json ("too_large", message, NULL);
-  answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
-                            "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (json), json);
-  stream = soup_server_message_steal_connection (msg);
-  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL, NULL, NULL);
-  g_io_stream_close (stream, NULL, NULL);
+  refuse_too_large (msg);
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+
+  if (length > 0 && (guint64) length > body_limit_for (msg))
+    {
+      g_signal_handlers_disconnect_matched (msg, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, got_chunk_cb, NULL);
+      refuse_too_large (msg);
+    }
 }
 
 static void
@@ -1171,16 +1286,16 @@ dozor_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
+  g_clear_handle_id (&self->check_id, g_source_remove);
 
   if (self->clients != NULL)
     {
       for (guint c = 0; c < self->clients->len; c++)
         {
-          SoupWebsocketConnection *conn = self->clients->pdata[c];
+          DozorStreamClient *client = self->clients->pdata[c];
 
-          g_signal_handlers_disconnect_by_data (conn, self);
-          if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-            soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server stopping");
+          g_signal_handlers_disconnect_by_data (dozor_stream_client_get_conn (client), client);
+          dozor_stream_client_close (client, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server stopping");
         }
       g_clear_pointer (&self->clients, g_ptr_array_unref);
     }
@@ -1228,11 +1343,14 @@ dozor_server_new (DozorStore *store,
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  /* Clients send nothing to inflate; see docs/decisions.md. */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_websocket_handler (self->soup, "/api/v1/stream", NULL, NULL, stream_cb, self, NULL);
   soup_server_add_handler (self->soup, "/api/v1", handle_api, self, NULL);
 
   self->heartbeat_id = g_timeout_add_seconds (DOZOR_SERVER_HEARTBEAT_SECONDS, heartbeat_cb, self);
   self->prune_id = g_timeout_add_seconds (60, prune_cb, self);
+  self->check_id = g_timeout_add (STREAM_CHECK_MS, check_cb, self);
   prune_cb (self);
 
   return self;

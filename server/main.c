@@ -3,6 +3,8 @@
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
  *        [--retain-events N] [--retain-track HOURS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
+ *        [--max-connections N] [--max-connections-per-address N]
+ *        [--header-timeout SECONDS] [--idle-timeout SECONDS]
  *        [--scenario almaty [--seed N] [--units N] [--incidents-per-hour N] [--speed N]]
  *
  * Prints "listening on http://ADDR:PORT" once it accepts connections; tests
@@ -18,10 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dozor-listener.h"
 #include "dozor-scenario.h"
 #include "dozor-server.h"
 #include "dozor-sqlite.h"
 #include "dozor-store.h"
+#include "dozor-tls.h"
 
 #define EXIT_BAD_USAGE 2
 
@@ -83,6 +87,10 @@ main (int   argc,
   gint seed = 1;
   gint n_units = 200;
   double incidents_per_hour = 30;
+  gint max_connections = 0;
+  gint max_per_address = DOZOR_LISTENER_DEFAULT_PER_ADDRESS;
+  gint header_timeout = DOZOR_LISTENER_DEFAULT_HEADER_TIMEOUT;
+  gint idle_timeout = DOZOR_LISTENER_DEFAULT_IDLE_TIMEOUT;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
@@ -93,6 +101,10 @@ main (int   argc,
     { "login-attempts", 0, 0, G_OPTION_ARG_INT, &login_attempts, N_("Failed logins of one user name that lock it (default 5)"), N_("N") },
     { "login-address-attempts", 0, 0, G_OPTION_ARG_INT, &login_address_attempts, N_("Failed logins from one client address that lock it (default 20)"), N_("N") },
     { "login-lock", 0, 0, G_OPTION_ARG_INT, &login_lock, N_("Seconds a lock after failed logins lasts (default 1800)"), N_("SECONDS") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Open connections at most (default: what the descriptor limit allows)"), N_("N") },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address, N_("Open connections from one address at most (default 128)"), N_("N") },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout, N_("Seconds a client has to send a request head (default 10)"), N_("SECONDS") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a request has for its body and answer (default 60)"), N_("SECONDS") },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
     { "units", 0, 0, G_OPTION_ARG_INT, &n_units, N_("Patrol cars in the scenario (default 200)"), N_("N") },
@@ -109,13 +121,19 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(DozorScenario) scenario = NULL;
-  GSList *uris;
+  g_autoptr(DozorListener) listener = NULL;
+  g_autofree char *uri = NULL;
+  DozorListenerLimits limits;
   guint port = 0;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Before anything opens a descriptor or a TLS session. */
+  dozor_listener_raise_fd_limit ();
+  dozor_tls_set_policy ();
 
   g_option_context_set_summary (context, _("The Dozor dispatch backend."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -156,6 +174,13 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (max_connections < 0 || max_per_address < 1 || header_timeout < 1 || idle_timeout < 1)
+    {
+      g_printerr (_("dozord: --max-connections takes 0 or more, --max-connections-per-address, "
+                    "--header-timeout and --idle-timeout 1 or more\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
@@ -164,7 +189,7 @@ main (int   argc,
 
   if (tls_cert != NULL)
     {
-      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      certificate = dozor_tls_load (tls_cert, tls_key, &error);
       if (certificate == NULL)
         {
           g_printerr ("dozord: %s\n", error->message);
@@ -198,8 +223,6 @@ main (int   argc,
 
     dozor_server_set_login_policy (server, &policy);
   }
-  if (certificate != NULL)
-    soup_server_set_tls_certificate (dozor_server_get_soup (server), certificate);
 
   if (scenario_name != NULL)
     {
@@ -217,25 +240,25 @@ main (int   argc,
       dozor_scenario_start (scenario, speed);
     }
 
+  limits.max_connections = (guint) max_connections;
+  limits.max_per_address = (guint) max_per_address;
+  limits.header_timeout = (guint) header_timeout;
+  limits.idle_timeout = (guint) idle_timeout;
+  listener = dozor_listener_new (dozor_server_get_soup (server), certificate, &limits);
+  if (max_connections > 0 && dozor_listener_get_max_connections (listener) < (guint) max_connections)
+    g_printerr (_("dozord: --max-connections lowered to %u to stay under the descriptor limit\n"),
+                dozor_listener_get_max_connections (listener));
+
   socket_address = g_inet_socket_address_new (address, port);
-  if (!soup_server_listen (dozor_server_get_soup (server), socket_address,
-                           certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error))
+  if (!dozor_listener_listen (listener, socket_address, &error))
     {
       g_printerr ("dozord: %s\n", error->message);
       return EXIT_FAILURE;
     }
 
-  uris = soup_server_get_uris (dozor_server_get_soup (server));
-  if (uris != NULL)
-    {
-      g_autofree char *uri = g_uri_to_string_partial (uris->data, G_URI_HIDE_PASSWORD);
-
-      if (g_str_has_suffix (uri, "/"))
-        uri[strlen (uri) - 1] = '\0';
-      printf ("listening on %s\n", uri);
-      fflush (stdout);
-    }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  uri = dozor_listener_get_uri (listener);
+  printf ("listening on %s\n", uri);
+  fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
@@ -243,6 +266,7 @@ main (int   argc,
   g_main_loop_run (loop);
 
   g_clear_object (&scenario);
+  g_clear_object (&listener);
   g_clear_object (&server);
   g_clear_object (&store);
   return EXIT_SUCCESS;

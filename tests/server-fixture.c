@@ -3,6 +3,8 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "server-fixture.h"
 
@@ -35,6 +37,24 @@ add_user (Server     *server,
   g_assert_no_error (error);
 }
 
+/* In the child between fork and exec. dozord ends with the test, even
+ * one that aborts. With a descriptor limit, both limits are set, so that
+ * dozord cannot raise itself past the test's choice. */
+static void
+child_setup (gpointer user_data)
+{
+  const guint64 *nofile = user_data;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (*nofile > 0)
+    {
+      struct rlimit limit = { (rlim_t) *nofile, (rlim_t) *nofile };
+
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
+/* dozord with the server's extra_args, then the call's own. */
 static void
 start_with (Server            *server,
             const char        *retain,
@@ -62,18 +82,26 @@ start_with (Server            *server,
       /* One report a second, so that the test sees several. */
       g_ptr_array_add (args, (gpointer) "--incidents-per-hour=3600");
     }
+  for (guint i = 0; server->extra_args != NULL && server->extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) server->extra_args[i]);
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     g_ptr_array_add (args, (gpointer) extra[i]);
   g_ptr_array_add (args, NULL);
 
-  server->process = g_subprocess_newv ((const char *const *) args->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    g_subprocess_launcher_set_child_setup (launcher, child_setup, &server->nofile, NULL);
+    server->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
+  }
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:") ||
+                 g_str_has_prefix (line, "listening on https://127.0.0.1:"));
   g_free (server->url);
   server->url = g_strdup (line + strlen ("listening on "));
 }

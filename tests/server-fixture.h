@@ -20,6 +20,10 @@ typedef struct
   GSubprocess *process;
   char *url;
   SoupSession *session;
+  /* Set before server_start (): more arguments for dozord, and a lower
+   * RLIMIT_NOFILE for it (0 keeps the test's own). */
+  const char *const *extra_args;
+  guint64 nofile;
 } Server;
 
 typedef struct

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * One client of the event stream: what has been handed to its WebSocket,
+ * how much of that its socket has not taken yet, and whether its session
+ * still stands.
+ *
+ * libsoup queues whatever it is handed, without bound, and says nothing of
+ * its queue. The connection counts what libsoup has written
+ * (DozorConnStream), so handed minus written is what waits in dozord. A
+ * client that falls behind is not given more to queue: the store already
+ * holds every event, so the client is fed from it, a page at a time, as
+ * its socket drains. Within a page, a position that a later position of
+ * the same unit supersedes goes out as a `coalesced` event with its seq
+ * only: the seqs stay gapless, so the board applies the page as it would
+ * the events.
+ */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "dozor-stream-client.h"
+
+/* Events read from the store per step when catching up. */
+#define CATCH_UP_PAGE 200
+
+struct _DozorStreamClient
+{
+  GObject parent_instance;
+
+  SoupWebsocketConnection *conn;
+  DozorConnStream *stream; /* NULL if dozord did not accept it itself */
+  char *token;
+
+  guint64 written_before; /* what the connection had written before the stream */
+  guint64 handed;         /* bytes of frames handed to libsoup since */
+  gint64 seq;             /* the last event handed over */
+  gboolean behind;        /* events after seq are only in the store */
+  gboolean greeted;       /* the heartbeat after the backlog went out */
+
+  guint64 last_acked;
+  gint64 stalled_since;   /* monotonic µs since bytes wait, 0 while none do */
+  gint64 closing_since;   /* monotonic µs of our close, 0 before */
+};
+
+G_DEFINE_FINAL_TYPE (DozorStreamClient, dozor_stream_client, G_TYPE_OBJECT)
+
+static void
+dozor_stream_client_finalize (GObject *object)
+{
+  DozorStreamClient *self = DOZOR_STREAM_CLIENT (object);
+
+  g_clear_object (&self->conn);
+  g_clear_object (&self->stream);
+  g_free (self->token);
+
+  G_OBJECT_CLASS (dozor_stream_client_parent_class)->finalize (object);
+}
+
+static void
+dozor_stream_client_class_init (DozorStreamClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dozor_stream_client_finalize;
+}
+
+static void
+dozor_stream_client_init (DozorStreamClient *self)
+{
+}
+
+/**
+ * dozor_stream_client_new:
+ * @conn: the WebSocket, just opened
+ * @stream: (nullable): the connection under it
+ * @token: the session the client opened it with
+ * @since: the last seq the client has; what follows is sent from the store
+ *
+ * Returns: (transfer full): the client
+ */
+DozorStreamClient *
+dozor_stream_client_new (SoupWebsocketConnection *conn,
+                         DozorConnStream         *stream,
+                         const char              *token,
+                         gint64                   since)
+{
+  DozorStreamClient *self = g_object_new (DOZOR_TYPE_STREAM_CLIENT, NULL);
+
+  self->conn = g_object_ref (conn);
+  self->stream = stream != NULL ? g_object_ref (stream) : NULL;
+  self->token = g_strdup (token);
+  self->seq = since;
+  self->behind = TRUE;
+  if (stream != NULL)
+    self->written_before = dozor_conn_stream_get_written (stream);
+  return self;
+}
+
+SoupWebsocketConnection *
+dozor_stream_client_get_conn (DozorStreamClient *self)
+{
+  return self->conn;
+}
+
+gboolean
+dozor_stream_client_is_open (DozorStreamClient *self)
+{
+  return soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/* Bytes handed over that the socket has not taken. */
+static guint64
+queued (DozorStreamClient *self)
+{
+  guint64 written;
+
+  if (self->stream == NULL)
+    return 0;
+  written = dozor_conn_stream_get_written (self->stream) - self->written_before;
+  return self->handed > written ? self->handed - written : 0;
+}
+
+/* An unmasked server frame: its head and the payload. */
+static guint64
+frame_size (gsize length)
+{
+  return length + (length < 126 ? 2 : length <= G_MAXUINT16 ? 4 : 10);
+}
+
+/* A socket can start closing in the middle of a burst (a failed write
+ * closes it); what follows is dropped, and the client resumes by seq. */
+static void
+hand (DozorStreamClient *self,
+      const char        *text)
+{
+  if (!dozor_stream_client_is_open (self))
+    return;
+  soup_websocket_connection_send_text (self->conn, text);
+  self->handed += frame_size (strlen (text));
+}
+
+/**
+ * dozor_stream_message:
+ * @type: `heartbeat` or `reset`
+ * @seq: the seq it carries
+ *
+ * Returns: (transfer full): the stream's own message of @type, as of now
+ */
+char *
+dozor_stream_message (const char *type,
+                      gint64      seq)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+  return g_strdup_printf ("{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"time\":\"%s\"}", type, seq, time);
+}
+
+static void
+send_heartbeat (DozorStreamClient *self,
+                gint64             seq)
+{
+  g_autofree char *json = dozor_stream_message ("heartbeat", seq);
+
+  hand (self, json);
+}
+
+/**
+ * dozor_stream_client_offer:
+ * @event: a committed event
+ * @seq: its seq, the next after every event offered before
+ *
+ * Hands a live event over, unless the client is behind: then it comes
+ * later from the store.
+ */
+void
+dozor_stream_client_offer (DozorStreamClient *self,
+                           const char        *event,
+                           gint64             seq)
+{
+  if (self->behind || seq != self->seq + 1)
+    {
+      self->behind = TRUE;
+      return;
+    }
+  if (queued (self) >= DOZOR_STREAM_SOFT_BOUND)
+    {
+      self->behind = TRUE;
+      return;
+    }
+  hand (self, event);
+  self->seq = seq;
+}
+
+/* A heartbeat tells the client how far the stream has come; a client that
+ * is behind hears how far its own events have come, so that it does not
+ * take the difference for a gap. */
+void
+dozor_stream_client_heartbeat (DozorStreamClient *self,
+                               gint64             seq)
+{
+  if (self->greeted)
+    send_heartbeat (self, self->behind ? self->seq : seq);
+}
+
+/* The unit of a position event, or NULL. */
+static char *
+position_unit (JsonNode *event)
+{
+  JsonObject *object;
+  JsonObject *unit;
+
+  if (event == NULL || !JSON_NODE_HOLDS_OBJECT (event))
+    return NULL;
+  object = json_node_get_object (event);
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "unit.position") != 0 ||
+      !json_object_has_member (object, "unit") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "unit")))
+    return NULL;
+  unit = json_object_get_object_member (object, "unit");
+  return g_strdup (json_object_get_string_member_with_default (unit, "id", NULL));
+}
+
+/* Hands a page over with each superseded position as a `coalesced` event. */
+static void
+hand_page (DozorStreamClient *self,
+           GPtrArray         *events)
+{
+  g_autoptr(GHashTable) latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (events->pdata[i], NULL);
+      char *unit = position_unit (node);
+
+      g_ptr_array_add (units, unit);
+      if (unit != NULL)
+        g_hash_table_insert (latest, g_strdup (unit), GUINT_TO_POINTER (i));
+    }
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const char *unit = units->pdata[i];
+      gint64 seq = self->seq + 1;
+
+      if (unit != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (latest, unit)) != i)
+        {
+          g_autofree char *coalesced = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"coalesced\"}", seq);
+
+          hand (self, coalesced);
+        }
+      else
+        {
+          hand (self, events->pdata[i]);
+        }
+      self->seq = seq;
+    }
+}
+
+/**
+ * dozor_stream_client_catch_up:
+ * @store: where the events are
+ *
+ * Feeds a client that is behind from the store while its socket keeps up;
+ * once it has every event, it is live again and hears a heartbeat.
+ */
+void
+dozor_stream_client_catch_up (DozorStreamClient *self,
+                              DozorStore        *store)
+{
+  for (guint step = 0; self->behind && step < 1000 && dozor_stream_client_is_open (self); step++)
+    {
+      g_autoptr(GPtrArray) events = NULL;
+
+      if (self->seq >= dozor_store_get_seq (store))
+        {
+          self->behind = FALSE;
+          break;
+        }
+      if (queued (self) >= DOZOR_STREAM_SOFT_BOUND)
+        return;
+
+      events = dozor_store_events_since (store, self->seq, CATCH_UP_PAGE, NULL);
+      if (events == NULL || events->len == 0)
+        return;
+      hand_page (self, events);
+    }
+
+  if (!self->behind && !self->greeted)
+    {
+      self->greeted = TRUE;
+      send_heartbeat (self, self->seq);
+    }
+}
+
+void
+dozor_stream_client_close (DozorStreamClient *self,
+                           gushort            code,
+                           const char        *reason)
+{
+  if (dozor_stream_client_is_open (self))
+    {
+      self->closing_since = g_get_monotonic_time ();
+      soup_websocket_connection_close (self->conn, code, reason);
+    }
+}
+
+/**
+ * dozor_stream_client_check:
+ * @store: where sessions are
+ *
+ * Ends the stream of a session that has ended (logged out, revoked,
+ * expired, its user removed: also by another process on the same
+ * database), and of a client whose socket has stopped taking bytes.
+ */
+void
+dozor_stream_client_check (DozorStreamClient *self,
+                           DozorStore        *store)
+{
+  g_autofree char *user = NULL;
+  g_autofree char *role = NULL;
+  gint64 expires_at = 0;
+  gint64 now = g_get_monotonic_time ();
+
+  /* libsoup waits for its close frame to be written before it gives the
+   * peer time to answer: on a socket that takes nothing, never. */
+  if (self->closing_since != 0)
+    {
+      if (soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_CLOSED &&
+          self->stream != NULL && now - self->closing_since > DOZOR_STREAM_STALL_SECONDS * G_USEC_PER_SEC)
+        g_socket_shutdown (dozor_conn_stream_get_socket (self->stream), TRUE, TRUE, NULL);
+      return;
+    }
+
+  if (!dozor_stream_client_is_open (self))
+    return;
+
+  if (!dozor_store_authenticate (store, self->token, &user, &role, &expires_at))
+    {
+      dozor_stream_client_close (self, DOZOR_STREAM_CLOSE_UNAUTHORIZED, "session ended");
+      return;
+    }
+
+  if (self->stream == NULL)
+    return;
+
+  /* What the client's TCP acknowledged tells whether it reads: a zero
+   * window lets a probe's worth through now and then, so what counts is
+   * how much it took over the whole window. */
+  if (queued (self) == 0 || self->stalled_since == 0 ||
+      dozor_conn_stream_get_acked (self->stream) - self->last_acked >= DOZOR_STREAM_STALL_BYTES)
+    {
+      self->stalled_since = queued (self) == 0 ? 0 : now;
+      self->last_acked = dozor_conn_stream_get_acked (self->stream);
+      return;
+    }
+
+  if (now - self->stalled_since > DOZOR_STREAM_STALL_SECONDS * G_USEC_PER_SEC)
+    dozor_stream_client_close (self, DOZOR_STREAM_CLOSE_TOO_SLOW, "too slow; resume with since");
+}
