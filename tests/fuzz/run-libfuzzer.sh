@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# run-libfuzzer.sh FUZZER CORPUS SECONDS: a bounded libFuzzer run that
+# run-libfuzzer.sh FUZZER CORPUS SECONDS [DICTIONARY]: a bounded libFuzzer run that
 # starts from a copy of the corpus (libFuzzer adds what it finds to its
 # first directory, and the source tree stays as it is). TAP: one test,
 # failed by any crash, leak, timeout or sanitizer report.
@@ -10,6 +10,7 @@ set -uo pipefail
 fuzzer=${1:?usage: run-libfuzzer.sh FUZZER CORPUS SECONDS}
 corpus=${2:?}
 seconds=${3:?}
+dict=${4:+-dict=$4}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus" "$work/artifacts"
@@ -22,7 +23,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(dirname "$0")/lsan-suppressio
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 "$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=131072 \
-  -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
+  -print_final_stats=1 $dict -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
 status=$?
 
 sed 's/^/# /' "$work/log" | tail -n 25
