@@ -26,6 +26,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   -print_final_stats=1 $dict -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
 status=$?
 
+# What failed first (a harness's assertion is far above libFuzzer's own
+# stack), then how the run ended.
+grep -m 5 -E 'Bail out|ERROR:|runtime error' "$work/log" | sed 's/^/# /'
 sed 's/^/# /' "$work/log" | tail -n 25
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 echo "1..1"
