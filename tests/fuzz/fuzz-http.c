@@ -109,6 +109,17 @@ wake_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The end of an answer's headers; its bytes may hold anything, NUL too. */
+static const char *
+find_headers_end (const char *text,
+                  gsize       length)
+{
+  for (gsize i = 0; i + 4 <= length; i++)
+    if (memcmp (text + i, "\r\n\r\n", 4) == 0)
+      return text + i;
+  return NULL;
+}
+
 /* Each answer on the connection, up to a switch to the WebSocket. */
 static void
 check_answers (const GByteArray *answer)
@@ -118,7 +129,7 @@ check_answers (const GByteArray *answer)
   while (at < answer->len)
     {
       const char *text = (const char *) answer->data + at;
-      const char *end = g_strstr_len (text, answer->len - at, "\r\n\r\n");
+      const char *end = find_headers_end (text, answer->len - at);
       g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
       g_autofree char *reason = NULL;
       const char *content_type;
