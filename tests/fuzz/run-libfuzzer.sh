@@ -11,9 +11,12 @@ fuzzer=${1:?usage: run-libfuzzer.sh FUZZER CORPUS SECONDS}
 corpus=${2:?}
 seconds=${3:?}
 dict=${4:+-dict=$4}
-work=$(mktemp -d)
+# In memory when it can be: the targets' databases sync every commit. Their
+# temporary files go there too, so that even a crashed run leaves nothing.
+work=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/corpus" "$work/artifacts"
+mkdir "$work/corpus" "$work/artifacts" "$work/tmp"
+export TMPDIR="$work/tmp"
 cp "$corpus"/* "$work/corpus/"
 
 # Full stacks on every allocation: GDAL is built without frame pointers,
