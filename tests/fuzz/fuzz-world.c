@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fuzz-world.h"
+#include "test-files.h"
 
 #define PASSWORD "correct horse battery"
 #define TOKEN_LENGTH 64
@@ -158,16 +159,7 @@ make_entities (DozorStore *store)
 static void
 remove_directory (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (directory);
+  test_remove_tree (directory);
 }
 
 /* The store syncs every commit (synchronous=FULL): on a disk shared with
