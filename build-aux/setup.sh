@@ -95,15 +95,20 @@ run_tests() {
   return "$status"
 }
 
+# Every fuzz target under libFuzzer: DOZOR_FUZZ_SECONDS (default 180) is
+# their time together, shared out evenly (tests/fuzz/README.md).
 fuzz_tests() {
-  local fuzz_build=${DOZOR_FUZZ_BUILD_DIR:-$root/build-fuzz}
-  say "Fuzzing GIS import with libFuzzer for ${DOZOR_FUZZ_SECONDS:-60} s (clang, ASan, UBSan)"
+  local fuzz_build=${DOZOR_FUZZ_BUILD_DIR:-$root/build-fuzz} seconds=${DOZOR_FUZZ_SECONDS:-180}
+  say "Fuzzing with libFuzzer for ${seconds} s in all (clang, ASan, UBSan)"
   if [ ! -f "$fuzz_build/build.ninja" ]; then
     CC=clang meson setup "$fuzz_build" "$root" -Dfuzz=true -Dui_tests=false \
-      -Dfuzz_seconds="${DOZOR_FUZZ_SECONDS:-60}" >/dev/null
+      -Dfuzz_seconds="$seconds" >/dev/null
+  else
+    meson configure "$fuzz_build" -Dfuzz_seconds="$seconds" >/dev/null
   fi
-  meson compile -C "$fuzz_build" fuzz-import >/dev/null &&
-    meson test -C "$fuzz_build" --no-rebuild --print-errorlogs --suite fuzz fuzz-import-libfuzzer
+  meson compile -C "$fuzz_build" fuzz-import fuzz-json fuzz-situation fuzz-http >/dev/null &&
+    meson test -C "$fuzz_build" --no-rebuild --print-errorlogs --suite fuzz \
+      fuzz-import-libfuzzer fuzz-json-libfuzzer fuzz-situation-libfuzzer fuzz-http-libfuzzer
 }
 
 cmd=${1:-}

@@ -211,9 +211,18 @@ refuse (GSocket *socket)
   g_socket_close (socket, NULL);
 }
 
-static void
-take (DozorListener *self,
-      GSocket       *socket)
+/**
+ * dozor_listener_take:
+ * @self: a #DozorListener
+ * @socket: a connection just accepted
+ *
+ * Counts, times and wraps an accepted connection, then hands it to the
+ * SoupServer; over a cap it is answered 503 and closed. Every connection
+ * of dozord comes through here (the fuzz target of the HTTP path too).
+ */
+void
+dozor_listener_take (DozorListener *self,
+                     GSocket       *socket)
 {
   g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
@@ -320,7 +329,7 @@ accept_cb (GSocket      *socket,
           if (self->out_of_descriptors)
             g_message ("Accepting connections again");
           self->out_of_descriptors = FALSE;
-          take (self, accepted);
+          dozor_listener_take (self, accepted);
           continue;
         }
 

@@ -34,6 +34,8 @@ DozorListener   *dozor_listener_new        (SoupServer                *soup,
 gboolean         dozor_listener_listen     (DozorListener  *self,
                                             GSocketAddress *address,
                                             GError        **error);
+void             dozor_listener_take       (DozorListener  *self,
+                                            GSocket        *socket);
 char            *dozor_listener_get_uri    (DozorListener  *self);
 guint            dozor_listener_get_max_connections (DozorListener *self);
 DozorConnStream *dozor_listener_lookup     (SoupServerMessage *msg);

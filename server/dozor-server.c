@@ -1149,7 +1149,9 @@ too_large_message (gsize limit)
 /* After a 413 the client may still be sending the body it announced:
  * closing now would reset the connection and lose the answer in the
  * client's kernel. So what comes is read and dropped, up to a bound, for
- * 10 s at most, and the connection is closed after 1 s of silence. */
+ * 10 s at most, and the connection is closed after 1 s of silence or at
+ * the client's end. The socket itself is read: the stream libsoup hands
+ * back when stolen buffers and does not end a pending read on cancel. */
 #define DRAIN_LIMIT (DOZOR_SERVER_MAX_IMPORT_BODY + 1024 * 1024)
 #define DRAIN_SECONDS 10
 #define DRAIN_SILENCE_MS 1000
@@ -1157,12 +1159,27 @@ too_large_message (gsize limit)
 typedef struct
 {
   GIOStream *stream;
-  GCancellable *cancellable;
+  GSocket *socket;
+  GSource *readable;
   guint silence_id;
-  guint8 buffer[64 * 1024];
   gsize left;
   gint64 until;
 } Drain;
+
+static void
+drain_end (Drain *drain)
+{
+  if (drain->readable != NULL)
+    {
+      g_source_destroy (drain->readable);
+      g_source_unref (drain->readable);
+    }
+  g_clear_handle_id (&drain->silence_id, g_source_remove);
+  g_io_stream_close (drain->stream, NULL, NULL);
+  g_object_unref (drain->stream);
+  g_clear_object (&drain->socket);
+  g_free (drain);
+}
 
 static gboolean
 drain_silent_cb (gpointer user_data)
@@ -1170,41 +1187,33 @@ drain_silent_cb (gpointer user_data)
   Drain *drain = user_data;
 
   drain->silence_id = 0;
-  g_cancellable_cancel (drain->cancellable);
+  drain_end (drain);
   return G_SOURCE_REMOVE;
 }
 
-static void drained_cb (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-drain_more (Drain *drain)
-{
-  g_clear_handle_id (&drain->silence_id, g_source_remove);
-  drain->silence_id = g_timeout_add (DRAIN_SILENCE_MS, drain_silent_cb, drain);
-  g_input_stream_read_async (g_io_stream_get_input_stream (drain->stream), drain->buffer, sizeof drain->buffer,
-                             G_PRIORITY_LOW, drain->cancellable, drained_cb, drain);
-}
-
-static void
-drained_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+static gboolean
+drain_readable_cb (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
 {
   Drain *drain = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+  guint8 buffer[64 * 1024];
+  gssize n = g_socket_receive_with_blocking (socket, (char *) buffer, sizeof buffer, FALSE, NULL, NULL);
 
   if (n > 0 && (gsize) n < drain->left && g_get_monotonic_time () < drain->until)
     {
       drain->left -= n;
-      drain_more (drain);
-      return;
+      g_clear_handle_id (&drain->silence_id, g_source_remove);
+      drain->silence_id = g_timeout_add (DRAIN_SILENCE_MS, drain_silent_cb, drain);
+      return G_SOURCE_CONTINUE;
     }
+  if (n < 0 && g_get_monotonic_time () < drain->until)
+    return G_SOURCE_CONTINUE; /* nothing after all (EAGAIN) */
 
-  g_clear_handle_id (&drain->silence_id, g_source_remove);
-  g_io_stream_close (drain->stream, NULL, NULL);
-  g_object_unref (drain->stream);
-  g_object_unref (drain->cancellable);
-  g_free (drain);
+  /* The end, an error, the bound or the time: drain_end destroys this source. */
+  g_clear_pointer (&drain->readable, g_source_unref);
+  drain_end (drain);
+  return G_SOURCE_REMOVE;
 }
 
 /* Answers 413 on the raw connection: libsoup 3.2 goes on reading a body
@@ -1218,6 +1227,8 @@ refuse_too_large (SoupServerMessage *msg)
   g_autofree char *message = too_large_message (limit);
   g_autofree char *json = error_json ("too_large", message, NULL);
   g_autofree char *answer = NULL;
+  DozorConnStream *conn = dozor_listener_lookup (msg);
+  GSocket *socket = conn != NULL ? dozor_conn_stream_get_socket (conn) : NULL;
   GIOStream *stream;
   Drain *drain;
 
@@ -1231,10 +1242,18 @@ refuse_too_large (SoupServerMessage *msg)
 
   drain = g_new0 (Drain, 1);
   drain->stream = stream;
-  drain->cancellable = g_cancellable_new ();
   drain->left = DRAIN_LIMIT;
   drain->until = g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC;
-  drain_more (drain);
+  if (socket == NULL)
+    {
+      drain_end (drain);
+      return;
+    }
+  drain->socket = g_object_ref (socket);
+  drain->readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (drain->readable, (GSourceFunc) (void (*) (void)) drain_readable_cb, drain, NULL);
+  g_source_attach (drain->readable, NULL);
+  drain->silence_id = g_timeout_add (DRAIN_SILENCE_MS, drain_silent_cb, drain);
 }
 
 /* A chunked body announces no length: count it as it comes, and past the

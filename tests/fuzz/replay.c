@@ -6,7 +6,7 @@
  * fixed seed, so a run can be repeated. It prints how many inputs it ran;
  * a crash or an assertion is the failure.
  *
- *   fuzz-import-replay [--seconds N] [--seed N] CORPUS-DIR…
+ *   fuzz-TARGET-replay [--seconds N] [--seed N] CORPUS-DIR…
  *
  * With FUZZ_LAST_INPUT=FILE each input is written there before it runs,
  * so the one that crashed can be kept and added to the corpus.
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 static const char *const tokens[] = {
   "<!DOCTYPE x [<!ENTITY a \"b\">]>", "NaN", "-1e309", "1e308", "[[[", "]]]", "{", "}", "\"type\":\"Polygon\"",
   "\"coordinates\":", "<coordinates>", "</Placemark>", "<NetworkLink>", "POLYGON ((", "\"crs\":", "\xff\xfe",
-  "SQLite format 3", "PK\x03\x04", "\"", "\\", ",", "\n", "0",
+  "SQLite format 3", "PK\x03\x04", "\"", "\\", ",", "\n", "0", "null", "\r\n", "\\u00e9",
 };
 
 static void
@@ -130,7 +130,7 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
     {
-      g_printerr ("fuzz-import-replay: %s\n", error != NULL ? error->message : "give the corpus directories");
+      g_printerr ("%s: %s\n", g_get_prgname (), error != NULL ? error->message : "give the corpus directories");
       return 2;
     }
 
@@ -141,7 +141,7 @@ main (int   argc,
 
       if (dir == NULL)
         {
-          g_printerr ("fuzz-import-replay: %s\n", error->message);
+          g_printerr ("%s: %s\n", g_get_prgname (), error->message);
           return 2;
         }
       while ((name = g_dir_read_name (dir)) != NULL)

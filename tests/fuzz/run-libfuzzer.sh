@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# run-libfuzzer.sh FUZZER CORPUS SECONDS: a bounded libFuzzer run that
+# run-libfuzzer.sh FUZZER CORPUS SECONDS [DICTIONARY]: a bounded libFuzzer run that
 # starts from a copy of the corpus (libFuzzer adds what it finds to its
 # first directory, and the source tree stays as it is). TAP: one test,
 # failed by any crash, leak, timeout or sanitizer report.
@@ -10,9 +10,13 @@ set -uo pipefail
 fuzzer=${1:?usage: run-libfuzzer.sh FUZZER CORPUS SECONDS}
 corpus=${2:?}
 seconds=${3:?}
-work=$(mktemp -d)
+dict=${4:+-dict=$4}
+# In memory when it can be: the targets' databases sync every commit. Their
+# temporary files go there too, so that even a crashed run leaves nothing.
+work=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/corpus" "$work/artifacts"
+mkdir "$work/corpus" "$work/artifacts" "$work/tmp"
+export TMPDIR="$work/tmp"
 cp "$corpus"/* "$work/corpus/"
 
 # Full stacks on every allocation: GDAL is built without frame pointers,
@@ -22,9 +26,12 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(dirname "$0")/lsan-suppressio
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 "$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=131072 \
-  -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
+  -print_final_stats=1 $dict -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
 status=$?
 
+# What failed first (a harness's assertion is far above libFuzzer's own
+# stack), then how the run ended.
+grep -m 5 -E 'Bail out|ERROR:|runtime error' "$work/log" | sed 's/^/# /'
 sed 's/^/# /' "$work/log" | tail -n 25
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 echo "1..1"
