@@ -19,6 +19,18 @@ mkdir "$work/corpus" "$work/artifacts" "$work/tmp"
 export TMPDIR="$work/tmp"
 cp "$corpus"/* "$work/corpus/"
 
+# The suppressions name functions and libraries: without a symbolizer a
+# leak's stack has no names, and a library's known leak would fail the run
+# (as on a machine with clang but without LLVM's tools). Debian's llvm-14
+# has it; setup.sh installs that package.
+symbolizer=$(command -v llvm-symbolizer || ls /usr/lib/llvm-*/bin/llvm-symbolizer 2>/dev/null | tail -n 1)
+if [ -z "$symbolizer" ]; then
+  echo "1..1"
+  echo "not ok 1 - no llvm-symbolizer: install Debian's llvm-14 (build-aux/debian-packages.txt)"
+  exit 1
+fi
+export ASAN_SYMBOLIZER_PATH=$symbolizer
+
 # Full stacks on every allocation: GDAL is built without frame pointers,
 # and the suppressions must see the library a leak comes from.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-fast_unwind_on_malloc=0:malloc_context_size=30}
