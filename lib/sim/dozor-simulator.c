@@ -283,15 +283,16 @@ dozor_simulator_get_call_sign (DozorSimulator *self,
 }
 
 /**
- * dozor_simulator_step:
+ * dozor_simulator_pass_time:
  * @self: a #DozorSimulator
- * @seconds: how much time passes
+ * @seconds: how much of the city's time passes
  *
- * Drives every unit on and takes a new fix of each.
+ * Lets citizens' reports come in over that time; the units do not move
+ * (see dozor_simulator_step_unit()).
  */
 void
-dozor_simulator_step (DozorSimulator *self,
-                      double          seconds)
+dozor_simulator_pass_time (DozorSimulator *self,
+                           double          seconds)
 {
   /* Reports arrive as a Poisson process: exponential gaps between them. */
   self->until_next_incident -= seconds;
@@ -300,68 +301,103 @@ dozor_simulator_step (DozorSimulator *self,
       self->incidents_due++;
       self->until_next_incident += next_gap (self);
     }
+}
 
-  for (guint i = 0; i < self->units->len; i++)
+/**
+ * dozor_simulator_step_unit:
+ * @self: a #DozorSimulator
+ * @unit: which unit
+ * @seconds: how long it drives since its last fix
+ *
+ * Drives one unit on and takes its new fix, so that each tracker can
+ * report at its own moment. Units stepped in the same order draw the same
+ * chances, whatever times the caller gives them.
+ */
+void
+dozor_simulator_step_unit (DozorSimulator *self,
+                           guint           unit_index,
+                           double          seconds)
+{
+  SimUnit *unit;
+  double speed, left;
+
+  g_return_if_fail (unit_index < self->units->len);
+
+  unit = &g_array_index (self->units, SimUnit, unit_index);
+  speed = unit->cruise * g_rand_double_range (self->rand, 0.8, 1.1);
+  left = speed * seconds;
+
+  if (unit->state == DOZOR_SIM_ON_SCENE)
     {
-      SimUnit *unit = &g_array_index (self->units, SimUnit, i);
-      double speed = unit->cruise * g_rand_double_range (self->rand, 0.8, 1.1);
-      double left = speed * seconds;
-
-      if (unit->state == DOZOR_SIM_ON_SCENE)
+      unit->work_left -= seconds;
+      if (unit->work_left > 0)
         {
-          unit->work_left -= seconds;
-          if (unit->work_left > 0)
-            {
-              take_fix (self, unit, 0);
-              continue;
-            }
-          /* Cleared: back on patrol from the scene. */
-          unit->state = DOZOR_SIM_PATROL;
-          plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
-        }
-
-      while (left > 0 && unit->route->len >= 2)
-        {
-          double lat0, lon0, lat1, lon1, length;
-
-          dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg), &lat0, &lon0);
-          dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg + 1), &lat1, &lon1);
-          length = dozor_geo_distance_m (lat0, lon0, lat1, lon1);
-
-          if (unit->along_m + left < length)
-            {
-              unit->along_m += left;
-              left = 0;
-            }
-          else
-            {
-              left -= length - unit->along_m;
-              unit->along_m = 0;
-              unit->leg++;
-              if (unit->leg + 1 >= unit->route->len && unit->state == DOZOR_SIM_EN_ROUTE)
-                {
-                  /* Arrived: the crew works the incident for 10 to 30 minutes. */
-                  unit->state = DOZOR_SIM_ON_SCENE;
-                  unit->work_left = g_rand_double_range (self->rand, 600, 1800);
-                  left = 0;
-                  speed = 0;
-                }
-              else if (unit->leg + 1 >= unit->route->len)
-                plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
-            }
-        }
-
-      if (unit->state == DOZOR_SIM_ON_SCENE)
-        {
-          /* Stand at the scene itself, the route's last node. */
-          unit->leg = unit->route->len - 1;
-          unit->along_m = 0;
           take_fix (self, unit, 0);
-          continue;
+          return;
         }
-
-      take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
+      /* Cleared: back on patrol from the scene. */
+      unit->state = DOZOR_SIM_PATROL;
+      plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
     }
+
+  while (left > 0 && unit->route->len >= 2)
+    {
+      double lat0, lon0, lat1, lon1, length;
+
+      dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg), &lat0, &lon0);
+      dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg + 1), &lat1, &lon1);
+      length = dozor_geo_distance_m (lat0, lon0, lat1, lon1);
+
+      if (unit->along_m + left < length)
+        {
+          unit->along_m += left;
+          left = 0;
+        }
+      else
+        {
+          left -= length - unit->along_m;
+          unit->along_m = 0;
+          unit->leg++;
+          if (unit->leg + 1 >= unit->route->len && unit->state == DOZOR_SIM_EN_ROUTE)
+            {
+              /* Arrived: the crew works the incident for 10 to 30 minutes. */
+              unit->state = DOZOR_SIM_ON_SCENE;
+              unit->work_left = g_rand_double_range (self->rand, 600, 1800);
+              left = 0;
+              speed = 0;
+            }
+          else if (unit->leg + 1 >= unit->route->len)
+            plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
+        }
+    }
+
+  if (unit->state == DOZOR_SIM_ON_SCENE)
+    {
+      /* Stand at the scene itself, the route's last node. */
+      unit->leg = unit->route->len - 1;
+      unit->along_m = 0;
+      take_fix (self, unit, 0);
+      return;
+    }
+
+  take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
+}
+
+/**
+ * dozor_simulator_step:
+ * @self: a #DozorSimulator
+ * @seconds: how much time passes
+ *
+ * Lets the time pass and drives every unit on, in order, taking a new fix
+ * of each: all trackers reporting at once.
+ */
+void
+dozor_simulator_step (DozorSimulator *self,
+                      double          seconds)
+{
+  dozor_simulator_pass_time (self, seconds);
+  for (guint i = 0; i < self->units->len; i++)
+    dozor_simulator_step_unit (self, i, seconds);
 }
 
 /**
