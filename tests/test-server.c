@@ -850,6 +850,35 @@ test_almaty_scenario (Server        *server,
   g_assert_cmpuint (reported, >, 0);
 }
 
+/* The scenario takes up to 100,000 cars (docs/api.md); one more is a usage
+ * error that says the limit, before anything starts. */
+static void
+test_scenario_units_limit (Server        *server,
+                           gconstpointer  data)
+{
+  static const char *const counts[] = { "100001", "0" };
+
+  for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+    {
+      const char *argv[] = { dozord_path, "--db", server->db, "--listen", "127.0.0.1:0",
+                             "--scenario=almaty", "--units", counts[c], NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      /* In whatever language the test runs in. */
+      g_assert_nonnull (strstr (err, "--units"));
+      g_assert_nonnull (strstr (err, "100000"));
+    }
+}
+
 /* A supervisor sends a scenario car to a scene where it stands: the crew
  * acknowledges, arrives and says so, as a real one would. */
 static void
@@ -1226,6 +1255,7 @@ main (int   argc,
   ADD ("/server/killed-and-restarted", test_killed_and_restarted);
   ADD ("/server/almaty-scenario", test_almaty_scenario);
   ADD ("/server/scenario-answers-dispatch", test_scenario_answers_dispatch);
+  ADD ("/server/scenario-units-limit", test_scenario_units_limit);
 #undef ADD
 
   return g_test_run ();

@@ -248,8 +248,9 @@ test_patrols_its_loop (void)
     }
   dozor_simulator_set_patrol (simulator, 0, waypoints);
 
-  /* Half an hour to reach the loop from wherever it starts, then three hours. */
-  for (guint step = 0; step < 360; step++)
+  /* An hour to reach the loop from wherever in the city it starts (the
+   * far edge is some 30 km away), then three hours. */
+  for (guint step = 0; step < 720; step++)
     dozor_simulator_step (simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
 
   for (guint step = 0; step < 3 * 720; step++)

@@ -17,6 +17,15 @@
 /* Standard deviation of a consumer GPS fix in a city, metres. */
 #define GPS_NOISE_M 4.0
 
+/* How far a reserve car roams from where it is, at most, to its next
+ * junction: a shortest way that ends within it explores only that part of
+ * the city, which keeps 50,000 cars' routes affordable (a way across the
+ * whole city costs milliseconds). */
+#define ROAM_RADIUS_M 2000.0
+
+/* Draws for a junction within the radius before taking any. */
+#define ROAM_DRAWS 64
+
 /* Metres per degree of latitude on the mean sphere. */
 #define METRES_PER_DEGREE (DOZOR_GEO_EARTH_RADIUS_M * G_PI / 180.0)
 
@@ -120,6 +129,34 @@ random_junction (DozorSimulator *self)
   return dozor_road_graph_nearest_node (self->graph, lat, lon);
 }
 
+/* A junction of the connected network near @from, as a reserve crew
+ * would pick its next street to look at: the first of a few random ones
+ * within the radius, or the closest of them. */
+static guint
+junction_near (DozorSimulator *self,
+               guint           from)
+{
+  guint n = dozor_road_graph_get_n_nodes (self->graph);
+  double from_lat, from_lon, best_lat = 0, best_lon = 0, best = G_MAXDOUBLE;
+
+  dozor_road_graph_get_node (self->graph, from, &from_lat, &from_lon);
+  for (guint draw = 0; draw < ROAM_DRAWS && best > ROAM_RADIUS_M; draw++)
+    {
+      double lat, lon, distance;
+
+      dozor_road_graph_get_node (self->graph, g_rand_int_range (self->rand, 0, (gint32) n), &lat, &lon);
+      distance = dozor_geo_distance_m (from_lat, from_lon, lat, lon);
+      if (distance < best)
+        {
+          best = distance;
+          best_lat = lat;
+          best_lon = lon;
+        }
+    }
+
+  return dozor_road_graph_nearest_node (self->graph, best_lat, best_lon);
+}
+
 static void
 plan_route (DozorSimulator *self,
             SimUnit        *unit,
@@ -140,7 +177,7 @@ plan_route (DozorSimulator *self,
         }
       else
         {
-          to = random_junction (self);
+          to = junction_near (self, from);
         }
 
       route = dozor_road_graph_shortest_path (self->graph, from, to, NULL);
