@@ -280,13 +280,13 @@ main (int   argc,
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
   g_unlink (db);
-  {
-    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *const suffixes[] = { "-wal", "-shm", ".lock" };
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
 
-    g_unlink (wal);
-    g_unlink (shm);
-  }
+      g_unlink (path);
+    }
   g_unlink (password);
   g_rmdir (dir);
   g_array_unref (bench.delays);
