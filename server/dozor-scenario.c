@@ -3,6 +3,10 @@
  * The Almaty demo scenario inside dozord: patrol cars from DozorSimulator
  * drive the city's roads and report through the same store path as a real
  * tracker, every 5 s, so boards see exactly what they would see live.
+ * Like real trackers, each car reports at its own moment of the 5 s: the
+ * cars' phases are spread evenly over the period, each fix is stamped when
+ * it is made, and every tick (100 ms) stores and publishes the fixes made
+ * since the last one, in one transaction with the statuses they cause.
  *
  * Citizens' reports arrive as incidents at about 30 an hour, with a
  * realistic mix of types, at places on the city's roads.
@@ -21,6 +25,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "dozor-patrol-plan.h"
 #include "dozor-road-graph.h"
@@ -37,13 +42,24 @@ struct _DozorScenario
   GPtrArray *unit_ids; /* char *, by simulator unit */
   GPtrArray *dispatch_ids; /* char * or NULL: the dispatch a unit answers */
   GPtrArray *incident_ids; /* char * or NULL: where to */
-  GArray *states; /* DozorSimState before the step */
+  GHashTable *index_by_id; /* unit id → simulator unit + 1 */
+  GHashTable *answering; /* simulator unit + 1, of units answering a dispatch */
+  GArray *reported; /* DozorSimState: what the store last heard of the unit */
   guint tick_id;
   GDateTime *clock; /* the scenario's time: real time unless sped up */
+  double speed;
+  gint64 started_us; /* monotonic time of the start */
+  gint64 start_wall_us; /* real time of the start */
+  guint64 next_report; /* reports made since the start, of all units */
+  double passed; /* scenario seconds the simulator's incidents have seen */
+  guint batch_limit; /* reports one tick makes at most */
   DozorPatrolPlan *plan;
   GPtrArray *route_ids; /* char *: the patrol routes the scenario keeps */
   GDateTime *shift_end;
 };
+
+/* How often the fixes made since the last tick are stored and published. */
+#define TICK_MS 100
 
 G_DEFINE_FINAL_TYPE (DozorScenario, dozor_scenario, G_TYPE_OBJECT)
 
@@ -59,7 +75,9 @@ dozor_scenario_dispose (GObject *object)
   g_clear_pointer (&self->unit_ids, g_ptr_array_unref);
   g_clear_pointer (&self->dispatch_ids, g_ptr_array_unref);
   g_clear_pointer (&self->incident_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->states, g_array_unref);
+  g_clear_pointer (&self->index_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->answering, g_hash_table_unref);
+  g_clear_pointer (&self->reported, g_array_unref);
   g_clear_pointer (&self->clock, g_date_time_unref);
   g_clear_pointer (&self->shift_end, g_date_time_unref);
   g_clear_pointer (&self->route_ids, g_ptr_array_unref);
@@ -80,7 +98,9 @@ dozor_scenario_init (DozorScenario *self)
   self->unit_ids = g_ptr_array_new_with_free_func (g_free);
   self->dispatch_ids = g_ptr_array_new_with_free_func (g_free);
   self->incident_ids = g_ptr_array_new_with_free_func (g_free);
-  self->states = g_array_new (FALSE, TRUE, sizeof (DozorSimState));
+  self->index_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->answering = g_hash_table_new (NULL, NULL);
+  self->reported = g_array_new (FALSE, TRUE, sizeof (DozorSimState));
   self->route_ids = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -119,8 +139,9 @@ ensure_units (DozorScenario  *self,
       g_ptr_array_add (self->unit_ids, id);
       g_ptr_array_add (self->dispatch_ids, NULL);
       g_ptr_array_add (self->incident_ids, NULL);
+      g_hash_table_insert (self->index_by_id, id, GUINT_TO_POINTER (i + 1));
     }
-  g_array_set_size (self->states, self->unit_ids->len);
+  g_array_set_size (self->reported, self->unit_ids->len);
 
   events = dozor_store_commit (self->store, error);
   if (events == NULL)
@@ -317,82 +338,88 @@ set_status (DozorScenario  *self,
 }
 
 /* A supervisor sent one of the scenario's cars somewhere (or called it
- * back): the crew acknowledges, as a real one would on the radio. */
+ * back): the crew acknowledges, as a real one would on the radio. Costs
+ * the active dispatches, not the units: it runs every tick. */
 static gboolean
 follow_dispatches (DozorScenario  *self,
                    GError        **error)
 {
   g_autoptr(GPtrArray) active = dozor_store_list_active_dispatches (self->store, error);
-  g_autoptr(GHashTable) by_unit = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) dispatched = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
 
   if (active == NULL)
     return FALSE;
-  for (guint i = 0; i < active->len; i++)
+  for (guint d = 0; d < active->len; d++)
     {
-      DozorActiveDispatch *dispatch = active->pdata[i];
+      DozorActiveDispatch *dispatch = active->pdata[d];
+      gpointer found = g_hash_table_lookup (self->index_by_id, dispatch->unit_id);
+      guint i;
 
-      g_hash_table_insert (by_unit, dispatch->unit_id, dispatch);
+      if (found == NULL)
+        continue;
+      i = GPOINTER_TO_UINT (found) - 1;
+      g_hash_table_add (dispatched, found);
+      if (g_strcmp0 (self->dispatch_ids->pdata[i], dispatch->dispatch_id) == 0)
+        continue;
+
+      /* En route from here, even if the scene is where it stands. */
+      g_array_index (self->reported, DozorSimState, i) = DOZOR_SIM_EN_ROUTE;
+      dozor_simulator_send_to (self->simulator, i, dispatch->lat, dispatch->lon);
+      g_free (self->dispatch_ids->pdata[i]);
+      g_free (self->incident_ids->pdata[i]);
+      self->dispatch_ids->pdata[i] = g_strdup (dispatch->dispatch_id);
+      self->incident_ids->pdata[i] = g_strdup (dispatch->incident_id);
+      g_hash_table_add (self->answering, found);
+      if (!set_status (self, TRUE, self->unit_ids->pdata[i], "en_route", error))
+        return FALSE;
     }
 
-  for (guint i = 0; i < self->unit_ids->len; i++)
+  g_hash_table_iter_init (&iter, self->answering);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      DozorActiveDispatch *dispatch = g_hash_table_lookup (by_unit, self->unit_ids->pdata[i]);
-      const char *answering = self->dispatch_ids->pdata[i];
+      guint i = GPOINTER_TO_UINT (key) - 1;
 
-      g_array_index (self->states, DozorSimState, i) = dozor_simulator_get_state (self->simulator, i);
-
-      if (dispatch != NULL && g_strcmp0 (answering, dispatch->dispatch_id) != 0)
-        {
-          /* En route from here, even if the scene is where it stands. */
-          g_array_index (self->states, DozorSimState, i) = DOZOR_SIM_EN_ROUTE;
-          dozor_simulator_send_to (self->simulator, i, dispatch->lat, dispatch->lon);
-          g_free (self->dispatch_ids->pdata[i]);
-          g_free (self->incident_ids->pdata[i]);
-          self->dispatch_ids->pdata[i] = g_strdup (dispatch->dispatch_id);
-          self->incident_ids->pdata[i] = g_strdup (dispatch->incident_id);
-          if (!set_status (self, TRUE, self->unit_ids->pdata[i], "en_route", error))
-            return FALSE;
-        }
-      else if (dispatch == NULL && answering != NULL)
-        {
-          dozor_simulator_release (self->simulator, i);
-          g_clear_pointer (&self->dispatch_ids->pdata[i], g_free);
-          g_clear_pointer (&self->incident_ids->pdata[i], g_free);
-          g_array_index (self->states, DozorSimState, i) = DOZOR_SIM_PATROL;
-        }
+      if (g_hash_table_contains (dispatched, key))
+        continue;
+      dozor_simulator_release (self->simulator, i);
+      g_clear_pointer (&self->dispatch_ids->pdata[i], g_free);
+      g_clear_pointer (&self->incident_ids->pdata[i], g_free);
+      g_array_index (self->reported, DozorSimState, i) = DOZOR_SIM_PATROL;
+      g_hash_table_iter_remove (&iter);
     }
 
   return TRUE;
 }
 
-/* Arrivals and clearances during the step become the statuses the board
- * shows; a cleared incident is closed, which frees the unit. */
+/* An arrival or clearance in the unit's last report becomes the status the
+ * board shows; a cleared incident is closed, which frees the unit. */
 static gboolean
 report_progress (DozorScenario  *self,
+                 guint           i,
                  GError        **error)
 {
-  for (guint i = 0; i < self->unit_ids->len; i++)
+  DozorSimState now = dozor_simulator_get_state (self->simulator, i);
+  const char *incident = self->incident_ids->pdata[i];
+
+  if (incident == NULL || g_array_index (self->reported, DozorSimState, i) == now)
+    return TRUE;
+  g_array_index (self->reported, DozorSimState, i) = now;
+
+  if (now == DOZOR_SIM_ON_SCENE)
     {
-      DozorSimState before = g_array_index (self->states, DozorSimState, i);
-      DozorSimState now = dozor_simulator_get_state (self->simulator, i);
-      const char *incident = self->incident_ids->pdata[i];
-
-      if (incident == NULL || before == now)
-        continue;
-
-      if (now == DOZOR_SIM_ON_SCENE)
-        {
-          if (!set_status (self, TRUE, self->unit_ids->pdata[i], "on_scene", error) ||
-              !set_status (self, FALSE, incident, "on_scene", error))
-            return FALSE;
-        }
-      else if (now == DOZOR_SIM_PATROL)
-        {
-          if (!set_status (self, FALSE, incident, "closed", error))
-            return FALSE;
-          g_clear_pointer (&self->dispatch_ids->pdata[i], g_free);
-          g_clear_pointer (&self->incident_ids->pdata[i], g_free);
-        }
+      if (!set_status (self, TRUE, self->unit_ids->pdata[i], "on_scene", error) ||
+          !set_status (self, FALSE, incident, "on_scene", error))
+        return FALSE;
+    }
+  else if (now == DOZOR_SIM_PATROL)
+    {
+      if (!set_status (self, FALSE, incident, "closed", error))
+        return FALSE;
+      g_clear_pointer (&self->dispatch_ids->pdata[i], g_free);
+      g_clear_pointer (&self->incident_ids->pdata[i], g_free);
+      g_hash_table_remove (self->answering, GUINT_TO_POINTER (i + 1));
     }
 
   return TRUE;
@@ -427,21 +454,99 @@ add_incidents (DozorScenario  *self,
   return TRUE;
 }
 
-/* In real time the fixes carry the wall clock; sped up, each step is 5 s
- * of the scenario's own time, which then runs ahead of the wall clock. */
-static void
-advance_clock (DozorScenario *self)
+/* Seconds after the start at which report @k of all units is due: unit
+ * k mod N, in its round k / N, at its own phase of the period. */
+static double
+report_time (DozorScenario *self,
+             guint64        k)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GDateTime *next = g_date_time_add_seconds (self->clock, DOZOR_SIMULATOR_REPORT_SECONDS);
+  guint n = self->unit_ids->len;
 
-  if (g_date_time_compare (now, next) > 0)
+  return (double) (k / n) * DOZOR_SIMULATOR_REPORT_SECONDS +
+         (double) (k % n) * DOZOR_SIMULATOR_REPORT_SECONDS / n;
+}
+
+/* In real time a fix carries the wall clock of the moment it is made;
+ * sped up, the scenario's own time of the report, which runs ahead. */
+static char *
+stamp (DozorScenario *self,
+       guint64        k)
+{
+  gint64 us = self->speed == 1 ? g_get_real_time ()
+                               : self->start_wall_us + (gint64) (report_time (self, k) * G_USEC_PER_SEC);
+  g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) time = g_date_time_add (second, us % G_USEC_PER_SEC);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+static void
+add_fix (DozorScenario *self,
+         JsonArray     *positions,
+         guint          i,
+         guint64        k)
+{
+  JsonObject *position = json_object_new ();
+  g_autofree char *time = stamp (self, k);
+  double lat, lon, speed, heading;
+
+  dozor_simulator_get_fix (self->simulator, i, &lat, &lon, &speed, &heading);
+  json_object_set_string_member (position, "unit_id", self->unit_ids->pdata[i]);
+  json_object_set_double_member (position, "lat", lat);
+  json_object_set_double_member (position, "lon", lon);
+  json_object_set_string_member (position, "time", time);
+  json_object_set_double_member (position, "speed", speed);
+  json_object_set_double_member (position, "heading", heading);
+  json_object_set_double_member (position, "accuracy", 5.0);
+  json_array_add_object_element (positions, position);
+}
+
+/* The reports due since the last tick, at most twice a tick's share: a
+ * machine too slow for the city lets the reports fall behind (each still
+ * stamped when made) rather than hold the main loop, and its HTTP
+ * clients, for a whole round of all units. Returns the scenario time
+ * reached. */
+static double
+make_fixes (DozorScenario *self,
+            JsonArray     *positions,
+            GArray        *stepped)
+{
+  double now = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC * self->speed;
+  guint n = self->unit_ids->len;
+  guint64 last = self->next_report + self->batch_limit;
+
+  for (; self->next_report < last && report_time (self, self->next_report) <= now; self->next_report++)
     {
-      g_date_time_unref (next);
-      next = g_date_time_ref (now);
+      guint64 k = self->next_report;
+      guint i = (guint) (k % n);
+      /* A unit's first report drives it from the start to its phase. */
+      double seconds = k >= n ? DOZOR_SIMULATOR_REPORT_SECONDS : report_time (self, k);
+
+      dozor_simulator_step_unit (self->simulator, i, seconds);
+      add_fix (self, positions, i, k);
+      g_array_append_val (stepped, i);
+    }
+
+  if (self->next_report == last)
+    return report_time (self, last - 1);
+  return now;
+}
+
+static void
+advance_clock (DozorScenario *self,
+               double         reached)
+{
+  if (reached > self->passed)
+    {
+      dozor_simulator_pass_time (self->simulator, reached - self->passed);
+      self->passed = reached;
     }
   g_date_time_unref (self->clock);
-  self->clock = next;
+  if (self->speed == 1)
+    self->clock = g_date_time_new_now_utc ();
+  else
+    self->clock = g_date_time_new_from_unix_utc ((self->start_wall_us + (gint64) (self->passed * G_USEC_PER_SEC)) /
+                                                 G_USEC_PER_SEC);
 }
 
 static gboolean
@@ -449,9 +554,10 @@ tick_cb (gpointer user_data)
 {
   DozorScenario *self = user_data;
   g_autoptr(JsonArray) positions = json_array_new ();
-  g_autofree char *time = NULL;
+  g_autoptr(GArray) stepped = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
   if (!dozor_store_begin (self->store, &error) || !follow_dispatches (self, &error))
     {
@@ -460,30 +566,13 @@ tick_cb (gpointer user_data)
       return G_SOURCE_CONTINUE;
     }
 
-  dozor_simulator_step (self->simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
-  advance_clock (self);
-  time = g_date_time_format (self->clock, "%Y-%m-%dT%H:%M:%S.%fZ");
+  advance_clock (self, make_fixes (self, positions, stepped));
 
-  for (guint i = 0; i < self->unit_ids->len; i++)
-    {
-      JsonObject *position = json_object_new ();
-      double lat, lon, speed, heading;
-
-      dozor_simulator_get_fix (self->simulator, i, &lat, &lon, &speed, &heading);
-      json_object_set_string_member (position, "unit_id", self->unit_ids->pdata[i]);
-      json_object_set_double_member (position, "lat", lat);
-      json_object_set_double_member (position, "lon", lon);
-      json_object_set_string_member (position, "time", time);
-      json_object_set_double_member (position, "speed", speed);
-      json_object_set_double_member (position, "heading", heading);
-      json_object_set_double_member (position, "accuracy", 5.0);
-      json_array_add_object_element (positions, position);
-    }
-
-  if ((dozor_store_add_positions (self->store, positions, &error) == 0 && error != NULL) ||
-      !report_progress (self, &error) ||
-      !add_incidents (self, &error) ||
-      !roll_shift (self, &error))
+  ok = json_array_get_length (positions) == 0 ||
+       dozor_store_add_positions (self->store, positions, &error) > 0 || error == NULL;
+  for (guint s = 0; ok && s < stepped->len; s++)
+    ok = report_progress (self, g_array_index (stepped, guint, s), &error);
+  if (!ok || !add_incidents (self, &error) || !roll_shift (self, &error))
     {
       dozor_store_rollback (self->store);
       g_warning ("Scenario step not stored: %s", error->message);
@@ -493,7 +582,7 @@ tick_cb (gpointer user_data)
   events = dozor_store_commit (self->store, &error);
   if (events == NULL)
     g_warning ("Scenario positions not stored: %s", error->message);
-  else
+  else if (events->len > 0)
     dozor_server_publish (self->server, events);
 
   return G_SOURCE_CONTINUE;
@@ -555,8 +644,18 @@ void
 dozor_scenario_start (DozorScenario *self,
                       double         speed)
 {
+  guint interval;
+
   g_return_if_fail (self->tick_id == 0);
   g_return_if_fail (speed >= 1);
 
-  self->tick_id = g_timeout_add ((guint) MAX (1, DOZOR_SIMULATOR_REPORT_SECONDS * 1000 / speed), tick_cb, self);
+  self->speed = speed;
+  self->started_us = g_get_monotonic_time ();
+  self->start_wall_us = g_get_real_time ();
+  /* Small batches: a tick of 100 ms, or a whole period when sped up past
+   * that, as before. */
+  interval = MAX (1, MIN (TICK_MS, DOZOR_SIMULATOR_REPORT_SECONDS * 1000 / speed));
+  self->batch_limit = (guint) MAX (1, ceil (2 * self->unit_ids->len * speed * interval /
+                                            (DOZOR_SIMULATOR_REPORT_SECONDS * 1000)));
+  self->tick_id = g_timeout_add (interval, tick_cb, self);
 }

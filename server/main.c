@@ -28,6 +28,9 @@
 #include "dozor-tls.h"
 
 #define EXIT_BAD_USAGE 2
+/* The scenario's largest city: what one dozord was measured to carry (see
+ * docs/decisions.md, issue 14). */
+#define DOZORD_MAX_UNITS 100000
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -155,9 +158,10 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
-  if (n_units < 1 || n_units > 5000 || seed < 0 || !(incidents_per_hour > 0 && incidents_per_hour <= 100000))
+  if (n_units < 1 || n_units > DOZORD_MAX_UNITS || seed < 0 || !(incidents_per_hour > 0 && incidents_per_hour <= 100000))
     {
-      g_printerr (_("dozord: --units takes 1 to 5000, --seed a number from 0 and --incidents-per-hour more than 0\n"));
+      g_printerr (_("dozord: --units takes 1 to %u, --seed a number from 0 and --incidents-per-hour more than 0\n"),
+                  (guint) DOZORD_MAX_UNITS);
       return EXIT_BAD_USAGE;
     }
 

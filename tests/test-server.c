@@ -739,7 +739,10 @@ test_almaty_scenario (Server        *server,
 {
   g_autofree char *wall = NULL;
   g_autoptr(GHashTable) moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  guint reported = 0;
+  g_autoptr(GHashTable) last_fix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             (GDestroyNotify) g_date_time_unref);
+  g_autoptr(GHashTable) stamps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint reported = 0, gaps = 0;
   g_auto(Answer) snapshot = { 0 };
   JsonArray *units;
   Stream stream;
@@ -790,9 +793,10 @@ test_almaty_scenario (Server        *server,
     g_assert_cmpuint (assigned, ==, 25);
   }
 
-  /* Within two report periods every car has reported from Almaty. */
+  /* Within two report periods every car has reported from Almaty; like
+   * real trackers, each at its own moment of the period and every ~5 s. */
   stream_open (server, &stream, wall, seq);
-  for (guint round = 0; round < 4 && g_hash_table_size (moved) < 25; round++)
+  for (guint round = 0; round < 10 && (g_hash_table_size (moved) < 25 || gaps < 25); round++)
     {
       for (guint i = 0; i < stream.events->len; i++)
         {
@@ -808,18 +812,71 @@ test_almaty_scenario (Server        *server,
           g_assert_cmpfloat (json_object_get_double_member (position, "lat"), >, 43.1);
           g_assert_cmpfloat (json_object_get_double_member (position, "lat"), <, 43.6);
           g_hash_table_add (moved, g_strdup (json_object_get_string_member (unit, "id")));
+          {
+            const char *id = json_object_get_string_member (unit, "id");
+            const char *time = json_object_get_string_member (position, "time");
+            g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (time, NULL);
+            GDateTime *before = g_hash_table_lookup (last_fix, id);
+
+            g_assert_nonnull (now);
+            g_hash_table_add (stamps, g_strdup (time));
+            if (before != NULL)
+              {
+                double gap = g_date_time_difference (now, before) / (double) G_USEC_PER_SEC;
+
+                /* Generous: a busy test machine may hold a tick back. */
+                g_assert_cmpfloat (gap, >, 4.0);
+                g_assert_cmpfloat (gap, <, 6.5);
+                gaps++;
+              }
+            g_hash_table_insert (last_fix, g_strdup (id), g_date_time_ref (now));
+          }
         }
       g_ptr_array_set_size (stream.events, 0);
-      if (g_hash_table_size (moved) < 25)
+      if (g_hash_table_size (moved) < 25 || gaps < 25)
         g_main_loop_run (stream.loop);
     }
   stream_close (&stream);
 
   g_assert_cmpuint (g_hash_table_size (moved), ==, 25);
+  g_assert_cmpuint (gaps, >=, 25);
+  /* Not one batch stamped at once: the 25 cars' fixes of a period carry
+   * moments spread over it (ticks of 100 ms hold about one car each). */
+  g_test_message ("%u distinct fix times", g_hash_table_size (stamps));
+  g_assert_cmpuint (g_hash_table_size (stamps), >=, 2 * 25);
 
   /* And citizens' reports came in as incidents, at one a second. */
   g_test_message ("%u incidents reported", reported);
   g_assert_cmpuint (reported, >, 0);
+}
+
+/* The scenario takes up to 100,000 cars (docs/api.md); one more is a usage
+ * error that says the limit, before anything starts. */
+static void
+test_scenario_units_limit (Server        *server,
+                           gconstpointer  data)
+{
+  static const char *const counts[] = { "100001", "0" };
+
+  for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+    {
+      const char *argv[] = { dozord_path, "--db", server->db, "--listen", "127.0.0.1:0",
+                             "--scenario=almaty", "--units", counts[c], NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      /* In whatever language the test runs in. */
+      g_assert_nonnull (strstr (err, "--units"));
+      g_assert_nonnull (strstr (err, "100000"));
+    }
 }
 
 /* A supervisor sends a scenario car to a scene where it stands: the crew
@@ -1198,6 +1255,7 @@ main (int   argc,
   ADD ("/server/killed-and-restarted", test_killed_and_restarted);
   ADD ("/server/almaty-scenario", test_almaty_scenario);
   ADD ("/server/scenario-answers-dispatch", test_scenario_answers_dispatch);
+  ADD ("/server/scenario-units-limit", test_scenario_units_limit);
 #undef ADD
 
   return g_test_run ();

@@ -41,6 +41,53 @@ test_same_seed_same_city (void)
   g_assert_cmpuint (differ, ==, 30);
 }
 
+/* The scenario reports each car at its own moment: units stepped one at a
+ * time, in small slices of the period, drive the same city as all of them
+ * stepped at once, and a car not yet stepped has not moved. */
+static void
+test_one_unit_at_a_time (void)
+{
+  g_autoptr(DozorSimulator) all = dozor_simulator_new (graph, 42, 30);
+  g_autoptr(DozorSimulator) each = dozor_simulator_new (graph, 42, 30);
+  double lat_before, lon_before, lat, lon, s, h;
+  double start[30][2];
+  guint moved = 0;
+
+  for (guint i = 0; i < 30; i++)
+    dozor_simulator_get_fix (each, i, &start[i][0], &start[i][1], &s, &h);
+  dozor_simulator_get_fix (each, 29, &lat_before, &lon_before, &s, &h);
+  for (guint i = 0; i < 29; i++)
+    dozor_simulator_step_unit (each, i, DOZOR_SIMULATOR_REPORT_SECONDS);
+  dozor_simulator_get_fix (each, 29, &lat, &lon, &s, &h);
+  g_assert_cmpfloat (lat, ==, lat_before);
+  g_assert_cmpfloat (lon, ==, lon_before);
+  dozor_simulator_step_unit (each, 29, DOZOR_SIMULATOR_REPORT_SECONDS);
+  dozor_simulator_step (all, DOZOR_SIMULATOR_REPORT_SECONDS);
+
+  for (guint round = 1; round < 20; round++)
+    {
+      dozor_simulator_step (all, DOZOR_SIMULATOR_REPORT_SECONDS);
+      for (guint slice = 0; slice < 10; slice++)
+        {
+          dozor_simulator_pass_time (each, DOZOR_SIMULATOR_REPORT_SECONDS / 10);
+          for (guint i = slice * 3; i < slice * 3 + 3; i++)
+            dozor_simulator_step_unit (each, i, DOZOR_SIMULATOR_REPORT_SECONDS);
+        }
+    }
+
+  for (guint i = 0; i < 30; i++)
+    {
+      double lat_a, lon_a, lat_e, lon_e;
+
+      dozor_simulator_get_fix (all, i, &lat_a, &lon_a, &s, &h);
+      dozor_simulator_get_fix (each, i, &lat_e, &lon_e, &s, &h);
+      g_assert_cmpfloat (lat_a, ==, lat_e);
+      g_assert_cmpfloat (lon_a, ==, lon_e);
+      moved += dozor_geo_distance_m (start[i][0], start[i][1], lat_e, lon_e) > 100;
+    }
+  g_assert_cmpuint (moved, >, 0);
+}
+
 static void
 test_units_drive_plausibly (void)
 {
@@ -201,8 +248,9 @@ test_patrols_its_loop (void)
     }
   dozor_simulator_set_patrol (simulator, 0, waypoints);
 
-  /* Half an hour to reach the loop from wherever it starts, then three hours. */
-  for (guint step = 0; step < 360; step++)
+  /* An hour to reach the loop from wherever in the city it starts (the
+   * far edge is some 30 km away), then three hours. */
+  for (guint step = 0; step < 720; step++)
     dozor_simulator_step (simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
 
   for (guint step = 0; step < 3 * 720; step++)
@@ -250,6 +298,7 @@ main (int   argc,
   graph = dozor_road_graph_new (streets);
 
   g_test_add_func ("/simulator/same-seed-same-city", test_same_seed_same_city);
+  g_test_add_func ("/simulator/one-unit-at-a-time", test_one_unit_at_a_time);
   g_test_add_func ("/simulator/units-drive-plausibly", test_units_drive_plausibly);
   g_test_add_func ("/simulator/incidents-arrive", test_incidents_arrive);
   g_test_add_func ("/simulator/answers-a-dispatch", test_answers_a_dispatch);

@@ -17,6 +17,15 @@
 /* Standard deviation of a consumer GPS fix in a city, metres. */
 #define GPS_NOISE_M 4.0
 
+/* How far a reserve car roams from where it is, at most, to its next
+ * junction: a shortest way that ends within it explores only that part of
+ * the city, which keeps 50,000 cars' routes affordable (a way across the
+ * whole city costs milliseconds). */
+#define ROAM_RADIUS_M 2000.0
+
+/* Draws for a junction within the radius before taking any. */
+#define ROAM_DRAWS 64
+
 /* Metres per degree of latitude on the mean sphere. */
 #define METRES_PER_DEGREE (DOZOR_GEO_EARTH_RADIUS_M * G_PI / 180.0)
 
@@ -120,6 +129,34 @@ random_junction (DozorSimulator *self)
   return dozor_road_graph_nearest_node (self->graph, lat, lon);
 }
 
+/* A junction of the connected network near @from, as a reserve crew
+ * would pick its next street to look at: the first of a few random ones
+ * within the radius, or the closest of them. */
+static guint
+junction_near (DozorSimulator *self,
+               guint           from)
+{
+  guint n = dozor_road_graph_get_n_nodes (self->graph);
+  double from_lat, from_lon, best_lat = 0, best_lon = 0, best = G_MAXDOUBLE;
+
+  dozor_road_graph_get_node (self->graph, from, &from_lat, &from_lon);
+  for (guint draw = 0; draw < ROAM_DRAWS && best > ROAM_RADIUS_M; draw++)
+    {
+      double lat, lon, distance;
+
+      dozor_road_graph_get_node (self->graph, g_rand_int_range (self->rand, 0, (gint32) n), &lat, &lon);
+      distance = dozor_geo_distance_m (from_lat, from_lon, lat, lon);
+      if (distance < best)
+        {
+          best = distance;
+          best_lat = lat;
+          best_lon = lon;
+        }
+    }
+
+  return dozor_road_graph_nearest_node (self->graph, best_lat, best_lon);
+}
+
 static void
 plan_route (DozorSimulator *self,
             SimUnit        *unit,
@@ -140,7 +177,7 @@ plan_route (DozorSimulator *self,
         }
       else
         {
-          to = random_junction (self);
+          to = junction_near (self, from);
         }
 
       route = dozor_road_graph_shortest_path (self->graph, from, to, NULL);
@@ -283,15 +320,16 @@ dozor_simulator_get_call_sign (DozorSimulator *self,
 }
 
 /**
- * dozor_simulator_step:
+ * dozor_simulator_pass_time:
  * @self: a #DozorSimulator
- * @seconds: how much time passes
+ * @seconds: how much of the city's time passes
  *
- * Drives every unit on and takes a new fix of each.
+ * Lets citizens' reports come in over that time; the units do not move
+ * (see dozor_simulator_step_unit()).
  */
 void
-dozor_simulator_step (DozorSimulator *self,
-                      double          seconds)
+dozor_simulator_pass_time (DozorSimulator *self,
+                           double          seconds)
 {
   /* Reports arrive as a Poisson process: exponential gaps between them. */
   self->until_next_incident -= seconds;
@@ -300,68 +338,103 @@ dozor_simulator_step (DozorSimulator *self,
       self->incidents_due++;
       self->until_next_incident += next_gap (self);
     }
+}
 
-  for (guint i = 0; i < self->units->len; i++)
+/**
+ * dozor_simulator_step_unit:
+ * @self: a #DozorSimulator
+ * @unit: which unit
+ * @seconds: how long it drives since its last fix
+ *
+ * Drives one unit on and takes its new fix, so that each tracker can
+ * report at its own moment. Units stepped in the same order draw the same
+ * chances, whatever times the caller gives them.
+ */
+void
+dozor_simulator_step_unit (DozorSimulator *self,
+                           guint           unit_index,
+                           double          seconds)
+{
+  SimUnit *unit;
+  double speed, left;
+
+  g_return_if_fail (unit_index < self->units->len);
+
+  unit = &g_array_index (self->units, SimUnit, unit_index);
+  speed = unit->cruise * g_rand_double_range (self->rand, 0.8, 1.1);
+  left = speed * seconds;
+
+  if (unit->state == DOZOR_SIM_ON_SCENE)
     {
-      SimUnit *unit = &g_array_index (self->units, SimUnit, i);
-      double speed = unit->cruise * g_rand_double_range (self->rand, 0.8, 1.1);
-      double left = speed * seconds;
-
-      if (unit->state == DOZOR_SIM_ON_SCENE)
+      unit->work_left -= seconds;
+      if (unit->work_left > 0)
         {
-          unit->work_left -= seconds;
-          if (unit->work_left > 0)
-            {
-              take_fix (self, unit, 0);
-              continue;
-            }
-          /* Cleared: back on patrol from the scene. */
-          unit->state = DOZOR_SIM_PATROL;
-          plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
-        }
-
-      while (left > 0 && unit->route->len >= 2)
-        {
-          double lat0, lon0, lat1, lon1, length;
-
-          dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg), &lat0, &lon0);
-          dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg + 1), &lat1, &lon1);
-          length = dozor_geo_distance_m (lat0, lon0, lat1, lon1);
-
-          if (unit->along_m + left < length)
-            {
-              unit->along_m += left;
-              left = 0;
-            }
-          else
-            {
-              left -= length - unit->along_m;
-              unit->along_m = 0;
-              unit->leg++;
-              if (unit->leg + 1 >= unit->route->len && unit->state == DOZOR_SIM_EN_ROUTE)
-                {
-                  /* Arrived: the crew works the incident for 10 to 30 minutes. */
-                  unit->state = DOZOR_SIM_ON_SCENE;
-                  unit->work_left = g_rand_double_range (self->rand, 600, 1800);
-                  left = 0;
-                  speed = 0;
-                }
-              else if (unit->leg + 1 >= unit->route->len)
-                plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
-            }
-        }
-
-      if (unit->state == DOZOR_SIM_ON_SCENE)
-        {
-          /* Stand at the scene itself, the route's last node. */
-          unit->leg = unit->route->len - 1;
-          unit->along_m = 0;
           take_fix (self, unit, 0);
-          continue;
+          return;
         }
-
-      take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
+      /* Cleared: back on patrol from the scene. */
+      unit->state = DOZOR_SIM_PATROL;
+      plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
     }
+
+  while (left > 0 && unit->route->len >= 2)
+    {
+      double lat0, lon0, lat1, lon1, length;
+
+      dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg), &lat0, &lon0);
+      dozor_road_graph_get_node (self->graph, g_array_index (unit->route, guint, unit->leg + 1), &lat1, &lon1);
+      length = dozor_geo_distance_m (lat0, lon0, lat1, lon1);
+
+      if (unit->along_m + left < length)
+        {
+          unit->along_m += left;
+          left = 0;
+        }
+      else
+        {
+          left -= length - unit->along_m;
+          unit->along_m = 0;
+          unit->leg++;
+          if (unit->leg + 1 >= unit->route->len && unit->state == DOZOR_SIM_EN_ROUTE)
+            {
+              /* Arrived: the crew works the incident for 10 to 30 minutes. */
+              unit->state = DOZOR_SIM_ON_SCENE;
+              unit->work_left = g_rand_double_range (self->rand, 600, 1800);
+              left = 0;
+              speed = 0;
+            }
+          else if (unit->leg + 1 >= unit->route->len)
+            plan_route (self, unit, g_array_index (unit->route, guint, unit->route->len - 1));
+        }
+    }
+
+  if (unit->state == DOZOR_SIM_ON_SCENE)
+    {
+      /* Stand at the scene itself, the route's last node. */
+      unit->leg = unit->route->len - 1;
+      unit->along_m = 0;
+      take_fix (self, unit, 0);
+      return;
+    }
+
+  take_fix (self, unit, unit->route->len >= 2 ? speed : 0);
+}
+
+/**
+ * dozor_simulator_step:
+ * @self: a #DozorSimulator
+ * @seconds: how much time passes
+ *
+ * Lets the time pass and drives every unit on, in order, taking a new fix
+ * of each: all trackers reporting at once.
+ */
+void
+dozor_simulator_step (DozorSimulator *self,
+                      double          seconds)
+{
+  dozor_simulator_pass_time (self, seconds);
+  for (guint i = 0; i < self->units->len; i++)
+    dozor_simulator_step_unit (self, i, seconds);
 }
 
 /**

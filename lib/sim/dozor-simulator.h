@@ -49,6 +49,11 @@ DozorSimState   dozor_simulator_get_state     (DozorSimulator *self,
                                                guint           unit);
 void            dozor_simulator_step          (DozorSimulator *self,
                                                double          seconds);
+void            dozor_simulator_pass_time     (DozorSimulator *self,
+                                               double          seconds);
+void            dozor_simulator_step_unit     (DozorSimulator *self,
+                                               guint           unit,
+                                               double          seconds);
 gboolean        dozor_simulator_next_incident (DozorSimulator *self,
                                                const char    **type,
                                                int            *priority,
