@@ -4,21 +4,30 @@
  * configuration opens a window with a ShumateSimpleMap over the offline
  * basemap of Almaty at zoom 13, waits for the tiles, then pans in a slow
  * circle inside the city, one step per frame from a tick callback. Units
- * move while it pans: every 200 ms a tenth of them report a new position,
- * applied as unit.position events to a DozorSituation, as from a live city.
+ * move while it pans: fixes arrive as unit.position events applied to a
+ * DozorSituation, as from a live city, each unit every --report-seconds,
+ * in 200-ms ticks, continuously or in bursts (--arrival).
  *
  * A frame is the wall time between two frame-clock "after-paint"s; "busy"
- * is the main thread's part of it (before-paint to after-paint). The basemap
- * alone at the same size and renderer is the floor. The machine may be
- * shared, and other processes slow frames by more than what is measured
- * here; so in each window the overlay is shown (units moving) and hidden
- * (nothing moving: the basemap alone) in alternating blocks of frames, and
- * its cost is the difference of the two medians. ShumateMarkerLayer with a
- * GtkImage per unit is the naive reference. Prints figures; never fails on
- * time.
+ * is the main thread's part of it (before-paint to after-paint). Every arm
+ * prints mean, median, p95, max and the frames over 50 ms. The windows:
+ *   - basemap only: libshumate's tile layer;
+ *   - floor: the board's one image (DozorMapView's arrangement: basemap,
+ *     districts, sectors, routes, incidents, units) with no unit;
+ *   - unit layer N: that image with N units, in alternating blocks of
+ *     frames moving (fixes applied) and still (none applied), both arms on
+ *     the same basemap path; its overhead is its mean over the floor's;
+ *   - marker layer N: ShumateMarkerLayer with a GtkImage per unit over the
+ *     tile layer, the naive reference, in blocks shown and hidden (the tile
+ *     layer alone, its own basemap path).
+ * The machine may be shared: the blocks keep other processes' load alike
+ * in both arms of a window, and the share of the machine others used is
+ * printed. The age of the positions on screen comes from the unit layer's
+ * "Fix latency" log line (log_cb()). Prints figures; never fails on time.
  *
  *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…]
- *               [--no-force-redraw] [--no-repeat]
+ *               [--arrival=ticks|continuous|burst] [--report-seconds=S]
+ *               [--no-floor] [--no-force-redraw] [--no-repeat]
  *
  * libshumate 1.0.3 redraws its tile layer only after an idle callback, which
  * does not run between frames when every frame takes longer than the
