@@ -148,7 +148,8 @@ typedef struct
   double prepare_ms, draw_ms, draw_max_ms, latency_ms;
   guint n_drawn;
   GArray *age_ms;              /* per moving frame: end of frame - newest fix on screen */
-  GArray *behind_ms;           /* per moving frame: newest fix applied - newest on screen */
+  GArray *gap_ms;              /* per moving frame: newest fix applied - newest on screen */
+  GArray *lag_ms;              /* per moving frame: end of frame - oldest fix applied, not on screen */
   double fixes_per_s;          /* applied while measuring */
   double setup_s;
   double self_share, others_share;
@@ -238,6 +239,7 @@ typedef struct
   guint fixes;                 /* applied while measuring */
   gint64 measure_start;
   gint64 newest_applied;       /* fix time of the newest fix applied, Unix µs */
+  GArray *applied;             /* fix times of the batches applied, gint64, oldest first */
   gint64 block_start;          /* when the moving block began, Unix µs */
   gboolean frame_pending;      /* a moving frame waits for the layer's log */
   gint64 pending_end, pending_applied, pending_block;
@@ -824,6 +826,7 @@ move_cb (gpointer user_data)
   fleet->seq += count;
   fleet->next = (fleet->next + count) % fleet->n;
   bench->newest_applied = fix_time;
+  g_array_append_val (bench->applied, fix_time);
 
   if (bench->phase == PHASE_MEASURE)
     {
@@ -947,29 +950,46 @@ measured_enough (Bench *bench)
 
 /* The age of the positions on a moving frame of the unit layer, once the
  * layer has logged what that frame showed (its after-paint handler runs
- * after the bench's). Age: the frame's end minus the fix time of the
- * newest fix in the image on screen, counted only once the image holds a
- * fix applied in this moving block (before that, the age would count the
- * still block). Behind: the newest fix applied by the frame's end minus
- * that same newest fix on screen, every moving frame. */
+ * after the bench's). Counted only once the image holds a fix applied in
+ * this moving block (before that, both would count the still block):
+ *   age: the frame's end minus the fix time of the newest fix in the
+ *     image on screen;
+ *   gap: the newest fix applied by the frame's end minus that same fix.
+ * Every moving frame:
+ *   lag: the frame's end minus the fix time of the oldest fix applied by
+ *     then that the image on screen does not hold yet; 0 if it holds all. */
 static void
 finish_frame_age (Bench *bench)
 {
   Config *config = bench->config;
-  double behind;
+  gint64 oldest_unshown = 0;
+  double lag;
 
   if (!bench->frame_pending)
     return;
   bench->frame_pending = FALSE;
   if (on_screen_newest == 0 || bench->pending_applied == 0)
     return;
-  behind = MAX (0, bench->pending_applied - on_screen_newest) / 1000.0;
-  g_array_append_val (config->behind_ms, behind);
+
+  for (guint i = bench->applied->len; i > 0; i--)
+    {
+      gint64 time = g_array_index (bench->applied, gint64, i - 1);
+
+      if (time <= on_screen_newest)
+        break;
+      if (time <= bench->pending_applied)
+        oldest_unshown = time;
+    }
+  lag = oldest_unshown != 0 ? MAX (0, bench->pending_end - oldest_unshown) / 1000.0 : 0.0;
+  g_array_append_val (config->lag_ms, lag);
+
   if (on_screen_newest >= bench->pending_block)
     {
       double age = (bench->pending_end - on_screen_newest) / 1000.0;
+      double gap = MAX (0, bench->pending_applied - on_screen_newest) / 1000.0;
 
       g_array_append_val (config->age_ms, age);
+      g_array_append_val (config->gap_ms, gap);
     }
 }
 
@@ -1183,7 +1203,9 @@ run_config (Bench  *bench,
   render_stats.shown = 0;
   render_stats.prepare_start = 0;
   config->age_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  config->behind_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  config->gap_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  config->lag_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench->applied = g_array_new (FALSE, FALSE, sizeof (gint64));
   on_screen_newest = 0;
   bench->newest_applied = 0;
   bench->frame_pending = FALSE;
@@ -1326,6 +1348,7 @@ run_config (Bench  *bench,
   g_clear_pointer (&bench->fleet, fleet_free);
   g_clear_pointer (&bench->build_ms, g_array_unref);
   g_clear_pointer (&bench->apply_ms, g_array_unref);
+  g_clear_pointer (&bench->applied, g_array_unref);
   bench->phase = PHASE_IDLE;
 }
 
@@ -1451,23 +1474,29 @@ print_overheads (GPtrArray *configs)
 static void
 print_ages (GPtrArray *configs)
 {
-  printf ("\nage of the positions on screen, ms, over the moving frames of the unit layer\n"
-          "(age: the frame's end minus the fix time of the newest fix in the image on screen, from\n"
-          "the frames whose image holds a fix of their moving block; behind: the newest fix applied\n"
-          "by the frame's end minus the newest fix on screen, every moving frame; fix time = when\n"
-          "the bench made and applied it, the same clock; fixes/s: applied over the whole measurement,\n"
-          "none in the still blocks)\n");
-  printf ("%-24s %9s %6s %7s %7s %7s %6s %7s %7s %7s\n", "config", "fixes/s", "frames", "age mean", "p95",
-          "max", "frames", "behind", "p95", "max");
+  printf ("\nage of the positions on screen, ms, over the moving frames of the unit layer (fix time:\n"
+          "when the bench made and applied the fix, the same clock as the frames'; age: the frame's end\n"
+          "minus the newest fix in the image on screen; gap: the newest fix applied by then minus that\n"
+          "one; both over the frames whose image holds a fix of their moving block; lag: the frame's\n"
+          "end minus the oldest fix applied but not yet on screen (0 if none), every moving frame;\n"
+          "fixes/s: applied over the whole measurement, none in the still blocks)\n");
+  printf ("%-24s %7s %6s %17s %17s %6s %17s\n", "config", "fixes/s", "frames", "age mean/p95/max",
+          "gap mean/p95/max", "frames", "lag mean/p95/max");
   for (guint i = 0; i < configs->len; i++)
     {
       const Config *config = configs->pdata[i];
+      g_autofree char *age = NULL, *gap = NULL, *lag = NULL;
 
-      if (config->kind == CONFIG_UNITS && config->measured)
-        printf ("%-24s %9.0f %6u %7.1f %7.1f %7.1f %6u %7.1f %7.1f %7.1f\n", config->name, config->fixes_per_s,
-                config->age_ms->len, mean (config->age_ms), percentile (config->age_ms, 0.95),
-                percentile (config->age_ms, 1.0), config->behind_ms->len, mean (config->behind_ms),
-                percentile (config->behind_ms, 0.95), percentile (config->behind_ms, 1.0));
+      if (config->kind != CONFIG_UNITS || !config->measured)
+        continue;
+      age = g_strdup_printf ("%.0f/%.0f/%.0f", mean (config->age_ms), percentile (config->age_ms, 0.95),
+                             percentile (config->age_ms, 1.0));
+      gap = g_strdup_printf ("%.0f/%.0f/%.0f", mean (config->gap_ms), percentile (config->gap_ms, 0.95),
+                             percentile (config->gap_ms, 1.0));
+      lag = g_strdup_printf ("%.0f/%.0f/%.0f", mean (config->lag_ms), percentile (config->lag_ms, 0.95),
+                             percentile (config->lag_ms, 1.0));
+      printf ("%-24s %7.0f %6u %17s %17s %6u %17s\n", config->name, config->fixes_per_s, config->age_ms->len,
+              age, gap, config->lag_ms->len, lag);
     }
 }
 
@@ -1584,7 +1613,8 @@ config_free (Config *config)
       g_clear_pointer (&config->sample[c].busy, g_array_unref);
     }
   g_clear_pointer (&config->age_ms, g_array_unref);
-  g_clear_pointer (&config->behind_ms, g_array_unref);
+  g_clear_pointer (&config->gap_ms, g_array_unref);
+  g_clear_pointer (&config->lag_ms, g_array_unref);
   g_free (config->name);
   g_free (config);
 }
