@@ -4,21 +4,30 @@
  * configuration opens a window with a ShumateSimpleMap over the offline
  * basemap of Almaty at zoom 13, waits for the tiles, then pans in a slow
  * circle inside the city, one step per frame from a tick callback. Units
- * move while it pans: every 200 ms a tenth of them report a new position,
- * applied as unit.position events to a DozorSituation, as from a live city.
+ * move while it pans: fixes arrive as unit.position events applied to a
+ * DozorSituation, as from a live city, each unit every --report-seconds,
+ * in 200-ms ticks, continuously or in bursts (--arrival).
  *
  * A frame is the wall time between two frame-clock "after-paint"s; "busy"
- * is the main thread's part of it (before-paint to after-paint). The basemap
- * alone at the same size and renderer is the floor. The machine may be
- * shared, and other processes slow frames by more than what is measured
- * here; so in each window the overlay is shown (units moving) and hidden
- * (nothing moving: the basemap alone) in alternating blocks of frames, and
- * its cost is the difference of the two medians. ShumateMarkerLayer with a
- * GtkImage per unit is the naive reference. Prints figures; never fails on
- * time.
+ * is the main thread's part of it (before-paint to after-paint). Every arm
+ * prints mean, median, p95, max and the frames over 50 ms. The windows:
+ *   - basemap only: libshumate's tile layer;
+ *   - floor: the board's one image (DozorMapView's arrangement: basemap,
+ *     districts, sectors, routes, incidents, units) with no unit;
+ *   - unit layer N: that image with N units, in alternating blocks of
+ *     frames moving (fixes applied) and still (none applied), both arms on
+ *     the same basemap path; its overhead is its mean over the floor's;
+ *   - marker layer N: ShumateMarkerLayer with a GtkImage per unit over the
+ *     tile layer, the naive reference, in blocks shown and hidden (the tile
+ *     layer alone, its own basemap path).
+ * The machine may be shared: the blocks keep other processes' load alike
+ * in both arms of a window, and the share of the machine others used is
+ * printed. The age of the positions on screen comes from the unit layer's
+ * "Fix latency" log line (log_cb()). Prints figures; never fails on time.
  *
  *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…]
- *               [--no-force-redraw] [--no-repeat]
+ *               [--arrival=ticks|continuous|burst] [--report-seconds=S]
+ *               [--no-floor] [--no-force-redraw] [--no-repeat]
  *
  * libshumate 1.0.3 redraws its tile layer only after an idle callback, which
  * does not run between frames when every frame takes longer than the
@@ -38,7 +47,9 @@
 #include <string.h>
 
 #include "dozor-basemap.h"
+#include "dozor-area-layer.h"
 #include "dozor-basemap-layer.h"
+#include "dozor-incident-layer.h"
 #include "dozor-geo.h"
 #include "dozor-raster-layer.h"
 #include "dozor-situation.h"
@@ -68,7 +79,6 @@
 #define QUIET_WAIT_SECONDS 5
 #define QUIET_SHARE 0.15
 #define MOVE_INTERVAL_MS 200
-#define MOVE_SHARE 10           /* one unit in MOVE_SHARE moves each interval */
 #define TILES_QUIET_US (1 * G_USEC_PER_SEC)
 #define SYMBOL_SIZE 14
 
@@ -80,15 +90,31 @@
 
 typedef enum
 {
-  CONFIG_BASEMAP,
-  CONFIG_UNITS,
-  CONFIG_MARKERS,
+  CONFIG_BASEMAP,              /* libshumate's tile layer alone */
+  CONFIG_FLOOR,                /* the board's image: basemap and overlays, no units */
+  CONFIG_UNITS,                /* the same image with units */
+  CONFIG_MARKERS,              /* the tile layer and a marker widget per unit */
 } ConfigKind;
 
+/* How fixes reach the board. */
+typedef enum
+{
+  ARRIVAL_TICKS,               /* every 200 ms, the units due in it */
+  ARRIVAL_CONTINUOUS,          /* all the time, spread evenly */
+  ARRIVAL_BURST,               /* every unit at once, once per report period */
+} Arrival;
+
+/* Continuous arrival: a batch as often as a main loop can take one; what
+ * came in meanwhile is applied together, as a stream read would hand it. */
+#define CONTINUOUS_INTERVAL_MS 5
+#define SLOW_FRAME_MS 50.0
+
 /* Frames are measured in two conditions, in alternating blocks in the same
- * window: with the overlay shown and units moving, and with the overlay
- * hidden and nothing moving, i.e. the basemap alone. Other processes on a
- * shared machine then slow both alike. */
+ * window, so that other processes on a shared machine slow both alike.
+ * Both use the same basemap path. The unit layer: units moving, then held
+ * still (the same image of basemap, overlays and units, no fix applied).
+ * The marker layer: markers shown and moving, then hidden (libshumate's
+ * tile layer alone, which is what draws the basemap under the markers). */
 enum
 {
   SHOWN,
@@ -100,7 +126,8 @@ typedef struct
   GArray *intervals;           /* ms between after-paints */
   GArray *busy;                /* ms from before-paint to after-paint */
   guint idle_frames;           /* frames after which a default-idle source ran */
-  double median, p95, busy_median, busy_p95;
+  double mean, median, p95, max, busy_mean, busy_p95;
+  guint slow;                  /* frames over SLOW_FRAME_MS */
 } Sample;
 
 typedef struct
@@ -120,6 +147,10 @@ typedef struct
   guint still_images;
   double prepare_ms, draw_ms, draw_max_ms, latency_ms;
   guint n_drawn;
+  GArray *age_ms;              /* per moving frame: end of frame - newest fix on screen */
+  GArray *gap_ms;              /* per moving frame: newest fix applied - newest on screen */
+  GArray *lag_ms;              /* per moving frame: end of frame - oldest fix applied, not on screen */
+  double fixes_per_s;          /* applied while measuring */
   double setup_s;
   double self_share, others_share;
 } Config;
@@ -168,6 +199,8 @@ typedef struct
 {
   int width, height;
   guint frames;
+  Arrival arrival;
+  double report_seconds;       /* each unit reports this often */
   guint block;                 /* frames per block of one condition */
   gboolean force_redraw;
 
@@ -177,6 +210,7 @@ typedef struct
   guint tiles_received;
   gint64 last_tile_time;
   GdkTexture *symbols[G_N_ELEMENTS (status_names)];
+  JsonNode *districts;         /* data/almaty/districts.geojson */
 
   char *renderer_name;
   int map_width, map_height;
@@ -200,6 +234,15 @@ typedef struct
   gint64 before_paint, last_paint;
   guint tiles_at_start;
   GArray *build_ms, *apply_ms;
+  double owed;                 /* fixes due but not yet sent */
+  gint64 last_move;
+  guint fixes;                 /* applied while measuring */
+  gint64 measure_start;
+  gint64 newest_applied;       /* fix time of the newest fix applied, Unix µs */
+  GArray *applied;             /* fix times of the batches applied, gint64, oldest first */
+  gint64 block_start;          /* when the moving block began, Unix µs */
+  gboolean frame_pending;      /* a moving frame waits for the layer's log */
+  gint64 pending_end, pending_applied, pending_block;
   CpuSample cpu_at_start;
   CpuSample quiet_start;
   gint64 quiet_since;
@@ -227,6 +270,10 @@ static struct
   void (*draw) (gpointer, cairo_t *, const DozorRasterView *, DozorPointIndex *);
   void (*shown_func) (DozorRasterLayer *, gpointer);
 } render_stats;
+
+/* The fix time of the newest fix in the unit layer's image on screen,
+ * Unix µs, as the layer itself reports it (below). */
+static gint64 on_screen_newest;
 
 static int
 compare_doubles (const void *a,
@@ -378,6 +425,28 @@ timed_shown (DozorRasterLayer *layer,
     }
 }
 
+/* The unit layer logs "Fix latency: newest X ms, …" at the end of the first
+ * frame that shows a new image, X being that frame's end minus the newest
+ * fix time in the image (bench/board-latency.sh reads the same line). The
+ * bench takes the line rather than changing the layer: the newest fix on
+ * screen is then now - X, the few µs since the layer read the clock aside.
+ * Other messages go on as before. */
+static void
+log_cb (const char     *domain,
+        GLogLevelFlags  level,
+        const char     *message,
+        gpointer        user_data)
+{
+  double newest_ms;
+
+  if (sscanf (message, "Fix latency: newest %lf ms", &newest_ms) == 1)
+    {
+      on_screen_newest = g_get_real_time () - (gint64) (newest_ms * 1000);
+      return;
+    }
+  g_log_default_handler (domain, level, message, user_data);
+}
+
 static void
 install_hooks (void)
 {
@@ -404,6 +473,8 @@ install_hooks (void)
   render_stats.prepare_ms = g_array_new (FALSE, FALSE, sizeof (double));
   render_stats.draw_ms = g_array_new (FALSE, FALSE, sizeof (double));
   render_stats.latency_ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_log_set_handler (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, log_cb, NULL);
 }
 
 /* ---- The fleet: units scattered over the city, reporting as they drive. */
@@ -432,21 +503,177 @@ unit_object (const SimUnit *unit,
   return object;
 }
 
+/* @time (Unix µs) as the stream writes it, to the microsecond: the fix
+ * time the bench compares the screen with. */
 static char *
-now_iso8601 (void)
+iso8601 (gint64 time)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (time / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) exact = g_date_time_add (seconds, time % G_USEC_PER_SEC);
 
-  return g_date_time_format_iso8601 (now);
+  return g_date_time_format_iso8601 (exact);
+}
+
+/* ---- What the board shows besides units: Almaty's districts, sectors in
+ * them, patrol routes in the sectors and open incidents. The same for
+ * every configuration. */
+
+#define SECTORS_PER_SIDE 2
+#define ROUTES_PER_SECTOR 3
+#define ROUTE_POINTS 40
+#define INCIDENTS 300
+
+static const char *const incident_statuses[] = { "new", "dispatched", "on_scene" };
+
+static JsonNode *
+ring_node (const double (*points)[2],
+           guint          n)
+{
+  JsonArray *ring = json_array_sized_new (n);
+  JsonArray *rings = json_array_new ();
+  JsonObject *geometry = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonArray *position = json_array_sized_new (2);
+
+      json_array_add_double_element (position, points[i][0]);
+      json_array_add_double_element (position, points[i][1]);
+      json_array_add_array_element (ring, position);
+    }
+  json_array_add_array_element (rings, ring);
+  json_object_set_string_member (geometry, "type", "Polygon");
+  json_object_set_array_member (geometry, "coordinates", rings);
+  json_node_take_object (node, geometry);
+  return node;
+}
+
+static JsonObject *
+entity_new (const char *prefix,
+            guint       index)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *id = g_strdup_printf ("%s%04u", prefix, index);
+
+  json_object_set_string_member (object, "id", id);
+  json_object_set_int_member (object, "version", 1);
+  return object;
+}
+
+/* Sectors are the quarters of each district's bounding box, routes loops
+ * inside the sectors: what matters here is what they cost to draw. */
+static void
+add_overlays (JsonObject *snapshot,
+              JsonNode   *districts,
+              GRand      *rand,
+              const char *time)
+{
+  JsonArray *zones = json_array_new ();
+  JsonArray *routes = json_array_new ();
+  JsonArray *incidents = json_array_new ();
+  JsonArray *features = json_object_get_array_member (json_node_get_object (districts), "features");
+  guint n_sectors = 0, n_routes = 0;
+
+  for (guint d = 0; d < json_array_get_length (features); d++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, d);
+      JsonObject *geometry = json_object_get_object_member (feature, "geometry");
+      const char *name = json_object_get_string_member (json_object_get_object_member (feature, "properties"), "name");
+      JsonArray *outer = json_array_get_array_element (json_object_get_array_member (geometry, "coordinates"), 0);
+      JsonObject *district = entity_new ("d", d);
+      double west = G_MAXDOUBLE, east = -G_MAXDOUBLE, south = G_MAXDOUBLE, north = -G_MAXDOUBLE;
+
+      /* Of a multipolygon, the sectors split the first part. */
+      if (g_str_equal (json_object_get_string_member (geometry, "type"), "MultiPolygon"))
+        outer = json_array_get_array_element (outer, 0);
+      for (guint i = 0; i < json_array_get_length (outer); i++)
+        {
+          JsonArray *position = json_array_get_array_element (outer, i);
+          double lon = json_array_get_double_element (position, 0), lat = json_array_get_double_element (position, 1);
+
+          west = MIN (west, lon), east = MAX (east, lon), south = MIN (south, lat), north = MAX (north, lat);
+        }
+      json_object_set_string_member (district, "kind", "district");
+      json_object_set_string_member (district, "name", name);
+      json_object_set_member (district, "geometry", json_node_copy (json_object_get_member (feature, "geometry")));
+      json_array_add_object_element (zones, district);
+
+      for (guint sx = 0; sx < SECTORS_PER_SIDE; sx++)
+        for (guint sy = 0; sy < SECTORS_PER_SIDE; sy++)
+          {
+            double w = west + (east - west) * sx / SECTORS_PER_SIDE, e = w + (east - west) / SECTORS_PER_SIDE;
+            double s = south + (north - south) * sy / SECTORS_PER_SIDE, n = s + (north - south) / SECTORS_PER_SIDE;
+            const double square[5][2] = { { w, s }, { e, s }, { e, n }, { w, n }, { w, s } };
+            JsonObject *sector = entity_new ("s", n_sectors);
+            g_autofree char *sector_name = g_strdup_printf ("%s-%u", name,
+                                                            sx * SECTORS_PER_SIDE + sy + 1);
+
+            json_object_set_string_member (sector, "kind", "sector");
+            json_object_set_string_member (sector, "name", sector_name);
+            json_object_set_string_member (sector, "parent_id", json_object_get_string_member (district, "id"));
+            json_object_set_member (sector, "geometry", ring_node (square, G_N_ELEMENTS (square)));
+
+            for (guint r = 0; r < ROUTES_PER_SECTOR; r++)
+              {
+                JsonObject *route = entity_new ("r", n_routes++);
+                JsonObject *line = json_object_new ();
+                JsonArray *points = json_array_sized_new (ROUTE_POINTS + 1);
+                double cx = g_rand_double_range (rand, w, e), cy = g_rand_double_range (rand, s, n);
+                double rx = (e - w) / 6, ry = (n - s) / 6;
+
+                for (guint k = 0; k <= ROUTE_POINTS; k++)
+                  {
+                    JsonArray *position = json_array_sized_new (2);
+                    double a = 2 * G_PI * (k % ROUTE_POINTS) / ROUTE_POINTS;
+
+                    json_array_add_double_element (position, cx + rx * cos (a));
+                    json_array_add_double_element (position, cy + ry * sin (a));
+                    json_array_add_array_element (points, position);
+                  }
+                json_object_set_string_member (line, "type", "LineString");
+                json_object_set_array_member (line, "coordinates", points);
+                json_object_set_string_member (route, "name", sector_name);
+                json_object_set_string_member (route, "zone_id", json_object_get_string_member (sector, "id"));
+                json_object_set_object_member (route, "geometry", line);
+                json_array_add_object_element (routes, route);
+              }
+            json_array_add_object_element (zones, sector);
+            n_sectors++;
+          }
+    }
+
+  for (guint i = 0; i < INCIDENTS; i++)
+    {
+      JsonObject *incident = entity_new ("i", i);
+      JsonObject *location = json_object_new ();
+      g_autofree char *number = g_strdup_printf ("20261205-%04u", i + 1);
+
+      json_object_set_double_member (location, "lat", g_rand_double_range (rand, CITY_SOUTH, CITY_NORTH));
+      json_object_set_double_member (location, "lon", g_rand_double_range (rand, CITY_WEST, CITY_EAST));
+      json_object_set_string_member (incident, "number", number);
+      json_object_set_string_member (incident, "type", "traffic_accident");
+      json_object_set_int_member (incident, "priority", 1 + i % 4);
+      json_object_set_string_member (incident, "status", incident_statuses[i % G_N_ELEMENTS (incident_statuses)]);
+      json_object_set_object_member (incident, "location", location);
+      json_object_set_string_member (incident, "address", "");
+      json_object_set_string_member (incident, "created_at", time);
+      json_array_add_object_element (incidents, incident);
+    }
+
+  json_object_set_array_member (snapshot, "zones", zones);
+  json_object_set_array_member (snapshot, "routes", routes);
+  json_object_set_array_member (snapshot, "incidents", incidents);
 }
 
 static Fleet *
-fleet_new (guint n)
+fleet_new (guint     n,
+           JsonNode *districts)
 {
   Fleet *fleet = g_new0 (Fleet, 1);
   g_autoptr(JsonNode) snapshot = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonObject) object = json_object_new ();
-  g_autofree char *time = now_iso8601 ();
+  g_autofree char *time = iso8601 (g_get_real_time ());
   g_autoptr(GError) error = NULL;
   JsonArray *units = json_array_sized_new (n);
   guint total_weight = 0;
@@ -478,6 +705,12 @@ fleet_new (guint n)
 
   json_object_set_int_member (object, "as_of_seq", 0);
   json_object_set_array_member (object, "units", units);
+  {
+    /* The same overlays whatever the number of units. */
+    g_autoptr(GRand) overlay_rand = g_rand_new_with_seed (14);
+
+    add_overlays (object, districts, overlay_rand, time);
+  }
   json_node_set_object (snapshot, object);
   if (!dozor_situation_load_snapshot (fleet->situation, snapshot, &error))
     g_error ("bench-units: %s", error->message);
@@ -524,20 +757,39 @@ move_cb (gpointer user_data)
 {
   Bench *bench = user_data;
   Fleet *fleet = bench->fleet;
-  guint count = MAX (1, fleet->n / MOVE_SHARE);
+  gint64 now = g_get_monotonic_time ();
+  gint64 fix_time;
+  guint count;
   g_autofree char *time = NULL;
   g_autoptr(GPtrArray) events = NULL;
   gint64 start;
   double build_ms, apply_ms;
 
-  /* While the overlay is hidden the map shows the basemap alone: nothing
-   * moves, as in the basemap-only window. */
+  /* While the overlay is hidden (markers) or held still (units), no fix
+   * arrives, and none is owed for that time afterwards. */
   if (bench->hidden)
+    {
+      bench->owed = 0;
+      bench->last_move = now;
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* Each unit reports every report_seconds: the fixes due since the last
+   * batch, in a burst all of them at once. */
+  if (bench->arrival == ARRIVAL_BURST)
+    bench->owed = fleet->n;
+  else if (bench->last_move != 0)
+    bench->owed += fleet->n * ((now - bench->last_move) / (double) G_USEC_PER_SEC) / bench->report_seconds;
+  bench->last_move = now;
+  count = (guint) MIN (bench->owed, (double) fleet->n);
+  bench->owed -= count;
+  if (count == 0)
     return G_SOURCE_CONTINUE;
 
   /* The events, as the stream's parser would hand them over. */
   start = g_get_monotonic_time ();
-  time = now_iso8601 ();
+  fix_time = g_get_real_time ();
+  time = iso8601 (fix_time);
   events = g_ptr_array_new_full (count, (GDestroyNotify) json_node_unref);
   for (guint k = 0; k < count; k++)
     {
@@ -546,8 +798,8 @@ move_cb (gpointer user_data)
       JsonNode *event = json_node_new (JSON_NODE_OBJECT);
       g_autoptr(JsonObject) object = json_object_new ();
 
-      /* Round robin: each unit reports every MOVE_SHARE intervals. */
-      drive (fleet, unit, MOVE_SHARE * MOVE_INTERVAL_MS / 1000.0);
+      /* Round robin: each unit reports every report_seconds. */
+      drive (fleet, unit, bench->report_seconds);
       unit->version++;
       json_object_set_int_member (object, "seq", fleet->seq + 1 + k);
       json_object_set_string_member (object, "type", "unit.position");
@@ -573,9 +825,12 @@ move_cb (gpointer user_data)
   apply_ms = ms_since (start);
   fleet->seq += count;
   fleet->next = (fleet->next + count) % fleet->n;
+  bench->newest_applied = fix_time;
+  g_array_append_val (bench->applied, fix_time);
 
   if (bench->phase == PHASE_MEASURE)
     {
+      bench->fixes += count;
       g_array_append_val (bench->build_ms, build_ms);
       g_array_append_val (bench->apply_ms, apply_ms);
     }
@@ -653,7 +908,9 @@ tick_cb (GtkWidget     *widget,
   shumate_location_set_location (SHUMATE_LOCATION (shumate_simple_map_get_viewport (bench->map)), lat, lon);
   if (bench->force_redraw && bench->tile_layer != NULL)
     gtk_widget_queue_draw (bench->tile_layer);
-  if (bench->overlay != NULL && gtk_widget_get_visible (bench->overlay) == bench->hidden)
+  /* Only the marker layer is hidden: the unit layer's image stays, held
+   * still, so that both arms draw the basemap the same way. */
+  if (bench->config->kind == CONFIG_MARKERS && gtk_widget_get_visible (bench->overlay) == bench->hidden)
     gtk_widget_set_visible (bench->overlay, !bench->hidden);
   return G_SOURCE_CONTINUE;
 }
@@ -677,12 +934,63 @@ before_paint_cb (GdkFrameClock *clock,
 }
 
 static gboolean
+two_arms (const Config *config)
+{
+  return config->kind == CONFIG_UNITS || config->kind == CONFIG_MARKERS;
+}
+
+static gboolean
 measured_enough (Bench *bench)
 {
   Config *config = bench->config;
 
   return config->sample[SHOWN].intervals->len >= bench->frames &&
-         (bench->overlay == NULL || config->sample[HIDDEN].intervals->len >= bench->frames);
+         (!two_arms (config) || config->sample[HIDDEN].intervals->len >= bench->frames);
+}
+
+/* The age of the positions on a moving frame of the unit layer, once the
+ * layer has logged what that frame showed (its after-paint handler runs
+ * after the bench's). Counted only once the image holds a fix applied in
+ * this moving block (before that, both would count the still block):
+ *   age: the frame's end minus the fix time of the newest fix in the
+ *     image on screen;
+ *   gap: the newest fix applied by the frame's end minus that same fix.
+ * Every moving frame:
+ *   lag: the frame's end minus the fix time of the oldest fix applied by
+ *     then that the image on screen does not hold yet; 0 if it holds all. */
+static void
+finish_frame_age (Bench *bench)
+{
+  Config *config = bench->config;
+  gint64 oldest_unshown = 0;
+  double lag;
+
+  if (!bench->frame_pending)
+    return;
+  bench->frame_pending = FALSE;
+  if (on_screen_newest == 0 || bench->pending_applied == 0)
+    return;
+
+  for (guint i = bench->applied->len; i > 0; i--)
+    {
+      gint64 time = g_array_index (bench->applied, gint64, i - 1);
+
+      if (time <= on_screen_newest)
+        break;
+      if (time <= bench->pending_applied)
+        oldest_unshown = time;
+    }
+  lag = oldest_unshown != 0 ? MAX (0, bench->pending_end - oldest_unshown) / 1000.0 : 0.0;
+  g_array_append_val (config->lag_ms, lag);
+
+  if (on_screen_newest >= bench->pending_block)
+    {
+      double age = (bench->pending_end - on_screen_newest) / 1000.0;
+      double gap = MAX (0, bench->pending_applied - on_screen_newest) / 1000.0;
+
+      g_array_append_val (config->age_ms, age);
+      g_array_append_val (config->gap_ms, gap);
+    }
 }
 
 static void
@@ -696,12 +1004,16 @@ after_paint_cb (GdkFrameClock *clock,
 
   tile_layer_snapshots = overlay_snapshots = 0;
   bench->painted++;
+  finish_frame_age (bench);
 
   if (bench->phase == PHASE_WARMUP && bench->painted >= WARMUP_FRAMES)
     {
       bench->phase = PHASE_MEASURE;
       bench->block_frame = 0;
       bench->tiles_at_start = bench->tiles_received;
+      bench->fixes = 0;
+      bench->measure_start = now;
+      bench->block_start = g_get_real_time ();
       render_stats.shown = 0;
       cpu_sample (&bench->cpu_at_start);
     }
@@ -720,6 +1032,13 @@ after_paint_cb (GdkFrameClock *clock,
           config->basemap_frames += tile_snapshots > 0;
           if (!bench->hidden)
             config->overlay_frames += overlays > 0;
+          if (config->kind == CONFIG_UNITS && !bench->hidden)
+            {
+              bench->frame_pending = TRUE;
+              bench->pending_end = g_get_real_time ();
+              bench->pending_applied = bench->newest_applied;
+              bench->pending_block = bench->block_start;
+            }
         }
 
       if (measured_enough (bench))
@@ -727,13 +1046,16 @@ after_paint_cb (GdkFrameClock *clock,
           bench->phase = PHASE_DONE;
           bench->hidden = FALSE;
           config->lap_images = render_stats.shown;
+          config->fixes_per_s = bench->fixes / ((now - bench->measure_start) / (double) G_USEC_PER_SEC);
           cpu_shares (&bench->cpu_at_start, &config->self_share, &config->others_share);
         }
-      else if (++bench->block_frame >= bench->block && bench->overlay != NULL)
+      else if (++bench->block_frame >= bench->block && two_arms (config))
         {
-          /* The tick callback of the next frame applies it. */
+          /* The tick callback and the next batch of fixes apply it. */
           bench->hidden = !bench->hidden;
           bench->block_frame = 0;
+          if (!bench->hidden)
+            bench->block_start = g_get_real_time ();
         }
     }
   bench->last_paint = now;
@@ -880,21 +1202,39 @@ run_config (Bench  *bench,
   g_array_set_size (render_stats.latency_ms, 0);
   render_stats.shown = 0;
   render_stats.prepare_start = 0;
+  config->age_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  config->gap_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  config->lag_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench->applied = g_array_new (FALSE, FALSE, sizeof (gint64));
+  on_screen_newest = 0;
+  bench->newest_applied = 0;
+  bench->frame_pending = FALSE;
+  bench->owed = 0;
+  bench->last_move = 0;
 
   if (config->kind != CONFIG_BASEMAP)
-    bench->fleet = fleet_new (config->n);
+    bench->fleet = fleet_new (config->n, bench->districts);
 
   bench->window = open_window (bench);
-  if (config->kind == CONFIG_UNITS)
+  if (config->kind == CONFIG_UNITS || config->kind == CONFIG_FLOOR)
     {
       ShumateViewport *viewport = shumate_simple_map_get_viewport (bench->map);
-      DozorBasemapLayer *basemap = dozor_basemap_layer_new (viewport, bench->fleet->situation);
-      DozorUnitLayer *layer = dozor_unit_layer_new (viewport, bench->fleet->situation);
+      DozorSituation *situation = bench->fleet->situation;
+      DozorUnitLayer *layer = dozor_unit_layer_new (viewport, situation);
+      DozorBasemapLayer *basemap = dozor_basemap_layer_new (viewport, situation);
+      DozorAreaLayer *areas = dozor_area_layer_new (viewport, situation);
+      DozorIncidentLayer *incidents = dozor_incident_layer_new (viewport, situation);
 
-      /* As the board has it: the basemap's tiles in the units' image. */
-      shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (basemap));
+      /* As the board has it (DozorMapView): one image of the basemap's
+       * tiles, districts, sectors, routes, incidents and units, bottom to
+       * top, drawn by the unit layer. The floor is the same with no unit. */
       shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (layer));
+      shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (basemap));
+      shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (areas));
+      shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (incidents));
       dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (basemap));
+      dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (areas));
+      dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (incidents));
       dozor_basemap_layer_set_tile_source (basemap, bench->tiles);
       bench->overlay = GTK_WIDGET (layer);
     }
@@ -905,7 +1245,7 @@ run_config (Bench  *bench,
   gtk_window_present (GTK_WINDOW (bench->window));
   if (!wait_until (bench, tiles_settled, 60))
     g_printerr ("bench-units: %s: tiles still arriving after 60 s\n", config->name);
-  if (config->kind == CONFIG_UNITS && !wait_until (bench, units_shown, 60))
+  if ((config->kind == CONFIG_UNITS || config->kind == CONFIG_FLOOR) && !wait_until (bench, units_shown, 60))
     g_printerr ("bench-units: %s: the unit layer showed nothing in 60 s\n", config->name);
 
   if (bench->renderer_name == NULL)
@@ -936,11 +1276,18 @@ run_config (Bench  *bench,
   bench->after_paint_id = g_signal_connect (bench->clock, "after-paint",
                                             G_CALLBACK (after_paint_cb), bench);
   bench->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (bench->map), tick_cb, bench, NULL);
-  if (bench->fleet != NULL)
-    bench->move_id = g_timeout_add (MOVE_INTERVAL_MS, move_cb, bench);
+  if (bench->fleet != NULL && bench->fleet->n > 0)
+    {
+      guint interval = bench->arrival == ARRIVAL_CONTINUOUS ? CONTINUOUS_INTERVAL_MS :
+                       bench->arrival == ARRIVAL_BURST ? (guint) (bench->report_seconds * 1000) :
+                       MOVE_INTERVAL_MS;
+
+      bench->move_id = g_timeout_add (interval, move_cb, bench);
+    }
 
   if (!wait_until (bench, lap_done, 900))
     g_printerr ("bench-units: %s: gave up after 900 s\n", config->name);
+  finish_frame_age (bench);
   gtk_widget_remove_tick_callback (GTK_WIDGET (bench->map), bench->tick_id);
   g_clear_handle_id (&bench->probe_id, g_source_remove);
   g_clear_signal_handler (&bench->before_paint_id, bench->clock);
@@ -964,10 +1311,14 @@ run_config (Bench  *bench,
     {
       Sample *sample = &config->sample[c];
 
+      sample->mean = mean (sample->intervals);
       sample->median = percentile (sample->intervals, 0.5);
       sample->p95 = percentile (sample->intervals, 0.95);
-      sample->busy_median = percentile (sample->busy, 0.5);
+      sample->max = percentile (sample->intervals, 1.0);
+      sample->busy_mean = mean (sample->busy);
       sample->busy_p95 = percentile (sample->busy, 0.95);
+      for (guint i = 0; i < sample->intervals->len; i++)
+        sample->slow += g_array_index (sample->intervals, double, i) > SLOW_FRAME_MS;
     }
   config->measured = config->sample[SHOWN].intervals->len > 0;
   config->tiles = bench->tiles_received - bench->tiles_at_start;
@@ -997,82 +1348,185 @@ run_config (Bench  *bench,
   g_clear_pointer (&bench->fleet, fleet_free);
   g_clear_pointer (&bench->build_ms, g_array_unref);
   g_clear_pointer (&bench->apply_ms, g_array_unref);
+  g_clear_pointer (&bench->applied, g_array_unref);
   bench->phase = PHASE_IDLE;
 }
 
 /* ---- Output. */
 
-/* What the overlay adds: shown minus hidden, the same window, interleaved. */
-static double
-overhead (const Config *config)
+static const char *
+arm_name (const Config *config,
+          guint         arm)
 {
-  return config->sample[SHOWN].median - config->sample[HIDDEN].median;
+  switch (config->kind)
+    {
+    case CONFIG_UNITS:
+      return arm == SHOWN ? "moving" : "still";
+    case CONFIG_MARKERS:
+      return arm == SHOWN ? "shown" : "hidden";
+    case CONFIG_BASEMAP:
+    case CONFIG_FLOOR:
+    default:
+      return "-";
+    }
 }
 
-static void
-print_row (const Config *config)
+static const char *
+basemap_path (const Config *config,
+              guint         arm)
 {
-  const Sample *shown = &config->sample[SHOWN];
-
-  if (!config->measured)
-    printf ("%-24s %9s %8s %13s\n", config->name, "–", "–", "–");
-  else if (config->kind == CONFIG_BASEMAP)
-    printf ("%-24s %9.1f %8.1f %13s\n", config->name, shown->median, shown->p95, "–");
-  else
-    printf ("%-24s %9.1f %8.1f %+13.1f\n", config->name, shown->median, shown->p95, overhead (config));
-  fflush (stdout);
+  switch (config->kind)
+    {
+    case CONFIG_FLOOR:
+    case CONFIG_UNITS:
+      return "image";
+    case CONFIG_MARKERS:
+    case CONFIG_BASEMAP:
+    default:
+      return "tiles";
+    }
 }
 
-static void
-print_details (GPtrArray    *configs,
-               const Config *base)
+static const Config *
+find_config (GPtrArray  *configs,
+             ConfigKind  kind,
+             guint       n)
 {
-  printf ("\noverlay shown vs hidden, interleaved in blocks in the same window (ms; busy = main thread\n"
-          "from before-paint to after-paint; \"vs window\" = shown median minus the basemap-only\n"
-          "window's, for comparison)\n");
-  printf ("%-24s %13s %13s %13s %13s %9s\n", "config", "shown med/p95", "hidden m/p95", "busy shown",
-          "busy hidden", "vs window");
   for (guint i = 0; i < configs->len; i++)
     {
       const Config *config = configs->pdata[i];
-      const Sample *shown = &config->sample[SHOWN], *hidden = &config->sample[HIDDEN];
-      g_autofree char *a = g_strdup_printf ("%.1f/%.1f", shown->median, shown->p95);
-      g_autofree char *b = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
-                             g_strdup_printf ("%.1f/%.1f", hidden->median, hidden->p95);
-      g_autofree char *c = g_strdup_printf ("%.1f/%.1f", shown->busy_median, shown->busy_p95);
-      g_autofree char *d = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
-                             g_strdup_printf ("%.1f/%.1f", hidden->busy_median, hidden->busy_p95);
-      g_autofree char *e = config == base || !base->measured ? g_strdup ("–") :
-                             g_strdup_printf ("%+.1f", shown->median - base->sample[SHOWN].median);
 
-      if (config->measured)
-        printf ("%-24s %13s %13s %13s %13s %9s\n", config->name, a, b, c, d, e);
+      if (config->kind == kind && (kind == CONFIG_BASEMAP || kind == CONFIG_FLOOR || config->n == n) &&
+          config->measured)
+        return config;
     }
+  return NULL;
+}
 
+/* What the layer adds to a frame on average, over its own basemap path:
+ * the unit layer over the floor window (the same image without units),
+ * the marker layer over its hidden arm (the tile layer alone). NAN when
+ * that floor was not measured. */
+static double
+overhead (GPtrArray    *configs,
+          const Config *config)
+{
+  const Config *floor;
+
+  if (config->kind == CONFIG_MARKERS)
+    return config->sample[SHOWN].mean - config->sample[HIDDEN].mean;
+  floor = find_config (configs, CONFIG_FLOOR, 0);
+  if (config->kind != CONFIG_UNITS || floor == NULL)
+    return NAN;
+  return config->sample[SHOWN].mean - floor->sample[SHOWN].mean;
+}
+
+static void
+print_frames (GPtrArray *configs)
+{
+  printf ("\nframes (ms between two frames' ends; busy = main thread, before-paint to after-paint;\n"
+          "basemap: \"tiles\" = libshumate's tile layer draws it, \"image\" = the board's one image of\n"
+          "basemap, districts, sectors, routes, incidents and units; >%.0f = frames longer than %.0f ms)\n",
+          SLOW_FRAME_MS, SLOW_FRAME_MS);
+  printf ("%-24s %-7s %-7s %6s %7s %7s %7s %7s %5s %9s\n", "config", "arm", "basemap", "frames", "mean",
+          "median", "p95", "max", ">50", "busy mean");
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+
+      if (!config->measured)
+        {
+          printf ("%-24s (not measured)\n", config->name);
+          continue;
+        }
+      for (guint arm = SHOWN; arm <= (two_arms (config) ? HIDDEN : SHOWN); arm++)
+        {
+          const Sample *sample = &config->sample[arm];
+
+          printf ("%-24s %-7s %-7s %6u %7.1f %7.1f %7.1f %7.1f %5u %9.1f\n", config->name,
+                  arm_name (config, arm), basemap_path (config, arm), sample->intervals->len, sample->mean,
+                  sample->median, sample->p95, sample->max, sample->slow, sample->busy_mean);
+        }
+    }
+}
+
+static void
+print_overheads (GPtrArray *configs)
+{
+  printf ("\noverhead, ms (mean and p95 of the layer's frames minus the same of its floor;\n"
+          "unit layer: floor = the \"floor\" window, the same image with no units, and in-window =\n"
+          "moving minus still; marker layer: floor = its hidden arm, the tile layer alone)\n");
+  printf ("%-24s %10s %10s %12s\n", "config", "mean", "p95", "in-window");
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+      const Config *floor = config->kind == CONFIG_UNITS ? find_config (configs, CONFIG_FLOOR, 0) : config;
+      guint floor_arm = config->kind == CONFIG_UNITS ? SHOWN : HIDDEN;
+
+      if (!config->measured || !two_arms (config) || floor == NULL)
+        continue;
+      printf ("%-24s %+10.1f %+10.1f %+12.1f\n", config->name, overhead (configs, config),
+              config->sample[SHOWN].p95 - floor->sample[floor_arm].p95,
+              config->sample[SHOWN].mean - config->sample[HIDDEN].mean);
+    }
+}
+
+static void
+print_ages (GPtrArray *configs)
+{
+  printf ("\nage of the positions on screen, ms, over the moving frames of the unit layer (fix time:\n"
+          "when the bench made and applied the fix, the same clock as the frames'; age: the frame's end\n"
+          "minus the newest fix in the image on screen; gap: the newest fix applied by then minus that\n"
+          "one; both over the frames whose image holds a fix of their moving block; lag: the frame's\n"
+          "end minus the oldest fix applied but not yet on screen (0 if none), every moving frame;\n"
+          "fixes/s: applied over the whole measurement, none in the still blocks)\n");
+  printf ("%-24s %7s %6s %17s %17s %6s %17s\n", "config", "fixes/s", "frames", "age mean/p95/max",
+          "gap mean/p95/max", "frames", "lag mean/p95/max");
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const Config *config = configs->pdata[i];
+      g_autofree char *age = NULL, *gap = NULL, *lag = NULL;
+
+      if (config->kind != CONFIG_UNITS || !config->measured)
+        continue;
+      age = g_strdup_printf ("%.0f/%.0f/%.0f", mean (config->age_ms), percentile (config->age_ms, 0.95),
+                             percentile (config->age_ms, 1.0));
+      gap = g_strdup_printf ("%.0f/%.0f/%.0f", mean (config->gap_ms), percentile (config->gap_ms, 0.95),
+                             percentile (config->gap_ms, 1.0));
+      lag = g_strdup_printf ("%.0f/%.0f/%.0f", mean (config->lag_ms), percentile (config->lag_ms, 0.95),
+                             percentile (config->lag_ms, 1.0));
+      printf ("%-24s %7.0f %6u %17s %17s %6u %17s\n", config->name, config->fixes_per_s, config->age_ms->len,
+              age, gap, config->lag_ms->len, lag);
+    }
+}
+
+static void
+print_details (GPtrArray *configs)
+{
   printf ("\nwhat was drawn and what else ran (basemap: measured frames in which the tile layer's\n"
-          "snapshot() ran; overlay: shown frames in which the overlay's did; idle: frames after\n"
-          "which a default-priority idle source got to run, shown/hidden; tiles: tiles that\n"
-          "arrived while measuring; events: mean ms per batch of %u%% of the units every %d ms,\n"
-          "building the JSON + applying it; self/others: share of the 2-core machine used by this\n"
-          "process / all other processes, X server included)\n", 100 / MOVE_SHARE, MOVE_INTERVAL_MS);
-  printf ("%-24s %9s %9s %9s %5s %16s %6s %5s %6s\n", "config", "basemap", "overlay", "idle", "tiles",
+          "snapshot() ran; overlay: moving/shown frames in which the overlay's did; idle: frames after\n"
+          "which a default-priority idle source got to run, per arm; tiles: tiles that arrived while\n"
+          "measuring; events: mean ms per batch building the JSON + applying it, × batches;\n"
+          "self/others: share of the 2-core machine used by this process / all other processes,\n"
+          "X server included)\n");
+  printf ("%-24s %9s %9s %9s %5s %18s %6s %5s %6s\n", "config", "basemap", "overlay", "idle", "tiles",
           "events ms", "setup", "self", "others");
   for (guint i = 0; i < configs->len; i++)
     {
       const Config *config = configs->pdata[i];
       const Sample *shown = &config->sample[SHOWN], *hidden = &config->sample[HIDDEN];
-      guint frames = shown->intervals->len + hidden->intervals->len;
+      guint frames = shown->intervals->len + (two_arms (config) ? hidden->intervals->len : 0);
       g_autofree char *basemap = g_strdup_printf ("%u/%u", config->basemap_frames, frames);
-      g_autofree char *overlay = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
+      g_autofree char *overlay = !two_arms (config) ? g_strdup ("–") :
                                    g_strdup_printf ("%u/%u", config->overlay_frames, shown->intervals->len);
-      g_autofree char *idle = config->kind == CONFIG_BASEMAP ? g_strdup_printf ("%u", shown->idle_frames) :
+      g_autofree char *idle = !two_arms (config) ? g_strdup_printf ("%u", shown->idle_frames) :
                                 g_strdup_printf ("%u/%u", shown->idle_frames, hidden->idle_frames);
-      g_autofree char *events = config->kind == CONFIG_BASEMAP ? g_strdup ("–") :
-                                  g_strdup_printf ("%.1f+%.1f ×%u", config->build_ms, config->apply_ms,
+      g_autofree char *events = config->batches == 0 ? g_strdup ("–") :
+                                  g_strdup_printf ("%.2f+%.2f ×%u", config->build_ms, config->apply_ms,
                                                    config->batches);
 
       if (config->measured)
-        printf ("%-24s %9s %9s %9s %5u %16s %5.1fs %4.0f%% %5.0f%%\n", config->name, basemap, overlay, idle,
+        printf ("%-24s %9s %9s %9s %5u %18s %5.1fs %4.0f%% %5.0f%%\n", config->name, basemap, overlay, idle,
                 config->tiles, events, config->setup_s, config->self_share * 100,
                 config->others_share * 100);
     }
@@ -1093,41 +1547,29 @@ print_details (GPtrArray    *configs,
     }
 }
 
-static const Config *
-find_config (GPtrArray  *configs,
-             ConfigKind  kind,
-             guint       n)
-{
-  for (guint i = 0; i < configs->len; i++)
-    {
-      const Config *config = configs->pdata[i];
-
-      if (config->kind == kind && config->n == n && config->measured)
-        return config;
-    }
-  return NULL;
-}
-
 static void
 print_ratios (GPtrArray *configs,
               guint     *counts)
 {
-  printf ("\nmarker-layer overhead / unit-layer overhead (shown minus hidden, frame medians)\n");
+  printf ("\nmarker-layer overhead / unit-layer overhead (means over each one's floor, as above)\n");
   for (guint i = 0; counts[i] != 0; i++)
     {
       const Config *units = find_config (configs, CONFIG_UNITS, counts[i]);
       const Config *markers = find_config (configs, CONFIG_MARKERS, counts[i]);
+      double unit_cost, marker_cost;
 
-      if (units == NULL || markers == NULL)
+      if (units == NULL || markers == NULL || isnan (overhead (configs, units)))
         continue;
+      unit_cost = overhead (configs, units);
+      marker_cost = overhead (configs, markers);
       /* Below a tenth of a millisecond the unit layer's cost is lost in the
        * frame-to-frame noise: say so instead of dividing by it. */
-      if (overhead (units) < 0.1)
+      if (unit_cost < 0.1)
         printf ("%7u: markers %+.1f ms, unit layer %+.1f ms (within noise): ratio ≥ %.0f×\n", counts[i],
-                overhead (markers), overhead (units), overhead (markers) / 0.1);
+                marker_cost, unit_cost, marker_cost / 0.1);
       else
-        printf ("%7u: markers %+.1f ms, unit layer %+.1f ms: ratio %.1f×\n", counts[i], overhead (markers),
-                overhead (units), overhead (markers) / overhead (units));
+        printf ("%7u: markers %+.1f ms, unit layer %+.1f ms: ratio %.1f×\n", counts[i], marker_cost,
+                unit_cost, marker_cost / unit_cost);
     }
 }
 
@@ -1170,6 +1612,9 @@ config_free (Config *config)
       g_clear_pointer (&config->sample[c].intervals, g_array_unref);
       g_clear_pointer (&config->sample[c].busy, g_array_unref);
     }
+  g_clear_pointer (&config->age_ms, g_array_unref);
+  g_clear_pointer (&config->gap_ms, g_array_unref);
+  g_clear_pointer (&config->lag_ms, g_array_unref);
   g_free (config->name);
   g_free (config);
 }
@@ -1183,15 +1628,18 @@ main (int   argc,
   g_autofree char *streets = NULL;
   g_autofree char *units_option = NULL;
   g_autofree char *markers_option = NULL;
+  g_autofree char *arrival_option = NULL;
+  g_autofree char *districts_path = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  double report_seconds = 2;
   g_autofree guint *unit_counts = NULL;
   g_autofree guint *marker_counts = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) config_free);
   g_autoptr(GError) error = NULL;
-  gboolean no_force_redraw = FALSE, no_repeat = FALSE;
+  gboolean no_force_redraw = FALSE, no_repeat = FALSE, no_floor = FALSE;
   int frames = 150;
   Bench bench = { 0, };
-  const Config *base;
   gint64 start = g_get_monotonic_time ();
   const GOptionEntry entries[] = {
     { "frames", 0, 0, G_OPTION_ARG_INT, &frames,
@@ -1200,6 +1648,13 @@ main (int   argc,
       "Unit layer sizes (default 1000,5000,10000,50000,100000)", "N,…" },
     { "markers", 0, 0, G_OPTION_ARG_STRING, &markers_option,
       "Marker layer sizes (default 1000,5000; 0 for none)", "N,…" },
+    { "arrival", 0, 0, G_OPTION_ARG_STRING, &arrival_option,
+      "How fixes arrive: ticks (every 200 ms, those due; default), continuous (spread evenly, "
+      "a batch every 5 ms), burst (every unit at once each report period)", "MODE" },
+    { "report-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &report_seconds,
+      "Each unit reports a fix this often (default 2)", "S" },
+    { "no-floor", 0, 0, G_OPTION_ARG_NONE, &no_floor,
+      "Do not measure the floor (the board's image with overlays and no units)", NULL },
     { "no-force-redraw", 0, 0, G_OPTION_ARG_NONE, &no_force_redraw,
       "Do not queue a draw of the tile layer each frame", NULL },
     { "no-repeat", 0, 0, G_OPTION_ARG_NONE, &no_repeat, "Do not measure the basemap again at the end", NULL },
@@ -1222,6 +1677,23 @@ main (int   argc,
       return 2;
     }
   bench.frames = (guint) MAX (frames, 10);
+  if (arrival_option == NULL || g_str_equal (arrival_option, "ticks"))
+    bench.arrival = ARRIVAL_TICKS;
+  else if (g_str_equal (arrival_option, "continuous"))
+    bench.arrival = ARRIVAL_CONTINUOUS;
+  else if (g_str_equal (arrival_option, "burst"))
+    bench.arrival = ARRIVAL_BURST;
+  else
+    {
+      g_printerr ("bench-units: --arrival must be ticks, continuous or burst\n");
+      return 2;
+    }
+  if (!(report_seconds >= 0.2 && report_seconds <= 3600))
+    {
+      g_printerr ("bench-units: --report-seconds must be between 0.2 and 3600\n");
+      return 2;
+    }
+  bench.report_seconds = report_seconds;
   /* An odd number of blocks per lap: on the next lap, shown and hidden
    * swap arcs of the circle. */
   bench.block = LAP_FRAMES / 15;
@@ -1236,6 +1708,13 @@ main (int   argc,
     data_dir = DOZOR_PKGDATADIR;
   world = g_build_filename (data_dir, "basemap", "natural-earth-z0-3.mbtiles", NULL);
   streets = g_build_filename (data_dir, "almaty", "roads.geojson", NULL);
+  districts_path = g_build_filename (data_dir, "almaty", "districts.geojson", NULL);
+  if (!json_parser_load_from_file (parser, districts_path, &error))
+    {
+      g_printerr ("bench-units: %s (set DOZOR_DATA_DIR to the source tree's data/)\n", error->message);
+      return 1;
+    }
+  bench.districts = json_parser_get_root (parser);
   bench.basemap = dozor_basemap_new (world, streets);
   if (!dozor_basemap_load (bench.basemap, NULL, &error))
     {
@@ -1253,6 +1732,8 @@ main (int   argc,
     bench.symbols[s] = symbol_texture (status_names[s]);
 
   g_ptr_array_add (configs, config_new (CONFIG_BASEMAP, 0, "basemap only"));
+  if (!no_floor)
+    g_ptr_array_add (configs, config_new (CONFIG_FLOOR, 0, "floor: overlays, 0 units"));
   for (guint i = 0; unit_counts[i] != 0; i++)
     {
       g_autofree char *name = g_strdup_printf ("unit layer %u", unit_counts[i]);
@@ -1268,7 +1749,6 @@ main (int   argc,
   if (!no_repeat)
     g_ptr_array_add (configs, config_new (CONFIG_BASEMAP, 0, "basemap only (again)"));
 
-  base = configs->pdata[0];
   for (guint i = 0; i < configs->len; i++)
     {
       Config *config = configs->pdata[i];
@@ -1281,18 +1761,26 @@ main (int   argc,
                   bench.width, bench.height, bench.map_width, bench.map_height, bench.renderer_name,
                   g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset", ZOOM);
           printf ("pan: a circle of %.0f px radius per %d frames; tile layer %s every frame\n"
-                  "units: a tenth report a new position every %d ms\n"
-                  "each overlay: %u frames shown (units moving) and %u hidden (basemap alone), in\n"
-                  "alternating blocks of %u in one window; overhead = shown median - hidden median\n",
+                  "fixes: each unit every %.1f s, arriving %s\n"
+                  "overlays: the Almaty districts, %u sectors each, %u routes per sector, %u incidents\n"
+                  "two-arm windows: %u frames of each arm, in alternating blocks of %u\n",
                   PAN_RADIUS, LAP_FRAMES, bench.force_redraw ? "forced to redraw" : "NOT forced to redraw",
-                  MOVE_INTERVAL_MS, bench.frames, bench.frames, bench.block);
-          printf ("%-24s %9s %8s %13s\n", "config", "median ms", "p95 ms", "overhead ms");
+                  bench.report_seconds,
+                  bench.arrival == ARRIVAL_CONTINUOUS ? "continuously (a batch every 5 ms of those due)" :
+                  bench.arrival == ARRIVAL_BURST ? "all at once each period" :
+                  "every 200 ms (those due in it)",
+                  SECTORS_PER_SIDE * SECTORS_PER_SIDE, ROUTES_PER_SECTOR, INCIDENTS, bench.frames, bench.block);
         }
-      print_row (config);
+      printf ("%-24s mean %.1f ms%s\n", config->name, config->sample[SHOWN].mean,
+              config->measured ? "" : " (not measured)");
+      fflush (stdout);
     }
 
+  print_frames (configs);
+  print_overheads (configs);
+  print_ages (configs);
   print_ratios (configs, unit_counts);
-  print_details (configs, base);
+  print_details (configs);
   printf ("\ntotal %.0f s\n", ms_since (start) / 1000.0);
 
   for (guint s = 0; s < G_N_ELEMENTS (bench.symbols); s++)
