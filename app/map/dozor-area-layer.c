@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Districts, patrol sectors, patrol routes, points of interest and cameras
- * from the backend, under the units and incidents, rasterised into one
- * image (DozorRasterLayer).
+ * from the backend, under the units and incidents, rasterised into the
+ * unit layer's tiles (DozorRasterLayer).
  * Districts are a firm outline at every zoom; sectors a thin one with a
  * faint fill from zoom 11, their names from zoom 13; routes a dashed teal
  * line from zoom 11; cameras and points of interest small glyphs from zoom
  * 14, named from zoom 16; so the city view stays about units and incidents.
  *
  * GeoJSON coordinates are turned into world coordinates once per change of
- * zones or routes, not per image: a district boundary has thousands of
- * points and images are drawn every few seconds.
+ * zones or routes, not per tile: a district boundary has thousands of
+ * points.
  */
 #include "config.h"
 
@@ -25,6 +25,8 @@
 #define PLACE_NAME_MIN_ZOOM 16
 #define PLACE_SIZE 5.0
 #define PICK_SLOP 4.0
+/* How far a shape's drawing reaches beyond its bounds, logical pixels. */
+#define AREA_REACH 160.0
 
 typedef enum
 {
@@ -44,39 +46,8 @@ typedef struct
   double min_x, min_y, max_x, max_y;
 } Shape;
 
-/* The areas' own image, kept across renders: they share an image with the
- * units (DozorRasterLayer), which change every second, while the areas
- * change only with the view or the zones. Used by one render at a time. */
 typedef struct
 {
-  gatomicrefcount ref_count;
-  cairo_surface_t *surface;
-  DozorRasterView view;     /* .now unused */
-  GPtrArray *shapes;        /* which shapes it shows */
-  gboolean detail;
-} Drawn;
-
-static Drawn *
-drawn_ref (Drawn *drawn)
-{
-  g_atomic_ref_count_inc (&drawn->ref_count);
-  return drawn;
-}
-
-static void
-drawn_unref (Drawn *drawn)
-{
-  if (g_atomic_ref_count_dec (&drawn->ref_count))
-    {
-      g_clear_pointer (&drawn->surface, cairo_surface_destroy);
-      g_clear_pointer (&drawn->shapes, g_ptr_array_unref);
-      g_free (drawn);
-    }
-}
-
-typedef struct
-{
-  Drawn *drawn;
   GPtrArray *shapes; /* Shape, shared and never changed once built */
   gboolean detail;
   gboolean names;
@@ -89,7 +60,6 @@ struct _DozorAreaLayer
 
   DozorSituation *situation;  /* the base class's */
   GPtrArray *shapes;
-  Drawn *drawn;
 };
 
 G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -106,7 +76,6 @@ shape_free (Shape *shape)
 static void
 scene_free (Scene *scene)
 {
-  drawn_unref (scene->drawn);
   g_ptr_array_unref (scene->shapes);
   g_free (scene);
 }
@@ -336,6 +305,8 @@ static void draw_shapes (Scene                 *scene,
                          cairo_t               *cr,
                          const DozorRasterView *view);
 
+/* A steady part (DozorRasterLayer): drawn once per tile and kept, since
+ * the areas change with the zones, not with every fix. */
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
@@ -343,39 +314,9 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
-  Drawn *drawn = scene->drawn;
-  cairo_surface_t *target = cairo_get_target (cr);
 
-  if (drawn->surface == NULL || drawn->shapes != scene->shapes || drawn->detail != scene->detail ||
-      drawn->view.zoom != view->zoom || drawn->view.origin_x != view->origin_x ||
-      drawn->view.origin_y != view->origin_y || drawn->view.width != view->width ||
-      drawn->view.height != view->height ||
-      cairo_image_surface_get_width (drawn->surface) != cairo_image_surface_get_width (target))
-    {
-      cairo_t *own;
-      double sx = 1, sy = 1;
+  draw_shapes (scene, cr, view);
 
-      g_clear_pointer (&drawn->surface, cairo_surface_destroy);
-      drawn->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, cairo_image_surface_get_width (target),
-                                                   cairo_image_surface_get_height (target));
-      own = cairo_create (drawn->surface);
-      cairo_user_to_device_distance (cr, &sx, &sy);
-      cairo_scale (own, sx, sy);
-      draw_shapes (scene, own, view);
-      cairo_destroy (own);
-      drawn->view = *view;
-      g_clear_pointer (&drawn->shapes, g_ptr_array_unref);
-      drawn->shapes = g_ptr_array_ref (scene->shapes);
-      drawn->detail = scene->detail;
-    }
-
-  cairo_save (cr);
-  cairo_identity_matrix (cr);
-  cairo_set_source_surface (cr, drawn->surface, 0, 0);
-  cairo_paint (cr);
-  cairo_restore (cr);
-
-  /* Every image gets its own index, also when the areas' image is reused. */
   for (guint s = 0; scene->places && index != NULL && s < scene->shapes->len; s++)
     {
       const Shape *shape = scene->shapes->pdata[s];
@@ -384,7 +325,7 @@ draw_scene (gpointer               data,
       if (shape->kind != SHAPE_POI && shape->kind != SHAPE_CAMERA)
         continue;
       dozor_raster_view_project (view, shape->min_x, shape->min_y, &x, &y);
-      if (x >= 0 && y >= 0 && x <= view->width && y <= view->height)
+      if (x >= -PLACE_SIZE && y >= -PLACE_SIZE && x <= view->width + PLACE_SIZE && y <= view->height + PLACE_SIZE)
         dozor_point_index_add (index, x, y, PLACE_SIZE + 1, s);
     }
 }
@@ -410,10 +351,11 @@ draw_shapes (Scene                 *scene,
       if ((shape->kind == SHAPE_POI || shape->kind == SHAPE_CAMERA) && !scene->places)
         continue;
 
-      /* Only what crosses the image. */
+      /* Only what crosses the tile, with its strokes and names: a place's
+       * name runs to the right of its point, a sector's around its middle. */
       dozor_raster_view_project (view, shape->min_x, shape->min_y, &x0, &y0);
       dozor_raster_view_project (view, shape->max_x, shape->max_y, &x1, &y1);
-      if (x1 < 0 || y1 < 0 || x0 > view->width || y0 > view->height)
+      if (x1 < -AREA_REACH || y1 < -AREA_REACH || x0 > view->width + AREA_REACH || y0 > view->height + AREA_REACH)
         continue;
 
       if (shape->kind == SHAPE_POI || shape->kind == SHAPE_CAMERA)
@@ -481,7 +423,6 @@ prepare_scene (DozorRasterLayer      *layer,
     return NULL;
 
   scene = g_new0 (Scene, 1);
-  scene->drawn = drawn_ref (self->drawn);
   scene->shapes = g_ptr_array_ref (self->shapes);
   scene->detail = view->zoom >= DETAIL_MIN_ZOOM;
   scene->names = view->zoom >= NAME_MIN_ZOOM;
@@ -518,7 +459,6 @@ dozor_area_layer_dispose (GObject *object)
   DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
 
   g_clear_pointer (&self->shapes, g_ptr_array_unref);
-  g_clear_pointer (&self->drawn, drawn_unref);
 
   G_OBJECT_CLASS (dozor_area_layer_parent_class)->dispose (object);
 }
@@ -535,14 +475,13 @@ dozor_area_layer_class_init (DozorAreaLayerClass *klass)
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
+  raster_class->steady = TRUE;
   raster_class->render_priority = G_PRIORITY_HIGH + 20;
 }
 
 static void
 dozor_area_layer_init (DozorAreaLayer *self)
 {
-  self->drawn = g_new0 (Drawn, 1);
-  g_atomic_ref_count_init (&self->drawn->ref_count);
 }
 
 /**

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The offline basemap, copied into the overlays' image. With a software
- * renderer every full-window texture is a full-window blend per frame
- * (bench/bench-units): libshumate's tile layer plus the overlays' image
- * cost two. So as part of the unit layer's image (dozor_raster_layer_
- * draw_into()), this layer paints the tiles DozorTileSource composed
- * beneath the areas, incidents and units, and while that image covers the
+ * The offline basemap, copied into the overlays' tiles. With a software
+ * renderer what a frame costs is the pixels it blends (bench/bench-units):
+ * libshumate's tile layer plus the overlays' tiles would blend the window
+ * twice. So as a steady part of the unit layer's tiles (dozor_raster_
+ * layer_draw_into()), this layer paints the tiles DozorTileSource composed
+ * beneath the areas, incidents and units, and while those tiles cover the
  * whole view it makes libshumate's tile layer transparent, which GTK then
- * does not draw: the frame is one texture.
+ * does not draw: the window is blended once.
  *
- * Whenever the image does not cover the view (a pan ran past its margin, a
- * zoom between levels, tiles not composed yet, an online tile server) the
- * tile layer is drawn as before, under the image, so the map never shows a
- * hole. Tiles the image lacks are composed for it (at the tiles' low
- * priority) and the image is drawn again as they arrive.
+ * Whenever they do not cover the view (a pan ran past the ring of tiles
+ * drawn around it, a zoom between levels, tiles not composed yet, an
+ * online tile server) the tile layer is drawn as before, under them, so
+ * the map never shows a hole. Tiles the overlays lack are composed for
+ * them (at the tiles' low priority) and drawn in as they arrive.
  */
 #include "config.h"
 
@@ -116,76 +116,64 @@ prepare_scene (DozorRasterLayer      *layer,
   return scene;
 }
 
+/* The basemap tile behind a tile of the overlays: the same grid. */
+static cairo_surface_t *
+scene_tile (Scene                 *scene,
+            const DozorRasterView *view)
+{
+  int column = (int) floor (view->origin_x / TILE_SIZE) - scene->x0;
+  int row = (int) floor (view->origin_y / TILE_SIZE) - scene->y0;
+
+  if (column < 0 || row < 0 || column >= scene->columns || row >= scene->rows)
+    return NULL;
+  return scene->tiles[row * scene->columns + column];
+}
+
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
             const DozorRasterView *view,
             DozorPointIndex       *index)
 {
-  Scene *scene = data;
+  cairo_surface_t *tile = scene_tile (data, view);
   double device_x = 1, device_y = 1;
-  /* At a device scale of 1 the tiles are copied pixel for pixel; on a
-   * HiDPI screen they are scaled up smoothly, as libshumate does. */
-  cairo_filter_t filter;
 
+  if (tile == NULL)
+    return;
+
+  /* At a device scale of 1 the tile is copied pixel for pixel; on a HiDPI
+   * screen it is scaled up smoothly, as libshumate does. Tiles are opaque:
+   * copied, not blended. */
   cairo_user_to_device_distance (cr, &device_x, &device_y);
-  filter = device_x == 1.0 && device_y == 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR;
-
-  /* Tiles are opaque and do not overlap: copied, not blended. */
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  for (int row = 0; row < scene->rows; row++)
-    for (int column = 0; column < scene->columns; column++)
-      {
-        cairo_surface_t *tile = scene->tiles[row * scene->columns + column];
-
-        if (tile == NULL)
-          continue;
-        cairo_set_source_surface (cr, tile, (scene->x0 + column) * TILE_SIZE - view->origin_x,
-                                  (scene->y0 + row) * TILE_SIZE - view->origin_y);
-        cairo_pattern_set_filter (cairo_get_source (cr), filter);
-        cairo_rectangle (cr, (scene->x0 + column) * TILE_SIZE - view->origin_x,
-                         (scene->y0 + row) * TILE_SIZE - view->origin_y, TILE_SIZE, TILE_SIZE);
-        cairo_fill (cr);
-      }
+  cairo_set_source_surface (cr, tile, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), device_x == 1.0 && device_y == 1.0 ? CAIRO_FILTER_NEAREST
+                                                                                        : CAIRO_FILTER_BILINEAR);
+  cairo_paint (cr);
 }
 
-/* Whether the image on screen has every tile of the view, at its zoom. */
+/* The tile itself is the key: the source keeps one image per tile. */
+static guint64
+tile_key (gpointer               data,
+          const DozorRasterView *view,
+          gboolean              *complete)
+{
+  cairo_surface_t *tile = scene_tile (data, view);
+
+  if (tile == NULL)
+    *complete = FALSE;
+  return GPOINTER_TO_SIZE (tile);
+}
+
+/* Whether the overlays' tiles on screen have every basemap tile of the
+ * view, at its zoom, from this source. */
 static gboolean
 image_covers_view (DozorBasemapLayer *self)
 {
-  DozorRasterLayer *host = dozor_raster_layer_get_host (DOZOR_RASTER_LAYER (self));
   Scene *scene = dozor_raster_layer_get_shown_scene (DOZOR_RASTER_LAYER (self));
-  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  double zoom = shumate_viewport_get_zoom_level (viewport);
-  int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
-  double wx, wy, left, top, right, bottom, world;
 
-  if (scene == NULL || scene->source != self->source || host == NULL ||
-      !gtk_widget_get_visible (GTK_WIDGET (host)) || !gtk_widget_get_mapped (GTK_WIDGET (host)) ||
-      fabs (zoom - scene->view.zoom) > 1e-9 || width <= 0 || height <= 0)
-    return FALSE;
-
-  world = TILE_SIZE * exp2 (zoom);
-  dozor_geo_lon_lat_to_world (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
-                              shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &wx, &wy);
-  left = wx * world - width / 2.0;
-  top = wy * world - height / 2.0;
-  right = left + width;
-  bottom = top + height;
-  if (left < scene->view.origin_x || top < scene->view.origin_y ||
-      right > scene->view.origin_x + scene->view.width || bottom > scene->view.origin_y + scene->view.height)
-    return FALSE;
-
-  for (int y = (int) floor (top / TILE_SIZE); y <= (int) floor ((bottom - 1e-6) / TILE_SIZE); y++)
-    for (int x = (int) floor (left / TILE_SIZE); x <= (int) floor ((right - 1e-6) / TILE_SIZE); x++)
-      {
-        int column = x - scene->x0, row = y - scene->y0;
-
-        if (column < 0 || row < 0 || column >= scene->columns || row >= scene->rows ||
-            scene->tiles[row * scene->columns + column] == NULL)
-          return FALSE;
-      }
-  return TRUE;
+  return scene != NULL && scene->source == self->source &&
+         dozor_raster_layer_covers_view (DOZOR_RASTER_LAYER (self));
 }
 
 /* libshumate's tile layers beside this one: transparent (not drawn at all
@@ -212,7 +200,7 @@ update_covering (DozorBasemapLayer *self)
 
   if (covering != self->covering)
     {
-      g_debug ("Basemap drawn %s", covering ? "in the overlays' image" : "by the tile layer");
+      g_debug ("Basemap drawn %s", covering ? "in the overlays' tiles" : "by the tile layer");
       self->covering = covering;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COVERING]);
     }
@@ -341,6 +329,8 @@ dozor_basemap_layer_class_init (DozorBasemapLayerClass *klass)
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->shown = shown;
+  raster_class->tile_key = tile_key;
+  raster_class->steady = TRUE;
   raster_class->render_priority = G_PRIORITY_HIGH + 30;
 
   /* Whether the image covers the view, so that the tile layer is not drawn. */

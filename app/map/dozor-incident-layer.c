@@ -190,8 +190,26 @@ draw_scene (gpointer               data,
           continue;
         draw_mark (cr, mark, x, y);
         dozor_point_index_add (index, x, y, SIZE + 2, i);
-        scene->n_drawn++;
       }
+}
+
+/* How many incidents the tiles of the region show. */
+static void
+layout_scene (gpointer               data,
+              const DozorRasterView *region)
+{
+  Scene *scene = data;
+
+  scene->n_drawn = 0;
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      double x, y;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      if (x >= -SIZE && y >= -SIZE && x <= region->width + SIZE && y <= region->height + SIZE)
+        scene->n_drawn++;
+    }
 }
 
 static gpointer
@@ -450,6 +468,7 @@ dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
   widget_class->snapshot = dozor_incident_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
+  raster_class->layout = layout_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
   raster_class->render_priority = G_PRIORITY_HIGH + 10;

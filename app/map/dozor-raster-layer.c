@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * A map layer drawn as one image. A worker thread rasterises what the
- * subclass prepared into an image a margin larger than the view; snapshot()
- * only places that one texture, offset (and scaled, during a zoom) to where
- * the view is now. So a frame costs the same with ten items or ten
- * thousand, and no frame ever holds more than one node for them: GTK 4.8's
- * GL renderer aborts on frames of ~100k small nodes (PLATFORM-NOTES).
+ * A map layer drawn as 256-pixel tiles of the map's own grid. A worker
+ * rasterises them with cairo; snapshot() only places the textures of the
+ * tiles in view, offset (and scaled, during a zoom) to where the view is
+ * now. With a software renderer what a frame costs is the pixels it
+ * blends, so the tiles of a view cost one window whatever they show, and
+ * no frame holds more than a few dozen nodes: GTK 4.8's GL renderer aborts
+ * on frames of ~100k small nodes (PLATFORM-NOTES), and a node per unit
+ * would blend each unit's pixels every frame (docs/decisions.md).
  *
- * A new image is drawn when the subclass says its items changed (at most
- * one render in flight; changes meanwhile fold into the next), when the view
- * leaves the image or the zoom changes, and on a timer for layers whose look
- * changes with time alone (a fix turning stale). The worker also builds the
- * point index of what it drew, so the pointer finds exactly what is seen.
+ * A render covers the tiles in view and a ring of tiles around them. Each
+ * part's items get a key per tile (tile_key()); a tile whose keys did not
+ * change keeps its texture, so one unit moving redraws one or two tiles,
+ * not the window, and uploads 256 KB, not an image of the window. What
+ * changes seldom (the basemap, the areas: "steady" parts) is drawn once
+ * per tile and kept; the rest (incidents, units) is drawn over a copy.
+ *
+ * A render starts when a layer says its items changed (at most one in
+ * flight; changes meanwhile fold into the next), when the view leaves the
+ * tiles or the zoom level changes, and on a timer for layers whose look
+ * changes with time alone (a fix turning stale). The worker also builds
+ * each tile's point index of what it drew, so the pointer finds exactly
+ * what is seen.
  */
 #include "config.h"
 
@@ -20,41 +30,72 @@
 #include "dozor-geo.h"
 #include "dozor-raster-layer.h"
 
-/* Extra image around the view, logical pixels: room to pan before redrawing. */
-#define MARGIN 256
 #define TILE_SIZE 256.0
 #define INDEX_CELL 32.0
+/* Tiles rendered around those in view: room to pan before drawing more. */
+#define RING 1
 
-/* One layer's share of an image: what it prepared, and its point index. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  gpointer scene;
+  GDestroyNotify free;
+} SceneRef;
+
+/* What one layer drew in one tile: its scene and where its items are. */
+typedef struct
+{
+  SceneRef *scene;
+  DozorPointIndex *index;
+} TilePart;
+
+/* A tile: its pixels, and per part (bottom to top, the host last) what
+ * is in it. In the cache of steady tiles only the steady parts are set. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  int zoom, x, y, scale;
+  guint64 key;
+  gboolean complete;
+  cairo_surface_t *surface;
+  GdkTexture *texture;       /* main thread only */
+  guint n_parts;
+  TilePart parts[];
+} Tile;
+
+/* One layer's share of a render. */
 typedef struct
 {
   DozorRasterLayer *layer;
   DozorRasterLayerClass *klass;
-  gpointer scene;
-  DozorPointIndex *index;
+  SceneRef *scene;
+  guint64 generation;
 } Part;
 
 typedef struct
 {
-  DozorRasterView view;
-  int scale;
-  GArray *parts;     /* Part, bottom to top; the host last */
+  DozorRasterView region;    /* whole tiles, at a whole zoom */
+  int zoom, x0, y0, columns, rows, scale;
+  GArray *parts;             /* Part, bottom to top; the host last */
+  GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
+  GHashTable *steady;        /* packed (x, y) → Tile, the steady parts' tiles */
+  GPtrArray *tiles;          /* out: Tile, those drawn anew */
 } Render;
 
 typedef struct
 {
   DozorSituation *situation;
-  /* Every full-window texture costs a full-window blend per frame with a
-   * software renderer, so layers can share one image: the host draws its
-   * parts' items beneath its own and holds the only texture. */
+  /* Layers can share tiles: the host draws its parts' items beneath its
+   * own and holds the only textures. */
   DozorRasterLayer *host;
   GPtrArray *parts;
-  GdkTexture *texture;
-  DozorRasterView view;
-  int scale;
-  gpointer scene;            /* the scene the texture shows */
-  DozorPointIndex *index;
-  GDestroyNotify free_scene;
+  guint64 generation;        /* bumped whenever the layer asks for a render */
+
+  GHashTable *tiles;         /* packed (x, y) → Tile on screen, at zoom */
+  int zoom, x0, y0, columns, rows, scale;
+  GHashTable *steady;        /* kept between renders; a render owns it while in flight */
+  SceneRef *scene;           /* the newest scene on screen */
+  DozorRasterView region;
 
   gboolean render_in_flight;
   gboolean render_wanted;
@@ -134,12 +175,111 @@ dozor_raster_view_trace (cairo_t               *cr,
     }
 }
 
+static SceneRef *
+scene_ref_new (gpointer       scene,
+               GDestroyNotify free)
+{
+  SceneRef *ref = g_new0 (SceneRef, 1);
+
+  g_atomic_ref_count_init (&ref->ref_count);
+  ref->scene = scene;
+  ref->free = free;
+  return ref;
+}
+
+static SceneRef *
+scene_ref_ref (SceneRef *ref)
+{
+  g_atomic_ref_count_inc (&ref->ref_count);
+  return ref;
+}
+
+static void
+scene_ref_unref (SceneRef *ref)
+{
+  if (g_atomic_ref_count_dec (&ref->ref_count))
+    {
+      if (ref->scene != NULL)
+        ref->free (ref->scene);
+      g_free (ref);
+    }
+}
+
+static Tile *
+tile_new (int   zoom,
+          int   x,
+          int   y,
+          int   scale,
+          guint n_parts)
+{
+  Tile *tile = g_malloc0 (sizeof (Tile) + n_parts * sizeof (TilePart));
+
+  g_atomic_ref_count_init (&tile->ref_count);
+  tile->zoom = zoom;
+  tile->x = x;
+  tile->y = y;
+  tile->scale = scale;
+  tile->complete = TRUE;
+  tile->n_parts = n_parts;
+  return tile;
+}
+
+static Tile *
+tile_ref (Tile *tile)
+{
+  g_atomic_ref_count_inc (&tile->ref_count);
+  return tile;
+}
+
+static void
+tile_unref (Tile *tile)
+{
+  if (!g_atomic_ref_count_dec (&tile->ref_count))
+    return;
+  for (guint i = 0; i < tile->n_parts; i++)
+    {
+      g_clear_pointer (&tile->parts[i].scene, scene_ref_unref);
+      g_clear_pointer (&tile->parts[i].index, dozor_point_index_unref);
+    }
+  g_clear_object (&tile->texture);
+  g_clear_pointer (&tile->surface, cairo_surface_destroy);
+  g_free (tile);
+}
+
+static gpointer
+tile_slot (int x,
+           int y)
+{
+  /* Zoom levels go to 20-odd, so x and y fit 24 bits each; 0 stays free. */
+  return GSIZE_TO_POINTER (((gsize) (guint) x << 24 | (guint) y) + 1);
+}
+
+static GHashTable *
+tile_table_new (void)
+{
+  return g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) tile_unref);
+}
+
+/**
+ * dozor_raster_key_mix:
+ * @key: a tile key so far
+ * @value: something the tile shows
+ *
+ * Returns: @key with @value folded in (a 64-bit FNV-style mix): equal
+ *   only if every value folded in was, for all practical purposes
+ */
+guint64
+dozor_raster_key_mix (guint64 key,
+                      guint64 value)
+{
+  key ^= value + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + (key << 6) + (key >> 2);
+  return key * G_GUINT64_CONSTANT (0x100000001b3);
+}
+
 static void
 part_clear (Part *part)
 {
-  if (part->scene != NULL)
-    part->klass->free_scene (part->scene);
-  g_clear_pointer (&part->index, dozor_point_index_unref);
+  g_clear_pointer (&part->scene, scene_ref_unref);
   g_clear_object (&part->layer);
 }
 
@@ -147,7 +287,95 @@ static void
 render_free (Render *render)
 {
   g_array_unref (render->parts);
+  g_clear_pointer (&render->shown_keys, g_hash_table_unref);
+  g_clear_pointer (&render->steady, g_hash_table_unref);
+  g_clear_pointer (&render->tiles, g_ptr_array_unref);
   g_free (render);
+}
+
+static DozorRasterView
+tile_view (const Render *render,
+           int           x,
+           int           y)
+{
+  DozorRasterView view = render->region;
+
+  view.origin_x = x * TILE_SIZE;
+  view.origin_y = y * TILE_SIZE;
+  view.width = TILE_SIZE;
+  view.height = TILE_SIZE;
+  return view;
+}
+
+/* Draws @part's items of one tile, and indexes them in the tile. */
+static void
+draw_part (Part                  *part,
+           cairo_t               *cr,
+           const DozorRasterView *view,
+           TilePart              *out)
+{
+  out->scene = scene_ref_ref (part->scene);
+  out->index = dozor_point_index_new (INDEX_CELL);
+  if (part->scene->scene == NULL)
+    return;
+  cairo_save (cr);
+  part->klass->draw (part->scene->scene, cr, view, out->index);
+  cairo_restore (cr);
+}
+
+static guint64
+part_key (const Part            *part,
+          const DozorRasterView *view,
+          gboolean              *complete)
+{
+  if (part->scene->scene == NULL)
+    return 0;
+  if (part->klass->tile_key != NULL)
+    return part->klass->tile_key (part->scene->scene, view, complete);
+  return part->generation;
+}
+
+static cairo_surface_t *
+surface_new (int scale)
+{
+  int size = (int) TILE_SIZE * scale;
+
+  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+}
+
+/* The steady parts of one tile, from the cache or drawn now. */
+static Tile *
+steady_tile (Render *render,
+             int     x,
+             int     y,
+             guint64 key,
+             gboolean complete)
+{
+  Tile *tile = g_hash_table_lookup (render->steady, tile_slot (x, y));
+  DozorRasterView view = tile_view (render, x, y);
+  cairo_t *cr;
+
+  if (tile != NULL && tile->key == key && tile->zoom == render->zoom && tile->scale == render->scale &&
+      tile->complete)
+    return tile;
+
+  tile = tile_new (render->zoom, x, y, render->scale, render->parts->len);
+  tile->key = key;
+  tile->complete = complete;
+  tile->surface = surface_new (render->scale);
+  cr = cairo_create (tile->surface);
+  cairo_scale (cr, render->scale, render->scale);
+  for (guint i = 0; i < render->parts->len; i++)
+    {
+      Part *part = &g_array_index (render->parts, Part, i);
+
+      if (part->klass->steady)
+        draw_part (part, cr, &view, &tile->parts[i]);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (tile->surface);
+  g_hash_table_replace (render->steady, tile_slot (x, y), tile);
+  return tile;
 }
 
 static void
@@ -157,51 +385,109 @@ render_in_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   Render *render = task_data;
-  int width = (int) ceil (render->view.width) * render->scale;
-  int height = (int) ceil (render->view.height) * render->scale;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
+  gboolean any_steady = FALSE;
+  GHashTableIter iter;
+  gpointer slot;
+  Tile *tile;
 
-  cairo_scale (cr, render->scale, render->scale);
   for (guint i = 0; i < render->parts->len; i++)
     {
       Part *part = &g_array_index (render->parts, Part, i);
 
-      if (part->scene != NULL)
-        {
-          cairo_save (cr);
-          part->klass->draw (part->scene, cr, &render->view, part->index);
-          cairo_restore (cr);
-        }
+      any_steady |= part->klass->steady;
+      if (part->klass->layout != NULL && part->scene->scene != NULL)
+        part->klass->layout (part->scene->scene, &render->region);
     }
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  g_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
-}
 
-/* The image is on screen: each part now answers for what it drew there. */
-static void
-take_part (Part                  *part,
-           const DozorRasterView *view,
-           int                    scale)
-{
-  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (part->layer);
+  for (int row = 0; row < render->rows && !g_cancellable_is_cancelled (cancellable); row++)
+    for (int column = 0; column < render->columns; column++)
+      {
+        int x = render->x0 + column, y = render->y0 + row;
+        DozorRasterView view = tile_view (render, x, y);
+        guint64 steady_key = dozor_raster_key_mix (render->zoom, render->scale), key;
+        gboolean complete = TRUE;
+        Tile *steady = NULL;
+        gpointer shown_key;
+        cairo_t *cr;
 
-  priv->view = *view;
-  priv->scale = scale;
-  if (priv->scene != NULL)
-    priv->free_scene (priv->scene);
-  priv->scene = g_steal_pointer (&part->scene);
-  priv->free_scene = part->klass->free_scene;
-  g_clear_pointer (&priv->index, dozor_point_index_unref);
-  priv->index = g_steal_pointer (&part->index);
-  gtk_widget_queue_draw (GTK_WIDGET (part->layer));
+        for (guint i = 0; i < render->parts->len; i++)
+          {
+            Part *part = &g_array_index (render->parts, Part, i);
 
-  if (part->klass->shown != NULL)
-    part->klass->shown (part->layer, priv->scene);
+            if (part->klass->steady)
+              steady_key = dozor_raster_key_mix (steady_key, part_key (part, &view, &complete));
+          }
+        key = steady_key;
+        for (guint i = 0; i < render->parts->len; i++)
+          {
+            Part *part = &g_array_index (render->parts, Part, i);
+
+            if (!part->klass->steady)
+              key = dozor_raster_key_mix (key, part_key (part, &view, &complete));
+          }
+        /* The tile on screen shows this already. */
+        if (complete && render->shown_keys != NULL &&
+            g_hash_table_lookup_extended (render->shown_keys, tile_slot (x, y), NULL, &shown_key) &&
+            *(guint64 *) shown_key == key)
+          continue;
+
+        if (any_steady)
+          steady = steady_tile (render, x, y, steady_key, complete);
+
+        tile = tile_new (render->zoom, x, y, render->scale, render->parts->len);
+        tile->key = key;
+        tile->complete = complete;
+        tile->surface = surface_new (render->scale);
+        cr = cairo_create (tile->surface);
+        if (steady != NULL)
+          {
+            /* Opaque where the basemap is: a copy, not a blend. */
+            cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+            cairo_set_source_surface (cr, steady->surface, 0, 0);
+            cairo_paint (cr);
+            cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+          }
+        cairo_scale (cr, render->scale, render->scale);
+        for (guint i = 0; i < render->parts->len; i++)
+          {
+            Part *part = &g_array_index (render->parts, Part, i);
+
+            if (!part->klass->steady)
+              draw_part (part, cr, &view, &tile->parts[i]);
+            else if (steady->parts[i].scene != NULL)
+              {
+                tile->parts[i].scene = scene_ref_ref (steady->parts[i].scene);
+                tile->parts[i].index = dozor_point_index_ref (steady->parts[i].index);
+              }
+          }
+        cairo_destroy (cr);
+        cairo_surface_flush (tile->surface);
+        g_ptr_array_add (render->tiles, tile);
+      }
+
+  /* The steady tiles kept are those of this region. */
+  g_hash_table_iter_init (&iter, render->steady);
+  while (g_hash_table_iter_next (&iter, &slot, (gpointer *) &tile))
+    if (tile->zoom != render->zoom || tile->x < render->x0 || tile->y < render->y0 ||
+        tile->x >= render->x0 + render->columns || tile->y >= render->y0 + render->rows)
+      g_hash_table_iter_remove (&iter);
+
+  g_task_return_boolean (task, TRUE);
 }
 
 static void start_render (DozorRasterLayer *self);
+
+static void
+part_shown (Part *part)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (part->layer);
+
+  g_clear_pointer (&priv->scene, scene_ref_unref);
+  priv->scene = scene_ref_ref (part->scene);
+  gtk_widget_queue_draw (GTK_WIDGET (part->layer));
+  if (part->klass->shown != NULL)
+    part->klass->shown (part->layer, priv->scene->scene);
+}
 
 static void
 render_done_cb (GObject      *source,
@@ -211,25 +497,53 @@ render_done_cb (GObject      *source,
   DozorRasterLayer *self = DOZOR_RASTER_LAYER (source);
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
   Render *render = g_task_get_task_data (G_TASK (result));
-  cairo_surface_t *surface = g_task_propagate_pointer (G_TASK (result), NULL);
-  g_autoptr(GBytes) bytes = NULL;
+  GHashTableIter iter;
+  Tile *tile;
 
   priv->render_in_flight = FALSE;
-  if (surface == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
     return;
 
-  /* The texture takes the pixels as they are: no copy. */
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) *
-                                        cairo_image_surface_get_height (surface),
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  g_clear_object (&priv->texture);
-  priv->texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
-                                          cairo_image_surface_get_height (surface),
-                                          GDK_MEMORY_DEFAULT, bytes,
-                                          cairo_image_surface_get_stride (surface));
+  g_clear_pointer (&priv->steady, g_hash_table_unref);
+  priv->steady = g_steal_pointer (&render->steady);
+
+  if (render->zoom != priv->zoom || render->scale != priv->scale)
+    g_hash_table_remove_all (priv->tiles);
+  priv->zoom = render->zoom;
+  priv->scale = render->scale;
+  priv->x0 = render->x0;
+  priv->y0 = render->y0;
+  priv->columns = render->columns;
+  priv->rows = render->rows;
+  priv->region = render->region;
+
+  /* Tiles that left the region go; those drawn anew replace theirs. */
+  g_hash_table_iter_init (&iter, priv->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+    if (tile->x < priv->x0 || tile->y < priv->y0 || tile->x >= priv->x0 + priv->columns ||
+        tile->y >= priv->y0 + priv->rows)
+      g_hash_table_iter_remove (&iter);
+  for (guint i = 0; i < render->tiles->len; i++)
+    {
+      cairo_surface_t *surface;
+      g_autoptr(GBytes) bytes = NULL;
+
+      tile = tile_ref (render->tiles->pdata[i]);
+      surface = g_steal_pointer (&tile->surface);
+      /* The texture takes the pixels as they are: no copy. */
+      bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                          (gsize) cairo_image_surface_get_stride (surface) *
+                                            cairo_image_surface_get_height (surface),
+                                          (GDestroyNotify) cairo_surface_destroy, surface);
+      tile->texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                              cairo_image_surface_get_height (surface),
+                                              GDK_MEMORY_DEFAULT, bytes,
+                                              cairo_image_surface_get_stride (surface));
+      g_hash_table_replace (priv->tiles, tile_slot (tile->x, tile->y), tile);
+    }
+
   for (guint i = 0; i < render->parts->len; i++)
-    take_part (&g_array_index (render->parts, Part, i), &render->view, render->scale);
+    part_shown (&g_array_index (render->parts, Part, i));
 
   if (priv->render_wanted)
     start_render (self);
@@ -252,6 +566,39 @@ view_centre (DozorRasterLayer *self,
   *cy = wy * TILE_SIZE * exp2 (*zoom);
 }
 
+/* The tiles at @level that the view shows now, and at @ring tiles around. */
+static void
+view_tiles (DozorRasterLayer *self,
+            int               level,
+            int               ring,
+            int              *x0,
+            int              *y0,
+            int              *x1,
+            int              *y1)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double zoom, cx, cy, s, left, top;
+  int last = (1 << CLAMP (level, 0, 30)) - 1;
+
+  view_centre (self, &zoom, &cx, &cy);
+  s = exp2 (level - zoom);
+  left = (cx - gtk_widget_get_width (widget) / 2.0) * s;
+  top = (cy - gtk_widget_get_height (widget) / 2.0) * s;
+  *x0 = CLAMP ((int) floor (left / TILE_SIZE) - ring, 0, last);
+  *y0 = CLAMP ((int) floor (top / TILE_SIZE) - ring, 0, last);
+  *x1 = CLAMP ((int) floor ((left + gtk_widget_get_width (widget) * s - 1e-6) / TILE_SIZE) + ring, 0, last);
+  *y1 = CLAMP ((int) floor ((top + gtk_widget_get_height (widget) * s - 1e-6) / TILE_SIZE) + ring, 0, last);
+}
+
+/* Tiles exist at whole zoom levels; between them the nearer is scaled. */
+static int
+zoom_level (DozorRasterLayer *self)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+
+  return (int) CLAMP (round (shumate_viewport_get_zoom_level (viewport)), 0, 24);
+}
+
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -260,10 +607,11 @@ start_render (DozorRasterLayer *self)
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GTask) task = NULL;
   Render *render;
-  double cx, cy;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  int x1, y1;
+  GHashTableIter iter;
+  Tile *tile;
 
-  if (width <= 0 || height <= 0)
+  if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
     return;
 
   priv->render_wanted = FALSE;
@@ -272,34 +620,52 @@ start_render (DozorRasterLayer *self)
   render = g_new0 (Render, 1);
   render->parts = g_array_new (FALSE, TRUE, sizeof (Part));
   g_array_set_clear_func (render->parts, (GDestroyNotify) part_clear);
-  view_centre (self, &render->view.zoom, &cx, &cy);
+  render->zoom = zoom_level (self);
   render->scale = gtk_widget_get_scale_factor (widget);
-  /* Whole pixels, so that basemap tiles are copied into the image, not
-   * resampled (DozorBasemapLayer). */
-  render->view.origin_x = floor (cx - width / 2.0 - MARGIN);
-  render->view.origin_y = floor (cy - height / 2.0 - MARGIN);
-  render->view.width = width + 2 * MARGIN;
-  render->view.height = height + 2 * MARGIN;
-  render->view.now = g_get_real_time ();
+  view_tiles (self, render->zoom, RING, &render->x0, &render->y0, &x1, &y1);
+  render->columns = x1 - render->x0 + 1;
+  render->rows = y1 - render->y0 + 1;
+  render->region.zoom = render->zoom;
+  render->region.origin_x = render->x0 * TILE_SIZE;
+  render->region.origin_y = render->y0 * TILE_SIZE;
+  render->region.width = render->columns * TILE_SIZE;
+  render->region.height = render->rows * TILE_SIZE;
+  render->region.now = g_get_real_time ();
+  render->tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) tile_unref);
+  render->steady = priv->steady != NULL ? g_steal_pointer (&priv->steady) : tile_table_new ();
+  if (render->zoom == priv->zoom && render->scale == priv->scale)
+    {
+      render->shown_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+      g_hash_table_iter_init (&iter, priv->tiles);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
+        if (tile->complete)
+          g_hash_table_insert (render->shown_keys, tile_slot (tile->x, tile->y), g_memdup2 (&tile->key, sizeof tile->key));
+    }
+
   priv->empty = TRUE;
   for (guint i = 0; i <= priv->parts->len; i++)
     {
       DozorRasterLayer *layer = i < priv->parts->len ? priv->parts->pdata[i] : self;
-      Part part = { g_object_ref (layer), DOZOR_RASTER_LAYER_GET_CLASS (layer), NULL, dozor_point_index_new (INDEX_CELL) };
+      DozorRasterLayerPrivate *layer_priv = dozor_raster_layer_get_instance_private (layer);
+      Part part = { g_object_ref (layer), DOZOR_RASTER_LAYER_GET_CLASS (layer), NULL, layer_priv->generation };
+      gpointer scene = part.klass->prepare (layer, &render->region);
 
-      part.scene = part.klass->prepare (layer, &render->view);
-      if (part.scene != NULL)
+      part.scene = scene_ref_new (scene, part.klass->free_scene);
+      if (scene != NULL)
         priv->empty = FALSE;
       g_array_append_val (render->parts, part);
     }
 
   /* A layer with nothing to draw (a preview not in use) shows no texture
-   * at all: an empty window-sized one would still cost a blend a frame. */
+   * at all: even transparent tiles would cost a blend a frame. */
   if (priv->empty)
     {
       for (guint i = 0; i < render->parts->len; i++)
-        take_part (&g_array_index (render->parts, Part, i), &render->view, render->scale);
-      g_clear_object (&priv->texture);
+        part_shown (&g_array_index (render->parts, Part, i));
+      g_hash_table_remove_all (priv->tiles);
+      priv->steady = g_steal_pointer (&render->steady);
+      g_hash_table_remove_all (priv->steady);
+      priv->zoom = -1;
       priv->render_in_flight = FALSE;
       render_free (render);
       gtk_widget_queue_draw (widget);
@@ -308,8 +674,8 @@ start_render (DozorRasterLayer *self)
 
   task = g_task_new (self, priv->cancellable, render_done_cb, NULL);
   g_task_set_source_tag (task, start_render);
-  /* GTask's workers take higher priorities first: a screenful of tiles
-   * queued before must not keep the units off the map. */
+  /* GTask's workers take higher priorities first: a screenful of basemap
+   * tiles queued before must not keep the units off the map. */
   g_task_set_priority (task, klass->render_priority);
   g_task_set_task_data (task, render, (GDestroyNotify) render_free);
   g_task_run_in_thread (task, render_in_thread);
@@ -327,28 +693,31 @@ render_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/**
- * dozor_raster_layer_queue_render:
- * @self: a #DozorRasterLayer
- *
- * What the layer shows has changed: draw a new image soon.
- */
-void
-dozor_raster_layer_queue_render (DozorRasterLayer *self)
+static void
+queue_host_render (DozorRasterLayer *self)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
-
-  if (priv->host != NULL)
-    {
-      dozor_raster_layer_queue_render (priv->host);
-      return;
-    }
 
   /* Not an idle priority: while a pan keeps every frame busy, idles never
    * run, and units would stand still on screen until the pan ends. */
   priv->render_wanted = TRUE;
   if (!priv->render_in_flight && priv->render_idle_id == 0)
     priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, render_idle_cb, self, NULL);
+}
+
+/**
+ * dozor_raster_layer_queue_render:
+ * @self: a #DozorRasterLayer
+ *
+ * What the layer shows has changed: draw the tiles it changed soon.
+ */
+void
+dozor_raster_layer_queue_render (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->generation++;
+  queue_host_render (priv->host != NULL ? priv->host : self);
 }
 
 static gboolean
@@ -374,22 +743,22 @@ dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
     priv->refresh_id = g_timeout_add_seconds (seconds, refresh_cb, self);
 }
 
-/* Where the shown image's top-left corner is in this widget now, and how
- * much it is scaled: the view may have moved since it was drawn. */
+/* Where the tiles' world pixel (0, 0) is in this widget now, and how much
+ * tiles are scaled: the view may be between zoom levels. */
 static void
-image_placement (DozorRasterLayer *self,
-                 double           *left,
-                 double           *top,
-                 double           *s)
+tile_placement (DozorRasterLayer *self,
+                double           *left,
+                double           *top,
+                double           *s)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
   GtkWidget *widget = GTK_WIDGET (self);
   double zoom, cx, cy;
 
   view_centre (self, &zoom, &cx, &cy);
-  *s = exp2 (zoom - priv->view.zoom);
-  *left = priv->view.origin_x * *s - (cx - gtk_widget_get_width (widget) / 2.0);
-  *top = priv->view.origin_y * *s - (cy - gtk_widget_get_height (widget) / 2.0);
+  *s = exp2 (zoom - priv->zoom);
+  *left = -(cx - gtk_widget_get_width (widget) / 2.0);
+  *top = -(cy - gtk_widget_get_height (widget) / 2.0);
 }
 
 static void
@@ -398,34 +767,86 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
 {
   DozorRasterLayer *self = DOZOR_RASTER_LAYER (widget);
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  double zoom, cx, cy, s, left, top;
+  double s, left, top;
+  int x0, y0, x1, y1;
+  gboolean missing = FALSE;
 
-  /* A part's items are in its host's image. */
+  /* A part's items are in its host's tiles. */
   if (priv->host != NULL || (priv->empty && !priv->render_wanted))
     return;
 
-  if (priv->texture == NULL)
+  if (priv->zoom < 0)
     {
-      dozor_raster_layer_queue_render (self);
+      queue_host_render (self);
       return;
     }
 
-  view_centre (self, &zoom, &cx, &cy);
-  image_placement (self, &left, &top, &s);
+  view_tiles (self, priv->zoom, 0, &x0, &y0, &x1, &y1);
+  if (zoom_level (self) != priv->zoom || priv->scale != gtk_widget_get_scale_factor (widget) ||
+      x0 < priv->x0 || y0 < priv->y0 || x1 >= priv->x0 + priv->columns || y1 >= priv->y0 + priv->rows)
+    missing = TRUE;
 
-  if (fabs (zoom - priv->view.zoom) > 1e-6 || left > 0 || top > 0 ||
-      left + priv->view.width * s < width || top + priv->view.height * s < height ||
-      priv->scale != gtk_widget_get_scale_factor (widget))
-    dozor_raster_layer_queue_render (self);
-
+  tile_placement (self, &left, &top, &s);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (left, top));
-  gtk_snapshot_scale (snapshot, s / priv->scale, s / priv->scale);
-  gtk_snapshot_append_texture (snapshot, priv->texture,
-                               &GRAPHENE_RECT_INIT (0, 0, gdk_texture_get_width (priv->texture),
-                                                    gdk_texture_get_height (priv->texture)));
+  gtk_snapshot_scale (snapshot, s, s);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        Tile *tile = g_hash_table_lookup (priv->tiles, tile_slot (x, y));
+
+        if (tile == NULL)
+          {
+            missing = TRUE;
+            continue;
+          }
+        gtk_snapshot_append_texture (snapshot, tile->texture,
+                                     &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
+      }
   gtk_snapshot_restore (snapshot);
+
+  if (missing)
+    queue_host_render (self);
+}
+
+/* The tile under a point of the widget, and the point in it. */
+static Tile *
+tile_at (DozorRasterLayer *self,
+         double            x,
+         double            y,
+         double           *tx,
+         double           *ty,
+         double           *s)
+{
+  DozorRasterLayer *host = self;
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  double left, top, px, py;
+
+  if (priv->host != NULL)
+    host = priv->host;
+  priv = dozor_raster_layer_get_instance_private (host);
+  if (priv->zoom < 0)
+    return NULL;
+  tile_placement (host, &left, &top, s);
+  px = (x - left) / *s;
+  py = (y - top) / *s;
+  *tx = px - floor (px / TILE_SIZE) * TILE_SIZE;
+  *ty = py - floor (py / TILE_SIZE) * TILE_SIZE;
+  return g_hash_table_lookup (priv->tiles, tile_slot ((int) floor (px / TILE_SIZE), (int) floor (py / TILE_SIZE)));
+}
+
+/* Which of a host's parts @self is: the host itself is the last. */
+static int
+part_number (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterLayerPrivate *host;
+  guint i;
+
+  if (priv->host == NULL)
+    return priv->parts->len;
+  host = dozor_raster_layer_get_instance_private (priv->host);
+  return g_ptr_array_find (host->parts, self, &i) ? (int) i : -1;
 }
 
 /**
@@ -447,17 +868,20 @@ dozor_raster_layer_pick (DozorRasterLayer *self,
                          gpointer         *scene,
                          guint            *item)
 {
-  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
-  double left, top, s;
+  int number = part_number (self);
+  double tx, ty, s;
+  Tile *tile = tile_at (self, x, y, &tx, &ty, &s);
+  TilePart *part;
 
-  if (priv->index == NULL)
+  if (tile == NULL || number < 0 || (guint) number >= tile->n_parts)
     return FALSE;
-
-  image_placement (self, &left, &top, &s);
-  if (!dozor_point_index_find (priv->index, (x - left) / s, (y - top) / s, slop / s, item))
+  part = &tile->parts[number];
+  /* An item near a tile's edge is drawn, and indexed, in both tiles. */
+  if (part->index == NULL || part->scene == NULL || part->scene->scene == NULL ||
+      !dozor_point_index_find (part->index, tx, ty, slop / s, item))
     return FALSE;
   if (scene != NULL)
-    *scene = priv->scene;
+    *scene = part->scene->scene;
   return TRUE;
 }
 
@@ -465,14 +889,48 @@ dozor_raster_layer_pick (DozorRasterLayer *self,
  * dozor_raster_layer_get_shown_scene:
  * @self: a #DozorRasterLayer
  *
- * Returns: (transfer none) (nullable): the scene of the image on screen
+ * Returns: (transfer none) (nullable): the scene of the newest tiles on
+ *   screen
  */
 gpointer
 dozor_raster_layer_get_shown_scene (DozorRasterLayer *self)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
-  return priv->scene;
+  return priv->scene != NULL ? priv->scene->scene : NULL;
+}
+
+/**
+ * dozor_raster_layer_covers_view:
+ * @self: a #DozorRasterLayer, or one of its host's parts
+ *
+ * Returns: whether the host's tiles cover the whole view at its zoom, each
+ *   with everything it should show (no basemap tile missing)
+ */
+gboolean
+dozor_raster_layer_covers_view (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterLayer *host = priv->host != NULL ? priv->host : self;
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (host));
+  int x0, y0, x1, y1;
+
+  priv = dozor_raster_layer_get_instance_private (host);
+  if (priv->zoom < 0 || fabs (shumate_viewport_get_zoom_level (viewport) - priv->zoom) > 1e-9 ||
+      !gtk_widget_get_visible (GTK_WIDGET (host)) || !gtk_widget_get_mapped (GTK_WIDGET (host)) ||
+      gtk_widget_get_width (GTK_WIDGET (host)) <= 0)
+    return FALSE;
+
+  view_tiles (host, priv->zoom, 0, &x0, &y0, &x1, &y1);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        Tile *tile = g_hash_table_lookup (priv->tiles, tile_slot (x, y));
+
+        if (tile == NULL || !tile->complete)
+          return FALSE;
+      }
+  return TRUE;
 }
 
 /**
@@ -548,10 +1006,9 @@ dozor_raster_layer_dispose (GObject *object)
   g_cancellable_cancel (priv->cancellable);
   g_clear_handle_id (&priv->render_idle_id, g_source_remove);
   g_clear_handle_id (&priv->refresh_id, g_source_remove);
-  g_clear_object (&priv->texture);
-  if (priv->scene != NULL)
-    g_clear_pointer (&priv->scene, priv->free_scene);
-  g_clear_pointer (&priv->index, dozor_point_index_unref);
+  g_hash_table_remove_all (priv->tiles);
+  g_clear_pointer (&priv->steady, g_hash_table_unref);
+  g_clear_pointer (&priv->scene, scene_ref_unref);
   g_clear_object (&priv->situation);
   for (guint i = 0; i < priv->parts->len; i++)
     {
@@ -591,6 +1048,7 @@ dozor_raster_layer_finalize (GObject *object)
 
   g_clear_object (&priv->cancellable);
   g_ptr_array_unref (priv->parts);
+  g_hash_table_unref (priv->tiles);
 
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->finalize (object);
 }
@@ -636,6 +1094,8 @@ dozor_raster_layer_init (DozorRasterLayer *self)
 
   priv->cancellable = g_cancellable_new ();
   priv->parts = g_ptr_array_new_with_free_func (g_object_unref);
+  priv->tiles = tile_table_new ();
+  priv->zoom = -1;
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
 

@@ -53,6 +53,16 @@ G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LA
  * @situation_changed: the situation changed (#DozorSituationChange flags)
  * @render_priority: the worker's priority against other work (tiles):
  *   units before incidents before areas before tiles
+ * @layout: (optional) in the worker, once per render before any tile is
+ *   drawn, with the whole region the render covers: decide what depends
+ *   on more than one tile (labels, clusters) and sort items by tile
+ * @tile_key: (optional) in the worker, a number that changes whenever
+ *   what @scene draws in @tile changes; set @complete to %FALSE if the
+ *   tile still lacks something (a basemap tile being composed). Without
+ *   it, a layer's items count as changed everywhere whenever the layer
+ *   asked for a render
+ * @steady: items that change seldom (basemap, areas): drawn once per tile
+ *   and kept beneath the others, which are drawn over a copy
  */
 struct _DozorRasterLayerClass
 {
@@ -70,6 +80,12 @@ struct _DozorRasterLayerClass
   void     (*situation_changed) (DozorRasterLayer *self,
                                  guint             what);
   int render_priority;
+  void     (*layout)     (gpointer               scene,
+                          const DozorRasterView *region);
+  guint64  (*tile_key)   (gpointer               scene,
+                          const DozorRasterView *tile,
+                          gboolean              *complete);
+  gboolean steady;
 };
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);
@@ -86,6 +102,9 @@ gboolean  dozor_raster_layer_pick                (DozorRasterLayer *self,
                                                   gpointer         *scene,
                                                   guint            *item);
 gpointer  dozor_raster_layer_get_shown_scene     (DozorRasterLayer *self);
+gboolean  dozor_raster_layer_covers_view         (DozorRasterLayer *self);
+guint64   dozor_raster_key_mix                   (guint64           key,
+                                                  guint64           value);
 gboolean  dozor_raster_layer_to_widget           (DozorRasterLayer *self,
                                                   double            lat,
                                                   double            lon,

@@ -53,6 +53,20 @@ typedef struct
   double trail[DOZOR_UNIT_TRAIL_LENGTH][2]; /* world coordinates, newest first */
 } Mark;
 
+/* What is drawn, in the render's region: a unit, or a bubble of many. */
+typedef struct
+{
+  double x, y;       /* region pixels */
+  guint mark;        /* G_MAXUINT for a bubble */
+  guint count;       /* a bubble's units */
+  guint8 status;
+  gboolean stale;
+  gboolean label;    /* its call sign has room */
+  double left, top, right, bottom; /* all it covers, region pixels */
+} Item;
+
+typedef struct _Sprites Sprites;
+
 typedef struct
 {
   GArray *marks;     /* Mark */
@@ -61,9 +75,17 @@ typedef struct
   gboolean arrows;
   gboolean trails;
   gboolean clusters;
-  guint n_drawn;     /* written by the worker */
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
+
+  /* From layout(), in the worker. */
+  DozorRasterView region;
+  int columns, rows;
+  GArray *items;     /* Item, bottom to top */
+  GArray **buckets;  /* per tile of the region: item numbers, bottom to top */
+  guint64 *keys;     /* per tile of the region */
+  guint n_drawn;
+  Sprites *sprites;  /* made by the first tile drawn */
 } Scene;
 
 struct _DozorUnitLayer
@@ -111,11 +133,20 @@ mark_clear (Mark *mark)
   g_clear_pointer (&mark->label, g_free);
 }
 
+static void sprites_free (Sprites *sprites);
+
 static void
 scene_free (Scene *scene)
 {
   g_array_unref (scene->marks);
   g_ptr_array_unref (scene->ids);
+  g_clear_pointer (&scene->items, g_array_unref);
+  for (int i = 0; scene->buckets != NULL && i < scene->columns * scene->rows; i++)
+    if (scene->buckets[i] != NULL)
+      g_array_unref (scene->buckets[i]);
+  g_free (scene->buckets);
+  g_free (scene->keys);
+  g_clear_pointer (&scene->sprites, sprites_free);
   g_free (scene);
 }
 
@@ -246,13 +277,13 @@ draw_trail (cairo_t               *cr,
 #define HEADING_STEPS 32
 #define SPRITE_HALF 16
 
-typedef struct
+struct _Sprites
 {
   double radius;
   double scale;
   /* [status][stale][heading step + 1], 0 = no wedge */
   cairo_surface_t *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
-} Sprites;
+};
 
 static void
 sprites_free (Sprites *sprites)
@@ -263,8 +294,6 @@ sprites_free (Sprites *sprites)
         g_clear_pointer (&sprites->images[s][t][h], cairo_surface_destroy);
   g_free (sprites);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sprites, sprites_free)
 
 static Sprites *
 sprites_new (cairo_t *target,
@@ -281,13 +310,15 @@ sprites_new (cairo_t *target,
   return sprites;
 }
 
+static guint heading_step (const Mark *mark,
+                           gboolean    arrow);
+
 static cairo_surface_t *
 sprite_for (Sprites    *sprites,
             const Mark *mark,
             gboolean    arrow)
 {
-  gboolean wedge = arrow && isfinite (mark->heading) && isfinite (mark->speed) && mark->speed > 0.5;
-  guint step = wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
+  guint step = heading_step (mark, arrow);
   cairo_surface_t **slot = &sprites->images[mark->status][mark->stale ? 1 : 0][step];
 
   if (*slot == NULL)
@@ -297,9 +328,9 @@ sprite_for (Sprites    *sprites,
       cairo_t *cr = cairo_create (image);
       Mark shape = *mark;
 
-      shape.heading = wedge ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
+      shape.heading = step > 0 ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
       cairo_scale (cr, sprites->scale, sprites->scale);
-      draw_mark (cr, &shape, SPRITE_HALF, SPRITE_HALF, sprites->radius, wedge);
+      draw_mark (cr, &shape, SPRITE_HALF, SPRITE_HALF, sprites->radius, step > 0);
       cairo_destroy (cr);
       cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
       *slot = image;
@@ -382,16 +413,41 @@ cluster_free (Cluster *cluster)
   g_free (cluster);
 }
 
+static guint
+heading_step (const Mark *mark,
+              gboolean    arrow)
+{
+  gboolean wedge = arrow && isfinite (mark->heading) && isfinite (mark->speed) && mark->speed > 0.5;
+
+  return wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
+}
+
+static void
+item_for_mark (Item       *item,
+               const Mark *mark,
+               guint       number,
+               double      x,
+               double      y)
+{
+  item->x = x;
+  item->y = y;
+  item->mark = number;
+  item->status = mark->status;
+  item->stale = mark->stale;
+  item->left = x - SPRITE_HALF;
+  item->top = y - SPRITE_HALF;
+  item->right = x + SPRITE_HALF;
+  item->bottom = y + SPRITE_HALF;
+}
+
 /* Far out, crowded spots become one bubble with the count, coloured by the
  * most common status, dashed if any of them is stale; lonely units are
- * drawn as themselves. */
+ * drawn as themselves. The cells are the world's, not the view's, so a
+ * bubble stays put while the map pans. */
 static void
-draw_clustered (Scene                 *scene,
-                cairo_t               *cr,
-                const DozorRasterView *view,
-                DozorPointIndex       *index,
-                double                 radius)
+layout_clusters (Scene *scene)
 {
+  const DozorRasterView *region = &scene->region;
   g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                        (GDestroyNotify) cluster_free);
   GHashTableIter iter;
@@ -403,12 +459,13 @@ draw_clustered (Scene                 *scene,
       double x, y;
       gint64 key;
 
-      dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-      if (x < -CLUSTER_CELL || y < -CLUSTER_CELL || x > view->width + CLUSTER_CELL ||
-          y > view->height + CLUSTER_CELL)
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      if (x < -CLUSTER_CELL || y < -CLUSTER_CELL || x > region->width + CLUSTER_CELL ||
+          y > region->height + CLUSTER_CELL)
         continue;
 
-      key = ((gint64) floor (x / CLUSTER_CELL) << 32) ^ ((gint64) floor (y / CLUSTER_CELL) & 0xffffffff);
+      key = ((gint64) floor ((x + region->origin_x) / CLUSTER_CELL) << 32) ^
+            ((gint64) floor ((y + region->origin_y) / CLUSTER_CELL) & 0xffffffff);
       cluster = g_hash_table_lookup (cells, &key);
       if (cluster == NULL)
         {
@@ -424,12 +481,11 @@ draw_clustered (Scene                 *scene,
       g_array_append_val (cluster->members, i);
     }
 
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, 11);
-
   g_hash_table_iter_init (&iter, cells);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &cluster))
     {
+      Item item = { 0, };
+
       if (cluster->count < CLUSTER_MIN_UNITS)
         {
           for (guint m = 0; m < cluster->members->len; m++)
@@ -438,33 +494,182 @@ draw_clustered (Scene                 *scene,
               const Mark *mark = &g_array_index (scene->marks, Mark, i);
               double x, y;
 
-              dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-              draw_mark (cr, mark, x, y, radius, FALSE);
-              dozor_point_index_add (index, x, y, radius, i);
-              scene->n_drawn++;
+              dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+              item_for_mark (&item, mark, i, x, y);
+              g_array_append_val (scene->items, item);
             }
+          scene->n_drawn += cluster->members->len;
           continue;
         }
 
+      item.x = cluster->sx / cluster->count;
+      item.y = cluster->sy / cluster->count;
+      item.mark = G_MAXUINT;
+      item.count = cluster->count;
+      item.stale = cluster->stale > 0;
+      for (guint s = 1; s < N_MARK_STATUSES; s++)
+        if (cluster->by_status[s] > cluster->by_status[item.status])
+          item.status = s;
       {
-        double x = cluster->sx / cluster->count, y = cluster->sy / cluster->count;
-        double r = 9 + 3 * log10 (cluster->count);
-        g_autofree char *count = g_strdup_printf ("%u", cluster->count);
-        cairo_text_extents_t extents;
-        guint top = 0;
+        double r = 9 + 3 * log10 (cluster->count) + 4.5;
 
-        for (guint s = 1; s < N_MARK_STATUSES; s++)
-          if (cluster->by_status[s] > cluster->by_status[top])
-            top = s;
-
-        draw_disc (cr, top, cluster->stale > 0, x, y, r);
-        cairo_text_extents (cr, count, &extents);
-        cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
-        cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
-        cairo_show_text (cr, count);
-        scene->n_drawn += cluster->count;
+        item.left = item.x - r;
+        item.top = item.y - r;
+        item.right = item.x + r;
+        item.bottom = item.y + r;
       }
+      g_array_append_val (scene->items, item);
+      scene->n_drawn += cluster->count;
     }
+}
+
+static void
+layout_units (Scene *scene)
+{
+  const DozorRasterView *region = &scene->region;
+  int columns = (int) ceil (region->width / LABEL_CELL), rows = (int) ceil (region->height / LABEL_CELL);
+  g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  double radius = region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 11);
+
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      Item item = { 0, };
+      double x, y;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
+        continue;
+      item_for_mark (&item, mark, i, x, y);
+      for (guint t = 0; scene->trails && t < mark->trail_length; t++)
+        {
+          double tx, ty;
+
+          dozor_raster_view_project (region, mark->trail[t][0], mark->trail[t][1], &tx, &ty);
+          item.left = MIN (item.left, tx - 2);
+          item.top = MIN (item.top, ty - 2);
+          item.right = MAX (item.right, tx + 2);
+          item.bottom = MAX (item.bottom, ty + 2);
+        }
+      g_array_append_val (scene->items, item);
+      scene->n_drawn++;
+    }
+
+  /* Labels over every symbol, the ones drawn last winning space first as
+   * their symbols are on top; decided over the whole region, so that a
+   * call sign across two tiles is drawn whole in both or in neither. */
+  for (guint n = scene->items->len; scene->labels && n-- > 0;)
+    {
+      Item *item = &g_array_index (scene->items, Item, n);
+      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+      cairo_text_extents_t extents;
+
+      if (mark->label == NULL)
+        continue;
+      cairo_text_extents (cr, mark->label, &extents);
+      if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8, extents.x_advance + 2, 14))
+        {
+          item->label = TRUE;
+          item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3);
+          item->top = MIN (item->top, item->y - 12);
+          item->bottom = MAX (item->bottom, item->y + 8);
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+}
+
+/* What a tile shows of an item, as a number: the same number, the same
+ * pixels. */
+static guint64
+item_key (const Scene *scene,
+          const Item  *item)
+{
+  guint64 key = dozor_raster_key_mix (lround (item->x * 4), lround (item->y * 4));
+
+  key = dozor_raster_key_mix (key, item->status | item->stale << 4 | item->label << 5 | (guint64) item->count << 8);
+  if (item->mark != G_MAXUINT)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+
+      key = dozor_raster_key_mix (key, g_str_hash (scene->ids->pdata[item->mark]));
+      key = dozor_raster_key_mix (key, heading_step (mark, scene->arrows && !scene->clusters));
+      if (item->label && mark->label != NULL)
+        key = dozor_raster_key_mix (key, g_str_hash (mark->label));
+      for (guint t = 0; scene->trails && t < mark->trail_length; t++)
+        key = dozor_raster_key_mix (key, (guint64) (mark->trail[t][0] * 1e9) ^ (guint64) (mark->trail[t][1] * 1e9) << 1);
+    }
+  return key;
+}
+
+/* Items sorted by the tiles they touch, and a key per tile. */
+static void
+layout_scene (gpointer               data,
+              const DozorRasterView *region)
+{
+  Scene *scene = data;
+
+  scene->region = *region;
+  scene->columns = (int) round (region->width / 256.0);
+  scene->rows = (int) round (region->height / 256.0);
+  scene->items = g_array_new (FALSE, FALSE, sizeof (Item));
+  scene->buckets = g_new0 (GArray *, scene->columns * scene->rows);
+  scene->keys = g_new0 (guint64, scene->columns * scene->rows);
+  scene->n_drawn = 0;
+
+  if (scene->clusters)
+    layout_clusters (scene);
+  else
+    layout_units (scene);
+
+  for (guint n = 0; n < scene->items->len; n++)
+    {
+      const Item *item = &g_array_index (scene->items, Item, n);
+      int c0 = MAX ((int) floor (item->left / 256.0), 0), c1 = MIN ((int) floor (item->right / 256.0), scene->columns - 1);
+      int r0 = MAX ((int) floor (item->top / 256.0), 0), r1 = MIN ((int) floor (item->bottom / 256.0), scene->rows - 1);
+      guint64 key = c0 <= c1 && r0 <= r1 ? item_key (scene, item) : 0;
+
+      for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++)
+          {
+            GArray **bucket = &scene->buckets[r * scene->columns + c];
+
+            if (*bucket == NULL)
+              *bucket = g_array_new (FALSE, FALSE, sizeof (guint));
+            g_array_append_val (*bucket, n);
+            scene->keys[r * scene->columns + c] = dozor_raster_key_mix (scene->keys[r * scene->columns + c], key);
+          }
+    }
+}
+
+/* The tile's number in the region, or -1. */
+static int
+scene_tile (const Scene           *scene,
+            const DozorRasterView *tile)
+{
+  int column = (int) round ((tile->origin_x - scene->region.origin_x) / 256.0);
+  int row = (int) round ((tile->origin_y - scene->region.origin_y) / 256.0);
+
+  if (column < 0 || row < 0 || column >= scene->columns || row >= scene->rows)
+    return -1;
+  return row * scene->columns + column;
+}
+
+static guint64
+tile_key (gpointer               data,
+          const DozorRasterView *tile,
+          gboolean              *complete)
+{
+  Scene *scene = data;
+  int number = scene_tile (scene, tile);
+
+  /* Staleness and the zoom's details change the look of the same items. */
+  return number < 0 ? 0 : dozor_raster_key_mix (scene->keys[number], scene->labels | scene->arrows << 1 | scene->trails << 2);
 }
 
 static void
@@ -475,64 +680,60 @@ draw_scene (gpointer               data,
 {
   Scene *scene = data;
   double radius = view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
-  int columns = (int) ceil (view->width / LABEL_CELL), rows = (int) ceil (view->height / LABEL_CELL);
-  g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
+  int number = scene_tile (scene, view);
+  double dx = scene->region.origin_x - view->origin_x, dy = scene->region.origin_y - view->origin_y;
+  GArray *bucket;
 
-  if (scene->clusters)
-    {
-      draw_clustered (scene, cr, view, index, radius);
-      return;
-    }
+  if (number < 0 || (bucket = scene->buckets[number]) == NULL)
+    return;
+  if (scene->sprites == NULL)
+    scene->sprites = sprites_new (cr, radius);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, 11);
 
-  if (scene->trails)
-    for (guint i = 0; i < scene->marks->len; i++)
-      {
-        const Mark *mark = &g_array_index (scene->marks, Mark, i);
-        double x, y;
-
-        dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-        if (mark->trail_length > 0 && x > -200 && y > -200 && x < view->width + 200 && y < view->height + 200)
-          draw_trail (cr, mark, view, x, y);
-      }
-
-  {
-    g_autoptr(Sprites) sprites = sprites_new (cr, radius);
-
-    for (guint i = 0; i < scene->marks->len; i++)
-      {
-        const Mark *mark = &g_array_index (scene->marks, Mark, i);
-        double x, y;
-
-        dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-        if (x < -radius * 3 || y < -radius * 3 || x > view->width + radius * 3 || y > view->height + radius * 3)
-          continue;
-
-        sprites_paint (sprites, cr, mark, x, y, scene->arrows);
-        dozor_point_index_add (index, x, y, radius + 1, i);
-        scene->n_drawn++;
-      }
-  }
-
-  /* Labels last, over every symbol, the ones drawn last winning space
-   * first as their symbols are on top. */
-  for (guint i = scene->marks->len; scene->labels && i-- > 0;)
+  for (guint n = 0; scene->trails && n < bucket->len; n++)
     {
-      const Mark *mark = &g_array_index (scene->marks, Mark, i);
-      cairo_text_extents_t extents;
-      double x, y;
+      const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
+      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
 
-      if (mark->label == NULL)
-        continue;
-      dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-      if (x < -radius * 3 || y < -radius * 3 || x > view->width + radius * 3 || y > view->height + radius * 3)
-        continue;
+      if (mark->trail_length > 0)
+        draw_trail (cr, mark, view, item->x + dx, item->y + dy);
+    }
 
-      cairo_text_extents (cr, mark->label, &extents);
-      if (claim_label_space (taken, columns, rows, x + radius + 3, y - 8, extents.x_advance + 2, 14))
-        draw_label (cr, mark->label, mark->stale, x + radius + 4, y + 4);
+  for (guint n = 0; n < bucket->len; n++)
+    {
+      const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
+      double x = item->x + dx, y = item->y + dy;
+
+      if (item->mark == G_MAXUINT)
+        {
+          double r = 9 + 3 * log10 (item->count);
+          g_autofree char *count = g_strdup_printf ("%u", item->count);
+          cairo_text_extents_t extents;
+
+          draw_disc (cr, item->status, item->stale, x, y, r);
+          cairo_text_extents (cr, count, &extents);
+          cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
+          cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
+          cairo_show_text (cr, count);
+          continue;
+        }
+      sprites_paint (scene->sprites, cr, &g_array_index (scene->marks, Mark, item->mark), x, y,
+                     scene->arrows && !scene->clusters);
+      dozor_point_index_add (index, x, y, radius + 1, item->mark);
+    }
+
+  for (guint n = bucket->len; n-- > 0;)
+    {
+      const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
+
+      if (item->label)
+        {
+          const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+
+          draw_label (cr, mark->label, mark->stale, item->x + dx + radius + 4, item->y + dy + 4);
+        }
     }
 }
 
@@ -706,6 +907,8 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
   widget_class->snapshot = dozor_unit_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
+  raster_class->layout = layout_scene;
+  raster_class->tile_key = tile_key;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
   raster_class->render_priority = G_PRIORITY_HIGH;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The basemap drawn in the units' image (DozorBasemapLayer): once the tiles
-# are in, the board draws the map from that one image and the streets are
-# there; dragged past the image's margin, the map shows streets at once
-# where the image has none yet (libshumate's tiles, under it, when the
-# image lags), and the image takes over again when it has caught up.
+# The basemap drawn in the units' tiles (DozorBasemapLayer): once the
+# basemap is in, the board draws the map from those tiles and the streets
+# are there; dragged past the ring of tiles drawn around the view, the map
+# shows streets at once where the overlays have no tile yet (libshumate's
+# tiles, under them, when they lag), and the overlays' tiles take over
+# again when they have caught up.
 set -euo pipefail
 
 dozor=${1:?usage: board-map.sh PATH-TO-DOZOR}
@@ -22,7 +23,7 @@ wait_for "$work/board.log" "Link state: live" 30
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
 sleep 1
-wait_for "$work/board.log" "Basemap drawn in the overlays' image" 30
+wait_for "$work/board.log" "Basemap drawn in the overlays' tiles" 30
 sleep 1
 
 # colours X Y W H: distinct colours in that part of the screen.
@@ -32,11 +33,11 @@ colours() {
 }
 # The map is right of the side pane, which ends at x = 366.
 streets=$(colours 420 150 700 500)
-[ "$streets" -gt 200 ] || fail "the map drawn from the image shows $streets colours: no streets"
-ok "the map is drawn from the units' image, with streets ($streets colours)"
+[ "$streets" -gt 200 ] || fail "the map drawn from the tiles shows $streets colours: no streets"
+ok "the map is drawn from the units' tiles, with streets ($streets colours)"
 
-# Drag the map 720 pixels to the right, beyond the image's 256-pixel
-# margin: the west of the city comes into view on the left, and is looked
+# Drag the map 720 pixels to the right, beyond the ring of 256-pixel tiles
+# drawn around the view: the west of the city comes into view on the left, and is looked
 # at during the drag, without waiting for anything.
 xdotool mousemove 400 400 mousedown 1
 least=
@@ -49,16 +50,16 @@ for step in $(seq 1 16); do
 done
 xdotool mouseup 1
 [ "$least" -gt 100 ] || fail "during the drag the map's left edge showed $least colours: a hole"
-ok "dragged past the image, the newly shown part has streets at once (at least $least colours)"
+ok "dragged past the tiles, the newly shown part has streets at once (at least $least colours)"
 
 for _ in $(seq 1 100); do
-  grep "Basemap drawn" "$work/board.log" | tail -n 1 | grep -q "overlays' image" && break
+  grep "Basemap drawn" "$work/board.log" | tail -n 1 | grep -q "overlays' tiles" && break
   sleep 0.1
 done
-grep "Basemap drawn" "$work/board.log" | tail -n 1 | grep -q "overlays' image" ||
-  fail "the image did not take over again after the drag"
+grep "Basemap drawn" "$work/board.log" | tail -n 1 | grep -q "overlays' tiles" ||
+  fail "the overlays' tiles did not take over again after the drag"
 sleep 1
 after=$(colours 370 100 100 600)
-[ "$after" -gt 100 ] || fail "after the drag the image shows $after colours where the streets are"
-ok "the units' image takes over again, with the streets ($after colours)"
+[ "$after" -gt 100 ] || fail "after the drag the tiles show $after colours where the streets are"
+ok "the units' tiles take over again, with the streets ($after colours)"
 echo "1..$n"
