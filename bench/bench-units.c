@@ -19,13 +19,16 @@
  *     the same basemap path; its overhead is its mean over the floor's;
  *   - marker layer N: ShumateMarkerLayer with a GtkImage per unit over the
  *     tile layer, the naive reference, in blocks shown and hidden (the tile
- *     layer alone, its own basemap path).
+ *     layer alone, its own basemap path);
+ *   - sprite layer N (--sprites): a texture node per unit every frame over
+ *     the tile layer, the design the unit layer's tiles were chosen over,
+ *     shown and hidden like the markers.
  * The machine may be shared: the blocks keep other processes' load alike
  * in both arms of a window, and the share of the machine others used is
  * printed. The age of the positions on screen comes from the unit layer's
  * "Fix latency" log line (log_cb()). Prints figures; never fails on time.
  *
- *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…]
+ *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…] [--sprites=N,…]
  *               [--arrival=ticks|continuous|burst] [--report-seconds=S]
  *               [--no-floor] [--no-force-redraw] [--no-repeat]
  *
@@ -94,6 +97,7 @@ typedef enum
   CONFIG_FLOOR,                /* the board's image: basemap and overlays, no units */
   CONFIG_UNITS,                /* the same image with units */
   CONFIG_MARKERS,              /* the tile layer and a marker widget per unit */
+  CONFIG_SPRITES,              /* the tile layer and a texture node per unit, every frame */
 } ConfigKind;
 
 /* How fixes reach the board. */
@@ -868,6 +872,64 @@ symbol_texture (const char *status)
                                  cairo_image_surface_get_stride (surface));
 }
 
+/* The design the tiles were chosen over (docs/decisions.md): every unit
+ * drawn every frame, as one texture node from a handful of symbols, which
+ * GTK 4.8's GL renderer batches into few draws, the nearest thing to
+ * instanced quads a ShumateLayer can do. Positions are read from the fleet
+ * in each snapshot, so a fix is on the next frame. */
+#define BENCH_TYPE_SPRITES (bench_sprites_get_type ())
+G_DECLARE_FINAL_TYPE (BenchSprites, bench_sprites, BENCH, SPRITES, ShumateLayer)
+
+struct _BenchSprites
+{
+  ShumateLayer parent_instance;
+  Fleet *fleet;
+  GdkTexture **symbols;
+};
+
+G_DEFINE_FINAL_TYPE (BenchSprites, bench_sprites, SHUMATE_TYPE_LAYER)
+
+static void
+bench_sprites_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  BenchSprites *self = BENCH_SPRITES (widget);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double world = TILE_SIZE * exp2 (shumate_viewport_get_zoom_level (viewport)), cx, cy;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  dozor_geo_lon_lat_to_world (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                              shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &cx, &cy);
+  for (guint i = 0; i < self->fleet->n; i++)
+    {
+      const SimUnit *unit = &self->fleet->units[i];
+      double wx, wy, x, y;
+
+      dozor_geo_lon_lat_to_world (unit->lon, unit->lat, &wx, &wy);
+      x = (wx - cx) * world + width / 2.0;
+      y = (wy - cy) * world + height / 2.0;
+      if (x < -SYMBOL_SIZE || y < -SYMBOL_SIZE || x > width + SYMBOL_SIZE || y > height + SYMBOL_SIZE)
+        continue;
+      gtk_snapshot_append_texture (snapshot, self->symbols[unit->status],
+                                   &GRAPHENE_RECT_INIT (round (x) - SYMBOL_SIZE / 2, round (y) - SYMBOL_SIZE / 2,
+                                                        SYMBOL_SIZE, SYMBOL_SIZE));
+    }
+}
+
+static void
+bench_sprites_class_init (BenchSpritesClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->snapshot = bench_sprites_snapshot;
+}
+
+static void
+bench_sprites_init (BenchSprites *self)
+{
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+}
+
+static void add_sprites (Bench *bench);
+
 static void
 add_markers (Bench *bench)
 {
@@ -892,6 +954,21 @@ add_markers (Bench *bench)
   bench->overlay = GTK_WIDGET (layer);
 }
 
+static void
+add_sprites (Bench *bench)
+{
+  BenchSprites *layer = g_object_new (BENCH_TYPE_SPRITES, "viewport", shumate_simple_map_get_viewport (bench->map),
+                                      NULL);
+
+  layer->fleet = bench->fleet;
+  layer->symbols = bench->symbols;
+  /* ShumateLayer does not redraw by itself when the view moves. */
+  g_signal_connect_object (shumate_simple_map_get_viewport (bench->map), "notify", G_CALLBACK (gtk_widget_queue_draw),
+                           layer, G_CONNECT_SWAPPED);
+  shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (layer));
+  bench->overlay = GTK_WIDGET (layer);
+}
+
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *clock,
@@ -910,7 +987,8 @@ tick_cb (GtkWidget     *widget,
     gtk_widget_queue_draw (bench->tile_layer);
   /* Only the marker layer is hidden: the unit layer's image stays, held
    * still, so that both arms draw the basemap the same way. */
-  if (bench->config->kind == CONFIG_MARKERS && gtk_widget_get_visible (bench->overlay) == bench->hidden)
+  if ((bench->config->kind == CONFIG_MARKERS || bench->config->kind == CONFIG_SPRITES) &&
+      gtk_widget_get_visible (bench->overlay) == bench->hidden)
     gtk_widget_set_visible (bench->overlay, !bench->hidden);
   return G_SOURCE_CONTINUE;
 }
@@ -936,7 +1014,7 @@ before_paint_cb (GdkFrameClock *clock,
 static gboolean
 two_arms (const Config *config)
 {
-  return config->kind == CONFIG_UNITS || config->kind == CONFIG_MARKERS;
+  return config->kind == CONFIG_UNITS || config->kind == CONFIG_MARKERS || config->kind == CONFIG_SPRITES;
 }
 
 static gboolean
@@ -1240,6 +1318,8 @@ run_config (Bench  *bench,
     }
   else if (config->kind == CONFIG_MARKERS)
     add_markers (bench);
+  else if (config->kind == CONFIG_SPRITES)
+    add_sprites (bench);
 
   bench->tiles_at_start = bench->tiles_received;
   gtk_window_present (GTK_WINDOW (bench->window));
@@ -1363,6 +1443,7 @@ arm_name (const Config *config,
     case CONFIG_UNITS:
       return arm == SHOWN ? "moving" : "still";
     case CONFIG_MARKERS:
+    case CONFIG_SPRITES:
       return arm == SHOWN ? "shown" : "hidden";
     case CONFIG_BASEMAP:
     case CONFIG_FLOOR:
@@ -1381,6 +1462,7 @@ basemap_path (const Config *config,
     case CONFIG_UNITS:
       return "image";
     case CONFIG_MARKERS:
+    case CONFIG_SPRITES:
     case CONFIG_BASEMAP:
     default:
       return "tiles";
@@ -1413,7 +1495,7 @@ overhead (GPtrArray    *configs,
 {
   const Config *floor;
 
-  if (config->kind == CONFIG_MARKERS)
+  if (config->kind == CONFIG_MARKERS || config->kind == CONFIG_SPRITES)
     return config->sample[SHOWN].mean - config->sample[HIDDEN].mean;
   floor = find_config (configs, CONFIG_FLOOR, 0);
   if (config->kind != CONFIG_UNITS || floor == NULL)
@@ -1558,6 +1640,11 @@ print_ratios (GPtrArray *configs,
       const Config *markers = find_config (configs, CONFIG_MARKERS, counts[i]);
       double unit_cost, marker_cost;
 
+      const Config *sprites = find_config (configs, CONFIG_SPRITES, counts[i]);
+
+      if (units != NULL && sprites != NULL && !isnan (overhead (configs, units)))
+        printf ("%7u: sprites (a texture node per unit every frame) %+.1f ms, unit layer %+.1f ms\n", counts[i],
+                overhead (configs, sprites), overhead (configs, units));
       if (units == NULL || markers == NULL || isnan (overhead (configs, units)))
         continue;
       unit_cost = overhead (configs, units);
@@ -1628,6 +1715,8 @@ main (int   argc,
   g_autofree char *streets = NULL;
   g_autofree char *units_option = NULL;
   g_autofree char *markers_option = NULL;
+  g_autofree char *sprites_option = NULL;
+  g_autofree guint *sprite_counts = NULL;
   g_autofree char *arrival_option = NULL;
   g_autofree char *districts_path = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -1646,6 +1735,8 @@ main (int   argc,
       "Frames measured per condition: basemap alone / overlay shown / hidden (default 150)", "N" },
     { "units", 0, 0, G_OPTION_ARG_STRING, &units_option,
       "Unit layer sizes (default 1000,5000,10000,50000,100000)", "N,…" },
+    { "sprites", 0, 0, G_OPTION_ARG_STRING, &sprites_option,
+      "Unit counts drawn as a texture node each, every frame (the rejected design)", "N,…" },
     { "markers", 0, 0, G_OPTION_ARG_STRING, &markers_option,
       "Marker layer sizes (default 1000,5000; 0 for none)", "N,…" },
     { "arrival", 0, 0, G_OPTION_ARG_STRING, &arrival_option,
@@ -1700,6 +1791,7 @@ main (int   argc,
   bench.force_redraw = !no_force_redraw;
   unit_counts = parse_counts (units_option, "1000,5000,10000,50000,100000");
   marker_counts = parse_counts (markers_option, "1000,5000");
+  sprite_counts = parse_counts (sprites_option, "0");
 
   adw_init ();
   install_hooks ();
@@ -1745,6 +1837,12 @@ main (int   argc,
       g_autofree char *name = g_strdup_printf ("marker layer %u", marker_counts[i]);
 
       g_ptr_array_add (configs, config_new (CONFIG_MARKERS, marker_counts[i], name));
+    }
+  for (guint i = 0; sprite_counts[i] != 0; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("sprite layer %u", sprite_counts[i]);
+
+      g_ptr_array_add (configs, config_new (CONFIG_SPRITES, sprite_counts[i], name));
     }
   if (!no_repeat)
     g_ptr_array_add (configs, config_new (CONFIG_BASEMAP, 0, "basemap only (again)"));

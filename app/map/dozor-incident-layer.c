@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Open incidents and the lines from each dispatched unit to its incident,
- * rasterised into one image (DozorRasterLayer). An incident is a diamond in
+ * rasterised into the unit layer's tiles (DozorRasterLayer). An incident is a diamond in
  * its priority's colour with the priority in it; one nobody has been sent
  * to yet (status "new") wears a white halo, so it stands out from those
  * being handled. From zoom 14 the duty log number and the type are written
  * beside it.
  *
- * Drawn over the image, as a few small nodes: the selected incident, the
+ * Drawn over the tiles, as a few small nodes: the selected incident, the
  * one a dragged unit would be dropped on, and dispatches the supervisor has
  * asked for that the backend has not confirmed yet (dashed, "pending").
  */
@@ -23,6 +23,8 @@
 #define LABEL_MIN_ZOOM 14
 #define SIZE 8.0
 #define PICK_SLOP 5.0
+/* How far right of its diamond an incident's label may run, pixels. */
+#define LABEL_REACH 400.0
 
 typedef struct
 {
@@ -45,6 +47,7 @@ typedef struct
   GArray *lines;
   GPtrArray *ids;
   guint n_drawn;
+  DozorTileKeys keys;  /* from layout(), in the worker */
 } Scene;
 
 struct _DozorIncidentLayer
@@ -84,6 +87,7 @@ scene_free (Scene *scene)
   g_array_unref (scene->marks);
   g_array_unref (scene->lines);
   g_ptr_array_unref (scene->ids);
+  dozor_tile_keys_clear (&scene->keys);
   g_free (scene);
 }
 
@@ -186,21 +190,37 @@ draw_scene (gpointer               data,
         if (CLAMP (mark->priority, 0, 4) != priority)
           continue;
         dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-        if (x < -SIZE * 2 || y < -SIZE * 2 || x > view->width + SIZE * 2 || y > view->height + SIZE * 2)
+        /* A label may cross into this tile from one to the left. */
+        if (x < -(mark->label != NULL ? LABEL_REACH : SIZE * 2) || y < -SIZE * 2 || x > view->width + SIZE * 2 ||
+            y > view->height + SIZE * 2)
           continue;
         draw_mark (cr, mark, x, y);
         dozor_point_index_add (index, x, y, SIZE + 2, i);
       }
 }
 
-/* How many incidents the tiles of the region show. */
+/* How many incidents the tiles of the region show, and what each tile
+ * shows, so that a unit moving along its dispatch line redraws the tiles
+ * of that line, not all. */
 static void
 layout_scene (gpointer               data,
               const DozorRasterView *region)
 {
   Scene *scene = data;
 
+  dozor_tile_keys_init (&scene->keys, region);
   scene->n_drawn = 0;
+  for (guint i = 0; i < scene->lines->len; i++)
+    {
+      const Line *line = &g_array_index (scene->lines, Line, i);
+      double x0, y0, x1, y1;
+
+      dozor_raster_view_project (region, line->ux, line->uy, &x0, &y0);
+      dozor_raster_view_project (region, line->ix, line->iy, &x1, &y1);
+      dozor_tile_keys_add (&scene->keys, MIN (x0, x1) - 3, MIN (y0, y1) - 3, MAX (x0, x1) + 3, MAX (y0, y1) + 3,
+                           dozor_raster_key_mix (dozor_raster_key_mix (lround (x0 * 4), lround (y0 * 4)),
+                                                 dozor_raster_key_mix (lround (x1 * 4), lround (y1 * 4)) + line->on_scene));
+    }
   for (guint i = 0; i < scene->marks->len; i++)
     {
       const Mark *mark = &g_array_index (scene->marks, Mark, i);
@@ -209,7 +229,23 @@ layout_scene (gpointer               data,
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x >= -SIZE && y >= -SIZE && x <= region->width + SIZE && y <= region->height + SIZE)
         scene->n_drawn++;
+      /* A label runs to the right: as far as a long number and type go. */
+      dozor_tile_keys_add (&scene->keys, x - SIZE - 8, y - SIZE - 8, x + (mark->label != NULL ? LABEL_REACH : SIZE + 8),
+                           y + SIZE + 8,
+                           dozor_raster_key_mix (dozor_raster_key_mix (lround (x * 4), lround (y * 4)),
+                                                 (guint64) mark->priority << 1 | mark->fresh) ^
+                             (mark->label != NULL ? g_str_hash (mark->label) : 0) ^ g_str_hash (scene->ids->pdata[i]));
     }
+}
+
+static guint64
+tile_key (gpointer               data,
+          const DozorRasterView *tile,
+          gboolean              *complete)
+{
+  Scene *scene = data;
+
+  return dozor_tile_keys_get (&scene->keys, tile);
 }
 
 static gpointer
@@ -469,6 +505,7 @@ dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
   raster_class->layout = layout_scene;
+  raster_class->tile_key = tile_key;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
   raster_class->render_priority = G_PRIORITY_HIGH + 10;

@@ -57,6 +57,7 @@ typedef struct
   int zoom, x, y, scale;
   guint64 key;
   gboolean complete;
+  gboolean outdated;         /* main thread: its items moved since it was drawn */
   cairo_surface_t *surface;
   GdkTexture *texture;       /* main thread only */
   guint n_parts;
@@ -76,10 +77,12 @@ typedef struct
 {
   DozorRasterView region;    /* whole tiles, at a whole zoom */
   int zoom, x0, y0, columns, rows, scale;
+  int view_x0, view_y0, view_x1, view_y1; /* the tiles in view */
   GArray *parts;             /* Part, bottom to top; the host last */
   GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
   GHashTable *steady;        /* packed (x, y) → Tile, the steady parts' tiles */
   GPtrArray *tiles;          /* out: Tile, those drawn anew */
+  GArray *outdated;          /* out: slots of tiles out of view left as they were */
 } Render;
 
 typedef struct
@@ -276,6 +279,122 @@ dozor_raster_key_mix (guint64 key,
   return key * G_GUINT64_CONSTANT (0x100000001b3);
 }
 
+/**
+ * dozor_tile_keys_init:
+ * @keys: keys to set up, all 0
+ * @region: the region of the render, whole tiles
+ */
+void
+dozor_tile_keys_init (DozorTileKeys         *keys,
+                      const DozorRasterView *region)
+{
+  keys->region = *region;
+  keys->columns = (int) round (region->width / TILE_SIZE);
+  keys->rows = (int) round (region->height / TILE_SIZE);
+  keys->keys = g_new0 (guint64, (gsize) keys->columns * keys->rows);
+}
+
+void
+dozor_tile_keys_clear (DozorTileKeys *keys)
+{
+  g_clear_pointer (&keys->keys, g_free);
+}
+
+/**
+ * dozor_tile_keys_range:
+ * @keys: the region's keys
+ * @left: an item's extent, region pixels
+ * @top: an item's extent, region pixels
+ * @right: an item's extent, region pixels
+ * @bottom: an item's extent, region pixels
+ * @c0: (out): the first column it touches
+ * @r0: (out): the first row it touches
+ * @c1: (out): the last column it touches
+ * @r1: (out): the last row it touches
+ *
+ * Returns: whether the item touches a tile of the region at all
+ */
+gboolean
+dozor_tile_keys_range (const DozorTileKeys *keys,
+                       double               left,
+                       double               top,
+                       double               right,
+                       double               bottom,
+                       int                 *c0,
+                       int                 *r0,
+                       int                 *c1,
+                       int                 *r1)
+{
+  if (!(right >= 0 && bottom >= 0 && left < keys->region.width && top < keys->region.height))
+    return FALSE;
+  *c0 = MAX ((int) floor (left / TILE_SIZE), 0);
+  *r0 = MAX ((int) floor (top / TILE_SIZE), 0);
+  *c1 = MIN ((int) floor (right / TILE_SIZE), keys->columns - 1);
+  *r1 = MIN ((int) floor (bottom / TILE_SIZE), keys->rows - 1);
+  return *c0 <= *c1 && *r0 <= *r1;
+}
+
+/**
+ * dozor_tile_keys_add:
+ * @keys: the region's keys
+ * @left: an item's extent, region pixels
+ * @top: an item's extent, region pixels
+ * @right: an item's extent, region pixels
+ * @bottom: an item's extent, region pixels
+ * @value: what the item looks like, as a number
+ */
+void
+dozor_tile_keys_add (DozorTileKeys *keys,
+                     double         left,
+                     double         top,
+                     double         right,
+                     double         bottom,
+                     guint64        value)
+{
+  int c0, r0, c1, r1;
+
+  if (!dozor_tile_keys_range (keys, left, top, right, bottom, &c0, &r0, &c1, &r1))
+    return;
+  for (int r = r0; r <= r1; r++)
+    for (int c = c0; c <= c1; c++)
+      keys->keys[r * keys->columns + c] = dozor_raster_key_mix (keys->keys[r * keys->columns + c], value);
+}
+
+/**
+ * dozor_tile_keys_find:
+ * @keys: the region's keys
+ * @tile: a tile's view
+ *
+ * Returns: the tile's number in the region, row by row, or -1
+ */
+int
+dozor_tile_keys_find (const DozorTileKeys   *keys,
+                      const DozorRasterView *tile)
+{
+  int column = (int) round ((tile->origin_x - keys->region.origin_x) / TILE_SIZE);
+  int row = (int) round ((tile->origin_y - keys->region.origin_y) / TILE_SIZE);
+
+  if (keys->keys == NULL || column < 0 || row < 0 || column >= keys->columns || row >= keys->rows)
+    return -1;
+  return row * keys->columns + column;
+}
+
+/**
+ * dozor_tile_keys_get:
+ * @keys: the region's keys
+ * @tile: a tile's view
+ *
+ * Returns: the tile's key, 0 outside the region
+ */
+guint64
+dozor_tile_keys_get (const DozorTileKeys   *keys,
+                     const DozorRasterView *tile)
+{
+  int number = dozor_tile_keys_find (keys, tile);
+
+  return number < 0 ? 0 : keys->keys[number];
+}
+
 static void
 part_clear (Part *part)
 {
@@ -290,6 +409,7 @@ render_free (Render *render)
   g_clear_pointer (&render->shown_keys, g_hash_table_unref);
   g_clear_pointer (&render->steady, g_hash_table_unref);
   g_clear_pointer (&render->tiles, g_ptr_array_unref);
+  g_clear_pointer (&render->outdated, g_array_unref);
   g_free (render);
 }
 
@@ -425,11 +545,23 @@ render_in_thread (GTask        *task,
             if (!part->klass->steady)
               key = dozor_raster_key_mix (key, part_key (part, &view, &complete));
           }
-        /* The tile on screen shows this already. */
         if (complete && render->shown_keys != NULL &&
-            g_hash_table_lookup_extended (render->shown_keys, tile_slot (x, y), NULL, &shown_key) &&
-            *(guint64 *) shown_key == key)
-          continue;
+            g_hash_table_lookup_extended (render->shown_keys, tile_slot (x, y), NULL, &shown_key))
+          {
+            /* The tile on screen shows this already. */
+            if (*(guint64 *) shown_key == key)
+              continue;
+            /* Out of view, a tile is drawn anew only once it comes into
+             * view: while thousands of units move, the ring around the
+             * view would double the work. */
+            if (x < render->view_x0 || y < render->view_y0 || x > render->view_x1 || y > render->view_y1)
+              {
+                gpointer ring_slot = tile_slot (x, y);
+
+                g_array_append_val (render->outdated, ring_slot);
+                continue;
+              }
+          }
 
         if (any_steady)
           steady = steady_tile (render, x, y, steady_key, complete);
@@ -542,6 +674,13 @@ render_done_cb (GObject      *source,
       g_hash_table_replace (priv->tiles, tile_slot (tile->x, tile->y), tile);
     }
 
+  for (guint i = 0; i < render->outdated->len; i++)
+    {
+      tile = g_hash_table_lookup (priv->tiles, g_array_index (render->outdated, gpointer, i));
+      if (tile != NULL)
+        tile->outdated = TRUE;
+    }
+
   for (guint i = 0; i < render->parts->len; i++)
     part_shown (&g_array_index (render->parts, Part, i));
 
@@ -623,6 +762,7 @@ start_render (DozorRasterLayer *self)
   render->zoom = zoom_level (self);
   render->scale = gtk_widget_get_scale_factor (widget);
   view_tiles (self, render->zoom, RING, &render->x0, &render->y0, &x1, &y1);
+  view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;
   render->rows = y1 - render->y0 + 1;
   render->region.zoom = render->zoom;
@@ -632,6 +772,7 @@ start_render (DozorRasterLayer *self)
   render->region.height = render->rows * TILE_SIZE;
   render->region.now = g_get_real_time ();
   render->tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) tile_unref);
+  render->outdated = g_array_new (FALSE, FALSE, sizeof (gpointer));
   render->steady = priv->steady != NULL ? g_steal_pointer (&priv->steady) : tile_table_new ();
   if (render->zoom == priv->zoom && render->scale == priv->scale)
     {
@@ -795,11 +936,10 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
       {
         Tile *tile = g_hash_table_lookup (priv->tiles, tile_slot (x, y));
 
+        if (tile == NULL || tile->outdated)
+          missing = TRUE;
         if (tile == NULL)
-          {
-            missing = TRUE;
-            continue;
-          }
+          continue;
         gtk_snapshot_append_texture (snapshot, tile->texture,
                                      &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
       }

@@ -39,6 +39,47 @@ void dozor_raster_view_trace   (cairo_t               *cr,
                                 const DozorRasterView *view,
                                 GArray                *part);
 
+/**
+ * DozorTileKeys:
+ * @region: the render's region
+ * @columns: its tiles across
+ * @rows: its tiles down
+ * @keys: a key per tile, row by row
+ *
+ * Keys per tile of a region, for a layer's tile_key(): what an item looks
+ * like is folded into the key of every tile it touches.
+ */
+typedef struct
+{
+  DozorRasterView region;
+  int columns;
+  int rows;
+  guint64 *keys;
+} DozorTileKeys;
+
+void     dozor_tile_keys_init  (DozorTileKeys         *keys,
+                                const DozorRasterView *region);
+void     dozor_tile_keys_clear (DozorTileKeys         *keys);
+gboolean dozor_tile_keys_range (const DozorTileKeys   *keys,
+                                double                 left,
+                                double                 top,
+                                double                 right,
+                                double                 bottom,
+                                int                   *c0,
+                                int                   *r0,
+                                int                   *c1,
+                                int                   *r1);
+void     dozor_tile_keys_add   (DozorTileKeys         *keys,
+                                double                 left,
+                                double                 top,
+                                double                 right,
+                                double                 bottom,
+                                guint64                value);
+int      dozor_tile_keys_find  (const DozorTileKeys   *keys,
+                                const DozorRasterView *tile);
+guint64  dozor_tile_keys_get   (const DozorTileKeys   *keys,
+                                const DozorRasterView *tile);
+
 #define DOZOR_TYPE_RASTER_LAYER (dozor_raster_layer_get_type ())
 G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LAYER, ShumateLayer)
 

@@ -29,6 +29,10 @@
 #define PICK_SLOP 4.0
 /* Label collision grid, logical pixels. */
 #define LABEL_CELL 8
+/* Trails only where a tile holds at most this many units: a crowd of
+ * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
+ * per unit, against under 1 µs for the unit's symbol). */
+#define TRAIL_CROWD 48
 
 typedef enum
 {
@@ -62,6 +66,7 @@ typedef struct
   guint8 status;
   gboolean stale;
   gboolean label;    /* its call sign has room */
+  gboolean trail;    /* its trail is drawn: not in a crowd */
   double left, top, right, bottom; /* all it covers, region pixels */
 } Item;
 
@@ -80,10 +85,9 @@ typedef struct
 
   /* From layout(), in the worker. */
   DozorRasterView region;
-  int columns, rows;
+  DozorTileKeys keys;
   GArray *items;     /* Item, bottom to top */
   GArray **buckets;  /* per tile of the region: item numbers, bottom to top */
-  guint64 *keys;     /* per tile of the region */
   guint n_drawn;
   Sprites *sprites;  /* made by the first tile drawn */
 } Scene;
@@ -141,11 +145,11 @@ scene_free (Scene *scene)
   g_array_unref (scene->marks);
   g_ptr_array_unref (scene->ids);
   g_clear_pointer (&scene->items, g_array_unref);
-  for (int i = 0; scene->buckets != NULL && i < scene->columns * scene->rows; i++)
+  for (int i = 0; scene->buckets != NULL && i < scene->keys.columns * scene->keys.rows; i++)
     if (scene->buckets[i] != NULL)
       g_array_unref (scene->buckets[i]);
   g_free (scene->buckets);
-  g_free (scene->keys);
+  dozor_tile_keys_clear (&scene->keys);
   g_clear_pointer (&scene->sprites, sprites_free);
   g_free (scene);
 }
@@ -240,34 +244,6 @@ draw_mark (cairo_t    *cr,
     }
 
   draw_disc (cr, mark->status, mark->stale, x, y, radius);
-}
-
-static void
-draw_trail (cairo_t               *cr,
-            const Mark            *mark,
-            const DozorRasterView *view,
-            double                 x,
-            double                 y)
-{
-  const double *fill = status_fill[mark->status];
-  double px = x, py = y;
-
-  cairo_set_line_width (cr, 2.0);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  for (guint i = 0; i < mark->trail_length; i++)
-    {
-      double tx, ty;
-
-      dozor_raster_view_project (view, mark->trail[i][0], mark->trail[i][1], &tx, &ty);
-      /* Older segments fade out. */
-      cairo_set_source_rgba (cr, fill[0], fill[1], fill[2],
-                             mark->stale ? 0.15 : 0.55 * (1.0 - (double) i / DOZOR_UNIT_TRAIL_LENGTH));
-      cairo_move_to (cr, px, py);
-      cairo_line_to (cr, tx, ty);
-      cairo_stroke (cr);
-      px = tx;
-      py = ty;
-    }
 }
 
 /* Thousands of symbols drawn as paths cost tens of microseconds each; as
@@ -532,9 +508,21 @@ layout_units (Scene *scene)
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
   double radius = region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
+  g_autofree guint *crowd = g_new0 (guint, (gsize) scene->keys.columns * scene->keys.rows);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, 11);
+
+  /* How many units each tile holds, for the trails. */
+  for (guint i = 0; scene->trails && i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      double x, y;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      if (x >= 0 && y >= 0 && x < region->width && y < region->height)
+        crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)]++;
+    }
 
   for (guint i = 0; i < scene->marks->len; i++)
     {
@@ -546,7 +534,9 @@ layout_units (Scene *scene)
       if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
         continue;
       item_for_mark (&item, mark, i, x, y);
-      for (guint t = 0; scene->trails && t < mark->trail_length; t++)
+      item.trail = scene->trails && mark->trail_length > 0 && x >= 0 && y >= 0 && x < region->width &&
+                   y < region->height && crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)] <= TRAIL_CROWD;
+      for (guint t = 0; item.trail && t < mark->trail_length; t++)
         {
           double tx, ty;
 
@@ -592,7 +582,8 @@ item_key (const Scene *scene,
 {
   guint64 key = dozor_raster_key_mix (lround (item->x * 4), lround (item->y * 4));
 
-  key = dozor_raster_key_mix (key, item->status | item->stale << 4 | item->label << 5 | (guint64) item->count << 8);
+  key = dozor_raster_key_mix (key, item->status | item->stale << 4 | item->label << 5 | item->trail << 6 |
+                                     (guint64) item->count << 8);
   if (item->mark != G_MAXUINT)
     {
       const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
@@ -601,7 +592,7 @@ item_key (const Scene *scene,
       key = dozor_raster_key_mix (key, heading_step (mark, scene->arrows && !scene->clusters));
       if (item->label && mark->label != NULL)
         key = dozor_raster_key_mix (key, g_str_hash (mark->label));
-      for (guint t = 0; scene->trails && t < mark->trail_length; t++)
+      for (guint t = 0; item->trail && t < mark->trail_length; t++)
         key = dozor_raster_key_mix (key, (guint64) (mark->trail[t][0] * 1e9) ^ (guint64) (mark->trail[t][1] * 1e9) << 1);
     }
   return key;
@@ -613,13 +604,12 @@ layout_scene (gpointer               data,
               const DozorRasterView *region)
 {
   Scene *scene = data;
+  DozorTileKeys *keys = &scene->keys;
 
   scene->region = *region;
-  scene->columns = (int) round (region->width / 256.0);
-  scene->rows = (int) round (region->height / 256.0);
+  dozor_tile_keys_init (keys, region);
   scene->items = g_array_new (FALSE, FALSE, sizeof (Item));
-  scene->buckets = g_new0 (GArray *, scene->columns * scene->rows);
-  scene->keys = g_new0 (guint64, scene->columns * scene->rows);
+  scene->buckets = g_new0 (GArray *, keys->columns * keys->rows);
   scene->n_drawn = 0;
 
   if (scene->clusters)
@@ -630,34 +620,23 @@ layout_scene (gpointer               data,
   for (guint n = 0; n < scene->items->len; n++)
     {
       const Item *item = &g_array_index (scene->items, Item, n);
-      int c0 = MAX ((int) floor (item->left / 256.0), 0), c1 = MIN ((int) floor (item->right / 256.0), scene->columns - 1);
-      int r0 = MAX ((int) floor (item->top / 256.0), 0), r1 = MIN ((int) floor (item->bottom / 256.0), scene->rows - 1);
-      guint64 key = c0 <= c1 && r0 <= r1 ? item_key (scene, item) : 0;
+      int c0, r0, c1, r1;
+      guint64 key;
 
+      if (!dozor_tile_keys_range (keys, item->left, item->top, item->right, item->bottom, &c0, &r0, &c1, &r1))
+        continue;
+      key = item_key (scene, item);
       for (int r = r0; r <= r1; r++)
         for (int c = c0; c <= c1; c++)
           {
-            GArray **bucket = &scene->buckets[r * scene->columns + c];
+            GArray **bucket = &scene->buckets[r * keys->columns + c];
 
             if (*bucket == NULL)
               *bucket = g_array_new (FALSE, FALSE, sizeof (guint));
             g_array_append_val (*bucket, n);
-            scene->keys[r * scene->columns + c] = dozor_raster_key_mix (scene->keys[r * scene->columns + c], key);
           }
+      dozor_tile_keys_add (keys, item->left, item->top, item->right, item->bottom, key);
     }
-}
-
-/* The tile's number in the region, or -1. */
-static int
-scene_tile (const Scene           *scene,
-            const DozorRasterView *tile)
-{
-  int column = (int) round ((tile->origin_x - scene->region.origin_x) / 256.0);
-  int row = (int) round ((tile->origin_y - scene->region.origin_y) / 256.0);
-
-  if (column < 0 || row < 0 || column >= scene->columns || row >= scene->rows)
-    return -1;
-  return row * scene->columns + column;
 }
 
 static guint64
@@ -666,10 +645,58 @@ tile_key (gpointer               data,
           gboolean              *complete)
 {
   Scene *scene = data;
-  int number = scene_tile (scene, tile);
 
-  /* Staleness and the zoom's details change the look of the same items. */
-  return number < 0 ? 0 : dozor_raster_key_mix (scene->keys[number], scene->labels | scene->arrows << 1 | scene->trails << 2);
+  /* The zoom's details change the look of the same items. */
+  return dozor_raster_key_mix (dozor_tile_keys_get (&scene->keys, tile),
+                               scene->labels | scene->arrows << 1 | scene->trails << 2);
+}
+
+/* Trails of the last fixes, older segments fainter. One stroke per age
+ * of segment, status and staleness, over all the tile's units: a stroke
+ * per segment of every unit cost more than the units themselves. */
+static void
+draw_trails (Scene                 *scene,
+             GArray                *bucket,
+             cairo_t               *cr,
+             const DozorRasterView *view)
+{
+  cairo_set_line_width (cr, 2.0);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < DOZOR_UNIT_TRAIL_LENGTH; i++)
+    for (guint group = 0; group < N_MARK_STATUSES * 2; group++)
+      {
+        guint status = group / 2;
+        gboolean stale = group % 2, any = FALSE;
+
+        for (guint n = 0; n < bucket->len; n++)
+          {
+            const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
+            const Mark *mark;
+            double x0, y0, x1, y1;
+
+            if (!item->trail)
+              continue;
+            mark = &g_array_index (scene->marks, Mark, item->mark);
+            if (i >= mark->trail_length || mark->status != status || mark->stale != stale)
+              continue;
+            if (i == 0)
+              dozor_raster_view_project (view, mark->wx, mark->wy, &x0, &y0);
+            else
+              dozor_raster_view_project (view, mark->trail[i - 1][0], mark->trail[i - 1][1], &x0, &y0);
+            dozor_raster_view_project (view, mark->trail[i][0], mark->trail[i][1], &x1, &y1);
+            cairo_move_to (cr, x0, y0);
+            cairo_line_to (cr, x1, y1);
+            any = TRUE;
+          }
+        if (any)
+          {
+            const double *fill = status_fill[status];
+
+            cairo_set_source_rgba (cr, fill[0], fill[1], fill[2],
+                                   stale ? 0.15 : 0.55 * (1.0 - (double) i / DOZOR_UNIT_TRAIL_LENGTH));
+            cairo_stroke (cr);
+          }
+      }
 }
 
 static void
@@ -680,7 +707,7 @@ draw_scene (gpointer               data,
 {
   Scene *scene = data;
   double radius = view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
-  int number = scene_tile (scene, view);
+  int number = dozor_tile_keys_find (&scene->keys, view);
   double dx = scene->region.origin_x - view->origin_x, dy = scene->region.origin_y - view->origin_y;
   GArray *bucket;
 
@@ -692,14 +719,8 @@ draw_scene (gpointer               data,
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, 11);
 
-  for (guint n = 0; scene->trails && n < bucket->len; n++)
-    {
-      const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
-      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
-
-      if (mark->trail_length > 0)
-        draw_trail (cr, mark, view, item->x + dx, item->y + dy);
-    }
+  if (scene->trails)
+    draw_trails (scene, bucket, cr, view);
 
   for (guint n = 0; n < bucket->len; n++)
     {
