@@ -898,6 +898,7 @@ bench_sprites_snapshot (GtkWidget   *widget,
   double world = TILE_SIZE * exp2 (shumate_viewport_get_zoom_level (viewport)), cx, cy;
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
 
+  overlay_snapshots++;
   dozor_geo_lon_lat_to_world (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
                               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &cx, &cy);
   for (guint i = 0; i < self->fleet->n; i++)
