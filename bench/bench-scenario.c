@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-proc.h"
 #include "dozor-json.h"
 #include "dozor-situation.h"
 
@@ -63,25 +64,6 @@ call (Bench      *bench,
   if (answer == NULL || soup_message_get_status (msg) != 200)
     g_error ("%s %s: %u %s", method, path, soup_message_get_status (msg), error != NULL ? error->message : "");
   return answer;
-}
-
-/* dozord's user and system CPU time so far, in seconds. */
-static double
-cpu_seconds (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
-    return 0;
-  /* Fields after the command's closing parenthesis: state is the first,
-   * utime the 12th and stime the 13th. */
-  fields = g_strsplit (after + 2, " ", 16);
-  if (g_strv_length (fields) < 14)
-    return 0;
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
 static void
@@ -209,7 +191,7 @@ main (int   argc,
     g_error ("dozord did not start");
   pid = (GPid) atoi (g_subprocess_get_identifier (server));
   g_print ("units %u: dozord up in %.1f s, %.1f s of CPU\n", units,
-           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, cpu_seconds (pid));
+           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, bench_cpu_seconds (pid));
 
   bench.url = g_strdup (line + strlen ("listening on "));
   bench.session = soup_session_new ();
@@ -259,12 +241,12 @@ main (int   argc,
   g_array_set_size (bench.delays, 0);
   bench.messages = 0;
 
-  cpu_before = cpu_seconds (pid);
+  cpu_before = bench_cpu_seconds (pid);
   wall_before = g_get_monotonic_time () / (double) G_USEC_PER_SEC;
   g_timeout_add_seconds (seconds, quit_cb, bench.loop);
   g_main_loop_run (bench.loop);
   {
-    double cpu = cpu_seconds (pid) - cpu_before;
+    double cpu = bench_cpu_seconds (pid) - cpu_before;
     double wall = g_get_monotonic_time () / (double) G_USEC_PER_SEC - wall_before;
 
     g_array_sort (bench.delays, compare_doubles);
