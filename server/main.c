@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,14 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Every broadcast allocates a frame per stream client (libsoup copies
+   * what it is handed) and frees them all once written. glibc gives the
+   * top of the heap back to the kernel whenever 128 KiB lie free there,
+   * so the heap grew and shrank by megabytes several times a second, each
+   * shrink a TLB flush on every CPU: a third of dozord's CPU at 10,000
+   * positions/s to 100 clients (docs/performance.md). Keep up to 64 MiB. */
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 
   /* Before anything opens a descriptor or a TLS session. */
   dozor_listener_raise_fd_limit ();
