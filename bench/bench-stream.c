@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <math.h>
@@ -26,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -533,5 +533,15 @@ main (int   argc,
   if (stat (db, &info) == 0)
     printf ("database after the run:  %.1f MiB (plus WAL)\n", info.st_size / 1048576.0);
 
+  /* Tens of MiB a run: leave nothing behind. */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+  g_unlink (password);
+  g_rmdir (dir);
   return 0;
 }
