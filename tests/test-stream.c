@@ -249,6 +249,53 @@ test_batch_backlog (Server        *server,
   fleet_clear (&fleet);
 }
 
+/* A live client that stops reading falls behind (dozord stops queueing
+ * for it past 256 KiB and feeds it from the store as its socket drains,
+ * coalescing positions), then is live again: every event still comes
+ * exactly once, in order, in arrays. The client reads nothing while the
+ * fixes are posted (the requests here are synchronous): ~10 MB of events,
+ * more than the two kernels' buffers hold. */
+static void
+test_batch_falls_behind (Server        *server,
+                         gconstpointer  data)
+{
+  g_autofree char *wall = login (server, "wall");
+  Fleet fleet;
+  Stream batched;
+  guint coalesced = 0;
+  gint64 since;
+
+  fleet_init (&fleet, server, 10);
+  since = snapshot_seq (server, wall);
+  stream_open_query (server, &batched, wall, since, "batch=1");
+  g_assert_true (batched.heartbeat);
+
+  for (guint i = 0; i < 30; i++)
+    post_fixes (&fleet, 1000);
+
+  g_assert_true (stream_wait_seq (&batched, since + 30000));
+  g_assert_cmpuint (batched.events->len, ==, 30000);
+  assert_gapless (&batched, since);
+  assert_latest_positions (&fleet, &batched);
+  for (guint i = 0; i < batched.events->len; i++)
+    coalesced += g_str_equal (event_type (&batched, i), "coalesced");
+  g_test_message ("%u of 30000 positions coalesced, %u frames", coalesced, batched.frames);
+  /* Only a client that is behind gets `coalesced` events: it did fall
+   * behind, and came back. */
+  g_assert_cmpuint (coalesced, >, 0);
+  g_assert_cmpuint (batched.most_per_frame, >, 1);
+  g_assert_cmpuint (batched.longest_frame, <=, FRAME_BYTES);
+
+  /* Live again: a new fix comes as a position, not from the store. */
+  post_fixes (&fleet, 10);
+  g_assert_true (stream_wait_seq (&batched, since + 30010));
+  assert_gapless (&batched, since);
+  g_assert_cmpstr (event_type (&batched, batched.events->len - 1), ==, "unit.position");
+
+  stream_close (&batched);
+  fleet_clear (&fleet);
+}
+
 static void
 test_batch_malformed (Server        *server,
                       gconstpointer  data)
@@ -287,6 +334,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Server, NULL, server_setup, func, server_teardown)
   ADD ("/stream/batch-live", test_batch_live);
   ADD ("/stream/batch-backlog", test_batch_backlog);
+  ADD ("/stream/batch-falls-behind", test_batch_falls_behind);
   ADD ("/stream/batch-malformed", test_batch_malformed);
 #undef ADD
 
