@@ -523,10 +523,7 @@ dozor_application_activate (GApplication *app)
 
   if (window == NULL)
     {
-      DozorWindow *board;
-      g_debug ("TMP activate");
-      board = dozor_window_new (self);
-      g_debug ("TMP window built");
+      DozorWindow *board = dozor_window_new (self);
 
       if (self->have_center || self->have_zoom)
         dozor_window_show_place (board,
@@ -591,9 +588,7 @@ dozor_application_startup (GApplication *app)
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
-  g_debug ("TMP startup");
   G_APPLICATION_CLASS (dozor_application_parent_class)->startup (app);
-  g_debug ("TMP startup parent done");
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), shortcuts[i].action,
