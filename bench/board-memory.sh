@@ -23,7 +23,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 board_exe=${BOARD:-$build/app/dozor}
 work=$(mktemp -d)
-server= board= display_pid=
+server= board= display_pid= url=
+# shellcheck source=scenario-server.sh
+. "$here/scenario-server.sh"
 stop() {
   for pid in "$board" "$server" "$display_pid"; do
     [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
@@ -82,20 +84,12 @@ report() {
 measure() {
   local label=$1 cars=$2 size=$3 user=$4 role=$5
   shift 5
-  local n url
+  local n
   rm -rf "$work/run" && mkdir -p "$work/run"
   for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
   Xvfb ":$n" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
   display_pid=$!
-  printf 'bench bench bench\n' >"$work/run/password"
-  "$DOZORCTL" --db "$work/run/db.sqlite" user add "$user" --role "$role" --password-file "$work/run/password" >/dev/null
-  (umask 077 && printf '%s\nbench bench bench\n' "$user" >"$work/run/credentials")
-  DOZOR_DATA_DIR=${DOZOR_DATA_DIR:-$here/../data} "$DOZORD" --db "$work/run/db.sqlite" --listen 127.0.0.1:0 \
-    --scenario almaty --seed 3 --units "$cars" >"$work/run/server.out" 2>"$work/run/server.err" &
-  server=$!
-  for _ in $(seq 1 600); do grep -q "listening on" "$work/run/server.out" && break; sleep 0.1; done
-  url=$(sed -n 's/^listening on //p' "$work/run/server.out")
-  [ -n "$url" ] || { echo "dozord did not start" >&2; cat "$work/run/server.err" >&2; exit 1; }
+  start_scenario "$work/run" "$cars" "$user" "$role"
 
   DISPLAY=":$n" XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
     G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 \

@@ -22,7 +22,9 @@ cars=${1:-5000} rounds=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 work=$(mktemp -d)
-server= board= display_pid=
+server= board= display_pid= url=
+# shellcheck source=scenario-server.sh
+. "$here/scenario-server.sh"
 cleanup() {
   for pid in "$board" "$server" "$display_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
@@ -37,16 +39,9 @@ export DISPLAY=":$n" XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache GSETTIN
   G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
 sleep 1
 
-printf 'bench bench bench\n' >"$work/password"
-"$DOZORCTL" --db "$work/db.sqlite" user add wall --role wall --password-file "$work/password" >/dev/null
-(umask 077 && printf 'wall\nbench bench bench\n' >"$work/credentials")
+start_scenario "$work" "$cars" wall wall
 # Another user's board has no copy: it starts empty.
 (umask 077 && printf 'nobody\nbench bench bench\n' >"$work/no-copy")
-DOZOR_DATA_DIR=${DOZOR_DATA_DIR:-$here/../data} "$DOZORD" --db "$work/db.sqlite" --listen 127.0.0.1:0 \
-  --scenario almaty --seed 3 --units "$cars" >"$work/server.out" 2>"$work/server.err" &
-server=$!
-for _ in $(seq 1 600); do grep -q "listening on" "$work/server.out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$work/server.out")
 
 board_args=(--backend "$url" --credentials "$work/credentials" --center 43.2389,76.9453 --zoom 12)
 read -r -a boards <<<"${DOZOR_BOARDS:-$build/app/dozor}"
