@@ -10,6 +10,7 @@
 #include "dozor-geo.h"
 #include "dozor-keyring.h"
 #include "dozor-local-copy.h"
+#include "dozor-memory.h"
 #include "dozor-sync-client.h"
 #include "dozor-window.h"
 
@@ -43,6 +44,7 @@ struct _DozorApplication
   DozorSituation *situation;
   DozorSyncClient *sync;
   DozorLocalCopy *local_copy;
+  gboolean started;    /* the link was started (it exists before that) */
 };
 
 G_DEFINE_FINAL_TYPE (DozorApplication, dozor_application, ADW_TYPE_APPLICATION)
@@ -142,6 +144,8 @@ parse_backend (DozorApplication *self,
   return TRUE;
 }
 
+static void prepare_situation (DozorApplication *self);
+
 static int
 dozor_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
@@ -200,6 +204,10 @@ dozor_application_handle_local_options (GApplication *app,
   if (!parse_backend (self, options))
     return EXIT_BAD_USAGE;
 
+  /* From a credentials file the user is known now, before GTK starts. */
+  if (self->backend_url != NULL && self->username != NULL)
+    prepare_situation (self);
+
   return -1;
 }
 
@@ -229,6 +237,17 @@ restored_cb (DozorLocalCopy *copy,
              DozorWindow    *board)
 {
   dozor_window_set_restored (board, dozor_local_copy_get_restored (copy));
+}
+
+/* A snapshot loaded (the copy's or the network's) leaves megabytes of
+ * parsed JSON freed behind it. */
+static void
+situation_loaded_cb (DozorApplication *self,
+                     GParamSpec       *pspec,
+                     DozorSyncClient  *sync)
+{
+  if (dozor_sync_client_get_state (sync) == DOZOR_SYNC_LIVE)
+    dozor_memory_trim_soon ();
 }
 
 /* --export: once, when the first snapshot is in. */
@@ -264,19 +283,47 @@ static void link_state_cb (DozorApplication *self,
                            GParamSpec       *pspec,
                            DozorSyncClient  *sync);
 
+/* The situation, its link (not yet started) and the local copy come into
+ * being as soon as the backend and the user are known, before GTK starts
+ * when they are on the command line: the copy is then read and parsed in a
+ * worker while GTK, the theme and the window are made, and is on the map
+ * from the first frames on. Nothing here waits for the network. */
+static void
+prepare_situation (DozorApplication *self)
+{
+  g_autofree char *copy_path = NULL;
+  g_autoptr(GError) copy_error = NULL;
+  g_autoptr(DozorCache) cache = NULL;
+
+  if (self->situation != NULL)
+    return;
+
+  copy_path = board_file_path (self->backend_url, self->username, "situation");
+  self->situation = dozor_situation_new ();
+  self->sync = dozor_sync_client_new (self->backend_url, self->situation);
+
+  /* The last situation, until the network's arrives. Without the file the
+   * board still works; it only starts empty. */
+  cache = dozor_cache_open (copy_path, &copy_error);
+  if (cache != NULL)
+    {
+      self->local_copy = dozor_local_copy_new (cache, self->situation, self->sync);
+      dozor_local_copy_restore (self->local_copy);
+    }
+  else
+    g_warning ("No local copy of the situation: %s", copy_error->message);
+}
+
 static void
 start_sync (DozorApplication *self,
             DozorWindow      *board)
 {
   g_autofree char *path = board_file_path (self->backend_url, self->username, "outbox");
-  g_autofree char *copy_path = board_file_path (self->backend_url, self->username, "situation");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) copy_error = NULL;
   g_autoptr(DozorOutbox) outbox = dozor_outbox_open (path, &error);
-  g_autoptr(DozorCache) cache = dozor_cache_open (copy_path, &copy_error);
 
-  self->situation = dozor_situation_new ();
-  self->sync = dozor_sync_client_new (self->backend_url, self->situation);
+  prepare_situation (self);
+  self->started = TRUE;
   if (self->password != NULL)
     dozor_sync_client_set_credentials (self->sync, self->username, self->password);
   else
@@ -303,17 +350,20 @@ start_sync (DozorApplication *self,
       dozor_window_show_message (board, message, 0);
     }
 
-  /* The last situation, until the network's arrives. Without the file the
-   * board still works; it only starts empty. */
-  if (cache != NULL)
+  if (self->local_copy != NULL)
     {
-      self->local_copy = dozor_local_copy_new (cache, self->situation, self->sync);
       g_signal_connect_object (self->local_copy, "notify::restored", G_CALLBACK (restored_cb), board, 0);
-      dozor_local_copy_restore (self->local_copy);
+      /* Read while GTK started: on the map before the window is first
+       * drawn, not one main-loop turn after the window's set-up. */
+      dozor_local_copy_show_if_read (self->local_copy);
+      if (dozor_local_copy_get_restored (self->local_copy) != 0)
+        dozor_window_set_restored (board, dozor_local_copy_get_restored (self->local_copy));
     }
-  else
-    g_warning ("No local copy of the situation: %s", copy_error->message);
 
+  g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (situation_loaded_cb), self, G_CONNECT_SWAPPED);
+  /* The copy's parsed text is freed by now, or soon will be. */
+  dozor_memory_trim_soon ();
+  dozor_memory_start_trimming ();
   dozor_sync_client_start (self->sync);
 }
 
@@ -371,7 +421,7 @@ found_login_cb (GObject      *source,
   g_autoptr(DozorSavedLogin) login = dozor_keyring_find_login_finish (result, &error);
   GtkWindow *board = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (!DOZOR_IS_WINDOW (board) || self->sync != NULL)
+  if (!DOZOR_IS_WINDOW (board) || self->started)
     return;
   if (login == NULL)
     {
@@ -412,7 +462,7 @@ login_response_cb (AdwMessageDialog *dialog,
   g_free (self->password);
   self->password = g_strdup (gtk_editable_get_text (password));
   g_debug ("Logging in as %s", name);
-  if (self->sync == NULL)
+  if (!self->started)
     {
       self->username = g_steal_pointer (&name);
       start_sync (self, board);
@@ -485,9 +535,9 @@ dozor_application_activate (GApplication *app)
         gtk_window_fullscreen (GTK_WINDOW (board));
       dozor_window_set_wall (board, self->wall);
 
-      if (self->backend_url != NULL && self->sync == NULL && self->username != NULL)
+      if (self->backend_url != NULL && !self->started && self->username != NULL)
         start_sync (self, board);
-      else if (self->backend_url != NULL && self->sync == NULL)
+      else if (self->backend_url != NULL && !self->started)
         dozor_keyring_find_login_async (self->backend_url, NULL, found_login_cb, g_object_ref (self));
 
       window = GTK_WINDOW (board);
@@ -703,7 +753,7 @@ log_out_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      DozorApplication *self)
 {
-  if (!g_str_equal (response, "log-out") || self->sync == NULL)
+  if (!g_str_equal (response, "log-out") || !self->started)
     return;
   /* Until the board has closed. */
   g_application_hold (G_APPLICATION (self));
@@ -726,7 +776,7 @@ log_out (GSimpleAction *action,
   g_autoptr(GString) body = g_string_new (_("The board closes. At the next start it asks who is on duty."));
   AdwMessageDialog *dialog;
 
-  if (self->sync == NULL || board == NULL)
+  if (!self->started || board == NULL)
     return;
   if (waiting > 0)
     {

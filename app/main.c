@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "dozor-application.h"
+#include "dozor-memory.h"
 
 int
 main (int   argc,
@@ -12,6 +13,9 @@ main (int   argc,
 {
   g_autoptr(DozorApplication) app = NULL;
   const char *locale_dir = g_getenv ("DOZOR_LOCALE_DIR");
+
+  /* Before any allocation worth the name and before any thread. */
+  dozor_memory_configure ();
 
   /* `meson devenv` points this at the catalogues built in the build tree. */
   if (locale_dir == NULL || *locale_dir == '\0')

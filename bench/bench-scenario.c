@@ -2,7 +2,7 @@
 /*
  * The Almaty scenario at scale, as a board sees it (issue 14, item 7):
  *
- *   DOZORD=… DOZORCTL=… bench-scenario [UNITS] [SECONDS]
+ *   DOZORD=… DOZORCTL=… bench-scenario [UNITS] [SECONDS] [--plain]
  *
  * starts dozord with the scenario on loopback and prints its start-up
  * time; then, once every car has reported, the snapshot's size, the time
@@ -12,6 +12,8 @@
  * time to the moment its event is read here) and dozord's CPU use.
  * Prints figures, never fails on time. Real time only (no --speed), so
  * the fix times are the wall clock of the moment each fix was made.
+ * The stream is read as the board reads it, with batch=1 (several events
+ * per frame); --plain asks for one event per frame.
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-proc.h"
 #include "dozor-json.h"
 #include "dozor-situation.h"
 
@@ -33,6 +36,7 @@ typedef struct
   GMainLoop *loop;
   GArray *delays; /* double, ms */
   guint messages;
+  guint frames;
 } Bench;
 
 static GBytes *
@@ -65,35 +69,12 @@ call (Bench      *bench,
   return answer;
 }
 
-/* dozord's user and system CPU time so far, in seconds. */
-static double
-cpu_seconds (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
-    return 0;
-  /* Fields after the command's closing parenthesis: state is the first,
-   * utime the 12th and stime the 13th. */
-  fields = g_strsplit (after + 2, " ", 16);
-  if (g_strv_length (fields) < 14)
-    return 0;
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
-}
-
+/* One event: the delay of a position. */
 static void
-message_cb (SoupWebsocketConnection *conn,
-            int                      type,
-            GBytes                  *message,
-            Bench                   *bench)
+take_event (Bench    *bench,
+            JsonNode *node,
+            gint64    now)
 {
-  gint64 now = g_get_real_time ();
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
-  g_autoptr(JsonNode) node = dozor_json_parse (data, length, G_MAXSIZE, NULL);
   JsonObject *event, *unit, *position;
   g_autoptr(GDateTime) time = NULL;
 
@@ -113,6 +94,41 @@ message_cb (SoupWebsocketConnection *conn,
 
       g_array_append_val (bench->delays, delay);
     }
+}
+
+/* Parsed as the board parses it; with batch=1 a frame may be an array. */
+static void
+message_cb (SoupWebsocketConnection *conn,
+            int                      type,
+            GBytes                  *message,
+            Bench                   *bench)
+{
+  gint64 now = g_get_real_time ();
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autoptr(JsonNode) node = dozor_json_parse (data, length, G_MAXSIZE, NULL);
+
+  bench->frames++;
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *events = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (events); i++)
+        take_event (bench, json_array_get_element (events, i), now);
+      return;
+    }
+  take_event (bench, node, now);
+}
+
+/* dozord's seq: how many events it has committed. */
+static gint64
+server_seq (Bench *bench)
+{
+  g_autoptr(GBytes) answer = call (bench, "GET", "/api/v1/health", NULL, NULL);
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (answer, NULL), NULL);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ?
+    json_object_get_int_member_with_default (json_node_get_object (node), "seq", 0) : 0;
 }
 
 static void
@@ -163,6 +179,7 @@ main (int   argc,
   const char *dozorctl = g_getenv ("DOZORCTL");
   guint units = argc > 1 ? (guint) atoi (argv[1]) : 10000;
   guint seconds = argc > 2 ? (guint) atoi (argv[2]) : 30;
+  gboolean plain = argc > 3 && g_str_equal (argv[3], "--plain");
   g_autofree char *dir = g_dir_make_tmp ("bench-scenario-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "dozor.db", NULL);
   g_autofree char *password = g_build_filename (dir, "password", NULL);
@@ -179,6 +196,7 @@ main (int   argc,
   double cpu_before, wall_before, snapshot_ms = G_MAXDOUBLE, parse_ms = G_MAXDOUBLE;
   gsize snapshot_bytes = 0;
   gint64 as_of = 0;
+  gint64 seq_before;
   GPid pid;
 
   if (dozord == NULL || dozorctl == NULL || units == 0 || seconds == 0)
@@ -209,7 +227,7 @@ main (int   argc,
     g_error ("dozord did not start");
   pid = (GPid) atoi (g_subprocess_get_identifier (server));
   g_print ("units %u: dozord up in %.1f s, %.1f s of CPU\n", units,
-           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, cpu_seconds (pid));
+           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, bench_cpu_seconds (pid));
 
   bench.url = g_strdup (line + strlen ("listening on "));
   bench.session = soup_session_new ();
@@ -249,7 +267,8 @@ main (int   argc,
   g_print ("snapshot: %" G_GSIZE_FORMAT " bytes, answered in %.1f ms (request to last byte), "
            "parsed and loaded in %.1f ms (best of 5)\n", snapshot_bytes, snapshot_ms, parse_ms);
 
-  stream_uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&token=%s", bench.url, as_of, token);
+  stream_uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&token=%s%s", bench.url, as_of, token,
+                                plain ? "" : "&batch=1");
   stream_msg = soup_message_new ("GET", stream_uri);
   soup_session_websocket_connect_async (bench.session, stream_msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         connected_cb, &bench);
@@ -258,22 +277,26 @@ main (int   argc,
   g_main_loop_run (bench.loop);
   g_array_set_size (bench.delays, 0);
   bench.messages = 0;
+  bench.frames = 0;
 
-  cpu_before = cpu_seconds (pid);
+  seq_before = server_seq (&bench);
+  cpu_before = bench_cpu_seconds (pid);
   wall_before = g_get_monotonic_time () / (double) G_USEC_PER_SEC;
   g_timeout_add_seconds (seconds, quit_cb, bench.loop);
   g_main_loop_run (bench.loop);
   {
-    double cpu = cpu_seconds (pid) - cpu_before;
+    double cpu = bench_cpu_seconds (pid) - cpu_before;
     double wall = g_get_monotonic_time () / (double) G_USEC_PER_SEC - wall_before;
+    gint64 committed = server_seq (&bench) - seq_before;
 
     g_array_sort (bench.delays, compare_doubles);
-    g_print ("stream over %.0f s: %u events, %u positions (%.0f/s)\n", wall, bench.messages,
-             bench.delays->len, bench.delays->len / wall);
+    g_print ("stream over %.0f s%s: %u events in %u frames, %u positions (%.0f/s)\n", wall,
+             plain ? "" : " (batch=1)", bench.messages, bench.frames, bench.delays->len, bench.delays->len / wall);
     g_print ("fix to client: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
              percentile (bench.delays, 0.5), percentile (bench.delays, 0.95),
              percentile (bench.delays, 0.99), percentile (bench.delays, 1.0));
-    g_print ("dozord CPU: %.1f %% of one core\n", 100 * cpu / wall);
+    g_print ("dozord committed %" G_GINT64_FORMAT " events meanwhile (%.0f/s); its CPU: %.1f %% of one core\n",
+             committed, committed / wall, 100 * cpu / wall);
   }
 
   g_object_set_data (G_OBJECT (bench.session), "stream", NULL);

@@ -5,13 +5,21 @@
  * loopback, registers units, connects CLIENTS stream clients, then posts
  * batches of positions at RATE per second for SECONDS. Each fix carries the
  * wall-clock time it was sent; each client notes when the matching
- * unit.position event arrives. Prints figures; never fails on time.
+ * unit.position event arrives, and checks that the seqs it hears follow
+ * each other with none missing or repeated. Prints, besides the latency,
+ * what was delivered, coalesced and lost, each client's throughput, and the
+ * CPU that dozord and this bench (its clients and its feeder) used. Prints
+ * figures; never fails on time.
  *
- *   DOZORD=… DOZORCTL=… bench-stream [CLIENTS] [RATE] [SECONDS] [UNITS]
+ *   DOZORD=… DOZORCTL=… bench-stream [CLIENTS] [RATE] [SECONDS] [UNITS] [--batch]
  *   (meson devenv -C build bench/bench-stream sets both)
+ *
+ * --batch opens the stream with `batch=1` (docs/api.md): several events
+ * per frame.
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <math.h>
@@ -20,11 +28,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench-proc.h"
 
 /* Batches per second: a tracker gateway flushes about every 50 ms. */
 #define BATCHES_PER_SECOND 20
 
+typedef struct _Bench Bench;
+
+/* One stream client: what it heard, and whether the seqs ran in order. */
 typedef struct
+{
+  Bench *bench;
+  SoupWebsocketConnection *conn;
+  gint64 last_seq;
+  guint64 positions;
+  guint64 coalesced;
+  guint64 frames;
+  guint64 out_of_order; /* an event whose seq is not the last one's next */
+  gboolean closed;
+} Client;
+
+struct _Bench
 {
   SoupSession *session;
   char *url;
@@ -37,9 +63,10 @@ typedef struct
   guint64 received;
   guint64 posted;
   guint64 batches_failed;
-  guint pending_posts;
+  guint pending_connects;
   GMainLoop *loop;
-} Bench;
+  Client *clients;
+};
 
 static char *
 post_json (Bench      *bench,
@@ -97,39 +124,107 @@ login (Bench      *bench,
 }
 
 /* The fix time is the send time in microseconds, encoded in the position's
- * time; a client finds it without a full JSON parse, so the bench measures
- * the server, not itself. */
+ * time; a client finds it and the event's seq without a full JSON parse,
+ * so the bench measures the server, not itself. Events start with their
+ * seq (`{"seq":N,"type":…`, as the store writes them), the stream's own
+ * messages with their type. */
+/* Microseconds since the epoch of a time as the store writes it
+ * (2026-12-05T21:56:29.123456Z), or -1. Only the day goes through
+ * GDateTime, once per day: a million GDateTimes a second would measure
+ * this bench rather than dozord. */
+static gint64
+fix_time (const char *text)
+{
+  static char day[11];
+  static gint64 day_start = -1;
+  const char *t = text + 11;
+  gint64 seconds;
+
+  if (text[10] != 'T' || text[26] != 'Z' || t[2] != ':' || t[5] != ':' || t[8] != '.')
+    return -1;
+  if (day_start < 0 || memcmp (day, text, 10) != 0)
+    {
+      g_autofree char *midnight = g_strdup_printf ("%.10sT00:00:00Z", text);
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (midnight, NULL);
+
+      if (parsed == NULL)
+        return -1;
+      memcpy (day, text, 10);
+      day_start = g_date_time_to_unix (parsed);
+    }
+  seconds = day_start + ((t[0] - '0') * 10 + (t[1] - '0')) * 3600 + ((t[3] - '0') * 10 + (t[4] - '0')) * 60 +
+            (t[6] - '0') * 10 + (t[7] - '0');
+  return seconds * G_USEC_PER_SEC + g_ascii_strtoll (t + 9, NULL, 10);
+}
+
+static void
+take_event (Client     *client,
+            const char *event,
+            const char *end,
+            gint64      now)
+{
+  gint64 seq = g_ascii_strtoll (event + strlen ("{\"seq\":"), NULL, 10);
+  const char *type = strstr (event, "\"type\":\"");
+  const char *position;
+  const char *time;
+  gint64 sent;
+  double latency;
+
+  if (seq != client->last_seq + 1)
+    client->out_of_order++;
+  client->last_seq = seq;
+
+  if (type == NULL || type > end)
+    return;
+  if (g_str_has_prefix (type, "\"type\":\"coalesced\""))
+    {
+      client->coalesced++;
+      return;
+    }
+  if (!g_str_has_prefix (type, "\"type\":\"unit.position\""))
+    return;
+  position = strstr (type, "\"position\":{");
+  time = position != NULL ? strstr (position, "\"time\":\"") : NULL;
+  if (time == NULL || time + 8 + 27 > end || (sent = fix_time (time + 8)) < 0)
+    return;
+
+  latency = (now - sent) / 1000.0;
+  g_array_append_val (client->bench->latencies_ms, latency);
+  client->positions++;
+  client->bench->received++;
+}
+
 static void
 message_cb (SoupWebsocketConnection *conn,
             int                      type,
             GBytes                  *message,
-            Bench                   *bench)
+            Client                  *client)
 {
+  gint64 now = g_get_real_time ();
   gsize length;
+  /* libsoup ends every text message with a NUL it does not count. */
   const char *data = g_bytes_get_data (message, &length);
-  g_autofree char *text = g_strndup (data, length);
-  const char *position;
-  const char *time;
-  g_autoptr(GDateTime) sent = NULL;
-  g_autofree char *stamp = NULL;
-  double latency;
+  const char *end = data + length;
+  const char *event = strstr (data, "{\"seq\":");
 
-  if (strstr (text, "\"type\":\"unit.position\"") == NULL)
+  client->frames++;
+  /* A heartbeat or a reset: {"type":…,"seq":…}. */
+  if (event != data && event != data + 1)
     return;
-  position = strstr (text, "\"position\":{");
-  time = position != NULL ? strstr (position, "\"time\":\"") : NULL;
-  if (time == NULL)
-    return;
+  while (event != NULL)
+    {
+      const char *next = strstr (event + 1, "{\"seq\":");
 
-  stamp = g_strndup (time + 8, 27);
-  sent = g_date_time_new_from_iso8601 (stamp, NULL);
-  if (sent == NULL)
-    return;
+      take_event (client, event, next != NULL ? next : end, now);
+      event = next;
+    }
+}
 
-  latency = (g_get_real_time () - (g_date_time_to_unix (sent) * G_USEC_PER_SEC +
-                                   g_date_time_get_microsecond (sent))) / 1000.0;
-  g_array_append_val (bench->latencies_ms, latency);
-  bench->received++;
+static void
+closed_cb (SoupWebsocketConnection *conn,
+           Client                  *client)
+{
+  client->closed = TRUE;
 }
 
 static void
@@ -137,40 +232,52 @@ connected_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Bench *bench = user_data;
+  Client *client = user_data;
+  Bench *bench = client->bench;
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
   if (conn == NULL)
     g_error ("stream: %s", error->message);
 
+  client->conn = conn;
   soup_websocket_connection_set_max_incoming_payload_size (conn, 1024 * 1024);
-  g_signal_connect (conn, "message", G_CALLBACK (message_cb), bench);
-  if (--bench->pending_posts == 0)
+  g_signal_connect (conn, "message", G_CALLBACK (message_cb), client);
+  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), client);
+  if (--bench->pending_connects == 0)
     g_main_loop_quit (bench->loop);
 }
+
+/* The feeder posts from a thread of its own, with its own session and
+ * main loop: on the clients' loop its posts would wait behind what they
+ * read, and the rate asked for would not be the rate sent. */
+typedef struct
+{
+  Bench *bench;
+  SoupSession *session;
+  GMainLoop *loop;
+  guint per_batch;
+  guint batches_left;
+  guint next_unit;
+  guint pending;
+  guint64 posted;
+  guint64 failed;
+} Feeder;
 
 static void
 post_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Bench *bench = user_data;
+  Feeder *feeder = user_data;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
 
   if (soup_message_get_status (msg) != 202)
-    bench->batches_failed++;
-  bench->pending_posts--;
+    feeder->failed++;
+  if (--feeder->pending == 0 && feeder->batches_left == 0)
+    g_main_loop_quit (feeder->loop);
 }
-
-typedef struct
-{
-  Bench *bench;
-  guint per_batch;
-  guint batches_left;
-  guint next_unit;
-} Feeder;
 
 static gboolean
 feed_cb (gpointer user_data)
@@ -202,17 +309,39 @@ feed_cb (gpointer user_data)
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
   g_bytes_unref (bytes);
 
-  bench->pending_posts++;
-  bench->posted += feeder->per_batch;
-  soup_session_send_and_read_async (bench->session, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, bench);
+  feeder->pending++;
+  feeder->posted += feeder->per_batch;
+  soup_session_send_and_read_async (feeder->session, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, feeder);
   g_object_unref (msg);
 
-  if (--feeder->batches_left == 0)
-    {
-      g_main_loop_quit (bench->loop);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  return --feeder->batches_left == 0 ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit_cb (gpointer user_data);
+
+static gpointer
+feeder_thread (gpointer user_data)
+{
+  Feeder *feeder = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr(GSource) timer = g_timeout_source_new (1000 / BATCHES_PER_SECOND);
+
+  g_main_context_push_thread_default (context);
+  feeder->session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64,
+                                                   "proxy-resolver", direct, NULL);
+  feeder->loop = g_main_loop_new (context, FALSE);
+  g_source_set_callback (timer, feed_cb, feeder, NULL);
+  g_source_attach (timer, context);
+  g_main_loop_run (feeder->loop);
+  g_clear_object (&feeder->session);
+  g_clear_pointer (&feeder->loop, g_main_loop_unref);
+  g_main_context_pop_thread_default (context);
+
+  /* Tell the clients' loop that the feeding is over. */
+  g_main_context_invoke (NULL, quit_cb, feeder->bench->loop);
+  return NULL;
 }
 
 static gboolean
@@ -247,10 +376,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  guint clients = argc > 1 ? (guint) atoi (argv[1]) : 20;
-  guint rate = argc > 2 ? (guint) atoi (argv[2]) : 2000;
-  guint seconds = argc > 3 ? (guint) atoi (argv[3]) : 10;
-  guint n_units = argc > 4 ? (guint) atoi (argv[4]) : 200;
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
+  gboolean batch = FALSE;
+  guint clients, rate, seconds, n_units;
   const char *dozord = g_getenv ("DOZORD");
   const char *dozorctl = g_getenv ("DOZORCTL");
   g_autofree char *dir = g_dir_make_tmp ("bench-stream-XXXXXX", NULL);
@@ -262,11 +390,33 @@ main (int   argc,
   g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
   g_autofree char *line = NULL;
   Bench bench = { 0 };
-  Feeder feeder = { &bench, 0, 0, 0 };
+  Feeder feeder = { &bench, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+  GThread *thread;
   static const char *users[][2] = { { "sup", "supervisor" }, { "gps", "tracker" }, { "wall", "admin" } };
   gint64 start;
-  double elapsed;
+  double elapsed, wall;
+  double server_cpu, own_cpu;
+  guint64 least = G_MAXUINT64, most = 0, coalesced = 0, out_of_order = 0, frames = 0;
+  guint closed = 0;
+  GPid pid;
   struct stat info;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--batch"))
+        batch = TRUE;
+      else
+        g_ptr_array_add (numbers, argv[i]);
+    }
+  clients = numbers->len > 0 ? (guint) atoi (numbers->pdata[0]) : 20;
+  rate = numbers->len > 1 ? (guint) atoi (numbers->pdata[1]) : 2000;
+  seconds = numbers->len > 2 ? (guint) atoi (numbers->pdata[2]) : 10;
+  n_units = numbers->len > 3 ? (guint) atoi (numbers->pdata[3]) : 200;
+  if (clients == 0 || rate == 0 || seconds == 0 || n_units == 0)
+    {
+      g_printerr ("bench-stream: CLIENTS, RATE, SECONDS and UNITS from 1\n");
+      return 2;
+    }
 
   if (dozord == NULL || dozorctl == NULL)
     {
@@ -293,6 +443,7 @@ main (int   argc,
   if (line == NULL || !g_str_has_prefix (line, "listening on "))
     g_error ("dozord did not start");
 
+  pid = (GPid) atoi (g_subprocess_get_identifier (server));
   bench.url = g_strdup (line + strlen ("listening on "));
   bench.session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64,
                                                  "proxy-resolver", direct, NULL);
@@ -315,43 +466,82 @@ main (int   argc,
       g_ptr_array_add (bench.units, string_member (answer, "id"));
     }
 
-  bench.pending_posts = clients;
+  bench.pending_connects = clients;
+  bench.clients = g_new0 (Client, clients);
   for (guint i = 0; i < clients; i++)
     {
-      g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%u&token=%s", bench.url, n_units, bench.wall);
+      g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%u&token=%s%s", bench.url, n_units, bench.wall,
+                                              batch ? "&batch=1" : "");
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
 
+      bench.clients[i].bench = &bench;
+      bench.clients[i].last_seq = n_units;
       soup_session_websocket_connect_async (bench.session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                            connected_cb, &bench);
+                                            connected_cb, &bench.clients[i]);
     }
   g_main_loop_run (bench.loop);
 
   feeder.per_batch = MAX (1, rate / BATCHES_PER_SECOND);
   feeder.batches_left = seconds * BATCHES_PER_SECOND;
   start = g_get_monotonic_time ();
-  g_timeout_add (1000 / BATCHES_PER_SECOND, feed_cb, &feeder);
+  server_cpu = bench_cpu_seconds (pid);
+  own_cpu = bench_cpu_seconds (0);
+  thread = g_thread_new ("feeder", feeder_thread, &feeder);
   g_main_loop_run (bench.loop);
+  g_thread_join (thread);
+  bench.posted = feeder.posted;
+  bench.batches_failed = feeder.failed;
 
   /* Let the last events arrive. */
   g_timeout_add (2000, quit_cb, bench.loop);
   g_main_loop_run (bench.loop);
-  elapsed = (g_get_monotonic_time () - start) / 1e6 - 2.0;
+  wall = (g_get_monotonic_time () - start) / 1e6;
+  elapsed = wall - 2.0;
+  server_cpu = bench_cpu_seconds (pid) - server_cpu;
+  own_cpu = bench_cpu_seconds (0) - own_cpu;
+  for (guint i = 0; i < clients; i++)
+    {
+      least = MIN (least, bench.clients[i].positions);
+      most = MAX (most, bench.clients[i].positions);
+      coalesced += bench.clients[i].coalesced;
+      out_of_order += bench.clients[i].out_of_order;
+      frames += bench.clients[i].frames;
+      closed += bench.clients[i].closed;
+    }
 
   g_array_sort (bench.latencies_ms, compare_doubles);
-  printf ("dozord on loopback, %u stream clients, %u units, %u positions/s asked for %u s\n",
-          clients, n_units, rate, seconds);
+  printf ("dozord on loopback, %u stream clients%s, %u units, %u positions/s asked for %u s\n",
+          clients, batch ? " (batch=1)" : "", n_units, rate, seconds);
   printf ("positions posted:        %" G_GUINT64_FORMAT " in %.1f s = %.0f/s (%" G_GUINT64_FORMAT " batches refused)\n",
           bench.posted, elapsed, bench.posted / elapsed, bench.batches_failed);
-  printf ("events received:         %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " expected (%u clients × posted)\n",
-          bench.received, bench.posted * clients, clients);
+  printf ("positions received:      %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " expected (%u clients × posted), "
+          "%" G_GUINT64_FORMAT " coalesced, %" G_GUINT64_FORMAT " lost\n",
+          bench.received, bench.posted * clients, clients, coalesced,
+          bench.posted * clients - MIN (bench.posted * clients, bench.received + coalesced));
+  printf ("per client:              %.0f to %.0f positions/s (over the %.1f s), %.1f events per frame, "
+          "%" G_GUINT64_FORMAT " seqs out of order, %u streams closed\n",
+          least / elapsed, most / elapsed, elapsed, (bench.received + coalesced) / (double) MAX (frames, 1),
+          out_of_order, closed);
   printf ("ingest → client latency: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
           percentile (bench.latencies_ms, 0.50), percentile (bench.latencies_ms, 0.95),
           percentile (bench.latencies_ms, 0.99), percentile (bench.latencies_ms, 1.0));
+  printf ("CPU over the run:        dozord %.0f %% of one core, this bench (clients and feeder) %.0f %% "
+          "(%.1f s with the last 2 s of delivery)\n", 100 * server_cpu / wall, 100 * own_cpu / wall, wall);
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
   if (stat (db, &info) == 0)
     printf ("database after the run:  %.1f MiB (plus WAL)\n", info.st_size / 1048576.0);
 
+  /* Tens of MiB a run: leave nothing behind. */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+  g_unlink (password);
+  g_rmdir (dir);
   return 0;
 }

@@ -15,21 +15,14 @@ cars=${1:-10000} seconds=${2:-40}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 work=$(mktemp -d)
-server= board=
+server= board= url=
+# shellcheck source=scenario-server.sh
+. "$here/scenario-server.sh"
 # xvfb-run does not pass its signal on: the board (its child) is stopped
 # first, or it outlives the benchmark and skews the next one.
 trap '[ -n "$board" ] && { pkill -P "$board" 2>/dev/null; kill "$board" 2>/dev/null; }; [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
-printf 'bench bench bench\n' >"$work/password"
-"$DOZORCTL" --db "$work/db.sqlite" user add wall --role wall --password-file "$work/password" >/dev/null
-(umask 077 && printf 'wall\nbench bench bench\n' >"$work/credentials")
-
-DOZOR_DATA_DIR=${DOZOR_DATA_DIR:-$here/../data} "$DOZORD" --db "$work/db.sqlite" --listen 127.0.0.1:0 \
-  --scenario almaty --seed 3 --units "$cars" >"$work/server.out" 2>"$work/server.err" &
-server=$!
-for _ in $(seq 1 600); do grep -q "listening on" "$work/server.out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$work/server.out")
-[ -n "$url" ] || { echo "dozord did not start" >&2; cat "$work/server.err" >&2; exit 1; }
+start_scenario "$work" "$cars" wall wall
 
 XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor \
   GDK_BACKEND=x11 NO_AT_BRIDGE=1 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \

@@ -10,7 +10,8 @@
 #   3. bench-units at 3840x2160: 1, 10k and 50k units;
 #   4. cold-start.sh with 5,000 and with 10,000 cars;
 #   5. board-latency.sh with 5,000 cars;
-#   6. bench-history.sh, if present.
+#   6. board-memory.sh: desk with 200 cars, wall with 5,000;
+#   7. bench-history.sh, if present.
 # The bench-units runs get an Xvfb screen of their size; the scripts start
 # their own. Never fails on time: a step that does not run to its end is
 # named at the end, and the script exits 1 only for such a step.
@@ -60,6 +61,7 @@ step "bench-units 3840x2160, ticks" \
 step "cold-start 5000" "$here/cold-start.sh" 5000 "$rounds"
 step "cold-start 10000" "$here/cold-start.sh" 10000 "$rounds"
 step "board-latency 5000" "$here/board-latency.sh" 5000 "$seconds"
+step "board-memory 200/5000" "$here/board-memory.sh" 200 5000 "$seconds"
 if [ -x "$here/bench-history.sh" ]; then
   step "bench-history" "$here/bench-history.sh"
 fi

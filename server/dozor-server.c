@@ -25,6 +25,11 @@
  * checked for ended sessions and stalled sockets. */
 #define STREAM_CHECK_MS 1000
 
+/* How often a client that is behind is fed from the store as its socket
+ * drains: fed only at the check, it took at most DOZOR_STREAM_SOFT_BOUND
+ * a second (~750 positions), whatever its link could carry. */
+#define STREAM_CATCH_UP_MS 50
+
 struct _DozorServer
 {
   GObject parent_instance;
@@ -38,6 +43,7 @@ struct _DozorServer
   GPtrArray *clients; /* DozorStreamClient */
   guint heartbeat_id;
   guint check_id;
+  guint catch_up_id;
   guint prune_id;
 };
 
@@ -137,25 +143,81 @@ reply_failure (SoupServerMessage *msg,
   reply_text (msg, status, json);
 }
 
-/* Events from one commit have consecutive seqs ending at the store's. */
+/* Closing may drop a client from the list: walk a copy. */
+static GPtrArray *
+copy_clients (DozorServer *self)
+{
+  GPtrArray *clients = g_ptr_array_copy (self->clients, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (clients, g_object_unref);
+  return clients;
+}
+
+static gboolean
+catch_up_cb (gpointer user_data)
+{
+  DozorServer *self = user_data;
+  g_autoptr(GPtrArray) clients = copy_clients (self);
+  gboolean behind = FALSE;
+
+  for (guint c = 0; c < clients->len; c++)
+    if (dozor_stream_client_is_behind (clients->pdata[c]))
+      {
+        dozor_stream_client_catch_up (clients->pdata[c], self->store);
+        behind |= dozor_stream_client_is_behind (clients->pdata[c]);
+      }
+
+  if (behind)
+    return G_SOURCE_CONTINUE;
+  self->catch_up_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+catch_up_soon (DozorServer *self)
+{
+  if (self->catch_up_id == 0)
+    self->catch_up_id = g_timeout_add (STREAM_CATCH_UP_MS, catch_up_cb, self);
+}
+
+/* Events from one commit have consecutive seqs ending at the store's. A
+ * commit's frames for batching clients are packed once for all of them. */
 static void
 broadcast (DozorServer *self,
            GPtrArray   *events)
 {
+  g_autoptr(GPtrArray) clients = copy_clients (self);
+  g_autoptr(GPtrArray) frames = NULL;
   gint64 first = dozor_store_get_seq (self->store) - events->len + 1;
+  gboolean behind = FALSE;
 
-  for (guint c = 0; c < self->clients->len; c++)
-    for (guint i = 0; i < events->len; i++)
-      dozor_stream_client_offer (self->clients->pdata[c], events->pdata[i], first + i);
+  for (guint c = 0; c < clients->len; c++)
+    {
+      DozorStreamClient *client = clients->pdata[c];
+
+      if (dozor_stream_client_get_batch (client))
+        {
+          if (frames == NULL)
+            frames = dozor_stream_frames_pack (events, first);
+          for (guint f = 0; f < frames->len; f++)
+            dozor_stream_client_offer_frame (client, frames->pdata[f]);
+        }
+      else
+        {
+          for (guint i = 0; i < events->len; i++)
+            dozor_stream_client_offer (client, events->pdata[i], first + i);
+        }
+      behind |= dozor_stream_client_is_behind (client);
+    }
+  if (behind)
+    catch_up_soon (self);
 }
 
-/* Closing may drop a client from the list: walk a copy. */
 static void
 check_clients (DozorServer *self)
 {
-  g_autoptr(GPtrArray) clients = g_ptr_array_copy (self->clients, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_autoptr(GPtrArray) clients = copy_clients (self);
 
-  g_ptr_array_set_free_func (clients, g_object_unref);
   for (guint c = 0; c < clients->len; c++)
     {
       dozor_stream_client_check (clients->pdata[c], self->store);
@@ -1039,6 +1101,7 @@ stream_cb (SoupServer              *server,
   g_auto(Caller) caller = { NULL, NULL, 0 };
   g_autoptr(DozorStreamClient) client = NULL;
   const char *since_text = NULL;
+  const char *batch_text = NULL;
   const char *token = NULL;
   guint64 since = 0;
   gint64 seq = dozor_store_get_seq (self->store);
@@ -1048,6 +1111,7 @@ stream_cb (SoupServer              *server,
   if (query != NULL)
     {
       since_text = g_hash_table_lookup (query, "since");
+      batch_text = g_hash_table_lookup (query, "batch");
       token = g_hash_table_lookup (query, "token");
     }
 
@@ -1067,6 +1131,12 @@ stream_cb (SoupServer              *server,
       return;
     }
 
+  if (batch_text != NULL && !g_str_equal (batch_text, "0") && !g_str_equal (batch_text, "1"))
+    {
+      soup_websocket_connection_close (conn, 4400, "batch must be 0 or 1");
+      return;
+    }
+
   /* Older than what is kept, or from another database: start again. */
   if ((gint64) since > seq || (gint64) since + 1 < dozor_store_get_oldest_seq (self->store))
     {
@@ -1079,7 +1149,8 @@ stream_cb (SoupServer              *server,
 
   /* The backlog comes from the store as fast as the socket takes it, then
    * the heartbeat, then live events. */
-  client = dozor_stream_client_new (conn, stream, request_token (msg, token), (gint64) since);
+  client = dozor_stream_client_new (conn, stream, request_token (msg, token), (gint64) since,
+                                    g_strcmp0 (batch_text, "1") == 0);
   g_object_set_data (G_OBJECT (client), "dozor-server", self);
   g_ptr_array_add (self->clients, g_object_ref (client));
   g_signal_connect (conn, "closed", G_CALLBACK (client_closed_cb), client);
@@ -1091,6 +1162,8 @@ stream_cb (SoupServer              *server,
       dozor_conn_stream_set_violation_func (stream, client_violation_cb, ref, weak_ref_free);
     }
   dozor_stream_client_catch_up (client, self->store);
+  if (dozor_stream_client_is_behind (client))
+    catch_up_soon (self);
 }
 
 static gboolean
@@ -1306,6 +1379,7 @@ dozor_server_dispose (GObject *object)
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
   g_clear_handle_id (&self->check_id, g_source_remove);
+  g_clear_handle_id (&self->catch_up_id, g_source_remove);
 
   if (self->clients != NULL)
     {

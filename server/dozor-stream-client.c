@@ -13,13 +13,16 @@
  * the same unit supersedes goes out as a `coalesced` event with its seq
  * only: the seqs stay gapless, so the board applies the page as it would
  * the events.
+ *
+ * A client that asked for `batch=1` gets frames of several events
+ * (DozorStreamFrame), live and from the store alike.
  */
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "dozor-stream-client.h"
+#include "dozor-stream-frames.h"
 
 /* Events read from the store per step when catching up. */
 #define CATCH_UP_PAGE 200
@@ -31,6 +34,7 @@ struct _DozorStreamClient
   SoupWebsocketConnection *conn;
   DozorConnStream *stream; /* NULL if dozord did not accept it itself */
   char *token;
+  gboolean batch;         /* several events per frame */
 
   guint64 written_before; /* what the connection had written before the stream */
   guint64 handed;         /* bytes of frames handed to libsoup since */
@@ -74,6 +78,7 @@ dozor_stream_client_init (DozorStreamClient *self)
  * @stream: (nullable): the connection under it
  * @token: the session the client opened it with
  * @since: the last seq the client has; what follows is sent from the store
+ * @batch: whether it takes several events per frame
  *
  * Returns: (transfer full): the client
  */
@@ -81,10 +86,12 @@ DozorStreamClient *
 dozor_stream_client_new (SoupWebsocketConnection *conn,
                          DozorConnStream         *stream,
                          const char              *token,
-                         gint64                   since)
+                         gint64                   since,
+                         gboolean                 batch)
 {
   DozorStreamClient *self = g_object_new (DOZOR_TYPE_STREAM_CLIENT, NULL);
 
+  self->batch = batch;
   self->conn = g_object_ref (conn);
   self->stream = stream != NULL ? g_object_ref (stream) : NULL;
   self->token = g_strdup (token);
@@ -99,6 +106,19 @@ SoupWebsocketConnection *
 dozor_stream_client_get_conn (DozorStreamClient *self)
 {
   return self->conn;
+}
+
+gboolean
+dozor_stream_client_get_batch (DozorStreamClient *self)
+{
+  return self->batch;
+}
+
+/* Events wait for it in the store, not in dozord's queue. */
+gboolean
+dozor_stream_client_is_behind (DozorStreamClient *self)
+{
+  return self->behind && dozor_stream_client_is_open (self);
 }
 
 gboolean
@@ -129,13 +149,25 @@ frame_size (gsize length)
 /* A socket can start closing in the middle of a burst (a failed write
  * closes it); what follows is dropped, and the client resumes by seq. */
 static void
+hand_length (DozorStreamClient *self,
+             const char        *text,
+             gsize              length)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!dozor_stream_client_is_open (self))
+    return;
+  /* Static bytes: libsoup copies them into its frame at once. */
+  bytes = g_bytes_new_static (text, length);
+  soup_websocket_connection_send_message (self->conn, SOUP_WEBSOCKET_DATA_TEXT, bytes);
+  self->handed += frame_size (length);
+}
+
+static void
 hand (DozorStreamClient *self,
       const char        *text)
 {
-  if (!dozor_stream_client_is_open (self))
-    return;
-  soup_websocket_connection_send_text (self->conn, text);
-  self->handed += frame_size (strlen (text));
+  hand_length (self, text, strlen (text));
 }
 
 /**
@@ -191,6 +223,27 @@ dozor_stream_client_offer (DozorStreamClient *self,
   self->seq = seq;
 }
 
+/**
+ * dozor_stream_client_offer_frame:
+ * @frame: committed events, packed, the first the next after every event
+ *   offered before
+ *
+ * The same as dozor_stream_client_offer() for a client that takes several
+ * events per frame.
+ */
+void
+dozor_stream_client_offer_frame (DozorStreamClient      *self,
+                                 const DozorStreamFrame *frame)
+{
+  if (self->behind || frame->first_seq != self->seq + 1 || queued (self) >= DOZOR_STREAM_SOFT_BOUND)
+    {
+      self->behind = TRUE;
+      return;
+    }
+  hand_length (self, frame->text, frame->length);
+  self->seq = frame->first_seq + frame->count - 1;
+}
+
 /* A heartbeat tells the client how far the stream has come; a client that
  * is behind hears how far its own events have come, so that it does not
  * take the difference for a gap. */
@@ -202,21 +255,29 @@ dozor_stream_client_heartbeat (DozorStreamClient *self,
     send_heartbeat (self, self->behind ? self->seq : seq);
 }
 
-/* The unit of a position event, or NULL. */
+/* The unit of a position event as the store writes it
+ * (`{"seq":N,"type":"unit.position","time":"…","unit":{"id":"…"`), or
+ * NULL. Read from the text: parsing every event of every client that is
+ * behind would cost more than sending it. An event of another shape is
+ * simply not coalesced. */
 static char *
-position_unit (JsonNode *event)
+position_unit (const char *event)
 {
-  JsonObject *object;
-  JsonObject *unit;
+  static const char type[] = "\"type\":\"unit.position\",";
+  static const char unit[] = "\"unit\":{\"id\":\"";
+  const char *at = strchr (event, ',');
+  const char *end;
 
-  if (event == NULL || !JSON_NODE_HOLDS_OBJECT (event))
+  if (at == NULL || !g_str_has_prefix (at + 1, type))
     return NULL;
-  object = json_node_get_object (event);
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "unit.position") != 0 ||
-      !json_object_has_member (object, "unit") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "unit")))
+  at = strstr (at + 1, unit);
+  if (at == NULL)
     return NULL;
-  unit = json_object_get_object_member (object, "unit");
-  return g_strdup (json_object_get_string_member_with_default (unit, "id", NULL));
+  at += strlen (unit);
+  end = strchr (at, '"');
+  if (end == NULL || end == at || memchr (at, '\\', end - at) != NULL)
+    return NULL;
+  return g_strndup (at, end - at);
 }
 
 /* Hands a page over with each superseded position as a `coalesced` event. */
@@ -226,11 +287,12 @@ hand_page (DozorStreamClient *self,
 {
   g_autoptr(GHashTable) latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  gint64 first = self->seq + 1;
 
   for (guint i = 0; i < events->len; i++)
     {
-      g_autoptr(JsonNode) node = json_from_string (events->pdata[i], NULL);
-      char *unit = position_unit (node);
+      char *unit = position_unit (events->pdata[i]);
 
       g_ptr_array_add (units, unit);
       if (unit != NULL)
@@ -240,20 +302,30 @@ hand_page (DozorStreamClient *self,
   for (guint i = 0; i < events->len; i++)
     {
       const char *unit = units->pdata[i];
-      gint64 seq = self->seq + 1;
 
       if (unit != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (latest, unit)) != i)
-        {
-          g_autofree char *coalesced = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"coalesced\"}", seq);
-
-          hand (self, coalesced);
-        }
+        g_ptr_array_add (out, g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"coalesced\"}", first + i));
       else
-        {
-          hand (self, events->pdata[i]);
-        }
-      self->seq = seq;
+        g_ptr_array_add (out, g_strdup (events->pdata[i]));
     }
+
+  if (self->batch)
+    {
+      g_autoptr(GPtrArray) frames = dozor_stream_frames_pack (out, first);
+
+      for (guint i = 0; i < frames->len; i++)
+        {
+          DozorStreamFrame *frame = frames->pdata[i];
+
+          hand_length (self, frame->text, frame->length);
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < out->len; i++)
+        hand (self, out->pdata[i]);
+    }
+  self->seq = first + events->len - 1;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "dozor-conn-stream.h"
 #include "dozor-store.h"
+#include "dozor-stream-frames.h"
 
 G_BEGIN_DECLS
 
@@ -33,12 +34,17 @@ char                    *dozor_stream_message         (const char *type,
 DozorStreamClient       *dozor_stream_client_new      (SoupWebsocketConnection *conn,
                                                        DozorConnStream         *stream,
                                                        const char              *token,
-                                                       gint64                   since);
+                                                       gint64                   since,
+                                                       gboolean                 batch);
 SoupWebsocketConnection *dozor_stream_client_get_conn (DozorStreamClient *self);
+gboolean                 dozor_stream_client_get_batch (DozorStreamClient *self);
+gboolean                 dozor_stream_client_is_behind (DozorStreamClient *self);
 gboolean                 dozor_stream_client_is_open  (DozorStreamClient *self);
 void                     dozor_stream_client_offer    (DozorStreamClient *self,
                                                        const char        *event,
                                                        gint64             seq);
+void                     dozor_stream_client_offer_frame (DozorStreamClient      *self,
+                                                          const DozorStreamFrame *frame);
 void                     dozor_stream_client_heartbeat (DozorStreamClient *self,
                                                         gint64             seq);
 void                     dozor_stream_client_catch_up (DozorStreamClient *self,

@@ -296,19 +296,14 @@ snapshot_seq (Server     *server,
 
 
 
+/* One event, or the stream's own message. */
 static void
-stream_message_cb (SoupWebsocketConnection *conn,
-                   int                      type,
-                   GBytes                  *message,
-                   Stream                  *stream)
+stream_take (Stream   *stream,
+             JsonNode *node)
 {
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
-  g_autofree char *text = g_strndup (data, length);
-  JsonNode *node = json_from_string (text, NULL);
   const char *kind;
 
-  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   kind = json_object_get_string_member (json_node_get_object (node), "type");
   if (g_str_equal (kind, "heartbeat"))
     {
@@ -320,7 +315,52 @@ stream_message_cb (SoupWebsocketConnection *conn,
   if (g_str_equal (kind, "reset"))
     stream->reset = TRUE;
 
+  if (stream->wait_seq > 0 && json_object_get_int_member_with_default (json_node_get_object (node), "seq", 0) >= stream->wait_seq)
+    g_main_loop_quit (stream->loop);
   g_ptr_array_add (stream->events, node);
+}
+
+/* A frame holds an object, or with batch=1 maybe an array of events. */
+static void
+stream_message_cb (SoupWebsocketConnection *conn,
+                   int                      type,
+                   GBytes                  *message,
+                   Stream                  *stream)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autofree char *text = g_strndup (data, length);
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *events = json_node_get_array (node);
+
+      g_assert_cmpuint (json_array_get_length (events), >, 0);
+      stream->frames++;
+      stream->most_per_frame = MAX (stream->most_per_frame, json_array_get_length (events));
+      stream->longest_frame = MAX (stream->longest_frame, length);
+      for (guint i = 0; i < json_array_get_length (events); i++)
+        {
+          JsonNode *event = json_array_dup_element (events, i);
+
+          g_assert_true (JSON_NODE_HOLDS_OBJECT (event));
+          g_assert_true (json_object_has_member (json_node_get_object (event), "seq"));
+          stream_take (stream, event);
+        }
+      return;
+    }
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  if (json_object_has_member (json_node_get_object (node), "seq") &&
+      !g_str_equal (json_object_get_string_member (json_node_get_object (node), "type"), "heartbeat") &&
+      !g_str_equal (json_object_get_string_member (json_node_get_object (node), "type"), "reset"))
+    {
+      stream->frames++;
+      stream->most_per_frame = MAX (stream->most_per_frame, 1);
+    }
+  stream_take (stream, g_steal_pointer (&node));
 }
 
 static void
@@ -353,8 +393,20 @@ stream_open (Server     *server,
              const char *token,
              gint64      since)
 {
-  g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&token=%s",
-                                          g_str_has_prefix (server->url, "http") ? server->url : "", since, token);
+  stream_open_query (server, stream, token, since, NULL);
+}
+
+/* The same with more of the query (`batch=1`). */
+void
+stream_open_query (Server     *server,
+                   Stream     *stream,
+                   const char *token,
+                   gint64      since,
+                   const char *query)
+{
+  g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&token=%s%s%s",
+                                          g_str_has_prefix (server->url, "http") ? server->url : "", since, token,
+                                          query != NULL ? "&" : "", query != NULL ? query : "");
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
 
   memset (stream, 0, sizeof *stream);
@@ -363,6 +415,40 @@ stream_open (Server     *server,
   soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         stream_connected_cb, stream);
   g_main_loop_run (stream->loop);
+}
+
+static gboolean
+stream_give_up_cb (gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  g_main_loop_quit (stream->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the stream until an event of @seq or later has arrived, the stream
+ * closed, or a generous 60 s passed. Returns: whether it arrived. */
+gboolean
+stream_wait_seq (Stream *stream,
+                 gint64  seq)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  stream->wait_seq = seq;
+  for (guint turn = 0; turn < 1000 && !stream->closed && g_get_monotonic_time () < deadline; turn++)
+    {
+      g_autoptr(GSource) give_up = NULL;
+
+      if (stream->events->len > 0 && event_seq (stream, stream->events->len - 1) >= seq)
+        break;
+      give_up = g_timeout_source_new_seconds (1);
+      g_source_set_callback (give_up, stream_give_up_cb, stream, NULL);
+      g_source_attach (give_up, NULL);
+      g_main_loop_run (stream->loop);
+      g_source_destroy (give_up);
+    }
+  stream->wait_seq = 0;
+  return stream->events->len > 0 && event_seq (stream, stream->events->len - 1) >= seq;
 }
 
 void

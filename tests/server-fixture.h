@@ -40,6 +40,13 @@ typedef struct
   gboolean reset;
   gboolean heartbeat;
   gboolean closed;
+  /* Frames of events (not heartbeats), the most events one held and the
+   * longest array of them, in bytes. */
+  guint frames;
+  guint most_per_frame;
+  gsize longest_frame;
+  /* stream_wait_seq () waits for an event of this seq. */
+  gint64 wait_seq;
 } Stream;
 
 void server_fixture_init (void);
@@ -123,6 +130,17 @@ stream_open (Server     *server,
              Stream     *stream,
              const char *token,
              gint64      since);
+
+void
+stream_open_query (Server     *server,
+                   Stream     *stream,
+                   const char *token,
+                   gint64      since,
+                   const char *query);
+
+gboolean
+stream_wait_seq (Stream *stream,
+                 gint64  seq);
 
 void
 stream_close (Stream *stream);

@@ -29,6 +29,7 @@ struct _DozorWindow
   DozorSyncClient *sync;
   DozorSituation *situation;
   guint link_timer_id;
+  gulong first_frame_id;      /* until the first frame has been drawn */
   GtkWindow *intake;          /* the open intake dialog, if any */
   GtkWindow *import_window;   /* the open import window, if any */
   gboolean wall;              /* read-only, whatever the role */

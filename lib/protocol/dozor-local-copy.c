@@ -5,7 +5,9 @@
  * it knew, marked as not live, instead of an empty map.
  *
  * At start the copy is read and parsed in a worker; it is shown only if the
- * backend has not delivered a snapshot meanwhile, and it is never used to
+ * backend has not delivered a snapshot meanwhile, either when the worker is
+ * done or, if that is earlier, when the board asks (before its window is
+ * first drawn, so that the first frames already hold the units), and it is never used to
  * resume the stream: a fresh snapshot always replaces it, since the copy
  * may come from a backend whose database has since been replaced. While the
  * link is live the copy is written every few seconds (the snapshot is built
@@ -14,6 +16,9 @@
 #include "config.h"
 
 #include "dozor-local-copy.h"
+
+/* A parsed snapshot that this file frees its own way (free_snapshot()). */
+typedef JsonNode ParsedSnapshot;
 
 struct _DozorLocalCopy
 {
@@ -26,6 +31,13 @@ struct _DozorLocalCopy
   gint64 restored;      /* saved_at of the copy on screen, 0 if none */
   gboolean saving;
   guint save_id;
+
+  /* What the worker read, until the main thread shows it. */
+  GMutex lock;
+  gboolean read;
+  JsonNode *read_snapshot;
+  gint64 read_saved_at;
+  GError *read_error;
 };
 
 G_DEFINE_FINAL_TYPE (DozorLocalCopy, dozor_local_copy, G_TYPE_OBJECT)
@@ -97,6 +109,18 @@ dozor_local_copy_dispose (GObject *object)
 }
 
 static void
+dozor_local_copy_finalize (GObject *object)
+{
+  DozorLocalCopy *self = (DozorLocalCopy *)object;
+
+  g_clear_pointer (&self->read_snapshot, json_node_unref);
+  g_clear_error (&self->read_error);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (dozor_local_copy_parent_class)->finalize (object);
+}
+
+static void
 dozor_local_copy_get_property (GObject    *object,
                                guint       prop_id,
                                GValue     *value,
@@ -120,6 +144,7 @@ dozor_local_copy_class_init (DozorLocalCopyClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = dozor_local_copy_dispose;
+  object_class->finalize = dozor_local_copy_finalize;
   object_class->get_property = dozor_local_copy_get_property;
 
   /* When the copy on screen was saved (Unix µs); 0 once the network's
@@ -133,6 +158,7 @@ static void
 dozor_local_copy_init (DozorLocalCopy *self)
 {
   self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->lock);
 }
 
 /**
@@ -161,19 +187,61 @@ dozor_local_copy_new (DozorCache      *cache,
   return self;
 }
 
-static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gpointer
+free_in_thread (gpointer data)
 {
-  g_autoptr(DozorLocalCopy) self = user_data;
+  json_node_unref (data);
+  return NULL;
+}
+
+/* Freeing the parsed text of ten thousand units takes longer on the main
+ * thread than loading them (a tree of a million small blocks): the units,
+ * which the situation has copied, are freed in a thread of their own. The
+ * other lists are not: the situation keeps their objects (json_node_copy()
+ * shares them), and json-glib counts references without atomics. */
+static void
+free_snapshot (JsonNode *snapshot)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (snapshot) ? json_node_get_object (snapshot) : NULL;
+  JsonNode *units = object != NULL ? json_object_get_member (object, "units") : NULL;
+  g_autoptr(GThread) thread = NULL;
+
+  if (units != NULL)
+    {
+      json_node_ref (units);
+      json_object_remove_member (object, "units");
+      thread = g_thread_try_new ("dozor-free", free_in_thread, units, NULL);
+      if (thread == NULL)
+        json_node_unref (units);
+    }
+  json_node_unref (snapshot);
+}
+
+/* Shows what the worker read, once, if it has finished. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsedSnapshot, free_snapshot)
+
+static void
+show_read (DozorLocalCopy *self)
+{
+  g_autoptr(ParsedSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 saved_at = 0;
-  g_autoptr(JsonNode) snapshot = dozor_cache_load_finish (DOZOR_CACHE (source), result, &saved_at, &error);
+  gint64 saved_at;
+
+  g_mutex_lock (&self->lock);
+  if (!self->read)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->read = FALSE;
+  snapshot = g_steal_pointer (&self->read_snapshot);
+  error = g_steal_pointer (&self->read_error);
+  saved_at = self->read_saved_at;
+  g_mutex_unlock (&self->lock);
 
   if (snapshot == NULL)
     {
-      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (error != NULL)
         g_warning ("The local copy of the situation is not used: %s", error->message);
       return;
     }
@@ -193,6 +261,37 @@ loaded_cb (GObject      *source,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTORED]);
 }
 
+static void
+read_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  DozorLocalCopy *self = source_object;
+  g_autoptr(GError) error = NULL;
+  gint64 saved_at = 0;
+  JsonNode *snapshot = dozor_cache_load (task_data, &saved_at, &error);
+
+  g_mutex_lock (&self->lock);
+  self->read = TRUE;
+  self->read_snapshot = snapshot;
+  self->read_saved_at = saved_at;
+  self->read_error = g_steal_pointer (&error);
+  g_mutex_unlock (&self->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  /* Only cancelled, when the board closes before the copy was read. */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  show_read (DOZOR_LOCAL_COPY (source));
+}
+
 /**
  * dozor_local_copy_restore:
  * @self: a #DozorLocalCopy
@@ -203,7 +302,27 @@ loaded_cb (GObject      *source,
 void
 dozor_local_copy_restore (DozorLocalCopy *self)
 {
-  dozor_cache_load_async (self->cache, self->cancellable, loaded_cb, g_object_ref (self));
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, read_cb, NULL);
+
+  g_task_set_source_tag (task, dozor_local_copy_restore);
+  g_task_set_task_data (task, g_object_ref (self->cache), g_object_unref);
+  g_task_run_in_thread (task, read_in_thread);
+}
+
+/**
+ * dozor_local_copy_show_if_read:
+ * @self: a #DozorLocalCopy
+ *
+ * Shows the copy now if the worker started by dozor_local_copy_restore()
+ * has already read it, rather than when the main loop next runs: the board
+ * calls it just before its window is first drawn. Never waits.
+ */
+void
+dozor_local_copy_show_if_read (DozorLocalCopy *self)
+{
+  g_return_if_fail (DOZOR_IS_LOCAL_COPY (self));
+
+  show_read (self);
 }
 
 gint64

@@ -17,6 +17,7 @@ DozorLocalCopy *dozor_local_copy_new          (DozorCache      *cache,
                                                DozorSituation  *situation,
                                                DozorSyncClient *sync);
 void            dozor_local_copy_restore      (DozorLocalCopy  *self);
+void            dozor_local_copy_show_if_read (DozorLocalCopy  *self);
 gint64          dozor_local_copy_get_restored (DozorLocalCopy  *self);
 gboolean        dozor_local_copy_save_now     (DozorLocalCopy  *self,
                                                GError         **error);

@@ -59,6 +59,8 @@ gboolean    dozor_store_role_is_valid      (const char   *role);
 DozorStore *dozor_store_open               (const char   *path,
                                             GError      **error);
 const char *dozor_store_get_path           (DozorStore   *self);
+void        dozor_store_set_auto_checkpoint (DozorStore  *self,
+                                             gboolean     automatic);
 gint64      dozor_store_get_seq            (DozorStore   *self);
 gint64      dozor_store_get_oldest_seq     (DozorStore   *self);
 

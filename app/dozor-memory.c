@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * How the board asks the C library's allocator to hold less memory. A board
+ * runs for a whole shift and allocates in bursts (a snapshot of thousands of
+ * units, whole-window images drawn in worker threads, decoded tiles); with
+ * glibc's defaults the memory freed after a burst mostly stays with the
+ * process (docs/performance.md, "Memory of the board"):
+ *
+ * - glibc raises its mmap threshold to the size of the largest block freed
+ *   (up to 32 MiB), so after the first whole-window image is freed the next
+ *   ones come from the heaps, where a single small block still in use above
+ *   them keeps all of them resident. A fixed threshold keeps every large
+ *   block in its own mapping, returned to the system when freed.
+ * - Each thread that allocates may get its own arena (up to eight per core),
+ *   and each arena keeps its own free memory. The board's workers (tiles,
+ *   images, the copy, the street map) need no more than a few.
+ * - Free memory inside the heaps is only returned by malloc_trim(), which
+ *   the board calls after a burst and then on a slow timer.
+ *
+ * Elsewhere than on glibc these are left to the C library.
+ */
+#include "config.h"
+
+#include "dozor-memory.h"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+/* Blocks this large or larger get their own mapping: the whole-window
+ * images, snapshot texts; not tiles (256 KiB), which come and go by the
+ * hundred and are best reused from the heap. */
+#define MMAP_THRESHOLD (1024 * 1024)
+
+/* Arenas in all: the main one and one more shared by the workers. */
+#define ARENA_MAX 2
+
+static guint trim_id;
+
+/**
+ * dozor_memory_configure:
+ *
+ * Sets the allocator's policy; call first thing in main(), before any
+ * thread is started.
+ */
+void
+dozor_memory_configure (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+  mallopt (M_ARENA_MAX, ARENA_MAX);
+#endif
+}
+
+static gboolean
+trim_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  gint64 start = g_get_monotonic_time ();
+  int released = malloc_trim (0);
+
+  g_debug ("Memory trimmed (%s) in %.1f ms", released ? "some given back" : "nothing to give back",
+           (g_get_monotonic_time () - start) / 1000.0);
+#endif
+  if (user_data == NULL)
+    trim_id = 0;
+  return user_data != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/**
+ * dozor_memory_trim_soon:
+ *
+ * Gives freed memory back to the system once the main loop is idle: after
+ * a burst such as a snapshot loaded.
+ */
+void
+dozor_memory_trim_soon (void)
+{
+  if (trim_id == 0)
+    trim_id = g_idle_add_full (G_PRIORITY_LOW, trim_cb, NULL, NULL);
+}
+
+/**
+ * dozor_memory_start_trimming:
+ *
+ * Gives freed memory back every %DOZOR_MEMORY_TRIM_SECONDS for as long as
+ * the program runs.
+ */
+void
+dozor_memory_start_trimming (void)
+{
+  static gsize started = 0;
+
+  if (g_once_init_enter (&started))
+    {
+      /* Any non-NULL data marks the repeating source. */
+      g_timeout_add_seconds_full (G_PRIORITY_LOW, DOZOR_MEMORY_TRIM_SECONDS, trim_cb, &started, NULL);
+      g_once_init_leave (&started, 1);
+    }
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the benchmarks read of a process from /proc: the CPU it used, so a
+ * figure of a shared machine says whose time it is.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-proc.h"
+
+/**
+ * bench_cpu_seconds:
+ * @pid: a process, or 0 for this one
+ *
+ * Returns: its user and system CPU time so far, in seconds
+ */
+double
+bench_cpu_seconds (GPid pid)
+{
+  g_autofree char *path = pid != 0 ? g_strdup_printf ("/proc/%d/stat", (int) pid) : g_strdup ("/proc/self/stat");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return 0;
+  /* Fields after the command's closing parenthesis: state is the first,
+   * utime the 12th and stime the 13th. */
+  fields = g_strsplit (after + 2, " ", 16);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Memory of the board: dozord runs the Almaty scenario, and the board
+# follows it under Xvfb, first as a desk (a supervisor, DESK_CARS cars,
+# 1920×1080) and then as a wall (--wall, WALL_CARS cars, WALL_SCREEN). After
+# SETTLE seconds live, the board's RSS and PSS are printed with where they
+# sit (from /proc/PID/smaps): the main heap, the malloc arenas of threads,
+# other anonymous memory (large allocations such as the map's images, and
+# Mesa's buffers), shared memory with the X server, libraries, fonts, the
+# map's data files and the rest. Prints figures; never fails on size.
+#
+#   meson devenv -C build ../bench/board-memory.sh [DESK_CARS] [WALL_CARS] [SETTLE]
+#
+# WALL_SCREEN=3840x2160 measures the wall at 4K (default 1920x1080).
+# BOARD=path/to/dozor measures another build.
+set -euo pipefail
+
+desk_cars=${1:-200} wall_cars=${2:-5000} settle=${3:-30}
+wall_screen=${WALL_SCREEN:-1920x1080}
+: "${DOZORD:?run through meson devenv}" "${DOZORCTL:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(dirname "$DOZORD")/..
+board_exe=${BOARD:-$build/app/dozor}
+work=$(mktemp -d)
+server= board= display_pid= url=
+# shellcheck source=scenario-server.sh
+. "$here/scenario-server.sh"
+stop() {
+  for pid in "$board" "$server" "$display_pid"; do
+    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  done
+  board= server= display_pid=
+}
+trap 'stop; rm -rf "$work"' EXIT
+
+# Sums one field of smaps (kB) per kind of mapping. Thread arenas are
+# anonymous mappings that start on a 64 MiB boundary (glibc's HEAP_MAX_SIZE).
+breakdown() {
+  awk -v field="$2" '
+    /^[0-9a-f]+-[0-9a-f]+ / {
+      split($1, range, "-"); path = $6
+      for (i = 7; i <= NF; i++) path = path " " $i
+      # mawk has no strtonum: 64 MiB-aligned is "[048c]000000" at the end.
+      aligned = range[1] ~ /[048c]000000$/
+      if (path == "[heap]") kind = "heap (main arena)"
+      else if (path == "" && aligned) kind = "thread arenas"
+      else if (path == "") kind = "other anonymous"
+      else if (path ~ /^\[stack/) kind = "stacks"
+      else if (path ~ /^\/(SYSV|dev\/shm|memfd:|dev\/dri)/ || path ~ /^\/memfd:/) kind = "shared with X/GL"
+      else if (path ~ /\.so(\.[0-9.]+)?$/ || path ~ /\/ld-linux/) kind = "libraries"
+      else if (path ~ /\.(ttf|otf|pfb|cache-[0-9]+)$/ || path ~ /fontconfig/) kind = "fonts"
+      else if (path ~ /\.(mbtiles|sqlite|geojson|gpkg)(-shm)?$/) kind = "map and board files"
+      else if (path ~ /^\[/) kind = "kernel ([vdso] …)"
+      else kind = "other files"
+      next
+    }
+    $1 == field ":" { sum[kind] += $2 }
+    END { for (k in sum) printf "  %-22s %8.1f MB\n", k, sum[k] / 1024 }' "/proc/$1/smaps" | sort -k1,1
+}
+
+report() {
+  local label=$1 pid=$2
+  local rss pss anon file shmem
+  rss=$(awk '$1 == "Rss:" { print $2 }' "/proc/$pid/smaps_rollup")
+  pss=$(awk '$1 == "Pss:" { print $2 }' "/proc/$pid/smaps_rollup")
+  anon=$(awk '$1 == "Pss_Anon:" { print $2 }' "/proc/$pid/smaps_rollup")
+  file=$(awk '$1 == "Pss_File:" { print $2 }' "/proc/$pid/smaps_rollup")
+  shmem=$(awk '$1 == "Pss_Shmem:" { print $2 }' "/proc/$pid/smaps_rollup")
+  printf '%s: RSS %.1f MB, PSS %.1f MB (anonymous %.1f, files %.1f, shared memory %.1f), peak RSS %s, threads %s\n' \
+    "$label" "$((rss))e-3" "$((pss))e-3" "$((anon))e-3" "$((file))e-3" "$((shmem))e-3" \
+    "$(awk '$1 == "VmHWM:" { printf "%.1f MB", $2 / 1024 }' "/proc/$pid/status")" \
+    "$(awk '$1 == "Threads:" { print $2 }' "/proc/$pid/status")"
+  echo " RSS by kind of mapping:"
+  breakdown "$pid" Rss
+  echo " PSS by kind of mapping:"
+  breakdown "$pid" Pss
+  echo " largest anonymous mappings (RSS MB):"
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { anon = (NF == 5); range = $1 } anon && $1 == "Rss:" && $2 >= 4096 { printf "  %s %.1f\n", range, $2 / 1024 }' \
+    "/proc/$pid/smaps" | sort -k2,2 -n -r | head -n 8
+}
+
+# One run: dozord with CARS cars, the board as USER with ARGS, on a screen of SIZE.
+measure() {
+  local label=$1 cars=$2 size=$3 user=$4 role=$5
+  shift 5
+  local n
+  rm -rf "$work/run" && mkdir -p "$work/run"
+  for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
+  Xvfb ":$n" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
+  display_pid=$!
+  start_scenario "$work/run" "$cars" "$user" "$role"
+
+  DISPLAY=":$n" XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
+    G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
+    "$board_exe" --backend "$url" --credentials "$work/run/credentials" --center 43.2389,76.9453 --zoom 12 "$@" \
+    >"$work/run/board.log" 2>&1 &
+  board=$!
+  for _ in $(seq 1 600); do grep -q "Link state: live" "$work/run/board.log" && break; sleep 0.1; done
+  grep -q "Link state: live" "$work/run/board.log" || { echo "$label: the board did not go live" >&2; tail "$work/run/board.log" >&2; exit 1; }
+  sleep "$settle"
+  report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$board"
+  stop
+}
+
+echo "machine: $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+measure "desk" "$desk_cars" 1920x1080 sup supervisor
+measure "wall" "$wall_cars" "$wall_screen" wall wall --wall
+echo "machine after: load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
