@@ -1113,6 +1113,22 @@ dozor_raster_layer_contains (GtkWidget *widget,
   return x >= 0 && y >= 0 && x < gtk_widget_get_width (widget) && y < gtk_widget_get_height (widget);
 }
 
+/* The first tiles are asked for as soon as the layer has a size, so that
+ * they are drawn while GTK makes its first frame, not after it. */
+static void
+dozor_raster_layer_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  DozorRasterLayer *self = DOZOR_RASTER_LAYER (widget);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  GTK_WIDGET_CLASS (dozor_raster_layer_parent_class)->size_allocate (widget, width, height, baseline);
+  if (priv->host == NULL && priv->zoom < 0 && width > 0 && height > 0)
+    queue_host_render (self);
+}
+
 static void
 situation_changed_cb (DozorSituation   *situation,
                       guint             what,
@@ -1204,6 +1220,7 @@ dozor_raster_layer_class_init (DozorRasterLayerClass *klass)
   object_class->finalize = dozor_raster_layer_finalize;
   object_class->set_property = dozor_raster_layer_set_property;
   widget_class->snapshot = dozor_raster_layer_snapshot;
+  widget_class->size_allocate = dozor_raster_layer_size_allocate;
   widget_class->contains = dozor_raster_layer_contains;
 
   /* What the layer draws. */
