@@ -53,11 +53,13 @@ echo "load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "build: $build ($(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo 'not a git tree'))"
 
 step "bench-units 1920x1080, ticks" \
-  units_at 1920x1080 --units=1,5000,10000,50000,100000 --markers=5000
+  units_at 1920x1080 --units=1,5000,10000,50000,100000 --markers=5000 --sprites=10000
 step "bench-units 1920x1080, continuous" \
   units_at 1920x1080 --units=10000,50000 --markers=0 --no-repeat --arrival=continuous --report-seconds=5
 step "bench-units 3840x2160, ticks" \
   units_at 3840x2160 --units=1,10000,50000 --markers=0 --no-repeat
+step "bench-stream 20 clients, 2,000/s" "$build/bench/bench-stream" 20 2000 20 200 --batch
+step "bench-stream 100 clients, 10,000/s" "$build/bench/bench-stream" 100 10000 10 200 --batch
 step "cold-start 5000" "$here/cold-start.sh" 5000 "$rounds"
 step "cold-start 10000" "$here/cold-start.sh" 10000 "$rounds"
 step "board-latency 5000" "$here/board-latency.sh" 5000 "$seconds"
