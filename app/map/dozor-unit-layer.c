@@ -83,8 +83,7 @@ typedef struct
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
 
-  /* From layout(), in the worker. */
-  DozorRasterView region;
+  /* From layout(), in the worker; keys.region is the render's region. */
   DozorTileKeys keys;
   GArray *items;     /* Item, bottom to top */
   GArray **buckets;  /* per tile of the region: item numbers, bottom to top */
@@ -286,8 +285,15 @@ sprites_new (cairo_t *target,
   return sprites;
 }
 
-static guint heading_step (const Mark *mark,
-                           gboolean    arrow);
+/* The wedge's step, 1 to HEADING_STEPS, or 0 for none. */
+static guint
+heading_step (const Mark *mark,
+              gboolean    arrow)
+{
+  gboolean wedge = arrow && isfinite (mark->heading) && isfinite (mark->speed) && mark->speed > 0.5;
+
+  return wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
+}
 
 static cairo_surface_t *
 sprite_for (Sprites    *sprites,
@@ -389,15 +395,6 @@ cluster_free (Cluster *cluster)
   g_free (cluster);
 }
 
-static guint
-heading_step (const Mark *mark,
-              gboolean    arrow)
-{
-  gboolean wedge = arrow && isfinite (mark->heading) && isfinite (mark->speed) && mark->speed > 0.5;
-
-  return wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
-}
-
 static void
 item_for_mark (Item       *item,
                const Mark *mark,
@@ -423,7 +420,7 @@ item_for_mark (Item       *item,
 static void
 layout_clusters (Scene *scene)
 {
-  const DozorRasterView *region = &scene->region;
+  const DozorRasterView *region = &scene->keys.region;
   g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                        (GDestroyNotify) cluster_free);
   GHashTableIter iter;
@@ -502,7 +499,7 @@ layout_clusters (Scene *scene)
 static void
 layout_units (Scene *scene)
 {
-  const DozorRasterView *region = &scene->region;
+  const DozorRasterView *region = &scene->keys.region;
   int columns = (int) ceil (region->width / LABEL_CELL), rows = (int) ceil (region->height / LABEL_CELL);
   g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
@@ -512,17 +509,6 @@ layout_units (Scene *scene)
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, 11);
-
-  /* How many units each tile holds, for the trails. */
-  for (guint i = 0; scene->trails && i < scene->marks->len; i++)
-    {
-      const Mark *mark = &g_array_index (scene->marks, Mark, i);
-      double x, y;
-
-      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
-      if (x >= 0 && y >= 0 && x < region->width && y < region->height)
-        crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)]++;
-    }
 
   for (guint i = 0; i < scene->marks->len; i++)
     {
@@ -534,20 +520,31 @@ layout_units (Scene *scene)
       if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
         continue;
       item_for_mark (&item, mark, i, x, y);
-      item.trail = scene->trails && mark->trail_length > 0 && x >= 0 && y >= 0 && x < region->width &&
-                   y < region->height && crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)] <= TRAIL_CROWD;
-      for (guint t = 0; item.trail && t < mark->trail_length; t++)
+      /* How many units each tile holds, for the trails. */
+      if (scene->trails && x >= 0 && y >= 0 && x < region->width && y < region->height)
+        crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)]++;
+      g_array_append_val (scene->items, item);
+      scene->n_drawn++;
+    }
+
+  for (guint n = 0; scene->trails && n < scene->items->len; n++)
+    {
+      Item *item = &g_array_index (scene->items, Item, n);
+      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+      double x = item->x, y = item->y;
+
+      item->trail = mark->trail_length > 0 && x >= 0 && y >= 0 && x < region->width && y < region->height &&
+                    crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)] <= TRAIL_CROWD;
+      for (guint t = 0; item->trail && t < mark->trail_length; t++)
         {
           double tx, ty;
 
           dozor_raster_view_project (region, mark->trail[t][0], mark->trail[t][1], &tx, &ty);
-          item.left = MIN (item.left, tx - 2);
-          item.top = MIN (item.top, ty - 2);
-          item.right = MAX (item.right, tx + 2);
-          item.bottom = MAX (item.bottom, ty + 2);
+          item->left = MIN (item->left, tx - 2);
+          item->top = MIN (item->top, ty - 2);
+          item->right = MAX (item->right, tx + 2);
+          item->bottom = MAX (item->bottom, ty + 2);
         }
-      g_array_append_val (scene->items, item);
-      scene->n_drawn++;
     }
 
   /* Labels over every symbol, the ones drawn last winning space first as
@@ -606,7 +603,6 @@ layout_scene (gpointer               data,
   Scene *scene = data;
   DozorTileKeys *keys = &scene->keys;
 
-  scene->region = *region;
   dozor_tile_keys_init (keys, region);
   scene->items = g_array_new (FALSE, FALSE, sizeof (Item));
   scene->buckets = g_new0 (GArray *, keys->columns * keys->rows);
@@ -708,7 +704,7 @@ draw_scene (gpointer               data,
   Scene *scene = data;
   double radius = view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
   int number = dozor_tile_keys_find (&scene->keys, view);
-  double dx = scene->region.origin_x - view->origin_x, dy = scene->region.origin_y - view->origin_y;
+  double dx = scene->keys.region.origin_x - view->origin_x, dy = scene->keys.region.origin_y - view->origin_y;
   GArray *bucket;
 
   if (number < 0 || (bucket = scene->buckets[number]) == NULL)
