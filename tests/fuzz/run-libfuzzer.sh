@@ -54,5 +54,17 @@ else
   for artifact in "$work"/artifacts/*; do
     [ -f "$artifact" ] && echo "# $(basename "$artifact"): $(base64 -w0 "$artifact")"
   done
+  # meson's --print-errorlogs shows a TAP test's stderr only, and a CI log
+  # is often all there is of a failure found by chance: the report and the
+  # input go there too, so that it can be replayed (tests/fuzz/README.md).
+  {
+    echo "== libFuzzer report (first errors, then the end of its log) =="
+    grep -m 5 -E 'Bail out|ERROR:|runtime error' "$work/log"
+    grep -A 60 -m 1 -E '^==[0-9]+==ERROR|Bail out|runtime error' "$work/log"
+    tail -n 25 "$work/log"
+    for artifact in "$work"/artifacts/*; do
+      [ -f "$artifact" ] && echo "input $(basename "$artifact") (base64): $(base64 -w0 "$artifact")"
+    done
+  } >&2
   exit 1
 fi
