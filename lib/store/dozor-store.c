@@ -55,7 +55,6 @@ static const char *const incident_types[] = {
   "theft", "robbery", "assault", "domestic", "traffic_accident", "public_disorder",
   "missing_person", "fraud", "vandalism", "suspicious", "other", NULL
 };
-static const char *const readiness_levels[] = { "normal", "raised", "high", "full", NULL };
 static const char *const zone_kinds[] = { "district", "sector", NULL };
 static const char *const place_kinds[] = { "poi", "camera", NULL };
 
@@ -276,7 +275,8 @@ dozor_store_open (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
              " PRAGMA cache_size = -16384;",
              error) ||
-      !exec (self, schema, error))
+      !exec (self, schema, error) ||
+      !dozor_store_upgrade_readiness (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
@@ -516,6 +516,9 @@ invalid (GError     **error,
   return FALSE;
 }
 
+static gboolean get_text (JsonObject *object, const char *field, DozorFieldKind kind, gboolean required,
+                          guint max_chars, const char **value, GError **error);
+
 /* For the store's other files (dozor-store-private.h). */
 sqlite3 *
 dozor_store_get_db (DozorStore *self)
@@ -552,6 +555,41 @@ dozor_store_set_invalid (GError     **error,
                          const char  *why)
 {
   return invalid (error, field, why);
+}
+
+char *
+dozor_store_now (void)
+{
+  return now_rfc3339 ();
+}
+
+gboolean
+dozor_store_append_event (DozorStore  *self,
+                          const char  *type,
+                          const char  *member,
+                          const char  *json,
+                          GError     **error)
+{
+  return append_event (self, type, member, json, error);
+}
+
+JsonNode *
+dozor_store_parse_json (const char  *text,
+                        GError     **error)
+{
+  return parse_json (text, error);
+}
+
+gboolean
+dozor_store_get_text (JsonObject      *object,
+                      const char      *field,
+                      DozorFieldKind   kind,
+                      gboolean         required,
+                      guint            max_chars,
+                      const char     **value,
+                      GError         **error)
+{
+  return get_text (object, field, kind, required, max_chars, value, error);
 }
 
 /* A string member: absent is fine unless @required; anything else must be
@@ -1037,7 +1075,7 @@ dozor_store_snapshot (DozorStore  *self,
     return NULL;
 
   head = prepare (self, "SELECT json_object('as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
-                        " 'readiness', json_object('level', (SELECT value FROM state WHERE key = 'readiness')))",
+                        " 'readiness', " DOZOR_STORE_READINESS_JSON ")",
                   error);
   ok = head != NULL && sqlite3_step (head) == SQLITE_ROW;
   if (ok)
@@ -1880,48 +1918,6 @@ dozor_store_add_positions (DozorStore  *self,
       }
 
   return n;
-}
-
-JsonNode *
-dozor_store_set_readiness (DozorStore  *self,
-                           const char  *level,
-                           const char  *by,
-                           GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *now = now_rfc3339 ();
-
-  if (!in_list (level, readiness_levels))
-    {
-      invalid (error, "level", _("must be normal, raised, high or full"));
-      return NULL;
-    }
-
-  stmt = prepare (self, "UPDATE state SET value = ?1 WHERE key = 'readiness'", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, level, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, error))
-    return NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "level");
-  json_builder_add_string_value (builder, level);
-  json_builder_set_member_name (builder, "set_by");
-  json_builder_add_string_value (builder, by);
-  json_builder_set_member_name (builder, "set_at");
-  json_builder_add_string_value (builder, now);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  json = json_to_string (node, FALSE);
-
-  if (!append_event (self, "readiness.changed", "readiness", json, error))
-    return NULL;
-
-  return g_steal_pointer (&node);
 }
 
 /* --- Zones and patrol routes ---------------------------------------------- */
