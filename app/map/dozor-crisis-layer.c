@@ -11,6 +11,11 @@
  * What lies inside is decided on the main thread by the situation's
  * DozorCrisisArea (GEOS through OGR for a polygon), after a cheap test
  * against the area's bounds.
+ *
+ * Where the board may change the readiness, the area has handles, drawn
+ * over the map by the layer itself: a circle's centre and a point on its
+ * edge, a polygon's corners. Dragging one shows the new outline at once;
+ * letting go says so ("area-edited"), and the command goes out from there.
  */
 #include "config.h"
 
@@ -22,6 +27,9 @@
 
 #define OUTLINE_WIDTH 3.0
 #define HALO_RADIUS 17.0
+#define HANDLE_RADIUS 7.0
+/* How far from a handle a press still takes it, logical pixels. */
+#define HANDLE_SLOP 12.0
 
 typedef struct
 {
@@ -43,7 +51,21 @@ struct _DozorCrisisLayer
   guint64 generation;
   double min_x, min_y, max_x, max_y;
   guint last_inside;          /* for the log line, when it changes */
+
+  gboolean editable;
+  GtkWidget *target;          /* the widget the pointer acts on; not owned */
+  int drag_handle;            /* -1 while nothing is dragged */
+  double drag_x, drag_y;      /* where the drag began, in the target */
+  DozorCrisisArea *preview;   /* the area as dragged so far */
 };
+
+enum
+{
+  AREA_EDITED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DozorCrisisLayer, dozor_crisis_layer, DOZOR_TYPE_RASTER_LAYER)
 
@@ -254,6 +276,184 @@ draw_scene (gpointer               data,
     }
 }
 
+/* The handles of @area: a circle's centre and its east point, or a
+ * polygon's corners without the ring's closing point; lon, lat pairs. */
+static GArray *
+handles_of (DozorCrisisArea *area)
+{
+  GArray *handles = g_array_new (FALSE, FALSE, sizeof (double) * 2);
+
+  if (dozor_crisis_area_is_circle (area))
+    {
+      double lon, lat, radius_m, handle[2];
+
+      dozor_crisis_area_get_circle (area, &lon, &lat, &radius_m);
+      g_array_append_val (handles, ((double[2]) { lon, lat }));
+      dozor_geo_destination (lat, lon, radius_m, 90, &handle[1], &handle[0]);
+      g_array_append_val (handles, handle);
+    }
+  else
+    {
+      guint n;
+      const double *points = dozor_crisis_area_get_outline (area, &n);
+
+      g_array_append_vals (handles, points, n - 1);
+    }
+  return handles;
+}
+
+static DozorCrisisArea *
+shown_area (DozorCrisisLayer *self)
+{
+  return self->preview != NULL ? self->preview : dozor_situation_get_crisis_area (self->situation);
+}
+
+static void
+dozor_crisis_layer_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  DozorCrisisLayer *self = DOZOR_CRISIS_LAYER (widget);
+  DozorCrisisArea *area = shown_area (self);
+  g_autoptr(GArray) handles = NULL;
+  cairo_t *cr;
+
+  GTK_WIDGET_CLASS (dozor_crisis_layer_parent_class)->snapshot (widget, snapshot);
+  if (!self->editable || area == NULL)
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                                 gtk_widget_get_height (widget)));
+  /* While dragging, the new outline over the old one in the image. */
+  if (self->preview != NULL)
+    {
+      guint n;
+      const double *points = dozor_crisis_area_get_outline (self->preview, &n);
+
+      for (guint i = 0; i < n; i++)
+        {
+          double x, y;
+
+          dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), points[2 * i + 1], points[2 * i], &x, &y);
+          if (i == 0)
+            cairo_move_to (cr, x, y);
+          else
+            cairo_line_to (cr, x, y);
+        }
+      cairo_set_source_rgb (cr, self->rgb[0], self->rgb[1], self->rgb[2]);
+      cairo_set_line_width (cr, 2.0);
+      cairo_stroke (cr);
+    }
+
+  handles = handles_of (area);
+  for (guint i = 0; i < handles->len; i++)
+    {
+      const double *handle = &g_array_index (handles, double, 2 * i);
+      double x, y;
+
+      dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), handle[1], handle[0], &x, &y);
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, HANDLE_RADIUS, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
+      cairo_set_line_width (cr, 2.0);
+      cairo_stroke (cr);
+      cairo_arc (cr, x, y, HANDLE_RADIUS - 3, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, self->rgb[0], self->rgb[1], self->rgb[2]);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+}
+
+/* A press on a handle is ours; anywhere else the map pans as ever. */
+static void
+drag_begin_cb (GtkGestureDrag   *gesture,
+               double            x,
+               double            y,
+               DozorCrisisLayer *self)
+{
+  DozorCrisisArea *area = dozor_situation_get_crisis_area (self->situation);
+  g_autoptr(GArray) handles = NULL;
+
+  self->drag_handle = -1;
+  if (self->editable && area != NULL)
+    {
+      handles = handles_of (area);
+      for (guint i = 0; i < handles->len; i++)
+        {
+          const double *handle = &g_array_index (handles, double, 2 * i);
+          double hx, hy;
+
+          dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), handle[1], handle[0], &hx, &hy);
+          if (hypot (hx - x, hy - y) <= HANDLE_SLOP)
+            self->drag_handle = (int) i;
+        }
+    }
+  if (self->drag_handle < 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->drag_x = x;
+  self->drag_y = y;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+drag_update_cb (GtkGestureDrag   *gesture,
+                double            dx,
+                double            dy,
+                DozorCrisisLayer *self)
+{
+  DozorCrisisArea *area = dozor_situation_get_crisis_area (self->situation);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  DozorCrisisArea *moved = NULL;
+  double lat, lon;
+
+  if (self->drag_handle < 0 || area == NULL)
+    return;
+
+  shumate_viewport_widget_coords_to_location (viewport, self->target, self->drag_x + dx, self->drag_y + dy,
+                                              &lat, &lon);
+  if (dozor_crisis_area_is_circle (area))
+    {
+      double center_lon, center_lat, radius_m;
+
+      dozor_crisis_area_get_circle (area, &center_lon, &center_lat, &radius_m);
+      if (self->drag_handle == 0)
+        moved = dozor_crisis_area_new_circle (lon, lat, radius_m);
+      else
+        moved = dozor_crisis_area_new_circle (center_lon, center_lat,
+                                              dozor_geo_distance_m (center_lat, center_lon, lat, lon));
+    }
+  else
+    /* A corner dragged across an edge is no area: the last good shape stays. */
+    moved = dozor_crisis_area_new_moved (area, self->drag_handle, lon, lat, NULL);
+
+  if (moved != NULL)
+    {
+      g_clear_object (&self->preview);
+      self->preview = moved;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+drag_end_cb (GtkGestureDrag   *gesture,
+             double            dx,
+             double            dy,
+             DozorCrisisLayer *self)
+{
+  g_autoptr(DozorCrisisArea) edited = g_steal_pointer (&self->preview);
+
+  self->drag_handle = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (edited == NULL)
+    return;
+  g_debug ("Crisis area edited");
+  g_signal_emit (self, signals[AREA_EDITED], 0, dozor_crisis_area_to_json (edited));
+}
+
 static void
 situation_changed (DozorRasterLayer *layer,
                    guint             what)
@@ -287,6 +487,7 @@ dozor_crisis_layer_dispose (GObject *object)
   DozorCrisisLayer *self = DOZOR_CRISIS_LAYER (object);
 
   g_clear_pointer (&self->outline, g_array_unref);
+  g_clear_object (&self->preview);
 
   G_OBJECT_CLASS (dozor_crisis_layer_parent_class)->dispose (object);
 }
@@ -299,6 +500,7 @@ dozor_crisis_layer_class_init (DozorCrisisLayerClass *klass)
 
   object_class->constructed = dozor_crisis_layer_constructed;
   object_class->dispose = dozor_crisis_layer_dispose;
+  GTK_WIDGET_CLASS (klass)->snapshot = dozor_crisis_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
   raster_class->layout = layout_scene;
@@ -306,11 +508,60 @@ dozor_crisis_layer_class_init (DozorCrisisLayerClass *klass)
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
   raster_class->render_priority = G_PRIORITY_HIGH + 15;
+
+  /**
+   * DozorCrisisLayer::area-edited:
+   * @layer: the layer
+   * @area: the crisis area as dragged, JSON text as PUT /readiness takes it
+   *
+   * A handle was dragged and let go. Nothing is sent yet.
+   */
+  signals[AREA_EDITED] = g_signal_new ("area-edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 dozor_crisis_layer_init (DozorCrisisLayer *self)
 {
+  self->drag_handle = -1;
+}
+
+/**
+ * dozor_crisis_layer_attach_editing:
+ * @self: a #DozorCrisisLayer
+ * @target: the map's widget that takes the pointer, over the same area
+ *
+ * Lets a press on a handle drag it, once dozor_crisis_layer_set_editable()
+ * allows.
+ */
+void
+dozor_crisis_layer_attach_editing (DozorCrisisLayer *self,
+                                   GtkWidget        *target)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  self->target = target;
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self, 0);
+  g_signal_connect_object (drag, "drag-update", G_CALLBACK (drag_update_cb), self, 0);
+  g_signal_connect_object (drag, "drag-end", G_CALLBACK (drag_end_cb), self, 0);
+  /* Before the unit layer's own click and drag source: a handle over a
+   * unit is the handle, as it is drawn on top. */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (target, GTK_EVENT_CONTROLLER (drag));
+}
+
+/**
+ * dozor_crisis_layer_set_editable:
+ * @self: a #DozorCrisisLayer
+ * @editable: whether the area shows handles that may be dragged
+ */
+void
+dozor_crisis_layer_set_editable (DozorCrisisLayer *self,
+                                 gboolean          editable)
+{
+  self->editable = editable;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 DozorCrisisLayer *

@@ -11,6 +11,10 @@ G_DECLARE_FINAL_TYPE (DozorCrisisLayer, dozor_crisis_layer, DOZOR, CRISIS_LAYER,
 
 DozorCrisisLayer *dozor_crisis_layer_new (ShumateViewport *viewport,
                                           DozorSituation  *situation);
+void              dozor_crisis_layer_attach_editing (DozorCrisisLayer *self,
+                                                     GtkWidget        *target);
+void              dozor_crisis_layer_set_editable   (DozorCrisisLayer *self,
+                                                     gboolean          editable);
 void              dozor_crisis_level_color (const char    *level,
                                             double         rgb[3]);
 

@@ -82,6 +82,7 @@ enum {
   PROBLEM,
   DISPATCH_REQUESTED,
   PLACE_CLICKED,
+  CRISIS_AREA_EDITED,
   N_SIGNALS
 };
 
@@ -390,6 +391,9 @@ dozor_map_view_set_property (GObject      *object,
       break;
     case PROP_CAN_DISPATCH:
       self->can_dispatch = g_value_get_boolean (value);
+      /* Who dispatches also sets the readiness (supervisors, admins). */
+      if (self->crisis_layer != NULL)
+        dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
       g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_CAN_REGISTER:
@@ -451,6 +455,18 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                          G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
+  /**
+   * DozorMapView::crisis-area-edited:
+   * @area: the crisis area as a supervisor dragged it, JSON text
+   *
+   * Nothing is sent yet: the readiness controller sends the command.
+   */
+  signals[CRISIS_AREA_EDITED] = g_signal_new ("crisis-area-edited",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_STRING);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -972,6 +988,14 @@ drop_cb (GtkDropTarget *target,
 /* The top layer takes the pointer for all three: clicks, drags and drops
  * are hit-tested against what each layer drew. */
 static void
+crisis_area_edited_cb (DozorCrisisLayer *layer,
+                       const char       *area,
+                       DozorMapView     *self)
+{
+  g_signal_emit (self, signals[CRISIS_AREA_EDITED], 0, area);
+}
+
+static void
 add_pointer_controllers (DozorMapView *self)
 {
   GtkWidget *layer = GTK_WIDGET (self->unit_layer);
@@ -1050,6 +1074,9 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
+  dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
+  dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
+  g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
 }
 
 /**

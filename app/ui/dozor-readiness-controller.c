@@ -5,7 +5,8 @@
  * board's outbox like every other command (so a refusal is shown as the
  * window shows any refused command). Only a supervisor or an admin at a
  * desk sees the button and may use the action; the server enforces the
- * same whatever a board shows.
+ * same whatever a board shows. A crisis area dragged on the map goes out
+ * the same way, with the level and reason as they are.
  */
 #include "config.h"
 
@@ -49,13 +50,11 @@ apply_role (DozorReadinessController *self)
 }
 
 static void
-submit_cb (DozorReadinessDialog     *dialog,
-           JsonNode                 *body,
-           DozorReadinessController *self)
+send (DozorReadinessController *self,
+      JsonNode                 *body,
+      const char               *summary)
 {
-  const char *level = json_object_get_string_member (json_node_get_object (body), "level");
   g_autoptr(GError) error = NULL;
-  g_autofree char *summary = g_strdup_printf (_("Set %s"), dozor_readiness_label (level));
   g_autofree char *key = dozor_sync_client_send (self->sync, "PUT", "readiness", body, -1, summary, &error);
 
   if (key == NULL)
@@ -67,6 +66,37 @@ submit_cb (DozorReadinessDialog     *dialog,
       return;
     }
   g_debug ("Command queued: %s", summary);
+}
+
+static void
+submit_cb (DozorReadinessDialog     *dialog,
+           JsonNode                 *body,
+           DozorReadinessController *self)
+{
+  const char *level = json_object_get_string_member (json_node_get_object (body), "level");
+  g_autofree char *summary = g_strdup_printf (_("Set %s"), dozor_readiness_label (level));
+
+  send (self, body, summary);
+}
+
+static void
+area_edited_cb (DozorMapView             *map_view,
+                const char               *area,
+                DozorReadinessController *self)
+{
+  JsonObject *readiness = dozor_situation_get_readiness_object (self->situation);
+  const char *reason = json_object_get_string_member_with_default (readiness, "reason", NULL);
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = json_object_new ();
+
+  if (!may_set (self) || g_strcmp0 (dozor_situation_get_readiness (self->situation), "normal") == 0)
+    return;
+  json_object_set_string_member (object, "level", dozor_situation_get_readiness (self->situation));
+  if (reason != NULL)
+    json_object_set_string_member (object, "reason", reason);
+  json_object_set_member (object, "area", json_from_string (area, NULL));
+  json_node_take_object (body, object);
+  send (self, body, _("Move the crisis area"));
 }
 
 static void
@@ -144,6 +174,7 @@ dozor_readiness_controller_new (GtkApplicationWindow *window,
   gtk_widget_set_tooltip_text (self->button, _("Degree of Readiness"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), "win.set-readiness");
 
+  g_signal_connect_object (map_view, "crisis-area-edited", G_CALLBACK (area_edited_cb), self, 0);
   /* The role is known once logged in. */
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   apply_role (self);

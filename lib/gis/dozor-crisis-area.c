@@ -105,16 +105,13 @@ add_point (DozorCrisisArea *self,
 static void
 make_circle_outline (DozorCrisisArea *self)
 {
-  double lat1 = self->lat * G_PI / 180, lon1 = self->lon * G_PI / 180;
-  double d = self->radius_m / DOZOR_GEO_EARTH_RADIUS_M;
-
   for (guint i = 0; i <= CIRCLE_SEGMENTS; i++)
     {
-      double bearing = 2 * G_PI * (i % CIRCLE_SEGMENTS) / CIRCLE_SEGMENTS;
-      double lat2 = asin (sin (lat1) * cos (d) + cos (lat1) * sin (d) * cos (bearing));
-      double lon2 = lon1 + atan2 (sin (bearing) * sin (d) * cos (lat1), cos (d) - sin (lat1) * sin (lat2));
+      double lat, lon;
 
-      add_point (self, lon2 * 180 / G_PI, lat2 * 180 / G_PI);
+      dozor_geo_destination (self->lat, self->lon, self->radius_m, 360.0 * (i % CIRCLE_SEGMENTS) / CIRCLE_SEGMENTS,
+                             &lat, &lon);
+      add_point (self, lon, lat);
     }
 }
 
@@ -354,4 +351,44 @@ dozor_crisis_area_contains (DozorCrisisArea *self,
   point = OGR_G_CreateGeometry (wkbPoint);
   OGR_G_SetPoint_2D (point, 0, lon, lat);
   return OGR_G_Intersects (self->polygon, point);
+}
+
+/**
+ * dozor_crisis_area_new_moved:
+ * @self: a polygon
+ * @vertex: which of its corners (the ring's closing point moves with the first)
+ * @lon: where to
+ * @lat: where to
+ * @error: return location for a #GError, as dozor_crisis_area_new_from_json()
+ *
+ * Returns: (transfer full) (nullable): the polygon with that corner moved,
+ *   or %NULL if it is no valid area so
+ */
+DozorCrisisArea *
+dozor_crisis_area_new_moved (DozorCrisisArea  *self,
+                             guint             vertex,
+                             double            lon,
+                             double            lat,
+                             GError          **error)
+{
+  g_autoptr(GString) json = g_string_new ("{\"type\":\"Polygon\",\"coordinates\":[[");
+  g_autoptr(JsonNode) node = NULL;
+  guint n = self->outline->len / 2;
+
+  g_return_val_if_fail (DOZOR_IS_CRISIS_AREA (self) && !self->circle, NULL);
+  g_return_val_if_fail (vertex + 1 < n, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean moved = i == vertex || (vertex == 0 && i == n - 1);
+      char lon_text[G_ASCII_DTOSTR_BUF_SIZE], lat_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (lon_text, sizeof lon_text, "%.7f", moved ? lon : g_array_index (self->outline, double, 2 * i));
+      g_ascii_formatd (lat_text, sizeof lat_text, "%.7f", moved ? lat : g_array_index (self->outline, double, 2 * i + 1));
+      g_string_append_printf (json, "%s[%s,%s]", i > 0 ? "," : "", lon_text, lat_text);
+    }
+  g_string_append (json, "]]}");
+
+  node = json_from_string (json->str, error);
+  return node != NULL ? dozor_crisis_area_new_from_json (node, error) : NULL;
 }

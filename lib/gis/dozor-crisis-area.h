@@ -19,6 +19,11 @@ DozorCrisisArea *dozor_crisis_area_new_from_json (JsonNode        *area,
 DozorCrisisArea *dozor_crisis_area_new_circle    (double           lon,
                                                   double           lat,
                                                   double           radius_m);
+DozorCrisisArea *dozor_crisis_area_new_moved     (DozorCrisisArea *self,
+                                                  guint            vertex,
+                                                  double           lon,
+                                                  double           lat,
+                                                  GError         **error);
 gboolean         dozor_crisis_area_is_circle     (DozorCrisisArea *self);
 void             dozor_crisis_area_get_circle    (DozorCrisisArea *self,
                                                   double          *lon,

@@ -115,6 +115,33 @@ wait_for "$work/board-desk.log" "Crisis area: 1 units and incidents inside" 10
 ok "both boards draw the area and find the incident inside it"
 import -window root "$work/readiness-raised.png"
 
+# --- The circle's edge dragged outwards on the desk -------------------------------
+# Where the amber of the map is (the outline and its handles, below the
+# banner): its right edge is the radius handle, on the circle's east point.
+import -window "$desk_wid" "$work/desk-area.png"
+box=$(convert "$work/desk-area.png" -crop +0+160 +repage -fuzz 2% -fill black +opaque '#f6d32d' \
+        -fill white -opaque '#f6d32d' -trim -format '%w %h %X %Y' info:)
+read -r bw bh bx by <<<"$box"
+hx=$((bx + bw - 4)) hy=$((by + bh / 2 + 160))
+[ "$bw" -gt 100 ] || fail "no crisis circle on the desk's map ($box)"
+xdotool mousemove --window "$desk_wid" "$hx" "$hy" sleep 0.3 mousedown 1 sleep 0.2
+for step in 1 2 3 4 5 6 7 8; do
+  xdotool mousemove --window "$desk_wid" $((hx + step * 12)) "$hy" sleep 0.05
+done
+xdotool sleep 0.3 mouseup 1
+wait_for "$work/board-desk.log" "Crisis area edited" 10
+wait_for "$work/board-desk.log" "Command queued: Move the crisis area" 10
+for _ in $(seq 1 20); do
+  radius=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -r .readiness.area.radius_m)
+  [ "${radius%.*}" -gt 1300 ] && break
+  sleep 0.2
+done
+# 96 px at zoom 14 and 43.24° N is about 670 m.
+[ "${radius%.*}" -gt 1300 ] && [ "${radius%.*}" -lt 2200 ] || fail "the radius is $radius m after the drag"
+[ "$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -r .readiness.reason)" = \
+  "Mass event at Republic Square" ] || fail "moving the area lost the reason"
+ok "dragging the circle's edge on the desk widened it to $radius m, level and reason kept"
+
 # --- Lowered to normal ------------------------------------------------------------
 xdotool windowraise "$desk_wid" windowfocus --sync "$desk_wid"
 xdotool key ctrl+shift+r
