@@ -11,6 +11,7 @@
 #include "dozor-crisis-area.h"
 #include "dozor-geo.h"
 #include "dozor-json.h"
+#include "test-polygon.h"
 
 static DozorCrisisArea *
 area_of (const char  *text,
@@ -137,21 +138,11 @@ test_limits (void)
 {
   for (guint points = 500; points <= 501; points++)
     {
-      g_autoptr(GString) text = g_string_new ("{\"type\":\"Polygon\",\"coordinates\":[[");
+      g_autofree char *text = test_polygon_json (points);
       g_autoptr(GError) error = NULL;
       g_autoptr(DozorCrisisArea) area = NULL;
 
-      for (guint i = 0; i < points; i++)
-        {
-          double angle = 2 * G_PI * (i % (points - 1)) / (points - 1);
-          char lon[G_ASCII_DTOSTR_BUF_SIZE], lat[G_ASCII_DTOSTR_BUF_SIZE];
-
-          g_ascii_formatd (lon, sizeof lon, "%.7f", 76.9 + 0.01 * cos (angle));
-          g_ascii_formatd (lat, sizeof lat, "%.7f", 43.2 + 0.01 * sin (angle));
-          g_string_append_printf (text, "%s[%s,%s]", i > 0 ? "," : "", lon, lat);
-        }
-      g_string_append (text, "]]}");
-      area = area_of (text->str, &error);
+      area = area_of (text, &error);
       if (points == 500)
         g_assert_no_error (error);
       else

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "server-fixture.h"
+#include "test-polygon.h"
 
 #define RAISE_BODY \
   "{\"level\":\"high\",\"reason\":\"Митинг на площади\"," \
@@ -90,21 +91,9 @@ test_roles (Server        *server,
 static char *
 polygon_body (guint n_points)
 {
-  g_autoptr(GString) body = g_string_new ("{\"level\":\"raised\",\"reason\":\"x\",\"area\":"
-                                          "{\"type\":\"Polygon\",\"coordinates\":[[");
+  g_autofree char *polygon = test_polygon_json (n_points);
 
-  /* A regular polygon of n_points - 1 corners, closed. */
-  for (guint i = 0; i < n_points; i++)
-    {
-      double angle = 2 * G_PI * (i % (n_points - 1)) / (n_points - 1);
-      char lon[G_ASCII_DTOSTR_BUF_SIZE], lat[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ascii_formatd (lon, sizeof lon, "%.7f", 76.9 + 0.01 * cos (angle));
-      g_ascii_formatd (lat, sizeof lat, "%.7f", 43.2 + 0.01 * sin (angle));
-      g_string_append_printf (body, "%s[%s,%s]", i > 0 ? "," : "", lon, lat);
-    }
-  g_string_append (body, "]]}}");
-  return g_string_free (g_steal_pointer (&body), FALSE);
+  return g_strdup_printf ("{\"level\":\"raised\",\"reason\":\"x\",\"area\":%s}", polygon);
 }
 
 static void

@@ -62,34 +62,14 @@ dozor_crisis_area_init (DozorCrisisArea *self)
   self->outline = g_array_new (FALSE, FALSE, sizeof (double));
 }
 
-static gboolean G_GNUC_PRINTF (2, 3)
-refuse (GError    **error,
-        const char *format,
-        ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID, message);
-  return FALSE;
-}
-
+/* "MEMBER: WHY", the member's path from the area itself. */
 static gboolean
-get_number (JsonNode *node,
-            double   *value)
+fail (GError    **error,
+      const char *member,
+      const char *why)
 {
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-  *value = json_node_get_double (node);
-  return isfinite (*value);
+  g_set_error (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID, "%s: %s", member, why);
+  return FALSE;
 }
 
 static void
@@ -139,17 +119,17 @@ read_circle (DozorCrisisArea  *self,
   JsonArray *position = center != NULL && JSON_NODE_HOLDS_ARRAY (center) ? json_node_get_array (center) : NULL;
 
   if (position == NULL || json_array_get_length (position) != 2 ||
-      !get_number (json_array_get_element (position, 0), &self->lon) ||
-      !get_number (json_array_get_element (position, 1), &self->lat))
-    return refuse (error, "area.center: %s", _("must be [longitude, latitude] in degrees"));
+      !dozor_json_node_get_number (json_array_get_element (position, 0), &self->lon) ||
+      !dozor_json_node_get_number (json_array_get_element (position, 1), &self->lat))
+    return fail (error, "area.center", _("must be [longitude, latitude] in degrees"));
   /* The board draws in Web Mercator, which ends short of the poles. */
   if (!dozor_geo_is_valid_lat_lon (self->lat, self->lon) || fabs (self->lat) > DOZOR_GEO_MAX_LATITUDE)
-    return refuse (error, "area.center: %s", _("lies outside the map"));
+    return fail (error, "area.center", _("lies outside the map"));
 
-  if (!get_number (json_object_get_member (object, "radius_m"), &self->radius_m))
-    return refuse (error, "area.radius_m: %s", _("must be a number of metres"));
+  if (!dozor_json_node_get_number (json_object_get_member (object, "radius_m"), &self->radius_m))
+    return fail (error, "area.radius_m", _("must be a number of metres"));
   if (self->radius_m < DOZOR_CRISIS_AREA_MIN_RADIUS_M || self->radius_m > DOZOR_CRISIS_AREA_MAX_RADIUS_M)
-    return refuse (error, "area.radius_m: %s", _("must be between 50 and 50,000 metres"));
+    return fail (error, "area.radius_m", _("must be between 50 and 50,000 metres"));
 
   self->circle = TRUE;
   self->json = circle_json (self->lon, self->lat, self->radius_m);
@@ -170,15 +150,15 @@ read_polygon (DozorCrisisArea  *self,
   gboolean valid;
 
   if (normal == NULL)
-    return refuse (error, "area.coordinates: %s", local_error->message);
+    return fail (error, "area.coordinates", local_error->message);
 
   parsed = json_from_string (normal, NULL);
   rings = json_object_get_array_member (json_node_get_object (parsed), "coordinates");
   if (json_array_get_length (rings) != 1)
-    return refuse (error, "area.coordinates: %s", _("a crisis area has one ring, without holes"));
+    return fail (error, "area.coordinates", _("a crisis area has one ring, without holes"));
   ring = json_array_get_array_element (rings, 0);
   if (json_array_get_length (ring) > DOZOR_CRISIS_AREA_MAX_POINTS)
-    return refuse (error, "area.coordinates: %s", _("a crisis area has at most 500 points"));
+    return fail (error, "area.coordinates", _("a crisis area has at most 500 points"));
 
   for (guint i = 0; i < json_array_get_length (ring); i++)
     {
@@ -186,7 +166,7 @@ read_polygon (DozorCrisisArea  *self,
       double lat = json_array_get_double_element (position, 1);
 
       if (fabs (lat) > DOZOR_GEO_MAX_LATITUDE)
-        return refuse (error, "area.coordinates: %s", _("lies outside the map"));
+        return fail (error, "area.coordinates", _("lies outside the map"));
       add_point (self, json_array_get_double_element (position, 0), lat);
     }
 
@@ -196,7 +176,7 @@ read_polygon (DozorCrisisArea  *self,
   valid = self->polygon != NULL && OGR_G_IsValid (self->polygon);
   dozor_gdal_guard_end (&guard);
   if (!valid)
-    return refuse (error, "area.coordinates: %s", _("is not a valid polygon (its edges cross or it has no area)"));
+    return fail (error, "area.coordinates", _("is not a valid polygon (its edges cross or it has no area)"));
 
   self->json = g_steal_pointer (&normal);
   return TRUE;
@@ -219,7 +199,7 @@ dozor_crisis_area_new_from_json (JsonNode  *area,
 
   if (area == NULL || !JSON_NODE_HOLDS_OBJECT (area))
     {
-      refuse (error, "area: %s", _("must be a Polygon, a Circle or null"));
+      fail (error, "area", _("must be a Polygon, a Circle or null"));
       return NULL;
     }
 
@@ -236,7 +216,7 @@ dozor_crisis_area_new_from_json (JsonNode  *area,
     }
   else
     {
-      refuse (error, "area.type: %s", _("must be Polygon or Circle"));
+      fail (error, "area.type", _("must be Polygon or Circle"));
       return NULL;
     }
 

@@ -516,9 +516,6 @@ invalid (GError     **error,
   return FALSE;
 }
 
-static gboolean get_text (JsonObject *object, const char *field, DozorFieldKind kind, gboolean required,
-                          guint max_chars, const char **value, GError **error);
-
 /* For the store's other files (dozor-store-private.h). */
 sqlite3 *
 dozor_store_get_db (DozorStore *self)
@@ -580,18 +577,6 @@ dozor_store_parse_json (const char  *text,
   return parse_json (text, error);
 }
 
-gboolean
-dozor_store_get_text (JsonObject      *object,
-                      const char      *field,
-                      DozorFieldKind   kind,
-                      gboolean         required,
-                      guint            max_chars,
-                      const char     **value,
-                      GError         **error)
-{
-  return get_text (object, field, kind, required, max_chars, value, error);
-}
-
 /* A string member: absent is fine unless @required; anything else must be
  * a string of at most @max_chars characters of valid text. */
 static gboolean
@@ -632,6 +617,19 @@ get_text (JsonObject      *object,
 
   *value = text;
   return TRUE;
+}
+
+/* For the store's other files (dozor-store-private.h). */
+gboolean
+dozor_store_get_text (JsonObject      *object,
+                      const char      *field,
+                      DozorFieldKind   kind,
+                      gboolean         required,
+                      guint            max_chars,
+                      const char     **value,
+                      GError         **error)
+{
+  return get_text (object, field, kind, required, max_chars, value, error);
 }
 
 static gboolean
