@@ -14,7 +14,7 @@ test=board-readiness
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
 
-start_dozord sup:supervisor wall:wall
+start_dozord sup:supervisor wall:wall op:operator
 token=$(token sup)
 wall= desk=
 
@@ -74,6 +74,18 @@ xdotool key ctrl+shift+r
 sleep 1
 ! grep -q "Readiness dialog open" "$work/board-wall.log" || fail "the wall opened the readiness dialog"
 ok "the wall offers no way to change the degree of readiness"
+
+# --- Nor can an operator's desk --------------------------------------------------
+start op op 0
+op_wid=$(xdotool search --onlyvisible --name '^Dozor$' | grep -vx "$wall_wid" | head -n 1) || fail "no operator window"
+xdotool windowraise "$op_wid" windowfocus --sync "$op_wid"
+xdotool key ctrl+shift+r
+sleep 1
+! grep -q "Readiness dialog open" "$work/board-op.log" || fail "an operator's desk opened the readiness dialog"
+kill "${pids[-1]}"
+wait "${pids[-1]}" 2>/dev/null || true
+sleep 0.5
+ok "an operator's desk offers no way to change it either"
 
 # --- Raised at the desk, with a circle around the map's centre ------------------
 xdotool windowraise "$desk_wid" windowfocus --sync "$desk_wid"
