@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-readiness-banner.h"
 
@@ -46,9 +47,9 @@ static void
 update_by (DozorReadinessBanner *self)
 {
   JsonObject *readiness = dozor_situation_get_readiness_object (self->situation);
-  const char *by = json_object_get_string_member_with_default (readiness, "set_by", NULL);
-  const char *raised_at = json_object_get_string_member_with_default (readiness, "raised_at", NULL);
-  const char *set_at = json_object_get_string_member_with_default (readiness, "set_at", NULL);
+  const char *by = dozor_json_get_string (readiness, "set_by");
+  const char *raised_at = dozor_json_get_string (readiness, "raised_at");
+  const char *set_at = dozor_json_get_string (readiness, "set_at");
   g_autofree char *raised_age = age_of (raised_at);
   g_autofree char *set_age = age_of (set_at);
   g_autofree char *text = NULL;
@@ -85,7 +86,7 @@ update (DozorReadinessBanner *self)
       gtk_widget_add_css_class (GTK_WIDGET (self), level);
       gtk_label_set_text (self->level_label, dozor_readiness_label (level));
       gtk_label_set_text (self->reason_label,
-                          json_object_get_string_member_with_default (readiness, "reason", NULL) ?: "");
+                          dozor_json_get_string (readiness, "reason") ?: "");
       update_by (self);
     }
   /* The UI tests wait for these lines. */

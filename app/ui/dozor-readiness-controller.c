@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-readiness-controller.h"
 #include "dozor-readiness-dialog.h"
@@ -85,7 +86,7 @@ area_edited_cb (DozorMapView             *map_view,
                 DozorReadinessController *self)
 {
   JsonObject *readiness = dozor_situation_get_readiness_object (self->situation);
-  const char *reason = json_object_get_string_member_with_default (readiness, "reason", NULL);
+  const char *reason = dozor_json_get_string (readiness, "reason");
   g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object = json_object_new ();
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "dozor-crisis-area.h"
+#include "dozor-json.h"
 #include "dozor-readiness-dialog.h"
 
 struct _DozorReadinessDialog
@@ -175,7 +176,7 @@ dozor_readiness_dialog_new (JsonObject *current,
                             double      center_lon)
 {
   DozorReadinessDialog *self = g_object_new (DOZOR_TYPE_READINESS_DIALOG, NULL);
-  const char *level = json_object_get_string_member_with_default (current, "level", "normal");
+  const char *level = dozor_json_get_string (current, "level") ?: "normal";
   JsonNode *area = json_object_get_member (current, "area");
   GtkToggleButton *start;
 
@@ -193,7 +194,7 @@ dozor_readiness_dialog_new (JsonObject *current,
   gtk_toggle_button_set_active (start, TRUE);
   if (!g_str_equal (level, "normal"))
     gtk_editable_set_text (GTK_EDITABLE (self->reason_entry),
-                           json_object_get_string_member_with_default (current, "reason", NULL) ?: "");
+                           dozor_json_get_string (current, "reason") ?: "");
   gtk_widget_set_visible (GTK_WIDGET (self->clear_check), area != NULL && !JSON_NODE_HOLDS_NULL (area));
   level_toggled_cb (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->reason_entry));
