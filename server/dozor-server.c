@@ -580,9 +580,7 @@ static JsonNode *
 set_readiness (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                gint64 version, JsonNode **current, GError **error)
 {
-  return dozor_store_set_readiness (self->store,
-                                    dozor_json_get_string (body, "level"),
-                                    caller->user, error);
+  return dozor_store_set_readiness (self->store, body, caller->user, error);
 }
 
 static JsonNode *

@@ -619,7 +619,8 @@ test_stream_resume (Server        *server,
   {
     g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", unit, incident);
     g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, "d1", NULL, body);
-    g_auto(Answer) readiness = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL, "{\"level\":\"raised\"}");
+    g_auto(Answer) readiness = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL,
+                                         "{\"level\":\"raised\",\"reason\":\"Учения\"}");
 
     g_assert_cmpuint (dispatch.status, ==, 201);
     g_assert_cmpuint (readiness.status, ==, 200);

@@ -14,6 +14,7 @@
 
 #include "dozor-application.h"
 #include "dozor-area-layer.h"
+#include "dozor-crisis-layer.h"
 #include "dozor-basemap-layer.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
@@ -48,6 +49,7 @@ struct _DozorMapView
   /* Owned by the map; their order is dozor_map_view_show_situation()'s. */
   DozorBasemapLayer *basemap_layer;
   DozorAreaLayer *area_layer;
+  DozorCrisisLayer *crisis_layer;
   DozorPreviewLayer *preview_layer;
   double pending_extent[4];   /* west, south, east, north, for when there is a size */
   guint extent_tick_id;
@@ -80,6 +82,7 @@ enum {
   PROBLEM,
   DISPATCH_REQUESTED,
   PLACE_CLICKED,
+  CRISIS_AREA_EDITED,
   N_SIGNALS
 };
 
@@ -388,6 +391,9 @@ dozor_map_view_set_property (GObject      *object,
       break;
     case PROP_CAN_DISPATCH:
       self->can_dispatch = g_value_get_boolean (value);
+      /* Who dispatches also sets the readiness (supervisors, admins). */
+      if (self->crisis_layer != NULL)
+        dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
       g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_CAN_REGISTER:
@@ -450,6 +456,18 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                          0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
+  /**
+   * DozorMapView::crisis-area-edited:
+   * @area: the crisis area as a supervisor dragged it, JSON text
+   *
+   * Nothing is sent yet: the readiness controller sends the command.
+   */
+  signals[CRISIS_AREA_EDITED] = g_signal_new ("crisis-area-edited",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_STRING);
+
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -504,6 +522,26 @@ dozor_map_view_init (DozorMapView *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_source), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * dozor_map_view_get_center:
+ * @self: a #DozorMapView
+ * @lat: (out): the latitude at the middle of the view
+ * @lon: (out): the longitude there
+ */
+void
+dozor_map_view_get_center (DozorMapView *self,
+                           double       *lat,
+                           double       *lon)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  viewport = shumate_simple_map_get_viewport (self->simple_map);
+  *lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
+  *lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
 }
 
 /**
@@ -950,6 +988,14 @@ drop_cb (GtkDropTarget *target,
 /* The top layer takes the pointer for all three: clicks, drags and drops
  * are hit-tested against what each layer drew. */
 static void
+crisis_area_edited_cb (DozorCrisisLayer *layer,
+                       const char       *area,
+                       DozorMapView     *self)
+{
+  g_signal_emit (self, signals[CRISIS_AREA_EDITED], 0, area);
+}
+
+static void
 add_pointer_controllers (DozorMapView *self)
 {
   GtkWidget *layer = GTK_WIDGET (self->unit_layer);
@@ -1004,6 +1050,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->situation = g_object_ref (situation);
   self->basemap_layer = dozor_basemap_layer_new (viewport, situation);
   self->area_layer = dozor_area_layer_new (viewport, situation);
+  self->crisis_layer = dozor_crisis_layer_new (viewport, situation);
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
@@ -1014,6 +1061,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->basemap_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->crisis_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   /* One image for all but the preview: each full-window texture is a
@@ -1022,9 +1070,13 @@ dozor_map_view_show_situation (DozorMapView   *self,
    * a file of millions of positions being drawn never holds up the units. */
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->basemap_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
+  dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
+  dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
+  g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
 }
 
 /**

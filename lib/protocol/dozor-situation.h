@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "dozor-crisis-area.h"
+
 G_BEGIN_DECLS
 
 /* A fix older than this is not current: twelve missed 5-second reports.
@@ -93,6 +95,8 @@ DozorApplyResult dozor_situation_apply_event     (DozorSituation *self,
                                                   JsonNode       *event);
 gint64           dozor_situation_get_seq         (DozorSituation *self);
 const char      *dozor_situation_get_readiness   (DozorSituation *self);
+JsonObject      *dozor_situation_get_readiness_object (DozorSituation *self);
+DozorCrisisArea *dozor_situation_get_crisis_area (DozorSituation *self);
 GPtrArray       *dozor_situation_get_units       (DozorSituation *self);
 DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
                                                   const char     *id);

@@ -152,7 +152,7 @@ guint       dozor_store_add_positions      (DozorStore   *self,
                                             JsonArray    *positions,
                                             GError      **error);
 JsonNode   *dozor_store_set_readiness      (DozorStore   *self,
-                                            const char   *level,
+                                            JsonObject   *input,
                                             const char   *by,
                                             GError      **error);
 JsonNode   *dozor_store_create_zone        (DozorStore   *self,
