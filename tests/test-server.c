@@ -31,6 +31,7 @@ test_auth (Server        *server,
     { "POST", "/api/v1/units" }, { "PATCH", "/api/v1/units/x" }, { "POST", "/api/v1/incidents" },
     { "PATCH", "/api/v1/incidents/x" }, { "POST", "/api/v1/dispatches" },
     { "DELETE", "/api/v1/dispatches/x" }, { "POST", "/api/v1/positions" }, { "PUT", "/api/v1/readiness" },
+    { "PUT", "/api/v1/incidents/x/checklist" },
     { "POST", "/api/v1/zones" }, { "PATCH", "/api/v1/zones/x" }, { "DELETE", "/api/v1/zones/x" },
     { "POST", "/api/v1/routes" }, { "PATCH", "/api/v1/routes/x" }, { "DELETE", "/api/v1/routes/x" },
   };

@@ -390,6 +390,57 @@ test_unit_dispatch_and_location (void)
   g_assert_null (dozor_situation_get_unit_dispatch (situation, "u1"));
 }
 
+/* Checklist steps: from the snapshot and events, kept over the local
+ * copy, gone with their incident when it closes. */
+static void
+test_checklist (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  g_autoptr(DozorSituation) copy = dozor_situation_new ();
+  g_autoptr(JsonNode) snapshot = parse (
+    "{\"as_of_seq\":10,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
+    "\"incidents\":[{\"id\":\"i1\",\"type\":\"robbery\",\"status\":\"new\",\"version\":1},"
+    "{\"id\":\"i2\",\"type\":\"theft\",\"status\":\"new\",\"version\":1}],"
+    "\"dispatches\":[],\"zones\":[],\"routes\":[],"
+    "\"checklists\":[{\"id\":\"c1\",\"incident_id\":\"i1\",\"procedure_id\":\"robbery-in-progress\","
+    "\"step_id\":\"ask\",\"done\":true,\"by\":\"op\",\"at\":\"2026-12-06T09:00:00Z\",\"version\":1}]}");
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *check;
+
+  g_assert_true (dozor_situation_load_snapshot (situation, snapshot, &error));
+  check = dozor_situation_get_check (situation, "i1", "robbery-in-progress", "ask");
+  g_assert_nonnull (check);
+  g_assert_true (json_object_get_boolean_member (check, "done"));
+  g_assert_null (dozor_situation_get_check (situation, "i1", "robbery-in-progress", "send"));
+  g_assert_null (dozor_situation_get_check (situation, "i2", "robbery-in-progress", "ask"));
+
+  g_assert_cmpint (apply (situation, "{\"seq\":11,\"type\":\"check.updated\",\"check\":{\"id\":\"c1\","
+                                     "\"incident_id\":\"i1\",\"procedure_id\":\"robbery-in-progress\",\"step_id\":\"ask\","
+                                     "\"done\":false,\"by\":\"sup\",\"at\":\"2026-12-06T09:01:00Z\",\"version\":2}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (apply (situation, "{\"seq\":12,\"type\":\"check.updated\",\"check\":{\"id\":\"c2\","
+                                     "\"incident_id\":\"i2\",\"procedure_id\":\"fresh-theft\",\"step_id\":\"ask\","
+                                     "\"done\":true,\"by\":\"op\",\"at\":\"2026-12-06T09:02:00Z\",\"version\":1}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  check = dozor_situation_get_check (situation, "i1", "robbery-in-progress", "ask");
+  g_assert_false (json_object_get_boolean_member (check, "done"));
+  g_assert_cmpstr (json_object_get_string_member (check, "by"), ==, "sup");
+
+  /* The local copy keeps them. */
+  saved = dozor_situation_to_snapshot (situation);
+  g_assert_true (dozor_situation_load_snapshot (copy, saved, &error));
+  g_assert_nonnull (dozor_situation_get_check (copy, "i2", "fresh-theft", "ask"));
+
+  /* i1 closes: its steps go, i2's stay. */
+  g_assert_cmpint (apply (situation, "{\"seq\":13,\"type\":\"incident.updated\",\"incident\":{\"id\":\"i1\","
+                                     "\"type\":\"robbery\",\"status\":\"closed\",\"version\":2}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  g_assert_null (dozor_situation_get_check (situation, "i1", "robbery-in-progress", "ask"));
+  g_assert_nonnull (dozor_situation_get_check (situation, "i2", "fresh-theft", "ask"));
+  g_assert_cmpuint (dozor_situation_get_n_entities (situation, "check"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/situation/list-models", test_list_models);
   g_test_add_func ("/situation/nearest", test_nearest);
   g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
+  g_test_add_func ("/situation/checklist", test_checklist);
 
   return g_test_run ();
 }

@@ -70,6 +70,7 @@ static const struct {
   { "zones", "zone" },
   { "routes", "route" },
   { "places", "place" },
+  { "checklists", "check" },
 };
 
 static void
@@ -413,6 +414,24 @@ dozor_situation_load_snapshot (DozorSituation  *self,
   return TRUE;
 }
 
+/* A closed incident's checklist leaves the board with it, as the snapshot
+ * holds only open incidents' steps. */
+static void
+forget_checks (DozorSituation *self,
+               const char     *incident_id)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, "check");
+  GHashTableIter iter;
+  gpointer node;
+
+  if (incident_id == NULL)
+    return;
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &node))
+    if (g_strcmp0 (dozor_json_get_string (json_node_get_object (node), "incident_id"), incident_id) == 0)
+      g_hash_table_iter_remove (&iter);
+}
+
 /* Applies one event's change; returns what changed, or 0 if not understood. */
 static guint
 apply (DozorSituation *self,
@@ -440,8 +459,14 @@ apply (DozorSituation *self,
       /* The board shows open incidents, as the snapshot has them. */
       gboolean open = g_strcmp0 (dozor_json_get_string (json_node_get_object (body), "status"), "closed") != 0;
 
+      if (!open)
+        forget_checks (self, dozor_json_get_string (json_node_get_object (body), "id"));
       return put_entity (self, "incident", body, open) ? DOZOR_SITUATION_INCIDENTS : 0;
     }
+
+  /* A step of an open incident's checklist (docs/api.md, "Checklist step"). */
+  if (g_str_equal (parts[0], "check"))
+    return put_entity (self, "check", body, TRUE) ? DOZOR_SITUATION_INCIDENTS : 0;
 
   if (g_str_equal (parts[0], "dispatch"))
     {
@@ -583,6 +608,40 @@ dozor_situation_get_entities (DozorSituation *self,
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
 
   return table != NULL ? g_hash_table_get_values (table) : NULL;
+}
+
+/**
+ * dozor_situation_get_check:
+ * @self: a #DozorSituation
+ * @incident_id: an open incident
+ * @procedure_id: a procedure of the SOP catalogue
+ * @step_id: one of its steps
+ *
+ * Returns: (transfer none) (nullable): that step of the incident's
+ *   checklist, if anyone has ticked it (it may have been unticked since)
+ */
+JsonObject *
+dozor_situation_get_check (DozorSituation *self,
+                           const char     *incident_id,
+                           const char     *procedure_id,
+                           const char     *step_id)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, "check");
+  GHashTableIter iter;
+  gpointer node;
+
+  /* A few dozen steps per open incident: a scan costs nothing. */
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &node))
+    {
+      JsonObject *check = json_node_get_object (node);
+
+      if (g_strcmp0 (dozor_json_get_string (check, "incident_id"), incident_id) == 0 &&
+          g_strcmp0 (dozor_json_get_string (check, "procedure_id"), procedure_id) == 0 &&
+          g_strcmp0 (dozor_json_get_string (check, "step_id"), step_id) == 0)
+        return check;
+    }
+  return NULL;
 }
 
 /**

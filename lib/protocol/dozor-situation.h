@@ -102,6 +102,10 @@ DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
                                                   const char     *id);
 GList           *dozor_situation_get_entities    (DozorSituation *self,
                                                   const char     *kind);
+JsonObject      *dozor_situation_get_check       (DozorSituation *self,
+                                                  const char     *incident_id,
+                                                  const char     *procedure_id,
+                                                  const char     *step_id);
 JsonObject      *dozor_situation_get_unit_dispatch (DozorSituation *self,
                                                     const char     *unit_id);
 gboolean         dozor_incident_get_location     (JsonObject     *incident,

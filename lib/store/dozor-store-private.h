@@ -68,4 +68,13 @@ gboolean      dozor_store_get_text     (JsonObject     *object,
 gboolean      dozor_store_upgrade_readiness (DozorStore  *self,
                                              GError     **error);
 
+/* dozor-store-checklist.c: a checklist step as the API shows it, the
+ * table made at open. */
+#define DOZOR_STORE_CHECK_JSON \
+  "json_object('id', id, 'incident_id', incident_id, 'procedure_id', procedure_id, 'step_id', step_id," \
+  " 'done', json(CASE WHEN done THEN 'true' ELSE 'false' END), 'by', changed_by, 'at', changed_at," \
+  " 'version', version)"
+gboolean      dozor_store_create_checklists (DozorStore  *self,
+                                             GError     **error);
+
 G_END_DECLS

@@ -276,7 +276,8 @@ dozor_store_open (const char  *path,
              " PRAGMA cache_size = -16384;",
              error) ||
       !exec (self, schema, error) ||
-      !dozor_store_upgrade_readiness (self, error))
+      !dozor_store_upgrade_readiness (self, error) ||
+      !dozor_store_create_checklists (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
@@ -1098,6 +1099,13 @@ dozor_store_snapshot (DozorStore  *self,
     {
       g_string_append (out, ",\"places\":");
       ok = append_rows (self, out, "SELECT " PLACE_JSON " FROM places ORDER BY kind, name", error);
+    }
+  if (ok)
+    {
+      g_string_append (out, ",\"checklists\":");
+      ok = append_rows (self, out, "SELECT " DOZOR_STORE_CHECK_JSON " FROM checks WHERE incident_id IN"
+                                   " (SELECT id FROM incidents WHERE status <> 'closed')"
+                                   " ORDER BY incident_id, procedure_id, rowid", error);
     }
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
