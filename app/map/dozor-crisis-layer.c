@@ -9,8 +9,8 @@
  * a halo is, and a tile the area does not touch costs nothing.
  *
  * What lies inside is decided on the main thread by the situation's
- * DozorCrisisArea (GEOS through OGR for a polygon), after a cheap test
- * against the area's bounds.
+ * DozorCrisisArea (a prepared GEOS polygon: ~0.1 µs a point), after a
+ * cheap test against the area's bounds.
  *
  * Where the board may change the readiness, the area has handles, drawn
  * over the map by the layer itself: a circle's centre and a point on its

@@ -2,13 +2,19 @@
 /*
  * A crisis area as it crosses the wire (docs/api.md, "Readiness"): a
  * GeoJSON Polygon of one ring, or a circle around a point. One object
- * checks it for the server (bounded, valid as GEOS judges it, written
- * again with 7 decimals) and serves the board: its outline to draw and
- * whether a point lies inside. Immutable once made, so a drawing worker
- * may read its outline.
+ * checks it for the server (bounded, valid as GEOS judges it through OGR,
+ * written again with 7 decimals) and serves the board: its outline to
+ * draw and whether a point lies inside. Immutable once made, so a drawing
+ * worker may read its outline.
+ *
+ * A board tests every unit and incident near the area at each render:
+ * through OGR a point costs about 24 µs at 500 corners (OGR hands each
+ * test to a fresh GEOS context), so the test goes to GEOS's C API
+ * directly, on a prepared polygon in a context of the area's own.
  */
 #include "config.h"
 
+#include <geos_c.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -34,6 +40,10 @@ struct _DozorCrisisArea
   GArray *outline;
   char *json;
   OGRGeometryH polygon;
+  /* For contains(), made at its first call. */
+  GEOSContextHandle_t geos;
+  GEOSGeometry *geos_polygon;
+  const GEOSPreparedGeometry *prepared;
 };
 
 G_DEFINE_FINAL_TYPE (DozorCrisisArea, dozor_crisis_area, G_TYPE_OBJECT)
@@ -45,6 +55,14 @@ dozor_crisis_area_finalize (GObject *object)
 
   g_clear_pointer (&self->outline, g_array_unref);
   g_clear_pointer (&self->json, g_free);
+  if (self->geos != NULL)
+    {
+      if (self->prepared != NULL)
+        GEOSPreparedGeom_destroy_r (self->geos, self->prepared);
+      if (self->geos_polygon != NULL)
+        GEOSGeom_destroy_r (self->geos, self->geos_polygon);
+      GEOS_finish_r (self->geos);
+    }
   g_clear_pointer (&self->polygon, OGR_G_DestroyGeometry);
 
   G_OBJECT_CLASS (dozor_crisis_area_parent_class)->finalize (object);
@@ -312,7 +330,7 @@ dozor_crisis_area_to_json (DozorCrisisArea *self)
  * @lon: a point
  * @lat: a point
  *
- * Call it from one thread at a time.
+ * Call it from one thread at a time: the area has one GEOS context.
  *
  * Returns: whether the point lies inside the area or on its edge
  */
@@ -321,16 +339,30 @@ dozor_crisis_area_contains (DozorCrisisArea *self,
                             double           lon,
                             double           lat)
 {
-  g_auto(OGRGeometryH) point = NULL;
+  GEOSGeometry *point;
+  gboolean inside;
 
   g_return_val_if_fail (DOZOR_IS_CRISIS_AREA (self), FALSE);
 
   if (self->circle)
     return dozor_geo_distance_m (self->lat, self->lon, lat, lon) <= self->radius_m;
 
-  point = OGR_G_CreateGeometry (wkbPoint);
-  OGR_G_SetPoint_2D (point, 0, lon, lat);
-  return OGR_G_Intersects (self->polygon, point);
+  if (self->geos == NULL)
+    {
+      g_autofree guchar *wkb = g_malloc (OGR_G_WkbSize (self->polygon));
+
+      self->geos = GEOS_init_r ();
+      OGR_G_ExportToWkb (self->polygon, wkbNDR, wkb);
+      self->geos_polygon = GEOSGeomFromWKB_buf_r (self->geos, wkb, OGR_G_WkbSize (self->polygon));
+      self->prepared = self->geos_polygon != NULL ? GEOSPrepare_r (self->geos, self->geos_polygon) : NULL;
+    }
+  if (self->prepared == NULL)
+    return FALSE;
+
+  point = GEOSGeom_createPointFromXY_r (self->geos, lon, lat);
+  inside = GEOSPreparedIntersects_r (self->geos, self->prepared, point) == 1;
+  GEOSGeom_destroy_r (self->geos, point);
+  return inside;
 }
 
 /**

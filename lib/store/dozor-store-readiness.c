@@ -95,7 +95,6 @@ dozor_store_set_readiness (DozorStore  *self,
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autofree char *now = dozor_store_now ();
   g_autofree char *area = NULL;
-  g_autofree char *current_area = NULL;
   g_autofree char *raised_at = NULL;
   g_autofree char *json = NULL;
   const char *level = dozor_json_get_string (input, "level");
