@@ -57,6 +57,7 @@ struct _DozorMapView
 
   char *selected_unit;
   char *selected_incident;
+  double label_size;          /* 0 for the desk's */
   gboolean can_dispatch;
   gboolean can_register;
 
@@ -1007,6 +1008,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
+  dozor_unit_layer_set_label_size (self->unit_layer, self->label_size);
+  dozor_incident_layer_set_label_size (self->incident_layer, self->label_size);
   /* The unit layer's image holds the basemap, areas, incidents and units,
    * bottom to top, and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
@@ -1101,4 +1104,25 @@ dozor_map_view_set_draft (DozorMapView *self,
 {
   if (self->incident_layer != NULL)
     dozor_incident_layer_set_draft (self->incident_layer, lat, lon);
+}
+
+/**
+ * dozor_map_view_set_label_size:
+ * @self: a #DozorMapView
+ * @size: the font size in pixels of call signs and incident labels, or 0
+ *   for the desk's
+ *
+ * A wall sizes its labels for the farthest seat (docs/wall.md).
+ */
+void
+dozor_map_view_set_label_size (DozorMapView *self,
+                               double        size)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  self->label_size = size;
+  if (self->unit_layer != NULL)
+    dozor_unit_layer_set_label_size (self->unit_layer, size);
+  if (self->incident_layer != NULL)
+    dozor_incident_layer_set_label_size (self->incident_layer, size);
 }

@@ -29,6 +29,8 @@
 #define PICK_SLOP 4.0
 /* Label collision grid, logical pixels. */
 #define LABEL_CELL 8
+/* The call signs' font size at a desk, in pixels; a wall sets its own. */
+#define DESK_LABEL_SIZE 11.0
 /* Trails only where a tile holds at most this many units: a crowd of
  * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
  * per unit, against under 1 µs for the unit's symbol). */
@@ -77,6 +79,7 @@ typedef struct
   GArray *marks;     /* Mark */
   GPtrArray *ids;    /* unit id of each mark */
   gboolean labels;
+  double label_size; /* the call signs' font size, pixels */
   gboolean arrows;
   gboolean trails;
   gboolean clusters;
@@ -97,6 +100,7 @@ struct _DozorUnitLayer
 
   DozorSituation *situation;  /* the base class's */
   char *selected;
+  double label_size;
   guint n_drawn;
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
@@ -367,13 +371,14 @@ draw_label (cairo_t    *cr,
             const char *text,
             gboolean    stale,
             double      x,
-            double      y)
+            double      y,
+            double      scale)
 {
   /* Dark outline under light text reads on any basemap. */
   cairo_move_to (cr, x, y);
   cairo_text_path (cr, text);
   cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-  cairo_set_line_width (cr, 3);
+  cairo_set_line_width (cr, 3 * scale);
   cairo_stroke_preserve (cr);
   cairo_set_source_rgb (cr, stale ? 0.7 : 0.97, stale ? 0.7 : 0.97, stale ? 0.7 : 0.97);
   cairo_fill (cr);
@@ -505,10 +510,12 @@ layout_units (Scene *scene)
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
   double radius = region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
+  /* A wall's labels are larger: the room around them grows with them. */
+  double k = scene->label_size / DESK_LABEL_SIZE;
   g_autofree guint *crowd = g_new0 (guint, (gsize) scene->keys.columns * scene->keys.rows);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, 11);
+  cairo_set_font_size (cr, scene->label_size);
 
   for (guint i = 0; i < scene->marks->len; i++)
     {
@@ -559,12 +566,13 @@ layout_units (Scene *scene)
       if (mark->label == NULL)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
-      if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8, extents.x_advance + 2, 14))
+      if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8 * k, extents.x_advance + 2 * k,
+                             14 * k))
         {
           item->label = TRUE;
-          item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3);
-          item->top = MIN (item->top, item->y - 12);
-          item->bottom = MAX (item->bottom, item->y + 8);
+          item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3 * k);
+          item->top = MIN (item->top, item->y - 12 * k);
+          item->bottom = MAX (item->bottom, item->y + 8 * k);
         }
     }
   cairo_destroy (cr);
@@ -644,7 +652,8 @@ tile_key (gpointer               data,
 
   /* The zoom's details change the look of the same items. */
   return dozor_raster_key_mix (dozor_tile_keys_get (&scene->keys, tile),
-                               scene->labels | scene->arrows << 1 | scene->trails << 2);
+                               scene->labels | scene->arrows << 1 | scene->trails << 2 |
+                                 (guint64) lround (scene->label_size * 16) << 3);
 }
 
 /* Trails of the last fixes, older segments fainter. One stroke per age
@@ -713,7 +722,6 @@ draw_scene (gpointer               data,
     scene->sprites = sprites_new (cr, radius);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, 11);
 
   if (scene->trails)
     draw_trails (scene, bucket, cr, view);
@@ -729,6 +737,7 @@ draw_scene (gpointer               data,
           g_autofree char *count = g_strdup_printf ("%u", item->count);
           cairo_text_extents_t extents;
 
+          cairo_set_font_size (cr, DESK_LABEL_SIZE);
           draw_disc (cr, item->status, item->stale, x, y, r);
           cairo_text_extents (cr, count, &extents);
           cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
@@ -741,15 +750,19 @@ draw_scene (gpointer               data,
       dozor_point_index_add (index, x, y, radius + 1, item->mark);
     }
 
+  cairo_set_font_size (cr, scene->label_size);
   for (guint n = bucket->len; n-- > 0;)
     {
       const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
+      double k = scene->label_size / DESK_LABEL_SIZE;
 
       if (item->label)
         {
           const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
 
-          draw_label (cr, mark->label, mark->stale, item->x + dx + radius + 4, item->y + dy + 4);
+          /* The baseline a third of the cap height below the symbol's
+           * centre, as at a desk: the label stands beside the symbol. */
+          draw_label (cr, mark->label, mark->stale, item->x + dx + radius + 4, item->y + dy + 4 * k, k);
         }
     }
 }
@@ -770,6 +783,7 @@ prepare_scene (DozorRasterLayer      *layer,
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->ids = g_ptr_array_new_full (units->len, g_free);
   scene->labels = view->zoom >= LABEL_MIN_ZOOM;
+  scene->label_size = self->label_size;
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
@@ -936,6 +950,7 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
 static void
 dozor_unit_layer_init (DozorUnitLayer *self)
 {
+  self->label_size = DESK_LABEL_SIZE;
 }
 
 /**
@@ -1000,4 +1015,21 @@ dozor_unit_layer_set_selected (DozorUnitLayer *self,
   g_free (self->selected);
   self->selected = g_strdup (unit_id);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * dozor_unit_layer_set_label_size:
+ * @self: a #DozorUnitLayer
+ * @size: the call signs' font size in pixels (a wall's, from its viewing
+ *   distance), or 0 for the desk's
+ */
+void
+dozor_unit_layer_set_label_size (DozorUnitLayer *self,
+                                 double          size)
+{
+  size = size > 0 ? size : DESK_LABEL_SIZE;
+  if (self->label_size == size)
+    return;
+  self->label_size = size;
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
 }
