@@ -764,13 +764,22 @@ query_tooltip_cb (GtkWidget    *layer,
                   GtkTooltip   *tooltip,
                   DozorMapView *self)
 {
-  g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
-  g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
-  g_autofree char *place_id = unit_id == NULL && incident_id == NULL
-                              ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
-  g_autofree char *text = unit_id != NULL ? unit_tooltip (self, unit_id)
-                          : incident_id != NULL ? incident_tooltip (self, incident_id)
-                          : place_id != NULL ? place_tooltip (self, place_id) : NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *incident_id = NULL;
+  g_autofree char *place_id = NULL;
+  g_autofree char *text = NULL;
+
+  /* Labels sized for a distance are a wall's: a tooltip there would be
+   * desk-sized text wherever the pointer was left resting. */
+  if (self->label_size > 0)
+    return FALSE;
+
+  unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
+  incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  place_id = unit_id == NULL && incident_id == NULL ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
+  text = unit_id != NULL ? unit_tooltip (self, unit_id)
+         : incident_id != NULL ? incident_tooltip (self, incident_id)
+         : place_id != NULL ? place_tooltip (self, place_id) : NULL;
 
   if (text == NULL)
     return FALSE;

@@ -259,6 +259,7 @@ draw_mark (cairo_t    *cr,
 struct _Sprites
 {
   double radius;
+  double half;       /* half the image's side: SPRITE_HALF, a wall's larger */
   double scale;
   /* [status][stale][heading step + 1], 0 = no wedge */
   cairo_surface_t *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
@@ -276,7 +277,8 @@ sprites_free (Sprites *sprites)
 
 static Sprites *
 sprites_new (cairo_t *target,
-             double   radius)
+             double   radius,
+             double   half)
 {
   Sprites *sprites = g_new0 (Sprites, 1);
   double scale_x, scale_y;
@@ -285,6 +287,7 @@ sprites_new (cairo_t *target,
   /* The target is scaled by cairo_scale, not a device scale. */
   cairo_user_to_device_distance (target, &scale_x, &scale_y);
   sprites->radius = radius;
+  sprites->half = half;
   sprites->scale = MAX (scale_x, 1.0);
   return sprites;
 }
@@ -309,14 +312,14 @@ sprite_for (Sprites    *sprites,
 
   if (*slot == NULL)
     {
-      int size = (int) ceil (2 * SPRITE_HALF * sprites->scale);
+      int size = (int) ceil (2 * sprites->half * sprites->scale);
       cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
       cairo_t *cr = cairo_create (image);
       Mark shape = *mark;
 
       shape.heading = step > 0 ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
       cairo_scale (cr, sprites->scale, sprites->scale);
-      draw_mark (cr, &shape, SPRITE_HALF, SPRITE_HALF, sprites->radius, step > 0);
+      draw_mark (cr, &shape, sprites->half, sprites->half, sprites->radius, step > 0);
       cairo_destroy (cr);
       cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
       *slot = image;
@@ -333,8 +336,8 @@ sprites_paint (Sprites    *sprites,
                gboolean    arrow)
 {
   /* Whole device pixels: a copy at a fraction of a pixel would blur. */
-  double px = round ((x - SPRITE_HALF) * sprites->scale) / sprites->scale;
-  double py = round ((y - SPRITE_HALF) * sprites->scale) / sprites->scale;
+  double px = round ((x - sprites->half) * sprites->scale) / sprites->scale;
+  double py = round ((y - sprites->half) * sprites->scale) / sprites->scale;
 
   cairo_set_source_surface (cr, sprite_for (sprites, mark, arrow), px, py);
   cairo_paint (cr);
@@ -379,6 +382,7 @@ draw_label (cairo_t    *cr,
   cairo_text_path (cr, text);
   cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
   cairo_set_line_width (cr, 3 * scale);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke_preserve (cr);
   cairo_set_source_rgb (cr, stale ? 0.7 : 0.97, stale ? 0.7 : 0.97, stale ? 0.7 : 0.97);
   cairo_fill (cr);
@@ -405,17 +409,18 @@ item_for_mark (Item       *item,
                const Mark *mark,
                guint       number,
                double      x,
-               double      y)
+               double      y,
+               double      half)
 {
   item->x = x;
   item->y = y;
   item->mark = number;
   item->status = mark->status;
   item->stale = mark->stale;
-  item->left = x - SPRITE_HALF;
-  item->top = y - SPRITE_HALF;
-  item->right = x + SPRITE_HALF;
-  item->bottom = y + SPRITE_HALF;
+  item->left = x - half;
+  item->top = y - half;
+  item->right = x + half;
+  item->bottom = y + half;
 }
 
 /* Far out, crowded spots become one bubble with the count, coloured by the
@@ -473,7 +478,7 @@ layout_clusters (Scene *scene)
               double x, y;
 
               dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
-              item_for_mark (&item, mark, i, x, y);
+              item_for_mark (&item, mark, i, x, y, SPRITE_HALF * scene->label_size / DESK_LABEL_SIZE);
               g_array_append_val (scene->items, item);
             }
           scene->n_drawn += cluster->members->len;
@@ -509,9 +514,10 @@ layout_units (Scene *scene)
   g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
-  double radius = region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
-  /* A wall's labels are larger: the room around them grows with them. */
+  /* A wall's labels are larger: the symbols and the room around the
+   * labels grow with them. */
   double k = scene->label_size / DESK_LABEL_SIZE;
+  double radius = (region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
   g_autofree guint *crowd = g_new0 (guint, (gsize) scene->keys.columns * scene->keys.rows);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -526,7 +532,7 @@ layout_units (Scene *scene)
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
         continue;
-      item_for_mark (&item, mark, i, x, y);
+      item_for_mark (&item, mark, i, x, y, SPRITE_HALF * k);
       /* How many units each tile holds, for the trails. */
       if (scene->trails && x >= 0 && y >= 0 && x < region->width && y < region->height)
         crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)]++;
@@ -711,7 +717,8 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
-  double radius = view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
+  double k = scene->label_size / DESK_LABEL_SIZE;
+  double radius = (view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
   int number = dozor_tile_keys_find (&scene->keys, view);
   double dx = scene->keys.region.origin_x - view->origin_x, dy = scene->keys.region.origin_y - view->origin_y;
   GArray *bucket;
@@ -719,7 +726,7 @@ draw_scene (gpointer               data,
   if (number < 0 || (bucket = scene->buckets[number]) == NULL)
     return;
   if (scene->sprites == NULL)
-    scene->sprites = sprites_new (cr, radius);
+    scene->sprites = sprites_new (cr, radius, SPRITE_HALF * k);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
 
@@ -754,7 +761,6 @@ draw_scene (gpointer               data,
   for (guint n = bucket->len; n-- > 0;)
     {
       const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
-      double k = scene->label_size / DESK_LABEL_SIZE;
 
       if (item->label)
         {

@@ -173,6 +173,15 @@ others=$(xdotool search --onlyvisible --name '.' 2>/dev/null | while read -r w; 
   [ "$name" = Dozor ] || echo "$name"
 done)
 [ -z "$others" ] || fail "other windows appeared: $others"
+# Nor an untitled one (a popover, a tooltip with desk-sized text where the
+# pointer rests): the pointer is put to rest on the car.
+xdotool mousemove $((cx + 2)) $((cy + 2)) sleep 0.3 mousemove "$cx" "$cy"
+sleep 2
+viewable=$(xwininfo -root -children | awk '/^ +0x/ { print $1 }' | while read -r w; do
+  xwininfo -id "$w" | awk '/Map State: IsViewable/ { v = 1 } /Width:/ { w = $2 } /Height:/ { h = $2 }
+    END { if (v && w > 1 && h > 1) print "x" }'
+done | wc -l)
+[ "$viewable" -eq 1 ] || fail "$viewable windows on screen, the wall's and $((viewable - 1)) more"
 ! grep -q "Asking to log in" "$work/board.log" || fail "the wall asked for a login"
 ok "no dialog or other window opened on the wall"
 
