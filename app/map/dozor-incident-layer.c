@@ -25,8 +25,7 @@
 #define PICK_SLOP 5.0
 /* How far right of its diamond an incident's label may run, pixels. */
 #define LABEL_REACH 400.0
-/* The labels' font size at a desk, in pixels; a wall sets its own. */
-#define DESK_LABEL_SIZE 11.0
+#define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 
 typedef struct
 {
@@ -59,7 +58,6 @@ struct _DozorIncidentLayer
 
   DozorSituation *situation;  /* the base class's */
   char *selected;
-  double label_size;
   char *target;
   GHashTable *pending; /* unit id → incident id */
   double draft_lat;    /* a scene being registered, NAN if none */
@@ -277,7 +275,7 @@ prepare_scene (DozorRasterLayer      *layer,
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->lines = g_array_new (FALSE, FALSE, sizeof (Line));
   scene->ids = g_ptr_array_new_with_free_func (g_free);
-  scene->label_size = self->label_size;
+  scene->label_size = dozor_raster_layer_get_label_size (layer);
 
   for (GList *l = incidents; l != NULL; l = l->next)
     {
@@ -530,7 +528,6 @@ static void
 dozor_incident_layer_init (DozorIncidentLayer *self)
 {
   self->draft_lat = self->draft_lon = NAN;
-  self->label_size = DESK_LABEL_SIZE;
 }
 
 DozorIncidentLayer *
@@ -630,19 +627,3 @@ dozor_incident_layer_set_draft (DozorIncidentLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/**
- * dozor_incident_layer_set_label_size:
- * @self: a #DozorIncidentLayer
- * @size: the labels' font size in pixels (a wall's, from its viewing
- *   distance), or 0 for the desk's
- */
-void
-dozor_incident_layer_set_label_size (DozorIncidentLayer *self,
-                                     double              size)
-{
-  size = size > 0 ? size : DESK_LABEL_SIZE;
-  if (self->label_size == size)
-    return;
-  self->label_size = size;
-  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
-}

@@ -24,7 +24,5 @@ guint               dozor_incident_layer_get_n_drawn  (DozorIncidentLayer *self)
 void                dozor_incident_layer_set_draft    (DozorIncidentLayer *self,
                                                        double              lat,
                                                        double              lon);
-void                dozor_incident_layer_set_label_size (DozorIncidentLayer *self,
-                                                         double              size);
 
 G_END_DECLS

@@ -1017,8 +1017,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
-  dozor_unit_layer_set_label_size (self->unit_layer, self->label_size);
-  dozor_incident_layer_set_label_size (self->incident_layer, self->label_size);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
   /* The unit layer's image holds the basemap, areas, incidents and units,
    * bottom to top, and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
@@ -1131,7 +1131,7 @@ dozor_map_view_set_label_size (DozorMapView *self,
 
   self->label_size = size;
   if (self->unit_layer != NULL)
-    dozor_unit_layer_set_label_size (self->unit_layer, size);
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), size);
   if (self->incident_layer != NULL)
-    dozor_incident_layer_set_label_size (self->incident_layer, size);
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
 }

@@ -29,8 +29,7 @@
 #define PICK_SLOP 4.0
 /* Label collision grid, logical pixels. */
 #define LABEL_CELL 8
-/* The call signs' font size at a desk, in pixels; a wall sets its own. */
-#define DESK_LABEL_SIZE 11.0
+#define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 /* Trails only where a tile holds at most this many units: a crowd of
  * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
  * per unit, against under 1 µs for the unit's symbol). */
@@ -100,7 +99,6 @@ struct _DozorUnitLayer
 
   DozorSituation *situation;  /* the base class's */
   char *selected;
-  double label_size;
   guint n_drawn;
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
@@ -789,7 +787,7 @@ prepare_scene (DozorRasterLayer      *layer,
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->ids = g_ptr_array_new_full (units->len, g_free);
   scene->labels = view->zoom >= LABEL_MIN_ZOOM;
-  scene->label_size = self->label_size;
+  scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
@@ -956,7 +954,6 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
 static void
 dozor_unit_layer_init (DozorUnitLayer *self)
 {
-  self->label_size = DESK_LABEL_SIZE;
 }
 
 /**
@@ -1023,19 +1020,3 @@ dozor_unit_layer_set_selected (DozorUnitLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/**
- * dozor_unit_layer_set_label_size:
- * @self: a #DozorUnitLayer
- * @size: the call signs' font size in pixels (a wall's, from its viewing
- *   distance), or 0 for the desk's
- */
-void
-dozor_unit_layer_set_label_size (DozorUnitLayer *self,
-                                 double          size)
-{
-  size = size > 0 ? size : DESK_LABEL_SIZE;
-  if (self->label_size == size)
-    return;
-  self->label_size = size;
-  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
-}

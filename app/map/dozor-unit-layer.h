@@ -17,8 +17,6 @@ char           *dozor_unit_layer_pick           (DozorUnitLayer  *self,
                                                  double           y);
 void            dozor_unit_layer_set_selected   (DozorUnitLayer  *self,
                                                  const char      *unit_id);
-void            dozor_unit_layer_set_label_size (DozorUnitLayer  *self,
-                                                 double           size);
 void            dozor_unit_layer_draw_symbol    (cairo_t         *cr,
                                                  const char      *status,
                                                  gboolean         stale,

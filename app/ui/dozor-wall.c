@@ -27,6 +27,7 @@
 
 typedef struct
 {
+  DozorWall *wall;
   const DozorWallMonitor *config;
   GdkMonitor *monitor;          /* the one it is on, while plugged in */
   DozorWindow *window;          /* while it has one */
@@ -63,6 +64,8 @@ screen_window_destroyed (Screen    *screen,
 static void
 close_screen (Screen *screen)
 {
+  if (screen->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (screen->monitor, screen);
   g_clear_object (&screen->monitor);
   if (screen->window != NULL)
     {
@@ -150,6 +153,25 @@ size_labels (DozorWall *self,
              label_size);
 }
 
+/* A monitor changed in place (another mode, its size corrected): the
+ * window follows it and the labels are sized for its new pixels. */
+static void
+monitor_changed_cb (GdkMonitor *monitor,
+                    GParamSpec *pspec,
+                    Screen     *screen)
+{
+  GdkRectangle geometry;
+
+  if (screen->window == NULL)
+    return;
+  gdk_monitor_get_geometry (monitor, &geometry);
+  g_message ("Wall monitor %s: now %dx%d+%d+%d, %d × %d mm", screen->config->name, geometry.width, geometry.height,
+             geometry.x, geometry.y, gdk_monitor_get_width_mm (monitor), gdk_monitor_get_height_mm (monitor));
+  gtk_window_set_default_size (GTK_WINDOW (screen->window), geometry.width, geometry.height);
+  gtk_window_fullscreen_on_monitor (GTK_WINDOW (screen->window), monitor);
+  size_labels (screen->wall, screen);
+}
+
 static void
 open_screen (DozorWall  *self,
              Screen     *screen,
@@ -190,6 +212,8 @@ open_screen (DozorWall  *self,
   gtk_window_set_default_size (GTK_WINDOW (screen->window), geometry.width, geometry.height);
   gtk_window_fullscreen_on_monitor (GTK_WINDOW (screen->window), monitor);
   gtk_window_present (GTK_WINDOW (screen->window));
+  g_signal_connect (monitor, "notify::geometry", G_CALLBACK (monitor_changed_cb), screen);
+  g_signal_connect (monitor, "notify::width-mm", G_CALLBACK (monitor_changed_cb), screen);
   /* Tests and the administrator read this line; keep its wording stable. */
   g_message ("Wall monitor %s: window on %s (%dx%d+%d+%d)", screen->config->name,
              gdk_monitor_get_connector (monitor) != NULL ? gdk_monitor_get_connector (monitor) : "?",
@@ -369,7 +393,7 @@ dozor_wall_new (GtkApplication  *application,
   self->screens = g_array_new (FALSE, TRUE, sizeof (Screen));
   for (guint i = 0; i < config->monitors->len; i++)
     {
-      Screen screen = { config->monitors->pdata[i], NULL, NULL, NULL, FALSE };
+      Screen screen = { self, config->monitors->pdata[i], NULL, NULL, NULL, FALSE };
 
       g_array_append_val (self->screens, screen);
     }

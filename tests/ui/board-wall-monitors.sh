@@ -33,11 +33,16 @@ curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $token" \
   -d "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$lat,\"lon\":$lon,\"time\":\"$now\"}]}" >/dev/null \
   || fail "the fix was refused"
 
-# The screen's size is Xvfb's; its size in mm is the config's override, so
-# that the rule's pixels are known whatever -dpi Xvfb was given: a 1600 px
-# wide screen 846 mm wide is a 40″ panel.
+# The screen's size is Xvfb's; its size in mm is given to the monitor the
+# way an EDID would (through RandR), so that the rule's pixels are known
+# whatever -dpi Xvfb was given: a 1600 px wide screen 846 mm wide is a 40″
+# panel.
+: "${WALL_SET_MONITOR:?}"
 read -r screen_w screen_h < <(xwininfo -root | awk '/Width:/ { w = $2 } /Height:/ { h = $2 } END { print w, h }')
 width_mm=$((screen_w * 846 / 1600)) height_mm=$((screen_h * 846 / 1600))
+"$WALL_SET_MONITOR" "${screen_w}x${screen_h}+0+0" "${width_mm}x${height_mm}" 2>"$work/set-monitor.log" &
+pids+=($!)
+wait_for "$work/set-monitor.log" "wall-set-monitor: " 10
 distance=4
 cat >"$work/wall.conf" <<EOF
 # The room's wall, as its administrator writes it.
@@ -51,14 +56,15 @@ zoom = 17
 [monitor main]
 connector = screen
 shows = map
-width_mm = $width_mm
-height_mm = $height_mm
 
 [monitor second]
 connector = HDMI-2
 index = 1
 shows = grid
 grid = map,figures;ticker
+# This one's EDID lies; the administrator measured it.
+width_mm = 1210
+height_mm = 680
 EOF
 
 # The rule's cap height in pixels at 16′, the least NUREG-0700 allows.
@@ -72,6 +78,10 @@ board=$!
 # --- One window per configured monitor that is plugged in ---------------------
 wait_for "$work/board.log" "Wall monitor main: window on screen (${screen_w}x${screen_h}+0+0)" 30
 wait_for "$work/board.log" "Wall monitor second (connector HDMI-2, index 1) is not plugged in" 10
+# The millimetres the monitor reported, not a guess.
+px_per_mm=$(awk -v w="$screen_w" -v h="$screen_h" -v wm="$width_mm" -v hm="$height_mm" \
+  'BEGIN { printf "%.3f", (w / wm + h / hm) / 2 }')
+wait_for "$work/board.log" "Wall monitor main: $px_per_mm px/mm" 10
 wait_for "$work/board.log" "Link state: live" 30
 wait_for "$work/board.log" "Units drawn: 1" 30
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no wall window"
@@ -79,7 +89,7 @@ wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 
 geometry=$(xwininfo -id "$wid" | awk '/Absolute upper-left X:/ { x = $4 } /Absolute upper-left Y:/ { y = $4 }
   /Width:/ { w = $2 } /Height:/ { h = $2 } END { printf "%dx%d+%d+%d", w, h, x, y }')
 [ "$geometry" = "${screen_w}x${screen_h}+0+0" ] || fail "the window is $geometry, the monitor ${screen_w}x${screen_h}+0+0"
-ok "one window, on the monitor plugged in and its size ($geometry); the other configured monitor waits"
+ok "one window, on the monitor plugged in and its size ($geometry), $px_per_mm px/mm from its mm; the other waits"
 
 # --- Legible by rule: a call sign ---------------------------------------------------
 # longest_stem SHOT X Y W H: in that region, the leftmost column with light
