@@ -230,12 +230,15 @@ parse_number (const char *text,
   return end != text && *end == '\0' && isfinite (*number);
 }
 
+/* A number in [min, max], whole if asked; *present says whether the key is
+ * there at all. */
 static gboolean
 get_number (const Scan  *scan,
             GKeyFile    *file,
             const char  *group,
             const char  *key,
             gboolean     required,
+            gboolean     whole,
             double       min,
             double       max,
             double      *number,
@@ -243,6 +246,8 @@ get_number (const Scan  *scan,
             GError     **error)
 {
   g_autofree char *value = NULL;
+  gint64 parsed = 0;
+  gboolean good;
 
   if (!get_value (scan, file, group, key, required, &value, error))
     return FALSE;
@@ -250,10 +255,20 @@ get_number (const Scan  *scan,
     *present = value != NULL;
   if (value == NULL)
     return TRUE;
-  if (!parse_number (value, number) || *number < min || *number > max)
-    return fail (error, scan->path, line_of (scan, group, key), _("%s takes a number from %g to %g, not “%s”"),
-                 key, min, max, value);
-  return TRUE;
+  if (whole)
+    {
+      good = g_ascii_string_to_signed (value, 10, (gint64) min, (gint64) max, &parsed, NULL);
+      *number = (double) parsed;
+    }
+  else
+    good = parse_number (value, number) && *number >= min && *number <= max;
+  if (good)
+    return TRUE;
+  if (whole)
+    return fail (error, scan->path, line_of (scan, group, key), _("%s takes a whole number from %d to %d, not “%s”"),
+                 key, (int) min, (int) max, value);
+  return fail (error, scan->path, line_of (scan, group, key), _("%s takes a number from %g to %g, not “%s”"),
+               key, min, max, value);
 }
 
 /* A whole number, or -1 when absent. */
@@ -267,18 +282,11 @@ get_whole (const Scan  *scan,
            int         *number,
            GError     **error)
 {
-  g_autofree char *value = NULL;
-  gint64 parsed;
+  double value = -1;
 
-  *number = -1;
-  if (!get_value (scan, file, group, key, FALSE, &value, error))
+  if (!get_number (scan, file, group, key, FALSE, TRUE, min, max, &value, NULL, error))
     return FALSE;
-  if (value == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_signed (value, 10, min, max, &parsed, NULL))
-    return fail (error, scan->path, line_of (scan, group, key), _("%s takes a whole number from %d to %d, not “%s”"),
-                 key, min, max, value);
-  *number = (int) parsed;
+  *number = (int) value;
   return TRUE;
 }
 
@@ -418,11 +426,11 @@ parse_wall (const Scan      *scan,
                  _("backend takes the server's http:// or https:// address, not “%s”"), config->backend);
 
   if (!get_value (scan, file, WALL_GROUP, "credentials", TRUE, &credentials, error) ||
-      !get_number (scan, file, WALL_GROUP, "distance_m", TRUE, MIN_DISTANCE_M, MAX_DISTANCE_M,
+      !get_number (scan, file, WALL_GROUP, "distance_m", TRUE, FALSE, MIN_DISTANCE_M, MAX_DISTANCE_M,
                    &config->distance_m, NULL, error) ||
-      !get_number (scan, file, WALL_GROUP, "arc_minutes", FALSE, DOZOR_LEGIBILITY_MIN_ARC_MINUTES, MAX_ARC_MINUTES,
+      !get_number (scan, file, WALL_GROUP, "arc_minutes", FALSE, FALSE, DOZOR_LEGIBILITY_MIN_ARC_MINUTES, MAX_ARC_MINUTES,
                    &config->arc_minutes, &have_arc, error) ||
-      !get_number (scan, file, WALL_GROUP, "zoom", FALSE, 0, MAX_ZOOM, &config->zoom, &config->have_zoom, error) ||
+      !get_number (scan, file, WALL_GROUP, "zoom", FALSE, FALSE, 0, MAX_ZOOM, &config->zoom, &config->have_zoom, error) ||
       !get_value (scan, file, WALL_GROUP, "center", FALSE, &center, error))
     return FALSE;
   if (!have_arc)
