@@ -94,10 +94,11 @@ ok "one window, on the monitor plugged in and its size ($geometry), $px_per_mm p
 # --- Legible by rule: a call sign ---------------------------------------------------
 # longest_stem SHOT X Y W H: in that region, the leftmost column with light
 # pixels (grey ≥ LIGHT) and the longest vertical run of them there, over the
-# few columns of the stem; prints the run in pixels.
+# few columns of the stem (with TALLEST=1, over every column from there);
+# prints the run in pixels.
 longest_stem() {
   convert "$1" -crop "$4x$5+$2+$3" +repage -colorspace gray -depth 8 -compress none pgm:- |
-    awk -v light="${LIGHT:-200}" '
+    awk -v light="${LIGHT:-200}" -v tallest="${TALLEST:-0}" '
       NR == 1 { next }
       { for (i = 1; i <= NF; i++) v[n++] = $i }
       END {
@@ -107,7 +108,8 @@ longest_stem() {
           for (y = 0; y < h; y++)
             if (v[o + y * w + x] >= light) { first = x; break }
         best = 0
-        for (x = first; first >= 0 && x < first + 6 && x < w; x++) {
+        last = tallest ? w : first + 6
+        for (x = first; first >= 0 && x < last && x < w; x++) {
           run = 0
           for (y = 0; y < h; y++) {
             if (v[o + y * w + x] >= light) { run++; if (run > best) best = run } else run = 0
@@ -129,6 +131,31 @@ for _ in $(seq 1 10); do
 done
 [ "$label" -ge "$rule" ] || fail "the call sign's capitals are $label px high on screen; 16′ at $distance m needs $rule px"
 ok "the call sign's capital H is $label px high on screen, at least the $rule px of 16′ at $distance m"
+
+# --- Legible by rule: an incident's label -------------------------------------------
+# Registered elsewhere, up and left of the car so that its label (number and
+# type, running right) stands clear of the call sign.
+ilat=43.2405 ilon=76.9440
+curl -sf -X POST "$url/api/v1/incidents" -H "Authorization: Bearer $token" -H "Idempotency-Key: wall-incident" \
+  -d "{\"type\":\"robbery\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$ilat,\"lon\":$ilon}}" \
+  >/dev/null || fail "the incident was refused"
+wait_for "$work/board.log" "Incidents drawn: 1" 20
+# Where it is on screen: Web Mercator at zoom 17 from the centre.
+read -r ix iy < <(awk -v lat="$lat" -v lon="$lon" -v ilat="$ilat" -v ilon="$ilon" -v cx="$cx" -v cy="$cy" '
+  function wy(a) { a = a * 3.14159265358979 / 180; return (1 - log(sin(a) / cos(a) + 1 / cos(a)) / 3.14159265358979) / 2 }
+  BEGIN { s = 256 * 2 ^ 17
+          printf "%d %d\n", cx + (ilon - lon) / 360 * s, cy + (wy(ilat) - wy(lat)) * s }')
+incident=0
+for _ in $(seq 1 10); do
+  sleep 0.5
+  import -window root "$work/wall-incident.png"
+  # Its tallest stem (a digit 1, the b of "Robbery"): at least the capitals.
+  incident=$(LIGHT=230 TALLEST=1 longest_stem "$work/wall-incident.png" $((ix + 12)) $((iy - 3 * rule)) \
+               $((12 * rule)) $((4 * rule)))
+  [ "$incident" -ge "$rule" ] && break
+done
+[ "$incident" -ge "$rule" ] || fail "the incident label's stems are $incident px high; 16′ at $distance m needs $rule px"
+ok "the incident's label has stems $incident px high on screen (16′ needs $rule px)"
 
 # --- Self-healing: dozord killed ------------------------------------------------------
 lines=$(grep -c "Link state: live" "$work/board.log")
