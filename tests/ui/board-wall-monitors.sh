@@ -41,7 +41,8 @@ curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $token" \
 read -r screen_w screen_h < <(xwininfo -root | awk '/Width:/ { w = $2 } /Height:/ { h = $2 } END { print w, h }')
 width_mm=$((screen_w * 846 / 1600)) height_mm=$((screen_h * 846 / 1600))
 "$WALL_SET_MONITOR" "${screen_w}x${screen_h}+0+0" "${width_mm}x${height_mm}" 2>"$work/set-monitor.log" &
-pids+=($!)
+set_monitor=$!
+pids+=("$set_monitor")
 wait_for "$work/set-monitor.log" "wall-set-monitor: " 10
 distance=4
 cat >"$work/wall.conf" <<EOF
@@ -231,4 +232,25 @@ done | wc -l)
 ok "no dialog or other window opened on the wall"
 
 stop_board
+
+# --- A monitor that says 0 mm: 96 dpi, said so; the config's mm win -----------------
+kill "$set_monitor"
+wait "$set_monitor" 2>/dev/null || true
+"$WALL_SET_MONITOR" "${screen_w}x${screen_h}+0+0" 0x0 2>"$work/set-monitor-0.log" &
+pids+=($!)
+wait_for "$work/set-monitor-0.log" "wall-set-monitor: " 10
+"$dozor" --wall --wall-config "$work/wall.conf" >"$work/board-0mm.log" 2>&1 &
+board=$!
+wait_for "$work/board-0mm.log" "Wall monitor main says nothing of its size: taken as 96 dpi" 30
+wait_for "$work/board-0mm.log" "Wall monitor main: 3.780 px/mm" 10
+stop_board
+sed -i 's/^shows = map$/shows = map\nwidth_mm = 600\nheight_mm = 375/' "$work/wall.conf"
+px_per_mm=$(awk -v w="$screen_w" -v h="$screen_h" 'BEGIN { printf "%.3f", (w / 600 + h / 375) / 2 }')
+"$dozor" --wall --wall-config "$work/wall.conf" >"$work/board-config-mm.log" 2>&1 &
+board=$!
+wait_for "$work/board-config-mm.log" "Wall monitor main: $px_per_mm px/mm" 30
+! grep -q "says nothing of its size" "$work/board-config-mm.log" || fail "the config's mm were not taken"
+stop_board
+ok "a monitor that says 0 mm is taken as 96 dpi and logged; width_mm and height_mm of the config win ($px_per_mm px/mm)"
+
 echo "1..$n"
