@@ -59,6 +59,7 @@ struct _DozorMapView
 
   char *selected_unit;
   char *selected_incident;
+  double label_size;          /* 0 for the desk's */
   gboolean can_dispatch;
   gboolean can_register;
 
@@ -801,13 +802,22 @@ query_tooltip_cb (GtkWidget    *layer,
                   GtkTooltip   *tooltip,
                   DozorMapView *self)
 {
-  g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
-  g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
-  g_autofree char *place_id = unit_id == NULL && incident_id == NULL
-                              ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
-  g_autofree char *text = unit_id != NULL ? unit_tooltip (self, unit_id)
-                          : incident_id != NULL ? incident_tooltip (self, incident_id)
-                          : place_id != NULL ? place_tooltip (self, place_id) : NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *incident_id = NULL;
+  g_autofree char *place_id = NULL;
+  g_autofree char *text = NULL;
+
+  /* Labels sized for a distance are a wall's: a tooltip there would be
+   * desk-sized text wherever the pointer was left resting. */
+  if (self->label_size > 0)
+    return FALSE;
+
+  unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
+  incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  place_id = unit_id == NULL && incident_id == NULL ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
+  text = unit_id != NULL ? unit_tooltip (self, unit_id)
+         : incident_id != NULL ? incident_tooltip (self, incident_id)
+         : place_id != NULL ? place_tooltip (self, place_id) : NULL;
 
   if (text == NULL)
     return FALSE;
@@ -1054,6 +1064,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
   /* The unit layer's image holds the basemap, areas, incidents and units,
    * bottom to top, and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
@@ -1153,4 +1165,25 @@ dozor_map_view_set_draft (DozorMapView *self,
 {
   if (self->incident_layer != NULL)
     dozor_incident_layer_set_draft (self->incident_layer, lat, lon);
+}
+
+/**
+ * dozor_map_view_set_label_size:
+ * @self: a #DozorMapView
+ * @size: the font size in pixels of call signs and incident labels, or 0
+ *   for the desk's
+ *
+ * A wall sizes its labels for the farthest seat (docs/wall.md).
+ */
+void
+dozor_map_view_set_label_size (DozorMapView *self,
+                               double        size)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  self->label_size = size;
+  if (self->unit_layer != NULL)
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), size);
+  if (self->incident_layer != NULL)
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
 }

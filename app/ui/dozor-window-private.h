@@ -17,6 +17,7 @@ struct _DozorWindow
 
   AdwHeaderBar *header_bar;
   AdwToastOverlay *toast_overlay;
+  GtkOverlay *map_overlay;
   DozorMapView *map_view;
   GtkLabel *link_label;
   GtkLabel *outbox_label;

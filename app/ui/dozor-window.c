@@ -185,6 +185,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_overlay);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, link_label);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, outbox_label);
@@ -493,4 +494,34 @@ dozor_window_follow (DozorWindow     *self,
   self->link_timer_id = g_timeout_add_seconds (1, link_timer_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->link_label), TRUE);
   update_link_label (self);
+}
+
+/**
+ * dozor_window_add_overlay:
+ * @self: a #DozorWindow
+ * @widget: what to show over the map, placed by its own alignment
+ *
+ * For what others assemble around the board, such as a wall's banner.
+ */
+void
+dozor_window_add_overlay (DozorWindow *self,
+                          GtkWidget   *widget)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  gtk_overlay_add_overlay (self->map_overlay, widget);
+}
+
+/**
+ * dozor_window_set_label_size:
+ * @self: a #DozorWindow
+ * @size: the map labels' font size in pixels, or 0 for the desk's
+ */
+void
+dozor_window_set_label_size (DozorWindow *self,
+                             double       size)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  dozor_map_view_set_label_size (self->map_view, size);
 }
