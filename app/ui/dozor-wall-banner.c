@@ -9,8 +9,8 @@
 
 #include <glib/gi18n.h>
 
-#include "dozor-label-size.h"
 #include "dozor-wall-banner.h"
+#include "dozor-wall-text.h"
 
 struct _DozorWallBanner
 {
@@ -50,21 +50,12 @@ update (DozorWallBanner *self)
 }
 
 /* The text's capital letters exactly cap_height high, in the font the
- * label has: measured on its own Pango context. */
+ * label has. */
 static void
 apply_size (DozorWallBanner *self)
 {
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self->label));
-  g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
-  double size;
-
-  if (self->cap_height <= 0)
-    return;
-  size = dozor_label_pango_size_for_cap_height (context, PANGO_WEIGHT_BOLD, self->cap_height);
-  pango_attr_list_insert (attributes, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (attributes, pango_attr_size_new_absolute ((int) size));
-  gtk_label_set_attributes (self->label, attributes);
-  g_debug ("Wall banner: cap height %.0f px, font %.1f px", self->cap_height, size / PANGO_SCALE);
+  dozor_wall_text_size (self->label, self->cap_height, 1.0, TRUE);
+  g_debug ("Wall banner: cap height %.0f px", self->cap_height);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "dozor-label-size.h"
 #include "dozor-legibility.h"
 #include "dozor-wall-banner.h"
+#include "dozor-wall-panel.h"
 #include "dozor-wall.h"
 #include "dozor-window.h"
 
@@ -32,6 +33,7 @@ typedef struct
   GdkMonitor *monitor;          /* the one it is on, while plugged in */
   DozorWindow *window;          /* while it has one */
   DozorWallBanner *banner;
+  DozorWallPanel *panel;        /* while its window shows more than the map */
   gboolean waiting;             /* said so already */
 } Screen;
 
@@ -59,6 +61,7 @@ screen_window_destroyed (Screen    *screen,
 {
   screen->window = NULL;
   screen->banner = NULL;
+  screen->panel = NULL;
 }
 
 static void
@@ -73,6 +76,7 @@ close_screen (Screen *screen)
 
       g_signal_handlers_disconnect_by_func (window, screen_window_destroyed, screen);
       screen->banner = NULL;
+      screen->panel = NULL;
       gtk_window_destroy (GTK_WINDOW (window));
     }
 }
@@ -146,6 +150,8 @@ size_labels (DozorWall *self,
 
   dozor_window_set_label_size (screen->window, label_size);
   dozor_wall_banner_set_cap_height (screen->banner, cap_height);
+  if (screen->panel != NULL)
+    dozor_wall_panel_set_cap_height (screen->panel, cap_height);
   /* Tests and the administrator read this line; keep its wording stable. */
   g_message ("Wall monitor %s: %.3f px/mm, %.0f′ at %.1f m is %.1f mm: cap height %.0f px, labels %.1f px",
              screen->config->name, px_per_mm, self->config->arc_minutes, self->config->distance_m,
@@ -196,15 +202,23 @@ open_screen (DozorWall  *self,
         dozor_window_set_restored (screen->window, dozor_local_copy_get_restored (self->local_copy));
     }
 
+  /* Figures, incidents, ticker: the views in the configured grid, the map
+   * among them or not at all. */
+  if (dozor_wall_panel_is_needed (screen->config))
+    {
+      g_autoptr(GtkWidget) map = dozor_window_take_map (screen->window);
+
+      screen->panel = dozor_wall_panel_new (screen->config, map, self->sync, self->situation);
+      dozor_window_set_wall_content (screen->window, GTK_WIDGET (screen->panel));
+    }
   screen->banner = dozor_wall_banner_new (self->sync, self->not_live_since);
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->banner));
   size_labels (self, screen);
 
   for (guint r = 0; r < screen->config->n_rows; r++)
     for (guint c = 0; c < screen->config->row_length[r]; c++)
-      if (screen->config->cells[r][c] != DOZOR_WALL_VIEW_MAP)
-        g_message ("Wall monitor %s: the %s view is not built yet; it shows the map", screen->config->name,
-                   dozor_wall_view_name (screen->config->cells[r][c]));
+      g_message ("Wall monitor %s: row %u shows the %s", screen->config->name, r + 1,
+                 dozor_wall_view_name (screen->config->cells[r][c]));
 
   /* Without a window manager (a kiosk's X server) full screen is not
    * granted: the window is the monitor's size from the start. */

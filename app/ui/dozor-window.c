@@ -513,6 +513,45 @@ dozor_window_add_overlay (DozorWindow *self,
 }
 
 /**
+ * dozor_window_take_map:
+ * @self: a #DozorWindow
+ *
+ * Takes the map out of its place, for a wall monitor that shows it in a
+ * grid of views (dozor_window_set_wall_content() puts the grid there).
+ * The map keeps following the window's situation and selection.
+ *
+ * Returns: (transfer full): the map
+ */
+GtkWidget *
+dozor_window_take_map (DozorWindow *self)
+{
+  GtkWidget *map;
+
+  g_return_val_if_fail (DOZOR_IS_WINDOW (self), NULL);
+
+  map = g_object_ref (GTK_WIDGET (self->map_view));
+  gtk_overlay_set_child (self->map_overlay, NULL);
+  return map;
+}
+
+/**
+ * dozor_window_set_wall_content:
+ * @self: a #DozorWindow
+ * @content: what shows where the map was, holding the map
+ *   dozor_window_take_map() gave
+ *
+ * The overlays (the wall's banners) stay over it.
+ */
+void
+dozor_window_set_wall_content (DozorWindow *self,
+                               GtkWidget   *content)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  gtk_overlay_set_child (self->map_overlay, content);
+}
+
+/**
  * dozor_window_set_label_size:
  * @self: a #DozorWindow
  * @size: the map labels' font size in pixels, or 0 for the desk's

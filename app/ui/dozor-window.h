@@ -33,6 +33,9 @@ void         dozor_window_show_message     (DozorWindow      *self,
                                             guint             timeout);
 void         dozor_window_add_overlay      (DozorWindow      *self,
                                             GtkWidget        *widget);
+GtkWidget   *dozor_window_take_map         (DozorWindow      *self);
+void         dozor_window_set_wall_content (DozorWindow      *self,
+                                            GtkWidget        *content);
 void         dozor_window_set_label_size   (DozorWindow      *self,
                                             double            size);
 

@@ -55,6 +55,7 @@ G_DEFINE_FINAL_TYPE (DozorSituation, dozor_situation, G_TYPE_OBJECT)
 enum
 {
   CHANGED,
+  APPLYING,
   N_SIGNALS
 };
 
@@ -115,6 +116,19 @@ dozor_situation_class_init (DozorSituationClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * DozorSituation::applying:
+   * @situation: the situation, still as it was before the event
+   * @event: (type JsonObject): the event, next in seq
+   *
+   * Before an event other than a position is applied: what the room is
+   * told in words (a ticker, a log) needs the state before it, such as a
+   * unit's status until now or the incident a closing dispatch was for.
+   * Positions, thousands a second, are not announced.
+   */
+  signals[APPLYING] = g_signal_new ("applying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 }
 
 static void
@@ -514,6 +528,8 @@ dozor_situation_apply_event (DozorSituation *self,
   /* An event of a kind this board does not know still takes its seq, so
    * that a newer server does not stall an older board. */
   self->seq = (gint64) seq;
+  if (!g_str_equal (type, "unit.position") && !g_str_equal (type, "coalesced"))
+    g_signal_emit (self, signals[APPLYING], 0, object);
   changed = apply (self, object, type);
   if (changed == 0)
     {

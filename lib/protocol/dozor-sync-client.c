@@ -1188,7 +1188,7 @@ dozor_read_credentials (const char  *path,
 /* --- Commands that wait for their answer --------------------------------- */
 
 static void
-posted_cb (GObject      *source,
+answered_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
@@ -1260,7 +1260,48 @@ dozor_sync_client_post_async (DozorSyncClient     *self,
   msg = api_message (self, "POST", path);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
   soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, posted_cb,
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, answered_cb,
+                                    g_steal_pointer (&task));
+}
+
+/**
+ * dozor_sync_client_get_async:
+ * @self: a #DozorSyncClient
+ * @path: under /api/v1/, with its query, such as "incidents?from=…"
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer; finish with
+ *   dozor_sync_client_post_finish()
+ * @user_data: for @callback
+ *
+ * A read of something the snapshot does not hold (the day's closed
+ * incidents), sent once, now, as the link's user.
+ */
+void
+dozor_sync_client_get_async (DozorSyncClient     *self,
+                             const char          *path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+
+  g_return_if_fail (DOZOR_IS_SYNC_CLIENT (self));
+
+  if (self->token == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The board is not logged in to the server"));
+      return;
+    }
+
+  msg = api_message (self, "GET", path);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", path);
+      return;
+    }
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, answered_cb,
                                     g_steal_pointer (&task));
 }
 

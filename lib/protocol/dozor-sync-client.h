@@ -69,6 +69,11 @@ void             dozor_sync_client_post_async       (DozorSyncClient     *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
+void             dozor_sync_client_get_async        (DozorSyncClient     *self,
+                                                     const char          *path,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
 JsonNode        *dozor_sync_client_post_finish      (DozorSyncClient     *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);

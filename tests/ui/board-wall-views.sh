@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# A wall monitor that shows the figures, the incident board and the ticker
+# (docs/wall.md, shows = grid) on a constructed situation: the figures on
+# screen are what the backend's snapshot says, counted here from the
+# snapshot itself; the incident board lists the open incidents, the most
+# urgent first; the ticker tells a dispatch and an arrival in words.
+set -euo pipefail
+
+dozor=${1:?usage: board-wall-views.sh PATH-TO-DOZOR}
+test=board-wall-views
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+
+start_dozord admin:admin wall:wall
+token=$(token admin)
+export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data
+
+api() { # METHOD PATH BODY [KEY]
+  curl -sf -X "$1" "$url/api/v1/$2" -H "Authorization: Bearer $token" ${4:+-H "Idempotency-Key: $4"} -d "$3"
+}
+
+# Five cars: three with a fix now, one whose fix is ten minutes old, one
+# that never sent one; one of the fresh ones goes off duty.
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+old=$(date -u -d '10 minutes ago' +%Y-%m-%dT%H:%M:%SZ)
+units=()
+for i in 1 2 3 4 5; do
+  id=$(api POST units "{\"call_sign\":\"Барыс-1$i\",\"kind\":\"car\"}" "unit-$i" | jq -r .id)
+  [ -n "$id" ] && [ "$id" != null ] || fail "unit $i was not made"
+  units+=("$id")
+done
+fixes=$(jq -cn --arg now "$now" --arg old "$old" --arg a "${units[0]}" --arg b "${units[1]}" --arg c "${units[2]}" \
+  --arg d "${units[3]}" '{positions: [
+    {unit_id: $a, lat: 43.2385, lon: 76.9460, time: $now}, {unit_id: $b, lat: 43.2400, lon: 76.9400, time: $now},
+    {unit_id: $c, lat: 43.2300, lon: 76.9500, time: $now}, {unit_id: $d, lat: 43.2500, lon: 76.9300, time: $old}]}')
+curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $(token admin)" -d "$fixes" >/dev/null \
+  || fail "the fixes were refused"
+version=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" |
+  jq -r --arg u "${units[2]}" '.units[] | select(.id == $u) | .version')
+curl -sf -X PATCH "$url/api/v1/units/${units[2]}" -H "Authorization: Bearer $token" -H "If-Match: $version" \
+  -d '{"status":"off_duty"}' >/dev/null || fail "the unit could not go off duty"
+
+# Three incidents: a robbery (priority 1), a theft (3) and an accident (2).
+robbery=$(api POST incidents '{"type":"robbery","priority":1,"address":"пр. Абая, 10","location":{"lat":43.2389,"lon":76.9453}}' inc-1 | jq -r .id)
+api POST incidents '{"type":"theft","priority":3,"address":"ул. Толе би, 5","location":{"lat":43.2500,"lon":76.9300}}' inc-2 >/dev/null
+api POST incidents '{"type":"traffic_accident","priority":2,"location":{"lat":43.2300,"lon":76.9000}}' inc-3 >/dev/null
+
+cat >"$work/wall.conf" <<EOF
+[wall]
+backend = $url
+credentials = wall.credentials
+distance_m = 4
+
+[monitor main]
+connector = screen
+index = 0
+shows = grid
+grid = figures,incidents;ticker
+# A 75-inch panel: 1 px per mm on this test's 1600 x 1000 screen.
+width_mm = 1600
+height_mm = 1000
+EOF
+
+"$dozor" --wall --wall-config "$work/wall.conf" >"$work/board.log" 2>&1 &
+board=$!
+wait_for "$work/board.log" "Wall monitor main: window on" 30
+wait_for "$work/board.log" "Link state: live" 30
+
+# expected: the figures as the snapshot gives them, counted with jq the way
+# docs/wall.md defines them (a fix older than 60 s is stale; off duty is
+# not counted; unassigned is an incident no unit was sent to).
+expected() {
+  curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -r --argjson now "$(date +%s)" '
+    def fresh: .position != null and ($now - (.position.time | sub("\\.[0-9]+"; "") | fromdateiso8601) <= 60);
+    [.units[] | select(.status != "off_duty")] as $on
+    | ($on | map(select(fresh))) as $live
+    | .incidents as $inc
+    | "available \($live | map(select(.status == "available")) | length), dispatched \($live | map(select(.status == "dispatched")) | length), en route \($live | map(select(.status == "en_route")) | length), on scene \($live | map(select(.status == "on_scene")) | length), busy \($live | map(select(.status == "busy")) | length), stale \(($on | length) - ($live | length)); open \($inc | length) (P1 \($inc | map(select(.priority == 1)) | length), P2 \($inc | map(select(.priority == 2)) | length), P3 \($inc | map(select(.priority == 3)) | length), P4 \($inc | map(select(.priority == 4)) | length)); unassigned \($inc | map(select(.status == "new")) | length)"'
+}
+
+figures_match() { # wait until the last figures line says what the snapshot says
+  local want="" got=""
+  for _ in $(seq 1 100); do
+    want=$(expected)
+    got=$(grep "Wall figures: available" "$work/board.log" | tail -n 1 | sed 's/.*Wall figures: //; s/, oldest.*//')
+    [ "$got" = "$want" ] && return 0
+    sleep 0.2
+  done
+  fail "the wall's figures say “$got”, the snapshot “$want”"
+}
+figures_match
+ok "the figures equal the snapshot's: $(expected)"
+grep "Wall figures: available" "$work/board.log" | tail -n 1 |
+  grep -q "available 2, dispatched 0, en route 0, on scene 0, busy 0, stale 2; open 3 (P1 1, P2 1, P3 1, P4 0); unassigned 3" ||
+  fail "the constructed situation is not what the test built: $(grep "Wall figures:" "$work/board.log" | tail -n 1)"
+ok "and they are the constructed situation's: 2 available, 2 stale, 3 open (one each of P1–P3), 3 unassigned"
+
+# The incident board: most urgent first.
+wait_for "$work/board.log" "Wall incidents: P1 robbery; P2 traffic_accident; P3 theft; 3 open, 0 late" 20
+ok "the incident board lists P1 robbery, P2 accident, P3 theft"
+
+# A dispatch and an arrival: the ticker says both, the figures follow.
+dispatch=$(api POST dispatches "{\"unit_id\":\"${units[0]}\",\"incident_id\":\"$robbery\"}" disp-1 | jq -r .id)
+[ -n "$dispatch" ] && [ "$dispatch" != null ] || fail "the dispatch was refused"
+wait_for "$work/board.log" "Wall ticker: [0-9][0-9]:[0-9][0-9] Барыс-11 dispatched — Robbery, пр. Абая, 10" 10
+version=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" |
+  jq -r --arg u "${units[0]}" '.units[] | select(.id == $u) | .version')
+curl -sf -X PATCH "$url/api/v1/units/${units[0]}" -H "Authorization: Bearer $token" -H "If-Match: $version" \
+  -d '{"status":"on_scene"}' >/dev/null || fail "the unit could not arrive"
+wait_for "$work/board.log" "Wall ticker: [0-9][0-9]:[0-9][0-9] Барыс-11 arrived — Robbery, пр. Абая, 10" 10
+ok "the ticker says “Барыс-11 dispatched — Robbery, пр. Абая, 10”, then “arrived”"
+figures_match
+ok "after the dispatch and the arrival the figures still equal the snapshot's: $(expected)"
+
+sleep 1
+import -window root "$work/wall-views.png"
+if [ -n "${DOZOR_SHOT:-}" ]; then cp "$work/wall-views.png" "$DOZOR_SHOT"; fi
+stop_board
+echo "1..$n"
