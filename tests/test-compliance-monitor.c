@@ -183,24 +183,24 @@ test_brief_crossing (Fixture       *f,
   g_assert_cmpuint (counts.n_deviations, ==, 1);
 }
 
-/* The detour: east to 400 m in 40 s, 1,500 m north along the route in
- * 300 s, back west in 40 s. The first fix beyond 150 m is at 320 s
- * (200 m), the first back within it at 665 s (150 m exactly is not
- * farther); between them the car drove 200 + 1,500 + 200 m. */
+/* The detour: east to 400 m in 50 s, 1,500 m north along the route in
+ * 300 s, back west in 50 s. The first fix beyond 150 m is at 320 s
+ * (160 m), the last at 680 s (160 m), the first back within it at 685 s
+ * (120 m); between them the car drove 240 + 1,500 + 240 m. */
 static void
 detour (Fixture *f,
         double   t)
 {
   if (t < 300)
     fix (f, t, 0, -3000 + 10 * t);
-  else if (t < 340)
-    fix (f, t, 10 * (t - 300), 0);
-  else if (t < 640)
-    fix (f, t, 400, 5 * (t - 340));
-  else if (t < 680)
-    fix (f, t, 400 - 10 * (t - 640), 1500);
+  else if (t < 350)
+    fix (f, t, 8 * (t - 300), 0);
+  else if (t < 650)
+    fix (f, t, 400, 5 * (t - 350));
+  else if (t < 700)
+    fix (f, t, 400 - 8 * (t - 650), 1500);
   else
-    fix (f, t, 0, 1500 + 10 * (t - 680));
+    fix (f, t, 0, 1500 + 10 * (t - 700));
 }
 
 static void
@@ -225,24 +225,24 @@ test_detour (Fixture       *f,
   ended = record (f, 1, DOZOR_COMPLIANCE_DEVIATION_ENDED);
   g_assert_cmpint (ended->end_reason, ==, DOZOR_COMPLIANCE_END_RETURNED);
   assert_seconds (ended->start, 320);
-  assert_seconds (ended->end, 665);
-  g_assert_cmpint (dozor_compliance_record_get_duration (ended), ==, 345 * SECOND);
+  assert_seconds (ended->end, 685);
+  g_assert_cmpint (dozor_compliance_record_get_duration (ended), ==, 365 * SECOND);
   g_assert_cmpfloat_with_epsilon (ended->max_distance_m, 400, 0.5);
-  g_assert_cmpfloat_with_epsilon (ended->away_m, 1900, 1);
-  g_test_message ("farthest %.3f m of 400, driven away %.3f m of 1900", ended->max_distance_m, ended->away_m);
-  /* The stretch: every fix away, 320 s to 660 s. */
-  g_assert_cmpuint (ended->stretch->len, ==, 69);
+  g_assert_cmpfloat_with_epsilon (ended->away_m, 1980, 1);
+  g_test_message ("farthest %.3f m of 400, driven away %.3f m of 1980", ended->max_distance_m, ended->away_m);
+  /* The stretch: every fix away, 320 s to 680 s. */
+  g_assert_cmpuint (ended->stretch->len, ==, 73);
   first = &g_array_index (ended->stretch, DozorCompliancePosition, 0);
-  last = &g_array_index (ended->stretch, DozorCompliancePosition, 68);
+  last = &g_array_index (ended->stretch, DozorCompliancePosition, 72);
   assert_seconds (first->time, 320);
-  g_assert_cmpfloat_with_epsilon (first->distance_m, 200, 0.5);
-  assert_seconds (last->time, 660);
-  g_assert_cmpfloat_with_epsilon (last->distance_m, 200, 0.5);
+  g_assert_cmpfloat_with_epsilon (first->distance_m, 160, 0.5);
+  assert_seconds (last->time, 680);
+  g_assert_cmpfloat_with_epsilon (last->distance_m, 160, 0.5);
 
   g_assert_true (dozor_compliance_monitor_get_shift_counts (f->monitor, "r1", &counts));
   g_assert_cmpuint (counts.n_deviations, ==, 1);
-  g_assert_cmpint (counts.deviation_us, ==, 345 * SECOND);
-  g_assert_cmpfloat_with_epsilon (counts.away_m, 1900, 1);
+  g_assert_cmpint (counts.deviation_us, ==, 365 * SECOND);
+  g_assert_cmpfloat_with_epsilon (counts.away_m, 1980, 1);
   g_assert_cmpfloat_with_epsilon (counts.max_distance_m, 400, 0.5);
 }
 
@@ -273,7 +273,7 @@ test_noise_detour (Fixture       *f,
   record (f, 0, DOZOR_COMPLIANCE_DEVIATION_STARTED);
   ended = record (f, 1, DOZOR_COMPLIANCE_DEVIATION_ENDED);
   g_assert_cmpfloat_with_epsilon ((double) (ended->start - T0) / SECOND, 320, 5.01);
-  g_assert_cmpfloat_with_epsilon ((double) (ended->end - T0) / SECOND, 665, 5.01);
+  g_assert_cmpfloat_with_epsilon ((double) (ended->end - T0) / SECOND, 685, 5.01);
   g_assert_cmpfloat_with_epsilon (ended->max_distance_m, 400, 20.5);
 }
 
@@ -559,8 +559,8 @@ test_counts (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (night.away_m, 2 * 295, 1);
   g_assert_cmpfloat_with_epsilon (night.max_distance_m, 250, 0.5);
   g_assert_cmpuint (unit.n_deviations, ==, 3);
-  g_assert_cmpint (unit.deviation_us, ==, (345 + 600) * SECOND);
-  g_assert_cmpfloat_with_epsilon (unit.away_m, 1900 + 2 * 295, 2);
+  g_assert_cmpint (unit.deviation_us, ==, (365 + 600) * SECOND);
+  g_assert_cmpfloat_with_epsilon (unit.away_m, 1980 + 2 * 295, 2);
   g_assert_cmpfloat_with_epsilon (unit.max_distance_m, 400, 0.5);
 
   /* A deviation in progress counts up to its last fix. */
