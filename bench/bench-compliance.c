@@ -48,6 +48,19 @@ cpu_time_us (void)
   return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
 }
 
+/* Resident memory, kB: the monitor's share is the growth around its calls. */
+static gint64
+rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10) : 0;
+}
+
 typedef enum
 {
   PLAIN,
@@ -78,6 +91,7 @@ run (DozorPatrolPlan *patrol,
   GPtrArray *sectors = dozor_patrol_plan_get_sectors (patrol);
   gint64 shift_start = G_GINT64_CONSTANT (1795316400) * SECOND;
   gint64 begin, cpu_begin, setup_us, setup_cpu_us, judge_us = 0, judge_cpu_us = 0;
+  gint64 rss_before, rss_set_up, rss_grown = 0;
   double speed, heading;
   guint n_planned[DISPATCH + 1] = { 0 }, n_started[DISPATCH + 1] = { 0 }, n_ended = 0, n_gaps = 0;
   guint verdicts[DOZOR_COMPLIANCE_AWAY + 1] = { 0 };
@@ -92,6 +106,7 @@ run (DozorPatrolPlan *patrol,
     }
 
   /* One route per car, the loops shared out in turn; each car drives its own. */
+  rss_before = rss_kb ();
   begin = g_get_monotonic_time ();
   cpu_begin = cpu_time_us ();
   for (guint i = 0; i < n_units; i++)
@@ -107,6 +122,7 @@ run (DozorPatrolPlan *patrol,
     }
   setup_us = g_get_monotonic_time () - begin;
   setup_cpu_us = cpu_time_us () - cpu_begin;
+  rss_set_up = rss_kb ();
 
   for (guint i = 0; i < n_units; i++)
     {
@@ -123,7 +139,7 @@ run (DozorPatrolPlan *patrol,
 
   for (guint tick = 0; tick < HOUR_TICKS; tick++)
     {
-      gint64 now = shift_start + (gint64) tick * TICK_S * SECOND;
+      gint64 now = shift_start + (gint64) tick * TICK_S * SECOND, rss_tick;
 
       for (guint i = 0; i < n_units; i++)
         {
@@ -154,6 +170,7 @@ run (DozorPatrolPlan *patrol,
       for (guint i = 0; i < n_units; i++)
         dozor_simulator_get_fix (simulator, i, &lats[i], &lons[i], &speed, &heading);
 
+      rss_tick = rss_kb ();
       begin = g_get_monotonic_time ();
       cpu_begin = cpu_time_us ();
       for (guint i = 0; i < n_units; i++)
@@ -161,6 +178,7 @@ run (DozorPatrolPlan *patrol,
                                                         now, records)]++;
       judge_us += g_get_monotonic_time () - begin;
       judge_cpu_us += cpu_time_us () - cpu_begin;
+      rss_grown += rss_kb () - rss_tick;
       n_positions += n_units;
 
       for (guint r = 0; r < records->len; r++)
@@ -182,6 +200,9 @@ run (DozorPatrolPlan *patrol,
   g_print ("  judging: %.3f s in all (CPU %.3f s), %.2f us per position (CPU %.2f us)\n",
            judge_us / 1e6, judge_cpu_us / 1e6, (double) judge_us / n_positions,
            (double) judge_cpu_us / n_positions);
+  g_print ("  memory: %.1f MB after the set-up, %.1f MB more while judging (%.1f kB per route)\n",
+           (rss_set_up - rss_before) / 1024.0, rss_grown / 1024.0,
+           (double) (rss_set_up - rss_before + rss_grown) / n_units);
   g_print ("  fixes near %u, away %u, exempt %u, not judged %u\n",
            verdicts[DOZOR_COMPLIANCE_NEAR], verdicts[DOZOR_COMPLIANCE_AWAY],
            verdicts[DOZOR_COMPLIANCE_EXEMPT], verdicts[DOZOR_COMPLIANCE_NOT_JUDGED]);
