@@ -629,6 +629,40 @@ test_long_stretch (Fixture       *f,
                    ended->stretch->data, ended->stretch->len * sizeof (DozorCompliancePosition));
 }
 
+/* Monitors share nothing: four threads, each with its own, judge the
+ * detour at once and each finds exactly the one deviation. */
+static gpointer
+judge_detours (gpointer data)
+{
+  guint found = 0;
+
+  for (guint round = 0; round < 20; round++)
+    {
+      Fixture f = { 0 };
+
+      fixture_set_up (&f, NULL);
+      for (double t = 0; t <= 800; t += 5)
+        detour (&f, t);
+      if (f.records->len == 2
+          && dozor_compliance_record_get_duration (f.records->pdata[1]) == 365 * SECOND
+          && fabs (((DozorComplianceRecord *) f.records->pdata[1])->max_distance_m - 400) < 0.5)
+        found++;
+      fixture_tear_down (&f, NULL);
+    }
+  return GUINT_TO_POINTER (found);
+}
+
+static void
+test_threads (void)
+{
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("judge", judge_detours, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (threads[i])), ==, 20);
+}
+
 /* What is not a route, a post, a shift or a threshold is refused. */
 static void
 test_refused (void)
@@ -706,6 +740,7 @@ main (int   argc,
   add ("/compliance/counts", test_counts);
   add ("/compliance/replace", test_replace);
   add ("/compliance/long-stretch", test_long_stretch);
+  g_test_add_func ("/compliance/threads", test_threads);
   g_test_add_func ("/compliance/refused", test_refused);
   return g_test_run ();
 }
