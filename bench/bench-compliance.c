@@ -72,6 +72,9 @@ typedef struct
 {
   Plan plan;
   guint from_tick;
+  guint away_run;       /* fixes away in a row, now */
+  guint longest_away;   /* the longest such run */
+  gboolean deviated;
 } UnitPlan;
 
 static void
@@ -93,8 +96,10 @@ run (DozorPatrolPlan *patrol,
   gint64 begin, cpu_begin, setup_us, setup_cpu_us, judge_us = 0, judge_cpu_us = 0;
   gint64 rss_before, rss_set_up, rss_grown = 0;
   double speed, heading;
-  guint n_planned[DISPATCH + 1] = { 0 }, n_started[DISPATCH + 1] = { 0 }, n_ended = 0, n_gaps = 0;
+  guint n_planned[DISPATCH + 1] = { 0 }, n_deviated[DISPATCH + 1] = { 0 };
+  guint n_started = 0, n_ended = 0, n_gaps = 0;
   guint verdicts[DOZOR_COMPLIANCE_AWAY + 1] = { 0 };
+  guint n_never_away = 0, n_briefly_away = 0;
   guint64 n_positions = 0;
 
   for (guint s = 0; s < sectors->len; s++)
@@ -174,8 +179,14 @@ run (DozorPatrolPlan *patrol,
       begin = g_get_monotonic_time ();
       cpu_begin = cpu_time_us ();
       for (guint i = 0; i < n_units; i++)
-        verdicts[dozor_compliance_monitor_add_position (monitor, unit_ids->pdata[i], lats[i], lons[i],
-                                                        now, records)]++;
+        {
+          DozorComplianceVerdict verdict = dozor_compliance_monitor_add_position (monitor, unit_ids->pdata[i],
+                                                                                  lats[i], lons[i], now, records);
+
+          verdicts[verdict]++;
+          plans[i].away_run = verdict == DOZOR_COMPLIANCE_AWAY ? plans[i].away_run + 1 : 0;
+          plans[i].longest_away = MAX (plans[i].longest_away, plans[i].away_run);
+        }
       judge_us += g_get_monotonic_time () - begin;
       judge_cpu_us += cpu_time_us () - cpu_begin;
       rss_grown += rss_kb () - rss_tick;
@@ -186,11 +197,28 @@ run (DozorPatrolPlan *patrol,
           const DozorComplianceRecord *record = records->pdata[r];
 
           if (record->kind == DOZOR_COMPLIANCE_DEVIATION_STARTED)
-            n_started[plans[strtoul (record->unit_id + strlen ("unit-"), NULL, 10)].plan]++;
+            {
+              UnitPlan *p = &plans[strtoul (record->unit_id + strlen ("unit-"), NULL, 10)];
+
+              n_started++;
+              p->deviated = TRUE;
+            }
           n_ended += record->kind == DOZOR_COMPLIANCE_DEVIATION_ENDED;
           n_gaps += record->kind == DOZOR_COMPLIANCE_REPORTING_GAP;
         }
       g_ptr_array_set_size (records, 0);
+    }
+
+  /* A detour that made no deviation: was the car ever away, and how long? */
+  for (guint i = 0; i < n_units; i++)
+    {
+      n_deviated[plans[i].plan] += plans[i].deviated;
+      if (plans[i].plan != DETOUR || plans[i].deviated)
+        continue;
+      if (plans[i].longest_away == 0)
+        n_never_away++;
+      else
+        n_briefly_away++;
     }
 
   g_print ("%u units on %u loops, %" G_GUINT64_FORMAT " positions (an hour, every %d s)\n",
@@ -206,10 +234,12 @@ run (DozorPatrolPlan *patrol,
   g_print ("  fixes near %u, away %u, exempt %u, not judged %u\n",
            verdicts[DOZOR_COMPLIANCE_NEAR], verdicts[DOZOR_COMPLIANCE_AWAY],
            verdicts[DOZOR_COMPLIANCE_EXEMPT], verdicts[DOZOR_COMPLIANCE_NOT_JUDGED]);
-  g_print ("  deviations started: %u of %u cars with a detour, %u of %u dispatched, %u of %u on patrol;"
-           " %u ended; %u gaps\n",
-           n_started[DETOUR], n_planned[DETOUR], n_started[DISPATCH], n_planned[DISPATCH],
-           n_started[PLAIN], n_planned[PLAIN], n_ended, n_gaps);
+  g_print ("  cars that deviated: %u of %u with a detour, %u of %u dispatched, %u of %u only on patrol;"
+           " deviations started %u, ended %u; gaps %u\n",
+           n_deviated[DETOUR], n_planned[DETOUR], n_deviated[DISPATCH], n_planned[DISPATCH],
+           n_deviated[PLAIN], n_planned[PLAIN], n_started, n_ended, n_gaps);
+  g_print ("  detours with no deviation: %u never farther than the threshold, %u away for less than the dwell time\n",
+           n_never_away, n_briefly_away);
 }
 
 int
