@@ -6,6 +6,9 @@
  * registry has no oneway tags). Only the largest connected part counts:
  * a fragment cut off at the edge of the extract leads nowhere.
  *
+ * Each edge has a length and a driving time, from a speed per road class:
+ * routes for a patrol car are ranked by time, not by metres.
+ *
  * Immutable once built; queries may run from several threads.
  */
 #include "config.h"
@@ -27,6 +30,7 @@ typedef struct
 {
   guint to;
   double length_m;
+  double time_s;
 } Edge;
 
 struct _DozorRoadGraph
@@ -117,7 +121,34 @@ typedef struct
 {
   guint a, b;
   double length_m;
+  double time_s;
 } RawEdge;
+
+/* Urban emergency driving, blue lights on but in traffic, by road class
+ * (docs/decisions.md, "Crisis computations"): well below the limits on the
+ * big roads, where junctions and traffic set the pace. */
+static const double speed_kmh[DOZOR_N_ROAD_CLASSES] = {
+  [DOZOR_ROAD_MINOR] = 25,
+  [DOZOR_ROAD_TERTIARY] = 40,
+  [DOZOR_ROAD_SECONDARY] = 45,
+  [DOZOR_ROAD_PRIMARY] = 50,
+  [DOZOR_ROAD_TRUNK] = 70,
+  [DOZOR_ROAD_MOTORWAY] = 70,
+};
+
+/**
+ * dozor_road_graph_get_speed_kmh:
+ * @road_class: a road class
+ *
+ * Returns: the speed the graph assumes on roads of that class, km/h
+ */
+double
+dozor_road_graph_get_speed_kmh (DozorRoadClass road_class)
+{
+  g_return_val_if_fail ((guint) road_class < DOZOR_N_ROAD_CLASSES, speed_kmh[DOZOR_ROAD_MINOR]);
+
+  return speed_kmh[road_class];
+}
 
 static void
 label_components (DozorRoadGraph *self)
@@ -184,6 +215,7 @@ dozor_road_graph_new (DozorStreetMap *streets)
     {
       guint n;
       const double *xy = dozor_street_map_get_way (streets, w, &n);
+      double metres_per_second = speed_kmh[dozor_street_map_get_way_class (streets, w)] / 3.6;
       guint previous = intern_node (self->nodes, by_hash, xy[0], xy[1]);
 
       for (guint i = 1; i < n; i++)
@@ -191,7 +223,8 @@ dozor_road_graph_new (DozorStreetMap *streets)
           guint current = intern_node (self->nodes, by_hash, xy[2 * i], xy[2 * i + 1]);
           const Node *a = &g_array_index (self->nodes, Node, previous);
           const Node *b = &g_array_index (self->nodes, Node, current);
-          RawEdge edge = { previous, current, dozor_geo_distance_m (a->lat, a->lon, b->lat, b->lon) };
+          double length_m = dozor_geo_distance_m (a->lat, a->lon, b->lat, b->lon);
+          RawEdge edge = { previous, current, length_m, length_m / metres_per_second };
 
           if (previous != current)
             g_array_append_val (raw, edge);
@@ -218,8 +251,8 @@ dozor_road_graph_new (DozorStreetMap *streets)
     {
       const RawEdge *edge = &g_array_index (raw, RawEdge, i);
 
-      self->edges[fill[edge->a]++] = (Edge) { edge->b, edge->length_m };
-      self->edges[fill[edge->b]++] = (Edge) { edge->a, edge->length_m };
+      self->edges[fill[edge->a]++] = (Edge) { edge->b, edge->length_m, edge->time_s };
+      self->edges[fill[edge->b]++] = (Edge) { edge->a, edge->length_m, edge->time_s };
     }
 
   label_components (self);
@@ -429,4 +462,117 @@ dozor_road_graph_shortest_path (DozorRoadGraph *self,
   if (length_m != NULL)
     *length_m = cost[to];
   return path;
+}
+
+/**
+ * dozor_road_graph_locate:
+ * @self: a #DozorRoadGraph
+ * @lat: latitude
+ * @lon: longitude
+ * @node: (out): the node of the connected network where a car there joins
+ *   the roads, G_MAXUINT if the graph is empty
+ * @offset_s: (out): the time to cover the straight line between the place
+ *   and that node at %DOZOR_ROAD_GRAPH_OFF_ROAD_KMH
+ *
+ * Where a car off the graph (in a yard, on a street the registry leaves out)
+ * joins it, and what getting there costs. Locate a unit once and use the
+ * result with every dozor_road_graph_times_to() array.
+ */
+void
+dozor_road_graph_locate (DozorRoadGraph *self,
+                         double          lat,
+                         double          lon,
+                         guint          *node,
+                         double         *offset_s)
+{
+  double node_lat, node_lon;
+
+  g_return_if_fail (DOZOR_IS_ROAD_GRAPH (self));
+  g_return_if_fail (node != NULL && offset_s != NULL);
+
+  *node = dozor_road_graph_nearest_node (self, lat, lon);
+  *offset_s = INFINITY;
+  if (*node == G_MAXUINT)
+    return;
+
+  dozor_road_graph_get_node (self, *node, &node_lat, &node_lon);
+  *offset_s = dozor_geo_distance_m (lat, lon, node_lat, node_lon) / (DOZOR_ROAD_GRAPH_OFF_ROAD_KMH / 3.6);
+}
+
+/**
+ * dozor_road_graph_times_to:
+ * @self: a #DozorRoadGraph
+ * @lat: the scene's latitude
+ * @lon: the scene's longitude
+ * @cutoff_s: search no further than this many seconds; INFINITY for all
+ *
+ * One search from the scene over the reversed edges: the driving time from
+ * every node to the scene, so that one call ranks every unit at once. The
+ * scene joins the graph at its nearest node, as dozor_road_graph_locate()
+ * says; a unit at node n with offset o needs `times[n] + o` seconds.
+ *
+ * The street registry has no one-way tags, so every road is built both ways
+ * and its reversed edges are its edges; the search nevertheless follows the
+ * edges into each node, so that it stays right once one-way roads exist.
+ *
+ * Returns: (transfer full) (array): dozor_road_graph_get_n_nodes() times
+ *   in seconds, INFINITY beyond @cutoff_s or where no road leads to the
+ *   scene; %NULL if the graph is empty
+ */
+float *
+dozor_road_graph_times_to (DozorRoadGraph *self,
+                           double          lat,
+                           double          lon,
+                           double          cutoff_s)
+{
+  guint n = self->nodes->len;
+  guint scene;
+  double scene_offset_s;
+  g_autofree double *cost = NULL;
+  g_autoptr(GArray) heap = NULL;
+  float *times;
+
+  g_return_val_if_fail (DOZOR_IS_ROAD_GRAPH (self), NULL);
+
+  dozor_road_graph_locate (self, lat, lon, &scene, &scene_offset_s);
+  if (scene == G_MAXUINT)
+    return NULL;
+
+  cost = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    cost[i] = INFINITY;
+
+  heap = g_array_new (FALSE, FALSE, sizeof (HeapItem));
+  cost[scene] = scene_offset_s;
+  heap_push (heap, (HeapItem) { scene_offset_s, scene });
+
+  while (heap->len > 0)
+    {
+      HeapItem item = heap_pop (heap);
+
+      if (item.cost > cutoff_s)
+        break;
+      if (item.cost > cost[item.node])
+        continue;
+
+      /* Edges are stored at both ends, so the edge list of a node is also
+       * the list of edges arriving there, reversed. */
+      for (guint e = self->edge_start[item.node]; e < self->edge_start[item.node + 1]; e++)
+        {
+          const Edge *edge = &self->edges[e];
+          double next = item.cost + edge->time_s;
+
+          if (next < cost[edge->to])
+            {
+              cost[edge->to] = next;
+              heap_push (heap, (HeapItem) { next, edge->to });
+            }
+        }
+    }
+
+  /* Anything still below the cutoff was settled before the search stopped. */
+  times = g_new (float, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    times[i] = cost[i] <= cutoff_s ? (float) cost[i] : INFINITY;
+  return times;
 }
