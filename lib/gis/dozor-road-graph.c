@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dozor-geo.h"
+#include "dozor-cost-heap.h"
 #include "dozor-road-graph.h"
 
 typedef struct
@@ -333,64 +334,6 @@ dozor_road_graph_nearest_node (DozorRoadGraph *self,
   return nearest;
 }
 
-typedef struct
-{
-  double cost;
-  guint node;
-} HeapItem;
-
-static void
-heap_push (GArray   *heap,
-           HeapItem  item)
-{
-  guint i;
-
-  g_array_append_val (heap, item);
-  for (i = heap->len - 1; i > 0; )
-    {
-      guint parent = (i - 1) / 2;
-      HeapItem *items = (HeapItem *) heap->data;
-
-      if (items[parent].cost <= items[i].cost)
-        break;
-      item = items[parent];
-      items[parent] = items[i];
-      items[i] = item;
-      i = parent;
-    }
-}
-
-static HeapItem
-heap_pop (GArray *heap)
-{
-  HeapItem *items = (HeapItem *) heap->data;
-  HeapItem top = items[0];
-  guint i = 0;
-
-  items[0] = items[heap->len - 1];
-  g_array_set_size (heap, heap->len - 1);
-  items = (HeapItem *) heap->data;
-
-  for (;;)
-    {
-      guint left = 2 * i + 1, right = left + 1, smallest = i;
-      HeapItem swap;
-
-      if (left < heap->len && items[left].cost < items[smallest].cost)
-        smallest = left;
-      if (right < heap->len && items[right].cost < items[smallest].cost)
-        smallest = right;
-      if (smallest == i)
-        break;
-      swap = items[i];
-      items[i] = items[smallest];
-      items[smallest] = swap;
-      i = smallest;
-    }
-
-  return top;
-}
-
 /**
  * dozor_road_graph_shortest_path:
  * @self: a #DozorRoadGraph
@@ -425,13 +368,13 @@ dozor_road_graph_shortest_path (DozorRoadGraph *self,
       previous[i] = G_MAXUINT;
     }
 
-  heap = g_array_new (FALSE, FALSE, sizeof (HeapItem));
+  heap = g_array_new (FALSE, FALSE, sizeof (DozorCostItem));
   cost[from] = 0;
-  heap_push (heap, (HeapItem) { 0, from });
+  dozor_cost_heap_push (heap, (DozorCostItem) { 0, from });
 
   while (heap->len > 0)
     {
-      HeapItem item = heap_pop (heap);
+      DozorCostItem item = dozor_cost_heap_pop (heap);
 
       if (item.node == to)
         break;
@@ -447,7 +390,7 @@ dozor_road_graph_shortest_path (DozorRoadGraph *self,
             {
               cost[edge->to] = next;
               previous[edge->to] = item.node;
-              heap_push (heap, (HeapItem) { next, edge->to });
+              dozor_cost_heap_push (heap, (DozorCostItem) { next, edge->to });
             }
         }
     }
@@ -542,13 +485,13 @@ dozor_road_graph_times_to (DozorRoadGraph *self,
   for (guint i = 0; i < n; i++)
     cost[i] = INFINITY;
 
-  heap = g_array_new (FALSE, FALSE, sizeof (HeapItem));
+  heap = g_array_new (FALSE, FALSE, sizeof (DozorCostItem));
   cost[scene] = scene_offset_s;
-  heap_push (heap, (HeapItem) { scene_offset_s, scene });
+  dozor_cost_heap_push (heap, (DozorCostItem) { scene_offset_s, scene });
 
   while (heap->len > 0)
     {
-      HeapItem item = heap_pop (heap);
+      DozorCostItem item = dozor_cost_heap_pop (heap);
 
       if (item.cost > cutoff_s)
         break;
@@ -565,7 +508,7 @@ dozor_road_graph_times_to (DozorRoadGraph *self,
           if (next < cost[edge->to])
             {
               cost[edge->to] = next;
-              heap_push (heap, (HeapItem) { next, edge->to });
+              dozor_cost_heap_push (heap, (DozorCostItem) { next, edge->to });
             }
         }
     }
