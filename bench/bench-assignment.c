@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Special operating plans on the Almaty roads (issue 15): posts and units at
+ * random junctions of the connected network (seeded), each post needing one
+ * to three cars. Prints the time of the road searches (every unit placed
+ * on the graph, then one reverse search per post) and of the assignment
+ * apart. Never fails on time. `meson devenv -C build bench/bench-assignment [SEED]`
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dozor-post-assignment.h"
+#include "dozor-road-graph.h"
+
+static void
+random_junction (DozorRoadGraph *graph,
+                 GRand          *rand,
+                 double         *lat,
+                 double         *lon)
+{
+  guint node = g_rand_int_range (rand, 0, dozor_road_graph_get_n_nodes (graph));
+
+  /* A junction of a fragment off the network moves to the network. */
+  dozor_road_graph_get_node (graph, node, lat, lon);
+  node = dozor_road_graph_nearest_node (graph, *lat, *lon);
+  dozor_road_graph_get_node (graph, node, lat, lon);
+}
+
+static void
+run (DozorRoadGraph *graph,
+     guint           n_posts,
+     guint           n_units,
+     guint32         seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(DozorPostAssignment) assignment = dozor_post_assignment_new ();
+  g_autoptr(GError) error = NULL;
+  guint need = 0, sent = 0;
+  gint64 start, searched, solved;
+
+  for (guint p = 0; p < n_posts; p++)
+    {
+      g_autofree char *name = g_strdup_printf ("Post %u", p + 1);
+      guint post_need = g_rand_int_range (rand, 1, 4);
+      double lat, lon;
+
+      random_junction (graph, rand, &lat, &lon);
+      dozor_post_assignment_add_post (assignment, name, lat, lon, post_need, NULL);
+      need += post_need;
+    }
+  for (guint u = 0; u < n_units; u++)
+    {
+      g_autofree char *id = g_strdup_printf ("unit-%u", u);
+      double lat, lon;
+
+      random_junction (graph, rand, &lat, &lon);
+      dozor_post_assignment_add_unit (assignment, id, "car", lat, lon, TRUE);
+    }
+
+  start = g_get_monotonic_time ();
+  dozor_post_assignment_time_by_road (assignment, graph, NULL, &error);
+  g_assert_no_error (error);
+  searched = g_get_monotonic_time ();
+  if (!dozor_post_assignment_solve (assignment, NULL, &error))
+    {
+      printf ("%u posts × %u units: %s\n", n_posts, n_units, error->message);
+      return;
+    }
+  solved = g_get_monotonic_time ();
+
+  for (guint u = 0; u < n_units; u++)
+    sent += dozor_post_assignment_get_unit_post (assignment, u) != G_MAXUINT;
+
+  printf ("%4u posts (need %4u) × %5u units: road times %8.1f ms (%.1f ms per post), "
+          "assignment %8.1f ms; %u sent, last post covered in %.0f s, total %.0f s%s\n",
+          n_posts, need, n_units,
+          (searched - start) / 1000.0, (searched - start) / 1000.0 / n_posts,
+          (solved - searched) / 1000.0, sent,
+          dozor_post_assignment_get_bottleneck_s (assignment),
+          dozor_post_assignment_get_total_s (assignment),
+          dozor_post_assignment_get_total_is_minimal (assignment) ? " (minimal)" : " (total not minimised)");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *data_dir = g_getenv ("DOZOR_DATA_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(DozorStreetMap) streets = NULL;
+  g_autoptr(DozorRoadGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 seed = argc > 1 ? (guint32) strtoul (argv[1], NULL, 10) : 15;
+  gint64 start;
+
+  if (data_dir == NULL)
+    data_dir = DOZOR_PKGDATADIR;
+  path = g_build_filename (data_dir, "almaty", "roads.geojson", NULL);
+
+  start = g_get_monotonic_time ();
+  streets = dozor_street_map_new_from_file (path, NULL, &error);
+  if (streets == NULL)
+    {
+      g_printerr ("bench-assignment: %s\n", error->message);
+      return 1;
+    }
+  graph = dozor_road_graph_new (streets);
+  printf ("Almaty roads: %u nodes, %u in the connected network, loaded in %.1f ms; seed %u\n",
+          dozor_road_graph_get_n_nodes (graph), dozor_road_graph_get_n_connected (graph),
+          (g_get_monotonic_time () - start) / 1000.0, seed);
+
+  run (graph, 50, 500, seed);
+  run (graph, 200, 5000, seed);
+  return 0;
+}
