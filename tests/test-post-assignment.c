@@ -272,6 +272,28 @@ test_cancelled (void)
   g_assert_true (isnan (dozor_post_assignment_get_bottleneck_s (assignment)));
 }
 
+static void
+test_arrival (void)
+{
+  /* 0.0005° of latitude is about 56 m, 0.001° about 111 m. */
+  g_assert_true (dozor_post_is_reached (43.25, 76.95, 43.2505, 76.95, 0.5,
+                                        DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S));
+  g_assert_true (dozor_post_is_reached (43.25, 76.95, 43.25, 76.95, 0,
+                                        DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S));
+  /* Too far, though stopped. */
+  g_assert_false (dozor_post_is_reached (43.25, 76.95, 43.251, 76.95, 0,
+                                         DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S));
+  /* Close, but driving past at 30 km/h; or without a speed to tell. */
+  g_assert_false (dozor_post_is_reached (43.25, 76.95, 43.2505, 76.95, 8.3,
+                                         DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S));
+  g_assert_false (dozor_post_is_reached (43.25, 76.95, 43.2505, 76.95, NAN,
+                                         DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S));
+  /* A wider radius and a looser speed, as configured. */
+  g_assert_true (dozor_post_is_reached (43.25, 76.95, 43.251, 76.95, 3, 150, 4));
+  g_assert_false (dozor_post_is_reached (43.25, 76.95, 43.251, 76.95, 3, 100, 4));
+  g_assert_false (dozor_post_is_reached (43.25, 76.95, 43.251, 76.95, 3, 150, 2));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +305,7 @@ main (int   argc,
   g_test_add_func ("/post-assignment/total-among-equal-bottlenecks", test_total_among_equal_bottlenecks);
   g_test_add_func ("/post-assignment/short-of-a-kind", test_short_of_a_kind);
   g_test_add_func ("/post-assignment/cancelled", test_cancelled);
+  g_test_add_func ("/post-assignment/arrival", test_arrival);
 
   return g_test_run ();
 }

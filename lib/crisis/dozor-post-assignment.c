@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "dozor-cost-heap.h"
+#include "dozor-geo.h"
 #include "dozor-post-assignment.h"
 
 #define NONE G_MAXUINT
@@ -878,4 +879,34 @@ dozor_post_assignment_get_total_is_minimal (DozorPostAssignment *self)
   g_return_val_if_fail (DOZOR_IS_POST_ASSIGNMENT (self), FALSE);
 
   return self->total_is_minimal;
+}
+
+/**
+ * dozor_post_is_reached:
+ * @post_lat: the post's latitude
+ * @post_lon: the post's longitude
+ * @unit_lat: the unit's latest fix
+ * @unit_lon: the unit's latest fix
+ * @speed_m_s: the speed in that fix, m/s; NAN if the fix has none
+ * @radius_m: how close counts as there (%DOZOR_POST_ARRIVAL_RADIUS_M)
+ * @max_speed_m_s: how slow counts as stopped (%DOZOR_POST_ARRIVAL_SPEED_M_S)
+ *
+ * Whether a unit sent to a post has arrived, from its position: within the
+ * radius and slow. A car driving past the post at speed has not arrived,
+ * and neither has one whose fix gives no speed: the caller may work the
+ * speed out from two fixes rather than have a passing car count.
+ *
+ * Returns: %TRUE if the unit is at the post
+ */
+gboolean
+dozor_post_is_reached (double post_lat,
+                       double post_lon,
+                       double unit_lat,
+                       double unit_lon,
+                       double speed_m_s,
+                       double radius_m,
+                       double max_speed_m_s)
+{
+  return speed_m_s <= max_speed_m_s &&
+         dozor_geo_distance_m (post_lat, post_lon, unit_lat, unit_lon) <= radius_m;
 }

@@ -25,6 +25,10 @@ typedef enum
  * few thousand units, and the matching's depth grows with this number. */
 #define DOZOR_POST_ASSIGNMENT_MAX_NEED 20000
 
+/* A unit is at its post when this close to it and this slow. */
+#define DOZOR_POST_ARRIVAL_RADIUS_M 100.0
+#define DOZOR_POST_ARRIVAL_SPEED_M_S 2.0
+
 #define DOZOR_TYPE_POST_ASSIGNMENT (dozor_post_assignment_get_type ())
 G_DECLARE_FINAL_TYPE (DozorPostAssignment, dozor_post_assignment, DOZOR, POST_ASSIGNMENT, GObject)
 
@@ -64,5 +68,13 @@ guint                dozor_post_assignment_get_unit_post   (DozorPostAssignment 
 double               dozor_post_assignment_get_bottleneck_s (DozorPostAssignment *self);
 double               dozor_post_assignment_get_total_s     (DozorPostAssignment *self);
 gboolean             dozor_post_assignment_get_total_is_minimal (DozorPostAssignment *self);
+
+gboolean             dozor_post_is_reached                 (double               post_lat,
+                                                            double               post_lon,
+                                                            double               unit_lat,
+                                                            double               unit_lon,
+                                                            double               speed_m_s,
+                                                            double               radius_m,
+                                                            double               max_speed_m_s);
 
 G_END_DECLS
