@@ -197,6 +197,42 @@ test_nearest_node (void)
   g_assert_cmpfloat (dozor_geo_distance_m (43.2389, 76.9453, lat, lon), <, 300);
 }
 
+/* The grid's answer is the nearest connected node, against a scan of
+ * them all (the connected ones are those a search from the centre
+ * reaches), for places in the city and far outside it. */
+static void
+test_nearest_node_against_scan (void)
+{
+  g_autofree float *times = dozor_road_graph_times_to (graph, 43.2389, 76.9453, INFINITY);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  guint n = dozor_road_graph_get_n_nodes (graph);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      double lat = round % 10 == 0 ? g_rand_double_range (rand, 40, 46) : g_rand_double_range (rand, 43.1, 43.55);
+      double lon = round % 10 == 0 ? g_rand_double_range (rand, 74, 80) : g_rand_double_range (rand, 76.6, 77.2);
+      guint found = dozor_road_graph_nearest_node (graph, lat, lon);
+      double wx, wy, best = G_MAXDOUBLE, found_d = G_MAXDOUBLE;
+
+      g_assert_cmpuint (found, <, n);
+      g_assert_false (isinf (times[found]));
+      dozor_geo_lon_lat_to_world (lon, lat, &wx, &wy);
+      for (guint i = 0; i < n; i++)
+        if (!isinf (times[i]))
+          {
+            double node_lat, node_lon, nx, ny, d;
+
+            dozor_road_graph_get_node (graph, i, &node_lat, &node_lon);
+            dozor_geo_lon_lat_to_world (node_lon, node_lat, &nx, &ny);
+            d = hypot (nx - wx, ny - wy);
+            best = MIN (best, d);
+            if (i == found)
+              found_d = d;
+          }
+      g_assert_cmpfloat (found_d, <=, best + 1e-12);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +248,7 @@ main (int   argc,
   g_test_add_func ("/road-graph/routes-across-the-city", test_routes_across_the_city);
   g_test_add_func ("/road-graph/route-to-itself", test_route_to_itself);
   g_test_add_func ("/road-graph/nearest-node", test_nearest_node);
+  g_test_add_func ("/road-graph/nearest-node-against-scan", test_nearest_node_against_scan);
   g_test_add_func ("/road-graph/times-to-scene", test_times_to_scene);
   g_test_add_func ("/road-graph/times-off-the-road", test_times_off_the_road);
   g_test_add_func ("/road-graph/times-cutoff", test_times_cutoff);

@@ -44,6 +44,16 @@ struct _DozorRoadGraph
   guint n_edges;
   guint main_component;
   guint n_connected;
+
+  /* A uniform grid over the connected nodes, so that placing thousands of
+   * units on the roads does not scan every node for each; cell c lists
+   * its nodes in cell_nodes[cell_start[c] … cell_start[c + 1]). GEOS's
+   * STRtree would do, but in GEOS 3.11 it builds itself on the first
+   * query, which threads sharing the graph cannot do at once. */
+  double grid_x0, grid_y0, cell_w, cell_h;
+  guint grid_cols, grid_rows;
+  guint *cell_start;
+  guint *cell_nodes;
 };
 
 G_DEFINE_FINAL_TYPE (DozorRoadGraph, dozor_road_graph, G_TYPE_OBJECT)
@@ -56,6 +66,8 @@ dozor_road_graph_finalize (GObject *object)
   g_clear_pointer (&self->nodes, g_array_unref);
   g_clear_pointer (&self->edge_start, g_free);
   g_clear_pointer (&self->edges, g_free);
+  g_clear_pointer (&self->cell_start, g_free);
+  g_clear_pointer (&self->cell_nodes, g_free);
 
   G_OBJECT_CLASS (dozor_road_graph_parent_class)->finalize (object);
 }
@@ -198,6 +210,84 @@ label_components (DozorRoadGraph *self)
       }
 }
 
+static guint
+grid_cell (DozorRoadGraph *self,
+           gint64          col,
+           gint64          row)
+{
+  return (guint) (CLAMP (row, 0, (gint64) self->grid_rows - 1) * self->grid_cols +
+                  CLAMP (col, 0, (gint64) self->grid_cols - 1));
+}
+
+static gint64
+grid_col (DozorRoadGraph *self,
+          double          wx)
+{
+  return (gint64) floor ((CLAMP (wx, -1.0, 2.0) - self->grid_x0) / self->cell_w);
+}
+
+static gint64
+grid_row (DozorRoadGraph *self,
+          double          wy)
+{
+  return (gint64) floor ((CLAMP (wy, -1.0, 2.0) - self->grid_y0) / self->cell_h);
+}
+
+/* About four nodes to a cell, at most 1024 cells a side. */
+static void
+build_grid (DozorRoadGraph *self)
+{
+  double x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  g_autofree guint *fill = NULL;
+  guint side, n_cells;
+
+  self->grid_x0 = self->grid_y0 = G_MAXDOUBLE;
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      const Node *node = &g_array_index (self->nodes, Node, i);
+
+      if (node->component != self->main_component)
+        continue;
+      self->grid_x0 = MIN (self->grid_x0, node->wx);
+      self->grid_y0 = MIN (self->grid_y0, node->wy);
+      x1 = MAX (x1, node->wx);
+      y1 = MAX (y1, node->wy);
+    }
+  if (self->n_connected == 0)
+    self->grid_x0 = self->grid_y0 = x1 = y1 = 0;
+
+  side = CLAMP ((guint) sqrt (self->n_connected / 4.0), 1, 1024);
+  self->grid_cols = self->grid_rows = side;
+  self->cell_w = MAX ((x1 - self->grid_x0) / side, 1e-12);
+  self->cell_h = MAX ((y1 - self->grid_y0) / side, 1e-12);
+  n_cells = side * side;
+
+  self->cell_start = g_new0 (guint, n_cells + 1);
+  self->cell_nodes = g_new (guint, MAX (self->n_connected, 1));
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      if (pass == 1)
+        {
+          for (guint c = 0; c < n_cells; c++)
+            self->cell_start[c + 1] += self->cell_start[c];
+          fill = g_memdup2 (self->cell_start, sizeof (guint) * (n_cells + 1));
+        }
+      for (guint i = 0; i < self->nodes->len; i++)
+        {
+          const Node *node = &g_array_index (self->nodes, Node, i);
+          guint cell;
+
+          if (node->component != self->main_component)
+            continue;
+          cell = grid_cell (self, grid_col (self, node->wx), grid_row (self, node->wy));
+          if (pass == 0)
+            self->cell_start[cell + 1]++;
+          else
+            self->cell_nodes[fill[cell]++] = i;
+        }
+    }
+}
+
 /**
  * dozor_road_graph_new:
  * @streets: a loaded street map
@@ -257,6 +347,7 @@ dozor_road_graph_new (DozorStreetMap *streets)
     }
 
   label_components (self);
+  build_grid (self);
 
   return self;
 }
@@ -317,18 +408,64 @@ dozor_road_graph_nearest_node (DozorRoadGraph *self,
 {
   double wx, wy, best = G_MAXDOUBLE;
   guint nearest = G_MAXUINT;
+  gint64 col, row, max_ring;
 
+  if (self->n_connected == 0)
+    return G_MAXUINT;
+
+  /* Rings of cells outwards from the place's cell (the nearest edge cell
+   * for a place off the grid), until no unseen cell can hold a nearer
+   * node; ties go to the lowest node id, as a scan of all nodes would. */
   dozor_geo_lon_lat_to_world (lon, lat, &wx, &wy);
-  for (guint i = 0; i < self->nodes->len; i++)
-    {
-      const Node *node = &g_array_index (self->nodes, Node, i);
-      double d = (node->wx - wx) * (node->wx - wx) + (node->wy - wy) * (node->wy - wy);
+  col = CLAMP (grid_col (self, wx), 0, (gint64) self->grid_cols - 1);
+  row = CLAMP (grid_row (self, wy), 0, (gint64) self->grid_rows - 1);
+  max_ring = MAX (self->grid_cols, self->grid_rows);
 
-      if (node->component == self->main_component && d < best)
+  for (gint64 ring = 0; ring <= max_ring; ring++)
+    {
+      double margin;
+
+      /* The ring's cells: its top and bottom rows, then the columns
+       * between them on either side. */
+      for (gint64 k = 0; k < 8 * ring + (ring == 0); k++)
         {
-          best = d;
-          nearest = i;
+          gint64 side = 2 * ring + 1, c, r;
+
+          if (ring == 0)
+            c = col, r = row;
+          else if (k < side)
+            c = col - ring + k, r = row - ring;
+          else if (k < 2 * side)
+            c = col - ring + (k - side), r = row + ring;
+          else if (k < 2 * side + (side - 2))
+            c = col - ring, r = row - ring + 1 + (k - 2 * side);
+          else
+            c = col + ring, r = row - ring + 1 + (k - 2 * side - (side - 2));
+
+          if (r < 0 || c < 0 || r >= self->grid_rows || c >= self->grid_cols)
+            continue;
+          for (guint e = self->cell_start[grid_cell (self, c, r)];
+               e < self->cell_start[grid_cell (self, c, r) + 1]; e++)
+            {
+              guint i = self->cell_nodes[e];
+              const Node *node = &g_array_index (self->nodes, Node, i);
+              double d = (node->wx - wx) * (node->wx - wx) + (node->wy - wy) * (node->wy - wy);
+
+              if (d < best || (d == best && i < nearest))
+                {
+                  best = d;
+                  nearest = i;
+                }
+            }
         }
+
+      /* Every node not yet seen lies outside the searched square. */
+      margin = MIN (MIN (wx - (self->grid_x0 + (col - ring) * self->cell_w),
+                         self->grid_x0 + (col + ring + 1) * self->cell_w - wx),
+                    MIN (wy - (self->grid_y0 + (row - ring) * self->cell_h),
+                         self->grid_y0 + (row + ring + 1) * self->cell_h - wy));
+      if (nearest != G_MAXUINT && margin > 0 && best < margin * margin)
+        break;
     }
 
   return nearest;
