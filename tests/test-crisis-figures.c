@@ -217,6 +217,83 @@ test_nearest_by_road (void)
                                   times[dozor_road_graph_nearest_node (town, B_LAT, B_LON)], 0.01);
 }
 
+static void
+test_from_situation (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  g_autoptr(DozorCrisisFigures) figures = dozor_crisis_figures_new_circle (CENTRE_LAT, CENTRE_LON, 500, NULL);
+  g_autofree char *text = g_strdup_printf (
+    "{\"as_of_seq\": 5, \"readiness\": {\"level\": \"normal\"},"
+    " \"units\": ["
+    "  {\"id\": \"near\", \"call_sign\": \"Барыс-01\", \"kind\": \"car\", \"status\": \"en_route\","
+    "   \"position\": {\"lat\": %.6f, \"lon\": %.6f, \"time\": \"2026-11-22T08:00:00Z\"}, \"version\": 1},"
+    "  {\"id\": \"elsewhere\", \"call_sign\": \"Барыс-02\", \"kind\": \"car\", \"status\": \"en_route\","
+    "   \"position\": {\"lat\": %.6f, \"lon\": %.6f, \"time\": \"2026-11-22T08:00:00Z\"}, \"version\": 1},"
+    "  {\"id\": \"stale\", \"call_sign\": \"Барыс-03\", \"kind\": \"car\", \"status\": \"available\","
+    "   \"position\": {\"lat\": %.6f, \"lon\": %.6f, \"time\": \"2026-11-22T07:50:00Z\"}, \"version\": 1}],"
+    " \"incidents\": [{\"id\": \"i1\", \"status\": \"dispatched\", \"version\": 2},"
+    "                 {\"id\": \"i2\", \"status\": \"dispatched\", \"version\": 2}],"
+    " \"dispatches\": [{\"id\": \"d1\", \"unit_id\": \"near\", \"incident_id\": \"i1\", \"status\": \"active\"},"
+    "                  {\"id\": \"d2\", \"unit_id\": \"elsewhere\", \"incident_id\": \"i2\", \"status\": \"active\"}],"
+    " \"zones\": [], \"routes\": [], \"places\": []}",
+    north (1200), CENTRE_LON, north (1300), CENTRE_LON, CENTRE_LAT, CENTRE_LON);
+  g_autoptr(JsonNode) snapshot = json_from_string (text, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-22T08:00:10Z", NULL);
+  g_autoptr(GArray) heading = NULL;
+
+  g_assert_true (dozor_situation_load_snapshot (situation, snapshot, NULL));
+  g_assert_cmpuint (dozor_crisis_figures_add_situation (figures, situation, "i1",
+                                                        g_date_time_to_unix (now) * G_USEC_PER_SEC), ==, 3);
+  dozor_crisis_figures_count (figures);
+
+  /* Both en route units are in ring 1; the stale fix is in no band. */
+  g_assert_cmpuint (dozor_crisis_figures_get_count (figures, 1, "en_route"), ==, 2);
+  g_assert_cmpuint (dozor_crisis_figures_get_count (figures, DOZOR_CRISIS_INSIDE, NULL), ==, 0);
+
+  /* Only the one sent to this incident is heading there. */
+  heading = dozor_crisis_figures_get_heading (figures);
+  g_assert_cmpuint (heading->len, ==, 1);
+  g_assert_cmpstr (dozor_crisis_figures_get_unit_id (figures, g_array_index (heading, guint, 0)), ==, "near");
+}
+
+/* Figures are counted in worker threads at once, each its own object. */
+static gpointer
+count_in_thread (gpointer data)
+{
+  g_autoptr(DozorCrisisFigures) figures = dozor_crisis_figures_new_circle (CENTRE_LAT, CENTRE_LON, 500, NULL);
+  guint inside = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    dozor_crisis_figures_add_unit (figures, "u", "available", TRUE,
+                                   north ((i % 40) * 200.0 - 4000), east ((i / 40) * 200.0 - 5000), FALSE);
+  dozor_crisis_figures_count (figures);
+  for (guint band = 0; band <= 3; band++)
+    inside += dozor_crisis_figures_get_count (figures, band, NULL);
+  return GUINT_TO_POINTER (inside);
+}
+
+static void
+test_threads (void)
+{
+  GThread *threads[4];
+  guint first = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("figures", count_in_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      guint counted = GPOINTER_TO_UINT (g_thread_join (threads[i]));
+
+      if (i == 0)
+        first = counted;
+      g_assert_cmpuint (counted, ==, first);
+    }
+  /* The grid reaches 4 km north and 5 km east and west: most of it is within
+   * 5.5 km of the centre, not all. */
+  g_assert_cmpuint (first, >, 1000);
+  g_assert_cmpuint (first, <, 2000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +305,8 @@ main (int   argc,
   g_test_add_func ("/crisis-figures/polygon-area", test_polygon_area);
   g_test_add_func ("/crisis-figures/bad-areas", test_bad_areas);
   g_test_add_func ("/crisis-figures/nearest-by-road", test_nearest_by_road);
+  g_test_add_func ("/crisis-figures/from-situation", test_from_situation);
+  g_test_add_func ("/crisis-figures/threads", test_threads);
 
   return g_test_run ();
 }

@@ -375,6 +375,47 @@ dozor_crisis_figures_add_unit (DozorCrisisFigures *self,
   return self->units->len - 1;
 }
 
+/**
+ * dozor_crisis_figures_add_situation:
+ * @self: a #DozorCrisisFigures
+ * @situation: the board's situation
+ * @incident_id: (nullable): the incident at the heart of the crisis: units
+ *   on an active dispatch to it are heading there
+ * @now: the time, Unix microseconds, against which fixes are current
+ *
+ * Adds every unit of the situation; a stale fix counts as none. Call it
+ * on the situation's thread; the figures keep copies, and counting and
+ * road times may then run in a worker.
+ *
+ * Returns: how many units were added
+ */
+guint
+dozor_crisis_figures_add_situation (DozorCrisisFigures *self,
+                                    DozorSituation     *situation,
+                                    const char         *incident_id,
+                                    gint64              now)
+{
+  GPtrArray *units = dozor_situation_get_units (situation);
+
+  g_return_val_if_fail (DOZOR_IS_CRISIS_FIGURES (self), 0);
+  g_return_val_if_fail (DOZOR_IS_SITUATION (situation), 0);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      const DozorUnit *unit = g_ptr_array_index (units, i);
+      JsonObject *dispatch = incident_id != NULL ? dozor_situation_get_unit_dispatch (situation, unit->id) : NULL;
+      gboolean current = unit->has_fix && now - unit->fix_time <= DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+
+      dozor_crisis_figures_add_unit (self, unit->id, unit->status != NULL ? unit->status : "", current,
+                                     unit->lat, unit->lon,
+                                     dispatch != NULL &&
+                                     g_strcmp0 (json_object_get_string_member_with_default (dispatch, "incident_id", ""),
+                                                incident_id) == 0);
+    }
+
+  return units->len;
+}
+
 const char *
 dozor_crisis_figures_get_unit_id (DozorCrisisFigures *self,
                                   guint               unit)

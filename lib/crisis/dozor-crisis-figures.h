@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "dozor-road-graph.h"
+#include "dozor-situation.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +58,10 @@ guint               dozor_crisis_figures_add_unit      (DozorCrisisFigures  *sel
                                                         double               lat,
                                                         double               lon,
                                                         gboolean             heading_there);
+guint               dozor_crisis_figures_add_situation (DozorCrisisFigures  *self,
+                                                        DozorSituation      *situation,
+                                                        const char          *incident_id,
+                                                        gint64               now);
 void                dozor_crisis_figures_count         (DozorCrisisFigures  *self);
 guint               dozor_crisis_figures_get_unit_band (DozorCrisisFigures  *self,
                                                         guint                unit);
