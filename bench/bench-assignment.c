@@ -15,14 +15,14 @@
 #include "dozor-post-assignment.h"
 #include "dozor-road-graph.h"
 
-/* The shared machine's load stretches wall time; this thread's CPU time
- * says what the work itself costs. */
+/* The shared machine's load stretches wall time; the CPU time says what
+ * the work itself costs. */
 static double
 cpu_ms (void)
 {
   struct timespec now;
 
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
   return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
 }
 
