@@ -176,6 +176,15 @@ test_against_brute_force (void)
       g_assert_cmpfloat (dozor_post_assignment_get_bottleneck_s (assignment), ==, bottleneck);
       g_assert_true (dozor_post_assignment_get_total_is_minimal (assignment));
       g_assert_cmpfloat_with_epsilon (dozor_post_assignment_get_total_s (assignment), total, 1e-2);
+
+      /* Without the second step the bottleneck is as good, the total
+       * perhaps not, and the answer says so. */
+      dozor_post_assignment_set_total_work_limit (assignment, 0);
+      g_assert_true (dozor_post_assignment_solve (assignment, NULL, NULL));
+      assert_valid (assignment, &in);
+      g_assert_cmpfloat (dozor_post_assignment_get_bottleneck_s (assignment), ==, bottleneck);
+      g_assert_false (dozor_post_assignment_get_total_is_minimal (assignment));
+      g_assert_cmpfloat (dozor_post_assignment_get_total_s (assignment), >=, total - 1e-2);
       feasible++;
     }
 
@@ -224,6 +233,7 @@ test_total_among_equal_bottlenecks (void)
   g_assert_cmpuint (dozor_post_assignment_get_unit_post (assignment, 1), ==, G_MAXUINT);
   g_assert_cmpuint (dozor_post_assignment_get_unit_post (assignment, 2), ==, 1);
   g_assert_cmpfloat (dozor_post_assignment_get_total_s (assignment), ==, 600);
+  g_assert_true (dozor_post_assignment_get_total_is_minimal (assignment));
 }
 
 /* The post that wants two foot patrols, when only one is on duty and the

@@ -240,6 +240,12 @@ dozor_coverage_add_situation (DozorCoverage  *self,
   return left_out;
 }
 
+/**
+ * dozor_coverage_get_n_zones:
+ * @self: a #DozorCoverage
+ *
+ * Returns: how many zones were added
+ */
 guint
 dozor_coverage_get_n_zones (DozorCoverage *self)
 {
@@ -248,6 +254,12 @@ dozor_coverage_get_n_zones (DozorCoverage *self)
   return self->zones->len;
 }
 
+/**
+ * dozor_coverage_get_n_units:
+ * @self: a #DozorCoverage
+ *
+ * Returns: how many available units were added
+ */
 guint
 dozor_coverage_get_n_units (DozorCoverage *self)
 {
@@ -304,6 +316,13 @@ get_zone (DozorCoverage *self,
   return &g_array_index (self->zones, Zone, zone);
 }
 
+/**
+ * dozor_coverage_get_zone_id:
+ * @self: a #DozorCoverage
+ * @zone: a zone's index
+ *
+ * Returns: (transfer none): the zone's id
+ */
 const char *
 dozor_coverage_get_zone_id (DozorCoverage *self,
                             guint          zone)
@@ -313,6 +332,13 @@ dozor_coverage_get_zone_id (DozorCoverage *self,
   return z != NULL ? z->id : NULL;
 }
 
+/**
+ * dozor_coverage_get_zone_name:
+ * @self: a #DozorCoverage
+ * @zone: a zone's index
+ *
+ * Returns: (transfer none) (nullable): the zone's name
+ */
 const char *
 dozor_coverage_get_zone_name (DozorCoverage *self,
                               guint          zone)
@@ -322,6 +348,13 @@ dozor_coverage_get_zone_name (DozorCoverage *self,
   return z != NULL ? z->name : NULL;
 }
 
+/**
+ * dozor_coverage_get_unit_id:
+ * @self: a #DozorCoverage
+ * @unit: a unit's index
+ *
+ * Returns: (transfer none): the unit's id
+ */
 const char *
 dozor_coverage_get_unit_id (DozorCoverage *self,
                             guint          unit)
@@ -349,6 +382,13 @@ dozor_coverage_set_minimum (DozorCoverage *self,
     z->minimum = minimum;
 }
 
+/**
+ * dozor_coverage_get_minimum:
+ * @self: a #DozorCoverage
+ * @zone: a zone's index
+ *
+ * Returns: how many available units the zone needs
+ */
 guint
 dozor_coverage_get_minimum (DozorCoverage *self,
                             guint          zone)

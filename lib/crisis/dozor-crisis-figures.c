@@ -289,6 +289,12 @@ dozor_crisis_figures_set_rings (DozorCrisisFigures *self,
   return TRUE;
 }
 
+/**
+ * dozor_crisis_figures_get_n_rings:
+ * @self: a #DozorCrisisFigures
+ *
+ * Returns: how many rings surround the area
+ */
 guint
 dozor_crisis_figures_get_n_rings (DozorCrisisFigures *self)
 {
@@ -333,6 +339,14 @@ dozor_crisis_figures_set_scene (DozorCrisisFigures *self,
   self->scene_lon = lon;
 }
 
+/**
+ * dozor_crisis_figures_get_scene:
+ * @self: a #DozorCrisisFigures
+ * @lat: (out): latitude
+ * @lon: (out): longitude
+ *
+ * Where road times are measured to.
+ */
 void
 dozor_crisis_figures_get_scene (DozorCrisisFigures *self,
                                 double             *lat,
@@ -416,6 +430,13 @@ dozor_crisis_figures_add_situation (DozorCrisisFigures *self,
   return units->len;
 }
 
+/**
+ * dozor_crisis_figures_get_unit_id:
+ * @self: a #DozorCrisisFigures
+ * @unit: a unit's index
+ *
+ * Returns: (transfer none): the unit's id
+ */
 const char *
 dozor_crisis_figures_get_unit_id (DozorCrisisFigures *self,
                                   guint               unit)

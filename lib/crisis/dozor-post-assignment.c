@@ -32,10 +32,6 @@
 
 #define NONE G_MAXUINT
 
-/* The min-cost step visits about (total need) × (edges) arcs; beyond this
- * many it would take longer than a supervisor waits, and the assignment
- * keeps the best bottleneck with a total that is not minimised. */
-#define SUM_WORK_BUDGET 4e9
 
 typedef struct
 {
@@ -66,6 +62,8 @@ struct _DozorPostAssignment
   GArray *posts;  /* Post */
   GArray *units;  /* Unit */
   float *times;   /* posts × units, one row per post; NULL until set */
+
+  double total_work_limit;
 
   guint *unit_post;
   double bottleneck_s;
@@ -119,6 +117,7 @@ dozor_post_assignment_init (DozorPostAssignment *self)
   g_array_set_clear_func (self->units, (GDestroyNotify) unit_clear);
   self->bottleneck_s = NAN;
   self->total_s = NAN;
+  self->total_work_limit = DOZOR_POST_ASSIGNMENT_TOTAL_WORK;
 }
 
 /**
@@ -209,6 +208,33 @@ dozor_post_assignment_add_unit (DozorPostAssignment *self,
   return self->units->len - 1;
 }
 
+/**
+ * dozor_post_assignment_set_total_work_limit:
+ * @self: a #DozorPostAssignment
+ * @arcs: how many arcs the second step may visit, about (total need) ×
+ *   (candidate edges within the bottleneck); 0 skips it
+ *
+ * The least total time among the assignments with the best bottleneck
+ * costs more than the bottleneck itself. Beyond this limit (by default
+ * %DOZOR_POST_ASSIGNMENT_TOTAL_WORK) the answer keeps the best bottleneck
+ * and says that its total is not minimal.
+ */
+void
+dozor_post_assignment_set_total_work_limit (DozorPostAssignment *self,
+                                            double               arcs)
+{
+  g_return_if_fail (DOZOR_IS_POST_ASSIGNMENT (self));
+
+  self->total_work_limit = arcs;
+  forget_solution (self);
+}
+
+/**
+ * dozor_post_assignment_get_n_posts:
+ * @self: a #DozorPostAssignment
+ *
+ * Returns: how many posts were added
+ */
 guint
 dozor_post_assignment_get_n_posts (DozorPostAssignment *self)
 {
@@ -217,6 +243,12 @@ dozor_post_assignment_get_n_posts (DozorPostAssignment *self)
   return self->posts->len;
 }
 
+/**
+ * dozor_post_assignment_get_n_units:
+ * @self: a #DozorPostAssignment
+ *
+ * Returns: how many units were added
+ */
 guint
 dozor_post_assignment_get_n_units (DozorPostAssignment *self)
 {
@@ -786,7 +818,7 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
   for (guint p = 0; p < n_posts; p++)
     work += m.limit[p];
   work *= total_need;
-  if (work <= SUM_WORK_BUDGET)
+  if (work <= self->total_work_limit)
     {
       if (!min_total (self, &m, cancellable, error))
         {

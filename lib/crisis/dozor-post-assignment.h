@@ -25,6 +25,10 @@ typedef enum
  * few thousand units, and the matching's depth grows with this number. */
 #define DOZOR_POST_ASSIGNMENT_MAX_NEED 20000
 
+/* The least total's step visits about (total need) × (edges within the
+ * bottleneck) arcs; beyond this many (some seconds) it is left out. */
+#define DOZOR_POST_ASSIGNMENT_TOTAL_WORK 4e9
+
 /* A unit is at its post when this close to it and this slow. */
 #define DOZOR_POST_ARRIVAL_RADIUS_M 100.0
 #define DOZOR_POST_ARRIVAL_SPEED_M_S 2.0
@@ -60,6 +64,8 @@ gboolean             dozor_post_assignment_time_by_road    (DozorPostAssignment 
                                                             DozorRoadGraph      *graph,
                                                             GCancellable        *cancellable,
                                                             GError             **error);
+void                 dozor_post_assignment_set_total_work_limit (DozorPostAssignment *self,
+                                                                 double               arcs);
 gboolean             dozor_post_assignment_solve           (DozorPostAssignment *self,
                                                             GCancellable        *cancellable,
                                                             GError             **error);

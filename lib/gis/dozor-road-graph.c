@@ -352,12 +352,24 @@ dozor_road_graph_new (DozorStreetMap *streets)
   return self;
 }
 
+/**
+ * dozor_road_graph_get_n_nodes:
+ * @self: a #DozorRoadGraph
+ *
+ * Returns: how many junctions and points the graph has, connected or not
+ */
 guint
 dozor_road_graph_get_n_nodes (DozorRoadGraph *self)
 {
   return self->nodes->len;
 }
 
+/**
+ * dozor_road_graph_get_n_edges:
+ * @self: a #DozorRoadGraph
+ *
+ * Returns: how many road segments join them (each drivable both ways)
+ */
 guint
 dozor_road_graph_get_n_edges (DozorRoadGraph *self)
 {
@@ -377,6 +389,13 @@ dozor_road_graph_get_n_connected (DozorRoadGraph *self)
   return self->n_connected;
 }
 
+/**
+ * dozor_road_graph_get_node:
+ * @self: a #DozorRoadGraph
+ * @node: a node, below dozor_road_graph_get_n_nodes()
+ * @lat: (out): its latitude
+ * @lon: (out): its longitude
+ */
 void
 dozor_road_graph_get_node (DozorRoadGraph *self,
                            guint           node,
