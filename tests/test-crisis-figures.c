@@ -144,6 +144,51 @@ test_polygon_area (void)
   g_assert_cmpfloat (lon, <, east (2000));
 }
 
+/* The area as the readiness carries it: a circle object or a polygon. */
+static void
+test_area_from_readiness (void)
+{
+  g_autofree char *circle_text = g_strdup_printf ("{\"type\": \"Circle\", \"center\": [%.7f, %.7f], \"radius_m\": 500}",
+                                                  CENTRE_LON, CENTRE_LAT);
+  g_autoptr(JsonNode) circle = json_from_string (circle_text, NULL);
+  g_autofree char *square_text = g_strdup_printf ("{\"type\": \"Polygon\", \"coordinates\": [[[%.7f, %.7f], [%.7f, %.7f], "
+                                                  "[%.7f, %.7f], [%.7f, %.7f], [%.7f, %.7f]]]}",
+                                                  east (-500), north (-500), east (500), north (-500),
+                                                  east (500), north (500), east (-500), north (500),
+                                                  east (-500), north (-500));
+  g_autoptr(JsonNode) square = json_from_string (square_text, NULL);
+  g_autoptr(JsonNode) no_radius = json_from_string ("{\"type\": \"Circle\", \"center\": [76.9, 43.2]}", NULL);
+  g_autoptr(JsonNode) not_object = json_from_string ("[1, 2]", NULL);
+  g_autoptr(DozorCrisisFigures) from_circle = NULL;
+  g_autoptr(DozorCrisisFigures) from_square = NULL;
+  g_autoptr(GError) error = NULL;
+
+  from_circle = dozor_crisis_figures_new_from_area (circle, &error);
+  g_assert_no_error (error);
+  from_square = dozor_crisis_figures_new_from_area (square, &error);
+  g_assert_no_error (error);
+
+  /* 450 m north is inside both; 650 m north-east is outside the circle
+   * (150 m from it) and inside the square's corner. */
+  for (guint i = 0; i < 2; i++)
+    {
+      DozorCrisisFigures *figures = i == 0 ? from_circle : from_square;
+
+      dozor_crisis_figures_add_unit (figures, "n", "available", TRUE, north (450), CENTRE_LON, FALSE);
+      dozor_crisis_figures_add_unit (figures, "ne", "available", TRUE, north (460), east (460), FALSE);
+      dozor_crisis_figures_count (figures);
+      g_assert_cmpuint (dozor_crisis_figures_get_unit_band (figures, 0), ==, DOZOR_CRISIS_INSIDE);
+    }
+  g_assert_cmpuint (dozor_crisis_figures_get_unit_band (from_circle, 1), ==, 1);
+  g_assert_cmpuint (dozor_crisis_figures_get_unit_band (from_square, 1), ==, DOZOR_CRISIS_INSIDE);
+
+  g_assert_null (dozor_crisis_figures_new_from_area (no_radius, &error));
+  g_assert_error (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA);
+  g_clear_error (&error);
+  g_assert_null (dozor_crisis_figures_new_from_area (not_object, &error));
+  g_assert_error (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA);
+}
+
 static void
 test_bad_areas (void)
 {
@@ -303,6 +348,7 @@ main (int   argc,
   g_test_add_func ("/crisis-figures/circle-and-rings", test_circle_and_rings);
   g_test_add_func ("/crisis-figures/rings-configured", test_rings_configured);
   g_test_add_func ("/crisis-figures/polygon-area", test_polygon_area);
+  g_test_add_func ("/crisis-figures/area-from-readiness", test_area_from_readiness);
   g_test_add_func ("/crisis-figures/bad-areas", test_bad_areas);
   g_test_add_func ("/crisis-figures/nearest-by-road", test_nearest_by_road);
   g_test_add_func ("/crisis-figures/from-situation", test_from_situation);

@@ -39,6 +39,8 @@ DozorCrisisFigures *dozor_crisis_figures_new_circle    (double               lat
                                                         GError             **error);
 DozorCrisisFigures *dozor_crisis_figures_new_polygon   (const char          *geojson,
                                                         GError             **error);
+DozorCrisisFigures *dozor_crisis_figures_new_from_area  (JsonNode            *area,
+                                                        GError             **error);
 gboolean            dozor_crisis_figures_set_rings     (DozorCrisisFigures  *self,
                                                         const double        *radii_m,
                                                         guint                n_rings);
