@@ -241,7 +241,8 @@ dozor_crisis_figures_new_polygon (const char  *geojson,
   area = dozor_gdal_polygon_from_geojson (geojson);
   if (area != NULL)
     OGR_G_GetEnvelope (area, &envelope);
-  if (area == NULL || envelope.MinY < -85 || envelope.MaxY > 85 || envelope.MinX < -180 || envelope.MaxX > 180)
+  if (area == NULL || envelope.MinY < -85 || envelope.MaxY > 85 ||
+      envelope.MinX < -180 || envelope.MaxX > 180)
     {
       g_clear_pointer (&area, OGR_G_DestroyGeometry);
       g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
@@ -483,14 +484,17 @@ dozor_crisis_figures_add_situation (DozorCrisisFigures *self,
   for (guint i = 0; i < units->len; i++)
     {
       const DozorUnit *unit = g_ptr_array_index (units, i);
-      JsonObject *dispatch = incident_id != NULL ? dozor_situation_get_unit_dispatch (situation, unit->id) : NULL;
-      gboolean current = unit->has_fix && now - unit->fix_time <= DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+      JsonObject *dispatch = NULL;
+      gboolean current, heading_there;
 
-      dozor_crisis_figures_add_unit (self, unit->id, unit->status != NULL ? unit->status : "", current,
-                                     unit->lat, unit->lon,
-                                     dispatch != NULL &&
-                                     g_strcmp0 (json_object_get_string_member_with_default (dispatch, "incident_id", ""),
-                                                incident_id) == 0);
+      if (incident_id != NULL)
+        dispatch = dozor_situation_get_unit_dispatch (situation, unit->id);
+      heading_there = dispatch != NULL &&
+        g_strcmp0 (json_object_get_string_member_with_default (dispatch, "incident_id", ""), incident_id) == 0;
+      current = unit->has_fix && now - unit->fix_time <= DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+
+      dozor_crisis_figures_add_unit (self, unit->id, unit->status != NULL ? unit->status : "",
+                                     current, unit->lat, unit->lon, heading_there);
     }
 
   return units->len;
@@ -548,7 +552,8 @@ dozor_crisis_figures_count (DozorCrisisFigures *self)
       /* On the boundary counts as inside. */
       if (OGRPreparedGeometryIntersects (self->prepared_area, point))
         unit->band = DOZOR_CRISIS_INSIDE;
-      else if (self->prepared_filter != NULL && OGRPreparedGeometryIntersects (self->prepared_filter, point))
+      else if (self->prepared_filter != NULL &&
+               OGRPreparedGeometryIntersects (self->prepared_filter, point))
         {
           double d = OGR_G_Distance (self->area, point);
 

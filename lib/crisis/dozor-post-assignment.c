@@ -781,8 +781,12 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
   g_array_sort (values, compare_floats);
   distinct = 0;
   for (guint i = 0; i < values->len; i++)
-    if (distinct == 0 || g_array_index (values, float, i) != g_array_index (values, float, distinct - 1))
-      g_array_index (values, float, distinct++) = g_array_index (values, float, i);
+    {
+      float value = g_array_index (values, float, i);
+
+      if (distinct == 0 || value != g_array_index (values, float, distinct - 1))
+        g_array_index (values, float, distinct++) = value;
+    }
 
   lo = 0;
   hi = distinct > 0 ? distinct - 1 : 0;
@@ -790,8 +794,11 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
     float floor_s = 0;
 
     for (guint p = 0; p < n_posts; p++)
-      floor_s = MAX (floor_s, g_array_index (candidates, Candidate,
-                                             start[p] + g_array_index (self->posts, Post, p).need - 1).time);
+      {
+        guint nth = start[p] + g_array_index (self->posts, Post, p).need - 1;
+
+        floor_s = MAX (floor_s, g_array_index (candidates, Candidate, nth).time);
+      }
     while (lo < hi && g_array_index (values, float, lo) < floor_s)
       lo++;
   }

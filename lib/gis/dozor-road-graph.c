@@ -595,7 +595,8 @@ dozor_road_graph_locate (DozorRoadGraph *self,
     return;
 
   dozor_road_graph_get_node (self, *node, &node_lat, &node_lon);
-  *offset_s = dozor_geo_distance_m (lat, lon, node_lat, node_lon) / (DOZOR_ROAD_GRAPH_OFF_ROAD_KMH / 3.6);
+  *offset_s = dozor_geo_distance_m (lat, lon, node_lat, node_lon) /
+              (DOZOR_ROAD_GRAPH_OFF_ROAD_KMH / 3.6);
 }
 
 /**
