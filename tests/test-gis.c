@@ -490,6 +490,40 @@ test_hostile_corpus (void)
     }
 }
 
+/* Found by tests/fuzz: OGR hands over the seconds of "00:00:99999999999"
+ * as they stand. Such a time is no value; the waypoint and a true time
+ * beside it are kept. */
+static void
+test_impossible_times (void)
+{
+  static const char gpx[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<gpx version=\"1.1\" creator=\"test\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n"
+    "<wpt lat=\"43.2\" lon=\"76.9\"><time>2026-12-06T00:00:99999999999</time><name>a</name></wpt>\n"
+    "<wpt lat=\"43.2\" lon=\"76.9\"><time>2026-12-06T00:00:nan</time><name>b</name></wpt>\n"
+    "<wpt lat=\"43.2\" lon=\"76.9\"><time>2026-02-31T10:00:00</time><name>c</name></wpt>\n"
+    "<wpt lat=\"43.2\" lon=\"76.9\"><time>2026-12-06T10:20:30</time><name>d</name></wpt>\n"
+    "</gpx>\n";
+  g_autofree char *path = tmp_path ("impossible-times.gpx");
+  g_autoptr(GPtrArray) layers = NULL;
+  DozorGisLayer *waypoints = NULL;
+  int time_field;
+
+  g_assert_true (g_file_set_contents (path, gpx, -1, NULL));
+  layers = read_ok (path);
+  for (guint i = 0; i < layers->len; i++)
+    if (dozor_gis_layer_get_n_features (g_ptr_array_index (layers, i)) > 0)
+      waypoints = g_ptr_array_index (layers, i);
+  g_assert_nonnull (waypoints);
+  g_assert_cmpuint (dozor_gis_layer_get_n_features (waypoints), ==, 4);
+  time_field = dozor_gis_layer_find_field (waypoints, "time");
+  g_assert_cmpint (time_field, >=, 0);
+  g_assert_null (dozor_gis_layer_get_value (waypoints, 0, time_field));
+  g_assert_null (dozor_gis_layer_get_value (waypoints, 1, time_field));
+  g_assert_null (dozor_gis_layer_get_value (waypoints, 2, time_field));
+  g_assert_cmpstr (dozor_gis_layer_get_value (waypoints, 3, time_field), ==, "2026-12-06T10:20:30");
+}
+
 static void
 test_not_files (void)
 {
@@ -752,6 +786,7 @@ main (int   argc,
   g_test_add_func ("/gis/crs/utm-csv", test_utm_csv_with_given_crs);
   g_test_add_func ("/gis/hostile/corpus", test_hostile_corpus);
   g_test_add_func ("/gis/hostile/not-files", test_not_files);
+  g_test_add_func ("/gis/hostile/impossible-times", test_impossible_times);
   g_test_add_func ("/gis/hostile/deep-nesting", test_deep_nesting);
   g_test_add_func ("/gis/hostile/shapefile-sidecars", test_shapefile_sidecars);
   g_test_add_func ("/gis/hostile/gpkg-view", test_gpkg_view);

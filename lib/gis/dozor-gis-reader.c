@@ -694,10 +694,22 @@ iso8601_of (OGRFeatureH feature,
 
   if (!OGR_F_GetFieldAsDateTimeEx (feature, field, &year, &month, &day, &hour, &minute, &second, &tz))
     return NULL;
+  /* OGR reads the seconds of "00:00:99999999999" or "00:00:nan" as they
+   * stand: a time that is not one is no value, not an integer overflow. */
+  if (!(second >= 0 && second < 60) || year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+      day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || tz < 0 || tz > 200)
+    return NULL;
 
   /* OGR's tz: 0 unknown, 1 local, 100 UTC, 100 ± 4 per hour otherwise. */
   if (tz <= 1)
-    return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute, (int) second);
+    {
+      g_autoptr(GDateTime) valid = g_date_time_new_utc (year, month, day, hour, minute, second);
+
+      /* 31 February, say. */
+      if (valid == NULL)
+        return NULL;
+      return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute, (int) second);
+    }
 
   zone = g_time_zone_new_offset ((tz - 100) * 15 * 60);
   local = g_date_time_new (zone, year, month, day, hour, minute, second);

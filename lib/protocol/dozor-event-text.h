@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "dozor-situation.h"
+
+G_BEGIN_DECLS
+
+char *dozor_event_describe (DozorSituation *situation,
+                            JsonObject     *event,
+                            GTimeZone      *zone);
+
+G_END_DECLS
