@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dozor-post-assignment.h"
+#include "test-town.h"
 
 #define MAX_UNITS 8
 #define MAX_POSTS 4
@@ -304,6 +305,102 @@ test_arrival (void)
   g_assert_false (dozor_post_is_reached (43.25, 76.95, 43.251, 76.95, 3, 150, 2));
 }
 
+/* Too large for brute force: the rules still hold, the bottleneck is the
+ * same with or without the second step, and the second step's total is
+ * never worse. */
+static void
+test_larger_instances (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (8);
+  guint improved = 0;
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(DozorPostAssignment) best = dozor_post_assignment_new ();
+      g_autoptr(DozorPostAssignment) quick = dozor_post_assignment_new ();
+      guint n_posts = g_rand_int_range (rand, 5, 21), n_units = g_rand_int_range (rand, 60, 201);
+      guint need[20], got[20] = { 0, };
+
+      for (guint p = 0; p < n_posts; p++)
+        {
+          need[p] = g_rand_int_range (rand, 1, 4);
+          dozor_post_assignment_add_post (best, "post", 43.25, 76.9, need[p], NULL);
+          dozor_post_assignment_add_post (quick, "post", 43.25, 76.9, need[p], NULL);
+        }
+      for (guint u = 0; u < n_units; u++)
+        {
+          dozor_post_assignment_add_unit (best, "unit", "car", 43.25, 76.9, TRUE);
+          dozor_post_assignment_add_unit (quick, "unit", "car", 43.25, 76.9, TRUE);
+        }
+      for (guint p = 0; p < n_posts; p++)
+        for (guint u = 0; u < n_units; u++)
+          {
+            double t = g_rand_double_range (rand, 20, 1500);
+
+            dozor_post_assignment_set_time (best, p, u, t);
+            dozor_post_assignment_set_time (quick, p, u, t);
+          }
+
+      dozor_post_assignment_set_total_work_limit (quick, 0);
+      g_assert_true (dozor_post_assignment_solve (best, NULL, NULL));
+      g_assert_true (dozor_post_assignment_solve (quick, NULL, NULL));
+      g_assert_true (dozor_post_assignment_get_total_is_minimal (best));
+      g_assert_cmpfloat (dozor_post_assignment_get_bottleneck_s (best), ==,
+                         dozor_post_assignment_get_bottleneck_s (quick));
+      g_assert_cmpfloat (dozor_post_assignment_get_total_s (best), <=,
+                         dozor_post_assignment_get_total_s (quick) + 1e-3);
+      if (dozor_post_assignment_get_total_s (best) < dozor_post_assignment_get_total_s (quick) - 1)
+        improved++;
+
+      for (guint u = 0; u < n_units; u++)
+        {
+          guint p = dozor_post_assignment_get_unit_post (best, u);
+
+          if (p != G_MAXUINT)
+            {
+              g_assert_cmpfloat (dozor_post_assignment_get_time (best, p, u), <=,
+                                 dozor_post_assignment_get_bottleneck_s (best));
+              got[p]++;
+            }
+        }
+      for (guint p = 0; p < n_posts; p++)
+        g_assert_cmpuint (got[p], ==, need[p]);
+    }
+
+  /* The second step does something: with this seed, about half the
+   * totals come out lower than a matching that only minds the bottleneck. */
+  g_test_message ("second step lowered the total in %u of 20", improved);
+  g_assert_cmpuint (improved, >, 0);
+}
+
+/* Times by road in the town: each post's row is its own reverse search. */
+static void
+test_time_by_road (void)
+{
+  g_autoptr(DozorRoadGraph) town = town_graph ();
+  g_autoptr(DozorPostAssignment) assignment = dozor_post_assignment_new ();
+  g_autofree float *to_b = dozor_road_graph_times_to (town, B_LAT, B_LON, INFINITY);
+  g_autofree float *to_f = dozor_road_graph_times_to (town, F_LAT, F_LON, INFINITY);
+  guint node_a = dozor_road_graph_nearest_node (town, A_LAT, A_LON);
+  guint node_g = dozor_road_graph_nearest_node (town, G_LAT, G_LON);
+
+  dozor_post_assignment_add_post (assignment, "B", B_LAT, B_LON, 1, NULL);
+  dozor_post_assignment_add_post (assignment, "F", F_LAT, F_LON, 1, NULL);
+  dozor_post_assignment_add_unit (assignment, "at-a", "car", A_LAT, A_LON, TRUE);
+  dozor_post_assignment_add_unit (assignment, "at-g", "car", G_LAT, G_LON, TRUE);
+  g_assert_true (dozor_post_assignment_time_by_road (assignment, town, NULL, NULL));
+
+  g_assert_cmpfloat_with_epsilon (dozor_post_assignment_get_time (assignment, 0, 0), to_b[node_a], 1e-3);
+  g_assert_cmpfloat_with_epsilon (dozor_post_assignment_get_time (assignment, 0, 1), to_b[node_g], 1e-3);
+  g_assert_cmpfloat_with_epsilon (dozor_post_assignment_get_time (assignment, 1, 0), to_f[node_a], 1e-3);
+  g_assert_cmpfloat_with_epsilon (dozor_post_assignment_get_time (assignment, 1, 1), to_f[node_g], 1e-3);
+
+  /* G is beside F; A goes to B by the primary road. */
+  g_assert_true (dozor_post_assignment_solve (assignment, NULL, NULL));
+  g_assert_cmpuint (dozor_post_assignment_get_unit_post (assignment, 0), ==, 0);
+  g_assert_cmpuint (dozor_post_assignment_get_unit_post (assignment, 1), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +413,8 @@ main (int   argc,
   g_test_add_func ("/post-assignment/short-of-a-kind", test_short_of_a_kind);
   g_test_add_func ("/post-assignment/cancelled", test_cancelled);
   g_test_add_func ("/post-assignment/arrival", test_arrival);
+  g_test_add_func ("/post-assignment/larger-instances", test_larger_instances);
+  g_test_add_func ("/post-assignment/time-by-road", test_time_by_road);
 
   return g_test_run ();
 }
