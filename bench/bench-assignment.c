@@ -4,7 +4,8 @@
  * random junctions of the connected network (seeded), each post needing one
  * to three cars. Prints the time of the road searches (every unit placed
  * on the graph, then one reverse search per post) and of the assignment
- * apart. Never fails on time. `meson devenv -C build bench/bench-assignment [SEED]`
+ * apart; then the crisis figures and the districts' coverage for 5,000
+ * units. Never fails on time. `meson devenv -C build bench/bench-assignment [SEED]`
  */
 #include "config.h"
 
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "dozor-coverage.h"
+#include "dozor-crisis-figures.h"
 #include "dozor-post-assignment.h"
 #include "dozor-road-graph.h"
 
@@ -99,12 +102,91 @@ run (DozorRoadGraph *graph,
           dozor_post_assignment_get_total_is_minimal (assignment) ? " (minimal)" : " (total not minimised)");
 }
 
+/* The rest of crisis mode at the same scale: the figures around a 1.5-km
+ * circle at Republic Square, and coverage of the eight districts. */
+static void
+run_figures_and_coverage (DozorRoadGraph *graph,
+                          const char     *districts_path,
+                          guint           n_units,
+                          guint32         seed)
+{
+  static const char *statuses[] = { "available", "available", "en_route", "on_scene", "busy" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorCrisisFigures) figures = dozor_crisis_figures_new_circle (43.2389, 76.9453, 1500, &error);
+  g_autoptr(DozorCoverage) coverage = dozor_coverage_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GArray) nearest = NULL;
+  g_autoptr(GArray) flagged = NULL;
+  g_autoptr(GArray) moves = NULL;
+  JsonArray *features;
+  gint64 start, counted, timed, covered, moved;
+
+  g_assert_no_error (error);
+  if (!json_parser_load_from_file (parser, districts_path, &error))
+    {
+      printf ("districts: %s\n", error->message);
+      return;
+    }
+  features = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "features");
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *feature = json_array_get_object_element (features, i);
+      JsonObject *properties = json_object_get_object_member (feature, "properties");
+      g_autofree char *geojson = json_to_string (json_object_get_member (feature, "geometry"), FALSE);
+      const char *name = json_object_get_string_member (properties, "name");
+
+      /* A minimum high enough that some districts are short. */
+      dozor_coverage_add_zone (coverage, name, "district", name, geojson, 45, NULL);
+    }
+
+  for (guint u = 0; u < n_units; u++)
+    {
+      g_autofree char *id = g_strdup_printf ("unit-%u", u);
+      const char *status = statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
+      double lat, lon;
+
+      random_junction (graph, rand, &lat, &lon);
+      dozor_crisis_figures_add_unit (figures, id, status, TRUE, lat, lon, u % 50 == 0);
+      /* One in five of the free units covers, so that zones come out short. */
+      if (g_str_equal (status, "available") && u % 5 == 0)
+        dozor_coverage_add_unit (coverage, id, lat, lon);
+    }
+
+  start = g_get_monotonic_time ();
+  dozor_crisis_figures_count (figures);
+  counted = g_get_monotonic_time ();
+  dozor_crisis_figures_time_by_road (figures, graph, NULL, NULL);
+  nearest = dozor_crisis_figures_get_nearest (figures, 10);
+  timed = g_get_monotonic_time ();
+  dozor_coverage_compute (coverage);
+  flagged = dozor_coverage_get_flagged (coverage);
+  covered = g_get_monotonic_time ();
+  moves = dozor_coverage_suggest_move_ups (coverage, graph, NULL, NULL);
+  moved = g_get_monotonic_time ();
+
+  printf ("crisis figures, %u units: rings counted in %.1f ms (%u inside, %u within 5 km), "
+          "road times and the 10 nearest in %.1f ms\n",
+          n_units, (counted - start) / 1000.0,
+          dozor_crisis_figures_get_count (figures, DOZOR_CRISIS_INSIDE, NULL),
+          dozor_crisis_figures_get_count (figures, DOZOR_CRISIS_INSIDE, NULL) +
+          dozor_crisis_figures_get_count (figures, 1, NULL) +
+          dozor_crisis_figures_get_count (figures, 2, NULL) +
+          dozor_crisis_figures_get_count (figures, 3, NULL),
+          (timed - counted) / 1000.0);
+  printf ("coverage, %u districts, %u available units: counted in %.1f ms, %u short; "
+          "%u move-ups in %.1f ms\n",
+          dozor_coverage_get_n_zones (coverage), dozor_coverage_get_n_units (coverage),
+          (covered - timed) / 1000.0, flagged->len, moves->len, (moved - covered) / 1000.0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   const char *data_dir = g_getenv ("DOZOR_DATA_DIR");
   g_autofree char *path = NULL;
+  g_autofree char *districts = NULL;
   g_autoptr(DozorStreetMap) streets = NULL;
   g_autoptr(DozorRoadGraph) graph = NULL;
   g_autoptr(GError) error = NULL;
@@ -114,6 +196,7 @@ main (int   argc,
   if (data_dir == NULL)
     data_dir = DOZOR_PKGDATADIR;
   path = g_build_filename (data_dir, "almaty", "roads.geojson", NULL);
+  districts = g_build_filename (data_dir, "almaty", "districts.geojson", NULL);
 
   start = g_get_monotonic_time ();
   streets = dozor_street_map_new_from_file (path, NULL, &error);
@@ -129,5 +212,6 @@ main (int   argc,
 
   run (graph, 50, 500, seed);
   run (graph, 200, 5000, seed);
+  run_figures_and_coverage (graph, districts, 5000, seed);
   return 0;
 }
