@@ -146,7 +146,7 @@ new_with_area (double         centre_lat,
 
   dozor_gdal_register ();
   self->to_metres = dozor_gdal_new_to_local_metres (centre_lat, centre_lon);
-  if (self->to_metres == NULL)
+  if (self->to_metres == NULL || (area_lon_lat == NULL && area_metres == NULL))
     {
       g_clear_pointer (&area_lon_lat, OGR_G_DestroyGeometry);
       g_clear_pointer (&area_metres, OGR_G_DestroyGeometry);
