@@ -12,6 +12,8 @@
 #include "dozor-local-copy.h"
 #include "dozor-memory.h"
 #include "dozor-sync-client.h"
+#include "dozor-wall-config.h"
+#include "dozor-wall.h"
 #include "dozor-window.h"
 
 /* Exit status for a command line that cannot be obeyed, as sysexits' EX_USAGE
@@ -31,6 +33,8 @@ struct _DozorApplication
   double zoom;
   gboolean fullscreen;
   gboolean wall;
+  DozorWallConfig *wall_config;  /* --wall-config, until the wall takes it */
+  DozorWall *wall_screens;       /* the configured wall's windows */
   /* Logged in by a person (dialog or keyring), not from a file: a refused
    * login asks again, and the token is kept in the keyring. */
   gboolean desk_login;
@@ -144,6 +148,38 @@ parse_backend (DozorApplication *self,
   return TRUE;
 }
 
+/* --wall --wall-config FILE: the wall as its administrator configured it
+ * once; the file names the backend and the credentials. */
+static gboolean
+parse_wall_config (DozorApplication *self,
+                   GVariantDict     *options)
+{
+  const char *path = NULL;
+  g_autoptr(DozorWallConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_dict_lookup (options, "wall-config", "^&ay", &path);
+  if (!self->wall || g_variant_dict_contains (options, "backend") || g_variant_dict_contains (options, "credentials"))
+    {
+      g_printerr (_("dozor: --wall-config FILE goes with --wall, and the file gives the backend and the credentials\n"));
+      return FALSE;
+    }
+  config = dozor_wall_config_load (path, &error);
+  if (config == NULL)
+    {
+      g_printerr ("dozor: %s\n", error->message);
+      return FALSE;
+    }
+  if (!dozor_read_credentials (config->credentials, &self->username, &self->password, &error))
+    {
+      g_printerr ("dozor: %s\n", error->message);
+      return FALSE;
+    }
+  self->backend_url = g_strdup (config->backend);
+  self->wall_config = g_steal_pointer (&config);
+  return TRUE;
+}
+
 static void prepare_situation (DozorApplication *self);
 
 static int
@@ -195,13 +231,15 @@ dozor_application_handle_local_options (GApplication *app,
       g_printerr (_("dozor: --import needs a desk board: give --backend URL, and not --wall\n"));
       return EXIT_BAD_USAGE;
     }
-  if (self->wall && !g_variant_dict_contains (options, "backend"))
+  if (g_variant_dict_contains (options, "wall-config") && !parse_wall_config (self, options))
+    return EXIT_BAD_USAGE;
+  if (self->wall && self->wall_config == NULL && !g_variant_dict_contains (options, "backend"))
     {
       g_printerr (_("dozor: --wall shows a backend's situation: give --backend URL and --credentials FILE of a wall user\n"));
       return EXIT_BAD_USAGE;
     }
 
-  if (!parse_backend (self, options))
+  if (self->wall_config == NULL && !parse_backend (self, options))
     return EXIT_BAD_USAGE;
 
   /* From a credentials file the user is known now, before GTK starts. */
@@ -314,15 +352,10 @@ prepare_situation (DozorApplication *self)
     g_warning ("No local copy of the situation: %s", copy_error->message);
 }
 
+/* The link, once the user is known: whatever shows it is already following. */
 static void
-start_sync (DozorApplication *self,
-            DozorWindow      *board)
+start_link (DozorApplication *self)
 {
-  g_autofree char *path = board_file_path (self->backend_url, self->username, "outbox");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DozorOutbox) outbox = dozor_outbox_open (path, &error);
-
-  prepare_situation (self);
   self->started = TRUE;
   if (self->password != NULL)
     dozor_sync_client_set_credentials (self->sync, self->username, self->password);
@@ -334,6 +367,37 @@ start_sync (DozorApplication *self,
       g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (link_state_cb), self, G_CONNECT_SWAPPED);
     }
   set_log_out_enabled (self, self->desk_login);
+  g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (situation_loaded_cb), self, G_CONNECT_SWAPPED);
+  /* The copy's parsed text is freed by now, or soon will be. */
+  dozor_memory_trim_soon ();
+  dozor_memory_start_trimming ();
+  dozor_sync_client_start (self->sync);
+}
+
+/* A configured wall shows and never commands: no outbox, and nothing that
+ * asks a question (no preferences, no about window, no login). */
+static void
+start_wall (DozorApplication *self)
+{
+  prepare_situation (self);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "preferences")), FALSE);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "about")), FALSE);
+  if (self->local_copy != NULL)
+    dozor_local_copy_show_if_read (self->local_copy);
+  self->wall_screens = dozor_wall_new (GTK_APPLICATION (self), g_steal_pointer (&self->wall_config), self->sync,
+                                       self->situation, self->local_copy);
+  start_link (self);
+}
+
+static void
+start_sync (DozorApplication *self,
+            DozorWindow      *board)
+{
+  g_autofree char *path = board_file_path (self->backend_url, self->username, "outbox");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorOutbox) outbox = dozor_outbox_open (path, &error);
+
+  prepare_situation (self);
   if (outbox != NULL)
     dozor_sync_client_set_outbox (self->sync, outbox);
   dozor_window_follow (board, self->sync, self->situation);
@@ -359,12 +423,7 @@ start_sync (DozorApplication *self,
       if (dozor_local_copy_get_restored (self->local_copy) != 0)
         dozor_window_set_restored (board, dozor_local_copy_get_restored (self->local_copy));
     }
-
-  g_signal_connect_object (self->sync, "notify::state", G_CALLBACK (situation_loaded_cb), self, G_CONNECT_SWAPPED);
-  /* The copy's parsed text is freed by now, or soon will be. */
-  dozor_memory_trim_soon ();
-  dozor_memory_start_trimming ();
-  dozor_sync_client_start (self->sync);
+  start_link (self);
 }
 
 static void ask_login (DozorApplication *self,
@@ -521,6 +580,13 @@ dozor_application_activate (GApplication *app)
   DozorApplication *self = DOZOR_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  if (self->wall_config != NULL || self->wall_screens != NULL)
+    {
+      if (self->wall_screens == NULL)
+        start_wall (self);
+      return;
+    }
+
   if (window == NULL)
     {
       DozorWindow *board = dozor_window_new (self);
@@ -585,6 +651,7 @@ dozor_application_startup (GApplication *app)
     { "win.new-incident", { "<Control>n", NULL } },
     { "win.dispatch", { "<Control>d", NULL } },
     { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
+    { "win.set-readiness", { "<Control><Shift>r", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
@@ -610,6 +677,7 @@ dozor_application_shutdown (GApplication *app)
   DozorApplication *self = DOZOR_APPLICATION (app);
   g_autoptr(GError) error = NULL;
 
+  g_clear_object (&self->wall_screens);
   /* The newest situation, for the next start. */
   if (self->local_copy != NULL && !dozor_local_copy_save_now (self->local_copy, &error))
     g_warning ("The local copy of the situation was not saved: %s", error->message);
@@ -623,6 +691,8 @@ dozor_application_dispose (GObject *object)
   DozorApplication *self = (DozorApplication *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->wall_screens);
+  g_clear_pointer (&self->wall_config, dozor_wall_config_free);
   g_clear_object (&self->local_copy);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
@@ -817,6 +887,8 @@ static const GOptionEntry option_entries[] = {
     N_("Start in full screen, as on a video wall"), NULL },
   { "wall", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Be a wall board: full screen, showing only, no dispatching or registering"), NULL },
+  { "wall-config", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --wall: the monitors, backend, credentials and viewing distance of this wall (docs/wall.md)"), N_("FILE") },
   { "import", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Open this GIS file in the import window once the board is up"), N_("FILE") },
   { "export", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,

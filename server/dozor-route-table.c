@@ -26,6 +26,7 @@ static const Route routes[] = {
   { { "units", "*", "track" }, "GET" },
   { { "incidents" }, "GET, POST" },
   { { "incidents", "*" }, "PATCH" },
+  { { "incidents", "*", "checklist" }, "PUT" },
   { { "dispatches" }, "POST" },
   { { "dispatches", "*" }, "DELETE" },
   { { "positions" }, "POST" },

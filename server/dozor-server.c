@@ -38,6 +38,7 @@ struct _DozorServer
   DozorStore *store;
   DozorLogins *logins;   /* POST /session, hashes in workers */
   DozorHistory *history; /* history reads in workers */
+  DozorSopCatalogue *sop; /* what checklists may hold; NULL: nothing */
   gint64 retain_events;
   guint retain_track_hours;
   GPtrArray *clients; /* DozorStreamClient */
@@ -580,9 +581,14 @@ static JsonNode *
 set_readiness (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                gint64 version, JsonNode **current, GError **error)
 {
-  return dozor_store_set_readiness (self->store,
-                                    dozor_json_get_string (body, "level"),
-                                    caller->user, error);
+  return dozor_store_set_readiness (self->store, body, caller->user, error);
+}
+
+static JsonNode *
+set_check (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
+           gint64 version, JsonNode **current, GError **error)
+{
+  return dozor_store_set_check (self->store, id, body, caller->user, self->sop, error);
 }
 
 static JsonNode *
@@ -663,6 +669,7 @@ static const Command create_dispatch_command = { create_dispatch, 201, TRUE, FAL
 static const Command end_dispatch_command = { end_dispatch, 200, FALSE, FALSE, FALSE };
 static const Command positions_command = { add_positions, 202, FALSE, FALSE, TRUE };
 static const Command readiness_command = { set_readiness, 200, FALSE, FALSE, TRUE };
+static const Command check_command = { set_check, 200, FALSE, FALSE, TRUE };
 static const Command create_zone_command = { create_zone, 201, TRUE, FALSE, TRUE };
 static const Command update_zone_command = { update_zone, 200, FALSE, TRUE, TRUE };
 static const Command delete_zone_command = { delete_zone, 200, FALSE, FALSE, FALSE };
@@ -975,6 +982,12 @@ handle_api (SoupServer        *server,
     {
       ALLOW (readers);
       history (self, msg, parts[1], query);
+    }
+  else if (n_parts == 3 && g_str_equal (parts[0], "incidents") && g_str_equal (parts[2], "checklist") &&
+           g_str_equal (method, "PUT"))
+    {
+      ALLOW (intake);
+      run_command (self, msg, &caller, &check_command, parts[1]);
     }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
@@ -1398,6 +1411,7 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->logins);
   g_clear_object (&self->history);
+  g_clear_object (&self->sop);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dozor_server_parent_class)->dispose (object);
@@ -1460,6 +1474,18 @@ dozor_server_set_track_retention (DozorServer *self,
 {
   self->retain_track_hours = hours;
   prune_cb (self);
+}
+
+/**
+ * dozor_server_set_sop_catalogue:
+ * @self: a #DozorServer
+ * @catalogue: (nullable): the procedures whose steps checklists may tick
+ */
+void
+dozor_server_set_sop_catalogue (DozorServer       *self,
+                                DozorSopCatalogue *catalogue)
+{
+  g_set_object (&self->sop, catalogue);
 }
 
 /**

@@ -27,6 +27,8 @@ void         dozor_server_set_track_retention (DozorServer *self,
                                                guint        hours);
 void         dozor_server_set_login_policy (DozorServer            *self,
                                             const DozorLoginPolicy *policy);
+void         dozor_server_set_sop_catalogue (DozorServer       *self,
+                                             DozorSopCatalogue *catalogue);
 SoupServer  *dozor_server_get_soup     (DozorServer  *self);
 guint        dozor_server_get_n_clients (DozorServer *self);
 void         dozor_server_publish       (DozorServer  *self,

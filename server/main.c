@@ -74,10 +74,48 @@ default_db_path (void)
   return g_build_filename (dir, "dozord.sqlite", NULL);
 }
 
+/* The data directory: DOZOR_DATA_DIR in a build tree, else where meson
+ * installed the data. */
+static const char *
+data_dir (void)
+{
+  const char *dir = g_getenv ("DOZOR_DATA_DIR");
+
+  return dir != NULL && *dir != '\0' ? dir : DOZOR_PKGDATADIR;
+}
+
+/* The SOP catalogue: the one named, which must be good, or the data
+ * directory's. A broken catalogue stops the server, which would otherwise
+ * refuse every tick in the middle of a shift; a missing default one only
+ * leaves checklists out. */
+static gboolean
+load_sop (const char         *given,
+          DozorSopCatalogue **catalogue)
+{
+  g_autofree char *path = given != NULL ? g_strdup (given) : g_build_filename (data_dir (), "sop", "catalogue.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  *catalogue = NULL;
+  if (given == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("dozord: no SOP catalogue at %s: checklists cannot be ticked\n"), path);
+      return TRUE;
+    }
+  *catalogue = dozor_sop_catalogue_load (path, &error);
+  if (*catalogue == NULL)
+    {
+      g_printerr ("dozord: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *sop_path = NULL;
+  g_autoptr(DozorSopCatalogue) sop = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
@@ -98,6 +136,7 @@ main (int   argc,
   gint idle_timeout = DOZOR_LISTENER_DEFAULT_IDLE_TIMEOUT;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
+    { "sop", 0, 0, G_OPTION_ARG_FILENAME, &sop_path, N_("SOP catalogue whose steps checklists tick (default: sop/catalogue.json in the data directory)"), N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate: serve HTTPS and WSS"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
@@ -217,6 +256,9 @@ main (int   argc,
         }
     }
 
+  if (!load_sop (sop_path, &sop))
+    return EXIT_FAILURE;
+
   if (db_path == NULL)
     db_path = default_db_path ();
 
@@ -246,6 +288,7 @@ main (int   argc,
 
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
+  dozor_server_set_sop_catalogue (server, sop);
   {
     DozorLoginPolicy policy = { (guint) login_attempts, (guint) login_address_attempts, (guint) login_lock };
 
@@ -254,10 +297,8 @@ main (int   argc,
 
   if (scenario_name != NULL)
     {
-      g_autofree char *city = NULL;
-      const char *dir = g_getenv ("DOZOR_DATA_DIR");
+      g_autofree char *city = g_build_filename (data_dir (), "almaty", NULL);
 
-      city = g_build_filename (dir != NULL && *dir != '\0' ? dir : DOZOR_PKGDATADIR, "almaty", NULL);
       scenario = dozor_scenario_new (store, server, city, (guint32) seed, (guint) n_units,
                                      incidents_per_hour, &error);
       if (scenario == NULL)

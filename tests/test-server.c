@@ -31,6 +31,7 @@ test_auth (Server        *server,
     { "POST", "/api/v1/units" }, { "PATCH", "/api/v1/units/x" }, { "POST", "/api/v1/incidents" },
     { "PATCH", "/api/v1/incidents/x" }, { "POST", "/api/v1/dispatches" },
     { "DELETE", "/api/v1/dispatches/x" }, { "POST", "/api/v1/positions" }, { "PUT", "/api/v1/readiness" },
+    { "PUT", "/api/v1/incidents/x/checklist" },
     { "POST", "/api/v1/zones" }, { "PATCH", "/api/v1/zones/x" }, { "DELETE", "/api/v1/zones/x" },
     { "POST", "/api/v1/routes" }, { "PATCH", "/api/v1/routes/x" }, { "DELETE", "/api/v1/routes/x" },
   };
@@ -619,7 +620,8 @@ test_stream_resume (Server        *server,
   {
     g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", unit, incident);
     g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, "d1", NULL, body);
-    g_auto(Answer) readiness = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL, "{\"level\":\"raised\"}");
+    g_auto(Answer) readiness = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL,
+                                         "{\"level\":\"raised\",\"reason\":\"Учения\"}");
 
     g_assert_cmpuint (dispatch.status, ==, 201);
     g_assert_cmpuint (readiness.status, ==, 200);

@@ -121,6 +121,78 @@ test_lifecycle (void)
   g_assert_null (dozor_situation_get_entity (situation, "zone", "z1"));
 }
 
+static void
+count_changes_cb (DozorSituation *situation,
+                  guint           what,
+                  gpointer        user_data)
+{
+  guint *readiness_changes = user_data;
+
+  if (what & DOZOR_SITUATION_READINESS)
+    (*readiness_changes)++;
+}
+
+/* The whole readiness: level, reason, who, since when and the area, which
+ * the board draws and tests points against; the local copy keeps it. */
+static void
+test_readiness (void)
+{
+  g_autoptr(DozorSituation) situation = situation_at_10 ();
+  g_autoptr(DozorSituation) restored = dozor_situation_new ();
+  g_autoptr(JsonNode) snapshot = NULL;
+  guint readiness_changes = 0;
+  JsonObject *readiness;
+  DozorCrisisArea *area;
+
+  g_signal_connect (situation, "changed", G_CALLBACK (count_changes_cb), &readiness_changes);
+  g_assert_null (dozor_situation_get_crisis_area (situation));
+  g_assert_cmpint (apply (situation, "{\"seq\":11,\"type\":\"readiness.changed\",\"readiness\":{\"level\":\"high\","
+                                     "\"reason\":\"Митинг\",\"set_by\":\"sup\",\"set_at\":\"2026-11-22T08:15:30Z\","
+                                     "\"raised_at\":\"2026-11-22T08:00:00Z\",\"area\":{\"type\":\"Circle\","
+                                     "\"center\":[76.9453,43.2389],\"radius_m\":1000}}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (readiness_changes, ==, 1);
+  g_assert_cmpstr (dozor_situation_get_readiness (situation), ==, "high");
+  readiness = dozor_situation_get_readiness_object (situation);
+  g_assert_cmpstr (json_object_get_string_member (readiness, "reason"), ==, "Митинг");
+  g_assert_cmpstr (json_object_get_string_member (readiness, "set_by"), ==, "sup");
+  g_assert_cmpstr (json_object_get_string_member (readiness, "raised_at"), ==, "2026-11-22T08:00:00Z");
+  area = dozor_situation_get_crisis_area (situation);
+  g_assert_nonnull (area);
+  g_assert_true (dozor_crisis_area_is_circle (area));
+  /* 500 m from the centre lies inside, 1.5 km does not (0.0135° of latitude ≈ 1.5 km). */
+  g_assert_true (dozor_crisis_area_contains (area, 76.9453, 43.2389 + 0.0045));
+  g_assert_false (dozor_crisis_area_contains (area, 76.9453, 43.2389 + 0.0135));
+
+  /* Through the local copy's snapshot and back: all of it. */
+  snapshot = dozor_situation_to_snapshot (situation);
+  g_assert_true (dozor_situation_load_snapshot (restored, snapshot, NULL));
+  g_assert_cmpstr (dozor_situation_get_readiness (restored), ==, "high");
+  g_assert_true (json_node_equal (json_object_get_member (dozor_situation_get_readiness_object (restored), "area"),
+                                  json_object_get_member (readiness, "area")));
+  g_assert_cmpstr (json_object_get_string_member (dozor_situation_get_readiness_object (restored), "reason"), ==,
+                   "Митинг");
+  g_assert_nonnull (dozor_situation_get_crisis_area (restored));
+
+  /* A polygon; a point inside, one outside. */
+  g_assert_cmpint (apply (situation, "{\"seq\":12,\"type\":\"readiness.changed\",\"readiness\":{\"level\":\"full\","
+                                     "\"reason\":\"x\",\"area\":{\"type\":\"Polygon\",\"coordinates\":"
+                                     "[[[76.9,43.2],[77.0,43.2],[77.0,43.3],[76.9,43.3],[76.9,43.2]]]}}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  area = dozor_situation_get_crisis_area (situation);
+  g_assert_false (dozor_crisis_area_is_circle (area));
+  g_assert_true (dozor_crisis_area_contains (area, 76.95, 43.25));
+  g_assert_false (dozor_crisis_area_contains (area, 77.05, 43.25));
+
+  /* Lowered: no area. */
+  g_assert_cmpint (apply (situation, "{\"seq\":13,\"type\":\"readiness.changed\",\"readiness\":{\"level\":\"normal\","
+                                     "\"reason\":null,\"area\":null}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (readiness_changes, ==, 3);
+  g_assert_cmpstr (dozor_situation_get_readiness (situation), ==, "normal");
+  g_assert_null (dozor_situation_get_crisis_area (situation));
+}
+
 /* A reset means a new snapshot, which replaces everything, seq included. */
 static void
 test_new_snapshot_replaces (void)
@@ -318,6 +390,57 @@ test_unit_dispatch_and_location (void)
   g_assert_null (dozor_situation_get_unit_dispatch (situation, "u1"));
 }
 
+/* Checklist steps: from the snapshot and events, kept over the local
+ * copy, gone with their incident when it closes. */
+static void
+test_checklist (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  g_autoptr(DozorSituation) copy = dozor_situation_new ();
+  g_autoptr(JsonNode) snapshot = parse (
+    "{\"as_of_seq\":10,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
+    "\"incidents\":[{\"id\":\"i1\",\"type\":\"robbery\",\"status\":\"new\",\"version\":1},"
+    "{\"id\":\"i2\",\"type\":\"theft\",\"status\":\"new\",\"version\":1}],"
+    "\"dispatches\":[],\"zones\":[],\"routes\":[],"
+    "\"checklists\":[{\"id\":\"c1\",\"incident_id\":\"i1\",\"procedure_id\":\"robbery-in-progress\","
+    "\"step_id\":\"ask\",\"done\":true,\"by\":\"op\",\"at\":\"2026-12-06T09:00:00Z\",\"version\":1}]}");
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *check;
+
+  g_assert_true (dozor_situation_load_snapshot (situation, snapshot, &error));
+  check = dozor_situation_get_check (situation, "i1", "robbery-in-progress", "ask");
+  g_assert_nonnull (check);
+  g_assert_true (json_object_get_boolean_member (check, "done"));
+  g_assert_null (dozor_situation_get_check (situation, "i1", "robbery-in-progress", "send"));
+  g_assert_null (dozor_situation_get_check (situation, "i2", "robbery-in-progress", "ask"));
+
+  g_assert_cmpint (apply (situation, "{\"seq\":11,\"type\":\"check.updated\",\"check\":{\"id\":\"c1\","
+                                     "\"incident_id\":\"i1\",\"procedure_id\":\"robbery-in-progress\",\"step_id\":\"ask\","
+                                     "\"done\":false,\"by\":\"sup\",\"at\":\"2026-12-06T09:01:00Z\",\"version\":2}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (apply (situation, "{\"seq\":12,\"type\":\"check.updated\",\"check\":{\"id\":\"c2\","
+                                     "\"incident_id\":\"i2\",\"procedure_id\":\"fresh-theft\",\"step_id\":\"ask\","
+                                     "\"done\":true,\"by\":\"op\",\"at\":\"2026-12-06T09:02:00Z\",\"version\":1}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  check = dozor_situation_get_check (situation, "i1", "robbery-in-progress", "ask");
+  g_assert_false (json_object_get_boolean_member (check, "done"));
+  g_assert_cmpstr (json_object_get_string_member (check, "by"), ==, "sup");
+
+  /* The local copy keeps them. */
+  saved = dozor_situation_to_snapshot (situation);
+  g_assert_true (dozor_situation_load_snapshot (copy, saved, &error));
+  g_assert_nonnull (dozor_situation_get_check (copy, "i2", "fresh-theft", "ask"));
+
+  /* i1 closes: its steps go, i2's stay. */
+  g_assert_cmpint (apply (situation, "{\"seq\":13,\"type\":\"incident.updated\",\"incident\":{\"id\":\"i1\","
+                                     "\"type\":\"robbery\",\"status\":\"closed\",\"version\":2}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  g_assert_null (dozor_situation_get_check (situation, "i1", "robbery-in-progress", "ask"));
+  g_assert_nonnull (dozor_situation_get_check (situation, "i2", "fresh-theft", "ask"));
+  g_assert_cmpuint (dozor_situation_get_n_entities (situation, "check"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,11 +450,13 @@ main (int   argc,
   g_test_add_func ("/situation/snapshot", test_snapshot);
   g_test_add_func ("/situation/order-gap-and-repeat", test_order_gap_and_repeat);
   g_test_add_func ("/situation/lifecycle", test_lifecycle);
+  g_test_add_func ("/situation/readiness", test_readiness);
   g_test_add_func ("/situation/new-snapshot-replaces", test_new_snapshot_replaces);
   g_test_add_func ("/situation/hostile-events", test_hostile_events);
   g_test_add_func ("/situation/list-models", test_list_models);
   g_test_add_func ("/situation/nearest", test_nearest);
   g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
+  g_test_add_func ("/situation/checklist", test_checklist);
 
   return g_test_run ();
 }

@@ -25,6 +25,7 @@
 #define PICK_SLOP 5.0
 /* How far right of its diamond an incident's label may run, pixels. */
 #define LABEL_REACH 400.0
+#define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 
 typedef struct
 {
@@ -47,6 +48,7 @@ typedef struct
   GArray *lines;
   GPtrArray *ids;
   guint n_drawn;
+  double label_size;   /* the labels' font size, pixels */
   DozorTileKeys keys;  /* from layout(), in the worker */
 } Scene;
 
@@ -108,28 +110,31 @@ static void
 draw_mark (cairo_t    *cr,
            const Mark *mark,
            double      x,
-           double      y)
+           double      y,
+           double      label_size)
 {
+  /* A wall's symbols grow with its labels. */
+  double k = label_size / DESK_LABEL_SIZE, size = SIZE * k;
   const double *fill = priority_fill[CLAMP (mark->priority, 0, 4)];
   g_autofree char *digit = g_strdup_printf ("%d", (int) CLAMP (mark->priority, 0, 9));
   cairo_text_extents_t extents;
 
   if (mark->fresh)
     {
-      diamond (cr, x, y, SIZE + 5);
+      diamond (cr, x, y, size + 5);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
       cairo_set_line_width (cr, 2.5);
       cairo_stroke (cr);
     }
 
-  diamond (cr, x, y, SIZE);
+  diamond (cr, x, y, size);
   cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.95);
   cairo_set_line_width (cr, 1.5);
   cairo_stroke (cr);
 
-  cairo_set_font_size (cr, 10);
+  cairo_set_font_size (cr, 10 * k);
   cairo_text_extents (cr, digit, &extents);
   cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
   cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
@@ -137,11 +142,12 @@ draw_mark (cairo_t    *cr,
 
   if (mark->label != NULL)
     {
-      cairo_set_font_size (cr, 11);
-      cairo_move_to (cr, x + SIZE + 5, y + 4);
+      cairo_set_font_size (cr, label_size);
+      cairo_move_to (cr, x + size + 5, y + 4 * k);
       cairo_text_path (cr, mark->label);
       cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-      cairo_set_line_width (cr, 3);
+      cairo_set_line_width (cr, 3 * k);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
       cairo_stroke_preserve (cr);
       cairo_set_source_rgb (cr, 1.0, 0.93, 0.80);
       cairo_fill (cr);
@@ -155,6 +161,7 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
+  double k = scene->label_size / DESK_LABEL_SIZE;
 
   /* Dispatch lines under the symbols: unit to scene, in the en-route
    * orange, solid once the unit is there. */
@@ -190,12 +197,13 @@ draw_scene (gpointer               data,
         if (CLAMP (mark->priority, 0, 4) != priority)
           continue;
         dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-        /* A label may cross into this tile from one to the left. */
-        if (x < -(mark->label != NULL ? LABEL_REACH : SIZE * 2) || y < -SIZE * 2 || x > view->width + SIZE * 2 ||
-            y > view->height + SIZE * 2)
+        /* A label may cross into this tile from one to the left, or from
+         * above or below when a wall's labels are taller than a symbol. */
+        if (x < -(mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) || y < -MAX (SIZE * 2, 16) * k ||
+            x > view->width + SIZE * 2 * k || y > view->height + MAX (SIZE * 2, 16) * k)
           continue;
-        draw_mark (cr, mark, x, y);
-        dozor_point_index_add (index, x, y, SIZE + 2, i);
+        draw_mark (cr, mark, x, y, scene->label_size);
+        dozor_point_index_add (index, x, y, SIZE * k + 2, i);
       }
 }
 
@@ -207,6 +215,7 @@ layout_scene (gpointer               data,
               const DozorRasterView *region)
 {
   Scene *scene = data;
+  double k = scene->label_size / DESK_LABEL_SIZE;
 
   dozor_tile_keys_init (&scene->keys, region);
   scene->n_drawn = 0;
@@ -227,13 +236,15 @@ layout_scene (gpointer               data,
       double x, y;
 
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
-      if (x >= -SIZE && y >= -SIZE && x <= region->width + SIZE && y <= region->height + SIZE)
+      if (x >= -SIZE * k && y >= -SIZE * k && x <= region->width + SIZE * k && y <= region->height + SIZE * k)
         scene->n_drawn++;
-      /* A label runs to the right: as far as a long number and type go. */
-      dozor_tile_keys_add (&scene->keys, x - SIZE - 8, y - SIZE - 8, x + (mark->label != NULL ? LABEL_REACH : SIZE + 8),
-                           y + SIZE + 8,
+      /* A label runs to the right: as far as a long number and type go,
+       * and above and below the symbol when it is a wall's. */
+      dozor_tile_keys_add (&scene->keys, x - (SIZE + 8) * k, y - MAX (SIZE + 8, 16) * k,
+                           x + (mark->label != NULL ? LABEL_REACH : SIZE + 8) * k, y + MAX (SIZE + 8, 16) * k,
                            dozor_raster_key_mix (dozor_raster_key_mix (lround (x * 4), lround (y * 4)),
-                                                 (guint64) mark->priority << 1 | mark->fresh) ^
+                                                 (guint64) mark->priority << 1 | mark->fresh |
+                                                   (guint64) lround (scene->label_size * 16) << 4) ^
                              (mark->label != NULL ? g_str_hash (mark->label) : 0) ^ g_str_hash (scene->ids->pdata[i]));
     }
 }
@@ -265,6 +276,7 @@ prepare_scene (DozorRasterLayer      *layer,
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->lines = g_array_new (FALSE, FALSE, sizeof (Line));
   scene->ids = g_ptr_array_new_with_free_func (g_free);
+  scene->label_size = dozor_raster_layer_get_label_size (layer);
 
   for (GList *l = incidents; l != NULL; l = l->next)
     {
@@ -615,3 +627,4 @@ dozor_incident_layer_set_draft (DozorIncidentLayer *self,
   self->draft_lon = lon;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
+

@@ -14,6 +14,7 @@
 
 #include "dozor-application.h"
 #include "dozor-area-layer.h"
+#include "dozor-crisis-layer.h"
 #include "dozor-basemap-layer.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
@@ -48,6 +49,7 @@ struct _DozorMapView
   /* Owned by the map; their order is dozor_map_view_show_situation()'s. */
   DozorBasemapLayer *basemap_layer;
   DozorAreaLayer *area_layer;
+  DozorCrisisLayer *crisis_layer;
   DozorPreviewLayer *preview_layer;
   double pending_extent[4];   /* west, south, east, north, for when there is a size */
   guint extent_tick_id;
@@ -57,6 +59,7 @@ struct _DozorMapView
 
   char *selected_unit;
   char *selected_incident;
+  double label_size;          /* 0 for the desk's */
   gboolean can_dispatch;
   gboolean can_register;
 
@@ -80,6 +83,7 @@ enum {
   PROBLEM,
   DISPATCH_REQUESTED,
   PLACE_CLICKED,
+  CRISIS_AREA_EDITED,
   N_SIGNALS
 };
 
@@ -388,6 +392,9 @@ dozor_map_view_set_property (GObject      *object,
       break;
     case PROP_CAN_DISPATCH:
       self->can_dispatch = g_value_get_boolean (value);
+      /* Who dispatches also sets the readiness (supervisors, admins). */
+      if (self->crisis_layer != NULL)
+        dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
       g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_CAN_REGISTER:
@@ -450,6 +457,18 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                          0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
+  /**
+   * DozorMapView::crisis-area-edited:
+   * @area: the crisis area as a supervisor dragged it, JSON text
+   *
+   * Nothing is sent yet: the readiness controller sends the command.
+   */
+  signals[CRISIS_AREA_EDITED] = g_signal_new ("crisis-area-edited",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_STRING);
+
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -504,6 +523,26 @@ dozor_map_view_init (DozorMapView *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_source), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * dozor_map_view_get_center:
+ * @self: a #DozorMapView
+ * @lat: (out): the latitude at the middle of the view
+ * @lon: (out): the longitude there
+ */
+void
+dozor_map_view_get_center (DozorMapView *self,
+                           double       *lat,
+                           double       *lon)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  viewport = shumate_simple_map_get_viewport (self->simple_map);
+  *lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
+  *lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
 }
 
 /**
@@ -763,13 +802,22 @@ query_tooltip_cb (GtkWidget    *layer,
                   GtkTooltip   *tooltip,
                   DozorMapView *self)
 {
-  g_autofree char *unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
-  g_autofree char *incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
-  g_autofree char *place_id = unit_id == NULL && incident_id == NULL
-                              ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
-  g_autofree char *text = unit_id != NULL ? unit_tooltip (self, unit_id)
-                          : incident_id != NULL ? incident_tooltip (self, incident_id)
-                          : place_id != NULL ? place_tooltip (self, place_id) : NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *incident_id = NULL;
+  g_autofree char *place_id = NULL;
+  g_autofree char *text = NULL;
+
+  /* Labels sized for a distance are a wall's: a tooltip there would be
+   * desk-sized text wherever the pointer was left resting. */
+  if (self->label_size > 0)
+    return FALSE;
+
+  unit_id = dozor_unit_layer_pick (self->unit_layer, x, y);
+  incident_id = unit_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  place_id = unit_id == NULL && incident_id == NULL ? dozor_area_layer_pick_place (self->area_layer, x, y) : NULL;
+  text = unit_id != NULL ? unit_tooltip (self, unit_id)
+         : incident_id != NULL ? incident_tooltip (self, incident_id)
+         : place_id != NULL ? place_tooltip (self, place_id) : NULL;
 
   if (text == NULL)
     return FALSE;
@@ -950,6 +998,14 @@ drop_cb (GtkDropTarget *target,
 /* The top layer takes the pointer for all three: clicks, drags and drops
  * are hit-tested against what each layer drew. */
 static void
+crisis_area_edited_cb (DozorCrisisLayer *layer,
+                       const char       *area,
+                       DozorMapView     *self)
+{
+  g_signal_emit (self, signals[CRISIS_AREA_EDITED], 0, area);
+}
+
+static void
 add_pointer_controllers (DozorMapView *self)
 {
   GtkWidget *layer = GTK_WIDGET (self->unit_layer);
@@ -1004,9 +1060,12 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->situation = g_object_ref (situation);
   self->basemap_layer = dozor_basemap_layer_new (viewport, situation);
   self->area_layer = dozor_area_layer_new (viewport, situation);
+  self->crisis_layer = dozor_crisis_layer_new (viewport, situation);
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
   /* The unit layer's image holds the basemap, areas, incidents and units,
    * bottom to top, and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
@@ -1014,6 +1073,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->basemap_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->crisis_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   /* One image for all but the preview: each full-window texture is a
@@ -1022,9 +1082,13 @@ dozor_map_view_show_situation (DozorMapView   *self,
    * a file of millions of positions being drawn never holds up the units. */
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->basemap_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
+  dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
+  dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
+  g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
 }
 
 /**
@@ -1101,4 +1165,25 @@ dozor_map_view_set_draft (DozorMapView *self,
 {
   if (self->incident_layer != NULL)
     dozor_incident_layer_set_draft (self->incident_layer, lat, lon);
+}
+
+/**
+ * dozor_map_view_set_label_size:
+ * @self: a #DozorMapView
+ * @size: the font size in pixels of call signs and incident labels, or 0
+ *   for the desk's
+ *
+ * A wall sizes its labels for the farthest seat (docs/wall.md).
+ */
+void
+dozor_map_view_set_label_size (DozorMapView *self,
+                               double        size)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  self->label_size = size;
+  if (self->unit_layer != NULL)
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), size);
+  if (self->incident_layer != NULL)
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
 }

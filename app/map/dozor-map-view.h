@@ -18,6 +18,11 @@ void dozor_map_view_go_to      (DozorMapView *self,
 void dozor_map_view_zoom_by    (DozorMapView *self,
                                 double        delta);
 void dozor_map_view_go_home    (DozorMapView *self);
+void dozor_map_view_get_center (DozorMapView *self,
+                                double       *lat,
+                                double       *lon);
+void dozor_map_view_set_label_size (DozorMapView *self,
+                                    double        size);
 void dozor_map_view_show_extent (DozorMapView *self,
                                  double        west,
                                  double        south,

@@ -105,6 +105,7 @@ typedef struct
   gboolean empty;            /* nothing to show: no texture, no blend */
   guint render_idle_id;
   guint refresh_id;
+  double label_size;         /* 0: the desk's */
   GCancellable *cancellable;
 } DozorRasterLayerPrivate;
 
@@ -882,6 +883,39 @@ dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
   g_clear_handle_id (&priv->refresh_id, g_source_remove);
   if (seconds > 0)
     priv->refresh_id = g_timeout_add_seconds (seconds, refresh_cb, self);
+}
+
+/**
+ * dozor_raster_layer_set_label_size:
+ * @self: a #DozorRasterLayer
+ * @size: the font size in pixels of the labels it draws (a wall's, from its
+ *   viewing distance), or 0 for the desk's
+ */
+void
+dozor_raster_layer_set_label_size (DozorRasterLayer *self,
+                                   double            size)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  if (priv->label_size == size)
+    return;
+  priv->label_size = size;
+  dozor_raster_layer_queue_render (self);
+}
+
+/**
+ * dozor_raster_layer_get_label_size:
+ * @self: a #DozorRasterLayer
+ *
+ * Returns: the labels' font size in pixels, %DOZOR_RASTER_DESK_LABEL_SIZE
+ *   unless a wall set its own
+ */
+double
+dozor_raster_layer_get_label_size (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  return priv->label_size > 0 ? priv->label_size : DOZOR_RASTER_DESK_LABEL_SIZE;
 }
 
 /* Where the tiles' world pixel (0, 0) is in this widget now, and how much

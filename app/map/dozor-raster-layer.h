@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* The labels' font size at a desk, in pixels; a wall sets its own. */
+#define DOZOR_RASTER_DESK_LABEL_SIZE 11.0
+
+
 /**
  * DozorRasterView:
  * @zoom: the zoom level the image is drawn at
@@ -136,6 +140,9 @@ void      dozor_raster_layer_draw_into           (DozorRasterLayer *self,
                                                   DozorRasterLayer *part);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
                                                   guint             seconds);
+void      dozor_raster_layer_set_label_size      (DozorRasterLayer *self,
+                                                  double            size);
+double    dozor_raster_layer_get_label_size      (DozorRasterLayer *self);
 gboolean  dozor_raster_layer_pick                (DozorRasterLayer *self,
                                                   double            x,
                                                   double            y,

@@ -29,6 +29,7 @@
 #define PICK_SLOP 4.0
 /* Label collision grid, logical pixels. */
 #define LABEL_CELL 8
+#define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 /* Trails only where a tile holds at most this many units: a crowd of
  * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
  * per unit, against under 1 µs for the unit's symbol). */
@@ -77,6 +78,7 @@ typedef struct
   GArray *marks;     /* Mark */
   GPtrArray *ids;    /* unit id of each mark */
   gboolean labels;
+  double label_size; /* the call signs' font size, pixels */
   gboolean arrows;
   gboolean trails;
   gboolean clusters;
@@ -255,6 +257,7 @@ draw_mark (cairo_t    *cr,
 struct _Sprites
 {
   double radius;
+  double half;       /* half the image's side: SPRITE_HALF, a wall's larger */
   double scale;
   /* [status][stale][heading step + 1], 0 = no wedge */
   cairo_surface_t *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
@@ -272,7 +275,8 @@ sprites_free (Sprites *sprites)
 
 static Sprites *
 sprites_new (cairo_t *target,
-             double   radius)
+             double   radius,
+             double   half)
 {
   Sprites *sprites = g_new0 (Sprites, 1);
   double scale_x, scale_y;
@@ -281,6 +285,7 @@ sprites_new (cairo_t *target,
   /* The target is scaled by cairo_scale, not a device scale. */
   cairo_user_to_device_distance (target, &scale_x, &scale_y);
   sprites->radius = radius;
+  sprites->half = half;
   sprites->scale = MAX (scale_x, 1.0);
   return sprites;
 }
@@ -305,14 +310,14 @@ sprite_for (Sprites    *sprites,
 
   if (*slot == NULL)
     {
-      int size = (int) ceil (2 * SPRITE_HALF * sprites->scale);
+      int size = (int) ceil (2 * sprites->half * sprites->scale);
       cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
       cairo_t *cr = cairo_create (image);
       Mark shape = *mark;
 
       shape.heading = step > 0 ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
       cairo_scale (cr, sprites->scale, sprites->scale);
-      draw_mark (cr, &shape, SPRITE_HALF, SPRITE_HALF, sprites->radius, step > 0);
+      draw_mark (cr, &shape, sprites->half, sprites->half, sprites->radius, step > 0);
       cairo_destroy (cr);
       cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
       *slot = image;
@@ -329,8 +334,8 @@ sprites_paint (Sprites    *sprites,
                gboolean    arrow)
 {
   /* Whole device pixels: a copy at a fraction of a pixel would blur. */
-  double px = round ((x - SPRITE_HALF) * sprites->scale) / sprites->scale;
-  double py = round ((y - SPRITE_HALF) * sprites->scale) / sprites->scale;
+  double px = round ((x - sprites->half) * sprites->scale) / sprites->scale;
+  double py = round ((y - sprites->half) * sprites->scale) / sprites->scale;
 
   cairo_set_source_surface (cr, sprite_for (sprites, mark, arrow), px, py);
   cairo_paint (cr);
@@ -367,13 +372,15 @@ draw_label (cairo_t    *cr,
             const char *text,
             gboolean    stale,
             double      x,
-            double      y)
+            double      y,
+            double      scale)
 {
   /* Dark outline under light text reads on any basemap. */
   cairo_move_to (cr, x, y);
   cairo_text_path (cr, text);
   cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-  cairo_set_line_width (cr, 3);
+  cairo_set_line_width (cr, 3 * scale);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke_preserve (cr);
   cairo_set_source_rgb (cr, stale ? 0.7 : 0.97, stale ? 0.7 : 0.97, stale ? 0.7 : 0.97);
   cairo_fill (cr);
@@ -400,17 +407,18 @@ item_for_mark (Item       *item,
                const Mark *mark,
                guint       number,
                double      x,
-               double      y)
+               double      y,
+               double      half)
 {
   item->x = x;
   item->y = y;
   item->mark = number;
   item->status = mark->status;
   item->stale = mark->stale;
-  item->left = x - SPRITE_HALF;
-  item->top = y - SPRITE_HALF;
-  item->right = x + SPRITE_HALF;
-  item->bottom = y + SPRITE_HALF;
+  item->left = x - half;
+  item->top = y - half;
+  item->right = x + half;
+  item->bottom = y + half;
 }
 
 /* Far out, crowded spots become one bubble with the count, coloured by the
@@ -468,7 +476,7 @@ layout_clusters (Scene *scene)
               double x, y;
 
               dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
-              item_for_mark (&item, mark, i, x, y);
+              item_for_mark (&item, mark, i, x, y, SPRITE_HALF * scene->label_size / DESK_LABEL_SIZE);
               g_array_append_val (scene->items, item);
             }
           scene->n_drawn += cluster->members->len;
@@ -504,11 +512,14 @@ layout_units (Scene *scene)
   g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
-  double radius = region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
+  /* A wall's labels are larger: the symbols and the room around the
+   * labels grow with them. */
+  double k = scene->label_size / DESK_LABEL_SIZE;
+  double radius = (region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
   g_autofree guint *crowd = g_new0 (guint, (gsize) scene->keys.columns * scene->keys.rows);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, 11);
+  cairo_set_font_size (cr, scene->label_size);
 
   for (guint i = 0; i < scene->marks->len; i++)
     {
@@ -519,7 +530,7 @@ layout_units (Scene *scene)
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
         continue;
-      item_for_mark (&item, mark, i, x, y);
+      item_for_mark (&item, mark, i, x, y, SPRITE_HALF * k);
       /* How many units each tile holds, for the trails. */
       if (scene->trails && x >= 0 && y >= 0 && x < region->width && y < region->height)
         crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)]++;
@@ -559,12 +570,13 @@ layout_units (Scene *scene)
       if (mark->label == NULL)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
-      if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8, extents.x_advance + 2, 14))
+      if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8 * k, extents.x_advance + 2 * k,
+                             14 * k))
         {
           item->label = TRUE;
-          item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3);
-          item->top = MIN (item->top, item->y - 12);
-          item->bottom = MAX (item->bottom, item->y + 8);
+          item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3 * k);
+          item->top = MIN (item->top, item->y - 12 * k);
+          item->bottom = MAX (item->bottom, item->y + 8 * k);
         }
     }
   cairo_destroy (cr);
@@ -644,7 +656,8 @@ tile_key (gpointer               data,
 
   /* The zoom's details change the look of the same items. */
   return dozor_raster_key_mix (dozor_tile_keys_get (&scene->keys, tile),
-                               scene->labels | scene->arrows << 1 | scene->trails << 2);
+                               scene->labels | scene->arrows << 1 | scene->trails << 2 |
+                                 (guint64) lround (scene->label_size * 16) << 3);
 }
 
 /* Trails of the last fixes, older segments fainter. One stroke per age
@@ -702,7 +715,8 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
-  double radius = view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0;
+  double k = scene->label_size / DESK_LABEL_SIZE;
+  double radius = (view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
   int number = dozor_tile_keys_find (&scene->keys, view);
   double dx = scene->keys.region.origin_x - view->origin_x, dy = scene->keys.region.origin_y - view->origin_y;
   GArray *bucket;
@@ -710,10 +724,9 @@ draw_scene (gpointer               data,
   if (number < 0 || (bucket = scene->buckets[number]) == NULL)
     return;
   if (scene->sprites == NULL)
-    scene->sprites = sprites_new (cr, radius);
+    scene->sprites = sprites_new (cr, radius, SPRITE_HALF * k);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, 11);
 
   if (scene->trails)
     draw_trails (scene, bucket, cr, view);
@@ -729,6 +742,7 @@ draw_scene (gpointer               data,
           g_autofree char *count = g_strdup_printf ("%u", item->count);
           cairo_text_extents_t extents;
 
+          cairo_set_font_size (cr, DESK_LABEL_SIZE);
           draw_disc (cr, item->status, item->stale, x, y, r);
           cairo_text_extents (cr, count, &extents);
           cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
@@ -741,6 +755,7 @@ draw_scene (gpointer               data,
       dozor_point_index_add (index, x, y, radius + 1, item->mark);
     }
 
+  cairo_set_font_size (cr, scene->label_size);
   for (guint n = bucket->len; n-- > 0;)
     {
       const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
@@ -749,7 +764,9 @@ draw_scene (gpointer               data,
         {
           const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
 
-          draw_label (cr, mark->label, mark->stale, item->x + dx + radius + 4, item->y + dy + 4);
+          /* The baseline a third of the cap height below the symbol's
+           * centre, as at a desk: the label stands beside the symbol. */
+          draw_label (cr, mark->label, mark->stale, item->x + dx + radius + 4, item->y + dy + 4 * k, k);
         }
     }
 }
@@ -770,6 +787,7 @@ prepare_scene (DozorRasterLayer      *layer,
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->ids = g_ptr_array_new_full (units->len, g_free);
   scene->labels = view->zoom >= LABEL_MIN_ZOOM;
+  scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
@@ -1001,3 +1019,4 @@ dozor_unit_layer_set_selected (DozorUnitLayer *self,
   self->selected = g_strdup (unit_id);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
+

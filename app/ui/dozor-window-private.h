@@ -4,6 +4,8 @@
 #include "dozor-details-pane.h"
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
+#include "dozor-readiness-banner.h"
+#include "dozor-readiness-controller.h"
 #include "dozor-unit-list.h"
 #include "dozor-window.h"
 
@@ -15,6 +17,7 @@ struct _DozorWindow
 
   AdwHeaderBar *header_bar;
   AdwToastOverlay *toast_overlay;
+  GtkOverlay *map_overlay;
   DozorMapView *map_view;
   GtkLabel *link_label;
   GtkLabel *outbox_label;
@@ -24,6 +27,8 @@ struct _DozorWindow
   DozorIncidentList *incident_list;
   DozorUnitList *unit_list;
   DozorDetailsPane *details_pane;
+  DozorReadinessBanner *readiness_banner;
+  DozorReadinessController *readiness;
 
   GSettings *settings;
   DozorSyncClient *sync;

@@ -159,6 +159,7 @@ dozor_window_dispose (GObject *object)
   dozor_window_import_destroy (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->readiness);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
 
@@ -179,10 +180,12 @@ dozor_window_class_init (DozorWindowClass *klass)
   g_type_ensure (DOZOR_TYPE_INCIDENT_LIST);
   g_type_ensure (DOZOR_TYPE_UNIT_LIST);
   g_type_ensure (DOZOR_TYPE_DETAILS_PANE);
+  g_type_ensure (DOZOR_TYPE_READINESS_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_overlay);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, link_label);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, outbox_label);
@@ -192,6 +195,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, incident_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, unit_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, details_pane);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, readiness_banner);
   gtk_widget_class_bind_template_callback (widget_class, list_dispatch_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
 
@@ -444,6 +448,8 @@ dozor_window_set_wall (DozorWindow *self,
                        gboolean     wall)
 {
   self->wall = wall;
+  if (self->readiness != NULL)
+    dozor_readiness_controller_set_wall (self->readiness, wall);
   if (self->sync != NULL)
     apply_role (self);
 }
@@ -469,6 +475,11 @@ dozor_window_follow (DozorWindow     *self,
   dozor_incident_list_set_situation (self->incident_list, situation);
   dozor_unit_list_set_situation (self->unit_list, situation);
   dozor_details_pane_set_situation (self->details_pane, situation);
+  /* Desk and wall alike show the readiness; changing it is the controller's. */
+  dozor_readiness_banner_set_situation (self->readiness_banner, situation);
+  self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
+  dozor_readiness_controller_set_wall (self->readiness, self->wall);
+  adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);
@@ -483,4 +494,34 @@ dozor_window_follow (DozorWindow     *self,
   self->link_timer_id = g_timeout_add_seconds (1, link_timer_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->link_label), TRUE);
   update_link_label (self);
+}
+
+/**
+ * dozor_window_add_overlay:
+ * @self: a #DozorWindow
+ * @widget: what to show over the map, placed by its own alignment
+ *
+ * For what others assemble around the board, such as a wall's banner.
+ */
+void
+dozor_window_add_overlay (DozorWindow *self,
+                          GtkWidget   *widget)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  gtk_overlay_add_overlay (self->map_overlay, widget);
+}
+
+/**
+ * dozor_window_set_label_size:
+ * @self: a #DozorWindow
+ * @size: the map labels' font size in pixels, or 0 for the desk's
+ */
+void
+dozor_window_set_label_size (DozorWindow *self,
+                             double       size)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  dozor_map_view_set_label_size (self->map_view, size);
 }

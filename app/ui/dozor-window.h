@@ -31,5 +31,9 @@ void         dozor_window_open_export      (DozorWindow      *self,
 void         dozor_window_show_message     (DozorWindow      *self,
                                             const char       *message,
                                             guint             timeout);
+void         dozor_window_add_overlay      (DozorWindow      *self,
+                                            GtkWidget        *widget);
+void         dozor_window_set_label_size   (DozorWindow      *self,
+                                            double            size);
 
 G_END_DECLS

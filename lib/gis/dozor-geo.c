@@ -74,3 +74,29 @@ dozor_geo_distance_m (double lat1,
 
   return 2.0 * DOZOR_GEO_EARTH_RADIUS_M * atan2 (sqrt (a), sqrt (1.0 - a));
 }
+
+/**
+ * dozor_geo_destination:
+ * @lat: where from
+ * @lon: where from
+ * @distance_m: how far, along a great circle
+ * @bearing_deg: in which direction, degrees from north
+ * @lat2: (out): where that is
+ * @lon2: (out): where that is
+ */
+void
+dozor_geo_destination (double  lat,
+                       double  lon,
+                       double  distance_m,
+                       double  bearing_deg,
+                       double *lat2,
+                       double *lon2)
+{
+  double phi1 = lat * G_PI / 180.0, lambda1 = lon * G_PI / 180.0;
+  double d = distance_m / DOZOR_GEO_EARTH_RADIUS_M, theta = bearing_deg * G_PI / 180.0;
+  double phi2 = asin (sin (phi1) * cos (d) + cos (phi1) * sin (d) * cos (theta));
+  double lambda2 = lambda1 + atan2 (sin (theta) * sin (d) * cos (phi1), cos (d) - sin (phi1) * sin (phi2));
+
+  *lat2 = phi2 * 180.0 / G_PI;
+  *lon2 = lambda2 * 180.0 / G_PI;
+}

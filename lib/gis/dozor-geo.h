@@ -32,5 +32,11 @@ double   dozor_geo_distance_m           (double  lat1,
                                          double  lon1,
                                          double  lat2,
                                          double  lon2);
+void     dozor_geo_destination          (double  lat,
+                                         double  lon,
+                                         double  distance_m,
+                                         double  bearing_deg,
+                                         double *lat2,
+                                         double *lon2);
 
 G_END_DECLS

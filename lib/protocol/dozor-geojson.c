@@ -34,23 +34,6 @@ array_of (JsonNode *node)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-static gboolean
-number_of (JsonNode *node,
-           double   *value)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-
-  *value = json_node_get_double (node);
-  return isfinite (*value);
-}
-
 /* [lon, lat] or [lon, lat, height]; the height is not kept. */
 static gboolean
 write_position (Writer   *writer,
@@ -62,8 +45,8 @@ write_position (Writer   *writer,
   char lon_text[G_ASCII_DTOSTR_BUF_SIZE], lat_text[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (position == NULL || json_array_get_length (position) < 2 || json_array_get_length (position) > 3 ||
-      !number_of (json_array_get_element (position, 0), lon) ||
-      !number_of (json_array_get_element (position, 1), lat))
+      !dozor_json_node_get_number (json_array_get_element (position, 0), lon) ||
+      !dozor_json_node_get_number (json_array_get_element (position, 1), lat))
     return fail (writer, _("a position must be [longitude, latitude] in degrees"));
 
   if (*lon < -180 || *lon > 180 || *lat < -90 || *lat > 90)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "dozor-json.h"
@@ -459,6 +460,30 @@ dozor_json_get_string (JsonObject *object,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/**
+ * dozor_json_node_get_number:
+ * @node: (nullable): a JSON node
+ * @value: (out): its number
+ *
+ * Returns: whether @node is a finite number (an integer or not)
+ */
+gboolean
+dozor_json_node_get_number (JsonNode *node,
+                            double   *value)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+
+  *value = json_node_get_double (node);
+  return isfinite (*value);
 }
 
 /**

@@ -30,5 +30,7 @@ gint64    dozor_json_get_int     (JsonObject *object,
                                   gint64      fallback);
 const char *dozor_json_get_string (JsonObject *object,
                                    const char *member);
+gboolean    dozor_json_node_get_number (JsonNode *node,
+                                        double   *value);
 
 G_END_DECLS

@@ -115,6 +115,39 @@ dozor_priority_label (gint64 priority)
 }
 
 /**
+ * dozor_readiness_levels:
+ *
+ * Returns: (transfer none): the degrees of readiness, lowest first
+ */
+const char *const *
+dozor_readiness_levels (void)
+{
+  static const char *const levels[] = { "normal", "raised", "high", "full", NULL };
+
+  return levels;
+}
+
+/**
+ * dozor_readiness_label:
+ * @level: a degree of readiness, as the server names it
+ *
+ * Returns: (transfer none): its name for people
+ */
+const char *
+dozor_readiness_label (const char *level)
+{
+  if (g_strcmp0 (level, "normal") == 0)
+    return _("Normal readiness");
+  if (g_strcmp0 (level, "raised") == 0)
+    return _("Raised readiness");
+  if (g_strcmp0 (level, "high") == 0)
+    return _("High readiness");
+  if (g_strcmp0 (level, "full") == 0)
+    return _("Full readiness");
+  return level;
+}
+
+/**
  * dozor_format_age:
  * @microseconds: how long ago
  *

@@ -10,6 +10,8 @@ const char        *dozor_incident_type_label    (const char *type);
 const char        *dozor_incident_status_label  (const char *status);
 const char        *dozor_unit_status_label      (const char *status);
 const char        *dozor_priority_label         (gint64      priority);
+const char *const *dozor_readiness_levels       (void);
+const char        *dozor_readiness_label        (const char *level);
 char              *dozor_format_age             (gint64      microseconds);
 
 G_END_DECLS

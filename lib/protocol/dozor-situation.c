@@ -17,6 +17,7 @@
 
 #include "dozor-geo.h"
 #include "dozor-incident-item.h"
+#include "dozor-crisis-area.h"
 #include "dozor-json.h"
 #include "dozor-situation.h"
 #include "dozor-unit-item.h"
@@ -30,6 +31,10 @@ struct _DozorSituation
 
   gint64 seq;
   char *readiness;
+  /* The whole readiness as the server sent it (level, reason, who, since
+   * when, area), and its area read once for drawing and testing points. */
+  JsonObject *readiness_object;
+  DozorCrisisArea *crisis_area;
   GPtrArray *units;        /* DozorUnit, in arrival order */
   GHashTable *unit_by_id;  /* id → DozorUnit (owned by units) */
   GHashTable *entities;    /* kind → (id → JsonNode) */
@@ -65,6 +70,7 @@ static const struct {
   { "zones", "zone" },
   { "routes", "route" },
   { "places", "place" },
+  { "checklists", "check" },
 };
 
 static void
@@ -82,6 +88,8 @@ dozor_situation_finalize (GObject *object)
   DozorSituation *self = (DozorSituation *)object;
 
   g_clear_pointer (&self->readiness, g_free);
+  g_clear_pointer (&self->readiness_object, json_object_unref);
+  g_clear_object (&self->crisis_area);
   g_clear_pointer (&self->unit_by_id, g_hash_table_unref);
   g_clear_pointer (&self->units, g_ptr_array_unref);
   g_clear_pointer (&self->entities, g_hash_table_unref);
@@ -129,6 +137,8 @@ static void
 dozor_situation_init (DozorSituation *self)
 {
   self->readiness = g_strdup ("normal");
+  self->readiness_object = json_object_new ();
+  json_object_set_string_member (self->readiness_object, "level", "normal");
   self->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->entities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
@@ -297,6 +307,44 @@ put_entity (DozorSituation *self,
   return TRUE;
 }
 
+static JsonNode *snapshot_copy_node (JsonNode *node);
+
+/* Takes the readiness object of a snapshot or event; FALSE if it has no level. */
+static gboolean
+set_readiness (DozorSituation *self,
+               JsonNode       *node)
+{
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *level = object != NULL ? dozor_json_get_string (object, "level") : NULL;
+  JsonNode *area;
+
+  if (level == NULL)
+    return FALSE;
+
+  g_free (self->readiness);
+  self->readiness = g_strdup (level);
+  /* A deep copy: the event's or snapshot's tree is not the situation's to keep. */
+  {
+    g_autoptr(JsonNode) copy = snapshot_copy_node (node);
+
+    g_clear_pointer (&self->readiness_object, json_object_unref);
+    self->readiness_object = json_object_ref (json_node_get_object (copy));
+  }
+  g_clear_object (&self->crisis_area);
+
+  area = json_object_get_member (object, "area");
+  if (area != NULL && !JSON_NODE_HOLDS_NULL (area))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The server checked it; a board that cannot read it still shows the level. */
+      self->crisis_area = dozor_crisis_area_new_from_json (area, &error);
+      if (self->crisis_area == NULL)
+        g_warning ("The crisis area is not drawn: %s", error->message);
+    }
+  return TRUE;
+}
+
 /**
  * dozor_situation_load_snapshot:
  * @self: a #DozorSituation
@@ -332,12 +380,7 @@ dozor_situation_load_snapshot (DozorSituation  *self,
   self->new_incident_items = g_ptr_array_new ();
 
   readiness = json_object_get_member (object, "readiness");
-  if (readiness != NULL && JSON_NODE_HOLDS_OBJECT (readiness) &&
-      dozor_json_get_string (json_node_get_object (readiness), "level") != NULL)
-    {
-      g_free (self->readiness);
-      self->readiness = g_strdup (dozor_json_get_string (json_node_get_object (readiness), "level"));
-    }
+  set_readiness (self, readiness);
 
   {
     JsonNode *units = json_object_get_member (object, "units");
@@ -371,6 +414,24 @@ dozor_situation_load_snapshot (DozorSituation  *self,
   return TRUE;
 }
 
+/* A closed incident's checklist leaves the board with it, as the snapshot
+ * holds only open incidents' steps. */
+static void
+forget_checks (DozorSituation *self,
+               const char     *incident_id)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, "check");
+  GHashTableIter iter;
+  gpointer node;
+
+  if (incident_id == NULL)
+    return;
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &node))
+    if (g_strcmp0 (dozor_json_get_string (json_node_get_object (node), "incident_id"), incident_id) == 0)
+      g_hash_table_iter_remove (&iter);
+}
+
 /* Applies one event's change; returns what changed, or 0 if not understood. */
 static guint
 apply (DozorSituation *self,
@@ -391,23 +452,21 @@ apply (DozorSituation *self,
     return put_unit (self, json_node_get_object (body)) ? DOZOR_SITUATION_UNITS : 0;
 
   if (g_str_equal (parts[0], "readiness"))
-    {
-      const char *level = dozor_json_get_string (json_node_get_object (body), "level");
-
-      if (level == NULL)
-        return 0;
-      g_free (self->readiness);
-      self->readiness = g_strdup (level);
-      return DOZOR_SITUATION_READINESS;
-    }
+    return set_readiness (self, body) ? DOZOR_SITUATION_READINESS : 0;
 
   if (g_str_equal (parts[0], "incident"))
     {
       /* The board shows open incidents, as the snapshot has them. */
       gboolean open = g_strcmp0 (dozor_json_get_string (json_node_get_object (body), "status"), "closed") != 0;
 
+      if (!open)
+        forget_checks (self, dozor_json_get_string (json_node_get_object (body), "id"));
       return put_entity (self, "incident", body, open) ? DOZOR_SITUATION_INCIDENTS : 0;
     }
+
+  /* A step of an open incident's checklist (docs/api.md, "Checklist step"). */
+  if (g_str_equal (parts[0], "check"))
+    return put_entity (self, "check", body, TRUE) ? DOZOR_SITUATION_INCIDENTS : 0;
 
   if (g_str_equal (parts[0], "dispatch"))
     {
@@ -479,6 +538,36 @@ dozor_situation_get_readiness (DozorSituation *self)
 }
 
 /**
+ * dozor_situation_get_readiness_object:
+ * @self: a #DozorSituation
+ *
+ * Returns: (transfer none): the readiness as the server sent it: `level`,
+ *   and as far as the server has them `reason`, `set_by`, `set_at`,
+ *   `raised_at` and `area` (docs/api.md, "Readiness")
+ */
+JsonObject *
+dozor_situation_get_readiness_object (DozorSituation *self)
+{
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), NULL);
+
+  return self->readiness_object;
+}
+
+/**
+ * dozor_situation_get_crisis_area:
+ * @self: a #DozorSituation
+ *
+ * Returns: (transfer none) (nullable): the crisis area, if there is one
+ */
+DozorCrisisArea *
+dozor_situation_get_crisis_area (DozorSituation *self)
+{
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), NULL);
+
+  return self->crisis_area;
+}
+
+/**
  * dozor_situation_get_units:
  * @self: a #DozorSituation
  *
@@ -519,6 +608,40 @@ dozor_situation_get_entities (DozorSituation *self,
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
 
   return table != NULL ? g_hash_table_get_values (table) : NULL;
+}
+
+/**
+ * dozor_situation_get_check:
+ * @self: a #DozorSituation
+ * @incident_id: an open incident
+ * @procedure_id: a procedure of the SOP catalogue
+ * @step_id: one of its steps
+ *
+ * Returns: (transfer none) (nullable): that step of the incident's
+ *   checklist, if anyone has ticked it (it may have been unticked since)
+ */
+JsonObject *
+dozor_situation_get_check (DozorSituation *self,
+                           const char     *incident_id,
+                           const char     *procedure_id,
+                           const char     *step_id)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, "check");
+  GHashTableIter iter;
+  gpointer node;
+
+  /* A few dozen steps per open incident: a scan costs nothing. */
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &node))
+    {
+      JsonObject *check = json_node_get_object (node);
+
+      if (g_strcmp0 (dozor_json_get_string (check, "incident_id"), incident_id) == 0 &&
+          g_strcmp0 (dozor_json_get_string (check, "procedure_id"), procedure_id) == 0 &&
+          g_strcmp0 (dozor_json_get_string (check, "step_id"), step_id) == 0)
+        return check;
+    }
+  return NULL;
 }
 
 /**
@@ -843,8 +966,8 @@ snapshot_compare_ids (gconstpointer a,
  *
  * Only what the situation keeps is in it: a unit has its id, call sign,
  * status, version and last fix (time, latitude, longitude, speed and
- * heading); its kind, crew, fix accuracy and trail are not, nor who set
- * the readiness and when. Incidents, dispatches, zones and routes are the
+ * heading); its kind, crew, fix accuracy and trail are not. The readiness
+ * is whole (level, reason, who, since when, area). Incidents, dispatches, zones and routes are the
  * JSON the server sent, sorted by id; units keep their order.
  *
  * The result shares nothing with @self, so it may be handed to another
@@ -856,7 +979,6 @@ JsonNode *
 dozor_situation_to_snapshot (DozorSituation *self)
 {
   JsonObject *root;
-  JsonObject *readiness;
   JsonArray *units;
   JsonNode *snapshot;
 
@@ -865,9 +987,11 @@ dozor_situation_to_snapshot (DozorSituation *self)
   root = json_object_new ();
   json_object_set_int_member (root, "as_of_seq", self->seq);
 
-  readiness = json_object_new ();
-  json_object_set_string_member (readiness, "level", self->readiness);
-  json_object_set_object_member (root, "readiness", readiness);
+  {
+    g_autoptr(JsonNode) whole = json_node_init_object (json_node_alloc (), self->readiness_object);
+
+    json_object_set_member (root, "readiness", snapshot_copy_node (whole));
+  }
 
   units = json_array_sized_new (self->units->len);
   for (guint i = 0; i < self->units->len; i++)

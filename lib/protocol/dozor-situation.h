@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "dozor-crisis-area.h"
+
 G_BEGIN_DECLS
 
 /* A fix older than this is not current: twelve missed 5-second reports.
@@ -93,11 +95,17 @@ DozorApplyResult dozor_situation_apply_event     (DozorSituation *self,
                                                   JsonNode       *event);
 gint64           dozor_situation_get_seq         (DozorSituation *self);
 const char      *dozor_situation_get_readiness   (DozorSituation *self);
+JsonObject      *dozor_situation_get_readiness_object (DozorSituation *self);
+DozorCrisisArea *dozor_situation_get_crisis_area (DozorSituation *self);
 GPtrArray       *dozor_situation_get_units       (DozorSituation *self);
 DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
                                                   const char     *id);
 GList           *dozor_situation_get_entities    (DozorSituation *self,
                                                   const char     *kind);
+JsonObject      *dozor_situation_get_check       (DozorSituation *self,
+                                                  const char     *incident_id,
+                                                  const char     *procedure_id,
+                                                  const char     *step_id);
 JsonObject      *dozor_situation_get_unit_dispatch (DozorSituation *self,
                                                     const char     *unit_id);
 gboolean         dozor_incident_get_location     (JsonObject     *incident,

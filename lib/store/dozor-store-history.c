@@ -208,9 +208,15 @@ dozor_store_history_incidents (const char  *db_path,
                           "      'ended_by', d.ended_by, 'ended_at', d.ended_at) AS dispatch"
                           "    FROM page CROSS JOIN dispatches d ON d.incident_id = page.id"
                           "    JOIN units u ON u.id = d.unit_id ORDER BY d.incident_id, d.created_at)"
+                          "   GROUP BY incident_id),"
+                          " ticked AS (SELECT incident_id, json_group_array(json(step)) AS list FROM"
+                          "   (SELECT incident_id, " DOZOR_STORE_CHECK_JSON " AS step FROM checks"
+                          "    WHERE incident_id IN (SELECT id FROM page) ORDER BY incident_id, procedure_id, rowid)"
                           "   GROUP BY incident_id)"
-                          " SELECT json_insert(" INCIDENT_JSON ", '$.dispatches', json(COALESCE(sent.list, '[]'))),"
+                          " SELECT json_insert(" INCIDENT_JSON ", '$.dispatches', json(COALESCE(sent.list, '[]')),"
+                          "   '$.checklist', json(COALESCE(ticked.list, '[]'))),"
                           "  created_at, id FROM page LEFT JOIN sent ON sent.incident_id = page.id"
+                          "  LEFT JOIN ticked ON ticked.incident_id = page.id"
                           " ORDER BY created_at, id",
                           -1, &stmt, NULL) != SQLITE_OK)
     {

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "dozor-field.h"
 #include "dozor-sqlite.h"
 #include "dozor-store.h"
 
@@ -43,5 +44,37 @@ gboolean      dozor_store_set_db_error (DozorStore   *self,
 gboolean      dozor_store_set_invalid  (GError      **error,
                                         const char   *field,
                                         const char   *why);
+char         *dozor_store_now          (void);
+/* Inside a transaction: the event with the next seq, @json under @member. */
+gboolean      dozor_store_append_event (DozorStore   *self,
+                                        const char   *type,
+                                        const char   *member,
+                                        const char   *json,
+                                        GError      **error);
+JsonNode     *dozor_store_parse_json   (const char   *text,
+                                        GError      **error);
+/* A string member by the rules of docs/api.md, "Text fields". */
+gboolean      dozor_store_get_text     (JsonObject     *object,
+                                        const char     *field,
+                                        DozorFieldKind  kind,
+                                        gboolean        required,
+                                        guint           max_chars,
+                                        const char    **value,
+                                        GError        **error);
+
+/* dozor-store-readiness.c: the readiness row as the snapshot shows it,
+ * and what an older file held turned into it. */
+#define DOZOR_STORE_READINESS_JSON "json((SELECT value FROM state WHERE key = 'readiness'))"
+gboolean      dozor_store_upgrade_readiness (DozorStore  *self,
+                                             GError     **error);
+
+/* dozor-store-checklist.c: a checklist step as the API shows it, the
+ * table made at open. */
+#define DOZOR_STORE_CHECK_JSON \
+  "json_object('id', id, 'incident_id', incident_id, 'procedure_id', procedure_id, 'step_id', step_id," \
+  " 'done', json(CASE WHEN done THEN 'true' ELSE 'false' END), 'by', changed_by, 'at', changed_at," \
+  " 'version', version)"
+gboolean      dozor_store_create_checklists (DozorStore  *self,
+                                             GError     **error);
 
 G_END_DECLS

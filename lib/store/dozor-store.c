@@ -55,7 +55,6 @@ static const char *const incident_types[] = {
   "theft", "robbery", "assault", "domestic", "traffic_accident", "public_disorder",
   "missing_person", "fraud", "vandalism", "suspicious", "other", NULL
 };
-static const char *const readiness_levels[] = { "normal", "raised", "high", "full", NULL };
 static const char *const zone_kinds[] = { "district", "sector", NULL };
 static const char *const place_kinds[] = { "poi", "camera", NULL };
 
@@ -276,7 +275,9 @@ dozor_store_open (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
              " PRAGMA cache_size = -16384;",
              error) ||
-      !exec (self, schema, error))
+      !exec (self, schema, error) ||
+      !dozor_store_upgrade_readiness (self, error) ||
+      !dozor_store_create_checklists (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
@@ -554,16 +555,39 @@ dozor_store_set_invalid (GError     **error,
   return invalid (error, field, why);
 }
 
+char *
+dozor_store_now (void)
+{
+  return now_rfc3339 ();
+}
+
+gboolean
+dozor_store_append_event (DozorStore  *self,
+                          const char  *type,
+                          const char  *member,
+                          const char  *json,
+                          GError     **error)
+{
+  return append_event (self, type, member, json, error);
+}
+
+JsonNode *
+dozor_store_parse_json (const char  *text,
+                        GError     **error)
+{
+  return parse_json (text, error);
+}
+
 /* A string member: absent is fine unless @required; anything else must be
  * a string of at most @max_chars characters of valid text. */
-static gboolean
-get_text (JsonObject      *object,
-          const char      *field,
-          DozorFieldKind   kind,
-          gboolean         required,
-          guint            max_chars,
-          const char     **value,
-          GError         **error)
+gboolean
+dozor_store_get_text (JsonObject      *object,
+                      const char      *field,
+                      DozorFieldKind   kind,
+                      gboolean         required,
+                      guint            max_chars,
+                      const char     **value,
+                      GError         **error)
 {
   JsonNode *node = json_object_get_member (object, field);
   const char *text;
@@ -604,7 +628,7 @@ get_choice (JsonObject        *object,
             const char       **value,
             GError           **error)
 {
-  if (!get_text (object, field, DOZOR_FIELD_NAME, required, MAX_NAME, value, error))
+  if (!dozor_store_get_text (object, field, DOZOR_FIELD_NAME, required, MAX_NAME, value, error))
     return FALSE;
 
   if (*value != NULL && !in_list (*value, choices))
@@ -1037,7 +1061,7 @@ dozor_store_snapshot (DozorStore  *self,
     return NULL;
 
   head = prepare (self, "SELECT json_object('as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
-                        " 'readiness', json_object('level', (SELECT value FROM state WHERE key = 'readiness')))",
+                        " 'readiness', " DOZOR_STORE_READINESS_JSON ")",
                   error);
   ok = head != NULL && sqlite3_step (head) == SQLITE_ROW;
   if (ok)
@@ -1075,6 +1099,13 @@ dozor_store_snapshot (DozorStore  *self,
     {
       g_string_append (out, ",\"places\":");
       ok = append_rows (self, out, "SELECT " PLACE_JSON " FROM places ORDER BY kind, name", error);
+    }
+  if (ok)
+    {
+      g_string_append (out, ",\"checklists\":");
+      ok = append_rows (self, out, "SELECT " DOZOR_STORE_CHECK_JSON " FROM checks WHERE incident_id IN"
+                                   " (SELECT id FROM incidents WHERE status <> 'closed')"
+                                   " ORDER BY incident_id, procedure_id, rowid", error);
     }
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
@@ -1318,7 +1349,7 @@ dozor_store_create_unit (DozorStore  *self,
   g_autofree char *crew = NULL;
   const char *call_sign, *kind, *status;
 
-  if (!get_text (input, "call_sign", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &call_sign, error) ||
+  if (!dozor_store_get_text (input, "call_sign", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &call_sign, error) ||
       !get_choice (input, "kind", TRUE, unit_kinds, &kind, error) ||
       !get_choice (input, "status", FALSE, unit_statuses, &status, error) ||
       !get_crew (input, &crew, error))
@@ -1434,7 +1465,7 @@ dozor_store_update_unit (DozorStore  *self,
   const char *status, *call_sign;
 
   if (!get_choice (changes, "status", FALSE, unit_statuses, &status, error) ||
-      !get_text (changes, "call_sign", DOZOR_FIELD_NAME, FALSE, MAX_NAME, &call_sign, error) ||
+      !dozor_store_get_text (changes, "call_sign", DOZOR_FIELD_NAME, FALSE, MAX_NAME, &call_sign, error) ||
       !get_crew (changes, &crew, error) ||
       !check_version (self, "units", id, expected_version, error))
     return NULL;
@@ -1478,10 +1509,10 @@ dozor_store_create_incident (DozorStore  *self,
   if (!get_choice (input, "type", TRUE, incident_types, &type, error) ||
       !get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
       !get_location (input, "location", &lat, &lon, error) ||
-      !get_text (input, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
-      !get_text (input, "caller_name", DOZOR_FIELD_TEXT, FALSE, 128, &caller_name, error) ||
-      !get_text (input, "caller_phone", DOZOR_FIELD_TEXT, FALSE, 32, &caller_phone, error) ||
-      !get_text (input, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error))
+      !dozor_store_get_text (input, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
+      !dozor_store_get_text (input, "caller_name", DOZOR_FIELD_TEXT, FALSE, 128, &caller_name, error) ||
+      !dozor_store_get_text (input, "caller_phone", DOZOR_FIELD_TEXT, FALSE, 32, &caller_phone, error) ||
+      !dozor_store_get_text (input, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error))
     return NULL;
 
   if (priority != floor (priority))
@@ -1600,8 +1631,8 @@ dozor_store_update_incident (DozorStore  *self,
 
   if (!get_choice (changes, "status", FALSE, incident_statuses, &status, error) ||
       !get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
-      !get_text (changes, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
-      !get_text (changes, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error) ||
+      !dozor_store_get_text (changes, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
+      !dozor_store_get_text (changes, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error) ||
       !check_version (self, "incidents", id, expected_version, error))
     return NULL;
 
@@ -1802,8 +1833,8 @@ dozor_store_add_positions (DozorStore  *self,
           }
         position = json_node_get_object (node);
 
-        if (!get_text (position, "unit_id", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &unit_id, error) ||
-            !get_text (position, "time", DOZOR_FIELD_NAME, TRUE, 64, &time, error) ||
+        if (!dozor_store_get_text (position, "unit_id", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &unit_id, error) ||
+            !dozor_store_get_text (position, "time", DOZOR_FIELD_NAME, TRUE, 64, &time, error) ||
             !get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
             !get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
             !get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
@@ -1882,48 +1913,6 @@ dozor_store_add_positions (DozorStore  *self,
   return n;
 }
 
-JsonNode *
-dozor_store_set_readiness (DozorStore  *self,
-                           const char  *level,
-                           const char  *by,
-                           GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *now = now_rfc3339 ();
-
-  if (!in_list (level, readiness_levels))
-    {
-      invalid (error, "level", _("must be normal, raised, high or full"));
-      return NULL;
-    }
-
-  stmt = prepare (self, "UPDATE state SET value = ?1 WHERE key = 'readiness'", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, level, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, error))
-    return NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "level");
-  json_builder_add_string_value (builder, level);
-  json_builder_set_member_name (builder, "set_by");
-  json_builder_add_string_value (builder, by);
-  json_builder_set_member_name (builder, "set_at");
-  json_builder_add_string_value (builder, now);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  json = json_to_string (node, FALSE);
-
-  if (!append_event (self, "readiness.changed", "readiness", json, error))
-    return NULL;
-
-  return g_steal_pointer (&node);
-}
-
 /* --- Zones and patrol routes ---------------------------------------------- */
 
 static char *
@@ -1981,7 +1970,7 @@ get_reference (DozorStore  *self,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
 
-  if (!get_text (object, field, DOZOR_FIELD_NAME, TRUE, MAX_NAME, id, error))
+  if (!dozor_store_get_text (object, field, DOZOR_FIELD_NAME, TRUE, MAX_NAME, id, error))
     return FALSE;
 
   if (!check_version (self, table, *id, -1, error))
@@ -2039,7 +2028,7 @@ dozor_store_create_zone (DozorStore  *self,
   gboolean has_parent;
 
   if (!get_choice (input, "kind", TRUE, zone_kinds, &kind, error) ||
-      !get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
+      !dozor_store_get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
       !get_reference (self, input, "parent_id", "zones", &has_parent, &parent_id, error) ||
       !get_geometry (input, DOZOR_GEOMETRY_AREA, TRUE, &geometry, error))
     return NULL;
@@ -2080,7 +2069,7 @@ dozor_store_update_zone (DozorStore  *self,
   g_autofree char *geometry = NULL;
   const char *name;
 
-  if (!get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
+  if (!dozor_store_get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
       !get_geometry (changes, DOZOR_GEOMETRY_AREA, FALSE, &geometry, error) ||
       !check_version (self, "zones", id, expected_version, error))
     return NULL;
@@ -2163,8 +2152,8 @@ get_shift (JsonObject  *object,
 
   *present = json_object_has_member (object, "shift_start") || json_object_has_member (object, "shift_end");
   *start = *end = NULL;
-  if (!get_text (object, "shift_start", DOZOR_FIELD_NAME, FALSE, 64, &start_text, error) ||
-      !get_text (object, "shift_end", DOZOR_FIELD_NAME, FALSE, 64, &end_text, error))
+  if (!dozor_store_get_text (object, "shift_start", DOZOR_FIELD_NAME, FALSE, 64, &start_text, error) ||
+      !dozor_store_get_text (object, "shift_end", DOZOR_FIELD_NAME, FALSE, 64, &end_text, error))
     return FALSE;
 
   if ((start_text == NULL) != (end_text == NULL))
@@ -2211,7 +2200,7 @@ dozor_store_create_route (DozorStore  *self,
   const char *name, *zone_id, *unit_id;
   gboolean present;
 
-  if (!get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
+  if (!dozor_store_get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
       !get_reference (self, input, "zone_id", "zones", &present, &zone_id, error) ||
       !get_reference (self, input, "unit_id", "units", &present, &unit_id, error) ||
       !get_shift (input, &present, &shift_start, &shift_end, error) ||
@@ -2250,7 +2239,7 @@ dozor_store_update_route (DozorStore  *self,
   const char *name, *zone_id, *unit_id;
   gboolean has_zone, has_unit, has_shift;
 
-  if (!get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
+  if (!dozor_store_get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
       !get_reference (self, changes, "zone_id", "zones", &has_zone, &zone_id, error) ||
       !get_reference (self, changes, "unit_id", "units", &has_unit, &unit_id, error) ||
       !get_shift (changes, &has_shift, &shift_start, &shift_end, error) ||
@@ -2339,7 +2328,7 @@ get_stream_url (JsonObject  *object,
   const char *refused;
 
   *present = json_object_get_member (object, "stream_url") != NULL;
-  if (!get_text (object, "stream_url", DOZOR_FIELD_NAME, FALSE, MAX_STREAM_URL, url, error))
+  if (!dozor_store_get_text (object, "stream_url", DOZOR_FIELD_NAME, FALSE, MAX_STREAM_URL, url, error))
     return FALSE;
   if (*url == NULL)
     return TRUE;
@@ -2369,8 +2358,8 @@ dozor_store_create_place (DozorStore  *self,
   double lat, lon;
 
   if (!get_choice (input, "kind", TRUE, place_kinds, &kind, error) ||
-      !get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
-      !get_text (input, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
+      !dozor_store_get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
+      !dozor_store_get_text (input, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
       !get_location (input, "location", &lat, &lon, error) ||
       !get_stream_url (input, &has_stream, &stream_url, error))
     return NULL;
@@ -2419,8 +2408,8 @@ dozor_store_update_place (DozorStore  *self,
   double lat = 0, lon = 0;
 
   has_category = json_object_has_member (changes, "category");
-  if (!get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
-      !get_text (changes, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
+  if (!dozor_store_get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
+      !dozor_store_get_text (changes, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
       (has_location && !get_location (changes, "location", &lat, &lon, error)) ||
       !get_stream_url (changes, &has_stream, &stream_url, error) ||
       !check_version (self, "places", id, expected_version, error))

@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dozor-sop-catalogue.h"
+
 G_BEGIN_DECLS
 
 #define DOZOR_STORE_ERROR (dozor_store_error_quark ())
@@ -152,8 +154,14 @@ guint       dozor_store_add_positions      (DozorStore   *self,
                                             JsonArray    *positions,
                                             GError      **error);
 JsonNode   *dozor_store_set_readiness      (DozorStore   *self,
-                                            const char   *level,
+                                            JsonObject   *input,
                                             const char   *by,
+                                            GError      **error);
+JsonNode   *dozor_store_set_check          (DozorStore   *self,
+                                            const char   *incident_id,
+                                            JsonObject   *input,
+                                            const char   *by,
+                                            DozorSopCatalogue *catalogue,
                                             GError      **error);
 JsonNode   *dozor_store_create_zone        (DozorStore   *self,
                                             JsonObject   *input,

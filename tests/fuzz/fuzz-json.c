@@ -361,7 +361,7 @@ run (Command     command,
         return n > 0 || *error == NULL ? json_node_new (JSON_NODE_NULL) : NULL;
       }
     case SET_READINESS:
-      return dozor_store_set_readiness (store, dozor_json_get_string (body, "level"), "sup", error);
+      return dozor_store_set_readiness (store, body, "sup", error);
     case CREATE_ZONE:
       return dozor_store_create_zone (store, body, error);
     case UPDATE_ZONE:

@@ -55,6 +55,30 @@ expect 2 "chmod 600" --backend http://127.0.0.1:8470 --credentials "$creds/share
 expect 2 "second" --backend http://127.0.0.1:8470 --credentials "$creds/half"
 expect 2 "No such file" --backend http://127.0.0.1:8470 --credentials "$creds/missing"
 
+# A wall's config file (docs/wall.md): a bad one is refused before any
+# window opens, naming the file and the line.
+cat >"$creds/wall.conf" <<'EOF'
+[wall]
+backend = http://127.0.0.1:8470
+credentials = good
+distance_m = 8
+
+[monitor left]
+connector = HDMI-1
+shows = radar
+EOF
+expect 2 "wall.conf:8: shows takes map" --wall --wall-config "$creds/wall.conf"
+sed -i 's/^shows = radar/shows = map/; s/^distance_m = 8/distance_m = 8 m/' "$creds/wall.conf"
+expect 2 "wall.conf:4: distance_m" --wall --wall-config "$creds/wall.conf"
+sed -i 's/^distance_m = 8 m/distance_m = 8/; s/^credentials = good/credentials = shared/' "$creds/wall.conf"
+expect 2 "chmod 600" --wall --wall-config "$creds/wall.conf"
+sed -i 's/^credentials = shared/credentials = good/' "$creds/wall.conf"
+expect 2 "--wall-config" --wall-config "$creds/wall.conf"
+expect 2 "--wall-config" --wall --wall-config "$creds/wall.conf" --backend http://127.0.0.1:8470
+expect 2 "nonexistent.conf" --wall --wall-config "$creds/nonexistent.conf"
+printf '[wall]\nbackend = http://127.0.0.1:8470\n[wall]\n' >"$creds/twice.conf"
+expect 2 "twice.conf:3: " --wall --wall-config "$creds/twice.conf"
+
 # The refusal is in the operator's language.
 LC_ALL=C.UTF-8 LANGUAGE=ru expect 2 "принимает число от 0 до 19" --zoom 40
 LC_ALL=C.UTF-8 LANGUAGE=kk expect 2 "0-ден 19-ге дейінгі санды" --zoom 40
