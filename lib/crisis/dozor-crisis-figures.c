@@ -262,69 +262,29 @@ dozor_crisis_figures_new_polygon (const char  *geojson,
   return new_with_area (OGR_G_GetY (inside, 0), OGR_G_GetX (inside, 0), area, NULL, error);
 }
 
-static gboolean
-get_number (JsonNode *node,
-            double   *value)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_double (node);
-  return isfinite (*value);
-}
-
 /**
- * dozor_crisis_figures_new_from_area:
- * @area: a crisis area as the readiness carries it (docs/api.md,
- *   "Readiness"): a GeoJSON Polygon, or
- *   `{"type": "Circle", "center": [lon, lat], "radius_m": R}`
+ * dozor_crisis_figures_new_for_area:
+ * @area: the crisis area of the readiness (dozor_situation_get_crisis_area())
  * @error: return location for a #GError
+ *
+ * The figures around the area the supervisor set: its circle, or its
+ * polygon.
  *
  * Returns: (transfer full) (nullable): new figures, %NULL with @error set
  */
 DozorCrisisFigures *
-dozor_crisis_figures_new_from_area (JsonNode  *area,
-                                    GError   **error)
+dozor_crisis_figures_new_for_area (DozorCrisisArea  *area,
+                                   GError          **error)
 {
-  JsonObject *object;
-  JsonArray *center;
   double lon, lat, radius_m;
-  g_autofree char *geojson = NULL;
 
-  g_return_val_if_fail (area != NULL, NULL);
+  g_return_val_if_fail (DOZOR_IS_CRISIS_AREA (area), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  object = JSON_NODE_HOLDS_OBJECT (area) ? json_node_get_object (area) : NULL;
-  if (object == NULL)
-    {
-      g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
-                           _("The crisis area is not a polygon on the map"));
-      return NULL;
-    }
+  if (!dozor_crisis_area_is_circle (area))
+    return dozor_crisis_figures_new_polygon (dozor_crisis_area_to_json (area), error);
 
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", ""), "Circle") != 0)
-    {
-      geojson = json_to_string (area, FALSE);
-      return dozor_crisis_figures_new_polygon (geojson, error);
-    }
-
-  center = json_object_has_member (object, "center") &&
-           JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "center"))
-    ? json_object_get_array_member (object, "center") : NULL;
-  if (center == NULL || json_array_get_length (center) != 2 ||
-      !get_number (json_array_get_element (center, 0), &lon) ||
-      !get_number (json_array_get_element (center, 1), &lat) ||
-      !get_number (json_object_get_member (object, "radius_m"), &radius_m))
-    {
-      g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
-                           _("The crisis area is not a circle on the map"));
-      return NULL;
-    }
-
+  dozor_crisis_area_get_circle (area, &lon, &lat, &radius_m);
   return dozor_crisis_figures_new_circle (lat, lon, radius_m, error);
 }
 

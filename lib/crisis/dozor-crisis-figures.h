@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "dozor-crisis-area.h"
 #include "dozor-road-graph.h"
 #include "dozor-situation.h"
 
@@ -39,7 +40,7 @@ DozorCrisisFigures *dozor_crisis_figures_new_circle    (double               lat
                                                         GError             **error);
 DozorCrisisFigures *dozor_crisis_figures_new_polygon   (const char          *geojson,
                                                         GError             **error);
-DozorCrisisFigures *dozor_crisis_figures_new_from_area  (JsonNode            *area,
+DozorCrisisFigures *dozor_crisis_figures_new_for_area   (DozorCrisisArea     *area,
                                                         GError             **error);
 gboolean            dozor_crisis_figures_set_rings     (DozorCrisisFigures  *self,
                                                         const double        *radii_m,
