@@ -228,3 +228,69 @@ dozor_gdal_transform_to_wgs84 (OGRSpatialReferenceH          source,
 
   return TRUE;
 }
+
+/**
+ * dozor_gdal_polygon_from_geojson:
+ * @geojson: a GeoJSON geometry, in WGS 84 `[lon, lat]`
+ *
+ * A polygon the caller may ask GEOS about: a ring that crosses itself is
+ * repaired (OGR_G_MakeValid()) rather than giving wrong answers.
+ *
+ * Returns: (transfer full) (nullable): a valid Polygon or MultiPolygon,
+ *   %NULL if the text is not one
+ */
+OGRGeometryH
+dozor_gdal_polygon_from_geojson (const char *geojson)
+{
+  g_auto(OGRGeometryH) parsed = NULL;
+  OGRGeometryH valid;
+  OGRwkbGeometryType type;
+
+  g_return_val_if_fail (geojson != NULL, NULL);
+
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  parsed = OGR_G_CreateGeometryFromJson (geojson);
+  type = parsed != NULL ? wkbFlatten (OGR_G_GetGeometryType (parsed)) : wkbUnknown;
+  valid = (type == wkbPolygon || type == wkbMultiPolygon) && !OGR_G_IsEmpty (parsed)
+    ? (OGR_G_IsValid (parsed) ? OGR_G_Clone (parsed) : OGR_G_MakeValid (parsed))
+    : NULL;
+  CPLPopErrorHandler ();
+
+  type = valid != NULL ? wkbFlatten (OGR_G_GetGeometryType (valid)) : wkbUnknown;
+  if (type != wkbPolygon && type != wkbMultiPolygon)
+    g_clear_pointer (&valid, OGR_G_DestroyGeometry);
+  return valid;
+}
+
+/**
+ * dozor_gdal_new_to_local_metres:
+ * @lat: latitude of the centre
+ * @lon: longitude of the centre
+ *
+ * A projection for measuring in a city: azimuthal equidistant around the
+ * centre, in metres, so that distances and buffers of a few kilometres
+ * come out right to well under a metre.
+ *
+ * Returns: (transfer full) (nullable): the transformation from WGS 84
+ *   `[lon, lat]` to it, %NULL without a PROJ database
+ */
+OGRCoordinateTransformationH
+dozor_gdal_new_to_local_metres (double lat,
+                                double lon)
+{
+  g_auto(OGRSpatialReferenceH) wgs84 = dozor_gdal_new_wgs84 ();
+  g_auto(OGRSpatialReferenceH) local = OSRNewSpatialReference (NULL);
+  char proj[128], lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
+  OGRCoordinateTransformationH transform;
+
+  if (wgs84 == NULL)
+    return NULL;
+
+  g_snprintf (proj, sizeof proj, "+proj=aeqd +lat_0=%s +lon_0=%s +datum=WGS84 +units=m +no_defs",
+              g_ascii_dtostr (lat_text, sizeof lat_text, lat), g_ascii_dtostr (lon_text, sizeof lon_text, lon));
+  CPLPushErrorHandler (CPLQuietErrorHandler);
+  transform = OSRImportFromProj4 (local, proj) == OGRERR_NONE
+    ? OCTNewCoordinateTransformation (wgs84, local) : NULL;
+  CPLPopErrorHandler ();
+  return transform;
+}

@@ -13,6 +13,7 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRFeatureH, OGR_F_Destroy, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRGeometryH, OGR_G_DestroyGeometry, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRSpatialReferenceH, OSRRelease, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRCoordinateTransformationH, OCTDestroyCoordinateTransformation, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (OGRPreparedGeometryH, OGRDestroyPreparedGeometry, NULL)
 
 /**
  * DozorGdalGuard:
@@ -41,5 +42,8 @@ gboolean     dozor_gdal_transform_to_wgs84 (OGRSpatialReferenceH          source
                                             OGRCoordinateTransformationH *transform,
                                             DozorGdalGuard               *guard,
                                             char                        **problem);
+OGRGeometryH dozor_gdal_polygon_from_geojson (const char  *geojson);
+OGRCoordinateTransformationH dozor_gdal_new_to_local_metres (double lat,
+                                                             double lon);
 
 G_END_DECLS

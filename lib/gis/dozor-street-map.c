@@ -34,17 +34,6 @@
 #define WIDTH_MAX_ZOOM 18
 #define MAX_ZOOM 30
 
-typedef enum
-{
-  ROAD_MINOR,
-  ROAD_TERTIARY,
-  ROAD_SECONDARY,
-  ROAD_PRIMARY,
-  ROAD_TRUNK,
-  ROAD_MOTORWAY,
-  N_ROAD_CLASSES
-} RoadClass;
-
 typedef struct
 {
   double x, y;
@@ -54,7 +43,7 @@ typedef struct
 {
   guint first;          /* index of the first vertex */
   guint n_vertices;     /* at least 2, consecutive ones distinct */
-  RoadClass road_class;
+  DozorRoadClass road_class;
   double x0, y0, x1, y1; /* bounding box in world coordinates */
 } Way;
 
@@ -85,8 +74,8 @@ typedef struct
 
 typedef struct
 {
-  Rgb fill[N_ROAD_CLASSES];
-  Rgb casing[N_ROAD_CLASSES];
+  Rgb fill[DOZOR_N_ROAD_CLASSES];
+  Rgb casing[DOZOR_N_ROAD_CLASSES];
 } Palette;
 
 #define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0 }
@@ -108,14 +97,14 @@ static const Palette dark_palette = {
 /* Fill width in pixels (256-pixel tiles) by zoom, from DOZOR_STREET_MAP_MIN_ZOOM
  * to WIDTH_MAX_ZOOM; 0 means the class is not drawn yet. Main roads first,
  * the rest as the city grows on screen, the way a printed map thins out. */
-static const double class_width[N_ROAD_CLASSES][WIDTH_MAX_ZOOM - DOZOR_STREET_MAP_MIN_ZOOM + 1] = {
+static const double class_width[DOZOR_N_ROAD_CLASSES][WIDTH_MAX_ZOOM - DOZOR_STREET_MAP_MIN_ZOOM + 1] = {
   /*                 9    10   11   12   13   14   15   16   17    18 */
-  [ROAD_MINOR]     = { 0,   0,   0,   0.6, 1.2, 2.2, 3.4, 5.0, 6.5,  8.0 },
-  [ROAD_TERTIARY]  = { 0,   0,   0,   1.2, 2.0, 3.2, 4.6, 6.4, 8.5,  10.5 },
-  [ROAD_SECONDARY] = { 0,   0,   1.4, 2.2, 3.2, 4.4, 5.8, 7.8, 10.0, 12.0 },
-  [ROAD_PRIMARY]   = { 1.1, 1.6, 2.2, 3.0, 4.0, 5.2, 6.6, 8.5, 11.0, 13.0 },
-  [ROAD_TRUNK]     = { 1.3, 1.9, 2.5, 3.2, 4.2, 5.4, 6.8, 8.8, 11.2, 13.5 },
-  [ROAD_MOTORWAY]  = { 1.4, 2.0, 2.6, 3.4, 4.4, 5.6, 7.0, 9.0, 11.5, 14.0 },
+  [DOZOR_ROAD_MINOR]     = { 0,   0,   0,   0.6, 1.2, 2.2, 3.4, 5.0, 6.5,  8.0 },
+  [DOZOR_ROAD_TERTIARY]  = { 0,   0,   0,   1.2, 2.0, 3.2, 4.6, 6.4, 8.5,  10.5 },
+  [DOZOR_ROAD_SECONDARY] = { 0,   0,   1.4, 2.2, 3.2, 4.4, 5.8, 7.8, 10.0, 12.0 },
+  [DOZOR_ROAD_PRIMARY]   = { 1.1, 1.6, 2.2, 3.0, 4.0, 5.2, 6.6, 8.5, 11.0, 13.0 },
+  [DOZOR_ROAD_TRUNK]     = { 1.3, 1.9, 2.5, 3.2, 4.2, 5.4, 6.8, 8.8, 11.2, 13.5 },
+  [DOZOR_ROAD_MOTORWAY]  = { 1.4, 2.0, 2.6, 3.4, 4.4, 5.6, 7.0, 9.0, 11.5, 14.0 },
 };
 
 static void
@@ -144,23 +133,23 @@ dozor_street_map_init (DozorStreetMap *self)
   self->ways = g_array_new (FALSE, FALSE, sizeof (Way));
 }
 
-static RoadClass
+static DozorRoadClass
 road_class_from_highway (const char *highway)
 {
   static const struct {
     const char *name;
-    RoadClass road_class;
+    DozorRoadClass road_class;
   } classes[] = {
-    { "motorway", ROAD_MOTORWAY },
-    { "trunk", ROAD_TRUNK },
-    { "primary", ROAD_PRIMARY },
-    { "secondary", ROAD_SECONDARY },
-    { "tertiary", ROAD_TERTIARY },
+    { "motorway", DOZOR_ROAD_MOTORWAY },
+    { "trunk", DOZOR_ROAD_TRUNK },
+    { "primary", DOZOR_ROAD_PRIMARY },
+    { "secondary", DOZOR_ROAD_SECONDARY },
+    { "tertiary", DOZOR_ROAD_TERTIARY },
   };
   gsize length;
 
   if (highway == NULL)
-    return ROAD_MINOR;
+    return DOZOR_ROAD_MINOR;
 
   /* A "primary_link" draws as its road: it is part of the same junction. */
   length = strlen (highway);
@@ -171,7 +160,7 @@ road_class_from_highway (const char *highway)
     if (strlen (classes[i].name) == length && strncmp (highway, classes[i].name, length) == 0)
       return classes[i].road_class;
 
-  return ROAD_MINOR;
+  return DOZOR_ROAD_MINOR;
 }
 
 typedef struct
@@ -179,7 +168,7 @@ typedef struct
   DozorStreetMap *self;
   DozorGdalGuard *errors;
   OGRCoordinateTransformationH transform; /* NULL when already lon/lat */
-  RoadClass road_class;
+  DozorRoadClass road_class;
 
   /* One line's coordinates, reused from line to line. */
   double *xs, *ys;
@@ -659,6 +648,23 @@ dozor_street_map_get_way (DozorStreetMap *self,
 }
 
 /**
+ * dozor_street_map_get_way_class:
+ * @self: a #DozorStreetMap
+ * @index: which way, below dozor_street_map_get_n_ways()
+ *
+ * Returns: the way's road class
+ */
+DozorRoadClass
+dozor_street_map_get_way_class (DozorStreetMap *self,
+                                guint           index)
+{
+  g_return_val_if_fail (DOZOR_IS_STREET_MAP (self), DOZOR_ROAD_MINOR);
+  g_return_val_if_fail (index < self->ways->len, DOZOR_ROAD_MINOR);
+
+  return g_array_index (self->ways, Way, index).road_class;
+}
+
+/**
  * dozor_street_map_get_extent:
  * @self: a #DozorStreetMap
  * @west: (out): western longitude
@@ -688,7 +694,7 @@ dozor_street_map_get_extent (DozorStreetMap *self,
 }
 
 static double
-fill_width (RoadClass road_class,
+fill_width (DozorRoadClass road_class,
             guint     zoom)
 {
   double width = class_width[road_class][MIN (zoom, WIDTH_MAX_ZOOM) - DOZOR_STREET_MAP_MIN_ZOOM];
@@ -896,7 +902,7 @@ dozor_street_map_draw_tile (DozorStreetMap *self,
                             DozorMapStyle   style)
 {
   const Palette *palette = style == DOZOR_MAP_STYLE_DARK ? &dark_palette : &light_palette;
-  cairo_path_t *paths[N_ROAD_CLASSES] = { NULL, };
+  cairo_path_t *paths[DOZOR_N_ROAD_CLASSES] = { NULL, };
   g_autoptr(GArray) found = NULL;
   double tx0, ty0, tx1, ty1, margin;
   double pixel_scale;
@@ -921,7 +927,7 @@ dozor_street_map_draw_tile (DozorStreetMap *self,
   view.hi = 2.0 * tile_size;
 
   /* Lines are wider than their centre line: take in streets just outside. */
-  margin = (casing_width (fill_width (ROAD_MOTORWAY, zoom)) * pixel_scale / 2.0 + 1.0) / view.scale;
+  margin = (casing_width (fill_width (DOZOR_ROAD_MOTORWAY, zoom)) * pixel_scale / 2.0 + 1.0) / view.scale;
   found = find_ways (self, zoom, tx0 - margin, ty0 - margin, tx1 + margin, ty1 + margin);
   if (found->len == 0)
     return 0;
@@ -929,7 +935,7 @@ dozor_street_map_draw_tile (DozorStreetMap *self,
 
   cairo_save (cr);
   cairo_new_path (cr);
-  for (guint c = 0; c < N_ROAD_CLASSES; c++)
+  for (guint c = 0; c < DOZOR_N_ROAD_CLASSES; c++)
     {
       for (guint i = 0; i < found->len; i++)
         {
@@ -949,7 +955,7 @@ dozor_street_map_draw_tile (DozorStreetMap *self,
   /* All casings first, so that crossing streets join instead of cutting
    * each other; then fills from minor to major, main roads on top. */
   for (guint pass = 0; pass < 2; pass++)
-    for (guint c = 0; c < N_ROAD_CLASSES; c++)
+    for (guint c = 0; c < DOZOR_N_ROAD_CLASSES; c++)
       {
         const Rgb *colour = pass == 0 ? &palette->casing[c] : &palette->fill[c];
         double width = fill_width (c, zoom);
@@ -965,7 +971,7 @@ dozor_street_map_draw_tile (DozorStreetMap *self,
 
   cairo_restore (cr);
 
-  for (guint c = 0; c < N_ROAD_CLASSES; c++)
+  for (guint c = 0; c < DOZOR_N_ROAD_CLASSES; c++)
     cairo_path_destroy (paths[c]);
 
   return drawn;

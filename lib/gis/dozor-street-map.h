@@ -25,6 +25,30 @@ typedef enum
 /* Below this zoom a city's streets are too small to draw usefully. */
 #define DOZOR_STREET_MAP_MIN_ZOOM 9
 
+/**
+ * DozorRoadClass:
+ * @DOZOR_ROAD_MINOR: any other road (residential, unclassified, service…)
+ * @DOZOR_ROAD_TERTIARY: tertiary and its links
+ * @DOZOR_ROAD_SECONDARY: secondary and its links
+ * @DOZOR_ROAD_PRIMARY: primary and its links
+ * @DOZOR_ROAD_TRUNK: trunk and its links
+ * @DOZOR_ROAD_MOTORWAY: motorway and its links
+ *
+ * A way's class, from its OpenStreetMap `highway` tag; a link is of the road
+ * it joins. The map draws by it and the road graph drives by it.
+ */
+typedef enum
+{
+  DOZOR_ROAD_MINOR,
+  DOZOR_ROAD_TERTIARY,
+  DOZOR_ROAD_SECONDARY,
+  DOZOR_ROAD_PRIMARY,
+  DOZOR_ROAD_TRUNK,
+  DOZOR_ROAD_MOTORWAY,
+} DozorRoadClass;
+
+#define DOZOR_N_ROAD_CLASSES (DOZOR_ROAD_MOTORWAY + 1)
+
 #define DOZOR_TYPE_STREET_MAP (dozor_street_map_get_type ())
 G_DECLARE_FINAL_TYPE (DozorStreetMap, dozor_street_map, DOZOR, STREET_MAP, GObject)
 
@@ -43,6 +67,8 @@ gboolean        dozor_street_map_get_extent     (DozorStreetMap  *self,
 const double   *dozor_street_map_get_way        (DozorStreetMap  *self,
                                                  guint            index,
                                                  guint           *n_points);
+DozorRoadClass  dozor_street_map_get_way_class  (DozorStreetMap  *self,
+                                                 guint            index);
 guint           dozor_street_map_draw_tile      (DozorStreetMap  *self,
                                                  cairo_t         *cr,
                                                  guint            zoom,
