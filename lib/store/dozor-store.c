@@ -79,9 +79,12 @@ static const char schema[] =
   "  version INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS dispatches ("
   "  id TEXT PRIMARY KEY, unit_id TEXT NOT NULL REFERENCES units (id),"
-  "  incident_id TEXT NOT NULL REFERENCES incidents (id),"
+  "  incident_id TEXT REFERENCES incidents (id),"
   "  status TEXT NOT NULL CHECK (status IN ('active', 'cancelled', 'completed')),"
-  "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT);"
+  "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT,"
+  /* A dispatch goes to an incident or to a post of a plan (dozor-store-plans.c). */
+  "  plan_id TEXT, post_id TEXT,"
+  "  CHECK ((incident_id IS NULL) <> (plan_id IS NULL)));"
   /* The rule that two supervisors can never break: one active dispatch per unit. */
   "CREATE UNIQUE INDEX IF NOT EXISTS one_active_dispatch_per_unit"
   "  ON dispatches (unit_id) WHERE status = 'active';"
@@ -133,7 +136,8 @@ static const char schema[] =
   " 'version', version)"
 
 #define DISPATCH_JSON \
-  "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'status', status," \
+  "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'plan_id', plan_id," \
+  " 'post_id', post_id, 'status', status," \
   " 'created_by', created_by, 'created_at', created_at, 'ended_by', ended_by, 'ended_at', ended_at)"
 
 /* Geometry is kept as normalized GeoJSON text (dozor-geojson.c). */
@@ -245,6 +249,36 @@ query_int (DozorStore *self,
   return 0;
 }
 
+/* Before plans, a dispatch always named an incident: rebuild the table of
+ * an older file once so that a dispatch to a post fits. SQLite cannot drop
+ * a NOT NULL in place. */
+static gboolean
+upgrade_dispatches (DozorStore  *self,
+                    GError     **error)
+{
+  if (query_int (self, "SELECT \"notnull\" FROM pragma_table_info('dispatches') WHERE name = 'incident_id'") == 0)
+    return TRUE;
+
+  g_message ("Upgrading the dispatches table for dispatches to posts");
+  if (!exec (self, "BEGIN IMMEDIATE;"
+             " ALTER TABLE dispatches RENAME TO dispatches_before_plans;"
+             " DROP INDEX IF EXISTS one_active_dispatch_per_unit;"
+             " DROP INDEX IF EXISTS dispatches_by_incident;",
+             error) ||
+      !exec (self, schema, error) ||
+      !exec (self, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at)"
+             " SELECT id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at"
+             " FROM dispatches_before_plans;"
+             " DROP TABLE dispatches_before_plans;"
+             " COMMIT;",
+             error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * dozor_store_open:
  * @path: the database file; created with its schema if missing
@@ -276,8 +310,10 @@ dozor_store_open (const char  *path,
              " PRAGMA cache_size = -16384;",
              error) ||
       !exec (self, schema, error) ||
+      !upgrade_dispatches (self, error) ||
       !dozor_store_upgrade_readiness (self, error) ||
-      !dozor_store_create_checklists (self, error))
+      !dozor_store_create_checklists (self, error) ||
+      !dozor_store_create_plans (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
@@ -1107,6 +1143,11 @@ dozor_store_snapshot (DozorStore  *self,
                                    " (SELECT id FROM incidents WHERE status <> 'closed')"
                                    " ORDER BY incident_id, procedure_id, rowid", error);
     }
+  if (ok)
+    {
+      g_string_append (out, ",\"plans\":");
+      ok = dozor_store_append_plans (self, out, error);
+    }
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 
@@ -1616,6 +1657,75 @@ end_dispatches (DozorStore  *self,
   return TRUE;
 }
 
+/* For the store's own files: entities as the API shows them, and ending
+ * the active dispatches whose @column (`id`, `unit_id`, `plan_id`) is @id. */
+char *
+dozor_store_unit_json (DozorStore *self,
+                       const char *id)
+{
+  return unit_json (self, id);
+}
+
+char *
+dozor_store_dispatch_json (DozorStore *self,
+                           const char *id)
+{
+  return dispatch_json (self, id);
+}
+
+char *
+dozor_store_active_dispatch_json (DozorStore *self,
+                                  const char *unit_id)
+{
+  return entity_json (self, "SELECT " DISPATCH_JSON " FROM dispatches WHERE unit_id = ?1 AND status = 'active'",
+                      unit_id);
+}
+
+gboolean
+dozor_store_end_dispatches (DozorStore  *self,
+                            const char  *column,
+                            const char  *id,
+                            const char  *new_status,
+                            const char  *by,
+                            GError     **error)
+{
+  g_return_val_if_fail (g_str_equal (column, "id") || g_str_equal (column, "unit_id") ||
+                        g_str_equal (column, "plan_id"), FALSE);
+  return end_dispatches (self, column, id, new_status, by, error);
+}
+
+gboolean
+dozor_store_get_number (JsonObject *object,
+                        const char *field,
+                        gboolean    required,
+                        double      min,
+                        double      max,
+                        gboolean   *present,
+                        double     *value,
+                        GError    **error)
+{
+  return get_number (object, field, required, min, max, present, value, error);
+}
+
+gboolean
+dozor_store_get_location (JsonObject *object,
+                          const char *field,
+                          double     *lat,
+                          double     *lon,
+                          GError    **error)
+{
+  return get_location (object, field, lat, lon, error);
+}
+
+gboolean
+dozor_store_get_unit_kind (JsonObject  *object,
+                           const char  *field,
+                           const char **value,
+                           GError     **error)
+{
+  return get_choice (object, field, FALSE, unit_kinds, value, error);
+}
+
 JsonNode *
 dozor_store_update_incident (DozorStore  *self,
                              const char  *id,
@@ -1805,6 +1915,7 @@ dozor_store_add_positions (DozorStore  *self,
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(sqlite3_stmt) track = NULL;
   g_autoptr(sqlite3_stmt) known = NULL;
+  g_autoptr(GHashTable) on_posts = NULL;
   guint n = json_array_get_length (positions);
 
   update = prepare (self, "UPDATE units SET lat = ?2, lon = ?3, fix_time = ?4, speed = ?5, heading = ?6,"
@@ -1813,6 +1924,10 @@ dozor_store_add_positions (DozorStore  *self,
   track = prepare (self, "INSERT INTO positions VALUES (?1, ?4, ?2, ?3, ?5, ?6, ?7)", error);
   known = prepare (self, "SELECT 1 FROM units WHERE id = ?1", error);
   if (update == NULL || track == NULL || known == NULL)
+    return 0;
+  /* Units sent to a post: only their fixes are checked for arrival. */
+  on_posts = dozor_store_units_on_posts (self, error);
+  if (on_posts == NULL)
     return 0;
 
   for (int pass = 0; pass < 2; pass++)
@@ -1884,6 +1999,9 @@ dozor_store_add_positions (DozorStore  *self,
 
               sqlite3_reset (update);
               if (!append_event (self, "unit.position", "unit", unit, error))
+                return 0;
+              if (g_hash_table_contains (on_posts, unit_id) &&
+                  !dozor_store_check_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error))
                 return 0;
             }
           else if (rc == SQLITE_DONE)
