@@ -7,8 +7,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "dozor-server-private.h"
 
 static JsonNode *
