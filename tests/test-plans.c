@@ -13,6 +13,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "server-fixture.h"
 
@@ -764,6 +765,83 @@ test_proposal (Server        *server,
   }
 }
 
+/* Plans come in through the GIS import as posts naming their plan: by
+ * POST /imports, and from a GeoJSON layer by dozorctl. */
+static void
+test_import (Server        *server,
+             gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *file = g_build_filename (server->dir, "posts.geojson", NULL);
+  g_autofree char *credentials = g_build_filename (server->dir, "credentials", NULL);
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) bad = { 0, NULL };
+
+  /* One bad post refuses the whole import and names it. */
+  bad = request (server, "POST", "/api/v1/imports", sup, key, NULL,
+                 "{\"posts\":[{\"plan\":\"Импорт\",\"name\":\"A\",\"location\":{\"lat\":43.2,\"lon\":76.9}},"
+                 "{\"plan\":\"Импорт\",\"name\":\"B\",\"location\":{\"lat\":43.2,\"lon\":76.9},\"units_needed\":0}]}");
+  assert_refused (&bad, 422, "posts[0] “Импорт”: posts[1].units_needed");
+  g_assert_cmpint (snapshot_seq (server, sup), ==, 0);
+
+  g_assert_true (g_file_set_contents (file,
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Север\",\"plan\":\"Выезды\",\"units_needed\":2,\"kind\":\"car\"},"
+    " \"geometry\":{\"type\":\"Point\",\"coordinates\":[76.95,43.30]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Центр\",\"plan\":\"Кольцо\",\"units_needed\":1,\"kind\":null},"
+    " \"geometry\":{\"type\":\"Point\",\"coordinates\":[76.94,43.24]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"name\":\"Юг\",\"plan\":\"Выезды\",\"units_needed\":1,\"kind\":\"moto\"},"
+    " \"geometry\":{\"type\":\"Point\",\"coordinates\":[76.93,43.15]}}]}", -1, NULL));
+  g_assert_true (g_file_set_contents (credentials, "sup\ncorrect horse battery\n", -1, NULL));
+  g_assert_cmpint (g_chmod (credentials, 0600), ==, 0);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_auto(Answer) snapshot = { 0, NULL };
+      JsonArray *plans;
+      JsonObject *exits;
+
+      ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl_path, "import", file,
+                              "--kind", "post", "--backend", server->url, "--credentials", credentials,
+                              round == 1 ? "--update" : NULL, NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait_check (ctl, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_object (&ctl);
+
+      snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+      plans = json_object_get_array_member (body_of (&snapshot), "plans");
+      /* By name: Выезды, Кольцо; an update replaces the posts, it adds no plan. */
+      g_assert_cmpuint (json_array_get_length (plans), ==, 2);
+      exits = json_array_get_object_element (plans, 0);
+      g_assert_cmpstr (json_object_get_string_member (exits, "name"), ==, "Выезды");
+      g_assert_cmpint (json_object_get_int_member (exits, "version"), ==, round + 1);
+      {
+        JsonArray *posts = json_object_get_array_member (exits, "posts");
+        JsonObject *north = json_array_get_object_element (posts, 0);
+        JsonObject *south = json_array_get_object_element (posts, 1);
+
+        g_assert_cmpuint (json_array_get_length (posts), ==, 2);
+        g_assert_cmpstr (json_object_get_string_member (north, "name"), ==, "Север");
+        g_assert_cmpint (json_object_get_int_member (north, "units_needed"), ==, 2);
+        g_assert_cmpstr (json_object_get_string_member (north, "kind"), ==, "car");
+        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (north, "location"),
+                                                                        "lat"), 43.30, 1e-7);
+        g_assert_cmpstr (json_object_get_string_member (south, "kind"), ==, "moto");
+      }
+    }
+
+  /* Without --update a plan of the same name is refused, and nothing changes. */
+  ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                          dozorctl_path, "import", file, "--kind", "post", "--backend", server->url,
+                          "--credentials", credentials, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (ctl, NULL, &error));
+  g_assert_false (g_subprocess_get_successful (ctl));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,6 +856,7 @@ main (int   argc,
   ADD ("/plans/busy", test_busy);
   ADD ("/plans/concurrent", test_concurrent);
   ADD ("/plans/proposal", test_proposal);
+  ADD ("/plans/import", test_import);
 #undef ADD
 
   return g_test_run ();

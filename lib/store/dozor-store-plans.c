@@ -449,6 +449,27 @@ step_done (DozorStore    *self,
 }
 
 /**
+ * dozor_store_find_plan:
+ * @self: a #DozorStore
+ * @name: a plan's name
+ *
+ * Returns: (transfer full) (nullable): the id of the plan of that name
+ */
+char *
+dozor_store_find_plan (DozorStore *self,
+                       const char *name)
+{
+  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT id FROM plans WHERE name = ?1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/**
  * dozor_store_create_plan:
  * @self: a #DozorStore, in a transaction
  * @input: name, posts, description

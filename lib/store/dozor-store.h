@@ -216,6 +216,8 @@ JsonNode   *dozor_store_delete_route       (DozorStore   *self,
                                             GError      **error);
 
 /* dozor-store-plans.c */
+char       *dozor_store_find_plan          (DozorStore   *self,
+                                            const char   *name);
 JsonNode   *dozor_store_create_plan        (DozorStore   *self,
                                             JsonObject   *input,
                                             GError      **error);
