@@ -1317,7 +1317,8 @@ dozor_active_dispatch_free (DozorActiveDispatch *dispatch)
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (element-type DozorActiveDispatch): every unit
- *   sent somewhere now, with the scene
+ *   sent somewhere now, with the scene: an incident, or a post of a plan
+ *   (then incident_id is %NULL)
  */
 GPtrArray *
 dozor_store_list_active_dispatches (DozorStore  *self,
@@ -1325,7 +1326,12 @@ dozor_store_list_active_dispatches (DozorStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT d.id, d.unit_id, d.incident_id, i.lat, i.lon FROM dispatches d"
-                   " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'", error);
+                   " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'"
+                   /* A dispatch to a post of a plan: the post's place. */
+                   " UNION ALL SELECT d.id, d.unit_id, NULL, json_extract (p.value, '$.location.lat'),"
+                   " json_extract (p.value, '$.location.lon') FROM dispatches d JOIN plans pl ON pl.id = d.plan_id,"
+                   " json_each (pl.posts) p WHERE d.status = 'active' AND json_extract (p.value, '$.id') = d.post_id",
+             error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dozor_active_dispatch_free);
   int rc;
 
