@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -842,6 +843,63 @@ test_import (Server        *server,
   g_assert_false (g_subprocess_get_successful (ctl));
 }
 
+/* A database from before plans, whose dispatches all name an incident, is
+ * upgraded at start: its dispatches kept, the one-per-unit rule too. */
+static void
+test_older_database (Server        *server,
+                     gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *car = create_unit (server, sup, "Старый");
+  g_autofree char *incident = create_incident (server, sup);
+  g_autofree char *dispatch_body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", car, incident);
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, key, NULL, dispatch_body);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpuint (dispatch.status, ==, 201);
+  server_stop (server, SIGTERM);
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "BEGIN;"
+                                 "CREATE TABLE old ("
+                                 "  id TEXT PRIMARY KEY, unit_id TEXT NOT NULL REFERENCES units (id),"
+                                 "  incident_id TEXT NOT NULL REFERENCES incidents (id),"
+                                 "  status TEXT NOT NULL CHECK (status IN ('active', 'cancelled', 'completed')),"
+                                 "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT);"
+                                 "INSERT INTO old SELECT id, unit_id, incident_id, status, created_by, created_at,"
+                                 " ended_by, ended_at FROM dispatches;"
+                                 "DROP TABLE plan_assignments; DROP TABLE plans;"
+                                 "DROP TABLE dispatches; ALTER TABLE old RENAME TO dispatches;"
+                                 "CREATE UNIQUE INDEX one_active_dispatch_per_unit ON dispatches (unit_id)"
+                                 " WHERE status = 'active';"
+                                 "COMMIT;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  server_start (server, NULL);
+  g_free (sup), sup = login (server, "sup");
+  {
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", sup, NULL, NULL, NULL);
+    JsonArray *dispatches = json_object_get_array_member (body_of (&snapshot), "dispatches");
+    JsonObject *kept;
+
+    g_assert_cmpuint (json_array_get_length (dispatches), ==, 1);
+    kept = json_array_get_object_element (dispatches, 0);
+    g_assert_cmpstr (json_object_get_string_member (kept, "incident_id"), ==, incident);
+    g_assert_true (json_node_is_null (json_object_get_member (kept, "plan_id")));
+  }
+  {
+    g_auto(Answer) plan = create_plan (server, sup, PLAN_BODY ("После обновления"));
+    g_autofree char *a = post_id (&plan, 0);
+    g_autofree char *body = assignments_body (a, car, NULL, NULL, NULL);
+    g_auto(Answer) busy = activate (server, sup, member (&plan, "id"), body);
+
+    g_assert_cmpuint (plan.status, ==, 201);
+    g_assert_cmpuint (busy.status, ==, 409);
+    g_assert_cmpstr (member (&busy, "code"), ==, "unit_busy");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -857,6 +915,7 @@ main (int   argc,
   ADD ("/plans/concurrent", test_concurrent);
   ADD ("/plans/proposal", test_proposal);
   ADD ("/plans/import", test_import);
+  ADD ("/plans/older-database", test_older_database);
 #undef ADD
 
   return g_test_run ();
