@@ -101,6 +101,21 @@ assignments_body (const char *post_a,
   return g_string_free (body, FALSE);
 }
 
+/* An incident with @unit dispatched to it; its id. */
+static char *
+dispatch_to_incident (Server     *server,
+                      const char *token,
+                      const char *unit)
+{
+  g_autofree char *incident = create_incident (server, token);
+  g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", unit, incident);
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", token, key, NULL, body);
+
+  g_assert_cmpuint (dispatch.status, ==, 201);
+  return g_steal_pointer (&incident);
+}
+
 /* The plan of that id in a fresh snapshot, or NULL. */
 static JsonObject *
 snapshot_plan (Server     *server,
@@ -537,10 +552,7 @@ test_busy (Server        *server,
 {
   g_autofree char *sup = login (server, "sup");
   g_autofree char *car = create_unit (server, sup, "Занят-1");
-  g_autofree char *incident = create_incident (server, sup);
-  g_autofree char *dispatch_body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", car, incident);
-  g_autofree char *key = g_uuid_string_random ();
-  g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, key, NULL, dispatch_body);
+  g_autofree char *incident = dispatch_to_incident (server, sup, car);
   g_auto(Answer) plan = create_plan (server, sup, PLAN_BODY ("Занятость"));
   g_autofree char *id = g_strdup (member (&plan, "id"));
   g_autofree char *a = post_id (&plan, 0);
@@ -549,7 +561,6 @@ test_busy (Server        *server,
   g_autofree char *allowed = assignments_body (a, car, NULL, NULL, extra);
   gint64 seq;
 
-  g_assert_cmpuint (dispatch.status, ==, 201);
   seq = snapshot_seq (server, sup);
   {
     g_auto(Answer) busy = activate (server, sup, id, plain);
@@ -669,17 +680,13 @@ test_proposal (Server        *server,
   g_autofree char *far = create_unit (server, sup, "Далеко");
   g_autofree char *nowhere = create_unit (server, sup, "Без места");
   g_autofree char *busy = create_unit (server, sup, "Занят");
-  g_autofree char *incident = create_incident (server, sup);
-  g_autofree char *dispatch_body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", busy, incident);
-  g_autofree char *key = g_uuid_string_random ();
-  g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, key, NULL, dispatch_body);
+  g_autofree char *incident = dispatch_to_incident (server, sup, busy);
   g_auto(Answer) plan = create_plan (server, sup, PLAN_BODY ("Предложение"));
   g_autofree char *path = g_strdup_printf ("/api/v1/plans/%s/proposal", member (&plan, "id"));
   g_autofree char *a = post_id (&plan, 0);
   g_autofree char *b = post_id (&plan, 1);
   gint64 seq;
 
-  g_assert_cmpuint (dispatch.status, ==, 201);
   send_fix (server, tracker, near_a, POST_A_LAT - 0.003, POST_A_LON, 0);
   send_fix (server, tracker, near_b, POST_B_LAT + 0.003, POST_B_LON, 0);
   send_fix (server, tracker, far, 43.20, 76.85, 0);
@@ -851,13 +858,9 @@ test_older_database (Server        *server,
 {
   g_autofree char *sup = login (server, "sup");
   g_autofree char *car = create_unit (server, sup, "Старый");
-  g_autofree char *incident = create_incident (server, sup);
-  g_autofree char *dispatch_body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", car, incident);
-  g_autofree char *key = g_uuid_string_random ();
-  g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, key, NULL, dispatch_body);
+  g_autofree char *incident = dispatch_to_incident (server, sup, car);
   sqlite3 *db = NULL;
 
-  g_assert_cmpuint (dispatch.status, ==, 201);
   server_stop (server, SIGTERM);
   g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,

@@ -448,6 +448,22 @@ step_done (DozorStore    *self,
   return sqlite3_step (stmt) == SQLITE_DONE || dozor_store_set_db_error (self, error);
 }
 
+/* The first column of the row a query with one bound text finds, or NULL. */
+static char *
+first_text (DozorStore *self,
+            const char *sql,
+            const char *value)
+{
+  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
 /**
  * dozor_store_find_plan:
  * @self: a #DozorStore
@@ -459,14 +475,7 @@ char *
 dozor_store_find_plan (DozorStore *self,
                        const char *name)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT id FROM plans WHERE name = ?1", NULL);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return first_text (self, "SELECT id FROM plans WHERE name = ?1", name);
 }
 
 /**
@@ -809,23 +818,6 @@ send_unit (DozorStore  *self,
          dozor_store_append_event (self, "unit.updated", "unit", unit, error);
 }
 
-/* The unit's kind and status, or NULL if there is no such unit. */
-static char *
-unit_kind_status (DozorStore  *self,
-                  const char  *unit_id,
-                  char       **status)
-{
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT kind, status FROM units WHERE id = ?1", NULL);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  *status = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-}
-
 /**
  * dozor_store_activate_plan:
  * @self: a #DozorStore, in a transaction
@@ -909,8 +901,9 @@ dozor_store_activate_plan (DozorStore  *self,
       post = find_post (posts, post_id);
       if (post == NULL)
         return assignment_invalid (error, i, "post_id", _("is not a post of this plan")), NULL;
-      kind = unit_kind_status (self, unit_id, &status);
-      if (kind == NULL)
+      kind = first_text (self, "SELECT kind FROM units WHERE id = ?1", unit_id);
+      status = first_text (self, "SELECT status FROM units WHERE id = ?1", unit_id);
+      if (kind == NULL || status == NULL)
         return assignment_invalid (error, i, "unit_id", _("names no known unit")), NULL;
       if (!g_hash_table_add (units, (gpointer) unit_id))
         return assignment_invalid (error, i, "unit_id", _("the unit is assigned twice")), NULL;

@@ -678,15 +678,15 @@ get_choice (JsonObject        *object,
   return TRUE;
 }
 
-static gboolean
-get_number (JsonObject *object,
-            const char *field,
-            gboolean    required,
-            double      min,
-            double      max,
-            gboolean   *present,
-            double     *value,
-            GError    **error)
+gboolean
+dozor_store_get_number (JsonObject *object,
+                        const char *field,
+                        gboolean    required,
+                        double      min,
+                        double      max,
+                        gboolean   *present,
+                        double     *value,
+                        GError    **error)
 {
   JsonNode *node = json_object_get_member (object, field);
   GType type;
@@ -711,12 +711,12 @@ get_number (JsonObject *object,
   return TRUE;
 }
 
-static gboolean
-get_location (JsonObject *object,
-              const char *field,
-              double     *lat,
-              double     *lon,
-              GError    **error)
+gboolean
+dozor_store_get_location (JsonObject *object,
+                          const char *field,
+                          double     *lat,
+                          double     *lon,
+                          GError    **error)
 {
   JsonNode *node = json_object_get_member (object, field);
   JsonObject *location;
@@ -726,8 +726,8 @@ get_location (JsonObject *object,
     return invalid (error, field, _("must be an object with lat and lon"));
 
   location = json_node_get_object (node);
-  return get_number (location, "lat", TRUE, -90, 90, &present, lat, error) &&
-         get_number (location, "lon", TRUE, -180, 180, &present, lon, error);
+  return dozor_store_get_number (location, "lat", TRUE, -90, 90, &present, lat, error) &&
+         dozor_store_get_number (location, "lon", TRUE, -180, 180, &present, lon, error);
 }
 
 /* Crew: an array of at most 8 names. */
@@ -1554,8 +1554,8 @@ dozor_store_create_incident (DozorStore  *self,
   gboolean present;
 
   if (!get_choice (input, "type", TRUE, incident_types, &type, error) ||
-      !get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
-      !get_location (input, "location", &lat, &lon, error) ||
+      !dozor_store_get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
+      !dozor_store_get_location (input, "location", &lat, &lon, error) ||
       !dozor_store_get_text (input, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
       !dozor_store_get_text (input, "caller_name", DOZOR_FIELD_TEXT, FALSE, 128, &caller_name, error) ||
       !dozor_store_get_text (input, "caller_phone", DOZOR_FIELD_TEXT, FALSE, 32, &caller_phone, error) ||
@@ -1701,29 +1701,6 @@ dozor_store_end_dispatches (DozorStore  *self,
 }
 
 gboolean
-dozor_store_get_number (JsonObject *object,
-                        const char *field,
-                        gboolean    required,
-                        double      min,
-                        double      max,
-                        gboolean   *present,
-                        double     *value,
-                        GError    **error)
-{
-  return get_number (object, field, required, min, max, present, value, error);
-}
-
-gboolean
-dozor_store_get_location (JsonObject *object,
-                          const char *field,
-                          double     *lat,
-                          double     *lon,
-                          GError    **error)
-{
-  return get_location (object, field, lat, lon, error);
-}
-
-gboolean
 dozor_store_get_unit_kind (JsonObject  *object,
                            const char  *field,
                            const char **value,
@@ -1746,7 +1723,7 @@ dozor_store_update_incident (DozorStore  *self,
   gboolean has_priority;
 
   if (!get_choice (changes, "status", FALSE, incident_statuses, &status, error) ||
-      !get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
+      !dozor_store_get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
       !dozor_store_get_text (changes, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
       !dozor_store_get_text (changes, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error) ||
       !check_version (self, "incidents", id, expected_version, error))
@@ -1956,11 +1933,11 @@ dozor_store_add_positions (DozorStore  *self,
 
         if (!dozor_store_get_text (position, "unit_id", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &unit_id, error) ||
             !dozor_store_get_text (position, "time", DOZOR_FIELD_NAME, TRUE, 64, &time, error) ||
-            !get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
-            !get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
-            !get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
-            !get_number (position, "heading", FALSE, 0, 360, &has_heading, &heading, error) ||
-            !get_number (position, "accuracy", FALSE, 0, 100000, &has_accuracy, &accuracy, error))
+            !dozor_store_get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
+            !dozor_store_get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
+            !dozor_store_get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
+            !dozor_store_get_number (position, "heading", FALSE, 0, 360, &has_heading, &heading, error) ||
+            !dozor_store_get_number (position, "accuracy", FALSE, 0, 100000, &has_accuracy, &accuracy, error))
           return 0;
 
         parsed = g_date_time_new_from_iso8601 (time, NULL);
@@ -2484,7 +2461,7 @@ dozor_store_create_place (DozorStore  *self,
   if (!get_choice (input, "kind", TRUE, place_kinds, &kind, error) ||
       !dozor_store_get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
       !dozor_store_get_text (input, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
-      !get_location (input, "location", &lat, &lon, error) ||
+      !dozor_store_get_location (input, "location", &lat, &lon, error) ||
       !get_stream_url (input, &has_stream, &stream_url, error))
     return NULL;
   if (stream_url != NULL && !g_str_equal (kind, "camera"))
@@ -2534,7 +2511,7 @@ dozor_store_update_place (DozorStore  *self,
   has_category = json_object_has_member (changes, "category");
   if (!dozor_store_get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
       !dozor_store_get_text (changes, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
-      (has_location && !get_location (changes, "location", &lat, &lon, error)) ||
+      (has_location && !dozor_store_get_location (changes, "location", &lat, &lon, error)) ||
       !get_stream_url (changes, &has_stream, &stream_url, error) ||
       !check_version (self, "places", id, expected_version, error))
     return NULL;
