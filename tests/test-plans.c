@@ -771,6 +771,20 @@ test_proposal (Server        *server,
     assert_refused (&bad, 422, "incident_id");
     g_assert_cmpuint (missing.status, ==, 404);
   }
+
+  /* Without a road network there is no proposal, and dozord says so. */
+  server_stop (server, SIGTERM);
+  {
+    g_autofree char *no_roads = g_build_filename (server->dir, "no-roads.geojson", NULL);
+    const char *const args[] = { "--roads", no_roads, NULL };
+    g_auto(Answer) proposal = { 0, NULL };
+
+    server_start_args (server, args);
+    g_free (sup), sup = login (server, "sup");
+    proposal = request (server, "POST", path, sup, NULL, NULL, "{}");
+    g_assert_cmpuint (proposal.status, ==, 503);
+    g_assert_cmpstr (member (&proposal, "code"), ==, "unavailable");
+  }
 }
 
 /* Plans come in through the GIS import as posts naming their plan: by
