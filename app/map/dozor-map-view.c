@@ -546,6 +546,26 @@ dozor_map_view_get_center (DozorMapView *self,
 }
 
 /**
+ * dozor_map_view_get_view:
+ * @self: a #DozorMapView
+ * @view: (out caller-allocates): where it looks, at what zoom, and its size
+ *   in pixels (0 before it is laid out)
+ *
+ * What the map shows now, for framing to decide whether to move it.
+ */
+void
+dozor_map_view_get_view (DozorMapView *self,
+                         DozorView    *view)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  dozor_map_view_get_center (self, &view->lat, &view->lon);
+  view->zoom = shumate_viewport_get_zoom_level (shumate_simple_map_get_viewport (self->simple_map));
+  view->width = gtk_widget_get_width (GTK_WIDGET (self));
+  view->height = gtk_widget_get_height (GTK_WIDGET (self));
+}
+
+/**
  * dozor_map_view_go_to:
  * @self: a #DozorMapView
  * @lat: latitude in degrees, or NAN to keep the current one

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * A wall map that frames itself (docs/wall.md, "Framing"): every interval
+ * it works out what must be in view — the open incidents and the units
+ * sent to them, the current district, or the crisis area — and moves the
+ * map, animated, only when the view no longer shows that inside the
+ * margin, or when the district cycle turns. A move each interval that
+ * shows nothing new would only make the room look again for what it was
+ * following.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-frame.h"
+#include "dozor-geo.h"
+#include "dozor-json.h"
+#include "dozor-wall-framing.h"
+
+/* The first look, once the window has been laid out: a wall that has just
+ * started should not wait a whole interval to show its incidents. */
+#define FIRST_LOOK_MS 1000
+/* A target this close to the current view is the current view: a frame
+ * that does not fit even at min_zoom must not move the map every time. */
+#define SAME_ZOOM 0.01
+#define SAME_PX 1.0
+/* The margin when the config gives none: three capital heights, room for
+ * a symbol and the start of its label. */
+#define MARGIN_CAP_HEIGHTS 3.0
+
+struct _DozorWallFraming
+{
+  GObject parent_instance;
+
+  char *name;                  /* the monitor's, for the log */
+  DozorWallFramingRule rule;
+  double margin;               /* the config's, or 0 */
+  double cap_height;
+  double min_zoom;
+  double max_zoom;
+  guint interval_ms;
+  guint ticks_per_district;
+  DozorSituation *situation;
+  DozorMapView *map;
+  guint first_id;
+  guint timer_id;
+  guint district_ticks;        /* intervals the current district has been shown */
+  char *district;              /* the district shown, by name */
+  char *last_log;
+};
+
+G_DEFINE_FINAL_TYPE (DozorWallFraming, dozor_wall_framing, G_TYPE_OBJECT)
+
+static double
+margin_of (DozorWallFraming *self)
+{
+  return self->margin > 0 ? self->margin : MARGIN_CAP_HEIGHTS * self->cap_height;
+}
+
+/* Every open incident, and the units on its dispatches where they are. */
+static void
+frame_incidents (DozorWallFraming *self,
+                 DozorFrame       *frame)
+{
+  g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
+  g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
+
+  for (GList *l = incidents; l != NULL; l = l->next)
+    {
+      double lat, lon;
+
+      if (dozor_incident_get_location (json_node_get_object (l->data), &lat, &lon))
+        dozor_frame_add_point (frame, lat, lon);
+    }
+  for (GList *l = dispatches; l != NULL; l = l->next)
+    {
+      DozorUnit *unit = dozor_situation_get_unit (self->situation,
+                                                  dozor_json_get_string (json_node_get_object (l->data), "unit_id"));
+
+      if (unit != NULL && unit->has_fix)
+        dozor_frame_add_point (frame, unit->lat, unit->lon);
+    }
+}
+
+/* GeoJSON coordinates at any depth (Polygon, MultiPolygon): every position. */
+static void
+add_coordinates (DozorFrame *frame,
+                 JsonNode   *node,
+                 guint       depth)
+{
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || depth > 4)
+    return;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) >= 2 && JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)))
+    {
+      dozor_frame_add_point (frame, json_array_get_double_element (array, 1), json_array_get_double_element (array, 0));
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    add_coordinates (frame, json_array_get_element (array, i), depth + 1);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (dozor_json_get_string (json_node_get_object ((JsonNode *) a), "name"),
+                    dozor_json_get_string (json_node_get_object ((JsonNode *) b), "name"));
+}
+
+/* The district after the one shown when its time is up, by name, so that
+ * every monitor and every restart goes round in the same order. Returns
+ * whether it turned to another district. */
+static gboolean
+frame_district (DozorWallFraming *self,
+                DozorFrame       *frame)
+{
+  g_autoptr(GList) zones = dozor_situation_get_entities (self->situation, "zone");
+  g_autoptr(GList) districts = NULL;
+  JsonObject *shown = NULL;
+  gboolean turn;
+
+  for (GList *l = zones; l != NULL; l = l->next)
+    if (g_strcmp0 (dozor_json_get_string (json_node_get_object (l->data), "kind"), "district") == 0)
+      districts = g_list_prepend (districts, l->data);
+  if (districts == NULL)
+    {
+      g_clear_pointer (&self->district, g_free);
+      return FALSE;
+    }
+  districts = g_list_sort (districts, compare_names);
+
+  turn = self->district == NULL || ++self->district_ticks >= self->ticks_per_district;
+  for (GList *l = districts; l != NULL && shown == NULL; l = l->next)
+    {
+      JsonObject *zone = json_node_get_object (l->data);
+      int order = g_strcmp0 (dozor_json_get_string (zone, "name"), self->district);
+
+      /* The next by name, or the same while its time lasts (a renamed or
+       * deleted district: the next one after its old name). */
+      if (self->district != NULL && (turn ? order > 0 : order >= 0))
+        shown = zone;
+    }
+  if (shown == NULL)
+    shown = json_node_get_object (districts->data);
+
+  turn = g_strcmp0 (dozor_json_get_string (shown, "name"), self->district) != 0;
+  if (turn)
+    {
+      g_free (self->district);
+      self->district = g_strdup (dozor_json_get_string (shown, "name"));
+      self->district_ticks = 0;
+    }
+  if (json_object_has_member (shown, "geometry") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (shown, "geometry")))
+    add_coordinates (frame, json_object_get_member (json_object_get_object_member (shown, "geometry"), "coordinates"), 0);
+  return turn;
+}
+
+/* The crisis area's outline, or its circle; FALSE without one. */
+static gboolean
+frame_crisis (DozorWallFraming *self,
+              DozorFrame       *frame)
+{
+  DozorCrisisArea *area = dozor_situation_get_crisis_area (self->situation);
+  const double *outline;
+  guint n_points;
+
+  if (area == NULL)
+    return FALSE;
+  if (dozor_crisis_area_is_circle (area))
+    {
+      double lon, lat, radius_m;
+
+      dozor_crisis_area_get_circle (area, &lon, &lat, &radius_m);
+      dozor_frame_add_circle (frame, lat, lon, radius_m);
+      return TRUE;
+    }
+  outline = dozor_crisis_area_get_outline (area, &n_points);
+  for (guint i = 0; i < n_points; i++)
+    dozor_frame_add_point (frame, outline[2 * i + 1], outline[2 * i]);
+  return frame->n_points > 0;
+}
+
+static gboolean
+same_view (const DozorView *a,
+           const DozorView *b)
+{
+  double ax, ay, bx, by;
+
+  dozor_geo_lon_lat_to_world (a->lon, a->lat, &ax, &ay);
+  dozor_geo_lon_lat_to_world (b->lon, b->lat, &bx, &by);
+  return fabs (a->zoom - b->zoom) < SAME_ZOOM &&
+         hypot (ax - bx, ay - by) * 256.0 * exp2 (a->zoom) < SAME_PX;
+}
+
+static void
+look (DozorWallFraming *self)
+{
+  g_autoptr(GString) log = g_string_new (NULL);
+  DozorFrame frame;
+  DozorView view, target;
+  gboolean turned = FALSE, shown;
+  double margin = margin_of (self);
+  double north, west, south, east;
+
+  dozor_map_view_get_view (self->map, &view);
+  /* Not laid out yet (or unmapped): there is no view to judge. */
+  if (view.width <= 0 || view.height <= 0)
+    return;
+
+  dozor_frame_init (&frame);
+  switch (self->rule)
+    {
+    case DOZOR_WALL_FRAMING_DISTRICTS:
+      turned = frame_district (self, &frame);
+      if (self->district != NULL)
+        g_string_printf (log, "district %s", self->district);
+      else
+        g_string_printf (log, "districts (none)");
+      break;
+    case DOZOR_WALL_FRAMING_CRISIS:
+      if (frame_crisis (self, &frame))
+        {
+          g_string_printf (log, "crisis area");
+          break;
+        }
+      g_string_printf (log, "incidents (no crisis area)");
+      frame_incidents (self, &frame);
+      break;
+    case DOZOR_WALL_FRAMING_INCIDENTS:
+      g_string_printf (log, "incidents");
+      frame_incidents (self, &frame);
+      break;
+    case DOZOR_WALL_FRAMING_FIXED:
+    default:
+      return;
+    }
+
+  g_string_append_printf (log, ", %u points", frame.n_points);
+  if (frame.n_points > 0)
+    {
+      dozor_geo_world_to_lon_lat (frame.x0, frame.y0, &west, &north);
+      dozor_geo_world_to_lon_lat (frame.x1, frame.y1, &east, &south);
+      g_string_append_printf (log, ", frame %.6f,%.6f to %.6f,%.6f", north, west, south, east);
+    }
+  g_string_append_printf (log, "; view %.6f,%.6f z%.3f %.0fx%.0f margin %.0f", view.lat, view.lon, view.zoom,
+                          view.width, view.height, margin);
+
+  shown = dozor_frame_is_shown (&frame, &view, margin);
+  target = view;
+  if (frame.n_points == 0)
+    g_string_append (log, ": nothing to frame, stays");
+  else if (shown && !turned)
+    g_string_append (log, ": shown, stays");
+  else
+    {
+      gboolean fits = dozor_frame_fit (&frame, margin, self->min_zoom, self->max_zoom, &target);
+
+      g_string_append (log, shown ? ": shown" : ": not shown");
+      if (!fits)
+        g_string_append (log, ", too wide for min_zoom");
+      if (same_view (&target, &view))
+        g_string_append (log, ", stays");
+      else
+        {
+          g_string_append_printf (log, ", moves to %.6f,%.6f z%.3f", target.lat, target.lon, target.zoom);
+          dozor_map_view_go_to (self->map, target.lat, target.lon, target.zoom, TRUE);
+        }
+    }
+
+  /* Tests and the administrator read these lines; keep their wording
+   * stable. A wall that stays put for hours says so once. */
+  if (g_strcmp0 (log->str, self->last_log) != 0)
+    {
+      g_message ("Wall framing %s: %s", self->name, log->str);
+      g_free (self->last_log);
+      self->last_log = g_string_free (g_steal_pointer (&log), FALSE);
+    }
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  look (DOZOR_WALL_FRAMING (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+first_look_cb (gpointer user_data)
+{
+  DozorWallFraming *self = user_data;
+
+  self->first_id = 0;
+  look (self);
+  /* From here on, a whole interval between two looks, so between two
+   * moves. */
+  self->timer_id = g_timeout_add (self->interval_ms, timer_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dozor_wall_framing_dispose (GObject *object)
+{
+  DozorWallFraming *self = DOZOR_WALL_FRAMING (object);
+
+  g_clear_handle_id (&self->first_id, g_source_remove);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_object (&self->situation);
+  g_clear_object (&self->map);
+
+  G_OBJECT_CLASS (dozor_wall_framing_parent_class)->dispose (object);
+}
+
+static void
+dozor_wall_framing_finalize (GObject *object)
+{
+  DozorWallFraming *self = DOZOR_WALL_FRAMING (object);
+
+  g_free (self->name);
+  g_free (self->district);
+  g_free (self->last_log);
+
+  G_OBJECT_CLASS (dozor_wall_framing_parent_class)->finalize (object);
+}
+
+static void
+dozor_wall_framing_class_init (DozorWallFramingClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dozor_wall_framing_dispose;
+  object_class->finalize = dozor_wall_framing_finalize;
+}
+
+static void
+dozor_wall_framing_init (DozorWallFraming *self)
+{
+}
+
+/**
+ * dozor_wall_framing_new:
+ * @name: the monitor's name, for the log
+ * @config: the wall: its rule, interval, margin and zoom limits are copied
+ * @situation: what the wall shows
+ * @map: the map it moves
+ *
+ * Starts framing @map by @config's rule; with `framing = fixed` it never
+ * moves the map.
+ *
+ * Returns: (transfer full): the framing, which stops when released
+ */
+DozorWallFraming *
+dozor_wall_framing_new (const char            *name,
+                        const DozorWallConfig *config,
+                        DozorSituation        *situation,
+                        DozorMapView          *map)
+{
+  DozorWallFraming *self = g_object_new (DOZOR_TYPE_WALL_FRAMING, NULL);
+
+  self->name = g_strdup (name);
+  self->rule = config->framing;
+  self->margin = config->framing_margin_px;
+  self->min_zoom = config->min_zoom;
+  self->interval_ms = (guint) config->framing_interval_s * 1000;
+  self->max_zoom = config->max_zoom;
+  /* The cycle turns on the timer: whole intervals, never more often. */
+  self->ticks_per_district = MAX (1, (guint) ceil ((double) config->district_seconds / config->framing_interval_s));
+  self->situation = g_object_ref (situation);
+  self->map = g_object_ref (map);
+  if (self->rule != DOZOR_WALL_FRAMING_FIXED)
+    self->first_id = g_timeout_add (FIRST_LOOK_MS, first_look_cb, self);
+  return self;
+}
+
+/**
+ * dozor_wall_framing_set_cap_height:
+ * @self: a #DozorWallFraming
+ * @cap_height: the legibility rule's capital height on its monitor, pixels
+ *
+ * The default margin follows it.
+ */
+void
+dozor_wall_framing_set_cap_height (DozorWallFraming *self,
+                                   double            cap_height)
+{
+  g_return_if_fail (DOZOR_IS_WALL_FRAMING (self));
+
+  self->cap_height = cap_height;
+}
