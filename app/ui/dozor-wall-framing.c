@@ -27,6 +27,9 @@
 /* The margin when the config gives none: three capital heights, room for
  * a symbol and the start of its label. */
 #define MARGIN_CAP_HEIGHTS 3.0
+/* Looks a flight may take before it is started again (it may have been
+ * stopped half-way). */
+#define MAX_FLIGHT_LOOKS 2
 
 struct _DozorWallFraming
 {
@@ -47,6 +50,9 @@ struct _DozorWallFraming
   guint district_ticks;        /* intervals the current district has been shown */
   char *district;              /* the district shown, by name */
   char *last_log;
+  gboolean have_target;        /* the view of the last move, while under way */
+  DozorView target;
+  guint target_looks;          /* looks since that move */
 };
 
 G_DEFINE_FINAL_TYPE (DozorWallFraming, dozor_wall_framing, G_TYPE_OBJECT)
@@ -256,19 +262,29 @@ look (DozorWallFraming *self)
     g_string_append (log, ": shown, stays");
   else
     {
-      gboolean fits = dozor_frame_fit (&frame, margin, self->min_zoom, self->max_zoom, &target);
+      /* A pixel more than the margin, so that the view fitted counts as
+       * showing the frame when it is judged again. */
+      gboolean fits = dozor_frame_fit (&frame, margin + 1, self->min_zoom, self->max_zoom, &target);
 
       g_string_append (log, shown ? ": shown" : ": not shown");
       if (!fits)
         g_string_append (log, ", too wide for min_zoom");
       if (same_view (&target, &view))
         g_string_append (log, ", stays");
+      else if (self->have_target && same_view (&target, &self->target) && ++self->target_looks <= MAX_FLIGHT_LOOKS)
+        /* Still flying there: starting the flight again would only slow it. */
+        g_string_append_printf (log, ", on its way to %.6f,%.6f z%.3f", target.lat, target.lon, target.zoom);
       else
         {
           g_string_append_printf (log, ", moves to %.6f,%.6f z%.3f", target.lat, target.lon, target.zoom);
           dozor_map_view_go_to (self->map, target.lat, target.lon, target.zoom, TRUE);
+          self->target = target;
+          self->have_target = TRUE;
+          self->target_looks = 0;
         }
     }
+  if (self->have_target && same_view (&view, &self->target))
+    self->have_target = FALSE;
 
   /* Tests and the administrator read these lines; keep their wording
    * stable. A wall that stays put for hours says so once. */
