@@ -106,6 +106,8 @@ typedef struct
   guint render_idle_id;
   guint refresh_id;
   double label_size;         /* 0: the desk's */
+  gboolean wall;             /* a wall's map: marks */
+  DozorWallMarks marks;
   GCancellable *cancellable;
 } DozorRasterLayerPrivate;
 
@@ -916,6 +918,41 @@ dozor_raster_layer_get_label_size (DozorRasterLayer *self)
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   return priv->label_size > 0 ? priv->label_size : DOZOR_RASTER_DESK_LABEL_SIZE;
+}
+
+/**
+ * dozor_raster_layer_set_wall_marks:
+ * @self: a #DozorRasterLayer
+ * @marks: (nullable): a wall's rule for what waits or stays too long, or
+ *   %NULL for a desk
+ *
+ * On a wall, layers label and mark what the room must see from afar
+ * (docs/wall.md, "The map on a wall").
+ */
+void
+dozor_raster_layer_set_wall_marks (DozorRasterLayer     *self,
+                                   const DozorWallMarks *marks)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->wall = marks != NULL;
+  if (marks != NULL)
+    priv->marks = *marks;
+  dozor_raster_layer_queue_render (self);
+}
+
+/**
+ * dozor_raster_layer_get_wall_marks:
+ * @self: a #DozorRasterLayer
+ *
+ * Returns: (nullable): the wall's marks, or %NULL on a desk
+ */
+const DozorWallMarks *
+dozor_raster_layer_get_wall_marks (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  return priv->wall ? &priv->marks : NULL;
 }
 
 /* Where the tiles' world pixel (0, 0) is in this widget now, and how much

@@ -7,6 +7,9 @@
  * their count, so a city of thousands stays readable. A stale fix is a grey
  * disc in a dashed ring whatever the zoom, and the image is redrawn every
  * 2 s so that a fix turning stale looks stale without waiting for news.
+ * On a wall call signs are on at every zoom (still only where they do not
+ * collide), and a unit on scene longer than the wall allows wears a magenta
+ * ring and says for how long.
  *
  * The selected unit is drawn over the image as one small node, where the
  * unit is now.
@@ -17,6 +20,8 @@
 #include <string.h>
 
 #include "dozor-geo.h"
+#include "dozor-json.h"
+#include "dozor-labels.h"
 #include "dozor-unit-layer.h"
 
 #define LABEL_MIN_ZOOM 15
@@ -34,6 +39,8 @@
  * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
  * per unit, against under 1 µs for the unit's symbol). */
 #define TRAIL_CROWD 48
+/* A wall's mark for a unit long on scene: the late incidents' magenta. */
+#define LONG_RGB 1.0, 0.25, 0.95
 
 typedef enum
 {
@@ -53,6 +60,7 @@ typedef struct
   float speed;       /* m/s, NAN if unknown */
   guint8 status;     /* MarkStatus */
   gboolean stale;
+  gboolean long_on_scene; /* on a wall: on scene longer than it allows */
   char *label;       /* call sign, only when labels are drawn */
   guint trail_length;
   double trail[DOZOR_UNIT_TRAIL_LENGTH][2]; /* world coordinates, newest first */
@@ -84,6 +92,7 @@ typedef struct
   gboolean clusters;
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
+  guint n_long;      /* units marked long on scene */
 
   /* From layout(), in the worker; keys.region is the render's region. */
   DozorTileKeys keys;
@@ -100,6 +109,7 @@ struct _DozorUnitLayer
   DozorSituation *situation;  /* the base class's */
   char *selected;
   guint n_drawn;
+  guint n_long;
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
@@ -564,10 +574,11 @@ layout_units (Scene *scene)
   for (guint n = scene->items->len; scene->labels && n-- > 0;)
     {
       Item *item = &g_array_index (scene->items, Item, n);
-      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+      /* A bubble has no call sign (a wall labels at every zoom). */
+      const Mark *mark = item->mark != G_MAXUINT ? &g_array_index (scene->marks, Mark, item->mark) : NULL;
       cairo_text_extents_t extents;
 
-      if (mark->label == NULL)
+      if (mark == NULL || mark->label == NULL)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
       if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8 * k, extents.x_advance + 2 * k,
@@ -599,6 +610,7 @@ item_key (const Scene *scene,
 
       key = dozor_raster_key_mix (key, g_str_hash (scene->ids->pdata[item->mark]));
       key = dozor_raster_key_mix (key, heading_step (mark, scene->arrows && !scene->clusters));
+      key = dozor_raster_key_mix (key, mark->long_on_scene);
       if (item->label && mark->label != NULL)
         key = dozor_raster_key_mix (key, g_str_hash (mark->label));
       for (guint t = 0; item->trail && t < mark->trail_length; t++)
@@ -750,6 +762,17 @@ draw_scene (gpointer               data,
           cairo_show_text (cr, count);
           continue;
         }
+      if (g_array_index (scene->marks, Mark, item->mark).long_on_scene)
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, x, y, radius + 4 * k, 0, 2 * G_PI);
+          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+          cairo_set_line_width (cr, 5 * k);
+          cairo_stroke_preserve (cr);
+          cairo_set_source_rgb (cr, LONG_RGB);
+          cairo_set_line_width (cr, 3 * k);
+          cairo_stroke (cr);
+        }
       sprites_paint (scene->sprites, cr, &g_array_index (scene->marks, Mark, item->mark), x, y,
                      scene->arrows && !scene->clusters);
       dozor_point_index_add (index, x, y, radius + 1, item->mark);
@@ -771,11 +794,33 @@ draw_scene (gpointer               data,
     }
 }
 
+/* Since when a unit is on scene, Unix µs, or 0 if unknown. The wire has
+ * the time the incident's first unit arrived, not each unit's: a unit sent
+ * later cannot have arrived before it was sent, so the later of the two
+ * (docs/decisions.md). */
+static gint64
+on_scene_since (DozorSituation *situation,
+                const char     *unit_id)
+{
+  JsonObject *dispatch = dozor_situation_get_unit_dispatch (situation, unit_id);
+  JsonObject *incident;
+  gint64 arrived;
+
+  if (dispatch == NULL)
+    return 0;
+  incident = dozor_situation_get_entity (situation, "incident",
+                                         json_object_get_string_member_with_default (dispatch, "incident_id", ""));
+  if (incident == NULL || (arrived = dozor_json_get_time (incident, "on_scene_at")) == 0)
+    return 0;
+  return MAX (arrived, dozor_json_get_time (dispatch, "created_at"));
+}
+
 static gpointer
 prepare_scene (DozorRasterLayer      *layer,
                const DozorRasterView *view)
 {
   DozorUnitLayer *self = DOZOR_UNIT_LAYER (layer);
+  const DozorWallMarks *marks = dozor_raster_layer_get_wall_marks (layer);
   GPtrArray *units = dozor_situation_get_units (self->situation);
   Scene *scene;
 
@@ -786,7 +831,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->marks = g_array_sized_new (FALSE, FALSE, sizeof (Mark), units->len);
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->ids = g_ptr_array_new_full (units->len, g_free);
-  scene->labels = view->zoom >= LABEL_MIN_ZOOM;
+  scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM;
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
@@ -807,7 +852,22 @@ prepare_scene (DozorRasterLayer      *layer,
       scene->newest_fix = MAX (scene->newest_fix, unit->fix_time);
       if (unit->fix_time > self->newest_fix && (scene->oldest_new == 0 || unit->fix_time < scene->oldest_new))
         scene->oldest_new = unit->fix_time;
-      mark.label = scene->labels ? g_strdup (unit->call_sign) : NULL;
+      if (marks != NULL && mark.status == MARK_ON_SCENE)
+        {
+          gint64 since = on_scene_since (self->situation, unit->id);
+
+          mark.long_on_scene = since > 0 && dozor_wall_marks_is_long_on_scene (marks, view->now - since);
+          scene->n_long += mark.long_on_scene;
+          if (mark.long_on_scene)
+            {
+              g_autofree char *age = dozor_format_age (view->now - since);
+
+              /* The call sign and how long it has been there. */
+              mark.label = g_strdup_printf ("%s · %s", unit->call_sign, age);
+            }
+        }
+      if (mark.label == NULL)
+        mark.label = scene->labels ? g_strdup (unit->call_sign) : NULL;
       if (scene->trails)
         {
           mark.trail_length = unit->trail_length;
@@ -849,6 +909,9 @@ scene_shown (DozorRasterLayer *layer,
   if (self->n_drawn != n_drawn)
     g_debug ("Units drawn: %u", n_drawn);
   self->n_drawn = n_drawn;
+  if (scene != NULL && self->n_long != scene->n_long)
+    g_debug ("Units marked long on scene: %u", scene->n_long);
+  self->n_long = scene != NULL ? scene->n_long : 0;
 
   if (scene == NULL)
     return;

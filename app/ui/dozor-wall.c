@@ -210,6 +210,7 @@ open_screen (DozorWall  *self,
                              self->config->have_center ? self->config->center_lon : NAN,
                              self->config->have_zoom ? self->config->zoom : NAN);
   dozor_window_set_wall (screen->window, TRUE);
+  dozor_map_view_set_wall_marks (dozor_window_get_map_view (screen->window), &self->config->marks);
   dozor_window_follow (screen->window, self->sync, self->situation);
   if (self->local_copy != NULL)
     {
