@@ -93,8 +93,8 @@ on_screen() {
 
 # red_pixels SHOT X Y: pixels of priority 1's red (237,41,56) within 12 px.
 red_pixels() {
-  convert "$1" -crop "25x25+$(($2 - 12))+$(($3 - 12))" +repage -fuzz 12% -fill white -opaque 'rgb(237,41,56)' \
-    -fill black +opaque white -format '%[fx:int(mean*w*h+0.5)]' info:
+  convert "$1" -crop "25x25+$(($2 - 12))+$(($3 - 12))" +repage -fuzz 12% -fill black +opaque 'rgb(237,41,56)' \
+    -fill white -opaque 'rgb(237,41,56)' -format '%[fx:int(mean*w*h+0.5)]' info:
 }
 
 # check_view LINE NAME:LAT:LON…: every point inside the line's view, away
