@@ -30,9 +30,6 @@
 /* How far right of its diamond an incident's label may run, pixels. */
 #define LABEL_REACH 400.0
 #define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
-/* A late incident's outline on a wall: no priority's fill, nor the white
- * of one nobody has been sent to. */
-#define LATE_RGB 1.0, 0.25, 0.95
 /* Folded into a late incident's tile key: its outline changes the tiles. */
 #define LATE_KEY G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
 
@@ -134,12 +131,7 @@ draw_mark (cairo_t    *cr,
   if (mark->late)
     {
       diamond (cr, x, y, size + 9 * k);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-      cairo_set_line_width (cr, 6 * k);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgb (cr, LATE_RGB);
-      cairo_set_line_width (cr, 3.5 * k);
-      cairo_stroke (cr);
+      dozor_raster_stroke_wall_mark (cr, k);
     }
 
   if (mark->fresh)

@@ -1366,3 +1366,24 @@ dozor_raster_layer_draw_into (DozorRasterLayer *self,
   g_ptr_array_add (priv->parts, g_object_ref (part));
   dozor_raster_layer_queue_render (self);
 }
+
+/**
+ * dozor_raster_stroke_wall_mark:
+ * @cr: a cairo context holding the mark's path (an outline, a ring)
+ * @scale: the wall's labels' size against the desk's
+ *
+ * Strokes and clears the path as a wall marks what waits or stays too long
+ * (a late incident, a unit long on scene): magenta, a colour no priority
+ * and no unit status has, over a dark edge that reads on any basemap.
+ */
+void
+dozor_raster_stroke_wall_mark (cairo_t *cr,
+                               double   scale)
+{
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+  cairo_set_line_width (cr, 6 * scale);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 1.0, 0.25, 0.95);
+  cairo_set_line_width (cr, 3.5 * scale);
+  cairo_stroke (cr);
+}

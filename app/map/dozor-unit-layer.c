@@ -39,8 +39,6 @@
  * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
  * per unit, against under 1 µs for the unit's symbol). */
 #define TRAIL_CROWD 48
-/* A wall's mark for a unit long on scene: the late incidents' magenta. */
-#define LONG_RGB 1.0, 0.25, 0.95
 
 typedef enum
 {
@@ -766,12 +764,7 @@ draw_scene (gpointer               data,
         {
           cairo_new_sub_path (cr);
           cairo_arc (cr, x, y, radius + 4 * k, 0, 2 * G_PI);
-          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-          cairo_set_line_width (cr, 5 * k);
-          cairo_stroke_preserve (cr);
-          cairo_set_source_rgb (cr, LONG_RGB);
-          cairo_set_line_width (cr, 3 * k);
-          cairo_stroke (cr);
+          dozor_raster_stroke_wall_mark (cr, k);
         }
       sprites_paint (scene->sprites, cr, &g_array_index (scene->marks, Mark, item->mark), x, y,
                      scene->arrows && !scene->clusters);

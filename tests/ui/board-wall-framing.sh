@@ -97,6 +97,20 @@ red_pixels() {
     -fill white -opaque 'rgb(237,41,56)' -format '%[fx:int(mean*w*h+0.5)]' info:
 }
 
+# red_until SHOT X Y TEST: screenshots until the red pixels at X,Y pass
+# TEST (-ge or -lt) 20, for at most 5 s (a frame may still be on its way);
+# prints the last count.
+red_until() {
+  local red=0
+  for _ in $(seq 1 10); do
+    import -window root "$work/$1.png"
+    red=$(red_pixels "$work/$1.png" "$2" "$3")
+    [ "$red" "$4" 20 ] && break
+    sleep 0.5
+  done
+  echo "$red"
+}
+
 # check_view LINE NAME:LAT:LON…: every point inside the line's view, away
 # from its edges by the margin, and drawn there on screen.
 check_view() {
@@ -112,13 +126,7 @@ check_view() {
     read -r x y sx sy < <(on_screen "$view" "$lat" "$lon")
     [ "$x" -ge "$margin" ] && [ "$x" -le $((map_w - margin)) ] && [ "$y" -ge "$margin" ] &&
       [ "$y" -le $((map_h - margin)) ] || fail "$name is at $x,$y, outside the view less the margin: $view"
-    red=0
-    for _ in $(seq 1 10); do
-      import -window root "$work/$shot.png"
-      red=$(red_pixels "$work/$shot.png" "$sx" "$sy")
-      [ "$red" -ge 20 ] && break
-      sleep 0.5
-    done
+    red=$(red_until "$shot" "$sx" "$sy" -ge)
     [ "$red" -ge 20 ] || fail "no red diamond of $name at $sx,$sy on screen ($red red pixels): $view"
   done
 }
@@ -156,13 +164,7 @@ for point in "A:$alat:$alon" "B:$blat:$blon"; do
   IFS=: read -r name lat lon <<<"$point"
   read -r x y sx sy < <(on_screen "$view" "$lat" "$lon")
   if [ "$sx" -ge 12 ] && [ "$sx" -le $((screen_w - 13)) ] && [ "$sy" -ge 12 ] && [ "$sy" -le $((screen_h - 13)) ]; then
-    red=20
-    for _ in $(seq 1 10); do
-      import -window root "$work/wall-closed.png"
-      red=$(red_pixels "$work/wall-closed.png" "$sx" "$sy")
-      [ "$red" -lt 20 ] && break
-      sleep 0.5
-    done
+    red=$(red_until wall-closed "$sx" "$sy" -lt)
     [ "$red" -lt 20 ] || fail "closed $name still drawn at $sx,$sy ($red red pixels)"
   fi
 done
