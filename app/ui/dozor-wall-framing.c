@@ -14,8 +14,8 @@
 
 #include "dozor-frame.h"
 #include "dozor-geo.h"
-#include "dozor-json.h"
 #include "dozor-wall-framing.h"
+#include "dozor-wall-target.h"
 
 /* The first look, once the window has been laid out: a wall that has just
  * started should not wait a whole interval to show its incidents. */
@@ -42,13 +42,12 @@ struct _DozorWallFraming
   double min_zoom;
   double max_zoom;
   guint interval_ms;
-  guint ticks_per_district;
+  guint looks_per_district;
   DozorSituation *situation;
   DozorMapView *map;
   guint first_id;
   guint timer_id;
-  guint district_ticks;        /* intervals the current district has been shown */
-  char *district;              /* the district shown, by name */
+  DozorWallCycle cycle;
   char *last_log;
   gboolean have_target;        /* the view of the last move, while under way */
   DozorView target;
@@ -61,132 +60,6 @@ static double
 margin_of (DozorWallFraming *self)
 {
   return self->margin > 0 ? self->margin : MARGIN_CAP_HEIGHTS * self->cap_height;
-}
-
-/* Every open incident, and the units on its dispatches where they are. */
-static void
-frame_incidents (DozorWallFraming *self,
-                 DozorFrame       *frame)
-{
-  g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
-  g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
-
-  for (GList *l = incidents; l != NULL; l = l->next)
-    {
-      double lat, lon;
-
-      if (dozor_incident_get_location (json_node_get_object (l->data), &lat, &lon))
-        dozor_frame_add_point (frame, lat, lon);
-    }
-  for (GList *l = dispatches; l != NULL; l = l->next)
-    {
-      DozorUnit *unit = dozor_situation_get_unit (self->situation,
-                                                  dozor_json_get_string (json_node_get_object (l->data), "unit_id"));
-
-      if (unit != NULL && unit->has_fix)
-        dozor_frame_add_point (frame, unit->lat, unit->lon);
-    }
-}
-
-/* GeoJSON coordinates at any depth (Polygon, MultiPolygon): every position. */
-static void
-add_coordinates (DozorFrame *frame,
-                 JsonNode   *node,
-                 guint       depth)
-{
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || depth > 4)
-    return;
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) >= 2 && JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)))
-    {
-      dozor_frame_add_point (frame, json_array_get_double_element (array, 1), json_array_get_double_element (array, 0));
-      return;
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    add_coordinates (frame, json_array_get_element (array, i), depth + 1);
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (dozor_json_get_string (json_node_get_object ((JsonNode *) a), "name"),
-                    dozor_json_get_string (json_node_get_object ((JsonNode *) b), "name"));
-}
-
-/* The district after the one shown when its time is up, by name, so that
- * every monitor and every restart goes round in the same order. Returns
- * whether it turned to another district. */
-static gboolean
-frame_district (DozorWallFraming *self,
-                DozorFrame       *frame)
-{
-  g_autoptr(GList) zones = dozor_situation_get_entities (self->situation, "zone");
-  g_autoptr(GList) districts = NULL;
-  JsonObject *shown = NULL;
-  gboolean turn;
-
-  for (GList *l = zones; l != NULL; l = l->next)
-    if (g_strcmp0 (dozor_json_get_string (json_node_get_object (l->data), "kind"), "district") == 0)
-      districts = g_list_prepend (districts, l->data);
-  if (districts == NULL)
-    {
-      g_clear_pointer (&self->district, g_free);
-      return FALSE;
-    }
-  districts = g_list_sort (districts, compare_names);
-
-  turn = self->district == NULL || ++self->district_ticks >= self->ticks_per_district;
-  for (GList *l = districts; l != NULL && shown == NULL; l = l->next)
-    {
-      JsonObject *zone = json_node_get_object (l->data);
-      int order = g_strcmp0 (dozor_json_get_string (zone, "name"), self->district);
-
-      /* The next by name, or the same while its time lasts (a renamed or
-       * deleted district: the next one after its old name). */
-      if (self->district != NULL && (turn ? order > 0 : order >= 0))
-        shown = zone;
-    }
-  if (shown == NULL)
-    shown = json_node_get_object (districts->data);
-
-  turn = g_strcmp0 (dozor_json_get_string (shown, "name"), self->district) != 0;
-  if (turn)
-    {
-      g_free (self->district);
-      self->district = g_strdup (dozor_json_get_string (shown, "name"));
-      self->district_ticks = 0;
-    }
-  if (json_object_has_member (shown, "geometry") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (shown, "geometry")))
-    add_coordinates (frame, json_object_get_member (json_object_get_object_member (shown, "geometry"), "coordinates"), 0);
-  return turn;
-}
-
-/* The crisis area's outline, or its circle; FALSE without one. */
-static gboolean
-frame_crisis (DozorWallFraming *self,
-              DozorFrame       *frame)
-{
-  DozorCrisisArea *area = dozor_situation_get_crisis_area (self->situation);
-  const double *outline;
-  guint n_points;
-
-  if (area == NULL)
-    return FALSE;
-  if (dozor_crisis_area_is_circle (area))
-    {
-      double lon, lat, radius_m;
-
-      dozor_crisis_area_get_circle (area, &lon, &lat, &radius_m);
-      dozor_frame_add_circle (frame, lat, lon, radius_m);
-      return TRUE;
-    }
-  outline = dozor_crisis_area_get_outline (area, &n_points);
-  for (guint i = 0; i < n_points; i++)
-    dozor_frame_add_point (frame, outline[2 * i + 1], outline[2 * i]);
-  return frame->n_points > 0;
 }
 
 static gboolean
@@ -205,6 +78,7 @@ static void
 look (DozorWallFraming *self)
 {
   g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *what = NULL;
   DozorFrame frame;
   DozorView view, target;
   gboolean turned = FALSE, shown;
@@ -216,34 +90,11 @@ look (DozorWallFraming *self)
   if (view.width <= 0 || view.height <= 0)
     return;
 
-  dozor_frame_init (&frame);
-  switch (self->rule)
-    {
-    case DOZOR_WALL_FRAMING_DISTRICTS:
-      turned = frame_district (self, &frame);
-      if (self->district != NULL)
-        g_string_printf (log, "district %s", self->district);
-      else
-        g_string_printf (log, "districts (none)");
-      break;
-    case DOZOR_WALL_FRAMING_CRISIS:
-      if (frame_crisis (self, &frame))
-        {
-          g_string_printf (log, "crisis area");
-          break;
-        }
-      g_string_printf (log, "incidents (no crisis area)");
-      frame_incidents (self, &frame);
-      break;
-    case DOZOR_WALL_FRAMING_INCIDENTS:
-      g_string_printf (log, "incidents");
-      frame_incidents (self, &frame);
-      break;
-    case DOZOR_WALL_FRAMING_FIXED:
-    default:
-      return;
-    }
-
+  if (self->rule == DOZOR_WALL_FRAMING_FIXED)
+    return;
+  what = dozor_wall_target_frame (self->situation, self->rule, self->looks_per_district, &self->cycle, &frame,
+                                  &turned);
+  g_string_append (log, what);
   g_string_append_printf (log, ", %u points", frame.n_points);
   if (frame.n_points > 0)
     {
@@ -335,7 +186,7 @@ dozor_wall_framing_finalize (GObject *object)
   DozorWallFraming *self = DOZOR_WALL_FRAMING (object);
 
   g_free (self->name);
-  g_free (self->district);
+  dozor_wall_cycle_clear (&self->cycle);
   g_free (self->last_log);
 
   G_OBJECT_CLASS (dozor_wall_framing_parent_class)->finalize (object);
@@ -382,7 +233,7 @@ dozor_wall_framing_new (const char            *name,
   self->interval_ms = (guint) config->framing_interval_s * 1000;
   self->max_zoom = config->max_zoom;
   /* The cycle turns on the timer: whole intervals, never more often. */
-  self->ticks_per_district = MAX (1, (guint) ceil ((double) config->district_seconds / config->framing_interval_s));
+  self->looks_per_district = MAX (1, (guint) ceil ((double) config->district_seconds / config->framing_interval_s));
   self->situation = g_object_ref (situation);
   self->map = g_object_ref (map);
   if (self->rule != DOZOR_WALL_FRAMING_FIXED)
