@@ -25,7 +25,7 @@
 #include "dozor-labels.h"
 
 #define LABEL_MIN_ZOOM 14
-#define SIZE 8.0
+#define SIZE DOZOR_INCIDENT_SYMBOL_SIZE
 #define PICK_SLOP 5.0
 /* How far right of its diamond an incident's label may run, pixels. */
 #define LABEL_REACH 400.0
@@ -278,11 +278,22 @@ tile_key (gpointer               data,
 /* "LATE Robbery · P1 · 12 min": what the room reads from afar. The age
  * is in the label, so a label that says another minute changes the key
  * of its tiles and they are drawn again. */
-static char *
-wall_label (JsonObject           *incident,
-            const DozorWallMarks *marks,
-            gint64                now,
-            gboolean             *late)
+/**
+ * dozor_incident_layer_wall_label:
+ * @incident: an open incident
+ * @marks: the wall's rule
+ * @now: Unix microseconds
+ * @late: (out): whether it is late
+ *
+ * Also for the unit layer, whose call signs give way to these labels.
+ *
+ * Returns: (transfer full): its label on a wall's map
+ */
+char *
+dozor_incident_layer_wall_label (JsonObject           *incident,
+                                 const DozorWallMarks *marks,
+                                 gint64                now,
+                                 gboolean             *late)
 {
   gint64 created = dozor_json_get_time (incident, "created_at");
   const char *status = json_object_get_string_member_with_default (incident, "status", "");
@@ -343,7 +354,7 @@ prepare_scene (DozorRasterLayer      *layer,
       mark.fresh = g_str_equal (status, "new");
       if (marks != NULL)
         {
-          mark.label = wall_label (incident, marks, view->now > 0 ? view->now : g_get_real_time (), &mark.late);
+          mark.label = dozor_incident_layer_wall_label (incident, marks, view->now > 0 ? view->now : g_get_real_time (), &mark.late);
           scene->n_late += mark.late;
         }
       else if (view->zoom >= LABEL_MIN_ZOOM)

@@ -8,7 +8,7 @@
  * disc in a dashed ring whatever the zoom, and the image is redrawn every
  * 2 s so that a fix turning stale looks stale without waiting for news.
  * On a wall call signs are on at every zoom (still only where they do not
- * collide), and a unit on scene longer than the wall allows wears a magenta
+ * collide, with one another nor with the incidents' labels), and a unit on scene longer than the wall allows wears a magenta
  * ring and says for how long.
  *
  * The selected unit is drawn over the image as one small node, where the
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dozor-geo.h"
+#include "dozor-incident-layer.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-unit-layer.h"
@@ -79,6 +80,19 @@ typedef struct
 
 typedef struct _Sprites Sprites;
 
+/* An incident's label on a wall, with its diamond: the space is its. */
+typedef struct
+{
+  double wx, wy;
+  char *text;
+} IncidentLabel;
+
+static void
+incident_label_clear (IncidentLabel *label)
+{
+  g_free (label->text);
+}
+
 typedef struct
 {
   GArray *marks;     /* Mark */
@@ -91,6 +105,8 @@ typedef struct
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
   guint n_long;      /* units marked long on scene */
+  guint n_labels;    /* call signs with room, from layout() */
+  GArray *incident_labels; /* IncidentLabel: on a wall, where call signs give way */
 
   /* From layout(), in the worker; keys.region is the render's region. */
   DozorTileKeys keys;
@@ -108,6 +124,7 @@ struct _DozorUnitLayer
   char *selected;
   guint n_drawn;
   guint n_long;
+  guint n_labels;
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
@@ -154,6 +171,7 @@ scene_free (Scene *scene)
   g_array_unref (scene->marks);
   g_ptr_array_unref (scene->ids);
   g_clear_pointer (&scene->items, g_array_unref);
+  g_clear_pointer (&scene->incident_labels, g_array_unref);
   for (int i = 0; scene->buckets != NULL && i < scene->keys.columns * scene->keys.rows; i++)
     if (scene->buckets[i] != NULL)
       g_array_unref (scene->buckets[i]);
@@ -350,23 +368,24 @@ sprites_paint (Sprites    *sprites,
 }
 
 /* Call signs only where they do not cover one another: a crowd of labels
- * is no label at all. */
+ * is no label at all. With @force the space is taken whatever holds it (a
+ * wall's incident label, which a call sign gives way to). */
 static gboolean
-claim_label_space (guint8 *taken,
-                   int     columns,
-                   int     rows,
-                   double  x,
-                   double  y,
-                   double  width,
-                   double  height)
+claim_label_space (guint8  *taken,
+                   int      columns,
+                   int      rows,
+                   double   x,
+                   double   y,
+                   double   width,
+                   double   height,
+                   gboolean force)
 {
   int c0 = MAX ((int) floor (x / LABEL_CELL), 0), c1 = MIN ((int) floor ((x + width) / LABEL_CELL), columns - 1);
   int r0 = MAX ((int) floor (y / LABEL_CELL), 0), r1 = MIN ((int) floor ((y + height) / LABEL_CELL), rows - 1);
 
   if (c0 > c1 || r0 > r1)
     return FALSE;
-
-  for (int r = r0; r <= r1; r++)
+  for (int r = r0; r <= r1 && !force; r++)
     for (int c = c0; c <= c1; c++)
       if (taken[r * columns + c])
         return FALSE;
@@ -569,6 +588,19 @@ layout_units (Scene *scene)
   /* Labels over every symbol, the ones drawn last winning space first as
    * their symbols are on top; decided over the whole region, so that a
    * call sign across two tiles is drawn whole in both or in neither. */
+  /* A wall's incident labels first: they say what the room acts on, and
+   * a call sign that would cover one gives way. */
+  for (guint i = 0; scene->labels && scene->incident_labels != NULL && i < scene->incident_labels->len; i++)
+    {
+      const IncidentLabel *label = &g_array_index (scene->incident_labels, IncidentLabel, i);
+      double size = DOZOR_INCIDENT_SYMBOL_SIZE * k, x, y;
+      cairo_text_extents_t extents;
+
+      dozor_raster_view_project (region, label->wx, label->wy, &x, &y);
+      cairo_text_extents (cr, label->text, &extents);
+      claim_label_space (taken, columns, rows, x - size, y - size, 2 * size + 5 + extents.x_advance, 2 * size, TRUE);
+    }
+  scene->n_labels = 0;
   for (guint n = scene->items->len; scene->labels && n-- > 0;)
     {
       Item *item = &g_array_index (scene->items, Item, n);
@@ -580,9 +612,10 @@ layout_units (Scene *scene)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
       if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8 * k, extents.x_advance + 2 * k,
-                             14 * k))
+                             14 * k, FALSE))
         {
           item->label = TRUE;
+          scene->n_labels++;
           item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3 * k);
           item->top = MIN (item->top, item->y - 12 * k);
           item->bottom = MAX (item->bottom, item->y + 8 * k);
@@ -830,6 +863,26 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
 
+  if (marks != NULL)
+    {
+      g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
+
+      scene->incident_labels = g_array_new (FALSE, FALSE, sizeof (IncidentLabel));
+      g_array_set_clear_func (scene->incident_labels, (GDestroyNotify) incident_label_clear);
+      for (GList *l = incidents; l != NULL; l = l->next)
+        {
+          IncidentLabel label;
+          double lat, lon;
+          gboolean late;
+
+          if (!dozor_incident_get_location (json_node_get_object (l->data), &lat, &lon))
+            continue;
+          dozor_geo_lon_lat_to_world (lon, lat, &label.wx, &label.wy);
+          label.text = dozor_incident_layer_wall_label (json_node_get_object (l->data), marks, view->now, &late);
+          g_array_append_val (scene->incident_labels, label);
+        }
+    }
+
   for (guint i = 0; i < units->len; i++)
     {
       const DozorUnit *unit = units->pdata[i];
@@ -905,6 +958,9 @@ scene_shown (DozorRasterLayer *layer,
   if (scene != NULL && self->n_long != scene->n_long)
     g_debug ("Units marked long on scene: %u", scene->n_long);
   self->n_long = scene != NULL ? scene->n_long : 0;
+  if (scene != NULL && self->n_labels != scene->n_labels)
+    g_debug ("Call signs drawn: %u", scene->n_labels);
+  self->n_labels = scene != NULL ? scene->n_labels : 0;
 
   if (scene == NULL)
     return;

@@ -9,7 +9,9 @@
 # have passed by moving the records' times back in dozord's database while
 # dozord is stopped; then the wall starts. Checked in its log and in the
 # pixels: the magenta outline or ring where each marked item is drawn, and
-# none where the others are.
+# none where the others are. And call signs, on at the wall's zoom 14
+# (a desk shows them from 15), give way to the incidents' labels: the one
+# that would cover the accident's label is left out, the other drawn.
 set -euo pipefail
 
 dozor=${1:?usage: board-wall-marks.sh PATH-TO-DOZOR}
@@ -38,9 +40,11 @@ late=$(api POST incidents "{\"type\":\"robbery\",\"priority\":1,\"location\":{\"
 low=$(api POST incidents "{\"type\":\"theft\",\"priority\":4,\"location\":{\"lat\":$low_lat,\"lon\":$low_lon}}" | jq -r .id)
 scene=$(api POST incidents "{\"type\":\"traffic_accident\",\"priority\":2,\"location\":{\"lat\":$scene_lat,\"lon\":$scene_lon}}" | jq -r .id)
 unit=$(api POST units '{"call_sign":"HH-1","kind":"car"}' | jq -r .id)
-for id in "$late" "$low" "$scene" "$unit"; do [ -n "$id" ] && [ "$id" != null ] || fail "a record was not made"; done
+free=$(api POST units '{"call_sign":"HH-2","kind":"car"}' | jq -r .id)
+for id in "$late" "$low" "$scene" "$unit" "$free"; do [ -n "$id" ] && [ "$id" != null ] || fail "a record was not made"; done
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-api POST positions "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$unit_lat,\"lon\":$unit_lon,\"time\":\"$now\"}]}" \
+api POST positions "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$unit_lat,\"lon\":$unit_lon,\"time\":\"$now\"},
+  {\"unit_id\":\"$free\",\"lat\":$clat,\"lon\":$clon,\"time\":\"$now\"}]}" \
   >/dev/null || fail "the fix was refused"
 dispatch=$(api POST dispatches "{\"unit_id\":\"$unit\",\"incident_id\":\"$scene\"}" | jq -r .id)
 [ -n "$dispatch" ] && [ "$dispatch" != null ] || fail "the unit was not dispatched"
@@ -119,6 +123,13 @@ scene_mark=$(magenta "$work/wall-marks.png" "$scene_lat" "$scene_lon")
 [ "$low_mark" -lt 5 ] || fail "the priority 4 incident, 15 min old, is marked ($low_mark magenta pixels)"
 [ "$scene_mark" -lt 5 ] || fail "the incident a unit has reached is marked ($scene_mark magenta pixels)"
 ok "on screen: magenta around the late incident ($marked px) and the unit ($ring px), none at the others ($low_mark, $scene_mark)"
+
+# HH-1's call sign would run over "Traffic accident · P2 · 80 min", 560 m
+# (80 px) west of it on the same row; HH-2 is alone in the middle.
+wait_for "$work/board.log" "Call signs drawn: 1" 10
+[ "$(grep -o "Call signs drawn: [0-9]*" "$work/board.log" | tail -n 1)" = "Call signs drawn: 1" ] ||
+  fail "not one call sign drawn: $(grep -o "Call signs drawn: [0-9]*" "$work/board.log" | tail -n 1)"
+ok "call signs on at zoom 14 on a wall; the one that would cover an incident's label gives way"
 
 stop_board
 echo "1..$n"
