@@ -23,32 +23,11 @@ export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$wo
 interval=3 margin=60
 read -r screen_w screen_h < <(xwininfo -root | awk '/Width:/ { w = $2 } /Height:/ { h = $2 } END { print w, h }')
 
-# The wall opens close in on the first scene: the second, 5 km east, and
-# the third, 5 km south, are far off screen until the map moves.
+# The wall opens close in on the first scene: the second, 6 km north-east,
+# and the third, 5 km south, are far off screen until the map moves.
 alat=43.2385 alon=76.9460
-cat >"$work/wall.conf" <<EOF
-[wall]
-backend = $url
-credentials = wall.credentials
-distance_m = 2
-center = $alat, $alon
-zoom = 16
-framing = incidents
-framing_interval_s = $interval
-framing_margin_px = $margin
-min_zoom = 10
-max_zoom = 16
-
-[monitor main]
-connector = screen
-index = 0
-shows = map
-EOF
-
-"$dozor" --wall --wall-config "$work/wall.conf" >"$work/board.log" 2>&1 &
-board=$!
-wait_for "$work/board.log" "Wall monitor main: window on" 30
-wait_for "$work/board.log" "Link state: live" 30
+start_map_wall "distance_m = 2" "center = $alat, $alon" "zoom = 16" "framing = incidents" \
+  "framing_interval_s = $interval" "framing_margin_px = $margin" "min_zoom = 10" "max_zoom = 16"
 wait_for "$work/board.log" "Wall framing main: incidents, 0 points" 20
 ok "framing by incidents: with none open the map stays (“nothing to frame”)"
 

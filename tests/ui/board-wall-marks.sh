@@ -69,22 +69,7 @@ server=$!
 wait_for "$work/server.out" "listening on" 30
 
 # Small labels (the nearest seat at 0.5 m): the marks stay apart on screen.
-cat >"$work/wall.conf" <<EOF
-[wall]
-backend = $url
-credentials = wall.credentials
-distance_m = 0.5
-center = $clat, $clon
-zoom = 14
-
-[monitor main]
-connector = screen
-index = 0
-shows = map
-EOF
-"$dozor" --wall --wall-config "$work/wall.conf" >"$work/board.log" 2>&1 &
-board=$!
-wait_for "$work/board.log" "Link state: live" 30
+start_map_wall "distance_m = 0.5" "center = $clat, $clon" "zoom = 14"
 wait_for "$work/board.log" "Incidents drawn: 3" 30
 wait_for "$work/board.log" "Incidents marked late: 1" 10
 wait_for "$work/board.log" "Units marked long on scene: 1" 10
