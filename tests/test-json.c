@@ -250,6 +250,24 @@ test_depth (void)
   }
 }
 
+/* A time member as the wire writes it, to the microsecond; anything else
+ * is no time at all. */
+static void
+test_time (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  g_assert_true (json_parser_load_from_data (parser,
+    "{\"at\":\"2026-11-22T08:00:00.250000Z\",\"null\":null,\"number\":5,\"bad\":\"yesterday\"}", -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (dozor_json_get_time (object, "at"), ==, (gint64) 1795334400 * G_USEC_PER_SEC + 250000);
+  g_assert_cmpint (dozor_json_get_time (object, "null"), ==, 0);
+  g_assert_cmpint (dozor_json_get_time (object, "number"), ==, 0);
+  g_assert_cmpint (dozor_json_get_time (object, "bad"), ==, 0);
+  g_assert_cmpint (dozor_json_get_time (object, "missing"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -261,6 +279,7 @@ main (int    argc,
   g_test_add_func ("/json/surrogates", test_surrogates);
   g_test_add_func ("/json/field-named", test_field_named);
   g_test_add_func ("/json/depth", test_depth);
+  g_test_add_func ("/json/time", test_time);
 
   return g_test_run ();
 }

@@ -84,6 +84,64 @@ test_good (void)
   g_assert_cmpint (right->cells[1][0], ==, DOZOR_WALL_VIEW_TICKER);
   g_assert_cmpint (right->width_mm, ==, 0);
   g_assert_cmpint (right->height_mm, ==, 0);
+
+  /* Without framing keys the map stays put, and the defaults of docs/wall.md
+   * hold. */
+  g_assert_cmpint (config->framing, ==, DOZOR_WALL_FRAMING_FIXED);
+  g_assert_cmpint (config->framing_interval_s, ==, 20);
+  g_assert_cmpfloat (config->framing_margin_px, ==, 0);
+  g_assert_cmpfloat (config->min_zoom, ==, 10);
+  g_assert_cmpfloat (config->max_zoom, ==, 17);
+  g_assert_cmpint (config->district_seconds, ==, 30);
+  g_assert_cmpint (config->marks.on_scene_long_min, ==, 60);
+  g_assert_cmpint (config->marks.late_after_min[0], ==, 10);
+  g_assert_cmpint (config->marks.late_after_min[3], ==, 90);
+}
+
+#define WALL_HEAD "[wall]\nbackend=http://h\ncredentials=c\ndistance_m=8\n"
+#define ONE_MONITOR "[monitor a]\nindex=0\nshows=map\n"
+
+static void
+test_framing (void)
+{
+  static const char text[] = WALL_HEAD "framing = crisis\nframing_interval_s = 15\nframing_margin_px = 80\n"
+    "min_zoom = 11.5\nmax_zoom = 16\ndistrict_seconds = 45\nlate_after_min = 5, 15, 30, 60\n"
+    "on_scene_long_min = 25\n" ONE_MONITOR;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorWallConfig) config = parse (text, &error);
+  const char *names[] = { "fixed", "incidents", "districts", "crisis" };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (config->framing, ==, DOZOR_WALL_FRAMING_CRISIS);
+  g_assert_cmpint (config->framing_interval_s, ==, 15);
+  g_assert_cmpfloat (config->framing_margin_px, ==, 80);
+  g_assert_cmpfloat (config->min_zoom, ==, 11.5);
+  g_assert_cmpfloat (config->max_zoom, ==, 16);
+  g_assert_cmpint (config->district_seconds, ==, 45);
+  g_assert_cmpint (config->marks.late_after_min[0], ==, 5);
+  g_assert_cmpint (config->marks.late_after_min[1], ==, 15);
+  g_assert_cmpint (config->marks.late_after_min[2], ==, 30);
+  g_assert_cmpint (config->marks.late_after_min[3], ==, 60);
+  g_assert_cmpint (config->marks.on_scene_long_min, ==, 25);
+
+  /* The rule the board and the map share: past the minute, not at it. */
+  g_assert_false (dozor_wall_marks_is_late (&config->marks, 1, (gint64) 5 * 60 * G_USEC_PER_SEC));
+  g_assert_true (dozor_wall_marks_is_late (&config->marks, 1, (gint64) 5 * 60 * G_USEC_PER_SEC + 1));
+  g_assert_false (dozor_wall_marks_is_late (&config->marks, 4, (gint64) 59 * 60 * G_USEC_PER_SEC));
+  g_assert_true (dozor_wall_marks_is_late (&config->marks, 4, (gint64) 61 * 60 * G_USEC_PER_SEC));
+  g_assert_false (dozor_wall_marks_is_late (&config->marks, 0, G_MAXINT64 / 2));
+  g_assert_false (dozor_wall_marks_is_late (&config->marks, 5, G_MAXINT64 / 2));
+  g_assert_false (dozor_wall_marks_is_long_on_scene (&config->marks, (gint64) 25 * 60 * G_USEC_PER_SEC));
+  g_assert_true (dozor_wall_marks_is_long_on_scene (&config->marks, (gint64) 25 * 60 * G_USEC_PER_SEC + 1));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *one = g_strdup_printf (WALL_HEAD "framing=%s\n" ONE_MONITOR, names[i]);
+      g_autoptr(DozorWallConfig) each = parse (one, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (each->framing, ==, (int) i);
+    }
 }
 
 /* Each bad line, and the line that must be named. */
@@ -142,6 +200,24 @@ static const struct {
   { "same index twice",
     "[wall]\nbackend=http://h\ncredentials=c\ndistance_m=8\n[monitor a]\nindex=1\nshows=map\n"
     "[monitor b]\nshows=map\nindex=1\n", 10, "line 5" },
+  { "unknown framing", WALL_HEAD "framing=auto\n" ONE_MONITOR, 5, "“auto”" },
+  { "framing interval zero", WALL_HEAD "framing_interval_s=0\n" ONE_MONITOR, 5, "framing_interval_s" },
+  { "framing interval not whole", WALL_HEAD "framing_interval_s=2.5\n" ONE_MONITOR, 5, "framing_interval_s" },
+  { "negative margin", WALL_HEAD "framing_margin_px=-4\n" ONE_MONITOR, 5, "framing_margin_px" },
+  { "min zoom past the map", WALL_HEAD "min_zoom=20\n" ONE_MONITOR, 5, "min_zoom" },
+  { "max zoom not a number", WALL_HEAD "max_zoom=close\n" ONE_MONITOR, 5, "max_zoom" },
+  { "min above max", WALL_HEAD "min_zoom=12\nmax_zoom=11\n" ONE_MONITOR, 6, "above max_zoom" },
+  { "min above the default max", WALL_HEAD "min_zoom=18\n" ONE_MONITOR, 5, "above max_zoom" },
+  { "district cycle zero", WALL_HEAD "district_seconds=0\n" ONE_MONITOR, 5, "district_seconds" },
+  { "district cycle under the interval", WALL_HEAD "district_seconds=10\n" ONE_MONITOR, 5, "shorter than" },
+  { "interval over the default cycle", WALL_HEAD "framing_interval_s=40\n" ONE_MONITOR, 5, "shorter than" },
+  { "three late minutes", WALL_HEAD "late_after_min=10,20,40\n" ONE_MONITOR, 5, "late_after_min" },
+  { "late minutes not whole", WALL_HEAD "late_after_min=10,20,40,9x\n" ONE_MONITOR, 5, "late_after_min" },
+  { "late minutes going down", WALL_HEAD "late_after_min=10,20,4,90\n" ONE_MONITOR, 5, "10,20,4,90" },
+  { "late minute zero", WALL_HEAD "late_after_min=0,20,40,90\n" ONE_MONITOR, 5, "late_after_min" },
+  { "on scene zero", WALL_HEAD "on_scene_long_min=0\n" ONE_MONITOR, 5, "on_scene_long_min" },
+  { "on scene too long", WALL_HEAD "on_scene_long_min=2000\n" ONE_MONITOR, 5, "on_scene_long_min" },
+  { "empty framing", WALL_HEAD "framing=\n" ONE_MONITOR, 5, "framing is empty" },
 };
 
 static void
@@ -207,6 +283,7 @@ main (int   argc,
 
       g_test_add_data_func (path, GUINT_TO_POINTER (i), test_bad);
     }
+  g_test_add_func ("/wall-config/framing", test_framing);
   g_test_add_func ("/wall-config/missing-file", test_missing_file);
   g_test_add_func ("/legibility/rule", test_rule);
 

@@ -5,7 +5,10 @@
  * its priority's colour with the priority in it; one nobody has been sent
  * to yet (status "new") wears a white halo, so it stands out from those
  * being handled. From zoom 14 the duty log number and the type are written
- * beside it.
+ * beside it. On a wall every incident is labelled at any zoom with its
+ * type, priority and how long it has waited ("Robbery · P1 · 12 min"), and
+ * one that has waited longer than its priority allows wears a magenta
+ * outline and says LATE: the word for whoever cannot tell the colour.
  *
  * Drawn over the tiles, as a few small nodes: the selected incident, the
  * one a dragged unit would be dropped on, and dispatches the supervisor has
@@ -17,22 +20,26 @@
 #include <math.h>
 
 #include "dozor-geo.h"
+#include "dozor-json.h"
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
 
 #define LABEL_MIN_ZOOM 14
-#define SIZE 8.0
+#define SIZE DOZOR_INCIDENT_SYMBOL_SIZE
 #define PICK_SLOP 5.0
 /* How far right of its diamond an incident's label may run, pixels. */
 #define LABEL_REACH 400.0
 #define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
+/* Folded into a late incident's tile key: its outline changes the tiles. */
+#define LATE_KEY G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
 
 typedef struct
 {
   double wx, wy;
   gint64 priority;
   gboolean fresh;     /* nobody dispatched yet */
-  char *label;        /* number and type, at close zoom */
+  gboolean late;      /* on a wall: waited longer than its priority allows */
+  char *label;        /* number and type at close zoom; a wall's at any */
 } Mark;
 
 typedef struct
@@ -48,6 +55,7 @@ typedef struct
   GArray *lines;
   GPtrArray *ids;
   guint n_drawn;
+  guint n_late;        /* marked late, on a wall */
   double label_size;   /* the labels' font size, pixels */
   DozorTileKeys keys;  /* from layout(), in the worker */
 } Scene;
@@ -64,6 +72,7 @@ struct _DozorIncidentLayer
   double draft_lon;
   guint n_drawn;
   guint n_lines;
+  guint n_late;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -118,6 +127,12 @@ draw_mark (cairo_t    *cr,
   const double *fill = priority_fill[CLAMP (mark->priority, 0, 4)];
   g_autofree char *digit = g_strdup_printf ("%d", (int) CLAMP (mark->priority, 0, 9));
   cairo_text_extents_t extents;
+
+  if (mark->late)
+    {
+      diamond (cr, x, y, size + 9 * k);
+      dozor_raster_stroke_wall_mark (cr, k);
+    }
 
   if (mark->fresh)
     {
@@ -245,7 +260,8 @@ layout_scene (gpointer               data,
                            dozor_raster_key_mix (dozor_raster_key_mix (lround (x * 4), lround (y * 4)),
                                                  (guint64) mark->priority << 1 | mark->fresh |
                                                    (guint64) lround (scene->label_size * 16) << 4) ^
-                             (mark->label != NULL ? g_str_hash (mark->label) : 0) ^ g_str_hash (scene->ids->pdata[i]));
+                             (mark->label != NULL ? g_str_hash (mark->label) : 0) ^ g_str_hash (scene->ids->pdata[i]) ^
+                             (mark->late ? LATE_KEY : 0));
     }
 }
 
@@ -259,11 +275,57 @@ tile_key (gpointer               data,
   return dozor_tile_keys_get (&scene->keys, tile);
 }
 
+/* "LATE Robbery · P1 · 12 min": what the room reads from afar. The age
+ * is in the label, so a label that says another minute changes the key
+ * of its tiles and they are drawn again. */
+/**
+ * dozor_incident_layer_wall_label:
+ * @incident: an open incident
+ * @marks: the wall's rule
+ * @now: Unix microseconds
+ * @late: (out): whether it is late
+ *
+ * Also for the unit layer, whose call signs give way to these labels.
+ *
+ * Returns: (transfer full): its label on a wall's map
+ */
+char *
+dozor_incident_layer_wall_label (JsonObject           *incident,
+                                 const DozorWallMarks *marks,
+                                 gint64                now,
+                                 gboolean             *late)
+{
+  gint64 created = dozor_json_get_time (incident, "created_at");
+  const char *status = json_object_get_string_member_with_default (incident, "status", "");
+  gint64 priority = json_object_get_int_member_with_default (incident, "priority", 0);
+  g_autofree char *age = NULL;
+  gint64 waited;
+
+  if (created == 0)
+    {
+      *late = FALSE;
+      /* TRANSLATORS: an incident's type and priority on a wall's map */
+      return g_strdup_printf (_("%s · P%d"),
+                              dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
+                              (int) priority);
+    }
+  waited = now - created;
+  /* Late: no unit on scene yet, the board's rule (dozor_wall_marks_is_late). */
+  *late = g_strcmp0 (status, "on_scene") != 0 && dozor_wall_marks_is_late (marks, priority, waited);
+  age = dozor_format_age (waited);
+  /* TRANSLATORS: "LATE " or nothing, an incident's type, its priority and
+   * how long it has waited, on a wall's map */
+  return g_strdup_printf (_("%s%s · P%d · %s"), *late ? _("LATE ") : "",
+                          dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
+                          (int) priority, age);
+}
+
 static gpointer
 prepare_scene (DozorRasterLayer      *layer,
                const DozorRasterView *view)
 {
   DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (layer);
+  const DozorWallMarks *marks = dozor_raster_layer_get_wall_marks (layer);
   g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
   g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
   Scene *scene;
@@ -290,7 +352,12 @@ prepare_scene (DozorRasterLayer      *layer,
       dozor_geo_lon_lat_to_world (lon, lat, &mark.wx, &mark.wy);
       mark.priority = json_object_get_int_member_with_default (incident, "priority", 0);
       mark.fresh = g_str_equal (status, "new");
-      if (view->zoom >= LABEL_MIN_ZOOM)
+      if (marks != NULL)
+        {
+          mark.label = dozor_incident_layer_wall_label (incident, marks, view->now > 0 ? view->now : g_get_real_time (), &mark.late);
+          scene->n_late += mark.late;
+        }
+      else if (view->zoom >= LABEL_MIN_ZOOM)
         mark.label = g_strdup_printf ("%s %s",
                                       json_object_get_string_member_with_default (incident, "number", ""),
                                       dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)));
@@ -335,6 +402,9 @@ scene_shown (DozorRasterLayer *layer,
     g_debug ("Dispatch lines drawn: %u", n_lines);
   self->n_drawn = n_drawn;
   self->n_lines = n_lines;
+  if (self->n_late != (scene != NULL ? scene->n_late : 0))
+    g_debug ("Incidents marked late: %u", scene != NULL ? scene->n_late : 0);
+  self->n_late = scene != NULL ? scene->n_late : 0;
 }
 
 static void

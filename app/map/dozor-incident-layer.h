@@ -6,6 +6,10 @@
 
 G_BEGIN_DECLS
 
+/* Half an incident's diamond at a desk, pixels; its label starts this and
+ * 5 px right of its centre. A wall's grow with its labels. */
+#define DOZOR_INCIDENT_SYMBOL_SIZE 8.0
+
 #define DOZOR_TYPE_INCIDENT_LAYER (dozor_incident_layer_get_type ())
 G_DECLARE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR, INCIDENT_LAYER, DozorRasterLayer)
 
@@ -21,6 +25,10 @@ void                dozor_incident_layer_set_target   (DozorIncidentLayer *self,
 void                dozor_incident_layer_set_pending  (DozorIncidentLayer *self,
                                                        GHashTable         *unit_to_incident);
 guint               dozor_incident_layer_get_n_drawn  (DozorIncidentLayer *self);
+char               *dozor_incident_layer_wall_label   (JsonObject           *incident,
+                                                       const DozorWallMarks *marks,
+                                                       gint64                now,
+                                                       gboolean             *late);
 void                dozor_incident_layer_set_draft    (DozorIncidentLayer *self,
                                                        double              lat,
                                                        double              lon);

@@ -40,6 +40,8 @@ enum {
 
 /* The map counts as drawn once no tile has arrived for this long. */
 #define SETTLE_MS 400
+/* A wall's incident labels say minutes waited: drawn anew this often. */
+#define WALL_AGE_REFRESH_SECONDS 20
 
 struct _DozorMapView
 {
@@ -60,6 +62,8 @@ struct _DozorMapView
   char *selected_unit;
   char *selected_incident;
   double label_size;          /* 0 for the desk's */
+  gboolean wall;              /* the layers label and mark as on a wall */
+  DozorWallMarks wall_marks;
   gboolean can_dispatch;
   gboolean can_register;
 
@@ -543,6 +547,26 @@ dozor_map_view_get_center (DozorMapView *self,
   viewport = shumate_simple_map_get_viewport (self->simple_map);
   *lat = shumate_location_get_latitude (SHUMATE_LOCATION (viewport));
   *lon = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
+}
+
+/**
+ * dozor_map_view_get_view:
+ * @self: a #DozorMapView
+ * @view: (out caller-allocates): where it looks, at what zoom, and its size
+ *   in pixels (0 before it is laid out)
+ *
+ * What the map shows now, for framing to decide whether to move it.
+ */
+void
+dozor_map_view_get_view (DozorMapView *self,
+                         DozorView    *view)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  dozor_map_view_get_center (self, &view->lat, &view->lon);
+  view->zoom = shumate_viewport_get_zoom_level (shumate_simple_map_get_viewport (self->simple_map));
+  view->width = gtk_widget_get_width (GTK_WIDGET (self));
+  view->height = gtk_widget_get_height (GTK_WIDGET (self));
 }
 
 /**
@@ -1044,6 +1068,21 @@ add_pointer_controllers (DozorMapView *self)
   gtk_widget_add_controller (layer, GTK_EVENT_CONTROLLER (target));
 }
 
+/* The layers once they exist: a wall's incidents are drawn anew now and
+ * then, since how long they have waited grows without any event. */
+static void
+apply_wall_marks (DozorMapView *self)
+{
+  const DozorWallMarks *marks = self->wall ? &self->wall_marks : NULL;
+
+  if (self->unit_layer == NULL || self->incident_layer == NULL)
+    return;
+  dozor_raster_layer_set_wall_marks (DOZOR_RASTER_LAYER (self->unit_layer), marks);
+  dozor_raster_layer_set_wall_marks (DOZOR_RASTER_LAYER (self->incident_layer), marks);
+  dozor_raster_layer_set_refresh_seconds (DOZOR_RASTER_LAYER (self->incident_layer),
+                                          marks != NULL ? WALL_AGE_REFRESH_SECONDS : 0);
+}
+
 /**
  * dozor_map_view_show_situation:
  * @self: a #DozorMapView
@@ -1066,6 +1105,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
+  apply_wall_marks (self);
   /* The unit layer's image holds the basemap, areas, incidents and units,
    * bottom to top, and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
@@ -1165,6 +1205,27 @@ dozor_map_view_set_draft (DozorMapView *self,
 {
   if (self->incident_layer != NULL)
     dozor_incident_layer_set_draft (self->incident_layer, lat, lon);
+}
+
+/**
+ * dozor_map_view_set_wall_marks:
+ * @self: a #DozorMapView
+ * @marks: (nullable): the wall's rule for late incidents and units long on
+ *   scene, or %NULL for a desk
+ *
+ * On a wall, call signs and incident labels are always on, incidents say
+ * how long they have waited, and what waits or stays too long is marked.
+ */
+void
+dozor_map_view_set_wall_marks (DozorMapView         *self,
+                               const DozorWallMarks *marks)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  self->wall = marks != NULL;
+  if (marks != NULL)
+    self->wall_marks = *marks;
+  apply_wall_marks (self);
 }
 
 /**

@@ -3,7 +3,9 @@
 
 #include <gtk/gtk.h>
 
+#include "dozor-frame.h"
 #include "dozor-situation.h"
+#include "dozor-wall-config.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +23,10 @@ void dozor_map_view_go_home    (DozorMapView *self);
 void dozor_map_view_get_center (DozorMapView *self,
                                 double       *lat,
                                 double       *lon);
+void dozor_map_view_set_wall_marks (DozorMapView         *self,
+                                    const DozorWallMarks *marks);
+void dozor_map_view_get_view   (DozorMapView *self,
+                                DozorView    *view);
 void dozor_map_view_set_label_size (DozorMapView *self,
                                     double        size);
 void dozor_map_view_show_extent (DozorMapView *self,

@@ -106,6 +106,8 @@ typedef struct
   guint render_idle_id;
   guint refresh_id;
   double label_size;         /* 0: the desk's */
+  gboolean wall;             /* a wall's map: marks */
+  DozorWallMarks marks;
   GCancellable *cancellable;
 } DozorRasterLayerPrivate;
 
@@ -918,6 +920,41 @@ dozor_raster_layer_get_label_size (DozorRasterLayer *self)
   return priv->label_size > 0 ? priv->label_size : DOZOR_RASTER_DESK_LABEL_SIZE;
 }
 
+/**
+ * dozor_raster_layer_set_wall_marks:
+ * @self: a #DozorRasterLayer
+ * @marks: (nullable): a wall's rule for what waits or stays too long, or
+ *   %NULL for a desk
+ *
+ * On a wall, layers label and mark what the room must see from afar
+ * (docs/wall.md, "The map on a wall").
+ */
+void
+dozor_raster_layer_set_wall_marks (DozorRasterLayer     *self,
+                                   const DozorWallMarks *marks)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->wall = marks != NULL;
+  if (marks != NULL)
+    priv->marks = *marks;
+  dozor_raster_layer_queue_render (self);
+}
+
+/**
+ * dozor_raster_layer_get_wall_marks:
+ * @self: a #DozorRasterLayer
+ *
+ * Returns: (nullable): the wall's marks, or %NULL on a desk
+ */
+const DozorWallMarks *
+dozor_raster_layer_get_wall_marks (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  return priv->wall ? &priv->marks : NULL;
+}
+
 /* Where the tiles' world pixel (0, 0) is in this widget now, and how much
  * tiles are scaled: the view may be between zoom levels. */
 static void
@@ -1328,4 +1365,25 @@ dozor_raster_layer_draw_into (DozorRasterLayer *self,
   g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
   g_ptr_array_add (priv->parts, g_object_ref (part));
   dozor_raster_layer_queue_render (self);
+}
+
+/**
+ * dozor_raster_stroke_wall_mark:
+ * @cr: a cairo context holding the mark's path (an outline, a ring)
+ * @scale: the wall's labels' size against the desk's
+ *
+ * Strokes and clears the path as a wall marks what waits or stays too long
+ * (a late incident, a unit long on scene): magenta, a colour no priority
+ * and no unit status has, over a dark edge that reads on any basemap.
+ */
+void
+dozor_raster_stroke_wall_mark (cairo_t *cr,
+                               double   scale)
+{
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+  cairo_set_line_width (cr, 6 * scale);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 1.0, 0.25, 0.95);
+  cairo_set_line_width (cr, 3.5 * scale);
+  cairo_stroke (cr);
 }

@@ -5,6 +5,7 @@
 
 #include "dozor-point-index.h"
 #include "dozor-situation.h"
+#include "dozor-wall-config.h"
 
 G_BEGIN_DECLS
 
@@ -143,6 +144,9 @@ void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
 void      dozor_raster_layer_set_label_size      (DozorRasterLayer *self,
                                                   double            size);
 double    dozor_raster_layer_get_label_size      (DozorRasterLayer *self);
+void      dozor_raster_layer_set_wall_marks      (DozorRasterLayer     *self,
+                                                  const DozorWallMarks *marks);
+const DozorWallMarks *dozor_raster_layer_get_wall_marks (DozorRasterLayer *self);
 gboolean  dozor_raster_layer_pick                (DozorRasterLayer *self,
                                                   double            x,
                                                   double            y,
@@ -153,6 +157,8 @@ gpointer  dozor_raster_layer_get_shown_scene     (DozorRasterLayer *self);
 gboolean  dozor_raster_layer_covers_view         (DozorRasterLayer *self);
 guint64   dozor_raster_key_mix                   (guint64           key,
                                                   guint64           value);
+void      dozor_raster_stroke_wall_mark          (cairo_t          *cr,
+                                                  double            scale);
 gboolean  dozor_raster_layer_to_widget           (DozorRasterLayer *self,
                                                   double            lat,
                                                   double            lon,

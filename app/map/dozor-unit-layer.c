@@ -7,6 +7,9 @@
  * their count, so a city of thousands stays readable. A stale fix is a grey
  * disc in a dashed ring whatever the zoom, and the image is redrawn every
  * 2 s so that a fix turning stale looks stale without waiting for news.
+ * On a wall call signs are on at every zoom (still only where they do not
+ * collide, with one another nor with the incidents' labels), and a unit on scene longer than the wall allows wears a magenta
+ * ring and says for how long.
  *
  * The selected unit is drawn over the image as one small node, where the
  * unit is now.
@@ -17,6 +20,9 @@
 #include <string.h>
 
 #include "dozor-geo.h"
+#include "dozor-incident-layer.h"
+#include "dozor-json.h"
+#include "dozor-labels.h"
 #include "dozor-unit-layer.h"
 
 #define LABEL_MIN_ZOOM 15
@@ -53,6 +59,7 @@ typedef struct
   float speed;       /* m/s, NAN if unknown */
   guint8 status;     /* MarkStatus */
   gboolean stale;
+  gboolean long_on_scene; /* on a wall: on scene longer than it allows */
   char *label;       /* call sign, only when labels are drawn */
   guint trail_length;
   double trail[DOZOR_UNIT_TRAIL_LENGTH][2]; /* world coordinates, newest first */
@@ -73,6 +80,19 @@ typedef struct
 
 typedef struct _Sprites Sprites;
 
+/* An incident's label on a wall, with its diamond: the space is its. */
+typedef struct
+{
+  double wx, wy;
+  char *text;
+} IncidentLabel;
+
+static void
+incident_label_clear (IncidentLabel *label)
+{
+  g_free (label->text);
+}
+
 typedef struct
 {
   GArray *marks;     /* Mark */
@@ -84,6 +104,9 @@ typedef struct
   gboolean clusters;
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
+  guint n_long;      /* units marked long on scene */
+  guint n_labels;    /* call signs with room, from layout() */
+  GArray *incident_labels; /* IncidentLabel: on a wall, where call signs give way */
 
   /* From layout(), in the worker; keys.region is the render's region. */
   DozorTileKeys keys;
@@ -100,6 +123,8 @@ struct _DozorUnitLayer
   DozorSituation *situation;  /* the base class's */
   char *selected;
   guint n_drawn;
+  guint n_long;
+  guint n_labels;
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
@@ -146,6 +171,7 @@ scene_free (Scene *scene)
   g_array_unref (scene->marks);
   g_ptr_array_unref (scene->ids);
   g_clear_pointer (&scene->items, g_array_unref);
+  g_clear_pointer (&scene->incident_labels, g_array_unref);
   for (int i = 0; scene->buckets != NULL && i < scene->keys.columns * scene->keys.rows; i++)
     if (scene->buckets[i] != NULL)
       g_array_unref (scene->buckets[i]);
@@ -342,23 +368,24 @@ sprites_paint (Sprites    *sprites,
 }
 
 /* Call signs only where they do not cover one another: a crowd of labels
- * is no label at all. */
+ * is no label at all. With @force the space is taken whatever holds it (a
+ * wall's incident label, which a call sign gives way to). */
 static gboolean
-claim_label_space (guint8 *taken,
-                   int     columns,
-                   int     rows,
-                   double  x,
-                   double  y,
-                   double  width,
-                   double  height)
+claim_label_space (guint8  *taken,
+                   int      columns,
+                   int      rows,
+                   double   x,
+                   double   y,
+                   double   width,
+                   double   height,
+                   gboolean force)
 {
   int c0 = MAX ((int) floor (x / LABEL_CELL), 0), c1 = MIN ((int) floor ((x + width) / LABEL_CELL), columns - 1);
   int r0 = MAX ((int) floor (y / LABEL_CELL), 0), r1 = MIN ((int) floor ((y + height) / LABEL_CELL), rows - 1);
 
   if (c0 > c1 || r0 > r1)
     return FALSE;
-
-  for (int r = r0; r <= r1; r++)
+  for (int r = r0; r <= r1 && !force; r++)
     for (int c = c0; c <= c1; c++)
       if (taken[r * columns + c])
         return FALSE;
@@ -561,19 +588,34 @@ layout_units (Scene *scene)
   /* Labels over every symbol, the ones drawn last winning space first as
    * their symbols are on top; decided over the whole region, so that a
    * call sign across two tiles is drawn whole in both or in neither. */
+  /* A wall's incident labels first: they say what the room acts on, and
+   * a call sign that would cover one gives way. */
+  for (guint i = 0; scene->labels && scene->incident_labels != NULL && i < scene->incident_labels->len; i++)
+    {
+      const IncidentLabel *label = &g_array_index (scene->incident_labels, IncidentLabel, i);
+      double size = DOZOR_INCIDENT_SYMBOL_SIZE * k, x, y;
+      cairo_text_extents_t extents;
+
+      dozor_raster_view_project (region, label->wx, label->wy, &x, &y);
+      cairo_text_extents (cr, label->text, &extents);
+      claim_label_space (taken, columns, rows, x - size, y - size, 2 * size + 5 + extents.x_advance, 2 * size, TRUE);
+    }
+  scene->n_labels = 0;
   for (guint n = scene->items->len; scene->labels && n-- > 0;)
     {
       Item *item = &g_array_index (scene->items, Item, n);
-      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+      /* A bubble has no call sign (a wall labels at every zoom). */
+      const Mark *mark = item->mark != G_MAXUINT ? &g_array_index (scene->marks, Mark, item->mark) : NULL;
       cairo_text_extents_t extents;
 
-      if (mark->label == NULL)
+      if (mark == NULL || mark->label == NULL)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
       if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8 * k, extents.x_advance + 2 * k,
-                             14 * k))
+                             14 * k, FALSE))
         {
           item->label = TRUE;
+          scene->n_labels++;
           item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3 * k);
           item->top = MIN (item->top, item->y - 12 * k);
           item->bottom = MAX (item->bottom, item->y + 8 * k);
@@ -599,6 +641,7 @@ item_key (const Scene *scene,
 
       key = dozor_raster_key_mix (key, g_str_hash (scene->ids->pdata[item->mark]));
       key = dozor_raster_key_mix (key, heading_step (mark, scene->arrows && !scene->clusters));
+      key = dozor_raster_key_mix (key, mark->long_on_scene);
       if (item->label && mark->label != NULL)
         key = dozor_raster_key_mix (key, g_str_hash (mark->label));
       for (guint t = 0; item->trail && t < mark->trail_length; t++)
@@ -750,6 +793,12 @@ draw_scene (gpointer               data,
           cairo_show_text (cr, count);
           continue;
         }
+      if (g_array_index (scene->marks, Mark, item->mark).long_on_scene)
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, x, y, radius + 4 * k, 0, 2 * G_PI);
+          dozor_raster_stroke_wall_mark (cr, k);
+        }
       sprites_paint (scene->sprites, cr, &g_array_index (scene->marks, Mark, item->mark), x, y,
                      scene->arrows && !scene->clusters);
       dozor_point_index_add (index, x, y, radius + 1, item->mark);
@@ -771,11 +820,33 @@ draw_scene (gpointer               data,
     }
 }
 
+/* Since when a unit is on scene, Unix µs, or 0 if unknown. The wire has
+ * the time the incident's first unit arrived, not each unit's: a unit sent
+ * later cannot have arrived before it was sent, so the later of the two
+ * (docs/decisions.md). */
+static gint64
+on_scene_since (DozorSituation *situation,
+                const char     *unit_id)
+{
+  JsonObject *dispatch = dozor_situation_get_unit_dispatch (situation, unit_id);
+  JsonObject *incident;
+  gint64 arrived;
+
+  if (dispatch == NULL)
+    return 0;
+  incident = dozor_situation_get_entity (situation, "incident",
+                                         json_object_get_string_member_with_default (dispatch, "incident_id", ""));
+  if (incident == NULL || (arrived = dozor_json_get_time (incident, "on_scene_at")) == 0)
+    return 0;
+  return MAX (arrived, dozor_json_get_time (dispatch, "created_at"));
+}
+
 static gpointer
 prepare_scene (DozorRasterLayer      *layer,
                const DozorRasterView *view)
 {
   DozorUnitLayer *self = DOZOR_UNIT_LAYER (layer);
+  const DozorWallMarks *marks = dozor_raster_layer_get_wall_marks (layer);
   GPtrArray *units = dozor_situation_get_units (self->situation);
   Scene *scene;
 
@@ -786,11 +857,31 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->marks = g_array_sized_new (FALSE, FALSE, sizeof (Mark), units->len);
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->ids = g_ptr_array_new_full (units->len, g_free);
-  scene->labels = view->zoom >= LABEL_MIN_ZOOM;
+  scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM;
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
+
+  if (marks != NULL)
+    {
+      g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
+
+      scene->incident_labels = g_array_new (FALSE, FALSE, sizeof (IncidentLabel));
+      g_array_set_clear_func (scene->incident_labels, (GDestroyNotify) incident_label_clear);
+      for (GList *l = incidents; l != NULL; l = l->next)
+        {
+          IncidentLabel label;
+          double lat, lon;
+          gboolean late;
+
+          if (!dozor_incident_get_location (json_node_get_object (l->data), &lat, &lon))
+            continue;
+          dozor_geo_lon_lat_to_world (lon, lat, &label.wx, &label.wy);
+          label.text = dozor_incident_layer_wall_label (json_node_get_object (l->data), marks, view->now, &late);
+          g_array_append_val (scene->incident_labels, label);
+        }
+    }
 
   for (guint i = 0; i < units->len; i++)
     {
@@ -807,7 +898,22 @@ prepare_scene (DozorRasterLayer      *layer,
       scene->newest_fix = MAX (scene->newest_fix, unit->fix_time);
       if (unit->fix_time > self->newest_fix && (scene->oldest_new == 0 || unit->fix_time < scene->oldest_new))
         scene->oldest_new = unit->fix_time;
-      mark.label = scene->labels ? g_strdup (unit->call_sign) : NULL;
+      if (marks != NULL && mark.status == MARK_ON_SCENE)
+        {
+          gint64 since = on_scene_since (self->situation, unit->id);
+
+          mark.long_on_scene = since > 0 && dozor_wall_marks_is_long_on_scene (marks, view->now - since);
+          scene->n_long += mark.long_on_scene;
+          if (mark.long_on_scene)
+            {
+              g_autofree char *age = dozor_format_age (view->now - since);
+
+              /* The call sign and how long it has been there. */
+              mark.label = g_strdup_printf ("%s · %s", unit->call_sign, age);
+            }
+        }
+      if (mark.label == NULL)
+        mark.label = scene->labels ? g_strdup (unit->call_sign) : NULL;
       if (scene->trails)
         {
           mark.trail_length = unit->trail_length;
@@ -849,6 +955,12 @@ scene_shown (DozorRasterLayer *layer,
   if (self->n_drawn != n_drawn)
     g_debug ("Units drawn: %u", n_drawn);
   self->n_drawn = n_drawn;
+  if (scene != NULL && self->n_long != scene->n_long)
+    g_debug ("Units marked long on scene: %u", scene->n_long);
+  self->n_long = scene != NULL ? scene->n_long : 0;
+  if (scene != NULL && self->n_labels != scene->n_labels)
+    g_debug ("Call signs drawn: %u", scene->n_labels);
+  self->n_labels = scene != NULL ? scene->n_labels : 0;
 
   if (scene == NULL)
     return;

@@ -20,10 +20,6 @@
 #define ROWS 12
 #define REFRESH_SECONDS 5
 
-/* Minutes from registration to the first unit on scene that each priority
- * allows before the wall marks the incident (docs/wall.md). */
-static const int allowed_minutes[] = { 10, 20, 40, 90 };
-
 struct _DozorWallIncidentsView
 {
   GtkWidget parent_instance;
@@ -33,6 +29,7 @@ struct _DozorWallIncidentsView
   GtkLabel *rows[ROWS];
   GtkLabel *more;
   DozorSituation *situation;
+  DozorWallMarks marks;       /* the wall's rule: what the map marks too */
   double cap_height;
   guint refresh_id;
   char *last_log;
@@ -109,8 +106,8 @@ refresh (DozorWallIncidentsView *self)
       age = created > 0 ? dozor_format_age (now - created) : g_strdup ("?");
       units = units_of (self->situation, dozor_incident_item_get_id (item));
       /* Late: nobody on scene yet, and longer than the priority allows. */
-      late = g_strcmp0 (status, "on_scene") != 0 && created > 0 && priority >= 1 && priority <= 4 &&
-             now - created > (gint64) allowed_minutes[priority - 1] * 60 * G_USEC_PER_SEC;
+      late = g_strcmp0 (status, "on_scene") != 0 && created > 0 &&
+             dozor_wall_marks_is_late (&self->marks, priority, now - created);
       overdue += late;
       /* TRANSLATORS: priority, type, address, waiting time, then the units
        * sent or a dash; "LATE" marks an incident waiting too long */
@@ -214,15 +211,18 @@ dozor_wall_incidents_view_init (DozorWallIncidentsView *self)
 /**
  * dozor_wall_incidents_view_new:
  * @situation: what the wall shows
+ * @marks: when an incident is late
  *
  * Returns: (transfer floating): the incident board
  */
 DozorWallIncidentsView *
-dozor_wall_incidents_view_new (DozorSituation *situation)
+dozor_wall_incidents_view_new (DozorSituation       *situation,
+                               const DozorWallMarks *marks)
 {
   DozorWallIncidentsView *self = g_object_new (DOZOR_TYPE_WALL_INCIDENTS_VIEW, NULL);
 
   self->situation = g_object_ref (situation);
+  self->marks = *marks;
   g_signal_connect_swapped (situation, "changed", G_CALLBACK (situation_changed_cb), self);
   /* Waiting times grow without any event. */
   self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);

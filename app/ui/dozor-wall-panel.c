@@ -75,7 +75,8 @@ static GtkWidget *
 make_view (DozorWallPanel  *self,
            DozorWallView    view,
            DozorSyncClient *sync,
-           DozorSituation  *situation)
+           DozorSituation  *situation,
+           const DozorWallMarks *marks)
 {
   GtkWidget *widget = NULL;
 
@@ -88,7 +89,7 @@ make_view (DozorWallPanel  *self,
       widget = GTK_WIDGET (dozor_wall_ticker_new (situation));
       break;
     case DOZOR_WALL_VIEW_INCIDENTS:
-      widget = GTK_WIDGET (dozor_wall_incidents_view_new (situation));
+      widget = GTK_WIDGET (dozor_wall_incidents_view_new (situation, marks));
       break;
     case DOZOR_WALL_VIEW_MAP:
     default:
@@ -117,6 +118,7 @@ make_view (DozorWallPanel  *self,
  * @map: the board's map, taken out of its window
  * @sync: the wall's link
  * @situation: what the wall shows
+ * @marks: when incidents are late
  *
  * Returns: (transfer floating): the panel, holding @map
  */
@@ -124,7 +126,8 @@ DozorWallPanel *
 dozor_wall_panel_new (const DozorWallMonitor *monitor,
                       GtkWidget              *map,
                       DozorSyncClient        *sync,
-                      DozorSituation         *situation)
+                      DozorSituation         *situation,
+                      const DozorWallMarks   *marks)
 {
   DozorWallPanel *self = g_object_new (DOZOR_TYPE_WALL_PANEL, NULL);
   gboolean map_shown = FALSE;
@@ -149,7 +152,7 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
           else if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP)
             continue;
           else
-            cell = make_view (self, monitor->cells[r][c], sync, situation);
+            cell = make_view (self, monitor->cells[r][c], sync, situation, marks);
           gtk_widget_set_hexpand (cell, TRUE);
           gtk_widget_set_vexpand (cell, TRUE);
           gtk_box_append (row, cell);

@@ -16,7 +16,8 @@ gboolean        dozor_wall_panel_is_needed      (const DozorWallMonitor *monitor
 DozorWallPanel *dozor_wall_panel_new            (const DozorWallMonitor *monitor,
                                                  GtkWidget              *map,
                                                  DozorSyncClient        *sync,
-                                                 DozorSituation         *situation);
+                                                 DozorSituation         *situation,
+                                                 const DozorWallMarks   *marks);
 void            dozor_wall_panel_set_cap_height (DozorWallPanel         *self,
                                                  double                  cap_height);
 

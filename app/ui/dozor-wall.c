@@ -17,6 +17,7 @@
 #include "dozor-label-size.h"
 #include "dozor-legibility.h"
 #include "dozor-wall-banner.h"
+#include "dozor-wall-framing.h"
 #include "dozor-wall-panel.h"
 #include "dozor-wall.h"
 #include "dozor-window.h"
@@ -34,6 +35,7 @@ typedef struct
   DozorWindow *window;          /* while it has one */
   DozorWallBanner *banner;
   DozorWallPanel *panel;        /* while its window shows more than the map */
+  DozorWallFraming *framing;    /* while its window shows the map */
   gboolean waiting;             /* said so already */
 } Screen;
 
@@ -62,6 +64,7 @@ screen_window_destroyed (Screen    *screen,
   screen->window = NULL;
   screen->banner = NULL;
   screen->panel = NULL;
+  g_clear_object (&screen->framing);
 }
 
 static void
@@ -70,6 +73,7 @@ close_screen (Screen *screen)
   if (screen->monitor != NULL)
     g_signal_handlers_disconnect_by_data (screen->monitor, screen);
   g_clear_object (&screen->monitor);
+  g_clear_object (&screen->framing);
   if (screen->window != NULL)
     {
       DozorWindow *window = g_steal_pointer (&screen->window);
@@ -150,6 +154,8 @@ size_labels (DozorWall *self,
 
   dozor_window_set_label_size (screen->window, label_size);
   dozor_wall_banner_set_cap_height (screen->banner, cap_height);
+  if (screen->framing != NULL)
+    dozor_wall_framing_set_cap_height (screen->framing, cap_height);
   if (screen->panel != NULL)
     dozor_wall_panel_set_cap_height (screen->panel, cap_height);
   /* Tests and the administrator read this line; keep its wording stable. */
@@ -178,6 +184,16 @@ monitor_changed_cb (GdkMonitor *monitor,
   size_labels (screen->wall, screen);
 }
 
+static gboolean
+shows_map (const DozorWallMonitor *monitor)
+{
+  for (guint r = 0; r < monitor->n_rows; r++)
+    for (guint c = 0; c < monitor->row_length[r]; c++)
+      if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP)
+        return TRUE;
+  return FALSE;
+}
+
 static void
 open_screen (DozorWall  *self,
              Screen     *screen,
@@ -194,6 +210,7 @@ open_screen (DozorWall  *self,
                              self->config->have_center ? self->config->center_lon : NAN,
                              self->config->have_zoom ? self->config->zoom : NAN);
   dozor_window_set_wall (screen->window, TRUE);
+  dozor_map_view_set_wall_marks (dozor_window_get_map_view (screen->window), &self->config->marks);
   dozor_window_follow (screen->window, self->sync, self->situation);
   if (self->local_copy != NULL)
     {
@@ -208,9 +225,13 @@ open_screen (DozorWall  *self,
     {
       g_autoptr(GtkWidget) map = dozor_window_take_map (screen->window);
 
-      screen->panel = dozor_wall_panel_new (screen->config, map, self->sync, self->situation);
+      screen->panel = dozor_wall_panel_new (screen->config, map, self->sync, self->situation,
+                                            &self->config->marks);
       dozor_window_set_wall_content (screen->window, GTK_WIDGET (screen->panel));
     }
+  if (shows_map (screen->config))
+    screen->framing = dozor_wall_framing_new (screen->config->name, self->config, self->situation,
+                                              dozor_window_get_map_view (screen->window));
   screen->banner = dozor_wall_banner_new (self->sync, self->not_live_since);
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->banner));
   size_labels (self, screen);
@@ -407,7 +428,7 @@ dozor_wall_new (GtkApplication  *application,
   self->screens = g_array_new (FALSE, TRUE, sizeof (Screen));
   for (guint i = 0; i < config->monitors->len; i++)
     {
-      Screen screen = { self, config->monitors->pdata[i], NULL, NULL, NULL, FALSE };
+      Screen screen = { self, config->monitors->pdata[i], NULL, NULL, NULL, NULL, NULL, FALSE };
 
       g_array_append_val (self->screens, screen);
     }

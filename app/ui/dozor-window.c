@@ -540,6 +540,22 @@ dozor_window_take_map (DozorWindow *self)
 }
 
 /**
+ * dozor_window_get_map_view:
+ * @self: a #DozorWindow
+ *
+ * For a wall that moves the map by itself.
+ *
+ * Returns: (transfer none): the board's map, in its place or taken
+ */
+DozorMapView *
+dozor_window_get_map_view (DozorWindow *self)
+{
+  g_return_val_if_fail (DOZOR_IS_WINDOW (self), NULL);
+
+  return self->map_view;
+}
+
+/**
  * dozor_window_set_wall_content:
  * @self: a #DozorWindow
  * @content: what shows where the map was, holding the map

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "dozor-application.h"
+#include "dozor-map-view.h"
 #include "dozor-sync-client.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ void         dozor_window_show_message     (DozorWindow      *self,
 void         dozor_window_add_overlay      (DozorWindow      *self,
                                             GtkWidget        *widget);
 GtkWidget   *dozor_window_take_map         (DozorWindow      *self);
+DozorMapView *dozor_window_get_map_view    (DozorWindow      *self);
 void         dozor_window_set_wall_content (DozorWindow      *self,
                                             GtkWidget        *content);
 void         dozor_window_set_label_size   (DozorWindow      *self,

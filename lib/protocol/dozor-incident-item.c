@@ -81,12 +81,9 @@ static void
 take (DozorIncidentItem *self,
       JsonObject        *incident)
 {
-  const char *created = dozor_json_get_string (incident, "created_at");
-  g_autoptr(GDateTime) time = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
-
   g_clear_pointer (&self->json, json_object_unref);
   self->json = json_object_ref (incident);
-  self->created = time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
+  self->created = dozor_json_get_time (incident, "created_at");
 }
 
 /**

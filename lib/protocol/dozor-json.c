@@ -508,3 +508,22 @@ dozor_json_get_int (JsonObject *object,
     return fallback;
   return json_node_get_int (node);
 }
+
+/**
+ * dozor_json_get_time:
+ * @object: a JSON object
+ * @member: a member's name, an RFC 3339 time such as `created_at`
+ *
+ * Returns: the time in Unix microseconds, or 0 when the member is missing,
+ *   null or not a time
+ */
+gint64
+dozor_json_get_time (JsonObject *object,
+                     const char *member)
+{
+  const char *text = dozor_json_get_string (object, member);
+  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  /* g_date_time_to_unix_usec() is GLib 2.80; Debian 12 has 2.74. */
+  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
+}

@@ -32,5 +32,7 @@ const char *dozor_json_get_string (JsonObject *object,
                                    const char *member);
 gboolean    dozor_json_node_get_number (JsonNode *node,
                                         double   *value);
+gint64      dozor_json_get_time   (JsonObject *object,
+                                   const char *member);
 
 G_END_DECLS

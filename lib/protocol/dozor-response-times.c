@@ -64,17 +64,6 @@ dozor_response_times_new (void)
   return g_object_new (DOZOR_TYPE_RESPONSE_TIMES, NULL);
 }
 
-static gint64
-time_member (JsonObject *object,
-             const char *name)
-{
-  const char *text = dozor_json_get_string (object, name);
-  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-
-  /* g_date_time_to_unix_usec() is GLib 2.80; Debian 12 has 2.74. */
-  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
-}
-
 /**
  * dozor_response_times_add:
  * @self: a #DozorResponseTimes
@@ -97,10 +86,10 @@ dozor_response_times_add (DozorResponseTimes *self,
   g_return_if_fail (incident != NULL);
 
   id = dozor_json_get_string (incident, "id");
-  created_us = time_member (incident, "created_at");
+  created_us = dozor_json_get_time (incident, "created_at");
   if (id == NULL || created_us == 0)
     return;
-  on_scene_us = time_member (incident, "on_scene_at");
+  on_scene_us = dozor_json_get_time (incident, "on_scene_at");
   /* A clock that put the arrival before the call would make a negative
    * response time: not an arrival this figure can use. */
   if (on_scene_us != 0 && on_scene_us < created_us)

@@ -26,6 +26,25 @@
 #define MIN_DISTANCE_M 0.5
 #define MAX_ARC_MINUTES 60.0
 #define MAX_ZOOM 19.0
+/* Framing's defaults (docs/wall.md) and the bounds past which a value is a
+ * typing error: an hour between moves, a day of waiting. */
+#define DEFAULT_FRAMING_INTERVAL_S 20
+#define DEFAULT_MIN_ZOOM 10.0
+#define DEFAULT_MAX_ZOOM 17.0
+#define DEFAULT_DISTRICT_SECONDS 30
+#define DEFAULT_ON_SCENE_LONG_MIN 60
+#define MAX_SECONDS 3600
+#define MAX_MINUTES 1440
+#define MAX_MARGIN_PX 2000
+
+static const int default_late_after_min[DOZOR_WALL_PRIORITIES] = { 10, 20, 40, 90 };
+
+static const char *const framing_names[] = {
+  [DOZOR_WALL_FRAMING_FIXED] = "fixed",
+  [DOZOR_WALL_FRAMING_INCIDENTS] = "incidents",
+  [DOZOR_WALL_FRAMING_DISTRICTS] = "districts",
+  [DOZOR_WALL_FRAMING_CRISIS] = "crisis",
+};
 
 static const char *const view_names[] = {
   [DOZOR_WALL_VIEW_MAP] = "map",
@@ -35,7 +54,8 @@ static const char *const view_names[] = {
 };
 
 static const char *const wall_keys[] = {
-  "backend", "credentials", "distance_m", "arc_minutes", "center", "zoom", NULL,
+  "backend", "credentials", "distance_m", "arc_minutes", "center", "zoom", "framing", "framing_interval_s",
+  "framing_margin_px", "min_zoom", "max_zoom", "district_seconds", "late_after_min", "on_scene_long_min", NULL,
 };
 
 static const char *const monitor_keys[] = {
@@ -405,6 +425,97 @@ check_distinct (const Scan      *scan,
   return TRUE;
 }
 
+/* "10,20,40,90": the minutes priorities 1 to 4 allow, the most urgent the
+ * least. */
+static gboolean
+parse_late (const char *text,
+            int         minutes[DOZOR_WALL_PRIORITIES])
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  if (g_strv_length (parts) != DOZOR_WALL_PRIORITIES)
+    return FALSE;
+  for (guint i = 0; i < DOZOR_WALL_PRIORITIES; i++)
+    {
+      gint64 value;
+
+      if (!g_ascii_string_to_signed (g_strstrip (parts[i]), 10, 1, MAX_MINUTES, &value, NULL) ||
+          (i > 0 && value < minutes[i - 1]))
+        return FALSE;
+      minutes[i] = (int) value;
+    }
+  return TRUE;
+}
+
+/* How the map frames itself, and when the wall marks what waits too long. */
+static gboolean
+parse_framing (const Scan      *scan,
+               GKeyFile        *file,
+               DozorWallConfig *config,
+               GError         **error)
+{
+  g_autofree char *framing = NULL;
+  g_autofree char *late = NULL;
+  gboolean have_min, have_max, have_margin;
+  double interval = DEFAULT_FRAMING_INTERVAL_S, cycle = DEFAULT_DISTRICT_SECONDS,
+         on_scene = DEFAULT_ON_SCENE_LONG_MIN;
+  gboolean found = FALSE;
+
+  if (!get_value (scan, file, WALL_GROUP, "framing", FALSE, &framing, error) ||
+      !get_number (scan, file, WALL_GROUP, "framing_interval_s", FALSE, TRUE, 1, MAX_SECONDS, &interval, NULL,
+                   error) ||
+      !get_number (scan, file, WALL_GROUP, "framing_margin_px", FALSE, FALSE, 0, MAX_MARGIN_PX,
+                   &config->framing_margin_px, &have_margin, error) ||
+      !get_number (scan, file, WALL_GROUP, "min_zoom", FALSE, FALSE, 0, MAX_ZOOM, &config->min_zoom, &have_min,
+                   error) ||
+      !get_number (scan, file, WALL_GROUP, "max_zoom", FALSE, FALSE, 0, MAX_ZOOM, &config->max_zoom, &have_max,
+                   error) ||
+      !get_number (scan, file, WALL_GROUP, "district_seconds", FALSE, TRUE, 1, MAX_SECONDS, &cycle, NULL, error) ||
+      !get_number (scan, file, WALL_GROUP, "on_scene_long_min", FALSE, TRUE, 1, MAX_MINUTES, &on_scene, NULL,
+                   error) ||
+      !get_value (scan, file, WALL_GROUP, "late_after_min", FALSE, &late, error))
+    return FALSE;
+
+  config->framing = DOZOR_WALL_FRAMING_FIXED;
+  for (guint i = 0; framing != NULL && i < G_N_ELEMENTS (framing_names); i++)
+    if (g_str_equal (framing, framing_names[i]))
+      {
+        config->framing = i;
+        found = TRUE;
+      }
+  if (framing != NULL && !found)
+    return fail (error, scan->path, line_of (scan, WALL_GROUP, "framing"),
+                 _("framing takes fixed, incidents, districts or crisis, not “%s”"), framing);
+
+  config->framing_interval_s = (int) interval;
+  config->district_seconds = (int) cycle;
+  config->marks.on_scene_long_min = (int) on_scene;
+  if (!have_margin)
+    config->framing_margin_px = 0;
+  if (!have_min)
+    config->min_zoom = DEFAULT_MIN_ZOOM;
+  if (!have_max)
+    config->max_zoom = DEFAULT_MAX_ZOOM;
+  if (config->min_zoom > config->max_zoom)
+    return fail (error, scan->path, line_of (scan, WALL_GROUP, have_max ? "max_zoom" : "min_zoom"),
+                 _("min_zoom (%g) is above max_zoom (%g)"), config->min_zoom, config->max_zoom);
+  /* The map never moves more often than the interval: a shorter cycle
+   * would promise districts the wall does not show. */
+  if (config->district_seconds < config->framing_interval_s)
+    return fail (error, scan->path,
+                 line_of (scan, WALL_GROUP, g_key_file_has_key (file, WALL_GROUP, "district_seconds", NULL) ?
+                                              "district_seconds" : "framing_interval_s"),
+                 _("district_seconds (%d) is shorter than framing_interval_s (%d): the map moves at most once an "
+                   "interval"), config->district_seconds, config->framing_interval_s);
+
+  memcpy (config->marks.late_after_min, default_late_after_min, sizeof default_late_after_min);
+  if (late != NULL && !parse_late (late, config->marks.late_after_min))
+    return fail (error, scan->path, line_of (scan, WALL_GROUP, "late_after_min"),
+                 _("late_after_min takes four whole numbers of minutes from 1 to %d for priorities 1 to 4, "
+                   "separated by “,” and none below the one before, not “%s”"), MAX_MINUTES, late);
+  return TRUE;
+}
+
 static gboolean
 parse_wall (const Scan      *scan,
             GKeyFile        *file,
@@ -435,6 +546,8 @@ parse_wall (const Scan      *scan,
     return FALSE;
   if (!have_arc)
     config->arc_minutes = DOZOR_LEGIBILITY_PREFERRED_ARC_MINUTES;
+  if (!parse_framing (scan, file, config, error))
+    return FALSE;
 
   /* Relative to the config file, so that the two can move together. */
   if (g_path_is_absolute (credentials))
@@ -458,6 +571,46 @@ parse_wall (const Scan      *scan,
       config->have_center = TRUE;
     }
   return TRUE;
+}
+
+/**
+ * dozor_wall_marks_is_late:
+ * @marks: the wall's marks
+ * @priority: an incident's priority, 1 to 4
+ * @waited_us: how long since it was registered, microseconds, with no unit
+ *   on scene yet
+ *
+ * The one rule the incident board and the map mark incidents by.
+ *
+ * Returns: whether it has waited longer than its priority allows; an
+ *   unknown priority is never late
+ */
+gboolean
+dozor_wall_marks_is_late (const DozorWallMarks *marks,
+                          gint64                priority,
+                          gint64                waited_us)
+{
+  g_return_val_if_fail (marks != NULL, FALSE);
+
+  if (priority < 1 || priority > DOZOR_WALL_PRIORITIES)
+    return FALSE;
+  return waited_us > (gint64) marks->late_after_min[priority - 1] * 60 * G_USEC_PER_SEC;
+}
+
+/**
+ * dozor_wall_marks_is_long_on_scene:
+ * @marks: the wall's marks
+ * @on_scene_us: how long a unit has been on scene, microseconds
+ *
+ * Returns: whether it has been there longer than the wall allows
+ */
+gboolean
+dozor_wall_marks_is_long_on_scene (const DozorWallMarks *marks,
+                                   gint64                on_scene_us)
+{
+  g_return_val_if_fail (marks != NULL, FALSE);
+
+  return on_scene_us > (gint64) marks->on_scene_long_min * 60 * G_USEC_PER_SEC;
 }
 
 /**

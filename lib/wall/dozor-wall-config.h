@@ -17,6 +17,42 @@ typedef enum
 } DozorWallView;
 
 /**
+ * DozorWallFramingRule:
+ * @DOZOR_WALL_FRAMING_FIXED: the map stays where it was put
+ * @DOZOR_WALL_FRAMING_INCIDENTS: every open incident and the units sent to it
+ * @DOZOR_WALL_FRAMING_DISTRICTS: one district after another
+ * @DOZOR_WALL_FRAMING_CRISIS: the crisis area while a degree with one is
+ *   raised, else as @DOZOR_WALL_FRAMING_INCIDENTS
+ *
+ * How a wall's map frames itself (`framing =`).
+ */
+typedef enum
+{
+  DOZOR_WALL_FRAMING_FIXED,
+  DOZOR_WALL_FRAMING_INCIDENTS,
+  DOZOR_WALL_FRAMING_DISTRICTS,
+  DOZOR_WALL_FRAMING_CRISIS,
+} DozorWallFramingRule;
+
+/* Incident priorities 1 to 4, each with its own allowed wait. */
+#define DOZOR_WALL_PRIORITIES 4
+
+/**
+ * DozorWallMarks:
+ * @late_after_min: minutes from registration to the first unit on scene
+ *   that priorities 1 to 4 allow
+ * @on_scene_long_min: minutes on scene after which a unit is marked
+ *
+ * When the wall marks what waits or stays too long: one rule for the
+ * incident board and the map, copied by value into each.
+ */
+typedef struct
+{
+  int late_after_min[DOZOR_WALL_PRIORITIES];
+  int on_scene_long_min;
+} DozorWallMarks;
+
+/**
  * DozorWallMonitor:
  * @name: the NAME of its `[monitor NAME]` group
  * @connector: (nullable): the connector it is plugged into, such as `HDMI-1`
@@ -52,6 +88,14 @@ typedef struct
  * @arc_minutes: the angle a capital letter subtends there
  * @have_center: whether @center_lat and @center_lon are set
  * @have_zoom: whether @zoom is set
+ * @framing: how the map frames itself
+ * @framing_interval_s: the least time between two moves of the map, seconds
+ * @framing_margin_px: pixels kept free at the map's edges, or 0 for three
+ *   times the legibility rule's capital height
+ * @min_zoom: the widest view framing may choose
+ * @max_zoom: the closest view framing may choose
+ * @district_seconds: how long each district is shown by the district cycle
+ * @marks: when incidents and units are marked
  * @monitors: (element-type DozorWallMonitor): the monitors, in file order
  *
  * A video wall, as its administrator wrote it once (docs/wall.md).
@@ -68,6 +112,13 @@ typedef struct
   double center_lon;
   gboolean have_zoom;
   double zoom;
+  DozorWallFramingRule framing;
+  int framing_interval_s;
+  double framing_margin_px;
+  double min_zoom;
+  double max_zoom;
+  int district_seconds;
+  DozorWallMarks marks;
   GPtrArray *monitors;
 } DozorWallConfig;
 
@@ -79,6 +130,11 @@ DozorWallConfig *dozor_wall_config_parse (const char       *text,
                                           GError          **error);
 void             dozor_wall_config_free  (DozorWallConfig  *config);
 const char      *dozor_wall_view_name    (DozorWallView     view);
+gboolean         dozor_wall_marks_is_late      (const DozorWallMarks *marks,
+                                                gint64                priority,
+                                                gint64                waited_us);
+gboolean         dozor_wall_marks_is_long_on_scene (const DozorWallMarks *marks,
+                                                    gint64                on_scene_us);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorWallConfig, dozor_wall_config_free)
 

@@ -83,3 +83,18 @@ focus_window() {
   xdotool windowraise "$wid" windowfocus --sync "$wid"
   echo "$wid"
 }
+
+# start_map_wall KEY=VALUE…: the wall ($dozor) on one monitor, the screen,
+# showing the map, its [wall] group the wall user's and these keys; waits
+# until it is live.
+start_map_wall() {
+  {
+    printf '[wall]\nbackend = %s\ncredentials = wall.credentials\n' "$url"
+    printf '%s\n' "$@"
+    printf '\n[monitor main]\nconnector = screen\nindex = 0\nshows = map\n'
+  } >"$work/wall.conf"
+  "$dozor" --wall --wall-config "$work/wall.conf" >"$work/board.log" 2>&1 &
+  board=$!
+  wait_for "$work/board.log" "Wall monitor main: window on" 30
+  wait_for "$work/board.log" "Link state: live" 30
+}
