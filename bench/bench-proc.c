@@ -33,3 +33,40 @@ bench_cpu_seconds (GPid pid)
     return 0;
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
+
+/**
+ * bench_thread_cpu_seconds:
+ * @pid: a process
+ * @name: the start of a thread's name (as `/proc/PID/task/TID/comm` has it,
+ *   at most 15 bytes)
+ *
+ * Returns: the user and system CPU time so far of the process's threads
+ *   of that name, in seconds
+ */
+double
+bench_thread_cpu_seconds (GPid        pid,
+                          const char *name)
+{
+  g_autofree char *tasks = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
+  const char *tid;
+  double seconds = 0;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename (tasks, tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename (tasks, tid, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *text = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_has_prefix (comm, name) ||
+          !g_file_get_contents (stat_path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+        continue;
+      fields = g_strsplit (after + 2, " ", 16);
+      if (g_strv_length (fields) >= 14)
+        seconds += (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+    }
+  return seconds;
+}

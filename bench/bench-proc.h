@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
-double bench_cpu_seconds (GPid pid);
+double bench_cpu_seconds        (GPid        pid);
+double bench_thread_cpu_seconds (GPid        pid,
+                                 const char *name);
 
 G_END_DECLS

@@ -1461,7 +1461,8 @@ advance_cb (gpointer user_data)
 {
   DozorServer *self = user_data;
 
-  dozor_compliance_advance (self->compliance, g_get_real_time ());
+  if (self->compliance != NULL)
+    dozor_compliance_advance (self->compliance, g_get_real_time ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -1511,6 +1512,24 @@ dozor_server_new (DozorStore *store,
   prune_cb (self);
 
   return self;
+}
+
+/**
+ * dozor_server_set_compliance:
+ * @self: a #DozorServer
+ * @enabled: whether patrol routes are judged (on by default)
+ *
+ * Without it dozord writes no deviations or gaps (a site without patrol
+ * routes, or a measurement of what the check costs).
+ */
+void
+dozor_server_set_compliance (DozorServer *self,
+                             gboolean     enabled)
+{
+  if (enabled && self->compliance == NULL)
+    self->compliance = dozor_compliance_new (self->store, compliance_publish, self);
+  else if (!enabled)
+    g_clear_object (&self->compliance);
 }
 
 /**
