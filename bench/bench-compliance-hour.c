@@ -51,6 +51,9 @@ typedef struct
   GHashTable *registered;  /* incident id → scenario time of registration (gint64 *) */
   GHashTable *arrived;     /* incident ids with an arrival */
   GArray *responses;       /* double, s */
+  GHashTable *reasons;     /* why deviations ended → count */
+  guint long_gaps;         /* gaps longer than the run: from before it */
+  guint early;             /* deviations that started in the first 10 minutes */
   gint64 first_fix, last_fix;
   gint64 seconds;
   guint positions, deviations, deviations_ended, gaps, incidents, dispatched, undispatched, arrivals;
@@ -214,11 +217,29 @@ take_event (Bench    *bench,
   else if (g_str_has_prefix (type, "unit."))
     take_unit (bench, json_object_get_object_member (event, "unit"));
   else if (g_str_equal (type, "deviation.started"))
-    bench->deviations++;
+    {
+      JsonObject *deviation = json_object_get_object_member (event, "deviation");
+
+      bench->deviations++;
+      bench->early += parse_time (json_object_get_string_member (deviation, "started_at")) <
+                      bench->first_fix + 600 * G_USEC_PER_SEC;
+    }
   else if (g_str_equal (type, "deviation.ended"))
-    bench->deviations_ended++;
+    {
+      const char *reason = json_object_get_string_member (json_object_get_object_member (event, "deviation"),
+                                                          "reason");
+
+      bench->deviations_ended++;
+      g_hash_table_insert (bench->reasons, g_strdup (reason),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (bench->reasons, reason)) + 1));
+    }
   else if (g_str_equal (type, "reporting.gap"))
-    bench->gaps++;
+    {
+      JsonObject *gap = json_object_get_object_member (event, "gap");
+
+      bench->gaps++;
+      bench->long_gaps += json_object_get_double_member (gap, "duration_s") > bench->seconds;
+    }
   else if (g_str_equal (type, "incident.created") && bench->first_fix != 0)
     {
       JsonObject *incident = json_object_get_object_member (event, "incident");
@@ -290,24 +311,6 @@ connected_cb (GObject      *source,
   g_signal_connect (conn, "message", G_CALLBACK (message_cb), bench);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *sorted,
-            double  p)
-{
-  if (sorted->len == 0)
-    return NAN;
-  return g_array_index (sorted, double, MIN (sorted->len - 1, (guint) (p * sorted->len)));
-}
-
 static gboolean
 give_up_cb (gpointer user_data)
 {
@@ -377,6 +380,7 @@ main (int   argc,
   bench.registered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bench.arrived = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   bench.responses = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   bench.seconds = seconds;
   {
     g_autoptr(GBytes) answer = NULL;
@@ -400,38 +404,42 @@ main (int   argc,
   g_main_loop_run (bench.loop);
   wall = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
   cpu = bench_cpu_seconds (pid);
-  worker_cpu = bench_thread_cpu_seconds (pid, "dozor-complianc");
+  worker_cpu = bench_thread_cpu_seconds (pid, "compliance");
 
-  g_array_sort (bench.responses, compare_doubles);
+  bench_sort_doubles (bench.responses);
   g_print ("%u cars at --speed %g%s: %.0f s of scenario time in %.1f s\n", units, speed,
            off ? ", --no-compliance" : "", (bench.last_fix - bench.first_fix) / (double) G_USEC_PER_SEC, wall);
-  g_print ("positions %u; deviations started %u, ended %u; reporting gaps %u\n", bench.positions, bench.deviations,
-           bench.deviations_ended, bench.gaps);
+  g_print ("positions %u; deviations started %u (%u in the first 10 minutes), ended %u; reporting gaps %u "
+           "(%u longer than the run: from the shift's start to the first fix)\n", bench.positions, bench.deviations,
+           bench.early, bench.deviations_ended, bench.gaps, bench.long_gaps);
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_print ("deviations ended by reason:");
+    g_hash_table_iter_init (&iter, bench.reasons);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_print (" %s %u", (const char *) key, GPOINTER_TO_UINT (value));
+    g_print ("\n");
+  }
   g_print ("incidents %u, dispatched %u, not dispatched %u; arrivals %u (found by the server %u)\n", bench.incidents,
            bench.dispatched, bench.undispatched, bench.arrivals, bench.arrivals_by_server);
   g_print ("response time, registration to arrival (s): n %u, p50 %.0f, p90 %.0f, min %.0f, max %.0f\n",
-           bench.responses->len, percentile (bench.responses, 0.5), percentile (bench.responses, 0.9),
-           percentile (bench.responses, 0), percentile (bench.responses, 1.0));
-  g_print ("dozord CPU %.1f s over %.1f s (%.0f %% of one core); compliance worker %.2f s, %.1f µs per fix\n",
+           bench.responses->len, bench_percentile (bench.responses, 0.5),
+           bench_percentile (bench.responses, 0.9), bench_percentile (bench.responses, 0),
+           bench_percentile (bench.responses, 1.0));
+  g_print ("dozord CPU %.1f s over %.1f s (%.0f %% of one core); compliance worker %.2f s, %.1f us per fix\n",
            cpu, wall, 100 * cpu / wall, worker_cpu,
            bench.positions > 0 ? 1e6 * worker_cpu / bench.positions : NAN);
 
   g_object_set_data (G_OBJECT (bench.session), "stream", NULL);
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
-  g_unlink (db);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *const suffixes[] = { "-wal", "-shm", ".lock" };
-      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
-
-      g_unlink (path);
-    }
-  g_unlink (password);
-  g_rmdir (dir);
+  bench_remove_store (dir, db, password);
   g_hash_table_unref (bench.units);
   g_hash_table_unref (bench.registered);
   g_hash_table_unref (bench.arrived);
+  g_hash_table_unref (bench.reasons);
   g_array_unref (bench.responses);
   g_main_loop_unref (bench.loop);
   g_object_unref (bench.session);

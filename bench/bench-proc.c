@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -69,4 +71,65 @@ bench_thread_cpu_seconds (GPid        pid,
         seconds += (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
     }
   return seconds;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * bench_sort_doubles:
+ * @values: (element-type double): figures, sorted in place, smallest first
+ */
+void
+bench_sort_doubles (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+}
+
+/**
+ * bench_percentile:
+ * @sorted: (element-type double): figures sorted by bench_sort_doubles()
+ * @p: 0 for the least, 1 for the most
+ *
+ * Returns: the figure at @p of the way, NAN if there is none
+ */
+double
+bench_percentile (GArray *sorted,
+                  double  p)
+{
+  if (sorted->len == 0)
+    return NAN;
+  return g_array_index (sorted, double, MIN (sorted->len - 1, (guint) (p * sorted->len)));
+}
+
+/**
+ * bench_remove_store:
+ * @dir: a benchmark's temporary folder
+ * @db: the dozord database in it
+ * @password: the password file in it
+ *
+ * Removes the database with its WAL, shared memory and lock files, the
+ * password file and the folder.
+ */
+void
+bench_remove_store (const char *dir,
+                    const char *db,
+                    const char *password)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", ".lock" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+  g_unlink (password);
+  g_rmdir (dir);
 }

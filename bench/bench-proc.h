@@ -8,5 +8,11 @@ G_BEGIN_DECLS
 double bench_cpu_seconds        (GPid        pid);
 double bench_thread_cpu_seconds (GPid        pid,
                                  const char *name);
+void   bench_sort_doubles       (GArray     *values);
+double bench_percentile         (GArray     *sorted,
+                                 double      p);
+void   bench_remove_store       (const char *dir,
+                                 const char *db,
+                                 const char *password);
 
 G_END_DECLS

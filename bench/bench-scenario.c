@@ -153,24 +153,6 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *sorted,
-            double  p)
-{
-  if (sorted->len == 0)
-    return NAN;
-  return g_array_index (sorted, double, MIN (sorted->len - 1, (guint) (p * sorted->len)));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -289,12 +271,12 @@ main (int   argc,
     double wall = g_get_monotonic_time () / (double) G_USEC_PER_SEC - wall_before;
     gint64 committed = server_seq (&bench) - seq_before;
 
-    g_array_sort (bench.delays, compare_doubles);
+    bench_sort_doubles (bench.delays);
     g_print ("stream over %.0f s%s: %u events in %u frames, %u positions (%.0f/s)\n", wall,
              plain ? "" : " (batch=1)", bench.messages, bench.frames, bench.delays->len, bench.delays->len / wall);
     g_print ("fix to client: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-             percentile (bench.delays, 0.5), percentile (bench.delays, 0.95),
-             percentile (bench.delays, 0.99), percentile (bench.delays, 1.0));
+             bench_percentile (bench.delays, 0.5), bench_percentile (bench.delays, 0.95),
+             bench_percentile (bench.delays, 0.99), bench_percentile (bench.delays, 1.0));
     g_print ("dozord committed %" G_GINT64_FORMAT " events meanwhile (%.0f/s); its CPU: %.1f %% of one core\n",
              committed, committed / wall, 100 * cpu / wall);
   }
@@ -302,16 +284,7 @@ main (int   argc,
   g_object_set_data (G_OBJECT (bench.session), "stream", NULL);
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
-  g_unlink (db);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *const suffixes[] = { "-wal", "-shm", ".lock" };
-      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
-
-      g_unlink (path);
-    }
-  g_unlink (password);
-  g_rmdir (dir);
+  bench_remove_store (dir, db, password);
   g_array_unref (bench.delays);
   g_main_loop_unref (bench.loop);
   g_object_unref (bench.session);

@@ -646,6 +646,7 @@ dozor_compliance_new (DozorStore             *store,
   self->db_path = g_strdup (dozor_store_get_path (store));
   self->publish = publish;
   self->publish_data = user_data;
-  self->thread = g_thread_new ("dozor-compliance", worker_main, self);
+  /* Linux keeps a thread's name only up to 15 bytes: top shows this one. */
+  self->thread = g_thread_new ("compliance", worker_main, self);
   return self;
 }
