@@ -335,8 +335,6 @@ main (int   argc,
   g_autofree char *speed_text = g_strdup_printf ("%g", speed);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *stream_uri = NULL;
   g_autoptr(SoupMessage) stream_msg = NULL;
   Bench bench = { 0 };
@@ -352,28 +350,17 @@ main (int   argc,
     }
 
   g_file_set_contents (password, "bench password\n", -1, NULL);
-  {
-    g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl,
-                                                   "--db", db, "user", "add", "sup", "--role", "supervisor",
-                                                   "--password-file", password, NULL);
+  bench_add_user (dozorctl, db, password, "sup", "supervisor");
 
-    if (ctl == NULL || !g_subprocess_wait_check (ctl, NULL, &error))
-      g_error ("dozorctl: %s", error->message);
+  {
+    const char *const command[] = {
+      dozord, "--db", db, "--listen", "127.0.0.1:0", "--scenario", "almaty", "--seed", "1",
+      "--units", units_text, "--speed", speed_text, off ? "--no-compliance" : NULL, NULL
+    };
+
+    server = bench_start_dozord (command, &bench.url, &pid);
   }
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, dozord, "--db", db,
-                             "--listen", "127.0.0.1:0", "--scenario", "almaty", "--seed", "1",
-                             "--units", units_text, "--speed", speed_text,
-                             off ? "--no-compliance" : NULL, NULL);
-  if (server == NULL)
-    g_error ("dozord: %s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  if (line == NULL || !g_str_has_prefix (line, "listening on "))
-    g_error ("dozord did not start");
-  pid = (GPid) atoi (g_subprocess_get_identifier (server));
-
-  bench.url = g_strdup (line + strlen ("listening on "));
   bench.session = soup_session_new ();
   bench.loop = g_main_loop_new (NULL, FALSE);
   bench.units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) unit_free);

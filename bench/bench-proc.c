@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,4 +134,63 @@ bench_remove_store (const char *dir,
     }
   g_unlink (password);
   g_rmdir (dir);
+}
+
+/**
+ * bench_add_user:
+ * @dozorctl: the dozorctl binary
+ * @db: the database
+ * @password: a file holding the password
+ * @name: the user
+ * @role: its role
+ *
+ * Adds a user with dozorctl, or ends the benchmark saying why not.
+ */
+void
+bench_add_user (const char *dozorctl,
+                const char *db,
+                const char *password,
+                const char *name,
+                const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl,
+                                                 "--db", db, "user", "add", name, "--role", role,
+                                                 "--password-file", password, NULL);
+
+  if (ctl == NULL || !g_subprocess_wait_check (ctl, NULL, &error))
+    g_error ("dozorctl: %s", error->message);
+}
+
+/**
+ * bench_start_dozord:
+ * @argv: (array zero-terminated=1): dozord and its arguments, listening on
+ *   a free port
+ * @url: (out) (transfer full): where it listens
+ * @pid: (out): its process
+ *
+ * Starts dozord and waits for its "listening on" line, or ends the
+ * benchmark saying why not.
+ *
+ * Returns: (transfer full): the process
+ */
+GSubprocess *
+bench_start_dozord (const char *const  *argv,
+                    char              **url,
+                    GPid               *pid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) server = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  if (server == NULL)
+    g_error ("dozord: %s", error->message);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  if (line == NULL || !g_str_has_prefix (line, "listening on "))
+    g_error ("dozord did not start");
+  *pid = (GPid) atoi (g_subprocess_get_identifier (server));
+  *url = g_strdup (line + strlen ("listening on "));
+  return g_steal_pointer (&server);
 }

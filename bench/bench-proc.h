@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -14,5 +14,13 @@ double bench_percentile         (GArray     *sorted,
 void   bench_remove_store       (const char *dir,
                                  const char *db,
                                  const char *password);
+void   bench_add_user           (const char *dozorctl,
+                                 const char *db,
+                                 const char *password,
+                                 const char *name,
+                                 const char *role);
+GSubprocess *bench_start_dozord (const char *const  *argv,
+                                 char              **url,
+                                 GPid               *pid);
 
 G_END_DECLS

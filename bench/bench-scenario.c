@@ -168,8 +168,6 @@ main (int   argc,
   g_autofree char *units_text = g_strdup_printf ("%u", units);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *token = NULL;
   g_autofree char *stream_uri = NULL;
   g_autoptr(SoupMessage) stream_msg = NULL;
@@ -188,30 +186,20 @@ main (int   argc,
     }
 
   g_file_set_contents (password, "bench password\n", -1, NULL);
-  {
-    g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl,
-                                                   "--db", db, "user", "add", "wall", "--role", "wall",
-                                                   "--password-file", password, NULL);
-
-    if (ctl == NULL || !g_subprocess_wait_check (ctl, NULL, &error))
-      g_error ("dozorctl: %s", error->message);
-  }
+  bench_add_user (dozorctl, db, password, "wall", "wall");
 
   start = g_get_monotonic_time ();
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, dozord, "--db", db,
-                             "--listen", "127.0.0.1:0", "--scenario", "almaty", "--seed", "1",
-                             "--units", units_text, NULL);
-  if (server == NULL)
-    g_error ("dozord: %s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  if (line == NULL || !g_str_has_prefix (line, "listening on "))
-    g_error ("dozord did not start");
-  pid = (GPid) atoi (g_subprocess_get_identifier (server));
+  {
+    const char *const command[] = {
+      dozord, "--db", db, "--listen", "127.0.0.1:0", "--scenario", "almaty", "--seed", "1",
+      "--units", units_text, NULL
+    };
+
+    server = bench_start_dozord (command, &bench.url, &pid);
+  }
   g_print ("units %u: dozord up in %.1f s, %.1f s of CPU\n", units,
            (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, bench_cpu_seconds (pid));
 
-  bench.url = g_strdup (line + strlen ("listening on "));
   bench.session = soup_session_new ();
   bench.loop = g_main_loop_new (NULL, FALSE);
   bench.delays = g_array_new (FALSE, FALSE, sizeof (double));
