@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* What dozord's queue to the compliance worker holds at most: 50 s of
- * fixes at 2,000 a second, some 60 MB of event text. */
+ * fixes at 2,000 a second, tens of megabytes of event text. */
 #define DOZOR_COMPLIANCE_MAX_WAITING 100000
 
 /**
