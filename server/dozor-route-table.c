@@ -39,6 +39,10 @@ static const Route routes[] = {
   { { "places" }, "POST" },
   { { "places", "*" }, "PATCH, DELETE" },
   { { "imports" }, "POST" },
+  { { "plans" }, "POST" },
+  { { "plans", "*" }, "PATCH, DELETE" },
+  { { "plans", "*", "proposal" }, "POST" },
+  { { "plans", "*", "activation" }, "POST, DELETE" },
 };
 
 static gboolean

@@ -294,6 +294,92 @@ failed:
   return FALSE;
 }
 
+/* The city's special operating plans (the .geojson files in plans/: points with plan,
+ * name, units_needed, kind), made once: through the import, as dozorctl
+ * would bring them, only those whose plan is not there yet. */
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean
+ensure_plans (DozorScenario  *self,
+              const char     *city_dir,
+              GError        **error)
+{
+  g_autofree char *dir_path = g_build_filename (city_dir, "plans", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonArray) posts = json_array_new ();
+  g_autoptr(JsonObject) input = json_object_new ();
+  g_autoptr(JsonNode) imported = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const char *name;
+
+  if (dir == NULL)
+    return TRUE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".geojson"))
+      g_ptr_array_add (names, g_build_filename (dir_path, name, NULL));
+  g_ptr_array_sort (names, compare_paths);
+
+  for (guint f = 0; f < names->len; f++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonArray *features;
+
+      if (!json_parser_load_from_mapped_file (parser, names->pdata[f], error))
+        return FALSE;
+      features = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "features");
+      for (guint i = 0; features != NULL && i < json_array_get_length (features); i++)
+        {
+          JsonObject *feature = json_array_get_object_element (features, i);
+          JsonObject *properties = json_object_get_object_member (feature, "properties");
+          JsonArray *point = json_object_get_array_member (json_object_get_object_member (feature, "geometry"),
+                                                           "coordinates");
+          JsonObject *post = json_object_new ();
+          JsonObject *location = json_object_new ();
+          g_autofree char *existing = dozor_store_find_plan (self->store,
+                                                             json_object_get_string_member (properties, "plan"));
+
+          if (existing != NULL)
+            {
+              json_object_unref (post);
+              json_object_unref (location);
+              continue;
+            }
+          json_object_set_double_member (location, "lat", json_array_get_double_element (point, 1));
+          json_object_set_double_member (location, "lon", json_array_get_double_element (point, 0));
+          json_object_set_member (post, "plan", json_node_copy (json_object_get_member (properties, "plan")));
+          json_object_set_member (post, "name", json_node_copy (json_object_get_member (properties, "name")));
+          json_object_set_member (post, "units_needed",
+                                  json_node_copy (json_object_get_member (properties, "units_needed")));
+          json_object_set_member (post, "kind", json_node_copy (json_object_get_member (properties, "kind")));
+          json_object_set_object_member (post, "location", location);
+          json_array_add_object_element (posts, post);
+        }
+    }
+  if (json_array_get_length (posts) == 0)
+    return TRUE;
+
+  json_object_set_array_member (input, "posts", json_array_ref (posts));
+  if (!dozor_store_begin (self->store, error))
+    return FALSE;
+  imported = dozor_store_import (self->store, input, error);
+  if (imported == NULL)
+    {
+      dozor_store_rollback (self->store);
+      return FALSE;
+    }
+  events = dozor_store_commit (self->store, error);
+  if (events == NULL)
+    return FALSE;
+  dozor_server_publish (self->server, events);
+  return TRUE;
+}
+
 /* At 08:00 and 20:00 the next shift takes over the same routes. */
 static gboolean
 roll_shift (DozorScenario  *self,
@@ -367,7 +453,11 @@ follow_dispatches (DozorScenario  *self,
 
       /* En route from here, even if the scene is where it stands. */
       g_array_index (self->reported, DozorSimState, i) = DOZOR_SIM_EN_ROUTE;
-      dozor_simulator_send_to (self->simulator, i, dispatch->lat, dispatch->lon);
+      /* A post is held until the plan is closed, not worked and left. */
+      if (dispatch->incident_id == NULL)
+        dozor_simulator_send_to_post (self->simulator, i, dispatch->lat, dispatch->lon);
+      else
+        dozor_simulator_send_to (self->simulator, i, dispatch->lat, dispatch->lon);
       g_free (self->dispatch_ids->pdata[i]);
       g_free (self->incident_ids->pdata[i]);
       self->dispatch_ids->pdata[i] = g_strdup (dispatch->dispatch_id);
@@ -588,7 +678,7 @@ tick_cb (gpointer user_data)
  * dozor_scenario_new:
  * @store: the store
  * @server: the server whose stream clients see the scenario
- * @city_dir: the city's roads.geojson and districts.geojson
+ * @city_dir: the city's roads.geojson, districts.geojson and the plans in plans/
  * @seed: the same seed drives the same city
  * @n_units: how many patrol cars
  * @incidents_per_hour: how many citizens' reports arrive per hour
@@ -625,7 +715,7 @@ dozor_scenario_new (DozorStore   *store,
   self->simulator = dozor_simulator_new (graph, seed, n_units);
   dozor_simulator_set_incident_rate (self->simulator, incidents_per_hour);
 
-  if (!ensure_units (self, error) || !ensure_zones_and_routes (self, error))
+  if (!ensure_units (self, error) || !ensure_zones_and_routes (self, error) || !ensure_plans (self, city_dir, error))
     return NULL;
 
   return g_steal_pointer (&self);

@@ -19,6 +19,8 @@
 #include "dozor-logins.h"
 #include "dozor-route-table.h"
 #include "dozor-server.h"
+#include "dozor-server-private.h"
+#include "dozor-plan-proposals.h"
 #include "dozor-stream-client.h"
 #include "dozor-work-queue.h"
 
@@ -40,6 +42,7 @@ struct _DozorServer
   DozorLogins *logins;   /* POST /session, hashes in workers */
   DozorHistory *history; /* history reads in workers */
   DozorSopCatalogue *sop; /* what checklists may hold; NULL: nothing */
+  DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
   guint retain_track_hours;
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
@@ -53,12 +56,7 @@ struct _DozorServer
 
 G_DEFINE_FINAL_TYPE (DozorServer, dozor_server, G_TYPE_OBJECT)
 
-typedef struct
-{
-  char *user;
-  char *role;
-  gint64 expires_at;
-} Caller;
+typedef DozorCaller Caller;
 
 static void
 caller_clear (Caller *caller)
@@ -300,22 +298,8 @@ body_object (SoupServerMessage  *msg,
 
 /* --- Commands: one transaction, one answer, remembered under its key ---- */
 
-typedef JsonNode *(*CommandFunc) (DozorServer  *self,
-                                  const Caller *caller,
-                                  JsonObject   *body,
-                                  const char   *id,
-                                  gint64        version,
-                                  JsonNode    **current,
-                                  GError      **error);
-
-typedef struct
-{
-  CommandFunc func;
-  guint success_status;
-  gboolean needs_key;     /* creating and dispatching commands */
-  gboolean needs_version; /* updates carry If-Match */
-  gboolean needs_body;
-} Command;
+typedef DozorCommandFunc CommandFunc;
+typedef DozorCommand Command;
 
 static gboolean
 parse_if_match (const char *header,
@@ -1090,6 +1074,13 @@ handle_api (SoupServer        *server,
       ALLOW (editors);
       run_command (self, msg, &caller, &import_command, NULL);
     }
+  else if (g_str_equal (parts[0], "plans"))
+    {
+      /* Plans are changed by supervisors only (issue 15, item 7). */
+      ALLOW (editors);
+      if (!dozor_routes_plans_handle (self, msg, &caller, (const char *const *) parts, method))
+        reply_error (msg, 404, "not_found", _("No such endpoint or method"));
+    }
   else
     {
       reply_error (msg, 404, "not_found", _("No such endpoint or method"));
@@ -1443,6 +1434,7 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->logins);
   g_clear_object (&self->history);
   g_clear_object (&self->sop);
+  g_clear_object (&self->proposals);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dozor_server_parent_class)->dispose (object);
@@ -1496,6 +1488,7 @@ dozor_server_new (DozorStore *store,
   self->retain_events = MAX (retain_events, 1000);
   self->logins = dozor_logins_new (store);
   self->history = dozor_history_new (dozor_store_get_path (store));
+  self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
   self->compliance = dozor_compliance_new (store, compliance_publish, self);
   self->advance_id = g_timeout_add_seconds (10, advance_cb, self);
@@ -1594,4 +1587,85 @@ guint
 dozor_server_get_n_clients (DozorServer *self)
 {
   return self->clients->len;
+}
+
+/* --- For the route files (dozor-server-private.h) ------------------------- */
+
+DozorStore *
+dozor_server_get_store (DozorServer *self)
+{
+  return self->store;
+}
+
+void
+dozor_server_run_command (DozorServer        *self,
+                          SoupServerMessage  *msg,
+                          const DozorCaller  *caller,
+                          const DozorCommand *command,
+                          const char         *id)
+{
+  run_command (self, msg, caller, command, id);
+}
+
+JsonObject *
+dozor_server_body_object (SoupServerMessage  *msg,
+                          JsonNode          **root,
+                          GError            **error)
+{
+  return body_object (msg, root, error);
+}
+
+void
+dozor_server_reply_text (SoupServerMessage *msg,
+                         guint              status,
+                         const char        *json)
+{
+  reply_text (msg, status, json);
+}
+
+void
+dozor_server_reply_failure (SoupServerMessage *msg,
+                            const GError      *error)
+{
+  reply_failure (msg, error);
+}
+
+void
+dozor_server_reply_async_error (SoupServerMessage *msg,
+                                const GError      *error,
+                                gint64             retry_after)
+{
+  reply_async_error (msg, error, retry_after);
+}
+
+void
+dozor_server_reply_later (SoupServerMessage *msg)
+{
+  reply_later (msg);
+}
+
+void
+dozor_server_reply_now (SoupServerMessage *msg)
+{
+  reply_now (msg);
+}
+
+/**
+ * dozor_server_set_roads:
+ * @self: a #DozorServer
+ * @path: (nullable): the road network (GeoJSON) plan proposals are timed
+ *   on, read at the first proposal; %NULL: no proposals
+ */
+void
+dozor_server_set_roads (DozorServer *self,
+                        const char  *path)
+{
+  g_clear_object (&self->proposals);
+  self->proposals = dozor_plan_proposals_new (path);
+}
+
+DozorPlanProposals *
+dozor_server_get_proposals (DozorServer *self)
+{
+  return self->proposals;
 }

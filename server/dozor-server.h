@@ -29,6 +29,8 @@ void         dozor_server_set_login_policy (DozorServer            *self,
                                             const DozorLoginPolicy *policy);
 void         dozor_server_set_sop_catalogue (DozorServer       *self,
                                              DozorSopCatalogue *catalogue);
+void         dozor_server_set_roads     (DozorServer  *self,
+                                         const char   *path);
 SoupServer  *dozor_server_get_soup     (DozorServer  *self);
 guint        dozor_server_get_n_clients (DozorServer *self);
 void         dozor_server_publish       (DozorServer  *self,

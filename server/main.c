@@ -115,6 +115,7 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *sop_path = NULL;
+  g_autofree char *roads_path = NULL;
   g_autoptr(DozorSopCatalogue) sop = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *listen = NULL;
@@ -137,6 +138,7 @@ main (int   argc,
   gint idle_timeout = DOZOR_LISTENER_DEFAULT_IDLE_TIMEOUT;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
+    { "roads", 0, 0, G_OPTION_ARG_FILENAME, &roads_path, N_("Road network (GeoJSON) that plan proposals are timed on (default: almaty/roads.geojson in the data directory)"), N_("FILE") },
     { "sop", 0, 0, G_OPTION_ARG_FILENAME, &sop_path, N_("SOP catalogue whose steps checklists tick (default: sop/catalogue.json in the data directory)"), N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate: serve HTTPS and WSS"), N_("FILE") },
@@ -292,6 +294,9 @@ main (int   argc,
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
   dozor_server_set_compliance (server, compliance);
   dozor_server_set_sop_catalogue (server, sop);
+  if (roads_path == NULL)
+    roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);
+  dozor_server_set_roads (server, roads_path);
   {
     DozorLoginPolicy policy = { (guint) login_attempts, (guint) login_address_attempts, (guint) login_lock };
 

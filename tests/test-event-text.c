@@ -98,6 +98,28 @@ test_recall (void)
   g_free (sentence);
 }
 
+/* A dispatch to a plan's post has no incident: told as a post. */
+static void
+test_post (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  g_autoptr(GTimeZone) zone = g_time_zone_new_utc ();
+  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("available")
+                                        "],\"incidents\":[],\"dispatches\":[],\"zones\":[],\"routes\":[]}");
+  g_autoptr(GError) error = NULL;
+  char *sentence;
+
+  g_assert_true (dozor_situation_load_snapshot (situation, snapshot, &error));
+  sentence = step (situation, zone, "{\"seq\":2,\"type\":\"dispatch.created\",\"time\":\"2026-12-06T09:10:00Z\",\"dispatch\":"
+                   "{\"id\":\"d9\",\"unit_id\":\"u1\",\"incident_id\":null,\"plan_id\":\"p1\",\"post_id\":\"s1\",\"status\":\"active\"}}");
+  g_assert_cmpstr (sentence, ==, "09:10 Барыс-16 dispatched — a post of a plan");
+  g_free (sentence);
+  sentence = step (situation, zone, "{\"seq\":3,\"type\":\"unit.updated\",\"time\":\"2026-12-06T09:20:00Z\",\"unit\":"
+                   UNIT ("on_scene") "}");
+  g_assert_cmpstr (sentence, ==, "09:20 Барыс-16 arrived — a post of a plan");
+  g_free (sentence);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -108,5 +130,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/event-text/dispatch-cycle", test_dispatch_cycle);
   g_test_add_func ("/event-text/recall", test_recall);
+  g_test_add_func ("/event-text/post", test_post);
   return g_test_run ();
 }

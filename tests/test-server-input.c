@@ -92,6 +92,8 @@ create (const char *path,
 
 #define AREA "{\"type\":\"Polygon\",\"coordinates\":[[[76.90,43.24],[76.96,43.24],[76.96,43.27],[76.90,43.24]]]}"
 #define LINE "{\"type\":\"LineString\",\"coordinates\":[[76.91,43.25],[76.92,43.26]]}"
+/* A post of a plan, as a body holds it. */
+#define PLAN_POST "{\"name\":\"S\",\"location\":{\"lat\":43.2,\"lon\":76.9},\"units_needed\":1}"
 
 static void
 make_fixture_entities (void)
@@ -102,6 +104,7 @@ make_fixture_entities (void)
   g_hash_table_insert (ids, "incident", create_incident (&server, sup));
   g_hash_table_insert (ids, "zone", create ("/api/v1/zones", "{\"kind\":\"district\",\"name\":\"Fixture\",\"geometry\":" AREA "}"));
   g_hash_table_insert (ids, "route", create ("/api/v1/routes", "{\"name\":\"Fixture\",\"geometry\":" LINE "}"));
+  g_hash_table_insert (ids, "plan", create ("/api/v1/plans", "{\"name\":\"Fixture\",\"posts\":[" PLAN_POST "]}"));
   g_hash_table_insert (ids, "place", create ("/api/v1/places", "{\"kind\":\"camera\",\"name\":\"Fixture\","
                                              "\"location\":{\"lat\":43.2,\"lon\":76.9},\"stream_url\":\"rtsp://10.0.0.5/c\"}"));
 }
@@ -138,6 +141,12 @@ static const struct {
   { "POST", "/api/v1/positions", "tracker", "{\"positions\":[{\"unit_id\":\"<unit>\",\"lat\":43.2,\"lon\":76.9,\"time\":\"2026-01-01T00:00:00Z@\"}]}", "time", NAME },
   { "PUT", "/api/v1/readiness", "sup", "{\"level\":\"normal@\"}", "level", NAME },
   { "PUT", "/api/v1/readiness", "sup", "{\"level\":\"raised\",\"reason\":\"R@\"}", "reason", TEXT },
+  { "POST", "/api/v1/plans", "sup", "{\"name\":\"P#@\",\"posts\":[" PLAN_POST "]}", "name", NAME },
+  { "POST", "/api/v1/plans", "sup", "{\"name\":\"P#\",\"description\":\"D@\",\"posts\":[" PLAN_POST "]}", "description", TEXT },
+  { "POST", "/api/v1/plans", "sup", "{\"name\":\"P#\",\"posts\":[{\"name\":\"S@\",\"location\":{\"lat\":43.2,\"lon\":76.9},\"units_needed\":1}]}", "posts[0].name", NAME },
+  { "PATCH", "/api/v1/plans/<plan>", "sup", "{\"name\":\"P#@\"}", "name", NAME },
+  { "POST", "/api/v1/plans/<plan>/activation", "sup", "{\"assignments\":[{\"post_id\":\"X@\",\"unit_id\":\"<unit>\"}]}", "assignments[0].post_id", NAME },
+  { "POST", "/api/v1/plans/<plan>/proposal", "sup", "{\"incident_id\":\"<incident>@\"}", "incident_id", NAME },
   { "PUT", "/api/v1/incidents/<incident>/checklist", "op", "{\"procedure_id\":\"robbery-in-progress@\",\"step_id\":\"ask\",\"done\":true}", "procedure_id", NAME },
   { "PUT", "/api/v1/incidents/<incident>/checklist", "op", "{\"procedure_id\":\"robbery-in-progress\",\"step_id\":\"ask@\",\"done\":true}", "step_id", NAME },
   { "POST", "/api/v1/zones", "sup", "{\"kind\":\"district\",\"name\":\"Z#@\",\"geometry\":" AREA "}", "name", NAME },
@@ -304,6 +313,14 @@ test_wrong_types (void)
     { "POST", "/api/v1/imports", "{\"routes\":[{\"name\":\"T#\",\"zone_name\":7,\"geometry\":" LINE "}]}" },
     { "POST", "/api/v1/imports", "{\"routes\":[{\"name\":\"T#\",\"unit_call_sign\":[],\"geometry\":" LINE "}]}" },
     { "POST", "/api/v1/imports", "{\"zones\":{},\"places\":7}" },
+    { "POST", "/api/v1/plans", "{\"name\":[],\"posts\":[" PLAN_POST "]}" },
+    { "POST", "/api/v1/plans", "{\"name\":\"T#\",\"posts\":[{\"name\":\"S\",\"location\":[43,76],\"units_needed\":1}]}" },
+    { "POST", "/api/v1/plans", "{\"name\":\"T#\",\"posts\":[{\"name\":\"S\",\"location\":{\"lat\":43,\"lon\":76},\"units_needed\":\"1\"}]}" },
+    { "POST", "/api/v1/plans", "{\"name\":\"T#\",\"posts\":[7]}" },
+    { "PATCH", "/api/v1/plans/<plan>", "{\"posts\":\"x\"}" },
+    { "POST", "/api/v1/plans/<plan>/proposal", "{\"allow_busy\":[1]}" },
+    { "POST", "/api/v1/plans/<plan>/activation", "{\"assignments\":{}}" },
+    { "POST", "/api/v1/plans/<plan>/activation", "{\"assignments\":[{\"post_id\":7,\"unit_id\":\"<unit>\"}]}" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
@@ -543,6 +560,11 @@ test_method_matrix (void)
     { "/api/v1/places", "POST" },
     { "/api/v1/places/<place>", "PATCH, DELETE" },
     { "/api/v1/imports", "POST" },
+    { "/api/v1/plans", "POST" },
+    { "/api/v1/plans/<plan>", "PATCH, DELETE" },
+    { "/api/v1/plans/<plan>/proposal", "POST" },
+    { "/api/v1/plans/<plan>/activation", "POST, DELETE" },
+    { "/api/v1/plans/<plan>/nothing", NULL },
     /* No such paths: 404 whatever the method. */
     { "/api/v1/nothing", NULL },
     { "/api/v1/health/x", NULL },

@@ -34,6 +34,9 @@ test_auth (Server        *server,
     { "PUT", "/api/v1/incidents/x/checklist" },
     { "POST", "/api/v1/zones" }, { "PATCH", "/api/v1/zones/x" }, { "DELETE", "/api/v1/zones/x" },
     { "POST", "/api/v1/routes" }, { "PATCH", "/api/v1/routes/x" }, { "DELETE", "/api/v1/routes/x" },
+    { "POST", "/api/v1/plans" }, { "PATCH", "/api/v1/plans/x" }, { "DELETE", "/api/v1/plans/x" },
+    { "POST", "/api/v1/plans/x/proposal" }, { "POST", "/api/v1/plans/x/activation" },
+    { "DELETE", "/api/v1/plans/x/activation" },
   };
 
   g_assert_cmpuint (no_token.status, ==, 401);

@@ -204,11 +204,12 @@ dozorctl_import (int    argc,
   g_autofree char *backend_url = NULL, *credentials = NULL, *kind = NULL, *layer_name = NULL;
   g_autofree char *name_field = NULL, *district = NULL, *district_field = NULL, *zone_field = NULL;
   g_autofree char *unit_field = NULL, *stream_field = NULL, *category_field = NULL, *source_crs = NULL, *only = NULL;
+  g_autofree char *plan = NULL, *plan_field = NULL;
   gboolean update = FALSE, dry_run = FALSE, skip_unnamed = FALSE;
   GOptionEntry entries[] = {
     { "backend", 0, 0, G_OPTION_ARG_STRING, &backend_url, N_("The backend, such as http://127.0.0.1:8470"), N_("URL") },
     { "credentials", 0, 0, G_OPTION_ARG_FILENAME, &credentials, N_("Private file: a supervisor's or admin's name, then password"), N_("FILE") },
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("What the features are: district, sector, route, poi (points of interest) or camera"), N_("KIND") },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("What the features are: district, sector, route, poi (points of interest), camera or post (of a special operating plan)"), N_("KIND") },
     { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name, N_("The layer to import, when the file has several"), N_("NAME") },
     { "name-field", 0, 0, G_OPTION_ARG_STRING, &name_field, N_("The field that holds the name (default: name, title, label or osm_name)"), N_("FIELD") },
     { "district", 0, 0, G_OPTION_ARG_STRING, &district, N_("Sectors: the district all of them belong to"), N_("NAME") },
@@ -217,6 +218,8 @@ dozorctl_import (int    argc,
     { "unit-field", 0, 0, G_OPTION_ARG_STRING, &unit_field, N_("Routes: the field that holds the call sign of its unit"), N_("FIELD") },
     { "stream-field", 0, 0, G_OPTION_ARG_STRING, &stream_field, N_("Cameras: the field that holds the stream URL"), N_("FIELD") },
     { "category-field", 0, 0, G_OPTION_ARG_STRING, &category_field, N_("Points of interest: the field that holds the category"), N_("FIELD") },
+    { "plan", 0, 0, G_OPTION_ARG_STRING, &plan, N_("Posts: the plan all of them belong to"), N_("NAME") },
+    { "plan-field", 0, 0, G_OPTION_ARG_STRING, &plan_field, N_("Posts: the field that holds each one's plan (default: plan)"), N_("FIELD") },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Import only the features whose FIELD has this VALUE"), N_("FIELD=VALUE") },
     { "skip-unnamed", 0, 0, G_OPTION_ARG_NONE, &skip_unnamed, N_("Leave out features without a name instead of refusing the file"), NULL },
     { "source-crs", 0, 0, G_OPTION_ARG_STRING, &source_crs, N_("Coordinate system of a file that names none"), N_("EPSG:CODE") },
@@ -254,7 +257,7 @@ dozorctl_import (int    argc,
     }
   if (!dozor_gis_kind_from_string (kind, &gis_kind))
     {
-      g_printerr (_("dozorctl import: --kind is district, sector, route, poi or camera, not “%s”\n"), kind);
+      g_printerr (_("dozorctl import: --kind is district, sector, route, poi, camera or post, not “%s”\n"), kind);
       return DOZORCTL_EXIT_BAD_USAGE;
     }
   dozor_gis_mapping_init (&mapping, gis_kind);
@@ -309,6 +312,21 @@ dozorctl_import (int    argc,
       return DOZORCTL_EXIT_BAD_USAGE;
     }
 
+  /* Posts: their plan, need and kind of unit from the fields of those
+   * names unless told otherwise (docs/api.md, "Import"). */
+  if (gis_kind == DOZOR_GIS_KIND_POST)
+    {
+      mapping.plan = plan;
+      if (plan == NULL &&
+          (mapping.plan_field = pick_field (layer, display_name, plan_field != NULL ? plan_field : "plan", NULL,
+                                            &error)) < 0)
+        {
+          g_printerr ("dozorctl import: %s\n", error->message);
+          return DOZORCTL_EXIT_BAD_USAGE;
+        }
+      mapping.need_field = dozor_gis_layer_find_field (layer, "units_needed");
+      mapping.unit_kind_field = dozor_gis_layer_find_field (layer, "kind");
+    }
   print_preview (layer, display_name, &mapping);
   body = dozor_gis_import_body (layer, &mapping, update, &n_items, &n_skipped, &error);
   if (body == NULL)

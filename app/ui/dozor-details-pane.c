@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "dozor-checklist.h"
 #include "dozor-details-pane.h"
 #include "dozor-labels.h"
 #include "dozor-unit-layer.h"
@@ -27,6 +28,7 @@ struct _DozorDetailsPane
   GtkBox *content;
 
   DozorSituation *situation;
+  DozorChecklist *checklist;
   char *unit_id;
   char *incident_id;
   GtkEventController *motion;
@@ -220,6 +222,18 @@ show_incident (DozorDetailsPane *self,
     }
   add_field (self, _("Units sent"), sent->str);
 
+  /* What the officers and the operator must do for this kind of incident. */
+  if (self->checklist != NULL)
+    {
+      GtkWidget *checklist = dozor_checklist_build (self->checklist, incident);
+
+      if (checklist != NULL)
+        {
+          add_label (self, _("Checklist"), "title-4");
+          gtk_box_append (self->content, checklist);
+        }
+    }
+
   if (dozor_incident_get_location (incident, &lat, &lon))
     add_nearest (self, lat, lon);
 }
@@ -266,6 +280,7 @@ dozor_details_pane_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->situation);
+  g_clear_object (&self->checklist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_DETAILS_PANE);
 
   G_OBJECT_CLASS (dozor_details_pane_parent_class)->dispose (object);
@@ -311,6 +326,19 @@ dozor_details_pane_set_situation (DozorDetailsPane *self,
                                   DozorSituation   *situation)
 {
   g_set_object (&self->situation, situation);
+  rebuild (self);
+}
+
+/**
+ * dozor_details_pane_set_checklist:
+ * @self: a #DozorDetailsPane
+ * @checklist: the SOP checklists an incident's details show
+ */
+void
+dozor_details_pane_set_checklist (DozorDetailsPane *self,
+                                  DozorChecklist   *checklist)
+{
+  g_set_object (&self->checklist, checklist);
   rebuild (self);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dozor-checklist.h"
 #include "dozor-situation.h"
 
 G_BEGIN_DECLS
@@ -12,6 +13,8 @@ G_DECLARE_FINAL_TYPE (DozorDetailsPane, dozor_details_pane, DOZOR, DETAILS_PANE,
 
 void dozor_details_pane_set_situation (DozorDetailsPane *self,
                                        DozorSituation   *situation);
+void dozor_details_pane_set_checklist (DozorDetailsPane *self,
+                                       DozorChecklist   *checklist);
 void dozor_details_pane_show          (DozorDetailsPane *self,
                                        const char       *unit_id,
                                        const char       *incident_id);

@@ -21,6 +21,9 @@ incident_number (DozorWindow *self,
 {
   JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
 
+  /* A dispatch to a plan's post has no incident (docs/api.md, "Plan"). */
+  if (incident_id == NULL || *incident_id == '\0')
+    return _("a post of a plan");
   return incident != NULL ? json_object_get_string_member_with_default (incident, "number", incident_id)
                           : incident_id;
 }

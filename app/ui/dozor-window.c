@@ -475,6 +475,11 @@ dozor_window_follow (DozorWindow     *self,
   dozor_incident_list_set_situation (self->incident_list, situation);
   dozor_unit_list_set_situation (self->unit_list, situation);
   dozor_details_pane_set_situation (self->details_pane, situation);
+  {
+    g_autoptr(DozorChecklist) checklist = dozor_checklist_new (sync, situation);
+
+    dozor_details_pane_set_checklist (self->details_pane, checklist);
+  }
   /* Desk and wall alike show the readiness; changing it is the controller's. */
   dozor_readiness_banner_set_situation (self->readiness_banner, situation);
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);

@@ -17,7 +17,7 @@
 /* What the backend keeps per zone, route or place (docs/api.md). */
 #define BACKEND_MAX_NAME 128
 
-static const char *const kind_names[DOZOR_GIS_N_KINDS] = { "district", "sector", "route", "poi", "camera" };
+static const char *const kind_names[DOZOR_GIS_N_KINDS] = { "district", "sector", "route", "poi", "camera", "post" };
 
 gboolean
 dozor_gis_kind_from_string (const char   *text,
@@ -58,6 +58,7 @@ dozor_gis_kind_get_shape (DozorGisKind kind)
       return DOZOR_GIS_SHAPE_LINE;
     case DOZOR_GIS_KIND_POI:
     case DOZOR_GIS_KIND_CAMERA:
+    case DOZOR_GIS_KIND_POST:
     default:
       return DOZOR_GIS_SHAPE_POINT;
     }
@@ -100,6 +101,9 @@ dozor_gis_mapping_init (DozorGisMapping *mapping,
     .unit_field = -1,
     .stream_field = -1,
     .category_field = -1,
+    .plan_field = -1,
+    .need_field = -1,
+    .unit_kind_field = -1,
     .only_field = -1,
   };
 }
@@ -242,6 +246,21 @@ check_feature (DozorGisLayer         *layer,
                    mapping->district_field >= 0 ? dozor_gis_layer_get_field_name (layer, mapping->district_field) : "");
       return FALSE;
     }
+  if (mapping->kind == DOZOR_GIS_KIND_POST && mapping->plan == NULL &&
+      dozor_gis_layer_get_text (layer, feature, mapping->plan_field) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its plan (field “%s”) is empty"),
+                   mapping->plan_field >= 0 ? dozor_gis_layer_get_field_name (layer, mapping->plan_field) : "");
+      return FALSE;
+    }
+  if (mapping->kind == DOZOR_GIS_KIND_POST && dozor_gis_layer_get_text (layer, feature, mapping->need_field) != NULL &&
+      !g_ascii_string_to_unsigned (dozor_gis_layer_get_text (layer, feature, mapping->need_field), 10, 1, 20, NULL,
+                                   NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("its units needed (field “%s”) is not a whole number from 1 to 20"),
+                   dozor_gis_layer_get_field_name (layer, mapping->need_field));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -265,7 +284,8 @@ add_feature (GString               *out,
 {
   g_string_append (out, "{\"name\":");
   append_string (out, dozor_gis_layer_get_text (layer, i, mapping->name_field));
-  if (mapping->kind != DOZOR_GIS_KIND_ROUTE)
+  /* A post's kind is the kind of unit it needs. */
+  if (mapping->kind != DOZOR_GIS_KIND_ROUTE && mapping->kind != DOZOR_GIS_KIND_POST)
     add_member (out, "kind", dozor_gis_kind_to_string (mapping->kind));
 
   switch (mapping->kind)
@@ -285,12 +305,25 @@ add_feature (GString               *out,
     case DOZOR_GIS_KIND_CAMERA:
       add_member (out, "stream_url", dozor_gis_layer_get_text (layer, i, mapping->stream_field));
       break;
+    case DOZOR_GIS_KIND_POST:
+      add_member (out, "plan",
+                  mapping->plan != NULL ? mapping->plan : dozor_gis_layer_get_text (layer, i, mapping->plan_field));
+      add_member (out, "kind", dozor_gis_layer_get_text (layer, i, mapping->unit_kind_field));
+      /* check_feature() let only 1 to 20 through; printed anew, not copied. */
+      if (dozor_gis_layer_get_text (layer, i, mapping->need_field) != NULL)
+        {
+          guint64 need = 1;
+
+          g_ascii_string_to_unsigned (dozor_gis_layer_get_text (layer, i, mapping->need_field), 10, 1, 20, &need, NULL);
+          g_string_append_printf (out, ",\"units_needed\":%u", (guint) need);
+        }
+      break;
     case DOZOR_GIS_KIND_DISTRICT:
     default:
       break;
     }
 
-  if (mapping->kind == DOZOR_GIS_KIND_POI || mapping->kind == DOZOR_GIS_KIND_CAMERA)
+  if (dozor_gis_kind_get_shape (mapping->kind) == DOZOR_GIS_SHAPE_POINT)
     {
       char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -330,7 +363,7 @@ dozor_gis_import_body (DozorGisLayer          *layer,
                        guint                  *n_skipped,
                        GError                **error)
 {
-  static const char *const lists[DOZOR_GIS_N_KINDS] = { "zones", "zones", "routes", "places", "places" };
+  static const char *const lists[DOZOR_GIS_N_KINDS] = { "zones", "zones", "routes", "places", "places", "posts" };
   g_autoptr(GString) out = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_selected = 0, skipped = 0;

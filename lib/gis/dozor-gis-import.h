@@ -12,6 +12,8 @@ G_BEGIN_DECLS
  * @DOZOR_GIS_KIND_ROUTE: patrol routes (lines)
  * @DOZOR_GIS_KIND_POI: points of interest (points)
  * @DOZOR_GIS_KIND_CAMERA: cameras, with an optional stream URL (points)
+ * @DOZOR_GIS_KIND_POST: posts of special operating plans, each naming its
+ *   plan (points)
  *
  * What the features of an imported layer become in Dozor.
  */
@@ -22,9 +24,10 @@ typedef enum
   DOZOR_GIS_KIND_ROUTE,
   DOZOR_GIS_KIND_POI,
   DOZOR_GIS_KIND_CAMERA,
+  DOZOR_GIS_KIND_POST,
 } DozorGisKind;
 
-#define DOZOR_GIS_N_KINDS 5
+#define DOZOR_GIS_N_KINDS 6
 
 /* The largest body POST /imports takes (docs/api.md); dozord's
  * DOZOR_SERVER_MAX_IMPORT_BODY. */
@@ -40,6 +43,11 @@ typedef enum
  * @unit_field: routes: the field with its unit's call sign, or -1
  * @stream_field: cameras: the field with the stream URL, or -1
  * @category_field: points of interest: the field with the category, or -1
+ * @plan_field: posts: the field with each one's plan, or -1
+ * @plan: posts: the plan of all of them, when @plan_field is -1
+ * @need_field: posts: the field with the units each needs, or -1 (one)
+ * @unit_kind_field: posts: the field with the kind of unit each needs
+ *   (`car`, `foot`, `moto`; empty for any), or -1
  * @only_field: the field that selects features, or -1 for all of them
  * @only_value: the value @only_field must have
  * @skip_unnamed: leave out features without a name instead of refusing them
@@ -57,6 +65,10 @@ typedef struct
   int unit_field;
   int stream_field;
   int category_field;
+  int plan_field;
+  const char *plan;
+  int need_field;
+  int unit_kind_field;
   int only_field;
   const char *only_value;
   gboolean skip_unnamed;

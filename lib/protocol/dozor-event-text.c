@@ -72,7 +72,15 @@ describe_unit (DozorSituation *situation,
    * come with a dispatch, or are a unit's own business. */
   if (before == NULL || g_strcmp0 (status, "on_scene") != 0 || g_strcmp0 (before->status, "on_scene") == 0)
     return NULL;
-  incident = incident_words (incident_of_unit (situation, id));
+  {
+    JsonObject *dispatch = dozor_situation_get_unit_dispatch (situation, id);
+
+    /* A dispatch to a plan's post names no incident (docs/api.md, "Plan"). */
+    if (dispatch != NULL && dozor_json_get_string (dispatch, "incident_id") == NULL)
+      incident = g_strdup (_("a post of a plan"));
+    else
+      incident = incident_words (incident_of_unit (situation, id));
+  }
   /* TRANSLATORS: a unit's call sign, then the incident it reached */
   return g_strdup_printf (_("%s arrived — %s"), call_sign (situation, id), incident);
 }
@@ -104,7 +112,7 @@ describe_dispatch (DozorSituation *situation,
   const char *unit_id = dozor_json_get_string (dispatch, "unit_id");
   const char *incident_id = dozor_json_get_string (dispatch, "incident_id");
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (situation, "incident", incident_id) : NULL;
-  g_autofree char *words = incident_words (incident);
+  g_autofree char *words = incident_id != NULL ? incident_words (incident) : g_strdup (_("a post of a plan"));
 
   if (created)
     /* TRANSLATORS: a unit's call sign, then the incident it was sent to */

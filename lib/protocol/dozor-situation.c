@@ -813,7 +813,8 @@ dozor_situation_get_entity (DozorSituation *self,
                             const char     *id)
 {
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
-  JsonNode *node = table != NULL ? g_hash_table_lookup (table, id) : NULL;
+  /* No id: a dispatch to a plan's post names no incident. */
+  JsonNode *node = table != NULL && id != NULL ? g_hash_table_lookup (table, id) : NULL;
 
   return node != NULL ? json_node_get_object (node) : NULL;
 }

@@ -39,6 +39,7 @@ typedef struct
   double lat, lon, speed, heading; /* the last fix */
   DozorSimState state;
   double work_left; /* seconds at the scene */
+  gboolean stays;   /* at a post: on scene until released */
   GArray *patrol;   /* (nullable) waypoints of the unit's patrol loop */
   guint next_waypoint;
 } SimUnit;
@@ -366,8 +367,9 @@ dozor_simulator_step_unit (DozorSimulator *self,
 
   if (unit->state == DOZOR_SIM_ON_SCENE)
     {
-      unit->work_left -= seconds;
-      if (unit->work_left > 0)
+      if (!unit->stays)
+        unit->work_left -= seconds;
+      if (unit->work_left > 0 || unit->stays)
         {
           take_fix (self, unit, 0);
           return;
@@ -460,6 +462,7 @@ dozor_simulator_send_to (DozorSimulator *self,
   g_return_if_fail (unit_index < self->units->len);
 
   unit = &g_array_index (self->units, SimUnit, unit_index);
+  unit->stays = FALSE;
   here = g_array_index (unit->route, guint, unit->leg);
   ahead = g_array_index (unit->route, guint, MIN (unit->leg + 1, unit->route->len - 1));
   scene = dozor_road_graph_nearest_node (self->graph, lat, lon);
@@ -502,12 +505,36 @@ dozor_simulator_release (DozorSimulator *self,
   g_return_if_fail (unit_index < self->units->len);
 
   unit = &g_array_index (self->units, SimUnit, unit_index);
+  unit->stays = FALSE;
   if (unit->state == DOZOR_SIM_PATROL)
     return;
 
   unit->state = DOZOR_SIM_PATROL;
   unit->along_m = 0;
   plan_route (self, unit, g_array_index (unit->route, guint, unit->leg));
+}
+
+/**
+ * dozor_simulator_send_to_post:
+ * @self: a #DozorSimulator
+ * @unit_index: which unit
+ * @lat: where the post is
+ * @lon: where the post is
+ *
+ * As dozor_simulator_send_to(), but the unit stays at the post once there,
+ * stopped, until dozor_simulator_release(): a post of a special operating
+ * plan is held, not worked and left.
+ */
+void
+dozor_simulator_send_to_post (DozorSimulator *self,
+                              guint           unit_index,
+                              double          lat,
+                              double          lon)
+{
+  g_return_if_fail (unit_index < self->units->len);
+
+  dozor_simulator_send_to (self, unit_index, lat, lon);
+  g_array_index (self->units, SimUnit, unit_index).stays = TRUE;
 }
 
 /**

@@ -40,6 +40,10 @@ void            dozor_simulator_send_to       (DozorSimulator *self,
                                                guint           unit,
                                                double          lat,
                                                double          lon);
+void            dozor_simulator_send_to_post  (DozorSimulator *self,
+                                               guint           unit,
+                                               double          lat,
+                                               double          lon);
 void            dozor_simulator_set_patrol    (DozorSimulator *self,
                                                guint           unit,
                                                GArray         *waypoints);

@@ -75,7 +75,7 @@ incident_changed (DozorStore  *self,
 }
 
 /**
- * dozor_store_check_arrival:
+ * dozor_store_check_scene_arrival:
  * @self: a #DozorStore, inside the transaction that stored the fix
  * @unit_id: a unit whose newer fix was just stored
  * @lat: the fix
@@ -92,13 +92,13 @@ incident_changed (DozorStore  *self,
  * Returns: %FALSE with @error set if the change could not be stored
  */
 gboolean
-dozor_store_check_arrival (DozorStore  *self,
-                           const char  *unit_id,
-                           double       lat,
-                           double       lon,
-                           double       speed,
-                           const char  *time,
-                           GError     **error)
+dozor_store_check_scene_arrival (DozorStore  *self,
+                                 const char  *unit_id,
+                                 double       lat,
+                                 double       lon,
+                                 double       speed,
+                                 const char  *time,
+                                 GError     **error)
 {
   g_autoptr(sqlite3_stmt) find = NULL;
   g_autoptr(sqlite3_stmt) unit = NULL;

@@ -273,6 +273,76 @@ import_place (DozorStore  *self,
                            dozor_store_create_place, index, results, error);
 }
 
+/* Posts come one per feature, each naming its plan: they are grouped into
+ * plans in the order the plans first appear, and each plan is created, or
+ * with on_existing "update" given these posts (new ids) in place of its
+ * own. A post without units_needed needs one unit. */
+static gboolean
+import_posts (DozorStore  *self,
+              JsonArray   *posts,
+              OnExisting   on_existing,
+              JsonArray   *results,
+              GError     **error)
+{
+  g_autoptr(GHashTable) by_plan = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) json_array_unref);
+
+  for (guint i = 0; posts != NULL && i < json_array_get_length (posts); i++)
+    {
+      JsonNode *node = json_array_get_element (posts, i);
+      JsonObject *post, *copy;
+      const char *plan;
+      gpointer slot;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error, _("%s[%u] must be an object"), "posts", i);
+      post = json_node_get_object (node);
+      plan = dozor_json_get_string (post, "plan");
+      if (plan == NULL || *plan == '\0' || dozor_field_check_text (DOZOR_FIELD_NAME, plan) != NULL)
+        return invalid (error, "posts[%u]: plan: %s", i, _("must be the name of the post’s plan")), FALSE;
+
+      copy = copy_object (post);
+      json_object_remove_member (copy, "plan");
+      if (!json_object_has_member (copy, "units_needed"))
+        json_object_set_int_member (copy, "units_needed", 1);
+      if (!g_hash_table_lookup_extended (by_plan, plan, NULL, &slot))
+        {
+          slot = GUINT_TO_POINTER (order->len);
+          g_hash_table_insert (by_plan, (gpointer) plan, slot);
+          g_ptr_array_add (order, (gpointer) plan);
+          g_array_append_val (first, i);
+          g_ptr_array_add (lists, json_array_new ());
+        }
+      json_array_add_object_element (lists->pdata[GPOINTER_TO_UINT (slot)], copy);
+    }
+
+  for (guint p = 0; p < order->len; p++)
+    {
+      g_autoptr(JsonObject) input = json_object_new ();
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autofree char *existing = on_existing == ON_EXISTING_UPDATE ? dozor_store_find_plan (self, order->pdata[p])
+                                                                    : NULL;
+      g_autoptr(JsonNode) plan = NULL;
+
+      json_object_set_string_member (input, "name", order->pdata[p]);
+      json_object_set_array_member (input, "posts", json_array_ref (lists->pdata[p]));
+      json_object_set_array_member (changes, "posts", json_array_ref (lists->pdata[p]));
+      if (existing != NULL)
+        plan = dozor_store_update_plan (self, existing, -1, changes, error);
+      else
+        plan = dozor_store_create_plan (self, input, error);
+      if (plan == NULL)
+        {
+          g_prefix_error (error, "posts[%u] “%s”: ", g_array_index (first, guint, p), (const char *) order->pdata[p]);
+          return FALSE;
+        }
+      add_result (results, g_array_index (first, guint, p), plan, existing != NULL ? "updated" : "created");
+    }
+  return TRUE;
+}
+
 typedef enum
 {
   PASS_ALL,
@@ -344,7 +414,8 @@ get_list (JsonObject  *input,
  * dozor_store_import:
  * @self: a #DozorStore, inside a transaction
  * @input: `zones`, `routes` and `places`, lists of what `POST /zones`,
- *   `POST /routes` and `POST /places` take, where `parent_name`, `zone_name` and `unit_call_sign` may
+ *   `POST /routes` and `POST /places` take, `posts` of plans (each with its
+ *   plan's name in `plan`), where `parent_name`, `zone_name` and `unit_call_sign` may
  *   stand for the ids; and `on_existing`: `fail` (the default) or `update`,
  *   which replaces the geometry of a zone or route of the same name
  * @error: return location for a #GError naming the item at fault
@@ -352,7 +423,7 @@ get_list (JsonObject  *input,
  * Applies every item or, on the first error, stops: the caller rolls the
  * transaction back and nothing is changed.
  *
- * Returns: (transfer full): `{"zones": [...], "routes": [...], "places": [...]}`, each item's
+ * Returns: (transfer full): `{"zones": [...], "routes": [...], "places": [...], "plans": [...]}`, each item's
  *   index in the input, id, name, version and `created` or `updated`
  */
 JsonNode *
@@ -363,10 +434,11 @@ dozor_store_import (DozorStore  *self,
   g_autoptr(JsonArray) zone_results = json_array_new ();
   g_autoptr(JsonArray) route_results = json_array_new ();
   g_autoptr(JsonArray) place_results = json_array_new ();
+  g_autoptr(JsonArray) plan_results = json_array_new ();
   /* Absent is "fail"; anything but one of the two words is refused. */
   const char *on_existing_text = json_object_has_member (input, "on_existing")
                                  ? dozor_json_get_string (input, "on_existing") : "fail";
-  JsonArray *zones, *routes, *places;
+  JsonArray *zones, *routes, *places, *posts;
   OnExisting on_existing;
   JsonObject *answer;
   JsonNode *node;
@@ -380,26 +452,29 @@ dozor_store_import (DozorStore  *self,
     return invalid (error, _("on_existing must be “fail” or “update”")), NULL;
 
   if (!get_list (input, "zones", &zones, error) || !get_list (input, "routes", &routes, error) ||
-      !get_list (input, "places", &places, error))
+      !get_list (input, "places", &places, error) || !get_list (input, "posts", &posts, error))
     return NULL;
 
   n_items = (zones != NULL ? json_array_get_length (zones) : 0) + (routes != NULL ? json_array_get_length (routes) : 0) +
-            (places != NULL ? json_array_get_length (places) : 0);
+            (places != NULL ? json_array_get_length (places) : 0) + (posts != NULL ? json_array_get_length (posts) : 0);
   if (n_items == 0)
-    return invalid (error, _("the import holds no zones, routes or places")), NULL;
+    return invalid (error, _("the import holds no zones, routes, places or posts")), NULL;
   if (n_items > DOZOR_STORE_MAX_IMPORT_ITEMS)
-    return invalid (error, _("an import holds at most %u zones, routes and places"), DOZOR_STORE_MAX_IMPORT_ITEMS), NULL;
+    return invalid (error, _("an import holds at most %u zones, routes, places and posts"),
+                    DOZOR_STORE_MAX_IMPORT_ITEMS), NULL;
 
   if (!import_list (self, zones, "zones", PASS_DISTRICTS, import_zone, on_existing, zone_results, error) ||
       !import_list (self, zones, "zones", PASS_OTHER_ZONES, import_zone, on_existing, zone_results, error) ||
       !import_list (self, routes, "routes", PASS_ALL, import_route, on_existing, route_results, error) ||
-      !import_list (self, places, "places", PASS_ALL, import_place, on_existing, place_results, error))
+      !import_list (self, places, "places", PASS_ALL, import_place, on_existing, place_results, error) ||
+      !import_posts (self, posts, on_existing, plan_results, error))
     return NULL;
 
   answer = json_object_new ();
   json_object_set_array_member (answer, "zones", g_steal_pointer (&zone_results));
   json_object_set_array_member (answer, "routes", g_steal_pointer (&route_results));
   json_object_set_array_member (answer, "places", g_steal_pointer (&place_results));
+  json_object_set_array_member (answer, "plans", g_steal_pointer (&plan_results));
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, answer);
   return node;

@@ -77,9 +77,55 @@ gboolean      dozor_store_upgrade_readiness (DozorStore  *self,
 gboolean      dozor_store_create_checklists (DozorStore  *self,
                                              GError     **error);
 
-/* Entities as events and answers spell them, for the store's other files. */
-char         *dozor_store_unit_json     (DozorStore  *self,
-                                         const char  *id);
+/* dozor-store.c, for the files of areas that touch units and dispatches. */
+char         *dozor_store_unit_json     (DozorStore   *self,
+                                         const char   *id);
+char         *dozor_store_dispatch_json (DozorStore   *self,
+                                         const char   *id);
+char         *dozor_store_active_dispatch_json (DozorStore *self,
+                                                const char *unit_id);
+gboolean      dozor_store_end_dispatches (DozorStore  *self,
+                                          const char  *column,
+                                          const char  *id,
+                                          const char  *new_status,
+                                          const char  *by,
+                                          GError     **error);
+gboolean      dozor_store_get_number    (JsonObject   *object,
+                                         const char   *field,
+                                         gboolean      required,
+                                         double        min,
+                                         double        max,
+                                         gboolean     *present,
+                                         double       *value,
+                                         GError      **error);
+gboolean      dozor_store_get_location  (JsonObject   *object,
+                                         const char   *field,
+                                         double       *lat,
+                                         double       *lon,
+                                         GError      **error);
+gboolean      dozor_store_get_unit_kind (JsonObject   *object,
+                                         const char   *field,
+                                         const char  **value,
+                                         GError      **error);
+
+/* dozor-store-plans.c: the tables, the plans in the snapshot, and arrival
+ * at a post when a fix is stored. */
+gboolean      dozor_store_create_plans  (DozorStore   *self,
+                                         GError      **error);
+gboolean      dozor_store_append_plans  (DozorStore   *self,
+                                         GString      *out,
+                                         GError      **error);
+GHashTable   *dozor_store_units_on_posts (DozorStore  *self,
+                                          GError     **error);
+gboolean      dozor_store_check_arrival (DozorStore   *self,
+                                         const char   *unit_id,
+                                         double        lat,
+                                         double        lon,
+                                         double        speed,
+                                         const char   *time,
+                                         GError      **error);
+
+/* Incidents as events and answers spell them, for the store's other files. */
 char         *dozor_store_incident_json (DozorStore  *self,
                                          const char  *id);
 
@@ -91,13 +137,13 @@ gboolean      dozor_store_ensure_column (DozorStore  *self,
                                          GError     **error);
 gboolean      dozor_store_create_arrivals (DozorStore  *self,
                                            GError     **error);
-gboolean      dozor_store_check_arrival (DozorStore  *self,
-                                         const char  *unit_id,
-                                         double       lat,
-                                         double       lon,
-                                         double       speed,
-                                         const char  *time,
-                                         GError     **error);
+gboolean      dozor_store_check_scene_arrival (DozorStore  *self,
+                                               const char  *unit_id,
+                                               double       lat,
+                                               double       lon,
+                                               double       speed,
+                                               const char  *time,
+                                               GError     **error);
 gboolean      dozor_store_note_en_route (DozorStore  *self,
                                          const char  *unit_id,
                                          GError     **error);

@@ -79,9 +79,12 @@ static const char schema[] =
   "  version INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS dispatches ("
   "  id TEXT PRIMARY KEY, unit_id TEXT NOT NULL REFERENCES units (id),"
-  "  incident_id TEXT NOT NULL REFERENCES incidents (id),"
+  "  incident_id TEXT REFERENCES incidents (id),"
   "  status TEXT NOT NULL CHECK (status IN ('active', 'cancelled', 'completed')),"
-  "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT);"
+  "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT,"
+  /* A dispatch goes to an incident or to a post of a plan (dozor-store-plans.c). */
+  "  plan_id TEXT, post_id TEXT,"
+  "  CHECK ((incident_id IS NULL) <> (plan_id IS NULL)));"
   /* The rule that two supervisors can never break: one active dispatch per unit. */
   "CREATE UNIQUE INDEX IF NOT EXISTS one_active_dispatch_per_unit"
   "  ON dispatches (unit_id) WHERE status = 'active';"
@@ -133,7 +136,8 @@ static const char schema[] =
   " 'version', version)"
 
 #define DISPATCH_JSON \
-  "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'status', status," \
+  "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'plan_id', plan_id," \
+  " 'post_id', post_id, 'status', status," \
   " 'created_by', created_by, 'created_at', created_at, 'ended_by', ended_by, 'ended_at', ended_at)"
 
 /* Geometry is kept as normalized GeoJSON text (dozor-geojson.c). */
@@ -246,6 +250,36 @@ query_int (DozorStore *self,
   return 0;
 }
 
+/* Before plans, a dispatch always named an incident: rebuild the table of
+ * an older file once so that a dispatch to a post fits. SQLite cannot drop
+ * a NOT NULL in place. */
+static gboolean
+upgrade_dispatches (DozorStore  *self,
+                    GError     **error)
+{
+  if (query_int (self, "SELECT \"notnull\" FROM pragma_table_info('dispatches') WHERE name = 'incident_id'") == 0)
+    return TRUE;
+
+  g_message ("Upgrading the dispatches table for dispatches to posts");
+  if (!exec (self, "BEGIN IMMEDIATE;"
+             " ALTER TABLE dispatches RENAME TO dispatches_before_plans;"
+             " DROP INDEX IF EXISTS one_active_dispatch_per_unit;"
+             " DROP INDEX IF EXISTS dispatches_by_incident;",
+             error) ||
+      !exec (self, schema, error) ||
+      !exec (self, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at)"
+             " SELECT id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at"
+             " FROM dispatches_before_plans;"
+             " DROP TABLE dispatches_before_plans;"
+             " COMMIT;",
+             error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * dozor_store_open:
  * @path: the database file; created with its schema if missing
@@ -277,10 +311,12 @@ dozor_store_open (const char  *path,
              " PRAGMA cache_size = -16384;",
              error) ||
       !exec (self, schema, error) ||
+      !upgrade_dispatches (self, error) ||
       !dozor_store_upgrade_readiness (self, error) ||
       !dozor_store_create_checklists (self, error) ||
       !dozor_store_create_arrivals (self, error) ||
-      !dozor_store_create_compliance (self, error))
+      !dozor_store_create_compliance (self, error) ||
+      !dozor_store_create_plans (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
@@ -486,13 +522,6 @@ incident_json (DozorStore *self,
 }
 
 char *
-dozor_store_unit_json (DozorStore *self,
-                       const char *id)
-{
-  return unit_json (self, id);
-}
-
-char *
 dozor_store_incident_json (DozorStore *self,
                            const char *id)
 {
@@ -659,15 +688,15 @@ get_choice (JsonObject        *object,
   return TRUE;
 }
 
-static gboolean
-get_number (JsonObject *object,
-            const char *field,
-            gboolean    required,
-            double      min,
-            double      max,
-            gboolean   *present,
-            double     *value,
-            GError    **error)
+gboolean
+dozor_store_get_number (JsonObject *object,
+                        const char *field,
+                        gboolean    required,
+                        double      min,
+                        double      max,
+                        gboolean   *present,
+                        double     *value,
+                        GError    **error)
 {
   JsonNode *node = json_object_get_member (object, field);
   GType type;
@@ -692,12 +721,12 @@ get_number (JsonObject *object,
   return TRUE;
 }
 
-static gboolean
-get_location (JsonObject *object,
-              const char *field,
-              double     *lat,
-              double     *lon,
-              GError    **error)
+gboolean
+dozor_store_get_location (JsonObject *object,
+                          const char *field,
+                          double     *lat,
+                          double     *lon,
+                          GError    **error)
 {
   JsonNode *node = json_object_get_member (object, field);
   JsonObject *location;
@@ -707,8 +736,8 @@ get_location (JsonObject *object,
     return invalid (error, field, _("must be an object with lat and lon"));
 
   location = json_node_get_object (node);
-  return get_number (location, "lat", TRUE, -90, 90, &present, lat, error) &&
-         get_number (location, "lon", TRUE, -180, 180, &present, lon, error);
+  return dozor_store_get_number (location, "lat", TRUE, -90, 90, &present, lat, error) &&
+         dozor_store_get_number (location, "lon", TRUE, -180, 180, &present, lon, error);
 }
 
 /* Crew: an array of at most 8 names. */
@@ -1130,6 +1159,11 @@ dozor_store_snapshot (DozorStore  *self,
       ok = append_rows (self, out, "SELECT " DOZOR_STORE_DEVIATION_JSON " FROM deviations WHERE ended_at IS NULL"
                                    " ORDER BY started_at", error);
     }
+  if (ok)
+    {
+      g_string_append (out, ",\"plans\":");
+      ok = dozor_store_append_plans (self, out, error);
+    }
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 
@@ -1299,7 +1333,8 @@ dozor_active_dispatch_free (DozorActiveDispatch *dispatch)
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (element-type DozorActiveDispatch): every unit
- *   sent somewhere now, with the scene
+ *   sent somewhere now, with the scene: an incident, or a post of a plan
+ *   (then incident_id is %NULL)
  */
 GPtrArray *
 dozor_store_list_active_dispatches (DozorStore  *self,
@@ -1307,7 +1342,12 @@ dozor_store_list_active_dispatches (DozorStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT d.id, d.unit_id, d.incident_id, i.lat, i.lon FROM dispatches d"
-                   " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'", error);
+                   " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'"
+                   /* A dispatch to a post of a plan: the post's place. */
+                   " UNION ALL SELECT d.id, d.unit_id, NULL, json_extract (p.value, '$.location.lat'),"
+                   " json_extract (p.value, '$.location.lon') FROM dispatches d JOIN plans pl ON pl.id = d.plan_id,"
+                   " json_each (pl.posts) p WHERE d.status = 'active' AND json_extract (p.value, '$.id') = d.post_id",
+             error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dozor_active_dispatch_free);
   int rc;
 
@@ -1533,8 +1573,8 @@ dozor_store_create_incident (DozorStore  *self,
   gboolean present;
 
   if (!get_choice (input, "type", TRUE, incident_types, &type, error) ||
-      !get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
-      !get_location (input, "location", &lat, &lon, error) ||
+      !dozor_store_get_number (input, "priority", FALSE, 1, 4, &present, &priority, error) ||
+      !dozor_store_get_location (input, "location", &lat, &lon, error) ||
       !dozor_store_get_text (input, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
       !dozor_store_get_text (input, "caller_name", DOZOR_FIELD_TEXT, FALSE, 128, &caller_name, error) ||
       !dozor_store_get_text (input, "caller_phone", DOZOR_FIELD_TEXT, FALSE, 32, &caller_phone, error) ||
@@ -1642,6 +1682,52 @@ end_dispatches (DozorStore  *self,
   return TRUE;
 }
 
+/* For the store's own files: entities as the API shows them, and ending
+ * the active dispatches whose @column (`id`, `unit_id`, `plan_id`) is @id. */
+char *
+dozor_store_unit_json (DozorStore *self,
+                       const char *id)
+{
+  return unit_json (self, id);
+}
+
+char *
+dozor_store_dispatch_json (DozorStore *self,
+                           const char *id)
+{
+  return dispatch_json (self, id);
+}
+
+char *
+dozor_store_active_dispatch_json (DozorStore *self,
+                                  const char *unit_id)
+{
+  return entity_json (self, "SELECT " DISPATCH_JSON " FROM dispatches WHERE unit_id = ?1 AND status = 'active'",
+                      unit_id);
+}
+
+gboolean
+dozor_store_end_dispatches (DozorStore  *self,
+                            const char  *column,
+                            const char  *id,
+                            const char  *new_status,
+                            const char  *by,
+                            GError     **error)
+{
+  g_return_val_if_fail (g_str_equal (column, "id") || g_str_equal (column, "unit_id") ||
+                        g_str_equal (column, "plan_id"), FALSE);
+  return end_dispatches (self, column, id, new_status, by, error);
+}
+
+gboolean
+dozor_store_get_unit_kind (JsonObject  *object,
+                           const char  *field,
+                           const char **value,
+                           GError     **error)
+{
+  return get_choice (object, field, FALSE, unit_kinds, value, error);
+}
+
 JsonNode *
 dozor_store_update_incident (DozorStore  *self,
                              const char  *id,
@@ -1658,7 +1744,7 @@ dozor_store_update_incident (DozorStore  *self,
   gboolean has_priority;
 
   if (!get_choice (changes, "status", FALSE, incident_statuses, &status, error) ||
-      !get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
+      !dozor_store_get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
       !dozor_store_get_text (changes, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
       !dozor_store_get_text (changes, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error) ||
       !dozor_store_get_arrival_change (changes, &on_scene_at, error) ||
@@ -1839,6 +1925,7 @@ dozor_store_add_positions (DozorStore  *self,
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autoptr(sqlite3_stmt) track = NULL;
   g_autoptr(sqlite3_stmt) known = NULL;
+  g_autoptr(GHashTable) on_posts = NULL;
   guint n = json_array_get_length (positions);
 
   update = prepare (self, "UPDATE units SET lat = ?2, lon = ?3, fix_time = ?4, speed = ?5, heading = ?6,"
@@ -1847,6 +1934,10 @@ dozor_store_add_positions (DozorStore  *self,
   track = prepare (self, "INSERT INTO positions VALUES (?1, ?4, ?2, ?3, ?5, ?6, ?7)", error);
   known = prepare (self, "SELECT 1 FROM units WHERE id = ?1", error);
   if (update == NULL || track == NULL || known == NULL)
+    return 0;
+  /* Units sent to a post: only their fixes are checked for arrival. */
+  on_posts = dozor_store_units_on_posts (self, error);
+  if (on_posts == NULL)
     return 0;
 
   for (int pass = 0; pass < 2; pass++)
@@ -1869,11 +1960,11 @@ dozor_store_add_positions (DozorStore  *self,
 
         if (!dozor_store_get_text (position, "unit_id", DOZOR_FIELD_NAME, TRUE, MAX_NAME, &unit_id, error) ||
             !dozor_store_get_text (position, "time", DOZOR_FIELD_NAME, TRUE, 64, &time, error) ||
-            !get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
-            !get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
-            !get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
-            !get_number (position, "heading", FALSE, 0, 360, &has_heading, &heading, error) ||
-            !get_number (position, "accuracy", FALSE, 0, 100000, &has_accuracy, &accuracy, error))
+            !dozor_store_get_number (position, "lat", TRUE, -90, 90, &present, &lat, error) ||
+            !dozor_store_get_number (position, "lon", TRUE, -180, 180, &present, &lon, error) ||
+            !dozor_store_get_number (position, "speed", FALSE, 0, 200, &has_speed, &speed, error) ||
+            !dozor_store_get_number (position, "heading", FALSE, 0, 360, &has_heading, &heading, error) ||
+            !dozor_store_get_number (position, "accuracy", FALSE, 0, 100000, &has_accuracy, &accuracy, error))
           return 0;
 
         parsed = g_date_time_new_from_iso8601 (time, NULL);
@@ -1918,7 +2009,10 @@ dozor_store_add_positions (DozorStore  *self,
 
               sqlite3_reset (update);
               if (!append_event (self, "unit.position", "unit", unit, error) ||
-                  (has_speed && !dozor_store_check_arrival (self, unit_id, lat, lon, speed, normal, error)))
+                  (has_speed && !dozor_store_check_scene_arrival (self, unit_id, lat, lon, speed, normal, error)))
+                return 0;
+              if (g_hash_table_contains (on_posts, unit_id) &&
+                  !dozor_store_check_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error))
                 return 0;
             }
           else if (rc == SQLITE_DONE)
@@ -2407,7 +2501,7 @@ dozor_store_create_place (DozorStore  *self,
   if (!get_choice (input, "kind", TRUE, place_kinds, &kind, error) ||
       !dozor_store_get_text (input, "name", DOZOR_FIELD_NAME, TRUE, 128, &name, error) ||
       !dozor_store_get_text (input, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
-      !get_location (input, "location", &lat, &lon, error) ||
+      !dozor_store_get_location (input, "location", &lat, &lon, error) ||
       !get_stream_url (input, &has_stream, &stream_url, error))
     return NULL;
   if (stream_url != NULL && !g_str_equal (kind, "camera"))
@@ -2457,7 +2551,7 @@ dozor_store_update_place (DozorStore  *self,
   has_category = json_object_has_member (changes, "category");
   if (!dozor_store_get_text (changes, "name", DOZOR_FIELD_NAME, FALSE, 128, &name, error) ||
       !dozor_store_get_text (changes, "category", DOZOR_FIELD_NAME, FALSE, MAX_CATEGORY, &category, error) ||
-      (has_location && !get_location (changes, "location", &lat, &lon, error)) ||
+      (has_location && !dozor_store_get_location (changes, "location", &lat, &lon, error)) ||
       !get_stream_url (changes, &has_stream, &stream_url, error) ||
       !check_version (self, "places", id, expected_version, error))
     return NULL;

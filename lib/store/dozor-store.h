@@ -226,6 +226,36 @@ char       *dozor_store_unit_deviations    (DozorStore   *self,
                                             GHashTable   *query,
                                             GError      **error);
 
+/* dozor-store-plans.c */
+char       *dozor_store_find_plan          (DozorStore   *self,
+                                            const char   *name);
+JsonNode   *dozor_store_create_plan        (DozorStore   *self,
+                                            JsonObject   *input,
+                                            GError      **error);
+JsonNode   *dozor_store_update_plan        (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            JsonObject   *changes,
+                                            GError      **error);
+JsonNode   *dozor_store_delete_plan        (DozorStore   *self,
+                                            const char   *id,
+                                            gint64        expected_version,
+                                            GError      **error);
+JsonNode   *dozor_store_activate_plan      (DozorStore   *self,
+                                            const char   *id,
+                                            JsonObject   *input,
+                                            const char   *by,
+                                            JsonNode    **current,
+                                            GError      **error);
+JsonNode   *dozor_store_close_plan         (DozorStore   *self,
+                                            const char   *id,
+                                            const char   *by,
+                                            GError      **error);
+JsonNode   *dozor_store_plan_candidates    (DozorStore   *self,
+                                            const char   *id,
+                                            JsonObject   *input,
+                                            GError      **error);
+
 /* dozor-store-import.c */
 #define DOZOR_STORE_MAX_IMPORT_ITEMS 10000
 JsonNode   *dozor_store_import             (DozorStore   *self,

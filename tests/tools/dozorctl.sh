@@ -93,7 +93,7 @@ for command in "user add" "user list" "user remove" "token revoke" backup restor
 done
 check "an unknown command is refused with the usage" 2 "no command" "$dozorctl" frobnicate
 check "import needs --kind" 2 "Usage" "$dozorctl" import "$districts" "${backend[@]}"
-check "a kind that does not exist" 2 "district, sector, route, poi or camera" "$dozorctl" import "$districts" --kind street "${backend[@]}"
+check "a kind that does not exist" 2 "district, sector, route, poi, camera or post" "$dozorctl" import "$districts" --kind street "${backend[@]}"
 check "sectors need their district" 2 "district" "$dozorctl" import "$districts" --kind sector "${backend[@]}"
 
 # --- Import -------------------------------------------------------------------

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What the route files (dozor-routes-*.c) share with dozor-server.c: who
+ * asks, commands run in one transaction under their Idempotency-Key, and
+ * the answers.
+ */
+#pragma once
+
+#include "dozor-plan-proposals.h"
+#include "dozor-server.h"
+#include "dozor-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *user;
+  char *role;
+  gint64 expires_at;
+} DozorCaller;
+
+typedef JsonNode *(*DozorCommandFunc) (DozorServer        *self,
+                                       const DozorCaller  *caller,
+                                       JsonObject         *body,
+                                       const char         *id,
+                                       gint64              version,
+                                       JsonNode          **current,
+                                       GError            **error);
+
+typedef struct
+{
+  DozorCommandFunc func;
+  guint success_status;
+  gboolean needs_key;     /* creating and dispatching commands */
+  gboolean needs_version; /* updates carry If-Match */
+  gboolean needs_body;
+} DozorCommand;
+
+DozorStore *dozor_server_get_store     (DozorServer        *self);
+void        dozor_server_run_command   (DozorServer        *self,
+                                        SoupServerMessage  *msg,
+                                        const DozorCaller  *caller,
+                                        const DozorCommand *command,
+                                        const char         *id);
+JsonObject *dozor_server_body_object   (SoupServerMessage  *msg,
+                                        JsonNode          **root,
+                                        GError            **error);
+void        dozor_server_reply_text    (SoupServerMessage  *msg,
+                                        guint               status,
+                                        const char         *json);
+void        dozor_server_reply_failure (SoupServerMessage  *msg,
+                                        const GError       *error);
+void        dozor_server_reply_async_error (SoupServerMessage *msg,
+                                            const GError      *error,
+                                            gint64             retry_after);
+void        dozor_server_reply_later   (SoupServerMessage  *msg);
+void        dozor_server_reply_now     (SoupServerMessage  *msg);
+
+DozorPlanProposals *dozor_server_get_proposals (DozorServer *self);
+
+/* dozor-routes-plans.c: %TRUE if the request was a plan route (answered). */
+gboolean    dozor_routes_plans_handle  (DozorServer        *self,
+                                        SoupServerMessage  *msg,
+                                        const DozorCaller  *caller,
+                                        const char *const  *parts,
+                                        const char         *method);
+
+G_END_DECLS
