@@ -153,24 +153,6 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *sorted,
-            double  p)
-{
-  if (sorted->len == 0)
-    return NAN;
-  return g_array_index (sorted, double, MIN (sorted->len - 1, (guint) (p * sorted->len)));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -186,8 +168,6 @@ main (int   argc,
   g_autofree char *units_text = g_strdup_printf ("%u", units);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *token = NULL;
   g_autofree char *stream_uri = NULL;
   g_autoptr(SoupMessage) stream_msg = NULL;
@@ -206,30 +186,20 @@ main (int   argc,
     }
 
   g_file_set_contents (password, "bench password\n", -1, NULL);
-  {
-    g_autoptr(GSubprocess) ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl,
-                                                   "--db", db, "user", "add", "wall", "--role", "wall",
-                                                   "--password-file", password, NULL);
-
-    if (ctl == NULL || !g_subprocess_wait_check (ctl, NULL, &error))
-      g_error ("dozorctl: %s", error->message);
-  }
+  bench_add_user (dozorctl, db, password, "wall", "wall");
 
   start = g_get_monotonic_time ();
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, dozord, "--db", db,
-                             "--listen", "127.0.0.1:0", "--scenario", "almaty", "--seed", "1",
-                             "--units", units_text, NULL);
-  if (server == NULL)
-    g_error ("dozord: %s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  if (line == NULL || !g_str_has_prefix (line, "listening on "))
-    g_error ("dozord did not start");
-  pid = (GPid) atoi (g_subprocess_get_identifier (server));
+  {
+    const char *const command[] = {
+      dozord, "--db", db, "--listen", "127.0.0.1:0", "--scenario", "almaty", "--seed", "1",
+      "--units", units_text, NULL
+    };
+
+    server = bench_start_dozord (command, &bench.url, &pid);
+  }
   g_print ("units %u: dozord up in %.1f s, %.1f s of CPU\n", units,
            (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, bench_cpu_seconds (pid));
 
-  bench.url = g_strdup (line + strlen ("listening on "));
   bench.session = soup_session_new ();
   bench.loop = g_main_loop_new (NULL, FALSE);
   bench.delays = g_array_new (FALSE, FALSE, sizeof (double));
@@ -289,12 +259,12 @@ main (int   argc,
     double wall = g_get_monotonic_time () / (double) G_USEC_PER_SEC - wall_before;
     gint64 committed = server_seq (&bench) - seq_before;
 
-    g_array_sort (bench.delays, compare_doubles);
+    bench_sort_doubles (bench.delays);
     g_print ("stream over %.0f s%s: %u events in %u frames, %u positions (%.0f/s)\n", wall,
              plain ? "" : " (batch=1)", bench.messages, bench.frames, bench.delays->len, bench.delays->len / wall);
     g_print ("fix to client: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-             percentile (bench.delays, 0.5), percentile (bench.delays, 0.95),
-             percentile (bench.delays, 0.99), percentile (bench.delays, 1.0));
+             bench_percentile (bench.delays, 0.5), bench_percentile (bench.delays, 0.95),
+             bench_percentile (bench.delays, 0.99), bench_percentile (bench.delays, 1.0));
     g_print ("dozord committed %" G_GINT64_FORMAT " events meanwhile (%.0f/s); its CPU: %.1f %% of one core\n",
              committed, committed / wall, 100 * cpu / wall);
   }
@@ -302,16 +272,7 @@ main (int   argc,
   g_object_set_data (G_OBJECT (bench.session), "stream", NULL);
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
-  g_unlink (db);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *const suffixes[] = { "-wal", "-shm", ".lock" };
-      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
-
-      g_unlink (path);
-    }
-  g_unlink (password);
-  g_rmdir (dir);
+  bench_remove_store (dir, db, password);
   g_array_unref (bench.delays);
   g_main_loop_unref (bench.loop);
   g_object_unref (bench.session);

@@ -24,6 +24,7 @@ static const Route routes[] = {
   { { "units" }, "POST" },
   { { "units", "*" }, "PATCH" },
   { { "units", "*", "track" }, "GET" },
+  { { "units", "*", "deviations" }, "GET" },
   { { "incidents" }, "GET, POST" },
   { { "incidents", "*" }, "PATCH" },
   { { "incidents", "*", "checklist" }, "PUT" },

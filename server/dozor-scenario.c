@@ -12,7 +12,8 @@
  * realistic mix of types, at places on the city's roads.
  *
  * A car a supervisor dispatches acknowledges (en route), drives the shortest
- * way to the scene, reports on scene, works 10 to 30 minutes and clears: the
+ * way to the scene and stops there (dozord's arrival check marks it on
+ * scene from its fixes), works 10 to 30 minutes and clears: the
  * incident is closed and the car patrols again. A cancelled dispatch sends
  * it back to patrol at once.
  *
@@ -419,7 +420,7 @@ set_status (DozorScenario  *self,
 
   json_object_set_string_member (changes, "status", status);
   changed = is_unit ? dozor_store_update_unit (self->store, id, -1, changes, error)
-                    : dozor_store_update_incident (self->store, id, -1, changes, error);
+                    : dozor_store_update_incident (self->store, id, -1, changes, NULL, error);
   return changed != NULL;
 }
 
@@ -483,8 +484,9 @@ follow_dispatches (DozorScenario  *self,
   return TRUE;
 }
 
-/* An arrival or clearance in the unit's last report becomes the status the
- * board shows; a cleared incident is closed, which frees the unit. */
+/* A clearance in the unit's last report closes the incident, which frees
+ * the unit. An arrival is not reported: the car stops at the scene, and
+ * dozord finds it there in the fixes as it would a real tracker's. */
 static gboolean
 report_progress (DozorScenario  *self,
                  guint           i,
@@ -497,13 +499,7 @@ report_progress (DozorScenario  *self,
     return TRUE;
   g_array_index (self->reported, DozorSimState, i) = now;
 
-  if (now == DOZOR_SIM_ON_SCENE)
-    {
-      if (!set_status (self, TRUE, self->unit_ids->pdata[i], "on_scene", error) ||
-          !set_status (self, FALSE, incident, "on_scene", error))
-        return FALSE;
-    }
-  else if (now == DOZOR_SIM_PATROL)
+  if (now == DOZOR_SIM_PATROL)
     {
       if (!set_status (self, FALSE, incident, "closed", error))
         return FALSE;

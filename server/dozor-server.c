@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dozor-compliance.h"
 #include "dozor-failure.h"
 #include "dozor-field.h"
 #include "dozor-history.h"
@@ -44,7 +45,9 @@ struct _DozorServer
   DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
   guint retain_track_hours;
+  DozorCompliance *compliance; /* deviations and gaps, in a worker */
   GPtrArray *clients; /* DozorStreamClient */
+  guint advance_id;
   guint heartbeat_id;
   guint check_id;
   guint catch_up_id;
@@ -189,6 +192,9 @@ broadcast (DozorServer *self,
   g_autoptr(GPtrArray) frames = NULL;
   gint64 first = dozor_store_get_seq (self->store) - events->len + 1;
   gboolean behind = FALSE;
+
+  if (self->compliance != NULL)
+    dozor_compliance_take (self->compliance, events);
 
   for (guint c = 0; c < clients->len; c++)
     {
@@ -461,7 +467,7 @@ static JsonNode *
 update_incident (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                  gint64 version, JsonNode **current, GError **error)
 {
-  return dozor_store_update_incident (self->store, id, version, body, error);
+  return dozor_store_update_incident (self->store, id, version, body, caller->user, error);
 }
 
 static JsonNode *
@@ -872,6 +878,22 @@ history (DozorServer       *self,
   dozor_history_read_async (self->history, unit_id, query, history_done_cb, msg);
 }
 
+/* GET /units/{id}/deviations: a unit's few records, read here. */
+static void
+deviations (DozorServer       *self,
+            SoupServerMessage *msg,
+            const char        *unit_id,
+            GHashTable        *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = dozor_store_unit_deviations (self->store, unit_id, query, &error);
+
+  if (json == NULL)
+    reply_failure (msg, error);
+  else
+    reply_text (msg, 200, json);
+}
+
 static const char *readers = "wall operator supervisor admin";
 static const char *editors = "supervisor admin";
 static const char *intake = "operator supervisor admin";
@@ -966,6 +988,12 @@ handle_api (SoupServer        *server,
     {
       ALLOW (readers);
       history (self, msg, parts[1], query);
+    }
+  else if (n_parts == 3 && g_str_equal (parts[0], "units") && g_str_equal (parts[2], "deviations") &&
+           g_str_equal (method, "GET"))
+    {
+      ALLOW (readers);
+      deviations (self, msg, parts[1], query);
     }
   else if (n_parts == 3 && g_str_equal (parts[0], "incidents") && g_str_equal (parts[2], "checklist") &&
            g_str_equal (method, "PUT"))
@@ -1380,8 +1408,11 @@ dozor_server_dispose (GObject *object)
 {
   DozorServer *self = (DozorServer *)object;
 
+  g_clear_handle_id (&self->advance_id, g_source_remove);
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
+  /* Its worker stops before the store goes. */
+  g_clear_object (&self->compliance);
   g_clear_handle_id (&self->check_id, g_source_remove);
   g_clear_handle_id (&self->catch_up_id, g_source_remove);
 
@@ -1407,6 +1438,24 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dozor_server_parent_class)->dispose (object);
+}
+
+static void
+compliance_publish (GPtrArray *events,
+                    gpointer   user_data)
+{
+  broadcast (user_data, events);
+}
+
+/* A shift ends also for a unit that stopped reporting. */
+static gboolean
+advance_cb (gpointer user_data)
+{
+  DozorServer *self = user_data;
+
+  if (self->compliance != NULL)
+    dozor_compliance_advance (self->compliance, g_get_real_time ());
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1441,6 +1490,8 @@ dozor_server_new (DozorStore *store,
   self->history = dozor_history_new (dozor_store_get_path (store));
   self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
+  self->compliance = dozor_compliance_new (store, compliance_publish, self);
+  self->advance_id = g_timeout_add_seconds (10, advance_cb, self);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   /* Clients send nothing to inflate; see docs/decisions.md. */
@@ -1454,6 +1505,24 @@ dozor_server_new (DozorStore *store,
   prune_cb (self);
 
   return self;
+}
+
+/**
+ * dozor_server_set_compliance:
+ * @self: a #DozorServer
+ * @enabled: whether patrol routes are judged (on by default)
+ *
+ * Without it dozord writes no deviations or gaps (a site without patrol
+ * routes, or a measurement of what the check costs).
+ */
+void
+dozor_server_set_compliance (DozorServer *self,
+                             gboolean     enabled)
+{
+  if (enabled && self->compliance == NULL)
+    self->compliance = dozor_compliance_new (self->store, compliance_publish, self);
+  else if (!enabled)
+    g_clear_object (&self->compliance);
 }
 
 /**

@@ -36,4 +36,7 @@ guint        dozor_server_get_n_clients (DozorServer *self);
 void         dozor_server_publish       (DozorServer  *self,
                                          GPtrArray    *events);
 
+void         dozor_server_set_compliance (DozorServer *self,
+                                         gboolean     enabled);
+
 G_END_DECLS

@@ -128,6 +128,7 @@ main (int   argc,
   gint login_address_attempts = DOZOR_LOGIN_ADDRESS_ATTEMPTS;
   gint login_lock = DOZOR_LOGIN_LOCK_SECONDS;
   double speed = 1;
+  gboolean compliance = TRUE;
   gint seed = 1;
   gint n_units = 200;
   double incidents_per_hour = 30;
@@ -151,6 +152,7 @@ main (int   argc,
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address, N_("Open connections from one address at most (default 128)"), N_("N") },
     { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout, N_("Seconds a client has to send a request head (default 10)"), N_("SECONDS") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a request has for its body and answer (default 60)"), N_("SECONDS") },
+    { "no-compliance", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &compliance, N_("Do not judge patrol routes: no deviations or reporting gaps"), NULL },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
     { "units", 0, 0, G_OPTION_ARG_INT, &n_units, N_("Patrol cars in the scenario (default 200)"), N_("N") },
@@ -290,6 +292,7 @@ main (int   argc,
 
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
+  dozor_server_set_compliance (server, compliance);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
     roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);

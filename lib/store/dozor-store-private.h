@@ -21,8 +21,8 @@ G_BEGIN_DECLS
   " 'status', status, 'location', json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ")," \
   " 'address', address," \
   " 'caller_name', caller_name, 'caller_phone', caller_phone, 'description', description," \
-  " 'created_at', created_at, 'dispatched_at', dispatched_at, 'on_scene_at', on_scene_at," \
-  " 'closed_at', closed_at, 'version', version)"
+  " 'created_at', created_at, 'dispatched_at', dispatched_at, 'en_route_at', en_route_at," \
+  " 'on_scene_at', on_scene_at, 'arrival', json(arrival), 'closed_at', closed_at, 'version', version)"
 
 /* A fix of a unit's track. */
 #define POSITION_JSON \
@@ -124,5 +124,51 @@ gboolean      dozor_store_check_arrival (DozorStore   *self,
                                          double        speed,
                                          const char   *time,
                                          GError      **error);
+
+/* Incidents as events and answers spell them, for the store's other files. */
+char         *dozor_store_incident_json (DozorStore  *self,
+                                         const char  *id);
+
+/* dozor-store-arrival.c: an incident's timings past the dispatch. */
+gboolean      dozor_store_ensure_column (DozorStore  *self,
+                                         const char  *table,
+                                         const char  *column,
+                                         const char  *declaration,
+                                         GError     **error);
+gboolean      dozor_store_create_arrivals (DozorStore  *self,
+                                           GError     **error);
+gboolean      dozor_store_check_scene_arrival (DozorStore  *self,
+                                               const char  *unit_id,
+                                               double       lat,
+                                               double       lon,
+                                               double       speed,
+                                               const char  *time,
+                                               GError     **error);
+gboolean      dozor_store_note_en_route (DozorStore  *self,
+                                         const char  *unit_id,
+                                         GError     **error);
+gboolean      dozor_store_get_arrival_change (JsonObject  *changes,
+                                              char       **on_scene_at,
+                                              GError     **error);
+gboolean      dozor_store_set_arrival   (DozorStore  *self,
+                                         const char  *incident_id,
+                                         const char  *on_scene_at,
+                                         const char  *by,
+                                         GError     **error);
+
+/* dozor-store-compliance.c: routes' rules, deviations and gaps. */
+#define DOZOR_STORE_DEFAULT_RULES "{\"threshold_m\":150.0,\"dwell_s\":120,\"gap_s\":180,\"exempt_after_s\":600}"
+#define DOZOR_STORE_DEVIATION_JSON \
+  "json_object('id', id, 'unit_id', unit_id, 'route_id', route_id, 'started_at', started_at," \
+  " 'confirmed_at', confirmed_at, 'ended_at', ended_at, 'duration_s', " NUMBER ("duration_s", "%.1f") "," \
+  " 'reason', reason, 'distance_m', " NUMBER ("distance_m", "%.1f") "," \
+  " 'max_distance_m', " NUMBER ("max_distance_m", "%.1f") ", 'away_m', " NUMBER ("away_m", "%.1f") "," \
+  " 'stretch', json(stretch))"
+gboolean      dozor_store_create_compliance (DozorStore  *self,
+                                             GError     **error);
+gboolean      dozor_store_get_route_rules   (JsonObject  *object,
+                                             const char  *current,
+                                             char       **rules_json,
+                                             GError     **error);
 
 G_END_DECLS

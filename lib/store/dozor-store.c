@@ -147,7 +147,8 @@ static const char schema[] =
 
 #define ROUTE_JSON \
   "json_object('id', id, 'name', name, 'zone_id', zone_id, 'unit_id', unit_id," \
-  " 'shift_start', shift_start, 'shift_end', shift_end, 'geometry', json(geometry), 'version', version)"
+  " 'shift_start', shift_start, 'shift_end', shift_end, 'geometry', json(geometry)," \
+  " 'compliance', json(COALESCE(compliance, '" DOZOR_STORE_DEFAULT_RULES "')), 'version', version)"
 
 #define PLACE_JSON \
   "json_object('id', id, 'kind', kind, 'name', name, 'category', category," \
@@ -313,6 +314,8 @@ dozor_store_open (const char  *path,
       !upgrade_dispatches (self, error) ||
       !dozor_store_upgrade_readiness (self, error) ||
       !dozor_store_create_checklists (self, error) ||
+      !dozor_store_create_arrivals (self, error) ||
+      !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error))
     {
       g_prefix_error (error, "%s: ", path);
@@ -516,6 +519,13 @@ incident_json (DozorStore *self,
                const char *id)
 {
   return entity_json (self, "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1", id);
+}
+
+char *
+dozor_store_incident_json (DozorStore *self,
+                           const char *id)
+{
+  return incident_json (self, id);
 }
 
 static char *
@@ -1145,6 +1155,12 @@ dozor_store_snapshot (DozorStore  *self,
     }
   if (ok)
     {
+      g_string_append (out, ",\"deviations\":");
+      ok = append_rows (self, out, "SELECT " DOZOR_STORE_DEVIATION_JSON " FROM deviations WHERE ended_at IS NULL"
+                                   " ORDER BY started_at", error);
+    }
+  if (ok)
+    {
       g_string_append (out, ",\"plans\":");
       ok = dozor_store_append_plans (self, out, error);
     }
@@ -1534,6 +1550,9 @@ dozor_store_update_unit (DozorStore  *self,
       return NULL;
     }
 
+  if (g_strcmp0 (status, "en_route") == 0 && !dozor_store_note_en_route (self, id, error))
+    return NULL;
+
   return finish_change (self, unit_json (self, id), "unit.updated", "unit", error);
 }
 
@@ -1714,10 +1733,12 @@ dozor_store_update_incident (DozorStore  *self,
                              const char  *id,
                              gint64       expected_version,
                              JsonObject  *changes,
+                             const char  *by,
                              GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *now = now_rfc3339 ();
+  g_autofree char *on_scene_at = NULL;
   const char *status, *address, *description;
   double priority = 0;
   gboolean has_priority;
@@ -1726,6 +1747,7 @@ dozor_store_update_incident (DozorStore  *self,
       !dozor_store_get_number (changes, "priority", FALSE, 1, 4, &has_priority, &priority, error) ||
       !dozor_store_get_text (changes, "address", DOZOR_FIELD_TEXT, FALSE, 256, &address, error) ||
       !dozor_store_get_text (changes, "description", DOZOR_FIELD_TEXT, FALSE, MAX_TEXT, &description, error) ||
+      !dozor_store_get_arrival_change (changes, &on_scene_at, error) ||
       !check_version (self, "incidents", id, expected_version, error))
     return NULL;
 
@@ -1747,6 +1769,11 @@ dozor_store_update_incident (DozorStore  *self,
   sqlite3_bind_text (stmt, 5, description, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
   if (!step_done (self, stmt, error))
+    return NULL;
+
+  /* Who decided the arrival: the user's on_scene, or a correction. */
+  if ((on_scene_at != NULL || g_strcmp0 (status, "on_scene") == 0) &&
+      !dozor_store_set_arrival (self, id, on_scene_at, by != NULL ? by : "system", error))
     return NULL;
 
   /* A closed incident releases the units still sent to it. */
@@ -1981,7 +2008,8 @@ dozor_store_add_positions (DozorStore  *self,
               g_autofree char *unit = g_strdup ((const char *) sqlite3_column_text (update, 0));
 
               sqlite3_reset (update);
-              if (!append_event (self, "unit.position", "unit", unit, error))
+              if (!append_event (self, "unit.position", "unit", unit, error) ||
+                  (has_speed && !dozor_store_check_scene_arrival (self, unit_id, lat, lon, speed, normal, error)))
                 return 0;
               if (g_hash_table_contains (on_posts, unit_id) &&
                   !dozor_store_check_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error))
@@ -2298,6 +2326,7 @@ dozor_store_create_route (DozorStore  *self,
   g_autofree char *geometry = NULL;
   g_autofree char *shift_start = NULL;
   g_autofree char *shift_end = NULL;
+  g_autofree char *rules = NULL;
   const char *name, *zone_id, *unit_id;
   gboolean present;
 
@@ -2305,11 +2334,12 @@ dozor_store_create_route (DozorStore  *self,
       !get_reference (self, input, "zone_id", "zones", &present, &zone_id, error) ||
       !get_reference (self, input, "unit_id", "units", &present, &unit_id, error) ||
       !get_shift (input, &present, &shift_start, &shift_end, error) ||
-      !get_geometry (input, DOZOR_GEOMETRY_LINE, TRUE, &geometry, error))
+      !get_geometry (input, DOZOR_GEOMETRY_LINE, TRUE, &geometry, error) ||
+      !dozor_store_get_route_rules (input, NULL, &rules, error))
     return NULL;
 
-  stmt = prepare (self, "INSERT INTO routes (id, name, zone_id, unit_id, shift_start, shift_end, geometry, version)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)", error);
+  stmt = prepare (self, "INSERT INTO routes (id, name, zone_id, unit_id, shift_start, shift_end, geometry, version,"
+                        " compliance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)", error);
   if (stmt == NULL)
     return NULL;
 
@@ -2320,6 +2350,7 @@ dozor_store_create_route (DozorStore  *self,
   sqlite3_bind_text (stmt, 5, shift_start, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, shift_end, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, geometry, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, rules, -1, SQLITE_STATIC);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -2337,6 +2368,8 @@ dozor_store_update_route (DozorStore  *self,
   g_autofree char *geometry = NULL;
   g_autofree char *shift_start = NULL;
   g_autofree char *shift_end = NULL;
+  g_autofree char *rules = NULL;
+  g_autofree char *current_rules = NULL;
   const char *name, *zone_id, *unit_id;
   gboolean has_zone, has_unit, has_shift;
 
@@ -2348,7 +2381,13 @@ dozor_store_update_route (DozorStore  *self,
       !check_version (self, "routes", id, expected_version, error))
     return NULL;
 
+  /* Rules not given keep what the route has. */
+  current_rules = entity_json (self, "SELECT compliance FROM routes WHERE id = ?1", id);
+  if (!dozor_store_get_route_rules (changes, current_rules, &rules, error))
+    return NULL;
+
   stmt = prepare (self, "UPDATE routes SET name = COALESCE(?2, name), geometry = COALESCE(?3, geometry),"
+                        " compliance = COALESCE(?11, compliance),"
                         " zone_id = CASE WHEN ?5 THEN ?4 ELSE zone_id END,"
                         " unit_id = CASE WHEN ?7 THEN ?6 ELSE unit_id END,"
                         " shift_start = CASE WHEN ?9 THEN ?8 ELSE shift_start END,"
@@ -2364,6 +2403,7 @@ dozor_store_update_route (DozorStore  *self,
   bind_optional (stmt, 6, has_unit, unit_id);
   bind_optional (stmt, 8, has_shift, shift_start);
   sqlite3_bind_text (stmt, 10, shift_end, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, rules, -1, SQLITE_STATIC);
   if (!step_done (self, stmt, error))
     return NULL;
 

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dozor-compliance-record.h"
 #include "dozor-sop-catalogue.h"
 
 G_BEGIN_DECLS
@@ -139,6 +140,7 @@ JsonNode   *dozor_store_update_incident    (DozorStore   *self,
                                             const char   *id,
                                             gint64        expected_version,
                                             JsonObject   *changes,
+                                            const char   *by,
                                             GError      **error);
 JsonNode   *dozor_store_dispatch           (DozorStore   *self,
                                             const char   *unit_id,
@@ -213,6 +215,15 @@ JsonNode   *dozor_store_update_route       (DozorStore   *self,
 JsonNode   *dozor_store_delete_route       (DozorStore   *self,
                                             const char   *id,
                                             gint64        expected_version,
+                                            GError      **error);
+
+/* dozor-store-compliance.c */
+gboolean    dozor_store_add_compliance_record (DozorStore *self,
+                                               const DozorComplianceRecord *record,
+                                               GError    **error);
+char       *dozor_store_unit_deviations    (DozorStore   *self,
+                                            const char   *unit_id,
+                                            GHashTable   *query,
                                             GError      **error);
 
 /* dozor-store-plans.c */

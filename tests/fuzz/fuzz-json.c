@@ -335,7 +335,7 @@ run (Command     command,
     case CREATE_INCIDENT:
       return dozor_store_create_incident (store, body, error);
     case UPDATE_INCIDENT:
-      return dozor_store_update_incident (store, id, version, body, error);
+      return dozor_store_update_incident (store, id, version, body, "fuzz", error);
     case CREATE_DISPATCH:
       {
         const char *unit_id = dozor_json_get_string (body, "unit_id");
