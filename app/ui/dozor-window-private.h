@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dozor-crisis-pane.h"
 #include "dozor-details-pane.h"
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
@@ -27,6 +28,7 @@ struct _DozorWindow
   DozorIncidentList *incident_list;
   DozorUnitList *unit_list;
   DozorDetailsPane *details_pane;
+  DozorCrisisPane *crisis_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
 

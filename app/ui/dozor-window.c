@@ -180,6 +180,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   g_type_ensure (DOZOR_TYPE_INCIDENT_LIST);
   g_type_ensure (DOZOR_TYPE_UNIT_LIST);
   g_type_ensure (DOZOR_TYPE_DETAILS_PANE);
+  g_type_ensure (DOZOR_TYPE_CRISIS_PANE);
   g_type_ensure (DOZOR_TYPE_READINESS_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
@@ -195,6 +196,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, incident_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, unit_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, details_pane);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, crisis_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, readiness_banner);
   gtk_widget_class_bind_template_callback (widget_class, list_dispatch_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
@@ -475,6 +477,7 @@ dozor_window_follow (DozorWindow     *self,
   dozor_incident_list_set_situation (self->incident_list, situation);
   dozor_unit_list_set_situation (self->unit_list, situation);
   dozor_details_pane_set_situation (self->details_pane, situation);
+  dozor_crisis_pane_set_situation (self->crisis_pane, situation);
   /* Desk and wall alike show the readiness; changing it is the controller's. */
   dozor_readiness_banner_set_situation (self->readiness_banner, situation);
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
