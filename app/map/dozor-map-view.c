@@ -14,6 +14,7 @@
 
 #include "dozor-application.h"
 #include "dozor-area-layer.h"
+#include "dozor-band-layer.h"
 #include "dozor-crisis-layer.h"
 #include "dozor-basemap-layer.h"
 #include "dozor-basemap.h"
@@ -84,6 +85,7 @@ enum {
   DISPATCH_REQUESTED,
   PLACE_CLICKED,
   CRISIS_AREA_EDITED,
+  UNITS_BOXED,
   N_SIGNALS
 };
 
@@ -468,6 +470,14 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                               G_SIGNAL_RUN_LAST,
                                               0, NULL, NULL, NULL,
                                               G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * DozorMapView::units-boxed:
+   * @unit_ids: (array zero-terminated=1): the units in a box drawn with
+   *   Shift+drag, maybe none
+   */
+  signals[UNITS_BOXED] = g_signal_new ("units-boxed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -1006,6 +1016,14 @@ crisis_area_edited_cb (DozorCrisisLayer *layer,
 }
 
 static void
+units_boxed_cb (DozorBandLayer *band,
+                GStrv           unit_ids,
+                DozorMapView   *self)
+{
+  g_signal_emit (self, signals[UNITS_BOXED], 0, unit_ids);
+}
+
+static void
 add_pointer_controllers (DozorMapView *self)
 {
   GtkWidget *layer = GTK_WIDGET (self->unit_layer);
@@ -1054,6 +1072,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
                                DozorSituation *situation)
 {
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  DozorBandLayer *band;
 
   g_return_if_fail (self->unit_layer == NULL);
 
@@ -1089,6 +1108,9 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
   dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
   g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
+  band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));
+  g_signal_connect_object (band, "units-boxed", G_CALLBACK (units_boxed_cb), self, 0);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (band));
 }
 
 /**

@@ -353,6 +353,12 @@ show_crisis (DozorCrisisPane *self)
   g_autoptr(GArray) nearest = NULL;
   g_autoptr(GArray) heading = NULL;
 
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
+
+  /* A crisis just began: the pane comes forward in the sidebar, once; the
+   * user may then turn to another page and it stays there. */
+  if (self->figures != NULL && !gtk_widget_get_visible (self->crisis_box) && stack != NULL)
+    gtk_stack_set_visible_child (GTK_STACK (stack), GTK_WIDGET (self));
   gtk_widget_set_visible (self->crisis_box, self->figures != NULL);
   if (self->figures == NULL)
     return;

@@ -3,6 +3,7 @@
 
 #include "dozor-crisis-pane.h"
 #include "dozor-details-pane.h"
+#include "dozor-group-dispatch.h"
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
 #include "dozor-readiness-banner.h"
@@ -31,6 +32,7 @@ struct _DozorWindow
   DozorCrisisPane *crisis_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
+  DozorGroupDispatch *group_dispatch;
 
   GSettings *settings;
   DozorSyncClient *sync;

@@ -160,6 +160,7 @@ dozor_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->readiness);
+  g_clear_object (&self->group_dispatch);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
 
@@ -363,6 +364,7 @@ apply_role (DozorWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dispatch", dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dispatch-unit", dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-dispatch", dispatch);
+  dozor_group_dispatch_set_enabled (self->group_dispatch, dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", regist);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident-at", regist);
   /* A local overlay is for any desk; the wall shows only what the room shares. */
@@ -483,6 +485,9 @@ dozor_window_follow (DozorWindow     *self,
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
+  self->group_dispatch = dozor_group_dispatch_new (GTK_APPLICATION_WINDOW (self), sync, situation,
+                                                   DOZOR_SITUATION_LIST (self->unit_list), self->map_view,
+                                                   self->crisis_pane);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);
