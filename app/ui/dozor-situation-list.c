@@ -438,10 +438,10 @@ dozor_situation_list_select_ids (DozorSituationList *self,
 {
   DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
 
-  if (priv->selection == NULL)
-    return;
-  select_ids (self, ids);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  /* Not announced as "selected": a group picked on the map is where the
+   * user is looking, and the map must not fly to one of its units. */
+  if (priv->selection != NULL)
+    select_ids (self, ids);
 }
 
 /**
