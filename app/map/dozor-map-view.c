@@ -1209,3 +1209,19 @@ dozor_map_view_set_label_size (DozorMapView *self,
   if (self->incident_layer != NULL)
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
 }
+
+/**
+ * dozor_map_view_set_flagged_zones:
+ * @self: a #DozorMapView
+ * @zone_ids: (element-type utf8): the zones short of available units,
+ *   drawn as coverage gaps
+ */
+void
+dozor_map_view_set_flagged_zones (DozorMapView *self,
+                                  GPtrArray    *zone_ids)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  if (self->area_layer != NULL)
+    dozor_area_layer_set_flagged (self->area_layer, zone_ids);
+}

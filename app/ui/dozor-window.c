@@ -427,6 +427,15 @@ follow_selection (DozorWindow *self)
                            G_CONNECT_SWAPPED);
 }
 
+/* Coverage gaps, as the crisis pane last counted them, on the map too. */
+static void
+coverage_changed_cb (DozorWindow *self)
+{
+  g_autoptr(GPtrArray) flagged = dozor_crisis_pane_get_flagged_zones (self->crisis_pane);
+
+  dozor_map_view_set_flagged_zones (self->map_view, flagged);
+}
+
 /**
  * dozor_window_set_restored:
  * @self: a #DozorWindow
@@ -480,6 +489,8 @@ dozor_window_follow (DozorWindow     *self,
   dozor_unit_list_set_situation (self->unit_list, situation);
   dozor_details_pane_set_situation (self->details_pane, situation);
   dozor_crisis_pane_set_situation (self->crisis_pane, situation);
+  g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   /* Desk and wall alike show the readiness; changing it is the controller's. */
   dozor_readiness_banner_set_situation (self->readiness_banner, situation);
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);

@@ -215,3 +215,24 @@ grep -q "Барыс-3: sent" <<<"$result" && grep -q "Барыс-4: busy (409)" 
   fail "the second group was answered “$result”"
 import -window root "$work/group-result.png"
 ok "a group with one unit taken meanwhile is answered unit by unit"
+
+# --- A sector left empty is flagged, in the list and on the map -------------------------------
+# red_pixels: strongly red pixels in the 160 px around Барыс-7 (the sector).
+red_pixels() {
+  import -window root "$work/screen.png"
+  convert "$work/screen.png" -crop 160x160+$((x7 - 80))+$((y7 - 80)) +repage \
+    -fx '(r > 0.6 && g < 0.3 && b < 0.3) ? 1 : 0' -format '%[fx:round(mean*w*h)]' info:
+}
+red_before=$(red_pixels)
+api "$sup" POST dispatches "{\"unit_id\":\"${id[Барыс-7]}\",\"incident_id\":\"$beside\"}" | jq -e .id >/dev/null ||
+  fail "Барыс-7 was not dispatched"
+wait_for "$work/board.log" "Coverage: Сектор-7 0 available (minimum 1) flagged" 10
+wait_for "$work/board.log" "Zones flagged on the map: 2" 10
+for _ in $(seq 1 20); do
+  sleep 0.3
+  red_after=$(red_pixels)
+  [ "$red_after" -gt $((red_before + 200)) ] && break
+done
+import -window "$wid" "$work/sector-flagged.png"
+[ "$red_after" -gt $((red_before + 200)) ] || fail "Сектор-7 is not red on the map ($red_before red pixels before, $red_after after)"
+ok "Сектор-7, left without an available unit, is flagged in the list and drawn red on the map ($red_before → $red_after red pixels)"
