@@ -135,11 +135,15 @@ grep -q "Coverage: Сектор-7 1 available (minimum 1)$" "$work/board.log" ||
 ok "the empty district is flagged, with a move-up: $(grep -o 'Move-up: [^ ]* to Пустой' "$work/board.log" | tail -n 1)"
 
 # --- Where things are on screen ---------------------------------------------------------
+# blobs COLOUR [W H X Y]: the middles of the patches of that colour in the
+# map (or in the given part of the screen), west to east.
 blobs() {
+  local w=${2:-830} h=${3:-700} x=${4:-370} y=${5:-100}
   import -window root "$work/screen.png"
-  convert "$work/screen.png" -crop 830x700+370+100 +repage -fuzz 4% -fill black +opaque "$1" -fill white -opaque "$1" \
+  convert "$work/screen.png" -crop "${w}x${h}+${x}+${y}" +repage -fuzz 4% -fill black +opaque "$1" -fill white -opaque "$1" \
     -define connected-components:verbose=true -connected-components 8 null: |
-    awk '/gray\(255\)|#FFFFFF|white|srgb\(255,255,255\)/ && $4 >= 20 { split($3, c, ","); printf "%d %d\n", c[1] + 370, c[2] + 100 }' |
+    awk -v x="$x" -v y="$y" '/gray\(255\)|#FFFFFF|white|srgb\(255,255,255\)/ && $4 >= 20 {
+        split($3, c, ","); printf "%d %d\n", c[1] + x, c[2] + y }' |
     sort -n -k1 |
     awk '{ for (i = 0; i < n; i++) if (($1 - x[i]) ^ 2 + ($2 - y[i]) ^ 2 < 144) next; x[n] = $1; y[n] = $2; n++; print }'
 }
@@ -236,3 +240,38 @@ done
 import -window "$wid" "$work/sector-flagged.png"
 [ "$red_after" -gt $((red_before + 200)) ] || fail "Сектор-7 is not red on the map ($red_before red pixels before, $red_after after)"
 ok "Сектор-7, left without an available unit, is flagged in the list and drawn red on the map ($red_before → $red_after red pixels)"
+
+# --- Several units picked with Ctrl+click in the list ------------------------------------------
+# The refusal of Барыс-4 was also shown in a dialog that must be read:
+# close it, and any other window of the board but the main one.
+for other in $(xdotool search --onlyvisible --pid "$board" 2>/dev/null | grep -vx "$wid"); do
+  xdotool windowfocus --sync "$other" key Escape 2>/dev/null || true
+done
+sleep 0.5
+# The list puts available units first (Барыс-1, -6, -8 now), each with its
+# green status symbol.
+xdotool mousemove 210 115 click 1 sleep 0.5 mousemove 1190 790 sleep 0.5
+blobs 'rgb(51,209,122)' 400 600 5 130 | sort -n -k2 >"$work/rows.txt"
+sed 's/^/# available row at /' "$work/rows.txt"
+[ "$(wc -l <"$work/rows.txt")" -eq 3 ] || fail "expected three available units in the list"
+read -r rx6 ry6 < <(sed -n 2p "$work/rows.txt")
+read -r rx8 ry8 < <(sed -n 3p "$work/rows.txt")
+xdotool mousemove $((rx6 + 60)) "$ry6" click 1 sleep 0.3
+xdotool mousemove $((rx8 + 60)) "$ry8" keydown ctrl click 1 keyup ctrl sleep 0.3
+# The incident stays selected on the map, as it was for the boxes.
+xdotool key ctrl+alt+d
+wait_for "$work/board.log" "Asking to confirm: Dispatch 2 units? Барыс-6, Барыс-8 to" 5
+xdotool key Return
+for _ in $(seq 1 150); do
+  [ "$(grep -c "Group dispatch result:" "$work/board.log")" -ge 3 ] && break
+  sleep 0.1
+done
+result=$(grep "Group dispatch result:" "$work/board.log" | tail -n 1)
+echo "# ${result#*: }"
+grep -q "Барыс-6: sent; Барыс-8: sent" <<<"$result" || fail "the units picked in the list were answered “$result”"
+for u in Барыс-6 Барыс-8; do
+  curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
+    jq -e --arg u "${id[$u]}" --arg i "$beside" 'any(.dispatches[]; .unit_id == $u and .incident_id == $i)' >/dev/null ||
+    fail "the server has no dispatch of $u"
+done
+ok "two units picked with Ctrl+click in the list are sent together"
