@@ -33,16 +33,6 @@ struct _DozorGroupDispatch
 
 G_DEFINE_FINAL_TYPE (DozorGroupDispatch, dozor_group_dispatch, G_TYPE_OBJECT)
 
-static const char *
-incident_number (DozorGroupDispatch *self,
-                 const char         *incident_id)
-{
-  JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
-
-  return incident != NULL ? json_object_get_string_member_with_default (incident, "number", incident_id)
-                          : incident_id;
-}
-
 static void
 report_if_done (DozorGroupDispatch *self)
 {
@@ -87,7 +77,8 @@ send_all (DozorGroupDispatch *self,
       json_object_set_string_member (object, "unit_id", unit_ids[i]);
       json_object_set_string_member (object, "incident_id", incident_id);
       json_node_take_object (body, object);
-      summary = g_strdup_printf (_("Dispatch %s to %s"), unit->call_sign, incident_number (self, incident_id));
+      summary = g_strdup_printf (_("Dispatch %s to %s"), unit->call_sign,
+                                 dozor_situation_get_incident_number (self->situation, incident_id));
       key = dozor_sync_client_send (self->sync, "POST", "dispatches", body, -1, summary, &error);
       if (key == NULL)
         {
@@ -178,7 +169,8 @@ dispatch_selected_cb (GSimpleAction *action,
 
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Dispatch %u unit?", "Dispatch %u units?", n), n);
   /* Translators: the group confirmation: the call signs, the incident's number, warnings if any */
-  body = g_strdup_printf (_("%s to %s.%s"), names->str, incident_number (self, incident_id), warnings->str);
+  body = g_strdup_printf (_("%s to %s.%s"), names->str,
+                          dozor_situation_get_incident_number (self->situation, incident_id), warnings->str);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "dispatch", _("_Dispatch All"), NULL);

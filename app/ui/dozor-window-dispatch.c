@@ -19,10 +19,7 @@ static const char *
 incident_number (DozorWindow *self,
                  const char  *incident_id)
 {
-  JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
-
-  return incident != NULL ? json_object_get_string_member_with_default (incident, "number", incident_id)
-                          : incident_id;
+  return dozor_situation_get_incident_number (self->situation, incident_id);
 }
 
 gboolean

@@ -134,6 +134,15 @@ wait_for "$work/board.log" "Move-up: [^ ]* to Пустой" 10
 grep -q "Coverage: Сектор-7 1 available (minimum 1)$" "$work/board.log" || fail "Сектор-7 is not shown with its one unit"
 ok "the empty district is flagged, with a move-up: $(grep -o 'Move-up: [^ ]* to Пустой' "$work/board.log" | tail -n 1)"
 
+# wait_count PATTERN N SECONDS: until the board has logged PATTERN N times.
+wait_count() {
+  for _ in $(seq 1 $(($3 * 10))); do
+    [ "$(grep -c -- "$1" "$work/board.log")" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  fail "“$1” logged fewer than $2 times within $3 s"
+}
+
 # --- Where things are on screen ---------------------------------------------------------
 # blobs COLOUR [W H X Y]: the middles of the patches of that colour in the
 # map (or in the given part of the screen), west to east.
@@ -203,16 +212,9 @@ d3=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
 api "$sup" DELETE "dispatches/$d3" >/dev/null
 sleep 1.5
 box
-for _ in $(seq 1 50); do
-  [ "$(grep -c "Units boxed on the map: 2" "$work/board.log")" -ge 2 ] && break
-  sleep 0.1
-done
-[ "$(grep -c "Units boxed on the map: 2" "$work/board.log")" -ge 2 ] || fail "the second box picked no two units"
+wait_count "Units boxed on the map: 2" 2 5
 xdotool key ctrl+alt+d sleep 0.5 key Return
-for _ in $(seq 1 150); do
-  [ "$(grep -c "Group dispatch result:" "$work/board.log")" -ge 2 ] && break
-  sleep 0.1
-done
+wait_count "Group dispatch result:" 2 15
 result=$(grep "Group dispatch result:" "$work/board.log" | tail -n 1)
 echo "# ${result#*: }"
 grep -q "Барыс-3: sent" <<<"$result" && grep -q "Барыс-4: busy (409)" <<<"$result" ||
@@ -262,10 +264,7 @@ xdotool mousemove $((rx8 + 60)) "$ry8" keydown ctrl click 1 keyup ctrl sleep 0.3
 xdotool key ctrl+alt+d
 wait_for "$work/board.log" "Asking to confirm: Dispatch 2 units? Барыс-6, Барыс-8 to" 5
 xdotool key Return
-for _ in $(seq 1 150); do
-  [ "$(grep -c "Group dispatch result:" "$work/board.log")" -ge 3 ] && break
-  sleep 0.1
-done
+wait_count "Group dispatch result:" 3 15
 result=$(grep "Group dispatch result:" "$work/board.log" | tail -n 1)
 echo "# ${result#*: }"
 grep -q "Барыс-6: sent; Барыс-8: sent" <<<"$result" || fail "the units picked in the list were answered “$result”"
