@@ -35,6 +35,8 @@ typedef struct
   char *streets_path;
   char *graph_error;             /* why there are no road times */
   GArray *move_ups;              /* DozorCoverageMoveUp, nullable */
+  gint64 graph_us;               /* time to build the road graph, if built */
+  gint64 compute_us;             /* time for the figures and coverage */
 } Job;
 
 struct _DozorCrisisPane
@@ -178,6 +180,7 @@ compute_in_thread (GTask        *task,
 {
   Job *job = task_data;
   g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
 
   if (job->graph == NULL && job->graph_error == NULL)
     {
@@ -189,6 +192,8 @@ compute_in_thread (GTask        *task,
       else
         job->graph_error = g_strdup (error != NULL ? error->message : _("The street map is not installed"));
       g_clear_error (&error);
+      job->graph_us = g_get_monotonic_time () - start;
+      start = g_get_monotonic_time ();
     }
 
   if (job->figures != NULL)
@@ -211,6 +216,7 @@ compute_in_thread (GTask        *task,
           return;
         }
     }
+  job->compute_us = g_get_monotonic_time () - start;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -446,7 +452,11 @@ computed_cb (GObject      *object,
 
   /* The graph is built once; a file that cannot be read is not read again. */
   if (self->graph == NULL && job->graph != NULL)
-    self->graph = g_object_ref (job->graph);
+    {
+      self->graph = g_object_ref (job->graph);
+      g_debug ("Road graph built in %.1f ms: %u nodes", job->graph_us / 1000.0,
+               dozor_road_graph_get_n_nodes (self->graph));
+    }
   if (self->graph_error == NULL && job->graph_error != NULL)
     {
       self->graph_error = g_strdup (job->graph_error);
@@ -461,6 +471,9 @@ computed_cb (GObject      *object,
       self->move_ups = job->move_ups != NULL ? g_array_ref (job->move_ups) : NULL;
       show_crisis (self);
       show_coverage (self);
+      g_debug ("Crisis figures and coverage computed in %.1f ms: %u units, %u available, %u zones",
+               job->compute_us / 1000.0, dozor_situation_get_units (self->situation)->len,
+               dozor_coverage_get_n_units (job->coverage), dozor_coverage_get_n_zones (job->coverage));
       g_signal_emit (self, signals[COVERAGE_CHANGED], 0);
     }
 
