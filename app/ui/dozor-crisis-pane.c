@@ -29,6 +29,11 @@
 /* What a computation gets (copies) and gives back. */
 typedef struct
 {
+  DozorCrisisArea *area;         /* nullable: no crisis */
+  GVariant *rings;               /* ad, from the settings */
+  GVariant *minimums;            /* a{su}, from the settings */
+  GArray *units;                 /* UnitCopy */
+  GPtrArray *zones;              /* ZoneCopy, shared with the pane */
   DozorCrisisFigures *figures;   /* nullable: no crisis area */
   DozorCoverage *coverage;
   DozorRoadGraph *graph;         /* nullable until built */
@@ -37,6 +42,7 @@ typedef struct
   GArray *move_ups;              /* DozorCoverageMoveUp, nullable */
   gint64 graph_us;               /* time to build the road graph, if built */
   gint64 compute_us;             /* time for the figures and coverage */
+  gint64 copy_us;                /* time on the main thread, copying */
 } Job;
 
 struct _DozorCrisisPane
@@ -54,6 +60,7 @@ struct _DozorCrisisPane
   GCancellable *cancellable;
   DozorRoadGraph *graph;
   char *graph_error;
+  GPtrArray *zones;           /* ZoneCopy, until the zones change */
   guint throttle_id;
   gboolean running;
   gboolean dirty;
@@ -79,6 +86,11 @@ static void schedule (DozorCrisisPane *self);
 static void
 job_free (Job *job)
 {
+  g_clear_object (&job->area);
+  g_clear_pointer (&job->rings, g_variant_unref);
+  g_clear_pointer (&job->minimums, g_variant_unref);
+  g_clear_pointer (&job->units, g_array_unref);
+  g_clear_pointer (&job->zones, g_ptr_array_unref);
   g_clear_object (&job->figures);
   g_clear_object (&job->coverage);
   g_clear_object (&job->graph);
@@ -88,11 +100,42 @@ job_free (Job *job)
   g_free (job);
 }
 
-static gboolean
-fix_is_current (const DozorUnit *unit,
-                gint64           now)
+/* What a computation needs of a unit, copied on the main thread: the
+ * library objects are built in the worker, so that parsing the zones and
+ * adding thousands of units never holds up a frame. */
+typedef struct
 {
-  return unit->has_fix && now - unit->fix_time <= DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+  char *id;
+  char *status;
+  gboolean current;   /* has a fix that is not stale */
+  double lat, lon;
+  gboolean heading;   /* on a dispatch into the crisis area */
+} UnitCopy;
+
+/* A zone, kept between computations until the zones change. */
+typedef struct
+{
+  char *id;
+  char *kind;
+  char *name;
+  char *geojson;
+} ZoneCopy;
+
+static void
+unit_copy_clear (UnitCopy *unit)
+{
+  g_free (unit->id);
+  g_free (unit->status);
+}
+
+static void
+zone_copy_free (ZoneCopy *zone)
+{
+  g_free (zone->id);
+  g_free (zone->kind);
+  g_free (zone->name);
+  g_free (zone->geojson);
+  g_free (zone);
 }
 
 /* A unit heads there when its active dispatch is to an incident inside
@@ -102,7 +145,7 @@ heading_into (DozorSituation  *situation,
               DozorCrisisArea *area,
               const char      *unit_id)
 {
-  JsonObject *dispatch = dozor_situation_get_unit_dispatch (situation, unit_id);
+  JsonObject *dispatch = area != NULL ? dozor_situation_get_unit_dispatch (situation, unit_id) : NULL;
   const char *incident_id = dispatch != NULL ? json_object_get_string_member_with_default (dispatch, "incident_id", NULL) : NULL;
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (situation, "incident", incident_id) : NULL;
   double lat, lon;
@@ -111,63 +154,116 @@ heading_into (DozorSituation  *situation,
          dozor_crisis_area_contains (area, lon, lat);
 }
 
-static DozorCrisisFigures *
-make_figures (DozorCrisisPane *self,
-              gint64           now)
+static GArray *
+copy_units (DozorCrisisPane *self,
+            DozorCrisisArea *area,
+            gint64           now)
 {
-  DozorCrisisArea *area = dozor_situation_get_crisis_area (self->situation);
+  GPtrArray *units = dozor_situation_get_units (self->situation);
+  GArray *copies = g_array_sized_new (FALSE, FALSE, sizeof (UnitCopy), units->len);
+
+  g_array_set_clear_func (copies, (GDestroyNotify) unit_copy_clear);
+  for (guint i = 0; i < units->len; i++)
+    {
+      const DozorUnit *unit = g_ptr_array_index (units, i);
+      UnitCopy copy = {
+        g_strdup (unit->id), g_strdup (unit->status != NULL ? unit->status : ""),
+        unit->has_fix && now - unit->fix_time <= DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC,
+        unit->lat, unit->lon, heading_into (self->situation, area, unit->id),
+      };
+
+      g_array_append_val (copies, copy);
+    }
+  return copies;
+}
+
+/* District boundaries have thousands of points: written out once per
+ * change of the zones, not once per computation. */
+static GPtrArray *
+get_zones (DozorCrisisPane *self)
+{
+  GList *zones;
+
+  if (self->zones != NULL)
+    return g_ptr_array_ref (self->zones);
+
+  self->zones = g_ptr_array_new_with_free_func ((GDestroyNotify) zone_copy_free);
+  zones = dozor_situation_get_entities (self->situation, "zone");
+  for (GList *l = zones; l != NULL; l = l->next)
+    {
+      JsonObject *object = json_node_get_object (l->data);
+      JsonNode *geometry = json_object_get_member (object, "geometry");
+      ZoneCopy *zone = g_new0 (ZoneCopy, 1);
+
+      zone->id = g_strdup (json_object_get_string_member_with_default (object, "id", ""));
+      zone->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", ""));
+      zone->name = g_strdup (json_object_get_string_member_with_default (object, "name", ""));
+      zone->geojson = geometry != NULL ? json_to_string (geometry, FALSE) : NULL;
+      g_ptr_array_add (self->zones, zone);
+    }
+  g_list_free (zones);
+  return g_ptr_array_ref (self->zones);
+}
+
+/* In the worker. */
+static DozorCrisisFigures *
+make_figures (Job *job)
+{
   g_autoptr(DozorCrisisFigures) figures = NULL;
-  g_autoptr(GVariant) rings = NULL;
   g_autoptr(GError) error = NULL;
   const double *radii;
   gsize n_radii;
-  GPtrArray *units;
 
-  if (area == NULL || g_strcmp0 (dozor_situation_get_readiness (self->situation), "normal") == 0)
+  if (job->area == NULL)
     return NULL;
 
-  figures = dozor_crisis_figures_new_for_area (area, &error);
+  figures = dozor_crisis_figures_new_for_area (job->area, &error);
   if (figures == NULL)
     {
       g_debug ("Crisis figures: %s", error->message);
       return NULL;
     }
-  rings = g_settings_get_value (self->settings, "crisis-rings");
-  radii = g_variant_get_fixed_array (rings, &n_radii, sizeof (double));
+  radii = g_variant_get_fixed_array (job->rings, &n_radii, sizeof (double));
   /* The schema cannot check the radii grow; the figures can, and a wrong
    * setting keeps the default rings rather than none. */
   if (n_radii > 0 && !dozor_crisis_figures_set_rings (figures, radii, n_radii))
     g_debug ("Crisis rings from the settings ignored: not growing, or too many");
 
-  units = dozor_situation_get_units (self->situation);
-  for (guint i = 0; i < units->len; i++)
+  for (guint i = 0; i < job->units->len; i++)
     {
-      const DozorUnit *unit = g_ptr_array_index (units, i);
+      const UnitCopy *unit = &g_array_index (job->units, UnitCopy, i);
 
-      dozor_crisis_figures_add_unit (figures, unit->id, unit->status != NULL ? unit->status : "",
-                                     fix_is_current (unit, now), unit->lat, unit->lon,
-                                     heading_into (self->situation, area, unit->id));
+      dozor_crisis_figures_add_unit (figures, unit->id, unit->status, unit->current, unit->lat, unit->lon,
+                                     unit->heading);
     }
   return g_steal_pointer (&figures);
 }
 
-/* Each zone's minimum: the settings' map, by the zone's id or its name,
- * else the default. */
+/* In the worker. Each zone's minimum: the settings' map, by the zone's id
+ * or its name, else the default; the available units with a current fix,
+ * as dozor_coverage_add_situation() takes them. */
 static DozorCoverage *
-make_coverage (DozorCrisisPane *self,
-               gint64           now)
+make_coverage (Job *job)
 {
   DozorCoverage *coverage = dozor_coverage_new ();
-  g_autoptr(GVariant) minimums = g_settings_get_value (self->settings, "zone-minimums");
 
-  dozor_coverage_add_situation (coverage, self->situation, now);
-  for (guint z = 0; z < dozor_coverage_get_n_zones (coverage); z++)
+  for (guint z = 0; z < job->zones->len; z++)
     {
-      guint32 minimum;
+      const ZoneCopy *zone = job->zones->pdata[z];
+      guint32 minimum = DOZOR_COVERAGE_DEFAULT_MINIMUM;
 
-      if (g_variant_lookup (minimums, dozor_coverage_get_zone_id (coverage, z), "u", &minimum) ||
-          g_variant_lookup (minimums, dozor_coverage_get_zone_name (coverage, z), "u", &minimum))
-        dozor_coverage_set_minimum (coverage, z, minimum);
+      if (zone->geojson == NULL)
+        continue;
+      if (!g_variant_lookup (job->minimums, zone->id, "u", &minimum))
+        g_variant_lookup (job->minimums, zone->name, "u", &minimum);
+      dozor_coverage_add_zone (coverage, zone->id, zone->kind, zone->name, zone->geojson, minimum, NULL);
+    }
+  for (guint i = 0; i < job->units->len; i++)
+    {
+      const UnitCopy *unit = &g_array_index (job->units, UnitCopy, i);
+
+      if (unit->current && g_str_equal (unit->status, "available"))
+        dozor_coverage_add_unit (coverage, unit->id, unit->lat, unit->lon);
     }
   return coverage;
 }
@@ -196,6 +292,8 @@ compute_in_thread (GTask        *task,
       start = g_get_monotonic_time ();
     }
 
+  job->figures = make_figures (job);
+  job->coverage = make_coverage (job);
   if (job->figures != NULL)
     {
       dozor_crisis_figures_count (job->figures);
@@ -471,8 +569,9 @@ computed_cb (GObject      *object,
       self->move_ups = job->move_ups != NULL ? g_array_ref (job->move_ups) : NULL;
       show_crisis (self);
       show_coverage (self);
-      g_debug ("Crisis figures and coverage computed in %.1f ms: %u units, %u available, %u zones",
-               job->compute_us / 1000.0, dozor_situation_get_units (self->situation)->len,
+      g_debug ("Crisis figures and coverage computed in %.1f ms (copied in %.1f ms on the main thread): "
+               "%u units, %u available, %u zones",
+               job->compute_us / 1000.0, job->copy_us / 1000.0, dozor_situation_get_units (self->situation)->len,
                dozor_coverage_get_n_units (job->coverage), dozor_coverage_get_n_zones (job->coverage));
       g_signal_emit (self, signals[COVERAGE_CHANGED], 0);
     }
@@ -487,9 +586,18 @@ compute (DozorCrisisPane *self)
   gint64 now = g_get_real_time ();
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, computed_cb, NULL);
   Job *job = g_new0 (Job, 1);
+  gint64 start = g_get_monotonic_time ();
 
-  job->figures = make_figures (self, now);
-  job->coverage = make_coverage (self, now);
+  DozorCrisisArea *area = dozor_situation_get_crisis_area (self->situation);
+
+  if (g_strcmp0 (dozor_situation_get_readiness (self->situation), "normal") == 0)
+    area = NULL;
+  job->area = area != NULL ? g_object_ref (area) : NULL;
+  job->rings = g_settings_get_value (self->settings, "crisis-rings");
+  job->minimums = g_settings_get_value (self->settings, "zone-minimums");
+  job->units = copy_units (self, job->area, now);
+  job->zones = get_zones (self);
+  job->copy_us = g_get_monotonic_time () - start;
   job->graph = self->graph != NULL ? g_object_ref (self->graph) : NULL;
   job->graph_error = g_strdup (self->graph_error);
   job->streets_path = dozor_application_find_data ("almaty/roads.geojson");
@@ -524,7 +632,16 @@ schedule (DozorCrisisPane *self)
 }
 
 static void
-situation_changed_cb (DozorCrisisPane *self)
+situation_changed_cb (DozorCrisisPane *self,
+                      guint            what)
+{
+  if (what & DOZOR_SITUATION_AREAS)
+    g_clear_pointer (&self->zones, g_ptr_array_unref);
+  schedule (self);
+}
+
+static void
+settings_changed_cb (DozorCrisisPane *self)
 {
   schedule (self);
 }
@@ -543,6 +660,7 @@ dozor_crisis_pane_dispose (GObject *object)
   g_clear_object (&self->figures);
   g_clear_object (&self->coverage);
   g_clear_pointer (&self->move_ups, g_array_unref);
+  g_clear_pointer (&self->zones, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dozor_crisis_pane_parent_class)->dispose (object);
 }
@@ -589,7 +707,7 @@ dozor_crisis_pane_init (DozorCrisisPane *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
-  g_signal_connect_object (self->settings, "changed", G_CALLBACK (situation_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
