@@ -651,6 +651,7 @@ dozor_application_startup (GApplication *app)
     { "win.new-incident", { "<Control>n", NULL } },
     { "win.dispatch", { "<Control>d", NULL } },
     { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
+    { "win.dispatch-selected", { "<Control><Alt>d", NULL } },
     { "win.set-readiness", { "<Control><Shift>r", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };

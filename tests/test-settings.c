@@ -103,6 +103,33 @@ test_ranges (void)
   g_assert_false (g_settings_schema_key_range_check (source, g_variant_new_string ("internet")));
 }
 
+/* The crisis pane's rings are 1, 3 and 5 km unless set; it lists 1–20
+ * nearest units; no zone has a minimum of its own until one is set. */
+static void
+test_crisis (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) nearest = NULL;
+  g_autoptr(GVariant) rings = g_settings_get_value (settings, "crisis-rings");
+  g_autoptr(GVariant) minimums = g_settings_get_value (settings, "zone-minimums");
+  const double *radii;
+  gsize n;
+
+  radii = g_variant_get_fixed_array (rings, &n, sizeof (double));
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (radii[0], ==, 1000);
+  g_assert_cmpfloat (radii[1], ==, 3000);
+  g_assert_cmpfloat (radii[2], ==, 5000);
+  g_assert_cmpuint (g_variant_n_children (minimums), ==, 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "crisis-nearest"), ==, 5);
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  nearest = g_settings_schema_get_key (schema, "crisis-nearest");
+  g_assert_false (g_settings_schema_key_range_check (nearest, g_variant_new_uint32 (0)));
+  g_assert_false (g_settings_schema_key_range_check (nearest, g_variant_new_uint32 (21)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,6 +139,7 @@ main (int   argc,
   g_test_add_func ("/settings/defaults-are-offline", test_defaults_are_offline);
   g_test_add_func ("/settings/round-trip", test_round_trip);
   g_test_add_func ("/settings/ranges", test_ranges);
+  g_test_add_func ("/settings/crisis", test_crisis);
 
   return g_test_run ();
 }

@@ -11,6 +11,9 @@
  * GeoJSON coordinates are turned into world coordinates once per change of
  * zones or routes, not per tile: a district boundary has thousands of
  * points.
+ *
+ * A zone flagged as a coverage gap (fewer available units than its
+ * minimum) is filled and outlined in red, at every zoom, sectors too.
  */
 #include "config.h"
 
@@ -52,6 +55,7 @@ typedef struct
   gboolean detail;
   gboolean names;
   gboolean places;
+  GHashTable *flagged; /* zone id → itself, shared and never changed; nullable */
 } Scene;
 
 struct _DozorAreaLayer
@@ -60,6 +64,7 @@ struct _DozorAreaLayer
 
   DozorSituation *situation;  /* the base class's */
   GPtrArray *shapes;
+  GHashTable *flagged;        /* replaced, never changed, so scenes may share it */
 };
 
 G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -77,6 +82,7 @@ static void
 scene_free (Scene *scene)
 {
   g_ptr_array_unref (scene->shapes);
+  g_clear_pointer (&scene->flagged, g_hash_table_unref);
   g_free (scene);
 }
 
@@ -157,6 +163,8 @@ shape_new (JsonObject *entity,
 
   shape = g_new0 (Shape, 1);
   shape->kind = kind;
+  /* Kept for zones too: a coverage gap is drawn by the zone's id. */
+  shape->id = g_strdup (json_object_get_string_member_with_default (entity, "id", NULL));
   shape->name = g_strdup (json_object_get_string_member_with_default (entity, "name", ""));
   shape->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   shape->min_x = shape->min_y = G_MAXDOUBLE;
@@ -346,7 +354,11 @@ draw_shapes (Scene                 *scene,
       const Shape *shape = scene->shapes->pdata[s];
       double x0, y0, x1, y1;
 
-      if (shape->kind != SHAPE_DISTRICT && !scene->detail)
+      gboolean flagged = (shape->kind == SHAPE_DISTRICT || shape->kind == SHAPE_SECTOR) &&
+                         scene->flagged != NULL && shape->id != NULL &&
+                         g_hash_table_contains (scene->flagged, shape->id);
+
+      if (shape->kind != SHAPE_DISTRICT && !scene->detail && !flagged)
         continue;
       if ((shape->kind == SHAPE_POI || shape->kind == SHAPE_CAMERA) && !scene->places)
         continue;
@@ -368,7 +380,17 @@ draw_shapes (Scene                 *scene,
       for (guint p = 0; p < shape->parts->len; p++)
         dozor_raster_view_trace (cr, view, shape->parts->pdata[p]);
 
-      switch (shape->kind)
+      if (flagged)
+        {
+          /* A gap in coverage: seen at a glance, whatever the zoom. */
+          cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+          cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.18);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
+          cairo_set_line_width (cr, 3.0);
+          cairo_stroke (cr);
+        }
+      else switch (shape->kind)
         {
         case SHAPE_DISTRICT:
           cairo_set_source_rgba (cr, 0.05, 0.05, 0.10, 0.55);
@@ -427,6 +449,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->detail = view->zoom >= DETAIL_MIN_ZOOM;
   scene->names = view->zoom >= NAME_MIN_ZOOM;
   scene->places = view->zoom >= PLACE_MIN_ZOOM;
+  scene->flagged = self->flagged != NULL ? g_hash_table_ref (self->flagged) : NULL;
   return scene;
 }
 
@@ -459,6 +482,7 @@ dozor_area_layer_dispose (GObject *object)
   DozorAreaLayer *self = DOZOR_AREA_LAYER (object);
 
   g_clear_pointer (&self->shapes, g_ptr_array_unref);
+  g_clear_pointer (&self->flagged, g_hash_table_unref);
 
   G_OBJECT_CLASS (dozor_area_layer_parent_class)->dispose (object);
 }
@@ -512,4 +536,34 @@ dozor_area_layer_new (ShumateViewport *viewport,
                       DozorSituation  *situation)
 {
   return g_object_new (DOZOR_TYPE_AREA_LAYER, "viewport", viewport, "situation", situation, NULL);
+}
+
+/**
+ * dozor_area_layer_set_flagged:
+ * @self: a #DozorAreaLayer
+ * @zone_ids: (element-type utf8): the zones to draw as coverage gaps
+ *
+ * Redraws only when the set differs from the one drawn.
+ */
+void
+dozor_area_layer_set_flagged (DozorAreaLayer *self,
+                              GPtrArray      *zone_ids)
+{
+  g_autoptr(GHashTable) flagged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint before = self->flagged != NULL ? g_hash_table_size (self->flagged) : 0;
+  gboolean same;
+
+  for (guint i = 0; i < zone_ids->len; i++)
+    g_hash_table_add (flagged, g_strdup (zone_ids->pdata[i]));
+
+  same = g_hash_table_size (flagged) == before;
+  for (guint i = 0; same && i < zone_ids->len; i++)
+    same = g_hash_table_contains (self->flagged, zone_ids->pdata[i]);
+  if (same)
+    return;
+
+  g_clear_pointer (&self->flagged, g_hash_table_unref);
+  self->flagged = g_steal_pointer (&flagged);
+  g_debug ("Zones flagged on the map: %u", g_hash_table_size (self->flagged));
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
 }

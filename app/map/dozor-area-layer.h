@@ -15,4 +15,7 @@ char           *dozor_area_layer_pick_place (DozorAreaLayer *self,
                                              double          x,
                                              double          y);
 
+void            dozor_area_layer_set_flagged (DozorAreaLayer *self,
+                                              GPtrArray      *zone_ids);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "dozor-application.h"
 #include "dozor-area-layer.h"
+#include "dozor-band-layer.h"
 #include "dozor-crisis-layer.h"
 #include "dozor-basemap-layer.h"
 #include "dozor-basemap.h"
@@ -88,6 +89,7 @@ enum {
   DISPATCH_REQUESTED,
   PLACE_CLICKED,
   CRISIS_AREA_EDITED,
+  UNITS_BOXED,
   N_SIGNALS
 };
 
@@ -472,6 +474,14 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
                                               G_SIGNAL_RUN_LAST,
                                               0, NULL, NULL, NULL,
                                               G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * DozorMapView::units-boxed:
+   * @unit_ids: (array zero-terminated=1): the units in a box drawn with
+   *   Shift+drag, maybe none
+   */
+  signals[UNITS_BOXED] = g_signal_new ("units-boxed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -1030,6 +1040,14 @@ crisis_area_edited_cb (DozorCrisisLayer *layer,
 }
 
 static void
+units_boxed_cb (DozorBandLayer *band,
+                GStrv           unit_ids,
+                DozorMapView   *self)
+{
+  g_signal_emit (self, signals[UNITS_BOXED], 0, unit_ids);
+}
+
+static void
 add_pointer_controllers (DozorMapView *self)
 {
   GtkWidget *layer = GTK_WIDGET (self->unit_layer);
@@ -1093,6 +1111,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
                                DozorSituation *situation)
 {
   ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  DozorBandLayer *band;
 
   g_return_if_fail (self->unit_layer == NULL);
 
@@ -1129,6 +1148,9 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
   dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
   g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
+  band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));
+  g_signal_connect_object (band, "units-boxed", G_CALLBACK (units_boxed_cb), self, 0);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (band));
 }
 
 /**
@@ -1247,4 +1269,20 @@ dozor_map_view_set_label_size (DozorMapView *self,
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), size);
   if (self->incident_layer != NULL)
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
+}
+
+/**
+ * dozor_map_view_set_flagged_zones:
+ * @self: a #DozorMapView
+ * @zone_ids: (element-type utf8): the zones short of available units,
+ *   drawn as coverage gaps
+ */
+void
+dozor_map_view_set_flagged_zones (DozorMapView *self,
+                                  GPtrArray    *zone_ids)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  if (self->area_layer != NULL)
+    dozor_area_layer_set_flagged (self->area_layer, zone_ids);
 }

@@ -55,4 +55,7 @@ void        dozor_map_view_set_draft             (DozorMapView *self,
                                                   double        lat,
                                                   double        lon);
 
+void dozor_map_view_set_flagged_zones (DozorMapView *self,
+                                       GPtrArray    *zone_ids);
+
 G_END_DECLS

@@ -29,11 +29,12 @@ typedef struct
   GtkCustomFilter *filter;
   GtkCustomSorter *sorter;
   GtkFilterListModel *filtered;
-  GtkSingleSelection *selection;
+  GtkSelectionModel *selection;  /* single, or multiple when asked for */
   GHashTable *bound;          /* GtkListItem → itself, rows on screen */
   guint refilter_id;
   guint clock_id;
   gboolean selecting;
+  gboolean multiple;
 } DozorSituationListPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DozorSituationList, dozor_situation_list, GTK_TYPE_WIDGET)
@@ -66,32 +67,57 @@ sort_func (gconstpointer a,
   return DOZOR_SITUATION_LIST_GET_CLASS (user_data)->compare ((gpointer) a, (gpointer) b);
 }
 
+static const char *
+id_at (DozorSituationList *self,
+       guint               position)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (priv->selection), position);
+
+  /* The id lives as long as the item, which the model keeps. */
+  return item != NULL ? DOZOR_SITUATION_LIST_GET_CLASS (self)->get_id (item) : NULL;
+}
+
 /* Selects the item with that id in the list as it is now; none if it is
- * filtered out. */
+ * filtered out. An item already among several selected keeps them. */
 static void
 select_id (DozorSituationList *self,
            const char         *id)
 {
   DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
-  DozorSituationListClass *klass = DOZOR_SITUATION_LIST_GET_CLASS (self);
-  GListModel *model = G_LIST_MODEL (priv->selection);
-  guint n = g_list_model_get_n_items (model);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (priv->selection));
 
   priv->selecting = TRUE;
   for (guint i = 0; id != NULL && i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (klass->get_id (item), id) == 0)
+      if (g_strcmp0 (id_at (self, i), id) == 0)
         {
-          if (gtk_single_selection_get_selected (priv->selection) != i)
-            gtk_single_selection_set_selected (priv->selection, i);
+          if (!gtk_selection_model_is_selected (priv->selection, i))
+            gtk_selection_model_select_item (priv->selection, i, TRUE);
           gtk_widget_activate_action (GTK_WIDGET (priv->list_view), "list.scroll-to-item", "u", i);
           priv->selecting = FALSE;
           return;
         }
     }
-  gtk_single_selection_set_selected (priv->selection, GTK_INVALID_LIST_POSITION);
+  gtk_selection_model_unselect_all (priv->selection);
+  priv->selecting = FALSE;
+}
+
+/* Selects exactly the items with these ids that the list shows now. */
+static void
+select_ids (DozorSituationList *self,
+            const char *const  *ids)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (priv->selection));
+  g_autoptr(GtkBitset) wanted = gtk_bitset_new_empty ();
+  g_autoptr(GtkBitset) all = gtk_bitset_new_range (0, n);
+
+  for (guint i = 0; ids != NULL && i < n; i++)
+    if (g_strv_contains (ids, id_at (self, i)))
+      gtk_bitset_add (wanted, i);
+  priv->selecting = TRUE;
+  gtk_selection_model_set_selection (priv->selection, wanted, all);
   priv->selecting = FALSE;
 }
 
@@ -100,7 +126,7 @@ refilter_cb (gpointer user_data)
 {
   DozorSituationList *self = user_data;
   DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
-  g_autofree char *selected = g_strdup (dozor_situation_list_get_selected (self));
+  g_auto(GStrv) selected = dozor_situation_list_get_selected_ids (self);
   g_autofree char *count = NULL;
 
   priv->refilter_id = 0;
@@ -108,8 +134,8 @@ refilter_cb (gpointer user_data)
   gtk_filter_changed (GTK_FILTER (priv->filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (GTK_SORTER (priv->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   priv->selecting = FALSE;
-  if (selected != NULL)
-    select_id (self, selected);
+  if (selected[0] != NULL)
+    select_ids (self, (const char *const *) selected);
 
   count = DOZOR_SITUATION_LIST_GET_CLASS (self)->count_text (g_list_model_get_n_items (G_LIST_MODEL (priv->filtered)),
                                                              g_list_model_get_n_items (priv->model));
@@ -343,13 +369,20 @@ dozor_situation_list_set_model (DozorSituationList *self,
   priv->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
   priv->filtered = gtk_filter_list_model_new (g_object_ref (model), GTK_FILTER (priv->filter));
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (priv->filtered), GTK_SORTER (priv->sorter));
-  priv->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
-  gtk_single_selection_set_autoselect (priv->selection, FALSE);
-  gtk_single_selection_set_can_unselect (priv->selection, TRUE);
-  gtk_single_selection_set_selected (priv->selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect_object (priv->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self,
+  if (priv->multiple)
+    priv->selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (G_LIST_MODEL (sorted)));
+  else
+    {
+      GtkSingleSelection *single = gtk_single_selection_new (G_LIST_MODEL (sorted));
+
+      gtk_single_selection_set_autoselect (single, FALSE);
+      gtk_single_selection_set_can_unselect (single, TRUE);
+      gtk_single_selection_set_selected (single, GTK_INVALID_LIST_POSITION);
+      priv->selection = GTK_SELECTION_MODEL (single);
+    }
+  g_signal_connect_object (priv->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_list_view_set_model (priv->list_view, GTK_SELECTION_MODEL (priv->selection));
+  gtk_list_view_set_model (priv->list_view, priv->selection);
 
   g_signal_connect_object (model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), self);
@@ -365,9 +398,67 @@ const char *
 dozor_situation_list_get_selected (DozorSituationList *self)
 {
   DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
-  gpointer item = priv->selection != NULL ? gtk_single_selection_get_selected_item (priv->selection) : NULL;
+  g_autoptr(GtkBitset) selected = priv->selection != NULL ? gtk_selection_model_get_selection (priv->selection) : NULL;
 
-  return item != NULL ? DOZOR_SITUATION_LIST_GET_CLASS (self)->get_id (item) : NULL;
+  /* Of several, the first in the list's order. */
+  return selected != NULL && !gtk_bitset_is_empty (selected) ? id_at (self, gtk_bitset_get_minimum (selected)) : NULL;
+}
+
+/**
+ * dozor_situation_list_get_selected_ids:
+ * @self: a #DozorSituationList
+ *
+ * Returns: (transfer full): the ids of every selected item, in the list's
+ *   order; empty if none
+ */
+GStrv
+dozor_situation_list_get_selected_ids (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GtkBitset) selected = priv->selection != NULL ? gtk_selection_model_get_selection (priv->selection) : NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  if (selected != NULL && gtk_bitset_iter_init_first (&iter, selected, &position))
+    do
+      g_strv_builder_add (builder, id_at (self, position));
+    while (gtk_bitset_iter_next (&iter, &position));
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * dozor_situation_list_select_ids:
+ * @self: a #DozorSituationList
+ * @ids: the items to select, those the list does not show now ignored
+ */
+void
+dozor_situation_list_select_ids (DozorSituationList *self,
+                                 const char *const  *ids)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  /* Not announced as "selected": a group picked on the map is where the
+   * user is looking, and the map must not fly to one of its units. */
+  if (priv->selection != NULL)
+    select_ids (self, ids);
+}
+
+/**
+ * dozor_situation_list_set_multiple:
+ * @self: a #DozorSituationList
+ *
+ * Lets Ctrl+click and Shift+click select several items. Call it before
+ * dozor_situation_list_set_model().
+ */
+void
+dozor_situation_list_set_multiple (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  g_return_if_fail (priv->selection == NULL);
+
+  priv->multiple = TRUE;
 }
 
 /**

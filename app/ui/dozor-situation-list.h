@@ -49,5 +49,9 @@ void        dozor_situation_list_set_choices  (DozorSituationList *self,
 const char *dozor_situation_list_get_selected (DozorSituationList *self);
 void        dozor_situation_list_set_selected (DozorSituationList *self,
                                                const char         *id);
+GStrv       dozor_situation_list_get_selected_ids (DozorSituationList *self);
+void        dozor_situation_list_select_ids   (DozorSituationList *self,
+                                               const char *const  *ids);
+void        dozor_situation_list_set_multiple (DozorSituationList *self);
 
 G_END_DECLS

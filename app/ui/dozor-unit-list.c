@@ -257,6 +257,8 @@ dozor_unit_list_init (DozorUnitList *self)
 
   dozor_situation_list_set_choices (DOZOR_SITUATION_LIST (self), _("Call sign"),
                                     _("Show units with this status"), choices);
+  /* Ctrl+click picks several units, to send them together. */
+  dozor_situation_list_set_multiple (DOZOR_SITUATION_LIST (self));
 }
 
 /**

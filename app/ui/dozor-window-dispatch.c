@@ -19,13 +19,7 @@ static const char *
 incident_number (DozorWindow *self,
                  const char  *incident_id)
 {
-  JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
-
-  /* A dispatch to a plan's post has no incident (docs/api.md, "Plan"). */
-  if (incident_id == NULL || *incident_id == '\0')
-    return _("a post of a plan");
-  return incident != NULL ? json_object_get_string_member_with_default (incident, "number", incident_id)
-                          : incident_id;
+  return dozor_situation_get_incident_number (self->situation, incident_id);
 }
 
 gboolean
@@ -138,6 +132,7 @@ dozor_window_request_dispatch (DozorWindow *self,
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   g_autofree char *warning = NULL;
+  g_autofree char *shortage = NULL;
   gboolean stale;
 
   if (!dozor_window_may_dispatch (self))
@@ -163,7 +158,9 @@ dozor_window_request_dispatch (DozorWindow *self,
     }
 
   stale = !unit->has_fix || g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
-  if (!stale && !g_settings_get_boolean (self->settings, "confirm-dispatch"))
+  /* A dispatch that leaves a zone uncovered is always asked, like a stale one. */
+  shortage = dozor_crisis_pane_describe_shortage (self->crisis_pane, unit_id);
+  if (!stale && shortage == NULL && !g_settings_get_boolean (self->settings, "confirm-dispatch"))
     {
       send_dispatch (self, unit_id, incident_id);
       return;
@@ -192,6 +189,15 @@ dozor_window_request_dispatch (DozorWindow *self,
 
       g_free (body);
       body = g_steal_pointer (&joined);
+    }
+
+  if (shortage != NULL)
+    {
+      g_autofree char *joined = g_strconcat (body, "\n\n", shortage, NULL);
+
+      g_free (body);
+      body = g_steal_pointer (&joined);
+      g_debug ("Confirmation warns: %s", shortage);
     }
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));

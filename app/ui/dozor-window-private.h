@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dozor-crisis-pane.h"
 #include "dozor-details-pane.h"
+#include "dozor-group-dispatch.h"
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
 #include "dozor-readiness-banner.h"
@@ -27,8 +29,10 @@ struct _DozorWindow
   DozorIncidentList *incident_list;
   DozorUnitList *unit_list;
   DozorDetailsPane *details_pane;
+  DozorCrisisPane *crisis_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
+  DozorGroupDispatch *group_dispatch;
 
   GSettings *settings;
   DozorSyncClient *sync;

@@ -160,6 +160,7 @@ dozor_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->readiness);
+  g_clear_object (&self->group_dispatch);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
 
@@ -180,6 +181,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   g_type_ensure (DOZOR_TYPE_INCIDENT_LIST);
   g_type_ensure (DOZOR_TYPE_UNIT_LIST);
   g_type_ensure (DOZOR_TYPE_DETAILS_PANE);
+  g_type_ensure (DOZOR_TYPE_CRISIS_PANE);
   g_type_ensure (DOZOR_TYPE_READINESS_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
@@ -195,6 +197,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, incident_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, unit_list);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, details_pane);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, crisis_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, readiness_banner);
   gtk_widget_class_bind_template_callback (widget_class, list_dispatch_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
@@ -361,6 +364,7 @@ apply_role (DozorWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dispatch", dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dispatch-unit", dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-dispatch", dispatch);
+  dozor_group_dispatch_set_enabled (self->group_dispatch, dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", regist);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident-at", regist);
   /* A local overlay is for any desk; the wall shows only what the room shares. */
@@ -423,6 +427,15 @@ follow_selection (DozorWindow *self)
                            G_CONNECT_SWAPPED);
 }
 
+/* Coverage gaps, as the crisis pane last counted them, on the map too. */
+static void
+coverage_changed_cb (DozorWindow *self)
+{
+  g_autoptr(GPtrArray) flagged = dozor_crisis_pane_get_flagged_zones (self->crisis_pane);
+
+  dozor_map_view_set_flagged_zones (self->map_view, flagged);
+}
+
 /**
  * dozor_window_set_restored:
  * @self: a #DozorWindow
@@ -480,11 +493,17 @@ dozor_window_follow (DozorWindow     *self,
 
     dozor_details_pane_set_checklist (self->details_pane, checklist);
   }
+  dozor_crisis_pane_set_situation (self->crisis_pane, situation);
+  g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   /* Desk and wall alike show the readiness; changing it is the controller's. */
   dozor_readiness_banner_set_situation (self->readiness_banner, situation);
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
+  self->group_dispatch = dozor_group_dispatch_new (GTK_APPLICATION_WINDOW (self), sync, situation,
+                                                   DOZOR_SITUATION_LIST (self->unit_list), self->map_view,
+                                                   self->crisis_pane);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);

@@ -1034,3 +1034,29 @@ dozor_situation_to_snapshot (DozorSituation *self)
   json_object_unref (root);
   return snapshot;
 }
+
+/**
+ * dozor_situation_get_incident_number:
+ * @self: a #DozorSituation
+ * @incident_id: an incident's id
+ *
+ * What a message calls an incident: its number, or its id while the
+ * situation does not hold it (closed meanwhile, not yet arrived).
+ *
+ * Returns: (transfer none): the number, or @incident_id
+ */
+const char *
+dozor_situation_get_incident_number (DozorSituation *self,
+                                     const char     *incident_id)
+{
+  JsonObject *incident;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), incident_id);
+
+  /* A dispatch to a plan's post has no incident (docs/api.md, "Plan"). */
+  if (incident_id == NULL || *incident_id == '\0')
+    return _("a post of a plan");
+  incident = dozor_situation_get_entity (self, "incident", incident_id);
+  return incident != NULL ? json_object_get_string_member_with_default (incident, "number", incident_id)
+                          : incident_id;
+}

@@ -126,4 +126,7 @@ JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
                                                   const char     *id);
 JsonNode        *dozor_situation_to_snapshot     (DozorSituation *self);
 
+const char      *dozor_situation_get_incident_number (DozorSituation *self,
+                                                     const char     *incident_id);
+
 G_END_DECLS
