@@ -342,6 +342,10 @@ main (int   argc,
   gint64 started;
   GPid pid;
 
+  /* Without it the database and password would land in the current directory. */
+  if (dir == NULL)
+    g_error ("no temporary directory for dozord's files");
+
   if (dozord == NULL || dozorctl == NULL || units == 0 || !(speed >= 1 && speed <= 1000) || seconds == 0)
     {
       g_printerr ("bench-compliance-hour: set DOZORD and DOZORCTL (meson devenv -C build does); "

@@ -179,6 +179,10 @@ main (int   argc,
   gint64 seq_before;
   GPid pid;
 
+  /* Without it the database and password would land in the current directory. */
+  if (dir == NULL)
+    g_error ("no temporary directory for dozord's files");
+
   if (dozord == NULL || dozorctl == NULL || units == 0 || seconds == 0)
     {
       g_printerr ("bench-scenario: set DOZORD and DOZORCTL (meson devenv -C build does); UNITS and SECONDS from 1\n");

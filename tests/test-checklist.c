@@ -239,11 +239,15 @@ static void
 test_broken_catalogue (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("dozord-sop-XXXXXX", NULL);
-  g_autofree char *sop = g_build_filename (dir, "catalogue.json", NULL);
-  g_autofree char *db = g_build_filename (dir, "dozord.sqlite", NULL);
+  g_autofree char *sop = NULL;
+  g_autofree char *db = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
+
+  g_assert_nonnull (dir);
+  sop = g_build_filename (dir, "catalogue.json", NULL);
+  db = g_build_filename (dir, "dozord.sqlite", NULL);
 
   g_assert_true (g_file_set_contents (sop, "{\"format\":\"dozor-sop\",\"version\":1,\"procedures\":[{\"id\":\"a\","
                                            "\"incident_types\":[\"theft\"],\"title\":{\"en\":\"A\",\"ru\":\"А\"},"

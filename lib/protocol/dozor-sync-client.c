@@ -1187,20 +1187,61 @@ dozor_read_credentials (const char  *path,
 
 /* --- Commands that wait for their answer --------------------------------- */
 
+/* What came back for a POST or a GET, for parsing in a worker. */
+typedef struct
+{
+  GBytes *bytes;
+  guint status;
+  char *reason;
+} Answer;
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_bytes_unref (answer->bytes);
+  g_free (answer->reason);
+  g_free (answer);
+}
+
+/* An answer may be a page of a thousand incidents: parsed off the main
+ * thread, which only draws. */
+static void
+parse_answer_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  Answer *answer = task_data;
+  g_autoptr(JsonNode) node = NULL;
+  const char *message = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (answer->bytes, &length);
+
+  node = length > 0 ? dozor_json_parse (data, length, MAX_EVENT_BYTES, NULL) : NULL;
+  if (answer->status >= 200 && answer->status < 300 && node != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    message = json_object_get_string_member_with_default (json_node_get_object (node), "message", NULL);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server answered %u: %s"), answer->status,
+                           message != NULL ? message : answer->reason);
+}
+
 static void
 answered_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autoptr(JsonNode) answer = NULL;
-  guint status = msg != NULL ? soup_message_get_status (msg) : 0;
-  const char *message = NULL;
-  gsize length = 0;
-  const char *data;
+  Answer *answer;
 
   if (bytes == NULL)
     {
@@ -1208,18 +1249,12 @@ answered_cb (GObject      *source,
       return;
     }
 
-  data = g_bytes_get_data (bytes, &length);
-  answer = length > 0 ? dozor_json_parse (data, length, MAX_EVENT_BYTES, NULL) : NULL;
-  if (status >= 200 && status < 300 && answer != NULL)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
-      return;
-    }
-
-  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
-    message = json_object_get_string_member_with_default (json_node_get_object (answer), "message", NULL);
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The server answered %u: %s"), status,
-                           message != NULL ? message : soup_message_get_reason_phrase (msg));
+  answer = g_new0 (Answer, 1);
+  answer->bytes = g_steal_pointer (&bytes);
+  answer->status = msg != NULL ? soup_message_get_status (msg) : 0;
+  answer->reason = g_strdup (msg != NULL ? soup_message_get_reason_phrase (msg) : NULL);
+  g_task_set_task_data (task, answer, answer_free);
+  g_task_run_in_thread (task, parse_answer_in_thread);
 }
 
 /**

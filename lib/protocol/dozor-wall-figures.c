@@ -58,22 +58,21 @@ count_incidents (DozorWallFigures *figures,
     {
       JsonObject *incident = json_node_get_object (l->data);
       const char *status = dozor_json_get_string (incident, "status");
-      const char *created = dozor_json_get_string (incident, "created_at");
       gint64 priority;
 
       if (g_strcmp0 (status, "closed") == 0)
         continue;
       figures->open_incidents++;
-      priority = json_object_get_int_member_with_default (incident, "priority", 3);
+      priority = dozor_json_get_int (incident, "priority", 3);
       if (priority >= 1 && priority <= DOZOR_INCIDENT_PRIORITIES)
         figures->open_by_priority[priority - 1]++;
       if (g_strcmp0 (status, "new") == 0)
         {
-          g_autoptr(GDateTime) time = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
+          gint64 created_us = dozor_json_get_time (incident, "created_at");
 
           figures->unassigned++;
-          if (time != NULL)
-            oldest_us = MIN (oldest_us, unix_usec (time));
+          if (created_us != 0)
+            oldest_us = MIN (oldest_us, created_us);
         }
     }
   if (oldest_us != G_MAXINT64)
