@@ -247,7 +247,16 @@ dozor_situation_list_dispose (GObject *object)
   g_clear_object (&priv->selection);
   g_clear_object (&priv->model);
   g_clear_pointer (&priv->bound, g_hash_table_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_SITUATION_LIST);
+  /* Not gtk_widget_dispose_template: GTK 4.8 finds no template for this
+   * abstract class when the instance is a subclass's (a Gtk-CRITICAL on
+   * quit, and the template's children left behind); unparenting them is
+   * what it would do. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+  priv->search_entry = NULL;
+  priv->choice = NULL;
+  priv->count_label = NULL;
+  priv->list_view = NULL;
 
   G_OBJECT_CLASS (dozor_situation_list_parent_class)->dispose (object);
 }
