@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <locale.h>
 
 static const char *const languages[] = { "en", "kk", "ru" };
 
@@ -74,6 +75,12 @@ po_string (const char *line)
   return g_strcompress (raw);
 }
 
+static void
+string_free (GString *string)
+{
+  g_string_free (string, TRUE);
+}
+
 static char *
 po_key (const char *context,
         const char *id)
@@ -117,9 +124,9 @@ read_po (const char *root,
               if (!fuzzy && id->len > 0 && str->len > 0)
                 g_hash_table_insert (table, po_key (context != NULL ? context->str : NULL, id->str),
                                      g_strdup (str->str));
-              g_clear_pointer (&context, g_string_free_and_steal);
-              g_clear_pointer (&id, g_string_free_and_steal);
-              g_clear_pointer (&str, g_string_free_and_steal);
+              g_clear_pointer (&context, string_free);
+              g_clear_pointer (&id, string_free);
+              g_clear_pointer (&str, string_free);
               current = NULL;
               if (*line == '\0' || *line == '#')
                 {
@@ -421,6 +428,7 @@ test_group (gconstpointer data)
   const Case *c = data;
   g_autoptr(GHashTable) letters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) readings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) problems = g_string_new (NULL);
 
   for (guint i = 0; i < c->group->labels->len; i++)
     {
@@ -433,22 +441,26 @@ test_group (gconstpointer data)
 
       g_test_message ("“%s” → “%s”", label->text, shown);
       if (letter == NULL && english_letter != NULL)
-        g_test_fail_printf ("“%s” (“%s”) has no mnemonic", shown, label->text);
+        g_string_append_printf (problems, "; “%s” (“%s”) has no mnemonic", shown, label->text);
       if (letter != NULL)
         {
           clash = g_hash_table_lookup (letters, letter);
           if (clash != NULL && g_strcmp0 (clash->text, label->text) != 0)
-            g_test_fail_printf ("“%s” and “%s” share the mnemonic %s", translate (c->po, clash), shown, letter);
+            g_string_append_printf (problems, "; “%s” and “%s” share the mnemonic %s",
+                                    translate (c->po, clash), shown, letter);
           else
             g_hash_table_insert (letters, g_steal_pointer (&letter), (gpointer) label);
         }
 
       clash = g_hash_table_lookup (readings, read);
       if (clash != NULL && g_strcmp0 (clash->text, label->text) != 0)
-        g_test_fail_printf ("“%s” and “%s” both read “%s”", clash->text, label->text, shown);
+        g_string_append_printf (problems, "; “%s” and “%s” both read “%s”", clash->text, label->text, shown);
       else
         g_hash_table_insert (readings, g_steal_pointer (&read), (gpointer) label);
     }
+
+  if (problems->len > 0)
+    g_test_fail_printf ("%s", problems->str + 2);
 }
 
 int
@@ -462,6 +474,8 @@ main (int   argc,
   const char *root;
   int status;
 
+  /* The labels are printed in the TAP comments as they are, in UTF-8. */
+  setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
   if (argc != 2)
     g_error ("usage: test-mnemonics --tap SOURCE-ROOT");

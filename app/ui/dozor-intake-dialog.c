@@ -345,9 +345,7 @@ dozor_intake_dialog_set_location (DozorIntakeDialog *self,
                                   double             lat,
                                   double             lon)
 {
-  char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *text = g_strdup_printf ("%s, %s", g_ascii_formatd (lat_text, sizeof lat_text, "%.6f", lat),
-                                           g_ascii_formatd (lon_text, sizeof lon_text, "%.6f", lon));
+  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
 
   gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
   gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");

@@ -6,8 +6,8 @@
 # Russian keyboard lands there; Escape, or a click on Cancel, on a form with
 # something in it asks before discarding, and Return or Space in that
 # question keep the report; Discard, chosen on purpose, closes it; a new
-# intake is empty and closes at once. The board then quits (Ctrl+Q)
-# without a Gtk-CRITICAL (item 7).
+# intake is empty and closes at once. The map's scale bar is in Russian
+# (item 5). The board then quits (Ctrl+Q) without a Gtk-CRITICAL (item 7).
 set -euo pipefail
 
 dozor=${1:?usage: board-intake-lang.sh PATH-TO-DOZOR}
@@ -39,6 +39,10 @@ wait_for "$work/board.log" "Link state: live" 30
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Дозор$' | head -n 1) || fail "no board window"
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1100 800 windowfocus --sync "$wid"
 sleep 1
+
+# The map's scale speaks Russian too (item 5): "200 м", not "200 m".
+wait_for "$work/board.log" "Scale bar: [0-9]* к*м$" 10
+ok "the scale bar's unit is in Russian"
 
 xdotool key ctrl+n
 wait_for "$work/board.log" "Intake open" 10
