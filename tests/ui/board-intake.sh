@@ -64,4 +64,7 @@ ok "a registered report closes the intake without asking"
 wait_for "$work/board.log" "Incidents drawn: 1" 10
 ok "the map draws it"
 
+wait_for "$work/board.log" "List count: 1 of 1 open incidents" 10
+ok "the queue counts it"
+
 echo "1..$n"
