@@ -3,8 +3,8 @@
  * Repeated calls against the real dozord (docs/api.md, "Repeated calls"):
  * which incidents a report matches by distance and by phone, open and
  * closed within the window, attaching a call with its event and count,
- * an outbox's replay, a restart, the counts per window, roles and hostile
- * parameters.
+ * an outbox's replay, a restart, the counts per window (and dozorctl's
+ * print of them), roles and hostile parameters.
  */
 #include "config.h"
 
@@ -443,6 +443,29 @@ test_window (Server        *server,
     g_auto(Answer) answer = request (server, "GET", "/api/v1/stats/repeated-calls", op, NULL, NULL, NULL);
 
     g_assert_cmpint (stat_member (&answer, "calls"), ==, 4);
+  }
+
+  /* dozorctl prints the same figures for the shift. */
+  {
+    g_autofree char *credentials = g_build_filename (server->dir, "credentials", NULL);
+    g_autoptr(GSubprocess) ctl = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *line = g_strdup_printf ("from %s to %s: 3 calls to 2 incidents", shift_start, shift_end);
+
+    g_assert_true (g_file_set_contents_full (credentials, "wall\ncorrect horse battery\n", -1,
+                                             G_FILE_SET_CONTENTS_NONE, 0600, &error));
+    ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, dozorctl_path,
+                            "repeated-calls", "--backend", server->url, "--credentials", credentials,
+                            "--from", shift_start, "--to", shift_end, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, &out, &err, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_exited (ctl));
+    g_assert_cmpint (g_subprocess_get_exit_status (ctl), ==, 0);
+    g_assert_nonnull (strstr (out, line));
+    g_assert_nonnull (strstr (out, "theft"));
   }
 }
 
