@@ -415,9 +415,8 @@ dozor_store_attach_call (DozorStore  *self,
     return dozor_store_set_db_error (self, error), NULL;
 
   call = select_json (self, "SELECT " CALL_JSON " FROM calls WHERE id = ?1", id, error);
-  incident = call != NULL ? select_json (self, "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1", incident_id, error)
-                          : NULL;
-  if (incident == NULL ||
+  incident = call != NULL ? dozor_store_incident_json (self, incident_id) : NULL;
+  if (call == NULL ||
       !dozor_store_append_event (self, "call.attached", "call", call, error) ||
       !dozor_store_append_event (self, "incident.updated", "incident", incident, error))
     return NULL;
