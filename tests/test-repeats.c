@@ -530,6 +530,7 @@ test_refused (Server        *server,
     { "lat=abc&lon=76.9", "lat:" },
     { "lat=nan&lon=76.9", "lat:" },
     { "lat=1e999&lon=76.9", "lat:" },
+    { "lat=0x2B&lon=76.9", "lat:" },
     { "lat=&lon=76.9", "lat:" },
     { "lat=43.2", "lon:" },
     { "lon=76.9", "lat:" },
@@ -559,6 +560,13 @@ test_refused (Server        *server,
 
     g_assert_cmpuint (answer.status, ==, 422);
     g_assert_true (g_str_has_prefix (member (&answer, "message"), "phone:"));
+  }
+  {
+    /* A call at the start of the calendar: the window reaches before it. */
+    g_autofree char *query = g_strdup_printf ("lat=%g&lon=%g&at=0001-01-01T00:00:00Z", SQUARE_LAT, SQUARE_LON);
+    g_auto(Answer) answer = matches (server, op, query);
+
+    g_assert_nonnull (find_match (&answer, incident));
   }
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/stats/repeated-calls?from=%s", "noon");

@@ -101,6 +101,9 @@ window_start (double     window_h,
 {
   g_autoptr(GDateTime) start = g_date_time_add (at, (GTimeSpan) (-window_h * G_TIME_SPAN_HOUR));
 
+  /* Before the year 1: every closing time is after it. */
+  if (start == NULL)
+    return g_strdup ("");
   return g_date_time_format (start, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
@@ -116,8 +119,10 @@ get_coordinate (GHashTable  *query,
 
   if (text == NULL)
     return dozor_store_set_invalid (error, name, _("is required"));
+  /* Decimal degrees only: g_ascii_strtod() would also read hexadecimal. */
   *value = g_ascii_strtod (text, &end);
-  if (*text == '\0' || end == NULL || *end != '\0' || !isfinite (*value))
+  if (*text == '\0' || end == NULL || *end != '\0' || !isfinite (*value) ||
+      text[strspn (text, "0123456789.eE+-")] != '\0')
     return dozor_store_set_invalid (error, name, _("must be a number"));
   if (fabs (*value) > limit)
     {
@@ -235,11 +240,21 @@ dozor_store_find_matches (DozorStore  *self,
   if (!has_point && phone == NULL)
     return dozor_store_set_invalid (error, "lat", _("a point (lat, lon) or a phone is needed")), NULL;
 
-  if (!dozor_store_get_time_bound (query, "at", &at_text, error))
-    return NULL;
-  if (at_text == NULL)
-    at_text = dozor_store_now ();
-  at = g_date_time_new_from_iso8601 (at_text, NULL);
+  /* Kept as a GDateTime: the store's text of a time before the year 1000
+   * would not parse back. */
+  if (g_hash_table_contains (query, "at"))
+    {
+      g_autoptr(GDateTime) given = g_date_time_new_from_iso8601 (g_hash_table_lookup (query, "at"), NULL);
+
+      if (given == NULL)
+        return dozor_store_set_invalid (error, "at", _("must be an RFC 3339 time")), NULL;
+      at = g_date_time_to_utc (given);
+    }
+  else
+    {
+      at = g_date_time_new_now_utc ();
+    }
+  at_text = g_date_time_format_iso8601 (at);
   cutoff = window_start (window_h, at);
 
   if (key != NULL)
