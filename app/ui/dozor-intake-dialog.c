@@ -35,6 +35,7 @@ struct _DozorIntakeDialog
 
   /* Set once the report is saved or its loss confirmed: closing then asks no more. */
   gboolean may_close;
+  GtkBox *extra_box;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIntakeDialog, dozor_intake_dialog, ADW_TYPE_WINDOW)
@@ -43,6 +44,7 @@ enum
 {
   SUBMIT,
   LOCATION_CHANGED,
+  CALLER_CHANGED,
   N_SIGNALS
 };
 
@@ -246,6 +248,12 @@ location_changed_cb (DozorIntakeDialog *self)
 }
 
 static void
+caller_changed_cb (DozorIntakeDialog *self)
+{
+  g_signal_emit (self, signals[CALLER_CHANGED], 0);
+}
+
+static void
 dozor_intake_dialog_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), DOZOR_TYPE_INTAKE_DIALOG);
@@ -282,6 +290,14 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
   signals[LOCATION_CHANGED] = g_signal_new ("location-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                             NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * DozorIntakeDialog::caller-changed:
+   *
+   * The caller's phone was typed anew.
+   */
+  signals[CALLER_CHANGED] = g_signal_new ("caller-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-intake-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_row);
@@ -291,6 +307,7 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_phone_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, description_view);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, extra_box);
   gtk_widget_class_bind_template_callback (widget_class, register_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -320,6 +337,7 @@ dozor_intake_dialog_init (DozorIntakeDialog *self)
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->address_row));
 
   g_signal_connect_object (self->location_row, "changed", G_CALLBACK (location_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->caller_phone_row, "changed", G_CALLBACK (caller_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -365,4 +383,77 @@ dozor_intake_dialog_get_location (DozorIntakeDialog *self,
                                   double            *lon)
 {
   return dozor_parse_lat_lon (gtk_editable_get_text (GTK_EDITABLE (self->location_row)), lat, lon);
+}
+
+/**
+ * dozor_intake_dialog_add_extra:
+ * @self: a #DozorIntakeDialog
+ * @widget: shown above the form's fields
+ */
+void
+dozor_intake_dialog_add_extra (DozorIntakeDialog *self,
+                               GtkWidget         *widget)
+{
+  gtk_box_append (self->extra_box, widget);
+}
+
+/**
+ * dozor_intake_dialog_get_caller_phone:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer none): the caller's phone as typed
+ */
+const char *
+dozor_intake_dialog_get_caller_phone (DozorIntakeDialog *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row));
+}
+
+/**
+ * dozor_intake_dialog_get_call:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer full): the caller and what they said, as the body of
+ *   `POST /incidents/{id}/calls`, received now
+ */
+JsonNode *
+dozor_intake_dialog_get_call (DozorIntakeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *received_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "caller_name");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->caller_name_row)));
+  json_builder_set_member_name (builder, "caller_phone");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row)));
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  /* When the operator took it: an outbox that sends later keeps the shift. */
+  json_builder_set_member_name (builder, "received_at");
+  json_builder_add_string_value (builder, received_at);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * dozor_intake_dialog_close_saved:
+ * @self: the intake form
+ *
+ * Closes the form whose content went somewhere else (a call attached to an
+ * incident through the outbox): nothing is lost, so no question is asked.
+ */
+void
+dozor_intake_dialog_close_saved (DozorIntakeDialog *self)
+{
+  g_return_if_fail (DOZOR_IS_INTAKE_DIALOG (self));
+
+  self->may_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
 }
