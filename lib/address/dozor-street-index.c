@@ -1235,6 +1235,18 @@ connector_at (char  **keys,
   return 0;
 }
 
+static glong
+letters (char  **keys,
+         guint   from,
+         guint   to)
+{
+  glong n = 0;
+
+  for (guint i = from; i < to; i++)
+    n += g_utf8_strlen (keys[i], -1);
+  return n;
+}
+
 static GListModel *
 search_locked (DozorStreetIndex  *self,
                const char        *query,
@@ -1269,10 +1281,13 @@ search_locked (DozorStreetIndex  *self,
                           n_a - s - 1, results, error);
     }
   else if (second == NULL)
-    /* No separator: "Abaya Dostyk" is tried as every split into two. */
+    /* No separator: "Abaya Dostyk" is tried as every split into two, but
+     * not "Толе" and "би": a part of one or two letters matches too many
+     * streets to mean one. */
     for (guint s = 1; ok && s < n_a; s++)
-      ok = add_crossings (self, (const char *const *) keys_a, s, (const char *const *) keys_a + s, n_a - s,
-                          results, error);
+      if (letters (keys_a, 0, s) >= 3 && letters (keys_a, s, n_a) >= 3)
+        ok = add_crossings (self, (const char *const *) keys_a, s, (const char *const *) keys_a + s, n_a - s,
+                            results, error);
 
   if (ok && n_b == 0)
     {
