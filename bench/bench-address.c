@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "dozor-street-index.h"
+#include "test-files.h"
 
 static const char *const queries[] = {
   "Абая / Достык", "Abaya Dostyk", "абай достық", "Сатпаева / Достык", "Толе би",
@@ -110,18 +111,7 @@ main (int   argc,
 
   g_clear_object (&index);
   g_clear_object (&cached);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  test_remove_tree (dir);
   g_rand_free (rand);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "dozor-geo.h"
 #include "dozor-street-index.h"
 #include "dozor-street-name.h"
+#include "test-files.h"
 
 /* Абай даңғылы / проспект Абая × проспект Достык, as a map shows it. */
 #define ABAY_DOSTYK_LAT 43.2430
@@ -304,21 +305,6 @@ test_not_an_index (void)
   g_unlink (path);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -358,8 +344,7 @@ main (int   argc,
 
   status = g_test_run ();
   g_clear_object (&index_);
-  remove_dir (cache_dir);
-  remove_dir (work_dir);
+  test_remove_tree (work_dir);
   g_free (cache_dir);
   g_free (work_dir);
   return status;

@@ -1361,6 +1361,25 @@ search_data_free (SearchData *data)
   g_free (data);
 }
 
+/* A look-up in a worker; it gives up at once when cancelled, since a newer
+ * one has replaced it. */
+static void
+run_in_thread (DozorStreetIndex    *self,
+               SearchData          *data,
+               gpointer             source_tag,
+               GTaskThreadFunc      func,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, func);
+}
+
 static void
 search_thread (GTask        *task,
                gpointer      source_object,
@@ -1401,17 +1420,14 @@ dozor_street_index_search_async (DozorStreetIndex    *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SearchData *data = g_new0 (SearchData, 1);
+  SearchData *data;
 
   g_return_if_fail (DOZOR_IS_STREET_INDEX (self));
 
+  data = g_new0 (SearchData, 1);
   data->query = g_strdup (query);
   data->limit = limit;
-  g_task_set_source_tag (task, dozor_street_index_search_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, search_thread);
+  run_in_thread (self, data, dozor_street_index_search_async, search_thread, cancellable, callback, user_data);
 }
 
 /**
@@ -1640,18 +1656,15 @@ dozor_street_index_nearest_async (DozorStreetIndex    *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SearchData *data = g_new0 (SearchData, 1);
+  SearchData *data;
 
   g_return_if_fail (DOZOR_IS_STREET_INDEX (self));
 
+  data = g_new0 (SearchData, 1);
   data->lat = lat;
   data->lon = lon;
   data->max_distance_m = max_distance_m;
-  g_task_set_source_tag (task, dozor_street_index_nearest_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, nearest_thread);
+  run_in_thread (self, data, dozor_street_index_nearest_async, nearest_thread, cancellable, callback, user_data);
 }
 
 /**
