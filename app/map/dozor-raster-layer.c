@@ -92,6 +92,7 @@ typedef struct
    * own and holds the only textures. */
   DozorRasterLayer *host;
   GPtrArray *parts;
+  guint n_below;             /* parts[0..n_below) beneath the host's items, the rest over them */
   guint64 generation;        /* bumped whenever the layer asks for a render */
 
   GHashTable *tiles;         /* packed (x, y) → Tile on screen, at zoom */
@@ -741,6 +742,18 @@ zoom_level (DozorRasterLayer *self)
   return (int) CLAMP (round (shumate_viewport_get_zoom_level (viewport)), 0, 24);
 }
 
+/* The layer drawn @i-th, bottom to top, in @self's image. */
+static DozorRasterLayer *
+part_layer (DozorRasterLayer *self,
+            guint             i)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  if (i < priv->n_below)
+    return priv->parts->pdata[i];
+  return i == priv->n_below ? self : priv->parts->pdata[i - 1];
+}
+
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -789,7 +802,7 @@ start_render (DozorRasterLayer *self)
   priv->empty = TRUE;
   for (guint i = 0; i <= priv->parts->len; i++)
     {
-      DozorRasterLayer *layer = i < priv->parts->len ? priv->parts->pdata[i] : self;
+      DozorRasterLayer *layer = part_layer (self, i);
       DozorRasterLayerPrivate *layer_priv = dozor_raster_layer_get_instance_private (layer);
       Part part = { g_object_ref (layer), DOZOR_RASTER_LAYER_GET_CLASS (layer), NULL, layer_priv->generation };
       gpointer scene = part.klass->prepare (layer, &render->region);
@@ -1046,7 +1059,8 @@ tile_at (DozorRasterLayer *self,
   return g_hash_table_lookup (priv->tiles, tile_slot ((int) floor (px / TILE_SIZE), (int) floor (py / TILE_SIZE)));
 }
 
-/* Which of a host's parts @self is: the host itself is the last. */
+/* Which of a host's parts @self is, bottom to top: the host itself comes
+ * after the parts beneath it (part_layer()). */
 static int
 part_number (DozorRasterLayer *self)
 {
@@ -1055,9 +1069,11 @@ part_number (DozorRasterLayer *self)
   guint i;
 
   if (priv->host == NULL)
-    return priv->parts->len;
+    return priv->n_below;
   host = dozor_raster_layer_get_instance_private (priv->host);
-  return g_ptr_array_find (host->parts, self, &i) ? (int) i : -1;
+  if (!g_ptr_array_find (host->parts, self, &i))
+    return -1;
+  return i < host->n_below ? (int) i : (int) i + 1;
 }
 
 /**
@@ -1244,6 +1260,7 @@ dozor_raster_layer_dispose (GObject *object)
       part->host = NULL;
     }
   g_ptr_array_set_size (priv->parts, 0);
+  priv->n_below = 0;
 
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->dispose (object);
 }
@@ -1354,6 +1371,29 @@ dozor_raster_layer_get_host (DozorRasterLayer *self)
  */
 void
 dozor_raster_layer_draw_into (DozorRasterLayer *self,
+                              DozorRasterLayer *part)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterLayerPrivate *part_priv = dozor_raster_layer_get_instance_private (part);
+
+  g_return_if_fail (part_priv->host == NULL && part != self);
+
+  part_priv->host = self;
+  g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
+  g_ptr_array_insert (priv->parts, priv->n_below++, g_object_ref (part));
+  dozor_raster_layer_queue_render (self);
+}
+
+/**
+ * dozor_raster_layer_draw_over:
+ * @self: the layer whose image holds @part's items too
+ * @part: another layer of the same map
+ *
+ * As dozor_raster_layer_draw_into(), but @part's items are drawn over
+ * @self's own: what must stay readable where @self's items crowd it.
+ */
+void
+dozor_raster_layer_draw_over (DozorRasterLayer *self,
                               DozorRasterLayer *part)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);

@@ -139,6 +139,8 @@ void      dozor_raster_layer_queue_render        (DozorRasterLayer *self);
 DozorRasterLayer *dozor_raster_layer_get_host    (DozorRasterLayer *self);
 void      dozor_raster_layer_draw_into           (DozorRasterLayer *self,
                                                   DozorRasterLayer *part);
+void      dozor_raster_layer_draw_over           (DozorRasterLayer *self,
+                                                  DozorRasterLayer *part);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
                                                   guint             seconds);
 void      dozor_raster_layer_set_label_size      (DozorRasterLayer *self,
