@@ -201,7 +201,13 @@ dozor_dispatch_advice_show (DozorDispatchAdvice *self,
           dozor_situation_get_unit_dispatch (self->situation, other->id) == NULL)
         dozor_dispatch_estimate_add_available (estimate, other->call_sign, other->lat, other->lon);
     }
-  set_road_text (dialog, _("Road distance: computing…"));
+  /* A second line kept for the warning: without a window manager the
+   * dialog keeps the height it was first shown with, and would cut it. */
+  {
+    g_autofree char *computing = g_strconcat (_("Road distance: computing…"), "\n ", NULL);
+
+    set_road_text (dialog, computing);
+  }
 
   task = g_task_new (dialog, NULL, estimated_cb, NULL);
   g_task_set_source_tag (task, dozor_dispatch_advice_show);
