@@ -65,13 +65,13 @@ api "$sup" PATCH "units/${id[Барыс-3]}" '{"status":"on_scene"}' "$version" 
 mkdir -p "$work/config/glib-2.0/settings"
 printf '[kz/dozor/Board]\nincident-wait-limits=[20, 600, 600, 600]\n' >"$work/config/glib-2.0/settings/keyfile"
 language=${DOZOR_TEST_LANGUAGE:-}
-GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+env GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" XDG_DATA_HOME="$work/data" \
   ${language:+LC_ALL=C.UTF-8 LANGUAGE=$language} \
   "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center "$clat,$clon" --zoom 13 \
   >"$work/board.log" 2>&1 &
 board=$!
 wait_for "$work/board.log" "Link state: live" 30
-wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
+wid=$(timeout 10 xdotool search --sync --onlyvisible --class dozor | head -n 1) || fail "no board window"
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
 wait_for "$work/board.log" "Incidents drawn: 1" 30
 wait_for "$work/board.log" "Units drawn: 3" 30
@@ -99,7 +99,7 @@ convert "$work/screen.png" -crop 800x700+400+100 +repage -depth 8 txt:- |
       if (r > 235 && g > 120 && g < 160 && b < 50) { n++; sx += x; sy += y; print "O", x, y }
       else if (r > 200 && r < 240 && g < 50 && b < 60) print "R", x, y }
     END { if (n > 0) printf "C %d %d %d\n", sx / n, sy / n, n }' >"$work/pixels.txt"
-read -r _ ax ay orange < <(grep '^C ' "$work/pixels.txt") || fail "no orange incident on the map"
+read -r _ ax ay orange < <(grep '^C ' "$work/pixels.txt") || fail "no orange incident on the map: the accident is hidden under Барыс-3"
 red=$(awk -v x="$ax" -v y="$ay" '$1 == "R" && ($2 - x) ^ 2 + ($3 - y) ^ 2 <= 144 { n++ } END { print n + 0 }' "$work/pixels.txt")
 echo "# the accident's diamond at $ax,$ay: $orange orange pixels, $red of the unit's red within 12 px"
 [ "$orange" -ge 15 ] && [ "$red" -eq 0 ] ||
