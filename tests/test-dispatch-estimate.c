@@ -16,16 +16,6 @@
 #define NEAR_LAT 43.0
 #define NEAR_LON 76.901
 
-static double
-leg_s (double lat0,
-       double lon0,
-       double lat1,
-       double lon1,
-       double kmh)
-{
-  return dozor_geo_distance_m (lat0, lon0, lat1, lon1) / (kmh / 3.6);
-}
-
 /* F is sent, only reached by the zigzag through G (about 4 min); a unit
  * 80 m away (seconds) is free: that is much closer, and said so. */
 static void
@@ -35,7 +25,7 @@ test_much_closer (void)
   g_autoptr(DozorDispatchEstimate) estimate = dozor_dispatch_estimate_new (A_LAT, A_LON);
   g_autoptr(GError) error = NULL;
   double zigzag_m = dozor_geo_distance_m (F_LAT, F_LON, G_LAT, G_LON) + dozor_geo_distance_m (G_LAT, G_LON, A_LAT, A_LON);
-  double zigzag_s = leg_s (F_LAT, F_LON, G_LAT, G_LON, 25) + leg_s (G_LAT, G_LON, A_LAT, A_LON, 25);
+  double zigzag_s = town_leg_s (F_LAT, F_LON, G_LAT, G_LON, 25) + town_leg_s (G_LAT, G_LON, A_LAT, A_LON, 25);
   double distance_m, time_s;
   const char *closer;
 
@@ -66,7 +56,7 @@ test_not_much_closer (void)
   g_autoptr(DozorRoadGraph) town = town_graph ();
   g_autoptr(DozorDispatchEstimate) from_b = dozor_dispatch_estimate_new (A_LAT, A_LON);
   g_autoptr(DozorDispatchEstimate) nearest = dozor_dispatch_estimate_new (A_LAT, A_LON);
-  double via_c_s = leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
+  double via_c_s = town_leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + town_leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
   double distance_m, time_s;
 
   dozor_dispatch_estimate_set_chosen (from_b, "Барыс-2", B_LAT, B_LON);

@@ -15,7 +15,7 @@
  *
  * Incidents are drawn over the units (dozor_raster_layer_draw_over()): a
  * unit on scene stands on its incident's diamond and would hide the
- * priority. The dispatch lines start at the unit's edge, not its centre.
+ * priority. The dispatch lines stay beneath the units (draw_under).
  *
  * Drawn over the tiles, as a few small nodes: the selected incident, the
  * one a dragged unit would be dropped on, and dispatches the supervisor has
@@ -39,8 +39,6 @@
 #define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 /* Folded into a late incident's tile key: its outline changes the tiles. */
 #define LATE_KEY G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
-/* Where a dispatch line leaves its unit: just outside the unit's disc. */
-#define UNIT_CLEARANCE 7.0
 /* The one pulse of a newly overdue incident, microseconds. */
 #define PULSE_US (1200 * G_TIME_SPAN_MILLISECOND)
 
@@ -184,31 +182,23 @@ draw_mark (cairo_t    *cr,
     }
 }
 
+/* Dispatch lines under the units and the incidents: unit to scene, in the
+ * en-route orange, solid once the unit is there. */
 static void
-draw_scene (gpointer               data,
+draw_lines (gpointer               data,
             cairo_t               *cr,
-            const DozorRasterView *view,
-            DozorPointIndex       *index)
+            const DozorRasterView *view)
 {
   Scene *scene = data;
-  double k = scene->label_size / DESK_LABEL_SIZE;
 
-  /* Dispatch lines under the symbols: unit to scene, in the en-route
-   * orange, solid once the unit is there. */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (guint i = 0; i < scene->lines->len; i++)
     {
       const Line *line = &g_array_index (scene->lines, Line, i);
-      double x0, y0, x1, y1, length;
+      double x0, y0, x1, y1;
 
       dozor_raster_view_project (view, line->ux, line->uy, &x0, &y0);
       dozor_raster_view_project (view, line->ix, line->iy, &x1, &y1);
-      /* Over the units now: leave the unit's own symbol clear. */
-      length = hypot (x1 - x0, y1 - y0);
-      if (length <= UNIT_CLEARANCE * k)
-        continue;
-      x0 += (x1 - x0) * UNIT_CLEARANCE * k / length;
-      y0 += (y1 - y0) * UNIT_CLEARANCE * k / length;
       cairo_move_to (cr, x0, y0);
       cairo_line_to (cr, x1, y1);
       cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
@@ -221,6 +211,16 @@ draw_scene (gpointer               data,
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
     }
+}
+
+static void
+draw_scene (gpointer               data,
+            cairo_t               *cr,
+            const DozorRasterView *view,
+            DozorPointIndex       *index)
+{
+  Scene *scene = data;
+  double k = scene->label_size / DESK_LABEL_SIZE;
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   /* Most urgent last, on top. */
@@ -683,6 +683,7 @@ dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
   widget_class->snapshot = dozor_incident_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
+  raster_class->draw_under = draw_lines;
   raster_class->layout = layout_scene;
   raster_class->tile_key = tile_key;
   raster_class->free_scene = (GDestroyNotify) scene_free;

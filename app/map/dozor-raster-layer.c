@@ -78,7 +78,8 @@ typedef struct
   DozorRasterView region;    /* whole tiles, at a whole zoom */
   int zoom, x0, y0, columns, rows, scale;
   int view_x0, view_y0, view_x1, view_y1; /* the tiles in view */
-  GArray *parts;             /* Part, bottom to top; the host last */
+  GArray *parts;             /* Part, bottom to top */
+  guint host;                /* the host's place among them */
   GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
   GHashTable *steady;        /* packed (x, y) → Tile, the steady parts' tiles */
   GPtrArray *tiles;          /* out: Tile, those drawn anew */
@@ -447,6 +448,18 @@ draw_part (Part                  *part,
   cairo_restore (cr);
 }
 
+static void
+draw_under (Part                  *part,
+            cairo_t               *cr,
+            const DozorRasterView *view)
+{
+  if (part->klass->draw_under == NULL || part->scene->scene == NULL)
+    return;
+  cairo_save (cr);
+  part->klass->draw_under (part->scene->scene, cr, view);
+  cairo_restore (cr);
+}
+
 static guint64
 part_key (const Part            *part,
           const DozorRasterView *view,
@@ -588,6 +601,14 @@ render_in_thread (GTask        *task,
           {
             Part *part = &g_array_index (render->parts, Part, i);
 
+            /* What a part over the host keeps beneath the host's items
+             * (lines under symbols) goes just before them; a part beneath
+             * the host draws it just before its own items. */
+            if (i == render->host)
+              for (guint j = i + 1; j < render->parts->len; j++)
+                draw_under (&g_array_index (render->parts, Part, j), cr, &view);
+            else if (i < render->host)
+              draw_under (part, cr, &view);
             if (!part->klass->steady)
               draw_part (part, cr, &view, &tile->parts[i]);
             else if (steady->parts[i].scene != NULL)
@@ -790,6 +811,7 @@ start_render (DozorRasterLayer *self)
   render->tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) tile_unref);
   render->outdated = g_array_new (FALSE, FALSE, sizeof (gpointer));
   render->steady = priv->steady != NULL ? g_steal_pointer (&priv->steady) : tile_table_new ();
+  render->host = priv->n_below;
   if (render->zoom == priv->zoom && render->scale == priv->scale)
     {
       render->shown_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);

@@ -23,13 +23,8 @@ api() {
     -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${5:+-H "If-Match: $5"} ${4:+-d "$4"}
 }
 
-# The scene, and places NORTH EAST metres from it (1° of latitude is
-# 111,195 m).
+# The scene, for place().
 clat=43.2385 clon=76.9460
-place() {
-  awk -v n="$1" -v e="$2" -v la="$clat" -v lo="$clon" 'BEGIN {
-    pi = atan2(0, -1); printf "%.7f %.7f\n", la + n / 111195, lo + e / (111195 * cos(la * pi / 180)) }'
-}
 
 # Барыс-7 600 m west of the scene, Барыс-6 5 km east, both free; Барыс-3
 # on scene at an accident 1.5 km north, standing exactly on it.
@@ -41,13 +36,6 @@ for line in "Барыс-7 0 -600" "Барыс-6 0 5000" "Барыс-3 1500 0"; d
   read -r lat lon < <(place "$north" "$east")
   positions+="${positions:+,}{\"unit_id\":\"${id[$name]}\",\"lat\":$lat,\"lon\":$lon,\"time\":\"NOW\"}"
 done
-report_positions() {
-  for _ in $(seq 1 200); do
-    kill -0 $$ 2>/dev/null || return 0
-    api "$gps" POST positions "{\"positions\":[${positions//NOW/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)}]}" >/dev/null || true
-    sleep 3
-  done
-}
 report_positions &
 pids+=("$!")
 
