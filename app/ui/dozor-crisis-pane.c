@@ -19,7 +19,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "dozor-application.h"
 #include "dozor-coverage.h"
 #include "dozor-crisis-figures.h"
 #include "dozor-crisis-pane.h"

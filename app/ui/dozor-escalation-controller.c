@@ -324,11 +324,3 @@ dozor_escalation_controller_get_button (DozorEscalationController *self)
 
   return self->button;
 }
-
-guint
-dozor_escalation_controller_get_n_overdue (DozorEscalationController *self)
-{
-  g_return_val_if_fail (DOZOR_IS_ESCALATION_CONTROLLER (self), 0);
-
-  return g_hash_table_size (self->overdue);
-}

@@ -17,6 +17,5 @@ DozorEscalationController *dozor_escalation_controller_new        (DozorSituatio
                                                                    DozorMapView      *map_view,
                                                                    DozorIncidentList *incident_list);
 GtkWidget                 *dozor_escalation_controller_get_button (DozorEscalationController *self);
-guint                      dozor_escalation_controller_get_n_overdue (DozorEscalationController *self);
 
 G_END_DECLS
