@@ -131,7 +131,8 @@ test_crisis (void)
 }
 
 /* Incidents wait 10, 20, 40 and 90 minutes unassigned before they are
- * overdue, a unit an hour on scene; a minute is the least for a unit. */
+ * overdue, a unit an hour on scene; 10 s is the least for a unit, as for
+ * an incident. */
 static void
 test_escalation (void)
 {
@@ -152,8 +153,8 @@ test_escalation (void)
 
   g_object_get (settings, "settings-schema", &schema, NULL);
   on_scene = g_settings_schema_get_key (schema, "on-scene-long");
-  g_assert_false (g_settings_schema_key_range_check (on_scene, g_variant_new_int32 (59)));
-  g_assert_true (g_settings_schema_key_range_check (on_scene, g_variant_new_int32 (60)));
+  g_assert_false (g_settings_schema_key_range_check (on_scene, g_variant_new_int32 (9)));
+  g_assert_true (g_settings_schema_key_range_check (on_scene, g_variant_new_int32 (10)));
 }
 
 int
