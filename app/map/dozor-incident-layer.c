@@ -73,6 +73,7 @@ struct _DozorIncidentLayer
   guint n_drawn;
   guint n_lines;
   guint n_late;
+  gboolean hide_lines;  /* the desk's Layers */
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -169,6 +170,23 @@ draw_mark (cairo_t    *cr,
     }
 }
 
+/* A dispatch line along the current path: dashed while the unit is on its
+ * way, solid once it is there. */
+static void
+paint_line (cairo_t  *cr,
+            gboolean  on_scene)
+{
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
+  cairo_set_line_width (cr, 4.5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgba (cr, 1.0, 0.60, 0.15, 0.95);
+  cairo_set_line_width (cr, 2.0);
+  if (!on_scene)
+    cairo_set_dash (cr, (double[]) { 7, 4 }, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
@@ -190,15 +208,7 @@ draw_scene (gpointer               data,
       dozor_raster_view_project (view, line->ix, line->iy, &x1, &y1);
       cairo_move_to (cr, x0, y0);
       cairo_line_to (cr, x1, y1);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
-      cairo_set_line_width (cr, 4.5);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgba (cr, 1.0, 0.60, 0.15, 0.95);
-      cairo_set_line_width (cr, 2.0);
-      if (!line->on_scene)
-        cairo_set_dash (cr, (double[]) { 7, 4 }, 2, 0);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
+      paint_line (cr, line->on_scene);
     }
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -365,7 +375,7 @@ prepare_scene (DozorRasterLayer      *layer,
       g_ptr_array_add (scene->ids, g_strdup (json_object_get_string_member_with_default (incident, "id", "")));
     }
 
-  for (GList *l = dispatches; l != NULL; l = l->next)
+  for (GList *l = self->hide_lines ? NULL : dispatches; l != NULL; l = l->next)
     {
       JsonObject *dispatch = json_node_get_object (l->data);
       const char *unit_id = json_object_get_string_member_with_default (dispatch, "unit_id", "");
@@ -698,3 +708,72 @@ dozor_incident_layer_set_draft (DozorIncidentLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+
+/**
+ * dozor_incident_layer_set_lines:
+ * @self: a #DozorIncidentLayer
+ * @shown: whether to draw a line from each dispatched unit to its incident
+ */
+void
+dozor_incident_layer_set_lines (DozorIncidentLayer *self,
+                                gboolean            shown)
+{
+  g_return_if_fail (DOZOR_IS_INCIDENT_LAYER (self));
+
+  if (self->hide_lines == !shown)
+    return;
+  self->hide_lines = !shown;
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+/**
+ * dozor_incident_layer_draw_symbol:
+ * @cr: where to draw
+ * @priority: 1 (immediate) to 4 (low)
+ * @fresh: whether nobody has been sent to it yet
+ * @x: centre
+ * @y: centre
+ *
+ * An incident's symbol as the map draws it at a desk, for the legend.
+ */
+void
+dozor_incident_layer_draw_symbol (cairo_t  *cr,
+                                  gint64    priority,
+                                  gboolean  fresh,
+                                  double    x,
+                                  double    y)
+{
+  Mark mark = { .priority = priority, .fresh = fresh };
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  draw_mark (cr, &mark, x, y, DESK_LABEL_SIZE);
+  cairo_restore (cr);
+}
+
+/**
+ * dozor_incident_layer_draw_line:
+ * @cr: where to draw
+ * @on_scene: whether the unit has arrived
+ * @x0: the unit's end
+ * @y0: the unit's end
+ * @x1: the incident's end
+ * @y1: the incident's end
+ *
+ * A dispatch line as the map draws it, for the legend.
+ */
+void
+dozor_incident_layer_draw_line (cairo_t  *cr,
+                                gboolean  on_scene,
+                                double    x0,
+                                double    y0,
+                                double    x1,
+                                double    y1)
+{
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1, y1);
+  paint_line (cr, on_scene);
+  cairo_restore (cr);
+}

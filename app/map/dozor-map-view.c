@@ -264,6 +264,28 @@ update_source (DozorMapView *self)
   use_offline_source (self, dark);
 }
 
+/* The desk's Layers (map.layer-* actions, bound to these keys): each layer
+ * redraws only when what it shows changes. */
+static void
+apply_layers (DozorMapView *self)
+{
+  DozorAreaKinds kinds = 0;
+
+  if (self->area_layer == NULL)
+    return;
+  if (g_settings_get_boolean (self->settings, "layer-districts"))
+    kinds |= DOZOR_AREA_DISTRICTS;
+  if (g_settings_get_boolean (self->settings, "layer-sectors"))
+    kinds |= DOZOR_AREA_SECTORS;
+  if (g_settings_get_boolean (self->settings, "layer-routes"))
+    kinds |= DOZOR_AREA_ROUTES;
+  if (g_settings_get_boolean (self->settings, "layer-places"))
+    kinds |= DOZOR_AREA_PLACES;
+  dozor_area_layer_set_shown (self->area_layer, kinds);
+  dozor_unit_layer_set_trails (self->unit_layer, g_settings_get_boolean (self->settings, "layer-trails"));
+  dozor_incident_layer_set_lines (self->incident_layer, g_settings_get_boolean (self->settings, "layer-dispatch-lines"));
+}
+
 static void
 settings_changed_cb (GSettings    *settings,
                      const char   *key,
@@ -271,6 +293,8 @@ settings_changed_cb (GSettings    *settings,
 {
   if (g_str_has_prefix (key, "tile-"))
     update_source (self);
+  else if (g_str_has_prefix (key, "layer-"))
+    apply_layers (self);
 }
 
 static void
@@ -1144,6 +1168,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   basemap_layer_follow_source (self);
+  apply_layers (self);
   add_pointer_controllers (self);
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
   dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);

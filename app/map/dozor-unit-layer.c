@@ -129,6 +129,7 @@ struct _DozorUnitLayer
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
   gulong after_paint_id;
+  gboolean hide_trails;  /* the desk's Layers; trails are in the tile key */
 };
 
 G_DEFINE_FINAL_TYPE (DozorUnitLayer, dozor_unit_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -860,7 +861,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM;
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
-  scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
+  scene->trails = view->zoom >= TRAIL_MIN_ZOOM && !self->hide_trails;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
 
   if (marks != NULL)
@@ -1132,3 +1133,21 @@ dozor_unit_layer_set_selected (DozorUnitLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+
+/**
+ * dozor_unit_layer_set_trails:
+ * @self: a #DozorUnitLayer
+ * @shown: whether to draw the units' trails (from zoom 13)
+ */
+void
+dozor_unit_layer_set_trails (DozorUnitLayer *self,
+                             gboolean        shown)
+{
+  g_return_if_fail (DOZOR_IS_UNIT_LAYER (self));
+
+  if (self->hide_trails == !shown)
+    return;
+  self->hide_trails = !shown;
+  g_debug ("Trails shown: %s", shown ? "on" : "off");
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}

@@ -22,5 +22,7 @@ void            dozor_unit_layer_draw_symbol    (cairo_t         *cr,
                                                  gboolean         stale,
                                                  double           x,
                                                  double           y);
+void            dozor_unit_layer_set_trails     (DozorUnitLayer  *self,
+                                                 gboolean         shown);
 
 G_END_DECLS

@@ -248,6 +248,9 @@ dozor_situation_list_dispose (GObject *object)
   g_clear_object (&priv->model);
   g_clear_pointer (&priv->bound, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_SITUATION_LIST);
+  /* What dozor_situation_list_add_header() put there. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (dozor_situation_list_parent_class)->dispose (object);
 }
@@ -476,4 +479,18 @@ dozor_situation_list_set_selected (DozorSituationList *self,
     return;
   select_id (self, id);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/**
+ * dozor_situation_list_add_header:
+ * @self: a #DozorSituationList
+ * @widget: what to show under the count line, above the list
+ */
+void
+dozor_situation_list_add_header (DozorSituationList *self,
+                                 GtkWidget          *widget)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  gtk_widget_insert_after (widget, GTK_WIDGET (self), GTK_WIDGET (priv->count_label));
 }

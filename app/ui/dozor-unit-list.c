@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dozor-labels.h"
+#include "dozor-unit-counts.h"
 #include "dozor-unit-drag.h"
 #include "dozor-unit-item.h"
 #include "dozor-unit-layer.h"
@@ -271,4 +272,5 @@ dozor_unit_list_set_situation (DozorUnitList  *self,
                                DozorSituation *situation)
 {
   dozor_situation_list_set_model (DOZOR_SITUATION_LIST (self), dozor_situation_get_unit_model (situation));
+  dozor_situation_list_add_header (DOZOR_SITUATION_LIST (self), dozor_unit_counts_new (situation));
 }

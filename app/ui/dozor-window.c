@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdarg.h>
 
+#include "dozor-clock.h"
 #include "dozor-labels.h"
+#include "dozor-legend.h"
 #include "dozor-preferences-window.h"
 #include "dozor-window-private.h"
 
@@ -223,6 +225,8 @@ dozor_window_init (DozorWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  adw_header_bar_pack_end (self->header_bar, dozor_legend_attach (GTK_WIDGET (self), self->settings));
+  adw_header_bar_pack_end (self->header_bar, dozor_clock_new ());
 
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (realized_cb), NULL);

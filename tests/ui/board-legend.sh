@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Issue 20, items 9 and 10 on a supervisor's desk, against a real dozord:
+# the header's clock shows the current date and time; the unit list's
+# counts by status are those put on the server (3 available, 1 dispatched),
+# and follow a status change; Ctrl+L opens the legend, which lists every
+# unit status and incident priority; Alt+1 hides the districts (the map
+# stops drawing the district's edge, Alt+1 again brings back the same
+# pixels) and Alt+6 the dispatch lines, and the choice outlives a restart.
+set -euo pipefail
+
+dozor=${1:?usage: board-legend.sh PATH-TO-DOZOR}
+test=board-legend
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+
+start_dozord sup:supervisor gps:tracker
+sup=$(token sup) gps=$(token gps)
+api() {
+  curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${4:+-d "$4"}
+}
+
+clat=43.2385 clon=76.9460
+# lat lon of a point NORTH EAST metres from the centre.
+place() {
+  awk -v n="$1" -v e="$2" -v la="$clat" -v lo="$clon" 'BEGIN {
+    pi = atan2(0, -1); printf "%.7f %.7f\n", la + n / 111195, lo + e / (111195 * cos(la * pi / 180)) }'
+}
+square() {
+  local s w n e
+  read -r s w < <(place "$(($1 - $3))" "$(($2 - $3))")
+  read -r n e < <(place "$(($1 + $3))" "$(($2 + $3))")
+  echo "{\"type\":\"Polygon\",\"coordinates\":[[[$w,$s],[$e,$s],[$e,$n],[$w,$n],[$w,$s]]]}"
+}
+
+# Four units near the centre, all available, inside a district of 2 km.
+declare -A id
+positions=
+for spot in "Барыс-1 100 100" "Барыс-2 -150 200" "Барыс-3 200 -250" "Барыс-4 -250 -100"; do
+  read -r name north east <<<"$spot"
+  id[$name]=$(api "$sup" POST units "{\"call_sign\":\"$name\",\"kind\":\"car\",\"status\":\"available\"}" | jq -r .id)
+  read -r lat lon < <(place "$north" "$east")
+  positions+="${positions:+,}{\"unit_id\":\"${id[$name]}\",\"lat\":$lat,\"lon\":$lon,\"time\":\"NOW\"}"
+done
+report_positions() {
+  for _ in $(seq 1 100); do
+    kill -0 $$ 2>/dev/null || return 0
+    api "$gps" POST positions "{\"positions\":[${positions//NOW/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)}]}" >/dev/null || true
+    sleep 3
+  done
+}
+report_positions &
+pids+=("$!")
+api "$sup" POST zones "{\"kind\":\"district\",\"name\":\"Центральный\",\"geometry\":$(square 0 0 1000)}" >/dev/null
+read -r ilat ilon < <(place 300 300)
+incident=$(api "$sup" POST incidents "{\"type\":\"theft\",\"priority\":2,\"location\":{\"lat\":$ilat,\"lon\":$ilon}}" | jq -r .id)
+api "$sup" POST dispatches "{\"unit_id\":\"${id[Барыс-1]}\",\"incident_id\":\"$incident\"}" | jq -e .id >/dev/null ||
+  fail "the dispatch was not made"
+
+start_board() {
+  XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+    "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center "$clat,$clon" --zoom 14 \
+    >"$work/$1.log" 2>&1 &
+  board=$!
+  wait_for "$work/$1.log" "Link state: live" 30
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
+  xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800 windowfocus --sync "$wid"
+  sleep 1
+}
+# The settings kept across the restart below, in a file as at a desk.
+export GSETTINGS_BACKEND=keyfile
+start_board board
+
+# --- The clock ----------------------------------------------------------------------------
+wait_for "$work/board.log" "Clock shows: " 10
+shown=$(sed -n "s/.*Clock shows: //p" "$work/board.log" | tail -n 1 | tr -s " ")
+now=$(date +%s)
+ok_times=" $(date -d "@$now" +'%D %H:%M') $(date -d "@$((now - 60))" +'%D %H:%M') "
+[[ "$ok_times" == *" ${shown%:*} "* ]] || fail "the clock shows “$shown” at $(date +'%D %T')"
+ok "the header's clock shows the current date and time ($shown)"
+
+# --- Counts by status ------------------------------------------------------------------------
+wait_for "$work/board.log" "Unit counts: Available 3 · Dispatched 1 · On scene 0 · Stale 0" 15
+ok "the unit list counts 3 available, 1 dispatched, none on scene or stale, as on the server"
+version=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
+  jq -r ".units[] | select(.id == \"${id[Барыс-2]}\") | .version")
+curl -sf -X PATCH "$url/api/v1/units/${id[Барыс-2]}" -H "Authorization: Bearer $sup" -H "If-Match: $version" \
+  -d '{"status":"busy"}' >/dev/null || fail "the status change was refused"
+wait_for "$work/board.log" "Unit counts: Available 2 · Dispatched 1 · On scene 0 · Busy 1 · Stale 0" 10
+ok "a status change on the server changes the counts within seconds"
+
+# --- The legend -------------------------------------------------------------------------------
+xdotool key ctrl+l
+sleep 1.5
+wait_for "$work/board.log" "Legend shown: " 10
+legend=$(sed -n 's/.*Legend shown: //p' "$work/board.log" | tail -n 1)
+for row in Available Dispatched "En route" "On scene" Busy "Off duty" "Position not current" \
+           "Priority 1 — immediate" "Priority 2 — urgent" "Priority 3 — normal" "Priority 4 — low" \
+           "District" "Patrol sector" "Patrol route" "Dispatch line: unit on its way" "Coverage gap"; do
+  [[ "; $legend" == *"; $row"* ]] || fail "the legend does not list “$row”: $legend"
+done
+ok "Ctrl+L opens the legend; it lists the six unit statuses, a stale position, the four priorities and the areas"
+sleep 0.5
+import -window root "$work/legend.png"
+xdotool key Escape
+sleep 0.5
+
+# --- Layers -------------------------------------------------------------------------------------
+wait_for "$work/board.log" "Dispatch lines drawn: 1" 10
+# The district's west edge is 1 km west of the centre: a strip across it,
+# with no unit, incident or line in it.
+xdotool mousemove 1190 790
+shot() {
+  sleep 1.5
+  import -window root -crop 60x200+"$1"+320 +repage "$work/$2.png"
+}
+# Where the edge is: the map's middle (right of the 366-pixel side pane)
+# less 1 km at zoom 14 (6.96 m a pixel at this latitude).
+edge=$(awk 'BEGIN { printf "%d", 366 + (1200 - 366) / 2 - 1000 / 6.96 - 30 }')
+shot "$edge" with
+xdotool key alt+1
+wait_for "$work/board.log" "Area layers shown: districts off, sectors on, routes on, places on" 5
+shot "$edge" without
+changed=$(compare -metric AE "$work/with.png" "$work/without.png" null: 2>&1 || true)
+[ "${changed%% *}" -gt 100 ] || fail "hiding the districts changed only ${changed} pixels across the edge"
+xdotool key alt+1
+wait_for "$work/board.log" "Area layers shown: districts on, sectors on, routes on, places on" 5
+shot "$edge" again
+back=$(compare -metric AE "$work/with.png" "$work/again.png" null: 2>&1 || true)
+[ "${back%% *}" -lt 20 ] || fail "showing the districts again left ${back} pixels different"
+ok "Alt+1 hides the district's edge (${changed%% *} pixels change) and brings it back (${back%% *} differ)"
+
+xdotool key alt+6
+wait_for "$work/board.log" "Dispatch lines drawn: 0" 5
+ok "Alt+6 hides the dispatch lines"
+
+stop_board
+start_board board2
+wait_for "$work/board2.log" "Units drawn: 4" 15
+grep -q "Dispatch lines drawn: 1" "$work/board2.log" && fail "after a restart the dispatch lines are drawn again"
+xdotool key alt+6
+wait_for "$work/board2.log" "Dispatch lines drawn: 1" 5
+ok "the hidden layer stays hidden after a restart, and Alt+6 shows it again"
+
+echo "1..$n"
