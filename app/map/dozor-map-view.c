@@ -20,6 +20,7 @@
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
+#include "dozor-map-description.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
 #include "dozor-preview-layer.h"
@@ -59,6 +60,7 @@ struct _DozorMapView
   DozorIncidentLayer *incident_layer;
   DozorUnitLayer *unit_layer;
   DozorSituation *situation;
+  DozorMapDescription *description;  /* for screen readers */
 
   char *selected_unit;
   char *selected_incident;
@@ -367,6 +369,7 @@ dozor_map_view_dispose (GObject *object)
   clear_source (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_MAP_VIEW);
 
+  g_clear_object (&self->description);
   g_clear_object (&self->settings);
   g_clear_object (&self->basemap);
   g_clear_object (&self->cancellable);
@@ -1175,6 +1178,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
   band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));
   g_signal_connect_object (band, "units-boxed", G_CALLBACK (units_boxed_cb), self, 0);
+  self->description = dozor_map_description_new (self, situation);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (band));
 }
 

@@ -299,5 +299,6 @@ dozor_legend_attach (GtkWidget *window,
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "help-contents-symbolic");
   gtk_widget_set_tooltip_text (button, _("Legend and Layers"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Legend and Layers"), -1);
   return button;
 }

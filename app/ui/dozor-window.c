@@ -90,6 +90,22 @@ toggle_sidebar_action (GtkWidget  *widget,
 }
 
 static void
+find_incident_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  dozor_situation_list_focus_search (DOZOR_SITUATION_LIST (DOZOR_WINDOW (widget)->incident_list));
+}
+
+static void
+find_unit_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  dozor_situation_list_focus_search (DOZOR_SITUATION_LIST (DOZOR_WINDOW (widget)->unit_list));
+}
+
+static void
 fullscreened_cb (DozorWindow *self,
                  GParamSpec  *pspec,
                  gpointer     user_data)
@@ -209,6 +225,8 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.find-incident", NULL, find_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.find-unit", NULL, find_unit_action);
   dozor_window_class_add_dispatch_actions (widget_class);
   dozor_window_class_add_intake_actions (widget_class);
   dozor_window_class_add_import_actions (widget_class);

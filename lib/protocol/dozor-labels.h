@@ -13,5 +13,13 @@ const char        *dozor_priority_label         (gint64      priority);
 const char *const *dozor_readiness_levels       (void);
 const char        *dozor_readiness_label        (const char *level);
 char              *dozor_format_age             (gint64      microseconds);
+char              *dozor_unit_sentence          (const char *call_sign,
+                                                 const char *status,
+                                                 gint64      fix_age);
+char              *dozor_incident_sentence      (const char *number,
+                                                 const char *type,
+                                                 gint64      priority,
+                                                 const char *status,
+                                                 gint64      age);
 
 G_END_DECLS

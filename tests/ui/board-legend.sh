@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Issue 20, items 9 and 10 on a supervisor's desk, against a real dozord:
-# the header's clock shows the current date and time; the unit list's
-# counts by status are those put on the server (3 available, 1 dispatched),
-# and follow a status change; Ctrl+L opens the legend, which lists every
-# unit status and incident priority; Alt+1 hides the districts (the map
-# stops drawing the district's edge, Alt+1 again brings back the same
-# pixels) and Alt+6 the dispatch lines, and the choice outlives a restart.
+# Issue 20, items 9, 10 and 11 on a supervisor's desk, against a real
+# dozord: the header's clock shows the current date and time; the unit
+# list's counts by status are those put on the server (3 available, 1
+# dispatched), and follow a status change; what a screen reader reads
+# (the accessibility bus, as Orca does): Ctrl+Shift+F finds a unit whose
+# row is named in words, and the map describes the unit clicked on it;
+# every shortcut is in the shortcuts window (Ctrl+?); Ctrl+L opens the
+# legend, which lists every unit status and incident priority; Alt+1 hides
+# the districts (the map stops drawing the district's edge, Alt+1 again
+# brings back the same pixels) and Alt+6 the dispatch lines, and the
+# choice outlives a restart.
 set -euo pipefail
 
-dozor=${1:?usage: board-legend.sh PATH-TO-DOZOR}
+dozor=${1:?usage: board-legend.sh PATH-TO-DOZOR SOURCE-ROOT}
+root=${2:?usage: board-legend.sh PATH-TO-DOZOR SOURCE-ROOT}
+: "${A11Y_TREE:?}"
 test=board-legend
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
@@ -60,7 +66,8 @@ api "$sup" POST dispatches "{\"unit_id\":\"${id[Барыс-1]}\",\"incident_id\"
   fail "the dispatch was not made"
 
 start_board() {
-  XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+  # A screen reader's view: GTK on the accessibility bus.
+  env -u GTK_A11Y XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
     "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center "$clat,$clon" --zoom 14 \
     >"$work/$1.log" 2>&1 &
   board=$!
@@ -91,6 +98,58 @@ curl -sf -X PATCH "$url/api/v1/units/${id[Барыс-2]}" -H "Authorization: Bea
 wait_for "$work/board.log" "Unit counts: Available 2 · Dispatched 1 · On scene 0 · Busy 1 · Stale 0" 10
 ok "a status change on the server changes the counts within seconds"
 
+# --- What a screen reader reads ----------------------------------------------------------
+# a11y ROLE: the names (and descriptions) of the board's objects of that role.
+a11y() {
+  timeout 60 "$A11Y_TREE" dozor >"$work/a11y.txt" || fail "the board is not on the accessibility bus"
+  awk -F '\t' -v role="$1" '$1 == role { print $2 "|" $3 }' "$work/a11y.txt"
+}
+xdotool key ctrl+shift+f
+sleep 0.5
+xdotool type 3
+sleep 1.5
+rows=$(a11y "list item" | grep "^Барыс" || true)
+[[ "$rows" =~ ^"Барыс-3, Available, position "[0-9]+" s old|"$ ]] ||
+  fail "after Ctrl+Shift+F and “3” the unit list's rows read: ${rows:-nothing}"
+ok "Ctrl+Shift+F finds a unit; its row reads “${rows%|}”"
+a11y "list item" | grep -q "^Incident 2026[0-9-]*, Theft, Priority 2 — urgent, Dispatched, [0-9]* s ago|" ||
+  fail "no incident row reads its number, type, priority and status: $(a11y "list item")"
+ok "the incident queue's row reads its number, type, priority, status and age"
+[ "$(a11y widget | grep '^Map|')" = "Map|Nothing selected on the map" ] || fail "the map reads: $(a11y widget | grep '^Map|')"
+# Барыс-3 is 200 m north and 250 m west of the map's middle (x 808, y 426:
+# right of the 417-pixel side pane, under the header bar), 6.96 m a pixel.
+xdotool mousemove 772 397 click 1
+wait_for "$work/board.log" "Map described: Selected: unit Барыс-3" 5
+map=$(a11y widget | grep '^Map|')
+[[ "$map" =~ ^"Map|Selected: unit Барыс-3, Available, position "[0-9]+" s old"$ ]] || fail "the map reads: $map"
+ok "the map, clicked on a unit, describes it: “${map#Map|}”"
+a11y button | grep -qx "Legend and Layers|Legend and Layers" || fail "the legend's button has no name"
+ok "the header's icon buttons have names"
+
+# --- Shortcuts ----------------------------------------------------------------------------------
+missing=
+for action in $(sed -n 's/^ *{ "\([a-z]*\.[a-z-]*\)", {.*/\1/p' "$root/app/dozor-application.c"); do
+  grep -q "<property name=\"action-name\">$action</property>" "$root/app/gtk/help-overlay.ui" || missing+=" $action"
+done
+[ -z "$missing" ] || fail "actions with a shortcut not in the shortcuts window:$missing"
+for action in win.new-incident win.dispatch win.find-incident win.find-unit map.legend map.layer-districts \
+              win.set-readiness win.fullscreen app.preferences app.quit; do
+  grep -q "{ \"$action\", { \"" "$root/app/dozor-application.c" || fail "$action has no shortcut"
+done
+ok "intake, dispatch, search, find unit, legend, layers, readiness, full screen, preferences and quit have shortcuts, all in the shortcuts window"
+# The shortcuts window has no title for X to name: count the board's windows.
+before=$(xdotool search --onlyvisible --pid "$board" | wc -l)
+xdotool key ctrl+shift+slash
+for _ in $(seq 1 50); do
+  [ "$(xdotool search --onlyvisible --pid "$board" | wc -l)" -gt "$before" ] && break
+  sleep 0.1
+done
+[ "$(xdotool search --onlyvisible --pid "$board" | wc -l)" -gt "$before" ] || fail "Ctrl+? shows no shortcuts window"
+a11y label | grep -q "^Show the legend and the layers|" || fail "the shortcuts window does not list the legend"
+xdotool key Escape
+focus_window Dozor >/dev/null
+ok "Ctrl+? opens the shortcuts window"
+
 # --- The legend -------------------------------------------------------------------------------
 xdotool key ctrl+l
 sleep 1.5
@@ -116,9 +175,9 @@ shot() {
   sleep 1.5
   import -window root -crop 60x200+"$1"+320 +repage "$work/$2.png"
 }
-# Where the edge is: the map's middle (right of the 366-pixel side pane)
+# Where the edge is: the map's middle (right of the 417-pixel side pane)
 # less 1 km at zoom 14 (6.96 m a pixel at this latitude).
-edge=$(awk 'BEGIN { printf "%d", 366 + (1200 - 366) / 2 - 1000 / 6.96 - 30 }')
+edge=$(awk 'BEGIN { printf "%d", 417 + (1200 - 417) / 2 - 1000 / 6.96 - 30 }')
 shot "$edge" with
 xdotool key alt+1
 wait_for "$work/board.log" "Area layers shown: districts off, sectors on, routes on, places on" 5
