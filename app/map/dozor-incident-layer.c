@@ -23,6 +23,7 @@
 #include "dozor-json.h"
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
+#include "dozor-unit-layer.h"
 
 #define LABEL_MIN_ZOOM 14
 #define SIZE DOZOR_INCIDENT_SYMBOL_SIZE
@@ -57,6 +58,7 @@ typedef struct
   guint n_drawn;
   guint n_late;        /* marked late, on a wall */
   double label_size;   /* the labels' font size, pixels */
+  gboolean contrast;   /* high contrast, as the desktop asked when prepared */
   DozorTileKeys keys;  /* from layout(), in the worker */
 } Scene;
 
@@ -121,7 +123,8 @@ draw_mark (cairo_t    *cr,
            const Mark *mark,
            double      x,
            double      y,
-           double      label_size)
+           double      label_size,
+           gboolean    contrast)
 {
   /* A wall's symbols grow with its labels. */
   double k = label_size / DESK_LABEL_SIZE, size = SIZE * k;
@@ -143,11 +146,20 @@ draw_mark (cairo_t    *cr,
       cairo_stroke (cr);
     }
 
+  /* High contrast: a white rim outside a black outline twice as thick;
+   * the priority is the digit inside, never the colour alone. */
+  if (contrast)
+    {
+      diamond (cr, x, y, size + 2);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
   diamond (cr, x, y, size);
   cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
   cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.95);
-  cairo_set_line_width (cr, 1.5);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, contrast ? 1.0 : 0.95);
+  cairo_set_line_width (cr, contrast ? 3.0 : 1.5);
   cairo_stroke (cr);
 
   cairo_set_font_size (cr, 10 * k);
@@ -227,7 +239,7 @@ draw_scene (gpointer               data,
         if (x < -(mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) || y < -MAX (SIZE * 2, 16) * k ||
             x > view->width + SIZE * 2 * k || y > view->height + MAX (SIZE * 2, 16) * k)
           continue;
-        draw_mark (cr, mark, x, y, scene->label_size);
+        draw_mark (cr, mark, x, y, scene->label_size, scene->contrast);
         dozor_point_index_add (index, x, y, SIZE * k + 2, i);
       }
 }
@@ -282,7 +294,7 @@ tile_key (gpointer               data,
 {
   Scene *scene = data;
 
-  return dozor_tile_keys_get (&scene->keys, tile);
+  return dozor_raster_key_mix (dozor_tile_keys_get (&scene->keys, tile), scene->contrast);
 }
 
 /* "LATE Robbery · P1 · 12 min": what the room reads from afar. The age
@@ -349,6 +361,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->lines = g_array_new (FALSE, FALSE, sizeof (Line));
   scene->ids = g_ptr_array_new_with_free_func (g_free);
   scene->label_size = dozor_raster_layer_get_label_size (layer);
+  scene->contrast = dozor_unit_layer_get_high_contrast ();
 
   for (GList *l = incidents; l != NULL; l = l->next)
     {
@@ -747,7 +760,7 @@ dozor_incident_layer_draw_symbol (cairo_t  *cr,
 
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  draw_mark (cr, &mark, x, y, DESK_LABEL_SIZE);
+  draw_mark (cr, &mark, x, y, DESK_LABEL_SIZE, dozor_unit_layer_get_high_contrast ());
   cairo_restore (cr);
 }
 

@@ -166,6 +166,18 @@ import -window root "$work/legend.png"
 xdotool key Escape
 sleep 0.5
 
+# --- High contrast: the symbols, normal here -----------------------------------------------
+# Барыс-1, dispatched, 100 m north and east of the map's middle.
+# symbol_look NAME: how many of the 24 × 24 pixels around it are black, and
+# how many white (light and without colour: not the yellow disc).
+symbol_look() {
+  import -window root -crop 24x24+$((808 + 14 - 12))+$((426 - 14 - 12)) +repage "$work/$1.png"
+  echo "$(convert "$work/$1.png" -colorspace gray -threshold 8% -negate -format '%[fx:round(mean * 576)]' info:)" \
+       "$(convert "$work/$1.png" -fx '(saturation < 0.15 && lightness > 0.6) ? 1 : 0' -format '%[fx:round(mean * 576)]' info:)"
+}
+grep -q "Map symbols for high contrast: no" "$work/board.log" || fail "the map draws for high contrast unasked"
+read -r normal_black normal_white < <(symbol_look symbol-normal)
+
 # --- Layers -------------------------------------------------------------------------------------
 wait_for "$work/board.log" "Dispatch lines drawn: 1" 10
 # The district's west edge is 1 km west of the centre: a strip across it,
@@ -196,8 +208,15 @@ wait_for "$work/board.log" "Dispatch lines drawn: 0" 5
 ok "Alt+6 hides the dispatch lines"
 
 stop_board
-start_board board2
+# Again, the desktop asking for high contrast (libadwaita's own switch).
+ADW_DEBUG_HIGH_CONTRAST=1 start_board board2
 wait_for "$work/board2.log" "Units drawn: 4" 15
+wait_for "$work/board2.log" "Map symbols for high contrast: yes" 5
+sleep 1
+read -r contrast_black contrast_white < <(symbol_look symbol-contrast)
+[ "$contrast_black" -gt $((normal_black + 8)) ] && [ "$contrast_white" -gt $((normal_white + 20)) ] ||
+  fail "in high contrast the dispatched unit has $contrast_black black and $contrast_white white pixels, otherwise $normal_black and $normal_white"
+ok "in high contrast a unit's symbol has a black outline and mark, and a white rim ($contrast_black black and $contrast_white white pixels, not $normal_black and $normal_white)"
 grep -q "Dispatch lines drawn: 1" "$work/board2.log" && fail "after a restart the dispatch lines are drawn again"
 xdotool key alt+6
 wait_for "$work/board2.log" "Dispatch lines drawn: 1" 5
