@@ -97,7 +97,7 @@ static char *
 count_text (guint shown,
             guint all)
 {
-  return g_strdup_printf (_("%u of %u open incidents"), shown, all);
+  return g_strdup_printf (_("%'u of %'u open incidents"), shown, all);
 }
 
 typedef struct

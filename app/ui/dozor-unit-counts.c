@@ -60,6 +60,21 @@ status_slot (const char *status)
   return COUNT_OFF_DUTY;
 }
 
+/* One "Available 143" (@part, taken), kept on one line when the line
+ * wraps: a number must not start the next line, away from its word. */
+static void
+add_count (GString *text,
+           char    *part)
+{
+  g_autofree char *owned = part;
+  g_autoptr(GString) nobreak = g_string_new (owned);
+
+  g_string_replace (nobreak, " ", "\u00a0", 0);
+  if (text->len > 0)
+    g_string_append (text, " · ");
+  g_string_append (text, nobreak->str);
+}
+
 static void
 count (DozorUnitCounts *self)
 {
@@ -82,28 +97,23 @@ count (DozorUnitCounts *self)
 
   /* %'u: the locale's digit grouping, "5 000" in Russian and Kazakh. The
    * four the room always looks for are always shown; the others when any. */
-  g_string_append_printf (text, _("Available %'u"), counts[COUNT_AVAILABLE]);
-  g_string_append (text, " · ");
-  g_string_append_printf (text, _("Dispatched %'u"), counts[COUNT_DISPATCHED]);
-  g_string_append (text, " · ");
-  g_string_append_printf (text, _("On scene %'u"), counts[COUNT_ON_SCENE]);
+  add_count (text, g_strdup_printf (_("Available %'u"), counts[COUNT_AVAILABLE]));
+  add_count (text, g_strdup_printf (_("Dispatched %'u"), counts[COUNT_DISPATCHED]));
+  add_count (text, g_strdup_printf (_("On scene %'u"), counts[COUNT_ON_SCENE]));
   if (counts[COUNT_BUSY] > 0)
-    {
-      g_string_append (text, " · ");
-      g_string_append_printf (text, _("Busy %'u"), counts[COUNT_BUSY]);
-    }
+    add_count (text, g_strdup_printf (_("Busy %'u"), counts[COUNT_BUSY]));
   if (counts[COUNT_OFF_DUTY] > 0)
-    {
-      g_string_append (text, " · ");
-      g_string_append_printf (text, _("Off duty %'u"), counts[COUNT_OFF_DUTY]);
-    }
-  g_string_append (text, " · ");
-  g_string_append_printf (text, _("Stale %'u"), counts[COUNT_STALE]);
+    add_count (text, g_strdup_printf (_("Off duty %'u"), counts[COUNT_OFF_DUTY]));
+  add_count (text, g_strdup_printf (_("Stale %'u"), counts[COUNT_STALE]));
 
   if (g_strcmp0 (gtk_label_get_text (self->label), text->str) != 0)
     {
-      /* Tests compare the counts with what they put on the server. */
-      g_debug ("Unit counts: %s (%u units counted in %" G_GINT64_FORMAT " µs)", text->str, units->len, took);
+      g_autoptr(GString) logged = g_string_new (text->str);
+
+      /* Tests compare the counts with what they put on the server, in
+       * plain spaces. */
+      g_string_replace (logged, "\u00a0", " ", 0);
+      g_debug ("Unit counts: %s (%u units counted in %" G_GINT64_FORMAT " µs)", logged->str, units->len, took);
       gtk_label_set_text (self->label, text->str);
     }
   self->dirty = FALSE;

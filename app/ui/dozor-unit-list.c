@@ -120,7 +120,7 @@ static char *
 count_text (guint shown,
             guint all)
 {
-  return g_strdup_printf (_("%u of %u units"), shown, all);
+  return g_strdup_printf (_("%'u of %'u units"), shown, all);
 }
 
 /* --- Rows ------------------------------------------------------------------ */

@@ -99,15 +99,19 @@ wait_for "$work/board.log" "Unit counts: Available 2 · Dispatched 1 · On scene
 ok "a status change on the server changes the counts within seconds"
 
 # --- What a screen reader reads ----------------------------------------------------------
-# a11y ROLE: the names (and descriptions) of the board's objects of that role.
-a11y() {
+# a11y_read: what the board shows a screen reader now, for a11y ROLE: the
+# names (and descriptions) of its objects of that role.
+a11y_read() {
   timeout 60 "$A11Y_TREE" dozor >"$work/a11y.txt" || fail "the board is not on the accessibility bus"
+}
+a11y() {
   awk -F '\t' -v role="$1" '$1 == role { print $2 "|" $3 }' "$work/a11y.txt"
 }
 xdotool key ctrl+shift+f
 sleep 0.5
 xdotool type 3
 sleep 1.5
+a11y_read
 rows=$(a11y "list item" | grep "^Барыс" || true)
 [[ "$rows" =~ ^"Барыс-3, Available, position "[0-9]+" s old|"$ ]] ||
   fail "after Ctrl+Shift+F and “3” the unit list's rows read: ${rows:-nothing}"
@@ -120,6 +124,7 @@ ok "the incident queue's row reads its number, type, priority, status and age"
 # right of the 417-pixel side pane, under the header bar), 6.96 m a pixel.
 xdotool mousemove 772 397 click 1
 wait_for "$work/board.log" "Map described: Selected: unit Барыс-3" 5
+a11y_read
 map=$(a11y widget | grep '^Map|')
 [[ "$map" =~ ^"Map|Selected: unit Барыс-3, Available, position "[0-9]+" s old"$ ]] || fail "the map reads: $map"
 ok "the map, clicked on a unit, describes it: “${map#Map|}”"
@@ -138,13 +143,15 @@ for action in win.new-incident win.dispatch win.find-incident win.find-unit map.
 done
 ok "intake, dispatch, search, find unit, legend, layers, readiness, full screen, preferences and quit have shortcuts, all in the shortcuts window"
 # The shortcuts window has no title for X to name: count the board's windows.
+focus_window Dozor >/dev/null
 before=$(xdotool search --onlyvisible --pid "$board" | wc -l)
 xdotool key ctrl+shift+slash
-for _ in $(seq 1 50); do
+for _ in $(seq 1 150); do
   [ "$(xdotool search --onlyvisible --pid "$board" | wc -l)" -gt "$before" ] && break
   sleep 0.1
 done
 [ "$(xdotool search --onlyvisible --pid "$board" | wc -l)" -gt "$before" ] || fail "Ctrl+? shows no shortcuts window"
+a11y_read
 a11y label | grep -q "^Show the legend and the layers|" || fail "the shortcuts window does not list the legend"
 xdotool key Escape
 focus_window Dozor >/dev/null
