@@ -19,10 +19,6 @@ test=board-crisis
 
 start_dozord sup:supervisor gps:tracker
 sup=$(token sup) gps=$(token gps)
-api() {
-  curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
-    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${4:+-d "$4"}
-}
 
 # The crisis circle, and where each unit is: metres north (negative: south)
 # and east of its centre, and its status.
@@ -37,12 +33,6 @@ units=(
   "Барыс-7 1300 -250 available"
   "Барыс-8 9000 9000 available"
 )
-# lat lon of a point NORTH EAST metres from the centre (1° of latitude is
-# 111,195 m on GEOS's and the figures' sphere).
-place() {
-  awk -v n="$1" -v e="$2" -v la="$clat" -v lo="$clon" 'BEGIN {
-    pi = atan2(0, -1); printf "%.7f %.7f\n", la + n / 111195, lo + e / (111195 * cos(la * pi / 180)) }'
-}
 # The band a unit NORTH EAST metres from the centre falls in: 0 inside,
 # 1–3 the rings of 1, 3 and 5 km from the edge, 4 beyond.
 band() {
@@ -58,25 +48,11 @@ for line in "${units[@]}"; do
   read -r lat lon < <(place "$north" "$east")
   positions+="${positions:+,}{\"unit_id\":\"${id[$name]}\",\"lat\":$lat,\"lon\":$lon,\"time\":\"NOW\"}"
 done
-# Every 3 s while this script runs (at most 10 min), so that fixes stay current.
-report_positions() {
-  for _ in $(seq 1 200); do
-    kill -0 $$ 2>/dev/null || return 0
-    api "$gps" POST positions "{\"positions\":[${positions//NOW/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)}]}" >/dev/null || true
-    sleep 3
-  done
-}
 report_positions &
 pids+=("$!")
 
 # Zones: a sector around Барыс-7 alone, a district with nobody in it, and
 # the centre's district.
-square() {
-  local s w n e
-  read -r s w < <(place "$(($1 - $3))" "$(($2 - $3))")
-  read -r n e < <(place "$(($1 + $3))" "$(($2 + $3))")
-  echo "{\"type\":\"Polygon\",\"coordinates\":[[[$w,$s],[$e,$s],[$e,$n],[$w,$n],[$w,$s]]]}"
-}
 central=$(api "$sup" POST zones "{\"kind\":\"district\",\"name\":\"Центральный\",\"geometry\":$(square 0 0 2000)}" | jq -r .id)
 api "$sup" POST zones "{\"kind\":\"sector\",\"name\":\"Сектор-7\",\"parent_id\":\"$central\",\"geometry\":$(square 1300 -250 100)}" >/dev/null
 api "$sup" POST zones "{\"kind\":\"district\",\"name\":\"Пустой\",\"geometry\":$(square 0 -7000 1000)}" >/dev/null
