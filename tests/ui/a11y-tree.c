@@ -25,7 +25,7 @@ call (GDBusConnection *bus,
 {
   g_autoptr(GError) error = NULL;
   GVariant *reply = g_dbus_connection_call_sync (bus, name, path, iface, method, args, G_VARIANT_TYPE (type),
-                                                 G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+                                                 G_DBUS_CALL_FLAGS_NONE, 20000, NULL, &error);
 
   if (reply == NULL)
     g_printerr ("a11y-tree: %s %s.%s: %s\n", path, iface, method, error->message);
