@@ -146,21 +146,31 @@ draw_mark (cairo_t    *cr,
       cairo_stroke (cr);
     }
 
-  /* High contrast: a white rim outside a black outline twice as thick;
-   * the priority is the digit inside, never the colour alone. */
+  /* High contrast: a white rim outside a black border twice as thick, both
+   * outside the colour, so the digit inside (the priority, never told by
+   * the colour alone) keeps all its room. */
   if (contrast)
     {
-      diamond (cr, x, y, size + 2);
+      diamond (cr, x, y, size + 3.5);
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
+      diamond (cr, x, y, size + 2.5);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_fill (cr);
+      diamond (cr, x, y, size);
+      cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
+      cairo_fill (cr);
     }
-  diamond (cr, x, y, size);
-  cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, contrast ? 1.0 : 0.95);
-  cairo_set_line_width (cr, contrast ? 3.0 : 1.5);
-  cairo_stroke (cr);
+  else
+    {
+      diamond (cr, x, y, size);
+      cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.95);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
 
   cairo_set_font_size (cr, 10 * k);
   cairo_text_extents (cr, digit, &extents);
