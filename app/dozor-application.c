@@ -654,6 +654,15 @@ dozor_application_startup (GApplication *app)
     { "win.dispatch-selected", { "<Control><Alt>d", NULL } },
     { "win.set-readiness", { "<Control><Shift>r", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.find-incident", { "<Control>f", NULL } },
+    { "win.find-unit", { "<Control><Shift>f", NULL } },
+    { "map.legend", { "<Control>l", NULL } },
+    { "map.layer-districts", { "<Alt>1", NULL } },
+    { "map.layer-sectors", { "<Alt>2", NULL } },
+    { "map.layer-routes", { "<Alt>3", NULL } },
+    { "map.layer-places", { "<Alt>4", NULL } },
+    { "map.layer-trails", { "<Alt>5", NULL } },
+    { "map.layer-dispatch-lines", { "<Alt>6", NULL } },
   };
 
   G_APPLICATION_CLASS (dozor_application_parent_class)->startup (app);

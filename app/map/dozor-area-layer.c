@@ -14,6 +14,11 @@
  *
  * A zone flagged as a coverage gap (fewer available units than its
  * minimum) is filled and outlined in red, at every zoom, sectors too.
+ *
+ * Each kind can be hidden (the desk's Layers). A coverage gap stays drawn
+ * whatever is hidden: it is a warning, not reference drawing. The kinds
+ * shown are part of the scene and a change asks for a render, which the
+ * base class's key of this steady part turns into new tiles.
  */
 #include "config.h"
 
@@ -56,6 +61,7 @@ typedef struct
   gboolean names;
   gboolean places;
   GHashTable *flagged; /* zone id → itself, shared and never changed; nullable */
+  DozorAreaKinds shown;
 } Scene;
 
 struct _DozorAreaLayer
@@ -65,6 +71,7 @@ struct _DozorAreaLayer
   DozorSituation *situation;  /* the base class's */
   GPtrArray *shapes;
   GHashTable *flagged;        /* replaced, never changed, so scenes may share it */
+  DozorAreaKinds shown;
 };
 
 G_DEFINE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -250,6 +257,24 @@ rebuild_shapes (DozorAreaLayer *self)
   self->shapes = shapes;
 }
 
+static DozorAreaKinds
+shape_area_kind (const Shape *shape)
+{
+  switch (shape->kind)
+    {
+    case SHAPE_DISTRICT:
+      return DOZOR_AREA_DISTRICTS;
+    case SHAPE_SECTOR:
+      return DOZOR_AREA_SECTORS;
+    case SHAPE_ROUTE:
+      return DOZOR_AREA_ROUTES;
+    case SHAPE_POI:
+    case SHAPE_CAMERA:
+    default:
+      return DOZOR_AREA_PLACES;
+    }
+}
+
 static void draw_name (cairo_t    *cr,
                        const char *name,
                        double      x,
@@ -309,6 +334,61 @@ draw_name (cairo_t    *cr,
   cairo_fill (cr);
 }
 
+/* Fills and strokes the path made of a zone or route, as its kind is drawn
+ * at that zoom; also the legend's sample of it. */
+static void
+paint_path (cairo_t  *cr,
+            ShapeKind kind,
+            gboolean  flagged,
+            double    zoom)
+{
+  if (flagged)
+    {
+      /* A gap in coverage: seen at a glance, whatever the zoom. */
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.18);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
+      cairo_set_line_width (cr, 3.0);
+      cairo_stroke (cr);
+    }
+  else switch (kind)
+    {
+    case SHAPE_DISTRICT:
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.10, 0.55);
+      cairo_set_line_width (cr, 4.5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgba (cr, 0.70, 0.78, 1.0, 0.85);
+      cairo_set_line_width (cr, 2.0);
+      cairo_stroke (cr);
+      break;
+    case SHAPE_SECTOR:
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+      cairo_set_source_rgba (cr, 0.55, 0.65, 1.0, 0.05);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.70, 0.78, 1.0, 0.45);
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      break;
+    case SHAPE_ROUTE:
+      /* Thin until the streets are wide: at city zoom thirty-odd loops
+       * would otherwise hide the roads they follow. */
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.35);
+      cairo_set_line_width (cr, zoom >= 15 ? 4.0 : 3.0);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgba (cr, 0.20, 0.85, 0.85, zoom >= 15 ? 0.75 : 0.5);
+      cairo_set_line_width (cr, zoom >= 15 ? 2.0 : 1.3);
+      cairo_set_dash (cr, (double[]) { 10, 5 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void draw_shapes (Scene                 *scene,
                          cairo_t               *cr,
                          const DozorRasterView *view);
@@ -330,7 +410,7 @@ draw_scene (gpointer               data,
       const Shape *shape = scene->shapes->pdata[s];
       double x, y;
 
-      if (shape->kind != SHAPE_POI && shape->kind != SHAPE_CAMERA)
+      if ((shape->kind != SHAPE_POI && shape->kind != SHAPE_CAMERA) || !(scene->shown & DOZOR_AREA_PLACES))
         continue;
       dozor_raster_view_project (view, shape->min_x, shape->min_y, &x, &y);
       if (x >= -PLACE_SIZE && y >= -PLACE_SIZE && x <= view->width + PLACE_SIZE && y <= view->height + PLACE_SIZE)
@@ -360,6 +440,8 @@ draw_shapes (Scene                 *scene,
 
       if (shape->kind != SHAPE_DISTRICT && !scene->detail && !flagged)
         continue;
+      if (!(scene->shown & shape_area_kind (shape)) && !flagged)
+        continue;
       if ((shape->kind == SHAPE_POI || shape->kind == SHAPE_CAMERA) && !scene->places)
         continue;
 
@@ -380,51 +462,7 @@ draw_shapes (Scene                 *scene,
       for (guint p = 0; p < shape->parts->len; p++)
         dozor_raster_view_trace (cr, view, shape->parts->pdata[p]);
 
-      if (flagged)
-        {
-          /* A gap in coverage: seen at a glance, whatever the zoom. */
-          cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-          cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.18);
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
-          cairo_set_line_width (cr, 3.0);
-          cairo_stroke (cr);
-        }
-      else switch (shape->kind)
-        {
-        case SHAPE_DISTRICT:
-          cairo_set_source_rgba (cr, 0.05, 0.05, 0.10, 0.55);
-          cairo_set_line_width (cr, 4.5);
-          cairo_stroke_preserve (cr);
-          cairo_set_source_rgba (cr, 0.70, 0.78, 1.0, 0.85);
-          cairo_set_line_width (cr, 2.0);
-          cairo_stroke (cr);
-          break;
-        case SHAPE_SECTOR:
-          cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-          cairo_set_source_rgba (cr, 0.55, 0.65, 1.0, 0.05);
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, 0.70, 0.78, 1.0, 0.45);
-          cairo_set_line_width (cr, 1.0);
-          cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
-          break;
-        case SHAPE_ROUTE:
-          /* Thin until the streets are wide: at city zoom thirty-odd loops
-           * would otherwise hide the roads they follow. */
-          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.35);
-          cairo_set_line_width (cr, view->zoom >= 15 ? 4.0 : 3.0);
-          cairo_stroke_preserve (cr);
-          cairo_set_source_rgba (cr, 0.20, 0.85, 0.85, view->zoom >= 15 ? 0.75 : 0.5);
-          cairo_set_line_width (cr, view->zoom >= 15 ? 2.0 : 1.3);
-          cairo_set_dash (cr, (double[]) { 10, 5 }, 2, 0);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+      paint_path (cr, shape->kind, flagged, view->zoom);
 
       if (scene->names && shape->kind == SHAPE_SECTOR && *shape->name != '\0')
         draw_name (cr, shape->name, (shape->min_x + shape->max_x) / 2 * world - view->origin_x,
@@ -450,6 +488,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->names = view->zoom >= NAME_MIN_ZOOM;
   scene->places = view->zoom >= PLACE_MIN_ZOOM;
   scene->flagged = self->flagged != NULL ? g_hash_table_ref (self->flagged) : NULL;
+  scene->shown = self->shown;
   return scene;
 }
 
@@ -506,6 +545,7 @@ dozor_area_layer_class_init (DozorAreaLayerClass *klass)
 static void
 dozor_area_layer_init (DozorAreaLayer *self)
 {
+  self->shown = DOZOR_AREA_ALL;
 }
 
 /**
@@ -566,4 +606,75 @@ dozor_area_layer_set_flagged (DozorAreaLayer *self,
   self->flagged = g_steal_pointer (&flagged);
   g_debug ("Zones flagged on the map: %u", g_hash_table_size (self->flagged));
   dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+/**
+ * dozor_area_layer_set_shown:
+ * @self: a #DozorAreaLayer
+ * @kinds: what to draw; coverage gaps are drawn whatever it says
+ */
+void
+dozor_area_layer_set_shown (DozorAreaLayer *self,
+                            DozorAreaKinds  kinds)
+{
+  g_return_if_fail (DOZOR_IS_AREA_LAYER (self));
+
+  if (self->shown == kinds)
+    return;
+  self->shown = kinds;
+  /* Tests wait for this line; keep its wording stable. */
+  g_debug ("Area layers shown: districts %s, sectors %s, routes %s, places %s",
+           kinds & DOZOR_AREA_DISTRICTS ? "on" : "off", kinds & DOZOR_AREA_SECTORS ? "on" : "off",
+           kinds & DOZOR_AREA_ROUTES ? "on" : "off", kinds & DOZOR_AREA_PLACES ? "on" : "off");
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+/**
+ * dozor_area_layer_draw_sample:
+ * @cr: where to draw
+ * @sample: what to draw
+ * @width: the sample's box, from the origin
+ * @height: the sample's box, from the origin
+ *
+ * A zone, route or place drawn as the map draws it, for the legend.
+ */
+void
+dozor_area_layer_draw_sample (cairo_t        *cr,
+                              DozorAreaSample sample,
+                              double          width,
+                              double          height)
+{
+  static const ShapeKind kinds[] = {
+    [DOZOR_AREA_SAMPLE_DISTRICT] = SHAPE_DISTRICT,
+    [DOZOR_AREA_SAMPLE_SECTOR] = SHAPE_SECTOR,
+    [DOZOR_AREA_SAMPLE_ROUTE] = SHAPE_ROUTE,
+    [DOZOR_AREA_SAMPLE_CAMERA] = SHAPE_CAMERA,
+    [DOZOR_AREA_SAMPLE_PLACE] = SHAPE_POI,
+    [DOZOR_AREA_SAMPLE_GAP] = SHAPE_SECTOR,
+  };
+  ShapeKind kind = kinds[sample];
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_new_path (cr);
+  if (kind == SHAPE_CAMERA || kind == SHAPE_POI)
+    {
+      Shape place = { .kind = kind, .name = (char *) "" };
+
+      draw_place (cr, &place, width / 2, height / 2, FALSE);
+    }
+  else if (kind == SHAPE_ROUTE)
+    {
+      cairo_move_to (cr, 2, height - 4);
+      cairo_line_to (cr, width / 3, 4);
+      cairo_line_to (cr, width * 2 / 3, height - 4);
+      cairo_line_to (cr, width - 2, 4);
+      paint_path (cr, kind, FALSE, 15);
+    }
+  else
+    {
+      cairo_rectangle (cr, 3, 3, width - 6, height - 6);
+      paint_path (cr, kind, sample == DOZOR_AREA_SAMPLE_GAP, 15);
+    }
+  cairo_restore (cr);
 }

@@ -227,6 +227,25 @@ tile_key (gpointer               data,
   return dozor_tile_keys_get (&((Scene *) data)->keys, tile);
 }
 
+/* The area's fill and dashed outline, along the current path. */
+static void
+paint_area (cairo_t      *cr,
+            const double  rgb[3])
+{
+  cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], 0.16);
+  cairo_fill_preserve (cr);
+  /* A dark edge under the colour keeps amber visible on a light basemap. */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
+  cairo_set_line_width (cr, OUTLINE_WIDTH + 2.5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_set_line_width (cr, OUTLINE_WIDTH);
+  cairo_set_dash (cr, (double[]) { 14, 6 }, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
@@ -245,18 +264,7 @@ draw_scene (gpointer               data,
   cairo_new_path (cr);
   dozor_raster_view_trace (cr, view, scene->outline);
   cairo_close_path (cr);
-  cairo_set_source_rgba (cr, scene->rgb[0], scene->rgb[1], scene->rgb[2], 0.16);
-  cairo_fill_preserve (cr);
-  /* A dark edge under the colour keeps amber visible on a light basemap. */
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
-  cairo_set_line_width (cr, OUTLINE_WIDTH + 2.5);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, scene->rgb[0], scene->rgb[1], scene->rgb[2]);
-  cairo_set_line_width (cr, OUTLINE_WIDTH);
-  cairo_set_dash (cr, (double[]) { 14, 6 }, 2, 0);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
+  paint_area (cr, scene->rgb);
 
   for (guint i = 0; i < scene->halos->len; i++)
     {
@@ -569,4 +577,29 @@ dozor_crisis_layer_new (ShumateViewport *viewport,
                         DozorSituation  *situation)
 {
   return g_object_new (DOZOR_TYPE_CRISIS_LAYER, "viewport", viewport, "situation", situation, NULL);
+}
+
+/**
+ * dozor_crisis_layer_draw_sample:
+ * @cr: where to draw
+ * @level: a degree of readiness
+ * @width: the sample's box, from the origin
+ * @height: the sample's box, from the origin
+ *
+ * A crisis area's outline as the map draws it, for the legend.
+ */
+void
+dozor_crisis_layer_draw_sample (cairo_t    *cr,
+                                const char *level,
+                                double      width,
+                                double      height)
+{
+  double rgb[3];
+
+  dozor_crisis_level_color (level, rgb);
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, 4, 4, width - 8, height - 8);
+  paint_area (cr, rgb);
+  cairo_restore (cr);
 }

@@ -17,5 +17,9 @@ void              dozor_crisis_layer_set_editable   (DozorCrisisLayer *self,
                                                      gboolean          editable);
 void              dozor_crisis_level_color (const char    *level,
                                             double         rgb[3]);
+void              dozor_crisis_layer_draw_sample (cairo_t    *cr,
+                                                  const char *level,
+                                                  double      width,
+                                                  double      height);
 
 G_END_DECLS

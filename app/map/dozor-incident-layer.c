@@ -30,6 +30,7 @@
 #include "dozor-json.h"
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
+#include "dozor-unit-layer.h"
 
 #define LABEL_MIN_ZOOM 14
 #define SIZE DOZOR_INCIDENT_SYMBOL_SIZE
@@ -67,6 +68,7 @@ typedef struct
   guint n_late;        /* marked late on a wall, overdue on a desk */
   gboolean desk;
   double label_size;   /* the labels' font size, pixels */
+  gboolean contrast;   /* high contrast, as the desktop asked when prepared */
   DozorTileKeys keys;  /* from layout(), in the worker */
 } Scene;
 
@@ -86,6 +88,7 @@ struct _DozorIncidentLayer
   GHashTable *overdue; /* incident id → itself, on a desk */
   GHashTable *pulses;  /* incident id → (gint64 *) frame time its pulse began, or 0 */
   guint pulse_tick_id;
+  gboolean hide_lines;  /* the desk's Layers */
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -133,7 +136,8 @@ draw_mark (cairo_t    *cr,
            const Mark *mark,
            double      x,
            double      y,
-           double      label_size)
+           double      label_size,
+           gboolean    contrast)
 {
   /* A wall's symbols grow with its labels. */
   double k = label_size / DESK_LABEL_SIZE, size = SIZE * k;
@@ -155,12 +159,31 @@ draw_mark (cairo_t    *cr,
       cairo_stroke (cr);
     }
 
-  diamond (cr, x, y, size);
-  cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.95);
-  cairo_set_line_width (cr, 1.5);
-  cairo_stroke (cr);
+  /* High contrast: a white rim outside a black border twice as thick, both
+   * outside the colour, so the digit inside (the priority, never told by
+   * the colour alone) keeps all its room. */
+  if (contrast)
+    {
+      diamond (cr, x, y, size + 3.5);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+      diamond (cr, x, y, size + 2.5);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_fill (cr);
+      diamond (cr, x, y, size);
+      cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
+      cairo_fill (cr);
+    }
+  else
+    {
+      diamond (cr, x, y, size);
+      cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.95);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
 
   cairo_set_font_size (cr, 10 * k);
   cairo_text_extents (cr, digit, &extents);
@@ -182,8 +205,24 @@ draw_mark (cairo_t    *cr,
     }
 }
 
-/* Dispatch lines under the units and the incidents: unit to scene, in the
- * en-route orange, solid once the unit is there. */
+/* A dispatch line along the current path, in the en-route orange: dashed
+ * while the unit is on its way, solid once it is there. */
+static void
+paint_line (cairo_t  *cr,
+            gboolean  on_scene)
+{
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
+  cairo_set_line_width (cr, 4.5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgba (cr, 1.0, 0.60, 0.15, 0.95);
+  cairo_set_line_width (cr, 2.0);
+  if (!on_scene)
+    cairo_set_dash (cr, (double[]) { 7, 4 }, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+/* Dispatch lines under the units and the incidents: unit to scene. */
 static void
 draw_lines (gpointer               data,
             cairo_t               *cr,
@@ -201,15 +240,7 @@ draw_lines (gpointer               data,
       dozor_raster_view_project (view, line->ix, line->iy, &x1, &y1);
       cairo_move_to (cr, x0, y0);
       cairo_line_to (cr, x1, y1);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.6);
-      cairo_set_line_width (cr, 4.5);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgba (cr, 1.0, 0.60, 0.15, 0.95);
-      cairo_set_line_width (cr, 2.0);
-      if (!line->on_scene)
-        cairo_set_dash (cr, (double[]) { 7, 4 }, 2, 0);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
+      paint_line (cr, line->on_scene);
     }
 }
 
@@ -238,7 +269,7 @@ draw_scene (gpointer               data,
         if (x < -(mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) || y < -MAX (SIZE * 2, 16) * k ||
             x > view->width + SIZE * 2 * k || y > view->height + MAX (SIZE * 2, 16) * k)
           continue;
-        draw_mark (cr, mark, x, y, scene->label_size);
+        draw_mark (cr, mark, x, y, scene->label_size, scene->contrast);
         dozor_point_index_add (index, x, y, SIZE * k + 2, i);
       }
 }
@@ -293,7 +324,7 @@ tile_key (gpointer               data,
 {
   Scene *scene = data;
 
-  return dozor_tile_keys_get (&scene->keys, tile);
+  return dozor_raster_key_mix (dozor_tile_keys_get (&scene->keys, tile), scene->contrast);
 }
 
 /* "LATE Robbery · P1 · 12 min": what the room reads from afar. The age
@@ -360,6 +391,7 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->lines = g_array_new (FALSE, FALSE, sizeof (Line));
   scene->ids = g_ptr_array_new_with_free_func (g_free);
   scene->label_size = dozor_raster_layer_get_label_size (layer);
+  scene->contrast = dozor_unit_layer_get_high_contrast ();
 
   for (GList *l = incidents; l != NULL; l = l->next)
     {
@@ -397,7 +429,7 @@ prepare_scene (DozorRasterLayer      *layer,
       g_ptr_array_add (scene->ids, g_strdup (json_object_get_string_member_with_default (incident, "id", "")));
     }
 
-  for (GList *l = dispatches; l != NULL; l = l->next)
+  for (GList *l = self->hide_lines ? NULL : dispatches; l != NULL; l = l->next)
     {
       JsonObject *dispatch = json_node_get_object (l->data);
       const char *unit_id = json_object_get_string_member_with_default (dispatch, "unit_id", "");
@@ -825,4 +857,73 @@ dozor_incident_layer_set_overdue (DozorIncidentLayer *self,
     }
   if (self->pulses != NULL && g_hash_table_size (self->pulses) > 0 && self->pulse_tick_id == 0)
     self->pulse_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), pulse_tick_cb, NULL, NULL);
+}
+
+/**
+ * dozor_incident_layer_set_lines:
+ * @self: a #DozorIncidentLayer
+ * @shown: whether to draw a line from each dispatched unit to its incident
+ */
+void
+dozor_incident_layer_set_lines (DozorIncidentLayer *self,
+                                gboolean            shown)
+{
+  g_return_if_fail (DOZOR_IS_INCIDENT_LAYER (self));
+
+  if (self->hide_lines == !shown)
+    return;
+  self->hide_lines = !shown;
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+/**
+ * dozor_incident_layer_draw_symbol:
+ * @cr: where to draw
+ * @priority: 1 (immediate) to 4 (low)
+ * @fresh: whether nobody has been sent to it yet
+ * @x: centre
+ * @y: centre
+ *
+ * An incident's symbol as the map draws it at a desk, for the legend.
+ */
+void
+dozor_incident_layer_draw_symbol (cairo_t  *cr,
+                                  gint64    priority,
+                                  gboolean  fresh,
+                                  double    x,
+                                  double    y)
+{
+  Mark mark = { .priority = priority, .fresh = fresh };
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  draw_mark (cr, &mark, x, y, DESK_LABEL_SIZE, dozor_unit_layer_get_high_contrast ());
+  cairo_restore (cr);
+}
+
+/**
+ * dozor_incident_layer_draw_line:
+ * @cr: where to draw
+ * @on_scene: whether the unit has arrived
+ * @x0: the unit's end
+ * @y0: the unit's end
+ * @x1: the incident's end
+ * @y1: the incident's end
+ *
+ * A dispatch line as the map draws it, for the legend.
+ */
+void
+dozor_incident_layer_draw_line (cairo_t  *cr,
+                                gboolean  on_scene,
+                                double    x0,
+                                double    y0,
+                                double    x1,
+                                double    y1)
+{
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1, y1);
+  paint_line (cr, on_scene);
+  cairo_restore (cr);
 }

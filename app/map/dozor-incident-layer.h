@@ -35,5 +35,18 @@ void                dozor_incident_layer_set_overdue  (DozorIncidentLayer *self,
 void                dozor_incident_layer_set_draft    (DozorIncidentLayer *self,
                                                        double              lat,
                                                        double              lon);
+void                dozor_incident_layer_set_lines    (DozorIncidentLayer *self,
+                                                       gboolean            shown);
+void                dozor_incident_layer_draw_symbol  (cairo_t            *cr,
+                                                       gint64              priority,
+                                                       gboolean            fresh,
+                                                       double              x,
+                                                       double              y);
+void                dozor_incident_layer_draw_line    (cairo_t            *cr,
+                                                       gboolean            on_scene,
+                                                       double              x0,
+                                                       double              y0,
+                                                       double              x1,
+                                                       double              y1);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
+#include "dozor-map-description.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
 #include "dozor-scale-bar.h"
@@ -61,6 +62,7 @@ struct _DozorMapView
   DozorIncidentLayer *incident_layer;
   DozorUnitLayer *unit_layer;
   DozorSituation *situation;
+  DozorMapDescription *description;  /* for screen readers */
 
   char *selected_unit;
   char *selected_incident;
@@ -266,6 +268,28 @@ update_source (DozorMapView *self)
   use_offline_source (self, dark);
 }
 
+/* The desk's Layers (map.layer-* actions, bound to these keys): each layer
+ * redraws only when what it shows changes. */
+static void
+apply_layers (DozorMapView *self)
+{
+  DozorAreaKinds kinds = 0;
+
+  if (self->area_layer == NULL)
+    return;
+  if (g_settings_get_boolean (self->settings, "layer-districts"))
+    kinds |= DOZOR_AREA_DISTRICTS;
+  if (g_settings_get_boolean (self->settings, "layer-sectors"))
+    kinds |= DOZOR_AREA_SECTORS;
+  if (g_settings_get_boolean (self->settings, "layer-routes"))
+    kinds |= DOZOR_AREA_ROUTES;
+  if (g_settings_get_boolean (self->settings, "layer-places"))
+    kinds |= DOZOR_AREA_PLACES;
+  dozor_area_layer_set_shown (self->area_layer, kinds);
+  dozor_unit_layer_set_trails (self->unit_layer, g_settings_get_boolean (self->settings, "layer-trails"));
+  dozor_incident_layer_set_lines (self->incident_layer, g_settings_get_boolean (self->settings, "layer-dispatch-lines"));
+}
+
 static void
 settings_changed_cb (GSettings    *settings,
                      const char   *key,
@@ -273,6 +297,8 @@ settings_changed_cb (GSettings    *settings,
 {
   if (g_str_has_prefix (key, "tile-"))
     update_source (self);
+  else if (g_str_has_prefix (key, "layer-"))
+    apply_layers (self);
 }
 
 static void
@@ -346,6 +372,7 @@ dozor_map_view_dispose (GObject *object)
   g_clear_pointer (&self->scale_bar, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_MAP_VIEW);
 
+  g_clear_object (&self->description);
   g_clear_object (&self->settings);
   g_clear_object (&self->basemap);
   g_clear_object (&self->cancellable);
@@ -1153,12 +1180,14 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   basemap_layer_follow_source (self);
+  apply_layers (self);
   add_pointer_controllers (self);
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
   dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
   g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
   band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));
   g_signal_connect_object (band, "units-boxed", G_CALLBACK (units_boxed_cb), self, 0);
+  self->description = dozor_map_description_new (self, situation);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (band));
 }
 

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <adwaita.h>
 #include <math.h>
 #include <string.h>
 
@@ -103,6 +104,7 @@ typedef struct
   gboolean arrows;
   gboolean trails;
   gboolean clusters;
+  gboolean contrast; /* high contrast, as the desktop asked when prepared */
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
   guint n_long;      /* units marked long on scene */
@@ -131,6 +133,8 @@ struct _DozorUnitLayer
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
   gulong after_paint_id;
+  gboolean hide_trails;  /* the desk's Layers; trails are in the tile key */
+  int contrast_shown;    /* -1 until an image is shown */
 };
 
 G_DEFINE_FINAL_TYPE (DozorUnitLayer, dozor_unit_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -183,13 +187,60 @@ scene_free (Scene *scene)
   g_free (scene);
 }
 
+/* In high contrast the status is not told by colour alone: a dark mark
+ * inside the disc, one shape per status (available stays plain). */
+static void
+status_glyph (cairo_t    *cr,
+              MarkStatus  status,
+              double      x,
+              double      y,
+              double      radius)
+{
+  double g = radius * 0.5;
+
+  cairo_new_path (cr);
+  switch (status)
+    {
+    case MARK_DISPATCHED:
+      cairo_arc (cr, x, y, g * 0.7, 0, 2 * G_PI);
+      break;
+    case MARK_EN_ROUTE:
+      cairo_move_to (cr, x - g, y);
+      cairo_line_to (cr, x + g, y);
+      break;
+    case MARK_ON_SCENE:
+      cairo_rectangle (cr, x - g * 0.8, y - g * 0.8, g * 1.6, g * 1.6);
+      break;
+    case MARK_BUSY:
+      cairo_move_to (cr, x - g, y - g);
+      cairo_line_to (cr, x + g, y + g);
+      cairo_move_to (cr, x + g, y - g);
+      cairo_line_to (cr, x - g, y + g);
+      break;
+    case MARK_OFF_DUTY:
+      cairo_move_to (cr, x - g, y + g);
+      cairo_line_to (cr, x + g, y - g);
+      break;
+    case MARK_AVAILABLE:
+    default:
+      return;
+    }
+  cairo_set_source_rgb (cr, 0.0, 0.0, 0.0);
+  cairo_set_line_width (cr, MAX (radius * 0.3, 1.5));
+  if (status == MARK_DISPATCHED || status == MARK_ON_SCENE)
+    cairo_fill (cr);
+  else
+    cairo_stroke (cr);
+}
+
 static void
 draw_disc (cairo_t    *cr,
            MarkStatus  status,
            gboolean    stale,
            double      x,
            double      y,
-           double      radius)
+           double      radius,
+           gboolean    contrast)
 {
   const double *fill = status_fill[status];
 
@@ -216,10 +267,21 @@ draw_disc (cairo_t    *cr,
     {
       cairo_set_source_rgb (cr, fill[0], fill[1], fill[2]);
       cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-      cairo_set_line_width (cr, 1.2);
+      /* High contrast: a black outline twice as thick, then a white one
+       * around it, so the disc stands off any basemap. */
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, contrast ? 1.0 : 0.9);
+      cairo_set_line_width (cr, contrast ? 2.4 : 1.2);
       cairo_stroke (cr);
+      if (contrast)
+        {
+          cairo_arc (cr, x, y, radius + 1.8, 0, 2 * G_PI);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_set_line_width (cr, 1.2);
+          cairo_stroke (cr);
+        }
     }
+  if (contrast)
+    status_glyph (cr, status, x, y, radius);
 }
 
 /**
@@ -239,7 +301,21 @@ dozor_unit_layer_draw_symbol (cairo_t    *cr,
                               double      x,
                               double      y)
 {
-  draw_disc (cr, mark_status (status), stale, x, y, 5.5);
+  draw_disc (cr, mark_status (status), stale, x, y, 5.5, dozor_unit_layer_get_high_contrast ());
+}
+
+/**
+ * dozor_unit_layer_get_high_contrast:
+ *
+ * Main thread only.
+ *
+ * Returns: whether the map draws its symbols for high contrast, as the
+ *   desktop's (or libadwaita's) high-contrast setting asks
+ */
+gboolean
+dozor_unit_layer_get_high_contrast (void)
+{
+  return adw_style_manager_get_high_contrast (adw_style_manager_get_default ());
 }
 
 static void
@@ -248,7 +324,8 @@ draw_mark (cairo_t    *cr,
            double      x,
            double      y,
            double      radius,
-           gboolean    arrow)
+           gboolean    arrow,
+           gboolean    contrast)
 {
   const double *fill = status_fill[mark->status];
 
@@ -272,7 +349,7 @@ draw_mark (cairo_t    *cr,
       cairo_fill (cr);
     }
 
-  draw_disc (cr, mark->status, mark->stale, x, y, radius);
+  draw_disc (cr, mark->status, mark->stale, x, y, radius, contrast);
 }
 
 /* Thousands of symbols drawn as paths cost tens of microseconds each; as
@@ -284,6 +361,7 @@ draw_mark (cairo_t    *cr,
 
 struct _Sprites
 {
+  gboolean contrast;
   double radius;
   double half;       /* half the image's side: SPRITE_HALF, a wall's larger */
   double scale;
@@ -304,7 +382,8 @@ sprites_free (Sprites *sprites)
 static Sprites *
 sprites_new (cairo_t *target,
              double   radius,
-             double   half)
+             double   half,
+             gboolean contrast)
 {
   Sprites *sprites = g_new0 (Sprites, 1);
   double scale_x, scale_y;
@@ -312,6 +391,7 @@ sprites_new (cairo_t *target,
   cairo_surface_get_device_scale (cairo_get_target (target), &scale_x, &scale_y);
   /* The target is scaled by cairo_scale, not a device scale. */
   cairo_user_to_device_distance (target, &scale_x, &scale_y);
+  sprites->contrast = contrast;
   sprites->radius = radius;
   sprites->half = half;
   sprites->scale = MAX (scale_x, 1.0);
@@ -345,7 +425,7 @@ sprite_for (Sprites    *sprites,
 
       shape.heading = step > 0 ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
       cairo_scale (cr, sprites->scale, sprites->scale);
-      draw_mark (cr, &shape, sprites->half, sprites->half, sprites->radius, step > 0);
+      draw_mark (cr, &shape, sprites->half, sprites->half, sprites->radius, step > 0, sprites->contrast);
       cairo_destroy (cr);
       cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
       *slot = image;
@@ -701,8 +781,8 @@ tile_key (gpointer               data,
 
   /* The zoom's details change the look of the same items. */
   return dozor_raster_key_mix (dozor_tile_keys_get (&scene->keys, tile),
-                               scene->labels | scene->arrows << 1 | scene->trails << 2 |
-                                 (guint64) lround (scene->label_size * 16) << 3);
+                               scene->labels | scene->arrows << 1 | scene->trails << 2 | scene->contrast << 3 |
+                                 (guint64) lround (scene->label_size * 16) << 4);
 }
 
 /* Trails of the last fixes, older segments fainter. One stroke per age
@@ -769,7 +849,7 @@ draw_scene (gpointer               data,
   if (number < 0 || (bucket = scene->buckets[number]) == NULL)
     return;
   if (scene->sprites == NULL)
-    scene->sprites = sprites_new (cr, radius, SPRITE_HALF * k);
+    scene->sprites = sprites_new (cr, radius, SPRITE_HALF * k, scene->contrast);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
 
@@ -788,7 +868,7 @@ draw_scene (gpointer               data,
           cairo_text_extents_t extents;
 
           cairo_set_font_size (cr, DESK_LABEL_SIZE);
-          draw_disc (cr, item->status, item->stale, x, y, r);
+          draw_disc (cr, item->status, item->stale, x, y, r, scene->contrast);
           cairo_text_extents (cr, count, &extents);
           cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
           cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
@@ -855,8 +935,9 @@ prepare_scene (DozorRasterLayer      *layer,
                   (self->long_on_scene != NULL && g_hash_table_size (self->long_on_scene) > 0);
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
-  scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
+  scene->trails = view->zoom >= TRAIL_MIN_ZOOM && !self->hide_trails;
   scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
+  scene->contrast = dozor_unit_layer_get_high_contrast ();
 
   if (marks != NULL)
     {
@@ -968,6 +1049,9 @@ scene_shown (DozorRasterLayer *layer,
 
   if (scene == NULL)
     return;
+  if (self->contrast_shown != scene->contrast)
+    g_debug ("Map symbols for high contrast: %s", scene->contrast ? "yes" : "no");
+  self->contrast_shown = scene->contrast;
   self->newest_fix = MAX (self->newest_fix, scene->newest_fix);
   self->shown_newest = scene->newest_fix;
   self->shown_oldest_new = scene->oldest_new;
@@ -1026,6 +1110,9 @@ dozor_unit_layer_constructed (GObject *object)
 
   self->situation = dozor_raster_layer_get_situation (DOZOR_RASTER_LAYER (self));
   dozor_raster_layer_set_refresh_seconds (DOZOR_RASTER_LAYER (self), REFRESH_SECONDS);
+  /* The symbols' look is in the tile key: a render redraws every tile. */
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (dozor_raster_layer_queue_render), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -1071,6 +1158,7 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
 static void
 dozor_unit_layer_init (DozorUnitLayer *self)
 {
+  self->contrast_shown = -1;
 }
 
 /**
@@ -1155,5 +1243,23 @@ dozor_unit_layer_set_long_on_scene (DozorUnitLayer *self,
   g_clear_pointer (&self->long_on_scene, g_hash_table_unref);
   if (unit_ids != NULL)
     self->long_on_scene = g_hash_table_ref (unit_ids);
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}
+
+/**
+ * dozor_unit_layer_set_trails:
+ * @self: a #DozorUnitLayer
+ * @shown: whether to draw the units' trails (from zoom 13)
+ */
+void
+dozor_unit_layer_set_trails (DozorUnitLayer *self,
+                             gboolean        shown)
+{
+  g_return_if_fail (DOZOR_IS_UNIT_LAYER (self));
+
+  if (self->hide_trails == !shown)
+    return;
+  self->hide_trails = !shown;
+  g_debug ("Trails shown: %s", shown ? "on" : "off");
   dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
 }

@@ -24,5 +24,8 @@ void            dozor_unit_layer_draw_symbol    (cairo_t         *cr,
                                                  gboolean         stale,
                                                  double           x,
                                                  double           y);
+gboolean        dozor_unit_layer_get_high_contrast (void);
+void            dozor_unit_layer_set_trails     (DozorUnitLayer  *self,
+                                                 gboolean         shown);
 
 G_END_DECLS

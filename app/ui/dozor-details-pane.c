@@ -90,7 +90,8 @@ clock_time (const char *iso8601)
 
   if (local == NULL)
     return NULL;
-  clock = g_date_time_format (local, "%H:%M:%S");
+  /* The locale's time of day (%X), 24-hour where the locale is. */
+  clock = g_date_time_format (local, "%X");
   age = dozor_format_age (g_get_real_time () - g_date_time_to_unix (utc) * G_USEC_PER_SEC);
   /* Translators: a time of day and how long ago it was, "14:02:10 (3 min ago)" */
   return g_strdup_printf (_("%s (%s ago)"), clock, age);

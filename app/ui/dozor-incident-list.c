@@ -102,7 +102,7 @@ static char *
 count_text (guint shown,
             guint all)
 {
-  return g_strdup_printf (_("%u of %u open incidents"), shown, all);
+  return g_strdup_printf (_("%'u of %'u open incidents"), shown, all);
 }
 
 typedef struct
@@ -164,6 +164,7 @@ fill_row (DozorSituationList *list,
   g_autofree char *title = NULL;
   g_autofree char *age = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *sentence = NULL;
   gint64 level;
 
   if (item == NULL)
@@ -176,6 +177,10 @@ fill_row (DozorSituationList *list,
   age = dozor_format_age (g_get_real_time () - dozor_incident_item_get_created (item));
   /* Translators: an incident's status and how long ago it was registered */
   status = g_strdup_printf (_("%s, %s"), dozor_incident_status_label (dozor_incident_item_get_status (item)), age);
+  sentence = dozor_incident_sentence (dozor_incident_item_get_number (item), dozor_incident_item_get_kind (item),
+                                      level, dozor_incident_item_get_status (item),
+                                      g_get_real_time () - dozor_incident_item_get_created (item));
+  dozor_situation_list_set_row_label (list_item, sentence);
 
   gtk_label_set_text (row->priority, priority);
   for (int p = 0; p <= 4; p++)

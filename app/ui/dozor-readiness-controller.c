@@ -173,6 +173,9 @@ dozor_readiness_controller_new (GtkApplicationWindow *window,
 
   self->button = g_object_ref_sink (gtk_button_new_from_icon_name ("dialog-warning-symbolic"));
   gtk_widget_set_tooltip_text (self->button, _("Degree of Readiness"));
+  /* An icon alone has no name for a screen reader in GTK 4.8. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Degree of Readiness"), -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), "win.set-readiness");
 
   g_signal_connect_object (map_view, "crisis-area-edited", G_CALLBACK (area_edited_cb), self, 0);

@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 
+#include <adwaita.h>
+
 #include "dozor-situation-list.h"
 
 #define REFILTER_MS 1000
@@ -506,4 +508,66 @@ dozor_situation_list_set_selected (DozorSituationList *self,
     return;
   select_id (self, id);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/**
+ * dozor_situation_list_add_header:
+ * @self: a #DozorSituationList
+ * @widget: what to show under the count line, above the list
+ */
+void
+dozor_situation_list_add_header (DozorSituationList *self,
+                                 GtkWidget          *widget)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  gtk_widget_insert_after (widget, GTK_WIDGET (self), GTK_WIDGET (priv->count_label));
+}
+
+/**
+ * dozor_situation_list_set_row_label:
+ * @list_item: a row, once filled
+ * @label: what a screen reader says of it, as one sentence
+ *
+ * GTK 4.8 names a list's row by its accessible label only (it does not
+ * read the labels inside it), and a #GtkListItem cannot be given one
+ * before GTK 4.12: the label goes on the row widget that holds the
+ * item's child, and on the child for readers that go inside.
+ */
+void
+dozor_situation_list_set_row_label (GtkListItem *list_item,
+                                    const char  *label)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *row = child != NULL ? gtk_widget_get_parent (child) : NULL;
+
+  if (child == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (child), "dozor-row-label"), label) == 0)
+    return;
+  g_object_set_data_full (G_OBJECT (child), "dozor-row-label", g_strdup (label), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (row != NULL && !GTK_IS_LIST_VIEW (row))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/**
+ * dozor_situation_list_focus_search:
+ * @self: a #DozorSituationList
+ *
+ * Brings the list into view, in its stack page and side pane if it is in
+ * one, and puts the keyboard in its search entry with what was typed
+ * before selected, to be typed over.
+ */
+void
+dozor_situation_list_focus_search (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
+  GtkWidget *flap = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_FLAP);
+
+  if (flap != NULL)
+    adw_flap_set_reveal_flap (ADW_FLAP (flap), TRUE);
+  if (stack != NULL)
+    gtk_stack_set_visible_child (GTK_STACK (stack), GTK_WIDGET (self));
+  gtk_widget_grab_focus (GTK_WIDGET (priv->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (priv->search_entry), 0, -1);
 }

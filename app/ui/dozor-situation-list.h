@@ -53,5 +53,10 @@ GStrv       dozor_situation_list_get_selected_ids (DozorSituationList *self);
 void        dozor_situation_list_select_ids   (DozorSituationList *self,
                                                const char *const  *ids);
 void        dozor_situation_list_set_multiple (DozorSituationList *self);
+void        dozor_situation_list_add_header   (DozorSituationList *self,
+                                               GtkWidget          *widget);
+void        dozor_situation_list_focus_search (DozorSituationList *self);
+void        dozor_situation_list_set_row_label (GtkListItem       *list_item,
+                                                const char        *label);
 
 G_END_DECLS

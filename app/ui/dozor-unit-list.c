@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dozor-labels.h"
+#include "dozor-unit-counts.h"
 #include "dozor-unit-drag.h"
 #include "dozor-unit-item.h"
 #include "dozor-unit-layer.h"
@@ -119,7 +120,7 @@ static char *
 count_text (guint shown,
             guint all)
 {
-  return g_strdup_printf (_("%u of %u units"), shown, all);
+  return g_strdup_printf (_("%'u of %'u units"), shown, all);
 }
 
 /* --- Rows ------------------------------------------------------------------ */
@@ -153,6 +154,7 @@ fill_row (DozorSituationList *list,
   Row *row = g_object_get_data (G_OBJECT (list_item), "row");
   DozorUnitItem *item = gtk_list_item_get_item (list_item);
   g_autofree char *age = NULL;
+  g_autofree char *sentence = NULL;
   gint64 fix_time;
   gboolean stale;
 
@@ -162,6 +164,10 @@ fill_row (DozorSituationList *list,
   stale = is_stale (item);
   age = dozor_unit_item_get_position (item, NULL, NULL, &fix_time)
           ? dozor_format_age (g_get_real_time () - fix_time) : g_strdup (_("no fix"));
+  sentence = dozor_unit_sentence (dozor_unit_item_get_call_sign (item), dozor_unit_item_get_status (item),
+                                  dozor_unit_item_get_position (item, NULL, NULL, &fix_time)
+                                    ? g_get_real_time () - fix_time : -1);
+  dozor_situation_list_set_row_label (list_item, sentence);
   gtk_label_set_text (row->call_sign, dozor_unit_item_get_call_sign (item));
   gtk_label_set_text (row->status, dozor_unit_status_label (dozor_unit_item_get_status (item)));
   gtk_label_set_text (row->age, age);
@@ -271,4 +277,5 @@ dozor_unit_list_set_situation (DozorUnitList  *self,
                                DozorSituation *situation)
 {
   dozor_situation_list_set_model (DOZOR_SITUATION_LIST (self), dozor_situation_get_unit_model (situation));
+  dozor_situation_list_add_header (DOZOR_SITUATION_LIST (self), dozor_unit_counts_new (situation));
 }

@@ -36,7 +36,7 @@ update (DozorWallBanner *self)
   if (live || self->since == NULL)
     return;
 
-  time = g_date_time_format (self->since, "%H:%M:%S");
+  time = g_date_time_format (self->since, "%X");
   /* The reason on a second line, for whoever comes to fix it. */
   if (problem != NULL)
     text = g_strdup_printf (_("Not live since %s\n%s"), time, problem);

@@ -327,7 +327,7 @@ clock_cb (gpointer user_data)
 {
   DozorWallFiguresView *self = DOZOR_WALL_FIGURES_VIEW (user_data);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *clock = g_date_time_format (now, "%H:%M:%S");
+  g_autofree char *clock = g_date_time_format (now, "%X");
   /* TRANSLATORS: the wall's date under its clock; see strftime(3) */
   g_autofree char *date = g_date_time_format (now, _("%A, %-d %B %Y"));
 

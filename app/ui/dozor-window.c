@@ -6,7 +6,9 @@
 #include <stdarg.h>
 
 #include "dozor-application.h"
+#include "dozor-clock.h"
 #include "dozor-labels.h"
+#include "dozor-legend.h"
 #include "dozor-preferences-window.h"
 #include "dozor-window-private.h"
 
@@ -86,6 +88,22 @@ toggle_sidebar_action (GtkWidget  *widget,
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->sidebar_button)))
     adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+find_incident_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  dozor_situation_list_focus_search (DOZOR_SITUATION_LIST (DOZOR_WINDOW (widget)->incident_list));
+}
+
+static void
+find_unit_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  dozor_situation_list_focus_search (DOZOR_SITUATION_LIST (DOZOR_WINDOW (widget)->unit_list));
 }
 
 static void
@@ -211,6 +229,8 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.home", NULL, home_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.find-incident", NULL, find_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.find-unit", NULL, find_unit_action);
   dozor_window_class_add_dispatch_actions (widget_class);
   dozor_window_class_add_intake_actions (widget_class);
   dozor_window_class_add_import_actions (widget_class);
@@ -227,6 +247,8 @@ dozor_window_init (DozorWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  adw_header_bar_pack_end (self->header_bar, dozor_legend_attach (GTK_WIDGET (self), self->settings));
+  adw_header_bar_pack_end (self->header_bar, dozor_clock_new ());
 
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (realized_cb), NULL);

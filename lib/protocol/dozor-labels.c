@@ -199,3 +199,58 @@ dozor_dispatch_question_text (const char *number,
   return g_strdup_printf (_("To %s, %s, %s. %s.%s"), number, dozor_incident_type_label (type), place,
                           dozor_priority_label (priority), warning);
 }
+
+/**
+ * dozor_unit_sentence:
+ * @call_sign: the unit's call sign
+ * @status: its status code
+ * @fix_age: microseconds since its last fix, or -1 if it has none
+ *
+ * What a screen reader says of a unit, in a list row or selected on the
+ * map: everything its symbol shows, in words.
+ *
+ * Returns: (transfer full): "Барыс-12, Available, position 2 min old"
+ */
+char *
+dozor_unit_sentence (const char *call_sign,
+                     const char *status,
+                     gint64      fix_age)
+{
+  g_autofree char *age = NULL;
+
+  if (fix_age < 0)
+    /* Translators: a unit's call sign and status, for a screen reader */
+    return g_strdup_printf (_("%s, %s, no position yet"), call_sign, dozor_unit_status_label (status));
+  age = dozor_format_age (fix_age);
+  /* Translators: a unit's call sign, status and how old its position is
+   * ("2 min"), for a screen reader */
+  return g_strdup_printf (_("%s, %s, position %s old"), call_sign, dozor_unit_status_label (status), age);
+}
+
+/**
+ * dozor_incident_sentence:
+ * @number: the duty log number
+ * @type: the type code
+ * @priority: 1 (immediate) to 4
+ * @status: the status code
+ * @age: microseconds since it was registered
+ *
+ * What a screen reader says of an incident, in the queue or on the map.
+ *
+ * Returns: (transfer full): "Incident 20261206-0001, Theft, Priority 2 —
+ *   urgent, New, 3 min ago"
+ */
+char *
+dozor_incident_sentence (const char *number,
+                         const char *type,
+                         gint64      priority,
+                         const char *status,
+                         gint64      age)
+{
+  g_autofree char *ago = dozor_format_age (MAX (age, 0));
+
+  /* Translators: an incident's number, type, priority, status and how long
+   * ago it was registered ("3 min"), for a screen reader */
+  return g_strdup_printf (_("Incident %s, %s, %s, %s, %s ago"), number, dozor_incident_type_label (type),
+                          dozor_priority_label (priority), dozor_incident_status_label (status), ago);
+}

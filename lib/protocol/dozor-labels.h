@@ -18,5 +18,13 @@ char              *dozor_dispatch_question_text (const char *number,
                                                  const char *address,
                                                  gint64      priority,
                                                  const char *warning);
+char              *dozor_unit_sentence          (const char *call_sign,
+                                                 const char *status,
+                                                 gint64      fix_age);
+char              *dozor_incident_sentence      (const char *number,
+                                                 const char *type,
+                                                 gint64      priority,
+                                                 const char *status,
+                                                 gint64      age);
 
 G_END_DECLS

@@ -19,10 +19,6 @@ test=board-crisis
 
 start_dozord sup:supervisor gps:tracker
 sup=$(token sup) gps=$(token gps)
-api() {
-  curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
-    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${4:+-d "$4"}
-}
 
 # The crisis circle, and where each unit is: metres north (negative: south)
 # and east of its centre, and its status.
@@ -57,12 +53,6 @@ pids+=("$!")
 
 # Zones: a sector around Барыс-7 alone, a district with nobody in it, and
 # the centre's district.
-square() {
-  local s w n e
-  read -r s w < <(place "$(($1 - $3))" "$(($2 - $3))")
-  read -r n e < <(place "$(($1 + $3))" "$(($2 + $3))")
-  echo "{\"type\":\"Polygon\",\"coordinates\":[[[$w,$s],[$e,$s],[$e,$n],[$w,$n],[$w,$s]]]}"
-}
 central=$(api "$sup" POST zones "{\"kind\":\"district\",\"name\":\"Центральный\",\"geometry\":$(square 0 0 2000)}" | jq -r .id)
 api "$sup" POST zones "{\"kind\":\"sector\",\"name\":\"Сектор-7\",\"parent_id\":\"$central\",\"geometry\":$(square 1300 -250 100)}" >/dev/null
 api "$sup" POST zones "{\"kind\":\"district\",\"name\":\"Пустой\",\"geometry\":$(square 0 -7000 1000)}" >/dev/null

@@ -53,9 +53,15 @@ shoot() {
 
   wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) ||
     fail "$name: no visible window titled Dozor"
-  import -window "$wid" "$shots/$name.png"
-
-  colours=$(convert "$shots/$name.png" -gravity center -crop 60%x60%+0+0 +repage -format %k info:)
+  # "Map drawn" says the tiles arrived, not that a frame showing them has
+  # been painted: on a loaded machine that can take a few seconds more. A
+  # rich picture ends the wait; a poor one (the steppe) is kept as it is.
+  for _ in $(seq 1 10); do
+    import -window "$wid" "$shots/$name.png"
+    colours=$(convert "$shots/$name.png" -gravity center -crop 60%x60%+0+0 +repage -format %k info:)
+    [ "$colours" -gt 1000 ] && break
+    sleep 0.5
+  done
 
   kill "$pid"
   wait "$pid" 2>/dev/null || true

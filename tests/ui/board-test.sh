@@ -70,6 +70,40 @@ token() {
   curl -sf -X POST "$url/api/v1/session" -d "{\"username\":\"$1\",\"password\":\"correct horse battery\"}" | jq -r .token
 }
 
+# api TOKEN METHOD PATH [BODY]: dozord's REST API, with an idempotency key.
+api() {
+  curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${4:+-d "$4"}
+}
+
+# place NORTH EAST: lat lon of a point NORTH EAST metres from $clat,$clon
+# (negative: south, west). 1° of latitude is 111,195 m on GEOS's and the
+# figures' sphere.
+place() {
+  awk -v n="$1" -v e="$2" -v la="$clat" -v lo="$clon" 'BEGIN {
+    pi = atan2(0, -1); printf "%.7f %.7f\n", la + n / 111195, lo + e / (111195 * cos(la * pi / 180)) }'
+}
+
+# square NORTH EAST HALF: a GeoJSON square of HALF metres either side of
+# the point place() finds.
+square() {
+  local s w n e
+  read -r s w < <(place "$(($1 - $3))" "$(($2 - $3))")
+  read -r n e < <(place "$(($1 + $3))" "$(($2 + $3))")
+  echo "{\"type\":\"Polygon\",\"coordinates\":[[[$w,$s],[$e,$s],[$e,$n],[$w,$n],[$w,$s]]]}"
+}
+
+# report_positions: $positions (with NOW for the time) sent as tracker
+# $gps every 3 s while the test runs (at most 10 min), so that fixes stay
+# current; run it in the background and add it to $pids.
+report_positions() {
+  for _ in $(seq 1 200); do
+    kill -0 $$ 2>/dev/null || return 0
+    api "$gps" POST positions "{\"positions\":[${positions//NOW/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)}]}" >/dev/null || true
+    sleep 3
+  done
+}
+
 stop_board() {
   kill "$board" 2>/dev/null || true
   wait "$board" 2>/dev/null || true

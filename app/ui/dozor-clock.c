@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The date and time in the header bar, local, as the user's locale writes
+ * them (%x and %X): a control room logs and reads times to the second, so
+ * seconds are shown and the label changes on each second's boundary, not
+ * a fixed interval after start, which would lag up to a second.
+ */
+#include "config.h"
+
+#include "dozor-clock.h"
+
+struct _DozorClock
+{
+  GtkWidget parent_instance;
+
+  GtkLabel *label;
+  guint timeout_id;
+  int last_minute;    /* logged once a minute, for the tests */
+};
+
+G_DEFINE_FINAL_TYPE (DozorClock, dozor_clock, GTK_TYPE_WIDGET)
+
+static gboolean tick_cb (gpointer user_data);
+
+static void
+update (DozorClock *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%x");
+  g_autofree char *time = g_date_time_format (now, "%X");
+  g_autofree char *text = g_strdup_printf ("%s  %s", date, time);
+
+  gtk_label_set_text (self->label, text);
+  if (g_date_time_get_minute (now) != self->last_minute)
+    {
+      self->last_minute = g_date_time_get_minute (now);
+      g_debug ("Clock shows: %s", text);
+    }
+
+  /* Next at the coming second's boundary, plus a little so it is passed. */
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->timeout_id = g_timeout_add (1000 - g_date_time_get_microsecond (now) / 1000 + 5, tick_cb, self);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  DozorClock *self = user_data;
+
+  self->timeout_id = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dozor_clock_dispose (GObject *object)
+{
+  DozorClock *self = DOZOR_CLOCK (object);
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer ((GtkWidget **) &self->label, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (dozor_clock_parent_class)->dispose (object);
+}
+
+static void
+dozor_clock_class_init (DozorClockClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dozor_clock_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "clock");
+}
+
+static void
+dozor_clock_init (DozorClock *self)
+{
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  self->last_minute = -1;
+  gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
+  gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
+  update (self);
+}
+
+GtkWidget *
+dozor_clock_new (void)
+{
+  return g_object_new (DOZOR_TYPE_CLOCK, NULL);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define DOZOR_TYPE_CLOCK (dozor_clock_get_type ())
+G_DECLARE_FINAL_TYPE (DozorClock, dozor_clock, DOZOR, CLOCK, GtkWidget)
+
+GtkWidget *dozor_clock_new (void);
+
+G_END_DECLS

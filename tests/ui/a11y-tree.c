@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * a11y-tree APP-NAME: prints what a screen reader sees of a running
+ * application, through the accessibility bus as Orca reads it: one line per
+ * accessible object, "ROLE<TAB>NAME<TAB>DESCRIPTION", depth first. For the
+ * UI tests (board-legend.sh). Bounded: at most 20,000 objects, 64 deep.
+ */
+#include <gio/gio.h>
+#include <stdio.h>
+
+#define MAX_OBJECTS 20000
+#define MAX_DEPTH 64
+#define ACCESSIBLE "org.a11y.atspi.Accessible"
+
+static guint n_objects;
+
+static GVariant *
+call (GDBusConnection *bus,
+      const char      *name,
+      const char      *path,
+      const char      *iface,
+      const char      *method,
+      GVariant        *args,
+      const char      *type)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = g_dbus_connection_call_sync (bus, name, path, iface, method, args, G_VARIANT_TYPE (type),
+                                                 G_DBUS_CALL_FLAGS_NONE, 20000, NULL, &error);
+
+  if (reply == NULL)
+    g_printerr ("a11y-tree: %s %s.%s: %s\n", path, iface, method, error->message);
+  return reply;
+}
+
+static char *
+property (GDBusConnection *bus,
+          const char      *name,
+          const char      *path,
+          const char      *property_name)
+{
+  g_autoptr(GVariant) reply = call (bus, name, path, "org.freedesktop.DBus.Properties", "Get",
+                                    g_variant_new ("(ss)", ACCESSIBLE, property_name), "(v)");
+  g_autoptr(GVariant) value = NULL;
+
+  if (reply == NULL)
+    return g_strdup ("");
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ? g_variant_dup_string (value, NULL) : g_strdup ("");
+}
+
+static void
+walk (GDBusConnection *bus,
+      const char      *name,
+      const char      *path,
+      guint            depth)
+{
+  g_autoptr(GVariant) role = NULL;
+  g_autoptr(GVariant) children = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *child_name, *child_path, *role_name = "?";
+
+  if (depth > MAX_DEPTH || ++n_objects > MAX_OBJECTS)
+    return;
+  role = call (bus, name, path, ACCESSIBLE, "GetRoleName", NULL, "(s)");
+  label = property (bus, name, path, "Name");
+  description = property (bus, name, path, "Description");
+  if (role != NULL)
+    g_variant_get (role, "(&s)", &role_name);
+  printf ("%s\t%s\t%s\n", role_name, label, description);
+
+  children = call (bus, name, path, ACCESSIBLE, "GetChildren", NULL, "(a(so))");
+  if (children == NULL)
+    return;
+  g_variant_get (children, "(a(so))", &iter);
+  while (g_variant_iter_next (iter, "(&s&o)", &child_name, &child_path))
+    walk (bus, child_name, child_path, depth + 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) session = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) address = NULL;
+  g_autoptr(GVariant) apps = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *app_name, *app_path, *bus_address;
+  gboolean found = FALSE;
+
+  if (argc != 2)
+    {
+      g_printerr ("usage: a11y-tree APP-NAME\n");
+      return 2;
+    }
+
+  session = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (session == NULL || (address = call (session, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus",
+                                          "GetAddress", NULL, "(s)")) == NULL)
+    {
+      g_printerr ("a11y-tree: no accessibility bus\n");
+      return 1;
+    }
+  g_variant_get (address, "(&s)", &bus_address);
+  bus = g_dbus_connection_new_for_address_sync (bus_address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                  G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  if (bus == NULL)
+    {
+      g_printerr ("a11y-tree: %s\n", error->message);
+      return 1;
+    }
+
+  apps = call (bus, "org.a11y.atspi.Registry", "/org/a11y/atspi/accessible/root", ACCESSIBLE, "GetChildren",
+               NULL, "(a(so))");
+  if (apps == NULL)
+    return 1;
+  g_variant_get (apps, "(a(so))", &iter);
+  while (g_variant_iter_next (iter, "(&s&o)", &app_name, &app_path))
+    {
+      g_autofree char *label = property (bus, app_name, app_path, "Name");
+
+      if (g_strcmp0 (label, argv[1]) != 0)
+        continue;
+      found = TRUE;
+      walk (bus, app_name, app_path, 0);
+    }
+  if (!found)
+    g_printerr ("a11y-tree: no application “%s” on the accessibility bus\n", argv[1]);
+  return found ? 0 : 1;
+}
