@@ -16,6 +16,7 @@
 
 #include "dozor-checklist.h"
 #include "dozor-details-pane.h"
+#include "dozor-incident-form.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-unit-layer.h"
@@ -117,7 +118,7 @@ show_unit (DozorDetailsPane *self,
         : g_strdup_printf (_("%s old"), ago);
       g_autofree char *speed = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
       g_autofree char *heading = isfinite (unit->heading) ? g_strdup_printf (_("%.0f°"), unit->heading) : NULL;
-      g_autofree char *where = g_strdup_printf ("%.5f, %.5f", unit->lat, unit->lon);
+      g_autofree char *where = dozor_format_lat_lon (unit->lat, unit->lon, 5);
 
       add_field (self, _("Position"), position);
       add_field (self, _("Coordinates"), where);

@@ -251,7 +251,7 @@ attach_action (GtkWidget  *widget,
       return;
     }
   g_debug ("Command queued: %s", summary);
-  gtk_window_close (GTK_WINDOW (self->dialog));
+  dozor_intake_dialog_close_saved (self->dialog);
 }
 
 static void
