@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-address-search.h"
 #include "dozor-incident-form.h"
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
@@ -26,16 +27,17 @@ struct _DozorIntakeDialog
 
   AdwEntryRow *location_row;
   AdwEntryRow *address_row;
+  DozorAddressSearch *address_search;
   AdwComboRow *type_row;
   AdwComboRow *priority_row;
   AdwEntryRow *caller_name_row;
   AdwEntryRow *caller_phone_row;
   GtkTextView *description_view;
   GtkLabel *problems_label;
-  GtkBox *extra_box;
 
   /* Set once the report is saved or its loss confirmed: closing then asks no more. */
   gboolean may_close;
+  GtkBox *extra_box;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIntakeDialog, dozor_intake_dialog, ADW_TYPE_WINDOW)
@@ -247,6 +249,26 @@ location_changed_cb (DozorIntakeDialog *self)
   g_signal_emit (self, signals[LOCATION_CHANGED], 0);
 }
 
+static void show_location (DozorIntakeDialog *self, double lat, double lon);
+
+/* A street or crossing found by name: its point is the scene. */
+static void
+address_chosen_cb (DozorIntakeDialog *self,
+                   double             lat,
+                   double             lon,
+                   const char        *address)
+{
+  show_location (self, lat, lon);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+static void
+address_described_cb (DozorIntakeDialog *self,
+                      const char        *address)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
 static void
 caller_changed_cb (DozorIntakeDialog *self)
 {
@@ -298,9 +320,13 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
   signals[CALLER_CHANGED] = g_signal_new ("caller-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (DOZOR_TYPE_ADDRESS_SEARCH);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-intake-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_search);
+  gtk_widget_class_bind_template_callback (widget_class, address_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, address_described_cb);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, priority_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_name_row);
@@ -352,21 +378,33 @@ dozor_intake_dialog_new (GtkWindow *parent)
   return g_object_new (DOZOR_TYPE_INTAKE_DIALOG, "transient-for", parent, NULL);
 }
 
+static void
+show_location (DozorIntakeDialog *self,
+               double             lat,
+               double             lon)
+{
+  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+}
+
 /**
  * dozor_intake_dialog_set_location:
  * @self: a #DozorIntakeDialog
  * @lat: the scene
  * @lon: the scene
+ *
+ * The scene picked on the map; the address becomes the nearest street and
+ * its cross street, once the street index has found them.
  */
 void
 dozor_intake_dialog_set_location (DozorIntakeDialog *self,
                                   double             lat,
                                   double             lon)
 {
-  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
-
-  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+  show_location (self, lat, lon);
+  dozor_address_search_describe (self->address_search, lat, lon);
 }
 
 /**
@@ -395,20 +433,6 @@ dozor_intake_dialog_add_extra (DozorIntakeDialog *self,
                                GtkWidget         *widget)
 {
   gtk_box_append (self->extra_box, widget);
-}
-
-/**
- * dozor_intake_dialog_close_saved:
- * @self: a #DozorIntakeDialog
- *
- * Closes the form without asking: what it held was saved another way (a
- * repeated call attached to its incident).
- */
-void
-dozor_intake_dialog_close_saved (DozorIntakeDialog *self)
-{
-  self->may_close = TRUE;
-  gtk_window_close (GTK_WINDOW (self));
 }
 
 /**
@@ -454,4 +478,20 @@ dozor_intake_dialog_get_call (DozorIntakeDialog *self)
   json_builder_add_string_value (builder, received_at);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+/**
+ * dozor_intake_dialog_close_saved:
+ * @self: the intake form
+ *
+ * Closes the form whose content went somewhere else (a call attached to an
+ * incident through the outbox): nothing is lost, so no question is asked.
+ */
+void
+dozor_intake_dialog_close_saved (DozorIntakeDialog *self)
+{
+  g_return_if_fail (DOZOR_IS_INTAKE_DIALOG (self));
+
+  self->may_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
 }

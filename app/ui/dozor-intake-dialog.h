@@ -20,8 +20,8 @@ gboolean           dozor_intake_dialog_get_location (DozorIntakeDialog *self,
 /* For what sits beside the form (the matches of repeated calls). */
 void               dozor_intake_dialog_add_extra    (DozorIntakeDialog *self,
                                                      GtkWidget         *widget);
-void               dozor_intake_dialog_close_saved  (DozorIntakeDialog *self);
 const char        *dozor_intake_dialog_get_caller_phone (DozorIntakeDialog *self);
 JsonNode          *dozor_intake_dialog_get_call     (DozorIntakeDialog *self);
+void               dozor_intake_dialog_close_saved  (DozorIntakeDialog *self);
 
 G_END_DECLS
