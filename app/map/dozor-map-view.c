@@ -1133,8 +1133,9 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
   apply_wall_marks (self);
-  /* The unit layer's image holds the basemap, areas, incidents and units,
-   * bottom to top, and is opaque where the basemap is: it goes first, so
+  /* The unit layer's image holds the basemap, areas, units and incidents,
+   * bottom to top (an incident stays readable under the unit on its scene),
+   * and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
    * drop targets) and the preview are drawn over it. */
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
@@ -1150,7 +1151,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->basemap_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
-  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
+  dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
@@ -1293,4 +1294,28 @@ dozor_map_view_set_flagged_zones (DozorMapView *self,
 
   if (self->area_layer != NULL)
     dozor_area_layer_set_flagged (self->area_layer, zone_ids);
+}
+
+/**
+ * dozor_map_view_set_escalated:
+ * @self: a #DozorMapView
+ * @overdue: the ids of incidents waiting unassigned too long, as keys
+ * @long_on_scene: the ids of units on scene too long, as keys
+ * @escalated: (array zero-terminated=1): incidents that have just become
+ *   overdue, which pulse once
+ *
+ * A desk's escalation; a wall marks by its own rule.
+ */
+void
+dozor_map_view_set_escalated (DozorMapView      *self,
+                              GHashTable        *overdue,
+                              GHashTable        *long_on_scene,
+                              const char *const *escalated)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  if (self->incident_layer == NULL)
+    return;
+  dozor_incident_layer_set_overdue (self->incident_layer, overdue, escalated);
+  dozor_unit_layer_set_long_on_scene (self->unit_layer, long_on_scene);
 }

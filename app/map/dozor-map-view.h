@@ -58,4 +58,9 @@ void        dozor_map_view_set_draft             (DozorMapView *self,
 void dozor_map_view_set_flagged_zones (DozorMapView *self,
                                        GPtrArray    *zone_ids);
 
+void dozor_map_view_set_escalated (DozorMapView      *self,
+                                   GHashTable        *overdue,
+                                   GHashTable        *long_on_scene,
+                                   const char *const *escalated);
+
 G_END_DECLS

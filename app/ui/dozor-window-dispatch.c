@@ -199,6 +199,8 @@ dozor_window_request_dispatch (DozorWindow *self,
     }
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  /* The road distance and arrival, and a much closer unit if there is one. */
+  dozor_dispatch_advice_show (self->advice, dialog, body, unit_id, incident_id);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "dispatch",
                                     current != NULL ? _("_Reassign") : _("_Dispatch"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "dispatch", ADW_RESPONSE_SUGGESTED);
