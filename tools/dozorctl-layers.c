@@ -358,9 +358,16 @@ dozorctl_import (int    argc,
 
 /* --- Export ---------------------------------------------------------------- */
 
-static char *
-window_query (const char *from,
-              const char *to)
+/**
+ * dozorctl_window_query:
+ * @from: an RFC 3339 time
+ * @to: an RFC 3339 time
+ *
+ * Returns: (transfer full): `from=…&to=…`, escaped for a URL's query
+ */
+char *
+dozorctl_window_query (const char *from,
+                       const char *to)
 {
   g_autofree char *from_escaped = g_uri_escape_string (from, NULL, FALSE);
   g_autofree char *to_escaped = g_uri_escape_string (to, NULL, FALSE);
@@ -425,7 +432,7 @@ export_tracks (DozorctlBackend  *backend,
                GError          **error)
 {
   g_autoptr(DozorGisLayer) layer = dozor_gis_layer_new ("tracks");
-  g_autofree char *query = window_query (from, to);
+  g_autofree char *query = dozorctl_window_query (from, to);
   guint call_sign = dozor_gis_layer_add_field (layer, "call_sign", DOZOR_GIS_FIELD_STRING);
   guint first = dozor_gis_layer_add_field (layer, "first_fix", DOZOR_GIS_FIELD_DATETIME);
   guint last = dozor_gis_layer_add_field (layer, "last_fix", DOZOR_GIS_FIELD_DATETIME);
@@ -483,8 +490,14 @@ export_tracks (DozorctlBackend  *backend,
   return g_steal_pointer (&layer);
 }
 
-static char *
-rfc3339_hours_ago (int hours)
+/**
+ * dozorctl_hours_ago:
+ * @hours: how long ago
+ *
+ * Returns: (transfer full): that time, RFC 3339 UTC, a default of --from
+ */
+char *
+dozorctl_hours_ago (int hours)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) then = g_date_time_add_hours (now, -hours);
@@ -537,9 +550,9 @@ dozorctl_export (int    argc,
       return DOZORCTL_EXIT_BAD_USAGE;
     }
   if (from == NULL)
-    from = rfc3339_hours_ago (24);
+    from = dozorctl_hours_ago (24);
   if (to == NULL)
-    to = rfc3339_hours_ago (0);
+    to = dozorctl_hours_ago (0);
 
   backend = dozorctl_backend_connect (backend_url, credentials, &error);
   if (backend != NULL)
@@ -558,7 +571,7 @@ dozorctl_export (int    argc,
     g_ptr_array_add (layers, dozor_gis_export_places (json_node_get_object (snapshot)));
   if (all || g_str_equal (what, "incidents"))
     {
-      g_autofree char *query = window_query (from, to);
+      g_autofree char *query = dozorctl_window_query (from, to);
       g_autofree char *path = g_strconcat ("/api/v1/incidents?", query, NULL);
       g_autoptr(JsonNode) history = get_all_pages (backend, path, "incidents", &error);
 

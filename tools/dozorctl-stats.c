@@ -14,15 +14,6 @@
 /* A shift of the demo is 12 hours. */
 #define DEFAULT_WINDOW_HOURS 12
 
-static char *
-hours_ago (int hours)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) then = g_date_time_add_hours (now, -hours);
-
-  return g_date_time_format (then, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 int
 dozorctl_repeated_calls (int    argc,
                          char **argv)
@@ -39,7 +30,7 @@ dozorctl_repeated_calls (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(DozorctlBackend) backend = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  g_autofree char *from_escaped = NULL, *to_escaped = NULL, *path = NULL;
+  g_autofree char *query = NULL, *path = NULL;
   JsonObject *counts;
   JsonArray *by_incident;
 
@@ -54,13 +45,12 @@ dozorctl_repeated_calls (int    argc,
       return DOZORCTL_EXIT_BAD_USAGE;
     }
   if (from == NULL)
-    from = hours_ago (DEFAULT_WINDOW_HOURS);
+    from = dozorctl_hours_ago (DEFAULT_WINDOW_HOURS);
   if (to == NULL)
-    to = hours_ago (0);
+    to = dozorctl_hours_ago (0);
 
-  from_escaped = g_uri_escape_string (from, NULL, FALSE);
-  to_escaped = g_uri_escape_string (to, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/stats/repeated-calls?from=%s&to=%s", from_escaped, to_escaped);
+  query = dozorctl_window_query (from, to);
+  path = g_strconcat ("/api/v1/stats/repeated-calls?", query, NULL);
   backend = dozorctl_backend_connect (backend_url, credentials, &error);
   if (backend != NULL)
     answer = dozorctl_backend_get (backend, path, &error);

@@ -135,7 +135,7 @@ get_coordinate (GHashTable  *query,
 
 typedef struct
 {
-  char *json;       /* the incident */
+  char *id;         /* the incident */
   double distance_m; /* NAN without a point */
   gboolean near;
   gboolean phone;
@@ -147,7 +147,7 @@ match_clear (gpointer data)
 {
   Match *match = data;
 
-  g_free (match->json);
+  g_free (match->id);
   g_free (match->created_at);
 }
 
@@ -265,7 +265,7 @@ dozor_store_find_matches (DozorStore  *self,
     }
 
   stmt = dozor_store_prepare (self,
-                              "SELECT id, lat, lon, caller_phone, created_at, " INCIDENT_JSON " FROM incidents"
+                              "SELECT id, lat, lon, caller_phone, created_at FROM incidents"
                               " WHERE status <> 'closed' OR closed_at >= ?1",
                               error);
   if (stmt == NULL)
@@ -291,7 +291,7 @@ dozor_store_find_matches (DozorStore  *self,
       if (!match.near && !match.phone)
         continue;
       match.created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      match.json = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      match.id = g_strdup (id);
       g_array_append_val (matches, match);
     }
   if (rc != SQLITE_DONE)
@@ -305,10 +305,14 @@ dozor_store_find_matches (DozorStore  *self,
   for (guint i = 0; i < matches->len && i < MAX_MATCHES; i++)
     {
       const Match *match = &g_array_index (matches, Match, i);
+      /* Only the shown few are written out in full. */
+      g_autofree char *incident = dozor_store_incident_json (self, match->id);
 
+      if (incident == NULL)
+        return dozor_store_set_db_error (self, error), NULL;
       if (i > 0)
         g_string_append_c (out, ',');
-      g_string_append_printf (out, "{\"incident\":%s,\"distance_m\":", match->json);
+      g_string_append_printf (out, "{\"incident\":%s,\"distance_m\":", incident);
       if (isnan (match->distance_m))
         g_string_append (out, "null");
       else
