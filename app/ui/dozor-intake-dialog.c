@@ -276,7 +276,11 @@ address_described_cb (DozorIntakeDialog *self,
   const char *now = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
 
   if (*now != '\0' && g_strcmp0 (now, self->found_address) != 0)
-    return;
+    {
+      g_debug ("Intake address kept: %s", now);
+      return;
+    }
+  g_debug ("Intake address filled: %s", address);
   g_free (self->found_address);
   self->found_address = g_strdup (address);
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
