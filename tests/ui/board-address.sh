@@ -25,15 +25,6 @@ trap 'setxkbmap us; cleanup' EXIT
 start_dozord op:operator
 token=$(token op)
 incidents() { curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -c '.incidents'; }
-count() { grep -c -- "$1" "$work/board.log" || true; }
-# wait_count PATTERN N: until the log holds N lines matching PATTERN.
-wait_count() {
-  for _ in $(seq 1 100); do
-    [ "$(count "$1")" -ge "$2" ] && return 0
-    sleep 0.1
-  done
-  fail "“$1” not $2 times in board.log within 10 s"
-}
 # near LAT LON: whether the point is within 60 m of the crossing.
 near() {
   awk -v lat="$1" -v lon="$2" 'BEGIN {
