@@ -226,6 +226,11 @@ start_search (DozorAddressSearch *self)
 static void
 search_changed_cb (DozorAddressSearch *self)
 {
+  /* The entry's delay may run out after Return has already searched for
+   * this text and chosen: the answers are known, and the list stays shut. */
+  if (self->searching == NULL &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->entry)), self->found_for) == 0)
+    return;
   start_search (self);
 }
 

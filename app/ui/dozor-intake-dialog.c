@@ -28,6 +28,9 @@ struct _DozorIntakeDialog
   AdwEntryRow *location_row;
   AdwEntryRow *address_row;
   DozorAddressSearch *address_search;
+  /* The address the street search last put in, replaced by the next one
+   * unless the operator has typed over it. */
+  char *found_address;
   AdwComboRow *type_row;
   AdwComboRow *priority_row;
   AdwEntryRow *caller_name_row;
@@ -259,13 +262,27 @@ address_chosen_cb (DozorIntakeDialog *self,
                    const char        *address)
 {
   show_location (self, lat, lon);
+  g_free (self->found_address);
+  self->found_address = g_strdup (address);
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
 }
 
+/* The street at a point clicked on the map: it fills an empty address or
+ * replaces one found before, never what the operator typed. */
 static void
 address_described_cb (DozorIntakeDialog *self,
                       const char        *address)
 {
+  const char *now = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+
+  if (*now != '\0' && g_strcmp0 (now, self->found_address) != 0)
+    {
+      g_debug ("Intake address kept: %s", now);
+      return;
+    }
+  g_debug ("Intake address filled: %s", address);
+  g_free (self->found_address);
+  self->found_address = g_strdup (address);
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
 }
 
@@ -278,6 +295,7 @@ caller_changed_cb (DozorIntakeDialog *self)
 static void
 dozor_intake_dialog_dispose (GObject *object)
 {
+  g_clear_pointer (&DOZOR_INTAKE_DIALOG (object)->found_address, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), DOZOR_TYPE_INTAKE_DIALOG);
 
   G_OBJECT_CLASS (dozor_intake_dialog_parent_class)->dispose (object);

@@ -19,15 +19,6 @@ start_dozord op:operator
 # The display is shared with the next tests: give it back its Latin keyboard.
 layout=
 trap '[ -n "$layout" ] && setxkbmap us; cleanup' EXIT
-count() { grep -c -- "$1" "$work/board.log" || true; }
-# wait_count PATTERN N: until the log holds N lines matching PATTERN.
-wait_count() {
-  for _ in $(seq 1 100); do
-    [ "$(count "$1")" -ge "$2" ] && return 0
-    sleep 0.1
-  done
-  fail "“$1” not $2 times in board.log within 10 s"
-}
 title="Новое происшествие"
 shown() { xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1; }
 

@@ -40,6 +40,17 @@ fail() {
   exit 1
 }
 
+# count PATTERN: how many lines of board.log match it.
+count() { grep -c -- "$1" "$work/board.log" || true; }
+# wait_count PATTERN N: until the log holds N lines matching PATTERN.
+wait_count() {
+  for _ in $(seq 1 100); do
+    [ "$(count "$1")" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  fail "“$1” not $2 times in board.log within 10 s"
+}
+
 # wait_for FILE PATTERN SECONDS
 wait_for() {
   for _ in $(seq 1 $(($3 * 10))); do
