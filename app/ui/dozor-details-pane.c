@@ -22,10 +22,15 @@
 
 #define REFRESH_SECONDS 2
 
+/* Height of the details when something is selected, in pixels: what they
+ * had before, less than half of a 1080-pixel screen's sidebar. */
+#define DETAILS_HEIGHT 400
+
 struct _DozorDetailsPane
 {
   GtkWidget parent_instance;
 
+  GtkScrolledWindow *scroller;
   GtkBox *content;
 
   DozorSituation *situation;
@@ -262,6 +267,11 @@ rebuild (DozorDetailsPane *self)
     show_incident (self, incident);
   if (unit == NULL && incident == NULL)
     add_label (self, _("Select a unit or an incident on the map or in the lists"), "dim-label");
+
+  /* The sidebar's paned gives the details what they ask at least: room
+   * when there are some, a line when there are none (it gave them half
+   * the sidebar for the hint alone). */
+  gtk_scrolled_window_set_min_content_height (self->scroller, unit == NULL && incident == NULL ? -1 : DETAILS_HEIGHT);
 }
 
 static gboolean
@@ -308,6 +318,7 @@ dozor_details_pane_class_init (DozorDetailsPaneClass *klass)
   object_class->finalize = dozor_details_pane_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-details-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorDetailsPane, scroller);
   gtk_widget_class_bind_template_child (widget_class, DozorDetailsPane, content);
 }
 
