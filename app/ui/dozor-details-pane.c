@@ -30,6 +30,8 @@ struct _DozorDetailsPane
 {
   GtkWidget parent_instance;
 
+  int logged_height; /* for the log: how much of the sidebar it takes */
+
   GtkScrolledWindow *scroller;
   GtkBox *content;
 
@@ -284,6 +286,23 @@ refresh_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A new height is drawn: the layout manager allocates, so this is where
+ * the pane sees it. */
+static void
+dozor_details_pane_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  DozorDetailsPane *self = DOZOR_DETAILS_PANE (widget);
+  int height = gtk_widget_get_height (widget);
+
+  GTK_WIDGET_CLASS (dozor_details_pane_parent_class)->snapshot (widget, snapshot);
+  if (height != self->logged_height)
+    {
+      self->logged_height = height;
+      g_debug ("Details pane: %d px high", height);
+    }
+}
+
 static void
 dozor_details_pane_dispose (GObject *object)
 {
@@ -316,6 +335,7 @@ dozor_details_pane_class_init (DozorDetailsPaneClass *klass)
 
   object_class->dispose = dozor_details_pane_dispose;
   object_class->finalize = dozor_details_pane_finalize;
+  widget_class->snapshot = dozor_details_pane_snapshot;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-details-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorDetailsPane, scroller);

@@ -4,7 +4,8 @@
 # Nothing cut short in Russian or Kazakh (issue 20, item 6): with the
 # longest incident types in the queue, the board, the intake and the
 # Preferences window show every label whole. The board names the labels
-# its layout ellipsizes when sent SIGUSR1 ("Cut label in …").
+# its layout ellipsizes when sent SIGUSR1 ("Cut label in …"). With nothing
+# selected, the details pane is a line, not half the sidebar (item 7).
 set -euo pipefail
 
 dozor=${1:?usage: board-layout-lang.sh PATH-TO-DOZOR}
@@ -54,6 +55,13 @@ for lang in ru kk; do
   sleep 2
   check "the board"
   ok "$lang: the queue, the lists' search and choice, and the header show whole"
+
+  if [ "$lang" = ru ]; then
+    # With nothing selected the details are one line of hint, not half the sidebar.
+    height=$(grep "Details pane: " "$work/board.log" | tail -n 1 | sed 's/.*Details pane: \([0-9]*\) px.*/\1/' || true)
+    [ -n "$height" ] && [ "$height" -lt 100 ] || fail "the empty details pane is ${height:-?} px high"
+    ok "with nothing selected the details pane takes $height px of the sidebar"
+  fi
 
   xdotool key ctrl+n
   wait_for "$work/board.log" "Intake open" 10
