@@ -15,5 +15,6 @@ void               dozor_intake_dialog_set_location (DozorIntakeDialog *self,
 gboolean           dozor_intake_dialog_get_location (DozorIntakeDialog *self,
                                                      double            *lat,
                                                      double            *lon);
+gboolean           dozor_intake_dialog_close_asking (DozorIntakeDialog *self);
 
 G_END_DECLS
