@@ -136,10 +136,13 @@ show_unit (DozorDetailsPane *self,
 
   if (incident != NULL)
     {
-      g_autofree char *to = g_strdup_printf ("%s · %s · %s",
+      const char *address = json_object_get_string_member_with_default (incident, "address", NULL);
+      /* No trailing " · " for an incident without an address. */
+      g_autofree char *to = g_strdup_printf ("%s · %s%s%s",
                                              json_object_get_string_member_with_default (incident, "number", ""),
                                              dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
-                                             json_object_get_string_member_with_default (incident, "address", ""));
+                                             address != NULL && *address != '\0' ? " · " : "",
+                                             address != NULL ? address : "");
       g_autofree char *since = clock_time (json_object_get_string_member_with_default (dispatch, "created_at", NULL));
       g_autofree char *by = g_strdup_printf ("%s, %s", json_object_get_string_member_with_default (dispatch, "created_by", ""),
                                              since != NULL ? since : "");
