@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-address-search.h"
 #include "dozor-incident-form.h"
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
@@ -26,6 +27,7 @@ struct _DozorIntakeDialog
 
   AdwEntryRow *location_row;
   AdwEntryRow *address_row;
+  DozorAddressSearch *address_search;
   AdwComboRow *type_row;
   AdwComboRow *priority_row;
   AdwEntryRow *caller_name_row;
@@ -35,6 +37,7 @@ struct _DozorIntakeDialog
 
   /* Set once the report is saved or its loss confirmed: closing then asks no more. */
   gboolean may_close;
+  GtkBox *extra_box;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIntakeDialog, dozor_intake_dialog, ADW_TYPE_WINDOW)
@@ -43,6 +46,7 @@ enum
 {
   SUBMIT,
   LOCATION_CHANGED,
+  CALLER_CHANGED,
   N_SIGNALS
 };
 
@@ -245,6 +249,32 @@ location_changed_cb (DozorIntakeDialog *self)
   g_signal_emit (self, signals[LOCATION_CHANGED], 0);
 }
 
+static void show_location (DozorIntakeDialog *self, double lat, double lon);
+
+/* A street or crossing found by name: its point is the scene. */
+static void
+address_chosen_cb (DozorIntakeDialog *self,
+                   double             lat,
+                   double             lon,
+                   const char        *address)
+{
+  show_location (self, lat, lon);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+static void
+address_described_cb (DozorIntakeDialog *self,
+                      const char        *address)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+static void
+caller_changed_cb (DozorIntakeDialog *self)
+{
+  g_signal_emit (self, signals[CALLER_CHANGED], 0);
+}
+
 static void
 dozor_intake_dialog_dispose (GObject *object)
 {
@@ -282,15 +312,28 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
   signals[LOCATION_CHANGED] = g_signal_new ("location-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                             NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * DozorIntakeDialog::caller-changed:
+   *
+   * The caller's phone was typed anew.
+   */
+  signals[CALLER_CHANGED] = g_signal_new ("caller-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (DOZOR_TYPE_ADDRESS_SEARCH);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-intake-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_search);
+  gtk_widget_class_bind_template_callback (widget_class, address_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, address_described_cb);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, priority_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_name_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_phone_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, description_view);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, extra_box);
   gtk_widget_class_bind_template_callback (widget_class, register_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -320,6 +363,7 @@ dozor_intake_dialog_init (DozorIntakeDialog *self)
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->address_row));
 
   g_signal_connect_object (self->location_row, "changed", G_CALLBACK (location_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->caller_phone_row, "changed", G_CALLBACK (caller_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -334,21 +378,33 @@ dozor_intake_dialog_new (GtkWindow *parent)
   return g_object_new (DOZOR_TYPE_INTAKE_DIALOG, "transient-for", parent, NULL);
 }
 
+static void
+show_location (DozorIntakeDialog *self,
+               double             lat,
+               double             lon)
+{
+  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+}
+
 /**
  * dozor_intake_dialog_set_location:
  * @self: a #DozorIntakeDialog
  * @lat: the scene
  * @lon: the scene
+ *
+ * The scene picked on the map; the address becomes the nearest street and
+ * its cross street, once the street index has found them.
  */
 void
 dozor_intake_dialog_set_location (DozorIntakeDialog *self,
                                   double             lat,
                                   double             lon)
 {
-  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
-
-  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+  show_location (self, lat, lon);
+  dozor_address_search_describe (self->address_search, lat, lon);
 }
 
 /**
@@ -390,4 +446,77 @@ dozor_intake_dialog_close_asking (DozorIntakeDialog *self)
   gtk_window_present (GTK_WINDOW (self));
   gtk_window_close (GTK_WINDOW (self));
   return FALSE;
+}
+
+/**
+ * dozor_intake_dialog_add_extra:
+ * @self: a #DozorIntakeDialog
+ * @widget: shown above the form's fields
+ */
+void
+dozor_intake_dialog_add_extra (DozorIntakeDialog *self,
+                               GtkWidget         *widget)
+{
+  gtk_box_append (self->extra_box, widget);
+}
+
+/**
+ * dozor_intake_dialog_get_caller_phone:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer none): the caller's phone as typed
+ */
+const char *
+dozor_intake_dialog_get_caller_phone (DozorIntakeDialog *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row));
+}
+
+/**
+ * dozor_intake_dialog_get_call:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer full): the caller and what they said, as the body of
+ *   `POST /incidents/{id}/calls`, received now
+ */
+JsonNode *
+dozor_intake_dialog_get_call (DozorIntakeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *received_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "caller_name");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->caller_name_row)));
+  json_builder_set_member_name (builder, "caller_phone");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row)));
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  /* When the operator took it: an outbox that sends later keeps the shift. */
+  json_builder_set_member_name (builder, "received_at");
+  json_builder_add_string_value (builder, received_at);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * dozor_intake_dialog_close_saved:
+ * @self: the intake form
+ *
+ * Closes the form whose content went somewhere else (a call attached to an
+ * incident through the outbox): nothing is lost, so no question is asked.
+ */
+void
+dozor_intake_dialog_close_saved (DozorIntakeDialog *self)
+{
+  g_return_if_fail (DOZOR_IS_INTAKE_DIALOG (self));
+
+  self->may_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
 }
