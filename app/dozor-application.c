@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "dozor-application.h"
+#include "dozor-cut-labels.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
 #include "dozor-keyring.h"
@@ -679,6 +680,7 @@ dozor_application_startup (GApplication *app)
                                 color_scheme_from_setting, NULL, NULL, NULL);
 
   gtk_window_set_default_icon_name (APP_ID);
+  dozor_cut_labels_install ();
 }
 
 static void

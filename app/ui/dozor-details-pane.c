@@ -23,10 +23,17 @@
 
 #define REFRESH_SECONDS 2
 
+/* Height of the details when something is selected, in pixels: what they
+ * had before, less than half of a 1080-pixel screen's sidebar. */
+#define DETAILS_HEIGHT 400
+
 struct _DozorDetailsPane
 {
   GtkWidget parent_instance;
 
+  int logged_height; /* for the log: how much of the sidebar it takes */
+
+  GtkScrolledWindow *scroller;
   GtkBox *content;
 
   DozorSituation *situation;
@@ -131,10 +138,13 @@ show_unit (DozorDetailsPane *self,
 
   if (incident != NULL)
     {
-      g_autofree char *to = g_strdup_printf ("%s · %s · %s",
+      const char *address = json_object_get_string_member_with_default (incident, "address", NULL);
+      /* No trailing " · " for an incident without an address. */
+      g_autofree char *to = g_strdup_printf ("%s · %s%s%s",
                                              json_object_get_string_member_with_default (incident, "number", ""),
                                              dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
-                                             json_object_get_string_member_with_default (incident, "address", ""));
+                                             address != NULL && *address != '\0' ? " · " : "",
+                                             address != NULL ? address : "");
       g_autofree char *since = clock_time (json_object_get_string_member_with_default (dispatch, "created_at", NULL));
       g_autofree char *by = g_strdup_printf ("%s, %s", json_object_get_string_member_with_default (dispatch, "created_by", ""),
                                              since != NULL ? since : "");
@@ -272,6 +282,11 @@ rebuild (DozorDetailsPane *self)
     show_incident (self, incident);
   if (unit == NULL && incident == NULL)
     add_label (self, _("Select a unit or an incident on the map or in the lists"), "dim-label");
+
+  /* The sidebar's paned gives the details what they ask at least: room
+   * when there are some, a line when there are none (it gave them half
+   * the sidebar for the hint alone). */
+  gtk_scrolled_window_set_min_content_height (self->scroller, unit == NULL && incident == NULL ? -1 : DETAILS_HEIGHT);
 }
 
 static gboolean
@@ -282,6 +297,23 @@ refresh_cb (gpointer user_data)
   if (!gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (self->motion)))
     rebuild (self);
   return G_SOURCE_CONTINUE;
+}
+
+/* A new height is drawn: the layout manager allocates, so this is where
+ * the pane sees it. */
+static void
+dozor_details_pane_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  DozorDetailsPane *self = DOZOR_DETAILS_PANE (widget);
+  int height = gtk_widget_get_height (widget);
+
+  GTK_WIDGET_CLASS (dozor_details_pane_parent_class)->snapshot (widget, snapshot);
+  if (height != self->logged_height)
+    {
+      self->logged_height = height;
+      g_debug ("Details pane: %d px high", height);
+    }
 }
 
 static void
@@ -316,8 +348,10 @@ dozor_details_pane_class_init (DozorDetailsPaneClass *klass)
 
   object_class->dispose = dozor_details_pane_dispose;
   object_class->finalize = dozor_details_pane_finalize;
+  widget_class->snapshot = dozor_details_pane_snapshot;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-details-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorDetailsPane, scroller);
   gtk_widget_class_bind_template_child (widget_class, DozorDetailsPane, content);
 }
 

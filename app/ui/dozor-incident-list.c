@@ -255,6 +255,11 @@ setup_row (DozorSituationList *list,
   gtk_box_append (GTK_BOX (box), lines);
   gtk_widget_set_hexpand (lines, TRUE);
   row->title = row_label (lines, "heading", TRUE);
+  /* Number and type in full, on two lines if need be: a Russian or Kazakh
+   * type does not fit the sidebar beside the number ("Подозрительная…"). */
+  gtk_label_set_ellipsize (row->title, PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (row->title, TRUE);
+  gtk_label_set_wrap_mode (row->title, PANGO_WRAP_WORD_CHAR);
   gtk_box_append (GTK_BOX (lines), bottom);
   row->address = row_label (bottom, "dim-label", TRUE);
   /* The word as well as the tint: a colour alone is lost in high contrast. */

@@ -442,6 +442,31 @@ dozor_intake_dialog_get_location (DozorIntakeDialog *self,
 }
 
 /**
+ * dozor_intake_dialog_close_asking:
+ * @self: a #DozorIntakeDialog
+ *
+ * Closes the dialog as Escape would: at once when the form is empty or
+ * saved, otherwise only after "Discard this report?" is answered so.
+ *
+ * Returns: %TRUE if the dialog is closed now, %FALSE if it asks first
+ */
+gboolean
+dozor_intake_dialog_close_asking (DozorIntakeDialog *self)
+{
+  g_autofree char *filled = filled_fields (self);
+
+  if (self->may_close || *filled == '\0')
+    {
+      self->may_close = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return TRUE;
+    }
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_window_close (GTK_WINDOW (self));
+  return FALSE;
+}
+
+/**
  * dozor_intake_dialog_add_extra:
  * @self: a #DozorIntakeDialog
  * @widget: shown above the form's fields

@@ -16,6 +16,7 @@ void               dozor_intake_dialog_set_location (DozorIntakeDialog *self,
 gboolean           dozor_intake_dialog_get_location (DozorIntakeDialog *self,
                                                      double            *lat,
                                                      double            *lon);
+gboolean           dozor_intake_dialog_close_asking (DozorIntakeDialog *self);
 
 /* For what sits beside the form (the matches of repeated calls). */
 void               dozor_intake_dialog_add_extra    (DozorIntakeDialog *self,

@@ -7,6 +7,7 @@
 
 #include "dozor-application.h"
 #include "dozor-clock.h"
+#include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
 #include "dozor-legend.h"
 #include "dozor-preferences-window.h"
@@ -151,6 +152,10 @@ dozor_window_close_request (GtkWindow *window)
 {
   DozorWindow *self = DOZOR_WINDOW (window);
   int width, height;
+
+  /* Quitting with a report half taken asks about the report first. */
+  if (self->intake != NULL && !dozor_intake_dialog_close_asking (DOZOR_INTAKE_DIALOG (self->intake)))
+    return TRUE;
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));

@@ -6,8 +6,9 @@
 # Russian keyboard lands there; Escape, or a click on Cancel, on a form with
 # something in it asks before discarding, and Return or Space in that
 # question keep the report; Discard, chosen on purpose, closes it; a new
-# intake is empty and closes at once. The map's scale bar is in Russian
-# (item 5). The board then quits (Ctrl+Q) without a Gtk-CRITICAL (item 7).
+# intake is empty and closes at once. Ctrl+Q with a report in the intake
+# asks about the report first. The map's scale bar is in Russian (item 5).
+# The board then quits (Ctrl+Q) without a Gtk-CRITICAL (item 7).
 set -euo pipefail
 
 dozor=${1:?usage: board-intake-lang.sh PATH-TO-DOZOR}
@@ -92,6 +93,29 @@ shown && fail "an empty intake stayed open on Escape"
 [ "$(count "Intake discard asked")" -eq 3 ] || fail "an empty intake asked before closing"
 ok "a new intake is empty, and closes on Escape without a question"
 
+# Quitting with a report half taken asks about the report, once.
+xdotool windowfocus --sync "$wid"
+xdotool key ctrl+n
+wait_count "Intake open" 3
+focus_window "$title" >/dev/null
+xdotool type --delay 30 "Abaya 10"
+xdotool windowfocus --sync "$wid"
+xdotool key ctrl+q
+wait_count "Intake discard asked" 4
+sleep 1
+[ "$(count "Intake discard asked")" -eq 4 ] || fail "Ctrl+Q asked more than once"
+kill -0 "$board" 2>/dev/null || fail "the board quit with a report in the intake"
+shown || fail "the intake closed on Ctrl+Q"
+xdotool key Return
+wait_count "Intake kept" 3
+ok "Ctrl+Q with a report in the intake asks first, and keeps it"
+
+xdotool windowfocus --sync "$wid"
+xdotool key ctrl+q
+wait_count "Intake discard asked" 5
+sleep 0.5
+xdotool key Tab Return
+wait_count "Intake discarded" 2
 xdotool windowfocus --sync "$wid"
 xdotool key ctrl+q
 for _ in $(seq 1 100); do kill -0 "$board" 2>/dev/null || break; sleep 0.1; done

@@ -67,4 +67,16 @@ ok "the map draws it"
 wait_for "$work/board.log" "List count: 1 of 1 open incidents" 10
 ok "the queue counts it"
 
+# English cut the style's choice once ("Dark unless the syste…", issue 20):
+# the board names what its layout cuts on SIGUSR1.
+xdotool windowfocus --sync "$wid"
+xdotool key ctrl+comma
+sleep 2
+kill -USR1 "$board"
+wait_for "$work/board.log" "Layout checked" 10
+if grep -q "Cut label" "$work/board.log"; then
+  fail "cut short: $(grep "Cut label" "$work/board.log" | sed 's/.*Cut label/Cut label/')"
+fi
+ok "the board and Preferences show every label whole"
+
 echo "1..$n"
