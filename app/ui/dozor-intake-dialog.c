@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dozor-address-search.h"
 #include "dozor-incident-form.h"
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
@@ -26,6 +27,7 @@ struct _DozorIntakeDialog
 
   AdwEntryRow *location_row;
   AdwEntryRow *address_row;
+  DozorAddressSearch *address_search;
   AdwComboRow *type_row;
   AdwComboRow *priority_row;
   AdwEntryRow *caller_name_row;
@@ -247,6 +249,26 @@ location_changed_cb (DozorIntakeDialog *self)
   g_signal_emit (self, signals[LOCATION_CHANGED], 0);
 }
 
+static void show_location (DozorIntakeDialog *self, double lat, double lon);
+
+/* A street or crossing found by name: its point is the scene. */
+static void
+address_chosen_cb (DozorIntakeDialog *self,
+                   double             lat,
+                   double             lon,
+                   const char        *address)
+{
+  show_location (self, lat, lon);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+static void
+address_described_cb (DozorIntakeDialog *self,
+                      const char        *address)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
 static void
 caller_changed_cb (DozorIntakeDialog *self)
 {
@@ -298,9 +320,13 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
   signals[CALLER_CHANGED] = g_signal_new ("caller-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (DOZOR_TYPE_ADDRESS_SEARCH);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-intake-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_search);
+  gtk_widget_class_bind_template_callback (widget_class, address_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, address_described_cb);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, priority_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_name_row);
@@ -352,21 +378,33 @@ dozor_intake_dialog_new (GtkWindow *parent)
   return g_object_new (DOZOR_TYPE_INTAKE_DIALOG, "transient-for", parent, NULL);
 }
 
+static void
+show_location (DozorIntakeDialog *self,
+               double             lat,
+               double             lon)
+{
+  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+}
+
 /**
  * dozor_intake_dialog_set_location:
  * @self: a #DozorIntakeDialog
  * @lat: the scene
  * @lon: the scene
+ *
+ * The scene picked on the map; the address becomes the nearest street and
+ * its cross street, once the street index has found them.
  */
 void
 dozor_intake_dialog_set_location (DozorIntakeDialog *self,
                                   double             lat,
                                   double             lon)
 {
-  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
-
-  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+  show_location (self, lat, lon);
+  dozor_address_search_describe (self->address_search, lat, lon);
 }
 
 /**
