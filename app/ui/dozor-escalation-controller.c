@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Incidents that wait too long unassigned, and units on scene too long,
- * escalate on a desk everywhere they appear: the queue's row, the map's
- * symbol and a count in the header ("2 overdue"). The limits are the
+ * escalate on a desk everywhere they appear: the row of the queue or the
+ * unit list, the map's symbol and a count in the header ("2 overdue"). The limits are the
  * settings' (incident-wait-limits per priority, on-scene-long); the rule is
  * the library's (DozorEscalation), the wall's too.
  *
@@ -32,7 +32,8 @@ struct _DozorEscalationController
   DozorSituation *situation;
   GSettings *settings;
   DozorMapView *map_view;
-  DozorIncidentList *incident_list;
+  DozorSituationList *incident_list;
+  DozorSituationList *unit_list;
   GtkWidget *button;
   GtkLabel *label;
 
@@ -181,7 +182,8 @@ evaluate (DozorEscalationController *self)
                g_hash_table_size (long_on_scene));
       g_ptr_array_add (escalated, NULL);
       dozor_map_view_set_escalated (self->map_view, overdue, long_on_scene, (const char *const *) escalated->pdata);
-      dozor_incident_list_set_overdue (self->incident_list, overdue);
+      dozor_situation_list_set_escalated (self->incident_list, overdue);
+      dozor_situation_list_set_escalated (self->unit_list, long_on_scene);
       g_hash_table_unref (self->overdue);
       g_hash_table_unref (self->long_on_scene);
       self->overdue = g_steal_pointer (&overdue);
@@ -240,6 +242,7 @@ dozor_escalation_controller_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->map_view);
   g_clear_object (&self->incident_list);
+  g_clear_object (&self->unit_list);
   g_clear_object (&self->button);
 
   G_OBJECT_CLASS (dozor_escalation_controller_parent_class)->dispose (object);
@@ -292,6 +295,7 @@ dozor_escalation_controller_init (DozorEscalationController *self)
  * @settings: the board's settings, for the limits
  * @map_view: where overdue incidents and units are drawn
  * @incident_list: the queue whose rows are marked
+ * @unit_list: the list of units whose rows are marked
  *
  * Returns: (transfer full): a controller; put its button in the header
  */
@@ -299,14 +303,16 @@ DozorEscalationController *
 dozor_escalation_controller_new (DozorSituation    *situation,
                                  GSettings         *settings,
                                  DozorMapView      *map_view,
-                                 DozorIncidentList *incident_list)
+                                 DozorIncidentList *incident_list,
+                                 DozorUnitList     *unit_list)
 {
   DozorEscalationController *self = g_object_new (DOZOR_TYPE_ESCALATION_CONTROLLER, NULL);
 
   self->situation = g_object_ref (situation);
   self->settings = g_object_ref (settings);
   self->map_view = g_object_ref (map_view);
-  self->incident_list = g_object_ref (incident_list);
+  self->incident_list = g_object_ref (DOZOR_SITUATION_LIST (incident_list));
+  self->unit_list = g_object_ref (DOZOR_SITUATION_LIST (unit_list));
   read_rule (self);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::incident-wait-limits", G_CALLBACK (settings_changed_cb), self,

@@ -53,5 +53,11 @@ GStrv       dozor_situation_list_get_selected_ids (DozorSituationList *self);
 void        dozor_situation_list_select_ids   (DozorSituationList *self,
                                                const char *const  *ids);
 void        dozor_situation_list_set_multiple (DozorSituationList *self);
+void        dozor_situation_list_set_escalated (DozorSituationList *self,
+                                                GHashTable         *ids);
+void        dozor_situation_list_show_escalation (DozorSituationList *self,
+                                                  GtkWidget          *row,
+                                                  GtkWidget          *word,
+                                                  const char         *id);
 
 G_END_DECLS

@@ -514,7 +514,8 @@ dozor_window_follow (DozorWindow     *self,
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
   /* Incidents waiting unassigned too long: in the queue, on the map, here. */
-  self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list);
+  self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list,
+                                                      self->unit_list);
   adw_header_bar_pack_start (self->header_bar, dozor_escalation_controller_get_button (self->escalation));
   self->group_dispatch = dozor_group_dispatch_new (GTK_APPLICATION_WINDOW (self), sync, situation,
                                                    DOZOR_SITUATION_LIST (self->unit_list), self->map_view,

@@ -124,7 +124,7 @@ import -window "$wid" "$work/queue-before.png"
 ! grep -q "Escalation: 1 overdue" "$work/board.log" || fail "the assault was overdue at once"
 echo "# magenta pixels in the queue before: $before"
 wait_for "$work/board.log" "Escalation: 1 overdue, " 40
-wait_for "$work/board.log" "Queue row pulses: $assault" 5
+wait_for "$work/board.log" "List row pulses: $assault" 5
 wait_for "$work/board.log" "Incidents marked overdue: 1" 5
 grep -q "Map symbol pulses: $assault" "$work/board.log" || fail "the map symbol did not pulse"
 sleep 1
@@ -134,7 +134,7 @@ echo "# magenta pixels in the queue after: $after"
 [ "$before" -lt 200 ] && [ "$after" -gt $((before + 2000)) ] ||
   fail "the overdue row did not change colour: $before magenta pixels before, $after after"
 ok "the assault, unassigned past 15 s, turns magenta in the queue"
-[ "$(grep -c "Queue row pulses: $assault" "$work/board.log")" -eq 1 ] || fail "the row pulsed more than once"
+[ "$(grep -c "List row pulses: $assault" "$work/board.log")" -eq 1 ] || fail "the row pulsed more than once"
 ok "its row and its map symbol pulse once"
 header=$(magenta 0 0 600 50)
 echo "# magenta pixels in the header: $header"
@@ -143,8 +143,14 @@ ok "the header counts it: $(grep -o 'Escalation: [0-9]* overdue' "$work/board.lo
 # Барыс-3, on scene since the accident was registered, past 10 s.
 wait_for "$work/board.log" "Escalation: 1 overdue, 1 long on scene" 40
 wait_for "$work/board.log" "Units marked long on scene: 1" 5
+# In the list of units its row is tinted too.
+xdotool mousemove 210 75 click 1 sleep 1 mousemove 1590 990 sleep 0.5
+units_tinted=$(magenta 0 150 360 120)
+echo "# magenta pixels in the list of units: $units_tinted"
 import -window "$wid" "$work/long-on-scene.png"
-ok "Барыс-3, on scene longer than allowed, is marked on the map and counted in the header"
+[ "$units_tinted" -gt 2000 ] || fail "Барыс-3's row in the list of units is not tinted"
+xdotool mousemove 77 75 click 1 sleep 0.5 mousemove 1590 990
+ok "Барыс-3, on scene longer than allowed, is marked on the map, in the list of units and in the header"
 
 # --- The road in the dispatch confirmation -------------------------------------------------
 wait_for "$work/board.log" "Road graph built" 60
