@@ -130,6 +130,7 @@ evaluate (DozorEscalationController *self)
   g_autoptr(GHashTable) overdue = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) long_on_scene = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) escalated = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stayed = g_ptr_array_new ();
   const char *longest = NULL;
 
   for (GList *l = incidents; l != NULL; l = l->next)
@@ -168,7 +169,11 @@ evaluate (DozorEscalationController *self)
           (since = dozor_escalation_on_scene_since (dispatch, incident)) == 0)
         continue;
       if (dozor_escalation_is_long_on_scene (&self->rule, now - since))
-        g_hash_table_add (long_on_scene, g_strdup (unit_id));
+        {
+          g_hash_table_add (long_on_scene, g_strdup (unit_id));
+          if (!g_hash_table_contains (self->long_on_scene, unit_id))
+            g_ptr_array_add (stayed, (gpointer) unit_id);
+        }
       else
         next = MIN (next, since + self->rule.on_scene_long_s * G_USEC_PER_SEC + 1);
     }
@@ -181,7 +186,9 @@ evaluate (DozorEscalationController *self)
       g_debug ("Escalation: %u overdue, %u long on scene", g_hash_table_size (overdue),
                g_hash_table_size (long_on_scene));
       g_ptr_array_add (escalated, NULL);
-      dozor_map_view_set_escalated (self->map_view, overdue, long_on_scene, (const char *const *) escalated->pdata);
+      g_ptr_array_add (stayed, NULL);
+      dozor_map_view_set_escalated (self->map_view, overdue, long_on_scene, (const char *const *) escalated->pdata,
+                                    (const char *const *) stayed->pdata);
       dozor_situation_list_set_escalated (self->incident_list, overdue);
       dozor_situation_list_set_escalated (self->unit_list, long_on_scene);
       g_hash_table_unref (self->overdue);

@@ -124,6 +124,8 @@ import -window "$wid" "$work/queue-before.png"
 ! grep -q "Escalation: 1 overdue" "$work/board.log" || fail "the assault was overdue at once"
 echo "# magenta pixels in the queue before: $before"
 wait_for "$work/board.log" "Escalation: 1 overdue, " 40
+# The pulse, for a person to look at: it lasts 1.2 s.
+import -window "$wid" "$work/pulse.png"
 wait_for "$work/board.log" "List row pulses: $assault" 5
 wait_for "$work/board.log" "Incidents marked overdue: 1" 5
 grep -q "Map symbol pulses: $assault" "$work/board.log" || fail "the map symbol did not pulse"
@@ -143,6 +145,7 @@ ok "the header counts it: $(grep -o 'Escalation: [0-9]* overdue' "$work/board.lo
 # Барыс-3, on scene since the accident was registered, past 10 s.
 wait_for "$work/board.log" "Escalation: 1 overdue, 1 long on scene" 40
 wait_for "$work/board.log" "Units marked long on scene: 1" 5
+grep -q "Map symbol pulses: ${id[Барыс-3]}" "$work/board.log" || fail "Барыс-3's map symbol did not pulse"
 # In the list of units its row is tinted too.
 xdotool mousemove 210 75 click 1 sleep 1 mousemove 1590 990 sleep 0.5
 units_tinted=$(magenta 0 150 360 120)
