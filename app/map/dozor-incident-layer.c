@@ -744,8 +744,5 @@ dozor_incident_layer_set_overdue (DozorIncidentLayer *self,
 {
   g_return_if_fail (DOZOR_IS_INCIDENT_LAYER (self));
 
-  g_clear_pointer (&self->overdue, g_hash_table_unref);
-  if (overdue != NULL)
-    self->overdue = g_hash_table_ref (overdue);
-  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+  dozor_raster_layer_replace_ids (DOZOR_RASTER_LAYER (self), &self->overdue, overdue);
 }
