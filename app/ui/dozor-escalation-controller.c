@@ -11,6 +11,9 @@
  * least every REFRESH_S seconds, as well as whenever incidents or
  * dispatches change. One evaluation compares a few numbers per open
  * incident and dispatch: cheap enough for the main thread.
+ *
+ * A wall marks by its own measure (late: nobody on scene yet, in its
+ * keyfile's limits): on a wall board this controller marks nothing.
  */
 #include "config.h"
 
@@ -43,6 +46,7 @@ struct _DozorEscalationController
   char *longest;              /* the incident overdue the longest */
   guint timer_id;
   guint units_id;
+  gboolean wall;
 };
 
 G_DEFINE_FINAL_TYPE (DozorEscalationController, dozor_escalation_controller, G_TYPE_OBJECT)
@@ -133,7 +137,7 @@ evaluate (DozorEscalationController *self)
   g_autoptr(GPtrArray) stayed = g_ptr_array_new ();
   const char *longest = NULL;
 
-  for (GList *l = incidents; l != NULL; l = l->next)
+  for (GList *l = self->wall ? NULL : incidents; l != NULL; l = l->next)
     {
       JsonObject *incident = json_node_get_object (l->data);
       const char *id = json_object_get_string_member_with_default (incident, "id", "");
@@ -156,7 +160,7 @@ evaluate (DozorEscalationController *self)
         next = MIN (next, dozor_escalation_due_at (&self->rule, priority, created) + 1);
     }
 
-  for (GList *l = dispatches; l != NULL; l = l->next)
+  for (GList *l = self->wall ? NULL : dispatches; l != NULL; l = l->next)
     {
       JsonObject *dispatch = json_node_get_object (l->data);
       const char *unit_id = json_object_get_string_member_with_default (dispatch, "unit_id", "");
@@ -336,4 +340,19 @@ dozor_escalation_controller_get_button (DozorEscalationController *self)
   g_return_val_if_fail (DOZOR_IS_ESCALATION_CONTROLLER (self), NULL);
 
   return self->button;
+}
+
+/**
+ * dozor_escalation_controller_set_wall:
+ * @self: a #DozorEscalationController
+ * @wall: whether the board is a wall, which marks by its own measure
+ */
+void
+dozor_escalation_controller_set_wall (DozorEscalationController *self,
+                                      gboolean                   wall)
+{
+  g_return_if_fail (DOZOR_IS_ESCALATION_CONTROLLER (self));
+
+  self->wall = wall;
+  evaluate (self);
 }

@@ -19,5 +19,7 @@ DozorEscalationController *dozor_escalation_controller_new        (DozorSituatio
                                                                    DozorIncidentList *incident_list,
                                                                    DozorUnitList     *unit_list);
 GtkWidget                 *dozor_escalation_controller_get_button (DozorEscalationController *self);
+void                       dozor_escalation_controller_set_wall   (DozorEscalationController *self,
+                                                                   gboolean                   wall);
 
 G_END_DECLS
