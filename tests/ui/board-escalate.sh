@@ -74,6 +74,27 @@ wait_for "$work/board.log" "Units drawn: 3" 30
 xdotool mousemove 1590 990
 sleep 1.5
 
+# --- An overdue incident escalates --------------------------------------------------------
+# magenta X Y W H: pixels of the escalation magenta (or its tint over the
+# dark sidebar) in that part of the screen.
+magenta() {
+  import -window root "$work/screen.png"
+  convert "$work/screen.png" -crop "$3x$4+$1+$2" +repage -depth 8 txt:- |
+    awk -F'[(),]' '/srgb\(/ { r = $(NF - 3); g = $(NF - 2); b = $(NF - 1)
+      if (r - g > 40 && b - g > 40) n++ } END { print n + 0 }'
+}
+# The assault, registered now: the queue before it is overdue, then the
+# rest is looked at while its 15 s run.
+read -r lat lon < <(place 0 0)
+assault=$(api "$sup" POST incidents "{\"type\":\"assault\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$lat,\"lon\":$lon}}" | jq -r .id)
+[ -n "$assault" ] && [ "$assault" != null ] || fail "the assault was not registered"
+wait_for "$work/board.log" "Incidents drawn: 2" 10
+sleep 1.2
+before=$(magenta 0 150 360 120)
+import -window "$wid" "$work/queue-before.png"
+! grep -q "Escalation: 1 overdue" "$work/board.log" || fail "the assault was overdue at once"
+echo "# magenta pixels in the queue before: $before"
+
 # blobs COLOUR: the middles of the patches of that colour on the map (right
 # of the lists), at least MIN pixels each, "X Y AREA" a line.
 blobs() {
@@ -105,24 +126,6 @@ echo "# the accident's diamond at $ax,$ay: $orange orange pixels, $red of the un
 import -window "$wid" "$work/on-scene.png"
 ok "the accident's diamond and digit show over Барыс-3 standing on it"
 
-# --- An overdue incident escalates --------------------------------------------------------
-# magenta X Y W H: pixels of the escalation magenta (or its tint over the
-# dark sidebar) in that part of the screen.
-magenta() {
-  import -window root "$work/screen.png"
-  convert "$work/screen.png" -crop "$3x$4+$1+$2" +repage -depth 8 txt:- |
-    awk -F'[(),]' '/srgb\(/ { r = $(NF - 3); g = $(NF - 2); b = $(NF - 1)
-      if (r - g > 40 && b - g > 40) n++ } END { print n + 0 }'
-}
-read -r lat lon < <(place 0 0)
-assault=$(api "$sup" POST incidents "{\"type\":\"assault\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$lat,\"lon\":$lon}}" | jq -r .id)
-[ -n "$assault" ] && [ "$assault" != null ] || fail "the assault was not registered"
-wait_for "$work/board.log" "Incidents drawn: 2" 10
-sleep 1.2
-before=$(magenta 0 150 360 120)
-import -window "$wid" "$work/queue-before.png"
-! grep -q "Escalation: 1 overdue" "$work/board.log" || fail "the assault was overdue at once"
-echo "# magenta pixels in the queue before: $before"
 wait_for "$work/board.log" "Escalation: 1 overdue, " 40
 # The pulse, for a person to look at: it lasts 1.2 s.
 import -window "$wid" "$work/pulse.png"
