@@ -22,6 +22,7 @@
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
+#include "dozor-scale-bar.h"
 #include "dozor-preview-layer.h"
 #include "dozor-pulse-layer.h"
 #include "dozor-tile-source.h"
@@ -50,6 +51,7 @@ struct _DozorMapView
   GtkWidget parent_instance;
 
   ShumateSimpleMap *simple_map;
+  GtkWidget *scale_bar;
   /* Owned by the map; their order is dozor_map_view_show_situation()'s. */
   DozorBasemapLayer *basemap_layer;
   DozorAreaLayer *area_layer;
@@ -343,6 +345,7 @@ dozor_map_view_dispose (GObject *object)
     }
 
   clear_source (self);
+  g_clear_pointer (&self->scale_bar, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_MAP_VIEW);
 
   g_clear_object (&self->settings);
@@ -529,6 +532,11 @@ dozor_map_view_init (DozorMapView *self)
   viewport = shumate_simple_map_get_viewport (self->simple_map);
   shumate_viewport_set_min_zoom_level (viewport, 1);
   shumate_viewport_set_max_zoom_level (viewport, DOZOR_BASEMAP_MAX_ZOOM);
+
+  /* libshumate 1.0.3's scale says "km" in every language: ours in its place. */
+  gtk_widget_set_visible (GTK_WIDGET (shumate_simple_map_get_scale (self->simple_map)), FALSE);
+  self->scale_bar = dozor_scale_bar_new (viewport);
+  gtk_widget_set_parent (self->scale_bar, GTK_WIDGET (self));
 
   g_settings_get (self->settings, "map-center", "(dd)", &lat, &lon);
   dozor_map_view_go_to (self, lat, lon, g_settings_get_double (self->settings, "map-zoom"), FALSE);

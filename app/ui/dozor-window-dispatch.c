@@ -174,13 +174,11 @@ dozor_window_request_dispatch (DozorWindow *self,
   if (stale)
     warning = g_strdup (_("\n\nIts position is not current: it may not be where the map shows it."));
 
-  /* Translators: the confirmation: incident number, type, address, priority, and a warning if any */
-  body = g_strdup_printf (_("To %s, %s, %s. %s.%s"),
-                          json_object_get_string_member_with_default (incident, "number", ""),
-                          dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
-                          json_object_get_string_member_with_default (incident, "address", ""),
-                          dozor_priority_label (json_object_get_int_member_with_default (incident, "priority", 0)),
-                          warning != NULL ? warning : "");
+  body = dozor_dispatch_question_text (json_object_get_string_member_with_default (incident, "number", ""),
+                                       json_object_get_string_member_with_default (incident, "type", NULL),
+                                       json_object_get_string_member_with_default (incident, "address", NULL),
+                                       json_object_get_int_member_with_default (incident, "priority", 0),
+                                       warning);
   if (current != NULL)
     {
       g_autofree char *from = g_strdup_printf (_("It will be taken off %s first.\n"),
