@@ -10,8 +10,7 @@
  * one that has waited longer than its priority allows wears a magenta
  * outline and says LATE: the word for whoever cannot tell the colour.
  * On a desk the same outline, and the word OVERDUE, mark an incident
- * waiting unassigned too long (the escalation controller says which); it
- * pulses once, drawn over the tiles, when it becomes so.
+ * waiting unassigned too long (the escalation controller says which).
  *
  * Incidents are drawn over the units (dozor_raster_layer_draw_over()): a
  * unit on scene stands on its incident's diamond and would hide the
@@ -40,8 +39,6 @@
 #define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 /* Folded into a late incident's tile key: its outline changes the tiles. */
 #define LATE_KEY G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
-/* The one pulse of a newly overdue incident, microseconds. */
-#define PULSE_US (1200 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
@@ -86,8 +83,6 @@ struct _DozorIncidentLayer
   guint n_lines;
   guint n_late;
   GHashTable *overdue; /* incident id → itself, on a desk */
-  GHashTable *pulses;  /* incident id → (gint64 *) frame time its pulse began, or 0 */
-  guint pulse_tick_id;
   gboolean hide_lines;  /* the desk's Layers */
 };
 
@@ -565,60 +560,6 @@ pending_line (DozorIncidentLayer *self,
   cairo_destroy (cr);
 }
 
-/* One pulse per newly overdue incident: a magenta ring growing and
- * fading over PULSE_US, then gone for good. */
-static void
-draw_pulses (DozorIncidentLayer *self,
-             GtkSnapshot        *snapshot)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  gint64 now = clock != NULL ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
-  GHashTableIter iter;
-  gpointer id, start;
-
-  if (self->pulses == NULL)
-    return;
-  g_hash_table_iter_init (&iter, self->pulses);
-  while (g_hash_table_iter_next (&iter, &id, &start))
-    {
-      double t, x, y;
-      cairo_t *cr;
-
-      if (*(gint64 *) start == 0)
-        *(gint64 *) start = now;
-      t = (double) (now - *(gint64 *) start) / PULSE_US;
-      if (t >= 1 || !incident_on_widget (self, id, &x, &y))
-        continue;
-      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 50, y - 50, 100, 100));
-      diamond (cr, x, y, SIZE + 6 + 30 * t);
-      cairo_set_source_rgba (cr, 1.0, 0.25, 0.95, 1 - t);
-      cairo_set_line_width (cr, 5 * (1 - t) + 1);
-      cairo_stroke (cr);
-      cairo_destroy (cr);
-    }
-}
-
-static gboolean
-pulse_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *clock,
-               gpointer       user_data)
-{
-  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (clock);
-  GHashTableIter iter;
-  gpointer start;
-
-  g_hash_table_iter_init (&iter, self->pulses);
-  while (g_hash_table_iter_next (&iter, NULL, &start))
-    if (*(gint64 *) start != 0 && now - *(gint64 *) start >= PULSE_US)
-      g_hash_table_iter_remove (&iter);
-  gtk_widget_queue_draw (widget);
-  if (g_hash_table_size (self->pulses) > 0)
-    return G_SOURCE_CONTINUE;
-  self->pulse_tick_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 dozor_incident_layer_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
@@ -642,7 +583,6 @@ dozor_incident_layer_snapshot (GtkWidget   *widget,
 
   if (incident_on_widget (self, self->selected, &x, &y))
     ring (snapshot, x, y, SIZE + 7, selected_rgb);
-  draw_pulses (self, snapshot);
 
   /* The scene of a report being registered: cross hairs. */
   if (!isnan (self->draft_lat))
@@ -695,10 +635,6 @@ dozor_incident_layer_dispose (GObject *object)
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->overdue, g_hash_table_unref);
-  g_clear_pointer (&self->pulses, g_hash_table_unref);
-  if (self->pulse_tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->pulse_tick_id);
-  self->pulse_tick_id = 0;
 
   G_OBJECT_CLASS (dozor_incident_layer_parent_class)->dispose (object);
 }
@@ -833,30 +769,14 @@ dozor_incident_layer_set_draft (DozorIncidentLayer *self,
  * dozor_incident_layer_set_overdue:
  * @self: a #DozorIncidentLayer
  * @overdue: (nullable): the ids of incidents overdue now, as keys
- * @escalated: (nullable) (array zero-terminated=1): those that have just
- *   become so: each pulses once
  */
 void
 dozor_incident_layer_set_overdue (DozorIncidentLayer *self,
-                                  GHashTable         *overdue,
-                                  const char *const  *escalated)
+                                  GHashTable         *overdue)
 {
   g_return_if_fail (DOZOR_IS_INCIDENT_LAYER (self));
 
-  g_clear_pointer (&self->overdue, g_hash_table_unref);
-  if (overdue != NULL)
-    self->overdue = g_hash_table_ref (overdue);
-  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
-
-  for (guint i = 0; escalated != NULL && escalated[i] != NULL; i++)
-    {
-      if (self->pulses == NULL)
-        self->pulses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_replace (self->pulses, g_strdup (escalated[i]), g_new0 (gint64, 1));
-      g_debug ("Map symbol pulses: %s", escalated[i]);
-    }
-  if (self->pulses != NULL && g_hash_table_size (self->pulses) > 0 && self->pulse_tick_id == 0)
-    self->pulse_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), pulse_tick_cb, NULL, NULL);
+  dozor_raster_layer_replace_ids (DOZOR_RASTER_LAYER (self), &self->overdue, overdue);
 }
 
 /**

@@ -30,8 +30,7 @@ char               *dozor_incident_layer_wall_label   (JsonObject           *inc
                                                        gint64                now,
                                                        gboolean             *late);
 void                dozor_incident_layer_set_overdue  (DozorIncidentLayer *self,
-                                                       GHashTable         *overdue,
-                                                       const char *const  *escalated);
+                                                       GHashTable         *overdue);
 void                dozor_incident_layer_set_draft    (DozorIncidentLayer *self,
                                                        double              lat,
                                                        double              lon);

@@ -25,6 +25,7 @@
 #include "dozor-map-view.h"
 #include "dozor-scale-bar.h"
 #include "dozor-preview-layer.h"
+#include "dozor-pulse-layer.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
 #include "dozor-unit-drag.h"
@@ -61,6 +62,7 @@ struct _DozorMapView
   guint extent_tick_id;
   DozorIncidentLayer *incident_layer;
   DozorUnitLayer *unit_layer;
+  DozorPulseLayer *pulse_layer;
   DozorSituation *situation;
   DozorMapDescription *description;  /* for screen readers */
 
@@ -1189,6 +1191,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
   g_signal_connect_object (band, "units-boxed", G_CALLBACK (units_boxed_cb), self, 0);
   self->description = dozor_map_description_new (self, situation);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (band));
+  self->pulse_layer = dozor_pulse_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->pulse_layer));
 }
 
 /**
@@ -1330,8 +1334,10 @@ dozor_map_view_set_flagged_zones (DozorMapView *self,
  * @self: a #DozorMapView
  * @overdue: the ids of incidents waiting unassigned too long, as keys
  * @long_on_scene: the ids of units on scene too long, as keys
- * @escalated: (array zero-terminated=1): incidents that have just become
- *   overdue, which pulse once
+ * @incidents: (array zero-terminated=1): incidents that have just become
+ *   overdue, whose symbols pulse once
+ * @units: (array zero-terminated=1): units that have just stayed too
+ *   long, whose symbols pulse once
  *
  * A desk's escalation; a wall marks by its own rule.
  */
@@ -1339,12 +1345,35 @@ void
 dozor_map_view_set_escalated (DozorMapView      *self,
                               GHashTable        *overdue,
                               GHashTable        *long_on_scene,
-                              const char *const *escalated)
+                              const char *const *incidents,
+                              const char *const *units)
 {
   g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
 
   if (self->incident_layer == NULL)
     return;
-  dozor_incident_layer_set_overdue (self->incident_layer, overdue, escalated);
+  dozor_incident_layer_set_overdue (self->incident_layer, overdue);
   dozor_unit_layer_set_long_on_scene (self->unit_layer, long_on_scene);
+  for (guint i = 0; incidents != NULL && incidents[i] != NULL; i++)
+    {
+      JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incidents[i]);
+      double lat, lon;
+
+      if (incident != NULL && dozor_incident_get_location (incident, &lat, &lon))
+        {
+          dozor_pulse_layer_pulse (self->pulse_layer, lat, lon);
+          /* Tests wait for this line; keep its wording stable. */
+          g_debug ("Map symbol pulses: %s", incidents[i]);
+        }
+    }
+  for (guint i = 0; units != NULL && units[i] != NULL; i++)
+    {
+      DozorUnit *unit = dozor_situation_get_unit (self->situation, units[i]);
+
+      if (unit != NULL && unit->has_fix)
+        {
+          dozor_pulse_layer_pulse (self->pulse_layer, unit->lat, unit->lon);
+          g_debug ("Map symbol pulses: %s", units[i]);
+        }
+    }
 }

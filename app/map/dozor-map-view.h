@@ -61,6 +61,7 @@ void dozor_map_view_set_flagged_zones (DozorMapView *self,
 void dozor_map_view_set_escalated (DozorMapView      *self,
                                    GHashTable        *overdue,
                                    GHashTable        *long_on_scene,
-                                   const char *const *escalated);
+                                   const char *const *incidents,
+                                   const char *const *units);
 
 G_END_DECLS

@@ -1449,3 +1449,22 @@ dozor_raster_stroke_wall_mark (cairo_t *cr,
   cairo_set_line_width (cr, 3.5 * scale);
   cairo_stroke (cr);
 }
+
+/**
+ * dozor_raster_layer_replace_ids:
+ * @self: a #DozorRasterLayer
+ * @field: a subclass's set of ids that change how items are drawn
+ * @ids: (nullable): the new set, as keys; referenced
+ *
+ * For a subclass's setters: replaces the set and asks for a render.
+ */
+void
+dozor_raster_layer_replace_ids (DozorRasterLayer  *self,
+                                GHashTable       **field,
+                                GHashTable        *ids)
+{
+  g_clear_pointer (field, g_hash_table_unref);
+  if (ids != NULL)
+    *field = g_hash_table_ref (ids);
+  dozor_raster_layer_queue_render (self);
+}

@@ -147,6 +147,9 @@ void      dozor_raster_layer_draw_into           (DozorRasterLayer *self,
                                                   DozorRasterLayer *part);
 void      dozor_raster_layer_draw_over           (DozorRasterLayer *self,
                                                   DozorRasterLayer *part);
+void      dozor_raster_layer_replace_ids         (DozorRasterLayer  *self,
+                                                  GHashTable       **field,
+                                                  GHashTable        *ids);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
                                                   guint             seconds);
 void      dozor_raster_layer_set_label_size      (DozorRasterLayer *self,

@@ -1240,10 +1240,7 @@ dozor_unit_layer_set_long_on_scene (DozorUnitLayer *self,
 {
   g_return_if_fail (DOZOR_IS_UNIT_LAYER (self));
 
-  g_clear_pointer (&self->long_on_scene, g_hash_table_unref);
-  if (unit_ids != NULL)
-    self->long_on_scene = g_hash_table_ref (unit_ids);
-  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+  dozor_raster_layer_replace_ids (DOZOR_RASTER_LAYER (self), &self->long_on_scene, unit_ids);
 }
 
 /**

@@ -77,6 +77,10 @@ set_road_text (AdwMessageDialog *dialog,
   g_autofree char *text = g_strconcat (body, "\n\n", road, NULL);
 
   adw_message_dialog_set_body (dialog, text);
+  /* Shown already: presented again so that the window takes the height
+   * of its new text (without a window manager it keeps its first one). */
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_present (GTK_WINDOW (dialog));
   /* Tests wait for this line; keep its wording stable. */
   g_debug ("Confirmation road: %s", road);
 }
@@ -201,13 +205,7 @@ dozor_dispatch_advice_show (DozorDispatchAdvice *self,
           dozor_situation_get_unit_dispatch (self->situation, other->id) == NULL)
         dozor_dispatch_estimate_add_available (estimate, other->call_sign, other->lat, other->lon);
     }
-  /* A second line kept for the warning: without a window manager the
-   * dialog keeps the height it was first shown with, and would cut it. */
-  {
-    g_autofree char *computing = g_strconcat (_("Road distance: computing…"), "\n ", NULL);
-
-    set_road_text (dialog, computing);
-  }
+  set_road_text (dialog, _("Road distance: computing…"));
 
   task = g_task_new (dialog, NULL, estimated_cb, NULL);
   g_task_set_source_tag (task, dozor_dispatch_advice_show);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Incidents that wait too long unassigned, and units on scene too long,
- * escalate on a desk everywhere they appear: the queue's row, the map's
- * symbol and a count in the header ("2 overdue"). The limits are the
+ * escalate on a desk everywhere they appear: the row of the queue or the
+ * unit list, the map's symbol and a count in the header ("2 overdue"). The limits are the
  * settings' (incident-wait-limits per priority, on-scene-long); the rule is
  * the library's (DozorEscalation), the wall's too.
  *
@@ -11,6 +11,9 @@
  * least every REFRESH_S seconds, as well as whenever incidents or
  * dispatches change. One evaluation compares a few numbers per open
  * incident and dispatch: cheap enough for the main thread.
+ *
+ * A wall marks by its own measure (late: nobody on scene yet, in its
+ * keyfile's limits): on a wall board this controller marks nothing.
  */
 #include "config.h"
 
@@ -32,7 +35,8 @@ struct _DozorEscalationController
   DozorSituation *situation;
   GSettings *settings;
   DozorMapView *map_view;
-  DozorIncidentList *incident_list;
+  DozorSituationList *incident_list;
+  DozorSituationList *unit_list;
   GtkWidget *button;
   GtkLabel *label;
 
@@ -42,6 +46,7 @@ struct _DozorEscalationController
   char *longest;              /* the incident overdue the longest */
   guint timer_id;
   guint units_id;
+  gboolean wall;
 };
 
 G_DEFINE_FINAL_TYPE (DozorEscalationController, dozor_escalation_controller, G_TYPE_OBJECT)
@@ -129,9 +134,10 @@ evaluate (DozorEscalationController *self)
   g_autoptr(GHashTable) overdue = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) long_on_scene = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) escalated = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stayed = g_ptr_array_new ();
   const char *longest = NULL;
 
-  for (GList *l = incidents; l != NULL; l = l->next)
+  for (GList *l = self->wall ? NULL : incidents; l != NULL; l = l->next)
     {
       JsonObject *incident = json_node_get_object (l->data);
       const char *id = json_object_get_string_member_with_default (incident, "id", "");
@@ -154,7 +160,7 @@ evaluate (DozorEscalationController *self)
         next = MIN (next, dozor_escalation_due_at (&self->rule, priority, created) + 1);
     }
 
-  for (GList *l = dispatches; l != NULL; l = l->next)
+  for (GList *l = self->wall ? NULL : dispatches; l != NULL; l = l->next)
     {
       JsonObject *dispatch = json_node_get_object (l->data);
       const char *unit_id = json_object_get_string_member_with_default (dispatch, "unit_id", "");
@@ -167,7 +173,11 @@ evaluate (DozorEscalationController *self)
           (since = dozor_escalation_on_scene_since (dispatch, incident)) == 0)
         continue;
       if (dozor_escalation_is_long_on_scene (&self->rule, now - since))
-        g_hash_table_add (long_on_scene, g_strdup (unit_id));
+        {
+          g_hash_table_add (long_on_scene, g_strdup (unit_id));
+          if (!g_hash_table_contains (self->long_on_scene, unit_id))
+            g_ptr_array_add (stayed, (gpointer) unit_id);
+        }
       else
         next = MIN (next, since + self->rule.on_scene_long_s * G_USEC_PER_SEC + 1);
     }
@@ -180,8 +190,11 @@ evaluate (DozorEscalationController *self)
       g_debug ("Escalation: %u overdue, %u long on scene", g_hash_table_size (overdue),
                g_hash_table_size (long_on_scene));
       g_ptr_array_add (escalated, NULL);
-      dozor_map_view_set_escalated (self->map_view, overdue, long_on_scene, (const char *const *) escalated->pdata);
-      dozor_incident_list_set_overdue (self->incident_list, overdue);
+      g_ptr_array_add (stayed, NULL);
+      dozor_map_view_set_escalated (self->map_view, overdue, long_on_scene, (const char *const *) escalated->pdata,
+                                    (const char *const *) stayed->pdata);
+      dozor_situation_list_set_escalated (self->incident_list, overdue);
+      dozor_situation_list_set_escalated (self->unit_list, long_on_scene);
       g_hash_table_unref (self->overdue);
       g_hash_table_unref (self->long_on_scene);
       self->overdue = g_steal_pointer (&overdue);
@@ -240,6 +253,7 @@ dozor_escalation_controller_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->map_view);
   g_clear_object (&self->incident_list);
+  g_clear_object (&self->unit_list);
   g_clear_object (&self->button);
 
   G_OBJECT_CLASS (dozor_escalation_controller_parent_class)->dispose (object);
@@ -292,6 +306,7 @@ dozor_escalation_controller_init (DozorEscalationController *self)
  * @settings: the board's settings, for the limits
  * @map_view: where overdue incidents and units are drawn
  * @incident_list: the queue whose rows are marked
+ * @unit_list: the list of units whose rows are marked
  *
  * Returns: (transfer full): a controller; put its button in the header
  */
@@ -299,14 +314,16 @@ DozorEscalationController *
 dozor_escalation_controller_new (DozorSituation    *situation,
                                  GSettings         *settings,
                                  DozorMapView      *map_view,
-                                 DozorIncidentList *incident_list)
+                                 DozorIncidentList *incident_list,
+                                 DozorUnitList     *unit_list)
 {
   DozorEscalationController *self = g_object_new (DOZOR_TYPE_ESCALATION_CONTROLLER, NULL);
 
   self->situation = g_object_ref (situation);
   self->settings = g_object_ref (settings);
   self->map_view = g_object_ref (map_view);
-  self->incident_list = g_object_ref (incident_list);
+  self->incident_list = g_object_ref (DOZOR_SITUATION_LIST (incident_list));
+  self->unit_list = g_object_ref (DOZOR_SITUATION_LIST (unit_list));
   read_rule (self);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::incident-wait-limits", G_CALLBACK (settings_changed_cb), self,
@@ -323,4 +340,19 @@ dozor_escalation_controller_get_button (DozorEscalationController *self)
   g_return_val_if_fail (DOZOR_IS_ESCALATION_CONTROLLER (self), NULL);
 
   return self->button;
+}
+
+/**
+ * dozor_escalation_controller_set_wall:
+ * @self: a #DozorEscalationController
+ * @wall: whether the board is a wall, which marks by its own measure
+ */
+void
+dozor_escalation_controller_set_wall (DozorEscalationController *self,
+                                      gboolean                   wall)
+{
+  g_return_if_fail (DOZOR_IS_ESCALATION_CONTROLLER (self));
+
+  self->wall = wall;
+  evaluate (self);
 }

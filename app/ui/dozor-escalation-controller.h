@@ -6,6 +6,7 @@
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
 #include "dozor-situation.h"
+#include "dozor-unit-list.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,10 @@ G_DECLARE_FINAL_TYPE (DozorEscalationController, dozor_escalation_controller, DO
 DozorEscalationController *dozor_escalation_controller_new        (DozorSituation    *situation,
                                                                    GSettings         *settings,
                                                                    DozorMapView      *map_view,
-                                                                   DozorIncidentList *incident_list);
+                                                                   DozorIncidentList *incident_list,
+                                                                   DozorUnitList     *unit_list);
 GtkWidget                 *dozor_escalation_controller_get_button (DozorEscalationController *self);
+void                       dozor_escalation_controller_set_wall   (DozorEscalationController *self,
+                                                                   gboolean                   wall);
 
 G_END_DECLS

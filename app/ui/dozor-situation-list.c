@@ -9,6 +9,11 @@
  * and re-sorts at most once a second, after an item's watched signal, and
  * keeps its selection across it. Rows on screen are refreshed once a
  * second so that ages ("position 40 s old") grow by themselves.
+ *
+ * Items the escalation controller names (an incident overdue, a unit too
+ * long on scene) have their rows tinted, with a word, and the row pulses
+ * once when its item becomes so: never again on a refresh, nor when the
+ * row is recycled for another item.
  */
 #include "config.h"
 
@@ -37,6 +42,7 @@ typedef struct
   guint clock_id;
   gboolean selecting;
   gboolean multiple;
+  GHashTable *escalated;      /* ids of items waiting or staying too long, nullable */
 } DozorSituationListPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DozorSituationList, dozor_situation_list, GTK_TYPE_WIDGET)
@@ -268,6 +274,7 @@ dozor_situation_list_dispose (GObject *object)
   g_clear_object (&priv->selection);
   g_clear_object (&priv->model);
   g_clear_pointer (&priv->bound, g_hash_table_unref);
+  g_clear_pointer (&priv->escalated, g_hash_table_unref);
   /* Not gtk_widget_dispose_template: GTK 4.8 finds no template for this
    * abstract class when the instance is a subclass's (a Gtk-CRITICAL on
    * quit, and the template's children left behind); unparenting them is
@@ -357,6 +364,63 @@ dozor_situation_list_init (DozorSituationList *self)
   gtk_list_view_set_factory (priv->list_view, factory);
   g_object_unref (factory);
   priv->clock_id = g_timeout_add_seconds (1, clock_cb, self);
+}
+
+/**
+ * dozor_situation_list_set_escalated:
+ * @self: a #DozorSituationList
+ * @ids: (nullable): the ids of the items escalated now, as keys
+ *
+ * Rows show it at their next refresh, within a second.
+ */
+void
+dozor_situation_list_set_escalated (DozorSituationList *self,
+                                    GHashTable         *ids)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  g_clear_pointer (&priv->escalated, g_hash_table_unref);
+  if (ids != NULL)
+    priv->escalated = g_hash_table_ref (ids);
+}
+
+/**
+ * dozor_situation_list_show_escalation:
+ * @self: a #DozorSituationList
+ * @row: a row's widget, tinted while its item is escalated
+ * @word: the row's word for it, shown only then: colour alone is lost in
+ *   high contrast
+ * @id: the item the row shows now
+ *
+ * For a subclass's fill_row().
+ */
+void
+dozor_situation_list_show_escalation (DozorSituationList *self,
+                                      GtkWidget          *row,
+                                      GtkWidget          *word,
+                                      const char         *id)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  gboolean escalated = priv->escalated != NULL && g_hash_table_contains (priv->escalated, id);
+  gboolean same = g_strcmp0 (g_object_get_data (G_OBJECT (row), "escalation-id"), id) == 0;
+  gboolean was = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "escalation-was"));
+
+  gtk_widget_set_visible (word, escalated);
+  if (escalated)
+    gtk_widget_add_css_class (row, "escalated");
+  else
+    gtk_widget_remove_css_class (row, "escalated");
+  if (escalated && same && !was)
+    {
+      gtk_widget_add_css_class (row, "escalated-pulse");
+      /* Tests wait for this line; keep its wording stable. */
+      g_debug ("List row pulses: %s", id);
+    }
+  else if (!same || !escalated)
+    gtk_widget_remove_css_class (row, "escalated-pulse");
+  if (!same)
+    g_object_set_data_full (G_OBJECT (row), "escalation-id", g_strdup (id), g_free);
+  g_object_set_data (G_OBJECT (row), "escalation-was", GINT_TO_POINTER (escalated));
 }
 
 /**

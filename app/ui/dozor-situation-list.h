@@ -58,5 +58,11 @@ void        dozor_situation_list_add_header   (DozorSituationList *self,
 void        dozor_situation_list_focus_search (DozorSituationList *self);
 void        dozor_situation_list_set_row_label (GtkListItem       *list_item,
                                                 const char        *label);
+void        dozor_situation_list_set_escalated (DozorSituationList *self,
+                                                GHashTable         *ids);
+void        dozor_situation_list_show_escalation (DozorSituationList *self,
+                                                  GtkWidget          *row,
+                                                  GtkWidget          *word,
+                                                  const char         *id);
 
 G_END_DECLS

@@ -127,9 +127,11 @@ count_text (guint shown,
 
 typedef struct
 {
+  GtkWidget *box;
   GtkWidget *symbol;
   GtkLabel *call_sign;
   GtkLabel *status;
+  GtkLabel *long_on_scene;
   GtkLabel *age;
 } Row;
 
@@ -176,6 +178,9 @@ fill_row (DozorSituationList *list,
     gtk_widget_add_css_class (GTK_WIDGET (row->age), "stale");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (row->age), "stale");
+  /* On scene longer than allowed: tinted, with the words. */
+  dozor_situation_list_show_escalation (list, row->box, GTK_WIDGET (row->long_on_scene),
+                                        dozor_unit_item_get_id (item));
   gtk_widget_queue_draw (row->symbol);
 }
 
@@ -215,6 +220,9 @@ setup_row (DozorSituationList *list,
   gtk_widget_add_css_class (GTK_WIDGET (row->call_sign), "heading");
   row->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (row->status), "dim-label");
+  row->long_on_scene = GTK_LABEL (gtk_label_new (_("TOO LONG")));
+  gtk_widget_add_css_class (GTK_WIDGET (row->long_on_scene), "escalated-word");
+  gtk_widget_set_visible (GTK_WIDGET (row->long_on_scene), FALSE);
   row->age = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_width_chars (row->age, 7);
   gtk_label_set_xalign (row->age, 1);
@@ -223,7 +231,10 @@ setup_row (DozorSituationList *list,
   gtk_box_append (GTK_BOX (box), row->symbol);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->call_sign));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->status));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->long_on_scene));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->age));
+  gtk_widget_add_css_class (box, "escalatable");
+  row->box = box;
 
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   g_signal_connect (source, "prepare", G_CALLBACK (row_drag_prepare_cb), list_item);

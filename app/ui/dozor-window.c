@@ -494,6 +494,8 @@ dozor_window_set_wall (DozorWindow *self,
   self->wall = wall;
   if (self->readiness != NULL)
     dozor_readiness_controller_set_wall (self->readiness, wall);
+  if (self->escalation != NULL)
+    dozor_escalation_controller_set_wall (self->escalation, wall);
   if (self->sync != NULL)
     apply_role (self);
 }
@@ -541,7 +543,9 @@ dozor_window_follow (DozorWindow     *self,
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
   /* Incidents waiting unassigned too long: in the queue, on the map, here. */
-  self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list);
+  self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list,
+                                                      self->unit_list);
+  dozor_escalation_controller_set_wall (self->escalation, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_escalation_controller_get_button (self->escalation));
   self->group_dispatch = dozor_group_dispatch_new (GTK_APPLICATION_WINDOW (self), sync, situation,
                                                    DOZOR_SITUATION_LIST (self->unit_list), self->map_view,

@@ -74,6 +74,27 @@ wait_for "$work/board.log" "Units drawn: 3" 30
 xdotool mousemove 1590 990
 sleep 1.5
 
+# --- An overdue incident escalates --------------------------------------------------------
+# magenta X Y W H: pixels of the escalation magenta (or its tint over the
+# dark sidebar) in that part of the screen.
+magenta() {
+  import -window root "$work/screen.png"
+  convert "$work/screen.png" -crop "$3x$4+$1+$2" +repage -depth 8 txt:- |
+    awk -F'[(),]' '/srgb\(/ { r = $(NF - 3); g = $(NF - 2); b = $(NF - 1)
+      if (r - g > 40 && b - g > 40) n++ } END { print n + 0 }'
+}
+# The assault, registered now: the queue before it is overdue, then the
+# rest is looked at while its 15 s run.
+read -r lat lon < <(place 0 0)
+assault=$(api "$sup" POST incidents "{\"type\":\"assault\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$lat,\"lon\":$lon}}" | jq -r .id)
+[ -n "$assault" ] && [ "$assault" != null ] || fail "the assault was not registered"
+wait_for "$work/board.log" "Incidents drawn: 2" 10
+sleep 1.2
+before=$(magenta 0 150 360 120)
+import -window "$wid" "$work/queue-before.png"
+! grep -q "Escalation: 1 overdue" "$work/board.log" || fail "the assault was overdue at once"
+echo "# magenta pixels in the queue before: $before"
+
 # blobs COLOUR: the middles of the patches of that colour on the map (right
 # of the lists), at least MIN pixels each, "X Y AREA" a line.
 blobs() {
@@ -105,26 +126,10 @@ echo "# the accident's diamond at $ax,$ay: $orange orange pixels, $red of the un
 import -window "$wid" "$work/on-scene.png"
 ok "the accident's diamond and digit show over Барыс-3 standing on it"
 
-# --- An overdue incident escalates --------------------------------------------------------
-# magenta X Y W H: pixels of the escalation magenta (or its tint over the
-# dark sidebar) in that part of the screen.
-magenta() {
-  import -window root "$work/screen.png"
-  convert "$work/screen.png" -crop "$3x$4+$1+$2" +repage -depth 8 txt:- |
-    awk -F'[(),]' '/srgb\(/ { r = $(NF - 3); g = $(NF - 2); b = $(NF - 1)
-      if (r - g > 40 && b - g > 40) n++ } END { print n + 0 }'
-}
-read -r lat lon < <(place 0 0)
-assault=$(api "$sup" POST incidents "{\"type\":\"assault\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$lat,\"lon\":$lon}}" | jq -r .id)
-[ -n "$assault" ] && [ "$assault" != null ] || fail "the assault was not registered"
-wait_for "$work/board.log" "Incidents drawn: 2" 10
-sleep 1.2
-before=$(magenta 0 150 360 120)
-import -window "$wid" "$work/queue-before.png"
-! grep -q "Escalation: 1 overdue" "$work/board.log" || fail "the assault was overdue at once"
-echo "# magenta pixels in the queue before: $before"
 wait_for "$work/board.log" "Escalation: 1 overdue, " 40
-wait_for "$work/board.log" "Queue row pulses: $assault" 5
+# The pulse, for a person to look at: it lasts 1.2 s.
+import -window "$wid" "$work/pulse.png"
+wait_for "$work/board.log" "List row pulses: $assault" 5
 wait_for "$work/board.log" "Incidents marked overdue: 1" 5
 grep -q "Map symbol pulses: $assault" "$work/board.log" || fail "the map symbol did not pulse"
 sleep 1
@@ -134,7 +139,7 @@ echo "# magenta pixels in the queue after: $after"
 [ "$before" -lt 200 ] && [ "$after" -gt $((before + 2000)) ] ||
   fail "the overdue row did not change colour: $before magenta pixels before, $after after"
 ok "the assault, unassigned past 15 s, turns magenta in the queue"
-[ "$(grep -c "Queue row pulses: $assault" "$work/board.log")" -eq 1 ] || fail "the row pulsed more than once"
+[ "$(grep -c "List row pulses: $assault" "$work/board.log")" -eq 1 ] || fail "the row pulsed more than once"
 ok "its row and its map symbol pulse once"
 header=$(magenta 0 0 600 50)
 echo "# magenta pixels in the header: $header"
@@ -143,8 +148,16 @@ ok "the header counts it: $(grep -o 'Escalation: [0-9]* overdue' "$work/board.lo
 # Барыс-3, on scene since the accident was registered, past 10 s.
 wait_for "$work/board.log" "Escalation: 1 overdue, 1 long on scene" 40
 wait_for "$work/board.log" "Units marked long on scene: 1" 5
+grep -q "Map symbol pulses: ${id[Барыс-3]}" "$work/board.log" || fail "Барыс-3's map symbol did not pulse"
+# In the list of units its row is tinted too.
+xdotool mousemove 210 75 click 1 sleep 1 mousemove 1590 990 sleep 0.5
+# The rows begin below the filter, the counts line and the search: look down to 400 px.
+units_tinted=$(magenta 0 150 400 250)
+echo "# magenta pixels in the list of units: $units_tinted"
 import -window "$wid" "$work/long-on-scene.png"
-ok "Барыс-3, on scene longer than allowed, is marked on the map and counted in the header"
+[ "$units_tinted" -gt 2000 ] || fail "Барыс-3's row in the list of units is not tinted"
+xdotool mousemove 77 75 click 1 sleep 0.5 mousemove 1590 990
+ok "Барыс-3, on scene longer than allowed, is marked on the map, in the list of units and in the header"
 
 # --- The road in the dispatch confirmation -------------------------------------------------
 wait_for "$work/board.log" "Road graph built" 60
