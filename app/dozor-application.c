@@ -653,6 +653,9 @@ dozor_application_startup (GApplication *app)
     { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
     { "win.dispatch-selected", { "<Control><Alt>d", NULL } },
     { "win.set-readiness", { "<Control><Shift>r", NULL } },
+    { "win.plan-activate", { "<Control><Alt>p", NULL } },
+    { "win.plan-confirm", { "<Control><Alt>Return", NULL } },
+    { "win.plan-close", { "<Control><Alt>w", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 

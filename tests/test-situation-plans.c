@@ -24,10 +24,10 @@
 #define ACTIVATION "{\"activated_at\":\"2026-12-05T10:00:00Z\",\"activated_by\":\"sup\",\"incident_id\":null," \
   "\"all_covered_at\":%s,\"cover_s\":%s,\"posts\":[" \
   "{\"post_id\":\"a\",\"state\":\"%s\",\"covered_at\":%s,\"units\":[" \
-  "{\"unit_id\":\"u1\",\"dispatch_id\":\"d1\",\"eta_s\":300,\"arrived_at\":%s}," \
+  "{\"unit_id\":\"u1\",\"dispatch_id\":\"d1\",\"eta_s\":300.0,\"arrived_at\":%s}," \
   "{\"unit_id\":\"u2\",\"dispatch_id\":\"d2\",\"eta_s\":420,\"arrived_at\":null}]}," \
   "{\"post_id\":\"b\",\"state\":\"%s\",\"covered_at\":%s,\"units\":[" \
-  "{\"unit_id\":\"u3\",\"dispatch_id\":\"d3\",\"eta_s\":492,\"arrived_at\":%s}]}]}"
+  "{\"unit_id\":\"u3\",\"dispatch_id\":\"d3\",\"eta_s\":492.0,\"arrived_at\":%s}]}]}"
 
 static JsonNode *
 parse (const char *text)
@@ -143,7 +143,7 @@ test_events_in_order (void)
                                     "null", "null");
   g_autofree char *all = activated (5, "covered", "\"2026-12-05T10:07:00Z\"", "\"2026-12-05T10:04:10Z\"",
                                     "covered", "\"2026-12-05T10:08:12Z\"", "\"2026-12-05T10:08:12Z\"",
-                                    "\"2026-12-05T10:08:12Z\"", "492");
+                                    "\"2026-12-05T10:08:12Z\"", "492.0");
   g_autofree char *deleted = g_strdup_printf (PLAN, 7, "null");
   g_autoptr(GPtrArray) posts = NULL;
   g_autofree char *figure = NULL;
@@ -209,7 +209,7 @@ test_events_in_order (void)
   g_assert_cmpint (b->covered_at, ==, ten + 492 * G_USEC_PER_SEC);
   g_assert_cmpint (b->eta_at, ==, 0);
   g_clear_pointer (&posts, g_ptr_array_unref);
-  figure = dozor_plan_describe_cover (plan (situation), ten + 3600 * G_USEC_PER_SEC);
+  figure = dozor_plan_describe_cover (plan (situation), ten + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
   g_assert_cmpstr (figure, ==, "all posts covered in 8 min 12 s");
 
   /* plan.closed carries the activation as it was; the board's plan is

@@ -20,6 +20,7 @@
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
+#include "dozor-post-layer.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
 #include "dozor-preview-layer.h"
@@ -57,6 +58,7 @@ struct _DozorMapView
   double pending_extent[4];   /* west, south, east, north, for when there is a size */
   guint extent_tick_id;
   DozorIncidentLayer *incident_layer;
+  DozorPostLayer *post_layer;
   DozorUnitLayer *unit_layer;
   DozorSituation *situation;
 
@@ -90,6 +92,7 @@ enum {
   PLACE_CLICKED,
   CRISIS_AREA_EDITED,
   UNITS_BOXED,
+  UNIT_DROPPED_ON_POST,
   N_SIGNALS
 };
 
@@ -482,6 +485,19 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
    */
   signals[UNITS_BOXED] = g_signal_new ("units-boxed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+
+  /**
+   * DozorMapView::unit-dropped-on-post:
+   * @unit_id: the unit dropped
+   * @plan_id: the plan of the post
+   * @post_id: the post it was dropped on
+   *
+   * A supervisor dragged a unit onto a post of a plan, to correct the
+   * proposal being confirmed. Nothing is sent.
+   */
+  signals[UNIT_DROPPED_ON_POST] = g_signal_new ("unit-dropped-on-post", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                                G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -996,10 +1012,12 @@ drop_motion_cb (GtkDropTarget *target,
                 double         y,
                 DozorMapView  *self)
 {
-  g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
+  g_autofree char *post_id = dozor_post_layer_pick (self->post_layer, x, y, NULL);
+  g_autofree char *incident_id = post_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
 
+  dozor_post_layer_set_target (self->post_layer, post_id);
   dozor_incident_layer_set_target (self->incident_layer, incident_id);
-  return incident_id != NULL ? GDK_ACTION_COPY : 0;
+  return incident_id != NULL || post_id != NULL ? GDK_ACTION_COPY : 0;
 }
 
 static void
@@ -1007,6 +1025,7 @@ drop_leave_cb (GtkDropTarget *target,
                DozorMapView  *self)
 {
   dozor_incident_layer_set_target (self->incident_layer, NULL);
+  dozor_post_layer_set_target (self->post_layer, NULL);
 }
 
 static gboolean
@@ -1017,8 +1036,19 @@ drop_cb (GtkDropTarget *target,
          DozorMapView  *self)
 {
   const DozorUnitDrag *drag = g_value_get_boxed (value);
-  g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
+  g_autofree char *plan_id = NULL;
+  g_autofree char *post_id = dozor_post_layer_pick (self->post_layer, x, y, &plan_id);
+  g_autofree char *incident_id = NULL;
 
+  dozor_post_layer_set_target (self->post_layer, NULL);
+  /* A post is over the incidents: a drop there corrects a plan's proposal. */
+  if (drag != NULL && post_id != NULL && self->can_dispatch)
+    {
+      g_debug ("Unit dropped on post %s", post_id);
+      g_signal_emit (self, signals[UNIT_DROPPED_ON_POST], 0, dozor_unit_drag_get_unit_id (drag), plan_id, post_id);
+      return TRUE;
+    }
+  incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
   dozor_incident_layer_set_target (self->incident_layer, NULL);
   if (drag == NULL || incident_id == NULL || !self->can_dispatch)
     return FALSE;
@@ -1121,9 +1151,11 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->crisis_layer = dozor_crisis_layer_new (viewport, situation);
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
+  self->post_layer = dozor_post_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->post_layer), self->label_size);
   apply_wall_marks (self);
   /* The unit layer's image holds the basemap, areas, incidents and units,
    * bottom to top, and is opaque where the basemap is: it goes first, so
@@ -1134,6 +1166,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->crisis_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->post_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   /* One image for all but the preview: each full-window texture is a
    * full-window blend per frame when the GPU is a CPU (bench/bench-units).
@@ -1143,6 +1176,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->post_layer));
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
@@ -1269,6 +1303,25 @@ dozor_map_view_set_label_size (DozorMapView *self,
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), size);
   if (self->incident_layer != NULL)
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
+  if (self->post_layer != NULL)
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->post_layer), size);
+}
+
+/**
+ * dozor_map_view_get_post_layer:
+ * @self: a #DozorMapView
+ *
+ * For the plans pane, which chooses the plan shown and draws its proposal.
+ *
+ * Returns: (transfer none) (nullable): the posts of plans, once the map
+ *   shows a situation
+ */
+DozorPostLayer *
+dozor_map_view_get_post_layer (DozorMapView *self)
+{
+  g_return_val_if_fail (DOZOR_IS_MAP_VIEW (self), NULL);
+
+  return self->post_layer;
 }
 
 /**

@@ -55,6 +55,30 @@ array_object (JsonArray *array,
 }
 
 /**
+ * dozor_plan_get_seconds:
+ * @object: a JSON object
+ * @member: a member in seconds, such as `eta_s` or `cover_s`
+ * @fallback: what a missing, null or negative member gives
+ *
+ * dozord writes seconds as numbers that may be doubles ("412.0"): read
+ * both, to the nearest second.
+ *
+ * Returns: the seconds, or @fallback
+ */
+gint64
+dozor_plan_get_seconds (JsonObject *object,
+                        const char *member,
+                        gint64      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  double value;
+
+  if (node == NULL || !dozor_json_node_get_number (node, &value) || !(value >= 0 && value < 1e12))
+    return fallback;
+  return (gint64) llround (value);
+}
+
+/**
  * dozor_plan_is_active:
  * @plan: a plan as the server sent it
  *
@@ -96,7 +120,7 @@ read_activation (DozorPlanPost *post,
         continue;
       g_ptr_array_add (post->unit_ids, g_strdup (unit_id));
       arrived_at = dozor_json_get_time (unit, "arrived_at");
-      eta_s = dozor_json_get_int (unit, "eta_s", -1);
+      eta_s = dozor_plan_get_seconds (unit, "eta_s", -1);
       if (arrived_at != 0)
         {
           post->arrived++;
@@ -245,7 +269,7 @@ dozor_plan_describe_cover (JsonObject *plan,
   if (activation == NULL)
     return NULL;
 
-  cover_s = dozor_json_get_int (activation, "cover_s", -1);
+  cover_s = dozor_plan_get_seconds (activation, "cover_s", -1);
   if (cover_s >= 0)
     {
       g_autofree char *took = dozor_format_duration (cover_s);

@@ -58,6 +58,9 @@ typedef struct
 void        dozor_plan_post_free        (DozorPlanPost *post);
 GPtrArray  *dozor_plan_get_posts        (JsonObject    *plan);
 gboolean    dozor_plan_is_active        (JsonObject    *plan);
+gint64      dozor_plan_get_seconds      (JsonObject    *object,
+                                         const char    *member,
+                                         gint64         fallback);
 guint       dozor_plan_count_covered    (JsonObject    *plan,
                                          guint         *n_posts);
 char       *dozor_plan_describe_cover   (JsonObject    *plan,
