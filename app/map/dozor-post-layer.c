@@ -201,14 +201,6 @@ draw_scene (gpointer               data,
     }
 }
 
-static char *
-clock_time (gint64 time)
-{
-  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time / G_USEC_PER_SEC);
-
-  return local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup ("?");
-}
-
 /* "covered 10:08", "en route · 2/3 · ETA 10:07", "uncovered". */
 static char *
 describe (const DozorPlanPost *post)
@@ -217,14 +209,14 @@ describe (const DozorPlanPost *post)
 
   if (post->state == DOZOR_POST_COVERED && post->covered_at != 0)
     {
-      g_autofree char *at = clock_time (post->covered_at);
+      g_autofree char *at = dozor_format_clock (post->covered_at, FALSE);
 
       /* TRANSLATORS: a post's state ("covered") and since when, such as 10:08 */
       return g_strdup_printf (_("%s %s"), word, at);
     }
   if (post->state == DOZOR_POST_EN_ROUTE && post->eta_at != 0)
     {
-      g_autofree char *at = clock_time (post->eta_at);
+      g_autofree char *at = dozor_format_clock (post->eta_at, FALSE);
 
       /* TRANSLATORS: a post's state ("en route"), the units arrived of
        * those it needs, and when the next is expected, such as 10:07 */

@@ -621,14 +621,6 @@ command_answered_cb (DozorSyncClient *sync,
 
 /* --- The posts ----------------------------------------------------------------- */
 
-static char *
-clock_time (gint64 time)
-{
-  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time / G_USEC_PER_SEC);
-
-  return local != NULL ? g_date_time_format (local, "%H:%M:%S") : g_strdup ("?");
-}
-
 static gboolean
 post_drop_cb (GtkDropTarget  *target,
               const GValue   *value,
@@ -679,14 +671,14 @@ post_subtitle (DozorPlansPane *self,
   g_string_append_printf (text, " %u/%d", post->arrived, post->units_needed);
   if (post->state == DOZOR_POST_COVERED && post->covered_at != 0)
     {
-      g_autofree char *at = clock_time (post->covered_at);
+      g_autofree char *at = dozor_format_clock (post->covered_at, TRUE);
 
       /* TRANSLATORS: when a post became covered */
       g_string_append_printf (text, " · %s", at);
     }
   else if (post->eta_at != 0)
     {
-      g_autofree char *at = clock_time (post->eta_at);
+      g_autofree char *at = dozor_format_clock (post->eta_at, TRUE);
 
       /* TRANSLATORS: when the next unit is expected at a post */
       g_string_append_printf (text, " · %s %s", _("ETA"), at);
@@ -834,18 +826,10 @@ row_selected_cb (GtkListBox     *list,
   frame_plan (self);
 }
 
-static int
-compare_plans (gconstpointer a,
-               gconstpointer b)
-{
-  return g_utf8_collate (json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) a), "name", ""),
-                         json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) b), "name", ""));
-}
-
 static void
 rebuild_plans (DozorPlansPane *self)
 {
-  g_autoptr(GList) plans = g_list_sort (dozor_situation_get_entities (self->situation, "plan"), compare_plans);
+  g_autoptr(GList) plans = g_list_sort (dozor_situation_get_entities (self->situation, "plan"), dozor_plan_compare_names);
   const char *keep = NULL;
   GtkListBoxRow *selected_row = NULL;
   GtkWidget *child;

@@ -29,18 +29,10 @@ struct _DozorWallPlanBanner
 
 G_DEFINE_FINAL_TYPE (DozorWallPlanBanner, dozor_wall_plan_banner, GTK_TYPE_WIDGET)
 
-static int
-compare_plans (gconstpointer a,
-               gconstpointer b)
-{
-  return g_utf8_collate (json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) a), "name", ""),
-                         json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) b), "name", ""));
-}
-
 static void
 update (DozorWallPlanBanner *self)
 {
-  g_autoptr(GList) plans = g_list_sort (dozor_situation_get_entities (self->situation, "plan"), compare_plans);
+  g_autoptr(GList) plans = g_list_sort (dozor_situation_get_entities (self->situation, "plan"), dozor_plan_compare_names);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) logged = g_string_new (NULL);
   gint64 now = g_get_real_time ();

@@ -309,3 +309,38 @@ dozor_post_state_label (DozorPostState state)
       return C_("post", "not active");
     }
 }
+
+/**
+ * dozor_format_clock:
+ * @time: Unix microseconds
+ * @seconds: whether to show the seconds
+ *
+ * Returns: (transfer full): the local time of day, "10:08" or "10:08:12",
+ *   as the room's clock shows it
+ */
+char *
+dozor_format_clock (gint64   time,
+                    gboolean seconds)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time / G_USEC_PER_SEC);
+
+  return local != NULL ? g_date_time_format (local, seconds ? "%H:%M:%S" : "%H:%M") : g_strdup ("?");
+}
+
+/**
+ * dozor_plan_compare_names:
+ * @a: (type JsonNode): a plan
+ * @b: (type JsonNode): another plan
+ *
+ * For g_list_sort() of dozor_situation_get_entities() (which has no
+ * order): plans by name, as the lists and the wall show them.
+ *
+ * Returns: less than, equal to or greater than 0
+ */
+int
+dozor_plan_compare_names (gconstpointer a,
+                          gconstpointer b)
+{
+  return g_utf8_collate (json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) a), "name", ""),
+                         json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) b), "name", ""));
+}

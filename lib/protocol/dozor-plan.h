@@ -67,6 +67,10 @@ char       *dozor_plan_describe_cover   (JsonObject    *plan,
                                          gint64         now);
 const char *dozor_post_state_label      (DozorPostState state);
 char       *dozor_format_duration       (gint64         seconds);
+char       *dozor_format_clock          (gint64         time,
+                                         gboolean       seconds);
+int         dozor_plan_compare_names    (gconstpointer  a,
+                                         gconstpointer  b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorPlanPost, dozor_plan_post_free)
 
