@@ -954,6 +954,11 @@ context_pressed_cb (GtkGestureClick *gesture,
   item = g_menu_item_new (_("Register an Incident Here"), NULL);
   g_menu_item_set_action_and_target_value (item, "win.new-incident-at", g_variant_new ("(dd)", lat, lon));
   g_menu_append_item (menu, item);
+  /* Enabled where a supervisor edits a plan that is not active. */
+  g_clear_object (&item);
+  item = g_menu_item_new (_("Add a Post Here"), NULL);
+  g_menu_item_set_action_and_target_value (item, "win.post-add-at", g_variant_new ("(dd)", lat, lon));
+  g_menu_append_item (menu, item);
 
   if (!gtk_widget_compute_point (GTK_WIDGET (self->unit_layer), GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     return;
@@ -1180,6 +1185,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
+  dozor_post_layer_attach_editing (self->post_layer, GTK_WIDGET (self->unit_layer));
   dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
   g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
   band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));

@@ -12,8 +12,12 @@
  * wall's size (dozor_raster_layer_set_label_size()).
  *
  * Drawn over the tiles, as small nodes: a proposal being corrected (a
- * dashed line from each unit to the post it would go to), and the post a
- * dragged unit would be dropped on.
+ * dashed line from each unit to the post it would go to), the post a
+ * dragged unit would be dropped on, and a post being moved.
+ *
+ * The posts of one plan may be moved (dozor_post_layer_set_editable()):
+ * a press on one drags it, and letting go says where ("post-moved"); the
+ * command goes out from there.
  */
 #include "config.h"
 
@@ -30,6 +34,8 @@
 /* How far left of its symbol a post's label may run, pixels at a desk. */
 #define LABEL_REACH 320.0
 #define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
+/* How far from a post a press still takes it, logical pixels. */
+#define GRAB_SLOP 12.0
 
 typedef struct
 {
@@ -57,7 +63,21 @@ struct _DozorPostLayer
   GHashTable *proposal;       /* unit id → post id, or NULL */
   char *target;
   guint counts[4];
+
+  char *editable;             /* the plan whose posts may be moved */
+  GtkWidget *pointer;         /* the widget the pointer acts on; not owned */
+  char *moving;               /* the post being dragged */
+  double move_x, move_y;      /* where the drag began, in the pointer's widget */
+  double move_dx, move_dy;
 };
+
+enum
+{
+  POST_MOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DozorPostLayer, dozor_post_layer, DOZOR_TYPE_RASTER_LAYER)
 
@@ -381,6 +401,29 @@ dozor_post_layer_snapshot (GtkWidget   *widget,
         proposal_line (self, snapshot, unit_id, post_id);
     }
 
+  if (self->moving != NULL && post_on_widget (self, self->moving, &x, &y))
+    {
+      double nx = self->move_x + self->move_dx, ny = self->move_y + self->move_dy;
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (MIN (x, nx) - 24, MIN (y, ny) - 24,
+                                                                              fabs (nx - x) + 48, fabs (ny - y) + 48));
+
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, nx, ny);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
+      cairo_set_line_width (cr, 2);
+      cairo_set_dash (cr, (double[]) { 4, 4 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      cairo_rectangle (cr, nx - SIZE, ny - SIZE, 2 * SIZE, 2 * SIZE);
+      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+      cairo_set_line_width (cr, 5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+    }
+
   if (post_on_widget (self, self->target, &x, &y))
     {
       cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 24, y - 24, 48, 48));
@@ -413,6 +456,8 @@ dozor_post_layer_dispose (GObject *object)
 
   g_clear_pointer (&self->plan_id, g_free);
   g_clear_pointer (&self->target, g_free);
+  g_clear_pointer (&self->editable, g_free);
+  g_clear_pointer (&self->moving, g_free);
   g_clear_pointer (&self->proposal, g_hash_table_unref);
 
   G_OBJECT_CLASS (dozor_post_layer_parent_class)->dispose (object);
@@ -433,6 +478,20 @@ dozor_post_layer_class_init (DozorPostLayerClass *klass)
   raster_class->situation_changed = situation_changed;
   raster_class->render_priority = G_PRIORITY_HIGH + 12;
   raster_class->shown = scene_shown;
+
+  /**
+   * DozorPostLayer::post-moved:
+   * @layer: the layer
+   * @plan_id: the post's plan
+   * @post_id: the post dragged and let go
+   * @lat: where it was let go
+   * @lon: where it was let go
+   *
+   * Nothing is sent yet.
+   */
+  signals[POST_MOVED] = g_signal_new ("post-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                                      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 }
 
 static void
@@ -523,4 +582,108 @@ dozor_post_layer_set_target (DozorPostLayer *self,
   g_free (self->target);
   self->target = g_strdup (post_id);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+move_begin_cb (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               DozorPostLayer *self)
+{
+  Scene *scene = dozor_raster_layer_get_shown_scene (DOZOR_RASTER_LAYER (self));
+  double best = GRAB_SLOP;
+
+  g_clear_pointer (&self->moving, g_free);
+  for (guint i = 0; self->editable != NULL && scene != NULL && i < scene->ids->len; i++)
+    {
+      double px, py;
+
+      if (!g_str_equal (scene->plans->pdata[i], self->editable) ||
+          !post_on_widget (self, scene->ids->pdata[i], &px, &py) || hypot (px - x, py - y) > best)
+        continue;
+      best = hypot (px - x, py - y);
+      g_free (self->moving);
+      self->moving = g_strdup (scene->ids->pdata[i]);
+    }
+  if (self->moving == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->move_x = x;
+  self->move_y = y;
+  self->move_dx = self->move_dy = 0;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+move_update_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                DozorPostLayer *self)
+{
+  if (self->moving == NULL)
+    return;
+  self->move_dx = dx;
+  self->move_dy = dy;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+move_end_cb (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             DozorPostLayer *self)
+{
+  g_autofree char *post_id = g_steal_pointer (&self->moving);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double lat, lon;
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* A press that hardly moved is a click, not a move. */
+  if (post_id == NULL || hypot (dx, dy) < 3)
+    return;
+  shumate_viewport_widget_coords_to_location (viewport, self->pointer, self->move_x + dx, self->move_y + dy,
+                                              &lat, &lon);
+  g_debug ("Post moved on the map: %s", post_id);
+  g_signal_emit (self, signals[POST_MOVED], 0, self->editable, post_id, lat, lon);
+}
+
+/**
+ * dozor_post_layer_attach_editing:
+ * @self: a #DozorPostLayer
+ * @target: the map's widget that takes the pointer, over the same area
+ *
+ * Lets a press on a post of the editable plan drag it.
+ */
+void
+dozor_post_layer_attach_editing (DozorPostLayer *self,
+                                 GtkWidget      *target)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  self->pointer = target;
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (drag, "drag-begin", G_CALLBACK (move_begin_cb), self, 0);
+  g_signal_connect_object (drag, "drag-update", G_CALLBACK (move_update_cb), self, 0);
+  g_signal_connect_object (drag, "drag-end", G_CALLBACK (move_end_cb), self, 0);
+  /* Before the unit layer's own click and drag source: a post over a
+   * unit is the post, while its plan is being edited. */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (target, GTK_EVENT_CONTROLLER (drag));
+}
+
+/**
+ * dozor_post_layer_set_editable:
+ * @self: a #DozorPostLayer
+ * @plan_id: (nullable): the plan whose posts may be dragged, or %NULL
+ */
+void
+dozor_post_layer_set_editable (DozorPostLayer *self,
+                               const char     *plan_id)
+{
+  g_return_if_fail (DOZOR_IS_POST_LAYER (self));
+
+  g_free (self->editable);
+  self->editable = g_strdup (plan_id);
 }

@@ -21,5 +21,9 @@ char           *dozor_post_layer_pick          (DozorPostLayer  *self,
                                                 char           **plan_id);
 void            dozor_post_layer_set_target    (DozorPostLayer  *self,
                                                 const char      *post_id);
+void            dozor_post_layer_attach_editing (DozorPostLayer *self,
+                                                 GtkWidget      *target);
+void            dozor_post_layer_set_editable  (DozorPostLayer  *self,
+                                                const char      *plan_id);
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 
 #include "dozor-json.h"
 #include "dozor-plan.h"
+#include "dozor-plan-editor.h"
 #include "dozor-plans-pane.h"
 #include "dozor-unit-drag.h"
 
@@ -53,6 +54,7 @@ struct _DozorPlansPane
   DozorSyncClient *sync;
   DozorSituation *situation;
   DozorMapView *map_view;
+  DozorPlanEditor *editor;        /* renaming, posts added, moved, deleted */
   gboolean editable;
 
   char *selected;                 /* plan id */
@@ -135,6 +137,9 @@ update_actions (DozorPlansPane *self)
   gtk_widget_set_visible (self->confirm_button, proposal && !active);
   gtk_widget_set_visible (self->discard_button, proposal && !active);
   gtk_widget_set_visible (self->close_button, active);
+  if (self->editor != NULL)
+    /* While a proposal is open, a press on a post is a unit's drop, not a move. */
+    dozor_plan_editor_set_plan (self->editor, self->selected, self->editable && !proposal);
 }
 
 /* --- The proposal ------------------------------------------------------------ */
@@ -690,6 +695,35 @@ post_subtitle (DozorPlansPane *self,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static GtkWidget *
+edit_button (const char *icon,
+             const char *tooltip,
+             const char *action,
+             GVariant   *target)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  return button;
+}
+
+/* Fewer, more, delete: the editor's actions, for a plan not active. */
+static void
+add_edit_buttons (AdwActionRow  *row,
+                  DozorPlanPost *post)
+{
+  adw_action_row_add_suffix (row, edit_button ("list-remove-symbolic", _("Needs one unit fewer"), "win.post-units",
+                                               g_variant_new ("(si)", post->id, post->units_needed - 1)));
+  adw_action_row_add_suffix (row, edit_button ("list-add-symbolic", _("Needs one unit more"), "win.post-units",
+                                               g_variant_new ("(si)", post->id, post->units_needed + 1)));
+  adw_action_row_add_suffix (row, edit_button ("user-trash-symbolic", _("Delete this post"), "win.post-delete",
+                                               g_variant_new_string (post->id)));
+}
+
 static void
 rebuild_posts (DozorPlansPane *self)
 {
@@ -716,6 +750,8 @@ rebuild_posts (DozorPlansPane *self)
                                        : post->state == DOZOR_POST_EN_ROUTE ? "warning"
                                        : post->state == DOZOR_POST_UNCOVERED ? "error" : "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      if (self->editable && post->state == DOZOR_POST_IDLE && !has_proposal (self))
+        add_edit_buttons (ADW_ACTION_ROW (row), post);
       g_object_set_data_full (G_OBJECT (row), "post-id", g_strdup (post->id), g_free);
       /* A unit dragged from the map or the unit list corrects the proposal. */
       g_signal_connect_object (target, "drop", G_CALLBACK (post_drop_cb), self, 0);
@@ -913,6 +949,7 @@ dozor_plans_pane_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_object (&self->map_view);
+  g_clear_object (&self->editor);
   g_clear_object (&self->activate_action);
   g_clear_object (&self->confirm_action);
   g_clear_object (&self->discard_action);
@@ -1015,6 +1052,7 @@ dozor_plans_pane_follow (DozorPlansPane       *self,
   self->confirm_action = add_action (self, "plan-confirm", G_CALLBACK (confirm_cb));
   self->discard_action = add_action (self, "plan-discard", G_CALLBACK (discard_cb));
   self->close_action = add_action (self, "plan-close", G_CALLBACK (close_cb));
+  self->editor = dozor_plan_editor_new (window, sync, situation, map_view);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
   g_signal_connect_object (sync, "command-answered", G_CALLBACK (command_answered_cb), self, 0);
   g_signal_connect_object (map_view, "unit-dropped-on-post", G_CALLBACK (unit_dropped_cb), self, 0);

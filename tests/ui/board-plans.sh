@@ -8,8 +8,8 @@
 # on the server; the units driven onto their posts are seen to arrive, and
 # the board shows every post covered and the key figure the server
 # computed; the wall shows the posts and the figure; closing the plan from
-# the desk frees the units. An operator's board shows the plan but cannot
-# activate it.
+# the desk frees the units. (board-plans-edit.sh: an operator's board, and
+# editing a plan.)
 set -euo pipefail
 
 dozor=${1:?usage: board-plans.sh PATH-TO-DOZOR}
@@ -82,15 +82,6 @@ start_desk() {
   xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
   focus_window Dozor >/dev/null
 }
-
-# --- An operator sees the plan and cannot activate it ----------------------------------
-start_desk op
-wait_for "$work/board-op.log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
-xdotool key ctrl+alt+p
-sleep 2
-! grep -q "Asking for a proposal" "$work/board-op.log" || fail "the operator's board asked for a proposal"
-ok "an operator's board draws the plan's three posts and does not activate it"
-stop_board
 
 # --- The supervisor activates, corrects and confirms -----------------------------------
 start_desk sup

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Issue 15, items 3 and 7, against a real dozord: an operator's board shows
+# a plan's posts but cannot activate it; a supervisor's desk edits the plan
+# and the server has each edit: renamed, a post added where the map is
+# right-clicked, that post dragged on the map, a post needing one unit more,
+# a post deleted.
+set -euo pipefail
+
+dozor=${1:?usage: board-plans-edit.sh PATH-TO-DOZOR}
+test=board-plans-edit
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+
+start_dozord sup:supervisor op:operator
+sup=$(token sup)
+api() {
+  curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${4:+-d "$4"}
+}
+
+clat=43.2385 clon=76.9460
+plan=$(api "$sup" POST plans '{"name":"Площадь","posts":[
+  {"name":"Север","location":{"lat":43.2425,"lon":76.9455},"units_needed":1,"kind":null},
+  {"name":"Восток","location":{"lat":43.2385,"lon":76.9530},"units_needed":1,"kind":"car"},
+  {"name":"Юг","location":{"lat":43.2345,"lon":76.9440},"units_needed":1,"kind":null}]}' | jq -r .id)
+[ -n "$plan" ] && [ "$plan" != null ] || fail "the plan was not made"
+plan_json() {
+  curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" | jq -c --arg plan "$plan" '.plans[] | select(.id == $plan)'
+}
+# until_server JQ-EXPRESSION: waits (10 s at most) until the plan on the server satisfies it.
+until_server() {
+  for _ in $(seq 1 50); do
+    [ "$(plan_json | jq "$1")" = true ] && return 0
+    sleep 0.2
+  done
+  fail "the server's plan is not “$1”: $(plan_json)"
+}
+
+start_desk() {
+  XDG_CONFIG_HOME=$work/$1/config XDG_CACHE_HOME=$work/$1/cache XDG_DATA_HOME=$work/$1/data \
+    "$dozor" --backend "$url" --credentials "$work/$1.credentials" --center "$clat,$clon" --zoom 15 \
+    >"$work/board-$1.log" 2>&1 &
+  board=$!
+  wait_for "$work/board-$1.log" "Link state: live" 30
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
+  xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+  focus_window Dozor >/dev/null
+  # The sidebar's Plans page.
+  xdotool mousemove 476 75 click 1
+}
+
+# --- An operator sees the plan and cannot activate or edit it --------------------------
+start_desk op
+wait_for "$work/board-op.log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
+wait_for "$work/board-op.log" "Plan editor: plan $plan, rename disabled, posts disabled" 10
+xdotool key ctrl+alt+p
+sleep 2
+! grep -q "Asking for a proposal" "$work/board-op.log" || fail "the operator's board asked for a proposal"
+import -window root "$work/plans-operator.png"
+ok "an operator's board draws the plan's three posts, and neither activates nor edits it"
+stop_board
+
+# --- A supervisor edits it ---------------------------------------------------------------
+start_desk sup
+log=$work/board-sup.log
+wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
+wait_for "$log" "Plan editor: plan $plan, rename enabled, posts enabled" 10
+sleep 1
+
+# Rename…, under the plan list.
+xdotool mousemove 181 241 click 1
+wait_for "$log" "Renaming plan Площадь" 10
+xdotool key ctrl+a type "Ploshchad 2"
+xdotool key Return
+wait_for "$log" "Plan edit sent: Rename plan" 10
+until_server '.name == "Ploshchad 2"'
+ok "Rename… renames the plan on the server"
+
+# A post added where the map is right-clicked: the map's centre.
+ax=$(( (552 + 1200) / 2 )) ay=400
+xdotool mousemove "$ax" "$ay" click 3 sleep 0.6
+xdotool mousemove $((ax + 60)) $((ay + 57)) sleep 0.3 click 1
+wait_for "$log" "Plan edit sent: Add post “Post 4”" 10
+until_server '.posts | length == 4'
+read -r lat4 lon4 < <(plan_json | jq -r '.posts[] | select(.name == "Post 4") | "\(.location.lat) \(.location.lon)"')
+echo "# Post 4 at $lat4 $lon4"
+wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=4" 10
+ok "a right click on the map adds a post there"
+
+# drag X0 Y0 X1 Y1, the way a hand does it: press, move in steps, release.
+drag() {
+  xdotool mousemove 1590 990 sleep 0.6 mousemove "$1" "$2" sleep 0.3 mousedown 1 sleep 0.2
+  for step in 1 2 3 4 5 6 7 8; do
+    xdotool mousemove $(($1 + ($3 - $1) * step / 8)) $(($2 + ($4 - $2) * step / 8)) sleep 0.08
+  done
+  xdotool sleep 0.4 mouseup 1
+}
+# 60 px east at zoom 15 is 60 / (256 · 2^15 / 360) ≈ 0.0026° of longitude.
+drag "$ax" "$ay" $((ax + 60)) "$ay"
+wait_for "$log" "Plan edit sent: Move post “Post 4”" 10
+until_server "[.posts[] | select(.name == \"Post 4\") | .location.lon - $lon4] | .[0] | . > 0.0018 and . < 0.0034"
+ok "dragging the post on the map moves it on the server, about 60 px east"
+
+# Север's row, the first: its + and its bin.
+xdotool mousemove 470 293 click 1
+wait_for "$log" "Plan edit sent: Post “Север” needs 2" 10
+until_server '.posts[] | select(.name == "Север") | .units_needed == 2'
+ok "+ on a post's row makes it need one unit more"
+sleep 1
+xdotool mousemove 510 293 click 1
+wait_for "$log" "Plan edit sent: Delete post “Север”" 10
+until_server '[.posts[].name] == ["Восток", "Юг", "Post 4"]'
+wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 10
+xdotool mousemove 1590 990
+sleep 1
+import -window root "$work/plans-edit.png"
+ok "the bin deletes the post; the others keep their ids and order"
+
+echo "1..$n"
