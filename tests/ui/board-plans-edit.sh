@@ -5,7 +5,8 @@
 # a plan's posts but cannot activate it; a supervisor's desk edits the plan
 # and the server has each edit: renamed, a post added where the map is
 # right-clicked, that post dragged on the map, a post needing one unit more,
-# a post deleted.
+# a post deleted; a proposal confirmed after one of its units was sent
+# elsewhere is refused (409) and the board says which unit.
 set -euo pipefail
 
 dozor=${1:?usage: board-plans-edit.sh PATH-TO-DOZOR}
@@ -13,7 +14,7 @@ test=board-plans-edit
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
 
-start_dozord sup:supervisor op:operator
+start_dozord sup:supervisor op:operator gps:tracker
 sup=$(token sup)
 api() {
   curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
@@ -117,5 +118,35 @@ xdotool mousemove 1590 990
 sleep 1
 import -window root "$work/plans-edit.png"
 ok "the bin deletes the post; the others keep their ids and order"
+
+# --- A unit taken meanwhile: the activation is refused, and the board says so ---------------
+gps_units=
+for name in Пост-1 Пост-2 Пост-3; do
+  uid=$(api "$sup" POST units "{\"call_sign\":\"$name\",\"kind\":\"car\",\"status\":\"available\"}" | jq -r .id)
+  gps_units+="${gps_units:+ }$uid"
+done
+i=0 list=
+for uid in $gps_units; do
+  list+="${list:+,}{\"unit_id\":\"$uid\",\"lat\":$(awk -v i=$i 'BEGIN { printf "%.4f", 43.2370 + i * 0.001 }'),\"lon\":76.9480,\"speed\":5,\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\"}"
+  i=$((i + 1))
+done
+curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $(token gps)" -d "{\"positions\":[$list]}" >/dev/null ||
+  fail "the positions were not taken"
+wait_for "$log" "Plan editor: plan $plan, rename enabled, posts enabled" 5
+focus_window Dozor >/dev/null
+xdotool key ctrl+alt+p
+wait_for "$log" "Plan proposal: 3 assignments" 20
+taken=${gps_units%% *}
+read -r lat lon < <(plan_json | jq -r '.posts[0].location | "\(.lat) \(.lon)"')
+incident=$(api "$sup" POST incidents "{\"type\":\"robbery\",\"priority\":1,\"location\":{\"lat\":$lat,\"lon\":$lon}}" | jq -r .id)
+api "$sup" POST dispatches "{\"unit_id\":\"$taken\",\"incident_id\":\"$incident\"}" | jq -e .id >/dev/null ||
+  fail "Пост-1 was not sent to the incident"
+xdotool key ctrl+alt+Return
+wait_for "$log" "Plan activation refused (409): Not activated: Пост-1 is already on another dispatch" 20
+[ "$(plan_json | jq .activation)" = null ] || fail "the plan is active all the same"
+sleep 1
+import -window root "$work/plans-refused.png"
+xdotool key Escape
+ok "a proposal whose unit was sent elsewhere meanwhile is refused (409); the board names the unit and the plan stays inactive"
 
 echo "1..$n"

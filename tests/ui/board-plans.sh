@@ -151,6 +151,9 @@ post_id() {
 grep -q "^$(post_id Восток) ${id[Пост-4]}\$" <<<"$dispatches" || fail "Пост-4 was not sent to Восток"
 ! grep -q " ${id[Пост-2]}\$" <<<"$dispatches" || fail "Пост-2, replaced by hand, was sent all the same"
 wait_for "$log" "Posts drawn: covered=0 en_route=3 uncovered=0 idle=0" 20
+xdotool mousemove 1590 990
+sleep 1
+import -window root "$work/plans-en-route.png"
 ok "Confirm makes one dispatch per post on the server, Пост-4 to Восток as corrected; the map shows three posts en route"
 
 # --- The units arrive -------------------------------------------------------------------
