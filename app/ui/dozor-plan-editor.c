@@ -290,7 +290,9 @@ apply (DozorPlanEditor *self)
   DozorPostLayer *layer;
 
   g_simple_action_set_enabled (self->rename_action, self->editable && object != NULL);
-  g_debug ("Plan editor: plan %s, rename %s, posts %s", self->plan_id != NULL ? self->plan_id : "none",
+  /* Tests wait for this line; keep its wording stable. */
+  g_debug ("Plan editor: plan %s v%" G_GINT64_FORMAT ", rename %s, posts %s",
+           self->plan_id != NULL ? self->plan_id : "none", object != NULL ? dozor_json_get_int (object, "version", 0) : 0,
            self->editable && object != NULL ? "enabled" : "disabled", posts ? "enabled" : "disabled");
   g_simple_action_set_enabled (self->add_action, posts);
   g_simple_action_set_enabled (self->delete_action, posts);

@@ -55,7 +55,7 @@ start_desk() {
 # --- An operator sees the plan and cannot activate or edit it --------------------------
 start_desk op
 wait_for "$work/board-op.log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
-wait_for "$work/board-op.log" "Plan editor: plan $plan, rename disabled, posts disabled" 10
+wait_for "$work/board-op.log" "Plan editor: plan $plan v1, rename disabled, posts disabled" 10
 xdotool key ctrl+alt+p
 sleep 2
 ! grep -q "Asking for a proposal" "$work/board-op.log" || fail "the operator's board asked for a proposal"
@@ -67,12 +67,21 @@ stop_board
 start_desk sup
 log=$work/board-sup.log
 wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
-wait_for "$log" "Plan editor: plan $plan, rename enabled, posts enabled" 10
+wait_for "$log" "Plan editor: plan $plan v1, rename enabled, posts enabled" 10
 sleep 1
 
 # Rename…, under the plan list.
 xdotool mousemove 181 241 click 1
 wait_for "$log" "Renaming plan Площадь" 10
+# The dialog is a window of its own; without a window manager, focus it.
+dialog=
+for _ in $(seq 1 50); do
+  dialog=$(xdotool search --onlyvisible --pid "$board" 2>/dev/null | grep -vx "$wid" | head -n 1) && [ -n "$dialog" ] && break
+  sleep 0.1
+done
+[ -n "$dialog" ] || fail "no rename dialog on screen"
+xdotool windowfocus --sync "$dialog"
+sleep 0.3
 xdotool key ctrl+a type "Ploshchad 2"
 xdotool key Return
 wait_for "$log" "Plan edit sent: Rename plan" 10
@@ -104,12 +113,19 @@ wait_for "$log" "Plan edit sent: Move post “Post 4”" 10
 until_server "[.posts[] | select(.name == \"Post 4\") | .location.lon - $lon4] | .[0] | . > 0.0018 and . < 0.0034"
 ok "dragging the post on the map moves it on the server, about 60 px east"
 
+# shown_as_on_server: waits until the board has the server's version of the
+# plan: its rows are built again then, and a click must not fall in between.
+shown_as_on_server() {
+  wait_for "$log" "Plan editor: plan $plan v$(plan_json | jq .version), rename enabled, posts enabled" 10
+}
+
 # Север's row, the first: its + and its bin.
+shown_as_on_server
 xdotool mousemove 470 293 click 1
 wait_for "$log" "Plan edit sent: Post “Север” needs 2" 10
 until_server '.posts[] | select(.name == "Север") | .units_needed == 2'
 ok "+ on a post's row makes it need one unit more"
-sleep 1
+shown_as_on_server
 xdotool mousemove 510 293 click 1
 wait_for "$log" "Plan edit sent: Delete post “Север”" 10
 until_server '[.posts[].name] == ["Восток", "Юг", "Post 4"]'
@@ -132,7 +148,7 @@ for uid in $gps_units; do
 done
 curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $(token gps)" -d "{\"positions\":[$list]}" >/dev/null ||
   fail "the positions were not taken"
-wait_for "$log" "Plan editor: plan $plan, rename enabled, posts enabled" 5
+shown_as_on_server
 focus_window Dozor >/dev/null
 xdotool key ctrl+alt+p
 wait_for "$log" "Plan proposal: 3 assignments" 20
