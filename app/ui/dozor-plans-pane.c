@@ -194,6 +194,7 @@ find_post (GPtrArray  *posts,
 }
 
 static void rebuild_posts (DozorPlansPane *self);
+static void show_selected_on_map (DozorPlansPane *self);
 
 /* The supervisor put @unit_id on @post_id. A unit goes to one post: taken
  * from where the proposal had it. A post that has all it needs gives up
@@ -398,6 +399,7 @@ proposal_answered_cb (GObject      *source,
            dozor_plan_get_seconds (object, "bottleneck_s", -1), self->left_out);
   show_error (self, NULL);
   proposal_changed (self);
+  show_selected_on_map (self);
   rebuild_posts (self);
   update_actions (self);
 }
@@ -502,6 +504,7 @@ discard_cb (GSimpleAction *action,
   DozorPlansPane *self = user_data;
 
   clear_proposal (self);
+  show_selected_on_map (self);
   show_proposal_summary (self);
   rebuild_posts (self);
   update_actions (self);
@@ -612,6 +615,7 @@ command_answered_cb (DozorSyncClient *sync,
       g_debug ("Plan %s: %u", activation ? "activated" : "closed", status);
       if (activation)
         clear_proposal (self);
+      show_selected_on_map (self);
       show_error (self, NULL);
       show_proposal_summary (self);
       rebuild_posts (self);
@@ -824,6 +828,19 @@ frame_plan (DozorPlansPane *self)
   dozor_map_view_show_extent (self->map_view, west - 0.005, south - 0.004, east + 0.005, north + 0.004);
 }
 
+/* A plan not active is drawn while this pane is on screen, or while its
+ * proposal is being corrected (units may come from the unit list's page):
+ * a wall, whose sidebar is hidden, shows active plans only. */
+static void
+show_selected_on_map (DozorPlansPane *self)
+{
+  DozorPostLayer *layer = self->map_view != NULL ? dozor_map_view_get_post_layer (self->map_view) : NULL;
+  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (self)) || has_proposal (self);
+
+  if (layer != NULL)
+    dozor_post_layer_set_plan (layer, shown ? self->selected : NULL);
+}
+
 static void
 select_plan (DozorPlansPane *self,
              const char     *plan_id)
@@ -837,8 +854,7 @@ select_plan (DozorPlansPane *self,
       g_clear_pointer (&self->last_figure, g_free);
       show_error (self, NULL);
     }
-  if (layer != NULL)
-    dozor_post_layer_set_plan (layer, self->selected);
+  show_selected_on_map (self);
   if (has_proposal (self))
     proposal_changed (self);
   else if (layer != NULL)
@@ -988,6 +1004,8 @@ dozor_plans_pane_init (DozorPlansPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->plan_list, "row-selected", G_CALLBACK (row_selected_cb), self, 0);
+  g_signal_connect (self, "map", G_CALLBACK (show_selected_on_map), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (show_selected_on_map), NULL);
 }
 
 static GSimpleAction *
