@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "dozor-cache.h"
+#include "dozor-event-text.h"
 #include "dozor-local-copy.h"
 #include "dozor-plan.h"
 #include "dozor-situation.h"
@@ -283,6 +284,71 @@ test_local_copy (void)
     }
 }
 
+static char *
+ticker (DozorSituation *situation,
+        gint64          seq,
+        const char     *type,
+        const char     *plan_text)
+{
+  g_autofree char *text = event (seq, type, plan_text);
+  g_autoptr(JsonNode) node = parse (text);
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  return dozor_event_describe (situation, json_node_get_object (node), utc);
+}
+
+/* The ticker and the crisis log: activated, every post covered once with
+ * the key figure, closed; a post covered on the way there is not news. */
+static void
+test_ticker (void)
+{
+  g_autoptr(DozorSituation) situation = situation_with_plan ();
+  g_autofree char *active = activated (2, "en_route", "null", "null", "en_route", "null", "null", "null", "null");
+  g_autofree char *one = activated (3, "covered", "\"2026-12-05T10:05:00Z\"", "\"2026-12-05T10:04:10Z\"",
+                                    "en_route", "null", "null", "null", "null");
+  g_autofree char *all = activated (4, "covered", "\"2026-12-05T10:05:00Z\"", "\"2026-12-05T10:04:10Z\"",
+                                    "covered", "\"2026-12-05T10:08:12Z\"", "\"2026-12-05T10:08:12Z\"",
+                                    "\"2026-12-05T10:08:12Z\"", "492.0");
+  g_autofree char *said = NULL;
+
+  said = ticker (situation, 11, "plan.activated", active);
+  g_assert_cmpstr (said, ==, "10:00 Plan “Выезды из города” activated");
+  apply (situation, 11, "plan.activated", active);
+  g_clear_pointer (&said, g_free);
+  said = ticker (situation, 12, "plan.updated", one);
+  g_assert_null (said);
+  apply (situation, 12, "plan.updated", one);
+  said = ticker (situation, 13, "plan.updated", all);
+  g_assert_cmpstr (said, ==, "10:00 Plan “Выезды из города”: all posts covered in 8 min 12 s");
+  apply (situation, 13, "plan.updated", all);
+  g_clear_pointer (&said, g_free);
+  /* Once: a later change of the covered plan (its name) says nothing. */
+  said = ticker (situation, 14, "plan.updated", all);
+  g_assert_null (said);
+  said = ticker (situation, 14, "plan.closed", all);
+  g_assert_cmpstr (said, ==, "10:00 Plan “Выезды из города” closed");
+}
+
+/* The key figure to the second below an hour. */
+static void
+test_durations (void)
+{
+  static const struct {
+    gint64 seconds;
+    const char *text;
+  } cases[] = {
+    { 0, "0 s" }, { 59, "59 s" }, { 60, "1 min 0 s" }, { 492, "8 min 12 s" }, { 3599, "59 min 59 s" },
+    { 3600, "1 h 00 min" }, { 5 * 3600 + 7 * 60 + 59, "5 h 07 min" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = dozor_format_duration (cases[i].seconds);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +358,8 @@ main (int   argc,
   g_test_add_func ("/situation-plans/snapshot", test_snapshot);
   g_test_add_func ("/situation-plans/events-in-order", test_events_in_order);
   g_test_add_func ("/situation-plans/local-copy", test_local_copy);
+  g_test_add_func ("/situation-plans/ticker", test_ticker);
+  g_test_add_func ("/situation-plans/durations", test_durations);
 
   return g_test_run ();
 }

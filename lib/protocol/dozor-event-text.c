@@ -14,6 +14,7 @@
 #include "dozor-event-text.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-plan.h"
 
 /* "Theft, пр. Абая 10", or only the type when no address was given. */
 static char *
@@ -132,7 +133,8 @@ describe_dispatch (DozorSituation *situation,
  *
  * Says what happened in a sentence a duty shift reads at a glance: a new
  * call, a unit sent, a unit arrived, a unit called back, an incident
- * closed. Positions and the rest are not news and give %NULL.
+ * closed, a plan activated, all its posts covered, closed. Positions and
+ * the rest are not news and give %NULL.
  *
  * Returns: (transfer full) (nullable): "HH:MM sentence", or %NULL
  */
@@ -158,6 +160,10 @@ dozor_event_describe (DozorSituation *situation,
     sentence = describe_incident (situation, member (event, "incident"), g_str_equal (type, "incident.created"));
   else if (g_str_has_prefix (type != NULL ? type : "", "dispatch.") && member (event, "dispatch") != NULL)
     sentence = describe_dispatch (situation, member (event, "dispatch"), g_str_equal (type, "dispatch.created"));
+  else if (g_str_has_prefix (type != NULL ? type : "", "plan.") && member (event, "plan") != NULL)
+    sentence = dozor_plan_describe_event (dozor_situation_get_entity (situation, "plan",
+                                                                      dozor_json_get_string (member (event, "plan"), "id")),
+                                          member (event, "plan"), type);
   if (sentence == NULL)
     return NULL;
 

@@ -344,3 +344,40 @@ dozor_plan_compare_names (gconstpointer a,
   return g_utf8_collate (json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) a), "name", ""),
                          json_object_get_string_member_with_default (json_node_get_object ((JsonNode *) b), "name", ""));
 }
+
+/**
+ * dozor_plan_describe_event:
+ * @before: (nullable): the plan as the board had it before the event
+ * @plan: the plan the event carries
+ * @type: the event's type, `plan.…`
+ *
+ * For the wall's ticker and the crisis log: a plan activated, every post
+ * of it covered (once, with the key figure), a plan closed. Edits and the
+ * posts covered one by one are not news.
+ *
+ * Returns: (transfer full) (nullable): the sentence, or %NULL
+ */
+char *
+dozor_plan_describe_event (JsonObject *before,
+                           JsonObject *plan,
+                           const char *type)
+{
+  const char *name = json_object_get_string_member_with_default (plan, "name", "");
+  gint64 cover_s = dozor_plan_get_seconds (object_member (plan, "activation"), "cover_s", -1);
+
+  if (g_strcmp0 (type, "plan.activated") == 0)
+    /* TRANSLATORS: the ticker: a special operating plan was activated */
+    return g_strdup_printf (_("Plan “%s” activated"), name);
+  if (g_strcmp0 (type, "plan.closed") == 0)
+    /* TRANSLATORS: the ticker: a special operating plan was closed */
+    return g_strdup_printf (_("Plan “%s” closed"), name);
+  if (g_strcmp0 (type, "plan.updated") == 0 && cover_s >= 0 &&
+      dozor_plan_get_seconds (object_member (before, "activation"), "cover_s", -1) < 0)
+    {
+      g_autofree char *figure = dozor_plan_describe_cover (plan, 0);
+
+      /* TRANSLATORS: the ticker: a plan's name and its key figure */
+      return g_strdup_printf (_("Plan “%s”: %s"), name, figure);
+    }
+  return NULL;
+}

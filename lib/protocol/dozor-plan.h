@@ -71,6 +71,9 @@ char       *dozor_format_clock          (gint64         time,
                                          gboolean       seconds);
 int         dozor_plan_compare_names    (gconstpointer  a,
                                          gconstpointer  b);
+char       *dozor_plan_describe_event   (JsonObject    *before,
+                                         JsonObject    *plan,
+                                         const char    *type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorPlanPost, dozor_plan_post_free)
 
