@@ -126,16 +126,6 @@ posts_body (JsonObject *object,
   return json_builder_get_root (builder);
 }
 
-static DozorPlanPost *
-find_post (GPtrArray  *posts,
-           const char *post_id)
-{
-  for (guint i = 0; i < posts->len; i++)
-    if (g_str_equal (((DozorPlanPost *) posts->pdata[i])->id, post_id))
-      return posts->pdata[i];
-  return NULL;
-}
-
 static void
 rename_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
@@ -223,7 +213,7 @@ delete_cb (GSimpleAction *action,
   JsonObject *object = plan (self);
   const char *post_id = g_variant_get_string (parameter, NULL);
   g_autoptr(GPtrArray) posts = object != NULL ? dozor_plan_get_posts (object) : NULL;
-  DozorPlanPost *post = posts != NULL ? find_post (posts, post_id) : NULL;
+  DozorPlanPost *post = posts != NULL ? dozor_plan_find_post (posts, post_id) : NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *summary = NULL;
 
@@ -250,7 +240,7 @@ units_cb (GSimpleAction *action,
   g_autofree char *summary = NULL;
 
   g_variant_get (parameter, "(&si)", &post_id, &units);
-  post = posts != NULL ? find_post (posts, post_id) : NULL;
+  post = posts != NULL ? dozor_plan_find_post (posts, post_id) : NULL;
   /* 1–20 a post (docs/api.md): the buttons stop there. */
   if (post == NULL || units < 1 || units > 20 || units == post->units_needed)
     return;
@@ -270,7 +260,7 @@ post_moved_cb (DozorPostLayer  *layer,
 {
   JsonObject *object = plan (self);
   g_autoptr(GPtrArray) posts = object != NULL ? dozor_plan_get_posts (object) : NULL;
-  DozorPlanPost *post = posts != NULL ? find_post (posts, post_id) : NULL;
+  DozorPlanPost *post = posts != NULL ? dozor_plan_find_post (posts, post_id) : NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *summary = NULL;
 
@@ -330,17 +320,31 @@ dozor_plan_editor_init (DozorPlanEditor *self)
 {
 }
 
-static GSimpleAction *
-add_action (DozorPlanEditor    *self,
-            const char         *name,
-            const GVariantType *type,
-            GCallback           callback)
+/**
+ * dozor_plans_add_window_action:
+ * @window: the window the action goes on
+ * @name: its name, for "win.@name"
+ * @type: (nullable): its parameter's type
+ * @callback: its "activate" handler
+ * @owner: the object @callback gets, which the action follows
+ *
+ * For the plans pane and the editor: their actions, disabled until they
+ * enable them.
+ *
+ * Returns: (transfer full): the action
+ */
+GSimpleAction *
+dozor_plans_add_window_action (GtkApplicationWindow *window,
+                               const char           *name,
+                               const GVariantType   *type,
+                               GCallback             callback,
+                               gpointer              owner)
 {
   GSimpleAction *action = g_simple_action_new (name, type);
 
   g_simple_action_set_enabled (action, FALSE);
-  g_signal_connect_object (action, "activate", callback, self, 0);
-  g_action_map_add_action (G_ACTION_MAP (self->window), G_ACTION (action));
+  g_signal_connect_object (action, "activate", callback, owner, 0);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
   return action;
 }
 
@@ -367,10 +371,13 @@ dozor_plan_editor_new (GtkApplicationWindow *window,
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
   self->map_view = g_object_ref (map_view);
-  self->rename_action = add_action (self, "plan-rename", NULL, G_CALLBACK (rename_cb));
-  self->add_action = add_action (self, "post-add-at", G_VARIANT_TYPE ("(dd)"), G_CALLBACK (add_at_cb));
-  self->delete_action = add_action (self, "post-delete", G_VARIANT_TYPE_STRING, G_CALLBACK (delete_cb));
-  self->units_action = add_action (self, "post-units", G_VARIANT_TYPE ("(si)"), G_CALLBACK (units_cb));
+  self->rename_action = dozor_plans_add_window_action (window, "plan-rename", NULL, G_CALLBACK (rename_cb), self);
+  self->add_action = dozor_plans_add_window_action (window, "post-add-at", G_VARIANT_TYPE ("(dd)"),
+                                                    G_CALLBACK (add_at_cb), self);
+  self->delete_action = dozor_plans_add_window_action (window, "post-delete", G_VARIANT_TYPE_STRING,
+                                                       G_CALLBACK (delete_cb), self);
+  self->units_action = dozor_plans_add_window_action (window, "post-units", G_VARIANT_TYPE ("(si)"),
+                                                      G_CALLBACK (units_cb), self);
   if (layer != NULL)
     g_signal_connect_object (layer, "post-moved", G_CALLBACK (post_moved_cb), self, 0);
   return self;

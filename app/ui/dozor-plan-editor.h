@@ -18,5 +18,10 @@ DozorPlanEditor *dozor_plan_editor_new         (GtkApplicationWindow *window,
 void             dozor_plan_editor_set_plan    (DozorPlanEditor      *self,
                                                 const char           *plan_id,
                                                 gboolean              editable);
+GSimpleAction   *dozor_plans_add_window_action (GtkApplicationWindow *window,
+                                                const char           *name,
+                                                const GVariantType   *type,
+                                                GCallback             callback,
+                                                gpointer              owner);
 
 G_END_DECLS

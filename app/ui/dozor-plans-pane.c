@@ -183,16 +183,6 @@ count_at (DozorPlansPane *self,
   return n;
 }
 
-static DozorPlanPost *
-find_post (GPtrArray  *posts,
-           const char *post_id)
-{
-  for (guint i = 0; i < posts->len; i++)
-    if (g_str_equal (((DozorPlanPost *) posts->pdata[i])->id, post_id))
-      return posts->pdata[i];
-  return NULL;
-}
-
 static void rebuild_posts (DozorPlansPane *self);
 static void show_selected_on_map (DozorPlansPane *self);
 
@@ -217,7 +207,7 @@ reassign (DozorPlansPane *self,
       return;
     }
   posts = dozor_plan_get_posts (plan);
-  post = find_post (posts, post_id);
+  post = dozor_plan_find_post (posts, post_id);
   if (post == NULL)
     return;
 
@@ -1008,19 +998,6 @@ dozor_plans_pane_init (DozorPlansPane *self)
   g_signal_connect (self, "unmap", G_CALLBACK (show_selected_on_map), NULL);
 }
 
-static GSimpleAction *
-add_action (DozorPlansPane *self,
-            const char     *name,
-            GCallback       callback)
-{
-  GSimpleAction *action = g_simple_action_new (name, NULL);
-
-  g_simple_action_set_enabled (action, FALSE);
-  g_signal_connect_object (action, "activate", callback, self, 0);
-  g_action_map_add_action (G_ACTION_MAP (self->window), G_ACTION (action));
-  return action;
-}
-
 static void
 unit_dropped_cb (DozorMapView   *map_view,
                  const char     *unit_id,
@@ -1066,10 +1043,10 @@ dozor_plans_pane_follow (DozorPlansPane       *self,
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
   self->map_view = g_object_ref (map_view);
-  self->activate_action = add_action (self, "plan-activate", G_CALLBACK (activate_cb));
-  self->confirm_action = add_action (self, "plan-confirm", G_CALLBACK (confirm_cb));
-  self->discard_action = add_action (self, "plan-discard", G_CALLBACK (discard_cb));
-  self->close_action = add_action (self, "plan-close", G_CALLBACK (close_cb));
+  self->activate_action = dozor_plans_add_window_action (window, "plan-activate", NULL, G_CALLBACK (activate_cb), self);
+  self->confirm_action = dozor_plans_add_window_action (window, "plan-confirm", NULL, G_CALLBACK (confirm_cb), self);
+  self->discard_action = dozor_plans_add_window_action (window, "plan-discard", NULL, G_CALLBACK (discard_cb), self);
+  self->close_action = dozor_plans_add_window_action (window, "plan-close", NULL, G_CALLBACK (close_cb), self);
   self->editor = dozor_plan_editor_new (window, sync, situation, map_view);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
   g_signal_connect_object (sync, "command-answered", G_CALLBACK (command_answered_cb), self, 0);

@@ -381,3 +381,20 @@ dozor_plan_describe_event (JsonObject *before,
     }
   return NULL;
 }
+
+/**
+ * dozor_plan_find_post:
+ * @posts: (element-type DozorPlanPost): dozor_plan_get_posts()'s
+ * @post_id: a post's id
+ *
+ * Returns: (transfer none) (nullable): that post
+ */
+DozorPlanPost *
+dozor_plan_find_post (GPtrArray  *posts,
+                      const char *post_id)
+{
+  for (guint i = 0; posts != NULL && post_id != NULL && i < posts->len; i++)
+    if (g_str_equal (((DozorPlanPost *) posts->pdata[i])->id, post_id))
+      return posts->pdata[i];
+  return NULL;
+}

@@ -57,6 +57,8 @@ typedef struct
 
 void        dozor_plan_post_free        (DozorPlanPost *post);
 GPtrArray  *dozor_plan_get_posts        (JsonObject    *plan);
+DozorPlanPost *dozor_plan_find_post     (GPtrArray     *posts,
+                                         const char    *post_id);
 gboolean    dozor_plan_is_active        (JsonObject    *plan);
 gint64      dozor_plan_get_seconds      (JsonObject    *object,
                                          const char    *member,

@@ -13,6 +13,8 @@ dozor=${1:?usage: board-plans-edit.sh PATH-TO-DOZOR}
 test=board-plans-edit
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
+# shellcheck source=plans-test.sh
+. "$(dirname "$0")/plans-test.sh"
 
 start_dozord sup:supervisor op:operator gps:tracker
 sup=$(token sup)
@@ -39,18 +41,6 @@ until_server() {
   fail "the server's plan is not “$1”: $(plan_json)"
 }
 
-start_desk() {
-  XDG_CONFIG_HOME=$work/$1/config XDG_CACHE_HOME=$work/$1/cache XDG_DATA_HOME=$work/$1/data \
-    "$dozor" --backend "$url" --credentials "$work/$1.credentials" --center "$clat,$clon" --zoom 15 \
-    >"$work/board-$1.log" 2>&1 &
-  board=$!
-  wait_for "$work/board-$1.log" "Link state: live" 30
-  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
-  xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
-  focus_window Dozor >/dev/null
-  # The sidebar's Plans page.
-  xdotool mousemove 476 75 click 1
-}
 
 # --- An operator sees the plan and cannot activate or edit it --------------------------
 start_desk op
@@ -99,14 +89,6 @@ echo "# Post 4 at $lat4 $lon4"
 wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=4" 10
 ok "a right click on the map adds a post there"
 
-# drag X0 Y0 X1 Y1, the way a hand does it: press, move in steps, release.
-drag() {
-  xdotool mousemove 1590 990 sleep 0.6 mousemove "$1" "$2" sleep 0.3 mousedown 1 sleep 0.2
-  for step in 1 2 3 4 5 6 7 8; do
-    xdotool mousemove $(($1 + ($3 - $1) * step / 8)) $(($2 + ($4 - $2) * step / 8)) sleep 0.08
-  done
-  xdotool sleep 0.4 mouseup 1
-}
 # 60 px east at zoom 15 is 60 / (256 · 2^15 / 360) ≈ 0.0026° of longitude.
 drag "$ax" "$ay" $((ax + 60)) "$ay"
 wait_for "$log" "Plan edit sent: Move post “Post 4”" 10

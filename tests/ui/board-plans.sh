@@ -16,6 +16,8 @@ dozor=${1:?usage: board-plans.sh PATH-TO-DOZOR}
 test=board-plans
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
+# shellcheck source=plans-test.sh
+. "$(dirname "$0")/plans-test.sh"
 
 start_dozord sup:supervisor gps:tracker wall:wall op:operator
 sup=$(token sup) gps=$(token gps)
@@ -72,22 +74,9 @@ send_positions
 report_positions &
 pids+=("$!")
 
-start_desk() {
-  XDG_CONFIG_HOME=$work/$1/config XDG_CACHE_HOME=$work/$1/cache XDG_DATA_HOME=$work/$1/data \
-    "$dozor" --backend "$url" --credentials "$work/$1.credentials" --center "$clat,$clon" --zoom 15 \
-    >"$work/board-$1.log" 2>&1 &
-  board=$!
-  wait_for "$work/board-$1.log" "Link state: live" 30
-  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
-  xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
-  focus_window Dozor >/dev/null
-}
-
 # --- The supervisor activates, corrects and confirms -----------------------------------
 start_desk sup
 log=$work/board-sup.log
-# The sidebar's Plans page, for the person looking at the screenshots.
-xdotool mousemove 476 75 click 1
 wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
 xdotool key ctrl+alt+p
 wait_for "$log" "Plan proposal: 3 assignments" 20
@@ -105,14 +94,6 @@ blobs() {
         split($3, c, ","); if (c[1] > left && c[2] < 790) printf "%d %d\n", c[1], c[2] }' |
     sort -n -k1 |
     awk '{ for (i = 0; i < n; i++) if (($1 - x[i]) ^ 2 + ($2 - y[i]) ^ 2 < 144) next; x[n] = $1; y[n] = $2; n++; print }'
-}
-# drag X0 Y0 X1 Y1, the way a hand does it: press, move in steps, release.
-drag() {
-  xdotool mousemove 1590 990 sleep 0.6 mousemove "$1" "$2" sleep 0.3 mousedown 1 sleep 0.2
-  for step in 1 2 3 4 5 6 7 8; do
-    xdotool mousemove $(($1 + ($3 - $1) * step / 8)) $(($2 + ($4 - $2) * step / 8)) sleep 0.08
-  done
-  xdotool sleep 0.4 mouseup 1
 }
 # offset LAT0 LON0 LAT1 LON1: screen pixels from the first point to the
 # second at zoom 15 (Web Mercator, 256 px tiles).
