@@ -1068,7 +1068,11 @@ dozor_plans_pane_set_editable (DozorPlansPane *self,
 
   self->editable = editable;
   if (self->activate_action != NULL)
-    update_actions (self);
+    {
+      /* The rows' edit buttons come and go with the role. */
+      rebuild_posts (self);
+      update_actions (self);
+    }
 }
 
 /**

@@ -60,6 +60,7 @@ wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 20
 wait_for "$log" "Plan editor: plan $plan v1, rename enabled, posts enabled" 10
 sleep 1
 
+import -window root "$work/plans-layout.png"
 # Rename…, under the plan list.
 xdotool mousemove 181 241 click 1
 wait_for "$log" "Renaming plan Площадь" 10
@@ -79,7 +80,7 @@ until_server '.name == "Ploshchad 2"'
 ok "Rename… renames the plan on the server"
 
 # A post added where the map is right-clicked: the map's centre.
-ax=$(( (552 + 1200) / 2 )) ay=400
+ax=$(( (415 + 1200) / 2 )) ay=400
 xdotool mousemove "$ax" "$ay" click 3 sleep 0.6
 xdotool mousemove $((ax + 60)) $((ay + 57)) sleep 0.3 click 1
 wait_for "$log" "Plan edit sent: Add post “Post 4”" 10
@@ -103,12 +104,13 @@ shown_as_on_server() {
 
 # Север's row, the first: its + and its bin.
 shown_as_on_server
-xdotool mousemove 470 293 click 1
+import -window root "$work/plans-rows.png"
+xdotool mousemove 339 293 click 1
 wait_for "$log" "Plan edit sent: Post “Север” needs 2" 10
 until_server '.posts[] | select(.name == "Север") | .units_needed == 2'
 ok "+ on a post's row makes it need one unit more"
 shown_as_on_server
-xdotool mousemove 510 293 click 1
+xdotool mousemove 379 293 click 1
 wait_for "$log" "Plan edit sent: Delete post “Север”" 10
 until_server '[.posts[].name] == ["Восток", "Юг", "Post 4"]'
 wait_for "$log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=3" 10

@@ -85,7 +85,7 @@ ok "Activate asks dozord for a proposal: a unit for each of the three posts"
 
 # blobs COLOUR: the centre of each patch of that colour on the map, one
 # "X Y" a line, west first (board-dispatch.sh's).
-map_left=560
+map_left=425
 blobs() {
   import -window root "$work/screen.png"
   convert "$work/screen.png" -fuzz 4% -fill black +opaque "$1" -fill white -opaque "$1" \
