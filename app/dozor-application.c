@@ -753,6 +753,12 @@ show_about (GSimpleAction *action,
       "available under the Open Database License 1.0. The road registry was compiled by "
       "<a href=\"https://github.com/Dex719/almaty-traffic-data\">Almaty traffic data</a> "
       "under CC BY 4.0."));
+  adw_about_window_add_legal_section (about, _("Street names of Almaty"),
+    "© OpenStreetMap contributors",
+    GTK_LICENSE_CUSTOM,
+    _("The address search's streets and their names are from "
+      "<a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> "
+      "(a Geofabrik extract of October 2024), available under the Open Database License 1.0."));
   adw_about_window_add_legal_section (about, _("World map"),
     NULL,
     GTK_LICENSE_CUSTOM,

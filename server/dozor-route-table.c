@@ -26,7 +26,10 @@ static const Route routes[] = {
   { { "units", "*", "track" }, "GET" },
   { { "units", "*", "deviations" }, "GET" },
   { { "incidents" }, "GET, POST" },
+  /* Before the id: no incident is called "matches". */
+  { { "incidents", "matches" }, "GET" },
   { { "incidents", "*" }, "PATCH" },
+  { { "incidents", "*", "calls" }, "POST" },
   { { "incidents", "*", "checklist" }, "PUT" },
   { { "dispatches" }, "POST" },
   { { "dispatches", "*" }, "DELETE" },
@@ -43,6 +46,7 @@ static const Route routes[] = {
   { { "plans", "*" }, "PATCH, DELETE" },
   { { "plans", "*", "proposal" }, "POST" },
   { { "plans", "*", "activation" }, "POST, DELETE" },
+  { { "stats", "repeated-calls" }, "GET" },
 };
 
 static gboolean

@@ -65,4 +65,14 @@ gboolean    dozor_routes_plans_handle  (DozorServer        *self,
                                         const char *const  *parts,
                                         const char         *method);
 
+/* dozor-routes-calls.c: the roles that may use a repeated-calls route, or
+ * NULL when the request is not one; then its answer. */
+const char *dozor_routes_calls_roles   (const char *const  *parts,
+                                        const char         *method);
+void        dozor_routes_calls_handle  (DozorServer        *self,
+                                        SoupServerMessage  *msg,
+                                        const DozorCaller  *caller,
+                                        const char *const  *parts,
+                                        GHashTable         *query);
+
 G_END_DECLS

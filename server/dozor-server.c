@@ -1001,6 +1001,11 @@ handle_api (SoupServer        *server,
       ALLOW (intake);
       run_command (self, msg, &caller, &check_command, parts[1]);
     }
+  else if (dozor_routes_calls_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_calls_roles ((const char *const *) parts, method));
+      dozor_routes_calls_handle (self, msg, &caller, (const char *const *) parts, query);
+    }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);

@@ -3,6 +3,7 @@
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
  *        [--retain-events N] [--retain-track HOURS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
+ *        [--repeat-radius METRES] [--repeat-window HOURS]
  *        [--max-connections N] [--max-connections-per-address N]
  *        [--header-timeout SECONDS] [--idle-timeout SECONDS]
  *        [--scenario almaty [--seed N] [--units N] [--incidents-per-hour N] [--speed N]]
@@ -136,6 +137,8 @@ main (int   argc,
   gint max_per_address = DOZOR_LISTENER_DEFAULT_PER_ADDRESS;
   gint header_timeout = DOZOR_LISTENER_DEFAULT_HEADER_TIMEOUT;
   gint idle_timeout = DOZOR_LISTENER_DEFAULT_IDLE_TIMEOUT;
+  double repeat_radius = 300;
+  double repeat_window = 2;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "roads", 0, 0, G_OPTION_ARG_FILENAME, &roads_path, N_("Road network (GeoJSON) that plan proposals are timed on (default: almaty/roads.geojson in the data directory)"), N_("FILE") },
@@ -152,6 +155,8 @@ main (int   argc,
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address, N_("Open connections from one address at most (default 128)"), N_("N") },
     { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout, N_("Seconds a client has to send a request head (default 10)"), N_("SECONDS") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a request has for its body and answer (default 60)"), N_("SECONDS") },
+    { "repeat-radius", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_radius, N_("A report this close to an incident may be a repeated call about it (default 300)"), N_("METRES") },
+    { "repeat-window", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_window, N_("Hours a closed incident still takes repeated calls (default 2)"), N_("HOURS") },
     { "no-compliance", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &compliance, N_("Do not judge patrol routes: no deviations or reporting gaps"), NULL },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
@@ -244,6 +249,12 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (!(repeat_radius >= 10 && repeat_radius <= 5000) || !(repeat_window >= 0 && repeat_window <= 72))
+    {
+      g_printerr (_("dozord: --repeat-radius takes 10 to 5000 metres and --repeat-window 0 to 72 hours\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
@@ -277,6 +288,12 @@ main (int   argc,
    * restore must not replace the file under a running server. Held until
    * the process ends. */
   if (dozor_sqlite_lock_owner (db_path, &error) < 0)
+    {
+      g_printerr ("dozord: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (!dozor_store_set_repeat_rules (store, repeat_radius, repeat_window, &error))
     {
       g_printerr ("dozord: %s\n", error->message);
       return EXIT_FAILURE;

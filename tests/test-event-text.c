@@ -120,6 +120,28 @@ test_post (void)
   g_free (sentence);
 }
 
+/* A repeated call is news, named by its incident; one about an incident
+ * the board does not hold (closed already) is not. */
+static void
+test_repeated_call (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (5 * 3600);
+  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
+                                        "\"incidents\":[" INCIDENT ("new") "],\"dispatches\":[],\"zones\":[],\"routes\":[]}");
+  g_autoptr(JsonNode) attached = parse ("{\"seq\":2,\"type\":\"call.attached\",\"time\":\"2026-12-06T09:05:00Z\","
+                                        "\"call\":{\"id\":\"c1\",\"incident_id\":\"i1\"}}");
+  g_autoptr(JsonNode) elsewhere = parse ("{\"seq\":3,\"type\":\"call.attached\",\"time\":\"2026-12-06T09:06:00Z\","
+                                         "\"call\":{\"id\":\"c2\",\"incident_id\":\"i0\"}}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sentence = NULL;
+
+  g_assert_true (dozor_situation_load_snapshot (situation, snapshot, &error));
+  sentence = dozor_event_describe (situation, json_node_get_object (attached), zone);
+  g_assert_cmpstr (sentence, ==, "14:05 Repeated call — Theft, пр. Абая, 10");
+  g_assert_null (dozor_event_describe (situation, json_node_get_object (elsewhere), zone));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,5 +153,6 @@ main (int   argc,
   g_test_add_func ("/event-text/dispatch-cycle", test_dispatch_cycle);
   g_test_add_func ("/event-text/recall", test_recall);
   g_test_add_func ("/event-text/post", test_post);
+  g_test_add_func ("/event-text/repeated-call", test_repeated_call);
   return g_test_run ();
 }

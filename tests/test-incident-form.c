@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <locale.h>
+
 #include "dozor-incident-form.h"
+#include "test-files.h"
 
 static void
 test_lat_lon (void)
@@ -36,6 +39,57 @@ test_lat_lon (void)
         }
     }
   g_assert_false (dozor_parse_lat_lon (NULL, NULL, NULL));
+}
+
+/* A locale that writes decimal commas, built from the system's sources
+ * into DIR (this machine may have none compiled); FALSE if it cannot be. */
+static gboolean
+comma_locale (const char *dir)
+{
+  const char *argv[] = { "localedef", "-i", "ru_RU", "-f", "UTF-8", NULL, NULL };
+  g_autofree char *target = g_build_filename (dir, "ru_RU.UTF-8", NULL);
+  int status = -1;
+
+  argv[5] = target;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                     G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    return FALSE;
+  g_setenv ("LOCPATH", dir, TRUE);
+  return setlocale (LC_NUMERIC, "ru_RU.UTF-8") != NULL;
+}
+
+/* Issue 20: the unit details showed "43,22243, 76,88268" in Kazakh while
+ * the intake wants points; both now print through one function. */
+static void
+test_lat_lon_text (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dozor-locale-XXXXXX", NULL);
+  g_autofree char *plain = dozor_format_lat_lon (43.222431, 76.882679, 5);
+  g_autofree char *local = NULL;
+  double lat, lon;
+
+  g_assert_cmpstr (plain, ==, "43.22243, 76.88268");
+  g_assert_true (dozor_parse_lat_lon (plain, &lat, &lon));
+  g_assert_cmpfloat_with_epsilon (lat, 43.22243, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, 76.88268, 1e-9);
+
+  g_assert_nonnull (dir);
+  if (!comma_locale (dir))
+    {
+      test_remove_tree (dir);
+      g_test_skip ("no locale with decimal commas can be built here (localedef, ru_RU)");
+      return;
+    }
+  /* The locale really writes commas: otherwise this proves nothing. */
+  local = g_strdup_printf ("%.1f", 1.5);
+  g_assert_cmpstr (local, ==, "1,5");
+  g_clear_pointer (&plain, g_free);
+  plain = dozor_format_lat_lon (-33.86, 151.2, 6);
+  setlocale (LC_NUMERIC, "C");
+  g_unsetenv ("LOCPATH");
+  test_remove_tree (dir);
+  g_assert_cmpstr (plain, ==, "-33.860000, 151.200000");
 }
 
 static gboolean
@@ -124,6 +178,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/incident-form/lat-lon", test_lat_lon);
+  g_test_add_func ("/incident-form/lat-lon-text", test_lat_lon_text);
   g_test_add_func ("/incident-form/every-problem-named", test_every_problem_named);
   g_test_add_func ("/incident-form/body", test_body);
 

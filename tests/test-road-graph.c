@@ -12,16 +12,6 @@ static DozorStreetMap *streets;
 static DozorRoadGraph *graph;
 
 static double
-leg_s (double      lat0,
-       double      lon0,
-       double      lat1,
-       double      lon1,
-       double      kmh)
-{
-  return dozor_geo_distance_m (lat0, lon0, lat1, lon1) / (kmh / 3.6);
-}
-
-static double
 unit_time (DozorRoadGraph *town,
            const float    *times,
            double          lat,
@@ -40,9 +30,9 @@ test_times_to_scene (void)
 {
   g_autoptr(DozorRoadGraph) town = town_graph ();
   g_autofree float *times = dozor_road_graph_times_to (town, A_LAT, A_LON, INFINITY);
-  double via_c = leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
-  double direct = leg_s (B_LAT, B_LON, A_LAT, A_LON, 25);
-  double zigzag = leg_s (F_LAT, F_LON, G_LAT, G_LON, 25) + leg_s (G_LAT, G_LON, A_LAT, A_LON, 25);
+  double via_c = town_leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + town_leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
+  double direct = town_leg_s (B_LAT, B_LON, A_LAT, A_LON, 25);
+  double zigzag = town_leg_s (F_LAT, F_LON, G_LAT, G_LON, 25) + town_leg_s (G_LAT, G_LON, A_LAT, A_LON, 25);
   double b, f;
 
   g_assert_cmpuint (dozor_road_graph_get_n_nodes (town), ==, 5);
@@ -70,10 +60,10 @@ test_times_off_the_road (void)
 {
   g_autoptr(DozorRoadGraph) town = town_graph ();
   g_autofree float *times = dozor_road_graph_times_to (town, A_LAT, A_LON, INFINITY);
-  double via_c = leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
+  double via_c = town_leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + town_leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
   /* About 110 m north of B, in a yard: it joins at B, slowly. */
   double yard_lat = B_LAT + 0.001, yard_lon = B_LON;
-  double walk = leg_s (yard_lat, yard_lon, B_LAT, B_LON, DOZOR_ROAD_GRAPH_OFF_ROAD_KMH);
+  double walk = town_leg_s (yard_lat, yard_lon, B_LAT, B_LON, DOZOR_ROAD_GRAPH_OFF_ROAD_KMH);
   g_autofree float *from_yard = NULL;
 
   g_assert_cmpfloat_with_epsilon (unit_time (town, times, yard_lat, yard_lon), via_c + walk, 0.05);
@@ -87,7 +77,7 @@ static void
 test_times_cutoff (void)
 {
   g_autoptr(DozorRoadGraph) town = town_graph ();
-  double via_c = leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
+  double via_c = town_leg_s (B_LAT, B_LON, C_LAT, C_LON, 50) + town_leg_s (C_LAT, C_LON, A_LAT, A_LON, 50);
   g_autofree float *times = dozor_road_graph_times_to (town, A_LAT, A_LON, via_c + 1);
 
   /* B is inside the cutoff, F (over 250 s away) beyond it. */

@@ -130,6 +130,33 @@ test_crisis (void)
   g_assert_false (g_settings_schema_key_range_check (nearest, g_variant_new_uint32 (21)));
 }
 
+/* Incidents wait 10, 20, 40 and 90 minutes unassigned before they are
+ * overdue, a unit an hour on scene; 10 s is the least for a unit, as for
+ * an incident. */
+static void
+test_escalation (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) on_scene = NULL;
+  g_autoptr(GVariant) limits = g_settings_get_value (settings, "incident-wait-limits");
+  const gint32 *seconds;
+  gsize n;
+
+  seconds = g_variant_get_fixed_array (limits, &n, sizeof (gint32));
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpint (seconds[0], ==, 600);
+  g_assert_cmpint (seconds[1], ==, 1200);
+  g_assert_cmpint (seconds[2], ==, 2400);
+  g_assert_cmpint (seconds[3], ==, 5400);
+  g_assert_cmpint (g_settings_get_int (settings, "on-scene-long"), ==, 3600);
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  on_scene = g_settings_schema_get_key (schema, "on-scene-long");
+  g_assert_false (g_settings_schema_key_range_check (on_scene, g_variant_new_int32 (9)));
+  g_assert_true (g_settings_schema_key_range_check (on_scene, g_variant_new_int32 (10)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -140,6 +167,7 @@ main (int   argc,
   g_test_add_func ("/settings/round-trip", test_round_trip);
   g_test_add_func ("/settings/ranges", test_ranges);
   g_test_add_func ("/settings/crisis", test_crisis);
+  g_test_add_func ("/settings/escalation", test_escalation);
 
   return g_test_run ();
 }

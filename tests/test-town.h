@@ -3,6 +3,7 @@
  * times and of what is computed from them. */
 #pragma once
 
+#include "dozor-geo.h"
 #include "dozor-road-graph.h"
 
 /* A hand-made town west of Almaty, on one parallel: the scene at A; B is
@@ -29,6 +30,17 @@ static const char town_geojson[] =
   "{\"type\": \"Feature\", \"properties\": {\"highway\": \"residential\"},"
   " \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[76.90, 43.0], [76.8925, 43.006], [76.885, 43.0]]}}"
   "]}";
+
+/* The driving time of a straight leg at @kmh, seconds. */
+static inline double
+town_leg_s (double lat0,
+            double lon0,
+            double lat1,
+            double lon1,
+            double kmh)
+{
+  return dozor_geo_distance_m (lat0, lon0, lat1, lon1) / (kmh / 3.6);
+}
 
 static inline DozorRoadGraph *
 town_graph (void)

@@ -93,9 +93,9 @@ test_good (void)
   g_assert_cmpfloat (config->min_zoom, ==, 10);
   g_assert_cmpfloat (config->max_zoom, ==, 17);
   g_assert_cmpint (config->district_seconds, ==, 30);
-  g_assert_cmpint (config->marks.on_scene_long_min, ==, 60);
-  g_assert_cmpint (config->marks.late_after_min[0], ==, 10);
-  g_assert_cmpint (config->marks.late_after_min[3], ==, 90);
+  g_assert_cmpint (config->marks.on_scene_long_s, ==, 60 * 60);
+  g_assert_cmpint (config->marks.wait_limit_s[0], ==, 10 * 60);
+  g_assert_cmpint (config->marks.wait_limit_s[3], ==, 90 * 60);
 }
 
 #define WALL_HEAD "[wall]\nbackend=http://h\ncredentials=c\ndistance_m=8\n"
@@ -118,21 +118,21 @@ test_framing (void)
   g_assert_cmpfloat (config->min_zoom, ==, 11.5);
   g_assert_cmpfloat (config->max_zoom, ==, 16);
   g_assert_cmpint (config->district_seconds, ==, 45);
-  g_assert_cmpint (config->marks.late_after_min[0], ==, 5);
-  g_assert_cmpint (config->marks.late_after_min[1], ==, 15);
-  g_assert_cmpint (config->marks.late_after_min[2], ==, 30);
-  g_assert_cmpint (config->marks.late_after_min[3], ==, 60);
-  g_assert_cmpint (config->marks.on_scene_long_min, ==, 25);
+  g_assert_cmpint (config->marks.wait_limit_s[0], ==, 5 * 60);
+  g_assert_cmpint (config->marks.wait_limit_s[1], ==, 15 * 60);
+  g_assert_cmpint (config->marks.wait_limit_s[2], ==, 30 * 60);
+  g_assert_cmpint (config->marks.wait_limit_s[3], ==, 60 * 60);
+  g_assert_cmpint (config->marks.on_scene_long_s, ==, 25 * 60);
 
   /* The rule the board and the map share: past the minute, not at it. */
-  g_assert_false (dozor_wall_marks_is_late (&config->marks, 1, (gint64) 5 * 60 * G_USEC_PER_SEC));
-  g_assert_true (dozor_wall_marks_is_late (&config->marks, 1, (gint64) 5 * 60 * G_USEC_PER_SEC + 1));
-  g_assert_false (dozor_wall_marks_is_late (&config->marks, 4, (gint64) 59 * 60 * G_USEC_PER_SEC));
-  g_assert_true (dozor_wall_marks_is_late (&config->marks, 4, (gint64) 61 * 60 * G_USEC_PER_SEC));
-  g_assert_false (dozor_wall_marks_is_late (&config->marks, 0, G_MAXINT64 / 2));
-  g_assert_false (dozor_wall_marks_is_late (&config->marks, 5, G_MAXINT64 / 2));
-  g_assert_false (dozor_wall_marks_is_long_on_scene (&config->marks, (gint64) 25 * 60 * G_USEC_PER_SEC));
-  g_assert_true (dozor_wall_marks_is_long_on_scene (&config->marks, (gint64) 25 * 60 * G_USEC_PER_SEC + 1));
+  g_assert_false (dozor_escalation_waited_too_long (&config->marks, 1, (gint64) 5 * 60 * G_USEC_PER_SEC));
+  g_assert_true (dozor_escalation_waited_too_long (&config->marks, 1, (gint64) 5 * 60 * G_USEC_PER_SEC + 1));
+  g_assert_false (dozor_escalation_waited_too_long (&config->marks, 4, (gint64) 59 * 60 * G_USEC_PER_SEC));
+  g_assert_true (dozor_escalation_waited_too_long (&config->marks, 4, (gint64) 61 * 60 * G_USEC_PER_SEC));
+  g_assert_false (dozor_escalation_waited_too_long (&config->marks, 0, G_MAXINT64 / 2));
+  g_assert_false (dozor_escalation_waited_too_long (&config->marks, 5, G_MAXINT64 / 2));
+  g_assert_false (dozor_escalation_is_long_on_scene (&config->marks, (gint64) 25 * 60 * G_USEC_PER_SEC));
+  g_assert_true (dozor_escalation_is_long_on_scene (&config->marks, (gint64) 25 * 60 * G_USEC_PER_SEC + 1));
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

@@ -38,6 +38,7 @@ static const char usage[] = N_(
   "On a running backend (--backend URL --credentials FILE):\n"
   "  import FILE --kind district|sector|route|poi|camera …   GIS layers in\n"
   "  export zones|routes|places|incidents|tracks|all FILE   GIS layers out\n"
+  "  repeated-calls [--from TIME] [--to TIME]   repeated calls in a shift, per incident\n"
   "\n"
   "Roles: wall, operator, supervisor, admin, tracker.\n"
   "“dozorctl COMMAND --help” tells more about each command.\n");
@@ -489,6 +490,8 @@ main (int   argc,
     status = dozorctl_import (argc - first, argv + first);
   else if (g_str_equal (command, "export"))
     status = dozorctl_export (argc - first, argv + first);
+  else if (g_str_equal (command, "repeated-calls"))
+    status = dozorctl_repeated_calls (argc - first, argv + first);
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));

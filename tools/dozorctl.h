@@ -41,5 +41,7 @@ int              dozorctl_import          (int               argc,
                                            char            **argv);
 int              dozorctl_export          (int               argc,
                                            char            **argv);
+int              dozorctl_repeated_calls  (int               argc,
+                                           char            **argv);
 
 G_END_DECLS

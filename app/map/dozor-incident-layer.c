@@ -9,6 +9,13 @@
  * type, priority and how long it has waited ("Robbery · P1 · 12 min"), and
  * one that has waited longer than its priority allows wears a magenta
  * outline and says LATE: the word for whoever cannot tell the colour.
+ * On a desk the same outline, and the word OVERDUE, mark an incident
+ * waiting unassigned too long (the escalation controller says which); it
+ * pulses once, drawn over the tiles, when it becomes so.
+ *
+ * Incidents are drawn over the units (dozor_raster_layer_draw_over()): a
+ * unit on scene stands on its incident's diamond and would hide the
+ * priority. The dispatch lines stay beneath the units (draw_under).
  *
  * Drawn over the tiles, as a few small nodes: the selected incident, the
  * one a dragged unit would be dropped on, and dispatches the supervisor has
@@ -32,13 +39,15 @@
 #define DESK_LABEL_SIZE DOZOR_RASTER_DESK_LABEL_SIZE
 /* Folded into a late incident's tile key: its outline changes the tiles. */
 #define LATE_KEY G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
+/* The one pulse of a newly overdue incident, microseconds. */
+#define PULSE_US (1200 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
   double wx, wy;
   gint64 priority;
   gboolean fresh;     /* nobody dispatched yet */
-  gboolean late;      /* on a wall: waited longer than its priority allows */
+  gboolean late;      /* late on a wall, overdue on a desk: outlined */
   char *label;        /* number and type at close zoom; a wall's at any */
 } Mark;
 
@@ -55,7 +64,8 @@ typedef struct
   GArray *lines;
   GPtrArray *ids;
   guint n_drawn;
-  guint n_late;        /* marked late, on a wall */
+  guint n_late;        /* marked late on a wall, overdue on a desk */
+  gboolean desk;
   double label_size;   /* the labels' font size, pixels */
   DozorTileKeys keys;  /* from layout(), in the worker */
 } Scene;
@@ -73,6 +83,9 @@ struct _DozorIncidentLayer
   guint n_drawn;
   guint n_lines;
   guint n_late;
+  GHashTable *overdue; /* incident id → itself, on a desk */
+  GHashTable *pulses;  /* incident id → (gint64 *) frame time its pulse began, or 0 */
+  guint pulse_tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentLayer, dozor_incident_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -169,17 +182,15 @@ draw_mark (cairo_t    *cr,
     }
 }
 
+/* Dispatch lines under the units and the incidents: unit to scene, in the
+ * en-route orange, solid once the unit is there. */
 static void
-draw_scene (gpointer               data,
+draw_lines (gpointer               data,
             cairo_t               *cr,
-            const DozorRasterView *view,
-            DozorPointIndex       *index)
+            const DozorRasterView *view)
 {
   Scene *scene = data;
-  double k = scene->label_size / DESK_LABEL_SIZE;
 
-  /* Dispatch lines under the symbols: unit to scene, in the en-route
-   * orange, solid once the unit is there. */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (guint i = 0; i < scene->lines->len; i++)
     {
@@ -200,6 +211,16 @@ draw_scene (gpointer               data,
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
     }
+}
+
+static void
+draw_scene (gpointer               data,
+            cairo_t               *cr,
+            const DozorRasterView *view,
+            DozorPointIndex       *index)
+{
+  Scene *scene = data;
+  double k = scene->label_size / DESK_LABEL_SIZE;
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   /* Most urgent last, on top. */
@@ -310,8 +331,8 @@ dozor_incident_layer_wall_label (JsonObject           *incident,
                               (int) priority);
     }
   waited = now - created;
-  /* Late: no unit on scene yet, the board's rule (dozor_wall_marks_is_late). */
-  *late = g_strcmp0 (status, "on_scene") != 0 && dozor_wall_marks_is_late (marks, priority, waited);
+  /* Late: no unit on scene yet, the wall's measure of the shared rule. */
+  *late = dozor_escalation_incident_late (marks, priority, status, created, now);
   age = dozor_format_age (waited);
   /* TRANSLATORS: "LATE " or nothing, an incident's type, its priority and
    * how long it has waited, on a wall's map */
@@ -357,10 +378,21 @@ prepare_scene (DozorRasterLayer      *layer,
           mark.label = dozor_incident_layer_wall_label (incident, marks, view->now > 0 ? view->now : g_get_real_time (), &mark.late);
           scene->n_late += mark.late;
         }
-      else if (view->zoom >= LABEL_MIN_ZOOM)
-        mark.label = g_strdup_printf ("%s %s",
-                                      json_object_get_string_member_with_default (incident, "number", ""),
-                                      dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)));
+      else
+        {
+          /* On a desk: overdue as the controller says, the word at any zoom. */
+          mark.late = self->overdue != NULL &&
+                      g_hash_table_contains (self->overdue, json_object_get_string_member_with_default (incident, "id", ""));
+          scene->n_late += mark.late;
+          scene->desk = TRUE;
+          if (view->zoom >= LABEL_MIN_ZOOM)
+            /* Translators: "OVERDUE " or nothing, then an incident's number and type on the map */
+            mark.label = g_strdup_printf (_("%s%s %s"), mark.late ? _("OVERDUE ") : "",
+                                          json_object_get_string_member_with_default (incident, "number", ""),
+                                          dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)));
+          else if (mark.late)
+            mark.label = g_strdup (_("OVERDUE"));
+        }
       g_array_append_val (scene->marks, mark);
       g_ptr_array_add (scene->ids, g_strdup (json_object_get_string_member_with_default (incident, "id", "")));
     }
@@ -403,7 +435,12 @@ scene_shown (DozorRasterLayer *layer,
   self->n_drawn = n_drawn;
   self->n_lines = n_lines;
   if (self->n_late != (scene != NULL ? scene->n_late : 0))
-    g_debug ("Incidents marked late: %u", scene != NULL ? scene->n_late : 0);
+    {
+      if (scene != NULL && scene->desk)
+        g_debug ("Incidents marked overdue: %u", scene->n_late);
+      else
+        g_debug ("Incidents marked late: %u", scene != NULL ? scene->n_late : 0);
+    }
   self->n_late = scene != NULL ? scene->n_late : 0;
 }
 
@@ -496,6 +533,60 @@ pending_line (DozorIncidentLayer *self,
   cairo_destroy (cr);
 }
 
+/* One pulse per newly overdue incident: a magenta ring growing and
+ * fading over PULSE_US, then gone for good. */
+static void
+draw_pulses (DozorIncidentLayer *self,
+             GtkSnapshot        *snapshot)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  gint64 now = clock != NULL ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer id, start;
+
+  if (self->pulses == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->pulses);
+  while (g_hash_table_iter_next (&iter, &id, &start))
+    {
+      double t, x, y;
+      cairo_t *cr;
+
+      if (*(gint64 *) start == 0)
+        *(gint64 *) start = now;
+      t = (double) (now - *(gint64 *) start) / PULSE_US;
+      if (t >= 1 || !incident_on_widget (self, id, &x, &y))
+        continue;
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 50, y - 50, 100, 100));
+      diamond (cr, x, y, SIZE + 6 + 30 * t);
+      cairo_set_source_rgba (cr, 1.0, 0.25, 0.95, 1 - t);
+      cairo_set_line_width (cr, 5 * (1 - t) + 1);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+    }
+}
+
+static gboolean
+pulse_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  GHashTableIter iter;
+  gpointer start;
+
+  g_hash_table_iter_init (&iter, self->pulses);
+  while (g_hash_table_iter_next (&iter, NULL, &start))
+    if (*(gint64 *) start != 0 && now - *(gint64 *) start >= PULSE_US)
+      g_hash_table_iter_remove (&iter);
+  gtk_widget_queue_draw (widget);
+  if (g_hash_table_size (self->pulses) > 0)
+    return G_SOURCE_CONTINUE;
+  self->pulse_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 dozor_incident_layer_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
@@ -519,6 +610,7 @@ dozor_incident_layer_snapshot (GtkWidget   *widget,
 
   if (incident_on_widget (self, self->selected, &x, &y))
     ring (snapshot, x, y, SIZE + 7, selected_rgb);
+  draw_pulses (self, snapshot);
 
   /* The scene of a report being registered: cross hairs. */
   if (!isnan (self->draft_lat))
@@ -570,6 +662,11 @@ dozor_incident_layer_dispose (GObject *object)
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->overdue, g_hash_table_unref);
+  g_clear_pointer (&self->pulses, g_hash_table_unref);
+  if (self->pulse_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->pulse_tick_id);
+  self->pulse_tick_id = 0;
 
   G_OBJECT_CLASS (dozor_incident_layer_parent_class)->dispose (object);
 }
@@ -586,6 +683,7 @@ dozor_incident_layer_class_init (DozorIncidentLayerClass *klass)
   widget_class->snapshot = dozor_incident_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
+  raster_class->draw_under = draw_lines;
   raster_class->layout = layout_scene;
   raster_class->tile_key = tile_key;
   raster_class->free_scene = (GDestroyNotify) scene_free;
@@ -698,3 +796,33 @@ dozor_incident_layer_set_draft (DozorIncidentLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+
+/**
+ * dozor_incident_layer_set_overdue:
+ * @self: a #DozorIncidentLayer
+ * @overdue: (nullable): the ids of incidents overdue now, as keys
+ * @escalated: (nullable) (array zero-terminated=1): those that have just
+ *   become so: each pulses once
+ */
+void
+dozor_incident_layer_set_overdue (DozorIncidentLayer *self,
+                                  GHashTable         *overdue,
+                                  const char *const  *escalated)
+{
+  g_return_if_fail (DOZOR_IS_INCIDENT_LAYER (self));
+
+  g_clear_pointer (&self->overdue, g_hash_table_unref);
+  if (overdue != NULL)
+    self->overdue = g_hash_table_ref (overdue);
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+
+  for (guint i = 0; escalated != NULL && escalated[i] != NULL; i++)
+    {
+      if (self->pulses == NULL)
+        self->pulses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_replace (self->pulses, g_strdup (escalated[i]), g_new0 (gint64, 1));
+      g_debug ("Map symbol pulses: %s", escalated[i]);
+    }
+  if (self->pulses != NULL && g_hash_table_size (self->pulses) > 0 && self->pulse_tick_id == 0)
+    self->pulse_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), pulse_tick_cb, NULL, NULL);
+}

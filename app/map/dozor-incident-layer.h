@@ -29,6 +29,9 @@ char               *dozor_incident_layer_wall_label   (JsonObject           *inc
                                                        const DozorWallMarks *marks,
                                                        gint64                now,
                                                        gboolean             *late);
+void                dozor_incident_layer_set_overdue  (DozorIncidentLayer *self,
+                                                       GHashTable         *overdue,
+                                                       const char *const  *escalated);
 void                dozor_incident_layer_set_draft    (DozorIncidentLayer *self,
                                                        double              lat,
                                                        double              lon);

@@ -23,6 +23,7 @@
 #include "dozor-post-layer.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
+#include "dozor-scale-bar.h"
 #include "dozor-preview-layer.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
@@ -50,6 +51,7 @@ struct _DozorMapView
   GtkWidget parent_instance;
 
   ShumateSimpleMap *simple_map;
+  GtkWidget *scale_bar;
   /* Owned by the map; their order is dozor_map_view_show_situation()'s. */
   DozorBasemapLayer *basemap_layer;
   DozorAreaLayer *area_layer;
@@ -344,6 +346,7 @@ dozor_map_view_dispose (GObject *object)
     }
 
   clear_source (self);
+  g_clear_pointer (&self->scale_bar, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_MAP_VIEW);
 
   g_clear_object (&self->settings);
@@ -543,6 +546,11 @@ dozor_map_view_init (DozorMapView *self)
   viewport = shumate_simple_map_get_viewport (self->simple_map);
   shumate_viewport_set_min_zoom_level (viewport, 1);
   shumate_viewport_set_max_zoom_level (viewport, DOZOR_BASEMAP_MAX_ZOOM);
+
+  /* libshumate 1.0.3's scale says "km" in every language: ours in its place. */
+  gtk_widget_set_visible (GTK_WIDGET (shumate_simple_map_get_scale (self->simple_map)), FALSE);
+  self->scale_bar = dozor_scale_bar_new (viewport);
+  gtk_widget_set_parent (self->scale_bar, GTK_WIDGET (self));
 
   g_settings_get (self->settings, "map-center", "(dd)", &lat, &lon);
   dozor_map_view_go_to (self, lat, lon, g_settings_get_double (self->settings, "map-zoom"), FALSE);
@@ -1162,8 +1170,9 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->post_layer), self->label_size);
   apply_wall_marks (self);
-  /* The unit layer's image holds the basemap, areas, incidents and units,
-   * bottom to top, and is opaque where the basemap is: it goes first, so
+  /* The unit layer's image holds the basemap, areas, units and incidents,
+   * bottom to top (an incident stays readable under the unit on its scene),
+   * and is opaque where the basemap is: it goes first, so
    * that the other layers' own small overlays (selection, pending lines,
    * drop targets) and the preview are drawn over it. */
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->unit_layer));
@@ -1180,7 +1189,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->basemap_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
-  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
+  dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->post_layer));
   basemap_layer_follow_source (self);
   add_pointer_controllers (self);
@@ -1344,4 +1353,28 @@ dozor_map_view_set_flagged_zones (DozorMapView *self,
 
   if (self->area_layer != NULL)
     dozor_area_layer_set_flagged (self->area_layer, zone_ids);
+}
+
+/**
+ * dozor_map_view_set_escalated:
+ * @self: a #DozorMapView
+ * @overdue: the ids of incidents waiting unassigned too long, as keys
+ * @long_on_scene: the ids of units on scene too long, as keys
+ * @escalated: (array zero-terminated=1): incidents that have just become
+ *   overdue, which pulse once
+ *
+ * A desk's escalation; a wall marks by its own rule.
+ */
+void
+dozor_map_view_set_escalated (DozorMapView      *self,
+                              GHashTable        *overdue,
+                              GHashTable        *long_on_scene,
+                              const char *const *escalated)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  if (self->incident_layer == NULL)
+    return;
+  dozor_incident_layer_set_overdue (self->incident_layer, overdue, escalated);
+  dozor_unit_layer_set_long_on_scene (self->unit_layer, long_on_scene);
 }

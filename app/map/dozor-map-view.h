@@ -60,4 +60,9 @@ void dozor_map_view_set_flagged_zones (DozorMapView *self,
                                        GPtrArray    *zone_ids);
 DozorPostLayer *dozor_map_view_get_post_layer (DozorMapView *self);
 
+void dozor_map_view_set_escalated (DozorMapView      *self,
+                                   GHashTable        *overdue,
+                                   GHashTable        *long_on_scene,
+                                   const char *const *escalated);
+
 G_END_DECLS

@@ -78,7 +78,8 @@ typedef struct
   DozorRasterView region;    /* whole tiles, at a whole zoom */
   int zoom, x0, y0, columns, rows, scale;
   int view_x0, view_y0, view_x1, view_y1; /* the tiles in view */
-  GArray *parts;             /* Part, bottom to top; the host last */
+  GArray *parts;             /* Part, bottom to top */
+  guint host;                /* the host's place among them */
   GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
   GHashTable *steady;        /* packed (x, y) → Tile, the steady parts' tiles */
   GPtrArray *tiles;          /* out: Tile, those drawn anew */
@@ -92,6 +93,7 @@ typedef struct
    * own and holds the only textures. */
   DozorRasterLayer *host;
   GPtrArray *parts;
+  guint n_below;             /* parts[0..n_below) beneath the host's items, the rest over them */
   guint64 generation;        /* bumped whenever the layer asks for a render */
 
   GHashTable *tiles;         /* packed (x, y) → Tile on screen, at zoom */
@@ -446,6 +448,18 @@ draw_part (Part                  *part,
   cairo_restore (cr);
 }
 
+static void
+draw_under (Part                  *part,
+            cairo_t               *cr,
+            const DozorRasterView *view)
+{
+  if (part->klass->draw_under == NULL || part->scene->scene == NULL)
+    return;
+  cairo_save (cr);
+  part->klass->draw_under (part->scene->scene, cr, view);
+  cairo_restore (cr);
+}
+
 static guint64
 part_key (const Part            *part,
           const DozorRasterView *view,
@@ -587,6 +601,14 @@ render_in_thread (GTask        *task,
           {
             Part *part = &g_array_index (render->parts, Part, i);
 
+            /* What a part over the host keeps beneath the host's items
+             * (lines under symbols) goes just before them; a part beneath
+             * the host draws it just before its own items. */
+            if (i == render->host)
+              for (guint j = i + 1; j < render->parts->len; j++)
+                draw_under (&g_array_index (render->parts, Part, j), cr, &view);
+            else if (i < render->host)
+              draw_under (part, cr, &view);
             if (!part->klass->steady)
               draw_part (part, cr, &view, &tile->parts[i]);
             else if (steady->parts[i].scene != NULL)
@@ -741,6 +763,18 @@ zoom_level (DozorRasterLayer *self)
   return (int) CLAMP (round (shumate_viewport_get_zoom_level (viewport)), 0, 24);
 }
 
+/* The layer drawn @i-th, bottom to top, in @self's image. */
+static DozorRasterLayer *
+part_layer (DozorRasterLayer *self,
+            guint             i)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  if (i < priv->n_below)
+    return priv->parts->pdata[i];
+  return i == priv->n_below ? self : priv->parts->pdata[i - 1];
+}
+
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -777,6 +811,7 @@ start_render (DozorRasterLayer *self)
   render->tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) tile_unref);
   render->outdated = g_array_new (FALSE, FALSE, sizeof (gpointer));
   render->steady = priv->steady != NULL ? g_steal_pointer (&priv->steady) : tile_table_new ();
+  render->host = priv->n_below;
   if (render->zoom == priv->zoom && render->scale == priv->scale)
     {
       render->shown_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -789,7 +824,7 @@ start_render (DozorRasterLayer *self)
   priv->empty = TRUE;
   for (guint i = 0; i <= priv->parts->len; i++)
     {
-      DozorRasterLayer *layer = i < priv->parts->len ? priv->parts->pdata[i] : self;
+      DozorRasterLayer *layer = part_layer (self, i);
       DozorRasterLayerPrivate *layer_priv = dozor_raster_layer_get_instance_private (layer);
       Part part = { g_object_ref (layer), DOZOR_RASTER_LAYER_GET_CLASS (layer), NULL, layer_priv->generation };
       gpointer scene = part.klass->prepare (layer, &render->region);
@@ -1046,7 +1081,8 @@ tile_at (DozorRasterLayer *self,
   return g_hash_table_lookup (priv->tiles, tile_slot ((int) floor (px / TILE_SIZE), (int) floor (py / TILE_SIZE)));
 }
 
-/* Which of a host's parts @self is: the host itself is the last. */
+/* Which of a host's parts @self is, bottom to top: the host itself comes
+ * after the parts beneath it (part_layer()). */
 static int
 part_number (DozorRasterLayer *self)
 {
@@ -1055,9 +1091,11 @@ part_number (DozorRasterLayer *self)
   guint i;
 
   if (priv->host == NULL)
-    return priv->parts->len;
+    return priv->n_below;
   host = dozor_raster_layer_get_instance_private (priv->host);
-  return g_ptr_array_find (host->parts, self, &i) ? (int) i : -1;
+  if (!g_ptr_array_find (host->parts, self, &i))
+    return -1;
+  return i < host->n_below ? (int) i : (int) i + 1;
 }
 
 /**
@@ -1244,6 +1282,7 @@ dozor_raster_layer_dispose (GObject *object)
       part->host = NULL;
     }
   g_ptr_array_set_size (priv->parts, 0);
+  priv->n_below = 0;
 
   G_OBJECT_CLASS (dozor_raster_layer_parent_class)->dispose (object);
 }
@@ -1354,6 +1393,29 @@ dozor_raster_layer_get_host (DozorRasterLayer *self)
  */
 void
 dozor_raster_layer_draw_into (DozorRasterLayer *self,
+                              DozorRasterLayer *part)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterLayerPrivate *part_priv = dozor_raster_layer_get_instance_private (part);
+
+  g_return_if_fail (part_priv->host == NULL && part != self);
+
+  part_priv->host = self;
+  g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
+  g_ptr_array_insert (priv->parts, priv->n_below++, g_object_ref (part));
+  dozor_raster_layer_queue_render (self);
+}
+
+/**
+ * dozor_raster_layer_draw_over:
+ * @self: the layer whose image holds @part's items too
+ * @part: another layer of the same map
+ *
+ * As dozor_raster_layer_draw_into(), but @part's items are drawn over
+ * @self's own: what must stay readable where @self's items crowd it.
+ */
+void
+dozor_raster_layer_draw_over (DozorRasterLayer *self,
                               DozorRasterLayer *part)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);

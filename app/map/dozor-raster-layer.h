@@ -109,6 +109,9 @@ G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LA
  *   asked for a render
  * @steady: items that change seldom (basemap, areas): drawn once per tile
  *   and kept beneath the others, which are drawn over a copy
+ * @draw_under: (optional) in a worker, what a part drawn over its host
+ *   (dozor_raster_layer_draw_over()) still keeps beneath the host's items,
+ *   such as lines under the symbols they join; nothing of it is picked
  */
 struct _DozorRasterLayerClass
 {
@@ -132,12 +135,17 @@ struct _DozorRasterLayerClass
                           const DozorRasterView *tile,
                           gboolean              *complete);
   gboolean steady;
+  void     (*draw_under) (gpointer               scene,
+                          cairo_t               *cr,
+                          const DozorRasterView *view);
 };
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);
 void      dozor_raster_layer_queue_render        (DozorRasterLayer *self);
 DozorRasterLayer *dozor_raster_layer_get_host    (DozorRasterLayer *self);
 void      dozor_raster_layer_draw_into           (DozorRasterLayer *self,
+                                                  DozorRasterLayer *part);
+void      dozor_raster_layer_draw_over           (DozorRasterLayer *self,
                                                   DozorRasterLayer *part);
 void      dozor_raster_layer_set_refresh_seconds (DozorRasterLayer *self,
                                                   guint             seconds);

@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -122,6 +123,7 @@ struct _DozorUnitLayer
 
   DozorSituation *situation;  /* the base class's */
   char *selected;
+  GHashTable *long_on_scene;  /* unit id → itself, on a desk */
   guint n_drawn;
   guint n_long;
   guint n_labels;
@@ -820,25 +822,16 @@ draw_scene (gpointer               data,
     }
 }
 
-/* Since when a unit is on scene, Unix µs, or 0 if unknown. The wire has
- * the time the incident's first unit arrived, not each unit's: a unit sent
- * later cannot have arrived before it was sent, so the later of the two
- * (docs/decisions.md). */
+/* Since when a unit is on scene, Unix µs, or 0 if unknown. */
 static gint64
 on_scene_since (DozorSituation *situation,
                 const char     *unit_id)
 {
   JsonObject *dispatch = dozor_situation_get_unit_dispatch (situation, unit_id);
-  JsonObject *incident;
-  gint64 arrived;
+  JsonObject *incident = dispatch == NULL ? NULL :
+    dozor_situation_get_entity (situation, "incident", json_object_get_string_member_with_default (dispatch, "incident_id", ""));
 
-  if (dispatch == NULL)
-    return 0;
-  incident = dozor_situation_get_entity (situation, "incident",
-                                         json_object_get_string_member_with_default (dispatch, "incident_id", ""));
-  if (incident == NULL || (arrived = dozor_json_get_time (incident, "on_scene_at")) == 0)
-    return 0;
-  return MAX (arrived, dozor_json_get_time (dispatch, "created_at"));
+  return dozor_escalation_on_scene_since (dispatch, incident);
 }
 
 static gpointer
@@ -857,7 +850,9 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->marks = g_array_sized_new (FALSE, FALSE, sizeof (Mark), units->len);
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->ids = g_ptr_array_new_full (units->len, g_free);
-  scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM;
+  /* A unit long on scene is labelled at any zoom, on a desk too. */
+  scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ||
+                  (self->long_on_scene != NULL && g_hash_table_size (self->long_on_scene) > 0);
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM;
@@ -898,22 +893,31 @@ prepare_scene (DozorRasterLayer      *layer,
       scene->newest_fix = MAX (scene->newest_fix, unit->fix_time);
       if (unit->fix_time > self->newest_fix && (scene->oldest_new == 0 || unit->fix_time < scene->oldest_new))
         scene->oldest_new = unit->fix_time;
-      if (marks != NULL && mark.status == MARK_ON_SCENE)
+      if (mark.status == MARK_ON_SCENE && (marks != NULL || self->long_on_scene != NULL))
         {
           gint64 since = on_scene_since (self->situation, unit->id);
 
-          mark.long_on_scene = since > 0 && dozor_wall_marks_is_long_on_scene (marks, view->now - since);
+          /* A wall by its own rule, a desk as its escalation controller says. */
+          if (marks != NULL)
+            mark.long_on_scene = since > 0 && dozor_escalation_is_long_on_scene (marks, view->now - since);
+          else
+            mark.long_on_scene = since > 0 && g_hash_table_contains (self->long_on_scene, unit->id);
           scene->n_long += mark.long_on_scene;
           if (mark.long_on_scene)
             {
               g_autofree char *age = dozor_format_age (view->now - since);
 
-              /* The call sign and how long it has been there. */
-              mark.label = g_strdup_printf ("%s · %s", unit->call_sign, age);
+              /* The call sign and how long it has been there; on a desk
+               * with the words, which a wall's legend gives. */
+              if (marks != NULL)
+                mark.label = g_strdup_printf ("%s · %s", unit->call_sign, age);
+              else
+                /* Translators: a unit's call sign and how long it has been on scene, on the map */
+                mark.label = g_strdup_printf (_("%s · on scene %s"), unit->call_sign, age);
             }
         }
       if (mark.label == NULL)
-        mark.label = scene->labels ? g_strdup (unit->call_sign) : NULL;
+        mark.label = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ? g_strdup (unit->call_sign) : NULL;
       if (scene->trails)
         {
           mark.trail_length = unit->trail_length;
@@ -1038,6 +1042,7 @@ dozor_unit_layer_dispose (GObject *object)
       self->after_paint_id = 0;
     }
   g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->long_on_scene, g_hash_table_unref);
 
   G_OBJECT_CLASS (dozor_unit_layer_parent_class)->dispose (object);
 }
@@ -1132,3 +1137,23 @@ dozor_unit_layer_set_selected (DozorUnitLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+
+/**
+ * dozor_unit_layer_set_long_on_scene:
+ * @self: a #DozorUnitLayer
+ * @unit_ids: (nullable): the ids of units on scene too long, as keys
+ *
+ * On a desk: these are ringed and labelled with how long they have been
+ * there, at any zoom.
+ */
+void
+dozor_unit_layer_set_long_on_scene (DozorUnitLayer *self,
+                                    GHashTable     *unit_ids)
+{
+  g_return_if_fail (DOZOR_IS_UNIT_LAYER (self));
+
+  g_clear_pointer (&self->long_on_scene, g_hash_table_unref);
+  if (unit_ids != NULL)
+    self->long_on_scene = g_hash_table_ref (unit_ids);
+  dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));
+}

@@ -17,6 +17,8 @@ char           *dozor_unit_layer_pick           (DozorUnitLayer  *self,
                                                  double           y);
 void            dozor_unit_layer_set_selected   (DozorUnitLayer  *self,
                                                  const char      *unit_id);
+void            dozor_unit_layer_set_long_on_scene (DozorUnitLayer *self,
+                                                    GHashTable     *unit_ids);
 void            dozor_unit_layer_draw_symbol    (cairo_t         *cr,
                                                  const char      *status,
                                                  gboolean         stale,

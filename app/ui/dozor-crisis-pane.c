@@ -10,15 +10,15 @@
  * The situation changes many times a second (positions); the figures are
  * recomputed at most every THROTTLE_MS, from copies made on the main
  * thread (the library objects copy what they need), in a worker, one
- * computation at a time. The road graph is built once, in the first
- * worker, from the same streets file the basemap draws.
+ * computation at a time. The road graph is the board's one
+ * (DozorRoadService); until it is built the figures come without road
+ * times, and again with them once it is.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "dozor-application.h"
 #include "dozor-coverage.h"
 #include "dozor-crisis-figures.h"
 #include "dozor-crisis-pane.h"
@@ -37,10 +37,7 @@ typedef struct
   DozorCrisisFigures *figures;   /* nullable: no crisis area */
   DozorCoverage *coverage;
   DozorRoadGraph *graph;         /* nullable until built */
-  char *streets_path;
-  char *graph_error;             /* why there are no road times */
   GArray *move_ups;              /* DozorCoverageMoveUp, nullable */
-  gint64 graph_us;               /* time to build the road graph, if built */
   gint64 compute_us;             /* time for the figures and coverage */
   gint64 copy_us;                /* time on the main thread, copying */
 } Job;
@@ -58,8 +55,7 @@ struct _DozorCrisisPane
   GSettings *settings;
   DozorSituation *situation;
   GCancellable *cancellable;
-  DozorRoadGraph *graph;
-  char *graph_error;
+  DozorRoadService *roads;
   GPtrArray *zones;           /* ZoneCopy, until the zones change */
   guint throttle_id;
   gboolean running;
@@ -94,8 +90,6 @@ job_free (Job *job)
   g_clear_object (&job->figures);
   g_clear_object (&job->coverage);
   g_clear_object (&job->graph);
-  g_free (job->streets_path);
-  g_free (job->graph_error);
   g_clear_pointer (&job->move_ups, g_array_unref);
   g_free (job);
 }
@@ -278,20 +272,6 @@ compute_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  if (job->graph == NULL && job->graph_error == NULL)
-    {
-      g_autoptr(DozorStreetMap) streets = NULL;
-
-      streets = job->streets_path != NULL ? dozor_street_map_new_from_file (job->streets_path, cancellable, &error) : NULL;
-      if (streets != NULL)
-        job->graph = dozor_road_graph_new (streets);
-      else
-        job->graph_error = g_strdup (error != NULL ? error->message : _("The street map is not installed"));
-      g_clear_error (&error);
-      job->graph_us = g_get_monotonic_time () - start;
-      start = g_get_monotonic_time ();
-    }
-
   job->figures = make_figures (job);
   job->coverage = make_coverage (job);
   if (job->figures != NULL)
@@ -471,7 +451,8 @@ show_crisis (DozorCrisisPane *self)
   nearest = dozor_crisis_figures_get_nearest (self->figures,
                                               g_settings_get_uint (self->settings, "crisis-nearest"));
   show_units (self, self->nearest_box, nearest, "nearest",
-              self->graph_error != NULL ? self->graph_error : _("No available unit reaches it by road"));
+              dozor_road_service_get_error (self->roads) != NULL ? dozor_road_service_get_error (self->roads) :
+                _("No available unit reaches it by road"));
   heading = dozor_crisis_figures_get_heading (self->figures);
   show_units (self, self->heading_box, heading, "heading", _("No unit is on its way"));
 }
@@ -548,19 +529,6 @@ computed_cb (GObject      *object,
     }
   self->running = FALSE;
 
-  /* The graph is built once; a file that cannot be read is not read again. */
-  if (self->graph == NULL && job->graph != NULL)
-    {
-      self->graph = g_object_ref (job->graph);
-      g_debug ("Road graph built in %.1f ms: %u nodes", job->graph_us / 1000.0,
-               dozor_road_graph_get_n_nodes (self->graph));
-    }
-  if (self->graph_error == NULL && job->graph_error != NULL)
-    {
-      self->graph_error = g_strdup (job->graph_error);
-      g_debug ("No road times: %s", self->graph_error);
-    }
-
   if (error == NULL)
     {
       g_set_object (&self->figures, job->figures);
@@ -598,9 +566,11 @@ compute (DozorCrisisPane *self)
   job->units = copy_units (self, job->area, now);
   job->zones = get_zones (self);
   job->copy_us = g_get_monotonic_time () - start;
-  job->graph = self->graph != NULL ? g_object_ref (self->graph) : NULL;
-  job->graph_error = g_strdup (self->graph_error);
-  job->streets_path = dozor_application_find_data ("almaty/roads.geojson");
+  job->graph = dozor_road_service_get_graph (self->roads);
+  if (job->graph != NULL)
+    g_object_ref (job->graph);
+  else
+    dozor_road_service_ensure (self->roads);
 
   self->running = TRUE;
   self->dirty = FALSE;
@@ -656,7 +626,7 @@ dozor_crisis_pane_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_CRISIS_PANE);
   g_clear_object (&self->situation);
   g_clear_object (&self->settings);
-  g_clear_object (&self->graph);
+  g_clear_object (&self->roads);
   g_clear_object (&self->figures);
   g_clear_object (&self->coverage);
   g_clear_pointer (&self->move_ups, g_array_unref);
@@ -671,7 +641,6 @@ dozor_crisis_pane_finalize (GObject *object)
   DozorCrisisPane *self = DOZOR_CRISIS_PANE (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->graph_error);
 
   G_OBJECT_CLASS (dozor_crisis_pane_parent_class)->finalize (object);
 }
@@ -714,16 +683,22 @@ dozor_crisis_pane_init (DozorCrisisPane *self)
  * dozor_crisis_pane_set_situation:
  * @self: a #DozorCrisisPane
  * @situation: what to count, followed from now on
+ * @roads: the board's road graph, for road times
  */
 void
-dozor_crisis_pane_set_situation (DozorCrisisPane *self,
-                                 DozorSituation  *situation)
+dozor_crisis_pane_set_situation (DozorCrisisPane  *self,
+                                 DozorSituation   *situation,
+                                 DozorRoadService *roads)
 {
   g_return_if_fail (DOZOR_IS_CRISIS_PANE (self));
   g_return_if_fail (self->situation == NULL);
 
   self->situation = g_object_ref (situation);
+  self->roads = g_object_ref (roads);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Road times once the graph is there, or the reason there are none. */
+  g_signal_connect_object (roads, "notify::graph", G_CALLBACK (schedule), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (roads, "notify::error", G_CALLBACK (schedule), self, G_CONNECT_SWAPPED);
   schedule (self);
 }
 

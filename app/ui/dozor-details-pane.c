@@ -16,6 +16,8 @@
 
 #include "dozor-checklist.h"
 #include "dozor-details-pane.h"
+#include "dozor-incident-form.h"
+#include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-unit-layer.h"
 
@@ -116,7 +118,7 @@ show_unit (DozorDetailsPane *self,
         : g_strdup_printf (_("%s old"), ago);
       g_autofree char *speed = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
       g_autofree char *heading = isfinite (unit->heading) ? g_strdup_printf (_("%.0f°"), unit->heading) : NULL;
-      g_autofree char *where = g_strdup_printf ("%.5f, %.5f", unit->lat, unit->lon);
+      g_autofree char *where = dozor_format_lat_lon (unit->lat, unit->lon, 5);
 
       add_field (self, _("Position"), position);
       add_field (self, _("Coordinates"), where);
@@ -199,6 +201,14 @@ show_incident (DozorDetailsPane *self,
   add_field (self, _("Caller"), json_object_get_string_member_with_default (incident, "caller_name", ""));
   add_field (self, _("Phone"), json_object_get_string_member_with_default (incident, "caller_phone", ""));
   add_field (self, _("Description"), json_object_get_string_member_with_default (incident, "description", ""));
+  {
+    /* Repeated calls (issue 17, item 4): only when there were any. */
+    gint64 calls = dozor_json_get_int (incident, "calls", 0);
+    g_autofree char *repeated = g_strdup_printf ("%" G_GINT64_FORMAT, calls);
+
+    if (calls > 0)
+      add_field (self, _("Repeated calls"), repeated);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (timeline); i++)
     {

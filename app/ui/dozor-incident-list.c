@@ -4,6 +4,9 @@
  * waiting longest. A row shows the priority, the duty-log number, the type,
  * the address, the status and how long ago it was registered. A unit
  * dragged from the list or the map can be dropped on a row to dispatch it.
+ * An incident waiting unassigned longer than its priority allows (the
+ * escalation controller says which) has its row tinted and says OVERDUE;
+ * the row pulses once when it becomes so, not on every refresh.
  */
 #include "config.h"
 
@@ -27,6 +30,8 @@ enum
 struct _DozorIncidentList
 {
   DozorSituationList parent_instance;
+
+  GHashTable *overdue;  /* incident id → itself, nullable */
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentList, dozor_incident_list, DOZOR_TYPE_SITUATION_LIST)
@@ -102,16 +107,57 @@ count_text (guint shown,
 
 typedef struct
 {
+  GtkWidget *box;
   GtkLabel *priority;
   GtkLabel *title;
   GtkLabel *address;
+  GtkLabel *overdue;
   GtkLabel *status;
+  char *id;             /* the incident the row showed last */
+  gboolean was_overdue; /* and whether it was overdue then */
 } Row;
+
+static void
+row_free (Row *row)
+{
+  g_free (row->id);
+  g_free (row);
+}
+
+/* Tinted while overdue; the pulse class only when it has just become so,
+ * for the same incident: a recycled row or a refresh never pulses again. */
+static void
+show_overdue (Row        *row,
+              const char *id,
+              gboolean    overdue)
+{
+  gboolean same = g_strcmp0 (row->id, id) == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (row->overdue), overdue);
+  if (overdue)
+    gtk_widget_add_css_class (row->box, "overdue");
+  else
+    gtk_widget_remove_css_class (row->box, "overdue");
+  if (overdue && same && !row->was_overdue)
+    {
+      gtk_widget_add_css_class (row->box, "overdue-pulse");
+      g_debug ("Queue row pulses: %s", id);
+    }
+  else if (!same || !overdue)
+    gtk_widget_remove_css_class (row->box, "overdue-pulse");
+  if (!same)
+    {
+      g_free (row->id);
+      row->id = g_strdup (id);
+    }
+  row->was_overdue = overdue;
+}
 
 static void
 fill_row (DozorSituationList *list,
           GtkListItem        *list_item)
 {
+  DozorIncidentList *self = DOZOR_INCIDENT_LIST (list);
   Row *row = g_object_get_data (G_OBJECT (list_item), "row");
   DozorIncidentItem *item = gtk_list_item_get_item (list_item);
   g_autofree char *priority = NULL;
@@ -149,6 +195,8 @@ fill_row (DozorSituationList *list,
     gtk_widget_add_css_class (GTK_WIDGET (row->status), "waiting");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (row->status), "waiting");
+  show_overdue (row, dozor_incident_item_get_id (item),
+                self->overdue != NULL && g_hash_table_contains (self->overdue, dozor_incident_item_get_id (item)));
 }
 
 static gboolean
@@ -204,19 +252,37 @@ setup_row (DozorSituationList *list,
   row->title = row_label (lines, "heading", TRUE);
   gtk_box_append (GTK_BOX (lines), bottom);
   row->address = row_label (bottom, "dim-label", TRUE);
+  /* The word as well as the tint: a colour alone is lost in high contrast. */
+  row->overdue = row_label (bottom, "overdue-word", FALSE);
+  gtk_label_set_text (row->overdue, _("OVERDUE"));
+  gtk_widget_set_visible (GTK_WIDGET (row->overdue), FALSE);
   row->status = row_label (bottom, NULL, FALSE);
+  row->box = box;
+  gtk_widget_add_css_class (box, "incident-row");
 
   g_signal_connect (target, "drop", G_CALLBACK (row_drop_cb), list_item);
   gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (target));
 
-  g_object_set_data_full (G_OBJECT (list_item), "row", row, g_free);
+  g_object_set_data_full (G_OBJECT (list_item), "row", row, (GDestroyNotify) row_free);
   gtk_list_item_set_child (list_item, box);
+}
+
+static void
+dozor_incident_list_finalize (GObject *object)
+{
+  DozorIncidentList *self = DOZOR_INCIDENT_LIST (object);
+
+  g_clear_pointer (&self->overdue, g_hash_table_unref);
+
+  G_OBJECT_CLASS (dozor_incident_list_parent_class)->finalize (object);
 }
 
 static void
 dozor_incident_list_class_init (DozorIncidentListClass *klass)
 {
   DozorSituationListClass *list_class = DOZOR_SITUATION_LIST_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = dozor_incident_list_finalize;
 
   list_class->get_id = (const char *(*) (gpointer)) dozor_incident_item_get_id;
   list_class->match = match;
@@ -260,4 +326,22 @@ dozor_incident_list_set_situation (DozorIncidentList *self,
                                    DozorSituation    *situation)
 {
   dozor_situation_list_set_model (DOZOR_SITUATION_LIST (self), dozor_situation_get_incident_model (situation));
+}
+
+/**
+ * dozor_incident_list_set_overdue:
+ * @self: a #DozorIncidentList
+ * @overdue: (nullable): the ids of the incidents overdue now, as keys
+ *
+ * Rows show it at their next refresh, within a second.
+ */
+void
+dozor_incident_list_set_overdue (DozorIncidentList *self,
+                                 GHashTable        *overdue)
+{
+  g_return_if_fail (DOZOR_IS_INCIDENT_LIST (self));
+
+  g_clear_pointer (&self->overdue, g_hash_table_unref);
+  if (overdue != NULL)
+    self->overdue = g_hash_table_ref (overdue);
 }

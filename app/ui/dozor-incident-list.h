@@ -12,4 +12,7 @@ G_DECLARE_FINAL_TYPE (DozorIncidentList, dozor_incident_list, DOZOR, INCIDENT_LI
 void dozor_incident_list_set_situation (DozorIncidentList *self,
                                         DozorSituation    *situation);
 
+void dozor_incident_list_set_overdue   (DozorIncidentList *self,
+                                       GHashTable        *overdue);
+
 G_END_DECLS

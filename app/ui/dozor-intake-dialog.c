@@ -6,11 +6,17 @@
  * (dozor_incident_form_check) and marks each wrong one with what is wrong;
  * only a good form becomes a command, through the window, which answers
  * whether it was saved.
+ *
+ * A report is what a caller said once: no single key may lose it. The
+ * address has the focus when the dialog opens (typing goes there, not onto
+ * a button), and Escape, Cancel or the window's close on a form holding
+ * anything ask first, with "keep editing" as the answer Return and Space give.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "dozor-address-search.h"
 #include "dozor-incident-form.h"
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
@@ -21,12 +27,17 @@ struct _DozorIntakeDialog
 
   AdwEntryRow *location_row;
   AdwEntryRow *address_row;
+  DozorAddressSearch *address_search;
   AdwComboRow *type_row;
   AdwComboRow *priority_row;
   AdwEntryRow *caller_name_row;
   AdwEntryRow *caller_phone_row;
   GtkTextView *description_view;
   GtkLabel *problems_label;
+
+  /* Set once the report is saved or its loss confirmed: closing then asks no more. */
+  gboolean may_close;
+  GtkBox *extra_box;
 };
 
 G_DEFINE_FINAL_TYPE (DozorIntakeDialog, dozor_intake_dialog, ADW_TYPE_WINDOW)
@@ -35,10 +46,14 @@ enum
 {
   SUBMIT,
   LOCATION_CHANGED,
+  CALLER_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+/* Row of priority 3, "normal". */
+#define DEFAULT_PRIORITY_ROW 2
 
 static GtkWidget *
 field_widget (DozorIntakeDialog      *self,
@@ -118,13 +133,146 @@ register_cb (DozorIntakeDialog *self)
 
   g_signal_emit (self, signals[SUBMIT], 0, body, summary, &saved);
   if (saved)
-    gtk_window_close (GTK_WINDOW (self));
+    {
+      self->may_close = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static gboolean
+entry_filled (AdwEntryRow *row)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  return *text != '\0';
+}
+
+/* The fields holding something the operator gave, in words for the log
+ * ("address, type"); empty when the form is as it opened. */
+static char *
+filled_fields (DozorIntakeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  GtkTextIter start, end;
+  g_autofree char *description = NULL;
+  g_autoptr(GStrvBuilder) fields = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  description = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+
+  if (entry_filled (self->location_row))
+    g_strv_builder_add (fields, "location");
+  if (entry_filled (self->address_row))
+    g_strv_builder_add (fields, "address");
+  if (adw_combo_row_get_selected (self->type_row) != 0)
+    g_strv_builder_add (fields, "type");
+  if (adw_combo_row_get_selected (self->priority_row) != DEFAULT_PRIORITY_ROW)
+    g_strv_builder_add (fields, "priority");
+  if (entry_filled (self->caller_name_row))
+    g_strv_builder_add (fields, "caller name");
+  if (entry_filled (self->caller_phone_row))
+    g_strv_builder_add (fields, "caller phone");
+  if (*description != '\0')
+    g_strv_builder_add (fields, "description");
+
+  names = g_strv_builder_end (fields);
+  return g_strjoinv (", ", names);
+}
+
+static gboolean
+close_later_cb (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+discard_response_cb (DozorIntakeDialog *self,
+                     const char        *response)
+{
+  if (g_strcmp0 (response, "discard") != 0)
+    {
+      g_debug ("Intake kept");
+      return;
+    }
+
+  g_debug ("Intake discarded");
+  self->may_close = TRUE;
+  /* Not from inside the question's own signal: closing this window takes
+   * its transient question with it, which still runs after "response". */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_later_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+ask_discard (DozorIntakeDialog *self)
+{
+  AdwMessageDialog *question;
+
+  question = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Discard this report?"),
+                                                         _("What was entered in the form will be lost.")));
+  adw_message_dialog_add_responses (question,
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (question, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  /* Return, Escape and a stray Space all keep the report. */
+  adw_message_dialog_set_default_response (question, "keep");
+  adw_message_dialog_set_close_response (question, "keep");
+  g_signal_connect_object (question, "response", G_CALLBACK (discard_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (question));
+}
+
+static gboolean
+dozor_intake_dialog_close_request (GtkWindow *window)
+{
+  DozorIntakeDialog *self = DOZOR_INTAKE_DIALOG (window);
+  g_autofree char *filled = NULL;
+
+  if (!self->may_close)
+    {
+      filled = filled_fields (self);
+      if (*filled != '\0')
+        {
+          g_debug ("Intake discard asked: %s filled", filled);
+          ask_discard (self);
+          return TRUE;
+        }
+    }
+
+  return GTK_WINDOW_CLASS (dozor_intake_dialog_parent_class)->close_request (window);
 }
 
 static void
 location_changed_cb (DozorIntakeDialog *self)
 {
   g_signal_emit (self, signals[LOCATION_CHANGED], 0);
+}
+
+static void show_location (DozorIntakeDialog *self, double lat, double lon);
+
+/* A street or crossing found by name: its point is the scene. */
+static void
+address_chosen_cb (DozorIntakeDialog *self,
+                   double             lat,
+                   double             lon,
+                   const char        *address)
+{
+  show_location (self, lat, lon);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+static void
+address_described_cb (DozorIntakeDialog *self,
+                      const char        *address)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+static void
+caller_changed_cb (DozorIntakeDialog *self)
+{
+  g_signal_emit (self, signals[CALLER_CHANGED], 0);
 }
 
 static void
@@ -140,8 +288,10 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = dozor_intake_dialog_dispose;
+  window_class->close_request = dozor_intake_dialog_close_request;
 
   /**
    * DozorIntakeDialog::submit:
@@ -162,15 +312,28 @@ dozor_intake_dialog_class_init (DozorIntakeDialogClass *klass)
   signals[LOCATION_CHANGED] = g_signal_new ("location-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                             NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * DozorIntakeDialog::caller-changed:
+   *
+   * The caller's phone was typed anew.
+   */
+  signals[CALLER_CHANGED] = g_signal_new ("caller-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (DOZOR_TYPE_ADDRESS_SEARCH);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-intake-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, address_search);
+  gtk_widget_class_bind_template_callback (widget_class, address_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, address_described_cb);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, type_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, priority_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_name_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, caller_phone_row);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, description_view);
   gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorIntakeDialog, extra_box);
   gtk_widget_class_bind_template_callback (widget_class, register_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -192,9 +355,15 @@ dozor_intake_dialog_init (DozorIntakeDialog *self)
     gtk_string_list_append (priorities, dozor_priority_label (priority));
   adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
   /* Most reports are "normal" until the operator hears otherwise. */
-  adw_combo_row_set_selected (self->priority_row, 2);
+  adw_combo_row_set_selected (self->priority_row, DEFAULT_PRIORITY_ROW);
+
+  /* A caller says where first. Without this the window would focus its
+   * first focusable widget, Cancel in the header bar: typing went nowhere
+   * and the next Space closed the form. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->address_row));
 
   g_signal_connect_object (self->location_row, "changed", G_CALLBACK (location_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->caller_phone_row, "changed", G_CALLBACK (caller_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -209,23 +378,33 @@ dozor_intake_dialog_new (GtkWindow *parent)
   return g_object_new (DOZOR_TYPE_INTAKE_DIALOG, "transient-for", parent, NULL);
 }
 
+static void
+show_location (DozorIntakeDialog *self,
+               double             lat,
+               double             lon)
+{
+  g_autofree char *text = dozor_format_lat_lon (lat, lon, 6);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+}
+
 /**
  * dozor_intake_dialog_set_location:
  * @self: a #DozorIntakeDialog
  * @lat: the scene
  * @lon: the scene
+ *
+ * The scene picked on the map; the address becomes the nearest street and
+ * its cross street, once the street index has found them.
  */
 void
 dozor_intake_dialog_set_location (DozorIntakeDialog *self,
                                   double             lat,
                                   double             lon)
 {
-  char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *text = g_strdup_printf ("%s, %s", g_ascii_formatd (lat_text, sizeof lat_text, "%.6f", lat),
-                                           g_ascii_formatd (lon_text, sizeof lon_text, "%.6f", lon));
-
-  gtk_editable_set_text (GTK_EDITABLE (self->location_row), text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->location_row), "error");
+  show_location (self, lat, lon);
+  dozor_address_search_describe (self->address_search, lat, lon);
 }
 
 /**
@@ -242,4 +421,77 @@ dozor_intake_dialog_get_location (DozorIntakeDialog *self,
                                   double            *lon)
 {
   return dozor_parse_lat_lon (gtk_editable_get_text (GTK_EDITABLE (self->location_row)), lat, lon);
+}
+
+/**
+ * dozor_intake_dialog_add_extra:
+ * @self: a #DozorIntakeDialog
+ * @widget: shown above the form's fields
+ */
+void
+dozor_intake_dialog_add_extra (DozorIntakeDialog *self,
+                               GtkWidget         *widget)
+{
+  gtk_box_append (self->extra_box, widget);
+}
+
+/**
+ * dozor_intake_dialog_get_caller_phone:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer none): the caller's phone as typed
+ */
+const char *
+dozor_intake_dialog_get_caller_phone (DozorIntakeDialog *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row));
+}
+
+/**
+ * dozor_intake_dialog_get_call:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer full): the caller and what they said, as the body of
+ *   `POST /incidents/{id}/calls`, received now
+ */
+JsonNode *
+dozor_intake_dialog_get_call (DozorIntakeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *received_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "caller_name");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->caller_name_row)));
+  json_builder_set_member_name (builder, "caller_phone");
+  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->caller_phone_row)));
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+  /* When the operator took it: an outbox that sends later keeps the shift. */
+  json_builder_set_member_name (builder, "received_at");
+  json_builder_add_string_value (builder, received_at);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * dozor_intake_dialog_close_saved:
+ * @self: the intake form
+ *
+ * Closes the form whose content went somewhere else (a call attached to an
+ * incident through the outbox): nothing is lost, so no question is asked.
+ */
+void
+dozor_intake_dialog_close_saved (DozorIntakeDialog *self)
+{
+  g_return_if_fail (DOZOR_IS_INTAKE_DIALOG (self));
+
+  self->may_close = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,12 @@ void               dozor_intake_dialog_set_location (DozorIntakeDialog *self,
 gboolean           dozor_intake_dialog_get_location (DozorIntakeDialog *self,
                                                      double            *lat,
                                                      double            *lon);
+
+/* For what sits beside the form (the matches of repeated calls). */
+void               dozor_intake_dialog_add_extra    (DozorIntakeDialog *self,
+                                                     GtkWidget         *widget);
+const char        *dozor_intake_dialog_get_caller_phone (DozorIntakeDialog *self);
+JsonNode          *dozor_intake_dialog_get_call     (DozorIntakeDialog *self);
+void               dozor_intake_dialog_close_saved  (DozorIntakeDialog *self);
 
 G_END_DECLS

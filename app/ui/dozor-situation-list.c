@@ -121,13 +121,32 @@ select_ids (DozorSituationList *self,
   priv->selecting = FALSE;
 }
 
+/* The count follows the rows: the filtered model's every change, not only
+ * the debounced refilter, which left "4 of 4" above a fifth new row for
+ * up to REFILTER_MS. */
+static void
+update_count (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  g_autofree char *count = NULL;
+
+  if (priv->count_label == NULL)
+    return;
+  count = DOZOR_SITUATION_LIST_GET_CLASS (self)->count_text (g_list_model_get_n_items (G_LIST_MODEL (priv->filtered)),
+                                                             g_list_model_get_n_items (priv->model));
+  if (g_strcmp0 (gtk_label_get_text (priv->count_label), count) != 0)
+    {
+      gtk_label_set_text (priv->count_label, count);
+      g_debug ("List count: %s", count);
+    }
+}
+
 static gboolean
 refilter_cb (gpointer user_data)
 {
   DozorSituationList *self = user_data;
   DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
   g_auto(GStrv) selected = dozor_situation_list_get_selected_ids (self);
-  g_autofree char *count = NULL;
 
   priv->refilter_id = 0;
   priv->selecting = TRUE;
@@ -137,9 +156,7 @@ refilter_cb (gpointer user_data)
   if (selected[0] != NULL)
     select_ids (self, (const char *const *) selected);
 
-  count = DOZOR_SITUATION_LIST_GET_CLASS (self)->count_text (g_list_model_get_n_items (G_LIST_MODEL (priv->filtered)),
-                                                             g_list_model_get_n_items (priv->model));
-  gtk_label_set_text (priv->count_label, count);
+  update_count (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -179,6 +196,8 @@ items_changed_cb (GListModel         *model,
 
       g_signal_connect_object (item, watch, G_CALLBACK (queue_refilter), self, G_CONNECT_SWAPPED);
     }
+  /* The filtered model has taken the change already (it listens first). */
+  update_count (self);
   queue_refilter (self);
 }
 
@@ -247,7 +266,16 @@ dozor_situation_list_dispose (GObject *object)
   g_clear_object (&priv->selection);
   g_clear_object (&priv->model);
   g_clear_pointer (&priv->bound, g_hash_table_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_SITUATION_LIST);
+  /* Not gtk_widget_dispose_template: GTK 4.8 finds no template for this
+   * abstract class when the instance is a subclass's (a Gtk-CRITICAL on
+   * quit, and the template's children left behind); unparenting them is
+   * what it would do. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+  priv->search_entry = NULL;
+  priv->choice = NULL;
+  priv->count_label = NULL;
+  priv->list_view = NULL;
 
   G_OBJECT_CLASS (dozor_situation_list_parent_class)->dispose (object);
 }
@@ -384,8 +412,10 @@ dozor_situation_list_set_model (DozorSituationList *self,
                            G_CONNECT_SWAPPED);
   gtk_list_view_set_model (priv->list_view, priv->selection);
 
+  g_signal_connect_object (priv->filtered, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), self);
+  update_count (self);
 }
 
 /**

@@ -106,8 +106,7 @@ refresh (DozorWallIncidentsView *self)
       age = created > 0 ? dozor_format_age (now - created) : g_strdup ("?");
       units = units_of (self->situation, dozor_incident_item_get_id (item));
       /* Late: nobody on scene yet, and longer than the priority allows. */
-      late = g_strcmp0 (status, "on_scene") != 0 && created > 0 &&
-             dozor_wall_marks_is_late (&self->marks, priority, now - created);
+      late = dozor_escalation_incident_late (&self->marks, priority, status, created, now);
       overdue += late;
       /* TRANSLATORS: priority, type, address, waiting time, then the units
        * sent or a dash; "LATE" marks an incident waiting too long */

@@ -174,13 +174,11 @@ dozor_window_request_dispatch (DozorWindow *self,
   if (stale)
     warning = g_strdup (_("\n\nIts position is not current: it may not be where the map shows it."));
 
-  /* Translators: the confirmation: incident number, type, address, priority, and a warning if any */
-  body = g_strdup_printf (_("To %s, %s, %s. %s.%s"),
-                          json_object_get_string_member_with_default (incident, "number", ""),
-                          dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
-                          json_object_get_string_member_with_default (incident, "address", ""),
-                          dozor_priority_label (json_object_get_int_member_with_default (incident, "priority", 0)),
-                          warning != NULL ? warning : "");
+  body = dozor_dispatch_question_text (json_object_get_string_member_with_default (incident, "number", ""),
+                                       json_object_get_string_member_with_default (incident, "type", NULL),
+                                       json_object_get_string_member_with_default (incident, "address", NULL),
+                                       json_object_get_int_member_with_default (incident, "priority", 0),
+                                       warning);
   if (current != NULL)
     {
       g_autofree char *from = g_strdup_printf (_("It will be taken off %s first.\n"),
@@ -201,6 +199,8 @@ dozor_window_request_dispatch (DozorWindow *self,
     }
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  /* The road distance and arrival, and a much closer unit if there is one. */
+  dozor_dispatch_advice_show (self->advice, dialog, body, unit_id, incident_id);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "dispatch",
                                     current != NULL ? _("_Reassign") : _("_Dispatch"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "dispatch", ADW_RESPONSE_SUGGESTED);

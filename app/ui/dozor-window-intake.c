@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "dozor-intake-dialog.h"
+#include "dozor-intake-matches.h"
 #include "dozor-window-private.h"
 
 static gboolean
@@ -63,6 +64,7 @@ open_intake (DozorWindow *self)
       g_object_weak_ref (G_OBJECT (dialog), (GWeakNotify) dozor_window_intake_destroyed, self);
       g_signal_connect_object (dialog, "submit", G_CALLBACK (submit_cb), self, 0);
       g_signal_connect_object (dialog, "location-changed", G_CALLBACK (location_changed_cb), self, 0);
+      dozor_intake_matches_new (self->sync, dialog);
     }
   g_debug ("Intake open");
   gtk_window_present (self->intake);

@@ -3,6 +3,8 @@
 
 #include "dozor-crisis-pane.h"
 #include "dozor-details-pane.h"
+#include "dozor-dispatch-advice.h"
+#include "dozor-escalation-controller.h"
 #include "dozor-group-dispatch.h"
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
@@ -34,6 +36,9 @@ struct _DozorWindow
   DozorPlansPane *plans_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
+  DozorEscalationController *escalation;
+  DozorRoadService *roads;        /* the board's one road graph */
+  DozorDispatchAdvice *advice;    /* the road in dispatch confirmations */
   DozorGroupDispatch *group_dispatch;
 
   GSettings *settings;

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdarg.h>
 
+#include "dozor-application.h"
 #include "dozor-labels.h"
 #include "dozor-preferences-window.h"
 #include "dozor-window-private.h"
@@ -160,6 +161,9 @@ dozor_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->readiness);
+  g_clear_object (&self->escalation);
+  g_clear_object (&self->roads);
+  g_clear_object (&self->advice);
   g_clear_object (&self->group_dispatch);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
@@ -497,7 +501,15 @@ dozor_window_follow (DozorWindow     *self,
 
     dozor_details_pane_set_checklist (self->details_pane, checklist);
   }
-  dozor_crisis_pane_set_situation (self->crisis_pane, situation);
+  /* One road graph for the board: the crisis pane and the dispatch
+   * confirmation rank units by it. */
+  {
+    g_autofree char *streets = dozor_application_find_data ("almaty/roads.geojson");
+
+    self->roads = dozor_road_service_new (streets);
+  }
+  self->advice = dozor_dispatch_advice_new (situation, self->roads);
+  dozor_crisis_pane_set_situation (self->crisis_pane, situation, self->roads);
   g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
                            G_CONNECT_SWAPPED);
   /* Desk and wall alike show the readiness; changing it is the controller's. */
@@ -505,6 +517,9 @@ dozor_window_follow (DozorWindow     *self,
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
+  /* Incidents waiting unassigned too long: in the queue, on the map, here. */
+  self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list);
+  adw_header_bar_pack_start (self->header_bar, dozor_escalation_controller_get_button (self->escalation));
   self->group_dispatch = dozor_group_dispatch_new (GTK_APPLICATION_WINDOW (self), sync, situation,
                                                    DOZOR_SITUATION_LIST (self->unit_list), self->map_view,
                                                    self->crisis_pane);

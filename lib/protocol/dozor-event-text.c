@@ -124,6 +124,23 @@ describe_dispatch (DozorSituation *situation,
   return NULL;
 }
 
+/* A citizen who calls again about an incident (docs/api.md, "Repeated
+ * calls"): the rules judge a shift by these, so the room hears of each. */
+static char *
+describe_call (DozorSituation *situation,
+               JsonObject     *call)
+{
+  const char *incident_id = dozor_json_get_string (call, "incident_id");
+  JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (situation, "incident", incident_id) : NULL;
+  g_autofree char *words = NULL;
+
+  if (incident == NULL)
+    return NULL;
+  words = incident_words (incident);
+  /* TRANSLATORS: the incident a citizen called about again */
+  return g_strdup_printf (_("Repeated call — %s"), words);
+}
+
 /**
  * dozor_event_describe:
  * @situation: the board's situation *before* the event is applied, which
@@ -132,9 +149,9 @@ describe_dispatch (DozorSituation *situation,
  * @zone: the room's time zone, for the time the sentence starts with
  *
  * Says what happened in a sentence a duty shift reads at a glance: a new
- * call, a unit sent, a unit arrived, a unit called back, an incident
- * closed, a plan activated, all its posts covered, closed. Positions and
- * the rest are not news and give %NULL.
+ * call, a repeated call, a unit sent, a unit arrived, a unit called back,
+ * an incident closed, a plan activated, all its posts covered, closed.
+ * Positions and the rest are not news and give %NULL.
  *
  * Returns: (transfer full) (nullable): "HH:MM sentence", or %NULL
  */
@@ -160,6 +177,8 @@ dozor_event_describe (DozorSituation *situation,
     sentence = describe_incident (situation, member (event, "incident"), g_str_equal (type, "incident.created"));
   else if (g_str_has_prefix (type != NULL ? type : "", "dispatch.") && member (event, "dispatch") != NULL)
     sentence = describe_dispatch (situation, member (event, "dispatch"), g_str_equal (type, "dispatch.created"));
+  else if (g_strcmp0 (type, "call.attached") == 0 && member (event, "call") != NULL)
+    sentence = describe_call (situation, member (event, "call"));
   else if (g_str_has_prefix (type != NULL ? type : "", "plan.") && member (event, "plan") != NULL)
     sentence = dozor_plan_describe_event (dozor_situation_get_entity (situation, "plan",
                                                                       dozor_json_get_string (member (event, "plan"), "id")),

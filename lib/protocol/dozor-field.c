@@ -113,3 +113,32 @@ dozor_field_check_fix_time (GDateTime *time,
     return _("lies more than 5 minutes ahead of the server's clock");
   return NULL;
 }
+
+/* A number of Kazakhstan is +7 and 10 digits, dialled as +7… or 8…: the
+ * last 10 digits are the number whichever prefix was typed. */
+#define PHONE_KEY_DIGITS 10
+
+/**
+ * dozor_field_phone_key:
+ * @phone: (nullable): a phone number as an operator or caller wrote it
+ *
+ * The number two spellings of one phone share (docs/api.md, "Repeated
+ * calls"): its last 10 digits, everything else dropped.
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL when @phone holds
+ *   fewer than 10 digits (a short or half-typed number matches nothing)
+ */
+char *
+dozor_field_phone_key (const char *phone)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+
+  if (phone == NULL)
+    return NULL;
+  for (const char *p = phone; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  if (digits->len < PHONE_KEY_DIGITS)
+    return NULL;
+  return g_strdup (digits->str + digits->len - PHONE_KEY_DIGITS);
+}

@@ -21,5 +21,6 @@ const char *dozor_field_check_text       (DozorFieldKind  kind,
 const char *dozor_field_check_stream_url (const char     *text);
 const char *dozor_field_check_fix_time   (GDateTime      *time,
                                           GDateTime      *now);
+char       *dozor_field_phone_key        (const char     *phone);
 
 G_END_DECLS

@@ -35,6 +35,32 @@ parse_degrees (const char *text,
 }
 
 /**
+ * dozor_format_lat_lon:
+ * @lat: latitude
+ * @lon: longitude
+ * @digits: decimals to show, at most 9
+ *
+ * A place as the board shows it and dozor_parse_lat_lon() reads it back:
+ * "43.22243, 76.88268", with decimal points whatever the user's locale
+ * (Kazakh and Russian ones would write commas, and "43,22243, 76,88268"
+ * reads as four numbers).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+dozor_format_lat_lon (double lat,
+                      double lon,
+                      guint  digits)
+{
+  char format[8];
+  char lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_snprintf (format, sizeof format, "%%.%uf", MIN (digits, 9));
+  return g_strdup_printf ("%s, %s", g_ascii_formatd (lat_text, sizeof lat_text, format, lat),
+                          g_ascii_formatd (lon_text, sizeof lon_text, format, lon));
+}
+
+/**
  * dozor_parse_lat_lon:
  * @text: "43.2389, 76.9453", "43.2389 76.9453" or "43,2389; 76,9453"
  * @lat: (out): latitude

@@ -64,6 +64,9 @@ GQuark     dozor_incident_form_error_quark (void);
 gboolean   dozor_parse_lat_lon             (const char              *text,
                                             double                  *lat,
                                             double                  *lon);
+char      *dozor_format_lat_lon            (double                   lat,
+                                            double                   lon,
+                                            guint                    digits);
 GPtrArray *dozor_incident_form_check       (const DozorIncidentForm *form);
 JsonNode  *dozor_incident_form_to_json     (const DozorIncidentForm *form,
                                             GError                 **error);

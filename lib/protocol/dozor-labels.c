@@ -165,3 +165,37 @@ dozor_format_age (gint64 microseconds)
     return g_strdup_printf (_("%d min"), (int) (seconds / 60));
   return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
 }
+
+/**
+ * dozor_dispatch_question_text:
+ * @number: the incident's number
+ * @type: its type, as on the wire
+ * @address: (nullable): its address; may be empty
+ * @priority: its priority
+ * @warning: (nullable): a paragraph to add, starting with its blank line
+ *
+ * The body of the question before a dispatch: where the unit is sent.
+ * An incident without an address leaves the address out, not a stray
+ * comma ("Traffic accident, . Priority 2").
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+dozor_dispatch_question_text (const char *number,
+                              const char *type,
+                              const char *address,
+                              gint64      priority,
+                              const char *warning)
+{
+  g_autofree char *place = g_strstrip (g_strdup (address != NULL ? address : ""));
+
+  if (warning == NULL)
+    warning = "";
+  if (*place == '\0')
+    /* Translators: the confirmation of a dispatch to an incident without an address: its number, type, priority, and a warning if any */
+    return g_strdup_printf (_("To %s, %s. %s.%s"), number, dozor_incident_type_label (type),
+                            dozor_priority_label (priority), warning);
+  /* Translators: the confirmation: incident number, type, address, priority, and a warning if any */
+  return g_strdup_printf (_("To %s, %s, %s. %s.%s"), number, dozor_incident_type_label (type), place,
+                          dozor_priority_label (priority), warning);
+}

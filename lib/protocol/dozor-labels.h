@@ -13,5 +13,10 @@ const char        *dozor_priority_label         (gint64      priority);
 const char *const *dozor_readiness_levels       (void);
 const char        *dozor_readiness_label        (const char *level);
 char              *dozor_format_age             (gint64      microseconds);
+char              *dozor_dispatch_question_text (const char *number,
+                                                 const char *type,
+                                                 const char *address,
+                                                 gint64      priority,
+                                                 const char *warning);
 
 G_END_DECLS

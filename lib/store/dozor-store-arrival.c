@@ -198,6 +198,45 @@ dozor_store_note_en_route (DozorStore  *self,
 }
 
 /**
+ * dozor_store_get_time_not_ahead:
+ * @object: members as a client sent them
+ * @field: the member, an RFC 3339 time
+ * @value: (out) (transfer full) (nullable): the time, RFC 3339 UTC as the
+ *   store writes times, or %NULL when the member is absent
+ * @error: return location for a #GError
+ *
+ * Returns: whether @field, if present, is a time not more than 5 minutes
+ *   ahead of the server's clock (a time of something that happened)
+ */
+gboolean
+dozor_store_get_time_not_ahead (JsonObject  *object,
+                                const char  *field,
+                                char       **value,
+                                GError     **error)
+{
+  const char *text;
+  const char *refused;
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  *value = NULL;
+  if (!dozor_store_get_text (object, field, DOZOR_FIELD_NAME, FALSE, 64, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  time = g_date_time_new_from_iso8601 (text, NULL);
+  if (time == NULL)
+    return dozor_store_set_invalid (error, field, _("must be an RFC 3339 time"));
+  refused = dozor_field_check_fix_time (time, now);
+  if (refused != NULL)
+    return dozor_store_set_invalid (error, field, refused);
+  utc = g_date_time_to_utc (time);
+  *value = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+  return TRUE;
+}
+
+/**
  * dozor_store_get_arrival_change:
  * @changes: an incident's members as a client sent them
  * @on_scene_at: (out) (transfer full) (nullable): the arrival time to set,
@@ -212,26 +251,7 @@ dozor_store_get_arrival_change (JsonObject  *changes,
                                 char       **on_scene_at,
                                 GError     **error)
 {
-  const char *text;
-  const char *refused;
-  g_autoptr(GDateTime) time = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  *on_scene_at = NULL;
-  if (!dozor_store_get_text (changes, "on_scene_at", DOZOR_FIELD_NAME, FALSE, 64, &text, error))
-    return FALSE;
-  if (text == NULL)
-    return TRUE;
-  time = g_date_time_new_from_iso8601 (text, NULL);
-  if (time == NULL)
-    return dozor_store_set_invalid (error, "on_scene_at", _("must be an RFC 3339 time"));
-  refused = dozor_field_check_fix_time (time, now);
-  if (refused != NULL)
-    return dozor_store_set_invalid (error, "on_scene_at", refused);
-  utc = g_date_time_to_utc (time);
-  *on_scene_at = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
-  return TRUE;
+  return dozor_store_get_time_not_ahead (changes, "on_scene_at", on_scene_at, error);
 }
 
 /**

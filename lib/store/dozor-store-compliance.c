@@ -315,11 +315,21 @@ dozor_store_add_compliance_record (DozorStore                  *self,
   return add_deviation (self, record, error);
 }
 
-static gboolean
-get_time_bound (GHashTable  *query,
-                const char  *name,
-                char       **value,
-                GError     **error)
+/**
+ * dozor_store_get_time_bound:
+ * @query: (nullable): a request's query
+ * @name: the parameter, `from` or `to`
+ * @value: (out) (transfer full) (nullable): the time as the store writes
+ *   times (RFC 3339 UTC), or %NULL when the parameter is absent
+ * @error: return location for a #GError
+ *
+ * Returns: %FALSE with @error set (422 naming @name) for a malformed time
+ */
+gboolean
+dozor_store_get_time_bound (GHashTable  *query,
+                            const char  *name,
+                            char       **value,
+                            GError     **error)
 {
   const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
   g_autoptr(GDateTime) time = NULL;
@@ -382,7 +392,8 @@ dozor_store_unit_deviations (DozorStore  *self,
   g_autofree char *quoted = NULL;
   g_autoptr(JsonNode) id = json_node_new (JSON_NODE_VALUE);
 
-  if (!get_time_bound (query, "from", &from, error) || !get_time_bound (query, "to", &to, error))
+  if (!dozor_store_get_time_bound (query, "from", &from, error) ||
+      !dozor_store_get_time_bound (query, "to", &to, error))
     return NULL;
   if (dozor_store_get_version (self, "units", unit_id) < 0)
     {

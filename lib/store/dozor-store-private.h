@@ -22,7 +22,8 @@ G_BEGIN_DECLS
   " 'address', address," \
   " 'caller_name', caller_name, 'caller_phone', caller_phone, 'description', description," \
   " 'created_at', created_at, 'dispatched_at', dispatched_at, 'en_route_at', en_route_at," \
-  " 'on_scene_at', on_scene_at, 'arrival', json(arrival), 'closed_at', closed_at, 'version', version)"
+  " 'on_scene_at', on_scene_at, 'arrival', json(arrival), 'closed_at', closed_at, 'calls', calls," \
+  " 'version', version)"
 
 /* A fix of a unit's track. */
 #define POSITION_JSON \
@@ -147,6 +148,10 @@ gboolean      dozor_store_check_scene_arrival (DozorStore  *self,
 gboolean      dozor_store_note_en_route (DozorStore  *self,
                                          const char  *unit_id,
                                          GError     **error);
+gboolean      dozor_store_get_time_not_ahead (JsonObject  *object,
+                                              const char  *field,
+                                              char       **value,
+                                              GError     **error);
 gboolean      dozor_store_get_arrival_change (JsonObject  *changes,
                                               char       **on_scene_at,
                                               GError     **error);
@@ -166,9 +171,18 @@ gboolean      dozor_store_set_arrival   (DozorStore  *self,
   " 'stretch', json(stretch))"
 gboolean      dozor_store_create_compliance (DozorStore  *self,
                                              GError     **error);
+gboolean      dozor_store_get_time_bound    (GHashTable  *query,
+                                             const char  *name,
+                                             char       **value,
+                                             GError     **error);
 gboolean      dozor_store_get_route_rules   (JsonObject  *object,
                                              const char  *current,
                                              char       **rules_json,
                                              GError     **error);
+
+/* dozor-store-calls.c: repeated calls attached to incidents, the
+ * incidents' `calls` column. */
+gboolean      dozor_store_create_calls  (DozorStore  *self,
+                                         GError     **error);
 
 G_END_DECLS

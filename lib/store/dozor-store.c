@@ -315,6 +315,7 @@ dozor_store_open (const char  *path,
       !dozor_store_upgrade_readiness (self, error) ||
       !dozor_store_create_checklists (self, error) ||
       !dozor_store_create_arrivals (self, error) ||
+      !dozor_store_create_calls (self, error) ||
       !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error))
     {

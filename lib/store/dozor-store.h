@@ -226,6 +226,23 @@ char       *dozor_store_unit_deviations    (DozorStore   *self,
                                             GHashTable   *query,
                                             GError      **error);
 
+/* dozor-store-calls.c */
+gboolean    dozor_store_set_repeat_rules   (DozorStore   *self,
+                                            double        radius_m,
+                                            double        window_h,
+                                            GError      **error);
+char       *dozor_store_find_matches       (DozorStore   *self,
+                                            GHashTable   *query,
+                                            GError      **error);
+JsonNode   *dozor_store_attach_call        (DozorStore   *self,
+                                            const char   *incident_id,
+                                            JsonObject   *input,
+                                            const char   *by,
+                                            GError      **error);
+char       *dozor_store_repeated_calls     (DozorStore   *self,
+                                            GHashTable   *query,
+                                            GError      **error);
+
 /* dozor-store-plans.c */
 char       *dozor_store_find_plan          (DozorStore   *self,
                                             const char   *name);

@@ -32,12 +32,9 @@
 #define DEFAULT_MIN_ZOOM 10.0
 #define DEFAULT_MAX_ZOOM 17.0
 #define DEFAULT_DISTRICT_SECONDS 30
-#define DEFAULT_ON_SCENE_LONG_MIN 60
 #define MAX_SECONDS 3600
 #define MAX_MINUTES 1440
 #define MAX_MARGIN_PX 2000
-
-static const int default_late_after_min[DOZOR_WALL_PRIORITIES] = { 10, 20, 40, 90 };
 
 static const char *const framing_names[] = {
   [DOZOR_WALL_FRAMING_FIXED] = "fixed",
@@ -426,10 +423,10 @@ check_distinct (const Scan      *scan,
 }
 
 /* "10,20,40,90": the minutes priorities 1 to 4 allow, the most urgent the
- * least. */
+ * least; into the escalation rule's seconds. */
 static gboolean
 parse_late (const char *text,
-            int         minutes[DOZOR_WALL_PRIORITIES])
+            gint64      seconds[DOZOR_WALL_PRIORITIES])
 {
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
 
@@ -440,9 +437,9 @@ parse_late (const char *text,
       gint64 value;
 
       if (!g_ascii_string_to_signed (g_strstrip (parts[i]), 10, 1, MAX_MINUTES, &value, NULL) ||
-          (i > 0 && value < minutes[i - 1]))
+          (i > 0 && value * 60 < seconds[i - 1]))
         return FALSE;
-      minutes[i] = (int) value;
+      seconds[i] = value * 60;
     }
   return TRUE;
 }
@@ -457,9 +454,11 @@ parse_framing (const Scan      *scan,
   g_autofree char *framing = NULL;
   g_autofree char *late = NULL;
   gboolean have_min, have_max, have_margin;
-  double interval = DEFAULT_FRAMING_INTERVAL_S, cycle = DEFAULT_DISTRICT_SECONDS,
-         on_scene = DEFAULT_ON_SCENE_LONG_MIN;
+  double interval = DEFAULT_FRAMING_INTERVAL_S, cycle = DEFAULT_DISTRICT_SECONDS, on_scene;
   gboolean found = FALSE;
+
+  dozor_escalation_init_defaults (&config->marks);
+  on_scene = config->marks.on_scene_long_s / 60;
 
   if (!get_value (scan, file, WALL_GROUP, "framing", FALSE, &framing, error) ||
       !get_number (scan, file, WALL_GROUP, "framing_interval_s", FALSE, TRUE, 1, MAX_SECONDS, &interval, NULL,
@@ -489,7 +488,7 @@ parse_framing (const Scan      *scan,
 
   config->framing_interval_s = (int) interval;
   config->district_seconds = (int) cycle;
-  config->marks.on_scene_long_min = (int) on_scene;
+  config->marks.on_scene_long_s = (gint64) on_scene * 60;
   if (!have_margin)
     config->framing_margin_px = 0;
   if (!have_min)
@@ -508,8 +507,7 @@ parse_framing (const Scan      *scan,
                  _("district_seconds (%d) is shorter than framing_interval_s (%d): the map moves at most once an "
                    "interval"), config->district_seconds, config->framing_interval_s);
 
-  memcpy (config->marks.late_after_min, default_late_after_min, sizeof default_late_after_min);
-  if (late != NULL && !parse_late (late, config->marks.late_after_min))
+  if (late != NULL && !parse_late (late, config->marks.wait_limit_s))
     return fail (error, scan->path, line_of (scan, WALL_GROUP, "late_after_min"),
                  _("late_after_min takes four whole numbers of minutes from 1 to %d for priorities 1 to 4, "
                    "separated by “,” and none below the one before, not “%s”"), MAX_MINUTES, late);
@@ -571,46 +569,6 @@ parse_wall (const Scan      *scan,
       config->have_center = TRUE;
     }
   return TRUE;
-}
-
-/**
- * dozor_wall_marks_is_late:
- * @marks: the wall's marks
- * @priority: an incident's priority, 1 to 4
- * @waited_us: how long since it was registered, microseconds, with no unit
- *   on scene yet
- *
- * The one rule the incident board and the map mark incidents by.
- *
- * Returns: whether it has waited longer than its priority allows; an
- *   unknown priority is never late
- */
-gboolean
-dozor_wall_marks_is_late (const DozorWallMarks *marks,
-                          gint64                priority,
-                          gint64                waited_us)
-{
-  g_return_val_if_fail (marks != NULL, FALSE);
-
-  if (priority < 1 || priority > DOZOR_WALL_PRIORITIES)
-    return FALSE;
-  return waited_us > (gint64) marks->late_after_min[priority - 1] * 60 * G_USEC_PER_SEC;
-}
-
-/**
- * dozor_wall_marks_is_long_on_scene:
- * @marks: the wall's marks
- * @on_scene_us: how long a unit has been on scene, microseconds
- *
- * Returns: whether it has been there longer than the wall allows
- */
-gboolean
-dozor_wall_marks_is_long_on_scene (const DozorWallMarks *marks,
-                                   gint64                on_scene_us)
-{
-  g_return_val_if_fail (marks != NULL, FALSE);
-
-  return on_scene_us > (gint64) marks->on_scene_long_min * 60 * G_USEC_PER_SEC;
 }
 
 /**

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "dozor-escalation.h"
+
 G_BEGIN_DECLS
 
 /* The largest grid a monitor shows: rows, and views in a row. */
@@ -35,22 +37,17 @@ typedef enum
 } DozorWallFramingRule;
 
 /* Incident priorities 1 to 4, each with its own allowed wait. */
-#define DOZOR_WALL_PRIORITIES 4
+#define DOZOR_WALL_PRIORITIES DOZOR_ESCALATION_PRIORITIES
 
 /**
  * DozorWallMarks:
- * @late_after_min: minutes from registration to the first unit on scene
- *   that priorities 1 to 4 allow
- * @on_scene_long_min: minutes on scene after which a unit is marked
  *
- * When the wall marks what waits or stays too long: one rule for the
- * incident board and the map, copied by value into each.
+ * When the wall marks what waits or stays too long: the shared escalation
+ * rule, its limits from the wall's `late_after_min` and `on_scene_long_min`.
+ * The wall marks an incident late by dozor_escalation_incident_late()
+ * (nobody on scene yet), a unit by dozor_escalation_is_long_on_scene().
  */
-typedef struct
-{
-  int late_after_min[DOZOR_WALL_PRIORITIES];
-  int on_scene_long_min;
-} DozorWallMarks;
+typedef DozorEscalation DozorWallMarks;
 
 /**
  * DozorWallMonitor:
@@ -130,11 +127,6 @@ DozorWallConfig *dozor_wall_config_parse (const char       *text,
                                           GError          **error);
 void             dozor_wall_config_free  (DozorWallConfig  *config);
 const char      *dozor_wall_view_name    (DozorWallView     view);
-gboolean         dozor_wall_marks_is_late      (const DozorWallMarks *marks,
-                                                gint64                priority,
-                                                gint64                waited_us);
-gboolean         dozor_wall_marks_is_long_on_scene (const DozorWallMarks *marks,
-                                                    gint64                on_scene_us);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorWallConfig, dozor_wall_config_free)
 

@@ -37,12 +37,6 @@ units=(
   "Барыс-7 1300 -250 available"
   "Барыс-8 9000 9000 available"
 )
-# lat lon of a point NORTH EAST metres from the centre (1° of latitude is
-# 111,195 m on GEOS's and the figures' sphere).
-place() {
-  awk -v n="$1" -v e="$2" -v la="$clat" -v lo="$clon" 'BEGIN {
-    pi = atan2(0, -1); printf "%.7f %.7f\n", la + n / 111195, lo + e / (111195 * cos(la * pi / 180)) }'
-}
 # The band a unit NORTH EAST metres from the centre falls in: 0 inside,
 # 1–3 the rings of 1, 3 and 5 km from the edge, 4 beyond.
 band() {
@@ -58,14 +52,6 @@ for line in "${units[@]}"; do
   read -r lat lon < <(place "$north" "$east")
   positions+="${positions:+,}{\"unit_id\":\"${id[$name]}\",\"lat\":$lat,\"lon\":$lon,\"time\":\"NOW\"}"
 done
-# Every 3 s while this script runs (at most 10 min), so that fixes stay current.
-report_positions() {
-  for _ in $(seq 1 200); do
-    kill -0 $$ 2>/dev/null || return 0
-    api "$gps" POST positions "{\"positions\":[${positions//NOW/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)}]}" >/dev/null || true
-    sleep 3
-  done
-}
 report_positions &
 pids+=("$!")
 

@@ -56,7 +56,15 @@ got=$(incidents | jq -c '.[] | {type, address, priority, lat: .location.lat, lon
   fail "the backend has $got"
 ok "the keyboard registers exactly that incident: theft at pr. Abaya 10, priority 3, 43.2389, 76.9453"
 
+for _ in $(seq 1 50); do xdotool search --onlyvisible --name '^New Incident$' >/dev/null 2>&1 || break; sleep 0.1; done
+xdotool search --onlyvisible --name '^New Incident$' >/dev/null 2>&1 && fail "the intake stayed open after registering"
+grep -q "Intake discard asked" "$work/board.log" && fail "registering asked whether to discard the report"
+ok "a registered report closes the intake without asking"
+
 wait_for "$work/board.log" "Incidents drawn: 1" 10
 ok "the map draws it"
+
+wait_for "$work/board.log" "List count: 1 of 1 open incidents" 10
+ok "the queue counts it"
 
 echo "1..$n"

@@ -98,3 +98,21 @@ start_map_wall() {
   wait_for "$work/board.log" "Wall monitor main: window on" 30
   wait_for "$work/board.log" "Link state: live" 30
 }
+
+# place NORTH EAST: "LAT LON" of a point NORTH EAST metres from $clat,$clon
+# (1° of latitude is 111,195 m on GEOS's and the figures' sphere).
+place() {
+  awk -v n="$1" -v e="$2" -v la="$clat" -v lo="$clon" 'BEGIN {
+    pi = atan2(0, -1); printf "%.7f %.7f\n", la + n / 111195, lo + e / (111195 * cos(la * pi / 180)) }'
+}
+
+# report_positions: $positions (fixes with the time "NOW") reported by the
+# tracker $gps through the test's api(), every 3 s while the test runs (at
+# most 10 min), so that fixes stay current. Run it in the background.
+report_positions() {
+  for _ in $(seq 1 200); do
+    kill -0 $$ 2>/dev/null || return 0
+    api "$gps" POST positions "{\"positions\":[${positions//NOW/$(date -u +%Y-%m-%dT%H:%M:%S.000Z)}]}" >/dev/null || true
+    sleep 3
+  done
+}
