@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The key figure of every active special operating plan, on a wall: a
- * line per plan over the map's lower left, "Выезды из города: all posts
+ * line per plan over the bottom of the map, "Выезды из города: all posts
  * covered in 8 min 12 s", or while posts are still open, how many are
  * covered and how long since the activation, counting on each second.
  * Sized by the wall's legibility rule (dozor_wall_text_size()); hidden
@@ -116,10 +116,11 @@ dozor_wall_plan_banner_init (DozorWallPlanBanner *self)
   gtk_label_set_xalign (self->label, 0);
   gtk_label_set_wrap (self->label, TRUE);
   gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
-  gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_START);
+  /* Bottom centre: the map's scale bar is in the lower left corner and its
+   * attribution in the lower right. */
+  gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_END);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 24);
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
   /* Light text on a dark, translucent ground: legible over any map. */
   gtk_widget_add_css_class (GTK_WIDGET (self), "osd");
