@@ -21,6 +21,7 @@
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
 #include "dozor-map-description.h"
+#include "dozor-post-layer.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
 #include "dozor-scale-bar.h"
@@ -61,6 +62,7 @@ struct _DozorMapView
   double pending_extent[4];   /* west, south, east, north, for when there is a size */
   guint extent_tick_id;
   DozorIncidentLayer *incident_layer;
+  DozorPostLayer *post_layer;
   DozorUnitLayer *unit_layer;
   DozorPulseLayer *pulse_layer;
   DozorSituation *situation;
@@ -96,6 +98,7 @@ enum {
   PLACE_CLICKED,
   CRISIS_AREA_EDITED,
   UNITS_BOXED,
+  UNIT_DROPPED_ON_POST,
   N_SIGNALS
 };
 
@@ -514,6 +517,19 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
    */
   signals[UNITS_BOXED] = g_signal_new ("units-boxed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+
+  /**
+   * DozorMapView::unit-dropped-on-post:
+   * @unit_id: the unit dropped
+   * @plan_id: the plan of the post
+   * @post_id: the post it was dropped on
+   *
+   * A supervisor dragged a unit onto a post of a plan, to correct the
+   * proposal being confirmed. Nothing is sent.
+   */
+  signals[UNIT_DROPPED_ON_POST] = g_signal_new ("unit-dropped-on-post", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                                G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -975,6 +991,11 @@ context_pressed_cb (GtkGestureClick *gesture,
   item = g_menu_item_new (_("Register an Incident Here"), NULL);
   g_menu_item_set_action_and_target_value (item, "win.new-incident-at", g_variant_new ("(dd)", lat, lon));
   g_menu_append_item (menu, item);
+  /* Enabled where a supervisor edits a plan that is not active. */
+  g_clear_object (&item);
+  item = g_menu_item_new (_("Add a Post Here"), NULL);
+  g_menu_item_set_action_and_target_value (item, "win.post-add-at", g_variant_new ("(dd)", lat, lon));
+  g_menu_append_item (menu, item);
 
   if (!gtk_widget_compute_point (GTK_WIDGET (self->unit_layer), GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     return;
@@ -1033,10 +1054,12 @@ drop_motion_cb (GtkDropTarget *target,
                 double         y,
                 DozorMapView  *self)
 {
-  g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
+  g_autofree char *post_id = dozor_post_layer_pick (self->post_layer, x, y, NULL);
+  g_autofree char *incident_id = post_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
 
+  dozor_post_layer_set_target (self->post_layer, post_id);
   dozor_incident_layer_set_target (self->incident_layer, incident_id);
-  return incident_id != NULL ? GDK_ACTION_COPY : 0;
+  return incident_id != NULL || post_id != NULL ? GDK_ACTION_COPY : 0;
 }
 
 static void
@@ -1044,6 +1067,7 @@ drop_leave_cb (GtkDropTarget *target,
                DozorMapView  *self)
 {
   dozor_incident_layer_set_target (self->incident_layer, NULL);
+  dozor_post_layer_set_target (self->post_layer, NULL);
 }
 
 static gboolean
@@ -1054,8 +1078,19 @@ drop_cb (GtkDropTarget *target,
          DozorMapView  *self)
 {
   const DozorUnitDrag *drag = g_value_get_boxed (value);
-  g_autofree char *incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
+  g_autofree char *plan_id = NULL;
+  g_autofree char *post_id = dozor_post_layer_pick (self->post_layer, x, y, &plan_id);
+  g_autofree char *incident_id = NULL;
 
+  dozor_post_layer_set_target (self->post_layer, NULL);
+  /* A post is over the incidents: a drop there corrects a plan's proposal. */
+  if (drag != NULL && post_id != NULL && self->can_dispatch)
+    {
+      g_debug ("Unit dropped on post %s", post_id);
+      g_signal_emit (self, signals[UNIT_DROPPED_ON_POST], 0, dozor_unit_drag_get_unit_id (drag), plan_id, post_id);
+      return TRUE;
+    }
+  incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
   dozor_incident_layer_set_target (self->incident_layer, NULL);
   if (drag == NULL || incident_id == NULL || !self->can_dispatch)
     return FALSE;
@@ -1158,9 +1193,11 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->crisis_layer = dozor_crisis_layer_new (viewport, situation);
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
+  self->post_layer = dozor_post_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
+  dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->post_layer), self->label_size);
   apply_wall_marks (self);
   /* The unit layer's image holds the basemap, areas, units and incidents,
    * bottom to top (an incident stays readable under the unit on its scene),
@@ -1172,6 +1209,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->crisis_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->post_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
   /* One image for all but the preview: each full-window texture is a
    * full-window blend per frame when the GPU is a CPU (bench/bench-units).
@@ -1181,10 +1219,12 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->post_layer));
   basemap_layer_follow_source (self);
   apply_layers (self);
   add_pointer_controllers (self);
   dozor_crisis_layer_attach_editing (self->crisis_layer, GTK_WIDGET (self->unit_layer));
+  dozor_post_layer_attach_editing (self->post_layer, GTK_WIDGET (self->unit_layer));
   dozor_crisis_layer_set_editable (self->crisis_layer, self->can_dispatch);
   g_signal_connect_object (self->crisis_layer, "area-edited", G_CALLBACK (crisis_area_edited_cb), self, 0);
   band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));
@@ -1311,6 +1351,25 @@ dozor_map_view_set_label_size (DozorMapView *self,
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), size);
   if (self->incident_layer != NULL)
     dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), size);
+  if (self->post_layer != NULL)
+    dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->post_layer), size);
+}
+
+/**
+ * dozor_map_view_get_post_layer:
+ * @self: a #DozorMapView
+ *
+ * For the plans pane, which chooses the plan shown and draws its proposal.
+ *
+ * Returns: (transfer none) (nullable): the posts of plans, once the map
+ *   shows a situation
+ */
+DozorPostLayer *
+dozor_map_view_get_post_layer (DozorMapView *self)
+{
+  g_return_val_if_fail (DOZOR_IS_MAP_VIEW (self), NULL);
+
+  return self->post_layer;
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "dozor-frame.h"
+#include "dozor-post-layer.h"
 #include "dozor-situation.h"
 #include "dozor-wall-config.h"
 
@@ -57,6 +58,7 @@ void        dozor_map_view_set_draft             (DozorMapView *self,
 
 void dozor_map_view_set_flagged_zones (DozorMapView *self,
                                        GPtrArray    *zone_ids);
+DozorPostLayer *dozor_map_view_get_post_layer (DozorMapView *self);
 
 void dozor_map_view_set_escalated (DozorMapView      *self,
                                    GHashTable        *overdue,

@@ -19,6 +19,7 @@
 #include "dozor-wall-banner.h"
 #include "dozor-wall-framing.h"
 #include "dozor-wall-panel.h"
+#include "dozor-wall-plan-banner.h"
 #include "dozor-wall.h"
 #include "dozor-window.h"
 
@@ -34,6 +35,7 @@ typedef struct
   GdkMonitor *monitor;          /* the one it is on, while plugged in */
   DozorWindow *window;          /* while it has one */
   DozorWallBanner *banner;
+  DozorWallPlanBanner *plans;  /* the active plans' key figures */
   DozorWallPanel *panel;        /* while its window shows more than the map */
   DozorWallFraming *framing;    /* while its window shows the map */
   gboolean waiting;             /* said so already */
@@ -63,6 +65,7 @@ screen_window_destroyed (Screen    *screen,
 {
   screen->window = NULL;
   screen->banner = NULL;
+  screen->plans = NULL;
   screen->panel = NULL;
   g_clear_object (&screen->framing);
 }
@@ -80,6 +83,7 @@ close_screen (Screen *screen)
 
       g_signal_handlers_disconnect_by_func (window, screen_window_destroyed, screen);
       screen->banner = NULL;
+      screen->plans = NULL;
       screen->panel = NULL;
       gtk_window_destroy (GTK_WINDOW (window));
     }
@@ -154,6 +158,7 @@ size_labels (DozorWall *self,
 
   dozor_window_set_label_size (screen->window, label_size);
   dozor_wall_banner_set_cap_height (screen->banner, cap_height);
+  dozor_wall_plan_banner_set_cap_height (screen->plans, cap_height);
   if (screen->framing != NULL)
     dozor_wall_framing_set_cap_height (screen->framing, cap_height);
   if (screen->panel != NULL)
@@ -234,6 +239,8 @@ open_screen (DozorWall  *self,
                                               dozor_window_get_map_view (screen->window));
   screen->banner = dozor_wall_banner_new (self->sync, self->not_live_since);
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->banner));
+  screen->plans = dozor_wall_plan_banner_new (self->situation);
+  dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->plans));
   size_labels (self, screen);
 
   for (guint r = 0; r < screen->config->n_rows; r++)

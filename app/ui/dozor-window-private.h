@@ -8,6 +8,7 @@
 #include "dozor-group-dispatch.h"
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
+#include "dozor-plans-pane.h"
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
 #include "dozor-unit-list.h"
@@ -32,6 +33,7 @@ struct _DozorWindow
   DozorUnitList *unit_list;
   DozorDetailsPane *details_pane;
   DozorCrisisPane *crisis_pane;
+  DozorPlansPane *plans_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
   DozorEscalationController *escalation;

@@ -14,6 +14,7 @@
 #include "dozor-event-text.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-plan.h"
 
 /* "Theft, пр. Абая 10", or only the type when no address was given. */
 static char *
@@ -149,7 +150,8 @@ describe_call (DozorSituation *situation,
  *
  * Says what happened in a sentence a duty shift reads at a glance: a new
  * call, a repeated call, a unit sent, a unit arrived, a unit called back,
- * an incident closed. Positions and the rest are not news and give %NULL.
+ * an incident closed, a plan activated, all its posts covered, closed.
+ * Positions and the rest are not news and give %NULL.
  *
  * Returns: (transfer full) (nullable): "HH:MM sentence", or %NULL
  */
@@ -177,6 +179,10 @@ dozor_event_describe (DozorSituation *situation,
     sentence = describe_dispatch (situation, member (event, "dispatch"), g_str_equal (type, "dispatch.created"));
   else if (g_strcmp0 (type, "call.attached") == 0 && member (event, "call") != NULL)
     sentence = describe_call (situation, member (event, "call"));
+  else if (g_str_has_prefix (type != NULL ? type : "", "plan.") && member (event, "plan") != NULL)
+    sentence = dozor_plan_describe_event (dozor_situation_get_entity (situation, "plan",
+                                                                      dozor_json_get_string (member (event, "plan"), "id")),
+                                          member (event, "plan"), type);
   if (sentence == NULL)
     return NULL;
 

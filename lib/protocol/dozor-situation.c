@@ -72,6 +72,7 @@ static const struct {
   { "routes", "route" },
   { "places", "place" },
   { "checklists", "check" },
+  { "plans", "plan" },
 };
 
 static void
@@ -492,6 +493,20 @@ apply (DozorSituation *self,
   if (g_str_equal (parts[0], "zone") || g_str_equal (parts[0], "route") || g_str_equal (parts[0], "place"))
     return put_entity (self, parts[0], body, !g_str_equal (parts[1], "deleted")) ? DOZOR_SITUATION_AREAS : 0;
 
+  if (g_str_equal (parts[0], "plan"))
+    {
+      /* plan.closed carries the activation as it was at the close, for
+       * the record; the board shows the plan as it is now: not active. */
+      if (g_str_equal (parts[1], "closed"))
+        {
+          g_autoptr(JsonNode) closed = snapshot_copy_node (body);
+
+          json_object_set_null_member (json_node_get_object (closed), "activation");
+          return put_entity (self, "plan", closed, TRUE) ? DOZOR_SITUATION_PLANS : 0;
+        }
+      return put_entity (self, "plan", body, !g_str_equal (parts[1], "deleted")) ? DOZOR_SITUATION_PLANS : 0;
+    }
+
   return 0;
 }
 
@@ -612,10 +627,11 @@ dozor_situation_get_unit (DozorSituation *self,
 /**
  * dozor_situation_get_entities:
  * @self: a #DozorSituation
- * @kind: incident, dispatch, zone, route or place
+ * @kind: incident, dispatch, zone, route, place or plan
  *
  * Returns: (transfer container) (element-type JsonNode): the open
- *   incidents, active dispatches, zones or routes, in no order
+ *   incidents, active dispatches, zones, routes or special operating
+ *   plans (each with its activation, if active), in no order
  */
 GList *
 dozor_situation_get_entities (DozorSituation *self,

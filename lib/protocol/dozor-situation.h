@@ -72,6 +72,7 @@ typedef enum
  * @DOZOR_SITUATION_INCIDENTS: incidents or dispatches changed
  * @DOZOR_SITUATION_AREAS: zones or patrol routes changed
  * @DOZOR_SITUATION_READINESS: the degree of readiness changed
+ * @DOZOR_SITUATION_PLANS: special operating plans or their posts' states changed
  */
 typedef enum
 {
@@ -79,10 +80,12 @@ typedef enum
   DOZOR_SITUATION_INCIDENTS = 1 << 1,
   DOZOR_SITUATION_AREAS = 1 << 2,
   DOZOR_SITUATION_READINESS = 1 << 3,
+  DOZOR_SITUATION_PLANS = 1 << 4,
 } DozorSituationChange;
 
 #define DOZOR_SITUATION_ALL (DOZOR_SITUATION_UNITS | DOZOR_SITUATION_INCIDENTS | \
-                             DOZOR_SITUATION_AREAS | DOZOR_SITUATION_READINESS)
+                             DOZOR_SITUATION_AREAS | DOZOR_SITUATION_READINESS | \
+                             DOZOR_SITUATION_PLANS)
 
 #define DOZOR_TYPE_SITUATION (dozor_situation_get_type ())
 G_DECLARE_FINAL_TYPE (DozorSituation, dozor_situation, DOZOR, SITUATION, GObject)
