@@ -534,19 +534,9 @@ pending_line (DozorIncidentLayer *self,
     return;
   dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), unit->lat, unit->lon, &x0, &y0);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (MIN (x0, x1) - 60, MIN (y0, y1) - 20,
-                                                                 fabs (x1 - x0) + 120, fabs (y1 - y0) + 40));
-  cairo_move_to (cr, x0, y0);
-  cairo_line_to (cr, x1, y1);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.7);
-  cairo_set_line_width (cr, 5);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 0.35, 0.75, 1.0);
-  cairo_set_line_width (cr, 2.5);
-  cairo_set_dash (cr, (double[]) { 3, 5 }, 2, 0);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
+  /* Room beside the line for its word. */
+  cr = dozor_raster_snapshot_hint_line (snapshot, x0, y0, x1, y1, 60, 20,
+                                        (const double[3]) { 0.35, 0.75, 1.0 }, (const double[2]) { 3, 5 });
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, 11);

@@ -367,18 +367,8 @@ proposal_line (DozorPostLayer *self,
   if (unit == NULL || !unit->has_fix || !post_on_widget (self, post_id, &x1, &y1))
     return;
   dozor_raster_layer_to_widget (DOZOR_RASTER_LAYER (self), unit->lat, unit->lon, &x0, &y0);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (MIN (x0, x1) - 8, MIN (y0, y1) - 8,
-                                                                 fabs (x1 - x0) + 16, fabs (y1 - y0) + 16));
-  cairo_move_to (cr, x0, y0);
-  cairo_line_to (cr, x1, y1);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.7);
-  cairo_set_line_width (cr, 5);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 0.75, 0.55, 1.0);
-  cairo_set_line_width (cr, 2.5);
-  cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
-  cairo_stroke (cr);
+  cr = dozor_raster_snapshot_hint_line (snapshot, x0, y0, x1, y1, 8, 8,
+                                        (const double[3]) { 0.75, 0.55, 1.0 }, (const double[2]) { 6, 4 });
   cairo_destroy (cr);
 }
 

@@ -1210,6 +1210,55 @@ dozor_raster_layer_to_widget (DozorRasterLayer *self,
   return *x >= 0 && *y >= 0 && *x < gtk_widget_get_width (widget) && *y < gtk_widget_get_height (widget);
 }
 
+/**
+ * dozor_raster_snapshot_hint_line:
+ * @snapshot: the layer's snapshot
+ * @x0: where the line starts, in widget pixels
+ * @y0: where the line starts
+ * @x1: where it ends
+ * @y1: where it ends
+ * @margin_x: room left around the line for what the caller adds
+ * @margin_y: the same, vertically
+ * @rgb: the line's colour
+ * @dash: on and off lengths of its dashes
+ *
+ * A dashed line over the map for what is not yet so: a dispatch waiting
+ * for its answer, a unit proposed for a post. A dark casing keeps it
+ * readable on light and dark basemaps alike.
+ *
+ * Returns: (transfer full): the cairo context over the line's box, for
+ *   the caller to add a label; the caller destroys it
+ */
+cairo_t *
+dozor_raster_snapshot_hint_line (GtkSnapshot  *snapshot,
+                                 double        x0,
+                                 double        y0,
+                                 double        x1,
+                                 double        y1,
+                                 double        margin_x,
+                                 double        margin_y,
+                                 const double  rgb[3],
+                                 const double  dash[2])
+{
+  cairo_t *cr;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (MIN (x0, x1) - margin_x, MIN (y0, y1) - margin_y,
+                                                                 fabs (x1 - x0) + 2 * margin_x,
+                                                                 fabs (y1 - y0) + 2 * margin_y));
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1, y1);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.7);
+  cairo_set_line_width (cr, 5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  return cr;
+}
+
 /* ShumateLayer lets every event fall through to the layers below. A
  * raster layer that takes the pointer (see can-target) takes it all over
  * its area, hit-testing its own image; what it does not claim bubbles up to

@@ -175,5 +175,14 @@ gboolean  dozor_raster_layer_to_widget           (DozorRasterLayer *self,
                                                   double            lon,
                                                   double           *x,
                                                   double           *y);
+cairo_t  *dozor_raster_snapshot_hint_line        (GtkSnapshot      *snapshot,
+                                                  double            x0,
+                                                  double            y0,
+                                                  double            x1,
+                                                  double            y1,
+                                                  double            margin_x,
+                                                  double            margin_y,
+                                                  const double      rgb[3],
+                                                  const double      dash[2]);
 
 G_END_DECLS
