@@ -37,10 +37,12 @@ focus_import() {
   sleep 0.5
 }
 
-# amber: how many pixels of the preview's amber the map shows.
+# amber: how many pixels of the preview's amber the board's window (at 0,0,
+# 1200×800) shows. The whole window: how far right the map's centre lies
+# depends on the sidebar's width, which follows the longest label.
 amber() {
   import -window root "$work/$1.png"
-  convert "$work/$1.png" -crop 880x800+0+0 -fuzz 8% -fill black +opaque '#ffcc1a' -fill white -opaque '#ffcc1a' \
+  convert "$work/$1.png" -crop 1200x800+0+0 -fuzz 8% -fill black +opaque '#ffcc1a' -fill white -opaque '#ffcc1a' \
     -format '%[fx:int(mean*w*h)]' info:
 }
 
@@ -54,7 +56,9 @@ ok "the file is read and checked: 8 districts"
 
 sleep 3
 pixels=$(amber before)
-[ "$pixels" -gt 2000 ] || fail "the preview is not on the map ($pixels amber pixels)"
+# The outlines alone, at the zoom that frames the city in the map's part of
+# the window: about 900–1,300 pixels here; the basemap by itself has none.
+[ "$pixels" -gt 400 ] || fail "the preview is not on the map ($pixels amber pixels)"
 [ -z "$(zones)" ] || fail "something reached the backend before the import: $(zones)"
 ok "the map shows the districts in amber ($pixels pixels) and nothing is sent yet"
 
