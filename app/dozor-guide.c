@@ -77,5 +77,7 @@ dozor_guide_show (GtkWindow *parent)
 
   g_return_if_fail (uri != NULL);
   g_debug ("Guide opened: %s", uri);
-  gtk_show_uri_full (parent, uri, GDK_CURRENT_TIME, NULL, shown_cb, g_steal_pointer (&uri));
+  /* The callback owns a copy: the order a call's arguments are evaluated
+   * in is unspecified, so stealing @uri in the same call could pass NULL. */
+  gtk_show_uri_full (parent, uri, GDK_CURRENT_TIME, NULL, shown_cb, g_strdup (uri));
 }
