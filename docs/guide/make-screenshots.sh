@@ -21,32 +21,18 @@ if [ -z "${GUIDE_SHOTS_UNDER_X:-}" ]; then
     dbus-run-session -- "$0" "$build"
 fi
 
-work=$(mktemp -d)
-server= board=
-cleanup() {
-  for pid in "$board" "$server"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# The UI tests' helpers: a scratch $work, cleanup of $board and $server
+# on exit, wait_for, fail, focus_window.
+export DOZORD=$build/server/dozord DOZORCTL=$build/tools/dozorctl
+test=make-screenshots
+# shellcheck source=../../tests/ui/board-test.sh
+. "$root/tests/ui/board-test.sh"
 
 # The guide's language, and a board that keeps nothing of the user's.
 export LANGUAGE=en LC_ALL=C.UTF-8 LANG=C.UTF-8
-export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$build/data DOZOR_LOCALE_DIR=$build/po
-export DOZOR_DATA_DIR=$root/data G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 GTK_A11Y=none
+export GSETTINGS_SCHEMA_DIR=$build/data DOZOR_LOCALE_DIR=$build/po DOZOR_DATA_DIR=$root/data GTK_A11Y=none
 export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data
 
-die() { echo "make-screenshots: $*" >&2; exit 1; }
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-  for _ in $(seq 1 $(($3 * 10))); do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  die "no “$2” in ${1##*/} within $3 s"
-}
 # shot NAME GEOMETRY [WIDTH]: the screen, cropped to GEOMETRY (WxH+X+Y)
 # and scaled down to WIDTH pixels, as docs/guide/NAME.png, in few colours
 # (each under 300 KiB).
@@ -67,32 +53,24 @@ shot() {
 password=$(head -n 1 "$root/data/demo/password")
 printf '%s\n' "$password" >"$work/password"
 for user in supervisor:supervisor wall:wall; do
-  "$build/tools/dozorctl" --db "$work/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
+  "$DOZORCTL" --db "$work/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
     --password-file "$work/password" >/dev/null
   (umask 077 && printf '%s\n%s\n' "${user%%:*}" "$password" >"$work/${user%%:*}.credentials")
 done
 # More reports an hour than the demo's 30, so that the queue is not empty
 # a minute after the start.
-"$build/server/dozord" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 --scenario almaty --seed 1 \
+"$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 --scenario almaty --seed 1 \
   --incidents-per-hour 600 >"$work/server.out" 2>"$work/server.err" &
 server=$!
 wait_for "$work/server.out" "listening on" 60
 url=$(sed -n 's/^listening on //p' "$work/server.out")
 # The scenario brings the demo's plans (data/almaty/plans) with it.
 
-# focus NAME: the window of that title, raised and focused (Xvfb has no
-# window manager to do it).
-focus() {
-  local wid
-  wid=$(timeout 10 xdotool search --sync --onlyvisible --name "^$1\$" | head -n 1) || die "no window “$1”"
-  xdotool windowraise "$wid" windowfocus --sync "$wid"
-}
-
 # --- The desk ---------------------------------------------------------------------------
 "$build/app/dozor" --backend "$url" --credentials "$work/supervisor.credentials" >"$work/board.log" 2>&1 &
 board=$!
 wait_for "$work/board.log" "Link state: live" 60
-wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || die "no board window"
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1600 1000
 # A queue of a few dozen reports, as in a busy hour.
 sleep 30
@@ -113,9 +91,9 @@ xdotool key Escape
 sleep 1
 
 # --- The intake, found by street ------------------------------------------------------------
-focus Dozor
+focus_window Dozor >/dev/null
 xdotool key ctrl+n
-focus "New Incident"
+focus_window "New Incident" >/dev/null
 xdotool key alt+s
 sleep 0.3
 # Latin letters: xdotool cannot type Cyrillic into Xvfb's keymap reliably.
@@ -125,12 +103,12 @@ xdotool key Return
 sleep 2
 shot intake 480x720+0+0
 xdotool mousemove 52 28 click 1
-focus "Discard this report\?"
+focus_window "Discard this report\?" >/dev/null
 xdotool key alt+d
 sleep 1
 
 # --- The legend ---------------------------------------------------------------------------
-focus Dozor
+focus_window Dozor >/dev/null
 xdotool key ctrl+l
 sleep 1.5
 shot legend 700x540+1000+20
