@@ -7,6 +7,7 @@
 
 #include "dozor-application.h"
 #include "dozor-cut-labels.h"
+#include "dozor-guide.h"
 #include "dozor-basemap.h"
 #include "dozor-geo.h"
 #include "dozor-keyring.h"
@@ -658,6 +659,7 @@ dozor_application_startup (GApplication *app)
     { "win.plan-confirm", { "<Control><Alt>Return", NULL } },
     { "win.plan-close", { "<Control><Alt>w", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },
     { "win.find-unit", { "<Control><Shift>f", NULL } },
     { "map.legend", { "<Control>l", NULL } },
@@ -733,6 +735,14 @@ dozor_application_class_init (DozorApplicationClass *klass)
   app_class->startup = dozor_application_startup;
   app_class->shutdown = dozor_application_shutdown;
   app_class->handle_local_options = dozor_application_handle_local_options;
+}
+
+static void
+show_guide (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  dozor_guide_show (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
 }
 
 static void
@@ -890,6 +900,7 @@ log_out (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", show_about, NULL, NULL, NULL, { 0 } },
+  { "guide", show_guide, NULL, NULL, NULL, { 0 } },
   { "preferences", show_preferences, NULL, NULL, NULL, { 0 } },
   { "log-out", log_out, NULL, NULL, NULL, { 0 } },
   { "quit", quit, NULL, NULL, NULL, { 0 } },

@@ -7,7 +7,8 @@
 # dispatched), and follow a status change; what a screen reader reads
 # (the accessibility bus, as Orca does): Ctrl+Shift+F finds a unit whose
 # row is named in words, and the map describes the unit clicked on it;
-# every shortcut is in the shortcuts window (Ctrl+?); Ctrl+L opens the
+# every shortcut is in the shortcuts window (Ctrl+?); F1 opens the user
+# guide with the desktop's handler for Markdown; Ctrl+L opens the
 # legend, which lists every unit status and incident priority; Alt+1 hides
 # the districts (the map stops drawing the district's edge, Alt+1 again
 # brings back the same pixels) and Alt+6 the dispatch lines, and the
@@ -53,6 +54,15 @@ start_board() {
   xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800 windowfocus --sync "$wid"
   sleep 1
 }
+# The desktop's handler for Markdown, the test's own: it notes what the
+# board asks the desktop to open (F1, the user guide), and nothing of the
+# machine's is started.
+mkdir -p "$work/config" "$work/data/applications"
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >>"%s/opened"\n' "$work" >"$work/open-guide"
+chmod +x "$work/open-guide"
+printf '[Desktop Entry]\nType=Application\nName=Guide test\nExec=%s %%u\nMimeType=text/markdown;\nNoDisplay=true\n' \
+  "$work/open-guide" >"$work/data/applications/dozor-guide-test.desktop"
+printf '[Default Applications]\ntext/markdown=dozor-guide-test.desktop\n' >"$work/config/mimeapps.list"
 # The settings kept across the restart below, in a file as at a desk.
 export GSETTINGS_BACKEND=keyfile
 start_board board
@@ -138,6 +148,15 @@ done
 xdotool key Escape
 focus_window Dozor >/dev/null
 ok "Ctrl+? opens the shortcuts window"
+
+# --- The user guide ---------------------------------------------------------------------------
+# From the build tree the guide is the source's docs/guide.md.
+xdotool key F1
+wait_for "$work/board.log" "Guide opened: file://$root/docs/guide.md" 5
+# GIO hands a local file to the handler as a path or as a file:// URI.
+wait_for "$work/opened" "^\(file://\)\?$root/docs/guide.md\$" 10
+kill -0 "$board" 2>/dev/null || fail "the board stopped after F1"
+ok "F1 hands the source's docs/guide.md to the desktop's handler for Markdown"
 
 # --- The legend -------------------------------------------------------------------------------
 xdotool key ctrl+l
