@@ -511,12 +511,7 @@ ring (GtkSnapshot  *snapshot,
                                                                           2 * radius + 8, 2 * radius + 8));
 
   diamond (cr, x, y, radius);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-  cairo_set_line_width (cr, 5);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_set_line_width (cr, 3);
-  cairo_stroke (cr);
+  dozor_raster_stroke_cased (cr, rgb, 5, 3);
   cairo_destroy (cr);
 }
 

@@ -405,12 +405,7 @@ dozor_post_layer_snapshot (GtkWidget   *widget,
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
       cairo_rectangle (cr, nx - SIZE, ny - SIZE, 2 * SIZE, 2 * SIZE);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-      cairo_set_line_width (cr, 5);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 2.5);
-      cairo_stroke (cr);
+      dozor_raster_stroke_cased (cr, (const double[3]) { 1, 1, 1 }, 5, 2.5);
       cairo_destroy (cr);
     }
 
@@ -419,12 +414,7 @@ dozor_post_layer_snapshot (GtkWidget   *widget,
       cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 24, y - 24, 48, 48));
 
       cairo_arc (cr, x, y, SIZE + 9, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-      cairo_set_line_width (cr, 5);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 3);
-      cairo_stroke (cr);
+      dozor_raster_stroke_cased (cr, (const double[3]) { 1, 1, 1 }, 5, 3);
       cairo_destroy (cr);
     }
 }

@@ -1211,6 +1211,31 @@ dozor_raster_layer_to_widget (DozorRasterLayer *self,
 }
 
 /**
+ * dozor_raster_stroke_cased:
+ * @cr: a context holding the path to stroke
+ * @rgb: the line's colour
+ * @casing_width: the dark casing's width
+ * @width: the coloured line's width, inside the casing
+ *
+ * Strokes and clears the path as the map draws its marks over the
+ * basemap (a selection, a drop target, a wall's warning): a dark casing
+ * under the colour, so it reads on light and dark tiles alike.
+ */
+void
+dozor_raster_stroke_cased (cairo_t      *cr,
+                           const double  rgb[3],
+                           double        casing_width,
+                           double        width)
+{
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+  cairo_set_line_width (cr, casing_width);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_set_line_width (cr, width);
+  cairo_stroke (cr);
+}
+
+/**
  * dozor_raster_snapshot_hint_line:
  * @snapshot: the layer's snapshot
  * @x0: where the line starts, in widget pixels
@@ -1491,12 +1516,7 @@ void
 dozor_raster_stroke_wall_mark (cairo_t *cr,
                                double   scale)
 {
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-  cairo_set_line_width (cr, 6 * scale);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 1.0, 0.25, 0.95);
-  cairo_set_line_width (cr, 3.5 * scale);
-  cairo_stroke (cr);
+  dozor_raster_stroke_cased (cr, (const double[3]) { 1.0, 0.25, 0.95 }, 6 * scale, 3.5 * scale);
 }
 
 /**

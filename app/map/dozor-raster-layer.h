@@ -168,6 +168,10 @@ gpointer  dozor_raster_layer_get_shown_scene     (DozorRasterLayer *self);
 gboolean  dozor_raster_layer_covers_view         (DozorRasterLayer *self);
 guint64   dozor_raster_key_mix                   (guint64           key,
                                                   guint64           value);
+void      dozor_raster_stroke_cased              (cairo_t          *cr,
+                                                  const double      rgb[3],
+                                                  double            casing_width,
+                                                  double            width);
 void      dozor_raster_stroke_wall_mark          (cairo_t          *cr,
                                                   double            scale);
 gboolean  dozor_raster_layer_to_widget           (DozorRasterLayer *self,

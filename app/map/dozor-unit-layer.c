@@ -1091,12 +1091,7 @@ dozor_unit_layer_snapshot (GtkWidget   *widget,
     cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 16, y - 16, 32, 32));
 
     cairo_arc (cr, x, y, 11, 0, 2 * G_PI);
-    cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-    cairo_set_line_width (cr, 5);
-    cairo_stroke_preserve (cr);
-    cairo_set_source_rgb (cr, 0.35, 0.75, 1.0);
-    cairo_set_line_width (cr, 3);
-    cairo_stroke (cr);
+    dozor_raster_stroke_cased (cr, (const double[3]) { 0.35, 0.75, 1.0 }, 5, 3);
     cairo_destroy (cr);
   }
 }
