@@ -277,6 +277,41 @@ test_draft (Server        *server,
   }
 }
 
+/* Runs dozorctl as @user on the server; its standard output. */
+static char *
+run_dozorctl (Server            *server,
+              const char        *user,
+              const char *const *args)
+{
+  g_autofree char *credentials = g_build_filename (server->dir, "credentials", NULL);
+  g_autofree char *contents = g_strdup_printf ("%s\ncorrect horse battery\n", user);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (g_file_set_contents_full (credentials, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_ptr_array_add (argv, (gpointer) dozorctl_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, (gpointer) "--backend");
+  g_ptr_array_add (argv, server->url);
+  g_ptr_array_add (argv, (gpointer) "--credentials");
+  g_ptr_array_add (argv, credentials);
+  g_ptr_array_add (argv, NULL);
+  ctl = g_subprocess_newv ((const char *const *) argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  if (*err != '\0')
+    g_test_message ("dozorctl: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (ctl));
+  g_assert_cmpint (g_subprocess_get_exit_status (ctl), ==, 0);
+  return g_steal_pointer (&out);
+}
+
 /* Item 2: signed by the outgoing officer, accepted by another, both with
  * names and times, both in the stream; the signer cannot accept. */
 static void
@@ -414,6 +449,17 @@ test_sign_accept (Server        *server,
     g_assert_cmpint (g_date_time_compare (ended, next_from), ==, 0);
     g_assert_cmpstr (json_object_get_string_member (previous, "id"), ==, id);
   }
+
+  /* The book of handovers as text, with both names. */
+  {
+    static const char *const args[] = { "handovers", "export", NULL };
+    g_autofree char *text = run_dozorctl (server, "sup2", args);
+
+    g_assert_nonnull (strstr (text, "Signed by sup at "));
+    g_assert_nonnull (strstr (text, "Accepted by sup2 at "));
+    g_assert_nonnull (strstr (text, "Incidents handed over: 1\n"));
+    g_assert_nonnull (strstr (text, "Смену сдал. Кезекшілікті тапсырдым."));
+  }
 }
 
 /* GET @prefix followed by @words, escaped. */
@@ -537,6 +583,25 @@ test_messages (Server        *server,
     g_assert_true (g_str_has_prefix (member (&no_summary, "message"), "summary: "));
     g_assert_cmpuint (bad_direction.status, ==, 422);
   }
+
+  /* The register as CSV, in order, found by a word. */
+  {
+    static const char *const all_args[] = { "messages", "export", NULL };
+    static const char *const found_args[] = { "messages", "export", "--search", "ОПОВЕЩЕНЫ", NULL };
+    g_autofree char *all = run_dozorctl (server, "op", all_args);
+    g_autofree char *found = run_dozorctl (server, "op", found_args);
+    g_auto(GStrv) lines = g_strsplit (all, "\r\n", -1);
+    g_auto(GStrv) found_lines = g_strsplit (found, "\r\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 5);
+    g_assert_true (g_str_has_prefix (lines[1], "in,1,"));
+    g_assert_nonnull (strstr (lines[1], ",14/3-118,ДП г. Алматы,Дежурная часть,Усилить охрану у театра имени Әуезова,"
+                                        "Наряды оповещены,op,"));
+    g_assert_true (g_str_has_prefix (lines[2], "in,2,"));
+    g_assert_true (g_str_has_prefix (lines[3], "out,1,"));
+    g_assert_cmpuint (g_strv_length (found_lines), ==, 3);
+    g_assert_true (g_str_has_prefix (found_lines[1], "in,1,"));
+  }
 }
 
 static guint
@@ -622,6 +687,20 @@ test_orientations (Server        *server,
     /* The register keeps it, cancelled. */
     g_assert_cmpuint (count_of (&all, "orientations"), ==, 1);
     g_assert_cmpuint (bad.status, ==, 422);
+  }
+
+  /* The export shows it cancelled, by whom and why. */
+  {
+    static const char *const args[] = { "orientations", "export", NULL };
+    static const char *const active_args[] = { "orientations", "export", "--active", NULL };
+    g_autofree char *csv = run_dozorctl (server, "op", args);
+    g_autofree char *active_csv = run_dozorctl (server, "op", active_args);
+
+    g_assert_nonnull (strstr (csv, "\r\nvehicle,,777 ABA 02,\"Toyota Camry, белая\",ДП г. Алматы,"));
+    g_assert_nonnull (strstr (csv, ",false,sup,"));
+    g_assert_nonnull (strstr (csv, ",Автомобиль найден\r\n"));
+    g_assert_null (strstr (active_csv, "777 ABA 02"));
+    g_assert_nonnull (strstr (active_csv, "Жұмабаев Ерлан"));
   }
 }
 
