@@ -56,6 +56,7 @@ static const Route routes[] = {
   { { "orientations", "matches" }, "GET" },
   { { "orientations" }, "GET, POST" },
   { { "orientations", "*", "cancellation" }, "POST" },
+  { { "journal" }, "GET" },
 };
 
 static gboolean

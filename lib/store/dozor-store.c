@@ -319,6 +319,7 @@ dozor_store_open (const char  *path,
       !dozor_store_create_calls (self, error) ||
       !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error) ||
+      !dozor_store_create_journal (self, error) ||
       !dozor_store_create_handovers (self, error) ||
       !dozor_store_create_registers (self, error))
     {
