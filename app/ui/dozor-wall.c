@@ -55,6 +55,7 @@ struct _DozorWall
   GDateTime *not_live_since;
   guint retry_id;
   guint sigterm_id;
+  guint reconcile_id;           /* a look at the monitors, once GDK has described them */
 };
 
 G_DEFINE_FINAL_TYPE (DozorWall, dozor_wall, G_TYPE_OBJECT)
@@ -170,6 +171,24 @@ size_labels (DozorWall *self,
              label_size);
 }
 
+/* Full screen on the monitor, and the monitor's size from the start for an
+ * X server without a window manager (a kiosk's), which grants no full
+ * screen. The size is a size request, not only the default size: GTK 4.8
+ * caps a new window's default size at the monitor it starts on, the one at
+ * 0,0 before it is placed, so a window for a wider monitor beside it would
+ * keep the first one's width (tests/ui/board-wall-two-heads.sh). */
+static void
+cover_monitor (DozorWindow *window,
+               GdkMonitor  *monitor)
+{
+  GdkRectangle geometry;
+
+  gdk_monitor_get_geometry (monitor, &geometry);
+  gtk_widget_set_size_request (GTK_WIDGET (window), geometry.width, geometry.height);
+  gtk_window_set_default_size (GTK_WINDOW (window), geometry.width, geometry.height);
+  gtk_window_fullscreen_on_monitor (GTK_WINDOW (window), monitor);
+}
+
 /* A monitor changed in place (another mode, its size corrected): the
  * window follows it and the labels are sized for its new pixels. */
 static void
@@ -184,8 +203,7 @@ monitor_changed_cb (GdkMonitor *monitor,
   gdk_monitor_get_geometry (monitor, &geometry);
   g_message ("Wall monitor %s: now %dx%d+%d+%d, %d × %d mm", screen->config->name, geometry.width, geometry.height,
              geometry.x, geometry.y, gdk_monitor_get_width_mm (monitor), gdk_monitor_get_height_mm (monitor));
-  gtk_window_set_default_size (GTK_WINDOW (screen->window), geometry.width, geometry.height);
-  gtk_window_fullscreen_on_monitor (GTK_WINDOW (screen->window), monitor);
+  cover_monitor (screen->window, monitor);
   size_labels (screen->wall, screen);
 }
 
@@ -248,11 +266,8 @@ open_screen (DozorWall  *self,
       g_message ("Wall monitor %s: row %u shows the %s", screen->config->name, r + 1,
                  dozor_wall_view_name (screen->config->cells[r][c]));
 
-  /* Without a window manager (a kiosk's X server) full screen is not
-   * granted: the window is the monitor's size from the start. */
+  cover_monitor (screen->window, monitor);
   gdk_monitor_get_geometry (monitor, &geometry);
-  gtk_window_set_default_size (GTK_WINDOW (screen->window), geometry.width, geometry.height);
-  gtk_window_fullscreen_on_monitor (GTK_WINDOW (screen->window), monitor);
   gtk_window_present (GTK_WINDOW (screen->window));
   g_signal_connect (monitor, "notify::geometry", G_CALLBACK (monitor_changed_cb), screen);
   g_signal_connect (monitor, "notify::width-mm", G_CALLBACK (monitor_changed_cb), screen);
@@ -288,6 +303,21 @@ reconcile (DozorWall *self)
     }
 }
 
+static gboolean
+reconcile_cb (gpointer user_data)
+{
+  DozorWall *self = user_data;
+
+  self->reconcile_id = 0;
+  g_message ("Wall: %u monitors now", g_list_model_get_n_items (self->monitors));
+  reconcile (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* GDK 4.8 on X11 adds a monitor plugged in to the list before it gives it
+ * its connector and geometry (both still unset when items-changed runs), so
+ * matching it then would miss a monitor configured by connector: the wall
+ * looks once the main loop is idle, when GDK has finished with the change. */
 static void
 monitors_changed_cb (DozorWall  *self,
                      guint       position,
@@ -295,8 +325,8 @@ monitors_changed_cb (DozorWall  *self,
                      guint       added,
                      GListModel *monitors)
 {
-  g_message ("Wall: %u monitors now", g_list_model_get_n_items (monitors));
-  reconcile (self);
+  if (self->reconcile_id == 0)
+    self->reconcile_id = g_idle_add (reconcile_cb, self);
 }
 
 static gboolean
@@ -363,6 +393,7 @@ dozor_wall_dispose (GObject *object)
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->reconcile_id, g_source_remove);
   if (self->monitors != NULL)
     g_signal_handlers_disconnect_by_func (self->monitors, monitors_changed_cb, self);
   for (guint i = 0; self->screens != NULL && i < self->screens->len; i++)
