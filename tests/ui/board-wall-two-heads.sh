@@ -6,7 +6,8 @@
 # outputs DUMMY0 and DUMMY1 GDK lists as two monitors. Two windows appear,
 # each on its monitor and the monitor's size, each sized by the rule for
 # its own monitor's millimetres; a monitor switched off closes its window,
-# switched on again gets it back.
+# switched on again gets it back; a monitor put in another mode keeps its
+# window, which follows.
 #
 # Xvfb cannot do this (one RandR output, so one GDK monitor); the display
 # xvfb-run gives the UI tests is not used here.
@@ -202,6 +203,18 @@ xrandr --output DUMMY1 --mode "${right_w}x${right_h}" --pos "${left_w}x0"
 wait_count "Wall monitor right: window on DUMMY1 ($right_geometry)" 2
 wait_windows "$both"
 ok "switched on again, it has its window back: $(windows)"
+
+# --- A monitor that changes its mode in place ----------------------------------------
+# Another mode on the same output: the same GDK monitor, new geometry; its
+# window follows, and its labels are sized for the new pixels a mm.
+xrandr --output DUMMY1 --mode "${left_w}x${left_h}" --pos "${left_w}x0"
+changed="${left_w}x${left_h}+${left_w}+0"
+wait_for "$work/board.log" "Wall monitor right: now $changed, ${right_mm%x*} × ${right_mm#*x} mm" 10
+wait_windows "$(printf '%s\n' "$left_geometry" "$changed" | sort | paste -sd ' ')"
+px_per_mm=$(awk -v w="$left_w" -v h="$left_h" -v wm="${right_mm%x*}" -v hm="${right_mm#*x}" \
+  'BEGIN { printf "%.3f", (w / wm + h / hm) / 2 }')
+wait_for "$work/board.log" "Wall monitor right: $px_per_mm px/mm" 10
+ok "the right monitor in another mode: its window follows ($(windows)), labels for $px_per_mm px/mm"
 
 stop_board
 echo "1..$n"
