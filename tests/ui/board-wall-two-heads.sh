@@ -90,7 +90,8 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -s "$work/display" ] || fail "Xorg did not start: $(grep '(EE)' "$work/xorg.log" 2>/dev/null | tail -n 3)"
-export DISPLAY=:$(head -n 1 "$work/display")
+DISPLAY=:$(head -n 1 "$work/display")
+export DISPLAY
 
 # The panels' sizes, as their EDIDs would give them (the dummy outputs have
 # a WIDTH_MM and HEIGHT_MM property for it): a 21″ 4:3 and a 27″ 16:9
@@ -106,15 +107,14 @@ ok "Xorg (dummy driver) on $DISPLAY has two monitors: $(grep -o 'DUMMY[01] [^ ]*
 
 # --- The wall: the map on the left, figures, incidents and ticker on the right --
 lat=43.2385 lon=76.9460
-unit=$(curl -sf -X POST "$url/api/v1/units" -H "Authorization: Bearer $token" -H "Idempotency-Key: wall-unit" \
-  -d '{"call_sign":"HH-1","kind":"car"}' | jq -r .id)
+unit=$(api "$token" POST units '{"call_sign":"HH-1","kind":"car"}' | jq -r .id)
 [ -n "$unit" ] && [ "$unit" != null ] || fail "the unit was not made"
-curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $token" \
-  -d "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$lat,\"lon\":$lon,\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}]}" \
-  >/dev/null || fail "the fix was refused"
-curl -sf -X POST "$url/api/v1/incidents" -H "Authorization: Bearer $token" -H "Idempotency-Key: wall-incident" \
-  -d '{"type":"robbery","priority":1,"address":"пр. Абая, 10","location":{"lat":43.2395,"lon":76.9440}}' \
-  >/dev/null || fail "the incident was refused"
+api "$token" POST positions \
+  "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$lat,\"lon\":$lon,\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}]}" |
+  jq -e '.accepted == 1' >/dev/null || fail "the fix was refused"
+api "$token" POST incidents \
+  '{"type":"robbery","priority":1,"address":"пр. Абая, 10","location":{"lat":43.2395,"lon":76.9440}}' |
+  jq -e .id >/dev/null || fail "the incident was refused"
 cat >"$work/wall.conf" <<EOF
 [wall]
 backend = $url
