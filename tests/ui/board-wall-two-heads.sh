@@ -30,10 +30,13 @@ export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$wo
 # --- The X server: two heads side by side, of different sizes -----------------
 # The dummy driver (0.4) has 16 outputs; the first is connected, the others
 # once a mode is set on them, which "Enable" does at start. Nothing of the
-# machine's own X configuration is read (an empty -configdir), no input
-# device is looked for, and -sharevts keeps it off the machine's consoles.
+# machine's own X configuration is read: -configdir names a folder of the
+# test's (Xorg takes an empty one for none and reads /etc/X11/xorg.conf.d
+# instead, so it holds a file that says nothing). No input device is
+# looked for, and -sharevts keeps the server off the machine's consoles.
 left_w=1024 left_h=768 right_w=1280 right_h=720
 mkdir -p "$work/xorg.conf.d"
+echo "# Nothing: the test's X configuration is xorg.conf alone." >"$work/xorg.conf.d/00-nothing.conf"
 cat >"$work/xorg.conf" <<EOF
 Section "ServerFlags"
   Option "AutoAddDevices" "false"
