@@ -1008,6 +1008,11 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_routes_calls_roles ((const char *const *) parts, method));
       dozor_routes_calls_handle (self, msg, &caller, (const char *const *) parts, query);
     }
+  else if (dozor_routes_crisis_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_crisis_roles ((const char *const *) parts, method));
+      dozor_routes_crisis_handle (self, msg, &caller, (const char *const *) parts);
+    }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);
