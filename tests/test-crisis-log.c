@@ -37,36 +37,17 @@ set_level (Server     *server,
   g_assert_cmpuint (answer.status, ==, 200);
 }
 
-/* Every event of the journal from @from (RFC 3339) on, following `next`. */
+/* Every event of the journal from @from (RFC 3339) on, five a page. */
 static GPtrArray *
 read_journal (Server     *server,
               const char *token,
               const char *from)
 {
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autofree char *escaped_from = g_uri_escape_string (from, NULL, FALSE);
-  g_autofree char *next = NULL;
+  g_autofree char *escaped = g_uri_escape_string (from, NULL, FALSE);
+  g_autofree char *query = g_strdup_printf ("from=%s&limit=5", escaped);
+  guint pages = 0;
 
-  for (guint i = 0; i < 100; i++)
-    {
-      g_autofree char *escaped = next != NULL ? g_uri_escape_string (next, NULL, FALSE) : NULL;
-      g_autofree char *path = g_strdup_printf ("/api/v1/journal?from=%s&limit=5%s%s", escaped_from,
-                                               escaped != NULL ? "&after=" : "", escaped != NULL ? escaped : "");
-      g_auto(Answer) page = request (server, "GET", path, token, NULL, NULL, NULL);
-      JsonObject *object;
-      JsonArray *array;
-
-      g_assert_cmpuint (page.status, ==, 200);
-      object = json_node_get_object (page.body);
-      array = json_object_get_array_member (object, "events");
-      for (guint e = 0; e < json_array_get_length (array); e++)
-        g_ptr_array_add (events, json_node_copy (json_array_get_element (array, e)));
-      g_clear_pointer (&next, g_free);
-      if (json_node_is_null (json_object_get_member (object, "next")))
-        return events;
-      next = g_strdup (json_object_get_string_member (object, "next"));
-    }
-  g_assert_not_reached ();
+  return journal_read (server, token, query, &pages);
 }
 
 static const char *

@@ -465,11 +465,9 @@ static void
 learn_from_situation (DozorCrisisLogPane *self,
                       JsonObject         *event)
 {
-  JsonObject *dispatch = json_object_get_member (event, "dispatch") != NULL &&
-                         JSON_NODE_HOLDS_OBJECT (json_object_get_member (event, "dispatch"))
-                           ? json_object_get_object_member (event, "dispatch") : NULL;
-  const char *unit_id = dozor_json_get_string (dispatch, "unit_id");
-  const char *incident_id = dozor_json_get_string (dispatch, "incident_id");
+  JsonObject *dispatch = dozor_json_get_object (event, "dispatch");
+  const char *unit_id = dispatch != NULL ? dozor_json_get_string (dispatch, "unit_id") : NULL;
+  const char *incident_id = dispatch != NULL ? dozor_json_get_string (dispatch, "incident_id") : NULL;
   DozorUnit *unit = unit_id != NULL ? dozor_situation_get_unit (self->situation, unit_id) : NULL;
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (self->situation, "incident", incident_id)
                                              : NULL;

@@ -94,22 +94,12 @@ dozor_crisis_log_new (void)
   return g_object_new (DOZOR_TYPE_CRISIS_LOG, NULL);
 }
 
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
+/* Members of what came from outside: any of them may be missing. */
+static const char *
+text_of (JsonObject *object,
+         const char *name)
 {
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return object != NULL ? dozor_json_get_string (object, name) : NULL;
 }
 
 static void
@@ -139,30 +129,30 @@ dozor_crisis_log_learn (DozorCrisisLog *self,
   g_return_if_fail (DOZOR_IS_CRISIS_LOG (self));
   g_return_if_fail (event != NULL);
 
-  unit = object_member (event, "unit");
+  unit = dozor_json_get_object (event, "unit");
   if (unit != NULL)
-    remember (self->call_signs, dozor_json_get_string (unit, "id"), dozor_json_get_string (unit, "call_sign"));
+    remember (self->call_signs, text_of (unit, "id"), text_of (unit, "call_sign"));
 
-  incident = object_member (event, "incident");
-  if (incident != NULL && dozor_json_get_string (incident, "id") != NULL)
+  incident = dozor_json_get_object (event, "incident");
+  if (incident != NULL && text_of (incident, "id") != NULL)
     {
       g_autofree char *words = dozor_event_incident_words (incident);
 
-      remember (self->incidents, dozor_json_get_string (incident, "id"), words);
+      remember (self->incidents, text_of (incident, "id"), words);
     }
 
-  plan = object_member (event, "plan");
+  plan = dozor_json_get_object (event, "plan");
   if (plan != NULL)
     {
-      remember (self->plans, dozor_json_get_string (plan, "id"), dozor_json_get_string (plan, "name"));
-      posts = array_member (plan, "posts");
+      remember (self->plans, text_of (plan, "id"), text_of (plan, "name"));
+      posts = dozor_json_get_array (plan, "posts");
       for (guint i = 0; posts != NULL && i < json_array_get_length (posts); i++)
         {
           JsonNode *post = json_array_get_element (posts, i);
 
           if (JSON_NODE_HOLDS_OBJECT (post))
-            remember (self->posts, dozor_json_get_string (json_node_get_object (post), "id"),
-                      dozor_json_get_string (json_node_get_object (post), "name"));
+            remember (self->posts, text_of (json_node_get_object (post), "id"),
+                      text_of (json_node_get_object (post), "name"));
         }
     }
 }
@@ -183,7 +173,7 @@ add (DozorCrisisLog     *self,
      const char         *who,
      const char         *details)
 {
-  const char *time_text = dozor_json_get_string (event, "time");
+  const char *time_text = text_of (event, "time");
   g_autoptr(GDateTime) time = time_text != NULL ? g_date_time_new_from_iso8601 (time_text, NULL) : NULL;
   g_autoptr(DozorCrisisLogEntry) entry = NULL;
 
@@ -223,8 +213,8 @@ fold_readiness (DozorCrisisLog *self,
                 JsonObject     *event,
                 JsonObject     *readiness)
 {
-  const char *level = dozor_json_get_string (readiness, "level");
-  const char *reason = dozor_json_get_string (readiness, "reason");
+  const char *level = text_of (readiness, "level");
+  const char *reason = text_of (readiness, "reason");
   DozorCrisisLogKind kind;
   g_autofree char *details = NULL;
 
@@ -234,8 +224,8 @@ fold_readiness (DozorCrisisLog *self,
     kind = DOZOR_CRISIS_LOG_LEVEL_LOWERED;
   else if (g_strcmp0 (self->level, "normal") == 0 ||
            /* The first event of the log raised it when the episode began with it. */
-           (self->level == NULL && g_strcmp0 (dozor_json_get_string (readiness, "raised_at"),
-                                              dozor_json_get_string (readiness, "set_at")) == 0))
+           (self->level == NULL && g_strcmp0 (text_of (readiness, "raised_at"),
+                                              text_of (readiness, "set_at")) == 0))
     kind = DOZOR_CRISIS_LOG_LEVEL_RAISED;
   else
     kind = DOZOR_CRISIS_LOG_LEVEL_CHANGED;
@@ -246,7 +236,7 @@ fold_readiness (DozorCrisisLog *self,
     details = g_strdup_printf (_("%s — %s"), dozor_readiness_label (level), reason);
   else
     details = g_strdup (dozor_readiness_label (level));
-  add (self, event, kind, dozor_json_get_string (readiness, "set_by"), details);
+  add (self, event, kind, text_of (readiness, "set_by"), details);
   return 1;
 }
 
@@ -256,20 +246,20 @@ fold_plan (DozorCrisisLog *self,
            const char     *type,
            JsonObject     *plan)
 {
-  const char *plan_id = dozor_json_get_string (plan, "id");
-  JsonObject *activation = object_member (plan, "activation");
-  JsonArray *states = array_member (activation, "posts");
-  const char *name = dozor_json_get_string (plan, "name");
+  const char *plan_id = text_of (plan, "id");
+  JsonObject *activation = dozor_json_get_object (plan, "activation");
+  JsonArray *states = dozor_json_get_array (activation, "posts");
+  const char *name = text_of (plan, "name");
   guint added = 0;
 
   if (g_str_equal (type, "plan.activated"))
     {
-      add (self, event, DOZOR_CRISIS_LOG_PLAN_ACTIVATED, dozor_json_get_string (activation, "activated_by"), name);
+      add (self, event, DOZOR_CRISIS_LOG_PLAN_ACTIVATED, text_of (activation, "activated_by"), name);
       added++;
     }
   else if (g_str_equal (type, "plan.closed"))
     {
-      add (self, event, DOZOR_CRISIS_LOG_PLAN_CLOSED, dozor_json_get_string (activation, "closed_by"), name);
+      add (self, event, DOZOR_CRISIS_LOG_PLAN_CLOSED, text_of (activation, "closed_by"), name);
       return 1;
     }
   else if (!g_str_equal (type, "plan.updated"))
@@ -281,9 +271,9 @@ fold_plan (DozorCrisisLog *self,
     {
       JsonNode *node = json_array_get_element (states, i);
       JsonObject *state = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *post_id = dozor_json_get_string (state, "post_id");
+      const char *post_id = text_of (state, "post_id");
 
-      if (post_id == NULL || g_strcmp0 (dozor_json_get_string (state, "state"), "covered") != 0 ||
+      if (post_id == NULL || g_strcmp0 (text_of (state, "state"), "covered") != 0 ||
           g_hash_table_contains (self->covered, post_id))
         continue;
       g_hash_table_add (self->covered, g_strdup (post_id));
@@ -303,8 +293,8 @@ fold_dispatch (DozorCrisisLog *self,
                const char     *type,
                JsonObject     *dispatch)
 {
-  const char *unit_id = dozor_json_get_string (dispatch, "unit_id");
-  const char *incident_id = dozor_json_get_string (dispatch, "incident_id");
+  const char *unit_id = text_of (dispatch, "unit_id");
+  const char *incident_id = text_of (dispatch, "incident_id");
   g_autofree char *details = NULL;
 
   if (unit_id == NULL)
@@ -318,12 +308,12 @@ fold_dispatch (DozorCrisisLog *self,
     remember (self->targets, unit_id, g_hash_table_lookup (self->incidents, incident_id));
   else
     {
-      g_autofree char *words = post_words (self, dozor_json_get_string (dispatch, "plan_id"),
-                                           dozor_json_get_string (dispatch, "post_id"));
+      g_autofree char *words = post_words (self, text_of (dispatch, "plan_id"),
+                                           text_of (dispatch, "post_id"));
       remember (self->targets, unit_id, words);
     }
   details = unit_and_target (self, unit_id);
-  add (self, event, DOZOR_CRISIS_LOG_DISPATCHED, dozor_json_get_string (dispatch, "created_by"), details);
+  add (self, event, DOZOR_CRISIS_LOG_DISPATCHED, text_of (dispatch, "created_by"), details);
   return 1;
 }
 
@@ -332,8 +322,8 @@ fold_unit (DozorCrisisLog *self,
            JsonObject     *event,
            JsonObject     *unit)
 {
-  const char *id = dozor_json_get_string (unit, "id");
-  const char *status = dozor_json_get_string (unit, "status");
+  const char *id = text_of (unit, "id");
+  const char *status = text_of (unit, "status");
   const char *before;
   gboolean arrived;
 
@@ -378,27 +368,27 @@ dozor_crisis_log_add_event (DozorCrisisLog *self,
   g_return_val_if_fail (DOZOR_IS_CRISIS_LOG (self), 0);
   g_return_val_if_fail (event != NULL, 0);
 
-  type = dozor_json_get_string (event, "type");
+  type = text_of (event, "type");
   seq = json_object_get_int_member_with_default (event, "seq", -1);
   if (type == NULL || seq <= self->seq)
     return 0;
   self->seq = seq;
   dozor_crisis_log_learn (self, event);
 
-  if (g_str_equal (type, "readiness.changed") && object_member (event, "readiness") != NULL)
-    return fold_readiness (self, event, object_member (event, "readiness"));
-  if (g_str_has_prefix (type, "plan.") && object_member (event, "plan") != NULL)
-    return fold_plan (self, event, type, object_member (event, "plan"));
-  if (g_str_has_prefix (type, "dispatch.") && object_member (event, "dispatch") != NULL)
-    return fold_dispatch (self, event, type, object_member (event, "dispatch"));
-  if (g_str_equal (type, "unit.updated") && object_member (event, "unit") != NULL)
-    return fold_unit (self, event, object_member (event, "unit"));
-  if (g_str_equal (type, "note.added") && object_member (event, "note") != NULL)
+  if (g_str_equal (type, "readiness.changed") && dozor_json_get_object (event, "readiness") != NULL)
+    return fold_readiness (self, event, dozor_json_get_object (event, "readiness"));
+  if (g_str_has_prefix (type, "plan.") && dozor_json_get_object (event, "plan") != NULL)
+    return fold_plan (self, event, type, dozor_json_get_object (event, "plan"));
+  if (g_str_has_prefix (type, "dispatch.") && dozor_json_get_object (event, "dispatch") != NULL)
+    return fold_dispatch (self, event, type, dozor_json_get_object (event, "dispatch"));
+  if (g_str_equal (type, "unit.updated") && dozor_json_get_object (event, "unit") != NULL)
+    return fold_unit (self, event, dozor_json_get_object (event, "unit"));
+  if (g_str_equal (type, "note.added") && dozor_json_get_object (event, "note") != NULL)
     {
-      JsonObject *note = object_member (event, "note");
+      JsonObject *note = dozor_json_get_object (event, "note");
 
-      add (self, event, DOZOR_CRISIS_LOG_NOTE, dozor_json_get_string (note, "by"),
-           dozor_json_get_string (note, "text"));
+      add (self, event, DOZOR_CRISIS_LOG_NOTE, text_of (note, "by"),
+           text_of (note, "text"));
       return 1;
     }
   return 0;
@@ -556,18 +546,18 @@ dozor_crisis_episodes_find (GPtrArray *events)
     {
       JsonObject *event = JSON_NODE_HOLDS_OBJECT ((JsonNode *) events->pdata[i])
                             ? json_node_get_object (events->pdata[i]) : NULL;
-      JsonObject *readiness = object_member (event, "readiness");
+      JsonObject *readiness = dozor_json_get_object (event, "readiness");
       const char *level, *raised_at;
 
-      if (readiness == NULL || g_strcmp0 (dozor_json_get_string (event, "type"), "readiness.changed") != 0)
+      if (readiness == NULL || g_strcmp0 (text_of (event, "type"), "readiness.changed") != 0)
         continue;
-      level = dozor_json_get_string (readiness, "level");
-      raised_at = dozor_json_get_string (readiness, "raised_at");
+      level = text_of (readiness, "level");
+      raised_at = text_of (readiness, "raised_at");
       if (g_strcmp0 (level, "normal") == 0)
         {
           if (open != NULL)
             {
-              open->lowered_at = g_strdup (dozor_json_get_string (event, "time"));
+              open->lowered_at = g_strdup (text_of (event, "time"));
               open->last_seq = json_object_get_int_member_with_default (event, "seq", -1);
               open = NULL;
             }
@@ -578,7 +568,7 @@ dozor_crisis_episodes_find (GPtrArray *events)
       if (open == NULL || g_strcmp0 (open->raised_at, raised_at) != 0)
         {
           /* Its start is this event, or it lies before what was read. */
-          if (g_strcmp0 (raised_at, dozor_json_get_string (readiness, "set_at")) != 0)
+          if (g_strcmp0 (raised_at, text_of (readiness, "set_at")) != 0)
             continue;
           open = g_new0 (DozorCrisisEpisode, 1);
           open->raised_at = g_strdup (raised_at);
