@@ -65,6 +65,7 @@ G_DEFINE_FINAL_TYPE (DozorCrisisLogPane, dozor_crisis_log_pane, ADW_TYPE_BIN)
 enum { COLUMN_TIME, COLUMN_WHAT, COLUMN_WHO, COLUMN_DETAILS };
 
 static void read_page (DozorCrisisLogPane *self, const char *after);
+static void episode_chosen_cb (DozorCrisisLogPane *self);
 static void fold (DozorCrisisLogPane *self);
 
 static gboolean
@@ -223,9 +224,12 @@ fill_episodes (DozorCrisisLogPane *self,
   for (guint i = 0; i < self->episodes->len; i++)
     g_ptr_array_add (names, episode_name (self->episodes->pdata[i]));
   g_ptr_array_add (names, NULL);
+  /* What the fold chose is no choice of the user's: it would fold again. */
+  g_signal_handlers_block_by_func (self->episode_choice, episode_chosen_cb, self);
   gtk_string_list_splice (self->episode_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->episode_names)),
                           (const char *const *) names->pdata);
   gtk_drop_down_set_selected (self->episode_choice, shown);
+  g_signal_handlers_unblock_by_func (self->episode_choice, episode_chosen_cb, self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->episode_choice), self->episodes->len > 1);
 }
 
@@ -323,6 +327,7 @@ folded_cb (GObject      *source,
     dozor_crisis_log_add_event (self->log, json_node_get_object (self->events->pdata[i]));
 
   fill_episodes (self, data->shown);
+  g_message ("Crisis log episodes: %u", self->episodes->len);
   if (self->episodes->len == 0)
     {
       g_autofree char *text = g_strdup_printf (ngettext ("No degree of readiness was raised in the last %d day.",

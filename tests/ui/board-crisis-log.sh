@@ -5,7 +5,9 @@
 # supervisor's board opens on a raised level, reads the episode from the
 # journal, follows a dispatch live, takes a note typed after Ctrl+Shift+L
 # and exports the rows as CSV through Ctrl+Shift+E; the file holds those
-# rows. An operator's board shows the log without the note field.
+# rows. Lowered and raised again, the first episode is picked from the
+# list of past ones. An operator's board shows the log without the note
+# field.
 set -euo pipefail
 
 dozor=${1:?usage: board-crisis-log.sh PATH-TO-DOZOR}
@@ -72,6 +74,26 @@ Note,sup,\"Staff at the akimat, radio checked\""
 head -n 1 "$work/log.csv" | grep -q $'^Time,What,Who,Details\r$' || fail "the CSV's header: $(head -n 1 "$work/log.csv")"
 [ "$(grep -c $'\r$' "$work/log.csv")" = 4 ] || fail "the CSV's lines do not end in CR LF"
 ok "Ctrl+Shift+E exports the rows as RFC 4180 CSV, oldest first: raised, dispatched, the note"
+
+# The episode ends, another begins: the first is offered as a past one.
+api "$sup" PUT readiness '{"level":"normal","reason":"Dispersed"}' | jq -e '.level == "normal"' >/dev/null ||
+  fail "the level was not lowered"
+wait_for "$work/board.log" "Crisis log: 4 rows" 10
+api "$sup" PUT readiness '{"level":"raised","reason":"Storm warning"}' | jq -e '.level == "raised"' >/dev/null ||
+  fail "the level was not raised again"
+wait_for "$work/board.log" "Crisis log episodes: 2" 10
+wait_for "$work/board.log" "Crisis log: 1 rows" 10
+xdotool windowfocus --sync "$wid"
+xdotool key ctrl+shift+l
+sleep 0.5
+# From the note field back over Export CSV… to the episodes; Down picks
+# the older one.
+xdotool key shift+Tab shift+Tab space
+sleep 1
+xdotool key Down Return
+wait_count "Crisis log: 4 rows" 2
+import -window root "$work/board-crisis-log-past.png"
+ok "lowered and raised again: the new episode has its one row, the past one its four (raised, dispatched, note, lowered), chosen in the list"
 stop_board
 
 XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
@@ -79,8 +101,9 @@ XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data
   >"$work/board.log" 2>&1 &
 board=$!
 wait_for "$work/board.log" "Link state: live" 30
-wait_for "$work/board.log" "Crisis log: 3 rows" 20
+wait_for "$work/board.log" "Crisis log episodes: 2" 20
+wait_for "$work/board.log" "Crisis log: 1 rows" 10
 grep -q "Crisis log notes: shown" "$work/board.log" && fail "an operator's board shows the note field"
-ok "an operator's board reads the same three rows, without the note field"
+ok "an operator's board reads the same episodes, without the note field"
 
 echo "1..$n"
