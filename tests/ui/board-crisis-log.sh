@@ -7,7 +7,7 @@
 # and exports the rows as CSV through Ctrl+Shift+E; the file holds those
 # rows. Lowered and raised again, the first episode is picked from the
 # list of past ones. An operator's board shows the log without the note
-# field.
+# field; in Russian its page shows whole and its CSV is in Russian.
 set -euo pipefail
 
 dozor=${1:?usage: board-crisis-log.sh PATH-TO-DOZOR}
@@ -96,7 +96,9 @@ import -window root "$work/board-crisis-log-past.png"
 ok "lowered and raised again: the new episode has its one row, the past one its four (raised, dispatched, note, lowered), chosen in the list"
 stop_board
 
-XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+# The operator's board in Russian: the log's page and its columns show
+# whole, and the CSV is in the user's language.
+LANG=C.UTF-8 LANGUAGE=ru XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
   "$dozor" --backend "$url" --credentials "$work/op.credentials" --center 43.2385,76.9460 --zoom 15 \
   >"$work/board.log" 2>&1 &
 board=$!
@@ -105,5 +107,32 @@ wait_for "$work/board.log" "Crisis log episodes: 2" 20
 wait_for "$work/board.log" "Crisis log: 1 rows" 10
 grep -q "Crisis log notes: shown" "$work/board.log" && fail "an operator's board shows the note field"
 ok "an operator's board reads the same episodes, without the note field"
+
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Дозор$' | head -n 1) || fail "no Russian board window"
+xdotool windowmove "$wid" 0 0 windowsize "$wid" 1400 900 windowfocus --sync "$wid"
+xdotool key ctrl+shift+l
+wait_for "$work/board.log" "Crisis log shown" 5
+sleep 1.5
+kill -USR1 "$board"
+wait_for "$work/board.log" "Layout checked" 10
+if grep -q "Cut label" "$work/board.log"; then
+  fail "cut short: $(grep "Cut label" "$work/board.log" | sed 's/.*Cut label/Cut label/')"
+fi
+import -window root "$work/board-crisis-log-ru.png"
+ok "in Russian the page switcher, the log's controls and columns show whole"
+
+xdotool key ctrl+shift+e
+wait_for "$work/board.log" "Crisis log export asked" 5
+focus_window "Выгрузка журнала кризиса" >/dev/null
+sleep 1
+xdotool key ctrl+a
+xdotool type --delay 10 "$work/log-ru.csv"
+xdotool key Return
+wait_for "$work/board.log" "Crisis log exported: $work/log-ru.csv" 10
+head -n 1 "$work/log-ru.csv" | grep -q $'^Время,Событие,Кто,Подробности\r$' ||
+  fail "the Russian CSV's header: $(head -n 1 "$work/log-ru.csv")"
+sed -n 2p "$work/log-ru.csv" | grep -q ',Готовность повышена,sup,' ||
+  fail "the Russian CSV's row: $(sed -n 2p "$work/log-ru.csv")"
+ok "the operator exports the log in Russian: Время,Событие,Кто,Подробности"
 
 echo "1..$n"
