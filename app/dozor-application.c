@@ -659,6 +659,8 @@ dozor_application_startup (GApplication *app)
     { "win.plan-activate", { "<Control><Alt>p", NULL } },
     { "win.plan-confirm", { "<Control><Alt>Return", NULL } },
     { "win.plan-close", { "<Control><Alt>w", NULL } },
+    { "win.crisis-log", { "<Control><Shift>l", NULL } },
+    { "win.crisis-log-export", { "<Control><Shift>e", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },

@@ -35,6 +35,7 @@ static const Route routes[] = {
   { { "dispatches", "*" }, "DELETE" },
   { { "positions" }, "POST" },
   { { "readiness" }, "PUT" },
+  { { "crisis", "notes" }, "POST" },
   { { "zones" }, "POST" },
   { { "zones", "*" }, "PATCH, DELETE" },
   { { "routes" }, "POST" },

@@ -87,5 +87,12 @@ void        dozor_routes_shiftbook_handle (DozorServer        *self,
                                            const char *const  *parts,
                                            const char         *method,
                                            GHashTable         *query);
+/* dozor-routes-crisis.c: the same for the crisis log's notes. */
+const char *dozor_routes_crisis_roles  (const char *const  *parts,
+                                        const char         *method);
+void        dozor_routes_crisis_handle (DozorServer        *self,
+                                        SoupServerMessage  *msg,
+                                        const DozorCaller  *caller,
+                                        const char *const  *parts);
 
 G_END_DECLS

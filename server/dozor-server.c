@@ -1052,6 +1052,11 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_routes_shiftbook_roles ((const char *const *) parts, method));
       dozor_routes_shiftbook_handle (self, msg, &caller, (const char *const *) parts, method, query);
     }
+  else if (dozor_routes_crisis_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_crisis_roles ((const char *const *) parts, method));
+      dozor_routes_crisis_handle (self, msg, &caller, (const char *const *) parts);
+    }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);

@@ -487,3 +487,37 @@ server_fixture_init (void)
   g_assert_nonnull (dozord_path);
   g_assert_nonnull (dozorctl_path);
 }
+
+/* Every event of the journal in the window @query, following `next`. */
+GPtrArray *
+journal_read (Server     *server,
+              const char *token,
+              const char *query,
+              guint      *pages)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autofree char *next = NULL;
+
+  *pages = 0;
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *escaped = next != NULL ? g_uri_escape_string (next, NULL, FALSE) : NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/journal?%s%s%s", query,
+                                               escaped != NULL ? "&after=" : "", escaped != NULL ? escaped : "");
+      g_auto(Answer) page = request (server, "GET", path, token, NULL, NULL, NULL);
+      JsonObject *object;
+      JsonArray *array;
+
+      g_assert_cmpuint (page.status, ==, 200);
+      object = json_node_get_object (page.body);
+      array = json_object_get_array_member (object, "events");
+      for (guint e = 0; e < json_array_get_length (array); e++)
+        g_ptr_array_add (events, json_node_copy (json_array_get_element (array, e)));
+      (*pages)++;
+      g_clear_pointer (&next, g_free);
+      if (json_node_is_null (json_object_get_member (object, "next")))
+        return events;
+      next = g_strdup (json_object_get_string_member (object, "next"));
+    }
+  g_assert_not_reached ();
+}

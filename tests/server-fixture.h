@@ -153,4 +153,12 @@ void
 assert_gapless (Stream *stream,
                 gint64  after);
 
+/* Every event of the journal in the window @query (GET /journal's
+ * parameters), following `next`; @pages counts the pages read. */
+GPtrArray *
+journal_read (Server     *server,
+              const char *token,
+              const char *query,
+              guint      *pages);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)

@@ -15,40 +15,6 @@
 
 #include "server-fixture.h"
 
-/* Every event of the journal in the window @query, following `next`. */
-static GPtrArray *
-read_journal (Server     *server,
-              const char *token,
-              const char *query,
-              guint      *pages)
-{
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autofree char *next = NULL;
-
-  *pages = 0;
-  for (guint i = 0; i < 1000; i++)
-    {
-      g_autofree char *escaped = next != NULL ? g_uri_escape_string (next, NULL, FALSE) : NULL;
-      g_autofree char *path = g_strdup_printf ("/api/v1/journal?%s%s%s", query,
-                                               escaped != NULL ? "&after=" : "", escaped != NULL ? escaped : "");
-      g_auto(Answer) page = request (server, "GET", path, token, NULL, NULL, NULL);
-      JsonObject *object;
-      JsonArray *array;
-
-      g_assert_cmpuint (page.status, ==, 200);
-      object = json_node_get_object (page.body);
-      array = json_object_get_array_member (object, "events");
-      for (guint e = 0; e < json_array_get_length (array); e++)
-        g_ptr_array_add (events, json_node_copy (json_array_get_element (array, e)));
-      (*pages)++;
-      g_clear_pointer (&next, g_free);
-      if (json_node_is_null (json_object_get_member (object, "next")))
-        return events;
-      next = g_strdup (json_object_get_string_member (object, "next"));
-    }
-  g_assert_not_reached ();
-}
-
 static const char *
 type_of (JsonNode *event)
 {
@@ -124,7 +90,7 @@ test_same_as_stream (Server        *server,
       g_ptr_array_add (expected, stream.events->pdata[i]);
   g_assert_cmpuint (expected->len, ==, 3);
 
-  journal = read_journal (server, wall, "", &pages);
+  journal = journal_read (server, wall, "", &pages);
   g_assert_cmpuint (pages, ==, 1);
   g_assert_cmpuint (journal->len, ==, expected->len);
   for (guint i = 0; i < journal->len; i++)
@@ -135,7 +101,7 @@ test_same_as_stream (Server        *server,
   g_assert_cmpstr (type_of (journal->pdata[journal->len - 1]), ==, "readiness.changed");
 
   /* One event a page: the same events, in the same order. */
-  paged = read_journal (server, wall, "limit=1", &pages);
+  paged = journal_read (server, wall, "limit=1", &pages);
   g_assert_cmpuint (paged->len, ==, journal->len);
   g_assert_cmpuint (pages, ==, journal->len);
   for (guint i = 0; i < paged->len; i++)
@@ -147,8 +113,8 @@ test_same_as_stream (Server        *server,
     g_autofree char *from = g_uri_escape_string (json_object_get_string_member (change, "time"), NULL, FALSE);
     g_autofree char *query = g_strdup_printf ("from=%s", from);
     g_autofree char *before = g_strdup_printf ("to=%s", "2000-01-01T00:00:00Z");
-    g_autoptr(GPtrArray) window = read_journal (server, wall, query, &pages);
-    g_autoptr(GPtrArray) none = read_journal (server, wall, before, &pages);
+    g_autoptr(GPtrArray) window = journal_read (server, wall, query, &pages);
+    g_autoptr(GPtrArray) none = journal_read (server, wall, before, &pages);
 
     g_assert_cmpuint (window->len, ==, 1);
     g_assert_cmpstr (type_of (window->pdata[0]), ==, "readiness.changed");
@@ -185,7 +151,7 @@ test_outlives_pruning (Server        *server,
   g_assert_true (stream.reset);
   stream_close (&stream);
 
-  journal = read_journal (server, wall, "", &pages);
+  journal = journal_read (server, wall, "", &pages);
   g_assert_cmpuint (journal->len, >=, 1);
   g_assert_cmpstr (type_of (journal->pdata[0]), ==, "unit.created");
   g_assert_cmpint (seq_of (journal->pdata[0]), ==, 1);

@@ -557,6 +557,8 @@ test_method_matrix (void)
     { "/api/v1/dispatches/x", "DELETE" },
     { "/api/v1/positions", "POST" },
     { "/api/v1/readiness", "PUT" },
+    { "/api/v1/crisis/notes", "POST" },
+    { "/api/v1/crisis", NULL },
     { "/api/v1/zones", "POST" },
     { "/api/v1/zones/<zone>", "PATCH, DELETE" },
     { "/api/v1/routes", "POST" },

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dozor-crisis-log-pane.h"
 #include "dozor-crisis-pane.h"
 #include "dozor-details-pane.h"
 #include "dozor-dispatch-advice.h"
@@ -34,6 +35,7 @@ struct _DozorWindow
   DozorDetailsPane *details_pane;
   DozorCrisisPane *crisis_pane;
   DozorPlansPane *plans_pane;
+  DozorCrisisLogPane *crisis_log_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
   DozorEscalationController *escalation;

@@ -211,6 +211,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   g_type_ensure (DOZOR_TYPE_DETAILS_PANE);
   g_type_ensure (DOZOR_TYPE_CRISIS_PANE);
   g_type_ensure (DOZOR_TYPE_PLANS_PANE);
+  g_type_ensure (DOZOR_TYPE_CRISIS_LOG_PANE);
   g_type_ensure (DOZOR_TYPE_READINESS_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
@@ -228,6 +229,7 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, details_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, crisis_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, plans_pane);
+  gtk_widget_class_bind_template_child (widget_class, DozorWindow, crisis_log_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, readiness_banner);
   gtk_widget_class_bind_template_callback (widget_class, list_dispatch_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
@@ -565,6 +567,8 @@ dozor_window_follow (DozorWindow     *self,
                                                    DOZOR_SITUATION_LIST (self->unit_list), self->map_view,
                                                    self->crisis_pane);
   dozor_plans_pane_follow (self->plans_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
+  dozor_crisis_log_pane_set_wall (self->crisis_log_pane, self->wall);
+  dozor_crisis_log_pane_follow (self->crisis_log_pane, GTK_APPLICATION_WINDOW (self), sync, situation);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);

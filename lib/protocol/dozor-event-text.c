@@ -16,9 +16,15 @@
 #include "dozor-labels.h"
 #include "dozor-plan.h"
 
-/* "Theft, пр. Абая 10", or only the type when no address was given. */
-static char *
-incident_words (JsonObject *incident)
+/**
+ * dozor_event_incident_words:
+ * @incident: (nullable): an incident as events carry it
+ *
+ * Returns: (transfer full): "Theft, пр. Абая 10", or only the type when no
+ *   address was given
+ */
+char *
+dozor_event_incident_words (JsonObject *incident)
 {
   const char *type, *address;
 
@@ -80,7 +86,7 @@ describe_unit (DozorSituation *situation,
     if (dispatch != NULL && dozor_json_get_string (dispatch, "incident_id") == NULL)
       incident = g_strdup (_("a post of a plan"));
     else
-      incident = incident_words (incident_of_unit (situation, id));
+      incident = dozor_event_incident_words (incident_of_unit (situation, id));
   }
   /* TRANSLATORS: a unit's call sign, then the incident it reached */
   return g_strdup_printf (_("%s arrived — %s"), call_sign (situation, id), incident);
@@ -93,7 +99,7 @@ describe_incident (DozorSituation *situation,
 {
   const char *id = dozor_json_get_string (incident, "id");
   JsonObject *before = id != NULL ? dozor_situation_get_entity (situation, "incident", id) : NULL;
-  g_autofree char *words = incident_words (incident);
+  g_autofree char *words = dozor_event_incident_words (incident);
 
   if (created)
     /* TRANSLATORS: an incident, then its priority (1 most urgent) */
@@ -113,7 +119,7 @@ describe_dispatch (DozorSituation *situation,
   const char *unit_id = dozor_json_get_string (dispatch, "unit_id");
   const char *incident_id = dozor_json_get_string (dispatch, "incident_id");
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (situation, "incident", incident_id) : NULL;
-  g_autofree char *words = incident_id != NULL ? incident_words (incident) : g_strdup (_("a post of a plan"));
+  g_autofree char *words = incident_id != NULL ? dozor_event_incident_words (incident) : g_strdup (_("a post of a plan"));
 
   if (created)
     /* TRANSLATORS: a unit's call sign, then the incident it was sent to */
@@ -136,7 +142,7 @@ describe_call (DozorSituation *situation,
 
   if (incident == NULL)
     return NULL;
-  words = incident_words (incident);
+  words = dozor_event_incident_words (incident);
   /* TRANSLATORS: the incident a citizen called about again */
   return g_strdup_printf (_("Repeated call — %s"), words);
 }

@@ -9,4 +9,6 @@ char *dozor_event_describe (DozorSituation *situation,
                             JsonObject     *event,
                             GTimeZone      *zone);
 
+char *dozor_event_incident_words (JsonObject *incident);
+
 G_END_DECLS

@@ -246,6 +246,12 @@ char       *dozor_store_repeated_calls     (DozorStore   *self,
                                             GHashTable   *query,
                                             GError      **error);
 
+/* dozor-store-crisis.c */
+JsonNode   *dozor_store_add_note           (DozorStore   *self,
+                                            JsonObject   *input,
+                                            const char   *by,
+                                            GError      **error);
+
 /* dozor-store-plans.c */
 char       *dozor_store_find_plan          (DozorStore   *self,
                                             const char   *name);
