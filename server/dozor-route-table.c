@@ -48,6 +48,7 @@ static const Route routes[] = {
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
   { { "audit" }, "GET" },
+  { { "journal" }, "GET" },
 };
 
 static gboolean
