@@ -148,6 +148,7 @@ test_records (Server        *server,
   g_auto(Answer) failed = { 0 };
   g_auto(Answer) dispatch = { 0 };
   g_auto(Answer) patch = { 0 };
+  g_auto(Answer) stale = { 0 };
   g_auto(Answer) raise = { 0 };
   g_auto(Answer) refused = { 0 };
   g_auto(Answer) page = { 0 };
@@ -171,6 +172,8 @@ test_records (Server        *server,
   unit_path = g_strconcat ("/api/v1/units/", unit, NULL);
   patch = request (server, "PATCH", unit_path, sup, NULL, "2", "{\"crew\":[\"Ахметов\"]}");
   g_assert_cmpuint (patch.status, ==, 200);
+  stale = request (server, "PATCH", unit_path, sup, NULL, "1", "{\"crew\":[]}");
+  g_assert_cmpuint (stale.status, ==, 412);
   raise = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL, RAISED);
   g_assert_cmpuint (raise.status, ==, 200);
   refused = request (server, "GET", "/api/v1/audit", wall, NULL, NULL, NULL);
@@ -220,7 +223,8 @@ test_records (Server        *server,
   record = NULL;
   for (guint i = 0; i < json_array_get_length (records); i++)
     if (g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (records, i), "action"),
-                          "PATCH /api/v1/units/"))
+                          "PATCH /api/v1/units/") &&
+        json_object_get_int_member (json_array_get_object_element (records, i), "status") == 200)
       record = json_array_get_object_element (records, i);
   g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, unit);
   g_assert_cmpint (json_object_get_int_member (entity_of (record, "before", &before), "version"), ==, 2);
@@ -230,6 +234,17 @@ test_records (Server        *server,
                    ==, "Ахметов");
   g_clear_pointer (&before, json_node_unref);
   g_clear_pointer (&after, json_node_unref);
+
+  /* A refused change is on record too, with nothing after it. */
+  record = NULL;
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    if (json_object_get_int_member (json_array_get_object_element (records, i), "status") == 412)
+      record = json_array_get_object_element (records, i);
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 412);
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, unit);
+  g_assert_cmpint (json_object_get_int_member (entity_of (record, "before", &before), "version"), ==, 3);
+  g_assert_true (json_object_get_null_member (record, "after"));
+  g_clear_pointer (&before, json_node_unref);
 
   record = find_record (records, "action", "PUT /api/v1/readiness");
   g_assert_cmpstr (json_object_get_string_member (record, "entity_type"), ==, "readiness");
@@ -345,6 +360,58 @@ assert_broken (const char *path,
     g_error ("dozorctl audit verify said “%s”, not “%s”", out, expected);
 }
 
+/* dozorctl audit export of the whole window, as JSON and as CSV: every
+ * record, chained as documented. */
+static void
+assert_export (Server *server,
+               guint   n_records)
+{
+  g_autofree char *json_path = g_build_filename (server->dir, "audit.json", NULL);
+  g_autofree char *csv_path = g_build_filename (server->dir, "audit.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *prev = GENESIS;
+  JsonArray *records;
+
+  for (guint f = 0; f < 2; f++)
+    {
+      g_autoptr(GSubprocess) ctl =
+        g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl_path, "--db", server->db, "audit",
+                          "export", "--from", "2000-01-01T00:00:00Z", "--format", f == 0 ? "json" : "csv", "-o",
+                          f == 0 ? json_path : csv_path, NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait_check (ctl, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  records = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "records");
+  /* The export holds the records read before the server stopped, and the
+   * record of that read. */
+  g_assert_cmpuint (json_array_get_length (records), ==, n_records + 1);
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+      g_autofree char *hash = documented_hash (record);
+
+      g_assert_cmpstr (json_object_get_string_member (record, "prev_hash"), ==, prev);
+      g_assert_cmpstr (hash, ==, json_object_get_string_member (record, "hash"));
+      prev = json_object_get_string_member (record, "hash");
+    }
+
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "seq,time,username,role,address,client,action,entity_type,entity_id,status,"
+                                 "before,after,prev_hash,hash");
+  g_assert_true (g_str_has_prefix (lines[1], "1,"));
+  g_assert_true (g_str_has_suffix (lines[1], json_object_get_string_member (json_array_get_object_element (records, 0),
+                                                                            "hash")));
+}
+
 /* Item 6: a modified, a deleted and a reordered record are each named;
  * a modification whose hash was made anew too; the untouched chain holds. */
 static void
@@ -382,6 +449,7 @@ test_tamper (Server        *server,
 
   g_assert_cmpint (verify (server->db, &out), ==, 0);
   g_assert_nonnull (strstr (out, "intact"));
+  assert_export (server, json_array_get_length (records));
 
   /* The guards stop a plain UPDATE or DELETE; an owner of the file drops them. */
   db = copy_of (server, "guarded.sqlite", &guarded);
