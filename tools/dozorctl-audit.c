@@ -174,7 +174,7 @@ export (DozorStore  *store,
 /**
  * dozorctl_audit:
  * @store: the store file, opened
- * @command: `audit verify` or `audit export`
+ * @command: `audit verify` or `audit export`, nothing else
  * @argc: arguments from the command on
  * @argv: (array length=argc): the arguments
  *
@@ -186,11 +186,5 @@ dozorctl_audit (DozorStore  *store,
                 int          argc,
                 char       **argv)
 {
-  if (g_str_equal (command, "audit verify"))
-    return verify (store, argc, argv);
-  if (g_str_equal (command, "audit export"))
-    return export (store, argc, argv);
-
-  g_printerr ("%s", dozorctl_audit_usage ());
-  return DOZORCTL_EXIT_BAD_USAGE;
+  return g_str_equal (command, "audit verify") ? verify (store, argc, argv) : export (store, argc, argv);
 }

@@ -493,7 +493,7 @@ main (int   argc,
     status = dozorctl_export (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
-  else if (g_str_has_prefix (command, "audit"))
+  else if (g_str_equal (command, "audit verify") || g_str_equal (command, "audit export"))
     {
       g_autoptr(DozorStore) store = open_store (db_path);
 
@@ -502,6 +502,7 @@ main (int   argc,
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));
+      g_printerr ("\n%s", dozorctl_audit_usage ());
       status = DOZORCTL_EXIT_BAD_USAGE;
     }
 
