@@ -151,6 +151,13 @@ test_records (Server        *server,
   g_auto(Answer) stale = { 0 };
   g_auto(Answer) raise = { 0 };
   g_auto(Answer) refused = { 0 };
+  g_auto(Answer) logout = { 0 };
+  g_auto(Answer) fixed = { 0 };
+  g_autofree char *op = NULL;
+  g_autofree char *tracker = NULL;
+  g_autofree char *fix = NULL;
+  g_autoptr(GDateTime) clock = g_date_time_new_now_utc ();
+  g_autofree char *now = g_date_time_format_iso8601 (clock);
   g_auto(Answer) page = { 0 };
   g_auto(Answer) again = { 0 };
   JsonArray *records;
@@ -163,6 +170,8 @@ test_records (Server        *server,
   sup = login (server, "sup");
   wall = login (server, "wall");
   admin = login (server, "admin");
+  op = login (server, "op");
+  tracker = login (server, "tracker");
   unit = create_unit (server, sup, "Беркут-7");
   incident = create_incident (server, sup);
 
@@ -178,6 +187,12 @@ test_records (Server        *server,
   g_assert_cmpuint (raise.status, ==, 200);
   refused = request (server, "GET", "/api/v1/audit", wall, NULL, NULL, NULL);
   g_assert_cmpuint (refused.status, ==, 403);
+  logout = request (server, "DELETE", "/api/v1/session", op, NULL, NULL, NULL);
+  g_assert_cmpuint (logout.status, ==, 200);
+  fix = g_strdup_printf ("{\"positions\":[{\"unit_id\":\"%s\",\"lat\":43.25,\"lon\":76.95,\"time\":\"%s\"}]}",
+                         unit, now);
+  fixed = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL, fix);
+  g_assert_cmpuint (fixed.status, ==, 202);
 
   records = audit_page (server, admin, "", &page);
 
@@ -202,8 +217,8 @@ test_records (Server        *server,
   g_assert_cmpint (json_object_get_int_member (record, "seq"), ==, 1);
 
   record = find_record (records, "action", "login.ok");
-  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "admin");
-  g_assert_cmpstr (json_object_get_string_member (record, "role"), ==, "admin");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "tracker");
+  g_assert_cmpstr (json_object_get_string_member (record, "role"), ==, "tracker");
   g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
 
   /* A create: nothing before, the dispatch after, and who sent it with what. */
@@ -252,6 +267,15 @@ test_records (Server        *server,
   g_assert_cmpstr (json_object_get_string_member (entity_of (record, "after", &after), "level"), ==, "raised");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (after), "reason"), ==,
                    "Футбол на Центральном стадионе");
+
+  record = find_record (records, "action", "DELETE /api/v1/session");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "op");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
+
+  /* Trackers' fixes are track history, not audit records (docs/decisions.md). */
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, i), "action"), !=,
+                     "POST /api/v1/positions");
 
   /* The wall's refused look is on record; the admin's own read is, once answered. */
   record = find_record (records, "action", "GET /api/v1/audit");
