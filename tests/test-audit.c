@@ -327,8 +327,9 @@ test_pages (Server        *server,
 
 /* dozorctl audit verify on @db: its exit status and what it printed. */
 static int
-verify (const char  *db,
-        char       **out)
+verify_noted (const char  *db,
+              const char  *noted,
+              char       **out)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
@@ -337,11 +338,19 @@ verify (const char  *db,
 
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "", TRUE);
-  ctl = g_subprocess_launcher_spawn (launcher, &error, dozorctl_path, "--db", db, "audit", "verify", NULL);
+  ctl = g_subprocess_launcher_spawn (launcher, &error, dozorctl_path, "--db", db, "audit", "verify",
+                                     noted != NULL ? "--noted" : NULL, noted, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, out, NULL, &error));
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (ctl);
+}
+
+static int
+verify (const char  *db,
+        char       **out)
+{
+  return verify_noted (db, NULL, out);
 }
 
 /* A copy of the stopped server's file, to tamper with. */
@@ -449,6 +458,9 @@ test_tamper (Server        *server,
   g_autofree char *reordered = NULL;
   g_autofree char *rehashed = NULL;
   g_autofree char *guarded = NULL;
+  g_autofree char *truncated = NULL;
+  g_autofree char *noted = NULL;
+  JsonObject *head;
   g_autofree char *admin = NULL;
   g_auto(Answer) page = { 0 };
   g_autoptr(JsonNode) third = NULL;
@@ -512,6 +524,26 @@ test_tamper (Server        *server,
   sqlite3_free (sql);
   sqlite3_close (db);
   assert_broken (rehashed, "record 3: modified");
+
+  /* The newest records cut off: the chain that is left holds, and only a
+   * record noted before, its number and hash, shows what is gone. */
+  head = json_array_get_object_element (records, json_array_get_length (records) - 1);
+  noted = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", json_object_get_int_member (head, "seq"),
+                           json_object_get_string_member (head, "hash"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (verify_noted (server->db, noted, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "still has the hash noted"));
+  db = copy_of (server, "truncated.sqlite", &truncated);
+  sql = sqlite3_mprintf ("DROP TRIGGER audit_deleted_only_to_anchor; DELETE FROM audit WHERE seq >= %lld",
+                         (long long) json_object_get_int_member (head, "seq") - 1);
+  exec_ok (db, sql);
+  sqlite3_free (sql);
+  sqlite3_close (db);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (verify (truncated, &out), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (verify_noted (truncated, noted, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "records were cut from its end"));
 }
 
 /* Retention deletes the oldest records and anchors the chain at the last

@@ -502,6 +502,8 @@ find_hash (DozorStore *self,
  * @first_broken: (out): the number of the first record that does not
  *   verify (for %DOZOR_AUDIT_MISSING, the number that is missing)
  * @n_checked: (out): how many records verified before it, or in all
+ * @last: (out): the number of the last record that verified (the anchor's,
+ *   or 0, if none)
  * @head: (out) (optional) (transfer full): the hash of the last record that
  *   verified (the anchor's, or the genesis hash, if none)
  * @error: return location for a #GError
@@ -515,6 +517,7 @@ DozorAuditFault
 dozor_store_audit_verify (DozorStore  *self,
                           gint64      *first_broken,
                           gint64      *n_checked,
+                          gint64      *last,
                           char       **head,
                           GError     **error)
 {
@@ -526,6 +529,7 @@ dozor_store_audit_verify (DozorStore  *self,
 
   *first_broken = 0;
   *n_checked = 0;
+  *last = 0;
   if (!read_anchor (self, &expected, &prev, error))
     return DOZOR_AUDIT_INTACT;
   expected++;
@@ -588,9 +592,37 @@ dozor_store_audit_verify (DozorStore  *self,
 
   if (fault == DOZOR_AUDIT_INTACT && rc != SQLITE_DONE)
     dozor_store_set_db_error (self, error);
+  *last = expected - 1;
   if (head != NULL)
     *head = g_steal_pointer (&prev);
   return fault;
+}
+
+/**
+ * dozor_store_audit_hash:
+ * @self: a #DozorStore
+ * @seq: a record number
+ *
+ * Returns: (transfer full) (nullable): the hash stored for record @seq,
+ *   the anchor's when @seq is the anchor, %NULL when there is no such
+ *   record (any more, or yet)
+ */
+char *
+dozor_store_audit_hash (DozorStore *self,
+                        gint64      seq)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    dozor_store_prepare (self,
+                         "SELECT hash FROM audit WHERE seq = ?1"
+                         " UNION ALL SELECT hash FROM audit_anchor WHERE seq = ?1 LIMIT 1",
+                         NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 /* RFC 4180: a field with a comma, quote or line break is quoted, its
