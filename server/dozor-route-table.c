@@ -47,8 +47,8 @@ static const Route routes[] = {
   { { "plans", "*", "proposal" }, "POST" },
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
-  { { "audit" }, "GET" },
   { { "journal" }, "GET" },
+  { { "audit" }, "GET" },
 };
 
 static gboolean

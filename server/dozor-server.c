@@ -46,8 +46,8 @@ struct _DozorServer
   DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
   guint retain_track_hours;
-  guint retain_audit_days;
   guint retain_journal_days;
+  guint retain_audit_days;
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
   GPtrArray *clients; /* DozorStreamClient */
   guint advance_id;
@@ -1617,6 +1617,20 @@ dozor_server_set_track_retention (DozorServer *self,
 }
 
 /**
+ * dozor_server_set_journal_retention:
+ * @self: a #DozorServer
+ * @days: how long the journal (every event but fixes) is kept; 0 keeps it
+ *   for ever
+ */
+void
+dozor_server_set_journal_retention (DozorServer *self,
+                                    guint        days)
+{
+  self->retain_journal_days = days;
+  prune_cb (self);
+}
+
+/**
  * dozor_server_set_audit_retention:
  * @self: a #DozorServer
  * @days: how long audit records are kept, at least
@@ -1629,20 +1643,6 @@ dozor_server_set_audit_retention (DozorServer *self,
   g_return_if_fail (days >= DOZOR_SERVER_MIN_AUDIT_DAYS);
 
   self->retain_audit_days = days;
-  prune_cb (self);
-}
-
-/**
- * dozor_server_set_journal_retention:
- * @self: a #DozorServer
- * @days: how long the journal (every event but fixes) is kept; 0 keeps it
- *   for ever
- */
-void
-dozor_server_set_journal_retention (DozorServer *self,
-                                    guint        days)
-{
-  self->retain_journal_days = days;
   prune_cb (self);
 }
 

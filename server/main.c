@@ -126,9 +126,9 @@ main (int   argc,
   g_autofree char *scenario_name = NULL;
   gint64 retain = 100000;
   gint retain_track_hours = 24;
-  gint retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   /* The rules keep the shift's documents for a year: a year and a month. */
   gint retain_journal_days = 400;
+  gint retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   gint login_attempts = DOZOR_LOGIN_USER_ATTEMPTS;
   gint login_address_attempts = DOZOR_LOGIN_ADDRESS_ATTEMPTS;
   gint login_lock = DOZOR_LOGIN_LOCK_SECONDS;
@@ -152,8 +152,8 @@ main (int   argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
     { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
     { "retain-track", 0, 0, G_OPTION_ARG_INT, &retain_track_hours, N_("Hours of track history kept; 0 keeps all (default 24)"), N_("HOURS") },
-    { "retain-audit-days", 0, 0, G_OPTION_ARG_INT, &retain_audit_days, N_("Days the audit trail is kept, at least 366 (default 400)"), N_("DAYS") },
     { "retain-journal-days", 0, 0, G_OPTION_ARG_INT, &retain_journal_days, N_("Days the journal of every event but positions is kept for documents and replay; 0 keeps all (default 400)"), N_("DAYS") },
+    { "retain-audit-days", 0, 0, G_OPTION_ARG_INT, &retain_audit_days, N_("Days the audit trail is kept, at least 366 (default 400)"), N_("DAYS") },
     { "login-attempts", 0, 0, G_OPTION_ARG_INT, &login_attempts, N_("Failed logins of one user name that lock it (default 5)"), N_("N") },
     { "login-address-attempts", 0, 0, G_OPTION_ARG_INT, &login_address_attempts, N_("Failed logins from one client address that lock it (default 20)"), N_("N") },
     { "login-lock", 0, 0, G_OPTION_ARG_INT, &login_lock, N_("Seconds a lock after failed logins lasts (default 1800)"), N_("SECONDS") },
@@ -241,15 +241,15 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
-  if (retain_audit_days < DOZOR_SERVER_MIN_AUDIT_DAYS || retain_audit_days > 100 * 366)
-    {
-      g_printerr (_("dozord: --retain-audit-days takes 366 to 36600 days: the audit trail is kept at least a year\n"));
-      return EXIT_BAD_USAGE;
-    }
-
   if (retain_journal_days < 0 || retain_journal_days > 36500)
     {
       g_printerr (_("dozord: --retain-journal-days takes days from 0 to 36500\n"));
+      return EXIT_BAD_USAGE;
+    }
+
+  if (retain_audit_days < DOZOR_SERVER_MIN_AUDIT_DAYS || retain_audit_days > 100 * 366)
+    {
+      g_printerr (_("dozord: --retain-audit-days takes 366 to 36600 days: the audit trail is kept at least a year\n"));
       return EXIT_BAD_USAGE;
     }
 
@@ -327,8 +327,8 @@ main (int   argc,
 
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
-  dozor_server_set_audit_retention (server, (guint) retain_audit_days);
   dozor_server_set_journal_retention (server, (guint) retain_journal_days);
+  dozor_server_set_audit_retention (server, (guint) retain_audit_days);
   dozor_server_set_compliance (server, compliance);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
