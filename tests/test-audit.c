@@ -214,7 +214,14 @@ test_records (Server        *server,
   g_assert_true (json_object_get_null_member (record, "role"));
   g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 401);
   g_assert_cmpstr (json_object_get_string_member (record, "address"), ==, "127.0.0.1");
-  g_assert_cmpint (json_object_get_int_member (record, "seq"), ==, 1);
+
+  /* A user made on the file by dozorctl, by the system account that ran it. */
+  record = find_record (records, "action", "dozorctl user add");
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, "admin");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, g_get_user_name ());
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (entity_of (record, "after", &after), "role"), ==, "admin");
+  g_clear_pointer (&after, json_node_unref);
 
   record = find_record (records, "action", "login.ok");
   g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "tracker");

@@ -77,6 +77,55 @@ check_noted (DozorStore *store,
   return FALSE;
 }
 
+/**
+ * dozorctl_audit_note:
+ * @store: the store dozorctl changed
+ * @action: the command, `dozorctl user add` …
+ * @name: the user name or address it changed
+ * @role: (nullable): the role it gave
+ *
+ * Records an administrator's change made on the file, by the system
+ * account that ran dozorctl, just after the change: these writes go past
+ * dozord, and giving someone a role is the change an audit is most for.
+ */
+void
+dozorctl_audit_note (DozorStore *store,
+                     const char *action,
+                     const char *name,
+                     const char *role)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  DozorAuditEntry entry = { g_get_user_name (), NULL, NULL, "dozorctl/" PACKAGE_VERSION, action, "user", name, 0,
+                            NULL, NULL };
+
+  if (role != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, role);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      after = json_to_string (root, FALSE);
+      entry.after = after;
+    }
+
+  if (dozor_store_begin (store, &error))
+    {
+      if (dozor_store_audit_append (store, &entry, &error))
+        events = dozor_store_commit (store, &error);
+      else
+        dozor_store_rollback (store);
+    }
+  if (events == NULL)
+    g_printerr (_("dozorctl: the change was made but not recorded in the audit trail: %s\n"), error->message);
+}
+
 static int
 verify (DozorStore  *store,
         int          argc,
