@@ -844,6 +844,9 @@ session (DozorServer       *self,
       reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
       return;
     }
+  /* A logout ends a session: on record, with what it was answered. */
+  if (g_str_equal (method, "DELETE"))
+    dozor_audit_watch (self->store, msg, caller.user, caller.role);
   if (g_str_equal (method, "DELETE") && !dozor_store_end_session (self->store, header + 7, &error))
     {
       if (error != NULL)

@@ -148,8 +148,16 @@ test_records (Server        *server,
   g_auto(Answer) failed = { 0 };
   g_auto(Answer) dispatch = { 0 };
   g_auto(Answer) patch = { 0 };
+  g_auto(Answer) stale = { 0 };
   g_auto(Answer) raise = { 0 };
   g_auto(Answer) refused = { 0 };
+  g_auto(Answer) logout = { 0 };
+  g_auto(Answer) fixed = { 0 };
+  g_autofree char *op = NULL;
+  g_autofree char *tracker = NULL;
+  g_autofree char *fix = NULL;
+  g_autoptr(GDateTime) clock = g_date_time_new_now_utc ();
+  g_autofree char *now = g_date_time_format_iso8601 (clock);
   g_auto(Answer) page = { 0 };
   g_auto(Answer) again = { 0 };
   JsonArray *records;
@@ -162,6 +170,8 @@ test_records (Server        *server,
   sup = login (server, "sup");
   wall = login (server, "wall");
   admin = login (server, "admin");
+  op = login (server, "op");
+  tracker = login (server, "tracker");
   unit = create_unit (server, sup, "Беркут-7");
   incident = create_incident (server, sup);
 
@@ -171,10 +181,18 @@ test_records (Server        *server,
   unit_path = g_strconcat ("/api/v1/units/", unit, NULL);
   patch = request (server, "PATCH", unit_path, sup, NULL, "2", "{\"crew\":[\"Ахметов\"]}");
   g_assert_cmpuint (patch.status, ==, 200);
+  stale = request (server, "PATCH", unit_path, sup, NULL, "1", "{\"crew\":[]}");
+  g_assert_cmpuint (stale.status, ==, 412);
   raise = request (server, "PUT", "/api/v1/readiness", sup, NULL, NULL, RAISED);
   g_assert_cmpuint (raise.status, ==, 200);
   refused = request (server, "GET", "/api/v1/audit", wall, NULL, NULL, NULL);
   g_assert_cmpuint (refused.status, ==, 403);
+  logout = request (server, "DELETE", "/api/v1/session", op, NULL, NULL, NULL);
+  g_assert_cmpuint (logout.status, ==, 200);
+  fix = g_strdup_printf ("{\"positions\":[{\"unit_id\":\"%s\",\"lat\":43.25,\"lon\":76.95,\"time\":\"%s\"}]}",
+                         unit, now);
+  fixed = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL, fix);
+  g_assert_cmpuint (fixed.status, ==, 202);
 
   records = audit_page (server, admin, "", &page);
 
@@ -196,11 +214,18 @@ test_records (Server        *server,
   g_assert_true (json_object_get_null_member (record, "role"));
   g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 401);
   g_assert_cmpstr (json_object_get_string_member (record, "address"), ==, "127.0.0.1");
-  g_assert_cmpint (json_object_get_int_member (record, "seq"), ==, 1);
+
+  /* A user made on the file by dozorctl, by the system account that ran it. */
+  record = find_record (records, "action", "dozorctl user add");
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, "admin");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, g_get_user_name ());
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (entity_of (record, "after", &after), "role"), ==, "admin");
+  g_clear_pointer (&after, json_node_unref);
 
   record = find_record (records, "action", "login.ok");
-  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "admin");
-  g_assert_cmpstr (json_object_get_string_member (record, "role"), ==, "admin");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "tracker");
+  g_assert_cmpstr (json_object_get_string_member (record, "role"), ==, "tracker");
   g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
 
   /* A create: nothing before, the dispatch after, and who sent it with what. */
@@ -220,7 +245,8 @@ test_records (Server        *server,
   record = NULL;
   for (guint i = 0; i < json_array_get_length (records); i++)
     if (g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (records, i), "action"),
-                          "PATCH /api/v1/units/"))
+                          "PATCH /api/v1/units/") &&
+        json_object_get_int_member (json_array_get_object_element (records, i), "status") == 200)
       record = json_array_get_object_element (records, i);
   g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, unit);
   g_assert_cmpint (json_object_get_int_member (entity_of (record, "before", &before), "version"), ==, 2);
@@ -231,12 +257,32 @@ test_records (Server        *server,
   g_clear_pointer (&before, json_node_unref);
   g_clear_pointer (&after, json_node_unref);
 
+  /* A refused change is on record too, with nothing after it. */
+  record = NULL;
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    if (json_object_get_int_member (json_array_get_object_element (records, i), "status") == 412)
+      record = json_array_get_object_element (records, i);
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 412);
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, unit);
+  g_assert_cmpint (json_object_get_int_member (entity_of (record, "before", &before), "version"), ==, 3);
+  g_assert_true (json_object_get_null_member (record, "after"));
+  g_clear_pointer (&before, json_node_unref);
+
   record = find_record (records, "action", "PUT /api/v1/readiness");
   g_assert_cmpstr (json_object_get_string_member (record, "entity_type"), ==, "readiness");
   g_assert_cmpstr (json_object_get_string_member (entity_of (record, "before", &before), "level"), ==, "normal");
   g_assert_cmpstr (json_object_get_string_member (entity_of (record, "after", &after), "level"), ==, "raised");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (after), "reason"), ==,
                    "Футбол на Центральном стадионе");
+
+  record = find_record (records, "action", "DELETE /api/v1/session");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "op");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
+
+  /* Trackers' fixes are track history, not audit records (docs/decisions.md). */
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, i), "action"), !=,
+                     "POST /api/v1/positions");
 
   /* The wall's refused look is on record; the admin's own read is, once answered. */
   record = find_record (records, "action", "GET /api/v1/audit");
@@ -288,8 +334,9 @@ test_pages (Server        *server,
 
 /* dozorctl audit verify on @db: its exit status and what it printed. */
 static int
-verify (const char  *db,
-        char       **out)
+verify_noted (const char  *db,
+              const char  *noted,
+              char       **out)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
@@ -298,11 +345,19 @@ verify (const char  *db,
 
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "", TRUE);
-  ctl = g_subprocess_launcher_spawn (launcher, &error, dozorctl_path, "--db", db, "audit", "verify", NULL);
+  ctl = g_subprocess_launcher_spawn (launcher, &error, dozorctl_path, "--db", db, "audit", "verify",
+                                     noted != NULL ? "--noted" : NULL, noted, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, out, NULL, &error));
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (ctl);
+}
+
+static int
+verify (const char  *db,
+        char       **out)
+{
+  return verify_noted (db, NULL, out);
 }
 
 /* A copy of the stopped server's file, to tamper with. */
@@ -345,6 +400,58 @@ assert_broken (const char *path,
     g_error ("dozorctl audit verify said “%s”, not “%s”", out, expected);
 }
 
+/* dozorctl audit export of the whole window, as JSON and as CSV: every
+ * record, chained as documented. */
+static void
+assert_export (Server *server,
+               guint   n_records)
+{
+  g_autofree char *json_path = g_build_filename (server->dir, "audit.json", NULL);
+  g_autofree char *csv_path = g_build_filename (server->dir, "audit.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *prev = GENESIS;
+  JsonArray *records;
+
+  for (guint f = 0; f < 2; f++)
+    {
+      g_autoptr(GSubprocess) ctl =
+        g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, dozorctl_path, "--db", server->db, "audit",
+                          "export", "--from", "2000-01-01T00:00:00Z", "--format", f == 0 ? "json" : "csv", "-o",
+                          f == 0 ? json_path : csv_path, NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait_check (ctl, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  records = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "records");
+  /* The export holds the records read before the server stopped, and the
+   * record of that read. */
+  g_assert_cmpuint (json_array_get_length (records), ==, n_records + 1);
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+      g_autofree char *hash = documented_hash (record);
+
+      g_assert_cmpstr (json_object_get_string_member (record, "prev_hash"), ==, prev);
+      g_assert_cmpstr (hash, ==, json_object_get_string_member (record, "hash"));
+      prev = json_object_get_string_member (record, "hash");
+    }
+
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "seq,time,username,role,address,client,action,entity_type,entity_id,status,"
+                                 "before,after,prev_hash,hash");
+  g_assert_true (g_str_has_prefix (lines[1], "1,"));
+  g_assert_true (g_str_has_suffix (lines[1], json_object_get_string_member (json_array_get_object_element (records, 0),
+                                                                            "hash")));
+}
+
 /* Item 6: a modified, a deleted and a reordered record are each named;
  * a modification whose hash was made anew too; the untouched chain holds. */
 static void
@@ -358,6 +465,9 @@ test_tamper (Server        *server,
   g_autofree char *reordered = NULL;
   g_autofree char *rehashed = NULL;
   g_autofree char *guarded = NULL;
+  g_autofree char *truncated = NULL;
+  g_autofree char *noted = NULL;
+  JsonObject *head;
   g_autofree char *admin = NULL;
   g_auto(Answer) page = { 0 };
   g_autoptr(JsonNode) third = NULL;
@@ -382,6 +492,7 @@ test_tamper (Server        *server,
 
   g_assert_cmpint (verify (server->db, &out), ==, 0);
   g_assert_nonnull (strstr (out, "intact"));
+  assert_export (server, json_array_get_length (records));
 
   /* The guards stop a plain UPDATE or DELETE; an owner of the file drops them. */
   db = copy_of (server, "guarded.sqlite", &guarded);
@@ -420,6 +531,26 @@ test_tamper (Server        *server,
   sqlite3_free (sql);
   sqlite3_close (db);
   assert_broken (rehashed, "record 3: modified");
+
+  /* The newest records cut off: the chain that is left holds, and only a
+   * record noted before, its number and hash, shows what is gone. */
+  head = json_array_get_object_element (records, json_array_get_length (records) - 1);
+  noted = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", json_object_get_int_member (head, "seq"),
+                           json_object_get_string_member (head, "hash"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (verify_noted (server->db, noted, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "still has the hash noted"));
+  db = copy_of (server, "truncated.sqlite", &truncated);
+  sql = sqlite3_mprintf ("DROP TRIGGER audit_deleted_only_to_anchor; DELETE FROM audit WHERE seq >= %lld",
+                         (long long) json_object_get_int_member (head, "seq") - 1);
+  exec_ok (db, sql);
+  sqlite3_free (sql);
+  sqlite3_close (db);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (verify (truncated, &out), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (verify_noted (truncated, noted, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "records were cut from its end"));
 }
 
 /* Retention deletes the oldest records and anchors the chain at the last

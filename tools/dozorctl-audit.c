@@ -9,13 +9,14 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dozor-store.h"
 #include "dozorctl.h"
 
 static const char audit_usage[] = N_(
   "On the store file, the audit trail:\n"
-  "  audit verify                                    check the hash chain, name the first broken record\n"
+  "  audit verify [--noted N:HASH]                   check the hash chain, name the first broken record\n"
   "  audit export [--from TIME] [--to TIME] [--format json|csv] -o FILE   a time window of it\n");
 
 /**
@@ -29,30 +30,135 @@ dozorctl_audit_usage (void)
   return _(audit_usage);
 }
 
+/* --noted N:HASH, a record's number and hash written down elsewhere
+ * earlier: the one check that sees the end cut off or the chain rewritten. */
+static gboolean
+parse_noted (const char  *text,
+             gint64      *seq,
+             char       **hash)
+{
+  const char *colon = text != NULL ? strchr (text, ':') : NULL;
+  g_autofree char *number = colon != NULL ? g_strndup (text, colon - text) : NULL;
+  guint64 value;
+
+  if (number == NULL || !g_ascii_string_to_unsigned (number, 10, 1, G_MAXINT64, &value, NULL) ||
+      strlen (colon + 1) != 64)
+    return FALSE;
+  *seq = (gint64) value;
+  *hash = g_ascii_strdown (colon + 1, -1);
+  return TRUE;
+}
+
+/* Whether the noted record is still there with its hash; says why not. */
+static gboolean
+check_noted (DozorStore *store,
+             gint64      seq,
+             const char *hash,
+             gint64      last)
+{
+  g_autofree char *stored = dozor_store_audit_hash (store, seq);
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  g_autofree char *last_text = g_strdup_printf ("%" G_GINT64_FORMAT, last);
+
+  if (stored == NULL && seq > last)
+    g_print (_("The audit trail ends at record %s, before the noted record %s: records were cut from its end\n"),
+             last_text, seq_text);
+  else if (stored == NULL)
+    g_print (_("The noted record %s is no longer kept (retention): note a newer one\n"), seq_text);
+  else if (!g_str_equal (stored, hash))
+    g_print (_("The audit trail is broken at record %s: modified (its hash is not the one noted; the chain was "
+               "rewritten)\n"),
+             seq_text);
+  else
+    {
+      g_print (_("The noted record %s still has the hash noted\n"), seq_text);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * dozorctl_audit_note:
+ * @store: the store dozorctl changed
+ * @action: the command, `dozorctl user add` …
+ * @name: the user name or address it changed
+ * @role: (nullable): the role it gave
+ *
+ * Records an administrator's change made on the file, by the system
+ * account that ran dozorctl, just after the change: these writes go past
+ * dozord, and giving someone a role is the change an audit is most for.
+ */
+void
+dozorctl_audit_note (DozorStore *store,
+                     const char *action,
+                     const char *name,
+                     const char *role)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  DozorAuditEntry entry = { g_get_user_name (), NULL, NULL, "dozorctl/" PACKAGE_VERSION, action, "user", name, 0,
+                            NULL, NULL };
+
+  if (role != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, role);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      after = json_to_string (root, FALSE);
+      entry.after = after;
+    }
+
+  if (dozor_store_begin (store, &error))
+    {
+      if (dozor_store_audit_append (store, &entry, &error))
+        events = dozor_store_commit (store, &error);
+      else
+        dozor_store_rollback (store);
+    }
+  if (events == NULL)
+    g_printerr (_("dozorctl: the change was made but not recorded in the audit trail: %s\n"), error->message);
+}
+
 static int
 verify (DozorStore  *store,
         int          argc,
         char       **argv)
 {
+  g_autofree char *noted = NULL;
+  GOptionEntry entries[] = {
+    { "noted", 0, 0, G_OPTION_ARG_STRING, &noted,
+      N_("A record's number and hash written down earlier: check that it is still there, unchanged"), N_("N:HASH") },
+    { NULL }
+  };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *head = NULL;
+  g_autofree char *noted_hash = NULL;
   g_autofree char *broken_text = NULL;
   g_autofree char *checked_text = NULL;
-  gint64 broken, checked;
+  g_autofree char *last_text = NULL;
+  gint64 broken, checked, last, noted_seq = 0;
   DozorAuditFault fault;
 
   g_option_context_set_summary (context, _("Check the audit trail's hash chain from its anchor to its last record. "
                                            "Exits with 1 and names the first broken record if it does not hold."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!dozorctl_parse_options (context, "audit verify", &argc, &argv))
     return DOZORCTL_EXIT_BAD_USAGE;
-  if (argc != 1)
+  if (argc != 1 || (noted != NULL && !parse_noted (noted, &noted_seq, &noted_hash)))
     {
-      g_printerr (_("Usage: dozorctl audit verify\n"));
+      g_printerr (_("Usage: dozorctl audit verify [--noted N:HASH]\n"));
       return DOZORCTL_EXIT_BAD_USAGE;
     }
 
-  fault = dozor_store_audit_verify (store, &broken, &checked, &head, &error);
+  fault = dozor_store_audit_verify (store, &broken, &checked, &last, &head, &error);
   if (error != NULL)
     {
       g_printerr (_("dozorctl audit verify: %s\n"), error->message);
@@ -62,10 +168,14 @@ verify (DozorStore  *store,
   /* Numbers as text: a translation takes no 64-bit format directive. */
   broken_text = g_strdup_printf ("%" G_GINT64_FORMAT, broken);
   checked_text = g_strdup_printf ("%" G_GINT64_FORMAT, checked);
+  last_text = g_strdup_printf ("%" G_GINT64_FORMAT, last);
   switch (fault)
     {
     case DOZOR_AUDIT_INTACT:
-      g_print (_("The audit trail is intact: %s records verified; the last hash is %s\n"), checked_text, head);
+      g_print (_("The audit trail is intact: %s records verified; the last is record %s, hash %s\n"),
+               checked_text, last_text, head);
+      if (noted != NULL && !check_noted (store, noted_seq, noted_hash, last))
+        return EXIT_FAILURE;
       return EXIT_SUCCESS;
     case DOZOR_AUDIT_MODIFIED:
       g_print (_("The audit trail is broken at record %s: modified (it no longer matches the hash it was chained "
@@ -174,7 +284,7 @@ export (DozorStore  *store,
 /**
  * dozorctl_audit:
  * @store: the store file, opened
- * @command: `audit verify` or `audit export`
+ * @command: `audit verify` or `audit export`, nothing else
  * @argc: arguments from the command on
  * @argv: (array length=argc): the arguments
  *
@@ -186,11 +296,5 @@ dozorctl_audit (DozorStore  *store,
                 int          argc,
                 char       **argv)
 {
-  if (g_str_equal (command, "audit verify"))
-    return verify (store, argc, argv);
-  if (g_str_equal (command, "audit export"))
-    return export (store, argc, argv);
-
-  g_printerr ("%s", dozorctl_audit_usage ());
-  return DOZORCTL_EXIT_BAD_USAGE;
+  return g_str_equal (command, "audit verify") ? verify (store, argc, argv) : export (store, argc, argv);
 }

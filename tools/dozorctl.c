@@ -128,6 +128,7 @@ user_add (const char *db_path,
     }
 
   explicit_bzero (contents, strlen (contents));
+  dozorctl_audit_note (store, "dozorctl user add", argv[1], role);
   g_print (_("User “%s” saved with the role %s\n"), argv[1], role);
   return EXIT_SUCCESS;
 }
@@ -252,6 +253,8 @@ user_unlock (const char *db_path,
     }
 
   if (lifted > 0)
+    dozorctl_audit_note (store, "dozorctl user unlock", argv[1], NULL);
+  if (lifted > 0)
     g_print (_("“%s” unlocked\n"), argv[1]);
   else
     g_print (_("“%s” was not locked\n"), argv[1]);
@@ -291,6 +294,7 @@ end_user (const char *db_path,
       return EXIT_FAILURE;
     }
 
+  dozorctl_audit_note (store, remove ? "dozorctl user remove" : "dozorctl token revoke", argv[1], NULL);
   if (remove)
     g_print (_("User “%s” removed\n"), argv[1]);
   else
@@ -497,7 +501,7 @@ main (int   argc,
     status = dozorctl_shiftbook (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
-  else if (g_str_has_prefix (command, "audit"))
+  else if (g_str_equal (command, "audit verify") || g_str_equal (command, "audit export"))
     {
       g_autoptr(DozorStore) store = open_store (db_path);
 
@@ -506,6 +510,7 @@ main (int   argc,
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));
+      g_printerr ("\n%s", dozorctl_audit_usage ());
       status = DOZORCTL_EXIT_BAD_USAGE;
     }
 

@@ -46,6 +46,10 @@ int              dozorctl_export          (int               argc,
 int              dozorctl_repeated_calls  (int               argc,
                                            char            **argv);
 const char      *dozorctl_audit_usage     (void);
+void             dozorctl_audit_note      (DozorStore       *store,
+                                           const char       *action,
+                                           const char       *name,
+                                           const char       *role);
 int              dozorctl_audit           (DozorStore       *store,
                                            const char       *command,
                                            int               argc,

@@ -33,21 +33,12 @@
   " 'client', client, 'action', action, 'entity_type', entity_type, 'entity_id', entity_id," \
   " 'status', status, 'before', before, 'after', after, 'prev_hash', prev_hash, 'hash', hash)"
 
-/* A record as stored, every member of the canonical text. */
+/* A record as stored: what the request told, and what the store adds. */
 typedef struct
 {
   gint64 seq;
   const char *time;
-  const char *username;
-  const char *role;
-  const char *address;
-  const char *client;
-  const char *action;
-  const char *entity_type;
-  const char *entity_id;
-  gint64 status;
-  const char *before;
-  const char *after;
+  DozorAuditEntry entry;
   const char *prev_hash;
 } Record;
 
@@ -124,30 +115,28 @@ append_string (GString    *out,
 static char *
 record_hash (const Record *record)
 {
+  const DozorAuditEntry *entry = &record->entry;
+  const struct { const char *name; const char *value; } texts[] = {
+    { "time", record->time }, { "username", entry->username }, { "role", entry->role },
+    { "address", entry->address }, { "client", entry->client }, { "action", entry->action },
+    { "entity_type", entry->entity_type }, { "entity_id", entry->entity_id },
+  }, documents[] = {
+    { "before", entry->before }, { "after", entry->after }, { "prev_hash", record->prev_hash },
+  };
   g_autoptr(GString) text = g_string_new (NULL);
 
-  g_string_append_printf (text, "{\"seq\":%" G_GINT64_FORMAT ",\"time\":", record->seq);
-  append_string (text, record->time);
-  g_string_append (text, ",\"username\":");
-  append_string (text, record->username);
-  g_string_append (text, ",\"role\":");
-  append_string (text, record->role);
-  g_string_append (text, ",\"address\":");
-  append_string (text, record->address);
-  g_string_append (text, ",\"client\":");
-  append_string (text, record->client);
-  g_string_append (text, ",\"action\":");
-  append_string (text, record->action);
-  g_string_append (text, ",\"entity_type\":");
-  append_string (text, record->entity_type);
-  g_string_append (text, ",\"entity_id\":");
-  append_string (text, record->entity_id);
-  g_string_append_printf (text, ",\"status\":%" G_GINT64_FORMAT ",\"before\":", record->status);
-  append_string (text, record->before);
-  g_string_append (text, ",\"after\":");
-  append_string (text, record->after);
-  g_string_append (text, ",\"prev_hash\":");
-  append_string (text, record->prev_hash);
+  g_string_append_printf (text, "{\"seq\":%" G_GINT64_FORMAT, record->seq);
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_string_append_printf (text, ",\"%s\":", texts[t].name);
+      append_string (text, texts[t].value);
+    }
+  g_string_append_printf (text, ",\"status\":%u", entry->status);
+  for (guint d = 0; d < G_N_ELEMENTS (documents); d++)
+    {
+      g_string_append_printf (text, ",\"%s\":", documents[d].name);
+      append_string (text, documents[d].value);
+    }
   g_string_append_c (text, '}');
 
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text->str, text->len);
@@ -159,16 +148,16 @@ read_record (sqlite3_stmt *stmt,
 {
   record->seq = sqlite3_column_int64 (stmt, 0);
   record->time = (const char *) sqlite3_column_text (stmt, 1);
-  record->username = (const char *) sqlite3_column_text (stmt, 2);
-  record->role = (const char *) sqlite3_column_text (stmt, 3);
-  record->address = (const char *) sqlite3_column_text (stmt, 4);
-  record->client = (const char *) sqlite3_column_text (stmt, 5);
-  record->action = (const char *) sqlite3_column_text (stmt, 6);
-  record->entity_type = (const char *) sqlite3_column_text (stmt, 7);
-  record->entity_id = (const char *) sqlite3_column_text (stmt, 8);
-  record->status = sqlite3_column_int64 (stmt, 9);
-  record->before = (const char *) sqlite3_column_text (stmt, 10);
-  record->after = (const char *) sqlite3_column_text (stmt, 11);
+  record->entry.username = (const char *) sqlite3_column_text (stmt, 2);
+  record->entry.role = (const char *) sqlite3_column_text (stmt, 3);
+  record->entry.address = (const char *) sqlite3_column_text (stmt, 4);
+  record->entry.client = (const char *) sqlite3_column_text (stmt, 5);
+  record->entry.action = (const char *) sqlite3_column_text (stmt, 6);
+  record->entry.entity_type = (const char *) sqlite3_column_text (stmt, 7);
+  record->entry.entity_id = (const char *) sqlite3_column_text (stmt, 8);
+  record->entry.status = (guint) sqlite3_column_int64 (stmt, 9);
+  record->entry.before = (const char *) sqlite3_column_text (stmt, 10);
+  record->entry.after = (const char *) sqlite3_column_text (stmt, 11);
   record->prev_hash = (const char *) sqlite3_column_text (stmt, 12);
 }
 
@@ -236,8 +225,8 @@ dozor_store_audit_append (DozorStore             *self,
   g_autofree char *entity_id = valid_text (entry->entity_id);
   g_autofree char *before = valid_text (entry->before);
   g_autofree char *after = valid_text (entry->after);
-  Record record = { 0, time, username, role, address, client, action, entity_type, entity_id,
-                    entry->status, before, after, NULL };
+  Record record = { 0, time, { username, role, address, client, action, entity_type, entity_id,
+                               entry->status, before, after }, NULL };
   int rc;
 
   if (last == NULL)
@@ -265,16 +254,16 @@ dozor_store_audit_append (DozorStore             *self,
     return FALSE;
   sqlite3_bind_int64 (insert, 1, record.seq);
   sqlite3_bind_text (insert, 2, record.time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, record.username, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, record.role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, record.address, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, record.client, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 7, record.action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 8, record.entity_type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 9, record.entity_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 10, record.status);
-  sqlite3_bind_text (insert, 11, record.before, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 12, record.after, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 3, username, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 5, address, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 6, client, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 7, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 8, entity_type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 9, entity_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 10, entry->status);
+  sqlite3_bind_text (insert, 11, before, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 12, after, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 13, record.prev_hash, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 14, hash, -1, SQLITE_STATIC);
   if (sqlite3_step (insert) != SQLITE_DONE)
@@ -513,6 +502,8 @@ find_hash (DozorStore *self,
  * @first_broken: (out): the number of the first record that does not
  *   verify (for %DOZOR_AUDIT_MISSING, the number that is missing)
  * @n_checked: (out): how many records verified before it, or in all
+ * @last: (out): the number of the last record that verified (the anchor's,
+ *   or 0, if none)
  * @head: (out) (optional) (transfer full): the hash of the last record that
  *   verified (the anchor's, or the genesis hash, if none)
  * @error: return location for a #GError
@@ -526,6 +517,7 @@ DozorAuditFault
 dozor_store_audit_verify (DozorStore  *self,
                           gint64      *first_broken,
                           gint64      *n_checked,
+                          gint64      *last,
                           char       **head,
                           GError     **error)
 {
@@ -537,6 +529,7 @@ dozor_store_audit_verify (DozorStore  *self,
 
   *first_broken = 0;
   *n_checked = 0;
+  *last = 0;
   if (!read_anchor (self, &expected, &prev, error))
     return DOZOR_AUDIT_INTACT;
   expected++;
@@ -599,9 +592,37 @@ dozor_store_audit_verify (DozorStore  *self,
 
   if (fault == DOZOR_AUDIT_INTACT && rc != SQLITE_DONE)
     dozor_store_set_db_error (self, error);
+  *last = expected - 1;
   if (head != NULL)
     *head = g_steal_pointer (&prev);
   return fault;
+}
+
+/**
+ * dozor_store_audit_hash:
+ * @self: a #DozorStore
+ * @seq: a record number
+ *
+ * Returns: (transfer full) (nullable): the hash stored for record @seq,
+ *   the anchor's when @seq is the anchor, %NULL when there is no such
+ *   record (any more, or yet)
+ */
+char *
+dozor_store_audit_hash (DozorStore *self,
+                        gint64      seq)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    dozor_store_prepare (self,
+                         "SELECT hash FROM audit WHERE seq = ?1"
+                         " UNION ALL SELECT hash FROM audit_anchor WHERE seq = ?1 LIMIT 1",
+                         NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 /* RFC 4180: a field with a comma, quote or line break is quoted, its

@@ -382,8 +382,11 @@ guint       dozor_store_prune_audit        (DozorStore   *self,
 DozorAuditFault dozor_store_audit_verify   (DozorStore   *self,
                                             gint64       *first_broken,
                                             gint64       *n_checked,
+                                            gint64       *last,
                                             char        **head,
                                             GError      **error);
+char       *dozor_store_audit_hash         (DozorStore   *self,
+                                            gint64        seq);
 gboolean    dozor_store_audit_export       (DozorStore   *self,
                                             const char   *from,
                                             const char   *to,
