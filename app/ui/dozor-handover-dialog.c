@@ -42,24 +42,6 @@ struct _DozorHandoverDialog
 
 G_DEFINE_FINAL_TYPE (DozorHandoverDialog, dozor_handover_dialog, ADW_TYPE_WINDOW)
 
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* A server time as the room reads it: local day and minute. */
 static char *
 local_time (const char *text)
@@ -75,7 +57,7 @@ append_incidents (GString    *out,
                   JsonObject *draft,
                   const char *member)
 {
-  JsonArray *incidents = get_array (draft, member);
+  JsonArray *incidents = dozor_json_get_array (draft, member);
 
   for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
     {
@@ -93,7 +75,7 @@ static guint
 length_of (JsonObject *object,
            const char *member)
 {
-  JsonArray *array = get_array (object, member);
+  JsonArray *array = dozor_json_get_array (object, member);
 
   return array != NULL ? json_array_get_length (array) : 0;
 }
@@ -106,10 +88,10 @@ draft_text (JsonObject *draft)
   GString *out = g_string_new (NULL);
   g_autofree char *from = local_time (dozor_json_get_string (draft, "from"));
   g_autofree char *to = local_time (dozor_json_get_string (draft, "to"));
-  JsonObject *readiness = get_object (draft, "readiness");
+  JsonObject *readiness = dozor_json_get_object (draft, "readiness");
   const char *reason = readiness != NULL ? dozor_json_get_string (readiness, "reason") : NULL;
-  JsonArray *plans = get_array (draft, "plans");
-  JsonArray *by_unit = get_array (draft, "by_unit");
+  JsonArray *plans = dozor_json_get_array (draft, "plans");
+  JsonArray *by_unit = dozor_json_get_array (draft, "by_unit");
 
   g_string_append_printf (out, _("Shift from %s to %s.\n\n"), from, to);
   g_string_append_printf (out, _("Open incidents: %u\n"), length_of (draft, "open"));
@@ -246,7 +228,7 @@ last_read_cb (GObject      *source,
 
   if (answer == NULL)
     return;
-  handovers = get_array (json_node_get_object (answer), "handovers");
+  handovers = dozor_json_get_array (json_node_get_object (answer), "handovers");
   if (handovers == NULL || json_array_get_length (handovers) == 0)
     return;
   last = json_array_get_object_element (handovers, 0);
