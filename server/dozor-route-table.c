@@ -57,6 +57,7 @@ static const Route routes[] = {
   { { "orientations" }, "GET, POST" },
   { { "orientations", "*", "cancellation" }, "POST" },
   { { "journal" }, "GET" },
+  { { "audit" }, "GET" },
 };
 
 static gboolean
