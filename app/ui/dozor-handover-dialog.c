@@ -35,6 +35,7 @@ struct _DozorHandoverDialog
   GtkWidget *sign_button;
   GtkLabel *signed_label;
 
+  GtkWidget *sending;    /* the button whose command is on its way */
   char *pending_id;
   char *from;
   char *to;
@@ -266,44 +267,32 @@ refused (DozorHandoverDialog *self,
   g_debug ("Handover refused: %s", error->message);
 }
 
+/* The answer to Sign Off or Accept, whichever @self->sending is. */
 static void
-signed_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(DozorHandoverDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
-
-  if (answer == NULL)
-    {
-      gtk_widget_set_sensitive (self->sign_button, TRUE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        refused (self, error);
-      return;
-    }
-  show_signed (self, json_node_get_object (answer));
-  g_debug ("Handover signed by %s", dozor_json_get_string (json_node_get_object (answer), "signed_by"));
-}
-
-static void
-accepted_cb (GObject      *source,
+answered_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(DozorHandoverDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
+  gboolean signing = self->sending == self->sign_button;
+  JsonObject *handover;
 
   if (answer == NULL)
     {
-      gtk_widget_set_sensitive (self->accept_button, TRUE);
+      gtk_widget_set_sensitive (self->sending, TRUE);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         refused (self, error);
       return;
     }
-  show_accepted (self, json_node_get_object (answer));
-  g_debug ("Handover accepted by %s", dozor_json_get_string (json_node_get_object (answer), "accepted_by"));
+  handover = json_node_get_object (answer);
+  if (signing)
+    show_signed (self, handover);
+  else
+    show_accepted (self, handover);
+  g_debug ("Handover %s by %s", signing ? "signed" : "accepted",
+           dozor_json_get_string (handover, signing ? "signed_by" : "accepted_by"));
 }
 
 static void
@@ -329,7 +318,8 @@ sign_clicked_cb (DozorHandoverDialog *self)
   json = json_to_string (root, FALSE);
   body = g_bytes_new (json, strlen (json));
   gtk_widget_set_sensitive (self->sign_button, FALSE);
-  dozor_sync_client_post_async (self->sync, "handovers", body, self->cancellable, signed_cb, g_object_ref (self));
+  self->sending = self->sign_button;
+  dozor_sync_client_post_async (self->sync, "handovers", body, self->cancellable, answered_cb, g_object_ref (self));
 }
 
 static void
@@ -342,7 +332,8 @@ accept_clicked_cb (DozorHandoverDialog *self)
     return;
   path = g_strdup_printf ("handovers/%s/acceptance", self->pending_id);
   gtk_widget_set_sensitive (self->accept_button, FALSE);
-  dozor_sync_client_post_async (self->sync, path, body, self->cancellable, accepted_cb, g_object_ref (self));
+  self->sending = self->accept_button;
+  dozor_sync_client_post_async (self->sync, path, body, self->cancellable, answered_cb, g_object_ref (self));
 }
 
 static GtkWidget *
