@@ -45,6 +45,7 @@ int              dozorctl_export          (int               argc,
                                            char            **argv);
 int              dozorctl_repeated_calls  (int               argc,
                                            char            **argv);
+const char      *dozorctl_shiftbook_usage (void);
 int              dozorctl_shiftbook       (int               argc,
                                            char            **argv);
 const char      *dozorctl_audit_usage     (void);
