@@ -86,6 +86,9 @@ update_banner (DozorHandoverController *self)
                                          "Shift accepted from %s at %s: %u incidents handed over are still open: %s",
                                          n_open),
                             self->handed_by, at, n_open, open->str);
+  /* The situation changes with every batch of fixes: only news is shown. */
+  if (g_strcmp0 (gtk_label_get_text (self->banner_label), text) == 0)
+    return;
   gtk_label_set_text (self->banner_label, text);
   g_debug ("Handover banner shown: %u still open", n_open);
 }
