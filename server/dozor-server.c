@@ -1042,15 +1042,15 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_routes_calls_roles ((const char *const *) parts, method));
       dozor_routes_calls_handle (self, msg, &caller, (const char *const *) parts, query);
     }
-  else if (dozor_routes_shiftbook_roles ((const char *const *) parts, method) != NULL)
-    {
-      ALLOW (dozor_routes_shiftbook_roles ((const char *const *) parts, method));
-      dozor_routes_shiftbook_handle (self, msg, &caller, (const char *const *) parts, method, query);
-    }
   else if (ROUTE ("audit", "GET", FALSE))
     {
       ALLOW ("admin");
       dozor_audit_handle (self, msg, query);
+    }
+  else if (dozor_routes_shiftbook_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_shiftbook_roles ((const char *const *) parts, method));
+      dozor_routes_shiftbook_handle (self, msg, &caller, (const char *const *) parts, method, query);
     }
   else if (ROUTE ("incidents", "GET", FALSE))
     {

@@ -45,13 +45,13 @@ int              dozorctl_export          (int               argc,
                                            char            **argv);
 int              dozorctl_repeated_calls  (int               argc,
                                            char            **argv);
-const char      *dozorctl_shiftbook_usage (void);
-int              dozorctl_shiftbook       (int               argc,
-                                           char            **argv);
 const char      *dozorctl_audit_usage     (void);
 int              dozorctl_audit           (DozorStore       *store,
                                            const char       *command,
                                            int               argc,
+                                           char            **argv);
+const char      *dozorctl_shiftbook_usage (void);
+int              dozorctl_shiftbook       (int               argc,
                                            char            **argv);
 char            *dozorctl_hours_ago       (int               hours);
 char            *dozorctl_window_query    (const char       *from,
