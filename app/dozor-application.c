@@ -656,6 +656,7 @@ dozor_application_startup (GApplication *app)
     { "win.dispatch-selected", { "<Control><Alt>d", NULL } },
     { "win.set-readiness", { "<Control><Shift>r", NULL } },
     { "win.shift-handover", { "<Control><Shift>h", NULL } },
+    { "win.registers", { "<Control><Shift>m", NULL } },
     { "win.plan-activate", { "<Control><Alt>p", NULL } },
     { "win.plan-confirm", { "<Control><Alt>Return", NULL } },
     { "win.plan-close", { "<Control><Alt>w", NULL } },

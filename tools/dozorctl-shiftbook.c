@@ -13,6 +13,22 @@
 #include "dozor-register-csv.h"
 #include "dozorctl.h"
 
+static const char shiftbook_usage[] = N_(
+  "On a running backend, the duty officer's books:\n"
+  "  messages export|orientations export [--search WORDS] [--active] [--output FILE]   a register as CSV\n"
+  "  handovers export [--from TIME] [--to TIME] [--output FILE]   the shift handovers as text\n");
+
+/**
+ * dozorctl_shiftbook_usage:
+ *
+ * Returns: the lines `dozorctl --help` adds for the books' commands
+ */
+const char *
+dozorctl_shiftbook_usage (void)
+{
+  return _(shiftbook_usage);
+}
+
 static char *
 handovers_text (JsonArray *handovers)
 {

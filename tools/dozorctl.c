@@ -455,7 +455,7 @@ main (int   argc,
 
   if (argc > first && (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h")))
     {
-      g_print ("%s\n%s", _(usage), dozorctl_audit_usage ());
+      g_print ("%s\n%s\n%s", _(usage), dozorctl_audit_usage (), dozorctl_shiftbook_usage ());
       return EXIT_SUCCESS;
     }
   if (argc <= first)

@@ -54,6 +54,7 @@ int              dozorctl_audit           (DozorStore       *store,
                                            const char       *command,
                                            int               argc,
                                            char            **argv);
+const char      *dozorctl_shiftbook_usage (void);
 int              dozorctl_shiftbook       (int               argc,
                                            char            **argv);
 char            *dozorctl_hours_ago       (int               hours);

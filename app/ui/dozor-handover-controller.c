@@ -86,6 +86,9 @@ update_banner (DozorHandoverController *self)
                                          "Shift accepted from %s at %s: %u incidents handed over are still open: %s",
                                          n_open),
                             self->handed_by, at, n_open, open->str);
+  /* The situation changes with every batch of fixes: only news is shown. */
+  if (g_strcmp0 (gtk_label_get_text (self->banner_label), text) == 0)
+    return;
   gtk_label_set_text (self->banner_label, text);
   g_debug ("Handover banner shown: %u still open", n_open);
 }
@@ -94,11 +97,16 @@ static void
 show_banner (DozorHandoverController *self,
              JsonObject              *handover)
 {
-  JsonNode *ids = json_object_get_member (handover, "incident_ids");
+  JsonArray *ids = dozor_json_get_array (handover, "incident_ids");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  for (guint i = 0; ids != NULL && JSON_NODE_HOLDS_ARRAY (ids) && i < json_array_get_length (json_node_get_array (ids)); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (json_node_get_array (ids), i));
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    {
+      const char *id = json_node_get_string (json_array_get_element (ids, i));
+
+      if (id != NULL)
+        g_strv_builder_add (builder, id);
+    }
   g_strfreev (self->handed_over);
   self->handed_over = g_strv_builder_end (builder);
   g_free (self->handed_by);
@@ -116,8 +124,7 @@ applying_cb (DozorSituation          *situation,
              DozorHandoverController *self)
 {
   const char *type = dozor_json_get_string (event, "type");
-  JsonNode *node = json_object_get_member (event, "handover");
-  JsonObject *handover = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonObject *handover = dozor_json_get_object (event, "handover");
 
   if (handover == NULL || type == NULL || !g_str_has_prefix (type, "handover."))
     return;
@@ -136,15 +143,15 @@ last_read_cb (GObject      *source,
   g_autoptr(DozorHandoverController) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
-  JsonNode *list;
+  JsonArray *list;
   JsonObject *last;
 
   if (answer == NULL)
     return;
-  list = json_object_get_member (json_node_get_object (answer), "handovers");
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) || json_array_get_length (json_node_get_array (list)) == 0)
+  list = dozor_json_get_array (json_node_get_object (answer), "handovers");
+  if (list == NULL || json_array_get_length (list) == 0)
     return;
-  last = json_array_get_object_element (json_node_get_array (list), 0);
+  last = json_array_get_object_element (list, 0);
   /* A board started again by the officer who took the shift over. */
   if (g_strcmp0 (dozor_json_get_string (last, "accepted_by"), dozor_sync_client_get_username (self->sync)) == 0)
     show_banner (self, last);

@@ -35,30 +35,13 @@ struct _DozorHandoverDialog
   GtkWidget *sign_button;
   GtkLabel *signed_label;
 
+  GtkWidget *sending;    /* the button whose command is on its way */
   char *pending_id;
   char *from;
   char *to;
 };
 
 G_DEFINE_FINAL_TYPE (DozorHandoverDialog, dozor_handover_dialog, ADW_TYPE_WINDOW)
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
 
 /* A server time as the room reads it: local day and minute. */
 static char *
@@ -75,7 +58,7 @@ append_incidents (GString    *out,
                   JsonObject *draft,
                   const char *member)
 {
-  JsonArray *incidents = get_array (draft, member);
+  JsonArray *incidents = dozor_json_get_array (draft, member);
 
   for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
     {
@@ -93,7 +76,7 @@ static guint
 length_of (JsonObject *object,
            const char *member)
 {
-  JsonArray *array = get_array (object, member);
+  JsonArray *array = dozor_json_get_array (object, member);
 
   return array != NULL ? json_array_get_length (array) : 0;
 }
@@ -106,10 +89,10 @@ draft_text (JsonObject *draft)
   GString *out = g_string_new (NULL);
   g_autofree char *from = local_time (dozor_json_get_string (draft, "from"));
   g_autofree char *to = local_time (dozor_json_get_string (draft, "to"));
-  JsonObject *readiness = get_object (draft, "readiness");
+  JsonObject *readiness = dozor_json_get_object (draft, "readiness");
   const char *reason = readiness != NULL ? dozor_json_get_string (readiness, "reason") : NULL;
-  JsonArray *plans = get_array (draft, "plans");
-  JsonArray *by_unit = get_array (draft, "by_unit");
+  JsonArray *plans = dozor_json_get_array (draft, "plans");
+  JsonArray *by_unit = dozor_json_get_array (draft, "by_unit");
 
   g_string_append_printf (out, _("Shift from %s to %s.\n\n"), from, to);
   g_string_append_printf (out, _("Open incidents: %u\n"), length_of (draft, "open"));
@@ -246,7 +229,7 @@ last_read_cb (GObject      *source,
 
   if (answer == NULL)
     return;
-  handovers = get_array (json_node_get_object (answer), "handovers");
+  handovers = dozor_json_get_array (json_node_get_object (answer), "handovers");
   if (handovers == NULL || json_array_get_length (handovers) == 0)
     return;
   last = json_array_get_object_element (handovers, 0);
@@ -284,44 +267,32 @@ refused (DozorHandoverDialog *self,
   g_debug ("Handover refused: %s", error->message);
 }
 
+/* The answer to Sign Off or Accept, whichever @self->sending is. */
 static void
-signed_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(DozorHandoverDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
-
-  if (answer == NULL)
-    {
-      gtk_widget_set_sensitive (self->sign_button, TRUE);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        refused (self, error);
-      return;
-    }
-  show_signed (self, json_node_get_object (answer));
-  g_debug ("Handover signed by %s", dozor_json_get_string (json_node_get_object (answer), "signed_by"));
-}
-
-static void
-accepted_cb (GObject      *source,
+answered_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(DozorHandoverDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
+  gboolean signing = self->sending == self->sign_button;
+  JsonObject *handover;
 
   if (answer == NULL)
     {
-      gtk_widget_set_sensitive (self->accept_button, TRUE);
+      gtk_widget_set_sensitive (self->sending, TRUE);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         refused (self, error);
       return;
     }
-  show_accepted (self, json_node_get_object (answer));
-  g_debug ("Handover accepted by %s", dozor_json_get_string (json_node_get_object (answer), "accepted_by"));
+  handover = json_node_get_object (answer);
+  if (signing)
+    show_signed (self, handover);
+  else
+    show_accepted (self, handover);
+  g_debug ("Handover %s by %s", signing ? "signed" : "accepted",
+           dozor_json_get_string (handover, signing ? "signed_by" : "accepted_by"));
 }
 
 static void
@@ -347,7 +318,8 @@ sign_clicked_cb (DozorHandoverDialog *self)
   json = json_to_string (root, FALSE);
   body = g_bytes_new (json, strlen (json));
   gtk_widget_set_sensitive (self->sign_button, FALSE);
-  dozor_sync_client_post_async (self->sync, "handovers", body, self->cancellable, signed_cb, g_object_ref (self));
+  self->sending = self->sign_button;
+  dozor_sync_client_post_async (self->sync, "handovers", body, self->cancellable, answered_cb, g_object_ref (self));
 }
 
 static void
@@ -360,7 +332,8 @@ accept_clicked_cb (DozorHandoverDialog *self)
     return;
   path = g_strdup_printf ("handovers/%s/acceptance", self->pending_id);
   gtk_widget_set_sensitive (self->accept_button, FALSE);
-  dozor_sync_client_post_async (self->sync, path, body, self->cancellable, accepted_cb, g_object_ref (self));
+  self->sending = self->accept_button;
+  dozor_sync_client_post_async (self->sync, path, body, self->cancellable, answered_cb, g_object_ref (self));
 }
 
 static GtkWidget *

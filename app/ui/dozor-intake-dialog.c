@@ -479,6 +479,19 @@ dozor_intake_dialog_add_extra (DozorIntakeDialog *self,
 }
 
 /**
+ * dozor_intake_dialog_get_description:
+ * @self: a #DozorIntakeDialog
+ *
+ * Returns: (transfer none): the description as typed, for what follows
+ *   it (orientations that match a plate or a name in it)
+ */
+GtkTextBuffer *
+dozor_intake_dialog_get_description (DozorIntakeDialog *self)
+{
+  return gtk_text_view_get_buffer (self->description_view);
+}
+
+/**
  * dozor_intake_dialog_get_caller_phone:
  * @self: a #DozorIntakeDialog
  *

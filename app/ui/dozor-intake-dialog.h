@@ -22,6 +22,7 @@ gboolean           dozor_intake_dialog_close_asking (DozorIntakeDialog *self);
 void               dozor_intake_dialog_add_extra    (DozorIntakeDialog *self,
                                                      GtkWidget         *widget);
 const char        *dozor_intake_dialog_get_caller_phone (DozorIntakeDialog *self);
+GtkTextBuffer     *dozor_intake_dialog_get_description (DozorIntakeDialog *self);
 JsonNode          *dozor_intake_dialog_get_call     (DozorIntakeDialog *self);
 void               dozor_intake_dialog_close_saved  (DozorIntakeDialog *self);
 

@@ -12,6 +12,7 @@
 
 #include "dozor-intake-dialog.h"
 #include "dozor-intake-matches.h"
+#include "dozor-registers-intake.h"
 #include "dozor-window-private.h"
 
 static gboolean
@@ -65,6 +66,7 @@ open_intake (DozorWindow *self)
       g_signal_connect_object (dialog, "submit", G_CALLBACK (submit_cb), self, 0);
       g_signal_connect_object (dialog, "location-changed", G_CALLBACK (location_changed_cb), self, 0);
       dozor_intake_matches_new (self->sync, dialog);
+      dozor_registers_intake_new (self->sync, dialog);
     }
   g_debug ("Intake open");
   gtk_window_present (self->intake);

@@ -12,6 +12,7 @@
 #include "dozor-legend.h"
 #include "dozor-preferences-window.h"
 #include "dozor-handover-controller.h"
+#include "dozor-registers-controller.h"
 #include "dozor-window-private.h"
 
 
@@ -557,6 +558,9 @@ dozor_window_follow (DozorWindow     *self,
     gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->readiness_banner))),
                                 dozor_handover_controller_get_banner (handover), GTK_WIDGET (self->readiness_banner));
     g_object_set_data_full (G_OBJECT (self), "dozor-handover", handover, g_object_unref);
+    g_object_set_data_full (G_OBJECT (self), "dozor-registers",
+                            dozor_registers_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->wall),
+                            g_object_unref);
   }
   /* Incidents waiting unassigned too long: in the queue, on the map, here. */
   self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list,

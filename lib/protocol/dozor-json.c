@@ -463,6 +463,40 @@ dozor_json_get_string (JsonObject *object,
 }
 
 /**
+ * dozor_json_get_array:
+ * @object: (nullable): a JSON object
+ * @member: a member's name
+ *
+ * Returns: (nullable) (transfer none): the member's array, or %NULL when
+ *   it is missing or not an array
+ */
+JsonArray *
+dozor_json_get_array (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/**
+ * dozor_json_get_object:
+ * @object: (nullable): a JSON object
+ * @member: a member's name
+ *
+ * Returns: (nullable) (transfer none): the member's object, or %NULL when
+ *   it is missing or not an object
+ */
+JsonObject *
+dozor_json_get_object (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
  * dozor_json_node_get_number:
  * @node: (nullable): a JSON node
  * @value: (out): its number

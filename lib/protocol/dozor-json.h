@@ -30,6 +30,10 @@ gint64    dozor_json_get_int     (JsonObject *object,
                                   gint64      fallback);
 const char *dozor_json_get_string (JsonObject *object,
                                    const char *member);
+JsonArray  *dozor_json_get_array  (JsonObject *object,
+                                   const char *member);
+JsonObject *dozor_json_get_object (JsonObject *object,
+                                   const char *member);
 gboolean    dozor_json_node_get_number (JsonNode *node,
                                         double   *value);
 gint64      dozor_json_get_time   (JsonObject *object,

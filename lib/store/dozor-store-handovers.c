@@ -80,6 +80,34 @@ dozor_store_query_text (DozorStore  *self,
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
+/**
+ * dozor_store_announce:
+ * @self: a #DozorStore, in a transaction
+ * @sql: a statement answering the row's JSON for the id ?1
+ * @id: the row
+ * @type: the event's type
+ * @member: the event's member that holds the row
+ * @error: return location for a #GError
+ *
+ * The row's JSON, written as an event, parsed as the command's answer.
+ *
+ * Returns: (transfer full): the answer, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_announce (DozorStore  *self,
+                      const char  *sql,
+                      const char  *id,
+                      const char  *type,
+                      const char  *member,
+                      GError     **error)
+{
+  g_autofree char *json = dozor_store_query_text (self, sql, id, NULL, error);
+
+  if (json == NULL || !dozor_store_append_event (self, type, member, json, error))
+    return NULL;
+  return dozor_store_parse_json (json, error);
+}
+
 /* The window's `to`, now by default, and its `from`: by default where the
  * last signed handover before it ended, so a draft covers the shift since
  * the previous handover, else the 12 hours before `to`. */
@@ -332,7 +360,6 @@ dozor_store_sign_handover (DozorStore  *self,
   g_autofree char *to = NULL;
   g_autofree char *ids = NULL;
   g_autofree char *summary = NULL;
-  g_autofree char *handover = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   const char *text;
 
@@ -361,10 +388,8 @@ dozor_store_sign_handover (DozorStore  *self,
   if (sqlite3_step (insert) != SQLITE_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
-  handover = dozor_store_query_text (self, "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1", id, NULL, error);
-  if (handover == NULL || !dozor_store_append_event (self, "handover.signed", "handover", handover, error))
-    return NULL;
-  return dozor_store_parse_json (handover, error);
+  return dozor_store_announce (self, "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1", id, "handover.signed",
+                               "handover", error);
 }
 
 /**
@@ -392,7 +417,6 @@ dozor_store_accept_handover (DozorStore  *self,
                                                       error);
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autofree char *now = dozor_store_now ();
-  g_autofree char *handover = NULL;
   int rc;
 
   if (stmt == NULL)
@@ -438,10 +462,8 @@ dozor_store_accept_handover (DozorStore  *self,
   if (sqlite3_step (update) != SQLITE_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
-  handover = dozor_store_query_text (self, "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1", id, NULL, error);
-  if (handover == NULL || !dozor_store_append_event (self, "handover.accepted", "handover", handover, error))
-    return NULL;
-  return dozor_store_parse_json (handover, error);
+  return dozor_store_announce (self, "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1", id, "handover.accepted",
+                               "handover", error);
 }
 
 /**

@@ -141,6 +141,23 @@ refresh_search (DozorStore  *self,
   return TRUE;
 }
 
+/* @value, if not %NULL, is one of @choices; else 422 naming @field. */
+static gboolean
+check_choice (const char        *field,
+              const char        *value,
+              const char *const *choices,
+              GError           **error)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *why = NULL;
+
+  if (value == NULL || g_strv_contains (choices, value))
+    return TRUE;
+  list = g_strjoinv (", ", (char **) choices);
+  why = g_strdup_printf (_("must be one of %s"), list);
+  return dozor_store_set_invalid (error, field, why);
+}
+
 static gboolean
 get_choice (JsonObject        *input,
             const char        *field,
@@ -148,16 +165,8 @@ get_choice (JsonObject        *input,
             const char       **value,
             GError           **error)
 {
-  if (!dozor_store_get_text (input, field, DOZOR_FIELD_NAME, TRUE, 64, value, error))
-    return FALSE;
-  if (!g_strv_contains (choices, *value))
-    {
-      g_autofree char *list = g_strjoinv (", ", (char **) choices);
-      g_autofree char *why = g_strdup_printf (_("must be one of %s"), list);
-
-      return dozor_store_set_invalid (error, field, why);
-    }
-  return TRUE;
+  return dozor_store_get_text (input, field, DOZOR_FIELD_NAME, TRUE, 64, value, error) &&
+         check_choice (field, *value, choices, error);
 }
 
 /* A query's parameter that must be one of @choices, if given. */
@@ -169,14 +178,7 @@ get_query_choice (GHashTable        *query,
                   GError           **error)
 {
   *value = query != NULL ? g_hash_table_lookup (query, name) : NULL;
-  if (*value != NULL && !g_strv_contains (choices, *value))
-    {
-      g_autofree char *list = g_strjoinv (", ", (char **) choices);
-      g_autofree char *why = g_strdup_printf (_("must be one of %s"), list);
-
-      return dozor_store_set_invalid (error, name, why);
-    }
-  return TRUE;
+  return check_choice (name, *value, choices, error);
 }
 
 static gboolean
@@ -191,22 +193,6 @@ bind_and_run (DozorStore          *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
-}
-
-/* The row's JSON, written as an event, parsed as the answer. */
-static JsonNode *
-announce (DozorStore  *self,
-          const char  *sql,
-          const char  *id,
-          const char  *type,
-          const char  *member,
-          GError     **error)
-{
-  g_autofree char *json = dozor_store_query_text (self, sql, id, NULL, error);
-
-  if (json == NULL || !dozor_store_append_event (self, type, member, json, error))
-    return NULL;
-  return dozor_store_parse_json (json, error);
 }
 
 /**
@@ -266,7 +252,7 @@ dozor_store_create_message (DozorStore  *self,
                      13, error) ||
       !refresh_search (self, "messages", MESSAGE_TEXT, id, error))
     return NULL;
-  return announce (self, "SELECT " MESSAGE_JSON " FROM messages WHERE id = ?1", id, "message.created", "message",
+  return dozor_store_announce (self, "SELECT " MESSAGE_JSON " FROM messages WHERE id = ?1", id, "message.created", "message",
                    error);
 }
 
@@ -352,7 +338,7 @@ dozor_store_update_message (DozorStore  *self,
       !bind_and_run (self, update, (const char *[]) { id, ref, sender, addressee, summary, action }, 6, error) ||
       !refresh_search (self, "messages", MESSAGE_TEXT, id, error))
     return NULL;
-  return announce (self, "SELECT " MESSAGE_JSON " FROM messages WHERE id = ?1", id, "message.updated", "message",
+  return dozor_store_announce (self, "SELECT " MESSAGE_JSON " FROM messages WHERE id = ?1", id, "message.updated", "message",
                    error);
 }
 
@@ -511,7 +497,7 @@ dozor_store_create_orientation (DozorStore  *self,
                      10, error) ||
       !refresh_search (self, "orientations", ORIENTATION_TEXT, id, error))
     return NULL;
-  return announce (self, "SELECT " ORIENTATION_JSON " FROM orientations WHERE id = ?1", id, "orientation.created",
+  return dozor_store_announce (self, "SELECT " ORIENTATION_JSON " FROM orientations WHERE id = ?1", id, "orientation.created",
                    "orientation", error);
 }
 
@@ -559,7 +545,7 @@ dozor_store_cancel_orientation (DozorStore  *self,
                                 error);
   if (update == NULL || !bind_and_run (self, update, (const char *[]) { id, by, now, reason }, 4, error))
     return NULL;
-  return announce (self, "SELECT " ORIENTATION_JSON " FROM orientations WHERE id = ?1", id, "orientation.cancelled",
+  return dozor_store_announce (self, "SELECT " ORIENTATION_JSON " FROM orientations WHERE id = ?1", id, "orientation.cancelled",
                    "orientation", error);
 }
 

@@ -11,11 +11,17 @@
 
 G_BEGIN_DECLS
 
-/* dozor-store-handovers.c; the first two are shared with the registers. */
+/* dozor-store-handovers.c; the first three are shared with the registers. */
 char     *dozor_store_query_text       (DozorStore  *self,
                                         const char  *sql,
                                         const char  *first,
                                         const char  *second,
+                                        GError     **error);
+JsonNode *dozor_store_announce         (DozorStore  *self,
+                                        const char  *sql,
+                                        const char  *id,
+                                        const char  *type,
+                                        const char  *member,
                                         GError     **error);
 gboolean  dozor_store_get_limit        (GHashTable  *query,
                                         guint        fallback,

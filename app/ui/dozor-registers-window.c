@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The duty officer's registers (docs/api.md, "Registers"): incoming and
+ * outgoing messages and the orientations, each a list with a search, a
+ * form to add one, and the list as shown exported to CSV (the writer
+ * dozorctl uses, lib/protocol/dozor-register-csv.c). dozord searches and
+ * numbers; the board asks again after every change any board makes (the
+ * message.* and orientation.* events), so every desk shows the same.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "dozor-file-choice.h"
+#include "dozor-json.h"
+#include "dozor-register-csv.h"
+#include "dozor-registers-window.h"
+
+typedef struct
+{
+  const char *member;       /* "messages" or "orientations" */
+  GtkSearchEntry *search;
+  GtkCheckButton *active;   /* orientations only */
+  GtkListBox *list;
+  GtkLabel *count;
+  JsonNode *shown;          /* the rows of the last answer, for the export */
+  GCancellable *cancellable;
+} Register;
+
+struct _DozorRegistersWindow
+{
+  AdwWindow parent_instance;
+
+  DozorSyncClient *sync;
+  Register messages;
+  Register orientations;
+  Register *exporting;
+};
+
+G_DEFINE_FINAL_TYPE (DozorRegistersWindow, dozor_registers_window, ADW_TYPE_WINDOW)
+
+static void refresh (DozorRegistersWindow *self,
+                     Register             *reg);
+
+static char *
+local_time (const char *text)
+{
+  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%d.%m.%Y %H:%M") : g_strdup ("");
+}
+
+static const char *
+message_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "telegram") == 0)
+    return _("Telegram");
+  if (g_strcmp0 (kind, "phone") == 0)
+    return _("Phone message");
+  return _("Fax");
+}
+
+static GtkWidget *
+message_row (JsonObject *message)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *time = local_time (dozor_json_get_string (message, "time"));
+  const char *action = dozor_json_get_string (message, "action");
+  g_autofree char *title = g_strdup_printf ("№ %d/%d · %s · %s · %s",
+                                            (int) dozor_json_get_int (message, "number", 0),
+                                            (int) dozor_json_get_int (message, "year", 0),
+                                            g_strcmp0 (dozor_json_get_string (message, "direction"), "in") == 0
+                                              ? _("Incoming") : _("Outgoing"),
+                                            message_kind_label (dozor_json_get_string (message, "kind")), time);
+  g_autofree char *subtitle = g_strdup_printf (_("%s → %s: %s\nDone: %s"), dozor_json_get_string (message, "sender"),
+                                               dozor_json_get_string (message, "addressee"),
+                                               dozor_json_get_string (message, "summary"),
+                                               action != NULL && *action != '\0' ? action : "—");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  return row;
+}
+
+static void cancel_orientation (GtkButton            *button,
+                                DozorRegistersWindow *self);
+
+static GtkWidget *
+orientation_row (DozorRegistersWindow *self,
+                 JsonObject           *orientation)
+{
+  GtkWidget *row = adw_action_row_new ();
+  gboolean vehicle = g_strcmp0 (dozor_json_get_string (orientation, "kind"), "vehicle") == 0;
+  const char *plate = dozor_json_get_string (orientation, "plate");
+  const char *name = dozor_json_get_string (orientation, "name");
+  JsonObject *cancellation = dozor_json_get_object (orientation, "cancellation");
+  g_autofree char *issued = local_time (dozor_json_get_string (orientation, "issued_at"));
+  g_autofree char *title = g_strdup_printf ("%s %s · %s", vehicle ? _("Vehicle") : _("Person"),
+                                            plate != NULL ? plate : name != NULL ? name : "", issued);
+  g_autofree char *subtitle = NULL;
+
+  if (cancellation != NULL)
+    {
+      g_autofree char *at = local_time (dozor_json_get_string (cancellation, "at"));
+
+      subtitle = g_strdup_printf (_("%s — issued by %s\nCancelled by %s at %s: %s"),
+                                  dozor_json_get_string (orientation, "description"),
+                                  dozor_json_get_string (orientation, "issued_by"),
+                                  dozor_json_get_string (cancellation, "by"), at,
+                                  dozor_json_get_string (cancellation, "reason"));
+      gtk_widget_add_css_class (row, "dim-label");
+    }
+  else
+    {
+      GtkWidget *cancel = gtk_button_new_with_label (_("Cancel…"));
+
+      subtitle = g_strdup_printf (_("%s — issued by %s"), dozor_json_get_string (orientation, "description"),
+                                  dozor_json_get_string (orientation, "issued_by"));
+      gtk_widget_set_valign (cancel, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (cancel), "orientation-id",
+                              g_strdup (dozor_json_get_string (orientation, "id")), g_free);
+      g_signal_connect (cancel, "clicked", G_CALLBACK (cancel_orientation), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), cancel);
+    }
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  return row;
+}
+
+typedef struct
+{
+  DozorRegistersWindow *self;
+  Register *reg;
+} Read;
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autofree Read *read = user_data;
+  g_autoptr(DozorRegistersWindow) self = read->self;
+  Register *reg = read->reg;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
+  JsonArray *rows;
+  GtkWidget *child;
+  g_autofree char *count = NULL;
+  guint n;
+
+  if (answer == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (reg->count, error->message);
+      return;
+    }
+  rows = dozor_json_get_array (json_node_get_object (answer), reg->member);
+  n = rows != NULL ? json_array_get_length (rows) : 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (reg->list))) != NULL)
+    gtk_list_box_remove (reg->list, child);
+  /* Newest first on screen; the export keeps the register's order. */
+  for (guint i = n; i-- > 0;)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      gtk_list_box_append (reg->list, reg == &self->messages ? message_row (row) : orientation_row (self, row));
+    }
+  g_clear_pointer (&reg->shown, json_node_unref);
+  reg->shown = json_node_ref (json_object_get_member (json_node_get_object (answer), reg->member));
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry", "%u entries", n), n);
+  gtk_label_set_text (reg->count, count);
+  g_debug ("Register %s shown: %u", reg->member, n);
+}
+
+static void
+refresh (DozorRegistersWindow *self,
+         Register             *reg)
+{
+  g_autoptr(GString) path = g_string_new (reg->member);
+  const char *words = gtk_editable_get_text (GTK_EDITABLE (reg->search));
+  Read *read = g_new0 (Read, 1);
+
+  g_string_append (path, "?limit=10000");
+  if (words != NULL && *words != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (words, NULL, FALSE);
+
+      g_string_append_printf (path, "&q=%s", escaped);
+    }
+  if (reg->active != NULL && gtk_check_button_get_active (reg->active))
+    g_string_append (path, "&active=1");
+  g_cancellable_cancel (reg->cancellable);
+  g_clear_object (&reg->cancellable);
+  reg->cancellable = g_cancellable_new ();
+  read->self = g_object_ref (self);
+  read->reg = reg;
+  dozor_sync_client_get_async (self->sync, path->str, reg->cancellable, read_cb, read);
+}
+
+static void
+refused (DozorRegistersWindow *self,
+         const char           *message)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Not Done"), message));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_debug ("Register command refused: %s", message);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(DozorRegistersWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
+
+  if (answer == NULL)
+    {
+      refused (self, error->message);
+      return;
+    }
+  g_debug ("Register command done");
+  refresh (self, &self->messages);
+  refresh (self, &self->orientations);
+}
+
+static void
+post (DozorRegistersWindow *self,
+      const char           *path,
+      JsonBuilder          *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *json = json_to_string (root, FALSE);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+  dozor_sync_client_post_async (self->sync, path, body, NULL, sent_cb, g_object_ref (self));
+}
+
+/* A form's field: an entry in a grid, under its label. */
+static GtkEntry *
+add_field (GtkGrid    *grid,
+           int         row,
+           const char *label)
+{
+  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (caption), 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), entry);
+  gtk_widget_set_hexpand (entry, TRUE);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_grid_attach (grid, caption, 0, row, 1, 1);
+  gtk_grid_attach (grid, entry, 1, row, 1, 1);
+  return GTK_ENTRY (entry);
+}
+
+static GtkDropDown *
+add_choice (GtkGrid           *grid,
+            int                row,
+            const char        *label,
+            const char *const *choices)
+{
+  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
+  GtkWidget *dropdown = gtk_drop_down_new_from_strings (choices);
+
+  gtk_label_set_xalign (GTK_LABEL (caption), 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), dropdown);
+  gtk_grid_attach (grid, caption, 0, row, 1, 1);
+  gtk_grid_attach (grid, dropdown, 1, row, 1, 1);
+  return GTK_DROP_DOWN (dropdown);
+}
+
+static void
+add_member (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static const char *
+entry_text (GtkEntry *entry)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (entry));
+}
+
+/* The form's dialog: the grid as its extra child, "add" as the default. */
+static AdwMessageDialog *
+form_dialog (DozorRegistersWindow *self,
+             const char           *heading,
+             GtkGrid             **grid)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+
+  *grid = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_row_spacing (*grid, 6);
+  gtk_grid_set_column_spacing (*grid, 12);
+  gtk_widget_set_size_request (GTK_WIDGET (*grid), 480, -1);
+  adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (*grid));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static void
+message_response_cb (AdwMessageDialog     *dialog,
+                     const char           *response,
+                     DozorRegistersWindow *self)
+{
+  static const char *const directions[] = { "in", "out" };
+  static const char *const kinds[] = { "telegram", "phone", "fax" };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!g_str_equal (response, "add"))
+    return;
+  json_builder_begin_object (builder);
+  add_member (builder, "direction",
+              directions[gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (dialog), "direction")) % 2]);
+  add_member (builder, "kind", kinds[gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (dialog), "kind")) % 3]);
+  add_member (builder, "ref", entry_text (g_object_get_data (G_OBJECT (dialog), "ref")));
+  add_member (builder, "sender", entry_text (g_object_get_data (G_OBJECT (dialog), "sender")));
+  add_member (builder, "addressee", entry_text (g_object_get_data (G_OBJECT (dialog), "addressee")));
+  add_member (builder, "summary", entry_text (g_object_get_data (G_OBJECT (dialog), "summary")));
+  add_member (builder, "action", entry_text (g_object_get_data (G_OBJECT (dialog), "action")));
+  json_builder_end_object (builder);
+  post (self, "messages", builder);
+}
+
+static void
+new_message_cb (DozorRegistersWindow *self)
+{
+  const char *directions[] = { _("Incoming"), _("Outgoing"), NULL };
+  const char *kinds[] = { _("Telegram"), _("Phone message"), _("Fax"), NULL };
+  GtkGrid *grid;
+  AdwMessageDialog *dialog = form_dialog (self, _("New Message"), &grid);
+
+  g_object_set_data (G_OBJECT (dialog), "direction", add_choice (grid, 0, _("_Direction"), directions));
+  g_object_set_data (G_OBJECT (dialog), "kind", add_choice (grid, 1, _("_Kind"), kinds));
+  g_object_set_data (G_OBJECT (dialog), "ref", add_field (grid, 2, _("Sender’s _number")));
+  g_object_set_data (G_OBJECT (dialog), "sender", add_field (grid, 3, _("_From")));
+  g_object_set_data (G_OBJECT (dialog), "addressee", add_field (grid, 4, _("_To")));
+  g_object_set_data (G_OBJECT (dialog), "summary", add_field (grid, 5, _("_Summary")));
+  g_object_set_data (G_OBJECT (dialog), "action", add_field (grid, 6, _("_What was done")));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (message_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_debug ("New message form open");
+}
+
+static void
+orientation_response_cb (AdwMessageDialog     *dialog,
+                         const char           *response,
+                         DozorRegistersWindow *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean vehicle = gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (dialog), "kind")) == 1;
+
+  if (!g_str_equal (response, "add"))
+    return;
+  json_builder_begin_object (builder);
+  add_member (builder, "kind", vehicle ? "vehicle" : "person");
+  add_member (builder, "name", entry_text (g_object_get_data (G_OBJECT (dialog), "name")));
+  if (vehicle)
+    add_member (builder, "plate", entry_text (g_object_get_data (G_OBJECT (dialog), "plate")));
+  add_member (builder, "description", entry_text (g_object_get_data (G_OBJECT (dialog), "description")));
+  add_member (builder, "issued_by", entry_text (g_object_get_data (G_OBJECT (dialog), "issued_by")));
+  json_builder_end_object (builder);
+  post (self, "orientations", builder);
+}
+
+static void
+new_orientation_cb (DozorRegistersWindow *self)
+{
+  const char *kinds[] = { _("Person"), _("Vehicle"), NULL };
+  GtkGrid *grid;
+  AdwMessageDialog *dialog = form_dialog (self, _("New Orientation"), &grid);
+
+  g_object_set_data (G_OBJECT (dialog), "kind", add_choice (grid, 0, _("_Kind"), kinds));
+  g_object_set_data (G_OBJECT (dialog), "name", add_field (grid, 1, _("_Name (surname first)")));
+  g_object_set_data (G_OBJECT (dialog), "plate", add_field (grid, 2, _("_Plate")));
+  g_object_set_data (G_OBJECT (dialog), "description", add_field (grid, 3, _("_Description")));
+  g_object_set_data (G_OBJECT (dialog), "issued_by", add_field (grid, 4, _("_Issued by")));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (orientation_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_debug ("New orientation form open");
+}
+
+static void
+cancel_response_cb (AdwMessageDialog     *dialog,
+                    const char           *response,
+                    DozorRegistersWindow *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *path = NULL;
+
+  if (!g_str_equal (response, "add"))
+    return;
+  path = g_strdup_printf ("orientations/%s/cancellation", (const char *) g_object_get_data (G_OBJECT (dialog), "id"));
+  json_builder_begin_object (builder);
+  add_member (builder, "reason", entry_text (g_object_get_data (G_OBJECT (dialog), "reason")));
+  json_builder_end_object (builder);
+  post (self, path, builder);
+}
+
+static void
+cancel_orientation (GtkButton            *button,
+                    DozorRegistersWindow *self)
+{
+  GtkGrid *grid;
+  AdwMessageDialog *dialog = form_dialog (self, _("Cancel the Orientation"), &grid);
+
+  adw_message_dialog_set_response_label (dialog, "add", _("Cancel the _Orientation"));
+  adw_message_dialog_set_response_label (dialog, "cancel", _("_Keep"));
+  g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (g_object_get_data (G_OBJECT (button), "orientation-id")),
+                          g_free);
+  g_object_set_data (G_OBJECT (dialog), "reason", add_field (grid, 0, _("_Reason")));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_chosen (GtkWindow  *parent,
+               const char *path)
+{
+  DozorRegistersWindow *self = DOZOR_REGISTERS_WINDOW (parent);
+  Register *reg = self->exporting;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+
+  if (path == NULL || reg == NULL || reg->shown == NULL || !JSON_NODE_HOLDS_ARRAY (reg->shown))
+    return;
+  csv = dozor_register_csv (json_node_get_array (reg->shown),
+                            reg == &self->messages ? dozor_register_csv_message_columns
+                                                   : dozor_register_csv_orientation_columns);
+  /* A few hundred kilobytes at most: written at once. */
+  if (!g_file_set_contents (path, csv, -1, &error))
+    refused (self, error->message);
+  else
+    g_debug ("Register %s exported to %s", reg->member, path);
+}
+
+static void
+export (DozorRegistersWindow *self,
+        Register             *reg)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = g_strdup_printf ("%s.csv", reg->member);
+
+  gtk_file_filter_set_name (filter, _("CSV (spreadsheets)"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  self->exporting = reg;
+  dozor_choose_file (GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export the List as CSV"), _("_Export"),
+                     name, filter, export_chosen);
+}
+
+static void
+export_messages_cb (DozorRegistersWindow *self)
+{
+  export (self, &self->messages);
+}
+
+static void
+export_orientations_cb (DozorRegistersWindow *self)
+{
+  export (self, &self->orientations);
+}
+
+static void
+search_messages_cb (DozorRegistersWindow *self)
+{
+  refresh (self, &self->messages);
+}
+
+static void
+search_orientations_cb (DozorRegistersWindow *self)
+{
+  refresh (self, &self->orientations);
+}
+
+/* Another desk, or this one, changed a register. */
+static void
+applying_cb (DozorSituation       *situation,
+             JsonObject           *event,
+             DozorRegistersWindow *self)
+{
+  const char *type = dozor_json_get_string (event, "type");
+
+  if (g_str_has_prefix (type != NULL ? type : "", "message."))
+    refresh (self, &self->messages);
+  else if (g_str_has_prefix (type != NULL ? type : "", "orientation."))
+    refresh (self, &self->orientations);
+}
+
+static GtkWidget *
+register_page (DozorRegistersWindow *self,
+               Register             *reg,
+               const char           *member,
+               const char           *placeholder,
+               const char           *add_label,
+               GCallback             add_cb,
+               GCallback             export_cb,
+               GCallback             search_cb)
+{
+  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *add = gtk_button_new_with_mnemonic (add_label);
+  GtkWidget *export_button = gtk_button_new_with_mnemonic (_("E_xport CSV…"));
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  reg->member = member;
+  reg->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  g_object_set (reg->search, "placeholder-text", placeholder, NULL);
+  gtk_widget_set_hexpand (GTK_WIDGET (reg->search), TRUE);
+  g_signal_connect_swapped (reg->search, "search-changed", search_cb, self);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (reg->search));
+  if (reg == &self->orientations)
+    {
+      reg->active = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Active _only")));
+      gtk_check_button_set_active (reg->active, TRUE);
+      g_signal_connect_swapped (reg->active, "toggled", search_cb, self);
+      gtk_box_append (GTK_BOX (bar), GTK_WIDGET (reg->active));
+    }
+  g_signal_connect_swapped (add, "clicked", add_cb, self);
+  gtk_widget_add_css_class (add, "suggested-action");
+  gtk_box_append (GTK_BOX (bar), add);
+  g_signal_connect_swapped (export_button, "clicked", export_cb, self);
+  gtk_box_append (GTK_BOX (bar), export_button);
+  gtk_box_append (GTK_BOX (page), bar);
+
+  reg->count = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (reg->count, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (reg->count), "dim-label");
+  gtk_box_append (GTK_BOX (page), GTK_WIDGET (reg->count));
+  reg->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (reg->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (reg->list), "boxed-list");
+  gtk_widget_set_valign (GTK_WIDGET (reg->list), GTK_ALIGN_START);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (reg->list));
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (page), scrolled);
+  gtk_widget_set_margin_start (page, 12);
+  gtk_widget_set_margin_end (page, 12);
+  gtk_widget_set_margin_top (page, 12);
+  gtk_widget_set_margin_bottom (page, 12);
+  return page;
+}
+
+static void
+register_clear (Register *reg)
+{
+  g_cancellable_cancel (reg->cancellable);
+  g_clear_object (&reg->cancellable);
+  g_clear_pointer (&reg->shown, json_node_unref);
+}
+
+static void
+dozor_registers_window_dispose (GObject *object)
+{
+  DozorRegistersWindow *self = DOZOR_REGISTERS_WINDOW (object);
+
+  register_clear (&self->messages);
+  register_clear (&self->orientations);
+  g_clear_object (&self->sync);
+
+  G_OBJECT_CLASS (dozor_registers_window_parent_class)->dispose (object);
+}
+
+static void
+dozor_registers_window_class_init (DozorRegistersWindowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dozor_registers_window_dispose;
+  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+dozor_registers_window_init (DozorRegistersWindow *self)
+{
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkStack *stack = GTK_STACK (gtk_stack_new ());
+  GtkWidget *switcher = gtk_stack_switcher_new ();
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Registers"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 900, 700);
+  gtk_stack_add_titled (stack,
+                        register_page (self, &self->messages, "messages", _("Search the messages"), _("_New Message…"),
+                                       G_CALLBACK (new_message_cb), G_CALLBACK (export_messages_cb),
+                                       G_CALLBACK (search_messages_cb)),
+                        "messages", _("Messages"));
+  gtk_stack_add_titled (stack,
+                        register_page (self, &self->orientations, "orientations", _("Search the orientations"),
+                                       _("New _Orientation…"), G_CALLBACK (new_orientation_cb),
+                                       G_CALLBACK (export_orientations_cb), G_CALLBACK (search_orientations_cb)),
+                        "orientations", _("Orientations"));
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), stack);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), switcher);
+  gtk_box_append (GTK_BOX (content), header);
+  gtk_widget_set_vexpand (GTK_WIDGET (stack), TRUE);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (stack));
+  adw_window_set_content (ADW_WINDOW (self), content);
+}
+
+/**
+ * dozor_registers_window_new:
+ * @sync: the link to the backend
+ * @situation: the situation, whose events say when a register changed
+ *
+ * Returns: (transfer full): a new window, reading both registers
+ */
+DozorRegistersWindow *
+dozor_registers_window_new (DozorSyncClient *sync,
+                            DozorSituation  *situation)
+{
+  DozorRegistersWindow *self = g_object_new (DOZOR_TYPE_REGISTERS_WINDOW, NULL);
+
+  self->sync = g_object_ref (sync);
+  g_signal_connect_object (situation, "applying", G_CALLBACK (applying_cb), self, 0);
+  refresh (self, &self->messages);
+  refresh (self, &self->orientations);
+  /* A register is opened to find something in it. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->messages.search));
+  return self;
+}

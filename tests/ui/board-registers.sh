@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Issue 18, item 3: an operator opens the registers (Ctrl+Shift+M), sees
+# the messages and orientations, finds a message by a word typed in its
+# search, and, taking a report whose description holds a wanted vehicle's
+# plate, is shown the active orientation in the intake; once cancelled, it
+# is no longer shown.
+set -euo pipefail
+
+dozor=${1:?usage: board-registers.sh PATH-TO-DOZOR}
+test=board-registers
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+
+start_dozord op:operator sup:supervisor
+token=$(token op)
+
+api "$token" POST messages '{"direction":"in","kind":"telegram","ref":"14/3-118","sender":"DP Almaty","addressee":"Duty unit","summary":"Guard the theatre tonight"}' >/dev/null
+api "$token" POST messages '{"direction":"out","kind":"fax","sender":"Duty unit","addressee":"DP Almaty","summary":"Report on the night","action":"Sent"}' >/dev/null
+orientation=$(api "$token" POST orientations '{"kind":"vehicle","plate":"777 ABA 02","description":"Toyota Camry, white","issued_by":"DP Almaty"}' | jq -r .id)
+[ -n "$orientation" ] && [ "$orientation" != null ] || fail "no orientation made"
+
+XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+  "$dozor" --backend "$url" --credentials "$work/op.credentials" --center 43.2385,76.9460 --zoom 14 \
+  >"$work/board.log" 2>&1 &
+board=$!
+wait_for "$work/board.log" "Link state: live" 30
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
+xdotool windowmove "$wid" 0 0 windowsize "$wid" 1400 900 windowfocus --sync "$wid"
+sleep 1
+
+# --- The registers ------------------------------------------------------------------
+xdotool key ctrl+shift+m
+wait_for "$work/board.log" "Registers open" 10
+wait_for "$work/board.log" "Register messages shown: 2" 30
+wait_for "$work/board.log" "Register orientations shown: 1" 30
+ok "Ctrl+Shift+M opens the registers: 2 messages, 1 active orientation"
+focus_window "Registers" >/dev/null
+sleep 1
+import -window root "$work/registers-messages.png"
+# The search entry has the focus first.
+xdotool type --delay 30 "theatre"
+wait_for "$work/board.log" "Register messages shown: 1" 30
+sleep 1
+ok "typing a word in the search shows only the message that holds it"
+import -window root "$work/registers-search.png"
+xdotool key Escape
+sleep 0.5
+
+# --- The orientation at intake ----------------------------------------------------------
+xdotool windowraise "$wid" windowfocus --sync "$wid"
+xdotool key ctrl+n
+wait_for "$work/board.log" "Intake open" 10
+focus_window "New Incident" >/dev/null
+# The description has no mnemonic: it follows the phone.
+xdotool key alt+h Tab
+xdotool type --delay 20 "White Camry 777ABA02 parked at the market"
+wait_for "$work/board.log" "Orientations at intake: 1" 30
+ok "a plate in the description shows the active orientation in the intake"
+sleep 1
+import -window root "$work/registers-intake.png"
+
+# Cancelled: the same description no longer shows it.
+api "$(token sup)" POST "orientations/$orientation/cancellation" '{"reason":"Found"}' | jq -e '.active == false' >/dev/null ||
+  fail "the orientation was not cancelled"
+xdotool type --delay 20 " today"
+wait_for "$work/board.log" "Orientations at intake: 0" 30
+ok "after its cancellation the orientation is no longer shown"
+
+echo "1..$n"
