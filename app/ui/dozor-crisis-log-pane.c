@@ -634,18 +634,55 @@ show_cb (GSimpleAction *action,
   g_debug ("Crisis log shown");
 }
 
-static void
-written_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+typedef struct
 {
-  g_autoptr(DozorCrisisLogPane) self = user_data;
+  GListStore *entries;  /* a copy: the log grows meanwhile */
+  GFile *file;
+} Export;
+
+static void
+export_free (Export *data)
+{
+  g_object_unref (data->entries);
+  g_object_unref (data->file);
+  g_free (data);
+}
+
+/* Tens of thousands of rows take a tenth of a second to write out: not on
+ * the thread that draws. */
+static void
+export_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Export *data = task_data;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  g_autofree char *csv = dozor_crisis_log_to_csv (G_LIST_MODEL (data->entries), zone);
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_file_get_path (G_FILE (source));
+
+  if (!g_file_replace_contents (data->file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DozorCrisisLogPane *self = DOZOR_CRISIS_LOG_PANE (source);
+  Export *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (data->file);
   g_autofree char *message = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       message = g_strdup_printf (_("The crisis log was not exported: %s"), error->message);
       g_message ("Crisis log not exported: %s", error->message);
     }
@@ -663,18 +700,28 @@ export_chosen (GtkWindow  *parent,
                const char *path)
 {
   DozorCrisisLogPane *self = g_object_get_data (G_OBJECT (parent), "dozor-crisis-log-pane");
-  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GBytes) bytes = NULL;
-  char *csv;
+  g_autoptr(GTask) task = NULL;
+  GListModel *entries;
+  Export *data;
 
   if (self == NULL || self->log == NULL)
     return;
-  csv = dozor_crisis_log_to_csv (self->log, zone);
-  bytes = g_bytes_new_take (csv, strlen (csv));
-  /* Written by GIO off the main thread; the bytes live until it is done. */
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                       written_cb, g_object_ref (self));
+  entries = dozor_crisis_log_get_entries (self->log);
+  data = g_new0 (Export, 1);
+  data->entries = g_list_store_new (DOZOR_TYPE_CRISIS_LOG_ENTRY);
+  /* The rows are never changed once made: the copy shares them. */
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(GObject) entry = g_list_model_get_item (entries, i);
+
+      g_list_store_append (data->entries, entry);
+    }
+  data->file = g_file_new_for_path (path);
+  /* Not the reads' cancellable: a new read does not stop a file being written. */
+  task = g_task_new (self, NULL, exported_cb, NULL);
+  g_task_set_source_tag (task, export_chosen);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_free);
+  g_task_run_in_thread (task, export_in_thread);
 }
 
 static void
