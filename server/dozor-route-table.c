@@ -48,7 +48,17 @@ static const Route routes[] = {
   { { "plans", "*", "proposal" }, "POST" },
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
+  /* Before the id: no handover is called "draft", no orientation "matches". */
+  { { "handovers", "draft" }, "GET" },
+  { { "handovers" }, "GET, POST" },
+  { { "handovers", "*", "acceptance" }, "POST" },
+  { { "messages" }, "GET, POST" },
+  { { "messages", "*" }, "PATCH" },
+  { { "orientations", "matches" }, "GET" },
+  { { "orientations" }, "GET, POST" },
+  { { "orientations", "*", "cancellation" }, "POST" },
   { { "journal" }, "GET" },
+  { { "audit" }, "GET" },
 };
 
 static gboolean
