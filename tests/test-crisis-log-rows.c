@@ -124,7 +124,7 @@ test_csv (void)
 {
   g_autoptr(DozorCrisisLog) log = fold_episode (NULL);
   g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("+05:00");
-  g_autofree char *csv = dozor_crisis_log_to_csv (log, zone);
+  g_autofree char *csv = dozor_crisis_log_to_csv (dozor_crisis_log_get_entries (log), zone);
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
 
   g_assert_true (g_utf8_validate (csv, -1, NULL));

@@ -58,6 +58,7 @@ struct _DozorCrisisLogPane
   DozorCrisisLog *log;    /* the episode shown */
   gboolean live;          /* it is still raised: live events go into it */
   guint folds;            /* counts folds, so a late one is dropped */
+  gboolean stale;         /* a snapshot replaced the events followed */
 };
 
 G_DEFINE_FINAL_TYPE (DozorCrisisLogPane, dozor_crisis_log_pane, ADW_TYPE_BIN)
@@ -239,6 +240,7 @@ typedef struct
 {
   GPtrArray *events;     /* JsonNode, the pane's as the fold began */
   guint n_events;
+  GPtrArray *kept;       /* JsonNode: those of an episode */
   char *chosen;
   GPtrArray *episodes;
   DozorCrisisLog *log;
@@ -251,6 +253,7 @@ fold_free (Fold *data)
 {
   g_ptr_array_unref (data->events);
   g_free (data->chosen);
+  g_clear_pointer (&data->kept, g_ptr_array_unref);
   g_clear_pointer (&data->episodes, g_ptr_array_unref);
   g_clear_object (&data->log);
   g_free (data);
@@ -301,6 +304,25 @@ fold_in_thread (GTask        *task,
         dozor_crisis_log_add_event (data->log, json_node_get_object (events->pdata[i]));
       data->live = episode->last_seq < 0;
     }
+
+  /* A week of the journal is mostly days at normal: only the episodes'
+   * events are kept for the next fold. */
+  data->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  for (guint i = 0; i < events->len; i++)
+    {
+      gint64 seq = json_object_get_int_member_with_default (json_node_get_object (events->pdata[i]), "seq", -1);
+
+      for (guint e = 0; e < data->episodes->len; e++)
+        {
+          DozorCrisisEpisode *within = data->episodes->pdata[e];
+
+          if (seq >= within->first_seq && (within->last_seq < 0 || seq <= within->last_seq))
+            {
+              g_ptr_array_add (data->kept, json_node_ref (events->pdata[i]));
+              break;
+            }
+        }
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -318,6 +340,7 @@ folded_cb (GObject      *source,
 
   g_clear_pointer (&self->episodes, g_ptr_array_unref);
   self->episodes = g_steal_pointer (&data->episodes);
+
   g_set_object (&self->log, data->log);
   self->live = data->live;
 
@@ -325,6 +348,11 @@ folded_cb (GObject      *source,
    * what it has. */
   for (guint i = data->n_events; self->live && i < self->events->len; i++)
     dozor_crisis_log_add_event (self->log, json_node_get_object (self->events->pdata[i]));
+  /* The events of no episode are dropped; those that came meanwhile stay. */
+  for (guint i = data->n_events; i < self->events->len; i++)
+    g_ptr_array_add (data->kept, json_node_ref (self->events->pdata[i]));
+  g_ptr_array_unref (self->events);
+  self->events = g_steal_pointer (&data->kept);
 
   fill_episodes (self, data->shown);
   g_message ("Crisis log episodes: %u", self->episodes->len);
@@ -458,9 +486,14 @@ load (DozorCrisisLogPane *self)
 static void
 state_changed_cb (DozorCrisisLogPane *self)
 {
-  /* Once per login: afterwards the live events keep it. */
-  if (dozor_sync_client_get_state (self->sync) == DOZOR_SYNC_LIVE && self->log == NULL && !self->loading)
-    load (self);
+  /* Once per login, or after a new snapshot: otherwise the live events
+   * keep it. */
+  if (dozor_sync_client_get_state (self->sync) == DOZOR_SYNC_LIVE && (self->log == NULL || self->stale) &&
+      !self->loading)
+    {
+      self->stale = FALSE;
+      load (self);
+    }
   update_controls (self);
 }
 
@@ -498,7 +531,9 @@ applying_cb (DozorCrisisLogPane *self,
   JsonNode *node;
   const char *type = dozor_json_get_string (event, "type");
 
-  if (self->sync == NULL || type == NULL)
+  /* Before the journal was read (or when it could not be) there is
+   * nothing to follow: the next read has these events. */
+  if (self->sync == NULL || type == NULL || (self->log == NULL && !self->loading))
     return;
   node = json_node_init_object (json_node_alloc (), event);
   if (self->loading)
@@ -507,8 +542,6 @@ applying_cb (DozorCrisisLogPane *self,
       return;
     }
   g_ptr_array_add (self->events, node);
-  if (self->log == NULL)
-    return;
 
   /* A level change may begin or end an episode: the list of episodes and
    * the log are made again, in the worker, from what was read. */
@@ -530,6 +563,10 @@ static void
 situation_changed_cb (DozorCrisisLogPane *self,
                       guint               what)
 {
+  /* A snapshot (all of it changed) stands for events this board never
+   * saw: what happened meanwhile is read again from the journal. */
+  if (what == DOZOR_SITUATION_ALL && self->log != NULL)
+    self->stale = TRUE;
   if (what & DOZOR_SITUATION_READINESS)
     update_controls (self);
 }
@@ -597,18 +634,55 @@ show_cb (GSimpleAction *action,
   g_debug ("Crisis log shown");
 }
 
-static void
-written_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+typedef struct
 {
-  g_autoptr(DozorCrisisLogPane) self = user_data;
+  GListStore *entries;  /* a copy: the log grows meanwhile */
+  GFile *file;
+} Export;
+
+static void
+export_free (Export *data)
+{
+  g_object_unref (data->entries);
+  g_object_unref (data->file);
+  g_free (data);
+}
+
+/* Tens of thousands of rows take a tenth of a second to write out: not on
+ * the thread that draws. */
+static void
+export_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Export *data = task_data;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  g_autofree char *csv = dozor_crisis_log_to_csv (G_LIST_MODEL (data->entries), zone);
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_file_get_path (G_FILE (source));
+
+  if (!g_file_replace_contents (data->file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DozorCrisisLogPane *self = DOZOR_CRISIS_LOG_PANE (source);
+  Export *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (data->file);
   g_autofree char *message = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       message = g_strdup_printf (_("The crisis log was not exported: %s"), error->message);
       g_message ("Crisis log not exported: %s", error->message);
     }
@@ -626,18 +700,28 @@ export_chosen (GtkWindow  *parent,
                const char *path)
 {
   DozorCrisisLogPane *self = g_object_get_data (G_OBJECT (parent), "dozor-crisis-log-pane");
-  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GBytes) bytes = NULL;
-  char *csv;
+  g_autoptr(GTask) task = NULL;
+  GListModel *entries;
+  Export *data;
 
   if (self == NULL || self->log == NULL)
     return;
-  csv = dozor_crisis_log_to_csv (self->log, zone);
-  bytes = g_bytes_new_take (csv, strlen (csv));
-  /* Written by GIO off the main thread; the bytes live until it is done. */
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                       written_cb, g_object_ref (self));
+  entries = dozor_crisis_log_get_entries (self->log);
+  data = g_new0 (Export, 1);
+  data->entries = g_list_store_new (DOZOR_TYPE_CRISIS_LOG_ENTRY);
+  /* The rows are never changed once made: the copy shares them. */
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(GObject) entry = g_list_model_get_item (entries, i);
+
+      g_list_store_append (data->entries, entry);
+    }
+  data->file = g_file_new_for_path (path);
+  /* Not the reads' cancellable: a new read does not stop a file being written. */
+  task = g_task_new (self, NULL, exported_cb, NULL);
+  g_task_set_source_tag (task, export_chosen);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_free);
+  g_task_run_in_thread (task, export_in_thread);
 }
 
 static void

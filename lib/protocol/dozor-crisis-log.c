@@ -465,7 +465,9 @@ append_field (GString    *out,
 
 /**
  * dozor_crisis_log_to_csv:
- * @self: a #DozorCrisisLog
+ * @entries: (element-type DozorCrisisLogEntry): rows, newest first, as
+ *   dozor_crisis_log_get_entries() has them (or a copy of them, to write
+ *   the file in a worker while the log grows)
  * @zone: the room's time zone
  *
  * The rows as RFC 4180 CSV in UTF-8 (no byte order mark, lines ending in
@@ -475,23 +477,23 @@ append_field (GString    *out,
  * Returns: (transfer full): the text
  */
 char *
-dozor_crisis_log_to_csv (DozorCrisisLog *self,
-                         GTimeZone      *zone)
+dozor_crisis_log_to_csv (GListModel *entries,
+                         GTimeZone  *zone)
 {
   GString *out = g_string_new (NULL);
   guint n;
 
-  g_return_val_if_fail (DOZOR_IS_CRISIS_LOG (self), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (entries), NULL);
 
   append_field (out, C_("crisis log column", "Time"), FALSE);
   append_field (out, C_("crisis log column", "What"), FALSE);
   append_field (out, C_("crisis log column", "Who"), FALSE);
   append_field (out, C_("crisis log column", "Details"), TRUE);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
+  n = g_list_model_get_n_items (entries);
   for (guint i = n; i > 0; i--)
     {
-      g_autoptr(DozorCrisisLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i - 1);
+      g_autoptr(DozorCrisisLogEntry) entry = g_list_model_get_item (entries, i - 1);
       g_autofree char *time = dozor_crisis_log_format_time (dozor_crisis_log_entry_get_time (entry), zone);
 
       append_field (out, time, FALSE);

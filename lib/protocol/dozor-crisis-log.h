@@ -42,7 +42,7 @@ gint64          dozor_crisis_log_get_seq     (DozorCrisisLog *self);
 GListModel     *dozor_crisis_log_get_entries (DozorCrisisLog *self);
 char           *dozor_crisis_log_format_time (GDateTime      *time,
                                               GTimeZone      *zone);
-char           *dozor_crisis_log_to_csv      (DozorCrisisLog *self,
+char           *dozor_crisis_log_to_csv      (GListModel     *entries,
                                               GTimeZone      *zone);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorCrisisEpisode, dozor_crisis_episode_free)
