@@ -25,6 +25,8 @@ DozorServer *dozor_server_new          (DozorStore   *store,
                                         gint64        retain_events);
 void         dozor_server_set_track_retention (DozorServer *self,
                                                guint        hours);
+void         dozor_server_set_roster_no_position (DozorServer *self,
+                                                  guint        seconds);
 void         dozor_server_set_login_policy (DozorServer            *self,
                                             const DozorLoginPolicy *policy);
 void         dozor_server_set_sop_catalogue (DozorServer       *self,

@@ -461,7 +461,8 @@ main (int   argc,
     }
 
   /* Two-word commands ("user add") become one argv[0] for their options. */
-  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token")) && argc > first + 1)
+  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") ||
+       g_str_equal (argv[first], "roster")) && argc > first + 1)
     {
       command = g_strconcat (argv[first], " ", argv[first + 1], NULL);
       first++;
@@ -492,6 +493,8 @@ main (int   argc,
     status = dozorctl_export (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
+  else if (g_str_equal (command, "roster import") || g_str_equal (command, "roster export"))
+    status = dozorctl_roster (command, argc - first, argv + first);
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));

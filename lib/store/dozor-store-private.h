@@ -185,4 +185,11 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
 gboolean      dozor_store_create_calls  (DozorStore  *self,
                                          GError     **error);
 
+/* dozor-store-roster.c: the roster's tables, and its part of the snapshot. */
+gboolean      dozor_store_create_roster (DozorStore  *self,
+                                         GError     **error);
+gboolean      dozor_store_append_roster (DozorStore  *self,
+                                         GString     *out,
+                                         GError     **error);
+
 G_END_DECLS
