@@ -658,6 +658,8 @@ dozor_application_startup (GApplication *app)
     { "win.plan-activate", { "<Control><Alt>p", NULL } },
     { "win.plan-confirm", { "<Control><Alt>Return", NULL } },
     { "win.plan-close", { "<Control><Alt>w", NULL } },
+    { "win.roster", { "<Control><Alt>r", NULL } },
+    { "win.roster-import", { "<Control><Alt>i", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },

@@ -48,6 +48,9 @@ enum {
 /* A wall's incident labels say minutes waited: drawn anew this often. */
 #define WALL_AGE_REFRESH_SECONDS 20
 
+/* How near a patrol route a unit must be dropped to be assigned to it. */
+#define ROUTE_PICK_PX 12.0
+
 struct _DozorMapView
 {
   GtkWidget parent_instance;
@@ -99,6 +102,7 @@ enum {
   CRISIS_AREA_EDITED,
   UNITS_BOXED,
   UNIT_DROPPED_ON_POST,
+  UNIT_DROPPED_ON_ROUTE,
   N_SIGNALS
 };
 
@@ -530,6 +534,18 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
   signals[UNIT_DROPPED_ON_POST] = g_signal_new ("unit-dropped-on-post", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                                 G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * DozorMapView::unit-dropped-on-route:
+   * @unit_id: the unit dropped
+   * @route_id: the patrol route it was dropped on
+   *
+   * A supervisor dragged a unit onto a patrol route (where no incident or
+   * post is): the duty roster's assignment. Nothing is sent yet.
+   */
+  signals[UNIT_DROPPED_ON_ROUTE] = g_signal_new ("unit-dropped-on-route", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                                 G_TYPE_STRING, G_TYPE_STRING);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -1048,6 +1064,23 @@ drag_end_cb (GtkDragSource *source,
     dozor_map_view_select_unit (self, dozor_unit_drag_get_unit_id (g_value_get_boxed (&value)));
 }
 
+/* The patrol route drawn within a finger's reach of a point of the map. */
+static char *
+pick_route (DozorMapView *self,
+            double        x,
+            double        y)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  double lat, lon, lat2, lon2, wx, wy, wx2, wy2;
+
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer), x, y, &lat, &lon);
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer), x + ROUTE_PICK_PX, y,
+                                              &lat2, &lon2);
+  dozor_geo_lon_lat_to_world (lon, lat, &wx, &wy);
+  dozor_geo_lon_lat_to_world (lon2, lat2, &wx2, &wy2);
+  return dozor_area_layer_pick_route (self->area_layer, wx, wy, fabs (wx2 - wx));
+}
+
 static GdkDragAction
 drop_motion_cb (GtkDropTarget *target,
                 double         x,
@@ -1056,10 +1089,11 @@ drop_motion_cb (GtkDropTarget *target,
 {
   g_autofree char *post_id = dozor_post_layer_pick (self->post_layer, x, y, NULL);
   g_autofree char *incident_id = post_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  g_autofree char *route_id = post_id == NULL && incident_id == NULL ? pick_route (self, x, y) : NULL;
 
   dozor_post_layer_set_target (self->post_layer, post_id);
   dozor_incident_layer_set_target (self->incident_layer, incident_id);
-  return incident_id != NULL || post_id != NULL ? GDK_ACTION_COPY : 0;
+  return incident_id != NULL || post_id != NULL || route_id != NULL ? GDK_ACTION_COPY : 0;
 }
 
 static void
@@ -1092,6 +1126,18 @@ drop_cb (GtkDropTarget *target,
     }
   incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
   dozor_incident_layer_set_target (self->incident_layer, NULL);
+  /* Beside the incidents, a patrol route: the roster's assignment. */
+  if (drag != NULL && incident_id == NULL && self->can_dispatch)
+    {
+      g_autofree char *route_id = pick_route (self, x, y);
+
+      if (route_id != NULL)
+        {
+          g_debug ("Unit dropped on route %s", route_id);
+          g_signal_emit (self, signals[UNIT_DROPPED_ON_ROUTE], 0, dozor_unit_drag_get_unit_id (drag), route_id);
+          return TRUE;
+        }
+    }
   if (drag == NULL || incident_id == NULL || !self->can_dispatch)
     return FALSE;
 

@@ -9,6 +9,7 @@
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
 #include "dozor-plans-pane.h"
+#include "dozor-roster-pane.h"
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
 #include "dozor-unit-list.h"
@@ -34,6 +35,7 @@ struct _DozorWindow
   DozorDetailsPane *details_pane;
   DozorCrisisPane *crisis_pane;
   DozorPlansPane *plans_pane;
+  DozorRosterPane *roster_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
   DozorEscalationController *escalation;

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int dozor_line_pick_nearest (GPtrArray *lines,
+                             double     x,
+                             double     y,
+                             double     reach);
+
+G_END_DECLS
