@@ -52,6 +52,7 @@ static const Route routes[] = {
   { { "roster", "export" }, "GET" },
   { { "roster", "import" }, "POST" },
   { { "roster", "*" }, "PATCH, DELETE" },
+  { { "journal" }, "GET" },
 };
 
 static gboolean
