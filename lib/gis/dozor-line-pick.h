@@ -9,5 +9,10 @@ int dozor_line_pick_nearest (GPtrArray *lines,
                              double     x,
                              double     y,
                              double     reach);
+gboolean dozor_line_nearest_point (GArray  *line,
+                                   double   x,
+                                   double   y,
+                                   double  *nx,
+                                   double  *ny);
 
 G_END_DECLS

@@ -85,6 +85,11 @@ ok "the route now judges Беркут-1"
 
 # Беркут-2 reports and is on no entry: the server flags it, the pane names it.
 wait_for "$work/board.log" "Roster pane: 1 entries, 1 flags" 15
+# Forces and means on the map: Беркут-1 is 250 m from its route, so a line
+# joins it to the route; Беркут-2 is ringed as off the roster.
+wait_for "$work/board.log" "Roster drawn: 1 off their post or route, 1 flagged" 15
+ok "the map draws Беркут-1 off its route and rings Беркут-2"
+
 xdotool windowfocus --sync "$wid"
 xdotool key ctrl+alt+r
 wait_for "$work/board.log" "Roster pane shown" 10
