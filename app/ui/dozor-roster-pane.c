@@ -36,7 +36,8 @@ struct _DozorRosterPane
   GtkLabel *empty_label;
   GtkLabel *unlisted_label;
 
-  GtkApplicationWindow *window;   /* not owned: the window owns the pane */
+  GtkApplicationWindow *window;   /* not owned: the board's window */
+  GtkWindow *own_window;          /* not owned: it owns the pane; dies with the board's */
   DozorSyncClient *sync;
   DozorSituation *situation;
   DozorMapView *map_view;
@@ -312,6 +313,36 @@ send (DozorRosterPane *self,
     g_debug ("Command queued: %s", summary);
 }
 
+/* A change of one entry, sent with the version it was based on. */
+static void
+send_entry_change (DozorRosterPane *self,
+                   const char      *method,
+                   JsonObject      *entry,
+                   JsonNode        *body,
+                   const char      *summary)
+{
+  g_autofree char *path = g_strdup_printf ("roster/%s", dozor_json_get_string (entry, "id"));
+
+  send (self, method, path, body, json_object_get_int_member (entry, "version"), summary);
+}
+
+/* Asks with @dialog: Cancel, or @response (the default) that runs
+ * @callback on the pane. */
+static void
+present_dialog (DozorRosterPane  *self,
+                AdwMessageDialog *dialog,
+                const char       *response,
+                const char       *label,
+                GCallback         callback)
+{
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, response);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", callback, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* --- A unit dropped on a route ---------------------------------------------- */
 
 /* The entry of @unit_id whose window holds now, if any. */
@@ -356,10 +387,8 @@ drop_response_cb (AdwMessageDialog *dialog,
   entry = current_entry (self, unit_id);
   if (entry != NULL)
     {
-      g_autofree char *path = g_strdup_printf ("roster/%s", dozor_json_get_string (entry, "id"));
-
       node = json_node_init_object (json_node_alloc (), body);
-      send (self, "PATCH", path, node, json_object_get_int_member (entry, "version"), summary);
+      send_entry_change (self, "PATCH", entry, node, summary);
       return;
     }
 
@@ -404,15 +433,10 @@ unit_dropped_cb (DozorMapView    *map_view,
     body = g_strdup_printf (_("The duty roster gets an entry for the next %d hours: the unit patrols this route."),
                             DROP_SHIFT_HOURS);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "assign", _("_Assign"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "assign", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "assign");
-  adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "unit-id", g_strdup (unit_id), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "route-id", g_strdup (route_id), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (drop_response_cb), self, 0);
   g_debug ("Asking to confirm: %s", heading);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, dialog, "assign", _("_Assign"), G_CALLBACK (drop_response_cb));
 }
 
 /* --- Editing, deleting ---------------------------------------------------- */
@@ -512,7 +536,6 @@ edit_response_cb (AdwMessageDialog *dialog,
   JsonObject *entry = dozor_situation_get_entity (self->situation, "roster", id);
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *summary = NULL;
@@ -528,10 +551,9 @@ edit_response_cb (AdwMessageDialog *dialog,
   json_object_set_string_member (body, "from", from);
   json_object_set_string_member (body, "to", to);
   node = json_node_init_object (json_node_alloc (), body);
-  path = g_strdup_printf ("roster/%s", id);
   /* TRANSLATORS: the outbox's words for a roster entry edited */
   summary = g_strdup_printf (_("Roster: %s edited"), call_sign (self, dozor_json_get_string (entry, "unit_id")));
-  send (self, "PATCH", path, node, json_object_get_int_member (entry, "version"), summary);
+  send_entry_change (self, "PATCH", entry, node, summary);
 }
 
 static void
@@ -570,13 +592,8 @@ edit_cb (GSimpleAction *action,
   g_object_set_data (G_OBJECT (dialog), "from", add_field (grid, 4, _("_From"), from));
   g_object_set_data (G_OBJECT (dialog), "to", add_field (grid, 5, _("_To"), to));
   adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (grid));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "entry-id", g_strdup (id), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (edit_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_dialog (self, dialog, "save", _("_Save"), G_CALLBACK (edit_response_cb));
 }
 
 static void
@@ -587,15 +604,13 @@ delete_cb (GSimpleAction *action,
   DozorRosterPane *self = user_data;
   const char *id = g_variant_get_string (parameter, NULL);
   JsonObject *entry = dozor_situation_get_entity (self->situation, "roster", id);
-  g_autofree char *path = NULL;
   g_autofree char *summary = NULL;
 
   if (entry == NULL || !self->editable)
     return;
-  path = g_strdup_printf ("roster/%s", id);
   /* TRANSLATORS: the outbox's words for a roster entry deleted */
   summary = g_strdup_printf (_("Roster: %s taken off"), call_sign (self, dozor_json_get_string (entry, "unit_id")));
-  send (self, "DELETE", path, NULL, json_object_get_int_member (entry, "version"), summary);
+  send_entry_change (self, "DELETE", entry, NULL, summary);
 }
 
 /* --- Import ------------------------------------------------------------------ */
@@ -665,15 +680,9 @@ show_cb (GSimpleAction *action,
          gpointer       user_data)
 {
   DozorRosterPane *self = user_data;
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
-  GtkWidget *flap = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_FLAP);
 
-  if (stack != NULL)
-    gtk_stack_set_visible_child (GTK_STACK (stack), GTK_WIDGET (self));
-  if (flap != NULL)
-    adw_flap_set_reveal_flap (ADW_FLAP (flap), TRUE);
-  g_debug ("Roster pane shown (%s)",
-           stack != NULL ? gtk_stack_get_visible_child_name (GTK_STACK (stack)) : "no stack");
+  gtk_window_present (self->own_window);
+  g_debug ("Roster pane shown");
 }
 
 static void
@@ -719,6 +728,18 @@ dozor_roster_pane_init (DozorRosterPane *self)
 }
 
 /**
+ * dozor_roster_pane_new:
+ *
+ * Returns: (transfer none): a pane; dozor_roster_pane_follow() puts it in
+ *   a window of its own, which owns it
+ */
+DozorRosterPane *
+dozor_roster_pane_new (void)
+{
+  return g_object_new (DOZOR_TYPE_ROSTER_PANE, NULL);
+}
+
+/**
  * dozor_roster_pane_follow:
  * @self: a #DozorRosterPane
  * @window: the window whose actions these become
@@ -737,6 +758,19 @@ dozor_roster_pane_follow (DozorRosterPane      *self,
   g_return_if_fail (self->sync == NULL);
 
   self->window = window;
+  self->own_window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (self->own_window, _("Duty Roster"));
+  gtk_window_set_transient_for (self->own_window, GTK_WINDOW (window));
+  gtk_window_set_destroy_with_parent (self->own_window, TRUE);
+  gtk_window_set_hide_on_close (self->own_window, TRUE);
+  gtk_window_set_default_size (self->own_window, 560, 640);
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self));
+    adw_window_set_content (ADW_WINDOW (self->own_window), box);
+  }
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
   self->map_view = g_object_ref (map_view);

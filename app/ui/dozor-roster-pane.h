@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 #define DOZOR_TYPE_ROSTER_PANE (dozor_roster_pane_get_type ())
 G_DECLARE_FINAL_TYPE (DozorRosterPane, dozor_roster_pane, DOZOR, ROSTER_PANE, AdwBin)
 
+DozorRosterPane *dozor_roster_pane_new (void);
 void dozor_roster_pane_follow       (DozorRosterPane      *self,
                                      GtkApplicationWindow *window,
                                      DozorSyncClient      *sync,

@@ -35,7 +35,7 @@ struct _DozorWindow
   DozorDetailsPane *details_pane;
   DozorCrisisPane *crisis_pane;
   DozorPlansPane *plans_pane;
-  DozorRosterPane *roster_pane;
+  DozorRosterPane *roster_pane;  /* owned by its own window */
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
   DozorEscalationController *escalation;

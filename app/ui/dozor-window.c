@@ -210,7 +210,6 @@ dozor_window_class_init (DozorWindowClass *klass)
   g_type_ensure (DOZOR_TYPE_DETAILS_PANE);
   g_type_ensure (DOZOR_TYPE_CRISIS_PANE);
   g_type_ensure (DOZOR_TYPE_PLANS_PANE);
-  g_type_ensure (DOZOR_TYPE_ROSTER_PANE);
   g_type_ensure (DOZOR_TYPE_READINESS_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-window.ui");
@@ -228,7 +227,6 @@ dozor_window_class_init (DozorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, details_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, crisis_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, plans_pane);
-  gtk_widget_class_bind_template_child (widget_class, DozorWindow, roster_pane);
   gtk_widget_class_bind_template_child (widget_class, DozorWindow, readiness_banner);
   gtk_widget_class_bind_template_callback (widget_class, list_dispatch_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, map_problem_cb);
@@ -402,7 +400,8 @@ apply_role (DozorWindow *self)
   dozor_group_dispatch_set_enabled (self->group_dispatch, dispatch);
   /* Plans are a supervisor's, as dispatches are (docs/api.md, roles). */
   dozor_plans_pane_set_editable (self->plans_pane, dispatch);
-  dozor_roster_pane_set_editable (self->roster_pane, dispatch);
+  if (self->roster_pane != NULL)
+    dozor_roster_pane_set_editable (self->roster_pane, dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", regist);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident-at", regist);
   /* A local overlay is for any desk; the wall shows only what the room shares. */
@@ -558,6 +557,9 @@ dozor_window_follow (DozorWindow     *self,
                                                    DOZOR_SITUATION_LIST (self->unit_list), self->map_view,
                                                    self->crisis_pane);
   dozor_plans_pane_follow (self->plans_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
+  /* Its own window (Ctrl+Alt+R), which owns it: not a fifth tab that
+   * would widen the sidebar. */
+  self->roster_pane = dozor_roster_pane_new ();
   dozor_roster_pane_follow (self->roster_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
