@@ -556,6 +556,16 @@ edit_response_cb (AdwMessageDialog *dialog,
   send_entry_change (self, "PATCH", entry, node, summary);
 }
 
+/* The entry an edit or delete action names, if this user may change it. */
+static JsonObject *
+action_entry (DozorRosterPane *self,
+              GVariant        *parameter)
+{
+  if (!self->editable)
+    return NULL;
+  return dozor_situation_get_entity (self->situation, "roster", g_variant_get_string (parameter, NULL));
+}
+
 static void
 edit_cb (GSimpleAction *action,
          GVariant      *parameter,
@@ -563,7 +573,7 @@ edit_cb (GSimpleAction *action,
 {
   DozorRosterPane *self = user_data;
   const char *id = g_variant_get_string (parameter, NULL);
-  JsonObject *entry = dozor_situation_get_entity (self->situation, "roster", id);
+  JsonObject *entry = action_entry (self, parameter);
   g_autofree char *heading = NULL;
   g_autofree char *crew = NULL;
   g_autofree char *weapons = NULL;
@@ -572,7 +582,7 @@ edit_cb (GSimpleAction *action,
   AdwMessageDialog *dialog;
   GtkGrid *grid;
 
-  if (entry == NULL || !self->editable)
+  if (entry == NULL)
     return;
   crew = crew_text (entry);
   weapons = weapons_text (entry);
@@ -602,11 +612,10 @@ delete_cb (GSimpleAction *action,
            gpointer       user_data)
 {
   DozorRosterPane *self = user_data;
-  const char *id = g_variant_get_string (parameter, NULL);
-  JsonObject *entry = dozor_situation_get_entity (self->situation, "roster", id);
+  JsonObject *entry = action_entry (self, parameter);
   g_autofree char *summary = NULL;
 
-  if (entry == NULL || !self->editable)
+  if (entry == NULL)
     return;
   /* TRANSLATORS: the outbox's words for a roster entry deleted */
   summary = g_strdup_printf (_("Roster: %s taken off"), call_sign (self, dozor_json_get_string (entry, "unit_id")));
