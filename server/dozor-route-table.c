@@ -52,7 +52,17 @@ static const Route routes[] = {
   { { "roster", "export" }, "GET" },
   { { "roster", "import" }, "POST" },
   { { "roster", "*" }, "PATCH, DELETE" },
+  /* Before the id: no handover is called "draft", no orientation "matches". */
+  { { "handovers", "draft" }, "GET" },
+  { { "handovers" }, "GET, POST" },
+  { { "handovers", "*", "acceptance" }, "POST" },
+  { { "messages" }, "GET, POST" },
+  { { "messages", "*" }, "PATCH" },
+  { { "orientations", "matches" }, "GET" },
+  { { "orientations" }, "GET, POST" },
+  { { "orientations", "*", "cancellation" }, "POST" },
   { { "journal" }, "GET" },
+  { { "audit" }, "GET" },
 };
 
 static gboolean

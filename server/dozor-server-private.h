@@ -35,6 +35,9 @@ typedef struct
   gboolean needs_key;     /* creating and dispatching commands */
   gboolean needs_version; /* updates carry If-Match */
   gboolean needs_body;
+  /* Trackers' fixes, thousands a second: kept as track history, not in
+   * the audit trail (docs/decisions.md, "The audit trail"). */
+  gboolean not_audited;
 } DozorCommand;
 
 DozorStore *dozor_server_get_store     (DozorServer        *self);
@@ -88,5 +91,14 @@ void        dozor_routes_roster_handle (DozorServer        *self,
                                         const char *const  *parts,
                                         const char         *method,
                                         GHashTable         *query);
+/* dozor-routes-shiftbook.c: the handover and the registers, the same way. */
+const char *dozor_routes_shiftbook_roles  (const char *const  *parts,
+                                           const char         *method);
+void        dozor_routes_shiftbook_handle (DozorServer        *self,
+                                           SoupServerMessage  *msg,
+                                           const DozorCaller  *caller,
+                                           const char *const  *parts,
+                                           const char         *method,
+                                           GHashTable         *query);
 
 G_END_DECLS

@@ -451,7 +451,7 @@ main (int   argc,
 
   if (argc > first && (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h")))
     {
-      g_print ("%s", _(usage));
+      g_print ("%s\n%s", _(usage), dozorctl_audit_usage ());
       return EXIT_SUCCESS;
     }
   if (argc <= first)
@@ -461,7 +461,9 @@ main (int   argc,
     }
 
   /* Two-word commands ("user add") become one argv[0] for their options. */
-  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") ||
+  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") || g_str_equal (argv[first], "audit") ||
+       g_str_equal (argv[first], "messages") || g_str_equal (argv[first], "orientations") ||
+       g_str_equal (argv[first], "handovers") ||
        g_str_equal (argv[first], "roster")) && argc > first + 1)
     {
       command = g_strconcat (argv[first], " ", argv[first + 1], NULL);
@@ -491,10 +493,19 @@ main (int   argc,
     status = dozorctl_import (argc - first, argv + first);
   else if (g_str_equal (command, "export"))
     status = dozorctl_export (argc - first, argv + first);
+  else if (g_str_equal (command, "messages export") || g_str_equal (command, "orientations export") ||
+           g_str_equal (command, "handovers export"))
+    status = dozorctl_shiftbook (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
   else if (g_str_equal (command, "roster import") || g_str_equal (command, "roster export"))
     status = dozorctl_roster (command, argc - first, argv + first);
+  else if (g_str_has_prefix (command, "audit"))
+    {
+      g_autoptr(DozorStore) store = open_store (db_path);
+
+      status = store != NULL ? dozorctl_audit (store, command, argc - first, argv + first) : EXIT_FAILURE;
+    }
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));
