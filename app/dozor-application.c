@@ -662,6 +662,8 @@ dozor_application_startup (GApplication *app)
     { "win.plan-close", { "<Control><Alt>w", NULL } },
     { "win.crisis-log", { "<Control><Shift>l", NULL } },
     { "win.crisis-log-export", { "<Control><Shift>e", NULL } },
+    { "win.roster", { "<Control><Alt>r", NULL } },
+    { "win.roster-import", { "<Control><Alt>i", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },

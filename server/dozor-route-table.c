@@ -48,6 +48,11 @@ static const Route routes[] = {
   { { "plans", "*", "proposal" }, "POST" },
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
+  { { "roster" }, "GET, POST" },
+  /* Before the id: no entry is called "export" or "import". */
+  { { "roster", "export" }, "GET" },
+  { { "roster", "import" }, "POST" },
+  { { "roster", "*" }, "PATCH, DELETE" },
   /* Before the id: no handover is called "draft", no orientation "matches". */
   { { "handovers", "draft" }, "GET" },
   { { "handovers" }, "GET, POST" },

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "dozor-plan-proposals.h"
+#include "dozor-roster.h"
 #include "dozor-server.h"
 #include "dozor-store.h"
 
@@ -78,6 +79,18 @@ void        dozor_routes_calls_handle  (DozorServer        *self,
                                         const char *const  *parts,
                                         GHashTable         *query);
 
+DozorRoster *dozor_server_get_roster    (DozorServer        *self);
+
+/* dozor-routes-roster.c: the roles that may use a roster route, or NULL
+ * when the request is not one; then its answer. */
+const char *dozor_routes_roster_roles  (const char *const  *parts,
+                                        const char         *method);
+void        dozor_routes_roster_handle (DozorServer        *self,
+                                        SoupServerMessage  *msg,
+                                        const DozorCaller  *caller,
+                                        const char *const  *parts,
+                                        const char         *method,
+                                        GHashTable         *query);
 /* dozor-routes-shiftbook.c: the handover and the registers, the same way. */
 const char *dozor_routes_shiftbook_roles  (const char *const  *parts,
                                            const char         *method);

@@ -49,6 +49,7 @@ struct _DozorServer
   guint retain_journal_days;
   guint retain_audit_days;
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
+  DozorRoster *roster;         /* the roster's flags */
   GPtrArray *clients; /* DozorStreamClient */
   guint advance_id;
   guint heartbeat_id;
@@ -1045,6 +1046,11 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_routes_calls_roles ((const char *const *) parts, method));
       dozor_routes_calls_handle (self, msg, &caller, (const char *const *) parts, query);
     }
+  else if (dozor_routes_roster_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_roster_roles ((const char *const *) parts, method));
+      dozor_routes_roster_handle (self, msg, &caller, (const char *const *) parts, method, query);
+    }
   else if (ROUTE ("audit", "GET", FALSE))
     {
       ALLOW ("admin");
@@ -1500,6 +1506,7 @@ dozor_server_dispose (GObject *object)
   g_clear_handle_id (&self->prune_id, g_source_remove);
   /* Its worker stops before the store goes. */
   g_clear_object (&self->compliance);
+  g_clear_object (&self->roster);
   g_clear_handle_id (&self->check_id, g_source_remove);
   g_clear_handle_id (&self->catch_up_id, g_source_remove);
 
@@ -1580,6 +1587,7 @@ dozor_server_new (DozorStore *store,
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
   self->compliance = dozor_compliance_new (store, compliance_publish, self);
   self->advance_id = g_timeout_add_seconds (10, advance_cb, self);
+  self->roster = dozor_roster_new (store, compliance_publish, self);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   /* Clients send nothing to inflate; see docs/decisions.md. */
@@ -1611,6 +1619,25 @@ dozor_server_set_compliance (DozorServer *self,
     self->compliance = dozor_compliance_new (self->store, compliance_publish, self);
   else if (!enabled)
     g_clear_object (&self->compliance);
+}
+
+/**
+ * dozor_server_set_roster_no_position:
+ * @self: a #DozorServer
+ * @seconds: how long a unit on the roster may go without a fix before
+ *   it is flagged `no_position`
+ */
+void
+dozor_server_set_roster_no_position (DozorServer *self,
+                                     guint        seconds)
+{
+  dozor_roster_set_no_position (self->roster, seconds);
+}
+
+DozorRoster *
+dozor_server_get_roster (DozorServer *self)
+{
+  return self->roster;
 }
 
 /**

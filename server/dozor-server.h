@@ -32,6 +32,8 @@ void         dozor_server_set_audit_retention (DozorServer *self,
                                                guint        days);
 void         dozor_server_set_track_retention (DozorServer *self,
                                                guint        hours);
+void         dozor_server_set_roster_no_position (DozorServer *self,
+                                                  guint        seconds);
 void         dozor_server_set_journal_retention (DozorServer *self,
                                                  guint        days);
 void         dozor_server_set_login_policy (DozorServer            *self,

@@ -25,6 +25,7 @@
 
 #include "dozor-checkpointer.h"
 #include "dozor-listener.h"
+#include "dozor-roster.h"
 #include "dozor-scenario.h"
 #include "dozor-server.h"
 #include "dozor-sqlite.h"
@@ -126,6 +127,7 @@ main (int   argc,
   g_autofree char *scenario_name = NULL;
   gint64 retain = 100000;
   gint retain_track_hours = 24;
+  gint roster_no_position = DOZOR_ROSTER_NO_POSITION_S;
   /* The rules keep the shift's documents for a year: a year and a month. */
   gint retain_journal_days = 400;
   gint retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
@@ -163,6 +165,7 @@ main (int   argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a request has for its body and answer (default 60)"), N_("SECONDS") },
     { "repeat-radius", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_radius, N_("A report this close to an incident may be a repeated call about it (default 300)"), N_("METRES") },
     { "repeat-window", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_window, N_("Hours a closed incident still takes repeated calls (default 2)"), N_("HOURS") },
+    { "roster-no-position", 0, 0, G_OPTION_ARG_INT, &roster_no_position, N_("Seconds a unit on the duty roster may go without a fix before it is flagged (default 300)"), N_("SECONDS") },
     { "no-compliance", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &compliance, N_("Do not judge patrol routes: no deviations or reporting gaps"), NULL },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
@@ -235,6 +238,11 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (roster_no_position < 1 || roster_no_position > 86400)
+    {
+      g_printerr (_("dozord: --roster-no-position takes 1 to 86400 seconds\n"));
+      return EXIT_BAD_USAGE;
+    }
   if (retain_track_hours < 0 || !(speed >= 1 && speed <= 1000))
     {
       g_printerr (_("dozord: --retain-track takes hours from 0 and --speed 1 to 1000\n"));
@@ -330,6 +338,7 @@ main (int   argc,
   dozor_server_set_journal_retention (server, (guint) retain_journal_days);
   dozor_server_set_audit_retention (server, (guint) retain_audit_days);
   dozor_server_set_compliance (server, compliance);
+  dozor_server_set_roster_no_position (server, (guint) roster_no_position);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
     roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);

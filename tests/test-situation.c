@@ -441,6 +441,51 @@ test_checklist (void)
   g_assert_cmpuint (dozor_situation_get_n_entities (situation, "check"), ==, 1);
 }
 
+/* The duty roster and its flags (docs/api.md, "Duty roster"): from the
+ * snapshot, then entries drawn and deleted, flags raised and cleared, and
+ * what a board saves holds them. */
+static void
+test_roster (void)
+{
+  g_autoptr(DozorSituation) situation = situation_at_10 ();
+  g_autoptr(DozorSituation) copy = dozor_situation_new ();
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(GList) entries = NULL;
+  g_autoptr(GList) flags = NULL;
+
+  g_assert_cmpint (apply (situation, "{\"seq\":11,\"type\":\"roster.created\",\"roster\":{\"id\":\"r1\","
+                                     "\"unit_id\":\"u1\",\"from\":\"2026-12-06T03:00:00Z\",\"to\":\"2026-12-06T15:00:00Z\","
+                                     "\"version\":1}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (apply (situation, "{\"seq\":12,\"type\":\"roster.flag.raised\",\"flag\":{\"id\":\"f1\","
+                                     "\"kind\":\"no_position\",\"unit_id\":\"u1\",\"entry_id\":\"r1\","
+                                     "\"since\":\"2026-12-06T03:05:00Z\",\"cleared_at\":null}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (apply (situation, "{\"seq\":13,\"type\":\"roster.flag.raised\",\"flag\":{\"id\":\"f2\","
+                                     "\"kind\":\"not_on_roster\",\"unit_id\":\"u2\",\"entry_id\":null,"
+                                     "\"since\":\"2026-12-06T03:06:00Z\",\"cleared_at\":null}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_nonnull (dozor_situation_get_entity (situation, "roster", "r1"));
+  g_assert_cmpuint (dozor_situation_get_n_entities (situation, "roster_flag"), ==, 2);
+
+  /* A cleared flag leaves the board; the entry stays. */
+  g_assert_cmpint (apply (situation, "{\"seq\":14,\"type\":\"roster.flag.cleared\",\"flag\":{\"id\":\"f1\","
+                                     "\"kind\":\"no_position\",\"unit_id\":\"u1\",\"entry_id\":\"r1\","
+                                     "\"since\":\"2026-12-06T03:05:00Z\",\"cleared_at\":\"2026-12-06T03:09:00Z\"}}"),
+                   ==, DOZOR_APPLY_APPLIED);
+  flags = dozor_situation_get_entities (situation, "roster_flag");
+  g_assert_cmpuint (g_list_length (flags), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (flags->data), "id"), ==, "f2");
+
+  /* What the board saves comes back with the entry and the open flag. */
+  saved = dozor_situation_to_snapshot (situation);
+  g_assert_true (dozor_situation_load_snapshot (copy, saved, NULL));
+  g_assert_nonnull (dozor_situation_get_entity (copy, "roster", "r1"));
+  g_assert_nonnull (dozor_situation_get_entity (copy, "roster_flag", "f2"));
+
+  g_assert_cmpint (apply (situation, "{\"seq\":15,\"type\":\"roster.deleted\",\"roster\":{\"id\":\"r1\","
+                                     "\"unit_id\":\"u1\",\"version\":1}}"), ==, DOZOR_APPLY_APPLIED);
+  entries = dozor_situation_get_entities (situation, "roster");
+  g_assert_null (entries);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +500,7 @@ main (int   argc,
   g_test_add_func ("/situation/hostile-events", test_hostile_events);
   g_test_add_func ("/situation/list-models", test_list_models);
   g_test_add_func ("/situation/nearest", test_nearest);
+  g_test_add_func ("/situation/roster", test_roster);
   g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
   g_test_add_func ("/situation/checklist", test_checklist);
 

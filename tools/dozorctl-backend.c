@@ -31,13 +31,16 @@ dozorctl_backend_free (DozorctlBackend *backend)
   g_free (backend);
 }
 
+/* The answer as JSON, or with @text, a 2xx answer's body as a string
+ * node (CSV); refusals are JSON either way. */
 static JsonNode *
-send (DozorctlBackend  *backend,
-      const char       *method,
-      const char       *path,
-      const char       *body,
-      const char       *key,
-      GError          **error)
+send_as (DozorctlBackend  *backend,
+         const char       *method,
+         const char       *path,
+         const char       *body,
+         const char       *key,
+         gboolean          text,
+         GError          **error)
 {
   g_autofree char *uri = g_strconcat (backend->base_url, path, NULL);
   g_autoptr(GError) last_error = NULL;
@@ -87,6 +90,18 @@ send (DozorctlBackend  *backend,
 
       status = soup_message_get_status (msg);
       data = g_bytes_get_data (answer, &length);
+      if (text && status >= 200 && status < 300)
+        {
+          g_autofree char *copy = g_strndup (data, length);
+
+          if (!g_utf8_validate (copy, -1, NULL))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s answered text that is not UTF-8"),
+                           backend->base_url);
+              return NULL;
+            }
+          return json_node_init_string (json_node_alloc (), copy);
+        }
       root = length > 0 ? dozor_json_parse (data, length, MAX_ANSWER, &local_error) : NULL;
 
       if (status >= 200 && status < 300 && root != NULL)
@@ -111,6 +126,17 @@ send (DozorctlBackend  *backend,
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("%s does not answer: %s"),
                backend->base_url, last_error->message);
   return NULL;
+}
+
+static JsonNode *
+send (DozorctlBackend  *backend,
+      const char       *method,
+      const char       *path,
+      const char       *body,
+      const char       *key,
+      GError          **error)
+{
+  return send_as (backend, method, path, body, key, FALSE, error);
 }
 
 /**
@@ -176,6 +202,25 @@ dozorctl_backend_get (DozorctlBackend  *backend,
                       GError          **error)
 {
   return send (backend, "GET", path, NULL, NULL, error);
+}
+
+/**
+ * dozorctl_backend_get_text:
+ * @backend: a logged-in backend
+ * @path: such as /api/v1/roster/export
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the answer's body, text that is not JSON, or
+ *   %NULL with @error set
+ */
+char *
+dozorctl_backend_get_text (DozorctlBackend  *backend,
+                           const char       *path,
+                           GError          **error)
+{
+  g_autoptr(JsonNode) answer = send_as (backend, "GET", path, NULL, NULL, TRUE, error);
+
+  return answer != NULL ? g_strdup (json_node_get_string (answer)) : NULL;
 }
 
 /**

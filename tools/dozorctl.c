@@ -467,7 +467,8 @@ main (int   argc,
   /* Two-word commands ("user add") become one argv[0] for their options. */
   if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") || g_str_equal (argv[first], "audit") ||
        g_str_equal (argv[first], "messages") || g_str_equal (argv[first], "orientations") ||
-       g_str_equal (argv[first], "handovers")) && argc > first + 1)
+       g_str_equal (argv[first], "handovers") ||
+       g_str_equal (argv[first], "roster")) && argc > first + 1)
     {
       command = g_strconcat (argv[first], " ", argv[first + 1], NULL);
       first++;
@@ -501,6 +502,8 @@ main (int   argc,
     status = dozorctl_shiftbook (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
+  else if (g_str_equal (command, "roster import") || g_str_equal (command, "roster export"))
+    status = dozorctl_roster (command, argc - first, argv + first);
   else if (g_str_equal (command, "audit verify") || g_str_equal (command, "audit export"))
     {
       g_autoptr(DozorStore) store = open_store (db_path);

@@ -27,6 +27,9 @@ void             dozorctl_backend_free    (DozorctlBackend  *backend);
 JsonNode        *dozorctl_backend_get     (DozorctlBackend  *backend,
                                            const char       *path,
                                            GError          **error);
+char            *dozorctl_backend_get_text (DozorctlBackend *backend,
+                                            const char      *path,
+                                            GError         **error);
 JsonNode        *dozorctl_backend_post    (DozorctlBackend  *backend,
                                            const char       *path,
                                            const char       *body,
@@ -44,6 +47,9 @@ int              dozorctl_import          (int               argc,
 int              dozorctl_export          (int               argc,
                                            char            **argv);
 int              dozorctl_repeated_calls  (int               argc,
+                                           char            **argv);
+int              dozorctl_roster          (const char       *command,
+                                           int               argc,
                                            char            **argv);
 const char      *dozorctl_audit_usage     (void);
 void             dozorctl_audit_note      (DozorStore       *store,

@@ -25,6 +25,7 @@
 #include <math.h>
 
 #include "dozor-area-layer.h"
+#include "dozor-line-pick.h"
 #include "dozor-geo.h"
 
 #define DETAIL_MIN_ZOOM 11
@@ -569,6 +570,42 @@ dozor_area_layer_pick_place (DozorAreaLayer *self,
       item >= scene->shapes->len)
     return NULL;
   return g_strdup (((Shape *) scene->shapes->pdata[item])->id);
+}
+
+/**
+ * dozor_area_layer_pick_route:
+ * @self: a #DozorAreaLayer
+ * @wx: a point in world coordinates
+ * @wy: a point in world coordinates
+ * @reach: how far from it a route may lie, in world coordinates
+ *
+ * Returns: (transfer full) (nullable): the id of the patrol route drawn
+ *   nearest the point, if routes are shown and one lies within @reach
+ */
+char *
+dozor_area_layer_pick_route (DozorAreaLayer *self,
+                             double          wx,
+                             double          wy,
+                             double          reach)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  int found;
+
+  if (self->shapes == NULL || !(self->shown & DOZOR_AREA_ROUTES))
+    return NULL;
+  for (guint i = 0; i < self->shapes->len; i++)
+    {
+      Shape *shape = self->shapes->pdata[i];
+
+      if (shape->kind != SHAPE_ROUTE || shape->parts->len == 0 || wx < shape->min_x - reach ||
+          wx > shape->max_x + reach || wy < shape->min_y - reach || wy > shape->max_y + reach)
+        continue;
+      g_ptr_array_add (lines, shape->parts->pdata[0]);
+      g_ptr_array_add (ids, shape->id);
+    }
+  found = dozor_line_pick_nearest (lines, wx, wy, reach);
+  return found >= 0 ? g_strdup (ids->pdata[found]) : NULL;
 }
 
 DozorAreaLayer *

@@ -41,6 +41,10 @@ G_DECLARE_FINAL_TYPE (DozorAreaLayer, dozor_area_layer, DOZOR, AREA_LAYER, Dozor
 
 DozorAreaLayer *dozor_area_layer_new (ShumateViewport *viewport,
                                       DozorSituation  *situation);
+char           *dozor_area_layer_pick_route (DozorAreaLayer *self,
+                                            double          wx,
+                                            double          wy,
+                                            double          reach);
 char           *dozor_area_layer_pick_place (DozorAreaLayer *self,
                                              double          x,
                                              double          y);

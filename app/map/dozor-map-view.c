@@ -27,6 +27,7 @@
 #include "dozor-scale-bar.h"
 #include "dozor-preview-layer.h"
 #include "dozor-pulse-layer.h"
+#include "dozor-roster-layer.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
 #include "dozor-unit-drag.h"
@@ -48,6 +49,9 @@ enum {
 /* A wall's incident labels say minutes waited: drawn anew this often. */
 #define WALL_AGE_REFRESH_SECONDS 20
 
+/* How near a patrol route a unit must be dropped to be assigned to it. */
+#define ROUTE_PICK_PX 12.0
+
 struct _DozorMapView
 {
   GtkWidget parent_instance;
@@ -63,6 +67,7 @@ struct _DozorMapView
   guint extent_tick_id;
   DozorIncidentLayer *incident_layer;
   DozorPostLayer *post_layer;
+  DozorRosterLayer *roster_layer;
   DozorUnitLayer *unit_layer;
   DozorPulseLayer *pulse_layer;
   DozorSituation *situation;
@@ -99,6 +104,7 @@ enum {
   CRISIS_AREA_EDITED,
   UNITS_BOXED,
   UNIT_DROPPED_ON_POST,
+  UNIT_DROPPED_ON_ROUTE,
   N_SIGNALS
 };
 
@@ -530,6 +536,18 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
   signals[UNIT_DROPPED_ON_POST] = g_signal_new ("unit-dropped-on-post", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                                 G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * DozorMapView::unit-dropped-on-route:
+   * @unit_id: the unit dropped
+   * @route_id: the patrol route it was dropped on
+   *
+   * A supervisor dragged a unit onto a patrol route (where no incident or
+   * post is): the duty roster's assignment. Nothing is sent yet.
+   */
+  signals[UNIT_DROPPED_ON_ROUTE] = g_signal_new ("unit-dropped-on-route", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                                 G_TYPE_STRING, G_TYPE_STRING);
 
   properties[PROP_SELECTED_UNIT] =
     g_param_spec_string ("selected-unit", NULL, NULL, NULL,
@@ -1048,6 +1066,23 @@ drag_end_cb (GtkDragSource *source,
     dozor_map_view_select_unit (self, dozor_unit_drag_get_unit_id (g_value_get_boxed (&value)));
 }
 
+/* The patrol route drawn within a finger's reach of a point of the map. */
+static char *
+pick_route (DozorMapView *self,
+            double        x,
+            double        y)
+{
+  ShumateViewport *viewport = shumate_simple_map_get_viewport (self->simple_map);
+  double lat, lon, lat2, lon2, wx, wy, wx2, wy2;
+
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer), x, y, &lat, &lon);
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer), x + ROUTE_PICK_PX, y,
+                                              &lat2, &lon2);
+  dozor_geo_lon_lat_to_world (lon, lat, &wx, &wy);
+  dozor_geo_lon_lat_to_world (lon2, lat2, &wx2, &wy2);
+  return dozor_area_layer_pick_route (self->area_layer, wx, wy, fabs (wx2 - wx));
+}
+
 static GdkDragAction
 drop_motion_cb (GtkDropTarget *target,
                 double         x,
@@ -1056,10 +1091,11 @@ drop_motion_cb (GtkDropTarget *target,
 {
   g_autofree char *post_id = dozor_post_layer_pick (self->post_layer, x, y, NULL);
   g_autofree char *incident_id = post_id == NULL ? dozor_incident_layer_pick (self->incident_layer, x, y) : NULL;
+  g_autofree char *route_id = post_id == NULL && incident_id == NULL ? pick_route (self, x, y) : NULL;
 
   dozor_post_layer_set_target (self->post_layer, post_id);
   dozor_incident_layer_set_target (self->incident_layer, incident_id);
-  return incident_id != NULL || post_id != NULL ? GDK_ACTION_COPY : 0;
+  return incident_id != NULL || post_id != NULL || route_id != NULL ? GDK_ACTION_COPY : 0;
 }
 
 static void
@@ -1092,6 +1128,18 @@ drop_cb (GtkDropTarget *target,
     }
   incident_id = dozor_incident_layer_pick (self->incident_layer, x, y);
   dozor_incident_layer_set_target (self->incident_layer, NULL);
+  /* Beside the incidents, a patrol route: the roster's assignment. */
+  if (drag != NULL && incident_id == NULL && self->can_dispatch)
+    {
+      g_autofree char *route_id = pick_route (self, x, y);
+
+      if (route_id != NULL)
+        {
+          g_debug ("Unit dropped on route %s", route_id);
+          g_signal_emit (self, signals[UNIT_DROPPED_ON_ROUTE], 0, dozor_unit_drag_get_unit_id (drag), route_id);
+          return TRUE;
+        }
+    }
   if (drag == NULL || incident_id == NULL || !self->can_dispatch)
     return FALSE;
 
@@ -1194,6 +1242,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->preview_layer = dozor_preview_layer_new (viewport, situation);
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->post_layer = dozor_post_layer_new (viewport, situation);
+  self->roster_layer = dozor_roster_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
@@ -1208,6 +1257,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->basemap_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->crisis_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->roster_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->post_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
@@ -1218,6 +1268,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->basemap_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->area_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
+  /* Forces and means: lines to the units' posts and routes, flag rings. */
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->roster_layer));
   dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->post_layer));
   basemap_layer_follow_source (self);

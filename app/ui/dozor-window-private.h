@@ -10,6 +10,7 @@
 #include "dozor-incident-list.h"
 #include "dozor-map-view.h"
 #include "dozor-plans-pane.h"
+#include "dozor-roster-pane.h"
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
 #include "dozor-unit-list.h"
@@ -36,6 +37,7 @@ struct _DozorWindow
   DozorCrisisPane *crisis_pane;
   DozorPlansPane *plans_pane;
   DozorCrisisLogPane *crisis_log_pane;
+  DozorRosterPane *roster_pane;  /* owned by its own window */
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
   DozorEscalationController *escalation;

@@ -404,6 +404,8 @@ apply_role (DozorWindow *self)
   dozor_group_dispatch_set_enabled (self->group_dispatch, dispatch);
   /* Plans are a supervisor's, as dispatches are (docs/api.md, roles). */
   dozor_plans_pane_set_editable (self->plans_pane, dispatch);
+  if (self->roster_pane != NULL)
+    dozor_roster_pane_set_editable (self->roster_pane, dispatch);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident", regist);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-incident-at", regist);
   /* A local overlay is for any desk; the wall shows only what the room shares. */
@@ -573,6 +575,10 @@ dozor_window_follow (DozorWindow     *self,
   dozor_plans_pane_follow (self->plans_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_crisis_log_pane_set_wall (self->crisis_log_pane, self->wall);
   dozor_crisis_log_pane_follow (self->crisis_log_pane, GTK_APPLICATION_WINDOW (self), sync, situation);
+  /* Its own window (Ctrl+Alt+R), which owns it: not a fifth tab that
+   * would widen the sidebar. */
+  self->roster_pane = dozor_roster_pane_new ();
+  dozor_roster_pane_follow (self->roster_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);

@@ -561,37 +561,3 @@ dozor_json_get_time (JsonObject *object,
   /* g_date_time_to_unix_usec() is GLib 2.80; Debian 12 has 2.74. */
   return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
 }
-
-/**
- * dozor_json_get_object:
- * @object: (nullable): a JSON object
- * @member: a member's name
- *
- * Returns: (transfer none) (nullable): the member when it is an object,
- *   else %NULL (also for a %NULL @object, so that paths can be followed)
- */
-JsonObject *
-dozor_json_get_object (JsonObject *object,
-                       const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-/**
- * dozor_json_get_array:
- * @object: (nullable): a JSON object
- * @member: a member's name
- *
- * Returns: (transfer none) (nullable): the member when it is an array,
- *   else %NULL
- */
-JsonArray *
-dozor_json_get_array (JsonObject *object,
-                      const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}

@@ -38,9 +38,5 @@ gboolean    dozor_json_node_get_number (JsonNode *node,
                                         double   *value);
 gint64      dozor_json_get_time   (JsonObject *object,
                                    const char *member);
-JsonObject *dozor_json_get_object (JsonObject *object,
-                                   const char *member);
-JsonArray  *dozor_json_get_array  (JsonObject *object,
-                                   const char *member);
 
 G_END_DECLS

@@ -73,6 +73,9 @@ static const struct {
   { "places", "place" },
   { "checklists", "check" },
   { "plans", "plan" },
+  /* The duty roster and its flags not cleared (docs/api.md, "Duty roster"). */
+  { "roster", "roster" },
+  { "roster_flags", "roster_flag" },
 };
 
 static void
@@ -459,6 +462,17 @@ apply (DozorSituation *self,
   if (g_strv_length (parts) != 2)
     return 0;
 
+  /* roster.flag.raised / roster.flag.cleared carry "flag"; the board keeps
+   * the flags not cleared, as the snapshot's roster_flags. */
+  if (g_str_equal (parts[0], "roster") && g_str_has_prefix (parts[1], "flag."))
+    {
+      body = json_object_get_member (event, "flag");
+      if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+        return 0;
+      return put_entity (self, "roster_flag", body, g_str_equal (parts[1], "flag.raised"))
+             ? DOZOR_SITUATION_ROSTER : 0;
+    }
+
   body = json_object_get_member (event, parts[0]);
   if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
     return 0;
@@ -492,6 +506,9 @@ apply (DozorSituation *self,
 
   if (g_str_equal (parts[0], "zone") || g_str_equal (parts[0], "route") || g_str_equal (parts[0], "place"))
     return put_entity (self, parts[0], body, !g_str_equal (parts[1], "deleted")) ? DOZOR_SITUATION_AREAS : 0;
+
+  if (g_str_equal (parts[0], "roster"))
+    return put_entity (self, "roster", body, !g_str_equal (parts[1], "deleted")) ? DOZOR_SITUATION_ROSTER : 0;
 
   if (g_str_equal (parts[0], "plan"))
     {

@@ -73,6 +73,7 @@ typedef enum
  * @DOZOR_SITUATION_AREAS: zones or patrol routes changed
  * @DOZOR_SITUATION_READINESS: the degree of readiness changed
  * @DOZOR_SITUATION_PLANS: special operating plans or their posts' states changed
+ * @DOZOR_SITUATION_ROSTER: duty roster entries or their flags changed
  */
 typedef enum
 {
@@ -81,11 +82,12 @@ typedef enum
   DOZOR_SITUATION_AREAS = 1 << 2,
   DOZOR_SITUATION_READINESS = 1 << 3,
   DOZOR_SITUATION_PLANS = 1 << 4,
+  DOZOR_SITUATION_ROSTER = 1 << 5,
 } DozorSituationChange;
 
 #define DOZOR_SITUATION_ALL (DOZOR_SITUATION_UNITS | DOZOR_SITUATION_INCIDENTS | \
                              DOZOR_SITUATION_AREAS | DOZOR_SITUATION_READINESS | \
-                             DOZOR_SITUATION_PLANS)
+                             DOZOR_SITUATION_PLANS | DOZOR_SITUATION_ROSTER)
 
 #define DOZOR_TYPE_SITUATION (dozor_situation_get_type ())
 G_DECLARE_FINAL_TYPE (DozorSituation, dozor_situation, DOZOR, SITUATION, GObject)

@@ -191,6 +191,13 @@ gboolean      dozor_store_create_journal (DozorStore *self,
 gboolean      dozor_store_create_calls  (DozorStore  *self,
                                          GError     **error);
 
+/* dozor-store-roster.c: the roster's tables, and its part of the snapshot. */
+gboolean      dozor_store_create_roster (DozorStore  *self,
+                                         GError     **error);
+gboolean      dozor_store_append_roster (DozorStore  *self,
+                                         GString     *out,
+                                         GError     **error);
+
 /* dozor-store-plans.c: a plan as the API shows it, NULL if there is none. */
 char         *dozor_store_plan_json     (DozorStore  *self,
                                          const char  *id);

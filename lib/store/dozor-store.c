@@ -319,6 +319,7 @@ dozor_store_open (const char  *path,
       !dozor_store_create_calls (self, error) ||
       !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error) ||
+      !dozor_store_create_roster (self, error) ||
       !dozor_store_create_journal (self, error) ||
       !dozor_store_create_audit (self, error) ||
       !dozor_store_create_handovers (self, error) ||
@@ -1170,6 +1171,8 @@ dozor_store_snapshot (DozorStore  *self,
       g_string_append (out, ",\"plans\":");
       ok = dozor_store_append_plans (self, out, error);
     }
+  if (ok)
+    ok = dozor_store_append_roster (self, out, error);
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 

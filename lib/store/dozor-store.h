@@ -335,6 +335,34 @@ int         dozor_store_unlock_login       (DozorStore   *self,
                                             const char   *name_or_address,
                                             GError      **error);
 
+/* dozor-store-roster.c: the duty roster (docs/api.md, "Duty roster"). */
+JsonNode   *dozor_store_create_roster_entry (DozorStore  *self,
+                                             JsonObject  *input,
+                                             const char  *by,
+                                             GError     **error);
+JsonNode   *dozor_store_update_roster_entry (DozorStore  *self,
+                                             const char  *id,
+                                             gint64       expected_version,
+                                             JsonObject  *changes,
+                                             GError     **error);
+JsonNode   *dozor_store_delete_roster_entry (DozorStore  *self,
+                                             const char  *id,
+                                             gint64       expected_version,
+                                             GError     **error);
+JsonNode   *dozor_store_import_roster       (DozorStore  *self,
+                                             JsonObject  *input,
+                                             const char  *by,
+                                             GError     **error);
+char       *dozor_store_list_roster         (DozorStore  *self,
+                                             GHashTable  *query,
+                                             GError     **error);
+char       *dozor_store_export_roster       (DozorStore  *self,
+                                             GHashTable  *query,
+                                             GError     **error);
+GPtrArray  *dozor_store_check_roster        (DozorStore  *self,
+                                             gint64       now,
+                                             guint        no_position_s,
+                                             GError     **error);
 /* dozor-store-audit.c: the audit trail (docs/api.md, "Audit trail"). */
 
 /* One record as a request left it; the store adds its number, time and

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Which of some lines a point lies nearest, within a reach (a unit
+ * dropped on a patrol route on the map), and the point of a line nearest
+ * a point (where a unit off its route would rejoin it). The geometry is
+ * GEOS's (the distance through OGR), in whatever plane coordinates the
+ * caller draws in.
+ */
+#include "config.h"
+
+#include <geos_c.h>
+#include <ogr_api.h>
+
+#include "dozor-gdal.h"
+#include "dozor-line-pick.h"
+
+/**
+ * dozor_line_pick_nearest:
+ * @lines: (element-type GArray): lines, each a #GArray of (x, y) pairs of
+ *   doubles
+ * @x: the point
+ * @y: the point
+ * @reach: the farthest a line may lie from the point
+ *
+ * Returns: the index of the nearest line within @reach, or -1
+ */
+int
+dozor_line_pick_nearest (GPtrArray *lines,
+                         double     x,
+                         double     y,
+                         double     reach)
+{
+  g_auto(OGRGeometryH) point = OGR_G_CreateGeometry (wkbPoint);
+  double best = reach;
+  int found = -1;
+
+  OGR_G_SetPoint_2D (point, 0, x, y);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      GArray *line = lines->pdata[i];
+      g_auto(OGRGeometryH) geometry = NULL;
+      double distance;
+
+      if (line == NULL || line->len < 2)
+        continue;
+      geometry = OGR_G_CreateGeometry (wkbLineString);
+      for (guint p = 0; p < line->len; p++)
+        {
+          const double *xy = &g_array_index (line, double, 2 * p);
+
+          OGR_G_AddPoint_2D (geometry, xy[0], xy[1]);
+        }
+      distance = OGR_G_Distance (geometry, point);
+      if (distance >= 0 && distance <= best)
+        {
+          best = distance;
+          found = (int) i;
+        }
+    }
+  return found;
+}
+
+/**
+ * dozor_line_nearest_point:
+ * @line: (element-type double): (x, y) pairs of doubles, at least two
+ * @x: the point
+ * @y: the point
+ * @nx: (out): the point of @line nearest it
+ * @ny: (out): the point of @line nearest it
+ *
+ * Any thread: a GEOS context of its own per call.
+ *
+ * Returns: whether @line is a line and the point was found
+ */
+gboolean
+dozor_line_nearest_point (GArray *line,
+                          double  x,
+                          double  y,
+                          double *nx,
+                          double *ny)
+{
+  GEOSContextHandle_t geos;
+  GEOSCoordSequence *coords;
+  GEOSGeometry *geometry, *point;
+  GEOSCoordSequence *nearest;
+  gboolean found = FALSE;
+
+  if (line == NULL || line->len < 2)
+    return FALSE;
+  geos = GEOS_init_r ();
+  coords = GEOSCoordSeq_create_r (geos, line->len, 2);
+  for (guint p = 0; p < line->len; p++)
+    {
+      const double *xy = &g_array_index (line, double, 2 * p);
+
+      GEOSCoordSeq_setXY_r (geos, coords, p, xy[0], xy[1]);
+    }
+  geometry = GEOSGeom_createLineString_r (geos, coords);
+  point = GEOSGeom_createPointFromXY_r (geos, x, y);
+  nearest = geometry != NULL && point != NULL ? GEOSNearestPoints_r (geos, geometry, point) : NULL;
+  if (nearest != NULL)
+    {
+      found = GEOSCoordSeq_getXY_r (geos, nearest, 0, nx, ny) != 0;
+      GEOSCoordSeq_destroy_r (geos, nearest);
+    }
+  if (point != NULL)
+    GEOSGeom_destroy_r (geos, point);
+  if (geometry != NULL)
+    GEOSGeom_destroy_r (geos, geometry);
+  GEOS_finish_r (geos);
+  return found;
+}
