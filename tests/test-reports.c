@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <cairo.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -523,6 +525,223 @@ test_roles_and_windows (Server        *server,
   }
 }
 
+/* The centre and officer the documents carry: every Kazakh letter that
+ * Russian lacks, so that a font without them shows. */
+#define CENTRE "Алматы қаласы ПД жедел басқару орталығы (әғқңөұүһі)"
+#define OFFICER "Әбілқайыров Ғ. Ү."
+
+/* Runs `dozorctl report` in @language; a failure ends the test. */
+static void
+run_report (Server     *server,
+            const char *credentials,
+            const char *language,
+            const char *const *args,
+            const char *output)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+  /* Times in the documents as Almaty reads them. */
+  g_subprocess_launcher_setenv (launcher, "TZ", "Asia/Almaty", TRUE);
+  g_ptr_array_add (argv, (gpointer) dozorctl_path);
+  g_ptr_array_add (argv, (gpointer) "report");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, (gpointer) "--backend");
+  g_ptr_array_add (argv, server->url);
+  g_ptr_array_add (argv, (gpointer) "--credentials");
+  g_ptr_array_add (argv, (gpointer) credentials);
+  g_ptr_array_add (argv, (gpointer) "--centre");
+  g_ptr_array_add (argv, (gpointer) CENTRE);
+  g_ptr_array_add (argv, (gpointer) "--officer");
+  g_ptr_array_add (argv, (gpointer) OFFICER);
+  g_ptr_array_add (argv, (gpointer) "-o");
+  g_ptr_array_add (argv, (gpointer) output);
+  g_ptr_array_add (argv, NULL);
+  ctl = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (ctl) || g_subprocess_get_exit_status (ctl) != 0)
+    g_error ("dozorctl report failed: %s", err);
+}
+
+/* The text of a PDF as pdftotext finds it, or of its first page. */
+static char *
+pdf_text (const char *pdf,
+          gboolean    first_page_only)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) tool = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                  &error, "pdftotext", "-enc", "UTF-8",
+                                                  "-l", first_page_only ? "1" : "1000", pdf, "-", NULL);
+  char *out = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (tool, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (tool), ==, 0);
+  return out;
+}
+
+static void
+assert_holds (const char *text,
+              const char *expected)
+{
+  if (strstr (text, expected) == NULL)
+    g_error ("“%s” is not in the document:\n%s", expected, text);
+}
+
+/* Page 1 rendered at 50 dpi by pdftoppm: the share of its pixels that are
+ * not white. */
+static double
+inked_share (const char *pdf,
+             const char *dir)
+{
+  g_autofree char *prefix = g_build_filename (dir, "page", NULL);
+  g_autofree char *png = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) tool = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, "pdftoppm", "-r", "50",
+                                                  "-png", "-f", "1", "-l", "1", "-singlefile", pdf, prefix, NULL);
+  cairo_surface_t *image;
+  guint inked = 0, width, height;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (tool, NULL, &error));
+  g_assert_no_error (error);
+  png = g_strconcat (prefix, ".png", NULL);
+  image = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  width = cairo_image_surface_get_width (image);
+  height = cairo_image_surface_get_height (image);
+  /* A4 at 50 dpi (pdftoppm rounds up). */
+  g_assert_cmpuint (width, >=, 413);
+  g_assert_cmpuint (width, <=, 414);
+  g_assert_cmpuint (height, >=, 584);
+  g_assert_cmpuint (height, <=, 585);
+  for (guint y = 0; y < height; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image));
+
+      for (guint x = 0; x < width; x++)
+        inked += (row[x] & 0xffffff) != 0xffffff;
+    }
+  cairo_surface_destroy (image);
+  g_unlink (png);
+  return (double) inked / (width * height);
+}
+
+/* dozorctl draws each report of the known log as a PDF that opens, whose
+ * text holds the figures, the centre and the officer, in English, Russian
+ * and Kazakh, and whose first page is not blank; and writes its CSV. */
+static void
+test_documents (Server        *server,
+                gconstpointer  data)
+{
+  g_auto(Log) log = { 0, };
+  g_autofree char *credentials = g_build_filename (server->dir, "sup.credentials", NULL);
+  g_autofree char *daily = g_build_filename (server->dir, "daily.pdf", NULL);
+  g_autofree char *quarterly = g_build_filename (server->dir, "quarterly.pdf", NULL);
+  g_autofree char *certificate = g_build_filename (server->dir, "certificate.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (server->dir, "certificate.csv", NULL);
+  g_autofree char *daily_csv_path = g_build_filename (server->dir, "daily.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  build_log (server, &log);
+  g_assert_true (g_file_set_contents_full (credentials, "sup\ncorrect horse battery\n", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
+  {
+    const char *const args[] = { "daily", "--from", log.from, "--to", log.to, NULL };
+    g_autofree char *text = NULL, *first = NULL;
+
+    run_report (server, credentials, "en", args, daily);
+    text = pdf_text (daily, FALSE);
+    first = pdf_text (daily, TRUE);
+    assert_holds (first, "Daily operational report");
+    assert_holds (first, CENTRE);
+    assert_holds (first, "Incidents registered");
+    assert_holds (first, "1 min 40 s");  /* P50 */
+    assert_holds (first, "4 min 10 s");  /* P90 */
+    assert_holds (first, "3 calls about 2 incidents");
+    assert_holds (first, "No data: Dozor keeps no duty roster yet");
+    assert_holds (text, "Response-time distribution");
+    assert_holds (text, "Incidents by hour of the day");
+    assert_holds (text, DISTRICT_A);
+    assert_holds (text, log.number[2]);
+    assert_holds (text, "Учения");
+    assert_holds (text, "Выезды");
+    assert_holds (text, "Signing officer: " OFFICER);
+    g_assert_cmpfloat (inked_share (daily, server->dir), >, 0.02);
+  }
+  {
+    const char *const args[] = { "daily", "--from", log.from, "--to", log.to, NULL };
+    g_autofree char *text = NULL;
+
+    run_report (server, credentials, "ru", args, daily);
+    text = pdf_text (daily, FALSE);
+    assert_holds (text, "Суточная оперативная сводка");
+    assert_holds (text, "1 мин 40 с");
+    assert_holds (text, CENTRE);
+    run_report (server, credentials, "kk", args, daily);
+    g_free (text);
+    text = pdf_text (daily, FALSE);
+    assert_holds (text, "Тәуліктік жедел жиынтық");
+    assert_holds (text, "1 мин 40 с");
+    assert_holds (text, OFFICER);
+  }
+  {
+    const char *const args[] = { "quarterly", "--from", "2026-01-01T00:00:00Z", "--to", log.to, NULL };
+    g_autofree char *first = NULL;
+
+    run_report (server, credentials, "en", args, quarterly);
+    first = pdf_text (quarterly, TRUE);
+    assert_holds (first, "Quarterly statistics (appendix 5)");
+    assert_holds (first, "Late arrivals");
+    assert_holds (first, "Response time, P95");
+    g_assert_cmpfloat (inked_share (quarterly, server->dir), >, 0.02);
+  }
+  {
+    const char *const args[] = { "certificate", "--incident", log.incident[0], NULL };
+    const char *const csv_args[] = { "certificate", "--incident", log.incident[0], "--format", "csv", NULL };
+    g_autofree char *first = NULL, *csv = NULL;
+
+    run_report (server, credentials, "en", args, certificate);
+    first = pdf_text (certificate, TRUE);
+    assert_holds (first, "Certificate of working off an event");
+    assert_holds (first, log.number[0]);
+    assert_holds (first, "Беркут-1");
+    assert_holds (first, "+7 701 000 00 01");
+    assert_holds (first, "1 min 40 s");
+    g_assert_cmpfloat (inked_share (certificate, server->dir), >, 0.02);
+
+    run_report (server, credentials, "en", csv_args, csv_path);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_utf8_validate (csv, -1, NULL));
+    /* RFC 4180: CRLF, a field with a comma quoted. */
+    assert_holds (csv, "The incident's record,Address,\"пр. Абая, 3\"\r\n");
+    assert_holds (csv, "The incident's record,Response time,1 min 40 s\r\n");
+  }
+  {
+    const char *const args[] = { "daily", "--from", log.from, "--to", log.to, "--format", "csv", NULL };
+    g_autofree char *csv = NULL;
+    g_autofree char *district_line = g_strdup_printf ("Incidents by district,%s,3\r\n", DISTRICT_A);
+
+    run_report (server, credentials, "en", args, daily_csv_path);
+    g_assert_true (g_file_get_contents (daily_csv_path, &csv, NULL, &error));
+    g_assert_no_error (error);
+    assert_holds (csv, "Summary,Incidents registered,5\r\n");
+    assert_holds (csv, "Summary,Late arrivals,2\r\n");
+    assert_holds (csv, district_line);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +753,7 @@ main (int   argc,
   ADD ("/reports/figures", test_figures);
   ADD ("/reports/certificate", test_certificate);
   ADD ("/reports/roles-and-windows", test_roles_and_windows);
+  ADD ("/reports/documents", test_documents);
 #undef ADD
 
   return g_test_run ();

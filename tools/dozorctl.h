@@ -43,6 +43,8 @@ int              dozorctl_export          (int               argc,
                                            char            **argv);
 int              dozorctl_repeated_calls  (int               argc,
                                            char            **argv);
+int              dozorctl_report          (int               argc,
+                                           char            **argv);
 char            *dozorctl_hours_ago       (int               hours);
 char            *dozorctl_window_query    (const char       *from,
                                            const char       *to);
