@@ -160,7 +160,7 @@ attach_call (Server     *server,
  * The log, and what it must give:
  *   0  theft    P3  A        arrives after 100 s, dispatched (Беркут-1), 1 call, closed
  *   1  theft    P3  A        170 s: not late (180)
- *   2  robbery  P1  B        90 s: late (60), 2 calls, a checklist tick
+ *   2  robbery  P1  B        90 s: late (60), 2 calls, a checklist step ticked and taken back
  *   3  assault  P2  A        250 s: late (120)
  *   4  theft    P4  outside  no arrival, closed
  * Response times 90, 100, 170, 250: mean 152.5, p50 100, p90 and p95 250.
@@ -203,8 +203,11 @@ build_log (Server *server,
     g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s/checklist", log->incident[2]);
     g_auto(Answer) ticked = request (server, "PUT", path, op, NULL, NULL,
                                      "{\"procedure_id\":\"robbery-in-progress\",\"step_id\":\"ask\",\"done\":true}");
+    g_auto(Answer) unticked = request (server, "PUT", path, log->sup, NULL, NULL,
+                                       "{\"procedure_id\":\"robbery-in-progress\",\"step_id\":\"ask\",\"done\":false}");
 
     g_assert_cmpuint (ticked.status, ==, 200);
+    g_assert_cmpuint (unticked.status, ==, 200);
   }
   {
     g_auto(Answer) raised = request (server, "PUT", "/api/v1/readiness", log->sup, NULL, NULL,
@@ -454,12 +457,14 @@ test_certificate (Server        *server,
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (figures, "checklist")), ==, 1);
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (figures, "dispatches")), ==, 0);
     timeline = json_object_get_array_member (figures, "timeline");
-    g_assert_cmpuint (json_array_get_length (timeline), ==, 5);
+    g_assert_cmpuint (json_array_get_length (timeline), ==, 6);
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (timeline, 0), "what"), ==, "registered");
     g_assert_true (timeline_has (timeline, "on_scene", "op", NULL));
     g_assert_true (timeline_has (timeline, "call", "op", "+7 701 000 00 02"));
     g_assert_true (timeline_has (timeline, "call", "op", "+7 701 000 00 03"));
+    /* The step as it was ticked and taken back, not only as it stands. */
     g_assert_true (timeline_has (timeline, "check", "op", "robbery-in-progress/ask done"));
+    g_assert_true (timeline_has (timeline, "check", "sup", "robbery-in-progress/ask undone"));
   }
 
   first_path = g_strdup_printf ("/api/v1/reports/incidents/%s/certificate", log.incident[0]);

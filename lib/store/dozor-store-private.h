@@ -182,6 +182,8 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
 
 /* dozor-store-calls.c: repeated calls attached to incidents, the
  * incidents' `calls` column. */
+gboolean      dozor_store_create_journal (DozorStore *self,
+                                          GError    **error);
 #define DOZOR_STORE_CALL_JSON \
   "json_object('id', id, 'incident_id', incident_id, 'caller_name', caller_name," \
   " 'caller_phone', caller_phone, 'text', text, 'received_at', received_at," \

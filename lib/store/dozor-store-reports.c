@@ -365,8 +365,8 @@ add_pair (sqlite3     *db,
   return TRUE;
 }
 
-/* Readiness changes and plans activated and closed, from the log of
- * events, oldest first. */
+/* Readiness changes and plans activated and closed, from the journal
+ * (the events kept for a year, by time), oldest first. */
 static gboolean
 add_log (sqlite3     *db,
          JsonBuilder *builder,
@@ -378,12 +378,12 @@ add_log (sqlite3     *db,
   int rc;
 
   if (sqlite3_prepare_v2 (db,
-                          "SELECT type, json_extract(data, '$.time'),"
+                          "SELECT type, time,"
                           "  json_extract(data, '$.readiness.level'), json_extract(data, '$.readiness.reason'),"
                           "  json_extract(data, '$.readiness.set_by'), json_extract(data, '$.plan.id'),"
                           "  json_extract(data, '$.plan.name'), json_extract(data, '$.plan.activation.activated_by')"
-                          " FROM events WHERE type IN ('readiness.changed', 'plan.activated', 'plan.closed')"
-                          "  AND json_extract(data, '$.time') >= ?1 AND json_extract(data, '$.time') < ?2"
+                          " FROM journal WHERE time >= ?1 AND time < ?2"
+                          "  AND type IN ('readiness.changed', 'plan.activated', 'plan.closed')"
                           " ORDER BY seq",
                           -1, &stmt, NULL) != SQLITE_OK)
     return read_failed (db, error);
@@ -817,6 +817,42 @@ add_json_rows (sqlite3     *db,
   return TRUE;
 }
 
+/* The incident's `check.updated` events from the journal, from its
+ * registration on (the index by time keeps this to the incident's days). */
+static gboolean
+read_check_changes (sqlite3     *db,
+                    const char  *incident_id,
+                    const char  *created_at,
+                    GPtrArray   *ticks,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT json_extract(data, '$.check') FROM journal"
+                          " WHERE time >= ?2 AND type = 'check.updated'"
+                          "  AND json_extract(data, '$.check.incident_id') = ?1 ORDER BY seq",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return read_failed (db, error);
+  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, created_at, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonNode *node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_clear_pointer (&node, json_node_unref);
+          return read_failed (db, error);
+        }
+      g_ptr_array_add (ticks, node);
+    }
+  if (rc != SQLITE_DONE)
+    return read_failed (db, error);
+  return TRUE;
+}
+
 typedef struct
 {
   const char *time;
@@ -872,7 +908,7 @@ static void
 add_timeline (JsonBuilder *builder,
               JsonObject  *incident,
               GPtrArray   *dispatches,
-              GPtrArray   *checks,
+              GPtrArray   *ticks,
               GPtrArray   *calls)
 {
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (Step));
@@ -893,9 +929,11 @@ add_timeline (JsonBuilder *builder,
     }
   add_step (steps, member_or_null (incident, "en_route_at"), "en_route", NULL, NULL);
   add_step (steps, member_or_null (incident, "on_scene_at"), "on_scene", member_or_null (arrival, "by"), NULL);
-  for (guint i = 0; i < checks->len; i++)
+  /* Every tick and untick, as the journal kept them: the checks table
+   * holds only each step's last state. */
+  for (guint i = 0; i < ticks->len; i++)
     {
-      JsonObject *c = json_node_get_object (g_ptr_array_index (checks, i));
+      JsonObject *c = json_node_get_object (g_ptr_array_index (ticks, i));
 
       add_step (steps, member_or_null (c, "at"), "check", member_or_null (c, "by"),
                 g_strdup_printf ("%s/%s %s", member_or_null (c, "procedure_id"), member_or_null (c, "step_id"),
@@ -964,8 +1002,8 @@ dozor_store_report_certificate (const char  *db_path,
   g_autoptr(GArray) incidents = g_array_new (FALSE, FALSE, sizeof (Incident));
   g_autoptr(GArray) districts = g_array_new (FALSE, FALSE, sizeof (District));
   g_autoptr(GPtrArray) dispatches = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) ticks = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) record = NULL;
@@ -1024,13 +1062,14 @@ dozor_store_report_certificate (const char  *db_path,
                       incident_id, dispatches, error) ||
       !add_json_rows (db, builder, "checklist",
                       "SELECT " DOZOR_STORE_CHECK_JSON " FROM checks WHERE incident_id = ?1 ORDER BY procedure_id, rowid",
-                      incident_id, checks, error) ||
+                      incident_id, NULL, error) ||
       !add_json_rows (db, builder, "calls",
                       "SELECT " DOZOR_STORE_CALL_JSON " FROM calls WHERE incident_id = ?1 ORDER BY received_at, id",
-                      incident_id, calls, error))
+                      incident_id, calls, error) ||
+      !read_check_changes (db, incident_id, incident->created_at, ticks, error))
     return NULL;
 
-  add_timeline (builder, json_node_get_object (record), dispatches, checks, calls);
+  add_timeline (builder, json_node_get_object (record), dispatches, ticks, calls);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
