@@ -11,6 +11,7 @@
 #include "dozor-plans-pane.h"
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
+#include "dozor-reports-controller.h"
 #include "dozor-unit-list.h"
 #include "dozor-window.h"
 
@@ -36,6 +37,7 @@ struct _DozorWindow
   DozorPlansPane *plans_pane;
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
+  DozorReportsController *reports;
   DozorEscalationController *escalation;
   DozorRoadService *roads;        /* the board's one road graph */
   DozorDispatchAdvice *advice;    /* the road in dispatch confirmations */
