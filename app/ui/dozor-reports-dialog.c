@@ -83,9 +83,12 @@ kind_changed_cb (DozorReportsDialog *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) start = is_daily (self) ? g_date_time_add_hours (now, -DAILY_HOURS)
                                                : g_date_time_add_days (now, -QUARTER_DAYS);
+  /* Shown to the minute: the end rounds up, so that what happened in
+   * this minute is in. */
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (now, 1);
 
   set_time (self->from, start);
-  set_time (self->to, now);
+  set_time (self->to, end);
 }
 
 /* "YYYY-MM-DD HH:MM" in local time, as RFC 3339 UTC; NULL if malformed. */
@@ -147,6 +150,7 @@ rendered_cb (GObject      *source,
     message = g_strdup_printf (_("Saved to %s"), self->path);
   else
     message = g_strdup_printf (_("Not saved: %s"), error->message);
+  g_debug ("Report: %s", message);
   set_busy (self, message, FALSE);
 }
 
@@ -168,6 +172,7 @@ fetched_cb (GObject      *source,
       g_autofree char *message = g_strdup_printf (_("Not saved: %s"),
                                                   error != NULL ? error->message : _("the server's answer is not a report"));
 
+      g_debug ("Report: %s", message);
       set_busy (self, message, FALSE);
       return;
     }
