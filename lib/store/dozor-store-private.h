@@ -180,6 +180,15 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
                                              char       **rules_json,
                                              GError     **error);
 
+/* dozor-store-history.c: a worker's read-only connection, and a failure
+ * to read told without SQLite's words (any thread). */
+sqlite3      *dozor_store_reader_open   (const char  *db_path,
+                                         const char  *failure,
+                                         GError     **error);
+gboolean      dozor_store_reader_failed (sqlite3     *db,
+                                         const char  *failure,
+                                         GError     **error);
+
 /* dozor-store-calls.c: repeated calls attached to incidents, the
  * incidents' `calls` column. */
 gboolean      dozor_store_create_journal (DozorStore *self,

@@ -22,13 +22,12 @@
 #include <string.h>
 
 #include "dozor-escalation.h"
+#include "dozor-json.h"
 #include "dozor-gdal.h"
 #include "dozor-sqlite.h"
 #include "dozor-store-private.h"
 #include "dozor-store-reports.h"
 
-/* A reader gives way to dozord's writers for at most this long. */
-#define BUSY_TIMEOUT_MS 5000
 /* The response-time histogram: 30 bins of a minute, then "over". */
 #define HISTOGRAM_BINS 30
 #define HISTOGRAM_BIN_S 60
@@ -79,31 +78,18 @@ district_clear (District *district)
   g_clear_pointer (&district->shape, OGR_G_DestroyGeometry);
 }
 
-/* What SQLite said stays in the log; a client learns only that the report
- * could not be made. */
 static gboolean
 read_failed (sqlite3  *db,
              GError  **error)
 {
-  g_warning ("Reading a report: %s", db != NULL ? sqlite3_errmsg (db) : "no connection");
-  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The report could not be read"));
-  return FALSE;
+  return dozor_store_reader_failed (db, _("The report could not be read"), error);
 }
 
 static sqlite3 *
 open_reader (const char  *db_path,
              GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  sqlite3 *db = NULL;
-
-  if (!dozor_sqlite_open (db_path, DOZOR_SQLITE_OPEN_READ_ONLY, BUSY_TIMEOUT_MS, &db, &local_error))
-    {
-      g_warning ("Opening the store for a report: %s", local_error->message);
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The report could not be read"));
-      return NULL;
-    }
-  return db;
+  return dozor_store_reader_open (db_path, _("The report could not be read"), error);
 }
 
 /* A connection closed on every way out. */
@@ -163,18 +149,6 @@ add_number_or_null (JsonBuilder *builder,
   json_builder_set_member_name (builder, name);
   if (present)
     json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
 }
@@ -397,10 +371,10 @@ add_log (sqlite3     *db,
       if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "readiness.changed"))
         continue;
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "time", (const char *) sqlite3_column_text (stmt, 1));
-      add_string_or_null (builder, "level", (const char *) sqlite3_column_text (stmt, 2));
-      add_string_or_null (builder, "reason", (const char *) sqlite3_column_text (stmt, 3));
-      add_string_or_null (builder, "set_by", (const char *) sqlite3_column_text (stmt, 4));
+      dozor_json_builder_add_string_or_null (builder, "time", (const char *) sqlite3_column_text (stmt, 1));
+      dozor_json_builder_add_string_or_null (builder, "level", (const char *) sqlite3_column_text (stmt, 2));
+      dozor_json_builder_add_string_or_null (builder, "reason", (const char *) sqlite3_column_text (stmt, 3));
+      dozor_json_builder_add_string_or_null (builder, "set_by", (const char *) sqlite3_column_text (stmt, 4));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -417,11 +391,11 @@ add_log (sqlite3     *db,
       if (g_str_equal (type, "readiness.changed"))
         continue;
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "time", (const char *) sqlite3_column_text (stmt, 1));
-      add_string_or_null (builder, "event", g_str_equal (type, "plan.activated") ? "activated" : "closed");
-      add_string_or_null (builder, "plan_id", (const char *) sqlite3_column_text (stmt, 5));
-      add_string_or_null (builder, "name", (const char *) sqlite3_column_text (stmt, 6));
-      add_string_or_null (builder, "by", (const char *) sqlite3_column_text (stmt, 7));
+      dozor_json_builder_add_string_or_null (builder, "time", (const char *) sqlite3_column_text (stmt, 1));
+      dozor_json_builder_add_string_or_null (builder, "event", g_str_equal (type, "plan.activated") ? "activated" : "closed");
+      dozor_json_builder_add_string_or_null (builder, "plan_id", (const char *) sqlite3_column_text (stmt, 5));
+      dozor_json_builder_add_string_or_null (builder, "name", (const char *) sqlite3_column_text (stmt, 6));
+      dozor_json_builder_add_string_or_null (builder, "by", (const char *) sqlite3_column_text (stmt, 7));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -559,12 +533,12 @@ add_notable (JsonBuilder           *builder,
         continue;
       added++;
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", incident->id);
-      add_string_or_null (builder, "number", incident->number);
-      add_string_or_null (builder, "type", incident->type);
+      dozor_json_builder_add_string_or_null (builder, "id", incident->id);
+      dozor_json_builder_add_string_or_null (builder, "number", incident->number);
+      dozor_json_builder_add_string_or_null (builder, "type", incident->type);
       json_builder_set_member_name (builder, "priority");
       json_builder_add_int_value (builder, incident->priority);
-      add_string_or_null (builder, "created_at", incident->created_at);
+      dozor_json_builder_add_string_or_null (builder, "created_at", incident->created_at);
       add_number_or_null (builder, "response_s", incident->on_scene_us >= 0,
                           tenths (incident->on_scene_us - incident->created_us));
       json_builder_set_member_name (builder, "calls");
@@ -592,8 +566,8 @@ add_map (JsonBuilder *builder,
       g_autoptr(JsonNode) geometry = json_from_string (district->geometry, NULL);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", district->id);
-      add_string_or_null (builder, "name", district->name);
+      dozor_json_builder_add_string_or_null (builder, "id", district->id);
+      dozor_json_builder_add_string_or_null (builder, "name", district->name);
       json_builder_set_member_name (builder, "geometry");
       if (geometry != NULL)
         json_builder_add_value (builder, g_steal_pointer (&geometry));
@@ -614,7 +588,7 @@ add_map (JsonBuilder *builder,
       json_builder_add_double_value (builder, incident->lat);
       json_builder_set_member_name (builder, "lon");
       json_builder_add_double_value (builder, incident->lon);
-      add_string_or_null (builder, "type", incident->type);
+      dozor_json_builder_add_string_or_null (builder, "type", incident->type);
       json_builder_set_member_name (builder, "priority");
       json_builder_add_int_value (builder, incident->priority);
       json_builder_end_object (builder);
@@ -710,9 +684,9 @@ dozor_store_report_figures (const char       *db_path,
     }
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "kind", kind == DOZOR_REPORT_DAILY ? "daily" : "quarterly");
-  add_string_or_null (builder, "from", from_utc);
-  add_string_or_null (builder, "to", to_utc);
+  dozor_json_builder_add_string_or_null (builder, "kind", kind == DOZOR_REPORT_DAILY ? "daily" : "quarterly");
+  dozor_json_builder_add_string_or_null (builder, "from", from_utc);
+  dozor_json_builder_add_string_or_null (builder, "to", to_utc);
   json_builder_set_member_name (builder, "incidents");
   json_builder_add_int_value (builder, incidents->len);
   json_builder_set_member_name (builder, "closed");
@@ -730,8 +704,8 @@ dozor_store_report_figures (const char       *db_path,
       District *district = &g_array_index (districts, District, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", district->id);
-      add_string_or_null (builder, "name", district->name);
+      dozor_json_builder_add_string_or_null (builder, "id", district->id);
+      dozor_json_builder_add_string_or_null (builder, "name", district->name);
       json_builder_set_member_name (builder, "count");
       json_builder_add_int_value (builder, district->count);
       json_builder_end_object (builder);
@@ -967,10 +941,10 @@ add_timeline (JsonBuilder *builder,
       Step *step = &g_array_index (steps, Step, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "time", step->time);
-      add_string_or_null (builder, "what", step->what);
-      add_string_or_null (builder, "by", step->by);
-      add_string_or_null (builder, "detail", step->detail);
+      dozor_json_builder_add_string_or_null (builder, "time", step->time);
+      dozor_json_builder_add_string_or_null (builder, "what", step->what);
+      dozor_json_builder_add_string_or_null (builder, "by", step->by);
+      dozor_json_builder_add_string_or_null (builder, "detail", step->detail);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1040,10 +1014,10 @@ dozor_store_report_certificate (const char  *db_path,
     return (read_failed (db, error), NULL);
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "kind", "certificate");
+  dozor_json_builder_add_string_or_null (builder, "kind", "certificate");
   json_builder_set_member_name (builder, "incident");
   json_builder_add_value (builder, json_node_copy (record));
-  add_string_or_null (builder, "district", district >= 0 ? g_array_index (districts, District, district).name : NULL);
+  dozor_json_builder_add_string_or_null (builder, "district", district >= 0 ? g_array_index (districts, District, district).name : NULL);
   add_number_or_null (builder, "response_s", incident->on_scene_us >= 0,
                       tenths (incident->on_scene_us - incident->created_us));
   json_builder_set_member_name (builder, "late");
