@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "dozor-labels.h"
 #include "dozor-report-chart.h"
@@ -145,6 +146,38 @@ step_label (const char *what)
   if (g_str_equal (what, "closed"))
     return _("Closed");
   return what;
+}
+
+/* A state the server names by a code, in words. */
+static const char *
+outcome_label (const char *code)
+{
+  if (g_str_equal (code, "done"))
+    return _("ticked");
+  if (g_str_equal (code, "undone"))
+    return _("tick taken back");
+  if (g_str_equal (code, "completed"))
+    return _("completed");
+  if (g_str_equal (code, "cancelled"))
+    return _("cancelled");
+  if (g_str_equal (code, "active"))
+    return _("active");
+  return code;
+}
+
+/* A step's detail: a check's "procedure/step done" and an ended
+ * dispatch's "call sign completed" end with a code, put in words. */
+static char *
+detail_text (const char *what,
+             const char *detail)
+{
+  const char *space = detail != NULL ? strrchr (detail, ' ') : NULL;
+  g_autofree char *head = NULL;
+
+  if (space == NULL || !(g_str_equal (what, "check") || g_str_equal (what, "dispatch_ended")))
+    return g_strdup (detail != NULL ? detail : "");
+  head = g_strndup (detail, space - detail);
+  return g_strdup_printf ("%s: %s", head, outcome_label (space + 1));
 }
 
 /* --- The figures of a window ---------------------------------------------- */
@@ -298,9 +331,10 @@ draw_histogram (cairo_t *cr,
     if (has_number (response, names[m]))
       {
         double s = json_object_get_double_member (response, names[m]);
+        g_autofree char *duration = duration_text (response, names[m]);
 
         markers[n_markers] = MIN (s / 60.0 / bin_min, n - 1);
-        marker_labels[n_markers] = g_strdup_printf ("%s %.0f s", marks[m], s);
+        marker_labels[n_markers] = g_strdup_printf ("%s %s", marks[m], duration);
         n_markers++;
       }
 
@@ -618,9 +652,10 @@ timeline_rows (JsonObject *figures)
     {
       JsonObject *step = json_array_get_object_element (timeline, i);
       g_autofree char *time = local_time (string_or (step, "time", NULL));
+      g_autofree char *detail = detail_text (string_or (step, "what", ""), string_or (step, "detail", NULL));
 
       g_ptr_array_add (rows, row_new (time, step_label (string_or (step, "what", "")), string_or (step, "by", ""),
-                                      string_or (step, "detail", ""), NULL));
+                                      detail, NULL));
     }
   return rows;
 }
@@ -662,7 +697,7 @@ render_certificate (JsonObject  *figures,
       g_autofree char *ended = local_time (string_or (d, "ended_at", NULL));
 
       g_ptr_array_add (sent, row_new (string_or (d, "call_sign", ""), at, string_or (d, "created_by", ""), ended,
-                                      string_or (d, "status", ""), NULL));
+                                      outcome_label (string_or (d, "status", "")), NULL));
     }
   for (guint i = 0; i < json_array_get_length (checklist); i++)
     {
