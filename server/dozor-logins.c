@@ -249,6 +249,13 @@ checked_cb (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&token), g_free);
 }
 
+/* The store sessions are opened in; the audit trail records logins there. */
+DozorStore *
+dozor_logins_get_store (DozorLogins *self)
+{
+  return self->store;
+}
+
 /**
  * dozor_logins_login_async:
  * @self: a #DozorLogins

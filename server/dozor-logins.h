@@ -24,6 +24,7 @@ G_DECLARE_FINAL_TYPE (DozorLogins, dozor_logins, DOZOR, LOGINS, GObject)
 
 GQuark       dozor_logins_error_quark   (void);
 DozorLogins *dozor_logins_new           (DozorStore              *store);
+DozorStore  *dozor_logins_get_store     (DozorLogins             *self);
 void         dozor_logins_set_policy    (DozorLogins             *self,
                                          const DozorLoginPolicy  *policy);
 void         dozor_logins_login_async   (DozorLogins             *self,

@@ -48,6 +48,7 @@ static const Route routes[] = {
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
   { { "journal" }, "GET" },
+  { { "audit" }, "GET" },
   { { "reports", "daily" }, "GET" },
   { { "reports", "quarterly" }, "GET" },
   { { "reports", "incidents", "*", "certificate" }, "GET" },

@@ -34,6 +34,9 @@ typedef struct
   gboolean needs_key;     /* creating and dispatching commands */
   gboolean needs_version; /* updates carry If-Match */
   gboolean needs_body;
+  /* Trackers' fixes, thousands a second: kept as track history, not in
+   * the audit trail (docs/decisions.md, "The audit trail"). */
+  gboolean not_audited;
 } DozorCommand;
 
 DozorStore *dozor_server_get_store     (DozorServer        *self);

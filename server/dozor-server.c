@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dozor-audit.h"
 #include "dozor-compliance.h"
 #include "dozor-failure.h"
 #include "dozor-field.h"
@@ -48,6 +49,7 @@ struct _DozorServer
   gint64 retain_events;
   guint retain_track_hours;
   guint retain_journal_days;
+  guint retain_audit_days;
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
   GPtrArray *clients; /* DozorStreamClient */
   guint advance_id;
@@ -345,6 +347,9 @@ run_command (DozorServer       *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *answer = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto(DozorAuditRequest) audit = { { NULL } };
   JsonObject *body = NULL;
   gint64 version = -1;
   guint status;
@@ -402,12 +407,29 @@ run_command (DozorServer       *self,
       return;
     }
 
+  /* The audit record goes with the change, in its transaction, with the
+   * entity as it was and as it became. */
+  dozor_audit_request_init (&audit, msg, caller->user, caller->role);
+  if (!command->not_audited)
+    before = dozor_store_audit_entity (self->store, audit.entry.entity_type, audit.entry.entity_id);
+  audit.entry.before = before;
+
   result = command->func (self, caller, body, id, version, &current, &error);
   if (result != NULL)
     {
       status = command->success_status;
       answer = json_to_string (result, FALSE);
-      if (key != NULL && !dozor_store_keep_answer (self->store, caller->user, key, status, answer, &error))
+      /* A create names its entity in the answer; the rest is read back. */
+      if (audit.entry.entity_id == NULL && JSON_NODE_HOLDS_OBJECT (result))
+        dozor_audit_request_set_entity_id (&audit, dozor_json_get_string (json_node_get_object (result), "id"));
+      if (!command->not_audited)
+        after = audit.entry.entity_id != NULL || before != NULL
+                ? dozor_store_audit_entity (self->store, audit.entry.entity_type, audit.entry.entity_id)
+                : g_strdup (answer);
+      audit.entry.after = after;
+      audit.entry.status = status;
+      if ((key != NULL && !dozor_store_keep_answer (self->store, caller->user, key, status, answer, &error)) ||
+          (!command->not_audited && !dozor_store_audit_append (self->store, &audit.entry, &error)))
         g_clear_pointer (&result, json_node_unref);
     }
 
@@ -421,10 +443,15 @@ run_command (DozorServer       *self,
         code = "unit_busy";
       answer = error_json (code, dozor_failure_message (error, status), current);
 
-      /* Refusals are answers too; a failing disk is not. */
-      if (key != NULL && status < 500 && dozor_store_begin (self->store, NULL))
+      /* Refusals are answers too, kept under their key; a failing disk's
+       * is not. Both are recorded, with nothing changed. */
+      audit.entry.status = status;
+      audit.entry.after = NULL;
+      if (dozor_store_begin (self->store, NULL))
         {
-          if (dozor_store_keep_answer (self->store, caller->user, key, status, answer, NULL))
+          if ((key == NULL || status >= 500 ||
+               dozor_store_keep_answer (self->store, caller->user, key, status, answer, NULL)) &&
+              (command->not_audited || dozor_store_audit_append (self->store, &audit.entry, NULL)))
             events = dozor_store_commit (self->store, NULL);
           else
             dozor_store_rollback (self->store);
@@ -660,7 +687,7 @@ static const Command create_incident_command = { create_incident, 201, TRUE, FAL
 static const Command update_incident_command = { update_incident, 200, FALSE, TRUE, TRUE };
 static const Command create_dispatch_command = { create_dispatch, 201, TRUE, FALSE, TRUE };
 static const Command end_dispatch_command = { end_dispatch, 200, FALSE, FALSE, FALSE };
-static const Command positions_command = { add_positions, 202, FALSE, FALSE, TRUE };
+static const Command positions_command = { add_positions, 202, FALSE, FALSE, TRUE, TRUE };
 static const Command readiness_command = { set_readiness, 200, FALSE, FALSE, TRUE };
 static const Command check_command = { set_check, 200, FALSE, FALSE, TRUE };
 static const Command create_zone_command = { create_zone, 201, TRUE, FALSE, TRUE };
@@ -766,6 +793,7 @@ login_done_cb (GObject      *source,
     reply_async_error (msg, error, retry_after);
   else
     reply_session (msg, token, user, role, expires_at);
+  dozor_audit_login (dozor_logins_get_store (DOZOR_LOGINS (source)), msg, user, role);
   reply_now (msg);
 }
 
@@ -784,6 +812,7 @@ login (DozorServer       *self,
       guint status = status_for_error (error, &code);
 
       reply_error (msg, status, code, dozor_failure_message (error, status));
+      dozor_audit_login (self->store, msg, NULL, NULL);
       return;
     }
 
@@ -990,6 +1019,10 @@ handle_api (SoupServer        *server,
       reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
       return;
     }
+  /* Reports, exports and the trail itself are recorded as they are
+   * answered, by whichever route answers them. */
+  if (dozor_audit_is_recorded_read ((const char *const *) parts, method))
+    dozor_audit_watch (self->store, msg, caller.user, caller.role);
 
 #define ROUTE(name, verb, has_id) \
   (n_parts == ((has_id) ? 2 : 1) && g_str_equal (parts[0], name) && g_str_equal (method, verb))
@@ -997,6 +1030,7 @@ handle_api (SoupServer        *server,
   G_STMT_START { \
     if (!role_may (&caller, roles)) \
       { \
+        dozor_audit_watch (self->store, msg, caller.user, caller.role); \
         reply_error (msg, 403, "forbidden", _("Your role may not do this")); \
         return; \
       } \
@@ -1029,6 +1063,11 @@ handle_api (SoupServer        *server,
     {
       ALLOW (dozor_routes_calls_roles ((const char *const *) parts, method));
       dozor_routes_calls_handle (self, msg, &caller, (const char *const *) parts, query);
+    }
+  else if (ROUTE ("audit", "GET", FALSE))
+    {
+      ALLOW ("admin");
+      dozor_audit_handle (self, msg, query);
     }
   else if (dozor_reports_roles ((const char *const *) parts, method) != NULL)
     {
@@ -1290,6 +1329,17 @@ prune_cb (gpointer user_data)
         g_warning ("Pruning the journal: %s", error->message);
     }
 
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) cutoff = g_date_time_add_days (now, -(gint) self->retain_audit_days);
+    g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%S.%fZ");
+    g_autoptr(GError) audit_error = NULL;
+
+    dozor_store_prune_audit (self->store, before, &audit_error);
+    if (audit_error != NULL)
+      g_warning ("Pruning the audit trail: %s", audit_error->message);
+  }
+
   return G_SOURCE_CONTINUE;
 }
 
@@ -1538,6 +1588,7 @@ dozor_server_new (DozorStore *store,
 
   self->store = g_object_ref (store);
   self->retain_events = MAX (retain_events, 1000);
+  self->retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   self->logins = dozor_logins_new (store);
   self->history = dozor_history_new (dozor_store_get_path (store));
   self->reports = dozor_reports_new (dozor_store_get_path (store));
@@ -1617,6 +1668,22 @@ dozor_server_set_journal_retention (DozorServer *self,
                                     guint        days)
 {
   self->retain_journal_days = days;
+  prune_cb (self);
+}
+
+/**
+ * dozor_server_set_audit_retention:
+ * @self: a #DozorServer
+ * @days: how long audit records are kept, at least
+ *   %DOZOR_SERVER_MIN_AUDIT_DAYS
+ */
+void
+dozor_server_set_audit_retention (DozorServer *self,
+                                  guint        days)
+{
+  g_return_if_fail (days >= DOZOR_SERVER_MIN_AUDIT_DAYS);
+
+  self->retain_audit_days = days;
   prune_cb (self);
 }
 

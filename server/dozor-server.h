@@ -19,11 +19,18 @@ G_BEGIN_DECLS
  * treats the link as dead. */
 #define DOZOR_SERVER_HEARTBEAT_SECONDS 5
 
+/* Audit records are kept at least a year (issue 18): 400 days by default,
+ * never fewer than 366. */
+#define DOZOR_SERVER_DEFAULT_AUDIT_DAYS 400
+#define DOZOR_SERVER_MIN_AUDIT_DAYS 366
+
 #define DOZOR_TYPE_SERVER (dozor_server_get_type ())
 G_DECLARE_FINAL_TYPE (DozorServer, dozor_server, DOZOR, SERVER, GObject)
 
 DozorServer *dozor_server_new          (DozorStore   *store,
                                         gint64        retain_events);
+void         dozor_server_set_audit_retention (DozorServer *self,
+                                               guint        days);
 void         dozor_server_set_track_retention (DozorServer *self,
                                                guint        hours);
 void         dozor_server_set_journal_retention (DozorServer *self,

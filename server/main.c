@@ -2,6 +2,7 @@
 /*
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
  *        [--retain-events N] [--retain-track HOURS] [--retain-journal-days DAYS]
+ *        [--retain-audit-days DAYS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
  *        [--repeat-radius METRES] [--repeat-window HOURS] [--arrival-limits S,S,S,S]
  *        [--max-connections N] [--max-connections-per-address N]
@@ -152,6 +153,7 @@ main (int   argc,
   gint retain_track_hours = 24;
   /* The rules keep the shift's documents for a year: a year and a month. */
   gint retain_journal_days = 400;
+  gint retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   gint login_attempts = DOZOR_LOGIN_USER_ATTEMPTS;
   gint login_address_attempts = DOZOR_LOGIN_ADDRESS_ATTEMPTS;
   gint login_lock = DOZOR_LOGIN_LOCK_SECONDS;
@@ -178,6 +180,7 @@ main (int   argc,
     { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
     { "retain-track", 0, 0, G_OPTION_ARG_INT, &retain_track_hours, N_("Hours of track history kept; 0 keeps all (default 24)"), N_("HOURS") },
     { "retain-journal-days", 0, 0, G_OPTION_ARG_INT, &retain_journal_days, N_("Days the journal of every event but positions is kept for documents and replay; 0 keeps all (default 400)"), N_("DAYS") },
+    { "retain-audit-days", 0, 0, G_OPTION_ARG_INT, &retain_audit_days, N_("Days the audit trail is kept, at least 366 (default 400)"), N_("DAYS") },
     { "login-attempts", 0, 0, G_OPTION_ARG_INT, &login_attempts, N_("Failed logins of one user name that lock it (default 5)"), N_("N") },
     { "login-address-attempts", 0, 0, G_OPTION_ARG_INT, &login_address_attempts, N_("Failed logins from one client address that lock it (default 20)"), N_("N") },
     { "login-lock", 0, 0, G_OPTION_ARG_INT, &login_lock, N_("Seconds a lock after failed logins lasts (default 1800)"), N_("SECONDS") },
@@ -272,6 +275,12 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (retain_audit_days < DOZOR_SERVER_MIN_AUDIT_DAYS || retain_audit_days > 100 * 366)
+    {
+      g_printerr (_("dozord: --retain-audit-days takes 366 to 36600 days: the audit trail is kept at least a year\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if (login_attempts < 1 || login_attempts > 1000 || login_address_attempts < 1 ||
       login_address_attempts > 100000 || login_lock < 1 || login_lock > 7 * 24 * 3600)
     {
@@ -353,6 +362,7 @@ main (int   argc,
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
   dozor_server_set_journal_retention (server, (guint) retain_journal_days);
+  dozor_server_set_audit_retention (server, (guint) retain_audit_days);
   dozor_server_set_compliance (server, compliance);
   dozor_server_set_arrival_limits (server, &arrival);
   dozor_server_set_sop_catalogue (server, sop);

@@ -457,7 +457,7 @@ main (int   argc,
 
   if (argc > first && (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h")))
     {
-      g_print ("%s", _(usage));
+      g_print ("%s\n%s", _(usage), dozorctl_audit_usage ());
       return EXIT_SUCCESS;
     }
   if (argc <= first)
@@ -467,7 +467,8 @@ main (int   argc,
     }
 
   /* Two-word commands ("user add") become one argv[0] for their options. */
-  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token")) && argc > first + 1)
+  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") || g_str_equal (argv[first], "audit")) &&
+      argc > first + 1)
     {
       command = g_strconcat (argv[first], " ", argv[first + 1], NULL);
       first++;
@@ -498,6 +499,12 @@ main (int   argc,
     status = dozorctl_export (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
+  else if (g_str_has_prefix (command, "audit"))
+    {
+      g_autoptr(DozorStore) store = open_store (db_path);
+
+      status = store != NULL ? dozorctl_audit (store, command, argc - first, argv + first) : EXIT_FAILURE;
+    }
   else if (g_str_equal (command, "report"))
     status = dozorctl_report (argc - first, argv + first);
   else

@@ -4,6 +4,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "dozor-store.h"
+
 G_BEGIN_DECLS
 
 /* Exit codes: 1 when the work failed, 2 when the command line was wrong. */
@@ -42,6 +44,11 @@ int              dozorctl_import          (int               argc,
 int              dozorctl_export          (int               argc,
                                            char            **argv);
 int              dozorctl_repeated_calls  (int               argc,
+                                           char            **argv);
+const char      *dozorctl_audit_usage     (void);
+int              dozorctl_audit           (DozorStore       *store,
+                                           const char       *command,
+                                           int               argc,
                                            char            **argv);
 int              dozorctl_report          (int               argc,
                                            char            **argv);

@@ -245,6 +245,13 @@ plan_text (DozorStore  *self,
   return node != NULL ? json_to_string (node, FALSE) : NULL;
 }
 
+char *
+dozor_store_plan_json (DozorStore *self,
+                       const char *id)
+{
+  return plan_text (self, id, NULL);
+}
+
 /* Appends the plan's event and answers it. */
 static JsonNode *
 plan_event (DozorStore  *self,

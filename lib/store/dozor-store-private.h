@@ -109,6 +109,10 @@ gboolean      dozor_store_get_unit_kind (JsonObject   *object,
                                          const char  **value,
                                          GError      **error);
 
+char         *dozor_store_entity_json   (DozorStore   *self,
+                                         const char   *kind,
+                                         const char   *id);
+
 /* dozor-store-plans.c: the tables, the plans in the snapshot, and arrival
  * at a post when a fix is stored. */
 gboolean      dozor_store_create_plans  (DozorStore   *self,
@@ -198,6 +202,14 @@ gboolean      dozor_store_create_journal (DozorStore *self,
   " 'caller_phone', caller_phone, 'text', text, 'received_at', received_at," \
   " 'attached_by', attached_by, 'attached_at', attached_at)"
 gboolean      dozor_store_create_calls  (DozorStore  *self,
+                                         GError     **error);
+
+/* dozor-store-plans.c: a plan as the API shows it, NULL if there is none. */
+char         *dozor_store_plan_json     (DozorStore  *self,
+                                         const char  *id);
+
+/* dozor-store-audit.c: the audit trail's tables and guards. */
+gboolean      dozor_store_create_audit  (DozorStore  *self,
                                          GError     **error);
 
 G_END_DECLS

@@ -318,7 +318,8 @@ dozor_store_open (const char  *path,
       !dozor_store_create_calls (self, error) ||
       !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error) ||
-      !dozor_store_create_journal (self, error))
+      !dozor_store_create_journal (self, error) ||
+      !dozor_store_create_audit (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
@@ -1698,6 +1699,29 @@ dozor_store_dispatch_json (DozorStore *self,
                            const char *id)
 {
   return dispatch_json (self, id);
+}
+
+/* An entity of the API by its kind (`unit`, `incident`, `dispatch`,
+ * `zone`, `route`, `place`), as the answers spell it; NULL if there is no
+ * such kind or entity. The audit trail reads what a change touches with it. */
+char *
+dozor_store_entity_json (DozorStore *self,
+                         const char *kind,
+                         const char *id)
+{
+  static const struct { const char *kind; const char *sql; } kinds[] = {
+    { "unit", "SELECT " UNIT_JSON " FROM units WHERE id = ?1" },
+    { "incident", "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1" },
+    { "dispatch", "SELECT " DISPATCH_JSON " FROM dispatches WHERE id = ?1" },
+    { "zone", "SELECT " ZONE_JSON " FROM zones WHERE id = ?1" },
+    { "route", "SELECT " ROUTE_JSON " FROM routes WHERE id = ?1" },
+    { "place", "SELECT " PLACE_JSON " FROM places WHERE id = ?1" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    if (g_strcmp0 (kind, kinds[k].kind) == 0)
+      return entity_json (self, kinds[k].sql, id);
+  return NULL;
 }
 
 char *

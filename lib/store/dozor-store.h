@@ -329,4 +329,61 @@ int         dozor_store_unlock_login       (DozorStore   *self,
                                             const char   *name_or_address,
                                             GError      **error);
 
+/* dozor-store-audit.c: the audit trail (docs/api.md, "Audit trail"). */
+
+/* One record as a request left it; the store adds its number, time and
+ * hashes. Every member may be NULL but @action. */
+typedef struct
+{
+  const char *username;
+  const char *role;
+  const char *address;
+  const char *client;
+  const char *action;
+  const char *entity_type;
+  const char *entity_id;
+  guint status;
+  const char *before;
+  const char *after;
+} DozorAuditEntry;
+
+typedef enum
+{
+  DOZOR_AUDIT_INTACT,
+  DOZOR_AUDIT_MODIFIED,
+  DOZOR_AUDIT_MISSING,
+  DOZOR_AUDIT_OUT_OF_ORDER,
+} DozorAuditFault;
+
+typedef enum
+{
+  DOZOR_AUDIT_FORMAT_JSON,
+  DOZOR_AUDIT_FORMAT_CSV,
+} DozorAuditFormat;
+
+gboolean    dozor_store_audit_append       (DozorStore   *self,
+                                            const DozorAuditEntry *entry,
+                                            GError      **error);
+char       *dozor_store_audit_entity       (DozorStore   *self,
+                                            const char   *entity_type,
+                                            const char   *entity_id);
+char       *dozor_store_audit_page         (DozorStore   *self,
+                                            GHashTable   *query,
+                                            GError      **error);
+guint       dozor_store_prune_audit        (DozorStore   *self,
+                                            const char   *before,
+                                            GError      **error);
+DozorAuditFault dozor_store_audit_verify   (DozorStore   *self,
+                                            gint64       *first_broken,
+                                            gint64       *n_checked,
+                                            char        **head,
+                                            GError      **error);
+gboolean    dozor_store_audit_export       (DozorStore   *self,
+                                            const char   *from,
+                                            const char   *to,
+                                            DozorAuditFormat format,
+                                            GOutputStream *out,
+                                            guint        *n_records,
+                                            GError      **error);
+
 G_END_DECLS
