@@ -7,9 +7,10 @@
  * times the figures as dozord computes them (in its worker) and the PDF
  * and CSV as dozorctl draws them. Prints figures; never fails on time.
  *
- *   meson devenv -C build bench/bench-reports [INCIDENTS-PER-HOUR] [DAYS]
+ *   meson devenv -C build bench/bench-reports [INCIDENTS-PER-HOUR] [DAYS] [KEEP-DIR]
  *
- * (30 an hour and 91 days by default: the demo's rate over a quarter.)
+ * (30 an hour and 91 days by default: the demo's rate over a quarter;
+ * with KEEP-DIR the PDF and CSV are left there for a person to look at.)
  */
 #include "config.h"
 
@@ -266,8 +267,9 @@ main (int   argc,
   guint days = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 91;
   g_autofree char *dir = g_dir_make_tmp ("bench-reports-XXXXXX", NULL);
   g_autofree char *db_path = g_build_filename (dir, "dozord.sqlite", NULL);
-  g_autofree char *pdf = g_build_filename (dir, "quarterly.pdf", NULL);
-  g_autofree char *csv = g_build_filename (dir, "quarterly.csv", NULL);
+  const char *keep = argc > 3 ? argv[3] : NULL;
+  g_autofree char *pdf = g_build_filename (keep != NULL ? keep : dir, "quarterly.pdf", NULL);
+  g_autofree char *csv = g_build_filename (keep != NULL ? keep : dir, "quarterly.csv", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 7, 1, 0, 0, 0);
   g_autoptr(GDateTime) end = g_date_time_add_days (start, days);
@@ -333,8 +335,11 @@ main (int   argc,
   t3 = g_get_monotonic_time ();
   g_print ("quarterly CSV: %.2f s\n", (t3 - t2) / 1e6);
 
-  g_unlink (pdf);
-  g_unlink (csv);
+  if (keep == NULL)
+    {
+      g_unlink (pdf);
+      g_unlink (csv);
+    }
   {
     g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
     g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);

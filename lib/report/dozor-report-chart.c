@@ -202,7 +202,11 @@ dozor_report_chart_bars (cairo_t               *cr,
       cairo_line_to (cr, at, bottom - plot_h);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
-      text_at (cr, bars->marker_labels[m], TEXT_SIZE, TRUE, at + 2, bottom - plot_h + 2 + m * 10, 0, 0, 0);
+      /* A mark near the right end is labelled on its left. */
+      if (at + 2 + text_width (cr, bars->marker_labels[m], TEXT_SIZE) > right)
+        text_at (cr, bars->marker_labels[m], TEXT_SIZE, TRUE, at - 2, bottom - plot_h + 2 + m * 10, 1, 0, 0);
+      else
+        text_at (cr, bars->marker_labels[m], TEXT_SIZE, TRUE, at + 2, bottom - plot_h + 2 + m * 10, 0, 0, 0);
     }
 
   /* Axes and their titles. */
