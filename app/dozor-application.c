@@ -655,6 +655,7 @@ dozor_application_startup (GApplication *app)
     { "win.cancel-dispatch", { "<Control><Shift>d", NULL } },
     { "win.dispatch-selected", { "<Control><Alt>d", NULL } },
     { "win.set-readiness", { "<Control><Shift>r", NULL } },
+    { "win.shift-handover", { "<Control><Shift>h", NULL } },
     { "win.plan-activate", { "<Control><Alt>p", NULL } },
     { "win.plan-confirm", { "<Control><Alt>Return", NULL } },
     { "win.plan-close", { "<Control><Alt>w", NULL } },

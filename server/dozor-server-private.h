@@ -78,4 +78,14 @@ void        dozor_routes_calls_handle  (DozorServer        *self,
                                         const char *const  *parts,
                                         GHashTable         *query);
 
+/* dozor-routes-shiftbook.c: the handover and the registers, the same way. */
+const char *dozor_routes_shiftbook_roles  (const char *const  *parts,
+                                           const char         *method);
+void        dozor_routes_shiftbook_handle (DozorServer        *self,
+                                           SoupServerMessage  *msg,
+                                           const DozorCaller  *caller,
+                                           const char *const  *parts,
+                                           const char         *method,
+                                           GHashTable         *query);
+
 G_END_DECLS

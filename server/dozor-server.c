@@ -1069,6 +1069,11 @@ handle_api (SoupServer        *server,
       ALLOW ("admin");
       dozor_audit_handle (self, msg, query);
     }
+  else if (dozor_routes_shiftbook_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_shiftbook_roles ((const char *const *) parts, method));
+      dozor_routes_shiftbook_handle (self, msg, &caller, (const char *const *) parts, method, query);
+    }
   else if (dozor_reports_roles ((const char *const *) parts, method) != NULL)
     {
       ALLOW (dozor_reports_roles ((const char *const *) parts, method));

@@ -467,8 +467,9 @@ main (int   argc,
     }
 
   /* Two-word commands ("user add") become one argv[0] for their options. */
-  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") || g_str_equal (argv[first], "audit")) &&
-      argc > first + 1)
+  if ((g_str_equal (argv[first], "user") || g_str_equal (argv[first], "token") || g_str_equal (argv[first], "audit") ||
+       g_str_equal (argv[first], "messages") || g_str_equal (argv[first], "orientations") ||
+       g_str_equal (argv[first], "handovers")) && argc > first + 1)
     {
       command = g_strconcat (argv[first], " ", argv[first + 1], NULL);
       first++;
@@ -497,6 +498,9 @@ main (int   argc,
     status = dozorctl_import (argc - first, argv + first);
   else if (g_str_equal (command, "export"))
     status = dozorctl_export (argc - first, argv + first);
+  else if (g_str_equal (command, "messages export") || g_str_equal (command, "orientations export") ||
+           g_str_equal (command, "handovers export"))
+    status = dozorctl_shiftbook (argc - first, argv + first);
   else if (g_str_equal (command, "repeated-calls"))
     status = dozorctl_repeated_calls (argc - first, argv + first);
   else if (g_str_has_prefix (command, "audit"))

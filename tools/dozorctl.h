@@ -50,6 +50,8 @@ int              dozorctl_audit           (DozorStore       *store,
                                            const char       *command,
                                            int               argc,
                                            char            **argv);
+int              dozorctl_shiftbook       (int               argc,
+                                           char            **argv);
 int              dozorctl_report          (int               argc,
                                            char            **argv);
 char            *dozorctl_hours_ago       (int               hours);

@@ -33,6 +33,7 @@ typedef struct
   DozorWall *wall;
   const DozorWallMonitor *config;
   GdkMonitor *monitor;          /* the one it is on, while plugged in */
+  GdkRectangle geometry;        /* the monitor's when the window opened */
   DozorWindow *window;          /* while it has one */
   DozorWallBanner *banner;
   DozorWallPlanBanner *plans;  /* the active plans' key figures */
@@ -55,9 +56,12 @@ struct _DozorWall
   GDateTime *not_live_since;
   guint retry_id;
   guint sigterm_id;
+  guint reconcile_id;           /* a look at the monitors, once GDK has described them */
 };
 
 G_DEFINE_FINAL_TYPE (DozorWall, dozor_wall, G_TYPE_OBJECT)
+
+static void schedule_reconcile (DozorWall *self);
 
 static void
 screen_window_destroyed (Screen    *screen,
@@ -170,23 +174,40 @@ size_labels (DozorWall *self,
              label_size);
 }
 
-/* A monitor changed in place (another mode, its size corrected): the
- * window follows it and the labels are sized for its new pixels. */
 static void
-monitor_changed_cb (GdkMonitor *monitor,
-                    GParamSpec *pspec,
-                    Screen     *screen)
+say_monitor_changed (Screen *screen)
 {
   GdkRectangle geometry;
 
+  gdk_monitor_get_geometry (screen->monitor, &geometry);
+  g_message ("Wall monitor %s: now %dx%d+%d+%d, %d × %d mm", screen->config->name, geometry.width, geometry.height,
+             geometry.x, geometry.y, gdk_monitor_get_width_mm (screen->monitor),
+             gdk_monitor_get_height_mm (screen->monitor));
+}
+
+/* A monitor's millimetres corrected (its EDID read again): the labels are
+ * sized for its pixels anew. */
+static void
+monitor_mm_changed_cb (GdkMonitor *monitor,
+                       GParamSpec *pspec,
+                       Screen     *screen)
+{
   if (screen->window == NULL)
     return;
-  gdk_monitor_get_geometry (monitor, &geometry);
-  g_message ("Wall monitor %s: now %dx%d+%d+%d, %d × %d mm", screen->config->name, geometry.width, geometry.height,
-             geometry.x, geometry.y, gdk_monitor_get_width_mm (monitor), gdk_monitor_get_height_mm (monitor));
-  gtk_window_set_default_size (GTK_WINDOW (screen->window), geometry.width, geometry.height);
-  gtk_window_fullscreen_on_monitor (GTK_WINDOW (screen->window), monitor);
+  say_monitor_changed (screen);
   size_labels (screen->wall, screen);
+}
+
+/* Another mode, or moved: GDK on X11 neither moves nor resizes a window it
+ * has made full screen (a window manager would, and a kiosk may have
+ * none), so the window is opened anew on the monitor, once GDK has
+ * finished describing the change. */
+static void
+monitor_geometry_changed_cb (GdkMonitor *monitor,
+                             GParamSpec *pspec,
+                             Screen     *screen)
+{
+  schedule_reconcile (screen->wall);
 }
 
 static gboolean
@@ -248,14 +269,20 @@ open_screen (DozorWall  *self,
       g_message ("Wall monitor %s: row %u shows the %s", screen->config->name, r + 1,
                  dozor_wall_view_name (screen->config->cells[r][c]));
 
-  /* Without a window manager (a kiosk's X server) full screen is not
-   * granted: the window is the monitor's size from the start. */
+  /* Full screen on the monitor, and the monitor's size from the start for
+   * an X server without a window manager, which grants no full screen. A
+   * size request, not only the default size: GTK 4.8 caps a new window's
+   * default size at the monitor it starts on, the one at 0,0 before it is
+   * placed, so a window for a wider monitor beside it would keep the first
+   * one's width (tests/ui/board-wall-two-heads.sh). */
   gdk_monitor_get_geometry (monitor, &geometry);
+  screen->geometry = geometry;
+  gtk_widget_set_size_request (GTK_WIDGET (screen->window), geometry.width, geometry.height);
   gtk_window_set_default_size (GTK_WINDOW (screen->window), geometry.width, geometry.height);
   gtk_window_fullscreen_on_monitor (GTK_WINDOW (screen->window), monitor);
   gtk_window_present (GTK_WINDOW (screen->window));
-  g_signal_connect (monitor, "notify::geometry", G_CALLBACK (monitor_changed_cb), screen);
-  g_signal_connect (monitor, "notify::width-mm", G_CALLBACK (monitor_changed_cb), screen);
+  g_signal_connect (monitor, "notify::geometry", G_CALLBACK (monitor_geometry_changed_cb), screen);
+  g_signal_connect (monitor, "notify::width-mm", G_CALLBACK (monitor_mm_changed_cb), screen);
   /* Tests and the administrator read this line; keep its wording stable. */
   g_message ("Wall monitor %s: window on %s (%dx%d+%d+%d)", screen->config->name,
              gdk_monitor_get_connector (monitor) != NULL ? gdk_monitor_get_connector (monitor) : "?",
@@ -272,7 +299,14 @@ reconcile (DozorWall *self)
       GdkMonitor *monitor = find_monitor (self, screen->config);
 
       if (monitor != NULL && monitor == screen->monitor && screen->window != NULL)
-        continue;
+        {
+          GdkRectangle geometry;
+
+          gdk_monitor_get_geometry (monitor, &geometry);
+          if (gdk_rectangle_equal (&geometry, &screen->geometry))
+            continue;
+          say_monitor_changed (screen);
+        }
       if (monitor == NULL && screen->monitor == NULL && screen->waiting)
         continue;
       if (screen->monitor != NULL && monitor != screen->monitor)
@@ -288,6 +322,27 @@ reconcile (DozorWall *self)
     }
 }
 
+static gboolean
+reconcile_cb (gpointer user_data)
+{
+  DozorWall *self = user_data;
+
+  self->reconcile_id = 0;
+  reconcile (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* GDK 4.8 on X11 adds a monitor plugged in to the list before it gives it
+ * its connector and geometry (both still unset when items-changed runs), so
+ * matching it then would miss a monitor configured by connector: the wall
+ * looks once the main loop is idle, when GDK has finished with the change. */
+static void
+schedule_reconcile (DozorWall *self)
+{
+  if (self->reconcile_id == 0)
+    self->reconcile_id = g_idle_add (reconcile_cb, self);
+}
+
 static void
 monitors_changed_cb (DozorWall  *self,
                      guint       position,
@@ -296,7 +351,7 @@ monitors_changed_cb (DozorWall  *self,
                      GListModel *monitors)
 {
   g_message ("Wall: %u monitors now", g_list_model_get_n_items (monitors));
-  reconcile (self);
+  schedule_reconcile (self);
 }
 
 static gboolean
@@ -363,6 +418,7 @@ dozor_wall_dispose (GObject *object)
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->reconcile_id, g_source_remove);
   if (self->monitors != NULL)
     g_signal_handlers_disconnect_by_func (self->monitors, monitors_changed_cb, self);
   for (guint i = 0; self->screens != NULL && i < self->screens->len; i++)
@@ -435,7 +491,7 @@ dozor_wall_new (GtkApplication  *application,
   self->screens = g_array_new (FALSE, TRUE, sizeof (Screen));
   for (guint i = 0; i < config->monitors->len; i++)
     {
-      Screen screen = { self, config->monitors->pdata[i], NULL, NULL, NULL, NULL, NULL, FALSE };
+      Screen screen = { .wall = self, .config = config->monitors->pdata[i] };
 
       g_array_append_val (self->screens, screen);
     }

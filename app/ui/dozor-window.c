@@ -11,6 +11,7 @@
 #include "dozor-labels.h"
 #include "dozor-legend.h"
 #include "dozor-preferences-window.h"
+#include "dozor-handover-controller.h"
 #include "dozor-window-private.h"
 
 
@@ -548,6 +549,15 @@ dozor_window_follow (DozorWindow     *self,
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
   self->reports = dozor_reports_controller_new (GTK_APPLICATION_WINDOW (self), sync);
+  /* The shift handover: its dialog, and under the readiness what is still open from the last shift. */
+  {
+    DozorHandoverController *handover = dozor_handover_controller_new (GTK_APPLICATION_WINDOW (self), sync,
+                                                                       situation, self->wall);
+
+    gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->readiness_banner))),
+                                dozor_handover_controller_get_banner (handover), GTK_WIDGET (self->readiness_banner));
+    g_object_set_data_full (G_OBJECT (self), "dozor-handover", handover, g_object_unref);
+  }
   /* Incidents waiting unassigned too long: in the queue, on the map, here. */
   self->escalation = dozor_escalation_controller_new (situation, self->settings, self->map_view, self->incident_list,
                                                       self->unit_list);

@@ -1109,6 +1109,21 @@ dozor_sync_client_get_last_error (DozorSyncClient *self)
 }
 
 /**
+ * dozor_sync_client_get_username:
+ * @self: a #DozorSyncClient
+ *
+ * Returns: (nullable): the user the board logs in as, such as the officer
+ *   a handover names
+ */
+const char *
+dozor_sync_client_get_username (DozorSyncClient *self)
+{
+  g_return_val_if_fail (DOZOR_IS_SYNC_CLIENT (self), NULL);
+
+  return self->username;
+}
+
+/**
  * dozor_sync_client_get_role:
  * @self: a #DozorSyncClient
  *

@@ -50,6 +50,7 @@ gboolean         dozor_sync_client_log_out_finish   (DozorSyncClient  *self,
 DozorSyncState   dozor_sync_client_get_state        (DozorSyncClient *self);
 const char      *dozor_sync_client_get_last_error   (DozorSyncClient *self);
 const char      *dozor_sync_client_get_role         (DozorSyncClient *self);
+const char      *dozor_sync_client_get_username     (DozorSyncClient *self);
 gint64           dozor_sync_client_get_last_heard   (DozorSyncClient *self);
 
 void             dozor_sync_client_set_outbox       (DozorSyncClient *self,

@@ -23,6 +23,7 @@
 #include "dozor-geojson.h"
 #include "dozor-store.h"
 #include "dozor-store-private.h"
+#include "dozor-store-shiftbook.h"
 
 #define MAX_TEXT 2000
 #define MAX_NAME 64
@@ -319,7 +320,9 @@ dozor_store_open (const char  *path,
       !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error) ||
       !dozor_store_create_journal (self, error) ||
-      !dozor_store_create_audit (self, error))
+      !dozor_store_create_audit (self, error) ||
+      !dozor_store_create_handovers (self, error) ||
+      !dozor_store_create_registers (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;

@@ -15,8 +15,10 @@ server= board=
 # More processes of the test's own, stopped with the board and the server.
 pids=()
 cleanup() {
-  # Keep what the board showed, for a person to look at.
-  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null
+  # Keep what the board showed, for a person to look at. With none to keep
+  # the cp fails, and must not end the cleanup under set -e: the X server,
+  # board and dozord would be left running.
+  [ -z "${DOZOR_TEST_SHOTS:-}" ] || cp "$work"/*.png "$DOZOR_TEST_SHOTS"/ 2>/dev/null || true
   for pid in "${pids[@]}" "$board" "$server"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
@@ -31,7 +33,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 
 fail() {
   echo "$test: $*" >&2
-  [ -n "${DOZOR_TEST_SHOTS:-}" ] && cp "$work"/board*.log "$DOZOR_TEST_SHOTS"/ 2>/dev/null
+  [ -z "${DOZOR_TEST_SHOTS:-}" ] || cp "$work"/board*.log "$DOZOR_TEST_SHOTS"/ 2>/dev/null || true
   for log in "$work"/board*.log; do
     [ -f "$log" ] || continue
     echo "  ${log##*/}:" >&2
