@@ -13,7 +13,7 @@
 /* A path as its segments after /api/v1/; "*" is one non-empty id. */
 typedef struct
 {
-  const char *segments[3];
+  const char *segments[4];
   const char *allowed;
 } Route;
 
@@ -64,6 +64,9 @@ static const Route routes[] = {
   { { "orientations", "*", "cancellation" }, "POST" },
   { { "journal" }, "GET" },
   { { "audit" }, "GET" },
+  { { "reports", "daily" }, "GET" },
+  { { "reports", "quarterly" }, "GET" },
+  { { "reports", "incidents", "*", "certificate" }, "GET" },
 };
 
 static gboolean

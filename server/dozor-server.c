@@ -15,6 +15,7 @@
 #include "dozor-failure.h"
 #include "dozor-field.h"
 #include "dozor-history.h"
+#include "dozor-reports.h"
 #include "dozor-json.h"
 #include "dozor-listener.h"
 #include "dozor-logins.h"
@@ -42,6 +43,7 @@ struct _DozorServer
   DozorStore *store;
   DozorLogins *logins;   /* POST /session, hashes in workers */
   DozorHistory *history; /* history reads in workers */
+  DozorReports *reports; /* report figures in a worker */
   DozorSopCatalogue *sop; /* what checklists may hold; NULL: nothing */
   DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
@@ -892,7 +894,9 @@ history_done_cb (GObject      *source,
 {
   SoupServerMessage *msg = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = dozor_history_read_finish (DOZOR_HISTORY (source), result, &error);
+  /* A history page or a report (dozor-reports.c): both tasks return the
+   * answer's JSON text. */
+  g_autofree char *json = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (json != NULL)
     reply_text (msg, 200, json);
@@ -911,6 +915,24 @@ history (DozorServer       *self,
 {
   reply_later (msg);
   dozor_history_read_async (self->history, kind, unit_id, query, history_done_cb, msg);
+}
+
+/* GET /reports/…, in a worker (dozor-reports.c). */
+static void
+report (DozorServer       *self,
+        SoupServerMessage *msg,
+        const char *const *parts,
+        GHashTable        *query)
+{
+  /* The certificate's id is the third segment: never looked up or echoed
+   * when no incident can have it. */
+  if (parts[2] != NULL && dozor_field_check_text (DOZOR_FIELD_NAME, parts[2]) != NULL)
+    {
+      reply_error (msg, 404, "not_found", _("No such entity"));
+      return;
+    }
+  reply_later (msg);
+  dozor_reports_read_async (self->reports, parts, query, history_done_cb, msg);
 }
 
 /* GET /units/{id}/deviations: a unit's few records, read here. */
@@ -1065,6 +1087,11 @@ handle_api (SoupServer        *server,
     {
       ALLOW (dozor_routes_crisis_roles ((const char *const *) parts, method));
       dozor_routes_crisis_handle (self, msg, &caller, (const char *const *) parts);
+    }
+  else if (dozor_reports_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_reports_roles ((const char *const *) parts, method));
+      report (self, msg, (const char *const *) parts, query);
     }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
@@ -1527,6 +1554,7 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->logins);
   g_clear_object (&self->history);
+  g_clear_object (&self->reports);
   g_clear_object (&self->sop);
   g_clear_object (&self->proposals);
   g_clear_object (&self->store);
@@ -1583,6 +1611,7 @@ dozor_server_new (DozorStore *store,
   self->retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   self->logins = dozor_logins_new (store);
   self->history = dozor_history_new (dozor_store_get_path (store));
+  self->reports = dozor_reports_new (dozor_store_get_path (store));
   self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
   self->compliance = dozor_compliance_new (store, compliance_publish, self);
@@ -1601,6 +1630,21 @@ dozor_server_new (DozorStore *store,
   prune_cb (self);
 
   return self;
+}
+
+/**
+ * dozor_server_set_arrival_limits:
+ * @self: a #DozorServer
+ * @limits: per priority, how long the first arrival may take before the
+ *   reports count it late (`--arrival-limits`)
+ */
+void
+dozor_server_set_arrival_limits (DozorServer           *self,
+                                 const DozorEscalation *limits)
+{
+  g_return_if_fail (DOZOR_IS_SERVER (self));
+
+  dozor_reports_set_limits (self->reports, limits);
 }
 
 /**

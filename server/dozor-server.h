@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "dozor-escalation.h"
 #include "dozor-store.h"
 
 G_BEGIN_DECLS
@@ -49,5 +50,7 @@ void         dozor_server_publish       (DozorServer  *self,
 
 void         dozor_server_set_compliance (DozorServer *self,
                                          gboolean     enabled);
+void         dozor_server_set_arrival_limits (DozorServer           *self,
+                                              const DozorEscalation *limits);
 
 G_END_DECLS

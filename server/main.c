@@ -4,7 +4,7 @@
  *        [--retain-events N] [--retain-track HOURS] [--retain-journal-days DAYS]
  *        [--retain-audit-days DAYS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
- *        [--repeat-radius METRES] [--repeat-window HOURS]
+ *        [--repeat-radius METRES] [--repeat-window HOURS] [--arrival-limits S,S,S,S]
  *        [--max-connections N] [--max-connections-per-address N]
  *        [--header-timeout SECONDS] [--idle-timeout SECONDS]
  *        [--scenario almaty [--seed N] [--units N] [--incidents-per-hour N] [--speed N]]
@@ -113,6 +113,31 @@ load_sop (const char         *given,
   return TRUE;
 }
 
+/* "S,S,S,S": the arrival limits of priorities 1 to 4; NULL keeps the
+ * board's defaults, so that the reports and the wall mark by one rule. */
+static gboolean
+parse_arrival_limits (const char      *text,
+                      DozorEscalation *limits)
+{
+  g_auto(GStrv) parts = NULL;
+
+  dozor_escalation_init_defaults (limits);
+  if (text == NULL)
+    return TRUE;
+  parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) != DOZOR_ESCALATION_PRIORITIES)
+    return FALSE;
+  for (guint i = 0; i < DOZOR_ESCALATION_PRIORITIES; i++)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (parts[i], 10, 1, 86400, &value, NULL))
+        return FALSE;
+      limits->wait_limit_s[i] = (gint64) value;
+    }
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -145,6 +170,8 @@ main (int   argc,
   gint idle_timeout = DOZOR_LISTENER_DEFAULT_IDLE_TIMEOUT;
   double repeat_radius = 300;
   double repeat_window = 2;
+  g_autofree char *arrival_limits = NULL;
+  DozorEscalation arrival;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "roads", 0, 0, G_OPTION_ARG_FILENAME, &roads_path, N_("Road network (GeoJSON) that plan proposals are timed on (default: almaty/roads.geojson in the data directory)"), N_("FILE") },
@@ -166,6 +193,7 @@ main (int   argc,
     { "repeat-radius", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_radius, N_("A report this close to an incident may be a repeated call about it (default 300)"), N_("METRES") },
     { "repeat-window", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_window, N_("Hours a closed incident still takes repeated calls (default 2)"), N_("HOURS") },
     { "roster-no-position", 0, 0, G_OPTION_ARG_INT, &roster_no_position, N_("Seconds a unit on the duty roster may go without a fix before it is flagged (default 300)"), N_("SECONDS") },
+    { "arrival-limits", 0, 0, G_OPTION_ARG_STRING, &arrival_limits, N_("Seconds the first arrival at an incident of priority 1, 2, 3 and 4 may take before reports count it late (default 600,1200,2400,5400)"), N_("S,S,S,S") },
     { "no-compliance", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &compliance, N_("Do not judge patrol routes: no deviations or reporting gaps"), NULL },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
@@ -281,6 +309,12 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (!parse_arrival_limits (arrival_limits, &arrival))
+    {
+      g_printerr (_("dozord: --arrival-limits takes four numbers of seconds from 1 to 86400, separated by commas\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
@@ -339,6 +373,7 @@ main (int   argc,
   dozor_server_set_audit_retention (server, (guint) retain_audit_days);
   dozor_server_set_compliance (server, compliance);
   dozor_server_set_roster_no_position (server, (guint) roster_no_position);
+  dozor_server_set_arrival_limits (server, &arrival);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
     roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);

@@ -63,6 +63,8 @@ int              dozorctl_audit           (DozorStore       *store,
 const char      *dozorctl_shiftbook_usage (void);
 int              dozorctl_shiftbook       (int               argc,
                                            char            **argv);
+int              dozorctl_report          (int               argc,
+                                           char            **argv);
 char            *dozorctl_hours_ago       (int               hours);
 char            *dozorctl_window_query    (const char       *from,
                                            const char       *to);

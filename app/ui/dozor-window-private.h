@@ -13,6 +13,7 @@
 #include "dozor-roster-pane.h"
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
+#include "dozor-reports-controller.h"
 #include "dozor-unit-list.h"
 #include "dozor-window.h"
 
@@ -40,6 +41,7 @@ struct _DozorWindow
   DozorRosterPane *roster_pane;  /* owned by its own window */
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
+  DozorReportsController *reports;
   DozorEscalationController *escalation;
   DozorRoadService *roads;        /* the board's one road graph */
   DozorDispatchAdvice *advice;    /* the road in dispatch confirmations */

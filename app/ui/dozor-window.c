@@ -186,6 +186,7 @@ dozor_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->readiness);
+  g_clear_object (&self->reports);
   g_clear_object (&self->escalation);
   g_clear_object (&self->roads);
   g_clear_object (&self->advice);
@@ -552,6 +553,7 @@ dozor_window_follow (DozorWindow     *self,
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
+  self->reports = dozor_reports_controller_new (GTK_APPLICATION_WINDOW (self), sync);
   /* The shift handover: its dialog, and under the readiness what is still open from the last shift. */
   {
     DozorHandoverController *handover = dozor_handover_controller_new (GTK_APPLICATION_WINDOW (self), sync,

@@ -561,3 +561,23 @@ dozor_json_get_time (JsonObject *object,
   /* g_date_time_to_unix_usec() is GLib 2.80; Debian 12 has 2.74. */
   return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
 }
+
+/**
+ * dozor_json_builder_add_string_or_null:
+ * @builder: a #JsonBuilder inside an object
+ * @name: the member's name
+ * @value: (nullable): its text; %NULL writes `null`
+ *
+ * A member whose value may be absent, as the wire contract writes it.
+ */
+void
+dozor_json_builder_add_string_or_null (JsonBuilder *builder,
+                                       const char  *name,
+                                       const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

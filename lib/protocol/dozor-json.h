@@ -38,5 +38,8 @@ gboolean    dozor_json_node_get_number (JsonNode *node,
                                         double   *value);
 gint64      dozor_json_get_time   (JsonObject *object,
                                    const char *member);
+void        dozor_json_builder_add_string_or_null (JsonBuilder *builder,
+                                                   const char  *name,
+                                                   const char  *value);
 
 G_END_DECLS

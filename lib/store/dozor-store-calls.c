@@ -23,10 +23,7 @@
 #define MAX_MATCHES 50
 #define MAX_BY_INCIDENT 1000
 
-#define CALL_JSON \
-  "json_object('id', id, 'incident_id', incident_id, 'caller_name', caller_name," \
-  " 'caller_phone', caller_phone, 'text', text, 'received_at', received_at," \
-  " 'attached_by', attached_by, 'attached_at', attached_at)"
+#define CALL_JSON DOZOR_STORE_CALL_JSON
 
 /**
  * dozor_store_create_calls:

@@ -29,31 +29,67 @@
 /* A reader gives way to dozord's writers for at most this long. */
 #define BUSY_TIMEOUT_MS 5000
 
-/* What SQLite said stays in the log; a client learns only that reading
- * failed. */
-static gboolean
-read_failed (sqlite3     *db,
-             GError     **error)
+/**
+ * dozor_store_reader_failed:
+ * @db: (nullable): the reader's connection
+ * @failure: what the client is told, such as "The history could not be read"
+ * @error: return location for a #GError
+ *
+ * What SQLite said stays in the log; a client learns only that reading
+ * failed (%DOZOR_STORE_ERROR_IO, 503).
+ *
+ * Returns: %FALSE
+ */
+gboolean
+dozor_store_reader_failed (sqlite3     *db,
+                           const char  *failure,
+                           GError     **error)
 {
-  g_warning ("Reading history: %s", db != NULL ? sqlite3_errmsg (db) : "no connection");
-  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The history could not be read"));
+  g_warning ("%s: %s", failure, db != NULL ? sqlite3_errmsg (db) : "no connection");
+  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, failure);
   return FALSE;
 }
 
-static sqlite3 *
-open_reader (const char  *db_path,
-             GError     **error)
+/**
+ * dozor_store_reader_open:
+ * @db_path: the store's file
+ * @failure: what the client is told if it cannot be opened
+ * @error: return location for a #GError
+ *
+ * A read-only connection of a worker thread's own (the store's is not
+ * thread-safe), giving way to dozord's writers for a while.
+ *
+ * Returns: (transfer full) (nullable): the connection; close it
+ */
+sqlite3 *
+dozor_store_reader_open (const char  *db_path,
+                         const char  *failure,
+                         GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   sqlite3 *db = NULL;
 
   if (!dozor_sqlite_open (db_path, DOZOR_SQLITE_OPEN_READ_ONLY, BUSY_TIMEOUT_MS, &db, &local_error))
     {
-      g_warning ("Opening the store for history: %s", local_error->message);
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The history could not be read"));
+      g_warning ("%s: %s", failure, local_error->message);
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, failure);
       return NULL;
     }
   return db;
+}
+
+static gboolean
+read_failed (sqlite3     *db,
+             GError     **error)
+{
+  return dozor_store_reader_failed (db, _("The history could not be read"), error);
+}
+
+static sqlite3 *
+open_reader (const char  *db_path,
+             GError     **error)
+{
+  return dozor_store_reader_open (db_path, _("The history could not be read"), error);
 }
 
 /* Both ends optional; stored times are UTC text, compared as text. */

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <sqlite3.h>
 
+#include "dozor-json.h"
 #include "dozor-post-assignment.h"
 #include "dozor-store-private.h"
 
@@ -80,18 +81,6 @@ compare_times (gconstpointer a,
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* The activation's posts, each with its state and units, from the
  * plan_assignments rows and their dispatches. Sets *all_covered. */
 static gboolean
@@ -138,14 +127,14 @@ add_post_states (DozorStore   *self,
           const char *arrived = (const char *) sqlite3_column_text (stmt, 3);
 
           json_builder_begin_object (builder);
-          add_string_or_null (builder, "unit_id", (const char *) sqlite3_column_text (stmt, 0));
-          add_string_or_null (builder, "dispatch_id", (const char *) sqlite3_column_text (stmt, 1));
+          dozor_json_builder_add_string_or_null (builder, "unit_id", (const char *) sqlite3_column_text (stmt, 0));
+          dozor_json_builder_add_string_or_null (builder, "dispatch_id", (const char *) sqlite3_column_text (stmt, 1));
           json_builder_set_member_name (builder, "eta_s");
           if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
             json_builder_add_null_value (builder);
           else
             json_builder_add_double_value (builder, round (sqlite3_column_double (stmt, 2)));
-          add_string_or_null (builder, "arrived_at", arrived);
+          dozor_json_builder_add_string_or_null (builder, "arrived_at", arrived);
           json_builder_end_object (builder);
 
           if (arrived != NULL)
@@ -169,7 +158,7 @@ add_post_states (DozorStore   *self,
 
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, state);
-      add_string_or_null (builder, "covered_at", arrivals->len >= need ? arrivals->pdata[need - 1] : NULL);
+      dozor_json_builder_add_string_or_null (builder, "covered_at", arrivals->len >= need ? arrivals->pdata[need - 1] : NULL);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -208,9 +197,9 @@ plan_node (DozorStore  *self,
     return NULL;
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", id);
-  add_string_or_null (builder, "name", (const char *) sqlite3_column_text (stmt, 0));
-  add_string_or_null (builder, "description", (const char *) sqlite3_column_text (stmt, 1));
+  dozor_json_builder_add_string_or_null (builder, "id", id);
+  dozor_json_builder_add_string_or_null (builder, "name", (const char *) sqlite3_column_text (stmt, 0));
+  dozor_json_builder_add_string_or_null (builder, "description", (const char *) sqlite3_column_text (stmt, 1));
   json_builder_set_member_name (builder, "posts");
   json_builder_add_value (builder, json_node_copy (posts));
   json_builder_set_member_name (builder, "version");
@@ -226,10 +215,10 @@ plan_node (DozorStore  *self,
     {
       all_covered_at = (const char *) sqlite3_column_text (stmt, 7);
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "activated_at", activated_at);
-      add_string_or_null (builder, "activated_by", (const char *) sqlite3_column_text (stmt, 5));
-      add_string_or_null (builder, "incident_id", (const char *) sqlite3_column_text (stmt, 6));
-      add_string_or_null (builder, "all_covered_at", all_covered_at);
+      dozor_json_builder_add_string_or_null (builder, "activated_at", activated_at);
+      dozor_json_builder_add_string_or_null (builder, "activated_by", (const char *) sqlite3_column_text (stmt, 5));
+      dozor_json_builder_add_string_or_null (builder, "incident_id", (const char *) sqlite3_column_text (stmt, 6));
+      dozor_json_builder_add_string_or_null (builder, "all_covered_at", all_covered_at);
       json_builder_set_member_name (builder, "cover_s");
       if (all_covered_at != NULL)
         json_builder_add_double_value (builder, round (seconds_between (activated_at, all_covered_at) * 10) / 10);
@@ -415,7 +404,7 @@ read_posts (JsonObject  *input,
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "units_needed");
       json_builder_add_int_value (builder, (gint64) need);
-      add_string_or_null (builder, "kind", kind);
+      dozor_json_builder_add_string_or_null (builder, "kind", kind);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1194,10 +1183,10 @@ dozor_store_plan_candidates (DozorStore  *self,
     return NULL;
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "plan_id", id);
+  dozor_json_builder_add_string_or_null (builder, "plan_id", id);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, json_object_get_int_member (json_node_get_object (plan), "version"));
-  add_string_or_null (builder, "incident_id", incident_id);
+  dozor_json_builder_add_string_or_null (builder, "incident_id", incident_id);
   json_builder_set_member_name (builder, "posts");
   json_builder_add_value (builder, json_node_copy (json_object_get_member (json_node_get_object (plan), "posts")));
   json_builder_set_member_name (builder, "units");
@@ -1215,13 +1204,13 @@ dozor_store_plan_candidates (DozorStore  *self,
         left_out = "busy";
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", unit_id);
-      add_string_or_null (builder, "kind", (const char *) sqlite3_column_text (stmt, 1));
+      dozor_json_builder_add_string_or_null (builder, "id", unit_id);
+      dozor_json_builder_add_string_or_null (builder, "kind", (const char *) sqlite3_column_text (stmt, 1));
       json_builder_set_member_name (builder, "lat");
       json_builder_add_double_value (builder, sqlite3_column_double (stmt, 3));
       json_builder_set_member_name (builder, "lon");
       json_builder_add_double_value (builder, sqlite3_column_double (stmt, 4));
-      add_string_or_null (builder, "left_out", left_out);
+      dozor_json_builder_add_string_or_null (builder, "left_out", left_out);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -184,10 +184,23 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
                                              char       **rules_json,
                                              GError     **error);
 
+/* dozor-store-history.c: a worker's read-only connection, and a failure
+ * to read told without SQLite's words (any thread). */
+sqlite3      *dozor_store_reader_open   (const char  *db_path,
+                                         const char  *failure,
+                                         GError     **error);
+gboolean      dozor_store_reader_failed (sqlite3     *db,
+                                         const char  *failure,
+                                         GError     **error);
+
 /* dozor-store-calls.c: repeated calls attached to incidents, the
  * incidents' `calls` column. */
 gboolean      dozor_store_create_journal (DozorStore *self,
                                           GError    **error);
+#define DOZOR_STORE_CALL_JSON \
+  "json_object('id', id, 'incident_id', incident_id, 'caller_name', caller_name," \
+  " 'caller_phone', caller_phone, 'text', text, 'received_at', received_at," \
+  " 'attached_by', attached_by, 'attached_at', attached_at)"
 gboolean      dozor_store_create_calls  (DozorStore  *self,
                                          GError     **error);
 
