@@ -14,6 +14,7 @@
 #include "dozor-failure.h"
 #include "dozor-field.h"
 #include "dozor-history.h"
+#include "dozor-replay.h"
 #include "dozor-json.h"
 #include "dozor-listener.h"
 #include "dozor-logins.h"
@@ -41,6 +42,7 @@ struct _DozorServer
   DozorStore *store;
   DozorLogins *logins;   /* POST /session, hashes in workers */
   DozorHistory *history; /* history reads in workers */
+  DozorReplay *replay;   /* GET /replay, archived states and reads in workers */
   DozorSopCatalogue *sop; /* what checklists may hold; NULL: nothing */
   DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
@@ -1006,6 +1008,12 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_routes_calls_roles ((const char *const *) parts, method));
       dozor_routes_calls_handle (self, msg, &caller, (const char *const *) parts, query);
     }
+  else if (ROUTE ("replay", "GET", FALSE))
+    {
+      /* Debriefing and handover are the supervisors' (docs/decisions.md). */
+      ALLOW (editors);
+      dozor_replay_handle (self->replay, msg, query);
+    }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);
@@ -1438,6 +1446,7 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->logins);
   g_clear_object (&self->history);
+  g_clear_object (&self->replay);
   g_clear_object (&self->sop);
   g_clear_object (&self->proposals);
   g_clear_object (&self->store);
@@ -1493,6 +1502,7 @@ dozor_server_new (DozorStore *store,
   self->retain_events = MAX (retain_events, 1000);
   self->logins = dozor_logins_new (store);
   self->history = dozor_history_new (dozor_store_get_path (store));
+  self->replay = dozor_replay_new (store);
   self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
   self->compliance = dozor_compliance_new (store, compliance_publish, self);
@@ -1541,6 +1551,18 @@ dozor_server_set_track_retention (DozorServer *self,
 {
   self->retain_track_hours = hours;
   prune_cb (self);
+}
+
+/**
+ * dozor_server_get_replay:
+ * @self: a #DozorServer
+ *
+ * Returns: (transfer none): what serves GET /replay and archives its states
+ */
+DozorReplay *
+dozor_server_get_replay (DozorServer *self)
+{
+  return self->replay;
 }
 
 /**

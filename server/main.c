@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
- *        [--retain-events N] [--retain-track HOURS]
+ *        [--retain-events N] [--retain-track HOURS] [--replay-every SECONDS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
  *        [--repeat-radius METRES] [--repeat-window HOURS]
  *        [--max-connections N] [--max-connections-per-address N]
@@ -139,6 +139,7 @@ main (int   argc,
   gint idle_timeout = DOZOR_LISTENER_DEFAULT_IDLE_TIMEOUT;
   double repeat_radius = 300;
   double repeat_window = 2;
+  gint replay_every = DOZOR_REPLAY_DEFAULT_INTERVAL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "roads", 0, 0, G_OPTION_ARG_FILENAME, &roads_path, N_("Road network (GeoJSON) that plan proposals are timed on (default: almaty/roads.geojson in the data directory)"), N_("FILE") },
@@ -157,6 +158,7 @@ main (int   argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a request has for its body and answer (default 60)"), N_("SECONDS") },
     { "repeat-radius", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_radius, N_("A report this close to an incident may be a repeated call about it (default 300)"), N_("METRES") },
     { "repeat-window", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_window, N_("Hours a closed incident still takes repeated calls (default 2)"), N_("HOURS") },
+    { "replay-every", 0, 0, G_OPTION_ARG_INT, &replay_every, N_("Seconds between the states archived for replays (default 3600)"), N_("SECONDS") },
     { "no-compliance", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &compliance, N_("Do not judge patrol routes: no deviations or reporting gaps"), NULL },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
@@ -226,6 +228,12 @@ main (int   argc,
     {
       g_printerr (_("dozord: --units takes 1 to %u, --seed a number from 0 and --incidents-per-hour more than 0\n"),
                   (guint) DOZORD_MAX_UNITS);
+      return EXIT_BAD_USAGE;
+    }
+
+  if (replay_every < 1 || replay_every > 24 * 3600)
+    {
+      g_printerr (_("dozord: --replay-every takes 1 to 86400 seconds\n"));
       return EXIT_BAD_USAGE;
     }
 
@@ -310,6 +318,7 @@ main (int   argc,
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
   dozor_server_set_compliance (server, compliance);
+  dozor_replay_set_schedule (dozor_server_get_replay (server), (guint) replay_every, 400);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
     roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);
