@@ -11,6 +11,7 @@
 #include "dozor-plans-pane.h"
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
+#include "dozor-replay-controller.h"
 #include "dozor-unit-list.h"
 #include "dozor-window.h"
 
@@ -37,6 +38,8 @@ struct _DozorWindow
   DozorReadinessBanner *readiness_banner;
   DozorReadinessController *readiness;
   DozorEscalationController *escalation;
+  DozorReplayController *replay;
+  gboolean replaying; /* this board shows a replay */
   DozorRoadService *roads;        /* the board's one road graph */
   DozorDispatchAdvice *advice;    /* the road in dispatch confirmations */
   DozorGroupDispatch *group_dispatch;
