@@ -32,7 +32,8 @@ G_DEFINE_FINAL_TYPE (DozorHistory, dozor_history, G_TYPE_OBJECT)
 typedef struct
 {
   char *db_path;
-  char *unit_id; /* NULL: incidents */
+  DozorHistoryKind kind;
+  char *unit_id; /* the track's */
   char *from;
   char *to;
   char *after;
@@ -100,11 +101,20 @@ read_in_thread (GTask        *task,
   GError *error = NULL;
   char *json;
 
-  if (read->unit_id != NULL)
-    json = dozor_store_history_track (read->db_path, read->unit_id, read->from, read->to, read->after,
-                                      read->limit, &error);
-  else
-    json = dozor_store_history_incidents (read->db_path, read->from, read->to, read->after, read->limit, &error);
+  switch (read->kind)
+    {
+    case DOZOR_HISTORY_TRACK:
+      json = dozor_store_history_track (read->db_path, read->unit_id, read->from, read->to, read->after,
+                                        read->limit, &error);
+      break;
+    case DOZOR_HISTORY_JOURNAL:
+      json = dozor_store_history_journal (read->db_path, read->from, read->to, read->after, read->limit, &error);
+      break;
+    case DOZOR_HISTORY_INCIDENTS:
+    default:
+      json = dozor_store_history_incidents (read->db_path, read->from, read->to, read->after, read->limit, &error);
+      break;
+    }
 
   if (json == NULL)
     g_task_return_error (task, error);
@@ -115,7 +125,8 @@ read_in_thread (GTask        *task,
 /**
  * dozor_history_read_async:
  * @self: a #DozorHistory
- * @unit_id: (nullable): the unit whose track to read; %NULL reads incidents
+ * @kind: what to read
+ * @unit_id: (nullable): the unit whose track to read (%DOZOR_HISTORY_TRACK)
  * @query: (nullable) (element-type utf8 utf8): the request's query: `from`,
  *   `to`, `after`, `limit` (docs/api.md)
  * @callback: called on this thread with the page
@@ -123,6 +134,7 @@ read_in_thread (GTask        *task,
  */
 void
 dozor_history_read_async (DozorHistory        *self,
+                          DozorHistoryKind     kind,
                           const char          *unit_id,
                           GHashTable          *query,
                           GAsyncReadyCallback  callback,
@@ -130,18 +142,24 @@ dozor_history_read_async (DozorHistory        *self,
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   const char *limit = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
-  guint max = unit_id != NULL ? DOZOR_HISTORY_TRACK_MAX_PAGE : DOZOR_HISTORY_INCIDENTS_MAX_PAGE;
+  static const guint pages[][2] = {
+    [DOZOR_HISTORY_INCIDENTS] = { DOZOR_HISTORY_INCIDENTS_PAGE, DOZOR_HISTORY_INCIDENTS_MAX_PAGE },
+    [DOZOR_HISTORY_TRACK] = { DOZOR_HISTORY_TRACK_PAGE, DOZOR_HISTORY_TRACK_MAX_PAGE },
+    [DOZOR_HISTORY_JOURNAL] = { DOZOR_HISTORY_JOURNAL_PAGE, DOZOR_HISTORY_JOURNAL_MAX_PAGE },
+  };
+  guint max = pages[kind][1];
   Read *read = g_new0 (Read, 1);
   guint64 value;
 
   g_task_set_source_tag (task, dozor_history_read_async);
   g_task_set_task_data (task, read, read_free);
   read->db_path = g_strdup (self->db_path);
+  read->kind = kind;
   read->unit_id = g_strdup (unit_id);
   read->from = g_strdup (query != NULL ? g_hash_table_lookup (query, "from") : NULL);
   read->to = g_strdup (query != NULL ? g_hash_table_lookup (query, "to") : NULL);
   read->after = g_strdup (query != NULL ? g_hash_table_lookup (query, "after") : NULL);
-  read->limit = unit_id != NULL ? DOZOR_HISTORY_TRACK_PAGE : DOZOR_HISTORY_INCIDENTS_PAGE;
+  read->limit = pages[kind][0];
 
   if (limit != NULL)
     {

@@ -8,8 +8,16 @@ G_BEGIN_DECLS
 #define DOZOR_TYPE_HISTORY (dozor_history_get_type ())
 G_DECLARE_FINAL_TYPE (DozorHistory, dozor_history, DOZOR, HISTORY, GObject)
 
+typedef enum
+{
+  DOZOR_HISTORY_INCIDENTS,
+  DOZOR_HISTORY_TRACK,
+  DOZOR_HISTORY_JOURNAL,
+} DozorHistoryKind;
+
 DozorHistory *dozor_history_new             (const char          *db_path);
 void          dozor_history_read_async      (DozorHistory        *self,
+                                             DozorHistoryKind     kind,
                                              const char          *unit_id,
                                              GHashTable          *query,
                                              GAsyncReadyCallback  callback,

@@ -113,7 +113,8 @@ dozor_replay_new (DozorStore *store)
  * dozor_replay_set_schedule:
  * @self: a #DozorReplay
  * @interval_s: seconds between archived states, at least 1
- * @keep_days: how long the journal is kept, and the states it starts from
+ * @keep_days: how long the journal is kept, and the states it starts from;
+ *   0 keeps them for ever
  */
 void
 dozor_replay_set_schedule (DozorReplay *self,

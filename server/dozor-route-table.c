@@ -47,6 +47,7 @@ static const Route routes[] = {
   { { "plans", "*", "proposal" }, "POST" },
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
+  { { "journal" }, "GET" },
   { { "replay" }, "GET" },
 };
 

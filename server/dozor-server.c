@@ -47,6 +47,7 @@ struct _DozorServer
   DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
   guint retain_track_hours;
+  guint retain_journal_days;
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
   GPtrArray *clients; /* DozorStreamClient */
   guint advance_id;
@@ -869,15 +870,16 @@ history_done_cb (GObject      *source,
   reply_now (msg);
 }
 
-/* GET /incidents (@unit_id NULL) and GET /units/{id}/track, a page each. */
+/* GET /incidents, /units/{id}/track and /journal, a page each. */
 static void
 history (DozorServer       *self,
          SoupServerMessage *msg,
+         DozorHistoryKind   kind,
          const char        *unit_id,
          GHashTable        *query)
 {
   reply_later (msg);
-  dozor_history_read_async (self->history, unit_id, query, history_done_cb, msg);
+  dozor_history_read_async (self->history, kind, unit_id, query, history_done_cb, msg);
 }
 
 /* GET /units/{id}/deviations: a unit's few records, read here. */
@@ -989,7 +991,7 @@ handle_api (SoupServer        *server,
            g_str_equal (method, "GET"))
     {
       ALLOW (readers);
-      history (self, msg, parts[1], query);
+      history (self, msg, DOZOR_HISTORY_TRACK, parts[1], query);
     }
   else if (n_parts == 3 && g_str_equal (parts[0], "units") && g_str_equal (parts[2], "deviations") &&
            g_str_equal (method, "GET"))
@@ -1017,7 +1019,12 @@ handle_api (SoupServer        *server,
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);
-      history (self, msg, NULL, query);
+      history (self, msg, DOZOR_HISTORY_INCIDENTS, NULL, query);
+    }
+  else if (ROUTE ("journal", "GET", FALSE))
+    {
+      ALLOW (readers);
+      history (self, msg, DOZOR_HISTORY_JOURNAL, NULL, query);
     }
   else if (ROUTE ("units", "POST", FALSE))
     {
@@ -1250,6 +1257,18 @@ prune_cb (gpointer user_data)
       dozor_store_prune_track (self->store, before, &error);
       if (error != NULL)
         g_warning ("Pruning old track history: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  if (self->retain_journal_days > 0)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) cutoff = g_date_time_add_days (now, -(gint) self->retain_journal_days);
+      g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+      dozor_store_prune_journal (self->store, before, &error);
+      if (error != NULL)
+        g_warning ("Pruning the journal: %s", error->message);
     }
 
   return G_SOURCE_CONTINUE;
@@ -1550,6 +1569,20 @@ dozor_server_set_track_retention (DozorServer *self,
                                   guint        hours)
 {
   self->retain_track_hours = hours;
+  prune_cb (self);
+}
+
+/**
+ * dozor_server_set_journal_retention:
+ * @self: a #DozorServer
+ * @days: how long the journal (every event but fixes) is kept; 0 keeps it
+ *   for ever
+ */
+void
+dozor_server_set_journal_retention (DozorServer *self,
+                                    guint        days)
+{
+  self->retain_journal_days = days;
   prune_cb (self);
 }
 

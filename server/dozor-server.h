@@ -26,6 +26,8 @@ DozorServer *dozor_server_new          (DozorStore   *store,
                                         gint64        retain_events);
 void         dozor_server_set_track_retention (DozorServer *self,
                                                guint        hours);
+void         dozor_server_set_journal_retention (DozorServer *self,
+                                                 guint        days);
 void         dozor_server_set_login_policy (DozorServer            *self,
                                             const DozorLoginPolicy *policy);
 void         dozor_server_set_sop_catalogue (DozorServer       *self,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
- *        [--retain-events N] [--retain-track HOURS] [--replay-every SECONDS]
+ *        [--retain-events N] [--retain-track HOURS] [--retain-journal-days DAYS]
+ *        [--replay-every SECONDS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
  *        [--repeat-radius METRES] [--repeat-window HOURS]
  *        [--max-connections N] [--max-connections-per-address N]
@@ -125,6 +126,8 @@ main (int   argc,
   g_autofree char *scenario_name = NULL;
   gint64 retain = 100000;
   gint retain_track_hours = 24;
+  /* The rules keep the shift's documents for a year: a year and a month. */
+  gint retain_journal_days = 400;
   gint login_attempts = DOZOR_LOGIN_USER_ATTEMPTS;
   gint login_address_attempts = DOZOR_LOGIN_ADDRESS_ATTEMPTS;
   gint login_lock = DOZOR_LOGIN_LOCK_SECONDS;
@@ -149,6 +152,7 @@ main (int   argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key of the certificate"), N_("FILE") },
     { "retain-events", 0, 0, G_OPTION_ARG_INT64, &retain, N_("Events kept for clients that resume (default 100000)"), N_("N") },
     { "retain-track", 0, 0, G_OPTION_ARG_INT, &retain_track_hours, N_("Hours of track history kept; 0 keeps all (default 24)"), N_("HOURS") },
+    { "retain-journal-days", 0, 0, G_OPTION_ARG_INT, &retain_journal_days, N_("Days the journal of every event but positions is kept for documents and replay; 0 keeps all (default 400)"), N_("DAYS") },
     { "login-attempts", 0, 0, G_OPTION_ARG_INT, &login_attempts, N_("Failed logins of one user name that lock it (default 5)"), N_("N") },
     { "login-address-attempts", 0, 0, G_OPTION_ARG_INT, &login_address_attempts, N_("Failed logins from one client address that lock it (default 20)"), N_("N") },
     { "login-lock", 0, 0, G_OPTION_ARG_INT, &login_lock, N_("Seconds a lock after failed logins lasts (default 1800)"), N_("SECONDS") },
@@ -243,6 +247,12 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
+  if (retain_journal_days < 0 || retain_journal_days > 36500)
+    {
+      g_printerr (_("dozord: --retain-journal-days takes days from 0 to 36500\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if (login_attempts < 1 || login_attempts > 1000 || login_address_attempts < 1 ||
       login_address_attempts > 100000 || login_lock < 1 || login_lock > 7 * 24 * 3600)
     {
@@ -317,8 +327,9 @@ main (int   argc,
 
   server = dozor_server_new (store, retain);
   dozor_server_set_track_retention (server, (guint) retain_track_hours);
+  dozor_server_set_journal_retention (server, (guint) retain_journal_days);
   dozor_server_set_compliance (server, compliance);
-  dozor_replay_set_schedule (dozor_server_get_replay (server), (guint) replay_every, 400);
+  dozor_replay_set_schedule (dozor_server_get_replay (server), (guint) replay_every, (guint) retain_journal_days);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
     roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);

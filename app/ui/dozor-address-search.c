@@ -62,6 +62,12 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* One index for the process: every intake form and the header's search
+ * share it while one of them lives, so a new form neither opens the file
+ * again nor hashes the street network to check the cache. The index is
+ * safe from any thread (one search at a time). */
+static GWeakRef shared_index;
+
 static void start_search (DozorAddressSearch *self);
 static void start_describe (DozorAddressSearch *self, double lat, double lon);
 
@@ -294,6 +300,7 @@ open_done (GObject      *source,
     }
   g_debug ("Street index open: %u streets, %u crossings", dozor_street_index_get_n_streets (index),
            dozor_street_index_get_n_crossings (index));
+  g_weak_ref_set (&shared_index, index);
   self->index = g_steal_pointer (&index);
   /* What was typed or clicked while it opened. */
   start_search (self);
@@ -419,8 +426,11 @@ dozor_address_search_init (DozorAddressSearch *self)
   /* Typing goes on in the entry while the answers show. */
   gtk_popover_set_autohide (self->popover, FALSE);
 
-  /* Built the first time, opened from the cache after: in a worker. */
   self->opening = g_cancellable_new ();
+  self->index = g_weak_ref_get (&shared_index);
+  if (self->index != NULL)
+    return;
+  /* Built the first time, opened from the cache after: in a worker. */
   dozor_street_index_open_cached_async (source, cache, self->opening, open_done, g_object_ref (self));
 }
 

@@ -329,3 +329,82 @@ out:
 
   return finish_answer (g_steal_pointer (&out), next);
 }
+
+/**
+ * dozor_store_history_journal:
+ * @db_path: the store's file
+ * @from: (nullable): RFC 3339: events at or after it
+ * @to: (nullable): RFC 3339: events at or before it
+ * @after: (nullable): the `next` of the page before
+ * @limit: the most events in this page
+ * @error: return location for a #GError
+ *
+ * The journal's events of the window (every event but `unit.position`,
+ * dozor-store-journal.c) exactly as the stream sent them, in the order of
+ * their seq, which is the order they were applied in: a wall clock set
+ * back must not reorder a replay. Safe in any thread.
+ *
+ * Returns: (transfer full): `{"events": [...], "next": CURSOR|null}`,
+ *   or %NULL with @error set
+ */
+char *
+dozor_store_history_journal (const char  *db_path,
+                             const char  *from,
+                             const char  *to,
+                             const char  *after,
+                             guint        limit,
+                             GError     **error)
+{
+  g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *after_seq = NULL, *next = NULL;
+  g_autoptr(GString) out = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  gboolean ok;
+  guint64 seq = 0;
+
+  if (!parse_window (from, to, &from_utc, &to_utc, error) ||
+      !parse_cursor (after, &after_time, &after_seq, error))
+    return NULL;
+  if (after_seq != NULL && !g_ascii_string_to_unsigned (after_seq, 10, 1, G_MAXINT64, &seq, NULL))
+    {
+      dozor_store_set_invalid (error, "after", _("must be the “next” of the page before"));
+      return NULL;
+    }
+
+  db = open_reader (db_path, error);
+  if (db == NULL)
+    return NULL;
+
+  /* The window's first and last seq through the time index, then a range
+   * of the primary key: a page costs the same in a year's journal as in a
+   * day's. */
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT data, time, seq FROM journal"
+                          " WHERE seq >= COALESCE ((SELECT seq FROM journal WHERE time >= COALESCE (?1, '')"
+                          "                         ORDER BY time, seq LIMIT 1),"
+                          "                        (SELECT MAX(seq) + 1 FROM journal), 1)"
+                          "   AND seq <= COALESCE ((SELECT seq FROM journal WHERE time <= COALESCE (?2, '9999')"
+                          "                         ORDER BY time DESC, seq DESC LIMIT 1), 0)"
+                          "   AND seq > ?3"
+                          " ORDER BY seq LIMIT ?4",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      ok = read_failed (db, error);
+      goto out;
+    }
+
+  sqlite3_bind_text (stmt, 1, from_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, to_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, (gint64) seq);
+  sqlite3_bind_int64 (stmt, 4, (gint64) limit + 1);
+  out = g_string_new ("{\"events\":");
+  ok = append_page (db, stmt, limit, out, &next, error);
+
+out:
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (!ok)
+    return NULL;
+
+  return finish_answer (g_steal_pointer (&out), next);
+}

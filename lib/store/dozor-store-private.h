@@ -182,6 +182,8 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
 
 /* dozor-store-calls.c: repeated calls attached to incidents, the
  * incidents' `calls` column. */
+gboolean      dozor_store_create_journal (DozorStore *self,
+                                          GError    **error);
 gboolean      dozor_store_create_calls  (DozorStore  *self,
                                          GError     **error);
 

@@ -26,10 +26,6 @@
 #include "dozor-store-replay.h"
 
 #define BUSY_TIMEOUT_MS 5000
-/* The events kept (--retain-events) but the positions, as the journal
- * will hold them: until the journal table is in the store, a replay
- * reaches back only as far as these. */
-#define JOURNAL "(SELECT seq, json_extract(data, '$.time') AS time, type, data FROM events WHERE type <> 'unit.position')"
 #define CURSOR_SEPARATOR '~'
 /* An archived snapshot is our own text; the cap only bounds a broken file. */
 #define MAX_ARCHIVE_BYTES (512 * 1024 * 1024)
@@ -48,8 +44,8 @@ format_time (GDateTime *time)
 /**
  * dozor_store_replay_archive:
  * @self: a #DozorStore
- * @keep_days: how long the journal is kept; older states are dropped but
- *   the newest of them, which the oldest events kept start from
+ * @keep_days: how long the journal is kept (0: for ever); older states are
+ *   dropped but the newest of them, which the oldest events kept start from
  * @error: return location for a #GError
  *
  * Archives the state as GET /snapshot shows it now, and thins the older
@@ -94,7 +90,7 @@ dozor_store_replay_archive (DozorStore  *self,
   sqlite3_bind_text (thin, 1, dense_text, -1, SQLITE_STATIC);
   sqlite3_bind_text (drop, 1, cutoff_text, -1, SQLITE_STATIC);
   if (sqlite3_step (insert) != SQLITE_DONE || sqlite3_step (thin) != SQLITE_DONE ||
-      sqlite3_step (drop) != SQLITE_DONE)
+      (keep_days > 0 && sqlite3_step (drop) != SQLITE_DONE))
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -228,7 +224,7 @@ state_at (sqlite3     *db,
       return NULL;
     }
 
-  if (sqlite3_prepare_v2 (db, "SELECT data FROM " JOURNAL " WHERE seq > ?1 AND time <= ?2 ORDER BY seq",
+  if (sqlite3_prepare_v2 (db, "SELECT data FROM journal WHERE seq > ?1 AND time <= ?2 ORDER BY seq",
                           -1, &journal, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db,
                           "SELECT json_object('type', 'unit.position', 'time', time,"
@@ -340,7 +336,7 @@ append_events (sqlite3     *db,
   g_array_set_clear_func (fixes, row_clear);
 
   if (sqlite3_prepare_v2 (db,
-                          "SELECT data, time, seq FROM " JOURNAL
+                          "SELECT data, time, seq FROM journal"
                           " WHERE time > ?1 AND time <= ?2 AND time >= COALESCE(?3, '')"
                           "   AND (?3 IS NULL OR time > ?3 OR (time = ?3 AND ?4 = 'j' AND seq > ?5))"
                           " ORDER BY time, seq LIMIT ?6",

@@ -317,7 +317,8 @@ dozor_store_open (const char  *path,
       !dozor_store_create_arrivals (self, error) ||
       !dozor_store_create_calls (self, error) ||
       !dozor_store_create_compliance (self, error) ||
-      !dozor_store_create_plans (self, error))
+      !dozor_store_create_plans (self, error) ||
+      !dozor_store_create_journal (self, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;

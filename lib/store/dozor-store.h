@@ -121,6 +121,9 @@ guint       dozor_store_prune_events       (DozorStore   *self,
 guint       dozor_store_prune_track        (DozorStore   *self,
                                             const char   *before,
                                             GError      **error);
+guint       dozor_store_prune_journal      (DozorStore   *self,
+                                            const char   *before,
+                                            GError      **error);
 GPtrArray  *dozor_store_list_active_dispatches (DozorStore *self,
                                                 GError    **error);
 char       *dozor_store_find_unit          (DozorStore   *self,
