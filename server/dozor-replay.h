@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <libsoup/soup.h>
+#include <gio/gio.h>
 
 #include "dozor-store.h"
 
@@ -17,8 +17,5 @@ DozorReplay *dozor_replay_new          (DozorStore        *store);
 void         dozor_replay_set_schedule (DozorReplay       *self,
                                         guint              interval_s,
                                         guint              keep_days);
-void         dozor_replay_handle       (DozorReplay       *self,
-                                        SoupServerMessage *msg,
-                                        GHashTable        *query);
 
 G_END_DECLS

@@ -1014,7 +1014,7 @@ handle_api (SoupServer        *server,
     {
       /* Debriefing and handover are the supervisors' (docs/decisions.md). */
       ALLOW (editors);
-      dozor_replay_handle (self->replay, msg, query);
+      history (self, msg, DOZOR_HISTORY_REPLAY, NULL, query);
     }
   else if (ROUTE ("incidents", "GET", FALSE))
     {

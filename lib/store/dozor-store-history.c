@@ -31,18 +31,18 @@
 
 /* What SQLite said stays in the log; a client learns only that reading
  * failed. */
-static gboolean
-read_failed (sqlite3     *db,
-             GError     **error)
+gboolean
+dozor_store_history_read_failed (sqlite3  *db,
+                                 GError  **error)
 {
   g_warning ("Reading history: %s", db != NULL ? sqlite3_errmsg (db) : "no connection");
   g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The history could not be read"));
   return FALSE;
 }
 
-static sqlite3 *
-open_reader (const char  *db_path,
-             GError     **error)
+sqlite3 *
+dozor_store_history_open_reader (const char  *db_path,
+                                 GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   sqlite3 *db = NULL;
@@ -131,7 +131,7 @@ append_page (sqlite3       *db,
       n++;
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return read_failed (db, error);
+    return dozor_store_history_read_failed (db, error);
   if (rc == SQLITE_DONE)
     g_clear_pointer (next, g_free);
   g_string_append_c (out, ']');
@@ -187,7 +187,7 @@ dozor_store_history_incidents (const char  *db_path,
       !parse_cursor (after, &after_time, &after_id, error))
     return NULL;
 
-  db = open_reader (db_path, error);
+  db = dozor_store_history_open_reader (db_path, error);
   if (db == NULL)
     return NULL;
 
@@ -220,7 +220,7 @@ dozor_store_history_incidents (const char  *db_path,
                           " ORDER BY created_at, id",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      read_failed (db, error);
+      dozor_store_history_read_failed (db, error);
       sqlite3_close (db);
       return NULL;
     }
@@ -283,7 +283,7 @@ dozor_store_history_track (const char  *db_path,
       return NULL;
     }
 
-  db = open_reader (db_path, error);
+  db = dozor_store_history_open_reader (db_path, error);
   if (db == NULL)
     return NULL;
 
@@ -297,7 +297,7 @@ dozor_store_history_track (const char  *db_path,
                           " ORDER BY time, rowid LIMIT ?6",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      read_failed (db, error);
+      dozor_store_history_read_failed (db, error);
       goto out;
     }
 
@@ -371,7 +371,7 @@ dozor_store_history_journal (const char  *db_path,
       return NULL;
     }
 
-  db = open_reader (db_path, error);
+  db = dozor_store_history_open_reader (db_path, error);
   if (db == NULL)
     return NULL;
 
@@ -389,7 +389,7 @@ dozor_store_history_journal (const char  *db_path,
                           " ORDER BY seq LIMIT ?4",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      ok = read_failed (db, error);
+      ok = dozor_store_history_read_failed (db, error);
       goto out;
     }
 

@@ -180,6 +180,13 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
                                              char       **rules_json,
                                              GError     **error);
 
+/* dozor-store-history.c: a read-only connection of a worker's own, and a
+ * failed read told as the API tells it (the details to the log); any thread. */
+sqlite3      *dozor_store_history_open_reader (const char  *db_path,
+                                               GError     **error);
+gboolean      dozor_store_history_read_failed (sqlite3     *db,
+                                               GError     **error);
+
 /* dozor-store-calls.c: repeated calls attached to incidents, the
  * incidents' `calls` column. */
 gboolean      dozor_store_create_journal (DozorStore *self,

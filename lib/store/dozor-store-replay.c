@@ -25,7 +25,6 @@
 #include "dozor-store-private.h"
 #include "dozor-store-replay.h"
 
-#define BUSY_TIMEOUT_MS 5000
 #define CURSOR_SEPARATOR '~'
 /* An archived snapshot is our own text; the cap only bounds a broken file. */
 #define MAX_ARCHIVE_BYTES (512 * 1024 * 1024)
@@ -97,15 +96,6 @@ dozor_store_replay_archive (DozorStore  *self,
 
 /* --- Reading, in any thread ------------------------------------------------ */
 
-static gboolean
-read_failed (sqlite3  *db,
-             GError  **error)
-{
-  g_warning ("Reading a replay: %s", db != NULL ? sqlite3_errmsg (db) : "no connection");
-  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The replay could not be read"));
-  return FALSE;
-}
-
 /* A required bound, as stored times are written: UTC text, compared as text. */
 static gboolean
 parse_bound (const char  *text,
@@ -174,7 +164,7 @@ apply_rows (sqlite3         *db,
         dozor_situation_apply_replayed (situation, event);
     }
   if (rc != SQLITE_DONE)
-    return read_failed (db, error);
+    return dozor_store_history_read_failed (db, error);
   return TRUE;
 }
 
@@ -211,7 +201,7 @@ state_at (sqlite3     *db,
     }
   if (rc != SQLITE_ROW)
     {
-      read_failed (db, error);
+      dozor_store_history_read_failed (db, error);
       return NULL;
     }
 
@@ -220,7 +210,7 @@ state_at (sqlite3     *db,
   if (snapshot == NULL || !dozor_situation_load_snapshot (situation, snapshot, &local_error))
     {
       g_warning ("An archived state is not a snapshot: %s", local_error->message);
-      read_failed (db, error);
+      dozor_store_history_read_failed (db, error);
       return NULL;
     }
 
@@ -232,7 +222,7 @@ state_at (sqlite3     *db,
                           " FROM positions WHERE unit_id = ?1 AND time <= ?2 ORDER BY time DESC LIMIT 1",
                           -1, &fix, NULL) != SQLITE_OK)
     {
-      read_failed (db, error);
+      dozor_store_history_read_failed (db, error);
       return NULL;
     }
 
@@ -294,7 +284,7 @@ read_rows (sqlite3  *db,
       g_array_append_val (rows, row);
     }
   if (rc != SQLITE_DONE)
-    return read_failed (db, error);
+    return dozor_store_history_read_failed (db, error);
   return TRUE;
 }
 
@@ -349,7 +339,7 @@ append_events (sqlite3     *db,
                           "   AND (?3 IS NULL OR time > ?3 OR (time = ?3 AND (?4 = 'j' OR rowid > ?5)))"
                           " ORDER BY time, rowid LIMIT ?6",
                           -1, &track, NULL) != SQLITE_OK)
-    return read_failed (db, error);
+    return dozor_store_history_read_failed (db, error);
 
   for (guint s = 0; s < 2; s++)
     {
@@ -418,7 +408,6 @@ dozor_store_replay_read (const char  *db_path,
   g_autoptr(GDateTime) from_time = NULL, to_time = NULL;
   g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *state = NULL, *next = NULL;
   g_autoptr(GString) out = NULL;
-  g_autoptr(GError) local_error = NULL;
   char after_kind = 'j';
   gint64 after_key = 0;
   sqlite3 *db = NULL;
@@ -442,15 +431,12 @@ dozor_store_replay_read (const char  *db_path,
       return NULL;
     }
 
-  if (!dozor_sqlite_open (db_path, DOZOR_SQLITE_OPEN_READ_ONLY, BUSY_TIMEOUT_MS, &db, &local_error))
-    {
-      g_warning ("Opening the store for a replay: %s", local_error->message);
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The replay could not be read"));
-      return NULL;
-    }
+  db = dozor_store_history_open_reader (db_path, error);
+  if (db == NULL)
+    return NULL;
 
   /* One read transaction: the state and the page agree with each other. */
-  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK || read_failed (db, error);
+  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK || dozor_store_history_read_failed (db, error);
   out = g_string_new ("{\"from\":\"");
   g_string_append_printf (out, "%s\",\"to\":\"%s\",", from_utc, to_utc);
   if (ok && after == NULL)
