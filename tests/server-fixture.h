@@ -153,4 +153,12 @@ void
 assert_gapless (Stream *stream,
                 gint64  after);
 
+void
+send_fix (Server     *server,
+          const char *token,
+          const char *unit_id,
+          double      lat,
+          double      lon,
+          double      speed);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)

@@ -45,23 +45,6 @@ now_text (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
-static void
-send_fix (Server     *server,
-          const char *token,
-          const char *unit_id,
-          double      lat,
-          double      lon,
-          double      speed)
-{
-  g_autofree char *time = now_text ();
-  g_autofree char *body = g_strdup_printf ("{\"positions\":[{\"unit_id\":\"%s\",\"lat\":%.7f,\"lon\":%.7f,"
-                                           "\"time\":\"%s\",\"speed\":%.1f,\"heading\":90}]}",
-                                           unit_id, lat, lon, time, speed);
-  g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", token, NULL, NULL, body);
-
-  g_assert_cmpuint (answer.status, ==, 202);
-}
-
 /* Equal JSON, numbers by value (the replay writes them back through
  * json-glib, the snapshot through SQLite's printf), members in any order. */
 static gboolean
