@@ -6,7 +6,11 @@
  * at a time under the tape's lock: json-glib counts references without
  * atomics, so no node of the tape is ever handed to the main thread.
  * What goes there is new: the state at a moment (dozor_situation_to_snapshot
- * shares nothing) or the next events, written out and parsed again.
+ * shares nothing) or the next events, parsed from their text.
+ *
+ * Events are kept as text, parsed again when applied, so that a long
+ * window (an hour of a city's 200 cars is 144,000 fixes) does not hold a
+ * tree of JSON nodes per fix.
  *
  * The events are applied by dozor_situation_apply_replayed(), the function
  * dozord built the first state with.
@@ -14,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "dozor-json.h"
 #include "dozor-replay-tape.h"
@@ -28,7 +33,7 @@ struct _DozorReplayTape
 
   GMutex lock;                /* held by the worker using what follows */
   JsonNode *state;            /* the first page's */
-  GPtrArray *events;          /* JsonNode, in the order given */
+  GPtrArray *events;          /* char *, each event's text, in the order given */
   GArray *times;              /* gint64 Unix µs of each event */
   DozorSituation *situation;  /* the state with events[0, position) applied */
   guint position;
@@ -60,7 +65,7 @@ static void
 dozor_replay_tape_init (DozorReplayTape *self)
 {
   g_mutex_init (&self->lock);
-  self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->events = g_ptr_array_new_with_free_func (g_free);
   self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
@@ -120,7 +125,7 @@ add_page_in_thread (GTask        *task,
        * no place on the timeline. */
       if (time == 0)
         continue;
-      g_ptr_array_add (self->events, json_node_ref (event));
+      g_ptr_array_add (self->events, json_to_string (event, FALSE));
       g_array_append_val (self->times, time);
     }
   g_task_return_boolean (task, TRUE);
@@ -187,11 +192,14 @@ wind (DozorReplayTape  *self,
 
   while (self->position < self->events->len && g_array_index (self->times, gint64, self->position) <= time)
     {
-      JsonNode *event = self->events->pdata[self->position++];
+      const char *text = self->events->pdata[self->position++];
+      g_autoptr(JsonNode) event = dozor_json_parse (text, strlen (text), MAX_BATCH_BYTES, NULL);
 
-      dozor_situation_apply_replayed (self->situation, event);
+      /* Our own text of what the parser took once: it parses again. */
+      if (event != NULL)
+        dozor_situation_apply_replayed (self->situation, event);
       if (applied != NULL)
-        g_ptr_array_add (applied, event);
+        g_ptr_array_add (applied, (gpointer) text);
     }
   return TRUE;
 }
@@ -233,14 +241,12 @@ advance_in_thread (GTask        *task,
       return;
     }
 
-  /* Written out and read again: the main thread gets nodes of its own. */
+  /* Parsed anew: the main thread gets nodes of its own. */
   for (guint i = 0; i < applied->len; i++)
     {
-      g_autofree char *event = json_to_string (applied->pdata[i], FALSE);
-
       if (i > 0)
         g_string_append_c (text, ',');
-      g_string_append (text, event);
+      g_string_append (text, applied->pdata[i]);
     }
   g_string_append_c (text, ']');
 
