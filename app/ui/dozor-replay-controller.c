@@ -26,8 +26,10 @@
 
 /* The playhead moves four times a second. */
 #define TICK_MS 250
-/* As many events a page as the server gives: fewer round trips. */
-#define PAGE_LIMIT 20000
+/* The sync client takes answers of at most 2 MiB: 2,000 fixes are about
+ * 660 KB, which leaves the first page room for the state (825 KB for the
+ * demo city's 200 cars, its zones, routes and plans). */
+#define PAGE_LIMIT 2000
 
 struct _DozorReplayController
 {
