@@ -13,6 +13,7 @@
 #include "dozor-history.h"
 #include "dozor-store.h"
 #include "dozor-store-history.h"
+#include "dozor-store-replay.h"
 #include "dozor-work-queue.h"
 
 /* Two readers leave the other CPU to the main loop and to logins. */
@@ -110,6 +111,9 @@ read_in_thread (GTask        *task,
     case DOZOR_HISTORY_JOURNAL:
       json = dozor_store_history_journal (read->db_path, read->from, read->to, read->after, read->limit, &error);
       break;
+    case DOZOR_HISTORY_REPLAY:
+      json = dozor_store_replay_read (read->db_path, read->from, read->to, read->after, read->limit, &error);
+      break;
     case DOZOR_HISTORY_INCIDENTS:
     default:
       json = dozor_store_history_incidents (read->db_path, read->from, read->to, read->after, read->limit, &error);
@@ -146,6 +150,7 @@ dozor_history_read_async (DozorHistory        *self,
     [DOZOR_HISTORY_INCIDENTS] = { DOZOR_HISTORY_INCIDENTS_PAGE, DOZOR_HISTORY_INCIDENTS_MAX_PAGE },
     [DOZOR_HISTORY_TRACK] = { DOZOR_HISTORY_TRACK_PAGE, DOZOR_HISTORY_TRACK_MAX_PAGE },
     [DOZOR_HISTORY_JOURNAL] = { DOZOR_HISTORY_JOURNAL_PAGE, DOZOR_HISTORY_JOURNAL_MAX_PAGE },
+    [DOZOR_HISTORY_REPLAY] = { DOZOR_STORE_REPLAY_PAGE, DOZOR_STORE_REPLAY_MAX_PAGE },
   };
   guint max = pages[kind][1];
   Read *read = g_new0 (Read, 1);

@@ -13,6 +13,7 @@ typedef enum
   DOZOR_HISTORY_INCIDENTS,
   DOZOR_HISTORY_TRACK,
   DOZOR_HISTORY_JOURNAL,
+  DOZOR_HISTORY_REPLAY,
 } DozorHistoryKind;
 
 DozorHistory *dozor_history_new             (const char          *db_path);

@@ -67,6 +67,7 @@ static const Route routes[] = {
   { { "reports", "daily" }, "GET" },
   { { "reports", "quarterly" }, "GET" },
   { { "reports", "incidents", "*", "certificate" }, "GET" },
+  { { "replay" }, "GET" },
 };
 
 static gboolean

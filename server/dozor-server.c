@@ -16,6 +16,7 @@
 #include "dozor-field.h"
 #include "dozor-history.h"
 #include "dozor-reports.h"
+#include "dozor-replay.h"
 #include "dozor-json.h"
 #include "dozor-listener.h"
 #include "dozor-logins.h"
@@ -44,6 +45,7 @@ struct _DozorServer
   DozorLogins *logins;   /* POST /session, hashes in workers */
   DozorHistory *history; /* history reads in workers */
   DozorReports *reports; /* report figures in a worker */
+  DozorReplay *replay;   /* GET /replay, archived states and reads in workers */
   DozorSopCatalogue *sop; /* what checklists may hold; NULL: nothing */
   DozorPlanProposals *proposals; /* POST /plans/{id}/proposal, in workers */
   gint64 retain_events;
@@ -1093,6 +1095,12 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_reports_roles ((const char *const *) parts, method));
       report (self, msg, (const char *const *) parts, query);
     }
+  else if (ROUTE ("replay", "GET", FALSE))
+    {
+      /* Debriefing and handover are the supervisors' (docs/decisions.md). */
+      ALLOW (editors);
+      history (self, msg, DOZOR_HISTORY_REPLAY, NULL, query);
+    }
   else if (ROUTE ("incidents", "GET", FALSE))
     {
       ALLOW (readers);
@@ -1555,6 +1563,7 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->logins);
   g_clear_object (&self->history);
   g_clear_object (&self->reports);
+  g_clear_object (&self->replay);
   g_clear_object (&self->sop);
   g_clear_object (&self->proposals);
   g_clear_object (&self->store);
@@ -1612,6 +1621,7 @@ dozor_server_new (DozorStore *store,
   self->logins = dozor_logins_new (store);
   self->history = dozor_history_new (dozor_store_get_path (store));
   self->reports = dozor_reports_new (dozor_store_get_path (store));
+  self->replay = dozor_replay_new (store);
   self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
   self->compliance = dozor_compliance_new (store, compliance_publish, self);
@@ -1725,6 +1735,18 @@ dozor_server_set_audit_retention (DozorServer *self,
 
   self->retain_audit_days = days;
   prune_cb (self);
+}
+
+/**
+ * dozor_server_get_replay:
+ * @self: a #DozorServer
+ *
+ * Returns: (transfer none): what serves GET /replay and archives its states
+ */
+DozorReplay *
+dozor_server_get_replay (DozorServer *self)
+{
+  return self->replay;
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "dozor-escalation.h"
+#include "dozor-replay.h"
 #include "dozor-store.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,7 @@ void         dozor_server_set_sop_catalogue (DozorServer       *self,
                                              DozorSopCatalogue *catalogue);
 void         dozor_server_set_roads     (DozorServer  *self,
                                          const char   *path);
+DozorReplay *dozor_server_get_replay   (DozorServer  *self);
 SoupServer  *dozor_server_get_soup     (DozorServer  *self);
 guint        dozor_server_get_n_clients (DozorServer *self);
 void         dozor_server_publish       (DozorServer  *self,

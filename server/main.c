@@ -3,6 +3,7 @@
  * dozord --db FILE --listen ADDR:PORT [--tls-cert FILE --tls-key FILE]
  *        [--retain-events N] [--retain-track HOURS] [--retain-journal-days DAYS]
  *        [--retain-audit-days DAYS]
+ *        [--replay-every SECONDS]
  *        [--login-attempts N] [--login-address-attempts N] [--login-lock SECONDS]
  *        [--repeat-radius METRES] [--repeat-window HOURS] [--arrival-limits S,S,S,S]
  *        [--max-connections N] [--max-connections-per-address N]
@@ -172,6 +173,7 @@ main (int   argc,
   double repeat_window = 2;
   g_autofree char *arrival_limits = NULL;
   DozorEscalation arrival;
+  gint replay_every = DOZOR_REPLAY_DEFAULT_INTERVAL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
     { "roads", 0, 0, G_OPTION_ARG_FILENAME, &roads_path, N_("Road network (GeoJSON) that plan proposals are timed on (default: almaty/roads.geojson in the data directory)"), N_("FILE") },
@@ -194,6 +196,7 @@ main (int   argc,
     { "repeat-window", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_window, N_("Hours a closed incident still takes repeated calls (default 2)"), N_("HOURS") },
     { "roster-no-position", 0, 0, G_OPTION_ARG_INT, &roster_no_position, N_("Seconds a unit on the duty roster may go without a fix before it is flagged (default 300)"), N_("SECONDS") },
     { "arrival-limits", 0, 0, G_OPTION_ARG_STRING, &arrival_limits, N_("Seconds the first arrival at an incident of priority 1, 2, 3 and 4 may take before reports count it late (default 600,1200,2400,5400)"), N_("S,S,S,S") },
+    { "replay-every", 0, 0, G_OPTION_ARG_INT, &replay_every, N_("Seconds between the states archived for replays (default 3600)"), N_("SECONDS") },
     { "no-compliance", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &compliance, N_("Do not judge patrol routes: no deviations or reporting gaps"), NULL },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &scenario_name, N_("Run a demo scenario: almaty"), N_("NAME") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the scenario (default 1)"), N_("N") },
@@ -271,6 +274,12 @@ main (int   argc,
       g_printerr (_("dozord: --roster-no-position takes 1 to 86400 seconds\n"));
       return EXIT_BAD_USAGE;
     }
+  if (replay_every < 1 || replay_every > 24 * 3600)
+    {
+      g_printerr (_("dozord: --replay-every takes 1 to 86400 seconds\n"));
+      return EXIT_BAD_USAGE;
+    }
+
   if (retain_track_hours < 0 || !(speed >= 1 && speed <= 1000))
     {
       g_printerr (_("dozord: --retain-track takes hours from 0 and --speed 1 to 1000\n"));
@@ -374,6 +383,7 @@ main (int   argc,
   dozor_server_set_compliance (server, compliance);
   dozor_server_set_roster_no_position (server, (guint) roster_no_position);
   dozor_server_set_arrival_limits (server, &arrival);
+  dozor_replay_set_schedule (dozor_server_get_replay (server), (guint) replay_every, (guint) retain_journal_days);
   dozor_server_set_sop_catalogue (server, sop);
   if (roads_path == NULL)
     roads_path = g_build_filename (data_dir (), "almaty", "roads.geojson", NULL);

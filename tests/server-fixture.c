@@ -521,3 +521,22 @@ journal_read (Server     *server,
     }
   g_assert_not_reached ();
 }
+
+/* One fix of @unit_id taken now, as a tracker sends it. */
+void
+send_fix (Server     *server,
+          const char *token,
+          const char *unit_id,
+          double      lat,
+          double      lon,
+          double      speed)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  g_autofree char *body = g_strdup_printf ("{\"positions\":[{\"unit_id\":\"%s\",\"lat\":%.7f,\"lon\":%.7f,"
+                                           "\"time\":\"%s\",\"speed\":%.1f}]}",
+                                           unit_id, lat, lon, time, speed);
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", token, NULL, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 202);
+}

@@ -160,5 +160,12 @@ journal_read (Server     *server,
               const char *token,
               const char *query,
               guint      *pages);
+void
+send_fix (Server     *server,
+          const char *token,
+          const char *unit_id,
+          double      lat,
+          double      lon,
+          double      speed);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)

@@ -55,24 +55,6 @@ post_id (Answer *plan,
   return g_strdup (json_object_get_string_member (json_array_get_object_element (posts, index), "id"));
 }
 
-static void
-send_fix (Server     *server,
-          const char *token,
-          const char *unit_id,
-          double      lat,
-          double      lon,
-          double      speed)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autofree char *body = g_strdup_printf ("{\"positions\":[{\"unit_id\":\"%s\",\"lat\":%.7f,\"lon\":%.7f,"
-                                           "\"time\":\"%s\",\"speed\":%.1f}]}",
-                                           unit_id, lat, lon, time, speed);
-  g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", token, NULL, NULL, body);
-
-  g_assert_cmpuint (answer.status, ==, 202);
-}
-
 static Answer
 activate (Server     *server,
           const char *token,

@@ -486,6 +486,40 @@ test_roster (void)
   g_assert_null (entries);
 }
 
+/* A replay's events (docs/api.md, "Replay"): journal seqs skip the
+ * positions and are not refused for it; a fix from the track names only
+ * its unit and keeps the unit's status and call sign; a fix of a unit the
+ * situation does not hold changes nothing. */
+static void
+test_replayed (void)
+{
+  g_autoptr(DozorSituation) situation = situation_at_10 ();
+  g_autoptr(JsonNode) dispatched_14 = parse (
+    "{\"seq\":14,\"type\":\"unit.updated\",\"time\":\"2026-11-22T08:00:10Z\",\"unit\":{\"id\":\"u1\","
+    "\"call_sign\":\"Барыс-01\",\"status\":\"dispatched\",\"position\":null,\"version\":4}}");
+  g_autoptr(JsonNode) fix = parse (
+    "{\"type\":\"unit.position\",\"time\":\"2026-11-22T08:00:12Z\",\"unit\":{\"id\":\"u1\","
+    "\"position\":{\"lat\":43.25,\"lon\":76.95,\"time\":\"2026-11-22T08:00:12Z\",\"speed\":4,\"heading\":null}}}");
+  g_autoptr(JsonNode) stranger = parse (
+    "{\"type\":\"unit.position\",\"time\":\"2026-11-22T08:00:13Z\",\"unit\":{\"id\":\"u9\","
+    "\"position\":{\"lat\":43.0,\"lon\":76.0,\"time\":\"2026-11-22T08:00:13Z\"}}}");
+  DozorUnit *u1;
+
+  g_assert_cmpint (dozor_situation_apply_replayed (situation, dispatched_14), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (dozor_situation_get_seq (situation), ==, 14);
+  g_assert_cmpint (dozor_situation_apply_replayed (situation, fix), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpint (dozor_situation_get_seq (situation), ==, 14);
+  u1 = dozor_situation_get_unit (situation, "u1");
+  g_assert_cmpstr (u1->status, ==, "dispatched");
+  g_assert_cmpstr (u1->call_sign, ==, "Барыс-01");
+  g_assert_cmpint (u1->version, ==, 4);
+  g_assert_true (u1->has_fix);
+  g_assert_cmpfloat (u1->lat, ==, 43.25);
+  g_assert_cmpfloat (u1->speed, ==, 4);
+  g_assert_cmpint (dozor_situation_apply_replayed (situation, stranger), ==, DOZOR_APPLY_INVALID);
+  g_assert_null (dozor_situation_get_unit (situation, "u9"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +537,7 @@ main (int   argc,
   g_test_add_func ("/situation/roster", test_roster);
   g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
   g_test_add_func ("/situation/checklist", test_checklist);
+  g_test_add_func ("/situation/replayed", test_replayed);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "dozor-readiness-banner.h"
 #include "dozor-readiness-controller.h"
 #include "dozor-reports-controller.h"
+#include "dozor-replay-controller.h"
 #include "dozor-unit-list.h"
 #include "dozor-window.h"
 
@@ -43,6 +44,8 @@ struct _DozorWindow
   DozorReadinessController *readiness;
   DozorReportsController *reports;
   DozorEscalationController *escalation;
+  DozorReplayController *replay;
+  gboolean replaying; /* this board shows a replay */
   DozorRoadService *roads;        /* the board's one road graph */
   DozorDispatchAdvice *advice;    /* the road in dispatch confirmations */
   DozorGroupDispatch *group_dispatch;

@@ -188,6 +188,7 @@ dozor_window_dispose (GObject *object)
   g_clear_object (&self->readiness);
   g_clear_object (&self->reports);
   g_clear_object (&self->escalation);
+  g_clear_object (&self->replay);
   g_clear_object (&self->roads);
   g_clear_object (&self->advice);
   g_clear_object (&self->group_dispatch);
@@ -316,8 +317,14 @@ update_link_label (DozorWindow *self)
   g_autofree char *text = NULL;
   const char *css;
 
+  /* Nor is a replay, which only borrows the link (dozor-replay-controller.c). */
+  if (self->replaying)
+    {
+      text = g_strdup (_("Not live: replay"));
+      css = "not-live";
+    }
   /* A copy from the disk is never live, however the link is doing. */
-  if (self->restored != 0 && dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
+  else if (self->restored != 0 && dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
     {
       g_autofree char *saved = dozor_format_age (g_get_real_time () - self->restored);
 
@@ -494,6 +501,20 @@ dozor_window_set_restored (DozorWindow *self,
 }
 
 /**
+ * dozor_window_set_replaying:
+ * @self: a #DozorWindow
+ *
+ * Marks the board as a replay's: its link label says so, not the link's state.
+ */
+void
+dozor_window_set_replaying (DozorWindow *self)
+{
+  self->replaying = TRUE;
+  if (self->sync != NULL)
+    update_link_label (self);
+}
+
+/**
  * dozor_window_set_wall:
  * @self: a #DozorWindow
  * @wall: whether this is a wall board: it shows, and nobody acts on it
@@ -507,6 +528,8 @@ dozor_window_set_wall (DozorWindow *self,
     dozor_readiness_controller_set_wall (self->readiness, wall);
   if (self->escalation != NULL)
     dozor_escalation_controller_set_wall (self->escalation, wall);
+  if (self->replay != NULL)
+    dozor_replay_controller_set_wall (self->replay, wall);
   if (self->sync != NULL)
     apply_role (self);
 }
@@ -574,6 +597,8 @@ dozor_window_follow (DozorWindow     *self,
   self->group_dispatch = dozor_group_dispatch_new (GTK_APPLICATION_WINDOW (self), sync, situation,
                                                    DOZOR_SITUATION_LIST (self->unit_list), self->map_view,
                                                    self->crisis_pane);
+  self->replay = dozor_replay_controller_new (GTK_APPLICATION_WINDOW (self), sync);
+  dozor_replay_controller_set_wall (self->replay, self->wall);
   dozor_plans_pane_follow (self->plans_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_crisis_log_pane_set_wall (self->crisis_log_pane, self->wall);
   dozor_crisis_log_pane_follow (self->crisis_log_pane, GTK_APPLICATION_WINDOW (self), sync, situation);

@@ -23,6 +23,7 @@ void         dozor_window_follow           (DozorWindow      *self,
                                             DozorSituation   *situation);
 void         dozor_window_set_restored     (DozorWindow      *self,
                                             gint64            saved_at);
+void         dozor_window_set_replaying    (DozorWindow      *self);
 void         dozor_window_set_wall         (DozorWindow      *self,
                                             gboolean          wall);
 void         dozor_window_open_import      (DozorWindow      *self,

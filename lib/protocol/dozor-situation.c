@@ -573,6 +573,88 @@ dozor_situation_apply_event (DozorSituation *self,
   return DOZOR_APPLY_APPLIED;
 }
 
+/* A replayed fix names only its unit (docs/api.md, "Replay"): the unit's
+ * call sign, status and version are the ones the situation holds. */
+static JsonNode *
+complete_replayed_fix (DozorSituation *self,
+                       JsonObject     *event)
+{
+  JsonNode *body = json_object_get_member (event, "unit");
+  JsonObject *fix;
+  DozorUnit *unit;
+  JsonNode *copy;
+  JsonObject *event_copy;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body) ||
+      (unit = g_hash_table_lookup (self->unit_by_id,
+                                   dozor_json_get_string (json_node_get_object (body), "id") ?: "")) == NULL)
+    return NULL;
+
+  copy = snapshot_copy_node (body);
+  fix = json_node_get_object (copy);
+  json_object_set_string_member (fix, "call_sign", unit->call_sign);
+  json_object_set_string_member (fix, "status", unit->status);
+  json_object_set_int_member (fix, "version", unit->version);
+
+  event_copy = json_object_new ();
+  json_object_set_string_member (event_copy, "type", "unit.position");
+  json_object_set_member (event_copy, "unit", copy);
+  return json_node_init_object (json_node_alloc (), event_copy);
+}
+
+/**
+ * dozor_situation_apply_replayed:
+ * @self: a #DozorSituation
+ * @event: one event of GET /replay
+ *
+ * Applies an event of a replay: a journal event as the stream sent it, or
+ * a fix rebuilt from a unit's track, which has no seq and names only its
+ * unit's id and position. The journal holds no positions, so its seqs
+ * skip: unlike dozor_situation_apply_event() no gap is refused, and the
+ * situation's seq follows the largest one applied. The server builds the
+ * replay's first state with this very function, so both agree.
+ *
+ * Returns: %DOZOR_APPLY_APPLIED, or %DOZOR_APPLY_INVALID when it has
+ *   nothing this situation shows (a fix of a unit it does not hold)
+ */
+DozorApplyResult
+dozor_situation_apply_replayed (DozorSituation *self,
+                                JsonNode       *event)
+{
+  g_autoptr(JsonNode) completed = NULL;
+  JsonObject *object;
+  const char *type;
+  double seq;
+  guint changed;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), DOZOR_APPLY_INVALID);
+
+  if (event == NULL || !JSON_NODE_HOLDS_OBJECT (event))
+    return DOZOR_APPLY_INVALID;
+  object = json_node_get_object (event);
+  type = dozor_json_get_string (object, "type");
+  if (type == NULL)
+    return DOZOR_APPLY_INVALID;
+
+  seq = number_member (object, "seq");
+  if (isfinite (seq) && seq == floor (seq) && (gint64) seq > self->seq)
+    self->seq = (gint64) seq;
+
+  if (g_str_equal (type, "unit.position"))
+    {
+      completed = complete_replayed_fix (self, object);
+      if (completed == NULL)
+        return DOZOR_APPLY_INVALID;
+      object = json_node_get_object (completed);
+    }
+
+  changed = apply (self, object, type);
+  if (changed == 0)
+    return DOZOR_APPLY_INVALID;
+  g_signal_emit (self, signals[CHANGED], 0, changed);
+  return DOZOR_APPLY_APPLIED;
+}
+
 gint64
 dozor_situation_get_seq (DozorSituation *self)
 {

@@ -98,6 +98,8 @@ gboolean         dozor_situation_load_snapshot   (DozorSituation *self,
                                                   GError        **error);
 DozorApplyResult dozor_situation_apply_event     (DozorSituation *self,
                                                   JsonNode       *event);
+DozorApplyResult dozor_situation_apply_replayed  (DozorSituation *self,
+                                                  JsonNode       *event);
 gint64           dozor_situation_get_seq         (DozorSituation *self);
 const char      *dozor_situation_get_readiness   (DozorSituation *self);
 JsonObject      *dozor_situation_get_readiness_object (DozorSituation *self);

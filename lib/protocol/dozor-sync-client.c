@@ -54,6 +54,7 @@ struct _DozorSyncClient
 
   DozorOutbox *outbox;
   gboolean sending;
+  gboolean read_only; /* a replay is on screen: no command is made */
   guint command_retry_id;
 };
 
@@ -704,6 +705,12 @@ dozor_sync_client_send (DozorSyncClient *self,
                            _("This board has nowhere to keep commands, so it cannot make any"));
       return NULL;
     }
+  if (self->read_only)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _("A replay is read-only: go back to live to act"));
+      return NULL;
+    }
 
   entry = dozor_outbox_add (self->outbox, method, path, text, if_match, summary, error);
   if (entry == NULL)
@@ -712,6 +719,24 @@ dozor_sync_client_send (DozorSyncClient *self,
   g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
   flush_outbox (self);
   return g_strdup (entry->key);
+}
+
+/**
+ * dozor_sync_client_set_read_only:
+ * @self: a #DozorSyncClient
+ * @read_only: whether dozor_sync_client_send() refuses every command
+ *
+ * While a replay is on screen nothing the user does may reach the
+ * backend, whatever a pane forgot to disable. Commands kept earlier are
+ * still sent; the stream goes on.
+ */
+void
+dozor_sync_client_set_read_only (DozorSyncClient *self,
+                                 gboolean         read_only)
+{
+  g_return_if_fail (DOZOR_IS_SYNC_CLIENT (self));
+
+  self->read_only = read_only;
 }
 
 /* --- Snapshot -------------------------------------------------------------- */

@@ -64,6 +64,9 @@ char            *dozor_sync_client_send             (DozorSyncClient *self,
                                                      const char      *summary,
                                                      GError         **error);
 
+void             dozor_sync_client_set_read_only    (DozorSyncClient *self,
+                                                     gboolean         read_only);
+
 void             dozor_sync_client_post_async       (DozorSyncClient     *self,
                                                      const char          *path,
                                                      GBytes              *body,
