@@ -190,9 +190,11 @@ sleep 1
 # --- The legend ---------------------------------------------------------------------------
 focus_window "$title" >/dev/null
 xdotool key ctrl+l
-sleep 1.5
+wait_for "$work/board.log" "Legend shown: " 10
+sleep 2
 # The legend is as wide as its language's words.
-shot legend "$(popover_geometry || echo 700x540+1000+20)"
+where=$(popover_geometry) || fail "the legend is not on the screen"
+shot legend "$where"
 xdotool key Escape
 sleep 0.5
 
@@ -200,7 +202,7 @@ sleep 0.5
 xdotool mousemove 360 75 click 1
 sleep 1.5
 xdotool mousemove 67 296 click 1
-wait_for "$work/board.log" "Plan proposal: " 30
+wait_for "$work/board.log" "Plan proposal: " 60
 sleep 2
 shot plans 1600x1000+0+0 1280
 
