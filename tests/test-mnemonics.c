@@ -18,6 +18,8 @@
 #include <glib.h>
 #include <locale.h>
 
+#include "po-catalogue.h"
+
 static const char *const languages[] = { "en", "kk", "ru" };
 
 typedef struct
@@ -60,101 +62,6 @@ group_new (const char *name)
   return group;
 }
 
-/* --- po files ----------------------------------------------------------- */
-
-/* The text of one quoted po line, unescaped; NULL if the line is not one. */
-static char *
-po_string (const char *line)
-{
-  const char *start = strchr (line, '"');
-  const char *end = strrchr (line, '"');
-  g_autofree char *raw = NULL;
-
-  if (start == NULL || end == start)
-    return NULL;
-  raw = g_strndup (start + 1, end - start - 1);
-  return g_strcompress (raw);
-}
-
-static void
-string_free (GString *string)
-{
-  g_string_free (string, TRUE);
-}
-
-static char *
-po_key (const char *context,
-        const char *id)
-{
-  return context != NULL ? g_strconcat (context, "\004", id, NULL) : g_strdup (id);
-}
-
-/* Reads msgctxt/msgid/msgstr of po/LANG.po into a table; fuzzy and empty
- * translations are left out, as gettext would not use them. */
-static GHashTable *
-read_po (const char *root,
-         const char *lang)
-{
-  g_autofree char *path = g_strdup_printf ("%s/po/%s.po", root, lang);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) lines = NULL;
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GString) context = NULL, id = NULL, str = NULL;
-  GString *current = NULL;
-  gboolean fuzzy = FALSE;
-
-  if (!g_file_get_contents (path, &contents, NULL, &error))
-    g_error ("%s", error->message);
-  lines = g_strsplit (contents, "\n", -1);
-
-  /* One extra pass with an empty line closes the last entry. */
-  for (guint i = 0; i <= g_strv_length (lines); i++)
-    {
-      const char *line = lines[i] != NULL ? lines[i] : "";
-      g_autofree char *text = NULL;
-
-      if (g_str_has_prefix (line, "#,") && strstr (line, "fuzzy") != NULL)
-        fuzzy = TRUE;
-      if (g_str_has_prefix (line, "msgctxt ") || g_str_has_prefix (line, "msgid ") || g_str_has_prefix (line, "msgstr ") ||
-          *line == '\0' || *line == '#')
-        {
-          /* A new keyword after a msgstr ends the entry. */
-          if (str != NULL && !g_str_has_prefix (line, "\""))
-            {
-              if (!fuzzy && id->len > 0 && str->len > 0)
-                g_hash_table_insert (table, po_key (context != NULL ? context->str : NULL, id->str),
-                                     g_strdup (str->str));
-              g_clear_pointer (&context, string_free);
-              g_clear_pointer (&id, string_free);
-              g_clear_pointer (&str, string_free);
-              current = NULL;
-              if (*line == '\0' || *line == '#')
-                {
-                  fuzzy = fuzzy && *line == '#';
-                  continue;
-                }
-            }
-          if (*line == '\0' || *line == '#')
-            continue;
-        }
-
-      text = po_string (line);
-      if (text == NULL)
-        continue;
-      if (g_str_has_prefix (line, "msgctxt "))
-        current = context = g_string_new (NULL);
-      else if (g_str_has_prefix (line, "msgid "))
-        current = id = g_string_new (NULL);
-      else if (g_str_has_prefix (line, "msgstr "))
-        current = str = g_string_new (NULL);
-      if (current != NULL)
-        g_string_append (current, text);
-    }
-
-  return table;
-}
-
 static const char *
 translate (GHashTable  *po,
            const Label *label)
@@ -164,7 +71,7 @@ translate (GHashTable  *po,
 
   if (po == NULL)
     return label->text;
-  key = po_key (label->context, label->text);
+  key = po_catalogue_key (label->context, label->text);
   translation = g_hash_table_lookup (po, key);
   return translation != NULL ? translation : label->text;
 }
@@ -373,32 +280,6 @@ find_ui (const char *root,
 
 /* --- the checks --------------------------------------------------------- */
 
-/* The mnemonic of a label with use-underline, case-folded; NULL if none
- * ("__" is a literal underscore). */
-static char *
-mnemonic (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      if (*p != '_')
-        continue;
-      if (p[1] == '_')
-        {
-          p++;
-          continue;
-        }
-      if (p[1] == '\0')
-        return NULL;
-      {
-        const char *next = p + 1;
-        g_autofree char *letter = g_strndup (next, g_utf8_next_char (next) - next);
-
-        return g_utf8_casefold (letter, -1);
-      }
-    }
-  return NULL;
-}
-
 /* What a user reads: without the mnemonic, the ellipsis and case. */
 static char *
 reading (const char *text)
@@ -435,8 +316,8 @@ test_group (gconstpointer data)
     {
       const Label *label = c->group->labels->pdata[i];
       const char *shown = translate (c->po, label);
-      g_autofree char *letter = mnemonic (shown);
-      g_autofree char *english_letter = mnemonic (label->text);
+      g_autofree char *letter = po_mnemonic (shown);
+      g_autofree char *english_letter = po_mnemonic (label->text);
       g_autofree char *read = reading (shown);
       const Label *clash;
 
@@ -530,7 +411,7 @@ main (int   argc,
         {
           g_autofree char *path = g_strdup_printf ("/mnemonics/%s/same-word", languages[l]);
 
-          catalogues[l] = read_po (root, languages[l]);
+          catalogues[l] = po_catalogue_read (root, languages[l]);
           g_test_add_data_func (path, catalogues[l], test_same_word);
         }
       for (guint i = 0; i < groups->len; i++)
