@@ -243,17 +243,20 @@ summary_rows (JsonObject *figures)
   g_ptr_array_add (rows, row_new (_("Repeated calls"), calls_text, NULL));
   g_ptr_array_add (rows, row_new (_("Deviations from patrol routes"), deviations_text, NULL));
   g_ptr_array_add (rows, row_new (_("Reporting gaps of trackers"), gaps_text, NULL));
-  if (roster != NULL && json_object_get_boolean_member_with_default (roster, "available", FALSE))
+  if (roster != NULL && json_object_has_member (roster, "entries"))
     {
       g_autofree char *roster_late = count_text (roster, "drawn_late");
+      g_autofree char *roster_entries = count_text (roster, "entries");
+      /* TRANSLATORS: roster entries drawn late, of all the entries whose shift began in the period */
+      g_autofree char *roster_text = g_strdup_printf (_("%s of %s entries"), roster_late, roster_entries);
 
-      g_ptr_array_add (rows, row_new (_("Duty roster drawn late"), roster_late, NULL));
+      g_ptr_array_add (rows, row_new (_("Duty roster drawn late"), roster_text, NULL));
     }
   else
     {
+      /* A server from before the roster gives no such figure. */
       g_ptr_array_add (rows, row_new (_("Duty roster drawn late"),
-                                      _("No data: Dozor keeps no duty roster yet, so this figure cannot be given"),
-                                      NULL));
+                                      _("No data: the server gave no duty roster figures"), NULL));
     }
   if (limits_text != NULL)
     g_ptr_array_add (rows, row_new (_("Criterion"), limits_text, NULL));

@@ -737,14 +737,12 @@ dozor_store_report_figures (const char       *db_path,
                  from_utc, to_utc, error))
     return NULL;
 
-  /* No duty roster is kept (yet): say so rather than print a zero. */
-  json_builder_set_member_name (builder, "roster");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "available");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_set_member_name (builder, "drawn_late");
-  json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
+  /* The rules' "timeliness of drawing": roster entries whose shift began
+   * in the window, and how many of them were entered after it began. */
+  if (!add_pair (db, builder, "roster", "entries", "drawn_late", FALSE,
+                 "SELECT count(*), total(drawn_late) FROM roster WHERE start_at >= ?1 AND start_at < ?2",
+                 from_utc, to_utc, error))
+    return NULL;
 
   add_notable (builder, incidents, limits);
   if (!add_log (db, builder, from_utc, to_utc, error))
