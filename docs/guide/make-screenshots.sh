@@ -199,7 +199,7 @@ xdotool key Escape
 sleep 0.5
 
 # --- A plan activated: the proposal -----------------------------------------------------------
-xdotool mousemove 360 75 click 1
+xdotool mousemove 292 75 click 1
 sleep 1.5
 xdotool mousemove 67 296 click 1
 wait_for "$work/board.log" "Plan proposal: " 60

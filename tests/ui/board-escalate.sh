@@ -150,7 +150,7 @@ wait_for "$work/board.log" "Escalation: 1 overdue, 1 long on scene" 40
 wait_for "$work/board.log" "Units marked long on scene: 1" 5
 grep -q "Map symbol pulses: ${id[Барыс-3]}" "$work/board.log" || fail "Барыс-3's map symbol did not pulse"
 # In the list of units its row is tinted too.
-xdotool mousemove 210 75 click 1 sleep 1 mousemove 1590 990 sleep 0.5
+xdotool mousemove 132 75 click 1 sleep 1 mousemove 1590 990 sleep 0.5
 # The rows begin below the filter, the counts line and the search: look down to 400 px.
 units_tinted=$(magenta 0 150 400 250)
 echo "# magenta pixels in the list of units: $units_tinted"

@@ -31,7 +31,7 @@ colours() {
   import -window root -crop "$3x$4+$1+$2" +repage "$work/crop.png"
   convert "$work/crop.png" -format %k info:
 }
-# The map is right of the side pane, which ends at x = 366.
+# The map is right of the side pane, which ends at x = 417.
 streets=$(colours 420 150 700 500)
 [ "$streets" -gt 200 ] || fail "the map drawn from the tiles shows $streets colours: no streets"
 ok "the map is drawn from the units' tiles, with streets ($streets colours)"
@@ -44,7 +44,7 @@ least=
 for step in $(seq 1 16); do
   xdotool mousemove $((400 + step * 45)) 400
   if [ $((step % 4)) = 0 ]; then
-    seen=$(colours 370 100 100 600)
+    seen=$(colours 420 100 100 600)
     [ -z "$least" ] || [ "$seen" -lt "$least" ] && least=$seen
   fi
 done

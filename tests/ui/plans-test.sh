@@ -15,7 +15,7 @@ start_desk() {
   xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
   focus_window Dozor >/dev/null
   # The sidebar's Plans page.
-  xdotool mousemove 350 75 click 1
+  xdotool mousemove 292 75 click 1
 }
 
 # drag X0 Y0 X1 Y1, the way a hand does it: press, move in steps, release.
