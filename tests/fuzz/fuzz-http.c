@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -245,6 +246,32 @@ exchange_once (const GByteArray *request)
   g_assert_true (g_socket_is_closed (socket));
 }
 
+/* Every warning stops the run, but one: libsoup 3.2, reading a request
+ * whose Content-Length is negative, sets that length on its body stream
+ * and GObject warns that it is out of range; libsoup then answers 400,
+ * which the exchange checks like any answer. That warning is libsoup's
+ * (dozord never sees the request), so it is let through by its words. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  GLogWriterOutput out = g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  if (log_level & G_LOG_LEVEL_WARNING)
+    {
+      const char *message = NULL;
+
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+          message = fields[i].value;
+      if (message == NULL || strstr (message, "for property 'content-length'") == NULL)
+        abort ();
+    }
+  return out;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -253,7 +280,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (server == NULL)
     {
-      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+      g_log_set_writer_func (log_writer, NULL, NULL);
       fuzz_world_init ();
       open_loopback ();
       db_path = g_build_filename (fuzz_world_get_dir (), "http.sqlite", NULL);
