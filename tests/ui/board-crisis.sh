@@ -228,7 +228,7 @@ done
 sleep 0.5
 # The list puts available units first (Барыс-1, -6, -8 now), each with its
 # green status symbol.
-xdotool mousemove 210 115 click 1 sleep 0.5 mousemove 1190 790 sleep 0.5
+xdotool mousemove 132 115 click 1 sleep 0.5 mousemove 1190 790 sleep 0.5
 blobs 'rgb(51,209,122)' 400 600 5 130 | sort -n -k2 >"$work/rows.txt"
 sed 's/^/# available row at /' "$work/rows.txt"
 [ "$(wc -l <"$work/rows.txt")" -eq 3 ] || fail "expected three available units in the list"
