@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * One connection to PostgreSQL through libpq, for the store on a database
+ * server (issue 19; docs/postgresql.md).
+ *
+ * Values only ever travel as parameters: every statement goes through the
+ * extended protocol (PQprepare/PQexecParams), which also refuses two
+ * statements in one string, so no text from outside can become SQL.
+ * Statements used again and again are prepared once per connection.
+ *
+ * Errors become GErrors whose code tells a caller what it can do: a lost
+ * connection (answer 503, the next call connects again by itself), a
+ * serialization failure (try the transaction again), a unique violation
+ * (the row exists: an idempotency key seen before, a unit already sent).
+ * A connection lost inside a transaction keeps failing every call until
+ * the caller rolls back: reconnecting silently there would run the rest
+ * of the command outside its transaction.
+ *
+ * Not thread-safe: one DozorPg per thread.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dozor-pg.h"
+
+/* The key of the session advisory lock that lets one process at a time
+ * migrate the schema ("dozormig" in ASCII). */
+#define MIGRATION_LOCK "7237128455802283879"
+
+/* A target that names no timeout of its own waits this long for a
+ * server: libpq's default is to wait for ever. */
+#define CONNECT_TIMEOUT "10"
+
+struct _DozorPg
+{
+  GObject parent_instance;
+
+  char *target;
+  PGconn *conn;
+  /* SQL text → name of the statement prepared on this connection. */
+  GHashTable *prepared;
+  guint next_statement;
+  /* Counts connections made: a reader re-issues LISTEN when it changes. */
+  guint generation;
+  /* The server said the session ended, whatever PQstatus still says. */
+  gboolean broken;
+
+  gboolean in_transaction;
+  /* The transaction can only be rolled back: a statement in it failed, or
+   * the connection was lost under it. */
+  gboolean transaction_failed;
+  gboolean transaction_lost;
+};
+
+G_DEFINE_FINAL_TYPE (DozorPg, dozor_pg, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (dozor-pg-error-quark, dozor_pg_error)
+
+static void
+dozor_pg_finalize (GObject *object)
+{
+  DozorPg *self = (DozorPg *)object;
+
+  g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
+  g_clear_pointer (&self->target, g_free);
+
+  G_OBJECT_CLASS (dozor_pg_parent_class)->finalize (object);
+}
+
+static void
+dozor_pg_class_init (DozorPgClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dozor_pg_finalize;
+}
+
+static void
+dozor_pg_init (DozorPg *self)
+{
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * dozor_pg_is_target:
+ * @target: what `--db` was given
+ *
+ * Returns: whether @target names a PostgreSQL database: a `postgresql://`
+ *   or `postgres://` URI, or a conninfo string (`host=… dbname=…`). A
+ *   SQLite file whose name reads as a conninfo must be given with a
+ *   directory (`./dbname=x`).
+ */
+gboolean
+dozor_pg_is_target (const char *target)
+{
+  PQconninfoOption *options;
+  char *message = NULL;
+
+  if (target == NULL)
+    return FALSE;
+  if (g_str_has_prefix (target, "postgresql://") || g_str_has_prefix (target, "postgres://"))
+    return TRUE;
+  if (strchr (target, '=') == NULL)
+    return FALSE;
+
+  options = PQconninfoParse (target, &message);
+  PQfreemem (message);
+  if (options == NULL)
+    return FALSE;
+  PQconninfoFree (options);
+  return TRUE;
+}
+
+/* libpq's messages end with a newline, sometimes two lines. */
+static char *
+tidy (const char *message)
+{
+  char *text = g_strdup (message != NULL && *message != '\0' ? message : "?");
+
+  char *out = text;
+
+  /* One line, single spaces: it goes into logs and 503 answers. */
+  g_strdelimit (text, "\n\t", ' ');
+  for (const char *in = text; *in != '\0'; in++)
+    if (*in != ' ' || (out > text && out[-1] != ' '))
+      *out++ = *in;
+  *out = '\0';
+  return g_strchomp (text);
+}
+
+static gboolean
+connection_is_gone (const char *sqlstate)
+{
+  /* Class 08 is connection exceptions; 57P01–57P03 are the server ending
+   * the session (pg_terminate_backend, shutdown, crash recovery). */
+  return sqlstate != NULL &&
+         (g_str_has_prefix (sqlstate, "08") || g_str_equal (sqlstate, "57P01") ||
+          g_str_equal (sqlstate, "57P02") || g_str_equal (sqlstate, "57P03"));
+}
+
+static void
+lose_connection (DozorPg *self)
+{
+  /* Statements prepared on the old connection do not exist on the next. */
+  g_hash_table_remove_all (self->prepared);
+  self->broken = TRUE;
+  if (self->in_transaction)
+    self->transaction_lost = TRUE;
+}
+
+/* Turns a failed result (or none) into a GError. */
+static void
+set_error (DozorPg     *self,
+           PGresult    *result,
+           GError     **error)
+{
+  const char *sqlstate = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *text = tidy (primary != NULL ? primary : PQerrorMessage (self->conn));
+  g_autofree char *detail = sqlstate != NULL ? g_strdup_printf ("%s (SQLSTATE %s)", text, sqlstate)
+                                             : g_steal_pointer (&text);
+
+  if (PQstatus (self->conn) != CONNECTION_OK || connection_is_gone (sqlstate))
+    {
+      lose_connection (self);
+      g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_CONNECTION_LOST,
+                   _("Connection to PostgreSQL lost: %s"), detail);
+      return;
+    }
+
+  if (self->in_transaction)
+    self->transaction_failed = TRUE;
+
+  if (g_strcmp0 (sqlstate, "40001") == 0 || g_strcmp0 (sqlstate, "40P01") == 0)
+    g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_SERIALIZATION, detail);
+  else if (g_strcmp0 (sqlstate, "23505") == 0)
+    g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_UNIQUE_VIOLATION, detail);
+  else
+    g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_FAILED, detail);
+}
+
+static gboolean
+connect_now (DozorPg  *self,
+             GError  **error)
+{
+  /* Before "dbname", which the target expands into: its own settings win. */
+  const char *const keywords[] = { "connect_timeout", "client_encoding", "application_name", "dbname", NULL };
+  const char *const values[] = { CONNECT_TIMEOUT, "UTF8", "dozor", self->target, NULL };
+
+  g_clear_pointer (&self->conn, PQfinish);
+  g_hash_table_remove_all (self->prepared);
+  self->conn = PQconnectdbParams (keywords, values, 1);
+  self->broken = FALSE;
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *text = tidy (PQerrorMessage (self->conn));
+
+      g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_UNAVAILABLE,
+                   _("Could not connect to PostgreSQL: %s"), text);
+      return FALSE;
+    }
+
+  self->generation++;
+  return TRUE;
+}
+
+/**
+ * dozor_pg_new:
+ * @target: a `postgresql://` URI or a conninfo string
+ * @error: return location for a #GError
+ *
+ * Connects at once, so that a wrong address is said at start.
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set
+ */
+DozorPg *
+dozor_pg_new (const char  *target,
+              GError     **error)
+{
+  g_autoptr(DozorPg) self = NULL;
+
+  if (!dozor_pg_is_target (target))
+    {
+      g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_INVALID_TARGET,
+                   _("Not a PostgreSQL connection URI or conninfo: %s"), target != NULL ? target : "");
+      return NULL;
+    }
+
+  self = g_object_new (DOZOR_TYPE_PG, NULL);
+  self->target = g_strdup (target);
+  if (!connect_now (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+refuse_in_failed_transaction (DozorPg  *self,
+                              GError  **error)
+{
+  if (self->transaction_lost)
+    {
+      g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_CONNECTION_LOST,
+                           _("The connection to PostgreSQL was lost in this transaction: roll it back"));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * dozor_pg_ensure_connected:
+ * @self: a #DozorPg
+ * @error: return location for a #GError
+ *
+ * Connects again if the connection was lost, outside a transaction only.
+ * Every call does this first; a reader waiting for notifications calls it
+ * before it waits.
+ *
+ * Returns: whether there is a connection
+ */
+gboolean
+dozor_pg_ensure_connected (DozorPg  *self,
+                           GError  **error)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), FALSE);
+
+  if (refuse_in_failed_transaction (self, error))
+    return FALSE;
+  if (PQstatus (self->conn) == CONNECTION_OK && !self->broken)
+    return TRUE;
+
+  return connect_now (self, error);
+}
+
+/**
+ * dozor_pg_get_backend_pid:
+ * @self: a #DozorPg
+ *
+ * Returns: the server process of this connection (for pg_terminate_backend)
+ */
+int
+dozor_pg_get_backend_pid (DozorPg *self)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), 0);
+
+  return PQbackendPID (self->conn);
+}
+
+/**
+ * dozor_pg_get_generation:
+ * @self: a #DozorPg
+ *
+ * Returns: how many connections were made so far: a session setting
+ *   (LISTEN) must be made again when it changes
+ */
+guint
+dozor_pg_get_generation (DozorPg *self)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), 0);
+
+  return self->generation;
+}
+
+static PGresult *
+run (DozorPg           *self,
+     const char        *sql,
+     int                n_params,
+     const char *const *params,
+     gboolean           keep_prepared,
+     GError           **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  const char *name;
+  ExecStatusType status;
+
+  if (!dozor_pg_ensure_connected (self, error))
+    return NULL;
+
+  if (!keep_prepared)
+    result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  else
+    {
+      name = g_hash_table_lookup (self->prepared, sql);
+      if (name == NULL)
+        {
+          g_autofree char *new_name = g_strdup_printf ("dozor_%u", self->next_statement++);
+          g_autoptr(PGresult) prepared = PQprepare (self->conn, new_name, sql, n_params, NULL);
+
+          if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
+            {
+              set_error (self, prepared, error);
+              return NULL;
+            }
+          name = new_name;
+          g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+        }
+      result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
+    }
+
+  status = PQresultStatus (result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_error (self, result, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&result);
+}
+
+/**
+ * dozor_pg_query:
+ * @self: a #DozorPg
+ * @sql: one statement with `$1`… for its values; prepared once per connection
+ * @n_params: how many values
+ * @params: (array length=n_params) (nullable): the values as text, %NULL for SQL NULL
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the result, with rows or none, or %NULL with
+ *   @error set
+ */
+PGresult *
+dozor_pg_query (DozorPg           *self,
+                const char        *sql,
+                int                n_params,
+                const char *const *params,
+                GError           **error)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), NULL);
+
+  return run (self, sql, n_params, params, TRUE, error);
+}
+
+/**
+ * dozor_pg_exec:
+ * @self: a #DozorPg
+ * @sql: one statement, as for dozor_pg_query()
+ * @n_params: how many values
+ * @params: (array length=n_params) (nullable): the values
+ * @error: return location for a #GError
+ *
+ * Returns: whether the statement ran; its rows are dropped
+ */
+gboolean
+dozor_pg_exec (DozorPg           *self,
+               const char        *sql,
+               int                n_params,
+               const char *const *params,
+               GError           **error)
+{
+  g_autoptr(PGresult) result = dozor_pg_query (self, sql, n_params, params, error);
+
+  return result != NULL;
+}
+
+gboolean
+dozor_pg_begin (DozorPg  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+
+  if (!dozor_pg_exec (self, "BEGIN", 0, NULL, error))
+    return FALSE;
+
+  self->in_transaction = TRUE;
+  self->transaction_failed = FALSE;
+  self->transaction_lost = FALSE;
+  return TRUE;
+}
+
+/**
+ * dozor_pg_commit:
+ * @self: a #DozorPg
+ * @error: return location for a #GError
+ *
+ * A connection lost during COMMIT leaves unknown whether it was committed:
+ * a command that must not run twice carries an idempotency key.
+ *
+ * Returns: whether the transaction was committed; if not, it was rolled back
+ */
+gboolean
+dozor_pg_commit (DozorPg  *self,
+                 GError  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_val_if_fail (DOZOR_IS_PG (self), FALSE);
+  g_return_val_if_fail (self->in_transaction, FALSE);
+
+  /* PostgreSQL answers COMMIT of a failed transaction with a ROLLBACK and
+   * no error: a caller that went on after a failure must hear of it. */
+  if (self->transaction_failed)
+    {
+      dozor_pg_rollback (self);
+      g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_FAILED,
+                           _("A statement of the transaction had failed: it was rolled back"));
+      return FALSE;
+    }
+
+  result = dozor_pg_query (self, "COMMIT", 0, NULL, error);
+  if (result == NULL)
+    {
+      dozor_pg_rollback (self);
+      return FALSE;
+    }
+  if (g_strcmp0 (PQcmdStatus (result), "COMMIT") != 0)
+    {
+      dozor_pg_rollback (self);
+      g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_FAILED,
+                           _("A statement of the transaction had failed: it was rolled back"));
+      return FALSE;
+    }
+
+  self->in_transaction = FALSE;
+  return TRUE;
+}
+
+/**
+ * dozor_pg_rollback:
+ * @self: a #DozorPg
+ *
+ * Ends the transaction, whatever state it is in; harmless outside one.
+ */
+void
+dozor_pg_rollback (DozorPg *self)
+{
+  g_return_if_fail (DOZOR_IS_PG (self));
+
+  if (self->in_transaction && !self->transaction_lost && PQstatus (self->conn) == CONNECTION_OK)
+    {
+      g_autoptr(PGresult) result = PQexecParams (self->conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
+
+      if (PQstatus (self->conn) != CONNECTION_OK)
+        lose_connection (self);
+    }
+
+  self->in_transaction = FALSE;
+  self->transaction_failed = FALSE;
+  self->transaction_lost = FALSE;
+}
+
+gboolean
+dozor_pg_in_transaction (DozorPg *self)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), FALSE);
+
+  return self->in_transaction;
+}
+
+/**
+ * dozor_pg_wait_notification:
+ * @self: a #DozorPg that has LISTENed
+ * @timeout_ms: how long to wait at most
+ * @error: return location for a #GError
+ *
+ * Waits for NOTIFY on any channel this connection listens to, and takes
+ * every notification that came.
+ *
+ * Returns: how many came (0 when the time ran out), or -1 with @error set
+ */
+int
+dozor_pg_wait_notification (DozorPg  *self,
+                            int       timeout_ms,
+                            GError  **error)
+{
+  struct pollfd pfd = { 0 };
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  int count = 0;
+
+  g_return_val_if_fail (DOZOR_IS_PG (self), -1);
+  g_return_val_if_fail (!self->in_transaction, -1);
+
+  if (!dozor_pg_ensure_connected (self, error))
+    return -1;
+
+  for (;;)
+    {
+      PGnotify *notify;
+      gint64 left;
+      int ready;
+
+      if (!PQconsumeInput (self->conn))
+        {
+          g_autofree char *text = tidy (PQerrorMessage (self->conn));
+
+          lose_connection (self);
+          g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_CONNECTION_LOST,
+                       _("Connection to PostgreSQL lost: %s"), text);
+          return -1;
+        }
+      while ((notify = PQnotifies (self->conn)) != NULL)
+        {
+          count++;
+          PQfreemem (notify);
+        }
+      if (count > 0)
+        return count;
+
+      left = (deadline - g_get_monotonic_time ()) / 1000;
+      if (left <= 0)
+        return 0;
+
+      pfd.fd = PQsocket (self->conn);
+      pfd.events = POLLIN;
+      ready = poll (&pfd, 1, (int) MIN (left, G_MAXINT));
+      if (ready < 0 && errno != EINTR)
+        {
+          int saved = errno;
+
+          g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_CONNECTION_LOST,
+                       _("Connection to PostgreSQL lost: %s"), g_strerror (saved));
+          return -1;
+        }
+    }
+}
+
+/**
+ * dozor_pg_schema_version:
+ * @self: a #DozorPg
+ * @error: return location for a #GError
+ *
+ * Returns: the newest migration applied, 0 for an empty database, or -1
+ *   with @error set
+ */
+int
+dozor_pg_schema_version (DozorPg  *self,
+                         GError  **error)
+{
+  g_autoptr(PGresult) exists = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  exists = run (self, "SELECT to_regclass('schema_migrations') IS NOT NULL", 0, NULL, FALSE, error);
+  if (exists == NULL)
+    return -1;
+  if (g_strcmp0 (PQgetvalue (exists, 0, 0), "t") != 0)
+    return 0;
+
+  result = run (self, "SELECT COALESCE(max(version), 0) FROM schema_migrations", 0, NULL, FALSE, error);
+  if (result == NULL)
+    return -1;
+
+  return atoi (PQgetvalue (result, 0, 0));
+}
+
+static gboolean
+apply (DozorPg                *self,
+       const DozorPgMigration *migration,
+       GError                **error)
+{
+  g_autofree char *version = g_strdup_printf ("%d", migration->version);
+  const char *const params[] = { version, migration->name };
+
+  if (!dozor_pg_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; migration->statements[i] != NULL; i++)
+    {
+      g_autoptr(PGresult) result = run (self, migration->statements[i], 0, NULL, FALSE, error);
+
+      if (result == NULL)
+        {
+          g_prefix_error (error, "migration %d (%s): ", migration->version, migration->name);
+          dozor_pg_rollback (self);
+          return FALSE;
+        }
+    }
+
+  /* The primary key refuses the same version twice, should two programs
+   * not share the lock below. */
+  {
+    g_autoptr(PGresult) result = run (self, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                      2, params, FALSE, error);
+
+    if (result == NULL)
+      {
+        dozor_pg_rollback (self);
+        return FALSE;
+      }
+  }
+
+  return dozor_pg_commit (self, error);
+}
+
+static gboolean
+migrate_locked (DozorPg                *self,
+                const DozorPgMigration *migrations,
+                guint                   n_migrations,
+                guint                  *applied,
+                GError                **error)
+{
+  int current;
+  int known = n_migrations > 0 ? migrations[n_migrations - 1].version : 0;
+  g_autoptr(PGresult) created =
+    run (self, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+               " version integer PRIMARY KEY, name text NOT NULL,"
+               " applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL, FALSE, error);
+
+  if (created == NULL)
+    return FALSE;
+
+  current = dozor_pg_schema_version (self, error);
+  if (current < 0)
+    return FALSE;
+  if (current > known)
+    {
+      g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_SCHEMA_TOO_NEW,
+                   _("The database's schema is at version %d, newer than version %d that this program knows: "
+                     "use a newer program"),
+                   current, known);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_migrations; i++)
+    {
+      if (migrations[i].version <= current)
+        continue;
+      if (!apply (self, &migrations[i], error))
+        return FALSE;
+      if (applied != NULL)
+        (*applied)++;
+    }
+
+  return TRUE;
+}
+
+/**
+ * dozor_pg_migrate:
+ * @self: a #DozorPg
+ * @migrations: (array length=n_migrations): every migration the program
+ *   knows, versions 1, 2, 3… in order
+ * @n_migrations: how many
+ * @applied: (out) (optional): how many this call applied
+ * @error: return location for a #GError
+ *
+ * Brings the schema up to date: each migration not yet in
+ * `schema_migrations` runs in a transaction of its own, with its row
+ * there. One process at a time (a session advisory lock), so that several
+ * instances starting together apply each migration once. A schema newer
+ * than @migrations is refused (%DOZOR_PG_ERROR_SCHEMA_TOO_NEW) and left
+ * untouched.
+ *
+ * Returns: whether the schema is now the newest @migrations knows
+ */
+gboolean
+dozor_pg_migrate (DozorPg                *self,
+                  const DozorPgMigration *migrations,
+                  guint                   n_migrations,
+                  guint                  *applied,
+                  GError                **error)
+{
+  g_autoptr(PGresult) locked = NULL;
+  g_autoptr(PGresult) unlocked = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (DOZOR_IS_PG (self), FALSE);
+  g_return_val_if_fail (!self->in_transaction, FALSE);
+  for (guint i = 0; i < n_migrations; i++)
+    g_return_val_if_fail (migrations[i].version == (int) i + 1, FALSE);
+
+  if (applied != NULL)
+    *applied = 0;
+
+  locked = run (self, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")", 0, NULL, FALSE, error);
+  if (locked == NULL)
+    return FALSE;
+
+  ok = migrate_locked (self, migrations, n_migrations, applied, error);
+
+  /* A lost connection took the lock with it. */
+  if (PQstatus (self->conn) == CONNECTION_OK)
+    unlocked = PQexecParams (self->conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK ")",
+                             0, NULL, NULL, NULL, NULL, 0);
+  return ok;
+}
