@@ -50,12 +50,22 @@ struct _PgCluster
  * test's standard output is for TAP. */
 static const char guardian_script[] =
   "exec 1>&2\n"
+  "ulimit -c 0\n"
   "dir=$1 bin=$2 as=$3\n"
   "if [ -n \"$as\" ]; then set -- setpriv --reuid=\"$as\" --regid=\"$(id -gn \"$as\")\" --clear-groups --;"
   " else set --; fi\n"
   "pg=\n"
+  /* A job in the background of a shell starts with SIGQUIT ignored, until
+   * postgres sets its handler: a stop that comes while it starts must be
+   * repeated. Immediate shutdown (SIGQUIT): the data is thrown away. */
   "cleanup() {\n"
-  "  if [ -n \"$pg\" ]; then kill -QUIT \"$pg\" 2>/dev/null; wait \"$pg\" 2>/dev/null; fi\n"
+  "  if [ -n \"$pg\" ]; then\n"
+  "    i=0\n"
+  "    while [ -e /proc/$pg ] && ! grep -qs '^State:.*Z' /proc/$pg/status && [ $i -lt 150 ]; do\n"
+  "      kill -QUIT \"$pg\" 2>/dev/null; sleep 0.2; i=$((i + 1))\n"
+  "    done\n"
+  "    kill -KILL \"$pg\" 2>/dev/null; wait \"$pg\" 2>/dev/null\n"
+  "  fi\n"
   "  rm -rf \"$dir\"\n"
   "}\n"
   "trap cleanup EXIT\n"
