@@ -38,6 +38,9 @@ static const struct
   { "positions", "positions" },
   { "imports", "import" },
   { "session", "session" },
+  { "messages", "message" },
+  { "orientations", "orientation" },
+  { "handovers", "handover" },
 };
 
 /* Valid UTF-8 of at most @max_chars characters, or NULL. */
@@ -204,21 +207,58 @@ dozor_audit_login (DozorStore        *store,
   dozor_audit_record (store, &request.entry);
 }
 
+static void
+request_free (gpointer data)
+{
+  dozor_audit_request_clear (data);
+  g_free (data);
+}
+
+/**
+ * dozor_audit_login_entry:
+ * @msg: a `POST /session` about to be checked
+ * @username: the name sent
+ *
+ * The record of the login should it succeed, for DozorLogins to append in
+ * the transaction that opens the session (dozor_logins_login_async). A
+ * failure is recorded with dozor_audit_login() instead.
+ *
+ * Returns: (transfer none): who asked from where; as long as @msg lives
+ */
+const DozorAuditEntry *
+dozor_audit_login_entry (SoupServerMessage *msg,
+                         const char        *username)
+{
+  DozorAuditRequest *request = g_new0 (DozorAuditRequest, 1);
+
+  dozor_audit_request_init (request, msg, username, NULL);
+  g_object_set_data_full (G_OBJECT (msg), "dozor-audit-login", request, request_free);
+  return &request->entry;
+}
+
 /**
  * dozor_audit_is_recorded_read:
  * @parts: the path's segments after `/api/v1/`
  * @method: the request's method
  *
  * Returns: whether the request reads a document out of dozord (a report,
- *   an export, the audit trail): those are recorded like writes
+ *   an export, the audit trail, the journal, a replay): those are recorded
+ *   like writes
  */
 gboolean
 dozor_audit_is_recorded_read (const char *const *parts,
                               const char        *method)
 {
-  static const char *const documents[] = { "reports", "exports", "audit", NULL };
+  /* The journal and a replay hand out a whole stretch of the log, as an
+   * export does: who took which is the trail's business. */
+  static const char *const documents[] = { "reports", "exports", "audit", "journal", "replay", NULL };
 
-  return g_str_equal (method, "GET") && parts[0] != NULL && g_strv_contains (documents, parts[0]);
+  if (!g_str_equal (method, "GET") || parts[0] == NULL)
+    return FALSE;
+  /* GET /roster/export: the duty roster as CSV. */
+  if (parts[1] != NULL && g_str_equal (parts[1], "export"))
+    return TRUE;
+  return g_strv_contains (documents, parts[0]);
 }
 
 typedef struct

@@ -30,6 +30,8 @@ void     dozor_audit_login         (DozorStore        *store,
                                     SoupServerMessage *msg,
                                     const char        *username,
                                     const char        *role);
+const DozorAuditEntry *dozor_audit_login_entry (SoupServerMessage *msg,
+                                                const char        *username);
 gboolean dozor_audit_is_recorded_read (const char *const *parts,
                                        const char        *method);
 void     dozor_audit_watch         (DozorStore        *store,

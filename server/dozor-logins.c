@@ -50,6 +50,7 @@ typedef struct
   char *address;
   char *hash;       /* NULL for an unknown user */
   char *check_hash; /* what the worker checks against: hash or the dummy */
+  const DozorAuditEntry *record; /* not owned: the caller's, kept until done */
   /* Out */
   char *role;
   gint64 expires_at;
@@ -198,6 +199,40 @@ check_in_thread (GTask        *task,
   g_task_return_boolean (task, dozor_password_verify (login->password, login->check_hash));
 }
 
+/* The session, the user's failures forgotten and the login's audit record
+ * in one transaction: a session without its record cannot exist. */
+static char *
+open_session (DozorLogins  *self,
+              Login        *login,
+              GError      **error)
+{
+  g_autofree char *token = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (!dozor_store_begin (self->store, error))
+    return NULL;
+  token = dozor_store_open_session (self->store, login->name, login->hash, &login->role, &login->expires_at, error);
+  if (token != NULL && !dozor_store_login_succeeded (self->store, login->name, error))
+    g_clear_pointer (&token, g_free);
+  if (token != NULL && login->record != NULL)
+    {
+      DozorAuditEntry entry = *login->record;
+
+      entry.role = login->role;
+      entry.action = "login.ok";
+      entry.status = 200;
+      if (!dozor_store_audit_append (self->store, &entry, error))
+        g_clear_pointer (&token, g_free);
+    }
+  if (token == NULL)
+    {
+      dozor_store_rollback (self->store);
+      return NULL;
+    }
+  events = dozor_store_commit (self->store, error);
+  return events != NULL ? g_steal_pointer (&token) : NULL;
+}
+
 /* Back on the main thread with the worker's verdict. */
 static void
 checked_cb (GObject      *source,
@@ -224,8 +259,7 @@ checked_cb (GObject      *source,
     return;
 
   if (matched && login->hash != NULL)
-    token = dozor_store_open_session (self->store, login->name, login->hash, &login->role,
-                                      &login->expires_at, &error);
+    token = open_session (self, login, &error);
   else
     g_set_error_literal (&error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_UNAUTHORIZED,
                          _("Wrong user name or password"));
@@ -241,11 +275,6 @@ checked_cb (GObject      *source,
       return;
     }
 
-  if (!dozor_store_login_succeeded (self->store, login->name, &error))
-    {
-      g_warning ("Recording a login: %s", error->message);
-      g_clear_error (&error);
-    }
   g_task_return_pointer (task, g_steal_pointer (&token), g_free);
 }
 
@@ -262,6 +291,9 @@ dozor_logins_get_store (DozorLogins *self)
  * @name: the user name sent
  * @password: the password sent
  * @client: the client's address
+ * @record: (nullable): the login's audit record as the request tells it,
+ *   kept alive by the caller until @callback; a session is opened only
+ *   with it, as `login.ok`, in the same transaction
  * @callback: called on this thread when the login is done
  * @user_data: for @callback
  *
@@ -273,6 +305,7 @@ dozor_logins_login_async (DozorLogins         *self,
                           const char          *name,
                           const char          *password,
                           GSocketAddress      *client,
+                          const DozorAuditEntry *record,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
@@ -285,6 +318,7 @@ dozor_logins_login_async (DozorLogins         *self,
   login->name = g_strdup (name);
   login->password = g_strdup (password);
   login->address = client_key (client);
+  login->record = record;
 
   /* A locked login is refused before any hashing: guessing then costs the
    * server nothing. */

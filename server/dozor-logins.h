@@ -31,6 +31,7 @@ void         dozor_logins_login_async   (DozorLogins             *self,
                                          const char              *name,
                                          const char              *password,
                                          GSocketAddress          *client,
+                                         const DozorAuditEntry   *record,
                                          GAsyncReadyCallback      callback,
                                          gpointer                 user_data);
 char        *dozor_logins_login_finish  (DozorLogins             *self,

@@ -792,11 +792,15 @@ login_done_cb (GObject      *source,
   g_autofree char *token = dozor_logins_login_finish (DOZOR_LOGINS (source), result, &user, &role,
                                                       &expires_at, &retry_after, &error);
 
+  /* A session was opened with its record (dozor_audit_login_entry); a
+   * refusal is recorded now, with the status it got. */
   if (token == NULL)
-    reply_async_error (msg, error, retry_after);
+    {
+      reply_async_error (msg, error, retry_after);
+      dozor_audit_login (dozor_logins_get_store (DOZOR_LOGINS (source)), msg, user, role);
+    }
   else
     reply_session (msg, token, user, role, expires_at);
-  dozor_audit_login (dozor_logins_get_store (DOZOR_LOGINS (source)), msg, user, role);
   reply_now (msg);
 }
 
@@ -825,7 +829,8 @@ login (DozorServer       *self,
   reply_later (msg);
   dozor_logins_login_async (self->logins, username != NULL ? username : "",
                             password != NULL ? password : "",
-                            soup_server_message_get_remote_address (msg), login_done_cb, msg);
+                            soup_server_message_get_remote_address (msg),
+                            dozor_audit_login_entry (msg, username != NULL ? username : ""), login_done_cb, msg);
 }
 
 /* GET /session: whose a token is, for a board that kept one; DELETE: log out. */

@@ -646,6 +646,168 @@ test_retention_minimum (void)
   g_rmdir (dir);
 }
 
+/* A successful login's session and its record are one commit: when the
+ * record cannot be written, no session is opened and the client is told
+ * (docs/api.md, "Audit trail"). A failed login is still recorded. */
+static void
+test_login_one_commit (Server        *server,
+                       gconstpointer  data)
+{
+  g_autofree char *admin = NULL;
+  g_auto(Answer) refused = { 0 };
+  g_auto(Answer) page = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 sessions_before, sessions_after;
+  JsonArray *records;
+  JsonObject *record;
+
+  add_user (server, "admin", "admin");
+  admin = login (server, "admin");
+  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  exec_ok (db, "CREATE TRIGGER refuse_login_ok BEFORE INSERT ON audit WHEN NEW.action = 'login.ok'"
+               " BEGIN SELECT RAISE(ABORT, 'the disk refuses'); END");
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sessions", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sessions_before = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  refused = request (server, "POST", "/api/v1/session", NULL, NULL, NULL,
+                     "{\"username\":\"sup\",\"password\":\"correct horse battery\"}");
+  g_assert_cmpuint (refused.status, ==, 503);
+  g_assert_false (refused.body != NULL && JSON_NODE_HOLDS_OBJECT (refused.body) &&
+                  json_object_has_member (json_node_get_object (refused.body), "token"));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sessions_after = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sessions_after, ==, sessions_before);
+
+  exec_ok (db, "DROP TRIGGER refuse_login_ok");
+  sqlite3_close (db);
+  g_free (login (server, "sup"));
+
+  records = audit_page (server, admin, "?limit=1000", &page);
+  record = find_record (records, "action", "login.failed");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "sup");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 503);
+  record = find_record (records, "action", "login.ok");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "sup");
+  g_assert_cmpstr (json_object_get_string_member (record, "role"), ==, "supervisor");
+  g_assert_cmpstr (json_object_get_string_member (record, "address"), ==, "127.0.0.1");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
+}
+
+/* The shift's records are entities like any other: a message's "what was
+ * done" written later and an orientation cancelled carry what they were
+ * and what they became. */
+static void
+test_record_changes (Server        *server,
+                     gconstpointer  data)
+{
+  g_autofree char *admin = NULL;
+  g_autofree char *op = login (server, "op");
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *key2 = g_uuid_string_random ();
+  g_autofree char *message_path = NULL;
+  g_autofree char *cancel_path = NULL;
+  g_autofree char *action = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_auto(Answer) message = { 0 };
+  g_auto(Answer) updated = { 0 };
+  g_auto(Answer) orientation = { 0 };
+  g_auto(Answer) cancelled = { 0 };
+  g_auto(Answer) page = { 0 };
+  JsonArray *records;
+  JsonObject *record;
+
+  add_user (server, "admin", "admin");
+  admin = login (server, "admin");
+  message = request (server, "POST", "/api/v1/messages", op, key, NULL,
+                     "{\"direction\":\"in\",\"kind\":\"telegram\",\"sender\":\"ДП г. Алматы\","
+                     "\"addressee\":\"Дежурная часть\",\"summary\":\"Усилить охрану у театра\"}");
+  g_assert_cmpuint (message.status, ==, 201);
+  message_path = g_strdup_printf ("/api/v1/messages/%s", member (&message, "id"));
+  updated = request (server, "PATCH", message_path, op, NULL, "1", "{\"action\":\"Наряды оповещены\"}");
+  g_assert_cmpuint (updated.status, ==, 200);
+  orientation = request (server, "POST", "/api/v1/orientations", op, key2, NULL,
+                         "{\"kind\":\"vehicle\",\"plate\":\"777 ABA 02\",\"description\":\"Toyota Camry\","
+                         "\"issued_by\":\"ДП г. Алматы\"}");
+  g_assert_cmpuint (orientation.status, ==, 201);
+  cancel_path = g_strdup_printf ("/api/v1/orientations/%s/cancellation", member (&orientation, "id"));
+  cancelled = request (server, "POST", cancel_path, op, NULL, "1", "{\"reason\":\"Автомобиль найден\"}");
+  g_assert_cmpuint (cancelled.status, ==, 200);
+
+  records = audit_page (server, admin, "?limit=1000", &page);
+  record = find_record (records, "action", "POST /api/v1/messages");
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_type"), ==, "message");
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_id"), ==, member (&message, "id"));
+  g_assert_true (json_object_get_null_member (record, "before"));
+  g_assert_cmpstr (json_object_get_string_member (entity_of (record, "after", &after), "summary"), ==,
+                   "Усилить охрану у театра");
+  g_clear_pointer (&after, json_node_unref);
+
+  action = g_strconcat ("PATCH ", message_path, NULL);
+  record = find_record (records, "action", action);
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "op");
+  g_assert_cmpint (json_object_get_int_member (entity_of (record, "before", &before), "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (before), "action"), ==, "");
+  g_assert_cmpint (json_object_get_int_member (entity_of (record, "after", &after), "version"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (after), "action"), ==, "Наряды оповещены");
+  g_clear_pointer (&before, json_node_unref);
+  g_clear_pointer (&after, json_node_unref);
+
+  g_free (action);
+  action = g_strconcat ("POST ", cancel_path, NULL);
+  record = find_record (records, "action", action);
+  g_assert_cmpstr (json_object_get_string_member (record, "entity_type"), ==, "orientation");
+  g_assert_true (json_object_get_boolean_member (entity_of (record, "before", &before), "active"));
+  g_assert_false (json_object_get_boolean_member (entity_of (record, "after", &after), "active"));
+}
+
+/* Who took a stretch of the log (the journal, a replay) or the duty
+ * roster as CSV is on record, as for reports. */
+static void
+test_document_reads (Server        *server,
+                     gconstpointer  data)
+{
+  g_autofree char *admin = NULL;
+  g_autofree char *sup = login (server, "sup");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_seconds (now, -1);
+  g_autofree char *from = g_date_time_format_iso8601 (earlier);
+  g_autofree char *to = g_date_time_format_iso8601 (now);
+  g_autofree char *replay = NULL;
+  g_auto(Answer) journal = { 0 };
+  g_auto(Answer) roster = { 0 };
+  g_auto(Answer) replayed = { 0 };
+  g_auto(Answer) page = { 0 };
+  JsonArray *records;
+  JsonObject *record;
+
+  add_user (server, "admin", "admin");
+  admin = login (server, "admin");
+  journal = request (server, "GET", "/api/v1/journal?limit=10", sup, NULL, NULL, NULL);
+  g_assert_cmpuint (journal.status, ==, 200);
+  roster = request (server, "GET", "/api/v1/roster/export", sup, NULL, NULL, NULL);
+  g_assert_cmpuint (roster.status, ==, 200);
+  replay = g_strdup_printf ("/api/v1/replay?from=%s&to=%s", from, to);
+  replayed = request (server, "GET", replay, sup, NULL, NULL, NULL);
+  g_assert_cmpuint (replayed.status, !=, 0);
+
+  records = audit_page (server, admin, "?limit=1000", &page);
+  record = find_record (records, "action", "GET /api/v1/journal");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "sup");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
+  record = find_record (records, "action", "GET /api/v1/roster/export");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "sup");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, 200);
+  record = find_record (records, "action", "GET /api/v1/replay");
+  g_assert_cmpstr (json_object_get_string_member (record, "username"), ==, "sup");
+  g_assert_cmpint (json_object_get_int_member (record, "status"), ==, replayed.status);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -658,6 +820,9 @@ main (int   argc,
   ADD ("/audit/records", test_records);
   ADD ("/audit/pages", test_pages);
   ADD ("/audit/tamper", test_tamper);
+  ADD ("/audit/login-one-commit", test_login_one_commit);
+  ADD ("/audit/record-changes", test_record_changes);
+  ADD ("/audit/document-reads", test_document_reads);
 #undef ADD
   g_test_add_func ("/audit/retention", test_retention);
   g_test_add_func ("/audit/retention-minimum", test_retention_minimum);

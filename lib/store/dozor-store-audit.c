@@ -275,7 +275,8 @@ dozor_store_audit_append (DozorStore             *self,
  * dozor_store_audit_entity:
  * @self: a #DozorStore
  * @entity_type: `unit`, `incident`, `dispatch`, `zone`, `route`, `place`,
- *   `plan`, `readiness` or `checklist` (an incident's steps)
+ *   `plan`, `readiness`, `checklist` (an incident's steps), `message`,
+ *   `orientation`, `handover` or `roster` (an entry)
  * @entity_id: (nullable): its id; none for `readiness`
  *
  * Returns: (transfer full) (nullable): the entity as the API shows it now,
@@ -298,7 +299,11 @@ dozor_store_audit_entity (DozorStore *self,
   else if (g_strcmp0 (entity_type, "checklist") == 0)
     sql = "SELECT COALESCE (json_group_array (json (" DOZOR_STORE_CHECK_JSON ")), '[]')"
           " FROM (SELECT * FROM checks WHERE incident_id = ?1 ORDER BY rowid)";
-  else
+  /* The shift's records are changed too (a message's "what was done", an
+   * orientation cancelled, a handover accepted): each area knows its own. */
+  else if ((sql = dozor_store_registers_entity_sql (entity_type)) == NULL &&
+           (sql = dozor_store_handovers_entity_sql (entity_type)) == NULL &&
+           (sql = dozor_store_roster_entity_sql (entity_type)) == NULL)
     return dozor_store_entity_json (self, entity_type, entity_id);
 
   stmt = dozor_store_prepare (self, sql, NULL);

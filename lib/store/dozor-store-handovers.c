@@ -537,3 +537,10 @@ dozor_store_list_handovers (DozorStore  *self,
     return dozor_store_set_db_error (self, error), NULL;
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
+
+/* The audit trail's before and after of a handover. */
+const char *
+dozor_store_handovers_entity_sql (const char *kind)
+{
+  return g_strcmp0 (kind, "handover") == 0 ? "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1" : NULL;
+}

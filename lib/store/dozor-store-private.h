@@ -219,4 +219,10 @@ char         *dozor_store_plan_json     (DozorStore  *self,
 gboolean      dozor_store_create_audit  (DozorStore  *self,
                                          GError     **error);
 
+/* The query of one entity of an area as the API shows it, its id bound as
+ * ?1, for the audit trail's before and after; NULL for another kind. */
+const char   *dozor_store_registers_entity_sql (const char *kind);
+const char   *dozor_store_handovers_entity_sql (const char *kind);
+const char   *dozor_store_roster_entity_sql    (const char *kind);
+
 G_END_DECLS

@@ -719,3 +719,14 @@ dozor_store_match_orientations (DozorStore  *self,
   g_string_append (out, "]}");
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+/* The audit trail's before and after of a message or an orientation. */
+const char *
+dozor_store_registers_entity_sql (const char *kind)
+{
+  if (g_strcmp0 (kind, "message") == 0)
+    return "SELECT " MESSAGE_JSON " FROM messages WHERE id = ?1";
+  if (g_strcmp0 (kind, "orientation") == 0)
+    return "SELECT " ORIENTATION_JSON " FROM orientations WHERE id = ?1";
+  return NULL;
+}

@@ -1377,3 +1377,10 @@ dozor_store_check_roster (DozorStore  *self,
     }
   return dozor_store_commit (self, error);
 }
+
+/* The audit trail's before and after of a duty roster entry. */
+const char *
+dozor_store_roster_entity_sql (const char *kind)
+{
+  return g_strcmp0 (kind, "roster") == 0 ? "SELECT " ROSTER_JSON " FROM roster WHERE id = ?1" : NULL;
+}
