@@ -11,8 +11,10 @@
  * as events in one transaction per batch, and publishes them. So ingest at
  * thousands of fixes a second pays a copy per fix, not a distance.
  *
+ * Roster entries with a post are judged too, against the post (a point).
+ *
  * At start the worker first reads, on its own read-only connection, the
- * judged routes and each unit's track and dispatches since its shift
+ * judged routes and posts and each unit's track and dispatches since its shift
  * began, so that a restart neither reports a gap from the shift's start
  * nor loses a deviation in progress; the records this makes again find
  * their rows in the store and write nothing.
@@ -126,7 +128,7 @@ write_cb (gpointer user_data)
 static gboolean
 is_wanted (const char *event)
 {
-  static const char *const types[] = { "unit.position\"", "dispatch.", "route." };
+  static const char *const types[] = { "unit.position\"", "dispatch.", "route.", "roster." };
   const char *type = strstr (event, "\"type\":\"");
 
   if (type == NULL)
@@ -144,7 +146,7 @@ is_wanted (const char *event)
  * @events: (element-type utf8): committed events, in seq order
  *
  * Hands the worker what it needs of @events: a copy of each position,
- * dispatch and route event. When the worker is
+ * dispatch, route and roster event. When the worker is
  * %DOZOR_COMPLIANCE_MAX_WAITING events behind, positions are dropped
  * (and counted) rather than the main loop held up.
  */
@@ -160,7 +162,7 @@ dozor_compliance_take (DozorCompliance *self,
 
       if (!is_wanted (event))
         continue;
-      /* Dispatches and routes are never dropped: a lost one would be
+      /* Dispatches, routes and roster entries are never dropped: a lost one would be
        * wrong for the rest of the shift. */
       if (g_async_queue_length (self->queue) >= DOZOR_COMPLIANCE_MAX_WAITING && strstr (event, "\"unit.position\""))
         {
@@ -298,6 +300,47 @@ set_route (Worker     *worker,
   g_hash_table_replace (worker->fingerprints, g_strdup (id), g_steal_pointer (&fingerprint));
 }
 
+/* The post of a roster entry (docs/api.md, "Route compliance"): judged
+ * under DOZOR_COMPLIANCE_POST_PREFIX and the entry's id with the default
+ * rules, a post being a point and not a line; @has_post FALSE (an entry
+ * without a post, or deleted) stops judging it. */
+static void
+set_post (Worker     *worker,
+          const char *entry_id,
+          gboolean    has_post,
+          const char *unit_id,
+          const char *from,
+          const char *to,
+          double      lat,
+          double      lon)
+{
+  g_autofree char *key = g_strconcat (DOZOR_COMPLIANCE_POST_PREFIX, entry_id, NULL);
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+  DozorComplianceRules rules;
+
+  if (!has_post || unit_id == NULL || from == NULL || to == NULL)
+    {
+      dozor_compliance_monitor_remove (worker->monitor, key, worker->records);
+      g_hash_table_remove (worker->fingerprints, key);
+      return;
+    }
+
+  dozor_compliance_rules_init (&rules);
+  fingerprint = g_strdup_printf ("%s\n%s\n%s\n%.7f %.7f", unit_id, from, to, lat, lon);
+  if (g_strcmp0 (g_hash_table_lookup (worker->fingerprints, key), fingerprint) == 0)
+    return;
+  if (!dozor_compliance_monitor_set_post (worker->monitor, key, unit_id, lat, lon, 0, parse_time (from),
+                                          parse_time (to), &rules, worker->records, &error))
+    {
+      g_message ("Route compliance: the post of roster entry %s is not judged: %s", entry_id, error->message);
+      dozor_compliance_monitor_remove (worker->monitor, key, worker->records);
+      g_hash_table_remove (worker->fingerprints, key);
+      return;
+    }
+  g_hash_table_replace (worker->fingerprints, g_steal_pointer (&key), g_steal_pointer (&fingerprint));
+}
+
 static const char *
 get_string (JsonObject *object,
             const char *name)
@@ -394,6 +437,24 @@ take_event (Worker     *worker,
       rules = member_text (entity, "compliance");
       set_route (worker, id, get_string (entity, "unit_id"), get_string (entity, "shift_start"),
                  get_string (entity, "shift_end"), geometry, rules);
+    }
+  else if (g_str_has_prefix (type, "roster.") && !g_str_has_prefix (type, "roster.flag."))
+    {
+      JsonNode *post;
+      JsonObject *location = NULL;
+      const char *id;
+
+      entity = json_object_get_object_member (event, "roster");
+      id = entity != NULL ? get_string (entity, "id") : NULL;
+      if (id == NULL)
+        return;
+      post = json_object_get_member (entity, "post");
+      if (!g_str_equal (type, "roster.deleted") && post != NULL && JSON_NODE_HOLDS_OBJECT (post))
+        location = json_object_get_object_member (json_node_get_object (post), "location");
+      set_post (worker, id, location != NULL, get_string (entity, "unit_id"), get_string (entity, "from"),
+                get_string (entity, "to"),
+                location != NULL ? json_object_get_double_member (location, "lat") : 0,
+                location != NULL ? json_object_get_double_member (location, "lon") : 0);
     }
 }
 
@@ -533,6 +594,33 @@ restore (Worker *worker)
       g_autofree char *geometry = parsed != NULL ? json_to_string (parsed, FALSE) : NULL;
 
       set_route (worker, id, unit_id, start, end, geometry, (const char *) sqlite3_column_text (routes, 5));
+      replay_unit (worker, db, unit_id, start, end);
+    }
+
+  g_clear_pointer (&routes, sqlite3_finalize);
+
+  /* The roster's posts of the last two days' shifts (a window is at most
+   * 24 hours): older ones are over and their records kept. Times as the
+   * roster's events spell them, so that an entry's next event is seen to
+   * be the same post. */
+  if (sqlite3_prepare_v2 (db, "SELECT id, unit_id, start_at, end_at, post_lat, post_lon FROM roster"
+                              " WHERE post_name IS NOT NULL"
+                              " AND end_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days') ORDER BY unit_id",
+                          -1, &routes, NULL) != SQLITE_OK)
+    {
+      /* A store from before the roster has no such table. */
+      sqlite3_close (db);
+      return;
+    }
+  while (sqlite3_step (routes) == SQLITE_ROW && !stopping (self))
+    {
+      const char *id = (const char *) sqlite3_column_text (routes, 0);
+      const char *unit_id = (const char *) sqlite3_column_text (routes, 1);
+      const char *start = (const char *) sqlite3_column_text (routes, 2);
+      const char *end = (const char *) sqlite3_column_text (routes, 3);
+
+      set_post (worker, id, TRUE, unit_id, start, end, sqlite3_column_double (routes, 4),
+                sqlite3_column_double (routes, 5));
       replay_unit (worker, db, unit_id, start, end);
     }
 

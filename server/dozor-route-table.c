@@ -48,6 +48,7 @@ static const Route routes[] = {
   { { "plans", "*", "proposal" }, "POST" },
   { { "plans", "*", "activation" }, "POST, DELETE" },
   { { "stats", "repeated-calls" }, "GET" },
+  { { "stats", "deviations" }, "GET" },
   { { "roster" }, "GET, POST" },
   /* Before the id: no entry is called "export" or "import". */
   { { "roster", "export" }, "GET" },

@@ -100,6 +100,12 @@ void        dozor_routes_shiftbook_handle (DozorServer        *self,
                                            const char *const  *parts,
                                            const char         *method,
                                            GHashTable         *query);
+/* dozor-routes-compliance.c: the same for the deviations of a shift. */
+const char *dozor_routes_compliance_roles  (const char *const  *parts,
+                                            const char         *method);
+void        dozor_routes_compliance_handle (DozorServer        *self,
+                                            SoupServerMessage  *msg,
+                                            GHashTable         *query);
 /* dozor-routes-crisis.c: the same for the crisis log's notes. */
 const char *dozor_routes_crisis_roles  (const char *const  *parts,
                                         const char         *method);

@@ -1090,6 +1090,11 @@ handle_api (SoupServer        *server,
       ALLOW (dozor_routes_shiftbook_roles ((const char *const *) parts, method));
       dozor_routes_shiftbook_handle (self, msg, &caller, (const char *const *) parts, method, query);
     }
+  else if (dozor_routes_compliance_roles ((const char *const *) parts, method) != NULL)
+    {
+      ALLOW (dozor_routes_compliance_roles ((const char *const *) parts, method));
+      dozor_routes_compliance_handle (self, msg, query);
+    }
   else if (dozor_routes_crisis_roles ((const char *const *) parts, method) != NULL)
     {
       ALLOW (dozor_routes_crisis_roles ((const char *const *) parts, method));

@@ -251,6 +251,37 @@ test_deviation (Server        *server,
     g_assert_cmpint (json_object_get_int_member (counts, "deviations"), ==, 1);
     g_assert_cmpfloat_with_epsilon (json_object_get_double_member (counts, "deviation_s"), 180, 0.01);
   }
+
+  /* The shift's figures for every unit: this one, by call sign; a window
+   * that ends before it began counts nothing. */
+  {
+    g_autofree char *window = time_text (t0 - 5);
+    g_autofree char *path = g_strdup_printf ("/api/v1/stats/deviations?from=%s", window);
+    g_autofree char *before = g_strdup_printf ("/api/v1/stats/deviations?to=%s", window);
+    g_autofree char *tracker = login (server, "tracker");
+    g_auto(Answer) stats = request (server, "GET", path, wall, NULL, NULL, NULL);
+    g_auto(Answer) empty = request (server, "GET", before, wall, NULL, NULL, NULL);
+    g_auto(Answer) bad = request (server, "GET", "/api/v1/stats/deviations?from=yesterday", wall, NULL, NULL, NULL);
+    g_auto(Answer) refused = request (server, "GET", path, tracker, NULL, NULL, NULL);
+    JsonObject *root, *row;
+
+    g_assert_cmpuint (stats.status, ==, 200);
+    root = json_node_get_object (stats.body);
+    g_assert_cmpint (json_object_get_int_member (root, "deviations"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (root, "gaps"), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "by_unit")), ==, 1);
+    row = json_array_get_object_element (json_object_get_array_member (root, "by_unit"), 0);
+    g_assert_cmpstr (json_object_get_string_member (row, "call_sign"), ==, "Беркут-1");
+    g_assert_cmpint (json_object_get_int_member (row, "deviations"), ==, 1);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "deviation_s"), 180, 0.01);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "away_m"), 8 * 40.5, 3);
+    g_assert_cmpuint (empty.status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (empty.body), "deviations"), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (empty.body),
+                                                                           "by_unit")), ==, 0);
+    g_assert_cmpuint (bad.status, ==, 422);
+    g_assert_cmpuint (refused.status, ==, 403);
+  }
   stream_close (&stream);
 }
 
@@ -386,6 +417,133 @@ test_restart (Server        *server,
                      !=, NULL);
   }
   stream_close (&stream);
+}
+
+/* A roster entry with a post (issue 17: "a route or post"): 4 fixes at
+ * the post, 9 fixes 400 m north of it every 20 s (160 s away), and
+ * @come_back one fix at the post again. */
+static void
+post_leave_post (Server     *server,
+                 const char *unit_id,
+                 gint64      t0,
+                 gboolean    come_back)
+{
+  double lats[14], lons[14];
+  gint64 times[14];
+  guint n = 0;
+
+  for (guint i = 0; i < 4; i++, n++)
+    {
+      lats[n] = ROUTE_LAT;
+      lons[n] = 76.90 + 0.0002 * i;
+      times[n] = t0 + 10 * i;
+    }
+  for (guint i = 0; i < 9; i++, n++)
+    {
+      lats[n] = AWAY_LAT;
+      lons[n] = 76.90;
+      times[n] = t0 + 40 + 20 * i;
+    }
+  if (come_back)
+    {
+      lats[n] = ROUTE_LAT;
+      lons[n] = 76.90;
+      times[n] = t0 + 220;
+      n++;
+    }
+  post_fixes (server, unit_id, n, lats, lons, times, 0.5);
+}
+
+/* A roster entry's post is judged like a route: leaving it for longer
+ * than the dwell time is a deviation naming the entry (route_id null);
+ * it survives a restart (the worker reads the roster's posts back) and
+ * ends at the fix back; the read counts it under the entry. A second
+ * unit on the roster without a post, driving the same, is not judged. */
+static void
+test_post (Server        *server,
+           gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *unit = create_unit (server, sup, "Беркут-7");
+  g_autofree char *reserve = create_unit (server, sup, "Беркут-8");
+  gint64 t0 = now_s () - 3600;
+  g_autofree char *from = time_text (t0 - 5);
+  g_autofree char *to = time_text (t0 + 7200);
+  g_autofree char *entry_id = NULL;
+  g_autofree char *id = NULL;
+  const double lat[] = { ROUTE_LAT };
+  const double lon[] = { 76.90 };
+  const gint64 back[] = { t0 + 220 };
+  Stream stream;
+  JsonObject *started, *ended;
+  gint64 seq;
+
+  {
+    g_autofree char *key = g_uuid_string_random ();
+    g_autofree char *body = g_strdup_printf ("{\"shift_date\":\"2026-12-06\",\"from\":\"%s\",\"to\":\"%s\","
+                                             "\"unit_id\":\"%s\",\"post\":{\"name\":\"Пост 1\","
+                                             "\"location\":{\"lat\":43.26,\"lon\":76.9}}}", from, to, unit);
+    g_autofree char *other_key = g_uuid_string_random ();
+    g_autofree char *other_body = g_strdup_printf ("{\"shift_date\":\"2026-12-06\",\"from\":\"%s\",\"to\":\"%s\","
+                                                   "\"unit_id\":\"%s\"}", from, to, reserve);
+    g_auto(Answer) entry = request (server, "POST", "/api/v1/roster", sup, key, NULL, body);
+    g_auto(Answer) other = request (server, "POST", "/api/v1/roster", sup, other_key, NULL, other_body);
+
+    g_assert_cmpuint (entry.status, ==, 201);
+    g_assert_cmpuint (other.status, ==, 201);
+    entry_id = g_strdup (member (&entry, "id"));
+  }
+
+  stream_open (server, &stream, wall, snapshot_seq (server, wall));
+  post_leave_post (server, reserve, t0, FALSE);
+  post_leave_post (server, unit, t0, FALSE);
+  started = wait_event (&stream, 0, "deviation.started", "deviation", unit, NULL);
+  g_assert_nonnull (started);
+  g_assert_true (json_node_is_null (json_object_get_member (started, "route_id")));
+  g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, entry_id);
+  assert_time (started, "started_at", t0 + 40);
+  assert_time (started, "confirmed_at", t0 + 160);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (started, "distance_m"), 400, 2);
+  id = g_strdup (json_object_get_string_member (started, "id"));
+  /* The reserve unit's fixes were judged before these (one worker, in
+   * order): had it been judged, its deviation would have come first. */
+  g_assert_cmpuint (count_events (&stream, "deviation.started", reserve), ==, 0);
+  stream_close (&stream);
+
+  server_stop (server, SIGTERM);
+  server_start (server, NULL);
+  g_free (wall);
+  wall = login (server, "wall");
+  seq = snapshot_seq (server, wall);
+
+  stream_open (server, &stream, wall, seq);
+  post_fixes (server, unit, 1, lat, lon, back, 0.5);
+  ended = wait_event (&stream, 0, "deviation.ended", "deviation", unit, NULL);
+  g_assert_nonnull (ended);
+  g_assert_cmpstr (json_object_get_string_member (ended, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "returned");
+  g_assert_cmpstr (json_object_get_string_member (ended, "roster_id"), ==, entry_id);
+  assert_time (ended, "ended_at", t0 + 220);
+  g_assert_cmpuint (count_events (&stream, "deviation.started", unit), ==, 0);
+  stream_close (&stream);
+
+  {
+    g_auto(Answer) read = unit_deviations (server, wall, unit);
+    JsonObject *counts = json_array_get_object_element (json_object_get_array_member (json_node_get_object (read.body),
+                                                                                      "counts"), 0);
+
+    g_assert_true (json_node_is_null (json_object_get_member (counts, "route_id")));
+    g_assert_cmpstr (json_object_get_string_member (counts, "roster_id"), ==, entry_id);
+    g_assert_cmpint (json_object_get_int_member (counts, "deviations"), ==, 1);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (counts, "deviation_s"), 180, 0.01);
+  }
+  {
+    g_auto(Answer) read = unit_deviations (server, wall, reserve);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (read.body),
+                                                                           "deviations")), ==, 0);
+  }
 }
 
 /* The rules of a route: defaults shown, a member given kept, bad ones
@@ -590,6 +748,7 @@ main (int   argc,
               server_teardown);
   g_test_add ("/compliance-server/gap", Server, NULL, server_setup, test_gap, server_teardown);
   g_test_add ("/compliance-server/restart", Server, NULL, server_setup, test_restart, server_teardown);
+  g_test_add ("/compliance-server/post", Server, NULL, server_setup, test_post, server_teardown);
   g_test_add ("/compliance-server/rules", Server, NULL, server_setup, test_rules, server_teardown);
   g_test_add ("/compliance-server/arrival", Server, NULL, server_setup, test_arrival, server_teardown);
   g_test_add ("/compliance-server/arrival-by-user", Server, NULL, server_setup, test_arrival_by_user,

@@ -393,6 +393,73 @@ test_route_link (Server        *server,
   }
 }
 
+/* Deleting a route that roster entries name takes it off them, each as a
+ * roster.updated event with a new version, in the delete's own commit:
+ * a board applying the stream shows the entries without the route, and an
+ * editor holding the old version is refused (412), not silently applied. */
+static void
+test_route_deleted (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *unit = create_unit (server, sup, "Сокол-3");
+  g_autofree char *route = create_route (server, sup, "Медеу-3");
+  g_autofree char *extra = g_strdup_printf ("\"route_id\":\"%s\"", route);
+  g_autofree char *entry_id = NULL;
+  g_autofree char *other_id = NULL;
+  g_autofree char *path = NULL;
+  gint64 start = now_s () + 3600;
+  g_auto(Answer) entry = draw (server, sup, unit, start, start + 3600, extra);
+  g_auto(Answer) other = draw (server, sup, unit, start + 3600, start + 7200, extra);
+  Stream stream = { 0 };
+  gint64 seq;
+  guint updated = 0, deleted_at = 0;
+
+  g_assert_cmpuint (entry.status, ==, 201);
+  g_assert_cmpuint (other.status, ==, 201);
+  entry_id = g_strdup (member (&entry, "id"));
+  other_id = g_strdup (member (&other, "id"));
+
+  seq = snapshot_seq (server, sup);
+  stream_open (server, &stream, sup, seq);
+  path = g_strdup_printf ("/api/v1/routes/%s", route);
+  {
+    g_auto(Answer) deleted = request (server, "DELETE", path, sup, NULL, NULL, NULL);
+
+    g_assert_cmpuint (deleted.status, ==, 200);
+  }
+  g_assert_true (stream_wait_seq (&stream, snapshot_seq (server, sup)));
+  for (guint i = 0; i < stream.events->len; i++)
+    {
+      JsonObject *event = json_node_get_object (stream.events->pdata[i]);
+      JsonObject *roster;
+
+      if (g_str_equal (json_object_get_string_member (event, "type"), "route.deleted"))
+        deleted_at = i + 1;
+      if (!g_str_equal (json_object_get_string_member (event, "type"), "roster.updated"))
+        continue;
+      /* Before the route's own event, in the same commit. */
+      g_assert_cmpuint (deleted_at, ==, 0);
+      roster = json_object_get_object_member (event, "roster");
+      g_assert_true (json_object_get_null_member (roster, "route_id"));
+      g_assert_cmpint (json_object_get_int_member (roster, "version"), ==, 2);
+      g_assert_true (g_str_equal (json_object_get_string_member (roster, "id"), entry_id) ||
+                     g_str_equal (json_object_get_string_member (roster, "id"), other_id));
+      updated++;
+    }
+  g_assert_cmpuint (updated, ==, 2);
+  g_assert_cmpuint (deleted_at, >, 0);
+  stream_close (&stream);
+
+  /* An editor that saw version 1 is told the entry changed. */
+  {
+    g_autofree char *entry_path = g_strdup_printf ("/api/v1/roster/%s", entry_id);
+    g_auto(Answer) stale = request (server, "PATCH", entry_path, sup, NULL, "1", "{\"radio\":\"Р-9\"}");
+
+    g_assert_cmpuint (stale.status, ==, 412);
+  }
+}
+
 static guint count_entries (Server     *server,
                             const char *token);
 
@@ -684,6 +751,7 @@ main (int   argc,
   g_test_add ("/roster/flags", Server, NULL, roster_setup, test_flags, server_teardown);
   g_test_add ("/roster/no-roster", Server, NULL, roster_setup, test_no_roster, server_teardown);
   g_test_add ("/roster/route-link", Server, NULL, roster_setup, test_route_link, server_teardown);
+  g_test_add ("/roster/route-deleted", Server, NULL, roster_setup, test_route_deleted, server_teardown);
   g_test_add ("/roster/if-match-overlap-roles", Server, NULL, roster_setup, test_if_match, server_teardown);
   g_test_add ("/roster/csv", Server, NULL, roster_setup, test_csv, server_teardown);
   g_test_add ("/roster/dozorctl", Server, NULL, roster_setup, test_dozorctl, server_teardown);

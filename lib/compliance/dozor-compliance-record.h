@@ -105,6 +105,11 @@ typedef struct
   GArray *stretch;
 } DozorComplianceRecord;
 
+/* dozord judges a roster entry's post under this prefix and the entry's
+ * id, in the same key space as route ids (a uuid never starts so): the
+ * store tells a post's records by it (docs/api.md, "Route compliance"). */
+#define DOZOR_COMPLIANCE_POST_PREFIX "post:"
+
 /* A day of 5-second fixes: more is thinned, so that a unit that never comes
  * back cannot grow its record without bound. */
 #define DOZOR_COMPLIANCE_STRETCH_MAX 17280

@@ -23,8 +23,15 @@
 
 #define DEVIATION_JSON DOZOR_STORE_DEVIATION_JSON
 
+/* A deviation's duration; one in progress counts up to its last fix, the
+ * last of its stretch. */
+#define DURATION_SO_FAR \
+  "COALESCE(duration_s, (julianday(json_extract(stretch, '$[' || (json_array_length(stretch) - 1) || '].time'))" \
+  " - julianday(started_at)) * 86400)"
+
 #define GAP_JSON \
-  "json_object('unit_id', unit_id, 'route_id', route_id, 'from', from_time, 'to', to_time," \
+  "json_object('unit_id', unit_id, " DOZOR_STORE_COMPLIANCE_TARGET_JSON ("route_id") \
+  ", 'from', from_time, 'to', to_time," \
   " 'duration_s', " NUMBER ("duration_s", "%.1f") ")"
 
 /**
@@ -420,14 +427,13 @@ dozor_store_unit_deviations (DozorStore  *self,
   /* A deviation in progress counts up to its last fix: its stretch's last. */
   if (!append_list (self, out,
                     "WITH d AS (SELECT route_id, COUNT(*) AS n,"
-                    "   SUM(COALESCE(duration_s, (julianday(json_extract(stretch, '$[' || (json_array_length(stretch) - 1) || '].time'))"
-                    "     - julianday(started_at)) * 86400)) AS s,"
+                    "   SUM(" DURATION_SO_FAR ") AS s,"
                     "   SUM(away_m) AS away, MAX(max_distance_m) AS far FROM deviations"
                     "   WHERE unit_id = ?1 AND started_at >= ?2 AND started_at < ?3 GROUP BY route_id),"
                     " g AS (SELECT route_id, COUNT(*) AS n, SUM(duration_s) AS s FROM reporting_gaps"
                     "   WHERE unit_id = ?1 AND from_time >= ?2 AND from_time < ?3 GROUP BY route_id),"
                     " r AS (SELECT route_id FROM d UNION SELECT route_id FROM g)"
-                    " SELECT COALESCE(json_group_array(json_object('route_id', r.route_id,"
+                    " SELECT COALESCE(json_group_array(json_object(" DOZOR_STORE_COMPLIANCE_TARGET_JSON ("r.route_id") ","
                     "   'deviations', COALESCE(d.n, 0), 'deviation_s', json(printf('%.1f', COALESCE(d.s, 0))),"
                     "   'away_m', json(printf('%.1f', COALESCE(d.away, 0))),"
                     "   'max_distance_m', json(printf('%.1f', COALESCE(d.far, 0))),"
@@ -437,4 +443,63 @@ dozor_store_unit_deviations (DozorStore  *self,
     return NULL;
   g_string_append_c (out, '}');
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * dozor_store_deviation_stats:
+ * @self: a #DozorStore
+ * @query: (nullable) (element-type utf8 utf8): `from` and `to`, RFC 3339
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): every unit's deviations and reporting gaps that
+ *   began in the window, summed and by unit (docs/api.md, "Deviations per
+ *   shift"), as JSON text, or %NULL with @error set (422 for a bad bound)
+ */
+char *
+dozor_store_deviation_stats (DozorStore  *self,
+                             GHashTable  *query,
+                             GError     **error)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!dozor_store_get_time_bound (query, "from", &from, error) ||
+      !dozor_store_get_time_bound (query, "to", &to, error))
+    return NULL;
+
+  stmt = dozor_store_prepare (self,
+                              "WITH d AS (SELECT unit_id, COUNT(*) AS n, SUM(" DURATION_SO_FAR ") AS s,"
+                              "   SUM(away_m) AS away, MAX(max_distance_m) AS far FROM deviations"
+                              "   WHERE started_at >= ?1 AND started_at < ?2 GROUP BY unit_id),"
+                              " g AS (SELECT unit_id, COUNT(*) AS n, SUM(duration_s) AS s FROM reporting_gaps"
+                              "   WHERE from_time >= ?1 AND from_time < ?2 GROUP BY unit_id),"
+                              " r AS (SELECT unit_id FROM d UNION SELECT unit_id FROM g)"
+                              " SELECT json_object('from', ?3, 'to', ?4,"
+                              "  'deviations', (SELECT COALESCE(SUM(n), 0) FROM d),"
+                              "  'deviation_s', json(printf('%.1f', (SELECT COALESCE(SUM(s), 0) FROM d))),"
+                              "  'away_m', json(printf('%.1f', (SELECT COALESCE(SUM(away), 0) FROM d))),"
+                              "  'gaps', (SELECT COALESCE(SUM(n), 0) FROM g),"
+                              "  'gap_s', json(printf('%.1f', (SELECT COALESCE(SUM(s), 0) FROM g))),"
+                              "  'by_unit', (SELECT COALESCE(json_group_array(json(j)), '[]') FROM"
+                              "   (SELECT json_object('unit_id', r.unit_id, 'call_sign', u.call_sign,"
+                              "     'deviations', COALESCE(d.n, 0), 'deviation_s', json(printf('%.1f', COALESCE(d.s, 0))),"
+                              "     'away_m', json(printf('%.1f', COALESCE(d.away, 0))),"
+                              "     'max_distance_m', json(printf('%.1f', COALESCE(d.far, 0))),"
+                              "     'gaps', COALESCE(g.n, 0), 'gap_s', json(printf('%.1f', COALESCE(g.s, 0)))) AS j"
+                              "    FROM r LEFT JOIN d USING (unit_id) LEFT JOIN g USING (unit_id)"
+                              "    LEFT JOIN units u ON u.id = r.unit_id ORDER BY u.call_sign, r.unit_id)))",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, from != NULL ? from : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, to != NULL ? to : "~", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, from, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, to, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      dozor_store_set_db_error (self, error);
+      return NULL;
+    }
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }

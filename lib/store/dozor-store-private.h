@@ -167,8 +167,15 @@ gboolean      dozor_store_set_arrival   (DozorStore  *self,
 
 /* dozor-store-compliance.c: routes' rules, deviations and gaps. */
 #define DOZOR_STORE_DEFAULT_RULES "{\"threshold_m\":150.0,\"dwell_s\":120,\"gap_s\":180,\"exempt_after_s\":600}"
+/* Records against a roster entry's post are kept under "post:" and the
+ * entry's id (DOZOR_COMPLIANCE_POST_PREFIX): shown as its `roster_id`,
+ * with no `route_id`. */
+#define DOZOR_STORE_COMPLIANCE_TARGET_JSON(column) \
+  "'route_id', CASE WHEN " column " LIKE 'post:%' THEN NULL ELSE " column " END," \
+  " 'roster_id', CASE WHEN " column " LIKE 'post:%' THEN substr(" column ", 6) END"
 #define DOZOR_STORE_DEVIATION_JSON \
-  "json_object('id', id, 'unit_id', unit_id, 'route_id', route_id, 'started_at', started_at," \
+  "json_object('id', id, 'unit_id', unit_id, " DOZOR_STORE_COMPLIANCE_TARGET_JSON ("route_id") \
+  ", 'started_at', started_at," \
   " 'confirmed_at', confirmed_at, 'ended_at', ended_at, 'duration_s', " NUMBER ("duration_s", "%.1f") "," \
   " 'reason', reason, 'distance_m', " NUMBER ("distance_m", "%.1f") "," \
   " 'max_distance_m', " NUMBER ("max_distance_m", "%.1f") ", 'away_m', " NUMBER ("away_m", "%.1f") "," \
@@ -210,6 +217,10 @@ gboolean      dozor_store_create_roster (DozorStore  *self,
 gboolean      dozor_store_append_roster (DozorStore  *self,
                                          GString     *out,
                                          GError     **error);
+gboolean      dozor_store_release_roster (DozorStore  *self,
+                                          const char  *table,
+                                          const char  *id,
+                                          GError     **error);
 
 /* dozor-store-plans.c: a plan as the API shows it, NULL if there is none. */
 char         *dozor_store_plan_json     (DozorStore  *self,

@@ -653,6 +653,70 @@ dozor_store_delete_roster_entry (DozorStore  *self,
   return dozor_store_parse_json (json, error);
 }
 
+/**
+ * dozor_store_release_roster:
+ * @self: a #DozorStore, in the transaction that deletes @id
+ * @table: `routes`, `places` or `zones`
+ * @id: the route, place or zone about to be deleted
+ * @error: return location for a #GError
+ *
+ * Takes @id off every roster entry that names it, each a `roster.updated`
+ * event with its version raised. The foreign keys would clear it anyway,
+ * but silently: boards would keep showing the old assignment and an
+ * editor's If-Match would hit a version that never changed
+ * (docs/decisions.md, "Deleting what a roster entry names").
+ *
+ * Returns: whether every entry is updated
+ */
+gboolean
+dozor_store_release_roster (DozorStore  *self,
+                            const char  *table,
+                            const char  *id,
+                            GError     **error)
+{
+  const char *column = g_str_equal (table, "routes") ? "route_id"
+                       : g_str_equal (table, "places") ? "place_id"
+                       : g_str_equal (table, "zones") ? "zone_id" : NULL;
+  g_autofree char *select = NULL;
+  g_autofree char *update = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (column == NULL)
+    return TRUE;
+
+  select = g_strdup_printf ("SELECT id FROM roster WHERE %s = ?1 ORDER BY start_at, id", column);
+  stmt = dozor_store_prepare (self, select, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    return dozor_store_set_db_error (self, error);
+  if (ids->len == 0)
+    return TRUE;
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  update = g_strdup_printf ("UPDATE roster SET %s = NULL, version = version + 1 WHERE %s = ?1", column, column);
+  stmt = dozor_store_prepare (self, update, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return dozor_store_set_db_error (self, error);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(JsonNode) entry = finish (self, ids->pdata[i], "roster.updated", error);
+
+      if (entry == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* --- Reading ---------------------------------------------------------------- */
 
 static gboolean

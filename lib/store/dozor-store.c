@@ -2268,7 +2268,8 @@ delete_entity (DozorStore  *self,
   g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", table);
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (!check_version (self, table, id, expected_version, error))
+  if (!check_version (self, table, id, expected_version, error) ||
+      !dozor_store_release_roster (self, table, id, error))
     return NULL;
 
   stmt = prepare (self, sql, error);

@@ -228,6 +228,9 @@ char       *dozor_store_unit_deviations    (DozorStore   *self,
                                             const char   *unit_id,
                                             GHashTable   *query,
                                             GError      **error);
+char       *dozor_store_deviation_stats    (DozorStore   *self,
+                                            GHashTable   *query,
+                                            GError      **error);
 
 /* dozor-store-calls.c */
 gboolean    dozor_store_set_repeat_rules   (DozorStore   *self,
