@@ -183,6 +183,15 @@ set_error (DozorPg     *self,
     g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_FAILED, detail);
 }
 
+/* libpq prints the server's notices and asynchronous messages on standard
+ * error by default; they are the caller's business, through its errors. */
+static void
+notice (void       *data,
+        const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
 static gboolean
 connect_now (DozorPg  *self,
              GError  **error)
@@ -209,6 +218,7 @@ connect_now (DozorPg  *self,
       return FALSE;
     }
 
+  PQsetNoticeProcessor (self->conn, notice, NULL);
   self->generation++;
   return TRUE;
 }
