@@ -277,8 +277,8 @@ append_array_item (GString    *array,
 
 /* The events, written as the stream sends them ({"seq":…,"type":…,"time":…,
  * "member":{…}}, as the SQLite store writes them), returned as written,
- * and the wake-up, delivered at commit: one statement, one round trip
- * while the lock is held. $2, $3, $4 are the types, members and entities. */
+ * and the wake-up, delivered at commit: one statement, then COMMIT, while
+ * the lock is held. $2, $3, $4 are the types, members and entities. */
 #define WRITE_EVENTS \
   ", written AS (" \
   " INSERT INTO events (seq, type, data)" \
