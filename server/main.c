@@ -26,6 +26,7 @@
 
 #include "dozor-checkpointer.h"
 #include "dozor-listener.h"
+#include "dozor-pg.h"
 #include "dozor-roster.h"
 #include "dozor-scenario.h"
 #include "dozor-server.h"
@@ -321,6 +322,15 @@ main (int   argc,
   if (!parse_arrival_limits (arrival_limits, &arrival))
     {
       g_printerr (_("dozord: --arrival-limits takes four numbers of seconds from 1 to 86400, separated by commas\n"));
+      return EXIT_BAD_USAGE;
+    }
+
+  /* The PostgreSQL store is not in dozord yet (docs/postgresql.md): a
+   * conninfo must not become the name of a new SQLite file. Not echoed,
+   * since a URI may hold a password. */
+  if (dozor_pg_is_target (db_path))
+    {
+      g_printerr ("dozord: %s\n", _("--db names a PostgreSQL database: this version stores in SQLite only so far (see docs/postgresql.md)"));
       return EXIT_BAD_USAGE;
     }
 

@@ -502,6 +502,79 @@ test_idempotency (void)
   g_assert_true (rival.refused);
 }
 
+typedef struct
+{
+  const char *info;
+  GPtrArray *committed;
+} Later;
+
+static gpointer
+commit_later (gpointer data)
+{
+  Later *later = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorPg) pg = dozor_pg_new (later->info, &error);
+  g_autoptr(DozorPgLog) log = NULL;
+
+  g_assert_no_error (error);
+  log = dozor_pg_log_new (pg);
+  g_assert_true (dozor_pg_exec (pg, "SET application_name = 'later'", 0, NULL, &error));
+  g_assert_true (dozor_pg_log_begin (log, &error));
+  dozor_pg_log_append (log, "test.event", "note", "{\"who\":\"later\"}");
+  later->committed = dozor_pg_log_commit (log, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* The counter's rule, step by step: while one transaction holds the
+ * counter, another's commit waits, so nothing it writes can be seen
+ * before the first commits, and its seq is the next one. */
+static void
+test_commit_order (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *info = new_database ();
+  g_autoptr(DozorPg) pg = connect_migrated (info);
+  g_autoptr(DozorPg) watch = dozor_pg_new (info, &error);
+  g_autoptr(DozorPgLog) first = dozor_pg_log_new (pg);
+  g_autoptr(DozorPgLog) reader = dozor_pg_log_new (watch);
+  g_autoptr(GPtrArray) committed = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  Later later = { info, NULL };
+  GThread *thread;
+  gint64 deadline;
+
+  g_assert_true (dozor_pg_log_begin (first, &error));
+  dozor_pg_log_append (first, "test.event", "note", "{\"who\":\"first\"}");
+  /* What the commit's UPDATE takes, taken early to hold it open. */
+  g_assert_true (dozor_pg_exec (pg, "SELECT seq FROM event_counter FOR UPDATE", 0, NULL, &error));
+  g_assert_no_error (error);
+
+  thread = g_thread_new ("later", commit_later, &later);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (query_int (watch, "SELECT count(*) FROM pg_stat_activity"
+                           " WHERE application_name = 'later' AND wait_event_type = 'Lock'") == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (G_USEC_PER_SEC / 50);
+    }
+  /* The later commit waits: nothing of it is visible. */
+  g_assert_cmpint (dozor_pg_log_get_seq (reader, &error), ==, 0);
+
+  committed = dozor_pg_log_commit (first, &error);
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (committed, 0), "{\"seq\":1,"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (later.committed, 0), "{\"seq\":2,"));
+  g_ptr_array_unref (later.committed);
+
+  events = dozor_pg_log_read_since (reader, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_nonnull (strstr (((DozorPgEvent *) g_ptr_array_index (events, 0))->data, "first"));
+  g_assert_nonnull (strstr (((DozorPgEvent *) g_ptr_array_index (events, 1))->data, "later"));
+}
+
 static void
 terminate (DozorPg *admin,
            DozorPg *victim)
@@ -636,6 +709,7 @@ main (int    argc,
   g_test_add_func ("/pg/migrate/newer", test_migrate_newer);
   g_test_add_func ("/pg/log/concurrent/counter", test_concurrent_counter);
   g_test_add_func ("/pg/log/concurrent/advisory", test_concurrent_advisory);
+  g_test_add_func ("/pg/log/commit-order", test_commit_order);
   g_test_add_func ("/pg/log/idempotency", test_idempotency);
   g_test_add_func ("/pg/log/connection-lost", test_connection_lost);
 

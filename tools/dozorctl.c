@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dozor-pg.h"
 #include "dozor-sqlite.h"
 #include "dozor-store.h"
 #include "dozorctl.h"
@@ -457,6 +458,14 @@ main (int   argc,
   else
     {
       db_path = default_db_path ();
+    }
+
+  /* As dozord: the PostgreSQL store is not here yet, and a conninfo must
+   * not become a new SQLite file's name. */
+  if (dozor_pg_is_target (db_path))
+    {
+      g_printerr ("dozorctl: %s\n", _("--db names a PostgreSQL database: this version stores in SQLite only so far (see docs/postgresql.md)"));
+      return DOZORCTL_EXIT_BAD_USAGE;
     }
 
   if (argc > first && (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h")))

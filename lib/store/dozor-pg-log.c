@@ -169,7 +169,7 @@ dozor_pg_log_append (DozorPgLog *self,
 
   g_return_if_fail (DOZOR_IS_PG_LOG (self));
   g_return_if_fail (dozor_pg_in_transaction (self->pg));
-  /* Both are the program's own words, written into JSON as they are. */
+  /* The program's own words, never text from outside. */
   g_return_if_fail (is_name (type));
   g_return_if_fail (is_name (member));
   g_return_if_fail (entity_json != NULL);
@@ -262,46 +262,33 @@ append_array_item (GString    *array,
   g_string_append_c (array, '"');
 }
 
-/* Takes seqs first + 1 … first + n for this transaction, and the time its
- * events carry: the database's clock, one for every instance. */
-static gboolean
-take_seqs (DozorPgLog  *self,
-           guint        n,
-           gint64      *first,
-           char       **time,
-           GError     **error)
-{
-  g_autofree char *count = g_strdup_printf ("%u", n);
-  const char *const params[] = { count };
-  g_autoptr(PGresult) result = NULL;
+/* The seqs a commit takes: "first" is the seq before its first event, and
+ * "time" the time its events carry, from the database's clock, one for
+ * every instance. $1 is the number of events. */
+#define BASE_COUNTER \
+  "WITH base AS (UPDATE event_counter SET seq = seq + $1::bigint" \
+  " RETURNING seq - $1::bigint AS first, " TIME_SQL " AS time)"
+/* Read in a statement of its own after the lock was granted: READ
+ * COMMITTED takes a snapshot per statement, and this one must see the
+ * commit of whoever held the lock before. */
+#define BASE_ADVISORY \
+  "WITH base AS (SELECT COALESCE(max(seq), 0) AS first, " TIME_SQL " AS time" \
+  " FROM events WHERE $1::bigint > 0)"
 
-  if (self->method == DOZOR_PG_SEQ_COUNTER)
-    result = dozor_pg_query (self->pg, "UPDATE event_counter SET seq = seq + $1::bigint"
-                                       " RETURNING seq - $1::bigint, " TIME_SQL,
-                             1, params, error);
-  else
-    {
-      /* Its own statement: the max() below must be read with a snapshot
-       * taken after the lock was granted, which READ COMMITTED takes per
-       * statement. */
-      if (!dozor_pg_exec (self->pg, "SELECT pg_advisory_xact_lock(" SEQ_LOCK ")", 0, NULL, error))
-        return FALSE;
-      result = dozor_pg_query (self->pg, "SELECT COALESCE(max(seq), 0), " TIME_SQL " FROM events",
-                               0, NULL, error);
-    }
-
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) != 1)
-    {
-      g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_FAILED, "event_counter has no row");
-      return FALSE;
-    }
-
-  *first = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10) + 1;
-  *time = g_strdup (PQgetvalue (result, 0, 1));
-  return TRUE;
-}
+/* The events, written as the stream sends them ({"seq":…,"type":…,"time":…,
+ * "member":{…}}, as the SQLite store writes them), returned as written,
+ * and the wake-up, delivered at commit: one statement, then COMMIT, while
+ * the lock is held. $2, $3, $4 are the types, members and entities. */
+#define WRITE_EVENTS \
+  ", written AS (" \
+  " INSERT INTO events (seq, type, data)" \
+  " SELECT base.first + e.i, e.t," \
+  "  ('{\"seq\":' || (base.first + e.i) || ',\"type\":' || to_json (e.t) || ',\"time\":\"' || base.time || '\",'" \
+  "   || to_json (e.m) || ':' || e.d || '}')::json" \
+  " FROM base, unnest ($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e (t, m, d, i)" \
+  " RETURNING seq, data)" \
+  " SELECT written.data, pg_notify ('" DOZOR_PG_EVENTS_CHANNEL "', (base.first + $1::bigint)::text)" \
+  " FROM written, base ORDER BY written.seq"
 
 static gboolean
 write_events (DozorPgLog  *self,
@@ -309,43 +296,44 @@ write_events (DozorPgLog  *self,
               GError     **error)
 {
   g_autoptr(GString) types = g_string_new (NULL);
-  g_autoptr(GString) datas = g_string_new (NULL);
-  g_autofree char *time = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *last = NULL;
-  gint64 first = 0;
-
-  if (!take_seqs (self, self->pending->len, &first, &time, error))
-    return FALSE;
+  g_autoptr(GString) members = g_string_new (NULL);
+  g_autoptr(GString) entities = g_string_new (NULL);
+  g_autofree char *count = g_strdup_printf ("%u", self->pending->len);
+  const char *params[4];
+  g_autoptr(PGresult) result = NULL;
 
   for (guint i = 0; i < self->pending->len; i++)
     {
       Pending *pending = &g_array_index (self->pending, Pending, i);
-      /* As the SQLite store writes it: seq, type, time, then the entity. */
-      char *text = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"time\":\"%s\",\"%s\":%s}",
-                                    first + i, pending->type, time, pending->member, pending->entity);
 
       append_array_item (types, pending->type);
-      append_array_item (datas, text);
-      g_ptr_array_add (texts, text);
+      append_array_item (members, pending->member);
+      append_array_item (entities, pending->entity);
     }
   g_string_append_c (types, '}');
-  g_string_append_c (datas, '}');
+  g_string_append_c (members, '}');
+  g_string_append_c (entities, '}');
+  params[0] = count;
+  params[1] = types->str;
+  params[2] = members->str;
+  params[3] = entities->str;
 
-  base = g_strdup_printf ("%" G_GINT64_FORMAT, first - 1);
-  last = g_strdup_printf ("%" G_GINT64_FORMAT, first + self->pending->len - 1);
-  {
-    const char *const params[] = { base, types->str, datas->str };
-    const char *const notify[] = { last };
+  if (self->method == DOZOR_PG_SEQ_COUNTER)
+    result = dozor_pg_query (self->pg, BASE_COUNTER WRITE_EVENTS, 4, (const char *const *) params, error);
+  else if (dozor_pg_exec (self->pg, "SELECT pg_advisory_xact_lock(" SEQ_LOCK ")", 0, NULL, error))
+    result = dozor_pg_query (self->pg, BASE_ADVISORY WRITE_EVENTS, 4, (const char *const *) params, error);
 
-    /* One statement for the whole batch, however many events. */
-    return dozor_pg_exec (self->pg, "INSERT INTO events (seq, type, data)"
-                                    " SELECT $1::bigint + i, t, d::json"
-                                    " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS e (t, d, i)",
-                          3, params, error) &&
-           /* Delivered at commit, to every listening instance. */
-           dozor_pg_exec (self->pg, "SELECT pg_notify('" DOZOR_PG_EVENTS_CHANNEL "', $1)", 1, notify, error);
-  }
+  if (result == NULL)
+    return FALSE;
+  if ((guint) PQntuples (result) != self->pending->len)
+    {
+      g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_FAILED, "event_counter has no row");
+      return FALSE;
+    }
+
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (texts, g_strdup (PQgetvalue (result, i, 0)));
+  return TRUE;
 }
 
 /**
