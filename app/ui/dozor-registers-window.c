@@ -14,6 +14,7 @@
 
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
+#include "dozor-message-action.h"
 #include "dozor-register-csv.h"
 #include "dozor-registers-window.h"
 
@@ -62,8 +63,12 @@ message_kind_label (const char *kind)
   return _("Fax");
 }
 
+static void edit_action (GtkButton            *button,
+                         DozorRegistersWindow *self);
+
 static GtkWidget *
-message_row (JsonObject *message)
+message_row (DozorRegistersWindow *self,
+             JsonObject           *message)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *time = local_time (dozor_json_get_string (message, "time"));
@@ -78,7 +83,13 @@ message_row (JsonObject *message)
                                                dozor_json_get_string (message, "addressee"),
                                                dozor_json_get_string (message, "summary"),
                                                action != NULL && *action != '\0' ? action : "—");
+  /* What was done is often known later than the message (issue 18, item 3). */
+  GtkWidget *edit = gtk_button_new_with_mnemonic (_("_What Was Done…"));
 
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (edit), "message", json_object_ref (message), (GDestroyNotify) json_object_unref);
+  g_signal_connect (edit, "clicked", G_CALLBACK (edit_action), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -169,7 +180,7 @@ read_cb (GObject      *source,
     {
       JsonObject *row = json_array_get_object_element (rows, i);
 
-      gtk_list_box_append (reg->list, reg == &self->messages ? message_row (row) : orientation_row (self, row));
+      gtk_list_box_append (reg->list, reg == &self->messages ? message_row (self, row) : orientation_row (self, row));
     }
   g_clear_pointer (&reg->shown, json_node_unref);
   reg->shown = json_node_ref (json_object_get_member (json_node_get_object (answer), reg->member));
@@ -429,6 +440,13 @@ cancel_orientation (GtkButton            *button,
   g_object_set_data (G_OBJECT (dialog), "reason", add_field (grid, 0, _("_Reason")));
   g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+edit_action (GtkButton            *button,
+             DozorRegistersWindow *self)
+{
+  dozor_message_action_edit (GTK_WINDOW (self), self->sync, g_object_get_data (G_OBJECT (button), "message"));
 }
 
 static void
