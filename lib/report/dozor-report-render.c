@@ -219,9 +219,19 @@ summary_rows (JsonObject *figures)
                                    json_array_get_int_element (limits, 1) / 60.0,
                                    json_array_get_int_element (limits, 2) / 60.0,
                                    json_array_get_int_element (limits, 3) / 60.0);
-  /* TRANSLATORS: repeated calls, and how many incidents they were about */
-  calls_text = g_strdup_printf (_("%u calls about %u incidents"), (guint) json_object_get_int_member (calls, "calls"),
-                                (guint) json_object_get_int_member (calls, "incidents"));
+  {
+    /* Each number with its noun's plural (Russian has three forms). */
+    guint n_calls = json_object_get_int_member (calls, "calls");
+    guint n_about = json_object_get_int_member (calls, "incidents");
+    g_autofree char *calls_part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u call", "%u calls", n_calls),
+                                                   n_calls);
+    g_autofree char *about_part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u incident",
+                                                                "about %u incidents", n_about), n_about);
+
+    /* TRANSLATORS: repeated calls ("3 calls"), then the incidents they were
+     * about ("about 2 incidents"); write %2$s %1$s for the other order */
+    calls_text = g_strdup_printf (C_("repeated calls", "%1$s %2$s"), calls_part, about_part);
+  }
   /* TRANSLATORS: how many deviations from routes, and their time in minutes */
   deviations_text = g_strdup_printf (_("%u, %.0f min in all"), (guint) json_object_get_int_member (deviations, "count"),
                                      json_object_get_double_member (deviations, "duration_s") / 60);
@@ -247,8 +257,12 @@ summary_rows (JsonObject *figures)
     {
       g_autofree char *roster_late = count_text (roster, "drawn_late");
       g_autofree char *roster_entries = count_text (roster, "entries");
-      /* TRANSLATORS: roster entries drawn late, of all the entries whose shift began in the period */
-      g_autofree char *roster_text = g_strdup_printf (_("%s of %s entries"), roster_late, roster_entries);
+      gint64 n_entries = json_object_get_int_member (roster, "entries");
+      /* TRANSLATORS: roster entries drawn late, of all the entries whose
+       * shift began in the period; the plural follows the second number */
+      g_autofree char *roster_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s entry", "%s of %s entries",
+                                                                   (gulong) CLAMP (n_entries, 0, G_MAXLONG)),
+                                                      roster_late, roster_entries);
 
       g_ptr_array_add (rows, row_new (_("Duty roster drawn late"), roster_text, NULL));
     }
