@@ -41,7 +41,6 @@ typedef struct
   DozorCertificateController *self;  /* owned */
   char *incident_id;
   char *path;
-  JsonNode *figures;
   char *centre;
   char *officer;
 } Job;
@@ -54,7 +53,6 @@ job_free (gpointer data)
   g_clear_object (&job->self);
   g_free (job->incident_id);
   g_free (job->path);
-  g_clear_pointer (&job->figures, json_node_unref);
   g_free (job->centre);
   g_free (job->officer);
   g_free (job);
@@ -79,38 +77,23 @@ say (DozorCertificateController *self,
 }
 
 static void
-render_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  Job *job = task_data;
-  GError *error = NULL;
-
-  if (dozor_report_render_pdf (json_node_get_object (job->figures), job->centre, job->officer, job->path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 rendered_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   DozorCertificateController *self = DOZOR_CERTIFICATE_CONTROLLER (source);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  Job *job = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (dozor_report_render_finish (result, &error))
     /* TRANSLATORS: %s is the file a certificate was saved to */
     message = g_strdup_printf (_("Certificate saved to %s"), job->path);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  else
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     message = g_strdup_printf (_("The certificate was not saved: %s"), error->message);
-  say (self, message);
+  if (message != NULL)
+    say (self, message);
+  job_free (job);
 }
 
 static void
@@ -122,7 +105,6 @@ fetched_cb (GObject      *source,
   DozorCertificateController *self = job->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
-  g_autoptr(GTask) task = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -141,11 +123,8 @@ fetched_cb (GObject      *source,
       return;
     }
 
-  job->figures = g_steal_pointer (&answer);
-  task = g_task_new (self, self->cancellable, rendered_cb, NULL);
-  g_task_set_source_tag (task, fetched_cb);
-  g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, render_in_thread);
+  dozor_report_render_async (answer, job->centre, job->officer, job->path, FALSE, self, self->cancellable,
+                             rendered_cb, job);
 }
 
 static void

@@ -45,13 +45,18 @@ wait_for "$work/board.log" "Details: Certificate… at " 10
 import -window root "$work/certificate-details.png"
 ok "the incident's details, clicked in the queue, offer Certificate…"
 
-# The pane is redrawn every two seconds while the pointer is elsewhere: the
-# button's place is read again before each of three tries.
+# The pane is rebuilt every two seconds while the pointer is elsewhere, and
+# a button rebuilt between press and release takes no click: each try
+# waits for a fresh rebuild, clicks where its button is at once, and moves
+# the pointer away again if no chooser came.
 chooser=
-for _ in 1 2 3; do
+for _ in 1 2 3 4 5; do
+  seen=$(count "Details: Certificate… at ")
+  wait_count "Details: Certificate… at " $((seen + 1))
   read -r bx by < <(grep "Details: Certificate… at " "$work/board.log" | tail -n 1 | sed 's/.*Certificate… at //; s/,/ /')
-  xdotool mousemove "$bx" "$by" sleep 0.5 click 1
-  chooser=$(timeout 15 xdotool search --sync --onlyvisible --name '^Сохранение справки$' | tail -n 1) && break
+  xdotool mousemove "$bx" "$by" click 1
+  chooser=$(timeout 10 xdotool search --sync --onlyvisible --name '^Сохранение справки$' | tail -n 1) && break
+  xdotool mousemove 1590 990
 done
 [ -n "$chooser" ] || fail "Справка… opened no file chooser"
 xdotool windowfocus --sync "$chooser" || true
