@@ -722,12 +722,16 @@ test_documents (Server        *server,
     assert_holds (text, "Суточная оперативная сводка");
     assert_holds (text, "1 мин 40 с");
     assert_holds (text, CENTRE);
+    /* Russian plurals by ngettext: "3 звонка", not "3 звонков". */
+    assert_holds (text, "3 звонка по 2 происшествиям");
+    assert_holds (text, "1 из 2 записей");
     run_report (server, credentials, "kk", args, daily);
     g_free (text);
     text = pdf_text (daily, FALSE);
     assert_holds (text, "Тәуліктік жедел жиынтық");
     assert_holds (text, "1 мин 40 с");
     assert_holds (text, OFFICER);
+    assert_holds (text, "2 оқиға бойынша 3 қоңырау");
   }
   {
     const char *const args[] = { "quarterly", "--from", "2026-01-01T00:00:00Z", "--to", log.to, NULL };

@@ -520,6 +520,24 @@ test_replayed (void)
   g_assert_null (dozor_situation_get_unit (situation, "u9"));
 }
 
+/* A replay's situation reckons from its moment; a live one from the
+ * present, and again after a replay's clock is taken off. */
+static void
+test_clock (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  gint64 before = g_get_real_time ();
+  gint64 now = dozor_situation_get_now (situation);
+  gint64 replayed = before - (gint64) 3600 * G_USEC_PER_SEC;
+
+  g_assert_cmpint (now, >=, before);
+  g_assert_cmpint (now, <=, g_get_real_time ());
+  dozor_situation_set_clock (situation, replayed);
+  g_assert_cmpint (dozor_situation_get_now (situation), ==, replayed);
+  dozor_situation_set_clock (situation, 0);
+  g_assert_cmpint (dozor_situation_get_now (situation), >=, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -538,6 +556,7 @@ main (int   argc,
   g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
   g_test_add_func ("/situation/checklist", test_checklist);
   g_test_add_func ("/situation/replayed", test_replayed);
+  g_test_add_func ("/situation/clock", test_clock);
 
   return g_test_run ();
 }

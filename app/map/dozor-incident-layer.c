@@ -402,7 +402,10 @@ prepare_scene (DozorRasterLayer      *layer,
       mark.fresh = g_str_equal (status, "new");
       if (marks != NULL)
         {
-          mark.label = dozor_incident_layer_wall_label (incident, marks, view->now > 0 ? view->now : g_get_real_time (), &mark.late);
+          mark.label = dozor_incident_layer_wall_label (incident, marks,
+                                                        view->now > 0 ? view->now
+                                                                      : dozor_situation_get_now (self->situation),
+                                                        &mark.late);
           scene->n_late += mark.late;
         }
       else

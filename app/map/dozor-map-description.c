@@ -45,13 +45,14 @@ describe (DozorMapDescription *self)
 
   if (unit != NULL)
     unit_text = dozor_unit_sentence (unit->call_sign, unit->status,
-                                     unit->has_fix ? g_get_real_time () - unit->fix_time : -1);
+                                     unit->has_fix ? dozor_situation_get_now (self->situation) - unit->fix_time : -1);
   if (incident != NULL)
     incident_text = dozor_incident_sentence (json_object_get_string_member_with_default (incident, "number", ""),
                                              json_object_get_string_member_with_default (incident, "type", ""),
                                              json_object_get_int_member_with_default (incident, "priority", 0),
                                              json_object_get_string_member_with_default (incident, "status", ""),
-                                             g_get_real_time () - dozor_json_get_time (incident, "created_at"));
+                                             dozor_situation_get_now (self->situation) -
+                                               dozor_json_get_time (incident, "created_at"));
 
   if (unit_text != NULL && incident_text != NULL)
     /* Translators: what is selected on the map: a unit, then an incident */

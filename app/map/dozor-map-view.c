@@ -841,8 +841,8 @@ unit_tooltip (DozorMapView *self,
 
   if (unit == NULL)
     return NULL;
-  age = dozor_format_age (g_get_real_time () - unit->fix_time);
-  if (g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC)
+  age = dozor_format_age (dozor_situation_get_now (self->situation) - unit->fix_time);
+  if (dozor_situation_get_now (self->situation) - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC)
     /* Translators: a unit's tooltip: call sign, status, how old its position is */
     return g_strdup_printf (_("%s\n%s · position %s old, not current"), unit->call_sign,
                             dozor_unit_status_label (unit->status), age);
@@ -863,7 +863,8 @@ incident_tooltip (DozorMapView *self,
     return NULL;
   created = json_object_get_string_member_with_default (incident, "created_at", NULL);
   time = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
-  age = time != NULL ? dozor_format_age (g_get_real_time () - g_date_time_to_unix (time) * G_USEC_PER_SEC)
+  age = time != NULL ? dozor_format_age (dozor_situation_get_now (self->situation) -
+                                         g_date_time_to_unix (time) * G_USEC_PER_SEC)
                      : g_strdup ("?");
   /* Translators: an incident's tooltip: number, type, priority, address, status, age */
   return g_strdup_printf (_("%s · %s · %s\n%s\n%s, registered %s ago"),
@@ -1043,7 +1044,8 @@ drag_prepare_cb (GtkDragSource *source,
     return NULL;
 
   icon = dozor_unit_drag_make_icon (unit->call_sign, unit->status,
-                                    g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC);
+                                    dozor_situation_get_now (self->situation) - unit->fix_time >
+                                      DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC);
   gtk_drag_source_set_icon (source, icon, -8, gdk_paintable_get_intrinsic_height (icon) / 2);
   g_debug ("Dragging unit %s", unit->call_sign);
   return dozor_unit_drag_new_content (unit_id);

@@ -807,7 +807,8 @@ start_render (DozorRasterLayer *self)
   render->region.origin_y = render->y0 * TILE_SIZE;
   render->region.width = render->columns * TILE_SIZE;
   render->region.height = render->rows * TILE_SIZE;
-  render->region.now = g_get_real_time ();
+  /* A replay's map reckons stale fixes and waits from its moment. */
+  render->region.now = priv->situation != NULL ? dozor_situation_get_now (priv->situation) : g_get_real_time ();
   render->tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) tile_unref);
   render->outdated = g_array_new (FALSE, FALSE, sizeof (gpointer));
   render->steady = priv->steady != NULL ? g_steal_pointer (&priv->steady) : tile_table_new ();

@@ -164,7 +164,8 @@ prepare_scene (DozorRasterLayer      *layer,
   g_autoptr(GList) entries = dozor_situation_get_entities (self->situation, "roster");
   g_autoptr(GList) flags = dozor_situation_get_entities (self->situation, "roster_flag");
   g_autoptr(GHashTable) rings = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  /* Whose shift it is at the moment shown (a replay's). */
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (dozor_situation_get_now (self->situation) / G_USEC_PER_SEC);
   Scene *scene;
 
   if (entries == NULL && flags == NULL)

@@ -88,7 +88,8 @@ add_field (DozorDetailsPane *self,
 }
 
 static char *
-clock_time (const char *iso8601)
+clock_time (DozorDetailsPane *self,
+            const char       *iso8601)
 {
   g_autoptr(GDateTime) utc = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
   g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
@@ -99,7 +100,7 @@ clock_time (const char *iso8601)
     return NULL;
   /* The locale's time of day (%X), 24-hour where the locale is. */
   clock = g_date_time_format (local, "%X");
-  age = dozor_format_age (g_get_real_time () - g_date_time_to_unix (utc) * G_USEC_PER_SEC);
+  age = dozor_format_age (dozor_situation_get_now (self->situation) - g_date_time_to_unix (utc) * G_USEC_PER_SEC);
   /* Translators: a time of day and how long ago it was, "14:02:10 (3 min ago)" */
   return g_strdup_printf (_("%s (%s ago)"), clock, age);
 }
@@ -119,7 +120,7 @@ show_unit (DozorDetailsPane *self,
 
   if (unit->has_fix)
     {
-      gint64 age = g_get_real_time () - unit->fix_time;
+      gint64 age = dozor_situation_get_now (self->situation) - unit->fix_time;
       g_autofree char *ago = dozor_format_age (age);
       g_autofree char *position = age > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC
         ? g_strdup_printf (_("%s old — not current"), ago)
@@ -145,7 +146,7 @@ show_unit (DozorDetailsPane *self,
                                              dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", NULL)),
                                              address != NULL && *address != '\0' ? " · " : "",
                                              address != NULL ? address : "");
-      g_autofree char *since = clock_time (json_object_get_string_member_with_default (dispatch, "created_at", NULL));
+      g_autofree char *since = clock_time (self, json_object_get_string_member_with_default (dispatch, "created_at", NULL));
       g_autofree char *by = g_strdup_printf ("%s, %s", json_object_get_string_member_with_default (dispatch, "created_by", ""),
                                              since != NULL ? since : "");
 
@@ -161,7 +162,8 @@ add_nearest (DozorDetailsPane *self,
 {
   const char *ids[DOZOR_SITUATION_NEAREST];
   double distances[DOZOR_SITUATION_NEAREST];
-  guint n = dozor_situation_find_nearest (self->situation, lat, lon, g_get_real_time (), ids, distances);
+  guint n = dozor_situation_find_nearest (self->situation, lat, lon, dozor_situation_get_now (self->situation), ids,
+                                         distances);
 
   add_label (self, _("Nearest available units"), "heading");
   if (n == 0)
@@ -187,6 +189,43 @@ add_nearest (DozorDetailsPane *self,
       gtk_box_append (GTK_BOX (row), button);
       gtk_box_append (self->content, row);
     }
+}
+
+/* Where the button is once laid out, for the UI test, which has no other
+ * way to find a widget that the pane rebuilds every two seconds. */
+static gboolean
+log_certificate_button_cb (gpointer user_data)
+{
+  g_autoptr(GtkWidget) button = user_data;
+  graphene_point_t centre, at;
+
+  centre = GRAPHENE_POINT_INIT (gtk_widget_get_width (button) / 2.0f, gtk_widget_get_height (button) / 2.0f);
+  if (gtk_widget_get_mapped (button) &&
+      gtk_widget_compute_point (button, GTK_WIDGET (gtk_widget_get_root (button)), &centre, &at))
+    g_debug ("Details: Certificate… at %.0f,%.0f", at.x, at.y);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+certificate_button_mapped_cb (GtkWidget *button)
+{
+  g_timeout_add (300, log_certificate_button_cb, g_object_ref (button));
+}
+
+/* "Certificate…" (issue 18, item 4): the PDF of this incident's working
+ * off; win.incident-certificate (dozor-certificate-controller.c) saves it. */
+static void
+add_certificate_button (DozorDetailsPane *self,
+                        const char       *incident_id)
+{
+  GtkWidget *button = gtk_button_new_with_label (_("Certificate…"));
+
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, _("Save the certificate of working off this incident as a PDF"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.incident-certificate");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", incident_id);
+  g_signal_connect (button, "map", G_CALLBACK (certificate_button_mapped_cb), NULL);
+  gtk_box_append (self->content, button);
 }
 
 static void
@@ -223,7 +262,7 @@ show_incident (DozorDetailsPane *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (timeline); i++)
     {
-      g_autofree char *when = clock_time (json_object_get_string_member_with_default (incident, timeline[i].member, NULL));
+      g_autofree char *when = clock_time (self, json_object_get_string_member_with_default (incident, timeline[i].member, NULL));
 
       add_field (self, _(timeline[i].label), when);
     }
@@ -242,6 +281,7 @@ show_incident (DozorDetailsPane *self,
       g_string_append_printf (sent, "%s (%s)", unit->call_sign, dozor_unit_status_label (unit->status));
     }
   add_field (self, _("Units sent"), sent->str);
+  add_certificate_button (self, id);
 
   /* What the officers and the operator must do for this kind of incident. */
   if (self->checklist != NULL)

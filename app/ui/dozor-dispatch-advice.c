@@ -173,7 +173,7 @@ dozor_dispatch_advice_show (DozorDispatchAdvice *self,
   GPtrArray *units = dozor_situation_get_units (self->situation);
   g_autoptr(DozorDispatchEstimate) estimate = NULL;
   g_autoptr(GTask) task = NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = dozor_situation_get_now (self->situation);
   double lat, lon;
 
   g_return_if_fail (DOZOR_IS_DISPATCH_ADVICE (self));

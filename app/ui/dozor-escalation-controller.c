@@ -127,7 +127,7 @@ show_count (DozorEscalationController *self)
 static void
 evaluate (DozorEscalationController *self)
 {
-  gint64 now = g_get_real_time ();
+  gint64 now = dozor_situation_get_now (self->situation);
   gint64 next = now + REFRESH_S * G_USEC_PER_SEC, longest_created = G_MAXINT64;
   g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
   g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");

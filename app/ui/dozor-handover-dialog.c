@@ -110,7 +110,9 @@ draft_text (JsonObject *draft)
       g_string_append_printf (out, _("  • %s, since %s (%s)\n"), dozor_json_get_string (plan, "name"), since,
                               dozor_json_get_string (plan, "activated_by"));
     }
-  g_string_append_printf (out, _("Degree of readiness: %s%s%s; changed %u times in the shift\n"),
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "Degree of readiness: %s%s%s; changed %u time in the shift\n",
+                                            "Degree of readiness: %s%s%s; changed %u times in the shift\n",
+                                            length_of (draft, "readiness_changes")),
                           dozor_readiness_label (readiness != NULL ? dozor_json_get_string (readiness, "level") : NULL),
                           reason != NULL ? " — " : "", reason != NULL ? reason : "",
                           length_of (draft, "readiness_changes"));
@@ -336,39 +338,6 @@ accept_clicked_cb (DozorHandoverDialog *self)
   dozor_sync_client_post_async (self->sync, path, body, self->cancellable, answered_cb, g_object_ref (self));
 }
 
-static GtkWidget *
-text_box (GtkTextView **view,
-          gboolean      editable,
-          int           height)
-{
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-
-  *view = GTK_TEXT_VIEW (gtk_text_view_new ());
-  gtk_text_view_set_wrap_mode (*view, GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_editable (*view, editable);
-  gtk_text_view_set_cursor_visible (*view, editable);
-  gtk_text_view_set_left_margin (*view, 6);
-  gtk_text_view_set_right_margin (*view, 6);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (*view));
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), height);
-  gtk_widget_set_vexpand (scrolled, editable);
-  gtk_widget_add_css_class (scrolled, "card");
-  return scrolled;
-}
-
-static GtkLabel *
-wrapped_label (const char *text,
-               const char *css_class)
-{
-  GtkLabel *label = GTK_LABEL (gtk_label_new (text));
-
-  gtk_label_set_wrap (label, TRUE);
-  gtk_label_set_xalign (label, 0);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
-  return label;
-}
-
 static void
 dozor_handover_dialog_dispose (GObject *object)
 {
@@ -377,6 +346,7 @@ dozor_handover_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sync);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_HANDOVER_DIALOG);
 
   G_OBJECT_CLASS (dozor_handover_dialog_parent_class)->dispose (object);
 }
@@ -401,64 +371,26 @@ dozor_handover_dialog_class_init (DozorHandoverDialogClass *klass)
 
   object_class->dispose = dozor_handover_dialog_dispose;
   object_class->finalize = dozor_handover_dialog_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-handover-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, pending_box);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, pending_text);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, accept_button);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, accepted_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, window_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, text_view);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, sign_button);
+  gtk_widget_class_bind_template_child (widget_class, DozorHandoverDialog, signed_label);
+  gtk_widget_class_bind_template_callback (widget_class, accept_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_clicked_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 dozor_handover_dialog_init (DozorHandoverDialog *self)
 {
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *buttons;
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  gtk_window_set_title (GTK_WINDOW (self), _("Shift Handover"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 720, 760);
-  gtk_box_append (GTK_BOX (content), header);
-  gtk_widget_set_margin_start (body, 12);
-  gtk_widget_set_margin_end (body, 12);
-  gtk_widget_set_margin_top (body, 12);
-  gtk_widget_set_margin_bottom (body, 12);
-  gtk_widget_set_vexpand (body, TRUE);
-  gtk_box_append (GTK_BOX (content), body);
-
-  /* The previous shift's handover, to accept. */
-  self->pending_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_visible (self->pending_box, FALSE);
-  self->pending_label = wrapped_label (NULL, "heading");
-  gtk_box_append (GTK_BOX (self->pending_box), GTK_WIDGET (self->pending_label));
-  gtk_box_append (GTK_BOX (self->pending_box), text_box (&self->pending_text, FALSE, 140));
-  self->accept_button = gtk_button_new_with_mnemonic (_("_Accept the Shift"));
-  gtk_widget_add_css_class (self->accept_button, "suggested-action");
-  gtk_widget_set_halign (self->accept_button, GTK_ALIGN_END);
-  g_signal_connect_swapped (self->accept_button, "clicked", G_CALLBACK (accept_clicked_cb), self);
-  gtk_box_append (GTK_BOX (self->pending_box), self->accept_button);
-  gtk_box_append (GTK_BOX (self->pending_box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (body), self->pending_box);
-  self->accepted_label = wrapped_label (NULL, "success");
-  gtk_widget_set_visible (GTK_WIDGET (self->accepted_label), FALSE);
-  gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->accepted_label));
-
-  /* This shift's handover, to edit and sign off. */
-  self->window_label = wrapped_label (_("Reading the shift’s log…"), "heading");
-  gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->window_label));
-  gtk_box_append (GTK_BOX (body), text_box (&self->text_view, TRUE, 300));
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->signed_label = wrapped_label (NULL, "success");
-  gtk_widget_set_hexpand (GTK_WIDGET (self->signed_label), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->signed_label), FALSE);
-  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->signed_label));
-  self->sign_button = gtk_button_new_with_mnemonic (_("_Sign Off"));
-  gtk_widget_add_css_class (self->sign_button, "suggested-action");
-  gtk_widget_set_sensitive (self->sign_button, FALSE);
-  gtk_widget_set_halign (self->sign_button, GTK_ALIGN_END);
-  gtk_widget_set_hexpand (self->sign_button, TRUE);
-  g_signal_connect_swapped (self->sign_button, "clicked", G_CALLBACK (sign_clicked_cb), self);
-  gtk_box_append (GTK_BOX (buttons), self->sign_button);
-  gtk_box_append (GTK_BOX (body), buttons);
-
-  adw_window_set_content (ADW_WINDOW (self), content);
 }
 
 /**

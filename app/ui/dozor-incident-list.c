@@ -29,6 +29,8 @@ enum
 struct _DozorIncidentList
 {
   DozorSituationList parent_instance;
+
+  DozorSituation *situation;  /* for "now": a replay's is its moment */
 };
 
 G_DEFINE_FINAL_TYPE (DozorIncidentList, dozor_incident_list, DOZOR_TYPE_SITUATION_LIST)
@@ -123,7 +125,7 @@ fill_row (DozorSituationList *list,
   g_autofree char *age = NULL;
   g_autofree char *status = NULL;
   g_autofree char *sentence = NULL;
-  gint64 level;
+  gint64 level, now;
 
   if (item == NULL)
     return;
@@ -132,12 +134,14 @@ fill_row (DozorSituationList *list,
   priority = g_strdup_printf ("%d", (int) level);
   title = g_strdup_printf ("%s · %s", dozor_incident_item_get_number (item),
                            dozor_incident_type_label (dozor_incident_item_get_kind (item)));
-  age = dozor_format_age (g_get_real_time () - dozor_incident_item_get_created (item));
+  now = DOZOR_INCIDENT_LIST (list)->situation != NULL ? dozor_situation_get_now (DOZOR_INCIDENT_LIST (list)->situation)
+                                                      : g_get_real_time ();
+  age = dozor_format_age (now - dozor_incident_item_get_created (item));
   /* Translators: an incident's status and how long ago it was registered */
   status = g_strdup_printf (_("%s, %s"), dozor_incident_status_label (dozor_incident_item_get_status (item)), age);
   sentence = dozor_incident_sentence (dozor_incident_item_get_number (item), dozor_incident_item_get_kind (item),
                                       level, dozor_incident_item_get_status (item),
-                                      g_get_real_time () - dozor_incident_item_get_created (item));
+                                      now - dozor_incident_item_get_created (item));
   dozor_situation_list_set_row_label (list_item, sentence);
 
   gtk_label_set_text (row->priority, priority);
@@ -235,10 +239,19 @@ setup_row (DozorSituationList *list,
 }
 
 static void
+dozor_incident_list_dispose (GObject *object)
+{
+  g_clear_object (&DOZOR_INCIDENT_LIST (object)->situation);
+
+  G_OBJECT_CLASS (dozor_incident_list_parent_class)->dispose (object);
+}
+
+static void
 dozor_incident_list_class_init (DozorIncidentListClass *klass)
 {
   DozorSituationListClass *list_class = DOZOR_SITUATION_LIST_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = dozor_incident_list_dispose;
   list_class->get_id = (const char *(*) (gpointer)) dozor_incident_item_get_id;
   list_class->match = match;
   list_class->compare = compare;
@@ -280,5 +293,6 @@ void
 dozor_incident_list_set_situation (DozorIncidentList *self,
                                    DozorSituation    *situation)
 {
+  g_set_object (&self->situation, situation);
   dozor_situation_list_set_model (DOZOR_SITUATION_LIST (self), dozor_situation_get_incident_model (situation));
 }

@@ -723,7 +723,7 @@ rebuild_posts (DozorPlansPane *self)
 {
   JsonObject *plan = selected_plan (self);
   g_autoptr(GPtrArray) posts = plan != NULL ? dozor_plan_get_posts (plan) : NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = dozor_situation_get_now (self->situation);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->post_list))) != NULL)
@@ -760,7 +760,8 @@ static void
 update_figure (DozorPlansPane *self)
 {
   JsonObject *plan = selected_plan (self);
-  g_autofree char *figure = plan != NULL ? dozor_plan_describe_cover (plan, g_get_real_time ()) : NULL;
+  g_autofree char *figure = plan != NULL ? dozor_plan_describe_cover (plan, dozor_situation_get_now (self->situation))
+                                           : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->figure_label), figure != NULL);
   gtk_label_set_label (self->figure_label, figure != NULL ? figure : "");
@@ -785,7 +786,7 @@ log_figure (DozorPlansPane *self)
   if (plan == NULL || !dozor_plan_is_active (plan))
     return;
   covered = dozor_plan_count_covered (plan, &n_posts);
-  figure = covered == n_posts ? dozor_plan_describe_cover (plan, g_get_real_time ())
+  figure = covered == n_posts ? dozor_plan_describe_cover (plan, dozor_situation_get_now (self->situation))
                               : g_strdup_printf ("%u of %u covered", covered, n_posts);
   /* Tests wait for this line; keep its wording stable. */
   if (g_strcmp0 (figure, self->last_figure) != 0)

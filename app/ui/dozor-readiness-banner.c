@@ -33,14 +33,16 @@ static const char *const level_classes[] = { "raised", "high", "full" };
 
 /* How long ago an RFC 3339 time was, or NULL if it is not one. */
 static char *
-age_of (const char *time)
+age_of (DozorReadinessBanner *self,
+        const char           *time)
 {
   g_autoptr(GDateTime) then = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   if (then == NULL)
     return NULL;
-  return dozor_format_age (g_date_time_difference (now, then));
+  /* A replay's banner: "raised … ago" from its moment. */
+  return dozor_format_age (dozor_situation_get_now (self->situation) -
+                           (g_date_time_to_unix (then) * G_USEC_PER_SEC + g_date_time_get_microsecond (then)));
 }
 
 static void
@@ -50,8 +52,8 @@ update_by (DozorReadinessBanner *self)
   const char *by = dozor_json_get_string (readiness, "set_by");
   const char *raised_at = dozor_json_get_string (readiness, "raised_at");
   const char *set_at = dozor_json_get_string (readiness, "set_at");
-  g_autofree char *raised_age = age_of (raised_at);
-  g_autofree char *set_age = age_of (set_at);
+  g_autofree char *raised_age = age_of (self, raised_at);
+  g_autofree char *set_age = age_of (self, set_at);
   g_autofree char *text = NULL;
 
   if (by == NULL || raised_age == NULL)

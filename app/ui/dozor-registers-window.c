@@ -14,6 +14,7 @@
 
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
+#include "dozor-message-action.h"
 #include "dozor-register-csv.h"
 #include "dozor-registers-window.h"
 
@@ -62,8 +63,12 @@ message_kind_label (const char *kind)
   return _("Fax");
 }
 
+static void edit_action (GtkButton            *button,
+                         DozorRegistersWindow *self);
+
 static GtkWidget *
-message_row (JsonObject *message)
+message_row (DozorRegistersWindow *self,
+             JsonObject           *message)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *time = local_time (dozor_json_get_string (message, "time"));
@@ -78,7 +83,13 @@ message_row (JsonObject *message)
                                                dozor_json_get_string (message, "addressee"),
                                                dozor_json_get_string (message, "summary"),
                                                action != NULL && *action != '\0' ? action : "—");
+  /* What was done is often known later than the message (issue 18, item 3). */
+  GtkWidget *edit = gtk_button_new_with_mnemonic (_("_What Was Done…"));
 
+  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (edit), "message", json_object_ref (message), (GDestroyNotify) json_object_unref);
+  g_signal_connect (edit, "clicked", G_CALLBACK (edit_action), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -169,7 +180,7 @@ read_cb (GObject      *source,
     {
       JsonObject *row = json_array_get_object_element (rows, i);
 
-      gtk_list_box_append (reg->list, reg == &self->messages ? message_row (row) : orientation_row (self, row));
+      gtk_list_box_append (reg->list, reg == &self->messages ? message_row (self, row) : orientation_row (self, row));
     }
   g_clear_pointer (&reg->shown, json_node_unref);
   reg->shown = json_node_ref (json_object_get_member (json_node_get_object (answer), reg->member));
@@ -432,6 +443,13 @@ cancel_orientation (GtkButton            *button,
 }
 
 static void
+edit_action (GtkButton            *button,
+             DozorRegistersWindow *self)
+{
+  dozor_message_action_edit (GTK_WINDOW (self), self->sync, g_object_get_data (G_OBJECT (button), "message"));
+}
+
+static void
 export_chosen (GtkWindow  *parent,
                const char *path)
 {
@@ -504,60 +522,6 @@ applying_cb (DozorSituation       *situation,
     refresh (self, &self->orientations);
 }
 
-static GtkWidget *
-register_page (DozorRegistersWindow *self,
-               Register             *reg,
-               const char           *member,
-               const char           *placeholder,
-               const char           *add_label,
-               GCallback             add_cb,
-               GCallback             export_cb,
-               GCallback             search_cb)
-{
-  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *add = gtk_button_new_with_mnemonic (add_label);
-  GtkWidget *export_button = gtk_button_new_with_mnemonic (_("E_xport CSV…"));
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-
-  reg->member = member;
-  reg->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (reg->search, "placeholder-text", placeholder, NULL);
-  gtk_widget_set_hexpand (GTK_WIDGET (reg->search), TRUE);
-  g_signal_connect_swapped (reg->search, "search-changed", search_cb, self);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (reg->search));
-  if (reg == &self->orientations)
-    {
-      reg->active = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Active _only")));
-      gtk_check_button_set_active (reg->active, TRUE);
-      g_signal_connect_swapped (reg->active, "toggled", search_cb, self);
-      gtk_box_append (GTK_BOX (bar), GTK_WIDGET (reg->active));
-    }
-  g_signal_connect_swapped (add, "clicked", add_cb, self);
-  gtk_widget_add_css_class (add, "suggested-action");
-  gtk_box_append (GTK_BOX (bar), add);
-  g_signal_connect_swapped (export_button, "clicked", export_cb, self);
-  gtk_box_append (GTK_BOX (bar), export_button);
-  gtk_box_append (GTK_BOX (page), bar);
-
-  reg->count = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (reg->count, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (reg->count), "dim-label");
-  gtk_box_append (GTK_BOX (page), GTK_WIDGET (reg->count));
-  reg->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (reg->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (reg->list), "boxed-list");
-  gtk_widget_set_valign (GTK_WIDGET (reg->list), GTK_ALIGN_START);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (reg->list));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (page), scrolled);
-  gtk_widget_set_margin_start (page, 12);
-  gtk_widget_set_margin_end (page, 12);
-  gtk_widget_set_margin_top (page, 12);
-  gtk_widget_set_margin_bottom (page, 12);
-  return page;
-}
-
 static void
 register_clear (Register *reg)
 {
@@ -574,43 +538,44 @@ dozor_registers_window_dispose (GObject *object)
   register_clear (&self->messages);
   register_clear (&self->orientations);
   g_clear_object (&self->sync);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_REGISTERS_WINDOW);
 
   G_OBJECT_CLASS (dozor_registers_window_parent_class)->dispose (object);
 }
 
+#define BIND_REGISTER(widget_class, name, reg, member) \
+  gtk_widget_class_bind_template_child_full (widget_class, name, FALSE, \
+                                             G_STRUCT_OFFSET (DozorRegistersWindow, reg.member))
+
 static void
 dozor_registers_window_class_init (DozorRegistersWindowClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = dozor_registers_window_dispose;
-  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-registers-window.ui");
+  BIND_REGISTER (widget_class, "messages_search", messages, search);
+  BIND_REGISTER (widget_class, "messages_count", messages, count);
+  BIND_REGISTER (widget_class, "messages_list", messages, list);
+  BIND_REGISTER (widget_class, "orientations_search", orientations, search);
+  BIND_REGISTER (widget_class, "orientations_active", orientations, active);
+  BIND_REGISTER (widget_class, "orientations_count", orientations, count);
+  BIND_REGISTER (widget_class, "orientations_list", orientations, list);
+  gtk_widget_class_bind_template_callback (widget_class, new_message_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_orientation_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_messages_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_orientations_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_messages_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_orientations_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 dozor_registers_window_init (DozorRegistersWindow *self)
 {
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkStack *stack = GTK_STACK (gtk_stack_new ());
-  GtkWidget *switcher = gtk_stack_switcher_new ();
-
-  gtk_window_set_title (GTK_WINDOW (self), _("Registers"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 900, 700);
-  gtk_stack_add_titled (stack,
-                        register_page (self, &self->messages, "messages", _("Search the messages"), _("_New Message…"),
-                                       G_CALLBACK (new_message_cb), G_CALLBACK (export_messages_cb),
-                                       G_CALLBACK (search_messages_cb)),
-                        "messages", _("Messages"));
-  gtk_stack_add_titled (stack,
-                        register_page (self, &self->orientations, "orientations", _("Search the orientations"),
-                                       _("New _Orientation…"), G_CALLBACK (new_orientation_cb),
-                                       G_CALLBACK (export_orientations_cb), G_CALLBACK (search_orientations_cb)),
-                        "orientations", _("Orientations"));
-  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), stack);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), switcher);
-  gtk_box_append (GTK_BOX (content), header);
-  gtk_widget_set_vexpand (GTK_WIDGET (stack), TRUE);
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (stack));
-  adw_window_set_content (ADW_WINDOW (self), content);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->messages.member = "messages";
+  self->orientations.member = "orientations";
 }
 
 /**

@@ -143,6 +143,8 @@ seek_done_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->situation == NULL)
     return;
   self->busy = FALSE;
+  /* Ages on the replay's board are reckoned from the moment it shows. */
+  dozor_situation_set_clock (self->situation, *time);
   if (snapshot == NULL || !dozor_situation_load_snapshot (self->situation, snapshot, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The replay cannot be shown: %s"), error->message);
@@ -196,6 +198,7 @@ advance_done_cb (GObject      *source,
       return;
     }
 
+  dozor_situation_set_clock (self->situation, *time);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (events)); i++)
     dozor_situation_apply_replayed (self->situation, json_array_get_element (json_node_get_array (events), i));
   self->clock = *time;

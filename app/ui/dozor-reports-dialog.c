@@ -40,27 +40,6 @@ struct _DozorReportsDialog
 
 G_DEFINE_FINAL_TYPE (DozorReportsDialog, dozor_reports_dialog, GTK_TYPE_WINDOW)
 
-typedef struct
-{
-  JsonNode *figures;
-  char *centre;
-  char *officer;
-  char *path;
-  gboolean csv;
-} Render;
-
-static void
-render_free (gpointer data)
-{
-  Render *render = data;
-
-  json_node_unref (render->figures);
-  g_free (render->centre);
-  g_free (render->officer);
-  g_free (render->path);
-  g_free (render);
-}
-
 static gboolean
 is_daily (DozorReportsDialog *self)
 {
@@ -119,24 +98,6 @@ set_busy (DozorReportsDialog *self,
 }
 
 static void
-render_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  Render *render = task_data;
-  GError *error = NULL;
-  JsonObject *figures = json_node_get_object (render->figures);
-  gboolean ok = render->csv ? dozor_report_render_csv (figures, render->path, &error)
-                            : dozor_report_render_pdf (figures, render->centre, render->officer, render->path, &error);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 rendered_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -145,7 +106,7 @@ rendered_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (dozor_report_render_finish (result, &error))
     /* TRANSLATORS: %s is the file a report was saved to */
     message = g_strdup_printf (_("Saved to %s"), self->path);
   else
@@ -162,8 +123,6 @@ fetched_cb (GObject      *source,
   g_autoptr(DozorReportsDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = dozor_sync_client_post_finish (DOZOR_SYNC_CLIENT (source), result, &error);
-  g_autoptr(GTask) task = NULL;
-  Render *render;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -178,15 +137,10 @@ fetched_cb (GObject      *source,
     }
 
   set_busy (self, _("Drawing the report…"), TRUE);
-  render = g_new0 (Render, 1);
-  render->figures = g_steal_pointer (&answer);
-  render->centre = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->centre)));
-  render->officer = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->officer)));
-  render->path = g_strdup (self->path);
-  render->csv = gtk_drop_down_get_selected (self->format) == 1;
-  task = g_task_new (self, self->cancellable, rendered_cb, NULL);
-  g_task_set_task_data (task, render, render_free);
-  g_task_run_in_thread (task, render_in_thread);
+  dozor_report_render_async (answer, gtk_editable_get_text (GTK_EDITABLE (self->centre)),
+                             gtk_editable_get_text (GTK_EDITABLE (self->officer)), self->path,
+                             gtk_drop_down_get_selected (self->format) == 1, self, self->cancellable, rendered_cb,
+                             NULL);
 }
 
 static void

@@ -79,7 +79,7 @@ static void
 count (DozorUnitCounts *self)
 {
   GPtrArray *units = dozor_situation_get_units (self->situation);
-  gint64 start = g_get_monotonic_time (), now = g_get_real_time ();
+  gint64 start = g_get_monotonic_time (), now = dozor_situation_get_now (self->situation);
   guint counts[N_COUNTS] = { 0, };
   g_autoptr(GString) text = g_string_new (NULL);
   gint64 took;

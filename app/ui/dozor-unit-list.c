@@ -36,17 +36,30 @@ enum
 struct _DozorUnitList
 {
   DozorSituationList parent_instance;
+
+  DozorSituation *situation;  /* for "now": a replay's is its moment */
 };
 
 G_DEFINE_FINAL_TYPE (DozorUnitList, dozor_unit_list, DOZOR_TYPE_SITUATION_LIST)
 
+/* The moment the list shows, for a widget in it (a row's parts). */
+static gint64
+list_now (GtkWidget *widget)
+{
+  GtkWidget *list = gtk_widget_get_ancestor (widget, DOZOR_TYPE_UNIT_LIST);
+
+  return list != NULL && DOZOR_UNIT_LIST (list)->situation != NULL
+    ? dozor_situation_get_now (DOZOR_UNIT_LIST (list)->situation) : g_get_real_time ();
+}
+
 static gboolean
-is_stale (DozorUnitItem *item)
+is_stale (DozorUnitItem *item,
+          gint64         now)
 {
   gint64 fix_time;
 
   return !dozor_unit_item_get_position (item, NULL, NULL, &fix_time) ||
-         g_get_real_time () - fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+         now - fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
 }
 
 static gboolean
@@ -77,7 +90,7 @@ match (DozorSituationList *list,
       shown = g_strcmp0 (status, "off_duty") == 0;
       break;
     case SHOW_STALE:
-      shown = is_stale (unit);
+      shown = is_stale (unit, list_now (GTK_WIDGET (list)));
       break;
     case SHOW_ALL:
     default:
@@ -146,7 +159,8 @@ draw_symbol (GtkDrawingArea *area,
   DozorUnitItem *item = gtk_list_item_get_item (list_item);
 
   if (item != NULL)
-    dozor_unit_layer_draw_symbol (cr, dozor_unit_item_get_status (item), is_stale (item), width / 2.0, height / 2.0);
+    dozor_unit_layer_draw_symbol (cr, dozor_unit_item_get_status (item), is_stale (item, list_now (GTK_WIDGET (area))),
+                                  width / 2.0, height / 2.0);
 }
 
 static void
@@ -157,18 +171,19 @@ fill_row (DozorSituationList *list,
   DozorUnitItem *item = gtk_list_item_get_item (list_item);
   g_autofree char *age = NULL;
   g_autofree char *sentence = NULL;
-  gint64 fix_time;
+  gint64 fix_time, now;
   gboolean stale;
 
   if (item == NULL)
     return;
 
-  stale = is_stale (item);
+  now = list_now (GTK_WIDGET (list));
+  stale = is_stale (item, now);
   age = dozor_unit_item_get_position (item, NULL, NULL, &fix_time)
-          ? dozor_format_age (g_get_real_time () - fix_time) : g_strdup (_("no fix"));
+          ? dozor_format_age (now - fix_time) : g_strdup (_("no fix"));
   sentence = dozor_unit_sentence (dozor_unit_item_get_call_sign (item), dozor_unit_item_get_status (item),
                                   dozor_unit_item_get_position (item, NULL, NULL, &fix_time)
-                                    ? g_get_real_time () - fix_time : -1);
+                                    ? now - fix_time : -1);
   dozor_situation_list_set_row_label (list_item, sentence);
   gtk_label_set_text (row->call_sign, dozor_unit_item_get_call_sign (item));
   gtk_label_set_text (row->status, dozor_unit_status_label (dozor_unit_item_get_status (item)));
@@ -196,7 +211,8 @@ row_drag_prepare_cb (GtkDragSource *source,
   if (item == NULL)
     return NULL;
   icon = dozor_unit_drag_make_icon (dozor_unit_item_get_call_sign (item), dozor_unit_item_get_status (item),
-                                    is_stale (item));
+                                    is_stale (item, list_now (gtk_event_controller_get_widget (
+                                                                GTK_EVENT_CONTROLLER (source)))));
   gtk_drag_source_set_icon (source, icon, -8, gdk_paintable_get_intrinsic_height (icon) / 2);
   return dozor_unit_drag_new_content (dozor_unit_item_get_id (item));
 }
@@ -245,10 +261,19 @@ setup_row (DozorSituationList *list,
 }
 
 static void
+dozor_unit_list_dispose (GObject *object)
+{
+  g_clear_object (&DOZOR_UNIT_LIST (object)->situation);
+
+  G_OBJECT_CLASS (dozor_unit_list_parent_class)->dispose (object);
+}
+
+static void
 dozor_unit_list_class_init (DozorUnitListClass *klass)
 {
   DozorSituationListClass *list_class = DOZOR_SITUATION_LIST_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = dozor_unit_list_dispose;
   list_class->get_id = (const char *(*) (gpointer)) dozor_unit_item_get_id;
   list_class->match = match;
   list_class->compare = compare;
@@ -287,6 +312,7 @@ void
 dozor_unit_list_set_situation (DozorUnitList  *self,
                                DozorSituation *situation)
 {
+  g_set_object (&self->situation, situation);
   dozor_situation_list_set_model (DOZOR_SITUATION_LIST (self), dozor_situation_get_unit_model (situation));
   dozor_situation_list_add_header (DOZOR_SITUATION_LIST (self), dozor_unit_counts_new (situation));
 }

@@ -157,7 +157,7 @@ dozor_window_request_dispatch (DozorWindow *self,
       return;
     }
 
-  stale = !unit->has_fix || g_get_real_time () - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+  stale = !unit->has_fix || dozor_situation_get_now (self->situation) - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
   /* A dispatch that leaves a zone uncovered is always asked, like a stale one. */
   shortage = dozor_crisis_pane_describe_shortage (self->crisis_pane, unit_id);
   if (!stale && shortage == NULL && !g_settings_get_boolean (self->settings, "confirm-dispatch"))

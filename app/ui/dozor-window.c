@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "dozor-application.h"
+#include "dozor-certificate-controller.h"
 #include "dozor-clock.h"
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
@@ -577,6 +578,11 @@ dozor_window_follow (DozorWindow     *self,
   dozor_readiness_controller_set_wall (self->readiness, self->wall);
   adw_header_bar_pack_start (self->header_bar, dozor_readiness_controller_get_button (self->readiness));
   self->reports = dozor_reports_controller_new (GTK_APPLICATION_WINDOW (self), sync);
+  /* A replay's board offers certificates (a debriefing's), a wall none. */
+  g_object_set_data_full (G_OBJECT (self), "dozor-certificate",
+                          dozor_certificate_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation,
+                                                            self->wall && !self->replaying),
+                          g_object_unref);
   /* The shift handover: its dialog, and under the readiness what is still open from the last shift. */
   {
     DozorHandoverController *handover = dozor_handover_controller_new (GTK_APPLICATION_WINDOW (self), sync,

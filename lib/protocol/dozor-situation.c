@@ -48,6 +48,10 @@ struct _DozorSituation
    * change: ten thousand single appends would re-sort a list each time. */
   GPtrArray *new_unit_items;
   GPtrArray *new_incident_items;
+
+  /* A replay's situation reckons ages from the moment it shows; 0 for
+   * the present (see dozor_situation_set_clock). */
+  gint64 clock;
 };
 
 G_DEFINE_FINAL_TYPE (DozorSituation, dozor_situation, G_TYPE_OBJECT)
@@ -1174,4 +1178,40 @@ dozor_situation_get_incident_number (DozorSituation *self,
   incident = dozor_situation_get_entity (self, "incident", incident_id);
   return incident != NULL ? json_object_get_string_member_with_default (incident, "number", incident_id)
                           : incident_id;
+}
+
+/**
+ * dozor_situation_set_clock:
+ * @self: a #DozorSituation
+ * @now: the moment this situation shows, Unix microseconds; 0 for the present
+ *
+ * A replay's situation is the state at a moment of the past: an age
+ * reckoned from the present would make every fix stale and every incident
+ * hours old. Whoever shows this situation asks dozor_situation_get_now()
+ * for "now"; the replay sets it before it applies the moment's events, so
+ * that the "changed" they raise is already counted from there.
+ */
+void
+dozor_situation_set_clock (DozorSituation *self,
+                           gint64          now)
+{
+  g_return_if_fail (DOZOR_IS_SITUATION (self));
+  g_return_if_fail (now >= 0);
+
+  self->clock = now;
+}
+
+/**
+ * dozor_situation_get_now:
+ * @self: a #DozorSituation
+ *
+ * Returns: the moment from which this situation's ages are reckoned, Unix
+ *   microseconds: the real time, or a replay's moment
+ */
+gint64
+dozor_situation_get_now (DozorSituation *self)
+{
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), 0);
+
+  return self->clock != 0 ? self->clock : g_get_real_time ();
 }

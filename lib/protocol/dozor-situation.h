@@ -133,6 +133,10 @@ JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
                                                   const char     *id);
 JsonNode        *dozor_situation_to_snapshot     (DozorSituation *self);
 
+void             dozor_situation_set_clock       (DozorSituation *self,
+                                                  gint64          now);
+gint64           dozor_situation_get_now         (DozorSituation *self);
+
 const char      *dozor_situation_get_incident_number (DozorSituation *self,
                                                      const char     *incident_id);
 

@@ -219,9 +219,19 @@ summary_rows (JsonObject *figures)
                                    json_array_get_int_element (limits, 1) / 60.0,
                                    json_array_get_int_element (limits, 2) / 60.0,
                                    json_array_get_int_element (limits, 3) / 60.0);
-  /* TRANSLATORS: repeated calls, and how many incidents they were about */
-  calls_text = g_strdup_printf (_("%u calls about %u incidents"), (guint) json_object_get_int_member (calls, "calls"),
-                                (guint) json_object_get_int_member (calls, "incidents"));
+  {
+    /* Each number with its noun's plural (Russian has three forms). */
+    guint n_calls = json_object_get_int_member (calls, "calls");
+    guint n_about = json_object_get_int_member (calls, "incidents");
+    g_autofree char *calls_part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u call", "%u calls", n_calls),
+                                                   n_calls);
+    g_autofree char *about_part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u incident",
+                                                                "about %u incidents", n_about), n_about);
+
+    /* TRANSLATORS: repeated calls ("3 calls"), then the incidents they were
+     * about ("about 2 incidents"); write %2$s %1$s for the other order */
+    calls_text = g_strdup_printf (C_("repeated calls", "%1$s %2$s"), calls_part, about_part);
+  }
   /* TRANSLATORS: how many deviations from routes, and their time in minutes */
   deviations_text = g_strdup_printf (_("%u, %.0f min in all"), (guint) json_object_get_int_member (deviations, "count"),
                                      json_object_get_double_member (deviations, "duration_s") / 60);
@@ -247,8 +257,12 @@ summary_rows (JsonObject *figures)
     {
       g_autofree char *roster_late = count_text (roster, "drawn_late");
       g_autofree char *roster_entries = count_text (roster, "entries");
-      /* TRANSLATORS: roster entries drawn late, of all the entries whose shift began in the period */
-      g_autofree char *roster_text = g_strdup_printf (_("%s of %s entries"), roster_late, roster_entries);
+      gint64 n_entries = json_object_get_int_member (roster, "entries");
+      /* TRANSLATORS: roster entries drawn late, of all the entries whose
+       * shift began in the period; the plural follows the second number */
+      g_autofree char *roster_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s entry", "%s of %s entries",
+                                                                   (gulong) CLAMP (n_entries, 0, G_MAXLONG)),
+                                                      roster_late, roster_entries);
 
       g_ptr_array_add (rows, row_new (_("Duty roster drawn late"), roster_text, NULL));
     }
@@ -840,4 +854,100 @@ dozor_report_render_csv (JsonObject  *figures,
         }
     }
   return g_file_set_contents (path, out->str, out->len, error);
+}
+
+typedef struct
+{
+  JsonNode *figures;
+  char *centre;
+  char *officer;
+  char *path;
+  gboolean csv;
+} Render;
+
+static void
+render_free (gpointer data)
+{
+  Render *render = data;
+
+  json_node_unref (render->figures);
+  g_free (render->centre);
+  g_free (render->officer);
+  g_free (render->path);
+  g_free (render);
+}
+
+static void
+render_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Render *render = task_data;
+  GError *error = NULL;
+  JsonObject *figures = json_node_get_object (render->figures);
+  gboolean ok = render->csv ? dozor_report_render_csv (figures, render->path, &error)
+                            : dozor_report_render_pdf (figures, render->centre, render->officer, render->path, &error);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * dozor_report_render_async:
+ * @figures: the figures as dozord answered them (an object)
+ * @centre: the centre's name, for a PDF
+ * @officer: the signing officer's name, for a PDF
+ * @path: where the document goes
+ * @csv: CSV rather than PDF
+ * @source_object: (nullable): whose result it is
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on this thread once it is written
+ * @user_data: for @callback
+ *
+ * Draws the document in a worker thread: a quarter's PDF takes seconds,
+ * and a board's main thread only draws the screen.
+ */
+void
+dozor_report_render_async (JsonNode            *figures,
+                           const char          *centre,
+                           const char          *officer,
+                           const char          *path,
+                           gboolean             csv,
+                           gpointer             source_object,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+  Render *render = g_new0 (Render, 1);
+
+  g_return_if_fail (JSON_NODE_HOLDS_OBJECT (figures));
+
+  render->figures = json_node_ref (figures);
+  render->centre = g_strdup (centre);
+  render->officer = g_strdup (officer);
+  render->path = g_strdup (path);
+  render->csv = csv;
+  g_task_set_source_tag (task, dozor_report_render_async);
+  g_task_set_task_data (task, render, render_free);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
+/**
+ * dozor_report_render_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: whether the document was written
+ */
+gboolean
+dozor_report_render_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dozor_report_render_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -14,4 +14,16 @@ gboolean dozor_report_render_csv (JsonObject  *figures,
                                   const char  *path,
                                   GError     **error);
 
+void     dozor_report_render_async  (JsonNode            *figures,
+                                     const char          *centre,
+                                     const char          *officer,
+                                     const char          *path,
+                                     gboolean             csv,
+                                     gpointer             source_object,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean dozor_report_render_finish (GAsyncResult        *result,
+                                     GError             **error);
+
 G_END_DECLS

@@ -5,7 +5,8 @@
 # the messages and orientations, finds a message by a word typed in its
 # search, and, taking a report whose description holds a wanted vehicle's
 # plate, is shown the active orientation in the intake; once cancelled, it
-# is no longer shown.
+# is no longer shown. What was done about a message is written later, from
+# its row (What Was Done…, Alt+W), and dozord keeps it.
 set -euo pipefail
 
 dozor=${1:?usage: board-registers.sh PATH-TO-DOZOR}
@@ -16,7 +17,8 @@ test=board-registers
 start_dozord op:operator sup:supervisor
 token=$(token op)
 
-api "$token" POST messages '{"direction":"in","kind":"telegram","ref":"14/3-118","sender":"DP Almaty","addressee":"Duty unit","summary":"Guard the theatre tonight"}' >/dev/null
+theatre=$(api "$token" POST messages '{"direction":"in","kind":"telegram","ref":"14/3-118","sender":"DP Almaty","addressee":"Duty unit","summary":"Guard the theatre tonight"}' | jq -r .id)
+[ -n "$theatre" ] && [ "$theatre" != null ] || fail "no message made"
 api "$token" POST messages '{"direction":"out","kind":"fax","sender":"Duty unit","addressee":"DP Almaty","summary":"Report on the night","action":"Sent"}' >/dev/null
 orientation=$(api "$token" POST orientations '{"kind":"vehicle","plate":"777 ABA 02","description":"Toyota Camry, white","issued_by":"DP Almaty"}' | jq -r .id)
 [ -n "$orientation" ] && [ "$orientation" != null ] || fail "no orientation made"
@@ -45,6 +47,23 @@ wait_for "$work/board.log" "Register messages shown: 1" 30
 sleep 1
 ok "typing a word in the search shows only the message that holds it"
 import -window root "$work/registers-search.png"
+
+# What was done, written later from the message's row.
+shown=$(count "Register messages shown: 1")
+xdotool key alt+w
+wait_for "$work/board.log" "What was done: form open for message $theatre" 10
+sleep 1
+xdotool type --delay 20 "Two patrols sent to the theatre"
+import -window root "$work/registers-what-was-done.png"
+xdotool key Return
+wait_for "$work/board.log" "What was done: saved for message $theatre" 30
+[ "$(api "$token" GET "messages?q=theatre" | jq -r '.messages[0].action')" = "Two patrols sent to the theatre" ] ||
+  fail "dozord does not have what was typed as what was done"
+# Every register shows it, from message.updated.
+wait_count "Register messages shown: 1" $((shown + 1))
+ok "What Was Done… (Alt+W) writes what was done about the message; dozord keeps it and the register shows it again"
+sleep 1
+import -window root "$work/registers-done.png"
 xdotool key Escape
 sleep 0.5
 

@@ -8,7 +8,10 @@
 # and shows the state at its start; the keyboard seeks to the middle and
 # to the end, Space plays it to the end; the replay makes no command
 # (Ctrl+N opens no intake there, the backend gets nothing); Back to Live
-# (Alt+B) brings the live board back, without the bar.
+# (Alt+B) brings the live board back, without the bar. The replay is
+# opened more than a minute after the unit's last fix, when the live board
+# counts it stale: the replay's board reckons from its own moment, where
+# the fix is seconds old, and counts it current.
 set -euo pipefail
 
 dozor=${1:?usage: board-replay.sh PATH-TO-DOZOR}
@@ -37,6 +40,7 @@ incident=$(api "$sup" POST incidents '{"type":"robbery","priority":1,"location":
 api "$sup" POST dispatches "{\"unit_id\":\"$unit\",\"incident_id\":\"$incident\"}" | jq -e '.status == "active"' >/dev/null ||
   fail "the dispatch was refused"
 fix 43.2375 76.9430
+last_fix=$(date +%s)
 sleep 3
 api "$sup" PUT readiness '{"level":"high","reason":"Митинг"}' | jq -e '.level == "high"' >/dev/null ||
   fail "readiness was not raised"
@@ -76,6 +80,10 @@ press_until() {
   done
   fail "$3 gave no “$2” in board.log"
 }
+# A minute after the last fix the live board counts the unit stale.
+sleep "$(awk -v t="$((last_fix + 62))" -v now="$(date +%s.%N)" 'BEGIN { d = t - now; print (d > 0 ? d : 0) }')"
+wait_for "$work/board.log" "Unit counts: .* Stale 1" 10
+mark=$(wc -l <"$work/board.log")
 press_until "$live" "Replay dialog open" ctrl+shift+p
 dialog=$(focus_window "Replay")
 xdotool key alt+f ctrl+a
@@ -115,6 +123,17 @@ done
 sleep 1
 import -window "$replay" "$work/replay-middle.png"
 ok "the arrows seek to the middle: the incident and its dispatch, readiness still normal"
+
+# The replay's unit list counts from the replayed moment: the fix is
+# seconds old there, though more than a minute old now.
+replay_counts() { tail -n +"$((mark + 1))" "$work/board.log" | grep "Unit counts: .*Dispatched 1 " | tail -n 1; }
+for _ in $(seq 1 50); do
+  [[ "$(replay_counts)" == *"Stale 0"* ]] && break
+  sleep 0.1
+done
+[[ "$(replay_counts)" == *"Stale 0"* ]] ||
+  fail "the replay counts a fix seconds old at its moment as stale: $(replay_counts)"
+ok "the replay's counts reckon from its moment: the unit's fix is current there"
 
 xdotool key End
 wait_count "Replay shown at .*: 1 units, 0 incidents, 0 dispatches, 0 plans, readiness high" 1
