@@ -5,7 +5,8 @@
 # 3840×2160, side by side, from an X server of the script's own (Xorg with
 # the dummy video driver, as tests/ui/board-wall-two-heads.sh starts it;
 # docs/wall.md says why not Xvfb). The left monitor shows the map, the
-# right one the figures, the incident board and the ticker. dozord runs
+# right one the figures (at 8 m on this panel they fill a monitor of
+# their own). dozord runs
 # the Almaty scenario, first with 200 cars (the demo), then with 5,000.
 # The wall logs each frame it paints (DOZOR_FRAME_LOG, app/dozor-frame-log.c);
 # after SETTLE seconds live, SECONDS of frames are taken, and for each
@@ -18,11 +19,15 @@
 #
 #   meson devenv -C build ../bench/wall-frames.sh [SECONDS] [--shots DIR]
 #
-# SECONDS defaults to 60, SETTLE (environment) to 20. --shots DIR keeps a
-# screenshot of each monitor at the end of each run: DIR/wall-CARS-map.png
-# and DIR/wall-CARS-figures.png. CARS (environment) changes the runs
-# ("200 5000"); BOARD=path/to/dozor measures another build. The room: 86″
-# panels (1895 × 1066 mm) seen from 8 m.
+# SECONDS defaults to 60, SETTLE (environment) to 20. Each number of cars
+# is run with GTK's GL renderer and with its cairo renderer (RENDERERS,
+# "gl cairo"): on this X server GL is Mesa's software rasteriser, which
+# redraws the whole 3840×2160 window each frame, while cairo redraws only
+# what changed. --shots DIR keeps a screenshot of each monitor at the end
+# of each run: DIR/wall-CARS-RENDERER-map.png and …-figures.png. CARS
+# (environment) changes the runs ("200 5000"); BOARD=path/to/dozor
+# measures another build. The room: 86″ panels (1895 × 1066 mm) seen from
+# 8 m.
 set -euo pipefail
 
 seconds=60 shots=
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
 done
 settle=${SETTLE:-20}
 runs=${CARS:-200 5000}
+renderers=${RENDERERS:-gl cairo}
 : "${DOZORD:?run through meson devenv}" "${DOZORCTL:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$(dirname "$DOZORD")/.." && pwd)
@@ -144,6 +150,7 @@ stats() {
 }
 
 for cars in $runs; do
+for renderer in $renderers; do
   rm -rf "$work/run" && mkdir -p "$work/run"
   start_scenario "$work/run" "$cars" wall wall
   cat >"$work/run/wall.conf" <<EOF
@@ -160,10 +167,9 @@ shows = map
 
 [monitor figures]
 connector = DUMMY1
-shows = grid
-grid = figures,incidents;ticker
+shows = figures
 EOF
-  DOZOR_FRAME_LOG=$work/run/frames.log XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache \
+  GSK_RENDERER=$renderer DOZOR_FRAME_LOG=$work/run/frames.log XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache \
     XDG_CONFIG_HOME=$work/run/config GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
     "$board_exe" --wall --wall-config "$work/run/wall.conf" >"$work/run/board.log" 2>&1 &
   board=$!
@@ -175,14 +181,15 @@ EOF
   sleep "$seconds"
   to=$(wc -l <"$work/run/frames.log")
   sed -n "$((from + 1)),${to}p" "$work/run/frames.log" >"$work/run/taken.log"
-  echo "# $cars cars: $(grep -o 'Wall monitor [a-z]*: [0-9.]* px/mm.*' "$work/run/board.log" | paste -sd ';');" \
+  echo "# $cars cars, $renderer: $(grep -o 'Wall monitor [a-z]*: [0-9.]* px/mm.*' "$work/run/board.log" | paste -sd ';');" \
     "$(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1)"
   stats "$work/run/taken.log" "$cars cars"
   if [ -n "$shots" ]; then
-    import -window root -crop "${w}x${h}+0+0" +repage "$shots/wall-$cars-map.png"
-    import -window root -crop "${w}x${h}+${w}+0" +repage "$shots/wall-$cars-figures.png"
-    cp "$work/run/board.log" "$shots/wall-$cars-board.log"
+    import -window root -crop "${w}x${h}+0+0" +repage "$shots/wall-$cars-$renderer-map.png"
+    import -window root -crop "${w}x${h}+${w}+0" +repage "$shots/wall-$cars-$renderer-figures.png"
+    cp "$work/run/board.log" "$shots/wall-$cars-$renderer-board.log"
   fi
   stop
+done
 done
 echo "load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"

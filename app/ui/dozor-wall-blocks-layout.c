@@ -331,10 +331,19 @@ dozor_wall_blocks_layout_allocate (GtkLayoutManager *manager,
   DozorWallBlocksLayout *self = DOZOR_WALL_BLOCKS_LAYOUT (manager);
   GtkWidget *children[MAX_CHILDREN];
   gboolean fits;
-  int needed = 0, chosen;
+  int needed = 0, chosen, visible = height;
 
   get_children (widget, children);
-  chosen = choose (self, children, width, height, &needed, &fits);
+  /* In a cell that clips (a wall panel's), what counts is the cell: the
+   * view is given at least its least height even when the cell is
+   * shorter, and is then cut at the cell's edge. */
+  for (GtkWidget *up = gtk_widget_get_parent (widget); up != NULL; up = gtk_widget_get_parent (up))
+    if (GTK_IS_SCROLLED_WINDOW (up))
+      {
+        visible = MIN (height, gtk_widget_get_height (up));
+        break;
+      }
+  chosen = choose (self, children, width, visible, &needed, &fits);
   lay_out (self, &self->arrangements[chosen], children, width, height, TRUE);
   if (chosen != self->chosen || fits != self->chosen_fits)
     {
@@ -346,7 +355,7 @@ dozor_wall_blocks_layout_allocate (GtkLayoutManager *manager,
         g_message ("Wall %s: blocks as %s in %dx%d", self->name, self->arrangements[chosen].text, width, height);
       else
         g_message ("Wall %s: blocks as %s need %d px of height and have %d: some are cut at the bottom",
-                   self->name, self->arrangements[chosen].text, needed, height);
+                   self->name, self->arrangements[chosen].text, needed, visible);
     }
 }
 

@@ -386,11 +386,21 @@ apply_sizes (DozorWallFiguresView *self)
   dozor_wall_text_size (self->waiting, cap, 1.0, FALSE);
   dozor_wall_text_size (self->response, cap, 1.0, FALSE);
 
-  /* The map's symbols are about 1.4 cap heights across at the desk's
-   * 11 px labels; here they grow with the text. The box holds the stale
-   * symbol's ring (19 px across at the desk's size) and no more: a taller box
-   * would make every row of the forces taller than its text. */
-  self->symbol_scale = cap > 0 ? MAX (cap / 8.0, 1.0) : 1.0;
+  /* The symbols grow with the text, as large as a line of it: the box
+   * holds the stale symbol's ring (19 px across at the desk's size, where
+   * the disc is 11), and a box taller than the text would make each row
+   * of the forces taller than its words and push the last rows off a
+   * monitor seen from far away (a 4K panel at 8 m). */
+  if (cap > 0)
+    {
+      int line = 0;
+
+      gtk_widget_measure (GTK_WIDGET (self->unit_names[ROW_AVAILABLE]), GTK_ORIENTATION_VERTICAL, -1, &line, NULL,
+                          NULL, NULL);
+      self->symbol_scale = MAX (line / 20.0, 1.0);
+    }
+  else
+    self->symbol_scale = 1.0;
   for (guint r = 0; r < N_UNIT_ROWS; r++)
     {
       int side = (int) (20 * self->symbol_scale);
