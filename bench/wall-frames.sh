@@ -44,7 +44,7 @@ renderers=${RENDERERS:-gl cairo}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$(dirname "$DOZORD")/.." && pwd)
 board_exe=${BOARD:-$build/app/dozor}
-xorg=$(command -v Xorg) || { echo "no Xorg: install xserver-xorg-core" >&2; exit 1; }
+command -v Xorg >/dev/null || { echo "no Xorg: install xserver-xorg-core" >&2; exit 1; }
 [ -f /usr/lib/xorg/modules/drivers/dummy_drv.so ] || { echo "no dummy driver: install xserver-xorg-video-dummy" >&2; exit 1; }
 [ -z "$shots" ] || mkdir -p "$shots"
 work=$(mktemp -d)
@@ -61,64 +61,15 @@ trap 'stop; [ -z "$display_pid" ] || { kill "$display_pid" 2>/dev/null; wait "$d
 
 # --- The X server: two 3840×2160 heads ---------------------------------------
 w=3840 h=2160 mm_w=1895 mm_h=1066
-mkdir -p "$work/xorg.conf.d"
-echo "# Nothing: the bench's X configuration is xorg.conf alone." >"$work/xorg.conf.d/00-nothing.conf"
-cat >"$work/xorg.conf" <<EOF
-Section "ServerFlags"
-  Option "AutoAddDevices" "false"
-  Option "AutoEnableDevices" "false"
-  Option "DontVTSwitch" "true"
-EndSection
-Section "Device"
-  Identifier "dummy"
-  Driver "dummy"
-  # 7680 × 2160 at 32 bits a pixel, and room to spare.
-  VideoRam 131072
-  Option "Monitor-DUMMY0" "left"
-  Option "Monitor-DUMMY1" "right"
-EndSection
-Section "Monitor"
-  Identifier "left"
-  HorizSync 5.0 - 1000.0
-  VertRefresh 5.0 - 200.0
-  # CVT reduced blanking, 60 Hz.
-  Modeline "${w}x${h}" 533.25 3840 3888 3920 4000 2160 2163 2168 2222 +hsync -vsync
-  Option "PreferredMode" "${w}x${h}"
-  Option "Position" "0 0"
-  Option "Primary" "true"
-EndSection
-Section "Monitor"
-  Identifier "right"
-  HorizSync 5.0 - 1000.0
-  VertRefresh 5.0 - 200.0
-  Modeline "${w}x${h}" 533.25 3840 3888 3920 4000 2160 2163 2168 2222 +hsync -vsync
-  Option "PreferredMode" "${w}x${h}"
-  Option "Position" "$w 0"
-  Option "Enable" "true"
-EndSection
-Section "Screen"
-  Identifier "screen"
-  Device "dummy"
-  Monitor "left"
-  DefaultDepth 24
-  SubSection "Display"
-    Depth 24
-    Virtual $((2 * w)) $h
-    Modes "${w}x${h}"
-  EndSubSection
-EndSection
-EOF
-"$xorg" -config "$work/xorg.conf" -configdir "$work/xorg.conf.d" -logfile "$work/xorg.log" \
-  -noreset -nolisten tcp -sharevts -novtswitch -displayfd 3 3>"$work/display" >"$work/xorg.out" 2>&1 &
-display_pid=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/display" ] && break
-  kill -0 "$display_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -s "$work/display" ] || { echo "Xorg did not start:" >&2; grep '(EE)' "$work/xorg.log" >&2 || true; exit 1; }
-DISPLAY=:$(head -n 1 "$work/display")
-export DISPLAY
+# shellcheck source=../tests/ui/dummy-xorg.sh
+. "$here/../tests/ui/dummy-xorg.sh"
+# 128 MiB of video memory: 7680 × 2160 at 32 bits a pixel, and room to
+# spare. CVT reduced blanking, 60 Hz.
+mode="${w}x${h} 533.25 3840 3888 3920 4000 2160 2163 2168 2222 +hsync -vsync"
+started=0
+start_dummy_xorg "$work" 131072 "$mode" "$mode" "$((2 * w)) $h" || started=$?
+display_pid=$xorg_pid
+[ "$started" -eq 0 ] || exit 1
 xrandr --output DUMMY0 --set WIDTH_MM "$mm_w" --set HEIGHT_MM "$mm_h" \
        --output DUMMY1 --set WIDTH_MM "$mm_w" --set HEIGHT_MM "$mm_h"
 monitors=$(xrandr --listmonitors | grep -o 'DUMMY[01] [^ ]*' | paste -sd ' ')
