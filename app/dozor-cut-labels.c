@@ -5,6 +5,12 @@
  * that does not fit in the language being shown ("Подозрительная…",
  * "Новое происшеств…"; issue 20, item 6). Only mapped labels count: what
  * is on screen now.
+ *
+ * It also names the labels that are not whole on screen for another
+ * reason: text wider than the label was given, or a label placed past the
+ * edge of its window or of a part that clips it and cannot be scrolled
+ * (a wall's view in its cell: nobody stands at a wall to scroll). That is
+ * how the Russian wall's figures were found running off the monitor.
  */
 #include "config.h"
 
@@ -14,9 +20,66 @@
 
 #include "dozor-cut-labels.h"
 
+/* Whether a part the user can scroll holds @widget: what lies outside
+ * its view is reached by scrolling, not lost. */
+static gboolean
+in_scrollable (GtkWidget *widget)
+{
+  for (GtkWidget *up = gtk_widget_get_parent (widget); up != NULL; up = gtk_widget_get_parent (up))
+    if (GTK_IS_SCROLLED_WINDOW (up))
+      {
+        GtkPolicyType horizontal, vertical;
+
+        gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (up), &horizontal, &vertical);
+        if (horizontal == GTK_POLICY_AUTOMATIC || horizontal == GTK_POLICY_ALWAYS ||
+            vertical == GTK_POLICY_AUTOMATIC || vertical == GTK_POLICY_ALWAYS)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* Whether @label's text is whole inside its window and every part that
+ * clips it; if not, says where it is. */
+static gboolean
+label_outside (GtkLabel  *label,
+               GtkWidget *window,
+               char     **where)
+{
+  GtkWidget *widget = GTK_WIDGET (label);
+  graphene_rect_t bounds, clip, part;
+  PangoRectangle text;
+
+  if (in_scrollable (widget) || !gtk_widget_compute_bounds (widget, window, &bounds))
+    return FALSE;
+  graphene_rect_init (&clip, 0, 0, gtk_widget_get_width (window), gtk_widget_get_height (window));
+  for (GtkWidget *up = gtk_widget_get_parent (widget); up != NULL && up != window; up = gtk_widget_get_parent (up))
+    if ((gtk_widget_get_overflow (up) == GTK_OVERFLOW_HIDDEN || GTK_IS_SCROLLED_WINDOW (up)) &&
+        gtk_widget_compute_bounds (up, window, &part))
+      graphene_rect_intersection (&clip, &part, &clip);
+
+  /* The text itself, where the label draws it: a label given less than
+   * its text needs draws past its own edge. */
+  pango_layout_get_pixel_extents (gtk_label_get_layout (label), NULL, &text);
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)) && text.width > gtk_widget_get_width (widget) + 1)
+    bounds.size.width += text.width - gtk_widget_get_width (widget);
+
+  /* Half a pixel either way is rounding, not a cut. */
+  if (bounds.origin.x >= clip.origin.x - 0.5 && bounds.origin.y >= clip.origin.y - 0.5 &&
+      bounds.origin.x + bounds.size.width <= clip.origin.x + clip.size.width + 0.5 &&
+      bounds.origin.y + bounds.size.height <= clip.origin.y + clip.size.height + 0.5)
+    return FALSE;
+  *where = g_strdup_printf ("%.0f,%.0f %.0fx%.0f, visible part %.0f,%.0f %.0fx%.0f", bounds.origin.x, bounds.origin.y,
+                            bounds.size.width, bounds.size.height, clip.origin.x, clip.origin.y, clip.size.width,
+                            clip.size.height);
+  return TRUE;
+}
+
 static guint
 log_widget (GtkWidget  *widget,
-            const char *window)
+            GtkWidget  *window,
+            const char *title,
+            guint      *checked,
+            guint      *outside)
 {
   guint cut = 0;
 
@@ -24,19 +87,32 @@ log_widget (GtkWidget  *widget,
     return 0;
   if (GTK_IS_LABEL (widget) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
     {
-      g_debug ("Cut label in “%s”: “%s”", window, gtk_label_get_text (GTK_LABEL (widget)));
+      g_debug ("Cut label in “%s”: “%s”", title, gtk_label_get_text (GTK_LABEL (widget)));
       cut++;
+    }
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      g_autofree char *where = NULL;
+
+      (*checked)++;
+      if (label_outside (GTK_LABEL (widget), window, &where))
+        {
+          g_debug ("Label outside its window in “%s”: “%s” at %s", title, gtk_label_get_text (GTK_LABEL (widget)),
+                   where);
+          (*outside)++;
+        }
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    cut += log_widget (child, window);
+    cut += log_widget (child, window, title, checked, outside);
   return cut;
 }
 
 /**
  * dozor_cut_labels_log:
  *
- * Logs every label cut short in the windows on screen.
+ * Logs every label cut short in the windows on screen, and every label
+ * not whole inside its window.
  *
  * Returns: how many there are
  */
@@ -44,15 +120,16 @@ guint
 dozor_cut_labels_log (void)
 {
   GListModel *windows = gtk_window_get_toplevels ();
-  guint cut = 0;
+  guint cut = 0, checked = 0, outside = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
     {
       g_autoptr(GtkWindow) window = g_list_model_get_item (windows, i);
       const char *title = gtk_window_get_title (window);
 
-      cut += log_widget (GTK_WIDGET (window), title != NULL ? title : "");
+      cut += log_widget (GTK_WIDGET (window), GTK_WIDGET (window), title != NULL ? title : "", &checked, &outside);
     }
+  g_debug ("Labels outside their window: %u of %u", outside, checked);
   g_debug ("Layout checked: %u cut labels", cut);
   return cut;
 }

@@ -11,7 +11,9 @@
 #   4. cold-start.sh with 5,000 and with 10,000 cars;
 #   5. board-latency.sh with 5,000 cars;
 #   6. board-memory.sh: desk with 200 cars, wall with 5,000;
-#   7. bench-history.sh, if present.
+#   7. wall-frames.sh: a wall's frame times on two 3840x2160 monitors, 200
+#      and 5,000 cars, GL and cairo renderers (Xorg's dummy driver);
+#   8. bench-history.sh, if present.
 # The bench-units runs get an Xvfb screen of their size; the scripts start
 # their own. Never fails on time: a step that does not run to its end is
 # named at the end, and the script exits 1 only for such a step.
@@ -64,6 +66,7 @@ step "cold-start 5000" "$here/cold-start.sh" 5000 "$rounds"
 step "cold-start 10000" "$here/cold-start.sh" 10000 "$rounds"
 step "board-latency 5000" "$here/board-latency.sh" 5000 "$seconds"
 step "board-memory 200/5000" "$here/board-memory.sh" 200 5000 "$seconds"
+step "wall-frames 200/5000" "$here/wall-frames.sh" "$seconds"
 if [ -x "$here/bench-history.sh" ]; then
   step "bench-history" "$here/bench-history.sh"
 fi

@@ -46,6 +46,7 @@ typedef struct
   gint64 priority;
   gboolean fresh;     /* nobody dispatched yet */
   gboolean late;      /* late on a wall, overdue on a desk: outlined */
+  gint64 created;     /* registered, Unix µs: the longest waiting labelled first */
   char *label;        /* number and type at close zoom; a wall's at any */
 } Mark;
 
@@ -63,6 +64,7 @@ typedef struct
   GPtrArray *ids;
   guint n_drawn;
   guint n_late;        /* marked late on a wall, overdue on a desk */
+  guint n_unlabelled;  /* a wall's labels left out for want of room */
   gboolean desk;
   double label_size;   /* the labels' font size, pixels */
   gboolean contrast;   /* high contrast, as the desktop asked when prepared */
@@ -80,6 +82,7 @@ struct _DozorIncidentLayer
   double draft_lat;    /* a scene being registered, NAN if none */
   double draft_lon;
   guint n_drawn;
+  guint n_unlabelled;
   guint n_lines;
   guint n_late;
   GHashTable *overdue; /* incident id → itself, on a desk */
@@ -272,6 +275,93 @@ draw_scene (gpointer               data,
 /* How many incidents the tiles of the region show, and what each tile
  * shows, so that a unit moving along its dispatch line redraws the tiles
  * of that line, not all. */
+/* The more urgent first: late, then by priority, then the longest waiting. */
+static int
+compare_urgency (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  const Mark *marks = user_data;
+  const Mark *x = &marks[*(const guint *) a], *y = &marks[*(const guint *) b];
+
+  if (x->late != y->late)
+    return x->late ? -1 : 1;
+  if (x->priority != y->priority)
+    return x->priority < y->priority ? -1 : 1;
+  return (x->created > y->created) - (x->created < y->created);
+}
+
+static gboolean
+overlaps (const graphene_rect_t *rect,
+          const GArray          *taken)
+{
+  for (guint i = 0; i < taken->len; i++)
+    if (graphene_rect_intersection (rect, &g_array_index (taken, graphene_rect_t, i), NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* A wall labels every incident at any zoom, so a busy district's labels
+ * would lie on one another and none could be read (the guide's wall
+ * picture showed it). Each label is kept only where it covers no other
+ * label and no other incident's symbol, the most urgent placed first; a
+ * label left out leaves its symbol, its priority digit and its outline. */
+static void
+declutter_labels (Scene                 *scene,
+                  const DozorRasterView *region)
+{
+  double k = scene->label_size / DESK_LABEL_SIZE, size = SIZE * k;
+  g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (guint), scene->marks->len);
+  g_autoptr(GArray) symbols = g_array_sized_new (FALSE, FALSE, sizeof (graphene_rect_t), scene->marks->len);
+  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+
+  cairo_set_font_size (cr, scene->label_size);
+  scene->n_unlabelled = 0;
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      graphene_rect_t symbol;
+      double x, y;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      graphene_rect_init (&symbol, x - size, y - size, 2 * size, 2 * size);
+      g_array_append_val (symbols, symbol);
+      g_array_append_val (order, i);
+    }
+  g_array_sort_with_data (order, compare_urgency, scene->marks->data);
+
+  for (guint n = 0; n < order->len; n++)
+    {
+      guint i = g_array_index (order, guint, n);
+      Mark *mark = &g_array_index (scene->marks, Mark, i);
+      const graphene_rect_t *own = &g_array_index (symbols, graphene_rect_t, i);
+      cairo_text_extents_t extents;
+      graphene_rect_t label;
+      gboolean room = TRUE;
+
+      if (mark->label == NULL)
+        continue;
+      cairo_text_extents (cr, mark->label, &extents);
+      /* Where draw_mark() writes it: right of the diamond, on a baseline
+       * 4 k below its centre. */
+      graphene_rect_init (&label, own->origin.x + 2 * size + 5, own->origin.y + size + 4 * k - 0.8 * scene->label_size,
+                          extents.x_advance, 1.05 * scene->label_size);
+      for (guint j = 0; j < symbols->len && room; j++)
+        room = j == i || !graphene_rect_intersection (&label, &g_array_index (symbols, graphene_rect_t, j), NULL);
+      if (room && !overlaps (&label, labels))
+        g_array_append_val (labels, label);
+      else
+        {
+          g_clear_pointer (&mark->label, g_free);
+          scene->n_unlabelled++;
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+}
+
 static void
 layout_scene (gpointer               data,
               const DozorRasterView *region)
@@ -279,6 +369,8 @@ layout_scene (gpointer               data,
   Scene *scene = data;
   double k = scene->label_size / DESK_LABEL_SIZE;
 
+  if (!scene->desk)
+    declutter_labels (scene, region);
   dozor_tile_keys_init (&scene->keys, region);
   scene->n_drawn = 0;
   for (guint i = 0; i < scene->lines->len; i++)
@@ -406,6 +498,7 @@ prepare_scene (DozorRasterLayer      *layer,
                                                         view->now > 0 ? view->now
                                                                       : dozor_situation_get_now (self->situation),
                                                         &mark.late);
+          mark.created = dozor_json_get_time (incident, "created_at");
           scene->n_late += mark.late;
         }
       else
@@ -462,6 +555,9 @@ scene_shown (DozorRasterLayer *layer,
     g_debug ("Incidents drawn: %u", n_drawn);
   if (self->n_lines != n_lines)
     g_debug ("Dispatch lines drawn: %u", n_lines);
+  if (scene != NULL && !scene->desk && self->n_unlabelled != scene->n_unlabelled)
+    g_debug ("Incident labels left out for want of room: %u", scene->n_unlabelled);
+  self->n_unlabelled = scene != NULL ? scene->n_unlabelled : 0;
   self->n_drawn = n_drawn;
   self->n_lines = n_lines;
   if (self->n_late != (scene != NULL ? scene->n_late : 0))

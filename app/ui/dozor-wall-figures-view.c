@@ -18,6 +18,7 @@
 #include "dozor-labels.h"
 #include "dozor-response-times.h"
 #include "dozor-unit-layer.h"
+#include "dozor-wall-blocks-layout.h"
 #include "dozor-wall-figures.h"
 #include "dozor-wall-figures-view.h"
 #include "dozor-wall-text.h"
@@ -49,7 +50,12 @@ struct _DozorWallFiguresView
 {
   GtkWidget parent_instance;
 
-  GtkGrid *grid;
+  /* The blocks, the layout's children in this order: the clock and date,
+   * the forces, the open incidents, today's response times. */
+  GtkWidget *clock_block;
+  GtkGrid *forces;
+  GtkGrid *incidents;
+  GtkWidget *response_block;
   GtkLabel *clock;
   GtkLabel *date;
   GtkLabel *units_heading;
@@ -82,18 +88,37 @@ G_DEFINE_FINAL_TYPE (DozorWallFiguresView, dozor_wall_figures_view, GTK_TYPE_WID
 
 static void read_history (DozorWallFiguresView *self);
 
+/* A label of a block's grid. Words wrap: no text is made smaller than the
+ * rule, so a name longer than its column takes another line. */
 static GtkLabel *
-add_label (DozorWallFiguresView *self,
-           int                   column,
-           int                   row,
-           int                   width,
-           float                 xalign)
+add_label (GtkGrid    *grid,
+           const char *text,
+           int         column,
+           int         row,
+           int         width,
+           float       xalign)
 {
-  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+  GtkLabel *label = GTK_LABEL (gtk_label_new (text));
 
   gtk_label_set_xalign (label, xalign);
-  gtk_grid_attach (self->grid, GTK_WIDGET (label), column, row, width, 1);
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_natural_wrap_mode (label, GTK_NATURAL_WRAP_NONE);
+  gtk_grid_attach (grid, GTK_WIDGET (label), column, row, width, 1);
   return label;
+}
+
+/* A block of a heading (or the clock) over a line of text. */
+static GtkWidget *
+add_text_block (DozorWallFiguresView *self,
+                GtkLabel            **top,
+                GtkLabel            **bottom)
+{
+  GtkGrid *grid = GTK_GRID (gtk_grid_new ());
+
+  *top = add_label (grid, NULL, 0, 0, 1, 0);
+  *bottom = add_label (grid, NULL, 0, 1, 1, 0);
+  gtk_widget_set_parent (GTK_WIDGET (grid), GTK_WIDGET (self));
+  return GTK_WIDGET (grid);
 }
 
 static void
@@ -361,18 +386,43 @@ apply_sizes (DozorWallFiguresView *self)
   dozor_wall_text_size (self->waiting, cap, 1.0, FALSE);
   dozor_wall_text_size (self->response, cap, 1.0, FALSE);
 
-  /* The map's symbols are about 1.6 cap heights across at the desk's
-   * 11 px labels; here they grow with the text. */
-  self->symbol_scale = cap > 0 ? MAX (cap / 8.0, 1.0) : 1.0;
+  /* The symbols grow with the text, as large as a line of it: the box
+   * holds the stale symbol's ring (19 px across at the desk's size, where
+   * the disc is 11), and a box taller than the text would make each row
+   * of the forces taller than its words and push the last rows off a
+   * monitor seen from far away (a 4K panel at 8 m). */
+  if (cap > 0)
+    {
+      int line = 0;
+
+      gtk_widget_measure (GTK_WIDGET (self->unit_names[ROW_AVAILABLE]), GTK_ORIENTATION_VERTICAL, -1, &line, NULL,
+                          NULL, NULL);
+      self->symbol_scale = MAX (line / 20.0, 1.0);
+    }
+  else
+    self->symbol_scale = 1.0;
   for (guint r = 0; r < N_UNIT_ROWS; r++)
     {
-      int side = (int) (24 * self->symbol_scale);
+      int side = (int) (20 * self->symbol_scale);
 
       gtk_widget_set_size_request (self->unit_symbols[r], side, side);
       gtk_widget_queue_draw (self->unit_symbols[r]);
     }
-  gtk_grid_set_row_spacing (self->grid, (int) MAX (cap * 0.25, 4));
-  gtk_grid_set_column_spacing (self->grid, (int) MAX (cap, 12));
+  {
+    int row_gap = (int) MAX (cap * 0.25, 4), column_gap = (int) MAX (cap * 0.6, 8);
+    GtkWidget *blocks[] = { self->clock_block, GTK_WIDGET (self->forces), GTK_WIDGET (self->incidents),
+                            self->response_block };
+
+    for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
+      {
+        gtk_grid_set_row_spacing (GTK_GRID (blocks[b]), row_gap);
+        gtk_grid_set_column_spacing (GTK_GRID (blocks[b]), column_gap);
+      }
+    /* Blocks side by side are further apart than a table's columns, so
+     * that the eye sees two tables, not one. */
+    dozor_wall_blocks_layout_set_spacing (DOZOR_WALL_BLOCKS_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                          (int) MAX (cap * 2, 24), (int) MAX (cap * 0.8, 8));
+  }
 }
 
 static void
@@ -384,7 +434,10 @@ dozor_wall_figures_view_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
-  g_clear_pointer ((GtkWidget **) &self->grid, gtk_widget_unparent);
+  g_clear_pointer (&self->clock_block, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->forces, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->incidents, gtk_widget_unparent);
+  g_clear_pointer (&self->response_block, gtk_widget_unparent);
   if (self->situation != NULL)
     g_signal_handlers_disconnect_by_data (self->situation, self);
   if (self->sync != NULL)
@@ -417,64 +470,65 @@ dozor_wall_figures_view_class_init (DozorWallFiguresViewClass *klass)
 
   object_class->dispose = dozor_wall_figures_view_dispose;
   object_class->finalize = dozor_wall_figures_view_finalize;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "wallfigures");
 }
+
+/* The preferred arrangement first: the clock across the top, the forces
+ * and the incidents side by side, today's response times at the bottom.
+ * Where the two tables do not fit side by side (long Russian and Kazakh
+ * words at a far distance), one goes under the other; where the view is
+ * too short for that, the blocks make two columns. */
+static const char *const arrangements[] = { "0;1,2;3", "0;1;2;3", "0+1,2+3", NULL };
 
 static void
 dozor_wall_figures_view_init (DozorWallFiguresView *self)
 {
-  int row = 0;
-
   self->symbol_scale = 1.0;
   self->times = dozor_response_times_new ();
   self->cancellable = g_cancellable_new ();
-  self->grid = GTK_GRID (gtk_grid_new ());
-  gtk_widget_set_parent (GTK_WIDGET (self->grid), GTK_WIDGET (self));
-  gtk_widget_set_halign (GTK_WIDGET (self->grid), GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (GTK_WIDGET (self->grid), GTK_ALIGN_CENTER);
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), dozor_wall_blocks_layout_new ("figures", arrangements));
 
-  /* The clock across the top; the forces on the left, the incidents on
-   * the right (each table: symbol, name, count); today's response times
-   * across the bottom. Two columns keep the view no taller than half a
-   * monitor at the rule's size. */
-  self->clock = add_label (self, 0, row++, 6, 0);
-  self->date = add_label (self, 0, row++, 6, 0);
+  self->clock_block = add_text_block (self, &self->clock, &self->date);
+  gtk_label_set_wrap (self->clock, FALSE);
 
-  self->units_heading = add_label (self, 0, row, 3, 0);
-  gtk_label_set_text (self->units_heading, _("Forces"));
-  self->incidents_heading = add_label (self, 3, row++, 3, 0);
-  gtk_label_set_text (self->incidents_heading, _("Open incidents"));
+  /* The forces: symbol, status, count. */
+  self->forces = GTK_GRID (gtk_grid_new ());
+  gtk_widget_set_parent (GTK_WIDGET (self->forces), GTK_WIDGET (self));
+  self->units_heading = add_label (self->forces, _("Forces"), 0, 0, 3, 0);
   for (guint r = 0; r < N_UNIT_ROWS; r++)
     {
       self->unit_symbols[r] = gtk_drawing_area_new ();
       g_object_set_data (G_OBJECT (self->unit_symbols[r]), "row", GINT_TO_POINTER (r));
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->unit_symbols[r]), draw_symbol, self, NULL);
       gtk_widget_set_size_request (self->unit_symbols[r], 24, 24);
-      gtk_grid_attach (self->grid, self->unit_symbols[r], 0, row + r, 1, 1);
-      self->unit_names[r] = add_label (self, 1, row + r, 1, 0);
+      gtk_widget_set_valign (self->unit_symbols[r], GTK_ALIGN_CENTER);
+      gtk_grid_attach (self->forces, self->unit_symbols[r], 0, r + 1, 1, 1);
       /* The status names the lists use; a stale unit is counted apart. */
-      gtk_label_set_text (self->unit_names[r], row_status[r] != NULL ? dozor_unit_status_label (row_status[r])
-                                                                     : _("Position stale"));
-      self->unit_counts[r] = add_label (self, 2, row + r, 1, 1);
+      self->unit_names[r] = add_label (self->forces, row_status[r] != NULL ? dozor_unit_status_label (row_status[r])
+                                                                           : _("Position stale"),
+                                       1, r + 1, 1, 0);
+      gtk_widget_set_hexpand (GTK_WIDGET (self->unit_names[r]), TRUE);
+      self->unit_counts[r] = add_label (self->forces, NULL, 2, r + 1, 1, 1);
+      gtk_label_set_wrap (self->unit_counts[r], FALSE);
     }
+
+  /* The open incidents: by priority, then who waits and how long. */
+  self->incidents = GTK_GRID (gtk_grid_new ());
+  gtk_widget_set_parent (GTK_WIDGET (self->incidents), GTK_WIDGET (self));
+  self->incidents_heading = add_label (self->incidents, _("Open incidents"), 0, 0, 2, 0);
   for (guint p = 0; p < DOZOR_INCIDENT_PRIORITIES; p++)
     {
       g_autofree char *name = g_strdup_printf (_("Priority %u"), p + 1);
 
-      self->priority_names[p] = add_label (self, 4, row + p, 1, 0);
-      gtk_label_set_text (self->priority_names[p], name);
-      self->priority_counts[p] = add_label (self, 5, row + p, 1, 1);
+      self->priority_names[p] = add_label (self->incidents, name, 0, p + 1, 1, 0);
+      gtk_widget_set_hexpand (GTK_WIDGET (self->priority_names[p]), TRUE);
+      self->priority_counts[p] = add_label (self->incidents, NULL, 1, p + 1, 1, 1);
+      gtk_label_set_wrap (self->priority_counts[p], FALSE);
     }
-  self->waiting = add_label (self, 3, row + DOZOR_INCIDENT_PRIORITIES, 3, 0);
-  gtk_label_set_wrap (self->waiting, TRUE);
-  gtk_grid_attach (self->grid, gtk_label_new (NULL), 3, row, 1, 1);
-  row += N_UNIT_ROWS;
+  self->waiting = add_label (self->incidents, NULL, 0, DOZOR_INCIDENT_PRIORITIES + 1, 2, 0);
 
-  self->response_heading = add_label (self, 0, row++, 6, 0);
+  self->response_block = add_text_block (self, &self->response_heading, &self->response);
   gtk_label_set_text (self->response_heading, _("From call to arrival, today"));
-  self->response = add_label (self, 0, row++, 6, 0);
-  gtk_label_set_wrap (self->response, TRUE);
 }
 
 /**

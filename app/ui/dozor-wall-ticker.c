@@ -7,6 +7,11 @@
  * gives. A ticker that scrolled sideways could not be read from the back
  * of the room in the time a line is shown: the lines stand still and the
  * oldest leaves at the bottom.
+ *
+ * The ticker asks for two lines and shows as many as its cell holds, each
+ * whole: on a monitor that also shows the figures, these must not lose
+ * their room to the eighth-newest event, and a line cut in half at the
+ * cell's edge is not read.
  */
 #include "config.h"
 
@@ -18,13 +23,15 @@
 
 /* Lines kept: more would not fit at a wall's text size. */
 #define LINES 8
+/* Lines the ticker asks room for; it takes more when its cell has it. */
+#define LINES_ASKED 2
 
 struct _DozorWallTicker
 {
   GtkWidget parent_instance;
 
-  GtkBox *box;
   GtkLabel *lines[LINES];
+  int spacing;
   char *texts[LINES];   /* newest first */
   DozorSituation *situation;
   GTimeZone *zone;
@@ -59,12 +66,82 @@ applying_cb (DozorWallTicker *self,
   show_lines (self);
 }
 
+static GtkSizeRequestMode
+get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* As wide as the widest line; as high as the first LINES_ASKED lines (at
+ * least one): the rest is shown where there is room. */
+static void
+measure (GtkWidget      *widget,
+         GtkOrientation  orientation,
+         int             for_size,
+         int            *minimum,
+         int            *natural,
+         int            *minimum_baseline,
+         int            *natural_baseline)
+{
+  DozorWallTicker *self = DOZOR_WALL_TICKER (widget);
+  guint counted = 0;
+
+  *minimum = *natural = 0;
+  for (guint i = 0; i < LINES; i++)
+    {
+      int line_min, line_nat;
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (self->lines[i])))
+        continue;
+      gtk_widget_measure (GTK_WIDGET (self->lines[i]), orientation, orientation == GTK_ORIENTATION_VERTICAL ? for_size : -1,
+                          &line_min, &line_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        {
+          *minimum = MAX (*minimum, line_min);
+          *natural = MAX (*natural, line_nat);
+        }
+      else if (counted++ < LINES_ASKED)
+        {
+          if (counted == 1)
+            *minimum = line_min;
+          *natural += line_nat + (counted > 1 ? self->spacing : 0);
+        }
+    }
+  *minimum_baseline = *natural_baseline = -1;
+}
+
+/* The newest lines, top down, as many as fit whole. */
+static void
+size_allocate (GtkWidget *widget,
+               int        width,
+               int        height,
+               int        baseline)
+{
+  DozorWallTicker *self = DOZOR_WALL_TICKER (widget);
+  int y = 0;
+
+  for (guint i = 0; i < LINES; i++)
+    {
+      GtkWidget *line = GTK_WIDGET (self->lines[i]);
+      int line_height;
+
+      if (!gtk_widget_get_visible (line))
+        continue;
+      gtk_widget_measure (line, GTK_ORIENTATION_VERTICAL, width, &line_height, NULL, NULL, NULL);
+      gtk_widget_set_child_visible (line, y + line_height <= height);
+      if (y + line_height <= height)
+        gtk_widget_size_allocate (line, &(GtkAllocation) { 0, y, width, line_height }, -1);
+      y += line_height + self->spacing;
+    }
+}
+
 static void
 dozor_wall_ticker_dispose (GObject *object)
 {
   DozorWallTicker *self = DOZOR_WALL_TICKER (object);
 
-  g_clear_pointer ((GtkWidget **) &self->box, gtk_widget_unparent);
+  for (guint i = 0; i < LINES; i++)
+    g_clear_pointer ((GtkWidget **) &self->lines[i], gtk_widget_unparent);
   if (self->situation != NULL)
     g_signal_handlers_disconnect_by_data (self->situation, self);
   g_clear_object (&self->situation);
@@ -92,7 +169,9 @@ dozor_wall_ticker_class_init (DozorWallTickerClass *klass)
 
   object_class->dispose = dozor_wall_ticker_dispose;
   object_class->finalize = dozor_wall_ticker_finalize;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = get_request_mode;
+  widget_class->measure = measure;
+  widget_class->size_allocate = size_allocate;
   gtk_widget_class_set_css_name (widget_class, "wallticker");
 }
 
@@ -100,9 +179,7 @@ static void
 dozor_wall_ticker_init (DozorWallTicker *self)
 {
   self->zone = g_time_zone_new_local ();
-  self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
-  gtk_widget_set_parent (GTK_WIDGET (self->box), GTK_WIDGET (self));
-  gtk_widget_set_valign (GTK_WIDGET (self->box), GTK_ALIGN_START);
+  self->spacing = 4;
   for (guint i = 0; i < LINES; i++)
     {
       self->lines[i] = GTK_LABEL (gtk_label_new (NULL));
@@ -110,7 +187,7 @@ dozor_wall_ticker_init (DozorWallTicker *self)
       gtk_label_set_ellipsize (self->lines[i], PANGO_ELLIPSIZE_END);
       /* Older lines fade: the newest is what changed. */
       gtk_widget_set_opacity (GTK_WIDGET (self->lines[i]), 1.0 - 0.08 * i);
-      gtk_box_append (self->box, GTK_WIDGET (self->lines[i]));
+      gtk_widget_set_parent (GTK_WIDGET (self->lines[i]), GTK_WIDGET (self));
     }
   show_lines (self);
 }
@@ -145,5 +222,6 @@ dozor_wall_ticker_set_cap_height (DozorWallTicker *self,
   self->cap_height = cap_height;
   for (guint i = 0; i < LINES; i++)
     dozor_wall_text_size (self->lines[i], cap_height, 1.0, i == 0);
-  gtk_box_set_spacing (self->box, (int) MAX (cap_height * 0.6, 4));
+  self->spacing = (int) MAX (cap_height * 0.6, 4);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }

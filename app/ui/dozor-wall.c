@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 
+#include "dozor-frame-log.h"
 #include "dozor-label-size.h"
 #include "dozor-legibility.h"
 #include "dozor-wall-banner.h"
@@ -236,6 +237,7 @@ open_screen (DozorWall  *self,
                              self->config->have_center ? self->config->center_lon : NAN,
                              self->config->have_zoom ? self->config->zoom : NAN);
   dozor_window_set_wall (screen->window, TRUE);
+  dozor_frame_log_watch (GTK_WIDGET (screen->window), screen->config->name);
   dozor_map_view_set_wall_marks (dozor_window_get_map_view (screen->window), &self->config->marks);
   dozor_window_follow (screen->window, self->sync, self->situation);
   if (self->local_copy != NULL)

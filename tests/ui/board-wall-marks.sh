@@ -11,7 +11,9 @@
 # pixels: the magenta outline or ring where each marked item is drawn, and
 # none where the others are. And call signs, on at the wall's zoom 14
 # (a desk shows them from 15), give way to the incidents' labels: the one
-# that would cover the accident's label is left out, the other drawn.
+# that would cover the accident's label is left out, the other drawn. An
+# incident's label that would cover another incident's symbol is left out
+# too (the robbery's diamond stays in view).
 set -euo pipefail
 
 dozor=${1:?usage: board-wall-marks.sh PATH-TO-DOZOR}
@@ -115,6 +117,14 @@ wait_for "$work/board.log" "Call signs drawn: 1" 10
 [ "$(grep -o "Call signs drawn: [0-9]*" "$work/board.log" | tail -n 1)" = "Call signs drawn: 1" ] ||
   fail "not one call sign drawn: $(grep -o "Call signs drawn: [0-9]*" "$work/board.log" | tail -n 1)"
 ok "call signs on at zoom 14 on a wall; the one that would cover an incident's label gives way"
+
+# A theft 150 m (about 17 px) west of the late robbery: its label would
+# run over the robbery's diamond, so it is left out; the symbol stays.
+api POST incidents "{\"type\":\"theft\",\"priority\":3,\"location\":{\"lat\":$late_lat,\"lon\":$(awk -v l="$late_lon" 'BEGIN { printf "%.6f", l - 150 / (111195 * cos(43.244 * atan2(0, -1) / 180)) }')}}" |
+  jq -e .id >/dev/null || fail "the theft was refused"
+wait_for "$work/board.log" "Incidents drawn: 4" 10
+wait_for "$work/board.log" "Incident labels left out for want of room: 1" 10
+ok "a fourth incident whose label would cover the late robbery's diamond is drawn without its label"
 
 stop_board
 echo "1..$n"

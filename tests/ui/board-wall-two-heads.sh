@@ -18,7 +18,7 @@ test=board-wall-two-heads
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
 
-xorg=$(command -v Xorg) || fail "no Xorg: install xserver-xorg-core (build-aux/debian-packages.txt)"
+command -v Xorg >/dev/null || fail "no Xorg: install xserver-xorg-core (build-aux/debian-packages.txt)"
 [ -f /usr/lib/xorg/modules/drivers/dummy_drv.so ] ||
   fail "no dummy video driver: install xserver-xorg-video-dummy (build-aux/debian-packages.txt)"
 command -v xrandr >/dev/null || fail "no xrandr: install x11-xserver-utils (build-aux/debian-packages.txt)"
@@ -29,72 +29,18 @@ export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$wo
 
 # --- The X server: two heads side by side, of different sizes -----------------
 # The dummy driver (0.4) has 16 outputs; the first is connected, the others
-# once a mode is set on them, which "Enable" does at start. Nothing of the
-# machine's own X configuration is read: -configdir names a folder of the
-# test's (Xorg takes an empty one for none and reads /etc/X11/xorg.conf.d
-# instead, so it holds a file that says nothing). No input device is
-# looked for, and -sharevts keeps the server off the machine's consoles.
+# once a mode is set on them, which "Enable" does at start (dummy-xorg.sh).
+# 16 MiB of video memory: enough for the whole screen, both heads, at 32
+# bits a pixel.
 left_w=1024 left_h=768 right_w=1280 right_h=720
-mkdir -p "$work/xorg.conf.d"
-echo "# Nothing: the test's X configuration is xorg.conf alone." >"$work/xorg.conf.d/00-nothing.conf"
-cat >"$work/xorg.conf" <<EOF
-Section "ServerFlags"
-  Option "AutoAddDevices" "false"
-  Option "AutoEnableDevices" "false"
-  Option "DontVTSwitch" "true"
-EndSection
-
-Section "Device"
-  Identifier "dummy"
-  Driver "dummy"
-  # Enough for the whole screen, both heads, at 32 bits a pixel.
-  VideoRam 16384
-  Option "Monitor-DUMMY0" "left"
-  Option "Monitor-DUMMY1" "right"
-EndSection
-
-Section "Monitor"
-  Identifier "left"
-  HorizSync 5.0 - 1000.0
-  VertRefresh 5.0 - 200.0
-  Modeline "${left_w}x${left_h}" 65.00 1024 1048 1184 1344 768 771 777 806 -hsync -vsync
-  Modeline "${right_w}x${right_h}" 74.25 1280 1390 1430 1650 720 725 730 750 +hsync +vsync
-  Option "PreferredMode" "${left_w}x${left_h}"
-  Option "Position" "0 0"
-  Option "Primary" "true"
-EndSection
-
-Section "Monitor"
-  Identifier "right"
-  Option "PreferredMode" "${right_w}x${right_h}"
-  Option "Position" "$left_w 0"
-  Option "Enable" "true"
-EndSection
-
-Section "Screen"
-  Identifier "screen"
-  Device "dummy"
-  Monitor "left"
-  DefaultDepth 24
-  SubSection "Display"
-    Depth 24
-    Modes "${left_w}x${left_h}" "${right_w}x${right_h}"
-  EndSubSection
-EndSection
-EOF
-# -displayfd: the server takes a free display number and writes it once it
-# accepts clients.
-"$xorg" -config "$work/xorg.conf" -configdir "$work/xorg.conf.d" -logfile "$work/xorg.log" \
-  -noreset -nolisten tcp -sharevts -novtswitch -displayfd 3 3>"$work/display" >"$work/xorg.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do
-  [ -s "$work/display" ] && break
-  kill -0 "${pids[-1]}" 2>/dev/null || break
-  sleep 0.1
-done
-[ -s "$work/display" ] || fail "Xorg did not start: $(grep '(EE)' "$work/xorg.log" 2>/dev/null | tail -n 3)"
-DISPLAY=:$(head -n 1 "$work/display")
-export DISPLAY
+# shellcheck source=dummy-xorg.sh
+. "$(dirname "$0")/dummy-xorg.sh"
+started=0
+start_dummy_xorg "$work" 16384 \
+  "${left_w}x${left_h} 65.00 1024 1048 1184 1344 768 771 777 806 -hsync -vsync" \
+  "${right_w}x${right_h} 74.25 1280 1390 1430 1650 720 725 730 750 +hsync +vsync" 2>"$work/xorg.err" || started=$?
+pids+=("$xorg_pid")
+[ "$started" -eq 0 ] || fail "$(cat "$work/xorg.err")"
 
 # The panels' sizes, as their EDIDs would give them (the dummy outputs have
 # a WIDTH_MM and HEIGHT_MM property for it): a 21″ 4:3 and a 27″ 16:9

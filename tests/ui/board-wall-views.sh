@@ -5,7 +5,10 @@
 # (docs/wall.md, shows = grid) on a constructed situation: the figures on
 # screen are what the backend's snapshot says, counted here from the
 # snapshot itself; the incident board lists the open incidents, the most
-# urgent first; the ticker tells a dispatch and an arrival in words.
+# urgent first; the ticker tells a dispatch and an arrival in words. In
+# English, Russian and Kazakh, every label on the wall is whole inside its
+# window and its cell (the Russian figures once ran off the monitor's
+# right edge): the board names any that is not when sent SIGUSR1.
 set -euo pipefail
 
 dozor=${1:?usage: board-wall-views.sh PATH-TO-DOZOR}
@@ -45,7 +48,7 @@ curl -sf -X PATCH "$url/api/v1/units/${units[2]}" -H "Authorization: Bearer $tok
 # Three incidents: a robbery (priority 1), a theft (3) and an accident (2).
 robbery=$(api POST incidents '{"type":"robbery","priority":1,"address":"пр. Абая, 10","location":{"lat":43.2389,"lon":76.9453}}' inc-1 | jq -r .id)
 api POST incidents '{"type":"theft","priority":3,"address":"ул. Толе би, 5","location":{"lat":43.2500,"lon":76.9300}}' inc-2 >/dev/null
-api POST incidents '{"type":"traffic_accident","priority":2,"location":{"lat":43.2300,"lon":76.9000}}' inc-3 >/dev/null
+accident=$(api POST incidents '{"type":"traffic_accident","priority":2,"location":{"lat":43.2300,"lon":76.9000}}' inc-3 | jq -r .id)
 
 cat >"$work/wall.conf" <<EOF
 [wall]
@@ -114,8 +117,67 @@ ok "the ticker says “Барыс-11 dispatched — Robbery, пр. Абая, 10�
 figures_match
 ok "after the dispatch and the arrival the figures still equal the snapshot's: $(expected)"
 
+# An arrival dozord finds from the unit's own fix (docs/api.md, "Arrival"):
+# Барыс-12 sent to the accident stands at the scene; today's response time
+# is that incident's, registration to the fix, as the backend records it.
+api POST dispatches "{\"unit_id\":\"${units[1]}\",\"incident_id\":\"$accident\"}" disp-2 | jq -e .id >/dev/null ||
+  fail "the second dispatch was refused"
+sleep 1
+fix=$(jq -cn --arg u "${units[1]}" --arg t "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  '{positions: [{unit_id: $u, lat: 43.2300, lon: 76.9000, time: $t, speed: 0}]}')
+curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $token" -d "$fix" >/dev/null || fail "the fix was refused"
+response=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $token" | jq -r --arg i "$accident" '
+  .incidents[] | select(.id == $i) | select(.arrival.by == "server") |
+  (.on_scene_at | sub("\\.[0-9]+"; "") | fromdateiso8601) - (.created_at | sub("\\.[0-9]+"; "") | fromdateiso8601)')
+[ -n "$response" ] || fail "dozord did not find Барыс-12's arrival from its fix"
+wait_for "$work/board.log" "Wall ticker: [0-9][0-9]:[0-9][0-9] Барыс-12 arrived — Traffic accident" 10
+wait_for "$work/board.log" "Wall figures: .*today 1 arrivals" 10
+shown=$(grep "Wall figures: .*today 1 arrivals" "$work/board.log" | tail -n 1 | sed 's/.*mean \([0-9]*\) s, p90 \([0-9]*\) s.*/\1 \2/')
+# The backend's times are whole seconds; the wall's are the same times.
+awk -v r="$response" -v s="$shown" 'BEGIN { split(s, v, " "); exit !(v[1] - r <= 1 && r - v[1] <= 1 && v[2] - r <= 1 && r - v[2] <= 1) }' ||
+  fail "today's mean and p90 on the wall are “$shown” s; the backend's one arrival took $response s"
+ok "an arrival dozord found from a fix counts today: mean and p90 “$shown” s on the wall, $response s in the backend"
+figures_match
+
 sleep 1
 import -window root "$work/wall-views.png"
 if [ -n "${DOZOR_SHOT:-}" ]; then cp "$work/wall-views.png" "$DOZOR_SHOT"; fi
+
+# --- Every label inside its window, in each language ------------------------
+# With the figures' longest texts on screen (who waits and since when,
+# today's mean and 90th percentile), SIGUSR1 makes the board log each label
+# that leaves its window or the cell that clips it.
+labels_inside() { # LANG
+  local outside
+  wait_for "$work/board.log" "Wall figures: .*today 1 arrivals" 30
+  wait_for "$work/board.log" "Wall figures: blocks as" 10
+  sleep 1.5
+  kill -USR1 "$board"
+  wait_for "$work/board.log" "Layout checked" 10
+  outside=$(grep "Label outside its window" "$work/board.log" | sed 's/.*Label outside/Label outside/' || true)
+  [ -z "$outside" ] || fail "$1: $outside"
+  checked=$(sed -n 's/.*Labels outside their window: 0 of \([0-9]*\).*/\1/p' "$work/board.log" | tail -n 1)
+  [ -n "$checked" ] && [ "$checked" -ge 25 ] ||
+    fail "$1: the check looked at ${checked:-no} labels; the figures alone have 25"
+  ok "$1: all $checked labels whole inside the monitor ($(grep -o 'blocks as [^ ]* in [0-9x]*' "$work/board.log" |
+    tail -n 1))"
+}
+labels_inside en
+# Each language in its own locale, so that the date under the clock is in
+# it too ("Воскресенье, 6 декабря 2026"); localedef needs no root.
+command -v localedef >/dev/null || fail "no localedef: install locales (build-aux/debian-packages.txt)"
+mkdir -p "$work/locale"
+for lang in ru kk; do
+  stop_board
+  locale=$( [ "$lang" = ru ] && echo ru_RU || echo kk_KZ)
+  localedef -i "$locale" -f UTF-8 "$work/locale/$locale.UTF-8" >/dev/null 2>&1 || true
+  [ -e "$work/locale/$locale.UTF-8/LC_TIME" ] || fail "localedef made no $locale.UTF-8"
+  LOCPATH=$work/locale LC_ALL=$locale.UTF-8 LANGUAGE=$lang \
+    "$dozor" --wall --wall-config "$work/wall.conf" >"$work/board.log" 2>&1 &
+  board=$!
+  wait_for "$work/board.log" "Link state: live" 30
+  labels_inside "$lang"
+  import -window root "$work/wall-views-$lang.png"
+done
 stop_board
 echo "1..$n"
