@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* The deviation's colour on the map, and in the legend: a saturated
+/* The deviation's colour on the map: a saturated
  * violet no other mark of the desk uses (amber roster lines, red and
  * orange flags, the wall's magenta, the cameras' pale violet). */
 #define DOZOR_DEVIATION_RGB 0.52, 0.10, 0.88

@@ -170,12 +170,17 @@ unit_answered_cb (GObject      *source,
     ? dozor_json_get_array (json_node_get_object (answer), "counts") : NULL;
   Figures *figures = g_hash_table_lookup (read->self->figures, read->unit_id);
 
-  if (counts == NULL || figures == NULL)
+  /* Forgotten meanwhile (a newer record came): the next redraw asks again. */
+  if (figures == NULL)
+    {
+      read_free (read);
+      return;
+    }
+  if (counts == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("Deviations of %s not read: %s", read->unit_id, error != NULL ? error->message : "no counts");
-      if (figures != NULL)
-        figures->failed_at = g_get_monotonic_time ();
+      figures->failed_at = g_get_monotonic_time ();
       read_free (read);
       return;
     }

@@ -3,8 +3,9 @@
 #
 # Control of the forces on a supervisor's board (issue 17, item 6: "a
 # roster entry dragged on the map, a deviation highlighted"), against a
-# real dozord: a unit dragged onto a patrol route is put on the roster for
-# the shift; then its tracker drives it off the route for longer than the
+# real dozord: a unit dragged onto a plan's post (no proposal open) is put
+# on the roster at that post, not dispatched; dragged onto a patrol route,
+# its entry moves there; then its tracker drives it off the route for longer than the
 # route's dwell time, the server announces a deviation, and the board
 # draws the stretch the unit took in the deviation's violet (pixels along
 # it, none there before), grows it with the unit's next fixes, counts the
@@ -34,6 +35,11 @@ read -r rlat rw < <(place -250 -600)
 read -r _ re < <(place -250 600)
 route=$(api "$sup" POST routes "{\"name\":\"Алмалы-1\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[$rw,$rlat],[$re,$rlat]]},\"compliance\":{\"dwell_s\":20,\"gap_s\":3600}}" | jq -r .id)
 [ -n "$unit" ] && [ -n "$route" ] && [ "$route" != null ] || fail "could not make the unit and the route"
+# A plan with one post 300 m west of the unit: shown on the map (the only
+# plan), no proposal open, so a drop on it is the roster's, not a dispatch.
+read -r plat plon < <(place 0 -300)
+plan=$(api "$sup" POST plans "{\"name\":\"Площадь\",\"posts\":[{\"name\":\"Пост-1\",\"location\":{\"lat\":$plat,\"lon\":$plon},\"units_needed\":1,\"kind\":null}]}" | jq -r .id)
+[ -n "$plan" ] && [ "$plan" != null ] || fail "could not make the plan"
 
 XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
   "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center "$clat,$clon" --zoom 15 \
@@ -43,6 +49,10 @@ wait_for "$work/board.log" "Link state: live" 30
 wait_for "$work/board.log" "Units drawn: 1" 30
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no window titled Dozor"
 xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+# The sidebar's Plans page: the plan's posts are drawn while it shows.
+focus_window Dozor >/dev/null
+xdotool mousemove 292 75 click 1
+wait_for "$work/board.log" "Posts drawn: covered=0 en_route=0 uncovered=0 idle=1" 30
 xdotool mousemove 1590 990
 sleep 2
 
@@ -70,21 +80,41 @@ read -r bx by < <(px 110 225)
 [ "$(violet "$ax" "$ay")" = 0 ] && [ "$(violet "$bx" "$by")" = 0 ] || fail "violet on the map before any deviation"
 ok "the board shows the unit, and nothing violet where it will drive"
 
-# Drag it onto the route, 72 px (250 m) below, and confirm.
+# drag X Y: the unit from where it is to X Y, with moves between.
+drag() {
+  xdotool mousemove 1590 990 sleep 0.6 mousemove "$ux" "$uy" sleep 0.3 mousedown 1 sleep 0.2
+  for step in 1 2 3 4 5 6 7 8; do
+    xdotool mousemove $((ux + ($1 - ux) * step / 8)) $((uy + ($2 - uy) * step / 8)) sleep 0.08
+  done
+  xdotool sleep 0.4 mouseup 1
+}
+
+# Onto the post, 86 px (300 m) west: the roster puts it there.
+drag $((ux - 86)) "$uy"
+wait_for "$work/board.log" "Unit dropped on post" 10
+wait_for "$work/board.log" "Asking to confirm: Put Беркут-1 on post “Пост-1” on the duty roster?" 10
+sleep 1
+import -window root "$work/control-post-confirm.png"
+xdotool key Return
+wait_for "$work/board.log" "Command “Roster: Беркут-1 on post “Пост-1”” answered 201" 10
+got=$(api "$sup" GET roster | jq -c '[.entries[] | {route_id, post: .post.name}]')
+[ "$got" = '[{"route_id":null,"post":"Пост-1"}]' ] || fail "after the drop on the post the roster holds $got"
+[ "$(api "$sup" GET snapshot | jq '[.dispatches[]] | length')" = 0 ] || fail "the drop on the post dispatched"
+ok "a unit dropped on a plan's post, no proposal open, is put on the roster at that post, not dispatched"
+# Its entry begins 5 s after the drop; the next drop moves that entry.
+sleep 6
+
+# Then onto the route, 72 px (250 m) below, and confirm: the entry moves.
 ry=$((uy + 72))
-xdotool mousemove 1590 990 sleep 0.6 mousemove "$ux" "$uy" sleep 0.3 mousedown 1 sleep 0.2
-for step in 1 2 3 4 5 6 7 8; do
-  xdotool mousemove "$ux" $((uy + (ry - uy) * step / 8)) sleep 0.08
-done
-xdotool sleep 0.4 mouseup 1
+drag "$ux" "$ry"
 wait_for "$work/board.log" "Asking to confirm: Put Беркут-1 on route “Алмалы-1”?" 10
 xdotool key Return
-wait_for "$work/board.log" "Command “Roster: Беркут-1 on route “Алмалы-1”” answered 201" 10
+wait_for "$work/board.log" "Command “Roster: Беркут-1 on route “Алмалы-1”” answered 200" 10
 kill "$reporter" 2>/dev/null || true
 wait "$reporter" 2>/dev/null || true
-entry=$(api "$sup" GET roster | jq -c "[.entries[] | select(.unit_id == \"$unit\" and .route_id == \"$route\")] | length")
-[ "$entry" = 1 ] || fail "the backend holds $entry entries of Беркут-1 on Алмалы-1"
-ok "dragging the unit onto the route and confirming draws its roster entry"
+got=$(api "$sup" GET roster | jq -c "[.entries[] | {unit: (.unit_id == \"$unit\"), route: (.route_id == \"$route\"), post, version}]")
+[ "$got" = '[{"unit":true,"route":true,"post":null,"version":2}]' ] || fail "after the drop on the route the roster holds $got"
+ok "dragging the unit onto the route and confirming moves its entry there"
 
 # The entry begins 5 s after the drop: the drive starts after it. On the
 # route for 10 s, then north, away from 20 s on: a deviation at 40 s.
