@@ -544,6 +544,39 @@ test_post (Server        *server,
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (read.body),
                                                                            "deviations")), ==, 0);
   }
+
+  /* The entry moved from its post to a route: the unit is judged on the
+   * route from then on (the post let go first, not refused as an overlap). */
+  {
+    g_autofree char *key = g_uuid_string_random ();
+    g_autofree char *path = g_strdup_printf ("/api/v1/roster/%s", entry_id);
+    g_autofree char *route = NULL;
+    g_autofree char *body = NULL;
+    g_autofree char *sup2 = login (server, "sup");
+    JsonObject *on_route;
+
+    {
+      g_auto(Answer) made = request (server, "POST", "/api/v1/routes", sup2, key, NULL,
+                                     "{\"name\":\"Пост и маршрут\",\"geometry\":" ROUTE_GEOMETRY "}");
+
+      g_assert_cmpuint (made.status, ==, 201);
+      route = g_strdup (member (&made, "id"));
+    }
+    body = g_strdup_printf ("{\"route_id\":\"%s\"}", route);
+    stream_open (server, &stream, wall, snapshot_seq (server, wall));
+    {
+      g_auto(Answer) moved = request (server, "PATCH", path, sup2, NULL, "1", body);
+
+      g_assert_cmpuint (moved.status, ==, 200);
+    }
+    post_detour (server, unit, t0 + 300, FALSE);
+    on_route = wait_event (&stream, 0, "deviation.started", "deviation", unit, NULL);
+    g_assert_nonnull (on_route);
+    g_assert_cmpstr (json_object_get_string_member (on_route, "route_id"), ==, route);
+    g_assert_true (json_node_is_null (json_object_get_member (on_route, "roster_id")));
+    assert_time (on_route, "started_at", t0 + 340);
+    stream_close (&stream);
+  }
 }
 
 /* The rules of a route: defaults shown, a member given kept, bad ones

@@ -40,7 +40,6 @@ struct _DozorDeviationLayer
 {
   DozorRasterLayer parent_instance;
 
-  DozorSituation *situation;  /* the base class's */
   guint drawn;
   guint drawn_fixes;
 };
@@ -97,8 +96,8 @@ static gpointer
 prepare_scene (DozorRasterLayer      *layer,
                const DozorRasterView *view)
 {
-  DozorDeviationLayer *self = DOZOR_DEVIATION_LAYER (layer);
-  g_autoptr(GList) deviations = dozor_situation_get_entities (self->situation, "deviation");
+  DozorSituation *situation = dozor_raster_layer_get_situation (layer);
+  g_autoptr(GList) deviations = dozor_situation_get_entities (situation, "deviation");
   Scene *scene;
 
   if (deviations == NULL)
@@ -112,7 +111,7 @@ prepare_scene (DozorRasterLayer      *layer,
       JsonObject *deviation = json_node_get_object (l->data);
       JsonArray *stretch = dozor_json_get_array (deviation, "stretch");
       const char *route_id = dozor_json_get_string (deviation, "route_id");
-      DozorUnit *unit = dozor_situation_get_unit (self->situation,
+      DozorUnit *unit = dozor_situation_get_unit (situation,
                                                   dozor_json_get_string (deviation, "unit_id") ?: "");
       Mark mark = { 0, };
       double lat, lon;
@@ -147,8 +146,8 @@ prepare_scene (DozorRasterLayer      *layer,
         mark.uy = last[1];
       }
       if (route_id != NULL)
-        mark.route = dozor_line_from_route (dozor_situation_get_entity (self->situation, "route", route_id));
-      else if (entry_post (self->situation, dozor_json_get_string (deviation, "roster_id"), &lat, &lon))
+        mark.route = dozor_line_from_route (dozor_situation_get_entity (situation, "route", route_id));
+      else if (entry_post (situation, dozor_json_get_string (deviation, "roster_id"), &lat, &lon))
         {
           mark.has_post = TRUE;
           dozor_geo_lon_lat_to_world (lon, lat, &mark.post_x, &mark.post_y);
@@ -235,20 +234,10 @@ situation_changed (DozorRasterLayer *layer,
 }
 
 static void
-dozor_deviation_layer_constructed (GObject *object)
-{
-  DozorDeviationLayer *self = DOZOR_DEVIATION_LAYER (object);
-
-  G_OBJECT_CLASS (dozor_deviation_layer_parent_class)->constructed (object);
-  self->situation = dozor_raster_layer_get_situation (DOZOR_RASTER_LAYER (self));
-}
-
-static void
 dozor_deviation_layer_class_init (DozorDeviationLayerClass *klass)
 {
   DozorRasterLayerClass *raster_class = DOZOR_RASTER_LAYER_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->constructed = dozor_deviation_layer_constructed;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
   raster_class->free_scene = (GDestroyNotify) scene_free;
