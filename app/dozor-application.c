@@ -664,6 +664,7 @@ dozor_application_startup (GApplication *app)
     { "win.crisis-log-export", { "<Control><Shift>e", NULL } },
     { "win.roster", { "<Control><Alt>r", NULL } },
     { "win.roster-import", { "<Control><Alt>i", NULL } },
+    { "win.deviation-summary", { "<Control><Alt>v", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },

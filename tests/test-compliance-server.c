@@ -84,14 +84,19 @@ post_fixes (Server     *server,
   }
 }
 
-/* The route's drive: 4 fixes on it every 10 s from @t0, 9 fixes 400 m
- * away every 20 s (160 s away, more than the 120-s dwell), and, if
- * @come_back, one fix back on it. */
+/* 4 fixes every 10 s from @t0 at ROUTE_LAT, east from @near_lon by
+ * @near_step degrees, 9 fixes 400 m north every 20 s, east from @away_lon
+ * by @away_step (160 s away, more than the 120-s dwell), and, if
+ * @come_back, one fix back at ROUTE_LAT, 76.90. */
 static void
-post_detour (Server     *server,
-             const char *unit_id,
-             gint64      t0,
-             gboolean    come_back)
+post_drive (Server     *server,
+            const char *unit_id,
+            gint64      t0,
+            gboolean    come_back,
+            double      near_lon,
+            double      near_step,
+            double      away_lon,
+            double      away_step)
 {
   double lats[14], lons[14];
   gint64 times[14];
@@ -100,13 +105,13 @@ post_detour (Server     *server,
   for (guint i = 0; i < 4; i++, n++)
     {
       lats[n] = ROUTE_LAT;
-      lons[n] = 76.89 + 0.001 * i;
+      lons[n] = near_lon + near_step * i;
       times[n] = t0 + 10 * i;
     }
   for (guint i = 0; i < 9; i++, n++)
     {
       lats[n] = AWAY_LAT;
-      lons[n] = 76.895 + 0.0005 * i;
+      lons[n] = away_lon + away_step * i;
       times[n] = t0 + 40 + 20 * i;
     }
   if (come_back)
@@ -117,6 +122,16 @@ post_detour (Server     *server,
       n++;
     }
   post_fixes (server, unit_id, n, lats, lons, times, 10);
+}
+
+/* The route's drive: along it, then a detour north of it. */
+static void
+post_detour (Server     *server,
+             const char *unit_id,
+             gint64      t0,
+             gboolean    come_back)
+{
+  post_drive (server, unit_id, t0, come_back, 76.89, 0.001, 76.895, 0.0005);
 }
 
 /* The first event of @type about @unit_id after index @from, waiting for
@@ -419,39 +434,15 @@ test_restart (Server        *server,
   stream_close (&stream);
 }
 
-/* A roster entry with a post (issue 17: "a route or post"): 4 fixes at
- * the post, 9 fixes 400 m north of it every 20 s (160 s away), and
- * @come_back one fix at the post again. */
+/* A roster entry with a post (issue 17: "a route or post"): at the post
+ * (43.26, 76.90), then 400 m north of it, and @come_back to it. */
 static void
 post_leave_post (Server     *server,
                  const char *unit_id,
                  gint64      t0,
                  gboolean    come_back)
 {
-  double lats[14], lons[14];
-  gint64 times[14];
-  guint n = 0;
-
-  for (guint i = 0; i < 4; i++, n++)
-    {
-      lats[n] = ROUTE_LAT;
-      lons[n] = 76.90 + 0.0002 * i;
-      times[n] = t0 + 10 * i;
-    }
-  for (guint i = 0; i < 9; i++, n++)
-    {
-      lats[n] = AWAY_LAT;
-      lons[n] = 76.90;
-      times[n] = t0 + 40 + 20 * i;
-    }
-  if (come_back)
-    {
-      lats[n] = ROUTE_LAT;
-      lons[n] = 76.90;
-      times[n] = t0 + 220;
-      n++;
-    }
-  post_fixes (server, unit_id, n, lats, lons, times, 0.5);
+  post_drive (server, unit_id, t0, come_back, 76.90, 0.0002, 76.90, 0);
 }
 
 /* A roster entry's post is judged like a route: leaving it for longer
@@ -518,7 +509,7 @@ test_post (Server        *server,
   seq = snapshot_seq (server, wall);
 
   stream_open (server, &stream, wall, seq);
-  post_fixes (server, unit, 1, lat, lon, back, 0.5);
+  post_fixes (server, unit, 1, lat, lon, back, 10);
   ended = wait_event (&stream, 0, "deviation.ended", "deviation", unit, NULL);
   g_assert_nonnull (ended);
   g_assert_cmpstr (json_object_get_string_member (ended, "id"), ==, id);
@@ -543,6 +534,39 @@ test_post (Server        *server,
 
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (read.body),
                                                                            "deviations")), ==, 0);
+  }
+
+  /* The entry moved from its post to a route: the unit is judged on the
+   * route from then on (the post let go first, not refused as an overlap). */
+  {
+    g_autofree char *key = g_uuid_string_random ();
+    g_autofree char *path = g_strdup_printf ("/api/v1/roster/%s", entry_id);
+    g_autofree char *route = NULL;
+    g_autofree char *body = NULL;
+    g_autofree char *sup2 = login (server, "sup");
+    JsonObject *on_route;
+
+    {
+      g_auto(Answer) made = request (server, "POST", "/api/v1/routes", sup2, key, NULL,
+                                     "{\"name\":\"Пост и маршрут\",\"geometry\":" ROUTE_GEOMETRY "}");
+
+      g_assert_cmpuint (made.status, ==, 201);
+      route = g_strdup (member (&made, "id"));
+    }
+    body = g_strdup_printf ("{\"route_id\":\"%s\"}", route);
+    stream_open (server, &stream, wall, snapshot_seq (server, wall));
+    {
+      g_auto(Answer) moved = request (server, "PATCH", path, sup2, NULL, "1", body);
+
+      g_assert_cmpuint (moved.status, ==, 200);
+    }
+    post_detour (server, unit, t0 + 300, FALSE);
+    on_route = wait_event (&stream, 0, "deviation.started", "deviation", unit, NULL);
+    g_assert_nonnull (on_route);
+    g_assert_cmpstr (json_object_get_string_member (on_route, "route_id"), ==, route);
+    g_assert_true (json_node_is_null (json_object_get_member (on_route, "roster_id")));
+    assert_time (on_route, "started_at", t0 + 340);
+    stream_close (&stream);
   }
 }
 

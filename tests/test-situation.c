@@ -486,6 +486,57 @@ test_roster (void)
   g_assert_null (entries);
 }
 
+/* A route deviation in progress (docs/api.md, "Route compliance"): kept
+ * from its start, its stretch grown by the unit's newer fixes (not by an
+ * older one, nor by another unit's), gone at its end, and saved with the
+ * board's copy; the event's own tree is not changed. */
+static void
+test_deviation (void)
+{
+  g_autoptr(DozorSituation) situation = situation_at_10 ();
+  g_autoptr(DozorSituation) copy = dozor_situation_new ();
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(JsonNode) started = parse ("{\"seq\":11,\"type\":\"deviation.started\",\"deviation\":{\"id\":\"d1\","
+                                       "\"unit_id\":\"u1\",\"route_id\":\"r1\",\"roster_id\":null,"
+                                       "\"started_at\":\"2026-11-22T08:01:00.000000Z\",\"ended_at\":null,"
+                                       "\"stretch\":[{\"lat\":43.21,\"lon\":76.9,\"time\":\"2026-11-22T08:01:00.000000Z\"},"
+                                       "{\"lat\":43.22,\"lon\":76.9,\"time\":\"2026-11-22T08:03:00.000000Z\"}]}}");
+  JsonObject *deviation;
+
+  g_assert_cmpint (dozor_situation_apply_event (situation, started), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (dozor_situation_get_n_entities (situation, "deviation"), ==, 1);
+
+  g_assert_cmpint (apply (situation, "{\"seq\":12,\"type\":\"unit.position\",\"unit\":{\"id\":\"u1\","
+                                     "\"call_sign\":\"Барыс-01\",\"status\":\"available\",\"version\":3,"
+                                     "\"position\":{\"lat\":43.23,\"lon\":76.91,"
+                                     "\"time\":\"2026-11-22T08:03:05.000000Z\"}}}"), ==, DOZOR_APPLY_APPLIED);
+  /* Older than the stretch's last: not added. */
+  g_assert_cmpint (apply (situation, "{\"seq\":13,\"type\":\"unit.position\",\"unit\":{\"id\":\"u1\","
+                                     "\"call_sign\":\"Барыс-01\",\"status\":\"available\",\"version\":3,"
+                                     "\"position\":{\"lat\":43.5,\"lon\":76.5,"
+                                     "\"time\":\"2026-11-22T08:02:00.000000Z\"}}}"), ==, DOZOR_APPLY_APPLIED);
+  /* Another unit's: not added. */
+  g_assert_cmpint (apply (situation, "{\"seq\":14,\"type\":\"unit.position\",\"unit\":{\"id\":\"u2\","
+                                     "\"call_sign\":\"Барыс-02\",\"status\":\"available\",\"version\":1,"
+                                     "\"position\":{\"lat\":43.6,\"lon\":76.6,"
+                                     "\"time\":\"2026-11-22T08:04:00.000000Z\"}}}"), ==, DOZOR_APPLY_APPLIED);
+  deviation = dozor_situation_get_entity (situation, "deviation", "d1");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (deviation, "stretch")), ==, 3);
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (
+                       json_object_get_array_member (deviation, "stretch"), 2), "lat"), ==, 43.23);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (json_node_get_object (started), "deviation"), "stretch")), ==, 2);
+
+  saved = dozor_situation_to_snapshot (situation);
+  g_assert_true (dozor_situation_load_snapshot (copy, saved, NULL));
+  g_assert_nonnull (dozor_situation_get_entity (copy, "deviation", "d1"));
+
+  g_assert_cmpint (apply (situation, "{\"seq\":15,\"type\":\"deviation.ended\",\"deviation\":{\"id\":\"d1\","
+                                     "\"unit_id\":\"u1\",\"route_id\":\"r1\",\"ended_at\":\"2026-11-22T08:05:00.000000Z\","
+                                     "\"stretch\":[]}}"), ==, DOZOR_APPLY_APPLIED);
+  g_assert_cmpuint (dozor_situation_get_n_entities (situation, "deviation"), ==, 0);
+}
+
 /* A replay's events (docs/api.md, "Replay"): journal seqs skip the
  * positions and are not refused for it; a fix from the track names only
  * its unit and keeps the unit's status and call sign; a fix of a unit the
@@ -553,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/situation/list-models", test_list_models);
   g_test_add_func ("/situation/nearest", test_nearest);
   g_test_add_func ("/situation/roster", test_roster);
+  g_test_add_func ("/situation/deviation", test_deviation);
   g_test_add_func ("/situation/unit-dispatch-and-location", test_unit_dispatch_and_location);
   g_test_add_func ("/situation/checklist", test_checklist);
   g_test_add_func ("/situation/replayed", test_replayed);

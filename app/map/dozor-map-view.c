@@ -27,6 +27,7 @@
 #include "dozor-scale-bar.h"
 #include "dozor-preview-layer.h"
 #include "dozor-pulse-layer.h"
+#include "dozor-deviation-layer.h"
 #include "dozor-roster-layer.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
@@ -68,6 +69,7 @@ struct _DozorMapView
   DozorIncidentLayer *incident_layer;
   DozorPostLayer *post_layer;
   DozorRosterLayer *roster_layer;
+  DozorDeviationLayer *deviation_layer;
   DozorUnitLayer *unit_layer;
   DozorPulseLayer *pulse_layer;
   DozorSituation *situation;
@@ -1245,6 +1247,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   self->incident_layer = dozor_incident_layer_new (viewport, situation);
   self->post_layer = dozor_post_layer_new (viewport, situation);
   self->roster_layer = dozor_roster_layer_new (viewport, situation);
+  self->deviation_layer = dozor_deviation_layer_new (viewport, situation);
   self->unit_layer = dozor_unit_layer_new (viewport, situation);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->unit_layer), self->label_size);
   dozor_raster_layer_set_label_size (DOZOR_RASTER_LAYER (self->incident_layer), self->label_size);
@@ -1260,6 +1263,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->area_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->crisis_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->roster_layer));
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->deviation_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->incident_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->post_layer));
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->preview_layer));
@@ -1272,6 +1276,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->crisis_layer));
   /* Forces and means: lines to the units' posts and routes, flag rings. */
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->roster_layer));
+  /* Route deviations in progress: the route, the stretch taken, a ring. */
+  dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->deviation_layer));
   dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->incident_layer));
   dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (self->unit_layer), DOZOR_RASTER_LAYER (self->post_layer));
   basemap_layer_follow_source (self);

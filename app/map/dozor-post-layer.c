@@ -505,6 +505,22 @@ dozor_post_layer_set_plan (DozorPostLayer *self,
 }
 
 /**
+ * dozor_post_layer_has_proposal:
+ * @self: a #DozorPostLayer
+ *
+ * Returns: whether a plan's proposal is being corrected on the map: a
+ *   unit dropped on a post then corrects it, else it is put on the roster
+ *   there (docs/decisions.md, "Control of the forces, finished")
+ */
+gboolean
+dozor_post_layer_has_proposal (DozorPostLayer *self)
+{
+  g_return_val_if_fail (DOZOR_IS_POST_LAYER (self), FALSE);
+
+  return self->proposal != NULL;
+}
+
+/**
  * dozor_post_layer_set_proposal:
  * @self: a #DozorPostLayer
  * @unit_to_post: (nullable): the assignment being confirmed, unit id →

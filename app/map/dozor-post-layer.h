@@ -15,6 +15,7 @@ void            dozor_post_layer_set_plan      (DozorPostLayer  *self,
                                                 const char      *plan_id);
 void            dozor_post_layer_set_proposal  (DozorPostLayer  *self,
                                                 GHashTable      *unit_to_post);
+gboolean        dozor_post_layer_has_proposal  (DozorPostLayer  *self);
 char           *dozor_post_layer_pick          (DozorPostLayer  *self,
                                                 double           x,
                                                 double           y,

@@ -67,40 +67,6 @@ scene_free (Scene *scene)
   g_free (scene);
 }
 
-/* A route's LineString in world coordinates. */
-static GArray *
-route_line (JsonObject *route)
-{
-  JsonNode *geometry = json_object_get_member (route, "geometry");
-  JsonNode *coordinates;
-  JsonArray *positions;
-  GArray *line;
-
-  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
-    return NULL;
-  coordinates = json_object_get_member (json_node_get_object (geometry), "coordinates");
-  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
-    return NULL;
-  positions = json_node_get_array (coordinates);
-  line = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, json_array_get_length (positions));
-  for (guint i = 0; i < json_array_get_length (positions); i++)
-    {
-      JsonNode *node = json_array_get_element (positions, i);
-      JsonArray *position;
-      double xy[2];
-
-      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (position = json_node_get_array (node)) < 2)
-        continue;
-      dozor_geo_lon_lat_to_world (json_array_get_double_element (position, 0),
-                                  json_array_get_double_element (position, 1), &xy[0], &xy[1]);
-      g_array_append_val (line, xy);
-    }
-  if (line->len >= 2)
-    return line;
-  g_array_unref (line);
-  return NULL;
-}
-
 static gboolean
 holds_now (JsonObject *entry,
            GDateTime  *now)
@@ -143,7 +109,7 @@ add_link (Scene           *scene,
       else if (place != NULL)
         location = json_object_get_member (place, "location");
       if (route != NULL)
-        link.route = route_line (route);
+        link.route = dozor_line_from_route (route);
       else if (location != NULL && JSON_NODE_HOLDS_OBJECT (location))
         {
           JsonObject *at = json_node_get_object (location);

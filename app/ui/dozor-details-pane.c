@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the board knows of the selected unit or incident. For a unit: its
- * status, how old its position is, speed and heading, and the incident it
- * is sent to. For an incident: what the caller said, its timeline from
+ * status, how old its position is, speed and heading, the incident it
+ * is sent to, and its route deviations and reporting gaps this shift. For an incident: what the caller said, its timeline from
  * registration on, the units sent, and the nearest available units by
  * straight-line distance, each with a button to dispatch it.
  *
@@ -38,6 +38,7 @@ struct _DozorDetailsPane
 
   DozorSituation *situation;
   DozorChecklist *checklist;
+  DozorComplianceController *compliance;
   char *unit_id;
   char *incident_id;
   GtkEventController *motion;
@@ -152,6 +153,15 @@ show_unit (DozorDetailsPane *self,
 
       add_field (self, _("Sent to"), to);
       add_field (self, _("Sent by"), by);
+    }
+
+  /* Its deviations and reporting gaps in this shift, the server's count. */
+  if (self->compliance != NULL)
+    {
+      GtkWidget *compliance = dozor_compliance_controller_build_unit (self->compliance, unit->id);
+
+      if (compliance != NULL)
+        gtk_box_append (self->content, compliance);
     }
 }
 
@@ -364,6 +374,7 @@ dozor_details_pane_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->situation);
   g_clear_object (&self->checklist);
+  g_clear_object (&self->compliance);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_DETAILS_PANE);
 
   G_OBJECT_CLASS (dozor_details_pane_parent_class)->dispose (object);
@@ -424,6 +435,19 @@ dozor_details_pane_set_checklist (DozorDetailsPane *self,
                                   DozorChecklist   *checklist)
 {
   g_set_object (&self->checklist, checklist);
+  rebuild (self);
+}
+
+/**
+ * dozor_details_pane_set_compliance:
+ * @self: a #DozorDetailsPane
+ * @compliance: what a unit's details show of its route compliance
+ */
+void
+dozor_details_pane_set_compliance (DozorDetailsPane          *self,
+                                   DozorComplianceController *compliance)
+{
+  g_set_object (&self->compliance, compliance);
   rebuild (self);
 }
 

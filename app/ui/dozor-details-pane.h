@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "dozor-checklist.h"
+#include "dozor-compliance-controller.h"
 #include "dozor-situation.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,8 @@ void dozor_details_pane_set_situation (DozorDetailsPane *self,
                                        DozorSituation   *situation);
 void dozor_details_pane_set_checklist (DozorDetailsPane *self,
                                        DozorChecklist   *checklist);
+void dozor_details_pane_set_compliance (DozorDetailsPane          *self,
+                                        DozorComplianceController *compliance);
 void dozor_details_pane_show          (DozorDetailsPane *self,
                                        const char       *unit_id,
                                        const char       *incident_id);

@@ -1006,6 +1006,9 @@ unit_dropped_cb (DozorMapView   *map_view,
                  const char     *post_id,
                  DozorPlansPane *self)
 {
+  /* Without a proposal open, a drop on a post is the duty roster's. */
+  if (!has_proposal (self))
+    return;
   if (g_strcmp0 (plan_id, self->selected) != 0)
     {
       show_error (self, _("That post is of another plan than the one selected."));

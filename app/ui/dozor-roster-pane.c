@@ -20,6 +20,7 @@
 
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
+#include "dozor-plan.h"
 #include "dozor-plan-editor.h"
 #include "dozor-roster-pane.h"
 
@@ -366,24 +367,31 @@ current_entry (DozorRosterPane *self,
   return NULL;
 }
 
+/* A confirmed drop: the unit's entry for this shift gets the dialog's
+ * assignment (a route or a post), or a new entry is drawn with it. */
 static void
 drop_response_cb (AdwMessageDialog *dialog,
                   const char       *response,
                   DozorRosterPane  *self)
 {
   const char *unit_id = g_object_get_data (G_OBJECT (dialog), "unit-id");
-  const char *route_id = g_object_get_data (G_OBJECT (dialog), "route-id");
+  const char *summary = g_object_get_data (G_OBJECT (dialog), "summary");
+  JsonObject *assignment = g_object_get_data (G_OBJECT (dialog), "assignment");
   JsonObject *entry;
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *summary = NULL;
 
   if (!g_str_equal (response, "assign"))
     return;
-  /* TRANSLATORS: the outbox's words for a roster assignment */
-  summary = g_strdup_printf (_("Roster: %s on route “%s”"), call_sign (self, unit_id),
-                             entity_name (self, "route", route_id));
-  json_object_set_string_member (body, "route_id", route_id);
+  {
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, assignment);
+    while (json_object_iter_next (&iter, &name, &value))
+      json_object_set_member (body, name, json_node_copy (value));
+  }
   entry = current_entry (self, unit_id);
   if (entry != NULL)
     {
@@ -412,6 +420,29 @@ drop_response_cb (AdwMessageDialog *dialog,
   send (self, "POST", "roster", node, -1, summary);
 }
 
+/* Asks to confirm a drop: @heading, @body when the unit has no entry yet
+ * (@moved when it has one), then sends @assignment with @summary. */
+static void
+confirm_drop (DozorRosterPane *self,
+              const char      *unit_id,
+              const char      *heading,
+              const char      *body,
+              const char      *moved,
+              JsonObject      *assignment,
+              const char      *summary)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading,
+                                                       current_entry (self, unit_id) != NULL ? moved : body));
+  g_object_set_data_full (G_OBJECT (dialog), "unit-id", g_strdup (unit_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "summary", g_strdup (summary), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "assignment", json_object_ref (assignment),
+                          (GDestroyNotify) json_object_unref);
+  g_debug ("Asking to confirm: %s", heading);
+  present_dialog (self, dialog, "assign", _("_Assign"), G_CALLBACK (drop_response_cb));
+}
+
 static void
 unit_dropped_cb (DozorMapView    *map_view,
                  const char      *unit_id,
@@ -421,22 +452,59 @@ unit_dropped_cb (DozorMapView    *map_view,
   const char *route = entity_name (self, "route", route_id);
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  g_autofree char *summary = NULL;
+  g_autoptr(JsonObject) assignment = json_object_new ();
 
   if (!self->editable || route == NULL)
     return;
   /* TRANSLATORS: confirming a unit dragged onto a patrol route */
   heading = g_strdup_printf (_("Put %s on route “%s”?"), call_sign (self, unit_id), route);
-  if (current_entry (self, unit_id) != NULL)
-    body = g_strdup (_("The unit's roster entry for this shift moves to this route."));
-  else
-    body = g_strdup_printf (_("The duty roster gets an entry for the next %d hours: the unit patrols this route."),
-                            DROP_SHIFT_HOURS);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, body));
-  g_object_set_data_full (G_OBJECT (dialog), "unit-id", g_strdup (unit_id), g_free);
-  g_object_set_data_full (G_OBJECT (dialog), "route-id", g_strdup (route_id), g_free);
-  g_debug ("Asking to confirm: %s", heading);
-  present_dialog (self, dialog, "assign", _("_Assign"), G_CALLBACK (drop_response_cb));
+  body = g_strdup_printf (_("The duty roster gets an entry for the next %d hours: the unit patrols this route."),
+                          DROP_SHIFT_HOURS);
+  /* TRANSLATORS: the outbox's words for a roster assignment */
+  summary = g_strdup_printf (_("Roster: %s on route “%s”"), call_sign (self, unit_id), route);
+  json_object_set_string_member (assignment, "route_id", route_id);
+  confirm_drop (self, unit_id, heading, body, _("The unit's roster entry for this shift moves to this route."),
+                assignment, summary);
+}
+
+/* A unit dropped on a plan's post while no proposal is being corrected
+ * (then the drop is the plans pane's): the roster puts it at that post,
+ * its name and place copied into the entry (docs/decisions.md). */
+static void
+unit_dropped_on_post_cb (DozorMapView    *map_view,
+                         const char      *unit_id,
+                         const char      *plan_id,
+                         const char      *post_id,
+                         DozorRosterPane *self)
+{
+  JsonObject *plan = plan_id != NULL ? dozor_situation_get_entity (self->situation, "plan", plan_id) : NULL;
+  g_autoptr(GPtrArray) posts = plan != NULL ? dozor_plan_get_posts (plan) : NULL;
+  DozorPlanPost *post = posts != NULL ? dozor_plan_find_post (posts, post_id) : NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(JsonObject) assignment = json_object_new ();
+  JsonObject *at = json_object_new ();
+  JsonObject *location = json_object_new ();
+
+  json_object_set_object_member (assignment, "post", at);
+  json_object_set_object_member (at, "location", location);
+  if (!self->editable || post == NULL ||
+      dozor_post_layer_has_proposal (dozor_map_view_get_post_layer (map_view)))
+    return;
+  json_object_set_string_member (at, "name", post->name);
+  json_object_set_double_member (location, "lat", post->lat);
+  json_object_set_double_member (location, "lon", post->lon);
+  /* TRANSLATORS: confirming a unit dragged onto a post: the duty roster's, not a dispatch */
+  heading = g_strdup_printf (_("Put %s on post “%s” on the duty roster?"), call_sign (self, unit_id), post->name);
+  body = g_strdup_printf (_("The duty roster gets an entry for the next %d hours: the unit stands at this post. "
+                            "It is not a dispatch: to send units to a plan's posts, activate the plan."),
+                          DROP_SHIFT_HOURS);
+  /* TRANSLATORS: the outbox's words for a roster assignment to a post */
+  summary = g_strdup_printf (_("Roster: %s on post “%s”"), call_sign (self, unit_id), post->name);
+  confirm_drop (self, unit_id, heading, body, _("The unit's roster entry for this shift moves to this post."),
+                assignment, summary);
 }
 
 /* --- Editing, deleting ---------------------------------------------------- */
@@ -793,6 +861,7 @@ dozor_roster_pane_follow (DozorRosterPane      *self,
                                                        G_CALLBACK (delete_cb), self);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, 0);
   g_signal_connect_object (map_view, "unit-dropped-on-route", G_CALLBACK (unit_dropped_cb), self, 0);
+  g_signal_connect_object (map_view, "unit-dropped-on-post", G_CALLBACK (unit_dropped_on_post_cb), self, 0);
   update_actions (self);
   rebuild (self);
 }

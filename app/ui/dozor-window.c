@@ -561,6 +561,13 @@ dozor_window_follow (DozorWindow     *self,
 
     dozor_details_pane_set_checklist (self->details_pane, checklist);
   }
+  /* Route deviations: counted in a unit's details, summed per shift (Ctrl+Alt+V). */
+  {
+    g_autoptr(DozorComplianceController) compliance =
+      dozor_compliance_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation);
+
+    dozor_details_pane_set_compliance (self->details_pane, compliance);
+  }
   /* One road graph for the board: the crisis pane and the dispatch
    * confirmation rank units by it. */
   {

@@ -12,6 +12,7 @@
 #include <ogr_api.h>
 
 #include "dozor-gdal.h"
+#include "dozor-geo.h"
 #include "dozor-line-pick.h"
 
 /**
@@ -109,4 +110,45 @@ dozor_line_nearest_point (GArray *line,
     GEOSGeom_destroy_r (geos, geometry);
   GEOS_finish_r (geos);
   return found;
+}
+
+/**
+ * dozor_line_from_route:
+ * @route: (nullable): a patrol route as the API has it
+ *
+ * Returns: (transfer full) (nullable): its LineString as world (x, y)
+ *   pairs (dozor_geo_lon_lat_to_world()), or %NULL for fewer than two
+ *   positions
+ */
+GArray *
+dozor_line_from_route (JsonObject *route)
+{
+  JsonNode *geometry = route != NULL ? json_object_get_member (route, "geometry") : NULL;
+  JsonNode *coordinates;
+  JsonArray *positions;
+  GArray *line;
+
+  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
+    return NULL;
+  coordinates = json_object_get_member (json_node_get_object (geometry), "coordinates");
+  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
+    return NULL;
+  positions = json_node_get_array (coordinates);
+  line = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, json_array_get_length (positions));
+  for (guint i = 0; i < json_array_get_length (positions); i++)
+    {
+      JsonNode *node = json_array_get_element (positions, i);
+      JsonArray *position;
+      double xy[2];
+
+      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (position = json_node_get_array (node)) < 2)
+        continue;
+      dozor_geo_lon_lat_to_world (json_array_get_double_element (position, 0),
+                                  json_array_get_double_element (position, 1), &xy[0], &xy[1]);
+      g_array_append_val (line, xy);
+    }
+  if (line->len >= 2)
+    return line;
+  g_array_unref (line);
+  return NULL;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ gboolean dozor_line_nearest_point (GArray  *line,
                                    double   y,
                                    double  *nx,
                                    double  *ny);
+
+GArray  *dozor_line_from_route    (JsonObject *route);
 
 G_END_DECLS

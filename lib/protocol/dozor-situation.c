@@ -80,6 +80,8 @@ static const struct {
   /* The duty roster and its flags not cleared (docs/api.md, "Duty roster"). */
   { "roster", "roster" },
   { "roster_flags", "roster_flag" },
+  /* Route deviations in progress (docs/api.md, "Route compliance"). */
+  { "deviations", "deviation" },
 };
 
 static void
@@ -307,6 +309,8 @@ put_incident_item (DozorSituation *self,
     }
 }
 
+static JsonNode *snapshot_copy_node (JsonNode *node);
+
 static gboolean
 put_entity (DozorSituation *self,
             const char     *kind,
@@ -319,8 +323,11 @@ put_entity (DozorSituation *self,
   if (!JSON_NODE_HOLDS_OBJECT (node) || (id = dozor_json_get_string (json_node_get_object (node), "id")) == NULL)
     return FALSE;
 
+  /* A deviation's stretch grows here (extend_deviation): a copy of its
+   * own, not the event's tree that others may hold. */
   if (keep)
-    g_hash_table_insert (table, g_strdup (id), json_node_copy (node));
+    g_hash_table_insert (table, g_strdup (id),
+                         g_str_equal (kind, "deviation") ? snapshot_copy_node (node) : json_node_copy (node));
   else
     g_hash_table_remove (table, id);
 
@@ -328,8 +335,6 @@ put_entity (DozorSituation *self,
     put_incident_item (self, id, keep ? json_node_get_object (g_hash_table_lookup (table, id)) : NULL);
   return TRUE;
 }
-
-static JsonNode *snapshot_copy_node (JsonNode *node);
 
 /* Takes the readiness object of a snapshot or event; FALSE if it has no level. */
 static gboolean
@@ -454,6 +459,54 @@ forget_checks (DozorSituation *self,
       g_hash_table_iter_remove (&iter);
 }
 
+/* Appends a unit's newer fix to the stretch of its deviation in progress,
+ * so that the board draws the way it took since the server confirmed the
+ * deviation; bounded as the server's stretch is. Returns whether one grew. */
+static gboolean
+extend_deviation (DozorSituation *self,
+                  JsonObject     *unit)
+{
+  GHashTable *deviations = g_hash_table_lookup (self->entities, "deviation");
+  const char *id = dozor_json_get_string (unit, "id");
+  JsonNode *position = json_object_get_member (unit, "position");
+  GHashTableIter iter;
+  gpointer node;
+
+  if (g_hash_table_size (deviations) == 0 || id == NULL || position == NULL || !JSON_NODE_HOLDS_OBJECT (position))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, deviations);
+  while (g_hash_table_iter_next (&iter, NULL, &node))
+    {
+      JsonObject *deviation = json_node_get_object (node);
+      JsonObject *fix = json_node_get_object (position);
+      JsonNode *stretch = json_object_get_member (deviation, "stretch");
+      JsonArray *fixes;
+      JsonObject *last, *added;
+      const char *time = dozor_json_get_string (fix, "time");
+
+      if (g_strcmp0 (dozor_json_get_string (deviation, "unit_id"), id) != 0)
+        continue;
+      if (stretch == NULL || !JSON_NODE_HOLDS_ARRAY (stretch) || time == NULL ||
+          !isfinite (number_member (fix, "lat")) || !isfinite (number_member (fix, "lon")))
+        return FALSE;
+      fixes = json_node_get_array (stretch);
+      if (json_array_get_length (fixes) >= DOZOR_DEVIATION_STRETCH_MAX)
+        return FALSE;
+      last = json_array_get_length (fixes) > 0 ? json_array_get_object_element (fixes, json_array_get_length (fixes) - 1) : NULL;
+      /* Times are RFC 3339 in UTC as the server writes them: in order as text. */
+      if (last != NULL && g_strcmp0 (dozor_json_get_string (last, "time"), time) >= 0)
+        return FALSE;
+      added = json_object_new ();
+      json_object_set_double_member (added, "lat", number_member (fix, "lat"));
+      json_object_set_double_member (added, "lon", number_member (fix, "lon"));
+      json_object_set_string_member (added, "time", time);
+      json_array_add_object_element (fixes, added);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* Applies one event's change; returns what changed, or 0 if not understood. */
 static guint
 apply (DozorSituation *self,
@@ -482,7 +535,18 @@ apply (DozorSituation *self,
     return 0;
 
   if (g_str_equal (parts[0], "unit"))
-    return put_unit (self, json_node_get_object (body)) ? DOZOR_SITUATION_UNITS : 0;
+    {
+      if (!put_unit (self, json_node_get_object (body)))
+        return 0;
+      /* A unit away from its route: its stretch grows with its fixes. */
+      return extend_deviation (self, json_node_get_object (body))
+        ? DOZOR_SITUATION_UNITS | DOZOR_SITUATION_ROSTER : DOZOR_SITUATION_UNITS;
+    }
+
+  /* The deviations in progress, as the snapshot's list: started ones
+   * kept, ended ones gone (their figures are the server's to count). */
+  if (g_str_equal (parts[0], "deviation"))
+    return put_entity (self, "deviation", body, g_str_equal (parts[1], "started")) ? DOZOR_SITUATION_ROSTER : 0;
 
   if (g_str_equal (parts[0], "readiness"))
     return set_readiness (self, body) ? DOZOR_SITUATION_READINESS : 0;

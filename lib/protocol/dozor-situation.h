@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* How many available units a selected incident suggests. */
 #define DOZOR_SITUATION_NEAREST 5
 
+/* Fixes a deviation's stretch grows to on the board, beyond the server's
+ * 500: an hour and a half of 5-second reports. */
+#define DOZOR_DEVIATION_STRETCH_MAX 1000
+
 /* Earlier fixes kept per unit for its trail: 40 s of 5-second reports. */
 #define DOZOR_UNIT_TRAIL_LENGTH 8
 
@@ -73,7 +77,8 @@ typedef enum
  * @DOZOR_SITUATION_AREAS: zones or patrol routes changed
  * @DOZOR_SITUATION_READINESS: the degree of readiness changed
  * @DOZOR_SITUATION_PLANS: special operating plans or their posts' states changed
- * @DOZOR_SITUATION_ROSTER: duty roster entries or their flags changed
+ * @DOZOR_SITUATION_ROSTER: duty roster entries or their flags changed, or
+ *   a route deviation in progress (started, ended, its stretch grew)
  */
 typedef enum
 {

@@ -479,6 +479,7 @@ dozor_store_create_roster_entry (DozorStore  *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = dozor_store_now ();
+  g_autoptr(JsonNode) node = NULL;
 
   if (!get_entry (self, input, NULL, &entry, error))
     return NULL;
@@ -498,9 +499,14 @@ dozor_store_create_roster_entry (DozorStore  *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
-  if (entry.route_id != NULL && !set_route (self, entry.route_id, entry.unit_id, entry.start, entry.end, error))
+  /* The entry's event before the route's: route compliance first drops a
+   * post the entry leaves, then takes the route (a unit is judged against
+   * one route or post at a time). */
+  node = finish (self, id, "roster.created", error);
+  if (node == NULL ||
+      (entry.route_id != NULL && !set_route (self, entry.route_id, entry.unit_id, entry.start, entry.end, error)))
     return NULL;
-  return finish (self, id, "roster.created", error);
+  return g_steal_pointer (&node);
 }
 
 /* The entry as it stands, or NOT_FOUND / STALE. */
@@ -572,6 +578,7 @@ dozor_store_update_roster_entry (DozorStore  *self,
   g_autoptr(JsonNode) merged = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GList) names = NULL;
+  g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
   const char *created_at, *old_route;
 
@@ -615,9 +622,14 @@ dozor_store_update_roster_entry (DozorStore  *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
-  if (entry.route_id != NULL && !set_route (self, entry.route_id, entry.unit_id, entry.start, entry.end, error))
+  /* The entry's event before the route's: route compliance first drops a
+   * post the entry leaves, then takes the route (a unit is judged against
+   * one route or post at a time). */
+  node = finish (self, id, "roster.updated", error);
+  if (node == NULL ||
+      (entry.route_id != NULL && !set_route (self, entry.route_id, entry.unit_id, entry.start, entry.end, error)))
     return NULL;
-  return finish (self, id, "roster.updated", error);
+  return g_steal_pointer (&node);
 }
 
 /**
