@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * a11y-tree APP-NAME: prints what a screen reader sees of a running
- * application, through the accessibility bus as Orca reads it: one line per
- * accessible object, "ROLE<TAB>NAME<TAB>DESCRIPTION", depth first. For the
- * UI tests (board-legend.sh). Bounded: at most 20,000 objects, 64 deep.
+ * a11y-tree [--extents] APP-NAME: prints what a screen reader sees of a
+ * running application, through the accessibility bus as Orca reads it: one
+ * line per accessible object, "ROLE<TAB>NAME<TAB>DESCRIPTION", depth first.
+ * For the UI tests (board-legend.sh). Bounded: at most 20,000 objects, 64
+ * deep.
+ *
+ * With --extents, each line ends in "<TAB>X Y WIDTH HEIGHT", where the
+ * object lies in its window (GTK 4 knows no screen position), or "-" for
+ * one that has none: so a script finds a button or a page tab by the name
+ * it has in the board's language, not by a position that moves when the
+ * layout does (docs/guide/make-screenshots.sh).
  */
 #include <gio/gio.h>
 #include <stdio.h>
@@ -13,6 +20,7 @@
 #define ACCESSIBLE "org.a11y.atspi.Accessible"
 
 static guint n_objects;
+static gboolean extents;
 
 static GVariant *
 call (GDBusConnection *bus,
@@ -68,7 +76,25 @@ walk (GDBusConnection *bus,
   description = property (bus, name, path, "Description");
   if (role != NULL)
     g_variant_get (role, "(&s)", &role_name);
-  printf ("%s\t%s\t%s\n", role_name, label, description);
+  printf ("%s\t%s\t%s", role_name, label, description);
+  if (extents)
+    {
+      /* Not every object is a component: no error printed for those. */
+      g_autoptr(GVariant) box = g_dbus_connection_call_sync (bus, name, path, "org.a11y.atspi.Component",
+                                                             "GetExtents", g_variant_new ("(u)", 1),
+                                                             G_VARIANT_TYPE ("((iiii))"), G_DBUS_CALL_FLAGS_NONE,
+                                                             20000, NULL, NULL);
+      int x, y, width, height;
+
+      if (box != NULL)
+        {
+          g_variant_get (box, "((iiii))", &x, &y, &width, &height);
+          printf ("\t%d %d %d %d", x, y, width, height);
+        }
+      else
+        printf ("\t-");
+    }
+  printf ("\n");
 
   children = call (bus, name, path, ACCESSIBLE, "GetChildren", NULL, "(a(so))");
   if (children == NULL)
@@ -91,9 +117,15 @@ main (int   argc,
   const char *app_name, *app_path, *bus_address;
   gboolean found = FALSE;
 
+  if (argc == 3 && g_str_equal (argv[1], "--extents"))
+    {
+      extents = TRUE;
+      argv[1] = argv[2];
+      argc--;
+    }
   if (argc != 2)
     {
-      g_printerr ("usage: a11y-tree APP-NAME\n");
+      g_printerr ("usage: a11y-tree [--extents] APP-NAME\n");
       return 2;
     }
 
