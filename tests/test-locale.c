@@ -36,6 +36,7 @@ static const Language languages[] = {
   { "ru", "ru_RU.UTF-8" },
   { "kk", "kk_KZ.UTF-8" },
 };
+static const Language american = { "en", "en_US.UTF-8" };
 
 /* The test process in @language's locale and catalogue, as the board runs
  * for its user; a locale that cannot be set fails the test rather than
@@ -77,6 +78,25 @@ test_clock (gconstpointer data)
   leave ();
   g_test_message ("%s: %s", language->locale, text);
   g_assert_cmpstr (text, ==, "06.12.2026  09:30:05");
+}
+
+/* A register's or a handover's time: the locale's date, 24-hour minutes.
+ * American English is there too: its dates were written day first, as
+ * Russian ones, before (06.12.2026 beside the header's 12/06/2026). */
+static void
+test_local_minute (gconstpointer data)
+{
+  const Language *language = data;
+  g_autofree char *text = NULL;
+  g_autofree char *none = NULL;
+
+  enter (language);
+  text = dozor_format_local_minute ("2026-12-06T09:30:05Z", NULL);
+  none = dozor_format_local_minute ("yesterday", "yesterday");
+  leave ();
+  g_test_message ("%s: %s", language->locale, text);
+  g_assert_cmpstr (text, ==, g_str_equal (language->lang, "en") ? "12/06/2026 09:30" : "06.12.2026 09:30");
+  g_assert_cmpstr (none, ==, "yesterday");
 }
 
 /* The wall's date under its clock, through the catalogue as the wall
@@ -206,6 +226,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Server times shown in UTC, whatever the machine's zone. */
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   server_fixture_init ();
   g_assert_nonnull (g_getenv ("LOCPATH"));
@@ -219,11 +241,14 @@ main (int   argc,
       g_autofree char *long_date = g_strdup_printf ("/locale/%s/long-date", language->lang);
       g_autofree char *export = g_strdup_printf ("/locale/%s/export", language->lang);
       g_autofree char *matches = g_strdup_printf ("/locale/%s/matches", language->lang);
+      g_autofree char *minute = g_strdup_printf ("/locale/%s/local-minute", language->lang);
 
       g_test_add_data_func (clock, language, test_clock);
       g_test_add_data_func (long_date, language, test_long_date);
+      g_test_add_data_func (minute, language, test_local_minute);
       g_test_add_data_func (export, language, test_export);
       g_test_add (matches, Server, language, setup, test_matches, server_teardown);
     }
+  g_test_add_data_func ("/locale/en/local-minute", &american, test_local_minute);
   return g_test_run ();
 }

@@ -30,3 +30,27 @@ dozor_format_header_clock (GDateTime *time)
   clock = g_date_time_format (time, "%X");
   return g_strdup_printf ("%s  %s", date, clock);
 }
+
+/**
+ * dozor_format_local_minute:
+ * @iso8601: (nullable): a time as the server gives it (RFC 3339)
+ * @fallback: (nullable): what to show when @iso8601 is no time
+ *
+ * A server time as a register or a handover shows it: the local day as
+ * the locale writes dates (%x: 06.12.2026 in Russian and Kazakh,
+ * 12/06/2026 in American English) and the minute, 24-hour.
+ *
+ * Returns: (transfer full): the text, or a copy of @fallback ("" for %NULL)
+ */
+char *
+dozor_format_local_minute (const char *iso8601,
+                           const char *fallback)
+{
+  g_autoptr(GDateTime) time = iso8601 != NULL ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
+  g_autofree char *date = local != NULL ? g_date_time_format (local, "%x") : NULL;
+
+  if (date == NULL)
+    return g_strdup (fallback != NULL ? fallback : "");
+  return g_strdup_printf ("%s %02d:%02d", date, g_date_time_get_hour (local), g_date_time_get_minute (local));
+}
