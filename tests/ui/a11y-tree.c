@@ -238,7 +238,20 @@ main (int   argc,
       walk (bus, app_name, app_path, 0);
     }
   if (!found)
-    g_printerr ("a11y-tree: no application “%s” on the accessibility bus\n", argv[1]);
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      g_variant_iter_free (iter);
+      g_variant_get (apps, "(a(so))", &iter);
+      while (g_variant_iter_next (iter, "(&s&o)", &app_name, &app_path))
+        {
+          g_autofree char *label = property (bus, app_name, app_path, "Name");
+
+          g_string_append_printf (names, "%s“%s”", names->len > 0 ? ", " : "", label);
+        }
+      g_printerr ("a11y-tree: no application “%s” on the accessibility bus (there: %s)\n", argv[1],
+                  names->len > 0 ? names->str : "none");
+    }
   g_ptr_array_unref (ancestors);
   if (find_role != NULL)
     return found_it ? 0 : 1;
