@@ -294,10 +294,7 @@ sleep 3
 
 # --- Registers: a message in, one out, and an orientation ------------------------------------------
 sup=$(curl -sf -X POST "$url/api/v1/session" -d "{\"username\":\"supervisor\",\"password\":\"$password\"}" | jq -r .token)
-api() {
-  curl -s -X "$2" "$url/api/v1/$3" -H "Authorization: Bearer $1" \
-    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${4:+-d "$4"}
-}
+# api TOKEN METHOD PATH [BODY]: board-test.sh's.
 api "$sup" POST messages '{"direction":"in","kind":"telegram","ref":"14/3-118","sender":"ДП г. Алматы","addressee":"Дежурная часть","summary":"Усилить охрану театра им. Абая на время премьеры"}' >/dev/null
 api "$sup" POST messages '{"direction":"out","kind":"fax","sender":"Дежурная часть","addressee":"ДП г. Алматы","summary":"Сводка за ночь","action":"Отправлено"}' >/dev/null
 api "$sup" POST orientations '{"kind":"vehicle","plate":"777 ABA 02","description":"Toyota Camry, белая","issued_by":"ДП г. Алматы"}' >/dev/null
