@@ -249,8 +249,70 @@ test_pictures (gconstpointer data)
   g_assert_cmpstr (names, ==, english_names);
 }
 
+/* Adds to @found each accelerator of @accels ("\"<Control>n\", ", as in
+ * the sources) for @action, when the shortcuts window (@overlay) lists it. */
+static void
+add_listed (GHashTable *found,
+            const char *overlay,
+            const char *action,
+            const char *accels)
+{
+  g_autoptr(GRegex) accel = g_regex_new ("\"([^\"]+)\"", 0, 0, NULL);
+  g_autofree char *listed = g_strdup_printf ("<property name=\"action-name\">%s</property>", action);
+  g_autoptr(GMatchInfo) each = NULL;
+
+  if (strstr (overlay, listed) == NULL)
+    return;
+  g_regex_match (accel, accels, 0, &each);
+  while (g_match_info_matches (each))
+    {
+      g_autofree char *text = g_match_info_fetch (each, 1);
+      guint key = 0;
+      GdkModifierType mods = 0;
+
+      g_assert_true (gtk_accelerator_parse (text, &key, &mods));
+      g_hash_table_replace (found, g_strdup_printf ("%u %u", gdk_keyval_to_lower (key), mods), g_strdup (action));
+      g_match_info_next (each, NULL);
+    }
+}
+
+/* The accelerators that a controller of app/ui sets for its own action
+ * (the replay's Ctrl+Shift+P): a static accels[] and one
+ * gtk_application_set_accels_for_action (app, "win.ACTION", accels). */
+static void
+add_controllers (GHashTable *found,
+                 const char *overlay)
+{
+  g_autofree char *folder = g_build_filename (root, "app", "ui", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GRegex) table = g_regex_new ("accels\\[\\] = \\{ ((?:\"[^\"]+\", )+)NULL \\};", 0, 0, NULL);
+  g_autoptr(GRegex) set = g_regex_new ("set_accels_for_action \\([a-z_]+, \"([a-z]+\\.[a-z-]+)\", accels\\)", 0, 0,
+                                       NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(GMatchInfo) accels = NULL;
+      g_autoptr(GMatchInfo) action = NULL;
+
+      if (!g_str_has_suffix (name, ".c") || !g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      if (g_regex_match (table, text, 0, &accels) && g_regex_match (set, text, 0, &action))
+        {
+          g_autofree char *list = g_match_info_fetch (accels, 1);
+          g_autofree char *id = g_match_info_fetch (action, 1);
+
+          add_listed (found, overlay, id, list);
+        }
+    }
+}
+
 /* The accelerators the board has: those of dozor-application.c's table
- * whose action the shortcuts window lists, as "KEYVAL MODIFIERS". */
+ * and of the controllers that set their own, whose action the shortcuts
+ * window lists, as "KEYVAL MODIFIERS". */
 static GHashTable *
 accelerators (void)
 {
@@ -258,7 +320,6 @@ accelerators (void)
   g_autofree char *application_path = g_build_filename (root, "app", "dozor-application.c", NULL);
   g_autofree char *overlay_path = g_build_filename (root, "app", "gtk", "help-overlay.ui", NULL);
   g_autoptr(GRegex) row = g_regex_new ("\\{ \"([a-z]+\\.[a-z-]+)\", \\{ ((?:\"[^\"]+\", )+)NULL \\} \\}", 0, 0, NULL);
-  g_autoptr(GRegex) accel = g_regex_new ("\"([^\"]+)\"", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   GHashTable *found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -268,27 +329,12 @@ accelerators (void)
   while (g_match_info_matches (match))
     {
       g_autofree char *action = g_match_info_fetch (match, 1);
-      g_autofree char *listed = g_strdup_printf ("<property name=\"action-name\">%s</property>", action);
       g_autofree char *accels = g_match_info_fetch (match, 2);
-      g_autoptr(GMatchInfo) each = NULL;
 
-      if (strstr (overlay, listed) != NULL)
-        {
-          g_regex_match (accel, accels, 0, &each);
-          while (g_match_info_matches (each))
-            {
-              g_autofree char *text = g_match_info_fetch (each, 1);
-              guint key = 0;
-              GdkModifierType mods = 0;
-
-              g_assert_true (gtk_accelerator_parse (text, &key, &mods));
-              g_hash_table_replace (found, g_strdup_printf ("%u %u", gdk_keyval_to_lower (key), mods),
-                                    g_strdup (action));
-              g_match_info_next (each, NULL);
-            }
-        }
+      add_listed (found, overlay, action, accels);
       g_match_info_next (match, NULL);
     }
+  add_controllers (found, overlay);
   g_assert_cmpuint (g_hash_table_size (found), >, 20);
   return found;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "dozor-clock.h"
+#include "dozor-local-time.h"
 
 struct _DozorClock
 {
@@ -26,9 +27,7 @@ static void
 update (DozorClock *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%x");
-  g_autofree char *time = g_date_time_format (now, "%X");
-  g_autofree char *text = g_strdup_printf ("%s  %s", date, time);
+  g_autofree char *text = dozor_format_header_clock (now);
 
   gtk_label_set_text (self->label, text);
   if (g_date_time_get_minute (now) != self->last_minute)

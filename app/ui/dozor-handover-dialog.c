@@ -15,6 +15,7 @@
 
 #include "dozor-handover-dialog.h"
 #include "dozor-json.h"
+#include "dozor-local-time.h"
 #include "dozor-labels.h"
 
 struct _DozorHandoverDialog
@@ -47,10 +48,7 @@ G_DEFINE_FINAL_TYPE (DozorHandoverDialog, dozor_handover_dialog, ADW_TYPE_WINDOW
 static char *
 local_time (const char *text)
 {
-  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%d.%m.%Y %H:%M") : g_strdup (text != NULL ? text : "");
+  return dozor_format_local_minute (text, text);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
 #include "dozor-message-action.h"
+#include "dozor-local-time.h"
 #include "dozor-register-csv.h"
 #include "dozor-registers-window.h"
 
@@ -47,10 +48,7 @@ static void refresh (DozorRegistersWindow *self,
 static char *
 local_time (const char *text)
 {
-  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
-  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%d.%m.%Y %H:%M") : g_strdup ("");
+  return dozor_format_local_minute (text, NULL);
 }
 
 static const char *

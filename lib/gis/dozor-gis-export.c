@@ -115,6 +115,19 @@ dozor_gis_export_routes (JsonObject *snapshot)
   return layer;
 }
 
+
+/* A GeoJSON point at @location ({"lat", "lon"}), written with decimal
+ * points whatever the locale: a Russian or Kazakh one would write commas,
+ * and "[76,9300000,43,2385000]" is four numbers, not a place. */
+static char *
+point_json (JsonObject *location)
+{
+  char lon[G_ASCII_DTOSTR_BUF_SIZE], lat[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup_printf ("{\"type\":\"Point\",\"coordinates\":[%s,%s]}",
+                          g_ascii_formatd (lon, sizeof lon, "%.7f", json_object_get_double_member (location, "lon")),
+                          g_ascii_formatd (lat, sizeof lat, "%.7f", json_object_get_double_member (location, "lat")));
+}
 /**
  * dozor_gis_export_places:
  * @snapshot: a snapshot, with `places`
@@ -136,9 +149,7 @@ dozor_gis_export_places (JsonObject *snapshot)
     {
       JsonObject *place = json_array_get_object_element (places, i);
       JsonObject *location = json_object_get_object_member (place, "location");
-      g_autofree char *point = g_strdup_printf ("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}",
-                                                json_object_get_double_member (location, "lon"),
-                                                json_object_get_double_member (location, "lat"));
+      g_autofree char *point = point_json (location);
       guint f = dozor_gis_layer_add_feature_json (layer, point, NULL);
 
       if (f == G_MAXUINT)
@@ -206,9 +217,7 @@ dozor_gis_export_incidents (JsonArray *incidents,
       g_autoptr(GError) error = NULL;
       guint f;
 
-      point = g_strdup_printf ("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}",
-                               json_object_get_double_member (location, "lon"),
-                               json_object_get_double_member (location, "lat"));
+      point = point_json (location);
       f = dozor_gis_layer_add_feature_json (layer, point, &error);
       if (f == G_MAXUINT)
         continue;

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dozor-incident-form.h"
 #include "dozor-labels.h"
 #include "dozor-report-chart.h"
 #include "dozor-report-csv.h"
@@ -625,8 +626,9 @@ record_rows (JsonObject *figures)
   JsonObject *location = json_object_get_object_member (incident, "location");
   GPtrArray *rows = rows_new ();
   g_autofree char *priority = count_text (incident, "priority");
-  g_autofree char *where = g_strdup_printf ("%.5f, %.5f", json_object_get_double_member (location, "lat"),
-                                            json_object_get_double_member (location, "lon"));
+  /* With decimal points, as the board shows places, in every language. */
+  g_autofree char *where = dozor_format_lat_lon (json_object_get_double_member (location, "lat"),
+                                                 json_object_get_double_member (location, "lon"), 5);
   g_autofree char *created = local_time (string_or (incident, "created_at", NULL));
   g_autofree char *dispatched = local_time (string_or (incident, "dispatched_at", NULL));
   g_autofree char *en_route = local_time (string_or (incident, "en_route_at", NULL));

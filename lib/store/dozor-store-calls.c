@@ -213,6 +213,7 @@ dozor_store_find_matches (DozorStore  *self,
   const char *phone;
   gboolean has_point;
   double lat = 0, lon = 0;
+  char number[G_ASCII_DTOSTR_BUF_SIZE], hours[G_ASCII_DTOSTR_BUF_SIZE];
   int rc;
 
   g_array_set_clear_func (matches, match_clear);
@@ -296,9 +297,12 @@ dozor_store_find_matches (DozorStore  *self,
 
   g_array_sort (matches, match_compare);
 
+  /* Numbers with decimal points whatever dozord's locale (a Russian or
+   * Kazakh one writes "2,5", which is no JSON). */
   out = g_string_new (NULL);
-  g_string_append_printf (out, "{\"at\":\"%s\",\"radius_m\":%.0f,\"window_h\":%g,\"matches\":[",
-                          at_text, radius_m, window_h);
+  g_string_append_printf (out, "{\"at\":\"%s\",\"radius_m\":%s,\"window_h\":%s,\"matches\":[", at_text,
+                          g_ascii_formatd (number, sizeof number, "%.0f", radius_m),
+                          g_ascii_formatd (hours, sizeof hours, "%g", window_h));
   for (guint i = 0; i < matches->len && i < MAX_MATCHES; i++)
     {
       const Match *match = &g_array_index (matches, Match, i);
@@ -313,7 +317,7 @@ dozor_store_find_matches (DozorStore  *self,
       if (isnan (match->distance_m))
         g_string_append (out, "null");
       else
-        g_string_append_printf (out, "%.1f", match->distance_m);
+        g_string_append (out, g_ascii_formatd (number, sizeof number, "%.1f", match->distance_m));
       g_string_append_printf (out, ",\"reasons\":[%s%s%s]}", match->near ? "\"distance\"" : "",
                               match->near && match->phone ? "," : "", match->phone ? "\"phone\"" : "");
     }
