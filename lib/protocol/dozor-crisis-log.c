@@ -306,6 +306,8 @@ fold_dispatch (DozorCrisisLog *self,
     }
   if (incident_id != NULL)
     remember (self->targets, unit_id, g_hash_table_lookup (self->incidents, incident_id));
+  else if (text_of (dispatch, "plan_id") == NULL)
+    remember (self->targets, unit_id, dozor_event_place_words (dispatch));
   else
     {
       g_autofree char *words = post_words (self, text_of (dispatch, "plan_id"),
