@@ -147,3 +147,4 @@ units_at_north=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup"
   jq --arg p "$plan_id" '.plans[] | select(.id == $p) | .activation.posts[0].units | length')
 [ "$units_at_north" = 3 ] || fail "the post Север has $units_at_north units, not 3"
 ok "the group sent to a post of the active plan: two more units on Север, the two busy ones refused"
+echo "1..$n"
