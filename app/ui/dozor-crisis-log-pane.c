@@ -757,26 +757,37 @@ export_pdf_chosen (GtkWindow  *parent,
   export_to (parent, path, TRUE);
 }
 
+/* Asks where to write the log as CSV or PDF; the file name offered has
+ * the date. */
+static void
+ask_export (DozorCrisisLogPane *self,
+            gboolean            pdf)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d-%H%M");
+  /* TRANSLATORS: the file name offered for the export; %s is the date */
+  g_autofree char *name = pdf ? g_strdup_printf (_("crisis-log-%s.pdf"), date)
+                              : g_strdup_printf (_("crisis-log-%s.csv"), date);
+
+  if (self->log == NULL)
+    return;
+  gtk_file_filter_set_name (filter, pdf ? _("PDF documents") : _("CSV files"));
+  gtk_file_filter_add_suffix (filter, pdf ? "pdf" : "csv");
+  gtk_file_filter_add_mime_type (filter, pdf ? "application/pdf" : "text/csv");
+  dozor_choose_file (GTK_WINDOW (self->window), GTK_FILE_CHOOSER_ACTION_SAVE,
+                     pdf ? _("Export Crisis Log as PDF") : _("Export Crisis Log"), _("_Export"), name, filter,
+                     pdf ? export_pdf_chosen : export_chosen);
+  /* board-crisis-log.sh waits for this line. */
+  g_debug (pdf ? "Crisis log PDF export asked" : "Crisis log export asked");
+}
+
 static void
 export_pdf_cb (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
-  DozorCrisisLogPane *self = user_data;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d-%H%M");
-  /* TRANSLATORS: the file name offered for the PDF; %s is the date */
-  g_autofree char *name = g_strdup_printf (_("crisis-log-%s.pdf"), date);
-
-  if (self->log == NULL)
-    return;
-  gtk_file_filter_set_name (filter, _("PDF documents"));
-  gtk_file_filter_add_suffix (filter, "pdf");
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  dozor_choose_file (GTK_WINDOW (self->window), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export Crisis Log as PDF"),
-                     _("_Export"), name, filter, export_pdf_chosen);
-  g_debug ("Crisis log PDF export asked");
+  ask_export (user_data, TRUE);
 }
 
 static void
@@ -784,21 +795,7 @@ export_cb (GSimpleAction *action,
            GVariant      *parameter,
            gpointer       user_data)
 {
-  DozorCrisisLogPane *self = user_data;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d-%H%M");
-  /* TRANSLATORS: the file name offered for the export; %s is the date */
-  g_autofree char *name = g_strdup_printf (_("crisis-log-%s.csv"), date);
-
-  if (self->log == NULL)
-    return;
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  dozor_choose_file (GTK_WINDOW (self->window), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export Crisis Log"),
-                     _("_Export"), name, filter, export_chosen);
-  g_debug ("Crisis log export asked");
+  ask_export (user_data, FALSE);
 }
 
 /* --- Object ----------------------------------------------------------------- */

@@ -75,23 +75,8 @@ grep "Plan proposal:" "$log" | tail -n 1 | grep -q "Запад-1→$west Вос�
   fail "the board's first proposal is not dozord's: $(grep 'Plan proposal:' "$log" | tail -n 1)"
 ok "Activate shows dozord's proposal: Запад-1 to West, Восток-1 to East"
 
-# Запад-1, the westmost available car on the map, is dragged onto East.
-map_left=425
-blobs() {
-  import -window root "$work/screen.png"
-  convert "$work/screen.png" -fuzz 4% -fill black +opaque "$1" -fill white -opaque "$1" \
-    -define connected-components:verbose=true -connected-components 8 null: |
-    awk -v left="$map_left" '/gray\(255\)|#FFFFFF|white|srgb\(255,255,255\)/ && $4 >= 20 {
-        split($3, c, ","); if (c[1] > left && c[2] < 790) printf "%d %d\n", c[1], c[2] }' |
-    sort -n -k1 |
-    awk '{ for (i = 0; i < n; i++) if (($1 - x[i]) ^ 2 + ($2 - y[i]) ^ 2 < 144) next; x[n] = $1; y[n] = $2; n++; print }'
-}
-offset() {
-  awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { pi = atan2(0, -1); w = 256 * 2 ^ 15
-    y0 = log(sin(pi / 4 + a * pi / 360) / cos(pi / 4 + a * pi / 360))
-    y1 = log(sin(pi / 4 + c * pi / 360) / cos(pi / 4 + c * pi / 360))
-    printf "%d %d\n", (d - b) / 360 * w, (y0 - y1) / (2 * pi) * w }'
-}
+# Запад-1, the westmost available car on the map, is dragged onto East
+# (blobs and offset: plans-test.sh).
 xdotool mousemove 1590 990
 sleep 1.5
 blobs 'rgb(51,209,122)' >"$work/units.txt"
