@@ -111,16 +111,7 @@ dozor_store_dispatch_to_area (DozorStore  *self,
   /* The unique index of active dispatches is the last word, as for any
    * dispatch: the loser learns who has the unit. */
   if (sqlite3_step (insert) != SQLITE_DONE)
-    {
-      g_autofree char *winner = dozor_store_active_dispatch_json (self, unit_id);
-
-      if (winner == NULL)
-        return dozor_store_set_db_error (self, error), NULL;
-      if (current != NULL)
-        *current = json_from_string (winner, NULL);
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The unit is already dispatched"));
-      return NULL;
-    }
+    return dozor_store_set_unit_busy (self, unit_id, current, error), NULL;
   sqlite3_bind_text (unit_update, 1, unit_id, -1, SQLITE_STATIC);
   if (sqlite3_step (unit_update) != SQLITE_DONE)
     return dozor_store_set_db_error (self, error), NULL;

@@ -794,17 +794,7 @@ send_unit (DozorStore  *self,
   /* The unique index of active dispatches is the last word: it holds
    * whatever another writer did. */
   if (sqlite3_step (insert) != SQLITE_DONE)
-    {
-      g_autofree char *winner = dozor_store_active_dispatch_json (self, unit_id);
-
-      if (winner == NULL)
-        return dozor_store_set_db_error (self, error);
-      if (current != NULL)
-        *current = json_from_string (winner, NULL);
-      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The unit “%s” is already dispatched"),
-                   unit_id);
-      return FALSE;
-    }
+    return dozor_store_set_unit_busy (self, unit_id, current, error);
   if (!step_done (self, unit_update, error) || !step_done (self, assignment, error))
     return FALSE;
 

@@ -85,6 +85,10 @@ char         *dozor_store_dispatch_json (DozorStore   *self,
                                          const char   *id);
 char         *dozor_store_active_dispatch_json (DozorStore *self,
                                                 const char *unit_id);
+gboolean      dozor_store_set_unit_busy (DozorStore   *self,
+                                         const char   *unit_id,
+                                         JsonNode    **current,
+                                         GError      **error);
 gboolean      dozor_store_end_dispatches (DozorStore  *self,
                                           const char  *column,
                                           const char  *id,

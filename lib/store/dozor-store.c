@@ -1749,6 +1749,24 @@ dozor_store_active_dispatch_json (DozorStore *self,
                       unit_id);
 }
 
+/* A new dispatch of @unit_id was refused by the unique index of active
+ * dispatches: the loser learns whose dispatch holds the unit (409
+ * unit_busy with it in @current). Always FALSE, with @error set. */
+gboolean
+dozor_store_set_unit_busy (DozorStore  *self,
+                           const char  *unit_id,
+                           JsonNode   **current,
+                           GError     **error)
+{
+  g_autofree char *active = dozor_store_active_dispatch_json (self, unit_id);
+
+  /* Ended meanwhile (in this transaction it cannot be): a plain conflict. */
+  if (current != NULL && active != NULL)
+    *current = json_from_string (active, NULL);
+  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The unit is already dispatched"));
+  return FALSE;
+}
+
 gboolean
 dozor_store_end_dispatches (DozorStore  *self,
                             const char  *column,
@@ -1886,14 +1904,8 @@ dozor_store_dispatch (DozorStore  *self,
       /* The unique index said no: tell the loser who has the unit, where. */
       if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
         {
-          g_autofree char *active = entity_json (self, "SELECT " DISPATCH_JSON " FROM dispatches"
-                                                       " WHERE unit_id = ?1 AND status = 'active'", unit_id);
-
           g_clear_error (error);
-          g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
-                               _("The unit is already dispatched"));
-          if (current != NULL)
-            *current = active != NULL ? json_from_string (active, NULL) : NULL;
+          dozor_store_set_unit_busy (self, unit_id, current, error);
         }
       return NULL;
     }
