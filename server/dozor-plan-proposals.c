@@ -145,6 +145,8 @@ propose_in_thread (GTask        *task,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) short_error = NULL;
   g_autoptr(GPtrArray) unit_ids = g_ptr_array_new ();
+  g_autoptr(GHashTable) fixed_units = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *fixed;
   GError *error = NULL;
   gboolean solved;
 
@@ -179,6 +181,29 @@ propose_in_thread (GTask        *task,
                                       json_object_get_double_member (unit, "lat"),
                                       json_object_get_double_member (unit, "lon"), left_out == NULL);
       g_ptr_array_add (unit_ids, (gpointer) json_object_get_string_member (unit, "id"));
+    }
+
+  /* The units the supervisor put on posts stay there (docs/api.md,
+   * "Proposal"); the store checked that each has a fix and each post is
+   * the plan's. */
+  fixed = json_object_get_array_member (input, "fixed");
+  for (guint f = 0; fixed != NULL && f < json_array_get_length (fixed); f++)
+    {
+      JsonObject *pin = json_array_get_object_element (fixed, f);
+      guint unit = G_MAXUINT, post = G_MAXUINT;
+
+      for (guint u = 0; u < unit_ids->len && unit == G_MAXUINT; u++)
+        if (g_str_equal (unit_ids->pdata[u], json_object_get_string_member (pin, "unit_id")))
+          unit = u;
+      for (guint p = 0; p < json_array_get_length (posts) && post == G_MAXUINT; p++)
+        if (g_str_equal (json_object_get_string_member (json_array_get_object_element (posts, p), "id"),
+                         json_object_get_string_member (pin, "post_id")))
+          post = p;
+      if (unit != G_MAXUINT && post != G_MAXUINT)
+        {
+          dozor_post_assignment_fix_unit (assignment, unit, post);
+          g_hash_table_add (fixed_units, unit_ids->pdata[unit]);
+        }
     }
 
   if (!dozor_post_assignment_time_by_road (assignment, graph, cancellable, &error))
@@ -217,6 +242,8 @@ propose_in_thread (GTask        *task,
       json_builder_set_member_name (builder, "unit_id");
       json_builder_add_string_value (builder, unit_ids->pdata[u]);
       add_seconds (builder, "eta_s", dozor_post_assignment_get_time (assignment, post, u));
+      json_builder_set_member_name (builder, "fixed");
+      json_builder_add_boolean_value (builder, g_hash_table_contains (fixed_units, unit_ids->pdata[u]));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

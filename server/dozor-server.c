@@ -503,34 +503,47 @@ update_incident (DozorServer *self, const Caller *caller, JsonObject *body, cons
   return dozor_store_update_incident (self->store, id, version, body, caller->user, error);
 }
 
+/* A dispatch goes to exactly one place (docs/api.md, "Dispatching"): an
+ * incident, a post of an active plan, or the crisis area. */
 static JsonNode *
 create_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const char *id,
                  gint64 version, JsonNode **current, GError **error)
 {
+  static const char *const names[] = { "unit_id", "incident_id", "plan_id", "post_id" };
   /* Type-safe getters: a member of another type is a refusal, not a critical. */
   const char *unit_id = dozor_json_get_string (body, "unit_id");
   const char *incident_id = dozor_json_get_string (body, "incident_id");
+  const char *plan_id = dozor_json_get_string (body, "plan_id");
+  const char *post_id = dozor_json_get_string (body, "post_id");
+  JsonNode *area = json_object_get_member (body, "area");
+  gboolean to_area = area != NULL && JSON_NODE_HOLDS_VALUE (area) &&
+                     json_node_get_value_type (area) == G_TYPE_BOOLEAN && json_node_get_boolean (area);
+  guint places = (incident_id != NULL) + (plan_id != NULL || post_id != NULL) + to_area;
 
-  if (unit_id == NULL || incident_id == NULL)
+  if (unit_id == NULL || places != 1 || (plan_id != NULL) != (post_id != NULL))
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID,
-                           _("unit_id and incident_id are required strings"));
+                           _("unit_id and one place are required: incident_id, plan_id with post_id, or area: true"));
       return NULL;
     }
   /* Ids are names too: a control character in one is a bad field, not an
    * unknown entity. */
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      const char *refused = dozor_field_check_text (DOZOR_FIELD_NAME, i == 0 ? unit_id : incident_id);
+      const char *value = dozor_json_get_string (body, names[i]);
+      const char *refused = value != NULL ? dozor_field_check_text (DOZOR_FIELD_NAME, value) : NULL;
 
       if (refused != NULL)
         {
-          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s",
-                       i == 0 ? "unit_id" : "incident_id", refused);
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "%s: %s", names[i], refused);
           return NULL;
         }
     }
 
+  if (plan_id != NULL)
+    return dozor_store_dispatch_to_post (self->store, unit_id, plan_id, post_id, caller->user, current, error);
+  if (to_area)
+    return dozor_store_dispatch_to_area (self->store, unit_id, caller->user, current, error);
   return dozor_store_dispatch (self->store, unit_id, incident_id, caller->user, current, error);
 }
 

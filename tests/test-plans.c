@@ -769,6 +769,128 @@ test_proposal (Server        *server,
   }
 }
 
+/* A proposal's eta_s of @unit at @post, from its assignments. */
+static double
+eta_of (Answer     *proposal,
+        const char *post,
+        const char *unit,
+        gboolean   *fixed)
+{
+  JsonArray *assignments = json_object_get_array_member (body_of (proposal), "assignments");
+
+  for (guint i = 0; i < json_array_get_length (assignments); i++)
+    {
+      JsonObject *assignment = json_array_get_object_element (assignments, i);
+
+      if (g_str_equal (json_object_get_string_member (assignment, "post_id"), post) &&
+          g_str_equal (json_object_get_string_member (assignment, "unit_id"), unit))
+        {
+          if (fixed != NULL)
+            *fixed = json_object_get_boolean_member (assignment, "fixed");
+          return json_object_get_double_member (assignment, "eta_s");
+        }
+    }
+  return NAN;
+}
+
+static char *
+fixed_body (const char *post,
+            const char *unit)
+{
+  return g_strdup_printf ("{\"fixed\":[{\"post_id\":\"%s\",\"unit_id\":\"%s\"}]}", post, unit);
+}
+
+/* Item 3's correction: a unit the supervisor put on a post stays there,
+ * the other post is re-proposed with the fastest unit left, and the
+ * bottleneck and total count the fixed unit's road time. The road times
+ * are read back by pinning each unit to each post in turn. */
+static void
+test_proposal_fixed (Server        *server,
+                     gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *tracker = login (server, "tracker");
+  g_autofree char *units[3] = { NULL };
+  g_auto(Answer) plan = create_plan (server, sup, PLAN_BODY ("Поправка"));
+  g_autofree char *path = g_strdup_printf ("/api/v1/plans/%s/proposal", member (&plan, "id"));
+  g_autofree char *a = post_id (&plan, 0);
+  g_autofree char *b = post_id (&plan, 1);
+  const char *first_at_a = NULL;
+  double time_at[2][3];
+  guint best = G_MAXUINT;
+
+  for (guint u = 0; u < 3; u++)
+    {
+      g_autofree char *call_sign = g_strdup_printf ("Поправка-%u", u);
+
+      units[u] = create_unit (server, sup, call_sign);
+    }
+  send_fix (server, tracker, units[0], POST_A_LAT - 0.002, POST_A_LON, 0);
+  send_fix (server, tracker, units[1], POST_B_LAT + 0.002, POST_B_LON, 0);
+  send_fix (server, tracker, units[2], POST_A_LAT + 0.008, POST_A_LON - 0.006, 0);
+
+  /* Every road time, as dozord reckons it: each unit pinned to each post. */
+  for (guint p = 0; p < 2; p++)
+    for (guint u = 0; u < 3; u++)
+      {
+        g_autofree char *body = fixed_body (p == 0 ? a : b, units[u]);
+        g_auto(Answer) pinned = request (server, "POST", path, sup, NULL, NULL, body);
+        gboolean fixed = FALSE;
+
+        g_assert_cmpuint (pinned.status, ==, 200);
+        time_at[p][u] = eta_of (&pinned, p == 0 ? a : b, units[u], &fixed);
+        g_assert_true (fixed);
+        g_assert_false (isnan (time_at[p][u]));
+        g_test_message ("unit %u to post %c: %.0f s", u, 'A' + p, time_at[p][u]);
+      }
+
+  {
+    g_auto(Answer) free_proposal = request (server, "POST", path, sup, NULL, NULL, "{}");
+
+    g_assert_cmpuint (free_proposal.status, ==, 200);
+    g_assert_false (isnan (eta_of (&free_proposal, a, units[0], NULL)));
+    first_at_a = units[0];
+  }
+
+  /* The unit nearest A is dropped on B: A gets the faster of the two left
+   * (the one that was at B, or the spare), whichever the roads say. */
+  {
+    g_autofree char *body = fixed_body (b, first_at_a);
+    g_auto(Answer) corrected = request (server, "POST", path, sup, NULL, NULL, body);
+    JsonArray *assignments;
+    gboolean fixed = TRUE;
+    double bottleneck, total;
+
+    g_assert_cmpuint (corrected.status, ==, 200);
+    assignments = json_object_get_array_member (body_of (&corrected), "assignments");
+    g_assert_cmpuint (json_array_get_length (assignments), ==, 2);
+    g_assert_cmpfloat (eta_of (&corrected, b, units[0], &fixed), ==, time_at[1][0]);
+    g_assert_true (fixed);
+    best = time_at[0][1] <= time_at[0][2] ? 1 : 2;
+    g_assert_cmpfloat (eta_of (&corrected, a, units[best], &fixed), ==, time_at[0][best]);
+    g_assert_false (fixed);
+    bottleneck = MAX (time_at[1][0], time_at[0][best]);
+    total = time_at[1][0] + time_at[0][best];
+    g_test_message ("corrected: A by unit %u, bottleneck %.0f s", best, bottleneck);
+    g_assert_cmpfloat (fabs (json_object_get_double_member (body_of (&corrected), "bottleneck_s") - bottleneck), <=, 1);
+    g_assert_cmpfloat (fabs (json_object_get_double_member (body_of (&corrected), "total_s") - total), <=, 2);
+  }
+
+  /* Refusals name the pin. */
+  {
+    g_autofree char *not_a_post = fixed_body ("none", units[0]);
+    g_autofree char *twice = g_strdup_printf ("{\"fixed\":[{\"post_id\":\"%s\",\"unit_id\":\"%s\"},"
+                                              "{\"post_id\":\"%s\",\"unit_id\":\"%s\"}]}", a, units[0], b, units[0]);
+    g_auto(Answer) bad_post = request (server, "POST", path, sup, NULL, NULL, not_a_post);
+    g_auto(Answer) bad_twice = request (server, "POST", path, sup, NULL, NULL, twice);
+    g_auto(Answer) bad_type = request (server, "POST", path, sup, NULL, NULL, "{\"fixed\":{}}");
+
+    assert_refused (&bad_post, 422, "fixed[0].post_id");
+    assert_refused (&bad_twice, 422, "fixed[1].unit_id");
+    assert_refused (&bad_type, 422, "fixed");
+  }
+}
+
 /* Plans come in through the GIS import as posts naming their plan: by
  * POST /imports, and from a GeoJSON layer by dozorctl. */
 static void
@@ -913,6 +1035,7 @@ main (int   argc,
   ADD ("/plans/busy", test_busy);
   ADD ("/plans/concurrent", test_concurrent);
   ADD ("/plans/proposal", test_proposal);
+  ADD ("/plans/proposal-fixed", test_proposal_fixed);
   ADD ("/plans/import", test_import);
   ADD ("/plans/older-database", test_older_database);
 #undef ADD

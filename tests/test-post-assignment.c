@@ -20,6 +20,8 @@ typedef struct
   const char *unit_kind[MAX_UNITS];
   gboolean eligible[MAX_UNITS];
   double time[MAX_POSTS][MAX_UNITS];
+  /* The post a supervisor put the unit on, plus one; 0: free. */
+  guint fixed[MAX_UNITS];
 } Instance;
 
 static gboolean
@@ -44,6 +46,8 @@ brute_force (const Instance *in,
         {
           choice[u] = code % (in->n_posts + 1);
           code /= in->n_posts + 1;
+          if (in->fixed[u] != 0 && choice[u] != in->fixed[u] - 1)
+            valid = FALSE;
         }
       for (guint u = 0; u < in->n_units && valid; u++)
         {
@@ -95,6 +99,9 @@ build (const Instance *in)
   for (guint p = 0; p < in->n_posts; p++)
     for (guint u = 0; u < in->n_units; u++)
       dozor_post_assignment_set_time (assignment, p, u, in->time[p][u]);
+  for (guint u = 0; u < in->n_units; u++)
+    if (in->fixed[u] != 0)
+      dozor_post_assignment_fix_unit (assignment, u, in->fixed[u] - 1);
 
   return assignment;
 }
@@ -111,6 +118,8 @@ assert_valid (DozorPostAssignment *assignment,
     {
       guint p = dozor_post_assignment_get_unit_post (assignment, u);
 
+      if (in->fixed[u] != 0)
+        g_assert_cmpuint (p, ==, in->fixed[u] - 1);
       if (p == G_MAXUINT)
         continue;
       g_assert_cmpuint (p, <, in->n_posts);
@@ -193,6 +202,85 @@ test_against_brute_force (void)
   /* Both outcomes are exercised by this seed. */
   g_assert_cmpuint (feasible, >, 50);
   g_assert_cmpuint (infeasible, >, 10);
+}
+
+/* Item 3's correction: units a supervisor dropped on posts stay there,
+ * the others are re-proposed for the places left, and the bottleneck and
+ * total counted with the dropped ones are the best brute force finds
+ * under the same pins. */
+static void
+test_fixed_against_brute_force (void)
+{
+  static const char *kinds[] = { "car", "foot", "moto" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1515);
+  guint checked = 0, pinned = 0, moved_others = 0;
+
+  for (guint round = 0; round < 300; round++)
+    {
+      Instance in = { 0, };
+      g_autoptr(DozorPostAssignment) free_solution = NULL;
+      g_autoptr(DozorPostAssignment) assignment = NULL;
+      guint fixed_at[MAX_POSTS] = { 0, };
+      double bottleneck = 0, total = 0;
+
+      in.n_posts = g_rand_int_range (rand, 1, MAX_POSTS + 1);
+      in.n_units = g_rand_int_range (rand, 1, MAX_UNITS + 1);
+      for (guint p = 0; p < in.n_posts; p++)
+        {
+          in.need[p] = g_rand_int_range (rand, 1, 3);
+          in.post_kind[p] = g_rand_int_range (rand, 0, 4) == 0 ? kinds[g_rand_int_range (rand, 0, 2)] : NULL;
+        }
+      for (guint u = 0; u < in.n_units; u++)
+        {
+          in.unit_kind[u] = kinds[g_rand_int_range (rand, 0, 3)];
+          in.eligible[u] = g_rand_int_range (rand, 0, 8) != 0;
+          for (guint p = 0; p < in.n_posts; p++)
+            in.time[p][u] = g_rand_int_range (rand, 0, 12) == 0 ? INFINITY : g_rand_int_range (rand, 30, 900);
+        }
+      /* Up to two drops, each a unit the post could take, no post over its need. */
+      for (guint drop = 0; drop < 2; drop++)
+        {
+          guint u = g_rand_int_range (rand, 0, in.n_units), p = g_rand_int_range (rand, 0, in.n_posts);
+
+          if (in.fixed[u] != 0 || !in.eligible[u] || isinf (in.time[p][u]) || fixed_at[p] >= in.need[p] ||
+              (in.post_kind[p] != NULL && g_strcmp0 (in.post_kind[p], in.unit_kind[u]) != 0))
+            continue;
+          in.fixed[u] = p + 1;
+          fixed_at[p]++;
+          pinned++;
+        }
+      if (!brute_force (&in, &bottleneck, &total))
+        continue;
+
+      assignment = build (&in);
+      g_assert_true (dozor_post_assignment_solve (assignment, NULL, NULL));
+      assert_valid (assignment, &in);
+      g_assert_cmpfloat (dozor_post_assignment_get_bottleneck_s (assignment), ==, bottleneck);
+      g_assert_true (dozor_post_assignment_get_total_is_minimal (assignment));
+      g_assert_cmpfloat_with_epsilon (dozor_post_assignment_get_total_s (assignment), total, 1e-2);
+
+      /* A pin that changes where another unit goes is what the board's
+       * re-proposal is for: count that it happens. */
+      {
+        Instance loose = in;
+
+        memset (loose.fixed, 0, sizeof loose.fixed);
+        free_solution = build (&loose);
+        if (dozor_post_assignment_solve (free_solution, NULL, NULL))
+          for (guint u = 0; u < in.n_units; u++)
+            if (in.fixed[u] == 0 &&
+                dozor_post_assignment_get_unit_post (free_solution, u) != dozor_post_assignment_get_unit_post (assignment, u))
+              {
+                moved_others++;
+                break;
+              }
+      }
+      checked++;
+    }
+
+  g_test_message ("%u instances with %u pins checked; in %u a pin moved another unit", checked, pinned, moved_others);
+  g_assert_cmpuint (checked, >, 50);
+  g_assert_cmpuint (moved_others, >, 5);
 }
 
 /* Greedy nearest-first would send unit 0 to post A (60 s) and leave post B
@@ -408,6 +496,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/post-assignment/against-brute-force", test_against_brute_force);
+  g_test_add_func ("/post-assignment/fixed-against-brute-force", test_fixed_against_brute_force);
   g_test_add_func ("/post-assignment/bottleneck-beats-greedy", test_bottleneck_beats_greedy);
   g_test_add_func ("/post-assignment/total-among-equal-bottlenecks", test_total_among_equal_bottlenecks);
   g_test_add_func ("/post-assignment/short-of-a-kind", test_short_of_a_kind);

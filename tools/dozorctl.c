@@ -41,6 +41,7 @@ static const char usage[] = N_(
   "  export zones|routes|places|incidents|tracks|all FILE   GIS layers out\n"
   "  repeated-calls [--from TIME] [--to TIME]   repeated calls in a shift, per incident\n"
   "  report daily|certificate|quarterly -o PATH --centre NAME --officer NAME …   reports as PDF or CSV\n"
+  "  crisis-log -o PATH --centre NAME --officer NAME [--raised-at TIME] …   a crisis log as PDF or CSV\n"
   "\n"
   "Roles: wall, operator, supervisor, admin, tracker.\n"
   "“dozorctl COMMAND --help” tells more about each command.\n");
@@ -527,6 +528,8 @@ main (int   argc,
     }
   else if (g_str_equal (command, "report"))
     status = dozorctl_report (argc - first, argv + first);
+  else if (g_str_equal (command, "crisis-log"))
+    status = dozorctl_crisis_log (argc - first, argv + first);
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));

@@ -65,6 +65,8 @@ int              dozorctl_shiftbook       (int               argc,
                                            char            **argv);
 int              dozorctl_report          (int               argc,
                                            char            **argv);
+int              dozorctl_crisis_log      (int               argc,
+                                           char            **argv);
 char            *dozorctl_hours_ago       (int               hours);
 char            *dozorctl_window_query    (const char       *from,
                                            const char       *to);

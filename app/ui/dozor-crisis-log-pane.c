@@ -17,6 +17,7 @@
 
 #include "dozor-crisis-log.h"
 #include "dozor-crisis-log-pane.h"
+#include "dozor-report-crisis-log.h"
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
@@ -47,6 +48,7 @@ struct _DozorCrisisLogPane
   GCancellable *cancellable;
   GSimpleAction *show_action;
   GSimpleAction *export_action;
+  GSimpleAction *export_pdf_action;
   gboolean wall;
 
   GPtrArray *events;      /* JsonNode: the journal read, then the live events */
@@ -99,6 +101,8 @@ update_controls (DozorCrisisLogPane *self)
   gtk_widget_set_sensitive (self->note_box, writable);
   if (self->export_action != NULL)
     g_simple_action_set_enabled (self->export_action, rows > 0);
+  if (self->export_pdf_action != NULL)
+    g_simple_action_set_enabled (self->export_pdf_action, rows > 0);
   /* The switcher marks the page while a degree is raised. */
   if (GTK_IS_STACK (stack))
     gtk_stack_page_set_needs_attention (gtk_stack_get_page (GTK_STACK (stack), GTK_WIDGET (self)), raised (self));
@@ -281,29 +285,13 @@ fold_in_thread (GTask        *task,
       data->shown = i;
   episode = data->episodes->len > 0 ? data->episodes->pdata[data->shown] : NULL;
 
-  data->log = dozor_crisis_log_new ();
   if (episode != NULL)
     {
-      guint first = G_MAXUINT, last = 0;
-
-      for (guint i = 0; i < events->len; i++)
-        {
-          gint64 seq = json_object_get_int_member_with_default (json_node_get_object (events->pdata[i]), "seq", -1);
-
-          if (seq >= episode->first_seq && (episode->last_seq < 0 || seq <= episode->last_seq))
-            {
-              first = MIN (first, i);
-              last = i;
-            }
-        }
-      /* The names of the whole episode first: a dispatch comes before
-       * the unit and incident it names. */
-      for (guint i = first; first != G_MAXUINT && i <= last; i++)
-        dozor_crisis_log_learn (data->log, json_node_get_object (events->pdata[i]));
-      for (guint i = first; first != G_MAXUINT && i <= last; i++)
-        dozor_crisis_log_add_event (data->log, json_node_get_object (events->pdata[i]));
+      data->log = dozor_crisis_log_new_for_episode (events, episode);
       data->live = episode->last_seq < 0;
     }
+  else
+    data->log = dozor_crisis_log_new ();
 
   /* A week of the journal is mostly days at normal: only the episodes'
    * events are kept for the next fold. */
@@ -638,6 +626,9 @@ typedef struct
 {
   GListStore *entries;  /* a copy: the log grows meanwhile */
   GFile *file;
+  gboolean pdf;
+  char *centre;         /* the PDF's head and signature, as the reports' */
+  char *officer;
 } Export;
 
 static void
@@ -645,6 +636,8 @@ export_free (Export *data)
 {
   g_object_unref (data->entries);
   g_object_unref (data->file);
+  g_free (data->centre);
+  g_free (data->officer);
   g_free (data);
 }
 
@@ -658,9 +651,21 @@ export_in_thread (GTask        *task,
 {
   Export *data = task_data;
   g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
-  g_autofree char *csv = dozor_crisis_log_to_csv (G_LIST_MODEL (data->entries), zone);
+  g_autofree char *csv = NULL;
+  g_autofree char *path = g_file_get_path (data->file);
   g_autoptr(GError) error = NULL;
 
+  /* Drawing a PDF of many pages (Pango, cairo) is no work for the thread
+   * that draws the board either. */
+  if (data->pdf)
+    {
+      if (dozor_report_crisis_log_pdf (G_LIST_MODEL (data->entries), zone, data->centre, data->officer, path, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  csv = dozor_crisis_log_to_csv (G_LIST_MODEL (data->entries), zone);
   if (!g_file_replace_contents (data->file, csv, strlen (csv), NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
                                 cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
@@ -696,8 +701,9 @@ exported_cb (GObject      *source,
 }
 
 static void
-export_chosen (GtkWindow  *parent,
-               const char *path)
+export_to (GtkWindow  *parent,
+           const char *path,
+           gboolean    pdf)
 {
   DozorCrisisLogPane *self = g_object_get_data (G_OBJECT (parent), "dozor-crisis-log-pane");
   g_autoptr(GTask) task = NULL;
@@ -717,11 +723,71 @@ export_chosen (GtkWindow  *parent,
       g_list_store_append (data->entries, entry);
     }
   data->file = g_file_new_for_path (path);
+  data->pdf = pdf;
+  if (pdf)
+    {
+      /* The reports' centre and officer, as the Reports dialog keeps them;
+       * unset, the signed-in user signs. */
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autofree char *centre = g_strstrip (g_settings_get_string (settings, "centre-name"));
+      g_autofree char *officer = g_strstrip (g_settings_get_string (settings, "signing-officer"));
+
+      data->centre = *centre != '\0' ? g_steal_pointer (&centre) : g_strdup (_("Dozor duty station"));
+      data->officer = *officer != '\0' ? g_steal_pointer (&officer)
+                                        : g_strdup (dozor_sync_client_get_username (self->sync));
+    }
   /* Not the reads' cancellable: a new read does not stop a file being written. */
   task = g_task_new (self, NULL, exported_cb, NULL);
-  g_task_set_source_tag (task, export_chosen);
+  g_task_set_source_tag (task, export_to);
   g_task_set_task_data (task, data, (GDestroyNotify) export_free);
   g_task_run_in_thread (task, export_in_thread);
+}
+
+static void
+export_chosen (GtkWindow  *parent,
+               const char *path)
+{
+  export_to (parent, path, FALSE);
+}
+
+static void
+export_pdf_chosen (GtkWindow  *parent,
+                   const char *path)
+{
+  export_to (parent, path, TRUE);
+}
+
+/* Asks where to write the log as CSV or PDF; the file name offered has
+ * the date. */
+static void
+ask_export (DozorCrisisLogPane *self,
+            gboolean            pdf)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d-%H%M");
+  /* TRANSLATORS: the file name offered for the export; %s is the date */
+  g_autofree char *name = pdf ? g_strdup_printf (_("crisis-log-%s.pdf"), date)
+                              : g_strdup_printf (_("crisis-log-%s.csv"), date);
+
+  if (self->log == NULL)
+    return;
+  gtk_file_filter_set_name (filter, pdf ? _("PDF documents") : _("CSV files"));
+  gtk_file_filter_add_suffix (filter, pdf ? "pdf" : "csv");
+  gtk_file_filter_add_mime_type (filter, pdf ? "application/pdf" : "text/csv");
+  dozor_choose_file (GTK_WINDOW (self->window), GTK_FILE_CHOOSER_ACTION_SAVE,
+                     pdf ? _("Export Crisis Log as PDF") : _("Export Crisis Log"), _("_Export"), name, filter,
+                     pdf ? export_pdf_chosen : export_chosen);
+  /* board-crisis-log.sh waits for this line. */
+  g_debug (pdf ? "Crisis log PDF export asked" : "Crisis log export asked");
+}
+
+static void
+export_pdf_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  ask_export (user_data, TRUE);
 }
 
 static void
@@ -729,21 +795,7 @@ export_cb (GSimpleAction *action,
            GVariant      *parameter,
            gpointer       user_data)
 {
-  DozorCrisisLogPane *self = user_data;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d-%H%M");
-  /* TRANSLATORS: the file name offered for the export; %s is the date */
-  g_autofree char *name = g_strdup_printf (_("crisis-log-%s.csv"), date);
-
-  if (self->log == NULL)
-    return;
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  dozor_choose_file (GTK_WINDOW (self->window), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export Crisis Log"),
-                     _("_Export"), name, filter, export_chosen);
-  g_debug ("Crisis log export asked");
+  ask_export (user_data, FALSE);
 }
 
 /* --- Object ----------------------------------------------------------------- */
@@ -759,6 +811,7 @@ dozor_crisis_log_pane_dispose (GObject *object)
   g_clear_object (&self->situation);
   g_clear_object (&self->show_action);
   g_clear_object (&self->export_action);
+  g_clear_object (&self->export_pdf_action);
   g_clear_object (&self->log);
   self->window = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_CRISIS_LOG_PANE);
@@ -844,6 +897,10 @@ dozor_crisis_log_pane_follow (DozorCrisisLogPane   *self,
   self->export_action = g_simple_action_new ("crisis-log-export", NULL);
   g_signal_connect_object (self->export_action, "activate", G_CALLBACK (export_cb), self, 0);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->export_action));
+  self->export_pdf_action = g_simple_action_new ("crisis-log-export-pdf", NULL);
+  g_simple_action_set_enabled (self->export_pdf_action, FALSE);
+  g_signal_connect_object (self->export_pdf_action, "activate", G_CALLBACK (export_pdf_cb), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->export_pdf_action));
 
   g_signal_connect_object (situation, "applying", G_CALLBACK (applying_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (situation, "changed", G_CALLBACK (situation_changed_cb), self, G_CONNECT_SWAPPED);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Several units sent at once: those selected in the unit list (Ctrl+click
- * there, or a Shift+drag box on the map) go to the selected incident with
- * win.dispatch-selected, after one confirmation that names them all and
- * the zones they would leave short. Each unit is its own command in the
+ * there, or a Shift+drag box on the map) go, with win.dispatch-selected,
+ * to the selected incident, to a post of an active plan or to the crisis
+ * area (docs/api.md, "Dispatching"), after one confirmation that names
+ * them all, lets the supervisor pick where they go, and names the zones
+ * they would leave short. Each unit is its own command in the
  * outbox with its own idempotency key, so each is answered on its own: one
  * refused does not stop the others, and the answers are shown unit by
  * unit once all are in ("Барыс-12: sent; Барыс-14: busy (409)").
@@ -13,7 +15,18 @@
 #include <glib/gi18n.h>
 
 #include "dozor-group-dispatch.h"
+#include "dozor-json.h"
+#include "dozor-plan.h"
 #include "dozor-window.h"
+
+/* Where a group may go: an incident, a post of an active plan, the area. */
+typedef struct
+{
+  char *incident_id;
+  char *plan_id;
+  char *post_id;
+  char *words;        /* "20261206-0003", "Площадь: Север", "the crisis area" */
+} Target;
 
 struct _DozorGroupDispatch
 {
@@ -32,6 +45,69 @@ struct _DozorGroupDispatch
 };
 
 G_DEFINE_FINAL_TYPE (DozorGroupDispatch, dozor_group_dispatch, G_TYPE_OBJECT)
+
+static void
+target_free (Target *target)
+{
+  g_free (target->incident_id);
+  g_free (target->plan_id);
+  g_free (target->post_id);
+  g_free (target->words);
+  g_free (target);
+}
+
+static void
+add_target (GPtrArray  *targets,
+            const char *incident_id,
+            const char *plan_id,
+            const char *post_id,
+            char       *words)
+{
+  Target *target = g_new0 (Target, 1);
+
+  target->incident_id = g_strdup (incident_id);
+  target->plan_id = g_strdup (plan_id);
+  target->post_id = g_strdup (post_id);
+  target->words = words;
+  g_ptr_array_add (targets, target);
+}
+
+/* The places this group may go now: the selected incident first, then
+ * the crisis area if one is set, then every post of every active plan. */
+static GPtrArray *
+list_targets (DozorGroupDispatch *self)
+{
+  GPtrArray *targets = g_ptr_array_new_with_free_func ((GDestroyNotify) target_free);
+  const char *incident_id = dozor_map_view_get_selected_incident (self->map_view);
+  g_autoptr(GList) plans = g_list_sort (dozor_situation_get_entities (self->situation, "plan"),
+                                        dozor_plan_compare_names);
+
+  if (incident_id != NULL)
+    add_target (targets, incident_id, NULL, NULL,
+                g_strdup (dozor_situation_get_incident_number (self->situation, incident_id)));
+  if (dozor_situation_get_crisis_area (self->situation) != NULL)
+    add_target (targets, NULL, NULL, NULL, g_strdup (_("the crisis area")));
+  for (GList *l = plans; l != NULL; l = l->next)
+    {
+      JsonObject *plan = json_node_get_object (l->data);
+      g_autoptr(GPtrArray) posts = NULL;
+      const char *plan_id = dozor_json_get_string (plan, "id");
+      const char *plan_name = dozor_json_get_string (plan, "name");
+
+      if (!dozor_plan_is_active (plan) || plan_id == NULL)
+        continue;
+      posts = dozor_plan_get_posts (plan);
+
+      for (guint p = 0; p < posts->len; p++)
+        {
+          DozorPlanPost *post = posts->pdata[p];
+
+          /* TRANSLATORS: where a group goes: a plan's name, then one of its posts */
+          add_target (targets, NULL, plan_id, post->id, g_strdup_printf (_("%s: %s"), plan_name, post->name));
+        }
+    }
+  return targets;
+}
 
 static void
 report_if_done (DozorGroupDispatch *self)
@@ -61,7 +137,7 @@ add_result (DozorGroupDispatch *self,
 static void
 send_all (DozorGroupDispatch *self,
           GStrv               unit_ids,
-          const char         *incident_id)
+          const Target       *target)
 {
   for (guint i = 0; unit_ids[i] != NULL; i++)
     {
@@ -75,10 +151,17 @@ send_all (DozorGroupDispatch *self,
       if (unit == NULL)
         continue;
       json_object_set_string_member (object, "unit_id", unit_ids[i]);
-      json_object_set_string_member (object, "incident_id", incident_id);
+      if (target->incident_id != NULL)
+        json_object_set_string_member (object, "incident_id", target->incident_id);
+      else if (target->plan_id != NULL)
+        {
+          json_object_set_string_member (object, "plan_id", target->plan_id);
+          json_object_set_string_member (object, "post_id", target->post_id);
+        }
+      else
+        json_object_set_boolean_member (object, "area", TRUE);
       json_node_take_object (body, object);
-      summary = g_strdup_printf (_("Dispatch %s to %s"), unit->call_sign,
-                                 dozor_situation_get_incident_number (self->situation, incident_id));
+      summary = g_strdup_printf (_("Dispatch %s to %s"), unit->call_sign, target->words);
       key = dozor_sync_client_send (self->sync, "POST", "dispatches", body, -1, summary, &error);
       if (key == NULL)
         {
@@ -121,16 +204,48 @@ answered_cb (DozorSyncClient    *sync,
   report_if_done (self);
 }
 
+static const Target *
+chosen_target (AdwMessageDialog *dialog)
+{
+  GPtrArray *targets = g_object_get_data (G_OBJECT (dialog), "targets");
+  GtkDropDown *choice = g_object_get_data (G_OBJECT (dialog), "choice");
+  guint i = gtk_drop_down_get_selected (choice);
+
+  return i < targets->len ? targets->pdata[i] : NULL;
+}
+
+/* "Барыс-3, Барыс-4 to the crisis area.", with the zones they leave short. */
+static void
+describe_group (AdwMessageDialog *dialog)
+{
+  const Target *target = chosen_target (dialog);
+  const char *names = g_object_get_data (G_OBJECT (dialog), "names");
+  const char *warnings = g_object_get_data (G_OBJECT (dialog), "warnings");
+  /* Translators: the group confirmation: the call signs, where they go, warnings if any */
+  g_autofree char *body = g_strdup_printf (_("%s to %s.%s"), names, target != NULL ? target->words : "?", warnings);
+
+  adw_message_dialog_set_body (dialog, body);
+  g_debug ("Group dispatch target: %s", target != NULL ? target->words : "none");
+}
+
+static void
+target_chosen_cb (GtkDropDown      *choice,
+                  GParamSpec       *pspec,
+                  AdwMessageDialog *dialog)
+{
+  describe_group (dialog);
+}
+
 static void
 confirm_response_cb (AdwMessageDialog   *dialog,
                      const char         *response,
                      DozorGroupDispatch *self)
 {
   GStrv unit_ids = g_object_get_data (G_OBJECT (dialog), "units");
-  const char *incident_id = g_object_get_data (G_OBJECT (dialog), "incident");
+  const Target *target = chosen_target (dialog);
 
-  if (g_str_equal (response, "dispatch"))
-    send_all (self, unit_ids, incident_id);
+  if (g_str_equal (response, "dispatch") && target != NULL)
+    send_all (self, unit_ids, target);
   else
     g_debug ("Group dispatch not confirmed");
 }
@@ -141,18 +256,20 @@ dispatch_selected_cb (GSimpleAction *action,
                       gpointer       user_data)
 {
   DozorGroupDispatch *self = user_data;
-  const char *incident_id = dozor_map_view_get_selected_incident (self->map_view);
   g_auto(GStrv) unit_ids = dozor_situation_list_get_selected_ids (self->unit_list);
+  g_autoptr(GPtrArray) targets = list_targets (self);
+  g_autoptr(GtkStringList) words = gtk_string_list_new (NULL);
   guint n = g_strv_length (unit_ids);
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GString) warnings = g_string_new (NULL);
   g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
+  GtkWidget *box, *label, *choice;
 
-  if (incident_id == NULL || n == 0)
+  if (targets->len == 0 || n == 0)
     {
-      dozor_window_show_message (DOZOR_WINDOW (self->window), _("Select units and an incident first"), 5);
+      dozor_window_show_message (DOZOR_WINDOW (self->window),
+                                 _("Select units, and an incident, an active plan or a crisis area first"), 5);
       return;
     }
 
@@ -166,22 +283,42 @@ dispatch_selected_cb (GSimpleAction *action,
       if (shortage != NULL)
         g_string_append_printf (warnings, "\n%s", shortage);
     }
+  for (guint i = 0; i < targets->len; i++)
+    gtk_string_list_append (words, ((Target *) targets->pdata[i])->words);
 
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Dispatch %u unit?", "Dispatch %u units?", n), n);
-  /* Translators: the group confirmation: the call signs, the incident's number, warnings if any */
-  body = g_strdup_printf (_("%s to %s.%s"), names->str,
-                          dozor_situation_get_incident_number (self->situation, incident_id), warnings->str);
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, body));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, NULL));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "dispatch", _("_Dispatch All"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "dispatch", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "dispatch");
   adw_message_dialog_set_close_response (dialog, "cancel");
+
+  /* Where they go: the incident selected on the map if there is one,
+   * otherwise the area, otherwise the first post; any other from here. */
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  /* TRANSLATORS: where a group of units is sent: an incident, a post, the crisis area */
+  label = gtk_label_new_with_mnemonic (C_("group dispatch", "_To"));
+  choice = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&words)), NULL);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (choice), TRUE);
+  gtk_widget_set_hexpand (choice, TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), choice);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), choice);
+  adw_message_dialog_set_extra_child (dialog, box);
+
   g_object_set_data_full (G_OBJECT (dialog), "units", g_steal_pointer (&unit_ids), (GDestroyNotify) g_strfreev);
-  g_object_set_data_full (G_OBJECT (dialog), "incident", g_strdup (incident_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "targets", g_steal_pointer (&targets), (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data (G_OBJECT (dialog), "choice", choice);
+  g_object_set_data_full (G_OBJECT (dialog), "names", g_string_free (g_steal_pointer (&names), FALSE), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "warnings", g_string_free (g_steal_pointer (&warnings), FALSE), g_free);
+  describe_group (dialog);
+  g_signal_connect_object (choice, "notify::selected", G_CALLBACK (target_chosen_cb), dialog, 0);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
-  g_debug ("Asking to confirm: %s %s", heading, body);
+  g_debug ("Asking to confirm: %s %s", heading, adw_message_dialog_get_body (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
+  /* The drop-down would take the first focus, and Return would open it:
+   * Return confirms, as in every confirmation; Alt+T reaches the list. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
 /* A box drawn on the map selects its units in the list, where the group

@@ -31,7 +31,8 @@ typedef struct
 {
   char *post_id;
   char *unit_id;
-  gint64 eta_s;       /* the proposal's road time; -1 once moved by hand */
+  gint64 eta_s;       /* the proposal's road time; -1 until dozord re-proposes */
+  gboolean fixed;     /* put there by the supervisor: kept by a re-proposal */
 } Assignment;
 
 struct _DozorPlansPane
@@ -128,7 +129,8 @@ update_actions (DozorPlansPane *self)
   g_simple_action_set_enabled (self->activate_action, self->editable && plan != NULL && !active && !proposal &&
                                                         self->cancellable == NULL);
   g_simple_action_set_enabled (self->confirm_action, self->editable && proposal && self->assignments->len > 0 &&
-                                                       self->activation_key == NULL && !active);
+                                                       self->activation_key == NULL && !active &&
+                                                       self->cancellable == NULL);
   g_simple_action_set_enabled (self->discard_action, proposal);
   g_simple_action_set_enabled (self->close_action, self->editable && active && self->close_key == NULL);
   gtk_widget_set_visible (self->activate_button, !active && !proposal);
@@ -185,6 +187,9 @@ count_at (DozorPlansPane *self,
 
 static void rebuild_posts (DozorPlansPane *self);
 static void show_selected_on_map (DozorPlansPane *self);
+static void ask_for_proposal (DozorPlansPane *self,
+                              const char     *incident_id,
+                              gboolean        with_fixed);
 
 /* The supervisor put @unit_id on @post_id. A unit goes to one post: taken
  * from where the proposal had it. A post that has all it needs gives up
@@ -248,12 +253,15 @@ reassign (DozorPlansPane *self,
   assignment->post_id = g_strdup (post_id);
   assignment->unit_id = g_strdup (unit_id);
   assignment->eta_s = -1;
+  assignment->fixed = TRUE;
   g_ptr_array_add (self->assignments, assignment);
   g_debug ("Proposal corrected: %s to post %s", call_sign (self, unit_id), post->name);
   show_error (self, NULL);
   proposal_changed (self);
   rebuild_posts (self);
-  update_actions (self);
+  /* The drop is shown at once; dozord then re-proposes the other posts
+   * around the units put by hand, with their road times and the figure. */
+  ask_for_proposal (self, self->proposal_incident, TRUE);
 }
 
 static const char *
@@ -297,13 +305,17 @@ show_proposal_summary (DozorPlansPane *self)
 
       /* TRANSLATORS: the proposal's bottleneck: the time until every post is covered */
       g_string_append_printf (text, _("Every post covered in %s (by road)."), time);
-      if (moved)
+      if (moved && self->cancellable != NULL)
+        g_string_append_printf (text, " %s", _("Re-proposing the other posts around the units moved by hand…"));
+      else if (moved)
         g_string_append_printf (text, " %s", _("Units moved by hand: their road time is not known."));
     }
   if (self->left_out != NULL && *self->left_out != '\0')
     g_string_append_printf (text, "\n%s", self->left_out);
   gtk_label_set_label (self->proposal_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->proposal_label), TRUE);
+  /* The UI tests read the figure the supervisor reads. */
+  g_debug ("Proposal figure: %s", text->str);
 }
 
 static void
@@ -318,9 +330,11 @@ proposal_answered_cb (GObject      *source,
   g_autoptr(GString) left_out = g_string_new (NULL);
   JsonNode *list;
 
-  g_clear_object (&self->cancellable);
+  /* A newer request replaced this one (a second drop): it is the answer
+   * awaited, and its cancellable is not this one's to clear. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_clear_object (&self->cancellable);
   if (object == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("No proposal: %s"), error != NULL ? error->message : "?");
@@ -350,6 +364,7 @@ proposal_answered_cb (GObject      *source,
       assignment->post_id = g_strdup (dozor_json_get_string (item, "post_id"));
       assignment->unit_id = g_strdup (dozor_json_get_string (item, "unit_id"));
       assignment->eta_s = dozor_plan_get_seconds (item, "eta_s", -1);
+      assignment->fixed = json_object_get_boolean_member_with_default (item, "fixed", FALSE);
       g_ptr_array_add (self->assignments, assignment);
     }
 
@@ -385,12 +400,85 @@ proposal_answered_cb (GObject      *source,
     }
   self->left_out = g_string_free (g_steal_pointer (&left_out), FALSE);
 
-  g_debug ("Plan proposal: %u assignments, bottleneck %" G_GINT64_FORMAT " s, %s", self->assignments->len,
-           dozor_plan_get_seconds (object, "bottleneck_s", -1), self->left_out);
+  {
+    guint fixed = 0;
+    GString *pairs = g_string_new (NULL);
+
+    for (guint i = 0; i < self->assignments->len; i++)
+      {
+        Assignment *assignment = self->assignments->pdata[i];
+
+        fixed += assignment->fixed;
+        g_string_append_printf (pairs, "%s%s→%s", pairs->len > 0 ? " " : "", call_sign (self, assignment->unit_id),
+                                assignment->post_id);
+      }
+    g_debug ("Plan proposal: %u assignments (%u fixed), bottleneck %" G_GINT64_FORMAT " s, %s; %s",
+             self->assignments->len, fixed, dozor_plan_get_seconds (object, "bottleneck_s", -1), self->left_out,
+             pairs->str);
+    g_string_free (pairs, TRUE);
+  }
   show_error (self, NULL);
   proposal_changed (self);
   show_selected_on_map (self);
   rebuild_posts (self);
+  update_actions (self);
+}
+
+/* Asks dozord for a proposal in the background: the first one, or again
+ * with the units the supervisor put on posts kept there (`fixed`). A
+ * request still waiting is dropped for the newer one. */
+static void
+ask_for_proposal (DozorPlansPane *self,
+                  const char     *incident_id,
+                  gboolean        with_fixed)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint n_fixed = 0;
+
+  json_builder_begin_object (builder);
+  if (incident_id != NULL)
+    {
+      json_builder_set_member_name (builder, "incident_id");
+      json_builder_add_string_value (builder, incident_id);
+    }
+  if (with_fixed)
+    {
+      json_builder_set_member_name (builder, "fixed");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < self->assignments->len; i++)
+        {
+          Assignment *assignment = self->assignments->pdata[i];
+
+          if (!assignment->fixed)
+            continue;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "post_id");
+          json_builder_add_string_value (builder, assignment->post_id);
+          json_builder_set_member_name (builder, "unit_id");
+          json_builder_add_string_value (builder, assignment->unit_id);
+          json_builder_end_object (builder);
+          n_fixed++;
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+  bytes = g_bytes_new (text, strlen (text));
+  path = g_strdup_printf ("plans/%s/proposal", self->selected);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_debug ("Asking for a proposal for plan %s, %u units fixed", self->selected, n_fixed);
+  dozor_sync_client_post_async (self->sync, path, bytes, self->cancellable, proposal_answered_cb,
+                                g_object_ref (self));
+  show_proposal_summary (self);
   update_actions (self);
 }
 
@@ -402,32 +490,10 @@ activate_cb (GSimpleAction *action,
   DozorPlansPane *self = user_data;
   const char *incident_id = gtk_check_button_get_active (self->around_check)
                               ? dozor_map_view_get_selected_incident (self->map_view) : NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   if (self->selected == NULL || !self->editable || self->cancellable != NULL)
     return;
-
-  json_builder_begin_object (builder);
-  if (incident_id != NULL)
-    {
-      json_builder_set_member_name (builder, "incident_id");
-      json_builder_add_string_value (builder, incident_id);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  text = json_to_string (body, FALSE);
-  bytes = g_bytes_new (text, strlen (text));
-  path = g_strdup_printf ("plans/%s/proposal", self->selected);
-
-  self->cancellable = g_cancellable_new ();
-  g_debug ("Asking for a proposal for plan %s", self->selected);
-  dozor_sync_client_post_async (self->sync, path, bytes, self->cancellable, proposal_answered_cb,
-                                g_object_ref (self));
-  update_actions (self);
+  ask_for_proposal (self, incident_id, FALSE);
 }
 
 static void

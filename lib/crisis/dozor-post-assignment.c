@@ -47,6 +47,7 @@ typedef struct
   char *kind;
   double lat, lon;
   gboolean eligible;
+  guint fixed_post;   /* NONE, or the post the supervisor put it on */
 } Unit;
 
 typedef struct
@@ -198,7 +199,7 @@ dozor_post_assignment_add_unit (DozorPostAssignment *self,
                                 double               lon,
                                 gboolean             eligible)
 {
-  Unit unit = { g_strdup (id), g_strdup (kind), lat, lon, eligible };
+  Unit unit = { g_strdup (id), g_strdup (kind), lat, lon, eligible, NONE };
 
   g_return_val_if_fail (DOZOR_IS_POST_ASSIGNMENT (self), NONE);
   g_return_val_if_fail (id != NULL, NONE);
@@ -669,26 +670,14 @@ set_short_error (DozorPostAssignment  *self,
                  p->name, p->need, assigned);
 }
 
-/**
- * dozor_post_assignment_solve:
- * @self: a #DozorPostAssignment
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Assigns eligible units to posts so that every post gets its need from
- * units of its kind, with the least time until the last post is covered
- * (the largest time of any unit sent), and among those the least total
- * time if the problem is small enough (see
- * dozor_post_assignment_get_total_is_minimal()). A unit goes to one post
- * at most. Blocks: call it in a worker thread.
- *
- * Returns: %TRUE if every post is covered; otherwise %FALSE with
- *   %DOZOR_POST_ASSIGNMENT_ERROR_SHORT naming a post that cannot be
- */
-gboolean
-dozor_post_assignment_solve (DozorPostAssignment  *self,
-                             GCancellable         *cancellable,
-                             GError              **error)
+/* The assignment of the units not fixed to the places the fixed ones
+ * leave; @fixed_max, the slowest fixed unit's time, is a bottleneck
+ * already paid, so the least total is sought within it. */
+static gboolean
+solve_free (DozorPostAssignment  *self,
+            double                fixed_max,
+            GCancellable         *cancellable,
+            GError              **error)
 {
   guint n_posts = self->posts->len, n_units = self->units->len;
   guint64 need = 0;
@@ -706,12 +695,6 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
   guint lo, hi, distinct, total_need;
   double work;
   Matching m;
-
-  g_return_val_if_fail (DOZOR_IS_POST_ASSIGNMENT (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  forget_solution (self);
-  ensure_times (self);
 
   for (guint p = 0; p < n_posts; p++)
     need += g_array_index (self->posts, Post, p).need;
@@ -741,7 +724,7 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
           const Unit *unit = &g_array_index (self->units, Unit, u);
           float t = self->times[(gsize) p * n_units + u];
 
-          if (unit->eligible && !isinf (t) &&
+          if (unit->eligible && unit->fixed_post == NONE && !isinf (t) &&
               (post->kind == NULL || g_strcmp0 (post->kind, unit->kind) == 0))
             row[n++] = (Candidate) { t, u };
         }
@@ -797,6 +780,10 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
       {
         guint nth = start[p] + g_array_index (self->posts, Post, p).need - 1;
 
+        /* A post the fixed units cover has no place left to fill. */
+        if (g_array_index (self->posts, Post, p).need == 0)
+          continue;
+
         floor_s = MAX (floor_s, g_array_index (candidates, Candidate, nth).time);
       }
     while (lo < hi && g_array_index (values, float, lo) < floor_s)
@@ -816,7 +803,7 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
         lo = mid + 1;
     }
 
-  set_limits (&m, distinct > 0 ? g_array_index (values, float, lo) : 0);
+  set_limits (&m, MAX (distinct > 0 ? g_array_index (values, float, lo) : 0, fixed_max));
   self->unit_post = g_new (guint, MAX (n_units, 1));
   for (guint u = 0; u < n_units; u++)
     self->unit_post[u] = NONE;
@@ -854,6 +841,102 @@ dozor_post_assignment_solve (DozorPostAssignment  *self,
         self->total_s += t;
       }
 
+  return TRUE;
+}
+
+/**
+ * dozor_post_assignment_fix_unit:
+ * @self: a #DozorPostAssignment
+ * @unit: a unit's index
+ * @post: the index of the post the supervisor put it on
+ *
+ * Pins the unit to the post, as a supervisor's correction of a proposal
+ * does: the next dozor_post_assignment_solve() sends it there whatever
+ * its time, counts it towards the post's need, and assigns the others
+ * to the places left, with the least time until every post is covered
+ * (the fixed units' times included), then the least total.
+ */
+void
+dozor_post_assignment_fix_unit (DozorPostAssignment *self,
+                                guint                unit,
+                                guint                post)
+{
+  g_return_if_fail (DOZOR_IS_POST_ASSIGNMENT (self));
+  g_return_if_fail (unit < self->units->len && post < self->posts->len);
+
+  g_array_index (self->units, Unit, unit).fixed_post = post;
+  forget_solution (self);
+}
+
+/**
+ * dozor_post_assignment_solve:
+ * @self: a #DozorPostAssignment
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Assigns eligible units to posts so that every post gets its need from
+ * units of its kind, with the least time until the last post is covered
+ * (the largest time of any unit sent), and among those the least total
+ * time if the problem is small enough (see
+ * dozor_post_assignment_get_total_is_minimal()). A unit goes to one post
+ * at most. Blocks: call it in a worker thread.
+ *
+ * Units fixed with dozor_post_assignment_fix_unit() stay where they
+ * were put, and their times count.
+ *
+ * Returns: %TRUE if every post is covered; otherwise %FALSE with
+ *   %DOZOR_POST_ASSIGNMENT_ERROR_SHORT naming a post that cannot be
+ */
+gboolean
+dozor_post_assignment_solve (DozorPostAssignment  *self,
+                             GCancellable         *cancellable,
+                             GError              **error)
+{
+  guint n_posts = self->posts->len, n_units = self->units->len;
+  g_autofree guint *own_need = NULL;
+  double fixed_max = 0;
+  gboolean solved;
+
+  g_return_val_if_fail (DOZOR_IS_POST_ASSIGNMENT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  forget_solution (self);
+  ensure_times (self);
+
+  /* The fixed units take their places first; the rest is solved for
+   * what they leave, the posts' needs put back afterwards. */
+  own_need = g_new (guint, MAX (n_posts, 1));
+  for (guint p = 0; p < n_posts; p++)
+    own_need[p] = g_array_index (self->posts, Post, p).need;
+  for (guint u = 0; u < n_units; u++)
+    {
+      guint post = g_array_index (self->units, Unit, u).fixed_post;
+
+      if (post == NONE)
+        continue;
+      if (g_array_index (self->posts, Post, post).need > 0)
+        g_array_index (self->posts, Post, post).need--;
+      fixed_max = MAX (fixed_max, self->times[(gsize) post * n_units + u]);
+    }
+  solved = solve_free (self, fixed_max, cancellable, error);
+  for (guint p = 0; p < n_posts; p++)
+    g_array_index (self->posts, Post, p).need = own_need[p];
+  if (!solved)
+    return FALSE;
+
+  for (guint u = 0; u < n_units; u++)
+    if (g_array_index (self->units, Unit, u).fixed_post != NONE)
+      self->unit_post[u] = g_array_index (self->units, Unit, u).fixed_post;
+  self->bottleneck_s = 0;
+  self->total_s = 0;
+  for (guint u = 0; u < n_units; u++)
+    if (self->unit_post[u] != NONE)
+      {
+        double t = self->times[(gsize) self->unit_post[u] * n_units + u];
+
+        self->bottleneck_s = MAX (self->bottleneck_s, t);
+        self->total_s += t;
+      }
   return TRUE;
 }
 

@@ -66,6 +66,9 @@ gboolean             dozor_post_assignment_time_by_road    (DozorPostAssignment 
                                                             GError             **error);
 void                 dozor_post_assignment_set_total_work_limit (DozorPostAssignment *self,
                                                                  double               arcs);
+void                 dozor_post_assignment_fix_unit        (DozorPostAssignment *self,
+                                                            guint                unit,
+                                                            guint                post);
 gboolean             dozor_post_assignment_solve           (DozorPostAssignment *self,
                                                             GCancellable        *cancellable,
                                                             GError             **error);

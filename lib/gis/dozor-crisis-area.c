@@ -404,3 +404,116 @@ dozor_crisis_area_new_moved (DozorCrisisArea  *self,
   node = json_from_string (json->str, error);
   return node != NULL ? dozor_crisis_area_new_from_json (node, error) : NULL;
 }
+
+/* Initial great-circle bearing from one point to another, degrees. */
+static double
+bearing_deg (double lat1,
+             double lon1,
+             double lat2,
+             double lon2)
+{
+  double p1 = lat1 * G_PI / 180, p2 = lat2 * G_PI / 180, dl = (lon2 - lon1) * G_PI / 180;
+
+  return atan2 (sin (dl) * cos (p2), cos (p1) * sin (p2) - sin (p1) * cos (p2) * cos (dl)) * 180 / G_PI;
+}
+
+/* The polygon's nearest edge point to (lon, lat), or a point inside it
+ * when @inside. GEOS works in the plane: longitudes are scaled by the
+ * cosine of the latitude so that "nearest" is nearest in metres, not in
+ * degrees (at Almaty a degree of longitude is 0.73 of one of latitude). */
+static void
+polygon_target (DozorCrisisArea *self,
+                gboolean         inside,
+                double           lon,
+                double           lat,
+                double          *target_lon,
+                double          *target_lat)
+{
+  GEOSContextHandle_t geos = GEOS_init_r ();
+  guint n = self->outline->len / 2;
+  const double *points = (const double *) self->outline->data;
+  /* A polygon has no centre of its own: its first corner sets the scale. */
+  double scale = cos (points[1] * G_PI / 180);
+  GEOSCoordSequence *ring_points = GEOSCoordSeq_create_r (geos, n, 2);
+  GEOSGeometry *ring, *polygon, *target = NULL;
+  GEOSCoordSequence *nearest = NULL;
+
+  for (guint i = 0; i < n; i++)
+    GEOSCoordSeq_setXY_r (geos, ring_points, i, points[2 * i] * scale, points[2 * i + 1]);
+  ring = GEOSGeom_createLinearRing_r (geos, ring_points);
+  polygon = GEOSGeom_createPolygon_r (geos, ring, NULL, 0);
+
+  *target_lon = points[0];
+  *target_lat = points[1];
+  if (inside)
+    {
+      /* The centroid, unless the shape puts it outside (a crescent). */
+      target = GEOSGetCentroid_r (geos, polygon);
+      if (target != NULL && GEOSIntersects_r (geos, polygon, target) != 1)
+        {
+          GEOSGeom_destroy_r (geos, target);
+          target = GEOSPointOnSurface_r (geos, polygon);
+        }
+      if (target != NULL && GEOSGeomGetX_r (geos, target, target_lon) == 1 &&
+          GEOSGeomGetY_r (geos, target, target_lat) == 1)
+        *target_lon /= scale;
+      else
+        *target_lon = points[0], *target_lat = points[1];
+    }
+  else
+    {
+      GEOSGeometry *point = GEOSGeom_createPointFromXY_r (geos, lon * scale, lat);
+
+      /* The first of the pair lies on the polygon. */
+      nearest = GEOSNearestPoints_r (geos, polygon, point);
+      if (nearest != NULL && GEOSCoordSeq_getXY_r (geos, nearest, 0, target_lon, target_lat) == 1)
+        *target_lon /= scale;
+      GEOSGeom_destroy_r (geos, point);
+    }
+
+  if (nearest != NULL)
+    GEOSCoordSeq_destroy_r (geos, nearest);
+  if (target != NULL)
+    GEOSGeom_destroy_r (geos, target);
+  GEOSGeom_destroy_r (geos, polygon);
+  GEOS_finish_r (geos);
+}
+
+/**
+ * dozor_crisis_area_get_target:
+ * @self: a #DozorCrisisArea
+ * @has_fix: whether the unit's place is known
+ * @lon: the unit's place
+ * @lat: the unit's place
+ * @target_lon: (out): where a dispatch to the area sends it
+ * @target_lat: (out): where a dispatch to the area sends it
+ *
+ * The point of the area a unit sent to it goes to (docs/api.md,
+ * "Dispatching"): from outside, the nearest point of the area's edge, so
+ * each unit joins the cordon where it is closest; from inside or from
+ * nowhere known, the centre (a circle's centre, a polygon's centroid).
+ */
+void
+dozor_crisis_area_get_target (DozorCrisisArea *self,
+                              gboolean         has_fix,
+                              double           lon,
+                              double           lat,
+                              double          *target_lon,
+                              double          *target_lat)
+{
+  gboolean inside;
+
+  g_return_if_fail (DOZOR_IS_CRISIS_AREA (self));
+
+  inside = !has_fix || dozor_crisis_area_contains (self, lon, lat);
+  if (self->circle && inside)
+    {
+      *target_lon = self->lon;
+      *target_lat = self->lat;
+    }
+  else if (self->circle)
+    dozor_geo_destination (self->lat, self->lon, self->radius_m, bearing_deg (self->lat, self->lon, lat, lon),
+                           target_lat, target_lon);
+  else
+    polygon_target (self, inside, lon, lat, target_lon, target_lat);
+}

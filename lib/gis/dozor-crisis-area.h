@@ -35,5 +35,11 @@ const char      *dozor_crisis_area_to_json       (DozorCrisisArea *self);
 gboolean         dozor_crisis_area_contains      (DozorCrisisArea *self,
                                                   double           lon,
                                                   double           lat);
+void             dozor_crisis_area_get_target    (DozorCrisisArea *self,
+                                                  gboolean         has_fix,
+                                                  double           lon,
+                                                  double           lat,
+                                                  double          *target_lon,
+                                                  double          *target_lat);
 
 G_END_DECLS

@@ -306,6 +306,8 @@ fold_dispatch (DozorCrisisLog *self,
     }
   if (incident_id != NULL)
     remember (self->targets, unit_id, g_hash_table_lookup (self->incidents, incident_id));
+  else if (text_of (dispatch, "plan_id") == NULL)
+    remember (self->targets, unit_id, dozor_event_place_words (dispatch));
   else
     {
       g_autofree char *words = post_words (self, text_of (dispatch, "plan_id"),
@@ -585,4 +587,41 @@ dozor_crisis_episodes_find (GPtrArray *events)
         }
     }
   return episodes;
+}
+
+/**
+ * dozor_crisis_log_new_for_episode:
+ * @events: (element-type JsonNode): events of the journal in seq order,
+ *   holding the episode's
+ * @episode: one of the episodes dozor_crisis_episodes_find() found in them
+ *
+ * The episode's log: the names of the whole episode learnt first (a
+ * dispatch comes before the unit and incident it names), then its rows.
+ *
+ * Returns: (transfer full): the log of the episode
+ */
+DozorCrisisLog *
+dozor_crisis_log_new_for_episode (GPtrArray                *events,
+                                  const DozorCrisisEpisode *episode)
+{
+  DozorCrisisLog *self = dozor_crisis_log_new ();
+  guint first = G_MAXUINT, last = 0;
+
+  g_return_val_if_fail (events != NULL && episode != NULL, self);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      gint64 seq = json_object_get_int_member_with_default (json_node_get_object (events->pdata[i]), "seq", -1);
+
+      if (seq >= episode->first_seq && (episode->last_seq < 0 || seq <= episode->last_seq))
+        {
+          first = MIN (first, i);
+          last = i;
+        }
+    }
+  for (guint i = first; first != G_MAXUINT && i <= last; i++)
+    dozor_crisis_log_learn (self, json_node_get_object (events->pdata[i]));
+  for (guint i = first; first != G_MAXUINT && i <= last; i++)
+    dozor_crisis_log_add_event (self, json_node_get_object (events->pdata[i]));
+  return self;
 }

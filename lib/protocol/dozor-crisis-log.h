@@ -34,6 +34,8 @@ GPtrArray *dozor_crisis_episodes_find (GPtrArray *events);
 G_DECLARE_FINAL_TYPE (DozorCrisisLog, dozor_crisis_log, DOZOR, CRISIS_LOG, GObject)
 
 DozorCrisisLog *dozor_crisis_log_new         (void);
+DozorCrisisLog *dozor_crisis_log_new_for_episode (GPtrArray                *events,
+                                                  const DozorCrisisEpisode *episode);
 void            dozor_crisis_log_learn       (DozorCrisisLog *self,
                                               JsonObject     *event);
 guint           dozor_crisis_log_add_event   (DozorCrisisLog *self,

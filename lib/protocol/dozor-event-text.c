@@ -56,6 +56,23 @@ call_sign (DozorSituation *situation,
   return unit != NULL && unit->call_sign != NULL ? unit->call_sign : _("A unit");
 }
 
+/**
+ * dozor_event_place_words:
+ * @dispatch: a dispatch that names no incident
+ *
+ * Returns: (transfer none): where it sends the unit, in words: a post of a
+ *   plan, or the crisis area
+ */
+const char *
+dozor_event_place_words (JsonObject *dispatch)
+{
+  JsonNode *point = json_object_get_member (dispatch, "area_point");
+
+  if (dozor_json_get_string (dispatch, "plan_id") == NULL && point != NULL && JSON_NODE_HOLDS_OBJECT (point))
+    return _("the crisis area");
+  return _("a post of a plan");
+}
+
 static JsonObject *
 incident_of_unit (DozorSituation *situation,
                   const char     *unit_id)
@@ -82,9 +99,10 @@ describe_unit (DozorSituation *situation,
   {
     JsonObject *dispatch = dozor_situation_get_unit_dispatch (situation, id);
 
-    /* A dispatch to a plan's post names no incident (docs/api.md, "Plan"). */
+    /* A dispatch to a plan's post or to the crisis area names no incident
+     * (docs/api.md, "Dispatch"). */
     if (dispatch != NULL && dozor_json_get_string (dispatch, "incident_id") == NULL)
-      incident = g_strdup (_("a post of a plan"));
+      incident = g_strdup (dozor_event_place_words (dispatch));
     else
       incident = dozor_event_incident_words (incident_of_unit (situation, id));
   }
@@ -119,7 +137,8 @@ describe_dispatch (DozorSituation *situation,
   const char *unit_id = dozor_json_get_string (dispatch, "unit_id");
   const char *incident_id = dozor_json_get_string (dispatch, "incident_id");
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (situation, "incident", incident_id) : NULL;
-  g_autofree char *words = incident_id != NULL ? dozor_event_incident_words (incident) : g_strdup (_("a post of a plan"));
+  g_autofree char *words = incident_id != NULL ? dozor_event_incident_words (incident)
+                                                : g_strdup (dozor_event_place_words (dispatch));
 
   if (created)
     /* TRANSLATORS: a unit's call sign, then the incident it was sent to */

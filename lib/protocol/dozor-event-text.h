@@ -10,5 +10,6 @@ char *dozor_event_describe (DozorSituation *situation,
                             GTimeZone      *zone);
 
 char *dozor_event_incident_words (JsonObject *incident);
+const char *dozor_event_place_words (JsonObject *dispatch);
 
 G_END_DECLS

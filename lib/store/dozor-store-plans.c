@@ -794,17 +794,7 @@ send_unit (DozorStore  *self,
   /* The unique index of active dispatches is the last word: it holds
    * whatever another writer did. */
   if (sqlite3_step (insert) != SQLITE_DONE)
-    {
-      g_autofree char *winner = dozor_store_active_dispatch_json (self, unit_id);
-
-      if (winner == NULL)
-        return dozor_store_set_db_error (self, error);
-      if (current != NULL)
-        *current = json_from_string (winner, NULL);
-      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The unit “%s” is already dispatched"),
-                   unit_id);
-      return FALSE;
-    }
+    return dozor_store_set_unit_busy (self, unit_id, current, error);
   if (!step_done (self, unit_update, error) || !step_done (self, assignment, error))
     return FALSE;
 
@@ -812,6 +802,84 @@ send_unit (DozorStore  *self,
   unit = dozor_store_unit_json (self, unit_id);
   return dozor_store_append_event (self, "dispatch.created", "dispatch", dispatch, error) &&
          dozor_store_append_event (self, "unit.updated", "unit", unit, error);
+}
+
+/**
+ * dozor_store_dispatch_to_post:
+ * @self: a #DozorStore, in a transaction
+ * @unit_id: the unit
+ * @plan_id: an active plan
+ * @post_id: one of its posts
+ * @by: the supervisor
+ * @current: (out) (optional): on a busy unit, its active dispatch
+ * @error: return location for a #GError
+ *
+ * Sends one more unit to a post of an active plan (docs/api.md,
+ * "Dispatching"): a reinforcement or a replacement, outside the
+ * activation's all-or-nothing, so a group sent to a post is answered unit
+ * by unit. The unit joins the post's units with no proposed time; a post
+ * may get more than it needs, since the supervisor who sends them sees
+ * why.
+ *
+ * Returns: (transfer full): the dispatch, or %NULL with @error set
+ */
+JsonNode *
+dozor_store_dispatch_to_post (DozorStore  *self,
+                              const char  *unit_id,
+                              const char  *plan_id,
+                              const char  *post_id,
+                              const char  *by,
+                              JsonNode   **current,
+                              GError     **error)
+{
+  g_autoptr(JsonNode) plan = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *now = dozor_store_now ();
+  g_autofree char *dispatch_id = NULL;
+  g_autofree char *text = NULL;
+  const char *post_kind;
+  JsonObject *post;
+  gboolean active = FALSE;
+
+  plan = plan_for_change (self, plan_id, -1, &active, error);
+  if (plan == NULL)
+    return NULL;
+  if (!active)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
+                           _("The plan is not active: activate it, or send the unit to an incident"));
+      return NULL;
+    }
+  post = find_post (json_object_get_array_member (json_node_get_object (plan), "posts"), post_id);
+  if (post == NULL)
+    return dozor_store_set_invalid (error, "post_id", _("is not a post of this plan")), NULL;
+  kind = first_text (self, "SELECT kind FROM units WHERE id = ?1", unit_id);
+  status = first_text (self, "SELECT status FROM units WHERE id = ?1", unit_id);
+  if (kind == NULL)
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No unit “%s”"), unit_id);
+      return NULL;
+    }
+  post_kind = json_object_get_string_member_with_default (post, "kind", NULL);
+  if (post_kind != NULL && !g_str_equal (post_kind, kind))
+    {
+      g_autofree char *why = g_strdup_printf (_("the post needs a unit of kind %s"), post_kind);
+
+      return dozor_store_set_invalid (error, "unit_id", why), NULL;
+    }
+  if (g_strcmp0 (status, "off_duty") == 0)
+    return dozor_store_set_invalid (error, "unit_id", _("the unit is off duty")), NULL;
+
+  if (!send_unit (self, plan_id, post_id, unit_id, FALSE, NAN, by, now, current, error))
+    return NULL;
+  dispatch_id = first_text (self, "SELECT id FROM dispatches WHERE unit_id = ?1 AND status = 'active'", unit_id);
+  /* Every board shows the post en route with one unit more. */
+  text = plan_text (self, plan_id, error);
+  if (text == NULL || !dozor_store_append_event (self, "plan.updated", "plan", text, error))
+    return NULL;
+  text = (g_free (text), dozor_store_dispatch_json (self, dispatch_id));
+  return dozor_store_parse_json (text, error);
 }
 
 /**
@@ -1141,11 +1209,69 @@ dozor_store_check_arrival (DozorStore  *self,
   return text != NULL && dozor_store_append_event (self, "plan.updated", "plan", text, error);
 }
 
+/* The optional `fixed` of a proposal: units a supervisor put on posts,
+ * each post of the plan, each unit known and once. Written into the
+ * candidates as they came, for the worker. */
+static gboolean
+read_fixed (DozorStore   *self,
+            JsonObject   *input,
+            JsonArray    *posts,
+            JsonBuilder  *builder,
+            GError      **error)
+{
+  JsonNode *node = json_object_get_member (input, "fixed");
+  g_autoptr(GHashTable) units = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *fixed;
+
+  json_builder_set_member_name (builder, "fixed");
+  json_builder_begin_array (builder);
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !JSON_NODE_HOLDS_ARRAY (node))
+    return dozor_store_set_invalid (error, "fixed", _("must be an array of assignments"));
+  fixed = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  for (guint i = 0; fixed != NULL && i < json_array_get_length (fixed); i++)
+    {
+      JsonNode *element = json_array_get_element (fixed, i);
+      g_autoptr(GError) local = NULL;
+      g_autofree char *kind = NULL;
+      const char *post_id, *unit_id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !dozor_store_get_text (json_node_get_object (element), "post_id", DOZOR_FIELD_NAME, TRUE, MAX_ID, &post_id,
+                                 &local) ||
+          !dozor_store_get_text (json_node_get_object (element), "unit_id", DOZOR_FIELD_NAME, TRUE, MAX_ID, &unit_id,
+                                 &local))
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "fixed[%u]: %s", i,
+                       local != NULL ? local->message : _("must be an object"));
+          return FALSE;
+        }
+      if (find_post (posts, post_id) == NULL)
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "fixed[%u].post_id: %s", i,
+                       _("is not a post of this plan"));
+          return FALSE;
+        }
+      kind = first_text (self, "SELECT kind FROM units WHERE id = ?1 AND lat IS NOT NULL", unit_id);
+      if (kind == NULL || !g_hash_table_add (units, (gpointer) unit_id))
+        {
+          g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_INVALID, "fixed[%u].unit_id: %s", i,
+                       kind == NULL ? _("names no unit with a position") : _("the unit is assigned twice"));
+          return FALSE;
+        }
+      json_builder_begin_object (builder);
+      dozor_json_builder_add_string_or_null (builder, "post_id", post_id);
+      dozor_json_builder_add_string_or_null (builder, "unit_id", unit_id);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return TRUE;
+}
+
 /**
  * dozor_store_plan_candidates:
  * @self: a #DozorStore
  * @id: the plan
- * @input: incident_id?, allow_busy?
+ * @input: incident_id?, allow_busy?, fixed?
  * @error: return location for a #GError
  *
  * What a proposal needs, read in one go on the store's thread so that the
@@ -1153,7 +1279,8 @@ dozor_store_check_arrival (DozorStore  *self,
  * unit with its kind, fix, and why it may not be sent.
  *
  * Returns: (transfer full): `{"plan_id", "version", "incident_id",
- *   "posts": [...], "units": [{"id", "kind", "lat", "lon", "left_out"}]}`
+ *   "posts": [...], "fixed": [{"post_id", "unit_id"}],
+ *   "units": [{"id", "kind", "lat", "lon", "left_out"}]}`
  *   with `left_out` null, `busy`, `off_duty` or `no_position`; or %NULL
  *   with @error set
  */
@@ -1189,6 +1316,8 @@ dozor_store_plan_candidates (DozorStore  *self,
   dozor_json_builder_add_string_or_null (builder, "incident_id", incident_id);
   json_builder_set_member_name (builder, "posts");
   json_builder_add_value (builder, json_node_copy (json_object_get_member (json_node_get_object (plan), "posts")));
+  if (!read_fixed (self, input, json_object_get_array_member (json_node_get_object (plan), "posts"), builder, error))
+    return NULL;
   json_builder_set_member_name (builder, "units");
   json_builder_begin_array (builder);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

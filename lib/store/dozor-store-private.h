@@ -85,6 +85,10 @@ char         *dozor_store_dispatch_json (DozorStore   *self,
                                          const char   *id);
 char         *dozor_store_active_dispatch_json (DozorStore *self,
                                                 const char *unit_id);
+gboolean      dozor_store_set_unit_busy (DozorStore   *self,
+                                         const char   *unit_id,
+                                         JsonNode    **current,
+                                         GError      **error);
 gboolean      dozor_store_end_dispatches (DozorStore  *self,
                                           const char  *column,
                                           const char  *id,
@@ -129,6 +133,22 @@ gboolean      dozor_store_check_arrival (DozorStore   *self,
                                          double        speed,
                                          const char   *time,
                                          GError      **error);
+
+/* dozor-store-area-dispatch.c: arrival at the crisis area, and the end of
+ * its dispatches with the episode. */
+gboolean      dozor_store_units_to_area (DozorStore   *self,
+                                         GHashTable   *units,
+                                         GError      **error);
+gboolean      dozor_store_check_area_arrival (DozorStore  *self,
+                                              const char  *unit_id,
+                                              double       lat,
+                                              double       lon,
+                                              double       speed,
+                                              const char  *time,
+                                              GError     **error);
+gboolean      dozor_store_end_area_dispatches (DozorStore  *self,
+                                               const char  *by,
+                                               GError     **error);
 
 /* Incidents as events and answers spell them, for the store's other files. */
 char         *dozor_store_incident_json (DozorStore  *self,

@@ -161,6 +161,9 @@ dozor_store_set_readiness (DozorStore  *self,
 
   if (!dozor_store_append_event (self, "readiness.changed", "readiness", json, error))
     return NULL;
+  /* The area is gone: the units sent to it are free again. */
+  if (normal && !dozor_store_end_area_dispatches (self, by, error))
+    return NULL;
 
   return dozor_store_parse_json (json, error);
 }

@@ -83,9 +83,10 @@ static const char schema[] =
   "  incident_id TEXT REFERENCES incidents (id),"
   "  status TEXT NOT NULL CHECK (status IN ('active', 'cancelled', 'completed')),"
   "  created_by TEXT NOT NULL, created_at TEXT NOT NULL, ended_by TEXT, ended_at TEXT,"
-  /* A dispatch goes to an incident or to a post of a plan (dozor-store-plans.c). */
-  "  plan_id TEXT, post_id TEXT,"
-  "  CHECK ((incident_id IS NULL) <> (plan_id IS NULL)));"
+  /* A dispatch goes to an incident, to a post of a plan (dozor-store-plans.c)
+   * or to a point of the crisis area (dozor-store-area-dispatch.c): one of them. */
+  "  plan_id TEXT, post_id TEXT, area_lat REAL, area_lon REAL,"
+  "  CHECK ((incident_id IS NOT NULL) + (plan_id IS NOT NULL) + (area_lat IS NOT NULL) = 1));"
   /* The rule that two supervisors can never break: one active dispatch per unit. */
   "CREATE UNIQUE INDEX IF NOT EXISTS one_active_dispatch_per_unit"
   "  ON dispatches (unit_id) WHERE status = 'active';"
@@ -138,7 +139,9 @@ static const char schema[] =
 
 #define DISPATCH_JSON \
   "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'plan_id', plan_id," \
-  " 'post_id', post_id, 'status', status," \
+  " 'post_id', post_id, 'area_point', CASE WHEN area_lat IS NULL THEN NULL ELSE json_object(" \
+  "   'lat', " NUMBER ("area_lat", "%.7f") ", 'lon', " NUMBER ("area_lon", "%.7f") ") END," \
+  " 'status', status," \
   " 'created_by', created_by, 'created_at', created_at, 'ended_by', ended_by, 'ended_at', ended_at)"
 
 /* Geometry is kept as normalized GeoJSON text (dozor-geojson.c). */
@@ -251,29 +254,34 @@ query_int (DozorStore *self,
   return 0;
 }
 
-/* Before plans, a dispatch always named an incident: rebuild the table of
- * an older file once so that a dispatch to a post fits. SQLite cannot drop
- * a NOT NULL in place. */
+/* Before plans, a dispatch always named an incident, and before the
+ * crisis area it named an incident or a post: rebuild the table of an
+ * older file once so that a dispatch to a post or to the area fits.
+ * SQLite cannot drop a NOT NULL or change a CHECK in place. */
 static gboolean
 upgrade_dispatches (DozorStore  *self,
                     GError     **error)
 {
-  if (query_int (self, "SELECT \"notnull\" FROM pragma_table_info('dispatches') WHERE name = 'incident_id'") == 0)
+  g_autofree char *copy = NULL;
+  const char *columns;
+
+  if (query_int (self, "SELECT COUNT(*) FROM pragma_table_info('dispatches') WHERE name = 'area_lat'") > 0)
     return TRUE;
 
-  g_message ("Upgrading the dispatches table for dispatches to posts");
+  columns = query_int (self, "SELECT COUNT(*) FROM pragma_table_info('dispatches') WHERE name = 'plan_id'") > 0
+              ? "id, unit_id, incident_id, plan_id, post_id, status, created_by, created_at, ended_by, ended_at"
+              : "id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at";
+  copy = g_strdup_printf ("INSERT INTO dispatches (%s) SELECT %s FROM dispatches_before_area;"
+                          " DROP TABLE dispatches_before_area; COMMIT;",
+                          columns, columns);
+  g_message ("Upgrading the dispatches table for dispatches to posts and to the crisis area");
   if (!exec (self, "BEGIN IMMEDIATE;"
-             " ALTER TABLE dispatches RENAME TO dispatches_before_plans;"
+             " ALTER TABLE dispatches RENAME TO dispatches_before_area;"
              " DROP INDEX IF EXISTS one_active_dispatch_per_unit;"
              " DROP INDEX IF EXISTS dispatches_by_incident;",
              error) ||
       !exec (self, schema, error) ||
-      !exec (self, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at)"
-             " SELECT id, unit_id, incident_id, status, created_by, created_at, ended_by, ended_at"
-             " FROM dispatches_before_plans;"
-             " DROP TABLE dispatches_before_plans;"
-             " COMMIT;",
-             error))
+      !exec (self, copy, error))
     {
       exec (self, "ROLLBACK", NULL);
       return FALSE;
@@ -1355,7 +1363,10 @@ dozor_store_list_active_dispatches (DozorStore  *self,
                    /* A dispatch to a post of a plan: the post's place. */
                    " UNION ALL SELECT d.id, d.unit_id, NULL, json_extract (p.value, '$.location.lat'),"
                    " json_extract (p.value, '$.location.lon') FROM dispatches d JOIN plans pl ON pl.id = d.plan_id,"
-                   " json_each (pl.posts) p WHERE d.status = 'active' AND json_extract (p.value, '$.id') = d.post_id",
+                   " json_each (pl.posts) p WHERE d.status = 'active' AND json_extract (p.value, '$.id') = d.post_id"
+                   /* A dispatch to the crisis area: its point. */
+                   " UNION ALL SELECT id, unit_id, NULL, area_lat, area_lon FROM dispatches"
+                   " WHERE status = 'active' AND area_lat IS NOT NULL",
              error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dozor_active_dispatch_free);
   int rc;
@@ -1738,6 +1749,24 @@ dozor_store_active_dispatch_json (DozorStore *self,
                       unit_id);
 }
 
+/* A new dispatch of @unit_id was refused by the unique index of active
+ * dispatches: the loser learns whose dispatch holds the unit (409
+ * unit_busy with it in @current). Always FALSE, with @error set. */
+gboolean
+dozor_store_set_unit_busy (DozorStore  *self,
+                           const char  *unit_id,
+                           JsonNode   **current,
+                           GError     **error)
+{
+  g_autofree char *active = dozor_store_active_dispatch_json (self, unit_id);
+
+  /* Ended meanwhile (in this transaction it cannot be): a plain conflict. */
+  if (current != NULL && active != NULL)
+    *current = json_from_string (active, NULL);
+  g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The unit is already dispatched"));
+  return FALSE;
+}
+
 gboolean
 dozor_store_end_dispatches (DozorStore  *self,
                             const char  *column,
@@ -1747,7 +1776,10 @@ dozor_store_end_dispatches (DozorStore  *self,
                             GError     **error)
 {
   g_return_val_if_fail (g_str_equal (column, "id") || g_str_equal (column, "unit_id") ||
-                        g_str_equal (column, "plan_id"), FALSE);
+                        g_str_equal (column, "plan_id") || g_str_equal (column, "area"), FALSE);
+  /* "area" with @id "area": every dispatch to the crisis area. */
+  if (g_str_equal (column, "area"))
+    column = "IIF(area_lat IS NULL, NULL, 'area')";
   return end_dispatches (self, column, id, new_status, by, error);
 }
 
@@ -1872,14 +1904,8 @@ dozor_store_dispatch (DozorStore  *self,
       /* The unique index said no: tell the loser who has the unit, where. */
       if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
         {
-          g_autofree char *active = entity_json (self, "SELECT " DISPATCH_JSON " FROM dispatches"
-                                                       " WHERE unit_id = ?1 AND status = 'active'", unit_id);
-
           g_clear_error (error);
-          g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
-                               _("The unit is already dispatched"));
-          if (current != NULL)
-            *current = active != NULL ? json_from_string (active, NULL) : NULL;
+          dozor_store_set_unit_busy (self, unit_id, current, error);
         }
       return NULL;
     }
@@ -1969,7 +1995,7 @@ dozor_store_add_positions (DozorStore  *self,
     return 0;
   /* Units sent to a post: only their fixes are checked for arrival. */
   on_posts = dozor_store_units_on_posts (self, error);
-  if (on_posts == NULL)
+  if (on_posts == NULL || !dozor_store_units_to_area (self, on_posts, error))
     return 0;
 
   for (int pass = 0; pass < 2; pass++)
@@ -2044,7 +2070,8 @@ dozor_store_add_positions (DozorStore  *self,
                   (has_speed && !dozor_store_check_scene_arrival (self, unit_id, lat, lon, speed, normal, error)))
                 return 0;
               if (g_hash_table_contains (on_posts, unit_id) &&
-                  !dozor_store_check_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error))
+                  (!dozor_store_check_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error) ||
+                   !dozor_store_check_area_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error)))
                 return 0;
             }
           else if (rc == SQLITE_DONE)

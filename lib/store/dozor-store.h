@@ -151,6 +151,19 @@ JsonNode   *dozor_store_dispatch           (DozorStore   *self,
                                             const char   *by,
                                             JsonNode    **current,
                                             GError      **error);
+JsonNode   *dozor_store_dispatch_to_post   (DozorStore   *self,
+                                            const char   *unit_id,
+                                            const char   *plan_id,
+                                            const char   *post_id,
+                                            const char   *by,
+                                            JsonNode    **current,
+                                            GError      **error);
+/* dozor-store-area-dispatch.c */
+JsonNode   *dozor_store_dispatch_to_area   (DozorStore   *self,
+                                            const char   *unit_id,
+                                            const char   *by,
+                                            JsonNode    **current,
+                                            GError      **error);
 JsonNode   *dozor_store_end_dispatch       (DozorStore   *self,
                                             const char   *dispatch_id,
                                             const char   *by,

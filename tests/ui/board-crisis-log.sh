@@ -86,9 +86,9 @@ wait_for "$work/board.log" "Crisis log: 1 rows" 10
 xdotool windowfocus --sync "$wid"
 xdotool key ctrl+shift+l
 sleep 0.5
-# From the note field back over Export CSV… to the episodes; Down picks
-# the older one.
-xdotool key shift+Tab shift+Tab space
+# From the note field back over Export PDF… and Export CSV… to the
+# episodes; Down picks the older one.
+xdotool key shift+Tab shift+Tab shift+Tab space
 sleep 1
 xdotool key Down Return
 wait_count "Crisis log: 4 rows" 2

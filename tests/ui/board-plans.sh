@@ -83,27 +83,6 @@ wait_for "$log" "Plan proposal: 3 assignments" 20
 grep "Plan proposal:" "$log" | sed 's/^.*Plan proposal/# Plan proposal/'
 ok "Activate asks dozord for a proposal: a unit for each of the three posts"
 
-# blobs COLOUR: the centre of each patch of that colour on the map, one
-# "X Y" a line, west first (board-dispatch.sh's).
-map_left=425
-blobs() {
-  import -window root "$work/screen.png"
-  convert "$work/screen.png" -fuzz 4% -fill black +opaque "$1" -fill white -opaque "$1" \
-    -define connected-components:verbose=true -connected-components 8 null: |
-    awk -v left="$map_left" '/gray\(255\)|#FFFFFF|white|srgb\(255,255,255\)/ && $4 >= 20 {
-        split($3, c, ","); if (c[1] > left && c[2] < 790) printf "%d %d\n", c[1], c[2] }' |
-    sort -n -k1 |
-    awk '{ for (i = 0; i < n; i++) if (($1 - x[i]) ^ 2 + ($2 - y[i]) ^ 2 < 144) next; x[n] = $1; y[n] = $2; n++; print }'
-}
-# offset LAT0 LON0 LAT1 LON1: screen pixels from the first point to the
-# second at zoom 15 (Web Mercator, 256 px tiles).
-offset() {
-  awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { pi = atan2(0, -1); w = 256 * 2 ^ 15
-    y0 = log(sin(pi / 4 + a * pi / 360) / cos(pi / 4 + a * pi / 360))
-    y1 = log(sin(pi / 4 + c * pi / 360) / cos(pi / 4 + c * pi / 360))
-    printf "%d %d\n", (d - b) / 360 * w, (y0 - y1) / (2 * pi) * w }'
-}
-
 # The spare unit, Пост-4, east of all, is dragged onto Восток.
 xdotool mousemove 1590 990
 sleep 1.5
@@ -116,6 +95,8 @@ read -r dx dy < <(offset "$ulat" "$ulon" "$plat" "$plon")
 import -window root "$work/plans-proposal.png"
 drag "$ux" "$uy" $((ux + dx)) $((uy + dy))
 wait_for "$log" "Proposal corrected: Пост-4 to post Восток" 10
+# dozord re-proposes the other posts around it; Confirm waits for that.
+wait_for "$log" "Plan proposal: 3 assignments (1 fixed)" 20
 ok "Пост-4, dragged on the map onto the post Восток, takes it in the proposal"
 
 xdotool key ctrl+alt+Return
