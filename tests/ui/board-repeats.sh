@@ -46,6 +46,10 @@ import -window root "$work/board-repeats.png"
 
 xdotool key alt+h
 xdotool type --delay 20 "87011234567"
+# The phone asks for matches again and the list is made anew: Alt+A pressed
+# before that lands on the old list's button and is lost, so wait for it.
+wait_count "Intake matches: 1" 2
+sleep 0.3
 xdotool key alt+a
 wait_for "$work/board.log" "Command queued: Attach the call to Robbery" 10
 for _ in $(seq 1 50); do [ "$(snapshot | jq '.incidents[0].calls')" = 1 ] && break; sleep 0.1; done
