@@ -593,6 +593,9 @@ throttle_cb (gpointer user_data)
 static void
 schedule (DozorCrisisPane *self)
 {
+  /* A wall's pane follows no situation (a setting may still change). */
+  if (self->situation == NULL)
+    return;
   if (self->running)
     {
       self->dirty = TRUE;

@@ -92,6 +92,12 @@ geometry=$(xwininfo -id "$wid" | awk '/Absolute upper-left X:/ { x = $4 } /Absol
 [ "$geometry" = "${screen_w}x${screen_h}+0+0" ] || fail "the window is $geometry, the monitor ${screen_w}x${screen_h}+0+0"
 ok "one window, on the monitor plugged in and its size ($geometry), $px_per_mm px/mm from its mm; the other waits"
 
+# Its map shows the coverage gaps: computed by the wall, once for all its
+# windows, and not by the desk's crisis pane in each.
+wait_for "$work/board.log" "Wall coverage computed in" 10
+! grep -q "Crisis figures and coverage computed" "$work/board.log" || fail "the wall ran the desk's crisis computation"
+ok "the wall computes the coverage its map shows, without the desk's crisis computation"
+
 # --- Legible by rule: a call sign ---------------------------------------------------
 # longest_stem SHOT X Y W H: in that region, the leftmost column with light
 # pixels (grey ≥ LIGHT) and the longest vertical run of them there, over the

@@ -139,6 +139,15 @@ awk -v r="$response" -v s="$shown" 'BEGIN { split(s, v, " "); exit !(v[1] - r <=
 ok "an arrival dozord found from a fix counts today: mean and p90 “$shown” s on the wall, $response s in the backend"
 figures_match
 
+# --- Coverage: computed only where a map shows it ------------------------------
+# This monitor shows no map, so nothing draws a coverage gap: neither the
+# desk's crisis pane (figures, road times, move-ups, per window) nor the
+# wall's own coverage may run.
+! grep -q "Crisis figures and coverage computed" "$work/board.log" ||
+  fail "the wall ran the desk's crisis computation: $(grep -c "Crisis figures and coverage computed" "$work/board.log") times"
+! grep -q "Wall coverage computed" "$work/board.log" || fail "the wall computed coverage that no map shows"
+ok "no map on this monitor: the wall computes no coverage"
+
 sleep 1
 import -window root "$work/wall-views.png"
 if [ -n "${DOZOR_SHOT:-}" ]; then cp "$work/wall-views.png" "$DOZOR_SHOT"; fi
