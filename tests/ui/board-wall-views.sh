@@ -186,6 +186,20 @@ for lang in ru kk; do
   board=$!
   wait_for "$work/board.log" "Link state: live" 30
   labels_inside "$lang"
+  # The date under the clock as the language writes it, from the locale's
+  # own names: in Kazakh the month and the weekday in lower case inside the
+  # date («2026 ж. 6 желтоқсан, жексенбі»), where glibc's kk_KZ spells
+  # them with a capital; in Russian the weekday begins it, with its capital.
+  wait_for "$work/board.log" "Wall date: " 10
+  shown=$(grep -o "Wall date: .*" "$work/board.log" | tail -n 1 | sed 's/^Wall date: //')
+  if [ "$lang" = kk ]; then
+    names=$(LOCPATH=$work/locale LC_ALL=$locale.UTF-8 date +'%-d %B, %A' | LC_ALL=C.UTF-8 sed 's/.*/\L&/')
+    want="$(date +%Y) ж. $names"
+  else
+    want=$(LOCPATH=$work/locale LC_ALL=$locale.UTF-8 date +'%A, %-d %B %Y')
+  fi
+  [ "$shown" = "$want" ] || fail "$lang: the wall's date is “$shown”, the language writes “$want”"
+  ok "$lang: the date reads “$shown”"
   import -window root "$work/wall-views-$lang.png"
 done
 stop_board
