@@ -12,6 +12,7 @@
 #include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-readiness-banner.h"
+#include "dozor-wall-text.h"
 
 #define REFRESH_SECONDS 30
 
@@ -180,4 +181,25 @@ dozor_readiness_banner_set_situation (DozorReadinessBanner *self,
   self->situation = g_object_ref (situation);
   g_signal_connect (situation, "changed", G_CALLBACK (situation_changed_cb), self);
   update (self);
+}
+
+/**
+ * dozor_readiness_banner_set_cap_height:
+ * @self: a #DozorReadinessBanner
+ * @cap_height: on a wall, the legibility rule's capital height in pixels
+ *   (docs/wall.md); 0 on a desk
+ *
+ * The level is a heading (1.3 times the rule), the reason and who raised
+ * it and when are the wall's smallest text, the rule's height itself.
+ */
+void
+dozor_readiness_banner_set_cap_height (DozorReadinessBanner *self,
+                                       double                cap_height)
+{
+  g_return_if_fail (DOZOR_IS_READINESS_BANNER (self));
+
+  dozor_wall_text_size (self->level_label, cap_height, 1.3, TRUE);
+  dozor_wall_text_size (self->reason_label, cap_height, 1.0, TRUE);
+  dozor_wall_text_size (self->by_label, cap_height, 1.0, FALSE);
+  g_debug ("Readiness banner: cap height %.0f px", cap_height);
 }

@@ -164,6 +164,7 @@ size_labels (DozorWall *self,
   label_size = dozor_label_size_for_cap_height (cap_height);
 
   dozor_window_set_label_size (screen->window, label_size);
+  dozor_window_set_wall_cap_height (screen->window, cap_height);
   dozor_wall_banner_set_cap_height (screen->banner, cap_height);
   dozor_wall_plan_banner_set_cap_height (screen->plans, cap_height);
   if (screen->framing != NULL)

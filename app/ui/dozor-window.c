@@ -724,3 +724,18 @@ dozor_window_set_label_size (DozorWindow *self,
 
   dozor_map_view_set_label_size (self->map_view, size);
 }
+
+/**
+ * dozor_window_set_wall_cap_height:
+ * @self: a #DozorWindow
+ * @cap_height: the wall's legibility rule in pixels, for the readiness
+ *   banner it shows over the map like the wall's own banners
+ */
+void
+dozor_window_set_wall_cap_height (DozorWindow *self,
+                                  double       cap_height)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  dozor_readiness_banner_set_cap_height (self->readiness_banner, cap_height);
+}

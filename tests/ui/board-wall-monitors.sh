@@ -173,6 +173,54 @@ banner_box() {
     awk '/srgb\(255,255,255\)/ && $4 > best { best = $4; box = $2 } END { print box }'
 }
 
+# --- Legible by rule: the readiness banner ------------------------------------------
+# Full readiness is white on the error red, as the not-live banner. The
+# level begins the banner (its capital F); who raised it and when is what
+# changes when the same level is set again; the reason, in capitals, is
+# what changes left of that when the reason alone changes.
+readiness_shown=0
+set_readiness() { # KEY BODY: set it, and wait until the wall's banner shows it
+  readiness_shown=$(grep -c "Readiness banner shown" "$work/board.log" || true)
+  curl -sf -X PUT "$url/api/v1/readiness" -H "Authorization: Bearer $token" -H "Idempotency-Key: $1" -d "$2" \
+    >/dev/null || fail "the readiness $2 was refused"
+  for _ in $(seq 1 50); do
+    [ "$(grep -c "Readiness banner shown" "$work/board.log" || true)" -gt "$readiness_shown" ] && break
+    sleep 0.2
+  done
+  [ "$(grep -c "Readiness banner shown" "$work/board.log" || true)" -gt "$readiness_shown" ] ||
+    fail "the wall did not show the readiness $2"
+  sleep 1
+}
+# changed A B X Y W H: the box of what differs between two shots there.
+changed() {
+  convert "$1" "$2" -crop "$5x$6+$3+$4" +repage -compose difference -composite -colorspace gray -threshold 25% \
+    -format '%@' info:
+}
+box_re='^([0-9]+)x([0-9]+)\+([0-9]+)\+([0-9]+)$'
+set_readiness ready-1 '{"level":"full","reason":"HOCKEY FINAL"}'
+import -window root "$work/readiness-1.png"
+box=$(banner_box "$work/readiness-1.png")
+[[ "$box" =~ $box_re ]] || fail "no readiness banner on screen"
+read -r bw bh bx by <<<"${BASH_REMATCH[*]:1}"
+level=$(longest_stem "$work/readiness-1.png" "$bx" "$by" "$bw" "$bh")
+set_readiness ready-2 '{"level":"full","reason":"HOCKEY FINAL"}'
+import -window root "$work/readiness-2.png"
+who=$(changed "$work/readiness-1.png" "$work/readiness-2.png" "$bx" "$by" "$bw" "$bh")
+[[ "$who" =~ $box_re ]] || fail "who set the level and when did not change on screen"
+who_x=$((bx + BASH_REMATCH[3]))
+who_h=$(TALLEST=1 longest_stem "$work/readiness-2.png" "$who_x" "$by" $((bx + bw - who_x)) "$bh")
+set_readiness ready-3 '{"level":"full","reason":"HOCKEY CUP FINAL"}'
+import -window root "$work/readiness-3.png"
+reason=$(changed "$work/readiness-2.png" "$work/readiness-3.png" "$bx" "$by" $((who_x - bx - 2 * rule)) "$bh")
+[[ "$reason" =~ $box_re ]] || fail "the reason did not change on screen"
+reason_h=${BASH_REMATCH[2]}
+[ "$level" -ge "$rule" ] && [ "$reason_h" -ge "$rule" ] && [ "$who_h" -ge "$rule" ] ||
+  fail "the readiness banner's level is $level px high, its reason $reason_h, who and when $who_h; 16′ at $distance m needs $rule px"
+ok "the readiness banner: level $level px, reason $reason_h px, who and when $who_h px high (16′ needs $rule px)"
+curl -sf -X PUT "$url/api/v1/readiness" -H "Authorization: Bearer $token" -H "Idempotency-Key: ready-4" \
+  -d '{"level":"normal","reason":"Over"}' >/dev/null || fail "the readiness could not be lowered"
+wait_for "$work/board.log" "Readiness banner hidden" 10
+
 # --- Self-healing: dozord killed ------------------------------------------------------
 lines=$(grep -c "Link state: live" "$work/board.log")
 kill "$server"
