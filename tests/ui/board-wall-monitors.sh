@@ -191,10 +191,18 @@ set_readiness() { # KEY BODY: set it, and wait until the wall's banner shows it
     fail "the wall did not show the readiness $2"
   sleep 1
 }
-# changed A B X Y W H: the box of what differs between two shots there.
+# changed A B X Y W H [MASK]: the box of what differs between two shots
+# in that region (relative to it), leaving out the MASK box (WxH+X+Y, in
+# the region's pixels).
 changed() {
+  local mask=()
+  if [[ "${7:-}" =~ ^([0-9]+)x([0-9]+)\+([0-9]+)\+([0-9]+)$ ]]; then
+    local x0=$((BASH_REMATCH[3] - 2)) y0=$((BASH_REMATCH[4] - 2))
+    local x1=$((BASH_REMATCH[3] + BASH_REMATCH[1] + 2)) y1=$((BASH_REMATCH[4] + BASH_REMATCH[2] + 2))
+    mask=(-fill black -draw "rectangle $x0,$y0 $x1,$y1")
+  fi
   convert "$1" "$2" -crop "$5x$6+$3+$4" +repage -compose difference -composite -colorspace gray -threshold 25% \
-    -format '%@' info:
+    "${mask[@]}" -format '%@' info:
 }
 box_re='^([0-9]+)x([0-9]+)\+([0-9]+)\+([0-9]+)$'
 set_readiness ready-1 '{"level":"full","reason":"HOCKEY FINAL"}'
@@ -202,20 +210,27 @@ import -window root "$work/readiness-1.png"
 box=$(banner_box "$work/readiness-1.png")
 [[ "$box" =~ $box_re ]] || fail "no readiness banner on screen"
 read -r bw bh bx by <<<"${BASH_REMATCH[*]:1}"
-level=$(longest_stem "$work/readiness-1.png" "$bx" "$by" "$bw" "$bh")
+# Who set it and when: what changes when the same level is set again.
 set_readiness ready-2 '{"level":"full","reason":"HOCKEY FINAL"}'
 import -window root "$work/readiness-2.png"
 who=$(changed "$work/readiness-1.png" "$work/readiness-2.png" "$bx" "$by" "$bw" "$bh")
 [[ "$who" =~ $box_re ]] || fail "who set the level and when did not change on screen"
-who_x=$((bx + BASH_REMATCH[3]))
-who_h=$(TALLEST=1 longest_stem "$work/readiness-2.png" "$who_x" "$by" $((bx + bw - who_x)) "$bh")
+who_h=$(TALLEST=1 longest_stem "$work/readiness-2.png" $((bx + BASH_REMATCH[3])) $((by + BASH_REMATCH[4])) \
+          "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")
+# The reason, in capitals: what changes with it, but for who and when.
 set_readiness ready-3 '{"level":"full","reason":"HOCKEY CUP FINAL"}'
 import -window root "$work/readiness-3.png"
-reason=$(changed "$work/readiness-2.png" "$work/readiness-3.png" "$bx" "$by" $((who_x - bx - 2 * rule)) "$bh")
+reason=$(changed "$work/readiness-2.png" "$work/readiness-3.png" "$bx" "$by" "$bw" "$bh" "$who")
 [[ "$reason" =~ $box_re ]] || fail "the reason did not change on screen"
-reason_h=${BASH_REMATCH[2]}
+reason_h=${BASH_REMATCH[2]} reason_y=${BASH_REMATCH[4]}
+# The level, above the reason or left of it: its capital F begins it.
+level=$(longest_stem "$work/readiness-3.png" "$bx" "$by" "$bw" $((reason_y > rule ? reason_y : bh)))
 [ "$level" -ge "$rule" ] && [ "$reason_h" -ge "$rule" ] && [ "$who_h" -ge "$rule" ] ||
   fail "the readiness banner's level is $level px high, its reason $reason_h, who and when $who_h; 16′ at $distance m needs $rule px"
+# And all of it on the monitor: the banner's text does not run off its right edge.
+edge=$(convert "$work/readiness-3.png" -crop "8x$bh+$((bx + bw - 8))+$by" +repage -colorspace gray -threshold 80% \
+  -format '%[fx:round(mean*w*h)]' info:)
+[ "$edge" -eq 0 ] || fail "the readiness banner's text runs off the monitor's right edge ($edge light pixels there)"
 ok "the readiness banner: level $level px, reason $reason_h px, who and when $who_h px high (16′ needs $rule px)"
 curl -sf -X PUT "$url/api/v1/readiness" -H "Authorization: Bearer $token" -H "Idempotency-Key: ready-4" \
   -d '{"level":"normal","reason":"Over"}' >/dev/null || fail "the readiness could not be lowered"
