@@ -23,6 +23,7 @@
 #include "dozor-crisis-figures.h"
 #include "dozor-crisis-pane.h"
 #include "dozor-labels.h"
+#include "dozor-zone-copies.h"
 
 #define THROTTLE_MS 500
 
@@ -33,7 +34,7 @@ typedef struct
   GVariant *rings;               /* ad, from the settings */
   GVariant *minimums;            /* a{su}, from the settings */
   GArray *units;                 /* UnitCopy */
-  GPtrArray *zones;              /* ZoneCopy, shared with the pane */
+  GPtrArray *zones;              /* dozor_zone_copies_new(), shared with the pane */
   DozorCrisisFigures *figures;   /* nullable: no crisis area */
   DozorCoverage *coverage;
   DozorRoadGraph *graph;         /* nullable until built */
@@ -56,7 +57,7 @@ struct _DozorCrisisPane
   DozorSituation *situation;
   GCancellable *cancellable;
   DozorRoadService *roads;
-  GPtrArray *zones;           /* ZoneCopy, until the zones change */
+  GPtrArray *zones;           /* dozor_zone_copies_new(), until the zones change */
   guint throttle_id;
   gboolean running;
   gboolean dirty;
@@ -106,30 +107,11 @@ typedef struct
   gboolean heading;   /* on a dispatch into the crisis area */
 } UnitCopy;
 
-/* A zone, kept between computations until the zones change. */
-typedef struct
-{
-  char *id;
-  char *kind;
-  char *name;
-  char *geojson;
-} ZoneCopy;
-
 static void
 unit_copy_clear (UnitCopy *unit)
 {
   g_free (unit->id);
   g_free (unit->status);
-}
-
-static void
-zone_copy_free (ZoneCopy *zone)
-{
-  g_free (zone->id);
-  g_free (zone->kind);
-  g_free (zone->name);
-  g_free (zone->geojson);
-  g_free (zone);
 }
 
 /* A unit heads there when its active dispatch is to an incident inside
@@ -171,31 +153,12 @@ copy_units (DozorCrisisPane *self,
   return copies;
 }
 
-/* District boundaries have thousands of points: written out once per
- * change of the zones, not once per computation. */
+/* The zones are copied once per change of them, not once per computation. */
 static GPtrArray *
 get_zones (DozorCrisisPane *self)
 {
-  GList *zones;
-
-  if (self->zones != NULL)
-    return g_ptr_array_ref (self->zones);
-
-  self->zones = g_ptr_array_new_with_free_func ((GDestroyNotify) zone_copy_free);
-  zones = dozor_situation_get_entities (self->situation, "zone");
-  for (GList *l = zones; l != NULL; l = l->next)
-    {
-      JsonObject *object = json_node_get_object (l->data);
-      JsonNode *geometry = json_object_get_member (object, "geometry");
-      ZoneCopy *zone = g_new0 (ZoneCopy, 1);
-
-      zone->id = g_strdup (json_object_get_string_member_with_default (object, "id", ""));
-      zone->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", ""));
-      zone->name = g_strdup (json_object_get_string_member_with_default (object, "name", ""));
-      zone->geojson = geometry != NULL ? json_to_string (geometry, FALSE) : NULL;
-      g_ptr_array_add (self->zones, zone);
-    }
-  g_list_free (zones);
+  if (self->zones == NULL)
+    self->zones = dozor_zone_copies_new (self->situation);
   return g_ptr_array_ref (self->zones);
 }
 
@@ -241,17 +204,7 @@ make_coverage (Job *job)
 {
   DozorCoverage *coverage = dozor_coverage_new ();
 
-  for (guint z = 0; z < job->zones->len; z++)
-    {
-      const ZoneCopy *zone = job->zones->pdata[z];
-      guint32 minimum = DOZOR_COVERAGE_DEFAULT_MINIMUM;
-
-      if (zone->geojson == NULL)
-        continue;
-      if (!g_variant_lookup (job->minimums, zone->id, "u", &minimum))
-        g_variant_lookup (job->minimums, zone->name, "u", &minimum);
-      dozor_coverage_add_zone (coverage, zone->id, zone->kind, zone->name, zone->geojson, minimum, NULL);
-    }
+  dozor_zone_copies_add_to (job->zones, job->minimums, coverage);
   for (guint i = 0; i < job->units->len; i++)
     {
       const UnitCopy *unit = &g_array_index (job->units, UnitCopy, i);

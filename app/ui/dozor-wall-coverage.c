@@ -17,18 +17,10 @@
 
 #include "dozor-coverage.h"
 #include "dozor-wall-coverage.h"
+#include "dozor-zone-copies.h"
 
 /* The wall's figures follow the situation once a second; its gaps too. */
 #define THROTTLE_MS 1000
-
-typedef struct
-{
-  char *id;
-  char *kind;
-  char *name;
-  char *geojson;
-  guint minimum;
-} Zone;
 
 typedef struct
 {
@@ -39,7 +31,8 @@ typedef struct
 /* What a computation gets (copies) and gives back. */
 typedef struct
 {
-  GPtrArray *zones;      /* Zone, shared with the wall coverage until the zones change */
+  GPtrArray *zones;      /* dozor_zone_copies_new(), shared until the zones change */
+  GVariant *minimums;    /* a{su}, the setting */
   GArray *units;         /* Unit: available, with a fix that is not stale */
   GPtrArray *flagged;    /* zone ids, the answer */
   gint64 copy_us;        /* on the main thread */
@@ -53,7 +46,7 @@ struct _DozorWallCoverage
   DozorSituation *situation;
   GSettings *settings;
   GCancellable *cancellable;
-  GPtrArray *zones;      /* Zone, until the zones or the minimums change */
+  GPtrArray *zones;      /* dozor_zone_copies_new(), until the zones change */
   GPtrArray *flagged;    /* zone ids, as last computed; nullable */
   GPtrArray *maps;       /* DozorMapView, those that show the gaps; not owned */
   guint throttle_id;
@@ -68,16 +61,6 @@ static void map_finalized_cb (gpointer  user_data,
                               GObject  *map);
 
 static void
-zone_free (Zone *zone)
-{
-  g_free (zone->id);
-  g_free (zone->kind);
-  g_free (zone->name);
-  g_free (zone->geojson);
-  g_free (zone);
-}
-
-static void
 unit_clear (Unit *unit)
 {
   g_free (unit->id);
@@ -87,45 +70,18 @@ static void
 job_free (Job *job)
 {
   g_clear_pointer (&job->zones, g_ptr_array_unref);
+  g_clear_pointer (&job->minimums, g_variant_unref);
   g_clear_pointer (&job->units, g_array_unref);
   g_clear_pointer (&job->flagged, g_ptr_array_unref);
   g_free (job);
 }
 
-/* District boundaries have thousands of points: written out once per
- * change of the zones, not once per computation. A zone's minimum is the
- * settings' (by its id, else its name), as on the desk. */
+/* The zones are copied once per change of them, not once per computation. */
 static GPtrArray *
 get_zones (DozorWallCoverage *self)
 {
-  g_autoptr(GVariant) minimums = NULL;
-  GList *zones;
-
-  if (self->zones != NULL)
-    return g_ptr_array_ref (self->zones);
-
-  minimums = g_settings_get_value (self->settings, "zone-minimums");
-  self->zones = g_ptr_array_new_with_free_func ((GDestroyNotify) zone_free);
-  zones = dozor_situation_get_entities (self->situation, "zone");
-  for (GList *l = zones; l != NULL; l = l->next)
-    {
-      JsonObject *object = json_node_get_object (l->data);
-      JsonNode *geometry = json_object_get_member (object, "geometry");
-      Zone *zone;
-
-      if (geometry == NULL)
-        continue;
-      zone = g_new0 (Zone, 1);
-      zone->id = g_strdup (json_object_get_string_member_with_default (object, "id", ""));
-      zone->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", ""));
-      zone->name = g_strdup (json_object_get_string_member_with_default (object, "name", ""));
-      zone->geojson = json_to_string (geometry, FALSE);
-      zone->minimum = DOZOR_COVERAGE_DEFAULT_MINIMUM;
-      if (!g_variant_lookup (minimums, zone->id, "u", &zone->minimum))
-        g_variant_lookup (minimums, zone->name, "u", &zone->minimum);
-      g_ptr_array_add (self->zones, zone);
-    }
-  g_list_free (zones);
+  if (self->zones == NULL)
+    self->zones = dozor_zone_copies_new (self->situation);
   return g_ptr_array_ref (self->zones);
 }
 
@@ -164,12 +120,7 @@ compute_in_thread (GTask        *task,
   g_autoptr(GArray) flagged = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  for (guint z = 0; z < job->zones->len; z++)
-    {
-      const Zone *zone = job->zones->pdata[z];
-
-      dozor_coverage_add_zone (coverage, zone->id, zone->kind, zone->name, zone->geojson, zone->minimum, NULL);
-    }
+  dozor_zone_copies_add_to (job->zones, job->minimums, coverage);
   for (guint i = 0; i < job->units->len; i++)
     {
       const Unit *unit = &g_array_index (job->units, Unit, i);
@@ -221,6 +172,8 @@ compute (DozorWallCoverage *self)
   gint64 start = g_get_monotonic_time ();
 
   job->zones = get_zones (self);
+  /* The desk's setting: a wall's settings are its own machine's. */
+  job->minimums = g_settings_get_value (self->settings, "zone-minimums");
   job->units = copy_units (self);
   job->copy_us = g_get_monotonic_time () - start;
 
@@ -267,7 +220,6 @@ situation_changed_cb (DozorWallCoverage *self,
 static void
 minimums_changed_cb (DozorWallCoverage *self)
 {
-  g_clear_pointer (&self->zones, g_ptr_array_unref);
   schedule (self);
 }
 
