@@ -23,6 +23,7 @@
 #include "dozor-crisis-figures.h"
 #include "dozor-crisis-pane.h"
 #include "dozor-labels.h"
+#include "dozor-throttle.h"
 #include "dozor-zone-copies.h"
 
 #define THROTTLE_MS 500
@@ -58,9 +59,7 @@ struct _DozorCrisisPane
   GCancellable *cancellable;
   DozorRoadService *roads;
   GPtrArray *zones;           /* dozor_zone_copies_new(), until the zones change */
-  guint throttle_id;
-  gboolean running;
-  gboolean dirty;
+  DozorThrottle throttle;
 
   /* The last figures computed, read on the main thread only. */
   DozorCrisisFigures *figures;
@@ -480,8 +479,6 @@ computed_cb (GObject      *object,
         return;
       g_debug ("Crisis figures not computed: %s", error->message);
     }
-  self->running = FALSE;
-
   if (error == NULL)
     {
       g_set_object (&self->figures, job->figures);
@@ -497,8 +494,7 @@ computed_cb (GObject      *object,
       g_signal_emit (self, signals[COVERAGE_CHANGED], 0);
     }
 
-  if (self->dirty)
-    schedule (self);
+  dozor_throttle_done (&self->throttle);
 }
 
 static void
@@ -526,36 +522,17 @@ compute (DozorCrisisPane *self)
   else
     dozor_road_service_ensure (self->roads);
 
-  self->running = TRUE;
-  self->dirty = FALSE;
   g_task_set_source_tag (task, compute);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, compute_in_thread);
-}
-
-static gboolean
-throttle_cb (gpointer user_data)
-{
-  DozorCrisisPane *self = user_data;
-
-  self->throttle_id = 0;
-  compute (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 schedule (DozorCrisisPane *self)
 {
   /* A wall's pane follows no situation (a setting may still change). */
-  if (self->situation == NULL)
-    return;
-  if (self->running)
-    {
-      self->dirty = TRUE;
-      return;
-    }
-  if (self->throttle_id == 0)
-    self->throttle_id = g_timeout_add (THROTTLE_MS, throttle_cb, self);
+  if (self->situation != NULL)
+    dozor_throttle_request (&self->throttle);
 }
 
 static void
@@ -579,7 +556,7 @@ dozor_crisis_pane_dispose (GObject *object)
   DozorCrisisPane *self = DOZOR_CRISIS_PANE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->throttle_id, g_source_remove);
+  dozor_throttle_clear (&self->throttle);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_CRISIS_PANE);
   g_clear_object (&self->situation);
   g_clear_object (&self->settings);
@@ -632,6 +609,7 @@ dozor_crisis_pane_init (DozorCrisisPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  dozor_throttle_init (&self->throttle, THROTTLE_MS, (DozorThrottleFunc) compute, self);
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "dozor-coverage.h"
+#include "dozor-throttle.h"
 #include "dozor-wall-coverage.h"
 #include "dozor-zone-copies.h"
 
@@ -49,9 +50,7 @@ struct _DozorWallCoverage
   GPtrArray *zones;      /* dozor_zone_copies_new(), until the zones change */
   GPtrArray *flagged;    /* zone ids, as last computed; nullable */
   GPtrArray *maps;       /* DozorMapView, those that show the gaps; not owned */
-  guint throttle_id;
-  gboolean running;
-  gboolean dirty;
+  DozorThrottle throttle;
 };
 
 G_DEFINE_FINAL_TYPE (DozorWallCoverage, dozor_wall_coverage, G_TYPE_OBJECT)
@@ -148,7 +147,6 @@ computed_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     return;   /* cancelled: the wall is going */
-  self->running = FALSE;
 
   g_clear_pointer (&self->flagged, g_ptr_array_unref);
   self->flagged = g_ptr_array_ref (job->flagged);
@@ -160,8 +158,7 @@ computed_cb (GObject      *object,
   for (guint i = 0; i < self->maps->len; i++)
     dozor_map_view_set_flagged_zones (self->maps->pdata[i], self->flagged);
 
-  if (self->dirty)
-    schedule (self);
+  dozor_throttle_done (&self->throttle);
 }
 
 static void
@@ -177,35 +174,16 @@ compute (DozorWallCoverage *self)
   job->units = copy_units (self);
   job->copy_us = g_get_monotonic_time () - start;
 
-  self->running = TRUE;
-  self->dirty = FALSE;
   g_task_set_source_tag (task, compute);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, compute_in_thread);
 }
 
-static gboolean
-throttle_cb (gpointer user_data)
-{
-  DozorWallCoverage *self = user_data;
-
-  self->throttle_id = 0;
-  compute (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 schedule (DozorWallCoverage *self)
 {
-  if (self->maps->len == 0)
-    return;
-  if (self->running)
-    {
-      self->dirty = TRUE;
-      return;
-    }
-  if (self->throttle_id == 0)
-    self->throttle_id = g_timeout_add (THROTTLE_MS, throttle_cb, self);
+  if (self->maps->len > 0)
+    dozor_throttle_request (&self->throttle);
 }
 
 static void
@@ -229,7 +207,7 @@ dozor_wall_coverage_dispose (GObject *object)
   DozorWallCoverage *self = DOZOR_WALL_COVERAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->throttle_id, g_source_remove);
+  dozor_throttle_clear (&self->throttle);
   g_clear_object (&self->situation);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->zones, g_ptr_array_unref);
@@ -265,6 +243,7 @@ static void
 dozor_wall_coverage_init (DozorWallCoverage *self)
 {
   self->cancellable = g_cancellable_new ();
+  dozor_throttle_init (&self->throttle, THROTTLE_MS, (DozorThrottleFunc) compute, self);
   self->maps = g_ptr_array_new ();
 }
 
@@ -300,8 +279,7 @@ map_finalized_cb (gpointer  user_data,
   g_ptr_array_remove (self->maps, map);
   if (self->maps->len == 0)
     {
-      g_clear_handle_id (&self->throttle_id, g_source_remove);
-      self->dirty = FALSE;
+      dozor_throttle_clear (&self->throttle);
       g_debug ("Wall coverage: no map shows it, not computed");
     }
 }
