@@ -236,6 +236,26 @@ curl -sf -X PUT "$url/api/v1/readiness" -H "Authorization: Bearer $token" -H "Id
   -d '{"level":"normal","reason":"Over"}' >/dev/null || fail "the readiness could not be lowered"
 wait_for "$work/board.log" "Readiness banner hidden" 10
 
+# --- Legible by rule: the active plans' banner, at the bottom --------------------------
+# A plan "HQ" with one post north of the car, activated with the car: its
+# line ("HQ: …") begins with a capital H, above the scale bar.
+plan=$(curl -sf -X POST "$url/api/v1/plans" -H "Authorization: Bearer $token" -H "Idempotency-Key: wall-plan" \
+  -d '{"name":"HQ","posts":[{"name":"North","location":{"lat":43.2400,"lon":76.9460},"units_needed":1,"kind":null}]}') ||
+  fail "the plan was not made"
+curl -sf -X POST "$url/api/v1/plans/$(jq -r .id <<<"$plan")/activation" -H "Authorization: Bearer $token" \
+  -H "Idempotency-Key: wall-plan-on" -d "{\"assignments\":[{\"post_id\":\"$(jq -r '.posts[0].id' <<<"$plan")\",\"unit_id\":\"$unit\"}]}" \
+  >/dev/null || fail "the plan was not activated"
+wait_for "$work/board.log" "Wall plans: HQ [01]/1" 20
+plans=0
+for _ in $(seq 1 10); do
+  sleep 0.5
+  import -window root "$work/wall-plans.png"
+  plans=$(longest_stem "$work/wall-plans.png" 0 $((screen_h - 30 - 4 * rule)) "$screen_w" $((4 * rule)))
+  [ "$plans" -ge "$rule" ] && break
+done
+[ "$plans" -ge "$rule" ] || fail "the plans' banner's capitals are $plans px high; 16′ at $distance m needs $rule px"
+ok "the active plan's line at the bottom has a capital H $plans px high (16′ needs $rule px)"
+
 # --- Self-healing: dozord killed ------------------------------------------------------
 lines=$(grep -c "Link state: live" "$work/board.log")
 kill "$server"
