@@ -15,6 +15,7 @@
 #include "dozor-memory.h"
 #include "dozor-sync-client.h"
 #include "dozor-wall-config.h"
+#include "dozor-wall-coverage.h"
 #include "dozor-wall.h"
 #include "dozor-window.h"
 
@@ -403,6 +404,15 @@ start_sync (DozorApplication *self,
   if (outbox != NULL)
     dozor_sync_client_set_outbox (self->sync, outbox);
   dozor_window_follow (board, self->sync, self->situation);
+  /* A wall board computes no crisis pane; its map's gaps are computed as
+   * a configured wall's are. */
+  if (self->wall)
+    {
+      DozorWallCoverage *coverage = dozor_wall_coverage_new (self->situation);
+
+      dozor_wall_coverage_show_on (coverage, dozor_window_get_map_view (board));
+      g_object_set_data_full (G_OBJECT (board), "dozor-wall-coverage", coverage, g_object_unref);
+    }
   if (self->import_path != NULL)
     dozor_window_open_import (board, self->import_path);
   if (self->export_path != NULL)

@@ -23,6 +23,8 @@
 #include "dozor-crisis-figures.h"
 #include "dozor-crisis-pane.h"
 #include "dozor-labels.h"
+#include "dozor-throttle.h"
+#include "dozor-zone-copies.h"
 
 #define THROTTLE_MS 500
 
@@ -33,7 +35,7 @@ typedef struct
   GVariant *rings;               /* ad, from the settings */
   GVariant *minimums;            /* a{su}, from the settings */
   GArray *units;                 /* UnitCopy */
-  GPtrArray *zones;              /* ZoneCopy, shared with the pane */
+  GPtrArray *zones;              /* dozor_zone_copies_new(), shared with the pane */
   DozorCrisisFigures *figures;   /* nullable: no crisis area */
   DozorCoverage *coverage;
   DozorRoadGraph *graph;         /* nullable until built */
@@ -56,10 +58,8 @@ struct _DozorCrisisPane
   DozorSituation *situation;
   GCancellable *cancellable;
   DozorRoadService *roads;
-  GPtrArray *zones;           /* ZoneCopy, until the zones change */
-  guint throttle_id;
-  gboolean running;
-  gboolean dirty;
+  GPtrArray *zones;           /* dozor_zone_copies_new(), until the zones change */
+  DozorThrottle throttle;
 
   /* The last figures computed, read on the main thread only. */
   DozorCrisisFigures *figures;
@@ -106,30 +106,11 @@ typedef struct
   gboolean heading;   /* on a dispatch into the crisis area */
 } UnitCopy;
 
-/* A zone, kept between computations until the zones change. */
-typedef struct
-{
-  char *id;
-  char *kind;
-  char *name;
-  char *geojson;
-} ZoneCopy;
-
 static void
 unit_copy_clear (UnitCopy *unit)
 {
   g_free (unit->id);
   g_free (unit->status);
-}
-
-static void
-zone_copy_free (ZoneCopy *zone)
-{
-  g_free (zone->id);
-  g_free (zone->kind);
-  g_free (zone->name);
-  g_free (zone->geojson);
-  g_free (zone);
 }
 
 /* A unit heads there when its active dispatch is to an incident inside
@@ -171,31 +152,12 @@ copy_units (DozorCrisisPane *self,
   return copies;
 }
 
-/* District boundaries have thousands of points: written out once per
- * change of the zones, not once per computation. */
+/* The zones are copied once per change of them, not once per computation. */
 static GPtrArray *
 get_zones (DozorCrisisPane *self)
 {
-  GList *zones;
-
-  if (self->zones != NULL)
-    return g_ptr_array_ref (self->zones);
-
-  self->zones = g_ptr_array_new_with_free_func ((GDestroyNotify) zone_copy_free);
-  zones = dozor_situation_get_entities (self->situation, "zone");
-  for (GList *l = zones; l != NULL; l = l->next)
-    {
-      JsonObject *object = json_node_get_object (l->data);
-      JsonNode *geometry = json_object_get_member (object, "geometry");
-      ZoneCopy *zone = g_new0 (ZoneCopy, 1);
-
-      zone->id = g_strdup (json_object_get_string_member_with_default (object, "id", ""));
-      zone->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", ""));
-      zone->name = g_strdup (json_object_get_string_member_with_default (object, "name", ""));
-      zone->geojson = geometry != NULL ? json_to_string (geometry, FALSE) : NULL;
-      g_ptr_array_add (self->zones, zone);
-    }
-  g_list_free (zones);
+  if (self->zones == NULL)
+    self->zones = dozor_zone_copies_new (self->situation);
   return g_ptr_array_ref (self->zones);
 }
 
@@ -241,17 +203,7 @@ make_coverage (Job *job)
 {
   DozorCoverage *coverage = dozor_coverage_new ();
 
-  for (guint z = 0; z < job->zones->len; z++)
-    {
-      const ZoneCopy *zone = job->zones->pdata[z];
-      guint32 minimum = DOZOR_COVERAGE_DEFAULT_MINIMUM;
-
-      if (zone->geojson == NULL)
-        continue;
-      if (!g_variant_lookup (job->minimums, zone->id, "u", &minimum))
-        g_variant_lookup (job->minimums, zone->name, "u", &minimum);
-      dozor_coverage_add_zone (coverage, zone->id, zone->kind, zone->name, zone->geojson, minimum, NULL);
-    }
+  dozor_zone_copies_add_to (job->zones, job->minimums, coverage);
   for (guint i = 0; i < job->units->len; i++)
     {
       const UnitCopy *unit = &g_array_index (job->units, UnitCopy, i);
@@ -527,8 +479,6 @@ computed_cb (GObject      *object,
         return;
       g_debug ("Crisis figures not computed: %s", error->message);
     }
-  self->running = FALSE;
-
   if (error == NULL)
     {
       g_set_object (&self->figures, job->figures);
@@ -544,8 +494,7 @@ computed_cb (GObject      *object,
       g_signal_emit (self, signals[COVERAGE_CHANGED], 0);
     }
 
-  if (self->dirty)
-    schedule (self);
+  dozor_throttle_done (&self->throttle);
 }
 
 static void
@@ -573,33 +522,17 @@ compute (DozorCrisisPane *self)
   else
     dozor_road_service_ensure (self->roads);
 
-  self->running = TRUE;
-  self->dirty = FALSE;
   g_task_set_source_tag (task, compute);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, compute_in_thread);
 }
 
-static gboolean
-throttle_cb (gpointer user_data)
-{
-  DozorCrisisPane *self = user_data;
-
-  self->throttle_id = 0;
-  compute (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 schedule (DozorCrisisPane *self)
 {
-  if (self->running)
-    {
-      self->dirty = TRUE;
-      return;
-    }
-  if (self->throttle_id == 0)
-    self->throttle_id = g_timeout_add (THROTTLE_MS, throttle_cb, self);
+  /* A wall's pane follows no situation (a setting may still change). */
+  if (self->situation != NULL)
+    dozor_throttle_request (&self->throttle);
 }
 
 static void
@@ -623,7 +556,7 @@ dozor_crisis_pane_dispose (GObject *object)
   DozorCrisisPane *self = DOZOR_CRISIS_PANE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->throttle_id, g_source_remove);
+  dozor_throttle_clear (&self->throttle);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_CRISIS_PANE);
   g_clear_object (&self->situation);
   g_clear_object (&self->settings);
@@ -676,6 +609,7 @@ dozor_crisis_pane_init (DozorCrisisPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  dozor_throttle_init (&self->throttle, THROTTLE_MS, (DozorThrottleFunc) compute, self);
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
 }

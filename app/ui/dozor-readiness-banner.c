@@ -12,6 +12,7 @@
 #include "dozor-json.h"
 #include "dozor-labels.h"
 #include "dozor-readiness-banner.h"
+#include "dozor-wall-text.h"
 
 #define REFRESH_SECONDS 30
 
@@ -180,4 +181,36 @@ dozor_readiness_banner_set_situation (DozorReadinessBanner *self,
   self->situation = g_object_ref (situation);
   g_signal_connect (situation, "changed", G_CALLBACK (situation_changed_cb), self);
   update (self);
+}
+
+/**
+ * dozor_readiness_banner_set_cap_height:
+ * @self: a #DozorReadinessBanner
+ * @cap_height: on a wall, the legibility rule's capital height in pixels
+ *   (docs/wall.md); 0 on a desk
+ *
+ * The level is a heading (1.3 times the rule), the reason and who raised
+ * it and when are the wall's smallest text, the rule's height itself;
+ * on a wall they stand one under another.
+ */
+void
+dozor_readiness_banner_set_cap_height (DozorReadinessBanner *self,
+                                       double                cap_height)
+{
+  GtkWidget *box = adw_bin_get_child (ADW_BIN (self));
+  gboolean wall = cap_height > 0;
+
+  g_return_if_fail (DOZOR_IS_READINESS_BANNER (self));
+
+  /* At a wall's size the three side by side would run off the monitor:
+   * one under another, each wrapping, as wide as the wall. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), wall ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (GTK_BOX (box), wall ? 0 : 18);
+  gtk_label_set_wrap (self->level_label, wall);
+  gtk_label_set_wrap (self->by_label, wall);
+  gtk_label_set_xalign (self->by_label, wall ? 0 : 1);
+  dozor_wall_text_size (self->level_label, cap_height, 1.3, TRUE);
+  dozor_wall_text_size (self->reason_label, cap_height, 1.0, TRUE);
+  dozor_wall_text_size (self->by_label, cap_height, 1.0, FALSE);
+  g_debug ("Readiness banner: cap height %.0f px", cap_height);
 }

@@ -12,5 +12,7 @@ G_DECLARE_FINAL_TYPE (DozorReadinessBanner, dozor_readiness_banner, DOZOR, READI
 
 void dozor_readiness_banner_set_situation (DozorReadinessBanner *self,
                                            DozorSituation       *situation);
+void dozor_readiness_banner_set_cap_height (DozorReadinessBanner *self,
+                                            double                cap_height);
 
 G_END_DECLS

@@ -347,17 +347,58 @@ read_history (DozorWallFiguresView *self)
   dozor_sync_client_get_async (self->sync, path, self->cancellable, history_read_cb, self);
 }
 
+/* The date under the clock, in the translation's order. glibc's kk_KZ
+ * spells month and weekday names with a capital («6 Желтоқсан,
+ * Жексенбі») where Kazakh writes them in lower case inside a date; a
+ * second translation says whether the language does. A name that begins
+ * the date keeps its capital: it begins the line. */
+static char *
+format_date (GDateTime *now)
+{
+  /* TRANSLATORS: the wall's date under its clock; see strftime(3) */
+  const char *format = _("%A, %-d %B %Y");
+  /* TRANSLATORS: "names:lower" if your language writes the month and weekday names (%B, %A) in lower case inside
+   * a date, as Kazakh and Russian do; otherwise leave "names:as-spelt", and the locale's spelling is kept */
+  gboolean lower = g_str_equal (_("names:as-spelt"), "names:lower");
+  g_autoptr(GString) spec = g_string_new (NULL);
+
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      if (p[0] == '%' && (p[1] == 'A' || p[1] == 'B'))
+        {
+          const char conversion[] = { '%', p[1], '\0' };
+          g_autofree char *name = g_date_time_format (now, conversion);
+          g_autofree char *lowered = lower && p != format && name != NULL ? g_utf8_strdown (name, -1) : NULL;
+
+          g_string_append (spec, lowered != NULL ? lowered : name != NULL ? name : "");
+          p++;
+        }
+      else if (p[0] == '%' && p[1] != '\0')
+        {
+          g_string_append_len (spec, p, 2);
+          p++;
+        }
+      else
+        g_string_append_c (spec, *p);
+    }
+  return g_date_time_format (now, spec->str);
+}
+
 static gboolean
 clock_cb (gpointer user_data)
 {
   DozorWallFiguresView *self = DOZOR_WALL_FIGURES_VIEW (user_data);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *clock = g_date_time_format (now, "%X");
-  /* TRANSLATORS: the wall's date under its clock; see strftime(3) */
-  g_autofree char *date = g_date_time_format (now, _("%A, %-d %B %Y"));
+  g_autofree char *date = format_date (now);
 
   gtk_label_set_text (self->clock, clock);
-  gtk_label_set_text (self->date, g_strstrip (date));
+  if (date != NULL && g_strcmp0 (gtk_label_get_text (self->date), g_strstrip (date)) != 0)
+    {
+      /* Tests read this; once a day, not each second. */
+      g_debug ("Wall date: %s", date);
+      gtk_label_set_text (self->date, date);
+    }
   /* A new day: its figures start from its own history. */
   read_history (self);
   return G_SOURCE_CONTINUE;

@@ -18,6 +18,7 @@
 #include "dozor-label-size.h"
 #include "dozor-legibility.h"
 #include "dozor-wall-banner.h"
+#include "dozor-wall-coverage.h"
 #include "dozor-wall-framing.h"
 #include "dozor-wall-panel.h"
 #include "dozor-wall-plan-banner.h"
@@ -52,6 +53,7 @@ struct _DozorWall
   DozorSyncClient *sync;
   DozorSituation *situation;
   DozorLocalCopy *local_copy;
+  DozorWallCoverage *coverage;  /* one for all the windows */
   GListModel *monitors;
   GArray *screens;              /* Screen, one per configured monitor */
   GDateTime *not_live_since;
@@ -162,6 +164,7 @@ size_labels (DozorWall *self,
   label_size = dozor_label_size_for_cap_height (cap_height);
 
   dozor_window_set_label_size (screen->window, label_size);
+  dozor_window_set_wall_cap_height (screen->window, cap_height);
   dozor_wall_banner_set_cap_height (screen->banner, cap_height);
   dozor_wall_plan_banner_set_cap_height (screen->plans, cap_height);
   if (screen->framing != NULL)
@@ -260,6 +263,8 @@ open_screen (DozorWall  *self,
   if (shows_map (screen->config))
     screen->framing = dozor_wall_framing_new (screen->config->name, self->config, self->situation,
                                               dozor_window_get_map_view (screen->window));
+  if (screen->framing != NULL)
+    dozor_wall_coverage_show_on (self->coverage, dozor_window_get_map_view (screen->window));
   screen->banner = dozor_wall_banner_new (self->sync, self->not_live_since);
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->banner));
   screen->plans = dozor_wall_plan_banner_new (self->situation);
@@ -433,6 +438,7 @@ dozor_wall_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_object (&self->local_copy);
+  g_clear_object (&self->coverage);
   g_clear_pointer (&self->not_live_since, g_date_time_unref);
 
   G_OBJECT_CLASS (dozor_wall_parent_class)->dispose (object);
@@ -490,6 +496,7 @@ dozor_wall_new (GtkApplication  *application,
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
   self->local_copy = local_copy != NULL ? g_object_ref (local_copy) : NULL;
+  self->coverage = dozor_wall_coverage_new (situation);
   self->screens = g_array_new (FALSE, TRUE, sizeof (Screen));
   for (guint i = 0; i < config->monitors->len; i++)
     {

@@ -576,9 +576,14 @@ dozor_window_follow (DozorWindow     *self,
     self->roads = dozor_road_service_new (streets);
   }
   self->advice = dozor_dispatch_advice_new (situation, self->roads);
-  dozor_crisis_pane_set_situation (self->crisis_pane, situation, self->roads);
-  g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  /* A wall's gaps are computed once for all its windows (DozorWallCoverage),
+   * not by a pane nobody opens in each of them. */
+  if (!self->wall)
+    {
+      dozor_crisis_pane_set_situation (self->crisis_pane, situation, self->roads);
+      g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   /* Desk and wall alike show the readiness; changing it is the controller's. */
   dozor_readiness_banner_set_situation (self->readiness_banner, situation);
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
@@ -718,4 +723,19 @@ dozor_window_set_label_size (DozorWindow *self,
   g_return_if_fail (DOZOR_IS_WINDOW (self));
 
   dozor_map_view_set_label_size (self->map_view, size);
+}
+
+/**
+ * dozor_window_set_wall_cap_height:
+ * @self: a #DozorWindow
+ * @cap_height: the wall's legibility rule in pixels, for the readiness
+ *   banner it shows over the map like the wall's own banners
+ */
+void
+dozor_window_set_wall_cap_height (DozorWindow *self,
+                                  double       cap_height)
+{
+  g_return_if_fail (DOZOR_IS_WINDOW (self));
+
+  dozor_readiness_banner_set_cap_height (self->readiness_banner, cap_height);
 }

@@ -41,5 +41,7 @@ void         dozor_window_set_wall_content (DozorWindow      *self,
                                             GtkWidget        *content);
 void         dozor_window_set_label_size   (DozorWindow      *self,
                                             double            size);
+void         dozor_window_set_wall_cap_height (DozorWindow   *self,
+                                               double         cap_height);
 
 G_END_DECLS

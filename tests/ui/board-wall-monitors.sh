@@ -92,6 +92,12 @@ geometry=$(xwininfo -id "$wid" | awk '/Absolute upper-left X:/ { x = $4 } /Absol
 [ "$geometry" = "${screen_w}x${screen_h}+0+0" ] || fail "the window is $geometry, the monitor ${screen_w}x${screen_h}+0+0"
 ok "one window, on the monitor plugged in and its size ($geometry), $px_per_mm px/mm from its mm; the other waits"
 
+# Its map shows the coverage gaps: computed by the wall, once for all its
+# windows, and not by the desk's crisis pane in each.
+wait_for "$work/board.log" "Wall coverage computed in" 10
+! grep -q "Crisis figures and coverage computed" "$work/board.log" || fail "the wall ran the desk's crisis computation"
+ok "the wall computes the coverage its map shows, without the desk's crisis computation"
+
 # --- Legible by rule: a call sign ---------------------------------------------------
 # longest_stem SHOT X Y W H: in that region, the leftmost column with light
 # pixels (grey ≥ LIGHT) and the longest vertical run of them there, over the
@@ -166,6 +172,89 @@ banner_box() {
     -connected-components 8 null: 2>/dev/null |
     awk '/srgb\(255,255,255\)/ && $4 > best { best = $4; box = $2 } END { print box }'
 }
+
+# --- Legible by rule: the readiness banner ------------------------------------------
+# Full readiness is white on the error red, as the not-live banner. The
+# level begins the banner (its capital F); who raised it and when is what
+# changes when the same level is set again; the reason, in capitals, is
+# what changes left of that when the reason alone changes.
+readiness_shown=0
+set_readiness() { # KEY BODY: set it, and wait until the wall's banner shows it
+  readiness_shown=$(grep -c "Readiness banner shown" "$work/board.log" || true)
+  curl -sf -X PUT "$url/api/v1/readiness" -H "Authorization: Bearer $token" -H "Idempotency-Key: $1" -d "$2" \
+    >/dev/null || fail "the readiness $2 was refused"
+  for _ in $(seq 1 50); do
+    [ "$(grep -c "Readiness banner shown" "$work/board.log" || true)" -gt "$readiness_shown" ] && break
+    sleep 0.2
+  done
+  [ "$(grep -c "Readiness banner shown" "$work/board.log" || true)" -gt "$readiness_shown" ] ||
+    fail "the wall did not show the readiness $2"
+  sleep 1
+}
+# changed A B X Y W H [MASK]: the box of what differs between two shots
+# in that region (relative to it), leaving out the MASK box (WxH+X+Y, in
+# the region's pixels).
+changed() {
+  local mask=()
+  if [[ "${7:-}" =~ ^([0-9]+)x([0-9]+)\+([0-9]+)\+([0-9]+)$ ]]; then
+    local x0=$((BASH_REMATCH[3] - 2)) y0=$((BASH_REMATCH[4] - 2))
+    local x1=$((BASH_REMATCH[3] + BASH_REMATCH[1] + 2)) y1=$((BASH_REMATCH[4] + BASH_REMATCH[2] + 2))
+    mask=(-fill black -draw "rectangle $x0,$y0 $x1,$y1")
+  fi
+  convert "$1" "$2" -crop "$5x$6+$3+$4" +repage -compose difference -composite -colorspace gray -threshold 25% \
+    "${mask[@]}" -format '%@' info:
+}
+box_re='^([0-9]+)x([0-9]+)\+([0-9]+)\+([0-9]+)$'
+set_readiness ready-1 '{"level":"full","reason":"HOCKEY FINAL"}'
+import -window root "$work/readiness-1.png"
+box=$(banner_box "$work/readiness-1.png")
+[[ "$box" =~ $box_re ]] || fail "no readiness banner on screen"
+read -r bw bh bx by <<<"${BASH_REMATCH[*]:1}"
+# Who set it and when: what changes when the same level is set again.
+set_readiness ready-2 '{"level":"full","reason":"HOCKEY FINAL"}'
+import -window root "$work/readiness-2.png"
+who=$(changed "$work/readiness-1.png" "$work/readiness-2.png" "$bx" "$by" "$bw" "$bh")
+[[ "$who" =~ $box_re ]] || fail "who set the level and when did not change on screen"
+who_h=$(TALLEST=1 longest_stem "$work/readiness-2.png" $((bx + BASH_REMATCH[3])) $((by + BASH_REMATCH[4])) \
+          "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")
+# The reason, in capitals: what changes with it, but for who and when.
+set_readiness ready-3 '{"level":"full","reason":"HOCKEY CUP FINAL"}'
+import -window root "$work/readiness-3.png"
+reason=$(changed "$work/readiness-2.png" "$work/readiness-3.png" "$bx" "$by" "$bw" "$bh" "$who")
+[[ "$reason" =~ $box_re ]] || fail "the reason did not change on screen"
+reason_h=${BASH_REMATCH[2]} reason_y=${BASH_REMATCH[4]}
+# The level, above the reason or left of it: its capital F begins it.
+level=$(longest_stem "$work/readiness-3.png" "$bx" "$by" "$bw" $((reason_y > rule ? reason_y : bh)))
+[ "$level" -ge "$rule" ] && [ "$reason_h" -ge "$rule" ] && [ "$who_h" -ge "$rule" ] ||
+  fail "the readiness banner's level is $level px high, its reason $reason_h, who and when $who_h; 16′ at $distance m needs $rule px"
+# And all of it on the monitor: the banner's text does not run off its right edge.
+edge=$(convert "$work/readiness-3.png" -crop "8x$bh+$((bx + bw - 8))+$by" +repage -colorspace gray -threshold 80% \
+  -format '%[fx:round(mean*w*h)]' info:)
+[ "$edge" -eq 0 ] || fail "the readiness banner's text runs off the monitor's right edge ($edge light pixels there)"
+ok "the readiness banner: level $level px, reason $reason_h px, who and when $who_h px high (16′ needs $rule px)"
+curl -sf -X PUT "$url/api/v1/readiness" -H "Authorization: Bearer $token" -H "Idempotency-Key: ready-4" \
+  -d '{"level":"normal","reason":"Over"}' >/dev/null || fail "the readiness could not be lowered"
+wait_for "$work/board.log" "Readiness banner hidden" 10
+
+# --- Legible by rule: the active plans' banner, at the bottom --------------------------
+# A plan "HQ" with one post north of the car, activated with the car: its
+# line ("HQ: …") begins with a capital H, above the scale bar.
+plan=$(curl -sf -X POST "$url/api/v1/plans" -H "Authorization: Bearer $token" -H "Idempotency-Key: wall-plan" \
+  -d '{"name":"HQ","posts":[{"name":"North","location":{"lat":43.2400,"lon":76.9460},"units_needed":1,"kind":null}]}') ||
+  fail "the plan was not made"
+curl -sf -X POST "$url/api/v1/plans/$(jq -r .id <<<"$plan")/activation" -H "Authorization: Bearer $token" \
+  -H "Idempotency-Key: wall-plan-on" -d "{\"assignments\":[{\"post_id\":\"$(jq -r '.posts[0].id' <<<"$plan")\",\"unit_id\":\"$unit\"}]}" \
+  >/dev/null || fail "the plan was not activated"
+wait_for "$work/board.log" "Wall plans: HQ [01]/1" 20
+plans=0
+for _ in $(seq 1 10); do
+  sleep 0.5
+  import -window root "$work/wall-plans.png"
+  plans=$(longest_stem "$work/wall-plans.png" 0 $((screen_h - 30 - 4 * rule)) "$screen_w" $((4 * rule)))
+  [ "$plans" -ge "$rule" ] && break
+done
+[ "$plans" -ge "$rule" ] || fail "the plans' banner's capitals are $plans px high; 16′ at $distance m needs $rule px"
+ok "the active plan's line at the bottom has a capital H $plans px high (16′ needs $rule px)"
 
 # --- Self-healing: dozord killed ------------------------------------------------------
 lines=$(grep -c "Link state: live" "$work/board.log")

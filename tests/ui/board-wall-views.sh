@@ -139,6 +139,15 @@ awk -v r="$response" -v s="$shown" 'BEGIN { split(s, v, " "); exit !(v[1] - r <=
 ok "an arrival dozord found from a fix counts today: mean and p90 “$shown” s on the wall, $response s in the backend"
 figures_match
 
+# --- Coverage: computed only where a map shows it ------------------------------
+# This monitor shows no map, so nothing draws a coverage gap: neither the
+# desk's crisis pane (figures, road times, move-ups, per window) nor the
+# wall's own coverage may run.
+! grep -q "Crisis figures and coverage computed" "$work/board.log" ||
+  fail "the wall ran the desk's crisis computation: $(grep -c "Crisis figures and coverage computed" "$work/board.log") times"
+! grep -q "Wall coverage computed" "$work/board.log" || fail "the wall computed coverage that no map shows"
+ok "no map on this monitor: the wall computes no coverage"
+
 sleep 1
 import -window root "$work/wall-views.png"
 if [ -n "${DOZOR_SHOT:-}" ]; then cp "$work/wall-views.png" "$DOZOR_SHOT"; fi
@@ -177,6 +186,20 @@ for lang in ru kk; do
   board=$!
   wait_for "$work/board.log" "Link state: live" 30
   labels_inside "$lang"
+  # The date under the clock as the language writes it, from the locale's
+  # own names: in Kazakh the month and the weekday in lower case inside the
+  # date («2026 ж. 6 желтоқсан, жексенбі»), where glibc's kk_KZ spells
+  # them with a capital; in Russian the weekday begins it, with its capital.
+  wait_for "$work/board.log" "Wall date: " 10
+  shown=$(grep -o "Wall date: .*" "$work/board.log" | tail -n 1 | sed 's/^Wall date: //')
+  if [ "$lang" = kk ]; then
+    names=$(LOCPATH=$work/locale LC_ALL=$locale.UTF-8 date +'%-d %B, %A' | LC_ALL=C.UTF-8 sed 's/.*/\L&/')
+    want="$(date +%Y) ж. $names"
+  else
+    want=$(LOCPATH=$work/locale LC_ALL=$locale.UTF-8 date +'%A, %-d %B %Y')
+  fi
+  [ "$shown" = "$want" ] || fail "$lang: the wall's date is “$shown”, the language writes “$want”"
+  ok "$lang: the date reads “$shown”"
   import -window root "$work/wall-views-$lang.png"
 done
 stop_board
