@@ -28,6 +28,8 @@
 #define DROP_SHIFT_HOURS 12
 /* How far ahead of the drop its entry begins. */
 #define DROP_LEAD_S 5
+/* How long a change waits for the rest of its burst before the pane shows it. */
+#define UPDATE_DELAY_MS 200
 
 struct _DozorRosterPane
 {
@@ -400,9 +402,11 @@ situation_changed_cb (DozorSituation  *situation,
                       DozorRosterPane *self)
 {
   /* A burst of events (every fix of a unit off its route counts as a
-   * roster change) is one update, once the main loop is idle. */
+   * roster change) is one update, a moment later. Not an idle source: with
+   * hundreds of units moving the main loop is rarely idle, and an idle
+   * update waited 15 s. */
   if ((what & (DOZOR_SITUATION_ROSTER | DOZOR_SITUATION_AREAS)) && self->update_id == 0 && self->rows != NULL)
-    self->update_id = g_idle_add (update_cb, self);
+    self->update_id = g_timeout_add (UPDATE_DELAY_MS, update_cb, self);
 }
 
 static void
