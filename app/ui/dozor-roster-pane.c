@@ -255,7 +255,9 @@ entry_row (DozorRosterPane *self,
   return row;
 }
 
-/* The rows in the order of their entries' windows, then of their ids. */
+/* The rows in the order of their entries' windows; a shift's, which all
+ * begin together, by call sign, so that a unit is found where a person
+ * looks for it. */
 static int
 by_row_from (GtkListBoxRow *a,
              GtkListBoxRow *b,
@@ -263,6 +265,9 @@ by_row_from (GtkListBoxRow *a,
 {
   int order = g_strcmp0 (g_object_get_data (G_OBJECT (a), "from"), g_object_get_data (G_OBJECT (b), "from"));
 
+  if (order == 0)
+    order = g_utf8_collate (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (a)),
+                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (b)));
   return order != 0 ? order : g_strcmp0 (g_object_get_data (G_OBJECT (a), "entry-id"),
                                          g_object_get_data (G_OBJECT (b), "entry-id"));
 }
