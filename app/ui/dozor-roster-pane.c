@@ -963,6 +963,9 @@ dozor_roster_pane_follow (DozorRosterPane      *self,
   gtk_window_set_destroy_with_parent (self->own_window, TRUE);
   gtk_window_set_hide_on_close (self->own_window, TRUE);
   gtk_window_set_default_size (self->own_window, 560, 640);
+  /* The rows' and the import's buttons name the board's win. actions: a
+   * window of its own resolves them only through this. */
+  gtk_widget_insert_action_group (GTK_WIDGET (self->own_window), "win", G_ACTION_GROUP (window));
   {
     GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 

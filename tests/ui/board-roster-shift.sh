@@ -7,7 +7,8 @@
 # Ctrl+Alt+R opens the roster's window and it shows its first entry within
 # 15 s (the board used to stop answering for over a minute); and while the
 # 150 other cars report without an entry, the entries fill the window
-# (the list of those cars once pushed them off it).
+# (the list of those cars once pushed them off it); and the window's own
+# buttons reach the board's actions.
 set -euo pipefail
 
 dozor=${1:?usage: board-roster-shift.sh PATH-TO-DOZOR}
@@ -74,3 +75,11 @@ rows=$(flagged_rows)
 cp "$work/screen.png" "$work/roster-shift.png"
 [ "$rows" -ge 6 ] || fail "with 150 cars reporting off the roster the window shows only $rows entries"
 ok "with 150 cars reporting off the roster, the window shows $rows entries"
+
+# The window's own buttons reach the board's actions: Alt+I (Import CSV…)
+# opens the file chooser.
+xdotool windowfocus --sync "$roster"
+xdotool key alt+i
+timeout 10 xdotool search --sync --onlyvisible --name '^Import the Duty Roster$' >/dev/null ||
+  fail "Alt+I in the roster window opened no file chooser"
+ok "the roster window's Import CSV… button works (Alt+I opens the file chooser)"
