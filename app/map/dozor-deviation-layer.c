@@ -157,6 +157,28 @@ prepare_scene (DozorRasterLayer      *layer,
   return scene;
 }
 
+/* The route it should have kept to, traced: wide and pale. */
+static void
+stroke_route (cairo_t *cr)
+{
+  cairo_set_source_rgba (cr, deviation_rgb[0], deviation_rgb[1], deviation_rgb[2], 0.35);
+  cairo_set_line_width (cr, 9);
+  cairo_stroke (cr);
+}
+
+/* The way it took, traced, and the unit at (x, y), ringed. */
+static void
+stroke_stretch_and_ring (cairo_t *cr,
+                         double   x,
+                         double   y,
+                         double   ring)
+{
+  dozor_raster_stroke_cased (cr, deviation_rgb, 7, 4);
+  cairo_new_path (cr);
+  cairo_arc (cr, x, y, ring, 0, 2 * G_PI);
+  dozor_raster_stroke_cased (cr, deviation_rgb, 5, 3);
+}
+
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
@@ -177,9 +199,7 @@ draw_scene (gpointer               data,
       if (mark->route != NULL)
         {
           dozor_raster_view_trace (cr, view, mark->route);
-          cairo_set_source_rgba (cr, deviation_rgb[0], deviation_rgb[1], deviation_rgb[2], 0.35);
-          cairo_set_line_width (cr, 9);
-          cairo_stroke (cr);
+          stroke_route (cr);
         }
       else if (mark->has_post)
         {
@@ -198,14 +218,40 @@ draw_scene (gpointer               data,
           dozor_raster_view_project (view, mark->ux, mark->uy, &x, &y);
           cairo_line_to (cr, x, y);
         }
-      dozor_raster_stroke_cased (cr, deviation_rgb, 7, 4);
-
-      /* And the unit, ringed. */
       dozor_raster_view_project (view, mark->ux, mark->uy, &x, &y);
-      cairo_new_path (cr);
-      cairo_arc (cr, x, y, RING, 0, 2 * G_PI);
-      dozor_raster_stroke_cased (cr, deviation_rgb, 5, 3);
+      stroke_stretch_and_ring (cr, x, y, RING);
     }
+}
+
+/**
+ * dozor_deviation_layer_draw_sample:
+ * @cr: where to draw
+ * @width: the sample's width
+ * @height: the sample's height
+ *
+ * Draws the legend's sample of a deviation as the map draws one: the
+ * route along the bottom, the way the unit took away from it, and the
+ * unit ringed (with a ring that fits the sample).
+ */
+void
+dozor_deviation_layer_draw_sample (cairo_t *cr,
+                                   int      width,
+                                   int      height)
+{
+  double ux = width - 7.0, uy = 7.0;
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_new_path (cr);
+  cairo_move_to (cr, 2, height - 4);
+  cairo_line_to (cr, width - 2, height - 4);
+  stroke_route (cr);
+  cairo_new_path (cr);
+  cairo_move_to (cr, 4, height - 4);
+  cairo_curve_to (cr, width / 2.0, height - 4, width / 2.0, uy, ux, uy);
+  stroke_stretch_and_ring (cr, ux, uy, 4);
+  cairo_restore (cr);
 }
 
 static void

@@ -16,5 +16,8 @@ G_DECLARE_FINAL_TYPE (DozorDeviationLayer, dozor_deviation_layer, DOZOR, DEVIATI
 
 DozorDeviationLayer *dozor_deviation_layer_new (ShumateViewport *viewport,
                                                 DozorSituation  *situation);
+void                 dozor_deviation_layer_draw_sample (cairo_t *cr,
+                                                        int      width,
+                                                        int      height);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 
 #include "dozor-area-layer.h"
 #include "dozor-crisis-layer.h"
+#include "dozor-deviation-layer.h"
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
 #include "dozor-legend.h"
@@ -32,6 +33,7 @@ typedef enum
   SAMPLE_LINE,
   SAMPLE_AREA,
   SAMPLE_CRISIS,
+  SAMPLE_DEVIATION,
 } SampleKind;
 
 typedef struct
@@ -69,6 +71,7 @@ static const Sample map_samples[] = {
   { SAMPLE_AREA, NULL, DOZOR_AREA_SAMPLE_PLACE },
   { SAMPLE_AREA, NULL, DOZOR_AREA_SAMPLE_GAP },
   { SAMPLE_CRISIS, "high", 0 },
+  { SAMPLE_DEVIATION, NULL, 0 },
 };
 
 struct _DozorLegend
@@ -100,6 +103,9 @@ sample_text (const Sample *sample)
       return sample->value ? _("Dispatch line: unit on scene") : _("Dispatch line: unit on its way");
     case SAMPLE_CRISIS:
       return _("Crisis area of the readiness");
+    case SAMPLE_DEVIATION:
+      /* TRANSLATORS: the legend: the violet highlight of a unit that left its route or post */
+      return _("Violet: a unit off its route or post, and the way it took");
     case SAMPLE_AREA:
     default:
       break;
@@ -148,6 +154,9 @@ draw_sample (GtkDrawingArea *area,
       break;
     case SAMPLE_CRISIS:
       dozor_crisis_layer_draw_sample (cr, sample->status, width, height);
+      break;
+    case SAMPLE_DEVIATION:
+      dozor_deviation_layer_draw_sample (cr, width, height);
       break;
     case SAMPLE_AREA:
     default:

@@ -28,6 +28,8 @@
 #define DROP_SHIFT_HOURS 12
 /* How far ahead of the drop its entry begins. */
 #define DROP_LEAD_S 5
+/* How long a change waits for the rest of its burst before the pane shows it. */
+#define UPDATE_DELAY_MS 200
 
 struct _DozorRosterPane
 {
@@ -35,7 +37,15 @@ struct _DozorRosterPane
 
   GtkListBox *entry_list;
   GtkLabel *empty_label;
-  GtkLabel *unlisted_label;
+  GtkExpander *unlisted_expander;
+  GtkLabel *unlisted_names;
+
+  /* Each entry's row, by the entry's id (the rows are the list's). A row
+   * is made again only when what it shows changed: with a whole shift on
+   * the roster, remaking every row on every event kept the main thread
+   * busy for seconds at a time. */
+  GHashTable *rows;
+  guint update_id;
 
   GtkApplicationWindow *window;   /* not owned: the board's window */
   GtkWindow *own_window;          /* not owned: it owns the pane; dies with the board's */
@@ -183,14 +193,6 @@ flag_label (const char *kind)
   return label;
 }
 
-static gint
-by_from (gconstpointer a,
-         gconstpointer b)
-{
-  return g_strcmp0 (dozor_json_get_string (json_node_get_object ((JsonNode *) a), "from"),
-                    dozor_json_get_string (json_node_get_object ((JsonNode *) b), "from"));
-}
-
 static GtkWidget *
 icon_button (const char *icon,
              const char *tooltip,
@@ -207,16 +209,115 @@ icon_button (const char *icon,
   return button;
 }
 
-static void
-rebuild (DozorRosterPane *self)
+/* What a row shows, as one string: a row whose entry still reads the same
+ * is kept as it is. */
+static char *
+row_signature (const char *from,
+               const char *title,
+               const char *sub,
+               GPtrArray  *kinds,
+               gboolean    editable)
 {
-  g_autoptr(GList) entries = g_list_sort (dozor_situation_get_entities (self->situation, "roster"), by_from);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_string_append_printf (out, "%s\n%s\n%s\n%d", from != NULL ? from : "", title, sub, editable);
+  for (guint k = 0; kinds != NULL && k < kinds->len; k++)
+    g_string_append_printf (out, "\n%s", (const char *) kinds->pdata[k]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static GtkWidget *
+entry_row (DozorRosterPane *self,
+           const char      *id,
+           const char      *title,
+           const char      *sub,
+           GPtrArray       *kinds)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  for (guint k = 0; kinds != NULL && k < kinds->len; k++)
+    {
+      GtkWidget *label = flag_label (kinds->pdata[k]);
+
+      if (label != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  if (self->editable)
+    {
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("document-edit-symbolic", _("Edit the entry"),
+                                                                    "win.roster-edit", id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("user-trash-symbolic", _("Delete the entry"),
+                                                                    "win.roster-delete", id));
+    }
+  return row;
+}
+
+/* The rows in the order of their entries' windows; a shift's, which all
+ * begin together, by call sign, so that a unit is found where a person
+ * looks for it. */
+static int
+by_row_from (GtkListBoxRow *a,
+             GtkListBoxRow *b,
+             gpointer       user_data)
+{
+  int order = g_strcmp0 (g_object_get_data (G_OBJECT (a), "from"), g_object_get_data (G_OBJECT (b), "from"));
+
+  if (order == 0)
+    order = g_utf8_collate (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (a)),
+                            adw_preferences_row_get_title (ADW_PREFERENCES_ROW (b)));
+  return order != 0 ? order : g_strcmp0 (g_object_get_data (G_OBJECT (a), "entry-id"),
+                                         g_object_get_data (G_OBJECT (b), "entry-id"));
+}
+
+static int
+by_name (gconstpointer a,
+         gconstpointer b)
+{
+  return g_utf8_collate (*(const char **) a, *(const char **) b);
+}
+
+/* The units reporting without an entry: a count on one line, the names
+ * under an expander of bounded height, so that a shift's worth of them
+ * never pushes the entries off the window. */
+static void
+show_unlisted (DozorRosterPane *self,
+               GPtrArray       *names)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->unlisted_expander), names->len > 0);
+  if (names->len == 0)
+    return;
+  g_ptr_array_sort (names, by_name);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", (const char *) names->pdata[i]);
+  /* TRANSLATORS: the count of units that send positions but have no roster
+   * entry now; their call signs are listed under it */
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unit reporting, not on the roster",
+                                          "%u units reporting, not on the roster", names->len),
+                             names->len);
+  gtk_expander_set_label (self->unlisted_expander, heading);
+  if (g_strcmp0 (gtk_label_get_text (self->unlisted_names), text->str) != 0)
+    gtk_label_set_text (self->unlisted_names, text->str);
+}
+
+static void
+update (DozorRosterPane *self)
+{
+  g_autoptr(GList) entries = dozor_situation_get_entities (self->situation, "roster");
   g_autoptr(GList) flags = dozor_situation_get_entities (self->situation, "roster_flag");
   g_autoptr(GHashTable) by_entry = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GString) unlisted = g_string_new (NULL);
-  GtkWidget *child;
-  guint n_entries = 0;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) unlisted = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer id_key, row_value;
+  guint n_entries = 0, n_made = 0;
+  gint64 start = g_get_monotonic_time ();
 
   for (GList *l = flags; l != NULL; l = l->next)
     {
@@ -225,8 +326,7 @@ rebuild (DozorRosterPane *self)
       const char *entry_id = dozor_json_get_string (flag, "entry_id");
 
       if (g_strcmp0 (kind, "not_on_roster") == 0)
-        g_string_append_printf (unlisted, "%s%s", unlisted->len > 0 ? ", " : "",
-                                call_sign (self, dozor_json_get_string (flag, "unit_id")));
+        g_ptr_array_add (unlisted, (gpointer) call_sign (self, dozor_json_get_string (flag, "unit_id")));
       else if (entry_id != NULL && kind != NULL)
         {
           GPtrArray *kinds = g_hash_table_lookup (by_entry, entry_id);
@@ -237,55 +337,68 @@ rebuild (DozorRosterPane *self)
         }
     }
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->entry_list))) != NULL)
-    gtk_list_box_remove (self->entry_list, child);
-
   for (GList *l = entries; l != NULL; l = l->next)
     {
       JsonObject *entry = json_node_get_object (l->data);
       const char *id = dozor_json_get_string (entry, "id");
-      g_autofree char *where = assignment (self, entry);
+      const char *from = dozor_json_get_string (entry, "from");
+      g_autofree char *where = NULL;
       g_autofree char *title = NULL;
-      g_autofree char *sub = subtitle (entry);
-      GPtrArray *kinds = id != NULL ? g_hash_table_lookup (by_entry, id) : NULL;
-      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *sub = NULL;
+      g_autofree char *signature = NULL;
+      GPtrArray *kinds;
+      GtkWidget *row;
 
       if (id == NULL)
         continue;
-      title = g_markup_printf_escaped ("%s — %s", call_sign (self, dozor_json_get_string (entry, "unit_id")), where);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-      for (guint k = 0; kinds != NULL && k < kinds->len; k++)
-        {
-          GtkWidget *label = flag_label (kinds->pdata[k]);
-
-          if (label != NULL)
-            adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-        }
-      if (self->editable)
-        {
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("document-edit-symbolic", _("Edit the entry"),
-                                                                        "win.roster-edit", id));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon_button ("user-trash-symbolic", _("Delete the entry"),
-                                                                        "win.roster-delete", id));
-        }
-      gtk_list_box_append (self->entry_list, row);
       n_entries++;
+      g_hash_table_add (seen, (gpointer) id);
+      kinds = g_hash_table_lookup (by_entry, id);
+      if (kinds != NULL)
+        g_ptr_array_sort (kinds, (GCompareFunc) g_strcmp0);
+      where = assignment (self, entry);
+      title = g_markup_printf_escaped ("%s — %s", call_sign (self, dozor_json_get_string (entry, "unit_id")), where);
+      sub = subtitle (entry);
+      signature = row_signature (from, title, sub, kinds, self->editable);
+      row = g_hash_table_lookup (self->rows, id);
+      if (row != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (row), "signature"), signature) == 0)
+        continue;
+      if (row != NULL)
+        gtk_list_box_remove (self->entry_list, row);
+      row = entry_row (self, id, title, sub, kinds);
+      g_object_set_data_full (G_OBJECT (row), "signature", g_steal_pointer (&signature), g_free);
+      g_object_set_data_full (G_OBJECT (row), "from", g_strdup (from), g_free);
+      g_object_set_data_full (G_OBJECT (row), "entry-id", g_strdup (id), g_free);
+      /* The list's sort function puts it in its place. */
+      gtk_list_box_insert (self->entry_list, row, -1);
+      g_hash_table_replace (self->rows, g_strdup (id), row);
+      n_made++;
     }
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &id_key, &row_value))
+    if (!g_hash_table_contains (seen, id_key))
+      {
+        gtk_list_box_remove (self->entry_list, row_value);
+        g_hash_table_iter_remove (&iter);
+      }
 
   gtk_widget_set_visible (GTK_WIDGET (self->entry_list), n_entries > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n_entries == 0);
-  if (unlisted->len > 0)
-    {
-      /* TRANSLATORS: units that send positions but have no roster entry now */
-      g_autofree char *text = g_strdup_printf (_("Reporting, not on the roster: %s"), unlisted->str);
-
-      gtk_label_set_text (self->unlisted_label, text);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->unlisted_label), unlisted->len > 0);
+  show_unlisted (self, unlisted);
   /* Tests wait for this line; keep its wording stable. */
-  g_debug ("Roster pane: %u entries, %u flags", n_entries, g_list_length (flags));
+  g_debug ("Roster pane: %u entries, %u flags in %.1f ms, %u rows made", n_entries, g_list_length (flags),
+           (g_get_monotonic_time () - start) / 1000.0, n_made);
+}
+
+static gboolean
+update_cb (gpointer user_data)
+{
+  DozorRosterPane *self = user_data;
+
+  self->update_id = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -293,8 +406,12 @@ situation_changed_cb (DozorSituation  *situation,
                       guint            what,
                       DozorRosterPane *self)
 {
-  if (what & (DOZOR_SITUATION_ROSTER | DOZOR_SITUATION_AREAS))
-    rebuild (self);
+  /* A burst of events (every fix of a unit off its route counts as a
+   * roster change) is one update, a moment later. Not an idle source: with
+   * hundreds of units moving the main loop is rarely idle, and an idle
+   * update waited 15 s. */
+  if ((what & (DOZOR_SITUATION_ROSTER | DOZOR_SITUATION_AREAS)) && self->update_id == 0 && self->rows != NULL)
+    self->update_id = g_timeout_add (UPDATE_DELAY_MS, update_cb, self);
 }
 
 static void
@@ -775,6 +892,8 @@ dozor_roster_pane_dispose (GObject *object)
 {
   DozorRosterPane *self = DOZOR_ROSTER_PANE (object);
 
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_object (&self->map_view);
@@ -795,13 +914,16 @@ dozor_roster_pane_class_init (DozorRosterPaneClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/kz/dozor/Board/ui/dozor-roster-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, DozorRosterPane, entry_list);
   gtk_widget_class_bind_template_child (widget_class, DozorRosterPane, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, DozorRosterPane, unlisted_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorRosterPane, unlisted_expander);
+  gtk_widget_class_bind_template_child (widget_class, DozorRosterPane, unlisted_names);
 }
 
 static void
 dozor_roster_pane_init (DozorRosterPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_list_box_set_sort_func (self->entry_list, by_row_from, NULL, NULL);
 }
 
 /**
@@ -841,6 +963,9 @@ dozor_roster_pane_follow (DozorRosterPane      *self,
   gtk_window_set_destroy_with_parent (self->own_window, TRUE);
   gtk_window_set_hide_on_close (self->own_window, TRUE);
   gtk_window_set_default_size (self->own_window, 560, 640);
+  /* The rows' and the import's buttons name the board's win. actions: a
+   * window of its own resolves them only through this. */
+  gtk_widget_insert_action_group (GTK_WIDGET (self->own_window), "win", G_ACTION_GROUP (window));
   {
     GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
@@ -863,7 +988,7 @@ dozor_roster_pane_follow (DozorRosterPane      *self,
   g_signal_connect_object (map_view, "unit-dropped-on-route", G_CALLBACK (unit_dropped_cb), self, 0);
   g_signal_connect_object (map_view, "unit-dropped-on-post", G_CALLBACK (unit_dropped_on_post_cb), self, 0);
   update_actions (self);
-  rebuild (self);
+  update (self);
 }
 
 /**
@@ -881,6 +1006,6 @@ dozor_roster_pane_set_editable (DozorRosterPane *self,
   if (self->import_action != NULL)
     {
       update_actions (self);
-      rebuild (self);
+      update (self);
     }
 }

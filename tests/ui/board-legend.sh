@@ -165,10 +165,11 @@ wait_for "$work/board.log" "Legend shown: " 10
 legend=$(sed -n 's/.*Legend shown: //p' "$work/board.log" | tail -n 1)
 for row in Available Dispatched "En route" "On scene" Busy "Off duty" "Position not current" \
            "Priority 1 — immediate" "Priority 2 — urgent" "Priority 3 — normal" "Priority 4 — low" \
-           "District" "Patrol sector" "Patrol route" "Dispatch line: unit on its way" "Coverage gap"; do
+           "District" "Patrol sector" "Patrol route" "Dispatch line: unit on its way" "Coverage gap" \
+           "Violet: a unit off its route or post"; do
   [[ "; $legend" == *"; $row"* ]] || fail "the legend does not list “$row”: $legend"
 done
-ok "Ctrl+L opens the legend; it lists the six unit statuses, a stale position, the four priorities and the areas"
+ok "Ctrl+L opens the legend; it lists the six unit statuses, a stale position, the four priorities, the areas and a deviation's violet"
 sleep 0.5
 import -window root "$work/legend.png"
 xdotool key Escape

@@ -63,7 +63,8 @@ wait_for() {
 }
 
 # start_dozord USER:ROLE…: the users, each with $work/USER.credentials,
-# and dozord on a free port at $url.
+# and dozord on a free port at $url (with the options in the array
+# dozord_args, if set).
 start_dozord() {
   local user
   printf 'correct horse battery\n' >"$work/password"
@@ -72,7 +73,9 @@ start_dozord() {
       --password-file "$work/password" >/dev/null
     (umask 077 && printf '%s\ncorrect horse battery\n' "${user%%:*}" >"$work/${user%%:*}.credentials")
   done
-  "$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.err" &
+  # ${dozord_args[@]}: more of dozord's options, such as a scenario.
+  "$DOZORD" --db "$work/dozord.sqlite" --listen 127.0.0.1:0 ${dozord_args[@]+"${dozord_args[@]}"} \
+    >"$work/server.out" 2>"$work/server.err" &
   server=$!
   wait_for "$work/server.out" "listening on" 30
   url=$(sed -n 's/^listening on //p' "$work/server.out")
