@@ -247,10 +247,16 @@ dozor_store_login_failed (DozorStore              *self,
 {
   g_autofree char *key = name_key (name);
   g_autoptr(DozorDbStmt) prune = NULL;
+  DozorDb *db = dozor_store_get_db (self);
   gint64 now = now_seconds ();
+  gint64 seq;
+  /* Counted after the login's own transaction has ended: a write
+   * transaction of its own then, in line with every other writer (on
+   * PostgreSQL, with those of other instances); a savepoint otherwise. */
+  gboolean own = !dozor_db_in_transaction (db);
 
-  if (!dozor_store_exec (self, "SAVEPOINT login_failed", error))
-    return FALSE;
+  if (own ? !dozor_db_begin_write (db, &seq, NULL) : !dozor_store_exec (self, "SAVEPOINT login_failed", error))
+    return own ? dozor_store_set_db_error (self, error) : FALSE;
 
   /* Rows whose count and lock are both over: names tried once by a
    * scanner must not pile up. */
@@ -266,10 +272,22 @@ dozor_store_login_failed (DozorStore              *self,
     {
       if (prune != NULL && error != NULL && *error == NULL)
         dozor_store_set_db_error (self, error);
-      dozor_store_exec (self, "ROLLBACK TO login_failed; RELEASE login_failed", NULL);
+      if (own)
+        dozor_db_rollback (db);
+      else
+        dozor_store_exec (self, "ROLLBACK TO login_failed; RELEASE login_failed", NULL);
       return FALSE;
     }
-  return dozor_store_exec (self, "RELEASE login_failed", error);
+  if (!own)
+    return dozor_store_exec (self, "RELEASE login_failed", error);
+  /* No event: nothing for the other instances to catch up on. */
+  if (!dozor_db_commit (db, -1, NULL))
+    {
+      dozor_store_set_db_error (self, error);
+      dozor_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -1145,8 +1145,11 @@ dozor_store_snapshot (DozorStore  *self,
   gboolean ok;
 
   /* One read transaction, so the lists agree with each other and with as_of_seq. */
-  if (!exec (self, "BEGIN", error))
-    return NULL;
+  if (!dozor_db_begin_read (self->db, NULL))
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
 
   head = prepare (self, "SELECT json_object('as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
                         " 'readiness', " DOZOR_STORE_READINESS_JSON ")",
@@ -1211,7 +1214,8 @@ dozor_store_snapshot (DozorStore  *self,
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 
-  exec (self, "COMMIT", NULL);
+  /* It wrote nothing: no seq to note. */
+  dozor_db_commit (self->db, -1, NULL);
   if (!ok)
     return NULL;
 
