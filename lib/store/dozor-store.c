@@ -317,7 +317,7 @@ dozor_store_open (const char  *target,
   if (dozor_db_get_kind (self->db) != DOZOR_DB_SQLITE)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO,
-                           "The store's tables on PostgreSQL are not made yet");
+                           _("The store's tables on PostgreSQL are not made yet"));
       return NULL;
     }
 
