@@ -23,12 +23,11 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-compliance.h"
 #include "dozor-compliance-monitor.h"
-#include "dozor-sqlite.h"
+#include "dozor-db.h"
 
 typedef enum
 {
@@ -496,46 +495,45 @@ stopping (DozorCompliance *self)
 
 static void
 replay_unit (Worker     *worker,
-             sqlite3    *db,
+             DozorDb    *db,
              const char *unit_id,
              const char *since,
              const char *until)
 {
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (Item));
-  g_autoptr(sqlite3_stmt) fixes = NULL;
-  g_autoptr(sqlite3_stmt) dispatches = NULL;
+  g_autoptr(DozorDbStmt) fixes = NULL;
+  g_autoptr(DozorDbStmt) dispatches = NULL;
 
   g_array_set_clear_func (items, (GDestroyNotify) item_clear);
-  if (sqlite3_prepare_v2 (db, "SELECT time, lat, lon FROM positions WHERE unit_id = ?1 AND time >= ?2"
-                              " AND time < ?3 ORDER BY time", -1, &fixes, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "SELECT created_at, ended_at FROM dispatches WHERE unit_id = ?1"
-                              " AND created_at < ?3 AND (ended_at IS NULL OR ended_at >= ?2)", -1, &dispatches,
-                          NULL) != SQLITE_OK)
+  if ((fixes = dozor_db_prepare (db, "SELECT time, lat, lon FROM positions WHERE unit_id = ?1 AND time >= ?2"
+                                 " AND time < ?3 ORDER BY time", NULL)) == NULL ||
+      (dispatches = dozor_db_prepare (db, "SELECT created_at, ended_at FROM dispatches WHERE unit_id = ?1"
+                                      " AND created_at < ?3 AND (ended_at IS NULL OR ended_at >= ?2)", NULL)) == NULL)
     {
-      g_warning ("Route compliance: the track of %s cannot be read: %s", unit_id, sqlite3_errmsg (db));
+      g_warning ("Route compliance: the track of %s cannot be read: %s", unit_id, dozor_db_errmsg (db));
       return;
     }
 
   for (guint q = 0; q < 2; q++)
     {
-      sqlite3_stmt *stmt = q == 0 ? fixes : dispatches;
+      DozorDbStmt *stmt = q == 0 ? fixes : dispatches;
 
-      sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, since, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, until, -1, SQLITE_STATIC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      dozor_db_bind_text (stmt, 1, unit_id);
+      dozor_db_bind_text (stmt, 2, since);
+      dozor_db_bind_text (stmt, 3, until);
+      while (dozor_db_step (stmt) == DOZOR_DB_ROW)
         {
-          Item item = { g_strdup ((const char *) sqlite3_column_text (stmt, 0)), q == 0 ? 0 : 1, 0, 0 };
+          Item item = { g_strdup (dozor_db_column_text (stmt, 0)), q == 0 ? 0 : 1, 0, 0 };
 
           if (q == 0)
             {
-              item.lat = sqlite3_column_double (stmt, 1);
-              item.lon = sqlite3_column_double (stmt, 2);
+              item.lat = dozor_db_column_double (stmt, 1);
+              item.lon = dozor_db_column_double (stmt, 2);
             }
           g_array_append_val (items, item);
-          if (q == 1 && sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+          if (q == 1 && !dozor_db_column_is_null (stmt, 1))
             {
-              Item end = { g_strdup ((const char *) sqlite3_column_text (stmt, 1)), 2, 0, 0 };
+              Item end = { g_strdup (dozor_db_column_text (stmt, 1)), 2, 0, 0 };
 
               g_array_append_val (items, end);
             }
@@ -562,70 +560,68 @@ static void
 restore (Worker *worker)
 {
   DozorCompliance *self = worker->owner;
-  g_autoptr(sqlite3_stmt) routes = NULL;
-  sqlite3 *db = NULL;
+  g_autoptr(DozorDbStmt) routes = NULL;
+  g_autoptr(GError) error = NULL;
+  /* A reader's connection: it gives way to dozord's writers for 5 s. */
+  DozorDb *db = dozor_db_open (self->db_path, DOZOR_DB_OPEN_READ_ONLY, &error);
 
-  if (sqlite3_open_v2 (self->db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (db == NULL)
     {
-      g_warning ("Route compliance starts empty: %s", db != NULL ? sqlite3_errmsg (db) : "no memory");
-      sqlite3_close (db);
-      return;
-    }
-  sqlite3_busy_timeout (db, 5000);
-
-  if (sqlite3_prepare_v2 (db, "SELECT id, unit_id, shift_start, shift_end, geometry, compliance FROM routes"
-                              " WHERE unit_id IS NOT NULL AND shift_start IS NOT NULL ORDER BY unit_id", -1,
-                          &routes, NULL) != SQLITE_OK)
-    {
-      g_warning ("Route compliance starts empty: %s", sqlite3_errmsg (db));
-      sqlite3_close (db);
+      g_warning ("Route compliance starts empty: %s", error->message);
       return;
     }
 
-  while (sqlite3_step (routes) == SQLITE_ROW && !stopping (self))
+  if ((routes = dozor_db_prepare (db, "SELECT id, unit_id, shift_start, shift_end, geometry, compliance FROM routes"
+                              " WHERE unit_id IS NOT NULL AND shift_start IS NOT NULL ORDER BY unit_id", NULL)) == NULL)
     {
-      const char *id = (const char *) sqlite3_column_text (routes, 0);
-      const char *unit_id = (const char *) sqlite3_column_text (routes, 1);
-      const char *start = (const char *) sqlite3_column_text (routes, 2);
-      const char *end = (const char *) sqlite3_column_text (routes, 3);
+      g_warning ("Route compliance starts empty: %s", dozor_db_errmsg (db));
+      dozor_db_close (db);
+      return;
+    }
+
+  while (dozor_db_step (routes) == DOZOR_DB_ROW && !stopping (self))
+    {
+      const char *id = dozor_db_column_text (routes, 0);
+      const char *unit_id = dozor_db_column_text (routes, 1);
+      const char *start = dozor_db_column_text (routes, 2);
+      const char *end = dozor_db_column_text (routes, 3);
       /* Written as events write it, so that the route's next event is
        * seen to be the same route. */
-      g_autoptr(JsonNode) parsed = json_from_string ((const char *) sqlite3_column_text (routes, 4), NULL);
+      g_autoptr(JsonNode) parsed = json_from_string (dozor_db_column_text (routes, 4), NULL);
       g_autofree char *geometry = parsed != NULL ? json_to_string (parsed, FALSE) : NULL;
 
-      set_route (worker, id, unit_id, start, end, geometry, (const char *) sqlite3_column_text (routes, 5));
+      set_route (worker, id, unit_id, start, end, geometry, dozor_db_column_text (routes, 5));
       replay_unit (worker, db, unit_id, start, end);
     }
 
-  g_clear_pointer (&routes, sqlite3_finalize);
+  g_clear_pointer (&routes, dozor_db_stmt_free);
 
   /* The roster's posts of the last two days' shifts (a window is at most
    * 24 hours): older ones are over and their records kept. Times as the
    * roster's events spell them, so that an entry's next event is seen to
    * be the same post. */
-  if (sqlite3_prepare_v2 (db, "SELECT id, unit_id, start_at, end_at, post_lat, post_lon FROM roster"
+  if ((routes = dozor_db_prepare (db, "SELECT id, unit_id, start_at, end_at, post_lat, post_lon FROM roster"
                               " WHERE post_name IS NOT NULL"
-                              " AND end_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days') ORDER BY unit_id",
-                          -1, &routes, NULL) != SQLITE_OK)
+                              " AND end_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days') ORDER BY unit_id", NULL)) == NULL)
     {
       /* A store from before the roster has no such table. */
-      sqlite3_close (db);
+      dozor_db_close (db);
       return;
     }
-  while (sqlite3_step (routes) == SQLITE_ROW && !stopping (self))
+  while (dozor_db_step (routes) == DOZOR_DB_ROW && !stopping (self))
     {
-      const char *id = (const char *) sqlite3_column_text (routes, 0);
-      const char *unit_id = (const char *) sqlite3_column_text (routes, 1);
-      const char *start = (const char *) sqlite3_column_text (routes, 2);
-      const char *end = (const char *) sqlite3_column_text (routes, 3);
+      const char *id = dozor_db_column_text (routes, 0);
+      const char *unit_id = dozor_db_column_text (routes, 1);
+      const char *start = dozor_db_column_text (routes, 2);
+      const char *end = dozor_db_column_text (routes, 3);
 
-      set_post (worker, id, TRUE, unit_id, start, end, sqlite3_column_double (routes, 4),
-                sqlite3_column_double (routes, 5));
+      set_post (worker, id, TRUE, unit_id, start, end, dozor_db_column_double (routes, 4),
+                dozor_db_column_double (routes, 5));
       replay_unit (worker, db, unit_id, start, end);
     }
 
-  g_clear_pointer (&routes, sqlite3_finalize);
-  sqlite3_close (db);
+  g_clear_pointer (&routes, dozor_db_stmt_free);
+  dozor_db_close (db);
 }
 
 static gpointer
@@ -731,7 +727,7 @@ dozor_compliance_new (DozorStore             *store,
   DozorCompliance *self = g_object_new (DOZOR_TYPE_COMPLIANCE, NULL);
 
   self->store = g_object_ref (store);
-  self->db_path = g_strdup (dozor_store_get_path (store));
+  self->db_path = g_strdup (dozor_store_get_target (store));
   self->publish = publish;
   self->publish_data = user_data;
   /* Linux keeps a thread's name only up to 15 bytes: top shows this one. */

@@ -1642,8 +1642,8 @@ dozor_server_new (DozorStore *store,
   self->retain_events = MAX (retain_events, 1000);
   self->retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   self->logins = dozor_logins_new (store);
-  self->history = dozor_history_new (dozor_store_get_path (store));
-  self->reports = dozor_reports_new (dozor_store_get_path (store));
+  self->history = dozor_history_new (dozor_store_get_target (store));
+  self->reports = dozor_reports_new (dozor_store_get_target (store));
   self->replay = dozor_replay_new (store);
   self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);

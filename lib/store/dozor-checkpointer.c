@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "dozor-checkpointer.h"
+#include "dozor-db.h"
 
 #define INTERVAL_SECONDS 1
 #define LARGE_LOG_FRAMES 16384 /* 64 MiB of 4 KiB pages */
@@ -135,7 +136,11 @@ dozor_checkpointer_new (DozorStore  *store,
                         GError     **error)
 {
   g_autoptr(DozorCheckpointer) self = g_object_new (DOZOR_TYPE_CHECKPOINTER, NULL);
-  const char *path = dozor_store_get_path (store);
+  const char *path = dozor_store_get_target (store);
+
+  /* The write-ahead log is SQLite's: a PostgreSQL server checkpoints
+   * itself, and dozord starts no checkpointer for one. */
+  g_return_val_if_fail (!dozor_db_target_is_postgres (path), NULL);
 
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
     {

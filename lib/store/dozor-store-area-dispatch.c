@@ -23,19 +23,19 @@ static DozorCrisisArea *
 current_area (DozorStore  *self,
               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self, "SELECT NULLIF(value -> 'area', 'null') FROM state WHERE key = 'readiness'", error);
   g_autoptr(JsonNode) node = NULL;
 
   if (stmt == NULL)
     return NULL;
-  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW || dozor_db_column_is_null (stmt, 0))
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                            _("No crisis area is set: raise a degree of readiness with an area first"));
       return NULL;
     }
-  node = dozor_store_parse_json ((const char *) sqlite3_column_text (stmt, 0), error);
+  node = dozor_store_parse_json (dozor_db_column_text (stmt, 0), error);
   /* What the store keeps was checked when it was set. */
   return node != NULL ? dozor_crisis_area_new_from_json (node, error) : NULL;
 }
@@ -61,9 +61,9 @@ dozor_store_dispatch_to_area (DozorStore  *self,
                               GError     **error)
 {
   g_autoptr(DozorCrisisArea) area = NULL;
-  g_autoptr(sqlite3_stmt) unit = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) unit_update = NULL;
+  g_autoptr(DozorDbStmt) unit = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
+  g_autoptr(DozorDbStmt) unit_update = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = dozor_store_now ();
   g_autofree char *dispatch = NULL;
@@ -74,19 +74,19 @@ dozor_store_dispatch_to_area (DozorStore  *self,
   unit = dozor_store_prepare (self, "SELECT status, lat, lon FROM units WHERE id = ?1", error);
   if (unit == NULL)
     return NULL;
-  sqlite3_bind_text (unit, 1, unit_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (unit) != SQLITE_ROW)
+  dozor_db_bind_text (unit, 1, unit_id);
+  if (dozor_db_step (unit) != DOZOR_DB_ROW)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No unit “%s”"), unit_id);
       return NULL;
     }
-  if (g_strcmp0 ((const char *) sqlite3_column_text (unit, 0), "off_duty") == 0)
+  if (g_strcmp0 (dozor_db_column_text (unit, 0), "off_duty") == 0)
     return dozor_store_set_invalid (error, "unit_id", _("the unit is off duty")), NULL;
-  has_fix = sqlite3_column_type (unit, 1) != SQLITE_NULL;
+  has_fix = !dozor_db_column_is_null (unit, 1);
   if (has_fix)
     {
-      lat = sqlite3_column_double (unit, 1);
-      lon = sqlite3_column_double (unit, 2);
+      lat = dozor_db_column_double (unit, 1);
+      lon = dozor_db_column_double (unit, 2);
     }
 
   area = current_area (self, error);
@@ -102,18 +102,18 @@ dozor_store_dispatch_to_area (DozorStore  *self,
                                      error);
   if (insert == NULL || unit_update == NULL)
     return NULL;
-  sqlite3_bind_text (insert, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_double (insert, 3, target_lat);
-  sqlite3_bind_double (insert, 4, target_lon);
-  sqlite3_bind_text (insert, 5, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, now, -1, SQLITE_STATIC);
+  dozor_db_bind_text (insert, 1, id);
+  dozor_db_bind_text (insert, 2, unit_id);
+  dozor_db_bind_double (insert, 3, target_lat);
+  dozor_db_bind_double (insert, 4, target_lon);
+  dozor_db_bind_text (insert, 5, by);
+  dozor_db_bind_text (insert, 6, now);
   /* The unique index of active dispatches is the last word, as for any
    * dispatch: the loser learns who has the unit. */
-  if (sqlite3_step (insert) != SQLITE_DONE)
+  if (dozor_db_step (insert) != DOZOR_DB_DONE)
     return dozor_store_set_unit_busy (self, unit_id, current, error), NULL;
-  sqlite3_bind_text (unit_update, 1, unit_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (unit_update) != SQLITE_DONE)
+  dozor_db_bind_text (unit_update, 1, unit_id);
+  if (dozor_db_step (unit_update) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   dispatch = dozor_store_dispatch_json (self, id);
@@ -140,7 +140,7 @@ dozor_store_units_to_area (DozorStore  *self,
                            GHashTable  *units,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
                          "SELECT d.unit_id FROM dispatches d JOIN units u ON u.id = d.unit_id"
                          " WHERE d.status = 'active' AND d.area_lat IS NOT NULL"
@@ -150,9 +150,9 @@ dozor_store_units_to_area (DozorStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (units, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  return rc == SQLITE_DONE || dozor_store_set_db_error (self, error);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    g_hash_table_add (units, g_strdup (dozor_db_column_text (stmt, 0)));
+  return rc == DOZOR_DB_DONE || dozor_store_set_db_error (self, error);
 }
 
 /**
@@ -180,8 +180,8 @@ dozor_store_check_area_arrival (DozorStore  *self,
                                 const char  *time,
                                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) find = NULL;
-  g_autoptr(sqlite3_stmt) on_scene = NULL;
+  g_autoptr(DozorDbStmt) find = NULL;
+  g_autoptr(DozorDbStmt) on_scene = NULL;
   g_autofree char *unit = NULL;
   int rc;
 
@@ -194,14 +194,14 @@ dozor_store_check_area_arrival (DozorStore  *self,
                               error);
   if (find == NULL)
     return FALSE;
-  sqlite3_bind_text (find, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (find, 2, time, -1, SQLITE_STATIC);
-  rc = sqlite3_step (find);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (find, 1, unit_id);
+  dozor_db_bind_text (find, 2, time);
+  rc = dozor_db_step (find);
+  if (rc == DOZOR_DB_DONE)
     return TRUE;
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  if (!dozor_post_is_reached (sqlite3_column_double (find, 0), sqlite3_column_double (find, 1), lat, lon, speed,
+  if (!dozor_post_is_reached (dozor_db_column_double (find, 0), dozor_db_column_double (find, 1), lat, lon, speed,
                               DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S))
     return TRUE;
 
@@ -209,8 +209,8 @@ dozor_store_check_area_arrival (DozorStore  *self,
                                   error);
   if (on_scene == NULL)
     return FALSE;
-  sqlite3_bind_text (on_scene, 1, unit_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (on_scene) != SQLITE_DONE)
+  dozor_db_bind_text (on_scene, 1, unit_id);
+  if (dozor_db_step (on_scene) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   unit = dozor_store_unit_json (self, unit_id);
   return dozor_store_append_event (self, "unit.updated", "unit", unit, error);

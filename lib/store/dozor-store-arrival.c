@@ -9,7 +9,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-field.h"
@@ -36,13 +35,13 @@ dozor_store_ensure_column (DozorStore  *self,
                            GError     **error)
 {
   g_autofree char *info = g_strdup_printf ("SELECT 1 FROM pragma_table_info('%s') WHERE name = ?1", table);
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, info, error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, info, error);
   g_autofree char *alter = NULL;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, column, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, column);
+  if (dozor_db_step (stmt) == DOZOR_DB_ROW)
     return TRUE;
 
   alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s", table, column, declaration);
@@ -100,9 +99,9 @@ dozor_store_check_scene_arrival (DozorStore  *self,
                                  const char  *time,
                                  GError     **error)
 {
-  g_autoptr(sqlite3_stmt) find = NULL;
-  g_autoptr(sqlite3_stmt) unit = NULL;
-  g_autoptr(sqlite3_stmt) incident = NULL;
+  g_autoptr(DozorDbStmt) find = NULL;
+  g_autoptr(DozorDbStmt) unit = NULL;
+  g_autoptr(DozorDbStmt) incident = NULL;
   g_autofree char *incident_id = NULL;
   g_autofree char *unit_json = NULL;
   int rc;
@@ -119,18 +118,18 @@ dozor_store_check_scene_arrival (DozorStore  *self,
                               error);
   if (find == NULL)
     return FALSE;
-  sqlite3_bind_text (find, 1, unit_id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (find, 1, unit_id);
   /* A fix from before the dispatch tells where the unit was, not that it came. */
-  sqlite3_bind_text (find, 2, time, -1, SQLITE_STATIC);
-  rc = sqlite3_step (find);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (find, 2, time);
+  rc = dozor_db_step (find);
+  if (rc == DOZOR_DB_DONE)
     return TRUE;
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  if (!dozor_post_is_reached (sqlite3_column_double (find, 1), sqlite3_column_double (find, 2), lat, lon, speed,
+  if (!dozor_post_is_reached (dozor_db_column_double (find, 1), dozor_db_column_double (find, 2), lat, lon, speed,
                               DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S))
     return TRUE;
-  incident_id = g_strdup ((const char *) sqlite3_column_text (find, 0));
+  incident_id = g_strdup (dozor_db_column_text (find, 0));
 
   unit = dozor_store_prepare (self, "UPDATE units SET status = 'on_scene', version = version + 1 WHERE id = ?1",
                               error);
@@ -145,10 +144,10 @@ dozor_store_check_scene_arrival (DozorStore  *self,
                                   error);
   if (unit == NULL || incident == NULL)
     return FALSE;
-  sqlite3_bind_text (unit, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (incident, 1, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (incident, 2, time, -1, SQLITE_STATIC);
-  if (sqlite3_step (unit) != SQLITE_DONE || sqlite3_step (incident) != SQLITE_DONE)
+  dozor_db_bind_text (unit, 1, unit_id);
+  dozor_db_bind_text (incident, 1, incident_id);
+  dozor_db_bind_text (incident, 2, time);
+  if (dozor_db_step (unit) != DOZOR_DB_DONE || dozor_db_step (incident) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
 
   unit_json = dozor_store_unit_json (self, unit_id);
@@ -172,7 +171,7 @@ dozor_store_note_en_route (DozorStore  *self,
                            const char  *unit_id,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self,
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self,
                                                       "UPDATE incidents SET en_route_at = ?2, version = version + 1"
                                                       " WHERE en_route_at IS NULL AND id = (SELECT incident_id"
                                                       "  FROM dispatches WHERE unit_id = ?1 AND status = 'active')"
@@ -184,14 +183,14 @@ dozor_store_note_en_route (DozorStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    incident_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (rc == SQLITE_ROW)
-    rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, unit_id);
+  dozor_db_bind_text (stmt, 2, now);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_ROW)
+    incident_id = g_strdup (dozor_db_column_text (stmt, 0));
+  if (rc == DOZOR_DB_ROW)
+    rc = dozor_db_step (stmt);
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
 
   return incident_id == NULL || incident_changed (self, incident_id, error);
@@ -276,7 +275,7 @@ dozor_store_set_arrival (DozorStore  *self,
                          const char  *by,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *now = dozor_store_now ();
 
   if (on_scene_at == NULL)
@@ -288,9 +287,9 @@ dozor_store_set_arrival (DozorStore  *self,
                                   error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, by, -1, SQLITE_STATIC);
-      return sqlite3_step (stmt) == SQLITE_DONE || dozor_store_set_db_error (self, error);
+      dozor_db_bind_text (stmt, 1, incident_id);
+      dozor_db_bind_text (stmt, 2, by);
+      return dozor_db_step (stmt) == DOZOR_DB_DONE || dozor_store_set_db_error (self, error);
     }
 
   stmt = dozor_store_prepare (self,
@@ -303,15 +302,15 @@ dozor_store_set_arrival (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, on_scene_at, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
-  switch (sqlite3_step (stmt))
+  dozor_db_bind_text (stmt, 1, incident_id);
+  dozor_db_bind_text (stmt, 2, on_scene_at);
+  dozor_db_bind_text (stmt, 3, by);
+  dozor_db_bind_text (stmt, 4, now);
+  switch (dozor_db_step (stmt))
     {
-    case SQLITE_ROW:
-      return sqlite3_step (stmt) == SQLITE_DONE || dozor_store_set_db_error (self, error);
-    case SQLITE_DONE:
+    case DOZOR_DB_ROW:
+      return dozor_db_step (stmt) == DOZOR_DB_DONE || dozor_store_set_db_error (self, error);
+    case DOZOR_DB_DONE:
       break;
     default:
       return dozor_store_set_db_error (self, error);
@@ -319,12 +318,12 @@ dozor_store_set_arrival (DozorStore  *self,
 
   /* Nothing changed: say which rule. */
   {
-    g_autoptr(sqlite3_stmt) why = dozor_store_prepare (self, "SELECT status FROM incidents WHERE id = ?1", error);
+    g_autoptr(DozorDbStmt) why = dozor_store_prepare (self, "SELECT status FROM incidents WHERE id = ?1", error);
 
     if (why == NULL)
       return FALSE;
-    sqlite3_bind_text (why, 1, incident_id, -1, SQLITE_STATIC);
-    if (sqlite3_step (why) == SQLITE_ROW && g_str_equal ((const char *) sqlite3_column_text (why, 0), "closed"))
+    dozor_db_bind_text (why, 1, incident_id);
+    if (dozor_db_step (why) == DOZOR_DB_ROW && g_str_equal (dozor_db_column_text (why, 0), "closed"))
       {
         g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The incident is closed"));
         return FALSE;

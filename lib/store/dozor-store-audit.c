@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-store-private.h"
@@ -143,22 +142,22 @@ record_hash (const Record *record)
 }
 
 static void
-read_record (sqlite3_stmt *stmt,
+read_record (DozorDbStmt *stmt,
              Record       *record)
 {
-  record->seq = sqlite3_column_int64 (stmt, 0);
-  record->time = (const char *) sqlite3_column_text (stmt, 1);
-  record->entry.username = (const char *) sqlite3_column_text (stmt, 2);
-  record->entry.role = (const char *) sqlite3_column_text (stmt, 3);
-  record->entry.address = (const char *) sqlite3_column_text (stmt, 4);
-  record->entry.client = (const char *) sqlite3_column_text (stmt, 5);
-  record->entry.action = (const char *) sqlite3_column_text (stmt, 6);
-  record->entry.entity_type = (const char *) sqlite3_column_text (stmt, 7);
-  record->entry.entity_id = (const char *) sqlite3_column_text (stmt, 8);
-  record->entry.status = (guint) sqlite3_column_int64 (stmt, 9);
-  record->entry.before = (const char *) sqlite3_column_text (stmt, 10);
-  record->entry.after = (const char *) sqlite3_column_text (stmt, 11);
-  record->prev_hash = (const char *) sqlite3_column_text (stmt, 12);
+  record->seq = dozor_db_column_int64 (stmt, 0);
+  record->time = dozor_db_column_text (stmt, 1);
+  record->entry.username = dozor_db_column_text (stmt, 2);
+  record->entry.role = dozor_db_column_text (stmt, 3);
+  record->entry.address = dozor_db_column_text (stmt, 4);
+  record->entry.client = dozor_db_column_text (stmt, 5);
+  record->entry.action = dozor_db_column_text (stmt, 6);
+  record->entry.entity_type = dozor_db_column_text (stmt, 7);
+  record->entry.entity_id = dozor_db_column_text (stmt, 8);
+  record->entry.status = (guint) dozor_db_column_int64 (stmt, 9);
+  record->entry.before = dozor_db_column_text (stmt, 10);
+  record->entry.after = dozor_db_column_text (stmt, 11);
+  record->prev_hash = dozor_db_column_text (stmt, 12);
 }
 
 /* The anchor retention left, or seq 0 and the genesis hash. */
@@ -168,19 +167,19 @@ read_anchor (DozorStore  *self,
              char       **hash,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT seq, hash FROM audit_anchor WHERE id = 1", error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT seq, hash FROM audit_anchor WHERE id = 1", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_ROW)
     {
-      *seq = sqlite3_column_int64 (stmt, 0);
-      *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      *seq = dozor_db_column_int64 (stmt, 0);
+      *hash = g_strdup (dozor_db_column_text (stmt, 1));
       return TRUE;
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   *seq = 0;
   *hash = g_strdup (GENESIS);
@@ -210,9 +209,9 @@ dozor_store_audit_append (DozorStore             *self,
                           const DozorAuditEntry  *entry,
                           GError                **error)
 {
-  g_autoptr(sqlite3_stmt) last = dozor_store_prepare (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+  g_autoptr(DozorDbStmt) last = dozor_store_prepare (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
                                                       error);
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
   g_autofree char *prev_hash = NULL;
   g_autofree char *time = dozor_store_now ();
   g_autofree char *hash = NULL;
@@ -231,13 +230,13 @@ dozor_store_audit_append (DozorStore             *self,
 
   if (last == NULL)
     return FALSE;
-  rc = sqlite3_step (last);
-  if (rc == SQLITE_ROW)
+  rc = dozor_db_step (last);
+  if (rc == DOZOR_DB_ROW)
     {
-      record.seq = sqlite3_column_int64 (last, 0) + 1;
-      prev_hash = g_strdup ((const char *) sqlite3_column_text (last, 1));
+      record.seq = dozor_db_column_int64 (last, 0) + 1;
+      prev_hash = g_strdup (dozor_db_column_text (last, 1));
     }
-  else if (rc != SQLITE_DONE)
+  else if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   else if (!read_anchor (self, &record.seq, &prev_hash, error))
     return FALSE;
@@ -252,21 +251,21 @@ dozor_store_audit_append (DozorStore             *self,
                                 error);
   if (insert == NULL)
     return FALSE;
-  sqlite3_bind_int64 (insert, 1, record.seq);
-  sqlite3_bind_text (insert, 2, record.time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, username, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, address, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, client, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 7, action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 8, entity_type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 9, entity_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 10, entry->status);
-  sqlite3_bind_text (insert, 11, before, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 12, after, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 13, record.prev_hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 14, hash, -1, SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE)
+  dozor_db_bind_int64 (insert, 1, record.seq);
+  dozor_db_bind_text (insert, 2, record.time);
+  dozor_db_bind_text (insert, 3, username);
+  dozor_db_bind_text (insert, 4, role);
+  dozor_db_bind_text (insert, 5, address);
+  dozor_db_bind_text (insert, 6, client);
+  dozor_db_bind_text (insert, 7, action);
+  dozor_db_bind_text (insert, 8, entity_type);
+  dozor_db_bind_text (insert, 9, entity_id);
+  dozor_db_bind_int64 (insert, 10, entry->status);
+  dozor_db_bind_text (insert, 11, before);
+  dozor_db_bind_text (insert, 12, after);
+  dozor_db_bind_text (insert, 13, record.prev_hash);
+  dozor_db_bind_text (insert, 14, hash);
+  if (dozor_db_step (insert) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -288,7 +287,7 @@ dozor_store_audit_entity (DozorStore *self,
                           const char *entity_id)
 {
   const char *sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (g_strcmp0 (entity_type, "readiness") == 0)
     sql = "SELECT " DOZOR_STORE_READINESS_JSON;
@@ -309,11 +308,11 @@ dozor_store_audit_entity (DozorStore *self,
   stmt = dozor_store_prepare (self, sql, NULL);
   if (stmt == NULL)
     return NULL;
-  if (entity_id != NULL && sqlite3_bind_parameter_count (stmt) > 0)
-    sqlite3_bind_text (stmt, 1, entity_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (entity_id != NULL && dozor_db_bind_parameter_count (stmt) > 0)
+    dozor_db_bind_text (stmt, 1, entity_id);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 static gboolean
@@ -373,7 +372,7 @@ dozor_store_audit_page (DozorStore  *self,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *anchor_hash = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GString) out = g_string_new ("{\"records\":[");
   gint64 after = 0, limit = DEFAULT_PAGE, anchor_seq = 0, last = 0, count = 0;
   int rc;
@@ -392,19 +391,19 @@ dozor_store_audit_page (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, after);
-  sqlite3_bind_text (stmt, 2, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, to, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, limit);
+  dozor_db_bind_int64 (stmt, 1, after);
+  dozor_db_bind_text (stmt, 2, from);
+  dozor_db_bind_text (stmt, 3, to);
+  dozor_db_bind_int64 (stmt, 4, limit);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       if (count++ > 0)
         g_string_append_c (out, ',');
-      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
-      last = sqlite3_column_int64 (stmt, 1);
+      g_string_append (out, dozor_db_column_text (stmt, 0));
+      last = dozor_db_column_int64 (stmt, 1);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   /* A full page may have more after it; the next one says. */
@@ -436,9 +435,9 @@ dozor_store_prune_audit (DozorStore  *self,
                          const char  *before,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) last = NULL;
-  g_autoptr(sqlite3_stmt) anchor = NULL;
-  g_autoptr(sqlite3_stmt) prune = NULL;
+  g_autoptr(DozorDbStmt) last = NULL;
+  g_autoptr(DozorDbStmt) anchor = NULL;
+  g_autoptr(DozorDbStmt) prune = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *anchor_hash = NULL;
   gint64 anchor_seq, seq;
@@ -455,8 +454,8 @@ dozor_store_prune_audit (DozorStore  *self,
                               error);
   if (last == NULL || !read_anchor (self, &anchor_seq, &anchor_hash, error))
     goto failed;
-  sqlite3_bind_text (last, 1, before, -1, SQLITE_STATIC);
-  if (sqlite3_step (last) != SQLITE_ROW || (seq = sqlite3_column_int64 (last, 0)) <= anchor_seq)
+  dozor_db_bind_text (last, 1, before);
+  if (dozor_db_step (last) != DOZOR_DB_ROW || (seq = dozor_db_column_int64 (last, 0)) <= anchor_seq)
     {
       dozor_store_rollback (self);
       return 0;
@@ -469,15 +468,15 @@ dozor_store_prune_audit (DozorStore  *self,
   prune = dozor_store_prepare (self, "DELETE FROM audit WHERE seq <= ?1", error);
   if (anchor == NULL || prune == NULL)
     goto failed;
-  sqlite3_bind_int64 (anchor, 1, seq);
-  sqlite3_bind_text (anchor, 2, (const char *) sqlite3_column_text (last, 1), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (prune, 1, seq);
-  if (sqlite3_step (anchor) != SQLITE_DONE || sqlite3_step (prune) != SQLITE_DONE)
+  dozor_db_bind_int64 (anchor, 1, seq);
+  dozor_db_bind_text (anchor, 2, dozor_db_column_text (last, 1));
+  dozor_db_bind_int64 (prune, 1, seq);
+  if (dozor_db_step (anchor) != DOZOR_DB_DONE || dozor_db_step (prune) != DOZOR_DB_DONE)
     {
       dozor_store_set_db_error (self, error);
       goto failed;
     }
-  deleted = (guint) sqlite3_changes (dozor_store_get_db (self));
+  deleted = (guint) dozor_db_changes (dozor_store_get_db (self));
 
   events = dozor_store_commit (self, error);
   return events != NULL ? deleted : 0;
@@ -493,12 +492,12 @@ static gint64
 find_hash (DozorStore *self,
            const char *hash)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT seq FROM audit WHERE hash = ?1 LIMIT 1", NULL);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT seq FROM audit WHERE hash = ?1 LIMIT 1", NULL);
 
   if (stmt == NULL || hash == NULL)
     return 0;
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
-  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  dozor_db_bind_text (stmt, 1, hash);
+  return dozor_db_step (stmt) == DOZOR_DB_ROW ? dozor_db_column_int64 (stmt, 0) : 0;
 }
 
 /**
@@ -526,7 +525,7 @@ dozor_store_audit_verify (DozorStore  *self,
                           char       **head,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *prev = NULL;
   gint64 expected;
   DozorAuditFault fault = DOZOR_AUDIT_INTACT;
@@ -543,11 +542,11 @@ dozor_store_audit_verify (DozorStore  *self,
   if (stmt == NULL)
     return DOZOR_AUDIT_INTACT;
 
-  while (fault == DOZOR_AUDIT_INTACT && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (fault == DOZOR_AUDIT_INTACT && (rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       Record record;
       g_autofree char *hash = NULL;
-      const char *stored = (const char *) sqlite3_column_text (stmt, 13);
+      const char *stored = dozor_db_column_text (stmt, 13);
       gboolean content_ok, link_ok;
 
       read_record (stmt, &record);
@@ -595,7 +594,7 @@ dozor_store_audit_verify (DozorStore  *self,
         fault = DOZOR_AUDIT_MODIFIED;
     }
 
-  if (fault == DOZOR_AUDIT_INTACT && rc != SQLITE_DONE)
+  if (fault == DOZOR_AUDIT_INTACT && rc != DOZOR_DB_DONE)
     dozor_store_set_db_error (self, error);
   *last = expected - 1;
   if (head != NULL)
@@ -616,7 +615,7 @@ char *
 dozor_store_audit_hash (DozorStore *self,
                         gint64      seq)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
                          "SELECT hash FROM audit WHERE seq = ?1"
                          " UNION ALL SELECT hash FROM audit_anchor WHERE seq = ?1 LIMIT 1",
@@ -624,10 +623,10 @@ dozor_store_audit_hash (DozorStore *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, seq);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_int64 (stmt, 1, seq);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /* RFC 4180: a field with a comma, quote or line break is quoted, its
@@ -655,13 +654,13 @@ append_csv (GString    *out,
 
 static void
 append_csv_record (GString      *out,
-                   sqlite3_stmt *stmt)
+                   DozorDbStmt *stmt)
 {
   for (int column = 0; column < 14; column++)
     {
       if (column > 0)
         g_string_append_c (out, ',');
-      append_csv (out, (const char *) sqlite3_column_text (stmt, column));
+      append_csv (out, dozor_db_column_text (stmt, column));
     }
   g_string_append (out, "\r\n");
 }
@@ -688,7 +687,7 @@ dozor_store_audit_export (DozorStore        *self,
                           guint             *n_records,
                           GError           **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *anchor_hash = NULL;
   gboolean csv = format == DOZOR_AUDIT_FORMAT_CSV;
@@ -704,8 +703,8 @@ dozor_store_audit_export (DozorStore        *self,
                               error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
 
   if (csv)
     {
@@ -724,14 +723,14 @@ dozor_store_audit_export (DozorStore        *self,
     }
 
   /* Written a record at a time: a year of records need not fit in memory. */
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       if (csv)
         append_csv_record (text, stmt);
       else
         {
           g_string_append (text, count > 0 ? ",\n" : "\n");
-          g_string_append (text, (const char *) sqlite3_column_text (stmt, 14));
+          g_string_append (text, dozor_db_column_text (stmt, 14));
         }
       count++;
       if (text->len > 64 * 1024)
@@ -741,7 +740,7 @@ dozor_store_audit_export (DozorStore        *self,
           g_string_truncate (text, 0);
         }
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   if (!csv)
     g_string_append (text, "\n]}\n");

@@ -10,7 +10,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-field.h"
@@ -55,14 +54,14 @@ rule (DozorStore *self,
       const char *key,
       double      fallback)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT value FROM state WHERE key = ?1", NULL);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT value FROM state WHERE key = ?1", NULL);
 
   if (stmt == NULL)
     return fallback;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, key);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return fallback;
-  return g_ascii_strtod ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  return g_ascii_strtod (dozor_db_column_text (stmt, 0), NULL);
 }
 
 /**
@@ -167,17 +166,17 @@ incidents_called_from (DozorStore  *self,
                        const char  *key,
                        GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT DISTINCT incident_id FROM calls WHERE phone_key = ?1",
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT DISTINCT incident_id FROM calls WHERE phone_key = ?1",
                                                       error);
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, key);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    g_hash_table_add (ids, g_strdup (dozor_db_column_text (stmt, 0)));
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
   return g_steal_pointer (&ids);
 }
@@ -203,7 +202,7 @@ dozor_store_find_matches (DozorStore  *self,
   double window_h = rule (self, "repeat_window_h", DEFAULT_WINDOW_H);
   g_autoptr(GHashTable) empty = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GDateTime) at = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GArray) matches = g_array_new (FALSE, TRUE, sizeof (Match));
   g_autoptr(GHashTable) called = NULL;
   g_autoptr(GString) out = NULL;
@@ -268,31 +267,31 @@ dozor_store_find_matches (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, cutoff, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, cutoff);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *id = dozor_db_column_text (stmt, 0);
       Match match = { NULL, NAN, FALSE, FALSE, NULL };
 
       if (has_point)
         {
-          match.distance_m = dozor_geo_distance_m (lat, lon, sqlite3_column_double (stmt, 1),
-                                                   sqlite3_column_double (stmt, 2));
+          match.distance_m = dozor_geo_distance_m (lat, lon, dozor_db_column_double (stmt, 1),
+                                                   dozor_db_column_double (stmt, 2));
           match.near = match.distance_m <= radius_m;
         }
       if (key != NULL)
         {
-          g_autofree char *own = dozor_field_phone_key ((const char *) sqlite3_column_text (stmt, 3));
+          g_autofree char *own = dozor_field_phone_key (dozor_db_column_text (stmt, 3));
 
           match.phone = g_strcmp0 (own, key) == 0 || g_hash_table_contains (called, id);
         }
       if (!match.near && !match.phone)
         continue;
-      match.created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      match.created_at = g_strdup (dozor_db_column_text (stmt, 4));
       match.id = g_strdup (id);
       g_array_append_val (matches, match);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   g_array_sort (matches, match_compare);
@@ -331,7 +330,7 @@ check_takes_calls (DozorStore  *self,
                    const char  *incident_id,
                    GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT status, closed_at FROM incidents WHERE id = ?1",
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT status, closed_at FROM incidents WHERE id = ?1",
                                                       error);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *cutoff = NULL;
@@ -339,19 +338,19 @@ check_takes_calls (DozorStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, incident_id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No incident “%s”"), incident_id);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "closed") != 0)
+  if (g_strcmp0 (dozor_db_column_text (stmt, 0), "closed") != 0)
     return TRUE;
   cutoff = window_start (rule (self, "repeat_window_h", DEFAULT_WINDOW_H), now);
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), cutoff) >= 0)
+  if (g_strcmp0 (dozor_db_column_text (stmt, 1), cutoff) >= 0)
     return TRUE;
   g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                        _("The incident was closed too long ago to take a call: its record is final"));
@@ -364,14 +363,14 @@ select_json (DozorStore  *self,
              const char  *id,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, id);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /**
@@ -394,8 +393,8 @@ dozor_store_attach_call (DozorStore  *self,
                          const char  *by,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) count = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
+  g_autoptr(DozorDbStmt) count = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = dozor_store_now ();
   g_autofree char *received_at = NULL;
@@ -421,17 +420,17 @@ dozor_store_attach_call (DozorStore  *self,
                                error);
   if (insert == NULL || count == NULL)
     return NULL;
-  sqlite3_bind_text (insert, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, caller_name != NULL ? caller_name : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, caller_phone != NULL ? caller_phone : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, text != NULL ? text : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 7, received_at != NULL ? received_at : now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 8, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 9, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (count, 1, incident_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE || sqlite3_step (count) != SQLITE_DONE)
+  dozor_db_bind_text (insert, 1, id);
+  dozor_db_bind_text (insert, 2, incident_id);
+  dozor_db_bind_text (insert, 3, caller_name != NULL ? caller_name : "");
+  dozor_db_bind_text (insert, 4, caller_phone != NULL ? caller_phone : "");
+  dozor_db_bind_text (insert, 5, key);
+  dozor_db_bind_text (insert, 6, text != NULL ? text : "");
+  dozor_db_bind_text (insert, 7, received_at != NULL ? received_at : now);
+  dozor_db_bind_text (insert, 8, by);
+  dozor_db_bind_text (insert, 9, now);
+  dozor_db_bind_text (count, 1, incident_id);
+  if (dozor_db_step (insert) != DOZOR_DB_DONE || dozor_db_step (count) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   call = select_json (self, "SELECT " CALL_JSON " FROM calls WHERE id = ?1", id, error);
@@ -463,7 +462,7 @@ dozor_store_repeated_calls (DozorStore  *self,
 {
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (!dozor_store_get_time_bound (query, "from", &from, error) ||
       !dozor_store_get_time_bound (query, "to", &to, error))
@@ -482,10 +481,10 @@ dozor_store_repeated_calls (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, MAX_BY_INCIDENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
+  dozor_db_bind_int64 (stmt, 3, MAX_BY_INCIDENT);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 
 #include "dozor-sop-catalogue.h"
 #include "dozor-store-private.h"
@@ -48,7 +47,7 @@ check_json (DozorStore  *self,
             const char  *step_id,
             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self,
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self,
                                                       "SELECT " DOZOR_STORE_CHECK_JSON " FROM checks"
                                                       " WHERE incident_id = ?1 AND procedure_id = ?2 AND step_id = ?3",
                                                       error);
@@ -56,13 +55,13 @@ check_json (DozorStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, procedure_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, step_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, incident_id);
+  dozor_db_bind_text (stmt, 2, procedure_id);
+  dozor_db_bind_text (stmt, 3, step_id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_ROW)
+    return g_strdup (dozor_db_column_text (stmt, 0));
+  if (rc != DOZOR_DB_DONE)
     dozor_store_set_db_error (self, error);
   return NULL;
 }
@@ -73,30 +72,30 @@ open_incident_type (DozorStore  *self,
                     const char  *incident_id,
                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT type, status FROM incidents WHERE id = ?1", error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT type, status FROM incidents WHERE id = ?1", error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, incident_id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No incident “%s”"), incident_id);
       return NULL;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "closed") == 0)
+  if (g_strcmp0 (dozor_db_column_text (stmt, 1), "closed") == 0)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                            _("The incident is closed: its record is final"));
       return NULL;
     }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /* That the procedure is in the catalogue, for incidents of @type, and
@@ -146,7 +145,7 @@ dozor_store_set_check (DozorStore         *self,
                        DozorSopCatalogue  *catalogue,
                        GError            **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *type = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -193,14 +192,14 @@ dozor_store_set_check (DozorStore         *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, procedure_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, step_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 5, done);
-  sqlite3_bind_text (stmt, 6, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, incident_id);
+  dozor_db_bind_text (stmt, 3, procedure_id);
+  dozor_db_bind_text (stmt, 4, step_id);
+  dozor_db_bind_int64 (stmt, 5, done);
+  dozor_db_bind_text (stmt, 6, by);
+  dozor_db_bind_text (stmt, 7, now);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   after = check_json (self, incident_id, procedure_id, step_id, error);

@@ -10,7 +10,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-compliance-monitor.h"
@@ -188,30 +187,30 @@ row_json (DozorStore  *self,
           const char  *key2,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key1, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, key2, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, key1);
+  dozor_db_bind_text (stmt, 2, key2);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /* Runs @stmt to its end; whether it changed a row goes to @changed. */
 static gboolean
 run (DozorStore    *self,
-     sqlite3_stmt  *stmt,
+     DozorDbStmt  *stmt,
      gboolean      *changed,
      GError       **error)
 {
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
-  *changed = sqlite3_changes (dozor_store_get_db (self)) > 0;
+  *changed = dozor_db_changes (dozor_store_get_db (self)) > 0;
   return TRUE;
 }
 
@@ -220,7 +219,7 @@ add_deviation (DozorStore                  *self,
                const DozorComplianceRecord *record,
                GError                     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *started_at = format_time (record->start);
   g_autofree char *at = format_time (record->kind == DOZOR_COMPLIANCE_DEVIATION_STARTED ? record->time : record->end);
@@ -246,19 +245,19 @@ add_deviation (DozorStore                  *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, record->unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, record->route_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, started_at, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, at, -1, SQLITE_STATIC);
-  sqlite3_bind_double (stmt, 6, record->distance_m);
-  sqlite3_bind_double (stmt, 7, record->max_distance_m);
-  sqlite3_bind_double (stmt, 8, record->away_m);
-  sqlite3_bind_text (stmt, 9, stretch, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, record->unit_id);
+  dozor_db_bind_text (stmt, 3, record->route_id);
+  dozor_db_bind_text (stmt, 4, started_at);
+  dozor_db_bind_text (stmt, 5, at);
+  dozor_db_bind_double (stmt, 6, record->distance_m);
+  dozor_db_bind_double (stmt, 7, record->max_distance_m);
+  dozor_db_bind_double (stmt, 8, record->away_m);
+  dozor_db_bind_text (stmt, 9, stretch);
   if (ended)
     {
-      sqlite3_bind_double (stmt, 10, (double) dozor_compliance_record_get_duration (record) / G_USEC_PER_SEC);
-      sqlite3_bind_text (stmt, 11, dozor_compliance_end_to_string (record->end_reason), -1, SQLITE_STATIC);
+      dozor_db_bind_double (stmt, 10, (double) dozor_compliance_record_get_duration (record) / G_USEC_PER_SEC);
+      dozor_db_bind_text (stmt, 11, dozor_compliance_end_to_string (record->end_reason));
     }
   if (!run (self, stmt, &changed, error))
     return FALSE;
@@ -276,7 +275,7 @@ add_gap (DozorStore                  *self,
          const DozorComplianceRecord *record,
          GError                     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self,
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self,
                                                       "INSERT OR IGNORE INTO reporting_gaps"
                                                       " VALUES (?1, ?2, ?3, ?4, ?5)", error);
   g_autofree char *from = format_time (record->start);
@@ -286,11 +285,11 @@ add_gap (DozorStore                  *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, record->unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, record->route_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, to, -1, SQLITE_STATIC);
-  sqlite3_bind_double (stmt, 5, (double) (record->end - record->start) / G_USEC_PER_SEC);
+  dozor_db_bind_text (stmt, 1, record->unit_id);
+  dozor_db_bind_text (stmt, 2, record->route_id);
+  dozor_db_bind_text (stmt, 3, from);
+  dozor_db_bind_text (stmt, 4, to);
+  dozor_db_bind_double (stmt, 5, (double) (record->end - record->start) / G_USEC_PER_SEC);
   if (!run (self, stmt, &changed, error))
     return FALSE;
   if (!changed)
@@ -362,17 +361,17 @@ append_list (DozorStore  *self,
              const char  *to,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, from != NULL ? from : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, to != NULL ? to : "~", -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, READ_MAX);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, unit_id);
+  dozor_db_bind_text (stmt, 2, from != NULL ? from : "");
+  dozor_db_bind_text (stmt, 3, to != NULL ? to : "~");
+  dozor_db_bind_int64 (stmt, 4, READ_MAX);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+  g_string_append (out, dozor_db_column_text (stmt, 0));
   return TRUE;
 }
 
@@ -462,7 +461,7 @@ dozor_store_deviation_stats (DozorStore  *self,
 {
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (!dozor_store_get_time_bound (query, "from", &from, error) ||
       !dozor_store_get_time_bound (query, "to", &to, error))
@@ -492,14 +491,14 @@ dozor_store_deviation_stats (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from != NULL ? from : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to != NULL ? to : "~", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, to, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, from != NULL ? from : "");
+  dozor_db_bind_text (stmt, 2, to != NULL ? to : "~");
+  dozor_db_bind_text (stmt, 3, from);
+  dozor_db_bind_text (stmt, 4, to);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }

@@ -32,7 +32,7 @@ dozor_store_add_note (DozorStore  *self,
                       const char  *by,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) note = NULL;
+  g_autoptr(DozorDbStmt) note = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = dozor_store_now ();
   g_autofree char *stripped = NULL;
@@ -57,24 +57,24 @@ dozor_store_add_note (DozorStore  *self,
                               error);
   if (note == NULL)
     return NULL;
-  sqlite3_bind_text (note, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (note, 2, text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (note, 3, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (note, 4, now, -1, SQLITE_STATIC);
-  if (sqlite3_step (note) != SQLITE_ROW)
+  dozor_db_bind_text (note, 1, id);
+  dozor_db_bind_text (note, 2, text);
+  dozor_db_bind_text (note, 3, by);
+  dozor_db_bind_text (note, 4, now);
+  if (dozor_db_step (note) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
   /* At normal there is no episode the note could belong to: refused
    * rather than kept apart, so that every note is read in some log. */
-  if (sqlite3_column_int (note, 0) != 0)
+  if (dozor_db_column_int64 (note, 0) != 0)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                            _("No degree of readiness is raised: a note belongs to a raised episode"));
       return NULL;
     }
-  json = g_strdup ((const char *) sqlite3_column_text (note, 1));
+  json = g_strdup (dozor_db_column_text (note, 1));
 
   if (!dozor_store_append_event (self, "note.added", "note", json, error))
     return NULL;

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 
 #include "dozor-escalation.h"
 #include "dozor-store-private.h"
@@ -69,15 +68,15 @@ dozor_store_query_text (DozorStore  *self,
                         const char  *second,
                         GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, second, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, first);
+  dozor_db_bind_text (stmt, 2, second);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /**
@@ -153,7 +152,7 @@ overdue_ids (DozorStore  *self,
              const char  *at,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self,
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self,
                                                       "SELECT id, priority, created_at FROM incidents"
                                                       " WHERE status = 'new' ORDER BY created_at",
                                                       error);
@@ -165,20 +164,20 @@ overdue_ids (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
   dozor_escalation_init_defaults (&limits);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 2), NULL);
+      g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (dozor_db_column_text (stmt, 2), NULL);
 
       if (created == NULL ||
-          !dozor_escalation_incident_overdue (&limits, sqlite3_column_int64 (stmt, 1), "new",
+          !dozor_escalation_incident_overdue (&limits, dozor_db_column_int64 (stmt, 1), "new",
                                               unix_us (created),
                                               unix_us (at_time)))
         continue;
       if (out->len > 1)
         g_string_append_c (out, ',');
-      g_string_append_printf (out, "\"%s\"", (const char *) sqlite3_column_text (stmt, 0));
+      g_string_append_printf (out, "\"%s\"", dozor_db_column_text (stmt, 0));
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
   g_string_append_c (out, ']');
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -194,7 +193,7 @@ draft_json (DozorStore  *self,
 {
   g_autofree char *overdue = overdue_ids (self, to, error);
   g_autofree char *now = dozor_store_now ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (overdue == NULL)
     return NULL;
@@ -233,13 +232,13 @@ draft_json (DozorStore  *self,
     error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, overdue, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
+  dozor_db_bind_text (stmt, 3, now);
+  dozor_db_bind_text (stmt, 4, overdue);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /**
@@ -271,7 +270,7 @@ get_incident_ids (DozorStore  *self,
                   GError     **error)
 {
   JsonNode *node = json_object_get_member (input, "incident_ids");
-  g_autoptr(sqlite3_stmt) exists = NULL;
+  g_autoptr(DozorDbStmt) exists = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonArray *array;
@@ -301,9 +300,9 @@ get_incident_ids (DozorStore  *self,
       if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
         return dozor_store_set_invalid (error, field, _("must be a string")), NULL;
       id = json_node_get_string (item);
-      sqlite3_reset (exists);
-      sqlite3_bind_text (exists, 1, id, -1, SQLITE_STATIC);
-      if (sqlite3_step (exists) != SQLITE_ROW)
+      dozor_db_reset (exists);
+      dozor_db_bind_text (exists, 1, id);
+      if (dozor_db_step (exists) != DOZOR_DB_ROW)
         return dozor_store_set_invalid (error, field, _("there is no such incident")), NULL;
       json_builder_add_string_value (builder, id);
     }
@@ -360,7 +359,7 @@ dozor_store_sign_handover (DozorStore  *self,
   g_autofree char *to = NULL;
   g_autofree char *ids = NULL;
   g_autofree char *summary = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
   const char *text;
 
   if (!get_signed_window (input, &from, &to, error) ||
@@ -377,15 +376,15 @@ dozor_store_sign_handover (DozorStore  *self,
                                 error);
   if (insert == NULL)
     return NULL;
-  sqlite3_bind_text (insert, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, to, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, ids, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, summary, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 7, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 8, now, -1, SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE)
+  dozor_db_bind_text (insert, 1, id);
+  dozor_db_bind_text (insert, 2, from);
+  dozor_db_bind_text (insert, 3, to);
+  dozor_db_bind_text (insert, 4, text);
+  dozor_db_bind_text (insert, 5, ids);
+  dozor_db_bind_text (insert, 6, summary);
+  dozor_db_bind_text (insert, 7, by);
+  dozor_db_bind_text (insert, 8, now);
+  if (dozor_db_step (insert) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   return dozor_store_announce (self, "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1", id, "handover.signed",
@@ -412,38 +411,38 @@ dozor_store_accept_handover (DozorStore  *self,
                              const char  *by,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self,
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self,
                                                       "SELECT signed_by, accepted_by, version FROM handovers WHERE id = ?1",
                                                       error);
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(DozorDbStmt) update = NULL;
   g_autofree char *now = dozor_store_now ();
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No handover “%s”"), id);
       return NULL;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
-  if (version >= 0 && version != sqlite3_column_int64 (stmt, 2))
+  if (version >= 0 && version != dozor_db_column_int64 (stmt, 2))
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_STALE,
                    _("The handover has changed meanwhile: it is at version %lld, not %lld"),
-                   (long long) sqlite3_column_int64 (stmt, 2), (long long) version);
+                   (long long) dozor_db_column_int64 (stmt, 2), (long long) version);
       return NULL;
     }
-  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+  if (!dozor_db_column_is_null (stmt, 1))
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
-                   _("The handover was accepted already by %s"), (const char *) sqlite3_column_text (stmt, 1));
+                   _("The handover was accepted already by %s"), dozor_db_column_text (stmt, 1));
       return NULL;
     }
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), by) == 0)
+  if (g_strcmp0 (dozor_db_column_text (stmt, 0), by) == 0)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                            _("You signed this handover: the incoming officer must accept it, with their own login"));
@@ -456,10 +455,10 @@ dozor_store_accept_handover (DozorStore  *self,
                                 error);
   if (update == NULL)
     return NULL;
-  sqlite3_bind_text (update, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 2, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 3, now, -1, SQLITE_STATIC);
-  if (sqlite3_step (update) != SQLITE_DONE)
+  dozor_db_bind_text (update, 1, id);
+  dozor_db_bind_text (update, 2, by);
+  dozor_db_bind_text (update, 3, now);
+  if (dozor_db_step (update) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   return dozor_store_announce (self, "SELECT " HANDOVER_JSON " FROM handovers WHERE id = ?1", id, "handover.accepted",
@@ -515,7 +514,7 @@ dozor_store_list_handovers (DozorStore  *self,
 {
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   guint limit;
 
   if (!dozor_store_get_time_bound (query, "from", &from, error) ||
@@ -530,12 +529,12 @@ dozor_store_list_handovers (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, limit);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
+  dozor_db_bind_int64 (stmt, 3, limit);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /* The audit trail's before and after of a handover. */

@@ -19,15 +19,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "dozor-sqlite.h"
 #include "dozor-store-history.h"
 #include "dozor-store-private.h"
 
 /* Cursors are "TIME~KEY": both parts never hold a tilde. */
 #define CURSOR_SEPARATOR '~'
-
-/* A reader gives way to dozord's writers for at most this long. */
-#define BUSY_TIMEOUT_MS 5000
 
 /**
  * dozor_store_reader_failed:
@@ -41,18 +37,18 @@
  * Returns: %FALSE
  */
 gboolean
-dozor_store_reader_failed (sqlite3     *db,
+dozor_store_reader_failed (DozorDb     *db,
                            const char  *failure,
                            GError     **error)
 {
-  g_warning ("%s: %s", failure, db != NULL ? sqlite3_errmsg (db) : "no connection");
+  g_warning ("%s: %s", failure, db != NULL ? dozor_db_errmsg (db) : "no connection");
   g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, failure);
   return FALSE;
 }
 
 /**
  * dozor_store_reader_open:
- * @db_path: the store's file
+ * @db_path: the store's target (dozor_store_get_target())
  * @failure: what the client is told if it cannot be opened
  * @error: return location for a #GError
  *
@@ -61,15 +57,15 @@ dozor_store_reader_failed (sqlite3     *db,
  *
  * Returns: (transfer full) (nullable): the connection; close it
  */
-sqlite3 *
+DozorDb *
 dozor_store_reader_open (const char  *db_path,
                          const char  *failure,
                          GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  sqlite3 *db = NULL;
+  DozorDb *db = dozor_db_open (db_path, DOZOR_DB_OPEN_READ_ONLY, &local_error);
 
-  if (!dozor_sqlite_open (db_path, DOZOR_SQLITE_OPEN_READ_ONLY, BUSY_TIMEOUT_MS, &db, &local_error))
+  if (db == NULL)
     {
       g_warning ("%s: %s", failure, local_error->message);
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, failure);
@@ -79,13 +75,13 @@ dozor_store_reader_open (const char  *db_path,
 }
 
 static gboolean
-read_failed (sqlite3     *db,
+read_failed (DozorDb     *db,
              GError     **error)
 {
   return dozor_store_reader_failed (db, _("The history could not be read"), error);
 }
 
-static sqlite3 *
+static DozorDb *
 open_reader (const char  *db_path,
              GError     **error)
 {
@@ -139,8 +135,8 @@ parse_cursor (const char  *after,
 /* Runs @stmt, whose rows are (json, time, key), into "[…]" and the cursor
  * of the last row if there are more than @limit. */
 static gboolean
-append_page (sqlite3       *db,
-             sqlite3_stmt  *stmt,
+append_page (DozorDb       *db,
+             DozorDbStmt  *stmt,
              guint          limit,
              GString       *out,
              char         **next,
@@ -150,7 +146,7 @@ append_page (sqlite3       *db,
   int rc;
 
   g_string_append_c (out, '[');
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       if (n == limit)
         {
@@ -160,15 +156,15 @@ append_page (sqlite3       *db,
         }
       if (n > 0)
         g_string_append_c (out, ',');
-      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      g_string_append (out, dozor_db_column_text (stmt, 0));
       g_free (*next);
-      *next = g_strdup_printf ("%s%c%s", (const char *) sqlite3_column_text (stmt, 1), CURSOR_SEPARATOR,
-                               (const char *) sqlite3_column_text (stmt, 2));
+      *next = g_strdup_printf ("%s%c%s", dozor_db_column_text (stmt, 1), CURSOR_SEPARATOR,
+                               dozor_db_column_text (stmt, 2));
       n++;
     }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_ROW && rc != DOZOR_DB_DONE)
     return read_failed (db, error);
-  if (rc == SQLITE_DONE)
+  if (rc == DOZOR_DB_DONE)
     g_clear_pointer (next, g_free);
   g_string_append_c (out, ']');
   return TRUE;
@@ -215,8 +211,8 @@ dozor_store_history_incidents (const char  *db_path,
 {
   g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *after_id = NULL, *next = NULL;
   g_autoptr(GString) out = NULL;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db;
+  DozorDbStmt *stmt = NULL;
+  DozorDb *db;
   gboolean ok;
 
   if (!parse_window (from, to, &from_utc, &to_utc, error) ||
@@ -232,7 +228,7 @@ dozor_store_history_incidents (const char  *db_path,
    * CROSS JOIN keeps that order: left to itself, SQLite scans every
    * dispatch ever made and probes the page for each (EXPLAIN QUERY PLAN),
    * a cost that grows with the whole history, not with the page. */
-  if (sqlite3_prepare_v2 (db,
+  if ((stmt = dozor_db_prepare (db,
                           "WITH page AS (SELECT * FROM incidents"
                           "  WHERE created_at >= max(COALESCE(?1, ''), COALESCE(?3, ''))"
                           "    AND created_at <= COALESCE(?2, '9999')"
@@ -253,24 +249,23 @@ dozor_store_history_incidents (const char  *db_path,
                           "   '$.checklist', json(COALESCE(ticked.list, '[]'))),"
                           "  created_at, id FROM page LEFT JOIN sent ON sent.incident_id = page.id"
                           "  LEFT JOIN ticked ON ticked.incident_id = page.id"
-                          " ORDER BY created_at, id",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          " ORDER BY created_at, id", NULL)) == NULL)
     {
       read_failed (db, error);
-      sqlite3_close (db);
+      dozor_db_close (db);
       return NULL;
     }
 
-  sqlite3_bind_text (stmt, 1, from_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, after_time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, after_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, (gint64) limit + 1);
+  dozor_db_bind_text (stmt, 1, from_utc);
+  dozor_db_bind_text (stmt, 2, to_utc);
+  dozor_db_bind_text (stmt, 3, after_time);
+  dozor_db_bind_text (stmt, 4, after_id);
+  dozor_db_bind_int64 (stmt, 5, (gint64) limit + 1);
 
   out = g_string_new ("{\"incidents\":");
   ok = append_page (db, stmt, limit, out, &next, error);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  dozor_db_stmt_free (stmt);
+  dozor_db_close (db);
   if (!ok)
     return NULL;
 
@@ -304,9 +299,9 @@ dozor_store_history_track (const char  *db_path,
 {
   g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *after_row = NULL, *next = NULL;
   g_autoptr(GString) out = NULL;
-  sqlite3_stmt *unit = NULL;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db;
+  DozorDbStmt *unit = NULL;
+  DozorDbStmt *stmt = NULL;
+  DozorDb *db;
   gboolean ok = FALSE;
   guint64 row = 0;
 
@@ -324,42 +319,41 @@ dozor_store_history_track (const char  *db_path,
     return NULL;
 
   /* The unit's id as JSON text, and whether there is such a unit at all. */
-  if (sqlite3_prepare_v2 (db, "SELECT json_quote(id) FROM units WHERE id = ?1", -1, &unit, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db,
+  if ((unit = dozor_db_prepare (db, "SELECT json_quote(id) FROM units WHERE id = ?1", NULL)) == NULL ||
+      (stmt = dozor_db_prepare (db,
                           "SELECT " POSITION_JSON ", time, rowid FROM positions"
                           " WHERE unit_id = ?1 AND time >= max(COALESCE(?2, ''), COALESCE(?4, ''))"
                           "   AND time <= COALESCE(?3, '9999')"
                           "   AND (?4 IS NULL OR time > ?4 OR (time = ?4 AND rowid > ?5))"
-                          " ORDER BY time, rowid LIMIT ?6",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          " ORDER BY time, rowid LIMIT ?6", NULL)) == NULL)
     {
       read_failed (db, error);
       goto out;
     }
 
-  sqlite3_bind_text (unit, 1, unit_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (unit) != SQLITE_ROW)
+  dozor_db_bind_text (unit, 1, unit_id);
+  if (dozor_db_step (unit) != DOZOR_DB_ROW)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("There is no such unit"));
       goto out;
     }
 
   out = g_string_new ("{\"unit_id\":");
-  g_string_append (out, (const char *) sqlite3_column_text (unit, 0));
+  g_string_append (out, dozor_db_column_text (unit, 0));
   g_string_append (out, ",\"positions\":");
 
-  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, from_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, to_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, after_time, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, (gint64) row);
-  sqlite3_bind_int64 (stmt, 6, (gint64) limit + 1);
+  dozor_db_bind_text (stmt, 1, unit_id);
+  dozor_db_bind_text (stmt, 2, from_utc);
+  dozor_db_bind_text (stmt, 3, to_utc);
+  dozor_db_bind_text (stmt, 4, after_time);
+  dozor_db_bind_int64 (stmt, 5, (gint64) row);
+  dozor_db_bind_int64 (stmt, 6, (gint64) limit + 1);
   ok = append_page (db, stmt, limit, out, &next, error);
 
 out:
-  sqlite3_finalize (unit);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  dozor_db_stmt_free (unit);
+  dozor_db_stmt_free (stmt);
+  dozor_db_close (db);
   if (!ok)
     return NULL;
 
@@ -393,8 +387,8 @@ dozor_store_history_journal (const char  *db_path,
 {
   g_autofree char *from_utc = NULL, *to_utc = NULL, *after_time = NULL, *after_seq = NULL, *next = NULL;
   g_autoptr(GString) out = NULL;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db;
+  DozorDbStmt *stmt = NULL;
+  DozorDb *db;
   gboolean ok;
   guint64 seq = 0;
 
@@ -414,7 +408,7 @@ dozor_store_history_journal (const char  *db_path,
   /* The window's first and last seq through the time index, then a range
    * of the primary key: a page costs the same in a year's journal as in a
    * day's. */
-  if (sqlite3_prepare_v2 (db,
+  if ((stmt = dozor_db_prepare (db,
                           "SELECT data, time, seq FROM journal"
                           " WHERE seq >= COALESCE ((SELECT seq FROM journal WHERE time >= COALESCE (?1, '')"
                           "                         ORDER BY time, seq LIMIT 1),"
@@ -422,23 +416,22 @@ dozor_store_history_journal (const char  *db_path,
                           "   AND seq <= COALESCE ((SELECT seq FROM journal WHERE time <= COALESCE (?2, '9999')"
                           "                         ORDER BY time DESC, seq DESC LIMIT 1), 0)"
                           "   AND seq > ?3"
-                          " ORDER BY seq LIMIT ?4",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          " ORDER BY seq LIMIT ?4", NULL)) == NULL)
     {
       ok = read_failed (db, error);
       goto out;
     }
 
-  sqlite3_bind_text (stmt, 1, from_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to_utc, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, (gint64) seq);
-  sqlite3_bind_int64 (stmt, 4, (gint64) limit + 1);
+  dozor_db_bind_text (stmt, 1, from_utc);
+  dozor_db_bind_text (stmt, 2, to_utc);
+  dozor_db_bind_int64 (stmt, 3, (gint64) seq);
+  dozor_db_bind_int64 (stmt, 4, (gint64) limit + 1);
   out = g_string_new ("{\"events\":");
   ok = append_page (db, stmt, limit, out, &next, error);
 
 out:
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  dozor_db_stmt_free (stmt);
+  dozor_db_close (db);
   if (!ok)
     return NULL;
 

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <sqlite3.h>
 
 #include "dozor-store-private.h"
 
@@ -27,7 +26,7 @@ gboolean
 dozor_store_create_journal (DozorStore  *self,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self,
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self,
                                                       "SELECT 1 FROM sqlite_master"
                                                       " WHERE type = 'table' AND name = 'journal'",
                                                       error);
@@ -35,7 +34,7 @@ dozor_store_create_journal (DozorStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  existed = sqlite3_step (stmt) == SQLITE_ROW;
+  existed = dozor_db_step (stmt) == DOZOR_DB_ROW;
 
   /* A trigger, not a second insert beside each event's: every path that
    * appends an event, today's and tomorrow's, fills the journal in the
@@ -76,17 +75,17 @@ dozor_store_prune_journal (DozorStore  *self,
                            const char  *before,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "DELETE FROM journal WHERE time < ?1", error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "DELETE FROM journal WHERE time < ?1", error);
 
   if (stmt == NULL)
     return 0;
 
-  sqlite3_bind_text (stmt, 1, before, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, before);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     {
       dozor_store_set_db_error (self, error);
       return 0;
     }
 
-  return (guint) sqlite3_changes (dozor_store_get_db (self));
+  return (guint) dozor_db_changes (dozor_store_get_db (self));
 }

@@ -54,14 +54,14 @@ char *
 dozor_store_get_password_hash (DozorStore *self,
                                const char *name)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT password_hash FROM users WHERE name = ?1", NULL);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT password_hash FROM users WHERE name = ?1", NULL);
 
   if (stmt == NULL || name == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, name);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /**
@@ -87,17 +87,17 @@ dozor_store_open_session (DozorStore  *self,
                           gint64      *expires_at,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) lookup = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(DozorDbStmt) lookup = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
   g_autofree char *token = NULL;
   g_autofree char *digest = NULL;
 
   lookup = dozor_store_prepare (self, "SELECT role FROM users WHERE name = ?1 AND password_hash = ?2", error);
   if (lookup == NULL)
     return NULL;
-  sqlite3_bind_text (lookup, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (lookup, 2, password_hash, -1, SQLITE_STATIC);
-  if (sqlite3_step (lookup) != SQLITE_ROW)
+  dozor_db_bind_text (lookup, 1, name);
+  dozor_db_bind_text (lookup, 2, password_hash);
+  if (dozor_db_step (lookup) != DOZOR_DB_ROW)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_UNAUTHORIZED,
                            _("Wrong user name or password"));
@@ -112,15 +112,15 @@ dozor_store_open_session (DozorStore  *self,
                     error);
   if (insert == NULL)
     return NULL;
-  sqlite3_bind_text (insert, 1, digest, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 3, *expires_at);
-  if (sqlite3_step (insert) != SQLITE_DONE)
+  dozor_db_bind_text (insert, 1, digest);
+  dozor_db_bind_text (insert, 2, name);
+  dozor_db_bind_int64 (insert, 3, *expires_at);
+  if (dozor_db_step (insert) != DOZOR_DB_DONE)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
-  *role = g_strdup ((const char *) sqlite3_column_text (lookup, 0));
+  *role = g_strdup (dozor_db_column_text (lookup, 0));
 
   dozor_store_exec (self, "DELETE FROM sessions WHERE expires_at < strftime('%s', 'now')", NULL);
 
@@ -144,7 +144,7 @@ dozor_store_login_locked_until (DozorStore  *self,
                                 GError     **error)
 {
   g_autofree char *key = name_key (name);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
              "SELECT COALESCE(MAX(locked_until), 0) FROM login_failures"
              " WHERE ((kind = 'user' AND key = ?1) OR (kind = 'address' AND key = ?2)) AND locked_until > ?3",
@@ -152,15 +152,15 @@ dozor_store_login_locked_until (DozorStore  *self,
 
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, key);
+  dozor_db_bind_text (stmt, 2, address);
+  dozor_db_bind_int64 (stmt, 3, now_seconds ());
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return -1;
     }
-  return sqlite3_column_int64 (stmt, 0);
+  return dozor_db_column_int64 (stmt, 0);
 }
 
 /* One more failure of a user name or an address. Failures are counted from
@@ -175,30 +175,30 @@ count_failure (DozorStore              *self,
                gint64                   now,
                GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) select = NULL;
-  g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(DozorDbStmt) select = NULL;
+  g_autoptr(DozorDbStmt) upsert = NULL;
   gint64 failures = 0, first_at = now, locked_until = 0;
 
   select = dozor_store_prepare (self, "SELECT failures, first_at, locked_until FROM login_failures WHERE kind = ?1 AND key = ?2",
                     error);
   if (select == NULL)
     return FALSE;
-  sqlite3_bind_text (select, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (select, 2, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (select) == SQLITE_ROW)
+  dozor_db_bind_text (select, 1, kind);
+  dozor_db_bind_text (select, 2, key);
+  if (dozor_db_step (select) == DOZOR_DB_ROW)
     {
-      gint64 old_first = sqlite3_column_int64 (select, 1);
-      gint64 old_lock = sqlite3_column_int64 (select, 2);
+      gint64 old_first = dozor_db_column_int64 (select, 1);
+      gint64 old_lock = dozor_db_column_int64 (select, 2);
 
       if (old_lock > now)
         {
-          failures = sqlite3_column_int64 (select, 0);
+          failures = dozor_db_column_int64 (select, 0);
           first_at = old_first;
           locked_until = old_lock;
         }
       else if (old_lock == 0 && old_first + policy->lock_seconds > now)
         {
-          failures = sqlite3_column_int64 (select, 0);
+          failures = dozor_db_column_int64 (select, 0);
           first_at = old_first;
         }
     }
@@ -214,12 +214,12 @@ count_failure (DozorStore              *self,
                     error);
   if (upsert == NULL)
     return FALSE;
-  sqlite3_bind_text (upsert, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (upsert, 2, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (upsert, 3, failures);
-  sqlite3_bind_int64 (upsert, 4, first_at);
-  sqlite3_bind_int64 (upsert, 5, locked_until);
-  if (sqlite3_step (upsert) != SQLITE_DONE)
+  dozor_db_bind_text (upsert, 1, kind);
+  dozor_db_bind_text (upsert, 2, key);
+  dozor_db_bind_int64 (upsert, 3, failures);
+  dozor_db_bind_int64 (upsert, 4, first_at);
+  dozor_db_bind_int64 (upsert, 5, locked_until);
+  if (dozor_db_step (upsert) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -246,30 +246,48 @@ dozor_store_login_failed (DozorStore              *self,
                           GError                 **error)
 {
   g_autofree char *key = name_key (name);
-  g_autoptr(sqlite3_stmt) prune = NULL;
+  g_autoptr(DozorDbStmt) prune = NULL;
+  DozorDb *db = dozor_store_get_db (self);
   gint64 now = now_seconds ();
+  gint64 seq;
+  /* Counted after the login's own transaction has ended: a write
+   * transaction of its own then, in line with every other writer (on
+   * PostgreSQL, with those of other instances); a savepoint otherwise. */
+  gboolean own = !dozor_db_in_transaction (db);
 
-  if (!dozor_store_exec (self, "SAVEPOINT login_failed", error))
-    return FALSE;
+  if (own ? !dozor_db_begin_write (db, &seq, NULL) : !dozor_store_exec (self, "SAVEPOINT login_failed", error))
+    return own ? dozor_store_set_db_error (self, error) : FALSE;
 
   /* Rows whose count and lock are both over: names tried once by a
    * scanner must not pile up. */
   prune = dozor_store_prepare (self, "DELETE FROM login_failures WHERE locked_until <= ?1 AND first_at + ?2 <= ?1", error);
   if (prune != NULL)
     {
-      sqlite3_bind_int64 (prune, 1, now);
-      sqlite3_bind_int64 (prune, 2, policy->lock_seconds);
+      dozor_db_bind_int64 (prune, 1, now);
+      dozor_db_bind_int64 (prune, 2, policy->lock_seconds);
     }
-  if (prune == NULL || sqlite3_step (prune) != SQLITE_DONE ||
+  if (prune == NULL || dozor_db_step (prune) != DOZOR_DB_DONE ||
       !count_failure (self, policy, "user", key, policy->user_attempts, now, error) ||
       !count_failure (self, policy, "address", address, policy->address_attempts, now, error))
     {
       if (prune != NULL && error != NULL && *error == NULL)
         dozor_store_set_db_error (self, error);
-      dozor_store_exec (self, "ROLLBACK TO login_failed; RELEASE login_failed", NULL);
+      if (own)
+        dozor_db_rollback (db);
+      else
+        dozor_store_exec (self, "ROLLBACK TO login_failed; RELEASE login_failed", NULL);
       return FALSE;
     }
-  return dozor_store_exec (self, "RELEASE login_failed", error);
+  if (!own)
+    return dozor_store_exec (self, "RELEASE login_failed", error);
+  /* No event: nothing for the other instances to catch up on. */
+  if (!dozor_db_commit (db, -1, NULL))
+    {
+      dozor_store_set_db_error (self, error);
+      dozor_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -289,13 +307,13 @@ dozor_store_login_succeeded (DozorStore  *self,
                              const char  *name,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self, "DELETE FROM login_failures WHERE kind = 'user' AND key = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, name);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -313,7 +331,7 @@ char *
 dozor_store_list_login_locks (DozorStore  *self,
                               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
              "SELECT json_group_array(json_object('kind', kind, 'key', key,"
              " 'known', json(CASE WHEN kind = 'address' OR EXISTS (SELECT 1 FROM users WHERE name = key)"
@@ -324,13 +342,13 @@ dozor_store_list_login_locks (DozorStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, now_seconds ());
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_int64 (stmt, 1, now_seconds ());
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /**
@@ -351,23 +369,23 @@ dozor_store_unlock_login (DozorStore  *self,
                           GError     **error)
 {
   g_autofree char *key = name_key (name_or_address);
-  g_autoptr(sqlite3_stmt) count =
+  g_autoptr(DozorDbStmt) count =
     dozor_store_prepare (self, "SELECT count(*) FROM login_failures WHERE key = ?1 AND locked_until > ?2", error);
-  g_autoptr(sqlite3_stmt) forget = dozor_store_prepare (self, "DELETE FROM login_failures WHERE key = ?1", error);
+  g_autoptr(DozorDbStmt) forget = dozor_store_prepare (self, "DELETE FROM login_failures WHERE key = ?1", error);
   int locked;
 
   if (count == NULL || forget == NULL)
     return -1;
-  sqlite3_bind_text (count, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (count, 2, now_seconds ());
-  sqlite3_bind_text (forget, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (count) != SQLITE_ROW)
+  dozor_db_bind_text (count, 1, key);
+  dozor_db_bind_int64 (count, 2, now_seconds ());
+  dozor_db_bind_text (forget, 1, key);
+  if (dozor_db_step (count) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return -1;
     }
-  locked = sqlite3_column_int (count, 0);
-  if (sqlite3_step (forget) != SQLITE_DONE)
+  locked = dozor_db_column_int64 (count, 0);
+  if (dozor_db_step (forget) != DOZOR_DB_DONE)
     {
       dozor_store_set_db_error (self, error);
       return -1;

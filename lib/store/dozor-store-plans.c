@@ -15,7 +15,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <sqlite3.h>
 
 #include "dozor-json.h"
 #include "dozor-post-assignment.h"
@@ -91,7 +90,7 @@ add_post_states (DozorStore   *self,
                  gboolean     *all_covered,
                  GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
                          "SELECT a.unit_id, a.dispatch_id, a.eta_s, a.arrived_at, d.status FROM plan_assignments a"
                          " LEFT JOIN dispatches d ON d.id = a.dispatch_id WHERE a.plan_id = ?1 AND a.post_id = ?2"
@@ -113,37 +112,37 @@ add_post_states (DozorStore   *self,
       const char *state;
       int rc;
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, plan_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, json_object_get_string_member (post, "id"), -1, SQLITE_STATIC);
+      dozor_db_reset (stmt);
+      dozor_db_bind_text (stmt, 1, plan_id);
+      dozor_db_bind_text (stmt, 2, json_object_get_string_member (post, "id"));
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "post_id");
       json_builder_add_string_value (builder, json_object_get_string_member (post, "id"));
       json_builder_set_member_name (builder, "units");
       json_builder_begin_array (builder);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
         {
-          const char *arrived = (const char *) sqlite3_column_text (stmt, 3);
+          const char *arrived = dozor_db_column_text (stmt, 3);
 
           json_builder_begin_object (builder);
-          dozor_json_builder_add_string_or_null (builder, "unit_id", (const char *) sqlite3_column_text (stmt, 0));
-          dozor_json_builder_add_string_or_null (builder, "dispatch_id", (const char *) sqlite3_column_text (stmt, 1));
+          dozor_json_builder_add_string_or_null (builder, "unit_id", dozor_db_column_text (stmt, 0));
+          dozor_json_builder_add_string_or_null (builder, "dispatch_id", dozor_db_column_text (stmt, 1));
           json_builder_set_member_name (builder, "eta_s");
-          if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
+          if (dozor_db_column_is_null (stmt, 2))
             json_builder_add_null_value (builder);
           else
-            json_builder_add_double_value (builder, round (sqlite3_column_double (stmt, 2)));
+            json_builder_add_double_value (builder, round (dozor_db_column_double (stmt, 2)));
           dozor_json_builder_add_string_or_null (builder, "arrived_at", arrived);
           json_builder_end_object (builder);
 
           if (arrived != NULL)
             g_ptr_array_add (arrivals, g_strdup (arrived));
-          else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), "active") == 0)
+          else if (g_strcmp0 (dozor_db_column_text (stmt, 4), "active") == 0)
             on_the_way = TRUE;
         }
       json_builder_end_array (builder);
-      if (rc != SQLITE_DONE)
+      if (rc != DOZOR_DB_DONE)
         return dozor_store_set_db_error (self, error);
 
       /* Covered at the arrival that made up its need; it stays covered. */
@@ -172,7 +171,7 @@ plan_node (DozorStore  *self,
            gboolean    *all_covered,
            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
                          "SELECT name, description, posts, version, activated_at, activated_by, incident_id,"
                          " all_covered_at FROM plans WHERE id = ?1",
@@ -185,39 +184,39 @@ plan_node (DozorStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     return set_no_plan (id, error), NULL;
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
 
-  posts = dozor_store_parse_json ((const char *) sqlite3_column_text (stmt, 2), error);
+  posts = dozor_store_parse_json (dozor_db_column_text (stmt, 2), error);
   if (posts == NULL)
     return NULL;
 
   json_builder_begin_object (builder);
   dozor_json_builder_add_string_or_null (builder, "id", id);
-  dozor_json_builder_add_string_or_null (builder, "name", (const char *) sqlite3_column_text (stmt, 0));
-  dozor_json_builder_add_string_or_null (builder, "description", (const char *) sqlite3_column_text (stmt, 1));
+  dozor_json_builder_add_string_or_null (builder, "name", dozor_db_column_text (stmt, 0));
+  dozor_json_builder_add_string_or_null (builder, "description", dozor_db_column_text (stmt, 1));
   json_builder_set_member_name (builder, "posts");
   json_builder_add_value (builder, json_node_copy (posts));
   json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 3));
+  json_builder_add_int_value (builder, dozor_db_column_int64 (stmt, 3));
   json_builder_set_member_name (builder, "activation");
 
-  activated_at = (const char *) sqlite3_column_text (stmt, 4);
+  activated_at = dozor_db_column_text (stmt, 4);
   if (activated_at == NULL)
     {
       json_builder_add_null_value (builder);
     }
   else
     {
-      all_covered_at = (const char *) sqlite3_column_text (stmt, 7);
+      all_covered_at = dozor_db_column_text (stmt, 7);
       json_builder_begin_object (builder);
       dozor_json_builder_add_string_or_null (builder, "activated_at", activated_at);
-      dozor_json_builder_add_string_or_null (builder, "activated_by", (const char *) sqlite3_column_text (stmt, 5));
-      dozor_json_builder_add_string_or_null (builder, "incident_id", (const char *) sqlite3_column_text (stmt, 6));
+      dozor_json_builder_add_string_or_null (builder, "activated_by", dozor_db_column_text (stmt, 5));
+      dozor_json_builder_add_string_or_null (builder, "incident_id", dozor_db_column_text (stmt, 6));
       dozor_json_builder_add_string_or_null (builder, "all_covered_at", all_covered_at);
       json_builder_set_member_name (builder, "cover_s");
       if (all_covered_at != NULL)
@@ -281,15 +280,15 @@ dozor_store_append_plans (DozorStore  *self,
                           GString     *out,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT id FROM plans ORDER BY name", error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT id FROM plans ORDER BY name", error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    g_ptr_array_add (ids, g_strdup (dozor_db_column_text (stmt, 0)));
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
 
   g_string_append_c (out, '[');
@@ -419,29 +418,29 @@ plan_name_free (DozorStore  *self,
                 const char  *id,
                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT 1 FROM plans WHERE name = ?1 AND id IS NOT ?2",
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT 1 FROM plans WHERE name = ?1 AND id IS NOT ?2",
                                                       error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, name);
+  dozor_db_bind_text (stmt, 2, id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_ROW)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("A plan named “%s” exists already"), name);
       return FALSE;
     }
-  return rc == SQLITE_DONE || dozor_store_set_db_error (self, error);
+  return rc == DOZOR_DB_DONE || dozor_store_set_db_error (self, error);
 }
 
 static gboolean
 step_done (DozorStore    *self,
-           sqlite3_stmt  *stmt,
+           DozorDbStmt  *stmt,
            GError       **error)
 {
-  return sqlite3_step (stmt) == SQLITE_DONE || dozor_store_set_db_error (self, error);
+  return dozor_db_step (stmt) == DOZOR_DB_DONE || dozor_store_set_db_error (self, error);
 }
 
 /* The first column of the row a query with one bound text finds, or NULL. */
@@ -450,14 +449,14 @@ first_text (DozorStore *self,
             const char *sql,
             const char *value)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, NULL);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, NULL);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, value);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /**
@@ -487,7 +486,7 @@ dozor_store_create_plan (DozorStore  *self,
                          JsonObject  *input,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *posts = NULL;
   const char *name, *description;
@@ -503,10 +502,10 @@ dozor_store_create_plan (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, description, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, posts, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, name);
+  dozor_db_bind_text (stmt, 3, description);
+  dozor_db_bind_text (stmt, 4, posts);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -558,7 +557,7 @@ dozor_store_update_plan (DozorStore  *self,
                          JsonObject  *changes,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(JsonNode) before = NULL;
   g_autofree char *posts = NULL;
   const char *name, *description;
@@ -594,11 +593,11 @@ dozor_store_update_plan (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, description, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, posts, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 5, clear_description);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, name);
+  dozor_db_bind_text (stmt, 3, description);
+  dozor_db_bind_text (stmt, 4, posts);
+  dozor_db_bind_int64 (stmt, 5, clear_description);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -620,7 +619,7 @@ dozor_store_delete_plan (DozorStore  *self,
                          gint64       expected_version,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(JsonNode) before = NULL;
   g_autofree char *text = NULL;
   gboolean active = FALSE;
@@ -638,7 +637,7 @@ dozor_store_delete_plan (DozorStore  *self,
   stmt = dozor_store_prepare (self, "DELETE FROM plans WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -699,7 +698,7 @@ read_incident (DozorStore  *self,
                const char **incident_id,
                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   int rc;
 
   if (!dozor_store_get_text (input, "incident_id", DOZOR_FIELD_NAME, FALSE, MAX_ID, incident_id, error))
@@ -709,13 +708,13 @@ read_incident (DozorStore  *self,
   stmt = dozor_store_prepare (self, "SELECT status FROM incidents WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, *incident_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, *incident_id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     return dozor_store_set_invalid (error, "incident_id", _("names no known incident"));
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "closed") == 0)
+  if (g_strcmp0 (dozor_db_column_text (stmt, 0), "closed") == 0)
     return dozor_store_set_invalid (error, "incident_id", _("names a closed incident"));
   return TRUE;
 }
@@ -748,9 +747,9 @@ send_unit (DozorStore  *self,
   g_autofree char *dispatch_id = g_uuid_string_random ();
   g_autofree char *dispatch = NULL;
   g_autofree char *unit = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) unit_update = NULL;
-  g_autoptr(sqlite3_stmt) assignment = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
+  g_autoptr(DozorDbStmt) unit_update = NULL;
+  g_autoptr(DozorDbStmt) assignment = NULL;
 
   if (active != NULL && !may_take)
     {
@@ -776,24 +775,24 @@ send_unit (DozorStore  *self,
   if (insert == NULL || unit_update == NULL || assignment == NULL)
     return FALSE;
 
-  sqlite3_bind_text (insert, 1, dispatch_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, plan_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, post_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (unit_update, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (assignment, 1, plan_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (assignment, 2, post_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (assignment, 3, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (assignment, 4, dispatch_id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (insert, 1, dispatch_id);
+  dozor_db_bind_text (insert, 2, unit_id);
+  dozor_db_bind_text (insert, 3, plan_id);
+  dozor_db_bind_text (insert, 4, post_id);
+  dozor_db_bind_text (insert, 5, by);
+  dozor_db_bind_text (insert, 6, now);
+  dozor_db_bind_text (unit_update, 1, unit_id);
+  dozor_db_bind_text (assignment, 1, plan_id);
+  dozor_db_bind_text (assignment, 2, post_id);
+  dozor_db_bind_text (assignment, 3, unit_id);
+  dozor_db_bind_text (assignment, 4, dispatch_id);
   if (isnan (eta_s))
-    sqlite3_bind_null (assignment, 5);
+    dozor_db_bind_null (assignment, 5);
   else
-    sqlite3_bind_double (assignment, 5, eta_s);
+    dozor_db_bind_double (assignment, 5, eta_s);
   /* The unique index of active dispatches is the last word: it holds
    * whatever another writer did. */
-  if (sqlite3_step (insert) != SQLITE_DONE)
+  if (dozor_db_step (insert) != DOZOR_DB_DONE)
     return dozor_store_set_unit_busy (self, unit_id, current, error);
   if (!step_done (self, unit_update, error) || !step_done (self, assignment, error))
     return FALSE;
@@ -907,7 +906,7 @@ dozor_store_activate_plan (DozorStore  *self,
   g_autoptr(GHashTable) allow_busy = NULL;
   g_autoptr(GHashTable) units = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) per_post = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *now = dozor_store_now ();
   const char *incident_id;
   JsonNode *node = json_object_get_member (input, "assignments");
@@ -1005,10 +1004,10 @@ dozor_store_activate_plan (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, incident_id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, now);
+  dozor_db_bind_text (stmt, 3, by);
+  dozor_db_bind_text (stmt, 4, incident_id);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -1033,9 +1032,9 @@ dozor_store_close_plan (DozorStore  *self,
                         const char  *by,
                         GError     **error)
 {
-  g_autoptr(sqlite3_stmt) bump = NULL;
-  g_autoptr(sqlite3_stmt) clear = NULL;
-  g_autoptr(sqlite3_stmt) forget = NULL;
+  g_autoptr(DozorDbStmt) bump = NULL;
+  g_autoptr(DozorDbStmt) clear = NULL;
+  g_autoptr(DozorDbStmt) forget = NULL;
   g_autoptr(JsonNode) closed = NULL;
   g_autofree char *text = NULL;
   gboolean active = FALSE;
@@ -1054,7 +1053,7 @@ dozor_store_close_plan (DozorStore  *self,
   bump = dozor_store_prepare (self, "UPDATE plans SET version = version + 1 WHERE id = ?1", error);
   if (bump == NULL)
     return NULL;
-  sqlite3_bind_text (bump, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (bump, 1, id);
   if (!step_done (self, bump, error) ||
       !dozor_store_end_dispatches (self, "plan_id", id, "completed", by, error))
     return NULL;
@@ -1069,8 +1068,8 @@ dozor_store_close_plan (DozorStore  *self,
   forget = dozor_store_prepare (self, "DELETE FROM plan_assignments WHERE plan_id = ?1", error);
   if (clear == NULL || forget == NULL)
     return NULL;
-  sqlite3_bind_text (clear, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (forget, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (clear, 1, id);
+  dozor_db_bind_text (forget, 1, id);
   if (!step_done (self, clear, error) || !step_done (self, forget, error))
     return NULL;
 
@@ -1092,7 +1091,7 @@ GHashTable *
 dozor_store_units_on_posts (DozorStore  *self,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
                          "SELECT a.unit_id FROM plan_assignments a JOIN dispatches d ON d.id = a.dispatch_id"
                          " WHERE d.status = 'active' AND a.arrived_at IS NULL",
@@ -1102,9 +1101,9 @@ dozor_store_units_on_posts (DozorStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (units, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    g_hash_table_add (units, g_strdup (dozor_db_column_text (stmt, 0)));
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
   return g_steal_pointer (&units);
 }
@@ -1134,15 +1133,15 @@ dozor_store_check_arrival (DozorStore  *self,
                            const char  *time,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     dozor_store_prepare (self,
                          "SELECT a.plan_id, a.post_id, p.posts FROM plan_assignments a"
                          " JOIN dispatches d ON d.id = a.dispatch_id JOIN plans p ON p.id = a.plan_id"
                          " WHERE a.unit_id = ?1 AND d.status = 'active' AND a.arrived_at IS NULL",
                          error);
-  g_autoptr(sqlite3_stmt) arrive = NULL;
-  g_autoptr(sqlite3_stmt) on_scene = NULL;
-  g_autoptr(sqlite3_stmt) all_covered = NULL;
+  g_autoptr(DozorDbStmt) arrive = NULL;
+  g_autoptr(DozorDbStmt) on_scene = NULL;
+  g_autoptr(DozorDbStmt) all_covered = NULL;
   g_autoptr(JsonNode) posts = NULL;
   g_autoptr(JsonNode) plan = NULL;
   g_autofree char *plan_id = NULL;
@@ -1154,17 +1153,17 @@ dozor_store_check_arrival (DozorStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, unit_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, unit_id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     return TRUE;
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
 
-  posts = dozor_store_parse_json ((const char *) sqlite3_column_text (stmt, 2), error);
+  posts = dozor_store_parse_json (dozor_db_column_text (stmt, 2), error);
   if (posts == NULL)
     return FALSE;
-  post = find_post (json_node_get_array (posts), (const char *) sqlite3_column_text (stmt, 1));
+  post = find_post (json_node_get_array (posts), dozor_db_column_text (stmt, 1));
   if (post == NULL)
     return TRUE;
   location = json_object_get_object_member (post, "location");
@@ -1172,7 +1171,7 @@ dozor_store_check_arrival (DozorStore  *self,
                               json_object_get_double_member (location, "lon"), lat, lon, speed,
                               DOZOR_POST_ARRIVAL_RADIUS_M, DOZOR_POST_ARRIVAL_SPEED_M_S))
     return TRUE;
-  plan_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  plan_id = g_strdup (dozor_db_column_text (stmt, 0));
 
   arrive = dozor_store_prepare (self, "UPDATE plan_assignments SET arrived_at = ?3 WHERE plan_id = ?1 AND unit_id = ?2",
                                 error);
@@ -1180,10 +1179,10 @@ dozor_store_check_arrival (DozorStore  *self,
                                   error);
   if (arrive == NULL || on_scene == NULL)
     return FALSE;
-  sqlite3_bind_text (arrive, 1, plan_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (arrive, 2, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (arrive, 3, time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (on_scene, 1, unit_id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (arrive, 1, plan_id);
+  dozor_db_bind_text (arrive, 2, unit_id);
+  dozor_db_bind_text (arrive, 3, time);
+  dozor_db_bind_text (on_scene, 1, unit_id);
   if (!step_done (self, arrive, error) || !step_done (self, on_scene, error))
     return FALSE;
   unit = dozor_store_unit_json (self, unit_id);
@@ -1200,9 +1199,9 @@ dozor_store_check_arrival (DozorStore  *self,
                                      error);
   if (all_covered == NULL)
     return FALSE;
-  sqlite3_bind_text (all_covered, 1, plan_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (all_covered, 2, covered);
-  sqlite3_bind_text (all_covered, 3, time, -1, SQLITE_STATIC);
+  dozor_db_bind_text (all_covered, 1, plan_id);
+  dozor_db_bind_int64 (all_covered, 2, covered);
+  dozor_db_bind_text (all_covered, 3, time);
   if (!step_done (self, all_covered, error))
     return FALSE;
   text = plan_text (self, plan_id, error);
@@ -1292,7 +1291,7 @@ dozor_store_plan_candidates (DozorStore  *self,
 {
   g_autoptr(JsonNode) plan = plan_node (self, id, NULL, error);
   g_autoptr(GHashTable) allow_busy = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *incident_id;
   int rc;
@@ -1320,31 +1319,31 @@ dozor_store_plan_candidates (DozorStore  *self,
     return NULL;
   json_builder_set_member_name (builder, "units");
   json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      const char *unit_id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *unit_id = dozor_db_column_text (stmt, 0);
       const char *left_out = NULL;
 
-      if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
+      if (dozor_db_column_is_null (stmt, 3))
         left_out = "no_position";
-      else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "off_duty") == 0)
+      else if (g_strcmp0 (dozor_db_column_text (stmt, 2), "off_duty") == 0)
         left_out = "off_duty";
-      else if (sqlite3_column_int (stmt, 5) && !g_hash_table_contains (allow_busy, unit_id))
+      else if (dozor_db_column_int64 (stmt, 5) && !g_hash_table_contains (allow_busy, unit_id))
         left_out = "busy";
 
       json_builder_begin_object (builder);
       dozor_json_builder_add_string_or_null (builder, "id", unit_id);
-      dozor_json_builder_add_string_or_null (builder, "kind", (const char *) sqlite3_column_text (stmt, 1));
+      dozor_json_builder_add_string_or_null (builder, "kind", dozor_db_column_text (stmt, 1));
       json_builder_set_member_name (builder, "lat");
-      json_builder_add_double_value (builder, sqlite3_column_double (stmt, 3));
+      json_builder_add_double_value (builder, dozor_db_column_double (stmt, 3));
       json_builder_set_member_name (builder, "lon");
-      json_builder_add_double_value (builder, sqlite3_column_double (stmt, 4));
+      json_builder_add_double_value (builder, dozor_db_column_double (stmt, 4));
       dozor_json_builder_add_string_or_null (builder, "left_out", left_out);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
   return json_builder_get_root (builder);
 }

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "dozor-field.h"
-#include "dozor-sqlite.h"
+#include "dozor-db.h"
 #include "dozor-store.h"
 
 G_BEGIN_DECLS
@@ -32,8 +32,8 @@ G_BEGIN_DECLS
   " 'accuracy', " NUMBER ("accuracy", "%.1f") ")"
 
 
-sqlite3      *dozor_store_get_db       (DozorStore   *self);
-sqlite3_stmt *dozor_store_prepare      (DozorStore   *self,
+DozorDb      *dozor_store_get_db       (DozorStore   *self);
+DozorDbStmt *dozor_store_prepare      (DozorStore   *self,
                                         const char   *sql,
                                         GError      **error);
 gboolean      dozor_store_exec         (DozorStore   *self,
@@ -213,10 +213,10 @@ gboolean      dozor_store_get_route_rules   (JsonObject  *object,
 
 /* dozor-store-history.c: a worker's read-only connection, and a failure
  * to read told without SQLite's words (any thread). */
-sqlite3      *dozor_store_reader_open   (const char  *db_path,
+DozorDb      *dozor_store_reader_open   (const char  *db_path,
                                          const char  *failure,
                                          GError     **error);
-gboolean      dozor_store_reader_failed (sqlite3     *db,
+gboolean      dozor_store_reader_failed (DozorDb     *db,
                                          const char  *failure,
                                          GError     **error);
 

@@ -91,8 +91,8 @@ dozor_store_set_readiness (DozorStore  *self,
                            const char  *by,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) current = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(DozorDbStmt) current = NULL;
+  g_autoptr(DozorDbStmt) update = NULL;
   g_autofree char *now = dozor_store_now ();
   g_autofree char *area = NULL;
   g_autofree char *raised_at = NULL;
@@ -120,21 +120,21 @@ dozor_store_set_readiness (DozorStore  *self,
                                  error);
   if (current == NULL)
     return NULL;
-  if (sqlite3_step (current) != SQLITE_ROW)
+  if (dozor_db_step (current) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
 
-  if (!get_area (input, normal, (const char *) sqlite3_column_text (current, 2), &area, error))
+  if (!get_area (input, normal, dozor_db_column_text (current, 2), &area, error))
     return NULL;
 
   /* The episode began when the level first left normal; moving between
    * raised, high and full keeps its start. */
   if (!normal)
     {
-      const char *was = (const char *) sqlite3_column_text (current, 0);
-      const char *since = (const char *) sqlite3_column_text (current, 1);
+      const char *was = dozor_db_column_text (current, 0);
+      const char *since = dozor_db_column_text (current, 1);
 
       raised_at = g_strdup (g_strcmp0 (was, "normal") != 0 && since != NULL ? since : now);
     }
@@ -146,18 +146,18 @@ dozor_store_set_readiness (DozorStore  *self,
                                 error);
   if (update == NULL)
     return NULL;
-  sqlite3_bind_text (update, 1, level, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 2, reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 3, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 4, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 5, raised_at, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 6, area, -1, SQLITE_STATIC);
-  if (sqlite3_step (update) != SQLITE_ROW)
+  dozor_db_bind_text (update, 1, level);
+  dozor_db_bind_text (update, 2, reason);
+  dozor_db_bind_text (update, 3, by);
+  dozor_db_bind_text (update, 4, now);
+  dozor_db_bind_text (update, 5, raised_at);
+  dozor_db_bind_text (update, 6, area);
+  if (dozor_db_step (update) != DOZOR_DB_ROW)
     {
       dozor_store_set_db_error (self, error);
       return NULL;
     }
-  json = g_strdup ((const char *) sqlite3_column_text (update, 0));
+  json = g_strdup (dozor_db_column_text (update, 0));
 
   if (!dozor_store_append_event (self, "readiness.changed", "readiness", json, error))
     return NULL;

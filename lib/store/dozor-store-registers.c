@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-store-private.h"
@@ -125,7 +124,7 @@ refresh_search (DozorStore  *self,
   g_autofree char *text = dozor_store_query_text (self, text_sql, id, NULL, error);
   g_autofree char *folded = NULL;
   g_autofree char *sql = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(DozorDbStmt) update = NULL;
 
   if (text == NULL)
     return FALSE;
@@ -134,9 +133,9 @@ refresh_search (DozorStore  *self,
   update = dozor_store_prepare (self, sql, error);
   if (update == NULL)
     return FALSE;
-  sqlite3_bind_text (update, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (update, 2, folded, -1, SQLITE_STATIC);
-  if (sqlite3_step (update) != SQLITE_DONE)
+  dozor_db_bind_text (update, 1, id);
+  dozor_db_bind_text (update, 2, folded);
+  if (dozor_db_step (update) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -183,14 +182,14 @@ get_query_choice (GHashTable        *query,
 
 static gboolean
 bind_and_run (DozorStore          *self,
-              sqlite3_stmt        *stmt,
+              DozorDbStmt        *stmt,
               const char *const   *values,
               guint                n_values,
               GError             **error)
 {
   for (guint i = 0; i < n_values; i++)
-    sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+    dozor_db_bind_text (stmt, i + 1, values[i]);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -218,7 +217,7 @@ dozor_store_create_message (DozorStore  *self,
   g_autofree char *time = NULL;
   g_autofree char *year = NULL;
   g_autofree char *number = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
   const char *direction, *kind, *ref, *sender, *addressee, *summary, *action;
 
   if (!get_choice (input, "direction", directions, &direction, error) ||
@@ -265,28 +264,28 @@ check_version (DozorStore  *self,
                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT version FROM %s WHERE id = ?1", table);
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, error);
   gboolean message = g_str_equal (table, "messages");
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  rc = dozor_db_step (stmt);
+  if (rc == DOZOR_DB_DONE)
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND,
                    message ? _("No message “%s”") : _("No orientation “%s”"), id);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  if (version >= 0 && version != sqlite3_column_int64 (stmt, 0))
+  if (version >= 0 && version != dozor_db_column_int64 (stmt, 0))
     {
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_STALE,
                    message ? _("The message has changed meanwhile: it is at version %lld, not %lld")
                            : _("The orientation has changed meanwhile: it is at version %lld, not %lld"),
-                   (long long) sqlite3_column_int64 (stmt, 0), (long long) version);
+                   (long long) dozor_db_column_int64 (stmt, 0), (long long) version);
       return FALSE;
     }
   return TRUE;
@@ -313,7 +312,7 @@ dozor_store_update_message (DozorStore  *self,
                             JsonObject  *changes,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(DozorDbStmt) update = NULL;
   const char *ref, *sender, *addressee, *summary, *action;
 
   if (!dozor_store_get_text (changes, "ref", DOZOR_FIELD_NAME, FALSE, 64, &ref, error) ||
@@ -367,7 +366,7 @@ query_words (GHashTable *query)
  * holding every word, at most @limit: `{"@member": […], "truncated": b}`. */
 static char *
 collect (DozorStore    *self,
-         sqlite3_stmt  *stmt,
+         DozorDbStmt  *stmt,
          const char    *member,
          char         **words,
          guint          limit,
@@ -379,9 +378,9 @@ collect (DozorStore    *self,
   int rc;
 
   g_string_append_printf (out, "{\"%s\":[", member);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      const char *search = (const char *) sqlite3_column_text (stmt, 1);
+      const char *search = dozor_db_column_text (stmt, 1);
       gboolean all = TRUE;
 
       for (guint i = 0; words[i] != NULL && all; i++)
@@ -395,9 +394,9 @@ collect (DozorStore    *self,
         }
       if (kept++ > 0)
         g_string_append_c (out, ',');
-      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      g_string_append (out, dozor_db_column_text (stmt, 0));
     }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_DONE && rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
   g_string_append_printf (out, "],\"truncated\":%s}", truncated ? "true" : "false");
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -420,7 +419,7 @@ dozor_store_list_messages (DozorStore  *self,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_auto(GStrv) words = query_words (query);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   const char *direction, *kind;
   guint limit;
 
@@ -438,10 +437,10 @@ dozor_store_list_messages (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, direction, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
+  dozor_db_bind_text (stmt, 3, direction);
+  dozor_db_bind_text (stmt, 4, kind);
   return collect (self, stmt, "messages", words, limit, error);
 }
 
@@ -464,7 +463,7 @@ dozor_store_create_orientation (DozorStore  *self,
   g_autofree char *now = dozor_store_now ();
   g_autofree char *issued_at = NULL;
   g_autofree char *key = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
   const char *kind, *name, *plate, *description, *issued_by;
 
   if (!get_choice (input, "kind", orientation_kinds, &kind, error) ||
@@ -522,7 +521,7 @@ dozor_store_cancel_orientation (DozorStore  *self,
 {
   g_autofree char *now = dozor_store_now ();
   g_autofree char *cancelled_by = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(DozorDbStmt) update = NULL;
   const char *reason;
 
   if (!dozor_store_get_text (input, "reason", DOZOR_FIELD_TEXT, TRUE, 500, &reason, error) ||
@@ -580,7 +579,7 @@ dozor_store_list_orientations (DozorStore  *self,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_auto(GStrv) words = query_words (query);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   const char *kind;
   gboolean only_active;
   guint limit;
@@ -599,10 +598,10 @@ dozor_store_list_orientations (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, only_active);
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
+  dozor_db_bind_text (stmt, 3, kind);
+  dozor_db_bind_int64 (stmt, 4, only_active);
   return collect (self, stmt, "orientations", words, limit, error);
 }
 
@@ -668,7 +667,7 @@ dozor_store_match_orientations (DozorStore  *self,
   g_autofree char *folded = NULL;
   g_autofree char *text_key = NULL;
   g_auto(GStrv) text_words = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GString) out = g_string_new ("{\"matches\":[");
   guint kept = 0;
   int rc;
@@ -690,10 +689,10 @@ dozor_store_match_orientations (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && kept < MAX_MATCHES)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW && kept < MAX_MATCHES)
     {
-      const char *key = (const char *) sqlite3_column_text (stmt, 1);
-      const char *name = (const char *) sqlite3_column_text (stmt, 2);
+      const char *key = dozor_db_column_text (stmt, 1);
+      const char *name = dozor_db_column_text (stmt, 2);
       /* A plate of a few characters would be found in any long text. */
       gboolean by_plate = key != NULL && strlen (key) >= 4 && strstr (text_key, key) != NULL;
       gboolean by_name = FALSE;
@@ -711,10 +710,10 @@ dozor_store_match_orientations (DozorStore  *self,
       if (kept++ > 0)
         g_string_append_c (out, ',');
       g_string_append_printf (out, "{\"orientation\":%s,\"reasons\":[%s%s%s]}",
-                              (const char *) sqlite3_column_text (stmt, 0), by_plate ? "\"plate\"" : "",
+                              dozor_db_column_text (stmt, 0), by_plate ? "\"plate\"" : "",
                               by_plate && by_name ? "," : "", by_name ? "\"name\"" : "");
     }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_DONE && rc != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error), NULL;
   g_string_append (out, "]}");
   return g_string_free (g_steal_pointer (&out), FALSE);

@@ -68,9 +68,9 @@ dozor_store_replay_archive (DozorStore  *self,
   g_autofree char *now_text = format_time (now), *dense_text = format_time (dense);
   g_autofree char *cutoff_text = format_time (cutoff);
   g_autofree char *snapshot = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) thin = NULL;
-  g_autoptr(sqlite3_stmt) drop = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
+  g_autoptr(DozorDbStmt) thin = NULL;
+  g_autoptr(DozorDbStmt) drop = NULL;
 
   if (!dozor_store_exec (self, schema, error))
     return FALSE;
@@ -88,12 +88,12 @@ dozor_store_replay_archive (DozorStore  *self,
   if (insert == NULL || thin == NULL || drop == NULL)
     return FALSE;
 
-  sqlite3_bind_text (insert, 1, now_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, snapshot, -1, SQLITE_STATIC);
-  sqlite3_bind_text (thin, 1, dense_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (drop, 1, cutoff_text, -1, SQLITE_STATIC);
-  if (sqlite3_step (insert) != SQLITE_DONE || sqlite3_step (thin) != SQLITE_DONE ||
-      (keep_days > 0 && sqlite3_step (drop) != SQLITE_DONE))
+  dozor_db_bind_text (insert, 1, now_text);
+  dozor_db_bind_text (insert, 2, snapshot);
+  dozor_db_bind_text (thin, 1, dense_text);
+  dozor_db_bind_text (drop, 1, cutoff_text);
+  if (dozor_db_step (insert) != DOZOR_DB_DONE || dozor_db_step (thin) != DOZOR_DB_DONE ||
+      (keep_days > 0 && dozor_db_step (drop) != DOZOR_DB_DONE))
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -146,18 +146,18 @@ parse_cursor (const char  *after,
 
 /* Applies each row's first column, an event's text, to @situation. */
 static gboolean
-apply_rows (sqlite3         *db,
-            sqlite3_stmt    *stmt,
+apply_rows (DozorDb         *db,
+            DozorDbStmt    *stmt,
             DozorSituation  *situation,
             GError         **error)
 {
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       g_autoptr(GError) local_error = NULL;
-      const char *text = (const char *) sqlite3_column_text (stmt, 0);
-      g_autoptr(JsonNode) event = dozor_json_parse (text, sqlite3_column_bytes (stmt, 0), MAX_ARCHIVE_BYTES,
+      const char *text = dozor_db_column_text (stmt, 0);
+      g_autoptr(JsonNode) event = dozor_json_parse (text, dozor_db_column_bytes (stmt, 0), MAX_ARCHIVE_BYTES,
                                                     &local_error);
 
       /* Written by dozord itself: one it cannot read is a fault to log,
@@ -167,7 +167,7 @@ apply_rows (sqlite3         *db,
       else
         dozor_situation_apply_replayed (situation, event);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_reader_failed (db, READ_FAILURE, error);
   return TRUE;
 }
@@ -175,41 +175,40 @@ apply_rows (sqlite3         *db,
 /* The state at @from: the newest archive at or before it, the journal's
  * events up to it, each unit's last fix at or before it. */
 static char *
-state_at (sqlite3     *db,
+state_at (DozorDb     *db,
           const char  *from,
           GError     **error)
 {
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
-  g_autoptr(sqlite3_stmt) archive = NULL;
-  g_autoptr(sqlite3_stmt) journal = NULL;
-  g_autoptr(sqlite3_stmt) fix = NULL;
+  g_autoptr(DozorDbStmt) archive = NULL;
+  g_autoptr(DozorDbStmt) journal = NULL;
+  g_autoptr(DozorDbStmt) fix = NULL;
   g_autoptr(JsonNode) snapshot = NULL;
   g_autoptr(JsonNode) state = NULL;
   g_autoptr(GError) local_error = NULL;
   GPtrArray *units;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT data FROM replay_states WHERE time <= ?1 ORDER BY time DESC LIMIT 1",
-                          -1, &archive, NULL) != SQLITE_OK)
+  if ((archive = dozor_db_prepare (db, "SELECT data FROM replay_states WHERE time <= ?1 ORDER BY time DESC LIMIT 1", NULL)) == NULL)
     {
       /* An older file that never archived a state has no such table. */
       dozor_store_set_invalid (error, "from", _("is before the oldest state kept"));
       return NULL;
     }
-  sqlite3_bind_text (archive, 1, from, -1, SQLITE_STATIC);
-  rc = sqlite3_step (archive);
-  if (rc == SQLITE_DONE)
+  dozor_db_bind_text (archive, 1, from);
+  rc = dozor_db_step (archive);
+  if (rc == DOZOR_DB_DONE)
     {
       dozor_store_set_invalid (error, "from", _("is before the oldest state kept"));
       return NULL;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != DOZOR_DB_ROW)
     {
       dozor_store_reader_failed (db, READ_FAILURE, error);
       return NULL;
     }
 
-  snapshot = dozor_json_parse ((const char *) sqlite3_column_text (archive, 0), sqlite3_column_bytes (archive, 0),
+  snapshot = dozor_json_parse (dozor_db_column_text (archive, 0), dozor_db_column_bytes (archive, 0),
                                MAX_ARCHIVE_BYTES, &local_error);
   if (snapshot == NULL || !dozor_situation_load_snapshot (situation, snapshot, &local_error))
     {
@@ -218,20 +217,18 @@ state_at (sqlite3     *db,
       return NULL;
     }
 
-  if (sqlite3_prepare_v2 (db, "SELECT data FROM journal WHERE seq > ?1 AND time <= ?2 ORDER BY seq",
-                          -1, &journal, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db,
+  if ((journal = dozor_db_prepare (db, "SELECT data FROM journal WHERE seq > ?1 AND time <= ?2 ORDER BY seq", NULL)) == NULL ||
+      (fix = dozor_db_prepare (db,
                           "SELECT json_object('type', 'unit.position', 'time', time,"
                           "  'unit', json_object('id', unit_id, 'position', " POSITION_JSON "))"
-                          " FROM positions WHERE unit_id = ?1 AND time <= ?2 ORDER BY time DESC LIMIT 1",
-                          -1, &fix, NULL) != SQLITE_OK)
+                          " FROM positions WHERE unit_id = ?1 AND time <= ?2 ORDER BY time DESC LIMIT 1", NULL)) == NULL)
     {
       dozor_store_reader_failed (db, READ_FAILURE, error);
       return NULL;
     }
 
-  sqlite3_bind_int64 (journal, 1, dozor_situation_get_seq (situation));
-  sqlite3_bind_text (journal, 2, from, -1, SQLITE_STATIC);
+  dozor_db_bind_int64 (journal, 1, dozor_situation_get_seq (situation));
+  dozor_db_bind_text (journal, 2, from);
   if (!apply_rows (db, journal, situation, error))
     return NULL;
 
@@ -241,9 +238,9 @@ state_at (sqlite3     *db,
     {
       DozorUnit *unit = units->pdata[i];
 
-      sqlite3_reset (fix);
-      sqlite3_bind_text (fix, 1, unit->id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (fix, 2, from, -1, SQLITE_STATIC);
+      dozor_db_reset (fix);
+      dozor_db_bind_text (fix, 1, unit->id);
+      dozor_db_bind_text (fix, 2, from);
       if (!apply_rows (db, fix, situation, error))
         return NULL;
     }
@@ -271,23 +268,23 @@ row_clear (gpointer data)
 
 /* At most @limit rows of @stmt: (data, time, key), in order. */
 static gboolean
-read_rows (sqlite3  *db,
-           sqlite3_stmt *stmt,
+read_rows (DozorDb  *db,
+           DozorDbStmt *stmt,
            char      kind,
            GArray   *rows,
            GError  **error)
 {
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      Row row = { g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
-                  g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
-                  sqlite3_column_int64 (stmt, 2), kind };
+      Row row = { g_strdup (dozor_db_column_text (stmt, 0)),
+                  g_strdup (dozor_db_column_text (stmt, 1)),
+                  dozor_db_column_int64 (stmt, 2), kind };
 
       g_array_append_val (rows, row);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_reader_failed (db, READ_FAILURE, error);
   return TRUE;
 }
@@ -309,7 +306,7 @@ compare_rows (const Row *a,
 /* The events in (@from, @to] after the cursor: journal and track, each read
  * by its time index, merged here. */
 static gboolean
-append_events (sqlite3     *db,
+append_events (DozorDb     *db,
                const char  *from,
                const char  *to,
                const char  *after_time,
@@ -320,8 +317,8 @@ append_events (sqlite3     *db,
                char       **next,
                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) journal = NULL;
-  g_autoptr(sqlite3_stmt) track = NULL;
+  g_autoptr(DozorDbStmt) journal = NULL;
+  g_autoptr(DozorDbStmt) track = NULL;
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (Row));
   g_autoptr(GArray) fixes = g_array_new (FALSE, FALSE, sizeof (Row));
   guint e = 0, f = 0, n = 0;
@@ -329,33 +326,31 @@ append_events (sqlite3     *db,
   g_array_set_clear_func (events, row_clear);
   g_array_set_clear_func (fixes, row_clear);
 
-  if (sqlite3_prepare_v2 (db,
+  if ((journal = dozor_db_prepare (db,
                           "SELECT data, time, seq FROM journal"
                           " WHERE time > ?1 AND time <= ?2 AND time >= COALESCE(?3, '')"
                           "   AND (?3 IS NULL OR time > ?3 OR (time = ?3 AND ?4 = 'j' AND seq > ?5))"
-                          " ORDER BY time, seq LIMIT ?6",
-                          -1, &journal, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db,
+                          " ORDER BY time, seq LIMIT ?6", NULL)) == NULL ||
+      (track = dozor_db_prepare (db,
                           "SELECT json_object('type', 'unit.position', 'time', time,"
                           "  'unit', json_object('id', unit_id, 'position', " POSITION_JSON ")), time, rowid"
                           " FROM positions"
                           " WHERE time > ?1 AND time <= ?2 AND time >= COALESCE(?3, '')"
                           "   AND (?3 IS NULL OR time > ?3 OR (time = ?3 AND (?4 = 'j' OR rowid > ?5)))"
-                          " ORDER BY time, rowid LIMIT ?6",
-                          -1, &track, NULL) != SQLITE_OK)
+                          " ORDER BY time, rowid LIMIT ?6", NULL)) == NULL)
     return dozor_store_reader_failed (db, READ_FAILURE, error);
 
   for (guint s = 0; s < 2; s++)
     {
-      sqlite3_stmt *stmt = s == 0 ? journal : track;
+      DozorDbStmt *stmt = s == 0 ? journal : track;
       char kind[2] = { after_kind, '\0' };
 
-      sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, after_time, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, kind, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 5, after_key);
-      sqlite3_bind_int64 (stmt, 6, (gint64) limit + 1);
+      dozor_db_bind_text (stmt, 1, from);
+      dozor_db_bind_text (stmt, 2, to);
+      dozor_db_bind_text (stmt, 3, after_time);
+      dozor_db_bind_text (stmt, 4, kind);
+      dozor_db_bind_int64 (stmt, 5, after_key);
+      dozor_db_bind_int64 (stmt, 6, (gint64) limit + 1);
       if (!read_rows (db, stmt, s == 0 ? 'j' : 'p', s == 0 ? events : fixes, error))
         return FALSE;
     }
@@ -414,7 +409,7 @@ dozor_store_replay_read (const char  *db_path,
   g_autoptr(GString) out = NULL;
   char after_kind = 'j';
   gint64 after_key = 0;
-  sqlite3 *db = NULL;
+  DozorDb *db = NULL;
   gboolean ok;
 
   if (!parse_bound (from, "from", &from_time, &from_utc, error) ||
@@ -440,7 +435,7 @@ dozor_store_replay_read (const char  *db_path,
     return NULL;
 
   /* One read transaction: the state and the page agree with each other. */
-  ok = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK || dozor_store_reader_failed (db, READ_FAILURE, error);
+  ok = dozor_db_begin_read (db, NULL) || dozor_store_reader_failed (db, READ_FAILURE, error);
   out = g_string_new ("{\"from\":\"");
   g_string_append_printf (out, "%s\",\"to\":\"%s\",", from_utc, to_utc);
   if (ok && after == NULL)
@@ -452,8 +447,9 @@ dozor_store_replay_read (const char  *db_path,
     }
   if (ok)
     ok = append_events (db, from_utc, to_utc, after_time, after_kind, after_key, limit, out, &next, error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (db);
+  /* It wrote nothing: no seq to note. */
+  dozor_db_commit (db, -1, NULL);
+  dozor_db_close (db);
   if (!ok)
     return NULL;
 

@@ -24,7 +24,6 @@
 #include "dozor-escalation.h"
 #include "dozor-json.h"
 #include "dozor-gdal.h"
-#include "dozor-sqlite.h"
 #include "dozor-store-private.h"
 #include "dozor-store-reports.h"
 
@@ -79,13 +78,13 @@ district_clear (District *district)
 }
 
 static gboolean
-read_failed (sqlite3  *db,
+read_failed (DozorDb  *db,
              GError  **error)
 {
   return dozor_store_reader_failed (db, _("The report could not be read"), error);
 }
 
-static sqlite3 *
+static DozorDb *
 open_reader (const char  *db_path,
              GError     **error)
 {
@@ -93,8 +92,8 @@ open_reader (const char  *db_path,
 }
 
 /* A connection closed on every way out. */
-typedef sqlite3 *ReportDb;
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (ReportDb, sqlite3_close, NULL)
+typedef DozorDb *ReportDb;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (ReportDb, dozor_db_close, NULL)
 
 /* Unix microseconds of a stored time, -1 for none. */
 static gint64
@@ -108,10 +107,10 @@ time_us (const char *text)
 }
 
 static char *
-column_dup (sqlite3_stmt *stmt,
+column_dup (DozorDbStmt *stmt,
             int           column)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+  return g_strdup (dozor_db_column_text (stmt, column));
 }
 
 /* Seconds to a tenth, as every duration of the reports is given. */
@@ -207,41 +206,41 @@ add_summary (JsonBuilder *builder,
 }
 
 static gboolean
-read_incidents (sqlite3     *db,
+read_incidents (DozorDb     *db,
                 const char  *sql,
                 const char  *first,
                 const char  *second,
                 GArray      *incidents,
                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = dozor_db_prepare (db, sql, NULL)) == NULL)
     return read_failed (db, error);
-  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, first);
   if (second != NULL)
-    sqlite3_bind_text (stmt, 2, second, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    dozor_db_bind_text (stmt, 2, second);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       Incident incident = {
         .id = column_dup (stmt, 0),
         .number = column_dup (stmt, 1),
         .type = column_dup (stmt, 2),
-        .priority = sqlite3_column_int64 (stmt, 3),
-        .lat = sqlite3_column_double (stmt, 4),
-        .lon = sqlite3_column_double (stmt, 5),
+        .priority = dozor_db_column_int64 (stmt, 3),
+        .lat = dozor_db_column_double (stmt, 4),
+        .lon = dozor_db_column_double (stmt, 5),
         .created_at = column_dup (stmt, 6),
-        .created_us = time_us ((const char *) sqlite3_column_text (stmt, 6)),
-        .dispatched_us = time_us ((const char *) sqlite3_column_text (stmt, 7)),
-        .on_scene_us = time_us ((const char *) sqlite3_column_text (stmt, 8)),
-        .closed = sqlite3_column_type (stmt, 9) != SQLITE_NULL,
-        .calls = sqlite3_column_int64 (stmt, 10),
+        .created_us = time_us (dozor_db_column_text (stmt, 6)),
+        .dispatched_us = time_us (dozor_db_column_text (stmt, 7)),
+        .on_scene_us = time_us (dozor_db_column_text (stmt, 8)),
+        .closed = !dozor_db_column_is_null (stmt, 9),
+        .calls = dozor_db_column_int64 (stmt, 10),
       };
 
       g_array_append_val (incidents, incident);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return read_failed (db, error);
   return TRUE;
 }
@@ -251,17 +250,16 @@ read_incidents (sqlite3     *db,
   " FROM incidents"
 
 static gboolean
-read_districts (sqlite3     *db,
+read_districts (DozorDb     *db,
                 GArray      *districts,
                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT id, name, geometry FROM zones WHERE kind = 'district' ORDER BY name, id",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = dozor_db_prepare (db, "SELECT id, name, geometry FROM zones WHERE kind = 'district' ORDER BY name, id", NULL)) == NULL)
     return read_failed (db, error);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       District district = {
         .id = column_dup (stmt, 0),
@@ -277,7 +275,7 @@ read_districts (sqlite3     *db,
         }
       g_array_append_val (districts, district);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return read_failed (db, error);
   return TRUE;
 }
@@ -306,7 +304,7 @@ find_district (GArray       *districts,
 /* Runs a query of two counts over the window into {"count", "duration_s"}
  * or the calls' pair. */
 static gboolean
-add_pair (sqlite3     *db,
+add_pair (DozorDb     *db,
           JsonBuilder *builder,
           const char  *name,
           const char  *first_name,
@@ -317,24 +315,24 @@ add_pair (sqlite3     *db,
           const char  *to,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = dozor_db_prepare (db, sql, NULL)) == NULL)
     return read_failed (db, error);
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return read_failed (db, error);
 
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, first_name);
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_add_int_value (builder, dozor_db_column_int64 (stmt, 0));
   json_builder_set_member_name (builder, second_name);
   if (second_is_seconds)
-    json_builder_add_double_value (builder, round (sqlite3_column_double (stmt, 1) * 10) / 10);
+    json_builder_add_double_value (builder, round (dozor_db_column_double (stmt, 1) * 10) / 10);
   else
-    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
+    json_builder_add_int_value (builder, dozor_db_column_int64 (stmt, 1));
   json_builder_end_object (builder);
   return TRUE;
 }
@@ -342,64 +340,63 @@ add_pair (sqlite3     *db,
 /* Readiness changes and plans activated and closed, from the journal
  * (the events kept for a year, by time), oldest first. */
 static gboolean
-add_log (sqlite3     *db,
+add_log (DozorDb     *db,
          JsonBuilder *builder,
          const char  *from,
          const char  *to,
          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db,
+  if ((stmt = dozor_db_prepare (db,
                           "SELECT type, time,"
                           "  json_extract(data, '$.readiness.level'), json_extract(data, '$.readiness.reason'),"
                           "  json_extract(data, '$.readiness.set_by'), json_extract(data, '$.plan.id'),"
                           "  json_extract(data, '$.plan.name'), json_extract(data, '$.plan.activation.activated_by')"
                           " FROM journal WHERE time >= ?1 AND time < ?2"
                           "  AND type IN ('readiness.changed', 'plan.activated', 'plan.closed')"
-                          " ORDER BY seq",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          " ORDER BY seq", NULL)) == NULL)
     return read_failed (db, error);
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
 
   json_builder_set_member_name (builder, "readiness");
   json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "readiness.changed"))
+      if (!g_str_equal (dozor_db_column_text (stmt, 0), "readiness.changed"))
         continue;
       json_builder_begin_object (builder);
-      dozor_json_builder_add_string_or_null (builder, "time", (const char *) sqlite3_column_text (stmt, 1));
-      dozor_json_builder_add_string_or_null (builder, "level", (const char *) sqlite3_column_text (stmt, 2));
-      dozor_json_builder_add_string_or_null (builder, "reason", (const char *) sqlite3_column_text (stmt, 3));
-      dozor_json_builder_add_string_or_null (builder, "set_by", (const char *) sqlite3_column_text (stmt, 4));
+      dozor_json_builder_add_string_or_null (builder, "time", dozor_db_column_text (stmt, 1));
+      dozor_json_builder_add_string_or_null (builder, "level", dozor_db_column_text (stmt, 2));
+      dozor_json_builder_add_string_or_null (builder, "reason", dozor_db_column_text (stmt, 3));
+      dozor_json_builder_add_string_or_null (builder, "set_by", dozor_db_column_text (stmt, 4));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return read_failed (db, error);
 
-  sqlite3_reset (stmt);
+  dozor_db_reset (stmt);
   json_builder_set_member_name (builder, "plans");
   json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      const char *type = (const char *) sqlite3_column_text (stmt, 0);
+      const char *type = dozor_db_column_text (stmt, 0);
 
       if (g_str_equal (type, "readiness.changed"))
         continue;
       json_builder_begin_object (builder);
-      dozor_json_builder_add_string_or_null (builder, "time", (const char *) sqlite3_column_text (stmt, 1));
+      dozor_json_builder_add_string_or_null (builder, "time", dozor_db_column_text (stmt, 1));
       dozor_json_builder_add_string_or_null (builder, "event", g_str_equal (type, "plan.activated") ? "activated" : "closed");
-      dozor_json_builder_add_string_or_null (builder, "plan_id", (const char *) sqlite3_column_text (stmt, 5));
-      dozor_json_builder_add_string_or_null (builder, "name", (const char *) sqlite3_column_text (stmt, 6));
-      dozor_json_builder_add_string_or_null (builder, "by", (const char *) sqlite3_column_text (stmt, 7));
+      dozor_json_builder_add_string_or_null (builder, "plan_id", dozor_db_column_text (stmt, 5));
+      dozor_json_builder_add_string_or_null (builder, "name", dozor_db_column_text (stmt, 6));
+      dozor_json_builder_add_string_or_null (builder, "by", dozor_db_column_text (stmt, 7));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return read_failed (db, error);
   return TRUE;
 }
@@ -757,7 +754,7 @@ dozor_store_report_figures (const char       *db_path,
 /* Appends the rows of @sql (one JSON text each, bound to @id) as an
  * array member. */
 static gboolean
-add_json_rows (sqlite3     *db,
+add_json_rows (DozorDb     *db,
                JsonBuilder *builder,
                const char  *name,
                const char  *sql,
@@ -765,17 +762,17 @@ add_json_rows (sqlite3     *db,
                GPtrArray   *keep,
                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = dozor_db_prepare (db, sql, NULL)) == NULL)
     return read_failed (db, error);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
   json_builder_set_member_name (builder, name);
   json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      JsonNode *node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+      JsonNode *node = json_from_string (dozor_db_column_text (stmt, 0), NULL);
 
       if (node == NULL)
         return read_failed (db, error);
@@ -784,7 +781,7 @@ add_json_rows (sqlite3     *db,
       json_builder_add_value (builder, node);
     }
   json_builder_end_array (builder);
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return read_failed (db, error);
   return TRUE;
 }
@@ -792,26 +789,25 @@ add_json_rows (sqlite3     *db,
 /* The incident's `check.updated` events from the journal, from its
  * registration on (the index by time keeps this to the incident's days). */
 static gboolean
-read_check_changes (sqlite3     *db,
+read_check_changes (DozorDb     *db,
                     const char  *incident_id,
                     const char  *created_at,
                     GPtrArray   *ticks,
                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db,
+  if ((stmt = dozor_db_prepare (db,
                           "SELECT json_extract(data, '$.check') FROM journal"
                           " WHERE time >= ?2 AND type = 'check.updated'"
-                          "  AND json_extract(data, '$.check.incident_id') = ?1 ORDER BY seq",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                          "  AND json_extract(data, '$.check.incident_id') = ?1 ORDER BY seq", NULL)) == NULL)
     return read_failed (db, error);
-  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, created_at, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, incident_id);
+  dozor_db_bind_text (stmt, 2, created_at);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
-      JsonNode *node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+      JsonNode *node = json_from_string (dozor_db_column_text (stmt, 0), NULL);
 
       if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
         {
@@ -820,7 +816,7 @@ read_check_changes (sqlite3     *db,
         }
       g_ptr_array_add (ticks, node);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return read_failed (db, error);
   return TRUE;
 }
@@ -970,7 +966,7 @@ dozor_store_report_certificate (const char  *db_path,
                                 GError     **error)
 {
   g_auto(ReportDb) db = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GArray) incidents = g_array_new (FALSE, FALSE, sizeof (Incident));
   g_autoptr(GArray) districts = g_array_new (FALSE, FALSE, sizeof (District));
   g_autoptr(GPtrArray) dispatches = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -1004,11 +1000,11 @@ dozor_store_report_certificate (const char  *db_path,
   incident = &g_array_index (incidents, Incident, 0);
   district = find_district (districts, point, incident->lat, incident->lon);
 
-  if (sqlite3_prepare_v2 (db, "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = dozor_db_prepare (db, "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1", NULL)) == NULL)
     return (read_failed (db, error), NULL);
-  sqlite3_bind_text (stmt, 1, incident_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW || (record = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL)) == NULL)
+  dozor_db_bind_text (stmt, 1, incident_id);
+  rc = dozor_db_step (stmt);
+  if (rc != DOZOR_DB_ROW || (record = json_from_string (dozor_db_column_text (stmt, 0), NULL)) == NULL)
     return (read_failed (db, error), NULL);
 
   json_builder_begin_object (builder);

@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,14 +108,14 @@ one_text (DozorStore *self,
           const char *sql,
           const char *arg)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql, NULL);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql, NULL);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  dozor_db_bind_text (stmt, 1, arg);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW || dozor_db_column_is_null (stmt, 0))
     return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 static char *
@@ -308,7 +307,7 @@ get_entry (DozorStore  *self,
 {
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
-  g_autoptr(sqlite3_stmt) overlap = NULL;
+  g_autoptr(DozorDbStmt) overlap = NULL;
   GTimeSpan length;
 
   if (!get_date (object, &entry->shift_date, error) ||
@@ -337,11 +336,11 @@ get_entry (DozorStore  *self,
                                        " AND start_at < ?4 AND end_at > ?3", error);
   if (overlap == NULL)
     return FALSE;
-  sqlite3_bind_text (overlap, 1, entry->unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (overlap, 2, id != NULL ? id : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (overlap, 3, entry->start, -1, SQLITE_STATIC);
-  sqlite3_bind_text (overlap, 4, entry->end, -1, SQLITE_STATIC);
-  if (sqlite3_step (overlap) == SQLITE_ROW)
+  dozor_db_bind_text (overlap, 1, entry->unit_id);
+  dozor_db_bind_text (overlap, 2, id != NULL ? id : "");
+  dozor_db_bind_text (overlap, 3, entry->start);
+  dozor_db_bind_text (overlap, 4, entry->end);
+  if (dozor_db_step (overlap) == DOZOR_DB_ROW)
     {
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                            _("The unit has another roster entry in this window"));
@@ -360,7 +359,7 @@ set_route (DozorStore  *self,
            const char  *end,
            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, "SELECT unit_id IS ?2 AND shift_start IS ?3"
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT unit_id IS ?2 AND shift_start IS ?3"
                                                             " AND shift_end IS ?4 FROM routes WHERE id = ?1",
                                                       error);
   g_autoptr(JsonObject) changes = json_object_new ();
@@ -373,27 +372,27 @@ set_route (DozorStore  *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, route_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, route_start, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, route_end, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, route_id);
+  dozor_db_bind_text (stmt, 2, unit_id);
+  dozor_db_bind_text (stmt, 3, route_start);
+  dozor_db_bind_text (stmt, 4, route_end);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return TRUE; /* the route is gone */
-  same = sqlite3_column_int (stmt, 0);
+  same = dozor_db_column_int64 (stmt, 0);
 
   if (unit_id != NULL && same)
     return TRUE;
   if (unit_id == NULL)
     {
-      g_autoptr(sqlite3_stmt) held = dozor_store_prepare (self, "SELECT shift_start IS ?2 AND shift_end IS ?3"
+      g_autoptr(DozorDbStmt) held = dozor_store_prepare (self, "SELECT shift_start IS ?2 AND shift_end IS ?3"
                                                                 " FROM routes WHERE id = ?1", error);
 
       if (held == NULL)
         return FALSE;
-      sqlite3_bind_text (held, 1, route_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (held, 2, route_start, -1, SQLITE_STATIC);
-      sqlite3_bind_text (held, 3, route_end, -1, SQLITE_STATIC);
-      if (sqlite3_step (held) != SQLITE_ROW || !sqlite3_column_int (held, 0))
+      dozor_db_bind_text (held, 1, route_id);
+      dozor_db_bind_text (held, 2, route_start);
+      dozor_db_bind_text (held, 3, route_end);
+      if (dozor_db_step (held) != DOZOR_DB_ROW || !dozor_db_column_int64 (held, 0))
         return TRUE; /* someone gave the route another shift meanwhile */
       json_object_set_null_member (changes, "unit_id");
       json_object_set_null_member (changes, "shift_start");
@@ -420,26 +419,26 @@ drawn_late (const char *created_at,
 }
 
 static void
-bind_entry (sqlite3_stmt *stmt,
+bind_entry (DozorDbStmt *stmt,
             const Entry  *entry)
 {
-  sqlite3_bind_text (stmt, 2, entry->shift_date, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, entry->start, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, entry->end, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, entry->unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, entry->crew, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, entry->vehicle, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, entry->radio, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 9, entry->weapons, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, entry->route_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, entry->post_name, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 2, entry->shift_date);
+  dozor_db_bind_text (stmt, 3, entry->start);
+  dozor_db_bind_text (stmt, 4, entry->end);
+  dozor_db_bind_text (stmt, 5, entry->unit_id);
+  dozor_db_bind_text (stmt, 6, entry->crew);
+  dozor_db_bind_text (stmt, 7, entry->vehicle);
+  dozor_db_bind_text (stmt, 8, entry->radio);
+  dozor_db_bind_text (stmt, 9, entry->weapons);
+  dozor_db_bind_text (stmt, 10, entry->route_id);
+  dozor_db_bind_text (stmt, 11, entry->post_name);
   if (entry->post_name != NULL)
     {
-      sqlite3_bind_double (stmt, 12, entry->post_lat);
-      sqlite3_bind_double (stmt, 13, entry->post_lon);
+      dozor_db_bind_double (stmt, 12, entry->post_lat);
+      dozor_db_bind_double (stmt, 13, entry->post_lon);
     }
-  sqlite3_bind_text (stmt, 14, entry->place_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 15, entry->zone_id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 14, entry->place_id);
+  dozor_db_bind_text (stmt, 15, entry->zone_id);
 }
 
 static JsonNode *
@@ -476,7 +475,7 @@ dozor_store_create_roster_entry (DozorStore  *self,
                                  GError     **error)
 {
   g_auto(Entry) entry = { 0 };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = dozor_store_now ();
   g_autoptr(JsonNode) node = NULL;
@@ -491,12 +490,12 @@ dozor_store_create_roster_entry (DozorStore  *self,
                                     " ?16, ?17, ?18, 1)", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
   bind_entry (stmt, &entry);
-  sqlite3_bind_text (stmt, 16, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 17, by, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 18, drawn_late (now, entry.start));
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 16, now);
+  dozor_db_bind_text (stmt, 17, by);
+  dozor_db_bind_int64 (stmt, 18, drawn_late (now, entry.start));
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   /* The entry's event before the route's: route compliance first drops a
@@ -576,7 +575,7 @@ dozor_store_update_roster_entry (DozorStore  *self,
   g_auto(Entry) entry = { 0 };
   g_autoptr(JsonNode) before = current_entry (self, id, expected_version, error);
   g_autoptr(JsonNode) merged = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GList) names = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
@@ -616,10 +615,10 @@ dozor_store_update_roster_entry (DozorStore  *self,
                               error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
   bind_entry (stmt, &entry);
-  sqlite3_bind_int (stmt, 16, drawn_late (created_at, entry.start));
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_int64 (stmt, 16, drawn_late (created_at, entry.start));
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
 
   /* The entry's event before the route's: route compliance first drops a
@@ -648,7 +647,7 @@ dozor_store_delete_roster_entry (DozorStore  *self,
                                  GError     **error)
 {
   g_autoptr(JsonNode) before = current_entry (self, id, expected_version, error);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *json = NULL;
 
   if (before == NULL || !leave_route (self, json_node_get_object (before), error))
@@ -657,8 +656,8 @@ dozor_store_delete_roster_entry (DozorStore  *self,
   stmt = dozor_store_prepare (self, "DELETE FROM roster WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
   if (!dozor_store_append_event (self, "roster.deleted", "roster", json, error))
     return NULL;
@@ -691,7 +690,7 @@ dozor_store_release_roster (DozorStore  *self,
                        : g_str_equal (table, "zones") ? "zone_id" : NULL;
   g_autofree char *select = NULL;
   g_autofree char *update = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
@@ -702,21 +701,21 @@ dozor_store_release_roster (DozorStore  *self,
   stmt = dozor_store_prepare (self, select, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (rc != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    g_ptr_array_add (ids, g_strdup (dozor_db_column_text (stmt, 0)));
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   if (ids->len == 0)
     return TRUE;
 
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dozor_db_stmt_free);
   update = g_strdup_printf ("UPDATE roster SET %s = NULL, version = version + 1 WHERE %s = ?1", column, column);
   stmt = dozor_store_prepare (self, update, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, id);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
 
   for (guint i = 0; i < ids->len; i++)
@@ -734,20 +733,20 @@ dozor_store_release_roster (DozorStore  *self,
 static gboolean
 append_rows (DozorStore   *self,
              GString      *out,
-             sqlite3_stmt *stmt,
+             DozorDbStmt *stmt,
              GError      **error)
 {
   int rc;
 
   g_string_append_c (out, '[');
-  for (guint n = 0; (rc = sqlite3_step (stmt)) == SQLITE_ROW; n++)
+  for (guint n = 0; (rc = dozor_db_step (stmt)) == DOZOR_DB_ROW; n++)
     {
       if (n > 0)
         g_string_append_c (out, ',');
-      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      g_string_append (out, dozor_db_column_text (stmt, 0));
     }
   g_string_append_c (out, ']');
-  return rc == SQLITE_DONE || dozor_store_set_db_error (self, error);
+  return rc == DOZOR_DB_DONE || dozor_store_set_db_error (self, error);
 }
 
 /**
@@ -767,8 +766,8 @@ dozor_store_append_roster (DozorStore  *self,
                            GString     *out,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) entries = NULL;
-  g_autoptr(sqlite3_stmt) flags = NULL;
+  g_autoptr(DozorDbStmt) entries = NULL;
+  g_autoptr(DozorDbStmt) flags = NULL;
 
   entries = dozor_store_prepare (self, "SELECT " ROSTER_JSON " FROM roster"
                                        " WHERE end_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-12 hours')"
@@ -786,7 +785,7 @@ dozor_store_append_roster (DozorStore  *self,
 }
 
 /* The entries whose window overlaps [from, to), either end open. */
-static sqlite3_stmt *
+static DozorDbStmt *
 select_window (DozorStore  *self,
                const char  *columns,
                const char  *from,
@@ -798,12 +797,12 @@ select_window (DozorStore  *self,
                                           " AND (?2 IS NULL OR " EPOCH ("r.start_at") " < " EPOCH ("?2") ")"
                                           " ORDER BY r.start_at, r.unit_id LIMIT %d",
                                           columns, ROSTER_MAX_READ);
-  sqlite3_stmt *stmt = dozor_store_prepare (self, sql, error);
+  DozorDbStmt *stmt = dozor_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, from);
+  dozor_db_bind_text (stmt, 2, to);
   return stmt;
 }
 
@@ -823,8 +822,8 @@ dozor_store_list_roster (DozorStore  *self,
 {
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  g_autoptr(sqlite3_stmt) entries = NULL;
-  g_autoptr(sqlite3_stmt) flags = NULL;
+  g_autoptr(DozorDbStmt) entries = NULL;
+  g_autoptr(DozorDbStmt) flags = NULL;
   g_autoptr(GString) out = g_string_new ("{");
   g_autoptr(JsonNode) from_node = NULL;
   g_autoptr(JsonNode) to_node = NULL;
@@ -841,8 +840,8 @@ dozor_store_list_roster (DozorStore  *self,
                                      " ORDER BY since, id LIMIT 5000", error);
   if (flags == NULL)
     return NULL;
-  sqlite3_bind_text (flags, 1, from, -1, SQLITE_STATIC);
-  sqlite3_bind_text (flags, 2, to, -1, SQLITE_STATIC);
+  dozor_db_bind_text (flags, 1, from);
+  dozor_db_bind_text (flags, 2, to);
 
   from_node = from != NULL ? json_node_init_string (json_node_alloc (), from) : json_node_init_null (json_node_alloc ());
   to_node = to != NULL ? json_node_init_string (json_node_alloc (), to) : json_node_init_null (json_node_alloc ());
@@ -884,7 +883,7 @@ dozor_store_export_roster (DozorStore  *self,
 {
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   int rc;
 
@@ -908,10 +907,10 @@ dozor_store_export_roster (DozorStore  *self,
 
   for (guint c = 0; csv_columns[c] != NULL; c++)
     dozor_csv_append (out, csv_columns[c], csv_columns[c + 1] == NULL);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     for (guint c = 0; csv_columns[c] != NULL; c++)
-      dozor_csv_append (out, (const char *) sqlite3_column_text (stmt, c), csv_columns[c + 1] == NULL);
-  if (rc != SQLITE_DONE)
+      dozor_csv_append (out, dozor_db_column_text (stmt, c), csv_columns[c + 1] == NULL);
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -964,16 +963,16 @@ find_by_name (DozorStore  *self,
     "SELECT id FROM places WHERE name = ?1 LIMIT 2",
     "SELECT id FROM zones WHERE name = ?1 LIMIT 2",
   };
-  g_autoptr(sqlite3_stmt) stmt = dozor_store_prepare (self, sql[named], error);
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, sql[named], error);
   g_autofree char *why = NULL;
   guint found = 0;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  for (; found < 2 && sqlite3_step (stmt) == SQLITE_ROW; found++)
+  dozor_db_bind_text (stmt, 1, name);
+  for (; found < 2 && dozor_db_step (stmt) == DOZOR_DB_ROW; found++)
     if (found == 0)
-      *id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *id = g_strdup (dozor_db_column_text (stmt, 0));
   if (found == 1)
     return TRUE;
   g_clear_pointer (id, g_free);
@@ -1270,10 +1269,10 @@ wanted_flags (DozorStore  *self,
   g_autofree char *now_second = NULL;
   g_autofree char *fresh = format_time (now - (gint64) no_position_s * G_USEC_PER_SEC);
   g_autofree char *now_text = format_time (now);
-  g_autoptr(sqlite3_stmt) gate = NULL;
-  g_autoptr(sqlite3_stmt) silent = NULL;
-  g_autoptr(sqlite3_stmt) unlisted = NULL;
-  g_autoptr(sqlite3_stmt) late = NULL;
+  g_autoptr(DozorDbStmt) gate = NULL;
+  g_autoptr(DozorDbStmt) silent = NULL;
+  g_autoptr(DozorDbStmt) unlisted = NULL;
+  g_autoptr(DozorDbStmt) late = NULL;
   g_autoptr(GDateTime) now_time = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
   int rc;
 
@@ -1283,10 +1282,10 @@ wanted_flags (DozorStore  *self,
   gate = dozor_store_prepare (self, "SELECT EXISTS (SELECT 1 FROM roster WHERE start_at <= ?1 AND end_at > ?1)", error);
   if (gate == NULL)
     return FALSE;
-  sqlite3_bind_text (gate, 1, now_second, -1, SQLITE_STATIC);
-  if (sqlite3_step (gate) != SQLITE_ROW)
+  dozor_db_bind_text (gate, 1, now_second);
+  if (dozor_db_step (gate) != DOZOR_DB_ROW)
     return dozor_store_set_db_error (self, error);
-  if (!sqlite3_column_int (gate, 0))
+  if (!dozor_db_column_int64 (gate, 0))
     return TRUE;
 
   silent = dozor_store_prepare (self, "SELECT r.id, r.unit_id, MAX(" EPOCH ("r.start_at") ","
@@ -1301,32 +1300,32 @@ wanted_flags (DozorStore  *self,
   if (silent == NULL || unlisted == NULL || late == NULL)
     return FALSE;
 
-  sqlite3_bind_text (silent, 1, now_second, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (silent)) == SQLITE_ROW)
+  dozor_db_bind_text (silent, 1, now_second);
+  while ((rc = dozor_db_step (silent)) == DOZOR_DB_ROW)
     {
       /* Milliseconds: what julianday() keeps. */
-      gint64 quiet_from = (gint64) (sqlite3_column_double (silent, 2) * 1000.0 + 0.5) * 1000;
+      gint64 quiet_from = (gint64) (dozor_db_column_double (silent, 2) * 1000.0 + 0.5) * 1000;
       gint64 since = quiet_from + (gint64) no_position_s * G_USEC_PER_SEC;
 
       if (since < now)
-        want (wanted, "no_position", (const char *) sqlite3_column_text (silent, 1),
-              (const char *) sqlite3_column_text (silent, 0), format_time (since));
+        want (wanted, "no_position", dozor_db_column_text (silent, 1),
+              dozor_db_column_text (silent, 0), format_time (since));
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
 
-  sqlite3_bind_text (unlisted, 1, now_second, -1, SQLITE_STATIC);
-  sqlite3_bind_text (unlisted, 2, fresh, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (unlisted)) == SQLITE_ROW)
-    want (wanted, "not_on_roster", (const char *) sqlite3_column_text (unlisted, 0), NULL, g_strdup (now_text));
-  if (rc != SQLITE_DONE)
+  dozor_db_bind_text (unlisted, 1, now_second);
+  dozor_db_bind_text (unlisted, 2, fresh);
+  while ((rc = dozor_db_step (unlisted)) == DOZOR_DB_ROW)
+    want (wanted, "not_on_roster", dozor_db_column_text (unlisted, 0), NULL, g_strdup (now_text));
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
 
-  sqlite3_bind_text (late, 1, now_second, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (late)) == SQLITE_ROW)
-    want (wanted, "drawn_late", (const char *) sqlite3_column_text (late, 1),
-          (const char *) sqlite3_column_text (late, 0), g_strdup ((const char *) sqlite3_column_text (late, 2)));
-  if (rc != SQLITE_DONE)
+  dozor_db_bind_text (late, 1, now_second);
+  while ((rc = dozor_db_step (late)) == DOZOR_DB_ROW)
+    want (wanted, "drawn_late", dozor_db_column_text (late, 1),
+          dozor_db_column_text (late, 0), g_strdup (dozor_db_column_text (late, 2)));
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error);
   return TRUE;
 }
@@ -1352,9 +1351,9 @@ write_flags (DozorStore  *self,
              const char  *now_text,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) clear = dozor_store_prepare (self, "UPDATE roster_flags SET cleared_at = ?2 WHERE id = ?1",
+  g_autoptr(DozorDbStmt) clear = dozor_store_prepare (self, "UPDATE roster_flags SET cleared_at = ?2 WHERE id = ?1",
                                                        error);
-  g_autoptr(sqlite3_stmt) raise = dozor_store_prepare (self, "INSERT INTO roster_flags (id, kind, unit_id, entry_id,"
+  g_autoptr(DozorDbStmt) raise = dozor_store_prepare (self, "INSERT INTO roster_flags (id, kind, unit_id, entry_id,"
                                                              " since) VALUES (?1, ?2, ?3, ?4, ?5)", error);
   GHashTableIter iter;
   gpointer value;
@@ -1365,10 +1364,10 @@ write_flags (DozorStore  *self,
     {
       if (g_hash_table_remove (wanted, open_keys->pdata[i]))
         continue;
-      sqlite3_reset (clear);
-      sqlite3_bind_text (clear, 1, open_ids->pdata[i], -1, SQLITE_STATIC);
-      sqlite3_bind_text (clear, 2, now_text, -1, SQLITE_STATIC);
-      if (sqlite3_step (clear) != SQLITE_DONE)
+      dozor_db_reset (clear);
+      dozor_db_bind_text (clear, 1, open_ids->pdata[i]);
+      dozor_db_bind_text (clear, 2, now_text);
+      if (dozor_db_step (clear) != DOZOR_DB_DONE)
         return dozor_store_set_db_error (self, error);
       if (!flag_event (self, open_ids->pdata[i], "roster.flag.cleared", error))
         return FALSE;
@@ -1380,13 +1379,13 @@ write_flags (DozorStore  *self,
       Flag *flag = value;
       g_autofree char *id = g_uuid_string_random ();
 
-      sqlite3_reset (raise);
-      sqlite3_bind_text (raise, 1, id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (raise, 2, flag->kind, -1, SQLITE_STATIC);
-      sqlite3_bind_text (raise, 3, flag->unit_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (raise, 4, flag->entry_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (raise, 5, flag->since, -1, SQLITE_STATIC);
-      if (sqlite3_step (raise) != SQLITE_DONE)
+      dozor_db_reset (raise);
+      dozor_db_bind_text (raise, 1, id);
+      dozor_db_bind_text (raise, 2, flag->kind);
+      dozor_db_bind_text (raise, 3, flag->unit_id);
+      dozor_db_bind_text (raise, 4, flag->entry_id);
+      dozor_db_bind_text (raise, 5, flag->since);
+      if (dozor_db_step (raise) != DOZOR_DB_DONE)
         return dozor_store_set_db_error (self, error);
       if (!flag_event (self, id, "roster.flag.raised", error))
         return FALSE;
@@ -1416,7 +1415,7 @@ dozor_store_check_roster (DozorStore  *self,
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) flag_free);
   g_autoptr(GPtrArray) open_ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) open_keys = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(sqlite3_stmt) open = NULL;
+  g_autoptr(DozorDbStmt) open = NULL;
   g_autofree char *now_text = format_time (now);
   guint matched = 0;
   int rc;
@@ -1427,19 +1426,19 @@ dozor_store_check_roster (DozorStore  *self,
                               error);
   if (open == NULL)
     return NULL;
-  while ((rc = sqlite3_step (open)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (open)) == DOZOR_DB_ROW)
     {
-      g_autofree char *key = flag_key ((const char *) sqlite3_column_text (open, 1),
-                                       (const char *) sqlite3_column_text (open, 2),
-                                       (const char *) sqlite3_column_text (open, 3));
+      g_autofree char *key = flag_key (dozor_db_column_text (open, 1),
+                                       dozor_db_column_text (open, 2),
+                                       dozor_db_column_text (open, 3));
 
       matched += g_hash_table_contains (wanted, key);
-      g_ptr_array_add (open_ids, g_strdup ((const char *) sqlite3_column_text (open, 0)));
+      g_ptr_array_add (open_ids, g_strdup (dozor_db_column_text (open, 0)));
       g_ptr_array_add (open_keys, g_steal_pointer (&key));
     }
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
-  g_clear_pointer (&open, sqlite3_finalize);
+  g_clear_pointer (&open, dozor_db_stmt_free);
 
   /* Nothing to write, the usual case: no transaction. */
   if (matched == open_ids->len && matched == g_hash_table_size (wanted))

@@ -14,10 +14,10 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dozor-credentials.h"
+#include "dozor-db-sqlite.h"
 #include "dozor-field.h"
 #include "dozor-geo.h"
 #include "dozor-geojson.h"
@@ -32,14 +32,14 @@ struct _DozorStore
 {
   GObject parent_instance;
 
-  sqlite3 *db;
+  DozorDb *db;
   gint64 seq;
   gboolean in_transaction;
   gint64 seq_at_begin;
   GPtrArray *pending_events; /* char * */
   /* Every change appends events, thousands a second under trackers and
    * the scenario: prepared once, not parsed again each time. */
-  sqlite3_stmt *append_event;
+  DozorDbStmt *append_event;
 };
 
 G_DEFINE_FINAL_TYPE (DozorStore, dozor_store, G_TYPE_OBJECT)
@@ -166,8 +166,8 @@ dozor_store_finalize (GObject *object)
 
   if (self->in_transaction)
     dozor_store_rollback (self);
-  g_clear_pointer (&self->append_event, sqlite3_finalize);
-  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->append_event, dozor_db_stmt_free);
+  g_clear_pointer (&self->db, dozor_db_close);
   g_clear_pointer (&self->pending_events, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dozor_store_parent_class)->finalize (object);
@@ -203,22 +203,19 @@ set_db_error (DozorStore  *self,
               GError     **error)
 {
   g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO,
-               _("Database error: %s"), sqlite3_errmsg (self->db));
+               _("Database error: %s"), dozor_db_errmsg (self->db));
   return FALSE;
 }
 
-static sqlite3_stmt *
+static DozorDbStmt *
 prepare (DozorStore  *self,
          const char  *sql,
          GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  DozorDbStmt *stmt = dozor_db_prepare (self->db, sql, NULL);
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (self, error);
-      return NULL;
-    }
+  if (stmt == NULL)
+    set_db_error (self, error);
 
   return stmt;
 }
@@ -228,7 +225,7 @@ exec (DozorStore  *self,
       const char  *sql,
       GError     **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (!dozor_db_exec (self->db, sql, NULL))
     return set_db_error (self, error);
 
   return TRUE;
@@ -246,10 +243,10 @@ static gint64
 query_int (DozorStore *self,
            const char *sql)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, NULL);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, sql, NULL);
 
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL && dozor_db_step (stmt) == DOZOR_DB_ROW)
+    return dozor_db_column_int64 (stmt, 0);
 
   return 0;
 }
@@ -291,25 +288,38 @@ upgrade_dispatches (DozorStore  *self,
 
 /**
  * dozor_store_open:
- * @path: the database file; created with its schema if missing
+ * @target: the database file, created with its schema if missing, or a
+ *   PostgreSQL database (dozor_db_open())
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
 DozorStore *
-dozor_store_open (const char  *path,
+dozor_store_open (const char  *target,
                   GError     **error)
 {
   g_autoptr(DozorStore) self = g_object_new (DOZOR_TYPE_STORE, NULL);
+  g_autoptr(GError) local_error = NULL;
+  const char *path = target;
 
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+  /* The backend waits for a reader's or a checkpoint's lock as the store
+   * did (5 s), and says "Cannot open “FILE”: WHY" itself. */
+  self->db = dozor_db_open (target, DOZOR_DB_OPEN_READ_WRITE, &local_error);
+  if (self->db == NULL)
     {
-      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("Cannot open “%s”: %s"),
-                   path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, local_error->message);
       return NULL;
     }
 
-  sqlite3_busy_timeout (self->db, 5000);
+  /* The schema below is SQLite's DDL; the tables on PostgreSQL are the
+   * next step of issue 19. The target is not echoed: it may hold a
+   * password. */
+  if (dozor_db_get_kind (self->db) != DOZOR_DB_SQLITE)
+    {
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO,
+                           _("The store's tables on PostgreSQL are not made yet"));
+      return NULL;
+    }
 
   /* FULL: an event the server has announced is on disk, even after a power
    * cut. A page cache of 16 MiB, not SQLite's 2 MiB: with 2 MiB the
@@ -352,20 +362,25 @@ void
 dozor_store_set_auto_checkpoint (DozorStore *self,
                                  gboolean    automatic)
 {
-  /* 1,000 pages: SQLite's own default. */
-  sqlite3_wal_autocheckpoint (self->db, automatic ? 1000 : 0);
+  sqlite3 *handle = dozor_db_sqlite_get_handle (self->db);
+
+  /* Only SQLite has a write-ahead log of its own to checkpoint. 1,000
+   * pages: SQLite's own default. */
+  if (handle != NULL)
+    sqlite3_wal_autocheckpoint (handle, automatic ? 1000 : 0);
 }
 
 /**
- * dozor_store_get_path:
+ * dozor_store_get_target:
  * @self: a #DozorStore
  *
- * Returns: the database file, for readers with their own connection
+ * Returns: the database the store was opened on, for readers with their
+ *   own connection (dozor_db_open()); may hold a password, never log it
  */
 const char *
-dozor_store_get_path (DozorStore *self)
+dozor_store_get_target (DozorStore *self)
 {
-  return sqlite3_db_filename (self->db, "main");
+  return dozor_db_get_target (self->db);
 }
 
 /**
@@ -399,13 +414,22 @@ gboolean
 dozor_store_begin (DozorStore  *self,
                    GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  gint64 seq;
+
   g_return_val_if_fail (!self->in_transaction, FALSE);
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
+  if (!dozor_db_begin_write (self->db, &seq, &local_error))
+    {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("Database error: %s"), local_error->message);
+      return FALSE;
+    }
 
+  /* On SQLite this is the seq the store counted; on PostgreSQL another
+   * dozord may have written events since this one's last transaction. */
+  self->seq = seq;
   self->in_transaction = TRUE;
-  self->seq_at_begin = self->seq;
+  self->seq_at_begin = seq;
   g_ptr_array_set_size (self->pending_events, 0);
   return TRUE;
 }
@@ -425,10 +449,13 @@ dozor_store_commit (DozorStore  *self,
 {
   GPtrArray *events;
 
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (self->in_transaction, NULL);
 
-  if (!exec (self, "COMMIT", error))
+  if (!dozor_db_commit (self->db, self->seq > self->seq_at_begin ? self->seq : -1, &local_error))
     {
+      g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("Database error: %s"), local_error->message);
       dozor_store_rollback (self);
       return NULL;
     }
@@ -445,7 +472,7 @@ dozor_store_rollback (DozorStore *self)
   if (!self->in_transaction)
     return;
 
-  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  dozor_db_rollback (self->db);
   self->in_transaction = FALSE;
   self->seq = self->seq_at_begin;
   g_ptr_array_set_size (self->pending_events, 0);
@@ -459,7 +486,7 @@ append_event (DozorStore  *self,
               const char  *json,
               GError     **error)
 {
-  sqlite3_stmt *stmt;
+  DozorDbStmt *stmt;
   g_autofree char *time = now_rfc3339 ();
   gint64 seq = self->seq + 1;
   gboolean ok;
@@ -483,20 +510,20 @@ append_event (DozorStore  *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, seq);
-  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, member, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
+  dozor_db_bind_int64 (stmt, 1, seq);
+  dozor_db_bind_text (stmt, 2, type);
+  dozor_db_bind_text (stmt, 3, time);
+  dozor_db_bind_text (stmt, 4, member);
+  dozor_db_bind_text (stmt, 5, json);
 
-  ok = sqlite3_step (stmt) == SQLITE_ROW;
+  ok = dozor_db_step (stmt) == DOZOR_DB_ROW;
   if (ok)
-    g_ptr_array_add (self->pending_events, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    g_ptr_array_add (self->pending_events, g_strdup (dozor_db_column_text (stmt, 0)));
   else
     set_db_error (self, error);
   /* The bound texts are the caller's: let go of them now. */
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
+  dozor_db_reset (stmt);
+  dozor_db_clear_bindings (stmt);
   if (!ok)
     return FALSE;
 
@@ -510,16 +537,16 @@ entity_json (DozorStore *self,
              const char *sql,
              const char *id)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, NULL);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, sql, NULL);
 
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, id);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
 
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 static char *
@@ -579,13 +606,13 @@ invalid (GError     **error,
 }
 
 /* For the store's other files (dozor-store-private.h). */
-sqlite3 *
+DozorDb *
 dozor_store_get_db (DozorStore *self)
 {
   return self->db;
 }
 
-sqlite3_stmt *
+DozorDbStmt *
 dozor_store_prepare (DozorStore  *self,
                      const char  *sql,
                      GError     **error)
@@ -801,7 +828,7 @@ dozor_store_add_user (DozorStore  *self,
                       const char  *password,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *now = now_rfc3339 ();
 
@@ -821,12 +848,12 @@ dozor_store_add_user (DozorStore  *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, name);
+  dozor_db_bind_text (stmt, 2, role);
+  dozor_db_bind_text (stmt, 3, hash);
+  dozor_db_bind_text (stmt, 4, now);
 
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return set_db_error (self, error);
 
   return TRUE;
@@ -849,7 +876,7 @@ dozor_store_authenticate (DozorStore  *self,
                           char       **role,
                           gint64      *expires_at)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *digest = NULL;
 
   if (token == NULL || strlen (token) != 64)
@@ -864,16 +891,16 @@ dozor_store_authenticate (DozorStore  *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, digest);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return FALSE;
 
   if (name != NULL)
-    *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    *name = g_strdup (dozor_db_column_text (stmt, 0));
   if (role != NULL)
-    *role = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    *role = g_strdup (dozor_db_column_text (stmt, 1));
   if (expires_at != NULL)
-    *expires_at = sqlite3_column_int64 (stmt, 2);
+    *expires_at = dozor_db_column_int64 (stmt, 2);
   return TRUE;
 }
 
@@ -894,7 +921,7 @@ dozor_store_end_session (DozorStore  *self,
                          const char  *token,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *digest = NULL;
 
   if (token == NULL || strlen (token) != 64)
@@ -904,13 +931,13 @@ dozor_store_end_session (DozorStore  *self,
   stmt = prepare (self, "DELETE FROM sessions WHERE token_digest = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, digest);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     {
       set_db_error (self, error);
       return FALSE;
     }
-  return sqlite3_changes (self->db) > 0;
+  return dozor_db_changes (self->db) > 0;
 }
 
 /**
@@ -925,7 +952,7 @@ char *
 dozor_store_list_users (DozorStore  *self,
                         GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     prepare (self,
              "SELECT json_group_array(json_object('name', name, 'role', role, 'created_at', created_at,"
              " 'sessions', (SELECT count(*) FROM sessions WHERE username = users.name"
@@ -935,12 +962,12 @@ dozor_store_list_users (DozorStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     {
       set_db_error (self, error);
       return NULL;
     }
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 static gboolean
@@ -974,7 +1001,7 @@ dozor_store_revoke_sessions (DozorStore  *self,
                              const char  *name,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (!user_exists (self, name, error))
     return -1;
@@ -982,13 +1009,13 @@ dozor_store_revoke_sessions (DozorStore  *self,
   stmt = prepare (self, "DELETE FROM sessions WHERE username = ?1", error);
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, name);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     {
       set_db_error (self, error);
       return -1;
     }
-  return sqlite3_changes (self->db);
+  return dozor_db_changes (self->db);
 }
 
 /**
@@ -1007,7 +1034,7 @@ dozor_store_remove_user (DozorStore  *self,
                          const char  *name,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (dozor_store_revoke_sessions (self, name, error) < 0)
     return FALSE;
@@ -1015,8 +1042,8 @@ dozor_store_remove_user (DozorStore  *self,
   stmt = prepare (self, "DELETE FROM users WHERE name = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, name);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return set_db_error (self, error);
   return TRUE;
 }
@@ -1030,19 +1057,19 @@ dozor_store_find_answer (DozorStore  *self,
                          guint       *status,
                          char       **body)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     prepare (self, "SELECT status, body FROM answers WHERE username = ?1 AND key = ?2", NULL);
 
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, user);
+  dozor_db_bind_text (stmt, 2, key);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return FALSE;
 
-  *status = (guint) sqlite3_column_int (stmt, 0);
-  *body = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  *status = (guint) dozor_db_column_int64 (stmt, 0);
+  *body = g_strdup (dozor_db_column_text (stmt, 1));
   return TRUE;
 }
 
@@ -1054,18 +1081,18 @@ dozor_store_keep_answer (DozorStore  *self,
                          const char  *body,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     prepare (self, "INSERT OR IGNORE INTO answers VALUES (?1, ?2, ?3, ?4, strftime('%s', 'now'))", error);
 
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, (int) status);
-  sqlite3_bind_text (stmt, 4, body, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, user);
+  dozor_db_bind_text (stmt, 2, key);
+  dozor_db_bind_int64 (stmt, 3, (int) status);
+  dozor_db_bind_text (stmt, 4, body);
 
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return set_db_error (self, error);
 
   return TRUE;
@@ -1079,7 +1106,7 @@ append_rows (DozorStore  *self,
              const char  *sql,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, sql, error);
   gboolean first = TRUE;
   int rc;
 
@@ -1087,16 +1114,16 @@ append_rows (DozorStore  *self,
     return FALSE;
 
   g_string_append_c (out, '[');
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       if (!first)
         g_string_append_c (out, ',');
-      g_string_append (out, (const char *) sqlite3_column_text (stmt, 0));
+      g_string_append (out, dozor_db_column_text (stmt, 0));
       first = FALSE;
     }
   g_string_append_c (out, ']');
 
-  return rc == SQLITE_DONE || set_db_error (self, error);
+  return rc == DOZOR_DB_DONE || set_db_error (self, error);
 }
 
 /**
@@ -1114,20 +1141,23 @@ dozor_store_snapshot (DozorStore  *self,
                       GError     **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(sqlite3_stmt) head = NULL;
+  g_autoptr(DozorDbStmt) head = NULL;
   gboolean ok;
 
   /* One read transaction, so the lists agree with each other and with as_of_seq. */
-  if (!exec (self, "BEGIN", error))
-    return NULL;
+  if (!dozor_db_begin_read (self->db, NULL))
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
 
   head = prepare (self, "SELECT json_object('as_of_seq', (SELECT COALESCE(MAX(seq), 0) FROM events),"
                         " 'readiness', " DOZOR_STORE_READINESS_JSON ")",
                   error);
-  ok = head != NULL && sqlite3_step (head) == SQLITE_ROW;
+  ok = head != NULL && dozor_db_step (head) == DOZOR_DB_ROW;
   if (ok)
     {
-      const char *text = (const char *) sqlite3_column_text (head, 0);
+      const char *text = dozor_db_column_text (head, 0);
 
       /* {"as_of_seq":…,"readiness":{…}} without its closing brace. */
       g_string_append_len (out, text, strlen (text) - 1);
@@ -1184,7 +1214,8 @@ dozor_store_snapshot (DozorStore  *self,
   if (!ok && head != NULL && error != NULL && *error == NULL)
     set_db_error (self, error);
 
-  exec (self, "COMMIT", NULL);
+  /* It wrote nothing: no seq to note. */
+  dozor_db_commit (self->db, -1, NULL);
   if (!ok)
     return NULL;
 
@@ -1207,7 +1238,7 @@ dozor_store_events_since (DozorStore  *self,
                           guint        limit,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     prepare (self, "SELECT data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
   int rc;
@@ -1215,12 +1246,12 @@ dozor_store_events_since (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (events, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  dozor_db_bind_int64 (stmt, 1, since);
+  dozor_db_bind_int64 (stmt, 2, limit);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    g_ptr_array_add (events, g_strdup (dozor_db_column_text (stmt, 0)));
 
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     {
       set_db_error (self, error);
       return NULL;
@@ -1242,19 +1273,19 @@ dozor_store_prune_events (DozorStore  *self,
                           gint64       keep,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM events WHERE seq <= ?1", error);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, "DELETE FROM events WHERE seq <= ?1", error);
 
   if (stmt == NULL)
     return 0;
 
-  sqlite3_bind_int64 (stmt, 1, dozor_store_get_seq (self) - keep);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_int64 (stmt, 1, dozor_store_get_seq (self) - keep);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     {
       set_db_error (self, error);
       return 0;
     }
 
-  return (guint) sqlite3_changes (self->db);
+  return (guint) dozor_db_changes (self->db);
 }
 
 static gboolean check_version (DozorStore *self, const char *table, const char *id,
@@ -1273,38 +1304,38 @@ dozor_store_prune_track (DozorStore  *self,
                          const char  *before,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM positions WHERE time < ?1", error);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, "DELETE FROM positions WHERE time < ?1", error);
 
   if (stmt == NULL)
     return 0;
 
-  sqlite3_bind_text (stmt, 1, before, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  dozor_db_bind_text (stmt, 1, before);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     {
       set_db_error (self, error);
       return 0;
     }
 
-  return (guint) sqlite3_changes (self->db);
+  return (guint) dozor_db_changes (self->db);
 }
 
 /* --- Commands ---------------------------------------------------------- */
 
 static gboolean
 step_done (DozorStore    *self,
-           sqlite3_stmt  *stmt,
+           DozorDbStmt  *stmt,
            GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  g_autoptr(GError) db_error = NULL;
 
-  if (rc == SQLITE_DONE)
+  if (dozor_db_step_full (stmt, &db_error) == DOZOR_DB_DONE)
     return TRUE;
 
-  /* SQLite names tables and columns: that is for the log. Callers that
-   * know which rule it was say so in their own words. */
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+  /* The database names tables and columns: that is for the log. Callers
+   * that know which rule it was say so in their own words. */
+  if (g_error_matches (db_error, DOZOR_DB_ERROR, DOZOR_DB_ERROR_CONSTRAINT))
     {
-      g_message ("A change was refused by the database: %s", sqlite3_errmsg (self->db));
+      g_message ("A change was refused by the database: %s", dozor_db_errmsg (self->db));
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT,
                            _("The change contradicts the current state"));
       return FALSE;
@@ -1357,7 +1388,7 @@ GPtrArray *
 dozor_store_list_active_dispatches (DozorStore  *self,
                                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     prepare (self, "SELECT d.id, d.unit_id, d.incident_id, i.lat, i.lon FROM dispatches d"
                    " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'"
                    /* A dispatch to a post of a plan: the post's place. */
@@ -1374,19 +1405,19 @@ dozor_store_list_active_dispatches (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
     {
       DozorActiveDispatch *dispatch = g_new0 (DozorActiveDispatch, 1);
 
-      dispatch->dispatch_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      dispatch->unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      dispatch->incident_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      dispatch->lat = sqlite3_column_double (stmt, 3);
-      dispatch->lon = sqlite3_column_double (stmt, 4);
+      dispatch->dispatch_id = g_strdup (dozor_db_column_text (stmt, 0));
+      dispatch->unit_id = g_strdup (dozor_db_column_text (stmt, 1));
+      dispatch->incident_id = g_strdup (dozor_db_column_text (stmt, 2));
+      dispatch->lat = dozor_db_column_double (stmt, 3);
+      dispatch->lon = dozor_db_column_double (stmt, 4);
       g_ptr_array_add (list, dispatch);
     }
 
-  if (rc != SQLITE_DONE)
+  if (rc != DOZOR_DB_DONE)
     {
       set_db_error (self, error);
       return NULL;
@@ -1427,7 +1458,7 @@ dozor_store_create_unit (DozorStore  *self,
                          JsonObject  *input,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *crew = NULL;
   const char *call_sign, *kind, *status;
@@ -1443,11 +1474,11 @@ dozor_store_create_unit (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, call_sign, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, crew != NULL ? crew : "[]", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, status != NULL ? status : "available", -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, call_sign);
+  dozor_db_bind_text (stmt, 3, kind);
+  dozor_db_bind_text (stmt, 4, crew != NULL ? crew : "[]");
+  dozor_db_bind_text (stmt, 5, status != NULL ? status : "available");
 
   if (!step_done (self, stmt, error))
     {
@@ -1513,20 +1544,20 @@ check_version (DozorStore  *self,
                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT version FROM %s WHERE id = ?1", table);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, sql, error);
   gint64 version;
 
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, id);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     {
       set_not_found (table, id, error);
       return FALSE;
     }
 
-  version = sqlite3_column_int64 (stmt, 0);
+  version = dozor_db_column_int64 (stmt, 0);
   if (expected >= 0 && version != expected)
     {
       set_stale (table, version, expected, error);
@@ -1543,7 +1574,7 @@ dozor_store_update_unit (DozorStore  *self,
                          JsonObject  *changes,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *crew = NULL;
   const char *status, *call_sign;
 
@@ -1559,10 +1590,10 @@ dozor_store_update_unit (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, crew, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, call_sign, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, status);
+  dozor_db_bind_text (stmt, 3, crew);
+  dozor_db_bind_text (stmt, 4, call_sign);
   if (!step_done (self, stmt, error))
     {
       if (call_sign != NULL)
@@ -1582,7 +1613,7 @@ dozor_store_create_incident (DozorStore  *self,
                              JsonObject  *input,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *day = g_date_time_format (now, "%Y%m%d");
@@ -1609,14 +1640,14 @@ dozor_store_create_incident (DozorStore  *self,
 
   /* Numbers as a duty log writes them: the day, then the count that day. */
   {
-    g_autoptr(sqlite3_stmt) count = prepare (self, "SELECT COUNT(*) FROM incidents WHERE number LIKE ?1 || '-%'",
+    g_autoptr(DozorDbStmt) count = prepare (self, "SELECT COUNT(*) FROM incidents WHERE number LIKE ?1 || '-%'",
                                              error);
 
     if (count == NULL)
       return NULL;
-    sqlite3_bind_text (count, 1, day, -1, SQLITE_STATIC);
-    sqlite3_step (count);
-    number = g_strdup_printf ("%s-%04" G_GINT64_FORMAT, day, (gint64) sqlite3_column_int64 (count, 0) + 1);
+    dozor_db_bind_text (count, 1, day);
+    dozor_db_step (count);
+    number = g_strdup_printf ("%s-%04" G_GINT64_FORMAT, day, (gint64) dozor_db_column_int64 (count, 0) + 1);
   }
 
   stmt = prepare (self,
@@ -1627,17 +1658,17 @@ dozor_store_create_incident (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, number, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, type, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, (int) priority);
-  sqlite3_bind_double (stmt, 5, lat);
-  sqlite3_bind_double (stmt, 6, lon);
-  sqlite3_bind_text (stmt, 7, address != NULL ? address : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, caller_name != NULL ? caller_name : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 9, caller_phone != NULL ? caller_phone : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, description != NULL ? description : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, created, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, number);
+  dozor_db_bind_text (stmt, 3, type);
+  dozor_db_bind_int64 (stmt, 4, (int) priority);
+  dozor_db_bind_double (stmt, 5, lat);
+  dozor_db_bind_double (stmt, 6, lon);
+  dozor_db_bind_text (stmt, 7, address != NULL ? address : "");
+  dozor_db_bind_text (stmt, 8, caller_name != NULL ? caller_name : "");
+  dozor_db_bind_text (stmt, 9, caller_phone != NULL ? caller_phone : "");
+  dozor_db_bind_text (stmt, 10, description != NULL ? description : "");
+  dozor_db_bind_text (stmt, 11, created);
 
   if (!step_done (self, stmt, error))
     return NULL;
@@ -1657,7 +1688,7 @@ end_dispatches (DozorStore  *self,
 {
   g_autofree char *select_sql = g_strdup_printf ("SELECT id, unit_id FROM dispatches WHERE status = 'active' AND %s = ?1",
                                                  where);
-  g_autoptr(sqlite3_stmt) select = prepare (self, select_sql, error);
+  g_autoptr(DozorDbStmt) select = prepare (self, select_sql, error);
   g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *now = now_rfc3339 ();
@@ -1665,18 +1696,18 @@ end_dispatches (DozorStore  *self,
   if (select == NULL)
     return FALSE;
 
-  sqlite3_bind_text (select, 1, id, -1, SQLITE_STATIC);
-  while (sqlite3_step (select) == SQLITE_ROW)
+  dozor_db_bind_text (select, 1, id);
+  while (dozor_db_step (select) == DOZOR_DB_ROW)
     {
-      g_ptr_array_add (ended, g_strdup ((const char *) sqlite3_column_text (select, 0)));
-      g_ptr_array_add (units, g_strdup ((const char *) sqlite3_column_text (select, 1)));
+      g_ptr_array_add (ended, g_strdup (dozor_db_column_text (select, 0)));
+      g_ptr_array_add (units, g_strdup (dozor_db_column_text (select, 1)));
     }
 
   for (guint i = 0; i < ended->len; i++)
     {
-      g_autoptr(sqlite3_stmt) end = prepare (self, "UPDATE dispatches SET status = ?2, ended_by = ?3, ended_at = ?4"
+      g_autoptr(DozorDbStmt) end = prepare (self, "UPDATE dispatches SET status = ?2, ended_by = ?3, ended_at = ?4"
                                                    " WHERE id = ?1", error);
-      g_autoptr(sqlite3_stmt) free_unit = prepare (self, "UPDATE units SET status = 'available', version = version + 1"
+      g_autoptr(DozorDbStmt) free_unit = prepare (self, "UPDATE units SET status = 'available', version = version + 1"
                                                          " WHERE id = ?1", error);
       g_autofree char *dispatch = NULL;
       g_autofree char *unit = NULL;
@@ -1684,11 +1715,11 @@ end_dispatches (DozorStore  *self,
       if (end == NULL || free_unit == NULL)
         return FALSE;
 
-      sqlite3_bind_text (end, 1, ended->pdata[i], -1, SQLITE_STATIC);
-      sqlite3_bind_text (end, 2, new_status, -1, SQLITE_STATIC);
-      sqlite3_bind_text (end, 3, by, -1, SQLITE_STATIC);
-      sqlite3_bind_text (end, 4, now, -1, SQLITE_STATIC);
-      sqlite3_bind_text (free_unit, 1, units->pdata[i], -1, SQLITE_STATIC);
+      dozor_db_bind_text (end, 1, ended->pdata[i]);
+      dozor_db_bind_text (end, 2, new_status);
+      dozor_db_bind_text (end, 3, by);
+      dozor_db_bind_text (end, 4, now);
+      dozor_db_bind_text (free_unit, 1, units->pdata[i]);
       if (!step_done (self, end, error) || !step_done (self, free_unit, error))
         return FALSE;
 
@@ -1800,7 +1831,7 @@ dozor_store_update_incident (DozorStore  *self,
                              const char  *by,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *now = now_rfc3339 ();
   g_autofree char *on_scene_at = NULL;
   const char *status, *address, *description;
@@ -1825,13 +1856,13 @@ dozor_store_update_incident (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, status);
   if (has_priority)
-    sqlite3_bind_int (stmt, 3, (int) priority);
-  sqlite3_bind_text (stmt, 4, address, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, description, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+    dozor_db_bind_int64 (stmt, 3, (int) priority);
+  dozor_db_bind_text (stmt, 4, address);
+  dozor_db_bind_text (stmt, 5, description);
+  dozor_db_bind_text (stmt, 6, now);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -1867,9 +1898,9 @@ dozor_store_dispatch (DozorStore  *self,
                       JsonNode   **current,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) unit_update = NULL;
-  g_autoptr(sqlite3_stmt) incident_update = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
+  g_autoptr(DozorDbStmt) unit_update = NULL;
+  g_autoptr(DozorDbStmt) incident_update = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = now_rfc3339 ();
   g_autofree char *dispatch = NULL;
@@ -1893,11 +1924,11 @@ dozor_store_dispatch (DozorStore  *self,
   if (insert == NULL)
     return NULL;
 
-  sqlite3_bind_text (insert, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 2, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 3, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, by, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, now, -1, SQLITE_STATIC);
+  dozor_db_bind_text (insert, 1, id);
+  dozor_db_bind_text (insert, 2, unit_id);
+  dozor_db_bind_text (insert, 3, incident_id);
+  dozor_db_bind_text (insert, 4, by);
+  dozor_db_bind_text (insert, 5, now);
 
   if (!step_done (self, insert, error))
     {
@@ -1917,9 +1948,9 @@ dozor_store_dispatch (DozorStore  *self,
   if (unit_update == NULL || incident_update == NULL)
     return NULL;
 
-  sqlite3_bind_text (unit_update, 1, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (incident_update, 1, incident_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (incident_update, 2, now, -1, SQLITE_STATIC);
+  dozor_db_bind_text (unit_update, 1, unit_id);
+  dozor_db_bind_text (incident_update, 1, incident_id);
+  dozor_db_bind_text (incident_update, 2, now);
   if (!step_done (self, unit_update, error) || !step_done (self, incident_update, error))
     return NULL;
 
@@ -1980,9 +2011,9 @@ dozor_store_add_positions (DozorStore  *self,
                            JsonArray   *positions,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) track = NULL;
-  g_autoptr(sqlite3_stmt) known = NULL;
+  g_autoptr(DozorDbStmt) update = NULL;
+  g_autoptr(DozorDbStmt) track = NULL;
+  g_autoptr(DozorDbStmt) known = NULL;
   g_autoptr(GHashTable) on_posts = NULL;
   guint n = json_array_get_length (positions);
 
@@ -2036,9 +2067,9 @@ dozor_store_add_positions (DozorStore  *self,
           {
             gboolean found;
 
-            sqlite3_bind_text (known, 1, unit_id, -1, SQLITE_STATIC);
-            found = sqlite3_step (known) == SQLITE_ROW;
-            sqlite3_reset (known);
+            dozor_db_bind_text (known, 1, unit_id);
+            found = dozor_db_step (known) == DOZOR_DB_ROW;
+            dozor_db_reset (known);
             if (!found)
               {
                 invalid (error, "unit_id", _("names no known unit"));
@@ -2051,21 +2082,21 @@ dozor_store_add_positions (DozorStore  *self,
           g_autoptr(GDateTime) utc = g_date_time_to_utc (parsed);
           g_autofree char *normal = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
 
-          sqlite3_bind_text (update, 1, unit_id, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_double (update, 2, lat);
-          sqlite3_bind_double (update, 3, lon);
-          sqlite3_bind_text (update, 4, normal, -1, SQLITE_TRANSIENT);
-          if (has_speed) sqlite3_bind_double (update, 5, speed); else sqlite3_bind_null (update, 5);
-          if (has_heading) sqlite3_bind_double (update, 6, heading); else sqlite3_bind_null (update, 6);
-          if (has_accuracy) sqlite3_bind_double (update, 7, accuracy); else sqlite3_bind_null (update, 7);
+          dozor_db_bind_text (update, 1, unit_id);
+          dozor_db_bind_double (update, 2, lat);
+          dozor_db_bind_double (update, 3, lon);
+          dozor_db_bind_text (update, 4, normal);
+          if (has_speed) dozor_db_bind_double (update, 5, speed); else dozor_db_bind_null (update, 5);
+          if (has_heading) dozor_db_bind_double (update, 6, heading); else dozor_db_bind_null (update, 6);
+          if (has_accuracy) dozor_db_bind_double (update, 7, accuracy); else dozor_db_bind_null (update, 7);
 
           /* A fix older than the one the unit has is history, not news. */
-          rc = sqlite3_step (update);
-          if (rc == SQLITE_ROW)
+          rc = dozor_db_step (update);
+          if (rc == DOZOR_DB_ROW)
             {
-              g_autofree char *unit = g_strdup ((const char *) sqlite3_column_text (update, 0));
+              g_autofree char *unit = g_strdup (dozor_db_column_text (update, 0));
 
-              sqlite3_reset (update);
+              dozor_db_reset (update);
               if (!append_event (self, "unit.position", "unit", unit, error) ||
                   (has_speed && !dozor_store_check_scene_arrival (self, unit_id, lat, lon, speed, normal, error)))
                 return 0;
@@ -2074,9 +2105,9 @@ dozor_store_add_positions (DozorStore  *self,
                    !dozor_store_check_area_arrival (self, unit_id, lat, lon, has_speed ? speed : NAN, normal, error)))
                 return 0;
             }
-          else if (rc == SQLITE_DONE)
+          else if (rc == DOZOR_DB_DONE)
             {
-              sqlite3_reset (update);
+              dozor_db_reset (update);
             }
           else
             {
@@ -2085,16 +2116,16 @@ dozor_store_add_positions (DozorStore  *self,
               return 0;
             }
 
-          sqlite3_bind_text (track, 1, unit_id, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_double (track, 2, lat);
-          sqlite3_bind_double (track, 3, lon);
-          sqlite3_bind_text (track, 4, normal, -1, SQLITE_TRANSIENT);
-          if (has_speed) sqlite3_bind_double (track, 5, speed); else sqlite3_bind_null (track, 5);
-          if (has_heading) sqlite3_bind_double (track, 6, heading); else sqlite3_bind_null (track, 6);
-          if (has_accuracy) sqlite3_bind_double (track, 7, accuracy); else sqlite3_bind_null (track, 7);
+          dozor_db_bind_text (track, 1, unit_id);
+          dozor_db_bind_double (track, 2, lat);
+          dozor_db_bind_double (track, 3, lon);
+          dozor_db_bind_text (track, 4, normal);
+          if (has_speed) dozor_db_bind_double (track, 5, speed); else dozor_db_bind_null (track, 5);
+          if (has_heading) dozor_db_bind_double (track, 6, heading); else dozor_db_bind_null (track, 6);
+          if (has_accuracy) dozor_db_bind_double (track, 7, accuracy); else dozor_db_bind_null (track, 7);
           if (!step_done (self, track, error))
             return 0;
-          sqlite3_reset (track);
+          dozor_db_reset (track);
         }
       }
 
@@ -2173,15 +2204,15 @@ get_reference (DozorStore  *self,
 }
 
 static void
-bind_optional (sqlite3_stmt *stmt,
+bind_optional (DozorDbStmt *stmt,
                int           index,
                gboolean      present,
                const char   *text)
 {
   /* Absent: ?N stays unbound (NULL) and the flag ?N+1 keeps the old value. */
-  sqlite3_bind_int (stmt, index + 1, present);
+  dozor_db_bind_int64 (stmt, index + 1, present);
   if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+    dozor_db_bind_text (stmt, index, text);
 }
 
 static void
@@ -2209,7 +2240,7 @@ dozor_store_create_zone (DozorStore  *self,
                          JsonObject  *input,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *geometry = NULL;
   const char *kind, *name, *parent_id;
@@ -2232,11 +2263,11 @@ dozor_store_create_zone (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, parent_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, geometry, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, kind);
+  dozor_db_bind_text (stmt, 3, name);
+  dozor_db_bind_text (stmt, 4, parent_id);
+  dozor_db_bind_text (stmt, 5, geometry);
   if (!step_done (self, stmt, error))
     {
       name_taken (error);
@@ -2253,7 +2284,7 @@ dozor_store_update_zone (DozorStore  *self,
                          JsonObject  *changes,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *geometry = NULL;
   const char *name;
 
@@ -2267,9 +2298,9 @@ dozor_store_update_zone (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, geometry, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, name);
+  dozor_db_bind_text (stmt, 3, geometry);
   if (!step_done (self, stmt, error))
     {
       name_taken (error);
@@ -2293,7 +2324,7 @@ delete_entity (DozorStore  *self,
 {
   g_autofree char *owned = before;
   g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", table);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   if (!check_version (self, table, id, expected_version, error) ||
       !dozor_store_release_roster (self, table, id, error))
@@ -2303,7 +2334,7 @@ delete_entity (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
   if (!step_done (self, stmt, error))
     {
       if (in_use != NULL && g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
@@ -2381,7 +2412,7 @@ dozor_store_create_route (DozorStore  *self,
                           JsonObject  *input,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *geometry = NULL;
   g_autofree char *shift_start = NULL;
@@ -2403,14 +2434,14 @@ dozor_store_create_route (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, zone_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, unit_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, shift_start, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, shift_end, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, geometry, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, rules, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, name);
+  dozor_db_bind_text (stmt, 3, zone_id);
+  dozor_db_bind_text (stmt, 4, unit_id);
+  dozor_db_bind_text (stmt, 5, shift_start);
+  dozor_db_bind_text (stmt, 6, shift_end);
+  dozor_db_bind_text (stmt, 7, geometry);
+  dozor_db_bind_text (stmt, 8, rules);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -2424,7 +2455,7 @@ dozor_store_update_route (DozorStore  *self,
                           JsonObject  *changes,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *geometry = NULL;
   g_autofree char *shift_start = NULL;
   g_autofree char *shift_end = NULL;
@@ -2456,14 +2487,14 @@ dozor_store_update_route (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, geometry, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, name);
+  dozor_db_bind_text (stmt, 3, geometry);
   bind_optional (stmt, 4, has_zone, zone_id);
   bind_optional (stmt, 6, has_unit, unit_id);
   bind_optional (stmt, 8, has_shift, shift_start);
-  sqlite3_bind_text (stmt, 10, shift_end, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, rules, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 10, shift_end);
+  dozor_db_bind_text (stmt, 11, rules);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -2493,18 +2524,18 @@ dozor_store_find_zone (DozorStore *self,
                        const char *parent_id,
                        const char *name)
 {
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(DozorDbStmt) stmt =
     prepare (self, "SELECT id FROM zones WHERE parent_id IS ?1 AND name = ?2", NULL);
 
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, parent_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, parent_id);
+  dozor_db_bind_text (stmt, 2, name);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
 
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return g_strdup (dozor_db_column_text (stmt, 0));
 }
 
 /* --- Places: points of interest and cameras ----------------------------- */
@@ -2552,7 +2583,7 @@ dozor_store_create_place (DozorStore  *self,
                           JsonObject  *input,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
   const char *kind, *name, *category, *stream_url;
   gboolean has_stream;
@@ -2572,13 +2603,13 @@ dozor_store_create_place (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, category, -1, SQLITE_STATIC);
-  sqlite3_bind_double (stmt, 5, lat);
-  sqlite3_bind_double (stmt, 6, lon);
-  sqlite3_bind_text (stmt, 7, stream_url, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, kind);
+  dozor_db_bind_text (stmt, 3, name);
+  dozor_db_bind_text (stmt, 4, category);
+  dozor_db_bind_double (stmt, 5, lat);
+  dozor_db_bind_double (stmt, 6, lon);
+  dozor_db_bind_text (stmt, 7, stream_url);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -2602,7 +2633,7 @@ dozor_store_update_place (DozorStore  *self,
                           JsonObject  *changes,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *kind = entity_json (self, "SELECT kind FROM places WHERE id = ?1", id);
   const char *name, *category, *stream_url;
   gboolean has_category, has_stream, has_location = json_object_has_member (changes, "location");
@@ -2626,13 +2657,13 @@ dozor_store_update_place (DozorStore  *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, id);
+  dozor_db_bind_text (stmt, 2, name);
   bind_optional (stmt, 3, has_category, category);
   bind_optional (stmt, 5, has_stream, stream_url);
-  sqlite3_bind_double (stmt, 7, lat);
-  sqlite3_bind_double (stmt, 8, lon);
-  sqlite3_bind_int (stmt, 9, has_location);
+  dozor_db_bind_double (stmt, 7, lat);
+  dozor_db_bind_double (stmt, 8, lon);
+  dozor_db_bind_int64 (stmt, 9, has_location);
   if (!step_done (self, stmt, error))
     return NULL;
 
@@ -2651,16 +2682,16 @@ dozor_store_delete_place (DozorStore  *self,
 
 /* The id in the first row of @stmt, if it is the only row. */
 static char *
-only_id (sqlite3_stmt *stmt,
+only_id (DozorDbStmt *stmt,
          gboolean     *ambiguous)
 {
   g_autofree char *id = NULL;
 
   *ambiguous = FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return NULL;
-  id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  id = g_strdup (dozor_db_column_text (stmt, 0));
+  if (dozor_db_step (stmt) == DOZOR_DB_ROW)
     {
       *ambiguous = TRUE;
       return NULL;
@@ -2686,13 +2717,13 @@ dozor_store_find_place (DozorStore *self,
                         const char *name,
                         gboolean   *ambiguous)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM places WHERE kind = ?1 AND name = ?2 LIMIT 2", NULL);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, "SELECT id FROM places WHERE kind = ?1 AND name = ?2 LIMIT 2", NULL);
 
   *ambiguous = FALSE;
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, kind);
+  dozor_db_bind_text (stmt, 2, name);
   return only_id (stmt, ambiguous);
 }
 
@@ -2709,12 +2740,12 @@ dozor_store_find_zone_by_name (DozorStore *self,
                                const char *name,
                                gboolean   *ambiguous)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id FROM zones WHERE name = ?1 LIMIT 2", NULL);
+  g_autoptr(DozorDbStmt) stmt = prepare (self, "SELECT id FROM zones WHERE name = ?1 LIMIT 2", NULL);
 
   *ambiguous = FALSE;
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  dozor_db_bind_text (stmt, 1, name);
   return only_id (stmt, ambiguous);
 }
 
@@ -2733,7 +2764,7 @@ dozor_store_get_version (DozorStore *self,
 {
   static const char *const tables[] = { "units", "incidents", "zones", "routes", "places", NULL };
   g_autofree char *sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DozorDbStmt) stmt = NULL;
 
   g_return_val_if_fail (g_strv_contains (tables, table), -1);
 
@@ -2741,10 +2772,10 @@ dozor_store_get_version (DozorStore *self,
   stmt = prepare (self, sql, NULL);
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  dozor_db_bind_text (stmt, 1, id);
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
     return -1;
-  return sqlite3_column_int64 (stmt, 0);
+  return dozor_db_column_int64 (stmt, 0);
 }
 
 /**

@@ -59,9 +59,9 @@ G_DECLARE_FINAL_TYPE (DozorStore, dozor_store, DOZOR, STORE, GObject)
 GQuark      dozor_store_error_quark        (void);
 gboolean    dozor_store_role_is_valid      (const char   *role);
 
-DozorStore *dozor_store_open               (const char   *path,
+DozorStore *dozor_store_open               (const char   *target,
                                             GError      **error);
-const char *dozor_store_get_path           (DozorStore   *self);
+const char *dozor_store_get_target         (DozorStore   *self);
 void        dozor_store_set_auto_checkpoint (DozorStore  *self,
                                              gboolean     automatic);
 gint64      dozor_store_get_seq            (DozorStore   *self);
