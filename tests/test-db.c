@@ -217,6 +217,13 @@ test_parameters (void)
            "SELECT 'a?b' AS \"c?\", 'json_object(1)', 'it''s ?', 'INSERT OR IGNORE' -- ? json_object(\n"
            " /* ?1 json_object( */ , ?, \"c?\" FROM (SELECT 1 AS \"c?\") AS x",
            (Bind[]) { T ("x"), { 0 } }, "a?b|json_object(1)|it's ?|INSERT OR IGNORE|x|1");
+  /* A subquery in FROM or JOIN without an alias, which PostgreSQL 15
+   * refuses, gets one; one with an alias keeps it. */
+  compare (sqlite, pg, "SELECT count(*), sum(n) FROM (SELECT n FROM items WHERE n > ?1)",
+           (Bind[]) { I (15), { 0 } }, "2|50");
+  compare (sqlite, pg, "SELECT (SELECT count(*) FROM (SELECT 1 UNION ALL SELECT 2)), s.n"
+                       " FROM (SELECT n FROM items) AS s JOIN (SELECT 20 AS k) ON k = s.n",
+           NULL, "2|20");
   compare (sqlite, pg, "SELECT ?1 IS NULL, ?2 IS NULL", (Bind[]) { N, T ("t"), { 0 } }, "1|0");
 
   {

@@ -94,6 +94,25 @@ followed_by_paren (const char *p)
   return *p == '(';
 }
 
+/* Whether the word at @p, after white space, can only follow a FROM item
+ * that has no alias (or there is no word at all). */
+static gboolean
+needs_alias (const char *p)
+{
+  static const char *const follow[] = { "WHERE", "ORDER", "GROUP", "LIMIT", "OFFSET", "UNION", "EXCEPT",
+                                        "INTERSECT", "WINDOW", "HAVING", "JOIN", "LEFT", "RIGHT", "FULL",
+                                        "INNER", "CROSS", "NATURAL", "ON", "USING", "RETURNING", NULL };
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (!is_word_char (*p) && *p != '"')
+    return TRUE;
+  for (guint i = 0; follow[i] != NULL; i++)
+    if (skip_word (p, follow[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 close_insert_or_ignore (GString  *out,
                         gboolean *pending)
@@ -116,7 +135,9 @@ close_insert_or_ignore (GString  *out,
  * `?N` → `$N`, a bare `?` → one more than the highest so far (SQLite's
  * rule); `json_object(` → `json_build_object(`; `INSERT OR IGNORE INTO t …`
  * → `INSERT INTO t … ON CONFLICT DO NOTHING` (before a RETURNING); `LIKE`
- * → `ILIKE`, since SQLite's LIKE ignores ASCII case. Nothing inside
+ * → `ILIKE`, since SQLite's LIKE ignores ASCII case; a subquery in FROM
+ * or JOIN without an alias gets one, which PostgreSQL 15 requires.
+ * Nothing inside
  * '…' literals, "…" identifiers or comments is touched.
  *
  * Returns: (transfer full): the statements in PostgreSQL's dialect
@@ -130,6 +151,10 @@ translate (const char *sql,
   int highest = 0;
   int depth = 0;
   gboolean ignore_pending = FALSE;
+  /* Which open parentheses began a FROM or JOIN item (to depth 64). */
+  guint64 from_item = 0;
+  gboolean after_from = FALSE;
+  int aliases = 0;
 
   while (*p != '\0')
     {
@@ -207,17 +232,36 @@ translate (const char *sql,
             g_string_append (out, "ILIKE");
           else
             g_string_append_len (out, start, len);
+
+          after_from = (len == 4 && (g_ascii_strncasecmp (start, "FROM", len) == 0 ||
+                                     g_ascii_strncasecmp (start, "JOIN", len) == 0));
+          continue;
         }
       else
         {
+          gboolean aliased = FALSE;
+
           if (*p == '(')
-            depth++;
+            {
+              if (depth < 64)
+                from_item = (from_item & ~(G_GUINT64_CONSTANT (1) << depth)) |
+                            ((guint64) after_from << depth);
+              depth++;
+            }
           else if (*p == ')' && depth > 0)
-            depth--;
+            {
+              depth--;
+              aliased = depth < 64 && (from_item & (G_GUINT64_CONSTANT (1) << depth)) != 0 &&
+                        needs_alias (p + 1);
+            }
           else if (*p == ';' && depth == 0)
             close_insert_or_ignore (out, &ignore_pending);
           g_string_append_c (out, *p++);
+          if (aliased)
+            g_string_append_printf (out, " AS dozor_from_%d", ++aliases);
         }
+      if (!g_ascii_isspace (p[-1]))
+        after_from = FALSE;
     }
 
   close_insert_or_ignore (out, &ignore_pending);
