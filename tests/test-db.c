@@ -589,6 +589,41 @@ test_connection_lost (void)
   compare (sqlite, pg, "SELECT count(*) FROM items", NULL, "3");
 }
 
+static gint64
+prepared_count (DozorDb *pg)
+{
+  g_autoptr(GPtrArray) rows =
+    rows_of (pg, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1 + 1 AS dozor_prepared_once'",
+             NULL);
+
+  return g_ascii_strtoll (((char **) rows->pdata[0])[0], NULL, 10);
+}
+
+/* Prepared on the server once per connection and types, and again on a
+ * new connection. */
+static void
+test_prepared_once (void)
+{
+  g_autoptr(DozorDb) sqlite = NULL;
+  g_autoptr(DozorDb) pg = NULL;
+
+  setup_both (&sqlite, &pg);
+
+  g_assert_cmpint (prepared_count (pg), ==, 0);
+  for (int i = 0; i < 3; i++)
+    compare (sqlite, pg, "SELECT ? + 1 AS dozor_prepared_once", (Bind[]) { I (i), { 0 } }, i == 0 ? "1" : NULL);
+  g_assert_cmpint (prepared_count (pg), ==, 1);
+  /* Another type is another statement to the server. */
+  compare (sqlite, pg, "SELECT ? + 1 AS dozor_prepared_once", (Bind[]) { D (0.5), { 0 } }, "1.5");
+  g_assert_cmpint (prepared_count (pg), ==, 2);
+
+  terminate (pg);
+  run_changes (pg, "SELECT 1", NULL, DOZOR_DB_FAILED, DOZOR_DB_ERROR_UNAVAILABLE);
+  g_assert_cmpint (prepared_count (pg), ==, 0);
+  compare (sqlite, pg, "SELECT ? + 1 AS dozor_prepared_once", (Bind[]) { I (41), { 0 } }, "42");
+  g_assert_cmpint (prepared_count (pg), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -626,6 +661,7 @@ main (int    argc,
   g_test_add_func ("/db/writers-serialised", test_writers_serialised);
   g_test_add_func ("/db/notify", test_notify);
   g_test_add_func ("/db/connection-lost", test_connection_lost);
+  g_test_add_func ("/db/prepared-once", test_prepared_once);
 
   status = g_test_run ();
 
