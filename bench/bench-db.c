@@ -17,8 +17,10 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dozor-db.h"
+#include "bench-proc.h"
 #include "pg-fixture.h"
 
 typedef struct
@@ -190,16 +192,6 @@ run (PgCluster  *cluster,
   return ok;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* backend × writers */
 #define N_CONFIGS 4
 
@@ -216,7 +208,6 @@ main (int    argc,
   PgCluster *cluster;
   gboolean ok = TRUE;
   double load[3] = { 0 };
-  FILE *loadavg;
 
   for (int i = 1; i < argc; i++)
     {
@@ -245,13 +236,7 @@ main (int    argc,
       return 1;
     }
 
-  loadavg = fopen ("/proc/loadavg", "r");
-  if (loadavg != NULL)
-    {
-      if (fscanf (loadavg, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
-        load[0] = load[1] = load[2] = 0;
-      fclose (loadavg);
-    }
+  bench_load_average (load);
   printf ("# begin_write + 1 INSERT + commit, %.0f s a run, median of %u rounds, %u CPUs,"
           " load average %.2f %.2f %.2f at start\n",
           seconds, rounds, g_get_num_processors (), load[0], load[1], load[2]);
@@ -267,7 +252,11 @@ main (int    argc,
     {
       double *f = &figures[c * rounds];
 
-      qsort (f, rounds, sizeof (double), compare_doubles);
+      g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (double));
+
+      g_array_append_vals (sorted, f, rounds);
+      bench_sort_doubles (sorted);
+      memcpy (f, sorted->data, rounds * sizeof (double));
       printf ("%-11s %8u %14.0f %19.0f–%.0f\n", c / 2 == 1 ? "PostgreSQL" : "SQLite", writers[c % 2],
               f[rounds / 2], f[0], f[rounds - 1]);
     }
