@@ -589,6 +589,51 @@ test_connection_lost (void)
   compare (sqlite, pg, "SELECT count(*) FROM items", NULL, "3");
 }
 
+/* The codes the store acts on, from PostgreSQL's SQLSTATEs. */
+static void
+test_error_codes (void)
+{
+  g_autoptr(DozorDb) sqlite = NULL;
+  g_autoptr(DozorDb) pg = NULL;
+  g_autoptr(DozorDb) other = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 seq;
+
+  setup_both (&sqlite, &pg);
+
+  /* A statement neither understands: FAILED on both, at prepare on
+   * SQLite, at the first step on PostgreSQL. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(DozorDbStmt) stmt = dozor_db_prepare (i == 0 ? sqlite : pg, "SELEC 1", &error);
+
+      if (stmt != NULL)
+        g_assert_cmpint (dozor_db_step_full (stmt, &error), ==, DOZOR_DB_FAILED);
+      g_assert_error (error, DOZOR_DB_ERROR, DOZOR_DB_ERROR_FAILED);
+      g_clear_error (&error);
+    }
+
+  /* A trigger's refusal (RAISE, P0001) is a constraint. */
+  g_assert_false (dozor_db_exec (pg, "DO $$ BEGIN RAISE EXCEPTION 'refused by a trigger'; END $$", &error));
+  g_assert_error (error, DOZOR_DB_ERROR, DOZOR_DB_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* A writer that gives up waiting for the counter's lock (55P03): BUSY,
+   * the whole transaction may be tried again. */
+  other = open_db (pg_target, DOZOR_DB_OPEN_READ_WRITE);
+  exec_ok (other, "SET lock_timeout = '100ms'");
+  g_assert_true (dozor_db_begin_write (pg, &seq, &error));
+  g_assert_no_error (error);
+  g_assert_false (dozor_db_begin_write (other, &seq, &error));
+  g_assert_error (error, DOZOR_DB_ERROR, DOZOR_DB_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (dozor_db_in_transaction (other));
+  dozor_db_rollback (pg);
+  g_assert_true (dozor_db_begin_write (other, &seq, &error));
+  g_assert_no_error (error);
+  dozor_db_rollback (other);
+}
+
 static gint64
 prepared_count (DozorDb *pg)
 {
@@ -662,6 +707,7 @@ main (int    argc,
   g_test_add_func ("/db/notify", test_notify);
   g_test_add_func ("/db/connection-lost", test_connection_lost);
   g_test_add_func ("/db/prepared-once", test_prepared_once);
+  g_test_add_func ("/db/error-codes", test_error_codes);
 
   status = g_test_run ();
 
