@@ -135,7 +135,8 @@ close_insert_or_ignore (GString  *out,
  * `?N` → `$N`, a bare `?` → one more than the highest so far (SQLite's
  * rule); `json_object(` → `json_build_object(`; `INSERT OR IGNORE INTO t …`
  * → `INSERT INTO t … ON CONFLICT DO NOTHING` (before a RETURNING); `LIKE`
- * → `ILIKE`, since SQLite's LIKE ignores ASCII case; a subquery in FROM
+ * → `ILIKE`, since SQLite's LIKE ignores ASCII case; `json_group_array(…)`
+ * → `COALESCE(json_agg(…), '[]'::json)`; a subquery in FROM
  * or JOIN without an alias gets one, which PostgreSQL 15 requires.
  * Nothing inside
  * '…' literals, "…" identifiers or comments is touched.
@@ -151,8 +152,11 @@ translate (const char *sql,
   int highest = 0;
   int depth = 0;
   gboolean ignore_pending = FALSE;
-  /* Which open parentheses began a FROM or JOIN item (to depth 64). */
+  /* Which open parentheses began a FROM or JOIN item, and which a
+   * json_group_array() (to depth 64). */
   guint64 from_item = 0;
+  guint64 group_array = 0;
+  gboolean after_group_array = FALSE;
   gboolean after_from = FALSE;
   int aliases = 0;
 
@@ -214,6 +218,14 @@ translate (const char *sql,
 
           if (len == 11 && g_ascii_strncasecmp (start, "json_object", len) == 0 && followed_by_paren (p))
             g_string_append (out, "json_build_object");
+          else if (len == 16 && g_ascii_strncasecmp (start, "json_group_array", len) == 0 && followed_by_paren (p))
+            {
+              /* json_agg() with [] for no rows; its closing parenthesis
+               * closes the COALESCE too. */
+              g_string_append (out, "COALESCE(json_agg");
+              after_group_array = TRUE;
+              continue;
+            }
           else if (len == 6 && g_ascii_strncasecmp (start, "INSERT", len) == 0 &&
                    (after = skip_word (p, "OR")) != NULL && (after = skip_word (after, "IGNORE")) != NULL)
             {
@@ -235,17 +247,23 @@ translate (const char *sql,
 
           after_from = (len == 4 && (g_ascii_strncasecmp (start, "FROM", len) == 0 ||
                                      g_ascii_strncasecmp (start, "JOIN", len) == 0));
+          after_group_array = FALSE;
           continue;
         }
       else
         {
           gboolean aliased = FALSE;
+          gboolean closes_group_array = FALSE;
 
           if (*p == '(')
             {
               if (depth < 64)
-                from_item = (from_item & ~(G_GUINT64_CONSTANT (1) << depth)) |
-                            ((guint64) after_from << depth);
+                {
+                  guint64 bit = G_GUINT64_CONSTANT (1) << depth;
+
+                  from_item = (from_item & ~bit) | (after_from ? bit : 0);
+                  group_array = (group_array & ~bit) | (after_group_array ? bit : 0);
+                }
               depth++;
             }
           else if (*p == ')' && depth > 0)
@@ -253,15 +271,18 @@ translate (const char *sql,
               depth--;
               aliased = depth < 64 && (from_item & (G_GUINT64_CONSTANT (1) << depth)) != 0 &&
                         needs_alias (p + 1);
+              closes_group_array = depth < 64 && (group_array & (G_GUINT64_CONSTANT (1) << depth)) != 0;
             }
           else if (*p == ';' && depth == 0)
             close_insert_or_ignore (out, &ignore_pending);
           g_string_append_c (out, *p++);
+          if (closes_group_array)
+            g_string_append (out, ", '[]'::json)");
           if (aliased)
             g_string_append_printf (out, " AS dozor_from_%d", ++aliases);
         }
       if (!g_ascii_isspace (p[-1]))
-        after_from = FALSE;
+        after_from = after_group_array = FALSE;
     }
 
   close_insert_or_ignore (out, &ignore_pending);
