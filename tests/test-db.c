@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +21,6 @@
 static PgCluster *cluster;
 static char *pg_target;
 static char *sqlite_path;
-static char *tmp_dir;
 
 typedef struct
 {
@@ -693,9 +691,9 @@ main (int    argc,
       pg_cluster_stop (cluster);
       return 1;
     }
-  tmp_dir = g_dir_make_tmp ("dozor-test-db-XXXXXX", &error);
-  g_assert_no_error (error);
-  sqlite_path = g_build_filename (tmp_dir, "store.db", NULL);
+  /* In the cluster's directory, which its guardian removes even when an
+   * assertion aborts this program. */
+  sqlite_path = g_build_filename (pg_cluster_get_dir (cluster), "store.db", NULL);
 
   g_test_add_func ("/db/parameters", test_parameters);
   g_test_add_func ("/db/json", test_json);
@@ -711,10 +709,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  g_unlink (sqlite_path);
-  g_rmdir (tmp_dir);
   g_free (sqlite_path);
-  g_free (tmp_dir);
   g_free (pg_target);
   pg_cluster_stop (cluster);
   return status;
