@@ -15,9 +15,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dozor-pg-log.h"
 #include "dozor-pg-schema.h"
+#include "bench-proc.h"
 #include "pg-fixture.h"
 
 /* A unit as the stream carries it, about 300 bytes. */
@@ -149,16 +151,6 @@ run (PgCluster        *cluster,
   return ok;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* batch × writers × method */
 #define N_CONFIGS 8
 
@@ -176,7 +168,6 @@ main (int    argc,
   guint rounds = 3;
   g_autofree double *figures = NULL;
   double load[3] = { 0 };
-  FILE *loadavg;
 
   for (int i = 1; i < argc; i++)
     {
@@ -200,13 +191,7 @@ main (int    argc,
       return 1;
     }
 
-  loadavg = fopen ("/proc/loadavg", "r");
-  if (loadavg != NULL)
-    {
-      if (fscanf (loadavg, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
-        load[0] = load[1] = load[2] = 0;
-      fclose (loadavg);
-    }
+  bench_load_average (load);
   printf ("# PostgreSQL 15, %s, %.0f s a run, median of %u rounds, %u CPUs, load average %.2f %.2f %.2f at start\n",
           durable ? "fsync on" : "fsync off", seconds, rounds, g_get_num_processors (), load[0], load[1], load[2]);
   printf ("%-9s %6s %8s %12s %12s %20s\n", "method", "batch", "writers", "commits/s", "events/s", "events/s range");
@@ -223,7 +208,11 @@ main (int    argc,
       double *f = &figures[c * rounds];
       guint batch = batches[c / 4];
 
-      qsort (f, rounds, sizeof (double), compare_doubles);
+      g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (double));
+
+      g_array_append_vals (sorted, f, rounds);
+      bench_sort_doubles (sorted);
+      memcpy (f, sorted->data, rounds * sizeof (double));
       printf ("%-9s %6u %8u %12.0f %12.0f %17.0f–%.0f\n", c % 2 == 0 ? "counter" : "advisory",
               batch, writers[(c / 2) % 2], f[rounds / 2], f[rounds / 2] * batch, f[0] * batch, f[rounds - 1] * batch);
     }

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -92,6 +93,25 @@ void
 bench_sort_doubles (GArray *values)
 {
   g_array_sort (values, compare_doubles);
+}
+
+/**
+ * bench_load_average:
+ * @load: (out caller-allocates) (array fixed-size=3): the 1, 5 and 15
+ *   minute load averages, zeros when unknown
+ *
+ * Printed with a benchmark's figures: on a shared machine they say how
+ * much of it the benchmark had.
+ */
+void
+bench_load_average (double load[3])
+{
+  g_autofree char *text = NULL;
+
+  load[0] = load[1] = load[2] = 0;
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL) &&
+      sscanf (text, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+    load[0] = load[1] = load[2] = 0;
 }
 
 /**

@@ -9,6 +9,7 @@ double bench_cpu_seconds        (GPid        pid);
 double bench_thread_cpu_seconds (GPid        pid,
                                  const char *name);
 void   bench_sort_doubles       (GArray     *values);
+void   bench_load_average       (double      load[3]);
 double bench_percentile         (GArray     *sorted,
                                  double      p);
 void   bench_remove_store       (const char *dir,

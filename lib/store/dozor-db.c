@@ -39,14 +39,8 @@ dozor_db_open (const char       *target,
 {
   g_return_val_if_fail (target != NULL, NULL);
 
-  /* Until the PostgreSQL backend (dozor-db-pg.c) is in, as dozord and
-   * dozorctl said before: the target is not echoed, it may hold a password. */
   if (dozor_db_target_is_postgres (target))
-    {
-      g_set_error_literal (error, DOZOR_DB_ERROR, DOZOR_DB_ERROR_UNAVAILABLE,
-                           "--db names a PostgreSQL database: this version stores in SQLite only so far");
-      return NULL;
-    }
+    return dozor_db_pg_open (target, mode, error);
 
   return dozor_db_sqlite_open (target, mode, error);
 }

@@ -55,6 +55,11 @@ struct _DozorPg
    * the connection was lost under it. */
   gboolean transaction_failed;
   gboolean transaction_lost;
+
+  /* Server settings given at connection, after "-c jit=off"; NULL for none. */
+  char *options;
+  /* The SQLSTATE of the last error the server sent, "" for none. */
+  char sqlstate[6];
 };
 
 G_DEFINE_FINAL_TYPE (DozorPg, dozor_pg, G_TYPE_OBJECT)
@@ -69,6 +74,7 @@ dozor_pg_finalize (GObject *object)
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->prepared, g_hash_table_unref);
   g_clear_pointer (&self->target, g_free);
+  g_clear_pointer (&self->options, g_free);
 
   G_OBJECT_CLASS (dozor_pg_parent_class)->finalize (object);
 }
@@ -161,7 +167,10 @@ set_error (DozorPg     *self,
   const char *sqlstate = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
   const char *primary = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
   g_autofree char *text = tidy (primary != NULL ? primary : PQerrorMessage (self->conn));
-  g_autofree char *detail = sqlstate != NULL ? g_strdup_printf ("%s (SQLSTATE %s)", text, sqlstate)
+  g_autofree char *detail = NULL;
+
+  g_strlcpy (self->sqlstate, sqlstate != NULL ? sqlstate : "", sizeof self->sqlstate);
+  detail = sqlstate != NULL ? g_strdup_printf ("%s (SQLSTATE %s)", text, sqlstate)
                                              : g_steal_pointer (&text);
 
   if (PQstatus (self->conn) != CONNECTION_OK || connection_is_gone (sqlstate))
@@ -203,12 +212,14 @@ connect_now (DozorPg  *self,
    * log from hundreds of commits a second to a few. */
   const char *const keywords[] = { "connect_timeout", "client_encoding", "application_name", "options",
                                    "dbname", NULL };
-  const char *const values[] = { CONNECT_TIMEOUT, "UTF8", "dozor", "-c jit=off", self->target, NULL };
+  g_autofree char *options = g_strconcat ("-c jit=off", self->options != NULL ? " " : "", self->options, NULL);
+  const char *const values[] = { CONNECT_TIMEOUT, "UTF8", "dozor", options, self->target, NULL };
 
   g_clear_pointer (&self->conn, PQfinish);
   g_hash_table_remove_all (self->prepared);
   self->conn = PQconnectdbParams (keywords, values, 1);
   self->broken = FALSE;
+  self->sqlstate[0] = '\0';
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
       g_autofree char *text = tidy (PQerrorMessage (self->conn));
@@ -236,6 +247,24 @@ DozorPg *
 dozor_pg_new (const char  *target,
               GError     **error)
 {
+  return dozor_pg_new_with_options (target, NULL, error);
+}
+
+/**
+ * dozor_pg_new_with_options:
+ * @target: a `postgresql://` URI or a conninfo string
+ * @options: (nullable): server settings for every session of this
+ *   connection, as `-c name=value …`: they hold again after a reconnection,
+ *   where a SET would be lost
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set
+ */
+DozorPg *
+dozor_pg_new_with_options (const char  *target,
+                           const char  *options,
+                           GError     **error)
+{
   g_autoptr(DozorPg) self = NULL;
 
   if (!dozor_pg_is_target (target))
@@ -247,6 +276,7 @@ dozor_pg_new (const char  *target,
 
   self = g_object_new (DOZOR_TYPE_PG, NULL);
   self->target = g_strdup (target);
+  self->options = g_strdup (options);
   if (!connect_now (self, error))
     return NULL;
 
@@ -321,13 +351,31 @@ dozor_pg_get_generation (DozorPg *self)
   return self->generation;
 }
 
+/* The key of a prepared statement: its SQL, and the types it was
+ * prepared with, since one SQL text bound once with a text and once with
+ * a number is two statements to the server. */
+static char *
+prepared_key (const char *sql,
+              int         n_params,
+              const Oid  *types)
+{
+  GString *key = g_string_new (NULL);
+
+  for (int i = 0; types != NULL && i < n_params; i++)
+    g_string_append_printf (key, "%u,", types[i]);
+  g_string_append_c (key, '|');
+  g_string_append (key, sql);
+  return g_string_free (key, FALSE);
+}
+
 static PGresult *
-run (DozorPg           *self,
-     const char        *sql,
-     int                n_params,
-     const char *const *params,
-     gboolean           keep_prepared,
-     GError           **error)
+run_typed (DozorPg           *self,
+           const char        *sql,
+           int                n_params,
+           const Oid         *types,
+           const char *const *params,
+           gboolean           keep_prepared,
+           GError           **error)
 {
   g_autoptr(PGresult) result = NULL;
   const char *name;
@@ -336,15 +384,18 @@ run (DozorPg           *self,
   if (!dozor_pg_ensure_connected (self, error))
     return NULL;
 
+  self->sqlstate[0] = '\0';
   if (!keep_prepared)
-    result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+    result = PQexecParams (self->conn, sql, n_params, types, params, NULL, NULL, 0);
   else
     {
-      name = g_hash_table_lookup (self->prepared, sql);
+      g_autofree char *key = prepared_key (sql, n_params, types);
+
+      name = g_hash_table_lookup (self->prepared, key);
       if (name == NULL)
         {
           g_autofree char *new_name = g_strdup_printf ("dozor_%u", self->next_statement++);
-          g_autoptr(PGresult) prepared = PQprepare (self->conn, new_name, sql, n_params, NULL);
+          g_autoptr(PGresult) prepared = PQprepare (self->conn, new_name, sql, n_params, types);
 
           if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
             {
@@ -352,7 +403,7 @@ run (DozorPg           *self,
               return NULL;
             }
           name = new_name;
-          g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+          g_hash_table_insert (self->prepared, g_steal_pointer (&key), g_steal_pointer (&new_name));
         }
       result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
     }
@@ -365,6 +416,97 @@ run (DozorPg           *self,
     }
 
   return g_steal_pointer (&result);
+}
+
+static PGresult *
+run (DozorPg           *self,
+     const char        *sql,
+     int                n_params,
+     const char *const *params,
+     gboolean           keep_prepared,
+     GError           **error)
+{
+  return run_typed (self, sql, n_params, NULL, params, keep_prepared, error);
+}
+
+/**
+ * dozor_pg_query_typed:
+ * @self: a #DozorPg
+ * @sql: one statement with `$1`…; prepared once per connection and types
+ * @n_params: how many values
+ * @types: (array length=n_params) (nullable): each value's type OID, 0 to
+ *   let the server infer it
+ * @params: (array length=n_params) (nullable): the values as text
+ * @error: return location for a #GError
+ *
+ * As dozor_pg_query(), with the values' types said, so that a value whose
+ * use does not tell its type (`json_build_object('id', $1)`) has one.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+PGresult *
+dozor_pg_query_typed (DozorPg           *self,
+                      const char        *sql,
+                      int                n_params,
+                      const Oid         *types,
+                      const char *const *params,
+                      GError           **error)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), NULL);
+
+  return run_typed (self, sql, n_params, types, params, TRUE, error);
+}
+
+/**
+ * dozor_pg_exec_script:
+ * @self: a #DozorPg
+ * @sql: statements without parameters, separated by ';'
+ * @error: return location for a #GError
+ *
+ * Through the simple protocol, the only one that takes several
+ * statements: for the program's own SQL (schema, settings), never for
+ * text from outside.
+ *
+ * Returns: whether every statement ran
+ */
+gboolean
+dozor_pg_exec_script (DozorPg     *self,
+                      const char  *sql,
+                      GError     **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  ExecStatusType status;
+
+  g_return_val_if_fail (DOZOR_IS_PG (self), FALSE);
+
+  if (!dozor_pg_ensure_connected (self, error))
+    return FALSE;
+
+  self->sqlstate[0] = '\0';
+  result = PQexec (self->conn, sql);
+  status = PQresultStatus (result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
+    {
+      set_error (self, result, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * dozor_pg_get_sqlstate:
+ * @self: a #DozorPg
+ *
+ * Returns: the SQLSTATE of the last error the server sent in the last
+ *   call, "" when it sent none (the connection was lost, or no error)
+ */
+const char *
+dozor_pg_get_sqlstate (DozorPg *self)
+{
+  g_return_val_if_fail (DOZOR_IS_PG (self), "");
+
+  return self->sqlstate;
 }
 
 /**

@@ -59,6 +59,9 @@ gboolean    dozor_pg_is_target         (const char              *target);
 
 DozorPg    *dozor_pg_new               (const char              *target,
                                         GError                 **error);
+DozorPg    *dozor_pg_new_with_options  (const char              *target,
+                                        const char              *options,
+                                        GError                 **error);
 gboolean    dozor_pg_ensure_connected  (DozorPg                 *self,
                                         GError                 **error);
 int         dozor_pg_get_backend_pid   (DozorPg                 *self);
@@ -72,6 +75,16 @@ PGresult   *dozor_pg_query             (DozorPg                 *self,
                                         int                      n_params,
                                         const char *const       *params,
                                         GError                 **error);
+PGresult   *dozor_pg_query_typed       (DozorPg                 *self,
+                                        const char              *sql,
+                                        int                      n_params,
+                                        const Oid               *types,
+                                        const char *const       *params,
+                                        GError                 **error);
+gboolean    dozor_pg_exec_script       (DozorPg                 *self,
+                                        const char              *sql,
+                                        GError                 **error);
+const char *dozor_pg_get_sqlstate      (DozorPg                 *self);
 gboolean    dozor_pg_exec              (DozorPg                 *self,
                                         const char              *sql,
                                         int                      n_params,
