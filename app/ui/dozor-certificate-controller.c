@@ -5,7 +5,9 @@
  * as a PDF. The figures are dozord's (GET /reports/incidents/{id}/
  * certificate, the same that `dozorctl report certificate` draws); the
  * PDF is drawn here in the board's language, in a worker thread, since
- * Pango's layout of a long timeline is not the main thread's work.
+ * Pango's layout of a long timeline is not the main thread's work. A
+ * name ending in .csv (or the CSV filter) saves the same figures as CSV,
+ * as `dozorctl report certificate --format csv` does.
  *
  * The replay's board offers it too: there an incident may be shown that
  * has been closed since, and its certificate is exactly what a debriefing
@@ -41,6 +43,7 @@ typedef struct
   DozorCertificateController *self;  /* owned */
   char *incident_id;
   char *path;
+  gboolean csv;
   char *centre;
   char *officer;
 } Job;
@@ -123,7 +126,7 @@ fetched_cb (GObject      *source,
       return;
     }
 
-  dozor_report_render_async (answer, job->centre, job->officer, job->path, FALSE, self, self->cancellable,
+  dozor_report_render_async (answer, job->centre, job->officer, job->path, job->csv, self, self->cancellable,
                              rendered_cb, job);
 }
 
@@ -138,14 +141,21 @@ chosen_cb (GtkNativeDialog *chooser,
                                                           : NULL;
   g_autofree char *escaped = g_uri_escape_string (job->incident_id, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("reports/incidents/%s/certificate", escaped);
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+  g_autofree char *lower = NULL;
 
-  g_object_unref (chooser);
   job->path = file != NULL ? g_file_get_path (file) : NULL;
   if (job->path == NULL)
     {
+      g_object_unref (chooser);
       job_free (job);
       return;
     }
+  lower = g_utf8_strdown (job->path, -1);
+  job->csv = g_str_has_suffix (lower, ".csv") ||
+             (filter != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (filter), "format"), "csv") == 0 &&
+              !g_str_has_suffix (lower, ".pdf"));
+  g_object_unref (chooser);
   /* Read now, as the reports dialog keeps them; an empty name leaves its
    * line blank, to be written in by hand where the certificate is signed. */
   job->centre = g_settings_get_string (self->settings, "centre-name");
@@ -169,9 +179,18 @@ certificate_cb (GSimpleAction *action,
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
                                                                _("_Cancel"));
   Job *job = g_new0 (Job, 1);
+  g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
 
   job->self = g_object_ref (self);
   job->incident_id = g_strdup (id);
+  gtk_file_filter_set_name (pdf, _("PDF documents"));
+  gtk_file_filter_add_suffix (pdf, "pdf");
+  gtk_file_filter_set_name (csv, _("CSV files"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  g_object_set_data (G_OBJECT (csv), "format", (gpointer) "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (chosen_cb), job);
