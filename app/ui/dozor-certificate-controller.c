@@ -9,6 +9,9 @@
  * name ending in .csv (or the CSV filter) saves the same figures as CSV,
  * as `dozorctl report certificate --format csv` does.
  *
+ * The main menu's "Incident Certificate…" (win.selected-incident-certificate)
+ * does the same for the incident selected on the board.
+ *
  * The replay's board offers it too: there an incident may be shown that
  * has been closed since, and its certificate is exactly what a debriefing
  * wants. A wall never does (docs/api.md: not the wall's role).
@@ -29,7 +32,9 @@ struct _DozorCertificateController
   GtkApplicationWindow *window;  /* not owned: it owns this */
   DozorSyncClient *sync;
   DozorSituation *situation;
+  DozorMapView *map_view;        /* whose selected incident the menu's item takes */
   GSimpleAction *action;
+  GSimpleAction *selected_action;
   GSettings *settings;
   GCancellable *cancellable;
   gboolean wall;
@@ -66,9 +71,12 @@ apply_role (DozorCertificateController *self)
 {
   const char *role = dozor_sync_client_get_role (self->sync);
 
-  g_simple_action_set_enabled (self->action, !self->wall && (g_strcmp0 (role, "operator") == 0 ||
-                                                             g_strcmp0 (role, "supervisor") == 0 ||
-                                                             g_strcmp0 (role, "admin") == 0));
+  gboolean may = !self->wall && (g_strcmp0 (role, "operator") == 0 || g_strcmp0 (role, "supervisor") == 0 ||
+                                 g_strcmp0 (role, "admin") == 0);
+
+  g_simple_action_set_enabled (self->action, may);
+  g_simple_action_set_enabled (self->selected_action,
+                               may && dozor_map_view_get_selected_incident (self->map_view) != NULL);
 }
 
 static void
@@ -164,13 +172,11 @@ chosen_cb (GtkNativeDialog *chooser,
   dozor_sync_client_get_async (self->sync, path, self->cancellable, fetched_cb, job);
 }
 
+/* Asks where to save the certificate of incident @id. */
 static void
-certificate_cb (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
+ask (DozorCertificateController *self,
+     const char                 *id)
 {
-  DozorCertificateController *self = user_data;
-  const char *id = g_variant_get_string (parameter, NULL);
   JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", id);
   const char *number = incident != NULL ? dozor_json_get_string (incident, "number") : NULL;
   /* TRANSLATORS: the file name a certificate is offered under; %s is the incident's number */
@@ -198,6 +204,26 @@ certificate_cb (GSimpleAction *action,
 }
 
 static void
+certificate_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  ask (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
+selected_certificate_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  DozorCertificateController *self = user_data;
+  const char *id = dozor_map_view_get_selected_incident (self->map_view);
+
+  if (id != NULL)
+    ask (self, id);
+}
+
+static void
 dozor_certificate_controller_dispose (GObject *object)
 {
   DozorCertificateController *self = (DozorCertificateController *)object;
@@ -207,6 +233,8 @@ dozor_certificate_controller_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_object (&self->action);
+  g_clear_object (&self->selected_action);
+  g_clear_object (&self->map_view);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dozor_certificate_controller_parent_class)->dispose (object);
@@ -230,6 +258,7 @@ dozor_certificate_controller_init (DozorCertificateController *self)
  * @window: the board's window, which gets the action `win.incident-certificate`
  * @sync: the board's link to dozord
  * @situation: what the board shows, for the incident's number
+ * @map_view: the board's map, whose selected incident the menu's item takes
  * @wall: whether the board is a wall, which offers no certificate
  *
  * Returns: (transfer full): the controller; the window keeps it
@@ -238,6 +267,7 @@ DozorCertificateController *
 dozor_certificate_controller_new (GtkApplicationWindow *window,
                                   DozorSyncClient      *sync,
                                   DozorSituation       *situation,
+                                  DozorMapView         *map_view,
                                   gboolean              wall)
 {
   DozorCertificateController *self = g_object_new (DOZOR_TYPE_CERTIFICATE_CONTROLLER, NULL);
@@ -245,12 +275,17 @@ dozor_certificate_controller_new (GtkApplicationWindow *window,
   self->window = window;
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
+  self->map_view = g_object_ref (map_view);
   self->wall = wall;
   self->action = g_simple_action_new ("incident-certificate", G_VARIANT_TYPE_STRING);
   g_signal_connect_object (self->action, "activate", G_CALLBACK (certificate_cb), self, 0);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->action));
-  /* The role is known once logged in. */
+  self->selected_action = g_simple_action_new ("selected-incident-certificate", NULL);
+  g_signal_connect_object (self->selected_action, "activate", G_CALLBACK (selected_certificate_cb), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->selected_action));
+  /* The role is known once logged in; an incident, once one is selected. */
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (map_view, "notify::selected-incident", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   apply_role (self);
   return self;
 }

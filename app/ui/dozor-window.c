@@ -610,7 +610,7 @@ dozor_window_follow (DozorWindow     *self,
   /* A replay's board offers certificates (a debriefing's), a wall none. */
   g_object_set_data_full (G_OBJECT (self), "dozor-certificate",
                           dozor_certificate_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation,
-                                                            self->wall && !self->replaying),
+                                                            self->map_view, self->wall && !self->replaying),
                           g_object_unref);
   /* The shift handover: its dialog, and under the readiness what is still open from the last shift. */
   {
