@@ -179,6 +179,11 @@ sleep 1
 import -window "$replay" "$work/replay-end.png"
 ok "Space plays it to the end, which shows what End showed"
 
+# The crisis log's page (Ctrl+Shift+L), for a person to look at.
+xdotool key ctrl+shift+l
+sleep 1
+import -window "$replay" "$work/replay-crisis-log.png"
+
 xdotool key ctrl+n
 sleep 1
 grep -q "Intake open" "$work/board.log" && fail "Ctrl+N opened an intake in the replay"
