@@ -780,6 +780,67 @@ test_documents (Server        *server,
   }
 }
 
+/* Issue 18, item 4: each of the three reports, as PDF and as CSV, in
+ * each of the board's languages. A PDF's first page has its title in the
+ * language asked for and is not blank; a CSV starts with its first
+ * section, named in that language. */
+static void
+test_every_document (Server        *server,
+                     gconstpointer  data)
+{
+  static const struct
+  {
+    const char *language;
+    const char *title[3];   /* daily, quarterly, certificate */
+    const char *section[3]; /* the CSV's first */
+  } languages[] = {
+    { "en", { "Daily operational report", "Quarterly statistics (appendix 5)", "Certificate of working off an event" },
+      { "Summary figures", "Summary figures", "The incident's record" } },
+    { "ru", { "Суточная оперативная сводка", "Квартальная статистика (приложение 5)", "Справка об отработке события" },
+      { "Сводные показатели", "Сводные показатели", "Сведения о происшествии" } },
+    { "kk", { "Тәуліктік жедел жиынтық", "Тоқсандық статистика (5-қосымша)", "Оқиғаны пысықтау туралы анықтама" },
+      { "Жиынтық көрсеткіштер", "Жиынтық көрсеткіштер", "Оқиға туралы жазба" } },
+  };
+  g_auto(Log) log = { 0, };
+  g_autofree char *credentials = g_build_filename (server->dir, "sup.credentials", NULL);
+  g_autoptr(GError) error = NULL;
+
+  build_log (server, &log);
+  g_assert_true (g_file_set_contents_full (credentials, "sup\ncorrect horse battery\n", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    for (guint kind = 0; kind < 3; kind++)
+      for (guint csv = 0; csv < 2; csv++)
+        {
+          const char *format = csv ? "csv" : "pdf";
+          const char *const daily[] = { "daily", "--from", log.from, "--to", log.to, "--format", format, NULL };
+          const char *const quarterly[] = { "quarterly", "--from", "2026-01-01T00:00:00Z", "--to", log.to,
+                                            "--format", format, NULL };
+          const char *const certificate[] = { "certificate", "--incident", log.incident[0], "--format", format, NULL };
+          const char *const *args[] = { daily, quarterly, certificate };
+          g_autofree char *name = g_strdup_printf ("%s-%s.%s", args[kind][0], languages[l].language, format);
+          g_autofree char *path = g_build_filename (server->dir, name, NULL);
+          g_autofree char *text = NULL;
+
+          g_test_message ("%s", name);
+          run_report (server, credentials, languages[l].language, args[kind], path);
+          if (csv)
+            {
+              g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+              g_assert_no_error (error);
+              g_assert_true (g_utf8_validate (text, -1, NULL));
+              if (!g_str_has_prefix (text, languages[l].section[kind]))
+                g_error ("%s does not start with “%s”:\n%s", name, languages[l].section[kind], text);
+            }
+          else
+            {
+              text = pdf_text (path, TRUE);
+              assert_holds (text, languages[l].title[kind]);
+              g_assert_cmpfloat (inked_share (path, server->dir), >, 0.02);
+            }
+        }
+}
+
 /* Incidents written straight into the store (not through dozord): a
  * quarter's worth, to make the report heavy. */
 #define HEAVY_INCIDENTS 100000
@@ -884,6 +945,7 @@ main (int   argc,
   ADD ("/reports/certificate", test_certificate);
   ADD ("/reports/roles-and-windows", test_roles_and_windows);
   ADD ("/reports/documents", test_documents);
+  ADD ("/reports/every-document", test_every_document);
   ADD ("/reports/heavy-report-live", test_heavy_report_live);
 #undef ADD
 

@@ -5,7 +5,12 @@
  * as a PDF. The figures are dozord's (GET /reports/incidents/{id}/
  * certificate, the same that `dozorctl report certificate` draws); the
  * PDF is drawn here in the board's language, in a worker thread, since
- * Pango's layout of a long timeline is not the main thread's work.
+ * Pango's layout of a long timeline is not the main thread's work. A
+ * name ending in .csv (or the CSV filter) saves the same figures as CSV,
+ * as `dozorctl report certificate --format csv` does.
+ *
+ * The main menu's "Incident Certificate…" (win.selected-incident-certificate)
+ * does the same for the incident selected on the board.
  *
  * The replay's board offers it too: there an incident may be shown that
  * has been closed since, and its certificate is exactly what a debriefing
@@ -27,7 +32,9 @@ struct _DozorCertificateController
   GtkApplicationWindow *window;  /* not owned: it owns this */
   DozorSyncClient *sync;
   DozorSituation *situation;
+  DozorMapView *map_view;        /* whose selected incident the menu's item takes */
   GSimpleAction *action;
+  GSimpleAction *selected_action;
   GSettings *settings;
   GCancellable *cancellable;
   gboolean wall;
@@ -41,6 +48,7 @@ typedef struct
   DozorCertificateController *self;  /* owned */
   char *incident_id;
   char *path;
+  gboolean csv;
   char *centre;
   char *officer;
 } Job;
@@ -63,9 +71,12 @@ apply_role (DozorCertificateController *self)
 {
   const char *role = dozor_sync_client_get_role (self->sync);
 
-  g_simple_action_set_enabled (self->action, !self->wall && (g_strcmp0 (role, "operator") == 0 ||
-                                                             g_strcmp0 (role, "supervisor") == 0 ||
-                                                             g_strcmp0 (role, "admin") == 0));
+  gboolean may = !self->wall && (g_strcmp0 (role, "operator") == 0 || g_strcmp0 (role, "supervisor") == 0 ||
+                                 g_strcmp0 (role, "admin") == 0);
+
+  g_simple_action_set_enabled (self->action, may);
+  g_simple_action_set_enabled (self->selected_action,
+                               may && dozor_map_view_get_selected_incident (self->map_view) != NULL);
 }
 
 static void
@@ -123,7 +134,7 @@ fetched_cb (GObject      *source,
       return;
     }
 
-  dozor_report_render_async (answer, job->centre, job->officer, job->path, FALSE, self, self->cancellable,
+  dozor_report_render_async (answer, job->centre, job->officer, job->path, job->csv, self, self->cancellable,
                              rendered_cb, job);
 }
 
@@ -138,14 +149,21 @@ chosen_cb (GtkNativeDialog *chooser,
                                                           : NULL;
   g_autofree char *escaped = g_uri_escape_string (job->incident_id, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("reports/incidents/%s/certificate", escaped);
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+  g_autofree char *lower = NULL;
 
-  g_object_unref (chooser);
   job->path = file != NULL ? g_file_get_path (file) : NULL;
   if (job->path == NULL)
     {
+      g_object_unref (chooser);
       job_free (job);
       return;
     }
+  lower = g_utf8_strdown (job->path, -1);
+  job->csv = g_str_has_suffix (lower, ".csv") ||
+             (filter != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (filter), "format"), "csv") == 0 &&
+              !g_str_has_suffix (lower, ".pdf"));
+  g_object_unref (chooser);
   /* Read now, as the reports dialog keeps them; an empty name leaves its
    * line blank, to be written in by hand where the certificate is signed. */
   job->centre = g_settings_get_string (self->settings, "centre-name");
@@ -154,13 +172,11 @@ chosen_cb (GtkNativeDialog *chooser,
   dozor_sync_client_get_async (self->sync, path, self->cancellable, fetched_cb, job);
 }
 
+/* Asks where to save the certificate of incident @id. */
 static void
-certificate_cb (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
+ask (DozorCertificateController *self,
+     const char                 *id)
 {
-  DozorCertificateController *self = user_data;
-  const char *id = g_variant_get_string (parameter, NULL);
   JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", id);
   const char *number = incident != NULL ? dozor_json_get_string (incident, "number") : NULL;
   /* TRANSLATORS: the file name a certificate is offered under; %s is the incident's number */
@@ -169,13 +185,42 @@ certificate_cb (GSimpleAction *action,
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
                                                                _("_Cancel"));
   Job *job = g_new0 (Job, 1);
+  g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
 
   job->self = g_object_ref (self);
   job->incident_id = g_strdup (id);
+  gtk_file_filter_set_name (pdf, _("PDF documents"));
+  gtk_file_filter_add_suffix (pdf, "pdf");
+  gtk_file_filter_set_name (csv, _("CSV files"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  g_object_set_data (G_OBJECT (csv), "format", (gpointer) "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (chosen_cb), job);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+certificate_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  ask (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
+selected_certificate_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  DozorCertificateController *self = user_data;
+  const char *id = dozor_map_view_get_selected_incident (self->map_view);
+
+  if (id != NULL)
+    ask (self, id);
 }
 
 static void
@@ -188,6 +233,8 @@ dozor_certificate_controller_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
   g_clear_object (&self->action);
+  g_clear_object (&self->selected_action);
+  g_clear_object (&self->map_view);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dozor_certificate_controller_parent_class)->dispose (object);
@@ -211,6 +258,7 @@ dozor_certificate_controller_init (DozorCertificateController *self)
  * @window: the board's window, which gets the action `win.incident-certificate`
  * @sync: the board's link to dozord
  * @situation: what the board shows, for the incident's number
+ * @map_view: the board's map, whose selected incident the menu's item takes
  * @wall: whether the board is a wall, which offers no certificate
  *
  * Returns: (transfer full): the controller; the window keeps it
@@ -219,6 +267,7 @@ DozorCertificateController *
 dozor_certificate_controller_new (GtkApplicationWindow *window,
                                   DozorSyncClient      *sync,
                                   DozorSituation       *situation,
+                                  DozorMapView         *map_view,
                                   gboolean              wall)
 {
   DozorCertificateController *self = g_object_new (DOZOR_TYPE_CERTIFICATE_CONTROLLER, NULL);
@@ -226,12 +275,17 @@ dozor_certificate_controller_new (GtkApplicationWindow *window,
   self->window = window;
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
+  self->map_view = g_object_ref (map_view);
   self->wall = wall;
   self->action = g_simple_action_new ("incident-certificate", G_VARIANT_TYPE_STRING);
   g_signal_connect_object (self->action, "activate", G_CALLBACK (certificate_cb), self, 0);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->action));
-  /* The role is known once logged in. */
+  self->selected_action = g_simple_action_new ("selected-incident-certificate", NULL);
+  g_signal_connect_object (self->selected_action, "activate", G_CALLBACK (selected_certificate_cb), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (self->selected_action));
+  /* The role is known once logged in; an incident, once one is selected. */
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (map_view, "notify::selected-incident", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   apply_role (self);
   return self;
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dozor-map-view.h"
 #include "dozor-situation.h"
 #include "dozor-sync-client.h"
 
@@ -14,6 +15,7 @@ G_DECLARE_FINAL_TYPE (DozorCertificateController, dozor_certificate_controller, 
 DozorCertificateController *dozor_certificate_controller_new (GtkApplicationWindow *window,
                                                               DozorSyncClient      *sync,
                                                               DozorSituation       *situation,
+                                                              DozorMapView         *map_view,
                                                               gboolean              wall);
 
 G_END_DECLS

@@ -4,6 +4,11 @@
  * them (%x and %X): a control room logs and reads times to the second, so
  * seconds are shown and the label changes on each second's boundary, not
  * a fixed interval after start, which would lag up to a second.
+ *
+ * It shows the moment of the situation the board follows: the present on
+ * a live board, the replayed moment on a replay's (issue 18, item 5), which
+ * moves up to 60 times as fast and jumps on a seek, so it is read four
+ * times a second there.
  */
 #include "config.h"
 
@@ -15,8 +20,11 @@ struct _DozorClock
   GtkWidget parent_instance;
 
   GtkLabel *label;
+  DozorSituation *situation;  /* NULL until followed */
+  gboolean replay;
   guint timeout_id;
   int last_minute;    /* logged once a minute, for the tests */
+  char *last_text;    /* a replay's is logged on each change */
 };
 
 G_DEFINE_FINAL_TYPE (DozorClock, dozor_clock, GTK_TYPE_WIDGET)
@@ -26,19 +34,25 @@ static gboolean tick_cb (gpointer user_data);
 static void
 update (DozorClock *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 shown = self->situation != NULL ? dozor_situation_get_now (self->situation) : g_get_real_time ();
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (shown / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_to_local (utc);
   g_autofree char *text = dozor_format_header_clock (now);
 
-  gtk_label_set_text (self->label, text);
-  if (g_date_time_get_minute (now) != self->last_minute)
+  if (g_strcmp0 (text, self->last_text) != 0)
     {
+      gtk_label_set_text (self->label, text);
+      if (self->replay || g_date_time_get_minute (now) != self->last_minute)
+        g_debug ("Clock shows: %s", text);
       self->last_minute = g_date_time_get_minute (now);
-      g_debug ("Clock shows: %s", text);
+      g_free (self->last_text);
+      self->last_text = g_steal_pointer (&text);
     }
 
   /* Next at the coming second's boundary, plus a little so it is passed. */
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->timeout_id = g_timeout_add (1000 - g_date_time_get_microsecond (now) / 1000 + 5, tick_cb, self);
+  self->timeout_id = g_timeout_add (self->replay ? 250 : 1000 - (g_get_real_time () % G_USEC_PER_SEC) / 1000 + 5,
+                                    tick_cb, self);
 }
 
 static gboolean
@@ -58,6 +72,8 @@ dozor_clock_dispose (GObject *object)
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_pointer ((GtkWidget **) &self->label, gtk_widget_unparent);
+  g_clear_object (&self->situation);
+  g_clear_pointer (&self->last_text, g_free);
 
   G_OBJECT_CLASS (dozor_clock_parent_class)->dispose (object);
 }
@@ -87,4 +103,23 @@ GtkWidget *
 dozor_clock_new (void)
 {
   return g_object_new (DOZOR_TYPE_CLOCK, NULL);
+}
+
+/**
+ * dozor_clock_follow:
+ * @self: a #DozorClock
+ * @situation: what the board shows, whose moment the clock shows
+ * @replay: whether @situation is a replay's: its moment then changes on
+ *   each step and seek, each logged
+ */
+void
+dozor_clock_follow (DozorClock     *self,
+                    DozorSituation *situation,
+                    gboolean        replay)
+{
+  g_return_if_fail (DOZOR_IS_CLOCK (self));
+
+  g_set_object (&self->situation, situation);
+  self->replay = replay;
+  update (self);
 }

@@ -9,6 +9,11 @@
  * notes (POST /crisis/notes through the outbox); anyone exports the rows
  * as CSV. The pane installs its own actions, win.crisis-log and
  * win.crisis-log-export.
+ *
+ * On a replay's board it reckons from the replayed moment (the situation's
+ * clock): it reads the journal up to that moment only, again on each seek,
+ * and what the moment has passed as the replay plays; the episodes and
+ * rows are those of then, never the present's.
  */
 #include "config.h"
 
@@ -50,6 +55,10 @@ struct _DozorCrisisLogPane
   GSimpleAction *export_action;
   GSimpleAction *export_pdf_action;
   gboolean wall;
+  gboolean replaying;     /* a replay's board: the journal up to its moment */
+  gint64 read_from;       /* the journal's window being read, Unix µs */
+  gint64 read_to;         /* a replay's: read up to here */
+  gint64 read_seq;        /* the largest seq read, so a window's edge is not read twice */
 
   GPtrArray *events;      /* JsonNode: the journal read, then the live events */
   GPtrArray *pending;     /* JsonNode: live events while the journal is read */
@@ -68,6 +77,7 @@ G_DEFINE_FINAL_TYPE (DozorCrisisLogPane, dozor_crisis_log_pane, ADW_TYPE_BIN)
 enum { COLUMN_TIME, COLUMN_WHAT, COLUMN_WHO, COLUMN_DETAILS };
 
 static void read_page (DozorCrisisLogPane *self, const char *after);
+static void read_on (DozorCrisisLogPane *self);
 static void episode_chosen_cb (DozorCrisisLogPane *self);
 static void fold (DozorCrisisLogPane *self);
 
@@ -407,9 +417,15 @@ page_read_cb (GObject      *source,
   for (guint i = 0; i < json_array_get_length (json_node_get_array (events)); i++)
     {
       JsonNode *event = json_array_get_element (json_node_get_array (events), i);
+      gint64 seq;
 
-      if (JSON_NODE_HOLDS_OBJECT (event))
-        g_ptr_array_add (page, json_node_ref (event));
+      if (!JSON_NODE_HOLDS_OBJECT (event))
+        continue;
+      seq = json_object_get_int_member_with_default (json_node_get_object (event), "seq", 0);
+      if (seq != 0 && seq <= self->read_seq)
+        continue;
+      self->read_seq = MAX (self->read_seq, seq);
+      g_ptr_array_add (page, json_node_ref (event));
     }
   g_ptr_array_extend_and_steal (self->events, g_steal_pointer (&page));
   self->pages++;
@@ -426,57 +442,98 @@ page_read_cb (GObject      *source,
   g_ptr_array_extend_and_steal (self->events, g_steal_pointer (&self->pending));
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   fold (self);
+  /* A replay that played on meanwhile reads on. */
+  if (self->replaying)
+    read_on (self);
+}
+
+/* RFC 3339 to the microsecond: a replay's moment is rarely a whole second. */
+static char *
+format_utc (gint64 time)
+{
+  g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (time / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) exact = g_date_time_add (second, time % G_USEC_PER_SEC);
+
+  return g_date_time_format_iso8601 (exact);
 }
 
 static void
 read_page (DozorCrisisLogPane *self,
            const char         *after)
 {
-  JsonObject *readiness = dozor_situation_get_readiness_object (self->situation);
-  const char *raised_at = dozor_json_get_string (readiness, "raised_at");
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) week = g_date_time_add_days (now, -EPISODE_DAYS);
-  g_autoptr(GDateTime) since = raised_at != NULL ? g_date_time_new_from_iso8601 (raised_at, NULL) : NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *escaped_from = NULL;
+  g_autofree char *from = format_utc (self->read_from);
+  g_autofree char *to = self->replaying ? format_utc (self->read_to) : NULL;
+  g_autofree char *escaped_from = g_uri_escape_string (from, NULL, FALSE);
+  g_autofree char *escaped_to = to != NULL ? g_uri_escape_string (to, NULL, FALSE) : NULL;
   g_autofree char *escaped_after = after != NULL ? g_uri_escape_string (after, NULL, FALSE) : NULL;
   g_autofree char *path = NULL;
 
-  /* The episode raised now is read whole, however long ago it began. */
-  if (since != NULL && g_date_time_compare (since, week) < 0)
-    from = g_date_time_format_iso8601 (since);
-  else
-    from = g_date_time_format_iso8601 (week);
-  escaped_from = g_uri_escape_string (from, NULL, FALSE);
-  path = g_strdup_printf ("journal?from=%s&limit=%d%s%s", escaped_from, PAGE_LIMIT,
-                          escaped_after != NULL ? "&after=" : "", escaped_after != NULL ? escaped_after : "");
+  /* A replay's log ends at its moment: what came later has not happened there. */
+  path = g_strdup_printf ("journal?from=%s%s%s&limit=%d%s%s", escaped_from, escaped_to != NULL ? "&to=" : "",
+                          escaped_to != NULL ? escaped_to : "", PAGE_LIMIT, escaped_after != NULL ? "&after=" : "",
+                          escaped_after != NULL ? escaped_after : "");
   dozor_sync_client_get_async (self->sync, path, self->cancellable, page_read_cb, g_object_ref (self));
 }
 
-/* Reads the journal again: at login, and when a new episode begins. */
 static void
-load (DozorCrisisLogPane *self)
+start_reading (DozorCrisisLogPane *self)
 {
-  if (self->sync == NULL || dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
-    return;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_ptr_array_set_size (self->events, 0);
-  g_ptr_array_set_size (self->pending, 0);
   self->pages = 0;
   self->loading = TRUE;
   self->folds++;
-  set_status (self, _("Reading the crisis log…"));
   read_page (self, NULL);
+}
+
+/* Reads the journal again: at login, and when a new episode begins; on a
+ * replay's board, at each seek. */
+static void
+load (DozorCrisisLogPane *self)
+{
+  JsonObject *readiness = dozor_situation_get_readiness_object (self->situation);
+  const char *raised_at = dozor_json_get_string (readiness, "raised_at");
+  g_autoptr(GDateTime) since = raised_at != NULL ? g_date_time_new_from_iso8601 (raised_at, NULL) : NULL;
+  gint64 now = dozor_situation_get_now (self->situation);
+
+  if (self->sync == NULL || dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
+    return;
+  g_ptr_array_set_size (self->events, 0);
+  g_ptr_array_set_size (self->pending, 0);
+  /* The episode raised now is read whole, however long ago it began. */
+  self->read_from = now - (gint64) EPISODE_DAYS * G_TIME_SPAN_DAY;
+  if (since != NULL)
+    self->read_from = MIN (self->read_from, g_date_time_to_unix (since) * G_USEC_PER_SEC);
+  self->read_to = now;
+  self->read_seq = 0;
+  set_status (self, _("Reading the crisis log…"));
+  start_reading (self);
+}
+
+/* A replay playing on: the journal from where the last read ended to the
+ * moment shown, folded with what was read before. */
+static void
+read_on (DozorCrisisLogPane *self)
+{
+  gint64 now = dozor_situation_get_now (self->situation);
+
+  if (self->loading || self->read_to == 0 || now <= self->read_to ||
+      dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
+    return;
+  /* Both ends are inclusive: the edge's events are read again, and
+   * dropped by their seq. */
+  self->read_from = self->read_to;
+  self->read_to = now;
+  start_reading (self);
 }
 
 static void
 state_changed_cb (DozorCrisisLogPane *self)
 {
   /* Once per login, or after a new snapshot: otherwise the live events
-   * keep it. */
-  if (dozor_sync_client_get_state (self->sync) == DOZOR_SYNC_LIVE && (self->log == NULL || self->stale) &&
+   * keep it. A replay's is read as its moment is set. */
+  if (!self->replaying && dozor_sync_client_get_state (self->sync) == DOZOR_SYNC_LIVE && (self->log == NULL || self->stale) &&
       !self->loading)
     {
       self->stale = FALSE;
@@ -551,9 +608,18 @@ static void
 situation_changed_cb (DozorCrisisLogPane *self,
                       guint               what)
 {
+  /* A replay's snapshot is a seek: the log is read again up to its
+   * moment. Its events move the moment on: the log reads on to it. */
+  if (self->replaying)
+    {
+      if (what == DOZOR_SITUATION_ALL)
+        load (self);
+      else
+        read_on (self);
+    }
   /* A snapshot (all of it changed) stands for events this board never
    * saw: what happened meanwhile is read again from the journal. */
-  if (what == DOZOR_SITUATION_ALL && self->log != NULL)
+  else if (what == DOZOR_SITUATION_ALL && self->log != NULL)
     self->stale = TRUE;
   if (what & DOZOR_SITUATION_READINESS)
     update_controls (self);
@@ -764,7 +830,8 @@ ask_export (DozorCrisisLogPane *self,
             gboolean            pdf)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dozor_situation_get_now (self->situation) / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_to_local (utc);
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d-%H%M");
   /* TRANSLATORS: the file name offered for the export; %s is the date */
   g_autofree char *name = pdf ? g_strdup_printf (_("crisis-log-%s.pdf"), date)
@@ -922,4 +989,20 @@ dozor_crisis_log_pane_set_wall (DozorCrisisLogPane *self,
 
   self->wall = wall;
   update_controls (self);
+}
+
+/**
+ * dozor_crisis_log_pane_set_replaying:
+ * @self: a #DozorCrisisLogPane, before it follows
+ *
+ * Makes this the log of a replay's board: it shows the journal up to the
+ * moment the replay shows (its situation's clock), read again at each seek.
+ */
+void
+dozor_crisis_log_pane_set_replaying (DozorCrisisLogPane *self)
+{
+  g_return_if_fail (DOZOR_IS_CRISIS_LOG_PANE (self));
+  g_return_if_fail (self->sync == NULL);
+
+  self->replaying = TRUE;
 }

@@ -17,5 +17,6 @@ void dozor_crisis_log_pane_follow   (DozorCrisisLogPane   *self,
                                      DozorSituation       *situation);
 void dozor_crisis_log_pane_set_wall (DozorCrisisLogPane   *self,
                                      gboolean              wall);
+void dozor_crisis_log_pane_set_replaying (DozorCrisisLogPane *self);
 
 G_END_DECLS

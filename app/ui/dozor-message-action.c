@@ -17,6 +17,7 @@
 
 #include "dozor-json.h"
 #include "dozor-message-action.h"
+#include "dozor-message-action-form.h"
 
 struct _DozorMessageAction
 {
@@ -26,7 +27,6 @@ struct _DozorMessageAction
   DozorSyncClient *sync;
   char *id;
   gint64 version;
-  GtkEntry *entry;
   char *key;          /* the command's, once sent */
   gulong answered_id;
 };
@@ -74,9 +74,9 @@ answered_cb (DozorSyncClient    *sync,
 }
 
 static void
-response_cb (AdwMessageDialog   *dialog,
-             const char         *response,
-             DozorMessageAction *self)
+response_cb (DozorMessageActionForm *form,
+             const char             *response,
+             DozorMessageAction     *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -90,7 +90,7 @@ response_cb (AdwMessageDialog   *dialog,
     }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+  json_builder_add_string_value (builder, dozor_message_action_form_get_text (form));
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   path = g_strdup_printf ("messages/%s", self->id);
@@ -159,27 +159,16 @@ dozor_message_action_edit (GtkWindow       *parent,
   g_autofree char *heading = g_strdup_printf (_("What Was Done: № %d/%d"),
                                               (int) dozor_json_get_int (message, "number", 0),
                                               (int) dozor_json_get_int (message, "year", 0));
-  const char *action = dozor_json_get_string (message, "action");
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading,
-                                                                         dozor_json_get_string (message, "summary")));
+  DozorMessageActionForm *form = dozor_message_action_form_new (parent, heading,
+                                                                dozor_json_get_string (message, "summary"),
+                                                                dozor_json_get_string (message, "action"));
 
   g_set_weak_pointer (&self->parent, parent);
   self->sync = g_object_ref (sync);
   self->id = g_strdup (dozor_json_get_string (message, "id"));
   self->version = dozor_json_get_int (message, "version", -1);
-  self->entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_editable_set_text (GTK_EDITABLE (self->entry), action != NULL ? action : "");
-  gtk_entry_set_activates_default (self->entry, TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->entry), 480, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("What was done"), -1);
-  adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (self->entry));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
   /* The form holds this object until it is answered or dropped. */
-  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  g_signal_connect (form, "response", G_CALLBACK (response_cb), self);
+  gtk_window_present (GTK_WINDOW (form));
   g_debug ("What was done: form open for message %s", self->id);
 }

@@ -15,7 +15,10 @@
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
 #include "dozor-message-action.h"
+#include "dozor-message-form.h"
 #include "dozor-local-time.h"
+#include "dozor-orientation-cancel-form.h"
+#include "dozor-orientation-form.h"
 #include "dozor-register-csv.h"
 #include "dozor-registers-window.h"
 
@@ -245,199 +248,88 @@ sent_cb (GObject      *source,
 static void
 post (DozorRegistersWindow *self,
       const char           *path,
-      JsonBuilder          *builder)
+      JsonNode             *root)
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *json = json_to_string (root, FALSE);
   g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
 
   dozor_sync_client_post_async (self->sync, path, body, NULL, sent_cb, g_object_ref (self));
 }
 
-/* A form's field: an entry in a grid, under its label. */
-static GtkEntry *
-add_field (GtkGrid    *grid,
-           int         row,
-           const char *label)
-{
-  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_label_set_xalign (GTK_LABEL (caption), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), entry);
-  gtk_widget_set_hexpand (entry, TRUE);
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_grid_attach (grid, caption, 0, row, 1, 1);
-  gtk_grid_attach (grid, entry, 1, row, 1, 1);
-  return GTK_ENTRY (entry);
-}
-
-static GtkDropDown *
-add_choice (GtkGrid           *grid,
-            int                row,
-            const char        *label,
-            const char *const *choices)
-{
-  GtkWidget *caption = gtk_label_new_with_mnemonic (label);
-  GtkWidget *dropdown = gtk_drop_down_new_from_strings (choices);
-
-  gtk_label_set_xalign (GTK_LABEL (caption), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (caption), dropdown);
-  gtk_grid_attach (grid, caption, 0, row, 1, 1);
-  gtk_grid_attach (grid, dropdown, 1, row, 1, 1);
-  return GTK_DROP_DOWN (dropdown);
-}
+/* The forms are templates (dozor-message-form.ui and its kin): they
+ * collect, and the window sends what they hold on "add". */
 
 static void
-add_member (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  if (value == NULL || *value == '\0')
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static const char *
-entry_text (GtkEntry *entry)
-{
-  return gtk_editable_get_text (GTK_EDITABLE (entry));
-}
-
-/* The form's dialog: the grid as its extra child, "add" as the default. */
-static AdwMessageDialog *
-form_dialog (DozorRegistersWindow *self,
-             const char           *heading,
-             GtkGrid             **grid)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
-
-  *grid = GTK_GRID (gtk_grid_new ());
-  gtk_grid_set_row_spacing (*grid, 6);
-  gtk_grid_set_column_spacing (*grid, 12);
-  gtk_widget_set_size_request (GTK_WIDGET (*grid), 480, -1);
-  adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (*grid));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "add");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  return dialog;
-}
-
-static void
-message_response_cb (AdwMessageDialog     *dialog,
+message_response_cb (DozorMessageForm     *form,
                      const char           *response,
                      DozorRegistersWindow *self)
 {
-  static const char *const directions[] = { "in", "out" };
-  static const char *const kinds[] = { "telegram", "phone", "fax" };
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
 
   if (!g_str_equal (response, "add"))
     return;
-  json_builder_begin_object (builder);
-  add_member (builder, "direction",
-              directions[gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (dialog), "direction")) % 2]);
-  add_member (builder, "kind", kinds[gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (dialog), "kind")) % 3]);
-  add_member (builder, "ref", entry_text (g_object_get_data (G_OBJECT (dialog), "ref")));
-  add_member (builder, "sender", entry_text (g_object_get_data (G_OBJECT (dialog), "sender")));
-  add_member (builder, "addressee", entry_text (g_object_get_data (G_OBJECT (dialog), "addressee")));
-  add_member (builder, "summary", entry_text (g_object_get_data (G_OBJECT (dialog), "summary")));
-  add_member (builder, "action", entry_text (g_object_get_data (G_OBJECT (dialog), "action")));
-  json_builder_end_object (builder);
-  post (self, "messages", builder);
+  body = dozor_message_form_get_body (form);
+  post (self, "messages", body);
 }
 
 static void
 new_message_cb (DozorRegistersWindow *self)
 {
-  const char *directions[] = { _("Incoming"), _("Outgoing"), NULL };
-  const char *kinds[] = { _("Telegram"), _("Phone message"), _("Fax"), NULL };
-  GtkGrid *grid;
-  AdwMessageDialog *dialog = form_dialog (self, _("New Message"), &grid);
+  DozorMessageForm *form = dozor_message_form_new (GTK_WINDOW (self));
 
-  g_object_set_data (G_OBJECT (dialog), "direction", add_choice (grid, 0, _("_Direction"), directions));
-  g_object_set_data (G_OBJECT (dialog), "kind", add_choice (grid, 1, _("_Kind"), kinds));
-  g_object_set_data (G_OBJECT (dialog), "ref", add_field (grid, 2, _("Sender’s _number")));
-  g_object_set_data (G_OBJECT (dialog), "sender", add_field (grid, 3, _("_From")));
-  g_object_set_data (G_OBJECT (dialog), "addressee", add_field (grid, 4, _("_To")));
-  g_object_set_data (G_OBJECT (dialog), "summary", add_field (grid, 5, _("_Summary")));
-  g_object_set_data (G_OBJECT (dialog), "action", add_field (grid, 6, _("_What was done")));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (message_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  g_signal_connect_object (form, "response", G_CALLBACK (message_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (form));
   g_debug ("New message form open");
 }
 
 static void
-orientation_response_cb (AdwMessageDialog     *dialog,
+orientation_response_cb (DozorOrientationForm *form,
                          const char           *response,
                          DozorRegistersWindow *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean vehicle = gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (dialog), "kind")) == 1;
+  g_autoptr(JsonNode) body = NULL;
 
   if (!g_str_equal (response, "add"))
     return;
-  json_builder_begin_object (builder);
-  add_member (builder, "kind", vehicle ? "vehicle" : "person");
-  add_member (builder, "name", entry_text (g_object_get_data (G_OBJECT (dialog), "name")));
-  if (vehicle)
-    add_member (builder, "plate", entry_text (g_object_get_data (G_OBJECT (dialog), "plate")));
-  add_member (builder, "description", entry_text (g_object_get_data (G_OBJECT (dialog), "description")));
-  add_member (builder, "issued_by", entry_text (g_object_get_data (G_OBJECT (dialog), "issued_by")));
-  json_builder_end_object (builder);
-  post (self, "orientations", builder);
+  body = dozor_orientation_form_get_body (form);
+  post (self, "orientations", body);
 }
 
 static void
 new_orientation_cb (DozorRegistersWindow *self)
 {
-  const char *kinds[] = { _("Person"), _("Vehicle"), NULL };
-  GtkGrid *grid;
-  AdwMessageDialog *dialog = form_dialog (self, _("New Orientation"), &grid);
+  DozorOrientationForm *form = dozor_orientation_form_new (GTK_WINDOW (self));
 
-  g_object_set_data (G_OBJECT (dialog), "kind", add_choice (grid, 0, _("_Kind"), kinds));
-  g_object_set_data (G_OBJECT (dialog), "name", add_field (grid, 1, _("_Name (surname first)")));
-  g_object_set_data (G_OBJECT (dialog), "plate", add_field (grid, 2, _("_Plate")));
-  g_object_set_data (G_OBJECT (dialog), "description", add_field (grid, 3, _("_Description")));
-  g_object_set_data (G_OBJECT (dialog), "issued_by", add_field (grid, 4, _("_Issued by")));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (orientation_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  g_signal_connect_object (form, "response", G_CALLBACK (orientation_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (form));
   g_debug ("New orientation form open");
 }
 
 static void
-cancel_response_cb (AdwMessageDialog     *dialog,
-                    const char           *response,
-                    DozorRegistersWindow *self)
+cancel_response_cb (DozorOrientationCancelForm *form,
+                    const char                 *response,
+                    DozorRegistersWindow       *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
 
   if (!g_str_equal (response, "add"))
     return;
-  path = g_strdup_printf ("orientations/%s/cancellation", (const char *) g_object_get_data (G_OBJECT (dialog), "id"));
-  json_builder_begin_object (builder);
-  add_member (builder, "reason", entry_text (g_object_get_data (G_OBJECT (dialog), "reason")));
-  json_builder_end_object (builder);
-  post (self, path, builder);
+  path = g_strdup_printf ("orientations/%s/cancellation", dozor_orientation_cancel_form_get_id (form));
+  body = dozor_orientation_cancel_form_get_body (form);
+  post (self, path, body);
 }
 
 static void
 cancel_orientation (GtkButton            *button,
                     DozorRegistersWindow *self)
 {
-  GtkGrid *grid;
-  AdwMessageDialog *dialog = form_dialog (self, _("Cancel the Orientation"), &grid);
+  DozorOrientationCancelForm *form =
+    dozor_orientation_cancel_form_new (GTK_WINDOW (self), g_object_get_data (G_OBJECT (button), "orientation-id"));
 
-  adw_message_dialog_set_response_label (dialog, "add", _("Cancel the _Orientation"));
-  adw_message_dialog_set_response_label (dialog, "cancel", _("_Keep"));
-  g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (g_object_get_data (G_OBJECT (button), "orientation-id")),
-                          g_free);
-  g_object_set_data (G_OBJECT (dialog), "reason", add_field (grid, 0, _("_Reason")));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  g_signal_connect_object (form, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (form));
+  g_debug ("Cancel orientation form open");
 }
 
 static void

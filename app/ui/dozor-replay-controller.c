@@ -263,6 +263,8 @@ show (DozorReplayController *self)
   int width, height;
 
   self->situation = dozor_situation_new ();
+  /* Its board counts from the start until the first seek has shown it. */
+  dozor_situation_set_clock (self->situation, self->from);
   self->replay_window = g_object_ref_sink (dozor_window_new (DOZOR_APPLICATION (app)));
   /* Read-only as a wall is: nobody acts on a replay. */
   dozor_window_set_wall (self->replay_window, TRUE);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dozor-clock.h"
 #include "dozor-crisis-log-pane.h"
 #include "dozor-crisis-pane.h"
 #include "dozor-details-pane.h"
@@ -29,6 +30,7 @@ struct _DozorWindow
   GtkOverlay *map_overlay;
   DozorMapView *map_view;
   GtkLabel *link_label;
+  char *link_text;            /* logged on each change, for the tests */
   GtkLabel *outbox_label;
   GtkToggleButton *sidebar_button;
   GtkButton *new_incident_button;
@@ -46,6 +48,7 @@ struct _DozorWindow
   DozorEscalationController *escalation;
   DozorReplayController *replay;
   gboolean replaying; /* this board shows a replay */
+  DozorClock *clock;  /* the header's, at the moment shown */
   DozorRoadService *roads;        /* the board's one road graph */
   DozorDispatchAdvice *advice;    /* the road in dispatch confirmations */
   DozorGroupDispatch *group_dispatch;

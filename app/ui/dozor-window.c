@@ -11,6 +11,7 @@
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
 #include "dozor-legend.h"
+#include "dozor-local-time.h"
 #include "dozor-preferences-window.h"
 #include "dozor-handover-controller.h"
 #include "dozor-registers-controller.h"
@@ -195,6 +196,7 @@ dozor_window_dispose (GObject *object)
   g_clear_object (&self->group_dispatch);
   g_clear_object (&self->sync);
   g_clear_object (&self->situation);
+  g_clear_pointer (&self->link_text, g_free);
 
   G_OBJECT_CLASS (dozor_window_parent_class)->dispose (object);
 }
@@ -262,7 +264,8 @@ dozor_window_init (DozorWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   adw_header_bar_pack_end (self->header_bar, dozor_legend_attach (GTK_WIDGET (self), self->settings));
-  adw_header_bar_pack_end (self->header_bar, dozor_clock_new ());
+  self->clock = DOZOR_CLOCK (dozor_clock_new ());
+  adw_header_bar_pack_end (self->header_bar, GTK_WIDGET (self->clock));
 
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (realized_cb), NULL);
@@ -318,10 +321,17 @@ update_link_label (DozorWindow *self)
   g_autofree char *text = NULL;
   const char *css;
 
-  /* Nor is a replay, which only borrows the link (dozor-replay-controller.c). */
+  /* Nor is a replay, which only borrows the link (dozor-replay-controller.c):
+   * it says which moment it shows, never the link's state. */
   if (self->replaying)
     {
-      text = g_strdup (_("Not live: replay"));
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dozor_situation_get_now (self->situation) /
+                                                                G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+      g_autofree char *moment = dozor_format_header_clock (local);
+
+      /* TRANSLATORS: %s is the replayed moment, as the header's clock shows it */
+      text = g_strdup_printf (_("Not live: replay of %s"), moment);
       css = "not-live";
     }
   /* A copy from the disk is never live, however the link is doing. */
@@ -356,6 +366,12 @@ update_link_label (DozorWindow *self)
     }
 
   gtk_label_set_text (self->link_label, text);
+  if (g_strcmp0 (text, self->link_text) != 0)
+    {
+      g_debug ("Link label: %s", text);
+      g_free (self->link_text);
+      self->link_text = g_steal_pointer (&text);
+    }
   gtk_widget_set_tooltip_text (label, dozor_sync_client_get_last_error (self->sync));
   gtk_widget_remove_css_class (label, "live");
   gtk_widget_remove_css_class (label, "connecting");
@@ -553,6 +569,7 @@ dozor_window_follow (DozorWindow     *self,
   self->sync = g_object_ref (sync);
   self->situation = g_object_ref (situation);
   dozor_map_view_show_situation (self->map_view, situation);
+  dozor_clock_follow (self->clock, situation, self->replaying);
   dozor_incident_list_set_situation (self->incident_list, situation);
   dozor_unit_list_set_situation (self->unit_list, situation);
   dozor_details_pane_set_situation (self->details_pane, situation);
@@ -593,7 +610,7 @@ dozor_window_follow (DozorWindow     *self,
   /* A replay's board offers certificates (a debriefing's), a wall none. */
   g_object_set_data_full (G_OBJECT (self), "dozor-certificate",
                           dozor_certificate_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation,
-                                                            self->wall && !self->replaying),
+                                                            self->map_view, self->wall && !self->replaying),
                           g_object_unref);
   /* The shift handover: its dialog, and under the readiness what is still open from the last shift. */
   {
@@ -619,6 +636,8 @@ dozor_window_follow (DozorWindow     *self,
   dozor_replay_controller_set_wall (self->replay, self->wall);
   dozor_plans_pane_follow (self->plans_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
   dozor_crisis_log_pane_set_wall (self->crisis_log_pane, self->wall);
+  if (self->replaying)
+    dozor_crisis_log_pane_set_replaying (self->crisis_log_pane);
   dozor_crisis_log_pane_follow (self->crisis_log_pane, GTK_APPLICATION_WINDOW (self), sync, situation);
   /* Its own window (Ctrl+Alt+R), which owns it: not a fifth tab that
    * would widen the sidebar. */

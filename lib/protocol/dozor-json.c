@@ -581,3 +581,21 @@ dozor_json_builder_add_string_or_null (JsonBuilder *builder,
   else
     json_builder_add_null_value (builder);
 }
+
+/**
+ * dozor_json_set_text:
+ * @object: a #JsonObject, a request's body
+ * @name: the member's name
+ * @value: (nullable): text typed in a form
+ *
+ * A field left empty is no member: the contract's optional text is
+ * absent, not "".
+ */
+void
+dozor_json_set_text (JsonObject *object,
+                     const char *name,
+                     const char *value)
+{
+  if (value != NULL && *value != '\0')
+    json_object_set_string_member (object, name, value);
+}

@@ -41,5 +41,8 @@ gint64      dozor_json_get_time   (JsonObject *object,
 void        dozor_json_builder_add_string_or_null (JsonBuilder *builder,
                                                    const char  *name,
                                                    const char  *value);
+void        dozor_json_set_text   (JsonObject *object,
+                                   const char *name,
+                                   const char *value);
 
 G_END_DECLS

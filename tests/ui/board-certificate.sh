@@ -6,7 +6,9 @@
 # incident is clicked in the queue; its details offer "Справка…"; the file
 # chooser is told where; the PDF written there is the certificate of that
 # incident (its number, its address, the unit sent), drawn in Russian from
-# what dozord answered to GET /reports/incidents/{id}/certificate.
+# what dozord answered to GET /reports/incidents/{id}/certificate. Saved
+# under a .csv name, from the main menu's Incident Certificate… on an
+# English board, it is the same certificate as CSV.
 set -euo pipefail
 
 dozor=${1:?usage: board-certificate.sh PATH-TO-DOZOR}
@@ -24,47 +26,58 @@ read -r number incident < <(api "$sup" POST incidents \
 api "$sup" POST dispatches "{\"unit_id\":\"$unit\",\"incident_id\":\"$incident\"}" | jq -e '.status == "active"' \
   >/dev/null || fail "the dispatch was refused"
 
-LANG=C.UTF-8 LANGUAGE=ru XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
-  HOME=$work "$dozor" --backend "$url" --credentials "$work/op.credentials" --center 43.2389,76.9453 --zoom 15 \
-  >"$work/board.log" 2>&1 &
-board=$!
-wait_for "$work/board.log" "Link state: live" 30
-wait_for "$work/board.log" "Incidents drawn: 1" 30
-wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Дозор$' | head -n 1) || fail "no board window"
-xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800 windowfocus --sync "$wid"
-sleep 1.5
-
-# The incident is the queue's first and only row, under its search and
-# filter (x 150, y 215 in the board at the screen's corner).
-for _ in 1 2 3; do
-  xdotool mousemove 150 215 sleep 0.3 click 1
-  grep -q "Details: Certificate… at " "$work/board.log" && break
-  sleep 1
-done
-wait_for "$work/board.log" "Details: Certificate… at " 10
+# open_board LANGUAGE TITLE: the board in LANGUAGE, the incident clicked in the queue.
+open_board() {
+  LANG=C.UTF-8 LANGUAGE=$1 XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+    HOME=$work "$dozor" --backend "$url" --credentials "$work/op.credentials" --center 43.2389,76.9453 --zoom 15 \
+    >"$work/board.log" 2>&1 &
+  board=$!
+  wait_for "$work/board.log" "Link state: live" 30
+  wait_for "$work/board.log" "Incidents drawn: 1" 30
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name "^$2\$" | head -n 1) || fail "no board window"
+  xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800 windowfocus --sync "$wid"
+  sleep 1.5
+  # The incident is the queue's first and only row, under its search and
+  # filter (x 150, y 215 in the board at the screen's corner).
+  for _ in 1 2 3; do
+    xdotool mousemove 150 215 sleep 0.3 click 1
+    grep -q "Details: Certificate… at " "$work/board.log" && break
+    sleep 1
+  done
+  wait_for "$work/board.log" "Details: Certificate… at " 10
+}
+open_board ru Дозор
 import -window root "$work/certificate-details.png"
 ok "the incident's details, clicked in the queue, offer Certificate…"
 
+# save_as PATH: Справка… in the details, PATH typed into the chooser.
 # The pane is rebuilt every two seconds while the pointer is elsewhere, and
 # a button rebuilt between press and release takes no click: each try
 # waits for a fresh rebuild, clicks where its button is at once, and moves
 # the pointer away again if no chooser came.
-chooser=
-for _ in 1 2 3 4 5; do
-  seen=$(count "Details: Certificate… at ")
-  wait_count "Details: Certificate… at " $((seen + 1))
-  read -r bx by < <(grep "Details: Certificate… at " "$work/board.log" | tail -n 1 | sed 's/.*Certificate… at //; s/,/ /')
-  xdotool mousemove "$bx" "$by" click 1
-  chooser=$(timeout 10 xdotool search --sync --onlyvisible --name '^Сохранение справки$' | tail -n 1) && break
-  xdotool mousemove 1590 990
-done
-[ -n "$chooser" ] || fail "Справка… opened no file chooser"
-xdotool windowfocus --sync "$chooser" || true
-sleep 1
-# The name field holds the suggested name; a whole path there saves there.
-xdotool key ctrl+a
-xdotool type --delay 10 "$work/certificate.pdf"
-xdotool key Return
+save_as() {
+  local chooser=
+  for _ in 1 2 3 4 5; do
+    seen=$(count "Details: Certificate… at ")
+    wait_count "Details: Certificate… at " $((seen + 1))
+    read -r bx by < <(grep "Details: Certificate… at " "$work/board.log" | tail -n 1 | sed 's/.*Certificate… at //; s/,/ /')
+    xdotool mousemove "$bx" "$by" click 1
+    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name '^Сохранение справки$' | tail -n 1) && break
+    xdotool mousemove 1590 990
+  done
+  [ -n "$chooser" ] || fail "Справка… opened no file chooser"
+  type_path "$chooser" "$1"
+}
+# type_path CHOOSER PATH: the name field holds the suggested name; a whole
+# path there saves there.
+type_path() {
+  xdotool windowfocus --sync "$1" || true
+  sleep 1
+  xdotool key ctrl+a
+  xdotool type --delay 10 "$2"
+  xdotool key Return
+}
+save_as "$work/certificate.pdf"
 wait_for "$work/board.log" "Certificate: Справка сохранена: $work/certificate.pdf" 60
 ok "the file chooser's path gets the certificate, and the board says so"
 sleep 1
@@ -78,5 +91,31 @@ grep -qF "Certificate of working off" <<<"$text" && fail "the certificate is in 
 ok "the PDF is incident $number's certificate in Russian, with its address and the unit sent"
 # Page 1 as a picture, for a person to look at (kept with DOZOR_TEST_SHOTS).
 pdftoppm -r 60 -png -f 1 -l 1 "$work/certificate.pdf" "$work/certificate-page"
+
+# The same as CSV, as `dozorctl report certificate --format csv` writes it:
+# a name ending in .csv is enough. This time from the main menu (F10,
+# Incident _Certificate…), for the incident selected, on a board in
+# English (xdotool types a Cyrillic mnemonic only on a Russian layout). On
+# a board of its own: a second Certificate… on the same board fails a GTK
+# assertion (gtk_widget_is_ancestor) as it lays the window out, with or
+# without the chooser's filters (not yet understood; see docs/decisions.md).
+stop_board
+open_board en Dozor
+chooser=
+for _ in 1 2 3; do
+  xdotool windowfocus --sync "$wid" key F10 sleep 0.8
+  import -window root "$work/certificate-menu.png"
+  xdotool key c
+  chooser=$(timeout 10 xdotool search --sync --onlyvisible --name '^Save the Certificate$' | tail -n 1) && break
+done
+[ -n "$chooser" ] || fail "the main menu's Incident Certificate… opened no file chooser"
+ok "the main menu's Incident Certificate… opens the chooser for the incident selected"
+type_path "$chooser" "$work/certificate.csv"
+wait_for "$work/board.log" "Certificate: Certificate saved to $work/certificate.csv" 60
+head -c 200 "$work/certificate.csv" | grep -q "^The incident's record," ||
+  fail "the CSV does not start with its first section: $(head -n 2 "$work/certificate.csv")"
+grep -qF -- "$number" "$work/certificate.csv" || fail "the CSV does not hold the incident's number"
+grep -q "^%PDF" "$work/certificate.csv" && fail "a PDF was written under the CSV's name"
+ok "saved under a .csv name, the certificate is CSV"
 
 echo "1..$n"

@@ -6,7 +6,8 @@
 # search, and, taking a report whose description holds a wanted vehicle's
 # plate, is shown the active orientation in the intake; once cancelled, it
 # is no longer shown. What was done about a message is written later, from
-# its row (What Was Done…, Alt+W), and dozord keeps it.
+# its row (What Was Done…, Alt+W), and dozord keeps it. A new message is
+# typed into its form (New Message…, Alt+N).
 set -euo pipefail
 
 dozor=${1:?usage: board-registers.sh PATH-TO-DOZOR}
@@ -64,6 +65,32 @@ wait_count "Register messages shown: 1" $((shown + 1))
 ok "What Was Done… (Alt+W) writes what was done about the message; dozord keeps it and the register shows it again"
 sleep 1
 import -window root "$work/registers-done.png"
+
+# A new message through its form (a template, dozor-message-form.ui): each
+# field reached by its mnemonic, Enter adds it; the list, still searched
+# for "theatre", shows it beside the first.
+shown=$(count "Register messages shown: 2")
+xdotool key alt+n
+wait_for "$work/board.log" "New message form open" 10
+sleep 1
+xdotool key alt+n
+xdotool type --delay 20 "14/3-200"
+xdotool key alt+f
+xdotool type --delay 20 "DP Almaty"
+xdotool key alt+t
+xdotool type --delay 20 "Duty unit"
+xdotool key alt+s
+xdotool type --delay 20 "Close the theatre road at night"
+xdotool key alt+w
+xdotool type --delay 20 "Posted"
+import -window root "$work/registers-new-message.png"
+xdotool key Return
+wait_count "Register messages shown: 2" $((shown + 1))
+api "$token" GET "messages?q=road" |
+  jq -e '.messages | length == 1 and .[0].direction == "in" and .[0].kind == "telegram" and .[0].ref == "14/3-200"
+         and .[0].sender == "DP Almaty" and .[0].addressee == "Duty unit" and .[0].action == "Posted"' >/dev/null ||
+  fail "dozord does not have the message as typed in the form: $(api "$token" GET "messages?q=road")"
+ok "New Message… (Alt+N): the form's fields by their mnemonics, Enter adds it, and the register shows it"
 xdotool key Escape
 sleep 0.5
 

@@ -11,7 +11,9 @@
 # (Alt+B) brings the live board back, without the bar. The replay is
 # opened more than a minute after the unit's last fix, when the live board
 # counts it stale: the replay's board reckons from its own moment, where
-# the fix is seconds old, and counts it current.
+# the fix is seconds old, and counts it current. The header's clock and
+# the link label show the replayed moment, the crisis log that moment's
+# episodes: none before readiness is raised, its episode at the end.
 set -euo pipefail
 
 dozor=${1:?usage: board-replay.sh PATH-TO-DOZOR}
@@ -24,6 +26,8 @@ sup=$(token sup)
 gps=$(token gps)
 # Local time with seconds, as the dialog takes it (the test's TZ is the board's).
 stamp() { date -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
+# The header's clock: the locale's date and time of day (dozor_format_header_clock).
+header() { date -d "@$1" '+%x  %X'; }
 fix() {
   api "$gps" POST positions "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$1,\"lon\":$2,\"speed\":8,\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)\"}]}" >/dev/null
 }
@@ -107,6 +111,18 @@ done
 [ "$shown" -gt 5000 ] || fail "the replay's bar has $shown teal pixels"
 ok "Ctrl+Shift+P, the window typed in: the replay opens alone under its teal bar ($shown pixels), at the start's state"
 
+# since_mark TEXT: whether the board logged TEXT (fixed) since the replay was asked for.
+since_mark() { tail -n +"$((mark + 1))" "$work/board.log" | grep -qF -- "$1"; }
+# wait_since_mark TEXT: until it has, 10 s at most.
+wait_since_mark() {
+  for _ in $(seq 1 100); do since_mark "$1" && return 0; sleep 0.1; done
+  fail "no “$1” in board.log since the replay was asked for; the last clock and link lines: $(tail -n +"$((mark + 1))" "$work/board.log" | grep -E 'Clock shows|Link label' | tail -n 4)"
+}
+wait_since_mark "Clock shows: $(header "$from")"
+wait_since_mark "Link label: Not live: replay of $(header "$from")"
+since_mark "Link label: ● Live" && fail "the replay's link label said live"
+ok "the header's clock and the link label show the replay's start, $(header "$from"), not now ($(header "$(date +%s)"))"
+
 # The timeline has the focus: each arrow moves a twentieth (0.6 s). Step
 # by step, each shown before the next, the replay passes the dispatch
 # (3 s in) before readiness is raised (6 s in).
@@ -124,6 +140,12 @@ sleep 1
 import -window "$replay" "$work/replay-middle.png"
 ok "the arrows seek to the middle: the incident and its dispatch, readiness still normal"
 
+# The crisis log reads the journal up to the moment shown: readiness is
+# raised only later, so there is no episode yet, though there is one now.
+wait_since_mark "Crisis log episodes: 0"
+since_mark "Crisis log episodes: 1" && fail "the replay's crisis log showed an episode raised after its moment"
+ok "the replay's crisis log, before readiness was raised, has no episode"
+
 # The replay's unit list counts from the replayed moment: the fix is
 # seconds old there, though more than a minute old now.
 replay_counts() { tail -n +"$((mark + 1))" "$work/board.log" | grep "Unit counts: .*Dispatched 1 " | tail -n 1; }
@@ -139,6 +161,11 @@ xdotool key End
 wait_count "Replay shown at .*: 1 units, 0 incidents, 0 dispatches, 0 plans, readiness high" 1
 ok "End seeks to the end: the incident closed, readiness high"
 
+wait_since_mark "Clock shows: $(header "$to")"
+wait_since_mark "Link label: Not live: replay of $(header "$to")"
+wait_since_mark "Crisis log episodes: 1"
+ok "at the end the clock and the link label show $(header "$to"), and the crisis log the episode raised by then"
+
 start="Replay shown at .*: 0 units, 0 incidents, 0 dispatches, 0 plans, readiness normal"
 end="Replay shown at .*: 1 units, 0 incidents, 0 dispatches, 0 plans, readiness high"
 starts=$(count "$start") ends=$(count "$end")
@@ -151,6 +178,11 @@ for _ in $(seq 1 300); do [ "$(count "$end")" -gt "$ends" ] && break; sleep 0.1;
 sleep 1
 import -window "$replay" "$work/replay-end.png"
 ok "Space plays it to the end, which shows what End showed"
+
+# The crisis log's page (Ctrl+Shift+L), for a person to look at.
+xdotool key ctrl+shift+l
+sleep 1
+import -window "$replay" "$work/replay-crisis-log.png"
 
 xdotool key ctrl+n
 sleep 1
