@@ -19,6 +19,7 @@ struct _DozorWallPanel
 
   GtkBox *rows;
   GtkWidget *map;
+  GtkOverlay *map_cell;  /* the map with what is shown over it, when the grid has it */
   GPtrArray *views; /* the views, for their text size */
 };
 
@@ -146,7 +147,11 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
           /* One map: a second map cell would be the same map twice. */
           if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP && !map_shown)
             {
-              cell = map;
+              /* What belongs over the map (its legend) stays over the
+               * map's cell, not over the other views. */
+              self->map_cell = GTK_OVERLAY (gtk_overlay_new ());
+              gtk_overlay_set_child (self->map_cell, map);
+              cell = GTK_WIDGET (self->map_cell);
               map_shown = TRUE;
             }
           else if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP)
@@ -164,6 +169,25 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
       gtk_box_append (self->rows, map);
     }
   return self;
+}
+
+/**
+ * dozor_wall_panel_add_map_overlay:
+ * @self: a #DozorWallPanel
+ * @widget: what to show over the map's cell, placed by its own alignment
+ *
+ * Returns: whether the panel shows the map (else @widget was not taken)
+ */
+gboolean
+dozor_wall_panel_add_map_overlay (DozorWallPanel *self,
+                                  GtkWidget      *widget)
+{
+  g_return_val_if_fail (DOZOR_IS_WALL_PANEL (self), FALSE);
+
+  if (self->map_cell == NULL)
+    return FALSE;
+  gtk_overlay_add_overlay (self->map_cell, widget);
+  return TRUE;
 }
 
 /**
