@@ -2,7 +2,7 @@
 /*
  * What an incident's colour means, on a wall's map (issue 16, item 3):
  * the four priorities' diamonds, each as the map draws it (with its
- * digit), beside the priority's word, in the map's top right corner. The room reads the
+ * digit), beside the priority's word, in a strip along the map's top. The room reads the
  * map from afar and cannot point at a diamond to ask; the figures view's
  * forces column is already the legend of the units' colours, but a wall
  * may have no figures monitor. Sized by the legibility rule: the words'
@@ -137,21 +137,20 @@ dozor_wall_legend_init (DozorWallLegend *self)
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->diamonds[p]), draw_diamond, self, NULL);
       gtk_widget_set_size_request (self->diamonds[p], (int) DESK_DIAMOND, (int) DESK_DIAMOND);
       gtk_widget_set_valign (self->diamonds[p], GTK_ALIGN_CENTER);
-      gtk_grid_attach (self->grid, self->diamonds[p], 0, p, 1, 1);
+      gtk_grid_attach (self->grid, self->diamonds[p], 2 * p, 0, 1, 1);
       /* One word: the diamond beside it carries the priority's digit,
-       * and every word more widens the corner it hides of the map. */
+       * and every word more widens the strip. */
       self->names[p] = GTK_LABEL (gtk_label_new (priority_words[p]));
       gtk_label_set_xalign (self->names[p], 0);
-      gtk_grid_attach (self->grid, GTK_WIDGET (self->names[p]), 1, p, 1, 1);
+      gtk_grid_attach (self->grid, GTK_WIDGET (self->names[p]), 2 * p + 1, 0, 1, 1);
     }
-  /* Top right: the not-live and readiness banners are across the top
-   * centre, the scale bar, the plans and the attribution at the bottom. */
-  gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_END);
-  gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_START);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  /* A strip across the map's top, its words at the right: a strip, not an
+   * overlay, so that it hides nothing the map shows (an overlay in the
+   * corner hid a framed incident: board-wall-framing), and the framing
+   * fits the map that is left. */
+  gtk_widget_set_halign (GTK_WIDGET (self->grid), GTK_ALIGN_END);
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
-  /* Light text on a dark, translucent ground: legible over any map. */
+  /* Light text on a dark ground, as the map's other wall texts. */
   gtk_widget_add_css_class (GTK_WIDGET (self), "osd");
   gtk_widget_add_css_class (GTK_WIDGET (self), "wall-legend");
 }
@@ -196,10 +195,11 @@ dozor_wall_legend_set_cap_height (DozorWallLegend *self,
                                    (int) (DESK_DIAMOND * self->scale));
       gtk_widget_queue_draw (self->diamonds[p]);
     }
-  gtk_grid_set_column_spacing (self->grid, (int) MAX (cap_height * 0.4, 6));
-  gtk_grid_set_row_spacing (self->grid, (int) MAX (cap_height * 0.15, 2));
-  gtk_widget_set_margin_top (GTK_WIDGET (self->grid), (int) MAX (cap_height * 0.3, 4));
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->grid), (int) MAX (cap_height * 0.3, 4));
-  gtk_widget_set_margin_start (GTK_WIDGET (self->grid), (int) MAX (cap_height * 0.4, 6));
+  gtk_grid_set_column_spacing (self->grid, (int) MAX (cap_height * 0.3, 4));
+  /* Each diamond further from the word before it than from its own. */
+  for (int p = 1; p < N_PRIORITIES; p++)
+    gtk_widget_set_margin_start (self->diamonds[p], (int) MAX (cap_height * 0.8, 8));
+  gtk_widget_set_margin_top (GTK_WIDGET (self->grid), (int) MAX (cap_height * 0.2, 2));
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->grid), (int) MAX (cap_height * 0.2, 2));
   gtk_widget_set_margin_end (GTK_WIDGET (self->grid), (int) MAX (cap_height * 0.6, 8));
 }

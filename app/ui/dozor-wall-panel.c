@@ -19,7 +19,7 @@ struct _DozorWallPanel
 
   GtkBox *rows;
   GtkWidget *map;
-  GtkOverlay *map_cell;  /* the map with what is shown over it, when the grid has it */
+  GtkBox *map_cell;      /* the map with its legend, when the grid has it */
   GPtrArray *views; /* the views, for their text size */
 };
 
@@ -147,10 +147,11 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
           /* One map: a second map cell would be the same map twice. */
           if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP && !map_shown)
             {
-              /* What belongs over the map (its legend) stays over the
-               * map's cell, not over the other views. */
-              self->map_cell = GTK_OVERLAY (gtk_overlay_new ());
-              gtk_overlay_set_child (self->map_cell, map);
+              /* What belongs to the map (its legend) stays in the map's
+               * cell, not across the other views. */
+              self->map_cell = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
+              gtk_widget_set_vexpand (map, TRUE);
+              gtk_box_append (self->map_cell, map);
               cell = GTK_WIDGET (self->map_cell);
               map_shown = TRUE;
             }
@@ -172,21 +173,21 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
 }
 
 /**
- * dozor_wall_panel_add_map_overlay:
+ * dozor_wall_panel_add_above_map:
  * @self: a #DozorWallPanel
- * @widget: what to show over the map's cell, placed by its own alignment
+ * @widget: a strip to show above the map, in the map's cell
  *
  * Returns: whether the panel shows the map (else @widget was not taken)
  */
 gboolean
-dozor_wall_panel_add_map_overlay (DozorWallPanel *self,
-                                  GtkWidget      *widget)
+dozor_wall_panel_add_above_map (DozorWallPanel *self,
+                                GtkWidget      *widget)
 {
   g_return_val_if_fail (DOZOR_IS_WALL_PANEL (self), FALSE);
 
   if (self->map_cell == NULL)
     return FALSE;
-  gtk_overlay_add_overlay (self->map_cell, widget);
+  gtk_box_prepend (self->map_cell, widget);
   return TRUE;
 }
 

@@ -275,11 +275,22 @@ open_screen (DozorWall  *self,
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->banner));
   screen->plans = dozor_wall_plan_banner_new (self->situation);
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->plans));
+  /* The legend of the diamonds' colours: a strip above the map. */
   if (shows_map (screen->config))
     {
       screen->legend = dozor_wall_legend_new (screen->config->name);
-      if (screen->panel == NULL || !dozor_wall_panel_add_map_overlay (screen->panel, GTK_WIDGET (screen->legend)))
-        dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->legend));
+      if (screen->panel != NULL)
+        dozor_wall_panel_add_above_map (screen->panel, GTK_WIDGET (screen->legend));
+      else
+        {
+          g_autoptr(GtkWidget) map = dozor_window_take_map (screen->window);
+          GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+          gtk_widget_set_vexpand (map, TRUE);
+          gtk_box_append (GTK_BOX (column), GTK_WIDGET (screen->legend));
+          gtk_box_append (GTK_BOX (column), map);
+          dozor_window_set_wall_content (screen->window, column);
+        }
     }
   size_labels (self, screen);
 

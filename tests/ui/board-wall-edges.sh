@@ -41,10 +41,10 @@ unit() {
   positions+="${positions:+,}{\"unit_id\":\"$id\",\"lat\":$la,\"lon\":$lo,\"time\":\"NOW\"}"
 }
 
-# The wall's map fills the screen: its right edge is half the screen's
-# width right of the centre, its top half the height up.
+# The wall's map is as wide as the screen: its right edge is half the
+# screen's width right of the centre. (Its top, under the legend's strip,
+# is found once the wall runs.)
 unit EDGE-RIGHT $((screen_w / 2 - 25)) 120
-unit EDGE-TOP -300 $((8 - screen_h / 2))
 # For the desk, whose map is narrower than the screen: one of these is
 # near its right edge, whatever the side pane leaves.
 for dx in 180 230 280 330 380 430; do
@@ -89,11 +89,19 @@ shown_at() {
 
 # --- The wall ---------------------------------------------------------------------
 start_map_wall "distance_m = 2" "center = $lat, $lon" "zoom = $zoom"
-wait_for "$work/board.log" "Units drawn: 8" 30
+wait_for "$work/board.log" "Units drawn: 7" 30
 wait_for "$work/board.log" "Call sign EDGE-RIGHT kept inside the window" 20
-wait_for "$work/board.log" "Call sign EDGE-TOP kept inside the window" 20
 wait_for "$work/board.log" "Incident label .* kept inside the window" 20
-ox=5 oy=5
+# The map's size, from the line: a unit 8 px under its top edge, fixed once.
+map_h=$(grep "Call sign EDGE-RIGHT kept inside" "$work/board.log" | tail -n 1 | sed -E 's/.* in [0-9]+x([0-9]+)$/\1/')
+top=$(api "$sup" POST units '{"call_sign":"EDGE-TOP","kind":"car"}' | jq -r .id)
+read -r tla tlo < <(at -300 $((8 - map_h / 2)))
+api "$(token gps)" POST positions "{\"positions\":[{\"unit_id\":\"$top\",\"lat\":$tla,\"lon\":$tlo,\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\"}]}" |
+  jq -e '.accepted == 1' >/dev/null || fail "EDGE-TOP's fix was refused"
+wait_for "$work/board.log" "Call sign EDGE-TOP kept inside the window" 20
+# The map on the screen: at the bottom of the full-screen window, under
+# the legend's strip, inside the window's frame of 5 px.
+ox=5 oy=$((screen_h - 5 - map_h))
 
 line=$(grep "Call sign EDGE-RIGHT kept inside" "$work/board.log" | tail -n 1)
 read -r x0 _ x1 _ w _ < <(inside "$line")

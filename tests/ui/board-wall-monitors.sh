@@ -164,7 +164,10 @@ curl -sf -X POST "$url/api/v1/incidents" -H "Authorization: Bearer $token" -H "I
   -d "{\"type\":\"robbery\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$ilat,\"lon\":$ilon}}" \
   >/dev/null || fail "the incident was refused"
 wait_for "$work/board.log" "Incidents drawn: 1" 20
-# Where it is on screen: Web Mercator at zoom 17 from the centre.
+# Where it is on screen: Web Mercator at zoom 17 from the map's centre,
+# which is under the legend's strip (a row of its words with a margin
+# above and below, as wide as its top margin under the window's frame).
+cy=$(((screen_h + 2 * ly + lh - 10) / 2))
 read -r ix iy < <(awk -v lat="$lat" -v lon="$lon" -v ilat="$ilat" -v ilon="$ilon" -v cx="$cx" -v cy="$cy" '
   function wy(a) { a = a * 3.14159265358979 / 180; return (1 - log(sin(a) / cos(a) + 1 / cos(a)) / 3.14159265358979) / 2 }
   BEGIN { s = 256 * 2 ^ 17
