@@ -21,13 +21,7 @@ clat=43.2385 clon=76.9460
 
 # unit CALLSIGN STATUS NORTH EAST: a unit of that status fixed there now.
 positions=
-unit() {
-  local id la lo
-  id=$(api "$sup" POST units "{\"call_sign\":\"$1\",\"kind\":\"car\",\"status\":\"$2\"}" | jq -r .id)
-  [ -n "$id" ] && [ "$id" != null ] || fail "unit $1 was not made"
-  read -r la lo < <(place "$3" "$4")
-  positions+="${positions:+,}{\"unit_id\":\"$id\",\"lat\":$la,\"lon\":$lo,\"time\":\"NOW\"}"
-}
+unit() { add_unit "$1" "$2" $(place "$3" "$4"); }
 # Six within 8 m of the centre: a pixel or two apart at zoom 14.
 for i in 1 2 3 4 5 6; do
   unit "AV-$i" available $((i % 3 * 4 - 4)) $((i / 3 * 4 - 4))

@@ -31,15 +31,9 @@ at() {
     n = pi * (1 - 2 * y); printf "%.7f %.7f\n", atan2(exp(n) - exp(-n), 2) * 180 / pi, lon + dx / s * 360 }'
 }
 
-# unit CALLSIGN DX DY: a unit fixed there now.
+# unit CALLSIGN DX DY: an available unit fixed there now.
 positions=
-unit() {
-  local id la lo
-  id=$(api "$sup" POST units "{\"call_sign\":\"$1\",\"kind\":\"car\"}" | jq -r .id)
-  [ -n "$id" ] && [ "$id" != null ] || fail "unit $1 was not made"
-  read -r la lo < <(at "$2" "$3")
-  positions+="${positions:+,}{\"unit_id\":\"$id\",\"lat\":$la,\"lon\":$lo,\"time\":\"NOW\"}"
-}
+unit() { add_unit "$1" available $(at "$2" "$3"); }
 
 # The wall's map is as wide as the screen: its right edge is half the
 # screen's width right of the centre. (Its top, under the legend's strip,
