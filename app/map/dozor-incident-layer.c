@@ -48,6 +48,8 @@ typedef struct
   gboolean late;      /* late on a wall, overdue on a desk: outlined */
   gint64 created;     /* registered, Unix µs: the longest waiting labelled first */
   char *label;        /* number and type at close zoom; a wall's at any */
+  double label_dx;    /* its left end and baseline from the centre, from layout() */
+  double label_dy;
 } Mark;
 
 typedef struct
@@ -65,6 +67,7 @@ typedef struct
   guint n_drawn;
   guint n_late;        /* marked late on a wall, overdue on a desk */
   guint n_unlabelled;  /* a wall's labels left out for want of room */
+  guint n_moved_in;    /* labels put elsewhere than right of their diamond */
   gboolean desk;
   double label_size;   /* the labels' font size, pixels */
   gboolean contrast;   /* high contrast, as the desktop asked when prepared */
@@ -192,7 +195,7 @@ draw_mark (cairo_t    *cr,
   if (mark->label != NULL)
     {
       cairo_set_font_size (cr, label_size);
-      cairo_move_to (cr, x + size + 5, y + 4 * k);
+      cairo_move_to (cr, x + mark->label_dx, y + mark->label_dy);
       cairo_text_path (cr, mark->label);
       cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
       cairo_set_line_width (cr, 3 * k);
@@ -262,10 +265,11 @@ draw_scene (gpointer               data,
         if (CLAMP (mark->priority, 0, 4) != priority)
           continue;
         dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-        /* A label may cross into this tile from one to the left, or from
+        /* A label may cross into this tile from one beside it, or from
          * above or below when a wall's labels are taller than a symbol. */
         if (x < -(mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) || y < -MAX (SIZE * 2, 16) * k ||
-            x > view->width + SIZE * 2 * k || y > view->height + MAX (SIZE * 2, 16) * k)
+            x > view->width + (mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) ||
+            y > view->height + MAX (SIZE * 2, 16) * k)
           continue;
         draw_mark (cr, mark, x, y, scene->label_size, scene->contrast);
         dozor_point_index_add (index, x, y, SIZE * k + 2, i);
@@ -344,10 +348,10 @@ declutter_labels (Scene                 *scene,
       if (mark->label == NULL)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
-      /* Where draw_mark() writes it: right of the diamond, on a baseline
-       * 4 k below its centre. */
-      graphene_rect_init (&label, own->origin.x + 2 * size + 5, own->origin.y + size + 4 * k - 0.8 * scene->label_size,
-                          extents.x_advance, 1.05 * scene->label_size);
+      /* Where place_labels() put it, beside the diamond. */
+      graphene_rect_init (&label, own->origin.x + size + mark->label_dx,
+                          own->origin.y + size + mark->label_dy - 0.8 * scene->label_size, extents.x_advance,
+                          1.05 * scene->label_size);
       for (guint j = 0; j < symbols->len && room; j++)
         room = j == i || !graphene_rect_intersection (&label, &g_array_index (symbols, graphene_rect_t, j), NULL);
       if (room && !overlaps (&label, labels))
@@ -362,6 +366,50 @@ declutter_labels (Scene                 *scene,
   cairo_surface_destroy (scratch);
 }
 
+/* Each label beside its diamond and wholly inside the window: right of
+ * it, else left, else shifted in (dozor_raster_view_fit_label()). */
+static void
+place_labels (Scene                 *scene,
+              const DozorRasterView *region)
+{
+  double k = scene->label_size / DESK_LABEL_SIZE, size = SIZE * k, outline = 1.5 * k;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, scene->label_size);
+  scene->n_moved_in = 0;
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      Mark *mark = &g_array_index (scene->marks, Mark, i);
+      cairo_text_extents_t extents;
+      double x, y, left, baseline, right;
+
+      mark->label_dx = size + 5;
+      mark->label_dy = 4 * k;
+      if (mark->label == NULL)
+        continue;
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      cairo_text_extents (cr, mark->label, &extents);
+      baseline = y + mark->label_dy;
+      right = MAX (extents.x_advance, extents.x_bearing + extents.width) + outline;
+      if (!dozor_raster_view_fit_label (region, x, y, size + 5, right, -extents.y_bearing + outline,
+                                        extents.height + extents.y_bearing + outline, &left, &baseline))
+        continue;
+      mark->label_dx = left - x;
+      mark->label_dy = baseline - y;
+      scene->n_moved_in++;
+      /* For the administrator and the tests: the label's rectangle in
+       * the window's pixels. */
+      g_debug ("Incident label %s kept inside the window: %.0f,%.0f to %.0f,%.0f in %.0fx%.0f", mark->label,
+               left - region->visible_x0, baseline + extents.y_bearing - outline - region->visible_y0,
+               left + right - region->visible_x0, baseline + extents.height + extents.y_bearing + outline - region->visible_y0,
+               region->visible_x1 - region->visible_x0, region->visible_y1 - region->visible_y0);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+}
+
 static void
 layout_scene (gpointer               data,
               const DozorRasterView *region)
@@ -369,6 +417,7 @@ layout_scene (gpointer               data,
   Scene *scene = data;
   double k = scene->label_size / DESK_LABEL_SIZE;
 
+  place_labels (scene, region);
   if (!scene->desk)
     declutter_labels (scene, region);
   dozor_tile_keys_init (&scene->keys, region);
@@ -392,14 +441,19 @@ layout_scene (gpointer               data,
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x >= -SIZE * k && y >= -SIZE * k && x <= region->width + SIZE * k && y <= region->height + SIZE * k)
         scene->n_drawn++;
-      /* A label runs to the right: as far as a long number and type go,
-       * and above and below the symbol when it is a wall's. */
-      dozor_tile_keys_add (&scene->keys, x - (SIZE + 8) * k, y - MAX (SIZE + 8, 16) * k,
-                           x + (mark->label != NULL ? LABEL_REACH : SIZE + 8) * k, y + MAX (SIZE + 8, 16) * k,
+      /* A label runs to the right, or the left at the window's edge: as
+       * far as a long number and type go, and above and below the
+       * symbol when it is a wall's. */
+      dozor_tile_keys_add (&scene->keys, x - (mark->label != NULL ? LABEL_REACH : SIZE + 8) * k,
+                           y - MAX (SIZE + 8, 16) * k, x + (mark->label != NULL ? LABEL_REACH : SIZE + 8) * k,
+                           y + MAX (SIZE + 8, 16) * k,
                            dozor_raster_key_mix (dozor_raster_key_mix (lround (x * 4), lround (y * 4)),
                                                  (guint64) mark->priority << 1 | mark->fresh |
                                                    (guint64) lround (scene->label_size * 16) << 4) ^
-                             (mark->label != NULL ? g_str_hash (mark->label) : 0) ^ g_str_hash (scene->ids->pdata[i]) ^
+                             (mark->label != NULL ? g_str_hash (mark->label) ^
+                                                      dozor_raster_key_mix (lround (mark->label_dx * 4),
+                                                                            lround (mark->label_dy * 4)) : 0) ^
+                             g_str_hash (scene->ids->pdata[i]) ^
                              (mark->late ? LATE_KEY : 0));
     }
 }

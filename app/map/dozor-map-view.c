@@ -691,6 +691,30 @@ dozor_map_view_go_to (DozorMapView *self,
     }
 }
 
+/**
+ * dozor_map_view_fly_to:
+ * @self: a #DozorMapView
+ * @lat: latitude in degrees
+ * @lon: longitude in degrees
+ * @zoom: zoom level
+ * @duration_ms: how long the flight takes
+ *
+ * Flies there in a set time: libshumate's own choice, from the distance,
+ * may outlast a wall's framing interval, and the next look would find the
+ * map still on its way.
+ */
+void
+dozor_map_view_fly_to (DozorMapView *self,
+                       double        lat,
+                       double        lon,
+                       double        zoom,
+                       guint         duration_ms)
+{
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+
+  shumate_map_go_to_full_with_duration (shumate_simple_map_get_map (self->simple_map), lat, lon, zoom, duration_ms);
+}
+
 static gboolean
 show_pending_extent (GtkWidget     *widget,
                      GdkFrameClock *clock,

@@ -18,6 +18,11 @@ void dozor_map_view_go_to      (DozorMapView *self,
                                 double        lon,
                                 double        zoom,
                                 gboolean      animate);
+void dozor_map_view_fly_to     (DozorMapView *self,
+                                double        lat,
+                                double        lon,
+                                double        zoom,
+                                guint         duration_ms);
 void dozor_map_view_zoom_by    (DozorMapView *self,
                                 double        delta);
 void dozor_map_view_go_home    (DozorMapView *self);

@@ -34,6 +34,8 @@
 #define INDEX_CELL 32.0
 /* Tiles rendered around those in view: room to pan before drawing more. */
 #define RING 1
+/* How long the view rests before its labels are fitted to it again. */
+#define SETTLE_MS 200
 
 typedef struct
 {
@@ -107,6 +109,7 @@ typedef struct
   gboolean empty;            /* nothing to show: no texture, no blend */
   guint render_idle_id;
   guint refresh_id;
+  guint settle_id;           /* the view moved: labels are fitted again once it rests */
   double label_size;         /* 0: the desk's */
   gboolean wall;             /* a wall's map: marks */
   DozorWallMarks marks;
@@ -143,6 +146,62 @@ dozor_raster_view_project (const DozorRasterView *view,
 
   *x = wx * world - view->origin_x;
   *y = wy * world - view->origin_y;
+}
+
+/**
+ * dozor_raster_view_fit_label:
+ * @region: the render's region, with the window's edges
+ * @x: the symbol's centre, region pixels
+ * @y: the symbol's centre, region pixels
+ * @gap: from the centre to where a label beside it starts
+ * @width: the label's width, its outline included
+ * @ascent: from the baseline up to the top of its ink and outline
+ * @descent: from the baseline down to the bottom of its ink and outline
+ * @left: (out): where the label starts
+ * @baseline: (inout): its baseline; in: where it stands beside the symbol
+ *
+ * Keeps a label wholly inside the window: a call sign or an incident's
+ * label cut by the window's edge cannot be read, and on a wall nobody can
+ * pan to it. A label goes right of its symbol; where that runs off the
+ * right edge, left of it; where neither side fits (a long label in a
+ * narrow window), shifted in. Near the top or bottom edge it is shifted
+ * down or up, beside the symbol still. A symbol outside the window, or a
+ * region with no window (a render not made for one), leaves the label
+ * where it stands.
+ *
+ * Returns: whether the label was put anywhere but right of its symbol at
+ *   its own baseline
+ */
+gboolean
+dozor_raster_view_fit_label (const DozorRasterView *region,
+                             double                 x,
+                             double                 y,
+                             double                 gap,
+                             double                 width,
+                             double                 ascent,
+                             double                 descent,
+                             double                *left,
+                             double                *baseline)
+{
+  double wanted = *baseline;
+
+  *left = x + gap;
+  /* A symbol outside the window keeps its label beside it, outside too: a
+   * label shown without its symbol would name nothing the room can see. */
+  if (region->visible_x1 <= region->visible_x0 || region->visible_y1 <= region->visible_y0 ||
+      x < region->visible_x0 || x > region->visible_x1 || y < region->visible_y0 || y > region->visible_y1)
+    return FALSE;
+  if (*left + width > region->visible_x1)
+    {
+      *left = x - gap - width;
+      if (*left < region->visible_x0)
+        *left = MAX (region->visible_x1 - width, region->visible_x0);
+    }
+  if (*baseline - ascent < region->visible_y0)
+    *baseline = region->visible_y0 + ascent;
+  else if (*baseline + descent > region->visible_y1)
+    *baseline = region->visible_y1 - descent;
+  return *left != x + gap || *baseline != wanted;
 }
 
 /* Pixels; under one, a stroke looks the same without the point. */
@@ -754,6 +813,23 @@ view_tiles (DozorRasterLayer *self,
   *y1 = CLAMP ((int) floor ((top + gtk_widget_get_height (widget) * s - 1e-6) / TILE_SIZE) + ring, 0, last);
 }
 
+/* The window's edges in @region's pixels at zoom @level, now. */
+static void
+visible_rect (DozorRasterLayer *self,
+              int               level,
+              DozorRasterView  *region)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double zoom, cx, cy, s;
+
+  view_centre (self, &zoom, &cx, &cy);
+  s = exp2 (level - zoom);
+  region->visible_x0 = (cx - gtk_widget_get_width (widget) / 2.0) * s - region->origin_x;
+  region->visible_y0 = (cy - gtk_widget_get_height (widget) / 2.0) * s - region->origin_y;
+  region->visible_x1 = region->visible_x0 + gtk_widget_get_width (widget) * s;
+  region->visible_y1 = region->visible_y0 + gtk_widget_get_height (widget) * s;
+}
+
 /* Tiles exist at whole zoom levels; between them the nearer is scaled. */
 static int
 zoom_level (DozorRasterLayer *self)
@@ -807,6 +883,7 @@ start_render (DozorRasterLayer *self)
   render->region.origin_y = render->y0 * TILE_SIZE;
   render->region.width = render->columns * TILE_SIZE;
   render->region.height = render->rows * TILE_SIZE;
+  visible_rect (self, render->zoom, &render->region);
   /* A replay's map reckons stale fixes and waits from its moment. */
   render->region.now = priv->situation != NULL ? dozor_situation_get_now (priv->situation) : g_get_real_time ();
   render->tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) tile_unref);
@@ -1009,6 +1086,38 @@ tile_placement (DozorRasterLayer *self,
   *top = -(cy - gtk_widget_get_height (widget) / 2.0);
 }
 
+static gboolean
+settle_cb (gpointer user_data)
+{
+  DozorRasterLayer *self = user_data;
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+
+  priv->settle_id = 0;
+  queue_host_render (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Labels are fitted inside the window as it was when the tiles were
+ * drawn. Once a pan or a wall's flight has rested a moment, the tiles are
+ * drawn again for the window as it is: only those whose labels move
+ * change (the tile keys), and a pan is not slowed by a render per frame. */
+static void
+watch_settle (DozorRasterLayer *self)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  DozorRasterView now = priv->region;
+
+  visible_rect (self, priv->zoom, &now);
+  if (fabs (now.visible_x0 - priv->region.visible_x0) < 0.5 && fabs (now.visible_y0 - priv->region.visible_y0) < 0.5 &&
+      fabs (now.visible_x1 - priv->region.visible_x1) < 0.5 && fabs (now.visible_y1 - priv->region.visible_y1) < 0.5)
+    {
+      g_clear_handle_id (&priv->settle_id, g_source_remove);
+      return;
+    }
+  g_clear_handle_id (&priv->settle_id, g_source_remove);
+  priv->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
+}
+
 static void
 dozor_raster_layer_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -1054,6 +1163,8 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
 
   if (missing)
     queue_host_render (self);
+  else
+    watch_settle (self);
 }
 
 /* The tile under a point of the widget, and the point in it. */
@@ -1346,6 +1457,7 @@ dozor_raster_layer_dispose (GObject *object)
   g_cancellable_cancel (priv->cancellable);
   g_clear_handle_id (&priv->render_idle_id, g_source_remove);
   g_clear_handle_id (&priv->refresh_id, g_source_remove);
+  g_clear_handle_id (&priv->settle_id, g_source_remove);
   g_hash_table_remove_all (priv->tiles);
   g_clear_pointer (&priv->steady, g_hash_table_unref);
   g_clear_pointer (&priv->scene, scene_ref_unref);

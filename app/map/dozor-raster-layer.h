@@ -21,9 +21,15 @@ G_BEGIN_DECLS
  * @width: the image's size, logical pixels
  * @height: the image's size, logical pixels
  * @now: wall-clock time of the render, Unix microseconds
+ * @visible_x0: the window's left edge when the render began, in the
+ *   region's pixels (those of the render's whole region, not a tile's)
+ * @visible_y0: its top edge, likewise
+ * @visible_x1: its right edge, likewise
+ * @visible_y1: its bottom edge, likewise
  *
  * The part of the world one image covers. Drawing happens in logical
  * pixels from the image's top-left corner; the device scale is applied.
+ * Labels are kept inside the visible part (dozor_raster_view_fit_label()).
  */
 typedef struct
 {
@@ -33,6 +39,10 @@ typedef struct
   double width;
   double height;
   gint64 now;
+  double visible_x0;
+  double visible_y0;
+  double visible_x1;
+  double visible_y1;
 } DozorRasterView;
 
 void dozor_raster_view_project (const DozorRasterView *view,
@@ -40,6 +50,15 @@ void dozor_raster_view_project (const DozorRasterView *view,
                                 double                 wy,
                                 double                *x,
                                 double                *y);
+gboolean dozor_raster_view_fit_label (const DozorRasterView *region,
+                                      double                 x,
+                                      double                 y,
+                                      double                 gap,
+                                      double                 width,
+                                      double                 ascent,
+                                      double                 descent,
+                                      double                *left,
+                                      double                *baseline);
 void dozor_raster_view_trace   (cairo_t               *cr,
                                 const DozorRasterView *view,
                                 GArray                *part);

@@ -76,6 +76,8 @@ typedef struct
   guint8 status;
   gboolean stale;
   gboolean label;    /* its call sign has room */
+  double label_x, label_y; /* where: its left end and baseline, region pixels */
+  double radius;     /* a wall's group: its disc, pixels */
   gboolean trail;    /* its trail is drawn: not in a crowd */
   double left, top, right, bottom; /* all it covers, region pixels */
 } Item;
@@ -104,11 +106,15 @@ typedef struct
   gboolean arrows;
   gboolean trails;
   gboolean clusters;
+  gboolean groups;   /* a wall's: units that would overlap are one symbol */
   gboolean contrast; /* high contrast, as the desktop asked when prepared */
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
   guint n_long;      /* units marked long on scene */
   guint n_labels;    /* call signs with room, from layout() */
+  guint n_groups;    /* a wall's groups, from layout() */
+  guint n_grouped;   /* the units in them */
+  guint n_moved_in;  /* call signs put elsewhere than right of their symbol */
   GArray *incident_labels; /* IncidentLabel: on a wall, where call signs give way */
 
   /* From layout(), in the worker; keys.region is the render's region. */
@@ -129,6 +135,8 @@ struct _DozorUnitLayer
   guint n_drawn;
   guint n_long;
   guint n_labels;
+  guint n_groups;
+  guint n_grouped;
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
@@ -613,22 +621,152 @@ layout_clusters (Scene *scene)
     }
 }
 
+/* Whether a unit on a wall keeps its own symbol among others: one sent to
+ * an incident (dispatched, en route, on scene), one marked long on scene,
+ * and one whose fix is stale are what the room acts on or must not take
+ * for available; the rest (available, busy, off duty) may be counted. */
+static gboolean
+keeps_own_symbol (const Mark *mark)
+{
+  return mark->stale || mark->long_on_scene || mark->status == MARK_DISPATCHED ||
+         mark->status == MARK_EN_ROUTE || mark->status == MARK_ON_SCENE;
+}
+
+typedef struct
+{
+  double sx, sy;     /* sum of positions, region pixels */
+  double x0, y0;     /* its cell's top left corner, region pixels */
+  guint count;
+  guint first;       /* the first member's mark, drawn alone if it stays alone */
+} Group;
+
+/* A group's disc: a little wider than its count at the rule's size, never
+ * smaller than a unit's own. */
+static double
+group_radius (cairo_t    *cr,
+              const char *count,
+              double      label_size,
+              double      radius)
+{
+  cairo_text_extents_t extents;
+
+  cairo_text_extents (cr, count, &extents);
+  return MAX (hypot (extents.width, extents.height) / 2 + 0.15 * label_size, radius * 1.3);
+}
+
+/* A wall's map (docs/wall.md, "Crowds of units"): discs sized for the
+ * back of the room merge into one mass where cars stand closer than a
+ * disc. Units that may be counted are gathered by cell of the world's
+ * pixel grid and by status, so that a group's colour says what all its
+ * units are; a cell of one unit draws the unit. A cell is as wide as the
+ * disc of a three-digit count, and a group's disc, at the mean of its
+ * units, is kept inside its cell, so that groups of neighbouring cells do
+ * not cover one another's counts (5,000 cars at 4K did, with smaller
+ * cells). One pass through the units and a hash table: O(n), in the
+ * worker. */
 static void
-layout_units (Scene *scene)
+layout_groups (Scene  *scene,
+               double  radius,
+               double  half)
 {
   const DozorRasterView *region = &scene->keys.region;
-  int columns = (int) ceil (region->width / LABEL_CELL), rows = (int) ceil (region->height / LABEL_CELL);
-  g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
-  /* A wall's labels are larger: the symbols and the room around the
-   * labels grow with them. */
-  double k = scene->label_size / DESK_LABEL_SIZE;
-  double radius = (region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
-  g_autofree guint *crowd = g_new0 (guint, (gsize) scene->keys.columns * scene->keys.rows);
+  /* Drawn last, over the groups: a car sent to an incident is never
+   * hidden under a count of the available ones. */
+  g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (Item));
+  GHashTableIter iter;
+  gint64 *key;
+  Group *group;
+  double cell;
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, scene->label_size);
+  cell = MAX (4 * radius, 2 * group_radius (cr, "888", scene->label_size, radius) + 4);
+
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      Item item = { 0, };
+      double x, y;
+      gint64 cell_key;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      if (x < -cell || y < -cell || x > region->width + cell || y > region->height + cell)
+        continue;
+      scene->n_drawn++;
+      if (keeps_own_symbol (mark))
+        {
+          item_for_mark (&item, mark, i, x, y, half);
+          g_array_append_val (own, item);
+          continue;
+        }
+      /* 20 bits a coordinate is a million cells across: a world at zoom
+       * 19 with a cell of 40 pixels. */
+      cell_key = ((gint64) floor ((x + region->origin_x) / cell) & 0xfffff) << 24 |
+                 ((gint64) floor ((y + region->origin_y) / cell) & 0xfffff) << 4 | mark->status;
+      group = g_hash_table_lookup (cells, &cell_key);
+      if (group == NULL)
+        {
+          group = g_new0 (Group, 1);
+          group->first = i;
+          group->x0 = floor ((x + region->origin_x) / cell) * cell - region->origin_x;
+          group->y0 = floor ((y + region->origin_y) / cell) * cell - region->origin_y;
+          g_hash_table_insert (cells, g_memdup2 (&cell_key, sizeof cell_key), group);
+        }
+      group->sx += x;
+      group->sy += y;
+      group->count++;
+    }
+
+  g_hash_table_iter_init (&iter, cells);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &group))
+    {
+      const Mark *first = &g_array_index (scene->marks, Mark, group->first);
+      Item item = { 0, };
+      g_autofree char *count = NULL;
+
+      if (group->count == 1)
+        {
+          item_for_mark (&item, first, group->first, group->sx, group->sy, half);
+          g_array_append_val (scene->items, item);
+          continue;
+        }
+      /* The count at the rule's size, inside a disc a little wider than
+       * it, never smaller than a unit's own. */
+      count = g_strdup_printf ("%u", group->count);
+      item.radius = group_radius (cr, count, scene->label_size, radius);
+      item.x = group->sx / group->count;
+      item.y = group->sy / group->count;
+      if (item.radius <= cell / 2)
+        {
+          item.x = CLAMP (item.x, group->x0 + item.radius, group->x0 + cell - item.radius);
+          item.y = CLAMP (item.y, group->y0 + item.radius, group->y0 + cell - item.radius);
+        }
+      item.mark = G_MAXUINT;
+      item.count = group->count;
+      item.status = first->status;
+      item.left = item.x - item.radius - 2;
+      item.top = item.y - item.radius - 2;
+      item.right = item.x + item.radius + 2;
+      item.bottom = item.y + item.radius + 2;
+      g_array_append_val (scene->items, item);
+      scene->n_groups++;
+      scene->n_grouped += group->count;
+    }
+  g_array_append_vals (scene->items, own->data, own->len);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+}
+
+/* Every unit as itself. */
+static void
+layout_singles (Scene  *scene,
+                double  radius,
+                double  half)
+{
+  const DozorRasterView *region = &scene->keys.region;
 
   for (guint i = 0; i < scene->marks->len; i++)
     {
@@ -639,20 +777,35 @@ layout_units (Scene *scene)
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
         continue;
-      item_for_mark (&item, mark, i, x, y, SPRITE_HALF * k);
-      /* How many units each tile holds, for the trails. */
-      if (scene->trails && x >= 0 && y >= 0 && x < region->width && y < region->height)
-        crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)]++;
+      item_for_mark (&item, mark, i, x, y, half);
       g_array_append_val (scene->items, item);
       scene->n_drawn++;
     }
+}
 
-  for (guint n = 0; scene->trails && n < scene->items->len; n++)
+/* Trails of the units drawn as themselves, but in a crowded tile. */
+static void
+layout_trails (Scene *scene)
+{
+  const DozorRasterView *region = &scene->keys.region;
+  g_autofree guint *crowd = g_new0 (guint, (gsize) scene->keys.columns * scene->keys.rows);
+
+  for (guint n = 0; n < scene->items->len; n++)
+    {
+      const Item *item = &g_array_index (scene->items, Item, n);
+
+      if (item->mark != G_MAXUINT && item->x >= 0 && item->y >= 0 && item->x < region->width && item->y < region->height)
+        crowd[(int) (item->y / 256) * scene->keys.columns + (int) (item->x / 256)]++;
+    }
+  for (guint n = 0; n < scene->items->len; n++)
     {
       Item *item = &g_array_index (scene->items, Item, n);
-      const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
+      const Mark *mark;
       double x = item->x, y = item->y;
 
+      if (item->mark == G_MAXUINT)
+        continue;
+      mark = &g_array_index (scene->marks, Mark, item->mark);
       item->trail = mark->trail_length > 0 && x >= 0 && y >= 0 && x < region->width && y < region->height &&
                     crowd[(int) (y / 256) * scene->keys.columns + (int) (x / 256)] <= TRAIL_CROWD;
       for (guint t = 0; item->trail && t < mark->trail_length; t++)
@@ -666,6 +819,30 @@ layout_units (Scene *scene)
           item->bottom = MAX (item->bottom, ty + 2);
         }
     }
+}
+
+static void
+layout_units (Scene *scene)
+{
+  const DozorRasterView *region = &scene->keys.region;
+  int columns = (int) ceil (region->width / LABEL_CELL), rows = (int) ceil (region->height / LABEL_CELL);
+  g_autofree guint8 *taken = scene->labels ? g_malloc0 ((gsize) columns * rows) : NULL;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  /* A wall's labels are larger: the symbols and the room around the
+   * labels grow with them. */
+  double k = scene->label_size / DESK_LABEL_SIZE;
+  double radius = (region->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, scene->label_size);
+
+  if (scene->groups)
+    layout_groups (scene, radius, SPRITE_HALF * k);
+  else
+    layout_singles (scene, radius, SPRITE_HALF * k);
+  if (scene->trails)
+    layout_trails (scene);
 
   /* Labels over every symbol, the ones drawn last winning space first as
    * their symbols are on top; decided over the whole region, so that a
@@ -682,25 +859,56 @@ layout_units (Scene *scene)
       cairo_text_extents (cr, label->text, &extents);
       claim_label_space (taken, columns, rows, x - size, y - size, 2 * size + 5 + extents.x_advance, 2 * size, TRUE);
     }
+  /* A wall's groups hold their space too: a call sign over a count would
+   * hide both. */
+  for (guint n = 0; scene->labels && n < scene->items->len; n++)
+    {
+      const Item *item = &g_array_index (scene->items, Item, n);
+
+      if (item->radius > 0)
+        claim_label_space (taken, columns, rows, item->left, item->top, item->right - item->left,
+                           item->bottom - item->top, TRUE);
+    }
   scene->n_labels = 0;
+  scene->n_moved_in = 0;
   for (guint n = scene->items->len; scene->labels && n-- > 0;)
     {
       Item *item = &g_array_index (scene->items, Item, n);
       /* A bubble has no call sign (a wall labels at every zoom). */
       const Mark *mark = item->mark != G_MAXUINT ? &g_array_index (scene->marks, Mark, item->mark) : NULL;
       cairo_text_extents_t extents;
+      double outline = 1.5 * k, left, baseline = item->y + 4 * k;
+      gboolean moved;
 
       if (mark == NULL || mark->label == NULL)
         continue;
       cairo_text_extents (cr, mark->label, &extents);
-      if (claim_label_space (taken, columns, rows, item->x + radius + 3, item->y - 8 * k, extents.x_advance + 2 * k,
-                             14 * k, FALSE))
+      /* Beside the symbol, inside the window: the ink's top and bottom
+       * with the outline drawn round it. */
+      moved = dozor_raster_view_fit_label (region, item->x, item->y, radius + 4,
+                                           MAX (extents.x_advance, extents.x_bearing + extents.width) + outline,
+                                           -extents.y_bearing + outline, extents.height + extents.y_bearing + outline,
+                                           &left, &baseline);
+      if (claim_label_space (taken, columns, rows, left - 1, baseline - 12 * k, extents.x_advance + 2 * k, 14 * k,
+                             FALSE))
         {
           item->label = TRUE;
+          item->label_x = left;
+          item->label_y = baseline;
           scene->n_labels++;
-          item->right = MAX (item->right, item->x + radius + 4 + extents.x_advance + 3 * k);
-          item->top = MIN (item->top, item->y - 12 * k);
-          item->bottom = MAX (item->bottom, item->y + 8 * k);
+          scene->n_moved_in += moved;
+          item->left = MIN (item->left, left - outline);
+          item->right = MAX (item->right, left + extents.x_advance + 3 * k);
+          item->top = MIN (item->top, baseline - 12 * k);
+          item->bottom = MAX (item->bottom, baseline + 4 * k);
+          /* The rectangle of a call sign put in from the window's edge, in
+           * the window's pixels, for the administrator and the tests. */
+          if (moved)
+            g_debug ("Call sign %s kept inside the window: %.0f,%.0f to %.0f,%.0f in %.0fx%.0f", mark->label,
+                     left - region->visible_x0, baseline + extents.y_bearing - outline - region->visible_y0,
+                     left + MAX (extents.x_advance, extents.x_bearing + extents.width) + outline - region->visible_x0,
+                     baseline + extents.height + extents.y_bearing + outline - region->visible_y0,
+                     region->visible_x1 - region->visible_x0, region->visible_y1 - region->visible_y0);
         }
     }
   cairo_destroy (cr);
@@ -725,7 +933,8 @@ item_key (const Scene *scene,
       key = dozor_raster_key_mix (key, heading_step (mark, scene->arrows && !scene->clusters));
       key = dozor_raster_key_mix (key, mark->long_on_scene);
       if (item->label && mark->label != NULL)
-        key = dozor_raster_key_mix (key, g_str_hash (mark->label));
+        key = dozor_raster_key_mix (dozor_raster_key_mix (key, g_str_hash (mark->label)),
+                                    dozor_raster_key_mix (lround (item->label_x * 4), lround (item->label_y * 4)));
       for (guint t = 0; item->trail && t < mark->trail_length; t++)
         key = dozor_raster_key_mix (key, (guint64) (mark->trail[t][0] * 1e9) ^ (guint64) (mark->trail[t][1] * 1e9) << 1);
     }
@@ -863,11 +1072,12 @@ draw_scene (gpointer               data,
 
       if (item->mark == G_MAXUINT)
         {
-          double r = 9 + 3 * log10 (item->count);
+          /* A wall's group is sized for its count at the rule's size. */
+          double r = item->radius > 0 ? item->radius : 9 + 3 * log10 (item->count);
           g_autofree char *count = g_strdup_printf ("%u", item->count);
           cairo_text_extents_t extents;
 
-          cairo_set_font_size (cr, DESK_LABEL_SIZE);
+          cairo_set_font_size (cr, item->radius > 0 ? scene->label_size : DESK_LABEL_SIZE);
           draw_disc (cr, item->status, item->stale, x, y, r, scene->contrast);
           cairo_text_extents (cr, count, &extents);
           cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
@@ -895,9 +1105,8 @@ draw_scene (gpointer               data,
         {
           const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
 
-          /* The baseline a third of the cap height below the symbol's
-           * centre, as at a desk: the label stands beside the symbol. */
-          draw_label (cr, mark->label, mark->stale, item->x + dx + radius + 4, item->y + dy + 4 * k, k);
+          /* Where layout() put it: beside the symbol, inside the window. */
+          draw_label (cr, mark->label, mark->stale, item->label_x + dx, item->label_y + dy, k);
         }
     }
 }
@@ -936,7 +1145,10 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->arrows = view->zoom >= ARROW_MIN_ZOOM;
   scene->trails = view->zoom >= TRAIL_MIN_ZOOM && !self->hide_trails;
-  scene->clusters = view->zoom < CLUSTER_MAX_ZOOM;
+  /* A wall groups units that would overlap at any zoom instead: its
+   * discs are sized for the back of the room. */
+  scene->groups = marks != NULL;
+  scene->clusters = !scene->groups && view->zoom < CLUSTER_MAX_ZOOM;
   scene->contrast = dozor_unit_layer_get_high_contrast ();
 
   if (marks != NULL)
@@ -1046,6 +1258,10 @@ scene_shown (DozorRasterLayer *layer,
   if (scene != NULL && self->n_labels != scene->n_labels)
     g_debug ("Call signs drawn: %u", scene->n_labels);
   self->n_labels = scene != NULL ? scene->n_labels : 0;
+  if (scene != NULL && scene->groups && (self->n_groups != scene->n_groups || self->n_grouped != scene->n_grouped))
+    g_debug ("Unit groups drawn: %u, of %u units", scene->n_groups, scene->n_grouped);
+  self->n_groups = scene != NULL ? scene->n_groups : 0;
+  self->n_grouped = scene != NULL ? scene->n_grouped : 0;
 
   if (scene == NULL)
     return;

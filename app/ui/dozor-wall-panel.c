@@ -19,6 +19,7 @@ struct _DozorWallPanel
 
   GtkBox *rows;
   GtkWidget *map;
+  GtkBox *map_cell;      /* the map with its legend, when the grid has it */
   GPtrArray *views; /* the views, for their text size */
 };
 
@@ -146,7 +147,12 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
           /* One map: a second map cell would be the same map twice. */
           if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP && !map_shown)
             {
-              cell = map;
+              /* What belongs to the map (its legend) stays in the map's
+               * cell, not across the other views. */
+              self->map_cell = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
+              gtk_widget_set_vexpand (map, TRUE);
+              gtk_box_append (self->map_cell, map);
+              cell = GTK_WIDGET (self->map_cell);
               map_shown = TRUE;
             }
           else if (monitor->cells[r][c] == DOZOR_WALL_VIEW_MAP)
@@ -164,6 +170,25 @@ dozor_wall_panel_new (const DozorWallMonitor *monitor,
       gtk_box_append (self->rows, map);
     }
   return self;
+}
+
+/**
+ * dozor_wall_panel_add_above_map:
+ * @self: a #DozorWallPanel
+ * @widget: a strip to show above the map, in the map's cell
+ *
+ * Returns: whether the panel shows the map (else @widget was not taken)
+ */
+gboolean
+dozor_wall_panel_add_above_map (DozorWallPanel *self,
+                                GtkWidget      *widget)
+{
+  g_return_val_if_fail (DOZOR_IS_WALL_PANEL (self), FALSE);
+
+  if (self->map_cell == NULL)
+    return FALSE;
+  gtk_box_prepend (self->map_cell, widget);
+  return TRUE;
 }
 
 /**

@@ -18,6 +18,8 @@ DozorWallPanel *dozor_wall_panel_new            (const DozorWallMonitor *monitor
                                                  DozorSyncClient        *sync,
                                                  DozorSituation         *situation,
                                                  const DozorWallMarks   *marks);
+gboolean        dozor_wall_panel_add_above_map  (DozorWallPanel         *self,
+                                                 GtkWidget              *widget);
 void            dozor_wall_panel_set_cap_height (DozorWallPanel         *self,
                                                  double                  cap_height);
 

@@ -20,6 +20,7 @@
 #include "dozor-wall-banner.h"
 #include "dozor-wall-coverage.h"
 #include "dozor-wall-framing.h"
+#include "dozor-wall-legend.h"
 #include "dozor-wall-panel.h"
 #include "dozor-wall-plan-banner.h"
 #include "dozor-wall.h"
@@ -41,6 +42,7 @@ typedef struct
   DozorWallPlanBanner *plans;  /* the active plans' key figures */
   DozorWallPanel *panel;        /* while its window shows more than the map */
   DozorWallFraming *framing;    /* while its window shows the map */
+  DozorWallLegend *legend;      /* over the map, while its window shows it */
   gboolean waiting;             /* said so already */
 } Screen;
 
@@ -74,6 +76,7 @@ screen_window_destroyed (Screen    *screen,
   screen->banner = NULL;
   screen->plans = NULL;
   screen->panel = NULL;
+  screen->legend = NULL;
   g_clear_object (&screen->framing);
 }
 
@@ -92,6 +95,7 @@ close_screen (Screen *screen)
       screen->banner = NULL;
       screen->plans = NULL;
       screen->panel = NULL;
+      screen->legend = NULL;
       gtk_window_destroy (GTK_WINDOW (window));
     }
 }
@@ -169,6 +173,8 @@ size_labels (DozorWall *self,
   dozor_wall_plan_banner_set_cap_height (screen->plans, cap_height);
   if (screen->framing != NULL)
     dozor_wall_framing_set_cap_height (screen->framing, cap_height);
+  if (screen->legend != NULL)
+    dozor_wall_legend_set_cap_height (screen->legend, cap_height);
   if (screen->panel != NULL)
     dozor_wall_panel_set_cap_height (screen->panel, cap_height);
   /* Tests and the administrator read this line; keep its wording stable. */
@@ -269,6 +275,23 @@ open_screen (DozorWall  *self,
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->banner));
   screen->plans = dozor_wall_plan_banner_new (self->situation);
   dozor_window_add_overlay (screen->window, GTK_WIDGET (screen->plans));
+  /* The legend of the diamonds' colours: a strip above the map. */
+  if (shows_map (screen->config))
+    {
+      screen->legend = dozor_wall_legend_new (screen->config->name);
+      if (screen->panel != NULL)
+        dozor_wall_panel_add_above_map (screen->panel, GTK_WIDGET (screen->legend));
+      else
+        {
+          g_autoptr(GtkWidget) map = dozor_window_take_map (screen->window);
+          GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+          gtk_widget_set_vexpand (map, TRUE);
+          gtk_box_append (GTK_BOX (column), GTK_WIDGET (screen->legend));
+          gtk_box_append (GTK_BOX (column), map);
+          dozor_window_set_wall_content (screen->window, column);
+        }
+    }
   size_labels (self, screen);
 
   for (guint r = 0; r < screen->config->n_rows; r++)

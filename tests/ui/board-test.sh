@@ -166,3 +166,12 @@ report_positions() {
     sleep 3
   done
 }
+
+# add_unit CALLSIGN STATUS LAT LON: a car made by $sup, its fix there (at
+# the time "NOW") added to $positions for report_positions.
+add_unit() {
+  local id
+  id=$(api "$sup" POST units "{\"call_sign\":\"$1\",\"kind\":\"car\",\"status\":\"$2\"}" | jq -r .id)
+  [ -n "$id" ] && [ "$id" != null ] || fail "unit $1 was not made"
+  positions+="${positions:+,}{\"unit_id\":\"$id\",\"lat\":$3,\"lon\":$4,\"time\":\"NOW\"}"
+}

@@ -60,14 +60,15 @@ framed_after() {
 }
 
 # on_screen VIEWLINE LAT LON: where the view of a framing line puts a point:
-# in the map's pixels, then on the screen (the map is centred in the
-# full-screen window, inside the window's frame).
+# in the map's pixels, then on the screen (the map is at the bottom of the
+# full-screen window, under the legend's strip, inside the window's frame,
+# as wide on each side as the screen is wider than the map).
 on_screen() {
   echo "$1" | sed -E 's/.*; view ([-0-9.]+),([-0-9.]+) z([0-9.]+) ([0-9]+)x([0-9]+) margin.*/\1 \2 \3 \4 \5/' |
     awk -v lat="$2" -v lon="$3" -v sw="$screen_w" -v sh="$screen_h" '
       function wy(a) { a = a * 3.14159265358979 / 180; return (1 - log(sin(a) / cos(a) + 1 / cos(a)) / 3.14159265358979) / 2 }
       { s = 256 * 2 ^ $3; x = $4 / 2 + (lon - $2) / 360 * s; y = $5 / 2 + (wy(lat) - wy($1)) * s
-        printf "%d %d %d %d\n", x, y, x + (sw - $4) / 2, y + (sh - $5) / 2 }'
+        printf "%d %d %d %d\n", x, y, x + (sw - $4) / 2, y + sh - $5 - (sw - $4) / 2 }'
 }
 
 # red_pixels SHOT X Y: pixels of priority 1's red (237,41,56) within 12 px.
@@ -96,8 +97,9 @@ check_view() {
   local view=$1 shot=$2 x y sx sy red map_w map_h
   shift 2
   read -r map_w map_h < <(echo "$view" | sed -E 's/.* ([0-9]+)x([0-9]+) margin ([0-9]+):.*/\1 \2/')
-  # The map fills the wall's window but for its frame's few pixels.
-  [ "$map_w" -ge $((screen_w - 20)) ] && [ "$map_h" -ge $((screen_h - 20)) ] ||
+  # The map fills the wall's window but for its frame's few pixels and
+  # the legend's strip above it.
+  [ "$map_w" -ge $((screen_w - 20)) ] && [ "$map_h" -ge $((screen_h * 3 / 4)) ] ||
     fail "the map is ${map_w}x${map_h} on a ${screen_w}x${screen_h} screen: $view"
   echo "$view" | grep -q " margin $margin:" || fail "not the configured margin: $view"
   for point in "$@"; do

@@ -139,6 +139,23 @@ done
 [ "$label" -ge "$rule" ] || fail "the call sign's capitals are $label px high on screen; 16′ at $distance m needs $rule px"
 ok "the call sign's capital H is $label px high on screen, at least the $rule px of 16′ at $distance m"
 
+# --- Legible by rule: the legend of the incidents' colours ---------------------------
+# Its words ("Immediate" first) where the wall says it laid them out; the
+# I's stem is the cap height.
+wait_for "$work/board.log" "Wall legend main: priorities' words from" 10
+line=$(grep "Wall legend main: priorities' words from" "$work/board.log" | tail -n 1)
+read -r lx ly lw lh < <(echo "$line" | sed -E 's/.*from ([0-9]+),([0-9]+), ([0-9]+) px wide, ([0-9]+) px a row.*/\1 \2 \3 \4/')
+[ $((lx + lw)) -le "$screen_w" ] && [ "$ly" -ge 0 ] || fail "the legend is not inside the window: $line"
+legend=0
+for _ in $(seq 1 10); do
+  import -window root "$work/wall-legend.png"
+  legend=$(longest_stem "$work/wall-legend.png" "$lx" "$ly" "$lw" "$lh")
+  [ "$legend" -ge "$rule" ] && break
+  sleep 0.5
+done
+[ "$legend" -ge "$rule" ] || fail "the legend's capitals are $legend px high; 16′ at $distance m needs $rule px"
+ok "the legend of the priorities' colours has a capital I $legend px high (16′ needs $rule px)"
+
 # --- Legible by rule: an incident's label -------------------------------------------
 # Registered elsewhere, up and left of the car so that its label (number and
 # type, running right) stands clear of the call sign.
@@ -147,7 +164,10 @@ curl -sf -X POST "$url/api/v1/incidents" -H "Authorization: Bearer $token" -H "I
   -d "{\"type\":\"robbery\",\"priority\":1,\"address\":\"пр. Абая, 10\",\"location\":{\"lat\":$ilat,\"lon\":$ilon}}" \
   >/dev/null || fail "the incident was refused"
 wait_for "$work/board.log" "Incidents drawn: 1" 20
-# Where it is on screen: Web Mercator at zoom 17 from the centre.
+# Where it is on screen: Web Mercator at zoom 17 from the map's centre,
+# which is under the legend's strip (a row of its words with a margin
+# above and below, as wide as its top margin under the window's frame).
+cy=$(((screen_h + 2 * ly + lh - 10) / 2))
 read -r ix iy < <(awk -v lat="$lat" -v lon="$lon" -v ilat="$ilat" -v ilon="$ilon" -v cx="$cx" -v cy="$cy" '
   function wy(a) { a = a * 3.14159265358979 / 180; return (1 - log(sin(a) / cos(a) + 1 / cos(a)) / 3.14159265358979) / 2 }
   BEGIN { s = 256 * 2 ^ 17
