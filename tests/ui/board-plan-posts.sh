@@ -22,18 +22,8 @@ sup=$(token sup) gps=$(token gps)
 
 clat=43.2385 clon=76.9460
 posts=("Север 43.2425 76.9455" "Юг 43.2345 76.9440")
-body=
-for line in "${posts[@]}"; do
-  read -r name lat lon <<<"$line"
-  body+="${body:+,}{\"name\":\"$name\",\"location\":{\"lat\":$lat,\"lon\":$lon},\"units_needed\":1,\"kind\":null}"
-done
-plan=$(api "$sup" POST plans "{\"name\":\"Площадь\",\"posts\":[$body]}" | jq -r .id)
-[ -n "$plan" ] && [ "$plan" != null ] || fail "the plan was not made"
-plan_post() {
-  curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
-    jq -r --arg plan "$plan" --arg name "$1" '.plans[] | select(.id == $plan) | .posts[] | select(.name == $name) | .id'
-}
-post_north=$(plan_post Север) post_south=$(plan_post Юг)
+make_plan Площадь
+post_north=$(post_id Север) post_south=$(post_id Юг)
 # Two units, east of the map's centre, standing: they stay on their way.
 unit_a=$(api "$sup" POST units '{"call_sign":"Беркут-1","kind":"car","status":"available"}' | jq -r .id)
 unit_b=$(api "$sup" POST units '{"call_sign":"Беркут-2","kind":"car","status":"available"}' | jq -r .id)
