@@ -11,7 +11,8 @@
  * as events in one transaction per batch, and publishes them. So ingest at
  * thousands of fixes a second pays a copy per fix, not a distance.
  *
- * Roster entries with a post are judged too, against the post (a point).
+ * Roster entries with a post or a place are judged too, against that point,
+ * by the entry's own rules.
  *
  * At start the worker first reads, on its own read-only connection, the
  * judged routes and posts and each unit's track and dispatches since its shift
@@ -127,7 +128,7 @@ write_cb (gpointer user_data)
 static gboolean
 is_wanted (const char *event)
 {
-  static const char *const types[] = { "unit.position\"", "dispatch.", "route.", "roster." };
+  static const char *const types[] = { "unit.position\"", "dispatch.", "route.", "roster.", "place." };
   const char *type = strstr (event, "\"type\":\"");
 
   if (type == NULL)
@@ -211,7 +212,26 @@ typedef struct
   GPtrArray *records;       /* of the message at hand */
   GHashTable *fingerprints; /* route id → what the monitor was given */
   GHashTable *last_fix;     /* unit id → time of its last fix (gint64 *) */
+  GHashTable *places;       /* place id → its location (double[2], lat and lon) */
+  GHashTable *on_places;    /* roster entry id → OnPlace, an entry judged at a place */
 } Worker;
+
+/* A roster entry at a place: judged again when the place moves. */
+typedef struct
+{
+  char *unit_id, *from, *to, *place_id, *rules;
+} OnPlace;
+
+static void
+on_place_free (OnPlace *entry)
+{
+  g_free (entry->unit_id);
+  g_free (entry->from);
+  g_free (entry->to);
+  g_free (entry->place_id);
+  g_free (entry->rules);
+  g_free (entry);
+}
 
 static gint64
 parse_time (const char *text)
@@ -300,9 +320,10 @@ set_route (Worker     *worker,
 }
 
 /* The post of a roster entry (docs/api.md, "Route compliance"): judged
- * under DOZOR_COMPLIANCE_POST_PREFIX and the entry's id with the default
- * rules, a post being a point and not a line; @has_post FALSE (an entry
- * without a post, or deleted) stops judging it. */
+ * under DOZOR_COMPLIANCE_POST_PREFIX and the entry's id by the post's own
+ * rules (@rules_json, %NULL for the defaults), a post being a point and
+ * not a line, its `threshold_m` the distance from it that is away;
+ * @has_post FALSE (an entry without a post, or deleted) stops judging it. */
 static void
 set_post (Worker     *worker,
           const char *entry_id,
@@ -311,7 +332,8 @@ set_post (Worker     *worker,
           const char *from,
           const char *to,
           double      lat,
-          double      lon)
+          double      lon,
+          const char *rules_json)
 {
   g_autofree char *key = g_strconcat (DOZOR_COMPLIANCE_POST_PREFIX, entry_id, NULL);
   g_autofree char *fingerprint = NULL;
@@ -325,8 +347,9 @@ set_post (Worker     *worker,
       return;
     }
 
-  dozor_compliance_rules_init (&rules);
-  fingerprint = g_strdup_printf ("%s\n%s\n%s\n%.7f %.7f", unit_id, from, to, lat, lon);
+  rules_from (rules_json, &rules);
+  fingerprint = g_strdup_printf ("%s\n%s\n%s\n%.7f %.7f\n%.1f %u %u %u", unit_id, from, to, lat, lon,
+                                 rules.threshold_m, rules.dwell_s, rules.gap_s, rules.exempt_after_s);
   if (g_strcmp0 (g_hash_table_lookup (worker->fingerprints, key), fingerprint) == 0)
     return;
   if (!dozor_compliance_monitor_set_post (worker->monitor, key, unit_id, lat, lon, 0, parse_time (from),
@@ -338,6 +361,74 @@ set_post (Worker     *worker,
       return;
     }
   g_hash_table_replace (worker->fingerprints, g_steal_pointer (&key), g_steal_pointer (&fingerprint));
+}
+
+/* A roster entry as its event or the store has it: judged at its post
+ * (@has_post), or at its place (@place_id, where the worker knows the
+ * place), or not at all. */
+static void
+judge_entry (Worker     *worker,
+             const char *entry_id,
+             const char *unit_id,
+             const char *from,
+             const char *to,
+             gboolean    has_post,
+             double      lat,
+             double      lon,
+             const char *place_id,
+             const char *rules_json)
+{
+  const double *place = place_id != NULL && !has_post ? g_hash_table_lookup (worker->places, place_id) : NULL;
+
+  if (place_id != NULL && !has_post && unit_id != NULL && from != NULL && to != NULL)
+    {
+      OnPlace *entry = g_new0 (OnPlace, 1);
+
+      *entry = (OnPlace) { g_strdup (unit_id), g_strdup (from), g_strdup (to), g_strdup (place_id),
+                           g_strdup (rules_json) };
+      g_hash_table_replace (worker->on_places, g_strdup (entry_id), entry);
+    }
+  else
+    g_hash_table_remove (worker->on_places, entry_id);
+
+  if (place != NULL)
+    set_post (worker, entry_id, TRUE, unit_id, from, to, place[0], place[1], rules_json);
+  else
+    set_post (worker, entry_id, has_post, unit_id, from, to, lat, lon, rules_json);
+}
+
+/* A place's location, or @exists FALSE when it is gone; the entries at it
+ * are judged at where it now is. */
+static void
+set_place (Worker     *worker,
+           const char *place_id,
+           gboolean    exists,
+           double      lat,
+           double      lon)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!exists)
+    {
+      g_hash_table_remove (worker->places, place_id);
+      return;
+    }
+  {
+    double *location = g_new (double, 2);
+
+    location[0] = lat;
+    location[1] = lon;
+    g_hash_table_replace (worker->places, g_strdup (place_id), location);
+  }
+  g_hash_table_iter_init (&iter, worker->on_places);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      OnPlace *entry = value;
+
+      if (g_str_equal (entry->place_id, place_id))
+        set_post (worker, key, TRUE, entry->unit_id, entry->from, entry->to, lat, lon, entry->rules);
+    }
 }
 
 static const char *
@@ -441,6 +532,8 @@ take_event (Worker     *worker,
     {
       JsonNode *post;
       JsonObject *location = NULL;
+      g_autofree char *rules = NULL;
+      gboolean deleted = g_str_equal (type, "roster.deleted");
       const char *id;
 
       entity = json_object_get_object_member (event, "roster");
@@ -448,12 +541,27 @@ take_event (Worker     *worker,
       if (id == NULL)
         return;
       post = json_object_get_member (entity, "post");
-      if (!g_str_equal (type, "roster.deleted") && post != NULL && JSON_NODE_HOLDS_OBJECT (post))
+      if (!deleted && post != NULL && JSON_NODE_HOLDS_OBJECT (post))
         location = json_object_get_object_member (json_node_get_object (post), "location");
-      set_post (worker, id, location != NULL, get_string (entity, "unit_id"), get_string (entity, "from"),
-                get_string (entity, "to"),
-                location != NULL ? json_object_get_double_member (location, "lat") : 0,
-                location != NULL ? json_object_get_double_member (location, "lon") : 0);
+      rules = member_text (entity, "compliance");
+      judge_entry (worker, id, get_string (entity, "unit_id"), get_string (entity, "from"),
+                   get_string (entity, "to"), location != NULL,
+                   location != NULL ? json_object_get_double_member (location, "lat") : 0,
+                   location != NULL ? json_object_get_double_member (location, "lon") : 0,
+                   deleted ? NULL : get_string (entity, "place_id"), rules);
+    }
+  else if (g_str_has_prefix (type, "place."))
+    {
+      JsonObject *location;
+
+      entity = json_object_get_object_member (event, "place");
+      location = entity != NULL && json_object_has_member (entity, "location")
+                 && JSON_NODE_HOLDS_OBJECT (json_object_get_member (entity, "location"))
+        ? json_object_get_object_member (entity, "location") : NULL;
+      if (get_string (entity, "id") != NULL)
+        set_place (worker, get_string (entity, "id"), location != NULL && !g_str_equal (type, "place.deleted"),
+                   location != NULL ? json_object_get_double_member (location, "lat") : 0,
+                   location != NULL ? json_object_get_double_member (location, "lon") : 0);
     }
 }
 
@@ -600,9 +708,16 @@ restore (Worker *worker)
    * 24 hours): older ones are over and their records kept. Times as the
    * roster's events spell them, so that an entry's next event is seen to
    * be the same post. */
-  if ((routes = dozor_db_prepare (db, "SELECT id, unit_id, start_at, end_at, post_lat, post_lon FROM roster"
-                              " WHERE post_name IS NOT NULL"
-                              " AND end_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days') ORDER BY unit_id", NULL)) == NULL)
+  if ((routes = dozor_db_prepare (db, "SELECT id, lat, lon FROM places", NULL)) != NULL)
+    while (dozor_db_step (routes) == DOZOR_DB_ROW)
+      set_place (worker, dozor_db_column_text (routes, 0), TRUE, dozor_db_column_double (routes, 1),
+                 dozor_db_column_double (routes, 2));
+  g_clear_pointer (&routes, dozor_db_stmt_free);
+  if ((routes = dozor_db_prepare (db, "SELECT id, unit_id, start_at, end_at, post_name IS NOT NULL, post_lat, post_lon,"
+                              " place_id, (SELECT rules FROM post_rules WHERE entry_id = id) FROM roster"
+                              " WHERE (post_name IS NOT NULL OR place_id IS NOT NULL)"
+                              " AND end_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days') ORDER BY unit_id",
+                              NULL)) == NULL)
     {
       /* A store from before the roster has no such table. */
       dozor_db_close (db);
@@ -615,8 +730,9 @@ restore (Worker *worker)
       const char *start = dozor_db_column_text (routes, 2);
       const char *end = dozor_db_column_text (routes, 3);
 
-      set_post (worker, id, TRUE, unit_id, start, end, dozor_db_column_double (routes, 4),
-                dozor_db_column_double (routes, 5));
+      judge_entry (worker, id, unit_id, start, end, dozor_db_column_int64 (routes, 4),
+                   dozor_db_column_double (routes, 5), dozor_db_column_double (routes, 6),
+                   dozor_db_column_text (routes, 7), dozor_db_column_text (routes, 8));
       replay_unit (worker, db, unit_id, start, end);
     }
 
@@ -628,11 +744,13 @@ static gpointer
 worker_main (gpointer data)
 {
   DozorCompliance *self = data;
-  Worker worker = { self, dozor_compliance_monitor_new (), NULL, NULL, NULL };
+  Worker worker = { self, dozor_compliance_monitor_new (), NULL, NULL, NULL, NULL, NULL };
 
   worker.records = g_ptr_array_new_with_free_func ((GDestroyNotify) dozor_compliance_record_free);
   worker.fingerprints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   worker.last_fix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  worker.places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  worker.on_places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) on_place_free);
 
   restore (&worker);
 
@@ -656,6 +774,8 @@ worker_main (gpointer data)
   g_ptr_array_unref (worker.records);
   g_hash_table_unref (worker.fingerprints);
   g_hash_table_unref (worker.last_fix);
+  g_hash_table_unref (worker.places);
+  g_hash_table_unref (worker.on_places);
   g_object_unref (worker.monitor);
   return NULL;
 }

@@ -570,6 +570,167 @@ test_post (Server        *server,
   }
 }
 
+/* A roster entry at a post at 43.26, 76.9 (or at the place @place_id),
+ * drawn with @rules (a `compliance` object, or NULL for the defaults); the
+ * entry's id. */
+static char *
+create_post_entry (Server     *server,
+                   const char *token,
+                   const char *unit_id,
+                   gint64      t0,
+                   const char *place_id,
+                   const char *rules)
+{
+  g_autofree char *at = place_id != NULL
+    ? g_strdup_printf ("\"place_id\":\"%s\"", place_id)
+    : g_strdup ("\"post\":{\"name\":\"Пост\",\"location\":{\"lat\":43.26,\"lon\":76.9}}");
+  g_autofree char *from = time_text (t0 - 5);
+  g_autofree char *to = time_text (t0 + 7200);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"shift_date\":\"2026-12-06\",\"from\":\"%s\",\"to\":\"%s\","
+                                           "\"unit_id\":\"%s\",%s%s%s}", from, to, unit_id, at,
+                                           rules != NULL ? ",\"compliance\":" : "", rules != NULL ? rules : "");
+  g_auto(Answer) entry = request (server, "POST", "/api/v1/roster", token, key, NULL, body);
+
+  g_assert_cmpuint (entry.status, ==, 201);
+  return g_strdup (member (&entry, "id"));
+}
+
+/* 3 fixes at the post from @t0, every 10 s, then 9 fixes 80 m north of it
+ * every 20 s (160 s away). */
+static void
+post_stand_near (Server     *server,
+                 const char *unit_id,
+                 gint64      t0)
+{
+  double lats[12], lons[12];
+  gint64 times[12];
+
+  for (guint i = 0; i < 12; i++)
+    {
+      lats[i] = i < 3 ? 43.26 : 43.26 + 80.0 / 111132.0;
+      lons[i] = 76.9;
+      times[i] = i < 3 ? t0 + 10 * i : t0 + 40 + 20 * (i - 3);
+    }
+  post_fixes (server, unit_id, 12, lats, lons, times, 0);
+}
+
+/* A post's own rules (docs/api.md, "Duty roster"): shown on the entry,
+ * refused by name when bad, kept across a PATCH that leaves them out, and
+ * judged by dozord, from the store after a restart and from the entry's
+ * event after an edit. A unit 80 m from a post of 50 m radius is off its
+ * post; one 80 m from a post with the default rules (150 m) is not; a
+ * place used as a post is judged by its entry's rules too. */
+static void
+test_post_rules (Server        *server,
+                 gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = NULL;
+  g_autofree char *strict = create_unit (server, sup, "Беркут-11");
+  g_autofree char *lenient = create_unit (server, sup, "Беркут-12");
+  g_autofree char *at_place = create_unit (server, sup, "Беркут-13");
+  g_autofree char *place = NULL;
+  gint64 t0 = now_s () - 3600;
+  g_autofree char *strict_entry = create_post_entry (server, sup, strict, t0, NULL,
+                                                     "{\"threshold_m\":50,\"dwell_s\":60}");
+  g_autofree char *lenient_entry = create_post_entry (server, sup, lenient, t0, NULL, NULL);
+  g_autofree char *place_entry = NULL;
+  g_autofree char *lenient_path = g_strdup_printf ("/api/v1/roster/%s", lenient_entry);
+  JsonObject *started;
+  Stream stream;
+
+  {
+    g_autofree char *key = g_uuid_string_random ();
+    g_auto(Answer) made = request (server, "POST", "/api/v1/places", sup, key, NULL,
+                                   "{\"kind\":\"poi\",\"name\":\"Пост у вокзала\","
+                                   "\"location\":{\"lat\":43.26,\"lon\":76.9}}");
+
+    g_assert_cmpuint (made.status, ==, 201);
+    place = g_strdup (member (&made, "id"));
+    place_entry = create_post_entry (server, sup, at_place, t0, place, "{\"threshold_m\":50}");
+  }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/roster/%s", strict_entry);
+    g_auto(Answer) read = request (server, "GET", "/api/v1/roster", sup, NULL, NULL, NULL);
+    g_auto(Answer) bad = request (server, "PATCH", path, sup, NULL, "1",
+                                  "{\"compliance\":{\"threshold_m\":20000}}");
+    JsonArray *entries = json_object_get_array_member (json_node_get_object (read.body), "entries");
+
+    g_assert_cmpuint (read.status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (entries), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *entry = json_array_get_object_element (entries, i);
+        JsonObject *rules = json_object_get_object_member (entry, "compliance");
+        gboolean is_strict = g_str_equal (json_object_get_string_member (entry, "id"), strict_entry);
+        gboolean is_lenient = g_str_equal (json_object_get_string_member (entry, "id"), lenient_entry);
+
+        g_assert_cmpfloat (json_object_get_double_member (rules, "threshold_m"), ==, is_lenient ? 150 : 50);
+        g_assert_cmpint (json_object_get_int_member (rules, "dwell_s"), ==, is_strict ? 60 : 120);
+        g_assert_cmpint (json_object_get_int_member (rules, "gap_s"), ==, 180);
+        g_assert_cmpint (json_object_get_int_member (rules, "exempt_after_s"), ==, 600);
+      }
+    g_assert_cmpuint (bad.status, ==, 422);
+    g_assert_true (g_str_has_prefix (member (&bad, "message"), "compliance.threshold_m: "));
+  }
+
+  /* Judged from the stored rules: the worker reads them back at start. */
+  server_stop (server, SIGTERM);
+  server_start (server, NULL);
+  g_free (sup);
+  sup = login (server, "sup");
+  wall = login (server, "wall");
+
+  stream_open (server, &stream, wall, snapshot_seq (server, wall));
+  post_stand_near (server, lenient, t0);
+  post_stand_near (server, at_place, t0);
+  post_stand_near (server, strict, t0);
+  started = wait_event (&stream, 0, "deviation.started", "deviation", at_place, NULL);
+  g_assert_nonnull (started);
+  g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, place_entry);
+  /* The place's entry keeps the default dwell. */
+  assert_time (started, "confirmed_at", t0 + 160);
+  started = wait_event (&stream, 0, "deviation.started", "deviation", strict, NULL);
+  g_assert_nonnull (started);
+  g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, strict_entry);
+  assert_time (started, "started_at", t0 + 40);
+  /* 60 s away, the post's dwell, not the default 120 s. */
+  assert_time (started, "confirmed_at", t0 + 100);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (started, "distance_m"), 80, 2);
+  /* The default post's unit was judged first (one worker, in order). */
+  g_assert_cmpuint (count_events (&stream, "deviation.started", lenient), ==, 0);
+  stream_close (&stream);
+
+  /* Judged from the entry's event: the lenient post narrowed to 50 m by a
+   * PATCH that gives the radius alone (its dwell stays the default). */
+  {
+    g_auto(Answer) patched = request (server, "PATCH", lenient_path, sup, NULL, "1",
+                                      "{\"compliance\":{\"threshold_m\":50}}");
+    JsonObject *rules;
+
+    g_assert_cmpuint (patched.status, ==, 200);
+    stream_open (server, &stream, wall, snapshot_seq (server, wall));
+    post_stand_near (server, lenient, t0 + 400);
+    started = wait_event (&stream, 0, "deviation.started", "deviation", lenient, NULL);
+    g_assert_nonnull (started);
+    g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, lenient_entry);
+    assert_time (started, "confirmed_at", t0 + 400 + 160);
+    stream_close (&stream);
+
+    /* A new post without rules keeps the entry's. */
+    {
+      g_auto(Answer) renamed = request (server, "PATCH", lenient_path, sup, NULL, "2",
+                                        "{\"post\":{\"name\":\"Пост 2\",\"location\":{\"lat\":43.261,\"lon\":76.9}}}");
+
+      g_assert_cmpuint (renamed.status, ==, 200);
+      rules = json_object_get_object_member (json_node_get_object (renamed.body), "compliance");
+      g_assert_cmpfloat (json_object_get_double_member (rules, "threshold_m"), ==, 50);
+      g_assert_cmpint (json_object_get_int_member (rules, "dwell_s"), ==, 120);
+    }
+  }
+}
+
 /* The rules of a route: defaults shown, a member given kept, bad ones
  * refused by name; the read's refusals. */
 static void
@@ -774,6 +935,7 @@ main (int   argc,
   g_test_add ("/compliance-server/restart", Server, NULL, server_setup, test_restart, server_teardown);
   g_test_add ("/compliance-server/post", Server, NULL, server_setup, test_post, server_teardown);
   g_test_add ("/compliance-server/rules", Server, NULL, server_setup, test_rules, server_teardown);
+  g_test_add ("/compliance-server/post-rules", Server, NULL, server_setup, test_post_rules, server_teardown);
   g_test_add ("/compliance-server/arrival", Server, NULL, server_setup, test_arrival, server_teardown);
   g_test_add ("/compliance-server/arrival-by-user", Server, NULL, server_setup, test_arrival_by_user,
               server_teardown);

@@ -8,8 +8,10 @@
  * square when covered, a triangle while units are on their way, a hollow
  * circle when uncovered, a dashed square when the plan is not active), its
  * colour, and the word left of it with the time that goes with it: when it
- * was covered, or when the next unit is expected. A wall's labels are the
- * wall's size (dozor_raster_layer_set_label_size()).
+ * was covered, or when the next unit is expected; under it, the call signs
+ * of the units the active plan sent there. An active plan's posts are
+ * drawn whatever page the desk's sidebar shows, and on every wall. A
+ * wall's labels are the wall's size (dozor_raster_layer_set_label_size()).
  *
  * Drawn over the tiles, as small nodes: a proposal being corrected (a
  * dashed line from each unit to the post it would go to), the post a
@@ -43,6 +45,7 @@ typedef struct
   DozorPostState state;
   char *name;
   char *detail;      /* the state in words, with its time */
+  char *units;       /* the call signs of the units sent there, or NULL */
 } Mark;
 
 typedef struct
@@ -63,6 +66,7 @@ struct _DozorPostLayer
   GHashTable *proposal;       /* unit id → post id, or NULL */
   char *target;
   guint counts[4];
+  char *named;                /* the posts and their units, as last logged */
 
   char *editable;             /* the plan whose posts may be moved */
   GtkWidget *pointer;         /* the widget the pointer acts on; not owned */
@@ -95,6 +99,7 @@ mark_clear (Mark *mark)
 {
   g_clear_pointer (&mark->name, g_free);
   g_clear_pointer (&mark->detail, g_free);
+  g_clear_pointer (&mark->units, g_free);
 }
 
 static void
@@ -194,6 +199,11 @@ draw_mark (cairo_t    *cr,
   draw_text (cr, mark->name, x - r - 5 * k - extents.x_advance, y - 1 * k, k, name_rgb);
   cairo_text_extents (cr, mark->detail, &extents);
   draw_text (cr, mark->detail, x - r - 5 * k - extents.x_advance, y + label_size + 1 * k, k, rgb);
+  if (mark->units != NULL)
+    {
+      cairo_text_extents (cr, mark->units, &extents);
+      draw_text (cr, mark->units, x - r - 5 * k - extents.x_advance, y + 2 * label_size + 3 * k, k, name_rgb);
+    }
 }
 
 static void
@@ -213,8 +223,8 @@ draw_scene (gpointer               data,
 
       dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
       /* A label may cross into this tile from one to the right, above or below. */
-      if (x < -SIZE * 2 * k || y < -(SIZE * 2 + scene->label_size * 2) * k ||
-          x > view->width + LABEL_REACH * k || y > view->height + (SIZE * 2 + scene->label_size * 2) * k)
+      if (x < -SIZE * 2 * k || y < -(SIZE * 2 + scene->label_size * 3) * k ||
+          x > view->width + LABEL_REACH * k || y > view->height + (SIZE * 2 + scene->label_size * 3) * k)
         continue;
       draw_mark (cr, mark, x, y, scene->label_size);
       dozor_point_index_add (index, x, y, SIZE * k + 2, i);
@@ -248,9 +258,31 @@ describe (const DozorPlanPost *post)
   return g_strdup (word);
 }
 
+/* "Беркут-1, Беркут-2": the units the plan sent to @post, or NULL. */
+static char *
+call_signs (DozorSituation      *situation,
+            const DozorPlanPost *post)
+{
+  g_autoptr(GString) out = NULL;
+
+  for (guint i = 0; post->unit_ids != NULL && i < post->unit_ids->len; i++)
+    {
+      DozorUnit *unit = dozor_situation_get_unit (situation, post->unit_ids->pdata[i]);
+      const char *call_sign = unit != NULL ? unit->call_sign : NULL;
+
+      if (out == NULL)
+        out = g_string_new (NULL);
+      else
+        g_string_append (out, ", ");
+      g_string_append (out, call_sign != NULL ? call_sign : "?");
+    }
+  return out != NULL ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 static void
-add_plan (Scene      *scene,
-          JsonObject *plan)
+add_plan (Scene          *scene,
+          DozorSituation *situation,
+          JsonObject     *plan)
 {
   g_autoptr(GPtrArray) posts = dozor_plan_get_posts (plan);
   const char *plan_id = json_object_get_string_member_with_default (plan, "id", "");
@@ -264,6 +296,7 @@ add_plan (Scene      *scene,
       mark.state = post->state;
       mark.name = g_strdup (post->name);
       mark.detail = describe (post);
+      mark.units = call_signs (situation, post);
       g_array_append_val (scene->marks, mark);
       g_ptr_array_add (scene->ids, g_strdup (post->id));
       g_ptr_array_add (scene->plans, g_strdup (plan_id));
@@ -295,9 +328,34 @@ prepare_scene (DozorRasterLayer      *layer,
 
       if (dozor_plan_is_active (plan) ||
           g_strcmp0 (json_object_get_string_member_with_default (plan, "id", NULL), self->plan_id) == 0)
-        add_plan (scene, plan);
+        add_plan (scene, self->situation, plan);
     }
   return scene;
+}
+
+/* Tests wait for this line: "Plan posts on the map: Север (Беркут-1);
+ * Юг", in the order drawn, or "none". */
+static void
+log_named (DozorPostLayer *self,
+           const Scene    *scene)
+{
+  g_autoptr(GString) named = g_string_new (NULL);
+
+  for (guint i = 0; scene != NULL && i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+
+      g_string_append_printf (named, "%s%s", i > 0 ? "; " : "", mark->name);
+      if (mark->units != NULL)
+        g_string_append_printf (named, " (%s)", mark->units);
+    }
+  if (named->len == 0)
+    g_string_append (named, "none");
+  if (g_strcmp0 (named->str, self->named) == 0)
+    return;
+  g_debug ("Plan posts on the map: %s", named->str);
+  g_free (self->named);
+  self->named = g_string_free (g_steal_pointer (&named), FALSE);
 }
 
 static void
@@ -315,6 +373,7 @@ scene_shown (DozorRasterLayer *layer,
     g_debug ("Posts drawn: covered=%u en_route=%u uncovered=%u idle=%u", counts[DOZOR_POST_COVERED],
              counts[DOZOR_POST_EN_ROUTE], counts[DOZOR_POST_UNCOVERED], counts[DOZOR_POST_IDLE]);
   memcpy (self->counts, counts, sizeof counts);
+  log_named (self, scene);
 }
 
 static void
@@ -435,6 +494,7 @@ dozor_post_layer_dispose (GObject *object)
   DozorPostLayer *self = DOZOR_POST_LAYER (object);
 
   g_clear_pointer (&self->plan_id, g_free);
+  g_clear_pointer (&self->named, g_free);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->editable, g_free);
   g_clear_pointer (&self->moving, g_free);

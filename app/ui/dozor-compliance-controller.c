@@ -440,7 +440,9 @@ summary_cb (GSimpleAction *action,
   self->summary = GTK_WINDOW (adw_window_new ());
   gtk_window_set_title (self->summary, _("Deviations This Shift"));
   gtk_window_set_transient_for (self->summary, GTK_WINDOW (self->window));
-  gtk_window_set_default_size (self->summary, 780, 420);
+  /* Wide enough for the six columns in Russian and Kazakh, whose
+   * headings are the longest (780 cut the last two off in Russian). */
+  gtk_window_set_default_size (self->summary, 1100, 420);
   gtk_window_set_hide_on_close (self->summary, FALSE);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);

@@ -22,6 +22,7 @@
 #include "dozor-json.h"
 #include "dozor-plan.h"
 #include "dozor-plan-editor.h"
+#include "dozor-post-rules-form.h"
 #include "dozor-roster-pane.h"
 
 /* A shift drawn by a drop on the map: the demo's shifts are 12 hours. */
@@ -735,6 +736,9 @@ edit_response_cb (AdwMessageDialog *dialog,
   json_object_set_array_member (body, "weapons", split_field (field_text (dialog, "weapons"), FALSE));
   json_object_set_string_member (body, "from", from);
   json_object_set_string_member (body, "to", to);
+  if (g_object_get_data (G_OBJECT (dialog), "post-rules") != NULL)
+    json_object_set_object_member (body, "compliance",
+                                   dozor_post_rules_form_get_rules (g_object_get_data (G_OBJECT (dialog), "post-rules")));
   node = json_node_init_object (json_node_alloc (), body);
   /* TRANSLATORS: the outbox's words for a roster entry edited */
   summary = g_strdup_printf (_("Roster: %s edited"), call_sign (self, dozor_json_get_string (entry, "unit_id")));
@@ -784,8 +788,18 @@ edit_cb (GSimpleAction *action,
   g_object_set_data (G_OBJECT (dialog), "vehicle", add_field (grid, 1, _("_Vehicle"), dozor_json_get_string (entry, "vehicle")));
   g_object_set_data (G_OBJECT (dialog), "radio", add_field (grid, 2, _("_Radio"), dozor_json_get_string (entry, "radio")));
   g_object_set_data (G_OBJECT (dialog), "weapons", add_field (grid, 3, _("_Weapons"), weapons));
-  g_object_set_data (G_OBJECT (dialog), "from", add_field (grid, 4, _("_From"), from));
-  g_object_set_data (G_OBJECT (dialog), "to", add_field (grid, 5, _("_To"), to));
+  /* A context of their own: "_From" and "_To" are a sender and an
+   * addressee in the registers, a time here. */
+  g_object_set_data (G_OBJECT (dialog), "from", add_field (grid, 4, C_("roster entry", "_From"), from));
+  g_object_set_data (G_OBJECT (dialog), "to", add_field (grid, 5, C_("roster entry", "_To"), to));
+  /* An entry on a post or a place: the rules it is judged by. */
+  if (dozor_json_get_object (entry, "compliance") != NULL)
+    {
+      DozorPostRulesForm *rules = dozor_post_rules_form_new (dozor_json_get_object (entry, "compliance"));
+
+      gtk_grid_attach (grid, GTK_WIDGET (rules), 0, 6, 2, 1);
+      g_object_set_data (G_OBJECT (dialog), "post-rules", rules);
+    }
   adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (grid));
   g_object_set_data_full (G_OBJECT (dialog), "entry-id", g_strdup (id), g_free);
   present_dialog (self, dialog, "save", _("_Save"), G_CALLBACK (edit_response_cb));

@@ -343,6 +343,33 @@ window_shot roster "$(shown "Duty Roster")"
 xdotool key Escape
 sleep 1
 
+# --- Deviations: a unit off its post, summed for the shift ----------------------------------------------
+# A tracker of its own, added beside the running dozord; a unit drawn on
+# the roster at a post with rules of its own (50 m, 60 s away allowed);
+# its fixes of the last minutes: at the post, then 300 m north of it for
+# three minutes. Ctrl+Alt+V: the shift's deviations, this unit's among them.
+"$DOZORCTL" --db "$work/dozord.sqlite" user add tracker --role tracker --password-file "$work/password" >/dev/null
+gps=$(curl -sf -X POST "$url/api/v1/session" \
+  -d "$(jq -cn --arg p "$password" '{username: "tracker", password: $p}')" | jq -r .token)
+deviant=$(api "$sup" POST units '{"call_sign":"Беркут-90","kind":"car","status":"available"}' | jq -r .id)
+api "$sup" POST roster "{\"shift_date\":\"$(date -u +%Y-%m-%d)\",\"from\":\"$from\",\"to\":\"$to\",
+  \"unit_id\":\"$deviant\",\"post\":{\"name\":\"Пост-9\",\"location\":{\"lat\":43.2385,\"lon\":76.9460}},
+  \"compliance\":{\"threshold_m\":50,\"dwell_s\":60}}" | jq -e .id >/dev/null ||
+  fail "the post's roster entry was refused"
+t0=$(($(date +%s) - 300)) track=
+for i in $(seq 0 10); do
+  lat=$([ "$i" -lt 2 ] && echo 43.2385 || echo 43.2412)
+  track+="${track:+,}{\"unit_id\":\"$deviant\",\"lat\":$lat,\"lon\":76.9460,\"speed\":0,
+    \"time\":\"$(date -u -d "@$((t0 + 20 * i))" +%Y-%m-%dT%H:%M:%SZ)\"}"
+done
+api "$gps" POST positions "{\"positions\":[$track]}" | jq -e '.accepted == 11' >/dev/null || fail "the track was refused"
+sleep 3
+press_until "Deviation summary: " ctrl+alt+v
+window_shot deviations "$(shown "Deviations This Shift")"
+# No window manager closes it: moved off the screen, out of the next pictures.
+xdotool windowmove "$(xdotool search --onlyvisible --name "^$(shown "Deviations This Shift")\$" | head -n 1)" 2000 0
+sleep 1
+
 # --- The shift handover: the outgoing officer's draft ------------------------------------------------
 press_until "Handover draft shown: " ctrl+shift+h
 window_shot handover "$(shown "Shift Handover")"

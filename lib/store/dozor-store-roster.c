@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dozor-roster-csv.h"
+#include "dozor-store-post-rules.h"
 #include "dozor-store-private.h"
 
 #define ROSTER_MAX_READ 5000
@@ -30,7 +31,8 @@
   " 'route_id', route_id, 'post', CASE WHEN post_name IS NULL THEN NULL ELSE json_object('name', post_name," \
   "   'location', json_object('lat', " NUMBER ("post_lat", "%.7f") ", 'lon', " NUMBER ("post_lon", "%.7f") ")) END," \
   " 'place_id', place_id, 'zone_id', zone_id, 'created_at', created_at, 'created_by', created_by," \
-  " 'drawn_late', json(CASE WHEN drawn_late THEN 'true' ELSE 'false' END), 'version', version)"
+  " 'drawn_late', json(CASE WHEN drawn_late THEN 'true' ELSE 'false' END), 'version', version," \
+  " 'compliance', CASE WHEN post_name IS NULL AND place_id IS NULL THEN NULL ELSE " DOZOR_STORE_POST_RULES_JSON " END)"
 
 #define FLAG_JSON \
   "json_object('id', id, 'kind', kind, 'unit_id', unit_id, 'entry_id', entry_id, 'since', since," \
@@ -497,6 +499,8 @@ dozor_store_create_roster_entry (DozorStore  *self,
   dozor_db_bind_int64 (stmt, 18, drawn_late (now, entry.start));
   if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
+  if (!dozor_store_save_post_rules (self, id, input, error))
+    return NULL;
 
   /* The entry's event before the route's: route compliance first drops a
    * post the entry leaves, then takes the route (a unit is judged against
@@ -620,6 +624,8 @@ dozor_store_update_roster_entry (DozorStore  *self,
   dozor_db_bind_int64 (stmt, 16, drawn_late (created_at, entry.start));
   if (dozor_db_step (stmt) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;
+  if (!dozor_store_save_post_rules (self, id, object, error))
+    return NULL;
 
   /* The entry's event before the route's: route compliance first drops a
    * post the entry leaves, then takes the route (a unit is judged against

@@ -22,6 +22,7 @@
 #include "dozor-geo.h"
 #include "dozor-geojson.h"
 #include "dozor-store.h"
+#include "dozor-store-post-rules.h"
 #include "dozor-store-private.h"
 #include "dozor-store-shiftbook.h"
 
@@ -338,6 +339,7 @@ dozor_store_open (const char  *target,
       !dozor_store_create_compliance (self, error) ||
       !dozor_store_create_plans (self, error) ||
       !dozor_store_create_roster (self, error) ||
+      !dozor_store_create_post_rules (self, error) ||
       !dozor_store_create_journal (self, error) ||
       !dozor_store_create_audit (self, error) ||
       !dozor_store_create_handovers (self, error) ||

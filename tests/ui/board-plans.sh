@@ -40,13 +40,7 @@ units=(
   "Пост-3 43.2330 76.9420"
   "Пост-4 43.2330 76.9575"
 )
-body=
-for line in "${posts[@]}"; do
-  read -r name lat lon <<<"$line"
-  body+="${body:+,}{\"name\":\"$name\",\"location\":{\"lat\":$lat,\"lon\":$lon},\"units_needed\":1,\"kind\":null}"
-done
-plan=$(api "$sup" POST plans "{\"name\":\"Площадь\",\"posts\":[$body]}" | jq -r .id)
-[ -n "$plan" ] && [ "$plan" != null ] || fail "the plan was not made"
+make_plan Площадь
 
 declare -A id
 for line in "${units[@]}"; do
@@ -106,10 +100,6 @@ dispatches=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
 echo "$dispatches" | sed 's/^/# dispatch: /'
 [ "$(wc -l <<<"$dispatches")" = 3 ] || fail "expected 3 dispatches of the plan, the server has: $dispatches"
 [ "$(cut -d' ' -f1 <<<"$dispatches" | sort -u | wc -l)" = 3 ] || fail "the dispatches are not one per post"
-post_id() {
-  curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
-    jq -r --arg plan "$plan" --arg name "$1" '.plans[] | select(.id == $plan) | .posts[] | select(.name == $name) | .id'
-}
 grep -q "^$(post_id Восток) ${id[Пост-4]}\$" <<<"$dispatches" || fail "Пост-4 was not sent to Восток"
 ! grep -q " ${id[Пост-2]}\$" <<<"$dispatches" || fail "Пост-2, replaced by hand, was sent all the same"
 wait_for "$log" "Posts drawn: covered=0 en_route=3 uncovered=0 idle=0" 20

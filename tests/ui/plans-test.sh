@@ -47,3 +47,22 @@ offset() {
     y1 = log(sin(pi / 4 + c * pi / 360) / cos(pi / 4 + c * pi / 360))
     printf "%d %d\n", (d - b) / 360 * w, (y0 - y1) / (2 * pi) * w }'
 }
+
+# make_plan NAME: a plan of that name made through dozord as $sup, of the
+# posts in ${posts[@]} ("NAME LAT LON" each, one unit of any kind each);
+# sets $plan to its id.
+make_plan() {
+  local body= line name lat lon
+  for line in "${posts[@]}"; do
+    read -r name lat lon <<<"$line"
+    body+="${body:+,}{\"name\":\"$name\",\"location\":{\"lat\":$lat,\"lon\":$lon},\"units_needed\":1,\"kind\":null}"
+  done
+  plan=$(api "$sup" POST plans "{\"name\":\"$1\",\"posts\":[$body]}" | jq -r .id)
+  [ -n "$plan" ] && [ "$plan" != null ] || fail "the plan was not made"
+}
+
+# post_id NAME: the id of $plan's post of that name, as dozord has it.
+post_id() {
+  curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
+    jq -r --arg plan "$plan" --arg name "$1" '.plans[] | select(.id == $plan) | .posts[] | select(.name == $name) | .id'
+}
