@@ -24,6 +24,7 @@
 
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-map-description.h"
 #include "dozor-map-keys.h"
 
 struct _DozorMapKeys
@@ -109,40 +110,19 @@ static char *
 unit_words (DozorMapKeys *self,
             const char   *unit_id)
 {
-  DozorUnit *unit = dozor_situation_get_unit (self->situation, unit_id);
   JsonObject *dispatch = dozor_situation_get_unit_dispatch (self->situation, unit_id);
   const char *incident_id = dispatch != NULL ? dozor_json_get_string (dispatch, "incident_id") : NULL;
   JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (self->situation, "incident", incident_id)
                                              : NULL;
-  g_autofree char *sentence = NULL;
+  g_autofree char *sentence = dozor_map_description_unit_words (self->situation, unit_id);
 
-  if (unit == NULL)
-    return NULL;
-  sentence = dozor_unit_sentence (unit->call_sign, unit->status,
-                                  unit->has_fix ? dozor_situation_get_now (self->situation) - unit->fix_time : -1);
-  if (incident == NULL)
+  if (sentence == NULL || incident == NULL)
     return g_steal_pointer (&sentence);
   /* Translators: a unit in words ("Беркут-1, On scene, position 20 s old"),
    * then the type of the incident it is sent to and that incident's number */
   return g_strdup_printf (_("%s; for %s, incident %s"), sentence,
                           dozor_incident_type_label (json_object_get_string_member_with_default (incident, "type", "")),
                           json_object_get_string_member_with_default (incident, "number", ""));
-}
-
-static char *
-incident_words (DozorMapKeys *self,
-                const char   *incident_id)
-{
-  JsonObject *incident = dozor_situation_get_entity (self->situation, "incident", incident_id);
-
-  if (incident == NULL)
-    return NULL;
-  return dozor_incident_sentence (json_object_get_string_member_with_default (incident, "number", ""),
-                                  json_object_get_string_member_with_default (incident, "type", ""),
-                                  json_object_get_int_member_with_default (incident, "priority", 0),
-                                  json_object_get_string_member_with_default (incident, "status", ""),
-                                  dozor_situation_get_now (self->situation) -
-                                    dozor_json_get_time (incident, "created_at"));
 }
 
 static void
@@ -210,7 +190,8 @@ move (DozorMapKeys *self,
     dozor_map_view_select_incident (self->map_view, item->id);
   self->moving = FALSE;
 
-  words = item->unit ? unit_words (self, item->id) : incident_words (self, item->id);
+  words = item->unit ? unit_words (self, item->id)
+                     : dozor_map_description_incident_words (self->situation, item->id);
   if (item->unit)
     /* Translators: the map's name for a screen reader while the arrow keys
      * go through what it shows: the unit reached, its place among the
