@@ -4,7 +4,7 @@
  * 20, item 11). The map is one drawn image (DozorRasterLayer): GTK 4.8
  * has no way to give a widget accessible children of its own, so a screen
  * reader cannot walk the units and incidents on it. Instead the map takes
- * the keyboard focus (Tab, or a click), and while it has it the arrow keys
+ * the keyboard focus (a click), and while it has it the arrow keys
  * go through what is in view: the incidents first, most urgent and oldest
  * first, then the units by call sign; Home and End go to the first and the
  * last. The item reached is selected as a click would select it (its ring
