@@ -32,27 +32,57 @@ struct _DozorMapDescription
 
 G_DEFINE_FINAL_TYPE (DozorMapDescription, dozor_map_description, G_TYPE_OBJECT)
 
+/**
+ * dozor_map_description_unit_words:
+ * @situation: what the map shows
+ * @unit_id: a unit of it
+ *
+ * Returns: (transfer full) (nullable): the unit as a list's row says it,
+ *   "Барыс-12, Available, position 40 s old"; %NULL if there is none
+ */
+char *
+dozor_map_description_unit_words (DozorSituation *situation,
+                                  const char     *unit_id)
+{
+  DozorUnit *unit = unit_id != NULL ? dozor_situation_get_unit (situation, unit_id) : NULL;
+
+  if (unit == NULL)
+    return NULL;
+  return dozor_unit_sentence (unit->call_sign, unit->status,
+                              unit->has_fix ? dozor_situation_get_now (situation) - unit->fix_time : -1);
+}
+
+/**
+ * dozor_map_description_incident_words:
+ * @situation: what the map shows
+ * @incident_id: an incident of it
+ *
+ * Returns: (transfer full) (nullable): the incident as the queue's row says
+ *   it; %NULL if there is none
+ */
+char *
+dozor_map_description_incident_words (DozorSituation *situation,
+                                      const char     *incident_id)
+{
+  JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (situation, "incident", incident_id)
+                                             : NULL;
+
+  if (incident == NULL)
+    return NULL;
+  return dozor_incident_sentence (json_object_get_string_member_with_default (incident, "number", ""),
+                                  json_object_get_string_member_with_default (incident, "type", ""),
+                                  json_object_get_int_member_with_default (incident, "priority", 0),
+                                  json_object_get_string_member_with_default (incident, "status", ""),
+                                  dozor_situation_get_now (situation) - dozor_json_get_time (incident, "created_at"));
+}
+
 static char *
 describe (DozorMapDescription *self)
 {
-  const char *unit_id = dozor_map_view_get_selected_unit (self->map_view);
-  const char *incident_id = dozor_map_view_get_selected_incident (self->map_view);
-  DozorUnit *unit = unit_id != NULL ? dozor_situation_get_unit (self->situation, unit_id) : NULL;
-  JsonObject *incident = incident_id != NULL ? dozor_situation_get_entity (self->situation, "incident", incident_id)
-                                             : NULL;
-  g_autofree char *unit_text = NULL;
-  g_autofree char *incident_text = NULL;
-
-  if (unit != NULL)
-    unit_text = dozor_unit_sentence (unit->call_sign, unit->status,
-                                     unit->has_fix ? dozor_situation_get_now (self->situation) - unit->fix_time : -1);
-  if (incident != NULL)
-    incident_text = dozor_incident_sentence (json_object_get_string_member_with_default (incident, "number", ""),
-                                             json_object_get_string_member_with_default (incident, "type", ""),
-                                             json_object_get_int_member_with_default (incident, "priority", 0),
-                                             json_object_get_string_member_with_default (incident, "status", ""),
-                                             dozor_situation_get_now (self->situation) -
-                                               dozor_json_get_time (incident, "created_at"));
+  g_autofree char *unit_text = dozor_map_description_unit_words (self->situation,
+                                                                 dozor_map_view_get_selected_unit (self->map_view));
+  g_autofree char *incident_text =
+    dozor_map_description_incident_words (self->situation, dozor_map_view_get_selected_incident (self->map_view));
 
   if (unit_text != NULL && incident_text != NULL)
     /* Translators: what is selected on the map: a unit, then an incident */

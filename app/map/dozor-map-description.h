@@ -10,5 +10,9 @@ G_DECLARE_FINAL_TYPE (DozorMapDescription, dozor_map_description, DOZOR, MAP_DES
 
 DozorMapDescription *dozor_map_description_new (DozorMapView   *map_view,
                                                 DozorSituation *situation);
+char                *dozor_map_description_unit_words     (DozorSituation *situation,
+                                                           const char     *unit_id);
+char                *dozor_map_description_incident_words (DozorSituation *situation,
+                                                           const char     *incident_id);
 
 G_END_DECLS

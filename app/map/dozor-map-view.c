@@ -21,6 +21,7 @@
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
 #include "dozor-map-description.h"
+#include "dozor-map-keys.h"
 #include "dozor-post-layer.h"
 #include "dozor-labels.h"
 #include "dozor-map-view.h"
@@ -74,6 +75,7 @@ struct _DozorMapView
   DozorPulseLayer *pulse_layer;
   DozorSituation *situation;
   DozorMapDescription *description;  /* for screen readers */
+  DozorMapKeys *keys;                /* its items, one by one, from the keyboard */
 
   char *selected_unit;
   char *selected_incident;
@@ -386,6 +388,7 @@ dozor_map_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), DOZOR_TYPE_MAP_VIEW);
 
   g_clear_object (&self->description);
+  g_clear_object (&self->keys);
   g_clear_object (&self->settings);
   g_clear_object (&self->basemap);
   g_clear_object (&self->cancellable);
@@ -650,6 +653,48 @@ dozor_map_view_get_view (DozorMapView *self,
   view->zoom = shumate_viewport_get_zoom_level (shumate_simple_map_get_viewport (self->simple_map));
   view->width = gtk_widget_get_width (GTK_WIDGET (self));
   view->height = gtk_widget_get_height (GTK_WIDGET (self));
+}
+
+/**
+ * dozor_map_view_get_bounds:
+ * @self: a #DozorMapView
+ * @south: (out): the southern edge of what the map shows, in degrees
+ * @west: (out): its western edge
+ * @north: (out): its northern edge
+ * @east: (out): its eastern edge
+ *
+ * The box around what the map shows now (around its four corners, should
+ * the map be turned).
+ */
+void
+dozor_map_view_get_bounds (DozorMapView *self,
+                           double       *south,
+                           double       *west,
+                           double       *north,
+                           double       *east)
+{
+  ShumateViewport *viewport;
+  double width, height;
+
+  g_return_if_fail (DOZOR_IS_MAP_VIEW (self));
+  g_return_if_fail (self->unit_layer != NULL);
+
+  viewport = shumate_simple_map_get_viewport (self->simple_map);
+  width = gtk_widget_get_width (GTK_WIDGET (self->unit_layer));
+  height = gtk_widget_get_height (GTK_WIDGET (self->unit_layer));
+  *south = *west = G_MAXDOUBLE;
+  *north = *east = -G_MAXDOUBLE;
+  for (guint corner = 0; corner < 4; corner++)
+    {
+      double lat, lon;
+
+      shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->unit_layer),
+                                                  corner & 1 ? width : 0, corner & 2 ? height : 0, &lat, &lon);
+      *south = MIN (*south, lat);
+      *north = MAX (*north, lat);
+      *west = MIN (*west, lon);
+      *east = MAX (*east, lon);
+    }
 }
 
 /**
@@ -1314,6 +1359,7 @@ dozor_map_view_show_situation (DozorMapView   *self,
   band = dozor_band_layer_new (viewport, situation, GTK_WIDGET (self->unit_layer));
   g_signal_connect_object (band, "units-boxed", G_CALLBACK (units_boxed_cb), self, 0);
   self->description = dozor_map_description_new (self, situation);
+  self->keys = dozor_map_keys_new (self, situation);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (band));
   self->pulse_layer = dozor_pulse_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->pulse_layer));

@@ -33,6 +33,11 @@ void dozor_map_view_set_wall_marks (DozorMapView         *self,
                                     const DozorWallMarks *marks);
 void dozor_map_view_get_view   (DozorMapView *self,
                                 DozorView    *view);
+void dozor_map_view_get_bounds (DozorMapView *self,
+                                double       *south,
+                                double       *west,
+                                double       *north,
+                                double       *east);
 void dozor_map_view_set_label_size (DozorMapView *self,
                                     double        size);
 void dozor_map_view_show_extent (DozorMapView *self,

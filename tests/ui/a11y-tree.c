@@ -15,7 +15,9 @@
  * With --find ROLE NAME, only the first object of that role and name is
  * printed, with its extents, then "native X Y W H", its window's content
  * (see print_native), and the walk stops there (exit status 1 when there
- * is none). The rows of lists and tables are not searched: a board
+ * is none). The application's windows are searched newest first (a
+ * dialog just opened before the main window). The rows of lists and
+ * tables are not searched: a board
  * has thousands, and each costs the board's main thread a few calls.
  */
 #include <gio/gio.h>
@@ -166,8 +168,25 @@ walk (GDBusConnection *bus,
     return;
   g_ptr_array_add (ancestors, g_strdup_printf ("%s\n%s", name, path));
   g_variant_get (children, "(a(so))", &iter);
-  while (g_variant_iter_next (iter, "(&s&o)", &child_name, &child_path))
-    walk (bus, child_name, child_path, depth + 1);
+  if (depth == 0 && find_role != NULL)
+    {
+      /* The application's windows, newest first: what a script looks for
+       * is mostly in the dialog it just opened, and the main window may
+       * hold more objects than the bound before the walk reaches it. */
+      g_autoptr(GPtrArray) windows = g_ptr_array_new_with_free_func (g_free);
+
+      while (g_variant_iter_next (iter, "(&s&o)", &child_name, &child_path))
+        g_ptr_array_add (windows, g_strdup_printf ("%s\n%s", child_name, child_path));
+      for (guint i = windows->len; i > 0; i--)
+        {
+          g_auto(GStrv) window = g_strsplit (windows->pdata[i - 1], "\n", 2);
+
+          walk (bus, window[0], window[1], depth + 1);
+        }
+    }
+  else
+    while (g_variant_iter_next (iter, "(&s&o)", &child_name, &child_path))
+      walk (bus, child_name, child_path, depth + 1);
   g_ptr_array_remove_index (ancestors, ancestors->len - 1);
 }
 
