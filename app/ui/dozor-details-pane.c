@@ -334,12 +334,11 @@ find_actionable (GtkWidget  *widget,
 /* Takes the window's focus out of the details before they are removed.
  *
  * A widget that holds the focus when it is unparented makes GTK 4.8 move
- * the focus itself at the next frame, through a pointer to the removed
- * widget that it does not own (newer GTKs take a reference). After
+ * the focus itself at a later frame, from the removed widget. After
  * "Certificate…" its button has the focus while the file chooser is open,
  * and the pane is rebuilt under it every two seconds: by the second
- * certificate that pointer is to a freed widget, and laying the window
- * out fails gtk_widget_is_ancestor (a critical; an abort under
+ * certificate the focus GTK moves from is no longer a widget, and laying
+ * the window out fails gtk_widget_is_ancestor (a critical; an abort under
  * G_DEBUG=fatal-criticals). Clearing the focus first leaves GTK nothing to
  * move. @action and @target get what the focused button did, to give the
  * focus to its successor; NULL when it was no button.
