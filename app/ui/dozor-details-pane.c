@@ -6,8 +6,9 @@
  * registration on, the units sent, and the nearest available units by
  * straight-line distance, each with a button to dispatch it.
  *
- * Redrawn every two seconds so ages stay true, but not while the pointer
- * is over it: a button must not move away under a supervisor's click.
+ * Redrawn every two seconds so ages stay true, and when a replay's clock
+ * moves, but not while the pointer is over it: a button must not move
+ * away under a supervisor's click.
  */
 #include "config.h"
 
@@ -419,6 +420,12 @@ refresh_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+clock_cb (DozorDetailsPane *self)
+{
+  refresh_cb (self);
+}
+
 /* A new height is drawn: the layout manager allocates, so this is where
  * the pane sees it. */
 static void
@@ -442,6 +449,8 @@ dozor_details_pane_dispose (GObject *object)
   DozorDetailsPane *self = (DozorDetailsPane *)object;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->situation != NULL)
+    g_signal_handlers_disconnect_by_data (self->situation, self);
   g_clear_object (&self->situation);
   g_clear_object (&self->checklist);
   g_clear_object (&self->compliance);
@@ -491,7 +500,12 @@ void
 dozor_details_pane_set_situation (DozorDetailsPane *self,
                                   DozorSituation   *situation)
 {
+  if (self->situation != NULL)
+    g_signal_handlers_disconnect_by_data (self->situation, self);
   g_set_object (&self->situation, situation);
+  /* A replay's moment moves between events: its ages follow at once. */
+  if (situation != NULL)
+    g_signal_connect_swapped (situation, "notify::clock", G_CALLBACK (clock_cb), self);
   rebuild (self);
 }
 
