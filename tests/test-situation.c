@@ -589,6 +589,31 @@ test_clock (void)
   g_assert_cmpint (dozor_situation_get_now (situation), >=, before);
 }
 
+/* Whoever shows an age hears the replay's moment move, with no event,
+ * and only when it moves. */
+static void
+test_clock_notify (void)
+{
+  g_autoptr(DozorSituation) situation = dozor_situation_new ();
+  gint64 replayed = (gint64) 1764000000 * G_USEC_PER_SEC;
+  gint64 clock = -1;
+  guint notified = 0;
+
+  g_signal_connect (situation, "notify::clock", G_CALLBACK (count_notify), &notified);
+  dozor_situation_set_clock (situation, replayed);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (situation, "clock", &clock, NULL);
+  g_assert_cmpint (clock, ==, replayed);
+  dozor_situation_set_clock (situation, replayed);
+  g_assert_cmpuint (notified, ==, 1);
+  dozor_situation_set_clock (situation, replayed + G_USEC_PER_SEC / 4);
+  g_assert_cmpuint (notified, ==, 2);
+  dozor_situation_set_clock (situation, 0);
+  g_assert_cmpuint (notified, ==, 3);
+  g_object_get (situation, "clock", &clock, NULL);
+  g_assert_cmpint (clock, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -609,6 +634,7 @@ main (int   argc,
   g_test_add_func ("/situation/checklist", test_checklist);
   g_test_add_func ("/situation/replayed", test_replayed);
   g_test_add_func ("/situation/clock", test_clock);
+  g_test_add_func ("/situation/clock-notify", test_clock_notify);
 
   return g_test_run ();
 }

@@ -277,8 +277,10 @@ dozor_compliance_controller_build_unit (DozorComplianceController *self,
     {
       const char *started = dozor_json_get_string (deviation, "started_at");
       g_autoptr(GDateTime) since = started != NULL ? g_date_time_new_from_iso8601 (started, NULL) : NULL;
-      g_autofree char *away = since != NULL
-        ? dozor_format_age (g_get_real_time () - g_date_time_to_unix (since) * G_USEC_PER_SEC) : g_strdup ("");
+      /* From the situation's moment: a replay's, on a replay's board. */
+      g_autofree char *away = since != NULL ? dozor_format_age (dozor_situation_get_now (self->situation) -
+                                                                g_date_time_to_unix (since) * G_USEC_PER_SEC)
+                                            : g_strdup ("");
       g_autofree char *text = g_strdup_printf (_("Off its route or post now, for %s"), away);
 
       line (box, text, "error");

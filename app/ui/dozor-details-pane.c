@@ -6,8 +6,9 @@
  * registration on, the units sent, and the nearest available units by
  * straight-line distance, each with a button to dispatch it.
  *
- * Redrawn every two seconds so ages stay true, but not while the pointer
- * is over it: a button must not move away under a supervisor's click.
+ * Redrawn every two seconds so ages stay true, and when a replay's clock
+ * moves, but not while the pointer is over it: a button must not move
+ * away under a supervisor's click.
  */
 #include "config.h"
 
@@ -309,13 +310,74 @@ show_incident (DozorDetailsPane *self,
     add_nearest (self, lat, lon);
 }
 
+/* The button among @widget and its descendants that does @action for
+ * @target, or NULL. */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action,
+                 GVariant   *target)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
+      (target == NULL) == (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget)) == NULL) &&
+      (target == NULL || g_variant_equal (target, gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget)))))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action, target);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Takes the window's focus out of the details before they are removed.
+ *
+ * A widget that holds the focus when it is unparented makes GTK 4.8 move
+ * the focus itself at a later frame, from the removed widget. After
+ * "Certificate…" its button has the focus while the file chooser is open,
+ * and the pane is rebuilt under it every two seconds: by the second
+ * certificate the focus GTK moves from is no longer a widget, and laying
+ * the window out fails gtk_widget_is_ancestor (a critical; an abort under
+ * G_DEBUG=fatal-criticals). Clearing the focus first leaves GTK nothing to
+ * move. @action and @target get what the focused button did, to give the
+ * focus to its successor; NULL when it was no button.
+ */
+static void
+release_focus (DozorDetailsPane *self,
+               char            **action,
+               GVariant        **target)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *actionable;
+
+  *action = NULL;
+  *target = NULL;
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->content)))
+    return;
+  actionable = GTK_IS_ACTIONABLE (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_ACTIONABLE);
+  if (actionable != NULL && gtk_widget_is_ancestor (actionable, GTK_WIDGET (self->content)))
+    {
+      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (actionable));
+
+      *action = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (actionable)));
+      *target = value != NULL ? g_variant_ref (value) : NULL;
+    }
+  gtk_root_set_focus (root, NULL);
+}
+
 static void
 rebuild (DozorDetailsPane *self)
 {
   GtkWidget *child;
   DozorUnit *unit;
   JsonObject *incident;
+  g_autofree char *focus_action = NULL;
+  g_autoptr(GVariant) focus_target = NULL;
 
+  release_focus (self, &focus_action, &focus_target);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
 
@@ -337,6 +399,15 @@ rebuild (DozorDetailsPane *self)
    * when there are some, a line when there are none (it gave them half
    * the sidebar for the hint alone). */
   gtk_scrolled_window_set_min_content_height (self->scroller, unit == NULL && incident == NULL ? -1 : DETAILS_HEIGHT);
+
+  /* A keyboard user keeps their place: the same button, rebuilt. */
+  if (focus_action != NULL)
+    {
+      GtkWidget *again = find_actionable (GTK_WIDGET (self->content), focus_action, focus_target);
+
+      if (again != NULL)
+        gtk_widget_grab_focus (again);
+    }
 }
 
 static gboolean
@@ -347,6 +418,12 @@ refresh_cb (gpointer user_data)
   if (!gtk_event_controller_motion_contains_pointer (GTK_EVENT_CONTROLLER_MOTION (self->motion)))
     rebuild (self);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+clock_cb (DozorDetailsPane *self)
+{
+  refresh_cb (self);
 }
 
 /* A new height is drawn: the layout manager allocates, so this is where
@@ -372,6 +449,8 @@ dozor_details_pane_dispose (GObject *object)
   DozorDetailsPane *self = (DozorDetailsPane *)object;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->situation != NULL)
+    g_signal_handlers_disconnect_by_data (self->situation, self);
   g_clear_object (&self->situation);
   g_clear_object (&self->checklist);
   g_clear_object (&self->compliance);
@@ -421,7 +500,12 @@ void
 dozor_details_pane_set_situation (DozorDetailsPane *self,
                                   DozorSituation   *situation)
 {
+  if (self->situation != NULL)
+    g_signal_handlers_disconnect_by_data (self->situation, self);
   g_set_object (&self->situation, situation);
+  /* A replay's moment moves between events: its ages follow at once. */
+  if (situation != NULL)
+    g_signal_connect_swapped (situation, "notify::clock", G_CALLBACK (clock_cb), self);
   rebuild (self);
 }
 

@@ -65,6 +65,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+enum
+{
+  PROP_0,
+  PROP_CLOCK,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* The snapshot's lists and the event member that carries each kind. */
 static const struct {
   const char *list;
@@ -113,9 +122,44 @@ dozor_situation_finalize (GObject *object)
 }
 
 static void
+dozor_situation_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  DozorSituation *self = DOZOR_SITUATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLOCK:
+      g_value_set_int64 (value, self->clock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 dozor_situation_class_init (DozorSituationClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = dozor_situation_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dozor_situation_finalize;
+  object_class->get_property = dozor_situation_get_property;
+
+  /**
+   * DozorSituation:clock:
+   *
+   * The moment this situation shows, Unix microseconds, or 0 for the
+   * present (see dozor_situation_set_clock()). A replay moves it between
+   * events, and ages on its board ("raised 3 min ago", how long an
+   * incident has waited) must follow at once, not at their next tick:
+   * whoever shows an age listens to notify::clock.
+   */
+  properties[PROP_CLOCK] = g_param_spec_int64 ("clock", NULL, NULL, 0, G_MAXINT64, 0,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                               G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * DozorSituation::changed:
@@ -1253,7 +1297,8 @@ dozor_situation_get_incident_number (DozorSituation *self,
  * reckoned from the present would make every fix stale and every incident
  * hours old. Whoever shows this situation asks dozor_situation_get_now()
  * for "now"; the replay sets it before it applies the moment's events, so
- * that the "changed" they raise is already counted from there.
+ * that the "changed" they raise is already counted from there. A new
+ * moment notifies #DozorSituation:clock, also when no event comes with it.
  */
 void
 dozor_situation_set_clock (DozorSituation *self,
@@ -1262,7 +1307,10 @@ dozor_situation_set_clock (DozorSituation *self,
   g_return_if_fail (DOZOR_IS_SITUATION (self));
   g_return_if_fail (now >= 0);
 
+  if (self->clock == now)
+    return;
   self->clock = now;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK]);
 }
 
 /**

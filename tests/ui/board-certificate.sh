@@ -6,9 +6,10 @@
 # incident is clicked in the queue; its details offer "Справка…"; the file
 # chooser is told where; the PDF written there is the certificate of that
 # incident (its number, its address, the unit sent), drawn in Russian from
-# what dozord answered to GET /reports/incidents/{id}/certificate. Saved
-# under a .csv name, from the main menu's Incident Certificate… on an
-# English board, it is the same certificate as CSV.
+# what dozord answered to GET /reports/incidents/{id}/certificate. A
+# second certificate on the same board, saved under a .csv name, is the
+# same certificate as CSV, and the board lives on. The main menu's
+# Incident Certificate… saves it too (on an English board).
 set -euo pipefail
 
 dozor=${1:?usage: board-certificate.sh PATH-TO-DOZOR}
@@ -57,6 +58,8 @@ ok "the incident's details, clicked in the queue, offer Certificate…"
 # the pointer away again if no chooser came.
 save_as() {
   local chooser=
+  # Away from the pane, which is not rebuilt while the pointer is over it.
+  xdotool mousemove 1590 990
   for _ in 1 2 3 4 5; do
     seen=$(count "Details: Certificate… at ")
     wait_count "Details: Certificate… at " $((seen + 1))
@@ -93,12 +96,24 @@ ok "the PDF is incident $number's certificate in Russian, with its address and t
 pdftoppm -r 60 -png -f 1 -l 1 "$work/certificate.pdf" "$work/certificate-page"
 
 # The same as CSV, as `dozorctl report certificate --format csv` writes it:
-# a name ending in .csv is enough. This time from the main menu (F10,
-# Incident _Certificate…), for the incident selected, on a board in
-# English (xdotool types a Cyrillic mnemonic only on a Russian layout). On
-# a board of its own: a second Certificate… on the same board fails a GTK
-# assertion (gtk_widget_is_ancestor) as it lays the window out, with or
-# without the chooser's filters (not yet understood; see docs/decisions.md).
+# a name ending in .csv is enough. A second certificate on the same board,
+# from the same details: GTK once failed an assertion here
+# (gtk_widget_is_ancestor, fatal under the tests' G_DEBUG=fatal-criticals;
+# see docs/decisions.md) as it laid the window out again.
+save_as "$work/certificate.csv"
+wait_for "$work/board.log" "Certificate: Справка сохранена: $work/certificate.csv" 60
+head -c 200 "$work/certificate.csv" | grep -q "^Сведения о происшествии," ||
+  fail "the CSV does not start with its first section: $(head -n 2 "$work/certificate.csv")"
+grep -qF -- "$number" "$work/certificate.csv" || fail "the CSV does not hold the incident's number"
+grep -q "^%PDF" "$work/certificate.csv" && fail "a PDF was written under the CSV's name"
+kill -0 "$board" 2>/dev/null || fail "the board is gone after its second certificate"
+ok "a second certificate on the same board, saved under a .csv name, is CSV"
+sleep 1
+import -window root "$work/certificate-second.png"
+
+# From the main menu (F10, Incident _Certificate…), for the incident
+# selected, on a board in English: xdotool types a Cyrillic mnemonic only
+# on a Russian layout.
 stop_board
 open_board en Dozor
 chooser=
@@ -110,12 +125,11 @@ for _ in 1 2 3; do
 done
 [ -n "$chooser" ] || fail "the main menu's Incident Certificate… opened no file chooser"
 ok "the main menu's Incident Certificate… opens the chooser for the incident selected"
-type_path "$chooser" "$work/certificate.csv"
-wait_for "$work/board.log" "Certificate: Certificate saved to $work/certificate.csv" 60
-head -c 200 "$work/certificate.csv" | grep -q "^The incident's record," ||
-  fail "the CSV does not start with its first section: $(head -n 2 "$work/certificate.csv")"
-grep -qF -- "$number" "$work/certificate.csv" || fail "the CSV does not hold the incident's number"
-grep -q "^%PDF" "$work/certificate.csv" && fail "a PDF was written under the CSV's name"
-ok "saved under a .csv name, the certificate is CSV"
+type_path "$chooser" "$work/menu.csv"
+wait_for "$work/board.log" "Certificate: Certificate saved to $work/menu.csv" 60
+head -c 200 "$work/menu.csv" | grep -q "^The incident's record," ||
+  fail "the CSV does not start with its first section: $(head -n 2 "$work/menu.csv")"
+grep -qF -- "$number" "$work/menu.csv" || fail "the CSV does not hold the incident's number"
+ok "the main menu's item saves the certificate of the incident selected"
 
 echo "1..$n"

@@ -46,8 +46,8 @@ api "$sup" POST dispatches "{\"unit_id\":\"$unit\",\"incident_id\":\"$incident\"
 fix 43.2375 76.9430
 last_fix=$(date +%s)
 sleep 3
-api "$sup" PUT readiness '{"level":"high","reason":"Митинг"}' | jq -e '.level == "high"' >/dev/null ||
-  fail "readiness was not raised"
+raised_at=$(api "$sup" PUT readiness '{"level":"high","reason":"Митинг"}' | jq -r 'select(.level == "high") | .raised_at')
+[ -n "$raised_at" ] || fail "readiness was not raised"
 sleep 3
 version=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" | jq -r ".incidents[0].version")
 curl -sf -X PATCH "$url/api/v1/incidents/$incident" -H "Authorization: Bearer $sup" -H "If-Match: $version" \
@@ -166,15 +166,32 @@ wait_since_mark "Link label: Not live: replay of $(header "$to")"
 wait_since_mark "Crisis log episodes: 1"
 ok "at the end the clock and the link label show $(header "$to"), and the crisis log the episode raised by then"
 
+# The banner's "raised … ago" is reckoned from the replayed moment: at the
+# end, the seconds from readiness raised to the window's end (now it is
+# more than a minute).
+aged=$(awk -v t="$to" -v r="$(date -d "$raised_at" +%s.%N)" 'BEGIN { print int(t - r) }')
+banner="Readiness banner age: raised by sup · $aged s ago"
+wait_since_mark "$banner"
+ok "after the seek to the end, the readiness banner says “raised by sup · $aged s ago”, from the replay's end"
+
 start="Replay shown at .*: 0 units, 0 incidents, 0 dispatches, 0 plans, readiness normal"
 end="Replay shown at .*: 1 units, 0 incidents, 0 dispatches, 0 plans, readiness high"
 starts=$(count "$start") ends=$(count "$end")
 xdotool key Home
 wait_count "$start" $((starts + 1))
+played=$(($(wc -l <"$work/board.log") + 1))
 xdotool key space
 # Played at 1×, the twelve seconds end within half a minute.
 for _ in $(seq 1 300); do [ "$(count "$end")" -gt "$ends" ] && break; sleep 0.1; done
 [ "$(count "$end")" -gt "$ends" ] || fail "Space did not play the replay to its end"
+# Played, the banner's age follows the replay's clock between events too
+# (none comes after readiness is raised but the incident's closing): it
+# ends at the end's age, counted up to there.
+played_ages=$(tail -n +"$played" "$work/board.log" | grep "Readiness banner age: " || true)
+[[ "$(tail -n 1 <<<"$played_ages")" == *"$banner" ]] ||
+  fail "played to the end, the banner's age is not the end's: $(tail -n 1 <<<"$played_ages")"
+[ "$(wc -l <<<"$played_ages")" -ge 3 ] || fail "played, the banner's age moved only at events: $played_ages"
+ok "played to the end, the banner's age follows the replay's clock to “$aged s ago”"
 sleep 1
 import -window "$replay" "$work/replay-end.png"
 ok "Space plays it to the end, which shows what End showed"
