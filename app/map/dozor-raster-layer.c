@@ -1129,11 +1129,15 @@ watch_settle (DozorRasterLayer *self)
  * its time there. A cairo node painting the tile's own surface is drawn
  * with no copy. It is made once per tile and kept, so that GTK's diff of
  * two frames finds the tiles that did not change the same, as it does
- * their textures. */
+ * their textures. Its bounds are the tile's own, from 0,0, and the
+ * snapshot moves it into place: the recording surface inside a cairo
+ * node holds coordinates in cairo's 24.8 fixed point, and a tile's place
+ * in the world passes 2^23 pixels from zoom 16 (the map was empty
+ * there). */
 static GskRenderNode *
 tile_node (Tile *tile)
 {
-  graphene_rect_t bounds = GRAPHENE_RECT_INIT (tile->x * TILE_SIZE, tile->y * TILE_SIZE, TILE_SIZE, TILE_SIZE);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, TILE_SIZE, TILE_SIZE);
   double k;
   cairo_t *cr;
 
@@ -1142,8 +1146,7 @@ tile_node (Tile *tile)
   tile->node = gsk_cairo_node_new (&bounds);
   cr = gsk_cairo_node_get_draw_context (tile->node);
   k = TILE_SIZE / cairo_image_surface_get_width (tile->surface);
-  cairo_rectangle (cr, bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
-  cairo_translate (cr, bounds.origin.x, bounds.origin.y);
+  cairo_rectangle (cr, 0, 0, TILE_SIZE, TILE_SIZE);
   cairo_scale (cr, k, k);
   cairo_set_source_surface (cr, tile->surface, 0, 0);
   /* As GTK draws a texture: its edge pixels extended, so that no seam
@@ -1196,7 +1199,12 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
         if (tile == NULL)
           continue;
         if (cairo_renderer)
-          gtk_snapshot_append_node (snapshot, tile_node (tile));
+          {
+            gtk_snapshot_save (snapshot);
+            gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x * TILE_SIZE, y * TILE_SIZE));
+            gtk_snapshot_append_node (snapshot, tile_node (tile));
+            gtk_snapshot_restore (snapshot);
+          }
         else
           gtk_snapshot_append_texture (snapshot, tile->texture,
                                        &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
