@@ -62,6 +62,7 @@ typedef struct
   gboolean outdated;         /* main thread: its items moved since it was drawn */
   cairo_surface_t *surface;
   GdkTexture *texture;       /* main thread only */
+  GskRenderNode *node;       /* main thread only: the surface, for the cairo renderer */
   guint n_parts;
   TilePart parts[];
 } Tile;
@@ -309,6 +310,7 @@ tile_unref (Tile *tile)
       g_clear_pointer (&tile->parts[i].index, dozor_point_index_unref);
     }
   g_clear_object (&tile->texture);
+  g_clear_pointer (&tile->node, gsk_render_node_unref);
   g_clear_pointer (&tile->surface, cairo_surface_destroy);
   g_free (tile);
 }
@@ -745,8 +747,9 @@ render_done_cb (GObject      *source,
       g_autoptr(GBytes) bytes = NULL;
 
       tile = tile_ref (render->tiles->pdata[i]);
-      surface = g_steal_pointer (&tile->surface);
-      /* The texture takes the pixels as they are: no copy. */
+      /* The texture takes the pixels as they are: no copy. The tile keeps
+       * its surface too, for the cairo renderer (tile_node()). */
+      surface = cairo_surface_reference (tile->surface);
       bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
                                           (gsize) cairo_image_surface_get_stride (surface) *
                                             cairo_image_surface_get_height (surface),
@@ -1118,6 +1121,42 @@ watch_settle (DozorRasterLayer *self)
   priv->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
 }
 
+/* GTK's cairo renderer draws a texture node by converting the texture
+ * into a new cairo image every frame (gdk_texture_download_surface):
+ * with 256-pixel tiles, over glibc's mmap threshold (app/dozor-memory.c),
+ * each is a fresh mapping whose pages fault in, and a conversion loop,
+ * for every tile of every layer at every frame; a 4K wall spent a third of
+ * its time there. A cairo node painting the tile's own surface is drawn
+ * with no copy. It is made once per tile and kept, so that GTK's diff of
+ * two frames finds the tiles that did not change the same, as it does
+ * their textures. Its bounds are the tile's own, from 0,0, and the
+ * snapshot moves it into place: the recording surface inside a cairo
+ * node holds coordinates in cairo's 24.8 fixed point, and a tile's place
+ * in the world passes 2^23 pixels from zoom 16 (the map was empty
+ * there). */
+static GskRenderNode *
+tile_node (Tile *tile)
+{
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, TILE_SIZE, TILE_SIZE);
+  double k;
+  cairo_t *cr;
+
+  if (tile->node != NULL)
+    return tile->node;
+  tile->node = gsk_cairo_node_new (&bounds);
+  cr = gsk_cairo_node_get_draw_context (tile->node);
+  k = TILE_SIZE / cairo_image_surface_get_width (tile->surface);
+  cairo_rectangle (cr, 0, 0, TILE_SIZE, TILE_SIZE);
+  cairo_scale (cr, k, k);
+  cairo_set_source_surface (cr, tile->surface, 0, 0);
+  /* As GTK draws a texture: its edge pixels extended, so that no seam
+   * shows between two tiles at a fractional offset. */
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  return tile->node;
+}
+
 static void
 dozor_raster_layer_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -1126,7 +1165,8 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
   double s, left, top;
   int x0, y0, x1, y1;
-  gboolean missing = FALSE;
+  gboolean missing = FALSE, cairo_renderer;
+  GtkNative *native;
 
   /* A part's items are in its host's tiles. */
   if (priv->host != NULL || (priv->empty && !priv->render_wanted))
@@ -1143,6 +1183,8 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
       x0 < priv->x0 || y0 < priv->y0 || x1 >= priv->x0 + priv->columns || y1 >= priv->y0 + priv->rows)
     missing = TRUE;
 
+  native = gtk_widget_get_native (widget);
+  cairo_renderer = native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
   tile_placement (self, &left, &top, &s);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (left, top));
@@ -1156,8 +1198,16 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
           missing = TRUE;
         if (tile == NULL)
           continue;
-        gtk_snapshot_append_texture (snapshot, tile->texture,
-                                     &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
+        if (cairo_renderer)
+          {
+            gtk_snapshot_save (snapshot);
+            gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x * TILE_SIZE, y * TILE_SIZE));
+            gtk_snapshot_append_node (snapshot, tile_node (tile));
+            gtk_snapshot_restore (snapshot);
+          }
+        else
+          gtk_snapshot_append_texture (snapshot, tile->texture,
+                                       &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
       }
   gtk_snapshot_restore (snapshot);
 

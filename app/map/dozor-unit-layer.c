@@ -78,6 +78,7 @@ typedef struct
   gboolean label;    /* its call sign has room */
   double label_x, label_y; /* where: its left end and baseline, region pixels */
   double radius;     /* a wall's group: its disc, pixels */
+  guint parts[N_MARK_STATUSES]; /* a wall's group: its units by status */
   gboolean trail;    /* its trail is drawn: not in a crowd */
   double left, top, right, bottom; /* all it covers, region pixels */
 } Item;
@@ -114,6 +115,7 @@ typedef struct
   guint n_labels;    /* call signs with room, from layout() */
   guint n_groups;    /* a wall's groups, from layout() */
   guint n_grouped;   /* the units in them */
+  GString *group_discs; /* a wall's groups' discs, window pixels, for the log */
   guint n_moved_in;  /* call signs put elsewhere than right of their symbol */
   GArray *incident_labels; /* IncidentLabel: on a wall, where call signs give way */
 
@@ -137,6 +139,7 @@ struct _DozorUnitLayer
   guint n_labels;
   guint n_groups;
   guint n_grouped;
+  char *group_discs;   /* as last logged */
   gint64 newest_fix;   /* of the image on screen */
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
@@ -186,6 +189,8 @@ scene_free (Scene *scene)
   g_ptr_array_unref (scene->ids);
   g_clear_pointer (&scene->items, g_array_unref);
   g_clear_pointer (&scene->incident_labels, g_array_unref);
+  if (scene->group_discs != NULL)
+    g_string_free (scene->group_discs, TRUE);
   for (int i = 0; scene->buckets != NULL && i < scene->keys.columns * scene->keys.rows; i++)
     if (scene->buckets[i] != NULL)
       g_array_unref (scene->buckets[i]);
@@ -637,6 +642,7 @@ typedef struct
   double sx, sy;     /* sum of positions, region pixels */
   double x0, y0;     /* its cell's top left corner, region pixels */
   guint count;
+  guint parts[N_MARK_STATUSES];
   guint first;       /* the first member's mark, drawn alone if it stays alone */
 } Group;
 
@@ -654,16 +660,96 @@ group_radius (cairo_t    *cr,
   return MAX (hypot (extents.width, extents.height) / 2 + 0.15 * label_size, radius * 1.3);
 }
 
+/* The cell that holds the disc of a count of @digits digits: "8" is the
+ * widest digit (the font's digits are of one width anyway). */
+static double
+group_cell (cairo_t *cr,
+            guint    digits,
+            double   label_size,
+            double   radius)
+{
+  char eights[16] = "";
+
+  memset (eights, '8', MIN (digits, sizeof eights - 1));
+  return MAX (4 * radius, 2 * group_radius (cr, eights, label_size, radius) + 4);
+}
+
+static guint
+count_digits (guint count)
+{
+  guint digits = 1;
+
+  for (; count >= 10; count /= 10)
+    digits++;
+  return digits;
+}
+
+/* Gathers the countable units by cell of @cell pixels; the others go to
+ * @own. Returns the largest group's count. */
+static guint
+gather_groups (Scene      *scene,
+               GHashTable *cells,
+               GArray     *own,
+               double      cell,
+               double      half)
+{
+  const DozorRasterView *region = &scene->keys.region;
+  guint largest = 0;
+
+  g_hash_table_remove_all (cells);
+  g_array_set_size (own, 0);
+  scene->n_drawn = 0;
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      Item item = { 0, };
+      double x, y;
+      gint64 cell_key;
+      Group *group;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      if (x < -cell || y < -cell || x > region->width + cell || y > region->height + cell)
+        continue;
+      scene->n_drawn++;
+      if (keeps_own_symbol (mark))
+        {
+          item_for_mark (&item, mark, i, x, y, half);
+          g_array_append_val (own, item);
+          continue;
+        }
+      /* 24 bits a coordinate is 16 million cells across: a world at zoom
+       * 19 with a cell of 8 pixels. */
+      cell_key = ((gint64) floor ((x + region->origin_x) / cell) & 0xffffff) << 24 |
+                 ((gint64) floor ((y + region->origin_y) / cell) & 0xffffff);
+      group = g_hash_table_lookup (cells, &cell_key);
+      if (group == NULL)
+        {
+          group = g_new0 (Group, 1);
+          group->first = i;
+          group->x0 = floor ((x + region->origin_x) / cell) * cell - region->origin_x;
+          group->y0 = floor ((y + region->origin_y) / cell) * cell - region->origin_y;
+          g_hash_table_insert (cells, g_memdup2 (&cell_key, sizeof cell_key), group);
+        }
+      group->sx += x;
+      group->sy += y;
+      group->count++;
+      group->parts[mark->status]++;
+      largest = MAX (largest, group->count);
+    }
+  return largest;
+}
+
 /* A wall's map (docs/wall.md, "Crowds of units"): discs sized for the
  * back of the room merge into one mass where cars stand closer than a
  * disc. Units that may be counted are gathered by cell of the world's
- * pixel grid and by status, so that a group's colour says what all its
- * units are; a cell of one unit draws the unit. A cell is as wide as the
- * disc of a three-digit count, and a group's disc, at the mean of its
- * units, is kept inside its cell, so that groups of neighbouring cells do
- * not cover one another's counts (5,000 cars at 4K did, with smaller
- * cells). One pass through the units and a hash table: O(n), in the
- * worker. */
+ * pixel grid, one group a cell, whose disc is cut into sectors by status
+ * so that its colours say what its units are; a cell of one unit draws
+ * the unit. The cells are as wide as the largest group's disc, and each
+ * disc, at the mean of its units, is kept inside its cell, so that no two
+ * discs overlap: neither two statuses in one cell nor a four-digit count
+ * over its neighbours. Gathering is one pass and a hash table, O(n), in
+ * the worker; it is done again with wider cells only when the largest
+ * count has more digits than the cells were sized for. */
 static void
 layout_groups (Scene  *scene,
                double  radius,
@@ -679,47 +765,31 @@ layout_groups (Scene  *scene,
   GHashTableIter iter;
   gint64 *key;
   Group *group;
+  guint digits = 3;
   double cell;
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, scene->label_size);
-  cell = MAX (4 * radius, 2 * group_radius (cr, "888", scene->label_size, radius) + 4);
-
-  for (guint i = 0; i < scene->marks->len; i++)
+  /* Each round that does not fit sizes the cells for more digits than
+   * the last, and a count has at most ten: bounded. */
+  for (guint round = 0; round < 10; round++)
     {
-      const Mark *mark = &g_array_index (scene->marks, Mark, i);
-      Item item = { 0, };
-      double x, y;
-      gint64 cell_key;
+      guint largest;
 
-      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
-      if (x < -cell || y < -cell || x > region->width + cell || y > region->height + cell)
-        continue;
-      scene->n_drawn++;
-      if (keeps_own_symbol (mark))
-        {
-          item_for_mark (&item, mark, i, x, y, half);
-          g_array_append_val (own, item);
-          continue;
-        }
-      /* 20 bits a coordinate is a million cells across: a world at zoom
-       * 19 with a cell of 40 pixels. */
-      cell_key = ((gint64) floor ((x + region->origin_x) / cell) & 0xfffff) << 24 |
-                 ((gint64) floor ((y + region->origin_y) / cell) & 0xfffff) << 4 | mark->status;
-      group = g_hash_table_lookup (cells, &cell_key);
-      if (group == NULL)
-        {
-          group = g_new0 (Group, 1);
-          group->first = i;
-          group->x0 = floor ((x + region->origin_x) / cell) * cell - region->origin_x;
-          group->y0 = floor ((y + region->origin_y) / cell) * cell - region->origin_y;
-          g_hash_table_insert (cells, g_memdup2 (&cell_key, sizeof cell_key), group);
-        }
-      group->sx += x;
-      group->sy += y;
-      group->count++;
+      cell = group_cell (cr, digits, scene->label_size, radius);
+      largest = gather_groups (scene, cells, own, cell, half);
+      if (count_digits (largest) <= digits)
+        break;
+      digits = count_digits (largest);
     }
 
+  scene->n_groups = 0;
+  scene->n_grouped = 0;
+  if (scene->group_discs == NULL)
+    scene->group_discs = g_string_new (NULL);
+  g_string_truncate (scene->group_discs, 0);
+  g_string_append_printf (scene->group_discs, "%.0fx%.0f, cells of %.0f px:", region->visible_x1 - region->visible_x0,
+                          region->visible_y1 - region->visible_y0, cell);
   g_hash_table_iter_init (&iter, cells);
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &group))
     {
@@ -737,16 +807,12 @@ layout_groups (Scene  *scene,
        * it, never smaller than a unit's own. */
       count = g_strdup_printf ("%u", group->count);
       item.radius = group_radius (cr, count, scene->label_size, radius);
-      item.x = group->sx / group->count;
-      item.y = group->sy / group->count;
-      if (item.radius <= cell / 2)
-        {
-          item.x = CLAMP (item.x, group->x0 + item.radius, group->x0 + cell - item.radius);
-          item.y = CLAMP (item.y, group->y0 + item.radius, group->y0 + cell - item.radius);
-        }
+      item.x = CLAMP (group->sx / group->count, group->x0 + item.radius, group->x0 + cell - item.radius);
+      item.y = CLAMP (group->sy / group->count, group->y0 + item.radius, group->y0 + cell - item.radius);
       item.mark = G_MAXUINT;
       item.count = group->count;
       item.status = first->status;
+      memcpy (item.parts, group->parts, sizeof item.parts);
       item.left = item.x - item.radius - 2;
       item.top = item.y - item.radius - 2;
       item.right = item.x + item.radius + 2;
@@ -754,6 +820,12 @@ layout_groups (Scene  *scene,
       g_array_append_val (scene->items, item);
       scene->n_groups++;
       scene->n_grouped += group->count;
+      /* Only those on screen: the tests and the administrator read them
+       * against the window. */
+      if (item.right > region->visible_x0 && item.left < region->visible_x1 &&
+          item.bottom > region->visible_y0 && item.top < region->visible_y1)
+        g_string_append_printf (scene->group_discs, " %u at %.0f,%.0f r %.1f;", group->count,
+                                item.x - region->visible_x0, item.y - region->visible_y0, item.radius);
     }
   g_array_append_vals (scene->items, own->data, own->len);
   cairo_destroy (cr);
@@ -1042,6 +1114,45 @@ draw_trails (Scene                 *scene,
       }
 }
 
+/* A wall's group: one disc, cut into a sector for each status in it,
+ * clockwise from the top in the order of the statuses, each as wide as
+ * its share; a group of one status is that status's disc. */
+static void
+draw_group_disc (cairo_t    *cr,
+                 const Item *item,
+                 double      x,
+                 double      y,
+                 gboolean    contrast)
+{
+  double angle = -G_PI / 2;
+  guint statuses = 0;
+
+  for (guint s = 0; s < N_MARK_STATUSES; s++)
+    statuses += item->parts[s] > 0;
+  if (statuses < 2)
+    {
+      draw_disc (cr, item->status, FALSE, x, y, item->radius, contrast);
+      return;
+    }
+  for (guint s = 0; s < N_MARK_STATUSES; s++)
+    {
+      double sweep = 2 * G_PI * item->parts[s] / item->count;
+
+      if (item->parts[s] == 0)
+        continue;
+      cairo_move_to (cr, x, y);
+      cairo_arc (cr, x, y, item->radius, angle, angle + sweep);
+      cairo_close_path (cr);
+      cairo_set_source_rgb (cr, status_fill[s][0], status_fill[s][1], status_fill[s][2]);
+      cairo_fill (cr);
+      angle += sweep;
+    }
+  cairo_arc (cr, x, y, item->radius, 0, 2 * G_PI);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, contrast ? 1.0 : 0.9);
+  cairo_set_line_width (cr, contrast ? 2.4 : 1.2);
+  cairo_stroke (cr);
+}
+
 static void
 draw_scene (gpointer               data,
             cairo_t               *cr,
@@ -1078,7 +1189,10 @@ draw_scene (gpointer               data,
           cairo_text_extents_t extents;
 
           cairo_set_font_size (cr, item->radius > 0 ? scene->label_size : DESK_LABEL_SIZE);
-          draw_disc (cr, item->status, item->stale, x, y, r, scene->contrast);
+          if (item->radius > 0)
+            draw_group_disc (cr, item, x, y, scene->contrast);
+          else
+            draw_disc (cr, item->status, item->stale, x, y, r, scene->contrast);
           cairo_text_extents (cr, count, &extents);
           cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
           cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
@@ -1261,6 +1375,14 @@ scene_shown (DozorRasterLayer *layer,
   if (scene != NULL && scene->groups && (self->n_groups != scene->n_groups || self->n_grouped != scene->n_grouped))
     g_debug ("Unit groups drawn: %u, of %u units", scene->n_groups, scene->n_grouped);
   self->n_groups = scene != NULL ? scene->n_groups : 0;
+  /* Where the groups' discs are, in the window: tests check that no two
+   * overlap. Logged when it changes. */
+  if (scene != NULL && scene->group_discs != NULL && g_strcmp0 (self->group_discs, scene->group_discs->str) != 0)
+    {
+      g_debug ("Unit group discs in %s", scene->group_discs->str);
+      g_free (self->group_discs);
+      self->group_discs = g_strdup (scene->group_discs->str);
+    }
   self->n_grouped = scene != NULL ? scene->n_grouped : 0;
 
   if (scene == NULL)
@@ -1340,6 +1462,7 @@ dozor_unit_layer_dispose (GObject *object)
       self->after_paint_id = 0;
     }
   g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->group_discs, g_free);
   g_clear_pointer (&self->long_on_scene, g_hash_table_unref);
 
   G_OBJECT_CLASS (dozor_unit_layer_parent_class)->dispose (object);
