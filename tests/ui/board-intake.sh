@@ -45,11 +45,13 @@ xdotool key alt+d
 xdotool type --delay 20 "pr. Abaya 10"
 # The type list opens on its first entry, "Choose…"; the next is Theft.
 xdotool key alt+t
-sleep 0.5
+sleep 1
 xdotool key Down Return
-sleep 0.5
+# Under a loaded CI (two cores, other tests) the list's popup can take more
+# than half a second to close, and an Alt+R meanwhile goes to the popup.
+sleep 2
 xdotool key alt+r
-wait_for "$work/board.log" "Command queued: Register Theft at pr. Abaya 10" 10
+wait_for "$work/board.log" "Command queued: Register Theft at pr. Abaya 10" 20
 for _ in $(seq 1 50); do [ "$(incidents)" != "[]" ] && break; sleep 0.1; done
 got=$(incidents | jq -c '.[] | {type, address, priority, lat: .location.lat, lon: .location.lon}')
 [ "$got" = '{"type":"theft","address":"pr. Abaya 10","priority":3,"lat":43.2389,"lon":76.9453}' ] ||
