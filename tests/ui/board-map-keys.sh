@@ -97,6 +97,7 @@ xdotool mousemove 1190 790
 tabs=0
 while [ "$(count "Map focused")" -eq 0 ]; do
   [ "$tabs" -lt 60 ] || fail "60 presses of Tab did not reach the map"
+  kill -0 "$board" 2>/dev/null || fail "the board ended after $tabs presses of Tab: $(grep -m 1 CRITICAL "$work/board.log")"
   xdotool key Tab
   tabs=$((tabs + 1))
   for _ in $(seq 1 10); do
