@@ -20,9 +20,11 @@
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
+#include <string.h>
 
 #include "dozor-gis-export.h"
 #include "dozor-gis-layer.h"
+#include "dozor-labels.h"
 #include "dozor-local-time.h"
 #include "server-fixture.h"
 
@@ -97,6 +99,59 @@ test_local_minute (gconstpointer data)
   g_test_message ("%s: %s", language->locale, text);
   g_assert_cmpstr (text, ==, g_str_equal (language->lang, "en") ? "12/06/2026 09:30" : "06.12.2026 09:30");
   g_assert_cmpstr (none, ==, "yesterday");
+}
+
+/* The wall's big clock and its ticker's times read alike: the locale's
+ * clock, with and without the seconds. The English wall once showed
+ * "01:23:03 PM" above a ticker's "13:22". */
+static void
+test_wall_clock (gconstpointer data)
+{
+  const Language *language = data;
+  g_autoptr(GTimeZone) almaty = g_time_zone_new_identifier ("+05:00");
+  g_autoptr(GDateTime) afternoon = g_date_time_new (almaty, 2026, 12, 6, 13, 22, 3);
+  g_autofree char *clock = NULL;
+  g_autofree char *minute = NULL;
+
+  enter (language);
+  clock = dozor_format_local_clock (afternoon, TRUE);
+  minute = dozor_format_local_clock (afternoon, FALSE);
+  leave ();
+  g_test_message ("%s: %s, %s", language->locale, clock, minute);
+  if (g_str_equal (language->lang, "en"))
+    {
+      g_assert_cmpstr (clock, ==, "01:22:03 PM");
+      g_assert_cmpstr (minute, ==, "01:22 PM");
+    }
+  else
+    {
+      g_assert_cmpstr (clock, ==, "13:22:03");
+      g_assert_cmpstr (minute, ==, "13:22");
+    }
+}
+
+/* The wall's "longest 57 s": the number and its unit joined by a no-break
+ * space, even where the catalogue wrote a plain one ("57 с" in Kazakh
+ * broke after "57" on the wall). */
+static void
+test_unbroken_age (gconstpointer data)
+{
+  const Language *language = data;
+  g_autofree char *seconds = NULL;
+  g_autofree char *minutes = NULL;
+  g_autofree char *plain = NULL;
+
+  enter (language);
+  seconds = dozor_format_age_unbroken (57 * G_USEC_PER_SEC);
+  minutes = dozor_format_age_unbroken (300 * G_USEC_PER_SEC);
+  plain = dozor_format_age (57 * G_USEC_PER_SEC);
+  leave ();
+  g_test_message ("%s: %s, %s", language->locale, seconds, minutes);
+  g_assert_nonnull (strchr (plain, ' '));
+  g_assert_null (strchr (seconds, ' '));
+  g_assert_null (strchr (minutes, ' '));
+  g_assert_cmpstr (seconds, ==, "57\u00a0с");
+  g_assert_cmpstr (minutes, ==, "5\u00a0мин");
 }
 
 /* The wall's date under its clock, through the catalogue as the wall
@@ -242,13 +297,18 @@ main (int   argc,
       g_autofree char *export = g_strdup_printf ("/locale/%s/export", language->lang);
       g_autofree char *matches = g_strdup_printf ("/locale/%s/matches", language->lang);
       g_autofree char *minute = g_strdup_printf ("/locale/%s/local-minute", language->lang);
+      g_autofree char *wall_clock = g_strdup_printf ("/locale/%s/wall-clock", language->lang);
+      g_autofree char *unbroken = g_strdup_printf ("/locale/%s/unbroken-age", language->lang);
 
       g_test_add_data_func (clock, language, test_clock);
       g_test_add_data_func (long_date, language, test_long_date);
       g_test_add_data_func (minute, language, test_local_minute);
+      g_test_add_data_func (wall_clock, language, test_wall_clock);
+      g_test_add_data_func (unbroken, language, test_unbroken_age);
       g_test_add_data_func (export, language, test_export);
       g_test_add (matches, Server, language, setup, test_matches, server_teardown);
     }
   g_test_add_data_func ("/locale/en/local-minute", &american, test_local_minute);
+  g_test_add_data_func ("/locale/en/wall-clock", &american, test_wall_clock);
   return g_test_run ();
 }

@@ -4,7 +4,7 @@
  * 20, item 11). The map is one drawn image (DozorRasterLayer): GTK 4.8
  * has no way to give a widget accessible children of its own, so a screen
  * reader cannot walk the units and incidents on it. Instead the map takes
- * the keyboard focus (a click), and while it has it the arrow keys
+ * the keyboard focus (Tab or a click), and while it has it the arrow keys
  * go through what is in view: the incidents first, most urgent and oldest
  * first, then the units by call sign; Home and End go to the first and the
  * last. The item reached is selected as a click would select it (its ring
@@ -277,6 +277,15 @@ incident_selected_cb (DozorMapKeys *self)
   selected_elsewhere (self, FALSE, dozor_map_view_get_selected_incident (self->map_view));
 }
 
+/* For the board's log (and its tests): where the keyboard went, by Tab or a
+ * click. */
+static void
+focus_changed_cb (DozorMapKeys *self)
+{
+  if (gtk_widget_has_focus (GTK_WIDGET (self->map_view)))
+    g_debug ("Map focused");
+}
+
 /* A click on the map gives it the keyboard, as on any other widget. */
 static void
 pressed_cb (GtkGestureClick *gesture,
@@ -329,7 +338,11 @@ dozor_map_keys_new (DozorMapView   *map_view,
 
   self->map_view = map_view;
   self->situation = g_object_ref (situation);
+  /* In the Tab chain as well as by a click (DozorMapView's focus step). */
   gtk_widget_set_focusable (GTK_WIDGET (map_view), TRUE);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (map_view), TRUE);
+  g_signal_connect_object (map_view, "notify::has-focus", G_CALLBACK (focus_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (map_view), keys);
   /* Before the layers' own gestures, which claim a press on an item; not

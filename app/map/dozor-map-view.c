@@ -458,6 +458,27 @@ dozor_map_view_set_property (GObject      *object,
     }
 }
 
+/* GTK's own focus step moves only among a widget's children, so with the
+ * zoom buttons inside it Tab went past the map itself and its keys were
+ * reachable only by a click. The map takes the focus itself on the way in,
+ * forward before its buttons, backward after them. */
+static gboolean
+dozor_map_view_focus (GtkWidget        *widget,
+                      GtkDirectionType  direction)
+{
+  gboolean backward = direction == GTK_DIR_TAB_BACKWARD;
+
+  if (!gtk_widget_get_focusable (widget))
+    return GTK_WIDGET_CLASS (dozor_map_view_parent_class)->focus (widget, direction);
+  if (gtk_widget_is_focus (widget))
+    return backward ? FALSE : GTK_WIDGET_CLASS (dozor_map_view_parent_class)->focus (widget, direction);
+  if (gtk_widget_get_focus_child (widget) == NULL && !backward)
+    return gtk_widget_grab_focus (widget);
+  if (GTK_WIDGET_CLASS (dozor_map_view_parent_class)->focus (widget, direction))
+    return TRUE;
+  return backward ? gtk_widget_grab_focus (widget) : FALSE;
+}
+
 static void
 dozor_map_view_class_init (DozorMapViewClass *klass)
 {
@@ -467,6 +488,7 @@ dozor_map_view_class_init (DozorMapViewClass *klass)
   object_class->dispose = dozor_map_view_dispose;
   object_class->get_property = dozor_map_view_get_property;
   object_class->set_property = dozor_map_view_set_property;
+  widget_class->focus = dozor_map_view_focus;
 
   /**
    * DozorMapView::problem:

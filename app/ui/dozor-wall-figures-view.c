@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "dozor-labels.h"
+#include "dozor-local-time.h"
 #include "dozor-response-times.h"
 #include "dozor-unit-layer.h"
 #include "dozor-wall-blocks-layout.h"
@@ -140,7 +141,7 @@ draw_symbol (GtkDrawingArea *area,
 static char *
 minutes_text (double seconds)
 {
-  return dozor_format_age ((gint64) (seconds * G_USEC_PER_SEC));
+  return dozor_format_age_unbroken ((gint64) (seconds * G_USEC_PER_SEC));
 }
 
 static void
@@ -389,7 +390,7 @@ clock_cb (gpointer user_data)
 {
   DozorWallFiguresView *self = DOZOR_WALL_FIGURES_VIEW (user_data);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *clock = g_date_time_format (now, "%X");
+  g_autofree char *clock = dozor_format_local_clock (now, TRUE);
   g_autofree char *date = format_date (now);
 
   gtk_label_set_text (self->clock, clock);

@@ -14,6 +14,7 @@
 #include "dozor-event-text.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-local-time.h"
 #include "dozor-plan.h"
 
 /**
@@ -216,6 +217,7 @@ dozor_event_describe (DozorSituation *situation,
   if (time == NULL)
     return g_steal_pointer (&sentence);
   local = g_date_time_to_timezone (time, zone);
-  clock = g_date_time_format (local, "%H:%M");
+  /* The locale's clock, as the wall's big clock beside the ticker. */
+  clock = dozor_format_local_clock (local, FALSE);
   return g_strdup_printf ("%s %s", clock, sentence);
 }

@@ -167,6 +167,25 @@ dozor_format_age (gint64 microseconds)
 }
 
 /**
+ * dozor_format_age_unbroken:
+ * @microseconds: how long ago
+ *
+ * As dozor_format_age(), with no-break spaces (U+00A0) in place of the
+ * spaces, whatever the translation wrote: on the wall's large text a line
+ * broke between "57" and "с", leaving the unit alone on the next line.
+ *
+ * Returns: (transfer full): "57 s" with the number and unit held together
+ */
+char *
+dozor_format_age_unbroken (gint64 microseconds)
+{
+  g_autofree char *age = dozor_format_age (microseconds);
+  g_auto(GStrv) words = g_strsplit (age, " ", -1);
+
+  return g_strjoinv ("\xc2\xa0", words);
+}
+
+/**
  * dozor_dispatch_question_text:
  * @number: the incident's number
  * @type: its type, as on the wire

@@ -8,6 +8,9 @@
 
 #include "dozor-local-time.h"
 
+#include <langinfo.h>
+#include <string.h>
+
 /**
  * dozor_format_header_clock:
  * @time: a moment, in the time zone it is to be shown in
@@ -29,6 +32,49 @@ dozor_format_header_clock (GDateTime *time)
   date = g_date_time_format (time, "%x");
   clock = g_date_time_format (time, "%X");
   return g_strdup_printf ("%s  %s", date, clock);
+}
+
+/**
+ * dozor_format_local_clock:
+ * @time: a moment, in the time zone it is to be shown in
+ * @seconds: whether to show the seconds
+ *
+ * The time of day as the locale's clock reads (%X): "13:22:03" in Russian
+ * and Kazakh, "01:22:03 PM" in American English. Without @seconds, the same
+ * clock to the minute ("13:22", "01:22 PM"), so that the wall's clock and
+ * its ticker's times read alike.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+dozor_format_local_clock (GDateTime *time,
+                          gboolean   seconds)
+{
+  g_autofree char *format = NULL;
+  const char *locale_format;
+
+  g_return_val_if_fail (time != NULL, NULL);
+
+  if (seconds)
+    return g_date_time_format (time, "%X");
+  /* The C library has no "time of day to the minute" for a locale; its
+   * clock without the seconds is what is meant. %r is the 12-hour clock and
+   * %T the 24-hour one, both with seconds. */
+  locale_format = nl_langinfo (T_FMT);
+  if (g_str_equal (locale_format, "%r"))
+    locale_format = nl_langinfo (T_FMT_AMPM);
+  if (locale_format[0] == '\0' || g_str_equal (locale_format, "%T"))
+    locale_format = "%H:%M:%S";
+  format = g_strdup (locale_format);
+  if (strstr (format, ":%S") != NULL)
+    {
+      char *at = strstr (format, ":%S");
+
+      memmove (at, at + 3, strlen (at + 3) + 1);
+      return g_date_time_format (time, format);
+    }
+  /* A locale writing seconds otherwise: its whole clock. */
+  return g_date_time_format (time, "%X");
 }
 
 /**
