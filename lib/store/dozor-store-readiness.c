@@ -115,7 +115,7 @@ dozor_store_set_readiness (DozorStore  *self,
     reason = NULL;
 
   current = dozor_store_prepare (self,
-                                 "SELECT value ->> 'level', value ->> 'raised_at', NULLIF(value -> 'area', 'null')"
+                                 "SELECT json_extract(value, '$.level'), json_extract(value, '$.raised_at'), json_extract(value, '$.area')"
                                  " FROM state WHERE key = 'readiness'",
                                  error);
   if (current == NULL)

@@ -30,7 +30,7 @@
   " 'route_id', route_id, 'post', CASE WHEN post_name IS NULL THEN NULL ELSE json_object('name', post_name," \
   "   'location', json_object('lat', " NUMBER ("post_lat", "%.7f") ", 'lon', " NUMBER ("post_lon", "%.7f") ")) END," \
   " 'place_id', place_id, 'zone_id', zone_id, 'created_at', created_at, 'created_by', created_by," \
-  " 'drawn_late', json(CASE WHEN drawn_late THEN 'true' ELSE 'false' END), 'version', version)"
+  " 'drawn_late', json(CASE WHEN drawn_late <> 0 THEN 'true' ELSE 'false' END), 'version', version)"
 
 #define FLAG_JSON \
   "json_object('id', id, 'kind', kind, 'unit_id', unit_id, 'entry_id', entry_id, 'since', since," \
@@ -359,8 +359,8 @@ set_route (DozorStore  *self,
            const char  *end,
            GError     **error)
 {
-  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT unit_id IS ?2 AND shift_start IS ?3"
-                                                            " AND shift_end IS ?4 FROM routes WHERE id = ?1",
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT unit_id IS NOT DISTINCT FROM ?2 AND shift_start IS NOT DISTINCT FROM ?3"
+                                                            " AND shift_end IS NOT DISTINCT FROM ?4 FROM routes WHERE id = ?1",
                                                       error);
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonNode) route = NULL;
@@ -384,7 +384,7 @@ set_route (DozorStore  *self,
     return TRUE;
   if (unit_id == NULL)
     {
-      g_autoptr(DozorDbStmt) held = dozor_store_prepare (self, "SELECT shift_start IS ?2 AND shift_end IS ?3"
+      g_autoptr(DozorDbStmt) held = dozor_store_prepare (self, "SELECT shift_start IS NOT DISTINCT FROM ?2 AND shift_end IS NOT DISTINCT FROM ?3"
                                                                 " FROM routes WHERE id = ?1", error);
 
       if (held == NULL)
@@ -1296,7 +1296,7 @@ wanted_flags (DozorStore  *self,
                                         " (SELECT 1 FROM roster r WHERE r.unit_id = u.id AND r.start_at <= ?1"
                                         "  AND r.end_at > ?1)", error);
   late = dozor_store_prepare (self, "SELECT id, unit_id, created_at FROM roster"
-                                    " WHERE drawn_late AND start_at <= ?1 AND end_at > ?1", error);
+                                    " WHERE drawn_late <> 0 AND start_at <= ?1 AND end_at > ?1", error);
   if (silent == NULL || unlisted == NULL || late == NULL)
     return FALSE;
 
