@@ -793,8 +793,8 @@ select_window (DozorStore  *self,
                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM roster r"
-                                          " WHERE (?1 IS NULL OR " EPOCH ("r.end_at") " > " EPOCH ("?1") ")"
-                                          " AND (?2 IS NULL OR " EPOCH ("r.start_at") " < " EPOCH ("?2") ")"
+                                          " WHERE (CAST(?1 AS TEXT) IS NULL OR " EPOCH ("r.end_at") " > " EPOCH ("?1") ")"
+                                          " AND (CAST(?2 AS TEXT) IS NULL OR " EPOCH ("r.start_at") " < " EPOCH ("?2") ")"
                                           " ORDER BY r.start_at, r.unit_id LIMIT %d",
                                           columns, ROSTER_MAX_READ);
   DozorDbStmt *stmt = dozor_store_prepare (self, sql, error);
@@ -835,8 +835,8 @@ dozor_store_list_roster (DozorStore  *self,
   if (entries == NULL)
     return NULL;
   flags = dozor_store_prepare (self, "SELECT " FLAG_JSON " FROM roster_flags"
-                                     " WHERE (?2 IS NULL OR " EPOCH ("since") " < " EPOCH ("?2") ")"
-                                     " AND (?1 IS NULL OR cleared_at IS NULL OR " EPOCH ("cleared_at") " > " EPOCH ("?1") ")"
+                                     " WHERE (CAST(?2 AS TEXT) IS NULL OR " EPOCH ("since") " < " EPOCH ("?2") ")"
+                                     " AND (CAST(?1 AS TEXT) IS NULL OR cleared_at IS NULL OR " EPOCH ("cleared_at") " > " EPOCH ("?1") ")"
                                      " ORDER BY since, id LIMIT 5000", error);
   if (flags == NULL)
     return NULL;
@@ -1288,8 +1288,9 @@ wanted_flags (DozorStore  *self,
   if (!dozor_db_column_int64 (gate, 0))
     return TRUE;
 
-  silent = dozor_store_prepare (self, "SELECT r.id, r.unit_id, MAX(" EPOCH ("r.start_at") ","
-                                      " COALESCE(" EPOCH ("u.fix_time") ", 0)) FROM roster r"
+  silent = dozor_store_prepare (self, "SELECT r.id, r.unit_id, CASE WHEN " EPOCH ("r.start_at") " > COALESCE(" EPOCH ("u.fix_time") ", 0)"
+                                      " THEN " EPOCH ("r.start_at") " ELSE COALESCE(" EPOCH ("u.fix_time") ", 0) END"
+                                      " FROM roster r"
                                       " JOIN units u ON u.id = r.unit_id WHERE r.start_at <= ?1 AND r.end_at > ?1",
                                 error);
   unlisted = dozor_store_prepare (self, "SELECT u.id FROM units u WHERE u.fix_time >= ?2 AND NOT EXISTS"
