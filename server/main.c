@@ -26,7 +26,7 @@
 
 #include "dozor-checkpointer.h"
 #include "dozor-listener.h"
-#include "dozor-pg.h"
+#include "dozor-db.h"
 #include "dozor-roster.h"
 #include "dozor-scenario.h"
 #include "dozor-server.h"
@@ -176,7 +176,7 @@ main (int   argc,
   DozorEscalation arrival;
   gint replay_every = DOZOR_REPLAY_DEFAULT_INTERVAL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite database (default: in the XDG data directory)"), N_("FILE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, N_("SQLite file, or PostgreSQL URI or conninfo (default: a SQLite file in the XDG data directory)"), N_("DATABASE") },
     { "roads", 0, 0, G_OPTION_ARG_FILENAME, &roads_path, N_("Road network (GeoJSON) that plan proposals are timed on (default: almaty/roads.geojson in the data directory)"), N_("FILE") },
     { "sop", 0, 0, G_OPTION_ARG_FILENAME, &sop_path, N_("SOP catalogue whose steps checklists tick (default: sop/catalogue.json in the data directory)"), N_("FILE") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDR:PORT") },
@@ -325,15 +325,6 @@ main (int   argc,
       return EXIT_BAD_USAGE;
     }
 
-  /* The PostgreSQL store is not in dozord yet (docs/postgresql.md): a
-   * conninfo must not become the name of a new SQLite file. Not echoed,
-   * since a URI may hold a password. */
-  if (dozor_pg_is_target (db_path))
-    {
-      g_printerr ("dozord: %s\n", _("--db names a PostgreSQL database: this version stores in SQLite only so far (see docs/postgresql.md)"));
-      return EXIT_BAD_USAGE;
-    }
-
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("dozord: --tls-cert and --tls-key go together\n"));
@@ -363,10 +354,11 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  /* Two servers on one database would hand out the same seq twice; a
+  /* Two servers on one SQLite file would hand out the same seq twice; a
    * restore must not replace the file under a running server. Held until
-   * the process ends. */
-  if (dozor_sqlite_lock_owner (db_path, &error) < 0)
+   * the process ends. On PostgreSQL several dozord share the database:
+   * their writes queue on the event counter's row lock instead. */
+  if (!dozor_db_target_is_postgres (db_path) && dozor_sqlite_lock_owner (db_path, &error) < 0)
     {
       g_printerr ("dozord: %s\n", error->message);
       return EXIT_FAILURE;
@@ -378,12 +370,16 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  /* Checkpoints off the main loop, which serves everything else. */
-  checkpointer = dozor_checkpointer_new (store, &error);
-  if (checkpointer == NULL)
+  /* Checkpoints off the main loop, which serves everything else; only
+   * SQLite has a write-ahead log of its own to checkpoint. */
+  if (!dozor_db_target_is_postgres (db_path))
     {
-      g_printerr ("dozord: %s\n", error->message);
-      return EXIT_FAILURE;
+      checkpointer = dozor_checkpointer_new (store, &error);
+      if (checkpointer == NULL)
+        {
+          g_printerr ("dozord: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
     }
 
   server = dozor_server_new (store, retain);

@@ -2,15 +2,21 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "pg-fixture.h"
 #include "server-fixture.h"
 
 const char *dozord_path;
 const char *dozorctl_path;
 
+/* With DOZOR_TEST_STORE=postgres, one PostgreSQL for the whole program
+ * (starting one takes seconds), a fresh database in it for each test. */
+static PgCluster *cluster;
+static guint n_databases;
 
 
 void
@@ -143,7 +149,20 @@ server_setup (Server        *server,
               gconstpointer  data)
 {
   server->dir = g_dir_make_tmp ("dozord-test-XXXXXX", NULL);
-  server->db = g_build_filename (server->dir, "dozord.sqlite", NULL);
+  if (cluster != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("dozor_test_%u", ++n_databases);
+      g_autofree char *conninfo = pg_cluster_create_database (cluster, name, &error);
+
+      g_assert_no_error (error);
+      /* dozord and dozorctl take it as an operator would write it. */
+      server->db = pg_cluster_uri (cluster, name);
+    }
+  else
+    {
+      server->db = g_build_filename (server->dir, "dozord.sqlite", NULL);
+    }
   add_user (server, "sup", "supervisor");
   add_user (server, "sup2", "supervisor");
   add_user (server, "op", "operator");
@@ -479,13 +498,42 @@ assert_gapless (Stream *stream,
     g_assert_cmpint (event_seq (stream, i), ==, after + 1 + i);
 }
 
+static void
+stop_cluster (void)
+{
+  g_clear_pointer (&cluster, pg_cluster_stop);
+}
+
 void
 server_fixture_init (void)
 {
+  const char *store = g_getenv ("DOZOR_TEST_STORE");
+
   dozord_path = g_getenv ("DOZORD");
   dozorctl_path = g_getenv ("DOZORCTL");
   g_assert_nonnull (dozord_path);
   g_assert_nonnull (dozorctl_path);
+
+  if (store != NULL && g_str_equal (store, "postgres"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Stopped at exit; an aborted test's cluster is stopped by its
+       * guardian when the pipe closes (pg-fixture.c). */
+      cluster = pg_cluster_start (FALSE, &error);
+      g_assert_no_error (error);
+      atexit (stop_cluster);
+    }
+  else
+    {
+      g_assert_true (store == NULL || *store == '\0' || g_str_equal (store, "sqlite"));
+    }
+}
+
+gboolean
+server_fixture_on_postgres (void)
+{
+  return cluster != NULL;
 }
 
 /* Every event of the journal in the window @query, following `next`. */

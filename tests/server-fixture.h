@@ -16,6 +16,7 @@ extern const char *dozorctl_path;
 typedef struct
 {
   char *dir;
+  /* dozord's --db: a SQLite file in dir, or a PostgreSQL URI. */
   char *db;
   GSubprocess *process;
   char *url;
@@ -49,7 +50,11 @@ typedef struct
   gint64 wait_seq;
 } Stream;
 
+/* DOZOR_TEST_STORE: unset or "sqlite", a SQLite file per test; "postgres",
+ * a database per test in one PostgreSQL the program starts. */
 void server_fixture_init (void);
+/* Whether the tests' dozord stores in PostgreSQL. */
+gboolean server_fixture_on_postgres (void);
 
 void
 answer_clear (Answer *answer);

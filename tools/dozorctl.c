@@ -19,15 +19,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dozor-pg.h"
+#include "dozor-db.h"
 #include "dozor-sqlite.h"
 #include "dozor-store.h"
 #include "dozorctl.h"
 
 static const char usage[] = N_(
-  "Usage: dozorctl [--db FILE] COMMAND [ARGUMENT…]\n"
+  "Usage: dozorctl [--db DATABASE] COMMAND [ARGUMENT…]\n"
   "\n"
-  "On the store file (--db, default: dozord's):\n"
+  "On the store (--db: a SQLite file, or a PostgreSQL URI or conninfo; default: dozord's file):\n"
   "  user add NAME --role ROLE --password-file FILE   add a user or change one\n"
   "  user list                                       users, roles, open sessions and locks\n"
   "  user remove NAME                                remove a user and end its sessions\n"
@@ -461,14 +461,6 @@ main (int   argc,
       db_path = default_db_path ();
     }
 
-  /* As dozord: the PostgreSQL store is not here yet, and a conninfo must
-   * not become a new SQLite file's name. */
-  if (dozor_pg_is_target (db_path))
-    {
-      g_printerr ("dozorctl: %s\n", _("--db names a PostgreSQL database: this version stores in SQLite only so far (see docs/postgresql.md)"));
-      return DOZORCTL_EXIT_BAD_USAGE;
-    }
-
   if (argc > first && (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h")))
     {
       g_print ("%s\n%s\n%s", _(usage), dozorctl_audit_usage (), dozorctl_shiftbook_usage ());
@@ -494,6 +486,17 @@ main (int   argc,
       command = g_strdup (argv[first]);
     }
   argv[first] = command;
+
+  /* A copy of the file, its restore and its integrity check are SQLite's;
+   * a PostgreSQL database has its own tools. The target is not echoed: it
+   * may hold a password. */
+  if (dozor_db_target_is_postgres (db_path) && (g_str_equal (command, "backup") || g_str_equal (command, "restore")))
+    {
+      g_printerr ("dozorctl: %s\n",
+                  _("backup and restore copy a SQLite file: back up a PostgreSQL store with pg_dump and"
+                    " pg_restore, or with PostgreSQL's point-in-time recovery (see docs/postgresql.md)"));
+      return DOZORCTL_EXIT_BAD_USAGE;
+    }
 
   if (g_str_equal (command, "user add"))
     status = user_add (db_path, argc - first, argv + first);

@@ -5,8 +5,9 @@
  * change is a new one at the end, so that every database that ran version
  * N holds the same tables.
  *
- * So far the part every command stands on (docs/postgresql.md): the event
- * log with its gapless seq, and the answers kept under idempotency keys.
+ * The event log with its gapless seq and the answers kept under
+ * idempotency keys (1), SQLite's functions the store's SQL calls (2), and
+ * every table of the store (3), as docs/postgresql.md describes.
  */
 #include "config.h"
 
@@ -154,9 +155,240 @@ static const char *const version_2[] = {
   NULL
 };
 
+/* The store's own tables (dozor-store*.c make them on SQLite), with the
+ * same columns in the same order, so that the store's SQL reads both:
+ * INTEGER is bigint, REAL double precision, TEXT text; JSON and times stay
+ * the text the store writes (RFC 3339, UTC). SQLite's triggers become
+ * plpgsql functions whose RAISE is SQLSTATE P0001, a constraint to
+ * DozorDb as SQLite's RAISE (ABORT) is. Where the store orders by
+ * SQLite's rowid, the table has a column of that name that numbers rows in
+ * insertion order, as SQLite's rowid does (docs/decisions.md). */
+static const char *const version_3[] = {
+  /* Migration 1's log for DozorPgLog becomes the store's: the event as
+   * text (what the store writes and reads back, byte for byte), and the
+   * answer's time in seconds, which the store's retention compares. */
+  "ALTER TABLE events ALTER COLUMN data TYPE text",
+  "ALTER TABLE answers ALTER COLUMN created_at DROP DEFAULT",
+  "ALTER TABLE answers ALTER COLUMN created_at TYPE bigint USING extract(epoch FROM created_at)::bigint",
+  "ALTER TABLE answers ALTER COLUMN created_at SET DEFAULT extract(epoch FROM now())::bigint",
+  "ALTER TABLE answers ALTER COLUMN status TYPE bigint",
+  "CREATE TABLE users ("
+  " name text PRIMARY KEY, role text NOT NULL, password_hash text NOT NULL,"
+  " created_at text NOT NULL)",
+  "CREATE TABLE sessions ("
+  " token_digest text PRIMARY KEY, username text NOT NULL REFERENCES users (name) ON DELETE CASCADE,"
+  " expires_at bigint NOT NULL)",
+  "CREATE TABLE units ("
+  " id text PRIMARY KEY, call_sign text NOT NULL UNIQUE, kind text NOT NULL,"
+  " crew text NOT NULL DEFAULT '[]', status text NOT NULL,"
+  " lat double precision, lon double precision, fix_time text, speed double precision,"
+  " heading double precision, accuracy double precision,"
+  " version bigint NOT NULL)",
+  /* en_route_at, arrival and calls last: SQLite adds them to older files
+   * (dozor-store-arrival.c, dozor-store-calls.c) in that order. */
+  "CREATE TABLE incidents ("
+  " id text PRIMARY KEY, number text NOT NULL UNIQUE, type text NOT NULL,"
+  " priority bigint NOT NULL, status text NOT NULL, lat double precision NOT NULL,"
+  " lon double precision NOT NULL,"
+  " address text NOT NULL DEFAULT '', caller_name text NOT NULL DEFAULT '',"
+  " caller_phone text NOT NULL DEFAULT '', description text NOT NULL DEFAULT '',"
+  " created_at text NOT NULL, dispatched_at text, on_scene_at text, closed_at text,"
+  " version bigint NOT NULL, en_route_at text, arrival text, calls bigint NOT NULL DEFAULT 0)",
+  "CREATE TABLE dispatches ("
+  " id text PRIMARY KEY, unit_id text NOT NULL REFERENCES units (id),"
+  " incident_id text REFERENCES incidents (id),"
+  " status text NOT NULL CHECK (status IN ('active', 'cancelled', 'completed')),"
+  " created_by text NOT NULL, created_at text NOT NULL, ended_by text, ended_at text,"
+  " plan_id text, post_id text, area_lat double precision, area_lon double precision,"
+  " CHECK ((incident_id IS NOT NULL)::int + (plan_id IS NOT NULL)::int + (area_lat IS NOT NULL)::int = 1))",
+  "CREATE UNIQUE INDEX one_active_dispatch_per_unit ON dispatches (unit_id) WHERE status = 'active'",
+  "CREATE TABLE positions ("
+  " unit_id text NOT NULL, time text NOT NULL, lat double precision NOT NULL, lon double precision NOT NULL,"
+  " speed double precision, heading double precision, accuracy double precision,"
+  " rowid bigint GENERATED ALWAYS AS IDENTITY)",
+  "CREATE INDEX positions_by_unit ON positions (unit_id, time)",
+  "CREATE INDEX positions_by_time ON positions (time)",
+  "CREATE TABLE zones ("
+  " id text PRIMARY KEY, kind text NOT NULL, name text NOT NULL,"
+  " parent_id text REFERENCES zones (id), geometry text NOT NULL, version bigint NOT NULL,"
+  " UNIQUE (parent_id, name))",
+  "CREATE UNIQUE INDEX one_district_per_name ON zones (name) WHERE parent_id IS NULL",
+  "CREATE TABLE routes ("
+  " id text PRIMARY KEY, name text NOT NULL, zone_id text REFERENCES zones (id),"
+  " unit_id text REFERENCES units (id), shift_start text, shift_end text,"
+  " geometry text NOT NULL, version bigint NOT NULL, compliance text)",
+  "CREATE TABLE places ("
+  " id text PRIMARY KEY, kind text NOT NULL, name text NOT NULL, category text,"
+  " lat double precision NOT NULL, lon double precision NOT NULL, stream_url text, version bigint NOT NULL)",
+  "CREATE TABLE state (key text PRIMARY KEY, value text NOT NULL)",
+  /* What SQLite's upgrade (dozor-store-readiness.c) makes of a new file's row. */
+  "INSERT INTO state VALUES ('readiness', '{\"level\":\"normal\",\"reason\":null,\"set_by\":null,"
+  "\"set_at\":null,\"raised_at\":null,\"area\":null}')",
+  "CREATE INDEX incidents_by_created_at ON incidents (created_at, id)",
+  "CREATE INDEX dispatches_by_incident ON dispatches (incident_id, created_at)",
+  "CREATE TABLE login_failures ("
+  " kind text NOT NULL CHECK (kind IN ('user', 'address')), key text NOT NULL,"
+  " failures bigint NOT NULL, first_at bigint NOT NULL, locked_until bigint NOT NULL,"
+  " PRIMARY KEY (kind, key))",
+  "CREATE TABLE checks ("
+  " id text PRIMARY KEY, incident_id text NOT NULL REFERENCES incidents (id),"
+  " procedure_id text NOT NULL, step_id text NOT NULL,"
+  " done bigint NOT NULL CHECK (done IN (0, 1)), changed_by text NOT NULL, changed_at text NOT NULL,"
+  " version bigint NOT NULL, rowid bigint GENERATED ALWAYS AS IDENTITY,"
+  " UNIQUE (incident_id, procedure_id, step_id))",
+  "CREATE TABLE calls ("
+  " id text PRIMARY KEY, incident_id text NOT NULL REFERENCES incidents (id),"
+  " caller_name text NOT NULL, caller_phone text NOT NULL, phone_key text, text text NOT NULL,"
+  " received_at text NOT NULL, attached_by text NOT NULL, attached_at text NOT NULL)",
+  "CREATE INDEX calls_by_incident ON calls (incident_id)",
+  "CREATE INDEX calls_by_received_at ON calls (received_at)",
+  "CREATE TABLE deviations ("
+  " id text PRIMARY KEY, unit_id text NOT NULL, route_id text NOT NULL,"
+  " started_at text NOT NULL, confirmed_at text, ended_at text,"
+  " duration_s double precision, reason text, distance_m double precision,"
+  " max_distance_m double precision NOT NULL, away_m double precision NOT NULL, stretch text NOT NULL,"
+  " UNIQUE (route_id, started_at))",
+  "CREATE INDEX deviations_by_unit ON deviations (unit_id, started_at)",
+  "CREATE INDEX deviations_in_progress ON deviations (started_at) WHERE ended_at IS NULL",
+  "CREATE TABLE reporting_gaps ("
+  " unit_id text NOT NULL, route_id text NOT NULL, from_time text NOT NULL,"
+  " to_time text NOT NULL, duration_s double precision NOT NULL,"
+  " PRIMARY KEY (route_id, from_time))",
+  "CREATE INDEX reporting_gaps_by_unit ON reporting_gaps (unit_id, from_time)",
+  "CREATE TABLE plans ("
+  " id text PRIMARY KEY, name text NOT NULL UNIQUE, description text,"
+  " posts text NOT NULL, version bigint NOT NULL,"
+  " activated_at text, activated_by text, incident_id text REFERENCES incidents (id),"
+  " all_covered_at text)",
+  "CREATE TABLE plan_assignments ("
+  " plan_id text NOT NULL REFERENCES plans (id), post_id text NOT NULL,"
+  " unit_id text NOT NULL REFERENCES units (id), dispatch_id text NOT NULL,"
+  " eta_s double precision, arrived_at text, rowid bigint GENERATED ALWAYS AS IDENTITY,"
+  " PRIMARY KEY (plan_id, unit_id))",
+  "CREATE INDEX plan_assignments_by_unit ON plan_assignments (unit_id)",
+  "CREATE TABLE roster ("
+  " id text PRIMARY KEY, shift_date text NOT NULL,"
+  " start_at text NOT NULL, end_at text NOT NULL,"
+  " unit_id text NOT NULL REFERENCES units (id),"
+  " crew text NOT NULL DEFAULT '[]', vehicle text, radio text,"
+  " weapons text NOT NULL DEFAULT '[]',"
+  " route_id text REFERENCES routes (id) ON DELETE SET NULL,"
+  " post_name text, post_lat double precision, post_lon double precision,"
+  " place_id text REFERENCES places (id) ON DELETE SET NULL,"
+  " zone_id text REFERENCES zones (id) ON DELETE SET NULL,"
+  " created_at text NOT NULL, created_by text NOT NULL,"
+  " drawn_late bigint NOT NULL, version bigint NOT NULL)",
+  "CREATE INDEX roster_by_end ON roster (end_at)",
+  "CREATE INDEX roster_by_unit ON roster (unit_id, start_at)",
+  /* A post's or place's own compliance rules (dozor-store-post-rules.c). */
+  "CREATE TABLE post_rules ("
+  " entry_id text PRIMARY KEY REFERENCES roster (id) ON DELETE CASCADE,"
+  " rules text NOT NULL)",
+  "CREATE TABLE roster_flags ("
+  " id text PRIMARY KEY, kind text NOT NULL, unit_id text NOT NULL, entry_id text,"
+  " since text NOT NULL, cleared_at text)",
+  "CREATE INDEX roster_flags_open ON roster_flags (kind) WHERE cleared_at IS NULL",
+  "CREATE INDEX roster_flags_by_since ON roster_flags (since)",
+  /* The journal: every event but a fix, in the event's transaction. */
+  "CREATE TABLE journal ("
+  " seq bigint PRIMARY KEY, time text NOT NULL, type text NOT NULL, data text NOT NULL)",
+  "CREATE INDEX journal_by_time ON journal (time)",
+  "CREATE FUNCTION dozor_events_into_journal() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  INSERT INTO journal (seq, time, type, data)"
+  "   VALUES (NEW.seq, json_extract (NEW.data, '$.time'), NEW.type, NEW.data);"
+  "  RETURN NULL;"
+  " END $$",
+  "CREATE TRIGGER events_into_journal AFTER INSERT ON events FOR EACH ROW"
+  " WHEN (NEW.type <> 'unit.position') EXECUTE FUNCTION dozor_events_into_journal()",
+  "CREATE TABLE audit ("
+  " seq bigint PRIMARY KEY, time text NOT NULL,"
+  " username text, role text, address text, client text, action text NOT NULL,"
+  " entity_type text, entity_id text, status bigint NOT NULL,"
+  " before text, after text, prev_hash text NOT NULL, hash text NOT NULL)",
+  "CREATE INDEX audit_by_time ON audit (time)",
+  "CREATE TABLE audit_anchor ("
+  " id bigint PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL)",
+  /* The audit chain's rules, as SQLite's triggers in dozor-store-audit.c. */
+  "CREATE FUNCTION dozor_audit_never_changed() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN RAISE EXCEPTION 'audit records are never changed'; END $$",
+  "CREATE TRIGGER audit_never_changed BEFORE UPDATE ON audit FOR EACH ROW"
+  " EXECUTE FUNCTION dozor_audit_never_changed()",
+  "CREATE FUNCTION dozor_audit_deleted_only_to_anchor() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  IF OLD.seq > COALESCE ((SELECT seq FROM audit_anchor WHERE id = 1), 0) THEN"
+  "   RAISE EXCEPTION 'audit records are deleted only by retention';"
+  "  END IF;"
+  "  RETURN OLD;"
+  " END $$",
+  "CREATE TRIGGER audit_deleted_only_to_anchor BEFORE DELETE ON audit FOR EACH ROW"
+  " EXECUTE FUNCTION dozor_audit_deleted_only_to_anchor()",
+  "CREATE FUNCTION dozor_audit_appended_in_order() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  IF NEW.seq IS DISTINCT FROM COALESCE ((SELECT max (seq) FROM audit),"
+  "                                        (SELECT seq FROM audit_anchor WHERE id = 1), 0) + 1 THEN"
+  "   RAISE EXCEPTION 'audit records are appended in order';"
+  "  END IF;"
+  "  RETURN NEW;"
+  " END $$",
+  "CREATE TRIGGER audit_appended_in_order BEFORE INSERT ON audit FOR EACH ROW"
+  " EXECUTE FUNCTION dozor_audit_appended_in_order()",
+  "CREATE FUNCTION dozor_audit_anchor_set() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  IF NEW.hash IS DISTINCT FROM (SELECT hash FROM audit WHERE seq = NEW.seq) THEN"
+  "   RAISE EXCEPTION 'the anchor is a record''s hash';"
+  "  END IF;"
+  "  RETURN NEW;"
+  " END $$",
+  "CREATE TRIGGER audit_anchor_set BEFORE INSERT ON audit_anchor FOR EACH ROW"
+  " EXECUTE FUNCTION dozor_audit_anchor_set()",
+  "CREATE FUNCTION dozor_audit_anchor_forward() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  IF NEW.seq <= OLD.seq OR NEW.hash IS DISTINCT FROM (SELECT hash FROM audit WHERE seq = NEW.seq) THEN"
+  "   RAISE EXCEPTION 'the anchor only moves forward, to a record';"
+  "  END IF;"
+  "  RETURN NEW;"
+  " END $$",
+  "CREATE TRIGGER audit_anchor_forward BEFORE UPDATE ON audit_anchor FOR EACH ROW"
+  " EXECUTE FUNCTION dozor_audit_anchor_forward()",
+  "CREATE FUNCTION dozor_audit_anchor_kept() RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN RAISE EXCEPTION 'the anchor is kept'; END $$",
+  "CREATE TRIGGER audit_anchor_kept BEFORE DELETE ON audit_anchor FOR EACH ROW"
+  " EXECUTE FUNCTION dozor_audit_anchor_kept()",
+  "CREATE TABLE handovers ("
+  " id text PRIMARY KEY, from_time text NOT NULL, to_time text NOT NULL,"
+  " text text NOT NULL, incident_ids text NOT NULL, summary text NOT NULL,"
+  " signed_by text NOT NULL, signed_at text NOT NULL,"
+  " accepted_by text, accepted_at text, version bigint NOT NULL,"
+  " CHECK (accepted_by IS NULL OR accepted_by <> signed_by))",
+  "CREATE INDEX handovers_by_signed_at ON handovers (signed_at)",
+  "CREATE TABLE messages ("
+  " id text PRIMARY KEY, direction text NOT NULL, kind text NOT NULL,"
+  " year bigint NOT NULL, number bigint NOT NULL, time text NOT NULL, ref text,"
+  " sender text NOT NULL, addressee text NOT NULL, summary text NOT NULL,"
+  " action text NOT NULL, registered_by text NOT NULL, registered_at text NOT NULL,"
+  " search text NOT NULL DEFAULT '', version bigint NOT NULL,"
+  " UNIQUE (direction, year, number))",
+  "CREATE INDEX messages_by_time ON messages (time)",
+  "CREATE TABLE orientations ("
+  " id text PRIMARY KEY, kind text NOT NULL, name text, plate text, plate_key text,"
+  " description text NOT NULL, issued_by text NOT NULL, issued_at text NOT NULL,"
+  " registered_by text NOT NULL, registered_at text NOT NULL,"
+  " cancelled_by text, cancelled_at text, cancel_reason text,"
+  " search text NOT NULL DEFAULT '', version bigint NOT NULL)",
+  "CREATE INDEX orientations_by_issued_at ON orientations (issued_at)",
+  /* SQLite's INTEGER PRIMARY KEY numbers a row the store inserts without id. */
+  "CREATE TABLE replay_states ("
+  " id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, time text NOT NULL,"
+  " seq bigint NOT NULL, data text NOT NULL)",
+  "CREATE INDEX replay_states_by_time ON replay_states (time)",
+  NULL
+};
+
 static const DozorPgMigration migrations[] = {
   { 1, "event log and idempotent answers", version_1 },
   { 2, "SQLite's functions the store's SQL uses", version_2 },
+  { 3, "the store's tables", version_3 },
 };
 
 /**

@@ -24,7 +24,7 @@ current_area (DozorStore  *self,
               GError     **error)
 {
   g_autoptr(DozorDbStmt) stmt =
-    dozor_store_prepare (self, "SELECT NULLIF(value -> 'area', 'null') FROM state WHERE key = 'readiness'", error);
+    dozor_store_prepare (self, "SELECT json_extract(value, '$.area') FROM state WHERE key = 'readiness'", error);
   g_autoptr(JsonNode) node = NULL;
 
   if (stmt == NULL)
@@ -94,6 +94,8 @@ dozor_store_dispatch_to_area (DozorStore  *self,
     return NULL;
   dozor_crisis_area_get_target (area, has_fix, lon, lat, &target_lon, &target_lat);
 
+  if (!dozor_store_unit_free (self, unit_id, current, error))
+    return NULL;
   insert = dozor_store_prepare (self,
                                 "INSERT INTO dispatches (id, unit_id, area_lat, area_lon, status, created_by, created_at)"
                                 " VALUES (?1, ?2, round (?3, 7), round (?4, 7), 'active', ?5, ?6)",

@@ -138,8 +138,8 @@ dozor_store_check_scene_arrival (DozorStore  *self,
                                   "UPDATE incidents SET"
                                   " status = CASE WHEN status IN ('new', 'dispatched') THEN 'on_scene' ELSE status END,"
                                   " on_scene_at = COALESCE(on_scene_at, ?2),"
-                                  " arrival = CASE WHEN on_scene_at IS NULL THEN json_object('detected_at', ?2,"
-                                  "   'by', 'server', 'corrected_by', NULL, 'corrected_at', NULL) ELSE arrival END,"
+                                  " arrival = CASE WHEN on_scene_at IS NULL THEN CAST(json_object('detected_at', ?2,"
+                                  "   'by', 'server', 'corrected_by', NULL, 'corrected_at', NULL) AS TEXT) ELSE arrival END,"
                                   " version = version + 1 WHERE id = ?1",
                                   error);
   if (unit == NULL || incident == NULL)

@@ -386,7 +386,7 @@ dozor_store_audit_page (DozorStore  *self,
 
   stmt = dozor_store_prepare (self,
                               "SELECT " AUDIT_JSON ", seq FROM audit WHERE seq > ?1"
-                              " AND (?2 IS NULL OR time >= ?2) AND (?3 IS NULL OR time < ?3)"
+                              " AND (CAST(?2 AS TEXT) IS NULL OR time >= ?2) AND (CAST(?3 AS TEXT) IS NULL OR time < ?3)"
                               " ORDER BY seq LIMIT ?4",
                               error);
   if (stmt == NULL)
@@ -699,7 +699,7 @@ dozor_store_audit_export (DozorStore        *self,
     return FALSE;
   stmt = dozor_store_prepare (self,
                               "SELECT " AUDIT_COLUMNS ", " AUDIT_JSON " FROM audit"
-                              " WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time < ?2) ORDER BY seq",
+                              " WHERE (CAST(?1 AS TEXT) IS NULL OR time >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR time < ?2) ORDER BY seq",
                               error);
   if (stmt == NULL)
     return FALSE;

@@ -85,7 +85,8 @@ dozor_store_set_repeat_rules (DozorStore  *self,
 
   g_ascii_dtostr (radius, sizeof radius, radius_m);
   g_ascii_dtostr (window, sizeof window, window_h);
-  sql = g_strdup_printf ("INSERT OR REPLACE INTO state VALUES ('repeat_radius_m', '%s'), ('repeat_window_h', '%s')",
+  sql = g_strdup_printf ("INSERT INTO state VALUES ('repeat_radius_m', '%s'), ('repeat_window_h', '%s')"
+                         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          radius, window);
   return dozor_store_exec (self, sql, error);
 }

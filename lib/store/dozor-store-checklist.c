@@ -188,7 +188,7 @@ dozor_store_set_check (DozorStore         *self,
                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"
                               " ON CONFLICT (incident_id, procedure_id, step_id) DO UPDATE SET"
                               " done = excluded.done, changed_by = excluded.changed_by,"
-                              " changed_at = excluded.changed_at, version = version + 1",
+                              " changed_at = excluded.changed_at, version = checks.version + 1",
                               error);
   if (stmt == NULL)
     return NULL;

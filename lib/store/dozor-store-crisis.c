@@ -50,9 +50,9 @@ dozor_store_add_note (DozorStore  *self,
     }
 
   note = dozor_store_prepare (self,
-                              "SELECT value ->> 'level' = 'normal',"
+                              "SELECT json_extract(value, '$.level') = 'normal',"
                               " json_object('id', ?1, 'text', ?2, 'by', ?3, 'at', ?4,"
-                              " 'level', value ->> 'level', 'raised_at', value ->> 'raised_at')"
+                              " 'level', json_extract(value, '$.level'), 'raised_at', json_extract(value, '$.raised_at'))"
                               " FROM state WHERE key = 'readiness'",
                               error);
   if (note == NULL)

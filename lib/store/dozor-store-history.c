@@ -9,7 +9,7 @@
  *
  * Pages follow a cursor of the last row's sort key (time, then a tie
  * breaker), not an offset: the index range of a page starts at the cursor
- * (the max() of the window's start and the cursor's time), so a page costs
+ * (the later of the window's start and the cursor's time), so a page costs
  * the same wherever it is, and incidents registered meanwhile neither
  * shift nor repeat what follows.
  */
@@ -230,7 +230,7 @@ dozor_store_history_incidents (const char  *db_path,
    * a cost that grows with the whole history, not with the page. */
   if ((stmt = dozor_db_prepare (db,
                           "WITH page AS (SELECT * FROM incidents"
-                          "  WHERE created_at >= max(COALESCE(?1, ''), COALESCE(?3, ''))"
+                          "  WHERE created_at >= CASE WHEN COALESCE(?1, '') > COALESCE(?3, '') THEN COALESCE(?1, '') ELSE COALESCE(?3, '') END"
                           "    AND created_at <= COALESCE(?2, '9999')"
                           "    AND (?3 IS NULL OR created_at > ?3 OR (created_at = ?3 AND id > ?4))"
                           "  ORDER BY created_at, id LIMIT ?5),"
@@ -238,14 +238,14 @@ dozor_store_history_incidents (const char  *db_path,
                           "   (SELECT d.incident_id, json_object('unit_id', d.unit_id, 'call_sign', u.call_sign,"
                           "      'status', d.status, 'created_by', d.created_by, 'created_at', d.created_at,"
                           "      'ended_by', d.ended_by, 'ended_at', d.ended_at) AS dispatch"
-                          "    FROM page CROSS JOIN dispatches d ON d.incident_id = page.id"
-                          "    JOIN units u ON u.id = d.unit_id ORDER BY d.incident_id, d.created_at)"
+                          "    FROM page CROSS JOIN dispatches d JOIN units u ON u.id = d.unit_id"
+                          "    WHERE d.incident_id = page.id ORDER BY d.incident_id, d.created_at)"
                           "   GROUP BY incident_id),"
                           " ticked AS (SELECT incident_id, json_group_array(json(step)) AS list FROM"
                           "   (SELECT incident_id, " DOZOR_STORE_CHECK_JSON " AS step FROM checks"
                           "    WHERE incident_id IN (SELECT id FROM page) ORDER BY incident_id, procedure_id, rowid)"
                           "   GROUP BY incident_id)"
-                          " SELECT json_insert(" INCIDENT_JSON ", '$.dispatches', json(COALESCE(sent.list, '[]')),"
+                          " SELECT json_insert(json_insert(" INCIDENT_JSON ", '$.dispatches', json(COALESCE(sent.list, '[]'))),"
                           "   '$.checklist', json(COALESCE(ticked.list, '[]'))),"
                           "  created_at, id FROM page LEFT JOIN sent ON sent.incident_id = page.id"
                           "  LEFT JOIN ticked ON ticked.incident_id = page.id"
@@ -322,7 +322,7 @@ dozor_store_history_track (const char  *db_path,
   if ((unit = dozor_db_prepare (db, "SELECT json_quote(id) FROM units WHERE id = ?1", NULL)) == NULL ||
       (stmt = dozor_db_prepare (db,
                           "SELECT " POSITION_JSON ", time, rowid FROM positions"
-                          " WHERE unit_id = ?1 AND time >= max(COALESCE(?2, ''), COALESCE(?4, ''))"
+                          " WHERE unit_id = ?1 AND time >= CASE WHEN COALESCE(?2, '') > COALESCE(?4, '') THEN COALESCE(?2, '') ELSE COALESCE(?4, '') END"
                           "   AND time <= COALESCE(?3, '9999')"
                           "   AND (?4 IS NULL OR time > ?4 OR (time = ?4 AND rowid > ?5))"
                           " ORDER BY time, rowid LIMIT ?6", NULL)) == NULL)

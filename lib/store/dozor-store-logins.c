@@ -122,7 +122,7 @@ dozor_store_open_session (DozorStore  *self,
     }
   *role = g_strdup (dozor_db_column_text (lookup, 0));
 
-  dozor_store_exec (self, "DELETE FROM sessions WHERE expires_at < strftime('%s', 'now')", NULL);
+  dozor_store_exec (self, "DELETE FROM sessions WHERE expires_at < CAST(strftime('%s', 'now') AS INTEGER)", NULL);
 
   return g_steal_pointer (&token);
 }

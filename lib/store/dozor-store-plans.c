@@ -418,7 +418,7 @@ plan_name_free (DozorStore  *self,
                 const char  *id,
                 GError     **error)
 {
-  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT 1 FROM plans WHERE name = ?1 AND id IS NOT ?2",
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT 1 FROM plans WHERE name = ?1 AND id IS DISTINCT FROM ?2",
                                                       error);
   int rc;
 
@@ -588,7 +588,7 @@ dozor_store_update_plan (DozorStore  *self,
 
   stmt = dozor_store_prepare (self,
                               "UPDATE plans SET name = COALESCE(?2, name),"
-                              " description = CASE WHEN ?5 THEN NULL ELSE COALESCE(?3, description) END,"
+                              " description = CASE WHEN ?5 <> 0 THEN NULL ELSE COALESCE(?3, description) END,"
                               " posts = COALESCE(?4, posts), version = version + 1 WHERE id = ?1",
                               error);
   if (stmt == NULL)
@@ -1194,7 +1194,7 @@ dozor_store_check_arrival (DozorStore  *self,
   if (plan == NULL)
     return FALSE;
   all_covered = dozor_store_prepare (self,
-                                     "UPDATE plans SET all_covered_at = CASE WHEN ?2 THEN COALESCE(all_covered_at, ?3)"
+                                     "UPDATE plans SET all_covered_at = CASE WHEN ?2 <> 0 THEN COALESCE(all_covered_at, ?3)"
                                      " ELSE all_covered_at END, version = version + 1 WHERE id = ?1",
                                      error);
   if (all_covered == NULL)

@@ -73,7 +73,7 @@ gboolean      dozor_store_upgrade_readiness (DozorStore  *self,
  * table made at open. */
 #define DOZOR_STORE_CHECK_JSON \
   "json_object('id', id, 'incident_id', incident_id, 'procedure_id', procedure_id, 'step_id', step_id," \
-  " 'done', json(CASE WHEN done THEN 'true' ELSE 'false' END), 'by', changed_by, 'at', changed_at," \
+  " 'done', json(CASE WHEN done <> 0 THEN 'true' ELSE 'false' END), 'by', changed_by, 'at', changed_at," \
   " 'version', version)"
 gboolean      dozor_store_create_checklists (DozorStore  *self,
                                              GError     **error);
@@ -85,6 +85,10 @@ char         *dozor_store_dispatch_json (DozorStore   *self,
                                          const char   *id);
 char         *dozor_store_active_dispatch_json (DozorStore *self,
                                                 const char *unit_id);
+gboolean      dozor_store_unit_free     (DozorStore   *self,
+                                         const char   *unit_id,
+                                         JsonNode    **current,
+                                         GError      **error);
 gboolean      dozor_store_set_unit_busy (DozorStore   *self,
                                          const char   *unit_id,
                                          JsonNode    **current,

@@ -115,7 +115,7 @@ dozor_store_set_readiness (DozorStore  *self,
     reason = NULL;
 
   current = dozor_store_prepare (self,
-                                 "SELECT value ->> 'level', value ->> 'raised_at', NULLIF(value -> 'area', 'null')"
+                                 "SELECT json_extract(value, '$.level'), json_extract(value, '$.raised_at'), json_extract(value, '$.area')"
                                  " FROM state WHERE key = 'readiness'",
                                  error);
   if (current == NULL)
@@ -140,8 +140,10 @@ dozor_store_set_readiness (DozorStore  *self,
     }
 
   update = dozor_store_prepare (self,
-                                "UPDATE state SET value = json_object('level', ?1, 'reason', ?2,"
-                                " 'set_by', ?3, 'set_at', ?4, 'raised_at', ?5, 'area', json(?6))"
+                                /* Typed where the value may be NULL: PostgreSQL cannot
+                                 * tell a NULL's type inside json_object(). */
+                                "UPDATE state SET value = json_object('level', ?1, 'reason', CAST(?2 AS TEXT),"
+                                " 'set_by', ?3, 'set_at', ?4, 'raised_at', CAST(?5 AS TEXT), 'area', json(CAST(?6 AS TEXT)))"
                                 " WHERE key = 'readiness' RETURNING value",
                                 error);
   if (update == NULL)

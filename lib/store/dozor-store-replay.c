@@ -72,14 +72,15 @@ dozor_store_replay_archive (DozorStore  *self,
   g_autoptr(DozorDbStmt) thin = NULL;
   g_autoptr(DozorDbStmt) drop = NULL;
 
-  if (!dozor_store_exec (self, schema, error))
+  /* On PostgreSQL the table is a migration's (dozor-pg-schema.c). */
+  if (dozor_db_get_kind (dozor_store_get_db (self)) == DOZOR_DB_SQLITE && !dozor_store_exec (self, schema, error))
     return FALSE;
   snapshot = dozor_store_snapshot (self, error);
   if (snapshot == NULL)
     return FALSE;
 
   insert = dozor_store_prepare (self, "INSERT INTO replay_states (time, seq, data)"
-                                      " VALUES (?1, json_extract(?2, '$.as_of_seq'), ?2)", error);
+                                      " VALUES (?1, CAST(json_extract(?2, '$.as_of_seq') AS INTEGER), ?2)", error);
   thin = dozor_store_prepare (self, "DELETE FROM replay_states WHERE time < ?1 AND id NOT IN"
                                     " (SELECT min(id) FROM replay_states WHERE time < ?1"
                                     "  GROUP BY substr(time, 1, 10))", error);

@@ -31,7 +31,7 @@
   " 'route_id', route_id, 'post', CASE WHEN post_name IS NULL THEN NULL ELSE json_object('name', post_name," \
   "   'location', json_object('lat', " NUMBER ("post_lat", "%.7f") ", 'lon', " NUMBER ("post_lon", "%.7f") ")) END," \
   " 'place_id', place_id, 'zone_id', zone_id, 'created_at', created_at, 'created_by', created_by," \
-  " 'drawn_late', json(CASE WHEN drawn_late THEN 'true' ELSE 'false' END), 'version', version," \
+  " 'drawn_late', json(CASE WHEN drawn_late <> 0 THEN 'true' ELSE 'false' END), 'version', version," \
   " 'compliance', CASE WHEN post_name IS NULL AND place_id IS NULL THEN NULL ELSE " DOZOR_STORE_POST_RULES_JSON " END)"
 
 #define FLAG_JSON \
@@ -361,8 +361,8 @@ set_route (DozorStore  *self,
            const char  *end,
            GError     **error)
 {
-  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT unit_id IS ?2 AND shift_start IS ?3"
-                                                            " AND shift_end IS ?4 FROM routes WHERE id = ?1",
+  g_autoptr(DozorDbStmt) stmt = dozor_store_prepare (self, "SELECT unit_id IS NOT DISTINCT FROM ?2 AND shift_start IS NOT DISTINCT FROM ?3"
+                                                            " AND shift_end IS NOT DISTINCT FROM ?4 FROM routes WHERE id = ?1",
                                                       error);
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonNode) route = NULL;
@@ -386,7 +386,7 @@ set_route (DozorStore  *self,
     return TRUE;
   if (unit_id == NULL)
     {
-      g_autoptr(DozorDbStmt) held = dozor_store_prepare (self, "SELECT shift_start IS ?2 AND shift_end IS ?3"
+      g_autoptr(DozorDbStmt) held = dozor_store_prepare (self, "SELECT shift_start IS NOT DISTINCT FROM ?2 AND shift_end IS NOT DISTINCT FROM ?3"
                                                                 " FROM routes WHERE id = ?1", error);
 
       if (held == NULL)
@@ -799,8 +799,8 @@ select_window (DozorStore  *self,
                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM roster r"
-                                          " WHERE (?1 IS NULL OR " EPOCH ("r.end_at") " > " EPOCH ("?1") ")"
-                                          " AND (?2 IS NULL OR " EPOCH ("r.start_at") " < " EPOCH ("?2") ")"
+                                          " WHERE (CAST(?1 AS TEXT) IS NULL OR " EPOCH ("r.end_at") " > " EPOCH ("?1") ")"
+                                          " AND (CAST(?2 AS TEXT) IS NULL OR " EPOCH ("r.start_at") " < " EPOCH ("?2") ")"
                                           " ORDER BY r.start_at, r.unit_id LIMIT %d",
                                           columns, ROSTER_MAX_READ);
   DozorDbStmt *stmt = dozor_store_prepare (self, sql, error);
@@ -841,8 +841,8 @@ dozor_store_list_roster (DozorStore  *self,
   if (entries == NULL)
     return NULL;
   flags = dozor_store_prepare (self, "SELECT " FLAG_JSON " FROM roster_flags"
-                                     " WHERE (?2 IS NULL OR " EPOCH ("since") " < " EPOCH ("?2") ")"
-                                     " AND (?1 IS NULL OR cleared_at IS NULL OR " EPOCH ("cleared_at") " > " EPOCH ("?1") ")"
+                                     " WHERE (CAST(?2 AS TEXT) IS NULL OR " EPOCH ("since") " < " EPOCH ("?2") ")"
+                                     " AND (CAST(?1 AS TEXT) IS NULL OR cleared_at IS NULL OR " EPOCH ("cleared_at") " > " EPOCH ("?1") ")"
                                      " ORDER BY since, id LIMIT 5000", error);
   if (flags == NULL)
     return NULL;
@@ -1294,15 +1294,16 @@ wanted_flags (DozorStore  *self,
   if (!dozor_db_column_int64 (gate, 0))
     return TRUE;
 
-  silent = dozor_store_prepare (self, "SELECT r.id, r.unit_id, MAX(" EPOCH ("r.start_at") ","
-                                      " COALESCE(" EPOCH ("u.fix_time") ", 0)) FROM roster r"
+  silent = dozor_store_prepare (self, "SELECT r.id, r.unit_id, CASE WHEN " EPOCH ("r.start_at") " > COALESCE(" EPOCH ("u.fix_time") ", 0)"
+                                      " THEN " EPOCH ("r.start_at") " ELSE COALESCE(" EPOCH ("u.fix_time") ", 0) END"
+                                      " FROM roster r"
                                       " JOIN units u ON u.id = r.unit_id WHERE r.start_at <= ?1 AND r.end_at > ?1",
                                 error);
   unlisted = dozor_store_prepare (self, "SELECT u.id FROM units u WHERE u.fix_time >= ?2 AND NOT EXISTS"
                                         " (SELECT 1 FROM roster r WHERE r.unit_id = u.id AND r.start_at <= ?1"
                                         "  AND r.end_at > ?1)", error);
   late = dozor_store_prepare (self, "SELECT id, unit_id, created_at FROM roster"
-                                    " WHERE drawn_late AND start_at <= ?1 AND end_at > ?1", error);
+                                    " WHERE drawn_late <> 0 AND start_at <= ?1 AND end_at > ?1", error);
   if (silent == NULL || unlisted == NULL || late == NULL)
     return FALSE;
 

@@ -312,14 +312,13 @@ dozor_store_open (const char  *target,
       return NULL;
     }
 
-  /* The schema below is SQLite's DDL; the tables on PostgreSQL are the
-   * next step of issue 19. The target is not echoed: it may hold a
-   * password. */
-  if (dozor_db_get_kind (self->db) != DOZOR_DB_SQLITE)
+  /* On PostgreSQL the tables are the migrations dozor_db_open() ran
+   * (dozor-pg-schema.c), and the seq is the counter's, which only goes up:
+   * retention may have deleted every event. */
+  if (dozor_db_get_kind (self->db) == DOZOR_DB_POSTGRES)
     {
-      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO,
-                           _("The store's tables on PostgreSQL are not made yet"));
-      return NULL;
+      self->seq = query_int (self, "SELECT seq FROM event_counter");
+      return g_steal_pointer (&self);
     }
 
   /* FULL: an event the server has announced is on disk, even after a power
@@ -888,7 +887,7 @@ dozor_store_authenticate (DozorStore  *self,
   stmt = prepare (self,
                   "SELECT users.name, users.role, sessions.expires_at"
                   " FROM sessions JOIN users ON users.name = sessions.username"
-                  " WHERE token_digest = ?1 AND expires_at >= strftime('%s', 'now')",
+                  " WHERE token_digest = ?1 AND expires_at >= CAST(strftime('%s', 'now') AS INTEGER)",
                   NULL);
   if (stmt == NULL)
     return FALSE;
@@ -958,7 +957,7 @@ dozor_store_list_users (DozorStore  *self,
     prepare (self,
              "SELECT json_group_array(json_object('name', name, 'role', role, 'created_at', created_at,"
              " 'sessions', (SELECT count(*) FROM sessions WHERE username = users.name"
-             "   AND expires_at >= strftime('%s', 'now'))))"
+             "   AND expires_at >= CAST(strftime('%s', 'now') AS INTEGER))))"
              " FROM (SELECT * FROM users ORDER BY name) AS users",
              error);
 
@@ -1084,7 +1083,7 @@ dozor_store_keep_answer (DozorStore  *self,
                          GError     **error)
 {
   g_autoptr(DozorDbStmt) stmt =
-    prepare (self, "INSERT OR IGNORE INTO answers VALUES (?1, ?2, ?3, ?4, strftime('%s', 'now'))", error);
+    prepare (self, "INSERT OR IGNORE INTO answers VALUES (?1, ?2, ?3, ?4, CAST(strftime('%s', 'now') AS INTEGER))", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -1394,8 +1393,8 @@ dozor_store_list_active_dispatches (DozorStore  *self,
     prepare (self, "SELECT d.id, d.unit_id, d.incident_id, i.lat, i.lon FROM dispatches d"
                    " JOIN incidents i ON i.id = d.incident_id WHERE d.status = 'active'"
                    /* A dispatch to a post of a plan: the post's place. */
-                   " UNION ALL SELECT d.id, d.unit_id, NULL, json_extract (p.value, '$.location.lat'),"
-                   " json_extract (p.value, '$.location.lon') FROM dispatches d JOIN plans pl ON pl.id = d.plan_id,"
+                   " UNION ALL SELECT d.id, d.unit_id, NULL, CAST (json_extract (p.value, '$.location.lat') AS REAL),"
+                   " CAST (json_extract (p.value, '$.location.lon') AS REAL) FROM dispatches d JOIN plans pl ON pl.id = d.plan_id,"
                    " json_each (pl.posts) p WHERE d.status = 'active' AND json_extract (p.value, '$.id') = d.post_id"
                    /* A dispatch to the crisis area: its point. */
                    " UNION ALL SELECT id, unit_id, NULL, area_lat, area_lon FROM dispatches"
@@ -1785,6 +1784,22 @@ dozor_store_active_dispatch_json (DozorStore *self,
 /* A new dispatch of @unit_id was refused by the unique index of active
  * dispatches: the loser learns whose dispatch holds the unit (409
  * unit_busy with it in @current). Always FALSE, with @error set. */
+/* Whether @unit_id has no active dispatch; if it has one, as
+ * dozor_store_set_unit_busy(). Asked before the insert, in the command's
+ * write transaction (no other writer runs meanwhile, on either store):
+ * after a failed statement a PostgreSQL transaction answers no more
+ * queries, so the loser could not be told who has the unit afterwards. */
+gboolean
+dozor_store_unit_free (DozorStore  *self,
+                       const char  *unit_id,
+                       JsonNode   **current,
+                       GError     **error)
+{
+  g_autofree char *active = dozor_store_active_dispatch_json (self, unit_id);
+
+  return active == NULL || dozor_store_set_unit_busy (self, unit_id, current, error);
+}
+
 gboolean
 dozor_store_set_unit_busy (DozorStore  *self,
                            const char  *unit_id,
@@ -1921,6 +1936,8 @@ dozor_store_dispatch (DozorStore  *self,
       return NULL;
     }
 
+  if (!dozor_store_unit_free (self, unit_id, current, error))
+    return NULL;
   insert = prepare (self, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by, created_at)"
                           " VALUES (?1, ?2, ?3, 'active', ?4, ?5)", error);
   if (insert == NULL)
@@ -2481,10 +2498,10 @@ dozor_store_update_route (DozorStore  *self,
 
   stmt = prepare (self, "UPDATE routes SET name = COALESCE(?2, name), geometry = COALESCE(?3, geometry),"
                         " compliance = COALESCE(?11, compliance),"
-                        " zone_id = CASE WHEN ?5 THEN ?4 ELSE zone_id END,"
-                        " unit_id = CASE WHEN ?7 THEN ?6 ELSE unit_id END,"
-                        " shift_start = CASE WHEN ?9 THEN ?8 ELSE shift_start END,"
-                        " shift_end = CASE WHEN ?9 THEN ?10 ELSE shift_end END,"
+                        " zone_id = CASE WHEN ?5 <> 0 THEN ?4 ELSE zone_id END,"
+                        " unit_id = CASE WHEN ?7 <> 0 THEN ?6 ELSE unit_id END,"
+                        " shift_start = CASE WHEN ?9 <> 0 THEN ?8 ELSE shift_start END,"
+                        " shift_end = CASE WHEN ?9 <> 0 THEN ?10 ELSE shift_end END,"
                         " version = version + 1 WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
@@ -2527,7 +2544,7 @@ dozor_store_find_zone (DozorStore *self,
                        const char *name)
 {
   g_autoptr(DozorDbStmt) stmt =
-    prepare (self, "SELECT id FROM zones WHERE parent_id IS ?1 AND name = ?2", NULL);
+    prepare (self, "SELECT id FROM zones WHERE parent_id IS NOT DISTINCT FROM ?1 AND name = ?2", NULL);
 
   if (stmt == NULL)
     return NULL;
@@ -2652,9 +2669,9 @@ dozor_store_update_place (DozorStore  *self,
     return invalid (error, "stream_url", _("only cameras have one")), NULL;
 
   stmt = prepare (self, "UPDATE places SET name = COALESCE(?2, name),"
-                        " category = CASE WHEN ?4 THEN ?3 ELSE category END,"
-                        " stream_url = CASE WHEN ?6 THEN ?5 ELSE stream_url END,"
-                        " lat = CASE WHEN ?9 THEN ?7 ELSE lat END, lon = CASE WHEN ?9 THEN ?8 ELSE lon END,"
+                        " category = CASE WHEN ?4 <> 0 THEN ?3 ELSE category END,"
+                        " stream_url = CASE WHEN ?6 <> 0 THEN ?5 ELSE stream_url END,"
+                        " lat = CASE WHEN ?9 <> 0 THEN ?7 ELSE lat END, lon = CASE WHEN ?9 <> 0 THEN ?8 ELSE lon END,"
                         " version = version + 1 WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
