@@ -1781,9 +1781,6 @@ dozor_store_active_dispatch_json (DozorStore *self,
                       unit_id);
 }
 
-/* A new dispatch of @unit_id was refused by the unique index of active
- * dispatches: the loser learns whose dispatch holds the unit (409
- * unit_busy with it in @current). Always FALSE, with @error set. */
 /* Whether @unit_id has no active dispatch; if it has one, as
  * dozor_store_set_unit_busy(). Asked before the insert, in the command's
  * write transaction (no other writer runs meanwhile, on either store):
@@ -1800,6 +1797,9 @@ dozor_store_unit_free (DozorStore  *self,
   return active == NULL || dozor_store_set_unit_busy (self, unit_id, current, error);
 }
 
+/* A new dispatch of @unit_id was refused by the unique index of active
+ * dispatches: the loser learns whose dispatch holds the unit (409
+ * unit_busy with it in @current). Always FALSE, with @error set. */
 gboolean
 dozor_store_set_unit_busy (DozorStore  *self,
                            const char  *unit_id,
