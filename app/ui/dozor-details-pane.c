@@ -127,7 +127,8 @@ show_unit (DozorDetailsPane *self,
       g_autofree char *position = age > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC
         ? g_strdup_printf (_("%s old — not current"), ago)
         : g_strdup_printf (_("%s old"), ago);
-      g_autofree char *speed = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
+      g_autofree char *kmh = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
+      g_autofree char *speed = kmh != NULL ? dozor_unbroken (kmh) : NULL;
       g_autofree char *heading = isfinite (unit->heading) ? g_strdup_printf (_("%.0f°"), unit->heading) : NULL;
       g_autofree char *where = dozor_format_lat_lon (unit->lat, unit->lon, 5);
 
@@ -185,7 +186,7 @@ add_nearest (DozorDetailsPane *self,
       DozorUnit *unit = dozor_situation_get_unit (self->situation, ids[i]);
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
       GtkWidget *name = gtk_label_new (unit->call_sign);
-      g_autofree char *km = g_strdup_printf (_("%.1f km"), distances[i] / 1000.0);
+      g_autofree char *km = dozor_format_distance (distances[i]);
       GtkWidget *distance = gtk_label_new (km);
       GtkWidget *button = gtk_button_new_with_label (_("Dispatch"));
 
