@@ -184,6 +184,28 @@ test_unbroken (gconstpointer data)
     }
 }
 
+/* The details pane's Dispatch button says what the confirmation's button
+ * says (issue 20, item 5): in Russian the button read "Направление"
+ * ("direction"), later "Направление нарядов", where the dialog asks
+ * "Направить". */
+static void
+test_dispatch_verb (gconstpointer data)
+{
+  const Language *language = data;
+  g_autofree char *confirmation = NULL;
+  const char *button;
+
+  enter (language);
+  button = g_dpgettext2 (GETTEXT_PACKAGE, "button", "Dispatch");
+  confirmation = g_strdup (g_dgettext (GETTEXT_PACKAGE, "_Dispatch"));
+  leave ();
+  g_test_message ("%s: %s / %s", language->locale, button, confirmation);
+  g_assert_cmpstr (button, !=, "Dispatch");
+  /* The dialog's word without its mnemonic's underscore. */
+  g_assert_true (confirmation[0] == '_');
+  g_assert_cmpstr (button, ==, confirmation + 1);
+}
+
 /* The wall's date under its clock, through the catalogue as the wall
  * formats it: in Russian the weekday, the day, the month's name in the
  * genitive and the year; in Kazakh the year first, with "ж." for жыл, then
@@ -329,12 +351,14 @@ main (int   argc,
       g_autofree char *minute = g_strdup_printf ("/locale/%s/local-minute", language->lang);
       g_autofree char *wall_clock = g_strdup_printf ("/locale/%s/wall-clock", language->lang);
       g_autofree char *unbroken = g_strdup_printf ("/locale/%s/unbroken", language->lang);
+      g_autofree char *dispatch_verb = g_strdup_printf ("/locale/%s/dispatch-verb", language->lang);
 
       g_test_add_data_func (clock, language, test_clock);
       g_test_add_data_func (long_date, language, test_long_date);
       g_test_add_data_func (minute, language, test_local_minute);
       g_test_add_data_func (wall_clock, language, test_wall_clock);
       g_test_add_data_func (unbroken, language, test_unbroken);
+      g_test_add_data_func (dispatch_verb, language, test_dispatch_verb);
       g_test_add_data_func (export, language, test_export);
       g_test_add (matches, Server, language, setup, test_matches, server_teardown);
     }

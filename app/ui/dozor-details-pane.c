@@ -188,7 +188,9 @@ add_nearest (DozorDetailsPane *self,
       GtkWidget *name = gtk_label_new (unit->call_sign);
       g_autofree char *km = dozor_format_distance (distances[i]);
       GtkWidget *distance = gtk_label_new (km);
-      GtkWidget *button = gtk_button_new_with_label (_("Dispatch"));
+      /* A verb, as the confirmation's button: in Russian the bare
+       * "Dispatch" read as the noun "Направление нарядов". */
+      GtkWidget *button = gtk_button_new_with_label (C_("button", "Dispatch"));
 
       gtk_label_set_xalign (GTK_LABEL (name), 0);
       gtk_widget_set_hexpand (name, TRUE);
