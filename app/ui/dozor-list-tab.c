@@ -5,9 +5,8 @@
  * GTK 4.8's GtkListView (and the GtkColumnView built on it) takes Tab as
  * "the next row": from a row, Tab moves to the row below, and leaves the
  * list only from its last row. With the queue's 36 incidents or a few
- * hundred units, a keyboard user pressed Tab dozens of times before the
- * map; while units report, the list re-sorts under the focus and the last
- * row moves away, so Tab never got out at all. GTK 4.12 made this a choice
+ * hundred units, a keyboard user pressed Tab dozens or hundreds of times
+ * before reaching the map. GTK 4.12 made this a choice
  * (GtkListView:tab-behavior); here, as a GtkListBox does, Tab and Shift+Tab
  * go to the widget after or before the list, and the arrow keys move among
  * its rows. Coming back, Tab lands on the row that had the focus.
