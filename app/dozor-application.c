@@ -680,6 +680,8 @@ dozor_application_startup (GApplication *app)
     { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },
     { "win.find-unit", { "<Control><Shift>f", NULL } },
+    { "win.next-region", { "F6", NULL } },
+    { "win.previous-region", { "<Shift>F6", NULL } },
     { "map.legend", { "<Control>l", NULL } },
     { "map.layer-districts", { "<Alt>1", NULL } },
     { "map.layer-sectors", { "<Alt>2", NULL } },

@@ -26,6 +26,7 @@
 #include "dozor-gis-layer.h"
 #include "dozor-labels.h"
 #include "dozor-local-time.h"
+#include "dozor-plan.h"
 #include "server-fixture.h"
 
 typedef struct
@@ -130,28 +131,57 @@ test_wall_clock (gconstpointer data)
     }
 }
 
-/* The wall's "longest 57 s": the number and its unit joined by a no-break
- * space, even where the catalogue wrote a plain one ("57 с" in Kazakh
- * broke after "57" on the wall). */
+/* A number and its unit joined by a no-break space wherever the boards
+ * show one, even where the catalogue wrote a plain one: the wall's
+ * "longest 57 s" ("57 с" in Kazakh broke after "57"), and on the desk the
+ * queue's ages, the dispatch confirmation's road distance and driving
+ * time, the nearest units' distances, the plan's cover time, the
+ * deviations' kilometres. Each of them is made by one of these. */
 static void
-test_unbroken_age (gconstpointer data)
+test_unbroken (gconstpointer data)
 {
   const Language *language = data;
-  g_autofree char *seconds = NULL;
-  g_autofree char *minutes = NULL;
-  g_autofree char *plain = NULL;
+  gboolean english = g_str_equal (language->lang, "en");
+  const char *expected[] = {
+    english ? "57 s" : "57 с",
+    english ? "5 min" : "5 мин",
+    NULL,
+    english ? "16 min" : "16 мин",
+    english ? "600 m" : "600 м",
+    /* In the locale's numbers: a decimal comma in Russian and Kazakh. */
+    english ? "6.0 km" : "6,0 км",
+    english ? "8 min 12 s" : "8 мин 12 с",
+    NULL,
+  };
+  char *texts[G_N_ELEMENTS (expected)];
 
   enter (language);
-  seconds = dozor_format_age_unbroken (57 * G_USEC_PER_SEC);
-  minutes = dozor_format_age_unbroken (300 * G_USEC_PER_SEC);
-  plain = dozor_format_age (57 * G_USEC_PER_SEC);
+  texts[0] = dozor_format_age (57 * G_USEC_PER_SEC);
+  texts[1] = dozor_format_age (300 * G_USEC_PER_SEC);
+  texts[2] = dozor_format_age (G_GINT64_CONSTANT (3) * 3600 * G_USEC_PER_SEC);
+  texts[3] = dozor_format_minutes (16);
+  texts[4] = dozor_format_distance (600);
+  texts[5] = dozor_format_distance (6040);
+  texts[6] = dozor_format_duration (492);
+  texts[7] = dozor_format_duration (3 * 3600 + 5 * 60);
   leave ();
-  g_test_message ("%s: %s, %s", language->locale, seconds, minutes);
-  g_assert_nonnull (strchr (plain, ' '));
-  g_assert_null (strchr (seconds, ' '));
-  g_assert_null (strchr (minutes, ' '));
-  g_assert_cmpstr (seconds, ==, "57\u00a0с");
-  g_assert_cmpstr (minutes, ==, "5\u00a0мин");
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *text = texts[i];
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *plain = NULL;
+
+      g_test_message ("%s: %s", language->locale, text);
+      g_assert_null (strchr (text, ' '));
+      g_assert_nonnull (strstr (text, "\u00a0"));
+      if (expected[i] == NULL)
+        continue;
+      /* The expected texts are written with plain spaces, for reading. */
+      parts = g_strsplit (text, "\u00a0", -1);
+      plain = g_strjoinv (" ", parts);
+      g_assert_cmpstr (plain, ==, expected[i]);
+    }
 }
 
 /* The wall's date under its clock, through the catalogue as the wall
@@ -298,17 +328,18 @@ main (int   argc,
       g_autofree char *matches = g_strdup_printf ("/locale/%s/matches", language->lang);
       g_autofree char *minute = g_strdup_printf ("/locale/%s/local-minute", language->lang);
       g_autofree char *wall_clock = g_strdup_printf ("/locale/%s/wall-clock", language->lang);
-      g_autofree char *unbroken = g_strdup_printf ("/locale/%s/unbroken-age", language->lang);
+      g_autofree char *unbroken = g_strdup_printf ("/locale/%s/unbroken", language->lang);
 
       g_test_add_data_func (clock, language, test_clock);
       g_test_add_data_func (long_date, language, test_long_date);
       g_test_add_data_func (minute, language, test_local_minute);
       g_test_add_data_func (wall_clock, language, test_wall_clock);
-      g_test_add_data_func (unbroken, language, test_unbroken_age);
+      g_test_add_data_func (unbroken, language, test_unbroken);
       g_test_add_data_func (export, language, test_export);
       g_test_add (matches, Server, language, setup, test_matches, server_teardown);
     }
   g_test_add_data_func ("/locale/en/local-minute", &american, test_local_minute);
   g_test_add_data_func ("/locale/en/wall-clock", &american, test_wall_clock);
+  g_test_add_data_func ("/locale/en/unbroken", &american, test_unbroken);
   return g_test_run ();
 }

@@ -169,7 +169,7 @@ test_events_in_order (void)
   g_assert_cmpint (b->eta_at, ==, ten + 492 * G_USEC_PER_SEC);
   g_assert_cmpstr (dozor_post_state_label (a->state), ==, "en route");
   figure = dozor_plan_describe_cover (plan (situation), ten + 363 * G_USEC_PER_SEC);
-  g_assert_cmpstr (figure, ==, "not yet: 0 of 2 posts covered, 6 min 3 s since activation");
+  g_assert_cmpstr (figure, ==, "not yet: 0 of 2 posts covered, 6\u00a0min\u00a03\u00a0s since activation");
   g_clear_pointer (&figure, g_free);
   g_clear_pointer (&posts, g_ptr_array_unref);
 
@@ -211,7 +211,7 @@ test_events_in_order (void)
   g_assert_cmpint (b->eta_at, ==, 0);
   g_clear_pointer (&posts, g_ptr_array_unref);
   figure = dozor_plan_describe_cover (plan (situation), ten + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
-  g_assert_cmpstr (figure, ==, "all posts covered in 8 min 12 s");
+  g_assert_cmpstr (figure, ==, "all posts covered in 8\u00a0min\u00a012\u00a0s");
 
   /* plan.closed carries the activation as it was; the board's plan is
    * not active any more, and its posts show no state. */
@@ -319,7 +319,7 @@ test_ticker (void)
   g_assert_null (said);
   apply (situation, 12, "plan.updated", one);
   said = ticker (situation, 13, "plan.updated", all);
-  g_assert_cmpstr (said, ==, "10:00 Plan “Выезды из города”: all posts covered in 8 min 12 s");
+  g_assert_cmpstr (said, ==, "10:00 Plan “Выезды из города”: all posts covered in 8\u00a0min\u00a012\u00a0s");
   apply (situation, 13, "plan.updated", all);
   g_clear_pointer (&said, g_free);
   /* Once: a later change of the covered plan (its name) says nothing. */
@@ -329,7 +329,8 @@ test_ticker (void)
   g_assert_cmpstr (said, ==, "10:00 Plan “Выезды из города” closed");
 }
 
-/* The key figure to the second below an hour. */
+/* The key figure to the second below an hour, in one piece (no-break
+ * spaces: it must not wrap between a number and its unit). */
 static void
 test_durations (void)
 {
@@ -337,8 +338,9 @@ test_durations (void)
     gint64 seconds;
     const char *text;
   } cases[] = {
-    { 0, "0 s" }, { 59, "59 s" }, { 60, "1 min 0 s" }, { 492, "8 min 12 s" }, { 3599, "59 min 59 s" },
-    { 3600, "1 h 00 min" }, { 5 * 3600 + 7 * 60 + 59, "5 h 07 min" },
+    { 0, "0\u00a0s" }, { 59, "59\u00a0s" }, { 60, "1\u00a0min\u00a00\u00a0s" },
+    { 492, "8\u00a0min\u00a012\u00a0s" }, { 3599, "59\u00a0min\u00a059\u00a0s" },
+    { 3600, "1\u00a0h\u00a000\u00a0min" }, { 5 * 3600 + 7 * 60 + 59, "5\u00a0h\u00a007\u00a0min" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "dozor-labels.h"
 #include "dozor-scale-bar.h"
 
 /* The widest the bar may be, in pixels: libshumate's default. */
@@ -38,6 +39,7 @@ update (DozorScaleBar *self)
   double lon = shumate_location_get_longitude (SHUMATE_LOCATION (self->viewport));
   double per_pixel, most, power, length = 0;
   g_autofree char *text = NULL;
+  g_autofree char *plain = NULL;
 
   if (source == NULL)
     return;
@@ -63,9 +65,10 @@ update (DozorScaleBar *self)
 
   /* Translators: the map's scale bar, in kilometres and in metres */
   if (length >= 1000)
-    text = g_strdup_printf (_("%d km"), (int) (length / 1000));
+    plain = g_strdup_printf (_("%d km"), (int) (length / 1000));
   else
-    text = g_strdup_printf (_("%d m"), (int) length);
+    plain = g_strdup_printf (_("%d m"), (int) length);
+  text = dozor_unbroken (plain);
 
   self->bar_width = length / per_pixel;
   if (g_strcmp0 (gtk_label_get_text (self->label), text) != 0)

@@ -295,9 +295,10 @@ dozor_compliance_controller_build_unit (DozorComplianceController *self,
     g_autofree char *time = describe_duration (figures->deviation_s);
     g_autofree char *gap_time = describe_duration (figures->gap_s);
     /* Translators: route deviations in a shift: how many, for how long in
-     * all, how far the unit drove while away: "Deviations: 2, 6 min, 1.4 km" */
-    g_autofree char *deviations = g_strdup_printf (_("Deviations: %u, %s, %.1f km"), figures->deviations, time,
-                                                   figures->away_m / 1000);
+     * all, how far the unit drove while away: "Deviations: 2, 6 min, 1.4 km"
+     * (the time and the distance come formatted) */
+    g_autofree char *away = dozor_format_distance (figures->away_m);
+    g_autofree char *deviations = g_strdup_printf (_("Deviations: %u, %s, %s"), figures->deviations, time, away);
     /* Translators: gaps in a unit's position reports in a shift: how many,
      * for how long in all: "Reporting gaps: 1, 4 min" */
     g_autofree char *gaps = g_strdup_printf (_("Reporting gaps: %u, %s"), figures->gaps, gap_time);
@@ -364,10 +365,10 @@ summary_answered_cb (GObject      *source,
     g_autofree char *end = g_date_time_format (local_to, "%x %H:%M");
     g_autofree char *time = describe_duration (json_object_get_double_member_with_default (root, "deviation_s", 0));
     g_autofree char *gap_time = describe_duration (json_object_get_double_member_with_default (root, "gap_s", 0));
-    g_autofree char *deviations = g_strdup_printf (_("Deviations: %u, %s, %.1f km"),
+    g_autofree char *away = dozor_format_distance (json_object_get_double_member_with_default (root, "away_m", 0));
+    g_autofree char *deviations = g_strdup_printf (_("Deviations: %u, %s, %s"),
                                                    (guint) json_object_get_int_member_with_default (root, "deviations", 0),
-                                                   time,
-                                                   json_object_get_double_member_with_default (root, "away_m", 0) / 1000);
+                                                   time, away);
     g_autofree char *gaps = g_strdup_printf (_("Reporting gaps: %u, %s"),
                                              (guint) json_object_get_int_member_with_default (root, "gaps", 0),
                                              gap_time);
@@ -384,8 +385,7 @@ summary_answered_cb (GObject      *source,
       JsonObject *row = json_array_get_object_element (units, i);
       g_autofree char *count = g_strdup_printf ("%u", (guint) json_object_get_int_member_with_default (row, "deviations", 0));
       g_autofree char *time = describe_duration (json_object_get_double_member_with_default (row, "deviation_s", 0));
-      g_autofree char *away = g_strdup_printf (_("%.1f km"),
-                                               json_object_get_double_member_with_default (row, "away_m", 0) / 1000);
+      g_autofree char *away = dozor_format_distance (json_object_get_double_member_with_default (row, "away_m", 0));
       g_autofree char *gaps = g_strdup_printf ("%u", (guint) json_object_get_int_member_with_default (row, "gaps", 0));
       g_autofree char *silent = describe_duration (json_object_get_double_member_with_default (row, "gap_s", 0));
 

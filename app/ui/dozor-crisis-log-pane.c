@@ -26,6 +26,7 @@
 #include "dozor-file-choice.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-list-tab.h"
 #include "dozor-window.h"
 
 /* The episodes offered: those begun in the last week, and the one raised
@@ -922,6 +923,7 @@ static void
 dozor_crisis_log_pane_init (DozorCrisisLogPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dozor_list_tab_leaves (GTK_WIDGET (self->rows));
 
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);

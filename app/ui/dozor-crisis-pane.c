@@ -306,18 +306,20 @@ minutes_text (double seconds)
 {
   if (isinf (seconds))
     return g_strdup (_("no road time"));
-  /* Translators: a road time in minutes */
-  return g_strdup_printf (_("%.0f min"), ceil (seconds / 60.0));
+  return dozor_format_minutes ((int) ceil (seconds / 60.0));
 }
 
 static char *
 band_name (DozorCrisisFigures *figures,
            guint               band)
 {
+  g_autofree char *ring = NULL;
+
   if (band == DOZOR_CRISIS_INSIDE)
     return g_strdup (_("Inside"));
   /* Translators: a ring around the crisis area, "up to 3 km" */
-  return g_strdup_printf (_("≤ %g km"), dozor_crisis_figures_get_ring_m (figures, band) / 1000.0);
+  ring = g_strdup_printf (_("≤ %g km"), dozor_crisis_figures_get_ring_m (figures, band) / 1000.0);
+  return dozor_unbroken (ring);
 }
 
 static void

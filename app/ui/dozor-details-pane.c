@@ -127,7 +127,8 @@ show_unit (DozorDetailsPane *self,
       g_autofree char *position = age > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC
         ? g_strdup_printf (_("%s old — not current"), ago)
         : g_strdup_printf (_("%s old"), ago);
-      g_autofree char *speed = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
+      g_autofree char *kmh = isfinite (unit->speed) ? g_strdup_printf (_("%.0f km/h"), unit->speed * 3.6) : NULL;
+      g_autofree char *speed = kmh != NULL ? dozor_unbroken (kmh) : NULL;
       g_autofree char *heading = isfinite (unit->heading) ? g_strdup_printf (_("%.0f°"), unit->heading) : NULL;
       g_autofree char *where = dozor_format_lat_lon (unit->lat, unit->lon, 5);
 
@@ -185,7 +186,7 @@ add_nearest (DozorDetailsPane *self,
       DozorUnit *unit = dozor_situation_get_unit (self->situation, ids[i]);
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
       GtkWidget *name = gtk_label_new (unit->call_sign);
-      g_autofree char *km = g_strdup_printf (_("%.1f km"), distances[i] / 1000.0);
+      g_autofree char *km = dozor_format_distance (distances[i]);
       GtkWidget *distance = gtk_label_new (km);
       GtkWidget *button = gtk_button_new_with_label (_("Dispatch"));
 
@@ -332,6 +333,30 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
+/* The details' widgets that take the focus, in their Tab order. */
+static void
+add_focusable (GtkWidget *widget,
+               GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (gtk_widget_get_focusable (child))
+        g_ptr_array_add (found, child);
+      add_focusable (child, found);
+    }
+}
+
+static GPtrArray *
+focusable_widgets (DozorDetailsPane *self)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  add_focusable (GTK_WIDGET (self->content), found);
+  return found;
+}
+
 /* Takes the window's focus out of the details before they are removed.
  *
  * A widget that holds the focus when it is unparented makes GTK 4.8 move
@@ -342,21 +367,32 @@ find_actionable (GtkWidget  *widget,
  * the window out fails gtk_widget_is_ancestor (a critical; an abort under
  * G_DEBUG=fatal-criticals). Clearing the focus first leaves GTK nothing to
  * move. @action and @target get what the focused button did, to give the
- * focus to its successor; NULL when it was no button.
+ * focus to its successor; NULL when it was no button. @place gets the
+ * focused widget's place among the details' focusable ones (a selectable
+ * label), or -1: with the focus left cleared, the next Tab started again
+ * at the window's first button, and Tab through the details never reached
+ * the map behind them.
  */
 static void
 release_focus (DozorDetailsPane *self,
                char            **action,
-               GVariant        **target)
+               GVariant        **target,
+               int              *place)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   GtkWidget *actionable;
+  g_autoptr(GPtrArray) focusable = NULL;
+  guint index;
 
   *action = NULL;
   *target = NULL;
+  *place = -1;
   if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->content)))
     return;
+  focusable = focusable_widgets (self);
+  if (g_ptr_array_find (focusable, focus, &index))
+    *place = (int) index;
   actionable = GTK_IS_ACTIONABLE (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_ACTIONABLE);
   if (actionable != NULL && gtk_widget_is_ancestor (actionable, GTK_WIDGET (self->content)))
     {
@@ -376,8 +412,9 @@ rebuild (DozorDetailsPane *self)
   JsonObject *incident;
   g_autofree char *focus_action = NULL;
   g_autoptr(GVariant) focus_target = NULL;
+  int focus_place;
 
-  release_focus (self, &focus_action, &focus_target);
+  release_focus (self, &focus_action, &focus_target, &focus_place);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->content))) != NULL)
     gtk_box_remove (self->content, child);
 
@@ -400,13 +437,21 @@ rebuild (DozorDetailsPane *self)
    * the sidebar for the hint alone). */
   gtk_scrolled_window_set_min_content_height (self->scroller, unit == NULL && incident == NULL ? -1 : DETAILS_HEIGHT);
 
-  /* A keyboard user keeps their place: the same button, rebuilt. */
+  /* A keyboard user keeps their place: the same button, rebuilt, or the
+   * widget in the same place (a label whose age changed). */
   if (focus_action != NULL)
     {
       GtkWidget *again = find_actionable (GTK_WIDGET (self->content), focus_action, focus_target);
 
       if (again != NULL)
         gtk_widget_grab_focus (again);
+    }
+  else if (focus_place >= 0)
+    {
+      g_autoptr(GPtrArray) focusable = focusable_widgets (self);
+
+      if (focusable->len > 0)
+        gtk_widget_grab_focus (focusable->pdata[MIN ((guint) focus_place, focusable->len - 1)]);
     }
 }
 

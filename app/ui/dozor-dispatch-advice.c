@@ -121,20 +121,27 @@ estimated_cb (GObject      *object,
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     return;
   if (dozor_dispatch_estimate_get_chosen (estimate, &distance_m, &time_s))
-    /* Translators: the chosen unit's road distance and driving time */
-    g_string_append_printf (road, _("%.1f km by road, about %d min."), distance_m / 1000, minutes (time_s));
+    {
+      g_autofree char *distance = dozor_format_distance (distance_m);
+      g_autofree char *eta = dozor_format_minutes (minutes (time_s));
+
+      /* Translators: the chosen unit's road distance ("1.4 km") and
+       * driving time ("4 min") */
+      g_string_append_printf (road, _("%s by road, about %s."), distance, eta);
+    }
   else
     g_string_append (road, _("No road joins this unit to the scene."));
 
   closer = dozor_dispatch_estimate_get_closer (estimate, &distance_m, &time_s);
   if (closer != NULL)
     {
+      g_autofree char *distance = dozor_format_distance (distance_m);
+      g_autofree char *eta = dozor_format_minutes (minutes (time_s));
       g_autofree char *warning = NULL;
 
       /* Translators: a warning in a dispatch confirmation: another unit,
-       * its road distance and its driving time */
-      warning = g_strdup_printf (_("%s is available %.1f km away (%d min)."), closer, distance_m / 1000,
-                                 minutes (time_s));
+       * its road distance ("600 m") and its driving time ("2 min") */
+      warning = g_strdup_printf (_("%s is available %s away (%s)."), closer, distance, eta);
       g_string_append_printf (road, "\n%s", warning);
       g_debug ("Confirmation warns: %s", warning);
     }

@@ -97,10 +97,12 @@ reason_text (JsonObject *match)
 
       if (text->len > 0)
         g_string_append (text, ", ");
-      if (g_strcmp0 (kind, "distance") == 0 && isfinite (distance) && distance < 1000)
-        g_string_append_printf (text, _("%.0f m"), distance);
-      else if (g_strcmp0 (kind, "distance") == 0 && isfinite (distance))
-        g_string_append_printf (text, _("%.1f km"), distance / 1000);
+      if (g_strcmp0 (kind, "distance") == 0 && isfinite (distance))
+        {
+          g_autofree char *away = dozor_format_distance (distance);
+
+          g_string_append (text, away);
+        }
       else if (g_strcmp0 (kind, "phone") == 0)
         g_string_append (text, _("same phone"));
     }

@@ -21,6 +21,7 @@
 
 #include <adwaita.h>
 
+#include "dozor-list-tab.h"
 #include "dozor-situation-list.h"
 
 #define REFILTER_MS 1000
@@ -362,6 +363,7 @@ dozor_situation_list_init (DozorSituationList *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (priv->list_view, factory);
+  dozor_list_tab_leaves (GTK_WIDGET (priv->list_view));
   g_object_unref (factory);
   priv->clock_id = g_timeout_add_seconds (1, clock_cb, self);
 }

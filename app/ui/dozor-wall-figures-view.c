@@ -141,7 +141,7 @@ draw_symbol (GtkDrawingArea *area,
 static char *
 minutes_text (double seconds)
 {
-  return dozor_format_age_unbroken ((gint64) (seconds * G_USEC_PER_SEC));
+  return dozor_format_age ((gint64) (seconds * G_USEC_PER_SEC));
 }
 
 static void

@@ -103,7 +103,7 @@ refresh (DozorWallIncidentsView *self)
       created = dozor_incident_item_get_created (item);
       status = dozor_incident_item_get_status (item);
       address = dozor_incident_item_get_address (item);
-      age = created > 0 ? dozor_format_age_unbroken (now - created) : g_strdup ("?");
+      age = created > 0 ? dozor_format_age (now - created) : g_strdup ("?");
       units = units_of (self->situation, dozor_incident_item_get_id (item));
       /* Late: nobody on scene yet, and longer than the priority allows. */
       late = dozor_escalation_incident_late (&self->marks, priority, status, created, now);

@@ -8,6 +8,7 @@
 #include "dozor-application.h"
 #include "dozor-certificate-controller.h"
 #include "dozor-clock.h"
+#include "dozor-focus-regions.h"
 #include "dozor-intake-dialog.h"
 #include "dozor-labels.h"
 #include "dozor-legend.h"
@@ -649,6 +650,11 @@ dozor_window_follow (DozorWindow     *self,
    * would widen the sidebar. */
   self->roster_pane = dozor_roster_pane_new ();
   dozor_roster_pane_follow (self->roster_pane, GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);
+  /* F6 and Shift+F6: the sidebar, the map and the header bar in turn. */
+  g_object_set_data_full (G_OBJECT (self), "dozor-focus-regions",
+                          dozor_focus_regions_new (GTK_APPLICATION_WINDOW (self), adw_flap_get_flap (self->flap),
+                                                   GTK_WIDGET (self->map_view), GTK_WIDGET (self->header_bar), NULL),
+                          g_object_unref);
   follow_selection (self);
   dozor_window_follow_dispatches (self);
   dozor_window_follow_intake (self);

@@ -148,8 +148,30 @@ dozor_readiness_label (const char *level)
 }
 
 /**
+ * dozor_unbroken:
+ * @text: a number and its unit, as a catalogue wrote it ("57 с")
+ *
+ * The same with no-break spaces (U+00A0) in place of plain ones, whatever
+ * the translation wrote: a label that wraps must not leave a unit alone on
+ * the next line (on the wall a line broke between "57" and "с"; in the
+ * desk's narrow sidebar "16" and "min" parted the same way).
+ *
+ * Returns: (transfer full): the text held together
+ */
+char *
+dozor_unbroken (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+
+  return g_strjoinv ("\xc2\xa0", words);
+}
+
+/**
  * dozor_format_age:
  * @microseconds: how long ago
+ *
+ * Every age and duration the boards show goes through here, so that the
+ * number and its unit never part (dozor_unbroken()).
  *
  * Returns: (transfer full): "12 s", "3 min", "2 h": short enough for a
  *   list row and the header
@@ -158,31 +180,48 @@ char *
 dozor_format_age (gint64 microseconds)
 {
   gint64 seconds = MAX (microseconds / G_USEC_PER_SEC, 0);
+  g_autofree char *text = NULL;
 
   if (seconds < 120)
-    return g_strdup_printf (_("%d s"), (int) seconds);
-  if (seconds < 2 * 3600)
-    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
-  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
+    text = g_strdup_printf (_("%d s"), (int) seconds);
+  else if (seconds < 2 * 3600)
+    text = g_strdup_printf (_("%d min"), (int) (seconds / 60));
+  else
+    text = g_strdup_printf (_("%d h"), (int) (seconds / 3600));
+  return dozor_unbroken (text);
 }
 
 /**
- * dozor_format_age_unbroken:
- * @microseconds: how long ago
+ * dozor_format_minutes:
+ * @minutes: a whole number of minutes, such as a driving time
  *
- * As dozor_format_age(), with no-break spaces (U+00A0) in place of the
- * spaces, whatever the translation wrote: on the wall's large text a line
- * broke between "57" and "с", leaving the unit alone on the next line.
- *
- * Returns: (transfer full): "57 s" with the number and unit held together
+ * Returns: (transfer full): "7 min", held together
  */
 char *
-dozor_format_age_unbroken (gint64 microseconds)
+dozor_format_minutes (int minutes)
 {
-  g_autofree char *age = dozor_format_age (microseconds);
-  g_auto(GStrv) words = g_strsplit (age, " ", -1);
+  g_autofree char *text = g_strdup_printf (_("%d min"), minutes);
 
-  return g_strjoinv ("\xc2\xa0", words);
+  return dozor_unbroken (text);
+}
+
+/**
+ * dozor_format_distance:
+ * @metres: a distance
+ *
+ * Returns: (transfer full): "600 m" below a kilometre, "1.4 km" from
+ *   there, in the locale's numbers and held together
+ */
+char *
+dozor_format_distance (double metres)
+{
+  g_autofree char *text = NULL;
+
+  if (metres < 1000)
+    text = g_strdup_printf (_("%.0f m"), metres);
+  else
+    text = g_strdup_printf (_("%.1f km"), metres / 1000);
+  return dozor_unbroken (text);
 }
 
 /**

@@ -13,7 +13,9 @@ const char        *dozor_priority_label         (gint64      priority);
 const char *const *dozor_readiness_levels       (void);
 const char        *dozor_readiness_label        (const char *level);
 char              *dozor_format_age             (gint64      microseconds);
-char              *dozor_format_age_unbroken    (gint64      microseconds);
+char              *dozor_unbroken               (const char *text);
+char              *dozor_format_minutes         (int         minutes);
+char              *dozor_format_distance        (double      metres);
 char              *dozor_dispatch_question_text (const char *number,
                                                  const char *type,
                                                  const char *address,

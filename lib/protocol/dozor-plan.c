@@ -13,6 +13,7 @@
 
 #include "dozor-geo.h"
 #include "dozor-json.h"
+#include "dozor-labels.h"
 #include "dozor-plan.h"
 
 void
@@ -231,19 +232,24 @@ dozor_plan_count_covered (JsonObject *plan,
  * @seconds: a span of time
  *
  * Returns: (transfer full): "45 s", "8 min 12 s", "1 h 05 min": exact to
- *   the second below an hour, as the plan's key figure is
+ *   the second below an hour, as the plan's key figure is; held together
  */
 char *
 dozor_format_duration (gint64 seconds)
 {
+  g_autofree char *text = NULL;
+
   seconds = MAX (seconds, 0);
   if (seconds < 60)
-    return g_strdup_printf (_("%d s"), (int) seconds);
-  if (seconds < 3600)
+    text = g_strdup_printf (_("%d s"), (int) seconds);
+  else if (seconds < 3600)
     /* TRANSLATORS: minutes and seconds */
-    return g_strdup_printf (_("%d min %d s"), (int) (seconds / 60), (int) (seconds % 60));
-  /* TRANSLATORS: hours and minutes */
-  return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
+    text = g_strdup_printf (_("%d min %d s"), (int) (seconds / 60), (int) (seconds % 60));
+  else
+    /* TRANSLATORS: hours and minutes */
+    text = g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
+  /* One figure: it must not break across lines (dozor_unbroken()). */
+  return dozor_unbroken (text);
 }
 
 /**

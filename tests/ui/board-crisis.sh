@@ -98,10 +98,10 @@ done
 ok "the units inside the area and in the 1, 3 and 5 km rings are counted as placed"
 
 grep "Crisis nearest: " "$work/board.log" | tail -n 5 | sed 's/^.*Crisis/# Crisis/'
-grep -q "Crisis nearest: Барыс-1 [0-9]* min" "$work/board.log" || fail "Барыс-1, inside the area, is not among the nearest"
+grep -q "Crisis nearest: Барыс-1 [0-9]*${nbsp}min" "$work/board.log" || fail "Барыс-1, inside the area, is not among the nearest"
 ! grep -q "Crisis nearest: Барыс-2 " "$work/board.log" || fail "busy Барыс-2 was listed as available"
 ok "the nearest available units are listed with their road time, not the busy one"
-grep -q "Crisis heading: Барыс-5 [0-9]* min" "$work/board.log" || fail "Барыс-5's ETA is not shown"
+grep -q "Crisis heading: Барыс-5 [0-9]*${nbsp}min" "$work/board.log" || fail "Барыс-5's ETA is not shown"
 ok "the unit dispatched into the area is listed with its ETA"
 
 # --- Coverage -----------------------------------------------------------------------

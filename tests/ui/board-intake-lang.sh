@@ -33,7 +33,7 @@ xdotool windowmove "$wid" 0 0 windowsize "$wid" 1100 800 windowfocus --sync "$wi
 sleep 1
 
 # The map's scale speaks Russian too (item 5): "200 м", not "200 m".
-wait_for "$work/board.log" "Scale bar: [0-9]* к*м$" 10
+wait_for "$work/board.log" "Scale bar: [0-9]*${nbsp}к*м$" 10
 ok "the scale bar's unit is in Russian"
 
 xdotool key ctrl+n

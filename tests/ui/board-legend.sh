@@ -107,7 +107,7 @@ rows=$(a11y "list item" | grep "^Барыс" || true)
 [[ "$rows" =~ ^"Барыс-3, Available, position "[0-9]+" s old|"$ ]] ||
   fail "after Ctrl+Shift+F and “3” the unit list's rows read: ${rows:-nothing}"
 ok "Ctrl+Shift+F finds a unit; its row reads “${rows%|}”"
-a11y "list item" | grep -q "^Incident 2026[0-9-]*, Theft, Priority 2 — urgent, Dispatched, [0-9]* s ago|" ||
+a11y "list item" | grep -q "^Incident 2026[0-9-]*, Theft, Priority 2 — urgent, Dispatched, [0-9]*${nbsp}s ago|" ||
   fail "no incident row reads its number, type, priority and status: $(a11y "list item")"
 ok "the incident queue's row reads its number, type, priority, status and age"
 [ "$(a11y widget | grep '^Map|')" = "Map|Nothing selected on the map" ] || fail "the map reads: $(a11y widget | grep '^Map|')"

@@ -92,7 +92,7 @@ ring plain
 # A click on empty map, south-east of everything: the keyboard is the map's.
 xdotool mousemove 1100 720 click 1
 sleep 1
-age='[0-9]+ (s|min)'
+age="[0-9]+${nbsp}(s|min)"
 press Right "Map, 1 of 5 in view: Incident $assault_number, Assault, Priority 1 — immediate, New, $age ago" >/dev/null
 ok "a click gives the map the keyboard; Right reaches the priority 1 assault first, 1 of the 5 items in view"
 press Right "Map, 2 of 5 in view: Incident $theft_number, Theft, Priority 2 — urgent, Dispatched, $age ago" >/dev/null

@@ -95,7 +95,8 @@ grep -q "Запад-2→$west" <<<"$shown" && grep -q "Запад-1→$east" <<<
   fail "after the drag West is not re-proposed to Запад-2: $shown"
 grep -q "bottleneck $fixed_s s" <<<"$shown" || fail "the board's bottleneck is not dozord's $fixed_s s: $shown"
 figure=$(grep "Proposal figure:" "$log" | tail -n 1)
-expected=$(awk -v c="$fixed_s" 'BEGIN { if (c < 60) printf "%d s", c; else printf "%d min %d s", c / 60, c % 60 }')
+# Held together by no-break spaces (U+00A0, \302\240).
+expected=$(awk -v c="$fixed_s" 'BEGIN { if (c < 60) printf "%d\302\240s", c; else printf "%d\302\240min\302\240%d\302\240s", c / 60, c % 60 }')
 echo "# ${figure#*Proposal figure: }"
 grep -q "Every post covered in $expected (by road)\.$" <<<"$figure" ||
   fail "the figure shown is “${figure#*: }”, dozord's bottleneck is $expected"

@@ -124,7 +124,8 @@ wait_for "$log" "Plan figure: all posts covered in" 20
 wait_for "$log" "Posts drawn: covered=3 en_route=0 uncovered=0 idle=0" 10
 cover_s=$(curl -sf "$url/api/v1/snapshot" -H "Authorization: Bearer $sup" |
   jq -r --arg plan "$plan" '.plans[] | select(.id == $plan) | .activation.cover_s | round')
-expected=$(awk -v c="$cover_s" 'BEGIN { if (c < 60) printf "%d s", c; else printf "%d min %d s", c / 60, c % 60 }')
+# Held together by no-break spaces (U+00A0, \302\240).
+expected=$(awk -v c="$cover_s" 'BEGIN { if (c < 60) printf "%d\302\240s", c; else printf "%d\302\240min\302\240%d\302\240s", c / 60, c % 60 }')
 shown=$(grep "Plan figure: all posts covered in" "$log" | tail -n 1)
 echo "# server cover_s=$cover_s; ${shown#*: }"
 [[ "$shown" == *"all posts covered in $expected" ]] || fail "the board says “${shown#*: }”, the server's cover_s is $cover_s s"

@@ -170,7 +170,7 @@ ok "at the end the clock and the link label show $(header "$to"), and the crisis
 # end, the seconds from readiness raised to the window's end (now it is
 # more than a minute).
 aged=$(awk -v t="$to" -v r="$(date -d "$raised_at" +%s.%N)" 'BEGIN { print int(t - r) }')
-banner="Readiness banner age: raised by sup · $aged s ago"
+banner="Readiness banner age: raised by sup · $aged${nbsp}s ago"
 wait_since_mark "$banner"
 ok "after the seek to the end, the readiness banner says “raised by sup · $aged s ago”, from the replay's end"
 

@@ -29,6 +29,9 @@ trap cleanup EXIT
 
 export GSETTINGS_BACKEND=memory G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
 n=0
+# The no-break space (U+00A0) that holds a number to its unit ("57 s",
+# "1.4 km") wherever the boards show one, for patterns.
+nbsp=$'\xc2\xa0'
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 
 fail() {
