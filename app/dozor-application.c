@@ -675,6 +675,7 @@ dozor_application_startup (GApplication *app)
     { "win.roster", { "<Control><Alt>r", NULL } },
     { "win.roster-import", { "<Control><Alt>i", NULL } },
     { "win.deviation-summary", { "<Control><Alt>v", NULL } },
+    { "win.route-rules", { "<Control><Alt>u", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.guide", { "F1", NULL } },
     { "win.find-incident", { "<Control>f", NULL } },

@@ -14,6 +14,11 @@
  * found, the response times (registration to arrival, in scenario time),
  * dozord's CPU and the compliance worker's CPU per judged fix.
  *
+ * With BENCH_DAILY_REPORT=PATH.pdf it also has dozorctl write the daily
+ * report of the run (from a minute before its start to a minute after its
+ * last fix, in scenario time) to PATH.pdf before dozord stops, so that the
+ * report's figures can be read beside the bench's own.
+ *
  * Scenario time: the fixes are stamped with it; an incident's registration
  * is taken as the latest fix time seen when its event arrives (the
  * scenario commits its incidents with the tick's fixes), so a response time
@@ -318,6 +323,42 @@ give_up_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static char *
+rfc3339 (gint64 us)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* dozorctl report daily over [@from, @to), as the supervisor. */
+static void
+daily_report (const char *dozorctl,
+              const char *dir,
+              const char *url,
+              const char *path,
+              gint64      from,
+              gint64      to)
+{
+  g_autofree char *credentials = g_build_filename (dir, "credentials", NULL);
+  g_autofree char *from_text = rfc3339 (from);
+  g_autofree char *to_text = rfc3339 (to);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *const command[] = {
+    dozorctl, "report", "daily", "--backend", url, "--credentials", credentials, "--from", from_text,
+    "--to", to_text, "-o", path, "--centre", "ЦОУ ДП г. Алматы", "--officer", "Bench", NULL
+  };
+
+  if (!g_file_set_contents_full (credentials, "sup\nbench password\n", -1, G_FILE_SET_CONTENTS_NONE, 0600, &error)
+      || !g_spawn_sync (NULL, (char **) command, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_printerr ("bench-compliance-hour: no daily report: %s\n", error->message);
+  else
+    g_print ("daily report %s to %s written to %s\n", from_text, to_text, path);
+  g_unlink (credentials);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -422,6 +463,10 @@ main (int   argc,
   g_print ("dozord CPU %.1f s over %.1f s (%.0f %% of one core); compliance worker %.2f s, %.1f us per fix\n",
            cpu, wall, 100 * cpu / wall, worker_cpu,
            bench.positions > 0 ? 1e6 * worker_cpu / bench.positions : NAN);
+
+  if (g_getenv ("BENCH_DAILY_REPORT") != NULL)
+    daily_report (dozorctl, dir, bench.url, g_getenv ("BENCH_DAILY_REPORT"), bench.first_fix - 60 * G_USEC_PER_SEC,
+                  bench.last_fix + 60 * G_USEC_PER_SEC);
 
   g_object_set_data (G_OBJECT (bench.session), "stream", NULL);
   g_subprocess_send_signal (server, SIGTERM);

@@ -278,8 +278,14 @@ ensure_zones_and_routes (DozorScenario  *self,
 
       g_ptr_array_add (self->route_ids,
                        g_strdup (json_object_get_string_member (json_node_get_object (route), "id")));
+      /* The demo starts in a shift that began at 08:00 or 20:00: its crews
+       * are out on their routes, not driving there from across the city
+       * (which dozord would rightly count against them). */
       if (unit < self->unit_ids->len)
-        dozor_simulator_set_patrol (self->simulator, unit, sector->waypoints);
+        {
+          dozor_simulator_set_patrol (self->simulator, unit, sector->waypoints);
+          dozor_simulator_place_on_patrol (self->simulator, unit);
+        }
     }
 
   events = dozor_store_commit (self->store, error);

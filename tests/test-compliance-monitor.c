@@ -277,6 +277,70 @@ test_noise_detour (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (ended->max_distance_m, 400, 20.5);
 }
 
+/* The shift finds the car 500 m from its route: driving there is not a
+ * deviation, for the exemption time (600 s) from its first fix; still
+ * away after that, it is judged, its dwell counted from then. A car that
+ * reached its route early is judged from that moment. */
+static void
+test_start_up (Fixture       *f,
+               gconstpointer  data)
+{
+  DozorComplianceMonitor *monitor = f->monitor;
+  g_autofree char *route = north_route ();
+  double lat, lon;
+
+  for (double t = 0; t < 600; t += 5)
+    g_assert_cmpint (fix (f, t, 500, 0), ==, DOZOR_COMPLIANCE_EXEMPT);
+  g_assert_cmpuint (f->records->len, ==, 0);
+  for (double t = 600; t <= 720; t += 5)
+    g_assert_cmpint (fix (f, t, 500, 0), ==, DOZOR_COMPLIANCE_AWAY);
+  g_assert_cmpuint (f->records->len, ==, 1);
+  assert_seconds (record (f, 0, DOZOR_COMPLIANCE_DEVIATION_STARTED)->start, 600);
+  assert_seconds (record (f, 0, DOZOR_COMPLIANCE_DEVIATION_STARTED)->time, 720);
+
+  /* Another unit, on its route after 100 s, then off it again. */
+  g_assert_true (dozor_compliance_monitor_set_route (monitor, "r2", "u2", route, T0, T0 + SHIFT, NULL, NULL,
+                                                     NULL));
+  g_ptr_array_set_size (f->records, 0);
+  for (double t = 0; t <= 300; t += 5)
+    {
+      to_lat_lon (t == 100 ? 0 : 500, 0, &lat, &lon);
+      g_assert_cmpint (dozor_compliance_monitor_add_position (monitor, "u2", lat, lon, T0 + (gint64) (t * SECOND),
+                                                              f->records),
+                       ==, t < 100 ? DOZOR_COMPLIANCE_EXEMPT : t == 100 ? DOZOR_COMPLIANCE_NEAR
+                                                              : DOZOR_COMPLIANCE_AWAY);
+    }
+  g_assert_cmpuint (f->records->len, ==, 1);
+  assert_seconds (((DozorComplianceRecord *) f->records->pdata[0])->start, 105);
+  assert_seconds (((DozorComplianceRecord *) f->records->pdata[0])->time, 225);
+}
+
+/* Listened to from an hour into the shift: the hour before the first fix
+ * is no gap, nor a silence running into that hour; a silence between two
+ * fixes before it counts whole, and one after it as always. */
+static void
+test_watched_since (Fixture       *f,
+                    gconstpointer  data)
+{
+  DozorComplianceCounts counts;
+
+  dozor_compliance_monitor_set_watched_since (f->monitor, T0 + 3600 * SECOND);
+  drive_along (f, 100, 110);
+  drive_along (f, 500, 505);
+  g_assert_cmpuint (f->records->len, ==, 1);
+  assert_seconds (record (f, 0, DOZOR_COMPLIANCE_REPORTING_GAP)->start, 110);
+  assert_seconds (record (f, 0, DOZOR_COMPLIANCE_REPORTING_GAP)->end, 500);
+
+  drive_along (f, 3700, 3705);
+  g_assert_cmpuint (f->records->len, ==, 1);
+  drive_along (f, 4000, 4005);
+  g_assert_cmpuint (f->records->len, ==, 2);
+  assert_seconds (record (f, 1, DOZOR_COMPLIANCE_REPORTING_GAP)->start, 3705);
+  dozor_compliance_monitor_get_shift_counts (f->monitor, "r1", &counts);
+  g_assert_cmpuint (counts.n_gaps, ==, 2);
+  g_assert_cmpint (counts.gap_us, ==, (390 + 295) * SECOND);
+}
+
 /* Silent for 300 s (more than 180): a gap from the last fix to the next;
  * away 100 s before it and 100 s after it is not a deviation of 500 s. */
 static void
@@ -610,14 +674,17 @@ test_long_stretch (Fixture       *f,
   const DozorCompliancePosition *p;
   guint n = 40003;
 
-  for (guint i = 0; i < n; i++)
+  /* On its route first: the drive to it at the shift's start is not a
+   * deviation. */
+  fix (f, 0, 0, 0);
+  for (guint i = 1; i < n; i++)
     fix (f, i, 300, 0);
   fix (f, n, 0, 0);
   ended = record (f, 1, DOZOR_COMPLIANCE_DEVIATION_ENDED);
   g_assert_cmpuint (ended->stretch->len, <=, DOZOR_COMPLIANCE_STRETCH_MAX + 1);
   g_assert_cmpuint (ended->stretch->len, >, DOZOR_COMPLIANCE_STRETCH_MAX / 4);
   p = (const DozorCompliancePosition *) ended->stretch->data;
-  assert_seconds (p[0].time, 0);
+  assert_seconds (p[0].time, 1);
   assert_seconds (p[ended->stretch->len - 1].time, n - 1);
   for (guint i = 1; i < ended->stretch->len; i++)
     g_assert_cmpint (p[i].time, >, p[i - 1].time);
@@ -731,6 +798,8 @@ main (int   argc,
   add ("/compliance/noise", test_noise);
   add ("/compliance/noise-detour", test_noise_detour);
   add ("/compliance/gap", test_gap);
+  add ("/compliance/start-up", test_start_up);
+  add ("/compliance/watched-since", test_watched_since);
   add ("/compliance/gap-in-deviation", test_gap_in_deviation);
   add ("/compliance/dispatched", test_dispatched);
   add ("/compliance/dispatched-while-away", test_dispatched_while_away);

@@ -782,6 +782,118 @@ test_rules (Server        *server,
   }
 }
 
+/* Fixes of one unit every @step s from @t0 to @t1 at (@lat, @lon). */
+static void
+post_standing (Server     *server,
+               const char *unit_id,
+               double      lat,
+               double      lon,
+               gint64      t0,
+               gint64      t1,
+               gint64      step)
+{
+  double lats[64], lons[64];
+  gint64 times[64];
+  guint n = 0;
+
+  for (gint64 t = t0; t <= t1 && n < G_N_ELEMENTS (times); t += step, n++)
+    {
+      lats[n] = lat;
+      lons[n] = lon;
+      times[n] = t;
+    }
+  post_fixes (server, unit_id, n, lats, lons, times, 10);
+}
+
+static gint64
+read_count (Server     *server,
+            const char *token,
+            const char *unit_id,
+            const char *name)
+{
+  g_auto(Answer) read = unit_deviations (server, token, unit_id);
+
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (read.body), name));
+}
+
+/* What dozord finds when it starts in the middle of shifts, as the demo
+ * does (docs/decisions.md, "The demo's figures at start-up"):
+ * - a unit whose shift began an hour before dozord, first heard 400 m
+ *   off its route and driving to it for 160 s, has neither a deviation
+ *   (it had not reached its route yet) nor a gap (dozord was not there
+ *   to hear the hour before its first fix);
+ * - a unit last heard 15 minutes before dozord started and again after
+ *   has no gap: that silence ran into dozord's start;
+ * - a silence between two fixes that both came before dozord started
+ *   (a tracker's buffer sent late) is still a gap, whole;
+ * - the drive to the route is allowed only the route's exemption time
+ *   from the first fix: with 60 s, the unit still away after it deviates,
+ *   counted from the first fix past the 60 s. */
+static void
+test_start_up (Server        *server,
+               gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *driving = create_unit (server, sup, "Беркут-21");
+  g_autofree char *silent = create_unit (server, sup, "Беркут-22");
+  g_autofree char *buffered = create_unit (server, sup, "Беркут-23");
+  g_autofree char *late = create_unit (server, sup, "Беркут-24");
+  gint64 now = now_s ();
+  g_autofree char *r1 = create_route (server, sup, driving, now - 3600, now + 7200);
+  g_autofree char *r2 = create_route (server, sup, silent, now - 3600, now + 7200);
+  g_autofree char *r3 = create_route (server, sup, buffered, now - 3600, now + 7200);
+  g_autofree char *r4 = NULL;
+  JsonObject *gap, *started;
+  Stream stream;
+
+  {
+    g_autofree char *start = time_text (now - 3600);
+    g_autofree char *end = time_text (now + 7200);
+    g_autofree char *key = g_uuid_string_random ();
+    g_autofree char *body = g_strdup_printf ("{\"name\":\"Маршрут строгий\",\"unit_id\":\"%s\","
+                                             "\"shift_start\":\"%s\",\"shift_end\":\"%s\",\"geometry\":"
+                                             ROUTE_GEOMETRY ",\"compliance\":{\"dwell_s\":30,"
+                                             "\"exempt_after_s\":60}}", late, start, end);
+    g_auto(Answer) made = request (server, "POST", "/api/v1/routes", sup, key, NULL, body);
+
+    g_assert_cmpuint (made.status, ==, 201);
+    r4 = g_strdup (member (&made, "id"));
+  }
+
+  stream_open (server, &stream, wall, snapshot_seq (server, wall));
+  post_standing (server, driving, AWAY_LAT, 76.90, now, now + 160, 20);
+  post_standing (server, driving, ROUTE_LAT, 76.90, now + 180, now + 200, 10);
+  post_standing (server, silent, ROUTE_LAT, 76.90, now - 900, now - 890, 10);
+  post_standing (server, silent, ROUTE_LAT, 76.90, now + 5, now + 5, 10);
+  post_standing (server, buffered, ROUTE_LAT, 76.90, now - 900, now - 890, 10);
+  post_standing (server, buffered, ROUTE_LAT, 76.90, now - 500, now - 500, 10);
+  post_standing (server, late, AWAY_LAT, 76.90, now, now + 200, 20);
+
+  gap = wait_event (&stream, 0, "reporting.gap", "gap", buffered, NULL);
+  g_assert_nonnull (gap);
+  g_assert_cmpstr (json_object_get_string_member (gap, "route_id"), ==, r3);
+  assert_time (gap, "from", now - 890);
+  assert_time (gap, "to", now - 500);
+  started = wait_event (&stream, 0, "deviation.started", "deviation", late, NULL);
+  g_assert_nonnull (started);
+  g_assert_cmpstr (json_object_get_string_member (started, "route_id"), ==, r4);
+  assert_time (started, "started_at", now + 60);
+  assert_time (started, "confirmed_at", now + 100);
+
+  /* One worker takes the fixes in order: the others were judged before. */
+  g_assert_cmpuint (count_events (&stream, "deviation.started", driving), ==, 0);
+  g_assert_cmpuint (count_events (&stream, "reporting.gap", driving), ==, 0);
+  g_assert_cmpuint (count_events (&stream, "reporting.gap", silent), ==, 0);
+  g_assert_cmpuint (count_events (&stream, "reporting.gap", buffered), ==, 1);
+  g_assert_cmpuint (count_events (&stream, "reporting.gap", late), ==, 0);
+  g_assert_cmpint (read_count (server, wall, driving, "deviations"), ==, 0);
+  g_assert_cmpint (read_count (server, wall, driving, "gaps"), ==, 0);
+  g_assert_cmpint (read_count (server, wall, silent, "gaps"), ==, 0);
+  g_assert_cmpint (read_count (server, wall, buffered, "gaps"), ==, 1);
+  stream_close (&stream);
+}
+
 static JsonObject *
 incident_of (Answer *answer)
 {
@@ -933,6 +1045,7 @@ main (int   argc,
               server_teardown);
   g_test_add ("/compliance-server/gap", Server, NULL, server_setup, test_gap, server_teardown);
   g_test_add ("/compliance-server/restart", Server, NULL, server_setup, test_restart, server_teardown);
+  g_test_add ("/compliance-server/start-up", Server, NULL, server_setup, test_start_up, server_teardown);
   g_test_add ("/compliance-server/post", Server, NULL, server_setup, test_post, server_teardown);
   g_test_add ("/compliance-server/rules", Server, NULL, server_setup, test_rules, server_teardown);
   g_test_add ("/compliance-server/post-rules", Server, NULL, server_setup, test_post_rules, server_teardown);

@@ -285,6 +285,38 @@ test_patrols_its_loop (void)
     }
 }
 
+/* A crew placed on its loop (a shift under way when the demo starts)
+ * reports from the loop's first junction, not from across the city, and
+ * drives on to the next one. */
+static void
+test_placed_on_patrol (void)
+{
+  g_autoptr(DozorSimulator) simulator = dozor_simulator_new (graph, 3, 1);
+  g_autoptr(GArray) waypoints = g_array_new (FALSE, FALSE, sizeof (guint));
+  static const double corners[][2] = { { 43.2380, 76.9450 }, { 43.2380, 76.9650 }, { 43.2250, 76.9550 } };
+  double lat, lon, speed, heading, first_lat, first_lon, start_distance;
+
+  for (guint i = 0; i < G_N_ELEMENTS (corners); i++)
+    {
+      guint node = dozor_road_graph_nearest_node (graph, corners[i][0], corners[i][1]);
+
+      g_array_append_val (waypoints, node);
+    }
+  dozor_road_graph_get_node (graph, g_array_index (waypoints, guint, 0), &first_lat, &first_lon);
+  dozor_simulator_get_fix (simulator, 0, &lat, &lon, &speed, &heading);
+  start_distance = dozor_geo_distance_m (lat, lon, first_lat, first_lon);
+  g_test_message ("placed at random %.0f m from the loop's first junction", start_distance);
+  g_assert_cmpfloat (start_distance, >, 200);
+
+  dozor_simulator_set_patrol (simulator, 0, waypoints);
+  dozor_simulator_place_on_patrol (simulator, 0);
+  dozor_simulator_step (simulator, DOZOR_SIMULATOR_REPORT_SECONDS);
+  dozor_simulator_get_fix (simulator, 0, &lat, &lon, &speed, &heading);
+  /* 5 s at up to 16.5 m/s, and the fix's noise. */
+  g_assert_cmpfloat (dozor_geo_distance_m (lat, lon, first_lat, first_lon), <, 120);
+  g_assert_cmpfloat (speed, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -298,6 +330,7 @@ main (int   argc,
   graph = dozor_road_graph_new (streets);
 
   g_test_add_func ("/simulator/same-seed-same-city", test_same_seed_same_city);
+  g_test_add_func ("/simulator/placed-on-patrol", test_placed_on_patrol);
   g_test_add_func ("/simulator/one-unit-at-a-time", test_one_unit_at_a_time);
   g_test_add_func ("/simulator/units-drive-plausibly", test_units_drive_plausibly);
   g_test_add_func ("/simulator/incidents-arrive", test_incidents_arrive);

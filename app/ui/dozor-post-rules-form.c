@@ -5,8 +5,14 @@
  * deviation, the reporting gap and the time after a dispatch when the unit
  * is not judged. Shown in the roster entry's editor under the entry's own
  * fields; the editor sends them back as the entry's `compliance`.
+ *
+ * A patrol route's rules are the same four members (docs/api.md, "Patrol
+ * route"): the same form shows them, named for a route, in the route
+ * rules dialog (DozorRouteRulesController).
  */
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "dozor-json.h"
 #include "dozor-post-rules-form.h"
@@ -15,6 +21,8 @@ struct _DozorPostRulesForm
 {
   AdwBin parent_instance;
 
+  GtkLabel *heading_label;
+  GtkLabel *threshold_label;
   GtkSpinButton *radius_spin;
   GtkSpinButton *dwell_spin;
   GtkSpinButton *gap_spin;
@@ -41,6 +49,8 @@ dozor_post_rules_form_class_init (DozorPostRulesFormClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dozor-post-rules-form.ui");
+  gtk_widget_class_bind_template_child (widget_class, DozorPostRulesForm, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, DozorPostRulesForm, threshold_label);
   gtk_widget_class_bind_template_child (widget_class, DozorPostRulesForm, radius_spin);
   gtk_widget_class_bind_template_child (widget_class, DozorPostRulesForm, dwell_spin);
   gtk_widget_class_bind_template_child (widget_class, DozorPostRulesForm, gap_spin);
@@ -64,10 +74,43 @@ dozor_post_rules_form_new (JsonObject *rules)
 {
   DozorPostRulesForm *self = g_object_new (DOZOR_TYPE_POST_RULES_FORM, NULL);
 
+  dozor_post_rules_form_set_rules (self, rules);
+  return self;
+}
+
+/**
+ * dozor_post_rules_form_new_for_route:
+ * @rules: (nullable): a patrol route's `compliance`
+ *
+ * Returns: (transfer floating): the form, named for a route (its first
+ *   member the distance from the route, not a post's radius), showing
+ *   the rules
+ */
+DozorPostRulesForm *
+dozor_post_rules_form_new_for_route (JsonObject *rules)
+{
+  DozorPostRulesForm *self = dozor_post_rules_form_new (rules);
+
+  gtk_label_set_label (self->heading_label, _("Route rules"));
+  gtk_label_set_label (self->threshold_label, _("_Distance from the route, m"));
+  return self;
+}
+
+/**
+ * dozor_post_rules_form_set_rules:
+ * @self: a form
+ * @rules: (nullable): the rules to show; a member left out keeps what the
+ *   form shows
+ */
+void
+dozor_post_rules_form_set_rules (DozorPostRulesForm *self,
+                                 JsonObject         *rules)
+{
+  g_return_if_fail (DOZOR_IS_POST_RULES_FORM (self));
+
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     if (rules != NULL && json_object_has_member (rules, members[i]))
       gtk_spin_button_set_value (*spins (self, i), json_object_get_double_member (rules, members[i]));
-  return self;
 }
 
 /**

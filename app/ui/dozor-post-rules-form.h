@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DozorPostRulesForm, dozor_post_rules_form, DOZOR, POST_RULES_FORM, AdwBin)
 
 DozorPostRulesForm *dozor_post_rules_form_new       (JsonObject         *rules);
+DozorPostRulesForm *dozor_post_rules_form_new_for_route (JsonObject     *rules);
+void                dozor_post_rules_form_set_rules (DozorPostRulesForm *self,
+                                                     JsonObject         *rules);
 JsonObject         *dozor_post_rules_form_get_rules (DozorPostRulesForm *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "dozor-preferences-window.h"
 #include "dozor-handover-controller.h"
 #include "dozor-registers-controller.h"
+#include "dozor-route-rules-controller.h"
 #include "dozor-window-private.h"
 
 
@@ -579,6 +580,11 @@ dozor_window_follow (DozorWindow     *self,
 
     dozor_details_pane_set_checklist (self->details_pane, checklist);
   }
+  /* A patrol route's rules, for supervisors (Ctrl+Alt+U). */
+  g_object_set_data_full (G_OBJECT (self), "dozor-route-rules",
+                          dozor_route_rules_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation,
+                                                            self->wall),
+                          g_object_unref);
   /* Route deviations: counted in a unit's details, summed per shift (Ctrl+Alt+V). */
   {
     g_autoptr(DozorComplianceController) compliance =

@@ -60,6 +60,14 @@ typedef struct
   gint64 last_fix;         /* the last fix taken in the shift; its start before one */
   gboolean finished;
 
+  /* The drive to the route at the start of the shift (or after the
+   * assignment changed): until the unit first comes within the threshold,
+   * and for at most the exemption time from its first fix, it is not yet
+   * on its route, not away from it. */
+  gboolean approaching;
+  gint64 approach_end;
+  gboolean reached;
+
   /* Away from the route: a deviation once confirmed, else only maybe one. */
   gboolean away;
   gboolean confirmed;
@@ -85,6 +93,7 @@ struct _DozorComplianceMonitor
   GHashTable *planes;      /* cell (gint64) → OGRCoordinateTransformationH */
   GHashTable *routes;      /* id → Assignment */
   GHashTable *units;       /* id → Unit */
+  gint64 watched_since;    /* silence running into this time is not counted before it */
 };
 
 G_DEFINE_FINAL_TYPE (DozorComplianceMonitor, dozor_compliance_monitor, G_TYPE_OBJECT)
@@ -196,7 +205,10 @@ dozor_compliance_rules_init (DozorComplianceRules *rules)
  * no deviation is ever made up of time without fixes, and after a gap the
  * dwell time counts again from the first fix away. A unit on a dispatch,
  * and for the exemption time after it, is not judged; a deviation in
- * progress ends when the dispatch starts.
+ * progress ends when the dispatch starts. A unit is not judged away
+ * before it has first come to its route or post either, for at most the
+ * exemption time from its first fix of the shift (or of a changed
+ * assignment): the drive there is not a deviation.
  *
  * Times are microseconds since the Unix epoch. Records go to the
  * `records` array each call takes (of #DozorComplianceRecord, which the
@@ -341,25 +353,41 @@ run_cut (Assignment         *a,
   run_end (a, reason, a->last_away.time, time, records);
 }
 
-/* No fix between a->last_fix and @next for longer than the gap time. */
+/* No fix between a->last_fix and @next for longer than the gap time.
+ * A silence that runs into @watched_since (when whoever feeds the monitor
+ * began to listen), or that comes before the shift's first fix, counts
+ * only from then: before it nobody could hear the unit. One between two
+ * fixes that both came before it is proven by them (a tracker's buffer, a
+ * track read back) and counts whole. A deviation never spans a silence,
+ * counted or not. */
 static void
 check_gap (Assignment *a,
            gint64      next,
            gint64      time,
+           gint64      watched_since,
            GPtrArray  *records)
 {
   DozorComplianceRecord *record;
+  gint64 gap_us = (gint64) a->rules.gap_s * G_USEC_PER_SEC;
+  gint64 from = a->last_fix;
 
-  if (next - a->last_fix <= (gint64) a->rules.gap_s * G_USEC_PER_SEC)
+  if (next - a->last_fix <= gap_us)
     return;
 
-  record = dozor_compliance_record_new (DOZOR_COMPLIANCE_REPORTING_GAP, a->unit_id, a->id);
-  record->time = time;
-  record->start = a->last_fix;
-  record->end = next;
-  a->counts.n_gaps++;
-  a->counts.gap_us += next - a->last_fix;
-  emit (records, record);
+  /* Before the shift's first fix there is no fix to prove the silence:
+   * only what was heard while listening counts. */
+  if (!a->has_fix || (from < watched_since && watched_since <= next))
+    from = MAX (from, watched_since);
+  if (next - from > gap_us)
+    {
+      record = dozor_compliance_record_new (DOZOR_COMPLIANCE_REPORTING_GAP, a->unit_id, a->id);
+      record->time = time;
+      record->start = from;
+      record->end = next;
+      a->counts.n_gaps++;
+      a->counts.gap_us += next - from;
+      emit (records, record);
+    }
   run_cut (a, DOZOR_COMPLIANCE_END_GAP, time, records);
 }
 
@@ -367,12 +395,13 @@ check_gap (Assignment *a,
 static void
 finish (Assignment *a,
         gint64      time,
+        gint64      watched_since,
         GPtrArray  *records)
 {
   if (a->finished)
     return;
 
-  check_gap (a, a->end, time, records);
+  check_gap (a, a->end, time, watched_since, records);
   run_cut (a, DOZOR_COMPLIANCE_END_SHIFT, time, records);
   a->finished = TRUE;
 }
@@ -452,16 +481,21 @@ dozor_compliance_monitor_add_position (DozorComplianceMonitor *self,
       Assignment *each = unit->assignments->pdata[i];
 
       if (each->end <= time)
-        finish (each, time, records);
+        finish (each, time, self->watched_since, records);
       else if (each->start <= time)
         a = each;
     }
   if (a == NULL || (a->has_fix && time <= a->last_fix))
     return DOZOR_COMPLIANCE_NOT_JUDGED;
 
-  check_gap (a, time, time, records);
+  check_gap (a, time, time, self->watched_since, records);
   a->has_fix = TRUE;
   a->last_fix = time;
+  if (!a->approaching)
+    {
+      a->approaching = TRUE;
+      a->approach_end = time + (gint64) a->rules.exempt_after_s * G_USEC_PER_SEC;
+    }
 
   if (is_exempt (unit, a, time))
     {
@@ -471,6 +505,15 @@ dozor_compliance_monitor_add_position (DozorComplianceMonitor *self,
 
   if (!distance_of (self, a, lat, lon, &x, &y, &position.distance_m))
     return DOZOR_COMPLIANCE_NOT_JUDGED;
+
+  /* Not yet on its route is not away from it: the crew is driving there
+   * from wherever the shift found it. */
+  if (!a->reached)
+    {
+      if (position.distance_m > a->rules.threshold_m && time < a->approach_end)
+        return DOZOR_COMPLIANCE_EXEMPT;
+      a->reached = TRUE;
+    }
 
   if (position.distance_m <= a->rules.threshold_m)
     {
@@ -588,7 +631,7 @@ dozor_compliance_monitor_advance (DozorComplianceMonitor *self,
       Assignment *a = value;
 
       if (a->end <= now)
-        finish (a, now, records);
+        finish (a, now, self->watched_since, records);
     }
 }
 
@@ -629,6 +672,29 @@ dozor_compliance_monitor_remove (DozorComplianceMonitor *self,
   run_cut (a, DOZOR_COMPLIANCE_END_CHANGED, a->last_fix, records);
   detach (self, a);
   assignment_free (self, a);
+}
+
+/**
+ * dozor_compliance_monitor_set_watched_since:
+ * @self: a monitor
+ * @since: when the caller began to listen to the units, microseconds
+ *   since the Unix epoch; 0 (the default) for always
+ *
+ * A silence that runs into @since is counted as a reporting gap only from
+ * @since: before it the unit could not be heard (dozord was not running),
+ * so the time from a shift's start or a last fix before it is not the
+ * crew's. The same holds for the time from a shift's start to its first
+ * fix, wherever that fix lies. A silence between two fixes that both came
+ * before @since is shown by them (a tracker's buffer, or a track read back
+ * after a restart) and is counted whole.
+ */
+void
+dozor_compliance_monitor_set_watched_since (DozorComplianceMonitor *self,
+                                            gint64                  since)
+{
+  g_return_if_fail (DOZOR_IS_COMPLIANCE_MONITOR (self));
+
+  self->watched_since = since;
 }
 
 /**

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  *   is a street crossed or a turn taken
  * @gap_s: no fix for longer than this is a reporting gap, seconds
  * @exempt_after_s: after a dispatch ends, the unit is not judged for this
- *   long (it is driving back), seconds
+ *   long (it is driving back), seconds; nor, until it first reaches its
+ *   route or post, for this long from its first fix of the shift
  *
  * How one route or post is judged.
  */
@@ -37,7 +38,8 @@ typedef struct
  * @DOZOR_COMPLIANCE_NOT_JUDGED: no route or post of the unit's shift covers
  *   the fix's time, or the fix is invalid, or not newer than the last
  *   judged one of that shift
- * @DOZOR_COMPLIANCE_EXEMPT: on a dispatch, or within the time after one
+ * @DOZOR_COMPLIANCE_EXEMPT: on a dispatch, or within the time after one, or
+ *   driving to the route or post it has not yet reached in the shift
  * @DOZOR_COMPLIANCE_NEAR: within the threshold
  * @DOZOR_COMPLIANCE_AWAY: farther than the threshold (a deviation or not
  *   yet one)
@@ -105,6 +107,8 @@ gboolean                dozor_compliance_monitor_set_post       (DozorCompliance
 void                    dozor_compliance_monitor_remove         (DozorComplianceMonitor *self,
                                                                  const char             *route_id,
                                                                  GPtrArray              *records);
+void                    dozor_compliance_monitor_set_watched_since (DozorComplianceMonitor *self,
+                                                                    gint64                  since);
 guint                   dozor_compliance_monitor_get_n_routes   (DozorComplianceMonitor *self);
 DozorComplianceVerdict  dozor_compliance_monitor_add_position   (DozorComplianceMonitor *self,
                                                                  const char             *unit_id,

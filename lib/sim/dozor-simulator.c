@@ -562,6 +562,35 @@ dozor_simulator_set_patrol (DozorSimulator *self,
   unit->next_waypoint = 0;
 }
 
+/**
+ * dozor_simulator_place_on_patrol:
+ * @self: a #DozorSimulator
+ * @unit_index: which unit, given a patrol loop by dozor_simulator_set_patrol()
+ *
+ * The crew is on its loop already, as on a shift that was under way
+ * before the simulation began: it stands at the loop's first junction and
+ * drives on along the loop from there, instead of first finishing a drive
+ * across the city. Draws no chance, so the other units drive as before.
+ */
+void
+dozor_simulator_place_on_patrol (DozorSimulator *self,
+                                 guint           unit_index)
+{
+  SimUnit *unit;
+  guint start;
+
+  g_return_if_fail (unit_index < self->units->len);
+
+  unit = &g_array_index (self->units, SimUnit, unit_index);
+  g_return_if_fail (unit->patrol != NULL && unit->state == DOZOR_SIM_PATROL);
+
+  start = g_array_index (unit->patrol, guint, 0);
+  unit->next_waypoint = 1 % unit->patrol->len;
+  plan_route (self, unit, start);
+  dozor_road_graph_get_node (self->graph, start, &unit->lat, &unit->lon);
+  unit->speed = 0;
+}
+
 DozorSimState
 dozor_simulator_get_state (DozorSimulator *self,
                            guint           unit)

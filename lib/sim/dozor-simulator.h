@@ -47,6 +47,8 @@ void            dozor_simulator_send_to_post  (DozorSimulator *self,
 void            dozor_simulator_set_patrol    (DozorSimulator *self,
                                                guint           unit,
                                                GArray         *waypoints);
+void            dozor_simulator_place_on_patrol (DozorSimulator *self,
+                                                 guint           unit_index);
 void            dozor_simulator_release       (DozorSimulator *self,
                                                guint           unit);
 DozorSimState   dozor_simulator_get_state     (DozorSimulator *self,
