@@ -20,6 +20,7 @@
 #include "dozor-incident-form.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-plan.h"
 #include "dozor-unit-layer.h"
 
 #define REFRESH_SECONDS 2
@@ -242,6 +243,50 @@ add_certificate_button (DozorDetailsPane *self,
   gtk_box_append (self->content, button);
 }
 
+static const char *
+or_none (const char *text)
+{
+  return text != NULL ? text : "none";
+}
+
+/* Issue 17, item 3: the response time the timings give (docs/api.md:
+ * `on_scene_at − created_at`), and who corrected the server's arrival. */
+static void
+add_response (DozorDetailsPane *self,
+              JsonObject       *incident)
+{
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) on_scene = NULL;
+  JsonObject *arrival = dozor_json_get_object (incident, "arrival");
+  const char *by = arrival != NULL ? dozor_json_get_string (arrival, "corrected_by") : NULL;
+
+  if (dozor_json_get_string (incident, "created_at") != NULL && dozor_json_get_string (incident, "on_scene_at") != NULL)
+    {
+      created = g_date_time_new_from_iso8601 (dozor_json_get_string (incident, "created_at"), NULL);
+      on_scene = g_date_time_new_from_iso8601 (dozor_json_get_string (incident, "on_scene_at"), NULL);
+    }
+  if (created != NULL && on_scene != NULL)
+    {
+      g_autofree char *response = dozor_format_duration (g_date_time_difference (on_scene, created) / G_USEC_PER_SEC);
+
+      add_field (self, _("Response time"), response);
+    }
+  if (by != NULL)
+    {
+      g_autofree char *when = clock_time (self, dozor_json_get_string (arrival, "corrected_at"));
+      /* TRANSLATORS: who corrected the time a unit arrived, and when: "op, 14:02:10 (3 min ago)" */
+      g_autofree char *text = g_strdup_printf (_("%s, %s"), by, when != NULL ? when : "");
+
+      add_field (self, _("Arrival corrected by"), text);
+    }
+  g_debug ("Incident timings: %s, en route %s, on scene %s, response %" G_GINT64_FORMAT " s, "
+           "arrival corrected by %s", dozor_json_get_string (incident, "number"),
+           or_none (dozor_json_get_string (incident, "en_route_at")),
+           or_none (dozor_json_get_string (incident, "on_scene_at")),
+           created != NULL && on_scene != NULL ? g_date_time_difference (on_scene, created) / G_USEC_PER_SEC : -1,
+           by != NULL ? by : "nobody");
+}
+
 static void
 show_incident (DozorDetailsPane *self,
                JsonObject       *incident)
@@ -254,6 +299,7 @@ show_incident (DozorDetailsPane *self,
   static const struct { const char *member; const char *label; } timeline[] = {
     { "created_at", N_("Registered") },
     { "dispatched_at", N_("Dispatched") },
+    { "en_route_at", N_("En route") },
     { "on_scene_at", N_("On scene") },
   };
   g_autoptr(GString) sent = g_string_new (NULL);
@@ -280,6 +326,7 @@ show_incident (DozorDetailsPane *self,
 
       add_field (self, _(timeline[i].label), when);
     }
+  add_response (self, incident);
 
   for (GList *l = dispatches; l != NULL; l = l->next)
     {
