@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Geometry the board asks about (zones, crisis areas, routes), read and
- * repaired by GEOS's C API rather than through OGR: the board then maps no
- * GDAL until it reads or writes a GIS file (docs/decisions.md, "GDAL only
- * for files").
+ * repaired by GEOS's C API, and measured in metres through PROJ's, rather
+ * than through OGR: the board then maps no GDAL until it reads or writes
+ * a GIS file (docs/decisions.md, "GDAL only for files").
  */
 #include "config.h"
 
@@ -61,4 +61,32 @@ dozor_geos_polygon_from_geojson (GEOSContextHandle_t  geos,
       valid = NULL;
     }
   return valid;
+}
+
+/**
+ * dozor_geos_new_to_local_metres:
+ * @proj: the PROJ context it will be used in
+ * @lat: the centre
+ * @lon: the centre
+ *
+ * A projection for measuring in a city: azimuthal equidistant around the
+ * centre, in metres, so that distances and buffers of a few kilometres
+ * come out right to well under a metre. A pipeline from degrees, on
+ * WGS 84's ellipsoid: it needs no PROJ database.
+ *
+ * Returns: (transfer full) (nullable): the transformation from WGS 84
+ *   `[lon, lat]` (degrees) to it, %NULL if PROJ refuses it
+ */
+PJ *
+dozor_geos_new_to_local_metres (PJ_CONTEXT *proj,
+                                double      lat,
+                                double      lon)
+{
+  char definition[256], lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_snprintf (definition, sizeof definition,
+              "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+              "+step +proj=aeqd +lat_0=%s +lon_0=%s +ellps=WGS84 +units=m",
+              g_ascii_dtostr (lat_text, sizeof lat_text, lat), g_ascii_dtostr (lon_text, sizeof lon_text, lon));
+  return proj_create (proj, definition);
 }
