@@ -1172,9 +1172,12 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   if (priv->host != NULL || (priv->empty && !priv->render_wanted))
     return;
 
+  /* Nothing drawn yet: the first render may already be under way (started
+   * at the first size allocation); asking again would draw it twice. */
   if (priv->zoom < 0)
     {
-      queue_host_render (self);
+      if (!priv->render_in_flight)
+        queue_host_render (self);
       return;
     }
 
@@ -1459,7 +1462,12 @@ dozor_raster_layer_contains (GtkWidget *widget,
 }
 
 /* The first tiles are asked for as soon as the layer has a size, so that
- * they are drawn while GTK makes its first frame, not after it. */
+ * they are drawn while GTK makes its first frame, not after it. The render
+ * starts here, not from an idle: the frame clock lays out and paints a
+ * frame in one dispatch, so an idle queued now ran only once the first
+ * frame was painted (on llvmpipe that frame compiles GTK's shaders, a few
+ * hundred ms), and the units came a render later (docs/performance.md,
+ * "Cold start"). */
 static void
 dozor_raster_layer_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -1470,8 +1478,11 @@ dozor_raster_layer_size_allocate (GtkWidget *widget,
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   GTK_WIDGET_CLASS (dozor_raster_layer_parent_class)->size_allocate (widget, width, height, baseline);
-  if (priv->host == NULL && priv->zoom < 0 && width > 0 && height > 0)
-    queue_host_render (self);
+  if (priv->host == NULL && priv->zoom < 0 && width > 0 && height > 0 && !priv->render_in_flight)
+    {
+      g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+      start_render (self);
+    }
 }
 
 static void

@@ -5,13 +5,15 @@
  * zones a dispatch would leave short, and which unit to move up to cover
  * a zone that is.
  *
- * Containment is GEOS's, through OGR, with each zone's geometry prepared
- * once and its envelope checked first. A unit may be in a sector and in
- * its district at once, and counts in both.
+ * Containment is GEOS's (its C API, not OGR's: the board then needs no
+ * GDAL, docs/decisions.md, "GDAL only for files"), with each zone's
+ * geometry prepared once and its envelope checked first. A unit may be in
+ * a sector and in its district at once, and counts in both.
  *
  * Build it where the data is (dozor_coverage_add_situation() reads the
  * situation, so on its thread); it copies what it needs, and computing and
- * suggesting may then run in a worker.
+ * suggesting may then run in a worker, one thread at a time (the zones are
+ * in one GEOS context).
  */
 #include "config.h"
 
@@ -19,7 +21,7 @@
 #include <math.h>
 
 #include "dozor-coverage.h"
-#include "dozor-gdal.h"
+#include "dozor-geos.h"
 
 #define NONE G_MAXUINT
 
@@ -28,9 +30,10 @@ typedef struct
   char *id;
   char *kind;
   char *name;
-  OGRGeometryH geometry;
-  OGRPreparedGeometryH prepared;
-  OGREnvelope envelope;
+  GEOSContextHandle_t geos; /* the coverage's */
+  GEOSGeometry *geometry;
+  const GEOSPreparedGeometry *prepared;
+  double min_lon, min_lat, max_lon, max_lat;
   double lat, lon;  /* a point inside, where move-ups are sent */
   guint minimum;
   guint count;
@@ -50,6 +53,7 @@ struct _DozorCoverage
   GArray *zones;    /* Zone */
   GArray *units;    /* Unit */
   gboolean computed;
+  GEOSContextHandle_t geos;
 };
 
 G_DEFINE_FINAL_TYPE (DozorCoverage, dozor_coverage, G_TYPE_OBJECT)
@@ -62,8 +66,10 @@ zone_clear (Zone *zone)
   g_free (zone->id);
   g_free (zone->kind);
   g_free (zone->name);
-  g_clear_pointer (&zone->prepared, OGRDestroyPreparedGeometry);
-  g_clear_pointer (&zone->geometry, OGR_G_DestroyGeometry);
+  if (zone->prepared != NULL)
+    GEOSPreparedGeom_destroy_r (zone->geos, zone->prepared);
+  if (zone->geometry != NULL)
+    GEOSGeom_destroy_r (zone->geos, zone->geometry);
 }
 
 static void
@@ -80,6 +86,7 @@ dozor_coverage_finalize (GObject *object)
 
   g_clear_pointer (&self->zones, g_array_unref);
   g_clear_pointer (&self->units, g_array_unref);
+  GEOS_finish_r (self->geos);
 
   G_OBJECT_CLASS (dozor_coverage_parent_class)->finalize (object);
 }
@@ -97,6 +104,7 @@ dozor_coverage_init (DozorCoverage *self)
   g_array_set_clear_func (self->zones, (GDestroyNotify) zone_clear);
   self->units = g_array_new (FALSE, TRUE, sizeof (Unit));
   g_array_set_clear_func (self->units, (GDestroyNotify) unit_clear);
+  self->geos = GEOS_init_r ();
 }
 
 /**
@@ -108,7 +116,6 @@ dozor_coverage_init (DozorCoverage *self)
 DozorCoverage *
 dozor_coverage_new (void)
 {
-  dozor_gdal_register ();
   return g_object_new (DOZOR_TYPE_COVERAGE, NULL);
 }
 
@@ -134,16 +141,23 @@ dozor_coverage_add_zone (DozorCoverage  *self,
                          GError        **error)
 {
   Zone zone = { 0, };
-  g_auto(OGRGeometryH) inside = NULL;
+  GEOSGeometry *inside = NULL;
 
   g_return_val_if_fail (DOZOR_IS_COVERAGE (self), NONE);
   g_return_val_if_fail (id != NULL && geojson != NULL, NONE);
 
-  zone.geometry = dozor_gdal_polygon_from_geojson (geojson);
-  inside = zone.geometry != NULL ? OGR_G_PointOnSurface (zone.geometry) : NULL;
-  if (inside == NULL)
+  zone.geos = self->geos;
+  zone.geometry = dozor_geos_polygon_from_geojson (self->geos, geojson);
+  inside = zone.geometry != NULL ? GEOSPointOnSurface_r (self->geos, zone.geometry) : NULL;
+  if (inside == NULL || GEOSGeomGetX_r (self->geos, inside, &zone.lon) != 1 ||
+      GEOSGeomGetY_r (self->geos, inside, &zone.lat) != 1 ||
+      GEOSGeom_getExtent_r (self->geos, zone.geometry, &zone.min_lon, &zone.min_lat, &zone.max_lon,
+                            &zone.max_lat) != 1 ||
+      (zone.prepared = GEOSPrepare_r (self->geos, zone.geometry)) == NULL)
     {
-      g_clear_pointer (&zone.geometry, OGR_G_DestroyGeometry);
+      if (inside != NULL)
+        GEOSGeom_destroy_r (self->geos, inside);
+      zone_clear (&zone);
       g_set_error (error, DOZOR_COVERAGE_ERROR, DOZOR_COVERAGE_ERROR_ZONE,
                    _("Zone “%s” has no polygon to count units in"), name != NULL ? name : id);
       return NONE;
@@ -152,10 +166,7 @@ dozor_coverage_add_zone (DozorCoverage  *self,
   zone.id = g_strdup (id);
   zone.kind = g_strdup (kind);
   zone.name = g_strdup (name);
-  zone.prepared = OGRCreatePreparedGeometry (zone.geometry);
-  OGR_G_GetEnvelope (zone.geometry, &zone.envelope);
-  zone.lon = OGR_G_GetX (inside, 0);
-  zone.lat = OGR_G_GetY (inside, 0);
+  GEOSGeom_destroy_r (self->geos, inside);
   zone.minimum = minimum;
   g_array_append_val (self->zones, zone);
   self->computed = FALSE;
@@ -423,14 +434,20 @@ dozor_coverage_get_zone_point (DozorCoverage *self,
 }
 
 static gboolean
-zone_contains (Zone         *zone,
-               OGRGeometryH  point,
-               double        lat,
-               double        lon)
+zone_contains (Zone   *zone,
+               double  lat,
+               double  lon)
 {
-  return lon >= zone->envelope.MinX && lon <= zone->envelope.MaxX &&
-         lat >= zone->envelope.MinY && lat <= zone->envelope.MaxY &&
-         OGRPreparedGeometryIntersects (zone->prepared, point);
+  GEOSGeometry *point;
+  gboolean inside;
+
+  if (lon < zone->min_lon || lon > zone->max_lon || lat < zone->min_lat || lat > zone->max_lat)
+    return FALSE;
+  point = GEOSGeom_createPointFromXY_r (zone->geos, lon, lat);
+  inside = point != NULL && GEOSPreparedIntersects_r (zone->geos, zone->prepared, point) == 1;
+  if (point != NULL)
+    GEOSGeom_destroy_r (zone->geos, point);
+  return inside;
 }
 
 /**
@@ -443,8 +460,6 @@ zone_contains (Zone         *zone,
 void
 dozor_coverage_compute (DozorCoverage *self)
 {
-  g_auto(OGRGeometryH) point = OGR_G_CreateGeometry (wkbPoint);
-
   g_return_if_fail (DOZOR_IS_COVERAGE (self));
 
   for (guint z = 0; z < self->zones->len; z++)
@@ -455,12 +470,11 @@ dozor_coverage_compute (DozorCoverage *self)
       Unit *unit = &g_array_index (self->units, Unit, u);
 
       g_array_set_size (unit->zones, 0);
-      OGR_G_SetPoint_2D (point, 0, unit->lon, unit->lat);
       for (guint z = 0; z < self->zones->len; z++)
         {
           Zone *zone = &g_array_index (self->zones, Zone, z);
 
-          if (zone_contains (zone, point, unit->lat, unit->lon))
+          if (zone_contains (zone, unit->lat, unit->lon))
             {
               g_array_append_val (unit->zones, z);
               zone->count++;
@@ -621,7 +635,6 @@ dozor_coverage_suggest_move_ups (DozorCoverage   *self,
   g_autofree guint *nodes = g_new (guint, MAX (n_units, 1));
   g_autofree double *offsets = g_new (double, MAX (n_units, 1));
   g_autofree gboolean *moved = g_new0 (gboolean, MAX (n_units, 1));
-  g_auto(OGRGeometryH) point = OGR_G_CreateGeometry (wkbPoint);
   gboolean cancelled = FALSE;
 
   g_return_val_if_fail (DOZOR_IS_COVERAGE (self), NULL);
@@ -652,9 +665,8 @@ dozor_coverage_suggest_move_ups (DozorCoverage   *self,
         break;
 
       /* The zones a unit sent to this zone's point would be in. */
-      OGR_G_SetPoint_2D (point, 0, zone->lon, zone->lat);
       for (guint other = 0; other < n_zones; other++)
-        if (zone_contains (&g_array_index (self->zones, Zone, other), point, zone->lat, zone->lon))
+        if (zone_contains (&g_array_index (self->zones, Zone, other), zone->lat, zone->lon))
           g_array_append_val (destination, other);
       if (!in_zones (destination, z))
         g_array_append_val (destination, z);

@@ -5,14 +5,17 @@
  * closest by road, and when those sent there arrive.
  *
  * Distances are measured in metres in a projection centred on the area
- * (azimuthal equidistant), where GEOS, through OGR, answers containment
- * with a prepared geometry and the distance to the area's boundary; a
- * buffer of the outermost ring, prepared too, rules out the far units of a
- * city's fleet before any distance is computed. Rings are bands: ring k
- * holds the units farther than ring k − 1 and at most its own radius from
- * the area (ring 0 being the area itself), so every unit counts once.
+ * (azimuthal equidistant, PROJ's), where GEOS answers containment with a
+ * prepared geometry and the distance to the area's boundary; a buffer of
+ * the outermost ring, prepared too, rules out the far units of a city's
+ * fleet before any distance is computed. Rings are bands: ring k holds
+ * the units farther than ring k − 1 and at most its own radius from the
+ * area (ring 0 being the area itself), so every unit counts once. GEOS's
+ * and PROJ's C APIs, not OGR's: the board then needs no GDAL
+ * (docs/decisions.md, "GDAL only for files").
  *
- * One object per question, no shared state: build and count in any thread.
+ * One object per question, no shared state (a GEOS and a PROJ context of
+ * its own): build and count in any thread, one at a time.
  */
 #include "config.h"
 
@@ -22,7 +25,7 @@
 #include <stdlib.h>
 
 #include "dozor-crisis-figures.h"
-#include "dozor-gdal.h"
+#include "dozor-geos.h"
 
 /* A circle is drawn with this many segments per quarter: at 1 km the
  * polygon is at most 0.3 m inside the true circle. */
@@ -49,11 +52,13 @@ struct _DozorCrisisFigures
 {
   GObject parent_instance;
 
-  OGRCoordinateTransformationH to_metres;
-  OGRGeometryH area;          /* in local metres */
-  OGRPreparedGeometryH prepared_area;
-  OGRGeometryH filter;        /* the area grown by the last ring */
-  OGRPreparedGeometryH prepared_filter;
+  GEOSContextHandle_t geos;
+  PJ_CONTEXT *proj;
+  PJ *to_metres;
+  GEOSGeometry *area;         /* in local metres */
+  const GEOSPreparedGeometry *prepared_area;
+  GEOSGeometry *filter;       /* the area grown by the last ring */
+  const GEOSPreparedGeometry *prepared_filter;
   double rings_m[DOZOR_CRISIS_FIGURES_MAX_RINGS];
   guint n_rings;
   double scene_lat, scene_lon;
@@ -74,10 +79,16 @@ unit_clear (Unit *unit)
 }
 
 static void
-clear_filter (DozorCrisisFigures *self)
+destroy_geometry (GEOSContextHandle_t          geos,
+                  GEOSGeometry               **geometry,
+                  const GEOSPreparedGeometry **prepared)
 {
-  g_clear_pointer (&self->prepared_filter, OGRDestroyPreparedGeometry);
-  g_clear_pointer (&self->filter, OGR_G_DestroyGeometry);
+  if (*prepared != NULL)
+    GEOSPreparedGeom_destroy_r (geos, *prepared);
+  if (*geometry != NULL)
+    GEOSGeom_destroy_r (geos, *geometry);
+  *prepared = NULL;
+  *geometry = NULL;
 }
 
 static void
@@ -85,10 +96,11 @@ dozor_crisis_figures_finalize (GObject *object)
 {
   DozorCrisisFigures *self = (DozorCrisisFigures *)object;
 
-  clear_filter (self);
-  g_clear_pointer (&self->prepared_area, OGRDestroyPreparedGeometry);
-  g_clear_pointer (&self->area, OGR_G_DestroyGeometry);
-  g_clear_pointer (&self->to_metres, OCTDestroyCoordinateTransformation);
+  destroy_geometry (self->geos, &self->filter, &self->prepared_filter);
+  destroy_geometry (self->geos, &self->area, &self->prepared_area);
+  GEOS_finish_r (self->geos);
+  g_clear_pointer (&self->to_metres, proj_destroy);
+  g_clear_pointer (&self->proj, proj_context_destroy);
   g_clear_pointer (&self->units, g_array_unref);
   for (guint i = 0; i <= DOZOR_CRISIS_FIGURES_MAX_RINGS; i++)
     g_clear_pointer (&self->counts[i], g_hash_table_unref);
@@ -109,6 +121,8 @@ dozor_crisis_figures_init (DozorCrisisFigures *self)
   g_array_set_clear_func (self->units, (GDestroyNotify) unit_clear);
   for (guint i = 0; i <= DOZOR_CRISIS_FIGURES_MAX_RINGS; i++)
     self->counts[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->geos = GEOS_init_r ();
+  self->proj = proj_context_create ();
 }
 
 static void
@@ -118,62 +132,73 @@ project (DozorCrisisFigures *self,
          double             *x,
          double             *y)
 {
-  *x = lon;
-  *y = lat;
-  if (!OCTTransform (self->to_metres, 1, x, y, NULL))
+  PJ_COORD c = proj_trans (self->to_metres, PJ_FWD, proj_coord (lon, lat, 0, 0));
+
+  *x = c.xy.x;
+  *y = c.xy.y;
+  if (!isfinite (*x) || !isfinite (*y))
     *x = *y = NAN;
+}
+
+static int
+project_xy_cb (double *x,
+               double *y,
+               void   *user_data)
+{
+  project (user_data, *y, *x, x, y);
+  return !isnan (*x);
 }
 
 /* The filter follows the rings: rebuilt whenever they change. */
 static void
 make_filter (DozorCrisisFigures *self)
 {
-  clear_filter (self);
-  self->filter = OGR_G_Buffer (self->area, self->rings_m[self->n_rings - 1] + FILTER_MARGIN_M,
+  destroy_geometry (self->geos, &self->filter, &self->prepared_filter);
+  self->filter = GEOSBuffer_r (self->geos, self->area, self->rings_m[self->n_rings - 1] + FILTER_MARGIN_M,
                                CIRCLE_QUARTER_SEGMENTS);
-  self->prepared_filter = self->filter != NULL ? OGRCreatePreparedGeometry (self->filter) : NULL;
+  self->prepared_filter = self->filter != NULL ? GEOSPrepare_r (self->geos, self->filter) : NULL;
 }
 
-/* Takes @area_lon_lat (or @area_metres, already projected). */
-static DozorCrisisFigures *
-new_with_area (double         centre_lat,
-               double         centre_lon,
-               OGRGeometryH   area_lon_lat,
-               OGRGeometryH   area_metres,
-               GError       **error)
+/* Takes @area_lon_lat (or @area_metres, already projected), both of
+ * self->geos. */
+static gboolean
+set_area (DozorCrisisFigures  *self,
+          double               centre_lat,
+          double               centre_lon,
+          GEOSGeometry        *area_lon_lat,
+          GEOSGeometry        *area_metres,
+          GError             **error)
 {
-  g_autoptr(DozorCrisisFigures) self = g_object_new (DOZOR_TYPE_CRISIS_FIGURES, NULL);
-
-  dozor_gdal_register ();
-  self->to_metres = dozor_gdal_new_to_local_metres (centre_lat, centre_lon);
+  self->to_metres = dozor_geos_new_to_local_metres (self->proj, centre_lat, centre_lon);
   if (self->to_metres == NULL || (area_lon_lat == NULL && area_metres == NULL))
     {
-      g_clear_pointer (&area_lon_lat, OGR_G_DestroyGeometry);
-      g_clear_pointer (&area_metres, OGR_G_DestroyGeometry);
+      if (area_lon_lat != NULL)
+        GEOSGeom_destroy_r (self->geos, area_lon_lat);
+      if (area_metres != NULL)
+        GEOSGeom_destroy_r (self->geos, area_metres);
       g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
                            _("The crisis area cannot be measured: no coordinate system for it"));
-      return NULL;
+      return FALSE;
     }
 
   if (area_metres == NULL)
     {
-      area_metres = area_lon_lat;
-      if (OGR_G_Transform (area_metres, self->to_metres) != OGRERR_NONE)
+      area_metres = GEOSGeom_transformXY_r (self->geos, area_lon_lat, project_xy_cb, self);
+      GEOSGeom_destroy_r (self->geos, area_lon_lat);
+      if (area_metres == NULL)
         {
-          OGR_G_DestroyGeometry (area_metres);
           g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
                                _("The crisis area cannot be measured: its coordinates are not on the map"));
-          return NULL;
+          return FALSE;
         }
     }
 
   self->area = area_metres;
-  self->prepared_area = OGRCreatePreparedGeometry (self->area);
+  self->prepared_area = GEOSPrepare_r (self->geos, self->area);
   self->scene_lat = centre_lat;
   self->scene_lon = centre_lon;
   dozor_crisis_figures_set_rings (self, default_rings_m, G_N_ELEMENTS (default_rings_m));
-
-  return g_steal_pointer (&self);
+  return TRUE;
 }
 
 /**
@@ -194,8 +219,9 @@ dozor_crisis_figures_new_circle (double   lat,
                                  double   radius_m,
                                  GError **error)
 {
-  OGRGeometryH centre;
-  OGRGeometryH circle;
+  g_autoptr(DozorCrisisFigures) self = NULL;
+  GEOSGeometry *centre;
+  GEOSGeometry *circle;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -207,12 +233,13 @@ dozor_crisis_figures_new_circle (double   lat,
     }
 
   /* The projection is centred on the circle: its centre is (0, 0). */
-  centre = OGR_G_CreateGeometry (wkbPoint);
-  OGR_G_SetPoint_2D (centre, 0, 0, 0);
-  circle = OGR_G_Buffer (centre, radius_m, CIRCLE_QUARTER_SEGMENTS);
-  OGR_G_DestroyGeometry (centre);
+  self = g_object_new (DOZOR_TYPE_CRISIS_FIGURES, NULL);
+  centre = GEOSGeom_createPointFromXY_r (self->geos, 0, 0);
+  circle = centre != NULL ? GEOSBuffer_r (self->geos, centre, radius_m, CIRCLE_QUARTER_SEGMENTS) : NULL;
+  if (centre != NULL)
+    GEOSGeom_destroy_r (self->geos, centre);
 
-  return new_with_area (lat, lon, NULL, circle, error);
+  return set_area (self, lat, lon, NULL, circle, error) ? g_steal_pointer (&self) : NULL;
 }
 
 /**
@@ -230,36 +257,32 @@ DozorCrisisFigures *
 dozor_crisis_figures_new_polygon (const char  *geojson,
                                   GError     **error)
 {
-  OGRGeometryH area;
-  g_auto(OGRGeometryH) inside = NULL;
-  OGREnvelope envelope;
+  g_autoptr(DozorCrisisFigures) self = NULL;
+  GEOSGeometry *area, *inside = NULL;
+  double min_x = 0, min_y = 0, max_x = 0, max_y = 0, lat = 0, lon = 0;
 
   g_return_val_if_fail (geojson != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  dozor_gdal_register ();
-  area = dozor_gdal_polygon_from_geojson (geojson);
-  if (area != NULL)
-    OGR_G_GetEnvelope (area, &envelope);
-  if (area == NULL || envelope.MinY < -85 || envelope.MaxY > 85 ||
-      envelope.MinX < -180 || envelope.MaxX > 180)
+  self = g_object_new (DOZOR_TYPE_CRISIS_FIGURES, NULL);
+  area = dozor_geos_polygon_from_geojson (self->geos, geojson);
+  if (area != NULL && GEOSGeom_getExtent_r (self->geos, area, &min_x, &min_y, &max_x, &max_y) == 1 &&
+      min_y >= -85 && max_y <= 85 && min_x >= -180 && max_x <= 180)
+    inside = GEOSPointOnSurface_r (self->geos, area);
+  if (inside == NULL || GEOSGeomGetX_r (self->geos, inside, &lon) != 1 ||
+      GEOSGeomGetY_r (self->geos, inside, &lat) != 1)
     {
-      g_clear_pointer (&area, OGR_G_DestroyGeometry);
+      if (inside != NULL)
+        GEOSGeom_destroy_r (self->geos, inside);
+      if (area != NULL)
+        GEOSGeom_destroy_r (self->geos, area);
       g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
                            _("The crisis area is not a polygon on the map"));
       return NULL;
     }
+  GEOSGeom_destroy_r (self->geos, inside);
 
-  inside = OGR_G_PointOnSurface (area);
-  if (inside == NULL)
-    {
-      OGR_G_DestroyGeometry (area);
-      g_set_error_literal (error, DOZOR_CRISIS_FIGURES_ERROR, DOZOR_CRISIS_FIGURES_ERROR_AREA,
-                           _("The crisis area is not a polygon on the map"));
-      return NULL;
-    }
-
-  return new_with_area (OGR_G_GetY (inside, 0), OGR_G_GetX (inside, 0), area, NULL, error);
+  return set_area (self, lat, lon, area, NULL, error) ? g_steal_pointer (&self) : NULL;
 }
 
 /**
@@ -487,8 +510,6 @@ dozor_crisis_figures_get_unit_id (DozorCrisisFigures *self,
 void
 dozor_crisis_figures_count (DozorCrisisFigures *self)
 {
-  g_auto(OGRGeometryH) point = OGR_G_CreateGeometry (wkbPoint);
-
   g_return_if_fail (DOZOR_IS_CRISIS_FIGURES (self));
 
   for (guint i = 0; i <= DOZOR_CRISIS_FIGURES_MAX_RINGS; i++)
@@ -497,6 +518,7 @@ dozor_crisis_figures_count (DozorCrisisFigures *self)
   for (guint u = 0; u < self->units->len; u++)
     {
       Unit *unit = &g_array_index (self->units, Unit, u);
+      GEOSGeometry *point;
       double x, y;
       guint *count;
 
@@ -505,22 +527,24 @@ dozor_crisis_figures_count (DozorCrisisFigures *self)
 
       unit->band = DOZOR_CRISIS_BEYOND;
       project (self, unit->lat, unit->lon, &x, &y);
-      if (isnan (x))
+      if (isnan (x) || (point = GEOSGeom_createPointFromXY_r (self->geos, x, y)) == NULL)
         continue;
-      OGR_G_SetPoint_2D (point, 0, x, y);
 
       /* On the boundary counts as inside. */
-      if (OGRPreparedGeometryIntersects (self->prepared_area, point))
+      if (self->prepared_area != NULL && GEOSPreparedIntersects_r (self->geos, self->prepared_area, point) == 1)
         unit->band = DOZOR_CRISIS_INSIDE;
       else if (self->prepared_filter != NULL &&
-               OGRPreparedGeometryIntersects (self->prepared_filter, point))
+               GEOSPreparedIntersects_r (self->geos, self->prepared_filter, point) == 1)
         {
-          double d = OGR_G_Distance (self->area, point);
+          double d = INFINITY;
 
+          if (GEOSDistance_r (self->geos, self->area, point, &d) != 1)
+            d = INFINITY;
           for (guint r = 0; r < self->n_rings && unit->band == DOZOR_CRISIS_BEYOND; r++)
             if (d <= self->rings_m[r])
               unit->band = r + 1;
         }
+      GEOSGeom_destroy_r (self->geos, point);
 
       if (unit->band == DOZOR_CRISIS_BEYOND)
         continue;

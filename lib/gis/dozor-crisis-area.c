@@ -2,7 +2,7 @@
 /*
  * A crisis area as it crosses the wire (docs/api.md, "Readiness"): a
  * GeoJSON Polygon of one ring, or a circle around a point. One object
- * checks it for the server (bounded, valid as GEOS judges it through OGR,
+ * checks it for the server (bounded, valid as GEOS judges it,
  * written again with 7 decimals) and serves the board: its outline to
  * draw and whether a point lies inside. Immutable once made, so a drawing
  * worker may read its outline.
@@ -10,7 +10,9 @@
  * A board tests every unit and incident near the area at each render:
  * through OGR a point costs about 24 µs at 500 corners (OGR hands each
  * test to a fresh GEOS context), so the test goes to GEOS's C API
- * directly, on a prepared polygon in a context of the area's own.
+ * directly, on a prepared polygon in a context of the area's own. The
+ * polygon is read by GEOS too, not by OGR: a board that shows an area
+ * then needs no GDAL (docs/decisions.md, "GDAL only for files").
  */
 #include "config.h"
 
@@ -19,7 +21,6 @@
 #include <math.h>
 
 #include "dozor-crisis-area.h"
-#include "dozor-gdal.h"
 #include "dozor-geo.h"
 #include "dozor-geojson.h"
 #include "dozor-json.h"
@@ -39,8 +40,7 @@ struct _DozorCrisisArea
   /* lon, lat pairs; closed (the last is the first). */
   GArray *outline;
   char *json;
-  OGRGeometryH polygon;
-  /* For contains(), made at its first call. */
+  /* A polygon's, made when it is read; prepared at contains()'s first call. */
   GEOSContextHandle_t geos;
   GEOSGeometry *geos_polygon;
   const GEOSPreparedGeometry *prepared;
@@ -63,7 +63,6 @@ dozor_crisis_area_finalize (GObject *object)
         GEOSGeom_destroy_r (self->geos, self->geos_polygon);
       GEOS_finish_r (self->geos);
     }
-  g_clear_pointer (&self->polygon, OGR_G_DestroyGeometry);
 
   G_OBJECT_CLASS (dozor_crisis_area_parent_class)->finalize (object);
 }
@@ -164,8 +163,7 @@ read_polygon (DozorCrisisArea  *self,
   g_autofree char *normal = dozor_geojson_normalize (area, DOZOR_GEOMETRY_AREA, &local_error);
   g_autoptr(JsonNode) parsed = NULL;
   JsonArray *rings, *ring;
-  DozorGdalGuard guard = { 0 };
-  gboolean valid;
+  GEOSGeoJSONReader *reader;
 
   if (normal == NULL)
     return fail (error, "area.coordinates", local_error->message);
@@ -188,12 +186,13 @@ read_polygon (DozorCrisisArea  *self,
       add_point (self, json_array_get_double_element (position, 0), lat);
     }
 
-  /* Crossing edges, a ring of zero area, spikes: GEOS decides, through OGR. */
-  dozor_gdal_guard_begin (&guard);
-  self->polygon = OGR_G_CreateGeometryFromJson (normal);
-  valid = self->polygon != NULL && OGR_G_IsValid (self->polygon);
-  dozor_gdal_guard_end (&guard);
-  if (!valid)
+  /* Crossing edges, a ring of zero area, spikes: GEOS decides. */
+  self->geos = GEOS_init_r ();
+  reader = GEOSGeoJSONReader_create_r (self->geos);
+  self->geos_polygon = reader != NULL ? GEOSGeoJSONReader_readGeometry_r (self->geos, reader, normal) : NULL;
+  if (reader != NULL)
+    GEOSGeoJSONReader_destroy_r (self->geos, reader);
+  if (self->geos_polygon == NULL || GEOSisValid_r (self->geos, self->geos_polygon) != 1)
     return fail (error, "area.coordinates", _("is not a valid polygon (its edges cross or it has no area)"));
 
   self->json = g_steal_pointer (&normal);
@@ -347,15 +346,8 @@ dozor_crisis_area_contains (DozorCrisisArea *self,
   if (self->circle)
     return dozor_geo_distance_m (self->lat, self->lon, lat, lon) <= self->radius_m;
 
-  if (self->geos == NULL)
-    {
-      g_autofree guchar *wkb = g_malloc (OGR_G_WkbSize (self->polygon));
-
-      self->geos = GEOS_init_r ();
-      OGR_G_ExportToWkb (self->polygon, wkbNDR, wkb);
-      self->geos_polygon = GEOSGeomFromWKB_buf_r (self->geos, wkb, OGR_G_WkbSize (self->polygon));
-      self->prepared = self->geos_polygon != NULL ? GEOSPrepare_r (self->geos, self->geos_polygon) : NULL;
-    }
+  if (self->prepared == NULL && self->geos_polygon != NULL)
+    self->prepared = GEOSPrepare_r (self->geos, self->geos_polygon);
   if (self->prepared == NULL)
     return FALSE;
 

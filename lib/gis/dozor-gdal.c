@@ -261,36 +261,3 @@ dozor_gdal_polygon_from_geojson (const char *geojson)
     g_clear_pointer (&valid, OGR_G_DestroyGeometry);
   return valid;
 }
-
-/**
- * dozor_gdal_new_to_local_metres:
- * @lat: latitude of the centre
- * @lon: longitude of the centre
- *
- * A projection for measuring in a city: azimuthal equidistant around the
- * centre, in metres, so that distances and buffers of a few kilometres
- * come out right to well under a metre.
- *
- * Returns: (transfer full) (nullable): the transformation from WGS 84
- *   `[lon, lat]` to it, %NULL without a PROJ database
- */
-OGRCoordinateTransformationH
-dozor_gdal_new_to_local_metres (double lat,
-                                double lon)
-{
-  g_auto(OGRSpatialReferenceH) wgs84 = dozor_gdal_new_wgs84 ();
-  g_auto(OGRSpatialReferenceH) local = OSRNewSpatialReference (NULL);
-  char proj[128], lat_text[G_ASCII_DTOSTR_BUF_SIZE], lon_text[G_ASCII_DTOSTR_BUF_SIZE];
-  OGRCoordinateTransformationH transform;
-
-  if (wgs84 == NULL)
-    return NULL;
-
-  g_snprintf (proj, sizeof proj, "+proj=aeqd +lat_0=%s +lon_0=%s +datum=WGS84 +units=m +no_defs",
-              g_ascii_dtostr (lat_text, sizeof lat_text, lat), g_ascii_dtostr (lon_text, sizeof lon_text, lon));
-  CPLPushErrorHandler (CPLQuietErrorHandler);
-  transform = OSRImportFromProj4 (local, proj) == OGRERR_NONE
-    ? OCTNewCoordinateTransformation (wgs84, local) : NULL;
-  CPLPopErrorHandler ();
-  return transform;
-}

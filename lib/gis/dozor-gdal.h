@@ -43,7 +43,5 @@ gboolean     dozor_gdal_transform_to_wgs84 (OGRSpatialReferenceH          source
                                             DozorGdalGuard               *guard,
                                             char                        **problem);
 OGRGeometryH dozor_gdal_polygon_from_geojson (const char  *geojson);
-OGRCoordinateTransformationH dozor_gdal_new_to_local_metres (double lat,
-                                                             double lon);
 
 G_END_DECLS

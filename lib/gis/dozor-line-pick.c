@@ -3,17 +3,35 @@
  * Which of some lines a point lies nearest, within a reach (a unit
  * dropped on a patrol route on the map), and the point of a line nearest
  * a point (where a unit off its route would rejoin it). The geometry is
- * GEOS's (the distance through OGR), in whatever plane coordinates the
- * caller draws in.
+ * GEOS's C API, in whatever plane coordinates the caller draws in (not
+ * OGR's: the board then needs no GDAL until it reads or writes a GIS file,
+ * docs/decisions.md, "GDAL only for files").
  */
 #include "config.h"
 
 #include <geos_c.h>
-#include <ogr_api.h>
 
-#include "dozor-gdal.h"
 #include "dozor-geo.h"
 #include "dozor-line-pick.h"
+
+/* A LineString of (x, y) pairs, or %NULL. */
+static GEOSGeometry *
+line_new (GEOSContextHandle_t geos,
+          GArray             *line)
+{
+  GEOSCoordSequence *coords = GEOSCoordSeq_create_r (geos, line->len, 2);
+
+  if (coords == NULL)
+    return NULL;
+  for (guint p = 0; p < line->len; p++)
+    {
+      const double *xy = &g_array_index (line, double, 2 * p);
+
+      GEOSCoordSeq_setXY_r (geos, coords, p, xy[0], xy[1]);
+    }
+  /* Takes the sequence, also when it fails. */
+  return GEOSGeom_createLineString_r (geos, coords);
+}
 
 /**
  * dozor_line_pick_nearest:
@@ -31,33 +49,29 @@ dozor_line_pick_nearest (GPtrArray *lines,
                          double     y,
                          double     reach)
 {
-  g_auto(OGRGeometryH) point = OGR_G_CreateGeometry (wkbPoint);
+  GEOSContextHandle_t geos = GEOS_init_r ();
+  GEOSGeometry *point = GEOSGeom_createPointFromXY_r (geos, x, y);
   double best = reach;
   int found = -1;
 
-  OGR_G_SetPoint_2D (point, 0, x, y);
-  for (guint i = 0; i < lines->len; i++)
+  for (guint i = 0; point != NULL && i < lines->len; i++)
     {
       GArray *line = lines->pdata[i];
-      g_auto(OGRGeometryH) geometry = NULL;
+      GEOSGeometry *geometry;
       double distance;
 
-      if (line == NULL || line->len < 2)
+      if (line == NULL || line->len < 2 || (geometry = line_new (geos, line)) == NULL)
         continue;
-      geometry = OGR_G_CreateGeometry (wkbLineString);
-      for (guint p = 0; p < line->len; p++)
-        {
-          const double *xy = &g_array_index (line, double, 2 * p);
-
-          OGR_G_AddPoint_2D (geometry, xy[0], xy[1]);
-        }
-      distance = OGR_G_Distance (geometry, point);
-      if (distance >= 0 && distance <= best)
+      if (GEOSDistance_r (geos, geometry, point, &distance) == 1 && distance <= best)
         {
           best = distance;
           found = (int) i;
         }
+      GEOSGeom_destroy_r (geos, geometry);
     }
+  if (point != NULL)
+    GEOSGeom_destroy_r (geos, point);
+  GEOS_finish_r (geos);
   return found;
 }
 
@@ -81,7 +95,6 @@ dozor_line_nearest_point (GArray *line,
                           double *ny)
 {
   GEOSContextHandle_t geos;
-  GEOSCoordSequence *coords;
   GEOSGeometry *geometry, *point;
   GEOSCoordSequence *nearest;
   gboolean found = FALSE;
@@ -89,14 +102,7 @@ dozor_line_nearest_point (GArray *line,
   if (line == NULL || line->len < 2)
     return FALSE;
   geos = GEOS_init_r ();
-  coords = GEOSCoordSeq_create_r (geos, line->len, 2);
-  for (guint p = 0; p < line->len; p++)
-    {
-      const double *xy = &g_array_index (line, double, 2 * p);
-
-      GEOSCoordSeq_setXY_r (geos, coords, p, xy[0], xy[1]);
-    }
-  geometry = GEOSGeom_createLineString_r (geos, coords);
+  geometry = line_new (geos, line);
   point = GEOSGeom_createPointFromXY_r (geos, x, y);
   nearest = geometry != NULL && point != NULL ? GEOSNearestPoints_r (geos, geometry, point) : NULL;
   if (nearest != NULL)
