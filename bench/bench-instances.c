@@ -428,7 +428,7 @@ run_config (const Config *config,
   g_autoptr(GError) error = NULL;
   GSubprocess *servers[MAX_INSTANCES] = { NULL };
   GPid pids[MAX_INSTANCES] = { 0 };
-  double cpu[MAX_INSTANCES], pg_cpu = 0, load[3];
+  double cpu[MAX_INSTANCES], pg_cpu = 0, own_cpu, load[3];
   g_autoptr(GHashTable) pg_before = NULL;
   g_autoptr(GHashTable) pg_after = NULL;
   static const char *users[][2] = { { "sup", "supervisor" }, { "gps", "tracker" }, { "wall", "admin" } };
@@ -508,6 +508,7 @@ run_config (const Config *config,
   bench_load_average (load);
   for (guint i = 0; i < run.n_instances; i++)
     cpu[i] = bench_cpu_seconds (pids[i]);
+  own_cpu = bench_cpu_seconds (0);
   if (config->postgres)
     pg_before = postgres_cpu ();
   start = g_get_monotonic_time ();
@@ -566,6 +567,8 @@ run_config (const Config *config,
           bench_percentile (run.latencies_ms, 0.50), bench_percentile (run.latencies_ms, 0.95),
           bench_percentile (run.latencies_ms, 0.99), bench_percentile (run.latencies_ms, 1.0),
           run.latencies_ms->len);
+  own_cpu = bench_cpu_seconds (0) - own_cpu;
+  printf ("CPU: this bench (feeder and every client) %.0f %% of one core\n", 100 * own_cpu / wall);
   if (config->postgres)
     printf ("PostgreSQL's processes: %.0f %% of one core\n", 100 * pg_cpu / wall);
   if (run.n_instances > 1)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "bench-proc.h"
@@ -182,6 +184,12 @@ bench_add_user (const char *dozorctl,
     g_error ("dozorctl: %s", error->message);
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /**
  * bench_start_dozord:
  * @argv: (array zero-terminated=1): dozord and its arguments, listening on
@@ -200,10 +208,14 @@ bench_start_dozord (const char *const  *argv,
                     GPid               *pid)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) server = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
 
+  /* A benchmark stopped by a signal or an assertion leaves no dozord. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (server == NULL)
     g_error ("dozord: %s", error->message);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));

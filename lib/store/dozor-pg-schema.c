@@ -418,8 +418,9 @@ static const char *const version_4[] = {
   "  RETURN true;"
   " END $$",
   /* Retention: every day's table whose last moment is before the cutoff
-   * (an RFC 3339 time) is dropped whole. A day that straddles the cutoff
-   * stays until it is all older. Returns how many tables went. */
+   * (an RFC 3339 time) is dropped whole; in the day that straddles the
+   * cutoff, the fixes older than it are deleted, so that no fix outlives
+   * the retention period, as on SQLite. Returns how many tables went. */
   "CREATE FUNCTION dozor_track_drop_before(cutoff text) RETURNS integer LANGUAGE plpgsql AS $$"
   " DECLARE part record; dropped integer := 0;"
   " BEGIN"
@@ -431,6 +432,7 @@ static const char *const version_4[] = {
   "    dropped := dropped + 1;"
   "   END IF;"
   "  END LOOP;"
+  "  DELETE FROM positions WHERE time < cutoff COLLATE \"C\";"
   "  RETURN dropped;"
   " END $$",
   "SELECT dozor_track_day(d::date) FROM (SELECT DISTINCT substr(time, 1, 10) AS d FROM positions_unpartitioned) AS days",

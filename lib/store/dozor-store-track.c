@@ -6,7 +6,8 @@
  * On PostgreSQL the table is partitioned by day (migration 4 of
  * dozor-pg-schema.c, docs/postgresql.md "Positions at scale"): a batch is
  * one INSERT from a JSON array, its days' tables are made in the same
- * transaction when missing, and retention drops whole days. On SQLite a
+ * transaction when missing, and retention drops whole days (deleting
+ * only from the day that straddles the cutoff). On SQLite a
  * prepared INSERT per fix costs no round trip, and retention deletes by
  * time, as before.
  */
@@ -271,10 +272,9 @@ dozor_store_prepare_track (DozorStore  *self,
  * @before: an RFC 3339 UTC time: fixes older than it go
  * @error: return location for a #GError
  *
- * On SQLite, deletes every fix older than @before. On PostgreSQL, drops
- * each day's table that holds only fixes older than @before: the day
- * that straddles @before stays until it is all older, so a fix is kept
- * for the retention period and at most a day more (docs/decisions.md).
+ * Deletes every fix older than @before. On PostgreSQL each day's table
+ * that holds only such fixes is dropped whole, and only the day that
+ * straddles @before is deleted from (docs/decisions.md).
  *
  * Returns: how many fixes were deleted (SQLite), or how many days'
  *   tables were dropped (PostgreSQL)
