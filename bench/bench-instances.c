@@ -275,6 +275,7 @@ typedef struct
   guint pending;
   guint64 posted[MAX_INSTANCES];
   guint64 failed;
+  guint failed_status;          /* the last status other than 202; 0: no answer */
 } Feeder;
 
 static void
@@ -287,7 +288,10 @@ post_done_cb (GObject      *source,
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
 
   if (soup_message_get_status (msg) != 202)
-    feeder->failed++;
+    {
+      feeder->failed++;
+      feeder->failed_status = soup_message_get_status (msg);
+    }
   if (--feeder->pending == 0 && feeder->batches_left == 0)
     g_main_loop_quit (feeder->loop);
 }
@@ -537,8 +541,10 @@ run_config (const Config *config,
           " (load average %.1f at start)\n",
           number, config->postgres ? "PostgreSQL" : "SQLite", run.n_instances, run.n_instances > 1 ? "s" : "",
           config->rate, run.n_clients, n_units, seconds, load[0]);
-  printf ("posted:    %" G_GUINT64_FORMAT " positions in %.1f s = %.0f/s, %" G_GUINT64_FORMAT " batches refused\n",
-          posted, elapsed, posted / elapsed, feeder.failed);
+  /* Status 0: no answer within libsoup's 60 s; dozord may still have
+   * stored the batch, and its clients then get it. */
+  printf ("posted:    %" G_GUINT64_FORMAT " positions in %.1f s = %.0f/s, %" G_GUINT64_FORMAT " batches not answered"
+          " 202 (last status %u)\n", posted, elapsed, posted / elapsed, feeder.failed, feeder.failed_status);
   for (guint i = 0; i < run.n_instances; i++)
     {
       guint64 least = G_MAXUINT64, most = 0, coalesced = 0, sum = 0;
