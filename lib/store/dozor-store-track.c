@@ -18,10 +18,8 @@
 
 struct _DozorTrackBatch
 {
-  JsonBuilder *rows;
   GHashTable *days;             /* "YYYY-MM-DD" of the batch's fixes */
-  GArray *fixes;                /* TrackFix, for SQLite's statement */
-  guint n;
+  GArray *fixes;                /* TrackFix */
 };
 
 typedef struct
@@ -48,8 +46,6 @@ dozor_track_batch_new (void)
 {
   DozorTrackBatch *batch = g_new0 (DozorTrackBatch, 1);
 
-  batch->rows = json_builder_new ();
-  json_builder_begin_array (batch->rows);
   batch->days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   batch->fixes = g_array_new (FALSE, TRUE, sizeof (TrackFix));
   g_array_set_clear_func (batch->fixes, track_fix_clear);
@@ -61,7 +57,6 @@ dozor_track_batch_free (DozorTrackBatch *batch)
 {
   if (batch == NULL)
     return;
-  g_object_unref (batch->rows);
   g_hash_table_unref (batch->days);
   g_array_unref (batch->fixes);
   g_free (batch);
@@ -98,23 +93,9 @@ dozor_track_batch_add (DozorTrackBatch *batch,
         fix.present[2 + k] = TRUE;
       }
 
-  json_builder_begin_object (batch->rows);
-  json_builder_set_member_name (batch->rows, "unit_id");
-  json_builder_add_string_value (batch->rows, unit_id);
-  json_builder_set_member_name (batch->rows, "time");
-  json_builder_add_string_value (batch->rows, time);
-  for (guint k = 0; k < G_N_ELEMENTS (value_names); k++)
-    if (fix.present[k])
-      {
-        json_builder_set_member_name (batch->rows, value_names[k]);
-        json_builder_add_double_value (batch->rows, fix.values[k]);
-      }
-  json_builder_end_object (batch->rows);
-
   /* The day is the text's first ten bytes, the partition's bound. */
   g_hash_table_add (batch->days, g_strndup (time, 10));
   g_array_append_val (batch->fixes, fix);
-  batch->n++;
 }
 
 static gboolean
@@ -138,6 +119,7 @@ insert_pg (DozorStore       *self,
            GError          **error)
 {
   g_autoptr(DozorDbStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) rows = NULL;
   g_autofree char *text = NULL;
@@ -151,8 +133,28 @@ insert_pg (DozorStore       *self,
     if (!make_day (self, day, error))
       return FALSE;
 
-  json_builder_end_array (batch->rows);
-  rows = json_builder_get_root (batch->rows);
+  /* The batch as one JSON array, one parameter: members named as the
+   * columns, an absent value as no member (NULL). */
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < batch->fixes->len; i++)
+    {
+      TrackFix *fix = &g_array_index (batch->fixes, TrackFix, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "unit_id");
+      json_builder_add_string_value (builder, fix->unit_id);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, fix->time);
+      for (guint k = 0; k < G_N_ELEMENTS (value_names); k++)
+        if (fix->present[k])
+          {
+            json_builder_set_member_name (builder, value_names[k]);
+            json_builder_add_double_value (builder, fix->values[k]);
+          }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  rows = json_builder_get_root (builder);
   json_generator_set_root (generator, rows);
   text = json_generator_to_data (generator, NULL);
 
@@ -216,7 +218,7 @@ dozor_store_insert_track (DozorStore       *self,
                           DozorTrackBatch  *batch,
                           GError          **error)
 {
-  if (batch->n == 0)
+  if (batch->fixes->len == 0)
     return TRUE;
   if (dozor_db_get_kind (dozor_store_get_db (self)) == DOZOR_DB_POSTGRES)
     return insert_pg (self, batch, error);
