@@ -20,6 +20,7 @@ void   bench_add_user           (const char *dozorctl,
                                  const char *password,
                                  const char *name,
                                  const char *role);
+gint64 bench_fix_time_us        (const char *text);
 GSubprocess *bench_start_dozord (const char *const  *argv,
                                  char              **url,
                                  GPid               *pid);

@@ -128,35 +128,6 @@ login (Bench      *bench,
  * so the bench measures the server, not itself. Events start with their
  * seq (`{"seq":N,"type":…`, as the store writes them), the stream's own
  * messages with their type. */
-/* Microseconds since the epoch of a time as the store writes it
- * (2026-12-05T21:56:29.123456Z), or -1. Only the day goes through
- * GDateTime, once per day: a million GDateTimes a second would measure
- * this bench rather than dozord. */
-static gint64
-fix_time (const char *text)
-{
-  static char day[11];
-  static gint64 day_start = -1;
-  const char *t = text + 11;
-  gint64 seconds;
-
-  if (text[10] != 'T' || text[26] != 'Z' || t[2] != ':' || t[5] != ':' || t[8] != '.')
-    return -1;
-  if (day_start < 0 || memcmp (day, text, 10) != 0)
-    {
-      g_autofree char *midnight = g_strdup_printf ("%.10sT00:00:00Z", text);
-      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (midnight, NULL);
-
-      if (parsed == NULL)
-        return -1;
-      memcpy (day, text, 10);
-      day_start = g_date_time_to_unix (parsed);
-    }
-  seconds = day_start + ((t[0] - '0') * 10 + (t[1] - '0')) * 3600 + ((t[3] - '0') * 10 + (t[4] - '0')) * 60 +
-            (t[6] - '0') * 10 + (t[7] - '0');
-  return seconds * G_USEC_PER_SEC + g_ascii_strtoll (t + 9, NULL, 10);
-}
-
 static void
 take_event (Client     *client,
             const char *event,
@@ -185,7 +156,7 @@ take_event (Client     *client,
     return;
   position = strstr (type, "\"position\":{");
   time = position != NULL ? strstr (position, "\"time\":\"") : NULL;
-  if (time == NULL || time + 8 + 27 > end || (sent = fix_time (time + 8)) < 0)
+  if (time == NULL || time + 8 + 27 > end || (sent = bench_fix_time_us (time + 8)) < 0)
     return;
 
   latency = (now - sent) / 1000.0;

@@ -1356,6 +1356,16 @@ prune_cb (gpointer user_data)
     g_warning ("Pruning old events: %s", error->message);
   g_clear_error (&error);
 
+  /* Today's and tomorrow's tables of the position history on PostgreSQL,
+   * ahead of the first fix of a day (a no-op on SQLite). */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    if (!dozor_store_prepare_track (self->store, now, &error))
+      g_warning ("Preparing the track history's days: %s", error->message);
+    g_clear_error (&error);
+  }
+
   if (self->retain_track_hours > 0)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();

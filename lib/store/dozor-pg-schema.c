@@ -7,7 +7,9 @@
  *
  * The event log with its gapless seq and the answers kept under
  * idempotency keys (1), SQLite's functions the store's SQL calls (2), and
- * every table of the store (3), as docs/postgresql.md describes.
+ * every table of the store (3), the position history partitioned by day
+ * (4), the zones' shapes in PostGIS when it is installed (5), as
+ * docs/postgresql.md describes.
  */
 #include "config.h"
 
@@ -385,10 +387,101 @@ static const char *const version_3[] = {
   NULL
 };
 
+/* The position history partitioned by day (docs/postgresql.md, "Positions
+ * at scale"): retention drops a day's table instead of deleting rows one
+ * by one, and a day's fixes are written and read in a table of their own.
+ * The time is compared in C collation, byte by byte, so that the RFC 3339
+ * text sorts as the times do whatever the database's locale. The rows of
+ * the table before are moved over, each into its day, in rowid order. */
+static const char *const version_4[] = {
+  "ALTER TABLE positions RENAME TO positions_unpartitioned",
+  "ALTER INDEX positions_by_unit RENAME TO positions_unpartitioned_by_unit",
+  "ALTER INDEX positions_by_time RENAME TO positions_unpartitioned_by_time",
+  "CREATE TABLE positions ("
+  " unit_id text NOT NULL, time text COLLATE \"C\" NOT NULL,"
+  " lat double precision NOT NULL, lon double precision NOT NULL,"
+  " speed double precision, heading double precision, accuracy double precision,"
+  " rowid bigint GENERATED ALWAYS AS IDENTITY)"
+  " PARTITION BY RANGE (time)",
+  "CREATE INDEX positions_by_unit ON positions (unit_id, time)",
+  "CREATE INDEX positions_by_time ON positions (time)",
+  /* The day's table, made if missing: positions_YYYYMMDD holds the times
+   * from 'YYYY-MM-DD' up to the next day. Called inside a write
+   * transaction, which holds the event counter's row: two instances never
+   * make the same day at once. */
+  "CREATE FUNCTION dozor_track_day(day date) RETURNS boolean LANGUAGE plpgsql AS $$"
+  " DECLARE name text := 'positions_' || to_char(day, 'YYYYMMDD');"
+  " BEGIN"
+  "  IF to_regclass(quote_ident(name)) IS NOT NULL THEN RETURN false; END IF;"
+  "  EXECUTE format('CREATE TABLE %I PARTITION OF positions FOR VALUES FROM (%L) TO (%L)',"
+  "                 name, to_char(day, 'YYYY-MM-DD'), to_char(day + 1, 'YYYY-MM-DD'));"
+  "  RETURN true;"
+  " END $$",
+  /* Retention: every day's table whose last moment is before the cutoff
+   * (an RFC 3339 time) is dropped whole; in the day that straddles the
+   * cutoff, the fixes older than it are deleted, so that no fix outlives
+   * the retention period, as on SQLite. Returns how many tables went. */
+  "CREATE FUNCTION dozor_track_drop_before(cutoff text) RETURNS integer LANGUAGE plpgsql AS $$"
+  " DECLARE part record; dropped integer := 0;"
+  " BEGIN"
+  "  FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+  "              WHERE i.inhparent = 'positions'::regclass AND c.relname ~ '^positions_[0-9]{8}$'"
+  "              ORDER BY c.relname LOOP"
+  "   IF to_char(to_date(substr(part.relname, 11), 'YYYYMMDD') + 1, 'YYYY-MM-DD') <= cutoff COLLATE \"C\" THEN"
+  "    EXECUTE format('DROP TABLE %I', part.relname);"
+  "    dropped := dropped + 1;"
+  "   END IF;"
+  "  END LOOP;"
+  "  DELETE FROM positions WHERE time < cutoff COLLATE \"C\";"
+  "  RETURN dropped;"
+  " END $$",
+  "SELECT dozor_track_day(d::date) FROM (SELECT DISTINCT substr(time, 1, 10) AS d FROM positions_unpartitioned) AS days",
+  "INSERT INTO positions OVERRIDING SYSTEM VALUE SELECT * FROM positions_unpartitioned ORDER BY rowid",
+  "SELECT setval(pg_get_serial_sequence('positions', 'rowid'), max(rowid)) FROM positions_unpartitioned"
+  " HAVING max(rowid) IS NOT NULL",
+  "DROP TABLE positions_unpartitioned",
+  NULL
+};
+
+/* PostGIS where a spatial question belongs in the database: the district
+ * that holds a point (docs/postgresql.md, "PostGIS"). CREATE EXTENSION
+ * postgis needs a superuser, which dozord's role is not meant to be: the
+ * migration only makes dozor_spatial_enable(), which dozord calls at
+ * every start and which, once an administrator has created the
+ * extension, makes the zones' shapes and keeps them. Without PostGIS it
+ * does nothing and dozord judges districts with GEOS, as on SQLite.
+ * The shapes are a table of their own: zones keeps SQLite's columns. */
+static const char *const version_5[] = {
+  "CREATE FUNCTION dozor_spatial_enable() RETURNS boolean LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis') THEN RETURN false; END IF;"
+  "  IF to_regclass('zone_shapes') IS NOT NULL THEN RETURN true; END IF;"
+  /* geometry, not geography: a district's edges are straight lines in
+   * longitude and latitude, as GEOS judges them on SQLite. */
+  "  EXECUTE 'CREATE TABLE zone_shapes ("
+  "   zone_id text PRIMARY KEY REFERENCES zones (id) ON DELETE CASCADE,"
+  "   kind text NOT NULL, shape geometry(Geometry, 4326))';"
+  "  EXECUTE 'CREATE INDEX zone_shapes_by_shape ON zone_shapes USING gist (shape)';"
+  "  EXECUTE 'CREATE FUNCTION dozor_zone_shape() RETURNS trigger LANGUAGE plpgsql AS $f$"
+  "   BEGIN"
+  "    INSERT INTO zone_shapes VALUES (NEW.id, NEW.kind, ST_SetSRID(ST_GeomFromGeoJSON(NEW.geometry), 4326))"
+  "     ON CONFLICT (zone_id) DO UPDATE SET kind = excluded.kind, shape = excluded.shape;"
+  "    RETURN NULL;"
+  "   END $f$';"
+  "  EXECUTE 'CREATE TRIGGER zones_shape AFTER INSERT OR UPDATE OF geometry, kind ON zones"
+  "   FOR EACH ROW EXECUTE FUNCTION dozor_zone_shape()';"
+  "  EXECUTE 'INSERT INTO zone_shapes SELECT id, kind, ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326) FROM zones';"
+  "  RETURN true;"
+  " END $$",
+  NULL
+};
+
 static const DozorPgMigration migrations[] = {
   { 1, "event log and idempotent answers", version_1 },
   { 2, "SQLite's functions the store's SQL uses", version_2 },
   { 3, "the store's tables", version_3 },
+  { 4, "the position history partitioned by day", version_4 },
+  { 5, "PostGIS shapes of the zones, once the extension is there", version_5 },
 };
 
 /**

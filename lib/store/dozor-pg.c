@@ -58,6 +58,9 @@ struct _DozorPg
 
   /* Server settings given at connection, after "-c jit=off"; NULL for none. */
   char *options;
+  /* "primary" where the target asks for "read-write" and the options make
+   * every session read-only; NULL to keep the target's. */
+  char *session_attrs;
   /* The SQLSTATE of the last error the server sent, "" for none. */
   char sqlstate[6];
 };
@@ -75,6 +78,7 @@ dozor_pg_finalize (GObject *object)
   g_clear_pointer (&self->prepared, g_hash_table_unref);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->options, g_free);
+  g_clear_pointer (&self->session_attrs, g_free);
 
   G_OBJECT_CLASS (dozor_pg_parent_class)->finalize (object);
 }
@@ -119,6 +123,20 @@ dozor_pg_is_target (const char *target)
     return FALSE;
   PQconninfoFree (options);
   return TRUE;
+}
+
+/* Whether the target's target_session_attrs is "read-write". */
+static gboolean
+target_asks_read_write (const char *target)
+{
+  PQconninfoOption *options = PQconninfoParse (target, NULL);
+  gboolean read_write = FALSE;
+
+  for (PQconninfoOption *option = options; option != NULL && option->keyword != NULL; option++)
+    if (g_str_equal (option->keyword, "target_session_attrs"))
+      read_write = g_strcmp0 (option->val, "read-write") == 0;
+  PQconninfoFree (options);
+  return read_write;
 }
 
 /* libpq's messages end with a newline, sometimes two lines. */
@@ -211,9 +229,10 @@ connect_now (DozorPg  *self,
    * of CPU on every execution (perf showed libLLVM), which dropped the
    * log from hundreds of commits a second to a few. */
   const char *const keywords[] = { "connect_timeout", "client_encoding", "application_name", "options",
-                                   "dbname", NULL };
+                                   "dbname", "target_session_attrs", NULL };
   g_autofree char *options = g_strconcat ("-c jit=off", self->options != NULL ? " " : "", self->options, NULL);
-  const char *const values[] = { CONNECT_TIMEOUT, "UTF8", "dozor", options, self->target, NULL };
+  /* After "dbname": overrides the target's own. */
+  const char *const values[] = { CONNECT_TIMEOUT, "UTF8", "dozor", options, self->target, self->session_attrs, NULL };
 
   g_clear_pointer (&self->conn, PQfinish);
   g_hash_table_remove_all (self->prepared);
@@ -277,6 +296,13 @@ dozor_pg_new_with_options (const char  *target,
   self = g_object_new (DOZOR_TYPE_PG, NULL);
   self->target = g_strdup (target);
   self->options = g_strdup (options);
+  /* A reader of a multi-host target (docs/operations-postgresql.md)
+   * wants the primary as a writer does, but libpq's read-write check
+   * asks the session whether it may write, and a reader's says no on
+   * every host: "primary" picks the same server by its role. */
+  if (options != NULL && strstr (options, "default_transaction_read_only=on") != NULL &&
+      target_asks_read_write (target))
+    self->session_attrs = g_strdup ("primary");
   if (!connect_now (self, error))
     return NULL;
 

@@ -26,6 +26,7 @@
 #include "dozor-gdal.h"
 #include "dozor-store-private.h"
 #include "dozor-store-reports.h"
+#include "dozor-store-spatial.h"
 
 /* The response-time histogram: 30 bins of a minute, then "over". */
 #define HISTOGRAM_BINS 30
@@ -976,6 +977,8 @@ dozor_store_report_certificate (const char  *db_path,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) record = NULL;
   g_auto(OGRGeometryH) point = OGR_G_CreateGeometry (wkbPoint);
+  g_autoptr(GError) spatial_error = NULL;
+  g_autofree char *district_name = NULL;
   DozorEscalation defaults;
   Incident *incident;
   int district;
@@ -995,10 +998,19 @@ dozor_store_report_certificate (const char  *db_path,
       g_set_error (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_NOT_FOUND, _("No incident “%s”"), incident_id);
       return NULL;
     }
-  if (!read_districts (db, districts, error))
-    return NULL;
   incident = &g_array_index (incidents, Incident, 0);
-  district = find_district (districts, point, incident->lat, incident->lon);
+  /* PostGIS answers where the database has it (dozor-store-spatial.c);
+   * else GEOS, over every district read here. */
+  if (!dozor_store_spatial_district_of (db, incident->lat, incident->lon, &district_name, &spatial_error))
+    {
+      if (spatial_error != NULL)
+        return (read_failed (db, error), NULL);
+      if (!read_districts (db, districts, error))
+        return NULL;
+      district = find_district (districts, point, incident->lat, incident->lon);
+      if (district >= 0)
+        district_name = g_strdup (g_array_index (districts, District, district).name);
+    }
 
   if ((stmt = dozor_db_prepare (db, "SELECT " INCIDENT_JSON " FROM incidents WHERE id = ?1", NULL)) == NULL)
     return (read_failed (db, error), NULL);
@@ -1011,7 +1023,7 @@ dozor_store_report_certificate (const char  *db_path,
   dozor_json_builder_add_string_or_null (builder, "kind", "certificate");
   json_builder_set_member_name (builder, "incident");
   json_builder_add_value (builder, json_node_copy (record));
-  dozor_json_builder_add_string_or_null (builder, "district", district >= 0 ? g_array_index (districts, District, district).name : NULL);
+  dozor_json_builder_add_string_or_null (builder, "district", district_name);
   add_number_or_null (builder, "response_s", incident->on_scene_us >= 0,
                       tenths (incident->on_scene_us - incident->created_us));
   json_builder_set_member_name (builder, "late");

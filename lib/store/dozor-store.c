@@ -24,6 +24,8 @@
 #include "dozor-store.h"
 #include "dozor-store-post-rules.h"
 #include "dozor-store-private.h"
+#include "dozor-store-spatial.h"
+#include "dozor-store-track.h"
 #include "dozor-store-shiftbook.h"
 
 #define MAX_TEXT 2000
@@ -318,6 +320,13 @@ dozor_store_open (const char  *target,
   if (dozor_db_get_kind (self->db) == DOZOR_DB_POSTGRES)
     {
       self->seq = query_int (self, "SELECT seq FROM event_counter");
+      /* The zones' shapes in PostGIS, if an administrator created the
+       * extension (dozor-store-spatial.c). */
+      if (!dozor_store_spatial_enable (self->db, &local_error))
+        {
+          g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, local_error->message);
+          return NULL;
+        }
       return g_steal_pointer (&self);
     }
 
@@ -1292,34 +1301,6 @@ dozor_store_prune_events (DozorStore  *self,
 static gboolean check_version (DozorStore *self, const char *table, const char *id,
                                gint64 expected, GError **error);
 
-/**
- * dozor_store_prune_track:
- * @self: a #DozorStore
- * @before: an RFC 3339 UTC time: fixes older than it are deleted
- * @error: return location for a #GError
- *
- * Returns: how many fixes were deleted
- */
-guint
-dozor_store_prune_track (DozorStore  *self,
-                         const char  *before,
-                         GError     **error)
-{
-  g_autoptr(DozorDbStmt) stmt = prepare (self, "DELETE FROM positions WHERE time < ?1", error);
-
-  if (stmt == NULL)
-    return 0;
-
-  dozor_db_bind_text (stmt, 1, before);
-  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
-    {
-      set_db_error (self, error);
-      return 0;
-    }
-
-  return (guint) dozor_db_changes (self->db);
-}
-
 /* --- Commands ---------------------------------------------------------- */
 
 static gboolean
@@ -2031,7 +2012,7 @@ dozor_store_add_positions (DozorStore  *self,
                            GError     **error)
 {
   g_autoptr(DozorDbStmt) update = NULL;
-  g_autoptr(DozorDbStmt) track = NULL;
+  g_autoptr(DozorTrackBatch) track = dozor_track_batch_new ();
   g_autoptr(DozorDbStmt) known = NULL;
   g_autoptr(GHashTable) on_posts = NULL;
   guint n = json_array_get_length (positions);
@@ -2039,9 +2020,8 @@ dozor_store_add_positions (DozorStore  *self,
   update = prepare (self, "UPDATE units SET lat = ?2, lon = ?3, fix_time = ?4, speed = ?5, heading = ?6,"
                           " accuracy = ?7 WHERE id = ?1 AND (fix_time IS NULL OR fix_time <= ?4)"
                           " RETURNING " UNIT_JSON, error);
-  track = prepare (self, "INSERT INTO positions VALUES (?1, ?4, ?2, ?3, ?5, ?6, ?7)", error);
   known = prepare (self, "SELECT 1 FROM units WHERE id = ?1", error);
-  if (update == NULL || track == NULL || known == NULL)
+  if (update == NULL || known == NULL)
     return 0;
   /* Units sent to a post: only their fixes are checked for arrival. */
   on_posts = dozor_store_units_on_posts (self, error);
@@ -2135,19 +2115,14 @@ dozor_store_add_positions (DozorStore  *self,
               return 0;
             }
 
-          dozor_db_bind_text (track, 1, unit_id);
-          dozor_db_bind_double (track, 2, lat);
-          dozor_db_bind_double (track, 3, lon);
-          dozor_db_bind_text (track, 4, normal);
-          if (has_speed) dozor_db_bind_double (track, 5, speed); else dozor_db_bind_null (track, 5);
-          if (has_heading) dozor_db_bind_double (track, 6, heading); else dozor_db_bind_null (track, 6);
-          if (has_accuracy) dozor_db_bind_double (track, 7, accuracy); else dozor_db_bind_null (track, 7);
-          if (!step_done (self, track, error))
-            return 0;
-          dozor_db_reset (track);
+          dozor_track_batch_add (track, unit_id, normal, lat, lon, has_speed ? &speed : NULL,
+                                 has_heading ? &heading : NULL, has_accuracy ? &accuracy : NULL);
         }
       }
 
+  /* The history of the whole batch in one statement (dozor-store-track.c). */
+  if (!dozor_store_insert_track (self, track, error))
+    return 0;
   return n;
 }
 

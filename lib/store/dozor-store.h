@@ -121,6 +121,9 @@ guint       dozor_store_prune_events       (DozorStore   *self,
 guint       dozor_store_prune_track        (DozorStore   *self,
                                             const char   *before,
                                             GError      **error);
+gboolean    dozor_store_prepare_track      (DozorStore   *self,
+                                            GDateTime    *now,
+                                            GError      **error);
 guint       dozor_store_prune_journal      (DozorStore   *self,
                                             const char   *before,
                                             GError      **error);
