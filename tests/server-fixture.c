@@ -536,6 +536,30 @@ server_fixture_on_postgres (void)
   return cluster != NULL;
 }
 
+/* The program's PostgreSQL, NULL on SQLite: for tests that stop it, or
+ * look into it. */
+PgCluster *
+server_fixture_get_cluster (void)
+{
+  return cluster;
+}
+
+/* Another dozord on @first's database, on a port of its own, with a
+ * session of its own: several instances behind a load balancer. */
+void
+server_start_another (Server *first,
+                      Server *other)
+{
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  other->dir = g_dir_make_tmp ("dozord-test-XXXXXX", NULL);
+  other->db = g_strdup (first->db);
+  other->extra_args = first->extra_args;
+  start_with (other, NULL, NULL, NULL);
+  other->session = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32,
+                                                  "proxy-resolver", direct, NULL);
+}
+
 /* Every event of the journal in the window @query, following `next`. */
 GPtrArray *
 journal_read (Server     *server,
