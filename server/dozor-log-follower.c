@@ -26,6 +26,10 @@
 #define PAGES_PER_WAKE_UP 50
 /* Between attempts while PostgreSQL cannot be reached. */
 #define RETRY_MS 250
+/* Events handed over that the main loop has not taken yet, at most: the
+ * thread reads no further while the main loop is behind, so a flood
+ * waits in the table, not in dozord's memory. */
+#define MAX_IN_FLIGHT 20000
 
 typedef struct
 {
@@ -34,6 +38,7 @@ typedef struct
   GCancellable *cancellable;
   GMainContext *context;
   gint64 after;
+  gint in_flight; /* atomic */
 
   /* The main loop's. */
   DozorLogFollowerEvents events_func;
@@ -95,6 +100,9 @@ deliver_cb (gpointer data)
   Delivery *delivery = data;
   Shared *shared = delivery->shared;
 
+  if (delivery->events != NULL)
+    g_atomic_int_add (&shared->in_flight, -(gint) delivery->events->len);
+
   /* Stopped: the server that asked is going away. */
   if (shared->stopped)
     return G_SOURCE_REMOVE;
@@ -121,6 +129,8 @@ deliver (Shared    *shared,
   Delivery *delivery = g_new0 (Delivery, 1);
 
   delivery->shared = g_atomic_rc_box_acquire (shared);
+  if (events != NULL)
+    g_atomic_int_add (&shared->in_flight, (gint) events->len);
   delivery->events = events;
   delivery->first = first;
   delivery->live = live;
@@ -153,10 +163,15 @@ read_new (Shared      *shared,
 {
   for (guint page = 0; page < PAGES_PER_WAKE_UP; page++)
     {
-      g_autoptr(GPtrArray) rows = dozor_pg_log_read_since (log, *last, PAGE, error);
+      g_autoptr(GPtrArray) rows = NULL;
       GPtrArray *run = NULL;
       gint64 first = 0;
 
+      for (guint turn = 0; turn < 500 && g_atomic_int_get (&shared->in_flight) > MAX_IN_FLIGHT; turn++)
+        nap (shared->cancellable, 10);
+      if (g_atomic_int_get (&shared->in_flight) > MAX_IN_FLIGHT || g_cancellable_is_cancelled (shared->cancellable))
+        return TRUE;
+      rows = dozor_pg_log_read_since (log, *last, PAGE, error);
       if (rows == NULL)
         return FALSE;
 

@@ -339,6 +339,19 @@ stream_take (Stream   *stream,
   g_ptr_array_add (stream->events, node);
 }
 
+/* A frame of the stream, parsed: it must be JSON. */
+JsonNode *
+stream_frame_parse (GBytes *message)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autofree char *text = g_strndup (data, length);
+  JsonNode *node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
 /* A frame holds an object, or with batch=1 maybe an array of events. */
 static void
 stream_message_cb (SoupWebsocketConnection *conn,
@@ -346,12 +359,9 @@ stream_message_cb (SoupWebsocketConnection *conn,
                    GBytes                  *message,
                    Stream                  *stream)
 {
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
-  g_autofree char *text = g_strndup (data, length);
-  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  gsize length = g_bytes_get_size (message);
+  g_autoptr(JsonNode) node = stream_frame_parse (message);
 
-  g_assert_nonnull (node);
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *events = json_node_get_array (node);

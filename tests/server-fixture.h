@@ -149,6 +149,9 @@ stream_open_query (Server     *server,
                    gint64      since,
                    const char *query);
 
+JsonNode *
+stream_frame_parse (GBytes *message);
+
 gboolean
 stream_wait_seq (Stream *stream,
                  gint64  seq);

@@ -400,12 +400,8 @@ board_message_cb (SoupWebsocketConnection *conn,
                   GBytes                   *message,
                   Board                    *board)
 {
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
-  g_autofree char *text = g_strndup (data, length);
-  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(JsonNode) node = stream_frame_parse (message);
 
-  g_assert_nonnull (node);
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *events = json_node_get_array (node);
