@@ -261,25 +261,44 @@ dozor_stream_client_heartbeat (DozorStreamClient *self,
     send_heartbeat (self, self->behind ? self->seq : seq);
 }
 
+/* Skips the blanks a JSON writer may put between tokens, then @token. */
+static gboolean
+skip_token (const char **at,
+            const char  *token)
+{
+  while (g_ascii_isspace (**at))
+    (*at)++;
+  if (!g_str_has_prefix (*at, token))
+    return FALSE;
+  *at += strlen (token);
+  return TRUE;
+}
+
 /* The unit of a position event as the store writes it
- * (`{"seq":N,"type":"unit.position","time":"…","unit":{"id":"…"`), or
- * NULL. Read from the text: parsing every event of every client that is
- * behind would cost more than sending it. An event of another shape is
- * simply not coalesced. */
+ * (`{"seq":N,"type":"unit.position","time":"…","unit":{"id":"…"`; on
+ * PostgreSQL the same with blanks around `:` and after `,`), or NULL.
+ * Read from the text: parsing every event of every client that is behind
+ * would cost more than sending it. An event of another shape is simply
+ * not coalesced. */
 static char *
 position_unit (const char *event)
 {
-  static const char type[] = "\"type\":\"unit.position\",";
-  static const char unit[] = "\"unit\":{\"id\":\"";
   const char *at = strchr (event, ',');
   const char *end;
 
-  if (at == NULL || !g_str_has_prefix (at + 1, type))
-    return NULL;
-  at = strstr (at + 1, unit);
   if (at == NULL)
     return NULL;
-  at += strlen (unit);
+  at++;
+  if (!skip_token (&at, "\"type\"") || !skip_token (&at, ":") || !skip_token (&at, "\"unit.position\"") ||
+      !skip_token (&at, ","))
+    return NULL;
+  at = strstr (at, "\"unit\"");
+  if (at == NULL)
+    return NULL;
+  at += strlen ("\"unit\"");
+  if (!skip_token (&at, ":") || !skip_token (&at, "{") || !skip_token (&at, "\"id\"") ||
+      !skip_token (&at, ":") || !skip_token (&at, "\""))
+    return NULL;
   end = strchr (at, '"');
   if (end == NULL || end == at || memchr (at, '\\', end - at) != NULL)
     return NULL;
