@@ -19,6 +19,7 @@
 #include "dozor-replay.h"
 #include "dozor-json.h"
 #include "dozor-listener.h"
+#include "dozor-log-follower.h"
 #include "dozor-logins.h"
 #include "dozor-route-table.h"
 #include "dozor-server.h"
@@ -55,6 +56,9 @@ struct _DozorServer
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
   DozorRoster *roster;         /* the roster's flags */
   GPtrArray *clients; /* DozorStreamClient */
+  /* On PostgreSQL, where the stream's events come from (NULL on SQLite,
+   * where they are this process's own commits). */
+  DozorLogFollower *follower;
   guint advance_id;
   guint heartbeat_id;
   guint check_id;
@@ -163,6 +167,16 @@ copy_clients (DozorServer *self)
   return clients;
 }
 
+/* The last event the stream has handed over: on SQLite the store's last
+ * commit; on PostgreSQL the last the log follower read, whoever wrote it. */
+static gint64
+stream_head (DozorServer *self)
+{
+  if (self->follower != NULL)
+    return dozor_log_follower_get_seq (self->follower);
+  return dozor_store_get_seq (self->store);
+}
+
 static gboolean
 catch_up_cb (gpointer user_data)
 {
@@ -173,7 +187,7 @@ catch_up_cb (gpointer user_data)
   for (guint c = 0; c < clients->len; c++)
     if (dozor_stream_client_is_behind (clients->pdata[c]))
       {
-        dozor_stream_client_catch_up (clients->pdata[c], self->store);
+        dozor_stream_client_catch_up (clients->pdata[c], self->store, stream_head (self));
         behind |= dozor_stream_client_is_behind (clients->pdata[c]);
       }
 
@@ -190,19 +204,16 @@ catch_up_soon (DozorServer *self)
     self->catch_up_id = g_timeout_add (STREAM_CATCH_UP_MS, catch_up_cb, self);
 }
 
-/* Events from one commit have consecutive seqs ending at the store's. A
- * commit's frames for batching clients are packed once for all of them. */
+/* Events with consecutive seqs from @first, to every stream client. A
+ * run's frames for batching clients are packed once for all of them. */
 static void
-broadcast (DozorServer *self,
-           GPtrArray   *events)
+fan_out (DozorServer *self,
+         GPtrArray   *events,
+         gint64       first)
 {
   g_autoptr(GPtrArray) clients = copy_clients (self);
   g_autoptr(GPtrArray) frames = NULL;
-  gint64 first = dozor_store_get_seq (self->store) - events->len + 1;
   gboolean behind = FALSE;
-
-  if (self->compliance != NULL)
-    dozor_compliance_take (self->compliance, events);
 
   for (guint c = 0; c < clients->len; c++)
     {
@@ -226,6 +237,49 @@ broadcast (DozorServer *self,
     catch_up_soon (self);
 }
 
+/* What this process committed. Events from one commit have consecutive
+ * seqs ending at the store's. On PostgreSQL they reach the stream through
+ * the log follower, as every other instance's do, a few milliseconds
+ * later: one path, so every instance sends the same events in the same
+ * order. Route compliance judges what this process took in. */
+static void
+broadcast (DozorServer *self,
+           GPtrArray   *events)
+{
+  if (self->compliance != NULL)
+    dozor_compliance_take (self->compliance, events);
+
+  if (self->follower == NULL && events->len > 0)
+    fan_out (self, events, dozor_store_get_seq (self->store) - events->len + 1);
+}
+
+static void
+follower_events_cb (GPtrArray *events,
+                    gint64     first,
+                    gpointer   user_data)
+{
+  fan_out (user_data, events, first);
+}
+
+/* PostgreSQL cannot be reached: the stream would be silent with no word
+ * why. Its clients are told to come back (4503, "unavailable"), and
+ * are refused so until the log is read again; they then resume with
+ * since=, here or on another instance, and miss nothing. */
+static void
+follower_state_cb (gboolean live,
+                   gpointer user_data)
+{
+  DozorServer *self = user_data;
+  g_autoptr(GPtrArray) clients = NULL;
+
+  if (live)
+    return;
+
+  clients = copy_clients (self);
+  for (guint c = 0; c < clients->len; c++)
+    dozor_stream_client_close (clients->pdata[c], DOZOR_STREAM_CLOSE_UNAVAILABLE, "store unavailable; resume with since");
+}
+
 static void
 check_clients (DozorServer *self)
 {
@@ -234,7 +288,7 @@ check_clients (DozorServer *self)
   for (guint c = 0; c < clients->len; c++)
     {
       dozor_stream_client_check (clients->pdata[c], self->store);
-      dozor_stream_client_catch_up (clients->pdata[c], self->store);
+      dozor_stream_client_catch_up (clients->pdata[c], self->store, stream_head (self));
     }
 }
 
@@ -251,14 +305,27 @@ request_token (SoupServerMessage *msg,
   return query_token;
 }
 
+/* FALSE with @error set: the store could not say (503, not 401, so that
+ * a board waits rather than logging in again). */
 static gboolean
 authenticate (DozorServer       *self,
               SoupServerMessage *msg,
               const char        *query_token,
-              Caller            *caller)
+              Caller            *caller,
+              GError           **error)
 {
-  return dozor_store_authenticate (self->store, request_token (msg, query_token),
-                                   &caller->user, &caller->role, &caller->expires_at);
+  return dozor_store_authenticate_full (self->store, request_token (msg, query_token),
+                                        &caller->user, &caller->role, &caller->expires_at, error);
+}
+
+static void
+reply_unauthenticated (SoupServerMessage *msg,
+                       const GError      *error)
+{
+  if (error != NULL)
+    reply_error (msg, 503, "unavailable", dozor_failure_message (error, 503));
+  else
+    reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
 }
 
 /* Roles as a space-separated list: the server decides, whatever a client hides. */
@@ -862,9 +929,9 @@ session (DozorServer       *self,
       reply_error (msg, 405, "method_not_allowed", _("Use POST to log in, GET to see the session, DELETE to log out"));
       return;
     }
-  if (!authenticate (self, msg, NULL, &caller))
+  if (!authenticate (self, msg, NULL, &caller, &error))
     {
-      reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
+      reply_unauthenticated (msg, error);
       return;
     }
   /* A logout ends a session: on record, with what it was answered. */
@@ -985,6 +1052,7 @@ handle_api (SoupServer        *server,
   DozorServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   g_auto(Caller) caller = { NULL, NULL, 0 };
+  g_autoptr(GError) auth_error = NULL;
   g_auto(GStrv) parts = NULL;
   guint n_parts;
   const char *id;
@@ -1038,9 +1106,9 @@ handle_api (SoupServer        *server,
       return;
     }
 
-  if (!authenticate (self, msg, NULL, &caller))
+  if (!authenticate (self, msg, NULL, &caller, &auth_error))
     {
-      reply_error (msg, 401, "unauthorized", _("A valid bearer token is required"));
+      reply_unauthenticated (msg, auth_error);
       return;
     }
   /* Reports, exports and the trail itself are recorded as they are
@@ -1263,8 +1331,9 @@ stream_cb (SoupServer              *server,
   const char *since_text = NULL;
   const char *batch_text = NULL;
   const char *token = NULL;
+  g_autoptr(GError) error = NULL;
   guint64 since = 0;
-  gint64 seq = dozor_store_get_seq (self->store);
+  gint64 seq;
 
   if (g_uri_get_query (uri) != NULL)
     query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
@@ -1279,9 +1348,21 @@ stream_cb (SoupServer              *server,
    * (libsoup checks each frame; the connection checks whole messages). */
   soup_websocket_connection_set_max_incoming_payload_size (conn, DOZOR_CONN_STREAM_MAX_CLIENT_MESSAGE);
 
-  if (!authenticate (self, msg, token, &caller) || !role_may (&caller, readers))
+  if (!authenticate (self, msg, token, &caller, &error) || !role_may (&caller, readers))
     {
-      soup_websocket_connection_close (conn, 4401, "unauthorized");
+      if (error != NULL)
+        soup_websocket_connection_close (conn, DOZOR_STREAM_CLOSE_UNAVAILABLE, "store unavailable");
+      else
+        soup_websocket_connection_close (conn, 4401, "unauthorized");
+      return;
+    }
+
+  /* On PostgreSQL, what any instance committed: a board resuming here
+   * after another instance may be ahead of what this one has read. */
+  seq = dozor_store_read_seq (self->store, NULL);
+  if (seq < 0 || (self->follower != NULL && !dozor_log_follower_is_live (self->follower)))
+    {
+      soup_websocket_connection_close (conn, DOZOR_STREAM_CLOSE_UNAVAILABLE, "store unavailable");
       return;
     }
 
@@ -1321,7 +1402,10 @@ stream_cb (SoupServer              *server,
       g_weak_ref_init (ref, client);
       dozor_conn_stream_set_violation_func (stream, client_violation_cb, ref, weak_ref_free);
     }
-  dozor_stream_client_catch_up (client, self->store);
+  /* At connect, everything committed so far, as on SQLite: on PostgreSQL
+   * also what this instance's follower has not read yet (it is skipped
+   * when it comes). */
+  dozor_stream_client_catch_up (client, self->store, MAX (stream_head (self), seq));
   if (dozor_stream_client_is_behind (client))
     catch_up_soon (self);
 }
@@ -1330,7 +1414,7 @@ static gboolean
 heartbeat_cb (gpointer user_data)
 {
   DozorServer *self = user_data;
-  gint64 seq = dozor_store_get_seq (self->store);
+  gint64 seq = stream_head (self);
 
   for (guint c = 0; c < self->clients->len; c++)
     dozor_stream_client_heartbeat (self->clients->pdata[c], seq);
@@ -1569,6 +1653,7 @@ dozor_server_dispose (GObject *object)
 {
   DozorServer *self = (DozorServer *)object;
 
+  g_clear_object (&self->follower);
   g_clear_handle_id (&self->advance_id, g_source_remove);
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
@@ -1660,6 +1745,9 @@ dozor_server_new (DozorStore *store,
   self->compliance = dozor_compliance_new (store, compliance_publish, self);
   self->advance_id = g_timeout_add_seconds (10, advance_cb, self);
   self->roster = dozor_roster_new (store, compliance_publish, self);
+  if (dozor_store_is_shared (store))
+    self->follower = dozor_log_follower_new (dozor_store_get_target (store), dozor_store_get_seq (store),
+                                             follower_events_cb, follower_state_cb, self);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   /* Clients send nothing to inflate; see docs/decisions.md. */

@@ -202,13 +202,17 @@ send_heartbeat (DozorStreamClient *self,
  * @seq: its seq, the next after every event offered before
  *
  * Hands a live event over, unless the client is behind: then it comes
- * later from the store.
+ * later from the store. One the client already has is skipped: on
+ * PostgreSQL a board may resume here with a seq that another instance
+ * sent it and this one's follower has not read yet.
  */
 void
 dozor_stream_client_offer (DozorStreamClient *self,
                            const char        *event,
                            gint64             seq)
 {
+  if (seq <= self->seq)
+    return;
   if (self->behind || seq != self->seq + 1)
     {
       self->behind = TRUE;
@@ -235,6 +239,8 @@ void
 dozor_stream_client_offer_frame (DozorStreamClient      *self,
                                  const DozorStreamFrame *frame)
 {
+  if (frame->first_seq + frame->count - 1 <= self->seq)
+    return;
   if (self->behind || frame->first_seq != self->seq + 1 || queued (self) >= DOZOR_STREAM_SOFT_BOUND)
     {
       self->behind = TRUE;
@@ -255,25 +261,44 @@ dozor_stream_client_heartbeat (DozorStreamClient *self,
     send_heartbeat (self, self->behind ? self->seq : seq);
 }
 
+/* Skips the blanks a JSON writer may put between tokens, then @token. */
+static gboolean
+skip_token (const char **at,
+            const char  *token)
+{
+  while (g_ascii_isspace (**at))
+    (*at)++;
+  if (!g_str_has_prefix (*at, token))
+    return FALSE;
+  *at += strlen (token);
+  return TRUE;
+}
+
 /* The unit of a position event as the store writes it
- * (`{"seq":N,"type":"unit.position","time":"…","unit":{"id":"…"`), or
- * NULL. Read from the text: parsing every event of every client that is
- * behind would cost more than sending it. An event of another shape is
- * simply not coalesced. */
+ * (`{"seq":N,"type":"unit.position","time":"…","unit":{"id":"…"`; on
+ * PostgreSQL the same with blanks around `:` and after `,`), or NULL.
+ * Read from the text: parsing every event of every client that is behind
+ * would cost more than sending it. An event of another shape is simply
+ * not coalesced. */
 static char *
 position_unit (const char *event)
 {
-  static const char type[] = "\"type\":\"unit.position\",";
-  static const char unit[] = "\"unit\":{\"id\":\"";
   const char *at = strchr (event, ',');
   const char *end;
 
-  if (at == NULL || !g_str_has_prefix (at + 1, type))
-    return NULL;
-  at = strstr (at + 1, unit);
   if (at == NULL)
     return NULL;
-  at += strlen (unit);
+  at++;
+  if (!skip_token (&at, "\"type\"") || !skip_token (&at, ":") || !skip_token (&at, "\"unit.position\"") ||
+      !skip_token (&at, ","))
+    return NULL;
+  at = strstr (at, "\"unit\"");
+  if (at == NULL)
+    return NULL;
+  at += strlen ("\"unit\"");
+  if (!skip_token (&at, ":") || !skip_token (&at, "{") || !skip_token (&at, "\"id\"") ||
+      !skip_token (&at, ":") || !skip_token (&at, "\""))
+    return NULL;
   end = strchr (at, '"');
   if (end == NULL || end == at || memchr (at, '\\', end - at) != NULL)
     return NULL;
@@ -331,19 +356,22 @@ hand_page (DozorStreamClient *self,
 /**
  * dozor_stream_client_catch_up:
  * @store: where the events are
+ * @head: the last event the stream has handed over live: the client is
+ *   fed up to it, and what comes after reaches it live
  *
  * Feeds a client that is behind from the store while its socket keeps up;
  * once it has every event, it is live again and hears a heartbeat.
  */
 void
 dozor_stream_client_catch_up (DozorStreamClient *self,
-                              DozorStore        *store)
+                              DozorStore        *store,
+                              gint64             head)
 {
   for (guint step = 0; self->behind && step < 1000 && dozor_stream_client_is_open (self); step++)
     {
       g_autoptr(GPtrArray) events = NULL;
 
-      if (self->seq >= dozor_store_get_seq (store))
+      if (self->seq >= head)
         {
           self->behind = FALSE;
           break;
@@ -351,7 +379,7 @@ dozor_stream_client_catch_up (DozorStreamClient *self,
       if (queued (self) >= DOZOR_STREAM_SOFT_BOUND)
         return;
 
-      events = dozor_store_events_since (store, self->seq, CATCH_UP_PAGE, NULL);
+      events = dozor_store_events_since (store, self->seq, (guint) MIN (CATCH_UP_PAGE, head - self->seq), NULL);
       if (events == NULL || events->len == 0)
         return;
       hand_page (self, events);
@@ -390,6 +418,7 @@ dozor_stream_client_check (DozorStreamClient *self,
 {
   g_autofree char *user = NULL;
   g_autofree char *role = NULL;
+  g_autoptr(GError) error = NULL;
   gint64 expires_at = 0;
   gint64 now = g_get_monotonic_time ();
 
@@ -406,9 +435,11 @@ dozor_stream_client_check (DozorStreamClient *self,
   if (!dozor_stream_client_is_open (self))
     return;
 
-  if (!dozor_store_authenticate (store, self->token, &user, &role, &expires_at))
+  /* A store that cannot answer has not ended the session. */
+  if (!dozor_store_authenticate_full (store, self->token, &user, &role, &expires_at, &error))
     {
-      dozor_stream_client_close (self, DOZOR_STREAM_CLOSE_UNAUTHORIZED, "session ended");
+      if (error == NULL)
+        dozor_stream_client_close (self, DOZOR_STREAM_CLOSE_UNAUTHORIZED, "session ended");
       return;
     }
 

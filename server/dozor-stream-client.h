@@ -24,6 +24,11 @@ G_BEGIN_DECLS
 
 #define DOZOR_STREAM_CLOSE_TOO_SLOW 4429
 #define DOZOR_STREAM_CLOSE_UNAUTHORIZED 4401
+/* The store cannot be reached (PostgreSQL down or failing over): resume
+ * with since=, here later or on another instance. As 4401 and 4429 echo
+ * HTTP's 401 and 429, 4503 echoes 503: the registry's 1013 ("try again
+ * later") is refused as a protocol error by libsoup 3.2's client. */
+#define DOZOR_STREAM_CLOSE_UNAVAILABLE 4503
 
 #define DOZOR_TYPE_STREAM_CLIENT (dozor_stream_client_get_type ())
 G_DECLARE_FINAL_TYPE (DozorStreamClient, dozor_stream_client, DOZOR, STREAM_CLIENT, GObject)
@@ -48,7 +53,8 @@ void                     dozor_stream_client_offer_frame (DozorStreamClient     
 void                     dozor_stream_client_heartbeat (DozorStreamClient *self,
                                                         gint64             seq);
 void                     dozor_stream_client_catch_up (DozorStreamClient *self,
-                                                       DozorStore        *store);
+                                                       DozorStore        *store,
+                                                       gint64             head);
 void                     dozor_stream_client_check    (DozorStreamClient *self,
                                                        DozorStore        *store);
 void                     dozor_stream_client_close    (DozorStreamClient *self,

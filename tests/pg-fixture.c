@@ -76,12 +76,21 @@ static const char guardian_script[] =
   "fi\n"
   "fast=\"-c fsync=off -c synchronous_commit=off -c full_page_writes=off\"\n"
   "[ \"$4\" = durable ] && fast=\n"
-  "\"$@\" \"$bin/postgres\" -D \"$dir/data\" -k \"$dir\" -c listen_addresses= -c unix_socket_permissions=0700"
+  "start_pg() {\n"
+  "  \"$@\" \"$bin/postgres\" -D \"$dir/data\" -k \"$dir\" -c listen_addresses= -c unix_socket_permissions=0700"
   " -c shared_buffers=32MB -c max_connections=60 -c log_min_messages=fatal $fast"
-  " </dev/null >\"$dir/postgres.log\" 2>&1 &\n"
-  "pg=$!\n"
-  /* Until the test closes its end of the pipe, or dies. */
-  "cat >/dev/null\n";
+  " </dev/null >>\"$dir/postgres.log\" 2>&1 &\n"
+  "  pg=$!\n"
+  "}\n"
+  "start_pg \"$@\"\n"
+  /* Until the test closes its end of the pipe, or dies; meanwhile it may
+   * stop postgres (a fast shutdown, the data kept) and start it again. */
+  "while read -r cmd; do\n"
+  "  case $cmd in\n"
+  "    stop) if [ -n \"$pg\" ]; then kill -INT \"$pg\"; wait \"$pg\"; pg=; fi ;;\n"
+  "    start) [ -z \"$pg\" ] && start_pg \"$@\" ;;\n"
+  "  esac\n"
+  "done\n";
 
 static void
 guardian_setup (gpointer data)
@@ -211,6 +220,75 @@ pg_cluster_start (gboolean   durable,
     }
 
   return cluster;
+}
+
+static gboolean
+tell_guardian (PgCluster   *cluster,
+               const char  *command,
+               GError     **error)
+{
+  g_autofree char *line = g_strconcat (command, "\n", NULL);
+
+  if (write (cluster->pipe_fd, line, strlen (line)) != (ssize_t) strlen (line))
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "pg-fixture: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Until postgres answers pings (@up) or no longer does, within bounds. */
+static gboolean
+wait_ping (PgCluster  *cluster,
+           gboolean    up,
+           GError    **error)
+{
+  g_autofree char *info = conninfo (cluster, "postgres");
+  gint64 deadline = g_get_monotonic_time () + START_SECONDS * G_USEC_PER_SEC;
+
+  while ((PQping (info) == PQPING_OK) != up)
+    {
+      if (!guardian_alive (cluster) || g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "PostgreSQL did not %s within %d s",
+                       up ? "start again" : "stop", START_SECONDS);
+          return FALSE;
+        }
+      g_usleep (G_USEC_PER_SEC / 50);
+    }
+  return TRUE;
+}
+
+/**
+ * pg_cluster_pause:
+ * @cluster: a running cluster
+ * @error: return location for a #GError
+ *
+ * Stops postgres (a fast shutdown: sessions are ended, the data is kept)
+ * and returns once it no longer answers; pg_cluster_resume() starts it
+ * again on the same directory.
+ *
+ * Returns: whether it stopped
+ */
+gboolean
+pg_cluster_pause (PgCluster  *cluster,
+                  GError    **error)
+{
+  return tell_guardian (cluster, "stop", error) && wait_ping (cluster, FALSE, error);
+}
+
+/**
+ * pg_cluster_resume:
+ * @cluster: a cluster pg_cluster_pause() stopped
+ * @error: return location for a #GError
+ *
+ * Returns: whether it accepts connections again
+ */
+gboolean
+pg_cluster_resume (PgCluster  *cluster,
+                   GError    **error)
+{
+  return tell_guardian (cluster, "start", error) && wait_ping (cluster, TRUE, error);
 }
 
 const char *

@@ -17,4 +17,8 @@ char       *pg_cluster_create_database (PgCluster   *cluster,
 char       *pg_cluster_uri             (PgCluster   *cluster,
                                         const char  *name);
 const char *pg_cluster_get_dir         (PgCluster   *cluster);
+gboolean    pg_cluster_pause           (PgCluster   *cluster,
+                                        GError     **error);
+gboolean    pg_cluster_resume          (PgCluster   *cluster,
+                                        GError     **error);
 void        pg_cluster_stop            (PgCluster   *cluster);

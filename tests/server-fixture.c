@@ -339,6 +339,19 @@ stream_take (Stream   *stream,
   g_ptr_array_add (stream->events, node);
 }
 
+/* A frame of the stream, parsed: it must be JSON. */
+JsonNode *
+stream_frame_parse (GBytes *message)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  g_autofree char *text = g_strndup (data, length);
+  JsonNode *node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
 /* A frame holds an object, or with batch=1 maybe an array of events. */
 static void
 stream_message_cb (SoupWebsocketConnection *conn,
@@ -346,12 +359,9 @@ stream_message_cb (SoupWebsocketConnection *conn,
                    GBytes                  *message,
                    Stream                  *stream)
 {
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
-  g_autofree char *text = g_strndup (data, length);
-  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  gsize length = g_bytes_get_size (message);
+  g_autoptr(JsonNode) node = stream_frame_parse (message);
 
-  g_assert_nonnull (node);
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *events = json_node_get_array (node);
@@ -534,6 +544,30 @@ gboolean
 server_fixture_on_postgres (void)
 {
   return cluster != NULL;
+}
+
+/* The program's PostgreSQL, NULL on SQLite: for tests that stop it, or
+ * look into it. */
+PgCluster *
+server_fixture_get_cluster (void)
+{
+  return cluster;
+}
+
+/* Another dozord on @first's database, on a port of its own, with a
+ * session of its own: several instances behind a load balancer. */
+void
+server_start_another (Server *first,
+                      Server *other)
+{
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+  other->dir = g_dir_make_tmp ("dozord-test-XXXXXX", NULL);
+  other->db = g_strdup (first->db);
+  other->extra_args = first->extra_args;
+  start_with (other, NULL, NULL, NULL);
+  other->session = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32,
+                                                  "proxy-resolver", direct, NULL);
 }
 
 /* Every event of the journal in the window @query, following `next`. */

@@ -55,6 +55,8 @@ typedef struct
 void server_fixture_init (void);
 /* Whether the tests' dozord stores in PostgreSQL. */
 gboolean server_fixture_on_postgres (void);
+typedef struct _PgCluster PgCluster;
+PgCluster *server_fixture_get_cluster (void);
 
 void
 answer_clear (Answer *answer);
@@ -76,6 +78,10 @@ server_start (Server     *server,
 void
 server_start_args (Server            *server,
                    const char *const *extra);
+
+void
+server_start_another (Server *first,
+                      Server *other);
 
 void
 server_stop (Server  *server,
@@ -142,6 +148,9 @@ stream_open_query (Server     *server,
                    const char *token,
                    gint64      since,
                    const char *query);
+
+JsonNode *
+stream_frame_parse (GBytes *message);
 
 gboolean
 stream_wait_seq (Stream *stream,

@@ -63,6 +63,8 @@ struct _DozorPg
   char *session_attrs;
   /* The SQLSTATE of the last error the server sent, "" for none. */
   char sqlstate[6];
+  /* Ends a wait for notifications early (a reader told to stop). */
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (DozorPg, dozor_pg, G_TYPE_OBJECT)
@@ -79,6 +81,7 @@ dozor_pg_finalize (GObject *object)
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->options, g_free);
   g_clear_pointer (&self->session_attrs, g_free);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (dozor_pg_parent_class)->finalize (object);
 }
@@ -676,6 +679,21 @@ dozor_pg_in_transaction (DozorPg *self)
 }
 
 /**
+ * dozor_pg_set_cancellable:
+ * @self: a #DozorPg
+ * @cancellable: (nullable): cancelled to end dozor_pg_wait_notification()
+ *   at once, from another thread
+ */
+void
+dozor_pg_set_cancellable (DozorPg      *self,
+                          GCancellable *cancellable)
+{
+  g_return_if_fail (DOZOR_IS_PG (self));
+
+  g_set_object (&self->cancellable, cancellable);
+}
+
+/**
  * dozor_pg_wait_notification:
  * @self: a #DozorPg that has LISTENed
  * @timeout_ms: how long to wait at most
@@ -685,15 +703,19 @@ dozor_pg_in_transaction (DozorPg *self)
  * every notification that came.
  *
  * Returns: how many came (0 when the time ran out), or -1 with @error set
+ *   (%G_IO_ERROR_CANCELLED when the cancellable of
+ *   dozor_pg_set_cancellable() was cancelled)
  */
 int
 dozor_pg_wait_notification (DozorPg  *self,
                             int       timeout_ms,
                             GError  **error)
 {
-  struct pollfd pfd = { 0 };
+  struct pollfd pfd[2] = { { 0 } };
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   int count = 0;
+  int n_fds;
+  GPollFD cancel_fd;
 
   g_return_val_if_fail (DOZOR_IS_PG (self), -1);
   g_return_val_if_fail (!self->in_transaction, -1);
@@ -706,6 +728,7 @@ dozor_pg_wait_notification (DozorPg  *self,
       PGnotify *notify;
       gint64 left;
       int ready;
+      int saved;
 
       if (!PQconsumeInput (self->conn))
         {
@@ -728,13 +751,23 @@ dozor_pg_wait_notification (DozorPg  *self,
       if (left <= 0)
         return 0;
 
-      pfd.fd = PQsocket (self->conn);
-      pfd.events = POLLIN;
-      ready = poll (&pfd, 1, (int) MIN (left, G_MAXINT));
-      if (ready < 0 && errno != EINTR)
+      if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        return -1;
+      pfd[0].fd = PQsocket (self->conn);
+      pfd[0].events = POLLIN;
+      n_fds = 1;
+      if (self->cancellable != NULL && g_cancellable_make_pollfd (self->cancellable, &cancel_fd))
         {
-          int saved = errno;
-
+          pfd[1].fd = cancel_fd.fd;
+          pfd[1].events = POLLIN;
+          n_fds = 2;
+        }
+      ready = poll (pfd, n_fds, (int) MIN (left, G_MAXINT));
+      saved = errno;
+      if (n_fds == 2)
+        g_cancellable_release_fd (self->cancellable);
+      if (ready < 0 && saved != EINTR)
+        {
           g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_CONNECTION_LOST,
                        _("Connection to PostgreSQL lost: %s"), g_strerror (saved));
           return -1;

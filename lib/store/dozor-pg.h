@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <libpq-fe.h>
 
 G_BEGIN_DECLS
@@ -66,6 +66,8 @@ gboolean    dozor_pg_ensure_connected  (DozorPg                 *self,
                                         GError                 **error);
 int         dozor_pg_get_backend_pid   (DozorPg                 *self);
 guint       dozor_pg_get_generation    (DozorPg                 *self);
+void        dozor_pg_set_cancellable   (DozorPg                 *self,
+                                        GCancellable            *cancellable);
 int         dozor_pg_wait_notification (DozorPg                 *self,
                                         int                      timeout_ms,
                                         GError                 **error);

@@ -406,6 +406,50 @@ dozor_store_get_seq (DozorStore *self)
 }
 
 /**
+ * dozor_store_is_shared:
+ * @self: a #DozorStore
+ *
+ * Returns: whether other dozord instances may write to the same database
+ *   (PostgreSQL): then only the events table says what was committed
+ */
+gboolean
+dozor_store_is_shared (DozorStore *self)
+{
+  return dozor_db_get_kind (self->db) == DOZOR_DB_POSTGRES;
+}
+
+/**
+ * dozor_store_read_seq:
+ * @self: a #DozorStore, not in a transaction
+ * @error: return location for a #GError
+ *
+ * Unlike dozor_store_get_seq(), which knows this process's commits, this
+ * asks the database, for what any instance committed.
+ *
+ * Returns: the seq of the last event committed by any instance, or -1 with
+ *   @error set
+ */
+gint64
+dozor_store_read_seq (DozorStore  *self,
+                      GError     **error)
+{
+  g_autoptr(DozorDbStmt) stmt = NULL;
+
+  if (!dozor_store_is_shared (self))
+    return dozor_store_get_seq (self);
+
+  stmt = prepare (self, "SELECT seq FROM event_counter", error);
+  if (stmt == NULL)
+    return -1;
+  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
+    {
+      set_db_error (self, error);
+      return -1;
+    }
+  return dozor_db_column_int64 (stmt, 0);
+}
+
+/**
  * dozor_store_get_oldest_seq:
  * @self: a #DozorStore
  *
@@ -886,8 +930,36 @@ dozor_store_authenticate (DozorStore  *self,
                           char       **role,
                           gint64      *expires_at)
 {
+  return dozor_store_authenticate_full (self, token, name, role, expires_at, NULL);
+}
+
+/**
+ * dozor_store_authenticate_full:
+ * @self: a #DozorStore
+ * @token: a bearer token
+ * @name: (out) (optional): the user's name
+ * @role: (out) (optional): the user's role
+ * @expires_at: (out) (optional): when the token expires, Unix seconds
+ * @error: return location for a #GError
+ *
+ * The same as dozor_store_authenticate(), but tells a token that is not
+ * valid (%FALSE, @error unset) from a database that cannot answer (%FALSE,
+ * @error set): a board told "unauthorized" logs in again, one told
+ * "unavailable" waits.
+ *
+ * Returns: %TRUE if the token is valid and not expired
+ */
+gboolean
+dozor_store_authenticate_full (DozorStore  *self,
+                               const char  *token,
+                               char       **name,
+                               char       **role,
+                               gint64      *expires_at,
+                               GError     **error)
+{
   g_autoptr(DozorDbStmt) stmt = NULL;
   g_autofree char *digest = NULL;
+  DozorDbStep step;
 
   if (token == NULL || strlen (token) != 64)
     return FALSE;
@@ -897,12 +969,15 @@ dozor_store_authenticate (DozorStore  *self,
                   "SELECT users.name, users.role, sessions.expires_at"
                   " FROM sessions JOIN users ON users.name = sessions.username"
                   " WHERE token_digest = ?1 AND expires_at >= CAST(strftime('%s', 'now') AS INTEGER)",
-                  NULL);
+                  error);
   if (stmt == NULL)
     return FALSE;
 
   dozor_db_bind_text (stmt, 1, digest);
-  if (dozor_db_step (stmt) != DOZOR_DB_ROW)
+  step = dozor_db_step (stmt);
+  if (step == DOZOR_DB_FAILED)
+    set_db_error (self, error);
+  if (step != DOZOR_DB_ROW)
     return FALSE;
 
   if (name != NULL)

@@ -66,6 +66,9 @@ void        dozor_store_set_auto_checkpoint (DozorStore  *self,
                                              gboolean     automatic);
 gint64      dozor_store_get_seq            (DozorStore   *self);
 gint64      dozor_store_get_oldest_seq     (DozorStore   *self);
+gboolean    dozor_store_is_shared          (DozorStore   *self);
+gint64      dozor_store_read_seq           (DozorStore   *self,
+                                            GError      **error);
 
 /* Transactions: every command runs inside one; its events get their seq
  * there and are handed out by commit, to be broadcast. */
@@ -93,6 +96,12 @@ gboolean    dozor_store_authenticate       (DozorStore   *self,
                                             char        **name,
                                             char        **role,
                                             gint64       *expires_at);
+gboolean    dozor_store_authenticate_full  (DozorStore   *self,
+                                            const char   *token,
+                                            char        **name,
+                                            char        **role,
+                                            gint64       *expires_at,
+                                            GError      **error);
 gboolean    dozor_store_end_session        (DozorStore   *self,
                                             const char   *token,
                                             GError      **error);

@@ -16,16 +16,18 @@ test=board-dispatch
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
 board_a= board_b=
+# Run under tests/pg-run, the same on a PostgreSQL database (issue 19).
+db=${DOZOR_TEST_PG_URI:-$work/dozord.sqlite}
 
 start_server() {
-  "$DOZORD" --db "$work/dozord.sqlite" --listen "$1" >"$work/server.out" 2>"$work/server.err" &
+  "$DOZORD" --db "$db" --listen "$1" >"$work/server.out" 2>"$work/server.err" &
   server=$!
   wait_for "$work/server.out" "listening on" 30
 }
 
 printf 'correct horse battery\n' >"$work/password"
 for user in sup:supervisor sup2:supervisor gps:tracker; do
-  "$DOZORCTL" --db "$work/dozord.sqlite" user add "${user%%:*}" --role "${user##*:}" \
+  "$DOZORCTL" --db "$db" user add "${user%%:*}" --role "${user##*:}" \
     --password-file "$work/password" >/dev/null
 done
 (umask 077 && printf 'sup\ncorrect horse battery\n' >"$work/sup.credentials" &&
