@@ -111,6 +111,41 @@ get_snapshot (Server     *server,
   return answer.body;
 }
 
+/* The snapshot as a board receives it, byte for byte. */
+static GBytes *
+snapshot_bytes (Server     *server,
+                const char *token)
+{
+  g_autoptr(SoupMessage) msg = new_request (server, "GET", "/api/v1/snapshot", token, NULL);
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  return bytes;
+}
+
+static void
+assert_same_bytes (GBytes *expected,
+                   GBytes *actual)
+{
+  gsize n_expected, n_actual, at = 0;
+  const char *a = g_bytes_get_data (expected, &n_expected);
+  const char *b = g_bytes_get_data (actual, &n_actual);
+
+  while (at < n_expected && at < n_actual && a[at] == b[at])
+    at++;
+  if (at < n_expected || at < n_actual)
+    {
+      gsize from = at > 80 ? at - 80 : 0;
+
+      g_test_message ("the snapshots' bytes differ at byte %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT
+                      ":\n SQLite:     …%.160s\n PostgreSQL: …%.160s",
+                      at, n_expected, n_actual, a + from, b + from);
+      g_test_fail ();
+    }
+}
+
 static char *
 time_text (gint64 offset_s)
 {
@@ -207,6 +242,7 @@ test_room (void)
   g_autofree char *seq_text = NULL;
   g_autoptr(JsonNode) expected = NULL;
   g_autoptr(JsonNode) actual = NULL;
+  g_autoptr(GBytes) expected_bytes = NULL;
   gint64 last;
 
   /* A room on SQLite: the Almaty scenario for some seconds, and a
@@ -235,6 +271,7 @@ test_room (void)
   g_clear_pointer (&sup, g_free);
   sup = login (&lite, "sup");
   expected = quiet_snapshot (&lite, sup);
+  expected_bytes = snapshot_bytes (&lite, sup);
   last = json_object_get_int_member (json_node_get_object (expected), "as_of_seq");
   server_stop (&lite, SIGTERM);
   {
@@ -272,6 +309,12 @@ test_room (void)
   }
   actual = get_snapshot (&pg, sup);
   assert_same_snapshot (expected, actual);
+  /* And the same bytes, whichever store built them. */
+  {
+    g_autoptr(GBytes) actual_bytes = snapshot_bytes (&pg, sup);
+
+    assert_same_bytes (expected_bytes, actual_bytes);
+  }
   {
     Stream stream;
     g_autofree char *incident = NULL;
