@@ -385,26 +385,10 @@ static const char *const version_3[] = {
   NULL
 };
 
-/* The event's text as SQLite writes it: the store builds it with
- * json_object(), which is json_build_object() here and writes
- * `{"seq" : 1, "type" : …}`. The stream sends the text as stored, and
- * reads it itself (is_wanted() of the compliance worker, the coalescing
- * of positions), so the blanks between tokens go before it is stored.
- * Strings, escapes included, are kept as they are. */
-static const char *const version_4[] = {
-  "CREATE FUNCTION dozor_compact_json(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS"
-  " $$SELECT regexp_replace($1, '(\"(?:[^\"\\\\]|\\\\.)*\")|[ \t\n\r]+', '\\1', 'g')$$",
-  "CREATE FUNCTION dozor_events_compact() RETURNS trigger LANGUAGE plpgsql AS $$"
-  " BEGIN NEW.data := dozor_compact_json(NEW.data); RETURN NEW; END $$",
-  "CREATE TRIGGER events_compact BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION dozor_events_compact()",
-  NULL
-};
-
 static const DozorPgMigration migrations[] = {
   { 1, "event log and idempotent answers", version_1 },
   { 2, "SQLite's functions the store's SQL uses", version_2 },
   { 3, "the store's tables", version_3 },
-  { 4, "events stored without PostgreSQL's blanks in their JSON", version_4 },
 };
 
 /**
