@@ -7,6 +7,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <libpq-fe.h>
+
 #include "pg-fixture.h"
 #include "server-fixture.h"
 
@@ -622,3 +624,30 @@ send_fix (Server     *server,
 
   g_assert_cmpuint (answer.status, ==, 202);
 }
+
+/* PostgreSQL's counterpart of SQLite's integrity_check for a test's
+ * database: amcheck (PostgreSQL's own contrib module) over every B-tree
+ * index of the store, each checked against its table's rows too. */
+void
+assert_postgres_sound (Server *server)
+{
+  PGconn *conn;
+  PGresult *result;
+
+  g_assert_true (server_fixture_on_postgres ());
+  conn = PQconnectdb (server->db);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, "CREATE EXTENSION IF NOT EXISTS amcheck");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  result = PQexec (conn, "SELECT count(bt_index_check(c.oid, true)) FROM pg_index i"
+                         " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+                         " WHERE a.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("amcheck: %s", PQresultErrorMessage (result));
+  /* Every table of the store has its primary key's index at least. */
+  g_assert_cmpint (g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), >, 20);
+  PQclear (result);
+  PQfinish (conn);
+}
+

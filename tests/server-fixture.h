@@ -182,4 +182,9 @@ send_fix (Server     *server,
           double      lon,
           double      speed);
 
+/* On PostgreSQL: the database of @server, stopped, checked with amcheck
+ * (the tests check a SQLite file with PRAGMA integrity_check). */
+void
+assert_postgres_sound (Server *server);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dozor-store.h"
+#include "dozor-db.h"
 #include "server-fixture.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -649,6 +650,17 @@ test_retention_minimum (void)
 /* A successful login's session and its record are one commit: when the
  * record cannot be written, no session is opened and the client is told
  * (docs/api.md, "Audit trail"). A failed login is still recorded. */
+static gint64
+count_sessions (DozorDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorDbStmt) stmt = dozor_db_prepare (db, "SELECT count(*) FROM sessions", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (dozor_db_step (stmt), ==, DOZOR_DB_ROW);
+  return dozor_db_column_int64 (stmt, 0);
+}
+
 static void
 test_login_one_commit (Server        *server,
                        gconstpointer  data)
@@ -656,35 +668,44 @@ test_login_one_commit (Server        *server,
   g_autofree char *admin = NULL;
   g_auto(Answer) refused = { 0 };
   g_auto(Answer) page = { 0 };
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorDb) db = NULL;
+  gboolean postgres;
   gint64 sessions_before, sessions_after;
   JsonArray *records;
   JsonObject *record;
 
   add_user (server, "admin", "admin");
   admin = login (server, "admin");
-  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  exec_ok (db, "CREATE TRIGGER refuse_login_ok BEFORE INSERT ON audit WHEN NEW.action = 'login.ok'"
-               " BEGIN SELECT RAISE(ABORT, 'the disk refuses'); END");
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sessions", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  sessions_before = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  /* The disk's refusal, as each store's trigger raises it. */
+  db = dozor_db_open (server->db, DOZOR_DB_OPEN_READ_WRITE, &error);
+  g_assert_no_error (error);
+  postgres = dozor_db_get_kind (db) == DOZOR_DB_POSTGRES;
+  dozor_db_exec (db,
+                 postgres ? "CREATE FUNCTION refuse_login_ok() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            " BEGIN RAISE EXCEPTION 'the disk refuses'; END $$;"
+                            " CREATE TRIGGER refuse_login_ok BEFORE INSERT ON audit FOR EACH ROW"
+                            " WHEN (NEW.action = 'login.ok') EXECUTE FUNCTION refuse_login_ok()"
+                          : "CREATE TRIGGER refuse_login_ok BEFORE INSERT ON audit WHEN NEW.action = 'login.ok'"
+                            " BEGIN SELECT RAISE(ABORT, 'the disk refuses'); END",
+                 &error);
+  g_assert_no_error (error);
+  sessions_before = count_sessions (db);
 
   refused = request (server, "POST", "/api/v1/session", NULL, NULL, NULL,
                      "{\"username\":\"sup\",\"password\":\"correct horse battery\"}");
   g_assert_cmpuint (refused.status, ==, 503);
   g_assert_false (refused.body != NULL && JSON_NODE_HOLDS_OBJECT (refused.body) &&
                   json_object_has_member (json_node_get_object (refused.body), "token"));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  sessions_after = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  sessions_after = count_sessions (db);
   g_assert_cmpint (sessions_after, ==, sessions_before);
 
-  exec_ok (db, "DROP TRIGGER refuse_login_ok");
-  sqlite3_close (db);
+  dozor_db_exec (db,
+                 postgres ? "DROP TRIGGER refuse_login_ok ON audit; DROP FUNCTION refuse_login_ok()"
+                          : "DROP TRIGGER refuse_login_ok",
+                 &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&db, dozor_db_close);
   g_free (login (server, "sup"));
 
   records = audit_page (server, admin, "?limit=1000", &page);

@@ -13,10 +13,10 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "dozor-db.h"
 #include "server-fixture.h"
 
 /* Late after 60, 120, 180 and 240 s for priorities 1 to 4: arrivals that
@@ -874,32 +874,42 @@ test_heavy_report_live (Server        *server,
   g_autofree char *sup = login (server, "sup");
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *insert = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorDb) db = NULL;
+  g_autoptr(DozorDbStmt) insert = NULL;
+  g_autoptr(GDateTime) quarter = g_date_time_new_utc (2026, 7, 1, 0, 0, 0);
   gboolean written = FALSE;
-  gint64 start, asked, health_us;
+  gint64 seq, start, asked, health_us;
 
-  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO incidents (id, number, type, priority, status, lat, lon,"
-                                           " created_at, dispatched_at, on_scene_at, closed_at, calls, version)"
-                                           " VALUES (?1, ?1, 'theft', 1 + ?2 % 4, 'closed', 43.2 + (?2 % 100) / 1000.0,"
-                                           " 76.9, strftime('%Y-%m-%dT%H:%M:%fZ', '2026-07-01', (?2 * 75) || ' seconds'),"
-                                           " NULL, strftime('%Y-%m-%dT%H:%M:%fZ', '2026-07-01', (?2 * 75 + 300) || ' seconds'),"
-                                           " NULL, 0, 1)", -1, &insert, NULL), ==, SQLITE_OK);
+  /* Straight into the store, SQLite's file or PostgreSQL's database,
+   * through the store's own connection. */
+  db = dozor_db_open (server->db, DOZOR_DB_OPEN_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_assert_true (dozor_db_begin_write (db, &seq, &error));
+  insert = dozor_db_prepare (db, "INSERT INTO incidents (id, number, type, priority, status, lat, lon,"
+                                 " created_at, dispatched_at, on_scene_at, closed_at, calls, version)"
+                                 " VALUES (?1, ?1, 'theft', ?2, 'closed', ?3, 76.9, ?4, NULL, ?5, NULL, 0, 1)",
+                             &error);
+  g_assert_no_error (error);
   for (int i = 0; i < HEAVY_INCIDENTS; i++)
     {
       g_autofree char *id = g_strdup_printf ("heavy-%06d", i);
+      g_autoptr(GDateTime) created = g_date_time_add_seconds (quarter, i * 75);
+      g_autoptr(GDateTime) on_scene = g_date_time_add_seconds (created, 300);
+      g_autofree char *created_at = g_date_time_format (created, "%Y-%m-%dT%H:%M:%S.000Z");
+      g_autofree char *on_scene_at = g_date_time_format (on_scene, "%Y-%m-%dT%H:%M:%S.000Z");
 
-      sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (insert, 2, i);
-      g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
-      sqlite3_reset (insert);
+      dozor_db_bind_text (insert, 1, id);
+      dozor_db_bind_int64 (insert, 2, 1 + i % 4);
+      dozor_db_bind_double (insert, 3, 43.2 + (i % 100) / 1000.0);
+      dozor_db_bind_text (insert, 4, created_at);
+      dozor_db_bind_text (insert, 5, on_scene_at);
+      g_assert_cmpint (dozor_db_step (insert), ==, DOZOR_DB_DONE);
+      dozor_db_reset (insert);
     }
-  sqlite3_finalize (insert);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  g_clear_pointer (&insert, dozor_db_stmt_free);
+  g_assert_true (dozor_db_commit (db, -1, &error));
+  g_clear_pointer (&db, dozor_db_close);
 
   msg = new_request (server, "GET", "/api/v1/reports/quarterly?from=2026-07-01T00:00:00Z&to=2026-10-01T00:00:00Z",
                      sup, NULL);

@@ -10,10 +10,10 @@
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dozor-db.h"
 #include "server-fixture.h"
 
 #define PASSWORD "correct horse battery"
@@ -456,43 +456,54 @@ test_login_flood (Server        *server,
 #define N_FIXES 40000
 
 static void
-exec_sql (sqlite3    *db,
-          const char *sql)
+run_once (DozorDbStmt *stmt)
 {
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
+  if (dozor_db_step (stmt) != DOZOR_DB_DONE)
+    g_error ("%s", dozor_db_errmsg (dozor_db_stmt_get_db (stmt)));
+  dozor_db_reset (stmt);
 }
 
-/* A long history written straight into the stopped server's file: an
- * incident every minute, each with three dispatches of units, and two
- * fixes a second of one unit for the last hours (within --retain-track). */
+/* A long history written straight into the stopped server's store, its
+ * SQLite file or its PostgreSQL database, through the store's own
+ * connection (DozorDb): an incident every minute, each with three
+ * dispatches of units, and two fixes a second of one unit for the last
+ * hours (within --retain-track). */
 static void
 write_history (Server *server)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *incident = NULL, *dispatch = NULL, *fix = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DozorDb) db = dozor_db_open (server->db, DOZOR_DB_OPEN_READ_WRITE, &error);
+  g_autoptr(DozorDbStmt) unit = NULL;
+  g_autoptr(DozorDbStmt) incident = NULL;
+  g_autoptr(DozorDbStmt) dispatch = NULL;
+  g_autoptr(DozorDbStmt) fix = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) fixes_start = g_date_time_add_hours (now, -12);
+  gint64 seq;
 
-  g_assert_cmpint (sqlite3_open (server->db, &db), ==, SQLITE_OK);
-  exec_sql (db, "BEGIN");
+  g_assert_no_error (error);
+  g_assert_true (dozor_db_begin_write (db, &seq, &error));
+  g_assert_no_error (error);
+  unit = dozor_db_prepare (db, "INSERT INTO units (id, call_sign, kind, status, version)"
+                               " VALUES (?1, ?2, 'car', 'available', 1)", &error);
+  g_assert_no_error (error);
   for (guint u = 0; u < N_UNITS; u++)
     {
-      g_autofree char *sql = g_strdup_printf ("INSERT INTO units (id, call_sign, kind, status, version)"
-                                              " VALUES ('unit-%02u', 'Беркут-%u', 'car', 'available', 1)", u, u);
+      g_autofree char *id = g_strdup_printf ("unit-%02u", u);
+      g_autofree char *call_sign = g_strdup_printf ("Беркут-%u", u);
 
-      exec_sql (db, sql);
+      dozor_db_bind_text (unit, 1, id);
+      dozor_db_bind_text (unit, 2, call_sign);
+      run_once (unit);
     }
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO incidents (id, number, type, priority, status, lat, lon,"
-                                       " created_at, closed_at, version)"
-                                       " VALUES (?1, ?1, 'theft', 3, 'closed', 43.25, 76.95, ?2, ?2, 3)",
-                                       -1, &incident, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by,"
-                                       " created_at, ended_by, ended_at)"
-                                       " VALUES (?1, ?2, ?3, 'completed', 'sup', ?4, 'sup', ?4)",
-                                       -1, &dispatch, NULL), ==, SQLITE_OK);
+  incident = dozor_db_prepare (db, "INSERT INTO incidents (id, number, type, priority, status, lat, lon,"
+                                   " created_at, closed_at, version)"
+                                   " VALUES (?1, ?1, 'theft', 3, 'closed', 43.25, 76.95, ?2, ?2, 3)", &error);
+  g_assert_no_error (error);
+  dispatch = dozor_db_prepare (db, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by,"
+                                   " created_at, ended_by, ended_at)"
+                                   " VALUES (?1, ?2, ?3, 'completed', 'sup', ?4, 'sup', ?4)", &error);
+  g_assert_no_error (error);
   for (guint i = 0; i < N_INCIDENTS; i++)
     {
       /* Every tenth incident shares its minute with the one before: the
@@ -502,42 +513,36 @@ write_history (Server *server)
       g_autofree char *time = g_strdup_printf ("2026-01-%02uT%02u:%02u:00.000000Z", 1 + minute / 1440,
                                                (minute / 60) % 24, minute % 60);
 
-      sqlite3_bind_text (incident, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (incident, 2, time, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (incident), ==, SQLITE_DONE);
-      sqlite3_reset (incident);
+      dozor_db_bind_text (incident, 1, id);
+      dozor_db_bind_text (incident, 2, time);
+      run_once (incident);
       for (guint d = 0; d < DISPATCHES_PER_INCIDENT; d++)
         {
           g_autofree char *dispatch_id = g_strdup_printf ("dis-%05u-%u", i, d);
-          g_autofree char *unit = g_strdup_printf ("unit-%02u", (i + d) % N_UNITS);
+          g_autofree char *unit_id = g_strdup_printf ("unit-%02u", (i + d) % N_UNITS);
 
-          sqlite3_bind_text (dispatch, 1, dispatch_id, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (dispatch, 2, unit, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (dispatch, 3, id, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (dispatch, 4, time, -1, SQLITE_TRANSIENT);
-          g_assert_cmpint (sqlite3_step (dispatch), ==, SQLITE_DONE);
-          sqlite3_reset (dispatch);
+          dozor_db_bind_text (dispatch, 1, dispatch_id);
+          dozor_db_bind_text (dispatch, 2, unit_id);
+          dozor_db_bind_text (dispatch, 3, id);
+          dozor_db_bind_text (dispatch, 4, time);
+          run_once (dispatch);
         }
     }
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO positions (unit_id, time, lat, lon) VALUES ('unit-00', ?1, ?2, 76.9)",
-                                       -1, &fix, NULL), ==, SQLITE_OK);
+  fix = dozor_db_prepare (db, "INSERT INTO positions (unit_id, time, lat, lon) VALUES ('unit-00', ?1, ?2, 76.9)", &error);
+  g_assert_no_error (error);
   for (guint i = 0; i < N_FIXES; i++)
     {
       /* Two fixes a second, the same time twice. */
       g_autoptr(GDateTime) at = g_date_time_add_seconds (fixes_start, i / 2);
       g_autofree char *time = g_date_time_format (at, "%Y-%m-%dT%H:%M:%S.000000Z");
 
-      sqlite3_bind_text (fix, 1, time, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_double (fix, 2, 43.0 + i * 1e-6);
-      g_assert_cmpint (sqlite3_step (fix), ==, SQLITE_DONE);
-      sqlite3_reset (fix);
+      dozor_db_bind_text (fix, 1, time);
+      dozor_db_bind_double (fix, 2, 43.0 + i * 1e-6);
+      run_once (fix);
     }
-  exec_sql (db, "COMMIT");
-  sqlite3_finalize (incident);
-  sqlite3_finalize (dispatch);
-  sqlite3_finalize (fix);
-  sqlite3_close (db);
+  g_assert_true (dozor_db_commit (db, -1, &error));
+  g_assert_no_error (error);
 }
 
 /* Every page of @path (which has a query), their @member arrays joined. */

@@ -463,7 +463,8 @@ main (int   argc,
 
   if (argc > first && (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h")))
     {
-      g_print ("%s\n%s\n%s", _(usage), dozorctl_audit_usage (), dozorctl_shiftbook_usage ());
+      g_print ("%s\n%s\n%s\n%s", _(usage), dozorctl_audit_usage (), dozorctl_shiftbook_usage (),
+               dozorctl_migrate_store_usage ());
       return EXIT_SUCCESS;
     }
   if (argc <= first)
@@ -533,6 +534,8 @@ main (int   argc,
     status = dozorctl_report (argc - first, argv + first);
   else if (g_str_equal (command, "crisis-log"))
     status = dozorctl_crisis_log (argc - first, argv + first);
+  else if (g_str_equal (command, "migrate-store"))
+    status = dozorctl_migrate_store (argc - first, argv + first);
   else
     {
       g_printerr (_("dozorctl: no command “%s”\n\n%s"), command, _(usage));

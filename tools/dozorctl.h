@@ -61,6 +61,9 @@ int              dozorctl_audit           (DozorStore       *store,
                                            int               argc,
                                            char            **argv);
 const char      *dozorctl_shiftbook_usage (void);
+const char      *dozorctl_migrate_store_usage (void);
+int              dozorctl_migrate_store   (int               argc,
+                                           char            **argv);
 int              dozorctl_shiftbook       (int               argc,
                                            char            **argv);
 int              dozorctl_report          (int               argc,

@@ -24,6 +24,7 @@
 #define OID_BOOL 16
 #define OID_INT8 20
 #define OID_TEXT 25
+#define OID_JSON 114
 #define OID_FLOAT8 701
 
 /* What the commit of a write transaction notifies, with the new seq. */
@@ -55,6 +56,9 @@ typedef struct
   PGresult *result;
   /* The row the column calls read; -1 before the first step. */
   int row;
+  /* The row's json columns as SQLite writes them, made when read. */
+  char **compact;
+  int n_compact;
 } PgStmt;
 
 static inline PgDb *
@@ -554,11 +558,58 @@ pg_prepare (DozorDb     *db,
 }
 
 static void
+clear_compact (PgStmt *self)
+{
+  for (int i = 0; i < self->n_compact; i++)
+    g_clear_pointer (&self->compact[i], g_free);
+}
+
+/* JSON text without the blanks between its tokens, as SQLite's json()
+ * and json_object() write it: PostgreSQL's json_build_object() writes
+ * `{"a" : 1, "b" : 2}` and json_agg() `[1, 2]`. Blanks inside strings
+ * stay; the text is otherwise kept byte for byte (members in their
+ * order, numbers as written). */
+static char *
+compact_json (const char *text,
+              gsize       length)
+{
+  char *out = g_malloc (length + 1);
+  gboolean in_string = FALSE;
+  gsize n = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          out[n++] = c;
+          if (c == '\\' && i + 1 < length)
+            out[n++] = text[++i];
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+          out[n++] = c;
+        }
+      else if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+        {
+          out[n++] = c;
+        }
+    }
+  out[n] = '\0';
+  return out;
+}
+
+static void
 pg_reset (DozorDbStmt *stmt)
 {
   PgStmt *self = pg_stmt (stmt);
 
   g_clear_pointer (&self->result, PQclear);
+  clear_compact (self);
   self->row = -1;
 }
 
@@ -581,6 +632,7 @@ pg_stmt_free (DozorDbStmt *stmt)
 
   pg_reset (stmt);
   pg_clear_bindings (stmt);
+  g_free (self->compact);
   g_free (self->values);
   g_free (self->types);
   g_free (self->sql);
@@ -708,6 +760,7 @@ pg_step (DozorDbStmt  *stmt,
       self->row = -1;
     }
 
+  clear_compact (self);
   self->row++;
   if (self->row < PQntuples (self->result))
     return DOZOR_DB_ROW;
@@ -747,15 +800,32 @@ pg_column_text (DozorDbStmt *stmt,
 {
   PgStmt *self = pg_stmt (stmt);
   const char *text;
+  Oid type;
 
   if (!has_value (self, column))
     return NULL;
 
   text = PQgetvalue (self->result, self->row, column);
+  type = PQftype (self->result, column);
   /* A comparison is a boolean here and 0 or 1 in SQLite, which the store
    * reads as a number or a text. */
-  if (PQftype (self->result, column) == OID_BOOL)
+  if (type == OID_BOOL)
     return text[0] == 't' ? "1" : "0";
+  /* The entities the store builds in SQL reach boards byte for byte:
+   * the same bytes whichever store wrote them (docs/postgresql.md). */
+  if (type == OID_JSON)
+    {
+      if (self->n_compact < PQnfields (self->result))
+        {
+          clear_compact (self);
+          self->n_compact = PQnfields (self->result);
+          self->compact = g_renew (char *, self->compact, self->n_compact);
+          memset (self->compact, 0, sizeof (char *) * self->n_compact);
+        }
+      if (self->compact[column] == NULL)
+        self->compact[column] = compact_json (text, PQgetlength (self->result, self->row, column));
+      return self->compact[column];
+    }
   return text;
 }
 
@@ -769,6 +839,8 @@ pg_column_bytes (DozorDbStmt *stmt,
     return 0;
   if (PQftype (pg_stmt (stmt)->result, column) == OID_BOOL)
     return 1;
+  if (PQftype (pg_stmt (stmt)->result, column) == OID_JSON)
+    return strlen (text);
   return PQgetlength (pg_stmt (stmt)->result, pg_stmt (stmt)->row, column);
 }
 

@@ -98,7 +98,7 @@ dozor_store_dispatch_to_area (DozorStore  *self,
     return NULL;
   insert = dozor_store_prepare (self,
                                 "INSERT INTO dispatches (id, unit_id, area_lat, area_lon, status, created_by, created_at)"
-                                " VALUES (?1, ?2, round (?3, 7), round (?4, 7), 'active', ?5, ?6)",
+                                " VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
                                 error);
   unit_update = dozor_store_prepare (self, "UPDATE units SET status = 'dispatched', version = version + 1 WHERE id = ?1",
                                      error);
@@ -106,8 +106,10 @@ dozor_store_dispatch_to_area (DozorStore  *self,
     return NULL;
   dozor_db_bind_text (insert, 1, id);
   dozor_db_bind_text (insert, 2, unit_id);
-  dozor_db_bind_double (insert, 3, target_lat);
-  dozor_db_bind_double (insert, 4, target_lon);
+  /* To 7 decimals (about 1 cm), as positions are kept; rounded here:
+   * PostgreSQL has no round() of a double to N decimals. */
+  dozor_db_bind_double (insert, 3, round (target_lat * 1e7) / 1e7);
+  dozor_db_bind_double (insert, 4, round (target_lon * 1e7) / 1e7);
   dozor_db_bind_text (insert, 5, by);
   dozor_db_bind_text (insert, 6, now);
   /* The unique index of active dispatches is the last word, as for any

@@ -228,7 +228,9 @@ add_deviation (DozorStore                  *self,
   gboolean ended = record->kind == DOZOR_COMPLIANCE_DEVIATION_ENDED;
   gboolean changed = FALSE;
 
-  /* A deviation is one row from its start: the end completes it. */
+  /* A deviation is one row from its start: the end completes it. The
+   * upsert's condition names the table: PostgreSQL finds ended_at
+   * ambiguous beside excluded.ended_at. */
   if (!ended)
     stmt = dozor_store_prepare (self,
                                 "INSERT OR IGNORE INTO deviations (id, unit_id, route_id, started_at, confirmed_at,"
@@ -241,7 +243,7 @@ add_deviation (DozorStore                  *self,
                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?10, ?11, ?7, ?8, ?9)"
                                 " ON CONFLICT (route_id, started_at) DO UPDATE SET ended_at = ?5, duration_s = ?10,"
                                 "  reason = ?11, max_distance_m = ?7, away_m = ?8, stretch = ?9"
-                                "  WHERE ended_at IS NULL", error);
+                                "  WHERE deviations.ended_at IS NULL", error);
   if (stmt == NULL)
     return FALSE;
 

@@ -233,15 +233,18 @@ dozor_store_create_message (DozorStore  *self,
     time = g_strdup (now);
   year = g_strndup (time, 4);
 
-  /* In the command's transaction: nobody else takes the number meanwhile. */
+  /* In the command's transaction: nobody else takes the number meanwhile.
+   * The year and number go as text: cast, since PostgreSQL compares and
+   * stores a text with an integer column only so. */
   number = dozor_store_query_text (self,
-                                   "SELECT COALESCE(MAX(number), 0) + 1 FROM messages WHERE direction = ?1 AND year = ?2",
+                                   "SELECT COALESCE(MAX(number), 0) + 1 FROM messages WHERE direction = ?1"
+                                   " AND year = CAST(?2 AS INTEGER)",
                                    direction, year, error);
   insert = number != NULL ? dozor_store_prepare (self,
                                                  "INSERT INTO messages (id, direction, kind, year, number, time, ref,"
                                                  " sender, addressee, summary, action, registered_by, registered_at,"
-                                                 " version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                                 " ?13, 1)",
+                                                 " version) VALUES (?1, ?2, ?3, CAST(?4 AS INTEGER), CAST(?5 AS INTEGER), ?6,"
+                                                 " ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)",
                                                  error)
                           : NULL;
   if (insert == NULL ||

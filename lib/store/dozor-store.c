@@ -555,10 +555,17 @@ append_event (DozorStore  *self,
       return FALSE;
     }
 
+  /* The event's text is written out rather than built with
+   * json_object(), which PostgreSQL writes as {"seq" : 1, …}: the stream
+   * sends this text as it is, and dozord reads it itself (the compliance
+   * worker's is_wanted(), the coalescing of positions). json() gives the
+   * entity as SQLite writes it; on PostgreSQL it arrives so (dozor-db-pg.c
+   * compacts the JSON the store reads). */
   if (self->append_event == NULL)
     self->append_event = prepare (self,
                                   "INSERT INTO events (seq, type, data) VALUES (?1, ?2,"
-                                  " json_object('seq', ?1, 'type', ?2, 'time', ?3, ?4, json(?5))) RETURNING data",
+                                  " '{\"seq\":' || ?1 || ',\"type\":' || json_quote(?2) || ',\"time\":' || json_quote(?3)"
+                                  " || ',' || json_quote(?4) || ':' || json(?5) || '}') RETURNING data",
                                   error);
   stmt = self->append_event;
   if (stmt == NULL)

@@ -89,7 +89,7 @@ backend=(--backend "$url" --credentials "$work/credentials")
 districts=$root/data/almaty/districts.geojson
 
 # --- The command line itself -------------------------------------------------
-for command in "user add" "user list" "user remove" "token revoke" backup restore import export; do
+for command in "user add" "user list" "user remove" "token revoke" backup restore import export migrate-store; do
   # shellcheck disable=SC2086
   check "dozorctl $command --help" 0 "Usage:" "$dozorctl" $command --help
 done
