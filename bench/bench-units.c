@@ -4,9 +4,12 @@
  * configuration opens a window with a ShumateSimpleMap over the offline
  * basemap of Almaty at zoom 13, waits for the tiles, then pans in a slow
  * circle inside the city, one step per frame from a tick callback. Units
- * move while it pans: fixes arrive as unit.position events applied to a
- * DozorSituation, as from a live city, each unit every --report-seconds,
- * in 200-ms ticks, continuously or in bursts (--arrival).
+ * move while it pans: fixes arrive as unit.position events, as from a live
+ * city, each unit every --report-seconds, in 200-ms ticks, continuously or
+ * in bursts (--arrival). A thread of the bench plays dozord and writes them
+ * as the stream's frames; the board's own DozorStreamDecoder parses them in
+ * its worker and the main thread applies what it delivers, as
+ * DozorSyncClient does.
  *
  * A frame is the wall time between two frame-clock "after-paint"s; "busy"
  * is the main thread's part of it (before-paint to after-paint). Every arm
@@ -1715,7 +1718,8 @@ print_details (GPtrArray *configs)
   printf ("\nwhat was drawn and what else ran (basemap: measured frames in which the tile layer's\n"
           "snapshot() ran; overlay: moving/shown frames in which the overlay's did; idle: frames after\n"
           "which a default-priority idle source got to run, per arm; tiles: tiles that arrived while\n"
-          "measuring; events: mean ms per batch building the JSON + applying it, × batches;\n"
+          "measuring; events: mean ms per batch due writing its frames (the bench's dozord, in its\n"
+          "own thread) + per frame applying it (main thread), × frames applied;\n"
           "self/others: share of the 2-core machine used by this process / all other processes,\n"
           "X server included)\n");
   printf ("%-24s %9s %9s %9s %5s %18s %6s %5s %6s\n", "config", "basemap", "overlay", "idle", "tiles",
