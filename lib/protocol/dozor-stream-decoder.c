@@ -59,6 +59,7 @@ item_free (DozorStreamItem *item)
 {
   g_clear_pointer (&item->fixes, g_array_unref);
   g_clear_pointer (&item->root, json_node_unref);
+  g_clear_pointer (&item->strings, g_string_chunk_free);
   g_free (item->error);
   g_free (item);
 }
@@ -138,8 +139,12 @@ read_event (GPtrArray *items,
     run_end (run);
   if (run->item == NULL)
     {
-      run->item = item_new (items, DOZOR_STREAM_FIXES, root);
+      /* Not the parsed tree: the fixes' strings are copied, so that the
+       * tree is freed here, not by the main thread (freeing a frame's
+       * tree cost it as much as applying the frame). */
+      run->item = item_new (items, DOZOR_STREAM_FIXES, NULL);
       run->item->fixes = g_array_new (FALSE, FALSE, sizeof (DozorUnitFix));
+      run->item->strings = g_string_chunk_new (4096);
       run->item->first_seq = seq;
     }
   run->item->last_seq = seq;
@@ -147,6 +152,11 @@ read_event (GPtrArray *items,
     return;
 
   fix.seq = seq;
+  fix.id = g_string_chunk_insert (run->item->strings, fix.id);
+  fix.call_sign = g_string_chunk_insert_const (run->item->strings, fix.call_sign);
+  fix.status = g_string_chunk_insert_const (run->item->strings, fix.status);
+  if (fix.time != NULL)
+    fix.time = g_string_chunk_insert_const (run->item->strings, fix.time);
   slot = g_hash_table_lookup (run->by_id, fix.id);
   if (slot != NULL)
     g_array_index (run->item->fixes, DozorUnitFix, GPOINTER_TO_UINT (slot) - 1) = fix;

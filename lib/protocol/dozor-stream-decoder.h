@@ -37,7 +37,8 @@ typedef enum
  *   heartbeat's seq
  * @last_seq: %DOZOR_STREAM_FIXES: the run's last seq; else as @first_seq
  * @event: (nullable): %DOZOR_STREAM_EVENT: the event
- * @fixes: (nullable): %DOZOR_STREAM_FIXES: #DozorUnitFix, one per unit
+ * @fixes: (nullable): %DOZOR_STREAM_FIXES: #DozorUnitFix, one per unit;
+ *   their strings belong to the item
  * @error: (nullable): %DOZOR_STREAM_BAD_FRAME: the parser's reason, if any
  *
  * One thing a stream frame holds, in the frame's order.
@@ -52,6 +53,7 @@ typedef struct
   char *error;
   /*< private >*/
   JsonNode *root;
+  GStringChunk *strings;
 } DozorStreamItem;
 
 /**
