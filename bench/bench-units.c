@@ -4,9 +4,12 @@
  * configuration opens a window with a ShumateSimpleMap over the offline
  * basemap of Almaty at zoom 13, waits for the tiles, then pans in a slow
  * circle inside the city, one step per frame from a tick callback. Units
- * move while it pans: fixes arrive as unit.position events applied to a
- * DozorSituation, as from a live city, each unit every --report-seconds,
- * in 200-ms ticks, continuously or in bursts (--arrival).
+ * move while it pans: fixes arrive as unit.position events, as from a live
+ * city, each unit every --report-seconds, in 200-ms ticks, continuously or
+ * in bursts (--arrival). A thread of the bench plays dozord and writes them
+ * as the stream's frames; the board's own DozorStreamDecoder parses them in
+ * its worker and the main thread applies what it delivers, as
+ * DozorSyncClient does.
  *
  * A frame is the wall time between two frame-clock "after-paint"s; "busy"
  * is the main thread's part of it (before-paint to after-paint). Every arm
@@ -56,6 +59,7 @@
 #include "dozor-geo.h"
 #include "dozor-raster-layer.h"
 #include "dozor-situation.h"
+#include "dozor-stream-decoder.h"
 #include "dozor-tile-source.h"
 #include "dozor-unit-layer.h"
 
@@ -188,16 +192,37 @@ typedef struct
   gint64 version;
 } SimUnit;
 
+/* The fleet plays dozord: a producer thread drives the units and writes
+ * their fixes as the stream's frames (JSON arrays of at most 64 KiB,
+ * docs/api.md), and hands them to the board's own DozorStreamDecoder, as
+ * DozorSyncClient does with what its socket reads. The main thread then
+ * applies what the decoder delivers, as the board does: the bench times
+ * the board's event path, not a shortcut of its own. */
 typedef struct
 {
   DozorSituation *situation;
-  SimUnit *units;
+  SimUnit *units;              /* the producer's, once it runs */
   guint n;
-  guint next;
-  gint64 seq;
-  GRand *rand;
+  guint next;                  /* the producer's */
+  gint64 seq;                  /* the producer's */
+  GRand *rand;                 /* the producer's */
+  double report_seconds;
+  GArray *build_ms;            /* the bench's, under build_lock */
+  int measuring;               /* atomic: build times are kept */
+  GThreadPool *producer;       /* one thread */
+  DozorStreamDecoder *decoder;
   ShumateMarker **markers;     /* only for the marker layer */
 } Fleet;
+
+/* A batch of fixes due, for the producer. */
+typedef struct
+{
+  guint count;
+  gint64 fix_time;             /* Unix µs, also the fixes' time */
+} Due;
+
+/* The stream's largest array of events (docs/api.md, "Several events per frame"). */
+#define FRAME_BYTES (64 * 1024)
 
 typedef struct
 {
@@ -237,7 +262,7 @@ typedef struct
   guint block_frame;
   gint64 before_paint, last_paint;
   guint tiles_at_start;
-  GArray *build_ms, *apply_ms;
+  GArray *build_ms, *apply_ms;  /* build_ms: the producer's, under build_lock */
   double owed;                 /* fixes due but not yet sent */
   gint64 last_move;
   guint fixes;                 /* applied while measuring */
@@ -254,6 +279,8 @@ typedef struct
 
 /* A city at work: most available, many on the move or on scene. */
 static const guint status_weights[] = { 40, 10, 15, 15, 10, 10 };
+
+static GMutex build_lock;
 
 /* What the wrapped class functions saw. */
 static guint tile_layer_snapshots;
@@ -670,8 +697,12 @@ add_overlays (JsonObject *snapshot,
   json_object_set_array_member (snapshot, "incidents", incidents);
 }
 
+static void produce (gpointer data, gpointer user_data);
+static void frame_decoded_cb (GPtrArray *items, gpointer user_data);
+
 static Fleet *
-fleet_new (guint     n,
+fleet_new (Bench    *bench,
+           guint     n,
            JsonNode *districts)
 {
   Fleet *fleet = g_new0 (Fleet, 1);
@@ -718,12 +749,19 @@ fleet_new (guint     n,
   json_node_set_object (snapshot, object);
   if (!dozor_situation_load_snapshot (fleet->situation, snapshot, &error))
     g_error ("bench-units: %s", error->message);
+  fleet->report_seconds = bench->report_seconds;
+  fleet->decoder = dozor_stream_decoder_new (FRAME_BYTES * 2, frame_decoded_cb, bench);
+  fleet->producer = g_thread_pool_new (produce, fleet, 1, TRUE, NULL);
+  fleet->build_ms = bench->build_ms;
   return fleet;
 }
 
 static void
 fleet_free (Fleet *fleet)
 {
+  /* The producer first: it feeds the decoder. */
+  g_thread_pool_free (fleet->producer, TRUE, TRUE);
+  g_clear_object (&fleet->decoder);
   g_object_unref (fleet->situation);
   g_rand_free (fleet->rand);
   g_free (fleet->markers);
@@ -756,18 +794,90 @@ drive (Fleet   *fleet,
     }
 }
 
+static void
+append_number (GString    *text,
+               const char *name,
+               double      value,
+               const char *format)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Not printf: the locale's decimal comma is no JSON. */
+  g_string_append_printf (text, "\"%s\":%s", name, g_ascii_formatd (buffer, sizeof buffer, format, value));
+}
+
+static void
+frame_send (Fleet   *fleet,
+            GString *frame)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_string_append_c (frame, ']');
+  bytes = g_bytes_new (frame->str, frame->len);
+  dozor_stream_decoder_push (fleet->decoder, bytes);
+  g_string_truncate (frame, 0);
+}
+
+/* In the producer thread: the fixes due, driven and written as dozord
+ * writes them, frame by frame. */
+static void
+produce (gpointer data,
+         gpointer user_data)
+{
+  Due *due = data;
+  Fleet *fleet = user_data;
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *time = iso8601 (due->fix_time);
+  g_autoptr(GString) frame = g_string_sized_new (FRAME_BYTES + 1024);
+  g_autoptr(GString) event = g_string_sized_new (512);
+  double ms;
+
+  for (guint k = 0; k < due->count; k++)
+    {
+      guint i = fleet->next;
+      SimUnit *unit = &fleet->units[i];
+
+      /* Round robin: each unit reports every report_seconds. */
+      drive (fleet, unit, fleet->report_seconds);
+      unit->version++;
+      fleet->next = (fleet->next + 1) % fleet->n;
+      g_string_printf (event, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"unit.position\",\"unit\":{"
+                       "\"id\":\"u%06u\",\"call_sign\":\"A-%05u\",\"status\":\"%s\",\"position\":{",
+                       ++fleet->seq, i, i, status_names[unit->status]);
+      append_number (event, "lat", unit->lat, "%.7f");
+      g_string_append_c (event, ',');
+      append_number (event, "lon", unit->lon, "%.7f");
+      g_string_append_printf (event, ",\"time\":\"%s\",", time);
+      append_number (event, "speed", unit->speed, "%.2f");
+      g_string_append_c (event, ',');
+      append_number (event, "heading", unit->heading, "%.1f");
+      g_string_append_printf (event, "},\"version\":%" G_GINT64_FORMAT "}}", unit->version);
+
+      if (frame->len > 0 && frame->len + event->len + 2 > FRAME_BYTES)
+        frame_send (fleet, frame);
+      g_string_append_c (frame, frame->len == 0 ? '[' : ',');
+      g_string_append_len (frame, event->str, event->len);
+    }
+  if (frame->len > 0)
+    frame_send (fleet, frame);
+  ms = ms_since (start);
+  if (g_atomic_int_get (&fleet->measuring))
+    {
+      g_mutex_lock (&build_lock);
+      g_array_append_val (fleet->build_ms, ms);
+      g_mutex_unlock (&build_lock);
+    }
+  g_free (due);
+}
+
 static gboolean
 move_cb (gpointer user_data)
 {
   Bench *bench = user_data;
   Fleet *fleet = bench->fleet;
   gint64 now = g_get_monotonic_time ();
-  gint64 fix_time;
   guint count;
-  g_autofree char *time = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  gint64 start;
-  double build_ms, apply_ms;
+  Due *due;
 
   /* While the overlay is hidden (markers) or held still (units), no fix
    * arrives, and none is owed for that time afterwards. */
@@ -790,55 +900,61 @@ move_cb (gpointer user_data)
   if (count == 0)
     return G_SOURCE_CONTINUE;
 
-  /* The events, as the stream's parser would hand them over. */
-  start = g_get_monotonic_time ();
-  fix_time = g_get_real_time ();
-  time = iso8601 (fix_time);
-  events = g_ptr_array_new_full (count, (GDestroyNotify) json_node_unref);
-  for (guint k = 0; k < count; k++)
+  due = g_new0 (Due, 1);
+  due->count = count;
+  due->fix_time = g_get_real_time ();
+  g_thread_pool_push (fleet->producer, due, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* On the main thread: a frame as the decoder read it, applied as
+ * DozorSyncClient applies it (one "changed" per frame). */
+static void
+frame_decoded_cb (GPtrArray *items,
+                  gpointer   user_data)
+{
+  Bench *bench = user_data;
+  Fleet *fleet = bench->fleet;
+  gint64 start = g_get_monotonic_time ();
+  gint64 newest = 0;
+  guint events = 0;
+  double apply_ms;
+
+  dozor_situation_hold_changes (fleet->situation);
+  for (guint i = 0; i < items->len; i++)
     {
-      guint i = (fleet->next + k) % fleet->n;
-      SimUnit *unit = &fleet->units[i];
-      JsonNode *event = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonObject) object = json_object_new ();
+      DozorStreamItem *item = items->pdata[i];
+      DozorApplyResult result;
 
-      /* Round robin: each unit reports every report_seconds. */
-      drive (fleet, unit, bench->report_seconds);
-      unit->version++;
-      json_object_set_int_member (object, "seq", fleet->seq + 1 + k);
-      json_object_set_string_member (object, "type", "unit.position");
-      json_object_set_object_member (object, "unit", unit_object (unit, i, time));
-      json_node_set_object (event, object);
-      g_ptr_array_add (events, event);
+      if (item->kind != DOZOR_STREAM_FIXES)
+        g_error ("bench-units: a frame held something else than positions");
+      result = dozor_situation_apply_fixes (fleet->situation, (DozorUnitFix *) item->fixes->data,
+                                            item->fixes->len, item->first_seq, item->last_seq);
+      if (result != DOZOR_APPLY_APPLIED)
+        g_error ("bench-units: events %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " not applied (%d)",
+                 item->first_seq, item->last_seq, result);
+      events += item->last_seq - item->first_seq + 1;
+      for (guint f = 0; f < item->fixes->len; f++)
+        {
+          const DozorUnitFix *fix = &g_array_index (item->fixes, DozorUnitFix, f);
+
+          newest = MAX (newest, fix->fix_time);
+          /* The naive board moves each unit's widget. */
+          if (fleet->markers != NULL)
+            shumate_location_set_location (SHUMATE_LOCATION (fleet->markers[strtoul (fix->id + 1, NULL, 10)]),
+                                           fix->lat, fix->lon);
+        }
     }
-  build_ms = ms_since (start);
-
-  /* What the board does with them. */
-  start = g_get_monotonic_time ();
-  for (guint k = 0; k < count; k++)
-    {
-      guint i = (fleet->next + k) % fleet->n;
-
-      if (dozor_situation_apply_event (fleet->situation, events->pdata[k]) != DOZOR_APPLY_APPLIED)
-        g_error ("bench-units: event %" G_GINT64_FORMAT " not applied", fleet->seq + 1 + k);
-      /* The naive board moves each unit's widget. */
-      if (fleet->markers != NULL)
-        shumate_location_set_location (SHUMATE_LOCATION (fleet->markers[i]), fleet->units[i].lat,
-                                       fleet->units[i].lon);
-    }
+  dozor_situation_release_changes (fleet->situation);
   apply_ms = ms_since (start);
-  fleet->seq += count;
-  fleet->next = (fleet->next + count) % fleet->n;
-  bench->newest_applied = fix_time;
-  g_array_append_val (bench->applied, fix_time);
 
+  bench->newest_applied = MAX (bench->newest_applied, newest);
+  g_array_append_val (bench->applied, newest);
   if (bench->phase == PHASE_MEASURE)
     {
-      bench->fixes += count;
-      g_array_append_val (bench->build_ms, build_ms);
+      bench->fixes += events;
       g_array_append_val (bench->apply_ms, apply_ms);
     }
-  return G_SOURCE_CONTINUE;
 }
 
 /* ---- The map. */
@@ -897,13 +1013,18 @@ bench_sprites_snapshot (GtkWidget   *widget,
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   double world = TILE_SIZE * exp2 (shumate_viewport_get_zoom_level (viewport)), cx, cy;
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  GPtrArray *units;
 
   overlay_snapshots++;
   dozor_geo_lon_lat_to_world (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
                               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &cx, &cy);
-  for (guint i = 0; i < self->fleet->n; i++)
+  /* From the situation, as the board draws: the fleet's own units are
+   * the producer thread's. */
+  units = dozor_situation_get_units (self->fleet->situation);
+  for (guint i = 0; i < units->len; i++)
     {
-      const SimUnit *unit = &self->fleet->units[i];
+      const DozorUnit *unit = units->pdata[i];
+      guint status = 0;
       double wx, wy, x, y;
 
       dozor_geo_lon_lat_to_world (unit->lon, unit->lat, &wx, &wy);
@@ -911,7 +1032,9 @@ bench_sprites_snapshot (GtkWidget   *widget,
       y = (wy - cy) * world + height / 2.0;
       if (x < -SYMBOL_SIZE || y < -SYMBOL_SIZE || x > width + SYMBOL_SIZE || y > height + SYMBOL_SIZE)
         continue;
-      gtk_snapshot_append_texture (snapshot, self->symbols[unit->status],
+      while (status + 1 < G_N_ELEMENTS (status_names) && strcmp (status_names[status], unit->status) != 0)
+        status++;
+      gtk_snapshot_append_texture (snapshot, self->symbols[status],
                                    &GRAPHENE_RECT_INIT (round (x) - SYMBOL_SIZE / 2, round (y) - SYMBOL_SIZE / 2,
                                                         SYMBOL_SIZE, SYMBOL_SIZE));
     }
@@ -1095,6 +1218,8 @@ after_paint_cb (GdkFrameClock *clock,
       bench->block_start = g_get_real_time ();
       render_stats.shown = 0;
       cpu_sample (&bench->cpu_at_start);
+      if (bench->fleet != NULL)
+        g_atomic_int_set (&bench->fleet->measuring, TRUE);
     }
   else if (bench->phase == PHASE_MEASURE)
     {
@@ -1124,6 +1249,8 @@ after_paint_cb (GdkFrameClock *clock,
         {
           bench->phase = PHASE_DONE;
           bench->hidden = FALSE;
+          if (bench->fleet != NULL)
+            g_atomic_int_set (&bench->fleet->measuring, FALSE);
           config->lap_images = render_stats.shown;
           config->fixes_per_s = bench->fixes / ((now - bench->measure_start) / (double) G_USEC_PER_SEC);
           cpu_shares (&bench->cpu_at_start, &config->self_share, &config->others_share);
@@ -1292,7 +1419,7 @@ run_config (Bench  *bench,
   bench->last_move = 0;
 
   if (config->kind != CONFIG_BASEMAP)
-    bench->fleet = fleet_new (config->n, bench->districts);
+    bench->fleet = fleet_new (bench, config->n, bench->districts);
 
   bench->window = open_window (bench);
   if (config->kind == CONFIG_UNITS || config->kind == CONFIG_FLOOR)
@@ -1404,7 +1531,9 @@ run_config (Bench  *bench,
   config->measured = config->sample[SHOWN].intervals->len > 0;
   config->tiles = bench->tiles_received - bench->tiles_at_start;
   config->batches = bench->apply_ms->len;
+  g_mutex_lock (&build_lock);
   config->build_ms = mean (bench->build_ms);
+  g_mutex_unlock (&build_lock);
   config->apply_ms = mean (bench->apply_ms);
   if (config->kind == CONFIG_UNITS)
     {
@@ -1589,7 +1718,8 @@ print_details (GPtrArray *configs)
   printf ("\nwhat was drawn and what else ran (basemap: measured frames in which the tile layer's\n"
           "snapshot() ran; overlay: moving/shown frames in which the overlay's did; idle: frames after\n"
           "which a default-priority idle source got to run, per arm; tiles: tiles that arrived while\n"
-          "measuring; events: mean ms per batch building the JSON + applying it, × batches;\n"
+          "measuring; events: mean ms per batch due writing its frames (the bench's dozord, in its\n"
+          "own thread) + per frame applying it (main thread), × frames applied;\n"
           "self/others: share of the 2-core machine used by this process / all other processes,\n"
           "X server included)\n");
   printf ("%-24s %9s %9s %9s %5s %18s %6s %5s %6s\n", "config", "basemap", "overlay", "idle", "tiles",

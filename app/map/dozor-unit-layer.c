@@ -54,17 +54,22 @@ typedef enum
   N_MARK_STATUSES
 } MarkStatus;
 
+/* A unit as prepare() copies it on the main thread: as little as it can,
+ * so that 50,000 units cost that thread milliseconds. Positions are
+ * copied as longitude and latitude and made world coordinates by the
+ * worker (project_marks()); the label is the situation's own string,
+ * shared, not copied. */
 typedef struct
 {
-  double wx, wy;     /* world coordinates, 0…1 */
+  double wx, wy;     /* world coordinates, 0…1 (lon, lat until projected) */
   float heading;     /* degrees, NAN if unknown */
   float speed;       /* m/s, NAN if unknown */
   guint8 status;     /* MarkStatus */
-  gboolean stale;
-  gboolean long_on_scene; /* on a wall: on scene longer than it allows */
-  char *label;       /* call sign, only when labels are drawn */
-  guint trail_length;
-  double trail[DOZOR_UNIT_TRAIL_LENGTH][2]; /* world coordinates, newest first */
+  guint8 stale;
+  guint8 long_on_scene; /* on a wall: on scene longer than it allows */
+  guint8 trail_length;
+  guint trail_first; /* its trail's first point in the scene's trail_points */
+  char *label;       /* call sign (a GRefString), only when labels are drawn */
 } Mark;
 
 /* What is drawn, in the render's region: a unit, or a bubble of many. */
@@ -101,7 +106,9 @@ incident_label_clear (IncidentLabel *label)
 typedef struct
 {
   GArray *marks;     /* Mark */
-  GPtrArray *ids;    /* unit id of each mark */
+  GArray *trail_points; /* double[2]: the marks' trails, newest first, as their positions */
+  gboolean projected;   /* marks and trails in world coordinates, by layout() */
+  GPtrArray *ids;    /* unit id of each mark (the situation's GRefStrings) */
   gboolean labels;
   double label_size; /* the call signs' font size, pixels */
   gboolean arrows;
@@ -177,7 +184,16 @@ mark_status (const char *status)
 static void
 mark_clear (Mark *mark)
 {
-  g_clear_pointer (&mark->label, g_free);
+  g_clear_pointer (&mark->label, g_ref_string_release);
+}
+
+/* A point of a mark's trail, newest first. */
+static inline const double *
+mark_trail (const Scene *scene,
+            const Mark  *mark,
+            guint        t)
+{
+  return &g_array_index (scene->trail_points, double, 2 * (mark->trail_first + t));
 }
 
 static void sprites_free (Sprites *sprites);
@@ -186,6 +202,7 @@ static void
 scene_free (Scene *scene)
 {
   g_array_unref (scene->marks);
+  g_array_unref (scene->trail_points);
   g_ptr_array_unref (scene->ids);
   g_clear_pointer (&scene->items, g_array_unref);
   g_clear_pointer (&scene->incident_labels, g_array_unref);
@@ -884,7 +901,9 @@ layout_trails (Scene *scene)
         {
           double tx, ty;
 
-          dozor_raster_view_project (region, mark->trail[t][0], mark->trail[t][1], &tx, &ty);
+          const double *point = mark_trail (scene, mark, t);
+
+          dozor_raster_view_project (region, point[0], point[1], &tx, &ty);
           item->left = MIN (item->left, tx - 2);
           item->top = MIN (item->top, ty - 2);
           item->right = MAX (item->right, tx + 2);
@@ -1008,12 +1027,36 @@ item_key (const Scene *scene,
         key = dozor_raster_key_mix (dozor_raster_key_mix (key, g_str_hash (mark->label)),
                                     dozor_raster_key_mix (lround (item->label_x * 4), lround (item->label_y * 4)));
       for (guint t = 0; item->trail && t < mark->trail_length; t++)
-        key = dozor_raster_key_mix (key, (guint64) (mark->trail[t][0] * 1e9) ^ (guint64) (mark->trail[t][1] * 1e9) << 1);
+        key = dozor_raster_key_mix (key, (guint64) (mark_trail (scene, mark, t)[0] * 1e9) ^
+                                         (guint64) (mark_trail (scene, mark, t)[1] * 1e9) << 1);
     }
   return key;
 }
 
 /* Items sorted by the tiles they touch, and a key per tile. */
+/* In the worker: the marks' longitudes and latitudes, as prepare() copied
+ * them, made world coordinates, which the map's projection takes a log
+ * and a tangent for (9 per unit with a trail). */
+static void
+project_marks (Scene *scene)
+{
+  if (scene->projected)
+    return;
+  scene->projected = TRUE;
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      Mark *mark = &g_array_index (scene->marks, Mark, i);
+
+      dozor_geo_lon_lat_to_world (mark->wx, mark->wy, &mark->wx, &mark->wy);
+    }
+  for (guint i = 0; i < scene->trail_points->len / 2; i++)
+    {
+      double *point = &g_array_index (scene->trail_points, double, 2 * i);
+
+      dozor_geo_lon_lat_to_world (point[0], point[1], &point[0], &point[1]);
+    }
+}
+
 static void
 layout_scene (gpointer               data,
               const DozorRasterView *region)
@@ -1021,6 +1064,7 @@ layout_scene (gpointer               data,
   Scene *scene = data;
   DozorTileKeys *keys = &scene->keys;
 
+  project_marks (scene);
   dozor_tile_keys_init (keys, region);
   scene->items = g_array_new (FALSE, FALSE, sizeof (Item));
   scene->buckets = g_new0 (GArray *, keys->columns * keys->rows);
@@ -1097,8 +1141,9 @@ draw_trails (Scene                 *scene,
             if (i == 0)
               dozor_raster_view_project (view, mark->wx, mark->wy, &x0, &y0);
             else
-              dozor_raster_view_project (view, mark->trail[i - 1][0], mark->trail[i - 1][1], &x0, &y0);
-            dozor_raster_view_project (view, mark->trail[i][0], mark->trail[i][1], &x1, &y1);
+              dozor_raster_view_project (view, mark_trail (scene, mark, i - 1)[0], mark_trail (scene, mark, i - 1)[1],
+                                         &x0, &y0);
+            dozor_raster_view_project (view, mark_trail (scene, mark, i)[0], mark_trail (scene, mark, i)[1], &x1, &y1);
             cairo_move_to (cr, x0, y0);
             cairo_line_to (cr, x1, y1);
             any = TRUE;
@@ -1252,7 +1297,8 @@ prepare_scene (DozorRasterLayer      *layer,
   scene = g_new0 (Scene, 1);
   scene->marks = g_array_sized_new (FALSE, FALSE, sizeof (Mark), units->len);
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
-  scene->ids = g_ptr_array_new_full (units->len, g_free);
+  scene->trail_points = g_array_new (FALSE, FALSE, sizeof (double));
+  scene->ids = g_ptr_array_new_full (units->len, (GDestroyNotify) g_ref_string_release);
   /* A unit long on scene is labelled at any zoom, on a desk too. */
   scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ||
                   (self->long_on_scene != NULL && g_hash_table_size (self->long_on_scene) > 0);
@@ -1292,7 +1338,9 @@ prepare_scene (DozorRasterLayer      *layer,
 
       if (!unit->has_fix)
         continue;
-      dozor_geo_lon_lat_to_world (unit->lon, unit->lat, &mark.wx, &mark.wy);
+      /* Projected by the worker (project_marks()). */
+      mark.wx = unit->lon;
+      mark.wy = unit->lat;
       mark.heading = (float) unit->heading;
       mark.speed = (float) unit->speed;
       mark.status = mark_status (unit->status);
@@ -1316,23 +1364,31 @@ prepare_scene (DozorRasterLayer      *layer,
 
               /* The call sign and how long it has been there; on a desk
                * with the words, which a wall's legend gives. */
+              g_autofree char *label = NULL;
+
               if (marks != NULL)
-                mark.label = g_strdup_printf ("%s · %s", unit->call_sign, age);
+                label = g_strdup_printf ("%s · %s", unit->call_sign, age);
               else
                 /* Translators: a unit's call sign and how long it has been on scene, on the map */
-                mark.label = g_strdup_printf (_("%s · on scene %s"), unit->call_sign, age);
+                label = g_strdup_printf (_("%s · on scene %s"), unit->call_sign, age);
+              mark.label = g_ref_string_new (label);
             }
         }
       if (mark.label == NULL)
-        mark.label = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ? g_strdup (unit->call_sign) : NULL;
-      if (scene->trails)
+        mark.label = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ? g_ref_string_acquire (unit->call_sign) : NULL;
+      if (scene->trails && unit->trail_length > 0)
         {
           mark.trail_length = unit->trail_length;
+          mark.trail_first = scene->trail_points->len / 2;
           for (guint t = 0; t < unit->trail_length; t++)
-            dozor_geo_lon_lat_to_world (unit->trail[t][1], unit->trail[t][0], &mark.trail[t][0], &mark.trail[t][1]);
+            {
+              /* Longitude first, as the mark's own position. */
+              g_array_append_val (scene->trail_points, unit->trail[t][1]);
+              g_array_append_val (scene->trail_points, unit->trail[t][0]);
+            }
         }
       g_array_append_val (scene->marks, mark);
-      g_ptr_array_add (scene->ids, g_strdup (unit->id));
+      g_ptr_array_add (scene->ids, g_ref_string_acquire (unit->id));
     }
 
   return scene;

@@ -52,6 +52,12 @@ struct _DozorSituation
   /* A replay's situation reckons ages from the moment it shows; 0 for
    * the present (see dozor_situation_set_clock). */
   gint64 clock;
+
+  /* While held (dozor_situation_hold_changes), what changed is gathered
+   * here and told once: a stream batch of thousands of fixes is one
+   * "changed", not one per fix for every listener. */
+  guint hold;
+  guint held_changes;
 };
 
 G_DEFINE_FINAL_TYPE (DozorSituation, dozor_situation, G_TYPE_OBJECT)
@@ -96,8 +102,8 @@ static const struct {
 static void
 unit_free (DozorUnit *unit)
 {
-  g_free (unit->id);
-  g_free (unit->call_sign);
+  g_ref_string_release (unit->id);
+  g_clear_pointer (&unit->call_sign, g_ref_string_release);
   g_free (unit->status);
   g_free (unit);
 }
@@ -223,6 +229,45 @@ dozor_situation_new (void)
   return g_object_new (DOZOR_TYPE_SITUATION, NULL);
 }
 
+static void
+emit_changed (DozorSituation *self,
+              guint           what)
+{
+  if (self->hold > 0)
+    self->held_changes |= what;
+  else
+    g_signal_emit (self, signals[CHANGED], 0, what);
+}
+
+/**
+ * dozor_situation_hold_changes:
+ * @self: a #DozorSituation
+ *
+ * Until the matching dozor_situation_release_changes(), "changed" is not
+ * emitted; what changed meanwhile is told once at the release. Holds nest.
+ * "applying" is still emitted before each event.
+ */
+void
+dozor_situation_hold_changes (DozorSituation *self)
+{
+  g_return_if_fail (DOZOR_IS_SITUATION (self));
+  self->hold++;
+}
+
+void
+dozor_situation_release_changes (DozorSituation *self)
+{
+  guint what;
+
+  g_return_if_fail (DOZOR_IS_SITUATION (self));
+  g_return_if_fail (self->hold > 0);
+  if (--self->hold > 0 || self->held_changes == 0)
+    return;
+  what = self->held_changes;
+  self->held_changes = 0;
+  g_signal_emit (self, signals[CHANGED], 0, what);
+}
+
 static double
 number_member (JsonObject *object,
                const char *name)
@@ -235,85 +280,124 @@ number_member (JsonObject *object,
   return json_node_get_double (node);
 }
 
-/* Creates or updates the flat copy of a unit; FALSE if it is not one. */
-static gboolean
-put_unit (DozorSituation *self,
-          JsonObject     *object)
+/**
+ * dozor_unit_fix_read:
+ * @unit: a unit as the stream or the snapshot sends it
+ * @fix: (out caller-allocates): what the board keeps of it; its strings
+ *   point into @unit
+ *
+ * Reads a unit, with its position if it has a valid one. Touches nothing
+ * but its arguments, so a stream's worker thread reads fixes with it.
+ *
+ * Returns: %FALSE if it is not a unit (no id, call sign or status)
+ */
+gboolean
+dozor_unit_fix_read (JsonObject   *unit,
+                     DozorUnitFix *fix)
 {
-  const char *id = dozor_json_get_string (object, "id");
-  const char *call_sign = dozor_json_get_string (object, "call_sign");
-  const char *status = dozor_json_get_string (object, "status");
-  double version = number_member (object, "version");
-  JsonNode *position = json_object_get_member (object, "position");
-  DozorUnit *unit;
-  gboolean had_fix;
+  double version = number_member (unit, "version");
+  JsonNode *position = json_object_get_member (unit, "position");
 
-  if (id == NULL || call_sign == NULL || status == NULL)
+  memset (fix, 0, sizeof *fix);
+  fix->id = dozor_json_get_string (unit, "id");
+  fix->call_sign = dozor_json_get_string (unit, "call_sign");
+  fix->status = dozor_json_get_string (unit, "status");
+  if (fix->id == NULL || fix->call_sign == NULL || fix->status == NULL)
     return FALSE;
   /* A version that is missing (NaN) or out of range would not convert to
    * an integer: such a unit counts as version 0, as an incident does. */
-  if (!(version >= 0 && version <= (double) (G_GINT64_CONSTANT (1) << 53)))
-    version = 0;
+  fix->version = version >= 0 && version <= (double) (G_GINT64_CONSTANT (1) << 53) ? (gint64) version : 0;
 
-  unit = g_hash_table_lookup (self->unit_by_id, id);
+  if (position != NULL && JSON_NODE_HOLDS_OBJECT (position))
+    {
+      JsonObject *object = json_node_get_object (position);
+      const char *time = dozor_json_get_string (object, "time");
+      g_autoptr(GDateTime) parsed = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
+      double lat = number_member (object, "lat"), lon = number_member (object, "lon");
+
+      if (parsed != NULL && isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
+        {
+          fix->has_fix = TRUE;
+          fix->lat = lat;
+          fix->lon = lon;
+          fix->heading = number_member (object, "heading");
+          fix->speed = number_member (object, "speed");
+          fix->time = time;
+          fix->fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
+        }
+    }
+  return TRUE;
+}
+
+static void
+replace_string (char      **field,
+                const char *value)
+{
+  /* Call signs and statuses seldom change: no allocation per fix. */
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* Creates or updates the flat copy of a unit. */
+static void
+put_fix (DozorSituation     *self,
+         const DozorUnitFix *fix)
+{
+  DozorUnit *unit = g_hash_table_lookup (self->unit_by_id, fix->id);
+  gboolean had_fix;
+
   if (unit == NULL)
     {
       unit = g_new0 (DozorUnit, 1);
-      unit->id = g_strdup (id);
+      unit->id = g_ref_string_new (fix->id);
       g_ptr_array_add (self->units, unit);
       g_hash_table_insert (self->unit_by_id, unit->id, unit);
     }
 
-  g_free (unit->call_sign);
-  unit->call_sign = g_strdup (call_sign);
-  g_free (unit->status);
-  unit->status = g_strdup (status);
-  unit->version = (gint64) version;
+  /* The map's renderer keeps the id and call sign of thousands of units
+   * per image: shared, not copied. */
+  if (g_strcmp0 (unit->call_sign, fix->call_sign) != 0)
+    {
+      g_clear_pointer (&unit->call_sign, g_ref_string_release);
+      unit->call_sign = g_ref_string_new (fix->call_sign);
+    }
+  replace_string (&unit->status, fix->status);
+  unit->version = fix->version;
 
   had_fix = unit->has_fix;
-  unit->has_fix = FALSE;
-  if (position != NULL && JSON_NODE_HOLDS_OBJECT (position))
+  unit->has_fix = fix->has_fix;
+  if (fix->has_fix)
     {
-      JsonObject *fix = json_node_get_object (position);
-      const char *time = dozor_json_get_string (fix, "time");
-      g_autoptr(GDateTime) parsed = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
-      double lat = number_member (fix, "lat"), lon = number_member (fix, "lon");
-
-      if (parsed != NULL && isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
+      /* A newer fix somewhere else: the old one joins the trail. After a
+       * silence the unit may have gone anywhere: a straight line from
+       * where it was would be a route it never drove. */
+      if (had_fix && fix->fix_time - unit->fix_time > TRAIL_MAX_GAP_SECONDS * G_USEC_PER_SEC)
+        unit->trail_length = 0;
+      else if (had_fix && fix->fix_time > unit->fix_time && (fix->lat != unit->lat || fix->lon != unit->lon))
         {
-          gint64 fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
-
-          /* A newer fix somewhere else: the old one joins the trail. After a
-           * silence the unit may have gone anywhere: a straight line from
-           * where it was would be a route it never drove. */
-          if (had_fix && fix_time - unit->fix_time > TRAIL_MAX_GAP_SECONDS * G_USEC_PER_SEC)
-            unit->trail_length = 0;
-          else if (had_fix && fix_time > unit->fix_time && (lat != unit->lat || lon != unit->lon))
-            {
-              memmove (unit->trail[1], unit->trail[0], sizeof unit->trail[0] * (DOZOR_UNIT_TRAIL_LENGTH - 1));
-              unit->trail[0][0] = unit->lat;
-              unit->trail[0][1] = unit->lon;
-              unit->trail_length = MIN (unit->trail_length + 1, DOZOR_UNIT_TRAIL_LENGTH);
-            }
-
-          unit->has_fix = TRUE;
-          unit->lat = lat;
-          unit->lon = lon;
-          unit->heading = number_member (fix, "heading");
-          unit->speed = number_member (fix, "speed");
-          unit->fix_time = fix_time;
+          memmove (unit->trail[1], unit->trail[0], sizeof unit->trail[0] * (DOZOR_UNIT_TRAIL_LENGTH - 1));
+          unit->trail[0][0] = unit->lat;
+          unit->trail[0][1] = unit->lon;
+          unit->trail_length = MIN (unit->trail_length + 1, DOZOR_UNIT_TRAIL_LENGTH);
         }
+      unit->lat = fix->lat;
+      unit->lon = fix->lon;
+      unit->heading = fix->heading;
+      unit->speed = fix->speed;
+      unit->fix_time = fix->fix_time;
     }
-  if (!unit->has_fix)
+  else
     unit->trail_length = 0;
 
   {
-    DozorUnitItem *item = g_hash_table_lookup (self->unit_item_by_id, id);
+    DozorUnitItem *item = g_hash_table_lookup (self->unit_item_by_id, fix->id);
 
     if (item == NULL)
       {
-        item = dozor_unit_item_new (id);
-        g_hash_table_insert (self->unit_item_by_id, g_strdup (id), item);
+        item = dozor_unit_item_new (fix->id);
+        g_hash_table_insert (self->unit_item_by_id, g_strdup (fix->id), item);
         if (self->new_unit_items != NULL)
           g_ptr_array_add (self->new_unit_items, item);
         else
@@ -322,7 +406,18 @@ put_unit (DozorSituation *self,
     dozor_unit_item_update (item, unit->call_sign, unit->status, unit->has_fix, unit->lat, unit->lon,
                             unit->fix_time);
   }
+}
 
+/* Creates or updates the flat copy of a unit; FALSE if it is not one. */
+static gboolean
+put_unit (DozorSituation *self,
+          JsonObject     *object)
+{
+  DozorUnitFix fix;
+
+  if (!dozor_unit_fix_read (object, &fix))
+    return FALSE;
+  put_fix (self, &fix);
   return TRUE;
 }
 
@@ -481,7 +576,7 @@ dozor_situation_load_snapshot (DozorSituation  *self,
   g_clear_pointer (&self->new_unit_items, g_ptr_array_unref);
   g_clear_pointer (&self->new_incident_items, g_ptr_array_unref);
 
-  g_signal_emit (self, signals[CHANGED], 0, (guint) DOZOR_SITUATION_ALL);
+  emit_changed (self, DOZOR_SITUATION_ALL);
   return TRUE;
 }
 
@@ -507,44 +602,39 @@ forget_checks (DozorSituation *self,
  * so that the board draws the way it took since the server confirmed the
  * deviation; bounded as the server's stretch is. Returns whether one grew. */
 static gboolean
-extend_deviation (DozorSituation *self,
-                  JsonObject     *unit)
+extend_deviation (DozorSituation     *self,
+                  const DozorUnitFix *fix)
 {
   GHashTable *deviations = g_hash_table_lookup (self->entities, "deviation");
-  const char *id = dozor_json_get_string (unit, "id");
-  JsonNode *position = json_object_get_member (unit, "position");
   GHashTableIter iter;
   gpointer node;
 
-  if (g_hash_table_size (deviations) == 0 || id == NULL || position == NULL || !JSON_NODE_HOLDS_OBJECT (position))
+  if (g_hash_table_size (deviations) == 0 || !fix->has_fix)
     return FALSE;
 
   g_hash_table_iter_init (&iter, deviations);
   while (g_hash_table_iter_next (&iter, NULL, &node))
     {
       JsonObject *deviation = json_node_get_object (node);
-      JsonObject *fix = json_node_get_object (position);
       JsonNode *stretch = json_object_get_member (deviation, "stretch");
       JsonArray *fixes;
       JsonObject *last, *added;
-      const char *time = dozor_json_get_string (fix, "time");
 
-      if (g_strcmp0 (dozor_json_get_string (deviation, "unit_id"), id) != 0)
+      if (g_strcmp0 (dozor_json_get_string (deviation, "unit_id"), fix->id) != 0)
         continue;
-      if (stretch == NULL || !JSON_NODE_HOLDS_ARRAY (stretch) || time == NULL ||
-          !isfinite (number_member (fix, "lat")) || !isfinite (number_member (fix, "lon")))
+      if (stretch == NULL || !JSON_NODE_HOLDS_ARRAY (stretch))
         return FALSE;
       fixes = json_node_get_array (stretch);
       if (json_array_get_length (fixes) >= DOZOR_DEVIATION_STRETCH_MAX)
         return FALSE;
       last = json_array_get_length (fixes) > 0 ? json_array_get_object_element (fixes, json_array_get_length (fixes) - 1) : NULL;
       /* Times are RFC 3339 in UTC as the server writes them: in order as text. */
-      if (last != NULL && g_strcmp0 (dozor_json_get_string (last, "time"), time) >= 0)
+      if (last != NULL && g_strcmp0 (dozor_json_get_string (last, "time"), fix->time) >= 0)
         return FALSE;
       added = json_object_new ();
-      json_object_set_double_member (added, "lat", number_member (fix, "lat"));
-      json_object_set_double_member (added, "lon", number_member (fix, "lon"));
-      json_object_set_string_member (added, "time", time);
+      json_object_set_double_member (added, "lat", fix->lat);
+      json_object_set_double_member (added, "lon", fix->lon);
+      json_object_set_string_member (added, "time", fix->time);
       json_array_add_object_element (fixes, added);
       return TRUE;
     }
@@ -580,11 +670,13 @@ apply (DozorSituation *self,
 
   if (g_str_equal (parts[0], "unit"))
     {
-      if (!put_unit (self, json_node_get_object (body)))
+      DozorUnitFix fix;
+
+      if (!dozor_unit_fix_read (json_node_get_object (body), &fix))
         return 0;
+      put_fix (self, &fix);
       /* A unit away from its route: its stretch grows with its fixes. */
-      return extend_deviation (self, json_node_get_object (body))
-        ? DOZOR_SITUATION_UNITS | DOZOR_SITUATION_ROSTER : DOZOR_SITUATION_UNITS;
+      return extend_deviation (self, &fix) ? DOZOR_SITUATION_UNITS | DOZOR_SITUATION_ROSTER : DOZOR_SITUATION_UNITS;
     }
 
   /* The deviations in progress, as the snapshot's list: started ones
@@ -681,7 +773,63 @@ dozor_situation_apply_event (DozorSituation *self,
       return DOZOR_APPLY_INVALID;
     }
 
-  g_signal_emit (self, signals[CHANGED], 0, changed);
+  emit_changed (self, changed);
+  return DOZOR_APPLY_APPLIED;
+}
+
+/**
+ * dozor_situation_apply_fixes:
+ * @self: a #DozorSituation
+ * @fixes: (array length=n_fixes): the newest fix of each unit in a run of
+ *   consecutive `unit.position` and `coalesced` events, as
+ *   #DozorStreamDecoder reads them; each with the seq of its event
+ * @n_fixes: how many
+ * @first_seq: the first seq of the run
+ * @last_seq: its last seq
+ *
+ * Applies a run of position events at once: the seqs it covers are taken,
+ * and each unit moves to its newest fix, what applying the run's events one
+ * by one would leave but for the fixes in between, which only a trail
+ * would have shown. A run that overlaps what is applied already applies
+ * only the fixes of events after it. One "changed" is emitted.
+ *
+ * Returns: %DOZOR_APPLY_APPLIED, %DOZOR_APPLY_DUPLICATE if every seq of
+ *   the run was applied already, %DOZOR_APPLY_GAP if events are missing
+ *   before it (nothing applied), %DOZOR_APPLY_INVALID for a run whose
+ *   seqs are out of order
+ */
+DozorApplyResult
+dozor_situation_apply_fixes (DozorSituation     *self,
+                             const DozorUnitFix *fixes,
+                             guint               n_fixes,
+                             gint64              first_seq,
+                             gint64              last_seq)
+{
+  guint changed = 0;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), DOZOR_APPLY_INVALID);
+
+  if (first_seq < 1 || last_seq < first_seq)
+    return DOZOR_APPLY_INVALID;
+  if (last_seq <= self->seq)
+    return DOZOR_APPLY_DUPLICATE;
+  if (first_seq > self->seq + 1)
+    return DOZOR_APPLY_GAP;
+
+  for (guint i = 0; i < n_fixes; i++)
+    {
+      /* Applied already, from a frame read before a resume. */
+      if (fixes[i].seq <= self->seq)
+        continue;
+      put_fix (self, &fixes[i]);
+      changed |= DOZOR_SITUATION_UNITS;
+      if (extend_deviation (self, &fixes[i]))
+        changed |= DOZOR_SITUATION_ROSTER;
+    }
+  self->seq = last_seq;
+  /* A run of only coalesced events moves nothing. */
+  if (changed != 0)
+    emit_changed (self, changed);
   return DOZOR_APPLY_APPLIED;
 }
 
@@ -763,7 +911,7 @@ dozor_situation_apply_replayed (DozorSituation *self,
   changed = apply (self, object, type);
   if (changed == 0)
     return DOZOR_APPLY_INVALID;
-  g_signal_emit (self, signals[CHANGED], 0, changed);
+  emit_changed (self, changed);
   return DOZOR_APPLY_APPLIED;
 }
 

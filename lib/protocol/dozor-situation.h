@@ -24,8 +24,9 @@ G_BEGIN_DECLS
 
 /**
  * DozorUnit:
- * @id: the unit's id
- * @call_sign: its call sign
+ * @id: the unit's id, a #GRefString: a reader may keep it with
+ *   g_ref_string_acquire(), as the map's worker does
+ * @call_sign: its call sign, a #GRefString as @id
  * @status: available, dispatched, en_route, on_scene, busy, off_duty
  * @has_fix: whether it has reported a position yet
  * @lat: last fix
@@ -54,6 +55,43 @@ typedef struct
   double trail[DOZOR_UNIT_TRAIL_LENGTH][2];
   guint trail_length;
 } DozorUnit;
+
+/**
+ * DozorUnitFix:
+ * @id: the unit's id
+ * @call_sign: its call sign
+ * @status: its status
+ * @has_fix: whether a valid position came with it
+ * @lat: latitude
+ * @lon: longitude
+ * @heading: degrees from north, or NAN
+ * @speed: m/s, or NAN
+ * @fix_time: when the fix was taken, Unix microseconds
+ * @time: the same as the server wrote it
+ * @version: the entity's version
+ * @seq: the seq of the event it came in, 0 if none
+ *
+ * A unit as one event or snapshot entry tells it, read once; the strings
+ * belong to the JSON it was read from.
+ */
+typedef struct
+{
+  const char *id;
+  const char *call_sign;
+  const char *status;
+  gboolean has_fix;
+  double lat;
+  double lon;
+  double heading;
+  double speed;
+  gint64 fix_time;
+  const char *time;
+  gint64 version;
+  gint64 seq;
+} DozorUnitFix;
+
+gboolean dozor_unit_fix_read (JsonObject   *unit,
+                              DozorUnitFix *fix);
 
 /**
  * DozorApplyResult:
@@ -105,6 +143,13 @@ DozorApplyResult dozor_situation_apply_event     (DozorSituation *self,
                                                   JsonNode       *event);
 DozorApplyResult dozor_situation_apply_replayed  (DozorSituation *self,
                                                   JsonNode       *event);
+DozorApplyResult dozor_situation_apply_fixes     (DozorSituation     *self,
+                                                  const DozorUnitFix *fixes,
+                                                  guint               n_fixes,
+                                                  gint64              first_seq,
+                                                  gint64              last_seq);
+void             dozor_situation_hold_changes    (DozorSituation *self);
+void             dozor_situation_release_changes (DozorSituation *self);
 gint64           dozor_situation_get_seq         (DozorSituation *self);
 const char      *dozor_situation_get_readiness   (DozorSituation *self);
 JsonObject      *dozor_situation_get_readiness_object (DozorSituation *self);

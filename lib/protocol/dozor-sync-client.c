@@ -9,7 +9,9 @@
  * longer has our seq) loads a new snapshot first. So no event is lost or
  * applied twice, whatever the network does.
  *
- * The snapshot can be megabytes: it is parsed in a worker thread.
+ * The snapshot can be megabytes: it is parsed in a worker thread. So are
+ * the stream's frames (DozorStreamDecoder): at thousands of positions a
+ * second the main thread only applies them, a run of fixes at a time.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "dozor-json.h"
+#include "dozor-stream-decoder.h"
 #include "dozor-sync-client.h"
 
 /* A snapshot of 5,000 units and the city's zones is a few MiB. */
@@ -46,6 +49,7 @@ struct _DozorSyncClient
 
   GCancellable *cancellable;
   SoupWebsocketConnection *conn;
+  DozorStreamDecoder *decoder;
   guint retry_id;
   guint watchdog_id;
   guint attempts;
@@ -89,6 +93,9 @@ static void flush_outbox (DozorSyncClient *self);
 static void
 drop_stream (DozorSyncClient *self)
 {
+  /* Frames of this link still being read would come after the resume's. */
+  if (self->decoder != NULL)
+    dozor_stream_decoder_reset (self->decoder);
   if (self->conn == NULL)
     return;
 
@@ -107,6 +114,7 @@ dozor_sync_client_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->situation);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->decoder);
 
   G_OBJECT_CLASS (dozor_sync_client_parent_class)->dispose (object);
 }
@@ -348,75 +356,79 @@ apply_event (DozorSyncClient *self,
   return TRUE;
 }
 
+/* One frame's items, read by the decoder's worker, in order. Changes are
+ * told once for the frame. */
+static void
+frame_decoded_cb (GPtrArray *items,
+                  gpointer   user_data)
+{
+  DozorSyncClient *self = user_data;
+  gboolean go_on = TRUE;
+
+  dozor_situation_hold_changes (self->situation);
+  for (guint i = 0; i < items->len && go_on; i++)
+    {
+      DozorStreamItem *item = items->pdata[i];
+
+      switch (item->kind)
+        {
+        case DOZOR_STREAM_FIXES:
+          if (dozor_situation_apply_fixes (self->situation, (DozorUnitFix *) item->fixes->data, item->fixes->len,
+                                           item->first_seq, item->last_seq) == DOZOR_APPLY_GAP)
+            {
+              set_error (self, _("Events went missing; catching up"));
+              schedule_retry (self, TRUE);
+              go_on = FALSE;
+            }
+          break;
+
+        case DOZOR_STREAM_EVENT:
+          go_on = apply_event (self, item->event);
+          break;
+
+        case DOZOR_STREAM_HEARTBEAT:
+          set_state (self, DOZOR_SYNC_LIVE);
+          self->attempts = 0;
+          /* Events come before the heartbeat that counts them: a higher seq
+           * here means some never arrived. */
+          if (item->first_seq > dozor_situation_get_seq (self->situation))
+            {
+              set_error (self, _("Events went missing; catching up"));
+              schedule_retry (self, TRUE);
+              go_on = FALSE;
+            }
+          break;
+
+        case DOZOR_STREAM_RESET:
+          self->have_snapshot = FALSE;
+          schedule_retry (self, TRUE);
+          go_on = FALSE;
+          break;
+
+        case DOZOR_STREAM_BAD_FRAME:
+          set_error (self, item->error != NULL ? item->error : _("The server sent something that is not an event"));
+          break;
+
+        case DOZOR_STREAM_BAD_EVENT:
+          set_error (self, _("The server sent something that is not an event"));
+          schedule_retry (self, TRUE);
+          go_on = FALSE;
+          break;
+        }
+    }
+  dozor_situation_release_changes (self->situation);
+}
+
 static void
 message_cb (SoupWebsocketConnection *conn,
             gint                     data_type,
             GBytes                  *message,
             DozorSyncClient         *self)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  const char *type;
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
-
   self->last_heard = g_get_monotonic_time ();
-  node = dozor_json_parse (data, length, MAX_EVENT_BYTES, &error);
-
   /* The stream is opened with batch=1: a frame may hold an array of
    * events in seq order. */
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
-    {
-      JsonArray *events = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (events); i++)
-        {
-          JsonNode *event = json_array_get_element (events, i);
-
-          if (!JSON_NODE_HOLDS_OBJECT (event))
-            {
-              set_error (self, _("The server sent something that is not an event"));
-              schedule_retry (self, TRUE);
-              return;
-            }
-          if (!apply_event (self, event))
-            return;
-        }
-      return;
-    }
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_error (self, error != NULL ? error->message : _("The server sent something that is not an event"));
-      return;
-    }
-
-  object = json_node_get_object (node);
-  type = json_object_get_string_member_with_default (object, "type", "");
-
-  if (g_str_equal (type, "heartbeat"))
-    {
-      set_state (self, DOZOR_SYNC_LIVE);
-      self->attempts = 0;
-      /* Events come before the heartbeat that counts them: a higher seq
-       * here means some never arrived. */
-      if (json_object_get_int_member_with_default (object, "seq", 0) > dozor_situation_get_seq (self->situation))
-        {
-          set_error (self, _("Events went missing; catching up"));
-          schedule_retry (self, TRUE);
-        }
-      return;
-    }
-
-  if (g_str_equal (type, "reset"))
-    {
-      self->have_snapshot = FALSE;
-      schedule_retry (self, TRUE);
-      return;
-    }
-
-  apply_event (self, node);
+  dozor_stream_decoder_push (self->decoder, message);
 }
 
 static void
@@ -452,6 +464,8 @@ stream_connected_cb (GObject      *source,
 
   self->conn = conn;
   self->last_heard = g_get_monotonic_time ();
+  if (self->decoder == NULL)
+    self->decoder = dozor_stream_decoder_new (MAX_EVENT_BYTES, frame_decoded_cb, self);
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_EVENT_BYTES);
   g_signal_connect (conn, "message", G_CALLBACK (message_cb), self);
   g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), self);
