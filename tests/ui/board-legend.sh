@@ -104,7 +104,7 @@ xdotool type 3
 sleep 1.5
 a11y_read
 rows=$(a11y "list item" | grep "^Барыс" || true)
-[[ "$rows" =~ ^"Барыс-3, Available, position "[0-9]+" s old|"$ ]] ||
+[[ "$rows" =~ ^"Барыс-3, Available, position "[0-9]+"${nbsp}s old|"$ ]] ||
   fail "after Ctrl+Shift+F and “3” the unit list's rows read: ${rows:-nothing}"
 ok "Ctrl+Shift+F finds a unit; its row reads “${rows%|}”"
 a11y "list item" | grep -q "^Incident 2026[0-9-]*, Theft, Priority 2 — urgent, Dispatched, [0-9]*${nbsp}s ago|" ||
@@ -117,7 +117,7 @@ xdotool mousemove 772 397 click 1
 wait_for "$work/board.log" "Map described: Selected: unit Барыс-3" 5
 a11y_read
 map=$(a11y widget | grep '^Map|')
-[[ "$map" =~ ^"Map|Selected: unit Барыс-3, Available, position "[0-9]+" s old"$ ]] || fail "the map reads: $map"
+[[ "$map" =~ ^"Map|Selected: unit Барыс-3, Available, position "[0-9]+"${nbsp}s old"$ ]] || fail "the map reads: $map"
 ok "the map, clicked on a unit, describes it: “${map#Map|}”"
 a11y button | grep -qx "Legend and Layers|Legend and Layers" || fail "the legend's button has no name"
 ok "the header's icon buttons have names"
