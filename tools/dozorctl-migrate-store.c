@@ -535,6 +535,35 @@ compare (Migration  *m,
   return TRUE;
 }
 
+/* The position history is one table a day on PostgreSQL (migration 4),
+ * with no default partition: each day the file's fixes fall on needs its
+ * table before the copy, made as dozord makes them. */
+static gboolean
+make_track_days (Migration  *m,
+                 GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!lite_has_table (m, "positions"))
+    return TRUE;
+  if (sqlite3_prepare_v2 (m->lite, "SELECT DISTINCT substr(time, 1, 10) FROM positions", -1, &stmt, NULL) != SQLITE_OK)
+    return lite_fail (m, error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *params[1] = { (const char *) sqlite3_column_text (stmt, 0) };
+
+      if (params[0] == NULL)
+        continue;
+      if (!dozor_pg_exec (m->pg, "SELECT dozor_track_day(CAST($1 AS date))", 1, params, error))
+        {
+          g_prefix_error (error, _("table “%s”: "), "positions");
+          return FALSE;
+        }
+    }
+  return rc == SQLITE_DONE ? TRUE : lite_fail (m, error);
+}
+
 static gboolean
 copy_all (Migration  *m,
           gint64     *last_seq,
@@ -550,6 +579,7 @@ copy_all (Migration  *m,
    * dozord started on the target meanwhile waits for the whole room. */
   if (!dozor_pg_exec (m->pg, "SELECT seq FROM event_counter FOR UPDATE", 0, NULL, error) ||
       !check_target_empty (m, error) ||
+      !make_track_days (m, error) ||
       !set_triggers (m, FALSE, error))
     return FALSE;
 
