@@ -502,8 +502,8 @@ take_event (Worker     *worker,
           gint64 *last = g_hash_table_lookup (worker->last_fix, unit_id);
           gint64 time = parse_time (get_string (entity, created ? "created_at" : "ended_at"));
 
-          /* The exemption after a dispatch runs on the unit's clock: the
-           * scenario at --speed N stamps its fixes ahead of the server's. */
+          /* The exemption after a dispatch runs on the unit's clock: a
+           * tracker's may be a little ahead of the server's. */
           if (last != NULL)
             time = MAX (time, *last);
           dozor_compliance_monitor_set_dispatched (worker->monitor, unit_id, created, time, worker->records);

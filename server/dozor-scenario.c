@@ -47,10 +47,10 @@ struct _DozorScenario
   GHashTable *answering; /* simulator unit + 1, of units answering a dispatch */
   GArray *reported; /* DozorSimState: what the store last heard of the unit */
   guint tick_id;
-  GDateTime *clock; /* the scenario's time: real time unless sped up */
+  GDateTime *clock; /* dozord's time at the last tick, at any speed */
   double speed;
   gint64 started_us; /* monotonic time of the start */
-  gint64 start_wall_us; /* real time of the start */
+  gint64 last_stamp_us; /* the time of the last fix made */
   guint64 next_report; /* reports made since the start, of all units */
   double passed; /* scenario seconds the simulator's incidents have seen */
   guint batch_limit; /* reports one tick makes at most */
@@ -558,28 +558,30 @@ report_time (DozorScenario *self,
          (double) (k % n) * DOZOR_SIMULATOR_REPORT_SECONDS / n;
 }
 
-/* In real time a fix carries the wall clock of the moment it is made;
- * sped up, the scenario's own time of the report, which runs ahead. */
+/* Every fix is dated on dozord's own clock when it is made, as a real
+ * tracker dates it: the clock that dates the incidents, dispatches and
+ * statuses, and that staleness, gaps, compliance and replay assume. Sped
+ * up, the city moves faster; the clock does not run ahead
+ * (docs/decisions.md, "One clock for the demo"). A microsecond apart at
+ * least, so that a car's two fixes of one tick keep their order. */
 static char *
-stamp (DozorScenario *self,
-       guint64        k)
+stamp (DozorScenario *self)
 {
-  gint64 us = self->speed == 1 ? g_get_real_time ()
-                               : self->start_wall_us + (gint64) (report_time (self, k) * G_USEC_PER_SEC);
+  gint64 us = MAX (g_get_real_time (), self->last_stamp_us + 1);
   g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
   g_autoptr(GDateTime) time = g_date_time_add (second, us % G_USEC_PER_SEC);
 
+  self->last_stamp_us = us;
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
 static void
 add_fix (DozorScenario *self,
          JsonArray     *positions,
-         guint          i,
-         guint64        k)
+         guint          i)
 {
   JsonObject *position = json_object_new ();
-  g_autofree char *time = stamp (self, k);
+  g_autofree char *time = stamp (self);
   double lat, lon, speed, heading;
 
   dozor_simulator_get_fix (self->simulator, i, &lat, &lon, &speed, &heading);
@@ -615,7 +617,7 @@ make_fixes (DozorScenario *self,
       double seconds = k >= n ? DOZOR_SIMULATOR_REPORT_SECONDS : report_time (self, k);
 
       dozor_simulator_step_unit (self->simulator, i, seconds);
-      add_fix (self, positions, i, k);
+      add_fix (self, positions, i);
       g_array_append_val (stepped, i);
     }
 
@@ -633,12 +635,9 @@ advance_clock (DozorScenario *self,
       dozor_simulator_pass_time (self->simulator, reached - self->passed);
       self->passed = reached;
     }
+  /* The shifts roll over by dozord's clock too, at any speed. */
   g_date_time_unref (self->clock);
-  if (self->speed == 1)
-    self->clock = g_date_time_new_now_utc ();
-  else
-    self->clock = g_date_time_new_from_unix_utc ((self->start_wall_us + (gint64) (self->passed * G_USEC_PER_SEC)) /
-                                                 G_USEC_PER_SEC);
+  self->clock = g_date_time_new_now_utc ();
 }
 
 static gboolean
@@ -743,7 +742,6 @@ dozor_scenario_start (DozorScenario *self,
 
   self->speed = speed;
   self->started_us = g_get_monotonic_time ();
-  self->start_wall_us = g_get_real_time ();
   /* Small batches: a tick of 100 ms, or a whole period when sped up past
    * that, as before. */
   interval = MAX (1, MIN (TICK_MS, DOZOR_SIMULATOR_REPORT_SECONDS * 1000 / speed));

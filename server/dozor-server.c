@@ -622,9 +622,9 @@ end_dispatch (DozorServer *self, const Caller *caller, JsonObject *body, const c
 }
 
 /* A fix dated far ahead would pin its unit: every real fix after it would
- * count as older. The bound is the server's clock, so it is checked here and
- * not in the store, which the scenario also drives at --speed N with fix
- * times ahead of the clock. Like any bad position, one refuses the batch. */
+ * count as older. The bound is the server's clock at the request, so it is
+ * checked where a tracker's batch comes in (the scenario dates its own
+ * fixes on that clock). Like any bad position, one refuses the batch. */
 static gboolean
 fixes_not_ahead (JsonArray  *positions,
                  GError    **error)

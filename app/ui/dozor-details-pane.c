@@ -67,6 +67,27 @@ add_label (DozorDetailsPane *self,
 }
 
 /* "Status: Available", the name dim, the value plain. */
+/* Every name the details put left of a value. The names' column is as
+ * wide as the longest of them in the language shown, so that the values
+ * line up whichever fields a unit or an incident has: at 12 characters,
+ * "Arrival corrected by" pushed its value right of the others. */
+static const char *const field_names[] = {
+  N_("Status"), N_("Position"), N_("Coordinates"), N_("Speed"), N_("Heading"), N_("Sent to"),
+  N_("Sent by"), N_("Address"), N_("Caller"), N_("Phone"), N_("Description"), N_("Repeated calls"),
+  N_("Registered"), N_("Dispatched"), N_("En route"), N_("On scene"), N_("Response time"),
+  N_("Arrival corrected by"), N_("Units sent"),
+};
+
+static int
+name_column_chars (void)
+{
+  int chars = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
+    chars = MAX (chars, (int) g_utf8_strlen (_(field_names[i]), -1));
+  return chars;
+}
+
 static void
 add_field (DozorDetailsPane *self,
            const char       *name,
@@ -79,7 +100,7 @@ add_field (DozorDetailsPane *self,
   if (value == NULL || *value == '\0')
     return;
   gtk_label_set_xalign (GTK_LABEL (key), 0);
-  gtk_label_set_width_chars (GTK_LABEL (key), 12);
+  gtk_label_set_width_chars (GTK_LABEL (key), name_column_chars ());
   gtk_widget_add_css_class (key, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (text), 0);
   gtk_label_set_wrap (GTK_LABEL (text), TRUE);

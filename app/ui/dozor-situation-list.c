@@ -43,6 +43,7 @@ typedef struct
   guint clock_id;
   gboolean selecting;
   gboolean multiple;
+  gboolean focus_released;    /* a row had the keyboard when items went */
   GHashTable *escalated;      /* ids of items waiting or staying too long, nullable */
 } DozorSituationListPrivate;
 
@@ -150,6 +151,37 @@ update_count (DozorSituationList *self)
     }
 }
 
+/* Takes the keyboard off the list's rows before a row may go (its item
+ * removed, or filtered out). GTK 4.8 moves the focus away from a removed
+ * row only when it next lays the window out, starting from the row it has
+ * already dropped, and fails gtk_widget_is_ancestor there: a critical, an
+ * abort under the tests' fatal criticals. It happened when the incident
+ * selected in the queue was closed. Cleared first, there is nothing to
+ * move; give_back_focus () returns the keyboard to the list afterwards. */
+static void
+release_row_focus (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (priv->list_view)))
+    return;
+  gtk_root_set_focus (root, NULL);
+  priv->focus_released = TRUE;
+}
+
+static void
+give_back_focus (DozorSituationList *self)
+{
+  DozorSituationListPrivate *priv = dozor_situation_list_get_instance_private (self);
+
+  if (!priv->focus_released)
+    return;
+  priv->focus_released = FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (priv->list_view));
+}
+
 static gboolean
 refilter_cb (gpointer user_data)
 {
@@ -159,8 +191,10 @@ refilter_cb (gpointer user_data)
 
   priv->refilter_id = 0;
   priv->selecting = TRUE;
+  release_row_focus (self);
   gtk_filter_changed (GTK_FILTER (priv->filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (GTK_SORTER (priv->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  give_back_focus (self);
   priv->selecting = FALSE;
   if (selected[0] != NULL)
     select_ids (self, (const char *const *) selected);
@@ -190,6 +224,19 @@ filter_changed_cb (DozorSituationList *self)
   refilter_cb (self);
 }
 
+/* Connected before the filtered model is made: runs while the rows are
+ * all still there. */
+static void
+items_going_cb (GListModel         *model,
+                guint               position,
+                guint               removed,
+                guint               added,
+                DozorSituationList *self)
+{
+  if (removed > 0)
+    release_row_focus (self);
+}
+
 static void
 items_changed_cb (GListModel         *model,
                   guint               position,
@@ -206,6 +253,7 @@ items_changed_cb (GListModel         *model,
       g_signal_connect_object (item, watch, G_CALLBACK (queue_refilter), self, G_CONNECT_SWAPPED);
     }
   /* The filtered model has taken the change already (it listens first). */
+  give_back_focus (self);
   update_count (self);
   queue_refilter (self);
 }
@@ -461,6 +509,7 @@ dozor_situation_list_set_model (DozorSituationList *self,
   g_return_if_fail (priv->model == NULL);
 
   priv->model = g_object_ref (model);
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (items_going_cb), self, 0);
   priv->filter = gtk_custom_filter_new (filter_func, self, NULL);
   priv->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
   priv->filtered = gtk_filter_list_model_new (g_object_ref (model), GTK_FILTER (priv->filter));

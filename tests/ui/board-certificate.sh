@@ -52,23 +52,9 @@ import -window root "$work/certificate-details.png"
 ok "the incident's details, clicked in the queue, offer Certificate…"
 
 # save_as PATH: Справка… in the details, PATH typed into the chooser.
-# The pane is rebuilt every two seconds while the pointer is elsewhere, and
-# a button rebuilt between press and release takes no click: each try
-# waits for a fresh rebuild, clicks where its button is at once, and moves
-# the pointer away again if no chooser came.
 save_as() {
-  local chooser=
-  # Away from the pane, which is not rebuilt while the pointer is over it.
-  xdotool mousemove 1590 990
-  for _ in 1 2 3 4 5; do
-    seen=$(count "Details: Certificate… at ")
-    wait_count "Details: Certificate… at " $((seen + 1))
-    read -r bx by < <(grep "Details: Certificate… at " "$work/board.log" | tail -n 1 | sed 's/.*Certificate… at //; s/,/ /')
-    xdotool mousemove "$bx" "$by" click 1
-    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name '^Сохранение справки$' | tail -n 1) && break
-    xdotool mousemove 1590 990
-  done
-  [ -n "$chooser" ] || fail "Справка… opened no file chooser"
+  local chooser
+  chooser=$(open_certificate '^Сохранение справки$')
   type_path "$chooser" "$1"
 }
 # type_path CHOOSER PATH: the name field holds the suggested name; a whole

@@ -30,7 +30,9 @@ curl -sf -X PATCH "$url/api/v1/units/$unit" -H "Authorization: Bearer $sup" -H "
   -d '{"status":"en_route"}' >/dev/null || fail "the unit could not say it is en route"
 # Stopped 20 m from the scene: the server marks the arrival from the fix.
 read -r lat lon < <(place 20 0)
-now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# To the microsecond: a fix dated in the whole second of the dispatch would
+# be earlier than it, and no arrival.
+now=$(date -u +%Y-%m-%dT%H:%M:%S.%6NZ)
 api "$gps" POST positions "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$lat,\"lon\":$lon,\"time\":\"$now\",\"speed\":0}]}" >/dev/null
 for _ in $(seq 1 50); do
   by=$(api "$sup" GET snapshot | jq -r ".incidents[] | select(.id == \"$incident\") | .arrival.by")

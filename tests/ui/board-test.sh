@@ -178,3 +178,25 @@ add_unit() {
   [ -n "$id" ] && [ "$id" != null ] || fail "unit $1 was not made"
   positions+="${positions:+,}{\"unit_id\":\"$id\",\"lat\":$3,\"lon\":$4,\"time\":\"NOW\"}"
 }
+
+# open_certificate TITLE: "Certificate…" in the details clicked until its
+# file chooser, whose title matches TITLE, is open; prints the chooser's
+# window. The pane is rebuilt every two seconds while the pointer is
+# elsewhere, and a button rebuilt between press and release takes no
+# click: each try waits for a fresh rebuild, clicks where its button is at
+# once, and moves the pointer away again if no chooser came.
+open_certificate() {
+  local chooser= seen bx by
+  # Away from the pane, which is not rebuilt while the pointer is over it.
+  xdotool mousemove 1590 990
+  for _ in 1 2 3 4 5; do
+    seen=$(count "Details: Certificate… at ")
+    wait_count "Details: Certificate… at " $((seen + 1))
+    read -r bx by < <(grep "Details: Certificate… at " "$work/board.log" | tail -n 1 | sed 's/.*Certificate… at //; s/,/ /')
+    xdotool mousemove "$bx" "$by" click 1
+    chooser=$(timeout 10 xdotool search --sync --onlyvisible --name "$1" | tail -n 1) && break
+    xdotool mousemove 1590 990
+  done
+  [ -n "$chooser" ] || fail "Certificate… opened no file chooser"
+  echo "$chooser"
+}
