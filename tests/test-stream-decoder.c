@@ -93,10 +93,10 @@ apply_items (DozorSituation *situation,
   return result;
 }
 
-/* Five fixes of two units in one frame: one run, the newest fix of each,
- * every seq taken, one "changed". */
+/* Five fixes of two units in one frame: one run, every fix in order (the
+ * ones in between are the trail), every seq taken, one "changed". */
 static void
-test_run_keeps_newest (void)
+test_run_keeps_every_fix (void)
 {
   g_autofree char *a = position (11, "u1", 43.1, 1), *b = position (12, "u2", 43.2, 2);
   g_autofree char *c = position (13, "u1", 43.3, 3), *d = position (14, "u1", 43.4, 4);
@@ -113,7 +113,7 @@ test_run_keeps_newest (void)
   g_assert_cmpint (item->kind, ==, DOZOR_STREAM_FIXES);
   g_assert_cmpint (item->first_seq, ==, 11);
   g_assert_cmpint (item->last_seq, ==, 15);
-  g_assert_cmpuint (item->fixes->len, ==, 2);
+  g_assert_cmpuint (item->fixes->len, ==, 5);
 
   g_signal_connect (situation, "changed", G_CALLBACK (count_changed), &changed);
   g_assert_cmpint (apply_items (situation, items), ==, DOZOR_APPLY_APPLIED);
@@ -128,6 +128,10 @@ test_run_keeps_newest (void)
   g_assert_cmpstr (u1->call_sign, ==, "C-u1");
   g_assert_cmpint (u1->fix_time, ==, (gint64) (1795334400 + 4) * G_USEC_PER_SEC);
   g_assert_cmpfloat (u1->heading, ==, 90);
+  /* u1's trail: the fixes of seq 13 and 11, newest first, as one by one. */
+  g_assert_cmpuint (u1->trail_length, ==, 2);
+  g_assert_cmpfloat_with_epsilon (u1->trail[0][0], 43.3, 1e-9);
+  g_assert_cmpfloat_with_epsilon (u1->trail[1][0], 43.1, 1e-9);
 }
 
 /* An event that is not a position splits the run: it is applied in its
@@ -342,7 +346,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/stream-decoder/run-keeps-newest", test_run_keeps_newest);
+  g_test_add_func ("/stream-decoder/run-keeps-every-fix", test_run_keeps_every_fix);
   g_test_add_func ("/stream-decoder/event-between", test_event_between);
   g_test_add_func ("/stream-decoder/gap-inside-frame", test_gap_inside_frame);
   g_test_add_func ("/stream-decoder/overlap-and-duplicate", test_overlap_and_duplicate);

@@ -780,18 +780,18 @@ dozor_situation_apply_event (DozorSituation *self,
 /**
  * dozor_situation_apply_fixes:
  * @self: a #DozorSituation
- * @fixes: (array length=n_fixes): the newest fix of each unit in a run of
- *   consecutive `unit.position` and `coalesced` events, as
+ * @fixes: (array length=n_fixes): the fixes of a run of consecutive
+ *   `unit.position` and `coalesced` events, in order, as
  *   #DozorStreamDecoder reads them; each with the seq of its event
  * @n_fixes: how many
  * @first_seq: the first seq of the run
  * @last_seq: its last seq
  *
  * Applies a run of position events at once: the seqs it covers are taken,
- * and each unit moves to its newest fix, what applying the run's events one
- * by one would leave but for the fixes in between, which only a trail
- * would have shown. A run that overlaps what is applied already applies
- * only the fixes of events after it. One "changed" is emitted.
+ * and each fix is put in order, as applying the run's events one by one
+ * would (the fixes in between make the trails and a deviation's stretch),
+ * but with one "changed" for the run. A run that overlaps what is applied
+ * already applies only the fixes of events after it.
  *
  * Returns: %DOZOR_APPLY_APPLIED, %DOZOR_APPLY_DUPLICATE if every seq of
  *   the run was applied already, %DOZOR_APPLY_GAP if events are missing

@@ -4,11 +4,12 @@
  * hears 50,000 positions a second; parsing each event's JSON and applying
  * it one by one, each with its "changed" to every listener, took a whole
  * core of the thread that also draws (docs/performance.md). Here a worker
- * parses each frame and reads its positions into flat DozorUnitFix, the
- * newest per unit of each run of consecutive position events (only the
- * newest fix of a unit is drawn), and the main thread gets the frame as a
- * few items to apply: runs of fixes, whole other events, heartbeats, in
- * the frame's order, frames in the order they came.
+ * parses each frame and reads its positions into flat DozorUnitFix, every
+ * fix of each run of consecutive position events in its order (the ones in
+ * between are a unit's trail and a deviation's stretch on the map), and
+ * the main thread gets the frame as a few items to apply: runs of fixes,
+ * whole other events, heartbeats, in the frame's order, frames in the
+ * order they came.
  *
  * A run ends at any other event and at a break in the seqs, so nothing is
  * reordered across an event that is not a position, and a gap is still
@@ -77,18 +78,16 @@ item_new (GPtrArray           *items,
   return item;
 }
 
-/* The run of positions being read: its item, and where each unit's fix is. */
+/* The run of positions being read. */
 typedef struct
 {
   DozorStreamItem *item;
-  GHashTable *by_id;         /* unit id → index + 1 in item->fixes */
 } Run;
 
 static void
 run_end (Run *run)
 {
   run->item = NULL;
-  g_hash_table_remove_all (run->by_id);
 }
 
 static gboolean
@@ -121,7 +120,6 @@ read_event (GPtrArray *items,
   DozorUnitFix fix;
   JsonObject *unit;
   gint64 seq;
-  gpointer slot;
 
   /* Anything that is not a well-formed position (or a coalesced one) is
    * the situation's to judge, whole and in its place. */
@@ -157,14 +155,7 @@ read_event (GPtrArray *items,
   fix.status = g_string_chunk_insert_const (run->item->strings, fix.status);
   if (fix.time != NULL)
     fix.time = g_string_chunk_insert_const (run->item->strings, fix.time);
-  slot = g_hash_table_lookup (run->by_id, fix.id);
-  if (slot != NULL)
-    g_array_index (run->item->fixes, DozorUnitFix, GPOINTER_TO_UINT (slot) - 1) = fix;
-  else
-    {
-      g_array_append_val (run->item->fixes, fix);
-      g_hash_table_insert (run->by_id, (gpointer) fix.id, GUINT_TO_POINTER (run->item->fixes->len));
-    }
+  g_array_append_val (run->item->fixes, fix);
 }
 
 /**
@@ -190,7 +181,7 @@ dozor_stream_decode (const char *data,
   if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
     {
       JsonArray *events = json_node_get_array (root);
-      Run run = { NULL, g_hash_table_new (g_str_hash, g_str_equal) };
+      Run run = { NULL };
 
       for (guint i = 0; i < json_array_get_length (events); i++)
         {
@@ -203,7 +194,6 @@ dozor_stream_decode (const char *data,
             }
           read_event (items, root, event, &run);
         }
-      g_hash_table_unref (run.by_id);
     }
   else if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     item_new (items, DOZOR_STREAM_BAD_FRAME, NULL)->error = error != NULL ? g_strdup (error->message) : NULL;
@@ -223,10 +213,9 @@ dozor_stream_decode (const char *data,
         item_new (items, DOZOR_STREAM_RESET, root)->event = root;
       else
         {
-          Run run = { NULL, g_hash_table_new (g_str_hash, g_str_equal) };
+          Run run = { NULL };
 
           read_event (items, root, root, &run);
-          g_hash_table_unref (run.by_id);
         }
     }
   return items;

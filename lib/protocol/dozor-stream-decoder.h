@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /**
  * DozorStreamItemKind:
  * @DOZOR_STREAM_FIXES: a run of consecutive `unit.position` and
- *   `coalesced` events, as the newest fix of each unit in it
+ *   `coalesced` events, as their fixes in order
  * @DOZOR_STREAM_EVENT: any other event, whole
  * @DOZOR_STREAM_HEARTBEAT: a heartbeat, its seq in @first_seq
  * @DOZOR_STREAM_RESET: the server no longer has the client's seq
@@ -37,8 +37,8 @@ typedef enum
  *   heartbeat's seq
  * @last_seq: %DOZOR_STREAM_FIXES: the run's last seq; else as @first_seq
  * @event: (nullable): %DOZOR_STREAM_EVENT: the event
- * @fixes: (nullable): %DOZOR_STREAM_FIXES: #DozorUnitFix, one per unit;
- *   their strings belong to the item
+ * @fixes: (nullable): %DOZOR_STREAM_FIXES: #DozorUnitFix, one per
+ *   position event, in order; their strings belong to the item
  * @error: (nullable): %DOZOR_STREAM_BAD_FRAME: the parser's reason, if any
  *
  * One thing a stream frame holds, in the frame's order.
