@@ -30,6 +30,8 @@
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -363,4 +365,73 @@ pg_cluster_stop (PgCluster *cluster)
   g_spawn_close_pid (cluster->guardian);
   g_free (cluster->dir);
   g_free (cluster);
+}
+
+/**
+ * pg_cluster_start_or_bail_out:
+ *
+ * Starts a test program's cluster (without fsync). A program that has no
+ * cluster can run none of its tests: it says so in one line of TAP (the
+ * whole message goes to standard error) and exits with status 1.
+ *
+ * Returns: (transfer full): a running cluster
+ */
+PgCluster *
+pg_cluster_start_or_bail_out (void)
+{
+  g_autoptr(GError) error = NULL;
+  PgCluster *cluster = pg_cluster_start (FALSE, &error);
+
+  if (cluster == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
+      exit (1);
+    }
+  return cluster;
+}
+
+/**
+ * pg_cluster_new_database:
+ * @cluster: a running cluster
+ * @prefix: the start of the new database's name; a number, new in this
+ *   process, follows it
+ * @name: (out) (optional): the new database's name
+ *
+ * A fresh database for one test: tests of one program never see each
+ * other's rows. Asserts that it was made.
+ *
+ * Returns: (transfer full): the new database's conninfo
+ */
+char *
+pg_cluster_new_database (PgCluster   *cluster,
+                         const char  *prefix,
+                         char       **name)
+{
+  static guint made;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_name = g_strdup_printf ("%s%u", prefix, ++made);
+  char *info = pg_cluster_create_database (cluster, new_name, &error);
+
+  g_assert_no_error (error);
+  if (name != NULL)
+    *name = g_steal_pointer (&new_name);
+  return info;
+}
+
+/**
+ * pg_cluster_run_tests:
+ * @cluster: (transfer full): the program's cluster
+ *
+ * Runs the tests added, then stops @cluster.
+ *
+ * Returns: the status for main() to return
+ */
+int
+pg_cluster_run_tests (PgCluster *cluster)
+{
+  int status = g_test_run ();
+
+  pg_cluster_stop (cluster);
+  return status;
 }

@@ -22,3 +22,10 @@ gboolean    pg_cluster_pause           (PgCluster   *cluster,
 gboolean    pg_cluster_resume          (PgCluster   *cluster,
                                         GError     **error);
 void        pg_cluster_stop            (PgCluster   *cluster);
+
+/* For a GLib test program's main() and its tests. */
+PgCluster  *pg_cluster_start_or_bail_out (void);
+char       *pg_cluster_new_database      (PgCluster   *cluster,
+                                          const char  *prefix,
+                                          char       **name);
+int         pg_cluster_run_tests         (PgCluster   *cluster);

@@ -674,26 +674,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-
-  cluster = pg_cluster_start (FALSE, &error);
-  if (cluster == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
-      return 1;
-    }
-  pg_target = pg_cluster_create_database (cluster, "db", &error);
-  if (pg_target == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
-      pg_cluster_stop (cluster);
-      return 1;
-    }
+  cluster = pg_cluster_start_or_bail_out ();
+  pg_target = pg_cluster_new_database (cluster, "db", NULL);
   /* In the cluster's directory, which its guardian removes even when an
    * assertion aborts this program. */
   sqlite_path = g_build_filename (pg_cluster_get_dir (cluster), "store.db", NULL);
@@ -710,10 +695,8 @@ main (int    argc,
   g_test_add_func ("/db/prepared-once", test_prepared_once);
   g_test_add_func ("/db/error-codes", test_error_codes);
 
-  status = g_test_run ();
-
+  status = pg_cluster_run_tests (cluster);
   g_free (sqlite_path);
   g_free (pg_target);
-  pg_cluster_stop (cluster);
   return status;
 }

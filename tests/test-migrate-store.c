@@ -17,7 +17,6 @@
 #include "server-fixture.h"
 
 static PgCluster *cluster;
-static guint n_databases;
 
 typedef struct
 {
@@ -65,11 +64,9 @@ dozorctl (const char *first,
 static char *
 new_database (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("room_%u", ++n_databases);
-  g_autofree char *conninfo = pg_cluster_create_database (cluster, name, &error);
+  g_autofree char *name = NULL;
+  g_autofree char *conninfo = pg_cluster_new_database (cluster, "room_", &name);
 
-  g_assert_no_error (error);
   return pg_cluster_uri (cluster, name);
 }
 
@@ -445,20 +442,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   server_fixture_init ();
   /* The source is SQLite, whatever DOZOR_TEST_STORE says; the target is
    * a database of this program's own cluster. */
   g_assert_false (server_fixture_on_postgres ());
-  cluster = pg_cluster_start (FALSE, &error);
-  g_assert_no_error (error);
+  cluster = pg_cluster_start_or_bail_out ();
 
   g_test_add_func ("/migrate-store/room", test_room);
   g_test_add_func ("/migrate-store/refusals", test_refusals);
-  status = g_test_run ();
-  pg_cluster_stop (cluster);
-  return status;
+  return pg_cluster_run_tests (cluster);
 }

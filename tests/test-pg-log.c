@@ -19,7 +19,6 @@
 
 static PgCluster *cluster;
 static const char *program;
-static guint databases;
 
 /* Each writer commits TRANSACTIONS transactions of 1–3 events; the second
  * also fails every tenth, after it took its seqs. */
@@ -36,17 +35,6 @@ fails (guint writer,
        guint transaction)
 {
   return writer == 2 && transaction % 10 == 9;
-}
-
-static char *
-new_database (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("t%u", ++databases);
-  char *info = pg_cluster_create_database (cluster, name, &error);
-
-  g_assert_no_error (error);
-  return info;
 }
 
 static DozorPg *
@@ -132,8 +120,8 @@ static void
 test_connect (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
   g_autofree char *name = NULL;
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", &name);
   g_autofree char *uri = NULL;
   g_autoptr(DozorPg) by_info = NULL;
   g_autoptr(DozorPg) by_uri = NULL;
@@ -149,7 +137,6 @@ test_connect (void)
 
   by_info = dozor_pg_new (info, &error);
   g_assert_no_error (error);
-  name = g_strdup_printf ("t%u", databases);
   uri = pg_cluster_uri (cluster, name);
   by_uri = dozor_pg_new (uri, &error);
   g_assert_no_error (error);
@@ -186,8 +173,8 @@ static void
 test_migrate_twice (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
-  g_autofree char *info2 = new_database ();
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", NULL);
+  g_autofree char *info2 = pg_cluster_new_database (cluster, "t", NULL);
   g_autoptr(DozorPg) pg = dozor_pg_new (info, &error);
   g_autoptr(DozorPg) check = NULL;
   const DozorPgMigration *migrations;
@@ -229,7 +216,7 @@ static void
 test_migrate_newer (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", NULL);
   g_autoptr(DozorPg) pg = connect_migrated (info);
   const DozorPgMigration *migrations;
   guint n;
@@ -309,7 +296,7 @@ static void
 check_concurrent (const char *method)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", NULL);
   g_autoptr(DozorPg) pg = connect_migrated (info);
   g_autoptr(DozorPgLog) reader = dozor_pg_log_new (pg);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -445,7 +432,7 @@ static void
 test_idempotency (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", NULL);
   g_autoptr(DozorPg) pg_a = connect_migrated (info);
   g_autoptr(DozorPg) pg_b = dozor_pg_new (info, &error);
   g_autoptr(DozorPg) watch = dozor_pg_new (info, &error);
@@ -533,7 +520,7 @@ static void
 test_commit_order (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", NULL);
   g_autoptr(DozorPg) pg = connect_migrated (info);
   g_autoptr(DozorPg) watch = dozor_pg_new (info, &error);
   g_autoptr(DozorPgLog) first = dozor_pg_log_new (pg);
@@ -614,7 +601,7 @@ static void
 test_connection_lost (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *info = new_database ();
+  g_autofree char *info = pg_cluster_new_database (cluster, "t", NULL);
   g_autoptr(DozorPg) admin = connect_migrated (info);
   g_autoptr(DozorPg) pg_w = dozor_pg_new (info, &error);
   g_autoptr(DozorPg) pg_r = dozor_pg_new (info, &error);
@@ -686,23 +673,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   if (argc == 5 && g_str_equal (argv[1], "--writer"))
     return writer_main (argv[2], (guint) atoi (argv[3]), argv[4]);
 
   program = argv[0];
   g_test_init (&argc, &argv, NULL);
 
-  cluster = pg_cluster_start (FALSE, &error);
-  if (cluster == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      /* One line of TAP; the whole message went to standard error. */
-      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
-      return 1;
-    }
+  cluster = pg_cluster_start_or_bail_out ();
 
   g_test_add_func ("/pg/connect", test_connect);
   g_test_add_func ("/pg/migrate/twice", test_migrate_twice);
@@ -713,7 +690,5 @@ main (int    argc,
   g_test_add_func ("/pg/log/idempotency", test_idempotency);
   g_test_add_func ("/pg/log/connection-lost", test_connection_lost);
 
-  status = g_test_run ();
-  pg_cluster_stop (cluster);
-  return status;
+  return pg_cluster_run_tests (cluster);
 }

@@ -21,7 +21,6 @@
 #include "pg-fixture.h"
 
 static PgCluster *cluster;
-static guint databases;
 
 typedef struct
 {
@@ -56,17 +55,6 @@ static const Point points[] = {
   { "outside every district", 43.30, 76.80, NULL },
   { "in the gap south of Алмалы", 43.23, 76.94, NULL },
 };
-
-static char *
-new_database (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("spatial%u", ++databases);
-  char *target = pg_cluster_create_database (cluster, name, &error);
-
-  g_assert_no_error (error);
-  return target;
-}
 
 static void
 create_postgis (const char *target)
@@ -197,7 +185,7 @@ check_points (const char *pg_target,
 static void
 test_postgis (void)
 {
-  g_autofree char *target = new_database ();
+  g_autofree char *target = pg_cluster_new_database (cluster, "spatial", NULL);
   g_autofree char *sqlite_path = g_build_filename (pg_cluster_get_dir (cluster), "spatial.db", NULL);
   g_autoptr(DozorStore) pg = NULL;
   g_autoptr(DozorStore) lite = open_store (sqlite_path);
@@ -222,7 +210,7 @@ test_postgis (void)
 static void
 test_postgis_later (void)
 {
-  g_autofree char *target = new_database ();
+  g_autofree char *target = pg_cluster_new_database (cluster, "spatial", NULL);
   g_autofree char *sqlite_path = g_build_filename (pg_cluster_get_dir (cluster), "later.db", NULL);
   g_autoptr(DozorStore) pg = open_store (target);
   g_autoptr(DozorStore) lite = open_store (sqlite_path);
@@ -246,22 +234,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  cluster = pg_cluster_start (FALSE, &error);
-  if (cluster == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
-      return 1;
-    }
+  cluster = pg_cluster_start_or_bail_out ();
 
   g_test_add_func ("/pg-spatial/postgis", test_postgis);
   g_test_add_func ("/pg-spatial/postgis-later", test_postgis_later);
-  status = g_test_run ();
-  pg_cluster_stop (cluster);
-  return status;
+  return pg_cluster_run_tests (cluster);
 }

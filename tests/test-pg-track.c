@@ -20,19 +20,6 @@
 #include "pg-fixture.h"
 
 static PgCluster *cluster;
-static guint databases;
-
-static char *
-new_database (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("track%u", ++databases);
-  char *target = pg_cluster_create_database (cluster, name, &error);
-
-  g_assert_no_error (error);
-  return target;
-}
-
 static DozorStore *
 open_store (const char *target)
 {
@@ -166,7 +153,7 @@ day_text (GDateTime *base,
 static void
 test_batch_days (void)
 {
-  g_autofree char *target = new_database ();
+  g_autofree char *target = pg_cluster_new_database (cluster, "track", NULL);
   g_autofree char *sqlite_path = g_build_filename (pg_cluster_get_dir (cluster), "batch.db", NULL);
   g_autoptr(DozorStore) pg = open_store (target);
   g_autoptr(DozorStore) lite = open_store (sqlite_path);
@@ -208,7 +195,7 @@ test_batch_days (void)
 static void
 test_ahead (void)
 {
-  g_autofree char *target = new_database ();
+  g_autofree char *target = pg_cluster_new_database (cluster, "track", NULL);
   g_autoptr(DozorStore) pg = open_store (target);
   g_autoptr(GDateTime) now = g_date_time_new_utc (2030, 12, 31, 23, 30, 0);
   g_autoptr(GError) error = NULL;
@@ -230,7 +217,7 @@ test_ahead (void)
 static void
 test_retention (void)
 {
-  g_autofree char *target = new_database ();
+  g_autofree char *target = pg_cluster_new_database (cluster, "track", NULL);
   g_autofree char *sqlite_path = g_build_filename (pg_cluster_get_dir (cluster), "retention.db", NULL);
   g_autoptr(DozorStore) pg = open_store (target);
   g_autoptr(DozorStore) lite = open_store (sqlite_path);
@@ -280,7 +267,7 @@ test_retention (void)
 static void
 test_migration (void)
 {
-  g_autofree char *target = new_database ();
+  g_autofree char *target = pg_cluster_new_database (cluster, "track", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(DozorPg) old = dozor_pg_new (target, &error);
   const DozorPgMigration *migrations;
@@ -342,8 +329,8 @@ test_migration (void)
 static void
 test_multi_host (void)
 {
-  g_autofree char *uri = new_database ();
-  g_autofree char *name = g_strdup_printf ("track%u", databases);
+  g_autofree char *name = NULL;
+  g_autofree char *uri = pg_cluster_new_database (cluster, "track", &name);
   g_autofree char *nowhere = g_build_filename (pg_cluster_get_dir (cluster), "no-server-here", NULL);
   g_autofree char *target = g_strdup_printf ("host=%s,%s dbname=%s user=dozor target_session_attrs=read-write",
                                              nowhere, pg_cluster_get_dir (cluster), name);
@@ -361,25 +348,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  cluster = pg_cluster_start (FALSE, &error);
-  if (cluster == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
-      return 1;
-    }
+  cluster = pg_cluster_start_or_bail_out ();
 
   g_test_add_func ("/pg-track/batch-days", test_batch_days);
   g_test_add_func ("/pg-track/ahead", test_ahead);
   g_test_add_func ("/pg-track/retention", test_retention);
   g_test_add_func ("/pg-track/migration", test_migration);
   g_test_add_func ("/pg-track/multi-host", test_multi_host);
-  status = g_test_run ();
-  pg_cluster_stop (cluster);
-  return status;
+  return pg_cluster_run_tests (cluster);
 }
