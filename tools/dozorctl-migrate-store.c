@@ -72,11 +72,13 @@ quote_identifier (const char *name)
   return g_string_free (g_steal_pointer (&quoted), FALSE);
 }
 
+/* The file's last error, in SQLite's words after the file's name. */
 static gboolean
 lite_fail (Migration  *m,
            GError    **error)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", m->path, sqlite3_errmsg (m->lite));
+  dozor_sqlite_set_error (error, m->lite, sqlite3_extended_errcode (m->lite));
+  g_prefix_error (error, "%s: ", m->path);
   return FALSE;
 }
 
@@ -86,12 +88,10 @@ lite_int (Migration  *m,
           gint64     *value,
           GError    **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (sqlite3_prepare_v2 (m->lite, sql, -1, &stmt, NULL) != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW)
-    return lite_fail (m, error);
-  *value = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
+  if (dozor_sqlite_query_int (m->lite, sql, value, error))
+    return TRUE;
+  g_prefix_error (error, "%s: ", m->path);
+  return FALSE;
 }
 
 /* NULL if the file has no such table. */

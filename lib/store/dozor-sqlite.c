@@ -342,11 +342,20 @@ dozor_sqlite_exec (sqlite3     *db,
   return TRUE;
 }
 
-static gboolean
-query_int (sqlite3     *db,
-           const char  *sql,
-           gint64      *value,
-           GError     **error)
+/**
+ * dozor_sqlite_query_int:
+ * @db: a connection
+ * @sql: a query whose first row's first column is a number
+ * @value: (out): that number
+ * @error: return location for a #GError (%DOZOR_SQLITE_ERROR)
+ *
+ * Returns: whether the query gave a row
+ */
+gboolean
+dozor_sqlite_query_int (sqlite3     *db,
+                        const char  *sql,
+                        gint64      *value,
+                        GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
@@ -430,8 +439,8 @@ check_schema_locked (sqlite3                  *db,
 {
   gint64 objects;
 
-  if (!query_int (db, "PRAGMA user_version", version, error) ||
-      !query_int (db, "SELECT count(*) FROM sqlite_schema", &objects, error))
+  if (!dozor_sqlite_query_int (db, "PRAGMA user_version", version, error) ||
+      !dozor_sqlite_query_int (db, "SELECT count(*) FROM sqlite_schema", &objects, error))
     return FALSE;
 
   if (*version == 0 && objects == 0)

@@ -105,6 +105,10 @@ gboolean     dozor_sqlite_open                 (const char               *path,
 gboolean     dozor_sqlite_exec                 (sqlite3                  *db,
                                                 const char               *sql,
                                                 GError                  **error);
+gboolean     dozor_sqlite_query_int            (sqlite3                  *db,
+                                                const char               *sql,
+                                                gint64                   *value,
+                                                GError                  **error);
 gboolean     dozor_sqlite_check_schema         (sqlite3                  *db,
                                                 const DozorSqliteSchema  *schema,
                                                 DozorSqliteSchemaCheck   *result,
