@@ -35,40 +35,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-feed.h"
 #include "bench-proc.h"
 #include "pg-fixture.h"
 
-/* Batches per second: a tracker gateway flushes about every 50 ms. */
-#define BATCHES_PER_SECOND 20
-#define MAX_INSTANCES 2
-
-typedef struct _Run Run;
-
+/* One run's dozords, their users and units, and its stream clients. */
 typedef struct
-{
-  Run *run;
-  guint instance;
-  SoupWebsocketConnection *conn;
-  guint64 positions;
-  guint64 coalesced;
-  gboolean closed;
-} Client;
-
-struct _Run
 {
   SoupSession *session;
   guint n_instances;
-  char *urls[MAX_INSTANCES];
+  char *urls[BENCH_MAX_INSTANCES];
   char *supervisor;
   char *tracker;
   char *wall;
   GPtrArray *units;
-  GArray *latencies_ms;         /* double, every client's */
-  guint pending_connects;
   GMainLoop *loop;
-  Client *clients;
-  guint n_clients;
-};
+  BenchStreams streams;
+} Run;
+
+/* Commands need an Idempotency-Key (docs/api.md); each request is new. */
+static char *
+next_key (void)
+{
+  static guint keys;
+
+  return g_strdup_printf ("bench-%u", ++keys);
+}
 
 static char *
 post_json (Run        *run,
@@ -78,27 +70,18 @@ post_json (Run        *run,
            const char *body,
            guint      *status)
 {
-  static guint keys;
-  g_autofree char *key = g_strdup_printf ("bench-%u", ++keys);
-  g_autofree char *uri = g_strconcat (url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
-  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  gsize length;
-  const char *data;
+  g_autofree char *key = next_key ();
 
-  if (token != NULL)
-    {
-      g_autofree char *header = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
-    }
-  /* Commands need one (docs/api.md); each request is new. */
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  answer = soup_session_send_and_read (run->session, msg, NULL, NULL);
-  *status = soup_message_get_status (msg);
-  data = answer != NULL ? g_bytes_get_data (answer, &length) : NULL;
-  return data != NULL ? g_strndup (data, length) : g_strdup ("");
+  return bench_post_json (run->session, url, path, token, key, body, status);
+}
+
+static char *
+login (Run        *run,
+       const char *user)
+{
+  g_autofree char *key = next_key ();
+
+  return bench_login (run->session, run->urls[0], user, key);
 }
 
 /* GET /api/v1/health's seq. */
@@ -117,250 +100,11 @@ seq_of (Run        *run,
   return json_object_get_int_member (json_node_get_object (node), "seq");
 }
 
-static char *
-string_member (const char *json,
-               const char *name)
-{
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (node), name, NULL));
-}
-
-static char *
-login (Run        *run,
-       const char *user)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"bench password\"}", user);
-  g_autofree char *answer = NULL;
-  guint status;
-
-  answer = post_json (run, run->urls[0], "/api/v1/session", NULL, body, &status);
-  if (status != 200)
-    g_error ("login %s: %u %s", user, status, answer);
-  return string_member (answer, "token");
-}
-
-/* The value after `"name"` and its colon, spaces allowed (PostgreSQL's
- * json text has `"name" : value`), or NULL. */
-static const char *
-value_of (const char *from,
-          const char *end,
-          const char *name)
-{
-  g_autofree char *quoted = g_strdup_printf ("\"%s\"", name);
-  const char *at = strstr (from, quoted);
-
-  if (at == NULL || at >= end)
-    return NULL;
-  at += strlen (quoted);
-  while (*at == ' ')
-    at++;
-  if (*at != ':')
-    return NULL;
-  at++;
-  while (*at == ' ')
-    at++;
-  return at < end ? at : NULL;
-}
-
-/* Where the next event starts: an object whose first member is "seq"
- * (events are written so; a heartbeat or a reset starts with its type). */
-static const char *
-next_event (const char *from)
-{
-  for (const char *at = strstr (from, "\"seq\""); at != NULL; at = strstr (at + 1, "\"seq\""))
-    {
-      const char *before = at;
-
-      while (before > from && before[-1] == ' ')
-        before--;
-      if (before > from && before[-1] == '{')
-        return before - 1;
-    }
-  return NULL;
-}
-
-/* Events are found by their text, not parsed: the bench measures dozord,
- * not json-glib. */
-static void
-take_event (Client     *client,
-            const char *event,
-            const char *end,
-            gint64      now)
-{
-  const char *type = value_of (event, end, "type");
-  const char *position, *time;
-  gint64 sent;
-  double latency;
-
-  if (type == NULL)
-    return;
-  if (g_str_has_prefix (type, "\"coalesced\""))
-    {
-      client->coalesced++;
-      return;
-    }
-  if (!g_str_has_prefix (type, "\"unit.position\""))
-    return;
-  position = value_of (type, end, "position");
-  time = position != NULL ? value_of (position, end, "time") : NULL;
-  if (time == NULL || *time != '"' || time + 1 + 27 > end || (sent = bench_fix_time_us (time + 1)) < 0)
-    return;
-  latency = (now - sent) / 1000.0;
-  g_array_append_val (client->run->latencies_ms, latency);
-  client->positions++;
-}
-
-static void
-message_cb (SoupWebsocketConnection *conn,
-            int                      type,
-            GBytes                  *message,
-            Client                  *client)
-{
-  gint64 now = g_get_real_time ();
-  gsize length;
-  /* libsoup ends every text message with a NUL it does not count. */
-  const char *data = g_bytes_get_data (message, &length);
-  const char *end = data + length;
-  const char *event = next_event (data);
-
-  while (event != NULL)
-    {
-      const char *next = next_event (event + 1);
-
-      take_event (client, event, next != NULL ? next : end, now);
-      event = next;
-    }
-}
-
-static void
-closed_cb (SoupWebsocketConnection *conn,
-           Client                  *client)
-{
-  client->closed = TRUE;
-}
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Client *client = user_data;
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-
-  if (conn == NULL)
-    g_error ("stream: %s", error->message);
-  client->conn = conn;
-  soup_websocket_connection_set_max_incoming_payload_size (conn, 4 * 1024 * 1024);
-  g_signal_connect (conn, "message", G_CALLBACK (message_cb), client);
-  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), client);
-  if (--client->run->pending_connects == 0)
-    g_main_loop_quit (client->run->loop);
-}
-
-/* The feeder posts from a thread of its own, so that the rate asked for is
- * the rate sent, whatever the clients' loop is busy with. */
-typedef struct
-{
-  Run *run;
-  SoupSession *session;
-  GMainLoop *loop;
-  guint per_batch;
-  guint batches_left;
-  guint next_unit;
-  guint next_instance;
-  guint pending;
-  guint64 posted[MAX_INSTANCES];
-  guint64 failed;
-  guint failed_status;          /* the last status other than 202; 0: no answer */
-} Feeder;
-
-static void
-post_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Feeder *feeder = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-
-  if (soup_message_get_status (msg) != 202)
-    {
-      feeder->failed++;
-      feeder->failed_status = soup_message_get_status (msg);
-    }
-  if (--feeder->pending == 0 && feeder->batches_left == 0)
-    g_main_loop_quit (feeder->loop);
-}
-
-static gboolean
-feed_cb (gpointer user_data)
-{
-  Feeder *feeder = user_data;
-  Run *run = feeder->run;
-  guint instance = feeder->next_instance++ % run->n_instances;
-  GString *body = g_string_new ("{\"positions\":[");
-  g_autofree char *uri = g_strconcat (run->urls[instance], "/api/v1/positions", NULL);
-  g_autofree char *header = g_strconcat ("Bearer ", run->tracker, NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-  SoupMessage *msg;
-  GBytes *bytes;
-
-  for (guint i = 0; i < feeder->per_batch; i++)
-    {
-      const char *unit = run->units->pdata[feeder->next_unit++ % run->units->len];
-
-      g_string_append_printf (body, "%s{\"unit_id\":\"%s\",\"lat\":%.6f,\"lon\":%.6f,\"time\":\"%s\","
-                              "\"speed\":11.1,\"heading\":%u}",
-                              i ? "," : "", unit, 43.2 + g_random_double () * 0.1,
-                              76.85 + g_random_double () * 0.15, time, g_random_int_range (0, 360));
-    }
-  g_string_append (body, "]}");
-
-  msg = soup_message_new ("POST", uri);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
-  bytes = g_string_free_to_bytes (body);
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  g_bytes_unref (bytes);
-
-  feeder->pending++;
-  feeder->posted[instance] += feeder->per_batch;
-  soup_session_send_and_read_async (feeder->session, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, feeder);
-  g_object_unref (msg);
-  return --feeder->batches_left == 0 ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
-}
-
 static gboolean
 quit_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_REMOVE;
-}
-
-static gpointer
-feeder_thread (gpointer user_data)
-{
-  Feeder *feeder = user_data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-  g_autoptr(GSource) timer = g_timeout_source_new (1000 / BATCHES_PER_SECOND);
-
-  g_main_context_push_thread_default (context);
-  feeder->session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64,
-                                                   "proxy-resolver", direct, NULL);
-  feeder->loop = g_main_loop_new (context, FALSE);
-  g_source_set_callback (timer, feed_cb, feeder, NULL);
-  g_source_attach (timer, context);
-  g_main_loop_run (feeder->loop);
-  g_clear_object (&feeder->session);
-  g_clear_pointer (&feeder->loop, g_main_loop_unref);
-  g_main_context_pop_thread_default (context);
-  g_main_context_invoke (NULL, quit_cb, feeder->run->loop);
-  return NULL;
 }
 
 /* CPU seconds of each process whose command line starts "postgres", by
@@ -430,14 +174,14 @@ run_config (const Config *config,
   g_autofree char *db = NULL;
   g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
-  GSubprocess *servers[MAX_INSTANCES] = { NULL };
-  GPid pids[MAX_INSTANCES] = { 0 };
-  double cpu[MAX_INSTANCES], pg_cpu = 0, own_cpu, load[3];
+  GSubprocess *servers[BENCH_MAX_INSTANCES] = { NULL };
+  GPid pids[BENCH_MAX_INSTANCES] = { 0 };
+  double cpu[BENCH_MAX_INSTANCES], pg_cpu = 0, own_cpu, load[3];
   g_autoptr(GHashTable) pg_before = NULL;
   g_autoptr(GHashTable) pg_after = NULL;
   static const char *users[][2] = { { "sup", "supervisor" }, { "gps", "tracker" }, { "wall", "admin" } };
   Run run = { 0 };
-  Feeder feeder = { 0 };
+  BenchFeeder feeder = { 0 };
   GThread *thread;
   gint64 start;
   double wall, elapsed;
@@ -469,7 +213,6 @@ run_config (const Config *config,
   run.session = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256,
                                                "proxy-resolver", direct, NULL);
   run.units = g_ptr_array_new_with_free_func (g_free);
-  run.latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));
   run.loop = g_main_loop_new (NULL, FALSE);
   run.supervisor = login (&run, "sup");
   run.tracker = login (&run, "gps");
@@ -483,13 +226,11 @@ run_config (const Config *config,
 
       if (status != 201)
         g_error ("create unit: %u %s", status, answer);
-      g_ptr_array_add (run.units, string_member (answer, "id"));
+      g_ptr_array_add (run.units, bench_string_member (answer, "id"));
     }
 
-  run.n_clients = config->clients;
-  run.pending_connects = run.n_clients;
-  run.clients = g_new0 (Client, run.n_clients);
-  for (guint i = 0; i < run.n_clients; i++)
+  bench_streams_init (&run.streams, run.session, run.loop, config->clients, 4 * 1024 * 1024);
+  for (guint i = 0; i < run.streams.n_clients; i++)
     {
       guint instance = i % run.n_instances;
       /* From the instance's own seq: until the stream crosses instances,
@@ -497,18 +238,20 @@ run_config (const Config *config,
       gint64 since = seq_of (&run, run.urls[instance]);
       g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&batch=1&token=%s",
                                               run.urls[instance], since, run.wall);
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
 
-      run.clients[i].run = &run;
-      run.clients[i].instance = instance;
-      soup_session_websocket_connect_async (run.session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                            connected_cb, &run.clients[i]);
+      run.streams.clients[i].instance = instance;
+      run.streams.clients[i].last_seq = since;
+      bench_streams_connect (&run.streams, i, uri);
     }
   g_main_loop_run (run.loop);
 
-  feeder.run = &run;
-  feeder.per_batch = MAX (1, config->rate / BATCHES_PER_SECOND);
-  feeder.batches_left = seconds * BATCHES_PER_SECOND;
+  feeder.urls = run.urls;
+  feeder.n_urls = run.n_instances;
+  feeder.tracker = run.tracker;
+  feeder.units = run.units;
+  feeder.done = run.loop;
+  feeder.per_batch = MAX (1, config->rate / BENCH_BATCHES_PER_SECOND);
+  feeder.batches_left = seconds * BENCH_BATCHES_PER_SECOND;
   bench_load_average (load);
   for (guint i = 0; i < run.n_instances; i++)
     cpu[i] = bench_cpu_seconds (pids[i]);
@@ -516,7 +259,7 @@ run_config (const Config *config,
   if (config->postgres)
     pg_before = postgres_cpu ();
   start = g_get_monotonic_time ();
-  thread = g_thread_new ("feeder", feeder_thread, &feeder);
+  thread = g_thread_new ("feeder", bench_feeder_thread, &feeder);
   g_main_loop_run (run.loop);
   g_thread_join (thread);
 
@@ -536,11 +279,11 @@ run_config (const Config *config,
       pg_cpu = postgres_cpu_used (pg_before, pg_after);
     }
 
-  bench_sort_doubles (run.latencies_ms);
+  bench_sort_doubles (run.streams.latencies_ms);
   printf ("\n== %u. %s, %u dozord%s, %u positions/s asked, %u stream clients (batch=1), %u units, %u s"
           " (load average %.1f at start)\n",
           number, config->postgres ? "PostgreSQL" : "SQLite", run.n_instances, run.n_instances > 1 ? "s" : "",
-          config->rate, run.n_clients, n_units, seconds, load[0]);
+          config->rate, run.streams.n_clients, n_units, seconds, load[0]);
   /* Status 0: no answer within libsoup's 60 s; dozord may still have
    * stored the batch, and its clients then get it. */
   printf ("posted:    %" G_GUINT64_FORMAT " positions in %.1f s = %.0f/s, %" G_GUINT64_FORMAT " batches not answered"
@@ -550,14 +293,14 @@ run_config (const Config *config,
       guint64 least = G_MAXUINT64, most = 0, coalesced = 0, sum = 0;
       guint n = 0, closed = 0;
 
-      for (guint c = 0; c < run.n_clients; c++)
-        if (run.clients[c].instance == i)
+      for (guint c = 0; c < run.streams.n_clients; c++)
+        if (run.streams.clients[c].instance == i)
           {
-            least = MIN (least, run.clients[c].positions);
-            most = MAX (most, run.clients[c].positions);
-            sum += run.clients[c].positions;
-            coalesced += run.clients[c].coalesced;
-            closed += run.clients[c].closed;
+            least = MIN (least, run.streams.clients[c].positions);
+            most = MAX (most, run.streams.clients[c].positions);
+            sum += run.streams.clients[c].positions;
+            coalesced += run.streams.clients[c].coalesced;
+            closed += run.streams.clients[c].closed;
             n++;
           }
       printf ("instance %c: %" G_GUINT64_FORMAT " posted through it; its %u clients each got %" G_GUINT64_FORMAT
@@ -570,9 +313,9 @@ run_config (const Config *config,
     }
   printf ("POST → client latency over every client: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms"
           " (%u deliveries)\n",
-          bench_percentile (run.latencies_ms, 0.50), bench_percentile (run.latencies_ms, 0.95),
-          bench_percentile (run.latencies_ms, 0.99), bench_percentile (run.latencies_ms, 1.0),
-          run.latencies_ms->len);
+          bench_percentile (run.streams.latencies_ms, 0.50), bench_percentile (run.streams.latencies_ms, 0.95),
+          bench_percentile (run.streams.latencies_ms, 0.99), bench_percentile (run.streams.latencies_ms, 1.0),
+          run.streams.latencies_ms->len);
   own_cpu = bench_cpu_seconds (0) - own_cpu;
   printf ("CPU: this bench (feeder and every client) %.0f %% of one core\n", 100 * own_cpu / wall);
   if (config->postgres)
@@ -581,8 +324,8 @@ run_config (const Config *config,
     {
       gboolean crosses = FALSE;
 
-      for (guint c = 0; c < run.n_clients; c++)
-        crosses |= run.clients[c].positions > feeder.posted[run.clients[c].instance];
+      for (guint c = 0; c < run.streams.n_clients; c++)
+        crosses |= run.streams.clients[c].positions > feeder.posted[run.streams.clients[c].instance];
       printf ("the stream %s instances: %s\n", crosses ? "crosses" : "does not cross",
               crosses ? "clients got positions posted through the other instance"
                       : "each client got only what was posted through its own instance");
@@ -596,11 +339,8 @@ run_config (const Config *config,
       g_object_unref (servers[i]);
       g_free (run.urls[i]);
     }
-  for (guint c = 0; c < run.n_clients; c++)
-    g_clear_object (&run.clients[c].conn);
-  g_free (run.clients);
+  bench_streams_clear (&run.streams);
   g_ptr_array_unref (run.units);
-  g_array_unref (run.latencies_ms);
   g_main_loop_unref (run.loop);
   g_object_unref (run.session);
   g_free (run.supervisor);
@@ -674,9 +414,9 @@ main (int   argc,
       return 2;
     }
   for (guint i = 0; i < instances->len; i++)
-    if (g_array_index (instances, guint, i) > MAX_INSTANCES)
+    if (g_array_index (instances, guint, i) > BENCH_MAX_INSTANCES)
       {
-        g_printerr ("bench-instances: at most %d instances\n", MAX_INSTANCES);
+        g_printerr ("bench-instances: at most %d instances\n", BENCH_MAX_INSTANCES);
         return 2;
       }
 
