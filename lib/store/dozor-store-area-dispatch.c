@@ -94,7 +94,7 @@ dozor_store_dispatch_to_area (DozorStore  *self,
     return NULL;
   dozor_crisis_area_get_target (area, has_fix, lon, lat, &target_lon, &target_lat);
 
-  if (!dozor_store_unit_free (self, unit_id, current, error))
+  if (!dozor_store_unit_free (self, unit_id, FALSE, current, error))
     return NULL;
   insert = dozor_store_prepare (self,
                                 "INSERT INTO dispatches (id, unit_id, area_lat, area_lon, status, created_by, created_at)"
@@ -115,7 +115,7 @@ dozor_store_dispatch_to_area (DozorStore  *self,
   /* The unique index of active dispatches is the last word, as for any
    * dispatch: the loser learns who has the unit. */
   if (dozor_db_step (insert) != DOZOR_DB_DONE)
-    return dozor_store_set_unit_busy (self, unit_id, current, error), NULL;
+    return dozor_store_unit_free (self, unit_id, TRUE, current, error), NULL;
   dozor_db_bind_text (unit_update, 1, unit_id);
   if (dozor_db_step (unit_update) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (self, error), NULL;

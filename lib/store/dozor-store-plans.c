@@ -793,7 +793,7 @@ send_unit (DozorStore  *self,
   /* The unique index of active dispatches is the last word: it holds
    * whatever another writer did. */
   if (dozor_db_step (insert) != DOZOR_DB_DONE)
-    return dozor_store_set_unit_busy (self, unit_id, current, error);
+    return dozor_store_unit_free (self, unit_id, TRUE, current, error);
   if (!step_done (self, unit_update, error) || !step_done (self, assignment, error))
     return FALSE;
 

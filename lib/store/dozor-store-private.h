@@ -87,10 +87,7 @@ char         *dozor_store_active_dispatch_json (DozorStore *self,
                                                 const char *unit_id);
 gboolean      dozor_store_unit_free     (DozorStore   *self,
                                          const char   *unit_id,
-                                         JsonNode    **current,
-                                         GError      **error);
-gboolean      dozor_store_set_unit_busy (DozorStore   *self,
-                                         const char   *unit_id,
+                                         gboolean      refused,
                                          JsonNode    **current,
                                          GError      **error);
 gboolean      dozor_store_end_dispatches (DozorStore  *self,

@@ -1844,34 +1844,28 @@ dozor_store_active_dispatch_json (DozorStore *self,
                       unit_id);
 }
 
-/* Whether @unit_id has no active dispatch; if it has one, as
- * dozor_store_set_unit_busy(). Asked before the insert, in the command's
- * write transaction (no other writer runs meanwhile, on either store):
- * after a failed statement a PostgreSQL transaction answers no more
- * queries, so the loser could not be told who has the unit afterwards. */
+/* Whether @unit_id may be dispatched: not when it has an active dispatch,
+ * nor when the unique index of active dispatches has just @refused one.
+ * If not, the loser learns whose dispatch holds the unit (409 unit_busy
+ * with it in @current), with @error set.
+ *
+ * Asked before the insert too, in the command's write transaction (no
+ * other writer runs meanwhile, on either store): after a failed statement
+ * a PostgreSQL transaction answers no more queries, so the loser could not
+ * be told who has the unit afterwards. */
 gboolean
 dozor_store_unit_free (DozorStore  *self,
                        const char  *unit_id,
+                       gboolean     refused,
                        JsonNode   **current,
                        GError     **error)
 {
   g_autofree char *active = dozor_store_active_dispatch_json (self, unit_id);
 
-  return active == NULL || dozor_store_set_unit_busy (self, unit_id, current, error);
-}
-
-/* A new dispatch of @unit_id was refused by the unique index of active
- * dispatches: the loser learns whose dispatch holds the unit (409
- * unit_busy with it in @current). Always FALSE, with @error set. */
-gboolean
-dozor_store_set_unit_busy (DozorStore  *self,
-                           const char  *unit_id,
-                           JsonNode   **current,
-                           GError     **error)
-{
-  g_autofree char *active = dozor_store_active_dispatch_json (self, unit_id);
-
-  /* Ended meanwhile (in this transaction it cannot be): a plain conflict. */
+  if (active == NULL && !refused)
+    return TRUE;
+  /* Refused, but ended meanwhile (in this transaction it cannot be): a
+   * plain conflict. */
   if (current != NULL && active != NULL)
     *current = json_from_string (active, NULL);
   g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT, _("The unit is already dispatched"));
@@ -1999,7 +1993,7 @@ dozor_store_dispatch (DozorStore  *self,
       return NULL;
     }
 
-  if (!dozor_store_unit_free (self, unit_id, current, error))
+  if (!dozor_store_unit_free (self, unit_id, FALSE, current, error))
     return NULL;
   insert = prepare (self, "INSERT INTO dispatches (id, unit_id, incident_id, status, created_by, created_at)"
                           " VALUES (?1, ?2, ?3, 'active', ?4, ?5)", error);
@@ -2018,7 +2012,7 @@ dozor_store_dispatch (DozorStore  *self,
       if (g_error_matches (*error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_CONFLICT))
         {
           g_clear_error (error);
-          dozor_store_set_unit_busy (self, unit_id, current, error);
+          dozor_store_unit_free (self, unit_id, TRUE, current, error);
         }
       return NULL;
     }
