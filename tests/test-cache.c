@@ -12,8 +12,7 @@
 #include "dozor-cache.h"
 #include "dozor-outbox.h"
 #include "dozor-situation.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
+#include "test-sqlite-files.h"
 
 #define CHILD_SAVE "--child-save"
 #define KILLED_UNITS 5000
@@ -660,102 +659,26 @@ test_private_file (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 }
 
-static GBytes *
-read_file (const char *path)
+static gpointer
+open_cache_file (const char  *path,
+                 GError     **error)
 {
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, length);
+  return dozor_cache_open (path, error);
 }
 
-static void
-write_file (const char   *path,
-            const guint8 *data,
-            gsize         length)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, (const char *) data, (gssize) length, &error);
-  g_assert_no_error (error);
-}
-
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
-static void
-make_database (const char *path,
-               const char *sql)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(sqlite3) db = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-                   ==, SQLITE_OK);
-  exec_sql (db, sql);
-}
-
-/* Opening fails with @code, says which file, and leaves it as it was. */
 static void
 assert_refused (const char *path,
                 int         code)
 {
-  g_autoptr(GBytes) before = read_file (path);
-  g_autoptr(GBytes) after = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DozorCache) cache = dozor_cache_open (path, &error);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
-
-  g_assert_null (cache);
-  g_assert_error (error, G_IO_ERROR, code);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, path));
-
-  after = read_file (path);
-  g_assert_true (g_bytes_equal (before, after));
-  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  assert_open_refused (path, open_cache_file, code);
 }
 
 static void
 test_garbage_file (void)
 {
   g_autofree char *path = cache_path ();
-  guint8 garbage[3000];
-  static const guint8 short_text[] = "hello";
-  g_autoptr(GByteArray) damaged = g_byte_array_new ();
 
-  for (guint i = 0; i < sizeof garbage; i++)
-    garbage[i] = (guint8) g_test_rand_int_range (0, 256);
-  /* Not by chance a database. */
-  garbage[0] = 'X';
-
-  write_file (path, garbage, sizeof garbage);
-  assert_refused (path, G_IO_ERROR_INVALID_DATA);
-
-  /* Shorter than SQLite's own header. */
-  write_file (path, short_text, sizeof short_text - 1);
-  assert_refused (path, G_IO_ERROR_INVALID_DATA);
-
-  /* SQLite's header, then nothing that makes sense. */
-  g_byte_array_append (damaged, (const guint8 *) "SQLite format 3", 16);
-  g_byte_array_append (damaged, garbage, sizeof garbage);
-  write_file (path, damaged->data, damaged->len);
-  assert_refused (path, G_IO_ERROR_INVALID_DATA);
+  assert_garbage_refused (path, open_cache_file);
 }
 
 static void
@@ -763,9 +686,7 @@ test_another_program (void)
 {
   g_autofree char *path = cache_path ();
 
-  make_database (path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
-                       "INSERT INTO notes (text) VALUES ('не трогать');");
-  assert_refused (path, G_IO_ERROR_INVALID_DATA);
+  assert_another_program_refused (path, open_cache_file);
 }
 
 /* The board's other file, given by mistake: both refuse the other's. */

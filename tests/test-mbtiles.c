@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "dozor-mbtiles.h"
+#include "test-sqlite-files.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /* Only the first bytes matter to the reader; the rest stands in for pixels. */
@@ -79,16 +79,6 @@ static char *
 plain_fixture_path (void)
 {
   return g_test_build_filename (G_TEST_DIST, "data", "plain_1.mbtiles", NULL);
-}
-
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
 }
 
 /* A new database at @path with @sql run in it; the caller adds the rest. */
