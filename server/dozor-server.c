@@ -15,7 +15,6 @@
 #include "dozor-failure.h"
 #include "dozor-field.h"
 #include "dozor-history.h"
-#include "dozor-judge.h"
 #include "dozor-reports.h"
 #include "dozor-replay.h"
 #include "dozor-json.h"
@@ -60,9 +59,6 @@ struct _DozorServer
   /* On PostgreSQL, where the stream's events come from (NULL on SQLite,
    * where they are this process's own commits). */
   DozorLogFollower *follower;
-  /* On PostgreSQL, whether this instance is the one that judges route
-   * compliance and the roster's flags (NULL on SQLite, where it is). */
-  DozorJudge *judge;
   gboolean compliance_on; /* --no-compliance not given */
   gint64 started;         /* real time, when this instance began to listen */
   guint advance_id;
@@ -991,7 +987,7 @@ static void
 health (DozorServer       *self,
         SoupServerMessage *msg)
 {
-  gboolean judge = self->judge == NULL || dozor_judge_is_judging (self->judge);
+  gboolean judge = self->follower == NULL || dozor_log_follower_is_judge (self->follower);
   gint64 seq = dozor_store_read_seq (self->store, NULL);
   gboolean ok = seq >= 0 && (self->follower == NULL || dozor_log_follower_is_live (self->follower));
   g_autofree char *json = g_strdup_printf ("{\"status\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"store\":\"%s\","
@@ -1695,7 +1691,6 @@ dozor_server_dispose (GObject *object)
   DozorServer *self = (DozorServer *)object;
 
   g_clear_object (&self->follower);
-  g_clear_object (&self->judge);
   g_clear_handle_id (&self->advance_id, g_source_remove);
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
@@ -1790,11 +1785,10 @@ dozor_server_new (DozorStore *store,
   self->roster = dozor_roster_new (store, compliance_publish, self);
   if (dozor_store_is_shared (store))
     {
-      self->follower = dozor_log_follower_new (dozor_store_get_target (store), dozor_store_get_seq (store),
-                                               follower_events_cb, follower_state_cb, self);
       /* Nothing is judged until PostgreSQL elects this instance. */
       dozor_roster_set_judging (self->roster, FALSE);
-      self->judge = dozor_judge_new (dozor_store_get_target (store), judge_state_cb, self);
+      self->follower = dozor_log_follower_new (dozor_store_get_target (store), dozor_store_get_seq (store),
+                                               follower_events_cb, follower_state_cb, judge_state_cb, self);
     }
   else
     self->compliance = dozor_compliance_new (store, self->started, compliance_publish, self);
@@ -1840,8 +1834,10 @@ void
 dozor_server_set_compliance (DozorServer *self,
                              gboolean     enabled)
 {
+  gboolean judging = self->follower == NULL || dozor_log_follower_is_judge (self->follower);
+
   self->compliance_on = enabled;
-  if (enabled && self->compliance == NULL && (self->judge == NULL || dozor_judge_is_judging (self->judge)))
+  if (enabled && self->compliance == NULL && judging)
     self->compliance = dozor_compliance_new (self->store, self->started, compliance_publish, self);
   else if (!enabled)
     g_clear_object (&self->compliance);
