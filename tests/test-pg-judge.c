@@ -4,7 +4,8 @@
  * judging instance"): a unit whose tracker posts to two dozords in turn,
  * as a load balancer spreads it, is judged on its whole track once, not
  * on each half by each instance; when the judge is killed the other takes
- * over and the deviation in progress is recorded once; and GET /health
+ * over and the deviation in progress is recorded once; the roster's
+ * flags are raised once, by the judge; and GET /health
  * says 503 while PostgreSQL is away, so that a balancer takes the
  * instance out.
  */
@@ -216,6 +217,66 @@ assert_time (JsonObject *object,
   g_assert_cmpstr (json_object_get_string_member (object, name), ==, want);
 }
 
+/* @unit_id on the duty roster from an hour ago for two hours, drawn
+ * through @server; it never reports, so it is flagged `no_position`. */
+static void
+draw_silent (Server     *server,
+             const char *token,
+             const char *unit_id)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_utc (now);
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *from = time_text (now - 3600);
+  g_autofree char *to = time_text (now + 3600);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"shift_date\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"unit_id\":\"%s\"}",
+                                           date, from, to, unit_id);
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/roster", token, key, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 201);
+}
+
+/* The open `no_position` flags of @unit_id in the snapshot of @server. */
+static guint
+silent_flags (Server     *server,
+              const char *token,
+              const char *unit_id)
+{
+  g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", token, NULL, NULL, NULL);
+  JsonArray *flags;
+  guint n = 0;
+
+  g_assert_cmpuint (snapshot.status, ==, 200);
+  flags = json_object_get_array_member (json_node_get_object (snapshot.body), "roster_flags");
+  for (guint i = 0; i < json_array_get_length (flags); i++)
+    {
+      JsonObject *flag = json_array_get_object_element (flags, i);
+
+      n += g_str_equal (json_object_get_string_member (flag, "kind"), "no_position") &&
+           g_str_equal (json_object_get_string_member (flag, "unit_id"), unit_id);
+    }
+  return n;
+}
+
+/* The judge raises the flag (it checks every second), once: still one
+ * after a few more checks. */
+static void
+assert_flagged_once (Server     *server,
+                     const char *token,
+                     const char *unit_id)
+{
+  gint64 deadline = g_get_monotonic_time () + TAKEOVER_SECONDS * G_USEC_PER_SEC;
+
+  while (silent_flags (server, token, unit_id) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+  g_usleep (3 * G_USEC_PER_SEC);
+  g_assert_cmpuint (silent_flags (server, token, unit_id), ==, 1);
+}
+
 /* The drive's records: one deviation from the first fix away to the fix
  * back, one gap over the silence; nothing else. */
 static void
@@ -266,6 +327,16 @@ test_alternate (Pair          *pair,
                                                                                  0), "route_id"), ==, route);
   read_a = read_records (&pair->a, wall, unit);
   assert_drive_judged_once (read_a, t0);
+
+  /* A silent unit drawn on the roster through the instance that does not
+   * judge: the judge flags it, once. */
+  {
+    Server *other = judge == &pair->a ? &pair->b : &pair->a;
+    g_autofree char *silent = create_unit (other, sup, "Сункар-3");
+
+    draw_silent (other, sup, silent);
+    assert_flagged_once (other, wall, silent);
+  }
   g_test_message ("%u fixes, through A and B in turn; %s judged: one deviation, one gap", n,
                   judge == &pair->a ? "A" : "B");
 }
@@ -321,6 +392,15 @@ test_judge_killed (Pair          *pair,
   wall = login (other, "wall");
   read = wait_records (other, wall, unit);
   assert_drive_judged_once (read, t0);
+
+  /* The roster's flags are the new judge's too. */
+  {
+    g_autofree char *sup_other = login (other, "sup");
+    g_autofree char *silent = create_unit (other, sup_other, "Сункар-4");
+
+    draw_silent (other, sup_other, silent);
+    assert_flagged_once (other, wall, silent);
+  }
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records_of (read, "deviations"),
                                                                                  0), "route_id"), ==, route);
   g_test_message ("the judge (%s) killed after 7 of %u fixes; %s said it judges %.0f ms later; one deviation from"
