@@ -17,10 +17,9 @@
 #include "pg-fixture.h"
 #include "server-fixture.h"
 
-/* A patrol route along a parallel of Almaty, 3.2 km east to west, and a
- * line 400 m north of it (400 / 111,132 m per degree). */
+/* The parallel of the fixture's patrol route, and a line 400 m north of
+ * it (400 / 111,132 m per degree). */
 #define ROUTE_LAT 43.26
-#define ROUTE_GEOMETRY "{\"type\":\"LineString\",\"coordinates\":[[76.88,43.26],[76.92,43.26]]}"
 #define AWAY_LAT (ROUTE_LAT + 400.0 / 111132.0)
 
 /* How long another instance may take to become the judge after the judge
@@ -51,33 +50,6 @@ pair_teardown (Pair          *pair,
   server_teardown (&pair->a, data);
 }
 
-static char *
-time_text (gint64 seconds)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
-
-  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ");
-}
-
-static char *
-create_route (Server     *server,
-              const char *token,
-              const char *unit_id,
-              gint64      shift_start,
-              gint64      shift_end)
-{
-  g_autofree char *start = time_text (shift_start);
-  g_autofree char *end = time_text (shift_end);
-  g_autofree char *body = g_strdup_printf ("{\"name\":\"Маршрут %s\",\"unit_id\":\"%s\",\"shift_start\":\"%s\","
-                                           "\"shift_end\":\"%s\",\"geometry\":" ROUTE_GEOMETRY "}",
-                                           unit_id, unit_id, start, end);
-  g_autofree char *key = g_uuid_string_random ();
-  g_auto(Answer) answer = request (server, "POST", "/api/v1/routes", token, key, NULL, body);
-
-  g_assert_cmpuint (answer.status, ==, 201);
-  return g_strdup (member (&answer, "id"));
-}
-
 /* One fix, in a request of its own, as a tracker sends it. */
 static void
 post_fix (Server     *server,
@@ -87,7 +59,7 @@ post_fix (Server     *server,
           double      lon,
           gint64      time)
 {
-  g_autofree char *when = time_text (time);
+  g_autofree char *when = time_text_us (time);
   g_autofree char *body = g_strdup_printf ("{\"positions\":[{\"unit_id\":\"%s\",\"lat\":%.7f,\"lon\":%.7f,"
                                            "\"time\":\"%s\",\"speed\":10}]}", unit_id, lat, lon, when);
   g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL, body);
@@ -207,16 +179,6 @@ wait_records (Server     *server,
   return read_records (server, token, unit_id);
 }
 
-static void
-assert_time (JsonObject *object,
-             const char *name,
-             gint64      seconds)
-{
-  g_autofree char *want = time_text (seconds);
-
-  g_assert_cmpstr (json_object_get_string_member (object, name), ==, want);
-}
-
 /* @unit_id on the duty roster from an hour ago for two hours, drawn
  * through @server; it never reports, so it is flagged `no_position`. */
 static void
@@ -227,8 +189,8 @@ draw_silent (Server     *server,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GDateTime) today = g_date_time_new_from_unix_utc (now);
   g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
-  g_autofree char *from = time_text (now - 3600);
-  g_autofree char *to = time_text (now + 3600);
+  g_autofree char *from = time_text_us (now - 3600);
+  g_autofree char *to = time_text_us (now + 3600);
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *body = g_strdup_printf ("{\"shift_date\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"unit_id\":\"%s\"}",
                                            date, from, to, unit_id);
@@ -290,12 +252,12 @@ assert_drive_judged_once (JsonNode *read,
   g_assert_cmpuint (json_array_get_length (deviations), ==, 1);
   g_assert_cmpuint (json_array_get_length (gaps), ==, 1);
   deviation = json_array_get_object_element (deviations, 0);
-  assert_time (deviation, "started_at", t0 + 40);
-  assert_time (deviation, "ended_at", t0 + 220);
+  assert_time_member (deviation, "started_at", t0 + 40);
+  assert_time_member (deviation, "ended_at", t0 + 220);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (deviation, "duration_s"), 180, 0.01);
   gap = json_array_get_object_element (gaps, 0);
-  assert_time (gap, "from", t0 + 230);
-  assert_time (gap, "to", t0 + 630);
+  assert_time_member (gap, "from", t0 + 230);
+  assert_time_member (gap, "to", t0 + 630);
 }
 
 /* Every other fix through A, the rest through B: one deviation and one
@@ -311,7 +273,7 @@ test_alternate (Pair          *pair,
   g_autofree char *tracker = login (&pair->a, "tracker");
   g_autofree char *unit = create_unit (&pair->a, sup, "Сункар-1");
   gint64 t0 = g_get_real_time () / G_USEC_PER_SEC - 3600;
-  g_autofree char *route = create_route (&pair->b, sup, unit, t0 - 5, t0 + 7200);
+  g_autofree char *route = create_patrol_route (&pair->b, sup, unit, t0 - 5, t0 + 7200);
   g_autoptr(JsonNode) read = NULL;
   g_autoptr(JsonNode) read_a = NULL;
   Server *judge = wait_judge (pair);
@@ -354,7 +316,7 @@ test_judge_killed (Pair          *pair,
   g_autofree char *tracker_b = login (&pair->b, "tracker");
   g_autofree char *unit = create_unit (&pair->a, sup, "Сункар-2");
   gint64 t0 = g_get_real_time () / G_USEC_PER_SEC - 3600;
-  g_autofree char *route = create_route (&pair->a, sup, unit, t0 - 5, t0 + 7200);
+  g_autofree char *route = create_patrol_route (&pair->a, sup, unit, t0 - 5, t0 + 7200);
   g_autofree char *wall = NULL;
   g_autofree char *store = NULL;
   g_autoptr(JsonNode) read = NULL;
