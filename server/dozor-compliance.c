@@ -838,6 +838,10 @@ dozor_compliance_init (DozorCompliance *self)
 /**
  * dozor_compliance_new:
  * @store: the store, whose file the worker reads at start
+ * @watched_since: since when the fixes reached dozord, real time: a
+ *   silence before it is not the crews' (on PostgreSQL an instance that
+ *   becomes the judge gives its own start: it was listening, only not
+ *   judging)
  * @publish: sends the events the records became
  * @user_data: for @publish
  *
@@ -845,6 +849,7 @@ dozor_compliance_init (DozorCompliance *self)
  */
 DozorCompliance *
 dozor_compliance_new (DozorStore             *store,
+                      gint64                  watched_since,
                       DozorCompliancePublish  publish,
                       gpointer                user_data)
 {
@@ -854,7 +859,7 @@ dozor_compliance_new (DozorStore             *store,
   self->db_path = g_strdup (dozor_store_get_target (store));
   self->publish = publish;
   self->publish_data = user_data;
-  self->started = g_get_real_time ();
+  self->started = watched_since;
   /* Linux keeps a thread's name only up to 15 bytes: top shows this one. */
   self->thread = g_thread_new ("compliance", worker_main, self);
   return self;

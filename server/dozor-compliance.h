@@ -24,6 +24,7 @@ typedef void (*DozorCompliancePublish) (GPtrArray *events,
 G_DECLARE_FINAL_TYPE (DozorCompliance, dozor_compliance, DOZOR, COMPLIANCE, GObject)
 
 DozorCompliance *dozor_compliance_new        (DozorStore             *store,
+                                              gint64                  watched_since,
                                               DozorCompliancePublish  publish,
                                               gpointer                user_data);
 void             dozor_compliance_take       (DozorCompliance        *self,

@@ -11,6 +11,15 @@
  * events to the main loop. Commits take the counter row's lock and commit
  * in seq order, so a read that sees seq N sees every seq below it: what
  * the follower hands over is gapless, and the same on every instance.
+ *
+ * The same session elects the instance that judges route compliance and
+ * the roster's flags (docs/postgresql.md, "One judging instance"): the
+ * judge holds a session advisory lock, which the others try to take every
+ * second. When the judge dies its session ends and PostgreSQL frees the
+ * lock; the next try of another takes it. A session that was lost (and
+ * that libpq's next call makes again) holds nothing, so the judge stops
+ * judging at the first failure or reconnection. The judge is fed by this
+ * very follower: it judges only while it reads every instance's events.
  */
 #include "config.h"
 
@@ -26,6 +35,12 @@
 #define PAGES_PER_WAKE_UP 50
 /* Between attempts while PostgreSQL cannot be reached. */
 #define RETRY_MS 250
+/* The key of the judge's session advisory lock ("dozorjdg" in ASCII),
+ * beside the migrations' and the log's. */
+#define JUDGE_LOCK "7237137745287210087"
+/* Between tries to take it: how soon another instance judges after the
+ * judge died. */
+#define JUDGE_TRY_US G_USEC_PER_SEC
 /* Events handed over that the main loop has not taken yet, at most: the
  * thread reads no further while the main loop is behind, so a flood
  * waits in the table, not in dozord's memory. */
@@ -43,10 +58,12 @@ typedef struct
   /* The main loop's. */
   DozorLogFollowerEvents events_func;
   DozorLogFollowerState state_func;
+  DozorLogFollowerJudge judge_func;
   gpointer user_data;
   gboolean stopped;
   gint64 seq;
   gboolean live;
+  gboolean judging;
 } Shared;
 
 struct _DozorLogFollower
@@ -82,6 +99,7 @@ typedef struct
   GPtrArray *events; /* NULL for a state */
   gint64 first;
   gboolean live;
+  gboolean about_judge; /* a state of the judge's lock, in live */
 } Delivery;
 
 static void
@@ -112,6 +130,14 @@ deliver_cb (gpointer data)
       shared->seq = delivery->first + delivery->events->len - 1;
       shared->events_func (delivery->events, delivery->first, shared->user_data);
     }
+  else if (delivery->about_judge)
+    {
+      if (shared->judging != delivery->live)
+        {
+          shared->judging = delivery->live;
+          shared->judge_func (delivery->live, shared->user_data);
+        }
+    }
   else if (shared->live != delivery->live)
     {
       shared->live = delivery->live;
@@ -124,7 +150,8 @@ static void
 deliver (Shared    *shared,
          GPtrArray *events,
          gint64     first,
-         gboolean   live)
+         gboolean   live,
+         gboolean   about_judge)
 {
   Delivery *delivery = g_new0 (Delivery, 1);
 
@@ -134,6 +161,7 @@ deliver (Shared    *shared,
   delivery->events = events;
   delivery->first = first;
   delivery->live = live;
+  delivery->about_judge = about_judge;
   g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, deliver_cb, delivery, delivery_free);
 }
 
@@ -181,7 +209,7 @@ read_new (Shared      *shared,
 
           if (run != NULL && event->seq != first + run->len)
             {
-              deliver (shared, run, first, TRUE);
+              deliver (shared, run, first, TRUE, FALSE);
               run = NULL;
             }
           if (run == NULL)
@@ -193,11 +221,61 @@ read_new (Shared      *shared,
           *last = event->seq;
         }
       if (run != NULL)
-        deliver (shared, run, first, TRUE);
+        deliver (shared, run, first, TRUE, FALSE);
       if (rows->len < PAGE)
         break;
     }
   return TRUE;
+}
+
+/* The thread's side of the judge's lock. */
+typedef struct
+{
+  gboolean holds;
+  guint generation; /* of the session that took it */
+  gint64 next_try;  /* monotonic */
+} Election;
+
+static void
+lose (Shared     *shared,
+      Election   *election,
+      const char *why)
+{
+  election->holds = FALSE;
+  g_message ("This instance no longer judges: %s", why);
+  deliver (shared, NULL, 0, FALSE, TRUE);
+}
+
+/* After a read that worked: the judge checks that its session is still
+ * the one that took the lock; the others try to take it, once a second. */
+static void
+elect (Shared     *shared,
+       DozorPgLog *log,
+       Election   *election)
+{
+  DozorPg *pg = dozor_pg_log_get_connection (log);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  if (election->holds)
+    {
+      if (dozor_pg_get_generation (pg) != election->generation)
+        lose (shared, election, "its connection to PostgreSQL was made again");
+      return;
+    }
+  if (g_get_monotonic_time () < election->next_try)
+    return;
+  election->next_try = g_get_monotonic_time () + JUDGE_TRY_US;
+  /* A session lock: it stays with this session until it ends, however
+   * that happens. A failure here shows at the next read. */
+  result = dozor_pg_query (pg, "SELECT pg_try_advisory_lock(" JUDGE_LOCK ")", 0, NULL, &error);
+  if (result != NULL && PQntuples (result) == 1 && g_str_equal (PQgetvalue (result, 0, 0), "t"))
+    {
+      election->holds = TRUE;
+      election->generation = dozor_pg_get_generation (pg);
+      g_message ("This instance judges route compliance and the roster's flags");
+      deliver (shared, NULL, 0, TRUE, TRUE);
+    }
 }
 
 static gpointer
@@ -208,6 +286,7 @@ follow (gpointer data)
   gint64 last = shared->after;
   gboolean live = TRUE;
   guint failures = 0;
+  Election election = { FALSE, 0, 0 };
 
   while (!g_cancellable_is_cancelled (shared->cancellable))
     {
@@ -241,6 +320,8 @@ follow (gpointer data)
         {
           if (g_cancellable_is_cancelled (shared->cancellable))
             break;
+          if (election.holds)
+            lose (shared, &election, error->message);
           /* A lost connection is made again by the next call: one failure
            * is a blip (a backend ended, a restart the pooler hid); two in a
            * row, PostgreSQL is not there. */
@@ -248,7 +329,7 @@ follow (gpointer data)
             {
               live = FALSE;
               g_message ("The event log cannot be read: %s", error->message);
-              deliver (shared, NULL, 0, FALSE);
+              deliver (shared, NULL, 0, FALSE, FALSE);
             }
           if (failures >= 2)
             nap (shared->cancellable, RETRY_MS);
@@ -260,10 +341,14 @@ follow (gpointer data)
         {
           live = TRUE;
           g_message ("The event log is read again, from seq %" G_GINT64_FORMAT, last);
-          deliver (shared, NULL, 0, TRUE);
+          deliver (shared, NULL, 0, TRUE, FALSE);
         }
+      if (shared->judge_func != NULL)
+        elect (shared, log, &election);
     }
 
+  /* The session's end frees the judge's lock for the others at once. */
+  g_clear_object (&log);
   shared_unref (shared);
   return NULL;
 }
@@ -294,7 +379,9 @@ dozor_log_follower_init (DozorLogFollower *self)
  * @events: called on the current thread-default main loop with each run
  *   of new events
  * @state: called there when the log can no longer, or can again, be read
- * @user_data: for both
+ * @judge: (nullable): called there when this instance becomes the one
+ *   that judges, or stops being it; %NULL takes no part in the election
+ * @user_data: for all three
  *
  * Returns: (transfer full): a follower, already reading in its thread
  */
@@ -303,6 +390,7 @@ dozor_log_follower_new (const char             *target,
                         gint64                  after,
                         DozorLogFollowerEvents  events,
                         DozorLogFollowerState   state,
+                        DozorLogFollowerJudge   judge,
                         gpointer                user_data)
 {
   DozorLogFollower *self = g_object_new (DOZOR_TYPE_LOG_FOLLOWER, NULL);
@@ -316,6 +404,7 @@ dozor_log_follower_new (const char             *target,
   shared->live = TRUE;
   shared->events_func = events;
   shared->state_func = state;
+  shared->judge_func = judge;
   shared->user_data = user_data;
   self->shared = shared;
   self->thread = g_thread_new ("dozor-log", follow, g_atomic_rc_box_acquire (shared));
@@ -344,6 +433,19 @@ gboolean
 dozor_log_follower_is_live (DozorLogFollower *self)
 {
   return self->shared->live;
+}
+
+/**
+ * dozor_log_follower_is_judge:
+ * @self: a #DozorLogFollower
+ *
+ * Returns: whether this instance holds the judge's lock, as far as the
+ *   main loop knows
+ */
+gboolean
+dozor_log_follower_is_judge (DozorLogFollower *self)
+{
+  return self->shared != NULL && self->shared->judging;
 }
 
 /**

@@ -27,6 +27,16 @@ typedef void (*DozorLogFollowerEvents) (GPtrArray *events,
 typedef void (*DozorLogFollowerState) (gboolean live,
                                        gpointer user_data);
 
+/**
+ * DozorLogFollowerJudge:
+ * @judging: whether this instance now holds the judge's lock
+ * @user_data: as given
+ *
+ * Called on the follower's main loop at each change.
+ */
+typedef void (*DozorLogFollowerJudge) (gboolean judging,
+                                       gpointer user_data);
+
 #define DOZOR_TYPE_LOG_FOLLOWER (dozor_log_follower_get_type ())
 G_DECLARE_FINAL_TYPE (DozorLogFollower, dozor_log_follower, DOZOR, LOG_FOLLOWER, GObject)
 
@@ -34,9 +44,11 @@ DozorLogFollower *dozor_log_follower_new      (const char             *target,
                                                gint64                  after,
                                                DozorLogFollowerEvents  events,
                                                DozorLogFollowerState   state,
+                                               DozorLogFollowerJudge   judge,
                                                gpointer                user_data);
 gint64            dozor_log_follower_get_seq  (DozorLogFollower       *self);
 gboolean          dozor_log_follower_is_live  (DozorLogFollower       *self);
+gboolean          dozor_log_follower_is_judge (DozorLogFollower       *self);
 void              dozor_log_follower_stop     (DozorLogFollower       *self);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ struct _DozorRoster
   DozorRosterPublish publish;
   gpointer publish_data;
   guint no_position_s;
+  gboolean judging;    /* FALSE on an instance that does not judge */
   guint tick_id;
   guint soon_id;
 };
@@ -30,9 +31,13 @@ static void
 check (DozorRoster *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = dozor_store_check_roster (self->store, g_get_real_time (), self->no_position_s,
-                                                          &error);
+  g_autoptr(GPtrArray) events = NULL;
 
+  /* The check reads the open flags before its transaction: two instances
+   * checking at once would both raise the same flag. */
+  if (!self->judging)
+    return;
+  events = dozor_store_check_roster (self->store, g_get_real_time (), self->no_position_s, &error);
   if (events == NULL)
     g_warning ("Roster flags not checked: %s", error->message);
   else if (events->len > 0)
@@ -78,6 +83,7 @@ static void
 dozor_roster_init (DozorRoster *self)
 {
   self->no_position_s = DOZOR_ROSTER_NO_POSITION_S;
+  self->judging = TRUE;
 }
 
 /**
@@ -126,4 +132,19 @@ dozor_roster_check_soon (DozorRoster *self)
 {
   if (self->soon_id == 0)
     self->soon_id = g_idle_add (soon_cb, self);
+}
+
+/**
+ * dozor_roster_set_judging:
+ * @self: a #DozorRoster
+ * @judging: whether this instance raises and clears the flags (on by
+ *   default; on PostgreSQL only the judging instance does)
+ */
+void
+dozor_roster_set_judging (DozorRoster *self,
+                          gboolean     judging)
+{
+  self->judging = judging;
+  if (judging)
+    dozor_roster_check_soon (self);
 }

@@ -27,5 +27,7 @@ DozorRoster *dozor_roster_new             (DozorStore         *store,
 void         dozor_roster_set_no_position (DozorRoster        *self,
                                            guint               seconds);
 void         dozor_roster_check_soon      (DozorRoster        *self);
+void         dozor_roster_set_judging     (DozorRoster        *self,
+                                           gboolean            judging);
 
 G_END_DECLS

@@ -59,6 +59,8 @@ struct _DozorServer
   /* On PostgreSQL, where the stream's events come from (NULL on SQLite,
    * where they are this process's own commits). */
   DozorLogFollower *follower;
+  gboolean compliance_on; /* --no-compliance not given */
+  gint64 started;         /* real time, when this instance began to listen */
   guint advance_id;
   guint heartbeat_id;
   guint check_id;
@@ -241,12 +243,13 @@ fan_out (DozorServer *self,
  * seqs ending at the store's. On PostgreSQL they reach the stream through
  * the log follower, as every other instance's do, a few milliseconds
  * later: one path, so every instance sends the same events in the same
- * order. Route compliance judges what this process took in. */
+ * order. Route compliance judges them there too, on the judging instance
+ * only, every instance's fixes in seq order. */
 static void
 broadcast (DozorServer *self,
            GPtrArray   *events)
 {
-  if (self->compliance != NULL)
+  if (self->compliance != NULL && self->follower == NULL)
     dozor_compliance_take (self->compliance, events);
 
   if (self->follower == NULL && events->len > 0)
@@ -258,7 +261,33 @@ follower_events_cb (GPtrArray *events,
                     gint64     first,
                     gpointer   user_data)
 {
-  fan_out (user_data, events, first);
+  DozorServer *self = user_data;
+
+  if (self->compliance != NULL)
+    dozor_compliance_take (self->compliance, events);
+  fan_out (self, events, first);
+}
+
+static void compliance_publish (GPtrArray *events,
+                                gpointer   user_data);
+
+/* This instance became the judge, or stopped being it. A new judge's
+ * compliance worker restores from the store as after a restart: every
+ * unit's track since its shift began, whoever stored it. It is made at
+ * the follower's seq S and handed every event after S, so nothing is
+ * skipped; a fix both in the store's read and among those events is
+ * older than the unit's last and not judged again, and a record made
+ * again finds its row and writes nothing (docs/decisions.md). */
+static void
+judge_state_cb (gboolean judging,
+                gpointer user_data)
+{
+  DozorServer *self = user_data;
+
+  g_clear_object (&self->compliance);
+  if (judging && self->compliance_on)
+    self->compliance = dozor_compliance_new (self->store, self->started, compliance_publish, self);
+  dozor_roster_set_judging (self->roster, judging);
 }
 
 /* PostgreSQL cannot be reached: the stream would be silent with no word
@@ -951,14 +980,22 @@ session (DozorServer       *self,
     check_clients (self);
 }
 
+/* For a load balancer (docs/api.md, "Health"): on PostgreSQL one read of
+ * the counter on the connection the commands use, and the log follower
+ * reading, or 503 so that the balancer takes this instance out. */
 static void
 health (DozorServer       *self,
         SoupServerMessage *msg)
 {
-  g_autofree char *json = g_strdup_printf ("{\"status\":\"ok\",\"seq\":%" G_GINT64_FORMAT "}",
-                                           dozor_store_get_seq (self->store));
+  gboolean judge = self->follower == NULL || dozor_log_follower_is_judge (self->follower);
+  gint64 seq = dozor_store_read_seq (self->store, NULL);
+  gboolean ok = seq >= 0 && (self->follower == NULL || dozor_log_follower_is_live (self->follower));
+  g_autofree char *json = g_strdup_printf ("{\"status\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"store\":\"%s\","
+                                           "\"judge\":%s}", ok ? "ok" : "unavailable",
+                                           seq >= 0 ? seq : stream_head (self), ok ? "ok" : "unreachable",
+                                           judge ? "true" : "false");
 
-  reply_text (msg, 200, json);
+  reply_text (msg, ok ? 200 : 503, json);
 }
 
 static void
@@ -1742,12 +1779,19 @@ dozor_server_new (DozorStore *store,
   self->replay = dozor_replay_new (store);
   self->proposals = dozor_plan_proposals_new (NULL);
   self->soup = soup_server_new ("server-header", "dozord/" PACKAGE_VERSION " ", NULL);
-  self->compliance = dozor_compliance_new (store, compliance_publish, self);
+  self->started = g_get_real_time ();
+  self->compliance_on = TRUE;
   self->advance_id = g_timeout_add_seconds (10, advance_cb, self);
   self->roster = dozor_roster_new (store, compliance_publish, self);
   if (dozor_store_is_shared (store))
-    self->follower = dozor_log_follower_new (dozor_store_get_target (store), dozor_store_get_seq (store),
-                                             follower_events_cb, follower_state_cb, self);
+    {
+      /* Nothing is judged until PostgreSQL elects this instance. */
+      dozor_roster_set_judging (self->roster, FALSE);
+      self->follower = dozor_log_follower_new (dozor_store_get_target (store), dozor_store_get_seq (store),
+                                               follower_events_cb, follower_state_cb, judge_state_cb, self);
+    }
+  else
+    self->compliance = dozor_compliance_new (store, self->started, compliance_publish, self);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   /* Clients send nothing to inflate; see docs/decisions.md. */
@@ -1790,8 +1834,11 @@ void
 dozor_server_set_compliance (DozorServer *self,
                              gboolean     enabled)
 {
-  if (enabled && self->compliance == NULL)
-    self->compliance = dozor_compliance_new (self->store, compliance_publish, self);
+  gboolean judging = self->follower == NULL || dozor_log_follower_is_judge (self->follower);
+
+  self->compliance_on = enabled;
+  if (enabled && self->compliance == NULL && judging)
+    self->compliance = dozor_compliance_new (self->store, self->started, compliance_publish, self);
   else if (!enabled)
     g_clear_object (&self->compliance);
 }

@@ -654,3 +654,42 @@ assert_postgres_sound (Server *server)
   PQfinish (conn);
 }
 
+
+/* A time as the store writes it: RFC 3339, UTC, microseconds. */
+char *
+time_text_us (gint64 seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+/* POST /routes: FIXTURE_ROUTE_GEOMETRY for @unit_id's shift. */
+char *
+create_patrol_route (Server     *server,
+                     const char *token,
+                     const char *unit_id,
+                     gint64      shift_start,
+                     gint64      shift_end)
+{
+  g_autofree char *start = time_text_us (shift_start);
+  g_autofree char *end = time_text_us (shift_end);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"Маршрут %s\",\"unit_id\":\"%s\",\"shift_start\":\"%s\","
+                                           "\"shift_end\":\"%s\",\"geometry\":" FIXTURE_ROUTE_GEOMETRY "}",
+                                           unit_id, unit_id, start, end);
+  g_auto(Answer) answer = request (server, "POST", "/api/v1/routes", token, key, NULL, body);
+
+  g_assert_cmpuint (answer.status, ==, 201);
+  return g_strdup (member (&answer, "id"));
+}
+
+void
+assert_time_member (JsonObject *object,
+                    const char *name,
+                    gint64      seconds)
+{
+  g_autofree char *want = time_text_us (seconds);
+
+  g_assert_cmpstr (json_object_get_string_member (object, name), ==, want);
+}

@@ -187,4 +187,21 @@ send_fix (Server     *server,
 void
 assert_postgres_sound (Server *server);
 
+/* Route compliance's tests: a patrol route along a parallel of Almaty,
+ * 3.2 km east to west; a time as the store writes it (RFC 3339, UTC,
+ * microseconds); a route for a unit's shift; a member holding a time. */
+#define FIXTURE_ROUTE_GEOMETRY "{\"type\":\"LineString\",\"coordinates\":[[76.88,43.26],[76.92,43.26]]}"
+char *
+time_text_us (gint64 seconds);
+char *
+create_patrol_route (Server     *server,
+                     const char *token,
+                     const char *unit_id,
+                     gint64      shift_start,
+                     gint64      shift_end);
+void
+assert_time_member (JsonObject *object,
+                    const char *name,
+                    gint64      seconds);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)

@@ -21,37 +21,10 @@
 /* 400 m north of the route: 400 / 111,132 m per degree. */
 #define AWAY_LAT (ROUTE_LAT + 400.0 / 111132.0)
 
-static char *
-time_text (gint64 seconds)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
-
-  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ");
-}
-
 static gint64
 now_s (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static char *
-create_route (Server     *server,
-              const char *token,
-              const char *unit_id,
-              gint64      shift_start,
-              gint64      shift_end)
-{
-  g_autofree char *start = time_text (shift_start);
-  g_autofree char *end = time_text (shift_end);
-  g_autofree char *key = g_uuid_string_random ();
-  g_autofree char *body = g_strdup_printf ("{\"name\":\"Маршрут %s\",\"unit_id\":\"%s\",\"shift_start\":\"%s\","
-                                           "\"shift_end\":\"%s\",\"geometry\":" ROUTE_GEOMETRY "}",
-                                           unit_id, unit_id, start, end);
-  g_auto(Answer) answer = request (server, "POST", "/api/v1/routes", token, key, NULL, body);
-
-  g_assert_cmpuint (answer.status, ==, 201);
-  return g_strdup (member (&answer, "id"));
 }
 
 /* Fixes of one unit, each {lat, lon, time, speed}, in one batch. */
@@ -69,7 +42,7 @@ post_fixes (Server     *server,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *time = time_text (times[i]);
+      g_autofree char *time = time_text_us (times[i]);
       char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE], v[G_ASCII_DTOSTR_BUF_SIZE];
 
       g_string_append_printf (body, "%s{\"unit_id\":\"%s\",\"lat\":%s,\"lon\":%s,\"time\":\"%s\",\"speed\":%s}",
@@ -191,16 +164,6 @@ count_events (Stream     *stream,
   return n;
 }
 
-static void
-assert_time (JsonObject *object,
-             const char *name,
-             gint64      seconds)
-{
-  g_autofree char *want = time_text (seconds);
-
-  g_assert_cmpstr (json_object_get_string_member (object, name), ==, want);
-}
-
 static Answer
 unit_deviations (Server     *server,
                  const char *token,
@@ -223,7 +186,7 @@ test_deviation (Server        *server,
   g_autofree char *wall = login (server, "wall");
   g_autofree char *unit = create_unit (server, sup, "Беркут-1");
   gint64 t0 = now_s () - 3600;
-  g_autofree char *route = create_route (server, sup, unit, t0 - 5, t0 + 7200);
+  g_autofree char *route = create_patrol_route (server, sup, unit, t0 - 5, t0 + 7200);
   Stream stream;
   JsonObject *started, *ended, *counts;
   JsonArray *stretch;
@@ -235,8 +198,8 @@ test_deviation (Server        *server,
   started = wait_event (&stream, 0, "deviation.started", "deviation", unit, &at);
   g_assert_nonnull (started);
   g_assert_cmpstr (json_object_get_string_member (started, "route_id"), ==, route);
-  assert_time (started, "started_at", t0 + 40);
-  assert_time (started, "confirmed_at", t0 + 160);
+  assert_time_member (started, "started_at", t0 + 40);
+  assert_time_member (started, "confirmed_at", t0 + 160);
   g_assert_true (json_node_is_null (json_object_get_member (started, "ended_at")));
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (started, "distance_m"), 400, 2);
   stretch = json_object_get_array_member (started, "stretch");
@@ -245,7 +208,7 @@ test_deviation (Server        *server,
   ended = wait_event (&stream, at + 1, "deviation.ended", "deviation", unit, NULL);
   g_assert_nonnull (ended);
   g_assert_cmpstr (json_object_get_string_member (ended, "id"), ==, json_object_get_string_member (started, "id"));
-  assert_time (ended, "ended_at", t0 + 220);
+  assert_time_member (ended, "ended_at", t0 + 220);
   g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "returned");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (ended, "duration_s"), 180, 0.01);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (ended, "max_distance_m"), 400, 2);
@@ -270,7 +233,7 @@ test_deviation (Server        *server,
   /* The shift's figures for every unit: this one, by call sign; a window
    * that ends before it began counts nothing. */
   {
-    g_autofree char *window = time_text (t0 - 5);
+    g_autofree char *window = time_text_us (t0 - 5);
     g_autofree char *path = g_strdup_printf ("/api/v1/stats/deviations?from=%s", window);
     g_autofree char *before = g_strdup_printf ("/api/v1/stats/deviations?to=%s", window);
     g_autofree char *tracker = login (server, "tracker");
@@ -312,8 +275,8 @@ test_dispatched_exempt (Server        *server,
   g_autofree char *free_unit = create_unit (server, sup, "Беркут-3");
   g_autofree char *incident = create_incident (server, sup);
   gint64 t0 = now_s () - 30;
-  g_autofree char *route_sent = create_route (server, sup, sent, t0 - 5, t0 + 7200);
-  g_autofree char *route_free = create_route (server, sup, free_unit, t0 - 5, t0 + 7200);
+  g_autofree char *route_sent = create_patrol_route (server, sup, sent, t0 - 5, t0 + 7200);
+  g_autofree char *route_free = create_patrol_route (server, sup, free_unit, t0 - 5, t0 + 7200);
   g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}", sent, incident);
   g_autofree char *key = g_uuid_string_random ();
   Stream stream;
@@ -348,7 +311,7 @@ test_gap (Server        *server,
   g_autofree char *wall = login (server, "wall");
   g_autofree char *unit = create_unit (server, sup, "Беркут-4");
   gint64 t0 = now_s () - 3600;
-  g_autofree char *route = create_route (server, sup, unit, t0 - 5, t0 + 7200);
+  g_autofree char *route = create_patrol_route (server, sup, unit, t0 - 5, t0 + 7200);
   const double lats[] = { ROUTE_LAT, ROUTE_LAT, ROUTE_LAT };
   const double lons[] = { 76.89, 76.891, 76.90 };
   const gint64 times[] = { t0, t0 + 10, t0 + 390 };
@@ -360,8 +323,8 @@ test_gap (Server        *server,
   gap = wait_event (&stream, 0, "reporting.gap", "gap", unit, NULL);
   g_assert_nonnull (gap);
   g_assert_cmpstr (json_object_get_string_member (gap, "route_id"), ==, route);
-  assert_time (gap, "from", t0 + 10);
-  assert_time (gap, "to", t0 + 390);
+  assert_time_member (gap, "from", t0 + 10);
+  assert_time_member (gap, "to", t0 + 390);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (gap, "duration_s"), 380, 0.01);
   g_assert_cmpuint (count_events (&stream, "deviation.started", unit), ==, 0);
   stream_close (&stream);
@@ -378,7 +341,7 @@ test_restart (Server        *server,
   g_autofree char *wall = NULL;
   g_autofree char *unit = create_unit (server, sup, "Беркут-5");
   gint64 t0 = now_s () - 3600;
-  g_autofree char *route = create_route (server, sup, unit, t0 - 5, t0 + 7200);
+  g_autofree char *route = create_patrol_route (server, sup, unit, t0 - 5, t0 + 7200);
   g_autofree char *id = NULL;
   const double lat[] = { ROUTE_LAT };
   const double lon[] = { 76.90 };
@@ -419,7 +382,7 @@ test_restart (Server        *server,
   g_assert_nonnull (ended);
   g_assert_cmpstr (json_object_get_string_member (ended, "id"), ==, id);
   g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "returned");
-  assert_time (ended, "ended_at", t0 + 220);
+  assert_time_member (ended, "ended_at", t0 + 220);
   g_assert_cmpuint (count_events (&stream, "deviation.started", unit), ==, 0);
   g_assert_cmpuint (count_events (&stream, "reporting.gap", unit), ==, 0);
 
@@ -459,8 +422,8 @@ test_post (Server        *server,
   g_autofree char *unit = create_unit (server, sup, "Беркут-7");
   g_autofree char *reserve = create_unit (server, sup, "Беркут-8");
   gint64 t0 = now_s () - 3600;
-  g_autofree char *from = time_text (t0 - 5);
-  g_autofree char *to = time_text (t0 + 7200);
+  g_autofree char *from = time_text_us (t0 - 5);
+  g_autofree char *to = time_text_us (t0 + 7200);
   g_autofree char *entry_id = NULL;
   g_autofree char *id = NULL;
   const double lat[] = { ROUTE_LAT };
@@ -493,8 +456,8 @@ test_post (Server        *server,
   g_assert_nonnull (started);
   g_assert_true (json_node_is_null (json_object_get_member (started, "route_id")));
   g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, entry_id);
-  assert_time (started, "started_at", t0 + 40);
-  assert_time (started, "confirmed_at", t0 + 160);
+  assert_time_member (started, "started_at", t0 + 40);
+  assert_time_member (started, "confirmed_at", t0 + 160);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (started, "distance_m"), 400, 2);
   id = g_strdup (json_object_get_string_member (started, "id"));
   /* The reserve unit's fixes were judged before these (one worker, in
@@ -515,7 +478,7 @@ test_post (Server        *server,
   g_assert_cmpstr (json_object_get_string_member (ended, "id"), ==, id);
   g_assert_cmpstr (json_object_get_string_member (ended, "reason"), ==, "returned");
   g_assert_cmpstr (json_object_get_string_member (ended, "roster_id"), ==, entry_id);
-  assert_time (ended, "ended_at", t0 + 220);
+  assert_time_member (ended, "ended_at", t0 + 220);
   g_assert_cmpuint (count_events (&stream, "deviation.started", unit), ==, 0);
   stream_close (&stream);
 
@@ -565,7 +528,7 @@ test_post (Server        *server,
     g_assert_nonnull (on_route);
     g_assert_cmpstr (json_object_get_string_member (on_route, "route_id"), ==, route);
     g_assert_true (json_node_is_null (json_object_get_member (on_route, "roster_id")));
-    assert_time (on_route, "started_at", t0 + 340);
+    assert_time_member (on_route, "started_at", t0 + 340);
     stream_close (&stream);
   }
 }
@@ -584,8 +547,8 @@ create_post_entry (Server     *server,
   g_autofree char *at = place_id != NULL
     ? g_strdup_printf ("\"place_id\":\"%s\"", place_id)
     : g_strdup ("\"post\":{\"name\":\"Пост\",\"location\":{\"lat\":43.26,\"lon\":76.9}}");
-  g_autofree char *from = time_text (t0 - 5);
-  g_autofree char *to = time_text (t0 + 7200);
+  g_autofree char *from = time_text_us (t0 - 5);
+  g_autofree char *to = time_text_us (t0 + 7200);
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *body = g_strdup_printf ("{\"shift_date\":\"2026-12-06\",\"from\":\"%s\",\"to\":\"%s\","
                                            "\"unit_id\":\"%s\",%s%s%s}", from, to, unit_id, at,
@@ -690,13 +653,13 @@ test_post_rules (Server        *server,
   g_assert_nonnull (started);
   g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, place_entry);
   /* The place's entry keeps the default dwell. */
-  assert_time (started, "confirmed_at", t0 + 160);
+  assert_time_member (started, "confirmed_at", t0 + 160);
   started = wait_event (&stream, 0, "deviation.started", "deviation", strict, NULL);
   g_assert_nonnull (started);
   g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, strict_entry);
-  assert_time (started, "started_at", t0 + 40);
+  assert_time_member (started, "started_at", t0 + 40);
   /* 60 s away, the post's dwell, not the default 120 s. */
-  assert_time (started, "confirmed_at", t0 + 100);
+  assert_time_member (started, "confirmed_at", t0 + 100);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (started, "distance_m"), 80, 2);
   /* The default post's unit was judged first (one worker, in order). */
   g_assert_cmpuint (count_events (&stream, "deviation.started", lenient), ==, 0);
@@ -715,7 +678,7 @@ test_post_rules (Server        *server,
     started = wait_event (&stream, 0, "deviation.started", "deviation", lenient, NULL);
     g_assert_nonnull (started);
     g_assert_cmpstr (json_object_get_string_member (started, "roster_id"), ==, lenient_entry);
-    assert_time (started, "confirmed_at", t0 + 400 + 160);
+    assert_time_member (started, "confirmed_at", t0 + 400 + 160);
     stream_close (&stream);
 
     /* A new post without rules keeps the entry's. */
@@ -840,16 +803,16 @@ test_start_up (Server        *server,
   g_autofree char *buffered = create_unit (server, sup, "Беркут-23");
   g_autofree char *late = create_unit (server, sup, "Беркут-24");
   gint64 now = now_s ();
-  g_autofree char *r1 = create_route (server, sup, driving, now - 3600, now + 7200);
-  g_autofree char *r2 = create_route (server, sup, silent, now - 3600, now + 7200);
-  g_autofree char *r3 = create_route (server, sup, buffered, now - 3600, now + 7200);
+  g_autofree char *r1 = create_patrol_route (server, sup, driving, now - 3600, now + 7200);
+  g_autofree char *r2 = create_patrol_route (server, sup, silent, now - 3600, now + 7200);
+  g_autofree char *r3 = create_patrol_route (server, sup, buffered, now - 3600, now + 7200);
   g_autofree char *r4 = NULL;
   JsonObject *gap, *started;
   Stream stream;
 
   {
-    g_autofree char *start = time_text (now - 3600);
-    g_autofree char *end = time_text (now + 7200);
+    g_autofree char *start = time_text_us (now - 3600);
+    g_autofree char *end = time_text_us (now + 7200);
     g_autofree char *key = g_uuid_string_random ();
     g_autofree char *body = g_strdup_printf ("{\"name\":\"Маршрут строгий\",\"unit_id\":\"%s\","
                                              "\"shift_start\":\"%s\",\"shift_end\":\"%s\",\"geometry\":"
@@ -873,13 +836,13 @@ test_start_up (Server        *server,
   gap = wait_event (&stream, 0, "reporting.gap", "gap", buffered, NULL);
   g_assert_nonnull (gap);
   g_assert_cmpstr (json_object_get_string_member (gap, "route_id"), ==, r3);
-  assert_time (gap, "from", now - 890);
-  assert_time (gap, "to", now - 500);
+  assert_time_member (gap, "from", now - 890);
+  assert_time_member (gap, "to", now - 500);
   started = wait_event (&stream, 0, "deviation.started", "deviation", late, NULL);
   g_assert_nonnull (started);
   g_assert_cmpstr (json_object_get_string_member (started, "route_id"), ==, r4);
-  assert_time (started, "started_at", now + 60);
-  assert_time (started, "confirmed_at", now + 100);
+  assert_time_member (started, "started_at", now + 60);
+  assert_time_member (started, "confirmed_at", now + 100);
 
   /* One worker takes the fixes in order: the others were judged before. */
   g_assert_cmpuint (count_events (&stream, "deviation.started", driving), ==, 0);
@@ -923,7 +886,7 @@ test_arrival (Server        *server,
   gint64 t = now_s () + 2;
   /* After the dispatch: a fix from before it tells nothing of an arrival. */
   const gint64 before[] = { t - 60 }, t1[] = { t + 10 }, t2[] = { t + 20 }, t3[] = { t + 30 };
-  g_autofree char *arrived_at = time_text (t + 30);
+  g_autofree char *arrived_at = time_text_us (t + 30);
   Stream stream;
   JsonObject *got, *arrival;
   gint64 version;
@@ -983,7 +946,7 @@ test_arrival (Server        *server,
 
   /* The operator corrects it: 5 s earlier, recorded with who. */
   {
-    g_autofree char *earlier = time_text (t + 25);
+    g_autofree char *earlier = time_text_us (t + 25);
     g_autofree char *change = g_strdup_printf ("{\"on_scene_at\":\"%s\"}", earlier);
     g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
     g_auto(Answer) corrected = request (server, "PATCH", incident_path, op, NULL, version_text, change);
@@ -1019,7 +982,7 @@ test_arrival_by_user (Server        *server,
   g_auto(Answer) closed = request (server, "PATCH", path, op, NULL, "2", "{\"status\":\"closed\"}");
   g_auto(Answer) late = request (server, "PATCH", path, op, NULL, "3",
                                  "{\"on_scene_at\":\"2030-01-01T00:00:00Z\"}");
-  g_autofree char *now = time_text (now_s ());
+  g_autofree char *now = time_text_us (now_s ());
   g_autofree char *change = g_strdup_printf ("{\"on_scene_at\":\"%s\"}", now);
   g_auto(Answer) after_close = request (server, "PATCH", path, op, NULL, "3", change);
   JsonObject *arrival;
