@@ -16,6 +16,9 @@
 # BOARD=path/to/dozor measures another build. FLOOR=0 leaves out the
 # platform's floor (bench/board-floor, a libadwaita window with one label at
 # the board's screen size), measured first under the same load.
+# TRACE_MMAPS=1 runs the board under gdb and prints where its anonymous
+# mappings of 128 KiB or more were made (bench/mmap-sites.py): slow, for
+# finding the sites, not for the figures.
 set -euo pipefail
 
 desk_cars=${1:-200} wall_cars=${2:-5000} settle=${3:-30}
@@ -25,6 +28,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 board_exe=${BOARD:-$build/app/dozor}
 floor_exe=$build/bench/board-floor
+trace=()
+[ "${TRACE_MMAPS:-0}" = 0 ] || trace=(gdb -q -batch -ex "set startup-with-shell off" -ex "set breakpoint pending on"
+  -ex "handle SIGPIPE SIG32 SIG33 SIGUSR1 nostop noprint pass" -ex start -ex "source $here/mmap-sites.py" -ex continue --args)
 work=$(mktemp -d)
 server= board= display_pid= url=
 # shellcheck source=scenario-server.sh
@@ -95,14 +101,20 @@ measure() {
   start_scenario "$work/run" "$cars" "$user" "$role"
 
   DISPLAY=":$n" XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
-    G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
-    "$board_exe" --backend "$url" --credentials "$work/run/credentials" --center 43.2389,76.9453 --zoom 12 "$@" \
+    G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 MMAP_LOG=$work/run/mmaps.log \
+    ${trace[@]+"${trace[@]}"} "$board_exe" --backend "$url" --credentials "$work/run/credentials" --center 43.2389,76.9453 --zoom 12 "$@" \
     >"$work/run/board.log" 2>&1 &
   board=$!
   for _ in $(seq 1 600); do grep -q "Link state: live" "$work/run/board.log" && break; sleep 0.1; done
   grep -q "Link state: live" "$work/run/board.log" || { echo "$label: the board did not go live" >&2; tail "$work/run/board.log" >&2; exit 1; }
   sleep "$settle"
-  report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$board"
+  local pid=$board
+  [ -z "${trace[*]:-}" ] || pid=$(pgrep -P "$board" -x dozor)
+  report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$pid"
+  if [ -n "${trace[*]:-}" ]; then
+    echo " where the anonymous mappings were made (mmap-sites.py: RSS, mappings, stack):"
+    python3 "$here/mmap-sites.py" "$work/run/mmaps.log" "/proc/$pid/smaps"
+  fi
   stop
 }
 
