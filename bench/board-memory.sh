@@ -13,7 +13,12 @@
 #   meson devenv -C build ../bench/board-memory.sh [DESK_CARS] [WALL_CARS] [SETTLE]
 #
 # WALL_SCREEN=3840x2160 measures the wall at 4K (default 1920x1080).
-# BOARD=path/to/dozor measures another build.
+# BOARD=path/to/dozor measures another build. FLOOR=0 leaves out the
+# platform's floor (bench/board-floor, a libadwaita window with one label at
+# the board's screen size), measured first under the same load.
+# TRACE_MMAPS=1 runs the board under gdb and prints where its anonymous
+# mappings of 128 KiB or more were made (bench/mmap-sites.py): slow, for
+# finding the sites, not for the figures.
 set -euo pipefail
 
 desk_cars=${1:-200} wall_cars=${2:-5000} settle=${3:-30}
@@ -22,6 +27,10 @@ wall_screen=${WALL_SCREEN:-1920x1080}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 board_exe=${BOARD:-$build/app/dozor}
+floor_exe=$build/bench/board-floor
+trace=()
+[ "${TRACE_MMAPS:-0}" = 0 ] || trace=(gdb -q -batch -ex "set startup-with-shell off" -ex "set breakpoint pending on"
+  -ex "handle SIGPIPE SIG32 SIG33 SIGUSR1 nostop noprint pass" -ex start -ex "source $here/mmap-sites.py" -ex continue --args)
 work=$(mktemp -d)
 server= board= display_pid= url=
 # shellcheck source=scenario-server.sh
@@ -92,18 +101,42 @@ measure() {
   start_scenario "$work/run" "$cars" "$user" "$role"
 
   DISPLAY=":$n" XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
-    G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 \
-    "$board_exe" --backend "$url" --credentials "$work/run/credentials" --center 43.2389,76.9453 --zoom 12 "$@" \
+    G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 MMAP_LOG=$work/run/mmaps.log \
+    ${trace[@]+"${trace[@]}"} "$board_exe" --backend "$url" --credentials "$work/run/credentials" --center 43.2389,76.9453 --zoom 12 "$@" \
     >"$work/run/board.log" 2>&1 &
   board=$!
   for _ in $(seq 1 600); do grep -q "Link state: live" "$work/run/board.log" && break; sleep 0.1; done
   grep -q "Link state: live" "$work/run/board.log" || { echo "$label: the board did not go live" >&2; tail "$work/run/board.log" >&2; exit 1; }
   sleep "$settle"
-  report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$board"
+  local pid=$board
+  [ -z "${trace[*]:-}" ] || pid=$(pgrep -P "$board" -x dozor)
+  report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$pid"
+  if [ -n "${trace[*]:-}" ]; then
+    echo " where the anonymous mappings were made (mmap-sites.py: RSS, mappings, stack):"
+    python3 "$here/mmap-sites.py" "$work/run/mmaps.log" "/proc/$pid/smaps"
+  fi
+  stop
+}
+
+# The same for a window that only shows one label: what GTK and its
+# renderer cost any program on this display, which the board cannot change.
+measure_floor() {
+  local n
+  for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
+  Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+  display_pid=$!
+  sleep 1
+  DISPLAY=":$n" GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory "$floor_exe" 1920 1080 >"$work/floor.log" 2>&1 &
+  board=$!
+  for _ in $(seq 1 600); do grep -q "First frame" "$work/floor.log" && break; sleep 0.1; done
+  grep -q "First frame" "$work/floor.log" || { echo "floor: the window did not draw" >&2; cat "$work/floor.log" >&2; exit 1; }
+  sleep 5
+  report "floor (one label, 1920x1080, 5 s after its first frame)" "$board"
   stop
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+[ "${FLOOR:-1}" = 0 ] || [ ! -x "$floor_exe" ] || measure_floor
 measure "desk" "$desk_cars" 1920x1080 sup supervisor
 measure "wall" "$wall_cars" "$wall_screen" wall wall --wall
 echo "machine after: load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
