@@ -27,31 +27,13 @@
 #include "dozor-json.h"
 #include "dozor-store-positions.h"
 #include "dozor-store-private.h"
-
-typedef struct
-{
-  char *unit_id;
-  char *time;
-  double values[5];             /* lat, lon, speed, heading, accuracy */
-  gboolean present[5];
-} RunFix;
-
-static const char *const value_names[] = { "lat", "lon", "speed", "heading", "accuracy" };
+#include "dozor-store-track.h"
 
 struct _DozorPositionRun
 {
   GHashTable *fix_times;        /* unit id → its last fix time, NULL for none */
-  GArray *waiting;              /* RunFix */
+  DozorTrackBatch *waiting;     /* news not written yet, in order */
 };
-
-static void
-run_fix_clear (gpointer data)
-{
-  RunFix *fix = data;
-
-  g_free (fix->unit_id);
-  g_free (fix->time);
-}
 
 void
 dozor_position_run_free (DozorPositionRun *run)
@@ -59,7 +41,7 @@ dozor_position_run_free (DozorPositionRun *run)
   if (run == NULL)
     return;
   g_hash_table_unref (run->fix_times);
-  g_array_unref (run->waiting);
+  dozor_track_batch_free (run->waiting);
   g_free (run);
 }
 
@@ -89,8 +71,7 @@ dozor_position_run_load (DozorStore  *store,
   int rc;
 
   run->fix_times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run->waiting = g_array_new (FALSE, TRUE, sizeof (RunFix));
-  g_array_set_clear_func (run->waiting, run_fix_clear);
+  run->waiting = dozor_track_batch_new ();
 
   /* Each unit once; what is not a string is refused later, in order. */
   json_builder_begin_array (builder);
@@ -158,21 +139,10 @@ dozor_position_run_take (DozorPositionRun *run,
                          const double     *accuracy)
 {
   const char *last = g_hash_table_lookup (run->fix_times, unit_id);
-  const double *optional[] = { speed, heading, accuracy };
-  RunFix fix = { g_strdup (unit_id), g_strdup (time), { lat, lon, 0, 0, 0 }, { TRUE, TRUE, FALSE, FALSE, FALSE } };
 
   if (last != NULL && strcmp (last, time) > 0)
-    {
-      run_fix_clear (&fix);
-      return FALSE;
-    }
-  for (guint k = 0; k < G_N_ELEMENTS (optional); k++)
-    if (optional[k] != NULL)
-      {
-        fix.values[2 + k] = *optional[k];
-        fix.present[2 + k] = TRUE;
-      }
-  g_array_append_val (run->waiting, fix);
+    return FALSE;
+  dozor_track_batch_add (run->waiting, unit_id, time, lat, lon, speed, heading, accuracy);
   dozor_position_run_note (run, unit_id, time);
   return TRUE;
 }
@@ -184,45 +154,6 @@ dozor_position_run_note (DozorPositionRun *run,
                          const char       *time)
 {
   g_hash_table_insert (run->fix_times, g_strdup (unit_id), g_strdup (time));
-}
-
-/* Fixes as one JSON array, members named as the columns, an absent value
- * as no member (NULL); with @numbered, each its place in the run. */
-static char *
-fixes_json (GPtrArray *fixes,
-            gboolean   numbered)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < fixes->len; i++)
-    {
-      RunFix *fix = fixes->pdata[i];
-
-      json_builder_begin_object (builder);
-      if (numbered)
-        {
-          json_builder_set_member_name (builder, "n");
-          json_builder_add_int_value (builder, i);
-        }
-      json_builder_set_member_name (builder, "unit_id");
-      json_builder_add_string_value (builder, fix->unit_id);
-      json_builder_set_member_name (builder, "time");
-      json_builder_add_string_value (builder, fix->time);
-      for (guint k = 0; k < G_N_ELEMENTS (value_names); k++)
-        if (fix->present[k])
-          {
-            json_builder_set_member_name (builder, value_names[k]);
-            json_builder_add_double_value (builder, fix->values[k]);
-          }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
 }
 
 #define FIX_COLUMNS \
@@ -244,36 +175,20 @@ dozor_position_run_flush (DozorPositionRun *run,
                           DozorStore       *store,
                           GError          **error)
 {
-  g_autoptr(GPtrArray) all = g_ptr_array_new ();
-  g_autoptr(GPtrArray) last = g_ptr_array_new ();
-  g_autoptr(GHashTable) last_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(DozorTrackBatch) last = NULL;
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(DozorDbStmt) select = NULL;
   g_autoptr(DozorDbStmt) update = NULL;
   g_autofree char *all_json = NULL;
   g_autofree char *last_json = NULL;
+  guint n = dozor_track_batch_get_length (run->waiting);
   int rc;
 
-  if (run->waiting->len == 0)
+  if (n == 0)
     return TRUE;
-
-  for (guint i = 0; i < run->waiting->len; i++)
-    {
-      RunFix *fix = &g_array_index (run->waiting, RunFix, i);
-
-      g_ptr_array_add (all, fix);
-      g_hash_table_insert (last_of, fix->unit_id, fix);
-    }
-  {
-    GHashTableIter iter;
-    gpointer fix;
-
-    g_hash_table_iter_init (&iter, last_of);
-    while (g_hash_table_iter_next (&iter, NULL, &fix))
-      g_ptr_array_add (last, fix);
-  }
-  all_json = fixes_json (all, TRUE);
-  last_json = fixes_json (last, FALSE);
+  all_json = dozor_track_batch_json (run->waiting, TRUE);
+  last = dozor_track_batch_last_of_units (run->waiting);
+  last_json = dozor_track_batch_json (last, FALSE);
 
   /* Each unit as the fix-by-fix UPDATE … RETURNING gave it: its own
    * columns with the fix's position. */
@@ -299,9 +214,9 @@ dozor_position_run_flush (DozorPositionRun *run,
   if (rc != DOZOR_DB_DONE)
     return dozor_store_set_db_error (store, error);
   /* Every unit was there when the run was loaded, in this transaction. */
-  if (units->len != all->len)
+  if (units->len != n)
     {
-      g_warning ("%u of %u positions found their unit", units->len, all->len);
+      g_warning ("%u of %u positions found their unit", units->len, n);
       g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
       return FALSE;
     }
@@ -313,6 +228,7 @@ dozor_position_run_flush (DozorPositionRun *run,
   if (dozor_db_step (update) != DOZOR_DB_DONE)
     return dozor_store_set_db_error (store, error);
 
-  g_array_set_size (run->waiting, 0);
+  dozor_track_batch_free (run->waiting);
+  run->waiting = dozor_track_batch_new ();
   return TRUE;
 }
