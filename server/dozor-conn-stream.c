@@ -17,8 +17,10 @@
  */
 #include "config.h"
 
+#include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "dozor-conn-stream.h"
@@ -581,6 +583,19 @@ dozor_conn_stream_get_acked (DozorConnStream *self)
       length < offsetof (struct tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked)
     return self->output->written;
   return info.tcpi_bytes_acked;
+}
+
+/* Bytes in our kernel's send queue: written but not yet acknowledged
+ * by the peer's TCP (sent or not). A client that reads nothing holds
+ * them there even when dozord's own queue is empty. */
+guint64
+dozor_conn_stream_get_unacked (DozorConnStream *self)
+{
+  int bytes = 0;
+
+  if (ioctl (g_socket_get_fd (self->socket), SIOCOUTQ, &bytes) != 0 || bytes < 0)
+    return 0;
+  return (guint64) bytes;
 }
 
 /* From the 101 on, the client's bytes are WebSocket frames. */

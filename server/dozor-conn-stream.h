@@ -20,6 +20,7 @@ DozorConnStream *dozor_conn_stream_new             (GIOStream       *base,
 GSocket         *dozor_conn_stream_get_socket      (DozorConnStream *self);
 guint64          dozor_conn_stream_get_written     (DozorConnStream *self);
 guint64          dozor_conn_stream_get_acked       (DozorConnStream *self);
+guint64          dozor_conn_stream_get_unacked     (DozorConnStream *self);
 void             dozor_conn_stream_watch_websocket (DozorConnStream *self);
 void             dozor_conn_stream_set_violation_func (DozorConnStream              *self,
                                                        DozorConnStreamViolationFunc  func,

@@ -139,6 +139,18 @@ queued (DozorStreamClient *self)
   return self->handed > written ? self->handed - written : 0;
 }
 
+/* Bytes that wait for the client: in dozord's queue, or in the kernel's
+ * send queue. A client that reads nothing while all that was sent to it
+ * fits in the two kernels' buffers (some MB) has stopped as surely as
+ * one behind whom dozord queues. */
+static guint64
+waiting (DozorStreamClient *self)
+{
+  if (self->stream == NULL)
+    return 0;
+  return queued (self) + dozor_conn_stream_get_unacked (self->stream);
+}
+
 /* An unmasked server frame: its head and the payload. */
 static guint64
 frame_size (gsize length)
@@ -449,10 +461,10 @@ dozor_stream_client_check (DozorStreamClient *self,
   /* What the client's TCP acknowledged tells whether it reads: a zero
    * window lets a probe's worth through now and then, so what counts is
    * how much it took over the whole window. */
-  if (queued (self) == 0 || self->stalled_since == 0 ||
+  if (waiting (self) == 0 || self->stalled_since == 0 ||
       dozor_conn_stream_get_acked (self->stream) - self->last_acked >= DOZOR_STREAM_STALL_BYTES)
     {
-      self->stalled_since = queued (self) == 0 ? 0 : now;
+      self->stalled_since = waiting (self) == 0 ? 0 : now;
       self->last_acked = dozor_conn_stream_get_acked (self->stream);
       return;
     }

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 #define DOZOR_STREAM_SOFT_BOUND (256 * 1024)
 
 /* A client whose socket takes less than DOZOR_STREAM_STALL_BYTES in this
- * long while dozord has something queued for it is closed with
+ * long while something waits for it (in dozord's queue or the kernel's
+ * send queue) is closed with
  * DOZOR_STREAM_CLOSE_TOO_SLOW: by then it has missed three heartbeats and
  * counts the link as dead anyway. */
 #define DOZOR_STREAM_STALL_SECONDS 15

@@ -364,6 +364,9 @@ stream_message_cb (SoupWebsocketConnection *conn,
   gsize length = g_bytes_get_size (message);
   g_autoptr(JsonNode) node = stream_frame_parse (message);
 
+  if (stream->texts != NULL)
+    g_ptr_array_add (stream->texts, g_strndup (g_bytes_get_data (message, NULL), length));
+
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *events = json_node_get_array (node);
@@ -492,6 +495,7 @@ stream_close (Stream *stream)
     soup_websocket_connection_close (stream->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   g_clear_object (&stream->conn);
   g_clear_pointer (&stream->events, g_ptr_array_unref);
+  g_clear_pointer (&stream->texts, g_ptr_array_unref);
   g_clear_pointer (&stream->loop, g_main_loop_unref);
 }
 

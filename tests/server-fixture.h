@@ -48,6 +48,8 @@ typedef struct
   gsize longest_frame;
   /* stream_wait_seq () waits for an event of this seq. */
   gint64 wait_seq;
+  /* When set, each frame's text as it came, for tests of the bytes. */
+  GPtrArray *texts;
 } Stream;
 
 /* DOZOR_TEST_STORE: unset or "sqlite", a SQLite file per test; "postgres",

@@ -844,6 +844,10 @@ test_every_document (Server        *server,
 /* Incidents written straight into the store (not through dozord): a
  * quarter's worth, to make the report heavy. */
 #define HEAVY_INCIDENTS 100000
+/* Incidents an INSERT writes: 5 parameters each, within SQLite's 32,766
+ * and PostgreSQL's 65,535. HEAVY_INCIDENTS is a multiple of it. */
+#define HEAVY_ROWS 1000
+G_STATIC_ASSERT (HEAVY_INCIDENTS % HEAVY_ROWS == 0);
 
 static void
 wrote_body_cb (SoupMessage *msg,
@@ -879,18 +883,27 @@ test_heavy_report_live (Server        *server,
   g_autoptr(DozorDbStmt) insert = NULL;
   g_autoptr(GDateTime) quarter = g_date_time_new_utc (2026, 7, 1, 0, 0, 0);
   gboolean written = FALSE;
-  gint64 seq, start, asked, health_us;
+  gint64 seq, start, asked, health_us, writing;
 
   /* Straight into the store, SQLite's file or PostgreSQL's database,
-   * through the store's own connection. */
+   * through the store's own connection: one transaction, HEAVY_ROWS
+   * incidents a statement. One statement each took 287 s on PostgreSQL
+   * here, a round trip each. */
+  writing = g_get_monotonic_time ();
   db = dozor_db_open (server->db, DOZOR_DB_OPEN_READ_WRITE, &error);
   g_assert_no_error (error);
   g_assert_true (dozor_db_begin_write (db, &seq, &error));
-  insert = dozor_db_prepare (db, "INSERT INTO incidents (id, number, type, priority, status, lat, lon,"
-                                 " created_at, dispatched_at, on_scene_at, closed_at, calls, version)"
-                                 " VALUES (?1, ?1, 'theft', ?2, 'closed', ?3, 76.9, ?4, NULL, ?5, NULL, 0, 1)",
-                             &error);
-  g_assert_no_error (error);
+  {
+    g_autoptr(GString) sql = g_string_new ("INSERT INTO incidents (id, number, type, priority, status, lat, lon,"
+                                           " created_at, dispatched_at, on_scene_at, closed_at, calls, version)"
+                                           " VALUES ");
+
+    for (int r = 0; r < HEAVY_ROWS; r++)
+      g_string_append_printf (sql, "%s(?%d, ?%d, 'theft', ?%d, 'closed', ?%d, 76.9, ?%d, NULL, ?%d, NULL, 0, 1)",
+                              r > 0 ? ", " : "", 5 * r + 1, 5 * r + 1, 5 * r + 2, 5 * r + 3, 5 * r + 4, 5 * r + 5);
+    insert = dozor_db_prepare (db, sql->str, &error);
+    g_assert_no_error (error);
+  }
   for (int i = 0; i < HEAVY_INCIDENTS; i++)
     {
       g_autofree char *id = g_strdup_printf ("heavy-%06d", i);
@@ -898,18 +911,23 @@ test_heavy_report_live (Server        *server,
       g_autoptr(GDateTime) on_scene = g_date_time_add_seconds (created, 300);
       g_autofree char *created_at = g_date_time_format (created, "%Y-%m-%dT%H:%M:%S.000Z");
       g_autofree char *on_scene_at = g_date_time_format (on_scene, "%Y-%m-%dT%H:%M:%S.000Z");
+      int at = 5 * (i % HEAVY_ROWS);
 
-      dozor_db_bind_text (insert, 1, id);
-      dozor_db_bind_int64 (insert, 2, 1 + i % 4);
-      dozor_db_bind_double (insert, 3, 43.2 + (i % 100) / 1000.0);
-      dozor_db_bind_text (insert, 4, created_at);
-      dozor_db_bind_text (insert, 5, on_scene_at);
-      g_assert_cmpint (dozor_db_step (insert), ==, DOZOR_DB_DONE);
-      dozor_db_reset (insert);
+      dozor_db_bind_text (insert, at + 1, id);
+      dozor_db_bind_int64 (insert, at + 2, 1 + i % 4);
+      dozor_db_bind_double (insert, at + 3, 43.2 + (i % 100) / 1000.0);
+      dozor_db_bind_text (insert, at + 4, created_at);
+      dozor_db_bind_text (insert, at + 5, on_scene_at);
+      if (i % HEAVY_ROWS == HEAVY_ROWS - 1)
+        {
+          g_assert_cmpint (dozor_db_step (insert), ==, DOZOR_DB_DONE);
+          dozor_db_reset (insert);
+        }
     }
   g_clear_pointer (&insert, dozor_db_stmt_free);
   g_assert_true (dozor_db_commit (db, -1, &error));
   g_clear_pointer (&db, dozor_db_close);
+  g_test_message ("%d incidents written in %.1f s", HEAVY_INCIDENTS, (g_get_monotonic_time () - writing) / 1e6);
 
   msg = new_request (server, "GET", "/api/v1/reports/quarterly?from=2026-07-01T00:00:00Z&to=2026-10-01T00:00:00Z",
                      sup, NULL);

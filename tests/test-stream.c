@@ -263,17 +263,24 @@ test_batch_falls_behind (Server        *server,
   Fleet fleet;
   Stream batched;
   guint coalesced = 0;
-  gint64 since;
+  gint64 since, posting, posted;
+  gboolean caught_up;
 
   fleet_init (&fleet, server, 10);
   since = snapshot_seq (server, wall);
   stream_open_query (server, &batched, wall, since, "batch=1");
   g_assert_true (batched.heartbeat);
 
+  posting = g_get_monotonic_time ();
   for (guint i = 0; i < 30; i++)
     post_fixes (&fleet, 1000);
+  posted = g_get_monotonic_time ();
 
-  g_assert_true (stream_wait_seq (&batched, since + 30000));
+  caught_up = stream_wait_seq (&batched, since + 30000);
+  g_test_message ("30 posts of 1000 fixes took %.1f s; the client then had %u events after %.1f s%s",
+                  (posted - posting) / 1e6, batched.events->len, (g_get_monotonic_time () - posted) / 1e6,
+                  batched.closed ? ", its stream closed" : "");
+  g_assert_true (caught_up);
   g_assert_cmpuint (batched.events->len, ==, 30000);
   assert_gapless (&batched, since);
   assert_latest_positions (&fleet, &batched);
@@ -294,6 +301,139 @@ test_batch_falls_behind (Server        *server,
 
   stream_close (&batched);
   fleet_clear (&fleet);
+}
+
+/* A fix as posted, and the text of its unit.position event as SQLite
+ * writes it (docs/api.md): the expected bytes, built here. */
+typedef struct
+{
+  guint unit;
+  const char *time;
+  double lat, lon;
+  double speed, heading, accuracy; /* < 0: not sent */
+  gboolean news;                   /* newer than the unit's last fix */
+} TextFix;
+
+static void
+append_number (GString    *out,
+               const char *name,
+               int         decimals,
+               double      value)
+{
+  g_string_append_printf (out, ",\"%s\":", name);
+  if (value < 0)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "%.*f", decimals, value);
+}
+
+/* Each unit.position event is, byte for byte, what the store writes for
+ * one fix at a time, whether the fix went alone (a stopped car, which may
+ * be arriving) or in a run of fixes (PostgreSQL writes those a few
+ * statements a batch, dozor-store-positions.c); an older fix makes no
+ * event. */
+static void
+test_position_text (Server        *server,
+                    gconstpointer  data)
+{
+  g_autofree char *sup = login (server, "sup");
+  g_autofree char *tracker = login (server, "tracker");
+  g_autofree char *wall = login (server, "wall");
+  static const char *const call_signs[] = { "Text-0", "Беркут-7", "Text-2" };
+  static const TextFix fixes[] = {
+    { 0, "2026-11-22T10:00:00Z", 43.1234567, 76.9012345, 12.5, 90, 5, TRUE },
+    { 1, "2026-11-22T10:00:00.5Z", 43.2, 76.95, 0.5, 180, 3, TRUE },
+    { 0, "2026-11-22T09:59:00Z", 43.3, 76.8, 10, 0, 1, FALSE },
+    { 2, "2026-11-22T15:00:00+05:00", 43.25, 76.91, -1, -1, -1, TRUE },
+    { 0, "2026-11-22T10:00:01.25Z", 43.1234568, 76.9012346, 13.25, 91.5, -1, TRUE },
+    { 1, "2026-11-22T10:00:02Z", 43.2001, 76.9501, 14, -1, 4.5, TRUE },
+    { 1, "2026-11-22T10:00:02Z", 43.2002, 76.9502, 1.5, -1, 4.5, TRUE },
+  };
+  char *units[G_N_ELEMENTS (call_signs)];
+  GString *body = g_string_new ("{\"positions\":[");
+  g_autofree char *text = NULL;
+  Stream plain;
+  gint64 since;
+  guint expected = 0;
+
+  for (guint u = 0; u < G_N_ELEMENTS (call_signs); u++)
+    units[u] = create_unit (server, sup, call_signs[u]);
+  since = snapshot_seq (server, wall);
+  stream_open (server, &plain, wall, since);
+  plain.texts = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixes); i++)
+    {
+      g_string_append_printf (body, "%s{\"unit_id\":\"%s\",\"lat\":%.7f,\"lon\":%.7f,\"time\":\"%s\"",
+                              i ? "," : "", units[fixes[i].unit], fixes[i].lat, fixes[i].lon, fixes[i].time);
+      if (fixes[i].speed >= 0)
+        g_string_append_printf (body, ",\"speed\":%g", fixes[i].speed);
+      if (fixes[i].heading >= 0)
+        g_string_append_printf (body, ",\"heading\":%g", fixes[i].heading);
+      if (fixes[i].accuracy >= 0)
+        g_string_append_printf (body, ",\"accuracy\":%g", fixes[i].accuracy);
+      g_string_append (body, "}");
+      expected += fixes[i].news;
+    }
+  g_string_append (body, "]}");
+  text = g_string_free (body, FALSE);
+  {
+    g_auto(Answer) answer = request (server, "POST", "/api/v1/positions", tracker, NULL, NULL, text);
+
+    g_assert_cmpuint (answer.status, ==, 202);
+  }
+
+  g_assert_true (stream_wait_seq (&plain, since + expected));
+  g_assert_cmpuint (plain.events->len, ==, expected);
+  g_assert_cmpuint (plain.texts->len, ==, expected);
+  assert_gapless (&plain, since);
+
+  for (guint i = 0, e = 0; i < G_N_ELEMENTS (fixes); i++)
+    {
+      const TextFix *fix = &fixes[i];
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (fix->time, NULL);
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (parsed);
+      g_autofree char *fix_time = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+      g_autoptr(GString) want = g_string_new (NULL);
+
+      if (!fix->news)
+        continue;
+      /* The event's own time is the server's: taken from what came. */
+      g_string_append_printf (want, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"unit.position\",\"time\":\"%s\","
+                              "\"unit\":{\"id\":\"%s\",\"call_sign\":\"%s\",\"kind\":\"car\",\"crew\":[],"
+                              "\"status\":\"available\",\"position\":{\"lat\":%.7f,\"lon\":%.7f,\"time\":\"%s\"",
+                              since + 1 + e,
+                              json_object_get_string_member (json_node_get_object (plain.events->pdata[e]), "time"),
+                              units[fix->unit], call_signs[fix->unit], fix->lat, fix->lon, fix_time);
+      append_number (want, "speed", 2, fix->speed);
+      append_number (want, "heading", 1, fix->heading);
+      append_number (want, "accuracy", 1, fix->accuracy);
+      g_string_append (want, "},\"version\":1}}");
+      g_assert_cmpstr (plain.texts->pdata[e], ==, want->str);
+      e++;
+    }
+
+  /* The units hold their newest fix. */
+  {
+    g_auto(Answer) snapshot = request (server, "GET", "/api/v1/snapshot", wall, NULL, NULL, NULL);
+    JsonArray *list = json_object_get_array_member (json_node_get_object (snapshot.body), "units");
+    static const guint newest[] = { 4, 6, 3 };
+
+    g_assert_cmpuint (json_array_get_length (list), ==, G_N_ELEMENTS (call_signs));
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *unit = json_array_get_object_element (list, i);
+        JsonObject *position = json_object_get_object_member (unit, "position");
+
+        for (guint u = 0; u < G_N_ELEMENTS (call_signs); u++)
+          if (g_str_equal (json_object_get_string_member (unit, "id"), units[u]))
+            g_assert_cmpfloat_with_epsilon (json_object_get_double_member (position, "lat"), fixes[newest[u]].lat, 1e-9);
+      }
+  }
+
+  stream_close (&plain);
+  for (guint u = 0; u < G_N_ELEMENTS (call_signs); u++)
+    g_free (units[u]);
 }
 
 static void
@@ -336,6 +476,7 @@ main (int   argc,
   ADD ("/stream/batch-backlog", test_batch_backlog);
   ADD ("/stream/batch-falls-behind", test_batch_falls_behind);
   ADD ("/stream/batch-malformed", test_batch_malformed);
+  ADD ("/stream/position-text", test_position_text);
 #undef ADD
 
   return g_test_run ();

@@ -14,6 +14,10 @@
  *
  * A crash has to be a separate process: only then are the SQLite
  * connection, the socket and every buffer really lost.
+ *
+ * With DOZOR_TEST_STORE=postgres dozord stores in a fresh database of a
+ * PostgreSQL the program starts (the test sync-outbox-pg); the board's
+ * outbox is its own SQLite file either way.
  */
 #include "config.h"
 
@@ -28,6 +32,7 @@
 #include <unistd.h>
 
 #include "dozor-outbox.h"
+#include "pg-fixture.h"
 #include "dozor-situation.h"
 #include "dozor-sync-client.h"
 
@@ -42,6 +47,9 @@
 static char *self_exe;
 static const char *dozord_path;
 static const char *dozorctl_path;
+/* With DOZOR_TEST_STORE=postgres: one cluster, a database per test. */
+static PgCluster *cluster;
+static guint n_databases;
 
 /* --- The board: the child process ------------------------------------------ */
 
@@ -412,7 +420,18 @@ fixture_setup (Fixture       *fixture,
   /* The test's own data folder: new for every test, removed after it passes. */
   fixture->dir = g_build_filename (g_get_user_data_dir (), "sync-outbox", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->dir, 0700), ==, 0);
-  fixture->db = g_build_filename (fixture->dir, "dozord.sqlite", NULL);
+  if (cluster != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("sync_outbox_%u", ++n_databases);
+      g_autofree char *conninfo = pg_cluster_create_database (cluster, name, &error);
+
+      g_assert_no_error (error);
+      fixture->db = pg_cluster_uri (cluster, name);
+    }
+  else
+    {
+      fixture->db = g_build_filename (fixture->dir, "dozord.sqlite", NULL);
+    }
   fixture->outbox = g_build_filename (fixture->dir, "outbox.sqlite", NULL);
 
   add_user (fixture, "sup");
@@ -898,6 +917,12 @@ test_conflict_on_replay (Fixture       *fixture,
   assert_applied_once (fixture, sup, unit, incident_b, other_id, "sup2");
 }
 
+static void
+stop_cluster (void)
+{
+  g_clear_pointer (&cluster, pg_cluster_stop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -916,6 +941,14 @@ main (int   argc,
   /* meson test sets them (tests/meson.build). */
   g_assert_nonnull (dozord_path);
   g_assert_nonnull (dozorctl_path);
+  if (g_strcmp0 (g_getenv ("DOZOR_TEST_STORE"), "postgres") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      cluster = pg_cluster_start (FALSE, &error);
+      g_assert_no_error (error);
+      atexit (stop_cluster);
+    }
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync-outbox/killed-before-send", test_killed_before_send);

@@ -16,6 +16,15 @@ G_BEGIN_DECLS
 #define NUMBER(column, format) \
   "CASE WHEN " column " IS NULL THEN NULL ELSE json(printf('" format "', " column ")) END"
 
+/* A unit, from the columns of `units` (or a row of the same names). */
+#define UNIT_JSON \
+  "json_object('id', id, 'call_sign', call_sign, 'kind', kind, 'crew', json(crew)," \
+  " 'status', status, 'position', CASE WHEN lat IS NULL THEN NULL ELSE json_object(" \
+  "   'lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ", 'time', fix_time," \
+  "   'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") "," \
+  "   'accuracy', " NUMBER ("accuracy", "%.1f") ") END," \
+  " 'version', version)"
+
 #define INCIDENT_JSON \
   "json_object('id', id, 'number', number, 'type', type, 'priority', priority," \
   " 'status', status, 'location', json_object('lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ")," \
@@ -52,6 +61,11 @@ gboolean      dozor_store_append_event (DozorStore   *self,
                                         const char   *member,
                                         const char   *json,
                                         GError      **error);
+gboolean      dozor_store_append_events (DozorStore  *self,
+                                         const char  *type,
+                                         const char  *member,
+                                         GPtrArray   *entities,
+                                         GError     **error);
 JsonNode     *dozor_store_parse_json   (const char   *text,
                                         GError      **error);
 /* A string member by the rules of docs/api.md, "Text fields". */

@@ -98,6 +98,84 @@ dozor_track_batch_add (DozorTrackBatch *batch,
   g_array_append_val (batch->fixes, fix);
 }
 
+guint
+dozor_track_batch_get_length (DozorTrackBatch *batch)
+{
+  return batch->fixes->len;
+}
+
+/**
+ * dozor_track_batch_last_of_units:
+ * @batch: a #DozorTrackBatch
+ *
+ * Returns: (transfer full): a batch of each unit's last fix in @batch
+ */
+DozorTrackBatch *
+dozor_track_batch_last_of_units (DozorTrackBatch *batch)
+{
+  g_autoptr(GHashTable) last_of = g_hash_table_new (g_str_hash, g_str_equal);
+  DozorTrackBatch *last = dozor_track_batch_new ();
+
+  for (guint i = 0; i < batch->fixes->len; i++)
+    g_hash_table_insert (last_of, g_array_index (batch->fixes, TrackFix, i).unit_id, GUINT_TO_POINTER (i));
+  for (guint i = 0; i < batch->fixes->len; i++)
+    {
+      TrackFix *fix = &g_array_index (batch->fixes, TrackFix, i);
+
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (last_of, fix->unit_id)) == i)
+        dozor_track_batch_add (last, fix->unit_id, fix->time, fix->values[0], fix->values[1],
+                               fix->present[2] ? &fix->values[2] : NULL, fix->present[3] ? &fix->values[3] : NULL,
+                               fix->present[4] ? &fix->values[4] : NULL);
+    }
+  return last;
+}
+
+/**
+ * dozor_track_batch_json:
+ * @batch: a #DozorTrackBatch
+ * @numbered: whether each fix carries `n`, its place in the batch
+ *
+ * Returns: (transfer full): the batch as one JSON array, for one
+ *   parameter: members named as the columns, an absent value as no
+ *   member (NULL)
+ */
+char *
+dozor_track_batch_json (DozorTrackBatch *batch,
+                        gboolean         numbered)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) rows = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < batch->fixes->len; i++)
+    {
+      TrackFix *fix = &g_array_index (batch->fixes, TrackFix, i);
+
+      json_builder_begin_object (builder);
+      if (numbered)
+        {
+          json_builder_set_member_name (builder, "n");
+          json_builder_add_int_value (builder, i);
+        }
+      json_builder_set_member_name (builder, "unit_id");
+      json_builder_add_string_value (builder, fix->unit_id);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, fix->time);
+      for (guint k = 0; k < G_N_ELEMENTS (value_names); k++)
+        if (fix->present[k])
+          {
+            json_builder_set_member_name (builder, value_names[k]);
+            json_builder_add_double_value (builder, fix->values[k]);
+          }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  rows = json_builder_get_root (builder);
+  json_generator_set_root (generator, rows);
+  return json_generator_to_data (generator, NULL);
+}
+
 static gboolean
 make_day (DozorStore  *self,
           const char  *day,
@@ -119,9 +197,6 @@ insert_pg (DozorStore       *self,
            GError          **error)
 {
   g_autoptr(DozorDbStmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) rows = NULL;
   g_autofree char *text = NULL;
   GHashTableIter iter;
   gpointer day;
@@ -133,31 +208,7 @@ insert_pg (DozorStore       *self,
     if (!make_day (self, day, error))
       return FALSE;
 
-  /* The batch as one JSON array, one parameter: members named as the
-   * columns, an absent value as no member (NULL). */
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < batch->fixes->len; i++)
-    {
-      TrackFix *fix = &g_array_index (batch->fixes, TrackFix, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "unit_id");
-      json_builder_add_string_value (builder, fix->unit_id);
-      json_builder_set_member_name (builder, "time");
-      json_builder_add_string_value (builder, fix->time);
-      for (guint k = 0; k < G_N_ELEMENTS (value_names); k++)
-        if (fix->present[k])
-          {
-            json_builder_set_member_name (builder, value_names[k]);
-            json_builder_add_double_value (builder, fix->values[k]);
-          }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  rows = json_builder_get_root (builder);
-  json_generator_set_root (generator, rows);
-  text = json_generator_to_data (generator, NULL);
-
+  text = dozor_track_batch_json (batch, FALSE);
   stmt = dozor_store_prepare (self,
                               "INSERT INTO positions (unit_id, time, lat, lon, speed, heading, accuracy)"
                               " SELECT unit_id, time, lat, lon, speed, heading, accuracy"

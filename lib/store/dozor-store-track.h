@@ -23,6 +23,10 @@ void             dozor_track_batch_add    (DozorTrackBatch *batch,
                                            const double    *speed,
                                            const double    *heading,
                                            const double    *accuracy);
+guint            dozor_track_batch_get_length    (DozorTrackBatch *batch);
+DozorTrackBatch *dozor_track_batch_last_of_units (DozorTrackBatch *batch);
+char            *dozor_track_batch_json          (DozorTrackBatch *batch,
+                                                  gboolean         numbered);
 gboolean         dozor_store_insert_track (DozorStore      *self,
                                            DozorTrackBatch *batch,
                                            GError         **error);

@@ -26,6 +26,8 @@
 #include "dozor-store-private.h"
 #include "dozor-store-spatial.h"
 #include "dozor-store-track.h"
+#include "dozor-store-positions.h"
+#include "dozor-post-assignment.h"
 #include "dozor-store-shiftbook.h"
 
 #define MAX_TEXT 2000
@@ -132,14 +134,6 @@ static const char schema[] =
 
 /* Entities as the wire contract spells them (docs/api.md); NUMBER and
  * INCIDENT_JSON are in dozor-store-private.h, history reads share them. */
-#define UNIT_JSON \
-  "json_object('id', id, 'call_sign', call_sign, 'kind', kind, 'crew', json(crew)," \
-  " 'status', status, 'position', CASE WHEN lat IS NULL THEN NULL ELSE json_object(" \
-  "   'lat', " NUMBER ("lat", "%.7f") ", 'lon', " NUMBER ("lon", "%.7f") ", 'time', fix_time," \
-  "   'speed', " NUMBER ("speed", "%.2f") ", 'heading', " NUMBER ("heading", "%.1f") "," \
-  "   'accuracy', " NUMBER ("accuracy", "%.1f") ") END," \
-  " 'version', version)"
-
 #define DISPATCH_JSON \
   "json_object('id', id, 'unit_id', unit_id, 'incident_id', incident_id, 'plan_id', plan_id," \
   " 'post_id', post_id, 'area_point', CASE WHEN area_lat IS NULL THEN NULL ELSE json_object(" \
@@ -532,6 +526,12 @@ dozor_store_rollback (DozorStore *self)
   g_ptr_array_set_size (self->pending_events, 0);
 }
 
+/* An event's text, from SQL expressions of its seq, type, time, member
+ * name and entity: the same bytes whether one event is written or many. */
+#define EVENT_TEXT(seq, type, time, member, entity) \
+  "'{\"seq\":' || " seq " || ',\"type\":' || json_quote(" type ") || ',\"time\":' || json_quote(" time ")" \
+  " || ',' || json_quote(" member ") || ':' || json(" entity ") || '}'"
+
 /* Appends an event whose body is the JSON entity @json under @member. */
 static gboolean
 append_event (DozorStore  *self,
@@ -564,8 +564,7 @@ append_event (DozorStore  *self,
   if (self->append_event == NULL)
     self->append_event = prepare (self,
                                   "INSERT INTO events (seq, type, data) VALUES (?1, ?2,"
-                                  " '{\"seq\":' || ?1 || ',\"type\":' || json_quote(?2) || ',\"time\":' || json_quote(?3)"
-                                  " || ',' || json_quote(?4) || ':' || json(?5) || '}') RETURNING data",
+                                  " " EVENT_TEXT ("?1", "?2", "?3", "?4", "?5") ") RETURNING data",
                                   error);
   stmt = self->append_event;
   if (stmt == NULL)
@@ -589,6 +588,120 @@ append_event (DozorStore  *self,
     return FALSE;
 
   self->seq = seq;
+  return TRUE;
+}
+
+/* On PostgreSQL, events of one type in one statement: a round trip an
+ * event was what bounded the rate of fixes (docs/postgresql.md, "Fixes
+ * in a few statements"). The text is built by the same expression as
+ * append_event()'s. */
+static gboolean
+append_events_pg (DozorStore  *self,
+                  const char  *type,
+                  const char  *member,
+                  GPtrArray   *entities,
+                  GError     **error)
+{
+  g_autoptr(DozorDbStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) rows = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *time = now_rfc3339 ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_full (entities->len, g_free);
+  gint64 first = self->seq + 1;
+  guint read = 0;
+  int rc;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, first + i);
+      /* The entity's text as a string: it reaches json() byte for byte. */
+      json_builder_set_member_name (builder, "entity");
+      json_builder_add_string_value (builder, entities->pdata[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  rows = json_builder_get_root (builder);
+  json_generator_set_root (generator, rows);
+  text = json_generator_to_data (generator, NULL);
+
+  stmt = prepare (self,
+                  "INSERT INTO events (seq, type, data) SELECT e.seq, ?2,"
+                  " " EVENT_TEXT ("e.seq", "?2", "?3", "?4", "e.entity")
+                  " FROM json_to_recordset(CAST(?1 AS json)) AS e (seq int8, entity text) ORDER BY e.seq"
+                  " RETURNING seq, data",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  dozor_db_bind_text (stmt, 1, text);
+  dozor_db_bind_text (stmt, 2, type);
+  dozor_db_bind_text (stmt, 3, time);
+  dozor_db_bind_text (stmt, 4, member);
+
+  g_ptr_array_set_size (texts, entities->len);
+  while ((rc = dozor_db_step (stmt)) == DOZOR_DB_ROW)
+    {
+      gint64 seq = dozor_db_column_int64 (stmt, 0);
+
+      /* RETURNING promises no order: each text goes to its seq's place. */
+      if (seq < first || seq >= first + entities->len || texts->pdata[seq - first] != NULL)
+        break;
+      texts->pdata[seq - first] = g_strdup (dozor_db_column_text (stmt, 1));
+      read++;
+    }
+  if (rc != DOZOR_DB_DONE || read != entities->len)
+    {
+      if (rc == DOZOR_DB_ROW)
+        dozor_db_reset (stmt);
+      if (rc == DOZOR_DB_FAILED)
+        return set_db_error (self, error);
+      g_set_error_literal (error, DOZOR_STORE_ERROR, DOZOR_STORE_ERROR_IO, _("The change was not stored"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < texts->len; i++)
+    g_ptr_array_add (self->pending_events, g_steal_pointer (&texts->pdata[i]));
+  self->seq = first + entities->len - 1;
+  return TRUE;
+}
+
+/**
+ * dozor_store_append_events:
+ * @self: a #DozorStore, inside a write transaction
+ * @type: the events' type
+ * @member: the name of their entity's member
+ * @entities: (element-type utf8): each event's entity, as JSON text read
+ *   from the store, in the order of their seqs
+ * @error: return location for a #GError
+ *
+ * The same as dozor_store_append_event() for each entity in turn; on
+ * PostgreSQL one statement for all of them.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+dozor_store_append_events (DozorStore  *self,
+                           const char  *type,
+                           const char  *member,
+                           GPtrArray   *entities,
+                           GError     **error)
+{
+  g_return_val_if_fail (self->in_transaction, FALSE);
+
+  if (entities->len == 0)
+    return TRUE;
+  for (guint i = 0; i < entities->len; i++)
+    if (entities->pdata[i] == NULL)
+      return append_event (self, type, member, NULL, error);
+  if (dozor_db_get_kind (self->db) == DOZOR_DB_POSTGRES)
+    return append_events_pg (self, type, member, entities, error);
+  for (guint i = 0; i < entities->len; i++)
+    if (!append_event (self, type, member, entities->pdata[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -2091,6 +2204,7 @@ dozor_store_add_positions (DozorStore  *self,
   g_autoptr(DozorTrackBatch) track = dozor_track_batch_new ();
   g_autoptr(DozorDbStmt) known = NULL;
   g_autoptr(GHashTable) on_posts = NULL;
+  g_autoptr(DozorPositionRun) run = NULL;
   guint n = json_array_get_length (positions);
 
   update = prepare (self, "UPDATE units SET lat = ?2, lon = ?3, fix_time = ?4, speed = ?5, heading = ?6,"
@@ -2102,6 +2216,11 @@ dozor_store_add_positions (DozorStore  *self,
   /* Units sent to a post: only their fixes are checked for arrival. */
   on_posts = dozor_store_units_on_posts (self, error);
   if (on_posts == NULL || !dozor_store_units_to_area (self, on_posts, error))
+    return 0;
+  /* On PostgreSQL the batch is written in a few statements
+   * (dozor-store-positions.c), on SQLite fix by fix. */
+  if (dozor_db_get_kind (self->db) == DOZOR_DB_POSTGRES &&
+      (run = dozor_position_run_load (self, positions, error)) == NULL)
     return 0;
 
   for (int pass = 0; pass < 2; pass++)
@@ -2142,9 +2261,16 @@ dozor_store_add_positions (DozorStore  *self,
           {
             gboolean found;
 
-            dozor_db_bind_text (known, 1, unit_id);
-            found = dozor_db_step (known) == DOZOR_DB_ROW;
-            dozor_db_reset (known);
+            if (run != NULL)
+              {
+                found = dozor_position_run_knows (run, unit_id);
+              }
+            else
+              {
+                dozor_db_bind_text (known, 1, unit_id);
+                found = dozor_db_step (known) == DOZOR_DB_ROW;
+                dozor_db_reset (known);
+              }
             if (!found)
               {
                 invalid (error, "unit_id", _("names no known unit"));
@@ -2156,6 +2282,21 @@ dozor_store_add_positions (DozorStore  *self,
         {
           g_autoptr(GDateTime) utc = g_date_time_to_utc (parsed);
           g_autofree char *normal = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+          /* What may be an arrival changes the unit between two of its
+           * positions: that fix goes alone, after those before it. */
+          gboolean may_arrive = (has_speed && speed < DOZOR_POST_ARRIVAL_SPEED_M_S) ||
+                                g_hash_table_contains (on_posts, unit_id);
+
+          if (run != NULL && !may_arrive)
+            {
+              dozor_position_run_take (run, unit_id, normal, lat, lon, has_speed ? &speed : NULL,
+                                       has_heading ? &heading : NULL, has_accuracy ? &accuracy : NULL);
+              dozor_track_batch_add (track, unit_id, normal, lat, lon, has_speed ? &speed : NULL,
+                                     has_heading ? &heading : NULL, has_accuracy ? &accuracy : NULL);
+              continue;
+            }
+          if (run != NULL && !dozor_position_run_flush (run, self, error))
+            return 0;
 
           dozor_db_bind_text (update, 1, unit_id);
           dozor_db_bind_double (update, 2, lat);
@@ -2172,6 +2313,8 @@ dozor_store_add_positions (DozorStore  *self,
               g_autofree char *unit = g_strdup (dozor_db_column_text (update, 0));
 
               dozor_db_reset (update);
+              if (run != NULL)
+                dozor_position_run_note (run, unit_id, normal);
               if (!append_event (self, "unit.position", "unit", unit, error) ||
                   (has_speed && !dozor_store_check_scene_arrival (self, unit_id, lat, lon, speed, normal, error)))
                 return 0;
@@ -2196,6 +2339,8 @@ dozor_store_add_positions (DozorStore  *self,
         }
       }
 
+  if (run != NULL && !dozor_position_run_flush (run, self, error))
+    return 0;
   /* The history of the whole batch in one statement (dozor-store-track.c). */
   if (!dozor_store_insert_track (self, track, error))
     return 0;
