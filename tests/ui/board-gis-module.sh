@@ -70,12 +70,14 @@ XDG_CONFIG_HOME=$work/c/config XDG_CACHE_HOME=$work/c/cache XDG_DATA_HOME=$work/
   "$dozor" --backend "$url" --credentials "$work/sup.credentials" \
   --import "$root/data/almaty/districts.geojson" >"$work/board-d.log" 2>&1 &
 board=$!
+wait_for "$work/board-d.log" "Link state: live" 30
 wait_for "$work/board-d.log" "Import file read: 1 layers, 8 features" 30
+wait_for "$work/board-d.log" "Import check: Ready to import 8 districts" 30
 [ "$(gdal_mapped)" -gt 0 ] || fail "the import read a file without GDAL mapped"
 grep -q "GIS file module loaded from" "$work/board-d.log" || fail "the module's loading was not logged"
 ok "the first import loads the module, and GDAL with it"
 xdotool windowmove "$(focus_window "Import a GIS Layer")" 300 100
-sleep 1
+sleep 3
 import -window root "$work/board-module.png"
 stop_board
 
