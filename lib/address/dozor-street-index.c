@@ -333,7 +333,7 @@ json_line_parts (JsonObject *feature)
 }
 
 /* The city's own streets.geojson without GDAL: a board builds its index
- * at its first start, which must not load the GIS file module
+ * at its first intake, which must not load the GIS file module
  * (docs/decisions.md, "The GIS file module"). FALSE, with nothing added,
  * for a file that is not a plain GeoJSON FeatureCollection of lines in
  * lon/lat: GDAL reads that. */
