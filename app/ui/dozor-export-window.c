@@ -12,6 +12,7 @@
 #include "dozor-export-window.h"
 #include "dozor-file-choice.h"
 #include "dozor-gis-export.h"
+#include "dozor-gis-files.h"
 #include "dozor-gis-writer.h"
 
 struct _DozorExportWindow
@@ -158,8 +159,17 @@ take_layers_thread (GTask        *task,
 {
   Taking *taking = task_data;
   JsonObject *object = json_node_get_object (taking->snapshot);
-  GPtrArray *layers = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *layers;
+  GError *error = NULL;
 
+  /* The layers are the GIS file module's: loaded here, off the main thread. */
+  if (!dozor_gis_files_load (&error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  layers = g_ptr_array_new_with_free_func (g_object_unref);
   if (taking->zones)
     add_layer (layers, dozor_gis_export_zones (object));
   if (taking->routes)
@@ -178,10 +188,10 @@ taken_cb (GObject      *source,
 {
   Writing *writing = user_data;
   DozorExportWindow *self = writing->self;
-  g_autoptr(GPtrArray) layers = g_task_propagate_pointer (G_TASK (result), NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_cancellable_set_error_if_cancelled (self->writing, &error) || layers->len == 0)
+  if (layers == NULL || g_cancellable_set_error_if_cancelled (self->writing, &error) || layers->len == 0)
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <geos_c.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -280,6 +281,138 @@ builder_add_way (Builder    *b,
   g_array_append_val (b->ways, way);
 }
 
+/* The lines of a plain GeoJSON feature (LineString, MultiLineString) as
+ * parts of (longitude, latitude) pairs, as dozor_gis_layer_get_parts()
+ * gives them; %NULL for anything else. */
+static GPtrArray *
+json_line_parts (JsonObject *feature)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  JsonNode *node = json_object_get_member (feature, "geometry");
+  JsonObject *geometry;
+  JsonArray *coordinates;
+  const char *type;
+  gboolean multi;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  geometry = json_node_get_object (node);
+  type = json_object_get_string_member_with_default (geometry, "type", "");
+  multi = strcmp (type, "MultiLineString") == 0;
+  node = json_object_get_member (geometry, "coordinates");
+  if ((!multi && strcmp (type, "LineString") != 0) || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  coordinates = json_node_get_array (node);
+
+  for (guint p = 0; p < (multi ? json_array_get_length (coordinates) : 1); p++)
+    {
+      JsonNode *line_node = multi ? json_array_get_element (coordinates, p) : node;
+      JsonArray *line;
+      GArray *part;
+
+      if (!JSON_NODE_HOLDS_ARRAY (line_node))
+        return NULL;
+      line = json_node_get_array (line_node);
+      part = g_array_sized_new (FALSE, FALSE, 2 * sizeof (double), json_array_get_length (line));
+      g_ptr_array_add (parts, part);
+      for (guint i = 0; i < json_array_get_length (line); i++)
+        {
+          JsonNode *position = json_array_get_element (line, i);
+          double lon_lat[2];
+
+          if (!JSON_NODE_HOLDS_ARRAY (position) || json_array_get_length (json_node_get_array (position)) < 2)
+            return NULL;
+          lon_lat[0] = json_array_get_double_element (json_node_get_array (position), 0);
+          lon_lat[1] = json_array_get_double_element (json_node_get_array (position), 1);
+          if (!dozor_geo_is_valid_lat_lon (lon_lat[1], lon_lat[0]))
+            return NULL;
+          g_array_append_vals (part, lon_lat, 1);
+        }
+    }
+  return g_steal_pointer (&parts);
+}
+
+/* The city's own streets.geojson without GDAL: a board builds its index
+ * at its first intake, which must not load the GIS file module
+ * (docs/decisions.md, "The GIS file module"). FALSE, with nothing added,
+ * for a file that is not a plain GeoJSON FeatureCollection of lines in
+ * lon/lat: GDAL reads that. */
+static gboolean
+builder_read_geojson (Builder    *b,
+                      const char *source)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *lower = g_ascii_strdown (source, -1);
+  double west = G_MAXDOUBLE, south = G_MAXDOUBLE, east = -G_MAXDOUBLE, north = -G_MAXDOUBLE;
+  JsonObject *root;
+  JsonArray *items;
+
+  if (!g_str_has_suffix (lower, ".geojson") && !g_str_has_suffix (lower, ".json"))
+    return FALSE;
+  if (!json_parser_load_from_mapped_file (parser, source, NULL) || json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "type", ""), "FeatureCollection") != 0 ||
+      json_object_has_member (root, "crs") || !json_object_has_member (root, "features") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "features")))
+    return FALSE;
+  items = json_object_get_array_member (root, "features");
+
+  /* Every line first, for the extent the plane is centred on. */
+  for (guint f = 0; f < json_array_get_length (items); f++)
+    {
+      JsonNode *node = json_array_get_element (items, f);
+      JsonObject *properties;
+      JsonNode *name;
+      GPtrArray *parts;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) || (parts = json_line_parts (json_node_get_object (node))) == NULL)
+        return FALSE;
+      for (guint p = 0; p < parts->len; p++)
+        {
+          GArray *part = g_ptr_array_index (parts, p);
+
+          for (guint i = 0; i < part->len; i++)
+            {
+              const double *lon_lat = (const double *) part->data + 2 * i;
+
+              west = MIN (west, lon_lat[0]);
+              east = MAX (east, lon_lat[0]);
+              south = MIN (south, lon_lat[1]);
+              north = MAX (north, lon_lat[1]);
+            }
+        }
+      properties = json_object_has_member (json_node_get_object (node), "properties") &&
+                   JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "properties"))
+                     ? json_object_get_object_member (json_node_get_object (node), "properties") : NULL;
+      name = properties != NULL ? json_object_get_member (properties, "name") : NULL;
+      g_ptr_array_add (features, parts);
+      g_ptr_array_add (names, name != NULL && json_node_get_value_type (name) == G_TYPE_STRING
+                                ? g_utf8_substring (json_node_get_string (name), 0,
+                                                    MIN (g_utf8_strlen (json_node_get_string (name), -1),
+                                                         DOZOR_STREET_NAME_MAX_CHARS))
+                                : NULL);
+    }
+  if (west > east)
+    return FALSE;
+  plane_init (&b->plane, (south + north) / 2, (west + east) / 2);
+
+  for (guint f = 0; f < features->len; f++)
+    {
+      GPtrArray *parts = g_ptr_array_index (features, f);
+      char *name = g_ptr_array_index (names, f);
+
+      if (name == NULL || *g_strstrip (name) == '\0')
+        continue;
+      for (guint p = 0; p < parts->len; p++)
+        builder_add_way (b, name, g_ptr_array_index (parts, p));
+    }
+  return TRUE;
+}
+
 static gboolean
 builder_read (Builder       *b,
               const char    *source,
@@ -289,6 +422,9 @@ builder_read (Builder       *b,
   DozorGisReadOptions options;
   g_autoptr(GPtrArray) layers = NULL;
   double west = G_MAXDOUBLE, south = G_MAXDOUBLE, east = -G_MAXDOUBLE, north = -G_MAXDOUBLE;
+
+  if (builder_read_geojson (b, source))
+    goto done;
 
   dozor_gis_read_options_init (&options);
   layers = dozor_gis_read_file (source, &options, NULL, NULL, cancellable, error);
@@ -338,6 +474,7 @@ builder_read (Builder       *b,
             builder_add_way (b, name, g_ptr_array_index (parts, p));
         }
     }
+done:
   if (b->ways->len == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s holds no named lines", source);

@@ -127,39 +127,6 @@ dozor_gdal_guard_message (DozorGdalGuard *guard,
 }
 
 /**
- * dozor_gdal_check_local_file:
- * @path: what the user named
- * @size: (out) (optional): the file's size in bytes
- *
- * Refuses what GDAL could open but an outside file must not be: URLs,
- * GDAL's virtual file systems (/vsicurl/, /vsizip/ …), directories,
- * devices, pipes. Hand GDAL the absolute path afterwards, so that a name
- * such as "GPKG:x" is a file name and not a connection string.
- *
- * Returns: (transfer full) (nullable): %NULL for a regular local file,
- *   else why not, without the file's name
- */
-char *
-dozor_gdal_check_local_file (const char *path,
-                             gint64     *size)
-{
-  GStatBuf buf;
-
-  if (g_str_has_prefix (path, "/vs") || strstr (path, "://") != NULL)
-    return g_strdup (_("only local files are read"));
-
-  if (g_stat (path, &buf) != 0)
-    return g_strdup (g_strerror (errno));
-
-  if (!S_ISREG (buf.st_mode))
-    return g_strdup (_("not a regular file"));
-
-  if (size != NULL)
-    *size = buf.st_size;
-  return NULL;
-}
-
-/**
  * dozor_gdal_new_wgs84:
  *
  * Returns: (transfer full) (nullable): WGS 84 with longitude first, as every

@@ -35,8 +35,6 @@ void         dozor_gdal_guard_end       (DozorGdalGuard  *guard);
 void         dozor_gdal_guard_reset     (DozorGdalGuard  *guard);
 const char  *dozor_gdal_guard_message   (DozorGdalGuard  *guard,
                                          const char      *fallback);
-char        *dozor_gdal_check_local_file (const char     *path,
-                                          gint64         *size);
 OGRSpatialReferenceH dozor_gdal_new_wgs84 (void);
 gboolean     dozor_gdal_transform_to_wgs84 (OGRSpatialReferenceH          source,
                                             OGRCoordinateTransformationH *transform,

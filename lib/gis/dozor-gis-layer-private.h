@@ -26,13 +26,4 @@ gboolean      dozor_gis_geometry_check     (OGRGeometryH   geometry,
                                             guint         *n_vertices,
                                             char         **problem);
 
-/* dozor-gis-reader.c: progress from a worker to the caller's main context. */
-typedef struct _DozorGisProgressRelay DozorGisProgressRelay;
-
-DozorGisProgressRelay *dozor_gis_progress_relay_new     (DozorGisProgressFunc   progress,
-                                                         gpointer               progress_data);
-void                   dozor_gis_progress_relay_free    (DozorGisProgressRelay *relay);
-void                   dozor_gis_progress_relay_forward (double                 fraction,
-                                                         gpointer               user_data);
-
 G_END_DECLS

@@ -22,83 +22,11 @@
 #include "dozor-gis-layer-private.h"
 #include "dozor-gis-reader.h"
 
-G_DEFINE_QUARK (dozor-gis-error-quark, dozor_gis_error)
-
 /* Deeper JSON than this is not a GIS layer; GeoJSON itself needs about 8. */
 #define MAX_JSON_DEPTH 64
 #define MAX_FIELDS 500
 #define MAX_KMZ_ENTRIES 1000
 #define SCAN_CHUNK (1 << 20)
-
-static const struct
-{
-  const char *extension;
-  DozorGisFormat format;
-} extensions[] = {
-  { ".geojson", DOZOR_GIS_FORMAT_GEOJSON },
-  { ".json", DOZOR_GIS_FORMAT_GEOJSON },
-  { ".shp", DOZOR_GIS_FORMAT_SHAPEFILE },
-  { ".gpkg", DOZOR_GIS_FORMAT_GPKG },
-  { ".kml", DOZOR_GIS_FORMAT_KML },
-  { ".kmz", DOZOR_GIS_FORMAT_KMZ },
-  { ".gpx", DOZOR_GIS_FORMAT_GPX },
-  { ".csv", DOZOR_GIS_FORMAT_CSV },
-};
-
-/**
- * dozor_gis_format_from_path:
- * @path: a file name
- * @format: (out): the format its extension names
- *
- * Returns: whether the extension is one Dozor reads and writes
- */
-gboolean
-dozor_gis_format_from_path (const char     *path,
-                            DozorGisFormat *format)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
-    if (g_str_has_suffix (lower, extensions[i].extension))
-      {
-        *format = extensions[i].format;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/**
- * dozor_gis_format_get_name:
- * @format: a #DozorGisFormat
- *
- * Returns: the format's name as GIS people know it
- */
-const char *
-dozor_gis_format_get_name (DozorGisFormat format)
-{
-  switch (format)
-    {
-    case DOZOR_GIS_FORMAT_GEOJSON: return "GeoJSON";
-    case DOZOR_GIS_FORMAT_SHAPEFILE: return "ESRI Shapefile";
-    case DOZOR_GIS_FORMAT_GPKG: return "GeoPackage";
-    case DOZOR_GIS_FORMAT_KML: return "KML";
-    case DOZOR_GIS_FORMAT_KMZ: return "KMZ";
-    case DOZOR_GIS_FORMAT_GPX: return "GPX";
-    case DOZOR_GIS_FORMAT_CSV: return "CSV";
-    default: g_return_val_if_reached (NULL);
-    }
-}
-
-/**
- * dozor_gis_format_list:
- *
- * Returns: the extensions Dozor reads, for messages
- */
-const char *
-dozor_gis_format_list (void)
-{
-  return ".geojson, .json, .shp, .gpkg, .kml, .kmz, .gpx, .csv";
-}
 
 /* The one driver that may open each format. */
 static const char *
@@ -115,24 +43,6 @@ driver_for (DozorGisFormat format)
     case DOZOR_GIS_FORMAT_CSV: return "CSV";
     default: g_return_val_if_reached (NULL);
     }
-}
-
-/**
- * dozor_gis_read_options_init:
- * @options: (out caller-allocates): options to fill
- *
- * A city's districts, sectors, routes and cameras fit easily; a file past
- * these limits is a mistake or an attack.
- */
-void
-dozor_gis_read_options_init (DozorGisReadOptions *options)
-{
-  options->max_file_bytes = 512 * 1024 * 1024;
-  options->max_layers = 64;
-  options->max_features = 250000;
-  options->max_feature_vertices = 1000000;
-  options->max_total_vertices = 8000000;
-  options->source_crs = NULL;
 }
 
 typedef struct
@@ -981,7 +891,7 @@ dozor_gis_read_file (const char                *path,
       return NULL;
     }
 
-  problem = dozor_gdal_check_local_file (path, &size);
+  problem = dozor_gis_check_local_file (path, &size);
   if (problem != NULL)
     {
       g_set_error (error, DOZOR_GIS_ERROR, DOZOR_GIS_ERROR_OPEN, _("“%s”: %s"), display_name, problem);
@@ -1018,167 +928,4 @@ dozor_gis_read_file (const char                *path,
     }
 
   return layers;
-}
-
-/* --- In a worker, for the board ------------------------------------------ */
-
-/* Progress from a worker to the caller's main context, ten times a second
- * at most, so a big file cannot flood the main loop. */
-struct _DozorGisProgressRelay
-{
-  DozorGisProgressFunc progress;
-  gpointer progress_data;
-  GMainContext *context;
-  gint64 last_report;
-};
-
-DozorGisProgressRelay *
-dozor_gis_progress_relay_new (DozorGisProgressFunc progress,
-                              gpointer             progress_data)
-{
-  DozorGisProgressRelay *relay = g_new0 (DozorGisProgressRelay, 1);
-
-  relay->progress = progress;
-  relay->progress_data = progress_data;
-  relay->context = g_main_context_ref_thread_default ();
-  return relay;
-}
-
-void
-dozor_gis_progress_relay_free (DozorGisProgressRelay *relay)
-{
-  g_main_context_unref (relay->context);
-  g_free (relay);
-}
-
-typedef struct
-{
-  DozorGisProgressFunc progress;
-  gpointer progress_data;
-  double fraction;
-} Report;
-
-static gboolean
-report_cb (gpointer data)
-{
-  Report *report = data;
-
-  report->progress (report->fraction, report->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * dozor_gis_progress_relay_forward: (skip)
- * @fraction: as a #DozorGisProgressFunc has it
- * @user_data: a #DozorGisProgressRelay
- *
- * A #DozorGisProgressFunc for the worker thread.
- */
-void
-dozor_gis_progress_relay_forward (double   fraction,
-                                  gpointer user_data)
-{
-  DozorGisProgressRelay *relay = user_data;
-  gint64 now = g_get_monotonic_time ();
-  Report *report;
-
-  if (relay->progress == NULL || (now - relay->last_report < G_USEC_PER_SEC / 10 && fraction < 1.0))
-    return;
-  relay->last_report = now;
-
-  report = g_new (Report, 1);
-  report->progress = relay->progress;
-  report->progress_data = relay->progress_data;
-  report->fraction = fraction;
-  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, report_cb, report, g_free);
-}
-
-typedef struct
-{
-  char *path;
-  DozorGisReadOptions options;
-  char *source_crs;
-  DozorGisProgressRelay *relay;
-} ReadTask;
-
-static void
-read_task_free (ReadTask *task)
-{
-  g_free (task->path);
-  g_free (task->source_crs);
-  dozor_gis_progress_relay_free (task->relay);
-  g_free (task);
-}
-
-static void
-read_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  ReadTask *read = task_data;
-  GError *error = NULL;
-  GPtrArray *layers = dozor_gis_read_file (read->path, &read->options, dozor_gis_progress_relay_forward,
-                                           read->relay, cancellable, &error);
-
-  if (layers == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, layers, (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * dozor_gis_read_file_async:
- * @path: the file
- * @options: (nullable): limits, copied
- * @progress: (nullable): told how far reading is, in the calling thread's
- *   main context, at most ten times a second; it must outlive the read
- * @progress_data: for @progress
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the file is read or refused
- * @user_data: for @callback
- *
- * dozor_gis_read_file() in a worker thread.
- */
-void
-dozor_gis_read_file_async (const char                *path,
-                           const DozorGisReadOptions *options,
-                           DozorGisProgressFunc       progress,
-                           gpointer                   progress_data,
-                           GCancellable              *cancellable,
-                           GAsyncReadyCallback        callback,
-                           gpointer                   user_data)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ReadTask *read = g_new0 (ReadTask, 1);
-
-  read->path = g_strdup (path);
-  if (options != NULL)
-    read->options = *options;
-  else
-    dozor_gis_read_options_init (&read->options);
-  read->source_crs = g_strdup (read->options.source_crs);
-  read->options.source_crs = read->source_crs;
-  read->relay = dozor_gis_progress_relay_new (progress, progress_data);
-
-  g_task_set_source_tag (task, dozor_gis_read_file_async);
-  g_task_set_task_data (task, read, (GDestroyNotify) read_task_free);
-  g_task_run_in_thread (task, read_thread);
-}
-
-/**
- * dozor_gis_read_file_finish:
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type DozorGisLayer): the layers, or
- *   %NULL with @error set
- */
-GPtrArray *
-dozor_gis_read_file_finish (GAsyncResult  *result,
-                            GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

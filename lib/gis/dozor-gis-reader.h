@@ -96,6 +96,8 @@ gboolean    dozor_gis_format_from_path      (const char                *path,
 const char *dozor_gis_format_get_name       (DozorGisFormat             format);
 const char *dozor_gis_format_list           (void);
 void        dozor_gis_read_options_init     (DozorGisReadOptions       *options);
+char       *dozor_gis_check_local_file      (const char                *path,
+                                             gint64                    *size);
 GPtrArray  *dozor_gis_read_file             (const char                *path,
                                              const DozorGisReadOptions *options,
                                              DozorGisProgressFunc       progress,

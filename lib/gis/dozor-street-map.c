@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * A city's street network, read once through GDAL/OGR and kept in memory as
+ * A city's street network, read once and kept in memory as
  * Web Mercator "world" coordinates (see dozor-geo.c), with a uniform grid to
  * find the streets near a tile. Nothing changes after loading, so any number
  * of worker threads may draw tiles from one map at once.
@@ -9,6 +9,13 @@
  * loader treats it as hostile: local files only, a short list of drivers, no
  * network access from inside GDAL, limits on size, and coordinates that make
  * no sense are dropped rather than trusted.
+ *
+ * Plain GeoJSON in lon/lat (the city's roads.geojson) is read here with
+ * json-glib, so that a board draws its streets without GDAL; anything else
+ * (a GeoPackage, a Shapefile, another CRS, JSON only GDAL's parser takes)
+ * goes to dozor_street_map_read_gdal() (dozor-street-map-gdal.c), which the
+ * board reaches through its GIS file module (docs/decisions.md, "GDAL only
+ * for files").
  */
 #include "config.h"
 
@@ -16,9 +23,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "dozor-gdal.h"
+#include <json-glib/json-glib.h>
+
+#include "dozor-gis-reader.h"
 #include "dozor-geo.h"
 #include "dozor-street-map.h"
+#include "dozor-street-map-private.h"
 
 
 /* Cells no smaller than a zoom-16 tile: finer cells would only repeat the
@@ -28,7 +38,7 @@
 
 /* A multi-line nested in a collection is still a street; deeper nesting is
  * not something a street file has, and recursion on it has no end. */
-#define MAX_COLLECTION_DEPTH 2
+#define MAX_COLLECTION_DEPTH DOZOR_STREET_MAP_MAX_COLLECTION_DEPTH
 
 /* Tile widths are given up to this zoom; beyond it streets keep growing. */
 #define WIDTH_MAX_ZOOM 18
@@ -166,14 +176,7 @@ road_class_from_highway (const char *highway)
 typedef struct
 {
   DozorStreetMap *self;
-  DozorGdalGuard *errors;
-  OGRCoordinateTransformationH transform; /* NULL when already lon/lat */
   DozorRoadClass road_class;
-
-  /* One line's coordinates, reused from line to line. */
-  double *xs, *ys;
-  int *converted;
-  int capacity;
 
   /* What was left out, for the log: none of it stops the map loading. */
   guint skipped_points;
@@ -182,21 +185,33 @@ typedef struct
 } Loader;
 
 static void
-loader_clear (Loader *loader)
+loader_set_highway (gpointer    data,
+                    const char *highway)
 {
-  g_clear_pointer (&loader->xs, g_free);
-  g_clear_pointer (&loader->ys, g_free);
-  g_clear_pointer (&loader->converted, g_free);
-  loader->capacity = 0;
+  Loader *loader = data;
+
+  loader->road_class = road_class_from_highway (highway);
 }
 
-static gboolean
-add_line (Loader        *loader,
-          OGRGeometryH   line,
-          GError       **error)
+static void
+loader_skip_geometry (gpointer data)
 {
+  Loader *loader = data;
+
+  loader->skipped_geometries++;
+}
+
+/* @converted: (nullable): FALSE where a point could not be reprojected */
+static gboolean
+loader_add_line (gpointer      data,
+                 const double *lons,
+                 const double *lats,
+                 const int    *converted,
+                 int           n,
+                 GError      **error)
+{
+  Loader *loader = data;
   DozorStreetMap *self = loader->self;
-  int n = OGR_G_GetPointCount (line);
   Way way = { .first = self->vertices->len, .road_class = loader->road_class,
               .x0 = G_MAXDOUBLE, .y0 = G_MAXDOUBLE, .x1 = -G_MAXDOUBLE, .y1 = -G_MAXDOUBLE };
 
@@ -214,28 +229,14 @@ add_line (Loader        *loader,
       return FALSE;
     }
 
-  if (n > loader->capacity)
-    {
-      loader->capacity = MAX (n, 2 * loader->capacity);
-      loader->xs = g_renew (double, loader->xs, loader->capacity);
-      loader->ys = g_renew (double, loader->ys, loader->capacity);
-      loader->converted = g_renew (int, loader->converted, loader->capacity);
-    }
-
-  OGR_G_GetPoints (line, loader->xs, sizeof (double), loader->ys, sizeof (double), NULL, 0);
-  for (int i = 0; i < n; i++)
-    loader->converted[i] = TRUE;
-  if (loader->transform != NULL)
-    OCTTransformEx (loader->transform, n, loader->xs, loader->ys, NULL, loader->converted);
-
   for (int i = 0; i < n; i++)
     {
-      double lon = loader->xs[i];
-      double lat = loader->ys[i];
+      double lon = lons[i];
+      double lat = lats[i];
       Vertex v;
 
       /* Web Mercator has no room for the poles; nor has a street. */
-      if (!loader->converted[i] ||
+      if ((converted != NULL && !converted[i]) ||
           !dozor_geo_is_valid_lat_lon (lat, lon) ||
           fabs (lat) > DOZOR_GEO_MAX_LATITUDE)
         {
@@ -282,125 +283,234 @@ add_line (Loader        *loader,
   return TRUE;
 }
 
-static gboolean
-add_geometry (Loader        *loader,
-              OGRGeometryH   geometry,
-              guint          depth,
-              GError       **error)
+/* --- Plain GeoJSON, without GDAL ------------------------------------------ */
+
+typedef enum
 {
-  OGRwkbGeometryType type;
+  JSON_READ,      /* the file is read, or refused with an error */
+  JSON_NOT_MINE,  /* something only GDAL reads: hand it the whole file */
+} JsonOutcome;
 
-  if (geometry == NULL)
-    return TRUE;
+/* The positions of one LineString: two numbers or more each. */
+static JsonOutcome
+json_add_line (Loader     *loader,
+               JsonArray  *positions,
+               GArray     *lons,
+               GArray     *lats,
+               GError    **error)
+{
+  guint n = json_array_get_length (positions);
 
-  type = wkbFlatten (OGR_G_GetGeometryType (geometry));
-  if (type == wkbLineString)
-    return add_line (loader, geometry, error);
-
-  if ((type == wkbMultiLineString || type == wkbGeometryCollection) && depth < MAX_COLLECTION_DEPTH)
+  g_array_set_size (lons, 0);
+  g_array_set_size (lats, 0);
+  for (guint i = 0; i < n; i++)
     {
-      int n = OGR_G_GetGeometryCount (geometry);
+      JsonNode *node = json_array_get_element (positions, i);
+      JsonArray *position;
+      JsonNode *x, *y;
+      double lon, lat;
 
-      for (int i = 0; i < n; i++)
-        if (!add_geometry (loader, OGR_G_GetGeometryRef (geometry, i), depth + 1, error))
-          return FALSE;
+      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (position = json_node_get_array (node)) < 2)
+        return JSON_NOT_MINE;
+      x = json_array_get_element (position, 0);
+      y = json_array_get_element (position, 1);
+      if (json_node_get_value_type (x) != G_TYPE_DOUBLE && json_node_get_value_type (x) != G_TYPE_INT64)
+        return JSON_NOT_MINE;
+      if (json_node_get_value_type (y) != G_TYPE_DOUBLE && json_node_get_value_type (y) != G_TYPE_INT64)
+        return JSON_NOT_MINE;
+      lon = json_node_get_double (x);
+      lat = json_node_get_double (y);
+      g_array_append_val (lons, lon);
+      g_array_append_val (lats, lat);
+    }
 
-      return TRUE;
+  /* A line over the limits sets @error, and the file is refused. */
+  loader_add_line (loader, (double *) lons->data, (double *) lats->data, NULL, (int) n, error);
+  return JSON_READ;
+}
+
+static JsonOutcome
+json_add_geometry (Loader      *loader,
+                   JsonNode    *node,
+                   guint        depth,
+                   GArray      *lons,
+                   GArray      *lats,
+                   GError     **error)
+{
+  JsonObject *geometry;
+  const char *type;
+  JsonNode *member;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return JSON_READ;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return JSON_NOT_MINE;
+  geometry = json_node_get_object (node);
+  type = json_object_get_string_member_with_default (geometry, "type", "");
+
+  if (strcmp (type, "LineString") == 0 || strcmp (type, "MultiLineString") == 0)
+    {
+      member = json_object_get_member (geometry, "coordinates");
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        return JSON_NOT_MINE;
+      if (type[0] == 'L')
+        return json_add_line (loader, json_node_get_array (member), lons, lats, error);
+
+      if (depth >= MAX_COLLECTION_DEPTH)
+        {
+          loader->skipped_geometries++;
+          return JSON_READ;
+        }
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+        {
+          JsonNode *line = json_array_get_element (json_node_get_array (member), i);
+          JsonOutcome outcome;
+
+          if (!JSON_NODE_HOLDS_ARRAY (line))
+            return JSON_NOT_MINE;
+          outcome = json_add_line (loader, json_node_get_array (line), lons, lats, error);
+          if (outcome != JSON_READ || (error != NULL && *error != NULL))
+            return outcome;
+        }
+      return JSON_READ;
+    }
+
+  if (strcmp (type, "GeometryCollection") == 0)
+    {
+      member = json_object_get_member (geometry, "geometries");
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        return JSON_NOT_MINE;
+      if (depth >= MAX_COLLECTION_DEPTH)
+        {
+          loader->skipped_geometries++;
+          return JSON_READ;
+        }
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+        {
+          JsonOutcome outcome = json_add_geometry (loader, json_array_get_element (json_node_get_array (member), i),
+                                                   depth + 1, lons, lats, error);
+
+          if (outcome != JSON_READ || (error != NULL && *error != NULL))
+            return outcome;
+        }
+      return JSON_READ;
     }
 
   /* Points and areas are not streets. */
-  loader->skipped_geometries++;
-  return TRUE;
-}
-
-static gboolean
-make_transform (OGRLayerH                      layer,
-                DozorGdalGuard                *guard,
-                OGRCoordinateTransformationH  *transform,
-                GError                       **error)
-{
-  g_autofree char *problem = NULL;
-
-  /* Without a CRS the numbers are taken as lon/lat, as GeoJSON says. */
-  if (dozor_gdal_transform_to_wgs84 (OGR_L_GetSpatialRef (layer), transform, guard, &problem))
-    return TRUE;
-
-  g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_CONTENT, problem);
-  return FALSE;
-}
-
-static gboolean
-read_layer (Loader        *loader,
-            OGRLayerH      layer,
-            guint         *n_features,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  OGRFeatureDefnH definition = OGR_L_GetLayerDefn (layer);
-  int highway_field = OGR_FD_GetFieldIndex (definition, "highway");
-
-  OGR_L_ResetReading (layer);
-  for (;;)
+  if (strcmp (type, "Point") == 0 || strcmp (type, "MultiPoint") == 0 ||
+      strcmp (type, "Polygon") == 0 || strcmp (type, "MultiPolygon") == 0)
     {
-      g_auto(OGRFeatureH) feature = NULL;
-      const char *highway = NULL;
+      loader->skipped_geometries++;
+      return JSON_READ;
+    }
+  return JSON_NOT_MINE;
+}
 
-      dozor_gdal_guard_reset (loader->errors);
-      feature = OGR_L_GetNextFeature (layer);
+/* Reads a FeatureCollection without a "crs" member (GeoJSON's lon/lat, RFC
+ * 7946); whatever else the file is, GDAL is asked instead. */
+static JsonOutcome
+read_geojson (Loader        *loader,
+              const char    *path,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GArray) lons = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) lats = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  GError *local_error = NULL;
+  JsonObject *root;
+  JsonNode *features;
 
-      /* A file that breaks off half way is broken, not short. */
-      if (feature == NULL)
+  if (!g_str_has_suffix (lower, ".geojson") && !g_str_has_suffix (lower, ".json"))
+    return JSON_NOT_MINE;
+  if (!json_parser_load_from_mapped_file (parser, path, NULL) ||
+      json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return JSON_NOT_MINE;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  features = json_object_get_member (root, "features");
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "type", ""), "FeatureCollection") != 0 ||
+      json_object_has_member (root, "crs") ||
+      features == NULL || !JSON_NODE_HOLDS_ARRAY (features))
+    return JSON_NOT_MINE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (features)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (features), i);
+      JsonObject *feature, *properties = NULL;
+      JsonNode *highway = NULL;
+      JsonOutcome outcome;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return JSON_NOT_MINE;
+      feature = json_node_get_object (node);
+      if (json_object_has_member (feature, "properties") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (feature, "properties")))
+        properties = json_object_get_object_member (feature, "properties");
+      if (properties != NULL)
+        highway = json_object_get_member (properties, "highway");
+      loader_set_highway (loader, highway != NULL && json_node_get_value_type (highway) == G_TYPE_STRING
+                                    ? json_node_get_string (highway) : NULL);
+
+      outcome = json_add_geometry (loader, json_object_get_member (feature, "geometry"), 0, lons, lats,
+                                   &local_error);
+      if (local_error != NULL)
         {
-          if (CPLGetLastErrorType () >= CE_Failure)
-            {
-              g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                                   dozor_gdal_guard_message (loader->errors, _("read error")));
-              return FALSE;
-            }
-          return TRUE;
+          g_propagate_error (error, local_error);
+          return JSON_READ;
         }
+      if (outcome != JSON_READ)
+        return outcome;
 
-      if (highway_field >= 0 && OGR_F_IsFieldSetAndNotNull (feature, highway_field))
-        highway = OGR_F_GetFieldAsString (feature, highway_field);
-      loader->road_class = road_class_from_highway (highway);
-
-      if (!add_geometry (loader, OGR_F_GetGeometryRef (feature), 0, error))
-        return FALSE;
-
-      if (++*n_features % 1000 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
+      if ((i + 1) % 1000 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return JSON_READ;
     }
+  return JSON_READ;
 }
 
+static const DozorStreetLineSink loader_sink = {
+  .set_highway = loader_set_highway,
+  .add_line = loader_add_line,
+  .skip_geometry = loader_skip_geometry,
+};
+
+/* The file's lines into @self: plain GeoJSON here, the rest through GDAL. */
 static gboolean
-read_dataset (DozorStreetMap  *self,
-              GDALDatasetH     dataset,
-              DozorGdalGuard *errors,
-              GCancellable    *cancellable,
-              GError         **error)
+read_lines (DozorStreetMap  *self,
+            const char      *path,
+            GCancellable    *cancellable,
+            GError         **error)
 {
-  int n_layers = GDALDatasetGetLayerCount (dataset);
-  Loader loader = { .self = self, .errors = errors };
-  guint n_features = 0;
-  gboolean ok = TRUE;
+  DozorStreetLineSink sink = loader_sink;
+  Loader loader = { .self = self };
+  GError *local_error = NULL;
+  gboolean ok;
 
-  for (int l = 0; ok && l < n_layers; l++)
+  if (read_geojson (&loader, path, cancellable, &local_error) == JSON_READ)
+    ok = local_error == NULL;
+  else
     {
-      OGRLayerH layer = GDALDatasetGetLayer (dataset, l);
-
-      ok = make_transform (layer, errors, &loader.transform, error) &&
-           read_layer (&loader, layer, &n_features, cancellable, error);
-      g_clear_pointer (&loader.transform, OCTDestroyCoordinateTransformation);
+      g_debug ("Street map: %s is not plain GeoJSON in lon/lat, read through GDAL", path);
+      g_array_set_size (self->vertices, 0);
+      g_array_set_size (self->ways, 0);
+      loader = (Loader) { .self = self };
+      sink.error_domain = DOZOR_STREET_MAP_ERROR;
+      ok = dozor_street_map_read_gdal (path, &sink, &loader, cancellable, &local_error);
     }
-
-  loader_clear (&loader);
 
   if (loader.skipped_points + loader.skipped_lines + loader.skipped_geometries > 0)
     g_debug ("Street map: left out %u points off the map or not convertible, "
              "%u lines without two distinct points, %u geometries that are not lines",
              loader.skipped_points, loader.skipped_lines, loader.skipped_geometries);
 
-  return ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
+  if (!ok)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 static guint
@@ -505,24 +615,12 @@ build_grid (DozorStreetMap *self)
 
 static DozorStreetMap *
 load (const char    *path,
-      DozorGdalGuard *errors,
       GCancellable  *cancellable,
       GError       **error)
 {
-  static const char *const allowed_drivers[] = { "GeoJSON", "GPKG", "ESRI Shapefile", NULL };
-  g_autoptr(DozorStreetMap) self = NULL;
-  g_auto(GDALDatasetH) dataset = NULL;
+  g_autoptr(DozorStreetMap) self = g_object_new (DOZOR_TYPE_STREET_MAP, NULL);
 
-  dataset = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
-  if (dataset == NULL)
-    {
-      g_set_error_literal (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
-                           dozor_gdal_guard_message (errors, _("not a GeoJSON, GeoPackage or Shapefile")));
-      return NULL;
-    }
-
-  self = g_object_new (DOZOR_TYPE_STREET_MAP, NULL);
-  if (!read_dataset (self, dataset, errors, cancellable, error))
+  if (!read_lines (self, path, cancellable, error))
     return NULL;
 
   if (self->ways->len == 0)
@@ -558,7 +656,6 @@ dozor_street_map_new_from_file (const char    *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *problem = NULL;
   g_autofree char *absolute = NULL;
-  DozorGdalGuard guard = { NULL, };
   DozorStreetMap *self;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -568,7 +665,7 @@ dozor_street_map_new_from_file (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  problem = dozor_gdal_check_local_file (path, NULL);
+  problem = dozor_gis_check_local_file (path, NULL);
   if (problem != NULL)
     {
       g_set_error (error, DOZOR_STREET_MAP_ERROR, DOZOR_STREET_MAP_ERROR_OPEN,
@@ -576,11 +673,9 @@ dozor_street_map_new_from_file (const char    *path,
       return NULL;
     }
 
-  /* Everything GDAL says goes into the GError, not to stderr. */
+  /* The absolute path: GDAL must take "GPKG:x" as a file's name. */
   absolute = g_canonicalize_filename (path, NULL);
-  dozor_gdal_guard_begin (&guard);
-  self = load (absolute, &guard, cancellable, &local_error);
-  dozor_gdal_guard_end (&guard);
+  self = load (absolute, cancellable, &local_error);
 
   if (self == NULL)
     {

@@ -55,6 +55,10 @@ xdotool windowmove "$intake" 1110 0
 # The first intake builds the street index in a worker; the board stays live.
 wait_for "$work/board.log" "Street index open: .* streets" 60
 ok "the intake opens the street index: $(sed -n 's/.*Street index open: //p' "$work/board.log" | head -n 1)"
+# The city's streets are plain GeoJSON: building the index loads no GDAL
+# (docs/decisions.md, "The GIS file module").
+! grep -q libgdal "/proc/$board/maps" || fail "building the street index mapped GDAL"
+ok "building the street index maps no GDAL"
 
 xdotool key alt+s
 setxkbmap ru
