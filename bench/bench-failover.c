@@ -711,7 +711,7 @@ main (int    argc,
     printf ("  first refused at %+.2f s, last at %+.2f s after the fault (last: %s)\n",
             (run.writes.first_failure - run.fault_start) / 1e6, (run.writes.last_failure - run.fault_start) / 1e6,
             run.writes.last_failure_text);
-  printf ("stream: seqs %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " committed during the round (GET /health)\n",
+  printf ("stream: from seq %" G_GINT64_FORMAT "; GET /health after the writes: seq %" G_GINT64_FORMAT "\n",
           start_seq + 1, final_seq);
   for (int i = 0; i < n_clients; i++)
     {

@@ -28,9 +28,12 @@
 # Run as root, etcd, Patroni and PostgreSQL run as `nobody` (PostgreSQL
 # refuses root), through setpriv, as tests/pg-fixture.c does.
 #
-# For each layout, bench-failover (bench/bench-failover.c) is run twice
-# through the balancer: once while the primary's postmaster gets SIGKILL,
-# once while `patronictl switchover` moves the primary. Each time it
+# For each layout, bench-failover (bench/bench-failover.c) is run three
+# times through the balancer: while the primary's postmaster gets SIGKILL
+# (Patroni, still running, fails over), while `patronictl switchover`
+# moves the primary, and while the primary's node is lost (its Patroni and
+# its postmaster get SIGKILL at once: the leader key must expire, ttl 30 s;
+# the node's Patroni is started again afterwards). Each time it
 # follows the stream with six clients as the board does (batch=1, resuming
 # with since= after the board's own backoff), posts positions, incidents
 # and dispatches, each command with an Idempotency-Key and sent again with
@@ -203,15 +206,18 @@ for member in "pg1 $pg1_port $rest1" "pg2 $pg2_port $rest2"; do
   chown -R nobody "$dir/$1" 2>/dev/null || true
   chmod 700 "$dir/$1"
 done
-"${as[@]}" env HOME="$dir/pg1" patroni "$dir/pg1/patroni.yml" >"$dir/pg1/patroni.log" 2>&1 &
-pids+=($!)
+start_patroni() {
+  "${as[@]}" env HOME="$dir/$1" patroni "$dir/$1/patroni.yml" >>"$dir/$1/patroni.log" 2>&1 &
+  pids+=($!)
+  echo $! >"$dir/$1/patroni.pid"
+}
+start_patroni pg1
 # pg1 bootstraps alone, so that it is the first primary.
 for _ in $(seq 600); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$rest1/primary")" = 200 ] && break
   sleep 0.2
 done
-"${as[@]}" env HOME="$dir/pg2" patroni "$dir/pg2/patroni.yml" >"$dir/pg2/patroni.log" 2>&1 &
-pids+=($!)
+start_patroni pg2
 
 patronictl_() { "${as[@]}" env HOME="$dir" patronictl -c "$dir/pg1/patroni.yml" "$@"; }
 
@@ -285,7 +291,7 @@ backend dozord
     server a 127.0.0.1:$dozord_a check
     server b 127.0.0.1:$dozord_b check
 EOF
-haproxy -db -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1 &
+haproxy -db -f "$dir/haproxy.cfg" >>"$dir/haproxy.log" 2>&1 &
 pids+=($!)
 log "HAProxy: PostgreSQL primary on 127.0.0.1:$haproxy_pg, dozords on 127.0.0.1:$haproxy_http"
 
@@ -311,6 +317,12 @@ case \$kind in
     pid=\$(head -1 "$dir/\$old/data/postmaster.pid")
     kill -KILL "\$pid"
     echo "SIGKILL to \$old's postmaster (pid \$pid)" ;;
+  node)
+    # The whole machine: Patroni and PostgreSQL at once. The leader key
+    # expires after ttl; no one demotes anything.
+    pid=\$(head -1 "$dir/\$old/data/postmaster.pid")
+    kill -KILL "\$(cat "$dir/\$old/patroni.pid")" "\$pid"
+    echo "SIGKILL to \$old's Patroni and postmaster (pid \$pid): the node is lost" ;;
   switchover)
     ${as[*]} env HOME="$dir" patronictl -c "$dir/pg1/patroni.yml" switchover --leader "\$old" --candidate "\$new" --force >"$dir/switchover.log" 2>&1 &
     echo "patronictl switchover --leader \$old --candidate \$new" ;;
@@ -343,7 +355,7 @@ run_layout() {
       curl -fs "http://127.0.0.1:$dozord_b/api/v1/health" >/dev/null && break
     sleep 0.2
   done
-  for kind in kill9 switchover; do
+  for kind in kill9 switchover node; do
     local old new
     wait_healthy
     # HAProxy must see the primary too before the next round.
@@ -355,6 +367,11 @@ run_layout() {
     "$BENCH_FAILOVER" --url "http://127.0.0.1:$haproxy_http" --users "$layout" --round "$layout-$kind" \
       --fault "$dir/fault $kind $old $new $(rest_of "$new")" || status=$?
     patronictl_ list
+    # What the balancers saw of their servers during the round.
+    grep -a -E 'is (DOWN|UP)' "$dir/haproxy.log" | sed "s/^/haproxy: /" || true
+    : >"$dir/haproxy.log"
+    # The lost node comes back: its Patroni rewinds it into a replica.
+    [ "$kind" = node ] && start_patroni "$old"
   done
   kill -TERM $a $b 2>/dev/null || true
   wait $a $b 2>/dev/null || true
