@@ -5,13 +5,14 @@
  * dozords, against the balancer in front of the dozords.
  *
  *   bench-failover --url URL --users NAME --round NAME --fault COMMAND
- *                  [--clients 6] [--units 20] [--before 8] [--after 15]
+ *                  [--clients 6] [--units 20] [--before 8] [--after 15] [--old-backoff]
  *
  * Logs in as sup-NAME, gps-NAME and wall-NAME (password "bench password"),
  * registers the units, and connects the stream clients through URL with
  * batch=1. Each client is a board's stream: it resumes with since= its
- * last seq after the board's own backoff (0.5 s doubling to 30 s, up to
- * half less at random), and is live from the first heartbeat of a stream
+ * last seq after the board's own backoff (0.5 s doubling to 30 s, or to
+ * 2 s while streams are closed with 4503, up to half less at random;
+ * --old-backoff: 30 s then too), and is live from the first heartbeat of a stream
  * to its close, as the board's pill shows it. A writer thread posts, one
  * at a time as one board's outbox does, a batch of fixes every 100 ms and
  * every 500 ms an incident and a dispatch of a random unit (some busy:
@@ -50,6 +51,7 @@ typedef struct
   guint heartbeat_gaps;
   guint attempts;
   guint retry_id;
+  gboolean database_down;       /* the last stream was closed with 4503 */
   gboolean live;
   gint64 down_since;            /* monotonic µs; 0 while live */
   GArray *outages_s;            /* double */
@@ -301,11 +303,16 @@ retry_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The board's schedule_retry(): 0.5 s doubling to 30 s, up to half less. */
+/* The board's schedule_retry() (dozor-sync-client.c): 0.5 s doubling to
+ * 30 s, or to 2 s after a 4503, up to half less at random; --old-backoff:
+ * 30 s after a 4503 too, as the board did before. */
+static gboolean old_backoff;
+
 static void
 client_retry (Client *client)
 {
-  guint delay = MIN (30000, 500u << MIN (client->attempts, 16));
+  guint cap = client->database_down && !old_backoff ? 2000 : 30000;
+  guint delay = MIN (cap, 500u << MIN (client->attempts, 16));
 
   if (client->run->stopping || client->retry_id != 0)
     return;
@@ -388,6 +395,7 @@ take_object (Client     *client,
         {
           client->live = TRUE;
           client->attempts = 0;
+          client->database_down = FALSE;
           if (client->down_since != 0)
             {
               double outage = (g_get_monotonic_time () - client->down_since) / 1e6;
@@ -456,6 +464,7 @@ closed_cb (SoupWebsocketConnection *conn,
 {
   g_autofree char *why = g_strdup_printf ("closed %u", soup_websocket_connection_get_close_code (conn));
 
+  client->database_down = soup_websocket_connection_get_close_code (conn) == 4503;
   client_down (client, why);
   drop_stream (client);
   client_retry (client);
@@ -474,6 +483,7 @@ connected_cb (GObject      *source,
     {
       g_autofree char *why = g_strdup_printf ("refused (%s)", error->message);
 
+      client->database_down = FALSE;
       client_down (client, why);
       client_retry (client);
       return;
@@ -583,6 +593,7 @@ main (int    argc,
     { "units", 0, 0, G_OPTION_ARG_INT, &n_units, "units", "N" },
     { "before", 0, 0, G_OPTION_ARG_DOUBLE, &before, "seconds before the fault", "S" },
     { "after", 0, 0, G_OPTION_ARG_DOUBLE, &after, "seconds after the fault's command ended", "S" },
+    { "old-backoff", 0, 0, G_OPTION_ARG_NONE, &old_backoff, "after 4503 as after any close (the board before)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("- a failover as the boards see it");

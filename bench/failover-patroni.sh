@@ -5,7 +5,7 @@
 # item 5; docs/operations-postgresql.md). A demonstration and a benchmark,
 # not a test: it prints figures and never fails on time.
 #
-#   meson devenv -C build ../bench/failover-patroni.sh [conninfo|haproxy|both]
+#   meson devenv -C build ../bench/failover-patroni.sh [conninfo|haproxy|both] [--old-backoff]
 #
 # (DOZORD, DOZORCTL and BENCH_FAILOVER name the programs otherwise.) Needs
 # Debian's patroni, etcd-server and haproxy, and postgresql-15; it starts
@@ -57,6 +57,10 @@
 set -eu
 
 mode=${1:-both}
+# Further arguments go to bench-failover (--old-backoff: the board's
+# reconnection as it was before 4503 had a shorter cap).
+shift || true
+extra=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
 DOZORD=${DOZORD:-dozord}
 DOZORCTL=${DOZORCTL:-dozorctl}
@@ -365,7 +369,7 @@ run_layout() {
     echo
     echo "--- $layout, $kind of the primary $old (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     "$BENCH_FAILOVER" --url "http://127.0.0.1:$haproxy_http" --users "$layout" --round "$layout-$kind" \
-      --fault "$dir/fault $kind $old $new $(rest_of "$new")" || status=$?
+      --fault "$dir/fault $kind $old $new $(rest_of "$new")" "${extra[@]}" || status=$?
     patronictl_ list
     # What the balancers saw of their servers during the round.
     grep -a -E 'is (DOWN|UP)' "$dir/haproxy.log" | sed "s/^/haproxy: /" || true

@@ -53,6 +53,7 @@ struct _DozorSyncClient
   guint retry_id;
   guint watchdog_id;
   guint attempts;
+  gboolean database_down; /* the last stream was closed with 4503 */
   gint64 last_heard; /* monotonic µs */
   GRand *rand;
 
@@ -305,18 +306,23 @@ retry_cb (gpointer user_data)
 
 /* Tries again after 0.5 s, 1 s, 2 s … up to 30 s, each delay shortened by
  * up to half at random, so that twenty boards do not knock at once after a
- * server restart. */
+ * server restart. While the server says its database is failing over
+ * (4503), up to 2 s: Patroni promotes a standby in 5–30 s, and a board
+ * at 30 s stayed not live up to 22 s after the new primary took writes
+ * (docs/operations-postgresql.md). Refusing a board costs the server one
+ * handshake, not a database call. */
 static void
 schedule_retry (DozorSyncClient *self,
                 gboolean         at_once)
 {
+  guint cap = self->database_down ? DOZOR_SYNC_DATABASE_RETRY_MS : DOZOR_SYNC_MAX_RETRY_MS;
   guint delay;
 
   drop_stream (self);
   if (!self->running || self->retry_id != 0)
     return;
 
-  delay = at_once ? 0 : MIN (DOZOR_SYNC_MAX_RETRY_MS, DOZOR_SYNC_FIRST_RETRY_MS << MIN (self->attempts, 16));
+  delay = at_once ? 0 : MIN (cap, (guint) DOZOR_SYNC_FIRST_RETRY_MS << MIN (self->attempts, 16));
   delay -= (guint) g_rand_int_range (self->rand, 0, (gint32) delay / 2 + 1);
   self->attempts++;
   set_state (self, DOZOR_SYNC_RECONNECTING);
@@ -389,6 +395,7 @@ frame_decoded_cb (GPtrArray *items,
         case DOZOR_STREAM_HEARTBEAT:
           set_state (self, DOZOR_SYNC_LIVE);
           self->attempts = 0;
+          self->database_down = FALSE;
           /* Events come before the heartbeat that counts them: a higher seq
            * here means some never arrived. */
           if (item->first_seq > dozor_situation_get_seq (self->situation))
@@ -438,6 +445,7 @@ closed_cb (SoupWebsocketConnection *conn,
   /* 4401: the token expired or the server forgot it; log in again. */
   if (soup_websocket_connection_get_close_code (conn) == 4401)
     g_clear_pointer (&self->token, g_free);
+  self->database_down = soup_websocket_connection_get_close_code (conn) == 4503;
 
   set_error (self, _("The connection to the server was closed"));
   schedule_retry (self, FALSE);
@@ -456,6 +464,8 @@ stream_connected_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          /* No server to say anything: the usual backoff. */
+          self->database_down = FALSE;
           set_error (self, error->message);
           schedule_retry (self, FALSE);
         }
