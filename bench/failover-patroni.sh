@@ -77,11 +77,12 @@ done
 
 if [ "$(id -u)" = 0 ]; then
   as=(setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups --)
-  dir=$(mktemp -d /tmp/dozor-patroni-XXXXXX)
+  # The system default (no TMPDIR): nobody must be able to walk to it.
+  dir=$(env -u TMPDIR mktemp -d -t dozor-patroni-XXXXXX)
   chown nobody "$dir"
 else
   as=()
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/dozor-patroni-XXXXXX")
+  dir=$(mktemp -d -t dozor-patroni-XXXXXX)
 fi
 pids=()
 

@@ -25,11 +25,12 @@ bin=${DOZOR_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
 if [ "$(id -u)" = 0 ]; then
   as=(setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups --)
-  dir=$(mktemp -d /tmp/dozor-pitr-XXXXXX)
+  # The system default (no TMPDIR): nobody must be able to walk to it.
+  dir=$(env -u TMPDIR mktemp -d -t dozor-pitr-XXXXXX)
   chown nobody "$dir"
 else
   as=()
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/dozor-pitr-XXXXXX")
+  dir=$(mktemp -d -t dozor-pitr-XXXXXX)
 fi
 dozord_pid=
 cleanup() {
