@@ -75,15 +75,7 @@ for program in patroni patronictl etcd haproxy curl python3 "$PG_BINDIR/postgres
   fi
 done
 
-if [ "$(id -u)" = 0 ]; then
-  as=(setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups --)
-  # The system default (no TMPDIR): nobody must be able to walk to it.
-  dir=$(env -u TMPDIR mktemp -d -t dozor-patroni-XXXXXX)
-  chown nobody "$dir"
-else
-  as=()
-  dir=$(mktemp -d -t dozor-patroni-XXXXXX)
-fi
+. "$here/pg-user.sh" dozor-patroni
 pids=()
 
 cleanup() {

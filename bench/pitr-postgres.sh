@@ -23,15 +23,7 @@ DOZORD=${DOZORD:-dozord}
 DOZORCTL=${DOZORCTL:-dozorctl}
 bin=${DOZOR_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
-if [ "$(id -u)" = 0 ]; then
-  as=(setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups --)
-  # The system default (no TMPDIR): nobody must be able to walk to it.
-  dir=$(env -u TMPDIR mktemp -d -t dozor-pitr-XXXXXX)
-  chown nobody "$dir"
-else
-  as=()
-  dir=$(mktemp -d -t dozor-pitr-XXXXXX)
-fi
+. "$(dirname "$0")/pg-user.sh" dozor-pitr
 dozord_pid=
 cleanup() {
   [ -n "$dozord_pid" ] && kill "$dozord_pid" 2>/dev/null || true
