@@ -8,7 +8,9 @@
  * the new primary took writes. Here a server on loopback answers the
  * login and the snapshot as dozord does and closes the first streams with
  * 4503, then serves one: the board must keep knocking at most about every
- * 2 s, and be live on the stream that is served.
+ * 2 s, say no news came meanwhile (its pill counts "last news" from the
+ * last frame, not from each refused stream), and be live on the stream
+ * that is served.
  */
 #include "config.h"
 
@@ -31,6 +33,8 @@ typedef struct
 {
   GArray *knocks;               /* gint64 monotonic µs, each stream asked for */
   GPtrArray *open;              /* served streams, kept open */
+  DozorSyncClient *client;
+  guint news_during_refusals;   /* knocks at which the board had news */
 } Server;
 
 static void
@@ -67,6 +71,10 @@ stream_cb (SoupServer              *soup_server,
   gint64 now = g_get_monotonic_time ();
 
   g_array_append_val (server->knocks, now);
+  /* A refused stream is no news: the pill's "last news" must keep
+   * counting from the last frame (none here). */
+  if (server->client != NULL && dozor_sync_client_get_last_heard (server->client) != 0)
+    server->news_during_refusals++;
   if (server->knocks->len <= REFUSALS)
     {
       /* As dozord refuses a stream while it cannot read the log. */
@@ -115,6 +123,7 @@ test_database_failover (void)
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
   client = dozor_sync_client_new (url, situation);
+  server.client = client;
   dozor_sync_client_set_credentials (client, "wall", "secret");
   g_signal_connect (client, "notify::state", G_CALLBACK (state_cb), loop);
   give_up = g_timeout_add_seconds (90, give_up_cb, loop);
@@ -124,6 +133,8 @@ test_database_failover (void)
 
   g_assert_cmpint (dozor_sync_client_get_state (client), ==, DOZOR_SYNC_LIVE);
   g_assert_cmpuint (server.knocks->len, ==, REFUSALS + 1);
+  g_assert_cmpuint (server.news_during_refusals, ==, 0);
+  g_assert_cmpint (dozor_sync_client_get_last_heard (client), >, 0);
   for (guint i = 1; i < server.knocks->len; i++)
     {
       double wait = (g_array_index (server.knocks, gint64, i) - g_array_index (server.knocks, gint64, i - 1)) / 1e6;

@@ -54,7 +54,12 @@ struct _DozorSyncClient
   guint watchdog_id;
   guint attempts;
   gboolean database_down; /* the last stream was closed with 4503 */
-  gint64 last_heard; /* monotonic µs */
+  gint64 last_heard; /* monotonic µs: the last frame, shown as "last news" */
+  /* Monotonic µs: when the stream was opened, which the watchdog counts
+   * from too. Not news: while the database fails over every stream is
+   * opened and closed with 4503 every 1–2 s, and the board would say
+   * "last news 0 s ago" throughout. */
+  gint64 opened_at;
   GRand *rand;
 
   DozorOutbox *outbox;
@@ -473,7 +478,7 @@ stream_connected_cb (GObject      *source,
     }
 
   self->conn = conn;
-  self->last_heard = g_get_monotonic_time ();
+  self->opened_at = g_get_monotonic_time ();
   if (self->decoder == NULL)
     self->decoder = dozor_stream_decoder_new (MAX_EVENT_BYTES, frame_decoded_cb, self);
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_EVENT_BYTES);
@@ -502,7 +507,7 @@ watchdog_cb (gpointer user_data)
   DozorSyncClient *self = user_data;
 
   if (self->conn != NULL &&
-      g_get_monotonic_time () - self->last_heard > DOZOR_SYNC_DEAD_AFTER_SECONDS * G_USEC_PER_SEC)
+      g_get_monotonic_time () - MAX (self->last_heard, self->opened_at) > DOZOR_SYNC_DEAD_AFTER_SECONDS * G_USEC_PER_SEC)
     {
       set_error (self, _("No word from the server for 15 seconds"));
       schedule_retry (self, FALSE);
