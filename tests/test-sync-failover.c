@@ -7,7 +7,8 @@
  * server backoff, doubling to 30 s, and stayed not live up to 22 s after
  * the new primary took writes. Here a server on loopback answers the
  * login and the snapshot as dozord does and closes the first streams with
- * 4503, then serves one: the board must keep knocking at most about every
+ * 4503 (or, as a balancer with no instance whose store answers does,
+ * refuses their upgrade with 503), then serves one: the board must keep knocking at most about every
  * 2 s, say no news came meanwhile (its pill counts "last news" from the
  * last frame, not from each refused stream), and be live on the stream
  * that is served.
@@ -35,6 +36,7 @@ typedef struct
   GPtrArray *open;              /* served streams, kept open */
   DozorSyncClient *client;
   guint news_during_refusals;   /* knocks at which the board had news */
+  gboolean http_503;            /* refuse the upgrade itself, as a balancer does */
 } Server;
 
 static void
@@ -58,6 +60,27 @@ api_cb (SoupServer        *server,
     reply_json (msg, "{\"as_of_seq\":5,\"units\":[],\"incidents\":[],\"dispatches\":[]}");
   else
     soup_server_message_set_status (msg, 404, NULL);
+}
+
+/* A balancer whose health checks find no instance with a store that
+ * answers refuses the upgrade with its own 503 (HAProxy: "No server is
+ * available"). */
+static void
+early_cb (SoupServer        *soup_server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           data)
+{
+  Server *server = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!server->http_503 || !g_str_equal (path, "/api/v1/stream") || server->knocks->len >= REFUSALS)
+    return;
+  g_array_append_val (server->knocks, now);
+  if (server->client != NULL && dozor_sync_client_get_last_heard (server->client) != 0)
+    server->news_during_refusals++;
+  soup_server_message_set_status (msg, 503, NULL);
 }
 
 static void
@@ -102,7 +125,7 @@ give_up_cb (gpointer loop)
 }
 
 static void
-test_database_failover (void)
+database_failover (gboolean http_503)
 {
   g_autoptr(SoupServer) soup_server = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
@@ -111,9 +134,11 @@ test_database_failover (void)
   g_autoptr(DozorSyncClient) client = NULL;
   g_autoptr(GSList) uris = NULL;
   g_autofree char *url = NULL;
-  Server server = { g_array_new (FALSE, FALSE, sizeof (gint64)), g_ptr_array_new_with_free_func (g_object_unref) };
+  Server server = { g_array_new (FALSE, FALSE, sizeof (gint64)), g_ptr_array_new_with_free_func (g_object_unref),
+                    NULL, 0, http_503 };
   guint give_up;
 
+  soup_server_add_early_handler (soup_server, "/api/v1/stream", early_cb, &server, NULL);
   soup_server_add_websocket_handler (soup_server, "/api/v1/stream", NULL, NULL, stream_cb, &server, NULL);
   soup_server_add_handler (soup_server, "/api/v1", api_cb, &server, NULL);
   g_assert_true (soup_server_listen_local (soup_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -148,11 +173,24 @@ test_database_failover (void)
   g_ptr_array_unref (server.open);
 }
 
+static void
+test_database_failover (void)
+{
+  database_failover (FALSE);
+}
+
+static void
+test_balancer_503 (void)
+{
+  database_failover (TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sync-failover/database-failover", test_database_failover);
+  g_test_add_func ("/sync-failover/balancer-503", test_balancer_503);
   return g_test_run ();
 }

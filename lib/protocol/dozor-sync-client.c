@@ -312,7 +312,7 @@ retry_cb (gpointer user_data)
 /* Tries again after 0.5 s, 1 s, 2 s … up to 30 s, each delay shortened by
  * up to half at random, so that twenty boards do not knock at once after a
  * server restart. While the server says its database is failing over
- * (4503), up to 2 s: Patroni promotes a standby in 5–30 s, and a board
+ * (4503, or 503 to the stream's upgrade), up to 2 s: Patroni promotes a standby in 5–30 s, and a board
  * at 30 s stayed not live up to 22 s after the new primary took writes
  * (docs/operations-postgresql.md). Refusing a board costs the server one
  * handshake, not a database call. */
@@ -469,8 +469,12 @@ stream_connected_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          /* No server to say anything: the usual backoff. */
-          self->database_down = FALSE;
+          SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+          /* A 503 to the upgrade is dozord's refusal, or a balancer's with
+           * no instance whose store answers: a database failing over, as a
+           * 4503 is. No server to say anything: the usual backoff. */
+          self->database_down = msg != NULL && soup_message_get_status (msg) == SOUP_STATUS_SERVICE_UNAVAILABLE;
           set_error (self, error->message);
           schedule_retry (self, FALSE);
         }
