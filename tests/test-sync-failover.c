@@ -62,6 +62,18 @@ api_cb (SoupServer        *server,
     soup_server_message_set_status (msg, 404, NULL);
 }
 
+/* A stream asked for. A refused stream is no news: the pill's "last
+ * news" must keep counting from the last frame (none here). */
+static void
+knock (Server *server)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (server->knocks, now);
+  if (server->client != NULL && dozor_sync_client_get_last_heard (server->client) != 0)
+    server->news_during_refusals++;
+}
+
 /* A balancer whose health checks find no instance with a store that
  * answers refuses the upgrade with its own 503 (HAProxy: "No server is
  * available"). */
@@ -73,13 +85,10 @@ early_cb (SoupServer        *soup_server,
           gpointer           data)
 {
   Server *server = data;
-  gint64 now = g_get_monotonic_time ();
 
   if (!server->http_503 || !g_str_equal (path, "/api/v1/stream") || server->knocks->len >= REFUSALS)
     return;
-  g_array_append_val (server->knocks, now);
-  if (server->client != NULL && dozor_sync_client_get_last_heard (server->client) != 0)
-    server->news_during_refusals++;
+  knock (server);
   soup_server_message_set_status (msg, 503, NULL);
 }
 
@@ -91,13 +100,8 @@ stream_cb (SoupServer              *soup_server,
            gpointer                 data)
 {
   Server *server = data;
-  gint64 now = g_get_monotonic_time ();
 
-  g_array_append_val (server->knocks, now);
-  /* A refused stream is no news: the pill's "last news" must keep
-   * counting from the last frame (none here). */
-  if (server->client != NULL && dozor_sync_client_get_last_heard (server->client) != 0)
-    server->news_during_refusals++;
+  knock (server);
   if (server->knocks->len <= REFUSALS)
     {
       /* As dozord refuses a stream while it cannot read the log. */
