@@ -53,7 +53,13 @@ struct _DozorSyncClient
   guint retry_id;
   guint watchdog_id;
   guint attempts;
-  gint64 last_heard; /* monotonic µs */
+  gboolean database_down; /* the last stream was closed with 4503 */
+  gint64 last_heard; /* monotonic µs: the last frame, shown as "last news" */
+  /* Monotonic µs: when the stream was opened, which the watchdog counts
+   * from too. Not news: while the database fails over every stream is
+   * opened and closed with 4503 every 1–2 s, and the board would say
+   * "last news 0 s ago" throughout. */
+  gint64 opened_at;
   GRand *rand;
 
   DozorOutbox *outbox;
@@ -305,18 +311,23 @@ retry_cb (gpointer user_data)
 
 /* Tries again after 0.5 s, 1 s, 2 s … up to 30 s, each delay shortened by
  * up to half at random, so that twenty boards do not knock at once after a
- * server restart. */
+ * server restart. While the server says its database is failing over
+ * (4503, or 503 to the stream's upgrade), up to 2 s: Patroni promotes a standby in 5–30 s, and a board
+ * at 30 s stayed not live up to 22 s after the new primary took writes
+ * (docs/operations-postgresql.md). Refusing a board costs the server one
+ * handshake, not a database call. */
 static void
 schedule_retry (DozorSyncClient *self,
                 gboolean         at_once)
 {
+  guint cap = self->database_down ? DOZOR_SYNC_DATABASE_RETRY_MS : DOZOR_SYNC_MAX_RETRY_MS;
   guint delay;
 
   drop_stream (self);
   if (!self->running || self->retry_id != 0)
     return;
 
-  delay = at_once ? 0 : MIN (DOZOR_SYNC_MAX_RETRY_MS, DOZOR_SYNC_FIRST_RETRY_MS << MIN (self->attempts, 16));
+  delay = at_once ? 0 : MIN (cap, (guint) DOZOR_SYNC_FIRST_RETRY_MS << MIN (self->attempts, 16));
   delay -= (guint) g_rand_int_range (self->rand, 0, (gint32) delay / 2 + 1);
   self->attempts++;
   set_state (self, DOZOR_SYNC_RECONNECTING);
@@ -389,6 +400,7 @@ frame_decoded_cb (GPtrArray *items,
         case DOZOR_STREAM_HEARTBEAT:
           set_state (self, DOZOR_SYNC_LIVE);
           self->attempts = 0;
+          self->database_down = FALSE;
           /* Events come before the heartbeat that counts them: a higher seq
            * here means some never arrived. */
           if (item->first_seq > dozor_situation_get_seq (self->situation))
@@ -438,6 +450,7 @@ closed_cb (SoupWebsocketConnection *conn,
   /* 4401: the token expired or the server forgot it; log in again. */
   if (soup_websocket_connection_get_close_code (conn) == 4401)
     g_clear_pointer (&self->token, g_free);
+  self->database_down = soup_websocket_connection_get_close_code (conn) == 4503;
 
   set_error (self, _("The connection to the server was closed"));
   schedule_retry (self, FALSE);
@@ -456,6 +469,12 @@ stream_connected_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+          /* A 503 to the upgrade is dozord's refusal, or a balancer's with
+           * no instance whose store answers: a database failing over, as a
+           * 4503 is. No server to say anything: the usual backoff. */
+          self->database_down = msg != NULL && soup_message_get_status (msg) == SOUP_STATUS_SERVICE_UNAVAILABLE;
           set_error (self, error->message);
           schedule_retry (self, FALSE);
         }
@@ -463,7 +482,7 @@ stream_connected_cb (GObject      *source,
     }
 
   self->conn = conn;
-  self->last_heard = g_get_monotonic_time ();
+  self->opened_at = g_get_monotonic_time ();
   if (self->decoder == NULL)
     self->decoder = dozor_stream_decoder_new (MAX_EVENT_BYTES, frame_decoded_cb, self);
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_EVENT_BYTES);
@@ -492,7 +511,7 @@ watchdog_cb (gpointer user_data)
   DozorSyncClient *self = user_data;
 
   if (self->conn != NULL &&
-      g_get_monotonic_time () - self->last_heard > DOZOR_SYNC_DEAD_AFTER_SECONDS * G_USEC_PER_SEC)
+      g_get_monotonic_time () - MAX (self->last_heard, self->opened_at) > DOZOR_SYNC_DEAD_AFTER_SECONDS * G_USEC_PER_SEC)
     {
       set_error (self, _("No word from the server for 15 seconds"));
       schedule_retry (self, FALSE);

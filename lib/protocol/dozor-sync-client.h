@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 /* Reconnect delays: doubling from the first to the cap, with jitter. */
 #define DOZOR_SYNC_FIRST_RETRY_MS 500
 #define DOZOR_SYNC_MAX_RETRY_MS 30000
+/* The cap while the server closes the stream with 4503: it is up, and its
+ * database is failing over, which ends in seconds (docs/api.md). */
+#define DOZOR_SYNC_DATABASE_RETRY_MS 2000
 
 /**
  * DozorSyncState:

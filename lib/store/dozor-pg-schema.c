@@ -59,12 +59,12 @@ static const char *const version_2[] = {
   "   USING ERRCODE = 'feature_not_supported'; END IF;"
   "  RETURN round(COALESCE($2, 0)::numeric, digits[1]::int)::text;"
   " END $$",
-  /* json_group_array() is json_agg() by the translator (dozor-db-pg.c).
-   * group_concat() with a separator is string_agg()'s own functions, whose
-   * state grows in place: an aggregate written in SQL copies its state on
-   * every row, which took 5 s for 4,000 rows. */
-  "CREATE AGGREGATE group_concat(text, text) ("
-  " sfunc = string_agg_transfn, stype = internal, finalfunc = string_agg_finalfn)",
+  /* json_group_array() is json_agg() and group_concat() string_agg() by
+   * the translator (dozor-db-pg.c). This migration once made group_concat
+   * an aggregate over string_agg()'s own functions, whose `internal` state
+   * PostgreSQL allows a superuser only: the owner of a centre's database
+   * (docs/operations-postgresql.md) could never apply it. A database that
+   * has that aggregate keeps it, unused (docs/decisions.md). */
   /* SQLite's total(): a float sum, 0.0 over no rows. */
   "CREATE FUNCTION dozor_total_step(float8, float8) RETURNS float8 LANGUAGE sql IMMUTABLE AS"
   " 'SELECT $1 + COALESCE($2, 0)'",
