@@ -45,8 +45,8 @@
 /* A desk's crowds (docs/decisions.md, "Crowds of units on a desk"): from
  * CLUSTER_MAX_ZOOM in, a cell of the world's pixel grid CROWD_CELL wide
  * holding at least CROWD_MIN_UNITS units is one disc with their count and
- * status mix. Sixteen symbols of 11 px cannot lie side by side in 40 px:
- * below that the units are drawn as themselves. */
+ * status mix. Nine symbols of 11 px fill 40 px side by side; of sixteen
+ * most cover another. Below that the units are drawn as themselves. */
 #define CROWD_CELL 40.0
 #define CROWD_MIN_UNITS 16
 /* On a desk prepare() copies no unit further outside the render's region

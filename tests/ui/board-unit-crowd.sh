@@ -45,8 +45,8 @@ done
 read -r lat lon < <(place 2000 2500)
 add_unit LONE-1 available "$lat" "$lon"
 live=$positions
-# The stale car: its fix ten minutes old, in the middle of the crowd.
-read -r lat lon < <(place 0 0)
+# The stale car: its fix ten minutes old, in the crowd beside its disc.
+read -r lat lon < <(place -120 -120)
 positions=
 add_unit OLD-1 available "$lat" "$lon"
 old_fix=$(date -u -d '-10 min' +%Y-%m-%dT%H:%M:%S.000Z)
