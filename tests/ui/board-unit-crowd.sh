@@ -54,18 +54,6 @@ api "$gps" POST positions "{\"positions\":[${positions//NOW/$old_fix}]}" >/dev/n
 positions=$live
 # The live fixes are read from a file each round, so that cars can move.
 printf '%s' "$positions" >"$work/positions"
-send_positions() {
-  local now
-  now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
-  api "$gps" POST positions "{\"positions\":[$(sed "s/NOW/$now/g" "$work/positions")]}" >/dev/null || true
-}
-report_file() {
-  for _ in $(seq 1 200); do
-    kill -0 $$ 2>/dev/null || return 0
-    send_positions
-    sleep 3
-  done
-}
 send_positions
 report_file &
 pids+=($!)
