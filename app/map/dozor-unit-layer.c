@@ -181,8 +181,8 @@ static const double status_fill[N_MARK_STATUSES][3] = {
 };
 
 /* Called for every unit of every render on the main thread: one string
- * comparison, the candidate picked by the first letters, not one per name
- * (strcmp was a sixth of that thread's time at 50,000 units). */
+ * comparison, the candidate picked by the first letters, not one per
+ * name (strcmp was a sixth of that thread's samples at 50,000 units). */
 static MarkStatus
 mark_status (const char *status)
 {
