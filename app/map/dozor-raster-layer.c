@@ -36,6 +36,13 @@
 #define RING 1
 /* How long the view rests before its labels are fitted to it again. */
 #define SETTLE_MS 200
+/* Renders for changed items start no sooner than this many times their
+ * last prepare after it: prepare() runs on the main thread, and at 50,000
+ * units moving a render was asked for again as soon as one was shown, so
+ * the main thread spent as much time preparing as the worker left it
+ * (docs/performance.md, "50,000 units"). With a prepare of 0.1 ms the wait
+ * is under a millisecond; a render for tiles the view lacks never waits. */
+#define PREPARE_SHARE 8
 
 typedef struct
 {
@@ -109,6 +116,9 @@ typedef struct
   gboolean render_wanted;
   gboolean empty;            /* nothing to show: no texture, no blend */
   guint render_idle_id;
+  gboolean render_timed;     /* render_idle_id is a timeout, not an idle */
+  gint64 prepare_started;    /* monotonic µs, of the last render */
+  gint64 prepare_us;         /* how long its prepare took on this thread */
   guint refresh_id;
   guint settle_id;           /* the view moved: labels are fitted again once it rests */
   double label_size;         /* 0: the desk's */
@@ -694,6 +704,7 @@ render_in_thread (GTask        *task,
 }
 
 static void start_render (DozorRasterLayer *self);
+static void queue_host_render (DozorRasterLayer *self);
 
 static void
 part_shown (Part *part)
@@ -772,7 +783,7 @@ render_done_cb (GObject      *source,
     part_shown (&g_array_index (render->parts, Part, i));
 
   if (priv->render_wanted)
-    start_render (self);
+    queue_host_render (self);
 }
 
 /* Where the view is: centre in world pixels at the current zoom. */
@@ -903,6 +914,7 @@ start_render (DozorRasterLayer *self)
     }
 
   priv->empty = TRUE;
+  priv->prepare_started = g_get_monotonic_time ();
   for (guint i = 0; i <= priv->parts->len; i++)
     {
       DozorRasterLayer *layer = part_layer (self, i);
@@ -915,6 +927,7 @@ start_render (DozorRasterLayer *self)
         priv->empty = FALSE;
       g_array_append_val (render->parts, part);
     }
+  priv->prepare_us = g_get_monotonic_time () - priv->prepare_started;
 
   /* A layer with nothing to draw (a preview not in use) shows no texture
    * at all: even transparent tiles would cost a blend a frame. */
@@ -948,21 +961,46 @@ render_idle_cb (gpointer user_data)
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   priv->render_idle_id = 0;
+  priv->render_timed = FALSE;
   if (!priv->render_in_flight)
     start_render (self);
   return G_SOURCE_REMOVE;
 }
 
+/* @urgent: the view lacks tiles, so the render does not wait for the
+ * main thread's share (PREPARE_SHARE). */
+static void
+queue_host_render_full (DozorRasterLayer *self,
+                        gboolean          urgent)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  gint64 wait = priv->prepare_started + PREPARE_SHARE * priv->prepare_us - g_get_monotonic_time ();
+
+  priv->render_wanted = TRUE;
+  if (priv->render_in_flight)
+    return;
+  if (urgent && priv->render_timed)
+    {
+      g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+      priv->render_timed = FALSE;
+    }
+  if (priv->render_idle_id != 0)
+    return;
+  /* Not an idle priority: while a pan keeps every frame busy, idles never
+   * run, and units would stand still on screen until the pan ends. */
+  if (!urgent && wait >= 1000)
+    {
+      priv->render_timed = TRUE;
+      priv->render_idle_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait / 1000, render_idle_cb, self, NULL);
+    }
+  else
+    priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, render_idle_cb, self, NULL);
+}
+
 static void
 queue_host_render (DozorRasterLayer *self)
 {
-  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
-
-  /* Not an idle priority: while a pan keeps every frame busy, idles never
-   * run, and units would stand still on screen until the pan ends. */
-  priv->render_wanted = TRUE;
-  if (!priv->render_in_flight && priv->render_idle_id == 0)
-    priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, render_idle_cb, self, NULL);
+  queue_host_render_full (self, FALSE);
 }
 
 /**
@@ -1177,7 +1215,7 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   if (priv->zoom < 0)
     {
       if (!priv->render_in_flight)
-        queue_host_render (self);
+        queue_host_render_full (self, TRUE);
       return;
     }
 
@@ -1215,7 +1253,7 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 
   if (missing)
-    queue_host_render (self);
+    queue_host_render_full (self, TRUE);
   else
     watch_settle (self);
 }
@@ -1481,6 +1519,7 @@ dozor_raster_layer_size_allocate (GtkWidget *widget,
   if (priv->host == NULL && priv->zoom < 0 && width > 0 && height > 0 && !priv->render_in_flight)
     {
       g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+      priv->render_timed = FALSE;
       start_render (self);
     }
 }
@@ -1517,6 +1556,7 @@ dozor_raster_layer_dispose (GObject *object)
 
   g_cancellable_cancel (priv->cancellable);
   g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+  priv->render_timed = FALSE;
   g_clear_handle_id (&priv->refresh_id, g_source_remove);
   g_clear_handle_id (&priv->settle_id, g_source_remove);
   g_hash_table_remove_all (priv->tiles);
@@ -1650,6 +1690,7 @@ dozor_raster_layer_draw_into (DozorRasterLayer *self,
 
   part_priv->host = self;
   g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
+  part_priv->render_timed = FALSE;
   g_ptr_array_insert (priv->parts, priv->n_below++, g_object_ref (part));
   dozor_raster_layer_queue_render (self);
 }
@@ -1673,6 +1714,7 @@ dozor_raster_layer_draw_over (DozorRasterLayer *self,
 
   part_priv->host = self;
   g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
+  part_priv->render_timed = FALSE;
   g_ptr_array_add (priv->parts, g_object_ref (part));
   dozor_raster_layer_queue_render (self);
 }

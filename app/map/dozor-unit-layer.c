@@ -42,6 +42,17 @@
  * trails is a smear, and each segment is a stroke (4 µs with cairo, eight
  * per unit, against under 1 µs for the unit's symbol). */
 #define TRAIL_CROWD 48
+/* A desk's crowds (docs/decisions.md, "Crowds of units on a desk"): from
+ * CLUSTER_MAX_ZOOM in, a cell of the world's pixel grid CROWD_CELL wide
+ * holding at least CROWD_MIN_UNITS units is one disc with their count and
+ * status mix. Nine symbols of 11 px fill 40 px side by side; of sixteen
+ * most cover another. Below that the units are drawn as themselves. */
+#define CROWD_CELL 40.0
+#define CROWD_MIN_UNITS 16
+/* On a desk prepare() copies no unit further outside the render's region
+ * than this: no desk layout draws one (a cluster's cell and a crowd's are
+ * 40 px, a symbol reaches 16.5 px). */
+#define CULL_MARGIN 64.0
 
 typedef enum
 {
@@ -115,12 +126,13 @@ typedef struct
   gboolean trails;
   gboolean clusters;
   gboolean groups;   /* a wall's: units that would overlap are one symbol */
+  gboolean crowds;   /* a desk's, from CLUSTER_MAX_ZOOM in: crowded cells are one symbol */
   gboolean contrast; /* high contrast, as the desktop asked when prepared */
   gint64 newest_fix; /* the newest fix drawn, Unix µs */
   gint64 oldest_new; /* the oldest fix newer than the last image's newest */
   guint n_long;      /* units marked long on scene */
   guint n_labels;    /* call signs with room, from layout() */
-  guint n_groups;    /* a wall's groups, from layout() */
+  guint n_groups;    /* a wall's groups or a desk's crowds, from layout() */
   guint n_grouped;   /* the units in them */
   GString *group_discs; /* a wall's groups' discs, window pixels, for the log */
   guint n_moved_in;  /* call signs put elsewhere than right of their symbol */
@@ -168,17 +180,29 @@ static const double status_fill[N_MARK_STATUSES][3] = {
   [MARK_OFF_DUTY] = { 0.60, 0.60, 0.59 },
 };
 
+/* Called for every unit of every render on the main thread: one string
+ * comparison, the candidate picked by the first letters, not one per
+ * name (strcmp was a sixth of that thread's samples at 50,000 units). */
 static MarkStatus
 mark_status (const char *status)
 {
   static const char *const names[N_MARK_STATUSES] = {
     "available", "dispatched", "en_route", "on_scene", "busy", "off_duty",
   };
+  MarkStatus candidate;
 
-  for (guint i = 0; i < N_MARK_STATUSES; i++)
-    if (g_strcmp0 (status, names[i]) == 0)
-      return i;
-  return MARK_OFF_DUTY;
+  if (status == NULL)
+    return MARK_OFF_DUTY;
+  switch (status[0])
+    {
+    case 'a': candidate = MARK_AVAILABLE; break;
+    case 'd': candidate = MARK_DISPATCHED; break;
+    case 'e': candidate = MARK_EN_ROUTE; break;
+    case 'b': candidate = MARK_BUSY; break;
+    case 'o': candidate = status[1] == 'n' ? MARK_ON_SCENE : MARK_OFF_DUTY; break;
+    default: return MARK_OFF_DUTY;
+    }
+  return strcmp (status, names[candidate]) == 0 ? candidate : MARK_OFF_DUTY;
 }
 
 static void
@@ -701,6 +725,29 @@ count_digits (guint count)
   return digits;
 }
 
+/* Whether a unit on a desk keeps its own symbol in a crowd: a stale fix
+ * must look stale, never be counted among the live, and one long on
+ * scene is marked. At a crowd's density the others' symbols would cover
+ * one another; the disc's sectors say how many of each status it holds. */
+static gboolean
+keeps_own_symbol_on_desk (const Mark *mark)
+{
+  return mark->stale || mark->long_on_scene;
+}
+
+/* The cell of the world's pixel grid, @cell pixels wide, that holds
+ * @x, @y (region pixels). 24 bits a coordinate is 16 million cells
+ * across: a world at zoom 19 with a cell of 8 pixels. */
+static gint64
+cell_key (const DozorRasterView *region,
+          double                 x,
+          double                 y,
+          double                 cell)
+{
+  return ((gint64) floor ((x + region->origin_x) / cell) & 0xffffff) << 24 |
+         ((gint64) floor ((y + region->origin_y) / cell) & 0xffffff);
+}
+
 /* Gathers the countable units by cell of @cell pixels; the others go to
  * @own. Returns the largest group's count. */
 static guint
@@ -708,7 +755,8 @@ gather_groups (Scene      *scene,
                GHashTable *cells,
                GArray     *own,
                double      cell,
-               double      half)
+               double      half,
+               gboolean  (*keeps_own) (const Mark *mark))
 {
   const DozorRasterView *region = &scene->keys.region;
   guint largest = 0;
@@ -721,31 +769,28 @@ gather_groups (Scene      *scene,
       const Mark *mark = &g_array_index (scene->marks, Mark, i);
       Item item = { 0, };
       double x, y;
-      gint64 cell_key;
+      gint64 key;
       Group *group;
 
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x < -cell || y < -cell || x > region->width + cell || y > region->height + cell)
         continue;
       scene->n_drawn++;
-      if (keeps_own_symbol (mark))
+      if (keeps_own (mark))
         {
           item_for_mark (&item, mark, i, x, y, half);
           g_array_append_val (own, item);
           continue;
         }
-      /* 24 bits a coordinate is 16 million cells across: a world at zoom
-       * 19 with a cell of 8 pixels. */
-      cell_key = ((gint64) floor ((x + region->origin_x) / cell) & 0xffffff) << 24 |
-                 ((gint64) floor ((y + region->origin_y) / cell) & 0xffffff);
-      group = g_hash_table_lookup (cells, &cell_key);
+      key = cell_key (region, x, y, cell);
+      group = g_hash_table_lookup (cells, &key);
       if (group == NULL)
         {
           group = g_new0 (Group, 1);
           group->first = i;
           group->x0 = floor ((x + region->origin_x) / cell) * cell - region->origin_x;
           group->y0 = floor ((y + region->origin_y) / cell) * cell - region->origin_y;
-          g_hash_table_insert (cells, g_memdup2 (&cell_key, sizeof cell_key), group);
+          g_hash_table_insert (cells, g_memdup2 (&key, sizeof key), group);
         }
       group->sx += x;
       group->sy += y;
@@ -754,6 +799,30 @@ gather_groups (Scene      *scene,
       largest = MAX (largest, group->count);
     }
   return largest;
+}
+
+/* @item, its radius set, as the disc of @group at @x, @y: appended to
+ * the scene's items and counted. */
+static void
+add_group_item (Scene       *scene,
+                Item        *item,
+                const Group *group,
+                double       x,
+                double       y)
+{
+  item->x = x;
+  item->y = y;
+  item->mark = G_MAXUINT;
+  item->count = group->count;
+  item->status = g_array_index (scene->marks, Mark, group->first).status;
+  memcpy (item->parts, group->parts, sizeof item->parts);
+  item->left = x - item->radius - 2;
+  item->top = y - item->radius - 2;
+  item->right = x + item->radius + 2;
+  item->bottom = y + item->radius + 2;
+  g_array_append_val (scene->items, *item);
+  scene->n_groups++;
+  scene->n_grouped += group->count;
 }
 
 /* A wall's map (docs/wall.md, "Crowds of units"): discs sized for the
@@ -794,7 +863,7 @@ layout_groups (Scene  *scene,
       guint largest;
 
       cell = group_cell (cr, digits, scene->label_size, radius);
-      largest = gather_groups (scene, cells, own, cell, half);
+      largest = gather_groups (scene, cells, own, cell, half, keeps_own_symbol);
       if (count_digits (largest) <= digits)
         break;
       digits = count_digits (largest);
@@ -824,19 +893,9 @@ layout_groups (Scene  *scene,
        * it, never smaller than a unit's own. */
       count = g_strdup_printf ("%u", group->count);
       item.radius = group_radius (cr, count, scene->label_size, radius);
-      item.x = CLAMP (group->sx / group->count, group->x0 + item.radius, group->x0 + cell - item.radius);
-      item.y = CLAMP (group->sy / group->count, group->y0 + item.radius, group->y0 + cell - item.radius);
-      item.mark = G_MAXUINT;
-      item.count = group->count;
-      item.status = first->status;
-      memcpy (item.parts, group->parts, sizeof item.parts);
-      item.left = item.x - item.radius - 2;
-      item.top = item.y - item.radius - 2;
-      item.right = item.x + item.radius + 2;
-      item.bottom = item.y + item.radius + 2;
-      g_array_append_val (scene->items, item);
-      scene->n_groups++;
-      scene->n_grouped += group->count;
+      add_group_item (scene, &item, group,
+                      CLAMP (group->sx / group->count, group->x0 + item.radius, group->x0 + cell - item.radius),
+                      CLAMP (group->sy / group->count, group->y0 + item.radius, group->y0 + cell - item.radius));
       /* Only those on screen: the tests and the administrator read them
        * against the window. */
       if (item.right > region->visible_x0 && item.left < region->visible_x1 &&
@@ -847,6 +906,68 @@ layout_groups (Scene  *scene,
   g_array_append_vals (scene->items, own->data, own->len);
   cairo_destroy (cr);
   cairo_surface_destroy (scratch);
+}
+
+/* A desk's crowds (docs/decisions.md, "Crowds of units on a desk"): a
+ * desk shows every unit as itself until they would cover one another.
+ * Where a cell of the world's pixel grid, CROWD_CELL wide, holds
+ * CROWD_MIN_UNITS units or more, they are one disc at the cell's centre,
+ * cut into sectors by status, with their count; the units of other cells
+ * are drawn as themselves over the discs, and those that keep their own
+ * symbol (stale, long on scene) over everything. The disc stays at its
+ * cell's centre while its units move, so a tile changes only when a
+ * count or a mix does: at 50,000 units most tiles are not redrawn for a
+ * round of fixes, where every tile was. */
+static void
+layout_crowds (Scene   *scene,
+               cairo_t *cr,
+               double   radius,
+               double   half)
+{
+  const DozorRasterView *region = &scene->keys.region;
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (Item));
+  GHashTableIter iter;
+  Group *group;
+
+  gather_groups (scene, cells, own, CROWD_CELL, half, keeps_own_symbol_on_desk);
+  scene->n_groups = 0;
+  scene->n_grouped = 0;
+
+  g_hash_table_iter_init (&iter, cells);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &group))
+    {
+      Item item = { 0, };
+      char count[16];
+
+      if (group->count < CROWD_MIN_UNITS)
+        continue;
+      g_snprintf (count, sizeof count, "%u", group->count);
+      item.radius = MIN (group_radius (cr, count, scene->label_size, radius), CROWD_CELL / 2 - 2);
+      add_group_item (scene, &item, group, group->x0 + CROWD_CELL / 2, group->y0 + CROWD_CELL / 2);
+    }
+
+  for (guint i = 0; i < scene->marks->len; i++)
+    {
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      Item item = { 0, };
+      gint64 key;
+      double x, y;
+
+      dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
+      /* The units gather_groups() left out, and those it gave their own
+       * symbol, are not drawn here. */
+      if (x < -CROWD_CELL || y < -CROWD_CELL || x > region->width + CROWD_CELL || y > region->height + CROWD_CELL ||
+          keeps_own_symbol_on_desk (mark))
+        continue;
+      key = cell_key (region, x, y, CROWD_CELL);
+      group = g_hash_table_lookup (cells, &key);
+      if (group != NULL && group->count >= CROWD_MIN_UNITS)
+        continue;
+      item_for_mark (&item, mark, i, x, y, half);
+      g_array_append_val (scene->items, item);
+    }
+  g_array_append_vals (scene->items, own->data, own->len);
 }
 
 /* Every unit as itself. */
@@ -930,6 +1051,8 @@ layout_units (Scene *scene)
 
   if (scene->groups)
     layout_groups (scene, radius, SPRITE_HALF * k);
+  else if (scene->crowds)
+    layout_crowds (scene, cr, radius, SPRITE_HALF * k);
   else
     layout_singles (scene, radius, SPRITE_HALF * k);
   if (scene->trails)
@@ -950,8 +1073,8 @@ layout_units (Scene *scene)
       cairo_text_extents (cr, label->text, &extents);
       claim_label_space (taken, columns, rows, x - size, y - size, 2 * size + 5 + extents.x_advance, 2 * size, TRUE);
     }
-  /* A wall's groups hold their space too: a call sign over a count would
-   * hide both. */
+  /* A wall's groups and a desk's crowds hold their space too: a call sign
+   * over a count would hide both. */
   for (guint n = 0; scene->labels && n < scene->items->len; n++)
     {
       const Item *item = &g_array_index (scene->items, Item, n);
@@ -1016,6 +1139,9 @@ item_key (const Scene *scene,
 
   key = dozor_raster_key_mix (key, item->status | item->stale << 4 | item->label << 5 | item->trail << 6 |
                                      (guint64) item->count << 8);
+  /* A disc's sectors: the same count may change its mix. */
+  for (guint s = 0; item->radius > 0 && s < N_MARK_STATUSES; s++)
+    key = dozor_raster_key_mix (key, item->parts[s]);
   if (item->mark != G_MAXUINT)
     {
       const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
@@ -1282,6 +1408,72 @@ on_scene_since (DozorSituation *situation,
   return dozor_escalation_on_scene_since (dispatch, incident);
 }
 
+/* The render's region in longitudes and latitudes, for prepare() on the
+ * main thread to place 50,000 units in its tiles with no logarithm or
+ * tangent per unit: a column is linear in longitude, a row's edges are
+ * latitudes computed once. */
+typedef struct
+{
+  double west, east, north, south; /* the region and its margin */
+  double origin_lon;                /* the region's west edge */
+  double origin_lat;                /* its north edge */
+  double tile_lon;                  /* a tile's width in longitude */
+  int columns, rows;
+  double *row_south;                /* each row's south edge, latitude */
+} RegionGrid;
+
+#define OUTSIDE (-2)   /* beyond the region's margin: not copied */
+#define IN_MARGIN (-1) /* in the margin: copied, in no tile */
+
+static void
+region_grid_free (RegionGrid *grid)
+{
+  g_free (grid->row_south);
+  g_free (grid);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RegionGrid, region_grid_free)
+
+static RegionGrid *
+region_grid_new (const DozorRasterView *region,
+                 double                 margin)
+{
+  RegionGrid *grid = g_new0 (RegionGrid, 1);
+  double world = 256.0 * exp2 (region->zoom), lon;
+
+  grid->columns = (int) round (region->width / 256.0);
+  grid->rows = (int) round (region->height / 256.0);
+  dozor_geo_world_to_lon_lat ((region->origin_x - margin) / world, (region->origin_y - margin) / world, &grid->west,
+                              &grid->north);
+  dozor_geo_world_to_lon_lat ((region->origin_x + region->width + margin) / world,
+                              (region->origin_y + region->height + margin) / world, &grid->east, &grid->south);
+  dozor_geo_world_to_lon_lat (region->origin_x / world, region->origin_y / world, &grid->origin_lon, &grid->origin_lat);
+  grid->tile_lon = 256.0 / world * 360.0;
+  grid->row_south = g_new (double, grid->rows);
+  for (int r = 0; r < grid->rows; r++)
+    dozor_geo_world_to_lon_lat (0, (region->origin_y + (r + 1) * 256.0) / world, &lon, &grid->row_south[r]);
+  return grid;
+}
+
+/* The region tile (row by row) that holds @lon, @lat, IN_MARGIN or OUTSIDE. */
+static int
+region_grid_tile (const RegionGrid *grid,
+                  double            lon,
+                  double            lat)
+{
+  int column, row = 0;
+
+  if (lon < grid->west || lon > grid->east || lat > grid->north || lat < grid->south)
+    return OUTSIDE;
+  column = (int) floor ((lon - grid->origin_lon) / grid->tile_lon);
+  if (column < 0 || column >= grid->columns || lat > grid->origin_lat)
+    return IN_MARGIN;
+  /* A dozen rows at most: a scan beats a search. */
+  while (row < grid->rows && lat <= grid->row_south[row])
+    row++;
+  return row < grid->rows ? row * grid->columns + column : IN_MARGIN;
+}
+
 static gpointer
 prepare_scene (DozorRasterLayer      *layer,
                const DozorRasterView *view)
@@ -1289,6 +1481,9 @@ prepare_scene (DozorRasterLayer      *layer,
   DozorUnitLayer *self = DOZOR_UNIT_LAYER (layer);
   const DozorWallMarks *marks = dozor_raster_layer_get_wall_marks (layer);
   GPtrArray *units = dozor_situation_get_units (self->situation);
+  g_autoptr(RegionGrid) grid = NULL;
+  g_autofree int *tile_of = NULL;
+  g_autofree guint *tile_units = NULL;
   Scene *scene;
 
   if (units->len == 0)
@@ -1309,6 +1504,7 @@ prepare_scene (DozorRasterLayer      *layer,
    * discs are sized for the back of the room. */
   scene->groups = marks != NULL;
   scene->clusters = !scene->groups && view->zoom < CLUSTER_MAX_ZOOM;
+  scene->crowds = !scene->groups && !scene->clusters;
   scene->contrast = dozor_unit_layer_get_high_contrast ();
 
   if (marks != NULL)
@@ -1331,12 +1527,30 @@ prepare_scene (DozorRasterLayer      *layer,
         }
     }
 
+  /* On a desk: which units are in the region, and how many in each of
+   * its tiles. A wall keeps every unit: its groups' cells are as wide as
+   * their counts. */
+  if (marks == NULL)
+    {
+      grid = region_grid_new (view, CULL_MARGIN);
+      tile_of = g_new (int, units->len);
+      tile_units = g_new0 (guint, (gsize) grid->columns * grid->rows);
+      for (guint i = 0; i < units->len; i++)
+        {
+          const DozorUnit *unit = units->pdata[i];
+
+          tile_of[i] = unit->has_fix ? region_grid_tile (grid, unit->lon, unit->lat) : OUTSIDE;
+          if (tile_of[i] >= 0)
+            tile_units[tile_of[i]]++;
+        }
+    }
+
   for (guint i = 0; i < units->len; i++)
     {
       const DozorUnit *unit = units->pdata[i];
       Mark mark = { 0, };
 
-      if (!unit->has_fix)
+      if (!unit->has_fix || (tile_of != NULL && tile_of[i] == OUTSIDE))
         continue;
       /* Projected by the worker (project_marks()). */
       mark.wx = unit->lon;
@@ -1376,7 +1590,10 @@ prepare_scene (DozorRasterLayer      *layer,
         }
       if (mark.label == NULL)
         mark.label = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ? g_ref_string_acquire (unit->call_sign) : NULL;
-      if (scene->trails && unit->trail_length > 0)
+      /* Only trails the worker draws: none in a crowded tile (layout_trails()),
+       * at 50,000 units most of the copy prepare() made. */
+      if (scene->trails && unit->trail_length > 0 &&
+          (tile_of == NULL || (tile_of[i] >= 0 && tile_units[tile_of[i]] <= TRAIL_CROWD)))
         {
           mark.trail_length = unit->trail_length;
           mark.trail_first = scene->trail_points->len / 2;
@@ -1430,6 +1647,9 @@ scene_shown (DozorRasterLayer *layer,
   self->n_labels = scene != NULL ? scene->n_labels : 0;
   if (scene != NULL && scene->groups && (self->n_groups != scene->n_groups || self->n_grouped != scene->n_grouped))
     g_debug ("Unit groups drawn: %u, of %u units", scene->n_groups, scene->n_grouped);
+  /* Tests wait for this line too. */
+  if (scene != NULL && scene->crowds && (self->n_groups != scene->n_groups || self->n_grouped != scene->n_grouped))
+    g_debug ("Unit crowds drawn: %u, of %u units", scene->n_groups, scene->n_grouped);
   self->n_groups = scene != NULL ? scene->n_groups : 0;
   /* Where the groups' discs are, in the window: tests check that no two
    * overlap. Logged when it changes. */

@@ -200,3 +200,22 @@ open_certificate() {
   [ -n "$chooser" ] || fail "Certificate… opened no file chooser"
   echo "$chooser"
 }
+
+# send_positions: the fixes in $work/positions (JSON objects, comma
+# separated, with the time "NOW"), reported now by the tracker $gps; the
+# file is read each time, so that a test can move cars by rewriting it.
+send_positions() {
+  local now
+  now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+  api "$gps" POST positions "{\"positions\":[$(sed "s/NOW/$now/g" "$work/positions")]}" >/dev/null || true
+}
+
+# report_file: send_positions every 3 s while the test runs (at most
+# 10 min). Run it in the background and add it to $pids.
+report_file() {
+  for _ in $(seq 1 200); do
+    kill -0 $$ 2>/dev/null || return 0
+    send_positions
+    sleep 3
+  done
+}

@@ -44,18 +44,6 @@ unit FAR-1 available 0 -3000
 far_id=$(printf '%s' "${positions#"$others,"}" | jq -r .unit_id)
 # The fixes are read from a file each round, so that FAR-1 can be moved.
 printf '%s' "$positions" >"$work/positions"
-report_file() {
-  for _ in $(seq 1 200); do
-    kill -0 $$ 2>/dev/null || return 0
-    send_positions
-    sleep 3
-  done
-}
-send_positions() {
-  local now
-  now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
-  api "$gps" POST positions "{\"positions\":[$(sed "s/NOW/$now/g" "$work/positions")]}" >/dev/null || true
-}
 report_file &
 pids+=($!)
 
