@@ -16,6 +16,10 @@
 # BOARD=path/to/dozor measures another build. FLOOR=0 leaves out the
 # platform's floor (bench/board-floor, a libadwaita window with one label at
 # the board's screen size), measured first under the same load.
+# PAN=N then drags the map N times by 700 pixels, two drags east for one
+# back west, with xdotool (the desk only; a wall is not dragged), and
+# reports the board again SETTLE seconds after the last drag: what panning
+# about leaves held (the tile source's cache, the overlays' tiles).
 # TRACE_MMAPS=1 runs the board under gdb and prints where its anonymous
 # mappings of 128 KiB or more were made (bench/mmap-sites.py): slow, for
 # finding the sites, not for the figures.
@@ -111,11 +115,33 @@ measure() {
   local pid=$board
   [ -z "${trace[*]:-}" ] || pid=$(pgrep -P "$board" -x dozor)
   report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$pid"
+  if [ "${PAN:-0}" -gt 0 ] && [ "$role" != wall ]; then
+    pan ":$n" "$PAN"
+    sleep "$settle"
+    report "$label after $PAN drags, ${settle} s later ($(grep -o 'Basemap tiles kept: [0-9]*' "$work/run/board.log" | tail -n 1))" "$pid"
+  fi
   if [ -n "${trace[*]:-}" ]; then
     echo " where the anonymous mappings were made (mmap-sites.py: RSS, mappings, stack):"
     python3 "$here/mmap-sites.py" "$work/run/mmaps.log" "/proc/$pid/smaps"
   fi
   stop
+}
+
+# Drags the map on DISPLAY COUNT times: east, east, west, … so that both
+# new tiles and tiles seen before come into view, 3 s apart for the tiles
+# to be composed, as a supervisor looking about the city would.
+pan() {
+  local display=$1 count=$2 i step x dx
+  # The desk's window is 1280×800 (its default) with the map right of the
+  # side pane, which ends at x = 417.
+  for i in $(seq 1 "$count"); do
+    x=1200 dx=-35
+    [ $((i % 3)) = 0 ] && x=500 dx=35
+    DISPLAY=$display xdotool mousemove $x 500 mousedown 1
+    for step in $(seq 1 20); do DISPLAY=$display xdotool mousemove $((x + step * dx)) 500; done
+    DISPLAY=$display xdotool mouseup 1
+    sleep 3
+  done
 }
 
 # The same for a window that only shows one label: what GTK and its

@@ -279,8 +279,13 @@ dozor_basemap_layer_size_allocate (GtkWidget *widget,
                                    int        height,
                                    int        baseline)
 {
+  DozorBasemapLayer *self = DOZOR_BASEMAP_LAYER (widget);
+
   GTK_WIDGET_CLASS (dozor_basemap_layer_parent_class)->size_allocate (widget, width, height, baseline);
-  update_covering (DOZOR_BASEMAP_LAYER (widget));
+  /* The layer spans the map: its size is the view the tiles are kept for. */
+  if (self->source != NULL)
+    dozor_tile_source_set_view_size (self->source, width, height);
+  update_covering (self);
 }
 
 static void
@@ -367,8 +372,14 @@ dozor_basemap_layer_set_tile_source (DozorBasemapLayer *self,
   g_clear_signal_handler (&self->tile_ready_id, self->source);
   g_set_object (&self->source, source);
   if (source != NULL)
-    self->tile_ready_id = g_signal_connect_object (source, "tile-ready", G_CALLBACK (tile_ready_cb), self,
-                                                   G_CONNECT_SWAPPED);
+    {
+      self->tile_ready_id = g_signal_connect_object (source, "tile-ready", G_CALLBACK (tile_ready_cb), self,
+                                                     G_CONNECT_SWAPPED);
+      /* A style change brings a new source: it keeps tiles for this view. */
+      if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+        dozor_tile_source_set_view_size (source, gtk_widget_get_width (GTK_WIDGET (self)),
+                                         gtk_widget_get_height (GTK_WIDGET (self)));
+    }
   /* The image on screen has the old source's tiles: no longer covering. */
   update_covering (self);
   dozor_raster_layer_queue_render (DOZOR_RASTER_LAYER (self));

@@ -27,9 +27,15 @@
  * tile when both want a core. */
 #define TILE_NICENESS 10
 
-/* Composed tiles kept: 256 KiB each; a 1920×1080 view with the overlay
- * image's margin needs about 70, a 3840×2160 wall about 180. */
-#define CACHED_TILES 256
+/* Composed tiles kept (256 KiB each) until the map says how big its view
+ * is: enough for a 3840×2160 wall, so that nothing drawn before the first
+ * size allocation is composed twice. */
+#define CACHED_TILES_UNSIZED 256
+
+/* Around the tiles a view shows: the ring of tiles the overlays draw beyond
+ * its edges (RING in dozor-raster-layer.c), and one more that a drag brings
+ * in next, so that a drag back and forth composes nothing again. */
+#define CACHE_MARGIN_TILES 2
 
 struct _DozorTileSource
 {
@@ -43,6 +49,7 @@ struct _DozorTileSource
   GHashTable *cache;      /* tile key → CachedTile */
   GQueue lru;             /* of CachedTile, newest first */
   GHashTable *composing;  /* tile keys being composed, for either */
+  guint limit;            /* tiles the LRU keeps */
 };
 
 typedef struct
@@ -86,6 +93,20 @@ cached_tile_free (CachedTile *tile)
   g_free (tile);
 }
 
+/* The least recently used tiles beyond the limit go; an image still being
+ * painted keeps its own reference. Called with cache_lock held. */
+static void
+trim_cache_locked (DozorTileSource *self)
+{
+  while (self->lru.length > self->limit)
+    {
+      CachedTile *oldest = g_queue_peek_tail (&self->lru);
+
+      g_queue_unlink (&self->lru, &oldest->link);
+      g_hash_table_remove (self->cache, &oldest->key);
+    }
+}
+
 static void
 keep_tile (DozorTileSource *self,
            int              zoom,
@@ -112,13 +133,7 @@ keep_tile (DozorTileSource *self,
     }
   tile->surface = cairo_surface_reference (surface);
   g_queue_push_head_link (&self->lru, &tile->link);
-  while (self->lru.length > CACHED_TILES)
-    {
-      CachedTile *oldest = g_queue_peek_tail (&self->lru);
-
-      g_queue_unlink (&self->lru, &oldest->link);
-      g_hash_table_remove (self->cache, &oldest->key);
-    }
+  trim_cache_locked (self);
   g_mutex_unlock (&self->cache_lock);
 }
 
@@ -505,6 +520,7 @@ dozor_tile_source_init (DozorTileSource *self)
   /* The tile owns its key; the LRU removes it from both. */
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) cached_tile_free);
   self->composing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->limit = CACHED_TILES_UNSIZED;
 }
 
 DozorTileSource *
@@ -533,4 +549,61 @@ dozor_tile_source_get_style (DozorTileSource *self)
   g_return_val_if_fail (DOZOR_IS_TILE_SOURCE (self), DOZOR_MAP_STYLE_LIGHT);
 
   return self->style;
+}
+
+/* Tiles across @pixels of view at one zoom: a view not aligned with the
+ * grid cuts one more tile than its width alone would. */
+static guint
+tiles_across (int pixels)
+{
+  return (guint) (MAX (pixels, 1) + DOZOR_BASEMAP_TILE_SIZE - 1) / DOZOR_BASEMAP_TILE_SIZE + 1;
+}
+
+/**
+ * dozor_tile_source_set_view_size:
+ * @self: a #DozorTileSource
+ * @width: the map's width in logical pixels
+ * @height: the map's height in logical pixels
+ *
+ * Sizes the cache of composed tiles to a view of this size: the tiles it
+ * shows at one zoom, the ring the overlays draw around it and one more for
+ * a drag. A 1920×1080 desk keeps 130 tiles (32 MB at most), a 3840×2160
+ * wall 280. Tiles beyond the new limit are dropped at once.
+ */
+void
+dozor_tile_source_set_view_size (DozorTileSource *self,
+                                 int              width,
+                                 int              height)
+{
+  guint columns, rows;
+
+  g_return_if_fail (DOZOR_IS_TILE_SOURCE (self));
+
+  columns = tiles_across (width) + 2 * CACHE_MARGIN_TILES;
+  rows = tiles_across (height) + 2 * CACHE_MARGIN_TILES;
+  g_mutex_lock (&self->cache_lock);
+  if (self->limit != columns * rows)
+    g_debug ("Basemap tiles kept: %u for a %d×%d view", columns * rows, width, height);
+  self->limit = columns * rows;
+  trim_cache_locked (self);
+  g_mutex_unlock (&self->cache_lock);
+}
+
+/**
+ * dozor_tile_source_get_cache_limit:
+ * @self: a #DozorTileSource
+ *
+ * Returns: how many composed tiles the source keeps at most
+ */
+guint
+dozor_tile_source_get_cache_limit (DozorTileSource *self)
+{
+  guint limit;
+
+  g_return_val_if_fail (DOZOR_IS_TILE_SOURCE (self), 0);
+
+  g_mutex_lock (&self->cache_lock);
+  limit = self->limit;
+  g_mutex_unlock (&self->cache_lock);
+  return limit;
 }

@@ -22,5 +22,9 @@ void             dozor_tile_source_prefetch    (DozorTileSource *self,
                                                 int              zoom,
                                                 int              x,
                                                 int              y);
+void             dozor_tile_source_set_view_size (DozorTileSource *self,
+                                                  int              width,
+                                                  int              height);
+guint            dozor_tile_source_get_cache_limit (DozorTileSource *self);
 
 G_END_DECLS
