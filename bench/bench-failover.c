@@ -11,7 +11,7 @@
  * registers the units, and connects the stream clients through URL with
  * batch=1. Each client is a board's stream: it resumes with since= its
  * last seq after the board's own backoff (0.5 s doubling to 30 s, or to
- * 2 s while streams are closed with 4503, up to half less at random;
+ * 2 s while streams are closed with 4503 or their upgrade answered 503, up to half less at random;
  * --old-backoff: 30 s then too), and is live from the first heartbeat of a stream
  * to its close, as the board's pill shows it. A writer thread posts, one
  * at a time as one board's outbox does, a batch of fixes every 100 ms and
@@ -304,7 +304,7 @@ retry_cb (gpointer data)
 }
 
 /* The board's schedule_retry() (dozor-sync-client.c): 0.5 s doubling to
- * 30 s, or to 2 s after a 4503, up to half less at random; --old-backoff:
+ * 30 s, or to 2 s after a 4503 or a 503 to the upgrade, up to half less at random; --old-backoff:
  * 30 s after a 4503 too, as the board did before. */
 static gboolean old_backoff;
 
@@ -482,8 +482,11 @@ connected_cb (GObject      *source,
   if (conn == NULL)
     {
       g_autofree char *why = g_strdup_printf ("refused (%s)", error->message);
+      SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
 
-      client->database_down = FALSE;
+      /* As the board: a 503 to the upgrade (dozord's, or the balancer's
+       * with no instance whose store answers) is a database failing over. */
+      client->database_down = msg != NULL && soup_message_get_status (msg) == SOUP_STATUS_SERVICE_UNAVAILABLE;
       client_down (client, why);
       client_retry (client);
       return;
