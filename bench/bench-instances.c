@@ -14,7 +14,10 @@
  * for each configuration: the rate posted and refused batches; for the
  * clients of each instance, the positions delivered against those posted
  * through that instance and against all posted (a stream that crosses
- * instances delivers all); latency from POST to client, p50/p95/p99/max;
+ * instances delivers all), counted once every client has every position
+ * event the store committed (its seq moved by as many) or 30 s after the
+ * last batch's answer, with the time that took; latency
+ * from POST to client, p50/p95/p99/max;
  * the CPU of each dozord and of PostgreSQL's processes. Prints figures,
  * never fails on time.
  *
@@ -107,6 +110,19 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether every stream client still open has taken `all` fixes. A client
+ * that was sent coalesced positions never reaches it: the wait then ends
+ * at its limit. */
+static gboolean
+clients_have (BenchStreams *streams,
+              guint64       all)
+{
+  for (guint c = 0; c < streams->n_clients; c++)
+    if (!streams->clients[c].closed && streams->clients[c].positions < all)
+      return FALSE;
+  return TRUE;
+}
+
 /* CPU seconds of each process whose command line starts "postgres", by
  * pid: the cluster's backends serve every instance. */
 static GHashTable *
@@ -184,7 +200,9 @@ run_config (const Config *config,
   BenchFeeder feeder = { 0 };
   GThread *thread;
   gint64 start;
-  double wall, elapsed;
+  double wall, elapsed, drained;
+  gint64 seq0, committed;
+  guint64 all;
   guint64 posted = 0;
 
   if (config->postgres)
@@ -258,16 +276,31 @@ run_config (const Config *config,
   own_cpu = bench_cpu_seconds (0);
   if (config->postgres)
     pg_before = postgres_cpu ();
+  seq0 = seq_of (&run, run.urls[0]);
   start = g_get_monotonic_time ();
   thread = g_thread_new ("feeder", bench_feeder_thread, &feeder);
   g_main_loop_run (run.loop);
   g_thread_join (thread);
 
-  /* The last events to arrive. */
-  g_timeout_add (3000, quit_cb, run.loop);
-  g_main_loop_run (run.loop);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  /* The last events to arrive: until every client has every fix posted,
+   * or 30 s, so that a client still receiving is not counted short. */
+  {
+    gint64 drain_start = g_get_monotonic_time ();
+
+    /* What the store made events of: a fix that reaches the store after a
+     * newer fix of its unit (two instances committing batches in the
+     * other order) is history only, with no event. */
+    committed = seq_of (&run, run.urls[0]) - seq0;
+    all = committed;
+    while (g_get_monotonic_time () - drain_start < 30 * G_USEC_PER_SEC && !clients_have (&run.streams, all))
+      {
+        g_timeout_add (100, quit_cb, run.loop);
+        g_main_loop_run (run.loop);
+      }
+    drained = (g_get_monotonic_time () - drain_start) / 1e6;
+  }
   wall = (g_get_monotonic_time () - start) / 1e6;
-  elapsed = wall - 3.0;
   for (guint i = 0; i < run.n_instances; i++)
     {
       cpu[i] = bench_cpu_seconds (pids[i]) - cpu[i];
@@ -288,6 +321,10 @@ run_config (const Config *config,
    * stored the batch, and its clients then get it. */
   printf ("posted:    %" G_GUINT64_FORMAT " positions in %.1f s = %.0f/s, %" G_GUINT64_FORMAT " batches not answered"
           " 202 (last status %u)\n", posted, elapsed, posted / elapsed, feeder.failed, feeder.failed_status);
+  printf ("events:    %" G_GINT64_FORMAT " position events committed (%" G_GUINT64_FORMAT " fixes posted arrived"
+          " after a newer fix of their unit: history only); %.2f s after the last batch was answered,"
+          " every client had %s\n", committed, posted - MIN (posted, (guint64) committed), drained,
+          clients_have (&run.streams, all) ? "all of them" : "not all of them (the wait stops at 30 s)");
   for (guint i = 0; i < run.n_instances; i++)
     {
       guint64 least = G_MAXUINT64, most = 0, coalesced = 0, sum = 0;
