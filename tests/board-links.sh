@@ -33,8 +33,11 @@ calls=$(nm -D --undefined-only "$dozor" | grep -c ' U \(OGR\|GDAL\|OCT\|OSR\|CPL
 check $? "the board calls no GDAL function" "$calls GDAL symbols undefined in it"
 
 # The module it loads instead holds GDAL, and exports its table only.
-ldd "$module" | grep -q 'libgdal'
-check $? "the GIS file module links libgdal" "$(ldd "$module" | head -n 3)"
+# (ldd's whole output first: grep -q would stop reading early, and ldd's
+# SIGPIPE would fail the pipeline under pipefail.)
+module_libs=$(ldd "$module")
+grep -q 'libgdal' <<<"$module_libs"
+check $? "the GIS file module links libgdal" "$(head -n 3 <<<"$module_libs")"
 exported=$(nm -D --defined-only "$module" | awk '$2 ~ /[TDBR]/ && $3 !~ /^_/ { print $3 }')
 [ "$exported" = "dozor_gis_files_table" ]
 check $? "the module exports its table and nothing else" "$exported"
