@@ -350,6 +350,7 @@ typedef struct
   guint retried;  /* writes sent again, to the other instance, with their key */
   guint created;  /* incidents answered 201 */
   guint busy;     /* dispatches answered 409 */
+  guint truncated; /* answers cut short by the kill */
 } Writer;
 
 struct _Burst
@@ -485,7 +486,19 @@ write_once (Writer      *writer,
       soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
       answer = soup_session_send_and_read (session, msg, NULL, &error);
       if (answer != NULL && soup_message_get_status (msg) < 500)
-        return finish (msg, answer);
+        {
+          Answer first = finish (msg, answer);
+
+          /* An instance killed between the status line and the end of
+           * its body leaves an answer that does not parse (seen once in
+           * CI: a 201 without its incident). The write may have
+           * committed; sent again with its key, the other instance
+           * answers what the first did. */
+          if (first.body != NULL)
+            return first;
+          answer_clear (&first);
+          writer->truncated++;
+        }
 
       /* Only the killed instance fails so. */
       g_assert_true (server == &writer->burst->pair->a);
@@ -683,8 +696,9 @@ test_kill_burst (Pair          *pair,
   g_assert_cmpint (db_int (pair, "SELECT count(*) FROM incidents"), ==,
                    burst.writers[0].created + burst.writers[1].created);
   assert_one_active_dispatch_per_unit (pair);
-  g_test_message ("writes: %u + %u, %u sent again to B after the kill; incidents %u; dispatches refused as busy %u",
-                  WRITES_PER_WRITER, WRITES_PER_WRITER, burst.writers[0].retried,
+  g_test_message ("writes: %u + %u, %u sent again to B after the kill (%u of them answered in part);"
+                  " incidents %u; dispatches refused as busy %u",
+                  WRITES_PER_WRITER, WRITES_PER_WRITER, burst.writers[0].retried, burst.writers[0].truncated,
                   burst.writers[0].created + burst.writers[1].created, burst.writers[0].busy + burst.writers[1].busy);
 
   for (guint i = 0; i < G_N_ELEMENTS (burst.boards); i++)
