@@ -14,6 +14,7 @@
 #include "dozor-local-copy.h"
 #include "dozor-memory.h"
 #include "dozor-sync-client.h"
+#include "dozor-renderer.h"
 #include "dozor-wall-config.h"
 #include "dozor-wall-coverage.h"
 #include "dozor-wall.h"
@@ -244,6 +245,10 @@ dozor_application_handle_local_options (GApplication *app,
 
   if (self->wall_config == NULL && !parse_backend (self, options))
     return EXIT_BAD_USAGE;
+
+  /* Before GTK realizes a window: GTK reads its renderer once. */
+  if (self->wall)
+    dozor_renderer_choose_for_wall ();
 
   /* From a credentials file the user is known now, before GTK starts. */
   if (self->backend_url != NULL && self->username != NULL)

@@ -131,7 +131,11 @@ static void
 first_frame_cb (GdkFrameClock *clock,
                 DozorWindow   *self)
 {
-  g_debug ("First frame");
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+
+  /* Which renderer drew it too: a wall on software GL draws with cairo
+   * (app/dozor-renderer.c). */
+  g_debug ("First frame (%s)", renderer != NULL ? G_OBJECT_TYPE_NAME (renderer) : "no renderer");
   g_clear_signal_handler (&self->first_frame_id, clock);
 }
 
