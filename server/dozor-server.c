@@ -1771,6 +1771,11 @@ dozor_server_new (DozorStore *store,
   DozorServer *self = g_object_new (DOZOR_TYPE_SERVER, NULL);
 
   self->store = g_object_ref (store);
+  /* This loop serves every request, stream and heartbeat: it must not
+   * wait for PostgreSQL to answer a new connection (up to connect_timeout
+   * when it hangs rather than refuses). Meanwhile what needs the store is
+   * answered 503 (docs/postgresql.md, "Connecting again off the main loop"). */
+  dozor_store_set_reconnect_in_background (store, TRUE);
   self->retain_events = MAX (retain_events, 1000);
   self->retain_audit_days = DOZOR_SERVER_DEFAULT_AUDIT_DAYS;
   self->logins = dozor_logins_new (store);

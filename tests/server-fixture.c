@@ -697,3 +697,31 @@ assert_time_member (JsonObject *object,
 
   g_assert_cmpstr (json_object_get_string_member (object, name), ==, want);
 }
+
+/* A command that PostgreSQL's absence refused, sent again with its key
+ * until it is done: every answer before must be 503 "unavailable", all
+ * within @seconds. Returns how many 503s came first. */
+guint
+post_until_created (Server     *server,
+                    const char *path,
+                    const char *token,
+                    const char *key,
+                    const char *body,
+                    guint       seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint refused = 0;
+
+  for (;;)
+    {
+      g_auto(Answer) answer = request (server, "POST", path, token, key, NULL, body);
+
+      if (answer.status == 201)
+        return refused;
+      g_assert_cmpuint (answer.status, ==, 503);
+      g_assert_cmpstr (member (&answer, "code"), ==, "unavailable");
+      refused++;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+}

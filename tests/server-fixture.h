@@ -206,4 +206,14 @@ assert_time_member (JsonObject *object,
                     const char *name,
                     gint64      seconds);
 
+/* Sends a command again with its key until it is answered 201, each
+ * answer before 503 "unavailable" (a PostgreSQL outage); how many 503s. */
+guint
+post_until_created (Server     *server,
+                    const char *path,
+                    const char *token,
+                    const char *key,
+                    const char *body,
+                    guint       seconds);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)

@@ -33,31 +33,6 @@ db_int (PGconn     *db,
 static const char incident_body[] =
   "{\"type\":\"theft\",\"priority\":3,\"location\":{\"lat\":43.24,\"lon\":76.94},\"address\":\"Абая 1\"}";
 
-/* Sends the command again, with its key, until it is answered 201; every
- * answer before must be 503 "unavailable". Returns how many 503s came. */
-static guint
-post_until_done (Server     *server,
-                 const char *token,
-                 const char *key)
-{
-  gint64 deadline = g_get_monotonic_time () + RECOVERY_SECONDS * G_USEC_PER_SEC;
-  guint refused = 0;
-
-  for (guint attempt = 0; attempt < 10000; attempt++)
-    {
-      g_auto(Answer) answer = request (server, "POST", "/api/v1/incidents", token, key, NULL, incident_body);
-
-      if (answer.status == 201)
-        return refused;
-      g_assert_cmpuint (answer.status, ==, 503);
-      g_assert_cmpstr (member (&answer, "code"), ==, "unavailable");
-      refused++;
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (G_USEC_PER_SEC / 20);
-    }
-  g_assert_not_reached ();
-}
-
 static void
 test_backends_terminated (Server        *server,
                           gconstpointer  data)
@@ -99,7 +74,7 @@ test_backends_terminated (Server        *server,
 
   /* The next commands: 503 while the store's connection is found lost,
    * then done, each once. */
-  refused = post_until_done (server, token, "after-kill");
+  refused = post_until_created (server, "/api/v1/incidents", token, "after-kill", incident_body, RECOVERY_SECONDS);
   back_at = g_get_monotonic_time ();
   g_free (create_incident (server, token));
   g_assert_cmpint (db_int (db, "SELECT count(*) FROM incidents"), ==, 3);
@@ -178,7 +153,7 @@ test_postgres_stopped (Server        *server,
   g_assert_no_error (error);
 
   /* The command sent while down goes again with its key, and is done. */
-  refused = post_until_done (server, token, "while-down");
+  refused = post_until_created (server, "/api/v1/incidents", token, "while-down", incident_body, RECOVERY_SECONDS);
   done_at = g_get_monotonic_time ();
 
   /* The board comes back with since= and gets what it missed. */

@@ -873,6 +873,13 @@ pg_column_double (DozorDbStmt *stmt,
   return text != NULL ? g_ascii_strtod (text, NULL) : 0.0;
 }
 
+static void
+pg_set_reconnect_in_background (DozorDb  *db,
+                                gboolean  background)
+{
+  dozor_pg_set_reconnect_in_background (pg_db (db)->pg, background);
+}
+
 static const DozorDbBackend pg_backend = {
   .kind = DOZOR_DB_POSTGRES,
   .exec = pg_exec,
@@ -901,6 +908,7 @@ static const DozorDbBackend pg_backend = {
   .column_bytes = pg_column_bytes,
   .column_int64 = pg_column_int64,
   .column_double = pg_column_double,
+  .set_reconnect_in_background = pg_set_reconnect_in_background,
 };
 
 /**

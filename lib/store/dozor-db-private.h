@@ -40,6 +40,9 @@ typedef struct
   gsize        (*column_bytes)    (DozorDbStmt *stmt, int column);
   gint64       (*column_int64)    (DozorDbStmt *stmt, int column);
   double       (*column_double)   (DozorDbStmt *stmt, int column);
+
+  /* NULL where connecting never waits (a file). */
+  void         (*set_reconnect_in_background) (DozorDb *db, gboolean background);
 } DozorDbBackend;
 
 /* Every backend's connection and statement begin with these. */

@@ -52,6 +52,20 @@ dozor_db_close (DozorDb *db)
     db->backend->close (db);
 }
 
+/**
+ * dozor_db_set_reconnect_in_background:
+ * @db: a connection
+ * @background: whether a lost PostgreSQL connection is made again in a
+ *   thread, every call failing at once meanwhile
+ */
+void
+dozor_db_set_reconnect_in_background (DozorDb  *db,
+                                      gboolean  background)
+{
+  if (db->backend->set_reconnect_in_background != NULL)
+    db->backend->set_reconnect_in_background (db, background);
+}
+
 DozorDbKind
 dozor_db_get_kind (DozorDb *db)
 {

@@ -93,6 +93,12 @@ DozorDb      *dozor_db_open             (const char       *target,
                                          DozorDbOpenMode   mode,
                                          GError          **error);
 void          dozor_db_close            (DozorDb          *db);
+/* On PostgreSQL, a lost connection is made again in a thread, and every
+ * call fails at once (DOZOR_DB_ERROR_UNAVAILABLE) until it is: for an
+ * owner that must never wait for the server (dozord's main loop). On
+ * SQLite nothing changes. */
+void          dozor_db_set_reconnect_in_background (DozorDb *db,
+                                                    gboolean background);
 DozorDbKind   dozor_db_get_kind         (DozorDb          *db);
 /* The target it was opened with, for readers that open their own
  * connection. Holds a PostgreSQL password if the target did: never log it. */

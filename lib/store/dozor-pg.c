@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "dozor-pg.h"
+#include "dozor-pg-connector.h"
 
 /* The key of the session advisory lock that lets one process at a time
  * migrate the schema ("dozormig" in ASCII). */
@@ -65,6 +66,10 @@ struct _DozorPg
   char sqlstate[6];
   /* Ends a wait for notifications early (a reader told to stop). */
   GCancellable *cancellable;
+  /* Makes the connection again in a thread, for an owner that must not
+   * wait (dozor_pg_set_reconnect_in_background()); NULL: the call that
+   * finds it lost connects again itself. */
+  DozorPgConnector *connector;
 };
 
 G_DEFINE_FINAL_TYPE (DozorPg, dozor_pg, G_TYPE_OBJECT)
@@ -82,6 +87,7 @@ dozor_pg_finalize (GObject *object)
   g_clear_pointer (&self->options, g_free);
   g_clear_pointer (&self->session_attrs, g_free);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->connector, dozor_pg_connector_free);
 
   G_OBJECT_CLASS (dozor_pg_parent_class)->finalize (object);
 }
@@ -177,6 +183,10 @@ lose_connection (DozorPg *self)
   self->broken = TRUE;
   if (self->in_transaction)
     self->transaction_lost = TRUE;
+  /* At once rather than at the next call: when PostgreSQL answers, the
+   * connection is ready before the next request comes. */
+  if (self->connector != NULL)
+    dozor_pg_connector_start (self->connector);
 }
 
 /* Turns a failed result (or none) into a GError. */
@@ -222,24 +232,45 @@ notice (void       *data,
   g_debug ("PostgreSQL: %s", message);
 }
 
-static gboolean
-connect_now (DozorPg  *self,
-             GError  **error)
-{
-  /* Before "dbname", which the target expands into: its own settings win.
-   * No JIT: the store's statements are short, and compiling the plan of
-   * the event log's one-statement commit took PostgreSQL 15 about 100 ms
-   * of CPU on every execution (perf showed libLLVM), which dropped the
-   * log from hundreds of commits a second to a few. */
-  const char *const keywords[] = { "connect_timeout", "client_encoding", "application_name", "options",
-                                   "dbname", "target_session_attrs", NULL };
-  g_autofree char *options = g_strconcat ("-c jit=off", self->options != NULL ? " " : "", self->options, NULL);
-  /* After "dbname": overrides the target's own. */
-  const char *const values[] = { CONNECT_TIMEOUT, "UTF8", "dozor", options, self->target, self->session_attrs, NULL };
+/* Before "dbname", which the target expands into: its own settings win.
+ * After it, "target_session_attrs" overrides the target's own. */
+static const char *const connection_keywords[] = { "connect_timeout", "client_encoding", "application_name",
+                                                   "options", "dbname", "target_session_attrs", NULL };
 
+/* The values of connection_keywords; @options from session_options(). */
+static void
+connection_values (DozorPg     *self,
+                   const char  *options,
+                   const char **values)
+{
+  values[0] = CONNECT_TIMEOUT;
+  values[1] = "UTF8";
+  values[2] = "dozor";
+  values[3] = options;
+  values[4] = self->target;
+  values[5] = self->session_attrs;
+  values[6] = NULL;
+}
+
+/* No JIT: the store's statements are short, and compiling the plan of
+ * the event log's one-statement commit took PostgreSQL 15 about 100 ms
+ * of CPU on every execution (perf showed libLLVM), which dropped the log
+ * from hundreds of commits a second to a few. */
+static char *
+session_options (DozorPg *self)
+{
+  return g_strconcat ("-c jit=off", self->options != NULL ? " " : "", self->options, NULL);
+}
+
+/* Makes @conn this object's connection, or says why it is none. */
+static gboolean
+adopt (DozorPg  *self,
+       PGconn   *conn,
+       GError  **error)
+{
   g_clear_pointer (&self->conn, PQfinish);
   g_hash_table_remove_all (self->prepared);
-  self->conn = PQconnectdbParams (keywords, values, 1);
+  self->conn = conn;
   self->broken = FALSE;
   self->sqlstate[0] = '\0';
   if (PQstatus (self->conn) != CONNECTION_OK)
@@ -254,6 +285,43 @@ connect_now (DozorPg  *self,
   PQsetNoticeProcessor (self->conn, notice, NULL);
   self->generation++;
   return TRUE;
+}
+
+static gboolean
+connect_now (DozorPg  *self,
+             GError  **error)
+{
+  g_autofree char *options = session_options (self);
+  const char *values[G_N_ELEMENTS (connection_keywords)];
+
+  connection_values (self, options, values);
+  return adopt (self, PQconnectdbParams (connection_keywords, values, 1), error);
+}
+
+/* The connection the connector made meanwhile, or at once an error: the
+ * owner (dozord's main loop) answers 503 rather than waiting. */
+static gboolean
+take_made_connection (DozorPg  *self,
+                      GError  **error)
+{
+  g_autofree char *failure = NULL;
+  PGconn *made = dozor_pg_connector_take (self->connector, &failure);
+
+  if (made != NULL)
+    return adopt (self, made, error);
+
+  dozor_pg_connector_start (self->connector);
+  if (failure != NULL)
+    {
+      g_autofree char *text = tidy (failure);
+
+      g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_UNAVAILABLE,
+                   _("Could not connect to PostgreSQL: %s"), text);
+    }
+  else
+    g_set_error_literal (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_UNAVAILABLE,
+                         _("Connecting to PostgreSQL again: no connection yet"));
+  return FALSE;
 }
 
 /**
@@ -347,8 +415,42 @@ dozor_pg_ensure_connected (DozorPg  *self,
     return FALSE;
   if (PQstatus (self->conn) == CONNECTION_OK && !self->broken)
     return TRUE;
+  if (self->connector != NULL)
+    return take_made_connection (self, error);
 
   return connect_now (self, error);
+}
+
+/**
+ * dozor_pg_set_reconnect_in_background:
+ * @self: a #DozorPg
+ * @background: whether a lost connection is made again in a thread
+ *
+ * For an owner that must never wait for PostgreSQL (dozord's main loop).
+ * When the connection is lost, a thread tries to make it again until it
+ * can; meanwhile every call fails at once with
+ * %DOZOR_PG_ERROR_UNAVAILABLE, and the first call after it succeeded
+ * takes the new connection. Without it, the call that finds the
+ * connection lost connects again itself, waiting up to connect_timeout.
+ */
+void
+dozor_pg_set_reconnect_in_background (DozorPg  *self,
+                                      gboolean  background)
+{
+  g_return_if_fail (DOZOR_IS_PG (self));
+
+  if (background && self->connector == NULL)
+    {
+      g_autofree char *options = session_options (self);
+      const char *values[G_N_ELEMENTS (connection_keywords)];
+
+      connection_values (self, options, values);
+      self->connector = dozor_pg_connector_new (connection_keywords, values);
+      if (self->broken || PQstatus (self->conn) != CONNECTION_OK)
+        dozor_pg_connector_start (self->connector);
+    }
+  else if (!background)
+    g_clear_pointer (&self->connector, dozor_pg_connector_free);
 }
 
 /**

@@ -64,6 +64,8 @@ DozorPg    *dozor_pg_new_with_options  (const char              *target,
                                         GError                 **error);
 gboolean    dozor_pg_ensure_connected  (DozorPg                 *self,
                                         GError                 **error);
+void        dozor_pg_set_reconnect_in_background (DozorPg       *self,
+                                                  gboolean       background);
 int         dozor_pg_get_backend_pid   (DozorPg                 *self);
 guint       dozor_pg_get_generation    (DozorPg                 *self);
 void        dozor_pg_set_cancellable   (DozorPg                 *self,

@@ -375,6 +375,21 @@ dozor_store_set_auto_checkpoint (DozorStore *self,
 }
 
 /**
+ * dozor_store_set_reconnect_in_background:
+ * @self: a #DozorStore
+ * @background: whether a lost PostgreSQL connection is made again in a
+ *   thread, every call failing at once (%DOZOR_DB_ERROR_UNAVAILABLE, a
+ *   503) meanwhile, rather than by the next call, which waits up to
+ *   connect_timeout for a server that does not answer
+ */
+void
+dozor_store_set_reconnect_in_background (DozorStore *self,
+                                         gboolean    background)
+{
+  dozor_db_set_reconnect_in_background (self->db, background);
+}
+
+/**
  * dozor_store_get_target:
  * @self: a #DozorStore
  *

@@ -64,6 +64,8 @@ DozorStore *dozor_store_open               (const char   *target,
 const char *dozor_store_get_target         (DozorStore   *self);
 void        dozor_store_set_auto_checkpoint (DozorStore  *self,
                                              gboolean     automatic);
+void        dozor_store_set_reconnect_in_background (DozorStore *self,
+                                                     gboolean    background);
 gint64      dozor_store_get_seq            (DozorStore   *self);
 gint64      dozor_store_get_oldest_seq     (DozorStore   *self);
 gboolean    dozor_store_is_shared          (DozorStore   *self);
