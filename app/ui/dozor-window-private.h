@@ -58,6 +58,8 @@ struct _DozorWindow
   DozorSituation *situation;
   guint link_timer_id;
   gulong first_frame_id;      /* until the first frame has been drawn */
+  gboolean first_frame_done;
+  gboolean crisis_followed;   /* the crisis pane follows the situation (from the first frame) */
   GtkWindow *intake;          /* the open intake dialog, if any */
   GtkWindow *import_window;   /* the open import window, if any */
   gboolean wall;              /* read-only, whatever the role */

@@ -124,6 +124,8 @@ fullscreened_cb (DozorWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
 }
 
+static void follow_crisis (DozorWindow *self);
+
 /* The start-up benchmarks (bench/cold-start.sh) measure from launch to the
  * first frame and from there to the units: the line says when the window
  * first reached the screen, whatever it showed. */
@@ -137,6 +139,9 @@ first_frame_cb (GdkFrameClock *clock,
    * (app/dozor-renderer.c). */
   g_debug ("First frame (%s)", renderer != NULL ? G_OBJECT_TYPE_NAME (renderer) : "no renderer");
   g_clear_signal_handler (&self->first_frame_id, clock);
+  self->first_frame_done = TRUE;
+  if (self->situation != NULL)
+    follow_crisis (self);
 }
 
 static void
@@ -155,6 +160,30 @@ unrealized_cb (DozorWindow *self)
 
   if (clock != NULL)
     g_clear_signal_handler (&self->first_frame_id, clock);
+}
+
+/* Ctrl+? and the main menu's Keyboard Shortcuts. GtkApplication would
+ * build the shortcuts window (36 shortcuts, from a builder file) for every
+ * board window before its first frame: a third of the window's own
+ * construction time at start. It is built when first asked for instead;
+ * GtkApplicationWindow then keeps it, and leaves this action in place. */
+static void
+show_help_overlay_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkApplicationWindow *window = user_data;
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ui/dozor-shortcuts.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  g_debug ("Keyboard shortcuts shown");
+  gtk_window_present (GTK_WINDOW (overlay));
 }
 
 static gboolean
@@ -273,6 +302,12 @@ dozor_window_init (DozorWindow *self)
   self->clock = DOZOR_CLOCK (dozor_clock_new ());
   adw_header_bar_pack_end (self->header_bar, GTK_WIDGET (self->clock));
 
+  {
+    g_autoptr(GSimpleAction) help = g_simple_action_new ("show-help-overlay", NULL);
+
+    g_signal_connect_object (help, "activate", G_CALLBACK (show_help_overlay_cb), self, 0);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (help));
+  }
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (realized_cb), NULL);
   g_signal_connect (self, "unrealize", G_CALLBACK (unrealized_cb), NULL);
@@ -508,6 +543,29 @@ coverage_changed_cb (DozorWindow *self)
   dozor_map_view_set_flagged_zones (self->map_view, flagged);
 }
 
+/* The crisis pane's figures and the coverage gaps it puts on the map are
+ * counted in a worker over every unit, on the road graph, which another
+ * worker builds from the street file when first asked: at start, with a
+ * local copy of 5,000 units, that was half a second of CPU on two cores,
+ * and it began (the pane's throttle, 500 ms after the situation came)
+ * while GTK was still making the first frame and the units' first image.
+ * The pane is on a tab nobody sees at start, so it follows the situation
+ * from the first frame on (its throttle then waits its 500 ms as before).
+ * A wall's gaps are computed once for all its windows (DozorWallCoverage),
+ * not by a pane nobody opens in each of them. */
+static void
+follow_crisis (DozorWindow *self)
+{
+  if (self->wall || self->crisis_followed)
+    return;
+  self->crisis_followed = TRUE;
+  /* tests/ui/board-cold-start.sh checks that this comes after the first frame. */
+  g_debug ("Crisis pane follows the situation");
+  dozor_crisis_pane_set_situation (self->crisis_pane, self->situation, self->roads);
+  g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 /**
  * dozor_window_set_restored:
  * @self: a #DozorWindow
@@ -604,14 +662,8 @@ dozor_window_follow (DozorWindow     *self,
     self->roads = dozor_road_service_new (streets);
   }
   self->advice = dozor_dispatch_advice_new (situation, self->roads);
-  /* A wall's gaps are computed once for all its windows (DozorWallCoverage),
-   * not by a pane nobody opens in each of them. */
-  if (!self->wall)
-    {
-      dozor_crisis_pane_set_situation (self->crisis_pane, situation, self->roads);
-      g_signal_connect_object (self->crisis_pane, "coverage-changed", G_CALLBACK (coverage_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
+  if (self->first_frame_done)
+    follow_crisis (self);
   /* Desk and wall alike show the readiness; changing it is the controller's. */
   dozor_readiness_banner_set_situation (self->readiness_banner, situation);
   self->readiness = dozor_readiness_controller_new (GTK_APPLICATION_WINDOW (self), sync, situation, self->map_view);

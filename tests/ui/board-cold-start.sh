@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Issue 14, item 6: a board started from its local copy with the backend
+# down. It draws the copy's units; what is not on the first screen waits
+# for the first frame: the crisis pane (on the Forces tab, which nobody
+# sees at start) counts its figures and builds the road graph only after
+# it, and still counts them; the shortcuts window is made when Ctrl+?
+# asks for it, not before the first frame.
+set -euo pipefail
+
+dozor=${1:?usage: board-cold-start.sh PATH-TO-DOZOR SOURCE-ROOT}
+test=board-cold-start
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+
+dozord_args=(--scenario almaty --seed 3 --units 300)
+start_dozord sup:supervisor
+
+start_board() {
+  XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+    "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center 43.2389,76.9453 --zoom 12 \
+    >"$work/board.log" 2>&1 &
+  board=$!
+}
+
+# Live once, until the board has saved its copy (every 10 s while live).
+start_board
+wait_for "$work/board.log" "Local copy saved" 60
+stop_board
+kill "$server"
+wait "$server" 2>/dev/null || true
+server=
+
+start_board
+wait_for "$work/board.log" "Units drawn: [1-9]" 60
+grep -q "Local copy restored" "$work/board.log" || fail "the copy was not restored"
+grep -q "Link state: live" "$work/board.log" && fail "the board went live with no backend"
+ok "with the backend down, the copy's units are drawn ($(grep -m1 -o 'Units drawn: [0-9]*' "$work/board.log"))"
+
+# line PATTERN: the number of the first line of board.log that matches.
+line() { grep -n -m1 -- "$1" "$work/board.log" | cut -d: -f1; }
+wait_for "$work/board.log" "Crisis figures and coverage computed" 60
+wait_for "$work/board.log" "Road graph built" 60
+first=$(line "First frame")
+[ -n "$first" ] || fail "no first frame in the log"
+for what in "Crisis pane follows the situation" "Crisis figures and coverage computed" "Road graph built"; do
+  at=$(line "$what")
+  [ -n "$at" ] && [ "$at" -gt "$first" ] || fail "“$what” at line ${at:-none}, not after the first frame (line $first)"
+done
+grep -q "Crisis figures and coverage computed in [0-9.]* ms (copied in [0-9.]* ms on the main thread): 300 units" \
+  "$work/board.log" || fail "the crisis pane did not count the copy's 300 units: $(grep 'Crisis figures' "$work/board.log")"
+ok "the crisis pane follows the situation from the first frame on, and counts the copy's 300 units"
+
+[ "$(count "Keyboard shortcuts shown")" -eq 0 ] || fail "the shortcuts window was shown unasked"
+focus_window Dozor >/dev/null
+windows() { xdotool search --onlyvisible --pid "$board" | wc -l; }
+before=$(windows)
+xdotool key ctrl+shift+slash
+wait_for "$work/board.log" "Keyboard shortcuts shown" 15
+# The shortcuts window has no title to search for: one window more, once mapped.
+shown=$before
+for _ in $(seq 1 150); do shown=$(windows); [ "$shown" -gt "$before" ] && break; sleep 0.1; done
+[ "$shown" -gt "$before" ] || fail "Ctrl+? shows no shortcuts window ($shown windows, $before before)"
+import -window root "$work/board-cold-start.png"
+xdotool key Escape
+focus_window Dozor >/dev/null
+xdotool key ctrl+shift+slash
+wait_count "Keyboard shortcuts shown" 2
+ok "Ctrl+? makes the shortcuts window when asked, and shows it again"
+
+echo "1..$n"
