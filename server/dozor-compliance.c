@@ -154,9 +154,9 @@ is_wanted (const char *event)
  * is %DOZOR_COMPLIANCE_MAX_WAITING events behind, positions are dropped
  * (and counted) rather than the main loop held up.
  *
- * One message a commit, not one an event: at 10,000 fixes a second a
- * message each woke the worker 10,000 times a second, and the queue's
- * lock and wake-ups cost the main loop more than the copies
+ * One message a commit, not one an event: a message each took the
+ * queue's lock and woke the worker for every fix, half of the hand-over's
+ * 3 % of dozord's time in perf at 2,000 fixes a second
  * (docs/performance.md, "6 December 2026 (fanout)").
  */
 void
@@ -515,10 +515,11 @@ plain_string (const char  *at,
 /* A position event read from its text as the store writes it
  * (`…,"unit":{"id":"…",…,"position":{"lat":…,"lon":…,"time":"…",…},
  * "version":…}}`): the unit's id is the first member after the envelope,
- * and its position the last object of that name (a crew's own JSON comes
- * before it and may hold any names). Parsing the whole event with
- * json-glib cost ~15 µs, most of the worker's time at 10,000 fixes a
- * second; an event of any other shape is parsed as before. */
+ * and its position the last object of that name (the crew, which comes
+ * before it, is an array of strings). Parsing the whole event with
+ * json-glib was most of the worker's 16 µs per fix (docs/performance.md,
+ * "Route compliance and arrival in dozord"); an event of any other shape
+ * is parsed as before. */
 static gboolean
 read_fix (const char  *text,
           char       **unit_id,
