@@ -70,6 +70,22 @@ bench_login (SoupSession *session,
   return bench_string_member (answer, "token");
 }
 
+/* GET /api/v1/health's seq: the last event the store committed. */
+gint64
+bench_health_seq (SoupSession *session,
+                  const char  *url)
+{
+  g_autofree char *uri = g_strconcat (url, "/api/v1/health", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autofree char *text = answer != NULL ? g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer)) : NULL;
+  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+
+  if (soup_message_get_status (msg) != 200 || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_error ("health of %s: no answer", url);
+  return json_object_get_int_member (json_node_get_object (node), "seq");
+}
+
 static void
 post_done_cb (GObject      *source,
               GAsyncResult *result,

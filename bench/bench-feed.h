@@ -28,6 +28,8 @@ char *bench_login         (SoupSession *session,
                            const char  *url,
                            const char  *user,
                            const char  *key);
+gint64 bench_health_seq   (SoupSession *session,
+                           const char  *url);
 
 /* Posts from a thread of its own (bench_feeder_thread()), with its own
  * session and main loop: on the clients' loop its posts would wait behind

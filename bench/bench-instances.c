@@ -87,22 +87,6 @@ login (Run        *run,
   return bench_login (run->session, run->urls[0], user, key);
 }
 
-/* GET /api/v1/health's seq. */
-static gint64
-seq_of (Run        *run,
-        const char *url)
-{
-  g_autofree char *uri = g_strconcat (url, "/api/v1/health", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr(GBytes) answer = soup_session_send_and_read (run->session, msg, NULL, NULL);
-  g_autofree char *text = answer != NULL ? g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer)) : NULL;
-  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
-
-  if (soup_message_get_status (msg) != 200 || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    g_error ("health of %s: no answer", url);
-  return json_object_get_int_member (json_node_get_object (node), "seq");
-}
-
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -253,7 +237,7 @@ run_config (const Config *config,
       guint instance = i % run.n_instances;
       /* From the instance's own seq: until the stream crosses instances,
        * one that did not commit the last events does not know them. */
-      gint64 since = seq_of (&run, run.urls[instance]);
+      gint64 since = bench_health_seq (run.session, run.urls[instance]);
       g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%" G_GINT64_FORMAT "&batch=1&token=%s",
                                               run.urls[instance], since, run.wall);
 
@@ -276,7 +260,7 @@ run_config (const Config *config,
   own_cpu = bench_cpu_seconds (0);
   if (config->postgres)
     pg_before = postgres_cpu ();
-  seq0 = seq_of (&run, run.urls[0]);
+  seq0 = bench_health_seq (run.session, run.urls[0]);
   start = g_get_monotonic_time ();
   thread = g_thread_new ("feeder", bench_feeder_thread, &feeder);
   g_main_loop_run (run.loop);
@@ -291,7 +275,7 @@ run_config (const Config *config,
     /* What the store made events of: a fix that reaches the store after a
      * newer fix of its unit (two instances committing batches in the
      * other order) is history only, with no event. */
-    committed = seq_of (&run, run.urls[0]) - seq0;
+    committed = bench_health_seq (run.session, run.urls[0]) - seq0;
     all = committed;
     while (g_get_monotonic_time () - drain_start < 30 * G_USEC_PER_SEC && !clients_have (&run.streams, all))
       {

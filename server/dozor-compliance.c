@@ -32,7 +32,7 @@
 
 typedef enum
 {
-  MESSAGE_EVENT,
+  MESSAGE_EVENTS,
   MESSAGE_ADVANCE,
   MESSAGE_QUIT,
 } MessageKind;
@@ -40,8 +40,8 @@ typedef enum
 typedef struct
 {
   MessageKind kind;
-  char *text;   /* an event */
-  gint64 now;   /* the clock, for MESSAGE_ADVANCE */
+  GPtrArray *events; /* copies of one commit's wanted events, for MESSAGE_EVENTS */
+  gint64 now;        /* the clock, for MESSAGE_ADVANCE */
 } Message;
 
 struct _DozorCompliance
@@ -55,6 +55,7 @@ struct _DozorCompliance
 
   GThread *thread;
   GAsyncQueue *queue;      /* Message, to the worker */
+  gint waiting;            /* events in the queue's messages, atomic */
   guint64 dropped;         /* fixes not judged because the queue was full */
   gint64 started;          /* when dozord began to listen, real time */
 
@@ -69,21 +70,23 @@ G_DEFINE_FINAL_TYPE (DozorCompliance, dozor_compliance, G_TYPE_OBJECT)
 static void
 message_free (Message *message)
 {
-  g_free (message->text);
+  g_clear_pointer (&message->events, g_ptr_array_unref);
   g_free (message);
 }
 
 static void
 push (DozorCompliance *self,
       MessageKind      kind,
-      char            *text,
+      GPtrArray       *events,
       gint64           now)
 {
   Message *message = g_new0 (Message, 1);
 
   message->kind = kind;
-  message->text = text;
+  message->events = events;
   message->now = now;
+  if (events != NULL)
+    g_atomic_int_add (&self->waiting, (gint) events->len);
   g_async_queue_push (self->queue, message);
 }
 
@@ -147,16 +150,25 @@ is_wanted (const char *event)
  * @events: (element-type utf8): committed events, in seq order
  *
  * Hands the worker what it needs of @events: a copy of each position,
- * dispatch, route and roster event. When the worker is
- * %DOZOR_COMPLIANCE_MAX_WAITING events behind, positions are dropped
+ * dispatch, route and roster event, all in one message. When the worker
+ * is %DOZOR_COMPLIANCE_MAX_WAITING events behind, positions are dropped
  * (and counted) rather than the main loop held up.
+ *
+ * One message a commit, not one an event: a message each took the
+ * queue's lock and woke the worker for every fix, half of the hand-over's
+ * 3 % of dozord's time in perf at 2,000 fixes a second
+ * (docs/performance.md, "6 December 2026 (fanout)").
  */
 void
 dozor_compliance_take (DozorCompliance *self,
                        GPtrArray       *events)
 {
+  g_autoptr(GPtrArray) wanted = NULL;
+  gboolean full;
+
   g_return_if_fail (DOZOR_IS_COMPLIANCE (self));
 
+  full = g_atomic_int_get (&self->waiting) >= DOZOR_COMPLIANCE_MAX_WAITING;
   for (guint i = 0; i < events->len; i++)
     {
       const char *event = events->pdata[i];
@@ -165,14 +177,18 @@ dozor_compliance_take (DozorCompliance *self,
         continue;
       /* Dispatches, routes and roster entries are never dropped: a lost one would be
        * wrong for the rest of the shift. */
-      if (g_async_queue_length (self->queue) >= DOZOR_COMPLIANCE_MAX_WAITING && strstr (event, "\"unit.position\""))
+      if (full && strstr (event, "\"unit.position\""))
         {
           if (self->dropped++ % 10000 == 0)
             g_warning ("Route compliance is behind: %" G_GUINT64_FORMAT " fixes not judged", self->dropped);
           continue;
         }
-      push (self, MESSAGE_EVENT, g_strdup (event), 0);
+      if (wanted == NULL)
+        wanted = g_ptr_array_new_full (events->len, g_free);
+      g_ptr_array_add (wanted, g_strdup (event));
     }
+  if (wanted != NULL)
+    push (self, MESSAGE_EVENTS, g_steal_pointer (&wanted), 0);
 }
 
 /**
@@ -451,14 +467,111 @@ member_text (JsonObject *object,
   return node != NULL && !JSON_NODE_HOLDS_NULL (node) ? json_to_string (node, FALSE) : NULL;
 }
 
+/* Whether the envelope says `unit.position`: `{"seq":N,"type":"…",`. */
+static gboolean
+is_position (const char *text)
+{
+  const char *at;
+
+  if (!g_str_has_prefix (text, "{\"seq\":"))
+    return FALSE;
+  at = text + strlen ("{\"seq\":");
+  while (g_ascii_isdigit (*at))
+    at++;
+  return g_str_has_prefix (at, ",\"type\":\"unit.position\",");
+}
+
+/* A fix of @unit_id: its time kept for the dispatches' clock, and judged. */
+static void
+take_fix (Worker     *worker,
+          const char *unit_id,
+          double      lat,
+          double      lon,
+          const char *time_text)
+{
+  gint64 time = parse_time (time_text);
+  gint64 *last = g_hash_table_lookup (worker->last_fix, unit_id);
+
+  if (last == NULL)
+    {
+      last = g_new0 (gint64, 1);
+      g_hash_table_insert (worker->last_fix, g_strdup (unit_id), last);
+    }
+  *last = MAX (*last, time);
+  dozor_compliance_monitor_add_position (worker->monitor, unit_id, lat, lon, time, worker->records);
+}
+
+/* The text between @at and the next quote, none escaped inside, or NULL. */
+static char *
+plain_string (const char  *at,
+              const char **end)
+{
+  *end = strchr (at, '"');
+  if (*end == NULL || *end == at || memchr (at, '\\', *end - at) != NULL)
+    return NULL;
+  return g_strndup (at, *end - at);
+}
+
+/* A position event read from its text as the store writes it
+ * (`…,"unit":{"id":"…",…,"position":{"lat":…,"lon":…,"time":"…",…},
+ * "version":…}}`): the unit's id is the first member after the envelope,
+ * and its position the last object of that name (the crew, which comes
+ * before it, is an array of strings). Parsing the whole event with
+ * json-glib was most of the worker's 16 µs per fix (docs/performance.md,
+ * "Route compliance and arrival in dozord"); an event of any other shape
+ * is parsed as before. */
+static gboolean
+read_fix (const char  *text,
+          char       **unit_id,
+          double      *lat,
+          double      *lon,
+          char       **time)
+{
+  static const char unit_head[] = ",\"unit\":{\"id\":\"";
+  static const char position_head[] = ",\"position\":{\"lat\":";
+  const char *at = strstr (text, unit_head);
+  const char *end;
+  char *after;
+
+  if (at == NULL || (*unit_id = plain_string (at + strlen (unit_head), &end)) == NULL)
+    return FALSE;
+  at = g_strrstr (end, position_head);
+  if (at == NULL)
+    return FALSE;
+  at += strlen (position_head);
+  *lat = g_ascii_strtod (at, &after);
+  if (after == at || !g_str_has_prefix (after, ",\"lon\":"))
+    return FALSE;
+  at = after + strlen (",\"lon\":");
+  *lon = g_ascii_strtod (at, &after);
+  if (after == at || !g_str_has_prefix (after, ",\"time\":\""))
+    return FALSE;
+  *time = plain_string (after + strlen (",\"time\":\""), &end);
+  return *time != NULL;
+}
+
 static void
 take_event (Worker     *worker,
             const char *text)
 {
-  g_autoptr(JsonNode) root = json_from_string (text, NULL);
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *event, *entity;
   const char *type;
 
+  if (is_position (text))
+    {
+      g_autofree char *unit_id = NULL;
+      g_autofree char *time = NULL;
+      double lat, lon;
+
+      if (read_fix (text, &unit_id, &lat, &lon, &time))
+        {
+          take_fix (worker, unit_id, lat, lon, time);
+          return;
+        }
+    }
+
+  root = json_from_string (text, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   event = json_node_get_object (root);
@@ -475,21 +588,8 @@ take_event (Worker     *worker,
                  && JSON_NODE_HOLDS_OBJECT (json_object_get_member (entity, "position"))
         ? json_object_get_object_member (entity, "position") : NULL;
       if (position != NULL && get_string (entity, "id") != NULL)
-        {
-          gint64 time = parse_time (get_string (position, "time"));
-          gint64 *last = g_hash_table_lookup (worker->last_fix, get_string (entity, "id"));
-
-          if (last == NULL)
-            {
-              last = g_new0 (gint64, 1);
-              g_hash_table_insert (worker->last_fix, g_strdup (get_string (entity, "id")), last);
-            }
-          *last = MAX (*last, time);
-          dozor_compliance_monitor_add_position (worker->monitor, get_string (entity, "id"),
-                                                 json_object_get_double_member (position, "lat"),
-                                                 json_object_get_double_member (position, "lon"),
-                                                 time, worker->records);
-        }
+        take_fix (worker, get_string (entity, "id"), json_object_get_double_member (position, "lat"),
+                  json_object_get_double_member (position, "lon"), get_string (position, "time"));
     }
   else if (g_str_has_prefix (type, "dispatch."))
     {
@@ -763,8 +863,12 @@ worker_main (gpointer data)
       Message *message = g_async_queue_pop (self->queue);
       MessageKind kind = message->kind;
 
-      if (kind == MESSAGE_EVENT)
-        take_event (&worker, message->text);
+      if (kind == MESSAGE_EVENTS)
+        {
+          for (guint i = 0; i < message->events->len; i++)
+            take_event (&worker, message->events->pdata[i]);
+          g_atomic_int_add (&self->waiting, -(gint) message->events->len);
+        }
       else if (kind == MESSAGE_ADVANCE)
         dozor_compliance_monitor_advance (worker.monitor, message->now, worker.records);
       message_free (message);
