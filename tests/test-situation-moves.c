@@ -58,44 +58,52 @@ apply (DozorSituation *situation,
   return seen;
 }
 
+/* One event of unit u1 (or @id) with a fix at 08:mm:ss of @time. */
+static guint
+report (DozorSituation *situation,
+        gint64          seq,
+        const char     *type,
+        const char     *id,
+        const char     *call_sign,
+        const char     *status,
+        double          lat,
+        const char     *time)
+{
+  g_autofree char *position = time == NULL ? g_strdup ("null") :
+    g_strdup_printf ("{\"lat\":%.2f,\"lon\":76.9,\"time\":\"2026-11-22T08:%sZ\"}", lat, time);
+  g_autofree char *unit = g_strdup_printf ("{\"id\":\"%s\",\"call_sign\":\"%s\",\"status\":\"%s\","
+                                           "\"version\":%" G_GINT64_FORMAT ",\"position\":%s}",
+                                           id, call_sign, status, seq, position);
+
+  return apply (situation, seq, type, unit);
+}
+
 static void
 test_events (void)
 {
   g_autoptr(DozorSituation) situation = situation_at_10 ();
+  const guint moved = DOZOR_SITUATION_UNITS;
+  const guint state = DOZOR_SITUATION_UNITS | DOZOR_SITUATION_UNIT_STATES;
 
-  g_assert_cmpuint (apply (situation, 11, "unit.position",
-                           "{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"status\":\"available\",\"version\":3,"
-                           "\"position\":{\"lat\":43.21,\"lon\":76.9,\"time\":\"2026-11-22T08:00:05Z\"}}"),
-                    ==, DOZOR_SITUATION_UNITS);
-  g_assert_cmpuint (apply (situation, 12, "unit.updated",
-                           "{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"status\":\"dispatched\",\"version\":4,"
-                           "\"position\":{\"lat\":43.21,\"lon\":76.9,\"time\":\"2026-11-22T08:00:05Z\"}}"),
-                    ==, DOZOR_SITUATION_UNITS | DOZOR_SITUATION_UNIT_STATES);
-  g_assert_cmpuint (apply (situation, 13, "unit.position",
-                           "{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"status\":\"dispatched\",\"version\":4,"
-                           "\"position\":{\"lat\":43.22,\"lon\":76.9,\"time\":\"2026-11-22T08:00:10Z\"}}"),
-                    ==, DOZOR_SITUATION_UNITS);
+  g_assert_cmpuint (report (situation, 11, "unit.position", "u1", "Барыс-01", "available", 43.21, "00:05"),
+                    ==, moved);
+  g_assert_cmpuint (report (situation, 12, "unit.updated", "u1", "Барыс-01", "dispatched", 43.21, "00:05"),
+                    ==, state);
+  g_assert_cmpuint (report (situation, 13, "unit.position", "u1", "Барыс-01", "dispatched", 43.22, "00:10"),
+                    ==, moved);
   /* A new call sign is what the map labels. */
-  g_assert_cmpuint (apply (situation, 14, "unit.updated",
-                           "{\"id\":\"u1\",\"call_sign\":\"Барыс-11\",\"status\":\"dispatched\",\"version\":5,"
-                           "\"position\":{\"lat\":43.22,\"lon\":76.9,\"time\":\"2026-11-22T08:00:10Z\"}}"),
-                    ==, DOZOR_SITUATION_UNITS | DOZOR_SITUATION_UNIT_STATES);
+  g_assert_cmpuint (report (situation, 14, "unit.updated", "u1", "Барыс-11", "dispatched", 43.22, "00:10"),
+                    ==, state);
   /* Two minutes of silence made the fix stale: the next one un-greys it. */
-  g_assert_cmpuint (apply (situation, 15, "unit.position",
-                           "{\"id\":\"u1\",\"call_sign\":\"Барыс-11\",\"status\":\"dispatched\",\"version\":5,"
-                           "\"position\":{\"lat\":43.23,\"lon\":76.9,\"time\":\"2026-11-22T08:02:10Z\"}}"),
-                    ==, DOZOR_SITUATION_UNITS | DOZOR_SITUATION_UNIT_STATES);
-  /* A unit the board did not know. */
-  g_assert_cmpuint (apply (situation, 16, "unit.created",
-                           "{\"id\":\"u2\",\"call_sign\":\"Барыс-02\",\"status\":\"available\",\"version\":1,"
-                           "\"position\":null}"),
-                    ==, DOZOR_SITUATION_UNITS | DOZOR_SITUATION_UNIT_STATES);
-  /* Its first fix. */
-  g_assert_cmpuint (apply (situation, 17, "unit.position",
-                           "{\"id\":\"u2\",\"call_sign\":\"Барыс-02\",\"status\":\"available\",\"version\":1,"
-                           "\"position\":{\"lat\":43.3,\"lon\":76.9,\"time\":\"2026-11-22T08:02:10Z\"}}"),
-                    ==, DOZOR_SITUATION_UNITS | DOZOR_SITUATION_UNIT_STATES);
+  g_assert_cmpuint (report (situation, 15, "unit.position", "u1", "Барыс-11", "dispatched", 43.23, "02:10"),
+                    ==, state);
+  /* A unit the board did not know, then its first fix. */
+  g_assert_cmpuint (report (situation, 16, "unit.created", "u2", "Барыс-02", "available", 0, NULL),
+                    ==, state);
+  g_assert_cmpuint (report (situation, 17, "unit.position", "u2", "Барыс-02", "available", 43.3, "02:10"),
+                    ==, state);
   g_assert_cmpstr (dozor_situation_get_unit (situation, "u1")->call_sign, ==, "Барыс-11");
+  g_assert_cmpfloat (dozor_situation_get_unit (situation, "u1")->lat, ==, 43.23);
 }
 
 static DozorUnitFix
