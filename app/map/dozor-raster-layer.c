@@ -19,7 +19,14 @@
  * A render starts when a layer says its items changed (at most one in
  * flight; changes meanwhile fold into the next), when the view leaves the
  * tiles or the zoom level changes, and on a timer for layers whose look
- * changes with time alone (a fix turning stale). The worker also builds
+ * changes with time alone (a fix turning stale). When all that changed is
+ * where units are, the render waits for the pace of moves (MOVE_PACE_MS
+ * after the last one began): fixes arriving all the time change every
+ * tile of a view full of units, and each render uploads every tile again
+ * and prepares every unit on the main thread, so several frames share
+ * one render instead of each paying for its own. A status, a dispatch,
+ * an incident or a stale fix does not wait (docs/performance.md, "Moving
+ * units paced"). The worker also builds
  * each tile's point index of what it drew, so the pointer finds exactly
  * what is seen.
  */
@@ -43,6 +50,21 @@
  * (docs/performance.md, "50,000 units"). With a prepare of 0.1 ms the wait
  * is under a millisecond; a render for tiles the view lacks never waits. */
 #define PREPARE_SHARE 8
+/* Renders asked for only because units moved start no sooner than this
+ * after the last render began. Positions on screen then trail the newest
+ * fix applied by about the render's own time plus half of this on
+ * average, against a goal of 100 ms at 50,000 units; each render spared
+ * is an upload of every tile in view (256 KB each) and a prepare of every
+ * unit on the main thread (docs/performance.md, "Moving units paced"). */
+#define MOVE_PACE_MS 66
+
+/* How soon a render is owed, least to most. */
+typedef enum
+{
+  RENDER_MOVES,   /* only positions changed: at the pace of moves */
+  RENDER_CHANGES, /* something else changed: within the main thread's share */
+  RENDER_MISSING, /* the view lacks tiles: at once */
+} RenderNeed;
 
 typedef struct
 {
@@ -114,9 +136,11 @@ typedef struct
 
   gboolean render_in_flight;
   gboolean render_wanted;
+  RenderNeed render_need;    /* of the render wanted */
+  gboolean moves_only;       /* in situation_changed_cb: only positions changed */
   gboolean empty;            /* nothing to show: no texture, no blend */
   guint render_idle_id;
-  gboolean render_timed;     /* render_idle_id is a timeout, not an idle */
+  gint64 render_due;         /* monotonic µs when render_idle_id fires */
   gint64 prepare_started;    /* monotonic µs, of the last render */
   gint64 prepare_us;         /* how long its prepare took on this thread */
   guint refresh_id;
@@ -704,7 +728,8 @@ render_in_thread (GTask        *task,
 }
 
 static void start_render (DozorRasterLayer *self);
-static void queue_host_render (DozorRasterLayer *self);
+static void queue_host_render_full (DozorRasterLayer *self,
+                                    RenderNeed        need);
 
 static void
 part_shown (Part *part)
@@ -783,7 +808,7 @@ render_done_cb (GObject      *source,
     part_shown (&g_array_index (render->parts, Part, i));
 
   if (priv->render_wanted)
-    queue_host_render (self);
+    queue_host_render_full (self, priv->render_need);
 }
 
 /* Where the view is: centre in world pixels at the current zoom. */
@@ -961,38 +986,44 @@ render_idle_cb (gpointer user_data)
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   priv->render_idle_id = 0;
-  priv->render_timed = FALSE;
+  priv->render_due = 0;
   if (!priv->render_in_flight)
     start_render (self);
   return G_SOURCE_REMOVE;
 }
 
-/* @urgent: the view lacks tiles, so the render does not wait for the
- * main thread's share (PREPARE_SHARE). */
+/* @need: how soon. A render for moves waits for MOVE_PACE_MS after the
+ * last began, one for other changes for the main thread's share
+ * (PREPARE_SHARE); one for tiles the view lacks does not wait. A need
+ * that comes while a render waits brings it forward, never back. */
 static void
 queue_host_render_full (DozorRasterLayer *self,
-                        gboolean          urgent)
+                        RenderNeed        need)
 {
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
-  gint64 wait = priv->prepare_started + PREPARE_SHARE * priv->prepare_us - g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 due = now;
 
+  if (!priv->render_wanted || need > priv->render_need)
+    priv->render_need = need;
   priv->render_wanted = TRUE;
   if (priv->render_in_flight)
     return;
-  if (urgent && priv->render_timed)
-    {
-      g_clear_handle_id (&priv->render_idle_id, g_source_remove);
-      priv->render_timed = FALSE;
-    }
+  if (need <= RENDER_CHANGES)
+    due = MAX (due, priv->prepare_started + PREPARE_SHARE * priv->prepare_us);
+  if (need == RENDER_MOVES)
+    due = MAX (due, priv->prepare_started + MOVE_PACE_MS * 1000);
   if (priv->render_idle_id != 0)
-    return;
+    {
+      if (priv->render_due < due + 1000)
+        return;
+      g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+    }
   /* Not an idle priority: while a pan keeps every frame busy, idles never
    * run, and units would stand still on screen until the pan ends. */
-  if (!urgent && wait >= 1000)
-    {
-      priv->render_timed = TRUE;
-      priv->render_idle_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait / 1000, render_idle_cb, self, NULL);
-    }
+  priv->render_due = due;
+  if (due - now >= 1000)
+    priv->render_idle_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (due - now) / 1000, render_idle_cb, self, NULL);
   else
     priv->render_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, render_idle_cb, self, NULL);
 }
@@ -1000,7 +1031,7 @@ queue_host_render_full (DozorRasterLayer *self,
 static void
 queue_host_render (DozorRasterLayer *self)
 {
-  queue_host_render_full (self, FALSE);
+  queue_host_render_full (self, RENDER_CHANGES);
 }
 
 /**
@@ -1015,7 +1046,8 @@ dozor_raster_layer_queue_render (DozorRasterLayer *self)
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
   priv->generation++;
-  queue_host_render (priv->host != NULL ? priv->host : self);
+  queue_host_render_full (priv->host != NULL ? priv->host : self,
+                          priv->moves_only ? RENDER_MOVES : RENDER_CHANGES);
 }
 
 static gboolean
@@ -1215,7 +1247,7 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   if (priv->zoom < 0)
     {
       if (!priv->render_in_flight)
-        queue_host_render_full (self, TRUE);
+        queue_host_render_full (self, RENDER_MISSING);
       return;
     }
 
@@ -1253,7 +1285,7 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 
   if (missing)
-    queue_host_render_full (self, TRUE);
+    queue_host_render_full (self, RENDER_MISSING);
   else
     watch_settle (self);
 }
@@ -1519,20 +1551,27 @@ dozor_raster_layer_size_allocate (GtkWidget *widget,
   if (priv->host == NULL && priv->zoom < 0 && width > 0 && height > 0 && !priv->render_in_flight)
     {
       g_clear_handle_id (&priv->render_idle_id, g_source_remove);
-      priv->render_timed = FALSE;
+      priv->render_due = 0;
       start_render (self);
     }
 }
 
+/* Whatever a layer asks for while only positions changed (the units, the
+ * dispatch lines and counts that follow them) is drawn at the pace of
+ * moves; the same layer asking for anything else is drawn at once. */
 static void
 situation_changed_cb (DozorSituation   *situation,
                       guint             what,
                       DozorRasterLayer *self)
 {
   DozorRasterLayerClass *klass = DOZOR_RASTER_LAYER_GET_CLASS (self);
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
 
-  if (klass->situation_changed != NULL)
-    klass->situation_changed (self, what);
+  if (klass->situation_changed == NULL)
+    return;
+  priv->moves_only = what == DOZOR_SITUATION_UNITS;
+  klass->situation_changed (self, what);
+  priv->moves_only = FALSE;
 }
 
 static void
@@ -1556,7 +1595,7 @@ dozor_raster_layer_dispose (GObject *object)
 
   g_cancellable_cancel (priv->cancellable);
   g_clear_handle_id (&priv->render_idle_id, g_source_remove);
-  priv->render_timed = FALSE;
+  priv->render_due = 0;
   g_clear_handle_id (&priv->refresh_id, g_source_remove);
   g_clear_handle_id (&priv->settle_id, g_source_remove);
   g_hash_table_remove_all (priv->tiles);
@@ -1690,7 +1729,7 @@ dozor_raster_layer_draw_into (DozorRasterLayer *self,
 
   part_priv->host = self;
   g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
-  part_priv->render_timed = FALSE;
+  part_priv->render_due = 0;
   g_ptr_array_insert (priv->parts, priv->n_below++, g_object_ref (part));
   dozor_raster_layer_queue_render (self);
 }
@@ -1714,7 +1753,7 @@ dozor_raster_layer_draw_over (DozorRasterLayer *self,
 
   part_priv->host = self;
   g_clear_handle_id (&part_priv->render_idle_id, g_source_remove);
-  part_priv->render_timed = FALSE;
+  part_priv->render_due = 0;
   g_ptr_array_add (priv->parts, g_object_ref (part));
   dozor_raster_layer_queue_render (self);
 }

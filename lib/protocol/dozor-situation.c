@@ -340,14 +340,19 @@ replace_string (char      **field,
   *field = g_strdup (value);
 }
 
-/* Creates or updates the flat copy of a unit. */
-static void
+/* Creates or updates the flat copy of a unit. Returns whether it changed
+ * more than its position (DOZOR_SITUATION_UNIT_STATES): the map draws
+ * such a change at once, mere moves at its own pace. */
+static gboolean
 put_fix (DozorSituation     *self,
          const DozorUnitFix *fix)
 {
   DozorUnit *unit = g_hash_table_lookup (self->unit_by_id, fix->id);
-  gboolean had_fix;
+  gboolean had_fix, state;
 
+  state = unit == NULL || g_strcmp0 (unit->call_sign, fix->call_sign) != 0 ||
+          g_strcmp0 (unit->status, fix->status) != 0 || unit->has_fix != fix->has_fix ||
+          (fix->has_fix && fix->fix_time - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC);
   if (unit == NULL)
     {
       unit = g_new0 (DozorUnit, 1);
@@ -406,6 +411,7 @@ put_fix (DozorSituation     *self,
     dozor_unit_item_update (item, unit->call_sign, unit->status, unit->has_fix, unit->lat, unit->lon,
                             unit->fix_time);
   }
+  return state;
 }
 
 /* Creates or updates the flat copy of a unit; FALSE if it is not one. */
@@ -671,12 +677,16 @@ apply (DozorSituation *self,
   if (g_str_equal (parts[0], "unit"))
     {
       DozorUnitFix fix;
+      guint changed = DOZOR_SITUATION_UNITS;
 
       if (!dozor_unit_fix_read (json_node_get_object (body), &fix))
         return 0;
-      put_fix (self, &fix);
+      if (put_fix (self, &fix))
+        changed |= DOZOR_SITUATION_UNIT_STATES;
       /* A unit away from its route: its stretch grows with its fixes. */
-      return extend_deviation (self, &fix) ? DOZOR_SITUATION_UNITS | DOZOR_SITUATION_ROSTER : DOZOR_SITUATION_UNITS;
+      if (extend_deviation (self, &fix))
+        changed |= DOZOR_SITUATION_ROSTER;
+      return changed;
     }
 
   /* The deviations in progress, as the snapshot's list: started ones
@@ -821,7 +831,8 @@ dozor_situation_apply_fixes (DozorSituation     *self,
       /* Applied already, from a frame read before a resume. */
       if (fixes[i].seq <= self->seq)
         continue;
-      put_fix (self, &fixes[i]);
+      if (put_fix (self, &fixes[i]))
+        changed |= DOZOR_SITUATION_UNIT_STATES;
       changed |= DOZOR_SITUATION_UNITS;
       if (extend_deviation (self, &fixes[i]))
         changed |= DOZOR_SITUATION_ROSTER;

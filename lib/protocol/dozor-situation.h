@@ -117,6 +117,10 @@ typedef enum
  * @DOZOR_SITUATION_PLANS: special operating plans or their posts' states changed
  * @DOZOR_SITUATION_ROSTER: duty roster entries or their flags changed, or
  *   a route deviation in progress (started, ended, its stretch grew)
+ * @DOZOR_SITUATION_UNIT_STATES: a unit changed more than its position: a
+ *   new unit, its status or call sign, a fix gained or lost, or a fix after
+ *   a silence long enough to have made it stale. Told together with
+ *   @DOZOR_SITUATION_UNITS, which alone means only that units moved
  */
 typedef enum
 {
@@ -126,11 +130,13 @@ typedef enum
   DOZOR_SITUATION_READINESS = 1 << 3,
   DOZOR_SITUATION_PLANS = 1 << 4,
   DOZOR_SITUATION_ROSTER = 1 << 5,
+  DOZOR_SITUATION_UNIT_STATES = 1 << 6,
 } DozorSituationChange;
 
 #define DOZOR_SITUATION_ALL (DOZOR_SITUATION_UNITS | DOZOR_SITUATION_INCIDENTS | \
                              DOZOR_SITUATION_AREAS | DOZOR_SITUATION_READINESS | \
-                             DOZOR_SITUATION_PLANS | DOZOR_SITUATION_ROSTER)
+                             DOZOR_SITUATION_PLANS | DOZOR_SITUATION_ROSTER | \
+                             DOZOR_SITUATION_UNIT_STATES)
 
 #define DOZOR_TYPE_SITUATION (dozor_situation_get_type ())
 G_DECLARE_FINAL_TYPE (DozorSituation, dozor_situation, DOZOR, SITUATION, GObject)
