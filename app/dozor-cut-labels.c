@@ -134,17 +134,81 @@ dozor_cut_labels_log (void)
   return cut;
 }
 
+/* One check asked for by SIGUSR1: the frame clocks still to lay out. */
+typedef struct
+{
+  guint pending;
+} Check;
+
+typedef struct
+{
+  Check *check;
+  GdkFrameClock *clock;
+  gulong handler;
+} Waiting;
+
+static void
+check_done_one (Check *check)
+{
+  if (--check->pending > 0)
+    return;
+  dozor_cut_labels_log ();
+  g_free (check);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  Waiting *waiting = user_data;
+  Check *check = waiting->check;
+
+  g_signal_handler_disconnect (clock, waiting->handler);
+  g_object_unref (waiting->clock);
+  g_free (waiting);
+  check_done_one (check);
+}
+
+/* The labels are looked at once every window on screen has been laid
+ * out again. A label whose text has just changed ("New, 9 s" becoming
+ * "New, 10 s" in the queue) keeps the width of its last allocation
+ * until its window's next layout, and its text measured against that
+ * reads as ellipsized though it is never drawn so: on a loaded machine a
+ * check between the two named such a label as cut. */
 static gboolean
 signal_cb (gpointer user_data)
 {
-  dozor_cut_labels_log ();
+  GListModel *windows = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) clocks = g_ptr_array_new ();
+  Check *check = g_new0 (Check, 1);
+
+  /* Until every window has been asked: none ends the check early. */
+  check->pending = 1;
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (windows, i);
+      GdkFrameClock *clock = gtk_widget_get_mapped (window) ? gtk_widget_get_frame_clock (window) : NULL;
+      Waiting *waiting;
+
+      if (clock == NULL || g_ptr_array_find (clocks, clock, NULL))
+        continue;
+      g_ptr_array_add (clocks, clock);
+      waiting = g_new0 (Waiting, 1);
+      waiting->check = check;
+      waiting->clock = g_object_ref (clock);
+      waiting->handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), waiting);
+      check->pending++;
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
+    }
+  check_done_one (check);
   return G_SOURCE_CONTINUE;
 }
 
 /**
  * dozor_cut_labels_install:
  *
- * Logs the cut labels whenever the process gets SIGUSR1.
+ * Logs the cut labels whenever the process gets SIGUSR1, once the windows
+ * on screen have been laid out.
  */
 void
 dozor_cut_labels_install (void)

@@ -576,6 +576,26 @@ server_start_another (Server *first,
                                                   "proxy-resolver", direct, NULL);
 }
 
+void
+server_pair_setup (ServerPair    *pair,
+                   gconstpointer  data)
+{
+  g_assert_true (server_fixture_on_postgres ());
+  server_setup (&pair->a, data);
+  server_start_another (&pair->a, &pair->b);
+  pair->db = PQconnectdb (pair->a.db);
+  g_assert_cmpint (PQstatus (pair->db), ==, CONNECTION_OK);
+}
+
+void
+server_pair_teardown (ServerPair    *pair,
+                      gconstpointer  data)
+{
+  g_clear_pointer (&pair->db, PQfinish);
+  server_teardown (&pair->b, data);
+  server_teardown (&pair->a, data);
+}
+
 /* Every event of the journal in the window @query, following `next`. */
 GPtrArray *
 journal_read (Server     *server,

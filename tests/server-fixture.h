@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 
 /* From $DOZORD and $DOZORCTL; set by server_fixture_init (). */
 extern const char *dozord_path;
@@ -84,6 +85,24 @@ server_start_args (Server            *server,
 void
 server_start_another (Server *first,
                       Server *other);
+
+/* Two dozord instances on one PostgreSQL database, each on a port and
+ * with a session of its own, as behind a load balancer; db is the test's
+ * own connection to that database, to read what they wrote. */
+typedef struct
+{
+  Server a;
+  Server b;
+  PGconn *db;
+} ServerPair;
+
+void
+server_pair_setup (ServerPair    *pair,
+                   gconstpointer  data);
+
+void
+server_pair_teardown (ServerPair    *pair,
+                      gconstpointer  data);
 
 void
 server_stop (Server  *server,

@@ -14,31 +14,7 @@
 
 #include "server-fixture.h"
 
-typedef struct
-{
-  Server a;
-  Server b;
-  PGconn *db;
-} Pair;
-
-static void
-pair_setup (Pair          *pair,
-            gconstpointer  data)
-{
-  server_setup (&pair->a, data);
-  server_start_another (&pair->a, &pair->b);
-  pair->db = PQconnectdb (pair->a.db);
-  g_assert_cmpint (PQstatus (pair->db), ==, CONNECTION_OK);
-}
-
-static void
-pair_teardown (Pair          *pair,
-               gconstpointer  data)
-{
-  g_clear_pointer (&pair->db, PQfinish);
-  server_teardown (&pair->b, data);
-  server_teardown (&pair->a, data);
-}
+typedef ServerPair Pair;
 
 /* One number from the database, as the test sees it. */
 static gint64
@@ -721,10 +697,10 @@ main (int   argc,
   server_fixture_init ();
   g_assert_true (server_fixture_on_postgres ());
 
-  g_test_add ("/pg-instances/one-stream", Pair, NULL, pair_setup, test_one_stream, pair_teardown);
-  g_test_add ("/pg-instances/dispatch-race", Pair, NULL, pair_setup, test_dispatch_race, pair_teardown);
-  g_test_add ("/pg-instances/keys-and-versions", Pair, NULL, pair_setup, test_keys_and_versions, pair_teardown);
-  g_test_add ("/pg-instances/kill-burst", Pair, NULL, pair_setup, test_kill_burst, pair_teardown);
+  g_test_add ("/pg-instances/one-stream", Pair, NULL, server_pair_setup, test_one_stream, server_pair_teardown);
+  g_test_add ("/pg-instances/dispatch-race", Pair, NULL, server_pair_setup, test_dispatch_race, server_pair_teardown);
+  g_test_add ("/pg-instances/keys-and-versions", Pair, NULL, server_pair_setup, test_keys_and_versions, server_pair_teardown);
+  g_test_add ("/pg-instances/kill-burst", Pair, NULL, server_pair_setup, test_kill_burst, server_pair_teardown);
 
   return g_test_run ();
 }

@@ -28,27 +28,7 @@
 /* A generous bound for the judge's records to reach the store. */
 #define RECORD_SECONDS 60
 
-typedef struct
-{
-  Server a;
-  Server b;
-} Pair;
-
-static void
-pair_setup (Pair          *pair,
-            gconstpointer  data)
-{
-  server_setup (&pair->a, data);
-  server_start_another (&pair->a, &pair->b);
-}
-
-static void
-pair_teardown (Pair          *pair,
-               gconstpointer  data)
-{
-  server_teardown (&pair->b, data);
-  server_teardown (&pair->a, data);
-}
+typedef ServerPair Pair;
 
 /* One fix, in a request of its own, as a tracker sends it. */
 static void
@@ -434,8 +414,8 @@ main (int   argc,
   server_fixture_init ();
   g_assert_true (server_fixture_on_postgres ());
 
-  g_test_add ("/pg-judge/alternate", Pair, NULL, pair_setup, test_alternate, pair_teardown);
-  g_test_add ("/pg-judge/judge-killed", Pair, NULL, pair_setup, test_judge_killed, pair_teardown);
+  g_test_add ("/pg-judge/alternate", Pair, NULL, server_pair_setup, test_alternate, server_pair_teardown);
+  g_test_add ("/pg-judge/judge-killed", Pair, NULL, server_pair_setup, test_judge_killed, server_pair_teardown);
   g_test_add ("/pg-judge/health-outage", Server, NULL, server_setup, test_health_outage, server_teardown);
 
   return g_test_run ();

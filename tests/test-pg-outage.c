@@ -51,6 +51,10 @@ test_backends_terminated (Server        *server,
   g_assert_cmpint (PQstatus (db), ==, CONNECTION_OK);
   stream_open (server, &stream, token, start);
   g_free (create_incident (server, token));
+  /* The log follower opens its connection on its own thread, under load
+   * after dozord already answers: its event on the stream shows that it
+   * is there to be terminated too. */
+  g_assert_true (stream_wait_seq (&stream, start + 1));
 
   /* Every connection dozord has: the store's and the log follower's. */
   result = PQexec (db, "SELECT array_agg(pid)::text, count(*) FROM pg_stat_activity"

@@ -10,8 +10,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
-
 #include "dozor-db.h"
 #include "dozor-pg.h"
 #include "dozor-store.h"
@@ -25,13 +23,12 @@ static char *
 owned_database (const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *admin = pg_cluster_create_database (cluster, "admin", &error);
+  g_autofree char *admin = pg_cluster_new_database (cluster, "admin", NULL);
   g_autoptr(DozorPg) pg = NULL;
   g_autofree char *role = g_strdup_printf ("CREATE ROLE %s_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE", name);
   g_autofree char *database = g_strdup_printf ("CREATE DATABASE %s OWNER %s_owner", name, name);
   g_autofree char *host = g_uri_escape_string (pg_cluster_get_dir (cluster), NULL, FALSE);
 
-  g_assert_no_error (error);
   pg = dozor_pg_new (admin, &error);
   g_assert_no_error (error);
   g_assert_true (dozor_pg_exec (pg, role, 0, NULL, &error));
@@ -80,21 +77,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  cluster = pg_cluster_start (FALSE, &error);
-  if (cluster == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      printf ("Bail out! %s\n", g_strdelimit (error->message, "\n", ' '));
-      return 1;
-    }
-
+  cluster = pg_cluster_start_or_bail_out ();
   g_test_add_func ("/pg-role/owner-not-superuser", test_owner_not_superuser);
-  status = g_test_run ();
-  pg_cluster_stop (cluster);
-  return status;
+  return pg_cluster_run_tests (cluster);
 }

@@ -49,7 +49,6 @@ static const char *dozord_path;
 static const char *dozorctl_path;
 /* With DOZOR_TEST_STORE=postgres: one cluster, a database per test. */
 static PgCluster *cluster;
-static guint n_databases;
 
 /* --- The board: the child process ------------------------------------------ */
 
@@ -422,10 +421,9 @@ fixture_setup (Fixture       *fixture,
   g_assert_cmpint (g_mkdir_with_parents (fixture->dir, 0700), ==, 0);
   if (cluster != NULL)
     {
-      g_autofree char *name = g_strdup_printf ("sync_outbox_%u", ++n_databases);
-      g_autofree char *conninfo = pg_cluster_create_database (cluster, name, &error);
+      g_autofree char *name = NULL;
+      g_autofree char *conninfo = pg_cluster_new_database (cluster, "sync_outbox_", &name);
 
-      g_assert_no_error (error);
       fixture->db = pg_cluster_uri (cluster, name);
     }
   else
@@ -917,12 +915,6 @@ test_conflict_on_replay (Fixture       *fixture,
   assert_applied_once (fixture, sup, unit, incident_b, other_id, "sup2");
 }
 
-static void
-stop_cluster (void)
-{
-  g_clear_pointer (&cluster, pg_cluster_stop);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -942,13 +934,7 @@ main (int   argc,
   g_assert_nonnull (dozord_path);
   g_assert_nonnull (dozorctl_path);
   if (g_strcmp0 (g_getenv ("DOZOR_TEST_STORE"), "postgres") == 0)
-    {
-      g_autoptr(GError) error = NULL;
-
-      cluster = pg_cluster_start (FALSE, &error);
-      g_assert_no_error (error);
-      atexit (stop_cluster);
-    }
+    cluster = pg_cluster_start_or_bail_out ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync-outbox/killed-before-send", test_killed_before_send);
@@ -956,5 +942,6 @@ main (int   argc,
   ADD ("/sync-outbox/conflict-on-replay", test_conflict_on_replay);
 #undef ADD
 
-  return g_test_run ();
+  /* On SQLite there is no cluster to stop. */
+  return pg_cluster_run_tests (cluster);
 }

@@ -11,8 +11,7 @@ dozorctl=${1:?usage: dozorctl.sh DOZORCTL DOZORD SOURCE-ROOT}
 dozord=${2:?}
 root=${3:?}
 work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
-url=http://127.0.0.1:$port
+url=
 server=
 pg_server=
 count=0
@@ -57,15 +56,30 @@ same() {
   if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got “$2”, wanted “$3”"; fi
 }
 
-start_server() {
-  "$dozord" --db "$work/dozord.sqlite" --listen "127.0.0.1:$port" >>"$work/dozord.log" 2>&1 &
-  server=$!
-  for _ in $(seq 50); do
-    curl -sf "$url/api/v1/health" >/dev/null && return 0
+# launch DB NAME: dozord on DB, on a port the kernel picks (a port picked
+# here could be another test's dozord by the time this one binds it, and
+# the test would talk to that one); sets $launched to its pid and
+# $launched_url from the line it prints once it accepts connections.
+launch() {
+  "$dozord" --db "$1" --listen 127.0.0.1:0 >"$work/$2.out" 2>>"$work/$2.log" &
+  launched=$!
+  launched_url=
+  # Bounded at 60 s for a loaded machine; it ends early if dozord exits.
+  for _ in $(seq 600); do
+    launched_url=$(sed -n 's/^listening on //p' "$work/$2.out")
+    [ -n "$launched_url" ] && return 0
+    kill -0 "$launched" 2>/dev/null || break
     sleep 0.1
   done
-  echo "# dozord did not start:"; sed 's/^/# /' "$work/dozord.log"
+  echo "# dozord did not start:"; sed 's/^/# /' "$work/$2.out" "$work/$2.log"
   exit 1
+}
+
+# dozord on the SQLite store; $url and $backend name it, a new port each time.
+start_server() {
+  launch "$work/dozord.sqlite" dozord
+  server=$launched url=$launched_url
+  backend=(--backend "$url" --credentials "$work/credentials")
 }
 
 stop_server() {
@@ -85,7 +99,6 @@ printf 'correct horse battery\n' >"$work/password"
 "$dozorctl" --db "$work/dozord.sqlite" user add op --role operator --password-file "$work/password" >/dev/null
 start_server
 token=$(curl -s --data '{"username":"sup","password":"correct horse battery"}' "$url/api/v1/session" | jq -r .token)
-backend=(--backend "$url" --credentials "$work/credentials")
 districts=$root/data/almaty/districts.geojson
 
 # --- The command line itself -------------------------------------------------
@@ -117,21 +130,19 @@ check "restore refuses a PostgreSQL store, naming pg_dump" 2 "pg_dump" "$dozorct
 check "dozorctl adds a user to the PostgreSQL store" 0 "" \
   "$dozorctl" --db "$pg" user add pgsup --role supervisor --password-file "$work/password"
 check "dozorctl lists it" 0 "pgsup" "$dozorctl" --db "$pg" user list
-pg_port=$((port + 1))
-"$dozord" --db "$pg" --listen "127.0.0.1:$pg_port" >>"$work/dozord-pg.log" 2>&1 &
-pg_server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$pg_port/api/v1/health" >/dev/null && break; sleep 0.1; done
+launch "$pg" dozord-pg
+pg_server=$launched pg_url=$launched_url
 pg_login=$(curl -s --data '{"username":"pgsup","password":"correct horse battery"}' \
-  "http://127.0.0.1:$pg_port/api/v1/session" | jq -r .token)
+  "$pg_url/api/v1/session" | jq -r .token)
 if [ -n "$pg_login" ] && [ "$pg_login" != null ]; then
   ok "dozord on PostgreSQL logs in the user dozorctl added"
 else
   not_ok "dozord on PostgreSQL did not log pgsup in
-$(cat "$work/dozord-pg.log")"
+$(cat "$work/dozord-pg.out" "$work/dozord-pg.log")"
 fi
 check "dozorctl revokes its token on the PostgreSQL store" 0 "" "$dozorctl" --db "$pg" token revoke pgsup
 same "the revoked token is refused by dozord" \
-  "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $pg_login" "http://127.0.0.1:$pg_port/api/v1/snapshot")" 401
+  "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $pg_login" "$pg_url/api/v1/snapshot")" 401
 kill "$pg_server"; wait "$pg_server" 2>/dev/null; pg_server=
 check "import needs --kind" 2 "Usage" "$dozorctl" import "$districts" "${backend[@]}"
 check "a kind that does not exist" 2 "district, sector, route, poi, camera or post" "$dozorctl" import "$districts" --kind street "${backend[@]}"

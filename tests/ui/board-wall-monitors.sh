@@ -85,6 +85,16 @@ px_per_mm=$(awk -v w="$screen_w" -v h="$screen_h" -v wm="$width_mm" -v hm="$heig
 wait_for "$work/board.log" "Wall monitor main: $px_per_mm px/mm" 10
 wait_for "$work/board.log" "Link state: live" 30
 wait_for "$work/board.log" "Units drawn: 1" 30
+# The car reports again, now, and the wall shows that fix: under load the
+# wall's start took more than the 60 s after which the first fix is stale,
+# and the wall rightly drew the car grey (seen at a load average of 45).
+# "Fix latency" is logged at the end of the frame that first shows it.
+shown=$(count "Fix latency:")
+curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $token" \
+  -d "{\"positions\":[{\"unit_id\":\"$unit\",\"lat\":$lat,\"lon\":$lon,\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}]}" \
+  >/dev/null || fail "the fix was refused"
+for _ in $(seq 1 300); do [ "$(count "Fix latency:")" -gt "$shown" ] && break; sleep 0.1; done
+[ "$(count "Fix latency:")" -gt "$shown" ] || fail "the car's fresh fix was not shown within 30 s"
 wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no wall window"
 [ "$(xdotool search --onlyvisible --name '^Dozor$' | wc -l)" -eq 1 ] || fail "more than one window for one monitor"
 geometry=$(xwininfo -id "$wid" | awk '/Absolute upper-left X:/ { x = $4 } /Absolute upper-left Y:/ { y = $4 }

@@ -70,6 +70,15 @@ EOF
 board=$!
 wait_for "$work/board.log" "Wall monitor main: window on" 30
 wait_for "$work/board.log" "Link state: live" 30
+# The three fresh cars report again, now: under load the units, the
+# incidents and the wall's start took more than the 60 s after which
+# their first fixes were stale, and the wall rightly counted them so
+# (seen at a load average of 45). The figures below are read within 60 s
+# of this.
+fixes=$(jq -c --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '.positions |= map(select(.time != $old_time) | .time = $now)' \
+  --arg old_time "$old" <<<"$fixes")
+curl -sf -X POST "$url/api/v1/positions" -H "Authorization: Bearer $(token admin)" -d "$fixes" >/dev/null \
+  || fail "the fixes were refused"
 
 # expected: the figures as the snapshot gives them, counted with jq the way
 # docs/wall.md defines them (a fix older than 60 s is stale; off duty is
