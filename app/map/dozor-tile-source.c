@@ -275,13 +275,16 @@ tile_pool (void)
   return pool;
 }
 
-/* On this thread, once the pool is done with @task's request: whether a
- * tile came of it (if not, @task is answered with the error). */
-static gboolean
-finish_composing (DozorTileSource *self,
-                  GAsyncResult    *result,
-                  GTask           *task)
+/* On this thread, once the pool is done with @task's request: the PNG
+ * for libshumate's raster renderer (an online-style data source), or the
+ * image itself for dozor_tile_source_get_surface_async(). */
+static void
+composed_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  DozorTileSource *self = DOZOR_TILE_SOURCE (object);
+  g_autoptr(GTask) task = user_data;
   TileRequest *request = g_task_get_task_data (task);
   guint64 key = tile_key (request->zoom, request->x, request->y);
   g_autoptr(GError) error = NULL;
@@ -290,30 +293,21 @@ finish_composing (DozorTileSource *self,
   g_hash_table_remove (self->composing, &key);
   g_mutex_unlock (&self->cache_lock);
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    return TRUE;
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Tile %d/%d/%d: %s", request->zoom, request->x, request->y, error->message);
-  g_task_return_error (task, g_steal_pointer (&error));
-  return FALSE;
-}
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Tile %d/%d/%d: %s", request->zoom, request->x, request->y, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
-static void
-render_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  DozorTileSource *self = DOZOR_TILE_SOURCE (object);
-  g_autoptr(GTask) task = user_data;
-  TileRequest *request = g_task_get_task_data (task);
-
-  if (!finish_composing (self, result, task))
-    return;
-
-  g_signal_emit_by_name (self, "received-data", request->x, request->y, request->zoom,
-                         request->bytes);
+  if (!request->image_only)
+    g_signal_emit_by_name (self, "received-data", request->x, request->y, request->zoom, request->bytes);
   g_signal_emit (self, signals[TILE_READY], 0, request->zoom, request->x, request->y);
-  g_task_return_pointer (task, g_bytes_ref (request->bytes), (GDestroyNotify) g_bytes_unref);
+  if (request->image_only)
+    g_task_return_pointer (task, cairo_surface_reference (request->surface), (GDestroyNotify) cairo_surface_destroy);
+  else
+    g_task_return_pointer (task, g_bytes_ref (request->bytes), (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -453,23 +447,7 @@ dozor_tile_source_get_tile_data_async (ShumateDataSource   *source,
     }
 
   g_task_set_task_data (task, tile_request_new (self, zoom, x, y, FALSE), (GDestroyNotify) tile_request_free);
-  compose_for (self, g_steal_pointer (&task), cancellable, render_done_cb);
-}
-
-static void
-surface_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  DozorTileSource *self = DOZOR_TILE_SOURCE (object);
-  g_autoptr(GTask) task = user_data;
-  TileRequest *request = g_task_get_task_data (task);
-
-  if (!finish_composing (self, result, task))
-    return;
-
-  g_signal_emit (self, signals[TILE_READY], 0, request->zoom, request->x, request->y);
-  g_task_return_pointer (task, cairo_surface_reference (request->surface), (GDestroyNotify) cairo_surface_destroy);
+  compose_for (self, g_steal_pointer (&task), cancellable, composed_cb);
 }
 
 /**
@@ -518,7 +496,7 @@ dozor_tile_source_get_surface_async (DozorTileSource     *self,
     }
 
   g_task_set_task_data (task, tile_request_new (self, zoom, x, y, TRUE), (GDestroyNotify) tile_request_free);
-  compose_for (self, g_steal_pointer (&task), cancellable, surface_done_cb);
+  compose_for (self, g_steal_pointer (&task), cancellable, composed_cb);
 }
 
 /**
