@@ -152,6 +152,16 @@ draw_scene (gpointer               data,
   cairo_paint (cr);
 }
 
+/* The source's own image of the tile, for a tile of the overlays that
+ * shows nothing over it (dozor-raster-layer.c holds it instead of a copy
+ * where the pixels are the same). */
+static cairo_surface_t *
+tile_surface (gpointer               data,
+              const DozorRasterView *view)
+{
+  return scene_tile (data, view);
+}
+
 /* The tile itself is the key: the source keeps one image per tile. */
 static guint64
 tile_key (gpointer               data,
@@ -335,6 +345,7 @@ dozor_basemap_layer_class_init (DozorBasemapLayerClass *klass)
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->shown = shown;
   raster_class->tile_key = tile_key;
+  raster_class->tile_surface = tile_surface;
   raster_class->steady = TRUE;
   raster_class->render_priority = G_PRIORITY_HIGH + 30;
 

@@ -30,6 +30,7 @@
 #include "dozor-pulse-layer.h"
 #include "dozor-deviation-layer.h"
 #include "dozor-roster-layer.h"
+#include "dozor-tile-map-source.h"
 #include "dozor-tile-source.h"
 #include "dozor-tile-url.h"
 #include "dozor-unit-drag.h"
@@ -172,6 +173,18 @@ received_data_cb (ShumateDataSource *source,
   self->settle_id = g_timeout_add (SETTLE_MS, settled_cb, self);
 }
 
+/* The offline source gives libshumate its composed images, not PNG
+ * (DozorTileMapSource): its tiles are counted as they are composed. */
+static void
+tile_ready_cb (DozorTileSource *source,
+               int              zoom,
+               int              x,
+               int              y,
+               DozorMapView    *self)
+{
+  received_data_cb (SHUMATE_DATA_SOURCE (source), x, y, zoom, NULL, self);
+}
+
 static void
 clear_source (DozorMapView *self)
 {
@@ -191,6 +204,16 @@ basemap_layer_follow_source (DozorMapView *self)
                                                                 ? DOZOR_TILE_SOURCE (self->data_source) : NULL);
 }
 
+/* While the overlays' tiles cover the view, libshumate's tile layer draws
+ * nothing: what GTK's GL renderer uploaded for its tiles can go (a copy of
+ * each in memory on llvmpipe; dozor-tile-paintable.c). */
+static void
+covering_cb (DozorMapView *self)
+{
+  if (dozor_basemap_layer_get_covering (self->basemap_layer) && DOZOR_IS_TILE_MAP_SOURCE (self->map_source))
+    dozor_tile_map_source_release_textures (DOZOR_TILE_MAP_SOURCE (self->map_source));
+}
+
 static void
 use_source (DozorMapView      *self,
             const char        *key,
@@ -202,8 +225,11 @@ use_source (DozorMapView      *self,
   self->source_key = g_strdup (key);
   self->map_source = g_object_ref (map_source);
   self->data_source = g_object_ref (data_source);
-  self->received_data_id = g_signal_connect (data_source, "received-data",
-                                             G_CALLBACK (received_data_cb), self);
+  if (DOZOR_IS_TILE_SOURCE (data_source))
+    self->received_data_id = g_signal_connect (data_source, "tile-ready", G_CALLBACK (tile_ready_cb), self);
+  else
+    self->received_data_id = g_signal_connect (data_source, "received-data",
+                                               G_CALLBACK (received_data_cb), self);
 
   shumate_simple_map_set_map_source (self->simple_map, map_source);
   basemap_layer_follow_source (self);
@@ -215,21 +241,14 @@ use_offline_source (DozorMapView *self,
 {
   const char *key = dark ? "offline-dark" : "offline-light";
   g_autoptr(DozorTileSource) tiles = NULL;
-  g_autoptr(ShumateRasterRenderer) renderer = NULL;
+  g_autoptr(DozorTileMapSource) map_source = NULL;
 
   if (g_strcmp0 (self->source_key, key) == 0)
     return;
 
   tiles = dozor_tile_source_new (self->basemap, dark ? DOZOR_MAP_STYLE_DARK : DOZOR_MAP_STYLE_LIGHT);
-  renderer = shumate_raster_renderer_new_full (key,
-                                               _("Offline map"),
-                                               dozor_basemap_get_license (self->basemap),
-                                               "https://www.openstreetmap.org/copyright",
-                                               0, DOZOR_BASEMAP_MAX_ZOOM,
-                                               DOZOR_BASEMAP_TILE_SIZE,
-                                               SHUMATE_MAP_PROJECTION_MERCATOR,
-                                               SHUMATE_DATA_SOURCE (tiles));
-  use_source (self, key, SHUMATE_MAP_SOURCE (renderer), SHUMATE_DATA_SOURCE (tiles));
+  map_source = dozor_tile_map_source_new (tiles, key, _("Offline map"));
+  use_source (self, key, SHUMATE_MAP_SOURCE (map_source), SHUMATE_DATA_SOURCE (tiles));
 }
 
 static gboolean
@@ -1332,6 +1351,8 @@ dozor_map_view_show_situation (DozorMapView   *self,
 
   self->situation = g_object_ref (situation);
   self->basemap_layer = dozor_basemap_layer_new (viewport, situation);
+  g_signal_connect_object (self->basemap_layer, "notify::covering", G_CALLBACK (covering_cb), self,
+                           G_CONNECT_SWAPPED);
   self->area_layer = dozor_area_layer_new (viewport, situation);
   self->crisis_layer = dozor_crisis_layer_new (viewport, situation);
   self->preview_layer = dozor_preview_layer_new (viewport, situation);

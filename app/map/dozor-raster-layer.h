@@ -131,6 +131,10 @@ G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LA
  * @draw_under: (optional) in a worker, what a part drawn over its host
  *   (dozor_raster_layer_draw_over()) still keeps beneath the host's items,
  *   such as lines under the symbols they join; nothing of it is picked
+ * @tile_surface: (optional) in a worker, for a steady part drawn first
+ *   that paints an opaque image of its own unchanged into a tile (the
+ *   basemap): that image, or %NULL. A tile that shows nothing else holds
+ *   it instead of a copy
  */
 struct _DozorRasterLayerClass
 {
@@ -157,6 +161,8 @@ struct _DozorRasterLayerClass
   void     (*draw_under) (gpointer               scene,
                           cairo_t               *cr,
                           const DozorRasterView *view);
+  cairo_surface_t *(*tile_surface) (gpointer               scene,
+                                    const DozorRasterView *tile);
 };
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);

@@ -26,5 +26,17 @@ void             dozor_tile_source_set_view_size (DozorTileSource *self,
                                                   int              width,
                                                   int              height);
 guint            dozor_tile_source_get_cache_limit (DozorTileSource *self);
+void             dozor_tile_source_get_surface_async  (DozorTileSource     *self,
+                                                       int                  zoom,
+                                                       int                  x,
+                                                       int                  y,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+cairo_surface_t *dozor_tile_source_get_surface_finish (DozorTileSource     *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+GdkTexture      *dozor_texture_new_for_surface (cairo_surface_t *surface);
 
 G_END_DECLS

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Each basemap tile of the view held once (docs/performance.md,
+# "tilecopies"): where nothing is drawn over the basemap, the overlays'
+# tiles hold the image DozorTileSource composed instead of copies of it,
+# and the map still shows its streets; where an incident is registered,
+# its tiles are drawn over a copy and show it.
+set -euo pipefail
+
+dozor=${1:?usage: board-tile-copies.sh PATH-TO-DOZOR}
+test=board-tile-copies
+# shellcheck source=board-test.sh
+. "$(dirname "$0")/board-test.sh"
+
+start_dozord sup:supervisor
+sup=$(token sup)
+XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+  "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center 43.2389,76.9453 --zoom 15 \
+  >"$work/board.log" 2>&1 &
+board=$!
+wait_for "$work/board.log" "Link state: live" 30
+wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
+xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+sleep 1
+wait_for "$work/board.log" "Basemap drawn in the overlays' tiles" 30
+sleep 2
+
+# totals FIELD: the sum of one figure of the "Tiles drawn" lines so far
+# (1 tiles drawn, 2 holding their steady tile's image, 3 steady tiles
+# drawn, 4 holding the basemap's).
+totals() {
+  sed -n "s/.*Tiles drawn: \([0-9]*\), \([0-9]*\) holding their steady tile's image; steady tiles drawn: \([0-9]*\), \([0-9]*\) holding.*/\\$1/p" \
+    "$work/board.log" | awk '{ sum += $1 } END { print sum + 0 }'
+}
+drawn=$(totals 1) shared=$(totals 2) steady=$(totals 3) steady_shared=$(totals 4)
+[ "$drawn" -gt 0 ] || fail "no tile of the overlays was drawn"
+# Nothing is on this map but the basemap: no zone, unit or incident.
+[ "$shared" = "$drawn" ] ||
+  fail "only $shared of $drawn tiles with nothing over the basemap hold the image beneath them"
+[ "$steady_shared" -gt 0 ] || fail "none of $steady steady tiles holds the basemap's own image"
+ok "$shared of $drawn tiles hold their steady tile's image, $steady_shared of $steady steady tiles the basemap's"
+
+colours() {
+  import -window root -crop "$3x$4+$1+$2" +repage "$work/$5.png"
+  convert "$work/$5.png" -format %k info:
+}
+# The map is right of the side pane, which ends at x = 417.
+streets=$(colours 420 150 700 500 streets)
+[ "$streets" -gt 200 ] || fail "the map shows $streets colours: no streets (a shared tile drawn wrongly)"
+ok "the map shows its streets ($streets colours)"
+
+# An incident at the map's centre: its tiles are drawn over a copy, not
+# left holding the bare basemap, and it shows.
+colours 700 250 220 220 before >/dev/null
+before_drawn=$drawn before_shared=$shared
+api "$sup" POST incidents \
+  '{"type":"robbery","priority":1,"location":{"lat":43.2389,"lon":76.9453},"address":"пл. Республики, 4"}' |
+  jq -e .id >/dev/null || fail "the incident was not registered"
+for _ in $(seq 1 150); do
+  [ "$(totals 1)" -gt "$before_drawn" ] && break
+  sleep 0.1
+done
+# Past the new incident's pulse (1.2 s), drawn over the tiles.
+sleep 3
+drawn=$(($(totals 1) - before_drawn)) shared=$(($(totals 2) - before_shared))
+[ "$drawn" -gt 0 ] || fail "no tile was drawn for the incident within 15 s"
+[ "$shared" -lt "$drawn" ] || fail "all $drawn tiles drawn for the incident hold the bare image beneath them"
+colours 700 250 220 220 after >/dev/null
+changed=$(compare -metric AE "$work/before.png" "$work/after.png" null: 2>&1 || true)
+[ "${changed%% *}" -gt 50 ] 2>/dev/null || fail "the incident does not show on the map ($changed pixels changed)"
+ok "the incident's tiles are drawn over a copy and show it ($((drawn - shared)) of $drawn, $changed pixels)"
+echo "1..$n"
