@@ -15,23 +15,27 @@
 import re
 import sys
 
-# Subsystems by the first frame (from the root) whose name matches: what a
-# reader of the board's code would call them. The order matters: a tile
-# the renderer uploads for a map layer is the renderer's.
+# Subsystems by the names of the functions in a stack: the first group,
+# in this order, that any frame of the stack matches. The order matters:
+# a tile the renderer uploads for a map layer is the renderer's.
 GROUPS = [
     ('GTK renderer: realize (GL context, shaders, atlases)', r'^gsk_renderer_realize$'),
     ('GTK renderer: render (frames, textures, llvmpipe JIT)', r'^gsk_renderer_render$'),
-    ('GDK GL context realize (GLX, Mesa context)', r'^gdk_gl_context_realize$'),
-    ('GDK textures made (pixels of icons, tiles)', r'^gdk_(memory_)?texture_new'),
-    ('CSS (themes, style of nodes)', r'^gtk_css_|^_gtk_css_|^gtk_style_'),
-    ('icon theme and icons', r'^gtk_icon_theme|^gtk_icon_paintable|^gdk_pixbuf'),
-    ('Pango, fonts, glyphs', r'^pango_|^Fc|^FT_|^hb_'),
-    ('GtkBuilder (templates and .ui)', r'^gtk_builder_|^gtk_widget_init_template'),
+    ('GDK GL context realize (GLX, Mesa context)', r'^gdk_gl_context_realize$|^gdk_display_prepare_gl$'),
+    ('map tiles (tile source, overlays, libshumate decode)',
+     r'^render_in_thread$|^dozor_basemap_compose_tile$|^gdk_pixbuf_new_from_stream$|^compose_in_pool$'),
+    ('JSON trees from the server (snapshot, answers, events)', r'^dozor_json_parse$'),
+    ('list rows (GtkListView items)', r'^setup_row$|^gtk_list_item_|^gtk_list_base_'),
+    ('road graph', r'^dozor_road_graph_new$'),
+    ('street map and street index', r'^dozor_street_map_|^dozor_street_index_'),
+    ('shortcuts window (help overlay)', r'^gtk_application_window_set_help_overlay$|^gtk_builder_new_from_resource$'),
+    ('widget templates (.ui)', r'^gtk_widget_init_template$'),
     ('SQLite', r'^sqlite3'),
-    ('json-glib', r'^json_'),
-    ('libsoup', r'^soup_'),
-    ('the board: model (lib/model)', r'^dozor_(situation|unit_item|incident_item|zone|route)'),
-    ('the board: street map, road graph, street index', r'^dozor_(street_map|road_graph|street_index)'),
+    ('the situation (model, snapshot applied)', r'^dozor_situation_'),
+    ('CSS (themes, style of nodes)', r'^gtk_css_|^_gtk_css_|^gtk_style_'),
+    ('icon theme and icons', r'^gtk_icon_theme|^gtk_icon_paintable'),
+    ('Pango, fonts, glyphs', r'^pango_|^Fc|^FT_|^hb_'),
+    ('json-glib elsewhere', r'^json_'),
 ]
 
 
@@ -59,12 +63,7 @@ def inclusive(stacks):
 def grouped(stacks):
     total = {}
     for frames, cost in stacks:
-        name = 'other'
-        for frame in frames:
-            hit = next((label for label, pattern in GROUPS if re.search(pattern, frame)), None)
-            if hit is not None:
-                name = hit
-                break
+        name = next((label for label, pattern in GROUPS if any(re.search(pattern, f) for f in frames)), 'other')
         total[name] = total.get(name, 0) + cost
     return total
 
@@ -89,7 +88,7 @@ def main():
     key = (lambda n: -(totals[0].get(n, 0) - totals[1].get(n, 0))) if len(runs) > 1 else (lambda n: -totals[0][n])
     shown = 0
     for name in sorted(totals[0], key=key):
-        if name in ('', '??') or name.startswith(('main', '__libc_start', '_start', 'g_application_run', 'g_main_')):
+        if name in ('', '??') or name.startswith(('0x', 'main', '__libc_start', '_start', 'g_application_run', 'g_main_')):
             continue
         figures = [t.get(name, 0) for t in totals]
         extra = (mb(figures[1]) + mb(figures[0] - figures[1])) if len(runs) > 1 else ''

@@ -15,6 +15,7 @@
 #include "dozor-local-time.h"
 #include "dozor-preferences-window.h"
 #include "dozor-handover-controller.h"
+#include "dozor-help-overlay.h"
 #include "dozor-registers-controller.h"
 #include "dozor-route-rules-controller.h"
 #include "dozor-window-private.h"
@@ -269,6 +270,7 @@ dozor_window_init (DozorWindow *self)
   self->clock = DOZOR_CLOCK (dozor_clock_new ());
   adw_header_bar_pack_end (self->header_bar, GTK_WIDGET (self->clock));
 
+  dozor_help_overlay_attach (GTK_APPLICATION_WINDOW (self));
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (fullscreened_cb), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (realized_cb), NULL);
   g_signal_connect (self, "unrealize", G_CALLBACK (unrealized_cb), NULL);
