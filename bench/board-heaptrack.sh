@@ -33,21 +33,7 @@ mkdir -p "$out"
 server= board= display_pid= url= display=
 # shellcheck source=scenario-server.sh
 . "$here/scenario-server.sh"
-stop() {
-  for pid in "$board" "$server" "$display_pid"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
-  done
-  board= server= display_pid=
-}
-trap 'stop; rm -rf "$work"' EXIT
-
-start_display() {
-  local n
-  for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
-  Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-  display_pid=$! display=":$n"
-  sleep 1
-}
+trap 'stop_processes; rm -rf "$work"' EXIT
 
 # Ends the program heaptrack started (its child), waits for heaptrack to
 # write the recording, and folds what was still allocated.
@@ -63,7 +49,7 @@ finish() {
 
 echo "machine: $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg), $(date -u +%H:%M) UTC"
 
-start_display
+start_xvfb 1920x1080
 DISPLAY=$display GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
   heaptrack -o "$out/heaptrack.floor" "$floor_exe" 1280 800 >"$work/floor.log" 2>&1 &
 board=$!
@@ -71,9 +57,9 @@ for _ in $(seq 1 1200); do grep -q "First frame" "$work/floor.log" && break; sle
 grep -q "First frame" "$work/floor.log" || { echo "floor: the window did not draw" >&2; cat "$work/floor.log" >&2; exit 1; }
 sleep "$seconds"
 finish floor "$board" board-floor
-stop
+stop_processes
 
-start_display
+start_xvfb 1920x1080
 mkdir -p "$work/run"
 start_scenario "$work/run" "$cars" sup supervisor
 DISPLAY=$display XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
@@ -86,7 +72,7 @@ grep -q "Link state: live" "$work/run/board.log" || { echo "board: did not go li
 sleep "$seconds"
 echo "board: $(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1)"
 finish board "$board" "$(basename "$board_exe")"
-stop
+stop_processes
 
 grep -h "peak heap memory consumption\|total memory leaked\|calls to allocation" "$out/floor.txt" | sed 's/^/floor: /'
 grep -h "peak heap memory consumption\|total memory leaked\|calls to allocation" "$out/board.txt" | sed 's/^/board: /'

@@ -36,16 +36,10 @@ trace=()
 [ "${TRACE_MMAPS:-0}" = 0 ] || trace=(gdb -q -batch -ex "set startup-with-shell off" -ex "set breakpoint pending on"
   -ex "handle SIGPIPE SIG32 SIG33 SIGUSR1 nostop noprint pass" -ex start -ex "source $here/mmap-sites.py" -ex continue --args)
 work=$(mktemp -d)
-server= board= display_pid= url=
+server= board= display_pid= url= display=
 # shellcheck source=scenario-server.sh
 . "$here/scenario-server.sh"
-stop() {
-  for pid in "$board" "$server" "$display_pid"; do
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
-  done
-  board= server= display_pid=
-}
-trap 'stop; rm -rf "$work"' EXIT
+trap 'stop_processes; rm -rf "$work"' EXIT
 
 # Sums one field of smaps (kB) per kind of mapping. Thread arenas are
 # anonymous mappings that start on a 64 MiB boundary (glibc's HEAP_MAX_SIZE).
@@ -97,14 +91,11 @@ report() {
 measure() {
   local label=$1 cars=$2 size=$3 user=$4 role=$5
   shift 5
-  local n
   rm -rf "$work/run" && mkdir -p "$work/run"
-  for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
-  Xvfb ":$n" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
-  display_pid=$!
+  start_xvfb "$size"
   start_scenario "$work/run" "$cars" "$user" "$role"
 
-  DISPLAY=":$n" XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
+  DISPLAY=$display XDG_DATA_HOME=$work/run/data XDG_CACHE_HOME=$work/run/cache GSETTINGS_BACKEND=memory \
     G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1 MMAP_LOG=$work/run/mmaps.log \
     ${trace[@]+"${trace[@]}"} "$board_exe" --backend "$url" --credentials "$work/run/credentials" --center 43.2389,76.9453 --zoom 12 "$@" \
     >"$work/run/board.log" 2>&1 &
@@ -116,7 +107,7 @@ measure() {
   [ -z "${trace[*]:-}" ] || pid=$(pgrep -P "$board" -x dozor)
   report "$label, $cars cars, $size, ${settle} s live ($(grep -o 'Units drawn: [0-9]*' "$work/run/board.log" | tail -n 1))" "$pid"
   if [ "${PAN:-0}" -gt 0 ] && [ "$role" != wall ]; then
-    pan ":$n" "$PAN"
+    pan "$display" "$PAN"
     sleep "$settle"
     report "$label after $PAN drags, ${settle} s later ($(grep -o 'Basemap tiles kept: [0-9]*' "$work/run/board.log" | tail -n 1))" "$pid"
   fi
@@ -124,7 +115,7 @@ measure() {
     echo " where the anonymous mappings were made (mmap-sites.py: RSS, mappings, stack):"
     python3 "$here/mmap-sites.py" "$work/run/mmaps.log" "/proc/$pid/smaps"
   fi
-  stop
+  stop_processes
 }
 
 # Drags the map on DISPLAY COUNT times: east, east, west, … so that both
@@ -147,18 +138,14 @@ pan() {
 # The same for a window that only shows one label: what GTK and its
 # renderer cost any program on this display, which the board cannot change.
 measure_floor() {
-  local n
-  for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
-  Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-  display_pid=$!
-  sleep 1
-  DISPLAY=":$n" GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory "$floor_exe" 1920 1080 >"$work/floor.log" 2>&1 &
+  start_xvfb 1920x1080
+  DISPLAY=$display GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory "$floor_exe" 1920 1080 >"$work/floor.log" 2>&1 &
   board=$!
   for _ in $(seq 1 600); do grep -q "First frame" "$work/floor.log" && break; sleep 0.1; done
   grep -q "First frame" "$work/floor.log" || { echo "floor: the window did not draw" >&2; cat "$work/floor.log" >&2; exit 1; }
   sleep 5
   report "floor (one label, 1920x1080, 5 s after its first frame)" "$board"
-  stop
+  stop_processes
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"

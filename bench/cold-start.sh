@@ -22,20 +22,14 @@ cars=${1:-5000} rounds=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
 work=$(mktemp -d)
-server= board= display_pid= url=
+server= board= display_pid= url= display=
 # shellcheck source=scenario-server.sh
 . "$here/scenario-server.sh"
-cleanup() {
-  for pid in "$board" "$server" "$display_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'stop_processes; rm -rf "$work"' EXIT
 
 # One display for every round, as on a workstation where X already runs.
-for n in $(seq 90 120); do [ -e "/tmp/.X11-unix/X$n" ] || break; done
-Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-display_pid=$!
-export DISPLAY=":$n" XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache GSETTINGS_BACKEND=memory \
+start_xvfb 1920x1080
+export DISPLAY=$display XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache GSETTINGS_BACKEND=memory \
   G_MESSAGES_DEBUG=Dozor GDK_BACKEND=x11 NO_AT_BRIDGE=1
 sleep 1
 

@@ -13,21 +13,12 @@
 
 #include "dozor-tile-map-source.h"
 #include "dozor-tile-paintable.h"
+#include "shipped-tile-source.h"
 
 /* Zoom 5: the world's imagery scaled up, quick to compose. Almaty's tile. */
 #define ZOOM 5
 #define X 22
 #define Y 11
-
-static DozorTileSource *
-shipped_source (void)
-{
-  g_autofree char *world = g_build_filename (g_getenv ("DOZOR_DATA_DIR"), "basemap", "natural-earth-z0-3.mbtiles",
-                                             NULL);
-  g_autoptr(DozorBasemap) basemap = dozor_basemap_new (world, NULL);
-
-  return dozor_tile_source_new (basemap, DOZOR_MAP_STYLE_LIGHT);
-}
 
 typedef struct
 {
@@ -64,7 +55,7 @@ fill (ShumateMapSource *map_source,
 static void
 test_texture_is_the_composed_tile (void)
 {
-  g_autoptr(DozorTileSource) source = shipped_source ();
+  g_autoptr(DozorTileSource) source = shipped_tile_source ();
   g_autoptr(DozorTileMapSource) map_source = dozor_tile_map_source_new (source, "test-offline", "Offline map");
   g_autoptr(ShumateTile) tile = shumate_tile_new_full (X, Y, 256, ZOOM);
   g_autofree guchar *pixels = g_malloc (256 * 256 * 4);
@@ -143,7 +134,7 @@ count_cb (DozorTileSource *source,
 static void
 test_composed_tile_reused (void)
 {
-  g_autoptr(DozorTileSource) source = shipped_source ();
+  g_autoptr(DozorTileSource) source = shipped_tile_source ();
   g_autoptr(DozorTileMapSource) map_source = dozor_tile_map_source_new (source, "test-offline", "Offline map");
   g_autoptr(ShumateTile) first = shumate_tile_new_full (X, Y, 256, ZOOM);
   g_autoptr(ShumateTile) second = shumate_tile_new_full (X, Y, 256, ZOOM);

@@ -9,21 +9,11 @@
 
 #include <gio/gio.h>
 
-#include "dozor-tile-source.h"
+#include "shipped-tile-source.h"
 
 /* Zoom 5 tiles are the world's imagery scaled up: quick to compose, and
  * 32 × 32 of them leave room for a pan longer than any cache. */
 #define ZOOM 5
-
-static DozorTileSource *
-shipped_source (void)
-{
-  g_autofree char *world = g_build_filename (g_getenv ("DOZOR_DATA_DIR"), "basemap", "natural-earth-z0-3.mbtiles",
-                                             NULL);
-  g_autoptr(DozorBasemap) basemap = dozor_basemap_new (world, NULL);
-
-  return dozor_tile_source_new (basemap, DOZOR_MAP_STYLE_LIGHT);
-}
 
 static void
 tile_ready_cb (DozorTileSource *source,
@@ -83,7 +73,7 @@ held_in (DozorTileSource *source,
 static void
 test_desk_keeps_its_view (void)
 {
-  g_autoptr(DozorTileSource) source = shipped_source ();
+  g_autoptr(DozorTileSource) source = shipped_tile_source ();
   /* A 1920×1080 view cuts at most 9 × 6 tiles; two more on every side. */
   const int rows = 10, columns = 13, pan = 24;
   guint limit;
@@ -105,7 +95,7 @@ test_desk_keeps_its_view (void)
 static void
 test_window_resized (void)
 {
-  g_autoptr(DozorTileSource) source = shipped_source ();
+  g_autoptr(DozorTileSource) source = shipped_tile_source ();
   const int rows = 10, columns = 13;
   guint wall, small;
 

@@ -137,6 +137,32 @@ focus_window() {
   echo "$wid"
 }
 
+# start_named_board NAME LINE [OPTION…]: the supervisor's board ($dozor)
+# with a home of its own under $work/NAME, over central Almaty at zoom 14,
+# logging to $work/board-NAME.log; waits until the log says LINE.
+start_named_board() {
+  local name=$1 line=$2
+  shift 2
+  XDG_CONFIG_HOME=$work/$name/config XDG_CACHE_HOME=$work/$name/cache XDG_DATA_HOME=$work/$name/data \
+    "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center 43.2385,76.9460 --zoom 14 "$@" \
+    >"$work/board-$name.log" 2>&1 &
+  board=$!
+  wait_for "$work/board-$name.log" "$line" 60
+}
+
+# start_map_desk LAT,LON ZOOM: the supervisor's board there, with a home
+# of its own under $work, live, its window at the screen's corner in
+# 1200×800.
+start_map_desk() {
+  XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
+    "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center "$1" --zoom "$2" \
+    >"$work/board.log" 2>&1 &
+  board=$!
+  wait_for "$work/board.log" "Link state: live" 30
+  wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
+  xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+}
+
 # start_map_wall KEY=VALUE…: the wall ($dozor) on one monitor, the screen,
 # showing the map, its [wall] group the wall user's and these keys; waits
 # until it is live.

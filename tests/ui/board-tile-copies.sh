@@ -15,13 +15,7 @@ test=board-tile-copies
 
 start_dozord sup:supervisor
 sup=$(token sup)
-XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data \
-  "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center 43.2389,76.9453 --zoom 15 \
-  >"$work/board.log" 2>&1 &
-board=$!
-wait_for "$work/board.log" "Link state: live" 30
-wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
-xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+start_map_desk 43.2389,76.9453 15
 sleep 1
 wait_for "$work/board.log" "Basemap drawn in the overlays' tiles" 30
 sleep 2

@@ -116,12 +116,7 @@ ok "wall: the incident's label at the right edge is left of its diamond, whole i
 stop_board
 
 # --- A desk -----------------------------------------------------------------------
-"$dozor" --backend "$url" --credentials "$work/sup.credentials" --center "$lat,$lon" --zoom "$zoom" \
-  >"$work/board.log" 2>&1 &
-board=$!
-wait_for "$work/board.log" "Link state: live" 30
-wid=$(timeout 10 xdotool search --sync --onlyvisible --name '^Dozor$' | head -n 1) || fail "no board window"
-xdotool windowmove "$wid" 0 0 windowsize "$wid" 1200 800
+start_map_desk "$lat,$lon" "$zoom"
 # The map laid out anew at the window's new size (the render a moment
 # after the view rested), then a label fitted to it.
 sleep 1

@@ -19,16 +19,6 @@ test=board-wall-renderer
 
 start_dozord sup:supervisor
 
-# start_board NAME [OPTION…], with the environment the caller exported
-start_board() {
-  local name=$1
-  shift
-  XDG_CONFIG_HOME=$work/$name/config XDG_CACHE_HOME=$work/$name/cache XDG_DATA_HOME=$work/$name/data \
-    "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center 43.2385,76.9460 --zoom 14 "$@" \
-    >"$work/board-$name.log" 2>&1 &
-  board=$!
-  wait_for "$work/board-$name.log" "First frame" 60
-}
 
 drew_with() {
   grep -m1 -o "First frame (Gsk[A-Za-z]*)" "$work/board-$1.log" | grep -o "Gsk[A-Za-z]*"
@@ -40,7 +30,7 @@ for node in /dev/dri/renderD*; do
 done
 
 unset GSK_RENDERER LIBGL_ALWAYS_SOFTWARE GALLIUM_DRIVER
-start_board wall --wall
+start_named_board wall "First frame" --wall
 if [ "$software" = yes ]; then
   [ "$(drew_with wall)" = GskCairoRenderer ] || fail "a wall without a GPU drew with $(drew_with wall), not cairo"
   grep -q "The wall draws with GTK's cairo renderer" "$work/board-wall.log" || fail "the wall did not say why it draws with cairo"
@@ -51,18 +41,18 @@ else
 fi
 stop_board
 
-LIBGL_ALWAYS_SOFTWARE=1 start_board wall-soft --wall
+LIBGL_ALWAYS_SOFTWARE=1 start_named_board wall-soft "First frame" --wall
 [ "$(drew_with wall-soft)" = GskCairoRenderer ] || fail "a wall with LIBGL_ALWAYS_SOFTWARE=1 drew with $(drew_with wall-soft)"
 ok "a wall asked for software GL (LIBGL_ALWAYS_SOFTWARE=1) draws with cairo"
 stop_board
 
-GSK_RENDERER=gl start_board wall-gl --wall
+GSK_RENDERER=gl start_named_board wall-gl "First frame" --wall
 [ "$(drew_with wall-gl)" = GskGLRenderer ] || fail "GSK_RENDERER=gl was not kept: the wall drew with $(drew_with wall-gl)"
 ! grep -q "The wall draws with GTK's cairo renderer" "$work/board-wall-gl.log" || fail "the wall said cairo under GSK_RENDERER=gl"
 ok "GSK_RENDERER=gl, set by whoever starts the wall, is kept"
 stop_board
 
-start_board desk
+start_named_board desk "First frame"
 [ "$(drew_with desk)" = GskGLRenderer ] || fail "a desk board drew with $(drew_with desk), not GTK's GL"
 ok "a desk board is left to GTK's own choice (GL)"
 stop_board

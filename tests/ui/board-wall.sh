@@ -16,19 +16,9 @@ test=board-wall
 start_dozord sup:supervisor
 token=$(token sup)
 
-# start_board NAME [OPTION…]
-start_board() {
-  local name=$1
-  shift
-  XDG_CONFIG_HOME=$work/$name/config XDG_CACHE_HOME=$work/$name/cache XDG_DATA_HOME=$work/$name/data \
-    "$dozor" --backend "$url" --credentials "$work/sup.credentials" --center 43.2385,76.9460 --zoom 14 "$@" \
-    >"$work/board-$name.log" 2>&1 &
-  board=$!
-  wait_for "$work/board-$name.log" "Link state: live" 30
-}
 
 # --- The control: a desk board opens the intake ------------------------------
-start_board desk
+start_named_board desk "Link state: live"
 focus_window Dozor >/dev/null
 sleep 1
 xdotool key ctrl+d
@@ -39,7 +29,7 @@ ok "a supervisor's desk board answers Ctrl+D and opens the intake on Ctrl+N"
 stop_board
 
 # --- The same supervisor on a wall ---------------------------------------------
-start_board wall --wall
+start_named_board wall "Link state: live" --wall
 # Full screen is asked of the window manager, and Xvfb has none: what is
 # checked here is what the board itself refuses.
 focus_window Dozor >/dev/null
