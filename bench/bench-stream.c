@@ -24,8 +24,8 @@
  * per frame.
  *
  * --slow=N makes the first N of the CLIENTS fall behind on purpose: they
- * reach dozord through a relay on loopback that stops moving bytes 2 s
- * into the feeding for S seconds (--pause, 4 by default: well under the
+ * reach dozord through a relay on loopback (with a 64 KiB receive buffer,
+ * as over a slow link) that stops moving bytes 2 s into the feeding for S seconds (--pause, 4 by default: well under the
  * 15 s after which dozord closes a client that takes nothing), then lets
  * them read again. dozord then feeds them from the store, where a live
  * client gets each commit as it happens: their catch-up is what the run's
@@ -214,6 +214,9 @@ main (int   argc,
       relay = soak_proxy_new ((guint16) g_uri_get_port (parsed), &error);
       if (relay == NULL)
         g_error ("relay: %s", error->message);
+      /* 64 KiB: past that what the slow clients do not take waits in
+       * dozord, which puts them behind. */
+      soak_proxy_set_receive_buffer (relay, 64 * 1024);
       relay_url = g_strdup_printf ("http://127.0.0.1:%u", soak_proxy_get_port (relay));
     }
 
