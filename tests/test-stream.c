@@ -135,6 +135,20 @@ assert_same_events (Stream *batched,
     }
 }
 
+/* A client taking arrays and one not, from @since, both greeted. */
+static void
+open_both (Server     *server,
+           const char *token,
+           gint64      since,
+           Stream     *batched,
+           Stream     *plain)
+{
+  stream_open_query (server, batched, token, since, "batch=1");
+  stream_open (server, plain, token, since);
+  g_assert_true (batched->heartbeat);
+  g_assert_true (plain->heartbeat);
+}
+
 static void
 test_batch_live (Server        *server,
                  gconstpointer  data)
@@ -146,10 +160,7 @@ test_batch_live (Server        *server,
 
   fleet_init (&fleet, server, 8);
   since = snapshot_seq (server, wall);
-  stream_open_query (server, &batched, wall, since, "batch=1");
-  stream_open (server, &plain, wall, since);
-  g_assert_true (batched.heartbeat);
-  g_assert_true (plain.heartbeat);
+  open_both (server, wall, since, &batched, &plain);
   g_assert_cmpuint (batched.events->len, ==, 0);
 
   /* Three commits of 400 events, ~130 KB each: arrays of several events,
@@ -223,10 +234,7 @@ test_batch_backlog (Server        *server,
 
   /* All of it is behind the client: it comes from the store, a page at a
    * time, with superseded positions coalesced, then the heartbeat. */
-  stream_open_query (server, &batched, wall, since, "batch=1");
-  stream_open (server, &plain, wall, since);
-  g_assert_true (batched.heartbeat);
-  g_assert_true (plain.heartbeat);
+  open_both (server, wall, since, &batched, &plain);
   g_assert_cmpuint (batched.events->len, ==, 3021);
   assert_gapless (&batched, since);
   assert_gapless (&plain, since);
@@ -358,10 +366,7 @@ test_slow_keeps_all_but_positions (Server        *server,
 
   fleet_init (&fleet, server, 10);
   since = snapshot_seq (server, wall);
-  stream_open_query (server, &batched, wall, since, "batch=1");
-  stream_open (server, &plain, wall, since);
-  g_assert_true (batched.heartbeat);
-  g_assert_true (plain.heartbeat);
+  open_both (server, wall, since, &batched, &plain);
 
   for (guint round = 0; round < 30; round++)
     {
