@@ -20,8 +20,9 @@
  * gets. So a client that starts in the middle of a page takes the tail of
  * the shared events; only its frames are packed for it alone, once.
  *
- * The page at the head is usually short. It is kept as read, and read
- * again, whole, once a client needs events beyond it.
+ * The page at the head is usually short. It is kept as read, with the
+ * unit of each position; once a client needs events beyond it, only
+ * those are read, and the page is made again with them.
  */
 #include "config.h"
 
@@ -50,6 +51,7 @@ page_free (DozorStreamPage *page)
 {
   g_ptr_array_unref (page->events);
   g_ptr_array_unref (page->frames);
+  g_ptr_array_unref (page->units);
 }
 
 DozorStreamPage *
@@ -161,23 +163,24 @@ event_seq (const char *event)
   return end == at ? -1 : seq;
 }
 
-/* Takes the events read (consecutive seqs from @first_seq) and replaces
- * each superseded position in place. Walking backwards, the first position
- * of a unit met is its newest in the page: one hash lookup per position. */
+/* Makes a page of @events (consecutive seqs from @first_seq) and @units
+ * (the unit of each position), replacing each superseded position in
+ * place. Walking backwards, the first position of a unit met is its
+ * newest in the page: one hash lookup per position. */
 static DozorStreamPage *
-page_new (GPtrArray *events, /* transfer full */
-          gint64     first_seq)
+page_make (GPtrArray *events, /* transfer full */
+           GPtrArray *units,  /* transfer full */
+           gint64     first_seq)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   DozorStreamPage *page = g_atomic_rc_box_new0 (DozorStreamPage);
 
   for (guint i = events->len; i-- > 0;)
     {
-      char *unit = position_unit (events->pdata[i]);
+      const char *unit = units->pdata[i];
 
-      if (unit == NULL)
-        continue;
-      if (g_hash_table_add (seen, unit))
+      if (unit == NULL || g_hash_table_add (seen, (gpointer) unit) ||
+          g_str_has_suffix (events->pdata[i], "\"type\":\"coalesced\"}"))
         continue;
       g_free (events->pdata[i]);
       events->pdata[i] = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"coalesced\"}", first_seq + i);
@@ -186,8 +189,44 @@ page_new (GPtrArray *events, /* transfer full */
   page->first_seq = first_seq;
   page->count = events->len;
   page->events = events;
+  page->units = units;
   page->frames = dozor_stream_frames_pack (events, first_seq);
   return page;
+}
+
+/* A page of the events read, each position's unit read from its text. */
+static DozorStreamPage *
+page_new (GPtrArray *events, /* transfer full */
+          gint64     first_seq)
+{
+  GPtrArray *units = g_ptr_array_new_full (events->len, g_free);
+
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (units, position_unit (events->pdata[i]));
+  return page_make (events, units, first_seq);
+}
+
+/* The page at the head with the events committed after it: the store is
+ * read only for those, and the units of the events already there are not
+ * read again. A position coalesced before stays superseded. */
+static DozorStreamPage *
+page_extend (const DozorStreamPage *page,
+             GPtrArray             *more)
+{
+  GPtrArray *events = g_ptr_array_new_full (page->count + more->len, g_free);
+  GPtrArray *units = g_ptr_array_new_full (page->count + more->len, g_free);
+
+  for (guint i = 0; i < page->count; i++)
+    {
+      g_ptr_array_add (events, g_strdup (page->events->pdata[i]));
+      g_ptr_array_add (units, g_strdup (page->units->pdata[i]));
+    }
+  for (guint i = 0; i < more->len; i++)
+    {
+      g_ptr_array_add (events, g_strdup (more->pdata[i]));
+      g_ptr_array_add (units, position_unit (more->pdata[i]));
+    }
+  return page_make (events, units, page->first_seq);
 }
 
 /**
@@ -216,6 +255,22 @@ dozor_stream_pages_get (DozorStreamPages *self,
     return NULL;
   if (page != NULL && page->first_seq + page->count - 1 >= last)
     return dozor_stream_page_ref (page);
+
+  /* The page at the head, kept: only what came after it is read. */
+  if (page != NULL)
+    {
+      gint64 kept_last = page->first_seq + page->count - 1;
+
+      events = dozor_store_events_since (self->store, kept_last, (guint) (last - kept_last), NULL);
+      self->reads++;
+      if (events != NULL && events->len > 0 && event_seq (events->pdata[0]) == kept_last + 1)
+        {
+          page = page_extend (page, events);
+          g_hash_table_replace (self->pages, &page->first_seq, dozor_stream_page_ref (page));
+          return page;
+        }
+      g_clear_pointer (&events, g_ptr_array_unref);
+    }
 
   events = dozor_store_events_since (self->store, first - 1, (guint) (last - first + 1), NULL);
   self->reads++;

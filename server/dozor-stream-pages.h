@@ -21,6 +21,7 @@ typedef struct
   guint count;
   GPtrArray *events; /* char *, count of them */
   GPtrArray *frames; /* DozorStreamFrame */
+  GPtrArray *units;  /* char *: the unit of each position, NULL for others */
 } DozorStreamPage;
 
 DozorStreamPage *dozor_stream_page_ref   (DozorStreamPage *page);

@@ -235,8 +235,8 @@ test_shared (Fixture       *fixture,
   g_assert_null (dozor_stream_pages_get (pages, head, head));
 
   /* Once the head has moved on (past the page's end), a client at the
-   * old head reads the page again, whole: its positions now coalesced
-   * against the newer ones. */
+   * old head gets the page made again with what came after it, read
+   * once: its positions now coalesced against the newer ones. */
   add_fixes (fixture, 100);
   {
     gint64 moved = dozor_store_get_seq (fixture->store);
