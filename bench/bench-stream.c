@@ -17,10 +17,19 @@
  * figures; never fails on time.
  *
  *   DOZORD=… DOZORCTL=… bench-stream [CLIENTS] [RATE] [SECONDS] [UNITS] [--batch]
+ *                                   [--slow=N] [--pause=S]
  *   (meson devenv -C build bench/bench-stream sets both)
  *
  * --batch opens the stream with `batch=1` (docs/api.md): several events
  * per frame.
+ *
+ * --slow=N makes the first N of the CLIENTS fall behind on purpose: they
+ * reach dozord through a relay on loopback (with a 64 KiB receive buffer,
+ * as over a slow link) that stops moving bytes 2 s into the feeding for S seconds (--pause, 4 by default: well under the
+ * 15 s after which dozord closes a client that takes nothing), then lets
+ * them read again. dozord then feeds them from the store, where a live
+ * client gets each commit as it happens: their catch-up is what the run's
+ * CPU per fix includes beyond a run without them.
  */
 #include "config.h"
 
@@ -37,6 +46,7 @@
 
 #include "bench-feed.h"
 #include "bench-proc.h"
+#include "soak-proxy.h"
 
 /* What the run posted, and where the clients are. */
 typedef struct
@@ -69,6 +79,20 @@ clients_at (BenchStreams *streams,
   return TRUE;
 }
 
+static gboolean
+freeze_cb (gpointer user_data)
+{
+  soak_proxy_set_frozen (user_data, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+thaw_cb (gpointer user_data)
+{
+  soak_proxy_set_frozen (user_data, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static int
 compare_doubles (const void *a,
                  const void *b)
@@ -96,6 +120,10 @@ main (int   argc,
 {
   g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
   gboolean batch = FALSE;
+  guint slow = 0, pause = 4;
+  g_autoptr(SoakProxy) relay = NULL;
+  g_autofree char *relay_url = NULL;
+  guint64 slow_coalesced = 0;
   guint clients, rate, seconds, n_units;
   const char *dozord = g_getenv ("DOZORD");
   const char *dozorctl = g_getenv ("DOZORCTL");
@@ -124,6 +152,10 @@ main (int   argc,
     {
       if (g_str_equal (argv[i], "--batch"))
         batch = TRUE;
+      else if (g_str_has_prefix (argv[i], "--slow="))
+        slow = (guint) atoi (argv[i] + strlen ("--slow="));
+      else if (g_str_has_prefix (argv[i], "--pause="))
+        pause = (guint) atoi (argv[i] + strlen ("--pause="));
       else
         g_ptr_array_add (numbers, argv[i]);
     }
@@ -134,6 +166,11 @@ main (int   argc,
   if (clients == 0 || rate == 0 || seconds == 0 || n_units == 0)
     {
       g_printerr ("bench-stream: CLIENTS, RATE, SECONDS and UNITS from 1\n");
+      return 2;
+    }
+  if (slow > clients || pause == 0)
+    {
+      g_printerr ("bench-stream: --slow at most CLIENTS, --pause from 1\n");
       return 2;
     }
 
@@ -169,10 +206,25 @@ main (int   argc,
       g_ptr_array_add (bench.units, bench_string_member (answer, "id"));
     }
 
+  if (slow > 0)
+    {
+      g_autoptr(GUri) parsed = g_uri_parse (bench.url, G_URI_FLAGS_NONE, NULL);
+      g_autoptr(GError) error = NULL;
+
+      relay = soak_proxy_new ((guint16) g_uri_get_port (parsed), &error);
+      if (relay == NULL)
+        g_error ("relay: %s", error->message);
+      /* 64 KiB: past that what the slow clients do not take waits in
+       * dozord, which puts them behind. */
+      soak_proxy_set_receive_buffer (relay, 64 * 1024);
+      relay_url = g_strdup_printf ("http://127.0.0.1:%u", soak_proxy_get_port (relay));
+    }
+
   bench_streams_init (&bench.streams, bench.session, bench.loop, clients, 1024 * 1024);
   for (guint i = 0; i < clients; i++)
     {
-      g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%u&token=%s%s", bench.url, n_units, bench.wall,
+      g_autofree char *uri = g_strdup_printf ("%s/api/v1/stream?since=%u&token=%s%s", i < slow ? relay_url : bench.url,
+                                              n_units, bench.wall,
                                               batch ? "&batch=1" : "");
 
       bench.streams.clients[i].last_seq = n_units;
@@ -194,6 +246,11 @@ main (int   argc,
   worker_cpu = bench_thread_cpu_seconds (pid, "compliance");
   own_cpu = bench_cpu_seconds (0);
   thread = g_thread_new ("feeder", bench_feeder_thread, &feeder);
+  if (relay != NULL)
+    {
+      g_timeout_add (2000, freeze_cb, relay);
+      g_timeout_add (2000 + pause * 1000, thaw_cb, relay);
+    }
   g_main_loop_run (bench.loop);
   g_thread_join (thread);
   posted = feeder.posted[0];
@@ -218,6 +275,8 @@ main (int   argc,
       out_of_order += client->out_of_order;
       frames += client->frames;
       closed += client->closed;
+      if (i < slow)
+        slow_coalesced += client->coalesced;
     }
 
   g_array_sort (bench.streams.latencies_ms, compare_doubles);
@@ -225,6 +284,9 @@ main (int   argc,
           " (load average %.2f at start)\n", clients, batch ? " (batch=1)" : "", n_units, rate, seconds, load[0]);
   /* Status 0 is no answer within libsoup's 60 s: the batch may still
    * have been stored, as the seq in the end tells. */
+  if (slow > 0)
+    printf ("slow on purpose:         the first %u clients, stopped %u s from 2 s into the feeding "
+            "(%" G_GUINT64_FORMAT " of the coalesced theirs)\n", slow, pause, slow_coalesced);
   printf ("positions posted:        %" G_GUINT64_FORMAT " in %.1f s = %.0f/s (%" G_GUINT64_FORMAT " batches without a 202,"
           " the last with status %u)\n", posted, elapsed, posted / elapsed, feeder.failed, feeder.failed_status);
   printf ("positions received:      %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " expected (%u clients × posted), "

@@ -45,6 +45,7 @@ struct _SoakProxy
   guint drops_done;
   GPtrArray *pipes; /* Pipe*, open ones */
   GPtrArray *held;  /* Pump*, waiting for the thaw */
+  int receive_buffer; /* SO_RCVBUF towards dozord; 0: the kernel's own */
 };
 
 static void pump_read (Pump *pump);
@@ -203,6 +204,22 @@ upstream_connected_cb (GObject      *source,
   pipe_unref (pipe);
 }
 
+/* Set before the connect, so that the window dozord sees is small from
+ * the start. */
+static void
+client_event_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 gpointer            user_data)
+{
+  SoakProxy *self = user_data;
+
+  if (event == G_SOCKET_CLIENT_CONNECTING && self->receive_buffer > 0)
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)), SOL_SOCKET, SO_RCVBUF,
+                         self->receive_buffer, NULL);
+}
+
 static gboolean
 incoming_cb (GSocketService    *service,
              GSocketConnection *connection,
@@ -221,6 +238,7 @@ incoming_cb (GSocketService    *service,
   pipe->pumps[1] = (Pump) { .pipe = pipe, .upward = FALSE };
   g_ptr_array_add (self->pipes, pipe);
 
+  g_signal_connect (client, "event", G_CALLBACK (client_event_cb), self);
   g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (self->upstream), pipe->cancellable,
                                  upstream_connected_cb, pipe_ref (pipe));
   return TRUE;
@@ -285,6 +303,23 @@ guint16
 soak_proxy_get_port (SoakProxy *self)
 {
   return self->port;
+}
+
+/**
+ * soak_proxy_set_receive_buffer:
+ * @self: the relay
+ * @bytes: the receive buffer of its connections to dozord opened from now
+ *
+ * A frozen relay holds what the kernels' buffers hold: on loopback they
+ * grow to megabytes, which a reader that stops for seconds at thousands
+ * of events a second never fills. A small buffer makes dozord's own queue
+ * for it grow, as for a client over a slow link.
+ */
+void
+soak_proxy_set_receive_buffer (SoakProxy *self,
+                               int        bytes)
+{
+  self->receive_buffer = bytes;
 }
 
 /**

@@ -18,6 +18,8 @@ void       soak_proxy_free         (SoakProxy  *self);
 guint16    soak_proxy_get_port     (SoakProxy  *self);
 void       soak_proxy_set_frozen   (SoakProxy  *self,
                                     gboolean    frozen);
+void       soak_proxy_set_receive_buffer (SoakProxy *self,
+                                          int        bytes);
 guint      soak_proxy_reset_all    (SoakProxy  *self);
 void       soak_proxy_arm_drop     (SoakProxy  *self);
 void       soak_proxy_disarm_drops (SoakProxy  *self);

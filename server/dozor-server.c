@@ -56,6 +56,7 @@ struct _DozorServer
   DozorCompliance *compliance; /* deviations and gaps, in a worker */
   DozorRoster *roster;         /* the roster's flags */
   GPtrArray *clients; /* DozorStreamClient */
+  DozorStreamPages *pages; /* what clients behind are fed, shared */
   /* On PostgreSQL, where the stream's events come from (NULL on SQLite,
    * where they are this process's own commits). */
   DozorLogFollower *follower;
@@ -179,6 +180,19 @@ stream_head (DozorServer *self)
   return dozor_store_get_seq (self->store);
 }
 
+/* Pages behind every client that is behind are read no more. */
+static void
+trim_pages (DozorServer *self,
+            GPtrArray   *clients)
+{
+  gint64 oldest = G_MAXINT64;
+
+  for (guint c = 0; c < clients->len; c++)
+    if (dozor_stream_client_is_behind (clients->pdata[c]))
+      oldest = MIN (oldest, dozor_stream_client_get_seq (clients->pdata[c]));
+  dozor_stream_pages_trim (self->pages, oldest);
+}
+
 static gboolean
 catch_up_cb (gpointer user_data)
 {
@@ -189,9 +203,10 @@ catch_up_cb (gpointer user_data)
   for (guint c = 0; c < clients->len; c++)
     if (dozor_stream_client_is_behind (clients->pdata[c]))
       {
-        dozor_stream_client_catch_up (clients->pdata[c], self->store, stream_head (self));
+        dozor_stream_client_catch_up (clients->pdata[c], self->pages, stream_head (self));
         behind |= dozor_stream_client_is_behind (clients->pdata[c]);
       }
+  trim_pages (self, clients);
 
   if (behind)
     return G_SOURCE_CONTINUE;
@@ -317,8 +332,9 @@ check_clients (DozorServer *self)
   for (guint c = 0; c < clients->len; c++)
     {
       dozor_stream_client_check (clients->pdata[c], self->store);
-      dozor_stream_client_catch_up (clients->pdata[c], self->store, stream_head (self));
+      dozor_stream_client_catch_up (clients->pdata[c], self->pages, stream_head (self));
     }
+  trim_pages (self, clients);
 }
 
 /* The bearer token of a request; the stream may pass it in the query. */
@@ -1442,7 +1458,7 @@ stream_cb (SoupServer              *server,
   /* At connect, everything committed so far, as on SQLite: on PostgreSQL
    * also what this instance's follower has not read yet (it is skipped
    * when it comes). */
-  dozor_stream_client_catch_up (client, self->store, MAX (stream_head (self), seq));
+  dozor_stream_client_catch_up (client, self->pages, MAX (stream_head (self), seq));
   if (dozor_stream_client_is_behind (client))
     catch_up_soon (self);
 }
@@ -1721,6 +1737,7 @@ dozor_server_dispose (GObject *object)
   g_clear_object (&self->replay);
   g_clear_object (&self->sop);
   g_clear_object (&self->proposals);
+  g_clear_object (&self->pages);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dozor_server_parent_class)->dispose (object);
@@ -1771,6 +1788,7 @@ dozor_server_new (DozorStore *store,
   DozorServer *self = g_object_new (DOZOR_TYPE_SERVER, NULL);
 
   self->store = g_object_ref (store);
+  self->pages = dozor_stream_pages_new (store);
   /* This loop serves every request, stream and heartbeat: it must not
    * wait for PostgreSQL to answer a new connection (up to connect_timeout
    * when it hangs rather than refuses). Meanwhile what needs the store is

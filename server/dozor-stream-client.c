@@ -12,7 +12,8 @@
  * its socket drains. Within a page, a position that a later position of
  * the same unit supersedes goes out as a `coalesced` event with its seq
  * only: the seqs stay gapless, so the board applies the page as it would
- * the events.
+ * the events. The pages are read, coalesced and packed once for every
+ * client behind (DozorStreamPages).
  *
  * A client that asked for `batch=1` gets frames of several events
  * (DozorStreamFrame), live and from the store alike.
@@ -23,9 +24,7 @@
 
 #include "dozor-stream-client.h"
 #include "dozor-stream-frames.h"
-
-/* Events read from the store per step when catching up. */
-#define CATCH_UP_PAGE 200
+#include "dozor-stream-pages.h"
 
 struct _DozorStreamClient
 {
@@ -125,6 +124,13 @@ gboolean
 dozor_stream_client_is_open (DozorStreamClient *self)
 {
   return soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+/* The last event handed over. */
+gint64
+dozor_stream_client_get_seq (DozorStreamClient *self)
+{
+  return self->seq;
 }
 
 /* Bytes handed over that the socket has not taken. */
@@ -273,101 +279,50 @@ dozor_stream_client_heartbeat (DozorStreamClient *self,
     send_heartbeat (self, self->behind ? self->seq : seq);
 }
 
-/* Skips the blanks a JSON writer may put between tokens, then @token. */
-static gboolean
-skip_token (const char **at,
-            const char  *token)
-{
-  while (g_ascii_isspace (**at))
-    (*at)++;
-  if (!g_str_has_prefix (*at, token))
-    return FALSE;
-  *at += strlen (token);
-  return TRUE;
-}
-
-/* The unit of a position event as the store writes it
- * (`{"seq":N,"type":"unit.position","time":"…","unit":{"id":"…"`; on
- * PostgreSQL the same with blanks around `:` and after `,`), or NULL.
- * Read from the text: parsing every event of every client that is behind
- * would cost more than sending it. An event of another shape is simply
- * not coalesced. */
-static char *
-position_unit (const char *event)
-{
-  const char *at = strchr (event, ',');
-  const char *end;
-
-  if (at == NULL)
-    return NULL;
-  at++;
-  if (!skip_token (&at, "\"type\"") || !skip_token (&at, ":") || !skip_token (&at, "\"unit.position\"") ||
-      !skip_token (&at, ","))
-    return NULL;
-  at = strstr (at, "\"unit\"");
-  if (at == NULL)
-    return NULL;
-  at += strlen ("\"unit\"");
-  if (!skip_token (&at, ":") || !skip_token (&at, "{") || !skip_token (&at, "\"id\"") ||
-      !skip_token (&at, ":") || !skip_token (&at, "\""))
-    return NULL;
-  end = strchr (at, '"');
-  if (end == NULL || end == at || memchr (at, '\\', end - at) != NULL)
-    return NULL;
-  return g_strndup (at, end - at);
-}
-
-/* Hands a page over with each superseded position as a `coalesced` event. */
+/* Hands over what a client that is behind lacks of a page, from the seq
+ * after its own: the page's own frames when it starts at the page's
+ * start, which is every page but the first after it fell behind. */
 static void
-hand_page (DozorStreamClient *self,
-           GPtrArray         *events)
+hand_page (DozorStreamClient     *self,
+           const DozorStreamPage *page)
 {
-  g_autoptr(GHashTable) latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
-  gint64 first = self->seq + 1;
+  guint from = (guint) (self->seq + 1 - page->first_seq);
 
-  for (guint i = 0; i < events->len; i++)
+  if (self->batch && from == 0)
     {
-      char *unit = position_unit (events->pdata[i]);
+      for (guint i = 0; i < page->frames->len; i++)
+        {
+          const DozorStreamFrame *frame = page->frames->pdata[i];
 
-      g_ptr_array_add (units, unit);
-      if (unit != NULL)
-        g_hash_table_insert (latest, g_strdup (unit), GUINT_TO_POINTER (i));
+          hand_length (self, frame->text, frame->length);
+        }
     }
-
-  for (guint i = 0; i < events->len; i++)
+  else if (self->batch)
     {
-      const char *unit = units->pdata[i];
+      g_autoptr(GPtrArray) tail = g_ptr_array_new_full (page->count - from, NULL);
+      g_autoptr(GPtrArray) frames = NULL;
 
-      if (unit != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (latest, unit)) != i)
-        g_ptr_array_add (out, g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"coalesced\"}", first + i));
-      else
-        g_ptr_array_add (out, g_strdup (events->pdata[i]));
-    }
-
-  if (self->batch)
-    {
-      g_autoptr(GPtrArray) frames = dozor_stream_frames_pack (out, first);
-
+      for (guint i = from; i < page->count; i++)
+        g_ptr_array_add (tail, page->events->pdata[i]);
+      frames = dozor_stream_frames_pack (tail, self->seq + 1);
       for (guint i = 0; i < frames->len; i++)
         {
-          DozorStreamFrame *frame = frames->pdata[i];
+          const DozorStreamFrame *frame = frames->pdata[i];
 
           hand_length (self, frame->text, frame->length);
         }
     }
   else
     {
-      for (guint i = 0; i < out->len; i++)
-        hand (self, out->pdata[i]);
+      for (guint i = from; i < page->count; i++)
+        hand (self, page->events->pdata[i]);
     }
-  self->seq = first + events->len - 1;
+  self->seq = page->first_seq + page->count - 1;
 }
 
 /**
  * dozor_stream_client_catch_up:
- * @store: where the events are
+ * @pages: the store's pages, shared by the clients that are behind
  * @head: the last event the stream has handed over live: the client is
  *   fed up to it, and what comes after reaches it live
  *
@@ -376,12 +331,12 @@ hand_page (DozorStreamClient *self,
  */
 void
 dozor_stream_client_catch_up (DozorStreamClient *self,
-                              DozorStore        *store,
+                              DozorStreamPages  *pages,
                               gint64             head)
 {
   for (guint step = 0; self->behind && step < 1000 && dozor_stream_client_is_open (self); step++)
     {
-      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(DozorStreamPage) page = NULL;
 
       if (self->seq >= head)
         {
@@ -391,10 +346,10 @@ dozor_stream_client_catch_up (DozorStreamClient *self,
       if (queued (self) >= DOZOR_STREAM_SOFT_BOUND)
         return;
 
-      events = dozor_store_events_since (store, self->seq, (guint) MIN (CATCH_UP_PAGE, head - self->seq), NULL);
-      if (events == NULL || events->len == 0)
+      page = dozor_stream_pages_get (pages, self->seq, head);
+      if (page == NULL)
         return;
-      hand_page (self, events);
+      hand_page (self, page);
     }
 
   if (!self->behind && !self->greeted)

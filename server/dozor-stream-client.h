@@ -6,6 +6,7 @@
 #include "dozor-conn-stream.h"
 #include "dozor-store.h"
 #include "dozor-stream-frames.h"
+#include "dozor-stream-pages.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,7 @@ SoupWebsocketConnection *dozor_stream_client_get_conn (DozorStreamClient *self);
 gboolean                 dozor_stream_client_get_batch (DozorStreamClient *self);
 gboolean                 dozor_stream_client_is_behind (DozorStreamClient *self);
 gboolean                 dozor_stream_client_is_open  (DozorStreamClient *self);
+gint64                   dozor_stream_client_get_seq  (DozorStreamClient *self);
 void                     dozor_stream_client_offer    (DozorStreamClient *self,
                                                        const char        *event,
                                                        gint64             seq);
@@ -54,7 +56,7 @@ void                     dozor_stream_client_offer_frame (DozorStreamClient     
 void                     dozor_stream_client_heartbeat (DozorStreamClient *self,
                                                         gint64             seq);
 void                     dozor_stream_client_catch_up (DozorStreamClient *self,
-                                                       DozorStore        *store,
+                                                       DozorStreamPages  *pages,
                                                        gint64             head);
 void                     dozor_stream_client_check    (DozorStreamClient *self,
                                                        DozorStore        *store);

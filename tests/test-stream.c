@@ -135,6 +135,20 @@ assert_same_events (Stream *batched,
     }
 }
 
+/* A client taking arrays and one not, from @since, both greeted. */
+static void
+open_both (Server     *server,
+           const char *token,
+           gint64      since,
+           Stream     *batched,
+           Stream     *plain)
+{
+  stream_open_query (server, batched, token, since, "batch=1");
+  stream_open (server, plain, token, since);
+  g_assert_true (batched->heartbeat);
+  g_assert_true (plain->heartbeat);
+}
+
 static void
 test_batch_live (Server        *server,
                  gconstpointer  data)
@@ -146,10 +160,7 @@ test_batch_live (Server        *server,
 
   fleet_init (&fleet, server, 8);
   since = snapshot_seq (server, wall);
-  stream_open_query (server, &batched, wall, since, "batch=1");
-  stream_open (server, &plain, wall, since);
-  g_assert_true (batched.heartbeat);
-  g_assert_true (plain.heartbeat);
+  open_both (server, wall, since, &batched, &plain);
   g_assert_cmpuint (batched.events->len, ==, 0);
 
   /* Three commits of 400 events, ~130 KB each: arrays of several events,
@@ -223,10 +234,7 @@ test_batch_backlog (Server        *server,
 
   /* All of it is behind the client: it comes from the store, a page at a
    * time, with superseded positions coalesced, then the heartbeat. */
-  stream_open_query (server, &batched, wall, since, "batch=1");
-  stream_open (server, &plain, wall, since);
-  g_assert_true (batched.heartbeat);
-  g_assert_true (plain.heartbeat);
+  open_both (server, wall, since, &batched, &plain);
   g_assert_cmpuint (batched.events->len, ==, 3021);
   assert_gapless (&batched, since);
   assert_gapless (&plain, since);
@@ -300,6 +308,128 @@ test_batch_falls_behind (Server        *server,
   g_assert_cmpstr (event_type (&batched, batched.events->len - 1), ==, "unit.position");
 
   stream_close (&batched);
+  fleet_clear (&fleet);
+}
+
+/* What a client that fell behind got against the journal (every event
+ * but a fix, as the stream sent it): each event of the journal after
+ * @since exactly once, at its seq, unchanged; every other seq a position
+ * or a `coalesced` one. Returns how many were coalesced. */
+static guint
+assert_only_positions_coalesced (Stream    *stream,
+                                 GPtrArray *journal,
+                                 gint64     since)
+{
+  guint j = 0, coalesced = 0;
+
+  while (j < journal->len &&
+         json_object_get_int_member (json_node_get_object (journal->pdata[j]), "seq") <= since)
+    j++;
+  for (guint i = 0; i < stream->events->len; i++)
+    {
+      const char *type = event_type (stream, i);
+
+      if (j < journal->len &&
+          json_object_get_int_member (json_node_get_object (journal->pdata[j]), "seq") == event_seq (stream, i))
+        {
+          g_assert_true (json_node_equal (stream->events->pdata[i], journal->pdata[j]));
+          j++;
+          continue;
+        }
+      if (!g_str_equal (type, "unit.position"))
+        g_assert_cmpstr (type, ==, "coalesced");
+      coalesced += g_str_equal (type, "coalesced");
+    }
+  g_assert_cmpuint (j, ==, journal->len);
+  return coalesced;
+}
+
+/* Two clients, one taking arrays and one not, read nothing while fixes
+ * pour in with status changes, incidents and dispatches among them: both
+ * fall behind and are fed from the store, from pages they share. Once
+ * caught up each has every seq once and in order, the newest position of
+ * every unit, and every status, incident and dispatch event as it was
+ * stored: only positions are coalesced. */
+static void
+test_slow_keeps_all_but_positions (Server        *server,
+                                   gconstpointer  data)
+{
+  g_autofree char *wall = login (server, "wall");
+  g_autofree char *sup = login (server, "sup");
+  g_autoptr(GPtrArray) journal = NULL;
+  guint versions[5] = { 1, 1, 1, 1, 1 };
+  guint dispatched = 0, kinds[3] = { 0 };
+  Fleet fleet;
+  Stream batched, plain;
+  gint64 since, head;
+  guint pages;
+
+  fleet_init (&fleet, server, 10);
+  since = snapshot_seq (server, wall);
+  open_both (server, wall, since, &batched, &plain);
+
+  for (guint round = 0; round < 30; round++)
+    {
+      post_fixes (&fleet, 1000);
+      if (round % 3 == 0)
+        {
+          /* Units 0–4 change status; 5–9 are dispatched. */
+          guint u = round / 3 % 5;
+          g_autofree char *path = g_strdup_printf ("/api/v1/units/%s", (char *) fleet.units->pdata[u]);
+          g_autofree char *version = g_strdup_printf ("\"%u\"", versions[u]);
+          g_auto(Answer) changed = request (server, "PATCH", path, sup, NULL, version,
+                                            round % 2 ? "{\"status\":\"available\"}" : "{\"status\":\"busy\"}");
+
+          g_assert_cmpuint (changed.status, ==, 200);
+          versions[u]++;
+          kinds[0]++;
+        }
+      else
+        {
+          g_autofree char *incident = create_incident (server, sup);
+
+          kinds[1]++;
+          if (round % 3 == 2 && dispatched < 5)
+            {
+              g_autofree char *body = g_strdup_printf ("{\"unit_id\":\"%s\",\"incident_id\":\"%s\"}",
+                                                       (char *) fleet.units->pdata[5 + dispatched], incident);
+              g_autofree char *key = g_uuid_string_random ();
+              g_auto(Answer) dispatch = request (server, "POST", "/api/v1/dispatches", sup, key, NULL, body);
+
+              g_assert_cmpuint (dispatch.status, ==, 201);
+              dispatched++;
+              kinds[2]++;
+            }
+        }
+    }
+  head = snapshot_seq (server, wall);
+  g_test_message ("%u status changes, %u incidents, %u dispatches among 30000 fixes: seqs %" G_GINT64_FORMAT
+                  " to %" G_GINT64_FORMAT, kinds[0], kinds[1], kinds[2], since + 1, head);
+  g_assert_cmpuint (kinds[2], ==, 5);
+
+  g_assert_true (stream_wait_seq (&batched, head));
+  g_assert_true (stream_wait_seq (&plain, head));
+  assert_gapless (&batched, since);
+  assert_gapless (&plain, since);
+  g_assert_cmpint (event_seq (&batched, batched.events->len - 1), ==, head);
+  g_assert_cmpint (event_seq (&plain, plain.events->len - 1), ==, head);
+  assert_latest_positions (&fleet, &batched);
+  assert_latest_positions (&fleet, &plain);
+
+  journal = journal_read (server, wall, "", &pages);
+  {
+    guint coalesced_batched = assert_only_positions_coalesced (&batched, journal, since);
+    guint coalesced_plain = assert_only_positions_coalesced (&plain, journal, since);
+
+    g_test_message ("coalesced: %u of the array client's events, %u of the other's", coalesced_batched,
+                    coalesced_plain);
+    /* Both did fall behind: only then are positions coalesced. */
+    g_assert_cmpuint (coalesced_batched, >, 0);
+    g_assert_cmpuint (coalesced_plain, >, 0);
+  }
+
+  stream_close (&batched);
+  stream_close (&plain);
   fleet_clear (&fleet);
 }
 
@@ -476,6 +606,7 @@ main (int   argc,
   ADD ("/stream/batch-backlog", test_batch_backlog);
   ADD ("/stream/batch-falls-behind", test_batch_falls_behind);
   ADD ("/stream/batch-malformed", test_batch_malformed);
+  ADD ("/stream/slow-keeps-all-but-positions", test_slow_keeps_all_but_positions);
   ADD ("/stream/position-text", test_position_text);
 #undef ADD
 
