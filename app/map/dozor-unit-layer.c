@@ -80,8 +80,23 @@ typedef struct
   guint8 long_on_scene; /* on a wall: on scene longer than it allows */
   guint8 trail_length;
   guint trail_first; /* its trail's first point in the scene's trail_points */
+  guint unit;        /* its place in the situation's units and the scene's ids */
   char *label;       /* call sign (a GRefString), only when labels are drawn */
 } Mark;
+
+/* What prepare() needs of a unit for every render, kept by the layer in
+ * the situation's order and updated only for the units that changed
+ * (dozor_situation_get_changed_units()): read in a row, 40 bytes a unit,
+ * instead of following a pointer to each unit and its status's string
+ * (docs/performance.md, "50,000 units: the main thread's share"). */
+typedef struct
+{
+  double lon, lat;
+  gint64 fix_time;
+  float heading, speed;
+  guint8 status;     /* MarkStatus */
+  guint8 has_fix;
+} Copy;
 
 /* What is drawn, in the render's region: a unit, or a bubble of many. */
 typedef struct
@@ -119,7 +134,7 @@ typedef struct
   GArray *marks;     /* Mark */
   GArray *trail_points; /* double[2]: the marks' trails, newest first, as their positions */
   gboolean projected;   /* marks and trails in world coordinates, by layout() */
-  GPtrArray *ids;    /* unit id of each mark (the situation's GRefStrings) */
+  GPtrArray *ids;    /* the units' ids, by Mark.unit (the layer's, shared) */
   gboolean labels;
   double label_size; /* the call signs' font size, pixels */
   gboolean arrows;
@@ -163,6 +178,13 @@ struct _DozorUnitLayer
   gint64 shown_newest; /* waiting for the frame that shows it */
   gint64 shown_oldest_new;
   gulong after_paint_id;
+  /* The units as prepare() reads them: Copy, in the situation's order, as
+   * of its unit serial copies_serial; and their ids (GRefStrings, refs
+   * held), shared with the scenes, so never changed once made: a unit
+   * joining makes a new array. */
+  GArray *copies;
+  guint64 copies_serial;
+  GPtrArray *ids;
   gboolean hide_trails;  /* the desk's Layers; trails are in the tile key */
   int contrast_shown;    /* -1 until an image is shown */
 };
@@ -1146,7 +1168,7 @@ item_key (const Scene *scene,
     {
       const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
 
-      key = dozor_raster_key_mix (key, g_str_hash (scene->ids->pdata[item->mark]));
+      key = dozor_raster_key_mix (key, g_str_hash (scene->ids->pdata[mark->unit]));
       key = dozor_raster_key_mix (key, heading_step (mark, scene->arrows && !scene->clusters));
       key = dozor_raster_key_mix (key, mark->long_on_scene);
       if (item->label && mark->label != NULL)
@@ -1474,6 +1496,67 @@ region_grid_tile (const RegionGrid *grid,
   return row < grid->rows ? row * grid->columns + column : IN_MARGIN;
 }
 
+static void
+copy_unit (Copy            *copy,
+           const DozorUnit *unit)
+{
+  copy->lon = unit->lon;
+  copy->lat = unit->lat;
+  copy->fix_time = unit->fix_time;
+  copy->heading = (float) unit->heading;
+  copy->speed = (float) unit->speed;
+  copy->status = mark_status (unit->status);
+  copy->has_fix = unit->has_fix;
+}
+
+/* Brings the layer's copies up to the situation: the units that changed
+ * since the last render, the ones that joined, or all of them after a
+ * reset. At 25,000 fixes a second and a render every 66 ms that is some
+ * 1,700 units of 50,000. */
+static void
+update_copies (DozorUnitLayer *self)
+{
+  GPtrArray *units = dozor_situation_get_units (self->situation);
+  const guint *changed = NULL;
+  guint n_changed = 0, known;
+  gboolean logged;
+
+  if (self->copies == NULL)
+    self->copies = g_array_new (FALSE, FALSE, sizeof (Copy));
+  logged = self->copies->len > 0 &&
+           dozor_situation_get_changed_units (self->situation, self->copies_serial, &changed, &n_changed);
+  self->copies_serial = dozor_situation_get_unit_serial (self->situation);
+  if (!logged || self->copies->len > units->len)
+    {
+      g_array_set_size (self->copies, 0);
+      g_clear_pointer (&self->ids, g_ptr_array_unref);
+    }
+
+  known = self->copies->len;
+  for (guint n = 0; n < n_changed; n++)
+    if (changed[n] < known)
+      copy_unit (&g_array_index (self->copies, Copy, changed[n]), units->pdata[changed[n]]);
+  if (known == units->len && self->ids != NULL)
+    return;
+
+  /* Units joined: the ids so far are the scenes' too, so a new array. */
+  {
+    GPtrArray *ids = g_ptr_array_new_full (units->len, (GDestroyNotify) g_ref_string_release);
+
+    g_array_set_size (self->copies, units->len);
+    for (guint i = 0; i < units->len; i++)
+      {
+        const DozorUnit *unit = units->pdata[i];
+
+        g_ptr_array_add (ids, g_ref_string_acquire (unit->id));
+        if (i >= known)
+          copy_unit (&g_array_index (self->copies, Copy, i), unit);
+      }
+    g_clear_pointer (&self->ids, g_ptr_array_unref);
+    self->ids = ids;
+  }
+}
+
 static gpointer
 prepare_scene (DozorRasterLayer      *layer,
                const DozorRasterView *view)
@@ -1484,16 +1567,19 @@ prepare_scene (DozorRasterLayer      *layer,
   g_autoptr(RegionGrid) grid = NULL;
   g_autofree int *tile_of = NULL;
   g_autofree guint *tile_units = NULL;
+  const Copy *copies;
   Scene *scene;
 
   if (units->len == 0)
     return NULL;
+  update_copies (self);
+  copies = (const Copy *) (gpointer) self->copies->data;
 
   scene = g_new0 (Scene, 1);
   scene->marks = g_array_sized_new (FALSE, FALSE, sizeof (Mark), units->len);
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->trail_points = g_array_new (FALSE, FALSE, sizeof (double));
-  scene->ids = g_ptr_array_new_full (units->len, (GDestroyNotify) g_ref_string_release);
+  scene->ids = g_ptr_array_ref (self->ids);
   /* A unit long on scene is labelled at any zoom, on a desk too. */
   scene->labels = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ||
                   (self->long_on_scene != NULL && g_hash_table_size (self->long_on_scene) > 0);
@@ -1537,7 +1623,7 @@ prepare_scene (DozorRasterLayer      *layer,
       tile_units = g_new0 (guint, (gsize) grid->columns * grid->rows);
       for (guint i = 0; i < units->len; i++)
         {
-          const DozorUnit *unit = units->pdata[i];
+          const Copy *unit = &copies[i];
 
           tile_of[i] = unit->has_fix ? region_grid_tile (grid, unit->lon, unit->lat) : OUTSIDE;
           if (tile_of[i] >= 0)
@@ -1547,21 +1633,26 @@ prepare_scene (DozorRasterLayer      *layer,
 
   for (guint i = 0; i < units->len; i++)
     {
-      const DozorUnit *unit = units->pdata[i];
+      const Copy *copy = &copies[i];
+      const DozorUnit *unit;
       Mark mark = { 0, };
 
-      if (!unit->has_fix || (tile_of != NULL && tile_of[i] == OUTSIDE))
+      if (!copy->has_fix || (tile_of != NULL && tile_of[i] == OUTSIDE))
         continue;
       /* Projected by the worker (project_marks()). */
-      mark.wx = unit->lon;
-      mark.wy = unit->lat;
-      mark.heading = (float) unit->heading;
-      mark.speed = (float) unit->speed;
-      mark.status = mark_status (unit->status);
-      mark.stale = view->now - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
-      scene->newest_fix = MAX (scene->newest_fix, unit->fix_time);
-      if (unit->fix_time > self->newest_fix && (scene->oldest_new == 0 || unit->fix_time < scene->oldest_new))
-        scene->oldest_new = unit->fix_time;
+      mark.wx = copy->lon;
+      mark.wy = copy->lat;
+      mark.heading = copy->heading;
+      mark.speed = copy->speed;
+      mark.status = copy->status;
+      mark.unit = i;
+      mark.stale = view->now - copy->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC;
+      scene->newest_fix = MAX (scene->newest_fix, copy->fix_time);
+      if (copy->fix_time > self->newest_fix && (scene->oldest_new == 0 || copy->fix_time < scene->oldest_new))
+        scene->oldest_new = copy->fix_time;
+      /* The rest reads the unit itself: for a call sign, a trail, or a
+       * unit on scene, which at 50,000 units in view are few. */
+      unit = units->pdata[i];
       if (mark.status == MARK_ON_SCENE && (marks != NULL || self->long_on_scene != NULL))
         {
           gint64 since = on_scene_since (self->situation, unit->id);
@@ -1592,8 +1683,8 @@ prepare_scene (DozorRasterLayer      *layer,
         mark.label = marks != NULL || view->zoom >= LABEL_MIN_ZOOM ? g_ref_string_acquire (unit->call_sign) : NULL;
       /* Only trails the worker draws: none in a crowded tile (layout_trails()),
        * at 50,000 units most of the copy prepare() made. */
-      if (scene->trails && unit->trail_length > 0 &&
-          (tile_of == NULL || (tile_of[i] >= 0 && tile_units[tile_of[i]] <= TRAIL_CROWD)))
+      if (scene->trails && (tile_of == NULL || (tile_of[i] >= 0 && tile_units[tile_of[i]] <= TRAIL_CROWD)) &&
+          unit->trail_length > 0)
         {
           mark.trail_length = unit->trail_length;
           mark.trail_first = scene->trail_points->len / 2;
@@ -1605,7 +1696,6 @@ prepare_scene (DozorRasterLayer      *layer,
             }
         }
       g_array_append_val (scene->marks, mark);
-      g_ptr_array_add (scene->ids, g_ref_string_acquire (unit->id));
     }
 
   return scene;
@@ -1740,6 +1830,8 @@ dozor_unit_layer_dispose (GObject *object)
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->group_discs, g_free);
   g_clear_pointer (&self->long_on_scene, g_hash_table_unref);
+  g_clear_pointer (&self->copies, g_array_unref);
+  g_clear_pointer (&self->ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dozor_unit_layer_parent_class)->dispose (object);
 }
@@ -1814,9 +1906,9 @@ dozor_unit_layer_pick (DozorUnitLayer *self,
   guint item;
 
   if (!dozor_raster_layer_pick (DOZOR_RASTER_LAYER (self), x, y, PICK_SLOP, (gpointer *) &scene, &item) ||
-      item >= scene->ids->len)
+      item >= scene->marks->len)
     return NULL;
-  return g_strdup (scene->ids->pdata[item]);
+  return g_strdup (scene->ids->pdata[g_array_index (scene->marks, Mark, item).unit]);
 }
 
 /**

@@ -41,7 +41,7 @@ struct _DozorSituation
 
   /* The same units and open incidents as GObjects, for lists. */
   GListStore *unit_items;
-  GHashTable *unit_item_by_id;
+  GPtrArray *unit_item_at; /* DozorUnitItem, owned, by the unit's index */
   GListStore *incident_items;
   GHashTable *incident_item_by_id;
   /* While a snapshot loads, new items wait here and join their list in one
@@ -58,6 +58,11 @@ struct _DozorSituation
    * "changed", not one per fix for every listener. */
   guint hold;
   guint held_changes;
+
+  /* Which units changed, in order, for readers that keep a copy of
+   * thousands (the map's units): see dozor_situation_get_changed_units. */
+  GArray *unit_changes;     /* guint: indices in units */
+  guint64 unit_changes_first; /* the serial of unit_changes[0] */
 };
 
 G_DEFINE_FINAL_TYPE (DozorSituation, dozor_situation, G_TYPE_OBJECT)
@@ -118,8 +123,9 @@ dozor_situation_finalize (GObject *object)
   g_clear_object (&self->crisis_area);
   g_clear_pointer (&self->unit_by_id, g_hash_table_unref);
   g_clear_pointer (&self->units, g_ptr_array_unref);
+  g_clear_pointer (&self->unit_changes, g_array_unref);
   g_clear_pointer (&self->entities, g_hash_table_unref);
-  g_clear_pointer (&self->unit_item_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->unit_item_at, g_ptr_array_unref);
   g_clear_pointer (&self->incident_item_by_id, g_hash_table_unref);
   g_clear_object (&self->unit_items);
   g_clear_object (&self->incident_items);
@@ -196,8 +202,11 @@ clear (DozorSituation *self)
 {
   g_hash_table_remove_all (self->unit_by_id);
   g_ptr_array_set_size (self->units, 0);
+  /* The indices logged name units that are gone: every reader reads anew. */
+  self->unit_changes_first += self->unit_changes->len + 1;
+  g_array_set_size (self->unit_changes, 0);
   g_hash_table_remove_all (self->entities);
-  g_hash_table_remove_all (self->unit_item_by_id);
+  g_ptr_array_set_size (self->unit_item_at, 0);
   g_hash_table_remove_all (self->incident_item_by_id);
   g_list_store_remove_all (self->unit_items);
   g_list_store_remove_all (self->incident_items);
@@ -214,10 +223,12 @@ dozor_situation_init (DozorSituation *self)
   self->readiness_object = json_object_new ();
   json_object_set_string_member (self->readiness_object, "level", "normal");
   self->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
+  self->unit_changes = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->unit_changes_first = 1;
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->entities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
   self->unit_items = g_list_store_new (DOZOR_TYPE_UNIT_ITEM);
-  self->unit_item_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->unit_item_at = g_ptr_array_new_with_free_func (g_object_unref);
   self->incident_items = g_list_store_new (DOZOR_TYPE_INCIDENT_ITEM);
   self->incident_item_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   clear (self);
@@ -340,6 +351,25 @@ replace_string (char      **field,
   *field = g_strdup (value);
 }
 
+/* The log of changed units is a window: at twice as many entries as
+ * units its older half goes, and a reader behind that reads every unit,
+ * which costs it no more than the half would have. */
+static void
+log_unit_change (DozorSituation  *self,
+                 const DozorUnit *unit)
+{
+  guint limit = MAX (4096, 2 * self->units->len);
+
+  if (self->unit_changes->len >= limit)
+    {
+      guint drop = self->unit_changes->len / 2;
+
+      g_array_remove_range (self->unit_changes, 0, drop);
+      self->unit_changes_first += drop;
+    }
+  g_array_append_val (self->unit_changes, unit->index);
+}
+
 /* Creates or updates the flat copy of a unit. Returns whether it changed
  * more than its position (DOZOR_SITUATION_UNIT_STATES): the map draws
  * such a change at once, mere moves at its own pace. */
@@ -348,27 +378,42 @@ put_fix (DozorSituation     *self,
          const DozorUnitFix *fix)
 {
   DozorUnit *unit = g_hash_table_lookup (self->unit_by_id, fix->id);
-  gboolean had_fix, state;
+  DozorUnitItem *item;
+  gboolean had_fix, state, new_call_sign, new_status;
 
-  state = unit == NULL || g_strcmp0 (unit->call_sign, fix->call_sign) != 0 ||
-          g_strcmp0 (unit->status, fix->status) != 0 || unit->has_fix != fix->has_fix ||
+  /* Each string compared once: at 25,000 fixes a second the comparisons
+   * and lookups were a tenth of the main thread (docs/performance.md,
+   * "50,000 units: the main thread's share"). */
+  new_call_sign = unit == NULL || g_strcmp0 (unit->call_sign, fix->call_sign) != 0;
+  new_status = unit == NULL || g_strcmp0 (unit->status, fix->status) != 0;
+  state = new_call_sign || new_status || unit->has_fix != fix->has_fix ||
           (fix->has_fix && fix->fix_time - unit->fix_time > DOZOR_UNIT_STALE_SECONDS * G_USEC_PER_SEC);
   if (unit == NULL)
     {
       unit = g_new0 (DozorUnit, 1);
       unit->id = g_ref_string_new (fix->id);
+      unit->index = self->units->len;
       g_ptr_array_add (self->units, unit);
       g_hash_table_insert (self->unit_by_id, unit->id, unit);
+      item = dozor_unit_item_new (fix->id);
+      g_ptr_array_add (self->unit_item_at, item);
+      if (self->new_unit_items != NULL)
+        g_ptr_array_add (self->new_unit_items, item);
+      else
+        g_list_store_append (self->unit_items, item);
     }
+  else
+    item = self->unit_item_at->pdata[unit->index];
 
   /* The map's renderer keeps the id and call sign of thousands of units
    * per image: shared, not copied. */
-  if (g_strcmp0 (unit->call_sign, fix->call_sign) != 0)
+  if (new_call_sign)
     {
       g_clear_pointer (&unit->call_sign, g_ref_string_release);
       unit->call_sign = g_ref_string_new (fix->call_sign);
     }
-  replace_string (&unit->status, fix->status);
+  if (new_status)
+    replace_string (&unit->status, fix->status);
   unit->version = fix->version;
 
   had_fix = unit->has_fix;
@@ -395,22 +440,8 @@ put_fix (DozorSituation     *self,
     }
   else
     unit->trail_length = 0;
-
-  {
-    DozorUnitItem *item = g_hash_table_lookup (self->unit_item_by_id, fix->id);
-
-    if (item == NULL)
-      {
-        item = dozor_unit_item_new (fix->id);
-        g_hash_table_insert (self->unit_item_by_id, g_strdup (fix->id), item);
-        if (self->new_unit_items != NULL)
-          g_ptr_array_add (self->new_unit_items, item);
-        else
-          g_list_store_append (self->unit_items, item);
-      }
-    dozor_unit_item_update (item, unit->call_sign, unit->status, unit->has_fix, unit->lat, unit->lon,
-                            unit->fix_time);
-  }
+  log_unit_change (self, unit);
+  dozor_unit_item_update (item, unit->call_sign, unit->status, unit->has_fix, unit->lat, unit->lon, unit->fix_time);
   return state;
 }
 
@@ -816,9 +847,14 @@ dozor_situation_apply_fixes (DozorSituation     *self,
                              gint64              last_seq)
 {
   guint changed = 0;
+  GHashTable *deviations;
+  gboolean deviating;
 
   g_return_val_if_fail (DOZOR_IS_SITUATION (self), DOZOR_APPLY_INVALID);
 
+  /* Looked up once a run, not once a fix: most runs extend none. */
+  deviations = g_hash_table_lookup (self->entities, "deviation");
+  deviating = deviations != NULL && g_hash_table_size (deviations) > 0;
   if (first_seq < 1 || last_seq < first_seq)
     return DOZOR_APPLY_INVALID;
   if (last_seq <= self->seq)
@@ -834,7 +870,7 @@ dozor_situation_apply_fixes (DozorSituation     *self,
       if (put_fix (self, &fixes[i]))
         changed |= DOZOR_SITUATION_UNIT_STATES;
       changed |= DOZOR_SITUATION_UNITS;
-      if (extend_deviation (self, &fixes[i]))
+      if (deviating && extend_deviation (self, &fixes[i]))
         changed |= DOZOR_SITUATION_ROSTER;
     }
   self->seq = last_seq;
@@ -1485,4 +1521,57 @@ dozor_situation_get_now (DozorSituation *self)
   g_return_val_if_fail (DOZOR_IS_SITUATION (self), 0);
 
   return self->clock != 0 ? self->clock : g_get_real_time ();
+}
+
+/**
+ * dozor_situation_get_unit_serial:
+ * @self: a #DozorSituation
+ *
+ * Returns: the serial of the next change to a unit: what a reader passes
+ *   to dozor_situation_get_changed_units() next time to learn what
+ *   changed after now
+ */
+guint64
+dozor_situation_get_unit_serial (DozorSituation *self)
+{
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), 0);
+
+  return self->unit_changes_first + self->unit_changes->len;
+}
+
+/**
+ * dozor_situation_get_changed_units:
+ * @self: a #DozorSituation
+ * @since: a serial from dozor_situation_get_unit_serial()
+ * @indices: (out) (transfer none): where the indices in
+ *   dozor_situation_get_units() of the units changed since go, oldest
+ *   first, a unit as often as it changed; valid until the next change
+ * @n_indices: (out): how many
+ *
+ * What changed in the units (a fix, a status, a call sign, a new unit)
+ * since @since, so that a reader holding a copy of thousands of units
+ * copies only those. Units are only ever added, at the end, until the
+ * situation is cleared.
+ *
+ * Returns: %FALSE if the log does not reach back to @since (the
+ *   situation was cleared, or too much changed since): read every unit
+ */
+gboolean
+dozor_situation_get_changed_units (DozorSituation *self,
+                                   guint64         since,
+                                   const guint   **indices,
+                                   guint          *n_indices)
+{
+  guint64 end;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), FALSE);
+
+  end = self->unit_changes_first + self->unit_changes->len;
+  *indices = NULL;
+  *n_indices = 0;
+  if (since < self->unit_changes_first || since > end)
+    return FALSE;
+  *indices = &g_array_index (self->unit_changes, guint, since - self->unit_changes_first);
+  *n_indices = (guint) (end - since);
+  return TRUE;
 }

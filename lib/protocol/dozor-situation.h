@@ -37,6 +37,8 @@ G_BEGIN_DECLS
  * @version: the entity's version
  * @trail: earlier fixes, latitude then longitude, newest first
  * @trail_length: how many of @trail hold a fix
+ * @index: its place in dozor_situation_get_units(), for as long as the
+ *   situation is not cleared
  *
  * What the board keeps of a unit, flat, for drawing thousands per frame.
  */
@@ -54,6 +56,7 @@ typedef struct
   gint64 version;
   double trail[DOZOR_UNIT_TRAIL_LENGTH][2];
   guint trail_length;
+  guint index;
 } DozorUnit;
 
 /**
@@ -195,5 +198,11 @@ gint64           dozor_situation_get_now         (DozorSituation *self);
 
 const char      *dozor_situation_get_incident_number (DozorSituation *self,
                                                      const char     *incident_id);
+
+guint64          dozor_situation_get_unit_serial (DozorSituation *self);
+gboolean         dozor_situation_get_changed_units (DozorSituation *self,
+                                                    guint64         since,
+                                                    const guint   **indices,
+                                                    guint          *n_indices);
 
 G_END_DECLS
