@@ -502,11 +502,13 @@ take_geometry (GHashTable *geometries,
       g_autoptr(GError) error = NULL;
       DozorGeometry *compact = dozor_geometry_new_from_json (geometry, &error);
 
-      /* The server checked it; a board that cannot read it still lists the entity. */
+      /* The server checked it; a board that cannot read it still lists
+       * the entity. Only a debug message: whatever a faulty or hostile
+       * server sends must not abort a board run with fatal warnings. */
       if (compact != NULL)
         g_hash_table_insert (geometries, g_strdup (id), compact);
       else
-        g_warning ("The geometry of %s is not drawn: %s", id, error->message);
+        g_debug ("The geometry of %s is not drawn: %s", id, error->message);
     }
   return copy;
 }
