@@ -27,6 +27,7 @@
 #include "dozor-area-layer.h"
 #include "dozor-line-pick.h"
 #include "dozor-geo.h"
+#include "dozor-json.h"
 
 #define DETAIL_MIN_ZOOM 11
 #define NAME_MIN_ZOOM 13
@@ -94,23 +95,18 @@ scene_free (Scene *scene)
   g_free (scene);
 }
 
-/* One ring or line: [[lon, lat], …]. */
+/* One ring or line: n × (lon, lat). */
 static void
-add_part (Shape     *shape,
-          JsonArray *positions)
+add_part (Shape        *shape,
+          const double *positions,
+          guint         n)
 {
-  GArray *part = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, json_array_get_length (positions));
+  GArray *part = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, n);
 
-  for (guint i = 0; i < json_array_get_length (positions); i++)
+  for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (positions, i);
-      JsonArray *position;
-      double lon, lat, xy[2];
+      double lon = positions[2 * i], lat = positions[2 * i + 1], xy[2];
 
-      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (position = json_node_get_array (node)) < 2)
-        continue;
-      lon = json_array_get_double_element (position, 0);
-      lat = json_array_get_double_element (position, 1);
       if (!dozor_geo_is_valid_lat_lon (lat, lon))
         continue;
       dozor_geo_lon_lat_to_world (lon, lat, &xy[0], &xy[1]);
@@ -127,46 +123,15 @@ add_part (Shape     *shape,
     g_array_unref (part);
 }
 
-/* Positions nest one level for a LineString, two for a Polygon, three for
- * a MultiPolygon; the server has checked the shape (docs/api.md). */
-static void
-add_parts (Shape    *shape,
-           JsonNode *coordinates,
-           guint     depth)
-{
-  JsonArray *array;
-
-  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
-    return;
-  array = json_node_get_array (coordinates);
-  if (depth == 1)
-    {
-      add_part (shape, array);
-      return;
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    add_parts (shape, json_array_get_element (array, i), depth - 1);
-}
-
+/* A LineString's one line, or every ring of a (Multi)Polygon. */
 static Shape *
-shape_new (JsonObject *entity,
-           ShapeKind   kind)
+shape_new (JsonObject    *entity,
+           DozorGeometry *geometry,
+           ShapeKind      kind)
 {
-  JsonNode *geometry = json_object_get_member (entity, "geometry");
   Shape *shape;
-  const char *type;
-  guint depth;
 
-  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
-    return NULL;
-  type = json_object_get_string_member_with_default (json_node_get_object (geometry), "type", "");
-  if (g_str_equal (type, "LineString"))
-    depth = 1;
-  else if (g_str_equal (type, "Polygon"))
-    depth = 2;
-  else if (g_str_equal (type, "MultiPolygon"))
-    depth = 3;
-  else
+  if (geometry == NULL)
     return NULL;
 
   shape = g_new0 (Shape, 1);
@@ -177,7 +142,13 @@ shape_new (JsonObject *entity,
   shape->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   shape->min_x = shape->min_y = G_MAXDOUBLE;
   shape->max_x = shape->max_y = -G_MAXDOUBLE;
-  add_parts (shape, json_object_get_member (json_node_get_object (geometry), "coordinates"), depth);
+  for (guint i = 0; i < dozor_geometry_get_n_parts (geometry); i++)
+    {
+      guint n;
+      const double *positions = dozor_geometry_get_part (geometry, i, &n);
+
+      add_part (shape, positions, n);
+    }
   if (shape->parts->len == 0)
     {
       shape_free (shape);
@@ -227,19 +198,25 @@ rebuild_shapes (DozorAreaLayer *self)
     for (GList *l = zones; l != NULL; l = l->next)
       {
         JsonObject *zone = json_node_get_object (l->data);
+        DozorGeometry *geometry = dozor_situation_get_geometry (self->situation, "zone",
+                                                                dozor_json_get_string (zone, "id"));
         gboolean district = g_strcmp0 (json_object_get_string_member_with_default (zone, "kind", ""),
                                        "district") == 0;
         Shape *shape;
 
         if (district != (pass == 0))
           continue;
-        if ((shape = shape_new (zone, district ? SHAPE_DISTRICT : SHAPE_SECTOR)) != NULL)
+        if ((shape = shape_new (zone, geometry, district ? SHAPE_DISTRICT : SHAPE_SECTOR)) != NULL)
           g_ptr_array_add (shapes, shape);
       }
 
   for (GList *l = routes; l != NULL; l = l->next)
     {
-      Shape *shape = shape_new (json_node_get_object (l->data), SHAPE_ROUTE);
+      JsonObject *route = json_node_get_object (l->data);
+      Shape *shape = shape_new (route,
+                                dozor_situation_get_geometry (self->situation, "route",
+                                                              dozor_json_get_string (route, "id")),
+                                SHAPE_ROUTE);
 
       if (shape != NULL)
         g_ptr_array_add (shapes, shape);

@@ -146,7 +146,7 @@ prepare_scene (DozorRasterLayer      *layer,
         mark.uy = last[1];
       }
       if (route_id != NULL)
-        mark.route = dozor_line_from_route (dozor_situation_get_entity (situation, "route", route_id));
+        mark.route = dozor_line_from_geometry (dozor_situation_get_geometry (situation, "route", route_id));
       else if (entry_post (situation, dozor_json_get_string (deviation, "roster_id"), &lat, &lon))
         {
           mark.has_post = TRUE;

@@ -109,7 +109,7 @@ add_link (Scene           *scene,
       else if (place != NULL)
         location = json_object_get_member (place, "location");
       if (route != NULL)
-        link.route = dozor_line_from_route (route);
+        link.route = dozor_line_from_geometry (dozor_situation_get_geometry (situation, "route", route_id));
       else if (location != NULL && JSON_NODE_HOLDS_OBJECT (location))
         {
           JsonObject *at = json_node_get_object (location);

@@ -3,8 +3,9 @@
  * The zones as a coverage computation needs them, copied on the main
  * thread for a worker: the desk's crisis pane and the wall's coverage
  * both count the available units per district and sector. District
- * boundaries have thousands of points, so the copies are made once per
- * change of the zones and kept between computations, not once each.
+ * boundaries have thousands of points: a copy shares the situation's
+ * DozorGeometry (immutable, counted with atomics) and the GeoJSON text
+ * GEOS reads is written in the worker for one computation, not held.
  */
 #include "config.h"
 
@@ -15,7 +16,7 @@ typedef struct
   char *id;
   char *kind;
   char *name;
-  char *geojson;
+  DozorGeometry *geometry;  /* nullable */
 } ZoneCopy;
 
 static void
@@ -24,7 +25,7 @@ zone_copy_free (ZoneCopy *zone)
   g_free (zone->id);
   g_free (zone->kind);
   g_free (zone->name);
-  g_free (zone->geojson);
+  g_clear_pointer (&zone->geometry, dozor_geometry_unref);
   g_free (zone);
 }
 
@@ -44,13 +45,14 @@ dozor_zone_copies_new (DozorSituation *situation)
   for (GList *l = zones; l != NULL; l = l->next)
     {
       JsonObject *object = json_node_get_object (l->data);
-      JsonNode *geometry = json_object_get_member (object, "geometry");
+      const char *id = json_object_get_string_member_with_default (object, "id", "");
+      DozorGeometry *geometry = dozor_situation_get_geometry (situation, "zone", id);
       ZoneCopy *zone = g_new0 (ZoneCopy, 1);
 
-      zone->id = g_strdup (json_object_get_string_member_with_default (object, "id", ""));
+      zone->id = g_strdup (id);
       zone->kind = g_strdup (json_object_get_string_member_with_default (object, "kind", ""));
       zone->name = g_strdup (json_object_get_string_member_with_default (object, "name", ""));
-      zone->geojson = geometry != NULL ? json_to_string (geometry, FALSE) : NULL;
+      zone->geometry = geometry != NULL ? dozor_geometry_ref (geometry) : NULL;
       g_ptr_array_add (copies, zone);
     }
   g_list_free (zones);
@@ -75,11 +77,13 @@ dozor_zone_copies_add_to (GPtrArray     *zones,
     {
       const ZoneCopy *zone = zones->pdata[z];
       guint32 minimum = DOZOR_COVERAGE_DEFAULT_MINIMUM;
+      g_autofree char *geojson = NULL;
 
-      if (zone->geojson == NULL)
+      if (zone->geometry == NULL)
         continue;
+      geojson = dozor_geometry_to_string (zone->geometry);
       if (!g_variant_lookup (minimums, zone->id, "u", &minimum))
         g_variant_lookup (minimums, zone->name, "u", &minimum);
-      dozor_coverage_add_zone (coverage, zone->id, zone->kind, zone->name, zone->geojson, minimum, NULL);
+      dozor_coverage_add_zone (coverage, zone->id, zone->kind, zone->name, geojson, minimum, NULL);
     }
 }

@@ -227,11 +227,12 @@ dozor_coverage_add_situation (DozorCoverage  *self,
   for (GList *l = zones; l != NULL; l = l->next)
     {
       JsonObject *zone = json_node_get_object (l->data);
-      JsonNode *geometry = json_object_get_member (zone, "geometry");
-      g_autofree char *geojson = geometry != NULL ? json_to_string (geometry, FALSE) : NULL;
+      const char *id = json_object_get_string_member_with_default (zone, "id", "");
+      DozorGeometry *geometry = dozor_situation_get_geometry (situation, "zone", id);
+      g_autofree char *geojson = geometry != NULL ? dozor_geometry_to_string (geometry) : NULL;
 
       if (geojson == NULL ||
-          dozor_coverage_add_zone (self, json_object_get_string_member_with_default (zone, "id", ""),
+          dozor_coverage_add_zone (self, id,
                                    json_object_get_string_member_with_default (zone, "kind", ""),
                                    json_object_get_string_member_with_default (zone, "name", ""),
                                    geojson, DOZOR_COVERAGE_DEFAULT_MINIMUM, NULL) == NONE)

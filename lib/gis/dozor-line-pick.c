@@ -119,42 +119,31 @@ dozor_line_nearest_point (GArray *line,
 }
 
 /**
- * dozor_line_from_route:
- * @route: (nullable): a patrol route as the API has it
+ * dozor_line_from_geometry:
+ * @geometry: (nullable): a patrol route's geometry
+ *   (dozor_situation_get_geometry())
  *
  * Returns: (transfer full) (nullable): its LineString as world (x, y)
- *   pairs (dozor_geo_lon_lat_to_world()), or %NULL for fewer than two
- *   positions
+ *   pairs (dozor_geo_lon_lat_to_world()), or %NULL for no LineString
  */
 GArray *
-dozor_line_from_route (JsonObject *route)
+dozor_line_from_geometry (DozorGeometry *geometry)
 {
-  JsonNode *geometry = route != NULL ? json_object_get_member (route, "geometry") : NULL;
-  JsonNode *coordinates;
-  JsonArray *positions;
+  const double *positions;
   GArray *line;
+  guint n;
 
-  if (geometry == NULL || !JSON_NODE_HOLDS_OBJECT (geometry))
+  if (geometry == NULL || dozor_geometry_get_geometry_type (geometry) != DOZOR_GEOMETRY_LINE_STRING)
     return NULL;
-  coordinates = json_object_get_member (json_node_get_object (geometry), "coordinates");
-  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates))
-    return NULL;
-  positions = json_node_get_array (coordinates);
-  line = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, json_array_get_length (positions));
-  for (guint i = 0; i < json_array_get_length (positions); i++)
+  /* A line has at least two positions (dozor_geometry_new_from_json()). */
+  positions = dozor_geometry_get_part (geometry, 0, &n);
+  line = g_array_sized_new (FALSE, FALSE, sizeof (double) * 2, n);
+  for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (positions, i);
-      JsonArray *position;
       double xy[2];
 
-      if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (position = json_node_get_array (node)) < 2)
-        continue;
-      dozor_geo_lon_lat_to_world (json_array_get_double_element (position, 0),
-                                  json_array_get_double_element (position, 1), &xy[0], &xy[1]);
+      dozor_geo_lon_lat_to_world (positions[2 * i], positions[2 * i + 1], &xy[0], &xy[1]);
       g_array_append_val (line, xy);
     }
-  if (line->len >= 2)
-    return line;
-  g_array_unref (line);
-  return NULL;
+  return line;
 }

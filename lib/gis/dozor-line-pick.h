@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "dozor-geometry.h"
+
 G_BEGIN_DECLS
 
 int dozor_line_pick_nearest (GPtrArray *lines,
@@ -16,6 +18,6 @@ gboolean dozor_line_nearest_point (GArray  *line,
                                    double  *nx,
                                    double  *ny);
 
-GArray  *dozor_line_from_route    (JsonObject *route);
+GArray  *dozor_line_from_geometry (DozorGeometry *geometry);
 
 G_END_DECLS

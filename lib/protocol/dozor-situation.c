@@ -7,7 +7,10 @@
  * on a hole: the caller resumes from dozor_situation_get_seq().
  *
  * Units are kept flat (DozorUnit) for the map's renderer; everything else
- * as the JSON the server sent, by kind and id.
+ * as the JSON the server sent, by kind and id, except the geometry of
+ * zones and routes: that is read once into a DozorGeometry and the tree
+ * dropped (docs/decisions.md, "Zone and route geometry without JSON
+ * trees").
  */
 #include "config.h"
 
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "dozor-geo.h"
+#include "dozor-geometry.h"
 #include "dozor-incident-item.h"
 #include "dozor-crisis-area.h"
 #include "dozor-json.h"
@@ -38,6 +42,7 @@ struct _DozorSituation
   GPtrArray *units;        /* DozorUnit, in arrival order */
   GHashTable *unit_by_id;  /* id → DozorUnit (owned by units) */
   GHashTable *entities;    /* kind → (id → JsonNode) */
+  GHashTable *geometries;  /* "zone", "route" → (id → DozorGeometry) */
 
   /* The same units and open incidents as GObjects, for lists. */
   GListStore *unit_items;
@@ -104,6 +109,9 @@ static const struct {
   { "deviations", "deviation" },
 };
 
+/* The kinds whose `geometry` is kept as a DozorGeometry. */
+static const char *const geometry_kinds[] = { "zone", "route" };
+
 static void
 unit_free (DozorUnit *unit)
 {
@@ -126,6 +134,7 @@ dozor_situation_finalize (GObject *object)
   g_clear_pointer (&self->unit_changes, g_array_unref);
   g_clear_pointer (&self->entities, g_hash_table_unref);
   g_clear_pointer (&self->unit_item_at, g_ptr_array_unref);
+  g_clear_pointer (&self->geometries, g_hash_table_unref);
   g_clear_pointer (&self->incident_item_by_id, g_hash_table_unref);
   g_clear_object (&self->unit_items);
   g_clear_object (&self->incident_items);
@@ -207,6 +216,7 @@ clear (DozorSituation *self)
   g_array_set_size (self->unit_changes, 0);
   g_hash_table_remove_all (self->entities);
   g_ptr_array_set_size (self->unit_item_at, 0);
+  g_hash_table_remove_all (self->geometries);
   g_hash_table_remove_all (self->incident_item_by_id);
   g_list_store_remove_all (self->unit_items);
   g_list_store_remove_all (self->incident_items);
@@ -214,6 +224,10 @@ clear (DozorSituation *self)
     g_hash_table_insert (self->entities, (gpointer) entity_lists[i].kind,
                          g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) json_node_unref));
+  for (guint i = 0; i < G_N_ELEMENTS (geometry_kinds); i++)
+    g_hash_table_insert (self->geometries, (gpointer) geometry_kinds[i],
+                         g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) dozor_geometry_unref));
 }
 
 static void
@@ -227,6 +241,7 @@ dozor_situation_init (DozorSituation *self)
   self->unit_changes_first = 1;
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->entities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+  self->geometries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
   self->unit_items = g_list_store_new (DOZOR_TYPE_UNIT_ITEM);
   self->unit_item_at = g_ptr_array_new_with_free_func (g_object_unref);
   self->incident_items = g_list_store_new (DOZOR_TYPE_INCIDENT_ITEM);
@@ -487,6 +502,48 @@ put_incident_item (DozorSituation *self,
 
 static JsonNode *snapshot_copy_node (JsonNode *node);
 
+/* A zone or route without its `geometry`, which goes into @geometries as
+ * a DozorGeometry: a district's thousands of positions as JSON nodes were
+ * most of the board's JSON (docs/performance.md, "geomflat"). The rest is
+ * copied, so that nothing of the snapshot's or event's tree stays held. */
+static JsonNode *
+take_geometry (GHashTable *geometries,
+               const char *id,
+               JsonNode   *node)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *copy = json_node_alloc ();
+  JsonNode *geometry = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init_ordered (&iter, json_node_get_object (node));
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    if (g_str_equal (name, "geometry"))
+      geometry = member;
+    else
+      json_object_set_member (object, name, snapshot_copy_node (member));
+  json_node_init_object (copy, object);
+  json_object_unref (object);
+
+  g_hash_table_remove (geometries, id);
+  if (geometry != NULL && !JSON_NODE_HOLDS_NULL (geometry))
+    {
+      g_autoptr(GError) error = NULL;
+      DozorGeometry *compact = dozor_geometry_new_from_json (geometry, &error);
+
+      /* The server checked it; a board that cannot read it still lists
+       * the entity. Only a debug message: whatever a faulty or hostile
+       * server sends must not abort a board run with fatal warnings. */
+      if (compact != NULL)
+        g_hash_table_insert (geometries, g_strdup (id), compact);
+      else
+        g_debug ("The geometry of %s is not drawn: %s", id, error->message);
+    }
+  return copy;
+}
+
 static gboolean
 put_entity (DozorSituation *self,
             const char     *kind,
@@ -494,6 +551,7 @@ put_entity (DozorSituation *self,
             gboolean        keep)
 {
   GHashTable *table = g_hash_table_lookup (self->entities, kind);
+  GHashTable *geometries = g_hash_table_lookup (self->geometries, kind);
   const char *id;
 
   if (!JSON_NODE_HOLDS_OBJECT (node) || (id = dozor_json_get_string (json_node_get_object (node), "id")) == NULL)
@@ -501,11 +559,17 @@ put_entity (DozorSituation *self,
 
   /* A deviation's stretch grows here (extend_deviation): a copy of its
    * own, not the event's tree that others may hold. */
-  if (keep)
+  if (keep && geometries != NULL)
+    g_hash_table_insert (table, g_strdup (id), take_geometry (geometries, id, node));
+  else if (keep)
     g_hash_table_insert (table, g_strdup (id),
                          g_str_equal (kind, "deviation") ? snapshot_copy_node (node) : json_node_copy (node));
   else
-    g_hash_table_remove (table, id);
+    {
+      g_hash_table_remove (table, id);
+      if (geometries != NULL)
+        g_hash_table_remove (geometries, id);
+    }
 
   if (g_str_equal (kind, "incident"))
     put_incident_item (self, id, keep ? json_node_get_object (g_hash_table_lookup (table, id)) : NULL);
@@ -1037,7 +1101,8 @@ dozor_situation_get_unit (DozorSituation *self,
  *
  * Returns: (transfer container) (element-type JsonNode): the open
  *   incidents, active dispatches, zones, routes or special operating
- *   plans (each with its activation, if active), in no order
+ *   plans (each with its activation, if active), in no order; zones and
+ *   routes without their `geometry` (dozor_situation_get_geometry())
  */
 GList *
 dozor_situation_get_entities (DozorSituation *self,
@@ -1222,12 +1287,38 @@ dozor_situation_get_incident_model (DozorSituation *self)
 }
 
 /**
+ * dozor_situation_get_geometry:
+ * @self: a #DozorSituation
+ * @kind: zone or route
+ * @id: its id
+ *
+ * The geometry of a zone or route: the entity itself
+ * (dozor_situation_get_entity()) holds no `geometry` member. Take a
+ * reference (dozor_geometry_ref()) to keep it, in any thread.
+ *
+ * Returns: (transfer none) (nullable): the geometry, if it has a valid one
+ */
+DozorGeometry *
+dozor_situation_get_geometry (DozorSituation *self,
+                              const char     *kind,
+                              const char     *id)
+{
+  GHashTable *table;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), NULL);
+
+  table = g_hash_table_lookup (self->geometries, kind);
+  return table != NULL && id != NULL ? g_hash_table_lookup (table, id) : NULL;
+}
+
+/**
  * dozor_situation_get_entity:
  * @self: a #DozorSituation
  * @kind: incident, dispatch, zone, route or place
  * @id: its id
  *
- * Returns: (transfer none) (nullable): the entity
+ * Returns: (transfer none) (nullable): the entity; a zone or route
+ *   without its `geometry` (dozor_situation_get_geometry())
  */
 JsonObject *
 dozor_situation_get_entity (DozorSituation *self,
@@ -1407,7 +1498,9 @@ snapshot_compare_ids (gconstpointer a,
  * status, version and last fix (time, latitude, longitude, speed and
  * heading); its kind, crew, fix accuracy and trail are not. The readiness
  * is whole (level, reason, who, since when, area). Incidents, dispatches, zones and routes are the
- * JSON the server sent, sorted by id; units keep their order.
+ * JSON the server sent, sorted by id, the geometry of zones and routes
+ * written again from its positions (the same numbers, `geometry` last);
+ * units keep their order.
  *
  * The result shares nothing with @self, so it may be handed to another
  * thread (to be written out) while the situation goes on changing.
@@ -1440,6 +1533,7 @@ dozor_situation_to_snapshot (DozorSituation *self)
   for (guint l = 0; l < G_N_ELEMENTS (entity_lists); l++)
     {
       GHashTable *table = g_hash_table_lookup (self->entities, entity_lists[l].kind);
+      GHashTable *geometries = g_hash_table_lookup (self->geometries, entity_lists[l].kind);
       guint n = 0;
       g_autofree gpointer *ids = g_hash_table_get_keys_as_array (table, &n);
       JsonArray *list = json_array_sized_new (n);
@@ -1447,7 +1541,15 @@ dozor_situation_to_snapshot (DozorSituation *self)
       /* A hash table's order changes from run to run; the cache should not. */
       g_qsort_with_data (ids, (gint) n, sizeof *ids, snapshot_compare_ids, NULL);
       for (guint i = 0; i < n; i++)
-        json_array_add_element (list, snapshot_copy_node (g_hash_table_lookup (table, ids[i])));
+        {
+          JsonNode *copy = snapshot_copy_node (g_hash_table_lookup (table, ids[i]));
+          DozorGeometry *geometry = geometries != NULL ? g_hash_table_lookup (geometries, ids[i]) : NULL;
+
+          /* Written from the compact form: the same positions as read. */
+          if (geometry != NULL)
+            json_object_set_member (json_node_get_object (copy), "geometry", dozor_geometry_to_json (geometry));
+          json_array_add_element (list, copy);
+        }
       json_object_set_array_member (root, entity_lists[l].list, list);
     }
 

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dozor-crisis-area.h"
+#include "dozor-geometry.h"
 
 G_BEGIN_DECLS
 
@@ -188,6 +189,9 @@ guint            dozor_situation_find_nearest    (DozorSituation *self,
 GListModel      *dozor_situation_get_unit_model  (DozorSituation *self);
 GListModel      *dozor_situation_get_incident_model (DozorSituation *self);
 JsonObject      *dozor_situation_get_entity      (DozorSituation *self,
+                                                  const char     *kind,
+                                                  const char     *id);
+DozorGeometry   *dozor_situation_get_geometry    (DozorSituation *self,
                                                   const char     *kind,
                                                   const char     *id);
 JsonNode        *dozor_situation_to_snapshot     (DozorSituation *self);

@@ -35,24 +35,21 @@ frame_incidents (DozorSituation *situation,
     }
 }
 
-/* GeoJSON coordinates at any depth (Polygon, MultiPolygon): every position. */
+/* Every position of a district's outline (Polygon, MultiPolygon). */
 static void
-add_coordinates (DozorFrame *frame,
-                 JsonNode   *node,
-                 guint       depth)
+add_geometry (DozorFrame    *frame,
+              DozorGeometry *geometry)
 {
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || depth > 4)
+  if (geometry == NULL)
     return;
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) >= 2 && JSON_NODE_HOLDS_VALUE (json_array_get_element (array, 0)))
+  for (guint p = 0; p < dozor_geometry_get_n_parts (geometry); p++)
     {
-      dozor_frame_add_point (frame, json_array_get_double_element (array, 1), json_array_get_double_element (array, 0));
-      return;
+      guint n;
+      const double *positions = dozor_geometry_get_part (geometry, p, &n);
+
+      for (guint i = 0; i < n; i++)
+        dozor_frame_add_point (frame, positions[2 * i + 1], positions[2 * i]);
     }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    add_coordinates (frame, json_array_get_element (array, i), depth + 1);
 }
 
 static int
@@ -108,8 +105,7 @@ frame_district (DozorSituation *situation,
       cycle->district = g_strdup (dozor_json_get_string (shown, "name"));
       cycle->looks = 0;
     }
-  if (json_object_has_member (shown, "geometry") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (shown, "geometry")))
-    add_coordinates (frame, json_object_get_member (json_object_get_object_member (shown, "geometry"), "coordinates"), 0);
+  add_geometry (frame, dozor_situation_get_geometry (situation, "zone", dozor_json_get_string (shown, "id")));
   return turn;
 }
 
