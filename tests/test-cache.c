@@ -13,6 +13,7 @@
 #include "dozor-outbox.h"
 #include "dozor-situation.h"
 #include "test-sqlite-files.h"
+#include "test-json.h"
 
 #define CHILD_SAVE "--child-save"
 #define KILLED_UNITS 5000
@@ -44,22 +45,11 @@ open_cache (const char *path)
   return cache;
 }
 
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
 static void
 apply (DozorSituation *situation,
        const char     *text)
 {
-  g_autoptr(JsonNode) event = parse (text);
+  g_autoptr(JsonNode) event = parse_json (text);
 
   g_assert_cmpint (dozor_situation_apply_event (situation, event), ==, DOZOR_APPLY_APPLIED);
 }
@@ -83,7 +73,7 @@ static const char *const kinds[] = { "incident", "dispatch", "zone", "route" };
 static DozorSituation *
 small_situation (void)
 {
-  g_autoptr(JsonNode) snapshot = parse (
+  g_autoptr(JsonNode) snapshot = parse_json (
     "{\"as_of_seq\":41,\"readiness\":{\"level\":\"raised\",\"set_by\":\"sup\"},"
     "\"units\":["
     "{\"id\":\"u1\",\"call_sign\":\"Беркут-12\",\"kind\":\"car\",\"crew\":[\"Ахметов\"],\"status\":\"available\","
@@ -217,7 +207,7 @@ test_round_trip (void)
   g_autoptr(DozorSituation) situation = small_situation ();
   g_autoptr(JsonNode) snapshot = dozor_situation_to_snapshot (situation);
   g_autofree char *text = to_text (snapshot);
-  g_autoptr(JsonNode) reparsed = parse (text);
+  g_autoptr(JsonNode) reparsed = parse_json (text);
   g_autoptr(DozorSituation) direct = situation_from (snapshot);
   g_autoptr(DozorSituation) through_text = situation_from (reparsed);
   g_autoptr(JsonNode) again = dozor_situation_to_snapshot (through_text);
@@ -317,13 +307,13 @@ test_fix_times (void)
                               i > 0 ? "," : "", i, i, iso, (int) (when - seconds * G_USEC_PER_SEC));
     }
   text = g_strdup_printf ("{\"as_of_seq\":7,\"units\":[%s]}", units->str);
-  snapshot = parse (text);
+  snapshot = parse_json (text);
   situation = situation_from (snapshot);
   g_assert_cmpint (dozor_situation_get_unit (situation, "u6")->fix_time, ==, -1);
 
   saved = dozor_situation_to_snapshot (situation);
   saved_text = to_text (saved);
-  reparsed = parse (saved_text);
+  reparsed = parse_json (saved_text);
   loaded = situation_from (reparsed);
   assert_same_situation (loaded, situation);
 }
@@ -435,7 +425,7 @@ big_snapshot (guint  n_units,
   g_string_append (text, "]}");
 
   g_rand_free (rand);
-  return parse (text->str);
+  return parse_json (text->str);
 }
 
 static void

@@ -10,16 +10,7 @@
 #include <string.h>
 
 #include "dozor-crisis-log.h"
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
+#include "test-json.h"
 
 /* An episode as dozord writes it: raised, a dispatch (with the unit and
  * the incident after it), the arrival, a plan, a note, lowered. */
@@ -59,7 +50,7 @@ fold_episode (GPtrArray **events_out)
   DozorCrisisLog *log = dozor_crisis_log_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (episode); i++)
-    g_ptr_array_add (events, parse (episode[i]));
+    g_ptr_array_add (events, parse_json (episode[i]));
   /* As the board reads the journal: the names of all first. */
   for (guint i = 0; i < events->len; i++)
     dozor_crisis_log_learn (log, json_node_get_object (events->pdata[i]));
@@ -108,8 +99,8 @@ static void
 test_overlap (void)
 {
   g_autoptr(DozorCrisisLog) log = fold_episode (NULL);
-  g_autoptr(JsonNode) again = parse (episode[8]);
-  g_autoptr(JsonNode) next = parse ("{\"seq\":20,\"type\":\"note.added\",\"time\":\"2026-12-06T08:01:00Z\","
+  g_autoptr(JsonNode) again = parse_json (episode[8]);
+  g_autoptr(JsonNode) next = parse_json ("{\"seq\":20,\"type\":\"note.added\",\"time\":\"2026-12-06T08:01:00Z\","
                                     "\"note\":{\"text\":\"После\",\"by\":\"sup\"}}");
 
   g_assert_cmpuint (dozor_crisis_log_add_event (log, json_node_get_object (again)), ==, 0);
@@ -148,16 +139,16 @@ test_episodes (void)
 
   /* A second one, still raised; and before both, the end of one whose
    * start lies before what was read. */
-  g_ptr_array_insert (events, 0, parse ("{\"seq\":5,\"type\":\"readiness.changed\",\"time\":\"2026-12-05T07:00:00Z\","
+  g_ptr_array_insert (events, 0, parse_json ("{\"seq\":5,\"type\":\"readiness.changed\",\"time\":\"2026-12-05T07:00:00Z\","
                                         "\"readiness\":{\"level\":\"raised\",\"set_at\":\"2026-12-05T07:00:00Z\","
                                         "\"raised_at\":\"2026-12-01T07:00:00Z\"}}"));
-  g_ptr_array_insert (events, 1, parse ("{\"seq\":6,\"type\":\"readiness.changed\",\"time\":\"2026-12-05T09:00:00Z\","
+  g_ptr_array_insert (events, 1, parse_json ("{\"seq\":6,\"type\":\"readiness.changed\",\"time\":\"2026-12-05T09:00:00Z\","
                                         "\"readiness\":{\"level\":\"normal\",\"set_at\":\"2026-12-05T09:00:00Z\","
                                         "\"raised_at\":null}}"));
-  g_ptr_array_add (events, parse ("{\"seq\":30,\"type\":\"readiness.changed\",\"time\":\"2026-12-06T09:00:00Z\","
+  g_ptr_array_add (events, parse_json ("{\"seq\":30,\"type\":\"readiness.changed\",\"time\":\"2026-12-06T09:00:00Z\","
                                   "\"readiness\":{\"level\":\"raised\",\"set_at\":\"2026-12-06T09:00:00Z\","
                                   "\"raised_at\":\"2026-12-06T09:00:00Z\"}}"));
-  g_ptr_array_add (events, parse ("{\"seq\":31,\"type\":\"readiness.changed\",\"time\":\"2026-12-06T09:05:00Z\","
+  g_ptr_array_add (events, parse_json ("{\"seq\":31,\"type\":\"readiness.changed\",\"time\":\"2026-12-06T09:05:00Z\","
                                   "\"readiness\":{\"level\":\"full\",\"set_at\":\"2026-12-06T09:05:00Z\","
                                   "\"raised_at\":\"2026-12-06T09:00:00Z\"}}"));
   episodes = dozor_crisis_episodes_find (events);

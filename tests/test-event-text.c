@@ -6,15 +6,7 @@
 #include "config.h"
 
 #include "dozor-event-text.h"
-
-static JsonNode *
-parse (const char *text)
-{
-  JsonNode *node = json_from_string (text, NULL);
-
-  g_assert_nonnull (node);
-  return node;
-}
+#include "test-json.h"
 
 /* Describes the event, then applies it; returns the sentence. */
 static char *
@@ -22,7 +14,7 @@ step (DozorSituation *situation,
       GTimeZone      *zone,
       const char     *text)
 {
-  g_autoptr(JsonNode) event = parse (text);
+  g_autoptr(JsonNode) event = parse_json (text);
   char *sentence = dozor_event_describe (situation, json_node_get_object (event), zone);
 
   g_assert_cmpint (dozor_situation_apply_event (situation, event), ==, DOZOR_APPLY_APPLIED);
@@ -40,7 +32,7 @@ test_dispatch_cycle (void)
 {
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
   g_autoptr(GTimeZone) zone = g_time_zone_new_offset (5 * 3600);
-  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("available")
+  g_autoptr(JsonNode) snapshot = parse_json ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("available")
                                         "],\"incidents\":[],\"dispatches\":[],\"zones\":[],\"routes\":[]}");
   g_autoptr(GError) error = NULL;
   char *sentence;
@@ -85,7 +77,7 @@ test_recall (void)
 {
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
   g_autoptr(GTimeZone) zone = g_time_zone_new_utc ();
-  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("dispatched")
+  g_autoptr(JsonNode) snapshot = parse_json ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("dispatched")
                                         "],\"incidents\":[" INCIDENT ("dispatched") "],\"dispatches\":[" DISPATCH ("active")
                                         "],\"zones\":[],\"routes\":[]}");
   g_autoptr(GError) error = NULL;
@@ -104,7 +96,7 @@ test_post (void)
 {
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
   g_autoptr(GTimeZone) zone = g_time_zone_new_utc ();
-  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("available")
+  g_autoptr(JsonNode) snapshot = parse_json ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[" UNIT ("available")
                                         "],\"incidents\":[],\"dispatches\":[],\"zones\":[],\"routes\":[]}");
   g_autoptr(GError) error = NULL;
   char *sentence;
@@ -127,11 +119,11 @@ test_repeated_call (void)
 {
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
   g_autoptr(GTimeZone) zone = g_time_zone_new_offset (5 * 3600);
-  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
+  g_autoptr(JsonNode) snapshot = parse_json ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
                                         "\"incidents\":[" INCIDENT ("new") "],\"dispatches\":[],\"zones\":[],\"routes\":[]}");
-  g_autoptr(JsonNode) attached = parse ("{\"seq\":2,\"type\":\"call.attached\",\"time\":\"2026-12-06T09:05:00Z\","
+  g_autoptr(JsonNode) attached = parse_json ("{\"seq\":2,\"type\":\"call.attached\",\"time\":\"2026-12-06T09:05:00Z\","
                                         "\"call\":{\"id\":\"c1\",\"incident_id\":\"i1\"}}");
-  g_autoptr(JsonNode) elsewhere = parse ("{\"seq\":3,\"type\":\"call.attached\",\"time\":\"2026-12-06T09:06:00Z\","
+  g_autoptr(JsonNode) elsewhere = parse_json ("{\"seq\":3,\"type\":\"call.attached\",\"time\":\"2026-12-06T09:06:00Z\","
                                          "\"call\":{\"id\":\"c2\",\"incident_id\":\"i0\"}}");
   g_autoptr(GError) error = NULL;
   g_autofree char *sentence = NULL;

@@ -4,20 +4,12 @@
 #include "dozor-geometry.h"
 #include "dozor-json.h"
 #include "dozor-situation.h"
-
-static JsonNode *
-parse (const char *text)
-{
-  JsonNode *node = json_from_string (text, NULL);
-
-  g_assert_nonnull (node);
-  return node;
-}
+#include "test-json.h"
 
 static DozorGeometry *
 geometry_from (const char *text)
 {
-  g_autoptr(JsonNode) node = parse (text);
+  g_autoptr(JsonNode) node = parse_json (text);
   g_autoptr(GError) error = NULL;
   DozorGeometry *geometry = dozor_geometry_new_from_json (node, &error);
 
@@ -31,10 +23,10 @@ static void
 assert_writes_back (DozorGeometry *geometry,
                     const char    *text)
 {
-  g_autoptr(JsonNode) expected = parse (text);
+  g_autoptr(JsonNode) expected = parse_json (text);
   g_autoptr(JsonNode) tree = dozor_geometry_to_json (geometry);
   g_autofree char *written = dozor_geometry_to_string (geometry);
-  g_autoptr(JsonNode) reparsed = parse (written);
+  g_autoptr(JsonNode) reparsed = parse_json (written);
   g_autoptr(DozorGeometry) again = dozor_geometry_new_from_json (reparsed, NULL);
 
   g_assert_true (json_node_equal (tree, expected));
@@ -153,7 +145,7 @@ test_refused (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
-      g_autoptr(JsonNode) node = parse (texts[i]);
+      g_autoptr(JsonNode) node = parse_json (texts[i]);
       g_autoptr(GError) error = NULL;
       g_autoptr(DozorGeometry) geometry = dozor_geometry_new_from_json (node, &error);
 
@@ -167,7 +159,7 @@ static void
 load (DozorSituation *situation,
       const char     *text)
 {
-  g_autoptr(JsonNode) snapshot = parse (text);
+  g_autoptr(JsonNode) snapshot = parse_json (text);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (dozor_situation_load_snapshot (situation, snapshot, &error));
@@ -178,7 +170,7 @@ static DozorApplyResult
 apply (DozorSituation *situation,
        const char     *text)
 {
-  g_autoptr(JsonNode) event = parse (text);
+  g_autoptr(JsonNode) event = parse_json (text);
 
   return dozor_situation_apply_event (situation, event);
 }

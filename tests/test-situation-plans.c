@@ -15,6 +15,7 @@
 #include "dozor-local-copy.h"
 #include "dozor-plan.h"
 #include "dozor-situation.h"
+#include "test-json.h"
 
 #define PLAN "{\"id\":\"p1\",\"name\":\"Выезды из города\",\"description\":null,\"version\":%d," \
   "\"posts\":[{\"id\":\"a\",\"name\":\"Кульджинский тракт\",\"location\":{\"lat\":43.2885,\"lon\":77.071}," \
@@ -29,16 +30,6 @@
   "{\"unit_id\":\"u2\",\"dispatch_id\":\"d2\",\"eta_s\":420,\"arrived_at\":null}]}," \
   "{\"post_id\":\"b\",\"state\":\"%s\",\"covered_at\":%s,\"units\":[" \
   "{\"unit_id\":\"u3\",\"dispatch_id\":\"d3\",\"eta_s\":492.0,\"arrived_at\":%s}]}]}"
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
 
 static char *
 event (gint64      seq,
@@ -56,7 +47,7 @@ apply (DozorSituation *situation,
        const char     *plan)
 {
   g_autofree char *text = event (seq, type, plan);
-  g_autoptr(JsonNode) node = parse (text);
+  g_autoptr(JsonNode) node = parse_json (text);
 
   g_assert_cmpint (dozor_situation_apply_event (situation, node), ==, DOZOR_APPLY_APPLIED);
 }
@@ -76,7 +67,7 @@ situation_with_plan (void)
   DozorSituation *situation = dozor_situation_new ();
   g_autofree char *idle = g_strdup_printf (PLAN, 1, "null");
   g_autofree char *text = g_strdup_printf ("{\"as_of_seq\":10,\"units\":[],\"plans\":[%s]}", idle);
-  g_autoptr(JsonNode) snapshot = parse (text);
+  g_autoptr(JsonNode) snapshot = parse_json (text);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (dozor_situation_load_snapshot (situation, snapshot, &error));
@@ -175,7 +166,7 @@ test_events_in_order (void)
 
   /* A position event between them is a unit's, and leaves the plan be. */
   {
-    g_autoptr(JsonNode) position = parse ("{\"seq\":12,\"type\":\"unit.position\",\"unit\":{\"id\":\"u1\","
+    g_autoptr(JsonNode) position = parse_json ("{\"seq\":12,\"type\":\"unit.position\",\"unit\":{\"id\":\"u1\","
                                           "\"call_sign\":\"Барыс-1\",\"status\":\"dispatched\",\"version\":2,"
                                           "\"position\":{\"lat\":43.2885,\"lon\":77.071,"
                                           "\"time\":\"2026-12-05T10:04:10Z\",\"speed\":0.5}}}");
@@ -195,7 +186,7 @@ test_events_in_order (void)
   /* An event out of order is refused and changes nothing. */
   {
     g_autofree char *late = event (15, "plan.updated", all);
-    g_autoptr(JsonNode) node = parse (late);
+    g_autoptr(JsonNode) node = parse_json (late);
 
     g_assert_cmpint (dozor_situation_apply_event (situation, node), ==, DOZOR_APPLY_GAP);
     g_assert_cmpuint (dozor_plan_count_covered (plan (situation), NULL), ==, 0);
@@ -291,7 +282,7 @@ ticker (DozorSituation *situation,
         const char     *plan_text)
 {
   g_autofree char *text = event (seq, type, plan_text);
-  g_autoptr(JsonNode) node = parse (text);
+  g_autoptr(JsonNode) node = parse_json (text);
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
 
   return dozor_event_describe (situation, json_node_get_object (node), utc);

@@ -4,21 +4,13 @@
 #include "dozor-incident-item.h"
 #include "dozor-situation.h"
 #include "dozor-unit-item.h"
-
-static JsonNode *
-parse (const char *text)
-{
-  JsonNode *node = json_from_string (text, NULL);
-
-  g_assert_nonnull (node);
-  return node;
-}
+#include "test-json.h"
 
 static DozorApplyResult
 apply (DozorSituation *situation,
        const char     *text)
 {
-  g_autoptr(JsonNode) event = parse (text);
+  g_autoptr(JsonNode) event = parse_json (text);
 
   return dozor_situation_apply_event (situation, event);
 }
@@ -27,7 +19,7 @@ static DozorSituation *
 situation_at_10 (void)
 {
   DozorSituation *situation = dozor_situation_new ();
-  g_autoptr(JsonNode) snapshot = parse (
+  g_autoptr(JsonNode) snapshot = parse_json (
     "{\"as_of_seq\":10,\"readiness\":{\"level\":\"normal\"},"
     "\"units\":[{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"kind\":\"car\",\"status\":\"available\","
     "\"position\":{\"lat\":43.2,\"lon\":76.9,\"time\":\"2026-11-22T08:00:00Z\",\"speed\":10,\"heading\":90},\"version\":3},"
@@ -198,7 +190,7 @@ static void
 test_new_snapshot_replaces (void)
 {
   g_autoptr(DozorSituation) situation = situation_at_10 ();
-  g_autoptr(JsonNode) later = parse ("{\"as_of_seq\":500,\"units\":[{\"id\":\"u9\",\"call_sign\":\"Қыран-01\","
+  g_autoptr(JsonNode) later = parse_json ("{\"as_of_seq\":500,\"units\":[{\"id\":\"u9\",\"call_sign\":\"Қыран-01\","
                                      "\"status\":\"busy\",\"position\":null,\"version\":1}],\"incidents\":[]}");
 
   g_assert_true (dozor_situation_load_snapshot (situation, later, NULL));
@@ -217,7 +209,7 @@ test_hostile_events (void)
     "[]", "{\"seq\":11}", "{\"type\":\"unit.updated\"}", "{\"seq\":\"11\",\"type\":\"unit.updated\"}",
     "{\"seq\":11.5,\"type\":\"unit.updated\"}",
   };
-  g_autoptr(JsonNode) not_snapshot = parse ("{\"units\":[]}");
+  g_autoptr(JsonNode) not_snapshot = parse_json ("{\"units\":[]}");
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -300,7 +292,7 @@ test_list_models (void)
   /* A new snapshot rebuilds both lists, in one change each. */
   {
     g_autoptr(DozorSituation) fresh = situation_at_10 ();
-    g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":20,\"units\":[{\"id\":\"u9\",\"call_sign\":\"Сұңқар-9\",\"status\":\"busy\"}],"
+    g_autoptr(JsonNode) snapshot = parse_json ("{\"as_of_seq\":20,\"units\":[{\"id\":\"u9\",\"call_sign\":\"Сұңқар-9\",\"status\":\"busy\"}],"
                                           "\"incidents\":[]}");
 
     g_assert_true (dozor_situation_load_snapshot (fresh, snapshot, NULL));
@@ -341,7 +333,7 @@ test_nearest (void)
   {
     g_autofree char *text = g_strdup_printf ("{\"as_of_seq\":1,\"units\":[%s]}", units->str);
 
-    snapshot = parse (text);
+    snapshot = parse_json (text);
   }
   g_assert_true (dozor_situation_load_snapshot (situation, snapshot, NULL));
 
@@ -397,7 +389,7 @@ test_checklist (void)
 {
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
   g_autoptr(DozorSituation) copy = dozor_situation_new ();
-  g_autoptr(JsonNode) snapshot = parse (
+  g_autoptr(JsonNode) snapshot = parse_json (
     "{\"as_of_seq\":10,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
     "\"incidents\":[{\"id\":\"i1\",\"type\":\"robbery\",\"status\":\"new\",\"version\":1},"
     "{\"id\":\"i2\",\"type\":\"theft\",\"status\":\"new\",\"version\":1}],"
@@ -496,7 +488,7 @@ test_deviation (void)
   g_autoptr(DozorSituation) situation = situation_at_10 ();
   g_autoptr(DozorSituation) copy = dozor_situation_new ();
   g_autoptr(JsonNode) saved = NULL;
-  g_autoptr(JsonNode) started = parse ("{\"seq\":11,\"type\":\"deviation.started\",\"deviation\":{\"id\":\"d1\","
+  g_autoptr(JsonNode) started = parse_json ("{\"seq\":11,\"type\":\"deviation.started\",\"deviation\":{\"id\":\"d1\","
                                        "\"unit_id\":\"u1\",\"route_id\":\"r1\",\"roster_id\":null,"
                                        "\"started_at\":\"2026-11-22T08:01:00.000000Z\",\"ended_at\":null,"
                                        "\"stretch\":[{\"lat\":43.21,\"lon\":76.9,\"time\":\"2026-11-22T08:01:00.000000Z\"},"
@@ -545,13 +537,13 @@ static void
 test_replayed (void)
 {
   g_autoptr(DozorSituation) situation = situation_at_10 ();
-  g_autoptr(JsonNode) dispatched_14 = parse (
+  g_autoptr(JsonNode) dispatched_14 = parse_json (
     "{\"seq\":14,\"type\":\"unit.updated\",\"time\":\"2026-11-22T08:00:10Z\",\"unit\":{\"id\":\"u1\","
     "\"call_sign\":\"Барыс-01\",\"status\":\"dispatched\",\"position\":null,\"version\":4}}");
-  g_autoptr(JsonNode) fix = parse (
+  g_autoptr(JsonNode) fix = parse_json (
     "{\"type\":\"unit.position\",\"time\":\"2026-11-22T08:00:12Z\",\"unit\":{\"id\":\"u1\","
     "\"position\":{\"lat\":43.25,\"lon\":76.95,\"time\":\"2026-11-22T08:00:12Z\",\"speed\":4,\"heading\":null}}}");
-  g_autoptr(JsonNode) stranger = parse (
+  g_autoptr(JsonNode) stranger = parse_json (
     "{\"type\":\"unit.position\",\"time\":\"2026-11-22T08:00:13Z\",\"unit\":{\"id\":\"u9\","
     "\"position\":{\"lat\":43.0,\"lon\":76.0,\"time\":\"2026-11-22T08:00:13Z\"}}}");
   DozorUnit *u1;

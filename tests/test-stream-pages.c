@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dozor-stream-pages.h"
+#include "test-json.h"
 
 typedef struct
 {
@@ -22,16 +23,6 @@ typedef struct
   GPtrArray *units; /* ids */
   guint fixes;
 } Fixture;
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
 
 static const char *
 type_of (JsonNode *event)
@@ -54,7 +45,7 @@ add_unit (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *input = g_strdup_printf ("{\"call_sign\":\"Page-%u\",\"kind\":\"car\"}", fixture->units->len);
-  g_autoptr(JsonNode) object = parse (input);
+  g_autoptr(JsonNode) object = parse_json (input);
   g_autoptr(JsonNode) unit = NULL;
 
   g_assert_true (dozor_store_begin (fixture->store, &error));
@@ -155,8 +146,8 @@ assert_page (Fixture               *fixture,
   g_assert_cmpuint (stored->len, ==, page->count);
   for (guint i = page->count; i-- > 0;)
     {
-      g_autoptr(JsonNode) original = parse (stored->pdata[i]);
-      g_autoptr(JsonNode) sent = parse (page->events->pdata[i]);
+      g_autoptr(JsonNode) original = parse_json (stored->pdata[i]);
+      g_autoptr(JsonNode) sent = parse_json (page->events->pdata[i]);
       JsonObject *object = json_node_get_object (original);
 
       g_assert_cmpint (json_object_get_int_member (json_node_get_object (sent), "seq"), ==, page->first_seq + i);
@@ -190,13 +181,13 @@ assert_page (Fixture               *fixture,
     }
   g_string_append_c (joined, ']');
   {
-    g_autoptr(JsonNode) all = parse (joined->str);
+    g_autoptr(JsonNode) all = parse_json (joined->str);
     JsonArray *array = json_node_get_array (all);
 
     g_assert_cmpuint (json_array_get_length (array), ==, page->count);
     for (guint i = 0; i < page->count; i++)
       {
-        g_autoptr(JsonNode) sent = parse (page->events->pdata[i]);
+        g_autoptr(JsonNode) sent = parse_json (page->events->pdata[i]);
 
         g_assert_true (json_node_equal (json_array_get_element (array, i), sent));
       }

@@ -7,15 +7,7 @@
 
 #include "dozor-response-times.h"
 #include "dozor-wall-figures.h"
-
-static JsonNode *
-parse (const char *text)
-{
-  JsonNode *node = json_from_string (text, NULL);
-
-  g_assert_nonnull (node);
-  return node;
-}
+#include "test-json.h"
 
 /* An RFC 3339 time, seconds before now. */
 static char *
@@ -90,7 +82,7 @@ test_counts (void)
                                            "\"units\":[%s,%s,%s,%s,%s,%s,%s,%s],\"incidents\":[%s,%s,%s,%s],"
                                            "\"dispatches\":[],\"zones\":[],\"routes\":[]}",
                                            u1, u2, u3, u4, u5, u6, u7, u8, i1, i2, i3, i4);
-  g_autoptr(JsonNode) snapshot = parse (text);
+  g_autoptr(JsonNode) snapshot = parse_json (text);
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
   g_autoptr(GError) error = NULL;
   DozorWallFigures figures;
@@ -127,7 +119,7 @@ test_response_times (void)
   g_autoptr(GDateTime) now = noon ();
   g_autoptr(DozorResponseTimes) times = dozor_response_times_new ();
   g_autoptr(DozorSituation) situation = dozor_situation_new ();
-  g_autoptr(JsonNode) snapshot = parse ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
+  g_autoptr(JsonNode) snapshot = parse_json ("{\"as_of_seq\":1,\"readiness\":{\"level\":\"normal\"},\"units\":[],"
                                         "\"incidents\":[],\"dispatches\":[],\"zones\":[],\"routes\":[]}");
   g_autoptr(GError) error = NULL;
   DozorWallFigures figures;
@@ -138,7 +130,7 @@ test_response_times (void)
       g_autofree char *created = ago (now, 3 * 3600 + i * 60);
       g_autofree char *arrived = ago (now, 3 * 3600);
       g_autofree char *text = incident (id, "closed", 2, created, arrived);
-      g_autoptr(JsonNode) node = parse (text);
+      g_autoptr(JsonNode) node = parse_json (text);
 
       dozor_response_times_add (times, json_node_get_object (node));
       /* Seen again, as the history and then an event would show it. */
@@ -150,8 +142,8 @@ test_response_times (void)
     g_autofree char *waiting = ago (now, 120);
     g_autofree char *old = incident ("y1", "closed", 1, yesterday, later);
     g_autofree char *open = incident ("w1", "new", 1, waiting, NULL);
-    g_autoptr(JsonNode) old_node = parse (old);
-    g_autoptr(JsonNode) open_node = parse (open);
+    g_autoptr(JsonNode) old_node = parse_json (old);
+    g_autoptr(JsonNode) open_node = parse_json (open);
 
     dozor_response_times_add (times, json_node_get_object (old_node));
     dozor_response_times_add (times, json_node_get_object (open_node));
@@ -170,7 +162,7 @@ test_response_times (void)
     g_autofree char *waiting = ago (now, 120);
     g_autofree char *arrived = ago (now, 0);
     g_autofree char *text = incident ("w1", "on_scene", 1, waiting, arrived);
-    g_autoptr(JsonNode) node = parse (text);
+    g_autoptr(JsonNode) node = parse_json (text);
 
     dozor_response_times_add (times, json_node_get_object (node));
   }
@@ -183,7 +175,7 @@ test_response_times (void)
   {
     g_autofree char *created = ago (now, 60), *before = ago (now, 600);
     g_autofree char *text = incident ("bad", "on_scene", 1, created, before);
-    g_autoptr(JsonNode) node = parse (text);
+    g_autoptr(JsonNode) node = parse_json (text);
 
     dozor_response_times_add (times, json_node_get_object (node));
   }

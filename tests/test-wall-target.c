@@ -11,15 +11,7 @@
 
 #include "dozor-geo.h"
 #include "dozor-wall-target.h"
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
-  return json_node_copy (json_parser_get_root (parser));
-}
+#include "test-json.h"
 
 #define SQUARE(w, s, e, n) \
   "{\"type\":\"Polygon\",\"coordinates\":[[[" #w "," #s "],[" #e "," #s "],[" #e "," #n "],[" #w "," #n "],[" #w "," #s "]]]}"
@@ -28,7 +20,7 @@ static DozorSituation *
 situation_new (void)
 {
   DozorSituation *situation = dozor_situation_new ();
-  g_autoptr(JsonNode) snapshot = parse (
+  g_autoptr(JsonNode) snapshot = parse_json (
     "{\"as_of_seq\":10,\"readiness\":{\"level\":\"normal\"},"
     "\"units\":[{\"id\":\"u1\",\"call_sign\":\"Барыс-01\",\"kind\":\"car\",\"status\":\"en_route\","
     "\"position\":{\"lat\":43.30,\"lon\":77.00,\"time\":\"2026-11-22T08:00:00Z\"},\"version\":3},"
@@ -142,7 +134,7 @@ static void
 test_crisis (void)
 {
   g_autoptr(DozorSituation) situation = situation_new ();
-  g_autoptr(JsonNode) raised = parse (
+  g_autoptr(JsonNode) raised = parse_json (
     "{\"seq\":11,\"type\":\"readiness.changed\",\"readiness\":{\"level\":\"high\",\"reason\":\"Митинг\","
     "\"set_by\":\"sup\",\"set_at\":\"2026-11-22T08:15:30Z\",\"raised_at\":\"2026-11-22T08:00:00Z\","
     "\"area\":{\"type\":\"Circle\",\"center\":[76.9453,43.2389],\"radius_m\":1000}}}");
