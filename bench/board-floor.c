@@ -2,9 +2,11 @@
 /*
  * The floor of the platform under the board: a libadwaita window showing
  * one label, on the same libraries and renderer as the board, so that
- * board-memory.sh can print what any GTK window costs beside what the
- * board costs, measured under the same load. It prints "First frame" once
- * its first frame is painted and runs until it is killed.
+ * board-memory.sh and cold-start.sh can print what any GTK window costs
+ * beside what the board costs, measured under the same load. It prints
+ * "First frame" and the local time (as GLib's debug lines give it, so
+ * that cold-start.sh reads both alike) once its first frame is painted,
+ * and runs until it is killed.
  *
  *   board-floor [WIDTH HEIGHT]
  */
@@ -20,8 +22,10 @@ after_paint_cb (GdkFrameClock *clock,
                 gpointer       user_data)
 {
   gulong *handler = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-  printf ("First frame\n");
+  printf ("First frame %02d:%02d:%06.3f\n", g_date_time_get_hour (now), g_date_time_get_minute (now),
+          g_date_time_get_seconds (now));
   fflush (stdout);
   g_signal_handler_disconnect (clock, *handler);
 }

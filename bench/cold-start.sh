@@ -9,7 +9,11 @@
 # first frame of the window and the time from it to the units. Each round
 # also starts the board once for a user with no copy: its first frame is
 # the floor that GTK, the renderer and the board's own set-up put under
-# any start. Prints figures; never fails on time.
+# any start. Each round ends with the platform's floor (bench/board-floor:
+# a libadwaita window of the board's default size showing one label) on
+# the same display: launch → its first frame, what GTK, libadwaita and the
+# renderer cost before any of the board's own work. Prints figures; never
+# fails on time.
 #
 #   meson devenv -C build ../bench/cold-start.sh [CARS] [ROUNDS]
 #
@@ -21,6 +25,7 @@ cars=${1:-5000} rounds=${2:-5}
 : "${DOZORD:?run through meson devenv}" "${DOZORCTL:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(dirname "$DOZORD")/..
+floor_exe=$build/bench/board-floor
 work=$(mktemp -d)
 server= board= display_pid= url= display=
 # shellcheck source=scenario-server.sh
@@ -94,4 +99,15 @@ for round in $(seq 1 "$rounds"); do
       echo "${label}round $round, no copy: launch → first frame $(since "$start" "$frame") ms"
     fi
   done
+
+  # The platform alone, under the same load as the boards of this round.
+  if [ -x "$floor_exe" ]; then
+    start=$(date +%s.%N)
+    "$floor_exe" 1280 800 >"$work/cold.log" 2>&1 &
+    board=$!
+    for _ in $(seq 1 300); do grep -q "First frame" "$work/cold.log" && break; sleep 0.02; done
+    frame=$(stamp "First frame")
+    kill "$board"; wait "$board" 2>/dev/null || true; board=
+    if [ -n "$frame" ]; then echo "round $round, platform floor: launch → first frame $(since "$start" "$frame") ms"; fi
+  fi
 done

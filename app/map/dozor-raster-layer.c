@@ -121,6 +121,7 @@ typedef struct
   guint shared;              /* out: of those, how many hold their steady tile's image */
   guint steady_drawn;        /* out: steady tiles drawn anew */
   guint steady_shared;       /* out: of those, how many hold the bottom part's own image */
+  gboolean first;            /* the layer's first: the tiles in view, no steady parts */
 } Render;
 
 typedef struct
@@ -695,7 +696,7 @@ render_in_thread (GTask        *task,
     {
       Part *part = &g_array_index (render->parts, Part, i);
 
-      any_steady |= part->klass->steady;
+      any_steady |= part->klass->steady && !render->first;
       if (part->klass->layout != NULL && part->scene->scene != NULL)
         part->klass->layout (part->scene->scene, &render->region);
     }
@@ -718,6 +719,8 @@ render_in_thread (GTask        *task,
             if (part->klass->steady)
               steady_key = dozor_raster_key_mix (steady_key, part_key (part, &view, &complete));
           }
+        /* Drawn again whole by the next render. */
+        complete &= !render->first;
         key = steady_key;
         for (guint i = 0; i < render->parts->len; i++)
           {
@@ -775,7 +778,7 @@ render_in_thread (GTask        *task,
               draw_under (part, cr, &view);
             if (!part->klass->steady)
               draw_part (part, cr, &view, &tile->parts[i]);
-            else if (steady->parts[i].scene != NULL)
+            else if (steady != NULL && steady->parts[i].scene != NULL)
               {
                 tile->parts[i].scene = scene_ref_ref (steady->parts[i].scene);
                 tile->parts[i].index = dozor_point_index_ref (steady->parts[i].index);
@@ -872,8 +875,8 @@ render_done_cb (GObject      *source,
   for (guint i = 0; i < render->parts->len; i++)
     part_shown (&g_array_index (render->parts, Part, i));
 
-  if (priv->render_wanted)
-    queue_host_render_full (self, priv->render_need);
+  if (priv->render_wanted || render->first)
+    queue_host_render_full (self, render->first ? RENDER_MISSING : priv->render_need);
 }
 
 /* Where the view is: centre in world pixels at the current zoom. */
@@ -978,7 +981,18 @@ start_render (DozorRasterLayer *self)
   g_array_set_clear_func (render->parts, (GDestroyNotify) part_clear);
   render->zoom = zoom_level (self);
   render->scale = gtk_widget_get_scale_factor (widget);
-  view_tiles (self, render->zoom, RING, &render->x0, &render->y0, &x1, &y1);
+  /* The layer's first render (nothing drawn yet: a cold start) draws the
+   * units and what goes over them in the tiles in view alone, and the
+   * next, asked for as soon as it is shown, draws them whole with the
+   * ring around them. The steady parts (the areas, stroked per tile)
+   * took two thirds of that render's worker and the ring more than
+   * doubles a desk's tiles; the worker gets a fraction of a core while
+   * GTK paints the first frame, so the units came only after all of it
+   * (docs/performance.md, "coldfirst"). Until then libshumate's tile
+   * layer shows the map beneath, as it does until the basemap's tiles
+   * are composed. */
+  render->first = priv->zoom < 0;
+  view_tiles (self, render->zoom, render->first ? 0 : RING, &render->x0, &render->y0, &x1, &y1);
   view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;
   render->rows = y1 - render->y0 + 1;
