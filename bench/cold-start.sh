@@ -6,7 +6,9 @@
 # backend gone, the board is started ROUNDS times and the time from launch
 # to the first image of the units (those in view) is printed (the log's
 # "Units drawn" line comes when that image is handed to the frame), with the
-# first frame of the window and the time from it to the units. Each round
+# first frame of the window and the time from it to the units, and when the
+# frame showing the units has been painted ("on screen": the unit layer's
+# first "Fix latency" line, logged after that frame). Each round
 # also starts the board once for a user with no copy: its first frame is
 # the floor that GTK, the renderer and the board's own set-up put under
 # any start. Each round ends with the platform's floor (bench/board-floor:
@@ -65,13 +67,14 @@ for round in $(seq 1 "$rounds"); do
     "${boards[$b]}" "${board_args[@]}" >"$work/cold.log" 2>&1 &
     board=$!
     for _ in $(seq 1 300); do grep -q "Units drawn: " "$work/cold.log" && break; sleep 0.02; done
-    drawn=$(stamp "Units drawn: ") restored=$(stamp "Local copy restored") first=$(stamp "Link state")
-    frame=$(stamp "First frame")
     # CPU time is less at the mercy of the other users of a shared machine
     # than wall time: what the board used until the units were seen (the
     # poll adds up to 20 ms), all threads and the main one alone.
     cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$board/stat" 2>/dev/null || true)
     main_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$board/task/$board/stat" 2>/dev/null || true)
+    for _ in $(seq 1 300); do grep -q "Fix latency: " "$work/cold.log" && break; sleep 0.02; done
+    drawn=$(stamp "Units drawn: ") painted=$(stamp "Fix latency: ") restored=$(stamp "Local copy restored") first=$(stamp "Link state")
+    frame=$(stamp "First frame")
     count=$({ grep -m1 -o "Units drawn: [0-9]*" "$work/cold.log" || true; } | grep -o '[0-9]*$')
     kill "$board"; wait "$board" 2>/dev/null || true; board=
     [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$work/cold.log" "$BENCH_KEEP_LOG"
@@ -84,6 +87,15 @@ for round in $(seq 1 "$rounds"); do
     line="$line, → $count units drawn $(since "$start" "$drawn") ms"
     if [ -n "$frame" ]; then
       line="$line (first frame → units $(( $(since "$start" "$drawn") - $(since "$start" "$frame") )) ms)"
+    fi
+    # "Units drawn" comes when the tiles are handed to the map; the unit
+    # layer's first "Fix latency" line when the frame showing them has been
+    # painted: what the user sees.
+    if [ -n "$painted" ]; then
+      line="$line, → on screen $(since "$start" "$painted") ms"
+      if [ -n "$frame" ]; then
+        line="$line (first frame → on screen $(( $(since "$start" "$painted") - $(since "$start" "$frame") )) ms)"
+      fi
     fi
     echo "$line; CPU ${cpu:-?} ms (main thread ${main_cpu:-?} ms)"
 

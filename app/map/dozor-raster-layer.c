@@ -990,8 +990,8 @@ start_render (DozorRasterLayer *self)
    * GTK paints the first frame, so the units came only after all of it
    * (docs/performance.md, "coldfirst"). Until then libshumate's tile
    * layer shows the map beneath, as it does until the basemap's tiles
-   * are composed. */
-  render->first = priv->zoom < 0;
+   * are composed. With no units there is nothing to show first. */
+  render->first = priv->zoom < 0 && priv->situation != NULL && dozor_situation_get_units (priv->situation)->len > 0;
   view_tiles (self, render->zoom, render->first ? 0 : RING, &render->x0, &render->y0, &x1, &y1);
   view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;

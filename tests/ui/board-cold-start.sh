@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Issue 14, item 6: a board started from its local copy with the backend
-# down. It draws the copy's units; what is not on the first screen waits
-# for the first frame: the crisis pane (on the Forces tab, which nobody
-# sees at start) counts its figures and builds the road graph only after
-# it, and still counts them; the shortcuts window is made when Ctrl+?
-# asks for it, not before the first frame.
+# down. It draws the copy's units, before the areas under them; what is
+# not on the first screen waits for the first frame: the crisis pane (on
+# the Forces tab, which nobody sees at start) counts its figures and
+# builds the road graph only after it, and still counts them; the
+# shortcuts window is made when Ctrl+? asks for it, not before the first
+# frame.
 set -euo pipefail
 
 dozor=${1:?usage: board-cold-start.sh PATH-TO-DOZOR SOURCE-ROOT}
@@ -37,6 +38,20 @@ wait_for "$work/board.log" "Units drawn: [1-9]" 60
 grep -q "Local copy restored" "$work/board.log" || fail "the copy was not restored"
 grep -q "Link state: live" "$work/board.log" && fail "the board went live with no backend"
 ok "with the backend down, the copy's units are drawn ($(grep -m1 -o 'Units drawn: [0-9]*' "$work/board.log"))"
+
+# The first image is of the units in view alone: the areas (stroked per
+# tile) and the ring around the view come in the next render, and the map
+# is then whole, the basemap drawn in the same tiles (docs/performance.md,
+# "coldfirst").
+first_tiles=$(grep -m1 -o "Tiles drawn: .*" "$work/board.log")
+case $first_tiles in
+  *"steady tiles drawn: 0, "*) ;;
+  *) fail "the units' first image waited for the areas: $first_tiles" ;;
+esac
+wait_for "$work/board.log" "Basemap drawn in the overlays' tiles" 60
+steady=$(sed -n "s/.*Tiles drawn: .*steady tiles drawn: \([0-9]*\), .*/\1/p" "$work/board.log" | awk '{ s += $1 } END { print s + 0 }')
+[ "$steady" -gt 0 ] || fail "the areas were never drawn under the units"
+ok "the units came first ($first_tiles), the areas and the basemap after ($steady steady tiles)"
 
 # line PATTERN: the number of the first line of board.log that matches.
 line() { grep -n -m1 -- "$1" "$work/board.log" | cut -d: -f1; }
