@@ -419,6 +419,96 @@ test_postmaster_hangs (Server        *server,
   PQfinish (db);
 }
 
+/* The store's own session stops answering with a statement in flight (its
+ * backend stopped with SIGSTOP: the kernel still acknowledges, so only a
+ * bound on the wait helps, as with a host that drops packets after the
+ * connection was made). The command is answered 503 "unavailable" within
+ * the store's bound on an answer (10 s), not never; dozord connects
+ * again and serves while that backend is still stopped; the command sent
+ * again with its key is done once, also after the backend wakes. */
+static void
+test_store_session_hangs (Server        *server,
+                          gconstpointer  data)
+{
+  g_autofree char *token = login (server, "sup");
+  PGconn *db = PQconnectdb (server->db);
+  g_autofree char *store_pids = NULL;
+  g_auto(GStrv) pids = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (probe_free);
+  g_autoptr(GArray) heartbeats = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Window window = { server, token, loop, cancellable, probes, heartbeats, 0, TRUE };
+  Probe *hung;
+  gint64 stopped_at, served_at = 0, gone = -1;
+  guint served_status = 0;
+
+  g_assert_cmpint (PQstatus (db), ==, CONNECTION_OK);
+  wait_judge (server);
+  g_free (create_incident (server, token));
+  store_pids = db_text (db, "SELECT string_agg(pid::text, ',') FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND backend_type = 'client backend'"
+                            " AND application_name = 'dozor' AND pid <> pg_backend_pid()"
+                            " AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)");
+  g_assert_nonnull (store_pids);
+  pids = g_strsplit (store_pids, ",", -1);
+
+  /* From here until SIGCONT nothing asserts. */
+  stopped_at = g_get_monotonic_time ();
+  for (guint i = 0; pids[i] != NULL; i++)
+    kill ((GPid) atoi (pids[i]), SIGSTOP);
+  {
+    g_autoptr(GSource) give_up = g_timeout_source_new (HANG_MS + LATE_ANSWER_MS);
+
+    send_probe (&window, "command", "POST", "/api/v1/incidents", "while-stopped", incident_body);
+    g_source_set_callback (give_up, give_up_cb, &window, NULL);
+    g_source_attach (give_up, NULL);
+    g_main_loop_run (loop);
+    g_source_destroy (give_up);
+  }
+  hung = probes->pdata[0];
+  /* Served again, on a new session, while the old one is still stopped. */
+  if (hung->answered != 0)
+    while (g_get_monotonic_time () - stopped_at < (gint64) (HANG_MS + LATE_ANSWER_MS) * 1000)
+      {
+        g_auto(Answer) answer = request (server, "POST", "/api/v1/incidents", token, "while-stopped", NULL,
+                                         incident_body);
+
+        served_status = answer.status;
+        if (served_status != 503)
+          {
+            served_at = g_get_monotonic_time ();
+            break;
+          }
+        g_usleep (G_USEC_PER_SEC / 20);
+      }
+  for (guint i = 0; pids[i] != NULL; i++)
+    kill ((GPid) atoi (pids[i]), SIGCONT);
+
+  g_test_message ("The store's session %s stopped: the command answered %u after %.0f ms; served again (%u) after"
+                  " %.0f ms", store_pids, hung->status, hung->answered != 0 ? (hung->answered - hung->sent) / 1000.0 : -1.0,
+                  served_status, served_at != 0 ? (served_at - stopped_at) / 1000.0 : -1.0);
+  g_assert_cmpint (hung->answered, >, 0);
+  g_assert_cmpint (hung->answered - hung->sent, <, HANG_MS * 1000);
+  g_assert_cmpuint (hung->status, ==, 503);
+  g_assert_cmpstr (hung->code, ==, "unavailable");
+  g_assert_cmpuint (served_status, ==, 201);
+
+  /* The stopped backend wakes, finds its client gone and ends; whatever
+   * it still ran made no second incident. */
+  {
+    g_autofree char *alive = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE pid IN (%s)", store_pids);
+
+    for (guint i = 0; i < 500 && (gone = db_int (db, alive)) > 0; i++)
+      g_usleep (G_USEC_PER_SEC / 100);
+  }
+  g_assert_cmpint (gone, ==, 0);
+  g_assert_cmpuint (post_until_created (server, "/api/v1/incidents", token, "while-stopped", incident_body, SETTLE_SECONDS),
+                   ==, 0);
+  g_assert_cmpint (db_int (db, "SELECT count(*) FROM incidents"), ==, 2);
+  PQfinish (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +518,7 @@ main (int   argc,
   g_assert_true (server_fixture_on_postgres ());
 
   g_test_add ("/pg-connect/postmaster-hangs", Server, NULL, setup, test_postmaster_hangs, server_teardown);
+  g_test_add ("/pg-connect/store-session-hangs", Server, NULL, setup, test_store_session_hangs, server_teardown);
 
   return g_test_run ();
 }

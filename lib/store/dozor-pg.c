@@ -37,6 +37,26 @@
  * server: libpq's default is to wait for ever. */
 #define CONNECT_TIMEOUT "10"
 
+/* For an owner that must not wait (dozord's main loop, reconnecting in
+ * the background): how long a statement waits for the server's answer
+ * before its connection is given up as lost. A server that stops
+ * answering on an established connection (a host that drops packets, a
+ * hung backend) would otherwise hold the caller until the kernel's TCP
+ * timeouts, or for ever when the kernel still acknowledges. The store's
+ * statements take milliseconds; reports and history read in workers on
+ * connections of their own, without this bound. */
+#define ANSWER_TIMEOUT_MS 10000
+
+/* A target that names none of its own notices a peer gone silent: data
+ * unacknowledged for 10 s ends the connection (tcp_user_timeout), and an
+ * idle one (a reader waiting for notifications) is probed after 10 s, 3
+ * times 5 s apart. libpq's defaults are the kernel's: about 15 minutes of
+ * retransmissions, and no probes at all. Ignored on a Unix socket. */
+#define TCP_USER_TIMEOUT "10000"
+#define KEEPALIVES_IDLE "10"
+#define KEEPALIVES_INTERVAL "5"
+#define KEEPALIVES_COUNT "3"
+
 struct _DozorPg
 {
   GObject parent_instance;
@@ -234,8 +254,10 @@ notice (void       *data,
 
 /* Before "dbname", which the target expands into: its own settings win.
  * After it, "target_session_attrs" overrides the target's own. */
-static const char *const connection_keywords[] = { "connect_timeout", "client_encoding", "application_name",
-                                                   "options", "dbname", "target_session_attrs", NULL };
+static const char *const connection_keywords[] = { "connect_timeout", "tcp_user_timeout", "keepalives_idle",
+                                                   "keepalives_interval", "keepalives_count", "client_encoding",
+                                                   "application_name", "options", "dbname",
+                                                   "target_session_attrs", NULL };
 
 /* The values of connection_keywords; @options from session_options(). */
 static void
@@ -244,12 +266,16 @@ connection_values (DozorPg     *self,
                    const char **values)
 {
   values[0] = CONNECT_TIMEOUT;
-  values[1] = "UTF8";
-  values[2] = "dozor";
-  values[3] = options;
-  values[4] = self->target;
-  values[5] = self->session_attrs;
-  values[6] = NULL;
+  values[1] = TCP_USER_TIMEOUT;
+  values[2] = KEEPALIVES_IDLE;
+  values[3] = KEEPALIVES_INTERVAL;
+  values[4] = KEEPALIVES_COUNT;
+  values[5] = "UTF8";
+  values[6] = "dozor";
+  values[7] = options;
+  values[8] = self->target;
+  values[9] = self->session_attrs;
+  values[10] = NULL;
 }
 
 /* No JIT: the store's statements are short, and compiling the plan of
@@ -499,6 +525,62 @@ prepared_key (const char *sql,
   return g_string_free (key, FALSE);
 }
 
+/* Takes the answer to what was just sent (@sent: whether libpq sent it)
+ * into @answer, as PQexec() gives it: the last result, or the first
+ * error; NULL if the connection failed. For an owner that reconnects in
+ * the background it waits at most ANSWER_TIMEOUT_MS, then drops the
+ * connection (made again in a thread by lose_connection()) and returns
+ * FALSE with @error set. */
+static gboolean
+await_answer (DozorPg    *self,
+              gboolean    sent,
+              PGresult  **answer,
+              GError    **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ANSWER_TIMEOUT_MS * 1000;
+  PGresult *result;
+
+  *answer = NULL;
+  while (sent)
+    {
+      while (self->connector != NULL && PQisBusy (self->conn))
+        {
+          struct pollfd pfd = { PQsocket (self->conn), POLLIN, 0 };
+          gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+          int ready = left > 0 ? poll (&pfd, 1, (int) MIN (left, G_MAXINT)) : 0;
+
+          if (ready == 0)
+            {
+              g_clear_pointer (answer, PQclear);
+              /* Closed now: the statement may still run when the server
+               * wakes, but nothing more of this session is read, and a
+               * transaction it was in is rolled back with it. */
+              g_clear_pointer (&self->conn, PQfinish);
+              lose_connection (self);
+              g_set_error (error, DOZOR_PG_ERROR, DOZOR_PG_ERROR_CONNECTION_LOST,
+                           _("Connection to PostgreSQL lost: no answer within %d s"), ANSWER_TIMEOUT_MS / 1000);
+              return FALSE;
+            }
+          if ((ready < 0 && errno != EINTR) || (ready > 0 && !PQconsumeInput (self->conn)))
+            break; /* PQgetResult() reports the connection's failure */
+        }
+
+      result = PQgetResult (self->conn);
+      if (result == NULL)
+        break;
+      if (*answer != NULL && PQresultStatus (*answer) == PGRES_FATAL_ERROR)
+        PQclear (result);
+      else
+        {
+          PQclear (*answer);
+          *answer = result;
+        }
+      if (PQstatus (self->conn) == CONNECTION_BAD)
+        break;
+    }
+  return TRUE;
+}
+
 static PGresult *
 run_typed (DozorPg           *self,
            const char        *sql,
@@ -517,7 +599,11 @@ run_typed (DozorPg           *self,
 
   self->sqlstate[0] = '\0';
   if (!keep_prepared)
-    result = PQexecParams (self->conn, sql, n_params, types, params, NULL, NULL, 0);
+    {
+      if (!await_answer (self, PQsendQueryParams (self->conn, sql, n_params, types, params, NULL, NULL, 0),
+                         &result, error))
+        return NULL;
+    }
   else
     {
       g_autofree char *key = prepared_key (sql, n_params, types);
@@ -526,8 +612,10 @@ run_typed (DozorPg           *self,
       if (name == NULL)
         {
           g_autofree char *new_name = g_strdup_printf ("dozor_%u", self->next_statement++);
-          g_autoptr(PGresult) prepared = PQprepare (self->conn, new_name, sql, n_params, types);
+          g_autoptr(PGresult) prepared = NULL;
 
+          if (!await_answer (self, PQsendPrepare (self->conn, new_name, sql, n_params, types), &prepared, error))
+            return NULL;
           if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
             {
               set_error (self, prepared, error);
@@ -536,7 +624,9 @@ run_typed (DozorPg           *self,
           name = new_name;
           g_hash_table_insert (self->prepared, g_steal_pointer (&key), g_steal_pointer (&new_name));
         }
-      result = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
+      if (!await_answer (self, PQsendQueryPrepared (self->conn, name, n_params, params, NULL, NULL, 0), &result,
+                         error))
+        return NULL;
     }
 
   status = PQresultStatus (result);
@@ -614,7 +704,8 @@ dozor_pg_exec_script (DozorPg     *self,
     return FALSE;
 
   self->sqlstate[0] = '\0';
-  result = PQexec (self->conn, sql);
+  if (!await_answer (self, PQsendQuery (self->conn, sql), &result, error))
+    return FALSE;
   status = PQresultStatus (result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
     {
