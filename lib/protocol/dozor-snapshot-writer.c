@@ -82,10 +82,11 @@ dozor_snapshot_writer_new (gint64    seq,
                            JsonNode *readiness,
                            guint     n_units)
 {
-  DozorSnapshotWriter *self = g_new0 (DozorSnapshotWriter, 1);
+  DozorSnapshotWriter *self;
 
   g_return_val_if_fail (readiness != NULL, NULL);
 
+  self = g_new0 (DozorSnapshotWriter, 1);
   self->seq = seq;
   self->readiness = readiness;
   self->units = g_array_sized_new (FALSE, FALSE, sizeof (Unit), n_units);
