@@ -25,20 +25,6 @@
 
 typedef struct
 {
-  const char *id;        /* in strings */
-  const char *call_sign;
-  const char *status;
-  gboolean has_fix;
-  double lat;
-  double lon;
-  double heading;
-  double speed;
-  gint64 fix_time;
-  gint64 version;
-} Unit;
-
-typedef struct
-{
   JsonNode *entity;          /* owned, shares nothing */
   DozorGeometry *geometry;   /* owned reference, or NULL */
 } Entity;
@@ -54,7 +40,7 @@ struct _DozorSnapshotWriter
 {
   gint64 seq;
   JsonNode *readiness;
-  GArray *units;             /* Unit */
+  GArray *units;             /* DozorUnitFix, its strings in strings */
   GStringChunk *strings;
   GArray *entities;          /* Entity */
   GArray *lists;             /* List */
@@ -89,7 +75,7 @@ dozor_snapshot_writer_new (gint64    seq,
   self = g_new0 (DozorSnapshotWriter, 1);
   self->seq = seq;
   self->readiness = readiness;
-  self->units = g_array_sized_new (FALSE, FALSE, sizeof (Unit), n_units);
+  self->units = g_array_sized_new (FALSE, FALSE, sizeof (DozorUnitFix), n_units);
   /* Ids, call signs and statuses are short: one block for a few hundred. */
   self->strings = g_string_chunk_new (MAX (n_units, 16) * 32);
   self->entities = g_array_new (FALSE, FALSE, sizeof (Entity));
@@ -107,7 +93,7 @@ void
 dozor_snapshot_writer_add_unit (DozorSnapshotWriter *self,
                                 const DozorUnit     *unit)
 {
-  Unit copy = {
+  DozorUnitFix copy = {
     /* Statuses repeat: a few strings for thousands of units. */
     .id = g_string_chunk_insert (self->strings, unit->id),
     .call_sign = unit->call_sign != NULL ? g_string_chunk_insert (self->strings, unit->call_sign) : NULL,
@@ -211,8 +197,8 @@ dozor_snapshot_format_time (gint64 time,
 
 /* The members and order of dozor_situation_to_snapshot()'s units. */
 static void
-write_unit (GString    *out,
-            const Unit *unit)
+write_unit (GString            *out,
+            const DozorUnitFix *unit)
 {
   char time[32];
 
@@ -297,7 +283,7 @@ dozor_snapshot_writer_to_text (DozorSnapshotWriter *self,
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      write_unit (out, &g_array_index (self->units, Unit, i));
+      write_unit (out, &g_array_index (self->units, DozorUnitFix, i));
     }
   g_string_append_c (out, ']');
 

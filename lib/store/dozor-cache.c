@@ -590,35 +590,6 @@ save_in_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
-static void
-save_in_worker (DozorCache          *self,
-                gint64               seq,
-                DozorCacheTextFunc   text_func,
-                gpointer             text_data,
-                GDestroyNotify       text_destroy,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SaveData *data = g_new0 (SaveData, 1);
-
-  data->text_func = text_func;
-  data->text_data = text_data;
-  data->text_destroy = text_destroy;
-  data->seq = seq;
-  /* Numbered now, when it is asked for, not when the worker reaches it. */
-  data->save_id = new_save_id (self);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, save_in_worker);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  /* What finish reports is what happened to the file, also after a late
-   * cancel. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, save_in_thread);
-}
-
 /**
  * dozor_cache_save_async:
  * @self: a #DozorCache
@@ -658,8 +629,8 @@ dozor_cache_save_async (DozorCache          *self,
   if (!snapshot_seq (snapshot, &seq))
     g_return_if_reached ();
 
-  save_in_worker (self, seq, tree_to_text, json_node_ref (snapshot), (GDestroyNotify) json_node_unref,
-                  cancellable, callback, user_data);
+  dozor_cache_save_text_async (self, seq, tree_to_text, json_node_ref (snapshot),
+                               (GDestroyNotify) json_node_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -691,13 +662,31 @@ dozor_cache_save_text_async (DozorCache          *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  g_autoptr(GTask) task = NULL;
+  SaveData *data;
+
   g_return_if_fail (DOZOR_IS_CACHE (self));
   g_return_if_fail (seq >= 0);
   g_return_if_fail (text_func != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  save_in_worker (self, seq, text_func, text_data, text_destroy, cancellable, callback, user_data);
+  data = g_new0 (SaveData, 1);
+  data->text_func = text_func;
+  data->text_data = text_data;
+  data->text_destroy = text_destroy;
+  data->seq = seq;
+  /* Numbered now, when it is asked for, not when the worker reaches it. */
+  data->save_id = new_save_id (self);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dozor_cache_save_text_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  /* What finish reports is what happened to the file, also after a late
+   * cancel. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, save_in_thread);
 }
+
 
 /**
  * dozor_cache_save_finish:
@@ -717,7 +706,7 @@ dozor_cache_save_finish (DozorCache    *self,
 {
   g_return_val_if_fail (DOZOR_IS_CACHE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == save_in_worker, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dozor_cache_save_text_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
