@@ -370,15 +370,16 @@ append_part (GString       *out,
 {
   guint n;
   const double *points = dozor_geometry_get_part (self, part, &n);
-  char lon[G_ASCII_DTOSTR_BUF_SIZE], lat[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append_c (out, '[');
   for (guint i = 0; i < n; i++)
-    /* g_ascii_dtostr() writes the shortest text that reads back as the
-     * same double, with a decimal point in every locale. */
-    g_string_append_printf (out, "%s[%s,%s]", i > 0 ? "," : "",
-                            g_ascii_dtostr (lon, sizeof lon, points[2 * i]),
-                            g_ascii_dtostr (lat, sizeof lat, points[2 * i + 1]));
+    {
+      g_string_append (out, i > 0 ? ",[" : "[");
+      dozor_json_append_double (out, points[2 * i]);
+      g_string_append_c (out, ',');
+      dozor_json_append_double (out, points[2 * i + 1]);
+      g_string_append_c (out, ']');
+    }
   g_string_append_c (out, ']');
 }
 
@@ -401,22 +402,20 @@ append_polygon (GString       *out,
 }
 
 /**
- * dozor_geometry_to_string:
+ * dozor_geometry_append_string:
  * @self: a #DozorGeometry
+ * @out: text being written
  *
- * The geometry as GeoJSON text, written straight from the positions (no
- * tree in between), for what reads GeoJSON text (GEOS, OGR).
- *
- * Returns: (transfer full): GeoJSON text
+ * Appends the geometry as GeoJSON text, `type` and `coordinates`, written
+ * straight from the positions (no tree in between): each the shortest
+ * number that reads back as the same double. Any thread may call it.
  */
-char *
-dozor_geometry_to_string (DozorGeometry *self)
+void
+dozor_geometry_append_string (DozorGeometry *self,
+                              GString       *out)
 {
-  GString *out;
+  g_return_if_fail (self != NULL);
 
-  g_return_val_if_fail (self != NULL, NULL);
-
-  out = g_string_sized_new (64 + self->n_points * 40);
   g_string_append_printf (out, "{\"type\":\"%s\",\"coordinates\":", type_names[self->type]);
   if (self->type == DOZOR_GEOMETRY_LINE_STRING)
     append_part (out, self, 0);
@@ -434,5 +433,25 @@ dozor_geometry_to_string (DozorGeometry *self)
       g_string_append_c (out, ']');
     }
   g_string_append_c (out, '}');
+}
+
+/**
+ * dozor_geometry_to_string:
+ * @self: a #DozorGeometry
+ *
+ * The geometry as GeoJSON text (dozor_geometry_append_string()), for what
+ * reads GeoJSON text (GEOS, OGR).
+ *
+ * Returns: (transfer full): GeoJSON text
+ */
+char *
+dozor_geometry_to_string (DozorGeometry *self)
+{
+  GString *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  out = g_string_sized_new (64 + self->n_points * 40);
+  dozor_geometry_append_string (self, out);
   return g_string_free (out, FALSE);
 }

@@ -44,6 +44,8 @@ gboolean           dozor_geometry_equal             (DozorGeometry  *a,
                                                      DozorGeometry  *b);
 JsonNode          *dozor_geometry_to_json           (DozorGeometry  *self);
 char              *dozor_geometry_to_string         (DozorGeometry  *self);
+void               dozor_geometry_append_string     (DozorGeometry  *self,
+                                                     GString        *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DozorGeometry, dozor_geometry_unref)
 

@@ -599,3 +599,67 @@ dozor_json_set_text (JsonObject *object,
   if (value != NULL && *value != '\0')
     json_object_set_string_member (object, name, value);
 }
+
+/**
+ * dozor_json_append_string:
+ * @out: text being written
+ * @value: (nullable): UTF-8 text
+ *
+ * Appends @value as a JSON string (or `null`), escaped as RFC 8259 asks:
+ * for JSON written piece by piece, without a tree (the local copy).
+ */
+void
+dozor_json_append_string (GString    *out,
+                          const char *value)
+{
+  if (value == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/**
+ * dozor_json_append_double:
+ * @out: text being written
+ * @value: a number
+ *
+ * Appends @value as the shortest JSON number that reads back as the same
+ * double, always with a fraction or an exponent so that it reads back as
+ * a double and not an integer (as json-glib's generator writes it); a
+ * value JSON cannot hold (NaN, infinity) is `null`.
+ */
+void
+dozor_json_append_double (GString *out,
+                          double   value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  /* g_ascii_dtostr() writes a decimal point in every locale. */
+  g_ascii_dtostr (text, sizeof text, value);
+  g_string_append (out, text);
+  if (strpbrk (text, ".eE") == NULL)
+    g_string_append (out, ".0");
+}

@@ -44,5 +44,9 @@ void        dozor_json_builder_add_string_or_null (JsonBuilder *builder,
 void        dozor_json_set_text   (JsonObject *object,
                                    const char *name,
                                    const char *value);
+void        dozor_json_append_string (GString    *out,
+                                      const char *value);
+void        dozor_json_append_double (GString    *out,
+                                      double      value);
 
 G_END_DECLS

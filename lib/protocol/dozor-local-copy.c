@@ -10,12 +10,18 @@
  * first drawn, so that the first frames already hold the units), and it is never used to
  * resume the stream: a fresh snapshot always replaces it, since the copy
  * may come from a backend whose database has since been replaced. While the
- * link is live the copy is written every few seconds (the snapshot is built
- * on the main thread, written in a worker), and once more at shutdown.
+ * link is live the copy is written every few seconds, and once more at
+ * shutdown. The main thread takes only a cheap copy of the situation (units
+ * flat, entities' own small JSON, geometry by reference: a
+ * DozorSnapshotWriter); the worker writes its text. A JSON tree of the
+ * whole situation, geometry included, was some 6.5 MB of small blocks every
+ * save on the main thread's heap (docs/performance.md, "deskmem").
  */
 #include "config.h"
 
 #include "dozor-local-copy.h"
+
+#include "dozor-snapshot-writer.h"
 
 /* A parsed snapshot that this file frees its own way (free_snapshot()). */
 typedef JsonNode ParsedSnapshot;
@@ -66,19 +72,28 @@ saved_cb (GObject      *source,
     g_warning ("The local copy of the situation was not saved: %s", error->message);
 }
 
+static char *
+writer_to_text (gpointer  data,
+                gsize    *length)
+{
+  return dozor_snapshot_writer_to_text (data, length);
+}
+
 static gboolean
 save_cb (gpointer user_data)
 {
   DozorLocalCopy *self = user_data;
-  g_autoptr(JsonNode) snapshot = NULL;
+  DozorSnapshotWriter *writer;
 
   /* Only what is current is worth keeping; one save at a time. */
   if (self->saving || self->sync == NULL || dozor_sync_client_get_state (self->sync) != DOZOR_SYNC_LIVE)
     return G_SOURCE_CONTINUE;
 
   self->saving = TRUE;
-  snapshot = dozor_situation_to_snapshot (self->situation);
-  dozor_cache_save_async (self->cache, snapshot, self->cancellable, saved_cb, g_object_ref (self));
+  writer = dozor_situation_to_snapshot_writer (self->situation);
+  dozor_cache_save_text_async (self->cache, dozor_snapshot_writer_get_seq (writer), writer_to_text, writer,
+                               (GDestroyNotify) dozor_snapshot_writer_free, self->cancellable, saved_cb,
+                               g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -344,11 +359,13 @@ gboolean
 dozor_local_copy_save_now (DozorLocalCopy  *self,
                            GError         **error)
 {
-  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(DozorSnapshotWriter) writer = NULL;
 
   /* A restored copy that never went live is not newer than the file. */
   if (self->restored != 0 || dozor_situation_get_seq (self->situation) == 0)
     return TRUE;
-  snapshot = dozor_situation_to_snapshot (self->situation);
-  return dozor_cache_save (self->cache, snapshot, error);
+  /* Blocking anyway: the text is written here, still without a tree. */
+  writer = dozor_situation_to_snapshot_writer (self->situation);
+  return dozor_cache_save_text (self->cache, dozor_snapshot_writer_get_seq (writer), writer_to_text, writer,
+                                error);
 }

@@ -24,6 +24,7 @@
 #include "dozor-crisis-area.h"
 #include "dozor-json.h"
 #include "dozor-situation.h"
+#include "dozor-snapshot-writer.h"
 #include "dozor-unit-item.h"
 
 /* Fixes further apart than this are not joined into a trail. */
@@ -1418,35 +1419,6 @@ snapshot_set_number (JsonObject *object,
     json_object_set_null_member (object, name);
 }
 
-/* RFC 3339 in UTC with all six digits, which load_snapshot parses back to
- * the same microsecond. Written by hand: g_date_time_format() costs more
- * than the rest of a unit. */
-static gboolean
-snapshot_format_time (gint64 fix_time,
-                      char   text[32])
-{
-  gint64 seconds = fix_time / G_USEC_PER_SEC;
-  gint64 usec = fix_time % G_USEC_PER_SEC;
-  g_autoptr(GDateTime) time = NULL;
-  int year, month, day;
-
-  if (usec < 0)
-    {
-      usec += G_USEC_PER_SEC;
-      seconds--;
-    }
-
-  time = g_date_time_new_from_unix_utc (seconds);
-  if (time == NULL)
-    return FALSE;
-
-  g_date_time_get_ymd (time, &year, &month, &day);
-  g_snprintf (text, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", year, month, day,
-              g_date_time_get_hour (time), g_date_time_get_minute (time),
-              g_date_time_get_second (time), (int) usec);
-  return TRUE;
-}
-
 static JsonNode *
 snapshot_unit (DozorUnit *unit)
 {
@@ -1457,7 +1429,7 @@ snapshot_unit (DozorUnit *unit)
   json_object_set_string_member (object, "id", unit->id);
   json_object_set_string_member (object, "call_sign", unit->call_sign);
   json_object_set_string_member (object, "status", unit->status);
-  if (unit->has_fix && snapshot_format_time (unit->fix_time, time))
+  if (unit->has_fix && dozor_snapshot_format_time (unit->fix_time, time))
     {
       JsonObject *position = json_object_new ();
 
@@ -1483,6 +1455,17 @@ snapshot_compare_ids (gconstpointer a,
                       gpointer      user_data)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* A hash table's order changes from run to run; the cache should not. */
+static gpointer *
+snapshot_sorted_ids (GHashTable *table,
+                     guint      *n)
+{
+  gpointer *ids = g_hash_table_get_keys_as_array (table, n);
+
+  g_qsort_with_data (ids, (gint) *n, sizeof *ids, snapshot_compare_ids, NULL);
+  return ids;
 }
 
 /**
@@ -1535,11 +1518,9 @@ dozor_situation_to_snapshot (DozorSituation *self)
       GHashTable *table = g_hash_table_lookup (self->entities, entity_lists[l].kind);
       GHashTable *geometries = g_hash_table_lookup (self->geometries, entity_lists[l].kind);
       guint n = 0;
-      g_autofree gpointer *ids = g_hash_table_get_keys_as_array (table, &n);
+      g_autofree gpointer *ids = snapshot_sorted_ids (table, &n);
       JsonArray *list = json_array_sized_new (n);
 
-      /* A hash table's order changes from run to run; the cache should not. */
-      g_qsort_with_data (ids, (gint) n, sizeof *ids, snapshot_compare_ids, NULL);
       for (guint i = 0; i < n; i++)
         {
           JsonNode *copy = snapshot_copy_node (g_hash_table_lookup (table, ids[i]));
@@ -1557,6 +1538,47 @@ dozor_situation_to_snapshot (DozorSituation *self)
   json_node_init_object (snapshot, root);
   json_object_unref (root);
   return snapshot;
+}
+
+/**
+ * dozor_situation_to_snapshot_writer:
+ * @self: a #DozorSituation
+ *
+ * The same snapshot as dozor_situation_to_snapshot(), to be written as
+ * text in another thread (dozor_snapshot_writer_to_text()) while the
+ * situation goes on changing: what is taken here is only a flat copy of
+ * the units, a copy of each entity's own small JSON and a reference to
+ * each geometry, never a tree of the whole situation (the local copy
+ * saves every few seconds, on the main thread).
+ *
+ * Returns: (transfer full): a filled writer
+ */
+DozorSnapshotWriter *
+dozor_situation_to_snapshot_writer (DozorSituation *self)
+{
+  g_autoptr(JsonNode) whole = NULL;
+  DozorSnapshotWriter *writer;
+
+  g_return_val_if_fail (DOZOR_IS_SITUATION (self), NULL);
+
+  whole = json_node_init_object (json_node_alloc (), self->readiness_object);
+  writer = dozor_snapshot_writer_new (self->seq, snapshot_copy_node (whole), self->units->len);
+  for (guint i = 0; i < self->units->len; i++)
+    dozor_snapshot_writer_add_unit (writer, self->units->pdata[i]);
+
+  for (guint l = 0; l < G_N_ELEMENTS (entity_lists); l++)
+    {
+      GHashTable *table = g_hash_table_lookup (self->entities, entity_lists[l].kind);
+      GHashTable *geometries = g_hash_table_lookup (self->geometries, entity_lists[l].kind);
+      guint n = 0;
+      g_autofree gpointer *ids = snapshot_sorted_ids (table, &n);
+
+      dozor_snapshot_writer_begin_list (writer, entity_lists[l].list);
+      for (guint i = 0; i < n; i++)
+        dozor_snapshot_writer_add_entity (writer, snapshot_copy_node (g_hash_table_lookup (table, ids[i])),
+                                          geometries != NULL ? g_hash_table_lookup (geometries, ids[i]) : NULL);
+    }
+  return writer;
 }
 
 /**

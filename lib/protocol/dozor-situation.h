@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* dozor-snapshot-writer.h, which needs DozorUnit from here. */
+typedef struct _DozorSnapshotWriter DozorSnapshotWriter;
+
 /* A fix older than this is not current: twelve missed 5-second reports.
  * The map greys it, the lists say so, and it is never suggested. */
 #define DOZOR_UNIT_STALE_SECONDS 60
@@ -195,6 +198,7 @@ DozorGeometry   *dozor_situation_get_geometry    (DozorSituation *self,
                                                   const char     *kind,
                                                   const char     *id);
 JsonNode        *dozor_situation_to_snapshot     (DozorSituation *self);
+DozorSnapshotWriter *dozor_situation_to_snapshot_writer (DozorSituation *self);
 
 void             dozor_situation_set_clock       (DozorSituation *self,
                                                   gint64          now);

@@ -120,7 +120,9 @@ typedef enum
 
 typedef struct
 {
-  JsonNode *snapshot;
+  DozorCacheTextFunc text_func;
+  gpointer text_data;
+  GDestroyNotify text_destroy;
   gint64 seq;
   guint save_id;
 } SaveData;
@@ -134,7 +136,8 @@ typedef struct
 static void
 save_data_free (SaveData *data)
 {
-  g_clear_pointer (&data->snapshot, json_node_unref);
+  if (data->text_destroy != NULL)
+    data->text_destroy (data->text_data);
   g_free (data);
 }
 
@@ -430,15 +433,26 @@ superseded (DozorCache *self,
   return (gint) (written - save_id) > 0;
 }
 
-static gboolean
-write_snapshot (DozorCache    *self,
-                JsonNode      *snapshot,
-                gint64         seq,
-                guint          save_id,
-                GCancellable  *cancellable,
-                GError       **error)
+/* A snapshot tree's text, for the saves that are given a tree. */
+static char *
+tree_to_text (gpointer  data,
+              gsize    *length)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, data);
+  return json_generator_to_data (generator, length);
+}
+
+static gboolean
+write_snapshot (DozorCache          *self,
+                DozorCacheTextFunc   text_func,
+                gpointer             text_data,
+                gint64               seq,
+                guint                save_id,
+                GCancellable        *cancellable,
+                GError             **error)
+{
   g_autoptr(GMutexLocker) locker = NULL;
   /* Freed after the statement, which is bound to it. */
   g_autofree char *text = NULL;
@@ -453,9 +467,7 @@ write_snapshot (DozorCache    *self,
 
   /* Outside the lock: turning ten thousand units into text takes longer
    * than writing it. */
-  generator = json_generator_new ();
-  json_generator_set_root (generator, snapshot);
-  text = json_generator_to_data (generator, &length);
+  text = text_func (text_data, &length);
 
   if (length > DOZOR_CACHE_MAX_BYTES)
     {
@@ -530,7 +542,36 @@ dozor_cache_save (DozorCache  *self,
   if (!snapshot_seq (snapshot, &seq))
     g_return_val_if_reached (FALSE);
 
-  return write_snapshot (self, snapshot, seq, new_save_id (self), NULL, error);
+  return write_snapshot (self, tree_to_text, snapshot, seq, new_save_id (self), NULL, error);
+}
+
+/**
+ * dozor_cache_save_text:
+ * @self: a #DozorCache
+ * @seq: the snapshot's `as_of_seq`, which its text must hold
+ * @text_func: (scope call): writes the snapshot's text
+ * @text_data: data for @text_func
+ * @error: return location for a #GError
+ *
+ * As [method@Dozor.Cache.save], for a snapshot that is written as text
+ * without a tree (dozor_snapshot_writer_to_text()): @text_func is called
+ * once, in this thread, unless a later save is in the file already.
+ *
+ * Returns: %TRUE once the snapshot is in the file, or %FALSE with @error set
+ */
+gboolean
+dozor_cache_save_text (DozorCache          *self,
+                       gint64               seq,
+                       DozorCacheTextFunc   text_func,
+                       gpointer             text_data,
+                       GError             **error)
+{
+  g_return_val_if_fail (DOZOR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (seq >= 0, FALSE);
+  g_return_val_if_fail (text_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return write_snapshot (self, text_func, text_data, seq, new_save_id (self), NULL, error);
 }
 
 static void
@@ -543,7 +584,7 @@ save_in_thread (GTask        *task,
   SaveData *data = task_data;
   g_autoptr(GError) error = NULL;
 
-  if (!write_snapshot (self, data->snapshot, data->seq, data->save_id, cancellable, &error))
+  if (!write_snapshot (self, data->text_func, data->text_data, data->seq, data->save_id, cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -581,8 +622,6 @@ dozor_cache_save_async (DozorCache          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SaveData *data;
   gint64 seq;
 
   g_return_if_fail (DOZOR_IS_CACHE (self));
@@ -590,19 +629,64 @@ dozor_cache_save_async (DozorCache          *self,
   if (!snapshot_seq (snapshot, &seq))
     g_return_if_reached ();
 
+  dozor_cache_save_text_async (self, seq, tree_to_text, json_node_ref (snapshot),
+                               (GDestroyNotify) json_node_unref, cancellable, callback, user_data);
+}
+
+/**
+ * dozor_cache_save_text_async:
+ * @self: a #DozorCache
+ * @seq: the snapshot's `as_of_seq`, which its text must hold
+ * @text_func: (scope notified): writes the snapshot's text, in the worker
+ * @text_data: (transfer full): data for @text_func
+ * @text_destroy: frees @text_data, in whichever thread finishes last
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the snapshot is saved or could not be
+ * @user_data: data for @callback
+ *
+ * As [method@Dozor.Cache.save_async], for a snapshot whose text the
+ * worker writes itself (dozor_snapshot_writer_to_text()), so that no tree
+ * of it need exist: @text_func is called in the worker thread, at most
+ * once, and not at all when the save is cancelled or a later one has
+ * been written first. Whatever @text_data holds must therefore be safe to
+ * read and free in another thread. Finish with
+ * [method@Dozor.Cache.save_finish].
+ */
+void
+dozor_cache_save_text_async (DozorCache          *self,
+                             gint64               seq,
+                             DozorCacheTextFunc   text_func,
+                             gpointer             text_data,
+                             GDestroyNotify       text_destroy,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveData *data;
+
+  g_return_if_fail (DOZOR_IS_CACHE (self));
+  g_return_if_fail (seq >= 0);
+  g_return_if_fail (text_func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   data = g_new0 (SaveData, 1);
-  data->snapshot = json_node_ref (snapshot);
+  data->text_func = text_func;
+  data->text_data = text_data;
+  data->text_destroy = text_destroy;
   data->seq = seq;
+  /* Numbered now, when it is asked for, not when the worker reaches it. */
   data->save_id = new_save_id (self);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dozor_cache_save_async);
+  g_task_set_source_tag (task, dozor_cache_save_text_async);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
   /* What finish reports is what happened to the file, also after a late
    * cancel. */
   g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, save_in_thread);
 }
+
 
 /**
  * dozor_cache_save_finish:
@@ -622,7 +706,7 @@ dozor_cache_save_finish (DozorCache    *self,
 {
   g_return_val_if_fail (DOZOR_IS_CACHE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dozor_cache_save_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dozor_cache_save_text_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -10,6 +10,18 @@ G_BEGIN_DECLS
  * thousand units and every zone are a few MiB. */
 #define DOZOR_CACHE_MAX_BYTES (64 * 1024 * 1024)
 
+/**
+ * DozorCacheTextFunc:
+ * @data: what the text is written from
+ * @length: (out): the text's length in bytes
+ *
+ * Writes a snapshot's text (docs/api.md, GET /snapshot), in a worker.
+ *
+ * Returns: (transfer full): the text
+ */
+typedef char *(*DozorCacheTextFunc) (gpointer  data,
+                                     gsize    *length);
+
 #define DOZOR_TYPE_CACHE (dozor_cache_get_type ())
 G_DECLARE_FINAL_TYPE (DozorCache, dozor_cache, DOZOR, CACHE, GObject)
 
@@ -25,6 +37,19 @@ void        dozor_cache_save_async    (DozorCache           *self,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);
+gboolean    dozor_cache_save_text     (DozorCache           *self,
+                                       gint64                seq,
+                                       DozorCacheTextFunc    text_func,
+                                       gpointer              text_data,
+                                       GError              **error);
+void        dozor_cache_save_text_async (DozorCache         *self,
+                                         gint64              seq,
+                                         DozorCacheTextFunc  text_func,
+                                         gpointer            text_data,
+                                         GDestroyNotify      text_destroy,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
 gboolean    dozor_cache_save_finish   (DozorCache           *self,
                                        GAsyncResult         *result,
                                        GError              **error);
