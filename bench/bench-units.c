@@ -9,14 +9,17 @@
  * in bursts (--arrival). A thread of the bench plays dozord and writes them
  * as the stream's frames; the board's own DozorStreamDecoder parses them in
  * its worker and the main thread applies what it delivers, as
- * DozorSyncClient does.
+ * DozorSyncClient does. The writer runs in every arm (the fixes of arms
+ * that apply none are thrown away), so that its share of the two cores
+ * is not charged to the layer measured.
  *
  * A frame is the wall time between two frame-clock "after-paint"s; "busy"
  * is the main thread's part of it (before-paint to after-paint). Every arm
  * prints mean, median, p95, max and the frames over 50 ms. The windows:
  *   - basemap only: libshumate's tile layer;
  *   - floor: the board's one image (DozorMapView's arrangement: basemap,
- *     districts, sectors, routes, incidents, units) with no unit;
+ *     districts, sectors, routes, incidents, units) with no unit, one per
+ *     unit count, its dozord writing that many units' fixes unapplied;
  *   - unit layer N: that image with N units, in alternating blocks of
  *     frames moving (fixes applied) and still (none applied), both arms on
  *     the same basemap path; its overhead is its mean over the floor's;
