@@ -863,7 +863,9 @@ produce (gpointer data,
       fleet->next = (fleet->next + 1) % fleet->n;
       g_string_printf (event, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"unit.position\",\"unit\":{"
                        "\"id\":\"u%06u\",\"call_sign\":\"A-%05u\",\"status\":\"%s\",\"position\":{",
-                       ++fleet->seq, i, i, status_names[unit->status]);
+                       /* A fix thrown away takes no number: the board
+                        * would take the next one for a gap in the stream. */
+                       due->drop ? fleet->seq + 1 : ++fleet->seq, i, i, status_names[unit->status]);
       append_number (event, "lat", unit->lat, "%.7f");
       g_string_append_c (event, ',');
       append_number (event, "lon", unit->lon, "%.7f");
