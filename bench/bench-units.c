@@ -9,14 +9,17 @@
  * in bursts (--arrival). A thread of the bench plays dozord and writes them
  * as the stream's frames; the board's own DozorStreamDecoder parses them in
  * its worker and the main thread applies what it delivers, as
- * DozorSyncClient does.
+ * DozorSyncClient does. The writer runs in every arm (the fixes of arms
+ * that apply none are thrown away), so that its share of the two cores
+ * is not charged to the layer measured.
  *
  * A frame is the wall time between two frame-clock "after-paint"s; "busy"
  * is the main thread's part of it (before-paint to after-paint). Every arm
  * prints mean, median, p95, max and the frames over 50 ms. The windows:
  *   - basemap only: libshumate's tile layer;
  *   - floor: the board's one image (DozorMapView's arrangement: basemap,
- *     districts, sectors, routes, incidents, units) with no unit;
+ *     districts, sectors, routes, incidents, units) with no unit, one per
+ *     unit count, its dozord writing that many units' fixes unapplied;
  *   - unit layer N: that image with N units, in alternating blocks of
  *     frames moving (fixes applied) and still (none applied), both arms on
  *     the same basemap path; its overhead is its mean over the floor's;
@@ -58,6 +61,7 @@
 #include "dozor-basemap-layer.h"
 #include "dozor-incident-layer.h"
 #include "dozor-geo.h"
+#include "dozor-memory.h"
 #include "dozor-raster-layer.h"
 #include "dozor-situation.h"
 #include "dozor-stream-decoder.h"
@@ -205,7 +209,8 @@ typedef struct
 {
   DozorSituation *situation;
   SimUnit *units;              /* the producer's, once it runs */
-  guint n;
+  guint n;                     /* units the producer drives and writes */
+  guint shown;                 /* of them, those in the situation: n, or 0 for a floor */
   guint next;                  /* the producer's */
   gint64 seq;                  /* the producer's */
   GRand *rand;                 /* the producer's */
@@ -222,6 +227,7 @@ typedef struct
 {
   guint count;
   gint64 fix_time;             /* Unix µs, also the fixes' time */
+  gboolean drop;               /* written, then thrown away: an arm that applies none */
 } Due;
 
 /* The stream's largest array of events (docs/api.md, "Several events per frame"). */
@@ -262,6 +268,7 @@ typedef struct
   Phase phase;
   guint painted;
   gboolean hidden;             /* the block being measured */
+  gboolean feed_moving_only;   /* the bench's dozord rests where no fix is applied */
   guint block_frame;
   gint64 before_paint, last_paint;
   double last_cpu_ms;          /* the main thread's CPU time at the last after-paint */
@@ -704,9 +711,12 @@ add_overlays (JsonObject *snapshot,
 static void produce (gpointer data, gpointer user_data);
 static void frame_decoded_cb (GPtrArray *items, gpointer user_data);
 
+/* @n units drive and report; @shown of them (all, or none for a floor)
+ * are in the situation the board draws. */
 static Fleet *
 fleet_new (Bench    *bench,
            guint     n,
+           guint     shown,
            JsonNode *districts)
 {
   Fleet *fleet = g_new0 (Fleet, 1);
@@ -723,6 +733,7 @@ fleet_new (Bench    *bench,
   fleet->situation = dozor_situation_new ();
   fleet->units = g_new0 (SimUnit, n);
   fleet->n = n;
+  fleet->shown = shown;
   /* The same city for every configuration of the same size. */
   fleet->rand = g_rand_new_with_seed (20240 + n);
 
@@ -739,7 +750,8 @@ fleet_new (Bench    *bench,
       while (pick >= status_weights[unit->status])
         pick -= status_weights[unit->status++];
       unit->version = 1;
-      json_array_add_object_element (units, unit_object (unit, i, time));
+      if (i < shown)
+        json_array_add_object_element (units, unit_object (unit, i, time));
     }
 
   json_object_set_int_member (object, "as_of_seq", 0);
@@ -812,13 +824,17 @@ append_number (GString    *text,
 
 static void
 frame_send (Fleet   *fleet,
-            GString *frame)
+            GString *frame,
+            gboolean drop)
 {
   g_autoptr(GBytes) bytes = NULL;
 
   g_string_append_c (frame, ']');
-  bytes = g_bytes_new (frame->str, frame->len);
-  dozor_stream_decoder_push (fleet->decoder, bytes);
+  if (!drop)
+    {
+      bytes = g_bytes_new (frame->str, frame->len);
+      dozor_stream_decoder_push (fleet->decoder, bytes);
+    }
   g_string_truncate (frame, 0);
 }
 
@@ -847,7 +863,9 @@ produce (gpointer data,
       fleet->next = (fleet->next + 1) % fleet->n;
       g_string_printf (event, "{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"unit.position\",\"unit\":{"
                        "\"id\":\"u%06u\",\"call_sign\":\"A-%05u\",\"status\":\"%s\",\"position\":{",
-                       ++fleet->seq, i, i, status_names[unit->status]);
+                       /* A fix thrown away takes no number: the board
+                        * would take the next one for a gap in the stream. */
+                       due->drop ? fleet->seq + 1 : ++fleet->seq, i, i, status_names[unit->status]);
       append_number (event, "lat", unit->lat, "%.7f");
       g_string_append_c (event, ',');
       append_number (event, "lon", unit->lon, "%.7f");
@@ -858,14 +876,14 @@ produce (gpointer data,
       g_string_append_printf (event, "},\"version\":%" G_GINT64_FORMAT "}}", unit->version);
 
       if (frame->len > 0 && frame->len + event->len + 2 > FRAME_BYTES)
-        frame_send (fleet, frame);
+        frame_send (fleet, frame, due->drop);
       g_string_append_c (frame, frame->len == 0 ? '[' : ',');
       g_string_append_len (frame, event->str, event->len);
     }
   if (frame->len > 0)
-    frame_send (fleet, frame);
+    frame_send (fleet, frame, due->drop);
   ms = ms_since (start);
-  if (g_atomic_int_get (&fleet->measuring))
+  if (!due->drop && g_atomic_int_get (&fleet->measuring))
     {
       g_mutex_lock (&build_lock);
       g_array_append_val (fleet->build_ms, ms);
@@ -880,12 +898,18 @@ move_cb (gpointer user_data)
   Bench *bench = user_data;
   Fleet *fleet = bench->fleet;
   gint64 now = g_get_monotonic_time ();
+  gboolean drop = bench->hidden || fleet->shown == 0;
   guint count;
   Due *due;
 
-  /* While the overlay is hidden (markers) or held still (units), no fix
-   * arrives, and none is owed for that time afterwards. */
-  if (bench->hidden)
+  /* While the overlay is hidden (markers) or held still (units), and in a
+   * floor, no fix is applied. The bench's dozord still writes the fixes
+   * due and throws them away: it shares the two cores with the board, and
+   * an arm without its load would charge its CPU to the layer measured
+   * (docs/decisions.md, "The bench's dozord in every arm"). With
+   * --feed-moving-only it rests in those arms, as it did before; either
+   * way nothing is owed for that time afterwards. */
+  if (drop && bench->feed_moving_only)
     {
       bench->owed = 0;
       bench->last_move = now;
@@ -907,6 +931,7 @@ move_cb (gpointer user_data)
   due = g_new0 (Due, 1);
   due->count = count;
   due->fix_time = g_get_real_time ();
+  due->drop = drop;
   g_thread_pool_push (fleet->producer, due, NULL);
   return G_SOURCE_CONTINUE;
 }
@@ -1436,7 +1461,7 @@ run_config (Bench  *bench,
   bench->last_move = 0;
 
   if (config->kind != CONFIG_BASEMAP)
-    bench->fleet = fleet_new (bench, config->n, bench->districts);
+    bench->fleet = fleet_new (bench, config->n, config->kind == CONFIG_FLOOR ? 0 : config->n, bench->districts);
 
   bench->window = open_window (bench);
   if (config->kind == CONFIG_UNITS || config->kind == CONFIG_FLOOR)
@@ -1625,11 +1650,22 @@ find_config (GPtrArray  *configs,
     {
       const Config *config = configs->pdata[i];
 
-      if (config->kind == kind && (kind == CONFIG_BASEMAP || kind == CONFIG_FLOOR || config->n == n) &&
+      if (config->kind == kind && (kind == CONFIG_BASEMAP || config->n == n) &&
           config->measured)
         return config;
     }
   return NULL;
+}
+
+/* The floor of a unit layer of @n units: the one whose bench's dozord
+ * wrote as many fixes, or with --feed-moving-only the one of none. */
+static const Config *
+find_floor (GPtrArray *configs,
+            guint      n)
+{
+  const Config *floor = find_config (configs, CONFIG_FLOOR, n);
+
+  return floor != NULL ? floor : find_config (configs, CONFIG_FLOOR, 0);
 }
 
 /* What the layer adds to a frame on average, over its own basemap path:
@@ -1644,7 +1680,7 @@ overhead (GPtrArray    *configs,
 
   if (config->kind == CONFIG_MARKERS || config->kind == CONFIG_SPRITES)
     return config->sample[SHOWN].mean - config->sample[HIDDEN].mean;
-  floor = find_config (configs, CONFIG_FLOOR, 0);
+  floor = find_floor (configs, config->n);
   if (config->kind != CONFIG_UNITS || floor == NULL)
     return NAN;
   return config->sample[SHOWN].mean - floor->sample[SHOWN].mean;
@@ -1689,7 +1725,7 @@ print_overheads (GPtrArray *configs)
   for (guint i = 0; i < configs->len; i++)
     {
       const Config *config = configs->pdata[i];
-      const Config *floor = config->kind == CONFIG_UNITS ? find_config (configs, CONFIG_FLOOR, 0) : config;
+      const Config *floor = config->kind == CONFIG_UNITS ? find_floor (configs, config->n) : config;
       guint floor_arm = config->kind == CONFIG_UNITS ? SHOWN : HIDDEN;
 
       if (!config->measured || !two_arms (config) || floor == NULL)
@@ -1890,7 +1926,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) config_free);
   g_autoptr(GError) error = NULL;
-  gboolean no_force_redraw = FALSE, no_repeat = FALSE, no_floor = FALSE;
+  gboolean no_force_redraw = FALSE, no_repeat = FALSE, no_floor = FALSE, feed_moving_only = FALSE;
   int frames = 150;
   Bench bench = { 0, };
   gint64 start = g_get_monotonic_time ();
@@ -1910,12 +1946,21 @@ main (int   argc,
       "Each unit reports a fix this often (default 2)", "S" },
     { "no-floor", 0, 0, G_OPTION_ARG_NONE, &no_floor,
       "Do not measure the floor (the board's image with overlays and no units)", NULL },
+    { "feed-moving-only", 0, 0, G_OPTION_ARG_NONE, &feed_moving_only,
+      "The bench's dozord writes fixes only in arms that apply them (as before: no feeder load in the floor, "
+      "still and hidden arms)", NULL },
     { "no-force-redraw", 0, 0, G_OPTION_ARG_NONE, &no_force_redraw,
       "Do not queue a draw of the tile layer each frame", NULL },
     { "no-repeat", 0, 0, G_OPTION_ARG_NONE, &no_repeat, "Do not measure the basemap again at the end", NULL },
     { NULL }
   };
 
+  /* The board's allocator policy (main.c): its tiles' pixels and GL's
+   * textures are allocated as the board allocates them. Before, the bench
+   * ran with glibc's moving threshold, and at 50,000 units the main thread
+   * spent a quarter of the board's CPU per frame (docs/performance.md,
+   * "tileupload"). */
+  dozor_memory_configure ();
   context = g_option_context_new ("[WIDTHxHEIGHT] — frame time of the map with moving units");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -1949,6 +1994,7 @@ main (int   argc,
       return 2;
     }
   bench.report_seconds = report_seconds;
+  bench.feed_moving_only = feed_moving_only;
   /* An odd number of blocks per lap: on the next lap, shown and hidden
    * swap arcs of the circle. */
   bench.block = LAP_FRAMES / 15;
@@ -1986,8 +2032,16 @@ main (int   argc,
     bench.symbols[s] = symbol_texture (status_names[s]);
 
   g_ptr_array_add (configs, config_new (CONFIG_BASEMAP, 0, "basemap only"));
-  if (!no_floor)
+  /* A floor per unit count, its bench's dozord writing that many units'
+   * fixes and throwing them away; one with no writer if asked. */
+  if (!no_floor && (feed_moving_only || unit_counts[0] == 0))
     g_ptr_array_add (configs, config_new (CONFIG_FLOOR, 0, "floor: overlays, 0 units"));
+  for (guint i = 0; !no_floor && !feed_moving_only && unit_counts[i] != 0; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("floor: fixes of %u", unit_counts[i]);
+
+      g_ptr_array_add (configs, config_new (CONFIG_FLOOR, unit_counts[i], name));
+    }
   for (guint i = 0; unit_counts[i] != 0; i++)
     {
       g_autofree char *name = g_strdup_printf ("unit layer %u", unit_counts[i]);
@@ -2023,13 +2077,17 @@ main (int   argc,
           printf ("pan: a circle of %.0f px radius per %d frames; tile layer %s every frame\n"
                   "fixes: each unit every %.1f s, arriving %s\n"
                   "overlays: the Almaty districts, %u sectors each, %u routes per sector, %u incidents\n"
-                  "two-arm windows: %u frames of each arm, in alternating blocks of %u\n",
+                  "two-arm windows: %u frames of each arm, in alternating blocks of %u\n"
+                  "the bench's dozord: %s\n",
                   PAN_RADIUS, LAP_FRAMES, bench.force_redraw ? "forced to redraw" : "NOT forced to redraw",
                   bench.report_seconds,
                   bench.arrival == ARRIVAL_CONTINUOUS ? "continuously (a batch every 5 ms of those due)" :
                   bench.arrival == ARRIVAL_BURST ? "all at once each period" :
                   "every 200 ms (those due in it)",
-                  SECTORS_PER_SIDE * SECTORS_PER_SIDE, ROUTES_PER_SECTOR, INCIDENTS, bench.frames, bench.block);
+                  SECTORS_PER_SIDE * SECTORS_PER_SIDE, ROUTES_PER_SECTOR, INCIDENTS, bench.frames, bench.block,
+                  bench.feed_moving_only ? "writes fixes only in the arms that apply them" :
+                  "writes the fixes due in every arm; the floor (\"floor: fixes of N\": overlays, no unit)"
+                  ", still and hidden arms throw them away");
         }
       printf ("%-24s mean %.1f ms%s\n", config->name, config->sample[SHOWN].mean,
               config->measured ? "" : " (not measured)");
