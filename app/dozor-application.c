@@ -329,6 +329,15 @@ static void link_state_cb (DozorApplication *self,
                            GParamSpec       *pspec,
                            DozorSyncClient  *sync);
 
+/* The allocator's policy follows the situation's size (dozor-memory.c). */
+static void
+situation_changed_cb (DozorSituation *situation,
+                      guint           what,
+                      gpointer        user_data)
+{
+  dozor_memory_follow_units (dozor_situation_get_units (situation)->len);
+}
+
 /* The situation, its link (not yet started) and the local copy come into
  * being as soon as the backend and the user are known, before GTK starts
  * when they are on the command line: the copy is then read and parsed in a
@@ -346,6 +355,7 @@ prepare_situation (DozorApplication *self)
 
   copy_path = board_file_path (self->backend_url, self->username, "situation");
   self->situation = dozor_situation_new ();
+  g_signal_connect (self->situation, "changed", G_CALLBACK (situation_changed_cb), NULL);
   self->sync = dozor_sync_client_new (self->backend_url, self->situation);
 
   /* The last situation, until the network's arrives. Without the file the

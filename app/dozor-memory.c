@@ -34,10 +34,26 @@
  * 850 MB with a raised threshold, 623 MB at 128 KiB). */
 #define MMAP_THRESHOLD (128 * 1024)
 
+/* With this many units or more, every tile in view changes with every
+ * round of fixes, and each render frees and allocates its tiles' pixels
+ * and, on the GL renderer, llvmpipe's texture stores (256 KiB each, on the
+ * main thread). In mappings of their own each costs a fresh mmap, its page
+ * faults, a memset and a munmap with a TLB flush on every core: at 50,000
+ * units the main thread took 13.5–18.4 ms of CPU a moving frame, against
+ * 5.7–7.0 ms with the threshold just above a tile (docs/performance.md,
+ * "tileupload"). Just above a tile they come from the heap and are used
+ * again; that holds 14–16 MB more on a desk with 200 cars, whose tiles
+ * rarely change, so the threshold is raised only for a large situation
+ * and lowered again below LOWER (no flapping around one count). */
+#define MANY_UNITS 1000
+#define FEW_UNITS 800
+#define MANY_UNITS_MMAP_THRESHOLD (260 * 1024)
+
 /* Arenas in all: the main one and one more shared by the workers. */
 #define ARENA_MAX 2
 
 static guint trim_id;
+static gboolean many_units;
 
 /**
  * dozor_memory_configure:
@@ -52,6 +68,29 @@ dozor_memory_configure (void)
   mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
   mallopt (M_ARENA_MAX, ARENA_MAX);
 #endif
+}
+
+/**
+ * dozor_memory_follow_units:
+ * @n_units: how many units the situation holds now
+ *
+ * Lets large tiles come from the heap while a situation of thousands of
+ * units makes every tile change with every round of fixes, and gives each
+ * its own mapping again when it is small. Main thread; cheap when nothing
+ * changes.
+ */
+void
+dozor_memory_follow_units (guint n_units)
+{
+  gboolean many = many_units ? n_units >= FEW_UNITS : n_units >= MANY_UNITS;
+
+  if (many == many_units)
+    return;
+  many_units = many;
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, many ? MANY_UNITS_MMAP_THRESHOLD : MMAP_THRESHOLD);
+#endif
+  g_debug ("Large blocks from the heap: %s (%u units)", many ? "yes" : "no", n_units);
 }
 
 static gboolean

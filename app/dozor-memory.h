@@ -11,5 +11,6 @@ G_BEGIN_DECLS
 void dozor_memory_configure      (void);
 void dozor_memory_trim_soon      (void);
 void dozor_memory_start_trimming (void);
+void dozor_memory_follow_units   (guint n_units);
 
 G_END_DECLS

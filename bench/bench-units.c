@@ -1463,6 +1463,9 @@ run_config (Bench  *bench,
   if (config->kind != CONFIG_BASEMAP)
     bench->fleet = fleet_new (bench, config->n, config->kind == CONFIG_FLOOR ? 0 : config->n, bench->districts);
 
+  /* The board's allocator follows its situation's size; every arm of
+   * one count (floor, markers, units) runs under the same policy. */
+  dozor_memory_follow_units (config->kind == CONFIG_BASEMAP ? 0 : config->n);
   bench->window = open_window (bench);
   if (config->kind == CONFIG_UNITS || config->kind == CONFIG_FLOOR)
     {
