@@ -50,6 +50,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +272,7 @@ typedef struct
   guint painted;
   gboolean hidden;             /* the block being measured */
   gboolean feed_moving_only;   /* the bench's dozord rests where no fix is applied */
+  int mmap_threshold;          /* > 0: this allocator threshold in every arm, not the board's policy */
   guint block_frame;
   gint64 before_paint, last_paint;
   double last_cpu_ms;          /* the main thread's CPU time at the last after-paint */
@@ -1465,7 +1469,12 @@ run_config (Bench  *bench,
 
   /* The board's allocator follows its situation's size; every arm of
    * one count (floor, markers, units) runs under the same policy. */
-  dozor_memory_follow_units (config->kind == CONFIG_BASEMAP ? 0 : config->n);
+#ifdef __GLIBC__
+  if (bench->mmap_threshold > 0)
+    mallopt (M_MMAP_THRESHOLD, bench->mmap_threshold);
+  else
+#endif
+    dozor_memory_follow_units (config->kind == CONFIG_BASEMAP ? 0 : config->n);
   bench->window = open_window (bench);
   if (config->kind == CONFIG_UNITS || config->kind == CONFIG_FLOOR)
     {
@@ -1930,6 +1939,7 @@ main (int   argc,
   g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) config_free);
   g_autoptr(GError) error = NULL;
   gboolean no_force_redraw = FALSE, no_repeat = FALSE, no_floor = FALSE, feed_moving_only = FALSE;
+  int mmap_threshold = 0;
   int frames = 150;
   Bench bench = { 0, };
   gint64 start = g_get_monotonic_time ();
@@ -1949,6 +1959,8 @@ main (int   argc,
       "Each unit reports a fix this often (default 2)", "S" },
     { "no-floor", 0, 0, G_OPTION_ARG_NONE, &no_floor,
       "Do not measure the floor (the board's image with overlays and no units)", NULL },
+    { "mmap-threshold", 0, 0, G_OPTION_ARG_INT, &mmap_threshold,
+      "glibc's mmap threshold in bytes for every arm, instead of the board's policy (to compare settings)", "BYTES" },
     { "feed-moving-only", 0, 0, G_OPTION_ARG_NONE, &feed_moving_only,
       "The bench's dozord writes fixes only in arms that apply them (as before: no feeder load in the floor, "
       "still and hidden arms)", NULL },
@@ -1998,6 +2010,7 @@ main (int   argc,
     }
   bench.report_seconds = report_seconds;
   bench.feed_moving_only = feed_moving_only;
+  bench.mmap_threshold = mmap_threshold;
   /* An odd number of blocks per lap: on the next lap, shown and hidden
    * swap arcs of the circle. */
   bench.block = LAP_FRAMES / 15;
