@@ -606,7 +606,11 @@ dozor_json_set_text (JsonObject *object,
  * @value: (nullable): UTF-8 text
  *
  * Appends @value as a JSON string (or `null`), escaped as RFC 8259 asks:
- * for JSON written piece by piece, without a tree (the local copy).
+ * for JSON written piece by piece, without a tree (the local copy). Only
+ * '"', '\' and the C0 controls are escaped (\u00xx, lower case), every
+ * other byte is kept: the audit trail's canonical text, whose SHA-256 is a
+ * record's hash, is written with it, so this form must never change
+ * (docs/api.md, "Audit trail").
  */
 void
 dozor_json_append_string (GString    *out,

@@ -687,7 +687,6 @@ dozor_cache_save_text_async (DozorCache          *self,
   g_task_run_in_thread (task, save_in_thread);
 }
 
-
 /**
  * dozor_cache_save_finish:
  * @self: a #DozorCache

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "dozor-json.h"
 #include "dozor-store-private.h"
 
 /* The hash before the first record: 64 zeros. */
@@ -82,34 +83,6 @@ dozor_store_create_audit (DozorStore  *self,
                            error);
 }
 
-/* A JSON string as the canonical text writes it: only '"', '\' and the
- * C0 controls escaped (\u00xx, lower case), every other byte as it is. */
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  if (text == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) *c);
-        }
-      else if (*c < 0x20)
-        g_string_append_printf (out, "\\u%04x", *c);
-      else
-        g_string_append_c (out, (char) *c);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* docs/api.md, "Audit trail": the text whose SHA-256 is the record's hash. */
 static char *
 record_hash (const Record *record)
@@ -128,13 +101,13 @@ record_hash (const Record *record)
   for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
     {
       g_string_append_printf (text, ",\"%s\":", texts[t].name);
-      append_string (text, texts[t].value);
+      dozor_json_append_string (text, texts[t].value);
     }
   g_string_append_printf (text, ",\"status\":%u", entry->status);
   for (guint d = 0; d < G_N_ELEMENTS (documents); d++)
     {
       g_string_append_printf (text, ",\"%s\":", documents[d].name);
-      append_string (text, documents[d].value);
+      dozor_json_append_string (text, documents[d].value);
     }
   g_string_append_c (text, '}');
 
@@ -351,7 +324,7 @@ append_anchor (GString *out,
       return;
     }
   g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"hash\":", seq);
-  append_string (out, hash);
+  dozor_json_append_string (out, hash);
   g_string_append_c (out, '}');
 }
 
@@ -714,9 +687,9 @@ dozor_store_audit_export (DozorStore        *self,
   else
     {
       g_string_append (text, "{\"from\":");
-      append_string (text, from);
+      dozor_json_append_string (text, from);
       g_string_append (text, ",\"to\":");
-      append_string (text, to);
+      dozor_json_append_string (text, to);
       g_string_append (text, ",\"anchor\":");
       append_anchor (text, anchor_seq, anchor_hash);
       g_string_append (text, ",\"records\":[");
