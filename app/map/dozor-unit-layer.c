@@ -443,7 +443,20 @@ struct _Sprites
   double scale;
   /* [status][stale][heading step + 1], 0 = no wedge */
   cairo_surface_t *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
+  /* A crowd's disc in pieces (DiscSprite), by kind, status and radius:
+   * its outline is a stroke, which costs cairo about 9 µs a disc against
+   * under 1 µs for a copy, and a render at 50,000 units draws thousands
+   * of discs (docs/performance.md, "Crowd discs from copies"). */
+  GHashTable *discs;
 };
+
+/* The pieces a crowd's disc is copied from. */
+typedef enum
+{
+  DISC_WHOLE,   /* a disc of one status, as draw_disc() draws it */
+  DISC_FILL,    /* a disc of one status's colour, no outline: under the sectors */
+  DISC_OUTLINE, /* the outline alone, over the sectors */
+} DiscSprite;
 
 static void
 sprites_free (Sprites *sprites)
@@ -452,6 +465,7 @@ sprites_free (Sprites *sprites)
     for (guint t = 0; t < 2; t++)
       for (guint h = 0; h <= HEADING_STEPS; h++)
         g_clear_pointer (&sprites->images[s][t][h], cairo_surface_destroy);
+  g_clear_pointer (&sprites->discs, g_hash_table_unref);
   g_free (sprites);
 }
 
@@ -522,6 +536,72 @@ sprites_paint (Sprites    *sprites,
   double py = round ((y - sprites->half) * sprites->scale) / sprites->scale;
 
   cairo_set_source_surface (cr, sprite_for (sprites, mark, arrow), px, py);
+  cairo_paint (cr);
+}
+
+/* A piece of a crowd's disc of @radius, centred in an image of whole
+ * device pixels, so that a copy at a whole pixel is the same as the disc
+ * drawn there. */
+static cairo_surface_t *
+disc_sprite (Sprites    *sprites,
+             DiscSprite  kind,
+             MarkStatus  status,
+             double      radius,
+             double     *half)
+{
+  gint64 key = (gint64) kind << 40 | (gint64) status << 32 | lround (radius * 256);
+  cairo_surface_t *image;
+
+  /* Room for the high-contrast ring around the disc and its width. */
+  *half = ceil (radius + 4);
+  if (sprites->discs == NULL)
+    sprites->discs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                            (GDestroyNotify) cairo_surface_destroy);
+  image = g_hash_table_lookup (sprites->discs, &key);
+  if (image == NULL)
+    {
+      int size = (int) ceil (2 * *half * sprites->scale);
+      cairo_t *cr;
+
+      image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+      cr = cairo_create (image);
+      cairo_scale (cr, sprites->scale, sprites->scale);
+      if (kind == DISC_WHOLE)
+        draw_disc (cr, status, FALSE, *half, *half, radius, sprites->contrast);
+      else if (kind == DISC_FILL)
+        {
+          cairo_arc (cr, *half, *half, radius, 0, 2 * G_PI);
+          cairo_set_source_rgb (cr, status_fill[status][0], status_fill[status][1], status_fill[status][2]);
+          cairo_fill (cr);
+        }
+      else
+        {
+          cairo_arc (cr, *half, *half, radius, 0, 2 * G_PI);
+          cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, sprites->contrast ? 1.0 : 0.9);
+          cairo_set_line_width (cr, sprites->contrast ? 2.4 : 1.2);
+          cairo_stroke (cr);
+        }
+      cairo_destroy (cr);
+      cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
+      g_hash_table_insert (sprites->discs, g_memdup2 (&key, sizeof key), image);
+    }
+  return image;
+}
+
+/* Copies a piece of a disc centred on @x, @y, whole device pixels. */
+static void
+disc_paint (Sprites    *sprites,
+            cairo_t    *cr,
+            DiscSprite  kind,
+            MarkStatus  status,
+            double      radius,
+            double      x,
+            double      y)
+{
+  double half;
+  cairo_surface_t *image = disc_sprite (sprites, kind, status, radius, &half);
+
+  cairo_set_source_surface (cr, image, x - half, y - half);
   cairo_paint (cr);
 }
 
@@ -1307,43 +1387,51 @@ draw_trails (Scene                 *scene,
       }
 }
 
-/* A wall's group: one disc, cut into a sector for each status in it,
- * clockwise from the top in the order of the statuses, each as wide as
- * its share; a group of one status is that status's disc. */
+/* A wall's group and a desk's crowd: one disc, cut into a sector for
+ * each status in it, clockwise from the top in the order of the
+ * statuses, each as wide as its share; a group of one status is that
+ * status's disc. The disc is centred on a whole device pixel and copied
+ * from pieces drawn once a render: the largest status's disc whole, the
+ * other sectors filled over it, the outline over them. */
 static void
 draw_group_disc (cairo_t    *cr,
+                 Sprites    *sprites,
                  const Item *item,
                  double      x,
-                 double      y,
-                 gboolean    contrast)
+                 double      y)
 {
   double angle = -G_PI / 2;
-  guint statuses = 0;
+  guint statuses = 0, largest = item->status;
 
+  x = round (x * sprites->scale) / sprites->scale;
+  y = round (y * sprites->scale) / sprites->scale;
   for (guint s = 0; s < N_MARK_STATUSES; s++)
-    statuses += item->parts[s] > 0;
+    {
+      statuses += item->parts[s] > 0;
+      if (item->parts[s] > item->parts[largest])
+        largest = s;
+    }
   if (statuses < 2)
     {
-      draw_disc (cr, item->status, FALSE, x, y, item->radius, contrast);
+      disc_paint (sprites, cr, DISC_WHOLE, item->status, item->radius, x, y);
       return;
     }
+  disc_paint (sprites, cr, DISC_FILL, largest, item->radius, x, y);
   for (guint s = 0; s < N_MARK_STATUSES; s++)
     {
       double sweep = 2 * G_PI * item->parts[s] / item->count;
 
-      if (item->parts[s] == 0)
-        continue;
-      cairo_move_to (cr, x, y);
-      cairo_arc (cr, x, y, item->radius, angle, angle + sweep);
-      cairo_close_path (cr);
-      cairo_set_source_rgb (cr, status_fill[s][0], status_fill[s][1], status_fill[s][2]);
-      cairo_fill (cr);
+      if (item->parts[s] > 0 && s != largest)
+        {
+          cairo_move_to (cr, x, y);
+          cairo_arc (cr, x, y, item->radius, angle, angle + sweep);
+          cairo_close_path (cr);
+          cairo_set_source_rgb (cr, status_fill[s][0], status_fill[s][1], status_fill[s][2]);
+          cairo_fill (cr);
+        }
       angle += sweep;
     }
-  cairo_arc (cr, x, y, item->radius, 0, 2 * G_PI);
-  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, contrast ? 1.0 : 0.9);
-  cairo_set_line_width (cr, contrast ? 2.4 : 1.2);
-  cairo_stroke (cr);
+  disc_paint (sprites, cr, DISC_OUTLINE, 0, item->radius, x, y);
 }
 
 static void
@@ -1383,7 +1471,12 @@ draw_scene (gpointer               data,
 
           cairo_set_font_size (cr, item->radius > 0 ? scene->label_size : DESK_LABEL_SIZE);
           if (item->radius > 0)
-            draw_group_disc (cr, item, x, y, scene->contrast);
+            {
+              /* The count over the disc's centre as it is copied. */
+              x = round (x * scene->sprites->scale) / scene->sprites->scale;
+              y = round (y * scene->sprites->scale) / scene->sprites->scale;
+              draw_group_disc (cr, scene->sprites, item, x, y);
+            }
           else
             draw_disc (cr, item->status, item->stale, x, y, r, scene->contrast);
           cairo_text_extents (cr, count, &extents);
