@@ -48,6 +48,17 @@
 #define MANY_UNITS 1000
 #define FEW_UNITS 800
 #define MANY_UNITS_MMAP_THRESHOLD (260 * 1024)
+/* With as many units, the freed top of a heap is kept up to this size
+ * instead of above 128 KiB (glibc's default, which a threshold set by
+ * mallopt() leaves fixed): a render frees its tiles and the next
+ * allocates as many, and a heap shrunk in between is grown again by
+ * page faults, its shrinking a TLB flush on both cores
+ * (docs/performance.md, "The freed heap kept while units move in
+ * thousands"). A render at 1920×1080 frees some 40 tiles, 10 MiB, and
+ * llvmpipe as much: below that the heap is still cut back after each.
+ * The trim timer still gives it back every DOZOR_MEMORY_TRIM_SECONDS. */
+#define MANY_UNITS_TRIM_THRESHOLD (32 * 1024 * 1024)
+#define TRIM_THRESHOLD (128 * 1024)
 
 /* Arenas in all: the main one and one more shared by the workers. */
 #define ARENA_MAX 2
@@ -74,9 +85,10 @@ dozor_memory_configure (void)
  * dozor_memory_follow_units:
  * @n_units: how many units the situation holds now
  *
- * Lets large tiles come from the heap while a situation of thousands of
- * units makes every tile change with every round of fixes, and gives each
- * its own mapping again when it is small. Main thread; cheap when nothing
+ * Lets large tiles come from the heap, and keeps the heap's freed top,
+ * while a situation of thousands of units makes every tile change with
+ * every round of fixes; gives each its own mapping, and the heap's top
+ * back at once, again when it is small. Main thread; cheap when nothing
  * changes.
  */
 void
@@ -89,6 +101,7 @@ dozor_memory_follow_units (guint n_units)
   many_units = many;
 #ifdef __GLIBC__
   mallopt (M_MMAP_THRESHOLD, many ? MANY_UNITS_MMAP_THRESHOLD : MMAP_THRESHOLD);
+  mallopt (M_TRIM_THRESHOLD, many ? MANY_UNITS_TRIM_THRESHOLD : TRIM_THRESHOLD);
 #endif
   g_debug ("Large blocks from the heap: %s (%u units)", many ? "yes" : "no", n_units);
 }

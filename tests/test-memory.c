@@ -4,12 +4,14 @@
  * (256 KiB) get a mapping of their own, returned to the system when
  * freed, while the situation is small; they come from the heap, to be
  * used again without page faults, once it holds a thousand units, and
- * again their own mapping when it shrinks well below that.
+ * again their own mapping when it shrinks well below that. A heap's freed
+ * top is kept meanwhile, and given back by the trim timer.
  */
 #include "config.h"
 
 #include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dozor-memory.h"
 
@@ -26,6 +28,27 @@ tile_is_mapped (void)
   g_assert_nonnull (tile);
   free (tile);
   return during > before;
+}
+
+/* Bytes the heap gave back to the system when a burst of blocks below
+ * the mmap threshold, 10 MiB in all, was freed at its top: a render's
+ * tiles freed before the next one's are made. */
+static gsize
+given_back_after_burst (void)
+{
+  void *blocks[160];
+  size_t peak;
+
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    {
+      blocks[i] = malloc (64 * 1024);
+      g_assert_nonnull (blocks[i]);
+      memset (blocks[i], 1, 64 * 1024);
+    }
+  peak = mallinfo2 ().arena;
+  for (guint i = G_N_ELEMENTS (blocks); i-- > 0;)
+    free (blocks[i]);
+  return peak > mallinfo2 ().arena ? peak - mallinfo2 ().arena : 0;
 }
 
 static void
@@ -51,11 +74,35 @@ test_follows_units (void)
   g_assert_true (tile_is_mapped ());
 }
 
+static void
+test_heap_kept (void)
+{
+  dozor_memory_configure ();
+  dozor_memory_follow_units (200);
+  /* A small situation: the heap shrinks as soon as its top is free. */
+  g_assert_cmpuint (given_back_after_burst (), >=, 9 * 1024 * 1024);
+
+  /* Thousands of units: kept, for the next render's tiles... */
+  dozor_memory_follow_units (50000);
+  g_assert_cmpuint (given_back_after_burst (), <, 1024 * 1024);
+  /* ...until the trim timer gives it back. */
+  {
+    size_t before = mallinfo2 ().arena;
+
+    malloc_trim (0);
+    g_assert_cmpuint (mallinfo2 ().arena, <=, before - 9 * 1024 * 1024);
+  }
+
+  dozor_memory_follow_units (200);
+  g_assert_cmpuint (given_back_after_burst (), >=, 9 * 1024 * 1024);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/memory/follows-units", test_follows_units);
+  g_test_add_func ("/memory/heap-kept", test_heap_kept);
   return g_test_run ();
 }
