@@ -142,6 +142,7 @@ typedef struct
 
   gboolean render_in_flight;
   gboolean render_wanted;
+  gboolean early;            /* a render starts before the first layout (layer_size()) */
   RenderNeed render_need;    /* of the render wanted */
   gboolean moves_only;       /* in situation_changed_cb: only positions changed */
   gboolean empty;            /* nothing to show: no texture, no blend */
@@ -879,6 +880,29 @@ render_done_cb (GObject      *source,
     queue_host_render_full (self, render->first ? RENDER_MISSING : priv->render_need);
 }
 
+/* The layer's size: its allocation, or, for a render started before the
+ * window's first layout (queue_host_render_full()), the window's default
+ * size, which the map, a part of the window, does not exceed. */
+static gboolean
+layer_size (DozorRasterLayer *self,
+            int              *width,
+            int              *height)
+{
+  DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkRoot *root;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  if (*width > 0 && *height > 0)
+    return TRUE;
+  root = gtk_widget_get_root (widget);
+  if (!priv->early || !GTK_IS_WINDOW (root) || gtk_widget_get_realized (GTK_WIDGET (root)))
+    return FALSE;
+  gtk_window_get_default_size (GTK_WINDOW (root), width, height);
+  return *width > 0 && *height > 0;
+}
+
 /* Where the view is: centre in world pixels at the current zoom. */
 static void
 view_centre (DozorRasterLayer *self,
@@ -906,18 +930,18 @@ view_tiles (DozorRasterLayer *self,
             int              *x1,
             int              *y1)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
   double zoom, cx, cy, s, left, top;
-  int last = (1 << CLAMP (level, 0, 30)) - 1;
+  int last = (1 << CLAMP (level, 0, 30)) - 1, width, height;
 
+  layer_size (self, &width, &height);
   view_centre (self, &zoom, &cx, &cy);
   s = exp2 (level - zoom);
-  left = (cx - gtk_widget_get_width (widget) / 2.0) * s;
-  top = (cy - gtk_widget_get_height (widget) / 2.0) * s;
+  left = (cx - width / 2.0) * s;
+  top = (cy - height / 2.0) * s;
   *x0 = CLAMP ((int) floor (left / TILE_SIZE) - ring, 0, last);
   *y0 = CLAMP ((int) floor (top / TILE_SIZE) - ring, 0, last);
-  *x1 = CLAMP ((int) floor ((left + gtk_widget_get_width (widget) * s - 1e-6) / TILE_SIZE) + ring, 0, last);
-  *y1 = CLAMP ((int) floor ((top + gtk_widget_get_height (widget) * s - 1e-6) / TILE_SIZE) + ring, 0, last);
+  *x1 = CLAMP ((int) floor ((left + width * s - 1e-6) / TILE_SIZE) + ring, 0, last);
+  *y1 = CLAMP ((int) floor ((top + height * s - 1e-6) / TILE_SIZE) + ring, 0, last);
 }
 
 /* The window's edges in @region's pixels at zoom @level, now. */
@@ -926,15 +950,16 @@ visible_rect (DozorRasterLayer *self,
               int               level,
               DozorRasterView  *region)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
   double zoom, cx, cy, s;
+  int width, height;
 
+  layer_size (self, &width, &height);
   view_centre (self, &zoom, &cx, &cy);
   s = exp2 (level - zoom);
-  region->visible_x0 = (cx - gtk_widget_get_width (widget) / 2.0) * s - region->origin_x;
-  region->visible_y0 = (cy - gtk_widget_get_height (widget) / 2.0) * s - region->origin_y;
-  region->visible_x1 = region->visible_x0 + gtk_widget_get_width (widget) * s;
-  region->visible_y1 = region->visible_y0 + gtk_widget_get_height (widget) * s;
+  region->visible_x0 = (cx - width / 2.0) * s - region->origin_x;
+  region->visible_y0 = (cy - height / 2.0) * s - region->origin_y;
+  region->visible_x1 = region->visible_x0 + width * s;
+  region->visible_y1 = region->visible_y0 + height * s;
 }
 
 /* Tiles exist at whole zoom levels; between them the nearer is scaled. */
@@ -966,11 +991,11 @@ start_render (DozorRasterLayer *self)
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GTask) task = NULL;
   Render *render;
-  int x1, y1;
+  int x1, y1, width, height;
   GHashTableIter iter;
   Tile *tile;
 
-  if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+  if (!layer_size (self, &width, &height))
     return;
 
   priv->render_wanted = FALSE;
@@ -1088,6 +1113,30 @@ queue_host_render_full (DozorRasterLayer *self,
   priv->render_wanted = TRUE;
   if (priv->render_in_flight)
     return;
+  /* A cold start: the local copy is put into the situation before the
+   * window is first shown, and GTK then realizes it (GL set-up, shaders)
+   * on this thread for hundreds of milliseconds before it lays the map
+   * out. Started now, for the window's default size, the first render's
+   * worker draws the units meanwhile, and the first frame can show them
+   * instead of the one after it (docs/performance.md, "early"). */
+  if (priv->zoom < 0 && gtk_widget_get_width (GTK_WIDGET (self)) <= 0 && priv->situation != NULL &&
+      dozor_situation_get_units (priv->situation)->len > 0)
+    {
+      int width, height;
+
+      priv->early = TRUE;
+      if (layer_size (self, &width, &height))
+        {
+          g_clear_handle_id (&priv->render_idle_id, g_source_remove);
+          priv->render_due = 0;
+          /* board-cold-start reads this line. */
+          g_debug ("Render started before the window's first layout, for %d×%d", width, height);
+          start_render (self);
+        }
+      priv->early = FALSE;
+      if (priv->render_in_flight)
+        return;
+    }
   if (need <= RENDER_CHANGES)
     due = MAX (due, priv->prepare_started + PREPARE_SHARE * priv->prepare_us);
   if (need == RENDER_MOVES)
