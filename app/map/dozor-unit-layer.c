@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 #include <math.h>
+#include <pixman.h>
 #include <string.h>
 
 #include "dozor-geo.h"
@@ -115,6 +116,7 @@ typedef struct
 } Item;
 
 typedef struct _Sprites Sprites;
+typedef struct _SpriteShelf SpriteShelf;
 
 /* An incident's label on a wall, with its diamond: the space is its. */
 typedef struct
@@ -158,7 +160,8 @@ typedef struct
   GArray *items;     /* Item, bottom to top */
   GArray **buckets;  /* per tile of the region: item numbers, bottom to top */
   guint n_drawn;
-  Sprites *sprites;  /* made by the first tile drawn */
+  SpriteShelf *shelf; /* the layer's, where the worker finds its symbols */
+  Sprites *sprites;  /* taken by the first tile drawn */
 } Scene;
 
 struct _DozorUnitLayer
@@ -187,6 +190,7 @@ struct _DozorUnitLayer
   GPtrArray *ids;
   gboolean hide_trails;  /* the desk's Layers; trails are in the tile key */
   int contrast_shown;    /* -1 until an image is shown */
+  SpriteShelf *shelf;    /* symbols kept from render to render */
 };
 
 G_DEFINE_FINAL_TYPE (DozorUnitLayer, dozor_unit_layer, DOZOR_TYPE_RASTER_LAYER)
@@ -242,7 +246,8 @@ mark_trail (const Scene *scene,
   return &g_array_index (scene->trail_points, double, 2 * (mark->trail_first + t));
 }
 
-static void sprites_free (Sprites *sprites);
+static void sprites_unref (Sprites *sprites);
+static void sprite_shelf_unref (SpriteShelf *shelf);
 
 static void
 scene_free (Scene *scene)
@@ -259,7 +264,8 @@ scene_free (Scene *scene)
       g_array_unref (scene->buckets[i]);
   g_free (scene->buckets);
   dozor_tile_keys_clear (&scene->keys);
-  g_clear_pointer (&scene->sprites, sprites_free);
+  g_clear_pointer (&scene->sprites, sprites_unref);
+  g_clear_pointer (&scene->shelf, sprite_shelf_unref);
   g_free (scene);
 }
 
@@ -431,23 +437,47 @@ draw_mark (cairo_t    *cr,
 /* Thousands of symbols drawn as paths cost tens of microseconds each; as
  * copies of a few small pre-drawn images, a few. One image per status,
  * stale or not, and heading in 32 steps (a wedge only shows direction, not
- * the exact degree), made on demand for each render. */
+ * the exact degree), made on demand and kept from render to render while
+ * they look the same (SpriteShelf). They are copied with pixman, cairo's
+ * own rasteriser, called directly: cairo's state, pattern and clipping
+ * around each copy cost more than the copy (0.66 against 0.27 µs a
+ * symbol; docs/performance.md, "Symbols kept and copied by pixman"). */
 #define HEADING_STEPS 32
 #define SPRITE_HALF 16
 
+/* A pre-drawn image, and the same pixels as pixman sees them. */
+typedef struct
+{
+  cairo_surface_t *surface;
+  pixman_image_t *pixels;
+  double half;       /* half its side, logical pixels: its centre */
+} SpriteImage;
+
 struct _Sprites
 {
+  gatomicrefcount ref_count;
   gboolean contrast;
   double radius;
   double half;       /* half the image's side: SPRITE_HALF, a wall's larger */
   double scale;
   /* [status][stale][heading step + 1], 0 = no wedge */
-  cairo_surface_t *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
+  SpriteImage *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
   /* A crowd's disc in pieces (DiscSprite), by kind, status and radius:
    * its outline is a stroke, which costs cairo about 9 µs a disc against
    * under 1 µs for a copy, and a render at 50,000 units draws thousands
    * of discs (docs/performance.md, "Crowd discs from copies"). */
   GHashTable *discs;
+};
+
+/* The layer's symbols, handed from one render's worker to the next: a
+ * render made ~200 images before its first tile (0.9 % of a 10,000-unit
+ * run's samples, a fifth of the worker's drawing). Renders of one layer
+ * never run at once, so only the handing over is locked. */
+struct _SpriteShelf
+{
+  gatomicrefcount ref_count;
+  GMutex lock;
+  Sprites *sprites;
 };
 
 /* The pieces a crowd's disc is copied from. */
@@ -459,32 +489,118 @@ typedef enum
 } DiscSprite;
 
 static void
-sprites_free (Sprites *sprites)
+sprite_image_free (SpriteImage *image)
 {
+  pixman_image_unref (image->pixels);
+  cairo_surface_destroy (image->surface);
+  g_free (image);
+}
+
+/* An image @half logical pixels each side of its centre, for @draw to
+ * draw on: whole device pixels, so that a copy at a whole pixel is the
+ * same as the drawing there. */
+static SpriteImage *
+sprite_image_new (double scale,
+                  double half,
+                  cairo_t **cr)
+{
+  SpriteImage *image = g_new0 (SpriteImage, 1);
+  int size = (int) ceil (2 * half * scale);
+
+  image->half = half;
+  image->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  *cr = cairo_create (image->surface);
+  cairo_scale (*cr, scale, scale);
+  return image;
+}
+
+/* Done drawing on @image: its pixels handed to pixman. */
+static SpriteImage *
+sprite_image_finish (SpriteImage *image,
+                     cairo_t     *cr)
+{
+  cairo_destroy (cr);
+  cairo_surface_flush (image->surface);
+  /* cairo's ARGB32 is pixman's a8r8g8b8: premultiplied, native order. */
+  image->pixels = pixman_image_create_bits_no_clear (
+    PIXMAN_a8r8g8b8, cairo_image_surface_get_width (image->surface), cairo_image_surface_get_height (image->surface),
+    (uint32_t *) (gpointer) cairo_image_surface_get_data (image->surface), cairo_image_surface_get_stride (image->surface));
+  return image;
+}
+
+static void
+sprites_unref (Sprites *sprites)
+{
+  if (!g_atomic_ref_count_dec (&sprites->ref_count))
+    return;
   for (guint s = 0; s < N_MARK_STATUSES; s++)
     for (guint t = 0; t < 2; t++)
       for (guint h = 0; h <= HEADING_STEPS; h++)
-        g_clear_pointer (&sprites->images[s][t][h], cairo_surface_destroy);
+        g_clear_pointer (&sprites->images[s][t][h], sprite_image_free);
   g_clear_pointer (&sprites->discs, g_hash_table_unref);
   g_free (sprites);
 }
 
-static Sprites *
-sprites_new (cairo_t *target,
-             double   radius,
-             double   half,
-             gboolean contrast)
+static SpriteShelf *
+sprite_shelf_new (void)
 {
-  Sprites *sprites = g_new0 (Sprites, 1);
-  double scale_x, scale_y;
+  SpriteShelf *shelf = g_new0 (SpriteShelf, 1);
+
+  g_atomic_ref_count_init (&shelf->ref_count);
+  g_mutex_init (&shelf->lock);
+  return shelf;
+}
+
+static SpriteShelf *
+sprite_shelf_ref (SpriteShelf *shelf)
+{
+  g_atomic_ref_count_inc (&shelf->ref_count);
+  return shelf;
+}
+
+static void
+sprite_shelf_unref (SpriteShelf *shelf)
+{
+  if (!g_atomic_ref_count_dec (&shelf->ref_count))
+    return;
+  g_clear_pointer (&shelf->sprites, sprites_unref);
+  g_mutex_clear (&shelf->lock);
+  g_free (shelf);
+}
+
+/* The symbols for drawing on @target: the shelf's if they look the same,
+ * else new ones, which go on the shelf for the next render. */
+static Sprites *
+sprite_shelf_take (SpriteShelf *shelf,
+                   cairo_t     *target,
+                   double       radius,
+                   double       half,
+                   gboolean     contrast)
+{
+  double scale_x, scale_y, scale;
+  Sprites *sprites;
 
   cairo_surface_get_device_scale (cairo_get_target (target), &scale_x, &scale_y);
   /* The target is scaled by cairo_scale, not a device scale. */
   cairo_user_to_device_distance (target, &scale_x, &scale_y);
-  sprites->contrast = contrast;
-  sprites->radius = radius;
-  sprites->half = half;
-  sprites->scale = MAX (scale_x, 1.0);
+  scale = MAX (scale_x, 1.0);
+
+  g_mutex_lock (&shelf->lock);
+  sprites = shelf->sprites;
+  if (sprites == NULL || sprites->contrast != contrast || sprites->radius != radius || sprites->half != half ||
+      sprites->scale != scale)
+    {
+      g_clear_pointer (&shelf->sprites, sprites_unref);
+      sprites = g_new0 (Sprites, 1);
+      g_atomic_ref_count_init (&sprites->ref_count);
+      sprites->contrast = contrast;
+      sprites->radius = radius;
+      sprites->half = half;
+      sprites->scale = scale;
+      shelf->sprites = sprites;
+    }
+  g_atomic_ref_count_inc (&sprites->ref_count);
+  g_mutex_unlock (&shelf->lock);
   return sprites;
 }
 
@@ -498,111 +614,84 @@ heading_step (const Mark *mark,
   return wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
 }
 
-static cairo_surface_t *
+static const SpriteImage *
 sprite_for (Sprites    *sprites,
             const Mark *mark,
             gboolean    arrow)
 {
   guint step = heading_step (mark, arrow);
-  cairo_surface_t **slot = &sprites->images[mark->status][mark->stale ? 1 : 0][step];
+  SpriteImage **slot = &sprites->images[mark->status][mark->stale ? 1 : 0][step];
 
   if (*slot == NULL)
     {
-      int size = (int) ceil (2 * sprites->half * sprites->scale);
-      cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-      cairo_t *cr = cairo_create (image);
+      cairo_t *cr;
+      SpriteImage *image = sprite_image_new (sprites->scale, sprites->half, &cr);
       Mark shape = *mark;
 
       shape.heading = step > 0 ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
-      cairo_scale (cr, sprites->scale, sprites->scale);
       draw_mark (cr, &shape, sprites->half, sprites->half, sprites->radius, step > 0, sprites->contrast);
-      cairo_destroy (cr);
-      cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
-      *slot = image;
+      *slot = sprite_image_finish (image, cr);
     }
   return *slot;
 }
 
+/* Copies @image centred on @x, @y (@cr's user space) into @target, the
+ * pixels @cr draws on, at the whole device pixel nearest: a copy at a
+ * fraction of a pixel would blur. */
 static void
-sprites_paint (Sprites    *sprites,
-               cairo_t    *cr,
-               const Mark *mark,
-               double      x,
-               double      y,
-               gboolean    arrow)
+sprite_image_paint (const SpriteImage *image,
+                    cairo_t           *cr,
+                    pixman_image_t    *target,
+                    double             x,
+                    double             y)
 {
-  /* Whole device pixels: a copy at a fraction of a pixel would blur. */
-  double px = round ((x - sprites->half) * sprites->scale) / sprites->scale;
-  double py = round ((y - sprites->half) * sprites->scale) / sprites->scale;
-
-  cairo_set_source_surface (cr, sprite_for (sprites, mark, arrow), px, py);
-  cairo_paint (cr);
+  x -= image->half;
+  y -= image->half;
+  cairo_user_to_device (cr, &x, &y);
+  pixman_image_composite32 (PIXMAN_OP_OVER, image->pixels, NULL, target, 0, 0, 0, 0, (int32_t) lround (x),
+                            (int32_t) lround (y), pixman_image_get_width (image->pixels),
+                            pixman_image_get_height (image->pixels));
 }
 
-/* A piece of a crowd's disc of @radius, centred in an image of whole
- * device pixels, so that a copy at a whole pixel is the same as the disc
- * drawn there. */
-static cairo_surface_t *
+/* A piece of a crowd's disc of @radius. */
+static const SpriteImage *
 disc_sprite (Sprites    *sprites,
              DiscSprite  kind,
              MarkStatus  status,
-             double      radius,
-             double     *half)
+             double      radius)
 {
   gint64 key = (gint64) kind << 40 | (gint64) status << 32 | lround (radius * 256);
-  cairo_surface_t *image;
+  SpriteImage *image;
 
-  /* Room for the high-contrast ring around the disc and its width. */
-  *half = ceil (radius + 4);
   if (sprites->discs == NULL)
-    sprites->discs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                            (GDestroyNotify) cairo_surface_destroy);
+    sprites->discs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) sprite_image_free);
   image = g_hash_table_lookup (sprites->discs, &key);
   if (image == NULL)
     {
-      int size = (int) ceil (2 * *half * sprites->scale);
+      /* Room for the high-contrast ring around the disc and its width. */
+      double half = ceil (radius + 4);
       cairo_t *cr;
 
-      image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-      cr = cairo_create (image);
-      cairo_scale (cr, sprites->scale, sprites->scale);
+      image = sprite_image_new (sprites->scale, half, &cr);
       if (kind == DISC_WHOLE)
-        draw_disc (cr, status, FALSE, *half, *half, radius, sprites->contrast);
+        draw_disc (cr, status, FALSE, half, half, radius, sprites->contrast);
       else if (kind == DISC_FILL)
         {
-          cairo_arc (cr, *half, *half, radius, 0, 2 * G_PI);
+          cairo_arc (cr, half, half, radius, 0, 2 * G_PI);
           cairo_set_source_rgb (cr, status_fill[status][0], status_fill[status][1], status_fill[status][2]);
           cairo_fill (cr);
         }
       else
         {
-          cairo_arc (cr, *half, *half, radius, 0, 2 * G_PI);
+          cairo_arc (cr, half, half, radius, 0, 2 * G_PI);
           cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, sprites->contrast ? 1.0 : 0.9);
           cairo_set_line_width (cr, sprites->contrast ? 2.4 : 1.2);
           cairo_stroke (cr);
         }
-      cairo_destroy (cr);
-      cairo_surface_set_device_scale (image, sprites->scale, sprites->scale);
+      sprite_image_finish (image, cr);
       g_hash_table_insert (sprites->discs, g_memdup2 (&key, sizeof key), image);
     }
   return image;
-}
-
-/* Copies a piece of a disc centred on @x, @y, whole device pixels. */
-static void
-disc_paint (Sprites    *sprites,
-            cairo_t    *cr,
-            DiscSprite  kind,
-            MarkStatus  status,
-            double      radius,
-            double      x,
-            double      y)
-{
-  double half;
-  cairo_surface_t *image = disc_sprite (sprites, kind, status, radius, &half);
-
-  cairo_set_source_surface (cr, image, x - half, y - half);
-  cairo_paint (cr);
 }
 
 /* Call signs only where they do not cover one another: a crowd of labels
@@ -1394,11 +1483,12 @@ draw_trails (Scene                 *scene,
  * from pieces drawn once a render: the largest status's disc whole, the
  * other sectors filled over it, the outline over them. */
 static void
-draw_group_disc (cairo_t    *cr,
-                 Sprites    *sprites,
-                 const Item *item,
-                 double      x,
-                 double      y)
+draw_group_disc (cairo_t        *cr,
+                 pixman_image_t *target,
+                 Sprites        *sprites,
+                 const Item     *item,
+                 double          x,
+                 double          y)
 {
   double angle = -G_PI / 2;
   guint statuses = 0, largest = item->status;
@@ -1413,10 +1503,10 @@ draw_group_disc (cairo_t    *cr,
     }
   if (statuses < 2)
     {
-      disc_paint (sprites, cr, DISC_WHOLE, item->status, item->radius, x, y);
+      sprite_image_paint (disc_sprite (sprites, DISC_WHOLE, item->status, item->radius), cr, target, x, y);
       return;
     }
-  disc_paint (sprites, cr, DISC_FILL, largest, item->radius, x, y);
+  sprite_image_paint (disc_sprite (sprites, DISC_FILL, largest, item->radius), cr, target, x, y);
   for (guint s = 0; s < N_MARK_STATUSES; s++)
     {
       double sweep = 2 * G_PI * item->parts[s] / item->count;
@@ -1431,7 +1521,7 @@ draw_group_disc (cairo_t    *cr,
         }
       angle += sweep;
     }
-  disc_paint (sprites, cr, DISC_OUTLINE, 0, item->radius, x, y);
+  sprite_image_paint (disc_sprite (sprites, DISC_OUTLINE, 0, item->radius), cr, target, x, y);
 }
 
 static void
@@ -1446,11 +1536,20 @@ draw_scene (gpointer               data,
   int number = dozor_tile_keys_find (&scene->keys, view);
   double dx = scene->keys.region.origin_x - view->origin_x, dy = scene->keys.region.origin_y - view->origin_y;
   GArray *bucket;
+  cairo_surface_t *surface = cairo_get_target (cr);
+  pixman_image_t *target;
 
   if (number < 0 || (bucket = scene->buckets[number]) == NULL)
     return;
   if (scene->sprites == NULL)
-    scene->sprites = sprites_new (cr, radius, SPRITE_HALF * k, scene->contrast);
+    scene->sprites = sprite_shelf_take (scene->shelf, cr, radius, SPRITE_HALF * k, scene->contrast);
+  /* The tile's pixels, for the symbols' copies between cairo's drawing. */
+  g_return_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32);
+  cairo_surface_flush (surface);
+  target = pixman_image_create_bits_no_clear (PIXMAN_a8r8g8b8, cairo_image_surface_get_width (surface),
+                                              cairo_image_surface_get_height (surface),
+                                              (uint32_t *) (gpointer) cairo_image_surface_get_data (surface),
+                                              cairo_image_surface_get_stride (surface));
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
 
@@ -1475,7 +1574,7 @@ draw_scene (gpointer               data,
               /* The count over the disc's centre as it is copied. */
               x = round (x * scene->sprites->scale) / scene->sprites->scale;
               y = round (y * scene->sprites->scale) / scene->sprites->scale;
-              draw_group_disc (cr, scene->sprites, item, x, y);
+              draw_group_disc (cr, target, scene->sprites, item, x, y);
             }
           else
             draw_disc (cr, item->status, item->stale, x, y, r, scene->contrast);
@@ -1491,8 +1590,9 @@ draw_scene (gpointer               data,
           cairo_arc (cr, x, y, radius + 4 * k, 0, 2 * G_PI);
           dozor_raster_stroke_wall_mark (cr, k);
         }
-      sprites_paint (scene->sprites, cr, &g_array_index (scene->marks, Mark, item->mark), x, y,
-                     scene->arrows && !scene->clusters);
+      sprite_image_paint (sprite_for (scene->sprites, &g_array_index (scene->marks, Mark, item->mark),
+                                      scene->arrows && !scene->clusters),
+                          cr, target, x, y);
       dozor_point_index_add (index, x, y, radius + 1, item->mark);
     }
 
@@ -1509,6 +1609,8 @@ draw_scene (gpointer               data,
           draw_label (cr, mark->label, mark->stale, item->label_x + dx, item->label_y + dy, k);
         }
     }
+  pixman_image_unref (target);
+  cairo_surface_mark_dirty (surface);
 }
 
 /* Since when a unit is on scene, Unix µs, or 0 if unknown. */
@@ -1669,6 +1771,7 @@ prepare_scene (DozorRasterLayer      *layer,
   copies = (const Copy *) (gpointer) self->copies->data;
 
   scene = g_new0 (Scene, 1);
+  scene->shelf = sprite_shelf_ref (self->shelf);
   scene->marks = g_array_sized_new (FALSE, FALSE, sizeof (Mark), units->len);
   g_array_set_clear_func (scene->marks, (GDestroyNotify) mark_clear);
   scene->trail_points = g_array_new (FALSE, FALSE, sizeof (double));
@@ -1930,6 +2033,16 @@ dozor_unit_layer_dispose (GObject *object)
 }
 
 static void
+dozor_unit_layer_finalize (GObject *object)
+{
+  DozorUnitLayer *self = DOZOR_UNIT_LAYER (object);
+
+  sprite_shelf_unref (self->shelf);
+
+  G_OBJECT_CLASS (dozor_unit_layer_parent_class)->finalize (object);
+}
+
+static void
 dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1938,6 +2051,7 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
 
   object_class->constructed = dozor_unit_layer_constructed;
   object_class->dispose = dozor_unit_layer_dispose;
+  object_class->finalize = dozor_unit_layer_finalize;
   widget_class->snapshot = dozor_unit_layer_snapshot;
   raster_class->prepare = prepare_scene;
   raster_class->draw = draw_scene;
@@ -1954,6 +2068,7 @@ static void
 dozor_unit_layer_init (DozorUnitLayer *self)
 {
   self->contrast_shown = -1;
+  self->shelf = sprite_shelf_new ();
 }
 
 /**
