@@ -496,9 +496,10 @@ sprite_image_free (SpriteImage *image)
   g_free (image);
 }
 
-/* An image @half logical pixels each side of its centre, for @draw to
- * draw on: whole device pixels, so that a copy at a whole pixel is the
- * same as the drawing there. */
+/* An image @half logical pixels each side of its centre, and @cr to draw
+ * on it in logical pixels; sprite_image_finish() when drawn. Its side is
+ * whole device pixels, so that a copy at a whole pixel is the same as the
+ * drawing there. */
 static SpriteImage *
 sprite_image_new (double scale,
                   double half,
@@ -1479,9 +1480,10 @@ draw_trails (Scene                 *scene,
 /* A wall's group and a desk's crowd: one disc, cut into a sector for
  * each status in it, clockwise from the top in the order of the
  * statuses, each as wide as its share; a group of one status is that
- * status's disc. The disc is centred on a whole device pixel and copied
- * from pieces drawn once a render: the largest status's disc whole, the
- * other sectors filled over it, the outline over them. */
+ * status's disc, copied from pieces drawn once a render: the largest
+ * status's disc whole, the other sectors filled over it, the outline over
+ * them. @x, @y: its centre, on a whole device pixel (draw_scene() puts
+ * the count there too), so that the pieces and the sectors line up. */
 static void
 draw_group_disc (cairo_t        *cr,
                  pixman_image_t *target,
@@ -1493,8 +1495,6 @@ draw_group_disc (cairo_t        *cr,
   double angle = -G_PI / 2;
   guint statuses = 0, largest = item->status;
 
-  x = round (x * sprites->scale) / sprites->scale;
-  y = round (y * sprites->scale) / sprites->scale;
   for (guint s = 0; s < N_MARK_STATUSES; s++)
     {
       statuses += item->parts[s] > 0;
