@@ -57,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "dozor-basemap.h"
@@ -146,6 +147,8 @@ typedef struct
   double mean, median, p95, max, busy_mean, busy_p95;
   guint slow;                  /* frames over SLOW_FRAME_MS */
   double main_cpu_ms;          /* the main thread's CPU time over the measured frames */
+  double gl_cpu_ms, other_cpu_ms;  /* llvmpipe's threads, the other threads: over whole blocks */
+  guint block_frames;          /* the frames of those blocks, switching frames included */
 } Sample;
 
 typedef struct
@@ -276,6 +279,7 @@ typedef struct
   guint block_frame;
   gint64 before_paint, last_paint;
   double last_cpu_ms;          /* the main thread's CPU time at the last after-paint */
+  double block_gl_ms, block_other_ms;  /* the threads' CPU at the block's start */
   guint tiles_at_start;
   GArray *build_ms, *apply_ms;  /* build_ms: the producer's, under build_lock */
   double owed;                 /* fixes due but not yet sent */
@@ -1227,6 +1231,62 @@ finish_frame_age (Bench *bench)
     }
 }
 
+/* The CPU time of this process's threads other than the calling one,
+ * ms: llvmpipe's rasterising threads ("llvmpipe-N", which live as long
+ * as the GL context) in @gl, read from each one's schedstat (its first
+ * field is its time on a CPU, ns); the rest (the render worker, the
+ * stream's decoder, the bench's dozord, pool threads that have ended
+ * included) in @other, from getrusage() less those and the calling
+ * thread. Read at block boundaries only: a dozen files a frame would
+ * cost the main thread what it measures. */
+static void
+threads_cpu_ms (double *gl,
+                double *other)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  struct rusage usage;
+  struct timespec self;
+  const char *tid;
+
+  *gl = 0;
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *stat_path = g_strdup_printf ("/proc/self/task/%s/schedstat", tid);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, "llvmpipe") &&
+          g_file_get_contents (stat_path, &stat, NULL, NULL))
+        *gl += g_ascii_strtod (stat, NULL) / 1e6;
+    }
+  getrusage (RUSAGE_SELF, &usage);
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &self);
+  *other = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3 - *gl -
+           (self.tv_sec * 1e3 + self.tv_nsec / 1e6);
+}
+
+/* Charges the threads' CPU since the block began to @sample, and starts
+ * the next block's count. */
+static void
+close_block (Bench  *bench,
+             Sample *sample,
+             guint   frames)
+{
+  double gl, other;
+
+  threads_cpu_ms (&gl, &other);
+  if (sample != NULL)
+    {
+      sample->gl_cpu_ms += gl - bench->block_gl_ms;
+      sample->other_cpu_ms += other - bench->block_other_ms;
+      sample->block_frames += frames;
+    }
+  bench->block_gl_ms = gl;
+  bench->block_other_ms = other;
+}
+
 /* The calling thread's CPU time, ms: the load of a shared machine
  * lengthens it far less than wall time. */
 static double
@@ -1262,6 +1322,7 @@ after_paint_cb (GdkFrameClock *clock,
       bench->block_start = g_get_real_time ();
       render_stats.shown = 0;
       cpu_sample (&bench->cpu_at_start);
+      close_block (bench, NULL, 0);
       if (bench->fleet != NULL)
         g_atomic_int_set (&bench->fleet->measuring, TRUE);
     }
@@ -1292,6 +1353,7 @@ after_paint_cb (GdkFrameClock *clock,
 
       if (measured_enough (bench))
         {
+          close_block (bench, sample, bench->block_frame + 1);
           bench->phase = PHASE_DONE;
           bench->hidden = FALSE;
           if (bench->fleet != NULL)
@@ -1303,6 +1365,7 @@ after_paint_cb (GdkFrameClock *clock,
       else if (++bench->block_frame >= bench->block && two_arms (config))
         {
           /* The tick callback and the next batch of fixes apply it. */
+          close_block (bench, sample, bench->block_frame);
           bench->hidden = !bench->hidden;
           bench->block_frame = 0;
           if (!bench->hidden)
@@ -1486,15 +1549,16 @@ run_config (Bench  *bench,
       DozorIncidentLayer *incidents = dozor_incident_layer_new (viewport, situation);
 
       /* As the board has it (DozorMapView): one image of the basemap's
-       * tiles, districts, sectors, routes, incidents and units, bottom to
-       * top, drawn by the unit layer. The floor is the same with no unit. */
+       * tiles, districts, sectors and routes, the units, and the
+       * incidents over them, bottom to top, drawn by the unit layer. The
+       * floor is the same with no unit. */
       shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (layer));
       shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (basemap));
       shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (areas));
       shumate_simple_map_add_overlay_layer (bench->map, SHUMATE_LAYER (incidents));
       dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (basemap));
       dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (areas));
-      dozor_raster_layer_draw_into (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (incidents));
+      dozor_raster_layer_draw_over (DOZOR_RASTER_LAYER (layer), DOZOR_RASTER_LAYER (incidents));
       dozor_basemap_layer_set_tile_source (basemap, bench->tiles);
       bench->overlay = GTK_WIDGET (layer);
     }
@@ -1809,8 +1873,11 @@ print_details (GPtrArray *configs)
                 config->others_share * 100);
     }
 
-  printf ("\nthe main thread's CPU time per measured frame, ms (from one after-paint to the next: drawing,\n"
-          "events applied, renders prepared, textures made), moving/still or shown/hidden\n");
+  printf ("\nCPU time per frame, ms, moving/still or shown/hidden. main: the main thread's, per measured\n"
+          "frame (from one after-paint to the next: drawing, events applied, renders prepared, textures\n"
+          "made); llvmpipe: its rasterising threads'; others: every other thread's (render worker, stream\n"
+          "decoder, the bench's dozord); these two over whole blocks, switching frames included\n"
+          "config                      main            llvmpipe          others\n");
   for (guint i = 0; i < configs->len; i++)
     {
       const Config *config = configs->pdata[i];
@@ -1819,10 +1886,15 @@ print_details (GPtrArray *configs)
       if (!config->measured || shown->intervals->len == 0)
         continue;
       if (two_arms (config) && hidden->intervals->len > 0)
-        printf ("%-24s %7.2f / %.2f\n", config->name, shown->main_cpu_ms / shown->intervals->len,
-                hidden->main_cpu_ms / hidden->intervals->len);
+        printf ("%-24s %7.2f / %.2f %9.2f / %.2f %9.2f / %.2f\n", config->name,
+                shown->main_cpu_ms / shown->intervals->len, hidden->main_cpu_ms / hidden->intervals->len,
+                shown->gl_cpu_ms / MAX (shown->block_frames, 1), hidden->gl_cpu_ms / MAX (hidden->block_frames, 1),
+                shown->other_cpu_ms / MAX (shown->block_frames, 1),
+                hidden->other_cpu_ms / MAX (hidden->block_frames, 1));
       else
-        printf ("%-24s %7.2f\n", config->name, shown->main_cpu_ms / shown->intervals->len);
+        printf ("%-24s %7.2f %16.2f %16.2f\n", config->name, shown->main_cpu_ms / shown->intervals->len,
+                shown->gl_cpu_ms / MAX (shown->block_frames, 1),
+                shown->other_cpu_ms / MAX (shown->block_frames, 1));
     }
 
   printf ("\nunit layer images (DozorRasterLayer: prepare() on the main thread, draw() in a worker;\n"

@@ -29,6 +29,7 @@
 #include "dozor-json.h"
 #include "dozor-incident-layer.h"
 #include "dozor-labels.h"
+#include "dozor-sprite.h"
 #include "dozor-unit-layer.h"
 
 #define LABEL_MIN_ZOOM 14
@@ -72,6 +73,13 @@ typedef struct
   double label_size;   /* the labels' font size, pixels */
   gboolean contrast;   /* high contrast, as the desktop asked when prepared */
   DozorTileKeys keys;  /* from layout(), in the worker */
+  GArray *order;       /* from layout(): the marks' indices, least urgent first */
+  /* In the worker, on demand: each look of a symbol drawn once, then
+   * copied where it stands. Every tile a batch of fixes redraws draws
+   * the incidents in it again over the units, and a diamond's strokes and
+   * digit cost cairo tens of microseconds where a copy costs one. */
+  DozorSprite *sprites[5][2][2]; /* [priority][fresh][late] */
+  double sprite_scale;
 } Scene;
 
 struct _DozorIncidentLayer
@@ -110,8 +118,19 @@ mark_clear (Mark *mark)
 }
 
 static void
+clear_sprites (Scene *scene)
+{
+  for (guint p = 0; p < 5; p++)
+    for (guint f = 0; f < 2; f++)
+      for (guint l = 0; l < 2; l++)
+        g_clear_pointer (&scene->sprites[p][f][l], dozor_sprite_free);
+}
+
+static void
 scene_free (Scene *scene)
 {
+  clear_sprites (scene);
+  g_clear_pointer (&scene->order, g_array_unref);
   g_array_unref (scene->marks);
   g_array_unref (scene->lines);
   g_ptr_array_unref (scene->ids);
@@ -132,13 +151,14 @@ diamond (cairo_t *cr,
   cairo_close_path (cr);
 }
 
+/* The diamond, its halo or outline and its digit; the label apart. */
 static void
-draw_mark (cairo_t    *cr,
-           const Mark *mark,
-           double      x,
-           double      y,
-           double      label_size,
-           gboolean    contrast)
+draw_symbol (cairo_t    *cr,
+             const Mark *mark,
+             double      x,
+             double      y,
+             double      label_size,
+             gboolean    contrast)
 {
   /* A wall's symbols grow with its labels. */
   double k = label_size / DESK_LABEL_SIZE, size = SIZE * k;
@@ -191,19 +211,54 @@ draw_mark (cairo_t    *cr,
   cairo_move_to (cr, x - extents.x_bearing - extents.width / 2, y - extents.y_bearing - extents.height / 2);
   cairo_set_source_rgb (cr, 0.05, 0.05, 0.06);
   cairo_show_text (cr, digit);
+}
 
-  if (mark->label != NULL)
+static void
+draw_label (cairo_t    *cr,
+            const Mark *mark,
+            double      x,
+            double      y,
+            double      label_size)
+{
+  double k = label_size / DESK_LABEL_SIZE;
+
+  cairo_set_font_size (cr, label_size);
+  cairo_move_to (cr, x + mark->label_dx, y + mark->label_dy);
+  cairo_text_path (cr, mark->label);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
+  cairo_set_line_width (cr, 3 * k);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 1.0, 0.93, 0.80);
+  cairo_fill (cr);
+}
+
+/* @mark's symbol as a sprite of @scene's, drawn the first time asked. */
+static const DozorSprite *
+symbol_sprite (Scene      *scene,
+               const Mark *mark)
+{
+  guint priority = CLAMP (mark->priority, 0, 4);
+  DozorSprite **slot = &scene->sprites[priority][mark->fresh ? 1 : 0][mark->late ? 1 : 0];
+
+  if (*slot == NULL)
     {
-      cairo_set_font_size (cr, label_size);
-      cairo_move_to (cr, x + mark->label_dx, y + mark->label_dy);
-      cairo_text_path (cr, mark->label);
-      cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.9);
-      cairo_set_line_width (cr, 3 * k);
-      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_stroke_preserve (cr);
-      cairo_set_source_rgb (cr, 1.0, 0.93, 0.80);
-      cairo_fill (cr);
+      double k = scene->label_size / DESK_LABEL_SIZE;
+      /* Room for what draw_symbol() puts around the diamond, miters
+       * included: a high-contrast rim, the halo, a wall's outline. */
+      double half = SIZE * k + 6;
+      cairo_t *cr;
+
+      if (mark->fresh)
+        half = MAX (half, SIZE * k + 9);
+      if (mark->late)
+        half = MAX (half, (SIZE + 14) * k + 1);
+      *slot = dozor_sprite_new (scene->sprite_scale, ceil (half), &cr);
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      draw_symbol (cr, mark, ceil (half), ceil (half), scene->label_size, scene->contrast);
+      dozor_sprite_finish (*slot, cr);
     }
+  return *slot;
 }
 
 /* A dispatch line along the current path, in the en-route orange: dashed
@@ -252,28 +307,53 @@ draw_scene (gpointer               data,
             DozorPointIndex       *index)
 {
   Scene *scene = data;
-  double k = scene->label_size / DESK_LABEL_SIZE;
+  double k = scene->label_size / DESK_LABEL_SIZE, scale = dozor_sprite_scale_of (cr);
+  pixman_image_t *target;
 
+  if (scene->order == NULL)
+    return;
+  if (scene->sprite_scale != scale)
+    {
+      clear_sprites (scene);
+      scene->sprite_scale = scale;
+    }
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  target = dozor_sprite_target_begin (cr);
   /* Most urgent last, on top. */
-  for (gint64 priority = 4; priority >= 0; priority--)
-    for (guint i = 0; i < scene->marks->len; i++)
-      {
-        const Mark *mark = &g_array_index (scene->marks, Mark, i);
-        double x, y;
+  for (guint n = 0; n < scene->order->len; n++)
+    {
+      guint i = g_array_index (scene->order, guint, n);
+      const Mark *mark = &g_array_index (scene->marks, Mark, i);
+      double x, y;
 
-        if (CLAMP (mark->priority, 0, 4) != priority)
-          continue;
-        dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
-        /* A label may cross into this tile from one beside it, or from
-         * above or below when a wall's labels are taller than a symbol. */
-        if (x < -(mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) || y < -MAX (SIZE * 2, 16) * k ||
-            x > view->width + (mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) ||
-            y > view->height + MAX (SIZE * 2, 16) * k)
-          continue;
-        draw_mark (cr, mark, x, y, scene->label_size, scene->contrast);
-        dozor_point_index_add (index, x, y, SIZE * k + 2, i);
-      }
+      dozor_raster_view_project (view, mark->wx, mark->wy, &x, &y);
+      /* A label may cross into this tile from one beside it, or from
+       * above or below when a wall's labels are taller than a symbol. */
+      if (x < -(mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) || y < -MAX (SIZE * 2, 16) * k ||
+          x > view->width + (mark->label != NULL ? LABEL_REACH * k : SIZE * 2 * k) ||
+          y > view->height + MAX (SIZE * 2, 16) * k)
+        continue;
+      dozor_sprite_paint (symbol_sprite (scene, mark), cr, target, x, y);
+      if (mark->label != NULL)
+        draw_label (cr, mark, x, y, scene->label_size);
+      dozor_point_index_add (index, x, y, SIZE * k + 2, i);
+    }
+  dozor_sprite_target_end (cr, target);
+}
+
+/* Drawn from priority 4 down to 0, each in the situation's order, as
+ * they always were: 1, the most urgent, over 2 to 4. */
+static int
+compare_priority_drawn (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  const Mark *marks = user_data;
+  gint64 x = CLAMP (marks[*(const guint *) a].priority, 0, 4), y = CLAMP (marks[*(const guint *) b].priority, 0, 4);
+
+  if (x != y)
+    return x > y ? -1 : 1;
+  return *(const guint *) a < *(const guint *) b ? -1 : *(const guint *) a > *(const guint *) b;
 }
 
 /* How many incidents the tiles of the region show, and what each tile
@@ -420,6 +500,13 @@ layout_scene (gpointer               data,
   place_labels (scene, region);
   if (!scene->desk)
     declutter_labels (scene, region);
+  if (scene->order == NULL)
+    {
+      scene->order = g_array_sized_new (FALSE, FALSE, sizeof (guint), scene->marks->len);
+      for (guint i = 0; i < scene->marks->len; i++)
+        g_array_append_val (scene->order, i);
+      g_array_sort_with_data (scene->order, compare_priority_drawn, scene->marks->data);
+    }
   dozor_tile_keys_init (&scene->keys, region);
   scene->n_drawn = 0;
   for (guint i = 0; i < scene->lines->len; i++)
@@ -955,7 +1042,7 @@ dozor_incident_layer_draw_symbol (cairo_t  *cr,
 
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  draw_mark (cr, &mark, x, y, DESK_LABEL_SIZE, dozor_unit_layer_get_high_contrast ());
+  draw_symbol (cr, &mark, x, y, DESK_LABEL_SIZE, dozor_unit_layer_get_high_contrast ());
   cairo_restore (cr);
 }
 

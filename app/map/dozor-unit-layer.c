@@ -19,13 +19,13 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 #include <math.h>
-#include <pixman.h>
 #include <string.h>
 
 #include "dozor-geo.h"
 #include "dozor-incident-layer.h"
 #include "dozor-json.h"
 #include "dozor-labels.h"
+#include "dozor-sprite.h"
 #include "dozor-unit-layer.h"
 
 #define LABEL_MIN_ZOOM 15
@@ -445,14 +445,6 @@ draw_mark (cairo_t    *cr,
 #define HEADING_STEPS 32
 #define SPRITE_HALF 16
 
-/* A pre-drawn image, and the same pixels as pixman sees them. */
-typedef struct
-{
-  cairo_surface_t *surface;
-  pixman_image_t *pixels;
-  double half;       /* half its side, logical pixels: its centre */
-} SpriteImage;
-
 struct _Sprites
 {
   gatomicrefcount ref_count;
@@ -461,7 +453,7 @@ struct _Sprites
   double half;       /* half the image's side: SPRITE_HALF, a wall's larger */
   double scale;
   /* [status][stale][heading step + 1], 0 = no wedge */
-  SpriteImage *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
+  DozorSprite *images[N_MARK_STATUSES][2][HEADING_STEPS + 1];
   /* A crowd's disc in pieces (DiscSprite), by kind, status and radius:
    * its outline is a stroke, which costs cairo about 9 µs a disc against
    * under 1 µs for a copy, and a render at 50,000 units draws thousands
@@ -489,47 +481,6 @@ typedef enum
 } DiscSprite;
 
 static void
-sprite_image_free (SpriteImage *image)
-{
-  pixman_image_unref (image->pixels);
-  cairo_surface_destroy (image->surface);
-  g_free (image);
-}
-
-/* An image @half logical pixels each side of its centre, and @cr to draw
- * on it in logical pixels; sprite_image_finish() when drawn. Its side is
- * whole device pixels, so that a copy at a whole pixel is the same as the
- * drawing there. */
-static SpriteImage *
-sprite_image_new (double scale,
-                  double half,
-                  cairo_t **cr)
-{
-  SpriteImage *image = g_new0 (SpriteImage, 1);
-  int size = (int) ceil (2 * half * scale);
-
-  image->half = half;
-  image->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  *cr = cairo_create (image->surface);
-  cairo_scale (*cr, scale, scale);
-  return image;
-}
-
-/* Done drawing on @image: its pixels handed to pixman. */
-static SpriteImage *
-sprite_image_finish (SpriteImage *image,
-                     cairo_t     *cr)
-{
-  cairo_destroy (cr);
-  cairo_surface_flush (image->surface);
-  /* cairo's ARGB32 is pixman's a8r8g8b8: premultiplied, native order. */
-  image->pixels = pixman_image_create_bits_no_clear (
-    PIXMAN_a8r8g8b8, cairo_image_surface_get_width (image->surface), cairo_image_surface_get_height (image->surface),
-    (uint32_t *) (gpointer) cairo_image_surface_get_data (image->surface), cairo_image_surface_get_stride (image->surface));
-  return image;
-}
-
-static void
 sprites_unref (Sprites *sprites)
 {
   if (!g_atomic_ref_count_dec (&sprites->ref_count))
@@ -537,7 +488,7 @@ sprites_unref (Sprites *sprites)
   for (guint s = 0; s < N_MARK_STATUSES; s++)
     for (guint t = 0; t < 2; t++)
       for (guint h = 0; h <= HEADING_STEPS; h++)
-        g_clear_pointer (&sprites->images[s][t][h], sprite_image_free);
+        g_clear_pointer (&sprites->images[s][t][h], dozor_sprite_free);
   g_clear_pointer (&sprites->discs, g_hash_table_unref);
   g_free (sprites);
 }
@@ -578,13 +529,8 @@ sprite_shelf_take (SpriteShelf *shelf,
                    double       half,
                    gboolean     contrast)
 {
-  double scale_x, scale_y, scale;
+  double scale = dozor_sprite_scale_of (target);
   Sprites *sprites;
-
-  cairo_surface_get_device_scale (cairo_get_target (target), &scale_x, &scale_y);
-  /* The target is scaled by cairo_scale, not a device scale. */
-  cairo_user_to_device_distance (target, &scale_x, &scale_y);
-  scale = MAX (scale_x, 1.0);
 
   g_mutex_lock (&shelf->lock);
   sprites = shelf->sprites;
@@ -615,57 +561,39 @@ heading_step (const Mark *mark,
   return wedge ? (guint) lround (fmod (fmod (mark->heading, 360) + 360, 360) / (360.0 / HEADING_STEPS)) % HEADING_STEPS + 1 : 0;
 }
 
-static const SpriteImage *
+static const DozorSprite *
 sprite_for (Sprites    *sprites,
             const Mark *mark,
             gboolean    arrow)
 {
   guint step = heading_step (mark, arrow);
-  SpriteImage **slot = &sprites->images[mark->status][mark->stale ? 1 : 0][step];
+  DozorSprite **slot = &sprites->images[mark->status][mark->stale ? 1 : 0][step];
 
   if (*slot == NULL)
     {
       cairo_t *cr;
-      SpriteImage *image = sprite_image_new (sprites->scale, sprites->half, &cr);
+      DozorSprite *image = dozor_sprite_new (sprites->scale, sprites->half, &cr);
       Mark shape = *mark;
 
       shape.heading = step > 0 ? (step - 1) * (360.0 / HEADING_STEPS) : NAN;
       draw_mark (cr, &shape, sprites->half, sprites->half, sprites->radius, step > 0, sprites->contrast);
-      *slot = sprite_image_finish (image, cr);
+      *slot = dozor_sprite_finish (image, cr);
     }
   return *slot;
 }
 
-/* Copies @image centred on @x, @y (@cr's user space) into @target, the
- * pixels @cr draws on, at the whole device pixel nearest: a copy at a
- * fraction of a pixel would blur. */
-static void
-sprite_image_paint (const SpriteImage *image,
-                    cairo_t           *cr,
-                    pixman_image_t    *target,
-                    double             x,
-                    double             y)
-{
-  x -= image->half;
-  y -= image->half;
-  cairo_user_to_device (cr, &x, &y);
-  pixman_image_composite32 (PIXMAN_OP_OVER, image->pixels, NULL, target, 0, 0, 0, 0, (int32_t) lround (x),
-                            (int32_t) lround (y), pixman_image_get_width (image->pixels),
-                            pixman_image_get_height (image->pixels));
-}
-
 /* A piece of a crowd's disc of @radius. */
-static const SpriteImage *
+static const DozorSprite *
 disc_sprite (Sprites    *sprites,
              DiscSprite  kind,
              MarkStatus  status,
              double      radius)
 {
   gint64 key = (gint64) kind << 40 | (gint64) status << 32 | lround (radius * 256);
-  SpriteImage *image;
+  DozorSprite *image;
 
   if (sprites->discs == NULL)
-    sprites->discs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) sprite_image_free);
+    sprites->discs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) dozor_sprite_free);
   image = g_hash_table_lookup (sprites->discs, &key);
   if (image == NULL)
     {
@@ -673,7 +601,7 @@ disc_sprite (Sprites    *sprites,
       double half = ceil (radius + 4);
       cairo_t *cr;
 
-      image = sprite_image_new (sprites->scale, half, &cr);
+      image = dozor_sprite_new (sprites->scale, half, &cr);
       if (kind == DISC_WHOLE)
         draw_disc (cr, status, FALSE, half, half, radius, sprites->contrast);
       else if (kind == DISC_FILL)
@@ -689,7 +617,7 @@ disc_sprite (Sprites    *sprites,
           cairo_set_line_width (cr, sprites->contrast ? 2.4 : 1.2);
           cairo_stroke (cr);
         }
-      sprite_image_finish (image, cr);
+      dozor_sprite_finish (image, cr);
       g_hash_table_insert (sprites->discs, g_memdup2 (&key, sizeof key), image);
     }
   return image;
@@ -1503,10 +1431,10 @@ draw_group_disc (cairo_t        *cr,
     }
   if (statuses < 2)
     {
-      sprite_image_paint (disc_sprite (sprites, DISC_WHOLE, item->status, item->radius), cr, target, x, y);
+      dozor_sprite_paint (disc_sprite (sprites, DISC_WHOLE, item->status, item->radius), cr, target, x, y);
       return;
     }
-  sprite_image_paint (disc_sprite (sprites, DISC_FILL, largest, item->radius), cr, target, x, y);
+  dozor_sprite_paint (disc_sprite (sprites, DISC_FILL, largest, item->radius), cr, target, x, y);
   for (guint s = 0; s < N_MARK_STATUSES; s++)
     {
       double sweep = 2 * G_PI * item->parts[s] / item->count;
@@ -1521,7 +1449,7 @@ draw_group_disc (cairo_t        *cr,
         }
       angle += sweep;
     }
-  sprite_image_paint (disc_sprite (sprites, DISC_OUTLINE, 0, item->radius), cr, target, x, y);
+  dozor_sprite_paint (disc_sprite (sprites, DISC_OUTLINE, 0, item->radius), cr, target, x, y);
 }
 
 static void
@@ -1536,7 +1464,6 @@ draw_scene (gpointer               data,
   int number = dozor_tile_keys_find (&scene->keys, view);
   double dx = scene->keys.region.origin_x - view->origin_x, dy = scene->keys.region.origin_y - view->origin_y;
   GArray *bucket;
-  cairo_surface_t *surface = cairo_get_target (cr);
   pixman_image_t *target;
 
   if (number < 0 || (bucket = scene->buckets[number]) == NULL)
@@ -1544,12 +1471,7 @@ draw_scene (gpointer               data,
   if (scene->sprites == NULL)
     scene->sprites = sprite_shelf_take (scene->shelf, cr, radius, SPRITE_HALF * k, scene->contrast);
   /* The tile's pixels, for the symbols' copies between cairo's drawing. */
-  g_return_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32);
-  cairo_surface_flush (surface);
-  target = pixman_image_create_bits_no_clear (PIXMAN_a8r8g8b8, cairo_image_surface_get_width (surface),
-                                              cairo_image_surface_get_height (surface),
-                                              (uint32_t *) (gpointer) cairo_image_surface_get_data (surface),
-                                              cairo_image_surface_get_stride (surface));
+  target = dozor_sprite_target_begin (cr);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
 
@@ -1590,7 +1512,7 @@ draw_scene (gpointer               data,
           cairo_arc (cr, x, y, radius + 4 * k, 0, 2 * G_PI);
           dozor_raster_stroke_wall_mark (cr, k);
         }
-      sprite_image_paint (sprite_for (scene->sprites, &g_array_index (scene->marks, Mark, item->mark),
+      dozor_sprite_paint (sprite_for (scene->sprites, &g_array_index (scene->marks, Mark, item->mark),
                                       scene->arrows && !scene->clusters),
                           cr, target, x, y);
       dozor_point_index_add (index, x, y, radius + 1, item->mark);
@@ -1609,8 +1531,7 @@ draw_scene (gpointer               data,
           draw_label (cr, mark->label, mark->stale, item->label_x + dx, item->label_y + dy, k);
         }
     }
-  pixman_image_unref (target);
-  cairo_surface_mark_dirty (surface);
+  dozor_sprite_target_end (cr, target);
 }
 
 /* Since when a unit is on scene, Unix µs, or 0 if unknown. */

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * A small pre-drawn image (a unit's symbol, a piece of a crowd's disc, an
+ * incident's diamond) copied into the map's tiles where it stands.
+ * Thousands of symbols drawn as paths cost tens of microseconds each, as
+ * copies a fraction of one. The copies go through pixman, cairo's own
+ * rasteriser, called directly: cairo's state, pattern and clipping around
+ * each copy cost more than the copy (0.66 against 0.27 µs a symbol;
+ * docs/performance.md, "Symbols kept and copied by pixman").
+ *
+ * A copy lands on a whole device pixel, so a sprite drawn at a fraction
+ * of one would blur; its side is whole device pixels for the same reason.
+ * Used in the render workers only, one thread at a time per sprite's
+ * owner.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "dozor-sprite.h"
+
+struct _DozorSprite
+{
+  cairo_surface_t *surface;
+  pixman_image_t *pixels;  /* the surface's pixels, as pixman sees them */
+  double half;             /* half its side, logical pixels: its centre */
+};
+
+/**
+ * dozor_sprite_new:
+ * @scale: device pixels a logical pixel
+ * @half: logical pixels each side of the centre
+ * @cr: (out): to draw it with, in logical pixels; dozor_sprite_finish() when drawn
+ *
+ * Returns: (transfer full): the sprite, not yet drawn
+ */
+DozorSprite *
+dozor_sprite_new (double    scale,
+                  double    half,
+                  cairo_t **cr)
+{
+  DozorSprite *sprite = g_new0 (DozorSprite, 1);
+  int size = (int) ceil (2 * half * scale);
+
+  sprite->half = half;
+  sprite->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  *cr = cairo_create (sprite->surface);
+  cairo_scale (*cr, scale, scale);
+  return sprite;
+}
+
+/**
+ * dozor_sprite_finish:
+ * @sprite: drawn with @cr
+ * @cr: (transfer full): from dozor_sprite_new()
+ *
+ * Returns: (transfer none): @sprite, ready to be copied
+ */
+DozorSprite *
+dozor_sprite_finish (DozorSprite *sprite,
+                     cairo_t     *cr)
+{
+  cairo_destroy (cr);
+  cairo_surface_flush (sprite->surface);
+  /* cairo's ARGB32 is pixman's a8r8g8b8: premultiplied, native order. */
+  sprite->pixels = pixman_image_create_bits_no_clear (
+    PIXMAN_a8r8g8b8, cairo_image_surface_get_width (sprite->surface), cairo_image_surface_get_height (sprite->surface),
+    (uint32_t *) (gpointer) cairo_image_surface_get_data (sprite->surface),
+    cairo_image_surface_get_stride (sprite->surface));
+  return sprite;
+}
+
+void
+dozor_sprite_free (DozorSprite *sprite)
+{
+  g_clear_pointer (&sprite->pixels, pixman_image_unref);
+  cairo_surface_destroy (sprite->surface);
+  g_free (sprite);
+}
+
+/**
+ * dozor_sprite_scale_of:
+ * @cr: drawing on a tile, scaled by cairo_scale() to logical pixels
+ *
+ * Returns: the device pixels of a logical pixel, at least 1
+ */
+double
+dozor_sprite_scale_of (cairo_t *cr)
+{
+  double scale_x, scale_y;
+
+  cairo_surface_get_device_scale (cairo_get_target (cr), &scale_x, &scale_y);
+  /* A tile is scaled by cairo_scale, not a device scale. */
+  cairo_user_to_device_distance (cr, &scale_x, &scale_y);
+  return MAX (scale_x, 1.0);
+}
+
+/**
+ * dozor_sprite_target_begin:
+ * @cr: drawing on an ARGB32 image surface
+ *
+ * The pixels @cr draws on, for copies between cairo's own drawing; end
+ * with dozor_sprite_target_end() before cairo draws there again.
+ *
+ * Returns: (transfer full): the target
+ */
+pixman_image_t *
+dozor_sprite_target_begin (cairo_t *cr)
+{
+  cairo_surface_t *surface = cairo_get_target (cr);
+
+  g_return_val_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32, NULL);
+  cairo_surface_flush (surface);
+  return pixman_image_create_bits_no_clear (PIXMAN_a8r8g8b8, cairo_image_surface_get_width (surface),
+                                            cairo_image_surface_get_height (surface),
+                                            (uint32_t *) (gpointer) cairo_image_surface_get_data (surface),
+                                            cairo_image_surface_get_stride (surface));
+}
+
+/**
+ * dozor_sprite_target_end:
+ * @cr: as given to dozor_sprite_target_begin()
+ * @target: (transfer full): what it returned
+ *
+ * Tells cairo its surface was written behind its back.
+ */
+void
+dozor_sprite_target_end (cairo_t        *cr,
+                         pixman_image_t *target)
+{
+  if (target != NULL)
+    pixman_image_unref (target);
+  cairo_surface_mark_dirty (cairo_get_target (cr));
+}
+
+/**
+ * dozor_sprite_paint:
+ * @sprite: a finished sprite
+ * @cr: drawing on @target
+ * @target: from dozor_sprite_target_begin()
+ * @x: where its centre goes, @cr's user space
+ * @y: the same
+ *
+ * Copies @sprite over @target, centred on the whole device pixel nearest
+ * @x, @y.
+ */
+void
+dozor_sprite_paint (const DozorSprite *sprite,
+                    cairo_t           *cr,
+                    pixman_image_t    *target,
+                    double             x,
+                    double             y)
+{
+  if (target == NULL)
+    return;
+  x -= sprite->half;
+  y -= sprite->half;
+  cairo_user_to_device (cr, &x, &y);
+  pixman_image_composite32 (PIXMAN_OP_OVER, sprite->pixels, NULL, target, 0, 0, 0, 0, (int32_t) lround (x),
+                            (int32_t) lround (y), pixman_image_get_width (sprite->pixels),
+                            pixman_image_get_height (sprite->pixels));
+}
