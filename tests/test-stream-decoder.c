@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "dozor-situation.h"
@@ -341,6 +342,138 @@ test_decoder_order_and_reset (void)
   g_array_unref (delivery.seqs);
 }
 
+/* Frames of positions are read by yajl without a tree, the rest by
+ * json-glib; whichever reads a frame, the board gets the same items. Each
+ * frame here is decoded both ways and the items compared field by
+ * field: ordinary positions, missing and null numbers, members the board
+ * does not read (nested too), members twice, of other types, strings
+ * holding a NUL, broken and hostile text. */
+static void
+assert_same_items (const char *text,
+                   gsize       length)
+{
+  g_autoptr(GPtrArray) fast = dozor_stream_decode (text, length, MAX_FRAME);
+  g_autoptr(GPtrArray) tree = dozor_stream_decode_tree (text, length, MAX_FRAME);
+  g_autofree char *shown = g_strndup (text, MIN (length, 300));
+  g_autofree char *escaped = g_strescape (shown, NULL);
+
+  g_test_message ("frame: %s", escaped);
+  g_assert_cmpuint (fast->len, ==, tree->len);
+  for (guint i = 0; i < fast->len; i++)
+    {
+      const DozorStreamItem *a = fast->pdata[i], *b = tree->pdata[i];
+
+      g_assert_cmpint (a->kind, ==, b->kind);
+      g_assert_cmpint (a->first_seq, ==, b->first_seq);
+      g_assert_cmpint (a->last_seq, ==, b->last_seq);
+      g_assert_cmpint (a->error != NULL, ==, b->error != NULL);
+      g_assert_cmpint (a->event != NULL, ==, b->event != NULL);
+      if (a->event != NULL)
+        g_assert_true (json_node_equal (a->event, b->event));
+      g_assert_cmpint (a->fixes != NULL, ==, b->fixes != NULL);
+      for (guint f = 0; a->fixes != NULL && f < MAX (a->fixes->len, b->fixes->len); f++)
+        {
+          const DozorUnitFix *x = &g_array_index (a->fixes, DozorUnitFix, f);
+          const DozorUnitFix *y = &g_array_index (b->fixes, DozorUnitFix, f);
+
+          g_assert_cmpuint (a->fixes->len, ==, b->fixes->len);
+          g_assert_cmpstr (x->id, ==, y->id);
+          g_assert_cmpstr (x->call_sign, ==, y->call_sign);
+          g_assert_cmpstr (x->status, ==, y->status);
+          g_assert_cmpstr (x->time, ==, y->time);
+          g_assert_cmpint (x->has_fix, ==, y->has_fix);
+          g_assert_cmpint (x->seq, ==, y->seq);
+          g_assert_cmpint (x->version, ==, y->version);
+          g_assert_cmpint (x->fix_time, ==, y->fix_time);
+          g_assert_true (x->lat == y->lat || (isnan (x->lat) && isnan (y->lat)));
+          g_assert_true (x->lon == y->lon || (isnan (x->lon) && isnan (y->lon)));
+          g_assert_true (x->heading == y->heading || (isnan (x->heading) && isnan (y->heading)));
+          g_assert_true (x->speed == y->speed || (isnan (x->speed) && isnan (y->speed)));
+        }
+    }
+}
+
+static void
+test_fast_reader_agrees (void)
+{
+  static const char *const unit_bodies[] = {
+    /* as dozord writes them */
+    "\"id\":\"u1\",\"call_sign\":\"A-1\",\"status\":\"available\",\"position\":{\"lat\":43.25,\"lon\":76.9,"
+    "\"time\":\"2026-11-22T08:00:01.250Z\",\"speed\":5.5,\"heading\":90},\"version\":3",
+    /* heading and speed unknown, version missing */
+    "\"id\":\"u2\",\"call_sign\":\"A-2\",\"status\":\"en_route\",\"position\":{\"lat\":43.2,\"lon\":76.8,"
+    "\"time\":\"2026-11-22T08:00:02+05:00\",\"speed\":null,\"heading\":null}",
+    /* members the board does not read, nested */
+    "\"id\":\"u3\",\"extra\":{\"id\":\"no\",\"list\":[1,[2,{\"a\":null}],true,\"s\"]},\"call_sign\":\"A-3\","
+    "\"status\":\"on_scene\",\"position\":{\"lat\":-89.9,\"lon\":179.9,\"accuracy\":12,\"time\":\"2026-11-22T08:00:03Z\"}",
+    /* no position; a position that is not whole or not valid */
+    "\"id\":\"u4\",\"call_sign\":\"A-4\",\"status\":\"off_duty\"",
+    "\"id\":\"u5\",\"call_sign\":\"A-5\",\"status\":\"available\",\"position\":{\"lat\":43.2,\"time\":\"2026-11-22T08:00:03Z\"}",
+    "\"id\":\"u6\",\"call_sign\":\"A-6\",\"status\":\"available\",\"position\":{\"lat\":95,\"lon\":76,\"time\":\"2026-11-22T08:00:03Z\"}",
+    "\"id\":\"u7\",\"call_sign\":\"A-7\",\"status\":\"available\",\"position\":{\"lat\":43,\"lon\":76,\"time\":\"yesterday\"}",
+    "\"id\":\"u8\",\"call_sign\":\"A-8\",\"status\":\"available\",\"position\":{\"lat\":1e999,\"lon\":76,\"time\":\"2026-11-22T08:00:03Z\"}",
+    "\"id\":\"u9\",\"call_sign\":\"A-9\",\"status\":\"available\",\"position\":null",
+    "\"id\":\"u10\",\"call_sign\":\"A-10\",\"status\":\"available\",\"version\":-4,\"position\":{\"lat\":43,\"lon\":76,\"time\":null}",
+    /* members twice, of other types: json-glib's to read */
+    "\"id\":\"u11\",\"id\":\"u12\",\"call_sign\":\"A-11\",\"status\":\"available\"",
+    "\"id\":\"u13\",\"call_sign\":\"A-13\",\"status\":\"available\",\"position\":{\"lat\":\"43\",\"lon\":76,\"time\":\"2026-11-22T08:00:03Z\"}",
+    "\"id\":\"u14\",\"call_sign\":7,\"status\":\"available\"",
+    "\"id\":\"u15\",\"call_sign\":\"A-15\",\"status\":\"available\",\"version\":true",
+    "\"id\":\"u16\\u0000x\",\"call_sign\":\"A-16\",\"status\":\"available\"",
+    "\"call_sign\":\"A-17\",\"status\":\"available\"",
+    "\"id\":\"u18\",\"call_sign\":\"A-18\",\"status\":\"available\",\"position\":[43,76]",
+  };
+  static const char *const frames[] = {
+    "[{\"seq\":30,\"type\":\"coalesced\"},{\"seq\":31,\"type\":\"coalesced\",\"units\":12}]",
+    "[{\"seq\":30,\"type\":\"unit.status\",\"unit\":{\"id\":\"u1\",\"call_sign\":\"A\",\"status\":\"available\"}}]",
+    "[{\"seq\":0,\"type\":\"coalesced\"}]",
+    "[{\"seq\":2.5,\"type\":\"coalesced\"}]",
+    "[{\"seq\":\"3\",\"type\":\"coalesced\"}]",
+    "[{\"seq\":3,\"seq\":4,\"type\":\"coalesced\"}]",
+    "[{\"type\":\"coalesced\"}]",
+    "[{\"seq\":3,\"type\":\"coalesced\"},7]",
+    "[{\"seq\":3,\"type\":\"coalesced\"}] []",
+    "[{\"seq\":3,\"type\":\"coalesced\"}",
+    "[{\"seq\":3,\"type\":\"coalesced\"},]",
+    "[]",
+    "{\"seq\":3,\"type\":\"coalesced\"}",
+    "{\"type\":\"heartbeat\",\"seq\":12}",
+    "[{\"seq\":3,\"type\":\"co\xff\"}]",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    "[{\"seq\":3,\"type\":\"coalesced\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]",
+    "",
+    "null",
+  };
+
+  /* Each unit alone, then all of them in one frame, seqs in a row but for
+   * a gap, between coalesced events. */
+  {
+    g_autoptr(GString) all = g_string_new ("[");
+
+    for (guint i = 0; i < G_N_ELEMENTS (unit_bodies); i++)
+      {
+        g_autofree char *event = g_strdup_printf ("{\"seq\":%u,\"type\":\"unit.position\",\"unit\":{%s}}",
+                                                  10 + i + (i > 5), unit_bodies[i]);
+        g_autofree char *alone = g_strdup_printf ("[%s]", event);
+
+        assert_same_items (alone, strlen (alone));
+        g_string_append_printf (all, "%s%s", all->len > 1 ? "," : "", event);
+      }
+    g_string_append (all, ",{\"seq\":40,\"type\":\"coalesced\"}]");
+    assert_same_items (all->str, all->len);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    assert_same_items (frames[i], strlen (frames[i]));
+  /* Every prefix of an ordinary frame: cut anywhere, read alike. */
+  {
+    g_autofree char *a = position (11, "u1", 43.1, 1), *b = position (12, "u2", 43.2, 2);
+    g_autofree char *text = frame (a, b, NULL);
+
+    for (gsize cut = 0; cut <= strlen (text); cut++)
+      assert_same_items (text, cut);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,5 +486,6 @@ main (int   argc,
   g_test_add_func ("/stream-decoder/coalesced-and-malformed", test_coalesced_and_malformed);
   g_test_add_func ("/stream-decoder/control-frames", test_control_frames);
   g_test_add_func ("/stream-decoder/decoder-order-and-reset", test_decoder_order_and_reset);
+  g_test_add_func ("/stream-decoder/fast-reader-agrees", test_fast_reader_agrees);
   return g_test_run ();
 }

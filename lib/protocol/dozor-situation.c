@@ -322,8 +322,8 @@ gboolean
 dozor_unit_fix_read (JsonObject   *unit,
                      DozorUnitFix *fix)
 {
-  double version = number_member (unit, "version");
   JsonNode *position = json_object_get_member (unit, "position");
+  JsonObject *object = position != NULL && JSON_NODE_HOLDS_OBJECT (position) ? json_node_get_object (position) : NULL;
 
   memset (fix, 0, sizeof *fix);
   fix->id = dozor_json_get_string (unit, "id");
@@ -331,29 +331,57 @@ dozor_unit_fix_read (JsonObject   *unit,
   fix->status = dozor_json_get_string (unit, "status");
   if (fix->id == NULL || fix->call_sign == NULL || fix->status == NULL)
     return FALSE;
+  dozor_unit_fix_set_values (fix, number_member (unit, "version"), object != NULL,
+                             object != NULL ? dozor_json_get_string (object, "time") : NULL,
+                             object != NULL ? number_member (object, "lat") : NAN,
+                             object != NULL ? number_member (object, "lon") : NAN,
+                             object != NULL ? number_member (object, "heading") : NAN,
+                             object != NULL ? number_member (object, "speed") : NAN);
+  return TRUE;
+}
+
+/**
+ * dozor_unit_fix_set_values:
+ * @fix: a fix whose strings are set
+ * @version: the unit's "version", NAN if missing or not a number
+ * @has_position: whether the unit had a "position" object
+ * @time: (nullable): its "time", if a string
+ * @lat: its "lat", NAN if missing or not a number
+ * @lon: the same for "lon"
+ * @heading: the same for "heading"
+ * @speed: the same for "speed"
+ *
+ * What dozor_unit_fix_read() makes of a unit's members, for a reader that
+ * found them otherwise (the stream decoder's, without a tree): the
+ * version as an integer, and the position only when it is whole and
+ * valid. @time is kept, not copied.
+ */
+void
+dozor_unit_fix_set_values (DozorUnitFix *fix,
+                           double        version,
+                           gboolean      has_position,
+                           const char   *time,
+                           double        lat,
+                           double        lon,
+                           double        heading,
+                           double        speed)
+{
+  g_autoptr(GDateTime) parsed = NULL;
+
   /* A version that is missing (NaN) or out of range would not convert to
    * an integer: such a unit counts as version 0, as an incident does. */
   fix->version = version >= 0 && version <= (double) (G_GINT64_CONSTANT (1) << 53) ? (gint64) version : 0;
-
-  if (position != NULL && JSON_NODE_HOLDS_OBJECT (position))
-    {
-      JsonObject *object = json_node_get_object (position);
-      const char *time = dozor_json_get_string (object, "time");
-      g_autoptr(GDateTime) parsed = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
-      double lat = number_member (object, "lat"), lon = number_member (object, "lon");
-
-      if (parsed != NULL && isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
-        {
-          fix->has_fix = TRUE;
-          fix->lat = lat;
-          fix->lon = lon;
-          fix->heading = number_member (object, "heading");
-          fix->speed = number_member (object, "speed");
-          fix->time = time;
-          fix->fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
-        }
-    }
-  return TRUE;
+  fix->has_fix = FALSE;
+  if (!has_position || time == NULL || !isfinite (lat) || !isfinite (lon) || fabs (lat) > 90 || fabs (lon) > 180 ||
+      (parsed = g_date_time_new_from_iso8601 (time, NULL)) == NULL)
+    return;
+  fix->has_fix = TRUE;
+  fix->lat = lat;
+  fix->lon = lon;
+  fix->heading = heading;
+  fix->speed = speed;
+  fix->time = time;
+  fix->fix_time = g_date_time_to_unix (parsed) * G_USEC_PER_SEC + g_date_time_get_microsecond (parsed);
 }
 
 static void

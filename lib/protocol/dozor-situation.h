@@ -99,6 +99,14 @@ typedef struct
 
 gboolean dozor_unit_fix_read (JsonObject   *unit,
                               DozorUnitFix *fix);
+void     dozor_unit_fix_set_values (DozorUnitFix *fix,
+                                    double        version,
+                                    gboolean      has_position,
+                                    const char   *time,
+                                    double        lat,
+                                    double        lon,
+                                    double        heading,
+                                    double        speed);
 
 /**
  * DozorApplyResult:

@@ -79,5 +79,8 @@ void                dozor_stream_decoder_reset (DozorStreamDecoder *self);
 GPtrArray          *dozor_stream_decode        (const char         *data,
                                                 gsize               length,
                                                 gsize               max_frame_bytes);
+GPtrArray          *dozor_stream_decode_tree   (const char         *data,
+                                                gsize               length,
+                                                gsize               max_frame_bytes);
 
 G_END_DECLS
