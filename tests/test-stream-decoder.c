@@ -422,6 +422,11 @@ test_fast_reader_agrees (void)
     "\"id\":\"u16\\u0000x\",\"call_sign\":\"A-16\",\"status\":\"available\"",
     "\"call_sign\":\"A-17\",\"status\":\"available\"",
     "\"id\":\"u18\",\"call_sign\":\"A-18\",\"status\":\"available\",\"position\":[43,76]",
+    /* escapes: a surrogate pair, lone surrogates (refused whole), text */
+    "\"id\":\"u19\",\"call_sign\":\"\\ud83d\\ude93 \\u041f-19\",\"status\":\"avail\\u0061ble\\n\"",
+    "\"id\":\"u20\\ud800\",\"call_sign\":\"A-20\",\"status\":\"available\"",
+    "\"id\":\"u21\",\"note\":\"\\udc00\",\"call_sign\":\"A-21\",\"status\":\"available\"",
+    "\"id\":\"u22\",\"call_sign\":\"\xd0\x9f-22\",\"status\":\"available\"",
   };
   static const char *const frames[] = {
     "[{\"seq\":30,\"type\":\"coalesced\"},{\"seq\":31,\"type\":\"coalesced\",\"units\":12}]",

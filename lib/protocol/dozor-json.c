@@ -368,6 +368,45 @@ scan_document (const char  *data,
 }
 
 /**
+ * dozor_json_check:
+ * @data: the text
+ * @length: its length in bytes
+ * @max_bytes: the most this message may have
+ * @error: return location for a #GError
+ *
+ * Checks untrusted JSON as dozor_json_parse() does before parsing it: its
+ * size, and that it is strict RFC 8259 JSON nesting at most
+ * %DOZOR_JSON_MAX_DEPTH levels whose strings are all text (no lone UTF-16
+ * surrogate, no NUL). For a reader of its own that must refuse what
+ * dozor_json_parse() refuses (the stream decoder's).
+ *
+ * Returns: whether it may be parsed; %FALSE with @error set, as
+ *   dozor_json_parse() would set it
+ */
+gboolean
+dozor_json_check (const char  *data,
+                  gsize        length,
+                  gsize        max_bytes,
+                  GError     **error)
+{
+  if (length > max_bytes)
+    {
+      g_set_error (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_TOO_LARGE,
+                   _("The message is larger than %lu KiB"), (unsigned long) (max_bytes / 1024));
+      return FALSE;
+    }
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
+                           _("The message is empty or not UTF-8 text"));
+      return FALSE;
+    }
+
+  return scan_document (data, length, error);
+}
+
+/**
  * dozor_json_parse:
  * @data: the text
  * @length: its length in bytes
@@ -376,7 +415,7 @@ scan_document (const char  *data,
  *
  * Parses untrusted JSON after checking its size, and that it is strict
  * RFC 8259 JSON nesting at most %DOZOR_JSON_MAX_DEPTH levels whose strings
- * are all text: no lone UTF-16 surrogate, no NUL.
+ * are all text: no lone UTF-16 surrogate, no NUL (dozor_json_check()).
  *
  * Returns: (transfer full): the root node, or %NULL with @error set; a bad
  *   string inside a member gives %DOZOR_JSON_ERROR_INVALID_FIELD with a
@@ -392,21 +431,7 @@ dozor_json_parse (const char  *data,
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
-  if (length > max_bytes)
-    {
-      g_set_error (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_TOO_LARGE,
-                   _("The message is larger than %lu KiB"), (unsigned long) (max_bytes / 1024));
-      return NULL;
-    }
-
-  if (length == 0)
-    {
-      g_set_error_literal (error, DOZOR_JSON_ERROR, DOZOR_JSON_ERROR_INVALID,
-                           _("The message is empty or not UTF-8 text"));
-      return NULL;
-    }
-
-  if (!scan_document (data, length, error))
+  if (!dozor_json_check (data, length, max_bytes, error))
     return NULL;
 
   parser = json_parser_new_immutable ();

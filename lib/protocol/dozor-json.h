@@ -20,6 +20,10 @@ typedef enum
 #define DOZOR_JSON_MAX_DEPTH 32
 
 GQuark    dozor_json_error_quark (void);
+gboolean  dozor_json_check       (const char  *data,
+                                  gsize        length,
+                                  gsize        max_bytes,
+                                  GError     **error);
 JsonNode *dozor_json_parse       (const char  *data,
                                   gsize        length,
                                   gsize        max_bytes,

@@ -19,7 +19,10 @@
  * by yajl's callbacks straight into the fixes, with no tree: json-glib
  * built and freed an object, a hash table and a node per member, 9 µs an
  * event, a third of a core at 25,000 positions a second
- * (docs/performance.md, "Positions read without a tree"). Anything else,
+ * (docs/performance.md, "Positions read without a tree"). The frame is
+ * first held to the project's own check of untrusted JSON
+ * (dozor_json_check(): strict RFC 8259, nesting, no lone surrogate, no
+ * NUL), which yajl alone would let through otherwise. Anything else,
  * or anything unusual in a position (a member twice, of another type, a
  * string holding a NUL), makes yajl's reading give up, and the frame is
  * read again by json-glib as before: what the board makes of a frame
@@ -563,7 +566,8 @@ dozor_stream_decode (const char *data,
                      gsize       length,
                      gsize       max_frame_bytes)
 {
-  GPtrArray *items = length <= max_frame_bytes ? decode_positions (data, length) : NULL;
+  /* What the project's own check refuses, json-glib's reading reports. */
+  GPtrArray *items = dozor_json_check (data, length, max_frame_bytes, NULL) ? decode_positions (data, length) : NULL;
 
   return items != NULL ? items : dozor_stream_decode_tree (data, length, max_frame_bytes);
 }
