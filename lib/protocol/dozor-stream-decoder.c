@@ -18,7 +18,7 @@
  * A frame of positions alone, the stream's all but constant case, is read
  * by yajl's callbacks straight into the fixes, with no tree: json-glib
  * built and freed an object, a hash table and a node per member, 9 µs an
- * event, a third of a core at 25,000 positions a second
+ * event, a quarter of a core at 25,000 positions a second
  * (docs/performance.md, "Positions read without a tree"). The frame is
  * first held to the project's own check of untrusted JSON
  * (dozor_json_check(): strict RFC 8259, nesting, no lone surrogate, no
