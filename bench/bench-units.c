@@ -1231,6 +1231,17 @@ finish_frame_age (Bench *bench)
     }
 }
 
+/* The calling thread's CPU time, ms: the load of a shared machine
+ * lengthens it far less than wall time. */
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* The CPU time of this process's threads other than the calling one,
  * ms: llvmpipe's rasterising threads ("llvmpipe-N", which live as long
  * as the GL context) in @gl, read from each one's schedstat (its first
@@ -1245,7 +1256,6 @@ threads_cpu_ms (double *gl,
 {
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
   struct rusage usage;
-  struct timespec self;
   const char *tid;
 
   *gl = 0;
@@ -1261,10 +1271,8 @@ threads_cpu_ms (double *gl,
         *gl += g_ascii_strtod (stat, NULL) / 1e6;
     }
   getrusage (RUSAGE_SELF, &usage);
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &self);
   *other = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
-           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3 - *gl -
-           (self.tv_sec * 1e3 + self.tv_nsec / 1e6);
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3 - *gl - thread_cpu_ms ();
 }
 
 /* Charges the threads' CPU since the block began to @sample, and starts
@@ -1285,17 +1293,6 @@ close_block (Bench  *bench,
     }
   bench->block_gl_ms = gl;
   bench->block_other_ms = other;
-}
-
-/* The calling thread's CPU time, ms: the load of a shared machine
- * lengthens it far less than wall time. */
-static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 static void

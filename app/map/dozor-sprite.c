@@ -26,6 +26,17 @@ struct _DozorSprite
   double half;             /* half its side, logical pixels: its centre */
 };
 
+/* An ARGB32 image surface's pixels as pixman sees them: cairo's ARGB32
+ * is pixman's a8r8g8b8, premultiplied, native order. */
+static pixman_image_t *
+pixels_of (cairo_surface_t *surface)
+{
+  return pixman_image_create_bits_no_clear (PIXMAN_a8r8g8b8, cairo_image_surface_get_width (surface),
+                                            cairo_image_surface_get_height (surface),
+                                            (uint32_t *) (gpointer) cairo_image_surface_get_data (surface),
+                                            cairo_image_surface_get_stride (surface));
+}
+
 /**
  * dozor_sprite_new:
  * @scale: device pixels a logical pixel
@@ -62,11 +73,7 @@ dozor_sprite_finish (DozorSprite *sprite,
 {
   cairo_destroy (cr);
   cairo_surface_flush (sprite->surface);
-  /* cairo's ARGB32 is pixman's a8r8g8b8: premultiplied, native order. */
-  sprite->pixels = pixman_image_create_bits_no_clear (
-    PIXMAN_a8r8g8b8, cairo_image_surface_get_width (sprite->surface), cairo_image_surface_get_height (sprite->surface),
-    (uint32_t *) (gpointer) cairo_image_surface_get_data (sprite->surface),
-    cairo_image_surface_get_stride (sprite->surface));
+  sprite->pixels = pixels_of (sprite->surface);
   return sprite;
 }
 
@@ -111,10 +118,7 @@ dozor_sprite_target_begin (cairo_t *cr)
 
   g_return_val_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32, NULL);
   cairo_surface_flush (surface);
-  return pixman_image_create_bits_no_clear (PIXMAN_a8r8g8b8, cairo_image_surface_get_width (surface),
-                                            cairo_image_surface_get_height (surface),
-                                            (uint32_t *) (gpointer) cairo_image_surface_get_data (surface),
-                                            cairo_image_surface_get_stride (surface));
+  return pixels_of (surface);
 }
 
 /**
