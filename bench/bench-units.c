@@ -31,7 +31,9 @@
  *     shown and hidden like the markers.
  * The machine may be shared: the blocks keep other processes' load alike
  * in both arms of a window, and the share of the machine others used is
- * printed. The age of the positions on screen comes from the unit layer's
+ * printed. With BENCH_BLOCKS set, the end of each block goes to stderr
+ * ("BLOCK <units> moving|still <CLOCK_MONOTONIC seconds>"), to sort a
+ * profile's samples by arm. The age of the positions on screen comes from the unit layer's
  * "Fix latency" log line (log_cb()). Prints figures; never fails on time.
  *
  *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…] [--sprites=N,…]
@@ -1285,6 +1287,16 @@ close_block (Bench  *bench,
   double gl, other;
 
   threads_cpu_ms (&gl, &other);
+  /* For a profile by arm: perf record -k CLOCK_MONOTONIC stamps its
+   * samples on the same clock (docs/performance.md, "nice"). */
+  if (g_getenv ("BENCH_BLOCKS") != NULL)
+    {
+      struct timespec now;
+
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      g_printerr ("BLOCK %u %s %ld.%09ld\n", bench->config->n, bench->hidden ? "still" : "moving", (long) now.tv_sec,
+                  now.tv_nsec);
+    }
   if (sample != NULL)
     {
       sample->gl_cpu_ms += gl - bench->block_gl_ms;

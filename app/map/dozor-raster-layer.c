@@ -38,6 +38,7 @@
 #include "dozor-geo.h"
 #include "dozor-raster-layer.h"
 #include "dozor-tile-source.h"
+#include "dozor-worker-pool.h"
 
 #define TILE_SIZE 256.0
 #define INDEX_CELL 32.0
@@ -59,6 +60,10 @@
  * is an upload of every tile in view (256 KB each) and a prepare of every
  * unit on the main thread (docs/performance.md, "Moving units paced"). */
 #define MOVE_PACE_MS 66
+
+/* nice(1) steps for renders: below the frame's threads (the main thread,
+ * llvmpipe's), above the basemap's tiles (TILE_NICENESS). */
+#define RENDER_NICENESS 5
 
 /* How soon a render is owed, least to most. */
 typedef enum
@@ -983,6 +988,17 @@ part_layer (DozorRasterLayer *self,
   return i == priv->n_below ? self : priv->parts->pdata[i - 1];
 }
 
+/* The renders' threads, one per core: a wall's views render side by side. */
+static DozorWorkerPool *
+render_pool (void)
+{
+  static DozorWorkerPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, dozor_worker_pool_new (MAX (1, g_get_num_processors ()), RENDER_NICENESS));
+  return pool;
+}
+
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -1076,11 +1092,11 @@ start_render (DozorRasterLayer *self)
 
   task = g_task_new (self, priv->cancellable, render_done_cb, NULL);
   g_task_set_source_tag (task, start_render);
-  /* GTask's workers take higher priorities first: a screenful of basemap
-   * tiles queued before must not keep the units off the map. */
+  /* Renders queued together run most urgent first: the units', then the
+   * incidents', then the areas'. */
   g_task_set_priority (task, klass->render_priority);
   g_task_set_task_data (task, render, (GDestroyNotify) render_free);
-  g_task_run_in_thread (task, render_in_thread);
+  dozor_worker_pool_run (render_pool (), task, render_in_thread);
 }
 
 static gboolean

@@ -19,11 +19,8 @@
  */
 #include "config.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include "dozor-tile-source.h"
+#include "dozor-worker-pool.h"
 
 /* nice(1) steps: an overlay render then gets about ten times the CPU of a
  * tile when both want a core. */
@@ -236,42 +233,23 @@ render_in_thread (GTask        *task,
 }
 
 static void
-compose_in_pool (gpointer data,
-                 gpointer pool_data)
+compose_in_pool (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = data;
-  static GPrivate niced;
-
-  /* Linux applies the priority to this thread alone; the pool keeps its
-   * threads (exclusive), so no other work ever runs on them. */
-  if (g_private_get (&niced) == NULL)
-    {
-      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), TILE_NICENESS) != 0)
-        g_debug ("Tile thread keeps its priority: %s", g_strerror (errno));
-      g_private_set (&niced, GINT_TO_POINTER (1));
-    }
-
   if (g_task_return_error_if_cancelled (task))
     return;
-  render_in_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
-                    g_task_get_cancellable (task));
+  render_in_thread (task, source_object, task_data, cancellable);
 }
 
-static GThreadPool *
+static DozorWorkerPool *
 tile_pool (void)
 {
-  static GThreadPool *pool;
+  static DozorWorkerPool *pool;
 
   if (g_once_init_enter (&pool))
-    {
-      g_autoptr(GError) error = NULL;
-      GThreadPool *created = g_thread_pool_new (compose_in_pool, NULL, (int) MAX (1, g_get_num_processors ()),
-                                                TRUE, &error);
-
-      /* Only failing to make a thread fails, which GLib aborts on anyway. */
-      g_assert_no_error (error);
-      g_once_init_leave (&pool, created);
-    }
+    g_once_init_leave (&pool, dozor_worker_pool_new (MAX (1, g_get_num_processors ()), TILE_NICENESS));
   return pool;
 }
 
@@ -399,7 +377,7 @@ dozor_tile_source_prefetch (DozorTileSource *self,
   task = g_task_new (self, NULL, prefetched_cb, NULL);
   g_task_set_source_tag (task, dozor_tile_source_prefetch);
   g_task_set_task_data (task, request, (GDestroyNotify) tile_request_free);
-  g_thread_pool_push (tile_pool (), g_steal_pointer (&task), NULL);
+  dozor_worker_pool_run (tile_pool (), task, compose_in_pool);
 }
 
 /* Composes @outer's tile in the pool; @done then runs on this thread with
@@ -422,7 +400,7 @@ compose_for (DozorTileSource     *self,
   worker = g_task_new (self, cancellable, done, outer);
   g_task_set_source_tag (worker, render_in_thread);
   g_task_set_task_data (worker, request, NULL);
-  g_thread_pool_push (tile_pool (), g_steal_pointer (&worker), NULL);
+  dozor_worker_pool_run (tile_pool (), worker, compose_in_pool);
 }
 
 static void
