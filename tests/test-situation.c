@@ -444,6 +444,9 @@ test_roster (void)
   g_autoptr(JsonNode) saved = NULL;
   g_autoptr(GList) entries = NULL;
   g_autoptr(GList) flags = NULL;
+  GHashTableIter iter;
+  JsonNode *node;
+  guint n_iterated = 0;
 
   g_assert_cmpint (apply (situation, "{\"seq\":11,\"type\":\"roster.created\",\"roster\":{\"id\":\"r1\","
                                      "\"unit_id\":\"u1\",\"from\":\"2026-12-06T03:00:00Z\",\"to\":\"2026-12-06T15:00:00Z\","
@@ -465,6 +468,15 @@ test_roster (void)
   flags = dozor_situation_get_entities (situation, "roster_flag");
   g_assert_cmpuint (g_list_length (flags), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (flags->data), "id"), ==, "f2");
+  /* Gone through in place, as the map's layers do on every render: the
+   * same one flag, once. */
+  g_assert_true (dozor_situation_iter_entities (situation, "roster_flag", &iter));
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
+    {
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "id"), ==, "f2");
+      n_iterated++;
+    }
+  g_assert_cmpuint (n_iterated, ==, 1);
 
   /* What the board saves comes back with the entry and the open flag. */
   saved = dozor_situation_to_snapshot (situation);
@@ -476,6 +488,8 @@ test_roster (void)
                                      "\"unit_id\":\"u1\",\"version\":1}}"), ==, DOZOR_APPLY_APPLIED);
   entries = dozor_situation_get_entities (situation, "roster");
   g_assert_null (entries);
+  g_assert_false (dozor_situation_iter_entities (situation, "roster", &iter));
+  g_assert_false (dozor_situation_iter_entities (situation, "no such kind", &iter));
 }
 
 /* A route deviation in progress (docs/api.md, "Route compliance"): kept

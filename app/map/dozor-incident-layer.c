@@ -606,11 +606,13 @@ prepare_scene (DozorRasterLayer      *layer,
 {
   DozorIncidentLayer *self = DOZOR_INCIDENT_LAYER (layer);
   const DozorWallMarks *marks = dozor_raster_layer_get_wall_marks (layer);
-  g_autoptr(GList) incidents = dozor_situation_get_entities (self->situation, "incident");
-  g_autoptr(GList) dispatches = dozor_situation_get_entities (self->situation, "dispatch");
+  GHashTableIter iter;
+  JsonNode *node;
   Scene *scene;
 
-  if (incidents == NULL)
+  /* Gone through where they are kept: a list of them, made and freed by
+   * every render while units move, was most of this. */
+  if (!dozor_situation_iter_entities (self->situation, "incident", &iter))
     return NULL;
 
   scene = g_new0 (Scene, 1);
@@ -621,9 +623,9 @@ prepare_scene (DozorRasterLayer      *layer,
   scene->label_size = dozor_raster_layer_get_label_size (layer);
   scene->contrast = dozor_unit_layer_get_high_contrast ();
 
-  for (GList *l = incidents; l != NULL; l = l->next)
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      JsonObject *incident = json_node_get_object (l->data);
+      JsonObject *incident = json_node_get_object (node);
       const char *status = json_object_get_string_member_with_default (incident, "status", "");
       Mark mark = { 0, };
       double lat, lon;
@@ -661,9 +663,11 @@ prepare_scene (DozorRasterLayer      *layer,
       g_ptr_array_add (scene->ids, g_strdup (json_object_get_string_member_with_default (incident, "id", "")));
     }
 
-  for (GList *l = self->hide_lines ? NULL : dispatches; l != NULL; l = l->next)
+  if (self->hide_lines || !dozor_situation_iter_entities (self->situation, "dispatch", &iter))
+    return scene;
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &node))
     {
-      JsonObject *dispatch = json_node_get_object (l->data);
+      JsonObject *dispatch = json_node_get_object (node);
       const char *unit_id = json_object_get_string_member_with_default (dispatch, "unit_id", "");
       const char *incident_id = json_object_get_string_member_with_default (dispatch, "incident_id", "");
       DozorUnit *unit = dozor_situation_get_unit (self->situation, unit_id);

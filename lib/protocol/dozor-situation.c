@@ -1143,6 +1143,31 @@ dozor_situation_get_entities (DozorSituation *self,
 }
 
 /**
+ * dozor_situation_iter_entities:
+ * @self: a #DozorSituation
+ * @kind: "incident", "dispatch", …
+ * @iter: (out caller-allocates): set to go through them, id → #JsonNode
+ *
+ * The entities of @kind without a list made of them: for what reads
+ * them all on every render. @iter is valid until the situation next
+ * changes.
+ *
+ * Returns: whether there is any entity of @kind (if not, @iter is unset)
+ */
+gboolean
+dozor_situation_iter_entities (DozorSituation *self,
+                               const char     *kind,
+                               GHashTableIter *iter)
+{
+  GHashTable *table = g_hash_table_lookup (self->entities, kind);
+
+  if (table == NULL || g_hash_table_size (table) == 0)
+    return FALSE;
+  g_hash_table_iter_init (iter, table);
+  return TRUE;
+}
+
+/**
  * dozor_situation_get_check:
  * @self: a #DozorSituation
  * @incident_id: an open incident

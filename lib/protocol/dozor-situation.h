@@ -180,6 +180,9 @@ DozorUnit       *dozor_situation_get_unit        (DozorSituation *self,
                                                   const char     *id);
 GList           *dozor_situation_get_entities    (DozorSituation *self,
                                                   const char     *kind);
+gboolean         dozor_situation_iter_entities   (DozorSituation *self,
+                                                  const char     *kind,
+                                                  GHashTableIter *iter);
 JsonObject      *dozor_situation_get_check       (DozorSituation *self,
                                                   const char     *incident_id,
                                                   const char     *procedure_id,
