@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "shipped-tile-source.h"
 
@@ -119,6 +120,47 @@ test_window_resized (void)
   g_assert_cmpint (held_in (source, columns - 7, columns - 1, rows), ==, 7 * rows);
 }
 
+/* A tile put in GL's byte order for the GL renderer shows the colours it
+ * was drawn in: its texture, read back in cairo's order, holds the very
+ * bytes cairo drew, and in memory each pixel is red, green, blue, alpha. */
+static void
+test_gl_order (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 4, 2);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GdkTexture) texture = NULL;
+  guint32 drawn[8], read_back[8];
+  const guchar *bytes;
+
+  /* Orange, opaque on the left half; blue, half transparent, on the right
+   * (premultiplied): every channel differs from the others. */
+  cairo_set_source_rgb (cr, 1.0, 0.6, 0.2);
+  cairo_rectangle (cr, 0, 0, 2, 2);
+  cairo_fill (cr);
+  cairo_set_source_rgba (cr, 0.2, 0.4, 0.8, 0.5);
+  cairo_rectangle (cr, 2, 0, 2, 2);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (int row = 0; row < 2; row++)
+    memcpy (drawn + row * 4, cairo_image_surface_get_data (surface) + row * cairo_image_surface_get_stride (surface),
+            4 * sizeof (guint32));
+
+  dozor_surface_to_gl_order (surface);
+  bytes = cairo_image_surface_get_data (surface);
+  g_assert_cmpuint (bytes[0], ==, 255);          /* red */
+  g_assert_cmpuint (bytes[1], ==, 153);          /* green */
+  g_assert_cmpuint (bytes[2], ==, 51);           /* blue */
+  g_assert_cmpuint (bytes[3], ==, 255);          /* alpha */
+  g_assert_cmpuint (bytes[8 + 3], ==, 128);      /* the right half's alpha */
+  g_assert_cmpuint (bytes[8 + 2], >, bytes[8]);  /* more blue than red */
+
+  texture = dozor_texture_new_for_gl_order (surface);
+  cairo_surface_destroy (surface);
+  gdk_texture_download (texture, (guchar *) read_back, 4 * sizeof (guint32));
+  g_assert_cmpmem (read_back, sizeof read_back, drawn, sizeof drawn);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -126,6 +168,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/tile-source/desk-keeps-its-view", test_desk_keeps_its_view);
   g_test_add_func ("/tile-source/window-resized", test_window_resized);
+  g_test_add_func ("/tile-source/gl-order", test_gl_order);
 
   return g_test_run ();
 }

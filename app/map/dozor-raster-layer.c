@@ -37,6 +37,9 @@
 
 #include "dozor-geo.h"
 #include "dozor-raster-layer.h"
+/* After GTK's own headers: GTK 4.8 exports the GL renderer's type, but
+ * gsk.h leaves its header out. */
+#include <gsk/gl/gskglrenderer.h>
 #include "dozor-tile-source.h"
 #include "dozor-worker-pool.h"
 
@@ -96,6 +99,7 @@ typedef struct
   guint64 key;
   gboolean complete;
   gboolean outdated;         /* main thread: its items moved since it was drawn */
+  gboolean gl_order;         /* its own surface, in GL's byte order: for a texture only */
   cairo_surface_t *surface;
   GdkTexture *texture;       /* main thread only */
   GskRenderNode *node;       /* main thread only: the surface, for the cairo renderer */
@@ -117,6 +121,7 @@ typedef struct
   DozorRasterView region;    /* whole tiles, at a whole zoom */
   int zoom, x0, y0, columns, rows, scale;
   int view_x0, view_y0, view_x1, view_y1; /* the tiles in view */
+  gboolean gl_order;         /* for GTK's GL renderer: the tiles in GL's byte order */
   GArray *parts;             /* Part, bottom to top */
   guint host;                /* the host's place among them */
   GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
@@ -812,8 +817,14 @@ render_in_thread (GTask        *task,
           }
         cairo_destroy (cr);
         cairo_surface_flush (tile->surface);
-        if (steady != NULL)
-          render->shared += share_if_same (tile, steady->surface);
+        if (steady != NULL && share_if_same (tile, steady->surface))
+          render->shared++;
+        else if (render->gl_order)
+          {
+            /* Its own pixels, which only a texture reads from now on. */
+            dozor_surface_to_gl_order (tile->surface);
+            tile->gl_order = TRUE;
+          }
         g_ptr_array_add (render->tiles, tile);
       }
 
@@ -882,7 +893,8 @@ render_done_cb (GObject      *source,
       tile = tile_ref (render->tiles->pdata[i]);
       /* The texture takes the pixels as they are: no copy. The tile keeps
        * its surface too, for the cairo renderer (tile_node()). */
-      tile->texture = dozor_texture_new_for_surface (tile->surface);
+      tile->texture = tile->gl_order ? dozor_texture_new_for_gl_order (tile->surface)
+                                     : dozor_texture_new_for_surface (tile->surface);
       g_hash_table_replace (priv->tiles, tile_slot (tile->x, tile->y), tile);
     }
 
@@ -1029,6 +1041,7 @@ start_render (DozorRasterLayer *self)
   Render *render;
   int x1, y1, width, height;
   GHashTableIter iter;
+  GtkNative *native;
   Tile *tile;
 
   if (!layer_size (self, &width, &height))
@@ -1053,6 +1066,10 @@ start_render (DozorRasterLayer *self)
    * layer shows the map beneath, as it does until the basemap's tiles
    * are composed. With no units there is nothing to show first. */
   render->first = priv->zoom < 0 && priv->situation != NULL && dozor_situation_get_units (priv->situation)->len > 0;
+  /* Known once the window is realized; until then (a cold start's first
+   * render) cairo's order, which every renderer takes. */
+  native = gtk_widget_get_native (widget);
+  render->gl_order = native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native));
   view_tiles (self, render->zoom, render->first ? 0 : RING, &render->x0, &render->y0, &x1, &y1);
   view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;
@@ -1074,7 +1091,8 @@ start_render (DozorRasterLayer *self)
       render->shown_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
       g_hash_table_iter_init (&iter, priv->tiles);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
-        if (tile->complete)
+        /* A tile in GL's order is drawn again for a renderer that is not GL. */
+        if (tile->complete && (render->gl_order || !tile->gl_order))
           g_hash_table_insert (render->shown_keys, tile_slot (tile->x, tile->y), g_memdup2 (&tile->key, sizeof tile->key));
     }
 
@@ -1431,9 +1449,9 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
       {
         Tile *tile = g_hash_table_lookup (priv->tiles, tile_slot (x, y));
 
-        if (tile == NULL || tile->outdated)
+        if (tile == NULL || tile->outdated || (cairo_renderer && tile->gl_order))
           missing = TRUE;
-        if (tile == NULL)
+        if (tile == NULL || (cairo_renderer && tile->gl_order))
           continue;
         if (cairo_renderer)
           {

@@ -495,6 +495,22 @@ dozor_tile_source_get_surface_finish (DozorTileSource  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A texture over @surface's own pixels, read as @format. */
+static GdkTexture *
+texture_over (cairo_surface_t *surface,
+              GdkMemoryFormat  format)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  cairo_surface_reference (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) *
+                                        cairo_image_surface_get_height (surface),
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), cairo_image_surface_get_height (surface),
+                                 format, bytes, cairo_image_surface_get_stride (surface));
+}
+
 /**
  * dozor_texture_new_for_surface:
  * @surface: an image surface in cairo's ARGB32 layout (or an RGB24 one
@@ -510,15 +526,59 @@ dozor_tile_source_get_surface_finish (DozorTileSource  *self,
 GdkTexture *
 dozor_texture_new_for_surface (cairo_surface_t *surface)
 {
-  g_autoptr(GBytes) bytes = NULL;
+  return texture_over (surface, GDK_MEMORY_DEFAULT);
+}
 
-  cairo_surface_reference (surface);
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) *
-                                        cairo_image_surface_get_height (surface),
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), cairo_image_surface_get_height (surface),
-                                 GDK_MEMORY_DEFAULT, bytes, cairo_image_surface_get_stride (surface));
+/**
+ * dozor_surface_to_gl_order:
+ * @surface: an ARGB32 image surface, drawn and flushed, never drawn into
+ *   again
+ *
+ * Puts each pixel's bytes in the order GL calls RGBA, in place, for
+ * dozor_texture_new_for_gl_order(). GTK 4.8's GL renderer makes every
+ * texture GL_RGBA8 and hands cairo's order (GL_BGRA) to the driver, which
+ * on llvmpipe converts it on the thread that draws the frames: with 10,000
+ * units moving, that conversion loop took some 10 ms a second of it. In
+ * RGBA order the upload is a copy, and this, in a worker, costs less than
+ * the conversion did (docs/performance.md, "Textures in GL's byte order").
+ * The surface is cairo's no more: only a texture may read it.
+ */
+void
+dozor_surface_to_gl_order (cairo_surface_t *surface)
+{
+  unsigned char *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+
+  g_return_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32);
+
+  for (int row = 0; row < height; row++)
+    {
+      guint32 *pixel = (guint32 *) (data + (gsize) row * stride);
+
+      /* cairo keeps A, R, G, B in a native-endian word. */
+      for (int column = 0; column < width; column++)
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+        pixel[column] = (pixel[column] & 0xff00ff00u) | (pixel[column] >> 16 & 0xffu) | (pixel[column] & 0xffu) << 16;
+#else
+        pixel[column] = pixel[column] << 8 | pixel[column] >> 24;
+#endif
+    }
+}
+
+/**
+ * dozor_texture_new_for_gl_order:
+ * @surface: an image surface put in GL's order by dozor_surface_to_gl_order()
+ *
+ * As dozor_texture_new_for_surface(), for such a surface.
+ *
+ * Returns: (transfer full): the texture
+ */
+GdkTexture *
+dozor_texture_new_for_gl_order (cairo_surface_t *surface)
+{
+  return texture_over (surface, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED);
 }
 
 static GBytes *

@@ -38,5 +38,7 @@ cairo_surface_t *dozor_tile_source_get_surface_finish (DozorTileSource     *self
                                                        GError             **error);
 
 GdkTexture      *dozor_texture_new_for_surface (cairo_surface_t *surface);
+void             dozor_surface_to_gl_order     (cairo_surface_t *surface);
+GdkTexture      *dozor_texture_new_for_gl_order (cairo_surface_t *surface);
 
 G_END_DECLS
