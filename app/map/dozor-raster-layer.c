@@ -1020,17 +1020,6 @@ part_layer (DozorRasterLayer *self,
   return i == priv->n_below ? self : priv->parts->pdata[i - 1];
 }
 
-/* The renders' threads, one per core: a wall's views render side by side. */
-static DozorWorkerPool *
-render_pool (void)
-{
-  static DozorWorkerPool *pool;
-
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, dozor_worker_pool_new (MAX (1, g_get_num_processors ()), RENDER_NICENESS));
-  return pool;
-}
-
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -1134,7 +1123,8 @@ start_render (DozorRasterLayer *self)
    * incidents', then the areas'. */
   g_task_set_priority (task, klass->render_priority);
   g_task_set_task_data (task, render, (GDestroyNotify) render_free);
-  dozor_worker_pool_run (render_pool (), task, render_in_thread);
+  /* Threads of their own, one per core: a wall's views render side by side. */
+  dozor_worker_pool_run (dozor_worker_pool_get (RENDER_NICENESS), task, render_in_thread);
 }
 
 static gboolean

@@ -243,16 +243,6 @@ compose_in_pool (GTask        *task,
   render_in_thread (task, source_object, task_data, cancellable);
 }
 
-static DozorWorkerPool *
-tile_pool (void)
-{
-  static DozorWorkerPool *pool;
-
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, dozor_worker_pool_new (MAX (1, g_get_num_processors ()), TILE_NICENESS));
-  return pool;
-}
-
 /* On this thread, once the pool is done with @task's request: the PNG
  * for libshumate's raster renderer (an online-style data source), or the
  * image itself for dozor_tile_source_get_surface_async(). */
@@ -377,7 +367,7 @@ dozor_tile_source_prefetch (DozorTileSource *self,
   task = g_task_new (self, NULL, prefetched_cb, NULL);
   g_task_set_source_tag (task, dozor_tile_source_prefetch);
   g_task_set_task_data (task, request, (GDestroyNotify) tile_request_free);
-  dozor_worker_pool_run (tile_pool (), task, compose_in_pool);
+  dozor_worker_pool_run (dozor_worker_pool_get (TILE_NICENESS), task, compose_in_pool);
 }
 
 /* Composes @outer's tile in the pool; @done then runs on this thread with
@@ -400,7 +390,7 @@ compose_for (DozorTileSource     *self,
   worker = g_task_new (self, cancellable, done, outer);
   g_task_set_source_tag (worker, render_in_thread);
   g_task_set_task_data (worker, request, NULL);
-  dozor_worker_pool_run (tile_pool (), worker, compose_in_pool);
+  dozor_worker_pool_run (dozor_worker_pool_get (TILE_NICENESS), worker, compose_in_pool);
 }
 
 static void

@@ -101,6 +101,31 @@ dozor_worker_pool_new (guint n_threads,
 }
 
 /**
+ * dozor_worker_pool_get:
+ * @niceness: its threads' nice(1) value, 0 to 19
+ *
+ * The process's pool at @niceness, one thread per core, started when
+ * first asked for: the map's renders share one, its basemap tiles another.
+ *
+ * Returns: (transfer none): the pool
+ */
+DozorWorkerPool *
+dozor_worker_pool_get (int niceness)
+{
+  static GMutex lock;
+  static DozorWorkerPool *pools[20];
+  DozorWorkerPool *pool;
+
+  niceness = CLAMP (niceness, 0, 19);
+  g_mutex_lock (&lock);
+  if (pools[niceness] == NULL)
+    pools[niceness] = dozor_worker_pool_new (MAX (1, g_get_num_processors ()), niceness);
+  pool = pools[niceness];
+  g_mutex_unlock (&lock);
+  return pool;
+}
+
+/**
  * dozor_worker_pool_run:
  * @pool: a #DozorWorkerPool
  * @task: the task, which @func returns

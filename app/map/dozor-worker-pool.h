@@ -9,6 +9,7 @@ typedef struct _DozorWorkerPool DozorWorkerPool;
 
 DozorWorkerPool *dozor_worker_pool_new      (guint            n_threads,
                                              int              niceness);
+DozorWorkerPool *dozor_worker_pool_get      (int              niceness);
 void             dozor_worker_pool_run      (DozorWorkerPool *pool,
                                              GTask           *task,
                                              GTaskThreadFunc  func);
