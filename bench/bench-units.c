@@ -33,8 +33,9 @@
  * in both arms of a window, and the share of the machine others used is
  * printed. With BENCH_BLOCKS set, the end of each block goes to stderr
  * ("BLOCK <units> moving|still <CLOCK_MONOTONIC seconds>"), to sort a
- * profile's samples by arm. The age of the positions on screen comes from the unit layer's
- * "Fix latency" log line (log_cb()). Prints figures; never fails on time.
+ * profile's samples by arm. The age of the positions on screen comes from
+ * the unit layer's "Fix latency" log line (log_cb()). Prints figures;
+ * never fails on time.
  *
  *   bench-units [WIDTHxHEIGHT] [--frames=N] [--units=1000,…] [--markers=1000,…] [--sprites=N,…]
  *               [--arrival=ticks|continuous|burst] [--report-seconds=S]

@@ -22,8 +22,9 @@
 #include "dozor-tile-source.h"
 #include "dozor-worker-pool.h"
 
-/* nice(1) steps: an overlay render then gets about ten times the CPU of a
- * tile when both want a core. */
+/* nice(1) steps, below the overlays' renders (RENDER_NICENESS, 5, in
+ * dozor-raster-layer.c): a render then gets about three times the CPU of
+ * a tile when both want a core. */
 #define TILE_NICENESS 10
 
 /* Composed tiles kept (256 KiB each) until the map says how big its view
