@@ -41,6 +41,7 @@
  * gsk.h leaves its header out. */
 #include <gsk/gl/gskglrenderer.h>
 #include "dozor-tile-source.h"
+#include "dozor-tile-uploader.h"
 #include "dozor-worker-pool.h"
 
 #define TILE_SIZE 256.0
@@ -100,8 +101,8 @@ typedef struct
   gboolean complete;
   gboolean outdated;         /* main thread: its items moved since it was drawn */
   gboolean gl_order;         /* its own surface, in GL's byte order: for a texture only */
-  cairo_surface_t *surface;
-  GdkTexture *texture;       /* main thread only */
+  cairo_surface_t *surface;  /* NULL once in a texture of the board's own (tile_texture()) */
+  GdkTexture *texture;       /* main thread only: made once the tile is in view */
   GskRenderNode *node;       /* main thread only: the surface, for the cairo renderer */
   guint n_parts;
   TilePart parts[];
@@ -890,11 +891,8 @@ render_done_cb (GObject      *source,
       g_hash_table_iter_remove (&iter);
   for (guint i = 0; i < render->tiles->len; i++)
     {
+      /* Its texture is made once it comes into view (tile_texture()). */
       tile = tile_ref (render->tiles->pdata[i]);
-      /* The texture takes the pixels as they are: no copy. The tile keeps
-       * its surface too, for the cairo renderer (tile_node()). */
-      tile->texture = tile->gl_order ? dozor_texture_new_for_gl_order (tile->surface)
-                                     : dozor_texture_new_for_surface (tile->surface);
       g_hash_table_replace (priv->tiles, tile_slot (tile->x, tile->y), tile);
     }
 
@@ -1399,6 +1397,39 @@ tile_node (Tile *tile)
   return tile->node;
 }
 
+/* @tile's texture, made the first time it is in view. A tile in GL's byte
+ * order goes into a texture of the board's own when the display gives a
+ * GL context for it (@uploader, begun by the first upload of a frame:
+ * *@begun), and its pixels are freed at once: a GdkMemoryTexture would keep
+ * them beside the driver's copy (app/map/dozor-tile-uploader.c). Any other
+ * tile's texture takes its pixels as they are, no copy, and the tile keeps
+ * its surface too, for the cairo renderer (tile_node()). */
+static GdkTexture *
+tile_texture (Tile              *tile,
+              DozorTileUploader *uploader,
+              gboolean          *begun,
+              guint             *n_uploaded)
+{
+  if (tile->texture != NULL)
+    return tile->texture;
+  if (tile->gl_order && uploader != NULL)
+    {
+      if (!*begun)
+        dozor_tile_uploader_begin (uploader);
+      *begun = TRUE;
+      tile->texture = dozor_tile_uploader_upload (uploader, tile->surface);
+      if (tile->texture != NULL)
+        {
+          g_clear_pointer (&tile->surface, cairo_surface_destroy);
+          ++*n_uploaded;
+          return tile->texture;
+        }
+    }
+  tile->texture = tile->gl_order ? dozor_texture_new_for_gl_order (tile->surface)
+                                 : dozor_texture_new_for_surface (tile->surface);
+  return tile->texture;
+}
+
 static void
 dozor_raster_layer_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -1407,7 +1438,9 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
   DozorRasterLayerPrivate *priv = dozor_raster_layer_get_instance_private (self);
   double s, left, top;
   int x0, y0, x1, y1;
-  gboolean missing = FALSE, cairo_renderer;
+  gboolean missing = FALSE, cairo_renderer, begun = FALSE;
+  DozorTileUploader *uploader = NULL;
+  guint n_uploaded = 0;
   GtkNative *native;
 
   /* A part's items are in its host's tiles. */
@@ -1430,6 +1463,8 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
 
   native = gtk_widget_get_native (widget);
   cairo_renderer = native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
+  if (native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native)))
+    uploader = dozor_tile_uploader_get_for_display (gtk_widget_get_display (widget));
   tile_placement (self, &left, &top, &s);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (left, top));
@@ -1451,10 +1486,18 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
             gtk_snapshot_restore (snapshot);
           }
         else
-          gtk_snapshot_append_texture (snapshot, tile->texture,
+          gtk_snapshot_append_texture (snapshot, tile_texture (tile, uploader, &begun, &n_uploaded),
                                        &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
       }
   gtk_snapshot_restore (snapshot);
+  if (begun)
+    {
+      dozor_tile_uploader_end (uploader);
+      /* Tests read this line (board-tile-copies); keep its wording. */
+      if (n_uploaded > 0)
+        g_debug ("Tiles uploaded by the board: %u; its textures alive: %u", n_uploaded,
+                 dozor_tile_uploader_get_n_live (uploader));
+    }
 
   if (missing)
     queue_host_render_full (self, RENDER_MISSING);

@@ -13,6 +13,9 @@ test=board-tile-copies
 # shellcheck source=board-test.sh
 . "$(dirname "$0")/board-test.sh"
 
+# GTK's GL renderer, as a desk draws here (on llvmpipe): the tiles drawn
+# over a copy then go into textures the board uploads itself.
+export GSK_RENDERER=gl
 start_dozord sup:supervisor
 sup=$(token sup)
 start_map_desk 43.2389,76.9453 15
@@ -64,4 +67,16 @@ colours 700 250 220 220 after >/dev/null
 changed=$(compare -metric AE "$work/before.png" "$work/after.png" null: 2>&1 || true)
 [ "${changed%% *}" -gt 50 ] 2>/dev/null || fail "the incident does not show on the map ($changed pixels changed)"
 ok "the incident's tiles are drawn over a copy and show it ($((drawn - shared)) of $drawn, $changed pixels)"
+
+# Those tiles went into textures of the board's own (their pixels freed
+# once uploaded: app/map/dozor-tile-uploader.c), and show the priority-1
+# red as drawn: a tile uploaded in the wrong byte order shows it blue.
+uploaded=$(sed -n 's/.*Tiles uploaded by the board: \([0-9]*\);.*/\1/p' "$work/board.log" | awk '{ sum += $1 } END { print sum + 0 }')
+[ "$uploaded" -gt 0 ] || fail "no tile went into a texture of the board's own (GL renderer)"
+read -r red blue < <(convert "$work/after.png" -depth 8 txt:- | awk -F'[(),]' '
+  NR > 1 && $3 > 200 && $4 < 80 && $5 < 100 { red++ }
+  NR > 1 && $5 > 200 && $4 < 80 && $3 < 100 { blue++ }
+  END { print red + 0, blue + 0 }')
+[ "$red" -gt 20 ] || fail "the incident's red does not show ($red red pixels, $blue blue)"
+ok "$uploaded tiles uploaded by the board; the incident shows red ($red pixels, $blue blue)"
 echo "1..$n"
