@@ -11,9 +11,11 @@
  *   from the heaps, where a single small block still in use above
  *   them keeps all of them resident. A fixed threshold keeps every large
  *   block in its own mapping, returned to the system when freed.
- * - Each thread that allocates may get its own arena (up to eight per core),
- *   and each arena keeps its own free memory. The board's workers (tiles,
- *   images, the copy, the street map) need no more than a few.
+ * - Each thread that allocates gets an arena, its own while there are
+ *   fewer than M_ARENA_MAX (eight per core by default), else one shared,
+ *   and each arena keeps its own free memory. A worker that shares the
+ *   main thread's arena leaves its pages partly used among the main
+ *   thread's long-lived blocks, where no trim can give them back.
  * - Free memory inside the heaps is only returned by malloc_trim(), which
  *   the board calls after a burst and then on a slow timer.
  *
@@ -60,8 +62,17 @@
 #define MANY_UNITS_TRIM_THRESHOLD (32 * 1024 * 1024)
 #define TRIM_THRESHOLD (128 * 1024)
 
-/* Arenas in all: the main one and one more shared by the workers. */
-#define ARENA_MAX 2
+/* Arenas in all: the main thread's and one each for the first seven
+ * threads that allocate (the map's render and tile pools, the stream's
+ * decoder, the local copy's writer, the street map's loader…), which the
+ * trim timer empties. With two, glibc gave the second worker to allocate
+ * the main thread's arena (it takes the first arena not locked, starting
+ * from the main one): which worker that was changed from run to run, and
+ * a desk with 200 cars held 273–281 MB or 288–298 MB by it, its main heap
+ * ~103 or ~127 MB from the start. In four runs each, one arena gave
+ * 288–290 MB every time, eight 274–278 MB (docs/performance.md, "The
+ * workers' arenas"). */
+#define ARENA_MAX 8
 
 static guint trim_id;
 static gboolean many_units;

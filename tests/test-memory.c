@@ -5,7 +5,8 @@
  * freed, while the situation is small; they come from the heap, to be
  * used again without page faults, once it holds a thousand units, and
  * again their own mapping when it shrinks well below that. A heap's freed
- * top is kept meanwhile, and given back by the trim timer.
+ * top is kept meanwhile, and given back by the trim timer. Workers do not
+ * allocate from the main thread's arena.
  */
 #include "config.h"
 
@@ -49,6 +50,94 @@ given_back_after_burst (void)
   for (guint i = G_N_ELEMENTS (blocks); i-- > 0;)
     free (blocks[i]);
   return peak > mallinfo2 ().arena ? peak - mallinfo2 ().arena : 0;
+}
+
+/* The main arena's heap, grown by brk: its range in /proc/self/maps. */
+static void
+main_heap_range (guintptr *start,
+                 guintptr *stop)
+{
+  g_autofree char *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  *start = *stop = 0;
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_suffix (lines[i], "[heap]"))
+      {
+        *start = (guintptr) g_ascii_strtoull (lines[i], NULL, 16);
+        *stop = (guintptr) g_ascii_strtoull (strchr (lines[i], '-') + 1, NULL, 16);
+      }
+  g_assert_cmpuint (*start, <, *stop);
+}
+
+/* A worker as the board's pools keep them: it allocates, and lives on
+ * while the next one starts. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint allocated;
+  gboolean done;
+  gpointer blocks[6];
+} Workers;
+
+static gpointer
+worker (gpointer data)
+{
+  Workers *workers = data;
+  gpointer block = malloc (1024);
+
+  g_assert_nonnull (block);
+  g_mutex_lock (&workers->lock);
+  workers->blocks[workers->allocated++] = block;
+  g_cond_broadcast (&workers->cond);
+  while (!workers->done)
+    g_cond_wait (&workers->cond, &workers->lock);
+  g_mutex_unlock (&workers->lock);
+  free (block);
+  return NULL;
+}
+
+static void
+test_workers_apart (void)
+{
+  Workers workers = { 0 };
+  GThread *threads[G_N_ELEMENTS (workers.blocks)];
+  guintptr start, stop;
+
+  dozor_memory_configure ();
+  g_mutex_init (&workers.lock);
+  g_cond_init (&workers.cond);
+  /* The map's render and tile pools (two threads each on two cores), the
+   * stream's decoder and the local copy's writer, started one by one. */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      threads[i] = g_thread_new ("worker", worker, &workers);
+      g_mutex_lock (&workers.lock);
+      while (workers.allocated <= i)
+        g_cond_wait (&workers.cond, &workers.lock);
+      g_mutex_unlock (&workers.lock);
+    }
+
+  main_heap_range (&start, &stop);
+  for (guint i = 0; i < G_N_ELEMENTS (workers.blocks); i++)
+    {
+      guintptr at = (guintptr) workers.blocks[i];
+
+      if (at >= start && at < stop)
+        g_error ("worker %u of %zu allocates from the main thread's arena", i + 1, G_N_ELEMENTS (threads));
+    }
+
+  g_mutex_lock (&workers.lock);
+  workers.done = TRUE;
+  g_cond_broadcast (&workers.cond);
+  g_mutex_unlock (&workers.lock);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_cond_clear (&workers.cond);
+  g_mutex_clear (&workers.lock);
 }
 
 static void
@@ -104,5 +193,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/memory/follows-units", test_follows_units);
   g_test_add_func ("/memory/heap-kept", test_heap_kept);
+  g_test_add_func ("/memory/workers-apart", test_workers_apart);
   return g_test_run ();
 }
