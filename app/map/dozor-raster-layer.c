@@ -1018,6 +1018,16 @@ part_layer (DozorRasterLayer *self,
   return i == priv->n_below ? self : priv->parts->pdata[i - 1];
 }
 
+/* Whether @widget's window draws with GTK's GL renderer: known once the
+ * window is realized. */
+static gboolean
+draws_with_gl (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+
+  return native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native));
+}
+
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -1028,7 +1038,6 @@ start_render (DozorRasterLayer *self)
   Render *render;
   int x1, y1, width, height;
   GHashTableIter iter;
-  GtkNative *native;
   Tile *tile;
 
   if (!layer_size (self, &width, &height))
@@ -1053,10 +1062,9 @@ start_render (DozorRasterLayer *self)
    * layer shows the map beneath, as it does until the basemap's tiles
    * are composed. With no units there is nothing to show first. */
   render->first = priv->zoom < 0 && priv->situation != NULL && dozor_situation_get_units (priv->situation)->len > 0;
-  /* Known once the window is realized; until then (a cold start's first
-   * render) cairo's order, which every renderer takes. */
-  native = gtk_widget_get_native (widget);
-  render->gl_order = native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native));
+  /* Until the window is realized (a cold start's first render) cairo's
+   * order, which every renderer takes. */
+  render->gl_order = draws_with_gl (widget);
   view_tiles (self, render->zoom, render->first ? 0 : RING, &render->x0, &render->y0, &x1, &y1);
   view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;
@@ -1463,7 +1471,7 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
 
   native = gtk_widget_get_native (widget);
   cairo_renderer = native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
-  if (native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native)))
+  if (draws_with_gl (widget))
     uploader = dozor_tile_uploader_get_for_display (gtk_widget_get_display (widget));
   tile_placement (self, &left, &top, &s);
   gtk_snapshot_save (snapshot);

@@ -193,8 +193,7 @@ dozor_tile_uploader_get_for_display (GdkDisplay *display)
  * dozor_tile_uploader_begin:
  * @self: the uploader
  *
- * Makes the uploader's context current for the uploads that follow, and
- * deletes the textures released since the last time.
+ * Makes the uploader's context current for the uploads that follow.
  */
 void
 dozor_tile_uploader_begin (DozorTileUploader *self)
@@ -204,7 +203,6 @@ dozor_tile_uploader_begin (DozorTileUploader *self)
 
   self->previous = switch_to (self);
   self->active = TRUE;
-  delete_released (self);
   /* Errors of the context's past are not this upload's. */
   while (glGetError () != GL_NO_ERROR)
     ;
@@ -270,7 +268,8 @@ dozor_tile_uploader_upload (DozorTileUploader *self,
  * @self: the uploader
  *
  * Sends the uploads to the driver, so that the renderer's context sees
- * them, and makes the context current before begin current again.
+ * them, deletes the textures released since the last time, and makes the
+ * context current before begin current again.
  */
 void
 dozor_tile_uploader_end (DozorTileUploader *self)
