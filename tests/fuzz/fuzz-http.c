@@ -286,6 +286,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       open_loopback ();
       db_path = g_build_filename (fuzz_world_get_dir (), "http.sqlite", NULL);
       start_server ();
+      /* dozord's workers stopped before the process ends, and before the
+       * world's directory goes (its atexit() ran first, so runs last):
+       * left running, a worker met the exit's teardown (a SIGSEGV after
+       * the run's last line, once in CI). */
+      atexit (stop_server);
     }
   else if (++inputs % RESET_EVERY == 0)
     {
