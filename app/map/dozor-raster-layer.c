@@ -100,7 +100,8 @@ typedef struct
   guint64 key;
   gboolean complete;
   gboolean outdated;         /* main thread: its items moved since it was drawn */
-  gboolean gl_order;         /* its own surface, in GL's byte order: for a texture only */
+  gboolean own;              /* its own pixels, which no other tile holds */
+  gboolean gl_order;         /* those in GL's byte order: for a texture only */
   cairo_surface_t *surface;  /* NULL once in a texture of the board's own (tile_texture()) */
   GdkTexture *texture;       /* main thread only: made once the tile is in view */
   GskRenderNode *node;       /* main thread only: the surface, for the cairo renderer */
@@ -122,7 +123,8 @@ typedef struct
   DozorRasterView region;    /* whole tiles, at a whole zoom */
   int zoom, x0, y0, columns, rows, scale;
   int view_x0, view_y0, view_x1, view_y1; /* the tiles in view */
-  gboolean gl_order;         /* for GTK's GL renderer: the tiles in GL's byte order */
+  gboolean gl_order;         /* for GTK's GL renderer: the tiles in GL's byte order (not
+                              * when the board uploads them in cairo's) */
   GArray *parts;             /* Part, bottom to top */
   guint host;                /* the host's place among them */
   GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
@@ -820,11 +822,15 @@ render_in_thread (GTask        *task,
         cairo_surface_flush (tile->surface);
         if (steady != NULL && share_if_same (tile, steady->surface))
           render->shared++;
-        else if (render->gl_order)
+        else
           {
-            /* Its own pixels, which only a texture reads from now on. */
-            dozor_surface_to_gl_order (tile->surface);
-            tile->gl_order = TRUE;
+            tile->own = TRUE;
+            if (render->gl_order)
+              {
+                /* Only a texture reads its pixels from now on. */
+                dozor_surface_to_gl_order (tile->surface);
+                tile->gl_order = TRUE;
+              }
           }
         g_ptr_array_add (render->tiles, tile);
       }
@@ -1028,6 +1034,14 @@ draws_with_gl (GtkWidget *widget)
   return native != NULL && GSK_IS_GL_RENDERER (gtk_native_get_renderer (native));
 }
 
+/* Whether @tile can be drawn by GTK's GL renderer only: its pixels are in
+ * GL's order, or in a texture of the board's own and gone from memory. */
+static gboolean
+tile_needs_gl (const Tile *tile)
+{
+  return tile->gl_order || tile->surface == NULL;
+}
+
 static void
 start_render (DozorRasterLayer *self)
 {
@@ -1035,9 +1049,11 @@ start_render (DozorRasterLayer *self)
   DozorRasterLayerClass *klass = DOZOR_RASTER_LAYER_GET_CLASS (self);
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GTask) task = NULL;
+  DozorTileUploader *uploader;
   Render *render;
   int x1, y1, width, height;
   GHashTableIter iter;
+  gboolean gl;
   Tile *tile;
 
   if (!layer_size (self, &width, &height))
@@ -1063,8 +1079,11 @@ start_render (DozorRasterLayer *self)
    * are composed. With no units there is nothing to show first. */
   render->first = priv->zoom < 0 && priv->situation != NULL && dozor_situation_get_units (priv->situation)->len > 0;
   /* Until the window is realized (a cold start's first render) cairo's
-   * order, which every renderer takes. */
-  render->gl_order = draws_with_gl (widget);
+   * order, which every renderer takes; after, cairo's too if the board
+   * uploads the tiles and GL takes that order as it is. */
+  gl = draws_with_gl (widget);
+  uploader = gl ? dozor_tile_uploader_get_for_display (gtk_widget_get_display (widget)) : NULL;
+  render->gl_order = gl && (uploader == NULL || !dozor_tile_uploader_takes_cairo_order (uploader));
   view_tiles (self, render->zoom, render->first ? 0 : RING, &render->x0, &render->y0, &x1, &y1);
   view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;
@@ -1086,8 +1105,8 @@ start_render (DozorRasterLayer *self)
       render->shown_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
       g_hash_table_iter_init (&iter, priv->tiles);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
-        /* A tile in GL's order is drawn again for a renderer that is not GL. */
-        if (tile->complete && (render->gl_order || !tile->gl_order))
+        /* A tile only GL can draw is drawn again for another renderer. */
+        if (tile->complete && (gl || !tile_needs_gl (tile)))
           g_hash_table_insert (render->shown_keys, tile_slot (tile->x, tile->y), g_memdup2 (&tile->key, sizeof tile->key));
     }
 
@@ -1405,13 +1424,14 @@ tile_node (Tile *tile)
   return tile->node;
 }
 
-/* @tile's texture, made the first time it is in view. A tile in GL's byte
- * order goes into a texture of the board's own when the display gives a
- * GL context for it (@uploader, begun by the first upload of a frame:
- * *@begun), and its pixels are freed at once: a GdkMemoryTexture would keep
- * them beside the driver's copy (app/map/dozor-tile-uploader.c). Any other
- * tile's texture takes its pixels as they are, no copy, and the tile keeps
- * its surface too, for the cairo renderer (tile_node()). */
+/* @tile's texture, made the first time it is in view. A tile with pixels
+ * of its own goes into a texture of the board's own when the display gives
+ * a GL context for it (@uploader, begun by the first upload of a frame:
+ * *@begun) that takes them in their order, and its pixels are freed at
+ * once: a GdkMemoryTexture would keep them beside the driver's copy
+ * (app/map/dozor-tile-uploader.c). Any other tile's texture takes its
+ * pixels as they are, no copy, and the tile keeps its surface too, for the
+ * cairo renderer (tile_node()). */
 static GdkTexture *
 tile_texture (Tile              *tile,
               DozorTileUploader *uploader,
@@ -1420,12 +1440,12 @@ tile_texture (Tile              *tile,
 {
   if (tile->texture != NULL)
     return tile->texture;
-  if (tile->gl_order && uploader != NULL)
+  if (tile->own && uploader != NULL && (tile->gl_order || dozor_tile_uploader_takes_cairo_order (uploader)))
     {
       if (!*begun)
         dozor_tile_uploader_begin (uploader);
       *begun = TRUE;
-      tile->texture = dozor_tile_uploader_upload (uploader, tile->surface);
+      tile->texture = dozor_tile_uploader_upload (uploader, tile->surface, tile->gl_order);
       if (tile->texture != NULL)
         {
           g_clear_pointer (&tile->surface, cairo_surface_destroy);
@@ -1482,9 +1502,9 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
       {
         Tile *tile = g_hash_table_lookup (priv->tiles, tile_slot (x, y));
 
-        if (tile == NULL || tile->outdated || (cairo_renderer && tile->gl_order))
+        if (tile == NULL || tile->outdated || (cairo_renderer && tile_needs_gl (tile)))
           missing = TRUE;
-        if (tile == NULL || (cairo_renderer && tile->gl_order))
+        if (tile == NULL || (cairo_renderer && tile_needs_gl (tile)))
           continue;
         if (cairo_renderer)
           {
@@ -1503,8 +1523,8 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
       dozor_tile_uploader_end (uploader);
       /* Tests read this line (board-tile-copies); keep its wording. */
       if (n_uploaded > 0)
-        g_debug ("Tiles uploaded by the board: %u; its textures alive: %u", n_uploaded,
-                 dozor_tile_uploader_get_n_live (uploader));
+        g_debug ("Tiles uploaded by the board: %u; its textures alive: %u; written over: %u in all", n_uploaded,
+                 dozor_tile_uploader_get_n_live (uploader), dozor_tile_uploader_get_n_reused (uploader));
     }
 
   if (missing)

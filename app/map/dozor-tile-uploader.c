@@ -14,12 +14,22 @@
  * GdkGLTexture that the renderer draws from directly, and the tile's
  * pixels go at once (docs/decisions.md, "Tiles uploaded by the board").
  *
+ * A released texture is kept for the next upload of its size, which
+ * writes over it (glTexSubImage2D) instead of making a new one: while
+ * units move in thousands every tile in view is replaced a few times a
+ * second, and a new texture cost llvmpipe a fresh 256-KiB store, zeroed
+ * and page-faulted on the main thread, for 85 % of an upload's time
+ * (docs/performance.md, "Textures written over"). A texture is released
+ * only once no render node holds it, that is once every frame drawing it
+ * was handed to the renderer; GTK 4.8's own GtkGLArea reuses its textures
+ * on the same terms. Those not taken again within SPARE_SECONDS are
+ * deleted, so a map at rest holds none.
+ *
  * Every call is on the main thread, as GTK's renderer is; only a texture's
  * release may come from another thread (the last reference to a tile may
- * be dropped by a worker), so it queues the texture's name for deletion on
- * the main thread. Between dozor_tile_uploader_begin() and _end() the
- * uploader's context is current; _end() gives the thread back the context
- * it had.
+ * be dropped by a worker), so it queues the texture's name for the main
+ * thread. Between dozor_tile_uploader_begin() and _end() the uploader's
+ * context is current; _end() gives the thread back the context it had.
  */
 #include "config.h"
 
@@ -28,19 +38,39 @@
 #include "dozor-tile-uploader.h"
 
 #define DATA_KEY "dozor-tile-uploader"
+/* How long a released texture waits to be written over before it is
+ * deleted: longer than the pause between two rounds of fixes. */
+#define SPARE_SECONDS 3
+/* At most this many wait, a screenful of tiles and its ring at 4K: more
+ * are deleted at once. */
+#define MAX_SPARES 200
+
+/* A texture released, or waiting to be written over. */
+typedef struct
+{
+  GLuint id;
+  int width, height;
+  gboolean gl_order; /* made for pixels in GL's byte order, else cairo's */
+  gint64 released;   /* monotonic µs */
+} Spare;
 
 struct _DozorTileUploader
 {
   GObject parent_instance;
 
   GdkGLContext *context;   /* NULL: this display has no GL */
+  gboolean cairo_order;    /* takes pixels in cairo's byte order as they are */
   GdkGLContext *previous;  /* between begin and end: the context to give back */
   gboolean active;
   int n_live;              /* atomic: textures not yet released */
 
   GMutex lock;
-  GArray *released;        /* under lock: names of textures released */
-  guint release_id;        /* under lock: the idle deleting them */
+  GArray *released;        /* under lock: Spare, textures released */
+  guint release_id;        /* under lock: the idle taking them in */
+
+  GArray *spares;          /* Spare, oldest first: to be written over */
+  guint expire_id;         /* deletes the spares not taken in time */
+  guint n_reused;          /* uploads that wrote over a spare */
 };
 
 G_DEFINE_FINAL_TYPE (DozorTileUploader, dozor_tile_uploader, G_TYPE_OBJECT)
@@ -48,7 +78,7 @@ G_DEFINE_FINAL_TYPE (DozorTileUploader, dozor_tile_uploader, G_TYPE_OBJECT)
 typedef struct
 {
   DozorTileUploader *self;
-  GLuint id;
+  Spare spare;
 } Release;
 
 /* Makes @self's context current; returns the one that was, referenced. */
@@ -75,9 +105,33 @@ switch_back (GdkGLContext *previous)
     gdk_gl_context_clear_current ();
 }
 
-/* With @self's context current. */
+/* With @self's context current: deletes the spares released before
+ * @before, and the oldest beyond MAX_SPARES. */
 static void
-delete_released (DozorTileUploader *self)
+delete_spares (DozorTileUploader *self,
+               gint64             before)
+{
+  g_autoptr(GArray) names = g_array_new (FALSE, FALSE, sizeof (GLuint));
+  guint n = 0;
+
+  while (n < self->spares->len &&
+         (g_array_index (self->spares, Spare, n).released < before || self->spares->len - n > MAX_SPARES))
+    {
+      g_array_append_val (names, g_array_index (self->spares, Spare, n).id);
+      n++;
+    }
+  if (n == 0)
+    return;
+  glDeleteTextures (names->len, (GLuint *) (gpointer) names->data);
+  g_array_remove_range (self->spares, 0, n);
+}
+
+static gboolean expire_cb (gpointer user_data);
+
+/* With @self's context current: the textures released since the last
+ * time become spares. */
+static void
+take_released (DozorTileUploader *self)
 {
   g_autoptr(GArray) released = NULL;
 
@@ -85,15 +139,38 @@ delete_released (DozorTileUploader *self)
   if (self->released->len > 0)
     {
       released = self->released;
-      self->released = g_array_new (FALSE, FALSE, sizeof (GLuint));
+      self->released = g_array_new (FALSE, FALSE, sizeof (Spare));
     }
   g_mutex_unlock (&self->lock);
-  if (released != NULL)
-    glDeleteTextures (released->len, (GLuint *) (gpointer) released->data);
+  if (released == NULL)
+    return;
+  g_array_append_vals (self->spares, released->data, released->len);
+  delete_spares (self, G_MININT64);
+  if (self->expire_id == 0)
+    self->expire_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, 1, expire_cb, g_object_ref (self), g_object_unref);
 }
 
 static gboolean
-delete_released_cb (gpointer user_data)
+expire_cb (gpointer user_data)
+{
+  DozorTileUploader *self = user_data;
+  GdkGLContext *previous;
+
+  /* Within begin and end the next end takes them in. */
+  if (self->active)
+    return G_SOURCE_CONTINUE;
+  previous = switch_to (self);
+  take_released (self);
+  delete_spares (self, g_get_monotonic_time () - SPARE_SECONDS * G_USEC_PER_SEC);
+  switch_back (previous);
+  if (self->spares->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->expire_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+take_released_cb (gpointer user_data)
 {
   DozorTileUploader *self = user_data;
   GdkGLContext *previous;
@@ -101,11 +178,11 @@ delete_released_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   self->release_id = 0;
   g_mutex_unlock (&self->lock);
-  /* Within begin and end the next end deletes them. */
+  /* Within begin and end the next end takes them in. */
   if (self->active)
     return G_SOURCE_REMOVE;
   previous = switch_to (self);
-  delete_released (self);
+  take_released (self);
   switch_back (previous);
   return G_SOURCE_REMOVE;
 }
@@ -117,10 +194,11 @@ texture_released (gpointer data)
   Release *release = data;
   DozorTileUploader *self = release->self;
 
+  release->spare.released = g_get_monotonic_time ();
   g_mutex_lock (&self->lock);
-  g_array_append_val (self->released, release->id);
+  g_array_append_val (self->released, release->spare);
   if (self->release_id == 0)
-    self->release_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, delete_released_cb, g_object_ref (self),
+    self->release_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, take_released_cb, g_object_ref (self),
                                         g_object_unref);
   g_mutex_unlock (&self->lock);
   g_atomic_int_add (&self->n_live, -1);
@@ -133,10 +211,12 @@ dozor_tile_uploader_finalize (GObject *object)
 {
   DozorTileUploader *self = DOZOR_TILE_UPLOADER (object);
 
-  /* Every texture holds a reference to the uploader: none is left, and
-   * their names went with the idle that held the last one. */
+  /* Every texture holds a reference to the uploader, and so do the
+   * idle and the timeout that took the last ones in and deleted the
+   * spares: none is left. */
   g_clear_object (&self->context);
   g_array_unref (self->released);
+  g_array_unref (self->spares);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (dozor_tile_uploader_parent_class)->finalize (object);
 }
@@ -151,7 +231,8 @@ static void
 dozor_tile_uploader_init (DozorTileUploader *self)
 {
   g_mutex_init (&self->lock);
-  self->released = g_array_new (FALSE, FALSE, sizeof (GLuint));
+  self->released = g_array_new (FALSE, FALSE, sizeof (Spare));
+  self->spares = g_array_new (FALSE, FALSE, sizeof (Spare));
 }
 
 /**
@@ -181,7 +262,13 @@ dozor_tile_uploader_get_for_display (GdkDisplay *display)
       self = g_object_new (DOZOR_TYPE_TILE_UPLOADER, NULL);
       context = gdk_display_create_gl_context (display, &error);
       if (context != NULL && gdk_gl_context_realize (context, &error))
-        self->context = g_steal_pointer (&context);
+        {
+          self->context = g_steal_pointer (&context);
+          /* Desktop GL has taken GL_BGRA since 1.2; GLES only with an
+           * extension, which the board does not look for. cairo's order is
+           * B, G, R, A in memory only on a little-endian machine. */
+          self->cairo_order = !gdk_gl_context_get_use_es (self->context) && G_BYTE_ORDER == G_LITTLE_ENDIAN;
+        }
       else
         g_debug ("Tiles uploaded by GTK: %s", error->message);
       g_object_set_data_full (G_OBJECT (display), DATA_KEY, self, g_object_unref);
@@ -209,13 +296,37 @@ dozor_tile_uploader_begin (DozorTileUploader *self)
 }
 
 /**
+ * dozor_tile_uploader_takes_cairo_order:
+ * @self: the uploader
+ *
+ * Whether dozor_tile_uploader_upload() takes pixels in cairo's byte order
+ * as they are: then a tile need not be put in GL's order first
+ * (dozor_surface_to_gl_order()). On desktop GL the driver is given
+ * cairo's order (GL_BGRA) for a texture of no set layout (GL_RGBA), and
+ * keeps it in that order: llvmpipe copies the rows as they are, where a
+ * GL_RGBA8 texture made it convert every pixel on the main thread.
+ *
+ * Returns: %TRUE if it does
+ */
+gboolean
+dozor_tile_uploader_takes_cairo_order (DozorTileUploader *self)
+{
+  g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), FALSE);
+
+  return self->cairo_order;
+}
+
+/**
  * dozor_tile_uploader_upload:
  * @self: the uploader, between begin and end
- * @surface: a 4-byte image surface in GL's byte order
- *   (dozor_surface_to_gl_order()), premultiplied, rows top to bottom
+ * @surface: a 4-byte image surface, premultiplied, rows top to bottom
+ * @gl_order: whether @surface is in GL's byte order
+ *   (dozor_surface_to_gl_order()); if not, the uploader must take cairo's
+ *   (dozor_tile_uploader_takes_cairo_order())
  *
- * Copies @surface into a new texture of the uploader's context. The
- * surface may be freed as soon as this returns.
+ * Copies @surface into a texture of the uploader's context: a released
+ * one of its size and order if there is one, else a new one. The surface
+ * may be freed as soon as this returns.
  *
  * Returns: (transfer full) (nullable): the texture, or %NULL if GL
  *   refused it (out of memory; a stride that is not the width's): then
@@ -223,14 +334,17 @@ dozor_tile_uploader_begin (DozorTileUploader *self)
  */
 GdkTexture *
 dozor_tile_uploader_upload (DozorTileUploader *self,
-                            cairo_surface_t   *surface)
+                            cairo_surface_t   *surface,
+                            gboolean           gl_order)
 {
   int width, height;
   Release *release;
   GLuint id = 0;
+  GLenum format = gl_order ? GL_RGBA : GL_BGRA;
 
   g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), NULL);
   g_return_val_if_fail (self->active, NULL);
+  g_return_val_if_fail (gl_order || self->cairo_order, NULL);
 
   width = cairo_image_surface_get_width (surface);
   height = cairo_image_surface_get_height (surface);
@@ -238,17 +352,41 @@ dozor_tile_uploader_upload (DozorTileUploader *self,
   if (cairo_image_surface_get_stride (surface) != width * 4 || width <= 0 || height <= 0)
     return NULL;
 
-  glGenTextures (1, &id);
-  glBindTexture (GL_TEXTURE_2D, id);
-  /* As GTK sets its own: linear when a tile is scaled between zoom levels,
-   * edges extended so that no seam shows between tiles. */
-  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  /* The newest spare of this size: the oldest go first when they expire. */
+  for (guint n = self->spares->len; n > 0; n--)
+    {
+      const Spare *spare = &g_array_index (self->spares, Spare, n - 1);
+
+      if (spare->width == width && spare->height == height && spare->gl_order == gl_order)
+        {
+          id = spare->id;
+          g_array_remove_index (self->spares, n - 1);
+          break;
+        }
+    }
   glPixelStorei (GL_UNPACK_ALIGNMENT, 4);
-  glTexImage2D (GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
-                cairo_image_surface_get_data (surface));
+  if (id != 0)
+    {
+      glBindTexture (GL_TEXTURE_2D, id);
+      glTexSubImage2D (GL_TEXTURE_2D, 0, 0, 0, width, height, format, GL_UNSIGNED_BYTE,
+                       cairo_image_surface_get_data (surface));
+      self->n_reused++;
+    }
+  else
+    {
+      glGenTextures (1, &id);
+      glBindTexture (GL_TEXTURE_2D, id);
+      /* As GTK sets its own: linear when a tile is scaled between zoom
+       * levels, edges extended so that no seam shows between tiles. */
+      glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+      glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+      glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+      glTexParameteri (GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+      /* In cairo's order, a texture of no set layout, which the driver
+       * may then keep in the order it is given. */
+      glTexImage2D (GL_TEXTURE_2D, 0, gl_order ? GL_RGBA8 : GL_RGBA, width, height, 0, format, GL_UNSIGNED_BYTE,
+                    cairo_image_surface_get_data (surface));
+    }
   glBindTexture (GL_TEXTURE_2D, 0);
   if (glGetError () != GL_NO_ERROR)
     {
@@ -258,7 +396,10 @@ dozor_tile_uploader_upload (DozorTileUploader *self,
 
   release = g_new (Release, 1);
   release->self = g_object_ref (self);
-  release->id = id;
+  release->spare.id = id;
+  release->spare.width = width;
+  release->spare.height = height;
+  release->spare.gl_order = gl_order;
   g_atomic_int_inc (&self->n_live);
   return gdk_gl_texture_new (self->context, id, width, height, texture_released, release);
 }
@@ -268,8 +409,8 @@ dozor_tile_uploader_upload (DozorTileUploader *self,
  * @self: the uploader
  *
  * Sends the uploads to the driver, so that the renderer's context sees
- * them, deletes the textures released since the last time, and makes the
- * context current before begin current again.
+ * them, keeps the textures released since the last time for the next
+ * uploads, and makes the context current before begin current again.
  */
 void
 dozor_tile_uploader_end (DozorTileUploader *self)
@@ -280,7 +421,7 @@ dozor_tile_uploader_end (DozorTileUploader *self)
   /* Another context of the same share group sees a texture's contents
    * once the commands that wrote them are flushed. */
   glFlush ();
-  delete_released (self);
+  take_released (self);
   self->active = FALSE;
   switch_back (g_steal_pointer (&self->previous));
 }
@@ -297,4 +438,19 @@ dozor_tile_uploader_get_n_live (DozorTileUploader *self)
   g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), 0);
 
   return (guint) g_atomic_int_get (&self->n_live);
+}
+
+/**
+ * dozor_tile_uploader_get_n_reused:
+ * @self: the uploader
+ *
+ * Returns: how many uploads wrote over a released texture instead of
+ *   making a new one
+ */
+guint
+dozor_tile_uploader_get_n_reused (DozorTileUploader *self)
+{
+  g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), 0);
+
+  return self->n_reused;
 }

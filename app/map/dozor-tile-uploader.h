@@ -11,9 +11,12 @@ G_DECLARE_FINAL_TYPE (DozorTileUploader, dozor_tile_uploader, DOZOR, TILE_UPLOAD
 
 DozorTileUploader *dozor_tile_uploader_get_for_display (GdkDisplay        *display);
 void               dozor_tile_uploader_begin           (DozorTileUploader *self);
+gboolean           dozor_tile_uploader_takes_cairo_order (DozorTileUploader *self);
 GdkTexture        *dozor_tile_uploader_upload          (DozorTileUploader *self,
-                                                        cairo_surface_t   *surface);
+                                                        cairo_surface_t   *surface,
+                                                        gboolean           gl_order);
 void               dozor_tile_uploader_end             (DozorTileUploader *self);
 guint              dozor_tile_uploader_get_n_live      (DozorTileUploader *self);
+guint              dozor_tile_uploader_get_n_reused    (DozorTileUploader *self);
 
 G_END_DECLS

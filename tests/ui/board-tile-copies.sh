@@ -79,4 +79,36 @@ read -r red blue < <(convert "$work/after.png" -depth 8 txt:- | awk -F'[(),]' '
   END { print red + 0, blue + 0 }')
 [ "$red" -gt 20 ] || fail "the incident's red does not show ($red red pixels, $blue blue)"
 ok "$uploaded tiles uploaded by the board; the incident shows red ($red pixels, $blue blue)"
+
+# Two more incidents beside the first, one after the other: their tiles
+# are drawn again each time, and the textures the earlier ones released
+# are written over (app/map/dozor-tile-uploader.c). Each tile must show
+# what was drawn last: a texture written over wrongly shows an older
+# drawing, without the newer incidents, or another tile's.
+red_in() {
+  convert "$work/$1.png" -depth 8 txt:- | awk -F'[(),]' '
+    NR > 1 && $3 > 200 && $4 < 80 && $5 < 100 { red++ } END { print red + 0 }'
+}
+one=$red
+for at in 43.2389,76.9428 43.2404,76.9453; do
+  before_drawn=$(totals 1)
+  api "$sup" POST incidents \
+    "{\"type\":\"robbery\",\"priority\":1,\"location\":{\"lat\":${at%,*},\"lon\":${at#*,}},\"address\":\"пл. Республики\"}" |
+    jq -e .id >/dev/null || fail "the incident at $at was not registered"
+  for _ in $(seq 1 150); do
+    [ "$(totals 1)" -gt "$before_drawn" ] && break
+    sleep 0.1
+  done
+  sleep 3
+done
+reused=$(sed -n 's/.*written over: \([0-9]*\) in all.*/\1/p' "$work/board.log" | tail -n 1)
+[ "${reused:-0}" -gt 0 ] || fail "no texture was written over for the incidents' tiles drawn again"
+colours 700 250 220 220 three >/dev/null
+red=$(red_in three)
+# Three diamonds (and their labels where they fit) against one.
+[ "$red" -gt $((2 * one)) ] ||
+  fail "three incidents show $red red pixels against $one for one: a tile written over shows an older drawing"
+streets=$(colours 420 150 700 500 streets-after)
+[ "$streets" -gt 200 ] || fail "after the textures were written over the map shows $streets colours"
+ok "textures written over: $reused; three incidents show $red red pixels (one: $one), the streets $streets colours"
 echo "1..$n"
