@@ -19,7 +19,7 @@
  * units move in thousands every tile in view is replaced a few times a
  * second, and a new texture cost llvmpipe a fresh 256-KiB store, zeroed
  * and page-faulted on the main thread, for 85 % of an upload's time
- * (docs/performance.md, "Textures written over"). A texture is released
+ * (docs/performance.md, "Textures written over, in cairo's order"). A texture is released
  * only once no render node holds it, that is once every frame drawing it
  * was handed to the renderer; GTK 4.8's own GtkGLArea reuses its textures
  * on the same terms. Those not taken again within SPARE_SECONDS are
@@ -39,8 +39,9 @@
 
 #define DATA_KEY "dozor-tile-uploader"
 /* How long a released texture waits to be written over before it is
- * deleted: longer than the pause between two rounds of fixes. */
-#define SPARE_SECONDS 3
+ * deleted: longer than the pause between two rounds of fixes (5 s in the
+ * Almaty scenario), or each round would make its textures anew. */
+#define SPARE_SECONDS 10
 /* At most this many wait, a screenful of tiles and its ring at 4K: more
  * are deleted at once. */
 #define MAX_SPARES 200
