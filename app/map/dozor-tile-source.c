@@ -532,7 +532,10 @@ dozor_texture_new_for_surface (cairo_surface_t *surface)
  * units moving, that conversion loop took some 10 ms a second of it. In
  * RGBA order the upload is a copy, and this, in a worker, costs less than
  * the conversion did (docs/performance.md, "Textures in GL's byte order").
- * The surface is cairo's no more: only a texture may read it.
+ * Where the board uploads its tiles itself on desktop GL they go in
+ * cairo's order as they are (DozorTileUploader); this is for GLES and for
+ * a display that gives the board no GL context. The surface is cairo's no
+ * more: only a texture may read it.
  */
 void
 dozor_surface_to_gl_order (cairo_surface_t *surface)
