@@ -67,10 +67,10 @@ struct _DozorTileUploader
 
   GMutex lock;
   GArray *released;        /* under lock: Spare, textures released */
-  guint expire_id;         /* under lock: the timeout taking them in and
-                            * deleting the spares not taken in time */
+  guint release_id;        /* under lock: the idle taking them in */
 
   GArray *spares;          /* Spare, oldest first: to be written over */
+  guint expire_id;         /* deletes the spares not taken in time */
   guint n_reused;          /* uploads that wrote over a spare */
 };
 
@@ -127,6 +127,8 @@ delete_spares (DozorTileUploader *self,
   g_array_remove_range (self->spares, 0, n);
 }
 
+static gboolean expire_cb (gpointer user_data);
+
 /* With @self's context current: the textures released since the last
  * time become spares. */
 static void
@@ -145,31 +147,45 @@ take_released (DozorTileUploader *self)
     return;
   g_array_append_vals (self->spares, released->data, released->len);
   delete_spares (self, G_MININT64);
+  if (self->expire_id == 0)
+    self->expire_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, 1, expire_cb, g_object_ref (self), g_object_unref);
 }
 
-/* Once a second while any texture is released or spare: outside begin
- * and end (which take them in too), takes the released in and deletes the
- * spares not written over within SPARE_SECONDS. */
 static gboolean
 expire_cb (gpointer user_data)
 {
   DozorTileUploader *self = user_data;
   GdkGLContext *previous;
-  gboolean keep;
 
-  if (!self->active)
-    {
-      previous = switch_to (self);
-      take_released (self);
-      delete_spares (self, g_get_monotonic_time () - SPARE_SECONDS * G_USEC_PER_SEC);
-      switch_back (previous);
-    }
+  /* Within begin and end the next end takes them in. */
+  if (self->active)
+    return G_SOURCE_CONTINUE;
+  previous = switch_to (self);
+  take_released (self);
+  delete_spares (self, g_get_monotonic_time () - SPARE_SECONDS * G_USEC_PER_SEC);
+  switch_back (previous);
+  if (self->spares->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->expire_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+take_released_cb (gpointer user_data)
+{
+  DozorTileUploader *self = user_data;
+  GdkGLContext *previous;
+
   g_mutex_lock (&self->lock);
-  keep = self->spares->len > 0 || self->released->len > 0;
-  if (!keep)
-    self->expire_id = 0;
+  self->release_id = 0;
   g_mutex_unlock (&self->lock);
-  return keep ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  /* Within begin and end the next end takes them in. */
+  if (self->active)
+    return G_SOURCE_REMOVE;
+  previous = switch_to (self);
+  take_released (self);
+  switch_back (previous);
+  return G_SOURCE_REMOVE;
 }
 
 /* A GdkGLTexture's release: from whichever thread dropped it last. */
@@ -182,8 +198,9 @@ texture_released (gpointer data)
   release->spare.released = g_get_monotonic_time ();
   g_mutex_lock (&self->lock);
   g_array_append_val (self->released, release->spare);
-  if (self->expire_id == 0)
-    self->expire_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, 1, expire_cb, g_object_ref (self), g_object_unref);
+  if (self->release_id == 0)
+    self->release_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, take_released_cb, g_object_ref (self),
+                                        g_object_unref);
   g_mutex_unlock (&self->lock);
   g_atomic_int_add (&self->n_live, -1);
   g_object_unref (self);
@@ -195,9 +212,9 @@ dozor_tile_uploader_finalize (GObject *object)
 {
   DozorTileUploader *self = DOZOR_TILE_UPLOADER (object);
 
-  /* Every texture holds a reference to the uploader, and so does the
-   * timeout that took the last ones in and deleted the spares: none is
-   * left. */
+  /* Every texture holds a reference to the uploader, and so do the
+   * idle and the timeout that took the last ones in and deleted the
+   * spares: none is left. */
   g_clear_object (&self->context);
   g_array_unref (self->released);
   g_array_unref (self->spares);
@@ -264,8 +281,7 @@ dozor_tile_uploader_get_for_display (GdkDisplay *display)
  * dozor_tile_uploader_begin:
  * @self: the uploader
  *
- * Makes the uploader's context current for the uploads that follow, and
- * keeps the textures released since the last time for them.
+ * Makes the uploader's context current for the uploads that follow.
  */
 void
 dozor_tile_uploader_begin (DozorTileUploader *self)
@@ -275,7 +291,6 @@ dozor_tile_uploader_begin (DozorTileUploader *self)
 
   self->previous = switch_to (self);
   self->active = TRUE;
-  take_released (self);
   /* Errors of the context's past are not this upload's. */
   while (glGetError () != GL_NO_ERROR)
     ;
