@@ -65,6 +65,13 @@
  * unit on the main thread (docs/performance.md, "Moving units paced"). */
 #define MOVE_PACE_MS 66
 
+/* A tile whose changes cover more than this share of it is drawn whole
+ * (docs/decisions.md, "Tiles patched, not redrawn"): beyond half the
+ * tile most of its items would be drawn again anyway, and drawn whole it
+ * may still turn out the same as its steady tile and hold that instead. A
+ * judgement, not a measured threshold. */
+#define PATCH_MAX_SHARE 0.5
+
 /* nice(1) steps for renders: below the frame's threads (the main thread,
  * llvmpipe's), above the basemap's tiles (TILE_NICENESS). */
 #define RENDER_NICENESS 5
@@ -89,25 +96,41 @@ typedef struct
 {
   SceneRef *scene;
   DozorPointIndex *index;
+  guint64 key;               /* its part_key() in this tile */
 } TilePart;
 
 /* A tile: its pixels, and per part (bottom to top, the host last) what
  * is in it. In the cache of steady tiles only the steady parts are set. */
-typedef struct
+typedef struct _Tile Tile;
+struct _Tile
 {
   gatomicrefcount ref_count;
   int zoom, x, y, scale;
   guint64 key;
+  guint64 steady_key;        /* the steady parts' share of key */
   gboolean complete;
   gboolean outdated;         /* main thread: its items moved since it was drawn */
   gboolean own;              /* its own pixels, which no other tile holds */
   gboolean gl_order;         /* those in GL's byte order: for a texture only */
   cairo_surface_t *surface;  /* NULL once in a texture of the board's own (tile_texture()) */
+  /* A patch: @base's pixels, but inside @patch (device pixels) those of
+   * @surface, whose pixels outside it are undefined; both go once the
+   * base's texture is patched (tile_texture()). */
+  Tile *base;
+  cairo_region_t *patch;
   GdkTexture *texture;       /* main thread only: made once the tile is in view */
+  gboolean board;            /* main thread only: @texture is the board's uploader's */
   GskRenderNode *node;       /* main thread only: the surface, for the cairo renderer */
   guint n_parts;
   TilePart parts[];
-} Tile;
+};
+
+/* A tile on screen, as a render sees it. */
+typedef struct
+{
+  guint64 key;
+  Tile *tile;                /* if its texture can be patched, else NULL */
+} Shown;
 
 /* One layer's share of a render. */
 typedef struct
@@ -127,11 +150,13 @@ typedef struct
                               * when the board uploads them in cairo's) */
   GArray *parts;             /* Part, bottom to top */
   guint host;                /* the host's place among them */
-  GHashTable *shown_keys;    /* packed (x, y) → key of the tile on screen */
+  GHashTable *shown;         /* packed (x, y) → Shown, the tile on screen */
+  gboolean patches;          /* tiles may be patched: the board uploads them in cairo's order */
   GHashTable *steady;        /* packed (x, y) → Tile, the steady parts' tiles */
   GPtrArray *tiles;          /* out: Tile, those drawn anew */
   GArray *outdated;          /* out: slots of tiles out of view left as they were */
   guint shared;              /* out: of those, how many hold their steady tile's image */
+  guint patched;             /* out: of those, how many are patches */
   guint steady_drawn;        /* out: steady tiles drawn anew */
   guint steady_shared;       /* out: of those, how many hold the bottom part's own image */
   gboolean first;            /* the layer's first: the tiles in view, no steady parts */
@@ -366,7 +391,16 @@ tile_unref (Tile *tile)
   g_clear_object (&tile->texture);
   g_clear_pointer (&tile->node, gsk_render_node_unref);
   g_clear_pointer (&tile->surface, cairo_surface_destroy);
+  g_clear_pointer (&tile->patch, cairo_region_destroy);
+  g_clear_pointer (&tile->base, tile_unref);
   g_free (tile);
+}
+
+static void
+shown_free (Shown *shown)
+{
+  g_clear_pointer (&shown->tile, tile_unref);
+  g_free (shown);
 }
 
 static gpointer
@@ -526,7 +560,7 @@ static void
 render_free (Render *render)
 {
   g_array_unref (render->parts);
-  g_clear_pointer (&render->shown_keys, g_hash_table_unref);
+  g_clear_pointer (&render->shown, g_hash_table_unref);
   g_clear_pointer (&render->steady, g_hash_table_unref);
   g_clear_pointer (&render->tiles, g_ptr_array_unref);
   g_clear_pointer (&render->outdated, g_array_unref);
@@ -645,25 +679,32 @@ static const cairo_user_data_key_t pixels_key;
  * copy of its steady tile: cairo would zero 256 KiB for nothing, once per
  * tile a render draws. */
 static cairo_surface_t *
-surface_new (int      scale,
-             gboolean cleared)
+image_new (int      width,
+           int      height,
+           gboolean cleared)
 {
-  int size = (int) TILE_SIZE * scale;
-  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, size);
+  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, width);
   guchar *pixels;
   cairo_surface_t *surface;
 
   if (cleared)
-    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  pixels = g_malloc ((gsize) stride * size);
-  surface = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_ARGB32, size, size, stride);
+    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  pixels = g_malloc ((gsize) stride * height);
+  surface = cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_ARGB32, width, height, stride);
   if (cairo_surface_set_user_data (surface, &pixels_key, pixels, g_free) != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (surface);
       g_free (pixels);
-      return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+      return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
     }
   return surface;
+}
+
+static cairo_surface_t *
+surface_new (int      scale,
+             gboolean cleared)
+{
+  return image_new ((int) TILE_SIZE * scale, (int) TILE_SIZE * scale, cleared);
 }
 
 /* The steady parts of one tile, from the cache or drawn now. */
@@ -714,6 +755,163 @@ steady_tile (Render *render,
   return tile;
 }
 
+/* Where the tile on screen, @base, differs from the tile @view is drawn
+ * for now, in device pixels: the rectangles of the items that changed,
+ * asked of each part that changed (tile_changes()). %NULL when it is to
+ * be drawn whole: the steady parts changed, a part cannot tell where it
+ * changed, or the changes cover much of it. */
+static cairo_region_t *
+tile_patch (Render                *render,
+            Tile                  *base,
+            guint64                steady_key,
+            const guint64         *part_keys,
+            const DozorRasterView *view)
+{
+  cairo_region_t *region;
+  cairo_rectangle_int_t whole = { 0, 0, (int) TILE_SIZE, (int) TILE_SIZE };
+  double area = 0;
+
+  if (!render->patches || base->steady_key != steady_key || base->n_parts != render->parts->len ||
+      base->zoom != render->zoom || base->scale != render->scale)
+    return NULL;
+  region = cairo_region_create ();
+  for (guint i = 0; i < render->parts->len; i++)
+    {
+      Part *part = &g_array_index (render->parts, Part, i);
+      const TilePart *before = &base->parts[i];
+
+      if (part->klass->steady || before->key == part_keys[i])
+        continue;
+      if (part->klass->tile_changes == NULL || before->scene == NULL || before->scene->scene == NULL ||
+          part->scene->scene == NULL ||
+          !part->klass->tile_changes (before->scene->scene, part->scene->scene, view, region))
+        {
+          cairo_region_destroy (region);
+          return NULL;
+        }
+    }
+  cairo_region_intersect_rectangle (region, &whole);
+  for (int i = 0; i < cairo_region_num_rectangles (region); i++)
+    {
+      cairo_rectangle_int_t rect;
+
+      cairo_region_get_rectangle (region, i, &rect);
+      area += (double) rect.width * rect.height;
+    }
+  if (area > PATCH_MAX_SHARE * TILE_SIZE * TILE_SIZE)
+    {
+      cairo_region_destroy (region);
+      return NULL;
+    }
+  if (render->scale != 1)
+    {
+      cairo_region_t *device = cairo_region_create ();
+
+      for (int i = 0; i < cairo_region_num_rectangles (region); i++)
+        {
+          cairo_rectangle_int_t rect;
+
+          cairo_region_get_rectangle (region, i, &rect);
+          rect.x *= render->scale;
+          rect.y *= render->scale;
+          rect.width *= render->scale;
+          rect.height *= render->scale;
+          cairo_region_union_rectangle (device, &rect);
+        }
+      cairo_region_destroy (region);
+      region = device;
+    }
+  return region;
+}
+
+/* Draws @tile: over a copy of @steady if there is one, every part's items,
+ * the host's parts in their places. A patch (@tile->patch) is drawn only
+ * inside its rectangles, the rest of its surface left as allocated. */
+static void
+draw_tile (Render                *render,
+           Tile                  *tile,
+           Tile                  *steady,
+           const DozorRasterView *view)
+{
+  cairo_t *cr;
+
+  if (tile->patch != NULL)
+    {
+      cairo_rectangle_int_t extents;
+
+      /* Only as large as the rectangles' extents: a patch's pixels outside
+       * them are never read, and a whole tile's would be allocated (and
+       * page-faulted) for a few symbols' worth. The device offset puts the
+       * tile's pixels where they belong. */
+      cairo_region_get_extents (tile->patch, &extents);
+      tile->surface = image_new (MAX (extents.width, 1), MAX (extents.height, 1), FALSE);
+      cairo_surface_set_device_offset (tile->surface, -extents.x, -extents.y);
+    }
+  else
+    tile->surface = surface_new (render->scale, steady == NULL);
+  cr = cairo_create (tile->surface);
+  if (tile->patch != NULL)
+    {
+      for (int i = 0; i < cairo_region_num_rectangles (tile->patch); i++)
+        {
+          cairo_rectangle_int_t rect;
+
+          cairo_region_get_rectangle (tile->patch, i, &rect);
+          cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
+        }
+      cairo_clip (cr);
+      if (steady == NULL)
+        {
+          cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+          cairo_paint (cr);
+          cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+        }
+    }
+  if (steady != NULL)
+    {
+      /* Opaque where the basemap is: a copy, not a blend. */
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      cairo_set_source_surface (cr, steady->surface, 0, 0);
+      cairo_paint (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+    }
+  cairo_scale (cr, render->scale, render->scale);
+  for (guint i = 0; i < render->parts->len; i++)
+    {
+      Part *part = &g_array_index (render->parts, Part, i);
+
+      /* What a part over the host keeps beneath the host's items (lines
+       * under symbols) goes just before them; a part beneath the host
+       * draws it just before its own items. */
+      if (i == render->host)
+        for (guint j = i + 1; j < render->parts->len; j++)
+          draw_under (&g_array_index (render->parts, Part, j), cr, view);
+      else if (i < render->host)
+        draw_under (part, cr, view);
+      if (!part->klass->steady)
+        draw_part (part, cr, view, &tile->parts[i]);
+      else if (steady != NULL && steady->parts[i].scene != NULL)
+        {
+          tile->parts[i].scene = scene_ref_ref (steady->parts[i].scene);
+          tile->parts[i].index = dozor_point_index_ref (steady->parts[i].index);
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (tile->surface);
+  if (tile->patch == NULL && steady != NULL && share_if_same (tile, steady->surface))
+    render->shared++;
+  else
+    {
+      tile->own = TRUE;
+      if (render->gl_order)
+        {
+          /* Only a texture reads its pixels from now on. */
+          dozor_surface_to_gl_order (tile->surface);
+          tile->gl_order = TRUE;
+        }
+    }
+}
+
 static void
 render_in_thread (GTask        *task,
                   gpointer      source,
@@ -741,17 +939,21 @@ render_in_thread (GTask        *task,
         int x = render->x0 + column, y = render->y0 + row;
         DozorRasterView view = tile_view (render, x, y);
         guint64 steady_key = dozor_raster_key_mix (render->zoom, render->scale), key;
+        g_autofree guint64 *part_keys = g_new (guint64, render->parts->len);
         gboolean complete = TRUE;
+        cairo_region_t *patch = NULL;
         Tile *steady = NULL;
-        gpointer shown_key;
-        cairo_t *cr;
+        Shown *shown = NULL;
 
         for (guint i = 0; i < render->parts->len; i++)
           {
             Part *part = &g_array_index (render->parts, Part, i);
 
             if (part->klass->steady)
-              steady_key = dozor_raster_key_mix (steady_key, part_key (part, &view, &complete));
+              {
+                part_keys[i] = part_key (part, &view, &complete);
+                steady_key = dozor_raster_key_mix (steady_key, part_keys[i]);
+              }
           }
         /* Drawn again whole by the next render. */
         complete &= !render->first;
@@ -761,13 +963,16 @@ render_in_thread (GTask        *task,
             Part *part = &g_array_index (render->parts, Part, i);
 
             if (!part->klass->steady)
-              key = dozor_raster_key_mix (key, part_key (part, &view, &complete));
+              {
+                part_keys[i] = part_key (part, &view, &complete);
+                key = dozor_raster_key_mix (key, part_keys[i]);
+              }
           }
-        if (complete && render->shown_keys != NULL &&
-            g_hash_table_lookup_extended (render->shown_keys, tile_slot (x, y), NULL, &shown_key))
+        if (complete && render->shown != NULL &&
+            (shown = g_hash_table_lookup (render->shown, tile_slot (x, y))) != NULL)
           {
             /* The tile on screen shows this already. */
-            if (*(guint64 *) shown_key == key)
+            if (shown->key == key)
               continue;
             /* Out of view, a tile is drawn anew only once it comes into
              * view: while thousands of units move, the ring around the
@@ -783,58 +988,24 @@ render_in_thread (GTask        *task,
 
         if (any_steady)
           steady = steady_tile (render, x, y, steady_key, complete);
+        if (complete && shown != NULL && shown->tile != NULL)
+          patch = tile_patch (render, shown->tile, steady_key, part_keys, &view);
 
         tile = tile_new (render->zoom, x, y, render->scale, render->parts->len);
         tile->key = key;
+        tile->steady_key = steady_key;
         tile->complete = complete;
-        tile->surface = surface_new (render->scale, steady == NULL);
-        cr = cairo_create (tile->surface);
-        if (steady != NULL)
-          {
-            /* Opaque where the basemap is: a copy, not a blend. */
-            cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-            cairo_set_source_surface (cr, steady->surface, 0, 0);
-            cairo_paint (cr);
-            cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-          }
-        cairo_scale (cr, render->scale, render->scale);
         for (guint i = 0; i < render->parts->len; i++)
+          tile->parts[i].key = part_keys[i];
+        if (patch != NULL)
           {
-            Part *part = &g_array_index (render->parts, Part, i);
-
-            /* What a part over the host keeps beneath the host's items
-             * (lines under symbols) goes just before them; a part beneath
-             * the host draws it just before its own items. */
-            if (i == render->host)
-              for (guint j = i + 1; j < render->parts->len; j++)
-                draw_under (&g_array_index (render->parts, Part, j), cr, &view);
-            else if (i < render->host)
-              draw_under (part, cr, &view);
-            if (!part->klass->steady)
-              draw_part (part, cr, &view, &tile->parts[i]);
-            else if (steady != NULL && steady->parts[i].scene != NULL)
-              {
-                tile->parts[i].scene = scene_ref_ref (steady->parts[i].scene);
-                tile->parts[i].index = dozor_point_index_ref (steady->parts[i].index);
-              }
+            tile->base = tile_ref (shown->tile);
+            tile->patch = patch;
+            render->patched++;
           }
-        cairo_destroy (cr);
-        cairo_surface_flush (tile->surface);
-        if (steady != NULL && share_if_same (tile, steady->surface))
-          render->shared++;
-        else
-          {
-            tile->own = TRUE;
-            if (render->gl_order)
-              {
-                /* Only a texture reads its pixels from now on. */
-                dozor_surface_to_gl_order (tile->surface);
-                tile->gl_order = TRUE;
-              }
-          }
+        draw_tile (render, tile, steady, &view);
         g_ptr_array_add (render->tiles, tile);
       }
-
   /* The steady tiles kept are those of this region. */
   g_hash_table_iter_init (&iter, render->steady);
   while (g_hash_table_iter_next (&iter, &slot, (gpointer *) &tile))
@@ -905,7 +1076,8 @@ render_done_cb (GObject      *source,
   /* Tests read this line (board-tile-copies); keep its wording. */
   if (render->tiles->len > 0)
     g_debug ("Tiles drawn: %u, %u holding their steady tile's image; steady tiles drawn: %u, %u holding the "
-             "basemap's", render->tiles->len, render->shared, render->steady_drawn, render->steady_shared);
+             "basemap's; patches: %u", render->tiles->len, render->shared, render->steady_drawn,
+             render->steady_shared, render->patched);
 
   for (guint i = 0; i < render->outdated->len; i++)
     {
@@ -1039,7 +1211,7 @@ draws_with_gl (GtkWidget *widget)
 static gboolean
 tile_needs_gl (const Tile *tile)
 {
-  return tile->gl_order || tile->surface == NULL;
+  return tile->gl_order || tile->surface == NULL || tile->patch != NULL;
 }
 
 static void
@@ -1084,6 +1256,7 @@ start_render (DozorRasterLayer *self)
   gl = draws_with_gl (widget);
   uploader = gl ? dozor_tile_uploader_get_for_display (gtk_widget_get_display (widget)) : NULL;
   render->gl_order = gl && (uploader == NULL || !dozor_tile_uploader_takes_cairo_order (uploader));
+  render->patches = gl && !render->gl_order;
   view_tiles (self, render->zoom, render->first ? 0 : RING, &render->x0, &render->y0, &x1, &y1);
   view_tiles (self, render->zoom, 0, &render->view_x0, &render->view_y0, &render->view_x1, &render->view_y1);
   render->columns = x1 - render->x0 + 1;
@@ -1102,12 +1275,20 @@ start_render (DozorRasterLayer *self)
   render->host = priv->n_below;
   if (render->zoom == priv->zoom && render->scale == priv->scale)
     {
-      render->shown_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+      render->shown = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) shown_free);
       g_hash_table_iter_init (&iter, priv->tiles);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &tile))
         /* A tile only GL can draw is drawn again for another renderer. */
         if (tile->complete && (gl || !tile_needs_gl (tile)))
-          g_hash_table_insert (render->shown_keys, tile_slot (tile->x, tile->y), g_memdup2 (&tile->key, sizeof tile->key));
+          {
+            Shown *shown = g_new (Shown, 1);
+
+            shown->key = tile->key;
+            /* Its texture, the uploader's, can be patched; the worker reads
+             * only what does not change once the tile is made. */
+            shown->tile = render->patches && tile->board ? tile_ref (tile) : NULL;
+            g_hash_table_insert (render->shown, tile_slot (tile->x, tile->y), shown);
+          }
     }
 
   priv->empty = TRUE;
@@ -1440,6 +1621,28 @@ tile_texture (Tile              *tile,
 {
   if (tile->texture != NULL)
     return tile->texture;
+  if (tile->patch != NULL)
+    {
+      /* The tile it replaces is drawn no more: its texture takes the
+       * patch, and this tile gets a texture of its own for the same
+       * pixels. Its base has one (start_render() gave the render only
+       * those), so this fails only if GL refused the writes. */
+      if (uploader != NULL && tile->base->texture != NULL)
+        {
+          if (!*begun)
+            dozor_tile_uploader_begin (uploader);
+          *begun = TRUE;
+          tile->texture = dozor_tile_uploader_patch (uploader, tile->base->texture, tile->surface, tile->patch);
+        }
+      if (tile->texture == NULL)
+        return NULL;
+      tile->board = TRUE;
+      g_clear_pointer (&tile->surface, cairo_surface_destroy);
+      g_clear_pointer (&tile->patch, cairo_region_destroy);
+      g_clear_pointer (&tile->base, tile_unref);
+      ++*n_uploaded;
+      return tile->texture;
+    }
   if (tile->own && uploader != NULL && (tile->gl_order || dozor_tile_uploader_takes_cairo_order (uploader)))
     {
       if (!*begun)
@@ -1448,6 +1651,7 @@ tile_texture (Tile              *tile,
       tile->texture = dozor_tile_uploader_upload (uploader, tile->surface, tile->gl_order);
       if (tile->texture != NULL)
         {
+          tile->board = TRUE;
           g_clear_pointer (&tile->surface, cairo_surface_destroy);
           ++*n_uploaded;
           return tile->texture;
@@ -1514,8 +1718,21 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
             gtk_snapshot_restore (snapshot);
           }
         else
-          gtk_snapshot_append_texture (snapshot, tile_texture (tile, uploader, &begun, &n_uploaded),
-                                       &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
+          {
+            GdkTexture *texture = tile_texture (tile, uploader, &begun, &n_uploaded);
+
+            if (texture == NULL)
+              {
+                /* A patch that could not be applied: its base meanwhile,
+                 * and the tile drawn whole by the next render. */
+                texture = tile->base->texture;
+                tile->complete = FALSE;
+                missing = TRUE;
+              }
+            if (texture != NULL)
+              gtk_snapshot_append_texture (snapshot, texture,
+                                           &GRAPHENE_RECT_INIT (x * TILE_SIZE, y * TILE_SIZE, TILE_SIZE, TILE_SIZE));
+          }
       }
   gtk_snapshot_restore (snapshot);
   if (begun)
@@ -1523,8 +1740,9 @@ dozor_raster_layer_snapshot (GtkWidget   *widget,
       dozor_tile_uploader_end (uploader);
       /* Tests read this line (board-tile-copies); keep its wording. */
       if (n_uploaded > 0)
-        g_debug ("Tiles uploaded by the board: %u; its textures alive: %u; written over: %u in all", n_uploaded,
-                 dozor_tile_uploader_get_n_live (uploader), dozor_tile_uploader_get_n_reused (uploader));
+        g_debug ("Tiles uploaded by the board: %u; its textures alive: %u; written over: %u in all, patched: %u",
+                 n_uploaded, dozor_tile_uploader_get_n_live (uploader), dozor_tile_uploader_get_n_reused (uploader),
+                 dozor_tile_uploader_get_n_patched (uploader));
     }
 
   if (missing)

@@ -131,6 +131,11 @@ G_DECLARE_DERIVABLE_TYPE (DozorRasterLayer, dozor_raster_layer, DOZOR, RASTER_LA
  * @draw_under: (optional) in a worker, what a part drawn over its host
  *   (dozor_raster_layer_draw_over()) still keeps beneath the host's items,
  *   such as lines under the symbols they join; nothing of it is picked
+ * @tile_changes: (optional) in the worker, for a tile whose key changed
+ *   (tile_key()): add to @region, in the tile's logical pixels, where
+ *   @scene draws @tile differently from @before, the scene it was drawn
+ *   from last; return %FALSE if it cannot tell. Both were laid out.
+ *   Without it, a layer's change redraws the tiles it touches whole
  * @tile_surface: (optional) in a worker, for a steady part drawn first
  *   that paints an opaque image of its own unchanged into a tile (the
  *   basemap): that image, or %NULL. A tile that shows nothing else holds
@@ -163,6 +168,10 @@ struct _DozorRasterLayerClass
                           const DozorRasterView *view);
   cairo_surface_t *(*tile_surface) (gpointer               scene,
                                     const DozorRasterView *tile);
+  gboolean (*tile_changes) (gpointer               before,
+                            gpointer               scene,
+                            const DozorRasterView *tile,
+                            cairo_region_t        *region);
 };
 
 DozorSituation *dozor_raster_layer_get_situation (DozorRasterLayer *self);

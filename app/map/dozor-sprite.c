@@ -26,6 +26,21 @@ struct _DozorSprite
   double half;             /* half its side, logical pixels: its centre */
 };
 
+/* @cr's user space to its target's pixels: cairo_user_to_device() leaves
+ * out the target's device offset (a tile's patch has one). */
+static void
+user_to_pixels (cairo_t *cr,
+                double  *x,
+                double  *y)
+{
+  double offset_x, offset_y;
+
+  cairo_user_to_device (cr, x, y);
+  cairo_surface_get_device_offset (cairo_get_target (cr), &offset_x, &offset_y);
+  *x += offset_x;
+  *y += offset_y;
+}
+
 /* An ARGB32 image surface's pixels as pixman sees them: cairo's ARGB32
  * is pixman's a8r8g8b8, premultiplied, native order. */
 static pixman_image_t *
@@ -115,10 +130,39 @@ pixman_image_t *
 dozor_sprite_target_begin (cairo_t *cr)
 {
   cairo_surface_t *surface = cairo_get_target (cr);
+  cairo_rectangle_list_t *clip;
+  pixman_image_t *target;
 
   g_return_val_if_fail (cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32, NULL);
   cairo_surface_flush (surface);
-  return pixels_of (surface);
+  target = pixels_of (surface);
+  /* pixman copies where cairo's clip says, as cairo would: a tile patched
+   * is drawn inside its rectangles only. A clip that is not rectangles
+   * (none set, a path) leaves the whole surface. */
+  clip = cairo_copy_clip_rectangle_list (cr);
+  if (clip->status == CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree pixman_box32_t *boxes = g_new (pixman_box32_t, MAX (clip->num_rectangles, 1));
+      pixman_region32_t region;
+
+      for (int i = 0; i < clip->num_rectangles; i++)
+        {
+          double x0 = clip->rectangles[i].x, y0 = clip->rectangles[i].y;
+          double x1 = x0 + clip->rectangles[i].width, y1 = y0 + clip->rectangles[i].height;
+
+          user_to_pixels (cr, &x0, &y0);
+          user_to_pixels (cr, &x1, &y1);
+          boxes[i].x1 = (int32_t) floor (MIN (x0, x1));
+          boxes[i].y1 = (int32_t) floor (MIN (y0, y1));
+          boxes[i].x2 = (int32_t) ceil (MAX (x0, x1));
+          boxes[i].y2 = (int32_t) ceil (MAX (y0, y1));
+        }
+      pixman_region32_init_rects (&region, boxes, clip->num_rectangles);
+      pixman_image_set_clip_region32 (target, &region);
+      pixman_region32_fini (&region);
+    }
+  cairo_rectangle_list_destroy (clip);
+  return target;
 }
 
 /**
@@ -159,7 +203,7 @@ dozor_sprite_paint (const DozorSprite *sprite,
     return;
   x -= sprite->half;
   y -= sprite->half;
-  cairo_user_to_device (cr, &x, &y);
+  user_to_pixels (cr, &x, &y);
   pixman_image_composite32 (PIXMAN_OP_OVER, sprite->pixels, NULL, target, 0, 0, 0, 0, (int32_t) lround (x),
                             (int32_t) lround (y), pixman_image_get_width (sprite->pixels),
                             pixman_image_get_height (sprite->pixels));

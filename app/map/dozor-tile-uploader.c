@@ -25,6 +25,11 @@
  * on the same terms. Those not taken again within SPARE_SECONDS are
  * deleted, so a map at rest holds none.
  *
+ * A tile where a few units moved is patched instead: the rectangles that
+ * changed are written into the texture of the tile it replaces, and a new
+ * GdkGLTexture is made for the same name, which goes back to the spares
+ * once the last texture for it is released (dozor_tile_uploader_patch()).
+ *
  * Every call is on the main thread, as GTK's renderer is; only a texture's
  * release may come from another thread (the last reference to a tile may
  * be dropped by a worker), so it queues the texture's name for the main
@@ -72,15 +77,23 @@ struct _DozorTileUploader
   GArray *spares;          /* Spare, oldest first: to be written over */
   guint expire_id;         /* deletes the spares not taken in time */
   guint n_reused;          /* uploads that wrote over a spare */
+  guint n_patched;         /* textures patched */
 };
 
 G_DEFINE_FINAL_TYPE (DozorTileUploader, dozor_tile_uploader, G_TYPE_OBJECT)
 
+/* A texture's name, shared by every GdkGLTexture made for it: a tile
+ * patched (dozor_tile_uploader_patch()) gets a new GdkGLTexture for the
+ * name its predecessor's pixels are in, and the name is released once
+ * the last of them is. */
 typedef struct
 {
+  gatomicrefcount ref_count;
   DozorTileUploader *self;
   Spare spare;
 } Release;
+
+static GQuark release_quark;
 
 /* Makes @self's context current; returns the one that was, referenced. */
 static GdkGLContext *
@@ -195,6 +208,8 @@ texture_released (gpointer data)
   Release *release = data;
   DozorTileUploader *self = release->self;
 
+  if (!g_atomic_ref_count_dec (&release->ref_count))
+    return;
   release->spare.released = g_get_monotonic_time ();
   g_mutex_lock (&self->lock);
   g_array_append_val (self->released, release->spare);
@@ -226,6 +241,7 @@ static void
 dozor_tile_uploader_class_init (DozorTileUploaderClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = dozor_tile_uploader_finalize;
+  release_quark = g_quark_from_static_string ("dozor-tile-uploader-release");
 }
 
 static void
@@ -317,6 +333,18 @@ dozor_tile_uploader_takes_cairo_order (DozorTileUploader *self)
   return self->cairo_order;
 }
 
+/* A GdkGLTexture for @release's name, holding a reference to it. */
+static GdkTexture *
+texture_for (DozorTileUploader *self,
+             Release           *release)
+{
+  GdkTexture *texture = gdk_gl_texture_new (self->context, release->spare.id, release->spare.width,
+                                            release->spare.height, texture_released, release);
+
+  g_object_set_qdata (G_OBJECT (texture), release_quark, release);
+  return texture;
+}
+
 /**
  * dozor_tile_uploader_upload:
  * @self: the uploader, between begin and end
@@ -396,13 +424,85 @@ dozor_tile_uploader_upload (DozorTileUploader *self,
     }
 
   release = g_new (Release, 1);
+  g_atomic_ref_count_init (&release->ref_count);
   release->self = g_object_ref (self);
   release->spare.id = id;
   release->spare.width = width;
   release->spare.height = height;
   release->spare.gl_order = gl_order;
   g_atomic_int_inc (&self->n_live);
-  return gdk_gl_texture_new (self->context, id, width, height, texture_released, release);
+  return texture_for (self, release);
+}
+
+/**
+ * dozor_tile_uploader_patch:
+ * @self: the uploader, between begin and end
+ * @texture: a texture this uploader made (upload() or patch())
+ * @surface: an image surface in cairo's order whose pixels inside
+ *   @region are @texture's new ones; those outside it are not read. Its
+ *   device offset, negated, is where its first pixel goes in @texture
+ * @region: where @texture changes, @texture's pixels
+ *
+ * Writes @region of @surface over @texture's pixels, for a tile where a
+ * few units moved: the rest of the tile is not drawn nor copied again
+ * (docs/decisions.md, "Tiles patched, not redrawn"). @texture shows the
+ * new pixels too from now on; it is for a tile just replaced, whose
+ * texture is drawn no more.
+ *
+ * Returns: (transfer full) (nullable): a new texture for the same pixels,
+ *   which GTK sees as changed, or %NULL if @texture is not this
+ *   uploader's or GL refused the writes (then draw the tile whole)
+ */
+GdkTexture *
+dozor_tile_uploader_patch (DozorTileUploader    *self,
+                           GdkTexture           *texture,
+                           cairo_surface_t      *surface,
+                           const cairo_region_t *region)
+{
+  Release *release;
+  const guchar *data;
+  int stride, x0, y0, width, height;
+  double offset_x, offset_y;
+
+  g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), NULL);
+  g_return_val_if_fail (self->active, NULL);
+
+  release = texture != NULL ? g_object_get_qdata (G_OBJECT (texture), release_quark) : NULL;
+  if (release == NULL || release->self != self || release->spare.gl_order || !self->cairo_order)
+    return NULL;
+
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  width = cairo_image_surface_get_width (surface);
+  height = cairo_image_surface_get_height (surface);
+  cairo_surface_get_device_offset (surface, &offset_x, &offset_y);
+  x0 = (int) -offset_x;
+  y0 = (int) -offset_y;
+  glBindTexture (GL_TEXTURE_2D, release->spare.id);
+  glPixelStorei (GL_UNPACK_ALIGNMENT, 4);
+  /* Desktop GL, as cairo's order is taken there only: rows of the whole
+   * surface, from the rectangle's corner. */
+  glPixelStorei (GL_UNPACK_ROW_LENGTH, stride / 4);
+  for (int i = 0; i < cairo_region_num_rectangles (region); i++)
+    {
+      cairo_rectangle_int_t rect;
+
+      cairo_region_get_rectangle (region, i, &rect);
+      /* Inside the texture, and inside the surface's pixels. */
+      if (rect.x < 0 || rect.y < 0 || rect.width <= 0 || rect.height <= 0 ||
+          rect.x + rect.width > release->spare.width || rect.y + rect.height > release->spare.height ||
+          rect.x < x0 || rect.y < y0 || rect.x + rect.width > x0 + width || rect.y + rect.height > y0 + height)
+        continue;
+      glTexSubImage2D (GL_TEXTURE_2D, 0, rect.x, rect.y, rect.width, rect.height, GL_BGRA, GL_UNSIGNED_BYTE,
+                       data + (gsize) (rect.y - y0) * stride + (gsize) (rect.x - x0) * 4);
+    }
+  glPixelStorei (GL_UNPACK_ROW_LENGTH, 0);
+  glBindTexture (GL_TEXTURE_2D, 0);
+  if (glGetError () != GL_NO_ERROR)
+    return NULL;
+  self->n_patched++;
+  g_atomic_ref_count_inc (&release->ref_count);
+  return texture_for (self, release);
 }
 
 /**
@@ -454,4 +554,18 @@ dozor_tile_uploader_get_n_reused (DozorTileUploader *self)
   g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), 0);
 
   return self->n_reused;
+}
+
+/**
+ * dozor_tile_uploader_get_n_patched:
+ * @self: the uploader
+ *
+ * Returns: how many times a texture was patched instead of written whole
+ */
+guint
+dozor_tile_uploader_get_n_patched (DozorTileUploader *self)
+{
+  g_return_val_if_fail (DOZOR_IS_TILE_UPLOADER (self), 0);
+
+  return self->n_patched;
 }

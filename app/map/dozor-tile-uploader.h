@@ -15,8 +15,13 @@ gboolean           dozor_tile_uploader_takes_cairo_order (DozorTileUploader *sel
 GdkTexture        *dozor_tile_uploader_upload          (DozorTileUploader *self,
                                                         cairo_surface_t   *surface,
                                                         gboolean           gl_order);
+GdkTexture        *dozor_tile_uploader_patch           (DozorTileUploader    *self,
+                                                        GdkTexture           *texture,
+                                                        cairo_surface_t      *surface,
+                                                        const cairo_region_t *region);
 void               dozor_tile_uploader_end             (DozorTileUploader *self);
 guint              dozor_tile_uploader_get_n_live      (DozorTileUploader *self);
 guint              dozor_tile_uploader_get_n_reused    (DozorTileUploader *self);
+guint              dozor_tile_uploader_get_n_patched   (DozorTileUploader *self);
 
 G_END_DECLS

@@ -113,6 +113,7 @@ typedef struct
   guint parts[N_MARK_STATUSES]; /* a wall's group: its units by status */
   gboolean trail;    /* its trail is drawn: not in a crowd */
   double left, top, right, bottom; /* all it covers, region pixels */
+  guint64 key;       /* what it looks like, as a number (item_key()) */
 } Item;
 
 typedef struct _Sprites Sprites;
@@ -1250,12 +1251,15 @@ layout_units (Scene *scene)
 }
 
 /* What a tile shows of an item, as a number: the same number, the same
- * pixels. */
+ * pixels. Places are the world's pixels, not the region's, so that an
+ * item that stays has the same number in the next render whatever its
+ * region (tile_changes()). */
 static guint64
 item_key (const Scene *scene,
           const Item  *item)
 {
-  guint64 key = dozor_raster_key_mix (lround (item->x * 4), lround (item->y * 4));
+  double ox = scene->keys.region.origin_x, oy = scene->keys.region.origin_y;
+  guint64 key = dozor_raster_key_mix (lround ((item->x + ox) * 4), lround ((item->y + oy) * 4));
 
   key = dozor_raster_key_mix (key, item->status | item->stale << 4 | item->label << 5 | item->trail << 6 |
                                      (guint64) item->count << 8);
@@ -1271,7 +1275,8 @@ item_key (const Scene *scene,
       key = dozor_raster_key_mix (key, mark->long_on_scene);
       if (item->label && mark->label != NULL)
         key = dozor_raster_key_mix (dozor_raster_key_mix (key, g_str_hash (mark->label)),
-                                    dozor_raster_key_mix (lround (item->label_x * 4), lround (item->label_y * 4)));
+                                    dozor_raster_key_mix (lround ((item->label_x + ox) * 4),
+                                                          lround ((item->label_y + oy) * 4)));
       for (guint t = 0; item->trail && t < mark->trail_length; t++)
         key = dozor_raster_key_mix (key, (guint64) (mark_trail (scene, mark, t)[0] * 1e9) ^
                                          (guint64) (mark_trail (scene, mark, t)[1] * 1e9) << 1);
@@ -1327,13 +1332,13 @@ layout_scene (gpointer               data,
 
   for (guint n = 0; n < scene->items->len; n++)
     {
-      const Item *item = &g_array_index (scene->items, Item, n);
+      Item *item = &g_array_index (scene->items, Item, n);
       int c0, r0, c1, r1;
       guint64 key;
 
       if (!dozor_tile_keys_range (keys, item->left, item->top, item->right, item->bottom, &c0, &r0, &c1, &r1))
         continue;
-      key = item_key (scene, item);
+      key = item->key = item_key (scene, item);
       for (int r = r0; r <= r1; r++)
         for (int c = c0; c <= c1; c++)
           {
@@ -1360,12 +1365,138 @@ tile_key (gpointer               data,
                                  (guint64) lround (scene->label_size * 16) << 4);
 }
 
+/* The scene-wide choices that change how the same items look. */
+static gboolean
+same_look (const Scene *a,
+           const Scene *b)
+{
+  return a->labels == b->labels && a->arrows == b->arrows && a->trails == b->trails && a->contrast == b->contrast &&
+         a->clusters == b->clusters && a->groups == b->groups && a->crowds == b->crowds &&
+         a->label_size == b->label_size;
+}
+
+typedef struct
+{
+  guint64 key;
+  const Item *item;
+} Keyed;
+
+static int
+keyed_compare (gconstpointer a,
+               gconstpointer b)
+{
+  guint64 ka = ((const Keyed *) a)->key, kb = ((const Keyed *) b)->key;
+
+  return ka < kb ? -1 : ka > kb;
+}
+
+/* A tile's items, sorted by key. */
+static GArray *
+keyed_items (const Scene           *scene,
+             const DozorRasterView *tile)
+{
+  int number = dozor_tile_keys_find (&scene->keys, tile);
+  GArray *bucket = number >= 0 ? scene->buckets[number] : NULL;
+  GArray *keyed = g_array_sized_new (FALSE, FALSE, sizeof (Keyed), bucket != NULL ? bucket->len : 0);
+
+  for (guint n = 0; bucket != NULL && n < bucket->len; n++)
+    {
+      const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
+      Keyed one = { item->key, item };
+
+      g_array_append_val (keyed, one);
+    }
+  g_array_sort (keyed, keyed_compare);
+  return keyed;
+}
+
+/* @item's rectangle in @tile's pixels, a pixel wider for antialiasing. */
+static void
+add_item_rect (const Scene           *scene,
+               const Item            *item,
+               const DozorRasterView *tile,
+               cairo_region_t        *region)
+{
+  double dx = scene->keys.region.origin_x - tile->origin_x, dy = scene->keys.region.origin_y - tile->origin_y;
+  int left = (int) floor (item->left + dx) - 1, top = (int) floor (item->top + dy) - 1;
+  cairo_rectangle_int_t rect = { left, top, (int) ceil (item->right + dx) + 1 - left,
+                                 (int) ceil (item->bottom + dy) + 1 - top };
+
+  cairo_region_union_rectangle (region, &rect);
+}
+
+/* Where a tile changed since @before drew it: the rectangles of the items
+ * that are not in both, old and new, matched by what they look like
+ * (item_key()). An item that stayed but overlaps one that changed is
+ * drawn again inside the rectangle, as the raster layer draws every item
+ * there, clipped. */
+static gboolean
+tile_changes (gpointer               before_data,
+              gpointer               data,
+              const DozorRasterView *tile,
+              cairo_region_t        *region)
+{
+  Scene *before = before_data, *scene = data;
+  g_autoptr(GArray) old_items = NULL;
+  g_autoptr(GArray) new_items = NULL;
+  guint i = 0, j = 0;
+
+  if (!same_look (before, scene) || before->items == NULL || scene->items == NULL)
+    return FALSE;
+  old_items = keyed_items (before, tile);
+  new_items = keyed_items (scene, tile);
+  while (i < old_items->len || j < new_items->len)
+    {
+      const Keyed *a = i < old_items->len ? &g_array_index (old_items, Keyed, i) : NULL;
+      const Keyed *b = j < new_items->len ? &g_array_index (new_items, Keyed, j) : NULL;
+
+      if (a != NULL && b != NULL && a->key == b->key)
+        {
+          i++;
+          j++;
+        }
+      else if (b == NULL || (a != NULL && a->key < b->key))
+        {
+          add_item_rect (before, a->item, tile, region);
+          i++;
+        }
+      else
+        {
+          add_item_rect (scene, b->item, tile, region);
+          j++;
+        }
+    }
+  return TRUE;
+}
+
+/* Whether @item, drawn at @dx, @dy from its region's pixels, reaches into
+ * @clip (the tile's clip, user space), or @clip is NULL: everything is. */
+static gboolean
+item_in_clip (const Item             *item,
+              double                  dx,
+              double                  dy,
+              const cairo_rectangle_list_t *clip)
+{
+  if (clip == NULL)
+    return TRUE;
+  for (int i = 0; i < clip->num_rectangles; i++)
+    {
+      const cairo_rectangle_t *rect = &clip->rectangles[i];
+
+      if (item->right + dx + 1 >= rect->x && item->left + dx - 1 <= rect->x + rect->width &&
+          item->bottom + dy + 1 >= rect->y && item->top + dy - 1 <= rect->y + rect->height)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Trails of the last fixes, older segments fainter. One stroke per age
  * of segment, status and staleness, over all the tile's units: a stroke
  * per segment of every unit cost more than the units themselves. */
 static void
 draw_trails (Scene                 *scene,
              GArray                *bucket,
+             const guint8          *shown,
              cairo_t               *cr,
              const DozorRasterView *view)
 {
@@ -1383,7 +1514,7 @@ draw_trails (Scene                 *scene,
             const Mark *mark;
             double x0, y0, x1, y1;
 
-            if (!item->trail)
+            if (!item->trail || !shown[n])
               continue;
             mark = &g_array_index (scene->marks, Mark, item->mark);
             if (i >= mark->trail_length || mark->status != status || mark->stale != stale)
@@ -1467,6 +1598,8 @@ draw_scene (gpointer               data,
   double radius = (view->zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
   int number = dozor_tile_keys_find (&scene->keys, view);
   double dx = scene->keys.region.origin_x - view->origin_x, dy = scene->keys.region.origin_y - view->origin_y;
+  cairo_rectangle_list_t *clip;
+  g_autofree guint8 *shown = NULL;
   GArray *bucket;
   pixman_image_t *target;
 
@@ -1474,19 +1607,34 @@ draw_scene (gpointer               data,
     return;
   if (scene->sprites == NULL)
     scene->sprites = sprite_shelf_take (scene->shelf, cr, radius, SPRITE_HALF * k, scene->contrast);
+  /* A tile patched (dozor-raster-layer.c, tile_patch()) is drawn inside a
+   * few rectangles only: the items outside them are not drawn at all,
+   * though every item is indexed. */
+  clip = cairo_copy_clip_rectangle_list (cr);
+  shown = g_new (guint8, bucket->len);
+  for (guint n = 0; n < bucket->len; n++)
+    shown[n] = item_in_clip (&g_array_index (scene->items, Item, g_array_index (bucket, guint, n)), dx, dy,
+                             clip->status == CAIRO_STATUS_SUCCESS ? clip : NULL);
+  cairo_rectangle_list_destroy (clip);
   /* The tile's pixels, for the symbols' copies between cairo's drawing. */
   target = dozor_sprite_target_begin (cr);
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
 
   if (scene->trails)
-    draw_trails (scene, bucket, cr, view);
+    draw_trails (scene, bucket, shown, cr, view);
 
   for (guint n = 0; n < bucket->len; n++)
     {
       const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
       double x = item->x + dx, y = item->y + dy;
 
+      if (!shown[n])
+        {
+          if (item->mark != G_MAXUINT)
+            dozor_point_index_add (index, x, y, radius + 1, item->mark);
+          continue;
+        }
       if (item->mark == G_MAXUINT)
         {
           /* A wall's group is sized for its count at the rule's size. */
@@ -1527,7 +1675,7 @@ draw_scene (gpointer               data,
     {
       const Item *item = &g_array_index (scene->items, Item, g_array_index (bucket, guint, n));
 
-      if (item->label)
+      if (item->label && shown[n])
         {
           const Mark *mark = &g_array_index (scene->marks, Mark, item->mark);
 
@@ -1982,6 +2130,7 @@ dozor_unit_layer_class_init (DozorUnitLayerClass *klass)
   raster_class->draw = draw_scene;
   raster_class->layout = layout_scene;
   raster_class->tile_key = tile_key;
+  raster_class->tile_changes = tile_changes;
   raster_class->free_scene = (GDestroyNotify) scene_free;
   raster_class->situation_changed = situation_changed;
   raster_class->render_priority = G_PRIORITY_HIGH;
