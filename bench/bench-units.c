@@ -1772,6 +1772,50 @@ overhead (GPtrArray    *configs,
   return config->sample[SHOWN].mean - floor->sample[SHOWN].mean;
 }
 
+/* Frames measured per block of one arm (the first SWITCH_FRAMES of a
+ * block are not measured). */
+static guint measured_per_block;
+
+/* Student's t at 97.5 % for 1 to 30 degrees of freedom, for the 95 %
+ * interval of a mean of a few blocks. */
+static const double t_975[] = {
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+  2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+};
+
+/* The shown (moving) arm's mean minus the hidden (still) arm's in one
+ * window, as the blocks give it: the k-th block of one arm against the
+ * k-th of the other, which ran next to it. Frames of one block share a
+ * load and a stretch of the pan, so the blocks, not the frames, are the
+ * samples: @half is the half-width of the difference's 95 % interval
+ * over them. FALSE with fewer than three pairs. */
+static gboolean
+paired_difference (const Config *config,
+                   double       *difference,
+                   double       *half)
+{
+  const GArray *shown = config->sample[SHOWN].intervals, *hidden = config->sample[HIDDEN].intervals;
+  guint pairs = measured_per_block > 0 ? MIN (shown->len, hidden->len) / measured_per_block : 0;
+  double sum = 0, squares = 0;
+
+  if (!two_arms (config) || pairs < 3)
+    return FALSE;
+  for (guint k = 0; k < pairs; k++)
+    {
+      double d = 0;
+
+      for (guint i = k * measured_per_block; i < (k + 1) * measured_per_block; i++)
+        d += g_array_index (shown, double, i) - g_array_index (hidden, double, i);
+      d /= measured_per_block;
+      sum += d;
+      squares += d * d;
+    }
+  *difference = sum / pairs;
+  *half = (pairs - 1 <= G_N_ELEMENTS (t_975) ? t_975[pairs - 2] : 1.96) *
+          sqrt (MAX (squares - pairs * *difference * *difference, 0) / (pairs - 1) / pairs);
+  return TRUE;
+}
+
 static void
 print_frames (GPtrArray *configs)
 {
@@ -1807,18 +1851,25 @@ print_overheads (GPtrArray *configs)
   printf ("\noverhead, ms (mean and p95 of the layer's frames minus the same of its floor;\n"
           "unit layer: floor = the \"floor\" window, the same image with no units, and in-window =\n"
           "moving minus still; marker layer: floor = its hidden arm, the tile layer alone)\n");
-  printf ("%-24s %10s %10s %12s\n", "config", "mean", "p95", "in-window");
+  printf ("in-window ±: the half-width of its 95 %% interval over the pairs of blocks, each block\n"
+          "against the one of the other arm beside it)\n");
+  printf ("%-24s %10s %10s %12s %8s\n", "config", "mean", "p95", "in-window", "±");
   for (guint i = 0; i < configs->len; i++)
     {
       const Config *config = configs->pdata[i];
       const Config *floor = config->kind == CONFIG_UNITS ? find_floor (configs, config->n) : config;
       guint floor_arm = config->kind == CONFIG_UNITS ? SHOWN : HIDDEN;
+      double difference, half;
 
       if (!config->measured || !two_arms (config) || floor == NULL)
         continue;
-      printf ("%-24s %+10.1f %+10.1f %+12.1f\n", config->name, overhead (configs, config),
+      printf ("%-24s %+10.1f %+10.1f %+12.1f", config->name, overhead (configs, config),
               config->sample[SHOWN].p95 - floor->sample[floor_arm].p95,
               config->sample[SHOWN].mean - config->sample[HIDDEN].mean);
+      if (paired_difference (config, &difference, &half))
+        printf (" %8.1f\n", half);
+      else
+        printf (" %8s\n", "–");
     }
 }
 
@@ -1964,6 +2015,28 @@ print_ratios (GPtrArray *configs,
       else
         printf ("%7u, both in one window: markers %+.1f ms, unit layer in-window %+.1f ms: ratio %.1f×\n",
                 counts[i], marker_cost, unit_cost, marker_cost / unit_cost);
+      /* How far the blocks let that ratio go: each overhead (the means
+       * above, over every frame) at either end of its 95 % interval. */
+      {
+        double unit_d, unit_half, marker_d, marker_half;
+
+        if (paired_difference (units, &unit_d, &unit_half) && paired_difference (markers, &marker_d, &marker_half))
+          {
+            double low = (marker_cost - marker_half) / (unit_cost + unit_half);
+            double high = unit_cost - unit_half >= 0.1 ? (marker_cost + marker_half) / (unit_cost - unit_half) : INFINITY;
+
+            unit_d = unit_cost;
+            marker_d = marker_cost;
+
+            if (isinf (high))
+              printf ("%7u, over the 95 %% intervals of the blocks: markers %+.1f ± %.1f ms, unit layer %+.1f ± "
+                      "%.1f ms: ratio %.1f× or more\n", counts[i], marker_d, marker_half, unit_d, unit_half, low);
+            else
+              printf ("%7u, over the 95 %% intervals of the blocks: markers %+.1f ± %.1f ms, unit layer %+.1f ± "
+                      "%.1f ms: ratio %.1f× to %.1f×\n", counts[i], marker_d, marker_half, unit_d, unit_half, low,
+                      high);
+          }
+      }
     }
 }
 
@@ -2109,6 +2182,7 @@ main (int   argc,
   /* An odd number of blocks per lap: on the next lap, shown and hidden
    * swap arcs of the circle. */
   bench.block = LAP_FRAMES / 15;
+  measured_per_block = bench.block - SWITCH_FRAMES;
   bench.force_redraw = !no_force_redraw;
   unit_counts = parse_counts (units_option, "1000,5000,10000,50000,100000");
   marker_counts = parse_counts (markers_option, "1000,5000");

@@ -24,6 +24,9 @@ struct _DozorSprite
   cairo_surface_t *surface;
   pixman_image_t *pixels;  /* the surface's pixels, as pixman sees them */
   double half;             /* half its side, logical pixels: its centre */
+  /* The part of the surface that is not transparent, device pixels: the
+   * only part copied (a unit's symbol fills some 40 % of its image). */
+  int ink_x, ink_y, ink_width, ink_height;
 };
 
 /* @cr's user space to its target's pixels: cairo_user_to_device() leaves
@@ -86,9 +89,33 @@ DozorSprite *
 dozor_sprite_finish (DozorSprite *sprite,
                      cairo_t     *cr)
 {
+  const guint8 *data;
+  int width, height, stride, x0, y0, x1 = -1, y1 = -1;
+
   cairo_destroy (cr);
   cairo_surface_flush (sprite->surface);
   sprite->pixels = pixels_of (sprite->surface);
+  /* Copying a transparent pixel over another (OVER) leaves it as it was:
+   * only the ink's rectangle need be copied. */
+  data = cairo_image_surface_get_data (sprite->surface);
+  width = cairo_image_surface_get_width (sprite->surface);
+  height = cairo_image_surface_get_height (sprite->surface);
+  stride = cairo_image_surface_get_stride (sprite->surface);
+  x0 = width;
+  y0 = height;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      if (((const guint32 *) (gconstpointer) (data + (gsize) y * stride))[x] != 0)
+        {
+          x0 = MIN (x0, x);
+          x1 = MAX (x1, x);
+          y0 = MIN (y0, y);
+          y1 = MAX (y1, y);
+        }
+  sprite->ink_x = x1 >= 0 ? x0 : 0;
+  sprite->ink_y = y1 >= 0 ? y0 : 0;
+  sprite->ink_width = x1 >= 0 ? x1 - x0 + 1 : 0;
+  sprite->ink_height = y1 >= 0 ? y1 - y0 + 1 : 0;
   return sprite;
 }
 
@@ -204,7 +231,8 @@ dozor_sprite_paint (const DozorSprite *sprite,
   x -= sprite->half;
   y -= sprite->half;
   user_to_pixels (cr, &x, &y);
-  pixman_image_composite32 (PIXMAN_OP_OVER, sprite->pixels, NULL, target, 0, 0, 0, 0, (int32_t) lround (x),
-                            (int32_t) lround (y), pixman_image_get_width (sprite->pixels),
-                            pixman_image_get_height (sprite->pixels));
+  if (sprite->ink_width > 0)
+    pixman_image_composite32 (PIXMAN_OP_OVER, sprite->pixels, NULL, target, sprite->ink_x, sprite->ink_y, 0, 0,
+                              (int32_t) lround (x) + sprite->ink_x, (int32_t) lround (y) + sprite->ink_y,
+                              sprite->ink_width, sprite->ink_height);
 }

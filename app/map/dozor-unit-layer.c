@@ -686,23 +686,62 @@ cluster_free (Cluster *cluster)
   g_free (cluster);
 }
 
+/* @mark as an item at @x, @y, covering what its symbol covers: the disc
+ * with its outline and the rings it may have, and its wedge, a pixel and
+ * a half wider for antialiasing and for the copy's rounding to a whole
+ * device pixel. Not the symbol's whole image (SPRITE_HALF a side), whose
+ * corners are empty: where a unit moved, a tile is drawn again over its
+ * rectangles only, with the units that reach into them, and a box five
+ * times the symbol's area took in most of a crowded tile (docs/performance.md,
+ * "Tiles patched, not redrawn"). The sizes are draw_mark()'s and
+ * draw_scene()'s. */
 static void
-item_for_mark (Item       *item,
-               const Mark *mark,
-               guint       number,
-               double      x,
-               double      y,
-               double      half)
+item_for_mark (const Scene *scene,
+               Item        *item,
+               const Mark  *mark,
+               guint        number,
+               double       x,
+               double       y)
 {
+  double k = scene->label_size / DESK_LABEL_SIZE;
+  double radius = (scene->keys.region.zoom >= ARROW_MIN_ZOOM ? 5.5 : 4.0) * k;
+  /* The stale ring's, the high-contrast rings', the plain outline's. */
+  double reach = radius + (mark->stale ? 4.0 : scene->contrast ? 2.4 : 0.6);
+  double left, top, right, bottom;
+  guint step = heading_step (mark, scene->arrows && !scene->clusters);
+
+  /* A wall's ring round a unit long on scene, drawn by draw_scene(). */
+  if (mark->long_on_scene)
+    reach = MAX (reach, radius + 7 * k);
+  left = top = -reach;
+  right = bottom = reach;
+  if (step > 0)
+    {
+      /* The wedge's three corners, at the heading the symbol is drawn at
+       * (sprite_for()). */
+      double angle = ((step - 1) * (360.0 / HEADING_STEPS) - 90.0) * G_PI / 180.0;
+      const double corners[3][2] = { { 2.1, 0 }, { 0.6, -0.85 }, { 0.6, 0.85 } };
+
+      for (guint c = 0; c < 3; c++)
+        {
+          double cx = radius * (corners[c][0] * cos (angle) - corners[c][1] * sin (angle));
+          double cy = radius * (corners[c][0] * sin (angle) + corners[c][1] * cos (angle));
+
+          left = MIN (left, cx);
+          right = MAX (right, cx);
+          top = MIN (top, cy);
+          bottom = MAX (bottom, cy);
+        }
+    }
   item->x = x;
   item->y = y;
   item->mark = number;
   item->status = mark->status;
   item->stale = mark->stale;
-  item->left = x - half;
-  item->top = y - half;
-  item->right = x + half;
-  item->bottom = y + half;
+  item->left = x + left - 1.5;
+  item->top = y + top - 1.5;
+  item->right = x + right + 1.5;
+  item->bottom = y + bottom + 1.5;
 }
 
 /* Far out, crowded spots become one bubble with the count, coloured by the
@@ -760,7 +799,7 @@ layout_clusters (Scene *scene)
               double x, y;
 
               dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
-              item_for_mark (&item, mark, i, x, y, SPRITE_HALF * scene->label_size / DESK_LABEL_SIZE);
+              item_for_mark (scene, &item, mark, i, x, y);
               g_array_append_val (scene->items, item);
             }
           scene->n_drawn += cluster->members->len;
@@ -876,7 +915,6 @@ gather_groups (Scene      *scene,
                GHashTable *cells,
                GArray     *own,
                double      cell,
-               double      half,
                gboolean  (*keeps_own) (const Mark *mark))
 {
   const DozorRasterView *region = &scene->keys.region;
@@ -899,7 +937,7 @@ gather_groups (Scene      *scene,
       scene->n_drawn++;
       if (keeps_own (mark))
         {
-          item_for_mark (&item, mark, i, x, y, half);
+          item_for_mark (scene, &item, mark, i, x, y);
           g_array_append_val (own, item);
           continue;
         }
@@ -959,8 +997,7 @@ add_group_item (Scene       *scene,
  * count has more digits than the cells were sized for. */
 static void
 layout_groups (Scene  *scene,
-               double  radius,
-               double  half)
+               double  radius)
 {
   const DozorRasterView *region = &scene->keys.region;
   g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
@@ -984,7 +1021,7 @@ layout_groups (Scene  *scene,
       guint largest;
 
       cell = group_cell (cr, digits, scene->label_size, radius);
-      largest = gather_groups (scene, cells, own, cell, half, keeps_own_symbol);
+      largest = gather_groups (scene, cells, own, cell, keeps_own_symbol);
       if (count_digits (largest) <= digits)
         break;
       digits = count_digits (largest);
@@ -1006,7 +1043,7 @@ layout_groups (Scene  *scene,
 
       if (group->count == 1)
         {
-          item_for_mark (&item, first, group->first, group->sx, group->sy, half);
+          item_for_mark (scene, &item, first, group->first, group->sx, group->sy);
           g_array_append_val (scene->items, item);
           continue;
         }
@@ -1042,8 +1079,7 @@ layout_groups (Scene  *scene,
 static void
 layout_crowds (Scene   *scene,
                cairo_t *cr,
-               double   radius,
-               double   half)
+               double   radius)
 {
   const DozorRasterView *region = &scene->keys.region;
   g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
@@ -1051,7 +1087,7 @@ layout_crowds (Scene   *scene,
   GHashTableIter iter;
   Group *group;
 
-  gather_groups (scene, cells, own, CROWD_CELL, half, keeps_own_symbol_on_desk);
+  gather_groups (scene, cells, own, CROWD_CELL, keeps_own_symbol_on_desk);
   scene->n_groups = 0;
   scene->n_grouped = 0;
 
@@ -1085,7 +1121,7 @@ layout_crowds (Scene   *scene,
       group = g_hash_table_lookup (cells, &key);
       if (group != NULL && group->count >= CROWD_MIN_UNITS)
         continue;
-      item_for_mark (&item, mark, i, x, y, half);
+      item_for_mark (scene, &item, mark, i, x, y);
       g_array_append_val (scene->items, item);
     }
   g_array_append_vals (scene->items, own->data, own->len);
@@ -1094,8 +1130,7 @@ layout_crowds (Scene   *scene,
 /* Every unit as itself. */
 static void
 layout_singles (Scene  *scene,
-                double  radius,
-                double  half)
+                double  radius)
 {
   const DozorRasterView *region = &scene->keys.region;
 
@@ -1108,7 +1143,7 @@ layout_singles (Scene  *scene,
       dozor_raster_view_project (region, mark->wx, mark->wy, &x, &y);
       if (x < -radius * 3 || y < -radius * 3 || x > region->width + radius * 3 || y > region->height + radius * 3)
         continue;
-      item_for_mark (&item, mark, i, x, y, half);
+      item_for_mark (scene, &item, mark, i, x, y);
       g_array_append_val (scene->items, item);
       scene->n_drawn++;
     }
@@ -1171,11 +1206,11 @@ layout_units (Scene *scene)
   cairo_set_font_size (cr, scene->label_size);
 
   if (scene->groups)
-    layout_groups (scene, radius, SPRITE_HALF * k);
+    layout_groups (scene, radius);
   else if (scene->crowds)
-    layout_crowds (scene, cr, radius, SPRITE_HALF * k);
+    layout_crowds (scene, cr, radius);
   else
-    layout_singles (scene, radius, SPRITE_HALF * k);
+    layout_singles (scene, radius);
   if (scene->trails)
     layout_trails (scene);
 
