@@ -1783,20 +1783,19 @@ static const double t_975[] = {
   2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
 };
 
-/* The shown (moving) arm's mean minus the hidden (still) arm's in one
- * window, as the blocks give it: the k-th block of one arm against the
- * k-th of the other, which ran next to it. Frames of one block share a
- * load and a stretch of the pan, so the blocks, not the frames, are the
- * samples: @half is the half-width of the difference's 95 % interval
- * over them. FALSE with fewer than three pairs. */
+/* How sure the shown (moving) arm's mean minus the hidden (still) arm's
+ * in one window is: the half-width of its 95 % interval, as the blocks
+ * give it, the k-th block of one arm against the k-th of the other,
+ * which ran next to it. Frames of one block share a load and a stretch of
+ * the pan, so the blocks, not the frames, are the samples. FALSE with
+ * fewer than three pairs. */
 static gboolean
-paired_difference (const Config *config,
-                   double       *difference,
-                   double       *half)
+block_interval (const Config *config,
+                double       *half)
 {
   const GArray *shown = config->sample[SHOWN].intervals, *hidden = config->sample[HIDDEN].intervals;
   guint pairs = measured_per_block > 0 ? MIN (shown->len, hidden->len) / measured_per_block : 0;
-  double sum = 0, squares = 0;
+  double sum = 0, squares = 0, mean;
 
   if (!two_arms (config) || pairs < 3)
     return FALSE;
@@ -1810,9 +1809,9 @@ paired_difference (const Config *config,
       sum += d;
       squares += d * d;
     }
-  *difference = sum / pairs;
+  mean = sum / pairs;
   *half = (pairs - 1 <= G_N_ELEMENTS (t_975) ? t_975[pairs - 2] : 1.96) *
-          sqrt (MAX (squares - pairs * *difference * *difference, 0) / (pairs - 1) / pairs);
+          sqrt (MAX (squares - pairs * mean * mean, 0) / (pairs - 1) / pairs);
   return TRUE;
 }
 
@@ -1859,14 +1858,14 @@ print_overheads (GPtrArray *configs)
       const Config *config = configs->pdata[i];
       const Config *floor = config->kind == CONFIG_UNITS ? find_floor (configs, config->n) : config;
       guint floor_arm = config->kind == CONFIG_UNITS ? SHOWN : HIDDEN;
-      double difference, half;
+      double half;
 
       if (!config->measured || !two_arms (config) || floor == NULL)
         continue;
       printf ("%-24s %+10.1f %+10.1f %+12.1f", config->name, overhead (configs, config),
               config->sample[SHOWN].p95 - floor->sample[floor_arm].p95,
               config->sample[SHOWN].mean - config->sample[HIDDEN].mean);
-      if (paired_difference (config, &difference, &half))
+      if (block_interval (config, &half))
         printf (" %8.1f\n", half);
       else
         printf (" %8s\n", "–");
@@ -1984,7 +1983,7 @@ print_ratios (GPtrArray *configs,
     {
       const Config *units = find_config (configs, CONFIG_UNITS, counts[i]);
       const Config *markers = find_config (configs, CONFIG_MARKERS, counts[i]);
-      double unit_cost, marker_cost;
+      double unit_cost, marker_cost, unit_half, marker_half;
 
       const Config *sprites = find_config (configs, CONFIG_SPRITES, counts[i]);
 
@@ -2017,26 +2016,18 @@ print_ratios (GPtrArray *configs,
                 counts[i], marker_cost, unit_cost, marker_cost / unit_cost);
       /* How far the blocks let that ratio go: each overhead (the means
        * above, over every frame) at either end of its 95 % interval. */
-      {
-        double unit_d, unit_half, marker_d, marker_half;
+      if (block_interval (units, &unit_half) && block_interval (markers, &marker_half))
+        {
+          double low = (marker_cost - marker_half) / (unit_cost + unit_half);
 
-        if (paired_difference (units, &unit_d, &unit_half) && paired_difference (markers, &marker_d, &marker_half))
-          {
-            double low = (marker_cost - marker_half) / (unit_cost + unit_half);
-            double high = unit_cost - unit_half >= 0.1 ? (marker_cost + marker_half) / (unit_cost - unit_half) : INFINITY;
-
-            unit_d = unit_cost;
-            marker_d = marker_cost;
-
-            if (isinf (high))
-              printf ("%7u, over the 95 %% intervals of the blocks: markers %+.1f ± %.1f ms, unit layer %+.1f ± "
-                      "%.1f ms: ratio %.1f× or more\n", counts[i], marker_d, marker_half, unit_d, unit_half, low);
-            else
-              printf ("%7u, over the 95 %% intervals of the blocks: markers %+.1f ± %.1f ms, unit layer %+.1f ± "
-                      "%.1f ms: ratio %.1f× to %.1f×\n", counts[i], marker_d, marker_half, unit_d, unit_half, low,
-                      high);
-          }
-      }
+          if (unit_cost - unit_half < 0.1)
+            printf ("%7u, over the 95 %% intervals of the blocks: markers %+.1f ± %.1f ms, unit layer %+.1f ± "
+                    "%.1f ms: ratio %.1f× or more\n", counts[i], marker_cost, marker_half, unit_cost, unit_half, low);
+          else
+            printf ("%7u, over the 95 %% intervals of the blocks: markers %+.1f ± %.1f ms, unit layer %+.1f ± "
+                    "%.1f ms: ratio %.1f× to %.1f×\n", counts[i], marker_cost, marker_half, unit_cost, unit_half,
+                    low, (marker_cost + marker_half) / (unit_cost - unit_half));
+        }
     }
 }
 

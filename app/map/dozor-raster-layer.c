@@ -919,6 +919,8 @@ render_in_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   Render *render = task_data;
+  /* Each part's key in the tile being drawn, kept in the tile. */
+  g_autofree guint64 *part_keys = g_new (guint64, render->parts->len);
   gboolean any_steady = FALSE;
   GHashTableIter iter;
   gpointer slot;
@@ -939,7 +941,6 @@ render_in_thread (GTask        *task,
         int x = render->x0 + column, y = render->y0 + row;
         DozorRasterView view = tile_view (render, x, y);
         guint64 steady_key = dozor_raster_key_mix (render->zoom, render->scale), key;
-        g_autofree guint64 *part_keys = g_new (guint64, render->parts->len);
         gboolean complete = TRUE;
         cairo_region_t *patch = NULL;
         Tile *steady = NULL;
